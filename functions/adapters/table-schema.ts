@@ -1,0 +1,39 @@
+/**
+ * The one table's shape, shared by the CDK stack (TableV2) and the local runtime
+ * (CreateTable on DynamoDB Local), so both create the very same keys, indexes, TTL and stream.
+ *
+ * Items:
+ *   COMPLAINT#<ref> / META          the complaint (sparse OPEN index while open)
+ *   COMPLAINT#<ref> / SECRET        access-code hash and salt (never returned to staff lists)
+ *   COMPLAINT#<ref> / H#<at>#<n>    history, append-only
+ *   COMPLAINT#<ref> / TASK          the open staff task and its workflow task token
+ *   IDEMPOTENCY#<key> / IDEMPOTENCY stored answer of a submit, expires after 24 h
+ *   COUNTER#<prefix>#<year> / COUNTER  reference sequence
+ */
+export const TABLE = {
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  ttlAttribute: 'expiresAt',
+  indexes: {
+    /** Work queues: GSI1PK = QUEUE#<team>, GSI1SK = <due at>#<ref>. */
+    queue: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+    /** Open complaints, sharded: OPENPK = OPEN#<shard>, OPENSK = <updated at>#<ref>. */
+    open: { name: 'OPEN', partitionKey: 'OPENPK', sortKey: 'OPENSK' },
+  },
+  openShards: 4,
+} as const;
+
+export const keys = {
+  complaint: (ref: string) => ({ PK: `COMPLAINT#${ref}`, SK: 'META' }),
+  secret: (ref: string) => ({ PK: `COMPLAINT#${ref}`, SK: 'SECRET' }),
+  task: (ref: string) => ({ PK: `COMPLAINT#${ref}`, SK: 'TASK' }),
+  history: (ref: string, at: string, n: number) => ({ PK: `COMPLAINT#${ref}`, SK: `H#${at}#${String(n).padStart(3, '0')}` }),
+  idempotency: (key: string) => ({ PK: `IDEMPOTENCY#${key}`, SK: 'IDEMPOTENCY' }),
+  counter: (prefix: string, year: number) => ({ PK: `COUNTER#${prefix}#${year}`, SK: 'COUNTER' }),
+};
+
+export function openShard(ref: string): string {
+  let h = 0;
+  for (const ch of ref) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return `OPEN#${h % TABLE.openShards}`;
+}

@@ -1,0 +1,75 @@
+/**
+ * The complaint as the product stores and reasons about it. Pure types and functions:
+ * no AWS, no clock of its own.
+ */
+import type { RegionName } from './regions.ts';
+
+export const STAGES = ['RECEIVED', 'INVESTIGATION', 'REPLY', 'CALLBACK', 'CLOSED'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const CHANNELS = ['web', 'email', 'phone', 'branch', 'letter'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export type Language = 'zh-CN' | 'en';
+
+export interface Deadline { dueAt: string; rule: string }
+
+export interface Complainant {
+  anonymous: boolean;
+  name?: string;
+  gender?: 'female' | 'male' | 'other' | 'undisclosed';
+  age?: number;
+  contact?: { email?: string; phone?: string; address?: string };
+}
+
+export interface ComplaintDetails {
+  complainant: Complainant;
+  target?: { department?: string; staffMember?: string };
+  matter: { description: string; cause?: string; demand?: string };
+  occurredAt?: string;
+  place?: string;
+  businessLine?: string;
+  amount?: { value: number; currency: string };
+  consent: { personalData: boolean };
+}
+
+export interface Complaint extends ComplaintDetails {
+  reference: string;
+  region: RegionName;
+  channel: Channel;
+  language: Language;
+  status: 'OPEN' | 'CLOSED';
+  stage: Stage;
+  receivedAt: string;
+  /** Staff member who keyed the complaint in (phone, branch, letter): its first responder. */
+  receivedBy?: string;
+  deadlines: Record<string, Deadline>;
+  /** Name of the workflow execution that currently drives the complaint. */
+  executionName: string;
+  /** How many times the orphan sweeper had to restart the workflow. */
+  resumeCount: number;
+  updatedAt: string;
+  version: number;
+}
+
+export interface HistoryEntry {
+  reference: string;
+  at: string;
+  /** Who did it: a staff id, 'customer' or 'system'. */
+  actor: string;
+  action: string;
+  /** Shown to the customer on the status page. */
+  visibleToCustomer: boolean;
+  /** Customer-safe summary; never personal data. */
+  summary: string;
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+}
+
+export const STAGE_LABEL: Record<Stage, { en: string; 'zh-CN': string }> = {
+  RECEIVED: { en: 'Received', 'zh-CN': '已受理' },
+  INVESTIGATION: { en: 'Under investigation', 'zh-CN': '调查处理中' },
+  REPLY: { en: 'Preparing our reply', 'zh-CN': '准备答复' },
+  CALLBACK: { en: 'Reply sent, awaiting your feedback', 'zh-CN': '已答复，待回访' },
+  CLOSED: { en: 'Closed', 'zh-CN': '已办结' },
+};

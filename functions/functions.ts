@@ -1,0 +1,42 @@
+/**
+ * Every Lambda function of the product and every HTTP route, in one table read by both
+ * the CDK stack (one NodejsFunction per entry, one HTTP API route per route) and the
+ * local runtime (same handler modules, same routes). Adding a route here adds it everywhere.
+ */
+export type FunctionName = 'SubmitComplaint' | 'GetComplaintStatus' | 'OpenApi' | 'WorkflowStep' | 'OpenTask' | 'ResumeOrphans';
+
+export interface FunctionSpec {
+  /** Handler module, relative to functions/handlers/, exporting `handler`. */
+  entry: string;
+  /** What the function may do to the table and the workflow: least privilege on AWS. */
+  access: { table?: 'read' | 'write'; workflow?: ('start' | 'describe' | 'callback')[] };
+  timeoutSeconds?: number;
+  memoryMb?: number;
+}
+
+export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
+  SubmitComplaint: { entry: 'submit-complaint.handler.ts', access: { table: 'write', workflow: ['start'] } },
+  GetComplaintStatus: { entry: 'get-complaint-status.handler.ts', access: { table: 'read' } },
+  OpenApi: { entry: 'openapi.handler.ts', access: {} },
+  WorkflowStep: { entry: 'workflow-step.handler.ts', access: { table: 'write' } },
+  OpenTask: { entry: 'open-task.handler.ts', access: { table: 'write' } },
+  ResumeOrphans: { entry: 'resume-orphans.handler.ts', access: { table: 'write', workflow: ['start', 'describe'] }, timeoutSeconds: 300 },
+};
+
+/** Functions the state machine invokes, by the substitution name used in the ASL file. */
+export const WORKFLOW_FUNCTIONS = { WorkflowStepFunctionArn: 'WorkflowStep', OpenTaskFunctionArn: 'OpenTask' } as const satisfies Record<string, FunctionName>;
+
+export interface RouteSpec {
+  operationId: string;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** HTTP API path template, e.g. /api/complaints/{reference}. */
+  path: string;
+  fn: FunctionName;
+  auth: 'public' | 'staff';
+}
+
+export const ROUTES: RouteSpec[] = [
+  { operationId: 'submitComplaint', method: 'POST', path: '/api/complaints', fn: 'SubmitComplaint', auth: 'public' },
+  { operationId: 'getComplaintStatus', method: 'GET', path: '/api/complaints/{reference}', fn: 'GetComplaintStatus', auth: 'public' },
+  { operationId: 'getOpenApiDocument', method: 'GET', path: '/api/openapi.json', fn: 'OpenApi', auth: 'public' },
+];

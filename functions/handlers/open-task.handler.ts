@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { STAGES } from '../domain/complaint.ts';
+import { deps } from '../shared/container.ts';
+import { openStaffTask } from '../use-cases/workflow-steps.ts';
+import { workflowTask } from './workflow-task.ts';
+
+const OpenTaskInput = z.object({
+  reference: z.string(), stage: z.enum(STAGES), taskToken: z.string().min(1), executionName: z.string(),
+});
+
+export const handler = workflowTask(OpenTaskInput, (input) => openStaffTask(input, deps()));

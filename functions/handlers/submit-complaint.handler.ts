@@ -1,0 +1,20 @@
+import { httpHandler } from '../http/http-handler.ts';
+import { SubmitComplaintRequest } from '../http/schemas/submit-complaint.schema.ts';
+import { deps } from '../shared/container.ts';
+import { logger } from '../shared/logger.ts';
+import { submitComplaint } from '../use-cases/submit-complaint.ts';
+import { ValidationError } from '../shared/errors.ts';
+
+export const handler = httpHandler({ body: SubmitComplaintRequest, maxBodyBytes: () => deps().config.maxBodyBytes }, async (req) => {
+  const key = req.headers['idempotency-key'];
+  if (key !== undefined && !/^[\w.:-]{8,128}$/.test(key)) {
+    throw new ValidationError([{ field: 'Idempotency-Key', message: 'must be 8-128 letters, digits, or . _ : -' }]);
+  }
+  const result = await submitComplaint(req.body, { channel: 'web', idempotencyKey: key }, {
+    ...deps(),
+    onWorkflowStartFailed: (reference, e) => logger.warn('Workflow start failed; the sweeper will start it', { reference, errorName: (e as Error)?.name }),
+  });
+  logger.info('Complaint submitted', { reference: result.body.reference, replayed: result.replayed });
+  const headers: Record<string, string> = result.replayed ? { 'idempotent-replayed': 'true' } : {};
+  return { statusCode: result.statusCode, body: result.body, headers };
+});

@@ -1,0 +1,99 @@
+/**
+ * The one middy chain for HTTP API (payload v2.0) handlers: headers normalised, body
+ * size-checked, parsed and validated against the operation's zod schema, and every error
+ * turned into a JSON answer in exactly one place (`errorToResponse`). Never a stack trace.
+ */
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { ZodType } from 'zod';
+import {
+  AppError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldIssue,
+} from '../shared/errors.ts';
+import { logger } from '../shared/logger.ts';
+
+export interface HttpRequest<B> {
+  body: B;
+  headers: Record<string, string | undefined>;
+  pathParameters: Record<string, string | undefined>;
+  query: Record<string, string | undefined>;
+  requestId: string;
+  event: APIGatewayProxyEventV2;
+}
+export interface HttpAnswer { statusCode: number; body: unknown; headers?: Record<string, string> }
+
+const BASE_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { ...BASE_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+/** zod issues -> one message per field, named by its path. */
+export function fieldIssues(issues: readonly { path: PropertyKey[]; message: string; code: string; keys?: string[] }[]): FieldIssue[] {
+  return issues.flatMap((i) => {
+    const field = i.path.map(String).join('.') || '(body)';
+    if (i.code === 'unrecognized_keys' && i.keys) {
+      return i.keys.map((k) => ({ field: field === '(body)' ? k : `${field}.${k}`, message: 'is not a known field' }));
+    }
+    const message = /received undefined/.test(i.message) ? 'is required' : i.message;
+    return [{ field, message }];
+  });
+}
+
+export function parseOrThrow<T>(schema: ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ValidationError(fieldIssues(r.error.issues as never));
+  return r.data;
+}
+
+export function errorToResponse(error: unknown, requestId?: string): APIGatewayProxyStructuredResultV2 {
+  if (error instanceof AppError) {
+    const body: Record<string, unknown> = { error: error.code, message: error.message };
+    if (error instanceof ValidationError) body.fields = error.issues;
+    return json(error.statusCode, body);
+  }
+  // Unknown errors: logged by name and stack only (no request data), answered without detail.
+  logger.error('Unhandled error', { errorName: (error as Error)?.name, stack: (error as Error)?.stack, requestId });
+  return json(500, { error: 'internal_error', message: 'Something went wrong on our side; nothing was lost. Please try again.' });
+}
+
+function readBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (raw.length > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  const type = event.headers?.['content-type'] ?? '';
+  if (!/^application\/(.+\+)?json\b/i.test(type)) throw new UnsupportedMediaTypeError();
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new ValidationError([{ field: '(body)', message: 'is not valid JSON' }], 'The request body is not valid JSON');
+  }
+}
+
+export function httpHandler<B = undefined>(
+  options: { body?: ZodType<B>; maxBodyBytes?: () => number },
+  fn: (req: HttpRequest<B>) => Promise<HttpAnswer>,
+) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpHeaderNormalizer())
+    .use({ onError: async (request) => { request.response = errorToResponse(request.error, request.event?.requestContext?.requestId); } })
+    .handler(async (event) => {
+      const max = options.maxBodyBytes?.() ?? 64 * 1024;
+      const body = options.body ? parseOrThrow(options.body, readBody(event, max) ?? {}) : (undefined as B);
+      const answer = await fn({
+        body,
+        headers: event.headers ?? {},
+        pathParameters: event.pathParameters ?? {},
+        query: event.queryStringParameters ?? {},
+        requestId: event.requestContext?.requestId ?? '',
+        event,
+      });
+      return json(answer.statusCode, answer.body, answer.headers);
+    });
+}

@@ -1,0 +1,50 @@
+/** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { ROUTES } from '../functions.ts';
+import { ErrorResponse } from './schemas/common.schema.ts';
+import { ComplaintStatusParams, ComplaintStatusResponse } from './schemas/complaint-status.schema.ts';
+import { SubmitComplaintRequest, SubmitComplaintResponse } from './schemas/submit-complaint.schema.ts';
+
+const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponse } } });
+
+export function buildOpenApiDocument() {
+  const registry = new OpenAPIRegistry();
+  const paths: Record<string, Parameters<OpenAPIRegistry['registerPath']>[0]> = {
+    submitComplaint: {
+      method: 'post', path: '/api/complaints', summary: 'Submit a complaint (hosted form)', tags: ['customer'],
+      request: {
+        headers: z.object({ 'Idempotency-Key': z.string().min(8).max(128).optional().meta({ description: 'Send the same key on a retry: one complaint, the same answer' }) }),
+        body: { content: { 'application/json': { schema: SubmitComplaintRequest } }, required: true },
+      },
+      responses: {
+        201: { description: 'Registered; the acknowledgement with reference, access code and deadline', content: { 'application/json': { schema: SubmitComplaintResponse } } },
+        400: err('A field is invalid; one message per field'),
+        413: err('Body too large'),
+        415: err('Body is not JSON'),
+        422: err('Idempotency-Key reused with another body'),
+      },
+    },
+    getComplaintStatus: {
+      method: 'get', path: '/api/complaints/{reference}', summary: 'Follow a complaint', tags: ['customer'],
+      request: { params: ComplaintStatusParams, headers: z.object({ 'X-Access-Code': z.string().meta({ description: 'The access code given at submission' }) }) },
+      responses: {
+        200: { description: 'Status, stage, deadlines and history', content: { 'application/json': { schema: ComplaintStatusResponse } } },
+        404: err('Unknown reference, or wrong or missing access code (indistinguishable by design)'),
+      },
+    },
+    getOpenApiDocument: {
+      method: 'get', path: '/api/openapi.json', summary: 'This document', tags: ['meta'],
+      responses: { 200: { description: 'OpenAPI 3.1 document' } },
+    },
+  };
+  for (const route of ROUTES) {
+    const p = paths[route.operationId];
+    if (!p) throw new Error(`Route ${route.operationId} has no OpenAPI description`);
+    registry.registerPath({ ...p, operationId: route.operationId });
+  }
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'Complaint pipeline API', version: '0.1.0', description: 'Customer and staff operations of the complaint pipeline' },
+  });
+}

@@ -1,0 +1,71 @@
+/** The boundary of `submitComplaint`: the body a customer (web form) sends, and the answer. */
+import { z } from 'zod';
+import { DeadlineView, Reference } from './common.schema.ts';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const SubmitComplaintRequest = z
+  .object({
+    language: z.enum(['zh-CN', 'en']).optional().meta({ description: "Defaults to the region's first language" }),
+    complainant: z
+      .object({
+        anonymous: z.boolean().default(false),
+        name: text(200).optional(),
+        gender: z.enum(['female', 'male', 'other', 'undisclosed']).optional(),
+        age: z.number().int().min(0).max(150).optional(),
+        contact: z
+          .object({
+            email: z.email().max(254).optional(),
+            phone: z.string().trim().regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number').optional(),
+            address: text(500).optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    target: z.object({ department: text(200).optional(), staffMember: text(200).optional() }).strict().optional(),
+    matter: z
+      .object({
+        description: text(10_000).meta({ description: 'What happened' }),
+        cause: text(2_000).optional(),
+        demand: text(2_000).optional().meta({ description: 'What the customer wants' }),
+      })
+      .strict(),
+    occurredAt: z.iso.date().or(z.iso.datetime({ offset: true })).optional(),
+    place: text(500).optional(),
+    businessLine: text(100).optional(),
+    amount: z.object({ value: z.number().nonnegative().max(1e13), currency: z.string().regex(/^[A-Z]{3}$/) }).strict().optional(),
+    consent: z.object({ personalData: z.boolean() }).strict().optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    const c = v.complainant.contact;
+    const hasContact = !!(c?.email || c?.phone || c?.address);
+    if (!v.complainant.anonymous && !hasContact) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['complainant', 'contact'],
+        message: 'give an email, phone or address, or choose to stay anonymous',
+      });
+    }
+    if (!v.complainant.anonymous && v.consent?.personalData !== true) {
+      ctx.addIssue({ code: 'custom', path: ['consent', 'personalData'], message: 'consent to the processing of personal data is required' });
+    }
+  })
+  .meta({ id: 'SubmitComplaintRequest' });
+export type SubmitComplaintRequest = z.infer<typeof SubmitComplaintRequest>;
+
+export const SubmitComplaintResponse = z
+  .object({
+    reference: Reference,
+    accessCode: z.string().meta({ description: 'Give it with the reference to follow the complaint; shown once' }),
+    acknowledgement: z.object({
+      receivedAt: z.string(),
+      message: z.string(),
+      nextSteps: z.array(z.string()),
+      responseDeadline: DeadlineView,
+      followUp: z.string(),
+    }),
+  })
+  .meta({ id: 'SubmitComplaintResponse' });
+export type SubmitComplaintResponse = z.infer<typeof SubmitComplaintResponse>;

@@ -1,0 +1,40 @@
+/**
+ * Runtime configuration, read once per process from the environment that the CDK stack
+ * (on AWS) or the local runtime (on one machine) sets. Endpoints are not here: the AWS SDK
+ * reads AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SFN itself, so pointing a handler
+ * at the local runtime is configuration only.
+ */
+import { regionConfig, type RegionConfig } from '../domain/regions.ts';
+
+export interface RuntimeConfig {
+  tableName: string;
+  stateMachineArn: string;
+  region: RegionConfig;
+  /** Largest accepted request body, in bytes. */
+  maxBodyBytes: number;
+  /** Grace period before the orphan sweeper treats a complaint as orphaned. */
+  orphanGraceSeconds: number;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const v = env[name];
+  if (!v) throw new Error(`Missing configuration: environment variable ${name} is not set`);
+  return v;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  return {
+    tableName: required(env, 'TABLE_NAME'),
+    stateMachineArn: required(env, 'STATE_MACHINE_ARN'),
+    region: regionConfig(required(env, 'COMPLAINT_REGION')),
+    maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 64 * 1024),
+    orphanGraceSeconds: Number(env.ORPHAN_GRACE_SECONDS ?? 300),
+  };
+}
+
+let cached: RuntimeConfig | undefined;
+/** The process-wide configuration, loaded on first use (not at import, so tools can import handlers). */
+export function config(): RuntimeConfig {
+  cached ??= loadConfig();
+  return cached;
+}

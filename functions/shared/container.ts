@@ -1,0 +1,48 @@
+/**
+ * The composition root of a Lambda process: clients, repository and workflow adapter are
+ * created once per process (not per invocation), from configuration only.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { documentClient, DynamoComplaintRepository } from '../adapters/dynamo-complaint-repository.ts';
+import { StepFunctionsWorkflow } from '../adapters/sfn-workflow.ts';
+import { createBusinessCalendar, type BusinessCalendar } from '../domain/business-calendar.ts';
+import type { ComplaintRepository, WorkflowEngine } from '../domain/ports.ts';
+import type { RegionConfig } from '../domain/regions.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { config, type RuntimeConfig } from './config.ts';
+
+export interface Container {
+  config: RuntimeConfig;
+  repo: ComplaintRepository;
+  workflow: WorkflowEngine;
+  clock: Clock;
+  region: RegionConfig;
+  calendar: BusinessCalendar;
+}
+
+let container: Container | undefined;
+let clockOverride: Clock | undefined;
+
+export function deps(): Container {
+  if (!container) {
+    const cfg = config();
+    container = {
+      config: cfg,
+      repo: new DynamoComplaintRepository(documentClient(new DynamoDBClient({})), cfg.tableName),
+      workflow: new StepFunctionsWorkflow(new SFNClient({}), cfg.stateMachineArn),
+      get clock() { return clockOverride ?? systemClock; },
+      region: cfg.region,
+      calendar: createBusinessCalendar(cfg.region.calendar),
+    };
+  }
+  return container;
+}
+
+/**
+ * For a composition root that hosts the handlers in-process (the local runtime with its
+ * test clock): replaces the clock every use case receives. Lambda never calls it.
+ */
+export function useClock(clock: Clock | undefined): void {
+  clockOverride = clock;
+}

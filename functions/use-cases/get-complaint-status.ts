@@ -1,0 +1,35 @@
+/**
+ * What a customer sees with reference + access code. A wrong or missing code answers
+ * exactly like an unknown reference, so the API never confirms that a reference exists.
+ */
+import { verifyAccessCode } from '../domain/access-code.ts';
+import { STAGE_LABEL } from '../domain/complaint.ts';
+import type { ComplaintRepository } from '../domain/ports.ts';
+import type { RegionConfig } from '../domain/regions.ts';
+import type { Clock } from '../shared/clock.ts';
+import { NotFoundError } from '../shared/errors.ts';
+import type { ComplaintStatusResponse } from '../http/schemas/complaint-status.schema.ts';
+import { deadlineView } from './deadline-view.ts';
+
+export interface StatusDeps { repo: ComplaintRepository; clock: Clock; region: RegionConfig }
+
+export async function getComplaintStatus(reference: string, accessCode: string | undefined, deps: StatusDeps): Promise<ComplaintStatusResponse> {
+  const [complaint, secret] = await Promise.all([deps.repo.get(reference), deps.repo.getSecret(reference)]);
+  if (!complaint || !secret || !verifyAccessCode(accessCode, secret.salt, secret.hash)) {
+    throw new NotFoundError('No complaint matches this reference and access code');
+  }
+  const now = deps.clock.now();
+  const history = await deps.repo.history(reference);
+  const fraction = deps.region.profile.reminderAtRemainingFraction;
+  return {
+    reference,
+    status: complaint.status,
+    stage: complaint.stage,
+    stageLabel: STAGE_LABEL[complaint.stage][complaint.language],
+    receivedAt: complaint.receivedAt,
+    deadlines: Object.fromEntries(
+      Object.entries(complaint.deadlines).map(([k, d]) => [k, deadlineView(d, now, complaint.receivedAt, fraction)]),
+    ),
+    history: history.filter((h) => h.visibleToCustomer).map((h) => ({ at: h.at, action: h.action, summary: h.summary })),
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * Register a complaint received from a customer and start its workflow.
+ *  1. Replay the stored answer if this Idempotency-Key was seen (same body) or refuse it (other body).
+ *  2. Take the next reference, mint the access code, compute the regulatory deadlines.
+ *  3. Write complaint, secret, first history entry and idempotency record in ONE transaction:
+ *     a failure leaves nothing half-written; a concurrent retry loses the race and replays.
+ *  4. Start the workflow, named after the reference. If that fails the complaint is still safe:
+ *     the orphan sweeper starts its workflow later.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { generateAccessCode, hashAccessCode } from '../domain/access-code.ts';
+import { acknowledgementText } from '../domain/acknowledgement.ts';
+import type { BusinessCalendar } from '../domain/business-calendar.ts';
+import type { Channel, Complaint, ComplaintDetails, Language } from '../domain/complaint.ts';
+import { computeDeadlines } from '../domain/deadlines.ts';
+import { IdempotencyRace, type ComplaintRepository, type WorkflowEngine } from '../domain/ports.ts';
+import { formatReference } from '../domain/reference.ts';
+import type { RegionConfig } from '../domain/regions.ts';
+import type { Clock } from '../shared/clock.ts';
+import { IdempotencyMismatchError } from '../shared/errors.ts';
+import type { SubmitComplaintRequest, SubmitComplaintResponse } from '../http/schemas/submit-complaint.schema.ts';
+import { deadlineView } from './deadline-view.ts';
+
+export interface SubmitDeps {
+  repo: ComplaintRepository;
+  workflow: WorkflowEngine;
+  clock: Clock;
+  region: RegionConfig;
+  calendar: BusinessCalendar;
+  onWorkflowStartFailed?: (reference: string, error: unknown) => void;
+}
+
+export interface SubmitContext {
+  channel: Channel;
+  idempotencyKey?: string;
+  /** Staff member who keyed it in: the first responder. */
+  receivedBy?: string;
+}
+
+export interface SubmitResult { statusCode: 201; body: SubmitComplaintResponse; replayed: boolean }
+
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+function canonicalHash(value: unknown): string {
+  const canonical = JSON.stringify(value, (_k, v) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v);
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitContext, deps: SubmitDeps): Promise<SubmitResult> {
+  const { repo, workflow, clock, region, calendar } = deps;
+  const requestHash = canonicalHash({ req, channel: ctx.channel, receivedBy: ctx.receivedBy });
+
+  const replay = async (): Promise<SubmitResult | undefined> => {
+    if (!ctx.idempotencyKey) return undefined;
+    const stored = await repo.getIdempotent(ctx.idempotencyKey);
+    if (!stored) return undefined;
+    if (stored.requestHash !== requestHash) throw new IdempotencyMismatchError();
+    return { statusCode: 201, body: stored.body as SubmitComplaintResponse, replayed: true };
+  };
+  const previous = await replay();
+  if (previous) return previous;
+
+  const now = clock.now();
+  const receivedAt = now.toISOString();
+  const reference = formatReference(region.referencePrefix, now.getUTCFullYear(), await repo.nextSequence(region.referencePrefix, now.getUTCFullYear()));
+  const accessCode = generateAccessCode();
+  const salt = randomBytes(16).toString('base64url');
+  const language: Language = req.language ?? region.languages[0];
+  const deadlines = computeDeadlines(region.profile, calendar, now);
+
+  const details: ComplaintDetails = {
+    complainant: req.complainant,
+    target: req.target,
+    matter: req.matter,
+    occurredAt: req.occurredAt,
+    place: req.place,
+    businessLine: req.businessLine,
+    amount: req.amount,
+    consent: { personalData: req.consent?.personalData ?? false },
+  };
+  const complaint: Complaint = {
+    ...details,
+    reference,
+    region: region.name,
+    channel: ctx.channel,
+    language,
+    status: 'OPEN',
+    stage: 'RECEIVED',
+    receivedAt,
+    receivedBy: ctx.receivedBy,
+    deadlines,
+    executionName: reference,
+    resumeCount: 0,
+    updatedAt: receivedAt,
+    version: 1,
+  };
+
+  const final = deadlines.finalResponse;
+  const ack = acknowledgementText(language, reference, final.dueAt, region.calendar.timeZone);
+  const body: SubmitComplaintResponse = {
+    reference,
+    accessCode,
+    acknowledgement: {
+      receivedAt,
+      message: ack.message,
+      nextSteps: ack.nextSteps,
+      responseDeadline: deadlineView(final, now, receivedAt, region.profile.reminderAtRemainingFraction),
+      followUp: ack.followUp,
+    },
+  };
+
+  try {
+    await repo.create({
+      complaint,
+      secret: { salt, hash: hashAccessCode(accessCode, salt) },
+      history: [{
+        reference, at: receivedAt, actor: ctx.receivedBy ?? 'customer', action: 'received', visibleToCustomer: true,
+        summary: `Complaint received through the ${ctx.channel} channel; acknowledgement sent`,
+      }],
+      idempotency: ctx.idempotencyKey
+        ? { key: ctx.idempotencyKey, answer: { requestHash, statusCode: 201, body }, expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS }
+        : undefined,
+    });
+  } catch (e) {
+    if (e instanceof IdempotencyRace) {
+      const winner = await replay();
+      if (winner) return winner;
+    }
+    throw e;
+  }
+
+  try {
+    await workflow.start(reference, { reference, resumeAt: 'RECEIVED' });
+  } catch (e) {
+    deps.onWorkflowStartFailed?.(reference, e);
+  }
+  return { statusCode: 201, body, replayed: false };
+}

@@ -1,0 +1,110 @@
+/**
+ * The local API Gateway: turns each HTTP request into an HTTP API payload v2.0 event (the
+ * shape of shared/fixtures/events/apiGatewayProxyV2Event.json), routes it by the same
+ * route table the CDK stack deploys, invokes the same handler, and writes its answer.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ROUTES, type RouteSpec } from '../functions/functions.ts';
+import type { LambdaHost } from './lambda-host.ts';
+
+/** HTTP API's own payload limit; the handlers enforce the product's smaller one. */
+const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+interface CompiledRoute { spec: RouteSpec; regex: RegExp; params: string[] }
+
+function compile(spec: RouteSpec): CompiledRoute {
+  const params: string[] = [];
+  const pattern = spec.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
+    params.push(name);
+    return '([^/]+)';
+  });
+  return { spec, regex: new RegExp(`^${pattern}$`), params };
+}
+
+export function toEvent(req: IncomingMessage, body: Buffer, route: CompiledRoute | undefined, pathParameters: Record<string, string>): APIGatewayProxyEventV2 {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k !== 'cookie') headers[k] = Array.isArray(v) ? v.join(',') : v;
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = query[k] !== undefined ? `${query[k]},${v}` : v;
+  const now = new Date();
+  const routeKey = route ? `${route.spec.method} ${route.spec.path}` : '$default';
+  const isText = /^(application\/(.+\+)?json|text\/|application\/x-www-form-urlencoded)/i.test(headers['content-type'] ?? '');
+  const cookies = req.headers.cookie?.split(/;\s*/).filter(Boolean);
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    ...(cookies?.length ? { cookies } : {}),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: (headers.host ?? 'localhost').split('.')[0],
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !isText } : { isBase64Encoded: false }),
+    ...(Object.keys(pathParameters).length ? { pathParameters } : {}),
+  };
+}
+
+function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(result.body ? (result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body) : undefined);
+}
+
+export async function startHttpAdapter(
+  lambdas: LambdaHost,
+  options: { port: number; host?: string; extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean> },
+): Promise<{ server: Server; url: string }> {
+  const routes = ROUTES.map(compile);
+  const server = createServer(async (req, res) => {
+    try {
+      if (options.extra && (await options.extra(req, res))) return;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const c of req) {
+        size += (c as Buffer).length;
+        if (size > GATEWAY_MAX_BODY) return send(res, { statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Request Entity Too Large' }) });
+        chunks.push(c as Buffer);
+      }
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      let match: { route: CompiledRoute; params: Record<string, string> } | undefined;
+      for (const r of routes) {
+        if (r.spec.method !== req.method) continue;
+        const m = r.regex.exec(path);
+        if (m) { match = { route: r, params: Object.fromEntries(r.params.map((p, i) => [p, decodeURIComponent(m[i + 1])])) }; break; }
+      }
+      if (!match) return send(res, { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Not Found' }) });
+      const event = toEvent(req, Buffer.concat(chunks), match.route, match.params);
+      const result = (await lambdas.invoke(match.route.spec.fn, event)) as APIGatewayProxyStructuredResultV2;
+      send(res, result);
+    } catch {
+      // As API Gateway does when the integration fails: no detail leaks.
+      send(res, { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Internal Server Error' }) });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, options.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://${options.host ?? '127.0.0.1'}:${port}` };
+}

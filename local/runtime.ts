@@ -1,0 +1,122 @@
+/**
+ * The embedded local runtime: DynamoDB Local, the local Step Functions endpoint running
+ * workflows/complaint.asl.json, and the local API Gateway, wired to the same handlers by
+ * configuration only (environment variables the handlers already read on AWS).
+ */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { WORKFLOW_FUNCTIONS } from '../functions/functions.ts';
+import { regionConfig } from '../functions/domain/regions.ts';
+import { ManualClock, type Clock } from '../functions/shared/clock.ts';
+import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
+import { startHttpAdapter } from './http-adapter.ts';
+import { LambdaHost } from './lambda-host.ts';
+import { LocalStepFunctions } from './stepfunctions/engine.ts';
+import { startStepFunctionsServer } from './stepfunctions/server.ts';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const DEFINITION_FILE = join(ROOT, 'workflows', 'complaint.asl.json');
+
+export interface RuntimeOptions {
+  port?: number;
+  dataDir?: string;
+  region?: string;
+  tableName?: string;
+  /** Start with a manual clock at this instant (tests); the system clock otherwise. */
+  clockAt?: Date;
+  log?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  apiUrl: string;
+  dynamoEndpoint: string;
+  sfnEndpoint: string;
+  stateMachineArn: string;
+  tableName: string;
+  engine: LocalStepFunctions;
+  clock?: ManualClock;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRuntime> {
+  const log = opts.log ?? (() => undefined);
+  const region = regionConfig(opts.region ?? 'cn');
+  const awsRegion = region.aws.region;
+  const dataDir = resolve(opts.dataDir ?? '.data');
+  const tableName = opts.tableName ?? `complaints-${region.name}`;
+
+  const dynamo = await startDynamoDbLocal(await freePort(), join(dataDir, 'dynamodb'));
+  const cleanups: (() => Promise<unknown>)[] = [() => dynamo.stop()];
+  try {
+    // Configuration the handlers read, exactly as the CDK stack sets it on AWS.
+    const stateMachineArn = `arn:aws:states:${awsRegion}:000000000000:stateMachine:complaint-lifecycle`;
+    Object.assign(process.env, {
+      AWS_REGION: awsRegion,
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      TABLE_NAME: tableName,
+      STATE_MACHINE_ARN: stateMachineArn,
+      COMPLAINT_REGION: region.name,
+      // A new local engine has no executions in flight: every open complaint without one is an orphan.
+      ORPHAN_GRACE_SECONDS: '0',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    });
+    await ensureTable(new DynamoDBClient({ endpoint: dynamo.endpoint, region: awsRegion }), tableName);
+
+    const lambdas = new LambdaHost(awsRegion);
+    const clock: Clock | undefined = opts.clockAt ? new ManualClock(opts.clockAt) : undefined;
+    const engine = new LocalStepFunctions({
+      definition: readFileSync(DEFINITION_FILE, 'utf8'),
+      substitutions: Object.fromEntries(Object.entries(WORKFLOW_FUNCTIONS).map(([k, fn]) => [k, lambdas.arn(fn)])),
+      stateMachineArn,
+      invoke: (arn, payload) => lambdas.invoke(arn, payload),
+      journalFile: join(dataDir, 'stepfunctions', 'executions.jsonl'),
+      now: clock ? () => clock.now() : undefined,
+    });
+    cleanups.unshift(() => engine.shutdown());
+    const sfn = await startStepFunctionsServer(engine);
+    cleanups.unshift(() => new Promise((r) => sfn.server.close(r)));
+    process.env.AWS_ENDPOINT_URL_SFN = sfn.url;
+
+    if (clock) {
+      const { useClock } = await import('../functions/shared/container.ts');
+      useClock(clock);
+    }
+
+    // Executions live in memory: complaints whose workflow was running when we stopped are
+    // resumed by the product's own orphan sweeper, from their persisted stage.
+    const sweep = (await lambdas.invoke('ResumeOrphans', {})) as { checked: number; resumed: unknown[] };
+    if (sweep.resumed.length) log(`Resumed the workflow of ${sweep.resumed.length} open complaint(s)`);
+
+    const api = await startHttpAdapter(lambdas, { port: opts.port ?? 3000 });
+    cleanups.unshift(() => new Promise((r) => { api.server.closeAllConnections(); api.server.close(r); }));
+
+    return {
+      apiUrl: api.url,
+      dynamoEndpoint: dynamo.endpoint,
+      sfnEndpoint: sfn.url,
+      stateMachineArn,
+      tableName,
+      engine,
+      clock: clock as ManualClock | undefined,
+      stop: async () => { for (const c of cleanups) await c().catch(() => undefined); },
+    };
+  } catch (e) {
+    for (const c of cleanups) await c().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * `npm start`: the whole pipeline on one machine, in the foreground, until Ctrl-C.
+ * Environment: PORT (3000), DATA_DIR (.data), COMPLAINT_REGION (cn | uk | us).
+ */
+import { JavaMissingError } from './dynamodb.ts';
+import { startRuntime } from './runtime.ts';
+
+async function main(): Promise<void> {
+  const runtime = await startRuntime({
+    port: Number(process.env.PORT ?? 3000),
+    dataDir: process.env.DATA_DIR ?? '.data',
+    region: process.env.COMPLAINT_REGION ?? 'cn',
+    log: (l) => console.log(l),
+  });
+  console.log(`Complaint pipeline running locally (region ${process.env.COMPLAINT_REGION ?? 'cn'})
+  API:             ${runtime.apiUrl}/api/complaints
+  OpenAPI:         ${runtime.apiUrl}/api/openapi.json
+  Step Functions:  ${runtime.sfnEndpoint}  (${runtime.stateMachineArn})
+  DynamoDB Local:  ${runtime.dynamoEndpoint}  (table ${runtime.tableName})
+Press Ctrl-C to stop.`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping...`);
+    await runtime.stop();
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((e) => {
+  console.error(e instanceof JavaMissingError ? e.message : `Could not start the local runtime: ${(e as Error).stack ?? e}`);
+  process.exit(1);
+});

@@ -1,0 +1,291 @@
+/**
+ * A local Step Functions service around the aws-local-stepfunctions interpreter, running
+ * the very ASL file that CDK deploys. The interpreter has no task tokens: every
+ * `.waitForTaskToken` Task state is overridden by a local function that mints a token,
+ * invokes the target Lambda handler with it, and waits for SendTaskSuccess/Failure.
+ *
+ * Executions are kept in memory by the interpreter; their records (status, input, events)
+ * are appended to a JSON-lines journal so that DescribeExecution and the history survive a
+ * restart. An execution that was running when the runtime stopped is marked ABORTED on
+ * start-up; the product's orphan sweeper then resumes its complaint from the persisted stage.
+ */
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { StateMachine } from 'aws-local-stepfunctions';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface HistoryEvent { id: number; timestamp: string; type: string; stateName?: string; detail?: unknown }
+
+export interface ExecutionRecord {
+  executionArn: string;
+  name: string;
+  input: string;
+  status: ExecutionStatus;
+  startDate: string;
+  stopDate?: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  events: HistoryEvent[];
+}
+
+export class SfnError extends Error {
+  constructor(readonly type: string, message: string) { super(message); this.name = type; }
+}
+
+export type LambdaInvoker = (functionArn: string, payload: unknown) => Promise<unknown>;
+
+interface PendingTask { executionArn: string; resolve: (v: unknown) => void; reject: (e: Error) => void }
+
+const TOKEN_PLACEHOLDER = '__LOCAL_TASK_TOKEN__';
+
+type AslState = { Type: string; Resource?: string; [k: string]: unknown };
+type Asl = { States: Record<string, AslState>; StartAt: string; [k: string]: unknown };
+
+export interface EngineOptions {
+  definition: string;
+  substitutions: Record<string, string>;
+  stateMachineArn: string;
+  invoke: LambdaInvoker;
+  journalFile: string;
+  now?: () => Date;
+}
+
+export class LocalStepFunctions {
+  readonly stateMachineArn: string;
+  private readonly definition: Asl;
+  private readonly machine: StateMachine;
+  private readonly executions = new Map<string, ExecutionRecord>();
+  private readonly aborters = new Map<string, () => void>();
+  private readonly tasks = new Map<string, PendingTask>();
+  private readonly running = new Set<Promise<unknown>>();
+  private readonly now: () => Date;
+  private stopping = false;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.stateMachineArn = opts.stateMachineArn;
+    this.now = opts.now ?? (() => new Date());
+    let text = opts.definition;
+    for (const [k, v] of Object.entries(opts.substitutions)) text = text.split('${' + k + '}').join(v);
+    const unresolved = text.match(/\$\{[A-Za-z0-9]+\}/);
+    if (unresolved) throw new Error(`State machine definition has no substitution for ${unresolved[0]}`);
+    this.definition = JSON.parse(text);
+    this.machine = new StateMachine(this.definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+    this.load();
+  }
+
+  // ---- journal -------------------------------------------------------------------------
+  private load(): void {
+    mkdirSync(dirname(this.opts.journalFile), { recursive: true });
+    if (!existsSync(this.opts.journalFile)) return;
+    for (const line of readFileSync(this.opts.journalFile, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      let rec: { op: string; arn: string; data: Partial<ExecutionRecord> & { event?: HistoryEvent } };
+      try { rec = JSON.parse(line); } catch { continue; } // a torn last line from a crash
+      const existing = this.executions.get(rec.arn);
+      if (rec.op === 'put') this.executions.set(rec.arn, { ...(rec.data as ExecutionRecord), events: existing?.events ?? [] });
+      else if (rec.op === 'event' && existing && rec.data.event) existing.events.push(rec.data.event);
+    }
+    for (const e of this.executions.values()) {
+      if (e.status === 'RUNNING') {
+        this.update(e, { status: 'ABORTED', stopDate: this.now().toISOString(), error: 'Local.RuntimeRestarted', cause: 'The local runtime stopped while this execution was running' });
+      }
+    }
+  }
+
+  private journal(op: 'put' | 'event', arn: string, data: unknown): void {
+    appendFileSync(this.opts.journalFile, JSON.stringify({ op, arn, data }) + '\n');
+  }
+
+  private update(e: ExecutionRecord, patch: Partial<ExecutionRecord>): void {
+    Object.assign(e, patch);
+    const { events, ...rest } = e;
+    this.journal('put', e.executionArn, rest);
+  }
+
+  private addEvent(e: ExecutionRecord, type: string, stateName?: string, detail?: unknown): void {
+    const ev: HistoryEvent = { id: e.events.length + 1, timestamp: this.now().toISOString(), type, stateName, detail };
+    e.events.push(ev);
+    this.journal('event', e.executionArn, { event: ev });
+  }
+
+  // ---- Step Functions API ---------------------------------------------------------------
+  executionArnFor(name: string): string {
+    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  }
+
+  startExecution(p: { stateMachineArn: string; name?: string; input?: string }): { executionArn: string; startDate: Date } {
+    if (p.stateMachineArn !== this.stateMachineArn) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${p.stateMachineArn}'`);
+    const name = p.name ?? randomUUID();
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new SfnError('InvalidName', `Invalid Name: '${name}'`);
+    const input = p.input ?? '{}';
+    let parsed: unknown;
+    try { parsed = JSON.parse(input); } catch { throw new SfnError('InvalidExecutionInput', 'Invalid execution input: not JSON'); }
+    const arn = this.executionArnFor(name);
+    const existing = this.executions.get(arn);
+    if (existing) {
+      // Standard workflows: same name and input within 90 days is idempotent.
+      if (existing.input === input && existing.status === 'RUNNING') return { executionArn: arn, startDate: new Date(existing.startDate) };
+      throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+    }
+    const rec: ExecutionRecord = { executionArn: arn, name, input, status: 'RUNNING', startDate: this.now().toISOString(), events: [] };
+    this.executions.set(arn, rec);
+    this.update(rec, {});
+    this.addEvent(rec, 'ExecutionStarted', undefined, { input: parsed });
+    this.run(rec, parsed);
+    return { executionArn: arn, startDate: new Date(rec.startDate) };
+  }
+
+  private run(rec: ExecutionRecord, input: unknown): void {
+    const overrides: Record<string, (input: never) => Promise<never>> = {}; // JSON in, JSON out
+    for (const [stateName, state] of Object.entries(this.definition.States)) {
+      if (state.Type === 'Task') overrides[stateName] = ((taskInput: unknown) => this.runTask(rec, stateName, state, taskInput)) as never;
+    }
+    const execution = this.machine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: overrides as never },
+      context: {
+        Execution: { Id: rec.executionArn, Name: rec.name, StartTime: rec.startDate, RoleArn: 'arn:aws:iam::000000000000:role/local' },
+        StateMachine: { Id: this.stateMachineArn, Name: this.stateMachineArn.split(':').pop() },
+        Task: { Token: TOKEN_PLACEHOLDER },
+      },
+      noThrowOnAbort: true,
+    });
+    this.aborters.set(rec.executionArn, execution.abort);
+    const events = (async () => {
+      for await (const ev of execution.eventLogs) {
+        const e = ev as { type: string; state?: { name: string }; Error?: string; Cause?: unknown };
+        if (e.type === 'StateEntered' || e.type === 'StateExited' || e.type === 'StateFailed' || e.type === 'StateRetried' || e.type === 'StateCaught') {
+          this.addEvent(rec, e.type, e.state?.name, e.Error ? { error: e.Error } : undefined);
+        }
+      }
+    })();
+    const done = execution.result.then(
+      (output) => {
+        if (rec.status !== 'RUNNING' || this.stopping) return;
+        this.update(rec, { status: 'SUCCEEDED', output: JSON.stringify(output ?? null), stopDate: this.now().toISOString() });
+        this.addEvent(rec, 'ExecutionSucceeded');
+      },
+      (err: Error & { cause?: Error & { Cause?: string } }) => {
+        if (rec.status !== 'RUNNING' || this.stopping) return;
+        const inner = (err.cause ?? err) as Error;
+        this.update(rec, { status: 'FAILED', error: inner.name, cause: inner.message, stopDate: this.now().toISOString() });
+        this.addEvent(rec, 'ExecutionFailed', undefined, { error: inner.name });
+      },
+    ).finally(() => { this.aborters.delete(rec.executionArn); this.dropTasks(rec.executionArn); });
+    const all = Promise.all([done, events]);
+    this.running.add(all);
+    void all.finally(() => this.running.delete(all));
+  }
+
+  /** Emulates the Lambda service integrations (`lambda:invoke`, `.waitForTaskToken`) and plain Lambda ARNs. */
+  private async runTask(rec: ExecutionRecord, stateName: string, state: AslState, input: unknown): Promise<unknown> {
+    const resource = String(state.Resource);
+    if (resource.startsWith('arn:aws:states:::lambda:invoke')) {
+      const p = input as { FunctionName: string; Payload?: unknown };
+      if (resource.endsWith('.waitForTaskToken')) {
+        const token = `${randomUUID()}.${Buffer.from(rec.executionArn).toString('base64url')}`;
+        const payload = JSON.parse(JSON.stringify(p.Payload ?? {}).split(TOKEN_PLACEHOLDER).join(token));
+        const waiting = new Promise((resolve, reject) => this.tasks.set(token, { executionArn: rec.executionArn, resolve, reject }));
+        try {
+          await this.opts.invoke(p.FunctionName, payload);
+        } catch (e) {
+          this.tasks.delete(token);
+          throw e;
+        }
+        this.addEvent(rec, 'TaskSubmitted', stateName);
+        return waiting;
+      }
+      const out = await this.opts.invoke(p.FunctionName, p.Payload ?? input);
+      return { Payload: out, StatusCode: 200, ExecutedVersion: '$LATEST' };
+    }
+    if (resource.startsWith('arn:aws:lambda:')) return this.opts.invoke(resource, input);
+    throw new SfnError('States.Runtime', `Resource ${resource} is not emulated by the local runtime`);
+  }
+
+  private task(token: string): PendingTask {
+    const t = this.tasks.get(token);
+    if (!t) throw new SfnError('TaskDoesNotExist', 'Task Does Not Exist');
+    return t;
+  }
+
+  sendTaskSuccess(p: { taskToken: string; output: string }): Record<string, never> {
+    const t = this.task(p.taskToken);
+    let out: unknown;
+    try { out = JSON.parse(p.output); } catch { throw new SfnError('InvalidOutput', 'Invalid output: not JSON'); }
+    this.tasks.delete(p.taskToken);
+    t.resolve(out);
+    return {};
+  }
+
+  sendTaskFailure(p: { taskToken: string; error?: string; cause?: string }): Record<string, never> {
+    const t = this.task(p.taskToken);
+    this.tasks.delete(p.taskToken);
+    const e = new Error(p.cause ?? '');
+    e.name = p.error ?? 'States.TaskFailed';
+    t.reject(e);
+    return {};
+  }
+
+  sendTaskHeartbeat(p: { taskToken: string }): Record<string, never> {
+    this.task(p.taskToken);
+    return {};
+  }
+
+  private dropTasks(executionArn: string): void {
+    for (const [token, t] of this.tasks) if (t.executionArn === executionArn) this.tasks.delete(token);
+  }
+
+  private get(arn: string): ExecutionRecord {
+    const e = this.executions.get(arn);
+    if (!e) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return e;
+  }
+
+  describeExecution(p: { executionArn: string }) {
+    const e = this.get(p.executionArn);
+    return {
+      executionArn: e.executionArn, stateMachineArn: this.stateMachineArn, name: e.name, status: e.status,
+      startDate: new Date(e.startDate).getTime() / 1000, stopDate: e.stopDate ? new Date(e.stopDate).getTime() / 1000 : undefined,
+      input: e.input, output: e.output, error: e.error, cause: e.cause,
+    };
+  }
+
+  stopExecution(p: { executionArn: string; error?: string; cause?: string }) {
+    const e = this.get(p.executionArn);
+    const stopDate = this.now().toISOString();
+    if (e.status === 'RUNNING') {
+      this.update(e, { status: 'ABORTED', stopDate, error: p.error, cause: p.cause });
+      this.addEvent(e, 'ExecutionAborted');
+      this.aborters.get(e.executionArn)?.();
+      this.dropTasks(e.executionArn);
+    }
+    return { stopDate: new Date(stopDate).getTime() / 1000 };
+  }
+
+  listExecutions(p: { stateMachineArn: string; statusFilter?: ExecutionStatus; maxResults?: number }) {
+    const list = [...this.executions.values()]
+      .filter((e) => !p.statusFilter || e.status === p.statusFilter)
+      .sort((a, b) => b.startDate.localeCompare(a.startDate))
+      .slice(0, p.maxResults || 1000)
+      .map((e) => ({ executionArn: e.executionArn, stateMachineArn: this.stateMachineArn, name: e.name, status: e.status, startDate: new Date(e.startDate).getTime() / 1000 }));
+    return { executions: list };
+  }
+
+  getExecutionHistory(p: { executionArn: string; reverseOrder?: boolean }) {
+    const e = this.get(p.executionArn);
+    const events = e.events.map((ev) => ({
+      id: ev.id, timestamp: new Date(ev.timestamp).getTime() / 1000, type: ev.type,
+      ...(ev.stateName ? { stateEnteredEventDetails: ev.type === 'StateEntered' ? { name: ev.stateName } : undefined, stateExitedEventDetails: ev.type === 'StateExited' ? { name: ev.stateName } : undefined } : {}),
+    }));
+    return { events: p.reverseOrder ? events.reverse() : events };
+  }
+
+  /** Aborts every running execution (their records stay RUNNING in the journal, as after a crash). */
+  async shutdown(): Promise<void> {
+    this.stopping = true;
+    for (const abort of this.aborters.values()) abort();
+    await Promise.allSettled([...this.running]);
+  }
+}

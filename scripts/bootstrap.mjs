@@ -1,0 +1,62 @@
+// Runs on whatever Node the machine has (20 here): installs the project's own toolchain
+// (Node 22 and every package, from package-lock.json) when it is missing or stale, checks
+// Java for DynamoDB Local, then runs the given command with the project's Node 22.
+// Usage: node scripts/bootstrap.mjs <script.ts|bin> [args...]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+function run(cmd, args, extraEnv = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...extraEnv } });
+  if (r.error) throw r.error;
+  return r.status ?? 1;
+}
+
+export function ensureInstalled() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  const stale = !existsSync(marker) || !existsSync(bin('node')) || statSync(lock).mtimeMs > statSync(marker).mtimeMs;
+  if (!stale) return;
+  console.log('Installing the project toolchain (Node 22 and packages) with npm ci ...');
+  if (run(npm, ['ci', '--no-audit', '--no-fund']) !== 0) {
+    console.error('npm ci failed: see the messages above.');
+    process.exit(1);
+  }
+}
+
+export function ensureJava() {
+  const r = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const m = /version "(\d+)(?:\.(\d+))?/.exec(`${r.stderr ?? ''}${r.stdout ?? ''}`);
+  const major = m ? (m[1] === '1' ? Number(m[2]) : Number(m[1])) : 0;
+  if (r.error || major < 17) {
+    console.error(`DynamoDB Local needs Java 17 or newer, and ${r.error ? 'no `java` was found on PATH' : `java ${major || '?'} was found`}.
+  Debian/Ubuntu:  sudo apt-get update && sudo apt-get install -y openjdk-17-jre-headless
+  macOS:          brew install openjdk@17
+Then run the command again.`);
+    process.exit(1);
+  }
+}
+
+/**
+ * Runs a TypeScript entry point (or a package binary) with the project's Node 22, passing
+ * Ctrl-C / SIGTERM on so that the child stops cleanly (and stops DynamoDB Local with it).
+ */
+export function runWithProjectNode(args) {
+  const env = { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH}` };
+  const child = spawn(bin('node'), args, { cwd: root, stdio: 'inherit', env });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  ensureInstalled();
+  ensureJava();
+  const [entry, ...rest] = process.argv.slice(2);
+  const args = entry.endsWith('.ts') ? ['--import', 'tsx', entry, ...rest] : [bin(entry), ...rest];
+  runWithProjectNode(args).then((code) => process.exit(code));
+}

@@ -1,0 +1,174 @@
+import { describe, it, expect } from 'vitest';
+import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
+import {
+  addDuration,
+  computeDeadlines,
+  deadlineState,
+  extendDeadline,
+  shiftForPause,
+} from '../../functions/domain/deadlines.ts';
+import { REGIONS } from '../../functions/domain/regions.ts';
+
+const cn = createBusinessCalendar(REGIONS.cn.calendar);
+const uk = createBusinessCalendar(REGIONS.uk.calendar);
+const us = createBusinessCalendar(REGIONS.us.calendar);
+
+const HOUR = 3_600_000;
+
+describe('addDuration', () => {
+  const at = new Date('2026-03-12T02:00:00Z'); // Thursday 10:00 in Shanghai
+
+  it('business days end at close of business', () => {
+    expect(addDuration(cn, at, { unit: 'businessDays', value: 2 }).toISOString()).toBe('2026-03-16T09:30:00.000Z');
+  });
+
+  it('calendar days end at 23:59:59.999 local of the n-th local day', () => {
+    expect(addDuration(cn, at, { unit: 'calendarDays', value: 1 }).toISOString()).toBe('2026-03-13T15:59:59.999Z');
+    // Late evening in New York is already the next day in UTC: counting is on the local date.
+    const lateNy = new Date('2026-03-03T04:30:00Z'); // Mon 2026-03-02 23:30 EST
+    expect(addDuration(us, lateNy, { unit: 'calendarDays', value: 1 }).toISOString()).toBe('2026-03-04T04:59:59.999Z');
+  });
+
+  it('hours and minutes are exact', () => {
+    expect(addDuration(cn, at, { unit: 'hours', value: 1.5 }).toISOString()).toBe('2026-03-12T03:30:00.000Z');
+    expect(addDuration(cn, at, { unit: 'minutes', value: 30 }).toISOString()).toBe('2026-03-12T02:30:00.000Z');
+    // Exact across the London DST change: 24 hours after Saturday noon GMT is Sunday 13:00 BST.
+    expect(addDuration(uk, new Date('2026-03-28T12:00:00Z'), { unit: 'hours', value: 24 }).toISOString())
+      .toBe('2026-03-29T12:00:00.000Z');
+  });
+});
+
+describe('computeDeadlines', () => {
+  it('CN: received the day before National Day 2026, major and cross-department', () => {
+    const received = new Date('2026-09-30T02:00:00Z'); // Wed 10:00 CST
+    const d = computeDeadlines(REGIONS.cn.profile, cn, received, { major: true, crossDepartment: true });
+    expect(d).toEqual({
+      register: { dueAt: '2026-10-05T09:30:00.000Z', rule: 'CN: registration within 1 business day' },
+      qualityControl: { dueAt: '2026-09-30T02:30:00.000Z', rule: 'CN: hand-off to quality control within 30 minutes' },
+      investigate: { dueAt: '2026-10-13T09:30:00.000Z', rule: 'CN: investigation within 7 business days' },
+      replyTarget: { dueAt: '2026-10-09T09:30:00.000Z', rule: 'CN: reply target within 5 business days' },
+      finalResponse: { dueAt: '2026-10-15T15:59:59.999Z', rule: 'CN: final response within 15 calendar days' },
+      emergencyStart: { dueAt: '2026-09-30T04:00:00.000Z', rule: 'CN: emergency handling of a major complaint starts within 2 hours' },
+      handlingPlan: { dueAt: '2026-10-07T09:30:00.000Z', rule: 'CN: cross-department handling plan within 3 business days' },
+    });
+  });
+
+  it('CN: no emergency or handling-plan deadline unless major / cross-department', () => {
+    const d = computeDeadlines(REGIONS.cn.profile, cn, new Date('2026-09-30T02:00:00Z'));
+    expect(Object.keys(d).sort()).toEqual(['finalResponse', 'investigate', 'qualityControl', 'register', 'replyTarget']);
+    expect(computeDeadlines(REGIONS.cn.profile, cn, new Date('2026-09-30T02:00:00Z'), { major: true }).handlingPlan).toBeUndefined();
+  });
+
+  it('UK: 8 weeks = 56 calendar days, summary resolution by close of business day 3, Easter skipped', () => {
+    const received = new Date('2026-03-20T10:00:00Z'); // Friday 10:00 GMT
+    const d = computeDeadlines(REGIONS.uk.profile, uk, received);
+    expect(d.register.dueAt).toBe('2026-03-23T17:00:00.000Z');
+    expect(d.summaryResolution).toEqual({ dueAt: '2026-03-25T17:00:00.000Z', rule: 'UK: summary resolution within 3 business days' });
+    // 10 business days: Mar 23-27, Mar 30-Apr 2, (Good Friday, Easter Monday off), Apr 7 17:00 BST.
+    expect(d.investigate.dueAt).toBe('2026-04-07T16:00:00.000Z');
+    expect(d.replyTarget.dueAt).toBe('2026-04-14T16:00:00.000Z');
+    // Friday Mar 20 + 56 days = Friday May 15, end of day BST.
+    expect(d.finalResponse).toEqual({ dueAt: '2026-05-15T22:59:59.999Z', rule: 'UK: final response within 56 calendar days' });
+    expect(d.qualityControl).toBeUndefined();
+  });
+
+  it('US: response within 15 days and final within 60, across the DST change', () => {
+    const received = new Date('2026-03-01T15:00:00Z'); // Sunday 10:00 EST
+    const d = computeDeadlines(REGIONS.us.profile, us, received);
+    expect(d.register.dueAt).toBe('2026-03-02T22:00:00.000Z'); // Monday 17:00 EST
+    expect(d.investigate.dueAt).toBe('2026-03-10T21:00:00.000Z'); // 7th business day, 17:00 EDT
+    expect(d.replyTarget).toEqual({ dueAt: '2026-03-17T03:59:59.999Z', rule: 'US: reply target within 15 calendar days' });
+    expect(d.finalResponse).toEqual({ dueAt: '2026-05-01T03:59:59.999Z', rule: 'US: final response within 60 calendar days' });
+    expect(d.summaryResolution).toBeUndefined();
+  });
+});
+
+describe('extendDeadline', () => {
+  const received = new Date('2026-09-30T02:00:00Z');
+
+  it('CN: 15 days -> 30 days (manager) -> 60 days (senior) -> nothing left', () => {
+    expect(extendDeadline(REGIONS.cn.profile, cn, received, 0)).toEqual({
+      index: 0,
+      dueAt: '2026-10-30T15:59:59.999Z',
+      rule: 'CN: final response extended to 30 calendar days (manager approval)',
+      approval: 'manager',
+      to: { unit: 'calendarDays', value: 30 },
+    });
+    const second = extendDeadline(REGIONS.cn.profile, cn, received, 1);
+    expect(second?.dueAt).toBe('2026-11-29T15:59:59.999Z'); // Sep 30 + 60 days
+    expect(second?.approval).toBe('senior');
+    expect(extendDeadline(REGIONS.cn.profile, cn, received, 2)).toBeNull();
+  });
+
+  it('UK and US have no extension', () => {
+    expect(extendDeadline(REGIONS.uk.profile, uk, received, 0)).toBeNull();
+    expect(extendDeadline(REGIONS.us.profile, us, received, 0)).toBeNull();
+  });
+
+  it('rejects a negative or fractional index', () => {
+    expect(() => extendDeadline(REGIONS.cn.profile, cn, received, -1)).toThrow(RangeError);
+    expect(() => extendDeadline(REGIONS.cn.profile, cn, received, 0.5)).toThrow(RangeError);
+  });
+});
+
+describe('shiftForPause', () => {
+  const due = new Date('2026-10-15T15:59:59.999Z');
+
+  it('pushes the deadline later by the paused time', () => {
+    const shifted = shiftForPause(due, new Date('2026-10-05T00:00:00Z'), new Date('2026-10-08T12:00:00Z'));
+    expect(shifted.toISOString()).toBe('2026-10-19T03:59:59.999Z');
+  });
+
+  it('counts the whole pause when it straddles the deadline', () => {
+    const shifted = shiftForPause(due, new Date('2026-10-15T12:00:00Z'), new Date('2026-10-16T12:00:00Z'));
+    expect(shifted.toISOString()).toBe('2026-10-16T15:59:59.999Z');
+  });
+
+  it('never moves it earlier, and a pause after the deadline does not revive it', () => {
+    expect(shiftForPause(due, new Date('2026-10-08T00:00:00Z'), new Date('2026-10-05T00:00:00Z')).toISOString()).toBe(due.toISOString());
+    expect(shiftForPause(due, new Date('2026-10-16T00:00:00Z'), new Date('2026-10-20T00:00:00Z')).toISOString()).toBe(due.toISOString());
+    const same = shiftForPause(due, new Date('2026-10-05T00:00:00Z'), new Date('2026-10-05T00:00:00Z'));
+    expect(same.getTime()).toBe(due.getTime());
+    expect(same).not.toBe(due); // a fresh Date: callers may mutate it
+  });
+});
+
+describe('deadlineState', () => {
+  const due = new Date('2026-10-15T00:00:00Z');
+  const length = 100 * HOUR; // reminder at 20 % left = 20 h before due
+  const before = (ms: number) => new Date(due.getTime() - ms);
+
+  it('due while more than the reminder fraction is left', () => {
+    expect(deadlineState(due, before(21 * HOUR), length, 0.2)).toBe('due');
+    expect(deadlineState(due, before(20 * HOUR + 1), length, 0.2)).toBe('due');
+  });
+
+  it('due_soon from exactly the reminder fraction left until the deadline itself', () => {
+    expect(deadlineState(due, before(20 * HOUR), length, 0.2)).toBe('due_soon');
+    expect(deadlineState(due, before(1), length, 0.2)).toBe('due_soon');
+    expect(deadlineState(due, due, length, 0.2)).toBe('due_soon');
+  });
+
+  it('breached one millisecond after the deadline', () => {
+    expect(deadlineState(due, new Date(due.getTime() + 1), length, 0.2)).toBe('breached');
+  });
+
+  it('accepts the stored ISO string and rejects an invalid one', () => {
+    expect(deadlineState(due.toISOString(), before(10 * HOUR), length, 0.2)).toBe('due_soon');
+    expect(() => deadlineState('not a date', due, length, 0.2)).toThrow(RangeError);
+  });
+
+  it('with a fraction of 0 a deadline is due until it is exactly reached', () => {
+    expect(deadlineState(due, before(1), length, 0)).toBe('due');
+    expect(deadlineState(due, due, length, 0)).toBe('due_soon');
+  });
+
+  it('on a computed CN final response: reminder about 74.8 h before its end', () => {
+    const received = new Date('2026-09-30T02:00:00Z');
+    const final = new Date(computeDeadlines(REGIONS.cn.profile, cn, received).finalResponse.dueAt);
+    const len = final.getTime() - received.getTime(); // 15 d 13 h 59 m 59.999 s
+    const f = REGIONS.cn.profile.reminderAtRemainingFraction;
+    expect(deadlineState(final, new Date(final.getTime() - 75 * HOUR), len, f)).toBe('due');
+    expect(deadlineState(final, new Date(final.getTime() - 74 * HOUR), len, f)).toBe('due_soon');
+  });
+});
