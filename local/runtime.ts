@@ -89,7 +89,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     });
     cleanups.unshift(() => engine.shutdown());
     const sfn = await startStepFunctionsServer(engine);
-    cleanups.unshift(() => new Promise((r) => sfn.server.close(r)));
+    cleanups.unshift(() => new Promise((r) => { sfn.server.closeAllConnections(); sfn.server.close(r); }));
     process.env.AWS_ENDPOINT_URL_SFN = sfn.url;
 
     if (clock) {

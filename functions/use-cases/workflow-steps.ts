@@ -22,10 +22,14 @@ export async function openStaffTask(
   deps: StepDeps,
 ): Promise<{ reference: string; stage: Stage; result: 'opened' | 'already-open' }> {
   const at = deps.clock.now().toISOString();
-  const history: HistoryEntry = {
-    reference: input.reference, at, actor: 'system', action: `stage:${input.stage.toLowerCase()}`,
-    visibleToCustomer: true, summary: TASK_SUMMARY[input.stage] ?? `Stage ${input.stage}`,
-  };
+  const complaint = await deps.repo.get(input.reference);
+  if (!complaint) throw new NotFoundError(`Complaint ${input.reference} not found`);
+  // A resumed workflow re-opens the task of the stage the complaint is already in: the
+  // customer has been told about that stage once; staff see the re-opening in the history.
+  const reopened = complaint.stage === input.stage;
+  const history: HistoryEntry = reopened
+    ? { reference: input.reference, at, actor: 'system', action: 'task-reopened', visibleToCustomer: false, summary: `Task of stage ${input.stage} re-opened by a resumed workflow` }
+    : { reference: input.reference, at, actor: 'system', action: `stage:${input.stage.toLowerCase()}`, visibleToCustomer: true, summary: TASK_SUMMARY[input.stage] ?? `Stage ${input.stage}` };
   const result = await deps.repo.openTask({ ...input, openedAt: at }, history);
   return { reference: input.reference, stage: input.stage, result };
 }

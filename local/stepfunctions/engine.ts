@@ -39,6 +39,11 @@ export type LambdaInvoker = (functionArn: string, payload: unknown) => Promise<u
 
 interface PendingTask { executionArn: string; resolve: (v: unknown) => void; reject: (e: Error) => void }
 
+/** The JSON protocol carries timestamps as epoch seconds. */
+const epoch = (iso: string) => new Date(iso).getTime() / 1000;
+
+const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 const TOKEN_PLACEHOLDER = '__LOCAL_TASK_TOKEN__';
 
 type AslState = { Type: string; Resource?: string; [k: string]: unknown };
@@ -72,6 +77,14 @@ export class LocalStepFunctions {
     const unresolved = text.match(/\$\{[A-Za-z0-9]+\}/);
     if (unresolved) throw new Error(`State machine definition has no substitution for ${unresolved[0]}`);
     this.definition = JSON.parse(text);
+    // The interpreter defaults a Task's timeout to 60 s (AWS: 99,999,999 s) and uses one
+    // Node timer, which cannot exceed 2^31-1 ms (24.8 days). Give every Task the longest
+    // timeout a timer can hold unless the definition sets a shorter one.
+    for (const state of Object.values(this.definition.States)) {
+      if (state.Type !== 'Task') continue;
+      const t = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : Infinity;
+      if (t > MAX_TIMER_SECONDS && !state.TimeoutSecondsPath) state.TimeoutSeconds = MAX_TIMER_SECONDS;
+    }
     this.machine = new StateMachine(this.definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
     this.load();
   }
@@ -116,7 +129,7 @@ export class LocalStepFunctions {
     return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   }
 
-  startExecution(p: { stateMachineArn: string; name?: string; input?: string }): { executionArn: string; startDate: Date } {
+  startExecution(p: { stateMachineArn: string; name?: string; input?: string }): { executionArn: string; startDate: number } {
     if (p.stateMachineArn !== this.stateMachineArn) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${p.stateMachineArn}'`);
     const name = p.name ?? randomUUID();
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new SfnError('InvalidName', `Invalid Name: '${name}'`);
@@ -127,7 +140,7 @@ export class LocalStepFunctions {
     const existing = this.executions.get(arn);
     if (existing) {
       // Standard workflows: same name and input within 90 days is idempotent.
-      if (existing.input === input && existing.status === 'RUNNING') return { executionArn: arn, startDate: new Date(existing.startDate) };
+      if (existing.input === input && existing.status === 'RUNNING') return { executionArn: arn, startDate: epoch(existing.startDate) };
       throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
     const rec: ExecutionRecord = { executionArn: arn, name, input, status: 'RUNNING', startDate: this.now().toISOString(), events: [] };
@@ -135,7 +148,7 @@ export class LocalStepFunctions {
     this.update(rec, {});
     this.addEvent(rec, 'ExecutionStarted', undefined, { input: parsed });
     this.run(rec, parsed);
-    return { executionArn: arn, startDate: new Date(rec.startDate) };
+    return { executionArn: arn, startDate: epoch(rec.startDate) };
   }
 
   private run(rec: ExecutionRecord, input: unknown): void {
@@ -247,7 +260,7 @@ export class LocalStepFunctions {
     const e = this.get(p.executionArn);
     return {
       executionArn: e.executionArn, stateMachineArn: this.stateMachineArn, name: e.name, status: e.status,
-      startDate: new Date(e.startDate).getTime() / 1000, stopDate: e.stopDate ? new Date(e.stopDate).getTime() / 1000 : undefined,
+      startDate: epoch(e.startDate), stopDate: e.stopDate ? epoch(e.stopDate) : undefined,
       input: e.input, output: e.output, error: e.error, cause: e.cause,
     };
   }
@@ -261,7 +274,7 @@ export class LocalStepFunctions {
       this.aborters.get(e.executionArn)?.();
       this.dropTasks(e.executionArn);
     }
-    return { stopDate: new Date(stopDate).getTime() / 1000 };
+    return { stopDate: epoch(stopDate) };
   }
 
   listExecutions(p: { stateMachineArn: string; statusFilter?: ExecutionStatus; maxResults?: number }) {
@@ -269,14 +282,14 @@ export class LocalStepFunctions {
       .filter((e) => !p.statusFilter || e.status === p.statusFilter)
       .sort((a, b) => b.startDate.localeCompare(a.startDate))
       .slice(0, p.maxResults || 1000)
-      .map((e) => ({ executionArn: e.executionArn, stateMachineArn: this.stateMachineArn, name: e.name, status: e.status, startDate: new Date(e.startDate).getTime() / 1000 }));
+      .map((e) => ({ executionArn: e.executionArn, stateMachineArn: this.stateMachineArn, name: e.name, status: e.status, startDate: epoch(e.startDate) }));
     return { executions: list };
   }
 
   getExecutionHistory(p: { executionArn: string; reverseOrder?: boolean }) {
     const e = this.get(p.executionArn);
     const events = e.events.map((ev) => ({
-      id: ev.id, timestamp: new Date(ev.timestamp).getTime() / 1000, type: ev.type,
+      id: ev.id, timestamp: epoch(ev.timestamp), type: ev.type,
       ...(ev.stateName ? { stateEnteredEventDetails: ev.type === 'StateEntered' ? { name: ev.stateName } : undefined, stateExitedEventDetails: ev.type === 'StateExited' ? { name: ev.stateName } : undefined } : {}),
     }));
     return { events: p.reverseOrder ? events.reverse() : events };
@@ -286,6 +299,11 @@ export class LocalStepFunctions {
   async shutdown(): Promise<void> {
     this.stopping = true;
     for (const abort of this.aborters.values()) abort();
+    // Settle the tasks still waiting for a token, so that their timers are released.
+    for (const [token, t] of this.tasks) {
+      this.tasks.delete(token);
+      t.reject(Object.assign(new Error('The local runtime stopped'), { name: 'Local.RuntimeStopped' }));
+    }
     await Promise.allSettled([...this.running]);
   }
 }

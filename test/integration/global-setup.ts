@@ -1,0 +1,40 @@
+/**
+ * Starts ONE real local runtime for the integration tests (DynamoDB Local, the local Step
+ * Functions endpoint running workflows/complaint.asl.json, the local API Gateway) in a
+ * fresh data directory, and hands its endpoints to the test workers.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startRuntime, type LocalRuntime } from '../../local/runtime.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    apiUrl: string;
+    dynamoEndpoint: string;
+    sfnEndpoint: string;
+    stateMachineArn: string;
+    tableName: string;
+    awsRegion: string;
+  }
+}
+
+let runtime: LocalRuntime | undefined;
+let dir: string | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  dir = mkdtempSync(join(tmpdir(), 'complaints-it-'));
+  runtime = await startRuntime({ port: 0, dataDir: dir, region: 'cn' });
+  project.provide('apiUrl', runtime.apiUrl);
+  project.provide('dynamoEndpoint', runtime.dynamoEndpoint);
+  project.provide('sfnEndpoint', runtime.sfnEndpoint);
+  project.provide('stateMachineArn', runtime.stateMachineArn);
+  project.provide('tableName', runtime.tableName);
+  project.provide('awsRegion', process.env.AWS_REGION ?? 'cn-north-1');
+}
+
+export async function teardown(): Promise<void> {
+  await runtime?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+// Test levels (STYLE.md): unit = pure logic with fakes; integration = handlers and the
+// workflow against the real local runtime (DynamoDB Local + the ASL file on the local
+// engine), started once by test/integration/global-setup.ts; e2e = the product started
+// as a user starts it (child process), over HTTP; infra = CDK template assertions.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
+      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
+    ],
+  },
+});
