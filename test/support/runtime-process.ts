@@ -1,0 +1,42 @@
+/** Starts the product exactly as `npm start` does (a child process running local/start.ts). */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface RuntimeProcess {
+  child: ChildProcess;
+  apiUrl: string;
+  sfnEndpoint: string;
+  dynamoEndpoint: string;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startRuntimeProcess(env: Record<string, string>): Promise<RuntimeProcess> {
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'node'), ['--import', 'tsx', 'local/start.ts'], {
+    cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`runtime did not start:\n${out}`)), 60_000);
+    const check = () => { if (out.includes('Press Ctrl-C')) { clearTimeout(timer); resolve(); } };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`runtime exited with ${code}:\n${out}`)); });
+  });
+  const pick = (label: string) => new RegExp(`${label}:\\s+(http://[\\d.:]+)`).exec(out)![1];
+  return {
+    child,
+    apiUrl: pick('API'),
+    sfnEndpoint: pick('Step Functions'),
+    dynamoEndpoint: pick('DynamoDB Local'),
+    output: () => out,
+    stop: (signal = 'SIGTERM') => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve(child.exitCode);
+      child.once('exit', (code) => resolve(code));
+      child.kill(signal);
+    }),
+  };
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
+import { REGIONS } from '../../functions/domain/regions.ts';
+import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { ManualClock } from '../../functions/shared/clock.ts';
+import { IdempotencyMismatchError } from '../../functions/shared/errors.ts';
+import { getComplaintStatus } from '../../functions/use-cases/get-complaint-status.ts';
+import { resumeOrphans } from '../../functions/use-cases/resume-orphans.ts';
+import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
+import { openStaffTask } from '../../functions/use-cases/workflow-steps.ts';
+import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+
+const body = SubmitComplaintRequest.parse({
+  complainant: { name: 'Wang Fang', contact: { phone: '+86 138 0000 0000' } },
+  matter: { description: 'Wrong fee on my account' },
+  consent: { personalData: true },
+});
+
+function setup(region: keyof typeof REGIONS = 'uk', at = '2026-04-02T10:00:00Z') {
+  const repo = new FakeRepository();
+  const workflow = new FakeWorkflow();
+  const clock = new ManualClock(new Date(at));
+  const r = REGIONS[region];
+  return { repo, workflow, clock, deps: { repo, workflow, clock, region: r, calendar: createBusinessCalendar(r.calendar) } };
+}
+
+describe('submitComplaint', () => {
+  it('registers with the region prefix, the year and a sequence, and starts the workflow named after the reference', async () => {
+    const { deps, repo, workflow } = setup('uk');
+    const a = await submitComplaint(body, { channel: 'web' }, deps);
+    const b = await submitComplaint(body, { channel: 'web' }, deps);
+    expect([a.body.reference, b.body.reference]).toEqual(['UK-2026-000001', 'UK-2026-000002']);
+    expect(workflow.started).toEqual([
+      { name: 'UK-2026-000001', input: { reference: 'UK-2026-000001', resumeAt: 'RECEIVED' } },
+      { name: 'UK-2026-000002', input: { reference: 'UK-2026-000002', resumeAt: 'RECEIVED' } },
+    ]);
+    const stored = repo.complaints.get('UK-2026-000001')!;
+    expect(stored).toMatchObject({ status: 'OPEN', stage: 'RECEIVED', channel: 'web', language: 'en', executionName: 'UK-2026-000001' });
+    // The access code is never stored, only its salted hash.
+    expect(JSON.stringify([...repo.complaints.values(), ...repo.secrets.values()])).not.toContain(a.body.accessCode);
+  });
+
+  it('states the UK final-response deadline of 8 weeks in the acknowledgement (DISP 1.6)', async () => {
+    const { deps } = setup('uk', '2026-04-02T10:00:00Z');
+    const r = await submitComplaint(body, { channel: 'web' }, deps);
+    expect(r.body.acknowledgement.responseDeadline.dueAt).toBe('2026-05-28T22:59:59.999Z'); // 56 days, end of the London day (BST)
+    expect(r.body.acknowledgement.message).toContain('28 May 2026');
+  });
+
+  it('writes Chinese acknowledgements in the CN region by default', async () => {
+    const { deps } = setup('cn', '2026-09-30T02:00:00Z');
+    const r = await submitComplaint(body, { channel: 'web' }, deps);
+    expect(r.body.reference).toMatch(/^CN-2026-/);
+    expect(r.body.acknowledgement.message).toMatch(/您的投诉已受理/);
+  });
+
+  it('keeps the complaint when the workflow cannot start, and reports it for the sweeper', async () => {
+    const { deps, repo, workflow } = setup();
+    workflow.failStart = new Error('throttled');
+    const failed: string[] = [];
+    const r = await submitComplaint(body, { channel: 'web' }, { ...deps, onWorkflowStartFailed: (ref) => failed.push(ref) });
+    expect(r.statusCode).toBe(201);
+    expect(repo.complaints.has(r.body.reference)).toBe(true);
+    expect(failed).toEqual([r.body.reference]);
+  });
+
+  it('writes nothing when the transaction fails', async () => {
+    const { deps, repo, workflow } = setup();
+    repo.failCreate = new Error('TransactionCanceled');
+    await expect(submitComplaint(body, { channel: 'web' }, deps)).rejects.toThrow('TransactionCanceled');
+    expect(repo.complaints.size).toBe(0);
+    expect(workflow.started).toEqual([]);
+  });
+
+  it('replays the stored answer for a repeated key and refuses the key with another body', async () => {
+    const { deps, repo } = setup();
+    const a = await submitComplaint(body, { channel: 'web', idempotencyKey: 'key-12345678' }, deps);
+    const b = await submitComplaint(body, { channel: 'web', idempotencyKey: 'key-12345678' }, deps);
+    expect(b).toEqual({ ...a, replayed: true });
+    expect(repo.complaints.size).toBe(1);
+    const other = { ...body, matter: { description: 'Something else' } };
+    await expect(submitComplaint(other, { channel: 'web', idempotencyKey: 'key-12345678' }, deps)).rejects.toBeInstanceOf(IdempotencyMismatchError);
+  });
+});
+
+describe('getComplaintStatus', () => {
+  it('shows the customer-visible history only, and refuses a wrong code like an unknown reference', async () => {
+    const { deps, repo } = setup();
+    const r = await submitComplaint(body, { channel: 'web' }, deps);
+    repo.histories.get(r.body.reference)!.push({ reference: r.body.reference, at: 'x', actor: 'staff-1', action: 'note', visibleToCustomer: false, summary: 'internal' });
+    const s = await getComplaintStatus(r.body.reference, r.body.accessCode, deps);
+    expect(s.history.map((h) => h.action)).toEqual(['received']);
+    await expect(getComplaintStatus(r.body.reference, 'WRONG-CODE1', deps)).rejects.toMatchObject({ statusCode: 404 });
+    await expect(getComplaintStatus('UK-2026-999999', r.body.accessCode, deps)).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('marks the final-response deadline breached once it has passed', async () => {
+    const { deps, clock } = setup('us', '2026-03-02T15:00:00Z');
+    const r = await submitComplaint(body, { channel: 'web' }, deps);
+    clock.advance(61 * 86400_000);
+    const s = await getComplaintStatus(r.body.reference, r.body.accessCode, deps);
+    expect(s.deadlines.finalResponse.state).toBe('breached');
+  });
+});
+
+describe('resumeOrphans', () => {
+  it('starts a new execution at the persisted stage for open complaints without a live one, once', async () => {
+    const { deps, repo, workflow, clock } = setup();
+    const a = await submitComplaint(body, { channel: 'web' }, deps);
+    const b = await submitComplaint(body, { channel: 'web' }, deps);
+    await openStaffTask({ reference: a.body.reference, stage: 'REPLY', taskToken: 't1', executionName: a.body.reference }, deps);
+    workflow.running.clear(); // the engine lost its executions
+    workflow.running.add(b.body.reference); // ... except b's
+    clock.advance(10 * 60_000);
+    const swept = await resumeOrphans({ repo, workflow, clock, graceSeconds: 300 });
+    expect(swept.resumed).toEqual([{ reference: a.body.reference, stage: 'REPLY', executionName: `${a.body.reference}--r1` }]);
+    expect(workflow.started.at(-1)).toEqual({ name: `${a.body.reference}--r1`, input: { reference: a.body.reference, resumeAt: 'REPLY' } });
+    const again = await resumeOrphans({ repo, workflow, clock, graceSeconds: 300 });
+    expect(again.resumed).toEqual([]);
+  });
+
+  it('leaves complaints inside the grace period alone (their start may be in flight)', async () => {
+    const { deps, repo, workflow, clock } = setup();
+    workflow.failStart = new Error('down');
+    await submitComplaint(body, { channel: 'web' }, deps);
+    workflow.failStart = undefined;
+    clock.advance(60_000);
+    expect((await resumeOrphans({ repo, workflow, clock, graceSeconds: 300 })).resumed).toEqual([]);
+    clock.advance(5 * 60_000);
+    expect((await resumeOrphans({ repo, workflow, clock, graceSeconds: 300 })).resumed).toHaveLength(1);
+  });
+});
