@@ -14,6 +14,49 @@ export type Language = 'zh-CN' | 'en';
 
 export interface Deadline { dueAt: string; rule: string }
 
+/** A deadline as stored on the complaint, with what happened to it. */
+export interface DeadlineRecord extends Deadline {
+  metAt?: string;
+  remindedAt?: string;
+  escalatedAt?: string;
+}
+
+export type Nature = 'service' | 'product' | 'operation' | 'violation';
+
+/** S2 1.1.14 (classify) and 1.1.16 (assess). Staff may correct it at registration. */
+export interface Classification {
+  nature: Nature;
+  channelType: 'online' | 'offline';
+  urgency: 'general' | 'urgent';
+  riskLevel: 'low' | 'medium' | 'high';
+  priority: 'P1' | 'P2' | 'P3';
+  /** Why: the rules that fired, for staff and auditors. */
+  reasons: string[];
+  correctedBy?: string;
+  correctedAt?: string;
+}
+
+/** S2 1.1.22-1.1.24: special routes. */
+export interface Routing {
+  major: boolean;
+  majorReasons: string[];
+  crossDepartment: boolean;
+  /** Departments involved; the first is the lead department. */
+  departments: string[];
+  anonymous: boolean;
+  /** Key of the matter for group-incident detection, when one is recognised. */
+  matterKey?: string;
+}
+
+export interface Assignment {
+  /** Department whose queue holds the task. */
+  team: string;
+  /** Staff member working on it (claimed or assigned). */
+  assignee?: string;
+  /** Manager leading it (major complaints, escalations). */
+  manager?: string;
+}
+
 export interface Complainant {
   anonymous: boolean;
   name?: string;
@@ -43,7 +86,18 @@ export interface Complaint extends ComplaintDetails {
   receivedAt: string;
   /** Staff member who keyed the complaint in (phone, branch, letter): its first responder. */
   receivedBy?: string;
-  deadlines: Record<string, Deadline>;
+  deadlines: Record<string, DeadlineRecord>;
+  classification?: Classification;
+  routing?: Routing;
+  assignment?: Assignment;
+  /** Extensions granted so far, and the one awaiting approval. */
+  extensions?: { granted: number; pending?: { requestedBy: string; requestedAt: string; reason: string } };
+  /** Clock stopped (e.g. external appraisal under the CN rule). */
+  pause?: { since: string; reason: string; by: string };
+  /** Dissatisfied callbacks so far. */
+  reopenCount?: number;
+  escalated?: boolean;
+  outcome?: string;
   /** Name of the workflow execution that currently drives the complaint. */
   executionName: string;
   /** How many times the orphan sweeper had to restart the workflow. */

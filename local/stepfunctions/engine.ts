@@ -168,8 +168,10 @@ export class LocalStepFunctions {
     this.aborters.set(rec.executionArn, execution.abort);
     const events = (async () => {
       for await (const ev of execution.eventLogs) {
-        const e = ev as { type: string; state?: { name: string }; Error?: string; Cause?: unknown };
-        if (e.type === 'StateEntered' || e.type === 'StateExited' || e.type === 'StateFailed' || e.type === 'StateRetried' || e.type === 'StateCaught') {
+        const e = ev as { type: string; state?: { name: string; type: string }; Error?: string; Cause?: unknown };
+        // AWS names these per state type: TaskStateEntered, ChoiceStateExited, ...
+        if (e.type === 'StateEntered' || e.type === 'StateExited') this.addEvent(rec, `${e.state?.type}${e.type}`, e.state?.name);
+        else if (e.type === 'StateFailed' || e.type === 'StateRetried' || e.type === 'StateCaught') {
           this.addEvent(rec, e.type, e.state?.name, e.Error ? { error: e.Error } : undefined);
         }
       }
@@ -290,7 +292,8 @@ export class LocalStepFunctions {
     const e = this.get(p.executionArn);
     const events = e.events.map((ev) => ({
       id: ev.id, timestamp: epoch(ev.timestamp), type: ev.type,
-      ...(ev.stateName ? { stateEnteredEventDetails: ev.type === 'StateEntered' ? { name: ev.stateName } : undefined, stateExitedEventDetails: ev.type === 'StateExited' ? { name: ev.stateName } : undefined } : {}),
+      ...(ev.stateName && ev.type.endsWith('StateEntered') ? { stateEnteredEventDetails: { name: ev.stateName } } : {}),
+      ...(ev.stateName && ev.type.endsWith('StateExited') ? { stateExitedEventDetails: { name: ev.stateName } } : {}),
     }));
     return { events: p.reverseOrder ? events.reverse() : events };
   }
