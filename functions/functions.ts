@@ -3,7 +3,7 @@
  * the CDK stack (one NodejsFunction per entry, one HTTP API route per route) and the
  * local runtime (same handler modules, same routes). Adding a route here adds it everywhere.
  */
-export type FunctionName = 'SubmitComplaint' | 'GetComplaintStatus' | 'OpenApi' | 'WorkflowStep' | 'OpenTask' | 'ResumeOrphans';
+export type FunctionName = 'SubmitComplaint' | 'GetComplaintStatus' | 'OpenApi' | 'StaffApi' | 'WorkflowStep' | 'OpenTask' | 'ResumeOrphans' | 'DeadlineWatch';
 
 export interface FunctionSpec {
   /** Handler module, relative to functions/handlers/, exporting `handler`. */
@@ -18,9 +18,12 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   SubmitComplaint: { entry: 'submit-complaint.handler.ts', access: { table: 'write', workflow: ['start'] } },
   GetComplaintStatus: { entry: 'get-complaint-status.handler.ts', access: { table: 'read' } },
   OpenApi: { entry: 'openapi.handler.ts', access: {} },
+  // One function for the staff routes: they share code and warm containers; customer routes stay separate.
+  StaffApi: { entry: 'staff-api.handler.ts', access: { table: 'write', workflow: ['start', 'callback'] }, memoryMb: 512 },
   WorkflowStep: { entry: 'workflow-step.handler.ts', access: { table: 'write' } },
   OpenTask: { entry: 'open-task.handler.ts', access: { table: 'write' } },
-  ResumeOrphans: { entry: 'resume-orphans.handler.ts', access: { table: 'write', workflow: ['start', 'describe'] }, timeoutSeconds: 300 },
+  ResumeOrphans: { entry: 'resume-orphans.handler.ts', access: { table: 'write', workflow: ['start', 'describe', 'callback'] }, timeoutSeconds: 300 },
+  DeadlineWatch: { entry: 'deadline-watch.handler.ts', access: { table: 'write' }, timeoutSeconds: 300 },
 };
 
 /** Functions the state machine invokes, by the substitution name used in the ASL file. */
@@ -39,4 +42,25 @@ export const ROUTES: RouteSpec[] = [
   { operationId: 'submitComplaint', method: 'POST', path: '/api/complaints', fn: 'SubmitComplaint', auth: 'public' },
   { operationId: 'getComplaintStatus', method: 'GET', path: '/api/complaints/{reference}', fn: 'GetComplaintStatus', auth: 'public' },
   { operationId: 'getOpenApiDocument', method: 'GET', path: '/api/openapi.json', fn: 'OpenApi', auth: 'public' },
+  ...staff('GET', '/api/staff/tasks/mine', 'listMyTasks'),
+  ...staff('GET', '/api/staff/tasks/team', 'listTeamQueue'),
+  ...staff('POST', '/api/staff/complaints', 'createStaffComplaint'),
+  ...staff('GET', '/api/staff/complaints/{reference}', 'getComplaint'),
+  ...staff('POST', '/api/staff/complaints/{reference}/claim', 'claimTask'),
+  ...staff('POST', '/api/staff/complaints/{reference}/classification', 'correctClassification'),
+  ...staff('POST', '/api/staff/complaints/{reference}/investigation', 'completeInvestigation'),
+  ...staff('POST', '/api/staff/complaints/{reference}/handling-plan', 'submitHandlingPlan'),
+  ...staff('GET', '/api/staff/complaints/{reference}/reply-draft', 'getReplyDraft'),
+  ...staff('POST', '/api/staff/complaints/{reference}/reply', 'submitReply'),
+  ...staff('POST', '/api/staff/complaints/{reference}/reply/approval', 'approveReply'),
+  ...staff('POST', '/api/staff/complaints/{reference}/extension', 'requestExtension'),
+  ...staff('POST', '/api/staff/complaints/{reference}/extension/decision', 'decideExtension'),
+  ...staff('POST', '/api/staff/complaints/{reference}/pause', 'pauseClock'),
+  ...staff('POST', '/api/staff/complaints/{reference}/resume', 'resumeClock'),
+  ...staff('POST', '/api/staff/complaints/{reference}/callback', 'recordCallback'),
+  ...staff('POST', '/api/staff/complaints/{reference}/assignment', 'reassign'),
 ];
+
+function staff(method: RouteSpec['method'], path: string, operationId: string): RouteSpec[] {
+  return [{ operationId, method, path, fn: 'StaffApi', auth: 'staff' }];
+}

@@ -73,14 +73,17 @@ function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): v
   res.end(result.body ? (result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body) : undefined);
 }
 
+export interface JwtAuthorizer { verify(token: string): Promise<Record<string, unknown> | undefined>; claims(payload: Record<string, unknown>): Record<string, string> }
+
+const unauthorized = { statusCode: 401, headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }, body: JSON.stringify({ message: 'Unauthorized' }) };
+
 export async function startHttpAdapter(
   lambdas: LambdaHost,
-  options: { port: number; host?: string; extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean> },
+  options: { port: number; host?: string; authorizer?: JwtAuthorizer; extra?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean> },
 ): Promise<{ server: Server; url: string }> {
   const routes = ROUTES.map(compile);
   const server = createServer(async (req, res) => {
     try {
-      if (options.extra && (await options.extra(req, res))) return;
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const c of req) {
@@ -88,6 +91,7 @@ export async function startHttpAdapter(
         if (size > GATEWAY_MAX_BODY) return send(res, { statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Request Entity Too Large' }) });
         chunks.push(c as Buffer);
       }
+      if (options.extra && (await options.extra(req, res, Buffer.concat(chunks)))) return;
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       let match: { route: CompiledRoute; params: Record<string, string> } | undefined;
       for (const r of routes) {
@@ -97,6 +101,13 @@ export async function startHttpAdapter(
       }
       if (!match) return send(res, { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Not Found' }) });
       const event = toEvent(req, Buffer.concat(chunks), match.route, match.params);
+      if (match.route.spec.auth === 'staff') {
+        // As the HTTP API's JWT authorizer: no valid bearer token, no invocation.
+        const token = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+        const payload = token && options.authorizer ? await options.authorizer.verify(token) : undefined;
+        if (!payload) return send(res, unauthorized);
+        (event.requestContext as unknown as Record<string, unknown>).authorizer = { jwt: { claims: options.authorizer!.claims(payload), scopes: null } };
+      }
       const result = (await lambdas.invoke(match.route.spec.fn, event)) as APIGatewayProxyStructuredResultV2;
       send(res, result);
     } catch {

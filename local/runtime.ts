@@ -9,9 +9,12 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { WORKFLOW_FUNCTIONS } from '../functions/functions.ts';
 import { regionConfig } from '../functions/domain/regions.ts';
-import { ManualClock, type Clock } from '../functions/shared/clock.ts';
+import { ManualClock } from '../functions/shared/clock.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
 import { startHttpAdapter } from './http-adapter.ts';
+import { gatewayClaims, LocalIssuer, SEED_USERS } from './identity.ts';
+import { documentClient, DynamoComplaintRepository } from '../functions/adapters/dynamo-complaint-repository.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LambdaHost } from './lambda-host.ts';
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
 import { startStepFunctionsServer } from './stepfunctions/server.ts';
@@ -24,8 +27,13 @@ export interface RuntimeOptions {
   dataDir?: string;
   region?: string;
   tableName?: string;
-  /** Start with a manual clock at this instant (tests); the system clock otherwise. */
+  /**
+   * Start with a manual clock at this instant (tests): the handlers' clock is then moved by
+   * POST /__local/clock, and the deadline watch runs on POST /__local/tick instead of a timer.
+   */
   clockAt?: Date;
+  /** Period of the deadline watch with the system clock (AWS: every 5 minutes). */
+  watchIntervalMs?: number;
   log?: (line: string) => void;
 }
 
@@ -75,10 +83,15 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       ORPHAN_GRACE_SECONDS: '0',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
-    await ensureTable(new DynamoDBClient({ endpoint: dynamo.endpoint, region: awsRegion }), tableName);
+    const ddbClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: awsRegion });
+    await ensureTable(ddbClient, tableName);
+    // The staff directory the product reads (on AWS written when users are created in Cognito).
+    const repo = new DynamoComplaintRepository(documentClient(ddbClient), tableName);
+    for (const u of SEED_USERS) await repo.putStaff({ id: u.username, name: u.name, email: u.email, roles: u.roles, department: u.department });
+    const issuer = await LocalIssuer.open(join(dataDir, 'identity', 'signing-key.jwk'));
 
     const lambdas = new LambdaHost(awsRegion);
-    const clock: Clock | undefined = opts.clockAt ? new ManualClock(opts.clockAt) : undefined;
+    const clock: ManualClock | undefined = opts.clockAt ? new ManualClock(opts.clockAt) : undefined;
     const engine = new LocalStepFunctions({
       definition: readFileSync(DEFINITION_FILE, 'utf8'),
       substitutions: Object.fromEntries(Object.entries(WORKFLOW_FUNCTIONS).map(([k, fn]) => [k, lambdas.arn(fn)])),
@@ -102,7 +115,35 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     const sweep = (await lambdas.invoke('ResumeOrphans', {})) as { checked: number; resumed: unknown[] };
     if (sweep.resumed.length) log(`Resumed the workflow of ${sweep.resumed.length} open complaint(s)`);
 
-    const api = await startHttpAdapter(lambdas, { port: opts.port ?? 3000 });
+    const json = (res: ServerResponse, status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+    // Local-only endpoints: the identity provider's token endpoint and JWKS; with a test clock, time control.
+    const extra = async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (!path.startsWith('/__local/')) return false;
+      const input = body.length ? JSON.parse(body.toString('utf8')) : {};
+      if (path === '/__local/identity/token' && req.method === 'POST') {
+        const token = await issuer.signIn(String(input.username ?? ''), String(input.password ?? ''));
+        json(res, token ? 200 : 401, token ? { id_token: token, token_type: 'Bearer', expires_in: 8 * 3600 } : { message: 'Wrong username or password' });
+      } else if (path === '/__local/identity/jwks.json') json(res, 200, issuer.jwks);
+      else if (clock && path === '/__local/clock' && req.method === 'POST') {
+        if (input.now) clock.set(new Date(input.now));
+        if (input.advanceMs) clock.advance(Number(input.advanceMs));
+        json(res, 200, { now: clock.now().toISOString() });
+      } else if (clock && path === '/__local/tick' && req.method === 'POST') json(res, 200, await lambdas.invoke('DeadlineWatch', {}));
+      else if (path === '/__local/sweep' && req.method === 'POST') json(res, 200, await lambdas.invoke('ResumeOrphans', {}));
+      else json(res, 404, { message: 'Not Found' });
+      return true;
+    };
+    const api = await startHttpAdapter(lambdas, {
+      port: opts.port ?? 3000,
+      authorizer: { verify: (t) => issuer.verify(t) as Promise<Record<string, unknown> | undefined>, claims: (p) => gatewayClaims(p) },
+      extra,
+    });
+    if (!clock) {
+      const timer = setInterval(() => { lambdas.invoke('DeadlineWatch', {}).catch((e) => log(`Deadline watch failed: ${(e as Error).name}`)); }, opts.watchIntervalMs ?? 60_000);
+      timer.unref();
+      cleanups.unshift(async () => clearInterval(timer));
+    }
     cleanups.unshift(() => new Promise((r) => { api.server.closeAllConnections(); api.server.close(r); }));
 
     return {
@@ -112,7 +153,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       stateMachineArn,
       tableName,
       engine,
-      clock: clock as ManualClock | undefined,
+      clock,
       stop: async () => { for (const c of cleanups) await c().catch(() => undefined); },
     };
   } catch (e) {

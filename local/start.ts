@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   OpenAPI:         ${runtime.apiUrl}/api/openapi.json
   Step Functions:  ${runtime.sfnEndpoint}  (${runtime.stateMachineArn})
   DynamoDB Local:  ${runtime.dynamoEndpoint}  (table ${runtime.tableName})
+  Staff sign-in:   POST ${runtime.apiUrl}/__local/identity/token {"username":"hana","password":"hana-handler"} (seeded users: README)
 Press Ctrl-C to stop.`);
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,44 +1,55 @@
 /** ComplaintRepository on DynamoDB: one table, multi-item changes in transactions. */
-import { DynamoDBClient, TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput,
+  DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
-import { IdempotencyRace, type ComplaintRepository, type NewComplaint, type OpenTask, type StoredAnswer } from '../domain/ports.ts';
+import {
+  IdempotencyRace, type Change, type ComplaintRepository, type NewComplaint, type OutboundMessage, type StaffProfile, type StoredAnswer, type TaskItem,
+} from '../domain/ports.ts';
+import { ConflictError } from '../shared/errors.ts';
 import { keys, openShard, TABLE } from './table-schema.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export function documentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
 }
 
-const COMPLAINT_FIELDS_STRIPPED = ['PK', 'SK', 'OPENPK', 'OPENSK', 'GSI1PK', 'GSI1SK', 'type', 'expiresAt'];
+const INTERNAL = new Set(['PK', 'SK', 'OPENPK', 'OPENSK', 'GSI1PK', 'GSI1SK', 'type']);
+function strip<T>(item: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k))) as T;
+}
 
-function toComplaint(item: Record<string, unknown>): Complaint {
-  const c = { ...item };
-  for (const k of COMPLAINT_FIELDS_STRIPPED) delete c[k];
-  return c as unknown as Complaint;
+let seq = 0;
+/** Sort-key suffix that keeps entries written in the same millisecond apart and in order. */
+function nextSeq(): string {
+  seq = (seq + 1) % 1_000_000;
+  return String(seq).padStart(6, '0');
 }
 
 export class DynamoComplaintRepository implements ComplaintRepository {
-  private historySeq = 0;
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   private historyPut(h: HistoryEntry): TransactItem {
-    // The sequence suffix keeps two entries written in the same millisecond apart.
-    this.historySeq = (this.historySeq + 1) % 1000;
     return {
       Put: {
         TableName: this.table,
-        Item: { ...keys.history(h.reference, h.at, this.historySeq), type: 'History', ...h },
+        Item: { PK: keys.complaint(h.reference).PK, SK: `H#${h.at}#${nextSeq()}`, type: 'History', ...h },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     };
   }
 
-  private openIndex(ref: string, updatedAt: string) {
-    return { OPENPK: openShard(ref), OPENSK: `${updatedAt}#${ref}` };
+  private messagePut(m: OutboundMessage): TransactItem {
+    return { Put: { TableName: this.table, Item: { PK: keys.complaint(m.reference).PK, SK: `MSG#${m.at}#${nextSeq()}`, type: 'Message', ...m } } };
+  }
+
+  /** The complaint item with its index attributes: in the OPEN index while open. */
+  private complaintItem(c: Complaint): Record<string, unknown> {
+    const item: Record<string, unknown> = { ...keys.complaint(c.reference), type: 'Complaint', ...c };
+    if (c.status === 'OPEN') Object.assign(item, { OPENPK: openShard(c.reference), OPENSK: `${c.updatedAt}#${c.reference}` });
+    return item;
   }
 
   async nextSequence(prefix: string, year: number): Promise<number> {
@@ -55,13 +66,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
 
   async create({ complaint, secret, history, idempotency }: NewComplaint): Promise<void> {
     const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.table,
-          Item: { ...keys.complaint(complaint.reference), type: 'Complaint', ...this.openIndex(complaint.reference, complaint.updatedAt), ...complaint },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      },
+      { Put: { TableName: this.table, Item: this.complaintItem(complaint), ConditionExpression: 'attribute_not_exists(PK)' } },
       { Put: { TableName: this.table, Item: { ...keys.secret(complaint.reference), type: 'Secret', ...secret } } },
       ...history.map((h) => this.historyPut(h)),
     ];
@@ -87,7 +92,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
 
   async get(reference: string): Promise<Complaint | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.complaint(reference), ConsistentRead: true }));
-    return out.Item ? toComplaint(out.Item) : undefined;
+    return out.Item ? strip<Complaint>(out.Item) : undefined;
   }
 
   async getSecret(reference: string) {
@@ -101,117 +106,115 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     return { requestHash: out.Item.requestHash, statusCode: out.Item.statusCode, body: out.Item.body };
   }
 
-  async history(reference: string): Promise<HistoryEntry[]> {
-    const entries: HistoryEntry[] = [];
+  private async queryAll<T>(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<T[]> {
+    const found: T[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await this.db.send(new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :h)',
-        ExpressionAttributeValues: { ':pk': keys.complaint(reference).PK, ':h': 'H#' },
-        ExclusiveStartKey: start,
-      }));
-      for (const item of out.Items ?? []) {
-        const { PK, SK, type, ...h } = item;
-        entries.push(h as HistoryEntry);
-      }
+      const out = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      found.push(...(out.Items ?? []).map((i) => strip<T>(i)));
       start = out.LastEvaluatedKey;
     } while (start);
-    return entries;
-  }
-
-  async listOpen(before: string): Promise<Complaint[]> {
-    const found: Complaint[] = [];
-    for (let shard = 0; shard < TABLE.openShards; shard++) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await this.db.send(new QueryCommand({
-          TableName: this.table,
-          IndexName: TABLE.indexes.open.name,
-          KeyConditionExpression: 'OPENPK = :pk AND OPENSK < :before',
-          ExpressionAttributeValues: { ':pk': `OPEN#${shard}`, ':before': before },
-          ExclusiveStartKey: start,
-        }));
-        found.push(...(out.Items ?? []).map(toComplaint));
-        start = out.LastEvaluatedKey;
-      } while (start);
-    }
     return found;
   }
 
-  async openTask(task: OpenTask, history: HistoryEntry): Promise<'opened' | 'already-open'> {
-    const current = await this.getTask(task.reference);
-    if (current?.taskToken === task.taskToken) return 'already-open';
-    await this.db.send(new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: this.table, Item: { ...keys.task(task.reference), type: 'Task', ...task } } },
-        {
-          Update: {
-            TableName: this.table,
-            Key: keys.complaint(task.reference),
-            UpdateExpression: 'SET stage = :s, updatedAt = :u, OPENSK = :osk, version = version + :one',
-            ConditionExpression: 'attribute_exists(PK) AND #st = :open',
-            ExpressionAttributeNames: { '#st': 'status' },
-            ExpressionAttributeValues: {
-              ':s': task.stage, ':u': task.openedAt, ':osk': `${task.openedAt}#${task.reference}`, ':one': 1, ':open': 'OPEN',
-            },
-          },
-        },
-        this.historyPut(history),
-      ],
-    }));
-    return 'opened';
+  history(reference: string): Promise<HistoryEntry[]> {
+    return this.queryAll<HistoryEntry>({
+      TableName: this.table, ConsistentRead: true,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :h)',
+      ExpressionAttributeValues: { ':pk': keys.complaint(reference).PK, ':h': 'H#' },
+    });
   }
 
-  async getTask(reference: string): Promise<OpenTask | undefined> {
+  messages(reference: string): Promise<OutboundMessage[]> {
+    return this.queryAll<OutboundMessage>({
+      TableName: this.table, ConsistentRead: true,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :m)',
+      ExpressionAttributeValues: { ':pk': keys.complaint(reference).PK, ':m': 'MSG#' },
+    });
+  }
+
+  async listOpen(before: string): Promise<Complaint[]> {
+    const shards = await Promise.all(Array.from({ length: TABLE.openShards }, (_, shard) => this.queryAll<Complaint>({
+      TableName: this.table,
+      IndexName: TABLE.indexes.open.name,
+      KeyConditionExpression: 'OPENPK = :pk AND OPENSK < :before',
+      ExpressionAttributeValues: { ':pk': `OPEN#${shard}`, ':before': before },
+    })));
+    return shards.flat();
+  }
+
+  async getTask(reference: string): Promise<TaskItem | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.task(reference), ConsistentRead: true }));
-    if (!out.Item) return undefined;
-    const { PK, SK, type, ...t } = out.Item;
-    return t as OpenTask;
+    return out.Item ? strip<TaskItem>(out.Item) : undefined;
   }
 
-  async replaceExecution(reference: string, expected: string, next: string, history: HistoryEntry): Promise<boolean> {
+  async commit(change: Change): Promise<void> {
+    const { complaint, expectedVersion } = change;
+    const items: TransactItem[] = [{
+      Put: {
+        TableName: this.table,
+        Item: this.complaintItem(complaint),
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': expectedVersion },
+      },
+    }];
+    if (change.task && 'put' in change.task) {
+      const t = change.task.put;
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.task(t.reference), type: 'Task', GSI1PK: `QUEUE#${t.team}`, GSI1SK: `${t.nextDueAt}#${t.reference}`, ...t },
+          ...(change.task.ifToken ? { ConditionExpression: 'taskToken = :tok', ExpressionAttributeValues: { ':tok': change.task.ifToken } } : {}),
+        },
+      });
+    } else if (change.task) {
+      items.push({ Delete: { TableName: this.table, Key: keys.task(complaint.reference) } });
+    }
+    items.push(...change.history.map((h) => this.historyPut(h)), ...(change.messages ?? []).map((m) => this.messagePut(m)));
     try {
-      await this.db.send(new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.table,
-              Key: keys.complaint(reference),
-              UpdateExpression: 'SET executionName = :next, resumeCount = resumeCount + :one, updatedAt = :u, OPENSK = :osk, version = version + :one',
-              ConditionExpression: 'executionName = :expected AND #st = :open',
-              ExpressionAttributeNames: { '#st': 'status' },
-              ExpressionAttributeValues: {
-                ':next': next, ':expected': expected, ':one': 1, ':u': history.at, ':osk': `${history.at}#${reference}`, ':open': 'OPEN',
-              },
-            },
-          },
-          this.historyPut(history),
-        ],
-      }));
-      return true;
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (e) {
-      if (e instanceof TransactionCanceledException || e instanceof ConditionalCheckFailedException) return false;
+      if (e instanceof TransactionCanceledException && (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) {
+        throw new ConflictError('The complaint was changed by someone else; reload it and try again');
+      }
       throw e;
     }
   }
 
-  async close(reference: string, at: string, expiresAt: number, history: HistoryEntry): Promise<void> {
-    await this.db.send(new TransactWriteCommand({
-      TransactItems: [
-        {
-          Update: {
-            TableName: this.table,
-            Key: keys.complaint(reference),
-            UpdateExpression: 'SET #st = :closed, stage = :closed, updatedAt = :u, expiresAt = :exp, version = version + :one REMOVE OPENPK, OPENSK',
-            ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeNames: { '#st': 'status' },
-            ExpressionAttributeValues: { ':closed': 'CLOSED', ':u': at, ':exp': expiresAt, ':one': 1 },
-          },
-        },
-        { Delete: { TableName: this.table, Key: keys.task(reference) } },
-        this.historyPut(history),
-      ],
-    }));
+  queue(team: string, limit = 200): Promise<TaskItem[]> {
+    return this.db.send(new QueryCommand({
+      TableName: this.table,
+      IndexName: TABLE.indexes.queue.name,
+      KeyConditionExpression: 'GSI1PK = :q',
+      ExpressionAttributeValues: { ':q': `QUEUE#${team}` },
+      Limit: limit,
+    })).then((out) => (out.Items ?? []).map((i) => strip<TaskItem>(i)));
+  }
+
+  async recordMatter(matterKey: string, reference: string, at: string, windowStart: string, expiresAt: number): Promise<number> {
+    const pk = `MATTER#${matterKey}`;
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { PK: pk, SK: `${at}#${reference}`, type: 'Matter', reference, expiresAt } }));
+    const others = await this.queryAll<{ reference: string }>({
+      TableName: this.table, ConsistentRead: true,
+      KeyConditionExpression: 'PK = :pk AND SK >= :from',
+      ExpressionAttributeValues: { ':pk': pk, ':from': windowStart },
+    });
+    return new Set(others.map((o) => o.reference).filter((r) => r !== reference)).size;
+  }
+
+  async getStaff(id: string): Promise<StaffProfile | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { PK: `STAFF#${id}`, SK: 'PROFILE' } }));
+    return out.Item ? strip<StaffProfile>(out.Item) : undefined;
+  }
+
+  async managerOf(team: string): Promise<StaffProfile | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { PK: `TEAM#${team}`, SK: 'MANAGER' } }));
+    return out.Item ? this.getStaff(String(out.Item.staffId)) : undefined;
+  }
+
+  async putStaff(p: StaffProfile): Promise<void> {
+    const items: TransactItem[] = [{ Put: { TableName: this.table, Item: { PK: `STAFF#${p.id}`, SK: 'PROFILE', type: 'Staff', ...p } } }];
+    if (p.roles.includes('manager')) items.push({ Put: { TableName: this.table, Item: { PK: `TEAM#${p.department}`, SK: 'MANAGER', type: 'TeamManager', staffId: p.id } } });
+    await this.db.send(new TransactWriteCommand({ TransactItems: items }));
   }
 }

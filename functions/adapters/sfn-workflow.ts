@@ -1,6 +1,7 @@
 /** WorkflowEngine on Step Functions (the real service on AWS, the local endpoint on one machine). */
 import {
-  DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SendTaskSuccessCommand, SFNClient, StartExecutionCommand,
+  DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, InvalidToken, SendTaskSuccessCommand, SFNClient, StartExecutionCommand,
+  TaskDoesNotExist, TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import type { WorkflowEngine, WorkflowInput } from '../domain/ports.ts';
 
@@ -34,7 +35,13 @@ export class StepFunctionsWorkflow implements WorkflowEngine {
     }
   }
 
-  async completeTask(taskToken: string, output: unknown): Promise<void> {
-    await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) }));
+  async completeTask(taskToken: string, output: unknown): Promise<boolean> {
+    try {
+      await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) }));
+      return true;
+    } catch (e) {
+      if (e instanceof TaskDoesNotExist || e instanceof TaskTimedOut || e instanceof InvalidToken) return false;
+      throw e;
+    }
   }
 }

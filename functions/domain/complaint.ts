@@ -98,6 +98,14 @@ export interface Complaint extends ComplaintDetails {
   reopenCount?: number;
   escalated?: boolean;
   outcome?: string;
+  /** The four "don't-let-go" fields (S0 6.2). */
+  investigation?: { rootCause: string; responsiblePeople: string; correctiveMeasures: string; correctionResult: string; by: string; at: string };
+  /** Cross-department handling plan (S2 1.1.23). */
+  handlingPlan?: { departments: { department: string; duty: string; dueAt: string }[]; by: string; at: string };
+  reply?: { subject: string; text: string; by: string; approvedBy?: string; sentAt: string; channel: string };
+  callbacks?: { satisfaction: number; comment?: string; by: string; at: string }[];
+  closedAt?: string;
+  expiresAt?: number;
   /** Name of the workflow execution that currently drives the complaint. */
   executionName: string;
   /** How many times the orphan sweeper had to restart the workflow. */

@@ -13,13 +13,57 @@ export interface NewComplaint {
   idempotency?: { key: string; answer: StoredAnswer; expiresAt: number };
 }
 
-export interface OpenTask {
+/** The open staff task of a complaint, with the workflow's task token and a queue summary. */
+export interface TaskItem {
   reference: string;
   stage: Stage;
   taskToken: string;
   executionName: string;
   openedAt: string;
+  /** 'awaiting-approval': a reply or extension waits for a manager. 'completed': sent to the workflow. */
+  status: 'open' | 'awaiting-approval' | 'completed';
+  team: string;
+  assignee?: string;
+  manager?: string;
+  /** Earliest unmet deadline, for sorting queues. */
+  nextDueAt: string;
+  nextDueName: string;
+  priority: string;
+  major: boolean;
+  channel: string;
+  /** The draft waiting for approval (reply) - kept on the task until it is sent. */
+  pendingReply?: { subject: string; text: string; by: string; at: string };
+  completedAt?: string;
+  completedBy?: string;
+  output?: unknown;
 }
+
+export interface OutboundMessage {
+  reference: string;
+  at: string;
+  kind: 'acknowledgement' | 'progress' | 'extension' | 'pause' | 'resume' | 'reply' | 'callbackSurvey' | 'reminder' | 'escalation';
+  audience: 'customer' | 'staff';
+  /** Channel used: email, web (status page), or a staff call task for phone/branch/letter. */
+  channel: 'email' | 'status-page' | 'call-task' | 'letter';
+  to?: string;
+  language: string;
+  subject: string;
+  text: string;
+  html?: string;
+  status: 'queued' | 'recorded';
+}
+
+export interface Change {
+  complaint: Complaint;
+  /** The version read; the write fails with a ConflictError if someone changed it since. */
+  expectedVersion: number;
+  /** Put the task (optionally only if its token is still `ifToken`), or delete it. */
+  task?: { put: TaskItem; ifToken?: string } | { delete: true };
+  history: HistoryEntry[];
+  messages?: OutboundMessage[];
+}
+
+export interface StaffProfile { id: string; name: string; email: string; roles: string[]; department: string }
 
 export interface ComplaintRepository {
   /** Next number of the region's yearly reference sequence (atomic). */
@@ -30,14 +74,19 @@ export interface ComplaintRepository {
   getSecret(reference: string): Promise<{ salt: string; hash: string } | undefined>;
   getIdempotent(key: string): Promise<StoredAnswer | undefined>;
   history(reference: string): Promise<HistoryEntry[]>;
-  /** Open complaints last updated before `before` (for the orphan sweeper). */
+  messages(reference: string): Promise<OutboundMessage[]>;
+  /** Open complaints last updated before `before` (for sweeps). */
   listOpen(before: string): Promise<Complaint[]>;
-  /** Moves the complaint to a stage and stores the staff task, with its history, in one transaction. */
-  openTask(task: OpenTask, history: HistoryEntry): Promise<'opened' | 'already-open'>;
-  getTask(reference: string): Promise<OpenTask | undefined>;
-  /** Points the complaint at a new execution, if it still points at `expected`. */
-  replaceExecution(reference: string, expected: string, next: string, history: HistoryEntry): Promise<boolean>;
-  close(reference: string, at: string, expiresAt: number, history: HistoryEntry): Promise<void>;
+  getTask(reference: string): Promise<TaskItem | undefined>;
+  /** One transaction: complaint (optimistic lock), task, history, messages. */
+  commit(change: Change): Promise<void>;
+  /** Tasks of a team's queue, earliest deadline first. */
+  queue(team: string, limit?: number): Promise<TaskItem[]>;
+  /** Records a complaint under a matter key and counts the others within the window. */
+  recordMatter(matterKey: string, reference: string, at: string, windowStart: string, expiresAt: number): Promise<number>;
+  getStaff(id: string): Promise<StaffProfile | undefined>;
+  managerOf(team: string): Promise<StaffProfile | undefined>;
+  putStaff(p: StaffProfile): Promise<void>;
 }
 
 export interface WorkflowInput { reference: string; /** Stage to (re)start at: RECEIVED for a new complaint. */ resumeAt: Stage }
@@ -47,7 +96,8 @@ export interface WorkflowEngine {
   start(executionName: string, input: WorkflowInput): Promise<void>;
   /** Whether the named execution exists and is still running. */
   isRunning(executionName: string): Promise<boolean>;
-  completeTask(taskToken: string, output: unknown): Promise<void>;
+  /** Hands the staff action's result to the waiting workflow; false if the token is gone. */
+  completeTask(taskToken: string, output: unknown): Promise<boolean>;
 }
 
 /** Another request with the same Idempotency-Key won the race: its answer is the answer. */

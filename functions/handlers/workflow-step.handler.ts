@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import { deps } from '../shared/container.ts';
-import { closeComplaint } from '../use-cases/workflow-steps.ts';
+import { assessComplaint, closeComplaint } from '../use-cases/lifecycle.ts';
 import { workflowTask } from './workflow-task.ts';
 
 const StepInput = z.discriminatedUnion('step', [
+  z.object({ step: z.literal('assess'), reference: z.string() }),
   z.object({ step: z.literal('close'), reference: z.string() }),
 ]);
 
 export const handler = workflowTask(StepInput, async (input) => {
   switch (input.step) {
+    case 'assess': return assessComplaint(input, deps());
     case 'close': return closeComplaint(input, deps());
   }
 });

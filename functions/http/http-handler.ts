@@ -62,7 +62,7 @@ export function errorToResponse(error: unknown, requestId?: string): APIGatewayP
   return json(500, { error: 'internal_error', message: 'Something went wrong on our side; nothing was lost. Please try again.' });
 }
 
-function readBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
+export function readBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (raw.length > maxBytes) throw new PayloadTooLargeError(maxBytes);

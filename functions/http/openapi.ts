@@ -2,6 +2,9 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { ROUTES } from '../functions.ts';
+import type { StaffOperation } from '../domain/authorization.ts';
+import { STAFF_OPERATION_SPECS } from './staff-operations.ts';
+import { ReferenceParams } from './schemas/staff.schema.ts';
 import { ErrorResponse } from './schemas/common.schema.ts';
 import { ComplaintStatusParams, ComplaintStatusResponse } from './schemas/complaint-status.schema.ts';
 import { SubmitComplaintRequest, SubmitComplaintResponse } from './schemas/submit-complaint.schema.ts';
@@ -38,7 +41,28 @@ export function buildOpenApiDocument() {
       responses: { 200: { description: 'OpenAPI 3.1 document' } },
     },
   };
+  const bearer = registry.registerComponent('securitySchemes', 'staffJwt', {
+    type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'ID token of the staff user pool (Cognito on AWS; the local issuer locally)',
+  });
   for (const route of ROUTES) {
+    if (route.auth === 'staff') {
+      const spec = STAFF_OPERATION_SPECS[route.operationId as StaffOperation];
+      if (!spec) throw new Error(`Staff route ${route.operationId} has no operation`);
+      registry.registerPath({
+        method: route.method.toLowerCase() as 'get', path: route.path, operationId: route.operationId, summary: spec.summary, tags: ['staff'],
+        security: [{ [bearer.name]: [] }],
+        request: {
+          ...(route.path.includes('{reference}') ? { params: ReferenceParams } : {}),
+          ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
+        },
+        responses: {
+          [spec.successStatus ?? 200]: { description: 'Done' },
+          400: err('A field is invalid'), 401: err('No valid token'), 403: err('Role, department or conflict of interest forbids it'),
+          404: err('No such complaint'), 409: err('Not possible in the current state, or someone else did it first'),
+        },
+      });
+      continue;
+    }
     const p = paths[route.operationId];
     if (!p) throw new Error(`Route ${route.operationId} has no OpenAPI description`);
     registry.registerPath({ ...p, operationId: route.operationId });

@@ -29,6 +29,7 @@ function makeEngine(journalFile: string, calls: Call[], failOpenTaskFor = new Se
     invoke: async (fn, payload: any) => {
       calls.push({ fn: fn.split(':').pop()!, payload });
       if (failOpenTaskFor.has(payload.reference)) throw Object.assign(new Error('boom'), { name: 'NotFoundError' });
+      if (payload.step === 'assess') return { reference: payload.reference, major: false, crossDepartment: false };
       return payload.step === 'close' ? { reference: payload.reference, closedAt: '2026-01-01T00:00:00.000Z' } : { ok: true };
     },
   });
@@ -61,19 +62,30 @@ describe('local Step Functions endpoint', () => {
       expect(call.payload.taskToken).not.toContain('__LOCAL_TASK_TOKEN__');
       tokens.push(call.payload.taskToken);
       await sfn.send(new SendTaskHeartbeatCommand({ taskToken: call.payload.taskToken }));
-      await sfn.send(new SendTaskSuccessCommand({ taskToken: call.payload.taskToken, output: JSON.stringify({ stage }) }));
+      await sfn.send(new SendTaskSuccessCommand({ taskToken: call.payload.taskToken, output: JSON.stringify({ stage, next: 'CLOSE' }) }));
     }
     expect(new Set(tokens).size).toBe(3);
     const done = await eventually(async () => {
       const d = await sfn.send(new DescribeExecutionCommand({ executionArn: arn('A-1') }));
       return d.status === 'SUCCEEDED' && d;
     });
-    expect(JSON.parse(done.output!)).toMatchObject({ reference: 'A-1', closed: { closedAt: '2026-01-01T00:00:00.000Z' } });
+    expect(JSON.parse(done.output!)).toMatchObject({ reference: 'A-1', assess: { major: false, crossDepartment: false }, close: { closedAt: '2026-01-01T00:00:00.000Z' } });
     const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn('A-1') }));
     const entered = history.events!.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name);
-    expect(entered).toEqual(['Resume', 'Investigate', 'Reply', 'Callback', 'Close']);
+    expect(entered).toEqual(['Resume', 'Assess', 'Investigate', 'Reply', 'Callback', 'AfterCallback', 'Close']);
+    // The typical path costs 7 state transitions (README: cost).
+    expect(entered.length).toBe(7);
     // A used token is gone.
     await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: tokens[0], output: '{}' }))).rejects.toBeInstanceOf(TaskDoesNotExist);
+  });
+
+  it('reopens the investigation after a dissatisfied callback', async () => {
+    await sfn.send(new StartExecutionCommand({ stateMachineArn: SM, name: 'R-1', input: JSON.stringify({ reference: 'R-1', resumeAt: 'CALLBACK' }) }));
+    const cb = await eventually(async () => lastTask('R-1', 'CALLBACK'));
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: cb.payload.taskToken, output: JSON.stringify({ next: 'REOPEN' }) }));
+    const inv = await eventually(async () => lastTask('R-1', 'INVESTIGATION'));
+    expect(inv.payload.executionName).toBe('R-1');
+    await sfn.send(new StopExecutionCommand({ executionArn: arn('R-1') }));
   });
 
   it('resumes at the stage given in the input', async () => {
@@ -123,7 +135,7 @@ describe('local Step Functions endpoint', () => {
     expect(e1.error).toBe('Local.RuntimeRestarted');
     expect(reloaded.describeExecution({ executionArn: arn('A-1') }).status).toBe('SUCCEEDED');
     const h = reloaded.getExecutionHistory({ executionArn: arn('A-1') });
-    expect(h.events.filter((e) => e.type.endsWith('StateEntered')).length).toBe(5);
+    expect(h.events.filter((e) => e.type.endsWith('StateEntered')).length).toBe(7);
     await reloaded.shutdown();
   });
 });

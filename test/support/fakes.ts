@@ -1,15 +1,20 @@
 /** Hand-written fakes of the ports, for unit tests of the use cases (pure logic only). */
 import type { Complaint, HistoryEntry } from '../../functions/domain/complaint.ts';
 import {
-  IdempotencyRace, type ComplaintRepository, type NewComplaint, type OpenTask, type StoredAnswer, type WorkflowEngine, type WorkflowInput,
+  IdempotencyRace, type Change, type ComplaintRepository, type NewComplaint, type OutboundMessage, type StaffProfile, type StoredAnswer, type TaskItem,
+  type WorkflowEngine, type WorkflowInput,
 } from '../../functions/domain/ports.ts';
+import { ConflictError } from '../../functions/shared/errors.ts';
 
 export class FakeRepository implements ComplaintRepository {
   complaints = new Map<string, Complaint>();
   secrets = new Map<string, { salt: string; hash: string }>();
   histories = new Map<string, HistoryEntry[]>();
+  msgs = new Map<string, OutboundMessage[]>();
   idempotency = new Map<string, StoredAnswer>();
-  tasks = new Map<string, OpenTask>();
+  tasks = new Map<string, TaskItem>();
+  staff = new Map<string, StaffProfile>();
+  matters = new Map<string, { reference: string; at: string }[]>();
   seq = new Map<string, number>();
   failCreate?: Error;
 
@@ -30,30 +35,29 @@ export class FakeRepository implements ComplaintRepository {
   async getSecret(ref: string) { return this.secrets.get(ref); }
   async getIdempotent(key: string) { return this.idempotency.get(key); }
   async history(ref: string) { return [...(this.histories.get(ref) ?? [])]; }
-  async listOpen(before: string) { return [...this.complaints.values()].filter((c) => c.status === 'OPEN' && `${c.updatedAt}#${c.reference}` < before); }
-  async openTask(task: OpenTask, h: HistoryEntry) {
-    if (this.tasks.get(task.reference)?.taskToken === task.taskToken) return 'already-open' as const;
-    this.tasks.set(task.reference, task);
-    const c = this.complaints.get(task.reference)!;
-    c.stage = task.stage;
-    this.histories.get(task.reference)!.push(h);
-    return 'opened' as const;
+  async messages(ref: string) { return [...(this.msgs.get(ref) ?? [])]; }
+  async listOpen(before: string) { return [...this.complaints.values()].filter((c) => c.status === 'OPEN' && `${c.updatedAt}#${c.reference}` < before).map((c) => structuredClone(c)); }
+  async getTask(ref: string) { const t = this.tasks.get(ref); return t && structuredClone(t); }
+  async commit(ch: Change) {
+    const ref = ch.complaint.reference;
+    if (this.complaints.get(ref)?.version !== ch.expectedVersion) throw new ConflictError('version');
+    if (ch.task && 'put' in ch.task && ch.task.ifToken && this.tasks.get(ref)?.taskToken !== ch.task.ifToken) throw new ConflictError('token');
+    this.complaints.set(ref, structuredClone(ch.complaint));
+    if (ch.task && 'put' in ch.task) this.tasks.set(ref, structuredClone(ch.task.put));
+    else if (ch.task) this.tasks.delete(ref);
+    this.histories.set(ref, [...(this.histories.get(ref) ?? []), ...ch.history]);
+    this.msgs.set(ref, [...(this.msgs.get(ref) ?? []), ...(ch.messages ?? [])]);
   }
-  async getTask(ref: string) { return this.tasks.get(ref); }
-  async replaceExecution(ref: string, expected: string, next: string, h: HistoryEntry) {
-    const c = this.complaints.get(ref)!;
-    if (c.executionName !== expected) return false;
-    c.executionName = next;
-    c.resumeCount += 1;
-    this.histories.get(ref)!.push(h);
-    return true;
+  async queue(team: string) { return [...this.tasks.values()].filter((t) => t.team === team).sort((a, b) => a.nextDueAt.localeCompare(b.nextDueAt)); }
+  async recordMatter(key: string, reference: string, at: string, windowStart: string) {
+    const list = this.matters.get(key) ?? [];
+    list.push({ reference, at });
+    this.matters.set(key, list);
+    return new Set(list.filter((m) => m.at >= windowStart && m.reference !== reference).map((m) => m.reference)).size;
   }
-  async close(ref: string, at: string, expiresAt: number, h: HistoryEntry) {
-    const c = this.complaints.get(ref)!;
-    Object.assign(c, { status: 'CLOSED', stage: 'CLOSED', updatedAt: at, expiresAt });
-    this.tasks.delete(ref);
-    this.histories.get(ref)!.push(h);
-  }
+  async getStaff(id: string) { return this.staff.get(id); }
+  async managerOf(team: string) { return [...this.staff.values()].find((s) => s.department === team && s.roles.includes('manager')); }
+  async putStaff(p: StaffProfile) { this.staff.set(p.id, p); }
 }
 
 export class FakeWorkflow implements WorkflowEngine {
@@ -67,5 +71,5 @@ export class FakeWorkflow implements WorkflowEngine {
     this.running.add(name);
   }
   async isRunning(name: string) { return this.running.has(name); }
-  async completeTask(token: string, output: unknown) { this.completed.push({ token, output }); }
+  async completeTask(token: string, output: unknown) { this.completed.push({ token, output }); return true; }
 }

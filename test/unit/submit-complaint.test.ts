@@ -7,7 +7,7 @@ import { IdempotencyMismatchError } from '../../functions/shared/errors.ts';
 import { getComplaintStatus } from '../../functions/use-cases/get-complaint-status.ts';
 import { resumeOrphans } from '../../functions/use-cases/resume-orphans.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
-import { openStaffTask } from '../../functions/use-cases/workflow-steps.ts';
+import { openStaffTask } from '../../functions/use-cases/lifecycle.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 
 const body = SubmitComplaintRequest.parse({

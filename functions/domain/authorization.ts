@@ -1,0 +1,164 @@
+/**
+ * Who may do what to which complaint (S1, S4 §3, S3 §2.3). Pure: the caller passes the
+ * actor and, for operations on a complaint, the complaint itself.
+ *
+ * Main steps of `authorize`:
+ *  1. each of the actor's roles decides on its own (capability, then department scope,
+ *     then "must be the assignee or the complaint's manager" for acting operations);
+ *  2. conflict of interest: when the complaint names the actor, only a read by a quality,
+ *     admin or manager role survives;
+ *  3. allowed if any role still allows; otherwise the most useful reason is returned.
+ */
+
+export const ROLES = ['specialist', 'handler', 'manager', 'quality', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Actor { id: string; name: string; roles: Role[]; department: string }
+
+export const STAFF_OPERATIONS = [
+  'listMyTasks', 'listTeamQueue', 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification',
+  'completeInvestigation', 'submitHandlingPlan', 'getReplyDraft', 'submitReply', 'approveReply',
+  'requestExtension', 'decideExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'reassign',
+] as const;
+export type StaffOperation = (typeof STAFF_OPERATIONS)[number];
+
+/** The parts of a complaint authorization looks at. */
+export interface ComplaintAccess {
+  assignment?: { team: string; assignee?: string; manager?: string };
+  target?: { staffMember?: string };
+  routing?: { departments: string[] };
+}
+
+export type Decision = { allowed: true } | { allowed: false; reason: string };
+
+/** Human wording of each operation, for reasons. */
+export const OPERATION_LABEL: Record<StaffOperation, string> = {
+  listMyTasks: 'list your tasks',
+  listTeamQueue: 'list a team queue',
+  getComplaint: 'read a complaint',
+  createStaffComplaint: 'register a complaint for a customer',
+  claimTask: 'claim a task',
+  correctClassification: 'correct a classification',
+  completeInvestigation: 'complete an investigation',
+  submitHandlingPlan: 'submit a handling plan',
+  getReplyDraft: 'get a reply draft',
+  submitReply: 'submit a reply',
+  approveReply: 'approve a reply',
+  requestExtension: 'request an extension',
+  decideExtension: 'decide on an extension',
+  pauseClock: 'pause the clock',
+  resumeClock: 'resume the clock',
+  recordCallback: 'record a callback',
+  reassign: 'reassign a complaint',
+};
+
+/** Operations that need no complaint. */
+const WITHOUT_COMPLAINT: ReadonlySet<StaffOperation> = new Set(['listMyTasks', 'listTeamQueue', 'createStaffComplaint']);
+
+/** Operations that change the handling of a complaint: only its assignee or manager may do them. */
+export const ACTING_OPERATIONS: ReadonlySet<StaffOperation> = new Set([
+  'completeInvestigation', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock',
+]);
+
+const SPECIALIST_OPS: ReadonlySet<StaffOperation> = new Set([
+  'listMyTasks', 'listTeamQueue', 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification', 'recordCallback',
+]);
+const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
+  'listMyTasks', 'listTeamQueue', 'getComplaint', 'claimTask', 'completeInvestigation', 'submitHandlingPlan',
+  'getReplyDraft', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock', 'recordCallback',
+]);
+const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([...HANDLER_OPS, 'approveReply', 'decideExtension', 'reassign']);
+const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set(['listTeamQueue', 'getComplaint']);
+const ADMIN_OPS: ReadonlySet<StaffOperation> = new Set(['getComplaint', 'reassign']);
+
+/** What each role may do at all, before department scope and conflict of interest. */
+export const ROLE_OPERATIONS: Record<Role, ReadonlySet<StaffOperation>> = {
+  specialist: SPECIALIST_OPS,
+  handler: HANDLER_OPS,
+  manager: MANAGER_OPS,
+  quality: QUALITY_OPS,
+  admin: ADMIN_OPS,
+};
+
+/** Roles whose read of a complaint survives a conflict of interest (oversight, not handling). */
+const READ_DESPITE_CONFLICT: ReadonlySet<Role> = new Set(['quality', 'admin', 'manager']);
+
+export const CONFLICT_REASON = 'conflict of interest: the complaint names you';
+
+function same(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  const x = a.trim().toLowerCase();
+  return x.length > 0 && x === b.trim().toLowerCase();
+}
+
+/** Whether the complaint's target staff member is this person (by id or by name). */
+export function namesActor(actor: { id: string; name: string }, complaint: ComplaintAccess | undefined): boolean {
+  const named = complaint?.target?.staffMember;
+  return same(named, actor.id) || same(named, actor.name);
+}
+
+/** A staff member the complaint is about may never handle it. */
+export function canBeAssigned(actorLike: { id: string; name: string }, complaint: ComplaintAccess): boolean {
+  return !namesActor(actorLike, complaint);
+}
+
+/** Teams whose queue the actor may list: all of them for specialists (intake desk) and quality. */
+export function teamQueueScope(actor: Actor): { all: true } | { all: false; teams: string[] } {
+  if (actor.roles.some((r) => r === 'quality' || r === 'specialist')) return { all: true };
+  if (actor.roles.some((r) => r === 'handler' || r === 'manager')) return { all: false, teams: [actor.department] };
+  return { all: false, teams: [] };
+}
+
+function deny(reason: string): Decision {
+  return { allowed: false, reason };
+}
+const ALLOW: Decision = { allowed: true };
+
+/** Handler and manager scope: their department's queue (or, to read, any department involved). */
+function departmentScoped(role: 'handler' | 'manager', actor: Actor, op: StaffOperation, c: ComplaintAccess): Decision {
+  const isComplaintManager = role === 'manager' && same(c.assignment?.manager, actor.id);
+  if (isComplaintManager) return ALLOW; // a manager leads the complaints they manage, whatever the team
+  const team = c.assignment?.team;
+  const inTeam = same(team, actor.department);
+  const involved = (c.routing?.departments ?? []).some((d) => same(d, actor.department));
+  if (op === 'getComplaint') {
+    return inTeam || involved ? ALLOW : deny(`the complaint does not involve your department (${actor.department})`);
+  }
+  if (!team) return deny('the complaint has not been assigned to a team yet');
+  if (!inTeam) return deny(`the complaint is in the ${team} queue, not in your department's (${actor.department})`);
+  if (ACTING_OPERATIONS.has(op) && !same(c.assignment?.assignee, actor.id) && !same(c.assignment?.manager, actor.id)) {
+    return deny("only the complaint's assignee or its manager may do this");
+  }
+  return ALLOW;
+}
+
+function roleDecision(role: Role, actor: Actor, op: StaffOperation, c: ComplaintAccess | undefined): Decision {
+  if (!ROLE_OPERATIONS[role].has(op)) return deny(`${role === 'admin' ? 'an' : 'a'} ${role} may not ${OPERATION_LABEL[op]}`);
+  if (WITHOUT_COMPLAINT.has(op)) return ALLOW;
+  if (!c) return deny(`to ${OPERATION_LABEL[op]} the complaint is needed to check your access`);
+  if (role === 'handler' || role === 'manager') return departmentScoped(role, actor, op, c);
+  return ALLOW; // specialist, quality and admin are not scoped to a department
+}
+
+export function authorize(actor: Actor, operation: StaffOperation, complaint?: ComplaintAccess): Decision {
+  if (!(STAFF_OPERATIONS as readonly string[]).includes(operation)) return deny(`unknown operation "${String(operation)}"`);
+  const roles = [...new Set(actor.roles)].filter((r) => (ROLES as readonly string[]).includes(r));
+  if (roles.length === 0) return deny('you have no staff role');
+
+  const conflict = namesActor(actor, complaint);
+  const excused = (role: Role) => operation === 'getComplaint' && READ_DESPITE_CONFLICT.has(role);
+  const decisions = roles.map((role) => {
+    const d = roleDecision(role, actor, operation, complaint);
+    const capable = ROLE_OPERATIONS[role].has(operation);
+    return { role, capable, decision: d.allowed && conflict && !excused(role) ? deny(CONFLICT_REASON) : d };
+  });
+
+  if (decisions.some((d) => d.decision.allowed)) return ALLOW;
+  // Named in the complaint: say so whenever a role could otherwise have done it.
+  if (conflict && decisions.some((d) => d.capable && !excused(d.role))) return deny(CONFLICT_REASON);
+  // Otherwise the reason of a role that could do it in principle: it says what is missing.
+  const capable = decisions.find((d) => d.capable);
+  if (capable) return capable.decision;
+  if (roles.length === 1) return decisions[0].decision;
+  return deny(`your roles (${roles.join(', ')}) may not ${OPERATION_LABEL[operation]}`);
+}

@@ -1,0 +1,55 @@
+/** The boundary of every staff operation: one schema per request body. */
+import { z } from 'zod';
+import { SubmitComplaintRequest } from './submit-complaint.schema.ts';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const ReferenceParams = z.object({ reference: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/) });
+
+export const StaffComplaintRequest = z
+  .object({
+    channel: z.enum(['phone', 'branch', 'letter', 'email']).meta({ description: 'How the customer complained; the reply goes back the same way' }),
+    complaint: SubmitComplaintRequest,
+  })
+  .strict()
+  .meta({ id: 'StaffComplaintRequest' });
+
+export const ClassificationCorrection = z
+  .object({
+    nature: z.enum(['service', 'product', 'operation', 'violation']).optional(),
+    urgency: z.enum(['general', 'urgent']).optional(),
+    riskLevel: z.enum(['low', 'medium', 'high']).optional(),
+    priority: z.enum(['P1', 'P2', 'P3']).optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'give at least one field to correct' })
+  .meta({ id: 'ClassificationCorrection' });
+
+export const InvestigationRequest = z
+  .object({
+    rootCause: text(4000),
+    responsiblePeople: text(1000),
+    correctiveMeasures: text(4000),
+    correctionResult: text(4000),
+  })
+  .strict()
+  .meta({ id: 'InvestigationRequest', description: 'The four "don\'t-let-go" fields (S0 6.2); all required' });
+
+export const HandlingPlanRequest = z
+  .object({ departments: z.array(z.object({ department: text(100), duty: text(1000), dueAt: z.iso.datetime({ offset: true }) }).strict()).min(2) })
+  .strict()
+  .meta({ id: 'HandlingPlanRequest' });
+
+export const ReplyRequest = z.object({ subject: text(300), text: text(20_000) }).strict().meta({ id: 'ReplyRequest' });
+export const DecisionRequest = z.object({ approve: z.boolean(), comment: text(2000).optional() }).strict().meta({ id: 'DecisionRequest' });
+export const ReasonRequest = z.object({ reason: text(2000) }).strict().meta({ id: 'ReasonRequest' });
+export const CallbackRequest = z
+  .object({ satisfaction: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]), comment: text(4000).optional() })
+  .strict()
+  .meta({ id: 'CallbackRequest' });
+export const ReassignRequest = z
+  .object({ assignee: text(200).optional(), team: text(100).optional() })
+  .strict()
+  .refine((v) => v.assignee || v.team, { message: 'give an assignee or a team' })
+  .meta({ id: 'ReassignRequest' });
+export const EmptyRequest = z.object({}).strict();

@@ -1,0 +1,53 @@
+/**
+ * What each staff route does: its request schema, the use case it calls, the answer.
+ * The staff-api handler dispatches by route; the OpenAPI document is built from this too.
+ */
+import type { ZodType } from 'zod';
+import type { Actor, StaffOperation } from '../domain/authorization.ts';
+import { authorize } from '../domain/authorization.ts';
+import { ForbiddenError } from '../shared/errors.ts';
+import type { Container } from '../shared/container.ts';
+import * as staff from '../use-cases/staff-actions.ts';
+import { submitComplaint } from '../use-cases/submit-complaint.ts';
+import {
+  CallbackRequest, ClassificationCorrection, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
+  StaffComplaintRequest,
+} from './schemas/staff.schema.ts';
+
+export interface StaffCall<B> { actor: Actor; reference: string; body: B; query: Record<string, string | undefined>; idempotencyKey?: string }
+export interface StaffOperationSpec<B = any> {
+  summary: string;
+  body?: ZodType<B>;
+  successStatus?: number;
+  run(deps: Container, call: StaffCall<B>): Promise<unknown>;
+}
+
+const op = <B>(spec: StaffOperationSpec<B>) => spec;
+
+export const STAFF_OPERATION_SPECS: Record<StaffOperation, StaffOperationSpec> = {
+  listMyTasks: op({ summary: 'My tasks, earliest deadline first', run: (d, c) => staff.listTasks(d, c.actor, 'mine') }),
+  listTeamQueue: op({ summary: "My team's queue (quality: any team with ?team=)", run: (d, c) => staff.listTasks(d, c.actor, 'team', c.query.team) }),
+  createStaffComplaint: op({
+    summary: 'Key in a phone, branch or letter complaint; the receiving staff member is its first responder',
+    body: StaffComplaintRequest, successStatus: 201,
+    run: async (d, c) => {
+      const decision = authorize(c.actor, 'createStaffComplaint');
+      if (!decision.allowed) throw new ForbiddenError(decision.reason);
+      return (await submitComplaint(c.body.complaint, { channel: c.body.channel, receivedBy: c.actor.id, idempotencyKey: c.idempotencyKey }, d)).body;
+    },
+  }),
+  getComplaint: op({ summary: 'A complaint with its history, task and messages', run: (d, c) => staff.getComplaintForStaff(d, c.actor, c.reference) }),
+  claimTask: op({ summary: 'Claim the open task', run: (d, c) => staff.claimTask(d, c.actor, c.reference) }),
+  correctClassification: op({ summary: 'Correct the classification (recorded with its author)', body: ClassificationCorrection, run: (d, c) => staff.correctClassification(d, c.actor, c.reference, c.body) }),
+  completeInvestigation: op({ summary: 'Complete the investigation with the four required fields', body: InvestigationRequest, run: (d, c) => staff.completeInvestigation(d, c.actor, c.reference, c.body) }),
+  submitHandlingPlan: op({ summary: 'Cross-department handling plan', body: HandlingPlanRequest, run: (d, c) => staff.submitHandlingPlan(d, c.actor, c.reference, c.body) }),
+  getReplyDraft: op({ summary: 'The reply drafted from the template for the complaint type and language', run: (d, c) => staff.getReplyDraft(d, c.actor, c.reference) }),
+  submitReply: op({ summary: 'Send the reply (or submit it for approval where the route requires it)', body: ReplyRequest, run: (d, c) => staff.submitReply(d, c.actor, c.reference, c.body) }),
+  approveReply: op({ summary: 'Approve or send back a reply', body: DecisionRequest, run: (d, c) => staff.approveReply(d, c.actor, c.reference, c.body) }),
+  requestExtension: op({ summary: 'Ask for more time, with a reason', body: ReasonRequest, run: (d, c) => staff.requestExtension(d, c.actor, c.reference, c.body) }),
+  decideExtension: op({ summary: 'Approve or refuse a requested extension', body: DecisionRequest, run: (d, c) => staff.decideExtension(d, c.actor, c.reference, c.body) }),
+  pauseClock: op({ summary: 'Stop the clock (time excluded by the rules, e.g. external appraisal)', body: ReasonRequest, run: (d, c) => staff.pauseClock(d, c.actor, c.reference, c.body) }),
+  resumeClock: op({ summary: 'Restart the clock; deadlines move by the paused time', run: (d, c) => staff.resumeClock(d, c.actor, c.reference) }),
+  recordCallback: op({ summary: 'Record the satisfaction callback', body: CallbackRequest, run: (d, c) => staff.recordCallback(d, c.actor, c.reference, c.body) }),
+  reassign: op({ summary: 'Reassign to a staff member or a team', body: ReassignRequest, run: (d, c) => staff.reassign(d, c.actor, c.reference, c.body) }),
+};

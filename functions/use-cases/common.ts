@@ -1,0 +1,76 @@
+/** Small helpers shared by the lifecycle use cases. */
+import type { Complaint, DeadlineRecord, HistoryEntry, Stage } from '../domain/complaint.ts';
+import type { OutboundMessage, TaskItem } from '../domain/ports.ts';
+import { NotFoundError } from '../shared/errors.ts';
+import type { ComplaintRepository } from '../domain/ports.ts';
+
+export function entry(reference: string, at: string, actor: string, action: string, summary: string, visibleToCustomer = false, before?: Record<string, unknown>, after?: Record<string, unknown>): HistoryEntry {
+  return { reference, at, actor, action, summary, visibleToCustomer, ...(before ? { before } : {}), ...(after ? { after } : {}) };
+}
+
+/** Deadlines that matter while the complaint is in a stage (met or not). */
+const STAGE_DEADLINES: Record<Stage, string[]> = {
+  RECEIVED: ['register', 'qualityControl', 'emergencyStart', 'handlingPlan', 'investigate', 'replyTarget', 'finalResponse'],
+  INVESTIGATION: ['emergencyStart', 'handlingPlan', 'investigate', 'replyTarget', 'finalResponse'],
+  REPLY: ['emergencyStart', 'handlingPlan', 'replyTarget', 'finalResponse'],
+  CALLBACK: [],
+  CLOSED: [],
+};
+
+/** Deadlines that escalate when breached (summary resolution only lapses). */
+export const ESCALATING = new Set(['register', 'qualityControl', 'emergencyStart', 'handlingPlan', 'investigate', 'replyTarget', 'finalResponse']);
+
+export function openDeadlines(c: Complaint): [string, DeadlineRecord][] {
+  return STAGE_DEADLINES[c.stage].filter((n) => c.deadlines[n] && !c.deadlines[n].metAt).map((n) => [n, c.deadlines[n]]);
+}
+
+export function nextDue(c: Complaint): { name: string; dueAt: string } {
+  const open = openDeadlines(c).sort(([, a], [, b]) => a.dueAt.localeCompare(b.dueAt));
+  if (open.length) return { name: open[0][0], dueAt: open[0][1].dueAt };
+  return { name: 'none', dueAt: '9999-12-31T23:59:59.999Z' };
+}
+
+export function markMet(c: Complaint, names: string[], at: string): string[] {
+  const met: string[] = [];
+  for (const n of names) {
+    const d = c.deadlines[n];
+    if (d && !d.metAt) { d.metAt = at; met.push(n); }
+  }
+  return met;
+}
+
+/** The queue summary kept on the task item, refreshed from the complaint on every change. */
+export function refreshTask(task: TaskItem, c: Complaint): TaskItem {
+  const due = nextDue(c);
+  return {
+    ...task,
+    team: c.assignment?.team ?? task.team,
+    assignee: c.assignment?.assignee,
+    manager: c.assignment?.manager,
+    nextDueAt: due.dueAt,
+    nextDueName: due.name,
+    priority: c.classification?.priority ?? 'P3',
+    major: c.routing?.major ?? false,
+    channel: c.channel,
+  };
+}
+
+export async function load(repo: ComplaintRepository, reference: string): Promise<Complaint> {
+  const c = await repo.get(reference);
+  if (!c) throw new NotFoundError(`Complaint ${reference} not found`);
+  return c;
+}
+
+/** Where a message to the customer goes: the channel they used (DISP / S2 ch.6). */
+export function customerChannel(c: Complaint): Pick<OutboundMessage, 'channel' | 'to' | 'status'> {
+  const email = c.complainant.contact?.email;
+  switch (c.channel) {
+    case 'email':
+    case 'web':
+      return email ? { channel: 'email', to: email, status: 'queued' } : { channel: 'status-page', status: 'recorded' };
+    case 'letter':
+      return { channel: 'letter', to: c.complainant.contact?.address, status: 'queued' };
+    default:
+      return { channel: 'call-task', to: c.complainant.contact?.phone, status: 'recorded' };
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The steps the workflow runs itself (not staff): register and assess, open a staff task
+ * with its task token, close. Each is idempotent, because Step Functions retries tasks and
+ * the orphan sweeper may replay a stage.
+ */
+import type { BusinessCalendar } from '../domain/business-calendar.ts';
+import { classify, matterKeyOf, route } from '../domain/classification.ts';
+import type { Complaint, Stage } from '../domain/complaint.ts';
+import { computeDeadlines } from '../domain/deadlines.ts';
+import type { ComplaintRepository, TaskItem } from '../domain/ports.ts';
+import type { RegionConfig } from '../domain/regions.ts';
+import type { Clock } from '../shared/clock.ts';
+import { entry, load, markMet, refreshTask } from './common.ts';
+
+export interface StepDeps { repo: ComplaintRepository; clock: Clock; region: RegionConfig; calendar: BusinessCalendar }
+
+/**
+ * Register, classify, assess and route (S2 1.1.14-1.1.24):
+ *  1. classify (nature, channel, urgency, risk, priority) by the pure rules;
+ *  2. count other complaints on the same matter in the window (group incident);
+ *  3. route: major / cross-department / anonymous; departments, lead first;
+ *  4. deadlines for the route; registration and quality-control hand-off are met now;
+ *  5. assign: the lead department's queue; a major complaint gets its manager.
+ */
+export async function assessComplaint(input: { reference: string }, deps: StepDeps) {
+  const c = await load(deps.repo, input.reference);
+  if (c.classification && c.routing) return { reference: c.reference, major: c.routing.major, crossDepartment: c.routing.crossDepartment };
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const expectedVersion = c.version;
+
+  const classification = classify({ channel: c.channel, matter: c.matter, businessLine: c.businessLine, amount: c.amount, target: c.target }, deps.region);
+  const matterKey = matterKeyOf({ channel: c.channel, matter: c.matter, businessLine: c.businessLine, amount: c.amount, target: c.target }, classification);
+  let recentSameMatterCount = 0;
+  if (matterKey) {
+    const windowMs = deps.region.thresholds.groupIncidentWindowHours * 3600_000;
+    recentSameMatterCount = await deps.repo.recordMatter(
+      matterKey, c.reference, c.receivedAt, new Date(new Date(c.receivedAt).getTime() - windowMs).toISOString(), Math.floor((now.getTime() + windowMs) / 1000) + 86400,
+    );
+  }
+  const routing = route({
+    classification, complainant: c.complainant, amount: c.amount, target: c.target, businessLine: c.businessLine, matterKey, recentSameMatterCount,
+  }, deps.region);
+
+  const fresh = computeDeadlines(deps.region.profile, deps.calendar, new Date(c.receivedAt), { major: routing.major, crossDepartment: routing.crossDepartment });
+  const deadlines: Complaint['deadlines'] = { ...fresh };
+  for (const [k, d] of Object.entries(c.deadlines)) if (deadlines[k]) Object.assign(deadlines[k], { metAt: d.metAt });
+  const team = routing.departments[0];
+  const manager = routing.major ? await deps.repo.managerOf(team) : undefined;
+
+  const next: Complaint = {
+    ...c, classification, routing, deadlines,
+    assignment: { team, ...(manager ? { manager: manager.id, assignee: manager.id } : {}) },
+    updatedAt: at, version: c.version + 1,
+  };
+  markMet(next, ['register', 'qualityControl'], at);
+  const history = [
+    entry(c.reference, at, 'system', 'registered', 'Your complaint is registered and classified', true),
+    entry(c.reference, at, 'system', 'classified', `Classified: ${classification.nature}, ${classification.urgency}, risk ${classification.riskLevel}, ${classification.priority}`, false, undefined, { classification }),
+    entry(c.reference, at, 'system', 'routed', [
+      `Queue: ${team}`,
+      routing.major ? `major (${routing.majorReasons.join('; ')}), led by ${manager?.id ?? 'an unassigned manager'}` : '',
+      routing.crossDepartment ? `cross-department: ${routing.departments.join(', ')} (lead ${team})` : '',
+      routing.anonymous ? 'anonymous: outcome to be published internally' : '',
+    ].filter(Boolean).join('; '), false, undefined, { routing, assignment: next.assignment }),
+  ];
+  await deps.repo.commit({ complaint: next, expectedVersion, history });
+  return { reference: c.reference, major: routing.major, crossDepartment: routing.crossDepartment };
+}
+
+const STAGE_SUMMARY: Partial<Record<Stage, string>> = {
+  INVESTIGATION: 'Your complaint is being investigated',
+  REPLY: 'We are preparing our reply',
+  CALLBACK: 'Our reply has been sent; we will ask whether you are satisfied',
+};
+
+export async function openStaffTask(input: { reference: string; stage: Stage; taskToken: string; executionName: string }, deps: StepDeps) {
+  const c = await load(deps.repo, input.reference);
+  const current = await deps.repo.getTask(input.reference);
+  if (current?.taskToken === input.taskToken) return { reference: c.reference, stage: input.stage, result: 'already-open' as const };
+  const at = deps.clock.now().toISOString();
+  // A resumed workflow re-opens the task of the stage the complaint is already in: the
+  // customer has been told about that stage once; staff see the re-opening in the history.
+  const reopened = c.stage === input.stage;
+  const reopenInvestigation = input.stage === 'INVESTIGATION' && c.stage === 'CALLBACK';
+  const next: Complaint = { ...c, stage: input.stage, updatedAt: at, version: c.version + 1 };
+  if (reopenInvestigation && next.escalated && next.assignment?.manager) next.assignment = { ...next.assignment, assignee: next.assignment.manager };
+  const base: TaskItem = {
+    reference: c.reference, stage: input.stage, taskToken: input.taskToken, executionName: input.executionName, openedAt: at, status: 'open',
+    team: next.assignment?.team ?? 'retail', nextDueAt: '', nextDueName: '', priority: 'P3', major: false, channel: c.channel,
+  };
+  const task = refreshTask(reopened && current ? { ...current, taskToken: input.taskToken, executionName: input.executionName, status: 'open' } : base, next);
+  const history = reopened
+    ? entry(c.reference, at, 'system', 'task-reopened', `Task of stage ${input.stage} re-opened by a resumed workflow`)
+    : reopenInvestigation
+      ? entry(c.reference, at, 'system', 'reopened', next.escalated ? 'Your complaint is being re-examined by a manager' : 'Your complaint is being investigated again', true)
+      : entry(c.reference, at, 'system', `stage:${input.stage.toLowerCase()}`, STAGE_SUMMARY[input.stage] ?? `Stage ${input.stage}`, true);
+  await deps.repo.commit({ complaint: next, expectedVersion: c.version, task: { put: task }, history: [history] });
+  return { reference: c.reference, stage: input.stage, result: 'opened' as const };
+}
+
+export async function closeComplaint(input: { reference: string }, deps: StepDeps) {
+  const c = await load(deps.repo, input.reference);
+  if (c.status === 'CLOSED') return { reference: c.reference, closedAt: c.closedAt ?? c.updatedAt };
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const last = c.callbacks?.at(-1);
+  const outcome = last ? (last.satisfaction >= 3 ? 'resolved-satisfied' : 'closed-dissatisfied') : 'closed';
+  const next: Complaint = {
+    ...c, status: 'CLOSED', stage: 'CLOSED', outcome, closedAt: at, updatedAt: at, version: c.version + 1,
+    // Archival TTL: the hot table keeps a closed complaint for the region's retention period.
+    expiresAt: Math.floor(now.getTime() / 1000) + deps.region.retention.hotSeconds,
+  };
+  const history = [entry(c.reference, at, 'system', 'closed', outcome === 'closed-dissatisfied'
+    ? 'Your complaint is closed. If you remain dissatisfied you may refer it to the ombudsman or regulator.'
+    : 'Your complaint is closed', true, undefined, { outcome })];
+  if (c.routing?.anonymous) history.push(entry(c.reference, at, 'system', 'published-internally', 'Outcome of an anonymous complaint published internally'));
+  await deps.repo.commit({ complaint: next, expectedVersion: c.version, task: { delete: true }, history });
+  return { reference: c.reference, closedAt: at };
+}
