@@ -13,6 +13,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
+          // One runtime and one clock for all files: run them one after the other.
+          fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -163,15 +163,9 @@ export function classify(input: ClassifyInput, region: RegionConfig): Classifica
     for (const k of hits) reasons.push(`keyword "${k}" -> ${n}`);
     return hits.length > 0;
   });
-  let nature: Nature = 'service';
-  if (matchedNatures.length === 0) {
-    reasons.push('no nature keyword matched -> service');
-  } else if (matchedNatures.length > 1) {
-    nature = matchedNatures[0];
-    reasons.push(`${nature} takes precedence (violation > operation > product > service)`);
-  } else {
-    nature = matchedNatures[0];
-  }
+  const nature: Nature = matchedNatures[0] ?? 'service';
+  if (matchedNatures.length === 0) reasons.push('no nature keyword matched -> service');
+  if (matchedNatures.length > 1) reasons.push(`${nature} takes precedence (violation > operation > product > service)`);
 
   // 2. Channel type.
   const channelType = ONLINE_CHANNELS.includes(input.channel) ? 'online' : 'offline';

@@ -64,6 +64,16 @@ export const RegionConfig = z.object({
     timeZone: z.string(),
     /** Close of business, local time, HH:MM. */
     closeOfBusiness: z.string().regex(/^\d{2}:\d{2}$/),
+    /**
+     * Official adjustments the holiday library does not know (China's make-up working
+     * weekends, extra days off of the State Council's yearly notice). Kept up to date by the
+     * ops team each year; YYYY-MM-DD local dates.
+     */
+    adjustments: z.object({
+      extraWorkingDays: z.array(z.iso.date()).default([]),
+      extraHolidays: z.array(z.iso.date()).default([]),
+      source: z.string(),
+    }).optional(),
   }),
   thresholds: z.object({
     /** Amount (in the region's currency) at or above which a complaint is major. */
@@ -110,7 +120,14 @@ const regions = {
       },
       reminderAtRemainingFraction: 0.2,
     },
-    calendar: { country: 'CN', timeZone: 'Asia/Shanghai', closeOfBusiness: '17:30' },
+    calendar: {
+      country: 'CN', timeZone: 'Asia/Shanghai', closeOfBusiness: '17:30',
+      adjustments: {
+        source: 'State Council General Office notice on the 2026 holiday arrangements (2025-11-04): Spring Festival and National Day',
+        extraHolidays: ['2026-02-19', '2026-02-20', '2026-02-23', '2026-10-05', '2026-10-06', '2026-10-07'],
+        extraWorkingDays: ['2026-02-14', '2026-02-28', '2026-09-20', '2026-10-10'],
+      },
+    },
     thresholds: { majorAmount: 500_000, currency: 'CNY', groupIncidentCount: 5, groupIncidentWindowHours: 24 },
     retention: { hotSeconds: 180 * day, archiveYears: 3 },
     languages: ['zh-CN', 'en'],

@@ -4,6 +4,16 @@
  * time (S2 ch.6, S0 6.3). Customer messages (acknowledgement, progress, extension, pause,
  * resume, reply, callback survey) in each language, as plain text and as HTML in which
  * every variable is escaped.
+ *
+ * Variables by kind (required, [optional]); every kind also takes [customerName]:
+ *  - acknowledgement: reference, dueAt, [statusUrl]
+ *  - progress: reference, stage, [note], [statusUrl]
+ *  - extension: reference, reason, newDueAt (or dueAt), [oldDueAt]
+ *  - pause: reference, reason
+ *  - resume: reference, newDueAt (or dueAt)
+ *  - reply: reference, body, [subject]
+ *  - callbackSurvey: reference, [surveyUrl]
+ * Dates are passed already formatted for the customer (see `formatLocalTime`).
  */
 import type { Language, Nature } from './complaint.ts';
 
@@ -146,6 +156,14 @@ class Vars {
     if (v === undefined || v.trim() === '') throw new Error(`Message "${this.kind}" needs the variable "${name}"`);
     return v;
   }
+  /** The first of several accepted names that is set (e.g. 'newDueAt', then 'dueAt'). */
+  needOneOf(...names: string[]): string {
+    for (const n of names) {
+      const v = this.opt(n);
+      if (v !== undefined) return v;
+    }
+    throw new Error(`Message "${this.kind}" needs the variable "${names[0]}"`);
+  }
   opt(name: string): string | undefined {
     const v = this.vars[name];
     return v !== undefined && v.trim() !== '' ? v : undefined;
@@ -209,7 +227,9 @@ const TEMPLATES: Record<MessageKind, Record<Language, (v: Vars) => Template>> = 
       paragraphs: [
         greeting('en', v),
         `We need more time to resolve your complaint ${v.need('reference')}: ${v.need('reason')}`,
-        `We will now reply by ${v.need('dueAt')}. We are sorry for the delay.`,
+        v.opt('oldDueAt')
+          ? `Instead of ${v.need('oldDueAt')}, we will now reply by ${v.needOneOf('newDueAt', 'dueAt')}. We are sorry for the delay.`
+          : `We will now reply by ${v.needOneOf('newDueAt', 'dueAt')}. We are sorry for the delay.`,
         'If you do not agree, you may refer your complaint to the financial ombudsman or regulator.',
       ],
     }),
@@ -218,7 +238,9 @@ const TEMPLATES: Record<MessageKind, Record<Language, (v: Vars) => Template>> = 
       paragraphs: [
         greeting('zh-CN', v),
         `您的投诉 ${v.need('reference')} 情况较为复杂，需要延长处理期限，原因：${v.need('reason')}`,
-        `我们将于 ${v.need('dueAt')} 前答复您，由此给您带来的不便，敬请谅解。`,
+        v.opt('oldDueAt')
+          ? `答复时间由原定的 ${v.need('oldDueAt')} 延至 ${v.needOneOf('newDueAt', 'dueAt')}，由此给您带来的不便，敬请谅解。`
+          : `我们将于 ${v.needOneOf('newDueAt', 'dueAt')} 前答复您，由此给您带来的不便，敬请谅解。`,
         '如您对延期有异议，可向金融监管部门或金融纠纷调解组织反映。',
       ],
     }),
@@ -246,14 +268,14 @@ const TEMPLATES: Record<MessageKind, Record<Language, (v: Vars) => Template>> = 
       subject: `Your complaint ${v.need('reference')}: our clock has restarted`,
       paragraphs: [
         greeting('en', v),
-        `The time limit for your complaint ${v.need('reference')} has restarted. We will reply by ${v.need('dueAt')}.`,
+        `The time limit for your complaint ${v.need('reference')} has restarted. We will reply by ${v.needOneOf('newDueAt', 'dueAt')}.`,
       ],
     }),
     'zh-CN': (v) => ({
       subject: `您的投诉（编号 ${v.need('reference')}）处理期限恢复计算`,
       paragraphs: [
         greeting('zh-CN', v),
-        `您的投诉 ${v.need('reference')} 处理期限已恢复计算，我们将于 ${v.need('dueAt')} 前答复您。`,
+        `您的投诉 ${v.need('reference')} 处理期限已恢复计算，我们将于 ${v.needOneOf('newDueAt', 'dueAt')} 前答复您。`,
       ],
     }),
   },

@@ -33,7 +33,7 @@ export function deps(): Container {
       workflow: new StepFunctionsWorkflow(new SFNClient({}), cfg.stateMachineArn),
       get clock() { return clockOverride ?? systemClock; },
       region: cfg.region,
-      calendar: createBusinessCalendar(cfg.region.calendar),
+      calendar: createBusinessCalendar(cfg.region.calendar, cfg.region.calendar.adjustments),
     };
   }
   return container;

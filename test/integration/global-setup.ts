@@ -25,7 +25,8 @@ let dir: string | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
   dir = mkdtempSync(join(tmpdir(), 'complaints-it-'));
-  runtime = await startRuntime({ port: 0, dataDir: dir, region: 'cn' });
+  // A manual clock: tests move time through POST /__local/clock, never by sleeping.
+  runtime = await startRuntime({ port: 0, dataDir: dir, region: 'cn', clockAt: new Date('2026-03-02T01:00:00Z') });
   project.provide('apiUrl', runtime.apiUrl);
   project.provide('dynamoEndpoint', runtime.dynamoEndpoint);
   project.provide('sfnEndpoint', runtime.sfnEndpoint);

@@ -165,14 +165,27 @@ describe('renderCustomerMessage', () => {
   );
 
   it.each([
-    ['acknowledgement', 'dueAt'], ['progress', 'stage'], ['extension', 'reason'], ['extension', 'dueAt'],
-    ['pause', 'reason'], ['resume', 'dueAt'], ['reply', 'body'], ['callbackSurvey', 'reference'],
+    ['acknowledgement', 'dueAt'], ['progress', 'stage'], ['extension', 'reason'], ['extension', 'newDueAt'],
+    ['pause', 'reason'], ['resume', 'newDueAt'], ['reply', 'body'], ['callbackSurvey', 'reference'],
   ] as const)('%s refuses to render without "%s"', (kind, missing) => {
-    const { [missing]: _gone, ...rest } = vars;
+    const { [missing]: _gone, dueAt, ...others } = vars;
+    // 'dueAt' is accepted for 'newDueAt'; drop both when testing that one.
+    const rest = missing === 'newDueAt' || missing === 'dueAt' ? others : { ...others, dueAt };
     for (const language of ['en', 'zh-CN'] as const) {
       expect(() => renderCustomerMessage(kind, language, rest)).toThrow(`Message "${kind}" needs the variable "${missing}"`);
       expect(() => renderCustomerMessage(kind, language, { ...rest, [missing]: '  ' })).toThrow(missing);
     }
+  });
+
+  it.each([
+    ['extension', 'en', 'Instead of 2026-03-20 17:30, we will now reply by 2026-04-10 17:30.'],
+    ['extension', 'zh-CN', '答复时间由原定的 2026-03-20 17:30 延至 2026-04-10 17:30'],
+    ['resume', 'en', 'We will reply by 2026-04-10 17:30.'],
+    ['resume', 'zh-CN', '我们将于 2026-04-10 17:30 前答复您'],
+  ] as const)('%s in %s takes newDueAt before dueAt, and the old date when given', (kind, language, line) => {
+    const m = renderCustomerMessage(kind, language, { ...vars, oldDueAt: '2026-03-20 17:30', newDueAt: '2026-04-10 17:30' });
+    expect(m.text).toContain(line);
+    expect(m.text).not.toContain(vars.dueAt);
   });
 
   it('keeps line breaks and header injection out of the subject', () => {

@@ -1,0 +1,359 @@
+/**
+ * Every path of the lifecycle, through the HTTP API, against the real local runtime (CN
+ * region: Asia/Shanghai, real holiday calendar with the 2026 official adjustments). Time
+ * is moved with the runtime's manual clock.
+ */
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { clients, validComplaint } from '../support/clients.ts';
+import { investigation, Journey } from '../support/journey.ts';
+
+const { ddb, sfn } = clients({ dynamoEndpoint: inject('dynamoEndpoint'), sfnEndpoint: inject('sfnEndpoint'), awsRegion: inject('awsRegion') });
+const j = new Journey(inject('apiUrl'), ddb, sfn, inject('tableName'), inject('stateMachineArn'));
+
+const MONDAY_9AM_SHANGHAI = '2026-03-02T01:00:00.000Z';
+const cards = (over: Record<string, unknown> = {}) => validComplaint({ businessLine: 'cards', amount: { value: 300, currency: 'CNY' }, ...over });
+const actions = (h: { action: string }[]) => h.map((e) => e.action);
+
+async function toReply(ref: string, handler = 'hana') {
+  await j.waitForStage(ref, 'INVESTIGATION');
+  expect((await j.act(handler, ref, 'claim')).status).toBe(200);
+  expect((await j.act(handler, ref, 'investigation', investigation)).status).toBe(200);
+  return j.waitForStage(ref, 'REPLY');
+}
+
+afterEach(async () => { await j.setClock(MONDAY_9AM_SHANGHAI); });
+
+describe('standard path', () => {
+  it('walks register -> assess -> investigate -> reply -> callback -> close on the CN clocks, with the history written', async () => {
+    await j.setClock(MONDAY_9AM_SHANGHAI);
+    const { reference: ref, accessCode } = await j.submit(cards());
+    const inv = await j.waitForStage(ref, 'INVESTIGATION');
+
+    const detail = await j.complaint('hana', ref);
+    const c = detail.complaint;
+    expect(c.classification).toMatchObject({ nature: expect.any(String), channelType: 'online', priority: expect.stringMatching(/^P[123]$/) });
+    expect(c.routing).toMatchObject({ major: false, crossDepartment: false, anonymous: false, departments: ['cards'] });
+    expect(c.assignment).toEqual({ team: 'cards' });
+    // The CN clocks on the real calendar: 17:30 close of business in Shanghai (09:30Z).
+    expect(c.deadlines.register.dueAt).toBe('2026-03-03T09:30:00.000Z');
+    expect(c.deadlines.register.metAt).toBeDefined();
+    expect(c.deadlines.qualityControl).toMatchObject({ dueAt: '2026-03-02T01:30:00.000Z', metAt: MONDAY_9AM_SHANGHAI });
+    expect(c.deadlines.investigate.dueAt).toBe('2026-03-11T09:30:00.000Z');
+    expect(c.deadlines.replyTarget.dueAt).toBe('2026-03-09T09:30:00.000Z');
+    expect(c.deadlines.finalResponse.dueAt).toBe('2026-03-17T15:59:59.999Z');
+
+    // The team's queue shows it, earliest deadline first; a loans handler does not see it.
+    const queue = await j.as('hana', 'GET', '/tasks/team');
+    expect(queue.body.map((t: any) => t.reference)).toContain(ref);
+    expect(queue.body.find((t: any) => t.reference === ref)).toMatchObject({ stage: 'INVESTIGATION', nextDueName: 'replyTarget' });
+    expect(queue.body[0].taskToken).toBeUndefined();
+    expect((await j.as('leo', 'GET', '/tasks/team')).body.map((t: any) => t.reference)).not.toContain(ref);
+    expect((await j.as('leo', 'GET', `/complaints/${ref}`)).status).toBe(403);
+
+    await j.advance(2 * 86400_000);
+    expect((await j.act('hana', ref, 'claim')).status).toBe(200);
+    expect((await j.as('hana', 'GET', '/tasks/mine')).body.map((t: any) => t.reference)).toContain(ref);
+    // The four "don't-let-go" fields are all required.
+    const partial = await j.act('hana', ref, 'investigation', { ...investigation, correctionResult: undefined });
+    expect(partial.status).toBe(400);
+    expect(partial.body.fields).toEqual([{ field: 'correctionResult', message: 'is required' }]);
+    expect((await j.act('hana', ref, 'investigation', investigation)).status).toBe(200);
+    await j.waitForStage(ref, 'REPLY', inv.taskToken);
+
+    const draft = await j.as('hana', 'GET', `/complaints/${ref}/reply-draft`);
+    expect(draft.status).toBe(200);
+    expect(draft.body.text).toContain(ref);
+    expect(draft.body.text).toContain('Hana Handler');
+    const sent = await j.act('hana', ref, 'reply', { subject: draft.body.subject, text: `${draft.body.text}\nEdited by the handler.` });
+    expect(sent.status).toBe(200);
+    expect(sent.body.status).toBe('sent');
+    await j.waitForStage(ref, 'CALLBACK');
+
+    const st = await j.status(ref, accessCode);
+    expect(st.body.stage).toBe('CALLBACK');
+    expect(st.body.deadlines.finalResponse.state).toBe('met');
+
+    expect((await j.act('sam', ref, 'callback', { satisfaction: 5, comment: 'Thank you' })).status).toBe(200);
+    const closed = await j.waitClosed(ref);
+    expect(closed.complaint.outcome).toBe('resolved-satisfied');
+    // Archival TTL from the region's hot retention (180 days).
+    expect(closed.complaint.expiresAt).toBe(Math.floor(new Date(closed.complaint.closedAt).getTime() / 1000) + 180 * 86400);
+    expect(actions(closed.history)).toEqual([
+      'received', 'registered', 'classified', 'routed', 'stage:investigation', 'claimed', 'investigation-completed',
+      'stage:reply', 'reply-sent', 'stage:callback', 'callback', 'closed',
+    ]);
+    expect(closed.history.find((h: any) => h.action === 'claimed').actor).toBe('hana');
+    // The reply went back through the channel used: email, to the contact given.
+    const reply = closed.messages.find((m: any) => m.kind === 'reply');
+    expect(reply).toMatchObject({ channel: 'email', to: 'customer@example.com', audience: 'customer' });
+    expect(await j.path(ref)).toEqual(['Resume', 'Assess', 'Investigate', 'Reply', 'Callback', 'AfterCallback', 'Close']);
+  });
+
+  it('counts working days on the official CN calendar around National Day', async () => {
+    await j.setClock('2026-09-30T02:00:00.000Z'); // Wednesday 10:00 in Shanghai
+    const { reference: ref } = await j.submit(cards());
+    await j.waitForStage(ref, 'INVESTIGATION');
+    const c = (await j.complaint('hana', ref)).complaint;
+    expect(c.deadlines.register.dueAt).toBe('2026-10-08T09:30:00.000Z'); // Oct 1-7 off
+    // Oct 8, 9, 10 (a Saturday worked), 12, 13 -> 5th business day.
+    expect(c.deadlines.replyTarget.dueAt).toBe('2026-10-13T09:30:00.000Z');
+    expect(c.deadlines.investigate.dueAt).toBe('2026-10-15T09:30:00.000Z');
+    expect(c.deadlines.finalResponse.dueAt).toBe('2026-10-15T15:59:59.999Z'); // 15 calendar days
+  });
+});
+
+describe('special routes', () => {
+  it('major: a manager leads it, emergency start within 2 hours, the reply needs approval', async () => {
+    await j.setClock(MONDAY_9AM_SHANGHAI);
+    const { reference: ref } = await j.submit(cards({ amount: { value: 800_000, currency: 'CNY' } }));
+    await j.waitForStage(ref, 'INVESTIGATION');
+    const c = (await j.complaint('mia', ref)).complaint;
+    expect(c.routing.major).toBe(true);
+    expect(c.routing.majorReasons.join(' ')).toMatch(/amount/i);
+    expect(c.assignment).toMatchObject({ team: 'cards', manager: 'mia', assignee: 'mia' });
+    expect(c.deadlines.emergencyStart.dueAt).toBe('2026-03-02T03:00:00.000Z');
+    expect(c.classification.priority).toBe('P1');
+
+    expect((await j.act('mia', ref, 'claim')).status).toBe(200);
+    expect((await j.complaint('mia', ref)).complaint.deadlines.emergencyStart.metAt).toBe(MONDAY_9AM_SHANGHAI);
+    expect((await j.act('mia', ref, 'investigation', investigation)).status).toBe(200);
+    await j.waitForStage(ref, 'REPLY');
+    expect((await j.act('mia', ref, 'assignment', { assignee: 'hana' })).status).toBe(200);
+    const drafted = await j.act('hana', ref, 'reply', { subject: 'Our answer', text: 'We refunded you.' });
+    expect(drafted.body.status).toBe('awaiting-approval');
+    expect((await j.act('hana', ref, 'reply/approval', { approve: true })).status).toBe(403);
+    expect((await j.act('mia', ref, 'reply/approval', { approve: false, comment: 'Name the measures' })).body.status).toBe('rejected');
+    expect((await j.act('hana', ref, 'reply', { subject: 'Our answer', text: 'We refunded you and fixed the processor.' })).body.status).toBe('awaiting-approval');
+    expect((await j.act('mia', ref, 'reply/approval', { approve: true })).body.status).toBe('sent');
+    await j.waitForStage(ref, 'CALLBACK');
+    const h = actions((await j.complaint('mia', ref)).history);
+    expect(h).toEqual(expect.arrayContaining(['reply-drafted', 'reply-rejected', 'reply-approved', 'reply-sent']));
+  });
+
+  it('major: a group incident (several complaints on the same matter in the window)', async () => {
+    await j.setClock('2026-03-03T02:00:00.000Z');
+    const refs: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      refs.push((await j.submit(validComplaint({ businessLine: 'cards', matter: { description: `The app is down, I cannot log in (${i})` } }))).reference);
+    }
+    for (const r of refs) await j.waitForStage(r, 'INVESTIGATION');
+    const routes = await Promise.all(refs.map(async (r) => (await j.complaint('quinn', r)).complaint.routing));
+    expect(routes.slice(0, 4).map((x) => x.major)).toEqual([false, false, false, false]);
+    expect(routes[4].major).toBe(true);
+    expect(routes[4].majorReasons.join(' ')).toMatch(/group/i);
+  });
+
+  it('cross-department: a lead department and its handling plan due within 3 business days', async () => {
+    await j.setClock(MONDAY_9AM_SHANGHAI);
+    const { reference: ref } = await j.submit(validComplaint({ businessLine: 'loans', target: { department: 'loans, cards' }, matter: { description: 'My mortgage payment was taken from my credit card' } }));
+    await j.waitForStage(ref, 'INVESTIGATION');
+    const c = (await j.complaint('max', ref)).complaint;
+    expect(c.routing.crossDepartment).toBe(true);
+    expect(c.routing.departments).toEqual(['loans', 'cards']);
+    expect(c.assignment.team).toBe('loans');
+    expect(c.deadlines.handlingPlan.dueAt).toBe('2026-03-05T09:30:00.000Z');
+    // The involved department can read it; only the lead acts.
+    expect((await j.as('hana', 'GET', `/complaints/${ref}`)).status).toBe(200);
+    expect((await j.act('hana', ref, 'claim')).status).toBe(403);
+    expect((await j.act('leo', ref, 'claim')).status).toBe(200);
+    const plan = { departments: [{ department: 'loans', duty: 'Reverse the payment', dueAt: '2026-03-06T09:30:00Z' }, { department: 'cards', duty: 'Refund card fees', dueAt: '2026-03-06T09:30:00Z' }] };
+    expect((await j.act('leo', ref, 'handling-plan', plan)).status).toBe(200);
+    expect((await j.complaint('leo', ref)).complaint.deadlines.handlingPlan.metAt).toBe(MONDAY_9AM_SHANGHAI);
+  });
+
+  it('anonymous: handled like any other, replies on the status page, outcome published internally', async () => {
+    await j.setClock(MONDAY_9AM_SHANGHAI);
+    const { reference: ref, accessCode } = await j.submit({ complainant: { anonymous: true }, matter: { description: 'Staff were rude at the counter' }, businessLine: 'deposits' });
+    await j.waitForStage(ref, 'INVESTIGATION');
+    expect((await j.complaint('rita', ref)).complaint.routing).toMatchObject({ anonymous: true, departments: ['retail'] });
+    await toReply(ref, 'rita');
+    expect((await j.act('rita', ref, 'reply', { subject: 'Our answer', text: 'We spoke to the staff concerned.' })).status).toBe(200);
+    await j.waitForStage(ref, 'CALLBACK');
+    expect((await j.act('rita', ref, 'callback', { satisfaction: 4 })).status).toBe(200);
+    const closed = await j.waitClosed(ref);
+    expect(closed.messages.find((m: any) => m.kind === 'reply')).toMatchObject({ channel: 'status-page' });
+    expect(actions(closed.history)).toContain('published-internally');
+    expect((await j.status(ref, accessCode)).body.status).toBe('CLOSED');
+  });
+});
+
+describe('extensions', () => {
+  it('granted: requested with a reason, approved by a manager before the deadline, the customer told', async () => {
+    await j.setClock(MONDAY_9AM_SHANGHAI);
+    const { reference: ref, accessCode } = await j.submit(cards());
+    await j.waitForStage(ref, 'INVESTIGATION');
+    await j.act('hana', ref, 'claim');
+    const asked = await j.act('hana', ref, 'extension', { reason: 'We need the card processor records' });
+    expect(asked.body.status).toBe('pending');
+    expect((await j.act('hana', ref, 'extension/decision', { approve: true })).status).toBe(403);
+    await j.advance(10 * 86400_000);
+    const ok = await j.act('mia', ref, 'extension/decision', { approve: true });
+    expect(ok.body.status).toBe('granted');
+    const c = (await j.complaint('mia', ref));
+    expect(c.complaint.deadlines.finalResponse).toMatchObject({ dueAt: '2026-04-01T15:59:59.999Z', rule: expect.stringMatching(/30 calendar days/) });
+    expect(c.messages.find((m: any) => m.kind === 'extension')).toMatchObject({ audience: 'customer', channel: 'email' });
+    expect((await j.status(ref, accessCode)).body.history.map((h: any) => h.action)).toContain('extension-granted');
+    // The second CN extension goes to 60 days; there is no third.
+    await j.act('hana', ref, 'extension', { reason: 'External appraisal of the card terminal' });
+    expect((await j.act('mia', ref, 'extension/decision', { approve: true })).body.status).toBe('granted');
+    expect((await j.complaint('mia', ref)).complaint.deadlines.finalResponse.dueAt).toBe('2026-05-01T15:59:59.999Z');
+    const third = await j.act('hana', ref, 'extension', { reason: 'More' });
+    expect(third.status).toBe(409);
+    expect(third.body.message).toMatch(/No extension is available/);
+  });
+
+  it('refused: by the manager, and when approval comes after the old deadline', async () => {
+    await j.setClock(MONDAY_9AM_SHANGHAI);
+    const { reference: ref } = await j.submit(cards());
+    await j.waitForStage(ref, 'INVESTIGATION');
+    await j.act('hana', ref, 'claim');
+    await j.act('hana', ref, 'extension', { reason: 'Busy' });
+    const no = await j.act('mia', ref, 'extension/decision', { approve: false, comment: 'Not a valid reason' });
+    expect(no.body.status).toBe('refused');
+    await j.act('hana', ref, 'extension', { reason: 'Waiting for the processor' });
+    await j.setClock('2026-03-18T00:00:00.000Z'); // past the 15-day deadline
+    const late = await j.act('mia', ref, 'extension/decision', { approve: true });
+    expect(late.body).toMatchObject({ status: 'refused', late: true });
+    const c = await j.complaint('mia', ref);
+    expect(c.complaint.deadlines.finalResponse.dueAt).toBe('2026-03-17T15:59:59.999Z');
+    expect(actions(c.history).filter((a) => a === 'extension-refused')).toHaveLength(2);
+    const tooLate = await j.act('hana', ref, 'extension', { reason: 'again' });
+    expect(tooLate.status).toBe(409);
+  });
+});
+
+describe('clocks', () => {
+  it('reminds before a deadline and escalates to the manager at a breach, once each', async () => {
+    await j.setClock(MONDAY_9AM_SHANGHAI);
+    const { reference: ref } = await j.submit(cards());
+    await j.waitForStage(ref, 'INVESTIGATION');
+    await j.act('hana', ref, 'claim');
+    await j.setClock('2026-03-08T12:00:00.000Z'); // reply target (Mar 9 09:30Z) is due soon
+    const t1 = await j.tick();
+    expect(t1.reminders).toEqual(expect.arrayContaining([{ reference: ref, deadline: 'replyTarget' }]));
+    expect((await j.tick()).reminders.filter((r) => r.reference === ref)).toEqual([]);
+    await j.setClock('2026-03-09T10:00:00.000Z'); // breached
+    const t2 = await j.tick();
+    expect(t2.escalations).toEqual(expect.arrayContaining([{ reference: ref, deadline: 'replyTarget', to: 'mia' }]));
+    expect((await j.tick()).escalations.filter((r) => r.reference === ref)).toEqual([]);
+    const c = await j.complaint('mia', ref);
+    expect(c.complaint.escalated).toBe(true);
+    expect(c.complaint.assignment.manager).toBe('mia');
+    expect(actions(c.history)).toEqual(expect.arrayContaining(['reminder:replyTarget', 'breach:replyTarget']));
+    expect(c.messages.filter((m: any) => m.audience === 'staff').map((m: any) => [m.kind, m.to])).toEqual(expect.arrayContaining([['reminder', 'hana'], ['escalation', 'mia']]));
+    const st = (await j.as('mia', 'GET', '/tasks/mine')).body.find((t: any) => t.reference === ref);
+    expect(st).toBeDefined();
+  });
+
+  it('pauses the clock (external appraisal) and moves the deadlines by the paused time', async () => {
+    await j.setClock(MONDAY_9AM_SHANGHAI);
+    const { reference: ref } = await j.submit(cards());
+    await j.waitForStage(ref, 'INVESTIGATION');
+    await j.act('hana', ref, 'claim');
+    expect((await j.act('hana', ref, 'pause', { reason: 'External appraisal of the card terminal' })).status).toBe(200);
+    await j.advance(3 * 86400_000);
+    expect((await j.tick()).escalations.filter((e) => e.reference === ref)).toEqual([]);
+    expect((await j.act('hana', ref, 'resume')).status).toBe(200);
+    const c = await j.complaint('hana', ref);
+    expect(c.complaint.deadlines.finalResponse.dueAt).toBe('2026-03-20T15:59:59.999Z');
+    expect(c.complaint.deadlines.investigate.dueAt).toBe('2026-03-14T09:30:00.000Z');
+    expect(c.messages.map((m: any) => m.kind)).toEqual(expect.arrayContaining(['pause', 'resume']));
+  });
+});
+
+describe('callback', () => {
+  it('a dissatisfied answer reopens the investigation once; a second one escalates to a manager', async () => {
+    await j.setClock(MONDAY_9AM_SHANGHAI);
+    const { reference: ref } = await j.submit(cards());
+    await toReply(ref);
+    await j.act('hana', ref, 'reply', { subject: 'Answer', text: 'Refunded.' });
+    let cb = await j.waitForStage(ref, 'CALLBACK');
+    expect((await j.act('hana', ref, 'callback', { satisfaction: 2, comment: 'Not refunded yet' })).body.next).toBe('REOPEN');
+    await j.waitForStage(ref, 'INVESTIGATION', cb.taskToken);
+    let c = (await j.complaint('hana', ref)).complaint;
+    expect(c.reopenCount).toBe(1);
+    expect(c.assignment.assignee).toBe('hana');
+    await j.act('hana', ref, 'investigation', investigation);
+    await j.waitForStage(ref, 'REPLY');
+    await j.act('hana', ref, 'reply', { subject: 'Answer 2', text: 'Refunded now.' });
+    cb = await j.waitForStage(ref, 'CALLBACK');
+    expect((await j.act('hana', ref, 'callback', { satisfaction: 1 })).body.next).toBe('ESCALATE');
+    await j.waitForStage(ref, 'INVESTIGATION', cb.taskToken);
+    c = (await j.complaint('mia', ref)).complaint;
+    expect(c).toMatchObject({ escalated: true, reopenCount: 2, assignment: { manager: 'mia', assignee: 'mia' } });
+    // The manager now leads: the reply needs approval.
+    await j.act('mia', ref, 'investigation', investigation);
+    await j.waitForStage(ref, 'REPLY');
+    expect((await j.act('mia', ref, 'reply', { subject: 'Answer 3', text: 'Final answer.' })).body.status).toBe('awaiting-approval');
+    const history = actions((await j.complaint('mia', ref)).history);
+    expect(history.filter((a) => a === 'reopened')).toHaveLength(2);
+    expect(history).toContain('escalated');
+    const path = await j.path(ref);
+    expect(path.filter((s) => s === 'Investigate')).toHaveLength(3);
+    expect(path.filter((s) => s === 'AfterCallback')).toHaveLength(2);
+  });
+});
+
+describe('staff actions and identity', () => {
+  it('two staff completing the same task: one wins, the other gets 409', async () => {
+    await j.setClock(MONDAY_9AM_SHANGHAI);
+    const { reference: ref } = await j.submit(cards());
+    await j.waitForStage(ref, 'INVESTIGATION');
+    // The manager and the assignee both complete the investigation at once.
+    await j.act('hana', ref, 'claim');
+    const [a, b] = await Promise.all([j.act('hana', ref, 'investigation', investigation), j.act('mia', ref, 'investigation', investigation)]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    await j.waitForStage(ref, 'REPLY');
+    expect(actions((await j.complaint('mia', ref)).history).filter((x) => x === 'investigation-completed')).toHaveLength(1);
+  });
+
+  it('never assigns a complaint to the staff member it names (conflict of interest)', async () => {
+    await j.setClock(MONDAY_9AM_SHANGHAI);
+    const { reference: ref } = await j.submit(cards({ target: { staffMember: 'Hana Handler' } }));
+    await j.waitForStage(ref, 'INVESTIGATION');
+    const claim = await j.act('hana', ref, 'claim');
+    expect(claim.status).toBe(403);
+    expect(claim.body.message).toMatch(/conflict of interest/);
+    expect((await j.act('mia', ref, 'assignment', { assignee: 'hana' })).status).toBe(403);
+    expect((await j.act('mia', ref, 'assignment', { assignee: 'mia' })).status).toBe(200);
+  });
+
+  it('lets a specialist key in a phone complaint as its first responder, and correct a classification', async () => {
+    await j.setClock(MONDAY_9AM_SHANGHAI);
+    const r = await j.as('sam', 'POST', '/complaints', { channel: 'phone', complaint: { complainant: { name: 'Zhao Lei', contact: { phone: '+86 139 0000 0000' } }, matter: { description: 'Long wait at the branch' }, consent: { personalData: true } } });
+    expect(r.status).toBe(201);
+    const ref = r.body.reference;
+    await j.waitForStage(ref, 'INVESTIGATION');
+    let c = await j.complaint('sam', ref);
+    expect(c.complaint).toMatchObject({ channel: 'phone', receivedBy: 'sam', classification: { channelType: 'offline' } });
+    expect(c.history[0]).toMatchObject({ action: 'received', actor: 'sam' });
+    const fix = await j.act('sam', ref, 'classification', { nature: 'operation', priority: 'P2' });
+    expect(fix.status).toBe(200);
+    c = await j.complaint('sam', ref);
+    expect(c.complaint.classification).toMatchObject({ nature: 'operation', priority: 'P2', correctedBy: 'sam' });
+    const corr = c.history.find((h: any) => h.action === 'classification-corrected');
+    expect(corr).toMatchObject({ actor: 'sam', after: { nature: 'operation', priority: 'P2' } });
+    expect(corr.before.nature).toBeDefined();
+    expect((await j.act('hana', ref, 'classification', { nature: 'service' })).status).toBe(403);
+    // A phone customer's messages become staff call tasks.
+    await toReply(ref, 'rita');
+    await j.act('rita', ref, 'reply', { subject: 'Answer', text: 'We are sorry.' });
+    await j.waitForStage(ref, 'CALLBACK');
+    expect((await j.complaint('rita', ref)).messages.find((m: any) => m.kind === 'reply')).toMatchObject({ channel: 'call-task', to: '+86 139 0000 0000' });
+  });
+
+  it('denies staff routes without a valid token (as the JWT authorizer does), and quality cannot act', async () => {
+    const { reference: ref } = await j.submit(cards());
+    const none = await j.request('GET', `/api/staff/complaints/${ref}`);
+    expect(none.status).toBe(401);
+    const token = await j.token('hana');
+    const [h, p] = token.split('.');
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), 'cognito:groups': ['admin'] })).toString('base64url')}.${token.split('.')[2]}`;
+    expect((await j.request('GET', `/api/staff/complaints/${ref}`, undefined, { authorization: `Bearer ${forged}` })).status).toBe(401);
+    const algNone = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${p}.`;
+    expect((await j.request('GET', `/api/staff/complaints/${ref}`, undefined, { authorization: `Bearer ${algNone}` })).status).toBe(401);
+    expect((await j.as('quinn', 'GET', `/complaints/${ref}`)).status).toBe(200);
+    await j.waitForStage(ref, 'INVESTIGATION');
+    expect((await j.act('quinn', ref, 'claim')).status).toBe(403);
+  });
+});

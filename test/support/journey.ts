@@ -1,0 +1,88 @@
+/**
+ * A user's-eye client of a running local runtime: customers submit and follow, staff sign in
+ * with the local issuer and act through the staff API, tests move the runtime's clock.
+ */
+import { GetExecutionHistoryCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { eventually, getTask } from './clients.ts';
+
+export const PASSWORDS: Record<string, string> = {
+  sam: 'sam-specialist', hana: 'hana-handler', leo: 'leo-handler', rita: 'rita-handler', wendy: 'wendy-handler',
+  mia: 'mia-manager', max: 'max-manager', rob: 'rob-manager', walt: 'walt-manager', quinn: 'quinn-quality', ada: 'ada-admin',
+};
+
+export interface Answer { status: number; body: any }
+
+export class Journey {
+  private tokens = new Map<string, string>();
+  constructor(readonly api: string, readonly ddb: DynamoDBDocumentClient, readonly sfn: SFNClient, readonly table: string, readonly stateMachineArn: string) {}
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+    const res = await fetch(`${this.api}${path}`, {
+      method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  async setClock(iso: string) { await this.request('POST', '/__local/clock', { now: iso }); }
+  async advance(ms: number) { return (await this.request('POST', '/__local/clock', { advanceMs: ms })).body.now as string; }
+  async tick() { return (await this.request('POST', '/__local/tick')).body as { reminders: any[]; escalations: any[] }; }
+
+  async submit(body: unknown) {
+    const r = await this.request('POST', '/api/complaints', body);
+    if (r.status !== 201) throw new Error(`submit failed ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body as { reference: string; accessCode: string; acknowledgement: any };
+  }
+
+  status(reference: string, code: string) { return this.request('GET', `/api/complaints/${reference}`, undefined, { 'x-access-code': code }); }
+
+  async token(user: string): Promise<string> {
+    if (!this.tokens.has(user)) {
+      const r = await this.request('POST', '/__local/identity/token', { username: user, password: PASSWORDS[user] });
+      if (r.status !== 200) throw new Error(`sign-in of ${user} failed`);
+      this.tokens.set(user, r.body.id_token);
+    }
+    return this.tokens.get(user)!;
+  }
+
+  async as(user: string, method: string, path: string, body?: unknown): Promise<Answer> {
+    return this.request(method, `/api/staff${path}`, body, { authorization: `Bearer ${await this.token(user)}` });
+  }
+
+  act(user: string, reference: string, action: string, body: unknown = {}) {
+    return this.as(user, 'POST', `/complaints/${reference}/${action}`, body);
+  }
+
+  /** Waits until the complaint's workflow has opened the task of `stage`. */
+  waitForStage(reference: string, stage: string, notToken?: string) {
+    return eventually(async () => {
+      const t = await getTask(this.ddb, this.table, reference);
+      return t && t.stage === stage && (t as any).status !== 'completed' && t.taskToken !== notToken && t;
+    }, 10_000, `${reference} at ${stage}`);
+  }
+
+  async complaint(user: string, reference: string) {
+    const r = await this.as(user, 'GET', `/complaints/${reference}`);
+    if (r.status !== 200) throw new Error(`read failed ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body as { complaint: any; task?: any; history: any[]; messages: any[] };
+  }
+
+  async waitClosed(reference: string) {
+    return eventually(async () => { const c = await this.complaint('quinn', reference); return c.complaint.status === 'CLOSED' && c; }, 10_000, `${reference} closed`);
+  }
+
+  /** The states the complaint's workflow executions entered, in order, across resumes. */
+  async path(executionName: string): Promise<string[]> {
+    const arn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+    const h = await this.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }));
+    return h.events!.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name!);
+  }
+}
+
+export const investigation = {
+  rootCause: 'Duplicate authorisation from the card processor',
+  responsiblePeople: 'Card operations team',
+  correctiveMeasures: 'Refunded the duplicate charge; processor fix scheduled',
+  correctionResult: 'Customer refunded in full',
+};

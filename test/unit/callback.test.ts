@@ -1,0 +1,51 @@
+import { describe, it, expect } from 'vitest';
+import { callbackOutcome, MAX_REOPENS, type Satisfaction } from '../../functions/domain/callback.ts';
+
+describe('callbackOutcome', () => {
+  it('allows the case back twice: reopened once, escalated once', () => {
+    expect(MAX_REOPENS).toBe(2);
+  });
+
+  it.each([
+    // satisfaction, reopenCount before, satisfied, next, reopenCount after
+    [5, 0, true, 'CLOSE', 0],
+    [4, 0, true, 'CLOSE', 0],
+    [3, 0, true, 'CLOSE', 0], // neutral counts as satisfied
+    [3, 1, true, 'CLOSE', 1], // satisfied after a reopen: closed, count unchanged
+    [5, 2, true, 'CLOSE', 2],
+    [2, 0, false, 'REOPEN', 1], // first dissatisfied answer: investigation reopened
+    [1, 0, false, 'REOPEN', 1],
+    [2, 1, false, 'ESCALATE', 2], // second: a manager reviews it
+    [1, 1, false, 'ESCALATE', 2],
+    [1, 2, false, 'CLOSE', 3], // third: closed, dissatisfaction on record
+    [2, 2, false, 'CLOSE', 3],
+    [1, 7, false, 'CLOSE', 8], // never loops, whatever the count
+  ] as const)('satisfaction %i after %i reopens -> satisfied %s, %s, count %i', (satisfaction, reopenCount, satisfied, next, after) => {
+    expect(callbackOutcome({ satisfaction, reopenCount })).toMatchObject({ satisfied, next, reopenCount: after });
+  });
+
+  it('walks a persistently dissatisfied customer through reopen, escalate, close', () => {
+    let count = 0;
+    const path: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const o = callbackOutcome({ satisfaction: 1, reopenCount: count });
+      path.push(o.next);
+      count = o.reopenCount;
+    }
+    expect(path).toEqual(['REOPEN', 'ESCALATE', 'CLOSE']);
+    expect(count).toBe(MAX_REOPENS + 1);
+  });
+
+  it('records why, and tells staff the customer may still go to the ombudsman or regulator', () => {
+    expect(callbackOutcome({ satisfaction: 4, reopenCount: 0 }).reason).toBe('satisfaction 4/5: satisfied, closed');
+    expect(callbackOutcome({ satisfaction: 2, reopenCount: 0 }).reason).toBe('satisfaction 2/5: investigation reopened');
+    expect(callbackOutcome({ satisfaction: 2, reopenCount: 1 }).reason).toBe('satisfaction 2/5 again: escalated to a manager');
+    expect(callbackOutcome({ satisfaction: 1, reopenCount: 2 }).reason).toMatch(/closed with the dissatisfaction recorded.*ombudsman or regulator/);
+  });
+
+  it.each([
+    [0, 0], [6, 0], [2.5, 0], [Number.NaN, 0], [3, -1], [3, 1.5],
+  ])('rejects satisfaction %s / reopenCount %s from outside the type system', (satisfaction, reopenCount) => {
+    expect(() => callbackOutcome({ satisfaction: satisfaction as Satisfaction, reopenCount })).toThrow(RangeError);
+  });
+});
