@@ -7,10 +7,11 @@ import type { BusinessCalendar } from '../domain/business-calendar.ts';
 import { classify, matterKeyOf, route } from '../domain/classification.ts';
 import type { Complaint, Stage } from '../domain/complaint.ts';
 import { computeDeadlines } from '../domain/deadlines.ts';
-import type { ComplaintRepository, TaskItem } from '../domain/ports.ts';
+import type { ComplaintRepository, OutboundMessage, TaskItem } from '../domain/ports.ts';
+import { renderCustomerMessage } from '../domain/reply-templates.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import type { Clock } from '../shared/clock.ts';
-import { entry, load, markMet, refreshTask } from './common.ts';
+import { customerChannel, entry, load, markMet, refreshTask } from './common.ts';
 
 export interface StepDeps { repo: ComplaintRepository; clock: Clock; region: RegionConfig; calendar: BusinessCalendar }
 
@@ -95,7 +96,13 @@ export async function openStaffTask(input: { reference: string; stage: Stage; ta
     : reopenInvestigation
       ? entry(c.reference, at, 'system', 'reopened', next.escalated ? 'Your complaint is being re-examined by a manager' : 'Your complaint is being investigated again', true)
       : entry(c.reference, at, 'system', `stage:${input.stage.toLowerCase()}`, STAGE_SUMMARY[input.stage] ?? `Stage ${input.stage}`, true);
-  await deps.repo.commit({ complaint: next, expectedVersion: c.version, task: { put: task }, history: [history] });
+  const messages: OutboundMessage[] = [];
+  if (input.stage === 'CALLBACK' && !reopened) {
+    // The satisfaction survey goes out with the reply's channel; staff may also call back.
+    const m = renderCustomerMessage('callbackSurvey', c.language, { reference: c.reference });
+    messages.push({ reference: c.reference, at, kind: 'callbackSurvey', audience: 'customer', language: c.language, ...customerChannel(c), ...m });
+  }
+  await deps.repo.commit({ complaint: next, expectedVersion: c.version, task: { put: task }, history: [history], messages });
   return { reference: c.reference, stage: input.stage, result: 'opened' as const };
 }
 

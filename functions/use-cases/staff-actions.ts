@@ -12,7 +12,7 @@ import type { Classification, Complaint, HistoryEntry, Stage } from '../domain/c
 import { computeDeadlines, extendDeadline, shiftForPause } from '../domain/deadlines.ts';
 import type { ComplaintRepository, OutboundMessage, TaskItem, WorkflowEngine } from '../domain/ports.ts';
 import type { RegionConfig } from '../domain/regions.ts';
-import { draftReply, renderCustomerMessage } from '../domain/reply-templates.ts';
+import { draftReply, formatLocalTime, renderCustomerMessage } from '../domain/reply-templates.ts';
 import type { Clock } from '../shared/clock.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { customerChannel, entry, load, markMet, refreshTask } from './common.ts';
@@ -48,8 +48,10 @@ function bump(c: Complaint, at: string): Complaint {
   return { ...structuredClone(c), updatedAt: at, version: c.version + 1 };
 }
 
-function customerMessage(c: Complaint, at: string, kind: OutboundMessage['kind'], vars: Record<string, string>): OutboundMessage {
-  const m = renderCustomerMessage(kind as never, c.language, { reference: c.reference, ...vars });
+function customerMessage(deps: StaffDeps, c: Complaint, at: string, kind: OutboundMessage['kind'], vars: Record<string, string>): OutboundMessage {
+  // Instants are shown to customers in the region's local time, in their language.
+  const shown = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, /DueAt$/.test(k) ? formatLocalTime(new Date(v), deps.region.calendar.timeZone, c.language) : v]));
+  const m = renderCustomerMessage(kind as never, c.language, { reference: c.reference, ...shown });
   return { reference: c.reference, at, kind, audience: 'customer', language: c.language, ...customerChannel(c), subject: m.subject, text: m.text, html: m.html };
 }
 
@@ -121,7 +123,8 @@ export async function getReplyDraft(deps: StaffDeps, actor: Actor, reference: st
 }
 
 function sendReply(deps: StaffDeps, ctx: Ctx, next: Complaint, reply: { subject: string; text: string; by: string }, approvedBy?: string) {
-  const message: OutboundMessage = { reference: next.reference, at: ctx.at, kind: 'reply', audience: 'customer', language: next.language, ...customerChannel(next), subject: reply.subject, text: reply.text };
+  const rendered = renderCustomerMessage('reply', next.language, { reference: next.reference, subject: reply.subject, body: reply.text });
+  const message: OutboundMessage = { reference: next.reference, at: ctx.at, kind: 'reply', audience: 'customer', language: next.language, ...customerChannel(next), subject: reply.subject, text: reply.text, html: rendered.html };
   next.reply = { ...reply, approvedBy, sentAt: ctx.at, channel: message.channel };
   const summaryOk = next.deadlines.summaryResolution && ctx.at <= next.deadlines.summaryResolution.dueAt;
   markMet(next, ['replyTarget', 'finalResponse', ...(summaryOk ? ['summaryResolution'] : [])], ctx.at);
@@ -148,6 +151,7 @@ export async function approveReply(deps: StaffDeps, actor: Actor, reference: str
   const ctx = await begin(deps, actor, 'approveReply', reference, 'REPLY');
   const pending = ctx.task!.pendingReply;
   if (ctx.task!.status !== 'awaiting-approval' || !pending) throw new ConflictError('No reply is waiting for approval');
+  if (pending.by === actor.id) throw new ForbiddenError('A reply is approved by someone other than its author');
   const next = bump(ctx.c, ctx.at);
   if (!body.approve) {
     await saveWithTask(deps, ctx, next, [entry(reference, ctx.at, actor.id, 'reply-rejected', `Reply sent back by ${actor.id}: ${body.comment ?? ''}`.trim())], [],
@@ -182,7 +186,7 @@ async function grantExtension(deps: StaffDeps, ctx: Ctx, next: Complaint, actor:
   const before = next.deadlines.finalResponse;
   next.deadlines.finalResponse = { dueAt: ext.dueAt, rule: ext.rule };
   next.extensions = { granted: granted + 1 };
-  const msg = customerMessage(next, ctx.at, 'extension', { oldDueAt: before.dueAt, newDueAt: ext.dueAt, reason });
+  const msg = customerMessage(deps, next, ctx.at, 'extension', { oldDueAt: before.dueAt, newDueAt: ext.dueAt, reason });
   await saveWithTask(deps, ctx, next, [
     entry(next.reference, ctx.at, approvedBy, 'extension-granted', `We need more time to answer properly; our response is now due by ${ext.dueAt}`, true, { finalResponse: before }, { finalResponse: next.deadlines.finalResponse, reason }),
   ], [msg]);
@@ -212,7 +216,7 @@ export async function pauseClock(deps: StaffDeps, actor: Actor, reference: strin
   const next = bump(ctx.c, ctx.at);
   next.pause = { since: ctx.at, reason: body.reason, by: actor.id };
   await saveWithTask(deps, ctx, next, [entry(reference, ctx.at, actor.id, 'clock-paused', `The clock is paused: ${body.reason}`, true)],
-    [customerMessage(next, ctx.at, 'pause', { reason: body.reason })]);
+    [customerMessage(deps, next, ctx.at, 'pause', { reason: body.reason })]);
   return next;
 }
 
@@ -229,7 +233,7 @@ export async function resumeClock(deps: StaffDeps, actor: Actor, reference: stri
     if (to !== d.dueAt) { shifted[name] = { from: d.dueAt, to }; d.dueAt = to; }
   }
   await saveWithTask(deps, ctx, next, [entry(reference, ctx.at, actor.id, 'clock-resumed', 'The clock runs again; our deadlines moved by the paused time', true, { pause }, { shifted })],
-    [customerMessage(next, ctx.at, 'resume', { newDueAt: next.deadlines.finalResponse.dueAt })]);
+    [customerMessage(deps, next, ctx.at, 'resume', { newDueAt: next.deadlines.finalResponse.dueAt })]);
   return next;
 }
 

@@ -86,6 +86,8 @@ describe('standard path', () => {
     // The reply went back through the channel used: email, to the contact given.
     const reply = closed.messages.find((m: any) => m.kind === 'reply');
     expect(reply).toMatchObject({ channel: 'email', to: 'customer@example.com', audience: 'customer' });
+    expect(reply.html).toContain('Edited by the handler.');
+    expect(closed.messages.find((m: any) => m.kind === 'callbackSurvey')).toMatchObject({ channel: 'email', to: 'customer@example.com' });
     expect(await j.path(ref)).toEqual(['Resume', 'Assess', 'Investigate', 'Reply', 'Callback', 'AfterCallback', 'Close']);
   });
 
@@ -297,10 +299,10 @@ describe('callback', () => {
 describe('staff actions and identity', () => {
   it('two staff completing the same task: one wins, the other gets 409', async () => {
     await j.setClock(MONDAY_9AM_SHANGHAI);
-    const { reference: ref } = await j.submit(cards());
+    // A major complaint: its manager (mia) leads it and hands the work to hana; both may act.
+    const { reference: ref } = await j.submit(cards({ amount: { value: 900_000, currency: 'CNY' } }));
     await j.waitForStage(ref, 'INVESTIGATION');
-    // The manager and the assignee both complete the investigation at once.
-    await j.act('hana', ref, 'claim');
+    expect((await j.act('mia', ref, 'assignment', { assignee: 'hana' })).status).toBe(200);
     const [a, b] = await Promise.all([j.act('hana', ref, 'investigation', investigation), j.act('mia', ref, 'investigation', investigation)]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     await j.waitForStage(ref, 'REPLY');

@@ -45,7 +45,7 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, ms
 export const validComplaint = (over: Record<string, unknown> = {}) => ({
   language: 'en',
   complainant: { name: 'Test Customer', contact: { email: 'customer@example.com' } },
-  matter: { description: 'My card was charged twice for one purchase', demand: 'Refund the second charge' },
+  matter: { description: 'I was charged an annual fee I never agreed to', demand: 'Refund the fee' },
   businessLine: 'cards',
   amount: { value: 120.5, currency: 'CNY' },
   consent: { personalData: true },

@@ -50,8 +50,10 @@ export class Journey {
     return this.request(method, `/api/staff${path}`, body, { authorization: `Bearer ${await this.token(user)}` });
   }
 
-  act(user: string, reference: string, action: string, body: unknown = {}) {
-    return this.as(user, 'POST', `/complaints/${reference}/${action}`, body);
+  async act(user: string, reference: string, action: string, body: unknown = {}) {
+    const r = await this.as(user, 'POST', `/complaints/${reference}/${action}`, body);
+    if (process.env.JOURNEY_DEBUG && r.status >= 400) console.log('ACT', user, action, r.status, JSON.stringify(r.body));
+    return r;
   }
 
   /** Waits until the complaint's workflow has opened the task of `stage`. */
