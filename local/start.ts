@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole pipeline on one machine, in the foreground, until Ctrl-C.
- * Environment: PORT (3000), DATA_DIR (.data), COMPLAINT_REGION (cn | uk | us).
+ * Environment: PORT (3000), DATA_DIR (.data), COMPLAINT_REGION (cn | uk | us),
+ * LOCAL_CLOCK_START (ISO instant: run on a manual clock, for demos and tests).
  */
 import { JavaMissingError } from './dynamodb.ts';
 import { startRuntime } from './runtime.ts';
@@ -10,6 +11,8 @@ async function main(): Promise<void> {
     port: Number(process.env.PORT ?? 3000),
     dataDir: process.env.DATA_DIR ?? '.data',
     region: process.env.COMPLAINT_REGION ?? 'cn',
+    // For scripted demos and tests: start on a manual clock moved by POST /__local/clock.
+    clockAt: process.env.LOCAL_CLOCK_START ? new Date(process.env.LOCAL_CLOCK_START) : undefined,
     log: (l) => console.log(l),
   });
   console.log(`Complaint pipeline running locally (region ${process.env.COMPLAINT_REGION ?? 'cn'})

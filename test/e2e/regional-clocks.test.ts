@@ -1,0 +1,77 @@
+/**
+ * The UK and US regions, each started as a user starts it (its own process, its own
+ * DynamoDB Local), on a manual clock: deadlines on the real calendars of England and the
+ * US, the UK summary resolution, no extensions where the rules give none, and a breach
+ * escalated.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { clients, validComplaint } from '../support/clients.ts';
+import { investigation, Journey } from '../support/journey.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process.ts';
+
+const started: { p: RuntimeProcess; dir: string }[] = [];
+afterAll(async () => {
+  for (const s of started) { await s.p.stop('SIGTERM'); rmSync(s.dir, { recursive: true, force: true }); }
+});
+
+async function region(name: 'uk' | 'us', clock: string, awsRegion: string) {
+  const dir = mkdtempSync(join(tmpdir(), `complaints-${name}-`));
+  const p = await startRuntimeProcess({ DATA_DIR: dir, COMPLAINT_REGION: name, LOCAL_CLOCK_START: clock });
+  started.push({ p, dir });
+  const { ddb, sfn } = clients({ ...p, awsRegion });
+  return new Journey(p.apiUrl, ddb, sfn, `complaints-${name}`, `arn:aws:states:${awsRegion}:000000000000:stateMachine:complaint-lifecycle`);
+}
+
+describe('UK (FCA DISP, England and Wales calendar)', () => {
+  it('acknowledges with the 8-week deadline, counts business days over Easter, resolves in summary within 3 business days', async () => {
+    const j = await region('uk', '2026-04-02T09:00:00.000Z', 'eu-west-2'); // Thursday before Good Friday
+    const { reference: ref, acknowledgement } = await j.submit(validComplaint({ language: 'en', businessLine: 'cards', amount: { value: 40, currency: 'GBP' } }));
+    expect(ref).toMatch(/^UK-2026-\d{6}$/);
+    expect(acknowledgement.responseDeadline.dueAt).toBe('2026-05-28T22:59:59.999Z'); // 56 days, end of the London day (BST)
+    expect(acknowledgement.message).toContain('28 May 2026');
+    await j.waitForStage(ref, 'INVESTIGATION');
+    const c = (await j.complaint('hana', ref)).complaint;
+    // Good Friday (Apr 3) and Easter Monday (Apr 6) are bank holidays: day 1 = Apr 7, day 3 = Apr 9, 17:00 BST.
+    expect(c.deadlines.register.dueAt).toBe('2026-04-07T16:00:00.000Z');
+    expect(c.deadlines.summaryResolution.dueAt).toBe('2026-04-09T16:00:00.000Z');
+    expect(c.deadlines.qualityControl).toBeUndefined();
+    await j.act('hana', ref, 'claim');
+    // No extension under DISP.
+    const ext = await j.act('hana', ref, 'extension', { reason: 'need time' });
+    expect(ext.status).toBe(409);
+    expect(ext.body.message).toMatch(/No extension is available under the UK rules/);
+    await j.setClock('2026-04-08T10:00:00.000Z');
+    await j.act('hana', ref, 'investigation', investigation);
+    await j.waitForStage(ref, 'REPLY');
+    await j.act('hana', ref, 'reply', { subject: 'Our final response', text: 'We have refunded you.' });
+    await j.waitForStage(ref, 'CALLBACK');
+    const after = (await j.complaint('hana', ref)).complaint;
+    expect(after.deadlines.summaryResolution.metAt).toBe('2026-04-08T10:00:00.000Z');
+    expect(after.deadlines.finalResponse.metAt).toBe('2026-04-08T10:00:00.000Z');
+  });
+});
+
+describe('US (CFPB, federal holidays)', () => {
+  it('gives 15 and 60 calendar days, counts business days over Thanksgiving, escalates a breach', async () => {
+    const j = await region('us', '2026-11-25T15:00:00.000Z', 'us-east-1'); // Wednesday before Thanksgiving, 10:00 New York
+    const { reference: ref } = await j.submit(validComplaint({ language: 'en', businessLine: 'loans', amount: { value: 900, currency: 'USD' } }));
+    expect(ref).toMatch(/^US-2026-\d{6}$/);
+    await j.waitForStage(ref, 'INVESTIGATION');
+    const c = (await j.complaint('leo', ref)).complaint;
+    expect(c.deadlines.replyTarget.dueAt).toBe('2026-12-11T04:59:59.999Z'); // Dec 10, end of the New York day
+    expect(c.deadlines.finalResponse.dueAt).toBe('2027-01-25T04:59:59.999Z'); // Jan 24
+    // Thanksgiving (Nov 26) is a holiday: business day 1 is Friday Nov 27, 17:00 EST.
+    expect(c.deadlines.register.dueAt).toBe('2026-11-27T22:00:00.000Z');
+    expect(c.deadlines.investigate.dueAt).toBe('2026-12-07T22:00:00.000Z');
+    await j.act('leo', ref, 'claim');
+    await j.setClock('2026-12-08T00:00:00.000Z');
+    const t = await j.tick();
+    expect(t.escalations).toEqual(expect.arrayContaining([{ reference: ref, deadline: 'investigate', to: 'max' }]));
+    const after = await j.complaint('max', ref);
+    expect(after.complaint.escalated).toBe(true);
+    expect(after.history.map((h: any) => h.action)).toContain('breach:investigate');
+  });
+});
