@@ -3,13 +3,23 @@
  * the CDK stack (one NodejsFunction per entry, one HTTP API route per route) and the
  * local runtime (same handler modules, same routes). Adding a route here adds it everywhere.
  */
-export type FunctionName = 'SubmitComplaint' | 'GetComplaintStatus' | 'OpenApi' | 'StaffApi' | 'WorkflowStep' | 'OpenTask' | 'ResumeOrphans' | 'DeadlineWatch';
+export type FunctionName =
+  | 'SubmitComplaint' | 'GetComplaintStatus' | 'OpenApi' | 'StaffApi' | 'WorkflowStep' | 'OpenTask' | 'ResumeOrphans' | 'DeadlineWatch'
+  | 'CreateAttachmentUpload' | 'CustomerCallback' | 'EmailIntake' | 'DeliverMessages';
 
 export interface FunctionSpec {
   /** Handler module, relative to functions/handlers/, exporting `handler`. */
   entry: string;
   /** What the function may do to the table and the workflow: least privilege on AWS. */
-  access: { table?: 'read' | 'write'; workflow?: ('start' | 'describe' | 'callback')[] };
+  access: {
+    table?: 'read' | 'write';
+    workflow?: ('start' | 'describe' | 'callback')[];
+    /** S3: presign uploads to / read the attachments bucket; read inbound mail. */
+    attachments?: 'presign' | 'read' | 'write';
+    mail?: 'read';
+    /** Send email through SES. */
+    sendEmail?: boolean;
+  };
   timeoutSeconds?: number;
   memoryMb?: number;
 }
@@ -24,6 +34,10 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   OpenTask: { entry: 'open-task.handler.ts', access: { table: 'write' } },
   ResumeOrphans: { entry: 'resume-orphans.handler.ts', access: { table: 'write', workflow: ['start', 'describe', 'callback'] }, timeoutSeconds: 300 },
   DeadlineWatch: { entry: 'deadline-watch.handler.ts', access: { table: 'write' }, timeoutSeconds: 300 },
+  CreateAttachmentUpload: { entry: 'create-attachment-upload.handler.ts', access: { attachments: 'presign' } },
+  CustomerCallback: { entry: 'customer-callback.handler.ts', access: { table: 'write', workflow: ['callback'] } },
+  EmailIntake: { entry: 'email-intake.handler.ts', access: { table: 'write', workflow: ['start'], mail: 'read', attachments: 'write' }, timeoutSeconds: 60, memoryMb: 512 },
+  DeliverMessages: { entry: 'deliver-messages.handler.ts', access: { table: 'write', sendEmail: true }, timeoutSeconds: 60 },
 };
 
 /** Functions the state machine invokes, by the substitution name used in the ASL file. */
@@ -42,6 +56,8 @@ export const ROUTES: RouteSpec[] = [
   { operationId: 'submitComplaint', method: 'POST', path: '/api/complaints', fn: 'SubmitComplaint', auth: 'public' },
   { operationId: 'getComplaintStatus', method: 'GET', path: '/api/complaints/{reference}', fn: 'GetComplaintStatus', auth: 'public' },
   { operationId: 'getOpenApiDocument', method: 'GET', path: '/api/openapi.json', fn: 'OpenApi', auth: 'public' },
+  { operationId: 'createAttachmentUpload', method: 'POST', path: '/api/attachments', fn: 'CreateAttachmentUpload', auth: 'public' },
+  { operationId: 'submitCustomerCallback', method: 'POST', path: '/api/complaints/{reference}/callback', fn: 'CustomerCallback', auth: 'public' },
   ...staff('GET', '/api/staff/tasks/mine', 'listMyTasks'),
   ...staff('GET', '/api/staff/tasks/team', 'listTeamQueue'),
   ...staff('POST', '/api/staff/complaints', 'createStaffComplaint'),
@@ -59,6 +75,15 @@ export const ROUTES: RouteSpec[] = [
   ...staff('POST', '/api/staff/complaints/{reference}/resume', 'resumeClock'),
   ...staff('POST', '/api/staff/complaints/{reference}/callback', 'recordCallback'),
   ...staff('POST', '/api/staff/complaints/{reference}/assignment', 'reassign'),
+];
+
+/**
+ * DynamoDB stream consumers (Lambda event source mappings on AWS, the local stream poller
+ * locally), with the filter both apply: only matching records reach the function.
+ */
+export interface StreamConsumer { fn: FunctionName; eventNames: ('INSERT' | 'MODIFY' | 'REMOVE')[]; sortKeyPrefix: string }
+export const STREAM_CONSUMERS: StreamConsumer[] = [
+  { fn: 'DeliverMessages', eventNames: ['INSERT'], sortKeyPrefix: 'MSG#' },
 ];
 
 function staff(method: RouteSpec['method'], path: string, operationId: string): RouteSpec[] {

@@ -12,6 +12,7 @@ import { regionConfig } from '../functions/domain/regions.ts';
 import { ManualClock } from '../functions/shared/clock.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
 import { startHttpAdapter } from './http-adapter.ts';
+import { startS3Server } from './s3/server.ts';
 import { gatewayClaims, LocalIssuer, SEED_USERS } from './identity.ts';
 import { documentClient, DynamoComplaintRepository } from '../functions/adapters/dynamo-complaint-repository.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -41,6 +42,7 @@ export interface LocalRuntime {
   apiUrl: string;
   dynamoEndpoint: string;
   sfnEndpoint: string;
+  s3Endpoint: string;
   stateMachineArn: string;
   tableName: string;
   engine: LocalStepFunctions;
@@ -66,6 +68,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
   const dataDir = resolve(opts.dataDir ?? '.data');
   const tableName = opts.tableName ?? `complaints-${region.name}`;
 
+  const clock: ManualClock | undefined = opts.clockAt ? new ManualClock(opts.clockAt) : undefined;
   const dynamo = await startDynamoDbLocal(await freePort(), join(dataDir, 'dynamodb'));
   const cleanups: (() => Promise<unknown>)[] = [() => dynamo.stop()];
   try {
@@ -85,13 +88,20 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     });
     const ddbClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: awsRegion });
     await ensureTable(ddbClient, tableName);
+    const s3 = await startS3Server(join(dataDir, 's3'), 0, '127.0.0.1', clock ? () => clock.now() : undefined);
+    cleanups.unshift(() => new Promise((r) => { s3.server.closeAllConnections(); s3.server.close(r); }));
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_S3: s3.url,
+      S3_FORCE_PATH_STYLE: 'true',
+      ATTACHMENTS_BUCKET: 'complaints-attachments',
+      MAIL_BUCKET: 'complaints-mail',
+    });
     // The staff directory the product reads (on AWS written when users are created in Cognito).
     const repo = new DynamoComplaintRepository(documentClient(ddbClient), tableName);
     for (const u of SEED_USERS) await repo.putStaff({ id: u.username, name: u.name, email: u.email, roles: u.roles, department: u.department });
     const issuer = await LocalIssuer.open(join(dataDir, 'identity', 'signing-key.jwk'));
 
     const lambdas = new LambdaHost(awsRegion);
-    const clock: ManualClock | undefined = opts.clockAt ? new ManualClock(opts.clockAt) : undefined;
     const engine = new LocalStepFunctions({
       definition: readFileSync(DEFINITION_FILE, 'utf8'),
       substitutions: Object.fromEntries(Object.entries(WORKFLOW_FUNCTIONS).map(([k, fn]) => [k, lambdas.arn(fn)])),
@@ -150,6 +160,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       apiUrl: api.url,
       dynamoEndpoint: dynamo.endpoint,
       sfnEndpoint: sfn.url,
+      s3Endpoint: s3.url,
       stateMachineArn,
       tableName,
       engine,

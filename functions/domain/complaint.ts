@@ -74,6 +74,8 @@ export interface ComplaintDetails {
   businessLine?: string;
   amount?: { value: number; currency: string };
   consent: { personalData: boolean };
+  /** Files the customer sent, in object storage (never in the table). */
+  attachments?: { key: string; name: string; contentType: string; size: number }[];
 }
 
 export interface Complaint extends ComplaintDetails {

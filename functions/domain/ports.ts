@@ -104,3 +104,13 @@ export interface WorkflowEngine {
 export class IdempotencyRace extends Error {
   constructor() { super('Idempotency key written concurrently'); this.name = 'IdempotencyRace'; }
 }
+
+export interface AttachmentRef { key: string; name: string; contentType: string; size: number }
+
+/** Object storage for attachments: never the table. S3 on AWS, the local object store locally. */
+export interface AttachmentStore {
+  presignUpload(key: string, contentType: string, size: number): Promise<{ url: string; method: 'PUT'; headers: Record<string, string>; expiresAt: string }>;
+  head(key: string): Promise<{ size: number; contentType: string } | undefined>;
+  put(key: string, body: Uint8Array, contentType: string, metadata?: Record<string, string>): Promise<void>;
+  get(key: string): Promise<Uint8Array | undefined>;
+}

@@ -10,8 +10,10 @@ export const handler = httpHandler({ body: SubmitComplaintRequest, maxBodyBytes:
   if (key !== undefined && !/^[\w.:-]{8,128}$/.test(key)) {
     throw new ValidationError([{ field: 'Idempotency-Key', message: 'must be 8-128 letters, digits, or . _ : -' }]);
   }
+  const d = deps();
   const result = await submitComplaint(req.body, { channel: 'web', idempotencyKey: key }, {
-    ...deps(),
+    ...d,
+    attachmentMaxBytes: d.config.attachmentMaxBytes,
     onWorkflowStartFailed: (reference, e) => logger.warn('Workflow start failed; the sweeper will start it', { reference, errorName: (e as Error)?.name }),
   });
   logger.info('Complaint submitted', { reference: result.body.reference, replayed: result.replayed });

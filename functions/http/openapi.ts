@@ -8,6 +8,8 @@ import { ReferenceParams } from './schemas/staff.schema.ts';
 import { ErrorResponse } from './schemas/common.schema.ts';
 import { ComplaintStatusParams, ComplaintStatusResponse } from './schemas/complaint-status.schema.ts';
 import { SubmitComplaintRequest, SubmitComplaintResponse } from './schemas/submit-complaint.schema.ts';
+import { AttachmentUploadRequest, AttachmentUploadResponse } from './schemas/attachment.schema.ts';
+import { CustomerCallbackRequest } from './schemas/complaint-status.schema.ts';
 
 const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponse } } });
 
@@ -35,6 +37,23 @@ export function buildOpenApiDocument() {
         200: { description: 'Status, stage, deadlines and history', content: { 'application/json': { schema: ComplaintStatusResponse } } },
         404: err('Unknown reference, or wrong or missing access code (indistinguishable by design)'),
       },
+    },
+    createAttachmentUpload: {
+      method: 'post', path: '/api/attachments', summary: 'Get a presigned upload for an attachment (image or PDF)', tags: ['customer'],
+      request: { body: { content: { 'application/json': { schema: AttachmentUploadRequest } }, required: true } },
+      responses: {
+        201: { description: 'Upload the file with the returned method, URL and headers, then refer to its key', content: { 'application/json': { schema: AttachmentUploadResponse } } },
+        400: err('Type not allowed or file too large'),
+      },
+    },
+    submitCustomerCallback: {
+      method: 'post', path: '/api/complaints/{reference}/callback', summary: 'Answer the satisfaction callback (1-5 and a comment)', tags: ['customer'],
+      request: {
+        params: ComplaintStatusParams,
+        headers: z.object({ 'X-Access-Code': z.string() }),
+        body: { content: { 'application/json': { schema: CustomerCallbackRequest } }, required: true },
+      },
+      responses: { 200: { description: 'Recorded' }, 404: err('Unknown reference or wrong access code'), 409: err('No callback is due') },
     },
     getOpenApiDocument: {
       method: 'get', path: '/api/openapi.json', summary: 'This document', tags: ['meta'],

@@ -14,6 +14,16 @@ export interface RuntimeConfig {
   maxBodyBytes: number;
   /** Grace period before the orphan sweeper treats a complaint as orphaned. */
   orphanGraceSeconds: number;
+  /** Bucket for customer attachments (uploaded by presigned URL, never into the table). */
+  attachmentsBucket: string;
+  /** Bucket where inbound email is stored raw (SES receipt rule, or the local SMTP server). */
+  mailBucket: string;
+  /** Path-style S3 addressing (the local object store). */
+  s3ForcePathStyle: boolean;
+  /** Public base URL of the pages, for links in messages. */
+  publicBaseUrl: string;
+  /** Largest attachment, in bytes. */
+  attachmentMaxBytes: number;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -29,6 +39,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     region: regionConfig(required(env, 'COMPLAINT_REGION')),
     maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 64 * 1024),
     orphanGraceSeconds: Number(env.ORPHAN_GRACE_SECONDS ?? 300),
+    attachmentsBucket: env.ATTACHMENTS_BUCKET ?? '',
+    mailBucket: env.MAIL_BUCKET ?? '',
+    s3ForcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
+    publicBaseUrl: env.PUBLIC_BASE_URL ?? '',
+    attachmentMaxBytes: Number(env.ATTACHMENT_MAX_BYTES ?? 10 * 1024 * 1024),
   };
 }
 

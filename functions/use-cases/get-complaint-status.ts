@@ -31,5 +31,7 @@ export async function getComplaintStatus(reference: string, accessCode: string |
       Object.entries(complaint.deadlines).map(([k, d]) => [k, deadlineView(d, now, complaint.receivedAt, fraction)]),
     ),
     history: history.filter((h) => h.visibleToCustomer).map((h) => ({ at: h.at, action: h.action, summary: h.summary })),
+    ...(complaint.reply ? { reply: { subject: complaint.reply.subject, text: complaint.reply.text, sentAt: complaint.reply.sentAt } } : {}),
+    callbackDue: complaint.stage === 'CALLBACK',
   };
 }

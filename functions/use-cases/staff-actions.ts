@@ -11,6 +11,7 @@ import { callbackOutcome } from '../domain/callback.ts';
 import type { Classification, Complaint, HistoryEntry, Stage } from '../domain/complaint.ts';
 import { computeDeadlines, extendDeadline, shiftForPause } from '../domain/deadlines.ts';
 import type { ComplaintRepository, OutboundMessage, TaskItem, WorkflowEngine } from '../domain/ports.ts';
+import { verifyAccessCode } from '../domain/access-code.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import { draftReply, formatLocalTime, renderCustomerMessage } from '../domain/reply-templates.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -56,9 +57,9 @@ function customerMessage(deps: StaffDeps, c: Complaint, at: string, kind: Outbou
 }
 
 /** Commits the stage's completion, then hands its output to the workflow. */
-async function finishStage(deps: StaffDeps, ctx: Ctx, next: Complaint, actor: Actor, output: Record<string, unknown>, history: HistoryEntry[], messages: OutboundMessage[] = []) {
+async function finishStage(deps: StaffDeps, ctx: Ctx, next: Complaint, actorId: string, output: Record<string, unknown>, history: HistoryEntry[], messages: OutboundMessage[] = []) {
   const task = ctx.task!;
-  const done: TaskItem = { ...refreshTask(task, next), status: 'completed', completedAt: ctx.at, completedBy: actor.id, output };
+  const done: TaskItem = { ...refreshTask(task, next), status: 'completed', completedAt: ctx.at, completedBy: actorId, output };
   await deps.repo.commit({ complaint: next, expectedVersion: ctx.c.version, task: { put: done, ifToken: task.taskToken }, history, messages });
   // If this fails the completion is stored: the sweeper hands it to the workflow later.
   await deps.workflow.completeTask(task.taskToken, output).catch(() => false);
@@ -97,7 +98,7 @@ export async function completeInvestigation(deps: StaffDeps, actor: Actor, refer
   const next = bump(ctx.c, ctx.at);
   next.investigation = { ...body, by: actor.id, at: ctx.at };
   markMet(next, ['investigate', 'emergencyStart'], ctx.at);
-  await finishStage(deps, ctx, next, actor, { stage: 'INVESTIGATION' }, [
+  await finishStage(deps, ctx, next, actor.id, { stage: 'INVESTIGATION' }, [
     entry(reference, ctx.at, actor.id, 'investigation-completed', 'The investigation is complete', true, undefined, { investigation: body }),
   ]);
   return next;
@@ -143,7 +144,7 @@ export async function submitReply(deps: StaffDeps, actor: Actor, reference: stri
     return { status: 'awaiting-approval' as const, complaint: next };
   }
   const message = sendReply(deps, ctx, next, reply);
-  await finishStage(deps, ctx, next, actor, { stage: 'REPLY' }, [entry(reference, ctx.at, actor.id, 'reply-sent', `Our reply was sent (${message.channel})`, true)], [message]);
+  await finishStage(deps, ctx, next, actor.id, { stage: 'REPLY' }, [entry(reference, ctx.at, actor.id, 'reply-sent', `Our reply was sent (${message.channel})`, true)], [message]);
   return { status: 'sent' as const, complaint: next };
 }
 
@@ -159,7 +160,7 @@ export async function approveReply(deps: StaffDeps, actor: Actor, reference: str
     return { status: 'rejected' as const, complaint: next };
   }
   const message = sendReply(deps, ctx, next, pending, actor.id);
-  await finishStage(deps, ctx, next, actor, { stage: 'REPLY' }, [
+  await finishStage(deps, ctx, next, actor.id, { stage: 'REPLY' }, [
     entry(reference, ctx.at, actor.id, 'reply-approved', `Reply approved by ${actor.id}`),
     entry(reference, ctx.at, actor.id, 'reply-sent', `Our reply was sent (${message.channel})`, true),
   ], [message]);
@@ -239,15 +240,31 @@ export async function resumeClock(deps: StaffDeps, actor: Actor, reference: stri
 
 export async function recordCallback(deps: StaffDeps, actor: Actor, reference: string, body: { satisfaction: 1 | 2 | 3 | 4 | 5; comment?: string }) {
   const ctx = await begin(deps, actor, 'recordCallback', reference, 'CALLBACK');
+  return applyCallback(deps, ctx, actor.id, body);
+}
+
+/** The customer answers the survey on the status page: the same step, with the customer as actor. */
+export async function customerCallback(deps: StaffDeps, reference: string, accessCode: string | undefined, body: { satisfaction: 1 | 2 | 3 | 4 | 5; comment?: string }) {
+  const [c, secret] = await Promise.all([deps.repo.get(reference), deps.repo.getSecret(reference)]);
+  if (!c || !secret || !verifyAccessCode(accessCode, secret.salt, secret.hash)) throw new NotFoundError('No complaint matches this reference and access code');
+  const task = await deps.repo.getTask(reference);
+  if (c.stage !== 'CALLBACK' || !task || task.status === 'completed') throw new ConflictError('No satisfaction callback is due for this complaint');
+  const now = deps.clock.now();
+  const out = await applyCallback(deps, { c, task, at: now.toISOString(), now }, 'customer', body);
+  return { recorded: true, next: out.next };
+}
+
+async function applyCallback(deps: StaffDeps, ctx: Ctx, actorId: string, body: { satisfaction: 1 | 2 | 3 | 4 | 5; comment?: string }) {
+  const reference = ctx.c.reference;
   const next = bump(ctx.c, ctx.at);
   const out = callbackOutcome({ satisfaction: body.satisfaction, reopenCount: ctx.c.reopenCount ?? 0 });
-  next.callbacks = [...(next.callbacks ?? []), { ...body, by: actor.id, at: ctx.at }];
+  next.callbacks = [...(next.callbacks ?? []), { ...body, by: actorId, at: ctx.at }];
   next.reopenCount = out.reopenCount;
-  const history = [entry(reference, ctx.at, actor.id, 'callback', `Satisfaction ${body.satisfaction}/5 recorded`, true, undefined, { satisfaction: body.satisfaction })];
+  const history = [entry(reference, ctx.at, actorId, 'callback', `Satisfaction ${body.satisfaction}/5 recorded`, true, undefined, { satisfaction: body.satisfaction })];
   if (out.next === 'ESCALATE') {
-    const manager = await deps.repo.managerOf(next.assignment?.team ?? actor.department);
+    const manager = await deps.repo.managerOf(next.assignment?.team ?? 'retail');
     next.escalated = true;
-    next.assignment = { team: next.assignment?.team ?? actor.department, ...next.assignment, manager: manager?.id ?? next.assignment?.manager };
+    next.assignment = { team: next.assignment?.team ?? 'retail', ...next.assignment, manager: manager?.id ?? next.assignment?.manager };
     history.push(entry(reference, ctx.at, 'system', 'escalated', `Dissatisfied again: escalated to ${manager?.id ?? 'the manager'}`, false));
   }
   if (out.next !== 'CLOSE') {
@@ -256,7 +273,7 @@ export async function recordCallback(deps: StaffDeps, actor: Actor, reference: s
     next.deadlines.investigate = { ...fresh.investigate };
     next.deadlines.replyTarget = { ...fresh.replyTarget };
   }
-  await finishStage(deps, ctx, next, actor, { stage: 'CALLBACK', next: out.next === 'CLOSE' ? 'CLOSE' : 'REOPEN', satisfied: out.satisfied }, history);
+  await finishStage(deps, ctx, next, actorId, { stage: 'CALLBACK', next: out.next === 'CLOSE' ? 'CLOSE' : 'REOPEN', satisfied: out.satisfied }, history);
   return { next: out.next, complaint: next };
 }
 

@@ -13,7 +13,8 @@ import { acknowledgementText } from '../domain/acknowledgement.ts';
 import type { BusinessCalendar } from '../domain/business-calendar.ts';
 import type { Channel, Complaint, ComplaintDetails, Language } from '../domain/complaint.ts';
 import { computeDeadlines } from '../domain/deadlines.ts';
-import { IdempotencyRace, type ComplaintRepository, type WorkflowEngine } from '../domain/ports.ts';
+import { IdempotencyRace, type AttachmentStore, type ComplaintRepository, type WorkflowEngine } from '../domain/ports.ts';
+import { verifyAttachments } from './attachments.ts';
 import { formatReference } from '../domain/reference.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -28,6 +29,9 @@ export interface SubmitDeps {
   region: RegionConfig;
   calendar: BusinessCalendar;
   onWorkflowStartFailed?: (reference: string, error: unknown) => void;
+  /** Where attachments were uploaded; each one is checked before the complaint refers to it. */
+  attachments?: () => AttachmentStore;
+  attachmentMaxBytes?: number;
 }
 
 export interface SubmitContext {
@@ -60,6 +64,10 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
   };
   const previous = await replay();
   if (previous) return previous;
+  if (req.attachments?.length) {
+    if (!deps.attachments) throw new Error('No attachment store configured');
+    await verifyAttachments(req.attachments, deps.attachments(), deps.attachmentMaxBytes ?? 10 * 1024 * 1024);
+  }
 
   const now = clock.now();
   const receivedAt = now.toISOString();
@@ -78,6 +86,7 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
     businessLine: req.businessLine,
     amount: req.amount,
     consent: { personalData: req.consent?.personalData ?? false },
+    attachments: req.attachments,
   };
   const complaint: Complaint = {
     ...details,

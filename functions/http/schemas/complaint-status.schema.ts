@@ -13,6 +13,16 @@ export const ComplaintStatusResponse = z
     receivedAt: z.string(),
     deadlines: z.record(z.string(), DeadlineView),
     history: z.array(z.object({ at: z.string(), action: z.string(), summary: z.string() })),
+    reply: z.object({ subject: z.string(), text: z.string(), sentAt: z.string() }).optional().meta({ description: 'Our reply, once sent' }),
+    callbackDue: z.boolean().meta({ description: 'The satisfaction callback can be answered now' }),
   })
   .meta({ id: 'ComplaintStatusResponse' });
 export type ComplaintStatusResponse = z.infer<typeof ComplaintStatusResponse>;
+
+export const CustomerCallbackRequest = z
+  .object({
+    satisfaction: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]),
+    comment: z.string().trim().min(1).max(4000).optional(),
+  })
+  .strict()
+  .meta({ id: 'CustomerCallbackRequest' });

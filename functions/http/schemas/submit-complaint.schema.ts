@@ -4,6 +4,11 @@ import { DeadlineView, Reference } from './common.schema.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
+/** Images and PDF only: what a complaint needs as evidence, nothing executable. */
+export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/pdf'] as const;
+export const AttachmentType = z.enum(ATTACHMENT_TYPES);
+export const MAX_ATTACHMENTS = 5;
+
 export const SubmitComplaintRequest = z
   .object({
     language: z.enum(['zh-CN', 'en']).optional().meta({ description: "Defaults to the region's first language" }),
@@ -36,6 +41,16 @@ export const SubmitComplaintRequest = z
     businessLine: text(100).optional(),
     amount: z.object({ value: z.number().nonnegative().max(1e13), currency: z.string().regex(/^[A-Z]{3}$/) }).strict().optional(),
     consent: z.object({ personalData: z.boolean() }).strict().optional(),
+    attachments: z
+      .array(z.object({
+        key: z.string().regex(/^uploads\/\d{4}-\d{2}-\d{2}\/[0-9a-f-]{36}$/, 'must be a key returned by createAttachmentUpload'),
+        name: text(200),
+        contentType: AttachmentType,
+        size: z.number().int().positive(),
+      }).strict())
+      .max(MAX_ATTACHMENTS)
+      .optional()
+      .meta({ description: 'Files uploaded first with createAttachmentUpload' }),
   })
   .strict()
   .superRefine((v, ctx) => {

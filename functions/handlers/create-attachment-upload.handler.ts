@@ -1,0 +1,9 @@
+import { httpHandler } from '../http/http-handler.ts';
+import { AttachmentUploadRequest } from '../http/schemas/attachment.schema.ts';
+import { deps } from '../shared/container.ts';
+import { createAttachmentUpload } from '../use-cases/attachments.ts';
+
+export const handler = httpHandler({ body: AttachmentUploadRequest }, async (req) => {
+  const d = deps();
+  return { statusCode: 201, body: await createAttachmentUpload(req.body, { attachments: d.attachments(), maxBytes: d.config.attachmentMaxBytes, now: d.clock.now() }) };
+});

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { AttachmentType } from './submit-complaint.schema.ts';
+
+export const AttachmentUploadRequest = z
+  .object({ name: z.string().trim().min(1).max(200), contentType: AttachmentType, size: z.number().int().positive() })
+  .strict()
+  .meta({ id: 'AttachmentUploadRequest' });
+
+export const AttachmentUploadResponse = z
+  .object({
+    key: z.string(), name: z.string(), contentType: z.string(), size: z.number(),
+    upload: z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()), expiresAt: z.string() }),
+  })
+  .meta({ id: 'AttachmentUploadResponse' });

@@ -1,0 +1,13 @@
+/**
+ * CDK entry point (cdk.json: `npx tsx infra/app.ts`). The account comes from context
+ * (`cdk synth -c account=123456789012`); the placeholder keeps synth offline and deterministic.
+ */
+import { App } from 'aws-cdk-lib';
+import { buildComplaintApp } from './complaint-app.ts';
+
+const PLACEHOLDER_ACCOUNT = '111111111111';
+
+const app = new App();
+const account = String(app.node.tryGetContext('account') ?? PLACEHOLDER_ACCOUNT);
+if (!/^\d{12}$/.test(account)) throw new Error(`Context "account" must be a 12-digit AWS account id, got "${account}"`);
+buildComplaintApp(app, { account });

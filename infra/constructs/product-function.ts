@@ -1,0 +1,128 @@
+/**
+ * A Lambda function of the product with the house defaults: Node.js 22 on Graviton, one ESM
+ * bundle per handler with the AWS SDK clients inside it, X-Ray tracing, its own encrypted log
+ * group with retention, and its own role that can write only that log group.
+ *
+ * Access is added through bind helpers (`bindTable` here, `Workflow.bind` for the state
+ * machine) that set the environment variable and grant the permission in one call, so a
+ * function never has a permission without the configuration to use it, nor the reverse.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
+import { TABLE } from '../../functions/adapters/table-schema.ts';
+import type { RegionConfig } from '../../functions/domain/regions.ts';
+import { acknowledge } from '../nag.ts';
+import type { EncryptedLogs } from './encrypted-logs.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Same value as the Powertools logger's serviceName, so Lambda-level and app-level logs agree. */
+export const SERVICE_NAME = 'complaints';
+
+// Data actions as in CDK's Table grants, without the stream actions (the stream has its own ARN).
+const READ_ACTIONS = [
+  'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable',
+];
+const WRITE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+
+export type TableAccess = 'read' | 'write';
+
+export interface ProductFunctionProps {
+  /** Handler module, relative to functions/handlers/, exporting `handler`. */
+  entry: string;
+  region: RegionConfig;
+  logs: EncryptedLogs;
+  timeout?: Duration;
+  memorySize?: number;
+  environment?: Record<string, string>;
+}
+
+export class ProductFunction extends nodejs.NodejsFunction {
+  /** The execution role: created by this construct, so it carries no AWS managed policy. */
+  readonly executionRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: ProductFunctionProps) {
+    // The role and log group exist before the function (they are constructor props), so they
+    // are the function's siblings, named after it.
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id}`,
+    });
+    const logGroup = props.logs.logGroup(scope, `${id}Logs`);
+    // Instead of AWSLambdaBasicExecutionRole (logs:CreateLogGroup on *, PutLogEvents on every group):
+    // the function writes its own, pre-created log group and nothing else.
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: `${REPO_ROOT}functions/handlers/${props.entry}`,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: lambda.Tracing.ACTIVE,
+      role,
+      logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        // Stack traces point at the TypeScript sources (bundled with sourceMap below).
+        NODE_OPTIONS: '--enable-source-maps',
+        COMPLAINT_REGION: props.region.name,
+        ...props.environment,
+      },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node22',
+        // Prefer the ESM builds of dependencies: smaller bundles, better tree-shaking.
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        // Bundle every dependency, the AWS SDK v3 clients included: the runtime's SDK is a
+        // moving target we neither test against nor pin.
+        externalModules: [],
+        // Dependencies still in CommonJS call require(); an ESM bundle has none unless we make one.
+        banner: "import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);",
+      },
+    });
+    this.executionRole = role;
+
+    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions (added by CDK for Tracing.ACTIVE).');
+    acknowledge(this, 'AwsSolutions-L1',
+      'The runtime is pinned to Node.js 22 on purpose: the bundle targets node22 and the local runtime and CI run Node 22; moving to a newer runtime is a tested change, not a synth-time default.');
+  }
+
+  /**
+   * Gives the function the table: TABLE_NAME, and read (or read and write) on the table and on
+   * each of its indexes by name - no `index/*` wildcard - plus the use of the table's key.
+   */
+  bindTable(table: dynamodb.ITableV2, access: TableAccess): this {
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    const indexArns = Object.values(TABLE.indexes).map((index) => `${table.tableArn}/index/${index.name}`);
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: access === 'read' ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS],
+      resources: [table.tableArn, ...indexArns],
+    }));
+
+    const key = table.encryptionKey;
+    if (!key) throw new Error(`bindTable(${this.node.path}): the table has no customer-managed key to grant`);
+    // DynamoDB uses the table's key on the caller's behalf, so the caller needs it too (the
+    // key policy delegates to IAM). Same actions as CDK's TableV2 grants.
+    if (access === 'read') {
+      key.grant(this.executionRole, 'kms:Decrypt', 'kms:DescribeKey');
+    } else {
+      key.grant(this.executionRole, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*');
+      const why = 'Writing to a table encrypted with a customer-managed key: DynamoDB needs the ReEncrypt*/GenerateDataKey* families on the caller, as in CDK TableV2.grantReadWriteData; the resource is the single table key.';
+      acknowledge(this.executionRole, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', why);
+      acknowledge(this.executionRole, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', why);
+    }
+    return this;
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * The complaint workflow: the Standard state machine defined by the ASL file in workflows/
+ * (the very file the local runtime runs), with each `${...FunctionArn}` placeholder
+ * substituted by CloudFormation with the ARN of the function it names.
+ *
+ * Grant helpers give a function start / describe / callback rights and STATE_MACHINE_ARN in
+ * one call. The ARN handed to functions is formatted from the state machine's fixed name, not
+ * taken from the resource: the functions the state machine invokes also load the runtime
+ * configuration (STATE_MACHINE_ARN included), and a reference to the resource would make
+ * state machine -> function ARN -> function environment -> state machine a dependency cycle.
+ */
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { readFileSync } from 'node:fs';
+import { acknowledge } from '../nag.ts';
+import type { EncryptedLogs } from './encrypted-logs.ts';
+
+export type WorkflowAccess = 'start' | 'describe' | 'callback';
+
+export interface WorkflowProps {
+  /** Absolute path of the ASL (JSON) file. */
+  definitionFile: string;
+  /** Fixed, so that the ARN can be known without referencing the resource (see above). */
+  stateMachineName: string;
+  /** Substitution name in the ASL file (`OpenTaskFunctionArn`) -> the function it stands for. */
+  functions: Record<string, lambda.IFunction>;
+  logs: EncryptedLogs;
+}
+
+export class Workflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  /** ARN of the state machine, formatted from its name (no reference to the resource). */
+  readonly stateMachineArn: string;
+  /** ARN pattern of this state machine's executions (their names are per complaint). */
+  private readonly executionArns: string;
+
+  constructor(scope: Construct, id: string, props: WorkflowProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.stateMachineArn = stack.formatArn({
+      service: 'states', resource: 'stateMachine', resourceName: props.stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.executionArns = stack.formatArn({
+      service: 'states', resource: 'execution', resourceName: `${props.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    const definition = loadDefinition(props.definitionFile, Object.keys(props.functions), stack.partition);
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: props.stateMachineName,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      // From the file's text (not DefinitionBody.fromFile, which uploads the file as an S3 asset
+      // unchanged): the definition is then visible in the template, and its service-integration
+      // ARNs can be moved to the stack's partition (see loadDefinition).
+      definitionBody: sfn.DefinitionBody.fromString(definition),
+      definitionSubstitutions: Object.fromEntries(
+        Object.entries(props.functions).map(([name, fn]) => [name, fn.functionArn]),
+      ),
+      tracingEnabled: true,
+      logs: {
+        destination: props.logs.logGroup(this, 'Logs'),
+        level: sfn.LogLevel.ALL,
+        // State transitions only: payloads carry task tokens, which would let a log reader
+        // complete a staff task; the complaint's own history is the audit trail of its content.
+        includeExecutionData: false,
+      },
+    });
+
+    // Exactly the functions the definition names, unqualified (the ASL invokes them by ARN).
+    // (The role is CDK's default: trusted by states.amazonaws.com for this account's state machines only.)
+    this.stateMachine.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['lambda:InvokeFunction'],
+      resources: Object.values(props.functions).map((fn) => fn.functionArn),
+    }));
+
+    acknowledge(this.stateMachine.role, 'AwsSolutions-IAM5[Resource::*]',
+      'Added by CDK for Step Functions logging and X-Ray: logs:CreateLogDelivery/GetLogDelivery/UpdateLogDelivery/DeleteLogDelivery/ListLogDeliveries/PutResourcePolicy/DescribeResourcePolicies/DescribeLogGroups and xray:PutTraceSegments/PutTelemetryRecords/GetSamplingRules/GetSamplingTargets do not support resource-level permissions.');
+  }
+
+  /** Sets STATE_MACHINE_ARN on the function and grants it the given access. */
+  bind(fn: lambda.Function, access: readonly WorkflowAccess[]): void {
+    fn.addEnvironment('STATE_MACHINE_ARN', this.stateMachineArn);
+    for (const a of access) {
+      if (a === 'start') this.grantStart(fn);
+      else if (a === 'describe') this.grantDescribe(fn);
+      else this.grantCallback(fn);
+    }
+  }
+
+  grantStart(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['states:StartExecution'], resourceArns: [this.stateMachineArn] });
+  }
+
+  /** DescribeExecution on this state machine's executions (the orphan sweeper checks whether one still runs). */
+  grantDescribe(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({ grantee, actions: ['states:DescribeExecution'], resourceArns: [this.executionArns] });
+    const principal = grantee.grantPrincipal;
+    if (principal instanceof iam.Role) {
+      acknowledge(principal, `AwsSolutions-IAM5[Resource::${nagResourceId(this, this.executionArns)}]`,
+        'Execution names are per complaint and unknown at deploy time; the wildcard covers only the executions of this one state machine, and only DescribeExecution.');
+    }
+    return grant;
+  }
+
+  /**
+   * SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat, for a function that completes a
+   * staff task with the token the workflow handed out.
+   */
+  grantCallback(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+      resourceArns: [this.stateMachineArn],
+    });
+  }
+}
+
+/**
+ * Reads the ASL file, checks that its `${...}` placeholders and the given substitution names
+ * are the same set (a typo fails synth, not the first execution), and moves literal `arn:aws:`
+ * Task resources (`arn:aws:states:::lambda:invoke`) to the stack's partition: the file is
+ * written for the aws partition because the local engine matches those ARNs literally, while
+ * in aws-cn they must read `arn:aws-cn:states:::...`.
+ */
+export function loadDefinition(file: string, substitutions: string[], partition: string): string {
+  const text = readFileSync(file, 'utf8');
+  const placeholders = new Set([...text.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]));
+  const missing = [...placeholders].filter((p) => !substitutions.includes(p));
+  const unused = substitutions.filter((s) => !placeholders.has(s));
+  if (missing.length || unused.length) {
+    throw new Error(`${file}: placeholders without a substitution: [${missing.join(', ')}]; substitutions not used: [${unused.join(', ')}]`);
+  }
+  const asl = JSON.parse(text) as Asl;
+  forEachState(asl, (state) => {
+    if (typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:')) {
+      state.Resource = `arn:${partition}:${state.Resource.slice('arn:aws:'.length)}`;
+    }
+  });
+  // JSON.stringify keeps a token inside a string intact; CDK turns it into Fn::Join at synth.
+  return JSON.stringify(asl);
+}
+
+interface AslState { Type: string; Resource?: string; Branches?: Asl[]; Iterator?: Asl; ItemProcessor?: Asl; [k: string]: unknown }
+interface Asl { States: Record<string, AslState>; [k: string]: unknown }
+
+/** Every state, including those nested in Parallel branches and Map iterators. */
+function forEachState(asl: Asl, visit: (s: AslState) => void): void {
+  for (const state of Object.values(asl.States)) {
+    visit(state);
+    for (const nested of [...(state.Branches ?? []), state.Iterator, state.ItemProcessor]) {
+      if (nested) forEachState(nested, visit);
+    }
+  }
+}
+
+/**
+ * How cdk-nag names a resource in a finding id (`Resource::arn:<AWS::Partition>:...`): the
+ * resolved value, with Ref as <Name> and Fn::Join flattened. Only for values of this stack.
+ */
+export function nagResourceId(scope: Construct, value: string): string {
+  const visit = (node: unknown): string => {
+    if (typeof node === 'string') return node;
+    const o = node as Record<string, unknown>;
+    if (Array.isArray(o['Fn::Join'])) {
+      const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+      return parts.map(visit).join(sep);
+    }
+    if (typeof o.Ref === 'string') return `<${o.Ref}>`;
+    throw new Error(`nagResourceId: cannot name ${JSON.stringify(node)}`);
+  };
+  return visit(Stack.of(scope).resolve(value));
+}
