@@ -13,6 +13,14 @@ import { ManualClock } from '../functions/shared/clock.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
 import { startHttpAdapter } from './http-adapter.ts';
 import { startS3Server } from './s3/server.ts';
+import { staticPages } from './static.ts';
+import { startMailCatcher, type MailCatcher } from './mail/catcher.ts';
+import { startSesServer } from './mail/ses-server.ts';
+import { StreamPoller } from './streams.ts';
+import { STREAM_CONSUMERS } from '../functions/functions.ts';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { gatewayClaims, LocalIssuer, SEED_USERS } from './identity.ts';
 import { documentClient, DynamoComplaintRepository } from '../functions/adapters/dynamo-complaint-repository.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -35,6 +43,8 @@ export interface RuntimeOptions {
   clockAt?: Date;
   /** Period of the deadline watch with the system clock (AWS: every 5 minutes). */
   watchIntervalMs?: number;
+  /** Port of the local SMTP intake (inbound email); 0 picks a free one. */
+  smtpPort?: number;
   log?: (line: string) => void;
 }
 
@@ -43,6 +53,9 @@ export interface LocalRuntime {
   dynamoEndpoint: string;
   sfnEndpoint: string;
   s3Endpoint: string;
+  smtpPort?: number;
+  mail: MailCatcher;
+  poller: StreamPoller;
   stateMachineArn: string;
   tableName: string;
   engine: LocalStepFunctions;
@@ -69,6 +82,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
   const tableName = opts.tableName ?? `complaints-${region.name}`;
 
   const clock: ManualClock | undefined = opts.clockAt ? new ManualClock(opts.clockAt) : undefined;
+  const apiPort = opts.port || (await freePort());
   const dynamo = await startDynamoDbLocal(await freePort(), join(dataDir, 'dynamodb'));
   const cleanups: (() => Promise<unknown>)[] = [() => dynamo.stop()];
   try {
@@ -95,7 +109,14 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       S3_FORCE_PATH_STYLE: 'true',
       ATTACHMENTS_BUCKET: 'complaints-attachments',
       MAIL_BUCKET: 'complaints-mail',
+      PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
     });
+    // Outbound mail: SES API -> SMTP -> the mail catcher's .eml files.
+    const mail = await startMailCatcher(join(dataDir, 'mail', 'sent'));
+    cleanups.unshift(() => mail.stop());
+    const ses = await startSesServer(mail.port, region.mail.domain);
+    cleanups.unshift(() => new Promise((r) => { ses.server.closeAllConnections(); ses.server.close(r); }));
+    process.env.AWS_ENDPOINT_URL_SESV2 = ses.url;
     // The staff directory the product reads (on AWS written when users are created in Cognito).
     const repo = new DynamoComplaintRepository(documentClient(ddbClient), tableName);
     for (const u of SEED_USERS) await repo.putStaff({ id: u.username, name: u.name, email: u.email, roles: u.roles, department: u.department });
@@ -125,11 +146,18 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     const sweep = (await lambdas.invoke('ResumeOrphans', {})) as { checked: number; resumed: unknown[] };
     if (sweep.resumed.length) log(`Resumed the workflow of ${sweep.resumed.length} open complaint(s)`);
 
+    // The customer pages: built from web/ at start-up, served at / as CloudFront serves them.
+    const webDir = join(ROOT, 'web', 'dist');
+    if (existsSync(join(ROOT, 'web', 'build.ts'))) {
+      const { buildWeb } = await import(pathToFileURL(join(ROOT, 'web', 'build.ts')).href) as { buildWeb(out: string): Promise<void> };
+      await buildWeb(webDir);
+    }
+    const pages = staticPages(webDir, () => ({ region: region.name, languages: region.languages, apiBase: '' }));
     const json = (res: ServerResponse, status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
     // Local-only endpoints: the identity provider's token endpoint and JWKS; with a test clock, time control.
     const extra = async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      if (!path.startsWith('/__local/')) return false;
+      if (!path.startsWith('/__local/')) return pages(req, res);
       const input = body.length ? JSON.parse(body.toString('utf8')) : {};
       if (path === '/__local/identity/token' && req.method === 'POST') {
         const token = await issuer.signIn(String(input.username ?? ''), String(input.password ?? ''));
@@ -141,11 +169,41 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
         json(res, 200, { now: clock.now().toISOString() });
       } else if (clock && path === '/__local/tick' && req.method === 'POST') json(res, 200, await lambdas.invoke('DeadlineWatch', {}));
       else if (path === '/__local/sweep' && req.method === 'POST') json(res, 200, await lambdas.invoke('ResumeOrphans', {}));
+      else if (path === '/__local/streams/drain' && req.method === 'POST') { await poller.drain(); json(res, 200, { drained: true }); }
+      else if (path === '/__local/mail' && req.method === 'GET') json(res, 200, mail.list().map((m) => ({ id: m.id, url: `/__local/mail/${m.id}` })));
+      else if (path.startsWith('/__local/mail/') && req.method === 'GET') {
+        const id = path.slice('/__local/mail/'.length);
+        const found = mail.list().find((m) => m.id === id);
+        if (!found) json(res, 404, { message: 'Not Found' });
+        else { res.writeHead(200, { 'content-type': 'message/rfc822; charset=utf-8' }); res.end(readFileSync(found.file)); }
+      }
       else json(res, 404, { message: 'Not Found' });
       return true;
     };
+    // The table's stream, handed to the same consumers as on AWS (message delivery, ...).
+    const poller = new StreamPoller({
+      endpoint: dynamo.endpoint, region: awsRegion, tableName, consumers: STREAM_CONSUMERS, checkpointFile: join(dataDir, 'streams', 'checkpoints.json'),
+      invoke: (fn, event) => lambdas.invoke(fn, event), log,
+    });
+    poller.start();
+    cleanups.unshift(() => poller.stop());
+
+    // Inbound mail: a real SMTP server storing the raw message as the SES receipt rule does.
+    let smtpPort: number | undefined;
+    if (existsSync(join(ROOT, 'local', 'smtp-intake.ts'))) {
+      const { startSmtpIntake } = await import(pathToFileURL(join(ROOT, 'local', 'smtp-intake.ts')).href);
+      const s3client = new S3Client({ endpoint: s3.url, forcePathStyle: true, region: awsRegion });
+      const intake = await startSmtpIntake({
+        port: opts.smtpPort ?? Number(process.env.SMTP_PORT ?? 2525),
+        store: async (key: string, raw: Buffer) => { await s3client.send(new PutObjectCommand({ Bucket: process.env.MAIL_BUCKET, Key: key, Body: raw, ContentType: 'message/rfc822' })); },
+        invoke: (event: unknown) => lambdas.invoke('EmailIntake', event),
+      });
+      smtpPort = intake.port;
+      cleanups.unshift(() => intake.stop());
+    }
+
     const api = await startHttpAdapter(lambdas, {
-      port: opts.port ?? 3000,
+      port: apiPort,
       authorizer: { verify: (t) => issuer.verify(t) as Promise<Record<string, unknown> | undefined>, claims: (p) => gatewayClaims(p) },
       extra,
     });
@@ -161,6 +219,9 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       dynamoEndpoint: dynamo.endpoint,
       sfnEndpoint: sfn.url,
       s3Endpoint: s3.url,
+      smtpPort,
+      mail,
+      poller,
       stateMachineArn,
       tableName,
       engine,

@@ -43,6 +43,22 @@ Then run the command again.`);
 }
 
 /**
+ * Browser tests drive Debian's Chromium with playwright-core. Installs it when it is
+ * missing and this user can (root with apt-get); otherwise says how.
+ */
+export function ensureChromium() {
+  if (existsSync('/usr/bin/chromium') || process.env.CHROMIUM_PATH) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && spawnSync('which', ['apt-get']).status === 0) {
+    console.log('Installing Chromium for the browser tests (apt-get install chromium) ...');
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    if (run('apt-get', ['update', '-qq'], env) === 0 && run('apt-get', ['install', '-y', '-qq', 'chromium'], env) === 0) return;
+  }
+  console.error('The browser tests need Chromium: install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH.');
+  process.exit(1);
+}
+
+/**
  * Runs a TypeScript entry point (or a package binary) with the project's Node 22, passing
  * Ctrl-C / SIGTERM on so that the child stops cleanly (and stops DynamoDB Local with it).
  */
@@ -57,6 +73,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   ensureInstalled();
   ensureJava();
   const [entry, ...rest] = process.argv.slice(2);
+  if (entry === 'vitest') ensureChromium();
   const args = entry.endsWith('.ts') ? ['--import', 'tsx', entry, ...rest] : [bin(entry), ...rest];
   runWithProjectNode(args).then((code) => process.exit(code));
 }

@@ -42,7 +42,26 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   }
 
   private messagePut(m: OutboundMessage): TransactItem {
-    return { Put: { TableName: this.table, Item: { PK: keys.complaint(m.reference).PK, SK: `MSG#${m.at}#${nextSeq()}`, type: 'Message', ...m } } };
+    const sk = `MSG#${m.at}#${nextSeq()}`;
+    return { Put: { TableName: this.table, Item: { PK: keys.complaint(m.reference).PK, SK: sk, type: 'Message', ...m, messageId: sk } } };
+  }
+
+  /** Moves a message from one delivery status to the next, only if it is still in `from`. */
+  async transitionMessage(reference: string, messageId: string, from: string, to: string, patch: Record<string, unknown> = {}): Promise<boolean> {
+    const names: Record<string, string> = { '#s': 'status' };
+    const values: Record<string, unknown> = { ':from': from, ':to': to };
+    const sets = ['#s = :to'];
+    Object.entries(patch).forEach(([k, v], i) => { names[`#p${i}`] = k; values[`:p${i}`] = v; sets.push(`#p${i} = :p${i}`); });
+    try {
+      await this.db.send(new UpdateCommand({
+        TableName: this.table, Key: { PK: keys.complaint(reference).PK, SK: messageId },
+        UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: '#s = :from', ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+      }));
+      return true;
+    } catch (e) {
+      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
+      throw e;
+    }
   }
 
   /** The complaint item with its index attributes: in the OPEN index while open. */
@@ -64,11 +83,12 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     return Number(out.Attributes?.value);
   }
 
-  async create({ complaint, secret, history, idempotency }: NewComplaint): Promise<void> {
+  async create({ complaint, secret, history, idempotency, messages }: NewComplaint): Promise<void> {
     const items: TransactItem[] = [
       { Put: { TableName: this.table, Item: this.complaintItem(complaint), ConditionExpression: 'attribute_not_exists(PK)' } },
       { Put: { TableName: this.table, Item: { ...keys.secret(complaint.reference), type: 'Secret', ...secret } } },
       ...history.map((h) => this.historyPut(h)),
+      ...(messages ?? []).map((m) => this.messagePut(m)),
     ];
     if (idempotency) {
       items.push({

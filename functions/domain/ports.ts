@@ -11,6 +11,8 @@ export interface NewComplaint {
   secret: { salt: string; hash: string };
   history: HistoryEntry[];
   idempotency?: { key: string; answer: StoredAnswer; expiresAt: number };
+  /** The acknowledgement, sent through the customer's channel. */
+  messages?: OutboundMessage[];
 }
 
 /** The open staff task of a complaint, with the workflow's task token and a queue summary. */
@@ -50,7 +52,10 @@ export interface OutboundMessage {
   subject: string;
   text: string;
   html?: string;
-  status: 'queued' | 'recorded';
+  /** queued -> sending -> sent (or failed); recorded: nothing to send (status page, call task). */
+  status: 'queued' | 'recorded' | 'sending' | 'sent' | 'failed';
+  /** Sort key of the stored message (set by the repository). */
+  messageId?: string;
 }
 
 export interface Change {
@@ -87,6 +92,8 @@ export interface ComplaintRepository {
   getStaff(id: string): Promise<StaffProfile | undefined>;
   managerOf(team: string): Promise<StaffProfile | undefined>;
   putStaff(p: StaffProfile): Promise<void>;
+  /** Moves a message from one delivery status to the next, only if it is still in `from`. */
+  transitionMessage(reference: string, messageId: string, from: string, to: string, patch?: Record<string, unknown>): Promise<boolean>;
 }
 
 export interface WorkflowInput { reference: string; /** Stage to (re)start at: RECEIVED for a new complaint. */ resumeAt: Stage }

@@ -14,6 +14,7 @@ export const handler = httpHandler({ body: SubmitComplaintRequest, maxBodyBytes:
   const result = await submitComplaint(req.body, { channel: 'web', idempotencyKey: key }, {
     ...d,
     attachmentMaxBytes: d.config.attachmentMaxBytes,
+    publicBaseUrl: d.config.publicBaseUrl,
     onWorkflowStartFailed: (reference, e) => logger.warn('Workflow start failed; the sweeper will start it', { reference, errorName: (e as Error)?.name }),
   });
   logger.info('Complaint submitted', { reference: result.body.reference, replayed: result.replayed });

@@ -21,6 +21,8 @@ import type { Clock } from '../shared/clock.ts';
 import { IdempotencyMismatchError } from '../shared/errors.ts';
 import type { SubmitComplaintRequest, SubmitComplaintResponse } from '../http/schemas/submit-complaint.schema.ts';
 import { deadlineView } from './deadline-view.ts';
+import { customerChannel } from './common.ts';
+import { formatLocalTime, renderCustomerMessage } from '../domain/reply-templates.ts';
 
 export interface SubmitDeps {
   repo: ComplaintRepository;
@@ -32,6 +34,8 @@ export interface SubmitDeps {
   /** Where attachments were uploaded; each one is checked before the complaint refers to it. */
   attachments?: () => AttachmentStore;
   attachmentMaxBytes?: number;
+  /** Where the pages are, for the status link in the acknowledgement. */
+  publicBaseUrl?: string;
 }
 
 export interface SubmitContext {
@@ -119,8 +123,14 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
     },
   };
 
+  // The acknowledgement goes out through the channel used, in the same transaction.
+  const ackMessage = renderCustomerMessage('acknowledgement', language, {
+    reference, dueAt: formatLocalTime(new Date(final.dueAt), region.calendar.timeZone, language),
+    ...(deps.publicBaseUrl ? { statusUrl: `${deps.publicBaseUrl}/status.html?ref=${reference}` } : {}),
+  });
   try {
     await repo.create({
+      messages: [{ reference, at: receivedAt, kind: 'acknowledgement', audience: 'customer', language, ...customerChannel(complaint), ...ackMessage }],
       complaint,
       secret: { salt, hash: hashAccessCode(accessCode, salt) },
       history: [{

@@ -17,6 +17,9 @@ declare module 'vitest' {
     stateMachineArn: string;
     tableName: string;
     awsRegion: string;
+    s3Endpoint: string;
+    smtpPort: number;
+    mailDir: string;
   }
 }
 
@@ -26,13 +29,16 @@ let dir: string | undefined;
 export async function setup(project: TestProject): Promise<void> {
   dir = mkdtempSync(join(tmpdir(), 'complaints-it-'));
   // A manual clock: tests move time through POST /__local/clock, never by sleeping.
-  runtime = await startRuntime({ port: 0, dataDir: dir, region: 'cn', clockAt: new Date('2026-03-02T01:00:00Z') });
+  runtime = await startRuntime({ port: 0, dataDir: dir, region: 'cn', clockAt: new Date('2026-03-02T01:00:00Z'), smtpPort: 0 });
   project.provide('apiUrl', runtime.apiUrl);
   project.provide('dynamoEndpoint', runtime.dynamoEndpoint);
   project.provide('sfnEndpoint', runtime.sfnEndpoint);
   project.provide('stateMachineArn', runtime.stateMachineArn);
   project.provide('tableName', runtime.tableName);
   project.provide('awsRegion', process.env.AWS_REGION ?? 'cn-north-1');
+  project.provide('s3Endpoint', runtime.s3Endpoint);
+  project.provide('smtpPort', runtime.smtpPort ?? 0);
+  project.provide('mailDir', runtime.mail.dir);
 }
 
 export async function teardown(): Promise<void> {

@@ -29,6 +29,7 @@ export class FakeRepository implements ComplaintRepository {
     this.complaints.set(c.complaint.reference, structuredClone(c.complaint));
     this.secrets.set(c.complaint.reference, c.secret);
     this.histories.set(c.complaint.reference, [...c.history]);
+    this.msgs.set(c.complaint.reference, (c.messages ?? []).map((m, i) => ({ ...m, messageId: `MSG#${m.at}#${i}` })));
     if (c.idempotency) this.idempotency.set(c.idempotency.key, c.idempotency.answer);
   }
   async get(ref: string) { const c = this.complaints.get(ref); return c && structuredClone(c); }
@@ -46,7 +47,8 @@ export class FakeRepository implements ComplaintRepository {
     if (ch.task && 'put' in ch.task) this.tasks.set(ref, structuredClone(ch.task.put));
     else if (ch.task) this.tasks.delete(ref);
     this.histories.set(ref, [...(this.histories.get(ref) ?? []), ...ch.history]);
-    this.msgs.set(ref, [...(this.msgs.get(ref) ?? []), ...(ch.messages ?? [])]);
+    const existing = this.msgs.get(ref) ?? [];
+    this.msgs.set(ref, [...existing, ...(ch.messages ?? []).map((m, i) => ({ ...m, messageId: `MSG#${m.at}#${existing.length + i}` }))]);
   }
   async queue(team: string) { return [...this.tasks.values()].filter((t) => t.team === team).sort((a, b) => a.nextDueAt.localeCompare(b.nextDueAt)); }
   async recordMatter(key: string, reference: string, at: string, windowStart: string) {
@@ -58,6 +60,12 @@ export class FakeRepository implements ComplaintRepository {
   async getStaff(id: string) { return this.staff.get(id); }
   async managerOf(team: string) { return [...this.staff.values()].find((s) => s.department === team && s.roles.includes('manager')); }
   async putStaff(p: StaffProfile) { this.staff.set(p.id, p); }
+  async transitionMessage(ref: string, id: string, from: string, to: string, patch: Record<string, unknown> = {}) {
+    const m = this.msgs.get(ref)?.find((x) => x.messageId === id);
+    if (!m || m.status !== from) return false;
+    Object.assign(m, { status: to }, patch);
+    return true;
+  }
 }
 
 export class FakeWorkflow implements WorkflowEngine {

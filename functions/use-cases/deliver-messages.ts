@@ -1,0 +1,38 @@
+/**
+ * Delivers queued messages (inserted with the change that caused them, in the same
+ * transaction) through the channel: email by SES. Each message is claimed (queued ->
+ * sending) before it is sent, so a redelivered stream record does not send it twice.
+ * Staff messages (reminders, escalations) go to the staff member's address, or to the
+ * team manager's for a team.
+ */
+import type { ComplaintRepository, OutboundMessage } from '../domain/ports.ts';
+
+export interface Mailer { send(m: { from: string; to: string; replyTo?: string; subject: string; text: string; html?: string; reference: string }): Promise<string> }
+
+export interface DeliverDeps { repo: ComplaintRepository; mailer: Mailer; sender: string; now: () => Date }
+
+async function addressOf(m: OutboundMessage, repo: ComplaintRepository): Promise<string | undefined> {
+  if (m.audience === 'customer') return m.to;
+  if (!m.to) return undefined;
+  if (m.to.startsWith('team:')) return (await repo.managerOf(m.to.slice(5)))?.email;
+  return (await repo.getStaff(m.to))?.email ?? (m.to.includes('@') ? m.to : undefined);
+}
+
+export async function deliverMessage(m: OutboundMessage, deps: DeliverDeps): Promise<'sent' | 'skipped' | 'failed'> {
+  if (m.status !== 'queued' || m.channel !== 'email' || !m.messageId) return 'skipped';
+  const to = await addressOf(m, deps.repo);
+  if (!to) {
+    await deps.repo.transitionMessage(m.reference, m.messageId, 'queued', 'failed', { failure: 'no address' });
+    return 'failed';
+  }
+  if (!(await deps.repo.transitionMessage(m.reference, m.messageId, 'queued', 'sending'))) return 'skipped';
+  try {
+    const providerId = await deps.mailer.send({ from: deps.sender, to, replyTo: deps.sender, subject: m.subject, text: m.text, html: m.html, reference: m.reference });
+    await deps.repo.transitionMessage(m.reference, m.messageId, 'sending', 'sent', { sentAt: deps.now().toISOString(), providerId });
+    return 'sent';
+  } catch (e) {
+    // Back to queued: the stream retries the record.
+    await deps.repo.transitionMessage(m.reference, m.messageId, 'sending', 'queued');
+    throw e;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Serves the built customer pages (web/dist) the way CloudFront serves them on AWS: static
+ * files with the same security headers (CSP, frame-ancestors, nosniff, referrer policy), and
+ * /config.json telling the pages their region and languages.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.map': 'application/json',
+};
+
+export const PAGE_SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+};
+
+export function staticPages(dir: string, config: () => unknown) {
+  const root = resolve(dir);
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://local').pathname);
+    if (path.startsWith('/api/') || path.startsWith('/__local/')) return false;
+    if (path === '/config.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', ...PAGE_SECURITY_HEADERS });
+      res.end(JSON.stringify(config()));
+      return true;
+    }
+    const file = resolve(root, `.${path === '/' ? '/index.html' : path}`);
+    if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) return false;
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...PAGE_SECURITY_HEADERS });
+    res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
+    return true;
+  };
+}

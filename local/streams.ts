@@ -1,0 +1,177 @@
+/**
+ * The local event source mapping: polls the table's DynamoDB stream (DynamoDB Local writes
+ * one, TTL deletions included) and hands batches to the consumers of STREAM_CONSUMERS, with
+ * the same filters the CDK stack gives the Lambda event source mappings. At-least-once, like
+ * Lambda: a batch whose handler throws is retried (after a pause) before the checkpoint moves;
+ * a handler may report `batchItemFailures`, and the batch is retried from the first failed
+ * record. Checkpoints persist in the data directory, so a restart resumes where it stopped.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  DescribeStreamCommand, DynamoDBStreamsClient, ExpiredIteratorException, GetRecordsCommand, GetShardIteratorCommand, TrimmedDataAccessException,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { StreamConsumer } from '../functions/functions.ts';
+
+export interface StreamPollerOptions {
+  endpoint: string;
+  region: string;
+  tableName: string;
+  consumers: StreamConsumer[];
+  invoke: (fn: string, event: unknown) => Promise<unknown>;
+  checkpointFile: string;
+  intervalMs?: number;
+  log?: (line: string) => void;
+}
+
+export function matches(c: StreamConsumer, r: StreamRecord): boolean {
+  const sk = r.dynamodb?.Keys?.SK?.S ?? '';
+  return c.eventNames.includes(r.eventName as 'INSERT') && sk.startsWith(c.sortKeyPrefix);
+}
+
+/** The record as a Lambda receives it (shape of shared/fixtures/events/dynamoStreamEvent.json). */
+function toLambdaRecord(r: StreamRecord, region: string, streamArn: string) {
+  const d = r.dynamodb ?? {};
+  return {
+    eventID: r.eventID, eventVersion: r.eventVersion ?? '1.1', eventName: r.eventName, eventSource: 'aws:dynamodb', awsRegion: region, eventSourceARN: streamArn,
+    ...(r.userIdentity ? { userIdentity: r.userIdentity } : {}),
+    dynamodb: {
+      ApproximateCreationDateTime: d.ApproximateCreationDateTime ? d.ApproximateCreationDateTime.getTime() / 1000 : undefined,
+      Keys: d.Keys, NewImage: d.NewImage, OldImage: d.OldImage, SequenceNumber: d.SequenceNumber, SizeBytes: d.SizeBytes, StreamViewType: d.StreamViewType,
+    },
+  };
+}
+
+export class StreamPoller {
+  private readonly streams: DynamoDBStreamsClient;
+  private readonly ddb: DynamoDBClient;
+  private checkpoints: Record<string, Record<string, string>> = {};
+  private stopped = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+
+  constructor(private readonly o: StreamPollerOptions) {
+    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    this.streams = new DynamoDBStreamsClient({ endpoint: o.endpoint, region: o.region, credentials });
+    this.ddb = new DynamoDBClient({ endpoint: o.endpoint, region: o.region, credentials });
+    if (existsSync(o.checkpointFile)) this.checkpoints = JSON.parse(readFileSync(o.checkpointFile, 'utf8'));
+  }
+
+  private save(): void {
+    mkdirSync(dirname(this.o.checkpointFile), { recursive: true });
+    writeFileSync(this.o.checkpointFile, JSON.stringify(this.checkpoints));
+  }
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Waits until every record written so far has been handled (tests, benchmarks). */
+  async drain(timeoutMs = 10_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      if (await this.pollOnce() === 0) return;
+    }
+  }
+
+  private iterators = new Map<string, string | undefined>();
+  private busy: Promise<number> | undefined;
+
+  /** One pass over every shard; returns the number of records handled. Never runs twice at once. */
+  pollOnce(): Promise<number> {
+    this.busy ??= this.pass().finally(() => { this.busy = undefined; });
+    return this.busy;
+  }
+
+  private async pass(): Promise<number> {
+    const table = await this.ddb.send(new DescribeTableCommand({ TableName: this.o.tableName }));
+    const streamArn = table.Table?.LatestStreamArn;
+    if (!streamArn) return 0;
+    const desc = await this.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    let handled = 0;
+    for (const shard of desc.StreamDescription?.Shards ?? []) {
+      const id = shard.ShardId!;
+      const key = `${streamArn}|${id}`;
+      let iterator = this.iterators.get(key);
+      if (iterator === undefined && !this.iterators.has(key)) {
+        const after = this.checkpoints[streamArn]?.[id];
+        try {
+          iterator = (await this.streams.send(new GetShardIteratorCommand({
+            StreamArn: streamArn, ShardId: id, ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+          }))).ShardIterator;
+        } catch (e) {
+          if (!(e instanceof TrimmedDataAccessException)) throw e;
+          iterator = (await this.streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: id, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+        }
+      }
+      if (!iterator) continue; // closed and fully read
+      let out;
+      try {
+        out = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+      } catch (e) {
+        if (e instanceof ExpiredIteratorException) { this.iterators.delete(key); continue; }
+        throw e;
+      }
+      const records = out.Records ?? [];
+      const done = await this.dispatch(records, streamArn);
+      if (done < records.length) {
+        // Retry from the first unhandled record on the next pass.
+        this.iterators.delete(key);
+        if (done > 0) this.checkpoint(streamArn, id, records[done - 1].dynamodb!.SequenceNumber!);
+        handled += done;
+        continue;
+      }
+      if (records.length) this.checkpoint(streamArn, id, records[records.length - 1].dynamodb!.SequenceNumber!);
+      this.iterators.set(key, out.NextShardIterator);
+      handled += records.length;
+    }
+    return handled;
+  }
+
+  private checkpoint(streamArn: string, shardId: string, seq: string): void {
+    (this.checkpoints[streamArn] ??= {})[shardId] = seq;
+    this.save();
+  }
+
+  /** Hands the records to each consumer; returns how many records (from the start) every consumer accepted. */
+  private async dispatch(records: StreamRecord[], streamArn: string): Promise<number> {
+    let accepted = records.length;
+    for (const c of this.o.consumers) {
+      const mine = records.map((r, i) => ({ r, i })).filter(({ r }) => matches(c, r));
+      if (!mine.length) continue;
+      try {
+        const result = (await this.o.invoke(c.fn, { Records: mine.map(({ r }) => toLambdaRecord(r, this.o.region, streamArn)) })) as { batchItemFailures?: { itemIdentifier: string }[] } | null;
+        const failed = result?.batchItemFailures?.map((f) => f.itemIdentifier) ?? [];
+        if (failed.length) {
+          const first = mine.find(({ r }) => failed.includes(r.dynamodb!.SequenceNumber!));
+          if (first) accepted = Math.min(accepted, first.i);
+        }
+      } catch (e) {
+        this.o.log?.(`Stream consumer ${c.fn} failed (${(e as Error).name}); the batch will be retried`);
+        accepted = Math.min(accepted, mine[0].i);
+      }
+    }
+    return accepted;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let n = 0;
+      try {
+        n = await this.pollOnce();
+      } catch (e) {
+        this.o.log?.(`Stream poll failed: ${(e as Error).name}`);
+      }
+      if (n > 0 || this.stopped) continue;
+      await new Promise<void>((r) => { this.wake = r; setTimeout(r, this.o.intervalMs ?? 250).unref(); });
+    }
+  }
+}

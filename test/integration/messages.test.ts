@@ -1,0 +1,70 @@
+/**
+ * Every message to a customer goes back through the channel they used, and really leaves:
+ * queued with the change that caused it, picked up from the table's stream, sent through
+ * the SES API (the local SES endpoint), over SMTP, into the local mail catcher.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { describe, expect, inject, it } from 'vitest';
+import { clients, eventually, validComplaint } from '../support/clients.ts';
+import { investigation, Journey } from '../support/journey.ts';
+
+const { ddb, sfn } = clients({ dynamoEndpoint: inject('dynamoEndpoint'), sfnEndpoint: inject('sfnEndpoint'), awsRegion: inject('awsRegion') });
+const j = new Journey(inject('apiUrl'), ddb, sfn, inject('tableName'), inject('stateMachineArn'));
+const mailDir = inject('mailDir');
+
+async function mailsTo(address: string) {
+  await j.request('POST', '/__local/streams/drain');
+  const files = readdirSync(mailDir).filter((f) => f.endsWith('.eml')).sort();
+  const parsed = await Promise.all(files.map((f) => simpleParser(readFileSync(join(mailDir, f)))));
+  return parsed.filter((m) => (Array.isArray(m.to) ? m.to : [m.to]).some((t) => t?.text.includes(address)));
+}
+
+describe('messages to customers and staff', () => {
+  it('sends the acknowledgement at once and the reply by email, with the reference, in the customer\'s language', async () => {
+    await j.setClock('2026-03-02T01:00:00.000Z');
+    const email = `ack-${Date.now()}@example.com`;
+    const { reference: ref } = await j.submit(validComplaint({ language: 'zh-CN', complainant: { name: '李伟 <script>alert(1)</script>', contact: { email } } }));
+    const acks = await eventually(async () => { const m = await mailsTo(email); return m.length >= 1 && m; }, 10_000, 'acknowledgement email');
+    expect(acks[0].subject).toContain(ref);
+    expect(acks[0].text).toContain(ref);
+    expect(acks[0].html).toBeTruthy();
+    expect(acks[0].from?.text).toContain('complaints@bank.example.cn');
+
+    await j.waitForStage(ref, 'INVESTIGATION');
+    await j.act('hana', ref, 'claim');
+    await j.act('hana', ref, 'investigation', investigation);
+    await j.waitForStage(ref, 'REPLY');
+    await j.act('hana', ref, 'reply', { subject: `关于您的投诉 ${ref} 的答复`, text: '我们已退还费用。<b>谢谢</b>' });
+    const all = await eventually(async () => { const m = await mailsTo(email); return m.length >= 3 && m; }, 10_000, 'reply and survey emails');
+    const reply = all.find((m) => m.subject?.includes('答复'))!;
+    expect(reply.text).toContain('我们已退还费用');
+    // Free text is escaped in the HTML part, never interpreted.
+    expect(reply.html).not.toContain('<b>谢谢</b>');
+    expect(reply.html).toContain('&lt;b&gt;');
+    expect(all.some((m) => m.text?.includes(ref) && m !== reply && m !== all[0])).toBe(true); // the callback survey
+    const detail = await j.complaint('hana', ref);
+    expect(detail.messages.filter((m: any) => m.channel === 'email').every((m: any) => m.status === 'sent')).toBe(true);
+  });
+
+  it('emails staff their reminders and escalations', async () => {
+    await j.setClock('2026-03-02T01:00:00.000Z');
+    const { reference: ref } = await j.submit(validComplaint());
+    await j.waitForStage(ref, 'INVESTIGATION');
+    await j.act('hana', ref, 'claim');
+    await j.setClock('2026-03-09T10:00:00.000Z');
+    await j.tick();
+    const toMia = await eventually(async () => { const m = await mailsTo('mia@bank.example'); return m.find((x) => x.subject?.includes(ref)); }, 10_000, 'escalation email');
+    expect(toMia.subject).toMatch(/breached/);
+  });
+
+  it('records, but does not email, messages to phone customers: they become call tasks', async () => {
+    const r = await j.as('sam', 'POST', '/complaints', { channel: 'phone', complaint: { complainant: { name: 'Phone Customer', contact: { phone: '+86 138 1111 2222', email: 'phone-only@example.com' } }, matter: { description: 'Called about a fee' }, consent: { personalData: true } } });
+    expect(r.status).toBe(201);
+    await j.request('POST', '/__local/streams/drain');
+    expect(await mailsTo('phone-only@example.com')).toEqual([]);
+    const d = await j.complaint('sam', r.body.reference);
+    expect(d.messages.find((m: any) => m.kind === 'acknowledgement')).toMatchObject({ channel: 'call-task', status: 'recorded', to: '+86 138 1111 2222' });
+  });
+});
