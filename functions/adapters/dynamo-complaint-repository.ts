@@ -83,8 +83,9 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     return Number(out.Attributes?.value);
   }
 
-  async create({ complaint, secret, history, idempotency, messages }: NewComplaint): Promise<void> {
+  async create({ complaint, secret, history, idempotency, messages, customerKeys }: NewComplaint): Promise<void> {
     const items: TransactItem[] = [
+      ...(customerKeys ?? []).map((k): TransactItem => ({ Put: { TableName: this.table, Item: { PK: `CUSTOMER#${k}`, SK: `REF#${complaint.reference}`, type: 'CustomerIndex', reference: complaint.reference } } })),
       { Put: { TableName: this.table, Item: this.complaintItem(complaint), ConditionExpression: 'attribute_not_exists(PK)' } },
       { Put: { TableName: this.table, Item: { ...keys.secret(complaint.reference), type: 'Secret', ...secret } } },
       ...history.map((h) => this.historyPut(h)),
@@ -116,8 +117,24 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   }
 
   async getSecret(reference: string) {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.secret(reference) }));
-    return out.Item ? { salt: String(out.Item.salt), hash: String(out.Item.hash) } : undefined;
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.secret(reference), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    return { salt: String(out.Item.salt), hash: String(out.Item.hash), others: (out.Item.others ?? []) as { salt: string; hash: string }[] };
+  }
+
+  async addAccessCode(reference: string, hash: string, salt: string): Promise<void> {
+    await this.db.send(new UpdateCommand({
+      TableName: this.table, Key: keys.secret(reference),
+      UpdateExpression: 'SET others = list_append(if_not_exists(others, :empty), :one)',
+      ExpressionAttributeValues: { ':empty': [], ':one': [{ hash, salt }] },
+    }));
+  }
+
+  async complaintsOfCustomer(customerKeys: string[]): Promise<string[]> {
+    const refs = await Promise.all(customerKeys.map((k) => this.queryAll<{ reference: string }>({
+      TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `CUSTOMER#${k}` },
+    })));
+    return [...new Set(refs.flat().map((r) => r.reference))];
   }
 
   async getIdempotent(key: string): Promise<StoredAnswer | undefined> {
@@ -191,6 +208,9 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       items.push({ Delete: { TableName: this.table, Key: keys.task(complaint.reference) } });
     }
     items.push(...change.history.map((h) => this.historyPut(h)), ...(change.messages ?? []).map((m) => this.messagePut(m)));
+    if (change.idempotency) {
+      items.push({ Put: { TableName: this.table, Item: { ...keys.idempotency(change.idempotency.key), type: 'Idempotency', ...change.idempotency.answer, expiresAt: change.idempotency.expiresAt }, ConditionExpression: 'attribute_not_exists(PK)' } });
+    }
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (e) {

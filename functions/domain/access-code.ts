@@ -28,3 +28,8 @@ export function verifyAccessCode(code: string | undefined, salt: string, expecte
   const b = Buffer.from(expectedHash);
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/** Checks a code against a complaint's codes (the first one and any given for repeats). */
+export function verifySecret(code: string | undefined, secret: { salt: string; hash: string; others?: { salt: string; hash: string }[] }): boolean {
+  return [secret, ...(secret.others ?? [])].some((s) => verifyAccessCode(code, s.salt, s.hash));
+}

@@ -99,6 +99,8 @@ export interface Complaint extends ComplaintDetails {
   /** Dissatisfied callbacks so far. */
   reopenCount?: number;
   escalated?: boolean;
+  /** Repeats merged into this complaint (flagged for staff). */
+  repeats?: number;
   outcome?: string;
   /** The four "don't-let-go" fields (S0 6.2). */
   investigation?: { rootCause: string; responsiblePeople: string; correctiveMeasures: string; correctionResult: string; by: string; at: string };

@@ -13,6 +13,8 @@ export interface NewComplaint {
   idempotency?: { key: string; answer: StoredAnswer; expiresAt: number };
   /** The acknowledgement, sent through the customer's channel. */
   messages?: OutboundMessage[];
+  /** Hashed contact keys of the customer, for finding their repeats. */
+  customerKeys?: string[];
 }
 
 /** The open staff task of a complaint, with the workflow's task token and a queue summary. */
@@ -66,6 +68,8 @@ export interface Change {
   task?: { put: TaskItem; ifToken?: string } | { delete: true };
   history: HistoryEntry[];
   messages?: OutboundMessage[];
+  /** Stored answer of the request that made this change (a merged repeat). */
+  idempotency?: { key: string; answer: StoredAnswer; expiresAt: number };
 }
 
 export interface StaffProfile { id: string; name: string; email: string; roles: string[]; department: string }
@@ -76,7 +80,7 @@ export interface ComplaintRepository {
   /** Writes complaint, secret, history and idempotency record in one transaction. */
   create(c: NewComplaint): Promise<void>;
   get(reference: string): Promise<Complaint | undefined>;
-  getSecret(reference: string): Promise<{ salt: string; hash: string } | undefined>;
+  getSecret(reference: string): Promise<{ salt: string; hash: string; others?: { salt: string; hash: string }[] } | undefined>;
   getIdempotent(key: string): Promise<StoredAnswer | undefined>;
   history(reference: string): Promise<HistoryEntry[]>;
   messages(reference: string): Promise<OutboundMessage[]>;
@@ -92,6 +96,10 @@ export interface ComplaintRepository {
   getStaff(id: string): Promise<StaffProfile | undefined>;
   managerOf(team: string): Promise<StaffProfile | undefined>;
   putStaff(p: StaffProfile): Promise<void>;
+  /** Open complaints of a customer (by hashed contact keys). */
+  complaintsOfCustomer(keys: string[]): Promise<string[]>;
+  /** Adds another access code (a repeat's acknowledgement) to a complaint. */
+  addAccessCode(reference: string, hash: string, salt: string): Promise<void>;
   /** Moves a message from one delivery status to the next, only if it is still in `from`. */
   transitionMessage(reference: string, messageId: string, from: string, to: string, patch?: Record<string, unknown>): Promise<boolean>;
 }

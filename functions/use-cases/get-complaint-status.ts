@@ -2,7 +2,7 @@
  * What a customer sees with reference + access code. A wrong or missing code answers
  * exactly like an unknown reference, so the API never confirms that a reference exists.
  */
-import { verifyAccessCode } from '../domain/access-code.ts';
+import { verifySecret } from '../domain/access-code.ts';
 import { STAGE_LABEL } from '../domain/complaint.ts';
 import type { ComplaintRepository } from '../domain/ports.ts';
 import type { RegionConfig } from '../domain/regions.ts';
@@ -15,7 +15,7 @@ export interface StatusDeps { repo: ComplaintRepository; clock: Clock; region: R
 
 export async function getComplaintStatus(reference: string, accessCode: string | undefined, deps: StatusDeps): Promise<ComplaintStatusResponse> {
   const [complaint, secret] = await Promise.all([deps.repo.get(reference), deps.repo.getSecret(reference)]);
-  if (!complaint || !secret || !verifyAccessCode(accessCode, secret.salt, secret.hash)) {
+  if (!complaint || !secret || !verifySecret(accessCode, secret)) {
     throw new NotFoundError('No complaint matches this reference and access code');
   }
   const now = deps.clock.now();

@@ -15,6 +15,8 @@ import type { Channel, Complaint, ComplaintDetails, Language } from '../domain/c
 import { computeDeadlines } from '../domain/deadlines.ts';
 import { IdempotencyRace, type AttachmentStore, type ComplaintRepository, type WorkflowEngine } from '../domain/ports.ts';
 import { verifyAttachments } from './attachments.ts';
+import { customerKeys, findRepeat } from '../domain/repeats.ts';
+import { entry, refreshTask } from './common.ts';
 import { formatReference } from '../domain/reference.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -75,6 +77,9 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
 
   const now = clock.now();
   const receivedAt = now.toISOString();
+  const contactKeys = req.complainant.anonymous ? [] : customerKeys(req.complainant.contact);
+  const repeat = await findOpenRepeat(req, contactKeys, repo);
+  if (repeat) return mergeRepeat(req, ctx, deps, repeat, requestHash);
   const reference = formatReference(region.referencePrefix, now.getUTCFullYear(), await repo.nextSequence(region.referencePrefix, now.getUTCFullYear()));
   const accessCode = generateAccessCode();
   const salt = randomBytes(16).toString('base64url');
@@ -130,6 +135,7 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
   });
   try {
     await repo.create({
+      customerKeys: contactKeys,
       messages: [{ reference, at: receivedAt, kind: 'acknowledgement', audience: 'customer', language, ...customerChannel(complaint), ...ackMessage }],
       complaint,
       secret: { salt, hash: hashAccessCode(accessCode, salt) },
@@ -154,5 +160,64 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
   } catch (e) {
     deps.onWorkflowStartFailed?.(reference, e);
   }
+  return { statusCode: 201, body, replayed: false };
+}
+
+async function findOpenRepeat(req: SubmitComplaintRequest, keys: string[], repo: ComplaintRepository) {
+  if (!keys.length) return undefined;
+  const refs = await repo.complaintsOfCustomer(keys);
+  if (!refs.length) return undefined;
+  const open = (await Promise.all(refs.map((r) => repo.get(r)))).filter((c): c is Complaint => !!c && c.status === 'OPEN');
+  const hit = findRepeat({ businessLine: req.businessLine, description: req.matter.description }, open.map((c) => ({ reference: c.reference, businessLine: c.businessLine, description: c.matter.description })));
+  return hit && { ...hit, complaint: open.find((c) => c.reference === hit.reference)! };
+}
+
+/**
+ * A repeat of an open complaint: merged into it and flagged for staff; with new facts the
+ * clock restarts from now (CN Order 2020). The customer gets the existing reference and an
+ * access code of their own for it.
+ */
+async function mergeRepeat(req: SubmitComplaintRequest, ctx: SubmitContext, deps: SubmitDeps, hit: { complaint: Complaint; newFacts: boolean; score: number }, requestHash: string): Promise<SubmitResult> {
+  const { repo, clock, region, calendar } = deps;
+  const c = hit.complaint;
+  const now = clock.now();
+  const at = now.toISOString();
+  const next: Complaint = structuredClone(c);
+  next.version = c.version + 1;
+  next.updatedAt = at;
+  next.repeats = (c.repeats ?? 0) + 1;
+  if (hit.newFacts) {
+    const fresh = computeDeadlines(region.profile, calendar, now, { major: c.routing?.major, crossDepartment: c.routing?.crossDepartment }) as Record<string, { dueAt: string; rule: string }>;
+    for (const [name, d] of Object.entries(next.deadlines)) {
+      if (!d.metAt && fresh[name] && fresh[name].dueAt > d.dueAt) next.deadlines[name] = { ...fresh[name], rule: `${fresh[name].rule} (restarted: new facts)` };
+    }
+  }
+  const accessCode = generateAccessCode();
+  const salt = randomBytes(16).toString('base64url');
+  await repo.addAccessCode(c.reference, hashAccessCode(accessCode, salt), salt);
+  const final = next.deadlines.finalResponse;
+  const ack = acknowledgementText(c.language, c.reference, final.dueAt, region.calendar.timeZone);
+  const body: SubmitComplaintResponse = {
+    reference: c.reference,
+    accessCode,
+    acknowledgement: {
+      receivedAt: at,
+      message: c.language === 'zh-CN' ? `您的来信已并入正在处理的投诉 ${c.reference}。${ack.message}` : `Your message was added to your open complaint ${c.reference}. ${ack.message}`,
+      nextSteps: ack.nextSteps,
+      responseDeadline: deadlineView(final, now, c.receivedAt, region.profile.reminderAtRemainingFraction),
+      followUp: ack.followUp,
+    },
+  };
+  const task = await repo.getTask(c.reference);
+  await repo.commit({
+    complaint: next,
+    expectedVersion: c.version,
+    task: task && task.status !== 'completed' ? { put: refreshTask(task, next), ifToken: task.taskToken } : undefined,
+    history: [
+      entry(c.reference, at, ctx.receivedBy ?? 'customer', 'repeat-merged', hit.newFacts ? 'Your new information was added to your complaint; our deadline starts again' : 'Your message was added to your complaint', true),
+      entry(c.reference, at, 'system', 'repeat-flagged', `Repeat complaint through the ${ctx.channel} channel (similarity ${hit.score.toFixed(2)})${hit.newFacts ? '; new facts: clock restarted' : ''}`, false, undefined, { matter: req.matter }),
+    ],
+    idempotency: ctx.idempotencyKey ? { key: ctx.idempotencyKey, answer: { requestHash, statusCode: 201, body }, expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS } : undefined,
+  });
   return { statusCode: 201, body, replayed: false };
 }

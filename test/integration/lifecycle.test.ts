@@ -85,9 +85,9 @@ describe('standard path', () => {
     expect(closed.history.find((h: any) => h.action === 'claimed').actor).toBe('hana');
     // The reply went back through the channel used: email, to the contact given.
     const reply = closed.messages.find((m: any) => m.kind === 'reply');
-    expect(reply).toMatchObject({ channel: 'email', to: 'customer@example.com', audience: 'customer' });
+    expect(reply).toMatchObject({ channel: 'email', to: closed.complaint.complainant.contact.email, audience: 'customer' });
     expect(reply.html).toContain('Edited by the handler.');
-    expect(closed.messages.find((m: any) => m.kind === 'callbackSurvey')).toMatchObject({ channel: 'email', to: 'customer@example.com' });
+    expect(closed.messages.find((m: any) => m.kind === 'callbackSurvey')).toMatchObject({ channel: 'email', to: closed.complaint.complainant.contact.email });
     expect(await j.path(ref)).toEqual(['Resume', 'Assess', 'Investigate', 'Reply', 'Callback', 'AfterCallback', 'Close']);
   });
 

@@ -42,9 +42,11 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, ms
   throw new Error(`Timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
+let customerSeq = 0;
+/** A valid complaint from a new customer each time (the same customer's repeats are merged). */
 export const validComplaint = (over: Record<string, unknown> = {}) => ({
   language: 'en',
-  complainant: { name: 'Test Customer', contact: { email: 'customer@example.com' } },
+  complainant: { name: 'Test Customer', contact: { email: `customer+${process.pid}-${++customerSeq}@example.com` } },
   matter: { description: 'I was charged an annual fee I never agreed to', demand: 'Refund the fee' },
   businessLine: 'cards',
   amount: { value: 120.5, currency: 'CNY' },

@@ -28,6 +28,7 @@ export class FakeRepository implements ComplaintRepository {
     if (c.idempotency && this.idempotency.has(c.idempotency.key)) throw new IdempotencyRace();
     this.complaints.set(c.complaint.reference, structuredClone(c.complaint));
     this.secrets.set(c.complaint.reference, c.secret);
+    for (const k of c.customerKeys ?? []) this.customers.set(k, [...(this.customers.get(k) ?? []), c.complaint.reference]);
     this.histories.set(c.complaint.reference, [...c.history]);
     this.msgs.set(c.complaint.reference, (c.messages ?? []).map((m, i) => ({ ...m, messageId: `MSG#${m.at}#${i}` })));
     if (c.idempotency) this.idempotency.set(c.idempotency.key, c.idempotency.answer);
@@ -60,6 +61,9 @@ export class FakeRepository implements ComplaintRepository {
   async getStaff(id: string) { return this.staff.get(id); }
   async managerOf(team: string) { return [...this.staff.values()].find((s) => s.department === team && s.roles.includes('manager')); }
   async putStaff(p: StaffProfile) { this.staff.set(p.id, p); }
+  customers = new Map<string, string[]>();
+  async complaintsOfCustomer(keys: string[]) { return [...new Set(keys.flatMap((k) => this.customers.get(k) ?? []))]; }
+  async addAccessCode(ref: string, hash: string, salt: string) { const s = this.secrets.get(ref)!; (s as any).others = [...((s as any).others ?? []), { hash, salt }]; }
   async transitionMessage(ref: string, id: string, from: string, to: string, patch: Record<string, unknown> = {}) {
     const m = this.msgs.get(ref)?.find((x) => x.messageId === id);
     if (!m || m.status !== from) return false;

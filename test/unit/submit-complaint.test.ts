@@ -10,11 +10,14 @@ import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
 import { openStaffTask } from '../../functions/use-cases/lifecycle.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 
-const body = SubmitComplaintRequest.parse({
-  complainant: { name: 'Wang Fang', contact: { phone: '+86 138 0000 0000' } },
+let phone = 1000;
+/** A complaint from a new customer each time (one customer's repeats are merged). */
+const bodyOf = () => SubmitComplaintRequest.parse({
+  complainant: { name: 'Wang Fang', contact: { phone: `+86 138 0000 ${phone++}` } },
   matter: { description: 'Wrong fee on my account' },
   consent: { personalData: true },
 });
+const body = bodyOf();
 
 function setup(region: keyof typeof REGIONS = 'uk', at = '2026-04-02T10:00:00Z') {
   const repo = new FakeRepository();
@@ -28,7 +31,7 @@ describe('submitComplaint', () => {
   it('registers with the region prefix, the year and a sequence, and starts the workflow named after the reference', async () => {
     const { deps, repo, workflow } = setup('uk');
     const a = await submitComplaint(body, { channel: 'web' }, deps);
-    const b = await submitComplaint(body, { channel: 'web' }, deps);
+    const b = await submitComplaint(bodyOf(), { channel: 'web' }, deps);
     expect([a.body.reference, b.body.reference]).toEqual(['UK-2026-000001', 'UK-2026-000002']);
     expect(workflow.started).toEqual([
       { name: 'UK-2026-000001', input: { reference: 'UK-2026-000001', resumeAt: 'RECEIVED' } },
@@ -106,8 +109,8 @@ describe('getComplaintStatus', () => {
 describe('resumeOrphans', () => {
   it('starts a new execution at the persisted stage for open complaints without a live one, once', async () => {
     const { deps, repo, workflow, clock } = setup();
-    const a = await submitComplaint(body, { channel: 'web' }, deps);
-    const b = await submitComplaint(body, { channel: 'web' }, deps);
+    const a = await submitComplaint(bodyOf(), { channel: 'web' }, deps);
+    const b = await submitComplaint(bodyOf(), { channel: 'web' }, deps);
     await openStaffTask({ reference: a.body.reference, stage: 'REPLY', taskToken: 't1', executionName: a.body.reference }, deps);
     workflow.running.clear(); // the engine lost its executions
     workflow.running.add(b.body.reference); // ... except b's
@@ -128,5 +131,47 @@ describe('resumeOrphans', () => {
     expect((await resumeOrphans({ repo, workflow, clock, graceSeconds: 300 })).resumed).toEqual([]);
     clock.advance(5 * 60_000);
     expect((await resumeOrphans({ repo, workflow, clock, graceSeconds: 300 })).resumed).toHaveLength(1);
+  });
+});
+
+describe('repeats (CN Order 2020)', () => {
+  it('merges the same customer\'s repeat of an open matter into it, flagged, with an access code of its own', async () => {
+    const { deps, repo } = setup('cn', '2026-03-02T01:00:00Z');
+    const first = bodyOf();
+    const a = await submitComplaint(first, { channel: 'web' }, deps);
+    const again = await submitComplaint({ ...first, matter: { description: 'Wrong fee on my account' } }, { channel: 'web' }, deps);
+    expect(again.body.reference).toBe(a.body.reference);
+    expect(repo.complaints.size).toBe(1);
+    expect(repo.complaints.get(a.body.reference)!.repeats).toBe(1);
+    expect(again.body.accessCode).not.toBe(a.body.accessCode);
+    // Both codes open the complaint.
+    expect((await getComplaintStatus(a.body.reference, again.body.accessCode, deps)).reference).toBe(a.body.reference);
+    expect((await getComplaintStatus(a.body.reference, a.body.accessCode, deps)).history.map((h) => h.action)).toContain('repeat-merged');
+  });
+
+  it('restarts the clock when the repeat brings new facts, and keeps it when it does not', async () => {
+    const { deps, repo, clock } = setup('cn', '2026-03-02T01:00:00Z');
+    const first = SubmitComplaintRequest.parse({ complainant: { contact: { email: 'same@example.com' } }, consent: { personalData: true }, matter: { description: 'The annual fee on my card was charged without my consent in January' } });
+    const a = await submitComplaint(first, { channel: 'web' }, deps);
+    const before = repo.complaints.get(a.body.reference)!.deadlines.finalResponse.dueAt;
+    clock.advance(3 * 86400_000);
+    await submitComplaint(first, { channel: 'email' }, deps);
+    expect(repo.complaints.get(a.body.reference)!.deadlines.finalResponse.dueAt).toBe(before);
+    const newFacts = { ...first, matter: { description: 'The annual fee on my card was charged without my consent in January and again in February, twice' } };
+    await submitComplaint(newFacts, { channel: 'web' }, deps);
+    const after = repo.complaints.get(a.body.reference)!;
+    expect(after.repeats).toBe(2);
+    expect(after.deadlines.finalResponse.dueAt > before).toBe(true);
+    expect(after.deadlines.finalResponse.rule).toMatch(/restarted/);
+  });
+
+  it('does not merge another matter, another customer, or an anonymous complaint', async () => {
+    const { deps, repo } = setup('cn');
+    const first = bodyOf();
+    await submitComplaint(first, { channel: 'web' }, deps);
+    await submitComplaint({ ...first, matter: { description: 'The branch queue was two hours long and nobody helped' } }, { channel: 'web' }, deps);
+    await submitComplaint({ ...first, complainant: { ...first.complainant, contact: { phone: '+86 139 9999 9999' } } }, { channel: 'web' }, deps);
+    await submitComplaint(SubmitComplaintRequest.parse({ complainant: { anonymous: true }, matter: first.matter }), { channel: 'web' }, deps);
+    expect(repo.complaints.size).toBe(4);
   });
 });
