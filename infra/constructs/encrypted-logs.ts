@@ -3,10 +3,11 @@
  * history and API access logs carry complaint references and caller IPs, so they get the same
  * protection as the table: a key the bank controls, rotated yearly, and a fixed retention.
  */
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 
 export interface EncryptedLogsProps {
@@ -30,11 +31,16 @@ export class EncryptedLogs extends Construct {
     });
 
     // CloudWatch Logs encrypts with the key itself, so the key policy (not IAM) must let the
-    // regional service principal in. Its DNS suffix differs by partition
-    // (logs.cn-north-1.amazonaws.com.cn in China), hence urlSuffix rather than a literal.
-    // The encryption-context condition limits it to log groups of this account and region.
+    // regional service principal in; the encryption-context condition limits it to log groups
+    // of this account and region. Outside China the principal is logs.<region>.amazonaws.com
+    // (as CDK writes it). For aws-cn, AWS material shows both that form and one with the
+    // partition's suffix (logs.cn-north-1.amazonaws.com.cn); unverified offline, so both are
+    // listed there - an unused service principal grants nothing.
+    const suffixes = new Set(['amazonaws.com']);
+    const domainSuffix = Token.isUnresolved(stack.region) ? undefined : RegionInfo.get(stack.region).domainSuffix;
+    if (domainSuffix) suffixes.add(domainSuffix);
     this.key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.${stack.urlSuffix}`)],
+      principals: [...suffixes].map((suffix) => new iam.ServicePrincipal(`logs.${stack.region}.${suffix}`)),
       actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
       resources: ['*'],
       conditions: {
@@ -54,8 +60,6 @@ export class EncryptedLogs extends Construct {
       retention: this.retention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // CloudFormation must not create the group before the key policy lets CloudWatch Logs use the key.
-    group.node.addDependency(this.key);
     return group;
   }
 }

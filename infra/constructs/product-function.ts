@@ -84,6 +84,8 @@ export class ProductFunction extends nodejs.NodejsFunction {
         mainFields: ['module', 'main'],
         minify: true,
         sourceMap: true,
+        // Line mapping is all --enable-source-maps needs; the sources themselves would double the asset.
+        sourcesContent: false,
         // Bundle every dependency, the AWS SDK v3 clients included: the runtime's SDK is a
         // moving target we neither test against nor pin.
         externalModules: [],
