@@ -8,8 +8,9 @@ import { errorToResponse, fieldIssues } from '../../functions/http/http-handler.
 import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
 import { ConflictError, ValidationError } from '../../functions/shared/errors.ts';
 import { toEvent } from '../../local/http-adapter.ts';
+import { FIXTURES } from '../support/shared.ts';
 
-const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '../../../shared/fixtures/events/apiGatewayProxyV2Event.json'), 'utf8'));
+const fixture = JSON.parse(readFileSync(join(FIXTURES, 'events', 'apiGatewayProxyV2Event.json'), 'utf8'));
 
 function keysDeep(o: unknown, prefix = ''): string[] {
   if (!o || typeof o !== 'object' || Array.isArray(o)) return [];
