@@ -1,12 +1,12 @@
 /**
  * Business-day calendar of a region: weekends and public holidays of its country (from
- * `date-holidays`), judged on local dates in the region's IANA time zone, with its local
+ * `date-holidays`, through a generated table), judged on local dates in the region's IANA time zone, with its local
  * close of business. Pure: no I/O, no clock of its own - every instant is an argument.
  *
  * Local wall time <-> UTC conversion uses Intl.DateTimeFormat only (DST-safe, no date library).
  */
-import Holidays from 'date-holidays';
 import type { RegionConfig } from './regions.ts';
+import HOLIDAYS from './holidays.generated.json' with { type: 'json' };
 
 export type CalendarConfig = RegionConfig['calendar'];
 
@@ -24,6 +24,8 @@ export interface BusinessCalendarOptions {
    * the population only); pass [] to honour every full-day public holiday date-holidays returns.
    */
   ignoreHolidayRules?: readonly string[];
+  /** Where full-day public holidays come from (default: the generated table). */
+  holidays?: HolidayTable;
 }
 
 /**
@@ -154,37 +156,24 @@ export function localDateIn(d: Date, timeZone: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Holidays, cached per country/state/zone and year (building date-holidays is slow)
+// Holidays: a table generated from date-holidays (scripts/generate-holidays.ts), so that the
+// Lambda bundles do not carry date-holidays and its time-zone data (about 1.4 MB). A unit
+// test checks that the table still equals what date-holidays computes.
 // ---------------------------------------------------------------------------------------------
 
-interface HolidayEntry { date: string; rule: string }
+export interface HolidayEntry { date: string; rule: string }
+/** Full-day public holidays by calendar key (country|state|zone) and year. */
+export type HolidayTable = Record<string, Record<string, readonly HolidayEntry[]>>;
 
-const holidayEngines = new Map<string, Holidays>();
-const holidayYears = new Map<string, readonly HolidayEntry[]>();
+export function calendarKey(cfg: CalendarConfig): string {
+  return `${cfg.country}|${cfg.state ?? ''}|${cfg.timeZone}`;
+}
 
-/** Full-day public holidays date-holidays returns for a year, as local dates with their rule. */
-function fullDayPublicHolidays(cfg: CalendarConfig, year: number): readonly HolidayEntry[] {
-  const key = `${cfg.country}|${cfg.state ?? ''}|${cfg.timeZone}`;
-  const yearKey = `${key}|${year}`;
-  const cached = holidayYears.get(yearKey);
-  if (cached) return cached;
-  let engine = holidayEngines.get(key);
-  if (!engine) {
-    const opts = { timezone: cfg.timeZone, types: ['public' as const] };
-    engine = cfg.state ? new Holidays(cfg.country, cfg.state, opts) : new Holidays(cfg.country, opts);
-    holidayEngines.set(key, engine);
-  }
-  const entries: HolidayEntry[] = [];
-  for (const h of engine.getHolidays(year)) {
-    // Only whole days off for everyone: skip observances and half days (e.g. CN 03-08 12:00).
-    if (h.type !== 'public' || h.date.slice(11, 19) !== '00:00:00') continue;
-    const hours = (h.end.getTime() - h.start.getTime()) / 3_600_000;
-    if (hours < 23) continue;
-    const first = parseLocalDate(h.date.slice(0, 10));
-    const days = Math.max(1, Math.round(hours / 24));
-    for (let i = 0; i < days; i++) entries.push({ date: formatDayNumber(first + i), rule: h.rule });
-  }
-  holidayYears.set(yearKey, entries);
+function fullDayPublicHolidays(table: HolidayTable, cfg: CalendarConfig, year: number): readonly HolidayEntry[] {
+  const years = table[calendarKey(cfg)];
+  if (!years) throw new RangeError(`No holiday table for ${calendarKey(cfg)}: run scripts/generate-holidays.ts`);
+  const entries = years[String(year)];
+  if (!entries) throw new RangeError(`The holiday table of ${calendarKey(cfg)} does not cover ${year}: run scripts/generate-holidays.ts`);
   return entries;
 }
 
@@ -209,7 +198,7 @@ export function createBusinessCalendar(cfg: CalendarConfig, opts: BusinessCalend
   const holidaySet = (year: number): Set<string> => {
     let set = years.get(year);
     if (!set) {
-      set = new Set(fullDayPublicHolidays(cfg, year).filter((h) => !ignored.has(h.rule)).map((h) => h.date));
+      set = new Set(fullDayPublicHolidays(opts.holidays ?? (HOLIDAYS as HolidayTable), cfg, year).filter((h) => !ignored.has(h.rule)).map((h) => h.date));
       for (const d of extraHolidays) if (d.startsWith(`${year}-`)) set.add(d);
       for (const d of extraWorking) set.delete(d);
       years.set(year, set);

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { calendarKey, type HolidayTable } from '../../functions/domain/business-calendar.ts';
+import TABLE from '../../functions/domain/holidays.generated.json' with { type: 'json' };
+import { REGIONS } from '../../functions/domain/regions.ts';
+import { holidaysFromLibrary } from '../../scripts/holidays-from-library.ts';
+
+describe('generated holiday table', () => {
+  it('equals what date-holidays computes, for every region and year it covers (npm run generate:holidays if not)', () => {
+    const table = TABLE as HolidayTable;
+    for (const r of Object.values(REGIONS)) {
+      const years = table[calendarKey(r.calendar)];
+      expect(years, r.name).toBeDefined();
+      for (const [year, entries] of Object.entries(years)) expect(entries, `${r.name} ${year}`).toEqual(holidaysFromLibrary(r.calendar, Number(year)));
+    }
+  });
+
+  it('covers the years complaints are handled in, and knows the big holidays', () => {
+    const cn = (TABLE as HolidayTable)[calendarKey(REGIONS.cn.calendar)];
+    expect(Object.keys(cn)).toEqual(expect.arrayContaining(['2026', '2030', '2040']));
+    expect(cn['2026'].map((h) => h.date)).toEqual(expect.arrayContaining(['2026-10-01', '2026-02-17']));
+    const uk = (TABLE as HolidayTable)[calendarKey(REGIONS.uk.calendar)];
+    expect(uk['2026'].map((h) => h.date)).toEqual(expect.arrayContaining(['2026-04-03', '2026-04-06', '2026-12-25', '2026-12-28']));
+  });
+});
