@@ -152,7 +152,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       const { buildWeb } = await import(pathToFileURL(join(ROOT, 'web', 'build.ts')).href) as { buildWeb(out: string): Promise<void> };
       await buildWeb(webDir);
     }
-    const pages = staticPages(webDir, () => ({ region: region.name, languages: region.languages, apiBase: '' }));
+    const pages = staticPages(webDir, () => ({ region: region.name, languages: region.languages, apiBase: '' }), { uploadOrigins: [s3.url] });
     const json = (res: ServerResponse, status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
     // Local-only endpoints: the identity provider's token endpoint and JWKS; with a test clock, time control.
     const extra = async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {

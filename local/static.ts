@@ -20,20 +20,24 @@ export const PAGE_SECURITY_HEADERS: Record<string, string> = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=()',
 };
 
-export function staticPages(dir: string, config: () => unknown) {
+export function staticPages(dir: string, config: () => unknown, opts: { uploadOrigins?: string[] } = {}) {
   const root = resolve(dir);
+  // The pages upload attachments straight to object storage: its origin may be connected to.
+  const headers = opts.uploadOrigins?.length
+    ? { ...PAGE_SECURITY_HEADERS, 'content-security-policy': PAGE_SECURITY_HEADERS['content-security-policy'].replace("connect-src 'self'", `connect-src 'self' ${opts.uploadOrigins.join(' ')}`) }
+    : PAGE_SECURITY_HEADERS;
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://local').pathname);
     if (path.startsWith('/api/') || path.startsWith('/__local/')) return false;
     if (path === '/config.json') {
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', ...PAGE_SECURITY_HEADERS });
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
       res.end(JSON.stringify(config()));
       return true;
     }
     const file = resolve(root, `.${path === '/' ? '/index.html' : path}`);
     if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) return false;
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...PAGE_SECURITY_HEADERS });
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...headers });
     res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
     return true;
   };

@@ -43,7 +43,8 @@ export function deps(): Container {
       get clock() { return clockOverride ?? systemClock; },
       region: cfg.region,
       calendar: createBusinessCalendar(cfg.region.calendar, cfg.region.calendar.adjustments),
-      s3: () => (s3 ??= new S3Client({ forcePathStyle: cfg.s3ForcePathStyle })),
+      // Checksums only when required: a presigned PUT must not carry the checksum of an empty body.
+      s3: () => (s3 ??= new S3Client({ forcePathStyle: cfg.s3ForcePathStyle, requestChecksumCalculation: 'WHEN_REQUIRED' })),
       ses: () => (ses ??= new SESv2Client({})),
       attachments: () => new S3AttachmentStore(container!.s3(), cfg.attachmentsBucket, () => container!.clock.now()),
     };

@@ -32,6 +32,13 @@ export async function startS3Server(root: string, port = 0, host = '127.0.0.1', 
   const metaOf = (p: string): Meta | undefined => (existsSync(`${p}.__meta.json`) ? JSON.parse(readFileSync(`${p}.__meta.json`, 'utf8')) : undefined);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    // Browsers upload attachments here directly with presigned URLs (the bucket's CORS rule on AWS).
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('access-control-expose-headers', 'etag');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { 'access-control-allow-methods': 'PUT, GET, HEAD', 'access-control-allow-headers': 'content-type, x-amz-*', 'access-control-max-age': '600' });
+      return res.end();
+    }
     const url = new URL(req.url ?? '/', 'http://local');
     const [bucket, ...rest] = url.pathname.slice(1).split('/');
     const key = decodeURIComponent(rest.join('/'));

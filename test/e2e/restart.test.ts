@@ -23,7 +23,7 @@ function javaProcessesFor(dir: string): number {
 }
 
 afterAll(async () => {
-  await running?.stop('SIGKILL');
+  await running?.stop('SIGTERM');
   rmSync(dataDir, { recursive: true, force: true });
 });
 
