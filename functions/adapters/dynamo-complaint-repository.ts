@@ -125,7 +125,8 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   async addAccessCode(reference: string, hash: string, salt: string): Promise<void> {
     await this.db.send(new UpdateCommand({
       TableName: this.table, Key: keys.secret(reference),
-      UpdateExpression: 'SET others = list_append(if_not_exists(others, :empty), :one)',
+      UpdateExpression: 'SET #o = list_append(if_not_exists(#o, :empty), :one)',
+      ExpressionAttributeNames: { '#o': 'others' },
       ExpressionAttributeValues: { ':empty': [], ':one': [{ hash, salt }] },
     }));
   }

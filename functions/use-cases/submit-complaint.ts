@@ -20,7 +20,7 @@ import { entry, refreshTask } from './common.ts';
 import { formatReference } from '../domain/reference.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import type { Clock } from '../shared/clock.ts';
-import { IdempotencyMismatchError } from '../shared/errors.ts';
+import { ConflictError, IdempotencyMismatchError } from '../shared/errors.ts';
 import type { SubmitComplaintRequest, SubmitComplaintResponse } from '../http/schemas/submit-complaint.schema.ts';
 import { deadlineView } from './deadline-view.ts';
 import { customerChannel } from './common.ts';
@@ -79,7 +79,18 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
   const receivedAt = now.toISOString();
   const contactKeys = req.complainant.anonymous ? [] : customerKeys(req.complainant.contact);
   const repeat = await findOpenRepeat(req, contactKeys, repo);
-  if (repeat) return mergeRepeat(req, ctx, deps, repeat, requestHash);
+  if (repeat) {
+    try {
+      return await mergeRepeat(req, ctx, deps, repeat, requestHash);
+    } catch (e) {
+      // A concurrent retry with the same key stored its answer first: that is the answer.
+      if (e instanceof ConflictError) {
+        const winner = await replay();
+        if (winner) return winner;
+      }
+      throw e;
+    }
+  }
   const reference = formatReference(region.referencePrefix, now.getUTCFullYear(), await repo.nextSequence(region.referencePrefix, now.getUTCFullYear()));
   const accessCode = generateAccessCode();
   const salt = randomBytes(16).toString('base64url');

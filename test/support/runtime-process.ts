@@ -15,7 +15,7 @@ export interface RuntimeProcess {
 
 export async function startRuntimeProcess(env: Record<string, string>): Promise<RuntimeProcess> {
   const child = spawn(join(ROOT, 'node_modules', '.bin', 'node'), ['--import', 'tsx', 'local/start.ts'], {
-    cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT, env: { ...process.env, PORT: '0', SMTP_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });

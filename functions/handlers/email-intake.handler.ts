@@ -1,0 +1,63 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { DynamoInboundRepository } from '../adapters/dynamo-inbound-repository.ts';
+import { deps } from '../shared/container.ts';
+import { logger } from '../shared/logger.ts';
+import { receiveEmail, type ReceiveResult } from '../use-cases/receive-email.ts';
+
+/** What we read of the SES receipt event (the rest - headers, addresses, subject - is not used nor logged). */
+const SesEvent = z.object({
+  Records: z.array(z.looseObject({
+    ses: z.looseObject({
+      mail: z.looseObject({
+        messageId: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/),
+        timestamp: z.string().optional(),
+        source: z.string().optional(),
+      }),
+      receipt: z.looseObject({ virusVerdict: z.looseObject({ status: z.string() }).optional() }).optional(),
+    }),
+  })).min(1),
+});
+
+let inbound: DynamoInboundRepository | undefined;
+
+/**
+ * SES receipt rule: the raw message is in the mail bucket at inbound/<messageId>. Errors of
+ * the infrastructure are thrown (Lambda retries the asynchronous invocation; the local SMTP
+ * intake answers 451): a message is never dropped. Logs carry messageId, outcome and reason only.
+ */
+export const handler = middy()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event: unknown) => {
+    const d = deps();
+    const { Records } = SesEvent.parse(event);
+    inbound ??= DynamoInboundRepository.create(d.config.tableName);
+    const results: Pick<ReceiveResult, 'messageId' | 'outcome' | 'reference' | 'reason' | 'replayed'>[] = [];
+    for (const { ses } of Records) {
+      const { messageId } = ses.mail;
+      try {
+        const object = await d.s3().send(new GetObjectCommand({ Bucket: d.config.mailBucket, Key: `inbound/${messageId}` }));
+        const raw = await object.Body!.transformToByteArray();
+        const r = await receiveEmail(
+          { messageId, raw, receivedAt: ses.mail.timestamp, source: ses.mail.source, virusVerdict: ses.receipt?.virusVerdict?.status },
+          {
+            ...d,
+            inbound,
+            attachments: d.attachments,
+            attachmentMaxBytes: d.config.attachmentMaxBytes,
+            publicBaseUrl: d.config.publicBaseUrl,
+            onWorkflowStartFailed: (_reference, error) => logger.warn('Workflow start failed; the orphan sweeper will start it', { messageId, errorName: (error as Error)?.name }),
+          },
+        );
+        logger.info('Inbound email', { messageId, outcome: r.outcome, ...(r.reason ? { reason: r.reason } : {}), replayed: r.replayed });
+        results.push({ messageId: r.messageId, outcome: r.outcome, reference: r.reference, reason: r.reason, replayed: r.replayed });
+      } catch (e) {
+        logger.error('Inbound email failed; it will be retried', { messageId, errorName: (e as Error)?.name });
+        throw e;
+      }
+    }
+    // `disposition` is what a synchronous (RequestResponse) SES Lambda action reads.
+    return { disposition: 'CONTINUE', results };
+  });

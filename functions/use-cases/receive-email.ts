@@ -1,0 +1,239 @@
+/**
+ * An email reached the complaints address (SES receipt rule on AWS, the SMTP intake locally):
+ *  1. A message seen before (SES may deliver twice) answers its recorded outcome; nothing changes.
+ *  2. Parse the MIME message (charsets, HTML-only mail, attachments, forwarded messages).
+ *  3. Never a complaint: virus, bounces and auto-replies; cannot be one: no sender address,
+ *     an empty message. Recorded as rejected with the reason.
+ *  4. A reply about a complaint we know (reference in In-Reply-To / References or in the
+ *     subject) joins that complaint: a `customer-email` history entry, in one transaction
+ *     guarded by the complaint's version.
+ *  5. Otherwise a new complaint through `submitComplaint` (channel email, idempotency key
+ *     `email:<messageId>`), validated by the API's own schema first: an invalid request is
+ *     recorded as rejected with its field messages, never thrown.
+ * Every message ends with exactly one INBOUND record; only infrastructure errors throw
+ * (the caller retries: SES / Lambda retries, the SMTP intake answers 451).
+ */
+import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail } from 'mailparser';
+import { z } from 'zod';
+import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
+import {
+  buildDescription, cleanText, composeBody, DESCRIPTION_MAX, guessLanguage, htmlToText, planAttachments, referenceCandidates, screenEmail, truncate,
+  type AttachmentPlan, type EmailAttachment, type EmailFacts, type ForwardedMessage, type InboundRecord, type InboundRepository, type Mailbox,
+} from '../domain/email-intake.ts';
+import type { AttachmentRef } from '../domain/ports.ts';
+import {
+  AttachmentType, MAX_ATTACHMENTS, ATTACHMENT_TYPES, SubmitComplaintRequest,
+} from '../http/schemas/submit-complaint.schema.ts';
+import { ConflictError, IdempotencyMismatchError } from '../shared/errors.ts';
+import { entry } from './common.ts';
+import { submitComplaint, type SubmitDeps } from './submit-complaint.ts';
+
+export interface ReceiveEmailDeps extends Omit<SubmitDeps, 'attachments' | 'attachmentMaxBytes'> {
+  inbound: InboundRepository;
+  attachments: NonNullable<SubmitDeps['attachments']>;
+  attachmentMaxBytes: number;
+}
+
+/** One received message: the raw bytes SES stored, with what the SES event says about it. */
+export interface InboundMail {
+  /** SES messageId: the idempotency key of the whole intake. */
+  messageId: string;
+  raw: Uint8Array;
+  /** SES mail.timestamp. */
+  receivedAt?: string;
+  /** SES mail.source (the SMTP envelope sender). */
+  source?: string;
+  virusVerdict?: string;
+}
+
+export interface ReceiveResult extends InboundRecord { replayed: boolean }
+
+/** mailparser options: delivery-status parts stay parts (bounce detection), not text. */
+export const PARSE_OPTIONS = { keepDeliveryStatus: true } as const;
+const MAX_NESTING = 5;
+const COMMIT_ATTEMPTS = 5;
+
+/**
+ * Email attachments are stored by the intake itself (never uploaded by a client), under
+ * `email/<messageId>/<n>`: the request schema is the API's, with only the key pattern widened.
+ */
+export const EMAIL_ATTACHMENT_KEY = /^email\/[A-Za-z0-9._-]{1,200}\/\d{1,3}$/;
+export const EmailComplaintRequest = SubmitComplaintRequest.safeExtend({
+  attachments: z.array(z.object({
+    key: z.string().regex(EMAIL_ATTACHMENT_KEY),
+    name: z.string().trim().min(1).max(200),
+    contentType: AttachmentType,
+    size: z.number().int().positive(),
+  }).strict()).max(MAX_ATTACHMENTS).optional(),
+});
+
+function mailboxes(a: AddressObject | AddressObject[] | undefined): Mailbox[] {
+  const flat = (xs: EmailAddress[]): EmailAddress[] => xs.flatMap((x) => (x.group ? flat(x.group) : [x]));
+  return (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => flat(o.value)).map((m) => ({ address: (m.address ?? '').trim(), name: (m.name ?? '').trim() }));
+}
+
+/** Header fields by lower-case name: the raw value of the first occurrence, unfolded. */
+function headerMap(lines: ParsedMail['headerLines']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { key, line } of lines ?? []) {
+    if (key in out) continue;
+    const i = line.indexOf(':');
+    out[key.toLowerCase()] = (i < 0 ? '' : line.slice(i + 1)).replace(/\r?\n[ \t]+/g, ' ').trim();
+  }
+  return out;
+}
+
+/** The parsed message as plain data for the pure decisions; forwarded messages are parsed too. */
+export async function toEmailFacts(parsed: ParsedMail, extra: { envelopeFrom?: string; virusVerdict?: string } = {}, depth = 0): Promise<EmailFacts> {
+  const contentType = parsed.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
+  const forwarded: ForwardedMessage[] = [];
+  const attachments: EmailAttachment[] = [];
+  const nestedAttachments: EmailAttachment[] = [];
+  for (const a of parsed.attachments) {
+    const type = (a.contentType ?? 'application/octet-stream').toLowerCase();
+    if (type === 'message/rfc822' && depth < MAX_NESTING) {
+      const inner = await toEmailFacts(await simpleParser(a.content, PARSE_OPTIONS), {}, depth + 1);
+      const innerFrom = inner.from?.address || inner.from?.name ? inner.from : undefined;
+      forwarded.push({
+        subject: inner.subject,
+        from: innerFrom ? (innerFrom.name ? `${innerFrom.name} <${innerFrom.address}>` : innerFrom.address) : '',
+        date: inner.headers.date,
+        text: inner.text,
+      }, ...inner.forwarded);
+      nestedAttachments.push(...inner.attachments);
+    } else {
+      attachments.push({ filename: a.filename, contentType: type, size: a.size ?? a.content.length, content: new Uint8Array(a.content.buffer, a.content.byteOffset, a.content.byteLength) });
+    }
+  }
+  const text = parsed.text?.trim() ? parsed.text : typeof parsed.html === 'string' ? htmlToText(parsed.html) : '';
+  return {
+    subject: parsed.subject ?? '',
+    from: mailboxes(parsed.from)[0],
+    headers: headerMap(parsed.headerLines),
+    contentType: (contentType?.value ?? 'text/plain').toLowerCase(),
+    reportType: contentType?.params?.['report-type'],
+    partTypes: parsed.attachments.map((a) => (a.contentType ?? '').toLowerCase()),
+    text,
+    forwarded,
+    attachments: [...attachments, ...nestedAttachments],
+    envelopeFrom: extra.envelopeFrom,
+    virusVerdict: extra.virusVerdict,
+  };
+}
+
+export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): Promise<ReceiveResult> {
+  const seen = await deps.inbound.get(mail.messageId);
+  if (seen) return { ...seen, replayed: true };
+
+  const now = deps.clock.now().toISOString();
+  const base = { messageId: mail.messageId, receivedAt: mail.receivedAt ?? now, recordedAt: now, sizeBytes: mail.raw.byteLength };
+  const record = async (r: Omit<InboundRecord, keyof typeof base>): Promise<ReceiveResult> => {
+    const { record: stored, created } = await deps.inbound.record({ ...base, ...r });
+    return { ...stored, replayed: !created };
+  };
+
+  let facts: EmailFacts;
+  try {
+    facts = await toEmailFacts(await simpleParser(Buffer.from(mail.raw), PARSE_OPTIONS), { envelopeFrom: mail.source, virusVerdict: mail.virusVerdict });
+  } catch {
+    return record({ outcome: 'rejected', reason: 'unparseable message' });
+  }
+
+  const screening = screenEmail(facts);
+  if (!screening.accept) return record({ outcome: 'rejected', reason: screening.reason, ...(screening.signal ? { signal: screening.signal } : {}) });
+
+  const plan = planAttachments(facts.attachments, { allowedTypes: ATTACHMENT_TYPES, maxBytes: deps.attachmentMaxBytes, maxCount: MAX_ATTACHMENTS });
+  const refs: AttachmentRef[] = plan.keep.map((k, n) => ({ key: `email/${mail.messageId}/${n + 1}`, name: k.name, contentType: k.contentType, size: k.size }));
+  const counts = { kept: refs.length, skipped: plan.skipped.length };
+  const store = () => Promise.all(plan.keep.map((k, n) => deps.attachments().put(refs[n].key, facts.attachments[k.index].content, k.contentType)));
+  const from = facts.from!; // screened: a usable address
+  const body = composeBody(facts.text, facts.forwarded);
+
+  // A reply about a complaint we know joins it.
+  for (const reference of referenceCandidates(facts)) {
+    const complaint = await deps.repo.get(reference);
+    if (!complaint) continue;
+    await store();
+    await appendOnce(deps, reference, 'customer-email', mail.messageId, (c, at) => entry(
+      reference, at, 'customer', 'customer-email', 'We received your email', true, undefined, {
+        messageId: mail.messageId,
+        from: from.address,
+        ...(from.name ? { fromName: truncate(cleanText(from.name), 200) } : {}),
+        senderMatchesComplainant: from.address.toLowerCase() === c.complainant.contact?.email?.toLowerCase(),
+        subject: truncate(cleanText(facts.subject), 1_000),
+        text: truncate(body, DESCRIPTION_MAX, '\n[... truncated]'),
+        attachments: refs,
+        skippedAttachments: plan.skipped,
+      },
+    ));
+    return record({ outcome: 'threaded', reference, attachments: counts });
+  }
+
+  // A new complaint, validated by the API's schema.
+  const name = truncate(cleanText(from.name), 200);
+  const request = {
+    language: guessLanguage(`${facts.subject}\n${body}`),
+    complainant: {
+      ...(name && name.toLowerCase() !== from.address.toLowerCase() ? { name } : {}),
+      contact: { email: from.address },
+    },
+    matter: { description: buildDescription(facts.subject, body) },
+    // Legal basis (an assumption, to be confirmed by the data protection officer): the
+    // customer wrote to our complaints address to complain, so processing the personal data
+    // in their email to handle that complaint is recorded as consented.
+    consent: { personalData: true },
+    ...(refs.length ? { attachments: refs } : {}),
+  };
+  const valid = EmailComplaintRequest.safeParse(request);
+  if (!valid.success) {
+    const fields = valid.error.issues.map((i) => `${i.path.map(String).join('.') || '(request)'}: ${i.message}`);
+    return record({ outcome: 'rejected', reason: `invalid request: ${fields.join('; ')}`, attachments: counts });
+  }
+
+  await store();
+  const idempotencyKey = `email:${mail.messageId}`;
+  let reference: string;
+  try {
+    const result = await submitComplaint(valid.data as SubmitComplaintRequest, { channel: 'email', idempotencyKey }, deps);
+    reference = result.body.reference;
+  } catch (e) {
+    // Registered by an earlier delivery: built differently (e.g. before a deploy), or concurrently
+    // (a redelivery racing the first one, merged as its "repeat", loses on the idempotency record).
+    const earlier = e instanceof IdempotencyMismatchError || e instanceof ConflictError ? await deps.repo.getIdempotent(idempotencyKey) : undefined;
+    const ref = (earlier?.body as { reference?: string } | undefined)?.reference;
+    if (!ref) throw e;
+    reference = ref;
+  }
+  if (plan.skipped.length) await recordSkipped(deps, reference, mail.messageId, plan);
+  return record({ outcome: 'registered', reference, attachments: counts });
+}
+
+/** Attachments not kept, by name and type, for staff (internal history entry). */
+function recordSkipped(deps: ReceiveEmailDeps, reference: string, messageId: string, plan: AttachmentPlan): Promise<void> {
+  const reasons = [...new Set(plan.skipped.map((s) => s.reason))].join(', ');
+  return appendOnce(deps, reference, 'email-attachments-skipped', messageId, (_c, at) => entry(
+    reference, at, 'system', 'email-attachments-skipped', `${plan.skipped.length} email attachment(s) not accepted (${reasons})`, false, undefined,
+    { messageId, skipped: plan.skipped },
+  ));
+}
+
+/**
+ * Appends one history entry for this message, once: a retry (or a redelivery racing the
+ * first one) finds it and adds nothing. The complaint's version guards the transaction; a
+ * concurrent change (the workflow's Assess step, a staff action) is retried on the new version.
+ */
+async function appendOnce(deps: ReceiveEmailDeps, reference: string, action: string, messageId: string, make: (c: Complaint, at: string) => HistoryEntry): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const history = await deps.repo.history(reference);
+    if (history.some((h) => h.action === action && h.after?.messageId === messageId)) return;
+    const c = await deps.repo.get(reference);
+    if (!c) throw new Error(`Complaint ${reference} disappeared while an email was attached to it`);
+    const at = deps.clock.now().toISOString();
+    try {
+      await deps.repo.commit({ complaint: { ...c, version: c.version + 1, updatedAt: at }, expectedVersion: c.version, history: [make(c, at)] });
+      return;
+    } catch (e) {
+      if (!(e instanceof ConflictError) || attempt >= COMMIT_ATTEMPTS) throw e;
+    }
+  }
+}

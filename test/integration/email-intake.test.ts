@@ -1,0 +1,197 @@
+/**
+ * Inbound email end to end on the real local runtime: SMTP -> the local intake stores the raw
+ * message in the local S3 store and invokes the EmailIntake handler with an SES event ->
+ * DynamoDB Local. Every real message of shared/fixtures/email is sent; each must end as a
+ * complaint or a recorded rejection. Plus the SMTP answers of the intake itself (250 / 451 / 552),
+ * on an instance of our own with a fake store and invoke.
+ */
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { simpleParser } from 'mailparser';
+import { createTransport } from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startSmtpIntake, type SmtpIntake } from '../../local/smtp-intake.ts';
+import { clients, countComplaints } from '../support/clients.ts';
+import { FIXTURES as SHARED_FIXTURES } from '../support/shared.ts';
+
+const FIXTURES = join(SHARED_FIXTURES, 'email');
+const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.eml')).sort();
+const table = inject('tableName');
+const awsRegion = inject('awsRegion');
+const { ddb } = clients({ dynamoEndpoint: inject('dynamoEndpoint'), sfnEndpoint: inject('sfnEndpoint'), awsRegion });
+const s3 = new S3Client({ endpoint: inject('s3Endpoint'), forcePathStyle: true, region: awsRegion, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+const MAIL_BUCKET = process.env.MAIL_BUCKET || 'complaints-mail';
+
+const transport = (port: number) => createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+const smtp = transport(inject('smtpPort'));
+
+/** Sends a raw message; the intake answers 250 once the intake has run and names the SES messageId it gave. */
+async function send(raw: Buffer | string, t = smtp): Promise<string> {
+  const info = await t.sendMail({ envelope: { from: 'customer@example.com', to: 'complaints@bank.example.cn' }, raw });
+  const id = /accepted as ([0-9a-f]+)/.exec(info.response)?.[1];
+  if (!id) throw new Error(`No messageId in the SMTP answer: ${info.response}`);
+  return id;
+}
+
+const inbound = async (messageId: string) =>
+  (await ddb.send(new GetCommand({ TableName: table, Key: { PK: `INBOUND#${messageId}`, SK: 'INBOUND' }, ConsistentRead: true }))).Item;
+const complaint = async (reference: string) =>
+  (await ddb.send(new GetCommand({ TableName: table, Key: { PK: `COMPLAINT#${reference}`, SK: 'META' }, ConsistentRead: true }))).Item;
+const history = async (reference: string) =>
+  (await ddb.send(new QueryCommand({
+    TableName: table, ConsistentRead: true, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :h)', ExpressionAttributeValues: { ':pk': `COMPLAINT#${reference}`, ':h': 'H#' },
+  }))).Items ?? [];
+
+function mail(o: { from: string; subject: string; body: string; headers?: string[] }): string {
+  return [
+    `From: ${o.from}`, 'To: complaints@bank.example.cn', `Subject: ${o.subject}`, 'Date: Mon, 02 Mar 2026 09:00:00 +0800',
+    `Message-ID: <${randomUUID()}@example.com>`, 'MIME-Version: 1.0', ...(o.headers ?? []), 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', o.body, '',
+  ].join('\r\n');
+}
+
+describe('every real message through SMTP', () => {
+  const sent: { file: string; messageId: string; from?: string }[] = [];
+  beforeAll(async () => {
+    for (const file of files) {
+      const raw = readFileSync(join(FIXTURES, file));
+      const from = (await simpleParser(raw)).from?.value[0]?.address;
+      sent.push({ file, messageId: await send(raw), from });
+    }
+  }, 120_000);
+
+  it('stores each raw message at inbound/<messageId> in the mail bucket, as the SES receipt rule does', async () => {
+    expect(sent).toHaveLength(32);
+    expect(new Set(sent.map((s) => s.messageId)).size).toBe(32);
+    // SMTP carries lines ending in CRLF: the stored message is the file with CRLF line ends.
+    const lines = (b: Uint8Array) => Buffer.from(b).toString('latin1').replace(/\r\n/g, '\n').trimEnd();
+    for (const s of sent) {
+      const object = await s3.send(new GetObjectCommand({ Bucket: MAIL_BUCKET, Key: `inbound/${s.messageId}` }));
+      expect(lines(await object.Body!.transformToByteArray()), s.file).toBe(lines(readFileSync(join(FIXTURES, s.file))));
+    }
+  });
+
+  it('records every one as registered (with a complaint) or rejected (with a reason); none disappears', async () => {
+    const outcomes: Record<string, string> = {};
+    for (const s of sent) {
+      const rec = await inbound(s.messageId);
+      expect(rec, s.file).toBeDefined();
+      expect(['registered', 'rejected'], s.file).toContain(rec!.outcome);
+      if (rec!.outcome === 'rejected') {
+        expect(rec!.reason, s.file).toMatch(/\S/);
+        outcomes[s.file] = `rejected: ${rec!.reason}`;
+      } else {
+        const c = await complaint(rec!.reference);
+        expect(c, s.file).toMatchObject({ channel: 'email', complainant: { contact: { email: s.from } }, consent: { personalData: true } });
+        outcomes[s.file] = 'registered';
+      }
+      // Safe metadata only: never the sender's address or the subject.
+      if (s.from) expect(JSON.stringify(rec)).not.toContain(s.from);
+    }
+    const registered = Object.values(outcomes).filter((o) => o === 'registered').length;
+    const rejected = Object.values(outcomes).filter((o) => o.startsWith('rejected')).length;
+    expect(registered + rejected).toBe(32);
+    expect(registered).toBe(23);
+    expect(outcomes['example_bounce.eml']).toBe('rejected: bounce');
+    expect(outcomes['missing_from.eml']).toBe('rejected: no sender address');
+    expect(outcomes['issue-511.eml']).toMatch(/^rejected: invalid request: complainant\.contact\.email/);
+    expect(outcomes['multiple_html_parts_and_attachments.eml']).toBe('registered');
+  });
+
+  it('stores accepted attachments in object storage and refers to them from the complaint', async () => {
+    const s = sent.find((x) => x.file === 'multiple_html_parts_and_attachments.eml')!;
+    const c = await complaint((await inbound(s.messageId))!.reference);
+    expect(c!.attachments).toEqual([
+      { key: `email/${s.messageId}/1`, name: 'attachment1.pdf', contentType: 'application/pdf', size: expect.any(Number) },
+      { key: `email/${s.messageId}/2`, name: 'attachment2.pdf', contentType: 'application/pdf', size: expect.any(Number) },
+    ]);
+    const object = await s3.send(new GetObjectCommand({ Bucket: process.env.ATTACHMENTS_BUCKET || 'complaints-attachments', Key: `email/${s.messageId}/1` }));
+    expect(object.ContentType).toBe('application/pdf');
+    expect(Buffer.from(await object.Body!.transformToByteArray()).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+});
+
+describe('replies and auto-replies', () => {
+  const customer = `li.wei.${randomUUID().slice(0, 8)}@example.com`;
+  let reference: string;
+
+  beforeAll(async () => {
+    const id = await send(mail({ from: `"Li Wei" <${customer}>`, subject: 'Charged twice', body: 'My debit card was charged twice for the same purchase on 1 March. Please refund one charge.' }));
+    const rec = await inbound(id);
+    expect(rec).toMatchObject({ outcome: 'registered' });
+    reference = rec!.reference;
+  });
+
+  it('threads a customer reply with the reference in the subject into that complaint: no new complaint', async () => {
+    const before = await countComplaints(ddb, table);
+    const id = await send(mail({ from: `"Li Wei" <${customer}>`, subject: `Re: Your complaint ${reference}`, body: 'The second charge was on 2 March at 10:15, terminal 4471.' }));
+    expect(await inbound(id)).toMatchObject({ outcome: 'threaded', reference });
+    expect(await countComplaints(ddb, table)).toBe(before);
+    const entry = (await history(reference)).find((h) => h.action === 'customer-email');
+    expect(entry).toMatchObject({ actor: 'customer', visibleToCustomer: true, summary: 'We received your email', after: { messageId: id, from: customer, senderMatchesComplainant: true } });
+    expect(entry!.after.text).toContain('terminal 4471');
+  });
+
+  it('an auto-reply creates nothing, even with our reference in it', async () => {
+    const before = await countComplaints(ddb, table);
+    const entries = (await history(reference)).length;
+    const id = await send(mail({ from: customer, subject: `自动回复：${reference}`, body: '我正在休假，3月9日返回。', headers: ['Auto-Submitted: auto-replied'] }));
+    expect(await inbound(id)).toMatchObject({ outcome: 'rejected', reason: 'auto-reply' });
+    expect(await countComplaints(ddb, table)).toBe(before);
+    expect((await history(reference)).length).toBe(entries);
+  });
+});
+
+describe('the SMTP intake itself', () => {
+  const stored: { key: string; raw: Buffer }[] = [];
+  const events: any[] = [];
+  let failing = false;
+  let intake: SmtpIntake;
+  beforeAll(async () => {
+    intake = await startSmtpIntake({
+      port: 0,
+      maxBytes: 4096,
+      store: async (key, raw) => { stored.push({ key, raw }); },
+      invoke: async (event) => { if (failing) throw new Error('intake down'); events.push(event); return {}; },
+    });
+  });
+  afterAll(async () => { await intake.stop(); });
+
+  it('stores the raw message, then invokes with an SES-shaped event built from it, then answers 250', async () => {
+    const raw = mail({ from: '"王芳" <wang.fang@example.com>', subject: '=?UTF-8?B?5L+h55So5Y2h?=', body: 'Hello' });
+    const id = await send(raw, transport(intake.port));
+    expect(stored.at(-1)).toEqual({ key: `inbound/${id}`, raw: Buffer.from(raw) });
+    const event = events.at(-1);
+    const sample = JSON.parse(readFileSync(join(SHARED_FIXTURES, 'events', 'sesEvent.json'), 'utf8'));
+    expect(Object.keys(event.Records[0].ses.mail).sort()).toEqual(Object.keys(sample.Records[0].ses.mail).sort());
+    expect(Object.keys(event.Records[0].ses.receipt).sort()).toEqual(Object.keys(sample.Records[0].ses.receipt).filter((k) => k !== 'dmarcPolicy').sort());
+    expect(event.Records[0]).toMatchObject({
+      eventSource: 'aws:ses',
+      ses: {
+        mail: {
+          messageId: id, source: 'customer@example.com', destination: ['complaints@bank.example.cn'],
+          commonHeaders: { from: ['"王芳" <wang.fang@example.com>'], to: ['complaints@bank.example.cn'], subject: '信用卡' },
+        },
+        receipt: { spamVerdict: { status: 'PASS' }, virusVerdict: { status: 'PASS' }, spfVerdict: { status: 'PASS' }, dkimVerdict: { status: 'PASS' }, dmarcVerdict: { status: 'PASS' } },
+      },
+    });
+    expect(event.Records[0].ses.mail.headers).toContainEqual({ name: 'Subject', value: '=?UTF-8?B?5L+h55So5Y2h?=' });
+  });
+
+  it('answers 451 (try again later) when the intake fails, so the sender keeps the message', async () => {
+    failing = true;
+    try {
+      await expect(send(mail({ from: 'a@example.com', subject: 'x', body: 'y' }), transport(intake.port))).rejects.toMatchObject({ responseCode: 451 });
+    } finally {
+      failing = false;
+    }
+  });
+
+  it('refuses a message over the size limit with 552', async () => {
+    const before = stored.length;
+    await expect(send(mail({ from: 'a@example.com', subject: 'big', body: 'x'.repeat(8192) }), transport(intake.port))).rejects.toMatchObject({ responseCode: 552 });
+    expect(stored.length).toBe(before);
+  });
+});
