@@ -10,24 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { existsSync, readFileSync } from 'node:fs';
-import { build } from 'esbuild';
 import { FUNCTIONS } from '../functions/functions.ts';
+import { bundleFunction } from '../scripts/bundle-function.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const out = mkdtempSync(join(tmpdir(), 'bundles-'));
 
-export const BUNDLE_OPTIONS = {
-  bundle: true, minify: true, platform: 'node' as const, target: 'node22', format: 'esm' as const, sourcemap: false,
-  // ESM output still meets CommonJS dependencies that call require().
-  banner: { js: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);" },
-  mainFields: ['module', 'main'],
-};
-
+/** The deployed bundle (scripts/bundle-function.ts), one folder per function. */
 async function bundle(name: string, entry: string): Promise<string> {
-  const file = join(out, `${name}.mjs`);
-  await build({ ...BUNDLE_OPTIONS, entryPoints: [entry], outfile: file, logLevel: 'silent' });
-  return file;
+  return bundleFunction(entry, join(out, name));
 }
 
 /** Median wall time of `node -e "await import(file)"` in fresh processes, minus nothing. */

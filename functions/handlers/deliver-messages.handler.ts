@@ -5,6 +5,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import type { OutboundMessage } from '../domain/ports.ts';
 import { deps } from '../shared/container.ts';
+import { ses } from '../shared/email.ts';
 import { logger } from '../shared/logger.ts';
 import { deliverMessage } from '../use-cases/deliver-messages.ts';
 
@@ -13,7 +14,7 @@ export const handler = middy<DynamoDBStreamEvent>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
     const d = deps();
-    const mailer = new SesMailer(d.ses());
+    const mailer = new SesMailer(ses());
     const batchItemFailures: { itemIdentifier: string }[] = [];
     for (const record of event.Records) {
       const m = unmarshall((record.dynamodb?.NewImage ?? {}) as never) as OutboundMessage;

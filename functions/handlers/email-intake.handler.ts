@@ -4,6 +4,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { DynamoInboundRepository } from '../adapters/dynamo-inbound-repository.ts';
 import { deps } from '../shared/container.ts';
+import { attachments, s3 } from '../shared/object-storage.ts';
 import { logger } from '../shared/logger.ts';
 import { receiveEmail, type ReceiveResult } from '../use-cases/receive-email.ts';
 
@@ -38,14 +39,14 @@ export const handler = middy()
     for (const { ses } of Records) {
       const { messageId } = ses.mail;
       try {
-        const object = await d.s3().send(new GetObjectCommand({ Bucket: d.config.mailBucket, Key: `inbound/${messageId}` }));
+        const object = await s3().send(new GetObjectCommand({ Bucket: d.config.mailBucket, Key: `inbound/${messageId}` }));
         const raw = await object.Body!.transformToByteArray();
         const r = await receiveEmail(
           { messageId, raw, receivedAt: ses.mail.timestamp, source: ses.mail.source, virusVerdict: ses.receipt?.virusVerdict?.status },
           {
             ...d,
             inbound,
-            attachments: d.attachments,
+            attachments,
             attachmentMaxBytes: d.config.attachmentMaxBytes,
             publicBaseUrl: d.config.publicBaseUrl,
             onWorkflowStartFailed: (_reference, error) => logger.warn('Workflow start failed; the orphan sweeper will start it', { messageId, errorName: (error as Error)?.name }),

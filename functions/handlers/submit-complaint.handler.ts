@@ -1,6 +1,7 @@
 import { httpHandler } from '../http/http-handler.ts';
 import { SubmitComplaintRequest } from '../http/schemas/submit-complaint.schema.ts';
 import { deps } from '../shared/container.ts';
+import { attachments } from '../shared/object-storage.ts';
 import { logger } from '../shared/logger.ts';
 import { submitComplaint } from '../use-cases/submit-complaint.ts';
 import { ValidationError } from '../shared/errors.ts';
@@ -13,6 +14,7 @@ export const handler = httpHandler({ body: SubmitComplaintRequest, maxBodyBytes:
   const d = deps();
   const result = await submitComplaint(req.body, { channel: 'web', idempotencyKey: key }, {
     ...d,
+    attachments,
     attachmentMaxBytes: d.config.attachmentMaxBytes,
     publicBaseUrl: d.config.publicBaseUrl,
     onWorkflowStartFailed: (reference, e) => logger.warn('Workflow start failed; the sweeper will start it', { reference, errorName: (e as Error)?.name }),

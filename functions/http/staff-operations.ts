@@ -7,6 +7,7 @@ import type { Actor, StaffOperation } from '../domain/authorization.ts';
 import { authorize } from '../domain/authorization.ts';
 import { ForbiddenError } from '../shared/errors.ts';
 import type { Container } from '../shared/container.ts';
+import { attachments } from '../shared/object-storage.ts';
 import * as staff from '../use-cases/staff-actions.ts';
 import { submitComplaint } from '../use-cases/submit-complaint.ts';
 import {
@@ -33,7 +34,7 @@ export const STAFF_OPERATION_SPECS: Record<StaffOperation, StaffOperationSpec> =
     run: async (d, c) => {
       const decision = authorize(c.actor, 'createStaffComplaint');
       if (!decision.allowed) throw new ForbiddenError(decision.reason);
-      return (await submitComplaint(c.body.complaint, { channel: c.body.channel, receivedBy: c.actor.id, idempotencyKey: c.idempotencyKey }, d)).body;
+      return (await submitComplaint(c.body.complaint, { channel: c.body.channel, receivedBy: c.actor.id, idempotencyKey: c.idempotencyKey }, { ...d, attachments, attachmentMaxBytes: d.config.attachmentMaxBytes })).body;
     },
   }),
   getComplaint: op({ summary: 'A complaint with its history, task and messages', run: (d, c) => staff.getComplaintForStaff(d, c.actor, c.reference) }),

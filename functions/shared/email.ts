@@ -1,0 +1,8 @@
+/** SES (API v2) for the delivery function only, created once per process. */
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+
+let client: SESv2Client | undefined;
+export function ses(): SESv2Client {
+  client ??= new SESv2Client({});
+  return client;
+}
