@@ -25,11 +25,11 @@ export interface FunctionSpec {
 }
 
 export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
-  SubmitComplaint: { entry: 'submit-complaint.handler.ts', access: { table: 'write', workflow: ['start'] } },
+  SubmitComplaint: { entry: 'submit-complaint.handler.ts', access: { table: 'write', workflow: ['start'], attachments: 'read' } },
   GetComplaintStatus: { entry: 'get-complaint-status.handler.ts', access: { table: 'read' } },
   OpenApi: { entry: 'openapi.handler.ts', access: {} },
   // One function for the staff routes: they share code and warm containers; customer routes stay separate.
-  StaffApi: { entry: 'staff-api.handler.ts', access: { table: 'write', workflow: ['start', 'callback'] }, memoryMb: 512 },
+  StaffApi: { entry: 'staff-api.handler.ts', access: { table: 'write', workflow: ['start', 'callback'], attachments: 'read' }, memoryMb: 512 },
   WorkflowStep: { entry: 'workflow-step.handler.ts', access: { table: 'write' } },
   OpenTask: { entry: 'open-task.handler.ts', access: { table: 'write' } },
   ResumeOrphans: { entry: 'resume-orphans.handler.ts', access: { table: 'write', workflow: ['start', 'describe', 'callback'] }, timeoutSeconds: 300 },

@@ -8,7 +8,8 @@
  * `Validations.of(construct).acknowledge()`, next to the construct that causes them, each with
  * its reason; `acknowledge()` below only makes the reason mandatory and the id greppable.
  */
-import { Validations, type App } from 'aws-cdk-lib';
+import { Stack, Validations, type App } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 
@@ -21,4 +22,47 @@ export function enableNagChecks(app: App): void {
 export function acknowledge(scope: IConstruct, id: string, reason: string): void {
   if (reason.trim().length < 20) throw new Error(`cdk-nag acknowledgement ${id} on ${scope.node.path} needs a written reason`);
   Validations.of(scope).acknowledge({ id, reason });
+}
+
+/**
+ * How cdk-nag names a resource in a finding id (`Resource::arn:<AWS::Partition>:...`): the
+ * resolved value, with Ref as <Name> and Fn::Join flattened. Only for values of this stack.
+ */
+export function nagResourceId(scope: IConstruct, value: string): string {
+  return nameOf(Stack.of(scope).resolve(value));
+}
+
+/**
+ * For roles whose statements CDK itself writes (its custom-resource handlers): acknowledges,
+ * one finding id each, exactly the wildcard actions and resources and the AWS managed policies
+ * the role has at the time of the call - anything added later is still reported.
+ */
+export function acknowledgeCdkManagedRole(role: iam.Role, reason: string): void {
+  const stack = Stack.of(role);
+  const cfnRole = role.node.defaultChild as iam.CfnRole;
+  for (const arn of (stack.resolve(cfnRole.managedPolicyArns) ?? []) as unknown[]) {
+    acknowledge(role, `AwsSolutions-IAM4[Policy::${nameOf(arn)}]`, reason);
+  }
+  const policy = role.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
+  const statements = (policy ? stack.resolve(policy.document.toJSON())?.Statement ?? [] : []) as { Action: string | string[]; Resource: unknown }[];
+  for (const s of statements) {
+    for (const action of [s.Action].flat()) if (action.includes('*')) acknowledge(role, `AwsSolutions-IAM5[Action::${action}]`, reason);
+    for (const resource of [s.Resource].flat()) {
+      const id = nameOf(resource);
+      if (id.includes('*')) acknowledge(role, `AwsSolutions-IAM5[Resource::${id}]`, reason);
+    }
+  }
+}
+
+/** nagResourceId's naming, for a value already resolved. */
+function nameOf(node: unknown): string {
+  if (typeof node === 'string') return node;
+  const o = node as Record<string, unknown>;
+  if (Array.isArray(o['Fn::Join'])) {
+    const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+    return parts.map(nameOf).join(sep);
+  }
+  if (typeof o.Ref === 'string') return `<${o.Ref}>`;
+  if (Array.isArray(o['Fn::GetAtt'])) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
+  throw new Error(`cannot name ${JSON.stringify(node)} as cdk-nag does`);
 }

@@ -21,7 +21,9 @@ export class S3AttachmentStore implements AttachmentStore {
       const out = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return { size: Number(out.ContentLength ?? 0), contentType: out.ContentType ?? 'application/octet-stream' };
     } catch (e) {
-      if (e instanceof NotFound || (e as { name?: string }).name === 'NotFound' || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+      // Without s3:ListBucket, S3 answers a missing key's HEAD with 403: not uploaded either way.
+      const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (e instanceof NotFound || (e as { name?: string }).name === 'NotFound' || status === 404 || status === 403) return undefined;
       throw e;
     }
   }

@@ -1,11 +1,13 @@
 /**
  * The public HTTP API: one route per entry of ROUTES, each with its own Lambda integration,
  * behind a default stage that throttles and writes JSON access logs to an encrypted log group.
+ * Staff routes (auth: 'staff') are all behind the staff authorizer (a JWT authorizer for the
+ * region's identity provider); public routes have none, by design.
  *
- * Staff routes (auth: 'staff') need an authorizer. Until one is passed (`staffAuthorizer`),
- * they are left out of the API - never deployed public - and synth says so with a warning.
+ * The API resource itself may come from elsewhere (`httpApi`): the region's stateful stack owns
+ * it, so its URL - the CloudFront origin of `/api/*` - outlives this stack. Routes, integrations,
+ * authorizer and stage are created here.
  */
-import { Annotations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -21,24 +23,29 @@ export interface IntakeApiProps {
   logs: EncryptedLogs;
   /** Stage-wide steady rate (requests/s) and burst: a cap on cost and on abuse of the public form. */
   throttle: { rateLimit: number; burstLimit: number };
+  /** Authorizer of every route with auth 'staff' (HttpJwtAuthorizer for the staff identity provider). */
+  staffAuthorizer: apigwv2.IHttpRouteAuthorizer;
   /**
-   * Authorizer for routes with auth 'staff'.
-   * TODO(staff-auth): pass an HttpJwtAuthorizer (aws-cdk-lib/aws-apigatewayv2-authorizers) for
-   * the bank's identity provider - issuer and audience belong in RegionConfig - once the first
-   * staff route lands in ROUTES.
+   * The API to add the routes and the stage to; it must have no default stage.
+   * @default a new HttpApi in this construct
    */
-  staffAuthorizer?: apigwv2.IHttpRouteAuthorizer;
+  httpApi?: apigwv2.IHttpApi;
 }
 
 export class IntakeApi extends Construct {
-  readonly api: apigwv2.HttpApi;
+  readonly api: apigwv2.IHttpApi;
   readonly stage: apigwv2.HttpStage;
+  readonly routes: apigwv2.HttpRoute[] = [];
 
   constructor(scope: Construct, id: string, props: IntakeApiProps) {
     super(scope, id);
 
-    // The default stage is created below, with throttling and access logs, rather than by HttpApi.
-    this.api = new apigwv2.HttpApi(this, 'HttpApi', { createDefaultStage: false });
+    // An API of another stack is used through a reference in this one, so that what binds to it
+    // (the authorizer, integrations) is created here, not in the API's own stack.
+    this.api = props.httpApi
+      ? apigwv2.HttpApi.fromHttpApiAttributes(this, 'HttpApi', { httpApiId: props.httpApi.apiId, apiEndpoint: props.httpApi.apiEndpoint })
+      // The default stage is created below, with throttling and access logs, rather than by HttpApi.
+      : new apigwv2.HttpApi(this, 'HttpApi', { createDefaultStage: false });
 
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
@@ -64,20 +71,15 @@ export class IntakeApi extends Construct {
       },
     });
 
-    const withheld = props.staffAuthorizer ? [] : props.routes.filter((r) => r.auth === 'staff');
-    if (withheld.length) {
-      Annotations.of(this).addWarningV2('complaints:staff-routes-withheld',
-        `${withheld.length} staff route(s) not deployed: no staffAuthorizer (TODO(staff-auth)): ${withheld.map((r) => `${r.method} ${r.path}`).join(', ')}`);
-    }
-
     for (const route of props.routes) {
-      if (withheld.includes(route)) continue;
-      const [routeResource] = this.api.addRoutes({
-        path: route.path,
-        methods: [apigwv2.HttpMethod[route.method]],
+      const routeResource = new apigwv2.HttpRoute(this, `${route.method}${route.path}`, {
+        httpApi: this.api,
+        routeKey: apigwv2.HttpRouteKey.with(route.path, apigwv2.HttpMethod[route.method]),
         integration: new HttpLambdaIntegration(`${route.operationId}Integration`, props.functions[route.fn]),
-        authorizer: route.auth === 'staff' ? props.staffAuthorizer : undefined,
+        // Explicit for public routes too: never an API-wide default authorizer by accident.
+        authorizer: route.auth === 'staff' ? props.staffAuthorizer : new apigwv2.HttpNoneAuthorizer(),
       });
+      this.routes.push(routeResource);
       if (route.auth === 'public') {
         acknowledge(routeResource, 'AwsSolutions-APIG4',
           `${route.method} ${route.path} is public by design: customers file and follow complaints without an account; a status read needs the reference plus its access code, checked in the handler, and the stage is throttled.`);

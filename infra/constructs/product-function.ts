@@ -3,9 +3,11 @@
  * bundle per handler with the AWS SDK clients inside it, X-Ray tracing, its own encrypted log
  * group with retention, and its own role that can write only that log group.
  *
- * Access is added through bind helpers (`bindTable` here, `Workflow.bind` for the state
- * machine) that set the environment variable and grant the permission in one call, so a
- * function never has a permission without the configuration to use it, nor the reverse.
+ * Access is added through bind helpers (`bindTable` and `bindSendEmail` here, `Workflow.bind`
+ * for the state machine, `ObjectStores.bindAttachments` / `bindMail` for the buckets) that set
+ * the configuration and grant the permission in one call, so a function never has a permission
+ * without the configuration to use it. (Configuration that loadConfig requires everywhere -
+ * TABLE_NAME, STATE_MACHINE_ARN - is set on every function, the permission only per FUNCTIONS.)
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -116,15 +118,23 @@ export class ProductFunction extends nodejs.NodejsFunction {
     const key = table.encryptionKey;
     if (!key) throw new Error(`bindTable(${this.node.path}): the table has no customer-managed key to grant`);
     // DynamoDB uses the table's key on the caller's behalf, so the caller needs it too (the
-    // key policy delegates to IAM). Same actions as CDK's TableV2 grants.
+    // key policy delegates to IAM). The actions of CDK's TableV2 grants, with its ReEncrypt* and
+    // GenerateDataKey* families written out (the symmetric-key members; no wildcard).
     if (access === 'read') {
       key.grant(this.executionRole, 'kms:Decrypt', 'kms:DescribeKey');
     } else {
-      key.grant(this.executionRole, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*');
-      const why = 'Writing to a table encrypted with a customer-managed key: DynamoDB needs the ReEncrypt*/GenerateDataKey* families on the caller, as in CDK TableV2.grantReadWriteData; the resource is the single table key.';
-      acknowledge(this.executionRole, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', why);
-      acknowledge(this.executionRole, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', why);
+      key.grant(this.executionRole, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt',
+        'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext');
     }
+    return this;
+  }
+
+  /**
+   * ses:SendEmail from one SES identity (the region's mail domain): the only sender the
+   * function may use.
+   */
+  bindSendEmail(identityArn: string): this {
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [identityArn] }));
     return this;
   }
 }

@@ -15,7 +15,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
-import { acknowledge } from '../nag.ts';
+import { acknowledge, nagResourceId } from '../nag.ts';
 import type { EncryptedLogs } from './encrypted-logs.ts';
 
 export type WorkflowAccess = 'start' | 'describe' | 'callback';
@@ -155,22 +155,4 @@ function forEachState(asl: Asl, visit: (s: AslState) => void): void {
       if (nested) forEachState(nested, visit);
     }
   }
-}
-
-/**
- * How cdk-nag names a resource in a finding id (`Resource::arn:<AWS::Partition>:...`): the
- * resolved value, with Ref as <Name> and Fn::Join flattened. Only for values of this stack.
- */
-export function nagResourceId(scope: Construct, value: string): string {
-  const visit = (node: unknown): string => {
-    if (typeof node === 'string') return node;
-    const o = node as Record<string, unknown>;
-    if (Array.isArray(o['Fn::Join'])) {
-      const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
-      return parts.map(visit).join(sep);
-    }
-    if (typeof o.Ref === 'string') return `<${o.Ref}>`;
-    throw new Error(`nagResourceId: cannot name ${JSON.stringify(node)}`);
-  };
-  return visit(Stack.of(scope).resolve(value));
 }

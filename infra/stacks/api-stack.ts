@@ -1,29 +1,38 @@
 /**
  * The stateless part of a region: one function per entry of FUNCTIONS, the complaint
- * workflow, the HTTP API and the schedules (orphan sweep, deadline watch). Everything here can be destroyed and
- * recreated; the table it works on comes from the region's stateful stack.
+ * workflow, the HTTP API's routes, authorizer and stage, the table-stream consumers, the
+ * schedules (orphan sweep, deadline watch), the SES receipt rule and the deployed pages.
+ * Everything here can be destroyed and recreated; what it works on (table, buckets, user pool,
+ * the API resource, the distribution) comes from the region's stateful stack.
  */
-import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { FUNCTIONS, ROUTES, STREAM_CONSUMERS, WORKFLOW_FUNCTIONS, type FunctionName } from '../../functions/functions.ts';
+import { FUNCTIONS, ROUTES, STREAM_CONSUMERS, WORKFLOW_FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/functions.ts';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
 import { EncryptedLogs } from '../constructs/encrypted-logs.ts';
 import { IntakeApi } from '../constructs/intake-api.ts';
+import { InboundMail, sendingIdentityArn } from '../constructs/mail.ts';
+import type { ObjectStores } from '../constructs/object-stores.ts';
+import { OpsAlarms } from '../constructs/ops-alarms.ts';
+import { PagesDeployment } from '../constructs/pages-deployment.ts';
 import { ProductFunction } from '../constructs/product-function.ts';
+import { StreamConsumers } from '../constructs/stream-consumers.ts';
 import { Workflow } from '../constructs/workflow.ts';
+import type { RegionPlatform } from '../platform.ts';
 
 const ASL_FILE = fileURLToPath(new URL('../../workflows/complaint.asl.json', import.meta.url));
 
 /** Same name as the local runtime's state machine, so ARNs read alike in both. */
 export const STATE_MACHINE_NAME = 'complaint-lifecycle';
-
-/** Access kinds of FunctionSpec that this stack grants; any other kind is reported at synth. */
-const PROVISIONED_ACCESS = new Set(['table', 'workflow']);
 
 /** Functions run on a clock (EventBridge rules), not by a request. */
 const SCHEDULES = {
@@ -35,9 +44,22 @@ const SCHEDULES = {
   DeadlineWatch: { every: Duration.minutes(5), description: 'Deadline reminders and breach escalation' },
 } satisfies Partial<Record<FunctionName, { every: Duration; description: string }>>;
 
+/** What the stateless stack uses of the region's stateful stack. */
+export interface StatefulResources {
+  table: dynamodb.ITableV2;
+  stores: ObjectStores;
+  httpApi: apigwv2.IHttpApi;
+  /** Issuer and audience of the staff ID tokens (Cognito user pool or external OIDC provider). */
+  staffTokens: { issuer: string; audience: string };
+  distribution?: cloudfront.IDistribution;
+  /** Origin of the customer pages, when they are served. */
+  publicBaseUrl?: string;
+}
+
 export interface ApiStackProps extends StackProps {
   region: RegionConfig;
-  table: dynamodb.ITableV2;
+  platform: RegionPlatform;
+  stateful: StatefulResources;
   /** @default one year */
   logRetention?: RetentionDays;
   /** @default 50 requests/s, burst 100 */
@@ -46,49 +68,59 @@ export interface ApiStackProps extends StackProps {
   maxBodyBytes?: number;
   /** Grace before the sweeper treats a complaint as orphaned (ORPHAN_GRACE_SECONDS). @default 300 */
   orphanGraceSeconds?: number;
+  /** Built customer pages. @default web/dist of the repository */
+  pagesDir?: string;
 }
 
 export class ApiStack extends Stack {
   readonly functions: Record<FunctionName, ProductFunction>;
   readonly workflow: Workflow;
   readonly api: IntakeApi;
+  readonly staffAuthorizer: HttpJwtAuthorizer;
+  readonly streams: StreamConsumers;
+  readonly alarms: OpsAlarms;
+  readonly inboundMail?: InboundMail;
+  readonly pages: PagesDeployment;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
+    // Everything this stack reads from the stateful stack comes through CloudFormation exports
+    // (strong references), whatever the app-wide default: an export cannot be removed while a
+    // stack uses it, and exports exist in every partition, aws-cn included.
+    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
+    const { region, stateful } = props;
 
     const logs = new EncryptedLogs(this, 'Logs', { retention: props.logRetention ?? RetentionDays.ONE_YEAR });
 
-    // The runtime configuration is process-wide (functions/shared/config.ts), so every function gets all of it.
-    const environment = {
+    // The runtime configuration is process-wide (functions/shared/config.ts): what every
+    // function's loadConfig reads. TABLE_NAME is required there, so every function gets the
+    // name; only the functions FUNCTIONS gives table access get a permission on it.
+    const environment: Record<string, string> = {
+      TABLE_NAME: stateful.table.tableName,
       MAX_BODY_BYTES: String(props.maxBodyBytes ?? 64 * 1024),
       ORPHAN_GRACE_SECONDS: String(props.orphanGraceSeconds ?? 300),
+      ...(stateful.publicBaseUrl ? { PUBLIC_BASE_URL: stateful.publicBaseUrl } : {}),
     };
+    if (!stateful.publicBaseUrl) {
+      Annotations.of(this).addInfo(`PUBLIC_BASE_URL is not set: the pages are not served by CloudFront in ${region.aws.region} `
+        + `and no complaints:${region.name}:publicBaseUrl is given; messages carry no link to the status page.`);
+    }
+    const identityArn = sendingIdentityArn(this, region);
 
     const functions = {} as Record<FunctionName, ProductFunction>;
-    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
       const fn = new ProductFunction(this, name, {
         entry: spec.entry,
-        region: props.region,
+        region,
         logs,
         timeout: spec.timeoutSeconds ? Duration.seconds(spec.timeoutSeconds) : undefined,
         memorySize: spec.memoryMb,
         environment,
       });
-      if (spec.access.table) fn.bindTable(props.table, spec.access.table);
-      const notProvisioned = Object.keys(spec.access).filter((kind) => !PROVISIONED_ACCESS.has(kind));
-      if (notProvisioned.length) {
-        // Deployed without it (no permission, no configuration) rather than with a guess; said out loud.
-        Annotations.of(fn).addWarningV2('complaints:access-not-provisioned',
-          `${name}: access ${notProvisioned.join(', ')} is not provisioned by the infra yet; the function is deployed without it`);
-      }
+      bindAccess(fn, spec, { table: stateful.table, stores: stateful.stores, identityArn: props.platform.email.sending ? identityArn : undefined });
       functions[name] = fn;
     }
     this.functions = functions;
-
-    for (const consumer of STREAM_CONSUMERS) {
-      Annotations.of(functions[consumer.fn]).addWarningV2('complaints:stream-consumer-not-provisioned',
-        `${consumer.fn}: the table stream event source (${consumer.eventNames.join('/')} of ${consumer.sortKeyPrefix}*) is not provisioned by the infra yet`);
-    }
 
     this.workflow = new Workflow(this, 'Workflow', {
       definitionFile: ASL_FILE,
@@ -98,15 +130,31 @@ export class ApiStack extends Stack {
     });
     // Every function gets STATE_MACHINE_ARN (loadConfig requires it everywhere); only the
     // access listed in FUNCTIONS is granted.
-    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
       this.workflow.bind(functions[name], spec.access.workflow ?? []);
     }
 
+    // ID tokens of the region's staff identity provider: signature (the issuer's JWKS), issuer,
+    // audience (the staff console's client id) and expiry, checked before any staff handler runs.
+    this.staffAuthorizer = new HttpJwtAuthorizer('StaffJwt', stateful.staffTokens.issuer, {
+      authorizerName: 'staff-id-token',
+      jwtAudience: [stateful.staffTokens.audience],
+    });
     this.api = new IntakeApi(this, 'IntakeApi', {
       routes: ROUTES,
       functions,
       logs,
       throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
+      staffAuthorizer: this.staffAuthorizer,
+      httpApi: stateful.httpApi,
+    });
+
+    this.alarms = new OpsAlarms(this, 'Alarms', { region });
+    this.streams = new StreamConsumers(this, 'Streams', {
+      table: stateful.table,
+      consumers: STREAM_CONSUMERS,
+      functions,
+      alarms: this.alarms,
     });
 
     for (const [name, schedule] of Object.entries(SCHEDULES) as [FunctionName, (typeof SCHEDULES)[keyof typeof SCHEDULES]][]) {
@@ -118,7 +166,56 @@ export class ApiStack extends Stack {
       });
     }
 
+    if (props.platform.email.receiving) {
+      this.inboundMail = new InboundMail(this, 'InboundMail', { region, mailBucketName: stateful.stores.mail.name, intake: functions.EmailIntake });
+    } else {
+      Annotations.of(this).addInfo(`SES does not receive email in ${region.aws.region} (infra/platform.ts): no receipt rule for complaints@${region.mail.domain}; `
+        + 'inbound complaint mail must reach the EmailIntake function another way (e.g. a receipt rule in a receiving region writing to this mail bucket).');
+    }
+
+    // By name (known at synth): the deployment's grants then name the bucket itself.
+    const pagesBucket = s3.Bucket.fromBucketAttributes(this, 'PagesBucket', { bucketName: stateful.stores.pages.name, encryptionKey: stateful.stores.pages.key });
+    this.pages = new PagesDeployment(this, 'Pages', {
+      region, bucket: pagesBucket, distribution: stateful.distribution, logs, distDir: props.pagesDir,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachineArn });
+  }
+}
+
+/**
+ * Every access kind of a FunctionSpec, provisioned: configuration and permission together. A
+ * kind this function does not know fails synth, rather than deploying a function without it.
+ */
+function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamodb.ITableV2; stores: ObjectStores; identityArn?: string }): void {
+  const access = spec.access;
+  for (const kind of Object.keys(access) as (keyof FunctionSpec['access'])[]) {
+    switch (kind) {
+      case 'table':
+        if (access.table) fn.bindTable(to.table, access.table);
+        break;
+      case 'workflow':
+        break; // Workflow.bind, once the state machine exists.
+      case 'attachments':
+        if (access.attachments) to.stores.bindAttachments(fn, access.attachments);
+        break;
+      case 'mail':
+        if (access.mail) to.stores.bindMail(fn, access.mail);
+        break;
+      case 'sendEmail':
+        if (!access.sendEmail) break;
+        if (to.identityArn) fn.bindSendEmail(to.identityArn);
+        else {
+          Annotations.of(fn).addWarningV2('complaints:no-email-sending',
+            `${fn.node.id}: SES is not offered in ${Stack.of(fn).region} (infra/platform.ts), so the function has no sending permission and outbound customer email fails `
+            + 'until functions/ deliver through a mail provider available there; undelivered messages stay in the table and their stream records reach the failure queue.');
+        }
+        break;
+      default: {
+        const unknown: never = kind;
+        throw new Error(`${fn.node.path}: access kind "${String(unknown)}" of FUNCTIONS is not provisioned by infra/stacks/api-stack.ts`);
+      }
+    }
   }
 }

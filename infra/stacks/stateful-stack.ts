@@ -1,23 +1,117 @@
 /**
- * What a region must never lose: the complaint table and its key. Kept apart from the
- * functions and the API so that those can be replaced, or the stack deleted, without
- * touching data (everything here is retained on delete).
+ * What a region must never lose, kept apart from the functions so that those can be replaced,
+ * or their stack deleted, without touching it:
+ * - data, retained on delete with its keys: the complaint table, the attachments, mail and
+ *   pages buckets (and their access-log bucket), the staff user pool, the sending identity;
+ * - the public names that customers, staff and DNS hold on to: the HTTP API (its id is the
+ *   `/api/*` origin and a replaced API would get a new one), the CloudFront distribution (its
+ *   domain is in every link the product mails out and is the attachments bucket's only CORS
+ *   origin), the hosted-UI domain.
+ * The stateless stack adds routes, stage and authorizer to the API and deploys the pages.
  */
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
 import { ComplaintTable } from '../constructs/complaint-table.ts';
+import { MailDomain, receiptRuleNames } from '../constructs/mail.ts';
+import { ObjectStores } from '../constructs/object-stores.ts';
+import { PagesDistribution } from '../constructs/pages-distribution.ts';
+import { StaffIdentity } from '../constructs/staff-identity.ts';
+import type { RegionPlatform } from '../platform.ts';
+
+/** Path of the staff console under the pages' origin (its OAuth redirect and sign-out target). */
+export const STAFF_CONSOLE_PATH = '/staff/';
 
 export interface StatefulStackProps extends StackProps {
   region: RegionConfig;
+  platform: RegionPlatform;
+  /** CloudFront-scope web ACL of the pages (from the region's edge stack in us-east-1). */
+  webAclArn?: string;
 }
 
 export class StatefulStack extends Stack {
   readonly table: dynamodb.TableV2;
+  readonly stores: ObjectStores;
+  /** The API resource only: routes, stage and authorizer belong to the stateless stack. */
+  readonly httpApi: apigwv2.HttpApi;
+  readonly pages?: PagesDistribution;
+  readonly identity: StaffIdentity;
+  /** Where SES is offered (infra/platform.ts). */
+  readonly mail?: MailDomain;
+  /** Origin of the customer pages (`https://host`), when they are served: PUBLIC_BASE_URL. */
+  readonly publicBaseUrl?: string;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
-    this.table = new ComplaintTable(this, 'ComplaintTable', { region: props.region }).table;
+    const { region, platform } = props;
+
+    this.table = new ComplaintTable(this, 'ComplaintTable', { region }).table;
+
+    this.stores = new ObjectStores(this, 'Objects', { region, cloudFrontLogs: platform.pages.cloudFront });
+
+    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      apiName: `complaints-${region.name}`,
+      description: `Complaint API of region ${region.name}`,
+      // The stateless stack creates the $default stage (throttled, access-logged).
+      createDefaultStage: false,
+    });
+
+    if (platform.pages.cloudFront) {
+      this.pages = new PagesDistribution(this, 'Pages', {
+        pagesBucket: this.stores.pages.bucket,
+        httpApi: this.httpApi,
+        uploadOrigins: s3Origins(this.stores.attachments.name, this.region),
+        logBucket: this.stores.logs,
+        webAclArn: props.webAclArn,
+        customDomain: platform.pages.customDomain,
+      });
+      this.publicBaseUrl = this.pages.url;
+      // S3BucketOrigin gives CloudFront kms:Decrypt on the pages key for any distribution of this
+      // account (a key policy naming this one would make key -> distribution -> bucket -> key a cycle).
+      Validations.of(this.stores).acknowledge({
+        id: 'Annotation::@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac',
+        reason: 'The pages key protects public pages only; the condition still limits it to CloudFront distributions of this account, and the bucket policy lets only this distribution read the objects.',
+      });
+    } else {
+      // China by default: the pages bucket is filled, but serving it is the bank's ICP-registered
+      // site (complaints:<region>:publicBaseUrl), not CloudFront.
+      this.publicBaseUrl = platform.pages.externalBaseUrl;
+    }
+    // Browsers upload attachments only from where the pages are served.
+    const pageOrigins = [...new Set([this.pages && `https://${this.pages.distribution.distributionDomainName}`, this.publicBaseUrl].filter((o): o is string => Boolean(o)))];
+    this.stores.allowUploadsFrom(pageOrigins);
+
+    this.identity = new StaffIdentity(this, 'StaffIdentity', {
+      region,
+      choice: platform.identity,
+      // Where the pages are not served (no CloudFront, no publicBaseUrl) a Cognito client would
+      // get an unusable localhost redirect; today that combination exists only in China, which
+      // uses an external OIDC provider and no client here.
+      consoleUrls: [`${this.publicBaseUrl ?? 'https://localhost'}${STAFF_CONSOLE_PATH}`],
+    });
+
+    if (platform.email.sending) this.mail = new MailDomain(this, 'MailDomain', { region });
+    if (platform.email.receiving) {
+      const names = receiptRuleNames(region);
+      this.stores.allowSesReceipt(names.ruleSetName, names.ruleName);
+    }
+
+    new CfnOutput(this, 'ApiEndpoint', { value: this.httpApi.apiEndpoint });
+    if (this.publicBaseUrl) new CfnOutput(this, 'PublicBaseUrl', { value: this.publicBaseUrl });
+    new CfnOutput(this, 'StaffIssuer', { value: this.identity.issuer });
+    new CfnOutput(this, 'StaffAudience', { value: this.identity.audience });
+    if (this.identity.domain) new CfnOutput(this, 'StaffSignInBaseUrl', { value: this.identity.domain.baseUrl() });
   }
+}
+
+/**
+ * The HTTPS origins of a bucket the browser may be sent to by a presigned URL: the regional
+ * virtual-hosted name (what the SDK signs), and the legacy global one that us-east-1 may use.
+ */
+function s3Origins(bucketName: string, region: string): string[] {
+  const suffix = RegionInfo.get(region).domainSuffix ?? 'amazonaws.com';
+  return [...new Set([`https://${bucketName}.s3.${region}.${suffix}`, ...(region === 'us-east-1' ? [`https://${bucketName}.s3.${suffix}`] : [])])];
 }

@@ -9,19 +9,24 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TABLE } from '../../functions/adapters/table-schema.ts';
 import { REGIONS, type RegionConfig } from '../../functions/domain/regions.ts';
-import { FUNCTIONS, ROUTES, WORKFLOW_FUNCTIONS, type FunctionName } from '../../functions/functions.ts';
+import { FUNCTIONS, ROUTES, STREAM_CONSUMERS, WORKFLOW_FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/functions.ts';
+import { PAGE_SECURITY_HEADERS } from '../../local/static.ts';
 import { buildComplaintApp, type RegionStacks } from '../../infra/complaint-app.ts';
 import { EncryptedLogs } from '../../infra/constructs/encrypted-logs.ts';
 import { IntakeApi } from '../../infra/constructs/intake-api.ts';
+import { WEB_DIST } from '../../infra/constructs/pages-deployment.ts';
+import { STAFF_ROLES } from '../../infra/constructs/staff-identity.ts';
 import { enableNagChecks } from '../../infra/nag.ts';
 
 const CDK_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
@@ -30,9 +35,16 @@ const ACCOUNT = '111111111111';
 // In-memory mode: a failed validation throws with the full report (the CLI prints it instead).
 const TEST_CONTEXT = { ...CDK_CONTEXT, '@aws-cdk/core:appMode': 'inmemory' };
 
+/** What each region is expected to get from its platform (infra/platform.ts), spelled out. */
+const EXPECTED = {
+  cn: { identity: 'oidc', cloudFront: false, waf: false, sesSending: false, sesReceiving: false },
+  uk: { identity: 'cognito', cloudFront: true, waf: true, sesSending: true, sesReceiving: false },
+  us: { identity: 'cognito', cloudFront: true, waf: true, sesSending: true, sesReceiving: true },
+} as const;
+
 interface Asl { States: Record<string, { Branches?: Asl[]; Iterator?: Asl; ItemProcessor?: Asl; Resource?: string }> }
-type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown; Condition?: Record<string, any> };
 
 function stateNames(asl: Asl): string[] {
   return Object.entries(asl.States).flatMap(([name, s]) => [
@@ -52,18 +64,49 @@ beforeAll(() => {
 });
 
 const templateOf = (stack: Stack) => Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template);
+const allStacks = (): Stack[] => Object.values(stacks).flatMap((s) => [s.edge, s.stateful, s.api].filter((x): x is NonNullable<typeof x> => Boolean(x)));
+const resources = (t: Template, type: string) => Object.values(t.findResources(type)) as Resource[];
+const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } } | undefined) => stack.getLogicalId(construct!.node.defaultChild as never);
+
+/** The value a `Fn::ImportValue` stands for: the producing stack's exported output. */
+function exported(importValue: unknown): { stack: string; value: unknown } {
+  const name = (importValue as { 'Fn::ImportValue': string })['Fn::ImportValue'];
+  expect(name, JSON.stringify(importValue)).toBeTypeOf('string');
+  for (const stack of allStacks()) {
+    const outputs = (assembly.getStackArtifact(stack.artifactId).template.Outputs ?? {}) as Record<string, { Value: unknown; Export?: { Name: string } }>;
+    const found = Object.values(outputs).find((o) => o.Export?.Name === name);
+    if (found) return { stack: stack.stackName, value: found.Value };
+  }
+  throw new Error(`no export named ${name}`);
+}
+
+/** Statements of every AWS::IAM::Policy attached to the role with this logical id. */
+function policyStatementsOf(template: Template, roleLogicalId: string): Statement[] {
+  return (Object.values(template.findResources('AWS::IAM::Policy')) as Resource[])
+    .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleLogicalId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+}
 
 describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionConfig]))('region %s', (name, region) => {
+  const expected = EXPECTED[name as keyof typeof EXPECTED];
   const stateful = () => templateOf(stacks[name].stateful);
   const api = () => templateOf(stacks[name].api);
-  const resources = (t: Template, type: string) => Object.values(t.findResources(type)) as Resource[];
+  const apiStack = () => stacks[name].api;
+  const fnLogicalId = (fn: FunctionName) => logicalId(apiStack(), apiStack().functions[fn]);
+  const fnResource = (fn: FunctionName) => api().toJSON().Resources[fnLogicalId(fn)] as Resource;
+  const roleStatements = (fn: FunctionName) => policyStatementsOf(api(), fnResource(fn).Properties.Role['Fn::GetAtt'][0]);
 
-  it('deploys to the region of its config', () => {
+  it('deploys to the region of its config, with the platform choices of the region', () => {
     expect(stacks[name].stateful.region).toBe(region.aws.region);
     expect(stacks[name].api.region).toBe(region.aws.region);
     expect(stacks[name].api.account).toBe(ACCOUNT);
     expect(stacks[name].stateful.stackName).toBe(`Complaints-${name}-Stateful`);
     expect(stacks[name].api.stackName).toBe(`Complaints-${name}-Api`);
+    const platform = stacks[name].platform;
+    expect({
+      identity: platform.identity.kind, cloudFront: platform.pages.cloudFront, waf: platform.pages.waf,
+      sesSending: platform.email.sending, sesReceiving: platform.email.receiving,
+    }).toEqual(expected);
   });
 
   describe('table', () => {
@@ -84,8 +127,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     });
 
     it('has PITR, deletion protection and a customer-managed, rotated key; table and key are retained', () => {
-      const [keyId] = Object.keys(stateful().findResources('AWS::KMS::Key', { Properties: { EnableKeyRotation: true } }));
-      expect(keyId).toBeDefined();
+      const tableKeyId = logicalId(stacks[name].stateful, stacks[name].stateful.table.encryptionKey as kms.Key);
+      expect(stateful().toJSON().Resources[tableKeyId].Properties.EnableKeyRotation).toBe(true);
       stateful().hasResource('AWS::DynamoDB::GlobalTable', {
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
@@ -95,11 +138,193 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
             Region: region.aws.region,
             PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
             DeletionProtectionEnabled: true,
-            SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+            SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': [tableKeyId, 'Arn'] } },
           })],
         }),
       });
-      stateful().hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+      for (const key of resources(stateful(), 'AWS::KMS::Key')) expect(key.DeletionPolicy).toBe('Retain');
+    });
+  });
+
+  describe('buckets', () => {
+    const buckets = () => {
+      const { stores } = stacks[name].stateful;
+      const s = stacks[name].stateful;
+      return {
+        attachments: { id: logicalId(s, stores.attachments.bucket), keyId: logicalId(s, stores.attachments.key), name: stores.attachments.name },
+        mail: { id: logicalId(s, stores.mail.bucket), keyId: logicalId(s, stores.mail.key), name: stores.mail.name },
+        pages: { id: logicalId(s, stores.pages.bucket), keyId: logicalId(s, stores.pages.key), name: stores.pages.name },
+      };
+    };
+    const bucketPolicyOf = (bucketId: string) => resources(stateful(), 'AWS::S3::BucketPolicy')
+      .find((p) => p.Properties.Bucket.Ref === bucketId)!.Properties.PolicyDocument.Statement as Statement[];
+
+    it('attachments, mail and pages: own rotated customer-managed key, public access blocked, TLS enforced, versioned, access-logged, retained', () => {
+      const template = stateful().toJSON();
+      const logBucketId = logicalId(stacks[name].stateful, stacks[name].stateful.stores.logs);
+      const keyIds = new Set<string>();
+      for (const [purpose, b] of Object.entries(buckets())) {
+        const bucket = template.Resources[b.id] as Resource;
+        expect(bucket.DeletionPolicy, purpose).toBe('Retain');
+        expect(bucket.UpdateReplacePolicy, purpose).toBe('Retain');
+        expect(bucket.Properties.BucketName).toBe(b.name);
+        expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([{
+          BucketKeyEnabled: true,
+          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [b.keyId, 'Arn'] } },
+        }]);
+        const key = template.Resources[b.keyId] as Resource;
+        expect(key.Type).toBe('AWS::KMS::Key');
+        expect(key.Properties.EnableKeyRotation).toBe(true);
+        expect(key.DeletionPolicy).toBe('Retain');
+        keyIds.add(b.keyId);
+        expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+          BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+        });
+        expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+        expect(bucket.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logBucketId }, LogFilePrefix: `${purpose}/` });
+        expect(bucket.Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+        const statements = bucketPolicyOf(b.id);
+        expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+        expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }));
+      }
+      expect(keyIds.size).toBe(3);
+    });
+
+    it('the access-log bucket: SSE-S3 (what server access logging accepts), public access blocked, TLS enforced, retained', () => {
+      const s = stacks[name].stateful;
+      const logBucketId = logicalId(s, s.stores.logs);
+      const bucket = stateful().toJSON().Resources[logBucketId] as Resource;
+      expect(bucket.DeletionPolicy).toBe('Retain');
+      expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'AES256' });
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicAcls: true, BlockPublicPolicy: true });
+      // ACLs only where CloudFront writes its standard logs.
+      expect(bucket.Properties.OwnershipControls.Rules[0].ObjectOwnership).toBe(expected.cloudFront ? 'BucketOwnerPreferred' : 'BucketOwnerEnforced');
+      expect(bucketPolicyOf(logBucketId)).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    });
+
+    it('attachments: CORS lets only the pages origin PUT; incomplete uploads are aborted', () => {
+      const bucket = stateful().toJSON().Resources[buckets().attachments.id] as Resource;
+      expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }));
+      if (!expected.cloudFront) {
+        // No pages origin known (no CloudFront, no complaints:cn:publicBaseUrl): no browser may upload.
+        expect(bucket.Properties.CorsConfiguration).toBeUndefined();
+        return;
+      }
+      const distributionId = logicalId(stacks[name].stateful, stacks[name].stateful.pages!.distribution);
+      expect(bucket.Properties.CorsConfiguration).toEqual({
+        CorsRules: [{
+          AllowedMethods: ['PUT'],
+          AllowedOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] }],
+          AllowedHeaders: ['content-type'],
+          MaxAge: 3600,
+        }],
+      });
+    });
+
+    it('mail: SES may write inbound/ only for this account and receipt rule, where SES receives', () => {
+      const b = buckets().mail;
+      const ses = bucketPolicyOf(b.id).filter((s) => JSON.stringify(s.Principal).includes('ses.amazonaws.com'));
+      const keyPolicy = (stateful().toJSON().Resources[b.keyId] as Resource).Properties.KeyPolicy.Statement as Statement[];
+      const sesKey = keyPolicy.filter((s) => JSON.stringify(s.Principal).includes('ses.amazonaws.com'));
+      if (!expected.sesReceiving) {
+        expect(ses).toEqual([]);
+        expect(sesKey).toEqual([]);
+        return;
+      }
+      const conditions = {
+        StringEquals: { 'aws:SourceAccount': ACCOUNT },
+        ArnLike: { 'aws:SourceArn': `arn:${region.aws.partition}:ses:${region.aws.region}:${ACCOUNT}:receipt-rule-set/complaints-${name}-inbound:receipt-rule/complaints-intake` },
+      };
+      expect(ses).toEqual([{
+        Sid: 'AllowSesReceiptRulePuts', Effect: 'Allow', Principal: { Service: 'ses.amazonaws.com' }, Action: 's3:PutObject',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [b.id, 'Arn'] }, '/inbound/*']] },
+        Condition: conditions,
+      }]);
+      expect(sesKey).toEqual([expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*', Condition: conditions })]);
+    });
+  });
+
+  describe('staff identity', () => {
+    const authorizer = () => {
+      const all = resources(api(), 'AWS::ApiGatewayV2::Authorizer');
+      expect(all).toHaveLength(1);
+      return all[0];
+    };
+
+    it(`is ${expected.identity === 'cognito' ? 'a retained Cognito user pool' : 'an external OIDC issuer (no user pool)'}`, () => {
+      if (expected.identity === 'oidc') {
+        stateful().resourceCountIs('AWS::Cognito::UserPool', 0);
+        return;
+      }
+      stateful().resourceCountIs('AWS::Cognito::UserPool', 1);
+      stateful().hasResource('AWS::Cognito::UserPool', {
+        DeletionPolicy: 'Retain',
+        Properties: Match.objectLike({
+          AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+          AliasAttributes: ['email'],
+          MfaConfiguration: 'ON',
+          EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+          DeletionProtection: 'ACTIVE',
+          UserPoolTier: 'PLUS',
+          UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+          Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 14, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true }) },
+          Schema: Match.arrayWith([{ AttributeDataType: 'String', Mutable: true, Name: 'department', StringAttributeConstraints: { MaxLength: '64', MinLength: '1' } }]),
+        }),
+      });
+      const groups = resources(stateful(), 'AWS::Cognito::UserPoolGroup').map((g) => g.Properties.GroupName).sort();
+      expect(groups).toEqual(Object.keys(STAFF_ROLES).sort());
+      expect(groups).toEqual(['admin', 'handler', 'manager', 'quality', 'specialist']);
+      stateful().hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: `complaints-${name}-${ACCOUNT}` });
+    });
+
+    it.runIf(expected.identity === 'cognito')('the staff console client: code grant (PKCE, no secret), ID tokens, no attribute writes, back to the pages', () => {
+      const distributionId = logicalId(stacks[name].stateful, stacks[name].stateful.pages!.distribution);
+      const consoleUrl = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/staff/']] };
+      stateful().hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        GenerateSecret: false,
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthScopes: ['openid', 'email', 'profile'],
+        ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+        SupportedIdentityProviders: ['COGNITO'],
+        CallbackURLs: [consoleUrl],
+        LogoutURLs: [consoleUrl],
+        ReadAttributes: ['custom:department', 'email', 'email_verified', 'name'],
+        WriteAttributes: [],
+        PreventUserExistenceErrors: 'ENABLED',
+      });
+    });
+
+    it('the HTTP API checks staff ID tokens with a JWT authorizer for that issuer and audience', () => {
+      const { Properties: p } = authorizer();
+      expect(p.AuthorizerType).toBe('JWT');
+      expect(p.IdentitySource).toEqual(['$request.header.Authorization']);
+      if (expected.identity === 'oidc') {
+        expect(p.JwtConfiguration).toEqual({ Issuer: 'https://sso.bank.example.cn/oidc', Audience: ['complaints-console'] });
+        return;
+      }
+      const s = stacks[name].stateful;
+      const [prefix, poolImport] = p.JwtConfiguration.Issuer['Fn::Join'][1];
+      expect(prefix).toBe(`https://cognito-idp.${region.aws.region}.amazonaws.com/`);
+      expect(exported(poolImport).value).toEqual({ Ref: logicalId(s, s.identity.userPool) });
+      expect(p.JwtConfiguration.Audience).toHaveLength(1);
+      expect(exported(p.JwtConfiguration.Audience[0]).value).toEqual({ Ref: logicalId(s, s.identity.client) });
+    });
+
+    it('every staff route of ROUTES is behind it; every public route has no authorizer', () => {
+      const authorizerId = Object.keys(api().findResources('AWS::ApiGatewayV2::Authorizer'))[0];
+      const routes = resources(api(), 'AWS::ApiGatewayV2::Route');
+      expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+      for (const route of ROUTES) {
+        const r = routes.find((x) => x.Properties.RouteKey === `${route.method} ${route.path}`)!;
+        if (route.auth === 'staff') {
+          expect(r.Properties.AuthorizationType, r.Properties.RouteKey).toBe('JWT');
+          expect(r.Properties.AuthorizerId, r.Properties.RouteKey).toEqual({ Ref: authorizerId });
+        } else {
+          expect(r.Properties.AuthorizationType ?? 'NONE', r.Properties.RouteKey).toBe('NONE');
+          expect(r.Properties.AuthorizerId, r.Properties.RouteKey).toBeUndefined();
+        }
+      }
     });
   });
 
@@ -126,8 +351,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       expect(new Set(placeholders)).toEqual(new Set(Object.keys(WORKFLOW_FUNCTIONS)));
       let substituted = text;
       for (const [key, fnName] of Object.entries(WORKFLOW_FUNCTIONS)) {
-        const fn = stacks[name].api.functions[fnName as FunctionName];
-        expect(substitutions[key]).toEqual({ 'Fn::GetAtt': [stacks[name].api.getLogicalId(fn.node.defaultChild as lambda.CfnFunction), 'Arn'] });
+        expect(substitutions[key]).toEqual({ 'Fn::GetAtt': [fnLogicalId(fnName as FunctionName), 'Arn'] });
         substituted = substituted.replaceAll(`\${${key}}`, 'arn');
       }
       expect(substituted).not.toContain('${');
@@ -151,19 +375,21 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       const { sm } = stateMachine();
       const roleId = sm.Properties.RoleArn['Fn::GetAtt'][0];
       const invoke = policyStatementsOf(api(), roleId).filter((s) => asArray(s.Action).includes('lambda:InvokeFunction'));
-      const expected = Object.values(WORKFLOW_FUNCTIONS).map((fn) => ({
-        'Fn::GetAtt': [stacks[name].api.getLogicalId(stacks[name].api.functions[fn].node.defaultChild as lambda.CfnFunction), 'Arn'],
-      }));
-      expect(invoke.flatMap((s) => asArray(s.Resource))).toEqual(expect.arrayContaining(expected));
-      expect(invoke.flatMap((s) => asArray(s.Resource))).toHaveLength(expected.length);
+      const expectedArns = Object.values(WORKFLOW_FUNCTIONS).map((fn) => ({ 'Fn::GetAtt': [fnLogicalId(fn), 'Arn'] }));
+      expect(invoke.flatMap((s) => asArray(s.Resource))).toEqual(expect.arrayContaining(expectedArns));
+      expect(invoke.flatMap((s) => asArray(s.Resource))).toHaveLength(expectedArns.length);
     });
   });
 
   describe('functions', () => {
     it('one per FUNCTIONS entry, Node.js 22 on arm64, traced, logging to an encrypted group', () => {
-      const fns = resources(api(), 'AWS::Lambda::Function');
-      expect(fns).toHaveLength(Object.keys(FUNCTIONS).length);
-      for (const fn of fns) {
+      const productIds = (Object.keys(FUNCTIONS) as FunctionName[]).map(fnLogicalId);
+      const all = api().findResources('AWS::Lambda::Function');
+      // Besides the product's functions, only CDK's BucketDeployment handler (when the pages are built).
+      const others = Object.entries(all).filter(([id]) => !productIds.includes(id));
+      expect(others.map(([id]) => id.startsWith('CustomCDKBucketDeployment'))).toEqual(existsSync(WEB_DIST) ? [true] : []);
+      for (const id of productIds) {
+        const fn = all[id] as Resource;
         expect(fn.Properties.Runtime).toBe('nodejs22.x');
         expect(fn.Properties.Architectures).toEqual(['arm64']);
         expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
@@ -174,75 +400,326 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     });
 
     it('get their configuration and exactly the access FUNCTIONS gives them', () => {
-      const template = api();
-      for (const [fnName, spec] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
-        const fn = template.toJSON().Resources[stacks[name].api.getLogicalId(stacks[name].api.functions[fnName].node.defaultChild as lambda.CfnFunction)] as Resource;
-        const env = fn.Properties.Environment.Variables;
+      const s = stacks[name].stateful;
+      for (const [fnName, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
+        const env = fnResource(fnName).Properties.Environment.Variables;
         expect(env).toMatchObject({ COMPLAINT_REGION: name, POWERTOOLS_SERVICE_NAME: 'complaints', NODE_OPTIONS: '--enable-source-maps' });
         expect(env.STATE_MACHINE_ARN).toBe(`arn:${region.aws.partition}:states:${region.aws.region}:${ACCOUNT}:stateMachine:complaint-lifecycle`);
-        expect('TABLE_NAME' in env, fnName).toBe(Boolean(spec.access.table));
+        // loadConfig requires TABLE_NAME in every function: the name everywhere, the permission per FUNCTIONS.
+        expect(exported(env.TABLE_NAME).value).toEqual({ Ref: logicalId(s, s.table) });
+        expect(env.ATTACHMENTS_BUCKET, fnName).toBe(spec.access.attachments ? s.stores.attachments.name : undefined);
+        expect(env.MAIL_BUCKET, fnName).toBe(spec.access.mail ? s.stores.mail.name : undefined);
+        expect('S3_FORCE_PATH_STYLE' in env).toBe(false);
 
-        const actions = policyStatementsOf(template, fn.Properties.Role['Fn::GetAtt'][0]).flatMap((s) => asArray(s.Action));
+        const statements = roleStatements(fnName);
+        const actions = statements.flatMap((st) => asArray(st.Action));
         const dynamo = actions.filter((a) => a.startsWith('dynamodb:'));
-        if (!spec.access.table) expect(dynamo, fnName).toEqual([]);
+        if (!spec.access.table) expect(dynamo.filter((a) => !/Stream|GetRecords|GetShardIterator/.test(a)), fnName).toEqual([]);
         else if (spec.access.table === 'read') expect(dynamo.filter((a) => /Put|Update|Delete|Write/.test(a)), fnName).toEqual([]);
         else expect(dynamo, fnName).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']));
 
         const states = actions.filter((a) => a.startsWith('states:')).sort();
-        const expected = (spec.access.workflow ?? []).flatMap((w) => ({
+        const expectedStates = (spec.access.workflow ?? []).flatMap((w) => ({
           start: ['states:StartExecution'],
           describe: ['states:DescribeExecution'],
           callback: ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'],
         })[w]).sort();
-        expect(states, fnName).toEqual(expected);
+        expect(states, fnName).toEqual(expectedStates);
+
+        // S3: exactly the object actions of the access kind, on its prefix.
+        const s3 = statements.filter((st) => asArray(st.Action).some((a) => a.startsWith('s3:')))
+          .map((st) => ({ actions: asArray(st.Action), resource: st.Resource }));
+        const objects = (bucket: string, prefix: string) => `arn:${region.aws.partition}:s3:::${bucket}/${prefix}*`;
+        const expectedS3 = [
+          ...(spec.access.attachments === 'presign' ? [{ actions: ['s3:PutObject'], resource: objects(s.stores.attachments.name, 'uploads/') }] : []),
+          ...(spec.access.attachments === 'write' ? [{ actions: ['s3:PutObject'], resource: objects(s.stores.attachments.name, 'email/') }] : []),
+          ...(spec.access.attachments === 'read' ? [{ actions: ['s3:GetObject'], resource: objects(s.stores.attachments.name, '') }] : []),
+          ...(spec.access.mail === 'read' ? [{ actions: ['s3:GetObject'], resource: objects(s.stores.mail.name, 'inbound/') }] : []),
+        ];
+        expect(s3, fnName).toEqual(expect.arrayContaining(expectedS3));
+        expect(s3, fnName).toHaveLength(expectedS3.length);
+
+        const ses = statements.filter((st) => asArray(st.Action).some((a) => a.startsWith('ses:')));
+        expect(ses, fnName).toEqual(spec.access.sendEmail && expected.sesSending
+          ? [{ Effect: 'Allow', Action: 'ses:SendEmail', Resource: `arn:${region.aws.partition}:ses:${region.aws.region}:${ACCOUNT}:identity/${region.mail.domain}` }]
+          : []);
       }
     });
 
-    it('grants no wildcard DynamoDB action and no index wildcard', () => {
+    it('grant the object keys with the right KMS use only', () => {
+      const s = stacks[name].stateful;
+      const kmsOn = (fn: FunctionName, key: kms.Key) => roleStatements(fn)
+        .filter((st) => asArray(st.Action).some((a) => a.startsWith('kms:')) && JSON.stringify(st.Resource).includes(`ExportsOutputFnGetAtt${logicalId(s, key)}Arn`))
+        .flatMap((st) => asArray(st.Action)).sort();
+      expect(kmsOn('CreateAttachmentUpload', s.stores.attachments.key)).toEqual(['kms:GenerateDataKey']);
+      expect(kmsOn('EmailIntake', s.stores.attachments.key)).toEqual(['kms:GenerateDataKey']);
+      expect(kmsOn('EmailIntake', s.stores.mail.key)).toEqual(['kms:Decrypt']);
+      expect(kmsOn('DeliverMessages', s.stores.mail.key)).toEqual([]);
+    });
+
+    it('no IAM statement of the product grants a wildcard action on s3, dynamodb or kms, nor an index wildcard', () => {
+      const bucketDeploymentRole = (stack: Stack) => stack === apiStack() && apiStack().pages.deployment
+        ? stack.getLogicalId((apiStack().pages.deployment!.handlerRole as iam.Role).node.defaultChild as never) : undefined;
       for (const stack of [stacks[name].stateful, stacks[name].api]) {
+        const cdkRole = bucketDeploymentRole(stack);
         for (const policy of resources(templateOf(stack), 'AWS::IAM::Policy')) {
-          for (const s of policy.Properties.PolicyDocument.Statement as Statement[]) {
-            for (const action of asArray(s.Action)) {
-              if (action.startsWith('dynamodb:') || action === '*') expect(action).not.toContain('*');
+          const roles = (policy.Properties.Roles as { Ref: string }[]).map((r) => r.Ref);
+          const statements = policy.Properties.PolicyDocument.Statement as Statement[];
+          if (cdkRole && roles.includes(cdkRole)) {
+            // CDK's BucketDeployment handler (acknowledged): its wildcards stay on the asset bucket, the pages bucket and its key.
+            const resourcesOf = statements.filter((st) => asArray(st.Action).some((a) => a.includes('*'))).flatMap((st) => asArray(st.Resource)).map((r) => JSON.stringify(r));
+            for (const r of resourcesOf) expect(r).toMatch(/cdk-hnb659fds-assets-|complaints-pages-|ObjectsPagesKey/);
+            // ... and what it may do on any resource is CloudFront invalidation only.
+            const onAnything = statements.filter((st) => asArray(st.Resource).includes('*')).flatMap((st) => asArray(st.Action));
+            expect(onAnything.filter((a) => !/^cloudfront:(Create|Get)Invalidation$/.test(a))).toEqual([]);
+            continue;
+          }
+          for (const st of statements) {
+            for (const action of asArray(st.Action)) {
+              expect(action, JSON.stringify(st)).not.toBe('*');
+              if (/^(s3|dynamodb|kms):/.test(action)) expect(action, JSON.stringify(st)).not.toContain('*');
             }
-            expect(JSON.stringify(s.Resource)).not.toContain('/index/*');
+            expect(JSON.stringify(st.Resource)).not.toContain('/index/*');
           }
         }
       }
     });
 
+    it('PUBLIC_BASE_URL is the pages\' origin where they are served', () => {
+      const env = fnResource('DeliverMessages').Properties.Environment.Variables;
+      if (!expected.cloudFront) {
+        expect(env.PUBLIC_BASE_URL).toBeUndefined();
+        return;
+      }
+      const distributionId = logicalId(stacks[name].stateful, stacks[name].stateful.pages!.distribution);
+      const [scheme, domain] = env.PUBLIC_BASE_URL['Fn::Join'][1];
+      expect(scheme).toBe('https://');
+      expect(exported(domain).value).toEqual({ 'Fn::GetAtt': [distributionId, 'DomainName'] });
+    });
+
     it('ResumeOrphans runs every 15 minutes', () => {
-      const fnId = stacks[name].api.getLogicalId(stacks[name].api.functions.ResumeOrphans.node.defaultChild as lambda.CfnFunction);
       api().hasResourceProperties('AWS::Events::Rule', {
         ScheduleExpression: 'rate(15 minutes)',
         State: 'ENABLED',
-        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] } })],
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnLogicalId('ResumeOrphans'), 'Arn'] } })],
       });
     });
   });
 
-  describe('HTTP API', () => {
-    it('has a route for every public ROUTES entry, and staff routes only behind an authorizer', () => {
-      const routes = resources(api(), 'AWS::ApiGatewayV2::Route');
-      const keys = routes.map((r) => r.Properties.RouteKey);
-      for (const route of ROUTES.filter((r) => r.auth === 'public')) expect(keys).toContain(`${route.method} ${route.path}`);
-      // No authorizer is configured yet: staff routes are withheld, never public.
-      expect(routes).toHaveLength(ROUTES.filter((r) => r.auth === 'public').length);
-      for (const route of ROUTES.filter((r) => r.auth === 'staff')) expect(keys).not.toContain(`${route.method} ${route.path}`);
-    });
+  describe('table stream consumers', () => {
+    it('one event source mapping per STREAM_CONSUMERS entry: its filter, bisect, partial failures, bounded retries, on-failure queue', () => {
+      const tableId = logicalId(stacks[name].stateful, stacks[name].stateful.table);
+      const mappings = resources(api(), 'AWS::Lambda::EventSourceMapping');
+      expect(mappings).toHaveLength(STREAM_CONSUMERS.length);
+      for (const consumer of STREAM_CONSUMERS) {
+        const mapping = mappings.find((m) => m.Properties.FunctionName.Ref === fnLogicalId(consumer.fn))!;
+        expect(mapping, consumer.fn).toBeDefined();
+        expect(exported(mapping.Properties.EventSourceArn).value).toEqual({ 'Fn::GetAtt': [tableId, 'StreamArn'] });
+        expect(mapping.Properties).toMatchObject({
+          StartingPosition: 'TRIM_HORIZON',
+          BatchSize: 25,
+          BisectBatchOnFunctionError: true,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          MaximumRetryAttempts: 10,
+          MaximumRecordAgeInSeconds: 24 * 3600,
+        });
+        expect(mapping.Properties.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toEqual([{
+          eventName: consumer.eventNames,
+          dynamodb: { Keys: { [TABLE.sortKey]: { S: [{ prefix: consumer.sortKeyPrefix }] } } },
+        }]);
 
-    it('routes each path to the function ROUTES names', () => {
-      const template = api().toJSON();
-      for (const route of ROUTES.filter((r) => r.auth === 'public')) {
-        const [apiRoute] = resources(api(), 'AWS::ApiGatewayV2::Route').filter((r) => r.Properties.RouteKey === `${route.method} ${route.path}`);
-        const integrationId = apiRoute.Properties.Target['Fn::Join'][1][1].Ref;
-        const fnId = stacks[name].api.getLogicalId(stacks[name].api.functions[route.fn].node.defaultChild as lambda.CfnFunction);
-        expect(template.Resources[integrationId].Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+        // The on-failure destination: a KMS-encrypted queue that refuses plain HTTP, alarmed on depth.
+        const queueId = mapping.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
+        const queue = api().toJSON().Resources[queueId] as Resource;
+        expect(queue.Type).toBe('AWS::SQS::Queue');
+        const keyId = queue.Properties.KmsMasterKeyId['Fn::GetAtt'][0];
+        expect(api().toJSON().Resources[keyId].Properties.EnableKeyRotation).toBe(true);
+        const queuePolicy = resources(api(), 'AWS::SQS::QueuePolicy').find((p) => p.Properties.Queues.some((q: { Ref: string }) => q.Ref === queueId))!;
+        expect(queuePolicy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
+          Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }));
+        const alarm = resources(api(), 'AWS::CloudWatch::Alarm').find((a) => JSON.stringify(a.Properties.Dimensions).includes(queueId))!;
+        expect(alarm.Properties).toMatchObject({
+          Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold',
+        });
+        expect(alarm.Properties.AlarmActions).toHaveLength(1);
+
+        // The function may send to that queue (and use its key), and read the stream.
+        const statements = roleStatements(consumer.fn);
+        expect(statements).toContainEqual(expect.objectContaining({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } }));
+        expect(statements).toContainEqual(expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': [keyId, 'Arn'] } }));
+        const streamRead = statements.find((st) => asArray(st.Action).includes('dynamodb:GetRecords'))!;
+        expect(exported(streamRead.Resource).value).toEqual({ 'Fn::GetAtt': [tableId, 'StreamArn'] });
       }
     });
 
-    it('throttles the default stage and writes JSON access logs to an encrypted group', () => {
+    it('the alarm topic mails the region\'s ops address, encrypted and TLS-only', () => {
+      api().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: region.alarmEmail });
+      api().hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    });
+  });
+
+  describe('email', () => {
+    it(`SES identity for the mail domain: ${expected.sesSending ? 'yes, retained' : 'none (no SES in the region)'}`, () => {
+      if (!expected.sesSending) {
+        stateful().resourceCountIs('AWS::SES::EmailIdentity', 0);
+        return;
+      }
+      stateful().hasResource('AWS::SES::EmailIdentity', { DeletionPolicy: 'Retain', Properties: { EmailIdentity: region.mail.domain } });
+    });
+
+    it(`receipt rule for complaints@domain: ${expected.sesReceiving ? 'raw mail to inbound/, then EmailIntake' : 'none, and synth says so (info)'}`, () => {
+      const messages = assembly.getStackArtifact(apiStack().artifactId).messages;
+      const info = messages.filter((m) => m.level === 'info' && String(m.entry.data).includes('SES does not receive email'));
+      if (!expected.sesReceiving) {
+        api().resourceCountIs('AWS::SES::ReceiptRule', 0);
+        api().resourceCountIs('AWS::SES::ReceiptRuleSet', 0);
+        expect(info).toHaveLength(1);
+        return;
+      }
+      expect(info).toHaveLength(0);
+      api().hasResourceProperties('AWS::SES::ReceiptRuleSet', { RuleSetName: `complaints-${name}-inbound` });
+      api().hasResourceProperties('AWS::SES::ReceiptRule', {
+        Rule: {
+          Name: 'complaints-intake',
+          Enabled: true,
+          Recipients: [`complaints@${region.mail.domain}`],
+          ScanEnabled: true,
+          TlsPolicy: 'Require',
+          Actions: [
+            { S3Action: { BucketName: stacks[name].stateful.stores.mail.name, ObjectKeyPrefix: 'inbound/' } },
+            { LambdaAction: { FunctionArn: { 'Fn::GetAtt': [fnLogicalId('EmailIntake'), 'Arn'] }, InvocationType: 'Event' } },
+          ],
+        },
+      });
+      api().hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction', Principal: 'ses.amazonaws.com', FunctionName: { 'Fn::GetAtt': [fnLogicalId('EmailIntake'), 'Arn'] },
+      });
+    });
+  });
+
+  describe('pages', () => {
+    it.runIf(expected.cloudFront)('CloudFront: S3 origin with OAC, index.html, /api/* uncached to the HTTP API with every viewer header but Host', () => {
+      const s = stacks[name].stateful;
+      const [distribution] = resources(stateful(), 'AWS::CloudFront::Distribution');
+      const config = distribution.Properties.DistributionConfig;
+      expect(config.DefaultRootObject).toBe('index.html');
+      const origins = config.Origins as { Id: string; DomainName: unknown; OriginAccessControlId?: unknown; CustomOriginConfig?: Record<string, unknown> }[];
+      const s3Origin = origins.find((o) => o.Id === config.DefaultCacheBehavior.TargetOriginId)!;
+      expect(s3Origin.DomainName).toEqual({ 'Fn::GetAtt': [logicalId(s, s.stores.pages.bucket), 'RegionalDomainName'] });
+      expect(s3Origin.OriginAccessControlId).toBeDefined();
+      stateful().hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+        OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' }),
+      });
+      expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+
+      const [apiBehaviour] = config.CacheBehaviors;
+      expect(config.CacheBehaviors).toHaveLength(1);
+      expect(apiBehaviour).toMatchObject({
+        PathPattern: '/api/*',
+        CachePolicyId: cloudfront.CachePolicy.CACHING_DISABLED.cachePolicyId,
+        OriginRequestPolicyId: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId,
+        AllowedMethods: expect.arrayContaining(['GET', 'POST', 'OPTIONS']),
+        ViewerProtocolPolicy: 'https-only',
+      });
+      const apiOrigin = origins.find((o) => o.Id === apiBehaviour.TargetOriginId)!;
+      expect(apiOrigin.DomainName).toEqual({ 'Fn::Join': ['', [{ Ref: logicalId(s, s.httpApi) }, `.execute-api.${region.aws.region}.`, { Ref: 'AWS::URLSuffix' }]] });
+      expect(apiOrigin.CustomOriginConfig).toEqual({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+
+      // The bucket lets only this distribution read (no public access).
+      const pagesPolicy = resources(stateful(), 'AWS::S3::BucketPolicy').find((p) => p.Properties.Bucket.Ref === logicalId(s, s.stores.pages.bucket))!;
+      expect(pagesPolicy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
+        Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject',
+        Condition: { StringEquals: { 'AWS:SourceArn': expect.anything() } },
+      }));
+      // Standard logs to the access-log bucket.
+      expect(config.Logging).toEqual({ Bucket: { 'Fn::GetAtt': [logicalId(s, s.stores.logs), 'RegionalDomainName'] }, Prefix: 'cloudfront/' });
+    });
+
+    it.runIf(expected.cloudFront)('every response carries the security headers of local/static.ts plus HSTS', () => {
+      const [policy] = resources(stateful(), 'AWS::CloudFront::ResponseHeadersPolicy');
+      const [distribution] = resources(stateful(), 'AWS::CloudFront::Distribution');
+      const policyId = Object.keys(stateful().findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0];
+      const config = distribution.Properties.DistributionConfig;
+      for (const behaviour of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) expect(behaviour.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+
+      const headers = policy.Properties.ResponseHeadersPolicyConfig;
+      const csp = headers.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy as string;
+      const directives = (v: string) => Object.fromEntries(v.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...rest]) => [k, rest]));
+      const local = directives(PAGE_SECURITY_HEADERS['content-security-policy']);
+      const served = directives(csp);
+      expect(served['frame-ancestors']).toEqual(["'none'"]);
+      // The same policy, except that connect-src also allows the attachments bucket (presigned uploads).
+      const bucketOrigin = `https://${stacks[name].stateful.stores.attachments.name}.s3.${region.aws.region}.amazonaws.com`;
+      expect(served).toEqual({ ...local, 'connect-src': [...local['connect-src'], bucketOrigin, ...(region.aws.region === 'us-east-1' ? [`https://${stacks[name].stateful.stores.attachments.name}.s3.amazonaws.com`] : [])] });
+      expect(headers.SecurityHeadersConfig).toMatchObject({
+        ContentSecurityPolicy: { Override: true },
+        ContentTypeOptions: { Override: true },
+        FrameOptions: { FrameOption: PAGE_SECURITY_HEADERS['x-frame-options'], Override: true },
+        ReferrerPolicy: { ReferrerPolicy: PAGE_SECURITY_HEADERS['referrer-policy'], Override: true },
+        StrictTransportSecurity: { AccessControlMaxAgeSec: 2 * 365 * 24 * 3600, IncludeSubdomains: true, Override: true },
+      });
+      expect(headers.CustomHeadersConfig.Items).toEqual([{ Header: 'Permissions-Policy', Value: PAGE_SECURITY_HEADERS['permissions-policy'], Override: true }]);
+    });
+
+    it.runIf(expected.waf)('AWS WAF on the distribution: CloudFront-scope web ACL in us-east-1 with the common rule set and a per-IP rate rule', () => {
+      const edge = stacks[name].edge!;
+      expect(edge.region).toBe('us-east-1');
+      const edgeTemplate = templateOf(edge);
+      const [acl] = resources(edgeTemplate, 'AWS::WAFv2::WebACL');
+      expect(acl.Properties.Scope).toBe('CLOUDFRONT');
+      expect(acl.Properties.DefaultAction).toEqual({ Allow: {} });
+      const rules = acl.Properties.Rules as { Name: string; Statement: Record<string, any>; Action?: unknown }[];
+      expect(rules.find((r) => r.Statement.ManagedRuleGroupStatement?.Name === 'AWSManagedRulesCommonRuleSet')?.Statement.ManagedRuleGroupStatement.VendorName).toBe('AWS');
+      const rate = rules.find((r) => r.Statement.RateBasedStatement)!;
+      expect(rate.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP', Limit: expect.any(Number) });
+      expect(rate.Action).toEqual({ Block: {} });
+
+      const [distribution] = resources(stateful(), 'AWS::CloudFront::Distribution');
+      expect(distribution.Properties.DistributionConfig.WebACLId).toEqual({
+        'Fn::GetStackOutput': { StackName: edge.stackName, Region: 'us-east-1', OutputName: expect.any(String) },
+      });
+    });
+
+    it.runIf(!expected.cloudFront)('no CloudFront and no WAF: the pages bucket is filled for the bank\'s own site', () => {
+      stateful().resourceCountIs('AWS::CloudFront::Distribution', 0);
+      expect(stacks[name].edge).toBeUndefined();
+    });
+
+    it(`the built pages and config.json are deployed ${existsSync(WEB_DIST) ? '(web/dist exists)' : '(not: web/dist is missing, synth warns)'}`, () => {
+      const deployments = resources(api(), 'Custom::CDKBucketDeployment');
+      const messages = assembly.getStackArtifact(apiStack().artifactId).messages.filter((m) => String(m.entry.data).includes('customer pages are not deployed'));
+      if (!existsSync(WEB_DIST)) {
+        expect(deployments).toEqual([]);
+        expect(messages.map((m) => m.level)).toEqual(['warning']);
+        return;
+      }
+      expect(messages).toEqual([]);
+      expect(deployments).toHaveLength(1);
+      const [d] = deployments;
+      expect(d.Properties).toMatchObject({ DestinationBucketName: stacks[name].stateful.stores.pages.name, Prune: true });
+      // web/dist and config.json.
+      expect(d.Properties.SourceObjectKeys).toHaveLength(2);
+      if (expected.cloudFront) expect(d.Properties.DistributionPaths).toEqual(['/*']);
+      else expect(d.Properties.DistributionId).toBeUndefined();
+    });
+  });
+
+  describe('HTTP API', () => {
+    it('routes each path to the function ROUTES names', () => {
+      const template = api().toJSON();
+      for (const route of ROUTES) {
+        const [apiRoute] = resources(api(), 'AWS::ApiGatewayV2::Route').filter((r) => r.Properties.RouteKey === `${route.method} ${route.path}`);
+        const integrationId = apiRoute.Properties.Target['Fn::Join'][1][1].Ref;
+        expect(template.Resources[integrationId].Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [fnLogicalId(route.fn), 'Arn'] });
+      }
+    });
+
+    it('belongs to the stateful stack (its id is the /api/* origin); the stage here throttles and writes JSON access logs to an encrypted group', () => {
+      stateful().resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+      api().resourceCountIs('AWS::ApiGatewayV2::Api', 0);
       const [stage] = resources(api(), 'AWS::ApiGatewayV2::Stage');
+      expect(exported(stage.Properties.ApiId).value).toEqual({ Ref: logicalId(stacks[name].stateful, stacks[name].stateful.httpApi) });
       expect(stage.Properties.StageName).toBe('$default');
       expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: expect.any(Number), ThrottlingBurstLimit: expect.any(Number) });
       expect(() => JSON.parse(stage.Properties.AccessLogSettings.Format)).not.toThrow();
@@ -252,11 +729,24 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
   });
 
   it('uses the partition of the region in every ARN', () => {
-    for (const stack of [stacks[name].stateful, stacks[name].api]) {
+    for (const stack of [stacks[name].edge, stacks[name].stateful, stacks[name].api]) {
+      if (!stack) continue;
       const json = JSON.stringify(templateOf(stack).toJSON());
       if (region.aws.partition !== 'aws') expect(json).not.toContain('arn:aws:');
       expect(json).not.toMatch(new RegExp(`arn:(?!${region.aws.partition}:)[a-z-]+:`));
     }
+  });
+
+  it('synth warns only about what is really left to do', () => {
+    const warnings = [stacks[name].stateful, stacks[name].api].flatMap((stack) => assembly.getStackArtifact(stack.artifactId).messages)
+      .filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
+    const expectedWarnings = [
+      ...(expected.identity === 'oidc' ? [/issuer is a placeholder/] : []),
+      ...(!expected.sesSending ? [/DeliverMessages: SES is not offered/] : []),
+      ...(!existsSync(WEB_DIST) ? [/customer pages are not deployed/] : []),
+    ];
+    expect(warnings).toHaveLength(expectedWarnings.length);
+    for (const pattern of expectedWarnings) expect(warnings.some((w) => pattern.test(w)), String(pattern)).toBe(true);
   });
 });
 
@@ -294,8 +784,8 @@ describe('cdk-nag', () => {
   });
 });
 
-describe('IntakeApi staff routes', () => {
-  it('are added behind the staff authorizer once one is given', () => {
+describe('IntakeApi on its own', () => {
+  it('puts every staff route behind the staff authorizer and leaves public routes without one', () => {
     const probeApp = new App({ context: TEST_CONTEXT });
     const stack = new Stack(probeApp, 'ApiProbe', { env: { account: ACCOUNT, region: 'eu-west-2' } });
     // Inline functions: this checks the routing, not the bundles.
@@ -317,10 +807,3 @@ describe('IntakeApi staff routes', () => {
     }
   });
 });
-
-/** Statements of every AWS::IAM::Policy attached to the role with this logical id. */
-function policyStatementsOf(template: Template, roleLogicalId: string): Statement[] {
-  return (Object.values(template.findResources('AWS::IAM::Policy')) as Resource[])
-    .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleLogicalId))
-    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
-}

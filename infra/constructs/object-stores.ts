@@ -1,0 +1,204 @@
+/**
+ * The region's object storage: customer attachments, inbound raw email, the built customer
+ * pages, and the bucket their server access logs go to. Each data bucket has its own
+ * customer-managed key (so a grant on one never opens another), blocks public access, refuses
+ * requests without TLS 1.2+, keeps versions, logs access, and is retained with its key when
+ * the stack goes: attachments and mail are complaint evidence.
+ *
+ * Bind helpers set the bucket's environment variable and grant exactly the object actions a
+ * function's access kind (FUNCTIONS) needs, on its key prefix, plus the use of the bucket's key
+ * - written out action by action, no wildcard.
+ */
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { RegionConfig } from '../../functions/domain/regions.ts';
+import { acknowledge, nagResourceId } from '../nag.ts';
+
+export type AttachmentsAccess = 'presign' | 'read' | 'write';
+export type MailAccess = 'read';
+
+/** Key prefixes the functions write and read (functions/use-cases/attachments.ts, receive-email.ts). */
+export const PREFIXES = {
+  /** Customer uploads by presigned URL. */
+  uploads: 'uploads/',
+  /** Attachments the email intake keeps. */
+  email: 'email/',
+  /** Raw inbound messages, written by the SES receipt rule. */
+  inbound: 'inbound/',
+} as const;
+
+export interface EncryptedBucket {
+  bucket: s3.Bucket;
+  key: kms.Key;
+  /**
+   * The bucket's name, fixed and known at synth: ARNs and environment variables of other stacks
+   * are formatted from it (no cross-stack reference), and the pages' CSP can name the bucket's
+   * host without a dependency cycle (distribution -> headers -> bucket -> CORS -> distribution).
+   */
+  name: string;
+}
+
+export interface ObjectStoresProps {
+  region: RegionConfig;
+  /** CloudFront writes standard logs to the log bucket, which needs ACLs for that. */
+  cloudFrontLogs: boolean;
+}
+
+export class ObjectStores extends Construct {
+  /** Server access logs of the data buckets (and CloudFront's standard logs). */
+  readonly logs: s3.Bucket;
+  readonly attachments: EncryptedBucket;
+  readonly mail: EncryptedBucket;
+  readonly pages: EncryptedBucket;
+
+  constructor(scope: Construct, id: string, props: ObjectStoresProps) {
+    super(scope, id);
+    const region = props.region.name;
+    const stack = Stack.of(this);
+    // Bucket names are global: product, purpose, account and AWS region make them unique.
+    const nameOf = (purpose: string) => `complaints-${purpose}-${stack.account}-${stack.region}`;
+
+    this.logs = new s3.Bucket(this, 'AccessLogs', {
+      // Server access logging delivers only to buckets with SSE-S3 default encryption (not SSE-KMS).
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      // CloudFront standard logging writes with an ACL grant to its log-delivery account.
+      objectOwnership: props.cloudFrontLogs ? s3.ObjectOwnership.BUCKET_OWNER_PREFERRED : s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1), noncurrentVersionExpiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(this.logs, 'AwsSolutions-S1',
+      'This is the access-log bucket of the region: logging its own access would log the log writes, endlessly. Writes come only from the S3 logging service (bucket policy) and CloudFront.');
+
+    this.attachments = this.encryptedBucket('Attachments', nameOf('attachments'), `Customer attachments (${region})`, {
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    });
+    this.mail = this.encryptedBucket('Mail', nameOf('mail'), `Inbound raw email (${region})`, {
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    });
+    this.pages = this.encryptedBucket('Pages', nameOf('pages'), `Customer pages (${region})`, {
+      // Old page versions are only useful for a quick rollback.
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1), noncurrentVersionExpiration: Duration.days(30) }],
+    });
+  }
+
+  private encryptedBucket(id: string, name: string, description: string, props: Pick<s3.BucketProps, 'lifecycleRules'>): EncryptedBucket {
+    if (Token.isUnresolved(name)) throw new Error(`${this.node.path}: bucket names need an explicit account and region on the stack`);
+    const key = new kms.Key(this, `${id}Key`, {
+      description,
+      enableKeyRotation: true,
+      // Objects of a retained bucket are unreadable without their key.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const bucket = new s3.Bucket(this, id, {
+      bucketName: name,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      // One data key per bucket and period instead of one KMS call per object.
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      serverAccessLogsBucket: this.logs,
+      serverAccessLogsPrefix: `${id.toLowerCase()}/`,
+      removalPolicy: RemovalPolicy.RETAIN,
+      ...props,
+    });
+    return { bucket, key, name };
+  }
+
+  /**
+   * Lets the pages PUT presigned uploads from these origins (`https://host`) only: the browser
+   * sends the file straight to the bucket.
+   */
+  allowUploadsFrom(origins: string[]): void {
+    if (!origins.length) return;
+    this.attachments.bucket.addCorsRule({
+      allowedOrigins: origins,
+      allowedMethods: [s3.HttpMethods.PUT],
+      // The presigned URL signs content-type (content-length is set by the browser itself).
+      allowedHeaders: ['content-type'],
+      maxAge: 3600,
+    });
+  }
+
+  /**
+   * Lets one SES receipt rule of this account write raw messages under `inbound/` (and encrypt
+   * them with the mail key, as the bucket's default encryption requires).
+   */
+  allowSesReceipt(ruleSetName: string, ruleName: string): void {
+    const stack = Stack.of(this);
+    const conditions = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'ses', resource: 'receipt-rule-set', resourceName: `${ruleSetName}:receipt-rule/${ruleName}`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        }),
+      },
+    };
+    const ses = new iam.ServicePrincipal('ses.amazonaws.com');
+    this.mail.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowSesReceiptRulePuts',
+      principals: [ses],
+      actions: ['s3:PutObject'],
+      resources: [this.mail.bucket.arnForObjects(`${PREFIXES.inbound}*`)],
+      conditions,
+    }));
+    this.mail.key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowSesReceiptRuleEncryption',
+      principals: [ses],
+      // PutObject under SSE-KMS: a data key; Decrypt as well for the multipart uploads of large messages.
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'],
+      conditions,
+    }));
+  }
+
+  /** ATTACHMENTS_BUCKET and the object actions of the access kind, on its prefix. */
+  bindAttachments(fn: lambda.Function & { executionRole: iam.Role }, access: AttachmentsAccess): void {
+    const { name, key } = this.attachments;
+    fn.addEnvironment('ATTACHMENTS_BUCKET', name);
+    if (access === 'read') {
+      // HeadObject (the upload check) is authorised by s3:GetObject.
+      grantObjects(fn.executionRole, ['s3:GetObject'], name, '', 'attachments are read by the key a complaint stores, under any prefix');
+      grant(fn.executionRole, ['kms:Decrypt'], [key.keyArn]);
+    } else {
+      // Presigned URLs are signed with the function's role: the upload is the role's PutObject.
+      const prefix = access === 'presign' ? PREFIXES.uploads : PREFIXES.email;
+      grantObjects(fn.executionRole, ['s3:PutObject'], name, prefix,
+        access === 'presign' ? 'upload keys are a date and a random UUID, generated per request' : 'email attachments are stored under the message id, known only when mail arrives');
+      grant(fn.executionRole, ['kms:GenerateDataKey'], [key.keyArn]);
+    }
+  }
+
+  /** MAIL_BUCKET and read of the raw inbound messages. */
+  bindMail(fn: lambda.Function & { executionRole: iam.Role }, access: MailAccess): void {
+    const { name, key } = this.mail;
+    fn.addEnvironment('MAIL_BUCKET', name);
+    if (access === 'read') {
+      grantObjects(fn.executionRole, ['s3:GetObject'], name, PREFIXES.inbound, 'SES names each raw message by its message id, known only when mail arrives');
+      grant(fn.executionRole, ['kms:Decrypt'], [key.keyArn]);
+    }
+  }
+}
+
+/** Object actions on `prefix*` of a bucket, with the acknowledgement of that one wildcard resource. */
+function grantObjects(role: iam.Role, actions: string[], bucketName: string, prefix: string, why: string): void {
+  const arn = Stack.of(role).formatArn({ service: 's3', region: '', account: '', resource: bucketName, resourceName: `${prefix}*` });
+  grant(role, actions, [arn]);
+  acknowledge(role, `AwsSolutions-IAM5[Resource::${nagResourceId(role, arn)}]`,
+    `${actions.join(', ')} on the objects under "${prefix || '/'}" of ${bucketName} only: ${why}.`);
+}
+
+function grant(role: iam.Role, actions: string[], resources: string[]): void {
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources }));
+}

@@ -1,0 +1,43 @@
+/**
+ * Where the region's alarms go: one SNS topic, encrypted with its own key and reachable over
+ * TLS only, with the region's ops mailbox (RegionConfig.alarmEmail) subscribed. The mailbox
+ * must confirm the subscription once after the first deploy.
+ */
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import type { RegionConfig } from '../../functions/domain/regions.ts';
+
+export class OpsAlarms extends Construct {
+  readonly topic: sns.Topic;
+  private readonly action: cloudwatch.IAlarmAction;
+
+  constructor(scope: Construct, id: string, props: { region: RegionConfig }) {
+    super(scope, id);
+    const key = new kms.Key(this, 'Key', { description: `Ops alarm topic (${props.region.name})`, enableKeyRotation: true });
+    // CloudWatch publishes alarm notifications into the encrypted topic with this key.
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'],
+    }));
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: `Complaints ${props.region.name} alarms`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    this.topic.addSubscription(new subscriptions.EmailSubscription(props.region.alarmEmail));
+    this.action = new cwActions.SnsAction(this.topic);
+  }
+
+  /** Notifies the ops mailbox when the alarm fires and when it clears. */
+  notify(alarm: cloudwatch.Alarm): void {
+    alarm.addAlarmAction(this.action);
+    alarm.addOkAction(this.action);
+  }
+}
