@@ -74,6 +74,7 @@ export const ROUTES: RouteSpec[] = [
   ...staff('POST', '/api/staff/complaints/{reference}/pause', 'pauseClock'),
   ...staff('POST', '/api/staff/complaints/{reference}/resume', 'resumeClock'),
   ...staff('POST', '/api/staff/complaints/{reference}/callback', 'recordCallback'),
+  ...staff('POST', '/api/staff/complaints/{reference}/calls', 'recordCall'),
   ...staff('POST', '/api/staff/complaints/{reference}/assignment', 'reassign'),
 ];
 

@@ -18,7 +18,7 @@ export interface Actor { id: string; name: string; roles: Role[]; department: st
 export const STAFF_OPERATIONS = [
   'listMyTasks', 'listTeamQueue', 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification',
   'completeInvestigation', 'submitHandlingPlan', 'getReplyDraft', 'submitReply', 'approveReply',
-  'requestExtension', 'decideExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'reassign',
+  'requestExtension', 'decideExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'reassign',
 ] as const;
 export type StaffOperation = (typeof STAFF_OPERATIONS)[number];
 
@@ -49,6 +49,7 @@ export const OPERATION_LABEL: Record<StaffOperation, string> = {
   pauseClock: 'pause the clock',
   resumeClock: 'resume the clock',
   recordCallback: 'record a callback',
+  recordCall: 'record a call to the customer',
   reassign: 'reassign a complaint',
 };
 
@@ -61,11 +62,11 @@ export const ACTING_OPERATIONS: ReadonlySet<StaffOperation> = new Set([
 ]);
 
 const SPECIALIST_OPS: ReadonlySet<StaffOperation> = new Set([
-  'listMyTasks', 'listTeamQueue', 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification', 'recordCallback',
+  'listMyTasks', 'listTeamQueue', 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification', 'recordCallback', 'recordCall',
 ]);
 const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
   'listMyTasks', 'listTeamQueue', 'getComplaint', 'claimTask', 'completeInvestigation', 'submitHandlingPlan',
-  'getReplyDraft', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock', 'recordCallback',
+  'getReplyDraft', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall',
 ]);
 const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([...HANDLER_OPS, 'approveReply', 'decideExtension', 'reassign']);
 const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set(['listTeamQueue', 'getComplaint']);

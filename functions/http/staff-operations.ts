@@ -11,7 +11,7 @@ import { attachments } from '../shared/object-storage.ts';
 import * as staff from '../use-cases/staff-actions.ts';
 import { submitComplaint } from '../use-cases/submit-complaint.ts';
 import {
-  CallbackRequest, ClassificationCorrection, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
+  CallbackRequest, CallRequest, ClassificationCorrection, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
   StaffComplaintRequest,
 } from './schemas/staff.schema.ts';
 
@@ -50,5 +50,6 @@ export const STAFF_OPERATION_SPECS: Record<StaffOperation, StaffOperationSpec> =
   pauseClock: op({ summary: 'Stop the clock (time excluded by the rules, e.g. external appraisal)', body: ReasonRequest, run: (d, c) => staff.pauseClock(d, c.actor, c.reference, c.body) }),
   resumeClock: op({ summary: 'Restart the clock; deadlines move by the paused time', run: (d, c) => staff.resumeClock(d, c.actor, c.reference) }),
   recordCallback: op({ summary: 'Record the satisfaction callback', body: CallbackRequest, run: (d, c) => staff.recordCallback(d, c.actor, c.reference, c.body) }),
+  recordCall: op({ summary: 'Record the call that delivered a message to a phone or branch customer', body: CallRequest, run: (d, c) => staff.recordCall(d, c.actor, c.reference, c.body) }),
   reassign: op({ summary: 'Reassign to a staff member or a team', body: ReassignRequest, run: (d, c) => staff.reassign(d, c.actor, c.reference, c.body) }),
 };

@@ -277,6 +277,27 @@ async function applyCallback(deps: StaffDeps, ctx: Ctx, actorId: string, body: {
   return { next: out.next, complaint: next };
 }
 
+/**
+ * Phone and branch customers get their messages by a staff call: the call task is recorded
+ * when done (reached) or attempted (no answer, wrong number - it stays to do).
+ */
+export async function recordCall(deps: StaffDeps, actor: Actor, reference: string, body: { messageId: string; outcome: 'reached' | 'no-answer' | 'wrong-number'; note?: string }) {
+  const c = await load(deps.repo, reference);
+  allow(actor, 'recordCall', c);
+  const message = (await deps.repo.messages(reference)).find((m) => m.messageId === body.messageId);
+  if (!message || message.channel !== 'call-task') throw new NotFoundError('No call task with this id on this complaint');
+  const at = deps.clock.now().toISOString();
+  if (body.outcome === 'reached' && !(await deps.repo.transitionMessage(reference, body.messageId, 'recorded', 'sent', { sentAt: at, calledBy: actor.id }))) {
+    throw new ConflictError('This call task is already done');
+  }
+  const next = bump(c, at);
+  await deps.repo.commit({
+    complaint: next, expectedVersion: c.version,
+    history: [entry(reference, at, actor.id, `call:${body.outcome}`, `Call about the ${message.kind}: ${body.outcome}${body.note ? ` (${body.note})` : ''}`, body.outcome === 'reached')],
+  });
+  return { messageId: body.messageId, outcome: body.outcome };
+}
+
 export async function reassign(deps: StaffDeps, actor: Actor, reference: string, body: { assignee?: string; team?: string }) {
   const ctx = await begin(deps, actor, 'reassign', reference, ['INVESTIGATION', 'REPLY', 'CALLBACK']);
   const next = bump(ctx.c, ctx.at);

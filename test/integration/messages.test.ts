@@ -65,6 +65,15 @@ describe('messages to customers and staff', () => {
     await j.request('POST', '/__local/streams/drain');
     expect(await mailsTo('phone-only@example.com')).toEqual([]);
     const d = await j.complaint('sam', r.body.reference);
-    expect(d.messages.find((m: any) => m.kind === 'acknowledgement')).toMatchObject({ channel: 'call-task', status: 'recorded', to: '+86 138 1111 2222' });
+    const ack = d.messages.find((m: any) => m.kind === 'acknowledgement');
+    expect(ack).toMatchObject({ channel: 'call-task', status: 'recorded', to: '+86 138 1111 2222' });
+    // The call is recorded when done; a second "done" is refused; an unknown task is not found.
+    expect((await j.act('sam', r.body.reference, 'calls', { messageId: ack.messageId, outcome: 'no-answer' })).status).toBe(200);
+    expect((await j.act('sam', r.body.reference, 'calls', { messageId: ack.messageId, outcome: 'reached', note: 'Explained the next steps' })).status).toBe(200);
+    expect((await j.act('sam', r.body.reference, 'calls', { messageId: ack.messageId, outcome: 'reached' })).status).toBe(409);
+    expect((await j.act('sam', r.body.reference, 'calls', { messageId: 'MSG#nope', outcome: 'reached' })).status).toBe(404);
+    const after = await j.complaint('sam', r.body.reference);
+    expect(after.messages.find((m: any) => m.messageId === ack.messageId)).toMatchObject({ status: 'sent', calledBy: 'sam' });
+    expect(after.history.map((h: any) => h.action)).toEqual(expect.arrayContaining(['call:no-answer', 'call:reached']));
   });
 });

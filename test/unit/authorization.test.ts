@@ -17,8 +17,8 @@ const actor = (roles: Role[], over: Partial<Actor> = {}): Actor => ({
 });
 
 const LIST: StaffOperation[] = ['listMyTasks', 'listTeamQueue'];
-const SPECIALIST: StaffOperation[] = [...LIST, 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification', 'recordCallback'];
-const HANDLER_TEAM: StaffOperation[] = [...LIST, 'getComplaint', 'claimTask', 'submitHandlingPlan', 'getReplyDraft', 'recordCallback'];
+const SPECIALIST: StaffOperation[] = [...LIST, 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification', 'recordCallback', 'recordCall'];
+const HANDLER_TEAM: StaffOperation[] = [...LIST, 'getComplaint', 'claimTask', 'submitHandlingPlan', 'getReplyDraft', 'recordCallback', 'recordCall'];
 const ACTING: StaffOperation[] = ['completeInvestigation', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock'];
 const MANAGER_ONLY: StaffOperation[] = ['approveReply', 'decideExtension', 'reassign'];
 const QUALITY: StaffOperation[] = ['listTeamQueue', 'getComplaint'];
@@ -134,10 +134,10 @@ const MATRIX = SCENARIOS.flatMap((s) => ROLES.flatMap((role) => STAFF_OPERATIONS
 }))));
 
 describe('authorize: every role x every operation', () => {
-  it('the matrix covers all 5 roles x 17 operations in each situation', () => {
+  it('the matrix covers all 5 roles x 18 operations in each situation', () => {
     expect(ROLES).toHaveLength(5);
-    expect(STAFF_OPERATIONS).toHaveLength(17);
-    expect(MATRIX).toHaveLength(SCENARIOS.length * 5 * 17);
+    expect(STAFF_OPERATIONS).toHaveLength(18);
+    expect(MATRIX).toHaveLength(SCENARIOS.length * 5 * 18);
   });
 
   it.each(MATRIX)('$scenario: $role $op -> $expected', ({ scenario, complaint, role, op, expected }) => {

@@ -53,3 +53,11 @@ export const ReassignRequest = z
   .refine((v) => v.assignee || v.team, { message: 'give an assignee or a team' })
   .meta({ id: 'ReassignRequest' });
 export const EmptyRequest = z.object({}).strict();
+export const CallRequest = z
+  .object({
+    messageId: text(200).meta({ description: 'The call task (a message with channel call-task) this call delivered' }),
+    outcome: z.enum(['reached', 'no-answer', 'wrong-number']),
+    note: text(2000).optional(),
+  })
+  .strict()
+  .meta({ id: 'CallRequest' });
