@@ -76,6 +76,10 @@ export const ROUTES: RouteSpec[] = [
   ...staff('POST', '/api/staff/complaints/{reference}/callback', 'recordCallback'),
   ...staff('POST', '/api/staff/complaints/{reference}/calls', 'recordCall'),
   ...staff('POST', '/api/staff/complaints/{reference}/assignment', 'reassign'),
+  ...staff('POST', '/api/staff/complaints/{reference}/restriction', 'restrictCustomer'),
+  ...staff('GET', '/api/staff/dashboard', 'getDashboard'),
+  ...staff('GET', '/api/staff/dashboard.csv', 'exportDashboardCsv'),
+  ...staff('GET', '/api/staff/audit', 'searchAudit'),
 ];
 
 /**

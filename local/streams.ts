@@ -6,8 +6,8 @@
  * a handler may report `batchItemFailures`, and the batch is retried from the first failed
  * record. Checkpoints persist in the data directory, so a restart resumes where it stopped.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   DescribeStreamCommand, DynamoDBStreamsClient, ExpiredIteratorException, GetRecordsCommand, GetShardIteratorCommand, TrimmedDataAccessException,
   type _Record as StreamRecord,
@@ -47,10 +47,14 @@ function toLambdaRecord(r: StreamRecord, region: string, streamArn: string) {
 export class StreamPoller {
   private readonly streams: DynamoDBStreamsClient;
   private readonly ddb: DynamoDBClient;
-  private checkpoints: Record<string, Record<string, string>> = {};
+  /** checkpoints[consumer][streamArn][shardId] = last handled sequence number. */
+  private checkpoints: Record<string, Record<string, Record<string, string>>> = {};
+  private readonly iterators = new Map<string, string | undefined>();
+  private readonly attempts = new Map<string, number>();
   private stopped = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  private busy: Promise<number> | undefined;
 
   constructor(private readonly o: StreamPollerOptions) {
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -82,10 +86,7 @@ export class StreamPoller {
     }
   }
 
-  private iterators = new Map<string, string | undefined>();
-  private busy: Promise<number> | undefined;
-
-  /** One pass over every shard; returns the number of records handled. Never runs twice at once. */
+  /** One pass over every consumer and shard; returns the number of records handled. Never runs twice at once. */
   pollOnce(): Promise<number> {
     this.busy ??= this.pass().finally(() => { this.busy = undefined; });
     return this.busy;
@@ -97,69 +98,83 @@ export class StreamPoller {
     if (!streamArn) return 0;
     const desc = await this.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     let handled = 0;
-    for (const shard of desc.StreamDescription?.Shards ?? []) {
-      const id = shard.ShardId!;
-      const key = `${streamArn}|${id}`;
-      let iterator = this.iterators.get(key);
-      if (iterator === undefined && !this.iterators.has(key)) {
-        const after = this.checkpoints[streamArn]?.[id];
-        try {
-          iterator = (await this.streams.send(new GetShardIteratorCommand({
-            StreamArn: streamArn, ShardId: id, ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
-          }))).ShardIterator;
-        } catch (e) {
-          if (!(e instanceof TrimmedDataAccessException)) throw e;
-          iterator = (await this.streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: id, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-        }
-      }
-      if (!iterator) continue; // closed and fully read
-      let out;
-      try {
-        out = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
-      } catch (e) {
-        if (e instanceof ExpiredIteratorException) { this.iterators.delete(key); continue; }
-        throw e;
-      }
-      const records = out.Records ?? [];
-      const done = await this.dispatch(records, streamArn);
-      if (done < records.length) {
-        // Retry from the first unhandled record on the next pass.
-        this.iterators.delete(key);
-        if (done > 0) this.checkpoint(streamArn, id, records[done - 1].dynamodb!.SequenceNumber!);
-        handled += done;
-        continue;
-      }
-      if (records.length) this.checkpoint(streamArn, id, records[records.length - 1].dynamodb!.SequenceNumber!);
-      this.iterators.set(key, out.NextShardIterator);
-      handled += records.length;
+    // Each consumer reads the stream on its own, as each Lambda event source mapping does:
+    // a failing consumer holds back only itself.
+    for (const consumer of this.o.consumers) {
+      for (const shard of desc.StreamDescription?.Shards ?? []) handled += await this.shardPass(consumer, streamArn, shard.ShardId!);
     }
     return handled;
   }
 
-  private checkpoint(streamArn: string, shardId: string, seq: string): void {
-    (this.checkpoints[streamArn] ??= {})[shardId] = seq;
+  private async shardPass(c: StreamConsumer, streamArn: string, shardId: string): Promise<number> {
+    const key = `${c.fn}|${streamArn}|${shardId}`;
+    let iterator = this.iterators.get(key);
+    if (iterator === undefined && !this.iterators.has(key)) {
+      const after = this.checkpoints[c.fn]?.[streamArn]?.[shardId];
+      try {
+        iterator = (await this.streams.send(new GetShardIteratorCommand({
+          StreamArn: streamArn, ShardId: shardId, ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }))).ShardIterator;
+      } catch (e) {
+        if (!(e instanceof TrimmedDataAccessException)) throw e;
+        iterator = (await this.streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+      }
+    }
+    if (!iterator) return 0; // closed and fully read
+    let out;
+    try {
+      out = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+    } catch (e) {
+      if (e instanceof ExpiredIteratorException) { this.iterators.delete(key); return 0; }
+      throw e;
+    }
+    const records = out.Records ?? [];
+    const done = await this.dispatch(c, records, streamArn);
+    const last = done > 0 ? records[done - 1].dynamodb!.SequenceNumber! : undefined;
+    if (last) this.checkpoint(c.fn, streamArn, shardId, last);
+    if (done < records.length) {
+      // Retry from the first unhandled record next time (a fresh iterator after the checkpoint).
+      this.iterators.delete(key);
+      if (!last) this.iterators.delete(key);
+    } else {
+      this.iterators.set(key, out.NextShardIterator);
+    }
+    return done;
+  }
+
+  private checkpoint(fn: string, streamArn: string, shardId: string, seq: string): void {
+    ((this.checkpoints[fn] ??= {})[streamArn] ??= {})[shardId] = seq;
     this.save();
   }
 
-  /** Hands the records to each consumer; returns how many records (from the start) every consumer accepted. */
-  private async dispatch(records: StreamRecord[], streamArn: string): Promise<number> {
-    let accepted = records.length;
-    for (const c of this.o.consumers) {
-      const mine = records.map((r, i) => ({ r, i })).filter(({ r }) => matches(c, r));
-      if (!mine.length) continue;
-      try {
-        const result = (await this.o.invoke(c.fn, { Records: mine.map(({ r }) => toLambdaRecord(r, this.o.region, streamArn)) })) as { batchItemFailures?: { itemIdentifier: string }[] } | null;
-        const failed = result?.batchItemFailures?.map((f) => f.itemIdentifier) ?? [];
-        if (failed.length) {
-          const first = mine.find(({ r }) => failed.includes(r.dynamodb!.SequenceNumber!));
-          if (first) accepted = Math.min(accepted, first.i);
-        }
-      } catch (e) {
-        this.o.log?.(`Stream consumer ${c.fn} failed (${(e as Error).name}); the batch will be retried`);
-        accepted = Math.min(accepted, mine[0].i);
-      }
+  /**
+   * Hands the matching records to the consumer; returns how many records (from the start of
+   * the batch) are done. A record that keeps failing is parked after MAX_ATTEMPTS in the
+   * consumer's failure file (the on-failure destination on AWS) so the shard moves on.
+   */
+  private async dispatch(c: StreamConsumer, records: StreamRecord[], streamArn: string): Promise<number> {
+    const mine = records.map((r, i) => ({ r, i })).filter(({ r }) => matches(c, r));
+    if (!mine.length) return records.length;
+    let failedAt: number | undefined;
+    try {
+      const result = (await this.o.invoke(c.fn, { Records: mine.map(({ r }) => toLambdaRecord(r, this.o.region, streamArn)) })) as { batchItemFailures?: { itemIdentifier: string }[] } | null;
+      const failed = result?.batchItemFailures?.map((f) => f.itemIdentifier) ?? [];
+      failedAt = mine.find(({ r }) => failed.includes(r.dynamodb!.SequenceNumber!))?.i;
+    } catch (e) {
+      this.o.log?.(`Stream consumer ${c.fn} failed (${(e as Error).name}); the batch will be retried`);
+      failedAt = mine[0].i;
     }
-    return accepted;
+    if (failedAt === undefined) return records.length;
+    const seq = records[failedAt].dynamodb!.SequenceNumber!;
+    const key = `${c.fn}|${seq}`;
+    const n = (this.attempts.get(key) ?? 0) + 1;
+    this.attempts.set(key, n);
+    if (n < MAX_ATTEMPTS) return failedAt;
+    this.attempts.delete(key);
+    const parked = join(dirname(this.o.checkpointFile), `failed-${c.fn}.jsonl`);
+    appendFileSync(parked, JSON.stringify({ at: new Date().toISOString(), attempts: n, record: toLambdaRecord(records[failedAt], this.o.region, streamArn) }) + '\n');
+    this.o.log?.(`Stream consumer ${c.fn}: record ${seq} failed ${n} times; parked in ${parked}`);
+    return failedAt + 1;
   }
 
   private async run(): Promise<void> {
@@ -175,3 +190,6 @@ export class StreamPoller {
     }
   }
 }
+
+/** Attempts before a record is parked (the event source mappings retry 10 times on AWS). */
+const MAX_ATTEMPTS = 10;

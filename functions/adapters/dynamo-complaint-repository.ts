@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
 import {
-  IdempotencyRace, type Change, type ComplaintRepository, type NewComplaint, type OutboundMessage, type StaffProfile, type StoredAnswer, type TaskItem,
+  IdempotencyRace, type Change, type ComplaintRepository, type NewComplaint, type OutboundMessage, type Restriction, type StaffProfile, type StoredAnswer, type TaskItem,
 } from '../domain/ports.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { keys, openShard, TABLE } from './table-schema.ts';
@@ -131,9 +131,20 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     }));
   }
 
+  async putRestriction(keys: string[], r: Restriction): Promise<void> {
+    await this.db.send(new TransactWriteCommand({
+      TransactItems: keys.map((k) => ({ Put: { TableName: this.table, Item: { PK: `CUSTOMER#${k}`, SK: 'RESTRICTION', type: 'Restriction', ...r } } })),
+    }));
+  }
+
+  async restrictionsOf(keys: string[]): Promise<Restriction[]> {
+    const found = await Promise.all(keys.map((k) => this.db.send(new GetCommand({ TableName: this.table, Key: { PK: `CUSTOMER#${k}`, SK: 'RESTRICTION' } }))));
+    return found.flatMap((o) => (o.Item ? [strip<Restriction>(o.Item)] : []));
+  }
+
   async complaintsOfCustomer(customerKeys: string[]): Promise<string[]> {
     const refs = await Promise.all(customerKeys.map((k) => this.queryAll<{ reference: string }>({
-      TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `CUSTOMER#${k}` },
+      TableName: this.table, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :ref)', ExpressionAttributeValues: { ':pk': `CUSTOMER#${k}`, ':ref': 'REF#' },
     })));
     return [...new Set(refs.flat().map((r) => r.reference))];
   }

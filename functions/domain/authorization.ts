@@ -19,6 +19,7 @@ export const STAFF_OPERATIONS = [
   'listMyTasks', 'listTeamQueue', 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification',
   'completeInvestigation', 'submitHandlingPlan', 'getReplyDraft', 'submitReply', 'approveReply',
   'requestExtension', 'decideExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'reassign',
+  'getDashboard', 'exportDashboardCsv', 'searchAudit', 'restrictCustomer',
 ] as const;
 export type StaffOperation = (typeof STAFF_OPERATIONS)[number];
 
@@ -50,11 +51,15 @@ export const OPERATION_LABEL: Record<StaffOperation, string> = {
   resumeClock: 'resume the clock',
   recordCallback: 'record a callback',
   recordCall: 'record a call to the customer',
+  getDashboard: 'read the dashboard',
+  exportDashboardCsv: 'export the dashboard',
+  searchAudit: 'search the audit record',
+  restrictCustomer: 'restrict a customer',
   reassign: 'reassign a complaint',
 };
 
 /** Operations that need no complaint. */
-const WITHOUT_COMPLAINT: ReadonlySet<StaffOperation> = new Set(['listMyTasks', 'listTeamQueue', 'createStaffComplaint']);
+const WITHOUT_COMPLAINT: ReadonlySet<StaffOperation> = new Set(['listMyTasks', 'listTeamQueue', 'createStaffComplaint', 'getDashboard', 'exportDashboardCsv', 'searchAudit']);
 
 /** Operations that change the handling of a complaint: only its assignee or manager may do them. */
 export const ACTING_OPERATIONS: ReadonlySet<StaffOperation> = new Set([
@@ -68,8 +73,8 @@ const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
   'listMyTasks', 'listTeamQueue', 'getComplaint', 'claimTask', 'completeInvestigation', 'submitHandlingPlan',
   'getReplyDraft', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall',
 ]);
-const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([...HANDLER_OPS, 'approveReply', 'decideExtension', 'reassign']);
-const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set(['listTeamQueue', 'getComplaint']);
+const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([...HANDLER_OPS, 'approveReply', 'decideExtension', 'reassign', 'getDashboard', 'exportDashboardCsv', 'restrictCustomer']);
+const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set(['listTeamQueue', 'getComplaint', 'getDashboard', 'exportDashboardCsv', 'searchAudit']);
 const ADMIN_OPS: ReadonlySet<StaffOperation> = new Set(['getComplaint', 'reassign']);
 
 /** What each role may do at all, before department scope and conflict of interest. */

@@ -101,6 +101,8 @@ export interface Complaint extends ComplaintDetails {
   escalated?: boolean;
   /** Repeats merged into this complaint (flagged for staff). */
   repeats?: number;
+  /** The customer is restricted for abusing the channels (S4 5.2): still handled, flagged for staff. */
+  restricted?: { reason: string; by: string; at: string; until?: string };
   outcome?: string;
   /** The four "don't-let-go" fields (S0 6.2). */
   investigation?: { rootCause: string; responsiblePeople: string; correctiveMeasures: string; correctionResult: string; by: string; at: string };
@@ -139,3 +141,10 @@ export const STAGE_LABEL: Record<Stage, { en: string; 'zh-CN': string }> = {
   CALLBACK: { en: 'Reply sent, awaiting your feedback', 'zh-CN': '已答复，待回访' },
   CLOSED: { en: 'Closed', 'zh-CN': '已办结' },
 };
+
+/** How lists show a person: initials and the shape of the name only ("L* W**"). */
+export function maskName(c: { anonymous: boolean; name?: string }): string {
+  if (c.anonymous) return 'Anonymous';
+  if (!c.name) return '-';
+  return c.name.trim().split(/\s+/).map((w) => [...w].map((ch, i) => (i === 0 ? ch : '*')).join('')).join(' ');
+}

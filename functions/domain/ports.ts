@@ -35,6 +35,10 @@ export interface TaskItem {
   priority: string;
   major: boolean;
   channel: string;
+  /** The customer as lists show them: masked (full data only in the detail view). */
+  customer?: string;
+  /** Flags for staff: repeats merged, customer restricted. */
+  flags?: string[];
   /** The draft waiting for approval (reply) - kept on the task until it is sent. */
   pendingReply?: { subject: string; text: string; by: string; at: string };
   completedAt?: string;
@@ -100,6 +104,9 @@ export interface ComplaintRepository {
   complaintsOfCustomer(keys: string[]): Promise<string[]>;
   /** Adds another access code (a repeat's acknowledgement) to a complaint. */
   addAccessCode(reference: string, hash: string, salt: string): Promise<void>;
+  /** Restrictions of customers (by hashed contact keys) who abused the channels. */
+  putRestriction(keys: string[], r: Restriction): Promise<void>;
+  restrictionsOf(keys: string[]): Promise<Restriction[]>;
   /** Moves a message from one delivery status to the next, only if it is still in `from`. */
   transitionMessage(reference: string, messageId: string, from: string, to: string, patch?: Record<string, unknown>): Promise<boolean>;
 }
@@ -129,3 +136,22 @@ export interface AttachmentStore {
   put(key: string, body: Uint8Array, contentType: string, metadata?: Record<string, string>): Promise<void>;
   get(key: string): Promise<Uint8Array | undefined>;
 }
+
+/** One line of the append-only audit record: who did or read what, when, with what outcome. */
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  roles: string[];
+  operation: string;
+  reference?: string;
+  outcome: 'ok' | 'denied' | 'rejected' | 'error';
+  /** Short, never personal data: e.g. 'read personal data', a reason for a denial. */
+  detail?: string;
+}
+
+export interface AuditLog {
+  record(e: AuditEntry): Promise<void>;
+  search(q: { day: string; reference?: string; actor?: string; limit?: number }): Promise<AuditEntry[]>;
+}
+
+export interface Restriction { reason: string; by: string; at: string; until?: string }

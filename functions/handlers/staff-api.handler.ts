@@ -1,4 +1,8 @@
-/** Every staff route: authenticated by the API's JWT authorizer, authorised per operation by the use case. */
+/**
+ * Every staff route: authenticated by the API's JWT authorizer, authorised per operation by
+ * the use case, and audited: every read of a complaint's personal data, every change and
+ * every refusal is appended to the audit record (lists show masked data and are not).
+ */
 import { ROUTES } from '../functions.ts';
 import type { StaffOperation } from '../domain/authorization.ts';
 import { httpHandler, parseOrThrow, readBody } from '../http/http-handler.ts';
@@ -6,19 +10,32 @@ import { actorFrom } from '../http/staff-auth.ts';
 import { STAFF_OPERATION_SPECS } from '../http/staff-operations.ts';
 import { ReferenceParams } from '../http/schemas/staff.schema.ts';
 import { deps } from '../shared/container.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { AppError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
 
 const BY_ROUTE = new Map(ROUTES.filter((r) => r.fn === 'StaffApi').map((r) => [`${r.method} ${r.path}`, r.operationId as StaffOperation]));
+const NOT_AUDITED = new Set<StaffOperation>(['listMyTasks', 'listTeamQueue']);
 
 export const handler = httpHandler({}, async (req) => {
   const operation = BY_ROUTE.get(req.event.routeKey);
   if (!operation) throw new NotFoundError('Not Found');
   const spec = STAFF_OPERATION_SPECS[operation];
   const actor = actorFrom(req.event);
+  const d = deps();
   const reference = req.pathParameters.reference !== undefined ? parseOrThrow(ReferenceParams, req.pathParameters).reference : '';
-  const body = spec.body ? parseOrThrow(spec.body, readBody(req.event, deps().config.maxBodyBytes) ?? {}) : undefined;
-  const result = await spec.run(deps(), { actor, reference, body, query: req.query, idempotencyKey: req.headers['idempotency-key'] });
+  const audit = (outcome: 'ok' | 'denied' | 'rejected' | 'error', detail?: string) => NOT_AUDITED.has(operation) ? Promise.resolve() : d.audit.record({
+    at: d.clock.now().toISOString(), actor: actor.id, roles: actor.roles, operation, ...(reference ? { reference } : {}), outcome, ...(detail ? { detail } : {}),
+  });
+  let result: unknown;
+  try {
+    const body = spec.body ? parseOrThrow(spec.body, readBody(req.event, d.config.maxBodyBytes) ?? {}) : undefined;
+    result = await spec.run(d, { actor, reference, body, query: req.query, idempotencyKey: req.headers['idempotency-key'] });
+  } catch (e) {
+    await audit(e instanceof ForbiddenError ? 'denied' : e instanceof AppError ? 'rejected' : 'error', e instanceof AppError ? e.message : (e as Error)?.name);
+    throw e;
+  }
+  // A read of personal data is only answered once it is on the record.
+  await audit('ok', operation === 'getComplaint' ? 'read personal data' : undefined);
   logger.info('Staff action', { operation, reference, actor: actor.id });
   return { statusCode: spec.successStatus ?? 200, body: result };
 });

@@ -23,6 +23,11 @@ export interface HttpRequest<B> {
 }
 export interface HttpAnswer { statusCode: number; body: unknown; headers?: Record<string, string> }
 
+/** A non-JSON answer (e.g. a CSV export): sent as it is, with its content type. */
+export class RawBody {
+  constructor(readonly contentType: string, readonly text: string, readonly filename?: string) {}
+}
+
 const BASE_HEADERS = {
   'content-type': 'application/json; charset=utf-8',
   'cache-control': 'no-store',
@@ -94,6 +99,14 @@ export function httpHandler<B = undefined>(
         requestId: event.requestContext?.requestId ?? '',
         event,
       });
+      if (answer.body instanceof RawBody) {
+        const raw = answer.body;
+        return {
+          statusCode: answer.statusCode,
+          headers: { ...BASE_HEADERS, 'content-type': raw.contentType, ...(raw.filename ? { 'content-disposition': `attachment; filename="${raw.filename}"` } : {}), ...answer.headers },
+          body: raw.text,
+        };
+      }
       return json(answer.statusCode, answer.body, answer.headers);
     });
 }

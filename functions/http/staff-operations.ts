@@ -10,8 +10,11 @@ import type { Container } from '../shared/container.ts';
 import { attachments } from '../shared/object-storage.ts';
 import * as staff from '../use-cases/staff-actions.ts';
 import { submitComplaint } from '../use-cases/submit-complaint.ts';
+import * as dashboard from '../use-cases/dashboard.ts';
+import * as audit from '../use-cases/audit.ts';
+import { RawBody } from './http-handler.ts';
 import {
-  CallbackRequest, CallRequest, ClassificationCorrection, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
+  CallbackRequest, CallRequest, ClassificationCorrection, RestrictionRequest, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
   StaffComplaintRequest,
 } from './schemas/staff.schema.ts';
 
@@ -25,6 +28,11 @@ export interface StaffOperationSpec<B = any> {
 
 const op = <B>(spec: StaffOperationSpec<B>) => spec;
 
+function allowOrThrow(actor: Actor, operation: StaffOperation): void {
+  const decision = authorize(actor, operation);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+}
+
 export const STAFF_OPERATION_SPECS: Record<StaffOperation, StaffOperationSpec> = {
   listMyTasks: op({ summary: 'My tasks, earliest deadline first', run: (d, c) => staff.listTasks(d, c.actor, 'mine') }),
   listTeamQueue: op({ summary: "My team's queue (quality: any team with ?team=)", run: (d, c) => staff.listTasks(d, c.actor, 'team', c.query.team) }),
@@ -32,8 +40,7 @@ export const STAFF_OPERATION_SPECS: Record<StaffOperation, StaffOperationSpec> =
     summary: 'Key in a phone, branch or letter complaint; the receiving staff member is its first responder',
     body: StaffComplaintRequest, successStatus: 201,
     run: async (d, c) => {
-      const decision = authorize(c.actor, 'createStaffComplaint');
-      if (!decision.allowed) throw new ForbiddenError(decision.reason);
+      allowOrThrow(c.actor, 'createStaffComplaint');
       return (await submitComplaint(c.body.complaint, { channel: c.body.channel, receivedBy: c.actor.id, idempotencyKey: c.idempotencyKey }, { ...d, attachments, attachmentMaxBytes: d.config.attachmentMaxBytes })).body;
     },
   }),
@@ -51,5 +58,15 @@ export const STAFF_OPERATION_SPECS: Record<StaffOperation, StaffOperationSpec> =
   resumeClock: op({ summary: 'Restart the clock; deadlines move by the paused time', run: (d, c) => staff.resumeClock(d, c.actor, c.reference) }),
   recordCallback: op({ summary: 'Record the satisfaction callback', body: CallbackRequest, run: (d, c) => staff.recordCallback(d, c.actor, c.reference, c.body) }),
   recordCall: op({ summary: 'Record the call that delivered a message to a phone or branch customer', body: CallRequest, run: (d, c) => staff.recordCall(d, c.actor, c.reference, c.body) }),
+  getDashboard: op({
+    summary: 'Handled rate, on-time rates, handling time, satisfaction, reopen rate, top categories, group incidents (?from=YYYY-MM&to=YYYY-MM&by=department|channel|nature)',
+    run: (d, c) => { allowOrThrow(c.actor, 'getDashboard'); return dashboard.getDashboard(d, c.actor, c.query); },
+  }),
+  exportDashboardCsv: op({
+    summary: 'The dashboard as CSV, for regulatory returns',
+    run: async (d, c) => { allowOrThrow(c.actor, 'exportDashboardCsv'); return new RawBody('text/csv; charset=utf-8', await dashboard.exportDashboardCsv(d, c.actor, c.query), 'complaints-dashboard.csv'); },
+  }),
+  searchAudit: op({ summary: 'Search the audit record (?day=YYYY-MM-DD&reference=&actor=)', run: (d, c) => audit.searchAudit(d, c.actor, c.query) }),
+  restrictCustomer: op({ summary: 'Restrict a customer who abuses the channels (S4 5.2), with a reason', body: RestrictionRequest, run: (d, c) => staff.restrictCustomer(d, c.actor, c.reference, c.body) }),
   reassign: op({ summary: 'Reassign to a staff member or a team', body: ReassignRequest, run: (d, c) => staff.reassign(d, c.actor, c.reference, c.body) }),
 };

@@ -8,7 +8,8 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { documentClient, DynamoComplaintRepository } from '../adapters/dynamo-complaint-repository.ts';
 import { StepFunctionsWorkflow } from '../adapters/sfn-workflow.ts';
 import { createBusinessCalendar, type BusinessCalendar } from '../domain/business-calendar.ts';
-import type { ComplaintRepository, WorkflowEngine } from '../domain/ports.ts';
+import type { AuditLog, ComplaintRepository, WorkflowEngine } from '../domain/ports.ts';
+import { DynamoAuditLog } from '../adapters/dynamo-audit-log.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { config, type RuntimeConfig } from './config.ts';
@@ -20,6 +21,7 @@ export interface Container {
   clock: Clock;
   region: RegionConfig;
   calendar: BusinessCalendar;
+  audit: AuditLog;
 }
 
 let container: Container | undefined;
@@ -29,9 +31,11 @@ let clockOverride: Clock | undefined;
 export function deps(): Container {
   if (!container) {
     const cfg = config();
+    const db = documentClient(new DynamoDBClient({}));
     container = {
       config: cfg,
-      repo: new DynamoComplaintRepository(documentClient(new DynamoDBClient({})), cfg.tableName),
+      repo: new DynamoComplaintRepository(db, cfg.tableName),
+      audit: new DynamoAuditLog(db, cfg.tableName),
       workflow: new StepFunctionsWorkflow(new SFNClient({}), cfg.stateMachineArn),
       get clock() { return clockOverride ?? systemClock; },
       region: cfg.region,

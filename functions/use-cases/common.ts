@@ -1,5 +1,5 @@
 /** Small helpers shared by the lifecycle use cases. */
-import type { Complaint, DeadlineRecord, HistoryEntry, Stage } from '../domain/complaint.ts';
+import { maskName, type Complaint, type DeadlineRecord, type HistoryEntry, type Stage } from '../domain/complaint.ts';
 import type { OutboundMessage, TaskItem } from '../domain/ports.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import type { ComplaintRepository } from '../domain/ports.ts';
@@ -52,6 +52,8 @@ export function refreshTask(task: TaskItem, c: Complaint): TaskItem {
     priority: c.classification?.priority ?? 'P3',
     major: c.routing?.major ?? false,
     channel: c.channel,
+    customer: maskName(c.complainant),
+    flags: [...(c.repeats ? ['repeat'] : []), ...(c.restricted ? ['restricted'] : []), ...(c.escalated ? ['escalated'] : [])],
   };
 }
 

@@ -12,6 +12,7 @@ import type { Classification, Complaint, HistoryEntry, Stage } from '../domain/c
 import { computeDeadlines, extendDeadline, shiftForPause } from '../domain/deadlines.ts';
 import type { ComplaintRepository, OutboundMessage, TaskItem, WorkflowEngine } from '../domain/ports.ts';
 import { verifySecret } from '../domain/access-code.ts';
+import { customerKeys } from '../domain/repeats.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import { draftReply, formatLocalTime, renderCustomerMessage } from '../domain/reply-templates.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -296,6 +297,29 @@ export async function recordCall(deps: StaffDeps, actor: Actor, reference: strin
     history: [entry(reference, at, actor.id, `call:${body.outcome}`, `Call about the ${message.kind}: ${body.outcome}${body.note ? ` (${body.note})` : ''}`, body.outcome === 'reached')],
   });
   return { messageId: body.messageId, outcome: body.outcome };
+}
+
+/**
+ * A manager restricts a customer who abuses the channels (S4 5.2): recorded with its reason.
+ * Complaints from them are still registered and handled (a regulatory duty), and flagged.
+ */
+export async function restrictCustomer(deps: StaffDeps, actor: Actor, reference: string, body: { reason: string; until?: string }) {
+  const c = await load(deps.repo, reference);
+  allow(actor, 'restrictCustomer', c);
+  const keys = c.complainant.anonymous ? [] : customerKeys(c.complainant.contact);
+  if (!keys.length) throw new ConflictError('The complaint has no customer contact to restrict');
+  const at = deps.clock.now().toISOString();
+  const restriction = { reason: body.reason, by: actor.id, at, ...(body.until ? { until: body.until } : {}) };
+  await deps.repo.putRestriction(keys, restriction);
+  const next = bump(c, at);
+  next.restricted = restriction;
+  const task = await deps.repo.getTask(reference);
+  await deps.repo.commit({
+    complaint: next, expectedVersion: c.version,
+    task: task && task.status !== 'completed' ? { put: refreshTask(task, next), ifToken: task.taskToken } : undefined,
+    history: [entry(reference, at, actor.id, 'customer-restricted', `Customer restricted by ${actor.id}: ${body.reason}${body.until ? ` (until ${body.until})` : ''}`, false, undefined, { restriction })],
+  });
+  return { restricted: true, restriction };
 }
 
 export async function reassign(deps: StaffDeps, actor: Actor, reference: string, body: { assignee?: string; team?: string }) {

@@ -108,8 +108,12 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
     consent: { personalData: req.consent?.personalData ?? false },
     attachments: req.attachments,
   };
+  // A restricted customer's complaint is still registered (a regulatory duty), and flagged.
+  const restrictions = contactKeys.length ? await repo.restrictionsOf(contactKeys) : [];
+  const restricted = restrictions.find((r) => !r.until || r.until >= receivedAt.slice(0, 10));
   const complaint: Complaint = {
     ...details,
+    ...(restricted ? { restricted } : {}),
     reference,
     region: region.name,
     channel: ctx.channel,

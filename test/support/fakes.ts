@@ -61,6 +61,9 @@ export class FakeRepository implements ComplaintRepository {
   async getStaff(id: string) { return this.staff.get(id); }
   async managerOf(team: string) { return [...this.staff.values()].find((s) => s.department === team && s.roles.includes('manager')); }
   async putStaff(p: StaffProfile) { this.staff.set(p.id, p); }
+  restrictions = new Map<string, import('../../functions/domain/ports.ts').Restriction>();
+  async putRestriction(keys: string[], r: import('../../functions/domain/ports.ts').Restriction) { for (const k of keys) this.restrictions.set(k, r); }
+  async restrictionsOf(keys: string[]) { return keys.flatMap((k) => (this.restrictions.has(k) ? [this.restrictions.get(k)!] : [])); }
   customers = new Map<string, string[]>();
   async complaintsOfCustomer(keys: string[]) { return [...new Set(keys.flatMap((k) => this.customers.get(k) ?? []))]; }
   async addAccessCode(ref: string, hash: string, salt: string) { const s = this.secrets.get(ref)!; (s as any).others = [...((s as any).others ?? []), { hash, salt }]; }

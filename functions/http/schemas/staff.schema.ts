@@ -61,3 +61,10 @@ export const CallRequest = z
   })
   .strict()
   .meta({ id: 'CallRequest' });
+export const RestrictionRequest = z
+  .object({
+    reason: text(2000).meta({ description: 'Why (harassment, abusive language, ...): recorded and shown to staff' }),
+    until: z.iso.date().optional().meta({ description: 'Last day of the restriction; none: until lifted' }),
+  })
+  .strict()
+  .meta({ id: 'RestrictionRequest' });

@@ -1,0 +1,39 @@
+/**
+ * The audit record on DynamoDB: one partition per day (AUDIT#<YYYY-MM-DD>), items written
+ * once with a condition and never updated (the API has no operation that changes or deletes
+ * them; on AWS the functions' IAM can be narrowed to PutItem/Query on these keys).
+ */
+import { randomBytes } from 'node:crypto';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry, AuditLog } from '../domain/ports.ts';
+
+export class DynamoAuditLog implements AuditLog {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async record(e: AuditEntry): Promise<void> {
+    await this.db.send(new PutCommand({
+      TableName: this.table,
+      Item: { PK: `AUDIT#${e.at.slice(0, 10)}`, SK: `${e.at}#${randomBytes(6).toString('hex')}`, type: 'Audit', ...e },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }));
+  }
+
+  async search(q: { day: string; reference?: string; actor?: string; limit?: number }): Promise<AuditEntry[]> {
+    const filters: string[] = [];
+    const values: Record<string, unknown> = { ':pk': `AUDIT#${q.day}` };
+    const names: Record<string, string> = {};
+    if (q.reference) { filters.push('#ref = :ref'); values[':ref'] = q.reference; names['#ref'] = 'reference'; }
+    if (q.actor) { filters.push('#actor = :actor'); values[':actor'] = q.actor; names['#actor'] = 'actor'; }
+    const found: AuditEntry[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(new QueryCommand({
+        TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: values, ScanIndexForward: false,
+        ...(filters.length ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}), ExclusiveStartKey: start,
+      }));
+      for (const { PK, SK, type, ...e } of out.Items ?? []) found.push(e as AuditEntry);
+      start = out.LastEvaluatedKey;
+    } while (start && found.length < (q.limit ?? 500));
+    return found.slice(0, q.limit ?? 500);
+  }
+}
