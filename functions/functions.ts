@@ -80,6 +80,7 @@ export const ROUTES: RouteSpec[] = [
   ...staff('GET', '/api/staff/dashboard', 'getDashboard'),
   ...staff('GET', '/api/staff/dashboard.csv', 'exportDashboardCsv'),
   ...staff('GET', '/api/staff/audit', 'searchAudit'),
+  ...staff('GET', '/api/staff/links', 'openTaskLink'),
 ];
 
 /**

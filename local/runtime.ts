@@ -3,9 +3,10 @@
  * workflows/complaint.asl.json, and the local API Gateway, wired to the same handlers by
  * configuration only (environment variables the handlers already read on AWS).
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { WORKFLOW_FUNCTIONS } from '../functions/functions.ts';
 import { regionConfig } from '../functions/domain/regions.ts';
@@ -63,6 +64,15 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
+/** The key that signs task links: made once per data directory (a stack secret on AWS). */
+function linkKey(file: string): string {
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
 export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const srv = createServer();
@@ -110,6 +120,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       ATTACHMENTS_BUCKET: 'complaints-attachments',
       MAIL_BUCKET: 'complaints-mail',
       PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
+      LINK_SIGNING_KEY: linkKey(join(dataDir, 'identity', 'link-key')),
     });
     // Outbound mail: SES API -> SMTP -> the mail catcher's .eml files.
     const mail = await startMailCatcher(join(dataDir, 'mail', 'sent'));

@@ -131,6 +131,16 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     }));
   }
 
+  async useOnce(token: string, expiresAt: number): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: { PK: `ONCE#${token}`, SK: 'ONCE', type: 'Once', expiresAt }, ConditionExpression: 'attribute_not_exists(PK)' }));
+      return true;
+    } catch (e) {
+      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
+      throw e;
+    }
+  }
+
   async putRestriction(keys: string[], r: Restriction): Promise<void> {
     await this.db.send(new TransactWriteCommand({
       TransactItems: keys.map((k) => ({ Put: { TableName: this.table, Item: { PK: `CUSTOMER#${k}`, SK: 'RESTRICTION', type: 'Restriction', ...r } } })),

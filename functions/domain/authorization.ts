@@ -19,7 +19,7 @@ export const STAFF_OPERATIONS = [
   'listMyTasks', 'listTeamQueue', 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification',
   'completeInvestigation', 'submitHandlingPlan', 'getReplyDraft', 'submitReply', 'approveReply',
   'requestExtension', 'decideExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'reassign',
-  'getDashboard', 'exportDashboardCsv', 'searchAudit', 'restrictCustomer',
+  'getDashboard', 'exportDashboardCsv', 'searchAudit', 'restrictCustomer', 'openTaskLink',
 ] as const;
 export type StaffOperation = (typeof STAFF_OPERATIONS)[number];
 
@@ -55,11 +55,12 @@ export const OPERATION_LABEL: Record<StaffOperation, string> = {
   exportDashboardCsv: 'export the dashboard',
   searchAudit: 'search the audit record',
   restrictCustomer: 'restrict a customer',
+  openTaskLink: 'open a link from a notification',
   reassign: 'reassign a complaint',
 };
 
 /** Operations that need no complaint. */
-const WITHOUT_COMPLAINT: ReadonlySet<StaffOperation> = new Set(['listMyTasks', 'listTeamQueue', 'createStaffComplaint', 'getDashboard', 'exportDashboardCsv', 'searchAudit']);
+const WITHOUT_COMPLAINT: ReadonlySet<StaffOperation> = new Set(['listMyTasks', 'listTeamQueue', 'createStaffComplaint', 'getDashboard', 'exportDashboardCsv', 'searchAudit', 'openTaskLink']);
 
 /** Operations that change the handling of a complaint: only its assignee or manager may do them. */
 export const ACTING_OPERATIONS: ReadonlySet<StaffOperation> = new Set([
@@ -67,15 +68,15 @@ export const ACTING_OPERATIONS: ReadonlySet<StaffOperation> = new Set([
 ]);
 
 const SPECIALIST_OPS: ReadonlySet<StaffOperation> = new Set([
-  'listMyTasks', 'listTeamQueue', 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification', 'recordCallback', 'recordCall',
+  'listMyTasks', 'listTeamQueue', 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification', 'recordCallback', 'recordCall', 'openTaskLink',
 ]);
 const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
   'listMyTasks', 'listTeamQueue', 'getComplaint', 'claimTask', 'completeInvestigation', 'submitHandlingPlan',
-  'getReplyDraft', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall',
+  'getReplyDraft', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'openTaskLink',
 ]);
 const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([...HANDLER_OPS, 'approveReply', 'decideExtension', 'reassign', 'getDashboard', 'exportDashboardCsv', 'restrictCustomer']);
-const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set(['listTeamQueue', 'getComplaint', 'getDashboard', 'exportDashboardCsv', 'searchAudit']);
-const ADMIN_OPS: ReadonlySet<StaffOperation> = new Set(['getComplaint', 'reassign']);
+const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set(['listTeamQueue', 'getComplaint', 'getDashboard', 'exportDashboardCsv', 'searchAudit', 'openTaskLink']);
+const ADMIN_OPS: ReadonlySet<StaffOperation> = new Set(['getComplaint', 'reassign', 'openTaskLink']);
 
 /** What each role may do at all, before department scope and conflict of interest. */
 export const ROLE_OPERATIONS: Record<Role, ReadonlySet<StaffOperation>> = {

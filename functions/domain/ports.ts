@@ -104,6 +104,8 @@ export interface ComplaintRepository {
   complaintsOfCustomer(keys: string[]): Promise<string[]>;
   /** Adds another access code (a repeat's acknowledgement) to a complaint. */
   addAccessCode(reference: string, hash: string, salt: string): Promise<void>;
+  /** Marks a one-time token as used; false if it was used before. */
+  useOnce(token: string, expiresAt: number): Promise<boolean>;
   /** Restrictions of customers (by hashed contact keys) who abused the channels. */
   putRestriction(keys: string[], r: Restriction): Promise<void>;
   restrictionsOf(keys: string[]): Promise<Restriction[]>;

@@ -68,5 +68,6 @@ export const STAFF_OPERATION_SPECS: Record<StaffOperation, StaffOperationSpec> =
   }),
   searchAudit: op({ summary: 'Search the audit record (?day=YYYY-MM-DD&reference=&actor=)', run: (d, c) => audit.searchAudit(d, c.actor, c.query) }),
   restrictCustomer: op({ summary: 'Restrict a customer who abuses the channels (S4 5.2), with a reason', body: RestrictionRequest, run: (d, c) => staff.restrictCustomer(d, c.actor, c.reference, c.body) }),
+  openTaskLink: op({ summary: 'Open a task from a notification link (signed, expiring, one use, for the signed-in person)', run: (d, c) => staff.openTaskLink(d, c.actor, c.query) }),
   reassign: op({ summary: 'Reassign to a staff member or a team', body: ReassignRequest, run: (d, c) => staff.reassign(d, c.actor, c.reference, c.body) }),
 };

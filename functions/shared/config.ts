@@ -24,6 +24,10 @@ export interface RuntimeConfig {
   publicBaseUrl: string;
   /** Largest attachment, in bytes. */
   attachmentMaxBytes: number;
+  /** Key that signs the task links in staff notifications (base64; a secret from the stack on AWS). */
+  linkSigningKey: string;
+  /** How long a task link stays valid, in seconds. */
+  linkTtlSeconds: number;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -44,6 +48,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     s3ForcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
     publicBaseUrl: env.PUBLIC_BASE_URL ?? '',
     attachmentMaxBytes: Number(env.ATTACHMENT_MAX_BYTES ?? 10 * 1024 * 1024),
+    linkSigningKey: env.LINK_SIGNING_KEY ?? '',
+    linkTtlSeconds: Number(env.LINK_TTL_SECONDS ?? 72 * 3600),
   };
 }
 

@@ -10,6 +10,8 @@ import { StepFunctionsWorkflow } from '../adapters/sfn-workflow.ts';
 import { createBusinessCalendar, type BusinessCalendar } from '../domain/business-calendar.ts';
 import type { AuditLog, ComplaintRepository, WorkflowEngine } from '../domain/ports.ts';
 import { DynamoAuditLog } from '../adapters/dynamo-audit-log.ts';
+import { randomBytes } from 'node:crypto';
+import type { LinkSigner } from '../use-cases/common.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { config, type RuntimeConfig } from './config.ts';
@@ -22,6 +24,8 @@ export interface Container {
   region: RegionConfig;
   calendar: BusinessCalendar;
   audit: AuditLog;
+  /** Signs the task links of staff notifications; absent when no key is configured. */
+  links?: LinkSigner;
 }
 
 let container: Container | undefined;
@@ -36,6 +40,9 @@ export function deps(): Container {
       config: cfg,
       repo: new DynamoComplaintRepository(db, cfg.tableName),
       audit: new DynamoAuditLog(db, cfg.tableName),
+      links: cfg.linkSigningKey
+        ? { base: cfg.publicBaseUrl, key: Buffer.from(cfg.linkSigningKey, 'base64'), ttlSeconds: cfg.linkTtlSeconds, nonce: () => randomBytes(12).toString('base64url') }
+        : undefined,
       workflow: new StepFunctionsWorkflow(new SFNClient({}), cfg.stateMachineArn),
       get clock() { return clockOverride ?? systemClock; },
       region: cfg.region,

@@ -2,6 +2,7 @@
 import { maskName, type Complaint, type DeadlineRecord, type HistoryEntry, type Stage } from '../domain/complaint.ts';
 import type { OutboundMessage, TaskItem } from '../domain/ports.ts';
 import { NotFoundError } from '../shared/errors.ts';
+import { signTaskLink } from '../domain/task-links.ts';
 import type { ComplaintRepository } from '../domain/ports.ts';
 
 export function entry(reference: string, at: string, actor: string, action: string, summary: string, visibleToCustomer = false, before?: Record<string, unknown>, after?: Record<string, unknown>): HistoryEntry {
@@ -75,4 +76,19 @@ export function customerChannel(c: Complaint): Pick<OutboundMessage, 'channel' |
     default:
       return { channel: 'call-task', to: c.complainant.contact?.phone, status: 'recorded' };
   }
+}
+
+export interface LinkSigner { base: string; key: Buffer; ttlSeconds: number; nonce: () => string }
+
+/** A notification to a staff member, with a signed, expiring link straight to the task. */
+export function staffMessage(c: Complaint, at: string, to: { id: string } | { team: string }, kind: OutboundMessage['kind'], subject: string, body: string, signer?: LinkSigner): OutboundMessage {
+  let link = '';
+  if (signer && 'id' in to && signer.base) {
+    const expiresAt = Math.floor(new Date(at).getTime() / 1000) + signer.ttlSeconds;
+    link = `\nOpen the task (sign-in required; the link works once, until ${new Date(expiresAt * 1000).toISOString()}):\n${signTaskLink(signer.base, { reference: c.reference, staffId: to.id, expiresAt, nonce: signer.nonce() }, signer.key)}`;
+  }
+  return {
+    reference: c.reference, at, kind, audience: 'staff', channel: 'email', to: 'id' in to ? to.id : `team:${to.team}`, language: 'en',
+    subject, text: `${subject}\n${body}${link}`, status: 'queued',
+  };
 }

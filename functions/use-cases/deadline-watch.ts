@@ -10,9 +10,9 @@ import type { ComplaintRepository, OutboundMessage, TaskItem } from '../domain/p
 import type { RegionConfig } from '../domain/regions.ts';
 import type { Clock } from '../shared/clock.ts';
 import { ConflictError } from '../shared/errors.ts';
-import { ESCALATING, entry, openDeadlines, refreshTask } from './common.ts';
+import { ESCALATING, entry, openDeadlines, refreshTask, staffMessage, type LinkSigner } from './common.ts';
 
-export interface WatchDeps { repo: ComplaintRepository; clock: Clock; region: RegionConfig }
+export interface WatchDeps { repo: ComplaintRepository; clock: Clock; region: RegionConfig; links?: LinkSigner }
 export interface WatchResult { reminders: { reference: string; deadline: string }[]; escalations: { reference: string; deadline: string; to?: string }[] }
 
 export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
@@ -28,7 +28,7 @@ export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
       const length = new Date(d.dueAt).getTime() - new Date(c.receivedAt).getTime();
       const state = deadlineState(d.dueAt, now, length, deps.region.profile.reminderAtRemainingFraction);
       const staff = (to: string | undefined, kind: 'reminder' | 'escalation', subject: string): OutboundMessage =>
-        ({ reference: c.reference, at, kind, audience: 'staff', channel: 'email', to: to ?? `team:${next.assignment?.team}`, language: 'en', subject, text: `${subject}\n${d.rule}\nDue: ${d.dueAt}`, status: 'queued' });
+        staffMessage(next, at, to ? { id: to } : { team: next.assignment?.team ?? 'retail' }, kind, subject, `${d.rule}\nDue: ${d.dueAt}`, deps.links);
       if (state === 'due_soon' && !d.remindedAt) {
         d.remindedAt = at;
         history.push(entry(c.reference, at, 'system', `reminder:${name}`, `Reminder: ${d.rule} is due at ${d.dueAt}`));

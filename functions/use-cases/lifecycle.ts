@@ -11,9 +11,9 @@ import type { ComplaintRepository, OutboundMessage, TaskItem } from '../domain/p
 import { renderCustomerMessage } from '../domain/reply-templates.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import type { Clock } from '../shared/clock.ts';
-import { customerChannel, entry, load, markMet, refreshTask } from './common.ts';
+import { customerChannel, entry, load, markMet, refreshTask, staffMessage, type LinkSigner } from './common.ts';
 
-export interface StepDeps { repo: ComplaintRepository; clock: Clock; region: RegionConfig; calendar: BusinessCalendar }
+export interface StepDeps { repo: ComplaintRepository; clock: Clock; region: RegionConfig; calendar: BusinessCalendar; links?: LinkSigner }
 
 /**
  * Register, classify, assess and route (S2 1.1.14-1.1.24):
@@ -65,7 +65,10 @@ export async function assessComplaint(input: { reference: string }, deps: StepDe
       routing.anonymous ? 'anonymous: outcome to be published internally' : '',
     ].filter(Boolean).join('; '), false, undefined, { routing, assignment: next.assignment }),
   ];
-  await deps.repo.commit({ complaint: next, expectedVersion, history });
+  // The manager who leads a major complaint is told at once, with a link to it.
+  const messages = manager ? [staffMessage(next, at, { id: manager.id }, 'escalation', `${c.reference}: major complaint assigned to you`,
+    `Major complaint (${routing.majorReasons.join('; ')}): emergency handling is due by ${next.deadlines.emergencyStart?.dueAt}.`, deps.links)] : [];
+  await deps.repo.commit({ complaint: next, expectedVersion, history, messages });
   return { reference: c.reference, major: routing.major, crossDepartment: routing.crossDepartment };
 }
 

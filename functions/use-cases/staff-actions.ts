@@ -17,7 +17,8 @@ import type { RegionConfig } from '../domain/regions.ts';
 import { draftReply, formatLocalTime, renderCustomerMessage } from '../domain/reply-templates.ts';
 import type { Clock } from '../shared/clock.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
-import { customerChannel, entry, load, markMet, refreshTask } from './common.ts';
+import { customerChannel, entry, load, markMet, refreshTask, staffMessage, type LinkSigner } from './common.ts';
+import { verifyTaskLink } from '../domain/task-links.ts';
 
 export interface StaffDeps {
   repo: ComplaintRepository;
@@ -25,6 +26,7 @@ export interface StaffDeps {
   clock: Clock;
   region: RegionConfig;
   calendar: BusinessCalendar;
+  links?: LinkSigner;
 }
 
 interface Ctx { c: Complaint; task?: TaskItem; at: string; now: Date }
@@ -333,7 +335,11 @@ export async function reassign(deps: StaffDeps, actor: Actor, reference: string,
   } else if (body.team) {
     next.assignment = { ...next.assignment, team: body.team, assignee: undefined };
   }
-  await saveWithTask(deps, ctx, next, [entry(reference, ctx.at, actor.id, 'reassigned', `Reassigned to ${next.assignment?.assignee ?? `the ${next.assignment?.team} queue`}`, false, { assignment: ctx.c.assignment }, { assignment: next.assignment })]);
+  // The new assignee is told, with a link straight to the task.
+  const notice = next.assignment?.assignee && next.assignment.assignee !== actor.id
+    ? [staffMessage(next, ctx.at, { id: next.assignment.assignee }, 'progress', `${reference}: assigned to you`, `${actor.name} assigned complaint ${reference} (stage ${next.stage}) to you.`, deps.links)]
+    : [];
+  await saveWithTask(deps, ctx, next, [entry(reference, ctx.at, actor.id, 'reassigned', `Reassigned to ${next.assignment?.assignee ?? `the ${next.assignment?.team} queue`}`, false, { assignment: ctx.c.assignment }, { assignment: next.assignment })], notice);
   return next;
 }
 
@@ -352,4 +358,14 @@ export async function listTasks(deps: StaffDeps, actor: Actor, scope: 'mine' | '
   const tasks = await deps.repo.queue(which);
   const visible = scope === 'mine' ? tasks.filter((t) => t.assignee === actor.id || t.manager === actor.id) : tasks;
   return visible.map(({ taskToken, pendingReply, output, ...t }) => t);
+}
+
+/** Opens a task from a notification link: signed, unexpired, for this staff member, used once. */
+export async function openTaskLink(deps: StaffDeps, actor: Actor, query: Record<string, string | undefined>) {
+  allow(actor, 'openTaskLink');
+  if (!deps.links) throw new ForbiddenError('Task links are not configured');
+  const check = verifyTaskLink(query, deps.links.key, deps.clock.now(), actor.id);
+  if (!check.ok) throw new ForbiddenError(`This link cannot be used: ${check.reason}`);
+  if (!(await deps.repo.useOnce(`link:${check.link.nonce}`, check.link.expiresAt))) throw new ForbiddenError('This link was already used; open the task from your queue');
+  return { reference: check.link.reference };
 }

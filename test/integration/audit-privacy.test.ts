@@ -61,3 +61,45 @@ describe('audit and privacy', () => {
     await j.setClock('2026-03-02T01:00:00.000Z');
   });
 });
+
+describe('notification links', () => {
+  const linkOf = (text: string) => new URL(/(http:\/\/\S+#\/link\?\S+)/.exec(text)![1]).hash.replace(/^#\/link\?/, '');
+
+  it('emails the assignee a signed link that opens the task once, only for them, only before it expires', async () => {
+    await j.setClock(`${DAY}T04:00:00.000Z`);
+    const { reference: ref } = await j.submit(validComplaint({ businessLine: 'cards', amount: { value: 900_000, currency: 'CNY' } }));
+    await j.waitForStage(ref, 'INVESTIGATION');
+    // Major: the manager was told at once, with a link.
+    const toMia = (await j.complaint('mia', ref)).messages.find((m: any) => m.audience === 'staff' && m.to === 'mia');
+    expect(toMia.text).toMatch(/major complaint/i);
+    expect((await j.as('mia', 'GET', `/links?${linkOf(toMia.text)}`)).body).toEqual({ reference: ref });
+
+    expect((await j.act('mia', ref, 'assignment', { assignee: 'hana' })).status).toBe(200);
+    const toHana = (await j.complaint('mia', ref)).messages.find((m: any) => m.audience === 'staff' && m.to === 'hana');
+    expect(toHana.subject).toBe(`${ref}: assigned to you`);
+    const q = linkOf(toHana.text);
+    // Someone else signed in cannot use it; a tampered link is refused.
+    expect((await j.as('leo', 'GET', `/links?${q}`)).status).toBe(403);
+    const tampered = q.replace(/ref=[^&]+/, 'ref=CN-2026-000001');
+    expect((await j.as('hana', 'GET', `/links?${tampered}`)).body.message).toMatch(/not valid/);
+    // Without signing in: 401.
+    expect((await j.request('GET', `/api/staff/links?${q}`)).status).toBe(401);
+    const opened = await j.as('hana', 'GET', `/links?${q}`);
+    expect(opened.status).toBe(200);
+    expect(opened.body).toEqual({ reference: ref });
+    // Replayed: refused (and audited).
+    const again = await j.as('hana', 'GET', `/links?${q}`);
+    expect(again.status).toBe(403);
+    expect(again.body.message).toMatch(/already used/);
+    const audit = await j.as('quinn', 'GET', `/audit?day=${DAY}&actor=hana`);
+    expect(audit.body.entries.filter((e: any) => e.operation === 'openTaskLink').map((e: any) => e.outcome)).toEqual(expect.arrayContaining(['ok', 'denied']));
+
+    // Expired: a fresh link used after its 72 hours.
+    await j.act('mia', ref, 'assignment', { assignee: 'mia' });
+    await j.act('mia', ref, 'assignment', { assignee: 'hana' });
+    const fresh = (await j.complaint('mia', ref)).messages.filter((m: any) => m.audience === 'staff' && m.to === 'hana').at(-1);
+    await j.advance(73 * 3600_000);
+    expect((await j.as('hana', 'GET', `/links?${linkOf(fresh.text)}`)).body.message).toMatch(/expired/);
+    await j.setClock('2026-03-02T01:00:00.000Z');
+  });
+});

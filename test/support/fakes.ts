@@ -64,6 +64,8 @@ export class FakeRepository implements ComplaintRepository {
   restrictions = new Map<string, import('../../functions/domain/ports.ts').Restriction>();
   async putRestriction(keys: string[], r: import('../../functions/domain/ports.ts').Restriction) { for (const k of keys) this.restrictions.set(k, r); }
   async restrictionsOf(keys: string[]) { return keys.flatMap((k) => (this.restrictions.has(k) ? [this.restrictions.get(k)!] : [])); }
+  used = new Set<string>();
+  async useOnce(token: string) { if (this.used.has(token)) return false; this.used.add(token); return true; }
   customers = new Map<string, string[]>();
   async complaintsOfCustomer(keys: string[]) { return [...new Set(keys.flatMap((k) => this.customers.get(k) ?? []))]; }
   async addAccessCode(ref: string, hash: string, salt: string) { const s = this.secrets.get(ref)!; (s as any).others = [...((s as any).others ?? []), { hash, salt }]; }
