@@ -68,17 +68,19 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
     if (stored.requestHash !== requestHash) throw new IdempotencyMismatchError();
     return { statusCode: 201, body: stored.body as SubmitComplaintResponse, replayed: true };
   };
-  const previous = await replay();
-  if (previous) return previous;
-  if (req.attachments?.length) {
-    if (!deps.attachments) throw new Error('No attachment store configured');
-    await verifyAttachments(req.attachments, deps.attachments(), deps.attachmentMaxBytes ?? 10 * 1024 * 1024);
-  }
-
   const now = clock.now();
   const receivedAt = now.toISOString();
   const contactKeys = req.complainant.anonymous ? [] : customerKeys(req.complainant.contact);
-  const repeat = await findOpenRepeat(req, contactKeys, repo);
+  // The independent reads at once: a stored answer, the customer's open matters, restrictions, attachments.
+  const [previous, repeat, restrictions] = await Promise.all([
+    replay(),
+    findOpenRepeat(req, contactKeys, repo),
+    contactKeys.length ? repo.restrictionsOf(contactKeys) : Promise.resolve([]),
+    req.attachments?.length
+      ? (deps.attachments ? verifyAttachments(req.attachments, deps.attachments(), deps.attachmentMaxBytes ?? 10 * 1024 * 1024) : Promise.reject(new Error('No attachment store configured')))
+      : Promise.resolve(),
+  ]);
+  if (previous) return previous;
   if (repeat) {
     try {
       return await mergeRepeat(req, ctx, deps, repeat, requestHash);
@@ -109,7 +111,6 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
     attachments: req.attachments,
   };
   // A restricted customer's complaint is still registered (a regulatory duty), and flagged.
-  const restrictions = contactKeys.length ? await repo.restrictionsOf(contactKeys) : [];
   const restricted = restrictions.find((r) => !r.until || r.until >= receivedAt.slice(0, 10));
   const complaint: Complaint = {
     ...details,
