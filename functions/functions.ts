@@ -5,7 +5,7 @@
  */
 export type FunctionName =
   | 'SubmitComplaint' | 'GetComplaintStatus' | 'OpenApi' | 'StaffApi' | 'WorkflowStep' | 'OpenTask' | 'ResumeOrphans' | 'DeadlineWatch'
-  | 'CreateAttachmentUpload' | 'CustomerCallback' | 'EmailIntake' | 'DeliverMessages';
+  | 'CreateAttachmentUpload' | 'CustomerCallback' | 'EmailIntake' | 'DeliverMessages' | 'AggregateComplaints';
 
 export interface FunctionSpec {
   /** Handler module, relative to functions/handlers/, exporting `handler`. */
@@ -38,6 +38,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   CustomerCallback: { entry: 'customer-callback.handler.ts', access: { table: 'write', workflow: ['callback'] } },
   EmailIntake: { entry: 'email-intake.handler.ts', access: { table: 'write', workflow: ['start'], mail: 'read', attachments: 'write' }, timeoutSeconds: 60, memoryMb: 512 },
   DeliverMessages: { entry: 'deliver-messages.handler.ts', access: { table: 'write', sendEmail: true }, timeoutSeconds: 60 },
+  // Keeps the dashboard's aggregates up to date from the table's stream (cost independent of volume).
+  AggregateComplaints: { entry: 'aggregate-complaints.handler.ts', access: { table: 'write' }, timeoutSeconds: 60 },
 };
 
 /** Functions the state machine invokes, by the substitution name used in the ASL file. */
@@ -90,6 +92,7 @@ export const ROUTES: RouteSpec[] = [
 export interface StreamConsumer { fn: FunctionName; eventNames: ('INSERT' | 'MODIFY' | 'REMOVE')[]; sortKeyPrefix: string }
 export const STREAM_CONSUMERS: StreamConsumer[] = [
   { fn: 'DeliverMessages', eventNames: ['INSERT'], sortKeyPrefix: 'MSG#' },
+  { fn: 'AggregateComplaints', eventNames: ['INSERT', 'MODIFY'], sortKeyPrefix: 'META' },
 ];
 
 function staff(method: RouteSpec['method'], path: string, operationId: string): RouteSpec[] {

@@ -258,8 +258,9 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     await this.db.send(new PutCommand({ TableName: this.table, Item: { PK: pk, SK: `${at}#${reference}`, type: 'Matter', reference, expiresAt } }));
     const others = await this.queryAll<{ reference: string }>({
       TableName: this.table, ConsistentRead: true,
-      KeyConditionExpression: 'PK = :pk AND SK >= :from',
-      ExpressionAttributeValues: { ':pk': pk, ':from': windowStart },
+      // The window ends at this complaint: later ones (a replayed or back-dated clock) do not count.
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': pk, ':from': windowStart, ':to': `${at}~` },
     });
     return new Set(others.map((o) => o.reference).filter((r) => r !== reference)).size;
   }

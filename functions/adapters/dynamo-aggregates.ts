@@ -1,0 +1,153 @@
+/**
+ * The dashboard's aggregates on DynamoDB (the one table):
+ *
+ *   AGG#<region>#<YYYY-MM> / all#all              counters of the month's complaints
+ *   AGG#<region>#<YYYY-MM> / <dimension>#<value>  the same per department, channel, nature
+ *   AGGMATTER#<region>#<YYYY-MM-DD> / H<HH>#<matterKey>   complaints per matter and UTC hour (TTL 8 days)
+ *   AGGSEEN#<stream event id> / AGGSEEN            a stream record already applied (TTL 7 days)
+ *
+ * Counters only ever change by ADD. Exactly-once under the stream's at-least-once delivery:
+ * the ADDs of one record and the conditional put of its AGGSEEN marker are ONE transaction,
+ * so a redelivered record fails the condition and changes nothing. Reading a month is one
+ * Query of its partition (a bounded number of items: one per dimension value), whatever the
+ * number of complaints.
+ */
+import {
+  BatchWriteCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type QueryCommandInput, type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  aggregateKeys, type AggregateItem, type AggregateStore, type AggregateUpdate, type ApplyOutcome, type Counters, type MatterCount,
+} from '../domain/dashboard.ts';
+import { TABLE } from './table-schema.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** DynamoDB's limit of items in one TransactWriteItems. */
+export const MAX_TRANSACTION_ITEMS = 100;
+const KEY_ATTRIBUTES = new Set(['PK', 'SK', 'type', TABLE.ttlAttribute]);
+
+export interface ReadStats { requests: number; readCapacityUnits: number }
+
+export class DynamoAggregates implements AggregateStore {
+  /** Reads made so far and the capacity they consumed (ReturnConsumedCapacity TOTAL). */
+  readonly stats: ReadStats = { requests: 0, readCapacityUnits: 0 };
+
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  /** The ADD of one item, as a transaction item. */
+  private update(u: AggregateUpdate): TransactItem {
+    const names: Record<string, string> = { '#type': 'type' };
+    const values: Record<string, unknown> = { ':type': u.pk.startsWith('AGGMATTER#') ? 'AggregateMatter' : 'Aggregate' };
+    const adds = Object.entries(u.add).map(([name, n], i) => {
+      names[`#c${i}`] = name;
+      values[`:c${i}`] = n;
+      return `#c${i} :c${i}`;
+    });
+    const sets = ['#type = :type'];
+    if (u.expiresAt !== undefined) {
+      names['#ttl'] = TABLE.ttlAttribute;
+      values[':ttl'] = u.expiresAt;
+      sets.push('#ttl = :ttl');
+    }
+    return {
+      Update: {
+        TableName: this.table, Key: { PK: u.pk, SK: u.sk },
+        UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}`,
+        ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+      },
+    };
+  }
+
+  /** The transaction of one stream record: its marker (conditional) first, then its ADDs. */
+  transactItems(eventId: string, updates: AggregateUpdate[], markerExpiresAt: number): TransactItem[] {
+    const items: TransactItem[] = [
+      { Put: { TableName: this.table, Item: { ...aggregateKeys.seen(eventId), type: 'AggregateSeen', [TABLE.ttlAttribute]: markerExpiresAt }, ConditionExpression: 'attribute_not_exists(PK)' } },
+      ...updates.map((u) => this.update(u)),
+    ];
+    // A complaint touches at most 2 x (4 monthly items + 1 matter item): far below the limit.
+    if (items.length > MAX_TRANSACTION_ITEMS) throw new RangeError(`One record touches ${items.length - 1} aggregate items; at most ${MAX_TRANSACTION_ITEMS - 1} fit in a transaction`);
+    return items;
+  }
+
+  async applyOnce(eventId: string, updates: AggregateUpdate[], markerExpiresAt: number): Promise<ApplyOutcome> {
+    if (!updates.length) return 'nothing';
+    const TransactItems = this.transactItems(eventId, updates, markerExpiresAt);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems }));
+        return 'applied';
+      } catch (e) {
+        const reasons = (e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+        if ((e as Error).name === 'TransactionCanceledException' && reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+        // Another record's transaction on the same counters (hot month item): try again shortly.
+        const conflict = (e as Error).name === 'TransactionConflictException' || reasons.some((r) => r.Code === 'TransactionConflict');
+        if (!conflict || attempt >= 5) throw e;
+        await new Promise((r) => setTimeout(r, 20 * 2 ** attempt + Math.random() * 20));
+      }
+    }
+  }
+
+  private async query(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: start, ReturnConsumedCapacity: 'TOTAL' }));
+      this.stats.requests += 1;
+      this.stats.readCapacityUnits += out.ConsumedCapacity?.CapacityUnits ?? 0;
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  async monthItems(region: string, month: string): Promise<AggregateItem[]> {
+    const items = await this.query({
+      TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': aggregateKeys.month(region, month) },
+    });
+    return items.map((it) => ({ sk: String(it.SK), counters: countersOf(it) }));
+  }
+
+  async matterCounts(region: string, from: Date, to: Date): Promise<MatterCount[]> {
+    const out: MatterCount[] = [];
+    const firstDay = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
+    for (let day = firstDay; day <= to.getTime(); day += 86_400_000) {
+      const date = new Date(day).toISOString().slice(0, 10);
+      const lo = day < from.getTime() ? from.toISOString().slice(11, 13) : '00';
+      const hi = day + 86_400_000 > to.getTime() ? to.toISOString().slice(11, 13) : '23';
+      const items = await this.query({
+        TableName: this.table, KeyConditionExpression: 'PK = :pk AND SK BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: { ':pk': aggregateKeys.matterDay(region, date), ':lo': `H${lo}#`, ':hi': `H${hi}#\uffff` },
+      });
+      for (const it of items) {
+        const m = /^H(\d{2})#(.+)$/.exec(String(it.SK));
+        if (m) out.push({ matterKey: m[2], hour: `${date}T${m[1]}`, count: Number(it.count ?? 0) });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Loading (benchmarks, a backfill into an empty table): writes summed aggregate items
+   * whole, 25 to a BatchWriteItem, retrying what DynamoDB leaves unprocessed.
+   */
+  async writeItems(items: { pk: string; sk: string; counters: Counters; expiresAt?: number }[]): Promise<number> {
+    let requests = 0;
+    for (let i = 0; i < items.length; i += 25) {
+      let pending: Record<string, unknown>[] | undefined = items.slice(i, i + 25).map((it) => ({
+        PutRequest: { Item: { PK: it.pk, SK: it.sk, type: 'Aggregate', ...it.counters, ...(it.expiresAt !== undefined ? { [TABLE.ttlAttribute]: it.expiresAt } : {}) } },
+      }));
+      while (pending?.length) {
+        const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending as never } }));
+        requests += 1;
+        pending = out.UnprocessedItems?.[this.table] as Record<string, unknown>[] | undefined;
+      }
+    }
+    return requests;
+  }
+}
+
+function countersOf(item: Record<string, unknown>): Counters {
+  const k: Counters = {};
+  for (const [name, v] of Object.entries(item)) if (!KEY_ATTRIBUTES.has(name) && typeof v === 'number') k[name] = v;
+  return k;
+}
