@@ -10,7 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
+import { zodEnglishOnly } from '../scripts/bundle-function.ts';
 
 const WEB = import.meta.dirname;
 const SRC = join(WEB, 'src');
@@ -21,18 +22,6 @@ const PUBLIC = join(WEB, 'public');
  * cannot drop; the pages use only zod's English messages (for mapping issues to their own
  * translated texts), so the locale index is replaced by English alone.
  */
-const zodEnglishOnly: Plugin = {
-  name: 'zod-english-only',
-  setup(b) {
-    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]/.test(args.importer) ? { path: resolve(args.resolveDir, args.path), namespace: 'zod-locales' } : undefined);
-    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(join(args.path, '..', 'en.js'))};`,
-      resolveDir: join(args.path, '..'),
-      loader: 'js',
-    }));
-  },
-};
 
 async function writeAtomically(file: string, contents: Uint8Array | string): Promise<void> {
   const temp = `${file}.${randomUUID()}.tmp`;

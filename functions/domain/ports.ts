@@ -39,6 +39,9 @@ export interface TaskItem {
   customer?: string;
   /** Flags for staff: repeats merged, customer restricted. */
   flags?: string[];
+  riskLevel?: string;
+  crossDepartment?: boolean;
+  anonymous?: boolean;
   /** The draft waiting for approval (reply) - kept on the task until it is sent. */
   pendingReply?: { subject: string; text: string; by: string; at: string };
   completedAt?: string;

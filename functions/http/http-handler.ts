@@ -9,7 +9,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { ZodType } from 'zod';
 import {
-  AppError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldIssue,
+  AppError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldIssue,
 } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
 
@@ -109,4 +109,14 @@ export function httpHandler<B = undefined>(
       }
       return json(answer.statusCode, answer.body, answer.headers);
     });
+}
+
+/**
+ * The complaint reference of a customer route. A malformed reference is answered exactly
+ * like an unknown one: the API never tells which references exist.
+ */
+export function customerReference(pathParameters: Record<string, string | undefined>, schema: ZodType<{ reference: string }>): string {
+  const r = schema.safeParse(pathParameters);
+  if (!r.success) throw new NotFoundError('No complaint matches this reference and access code');
+  return r.data.reference;
 }

@@ -54,6 +54,9 @@ export function refreshTask(task: TaskItem, c: Complaint): TaskItem {
     major: c.routing?.major ?? false,
     channel: c.channel,
     customer: maskName(c.complainant),
+    riskLevel: c.classification?.riskLevel,
+    crossDepartment: c.routing?.crossDepartment ?? false,
+    anonymous: c.complainant.anonymous,
     flags: [...(c.repeats ? ['repeat'] : []), ...(c.restricted ? ['restricted'] : []), ...(c.escalated ? ['escalated'] : [])],
   };
 }

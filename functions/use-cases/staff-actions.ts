@@ -354,7 +354,8 @@ export async function getComplaintForStaff(deps: StaffDeps, actor: Actor, refere
 export async function listTasks(deps: StaffDeps, actor: Actor, scope: 'mine' | 'team', team?: string) {
   allow(actor, scope === 'mine' ? 'listMyTasks' : 'listTeamQueue');
   const which = team ?? actor.department;
-  if (team && team !== actor.department && !actor.roles.some((r) => r === 'quality' || r === 'admin')) throw new ForbiddenError('You can list your own team\'s queue only');
+  // The complaints desk (specialists) and oversight (quality, admin) see every team's queue.
+  if (team && team !== actor.department && !actor.roles.some((r) => r === 'quality' || r === 'admin' || r === 'specialist')) throw new ForbiddenError('You can list your own team\'s queue only');
   const tasks = await deps.repo.queue(which);
   const visible = scope === 'mine' ? tasks.filter((t) => t.assignee === actor.id || t.manager === actor.id) : tasks;
   return visible.map(({ taskToken, pendingReply, output, ...t }) => t);

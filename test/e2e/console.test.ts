@@ -1,0 +1,455 @@
+/**
+ * The staff console (/console.html) in a real browser, against the product started as
+ * `npm start` starts it (region cn, on a manual clock so that deadlines are predictable):
+ * sign-in and sign-out, stale tokens, the team queue, the whole lifecycle of a complaint
+ * worked in the page by a handler, a specialist and a manager (claim, investigation with a
+ * field error first, reply from the draft, approval of a major complaint's reply after a
+ * reassignment, callback until closed), read-only oversight, a staff-keyed complaint, the
+ * server's refusals, the dashboard (and its CSV), a phone's width, and axe-core.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, seriousAxeViolations } from '../support/browser.ts';
+import { clients, eventually, validComplaint } from '../support/clients.ts';
+import { openComplaint, openConsole, signIn, text, type ConsolePage, type OpenOptions } from '../support/console.ts';
+import { investigation, Journey } from '../support/journey.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process.ts';
+
+/** Monday 2 March 2026, 10:00 in Shanghai: a business day. */
+const CLOCK = '2026-03-02T02:00:00.000Z';
+const NOW = new Date(CLOCK);
+const dataDir = mkdtempSync(join(tmpdir(), 'complaints-console-'));
+const SHOT_QUEUE = join(tmpdir(), 'console-queue.png');
+const SHOT_DETAIL = join(tmpdir(), 'console-detail.png');
+const SHOT_DASHBOARD = join(tmpdir(), 'console-dashboard.png');
+
+let runtime: RuntimeProcess;
+let browser: Browser;
+let base: string;
+let j: Journey;
+const contexts: BrowserContext[] = [];
+/** A standard cards complaint (hana's journey) and a major one (800 000 CNY, led by mia). */
+let standard: string;
+let major: string;
+
+async function open(opts: OpenOptions = {}): Promise<ConsolePage> {
+  const c = await openConsole(browser, base, { clock: NOW, ...opts });
+  contexts.push(c.context);
+  return c;
+}
+
+async function asStaff(user: string, opts: OpenOptions = {}): Promise<ConsolePage> {
+  const c = await open(opts);
+  await signIn(c.page, user);
+  return c;
+}
+
+const stageOf = async (reference: string) => (await j.complaint('quinn', reference)).complaint.stage as string;
+
+beforeAll(async () => {
+  runtime = await startRuntimeProcess({ DATA_DIR: dataDir, COMPLAINT_REGION: 'cn', LOCAL_CLOCK_START: CLOCK });
+  base = runtime.apiUrl;
+  const { ddb, sfn } = clients({ ...runtime, awsRegion: 'cn-north-1' });
+  j = new Journey(base, ddb, sfn, 'complaints-cn', 'arn:aws:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle');
+  browser = await launchChromium();
+
+  // Through the public API, as a customer would.
+  const submit = async (key: string, body: unknown) => {
+    const res = await fetch(`${base}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { reference: string }).reference;
+  };
+  standard = await submit('console-standard-1', validComplaint({ businessLine: 'cards' }));
+  major = await submit('console-major-0001', validComplaint({
+    businessLine: 'cards', amount: { value: 800_000, currency: 'CNY' },
+    matter: { description: 'A card payment of 800,000 CNY was taken from my account without my authorisation', demand: 'Return the money' },
+  }));
+  await j.waitForStage(standard, 'INVESTIGATION');
+  await j.waitForStage(major, 'INVESTIGATION');
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  if (runtime && await Promise.race([runtime.stop('SIGTERM'), new Promise((r) => setTimeout(() => r('timeout'), 30_000))]) === 'timeout') await runtime.stop('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('staff console', () => {
+  it('is served at /console.html with the pages\' CSP; signed out, it shows the sign-in form and returns to the page asked for', async () => {
+    const res = await fetch(`${base}/console.html`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const html = await res.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline scripts
+    expect(html).not.toMatch(/\sstyle=/); // no inline styles
+
+    const { page, errors } = await open({ hash: '#/team' });
+    await page.waitForSelector('#signin-username');
+    expect(await page.isHidden('#nav')).toBe(true);
+    expect(await page.isHidden('#who')).toBe(true);
+    expect(await page.evaluate<string | null>("sessionStorage.getItem('console.idToken')")).toBeNull();
+
+    // Nothing typed: errors next to the fields.
+    await page.click('#signin button[type="submit"]');
+    await page.waitForSelector('#err-username:not([hidden])');
+    expect(await page.getAttribute('#signin-username', 'aria-invalid')).toBe('true');
+    // A wrong password: the form says so.
+    await page.fill('#signin-username', 'hana');
+    await page.fill('#signin-password', 'not-her-password');
+    await page.click('#signin button[type="submit"]');
+    await page.waitForSelector('#signin .error-summary:not([hidden])');
+    expect(await text(page, '#signin .error-summary')).toContain('not right');
+
+    await signIn(page, 'hana');
+    expect(new URL(page.url()).hash).toBe('#/team');
+    await page.waitForSelector('#view-queue[data-scope="team"] #queue-count');
+    expect(await text(page, '#who-name')).toBe('Hana Handler');
+    expect(await text(page, '#who-meta')).toBe('Handler · Cards');
+    // The token is in sessionStorage, never in localStorage.
+    expect(await page.evaluate<string | null>("sessionStorage.getItem('console.idToken')")).toMatch(/^ey/);
+    expect(await page.evaluate<string>('JSON.stringify(Object.keys(localStorage))')).not.toContain('Token');
+    // A handler's tabs: no dashboard, no staff-keyed complaints.
+    expect(await page.locator('#nav a').allTextContents()).toEqual(['My tasks', 'Team queue', 'Find']);
+
+    await page.click('#signout');
+    await page.waitForSelector('#signin-username');
+    expect(await text(page, '#signin-reason')).toContain('signed out');
+    expect(await page.evaluate<string | null>("sessionStorage.getItem('console.idToken')")).toBeNull();
+    expect(errors).toEqual([]);
+  });
+
+  it('a garbage or expired token in sessionStorage sends back to sign-in', async () => {
+    const garbage = await open({ sessionToken: 'not-a-token', hash: '#/mine' });
+    await garbage.page.waitForSelector('#signin-username');
+    expect(await garbage.page.evaluate<string | null>("sessionStorage.getItem('console.idToken')")).toBeNull();
+
+    // Readable, but expired (and not signed by the issuer): the API answers 401.
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const expired = `${b64({ alg: 'ES256', typ: 'JWT' })}.${b64({ 'cognito:username': 'hana', 'cognito:groups': ['handler'], 'custom:department': 'cards', name: 'Hana Handler', exp: 1_600_000_000 })}.c2lnbmF0dXJl`;
+    const statuses: number[] = [];
+    const stale = await open({ sessionToken: expired, hash: '#/team', before: (p) => p.on('response', (r) => { if (r.url().includes('/api/staff/')) statuses.push(r.status()); }) });
+    await stale.page.waitForSelector('#signin-username');
+    expect(statuses).toEqual([401]);
+    expect(await text(stale.page, '#signin-reason')).toContain('session has ended');
+    expect(await stale.page.evaluate<string | null>("sessionStorage.getItem('console.idToken')")).toBeNull();
+    // Signing in again goes back to where the staff member was.
+    await signIn(stale.page, 'hana');
+    expect(new URL(stale.page.url()).hash).toBe('#/team');
+  });
+
+  it('hana works a complaint from the team queue to the reply; sam records the callback and it closes', async () => {
+    const { page, errors } = await asStaff('hana', { bypassCSP: true });
+    await page.click('#nav a[data-view="team"]');
+    const row = page.locator(`#queue-table tr[data-reference="${standard}"]`);
+    await row.waitFor();
+    expect(await text(page, '#queue-title')).toBe('Team queue: Cards');
+    expect(await row.locator('td').nth(1).textContent()).toBe('Investigation');
+    expect(await row.textContent()).toContain('Unassigned');
+    expect(await row.textContent()).toContain('Reply target'); // the next deadline's name
+    expect(await row.textContent()).toContain('in 7 days'); // Mon 2 Mar 10:00 -> Mon 9 Mar 17:30
+    // The queue is sorted by deadline: the major complaint's 2-hour emergency start comes first, due soon.
+    const firstRow = page.locator('#queue-table tbody tr').first();
+    expect(await firstRow.getAttribute('data-reference')).toBe(major);
+    expect(await firstRow.textContent()).toMatch(/in 2 h.*Due soon/);
+    expect(await firstRow.getAttribute('class')).toContain('row-due_soon');
+    // Filters: by route.
+    await page.selectOption('#filter-route', 'major');
+    expect(await page.locator('#queue-table tbody tr').count()).toBe(1);
+    expect(await text(page, '#queue-count')).toBe('Showing 1 of 2 tasks');
+    await page.selectOption('#filter-route', '');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.screenshot({ path: SHOT_QUEUE, fullPage: true });
+
+    // The detail: only Claim is offered before claiming (acting needs being the assignee).
+    await row.locator('a.ref-link').click();
+    await page.waitForSelector(`#view-detail[data-reference="${standard}"] #task-card`);
+    expect(await text(page, '#detail-title')).toBe(`Complaint ${standard}`);
+    expect(await text(page, '#task-title')).toBe('Current task: Investigation');
+    expect(await page.locator('#task-card button[data-action]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-action')))).toEqual(['claim']);
+    expect(await text(page, '#sec-complainant + dl')).toContain('Test Customer');
+    expect(await page.locator('#sec-history ~ .table-wrap tbody tr').count()).toBeGreaterThanOrEqual(4);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await page.click('button[data-action="claim"]');
+    await page.waitForSelector('#action-notice');
+    expect(await text(page, '#action-notice')).toBe('You claimed this complaint.');
+    expect(await text(page, '#task-card')).toContain('hana');
+
+    // Keyboard: open the investigation form with Enter; focus goes into the form.
+    await page.focus('button[data-action="investigate"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#action-investigate[data-ready="true"]');
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('action-investigate-rootCause');
+    // One of the four fields missing: the error is next to it, announced, focused; nothing is sent.
+    const posts: Request[] = [];
+    page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/api/staff/')) posts.push(r); });
+    await page.fill('#action-investigate-rootCause', investigation.rootCause);
+    await page.fill('#action-investigate-responsiblePeople', investigation.responsiblePeople);
+    await page.fill('#action-investigate-correctiveMeasures', investigation.correctiveMeasures);
+    await page.click('#action-investigate button[value="submit"]');
+    await page.waitForSelector('#err-correctionResult:not([hidden])');
+    expect(posts).toHaveLength(0);
+    expect(await text(page, '#err-correctionResult')).toContain('This field is required');
+    expect(await page.getAttribute('#action-investigate-correctionResult', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('#action-investigate-correctionResult', 'aria-describedby')).toContain('err-correctionResult');
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('action-investigate-correctionResult');
+    expect(await text(page, '#live-assertive')).toContain('This field is required');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await page.fill('#action-investigate-correctionResult', investigation.correctionResult);
+    await page.click('#action-investigate button[value="submit"]');
+    // The workflow opens the reply task; the page waits for it.
+    await page.waitForSelector('button[data-action="reply"]');
+    expect(posts.map((r) => r.postDataJSON())).toEqual([investigation]);
+    expect(posts[0].headers().authorization).toMatch(/^Bearer ey/);
+    expect(await text(page, '#action-notice')).toContain('Investigation completed.');
+    expect(await page.getAttribute('#view-detail', 'data-stage')).toBe('REPLY');
+
+    // The reply, prefilled from the draft, edited, sent.
+    await page.click('button[data-action="reply"]');
+    await page.waitForSelector('#action-reply[data-ready="true"]');
+    expect(await page.inputValue('#action-reply-subject')).toContain(standard);
+    const draft = await page.inputValue('#action-reply-text');
+    expect(draft).toContain(investigation.correctionResult);
+    await page.fill('#action-reply-text', `${draft}\n\nWith our apologies for the trouble.`);
+    await page.click('#action-reply button[value="submit"]');
+    await page.waitForSelector(`#view-detail[data-stage="CALLBACK"] #sec-reply`);
+    expect(await text(page, '#sec-reply ~ .reply-text')).toContain('With our apologies for the trouble.');
+    expect(await stageOf(standard)).toBe('CALLBACK');
+    await page.screenshot({ path: SHOT_DETAIL, fullPage: true });
+    expect(errors).toEqual([]);
+
+    // sam (specialist) records the satisfaction callback: the complaint closes.
+    const sam = await asStaff('sam');
+    await openComplaint(sam.page, standard);
+    await sam.page.click('button[data-action="callback"]');
+    await sam.page.waitForSelector('#action-callback[data-ready="true"]');
+    await sam.page.click('#action-callback button[value="submit"]');
+    await sam.page.waitForSelector('#err-satisfaction:not([hidden])');
+    expect(await text(sam.page, '#err-satisfaction')).toContain('Choose a score from 1 to 5');
+    await sam.page.check('#action-callback-satisfaction-4'); // the fifth option: 5
+    await sam.page.fill('#action-callback-comment', 'Quick and clear, thank you');
+    await sam.page.click('#action-callback button[value="submit"]');
+    await sam.page.waitForSelector('#view-detail[data-status="CLOSED"]');
+    expect(await text(sam.page, '#task-title')).toBe('Closed – resolved, customer satisfied');
+    expect(await sam.page.locator('#task-card button[data-action]').count()).toBe(0);
+    const closed = await j.waitClosed(standard);
+    expect(closed.complaint.callbacks).toEqual([expect.objectContaining({ satisfaction: 5, comment: 'Quick and clear, thank you', by: 'sam' })]);
+    expect(sam.errors).toEqual([]);
+  });
+
+  it('mia sees the major complaint first, reassigns it to hana, and approves the reply hana sends', async () => {
+    const mia = await asStaff('mia', { bypassCSP: true });
+    await mia.page.waitForSelector('#queue-table');
+    expect(await text(mia.page, '#queue-title')).toBe('My tasks');
+    const first = mia.page.locator('#queue-table tbody tr').first();
+    expect(await first.getAttribute('data-reference')).toBe(major);
+    expect(await first.locator('.badge-major').textContent()).toBe('Major');
+    expect(await text(mia.page, '#queue-summary')).toContain('1 major');
+    await mia.page.click('#nav a[data-view="team"]');
+    await mia.page.waitForSelector('#view-queue[data-scope="team"] #queue-table');
+    expect(await mia.page.locator('#queue-table tbody tr').first().getAttribute('data-reference')).toBe(major);
+    // Staff-keyed complaints are the specialists' (authorization.ts); managers get the dashboard.
+    expect(await mia.page.locator('#nav a').allTextContents()).toEqual(['My tasks', 'Team queue', 'Dashboard', 'Find']);
+
+    await mia.page.click(`a.ref-link:text("${major}")`);
+    await mia.page.waitForSelector(`#view-detail[data-reference="${major}"] #task-card`);
+    expect(await text(mia.page, '.detail-head .badges')).toContain('Major');
+    const actions = await mia.page.locator('#task-card button[data-action]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-action')));
+    expect(actions).toEqual(expect.arrayContaining(['investigate', 'extension', 'pause', 'reassign']));
+    await mia.page.click('button[data-action="reassign"]');
+    await mia.page.waitForSelector('#action-reassign[data-ready="true"]');
+    // Neither a person nor a team: the schema's rule, next to the first field.
+    await mia.page.click('#action-reassign button[value="submit"]');
+    await mia.page.waitForSelector('#err-assignee:not([hidden])');
+    expect(await text(mia.page, '#err-assignee')).toContain('Give a staff member or choose a team');
+    await mia.page.fill('#action-reassign-assignee', 'hana');
+    await mia.page.click('#action-reassign button[value="submit"]');
+    await mia.page.waitForSelector('#action-notice');
+    expect(await text(mia.page, '#action-notice')).toBe('Reassigned.');
+    expect(await text(mia.page, '.detail-head .facts')).toMatch(/Assignee\s*hana/);
+
+    // hana, now the assignee: investigation, then a reply that waits for mia's approval.
+    const hana = await asStaff('hana');
+    await openComplaint(hana.page, major);
+    await hana.page.click('button[data-action="investigate"]');
+    await hana.page.fill('#action-investigate-rootCause', 'Card details used in an unauthorised online payment');
+    await hana.page.fill('#action-investigate-responsiblePeople', 'Fraud operations');
+    await hana.page.fill('#action-investigate-correctiveMeasures', 'Card blocked and reissued; merchant reported');
+    await hana.page.fill('#action-investigate-correctionResult', 'The 800,000 CNY are refunded in full');
+    await hana.page.click('#action-investigate button[value="submit"]');
+    await hana.page.waitForSelector('button[data-action="reply"]');
+    await hana.page.click('button[data-action="reply"]');
+    await hana.page.waitForSelector('#action-reply[data-ready="true"]');
+    expect(await text(hana.page, '#action-reply .notice-warning')).toContain('approval');
+    expect(await text(hana.page, '#action-reply button[value="submit"]')).toBe('Submit for approval');
+    await hana.page.click('#action-reply button[value="submit"]');
+    await hana.page.waitForSelector('#action-notice');
+    expect(await text(hana.page, '#action-notice')).toBe('Reply submitted for the manager’s approval.');
+    // The author may not approve her own reply: no such button for her.
+    expect(await hana.page.locator('button[data-action="approve"]').count()).toBe(0);
+
+    // mia: the queue puts the approval first; she reviews and approves; the reply goes out.
+    await mia.page.click('#nav a[data-view="mine"]');
+    await mia.page.waitForSelector('#queue-table');
+    expect(await mia.page.locator('#queue-table tbody tr').first().textContent()).toContain('Awaiting approval');
+    await openComplaint(mia.page, major);
+    await mia.page.click('button[data-action="approve"]');
+    await mia.page.waitForSelector('#action-approve[data-ready="true"]');
+    expect(await text(mia.page, '#action-approve .pending-reply')).toContain('Written by hana');
+    expect(await seriousAxeViolations(mia.page)).toEqual([]);
+    await mia.page.click('#action-approve button[value="approve"]');
+    await mia.page.waitForSelector(`#view-detail[data-stage="CALLBACK"] #sec-reply`);
+    expect(await text(mia.page, 'section[aria-labelledby="sec-reply"]')).toContain('Approved by mia.');
+    const c = (await j.complaint('mia', major)).complaint;
+    expect(c.reply).toMatchObject({ by: 'hana', approvedBy: 'mia' });
+    expect(mia.errors).toEqual([]);
+  });
+
+  it('shows the server\'s refusal when someone else acted first (409)', async () => {
+    const reference = (await j.submit(validComplaint({ businessLine: 'cards', matter: { description: 'My card was declined abroad although I had told you about the trip', demand: 'Explain' } }))).reference;
+    await j.waitForStage(reference, 'INVESTIGATION');
+    const { page, errors } = await asStaff('hana');
+    await openComplaint(page, reference);
+    // Meanwhile, mia claims it through the API.
+    expect((await j.act('mia', reference, 'claim')).status).toBe(200);
+    await page.click('button[data-action="claim"]');
+    await page.waitForSelector('#action-notice.notice-error');
+    expect(await text(page, '#action-notice')).toBe('Could not be done now: The task is already claimed by mia');
+    expect(errors).toEqual([]);
+  });
+
+  it('quinn (quality) can open any complaint and queue but sees no action buttons', async () => {
+    const { page, errors } = await asStaff('quinn', { bypassCSP: true });
+    // Quality has no tasks of its own: it lands on the team queues, choosing the team.
+    await page.waitForSelector('#view-queue[data-scope="team"] #queue-count');
+    expect(await page.locator('#nav a').allTextContents()).toEqual(['Team queue', 'Dashboard', 'Find']);
+    await page.selectOption('#queue-team', 'cards');
+    await page.waitForSelector(`#queue-table tr[data-reference="${major}"]`);
+    for (const reference of [major, standard]) {
+      await openComplaint(page, reference);
+      expect(await page.locator('#task-card button').count()).toBe(0);
+      expect(await text(page, '.readonly-note')).toContain('Read only');
+    }
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('sam keys in a phone complaint, validated with the API\'s schema', async () => {
+    const { page, errors } = await asStaff('sam');
+    await page.click('#nav a[data-view="new"]');
+    await page.waitForSelector('#new[data-ready="true"]');
+    let posts = 0;
+    page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/staff/complaints')) posts++; });
+    await page.click('#new button[value="submit"]');
+    await page.waitForSelector('#new .error-summary:not([hidden])');
+    expect(posts).toBe(0);
+    expect(await text(page, '#err-channel')).toContain('Choose one');
+    expect(await text(page, '#err-complaint-matter-description')).toContain('Describe what happened');
+    expect(await text(page, '#err-complaint-complainant-contact')).toContain('stay anonymous');
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('new-channel-0');
+
+    await page.check('#new-channel-0'); // phone
+    await page.fill('#new-complaint-matter-description', 'The branch refused to let me close my savings account');
+    await page.fill('#new-complaint-complainant-name', 'Wang Fang');
+    await page.fill('#new-complaint-complainant-contact-phone', '+86 139 0000 2222');
+    await page.check('#new-complaint-consent-personalData');
+    await page.dblclick('#new button[value="submit"]');
+    await page.waitForSelector('#new-created-title');
+    expect(posts).toBe(1);
+    const reference = (await text(page, '#new-created-title')).match(/[A-Z]{2}-\d{4}-\d{6,}/)![0];
+    expect(await text(page, '.created')).toMatch(/[0-9A-Z]{5}-[0-9A-Z]{5}/);
+    const c = (await j.complaint('sam', reference)).complaint;
+    expect(c).toMatchObject({ channel: 'phone', receivedBy: 'sam', complainant: { name: 'Wang Fang' } });
+    expect(errors).toEqual([]);
+  });
+
+  it('the dashboard: figures, bars, flagged categories, rising incidents, CSV with the token; a 501 is a message', async () => {
+    const { page, errors } = await asStaff('mia', { bypassCSP: true });
+    // The real API (being built next door): figures or a clear message, never a broken page.
+    await page.click('#nav a[data-view="dashboard"]');
+    await page.waitForSelector('#dash-kpis, #dash-message:not(:has-text("Loading"))');
+
+    // Not built yet: 501 is explained.
+    await page.route('**/api/staff/dashboard?*', (route) => route.fulfill({ status: 501, contentType: 'application/json', body: JSON.stringify({ error: 'not_implemented', message: 'The dashboard is not available yet' }) }));
+    await page.click('#dash-form button[type="submit"]');
+    await page.waitForSelector('#dash-message:has-text("not available yet")');
+    await page.unroute('**/api/staff/dashboard?*');
+
+    // The answer's shape, with what it should highlight.
+    const figures = (total: number, rate: number | null) => ({
+      total, handled: Math.round(total * 0.8), handledRate: rate,
+      onTime: { investigate: { met: 40, late: 3, rate: 0.93 }, finalResponse: { met: 41, late: 1, rate: 0.976 }, replyTarget: { met: 35, late: 8, rate: 0.81 } },
+      handlingBusinessDays: { average: 4.2, p90: 8.5 }, satisfaction: { average: 4.1, responses: 37 }, reopenRate: 0.06,
+    });
+    const sample = {
+      period: { from: '2025-10', to: '2026-03' }, region: 'cn', totals: figures(243, 0.82),
+      groups: [{ key: 'cards', figures: figures(112, 0.85) }, { key: 'loans', figures: figures(61, 0.8) }, { key: 'retail', figures: figures(48, 0.79) }, { key: 'wealth', figures: figures(22, 0.9) }],
+      months: ['2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03'].map((month, i) => ({
+        month, figures: figures([31, 36, 44, 39, 52, 41][i], 0.8),
+        topCategories: [{ key: 'service', count: 14, share: 0.34, flagged: true }, { key: 'product', count: 8, share: 0.19, flagged: false }, { key: 'operation', count: 6, share: 0.15, flagged: false }],
+      })),
+      groupIncidents: [{ matterKey: 'cards:annual-fee', last24h: 7, previous24h: 2, rising: true }, { matterKey: 'payments:transfer-delay', last24h: 5, previous24h: 6, rising: false }],
+    };
+    const asked: string[] = [];
+    await page.route('**/api/staff/dashboard?*', (route) => { asked.push(route.request().url()); return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(sample) }); });
+    let csvAuth: string | undefined;
+    await page.route('**/api/staff/dashboard.csv?*', (route) => {
+      csvAuth = route.request().headers().authorization;
+      return route.fulfill({ status: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="complaints-dashboard.csv"' }, body: 'month,total\n2026-03,41\n' });
+    });
+    await page.fill('#dash-from', '2025-10');
+    await page.fill('#dash-to', '2026-03');
+    await page.selectOption('#dash-by', 'department');
+    await page.click('#dash-form button[type="submit"]');
+    await page.waitForSelector('#dash-kpis');
+    expect(new URL(asked.at(-1)!).search).toBe('?from=2025-10&to=2026-03&by=department');
+    expect(await text(page, '#dash-kpis')).toContain('243');
+    expect(await page.locator('#chart-months-title').count()).toBe(1);
+    expect(await page.locator('svg.chart-columns .chart-bar').count()).toBe(6);
+    expect(await page.locator('svg.chart-columns .chart-value').allTextContents()).toEqual(['31', '36', '44', '39', '52', '41']);
+    expect(await page.locator('svg.chart-bars .chart-bar').count()).toBe(4);
+    expect(await page.locator('#dash-categories .category.flagged').count()).toBe(6);
+    expect(await text(page, '#dash-incidents')).toContain('Rising');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.screenshot({ path: SHOT_DASHBOARD, fullPage: true });
+
+    const download = page.waitForEvent('download');
+    await page.click('#dash-csv');
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('complaints-dashboard.csv');
+    expect(readFileSync((await file.path())!, 'utf8')).toContain('2026-03,41');
+    expect(csvAuth).toMatch(/^Bearer ey/);
+    // The browser logs the 501 it was given; nothing else went wrong.
+    expect(errors.filter((e) => !/status of 501/.test(e))).toEqual([]);
+  });
+
+  it('fits a phone: no horizontal scroll on the queue and the detail', async () => {
+    const viewport = { width: 375, height: 740 };
+    const { page, errors } = await asStaff('mia', { viewport });
+    const width = () => page.evaluate<number>('document.documentElement.scrollWidth');
+    await page.click('#nav a[data-view="team"]');
+    await page.waitForSelector('#queue-table');
+    expect(await width()).toBeLessThanOrEqual(375);
+    await openComplaint(page, major);
+    expect(await width()).toBeLessThanOrEqual(375);
+    await page.click('button[data-action="reassign"]');
+    await page.waitForSelector('#action-reassign[data-ready="true"]');
+    expect(await width()).toBeLessThanOrEqual(375);
+    expect(errors).toEqual([]);
+  });
+
+  it('speaks Chinese in the cn region by default', async () => {
+    const c = await open({ language: 'default' });
+    await c.page.waitForSelector('#signin-username');
+    expect(await c.page.getAttribute('html', 'lang')).toBe('zh-CN');
+    expect(await text(c.page, '#signin-title')).toBe('登录');
+    await signIn(c.page, 'hana');
+    expect(await text(c.page, '#nav a[data-view="mine"]')).toBe('我的任务');
+    await eventually(async () => (await text(c.page, '#queue-title')) === '我的任务', 5_000, 'the Chinese queue title');
+  });
+});

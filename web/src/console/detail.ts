@@ -1,0 +1,463 @@
+/**
+ * One complaint, for staff: the current task and the actions the signed-in staff member
+ * may take on it, the complaint's data, classification and routing, the deadlines with
+ * their state, the history (who, when, what) and the messages sent. Every server text is
+ * set with textContent.
+ */
+import { ROLE_OPERATIONS } from '../../../functions/domain/authorization.ts';
+import type { Complaint, DeadlineRecord } from '../../../functions/domain/complaint.ts';
+import { el } from '../lib/page.ts';
+import { availableActions, buildActionForm, completesStage, runImmediate, type ActionId, type ActionResult, type Offered } from './actions.ts';
+import { complaintPath } from './api.ts';
+import type { ComplaintDetail, Ctx } from './context.ts';
+import { dueState, hasDeadline, relative } from './format.ts';
+
+const ACTING_OPS = new Set(['restrictCustomer', 'claimTask', 'completeInvestigation', 'submitReply', 'approveReply', 'requestExtension', 'decideExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'reassign', 'correctClassification', 'submitHandlingPlan']);
+
+type Row = [string, Node | string | undefined];
+
+function dl(rows: Row[], className = 'facts'): HTMLElement {
+  const list = el('dl', { className });
+  for (const [label, value] of rows) {
+    if (value === undefined || value === '') continue;
+    list.append(el('div', {}, el('dt', { text: label }), el('dd', {}, value)));
+  }
+  return list;
+}
+
+function section(id: string, title: string, ...children: Node[]): HTMLElement {
+  return el('section', { className: 'panel', attrs: { 'aria-labelledby': id } }, el('h2', { text: title, attrs: { id } }), ...children);
+}
+
+export class DetailView {
+  private detail: ComplaintDetail | undefined;
+  private reference = '';
+  private active: Offered | undefined;
+  private notice: { text: string; tone: 'success' | 'error' | 'info' } | undefined;
+  private loadSeq = 0;
+
+  constructor(private readonly ctx: Ctx, private readonly root: HTMLElement) {
+    ctx.page.onLanguageChange(() => { if (this.detail && !this.root.hidden) this.render(false); });
+    // Escape closes the open action form and returns to its button.
+    root.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.active && (e.target as HTMLElement | null)?.closest('#action-panel')) { e.preventDefault(); this.closeAction(); }
+    });
+  }
+
+  get current(): ComplaintDetail | undefined { return this.detail; }
+
+  /** Drops everything shown (signing out: nothing of the complaint stays in the page). */
+  forget(): void {
+    this.loadSeq++;
+    this.detail = undefined; this.reference = ''; this.active = undefined; this.notice = undefined;
+    this.root.replaceChildren();
+    delete this.root.dataset.reference; delete this.root.dataset.stage; delete this.root.dataset.status;
+  }
+
+  async show(reference: string): Promise<void> {
+    if (reference !== this.reference) { this.active = undefined; this.notice = undefined; this.detail = undefined; }
+    this.reference = reference;
+    if (!this.detail) this.root.replaceChildren(el('p', { className: 'progress', text: this.ctx.page.t('detail.loading'), attrs: { role: 'status' } }));
+    const ok = await this.load();
+    if (ok) this.render(true);
+  }
+
+  /** Fetches the complaint; renders a failure notice itself. */
+  private async load(): Promise<boolean> {
+    const seq = ++this.loadSeq;
+    const answer = await this.ctx.api.get<ComplaintDetail>(complaintPath(this.reference));
+    if (seq !== this.loadSeq) return false;
+    if (answer.status === 200 && answer.body?.complaint) { this.detail = answer.body; return true; }
+    if (answer.status === 401) return false;
+    const { page } = this.ctx;
+    const key = answer.status === 404 ? 'detail.notFound' : answer.status === 403 ? 'detail.forbidden' : answer.status === 0 ? 'error.network' : 'error.server';
+    const h = el('h1', { text: page.t('detail.heading', { reference: this.reference }), attrs: { tabindex: '-1', id: 'detail-title' } });
+    const p = el('p', { className: 'notice notice-error', text: page.t(key, { reference: this.reference, message: answer.body?.message ?? '' }) });
+    this.root.replaceChildren(this.backLink(), h, p);
+    this.ctx.announce(p.textContent ?? '');
+    h.focus();
+    return false;
+  }
+
+  private backLink(): HTMLElement {
+    const a = el('a', { className: 'back-link', text: this.ctx.page.t('detail.back'), attrs: { href: '#/back' } });
+    a.addEventListener('click', (e) => { e.preventDefault(); if (history.length > 1) history.back(); else this.ctx.navigate('#/'); });
+    return el('p', { className: 'crumbs' }, a);
+  }
+
+  private render(focusHeading: boolean, focusAction = false): void {
+    const d = this.detail;
+    if (!d) return;
+    const { page } = this.ctx;
+    const c = d.complaint;
+    const now = this.ctx.now();
+    const heading = el('h1', { attrs: { id: 'detail-title', tabindex: '-1' } }, page.t('detail.heading', { reference: '' }).trim(), ' ', el('span', { className: 'nowrap mono', text: c.reference }));
+    const head = el('div', { className: 'detail-head' }, heading, this.badges(c));
+    head.append(dl([
+      [page.t('detail.team'), c.assignment?.team ? page.label('team', c.assignment.team) : '–'],
+      [page.t('detail.assignee'), c.assignment?.assignee ?? page.t('queue.unassigned')],
+      [page.t('detail.manager'), c.assignment?.manager],
+      [page.t('detail.channel'), page.label('channel', c.channel)],
+      [page.t('detail.received'), this.time(c.receivedAt)],
+      [page.t('detail.receivedBy'), c.receivedBy],
+      [page.t('detail.language'), page.label('language', c.language)],
+    ], 'facts facts-inline'));
+
+    const main = el('div', { className: 'detail-main' },
+      this.matterSection(c), this.complainantSection(c));
+    if (c.investigation) main.append(this.investigationSection(c));
+    if (c.handlingPlan) main.append(this.planSection(c));
+    if (c.reply) main.append(this.replySection(c));
+    if (c.callbacks?.length) main.append(this.callbacksSection(c));
+    main.append(this.historySection(d), this.messagesSection(d));
+    const side = el('aside', { className: 'detail-side', attrs: { 'aria-label': page.t('detail.side') } },
+      this.deadlinesSection(c, now), this.classificationSection(c), this.routingSection(c));
+
+    this.root.replaceChildren(this.backLink(), head, this.taskCard(d, now), el('div', { className: 'detail-grid' }, main, side));
+    this.root.dataset.reference = c.reference;
+    this.root.dataset.stage = c.stage;
+    this.root.dataset.status = c.status;
+    document.title = `${c.reference} – ${page.t('c.brand')}`;
+    if (this.active) void this.openAction(this.active, focusAction);
+    if (focusHeading) heading.focus();
+  }
+
+  private time(iso: string | undefined): Node | undefined {
+    if (!iso) return undefined;
+    return el('time', { text: this.ctx.page.formatCompact(iso, this.ctx.now()), attrs: { datetime: iso, title: this.ctx.page.formatDateTime(iso) } });
+  }
+
+  private badges(c: Complaint): HTMLElement {
+    const { page } = this.ctx;
+    const b = (text: string, tone: string) => el('span', { className: `badge badge-${tone}`, text });
+    const out = el('p', { className: 'badges' });
+    out.append(b(page.t(`status.${c.status}`), c.status === 'CLOSED' ? 'neutral' : 'info'), b(page.label('stage', c.stage), 'neutral'));
+    if (c.routing?.major) out.append(b(page.t('route.major'), 'major'));
+    if (c.routing?.crossDepartment) out.append(b(page.t('route.crossDepartment'), 'info'));
+    if (c.routing?.anonymous) out.append(b(page.t('route.anonymous'), 'neutral'));
+    if (c.escalated) out.append(b(page.t('detail.escalated'), 'breached'));
+    if (c.pause) out.append(b(page.t('detail.paused'), 'due_soon'));
+    if (c.repeats) out.append(b(page.t('detail.repeats', { n: c.repeats }), 'due_soon'));
+    if (c.restricted) out.append(b(page.t('detail.restricted'), 'breached'));
+    if (c.reopenCount) out.append(b(page.t('detail.reopened', { n: c.reopenCount }), 'due_soon'));
+    if (c.classification) out.append(b(c.classification.priority, `priority-${c.classification.priority}`));
+    return out;
+  }
+
+  private taskCard(d: ComplaintDetail, now: Date): HTMLElement {
+    const { page } = this.ctx;
+    const c = d.complaint;
+    const task = d.task;
+    const card = el('section', { className: 'card task-card', attrs: { 'aria-labelledby': 'task-title', id: 'task-card' } });
+    let title: string;
+    if (c.status === 'CLOSED') title = page.t('task.closed', { outcome: page.label('outcome', c.outcome ?? 'closed') });
+    else if (!task) title = page.t('task.none');
+    else if (task.status === 'completed' || task.stage !== c.stage) title = page.t('task.waiting');
+    else title = page.t('task.title', { stage: page.label('stage', task.stage) });
+    card.append(el('h2', { text: title, attrs: { id: 'task-title' } }));
+    if (task && c.status === 'OPEN' && task.status !== 'completed') {
+      const due = hasDeadline(task.nextDueAt)
+        ? el('span', {}, `${page.label('deadline', task.nextDueName)}: `, this.time(task.nextDueAt)!, ` (${relative(page, task.nextDueAt, now)})`)
+        : undefined;
+      card.append(dl([
+        [page.t('task.status'), page.label('taskStatus', task.status)],
+        [page.t('detail.assignee'), task.assignee ?? page.t('queue.unassigned')],
+        [page.t('task.next'), due],
+        [page.t('task.openedAt'), this.time(task.openedAt)],
+      ], 'facts facts-inline'));
+    }
+    if (c.pause) card.append(el('p', { className: 'notice notice-warning', text: page.t('task.pausedSince', { date: page.formatCompact(c.pause.since, now), by: c.pause.by, reason: c.pause.reason }) }));
+    if (c.extensions?.pending) card.append(el('p', { className: 'notice', text: page.t('task.extensionPending', { by: c.extensions.pending.requestedBy, reason: c.extensions.pending.reason }) }));
+    if (c.restricted) card.append(el('p', { className: 'notice notice-warning', text: page.t('task.restricted', { by: c.restricted.by, reason: c.restricted.reason, until: c.restricted.until ?? page.t('task.restrictedOpen') }) }));
+    if (task?.status === 'awaiting-approval') card.append(el('p', { className: 'notice', text: page.t('task.awaitingApproval', { by: task.pendingReply?.by ?? '' }) }));
+
+    if (this.notice) {
+      const n = el('p', { className: `notice notice-${this.notice.tone}`, text: this.notice.text, attrs: { id: 'action-notice', tabindex: '-1', role: this.notice.tone === 'error' ? 'alert' : 'status' } });
+      card.append(n);
+    }
+
+    const offered = availableActions(this.ctx, d);
+    const actor = this.ctx.actor();
+    const mayAct = actor.roles.some((r) => [...ROLE_OPERATIONS[r]].some((op) => ACTING_OPS.has(op)));
+    if (offered.length) {
+      const bar = el('div', { className: 'action-bar', attrs: { role: 'group', 'aria-label': page.t('action.group') } });
+      for (const o of offered) {
+        const label = o.id === 'call' ? page.t('action.callFor', { kind: page.label('message.kind', d.messages.find((m) => m.messageId === o.messageId)?.kind ?? '') }) : page.t(`action.${o.id}`);
+        const isActive = this.active?.id === o.id && this.active.messageId === o.messageId;
+        const immediate = o.id === 'claim' || o.id === 'resume';
+        const button = el('button', {
+          className: `button ${o.primary ? 'button-primary' : 'button-secondary'} button-small`, text: label,
+          attrs: { type: 'button', 'data-action': o.id, ...(immediate ? {} : { 'aria-expanded': String(isActive), 'aria-controls': 'action-panel' }) },
+        });
+        button.addEventListener('click', () => {
+          if (immediate) { void this.immediate(o.id as 'claim' | 'resume', button); return; }
+          if (isActive) { this.closeAction(); return; }
+          this.active = o;
+          this.notice = undefined;
+          this.render(false, true);
+        });
+        bar.append(button);
+      }
+      card.append(bar, el('div', { attrs: { id: 'action-panel' }, className: 'action-panel' }));
+    } else if (!mayAct) {
+      card.append(el('p', { className: 'readonly-note', text: page.t('task.readOnly', { roles: actor.roles.map((r) => page.label('role', r)).join(', ') }) }));
+    } else if (c.status === 'OPEN') {
+      card.append(el('p', { className: 'readonly-note', text: page.t('task.nothingForYou') }));
+    }
+    return card;
+  }
+
+  private closeAction(): void {
+    const was = this.active;
+    this.active = undefined;
+    this.render(false);
+    if (was) this.root.querySelector<HTMLButtonElement>(`button[data-action="${was.id}"]`)?.focus();
+  }
+
+  private async openAction(o: Offered, focus = true): Promise<void> {
+    const panel = this.root.querySelector<HTMLElement>('#action-panel');
+    const d = this.detail;
+    if (!panel || !d) return;
+    // Still offered? (after a reload the action may no longer apply)
+    if (!availableActions(this.ctx, d).some((x) => x.id === o.id && x.messageId === o.messageId)) { this.active = undefined; return; }
+    const form = await buildActionForm(this.ctx, d, o, panel, (r) => void this.completed(r), () => this.closeAction());
+    if (form && focus) (form.form.querySelector<HTMLElement>('input, textarea, select') ?? form.submit).focus();
+  }
+
+  private async immediate(id: 'claim' | 'resume', button: HTMLButtonElement): Promise<void> {
+    if (button.getAttribute('aria-disabled') === 'true') return;
+    button.setAttribute('aria-disabled', 'true');
+    this.ctx.announce(this.ctx.page.t('action.sending'));
+    const r = await runImmediate(this.ctx, this.reference, id);
+    if (r.ok) { await this.completed({ id, answer: r.answer }); return; }
+    button.removeAttribute('aria-disabled');
+    if (r.status === 401) return;
+    this.showNotice(this.failureText(r.status, r.message), 'error');
+  }
+
+  private failureText(status: number, message?: string): string {
+    const { page } = this.ctx;
+    if (message && page.has(`server.${status}`)) return page.t(`server.${status}`, { message });
+    return page.t(status === 0 ? 'error.network' : 'error.server');
+  }
+
+  private showNotice(text: string, tone: 'success' | 'error' | 'info'): void {
+    this.notice = { text, tone };
+    this.render(false);
+    this.root.querySelector<HTMLElement>('#action-notice')?.focus();
+    this.ctx.announce(text);
+  }
+
+  private doneText(r: ActionResult): string {
+    const status = (r.answer as { status?: string } | undefined)?.status;
+    const key = status && this.ctx.page.has(`done.${r.id}.${status}`) ? `done.${r.id}.${status}` : `done.${r.id}`;
+    return this.ctx.page.t(key);
+  }
+
+  /** After a successful action: reload; when the stage was completed, wait for the next task. */
+  private async completed(r: ActionResult): Promise<void> {
+    this.active = undefined;
+    const before = this.detail;
+    const waitForWorkflow = completesStage(r.id as ActionId, r.answer);
+    this.notice = { text: this.doneText(r) + (waitForWorkflow ? ` ${this.ctx.page.t('done.waiting')}` : ''), tone: 'success' };
+    await this.load();
+    this.render(false);
+    this.root.querySelector<HTMLElement>('#action-notice')?.focus();
+    this.ctx.announce(this.notice.text);
+    if (!waitForWorkflow || !before) return;
+    const stage = before.complaint.stage;
+    // Polled a bounded number of times (not by the clock, which tests may fix).
+    let moved = false;
+    for (let i = 0; i < 40 && !moved; i++) {
+      await new Promise((ok) => setTimeout(ok, 400));
+      if (this.reference !== before.complaint.reference || !(await this.load())) return;
+      const d = this.detail!;
+      moved = d.complaint.status === 'CLOSED' || (d.complaint.stage !== stage && d.task?.stage === d.complaint.stage && d.task.status !== 'completed');
+    }
+    const c = this.detail!.complaint;
+    const next = !moved ? 'done.stillWaiting' : c.status === 'CLOSED' ? 'done.closed' : 'done.nextStage';
+    this.notice = { text: `${this.doneText(r)} ${this.ctx.page.t(next, { stage: this.ctx.page.label('stage', c.stage) })}`, tone: 'success' };
+    const hadFocus = document.activeElement?.id === 'action-notice';
+    this.render(false);
+    if (hadFocus) this.root.querySelector<HTMLElement>('#action-notice')?.focus();
+    this.ctx.announce(this.notice.text);
+  }
+
+  private matterSection(c: Complaint): HTMLElement {
+    const { page } = this.ctx;
+    return section('sec-matter', page.t('detail.matter'),
+      el('p', { className: 'prose', text: c.matter.description }),
+      dl([
+        [page.t('detail.cause'), c.matter.cause],
+        [page.t('detail.demand'), c.matter.demand],
+        [page.t('detail.businessLine'), c.businessLine],
+        [page.t('detail.amount'), c.amount ? page.formatMoney(c.amount.value, c.amount.currency) : undefined],
+        [page.t('detail.occurredAt'), c.occurredAt],
+        [page.t('detail.place'), c.place],
+        [page.t('detail.targetDepartment'), c.target?.department],
+        [page.t('detail.targetStaff'), c.target?.staffMember],
+      ]),
+      this.attachments(c));
+  }
+
+  private attachments(c: Complaint): HTMLElement {
+    const { page } = this.ctx;
+    const files = c.attachments ?? [];
+    const h = el('h3', { text: page.t('detail.attachments', { n: files.length }) });
+    if (!files.length) return el('div', {}, h, el('p', { className: 'muted', text: page.t('detail.noAttachments') }));
+    const size = (b: number) => (b < 1024 * 1024 ? `${Math.max(1, Math.round(b / 1024))} KB` : `${(b / 1024 / 1024).toFixed(1)} MB`);
+    return el('div', {}, h, el('ul', { className: 'file-list' }, ...files.map((f) => el('li', {},
+      el('span', { className: 'file-name', text: f.name }), el('span', { className: 'file-size', text: `${f.contentType} · ${size(f.size)}` })))));
+  }
+
+  private complainantSection(c: Complaint): HTMLElement {
+    const { page } = this.ctx;
+    const p = c.complainant;
+    if (p.anonymous) return section('sec-complainant', page.t('detail.complainant'), el('p', { text: page.t('detail.anonymous') }));
+    return section('sec-complainant', page.t('detail.complainant'), dl([
+      [page.t('detail.name'), p.name],
+      [page.t('detail.email'), p.contact?.email],
+      [page.t('detail.phone'), p.contact?.phone],
+      [page.t('detail.address'), p.contact?.address],
+      [page.t('detail.gender'), p.gender ? page.label('gender', p.gender) : undefined],
+      [page.t('detail.age'), p.age !== undefined ? String(p.age) : undefined],
+    ]));
+  }
+
+  private investigationSection(c: Complaint): HTMLElement {
+    const { page } = this.ctx;
+    const i = c.investigation!;
+    return section('sec-investigation', page.t('detail.investigation'), dl([
+      [page.t('inv.rootCause'), i.rootCause],
+      [page.t('inv.responsiblePeople'), i.responsiblePeople],
+      [page.t('inv.correctiveMeasures'), i.correctiveMeasures],
+      [page.t('inv.correctionResult'), i.correctionResult],
+    ], 'facts facts-stacked'), el('p', { className: 'meta', text: page.t('detail.byAt', { by: i.by, date: page.formatCompact(i.at, this.ctx.now()) }) }));
+  }
+
+  private planSection(c: Complaint): HTMLElement {
+    const { page } = this.ctx;
+    const p = c.handlingPlan!;
+    return section('sec-plan', page.t('detail.handlingPlan'), this.table(
+      [page.t('plan.dept'), page.t('plan.duty'), page.t('plan.dueAt')],
+      p.departments.map((x) => [page.label('team', x.department), x.duty, this.time(x.dueAt) ?? x.dueAt]),
+      page.t('detail.handlingPlan'),
+    ), el('p', { className: 'meta', text: page.t('detail.byAt', { by: p.by, date: page.formatCompact(p.at, this.ctx.now()) }) }));
+  }
+
+  private replySection(c: Complaint): HTMLElement {
+    const { page } = this.ctx;
+    const r = c.reply!;
+    return section('sec-reply', page.t('detail.reply'),
+      el('p', { className: 'meta', text: page.t('detail.replyMeta', { by: r.by, date: page.formatCompact(r.sentAt, this.ctx.now()), channel: page.label('msgChannel', r.channel) }) + (r.approvedBy ? ` ${page.t('detail.approvedBy', { by: r.approvedBy })}` : '') }),
+      el('p', { className: 'reply-subject', text: r.subject }),
+      el('div', { className: 'reply-text', text: r.text }));
+  }
+
+  private callbacksSection(c: Complaint): HTMLElement {
+    const { page } = this.ctx;
+    return section('sec-callbacks', page.t('detail.callbacks'), el('ul', { className: 'plain-list' }, ...(c.callbacks ?? []).map((cb) => el('li', {},
+      el('strong', { text: `${cb.satisfaction}/5 – ${page.t(`callback.${cb.satisfaction}`)}` }), ' ',
+      el('span', { className: 'meta', text: page.t('detail.byAt', { by: cb.by, date: page.formatCompact(cb.at, this.ctx.now()) }) }),
+      ...(cb.comment ? [el('p', { className: 'prose', text: cb.comment })] : [])))));
+  }
+
+  private table(headers: string[], rows: (Node | string)[][], caption: string, className = 'data-table'): HTMLElement {
+    const table = el('table', { className },
+      el('caption', { className: 'visually-hidden', text: caption }),
+      el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { text: h, attrs: { scope: 'col' } })))),
+      el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((cell, i) => el('td', { attrs: { 'data-label': headers[i] } }, cell))))));
+    return el('div', { className: 'table-wrap' }, table);
+  }
+
+  private historySection(d: ComplaintDetail): HTMLElement {
+    const { page } = this.ctx;
+    const entries = [...d.history].sort((a, b) => b.at.localeCompare(a.at));
+    const rows = entries.map((h) => {
+      const what = el('div', {}, el('span', { text: h.summary }));
+      if (h.visibleToCustomer) what.append(' ', el('span', { className: 'badge badge-neutral badge-tiny', text: page.t('history.customerSees') }));
+      if (h.before || h.after) {
+        const details = el('details', { className: 'changes' }, el('summary', { text: page.t('history.changes') }));
+        if (h.before) details.append(el('p', { className: 'meta', text: page.t('history.before') }), el('pre', { text: JSON.stringify(h.before, null, 2) }));
+        if (h.after) details.append(el('p', { className: 'meta', text: page.t('history.after') }), el('pre', { text: JSON.stringify(h.after, null, 2) }));
+        what.append(details);
+      }
+      return [this.time(h.at) ?? h.at, el('span', { className: 'mono', text: h.actor }), el('span', { className: 'mono muted', text: h.action }), what];
+    });
+    return section('sec-history', page.t('detail.history', { n: entries.length }),
+      this.table([page.t('history.when'), page.t('history.who'), page.t('history.action'), page.t('history.what')], rows, page.t('detail.history', { n: entries.length }), 'data-table history-table'));
+  }
+
+  private messagesSection(d: ComplaintDetail): HTMLElement {
+    const { page } = this.ctx;
+    const messages = [...d.messages].sort((a, b) => b.at.localeCompare(a.at));
+    if (!messages.length) return section('sec-messages', page.t('detail.messages', { n: 0 }), el('p', { className: 'muted', text: page.t('detail.noMessages') }));
+    const rows = messages.map((m) => {
+      const body = el('details', { className: 'changes' }, el('summary', { text: m.subject }), el('div', { className: 'reply-text', text: m.text }));
+      return [
+        this.time(m.at) ?? m.at,
+        page.label('message.kind', m.kind),
+        el('span', {}, `${page.label('audience', m.audience)} · ${page.label('msgChannel', m.channel)}`, ...(m.to ? [el('br'), el('span', { className: 'muted', text: m.to })] : [])),
+        el('span', { className: `badge badge-msg-${m.status}`, text: page.label('msgStatus', m.status) }),
+        body,
+      ];
+    });
+    return section('sec-messages', page.t('detail.messages', { n: messages.length }),
+      this.table([page.t('msg.when'), page.t('msg.kind'), page.t('msg.to'), page.t('msg.status'), page.t('msg.content')], rows, page.t('detail.messages', { n: messages.length }), 'data-table messages-table'));
+  }
+
+  private deadlinesSection(c: Complaint, now: Date): HTMLElement {
+    const { page } = this.ctx;
+    const entries = Object.entries(c.deadlines).sort(([, a], [, b]) => a.dueAt.localeCompare(b.dueAt));
+    const stateOf = (d: DeadlineRecord) => {
+      if (d.metAt) return 'met';
+      if (c.status === 'CLOSED') return c.closedAt && c.closedAt > d.dueAt ? 'breached' : 'ended';
+      return dueState(d.dueAt, now, { paused: !!c.pause });
+    };
+    const list = el('ul', { className: 'deadline-list' }, ...entries.map(([name, d]) => {
+      const state = stateOf(d);
+      const li = el('li', { className: `deadline-item deadline-${state}` },
+        el('div', { className: 'deadline-row' },
+          el('span', { className: 'deadline-name', text: page.label('deadline', name) }),
+          el('span', { className: `badge badge-${state}`, text: page.label('state', state) })),
+        el('div', { className: 'deadline-when' }, this.time(d.dueAt)!, state === 'met' || state === 'ended' ? '' : ` · ${relative(page, d.dueAt, now)}`));
+      const marks: string[] = [];
+      if (d.metAt) marks.push(page.t('deadline.metAt', { date: page.formatCompact(d.metAt, now) }));
+      if (d.remindedAt) marks.push(page.t('deadline.reminded'));
+      if (d.escalatedAt) marks.push(page.t('deadline.escalated'));
+      if (marks.length) li.append(el('div', { className: 'meta', text: marks.join(' · ') }));
+      li.append(el('div', { className: 'meta rule', text: d.rule }));
+      return li;
+    }));
+    return section('sec-deadlines', page.t('detail.deadlines'), list);
+  }
+
+  private classificationSection(c: Complaint): HTMLElement {
+    const { page } = this.ctx;
+    const cl = c.classification;
+    if (!cl) return section('sec-classification', page.t('detail.classification'), el('p', { className: 'muted', text: page.t('detail.notClassified') }));
+    const reasons = el('details', { className: 'changes' }, el('summary', { text: page.t('classification.reasons', { n: cl.reasons.length }) }), el('ul', {}, ...cl.reasons.map((r) => el('li', { text: r }))));
+    return section('sec-classification', page.t('detail.classification'), dl([
+      [page.t('classification.nature'), page.label('nature', cl.nature)],
+      [page.t('classification.channelType'), page.label('channelType', cl.channelType)],
+      [page.t('classification.urgency'), page.label('urgency', cl.urgency)],
+      [page.t('classification.riskLevel'), page.label('risk', cl.riskLevel)],
+      [page.t('classification.priority'), page.label('priority', cl.priority)],
+      [page.t('classification.corrected'), cl.correctedBy ? page.t('detail.byAt', { by: cl.correctedBy, date: page.formatCompact(cl.correctedAt ?? '', this.ctx.now()) }) : undefined],
+    ]), reasons);
+  }
+
+  private routingSection(c: Complaint): HTMLElement {
+    const { page } = this.ctx;
+    const r = c.routing;
+    if (!r) return section('sec-routing', page.t('detail.routing'), el('p', { className: 'muted', text: page.t('detail.notClassified') }));
+    return section('sec-routing', page.t('detail.routing'), dl([
+      [page.t('route.major'), r.major ? `${page.t('yes')} – ${r.majorReasons.join('; ')}` : page.t('no')],
+      [page.t('route.crossDepartment'), r.crossDepartment ? `${page.t('yes')} – ${r.departments.map((x) => page.label('team', x)).join(', ')}` : page.t('no')],
+      [page.t('route.anonymous'), r.anonymous ? page.t('yes') : page.t('no')],
+      [page.t('route.departments'), r.departments.map((x) => page.label('team', x)).join(', ')],
+      [page.t('route.matterKey'), r.matterKey],
+      [page.t('detail.extensions'), c.extensions?.granted ? String(c.extensions.granted) : undefined],
+    ]));
+  }
+}
