@@ -358,7 +358,14 @@ export async function listTasks(deps: StaffDeps, actor: Actor, scope: 'mine' | '
   if (team && team !== actor.department && !actor.roles.some((r) => r === 'quality' || r === 'admin' || r === 'specialist')) throw new ForbiddenError('You can list your own team\'s queue only');
   const tasks = await deps.repo.queue(which);
   const visible = scope === 'mine' ? tasks.filter((t) => t.assignee === actor.id || t.manager === actor.id) : tasks;
-  return visible.map(({ taskToken, pendingReply, output, ...t }) => t);
+  const now = deps.clock.now();
+  // Time left in business time: closes of business between now and the deadline on the region's calendar.
+  const businessDaysLeft = (dueAt: string) => {
+    if (dueAt.startsWith('9999')) return undefined;
+    const due = new Date(dueAt);
+    return due >= now ? deps.calendar.businessDaysBetween(now, due) : -deps.calendar.businessDaysBetween(due, now);
+  };
+  return visible.map(({ taskToken, pendingReply, output, ...t }) => ({ ...t, businessDaysLeft: businessDaysLeft(t.nextDueAt) }));
 }
 
 /** Opens a task from a notification link: signed, unexpired, for this staff member, used once. */

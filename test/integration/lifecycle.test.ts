@@ -45,7 +45,8 @@ describe('standard path', () => {
     // The team's queue shows it, earliest deadline first; a loans handler does not see it.
     const queue = await j.as('hana', 'GET', '/tasks/team');
     expect(queue.body.map((t: any) => t.reference)).toContain(ref);
-    expect(queue.body.find((t: any) => t.reference === ref)).toMatchObject({ stage: 'INVESTIGATION', nextDueName: 'replyTarget' });
+    // Reply target Mon Mar 9 17:30 from Mon Mar 2 09:00: 5 closes of business (Mar 2, 3, 4, 5, 6) before it, 6 with it.
+    expect(queue.body.find((t: any) => t.reference === ref)).toMatchObject({ stage: 'INVESTIGATION', nextDueName: 'replyTarget', businessDaysLeft: 6 });
     expect(queue.body[0].taskToken).toBeUndefined();
     expect((await j.as('leo', 'GET', '/tasks/team')).body.map((t: any) => t.reference)).not.toContain(ref);
     expect((await j.as('leo', 'GET', `/complaints/${ref}`)).status).toBe(403);

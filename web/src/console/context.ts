@@ -26,6 +26,8 @@ export type TaskView = Omit<TaskItem, 'taskToken' | 'pendingReply' | 'output'> &
   pendingReply?: TaskItem['pendingReply'];
   /** Present when the API adds them: routes and risk for filtering. */
   riskLevel?: string; crossDepartment?: boolean; anonymous?: boolean;
+  /** Business days to the next deadline on the region's calendar (negative: overdue). */
+  businessDaysLeft?: number;
   /** The customer, masked (lists never show full personal data), and flags (repeat, restricted, escalated). */
   customer?: string; flags?: string[];
 };

@@ -228,6 +228,11 @@ export class QueueView {
       const left = el('span', { className: `time-left time-${state}` });
       if (hasDeadline(t.nextDueAt)) {
         left.append(el('span', { text: relative(page, t.nextDueAt, now) }));
+        // Business time, from the server's calendar of the region (weekends and holidays excluded).
+        if (typeof t.businessDaysLeft === 'number') {
+          const n = t.businessDaysLeft;
+          left.append(el('br'), el('span', { className: 'muted', text: page.t(n >= 0 ? 'time.businessLeft' : 'time.businessOver', { n: Math.abs(n) }) }));
+        }
         if (state === 'breached' || state === 'due_soon') left.append(' ', el('span', { className: `badge badge-${state}`, text: page.label('state', state) }));
       }
       const route = el('span', { className: 'badges' });

@@ -188,6 +188,8 @@ const en: Texts = {
   'time.days': '{n} days',
   'time.in': 'in {d}',
   'time.overdue': 'overdue by {d}',
+  'time.businessLeft': '{n} business days left',
+  'time.businessOver': '{n} business days over',
   'time.metAt': 'met {date}',
 
   'message.kind.acknowledgement': 'Acknowledgement',
@@ -669,6 +671,8 @@ const zh: Texts = {
   'time.days': '{n} 天',
   'time.in': '剩余 {d}',
   'time.overdue': '已超期 {d}',
+  'time.businessLeft': '剩余 {n} 个工作日',
+  'time.businessOver': '已超期 {n} 个工作日',
   'time.metAt': '完成于 {date}',
   'message.kind.acknowledgement': '受理回执',
   'message.kind.progress': '进度通知',
