@@ -23,8 +23,10 @@ import type { EncryptedLogs } from './encrypted-logs.ts';
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** What the pages read from /config.json (web/src/lib/page.ts), as local/runtime.ts serves it. */
-export function pagesConfig(region: RegionConfig): { region: string; languages: string[]; apiBase: string } {
-  return { region: region.name, languages: [...region.languages], apiBase: '' };
+export interface ConsoleAuth { kind: 'oidc'; authorizeUrl: string; tokenUrl: string; clientId: string; redirectUri: string; logoutUrl: string }
+
+export function pagesConfig(region: RegionConfig, auth?: ConsoleAuth): { region: string; languages: string[]; apiBase: string; auth?: ConsoleAuth } {
+  return { region: region.name, languages: [...region.languages], apiBase: '', ...(auth ? { auth } : {}) };
 }
 
 export interface PagesDeploymentProps {
@@ -34,6 +36,8 @@ export interface PagesDeploymentProps {
   logs: EncryptedLogs;
   /** @default web/dist of the repository */
   distDir?: string;
+  /** How the staff console signs in (Cognito hosted UI, code + PKCE). */
+  auth?: ConsoleAuth;
 }
 
 export class PagesDeployment extends Construct {
@@ -50,7 +54,7 @@ export class PagesDeployment extends Construct {
     }
 
     this.deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
-      sources: [s3deploy.Source.asset(dist), s3deploy.Source.jsonData('config.json', pagesConfig(props.region))],
+      sources: [s3deploy.Source.asset(dist), s3deploy.Source.jsonData('config.json', pagesConfig(props.region, props.auth))],
       destinationBucket: props.bucket,
       // Files gone from the build leave the bucket (versioning keeps them for a rollback).
       prune: true,

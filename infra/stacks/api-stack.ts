@@ -28,6 +28,7 @@ import { ProductFunction } from '../constructs/product-function.ts';
 import { StreamConsumers } from '../constructs/stream-consumers.ts';
 import { Workflow } from '../constructs/workflow.ts';
 import type { RegionPlatform } from '../platform.ts';
+import { STAFF_CONSOLE_PATH } from './stateful-stack.ts';
 
 const ASL_FILE = fileURLToPath(new URL('../../workflows/complaint.asl.json', import.meta.url));
 
@@ -51,6 +52,8 @@ export interface StatefulResources {
   httpApi: apigwv2.IHttpApi;
   /** Issuer and audience of the staff ID tokens (Cognito user pool or external OIDC provider). */
   staffTokens: { issuer: string; audience: string };
+  /** Cognito hosted UI of the staff console, where there is one. */
+  signInBaseUrl?: string;
   distribution?: cloudfront.IDistribution;
   /** Origin of the customer pages, when they are served. */
   publicBaseUrl?: string;
@@ -177,6 +180,15 @@ export class ApiStack extends Stack {
     const pagesBucket = s3.Bucket.fromBucketAttributes(this, 'PagesBucket', { bucketName: stateful.stores.pages.name, encryptionKey: stateful.stores.pages.key });
     this.pages = new PagesDeployment(this, 'Pages', {
       region, bucket: pagesBucket, distribution: stateful.distribution, logs, distDir: props.pagesDir,
+      // The staff console signs in with the Cognito hosted UI (authorization code + PKCE).
+      auth: stateful.signInBaseUrl && stateful.publicBaseUrl ? {
+        kind: 'oidc',
+        authorizeUrl: `${stateful.signInBaseUrl}/oauth2/authorize`,
+        tokenUrl: `${stateful.signInBaseUrl}/oauth2/token`,
+        clientId: stateful.staffTokens.audience,
+        redirectUri: `${stateful.publicBaseUrl}${STAFF_CONSOLE_PATH}`,
+        logoutUrl: `${stateful.signInBaseUrl}/logout`,
+      } : undefined,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });

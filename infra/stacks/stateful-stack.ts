@@ -23,7 +23,8 @@ import { StaffIdentity } from '../constructs/staff-identity.ts';
 import type { RegionPlatform } from '../platform.ts';
 
 /** Path of the staff console under the pages' origin (its OAuth redirect and sign-out target). */
-export const STAFF_CONSOLE_PATH = '/staff/';
+/** The staff console page (web/public/console.html): the Cognito client's callback and sign-out URL. */
+export const STAFF_CONSOLE_PATH = '/console.html';
 
 export interface StatefulStackProps extends StackProps {
   region: RegionConfig;
@@ -63,7 +64,12 @@ export class StatefulStack extends Stack {
       this.pages = new PagesDistribution(this, 'Pages', {
         pagesBucket: this.stores.pages.bucket,
         httpApi: this.httpApi,
-        uploadOrigins: s3Origins(this.stores.attachments.name, this.region),
+        // The pages connect to the attachments bucket (presigned uploads) and, for the staff
+        // console's PKCE code exchange, to the Cognito hosted-UI domain.
+        uploadOrigins: [
+          ...s3Origins(this.stores.attachments.name, this.region),
+          ...(platform.identity.kind === 'cognito' ? [cognitoOrigin(platform.identity.domainPrefix, region.aws.region)] : []),
+        ],
         logBucket: this.stores.logs,
         webAclArn: props.webAclArn,
         customDomain: platform.pages.customDomain,
@@ -114,4 +120,9 @@ export class StatefulStack extends Stack {
 function s3Origins(bucketName: string, region: string): string[] {
   const suffix = RegionInfo.get(region).domainSuffix ?? 'amazonaws.com';
   return [...new Set([`https://${bucketName}.s3.${region}.${suffix}`, ...(region === 'us-east-1' ? [`https://${bucketName}.s3.${suffix}`] : [])])];
+}
+
+/** The Cognito hosted UI's origin (known at synth from the domain prefix). */
+export function cognitoOrigin(domainPrefix: string, awsRegion: string): string {
+  return `https://${domainPrefix}.auth.${awsRegion}.amazoncognito.com`;
 }

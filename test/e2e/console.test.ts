@@ -414,13 +414,13 @@ describe('staff console', () => {
     expect(await page.locator('.chart-columns canvas[role="img"]').count()).toBe(1);
     expect(await page.locator('.chart-bars canvas[role="img"]').count()).toBe(1);
     expect(await text(page, '#chart-months-title')).toMatch(/31\D.*36\D.*44\D.*39\D.*52\D.*41/);
-    const painted = await page.evaluate(() => {
-      const c = document.querySelector('.chart-columns canvas') as HTMLCanvasElement;
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const painted = await page.evaluate<number>(`(() => {
+      const c = document.querySelector('.chart-columns canvas');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       let n = 0;
       for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
       return n;
-    });
+    })()`);
     expect(painted).toBeGreaterThan(1000);
     expect(await page.locator('#dash-categories .category.flagged').count()).toBe(6);
     expect(await text(page, '#dash-incidents')).toContain('Rising');

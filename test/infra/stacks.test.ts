@@ -279,7 +279,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
 
     it.runIf(expected.identity === 'cognito')('the staff console client: code grant (PKCE, no secret), ID tokens, no attribute writes, back to the pages', () => {
       const distributionId = logicalId(stacks[name].stateful, stacks[name].stateful.pages!.distribution);
-      const consoleUrl = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/staff/']] };
+      const consoleUrl = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/console.html']] };
       stateful().hasResourceProperties('AWS::Cognito::UserPoolClient', {
         GenerateSecret: false,
         AllowedOAuthFlows: ['code'],
@@ -649,9 +649,11 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       const local = directives(PAGE_SECURITY_HEADERS['content-security-policy']);
       const served = directives(csp);
       expect(served['frame-ancestors']).toEqual(["'none'"]);
-      // The same policy, except that connect-src also allows the attachments bucket (presigned uploads).
+      // The same policy, except that connect-src also allows the attachments bucket (presigned
+      // uploads) and the Cognito hosted UI (the console's code exchange).
       const bucketOrigin = `https://${stacks[name].stateful.stores.attachments.name}.s3.${region.aws.region}.amazonaws.com`;
-      expect(served).toEqual({ ...local, 'connect-src': [...local['connect-src'], bucketOrigin, ...(region.aws.region === 'us-east-1' ? [`https://${stacks[name].stateful.stores.attachments.name}.s3.amazonaws.com`] : [])] });
+      const cognito = expected.identity === 'cognito' ? [expect.stringMatching(new RegExp(`^https://[a-z0-9-]+\\.auth\\.${region.aws.region}\\.amazoncognito\\.com$`))] : [];
+      expect(served).toEqual({ ...local, 'connect-src': [...local['connect-src'], bucketOrigin, ...(region.aws.region === 'us-east-1' ? [`https://${stacks[name].stateful.stores.attachments.name}.s3.amazonaws.com`] : []), ...cognito] });
       expect(headers.SecurityHeadersConfig).toMatchObject({
         ContentSecurityPolicy: { Override: true },
         ContentTypeOptions: { Override: true },
