@@ -273,9 +273,13 @@ describe('staff console', () => {
     expect(await text(mia.page, '#action-notice')).toBe('Reassigned.');
     expect(await text(mia.page, '.detail-head .facts')).toMatch(/Assignee\s*hana/);
 
-    // hana, now the assignee: investigation, then a reply that waits for mia's approval.
+    // hana, now the assignee, opens the task from the link in her notification email.
     const hana = await asStaff('hana');
-    await openComplaint(hana.page, major);
+    const notice = (await j.complaint('mia', major)).messages.find((m: any) => m.audience === 'staff' && m.to === 'hana' && /assigned to you/.test(m.subject));
+    const link = /(http:\/\/\S+#\/link\?\S+)/.exec(notice.text)![1];
+    await hana.page.goto(link);
+    await hana.page.waitForSelector(`#view-detail[data-reference="${major}"] #task-card`);
+    // ... then the investigation, and a reply that waits for mia's approval.
     await hana.page.click('button[data-action="investigate"]');
     await hana.page.fill('#action-investigate-rootCause', 'Card details used in an unauthorised online payment');
     await hana.page.fill('#action-investigate-responsiblePeople', 'Fraud operations');
@@ -288,7 +292,8 @@ describe('staff console', () => {
     expect(await text(hana.page, '#action-reply .notice-warning')).toContain('approval');
     expect(await text(hana.page, '#action-reply button[value="submit"]')).toBe('Submit for approval');
     await hana.page.click('#action-reply button[value="submit"]');
-    await hana.page.waitForSelector('#action-notice');
+    // The previous action's notice may still be on screen: wait for this one's.
+    await hana.page.locator('#action-notice', { hasText: 'Reply submitted' }).waitFor();
     expect(await text(hana.page, '#action-notice')).toBe('Reply submitted for the manager’s approval.');
     // The author may not approve her own reply: no such button for her.
     expect(await hana.page.locator('button[data-action="approve"]').count()).toBe(0);
@@ -336,6 +341,26 @@ describe('staff console', () => {
       expect(await text(page, '.readonly-note')).toContain('Read only');
     }
     expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('ada (admin) finds a complaint by reference and reassigns it, and can do nothing else', async () => {
+    const res = await fetch(`${base}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'console-admin-0001' }, body: JSON.stringify(validComplaint({ businessLine: 'loans' })) });
+    const submitted = ((await res.json()) as { reference: string }).reference;
+    await j.waitForStage(submitted, 'INVESTIGATION');
+    const { page, errors } = await asStaff('ada');
+    expect(await page.locator('#nav a').allTextContents()).toEqual(['Find']);
+    await openComplaint(page, submitted);
+    await page.waitForSelector(`#view-detail[data-reference="${submitted}"] #task-card`);
+    const actions = await page.locator('#task-card button[data-action]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-action')));
+    expect(actions).toEqual(['reassign']);
+    await page.click('button[data-action="reassign"]');
+    await page.waitForSelector('#action-reassign[data-ready="true"]');
+    await page.fill('#action-reassign-assignee', 'leo');
+    await page.click('#action-reassign button[value="submit"]');
+    await page.waitForSelector('#action-notice');
+    expect(await text(page, '#action-notice')).toBe('Reassigned.');
+    expect(await text(page, '.detail-head .facts')).toMatch(/Assignee\s*leo/);
     expect(errors).toEqual([]);
   });
 
