@@ -1,7 +1,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { deps } from '../shared/container.ts';
-import { logger } from '../shared/logger.ts';
+import { logger, metrics } from '../shared/logger.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { watchDeadlines } from '../use-cases/deadline-watch.ts';
 
 /** Scheduled: reminders before deadlines, escalation at breaches. */
@@ -10,5 +11,9 @@ export const handler = middy()
   .handler(async () => {
     const result = await watchDeadlines(deps());
     logger.info('Deadline watch', { reminders: result.reminders.length, escalations: result.escalations.length });
+    // The SLA-breach alarm watches this metric (CloudWatch embedded metric format).
+    metrics.addMetric('DeadlineBreached', MetricUnit.Count, result.escalations.length);
+    metrics.addMetric('DeadlineReminders', MetricUnit.Count, result.reminders.length);
+    metrics.publishStoredMetrics();
     return result;
   });

@@ -2,7 +2,8 @@ import { httpHandler } from '../http/http-handler.ts';
 import { SubmitComplaintRequest } from '../http/schemas/submit-complaint.schema.ts';
 import { deps } from '../shared/container.ts';
 import { attachments } from '../shared/object-storage.ts';
-import { logger } from '../shared/logger.ts';
+import { logger, metrics } from '../shared/logger.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { submitComplaint } from '../use-cases/submit-complaint.ts';
 import { ValidationError } from '../shared/errors.ts';
 
@@ -20,6 +21,10 @@ export const handler = httpHandler({ body: SubmitComplaintRequest, maxBodyBytes:
     onWorkflowStartFailed: (reference, e) => logger.warn('Workflow start failed; the sweeper will start it', { reference, errorName: (e as Error)?.name }),
   });
   logger.info('Complaint submitted', { reference: result.body.reference, replayed: result.replayed });
+  if (!result.replayed) {
+    metrics.addMetric('ComplaintsSubmitted', MetricUnit.Count, 1);
+    metrics.publishStoredMetrics();
+  }
   const headers: Record<string, string> = result.replayed ? { 'idempotent-replayed': 'true' } : {};
   return { statusCode: result.statusCode, body: result.body, headers };
 });
