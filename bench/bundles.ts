@@ -1,5 +1,5 @@
 /**
- * Bundle sizes and load times: every Lambda function bundled as the CDK stack bundles it
+ * Bundle sizes and load times: every Lambda function bundled by scripts/bundle-function.ts
  * (esbuild, minified, ESM, Node 22, only the AWS SDK clients it uses), then imported in a
  * fresh Node 22 process - the closest local measure of cold-start init - beside an empty
  * function. Prints a Markdown table. Usage: npm run bench:bundles
@@ -17,7 +17,7 @@ const ROOT = join(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const out = mkdtempSync(join(tmpdir(), 'bundles-'));
 
-/** The deployed bundle (scripts/bundle-function.ts), one folder per function. */
+/** The bundle as scripts/bundle-function.ts makes it (esbuild, minified, ESM, zod English-only), one folder per function. */
 async function bundle(name: string, entry: string): Promise<string> {
   return bundleFunction(entry, join(out, name));
 }

@@ -2,8 +2,9 @@
  * Bundles one Lambda handler the way it is deployed: esbuild, minified, ESM for Node 22,
  * every dependency inside (only the AWS SDK clients the handler imports), zod's message
  * locales reduced to English (zod re-exports all of them, ~260 KB, from its namespace object,
- * which tree-shaking cannot drop; the API answers in English field messages). Used by the CDK
- * stack (local bundling) and by bench/bundles.ts, so the measured bundle is the deployed one.
+ * which tree-shaking cannot drop; the API answers in English field messages). Used by
+ * bench/bundles.ts and the pages' build. (The stack still bundles with NodejsFunction's esbuild
+ * options, the same but for this plugin: moving it to this script is an open step.)
  *
  *   node --import tsx scripts/bundle-function.ts <entry.ts> <outDir>   -> <outDir>/index.mjs
  */
