@@ -7,6 +7,7 @@ import './lib/zod-csp.ts';
 import { ATTACHMENT_TYPES, MAX_ATTACHMENTS, SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
 import { FormErrors, problemFromIssue, problemFromServer, type Problem } from './lib/field-errors.ts';
 import { byId, el, failureKey, loadConfig, Page, requestJson } from './lib/page.ts';
+import { prune } from './lib/prune.ts';
 
 /** The API's limit per file (ATTACHMENT_MAX_BYTES of the CreateAttachmentUpload function). */
 const MAX_FILE_MB = 10;
@@ -37,18 +38,6 @@ function uuid(): string {
 const normalise = (s: string) => s.normalize('NFKC').trim();
 const optional = (s: string) => (s === '' ? undefined : s);
 
-function prune<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(prune) as T;
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const p = prune(v);
-      if (p !== undefined && !(p && typeof p === 'object' && !Array.isArray(p) && Object.keys(p).length === 0)) out[k] = p;
-    }
-    return out as T;
-  }
-  return value;
-}
 
 async function main(): Promise<void> {
   const config = await loadConfig();

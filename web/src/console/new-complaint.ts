@@ -9,6 +9,7 @@ import type { Problem } from '../lib/field-errors.ts';
 import { el } from '../lib/page.ts';
 import type { Ctx } from './context.ts';
 import { buildForm, fieldNode, type BuiltForm } from './forms.ts';
+import { prune } from '../lib/prune.ts';
 
 const LINES = ['cards', 'loans', 'deposits', 'payments', 'wealth', 'other'];
 const F = 'new';
@@ -21,18 +22,6 @@ function uuid(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-function prune<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(prune) as T;
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const p = prune(v);
-      if (p !== undefined && !(p && typeof p === 'object' && !Array.isArray(p) && Object.keys(p).length === 0)) out[k] = p;
-    }
-    return out as T;
-  }
-  return value;
-}
 
 interface Created { reference: string; accessCode: string; acknowledgement?: { responseDeadline?: { dueAt: string } } }
 
