@@ -5,7 +5,7 @@
  */
 export type FunctionName =
   | 'SubmitComplaint' | 'GetComplaintStatus' | 'OpenApi' | 'StaffApi' | 'WorkflowStep' | 'OpenTask' | 'ResumeOrphans' | 'DeadlineWatch'
-  | 'CreateAttachmentUpload' | 'CustomerCallback' | 'EmailIntake' | 'DeliverMessages' | 'AggregateComplaints';
+  | 'CreateAttachmentUpload' | 'CustomerCallback' | 'EmailIntake' | 'DeliverMessages' | 'AggregateComplaints' | 'StartWorkflows';
 
 export interface FunctionSpec {
   /** Handler module, relative to functions/handlers/, exporting `handler`. */
@@ -25,19 +25,22 @@ export interface FunctionSpec {
 }
 
 export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
-  SubmitComplaint: { entry: 'submit-complaint.handler.ts', access: { table: 'write', workflow: ['start'], attachments: 'read' } },
+  // Writes only: the workflow is started from the table's stream (StartWorkflows).
+  SubmitComplaint: { entry: 'submit-complaint.handler.ts', access: { table: 'write', attachments: 'read' } },
   GetComplaintStatus: { entry: 'get-complaint-status.handler.ts', access: { table: 'read' } },
   OpenApi: { entry: 'openapi.handler.ts', access: {} },
   // One function for the staff routes: they share code and warm containers; customer routes stay separate.
-  StaffApi: { entry: 'staff-api.handler.ts', access: { table: 'write', workflow: ['start', 'callback'], attachments: 'read' }, memoryMb: 512 },
+  StaffApi: { entry: 'staff-api.handler.ts', access: { table: 'write', workflow: ['callback'], attachments: 'read' }, memoryMb: 512 },
   WorkflowStep: { entry: 'workflow-step.handler.ts', access: { table: 'write' } },
   OpenTask: { entry: 'open-task.handler.ts', access: { table: 'write' } },
   ResumeOrphans: { entry: 'resume-orphans.handler.ts', access: { table: 'write', workflow: ['start', 'describe', 'callback'] }, timeoutSeconds: 300 },
   DeadlineWatch: { entry: 'deadline-watch.handler.ts', access: { table: 'write' }, timeoutSeconds: 300 },
   CreateAttachmentUpload: { entry: 'create-attachment-upload.handler.ts', access: { attachments: 'presign' } },
   CustomerCallback: { entry: 'customer-callback.handler.ts', access: { table: 'write', workflow: ['callback'] } },
-  EmailIntake: { entry: 'email-intake.handler.ts', access: { table: 'write', workflow: ['start'], mail: 'read', attachments: 'write' }, timeoutSeconds: 60, memoryMb: 512 },
+  EmailIntake: { entry: 'email-intake.handler.ts', access: { table: 'write', mail: 'read', attachments: 'write' }, timeoutSeconds: 60, memoryMb: 512 },
   DeliverMessages: { entry: 'deliver-messages.handler.ts', access: { table: 'write', sendEmail: true }, timeoutSeconds: 60 },
+  // The durable hand-off from intake to workflow: starts each new complaint's execution.
+  StartWorkflows: { entry: 'start-workflows.handler.ts', access: { workflow: ['start'] }, timeoutSeconds: 60 },
   // Keeps the dashboard's aggregates up to date from the table's stream (cost independent of volume).
   AggregateComplaints: { entry: 'aggregate-complaints.handler.ts', access: { table: 'write' }, timeoutSeconds: 60 },
 };
@@ -91,6 +94,7 @@ export const ROUTES: RouteSpec[] = [
  */
 export interface StreamConsumer { fn: FunctionName; eventNames: ('INSERT' | 'MODIFY' | 'REMOVE')[]; sortKeyPrefix: string }
 export const STREAM_CONSUMERS: StreamConsumer[] = [
+  { fn: 'StartWorkflows', eventNames: ['INSERT'], sortKeyPrefix: 'META' },
   { fn: 'DeliverMessages', eventNames: ['INSERT'], sortKeyPrefix: 'MSG#' },
   { fn: 'AggregateComplaints', eventNames: ['INSERT', 'MODIFY'], sortKeyPrefix: 'META' },
 ];

@@ -258,9 +258,10 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     await this.db.send(new PutCommand({ TableName: this.table, Item: { PK: pk, SK: `${at}#${reference}`, type: 'Matter', reference, expiresAt } }));
     const others = await this.queryAll<{ reference: string }>({
       TableName: this.table, ConsistentRead: true,
-      // The window ends at this complaint: later ones (a replayed or back-dated clock) do not count.
+      // The window ends at this complaint: only those received before it count, whatever the
+      // order in which their workflows assess them.
       KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': pk, ':from': windowStart, ':to': `${at}~` },
+      ExpressionAttributeValues: { ':pk': pk, ':from': windowStart, ':to': `${at}#${reference}` },
     });
     return new Set(others.map((o) => o.reference).filter((r) => r !== reference)).size;
   }

@@ -49,7 +49,6 @@ export const handler = middy()
             attachments,
             attachmentMaxBytes: d.config.attachmentMaxBytes,
             publicBaseUrl: d.config.publicBaseUrl,
-            onWorkflowStartFailed: (_reference, error) => logger.warn('Workflow start failed; the orphan sweeper will start it', { messageId, errorName: (error as Error)?.name }),
           },
         );
         logger.info('Inbound email', { messageId, outcome: r.outcome, ...(r.reason ? { reason: r.reason } : {}), replayed: r.replayed });

@@ -18,7 +18,6 @@ export const handler = httpHandler({ body: SubmitComplaintRequest, maxBodyBytes:
     attachments,
     attachmentMaxBytes: d.config.attachmentMaxBytes,
     publicBaseUrl: d.config.publicBaseUrl,
-    onWorkflowStartFailed: (reference, e) => logger.warn('Workflow start failed; the sweeper will start it', { reference, errorName: (e as Error)?.name }),
   });
   logger.info('Complaint submitted', { reference: result.body.reference, replayed: result.replayed });
   if (!result.replayed) {

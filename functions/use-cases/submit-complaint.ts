@@ -1,11 +1,13 @@
 /**
- * Register a complaint received from a customer and start its workflow.
+ * Register a complaint received from a customer.
  *  1. Replay the stored answer if this Idempotency-Key was seen (same body) or refuse it (other body).
  *  2. Take the next reference, mint the access code, compute the regulatory deadlines.
- *  3. Write complaint, secret, first history entry and idempotency record in ONE transaction:
- *     a failure leaves nothing half-written; a concurrent retry loses the race and replays.
- *  4. Start the workflow, named after the reference. If that fails the complaint is still safe:
- *     the orphan sweeper starts its workflow later.
+ *  3. Write complaint, secret, first history entry, acknowledgement and idempotency record in
+ *     ONE transaction: a failure leaves nothing half-written; a concurrent retry loses the race
+ *     and replays.
+ * The workflow is not started here: the complaint's insertion on the table's stream starts it
+ * (start-workflows), a durable hand-off that retries through Step Functions throttling and
+ * keeps StartExecution off the customer's request; the orphan sweeper is the backstop.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { generateAccessCode, hashAccessCode } from '../domain/access-code.ts';
@@ -13,7 +15,7 @@ import { acknowledgementText } from '../domain/acknowledgement.ts';
 import type { BusinessCalendar } from '../domain/business-calendar.ts';
 import type { Channel, Complaint, ComplaintDetails, Language } from '../domain/complaint.ts';
 import { computeDeadlines } from '../domain/deadlines.ts';
-import { IdempotencyRace, type AttachmentStore, type ComplaintRepository, type WorkflowEngine } from '../domain/ports.ts';
+import { IdempotencyRace, type AttachmentStore, type ComplaintRepository } from '../domain/ports.ts';
 import { verifyAttachments } from './attachments.ts';
 import { customerKeys, findRepeat } from '../domain/repeats.ts';
 import { entry, refreshTask } from './common.ts';
@@ -28,11 +30,9 @@ import { formatLocalTime, renderCustomerMessage } from '../domain/reply-template
 
 export interface SubmitDeps {
   repo: ComplaintRepository;
-  workflow: WorkflowEngine;
   clock: Clock;
   region: RegionConfig;
   calendar: BusinessCalendar;
-  onWorkflowStartFailed?: (reference: string, error: unknown) => void;
   /** Where attachments were uploaded; each one is checked before the complaint refers to it. */
   attachments?: () => AttachmentStore;
   attachmentMaxBytes?: number;
@@ -58,7 +58,7 @@ function canonicalHash(value: unknown): string {
 }
 
 export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitContext, deps: SubmitDeps): Promise<SubmitResult> {
-  const { repo, workflow, clock, region, calendar } = deps;
+  const { repo, clock, region, calendar } = deps;
   const requestHash = canonicalHash({ req, channel: ctx.channel, receivedBy: ctx.receivedBy });
 
   const replay = async (): Promise<SubmitResult | undefined> => {
@@ -171,11 +171,6 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
     throw e;
   }
 
-  try {
-    await workflow.start(reference, { reference, resumeAt: 'RECEIVED' });
-  } catch (e) {
-    deps.onWorkflowStartFailed?.(reference, e);
-  }
   return { statusCode: 201, body, replayed: false };
 }
 

@@ -22,6 +22,7 @@ import { EncryptedLogs } from '../constructs/encrypted-logs.ts';
 import { IntakeApi } from '../constructs/intake-api.ts';
 import { InboundMail, sendingIdentityArn } from '../constructs/mail.ts';
 import type { ObjectStores } from '../constructs/object-stores.ts';
+import { Observability } from '../constructs/observability.ts';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
 import { PagesDeployment } from '../constructs/pages-deployment.ts';
 import { ProductFunction } from '../constructs/product-function.ts';
@@ -82,6 +83,7 @@ export class ApiStack extends Stack {
   readonly staffAuthorizer: HttpJwtAuthorizer;
   readonly streams: StreamConsumers;
   readonly alarms: OpsAlarms;
+  readonly observability: Observability;
   readonly inboundMail?: InboundMail;
   readonly pages: PagesDeployment;
 
@@ -158,6 +160,15 @@ export class ApiStack extends Stack {
       consumers: STREAM_CONSUMERS,
       functions,
       alarms: this.alarms,
+    });
+    this.observability = new Observability(this, 'Observability', {
+      region,
+      alarms: this.alarms,
+      stateMachine: this.workflow.stateMachine,
+      apiStage: this.api.stage,
+      functions,
+      consumers: STREAM_CONSUMERS,
+      failureQueues: this.streams.failureQueues,
     });
 
     for (const [name, schedule] of Object.entries(SCHEDULES) as [FunctionName, (typeof SCHEDULES)[keyof typeof SCHEDULES]][]) {

@@ -14,7 +14,7 @@ import { simpleParser } from 'mailparser';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSmtpIntake, type SmtpIntake } from '../../local/smtp-intake.ts';
-import { clients, countComplaints } from '../support/clients.ts';
+import { clients, countComplaints, eventually, getTask } from '../support/clients.ts';
 import { FIXTURES as SHARED_FIXTURES } from '../support/shared.ts';
 
 const FIXTURES = join(SHARED_FIXTURES, 'email');
@@ -135,6 +135,8 @@ describe('replies and auto-replies', () => {
   });
 
   it('an auto-reply creates nothing, even with our reference in it', async () => {
+    // Let the complaint's own workflow settle first (it starts from the table's stream).
+    await eventually(async () => (await getTask(ddb, table, reference))?.stage === 'INVESTIGATION', 10_000, 'workflow at investigation');
     const before = await countComplaints(ddb, table);
     const entries = (await history(reference)).length;
     const id = await send(mail({ from: customer, subject: `自动回复：${reference}`, body: '我正在休假，3月9日返回。', headers: ['Auto-Submitted: auto-replied'] }));

@@ -137,9 +137,12 @@ describe('special routes', () => {
     await j.setClock('2026-03-03T02:00:00.000Z');
     const refs: string[] = [];
     for (let i = 0; i < 5; i++) {
-      refs.push((await j.submit(validComplaint({ businessLine: 'cards', matter: { description: `The app is down, I cannot log in (${i})` } }))).reference);
+      const { reference } = await j.submit(validComplaint({ businessLine: 'cards', matter: { description: `The app is down, I cannot log in (${i})` } }));
+      refs.push(reference);
+      // One after the other, a minute apart: which complaint crosses the threshold is then certain.
+      await j.waitForStage(reference, 'INVESTIGATION');
+      await j.advance(60_000);
     }
-    for (const r of refs) await j.waitForStage(r, 'INVESTIGATION');
     const routes = await Promise.all(refs.map(async (r) => (await j.complaint('quinn', r)).complaint.routing));
     expect(routes.slice(0, 4).map((x) => x.major)).toEqual([false, false, false, false]);
     expect(routes[4].major).toBe(true);

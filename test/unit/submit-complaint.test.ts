@@ -7,6 +7,7 @@ import { IdempotencyMismatchError } from '../../functions/shared/errors.ts';
 import { getComplaintStatus } from '../../functions/use-cases/get-complaint-status.ts';
 import { resumeOrphans } from '../../functions/use-cases/resume-orphans.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
+import { startWorkflowFor } from '../../functions/use-cases/start-workflows.ts';
 import { openStaffTask } from '../../functions/use-cases/lifecycle.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 
@@ -28,15 +29,20 @@ function setup(region: keyof typeof REGIONS = 'uk', at = '2026-04-02T10:00:00Z')
 }
 
 describe('submitComplaint', () => {
-  it('registers with the region prefix, the year and a sequence, and starts the workflow named after the reference', async () => {
+  it('registers with the region prefix, the year and a sequence; the workflow is started from the stream, named after the reference', async () => {
     const { deps, repo, workflow } = setup('uk');
     const a = await submitComplaint(body, { channel: 'web' }, deps);
     const b = await submitComplaint(bodyOf(), { channel: 'web' }, deps);
     expect([a.body.reference, b.body.reference]).toEqual(['UK-2026-000001', 'UK-2026-000002']);
+    expect(workflow.started).toEqual([]); // not on the customer's request
+    for (const ref of [a.body.reference, b.body.reference]) await startWorkflowFor(repo.complaints.get(ref)!, workflow);
     expect(workflow.started).toEqual([
       { name: 'UK-2026-000001', input: { reference: 'UK-2026-000001', resumeAt: 'RECEIVED' } },
       { name: 'UK-2026-000002', input: { reference: 'UK-2026-000002', resumeAt: 'RECEIVED' } },
     ]);
+    // A redelivered record of a complaint already moving on starts nothing.
+    const moved = { ...repo.complaints.get(a.body.reference)!, stage: 'INVESTIGATION' as const };
+    expect(await startWorkflowFor(moved, workflow)).toEqual({ reference: a.body.reference, started: false });
     const stored = repo.complaints.get('UK-2026-000001')!;
     expect(stored).toMatchObject({ status: 'OPEN', stage: 'RECEIVED', channel: 'web', language: 'en', executionName: 'UK-2026-000001' });
     // The access code is never stored, only its salted hash.
@@ -57,22 +63,23 @@ describe('submitComplaint', () => {
     expect(r.body.acknowledgement.message).toMatch(/您的投诉已受理/);
   });
 
-  it('keeps the complaint when the workflow cannot start, and reports it for the sweeper', async () => {
-    const { deps, repo, workflow } = setup();
-    workflow.failStart = new Error('throttled');
-    const failed: string[] = [];
-    const r = await submitComplaint(body, { channel: 'web' }, { ...deps, onWorkflowStartFailed: (ref) => failed.push(ref) });
-    expect(r.statusCode).toBe(201);
+  it('keeps the complaint when the workflow cannot start: the stream retries, the sweeper is the backstop', async () => {
+    const { deps, repo, workflow, clock } = setup();
+    const r = await submitComplaint(body, { channel: 'web' }, deps);
+    workflow.failStart = new Error('ThrottlingException');
+    await expect(startWorkflowFor(repo.complaints.get(r.body.reference)!, workflow)).rejects.toThrow('Throttling');
     expect(repo.complaints.has(r.body.reference)).toBe(true);
-    expect(failed).toEqual([r.body.reference]);
+    workflow.failStart = undefined;
+    clock.advance(10 * 60_000);
+    const swept = await resumeOrphans({ repo, workflow, clock, graceSeconds: 300 });
+    expect(swept.resumed.map((x) => x.reference)).toEqual([r.body.reference]);
   });
 
   it('writes nothing when the transaction fails', async () => {
-    const { deps, repo, workflow } = setup();
+    const { deps, repo } = setup();
     repo.failCreate = new Error('TransactionCanceled');
     await expect(submitComplaint(body, { channel: 'web' }, deps)).rejects.toThrow('TransactionCanceled');
     expect(repo.complaints.size).toBe(0);
-    expect(workflow.started).toEqual([]);
   });
 
   it('replays the stored answer for a repeated key and refuses the key with another body', async () => {

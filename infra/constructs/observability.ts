@@ -1,0 +1,240 @@
+/**
+ * What ops watches in a region: alarms on the workflow, the HTTP API, every function, the SLA
+ * metric the functions emit and the table-stream consumers' lag, each sent to the region's ops
+ * mailbox (OpsAlarms.notify) with a description that says what it means and what to do first;
+ * and one CloudWatch dashboard, `complaints-<region>`, with the same signals side by side.
+ *
+ * Alarms have fixed names (`complaints-<region>-...`): the name is the subject of the mail. The
+ * stacks already assume one deployment per account and region (fixed state machine name).
+ * The meaning / first-action table of infra/README.md lists them.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { FunctionName, StreamConsumer } from '../../functions/functions.ts';
+import type { RegionConfig } from '../../functions/domain/regions.ts';
+import type { OpsAlarms } from './ops-alarms.ts';
+import { SERVICE_NAME } from './product-function.ts';
+
+/**
+ * The application metrics (Embedded Metric Format, Powertools Metrics in
+ * functions/shared/logger.ts): namespace and the `service` dimension Powertools adds.
+ */
+export const APP_METRICS = {
+  namespace: 'Complaints',
+  dimensions: { service: SERVICE_NAME },
+} as const;
+
+/** Thresholds of the alarms (also in infra/README.md). */
+export const ALARM_THRESHOLDS = {
+  apiServerErrors: 5, // 5xx responses in 5 minutes
+  apiIntegrationLatencyP99Ms: 2000, // over 15 minutes
+  iteratorAgeMs: 5 * 60 * 1000,
+} as const;
+
+export interface ObservabilityProps {
+  region: RegionConfig;
+  alarms: OpsAlarms;
+  stateMachine: sfn.IStateMachine;
+  /** The API's default stage: its metrics carry ApiId and Stage. */
+  apiStage: apigwv2.IHttpStage;
+  functions: Record<FunctionName, lambda.IFunction>;
+  consumers: readonly StreamConsumer[];
+  /** Failure queue of each stream consumer (StreamConsumers.failureQueues). */
+  failureQueues: Record<string, sqs.IQueue>;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+const FIFTEEN_MINUTES = Duration.minutes(15);
+
+export class Observability extends Construct {
+  /** Every alarm created here, by its short name (`workflow-failed`, `lambda-errors-SubmitComplaint`...). */
+  readonly alarms: Record<string, cloudwatch.Alarm> = {};
+  readonly dashboard: cloudwatch.Dashboard;
+
+  private readonly props: ObservabilityProps;
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    this.props = props;
+    const { stateMachine: sm, apiStage: stage, functions } = props;
+    const fns = Object.entries(functions) as [FunctionName, lambda.IFunction][];
+
+    // Workflow (AWS/States, dimension StateMachineArn).
+    this.alarm('workflow-failed', {
+      metric: sm.metricFailed({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      description: 'A complaint workflow execution failed: that complaint has no running workflow until the ResumeOrphans sweep (every 15 min) starts a new one. '
+        + 'First action: open the failed execution in the Step Functions console (complaint-lifecycle), read the failing state and its error, then the function logs of that state.',
+    });
+    this.alarm('workflow-timed-out', {
+      metric: sm.metricTimedOut({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      description: 'A complaint workflow execution timed out (a state or the execution exceeded its timeout). '
+        + 'First action: open the execution in the Step Functions console, find the state that waited too long (a staff task or a slow function) and check the complaint is picked up again by ResumeOrphans.',
+    });
+    this.alarm('workflow-throttled', {
+      metric: sm.metricThrottled({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      description: 'Step Functions throttled state transitions of complaint workflows: executions are delayed. '
+        + 'First action: check for an unusual burst of started executions (ExecutionsStarted on the dashboard) and the account\'s Step Functions quotas in this region; request a quota increase if the load is genuine.',
+    });
+
+    // HTTP API (AWS/ApiGateway, dimensions ApiId and Stage).
+    this.alarm('api-5xx', {
+      metric: stage.metricServerError({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
+      threshold: ALARM_THRESHOLDS.apiServerErrors,
+      description: `The HTTP API answered ${ALARM_THRESHOLDS.apiServerErrors} or more 5xx responses in 5 minutes: customers or staff get errors. `
+        + 'First action: look at the lambda-errors alarms and the Lambda errors graph to find the failing function, then its log group; the API access logs show the routes and integration errors.',
+    });
+    this.alarm('api-latency-p99', {
+      metric: stage.metricIntegrationLatency({ period: FIFTEEN_MINUTES, statistic: cloudwatch.Stats.p(99) }),
+      threshold: ALARM_THRESHOLDS.apiIntegrationLatencyP99Ms,
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      description: `The p99 integration latency of the HTTP API was above ${ALARM_THRESHOLDS.apiIntegrationLatencyP99Ms} ms over 15 minutes: the functions behind the routes are slow. `
+        + 'First action: compare the Lambda duration graph per function, then check DynamoDB throttling and X-Ray traces of the slow function (cold starts, downstream calls).',
+    });
+
+    // Every function (AWS/Lambda, dimension FunctionName).
+    for (const [name, fn] of fns) {
+      this.alarm(`lambda-errors-${name}`, {
+        metric: fn.metricErrors({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+        description: `The ${name} function failed (an uncaught error, a timeout or an out-of-memory) at least once in 5 minutes. `
+          + `First action: read the errors in its log group (CloudWatch Logs Insights, filter level ERROR) and its X-Ray traces; a failed invocation is retried by its caller (schedule, stream, workflow) or surfaces as a 5xx.`,
+      });
+      this.alarm(`lambda-throttles-${name}`, {
+        metric: fn.metricThrottles({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+        description: `Lambda throttled invocations of the ${name} function in the last 5 minutes: requests were refused (429/5xx at the API) or delayed (retries). `
+          + 'First action: check the account\'s concurrent executions in this region (Lambda console, Concurrency) against its quota; request an increase or find the function using up the concurrency.',
+      });
+    }
+
+    // The SLA metric the functions emit (DeadlineWatch, one per escalation).
+    this.alarm('deadline-breached', {
+      metric: appMetric('DeadlineBreached', FIFTEEN_MINUTES),
+      threshold: 1,
+      description: 'At least one complaint passed its regulatory deadline in the last 15 minutes and was escalated by DeadlineWatch. '
+        + 'First action: open the staff console\'s escalated queue, make sure a named owner has each breached complaint, and tell the complaints manager (a breach may have to be reported to the regulator).',
+    });
+
+    // Stream lag: how old the records the consumers are reading are.
+    for (const consumer of props.consumers) {
+      this.alarm(`stream-lag-${consumer.fn}`, {
+        metric: iteratorAge(functions[consumer.fn]),
+        threshold: ALARM_THRESHOLDS.iteratorAgeMs,
+        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        description: `${consumer.fn} reads table-stream records more than 5 minutes old: it falls behind (failing batches being retried, errors or throttles). Records older than 24 h are lost from the stream. `
+          + `First action: check the lambda-errors-${consumer.fn} alarm and its logs; records it gives up on land in its failure queue.`,
+      });
+    }
+
+    this.dashboard = this.buildDashboard(fns);
+  }
+
+  private alarm(name: string, spec: {
+    metric: cloudwatch.IMetric;
+    threshold: number;
+    description: string;
+    comparison?: cloudwatch.ComparisonOperator;
+  }): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, name, {
+      alarmName: `complaints-${this.props.region.name}-${name}`,
+      alarmDescription: spec.description,
+      metric: spec.metric,
+      threshold: spec.threshold,
+      comparisonOperator: spec.comparison ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // No data means nothing happened (no failures, no traffic, no records).
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.props.alarms.notify(alarm);
+    this.alarms[name] = alarm;
+    return alarm;
+  }
+
+  private buildDashboard(fns: [FunctionName, lambda.IFunction][]): cloudwatch.Dashboard {
+    const { stateMachine: sm, apiStage: stage, consumers, functions, failureQueues, region } = this.props;
+    const sum = { period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM };
+    const half = { width: 12, height: 6 };
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `complaints-${region.name}`,
+      defaultInterval: Duration.hours(24),
+    });
+    dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 24, height: 4 }));
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'API requests, 4xx, 5xx', ...half,
+        left: [stage.metricCount({ ...sum, label: 'requests' }), stage.metricClientError({ ...sum, label: '4xx' }), stage.metricServerError({ ...sum, label: '5xx' })],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'API latency (ms)', ...half,
+        left: [
+          stage.metricLatency({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.p(99), label: 'latency p99' }),
+          stage.metricIntegrationLatency({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.p(99), label: 'integration p99' }),
+          stage.metricLatency({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.p(50), label: 'latency p50' }),
+        ],
+        leftAnnotations: [{ value: ALARM_THRESHOLDS.apiIntegrationLatencyP99Ms, label: 'alarm (integration p99, 15 min)' }],
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Workflow executions', ...half,
+        left: [
+          sm.metricStarted({ ...sum, label: 'started' }), sm.metricSucceeded({ ...sum, label: 'succeeded' }),
+          sm.metricFailed({ ...sum, label: 'failed' }), sm.metricTimedOut({ ...sum, label: 'timed out' }),
+          sm.metricThrottled({ ...sum, label: 'throttled' }),
+        ],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Complaints submitted, deadlines breached', ...half,
+        left: [appMetric('ComplaintsSubmitted', FIVE_MINUTES)],
+        right: [appMetric('DeadlineBreached', FIVE_MINUTES)],
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Lambda errors per function', ...half,
+        left: fns.map(([name, fn]) => fn.metricErrors({ ...sum, label: name })),
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Lambda duration p99 per function (ms)', ...half,
+        left: fns.map(([name, fn]) => fn.metricDuration({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.p(99), label: name })),
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Stream consumer failure queues (messages)', ...half,
+        left: Object.entries(failureQueues).map(([name, queue]) => queue.metricApproximateNumberOfMessagesVisible({
+          period: FIVE_MINUTES, statistic: cloudwatch.Stats.MAXIMUM, label: name,
+        })),
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Stream iterator age, max (ms)', ...half,
+        left: consumers.map((c) => iteratorAge(functions[c.fn], c.fn)),
+        leftAnnotations: [{ value: ALARM_THRESHOLDS.iteratorAgeMs, label: 'alarm' }],
+      }),
+    );
+    return dashboard;
+  }
+}
+
+/** A metric the functions emit through Powertools Metrics (Sum). */
+export function appMetric(metricName: string, period: Duration): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: APP_METRICS.namespace,
+    metricName,
+    dimensionsMap: { ...APP_METRICS.dimensions },
+    statistic: cloudwatch.Stats.SUM,
+    period,
+  });
+}
+
+function iteratorAge(fn: lambda.IFunction, label?: string): cloudwatch.Metric {
+  return fn.metric('IteratorAge', { period: FIVE_MINUTES, statistic: cloudwatch.Stats.MAXIMUM, label });
+}
