@@ -109,6 +109,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       // A new local engine has no executions in flight: every open complaint without one is an orphan.
       ORPHAN_GRACE_SECONDS: '0',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // Locally no CloudWatch reads the embedded metric lines: off unless asked for.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     });
     const ddbClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: awsRegion });
     await ensureTable(ddbClient, tableName);
