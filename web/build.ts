@@ -17,12 +17,6 @@ const WEB = import.meta.dirname;
 const SRC = join(WEB, 'src');
 const PUBLIC = join(WEB, 'public');
 
-/**
- * zod re-exports every locale (`z.locales`, ~260 KB) from its namespace, which bundlers
- * cannot drop; the pages use only zod's English messages (for mapping issues to their own
- * translated texts), so the locale index is replaced by English alone.
- */
-
 async function writeAtomically(file: string, contents: Uint8Array | string): Promise<void> {
   const temp = `${file}.${randomUUID()}.tmp`;
   try {

@@ -4,11 +4,18 @@
  *
  * Items:
  *   COMPLAINT#<ref> / META          the complaint (sparse OPEN index while open)
- *   COMPLAINT#<ref> / SECRET        access-code hash and salt (never returned to staff lists)
+ *   COMPLAINT#<ref> / SECRET        access-code hashes and salts (never returned to staff)
  *   COMPLAINT#<ref> / H#<at>#<n>    history, append-only
- *   COMPLAINT#<ref> / TASK          the open staff task and its workflow task token
+ *   COMPLAINT#<ref> / MSG#<at>#<n>  messages to customers and staff (delivered from the stream)
+ *   COMPLAINT#<ref> / TASK          the open staff task, its task token and queue summary (GSI1)
+ *   CUSTOMER#<hash> / REF#<ref>     a customer's complaints (repeats); / RESTRICTION
  *   IDEMPOTENCY#<key> / IDEMPOTENCY stored answer of a submit, expires after 24 h
  *   COUNTER#<prefix>#<year> / COUNTER  reference sequence
+ *   MATTER#<key> / <at>#<ref>       group-incident window (expires)
+ *   STAFF#<id> / PROFILE, TEAM#<team> / MANAGER   the staff directory
+ *   AUDIT#<day> / <at>#<n>          the audit record, append-only
+ *   AGG#..., AGGMATTER#..., AGGSEEN#<event>       dashboard aggregates (domain/dashboard.ts)
+ *   INBOUND#<messageId> / INBOUND   outcome of each inbound email; ONCE#<token> / ONCE used links
  */
 export const TABLE = {
   partitionKey: 'PK',
@@ -27,7 +34,6 @@ export const keys = {
   complaint: (ref: string) => ({ PK: `COMPLAINT#${ref}`, SK: 'META' }),
   secret: (ref: string) => ({ PK: `COMPLAINT#${ref}`, SK: 'SECRET' }),
   task: (ref: string) => ({ PK: `COMPLAINT#${ref}`, SK: 'TASK' }),
-  history: (ref: string, at: string, n: number) => ({ PK: `COMPLAINT#${ref}`, SK: `H#${at}#${String(n).padStart(3, '0')}` }),
   idempotency: (key: string) => ({ PK: `IDEMPOTENCY#${key}`, SK: 'IDEMPOTENCY' }),
   counter: (prefix: string, year: number) => ({ PK: `COUNTER#${prefix}#${year}`, SK: 'COUNTER' }),
 };
