@@ -286,6 +286,10 @@ describe('staff console', () => {
     await hana.page.fill('#action-investigate-correctiveMeasures', 'Card blocked and reissued; merchant reported');
     await hana.page.fill('#action-investigate-correctionResult', 'The 800,000 CNY are refunded in full');
     await hana.page.click('#action-investigate button[value="submit"]');
+    await hana.page.locator('#action-notice', { hasText: 'Investigation completed' }).waitFor();
+    // The workflow opens the reply task asynchronously: once it has, show the fresh detail.
+    await j.waitForStage(major, 'REPLY');
+    await openComplaint(hana.page, major);
     await hana.page.waitForSelector('button[data-action="reply"]');
     await hana.page.click('button[data-action="reply"]');
     await hana.page.waitForSelector('#action-reply[data-ready="true"]');
