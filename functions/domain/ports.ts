@@ -2,6 +2,7 @@
  * What the use cases need from the outside world. Adapters (DynamoDB, Step Functions)
  * implement these; unit tests pass hand-written fakes.
  */
+import type { AccessAttempts } from './access-throttle.ts';
 import type { Complaint, HistoryEntry, Stage } from './complaint.ts';
 
 export interface StoredAnswer { requestHash: string; statusCode: number; body: unknown }
@@ -157,6 +158,13 @@ export interface AuditEntry {
 export interface AuditLog {
   record(e: AuditEntry): Promise<void>;
   search(q: { day: string; reference?: string; actor?: string; limit?: number }): Promise<AuditEntry[]>;
+}
+
+/** Failed access-code attempts per reference string (domain/access-throttle.ts). */
+export interface AccessAttemptStore {
+  get(reference: string): Promise<AccessAttempts | undefined>;
+  /** Writes `next` only if the stored version is still `expectedVersion` (undefined: no state yet); false otherwise. */
+  put(reference: string, next: AccessAttempts, expectedVersion: number | undefined): Promise<boolean>;
 }
 
 export interface Restriction { reason: string; by: string; at: string; until?: string }

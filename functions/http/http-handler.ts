@@ -9,7 +9,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { ZodType } from 'zod';
 import {
-  AppError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldIssue,
+  AppError, NotFoundError, PayloadTooLargeError, TooManyRequestsError, UnsupportedMediaTypeError, ValidationError, type FieldIssue,
 } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
 
@@ -60,6 +60,7 @@ export function errorToResponse(error: unknown, requestId?: string): APIGatewayP
   if (error instanceof AppError) {
     const body: Record<string, unknown> = { error: error.code, message: error.message };
     if (error instanceof ValidationError) body.fields = error.issues;
+    if (error instanceof TooManyRequestsError) return json(error.statusCode, body, { 'retry-after': String(error.retryAfterSeconds) });
     return json(error.statusCode, body);
   }
   // Unknown errors: logged by name and stack only (no request data), answered without detail.

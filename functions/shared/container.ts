@@ -8,8 +8,9 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { documentClient, DynamoComplaintRepository } from '../adapters/dynamo-complaint-repository.ts';
 import { StepFunctionsWorkflow } from '../adapters/sfn-workflow.ts';
 import { createBusinessCalendar, type BusinessCalendar } from '../domain/business-calendar.ts';
-import type { AuditLog, ComplaintRepository, WorkflowEngine } from '../domain/ports.ts';
+import type { AccessAttemptStore, AuditLog, ComplaintRepository, WorkflowEngine } from '../domain/ports.ts';
 import { DynamoAuditLog } from '../adapters/dynamo-audit-log.ts';
+import { DynamoAccessAttempts } from '../adapters/dynamo-access-attempts.ts';
 import { randomBytes } from 'node:crypto';
 import type { LinkSigner } from '../use-cases/common.ts';
 import type { RegionConfig } from '../domain/regions.ts';
@@ -24,6 +25,8 @@ export interface Container {
   region: RegionConfig;
   calendar: BusinessCalendar;
   audit: AuditLog;
+  /** Failed access-code attempts per reference (customer routes). */
+  accessAttempts: AccessAttemptStore;
   /** Signs the task links of staff notifications; absent when no key is configured. */
   links?: LinkSigner;
 }
@@ -40,6 +43,7 @@ export function deps(): Container {
       config: cfg,
       repo: new DynamoComplaintRepository(db, cfg.tableName),
       audit: new DynamoAuditLog(db, cfg.tableName),
+      accessAttempts: new DynamoAccessAttempts(db, cfg.tableName),
       links: cfg.linkSigningKey
         ? { base: cfg.publicBaseUrl, key: Buffer.from(cfg.linkSigningKey, 'base64'), ttlSeconds: cfg.linkTtlSeconds, nonce: () => randomBytes(12).toString('base64url') }
         : undefined,

@@ -39,3 +39,7 @@ export class UnauthorizedError extends AppError {
 export class ForbiddenError extends AppError {
   constructor(message = 'Not allowed') { super(message, 403, 'forbidden'); }
 }
+/** Too many attempts (access-code guessing): refused until `retryAfterSeconds` have passed. */
+export class TooManyRequestsError extends AppError {
+  constructor(message: string, readonly retryAfterSeconds: number) { super(message, 429, 'too_many_attempts'); }
+}

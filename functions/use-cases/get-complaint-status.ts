@@ -1,23 +1,19 @@
 /**
  * What a customer sees with reference + access code. A wrong or missing code answers
- * exactly like an unknown reference, so the API never confirms that a reference exists.
+ * exactly like an unknown reference, so the API never confirms that a reference exists;
+ * guessing is limited per reference and every failed attempt is audited
+ * (use-cases/customer-access.ts).
  */
-import { verifySecret } from '../domain/access-code.ts';
 import { STAGE_LABEL } from '../domain/complaint.ts';
-import type { ComplaintRepository } from '../domain/ports.ts';
 import type { RegionConfig } from '../domain/regions.ts';
-import type { Clock } from '../shared/clock.ts';
-import { NotFoundError } from '../shared/errors.ts';
 import type { ComplaintStatusResponse } from '../http/schemas/complaint-status.schema.ts';
+import { openAsCustomer, type CustomerAccessDeps } from './customer-access.ts';
 import { deadlineView } from './deadline-view.ts';
 
-export interface StatusDeps { repo: ComplaintRepository; clock: Clock; region: RegionConfig }
+export interface StatusDeps extends CustomerAccessDeps { region: RegionConfig }
 
 export async function getComplaintStatus(reference: string, accessCode: string | undefined, deps: StatusDeps): Promise<ComplaintStatusResponse> {
-  const [complaint, secret] = await Promise.all([deps.repo.get(reference), deps.repo.getSecret(reference)]);
-  if (!complaint || !secret || !verifySecret(accessCode, secret)) {
-    throw new NotFoundError('No complaint matches this reference and access code');
-  }
+  const complaint = await openAsCustomer(reference, accessCode, 'getComplaintStatus', deps);
   const now = deps.clock.now();
   const history = await deps.repo.history(reference);
   const fraction = deps.region.profile.reminderAtRemainingFraction;

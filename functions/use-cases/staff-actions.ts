@@ -11,7 +11,6 @@ import { callbackOutcome } from '../domain/callback.ts';
 import type { Classification, Complaint, HistoryEntry, Stage } from '../domain/complaint.ts';
 import { computeDeadlines, extendDeadline, shiftForPause } from '../domain/deadlines.ts';
 import type { ComplaintRepository, OutboundMessage, TaskItem, WorkflowEngine } from '../domain/ports.ts';
-import { verifySecret } from '../domain/access-code.ts';
 import { customerKeys } from '../domain/repeats.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import { draftReply, formatLocalTime, renderCustomerMessage } from '../domain/reply-templates.ts';
@@ -19,6 +18,7 @@ import type { Clock } from '../shared/clock.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { customerChannel, entry, load, markMet, refreshTask, staffMessage, type LinkSigner } from './common.ts';
 import { verifyTaskLink } from '../domain/task-links.ts';
+import { openAsCustomer, type CustomerAccessDeps } from './customer-access.ts';
 
 export interface StaffDeps {
   repo: ComplaintRepository;
@@ -247,9 +247,9 @@ export async function recordCallback(deps: StaffDeps, actor: Actor, reference: s
 }
 
 /** The customer answers the survey on the status page: the same step, with the customer as actor. */
-export async function customerCallback(deps: StaffDeps, reference: string, accessCode: string | undefined, body: { satisfaction: 1 | 2 | 3 | 4 | 5; comment?: string }) {
-  const [c, secret] = await Promise.all([deps.repo.get(reference), deps.repo.getSecret(reference)]);
-  if (!c || !secret || !verifySecret(accessCode, secret)) throw new NotFoundError('No complaint matches this reference and access code');
+export async function customerCallback(deps: StaffDeps & CustomerAccessDeps, reference: string, accessCode: string | undefined, body: { satisfaction: 1 | 2 | 3 | 4 | 5; comment?: string }) {
+  // The same guarded check as the status page (limited per reference, failures audited).
+  const c = await openAsCustomer(reference, accessCode, 'customerCallback', deps);
   const task = await deps.repo.getTask(reference);
   if (c.stage !== 'CALLBACK' || !task || task.status === 'completed') throw new ConflictError('No satisfaction callback is due for this complaint');
   const now = deps.clock.now();

@@ -5,6 +5,8 @@ import {
   type WorkflowEngine, type WorkflowInput,
 } from '../../functions/domain/ports.ts';
 import { ConflictError } from '../../functions/shared/errors.ts';
+import type { AccessAttempts } from '../../functions/domain/access-throttle.ts';
+import type { AccessAttemptStore, AuditEntry, AuditLog } from '../../functions/domain/ports.ts';
 
 export class FakeRepository implements ComplaintRepository {
   complaints = new Map<string, Complaint>();
@@ -89,4 +91,24 @@ export class FakeWorkflow implements WorkflowEngine {
   }
   async isRunning(name: string) { return this.running.has(name); }
   async completeTask(token: string, output: unknown) { this.completed.push({ token, output }); return true; }
+}
+
+/** The audit record in memory. */
+export class FakeAuditLog implements AuditLog {
+  entries: AuditEntry[] = [];
+  async record(e: AuditEntry) { this.entries.push(structuredClone(e)); }
+  async search(q: { day: string; reference?: string; actor?: string }) {
+    return this.entries.filter((e) => e.at.startsWith(q.day) && (!q.reference || e.reference === q.reference) && (!q.actor || e.actor === q.actor));
+  }
+}
+
+/** Failed access-code attempts in memory, with the version condition of the real store. */
+export class FakeAccessAttempts implements AccessAttemptStore {
+  states = new Map<string, AccessAttempts>();
+  async get(reference: string) { const s = this.states.get(reference); return s && { ...s }; }
+  async put(reference: string, next: AccessAttempts, expectedVersion: number | undefined) {
+    if (this.states.get(reference)?.version !== expectedVersion) return false;
+    this.states.set(reference, { ...next });
+    return true;
+  }
 }

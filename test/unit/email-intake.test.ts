@@ -20,7 +20,7 @@ import { ConflictError } from '../../functions/shared/errors.ts';
 import { getComplaintStatus } from '../../functions/use-cases/get-complaint-status.ts';
 import { PARSE_OPTIONS, receiveEmail, toEmailFacts, type InboundMail } from '../../functions/use-cases/receive-email.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
-import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { FIXTURES as SHARED_FIXTURES } from '../support/shared.ts';
 
 const FIXTURES = join(SHARED_FIXTURES, 'email');
@@ -306,7 +306,7 @@ function setup() {
   const store = new FakeAttachments();
   const clock = new ManualClock(new Date('2026-03-02T02:00:00Z'));
   const region = REGIONS.cn;
-  const deps = { repo, workflow, clock, region, calendar: createBusinessCalendar(region.calendar), inbound, attachments: () => store, attachmentMaxBytes: 10 * 1024 * 1024 };
+  const deps = { repo, workflow, clock, region, calendar: createBusinessCalendar(region.calendar), inbound, attachments: () => store, attachmentMaxBytes: 10 * 1024 * 1024, audit: new FakeAuditLog(), accessAttempts: new FakeAccessAttempts() };
   const mail = (messageId: string, raw: string | Buffer): InboundMail => ({ messageId, raw: Buffer.from(raw), receivedAt: '2026-03-02T01:59:00Z', source: 'li.wei@example.com' });
   return { repo, workflow, inbound, store, clock, deps, mail };
 }

@@ -9,7 +9,7 @@ import { resumeOrphans } from '../../functions/use-cases/resume-orphans.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
 import { startWorkflowFor } from '../../functions/use-cases/start-workflows.ts';
 import { openStaffTask } from '../../functions/use-cases/lifecycle.ts';
-import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 
 let phone = 1000;
 /** A complaint from a new customer each time (one customer's repeats are merged). */
@@ -25,7 +25,7 @@ function setup(region: keyof typeof REGIONS = 'uk', at = '2026-04-02T10:00:00Z')
   const workflow = new FakeWorkflow();
   const clock = new ManualClock(new Date(at));
   const r = REGIONS[region];
-  return { repo, workflow, clock, deps: { repo, workflow, clock, region: r, calendar: createBusinessCalendar(r.calendar) } };
+  return { repo, workflow, clock, deps: { repo, workflow, clock, region: r, calendar: createBusinessCalendar(r.calendar), audit: new FakeAuditLog(), accessAttempts: new FakeAccessAttempts() } };
 }
 
 describe('submitComplaint', () => {
