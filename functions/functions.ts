@@ -5,7 +5,8 @@
  */
 export type FunctionName =
   | 'SubmitComplaint' | 'GetComplaintStatus' | 'OpenApi' | 'StaffApi' | 'WorkflowStep' | 'OpenTask' | 'ResumeOrphans' | 'DeadlineWatch'
-  | 'CreateAttachmentUpload' | 'CustomerCallback' | 'EmailIntake' | 'DeliverMessages' | 'AggregateComplaints' | 'StartWorkflows';
+  | 'CreateAttachmentUpload' | 'CustomerCallback' | 'EmailIntake' | 'DeliverMessages' | 'AggregateComplaints' | 'StartWorkflows'
+  | 'ArchiveComplaints' | 'ReconcileArchive';
 
 export interface FunctionSpec {
   /** Handler module, relative to functions/handlers/, exporting `handler`. */
@@ -19,6 +20,8 @@ export interface FunctionSpec {
     mail?: 'read';
     /** Send email through SES. */
     sendEmail?: boolean;
+    /** The archive bucket: write (archival, erasure: locked objects and staging) or read. */
+    archive?: 'write' | 'read';
   };
   timeoutSeconds?: number;
   memoryMb?: number;
@@ -31,7 +34,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   GetComplaintStatus: { entry: 'get-complaint-status.handler.ts', access: { table: 'write' } },
   OpenApi: { entry: 'openapi.handler.ts', access: {} },
   // One function for the staff routes: they share code and warm containers; customer routes stay separate.
-  StaffApi: { entry: 'staff-api.handler.ts', access: { table: 'write', workflow: ['callback'], attachments: 'read' }, memoryMb: 512 },
+  StaffApi: { entry: 'staff-api.handler.ts', access: { table: 'write', workflow: ['callback'], attachments: 'read', archive: 'write' }, memoryMb: 512 },
   WorkflowStep: { entry: 'workflow-step.handler.ts', access: { table: 'write' } },
   OpenTask: { entry: 'open-task.handler.ts', access: { table: 'write' } },
   ResumeOrphans: { entry: 'resume-orphans.handler.ts', access: { table: 'write', workflow: ['start', 'describe', 'callback'] }, timeoutSeconds: 300 },
@@ -44,6 +47,10 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   StartWorkflows: { entry: 'start-workflows.handler.ts', access: { workflow: ['start'] }, timeoutSeconds: 60 },
   // Keeps the dashboard's aggregates up to date from the table's stream (cost independent of volume).
   AggregateComplaints: { entry: 'aggregate-complaints.handler.ts', access: { table: 'write' }, timeoutSeconds: 60 },
+  // TTL removals of closed complaints -> one locked archive object each (issue 6).
+  ArchiveComplaints: { entry: 'archive-complaints.handler.ts', access: { table: 'write', archive: 'write', attachments: 'read' }, timeoutSeconds: 120, memoryMb: 512 },
+  // Daily: every complaint ever registered is in the table or the archive, history intact.
+  ReconcileArchive: { entry: 'reconcile-archive.handler.ts', access: { table: 'read', archive: 'read' }, timeoutSeconds: 900, memoryMb: 512 },
 };
 
 /** Functions the state machine invokes, by the substitution name used in the ASL file. */
@@ -87,17 +94,27 @@ export const ROUTES: RouteSpec[] = [
   ...staff('GET', '/api/staff/dashboard.csv', 'exportDashboardCsv'),
   ...staff('GET', '/api/staff/audit', 'searchAudit'),
   ...staff('GET', '/api/staff/links', 'openTaskLink'),
+  ...staff('GET', '/api/staff/archive/{reference}', 'readArchivedComplaint'),
+  ...staff('POST', '/api/staff/complaints/{reference}/erasure', 'eraseCustomerData'),
 ];
 
 /**
  * DynamoDB stream consumers (Lambda event source mappings on AWS, the local stream poller
  * locally), with the filter both apply: only matching records reach the function.
  */
-export interface StreamConsumer { fn: FunctionName; eventNames: ('INSERT' | 'MODIFY' | 'REMOVE')[]; sortKeyPrefix: string }
+export interface StreamConsumer {
+  fn: FunctionName;
+  eventNames: ('INSERT' | 'MODIFY' | 'REMOVE')[];
+  sortKeyPrefix: string;
+  /** Only items whose partition key starts with this (all when absent). */
+  partitionKeyPrefix?: string;
+}
 export const STREAM_CONSUMERS: StreamConsumer[] = [
   { fn: 'StartWorkflows', eventNames: ['INSERT'], sortKeyPrefix: 'META' },
   { fn: 'DeliverMessages', eventNames: ['INSERT'], sortKeyPrefix: 'MSG#' },
   { fn: 'AggregateComplaints', eventNames: ['INSERT', 'MODIFY'], sortKeyPrefix: 'META' },
+  // Every removal of a complaint's items: TTL's are archived, any other is audited and kept.
+  { fn: 'ArchiveComplaints', eventNames: ['REMOVE'], sortKeyPrefix: '', partitionKeyPrefix: 'COMPLAINT#' },
 ];
 
 function staff(method: RouteSpec['method'], path: string, operationId: string): RouteSpec[] {

@@ -18,6 +18,7 @@ import { staticPages } from './static.ts';
 import { startMailCatcher, type MailCatcher } from './mail/catcher.ts';
 import { startSesServer } from './mail/ses-server.ts';
 import { StreamPoller } from './streams.ts';
+import { FaultInjector, faultsFromEnv } from './faults.ts';
 import { STREAM_CONSUMERS } from '../functions/functions.ts';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { existsSync } from 'node:fs';
@@ -47,6 +48,8 @@ export interface RuntimeOptions {
   /** Port of the local SMTP intake (inbound email); 0 picks a free one. */
   smtpPort?: number;
   log?: (line: string) => void;
+  /** Faults to inject from the start (local/faults.ts); default LOCAL_FAULTS. Changed at run time by /__local/faults. */
+  faults?: import('./faults.ts').FaultConfig;
 }
 
 export interface LocalRuntime {
@@ -61,6 +64,8 @@ export interface LocalRuntime {
   tableName: string;
   engine: LocalStepFunctions;
   clock?: ManualClock;
+  /** Fault injection between the handlers and DynamoDB, Step Functions, SES and the workflow's Lambda calls. */
+  faults: FaultInjector;
   stop(): Promise<void>;
 }
 
@@ -95,14 +100,19 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
   const apiPort = opts.port || (await freePort());
   const dynamo = await startDynamoDbLocal(await freePort(), join(dataDir, 'dynamodb'));
   const cleanups: (() => Promise<unknown>)[] = [() => dynamo.stop()];
+  const faults = new FaultInjector(opts.faults ?? faultsFromEnv());
+  const close = (s: import('node:http').Server) => new Promise((r) => { s.closeAllConnections(); s.close(r); });
   try {
+    // The handlers reach DynamoDB, Step Functions and SES through fault-injecting proxies (pass-through unless told otherwise).
+    const ddbProxy = await faults.proxy('dynamodb', dynamo.endpoint);
+    cleanups.unshift(() => close(ddbProxy.server));
     // Configuration the handlers read, exactly as the CDK stack sets it on AWS.
     const stateMachineArn = `arn:aws:states:${awsRegion}:000000000000:stateMachine:complaint-lifecycle`;
     Object.assign(process.env, {
       AWS_REGION: awsRegion,
       AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: ddbProxy.url,
       TABLE_NAME: tableName,
       STATE_MACHINE_ARN: stateMachineArn,
       COMPLAINT_REGION: region.name,
@@ -121,6 +131,9 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       S3_FORCE_PATH_STYLE: 'true',
       ATTACHMENTS_BUCKET: 'complaints-attachments',
       MAIL_BUCKET: 'complaints-mail',
+      // The archive: a folder laid out like the bucket (s3/complaints-archive/complaints/region=..),
+      // objects locked until their retain-until date as in compliance mode.
+      ARCHIVE_BUCKET: 'complaints-archive',
       PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
       LINK_SIGNING_KEY: linkKey(join(dataDir, 'identity', 'link-key')),
     });
@@ -129,7 +142,9 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     cleanups.unshift(() => mail.stop());
     const ses = await startSesServer(mail.port, region.mail.domain);
     cleanups.unshift(() => new Promise((r) => { ses.server.closeAllConnections(); ses.server.close(r); }));
-    process.env.AWS_ENDPOINT_URL_SESV2 = ses.url;
+    const sesProxy = await faults.proxy('ses', ses.url);
+    cleanups.unshift(() => close(sesProxy.server));
+    process.env.AWS_ENDPOINT_URL_SESV2 = sesProxy.url;
     // The staff directory the product reads (on AWS written when users are created in Cognito).
     const repo = new DynamoComplaintRepository(documentClient(ddbClient), tableName);
     for (const u of SEED_USERS) await repo.putStaff({ id: u.username, name: u.name, email: u.email, roles: u.roles, department: u.department });
@@ -140,14 +155,16 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       definition: readFileSync(DEFINITION_FILE, 'utf8'),
       substitutions: Object.fromEntries(Object.entries(WORKFLOW_FUNCTIONS).map(([k, fn]) => [k, lambdas.arn(fn)])),
       stateMachineArn,
-      invoke: (arn, payload) => lambdas.invoke(arn, payload),
+      invoke: faults.wrapInvoke((arn, payload) => lambdas.invoke(arn, payload)),
       journalFile: join(dataDir, 'stepfunctions', 'executions.jsonl'),
       now: clock ? () => clock.now() : undefined,
     });
     cleanups.unshift(() => engine.shutdown());
     const sfn = await startStepFunctionsServer(engine);
     cleanups.unshift(() => new Promise((r) => { sfn.server.closeAllConnections(); sfn.server.close(r); }));
-    process.env.AWS_ENDPOINT_URL_SFN = sfn.url;
+    const sfnProxy = await faults.proxy('sfn', sfn.url);
+    cleanups.unshift(() => close(sfnProxy.server));
+    process.env.AWS_ENDPOINT_URL_SFN = sfnProxy.url;
 
     if (clock) {
       const { useClock } = await import('../functions/shared/container.ts');
@@ -183,6 +200,9 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       } else if (clock && path === '/__local/tick' && req.method === 'POST') json(res, 200, await lambdas.invoke('DeadlineWatch', {}));
       else if (path === '/__local/sweep' && req.method === 'POST') json(res, 200, await lambdas.invoke('ResumeOrphans', {}));
       else if (path === '/__local/streams/drain' && req.method === 'POST') { await poller.drain(); json(res, 200, { drained: true }); }
+      else if (path === '/__local/streams/parked' && req.method === 'GET') json(res, 200, poller.parked());
+      else if (path === '/__local/streams/replay' && req.method === 'POST') json(res, 200, await poller.replayParked(input.consumer));
+      else if (path === '/__local/faults') { const r = faults.admin(req.method ?? 'GET', input, new URL(req.url ?? '/', 'http://localhost').searchParams); json(res, r.status, r.body); }
       else if (path === '/__local/mail' && req.method === 'GET') json(res, 200, mail.list().map((m) => ({ id: m.id, url: `/__local/mail/${m.id}` })));
       else if (path.startsWith('/__local/mail/') && req.method === 'GET') {
         const id = path.slice('/__local/mail/'.length);
@@ -217,7 +237,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
 
     const api = await startHttpAdapter(lambdas, {
       port: apiPort,
-      authorizer: { verify: (t) => issuer.verify(t) as Promise<Record<string, unknown> | undefined>, claims: (p) => gatewayClaims(p) },
+      // A refused token is logged by reason only (as API Gateway's access log does on AWS).
+      authorizer: { verify: (t) => issuer.verify(t, (reason) => log(`Staff token refused at the gateway: ${reason}`)) as Promise<Record<string, unknown> | undefined>, claims: (p) => gatewayClaims(p) },
       extra,
     });
     if (!clock) {
@@ -239,6 +260,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       tableName,
       engine,
       clock,
+      faults,
       stop: async () => { for (const c of cleanups) await c().catch(() => undefined); },
     };
   } catch (e) {

@@ -6,7 +6,7 @@
  * a handler may report `batchItemFailures`, and the batch is retried from the first failed
  * record. Checkpoints persist in the data directory, so a restart resumes where it stopped.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   DescribeStreamCommand, DynamoDBStreamsClient, ExpiredIteratorException, GetRecordsCommand, GetShardIteratorCommand, TrimmedDataAccessException,
@@ -28,7 +28,23 @@ export interface StreamPollerOptions {
 
 export function matches(c: StreamConsumer, r: StreamRecord): boolean {
   const sk = r.dynamodb?.Keys?.SK?.S ?? '';
-  return c.eventNames.includes(r.eventName as 'INSERT') && sk.startsWith(c.sortKeyPrefix);
+  const pk = r.dynamodb?.Keys?.PK?.S ?? '';
+  return c.eventNames.includes(r.eventName as 'INSERT') && sk.startsWith(c.sortKeyPrefix) && pk.startsWith(c.partitionKeyPrefix ?? '');
+}
+
+/**
+ * DynamoDB Local (2026-01-16) deletes expired items as DynamoDB does, but writes the stream
+ * record of a TTL deletion with the event name "UNKNOWN_TO_SDK_VERSION" (its own SDK's
+ * fallback for an enum value) and without `userIdentity`. The service writes eventName REMOVE
+ * and userIdentity {type: Service, principalId: dynamodb.amazonaws.com}: this puts the record
+ * in the service's shape before any consumer sees it. A user's DeleteItem comes as a plain
+ * REMOVE, without userIdentity, in both. (Checked: test/integration/archival.test.ts.)
+ */
+export function asService(r: StreamRecord): StreamRecord {
+  const name = r.eventName as string | undefined;
+  if (name === 'REMOVE' || name === 'INSERT' || name === 'MODIFY') return r;
+  if (r.dynamodb?.OldImage && !r.dynamodb.NewImage) return { ...r, eventName: 'REMOVE', userIdentity: { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' } };
+  return r;
 }
 
 /** The record as a Lambda receives it (shape of shared/fixtures/events/dynamoStreamEvent.json). */
@@ -36,7 +52,8 @@ function toLambdaRecord(r: StreamRecord, region: string, streamArn: string) {
   const d = r.dynamodb ?? {};
   return {
     eventID: r.eventID, eventVersion: r.eventVersion ?? '1.1', eventName: r.eventName, eventSource: 'aws:dynamodb', awsRegion: region, eventSourceARN: streamArn,
-    ...(r.userIdentity ? { userIdentity: r.userIdentity } : {}),
+    // The Streams API says {Type, PrincipalId}; Lambda hands the record over as {type, principalId}.
+    ...(r.userIdentity ? { userIdentity: { type: r.userIdentity.Type, principalId: r.userIdentity.PrincipalId } } : {}),
     dynamodb: {
       ApproximateCreationDateTime: d.ApproximateCreationDateTime ? d.ApproximateCreationDateTime.getTime() / 1000 : undefined,
       Keys: d.Keys, NewImage: d.NewImage, OldImage: d.OldImage, SequenceNumber: d.SequenceNumber, SizeBytes: d.SizeBytes, StreamViewType: d.StreamViewType,
@@ -65,7 +82,65 @@ export class StreamPoller {
 
   private save(): void {
     mkdirSync(dirname(this.o.checkpointFile), { recursive: true });
-    writeFileSync(this.o.checkpointFile, JSON.stringify(this.checkpoints));
+    // Write-and-rename: a crash mid-write leaves the previous checkpoints, never a torn file.
+    writeFileSync(`${this.o.checkpointFile}.tmp`, JSON.stringify(this.checkpoints));
+    renameSync(`${this.o.checkpointFile}.tmp`, this.o.checkpointFile);
+  }
+
+  private parkedFile(fn: string): string {
+    return join(dirname(this.o.checkpointFile), `failed-${fn}.jsonl`);
+  }
+
+  private readParked(fn: string): ParkedRecord[] {
+    const file = this.parkedFile(fn);
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).flatMap((l) => {
+      try { return [{ consumer: fn, ...JSON.parse(l) } as ParkedRecord]; } catch { return []; } // a torn last line from a crash
+    });
+  }
+
+  /** Records the consumers gave up on (the on-failure destination), oldest first: what an operator looks at. */
+  parked(): { consumer: string; at: string; attempts: number; eventName: string; sequenceNumber: string; keys: unknown }[] {
+    const dir = dirname(this.o.checkpointFile);
+    if (!existsSync(dir)) return [];
+    const fns = readdirSync(dir).flatMap((f) => /^failed-(\w+)\.jsonl$/.exec(f)?.[1] ?? []);
+    return fns.flatMap((fn) => this.readParked(fn)).map((p) => ({
+      consumer: p.consumer, at: p.at, attempts: p.attempts, eventName: String(p.record.eventName), sequenceNumber: p.record.dynamodb.SequenceNumber, keys: p.record.dynamodb.Keys,
+    }));
+  }
+
+  /**
+   * The operator's replay (after fixing the cause): hands each parked record to its consumer
+   * again, one at a time; those that succeed leave the parking file, the others stay. Runs
+   * between polls, never beside one. Consumers are idempotent, so a replayed record that had
+   * partly succeeded does nothing twice.
+   */
+  async replayParked(consumer?: string): Promise<{ replayed: number; stillFailing: number }> {
+    while (this.busy) await this.busy.catch(() => 0);
+    const run = (async () => {
+      let replayed = 0;
+      let stillFailing = 0;
+      for (const c of this.o.consumers.filter((x) => !consumer || x.fn === consumer)) {
+        const keep: ParkedRecord[] = [];
+        for (const p of this.readParked(c.fn)) {
+          let ok = false;
+          try {
+            const out = (await this.o.invoke(c.fn, { Records: [p.record] })) as { batchItemFailures?: unknown[] } | null;
+            ok = !out?.batchItemFailures?.length;
+          } catch { ok = false; }
+          if (ok) replayed++;
+          else { stillFailing++; keep.push(p); }
+        }
+        if (!existsSync(this.parkedFile(c.fn))) continue;
+        const file = this.parkedFile(c.fn);
+        writeFileSync(`${file}.tmp`, keep.map(({ consumer: _, ...p }) => JSON.stringify(p) + '\n').join(''));
+        renameSync(`${file}.tmp`, file);
+      }
+      this.o.log?.(`Replayed ${replayed} parked stream record(s); ${stillFailing} still failing`);
+      return { replayed, stillFailing };
+    })();
+    this.busy = run.then(() => 0, () => 0).finally(() => { this.busy = undefined; });
+    return run;
   }
 
   start(): void {
@@ -128,7 +203,7 @@ export class StreamPoller {
       if (e instanceof ExpiredIteratorException) { this.iterators.delete(key); return 0; }
       throw e;
     }
-    const records = out.Records ?? [];
+    const records = (out.Records ?? []).map(asService);
     const done = await this.dispatch(c, records, streamArn);
     const last = done > 0 ? records[done - 1].dynamodb!.SequenceNumber! : undefined;
     if (last) this.checkpoint(c.fn, streamArn, shardId, last);
@@ -171,7 +246,7 @@ export class StreamPoller {
     this.attempts.set(key, n);
     if (n < MAX_ATTEMPTS) return failedAt;
     this.attempts.delete(key);
-    const parked = join(dirname(this.o.checkpointFile), `failed-${c.fn}.jsonl`);
+    const parked = this.parkedFile(c.fn);
     appendFileSync(parked, JSON.stringify({ at: new Date().toISOString(), attempts: n, record: toLambdaRecord(records[failedAt], this.o.region, streamArn) }) + '\n');
     this.o.log?.(`Stream consumer ${c.fn}: record ${seq} failed ${n} times; parked in ${parked}`);
     return failedAt + 1;
@@ -190,6 +265,8 @@ export class StreamPoller {
     }
   }
 }
+
+interface ParkedRecord { consumer: string; at: string; attempts: number; record: ReturnType<typeof toLambdaRecord> & { dynamodb: { SequenceNumber: string; Keys: unknown } } }
 
 /** Attempts before a record is parked (the event source mappings retry 10 times on AWS). */
 const MAX_ATTEMPTS = 10;

@@ -5,9 +5,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
 import {
-  IdempotencyRace, type Change, type ComplaintRepository, type NewComplaint, type OutboundMessage, type Restriction, type StaffProfile, type StoredAnswer, type TaskItem,
+  IdempotencyRace, type Change, type ComplaintRepository, type LedgerEntry, type NewComplaint, type OutboundMessage, type Restriction, type StaffProfile, type StoredAnswer, type TaskItem,
 } from '../domain/ports.ts';
 import { ConflictError } from '../shared/errors.ts';
+import { seal, type StoredItem } from '../domain/archive.ts';
 import { keys, openShard, TABLE } from './table-schema.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -31,19 +32,20 @@ function nextSeq(): string {
 export class DynamoComplaintRepository implements ComplaintRepository {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
-  private historyPut(h: HistoryEntry): TransactItem {
+  /** An entry appended to a closed complaint (erasure, late notes) expires with the rest of it. */
+  private historyPut(h: HistoryEntry, expiresAt?: number): TransactItem {
     return {
       Put: {
         TableName: this.table,
-        Item: { PK: keys.complaint(h.reference).PK, SK: `H#${h.at}#${nextSeq()}`, type: 'History', ...h },
+        Item: { PK: keys.complaint(h.reference).PK, SK: `H#${h.at}#${nextSeq()}`, type: 'History', ...h, ...(expiresAt ? { expiresAt } : {}) },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     };
   }
 
-  private messagePut(m: OutboundMessage): TransactItem {
+  private messagePut(m: OutboundMessage, expiresAt?: number): TransactItem {
     const sk = `MSG#${m.at}#${nextSeq()}`;
-    return { Put: { TableName: this.table, Item: { PK: keys.complaint(m.reference).PK, SK: sk, type: 'Message', ...m, messageId: sk } } };
+    return { Put: { TableName: this.table, Item: { PK: keys.complaint(m.reference).PK, SK: sk, type: 'Message', ...m, messageId: sk, ...(expiresAt ? { expiresAt } : {}) } } };
   }
 
   /** Moves a message from one delivery status to the next, only if it is still in `from`. */
@@ -83,8 +85,13 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     return Number(out.Attributes?.value);
   }
 
-  async create({ complaint, secret, history, idempotency, messages, customerKeys }: NewComplaint): Promise<void> {
+  async create({ complaint: unsealed, secret, history, idempotency, messages, customerKeys }: NewComplaint): Promise<void> {
+    // The history's count and digest travel with the complaint (domain/archive.ts).
+    const complaint = seal(unsealed, history, messages?.length ?? 0);
     const items: TransactItem[] = [
+      // The registration ledger: one small item per complaint ever registered, never expired,
+      // so that reconciliation can prove each one is in the table or in the archive.
+      { Put: { TableName: this.table, Item: { ...keys.ledger(complaint.reference), type: 'Ledger', reference: complaint.reference, registeredAt: complaint.receivedAt }, ConditionExpression: 'attribute_not_exists(PK)' } },
       ...(customerKeys ?? []).map((k): TransactItem => ({ Put: { TableName: this.table, Item: { PK: `CUSTOMER#${k}`, SK: `REF#${complaint.reference}`, type: 'CustomerIndex', reference: complaint.reference } } })),
       { Put: { TableName: this.table, Item: this.complaintItem(complaint), ConditionExpression: 'attribute_not_exists(PK)' } },
       { Put: { TableName: this.table, Item: { ...keys.secret(complaint.reference), type: 'Secret', ...secret } } },
@@ -208,7 +215,9 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   }
 
   async commit(change: Change): Promise<void> {
-    const { complaint, expectedVersion } = change;
+    const { expectedVersion } = change;
+    const complaint = seal(change.complaint, change.history, change.messages?.length ?? 0);
+    const ttl = complaint.expiresAt;
     const items: TransactItem[] = [{
       Put: {
         TableName: this.table,
@@ -229,7 +238,12 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     } else if (change.task) {
       items.push({ Delete: { TableName: this.table, Key: keys.task(complaint.reference) } });
     }
-    items.push(...change.history.map((h) => this.historyPut(h)), ...(change.messages ?? []).map((m) => this.messagePut(m)));
+    items.push(...change.history.map((h) => this.historyPut(h, ttl)), ...(change.messages ?? []).map((m) => this.messagePut(m, ttl)));
+    // Rewritten messages (erasure): the stored message, replaced whole, only if it still exists.
+    items.push(...(change.replaceMessages ?? []).map((m): TransactItem => ({
+      Put: { TableName: this.table, Item: { PK: keys.complaint(m.reference).PK, SK: m.messageId!, type: 'Message', ...m, ...(ttl ? { expiresAt: ttl } : {}) }, ConditionExpression: 'attribute_exists(PK)' },
+    })));
+    items.push(...(change.removeCustomerKeys ?? []).map((k): TransactItem => ({ Delete: { TableName: this.table, Key: { PK: `CUSTOMER#${k}`, SK: `REF#${complaint.reference}` } } })));
     if (change.idempotency) {
       items.push({ Put: { TableName: this.table, Item: { ...keys.idempotency(change.idempotency.key), type: 'Idempotency', ...change.idempotency.answer, expiresAt: change.idempotency.expiresAt }, ConditionExpression: 'attribute_not_exists(PK)' } });
     }
@@ -251,6 +265,66 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       ExpressionAttributeValues: { ':q': `QUEUE#${team}` },
       Limit: limit,
     })).then((out) => (out.Items ?? []).map((i) => strip<TaskItem>(i)));
+  }
+
+  /** Every item of the complaint's partition as stored (keys included), expired ones too. */
+  async partitionItems(reference: string): Promise<StoredItem[]> {
+    const found: StoredItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(new QueryCommand({
+        TableName: this.table, ConsistentRead: true, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.complaint(reference).PK }, ExclusiveStartKey: start,
+      }));
+      found.push(...((out.Items ?? []) as StoredItem[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return found;
+  }
+
+  /**
+   * Gives every item of a closed complaint (and its customer-index entries) the complaint's
+   * expiry, so DynamoDB's TTL takes them all. Idempotent: items that have it are left alone;
+   * items already gone are not re-created.
+   */
+  async expireWith(reference: string, expiresAt: number, customerKeys: string[]): Promise<number> {
+    const items = await this.partitionItems(reference);
+    const targets = [
+      ...items.filter((i) => i.expiresAt !== expiresAt).map((i) => ({ PK: i.PK, SK: i.SK })),
+      ...customerKeys.map((k) => ({ PK: `CUSTOMER#${k}`, SK: `REF#${reference}` })),
+    ];
+    let stamped = 0;
+    for (let i = 0; i < targets.length; i += 10) {
+      const results = await Promise.all(targets.slice(i, i + 10).map((Key) => this.db.send(new UpdateCommand({
+        TableName: this.table, Key, UpdateExpression: 'SET expiresAt = :e', ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeValues: { ':e': expiresAt },
+      })).then(() => 1, (e: Error) => { if (e.name === 'ConditionalCheckFailedException') return 0; throw e; })));
+      stamped += results.reduce((a: number, b: number) => a + b, 0);
+    }
+    return stamped;
+  }
+
+  async ledgerEntry(reference: string): Promise<LedgerEntry | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.ledger(reference), ConsistentRead: true }));
+    return out.Item ? strip<LedgerEntry>(out.Item) : undefined;
+  }
+
+  /** Ledger entries of one reference prefix and year (e.g. CN-2026), a page at a time. */
+  async ledgerPage(prefixYear: string, after?: string): Promise<{ entries: LedgerEntry[]; next?: string }> {
+    const out = await this.db.send(new QueryCommand({
+      TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `LEDGER#${prefixYear}` }, Limit: 500,
+      ...(after ? { ExclusiveStartKey: { PK: `LEDGER#${prefixYear}`, SK: after } } : {}),
+    }));
+    return { entries: (out.Items ?? []).map((i) => strip<LedgerEntry>(i)), next: out.LastEvaluatedKey?.SK as string | undefined };
+  }
+
+  async updateLedger(reference: string, patch: Partial<LedgerEntry>): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets = Object.entries(patch).map(([k, v], i) => { names[`#k${i}`] = k; values[`:v${i}`] = v; return `#k${i} = :v${i}`; });
+    if (!sets.length) return;
+    await this.db.send(new UpdateCommand({
+      TableName: this.table, Key: keys.ledger(reference), UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+    }));
   }
 
   async recordMatter(matterKey: string, reference: string, at: string, windowStart: string, expiresAt: number): Promise<number> {

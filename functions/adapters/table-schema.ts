@@ -16,6 +16,11 @@
  *   AUDIT#<day> / <at>#<n>          the audit record, append-only
  *   AGG#..., AGGMATTER#..., AGGSEEN#<event>       dashboard aggregates (domain/dashboard.ts)
  *   INBOUND#<messageId> / INBOUND   outcome of each inbound email; ONCE#<token> / ONCE used links
+ *   LEDGER#<prefix>-<year> / <ref>  every complaint ever registered (never expires): where it is
+ *                                   now (table or archive object) - reconciliation reads it
+ *
+ * At close every item of COMPLAINT#<ref> gets `expiresAt` = close + the region's hot retention;
+ * DynamoDB's TTL deletes them and the Archive consumer writes them to the archive bucket.
  */
 export const TABLE = {
   partitionKey: 'PK',
@@ -36,6 +41,8 @@ export const keys = {
   task: (ref: string) => ({ PK: `COMPLAINT#${ref}`, SK: 'TASK' }),
   idempotency: (key: string) => ({ PK: `IDEMPOTENCY#${key}`, SK: 'IDEMPOTENCY' }),
   counter: (prefix: string, year: number) => ({ PK: `COUNTER#${prefix}#${year}`, SK: 'COUNTER' }),
+  /** Ledger partition of a reference: its prefix and year (CN-2026-000123 -> LEDGER#CN-2026). */
+  ledger: (ref: string) => ({ PK: `LEDGER#${ref.slice(0, ref.lastIndexOf('-'))}`, SK: ref }),
 };
 
 export function openShard(ref: string): string {

@@ -20,6 +20,7 @@ export const STAFF_OPERATIONS = [
   'completeInvestigation', 'submitHandlingPlan', 'getReplyDraft', 'submitReply', 'approveReply',
   'requestExtension', 'decideExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'reassign',
   'getDashboard', 'exportDashboardCsv', 'searchAudit', 'restrictCustomer', 'openTaskLink',
+  'readArchivedComplaint', 'eraseCustomerData',
 ] as const;
 export type StaffOperation = (typeof STAFF_OPERATIONS)[number];
 
@@ -57,10 +58,14 @@ export const OPERATION_LABEL: Record<StaffOperation, string> = {
   restrictCustomer: 'restrict a customer',
   openTaskLink: 'open a link from a notification',
   reassign: 'reassign a complaint',
+  readArchivedComplaint: 'open an archived complaint',
+  eraseCustomerData: "erase a customer's personal data",
 };
 
 /** Operations that need no complaint. */
-const WITHOUT_COMPLAINT: ReadonlySet<StaffOperation> = new Set(['listMyTasks', 'listTeamQueue', 'createStaffComplaint', 'getDashboard', 'exportDashboardCsv', 'searchAudit', 'openTaskLink']);
+const WITHOUT_COMPLAINT: ReadonlySet<StaffOperation> = new Set([
+  'listMyTasks', 'listTeamQueue', 'createStaffComplaint', 'getDashboard', 'exportDashboardCsv', 'searchAudit', 'openTaskLink', 'readArchivedComplaint', 'eraseCustomerData',
+]);
 
 /** Operations that change the handling of a complaint: only its assignee or manager may do them. */
 export const ACTING_OPERATIONS: ReadonlySet<StaffOperation> = new Set([
@@ -75,8 +80,9 @@ const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
   'getReplyDraft', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'openTaskLink',
 ]);
 const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([...HANDLER_OPS, 'approveReply', 'decideExtension', 'reassign', 'getDashboard', 'exportDashboardCsv', 'restrictCustomer']);
-const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set(['listTeamQueue', 'getComplaint', 'getDashboard', 'exportDashboardCsv', 'searchAudit', 'openTaskLink']);
-const ADMIN_OPS: ReadonlySet<StaffOperation> = new Set(['getComplaint', 'reassign', 'openTaskLink']);
+const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set(['listTeamQueue', 'getComplaint', 'getDashboard', 'exportDashboardCsv', 'searchAudit', 'openTaskLink', 'readArchivedComplaint']);
+// Erasure requests are the data-protection function's: the admin role.
+const ADMIN_OPS: ReadonlySet<StaffOperation> = new Set(['getComplaint', 'reassign', 'openTaskLink', 'eraseCustomerData']);
 
 /** What each role may do at all, before department scope and conflict of interest. */
 export const ROLE_OPERATIONS: Record<Role, ReadonlySet<StaffOperation>> = {

@@ -111,7 +111,14 @@ export interface Complaint extends ComplaintDetails {
   reply?: { subject: string; text: string; by: string; approvedBy?: string; sentAt: string; channel: string };
   callbacks?: { satisfaction: number; comment?: string; by: string; at: string }[];
   closedAt?: string;
+  /** When DynamoDB's TTL may remove it (epoch seconds): close + the region's hot retention. */
   expiresAt?: number;
+  /** Integrity of the history (domain/archive.ts), kept by the repository on every write. */
+  historyCount?: number;
+  historyDigest?: string;
+  messageCount?: number;
+  /** The complainant's personal data was erased on request (GDPR / PIPL); the record stays. */
+  erasure?: { at: string; by: string; basis: string; request?: string };
   /** Name of the workflow execution that currently drives the complaint. */
   executionName: string;
   /** How many times the orphan sweeper had to restart the workflow. */

@@ -4,6 +4,7 @@
  */
 import type { AccessAttempts } from './access-throttle.ts';
 import type { Complaint, HistoryEntry, Stage } from './complaint.ts';
+import type { ArchiveRecord, StoredItem } from './archive.ts';
 
 export interface StoredAnswer { requestHash: string; statusCode: number; body: unknown }
 
@@ -78,9 +79,30 @@ export interface Change {
   messages?: OutboundMessage[];
   /** Stored answer of the request that made this change (a merged repeat). */
   idempotency?: { key: string; answer: StoredAnswer; expiresAt: number };
+  /** Stored messages replaced whole (erasure), by their messageId. */
+  replaceMessages?: OutboundMessage[];
+  /** Customer-index entries of this complaint to remove (erasure). */
+  removeCustomerKeys?: string[];
 }
 
-export interface StaffProfile { id: string; name: string; email: string; roles: string[]; department: string }
+/** The registration ledger: every complaint ever registered, and where it is now. */
+export interface LedgerEntry {
+  reference: string;
+  registeredAt: string;
+  /** Key of the archive object, once written. */
+  archiveKey?: string;
+  archivedAt?: string;
+  historyDigest?: string;
+  /** Key of the redacted version written for an erasure request. */
+  erasedKey?: string;
+  erasedAt?: string;
+}
+
+export interface StaffProfile {
+  id: string; name: string; email: string; roles: string[]; department: string;
+  /** Left or suspended: their still-valid tokens are refused (http/staff-auth.ts). */
+  disabled?: boolean;
+}
 
 export interface ComplaintRepository {
   /** Next number of the region's yearly reference sequence (atomic). */
@@ -113,6 +135,13 @@ export interface ComplaintRepository {
   /** Restrictions of customers (by hashed contact keys) who abused the channels. */
   putRestriction(keys: string[], r: Restriction): Promise<void>;
   restrictionsOf(keys: string[]): Promise<Restriction[]>;
+  /** Every stored item of the complaint's partition, keys included (archival). */
+  partitionItems(reference: string): Promise<StoredItem[]>;
+  /** Gives every item of a closed complaint its expiry (idempotent); returns how many changed. */
+  expireWith(reference: string, expiresAt: number, customerKeys: string[]): Promise<number>;
+  ledgerEntry(reference: string): Promise<LedgerEntry | undefined>;
+  ledgerPage(prefixYear: string, after?: string): Promise<{ entries: LedgerEntry[]; next?: string }>;
+  updateLedger(reference: string, patch: Partial<LedgerEntry>): Promise<void>;
   /** Moves a message from one delivery status to the next, only if it is still in `from`. */
   transitionMessage(reference: string, messageId: string, from: string, to: string, patch?: Record<string, unknown>): Promise<boolean>;
 }
@@ -140,7 +169,8 @@ export interface AttachmentStore {
   presignUpload(key: string, contentType: string, size: number): Promise<{ url: string; method: 'PUT'; headers: Record<string, string>; expiresAt: string }>;
   head(key: string): Promise<{ size: number; contentType: string } | undefined>;
   put(key: string, body: Uint8Array, contentType: string, metadata?: Record<string, string>): Promise<void>;
-  get(key: string): Promise<Uint8Array | undefined>;
+  /** The object, or only its first `firstBytes` bytes (at least those: a store may send more). */
+  get(key: string, firstBytes?: number): Promise<Uint8Array | undefined>;
 }
 
 /** One line of the append-only audit record: who did or read what, when, with what outcome. */
@@ -168,3 +198,20 @@ export interface AccessAttemptStore {
 }
 
 export interface Restriction { reason: string; by: string; at: string; until?: string }
+
+/**
+ * The archive: S3 with Object Lock (compliance mode) on AWS, the local object store locally.
+ * Staging holds the items TTL removed until the whole complaint is there.
+ */
+export interface ArchiveStore {
+  putPart(reference: string, sk: string, item: StoredItem): Promise<void>;
+  parts(reference: string): Promise<StoredItem[]>;
+  deleteParts(reference: string): Promise<void>;
+  /** References with parts waiting in staging. */
+  stagedReferences(): Promise<string[]>;
+  /** Writes a locked object once: 'exists' if it is already there (a retry, a duplicate). */
+  putRecord(key: string, record: ArchiveRecord, retainUntil: string): Promise<'written' | 'exists'>;
+  getRecord(key: string): Promise<ArchiveRecord | undefined>;
+  /** Copies an attachment into the archive under the same lock ('exists' if already there). */
+  copyAttachment(sourceKey: string, destKey: string, retainUntil: string): Promise<'written' | 'exists' | 'source-missing'>;
+}

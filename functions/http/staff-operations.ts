@@ -12,9 +12,11 @@ import * as staff from '../use-cases/staff-actions.ts';
 import { submitComplaint } from '../use-cases/submit-complaint.ts';
 import * as dashboard from '../use-cases/dashboard.ts';
 import * as audit from '../use-cases/audit.ts';
+import * as archival from '../use-cases/archive.ts';
+import { archiveStore } from '../shared/archive-storage.ts';
 import { RawBody } from './http-handler.ts';
 import {
-  CallbackRequest, CallRequest, ClassificationCorrection, RestrictionRequest, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
+  CallbackRequest, CallRequest, ClassificationCorrection, ErasureRequest, RestrictionRequest, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
   StaffComplaintRequest,
 } from './schemas/staff.schema.ts';
 
@@ -67,6 +69,15 @@ export const STAFF_OPERATION_SPECS: Record<StaffOperation, StaffOperationSpec> =
     run: async (d, c) => { allowOrThrow(c.actor, 'exportDashboardCsv'); return new RawBody('text/csv; charset=utf-8', await dashboard.exportDashboardCsv(d, c.actor, c.query), 'complaints-dashboard.csv'); },
   }),
   searchAudit: op({ summary: 'Search the audit record (?day=YYYY-MM-DD&reference=&actor=)', run: (d, c) => audit.searchAudit(d, c.actor, c.query) }),
+  readArchivedComplaint: op({
+    summary: 'An archived complaint by reference: the whole record from the locked archive (the redacted version after an erasure); audited',
+    run: (d, c) => archival.readArchivedComplaint({ ...d, archive: archiveStore() }, c.actor, c.reference),
+  }),
+  eraseCustomerData: op({
+    summary: "Erase the complainant's personal data (GDPR / PIPL request), live or archived; the regulatory record stays, pseudonymised; audited",
+    body: ErasureRequest,
+    run: (d, c) => archival.eraseCustomerData({ ...d, archive: archiveStore(), pseudonymKey: d.config.pseudonymKey }, c.actor, c.reference, c.body),
+  }),
   restrictCustomer: op({ summary: 'Restrict a customer who abuses the channels (S4 5.2), with a reason', body: RestrictionRequest, run: (d, c) => staff.restrictCustomer(d, c.actor, c.reference, c.body) }),
   openTaskLink: op({ summary: 'Open a task from a notification link (signed, expiring, one use, for the signed-in person)', run: (d, c) => staff.openTaskLink(d, c.actor, c.query) }),
   reassign: op({ summary: 'Reassign to a staff member or a team', body: ReassignRequest, run: (d, c) => staff.reassign(d, c.actor, c.reference, c.body) }),

@@ -28,6 +28,10 @@ export interface RuntimeConfig {
   linkSigningKey: string;
   /** How long a task link stays valid, in seconds. */
   linkTtlSeconds: number;
+  /** Bucket of the archive (Object Lock, compliance mode). */
+  archiveBucket: string;
+  /** Key for the pseudonyms that replace an erased complainant (a secret from the stack on AWS). */
+  pseudonymKey: string;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -36,11 +40,26 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return v;
 }
 
+/**
+ * The region's configuration, with the hot retention overridable (HOT_RETENTION_SECONDS):
+ * tests archive within seconds, and a runtime whose clock runs behind the wall clock that
+ * DynamoDB's TTL uses keeps closed complaints long enough.
+ */
+function regionWithOverrides(env: NodeJS.ProcessEnv): RegionConfig {
+  const region = regionConfig(required(env, 'COMPLAINT_REGION'));
+  if (!env.HOT_RETENTION_SECONDS) return region;
+  const hotSeconds = Number(env.HOT_RETENTION_SECONDS);
+  if (!Number.isInteger(hotSeconds) || hotSeconds <= 0) throw new Error('Invalid configuration: HOT_RETENTION_SECONDS must be a positive whole number of seconds');
+  return { ...region, retention: { ...region.retention, hotSeconds } };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   return {
     tableName: required(env, 'TABLE_NAME'),
     stateMachineArn: required(env, 'STATE_MACHINE_ARN'),
-    region: regionConfig(required(env, 'COMPLAINT_REGION')),
+    region: regionWithOverrides(env),
+    archiveBucket: env.ARCHIVE_BUCKET ?? '',
+    pseudonymKey: env.PSEUDONYM_KEY ?? env.LINK_SIGNING_KEY ?? '',
     maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 64 * 1024),
     orphanGraceSeconds: Number(env.ORPHAN_GRACE_SECONDS ?? 300),
     attachmentsBucket: env.ATTACHMENTS_BUCKET ?? '',

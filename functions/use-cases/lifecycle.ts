@@ -9,6 +9,7 @@ import type { Complaint, Stage } from '../domain/complaint.ts';
 import { computeDeadlines } from '../domain/deadlines.ts';
 import type { ComplaintRepository, OutboundMessage, TaskItem } from '../domain/ports.ts';
 import { renderCustomerMessage } from '../domain/reply-templates.ts';
+import { customerKeys } from '../domain/repeats.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import type { Clock } from '../shared/clock.ts';
 import { customerChannel, entry, load, markMet, refreshTask, staffMessage, type LinkSigner } from './common.ts';
@@ -93,7 +94,10 @@ export async function openStaffTask(input: { reference: string; stage: Stage; ta
     reference: c.reference, stage: input.stage, taskToken: input.taskToken, executionName: input.executionName, openedAt: at, status: 'open',
     team: next.assignment?.team ?? 'retail', nextDueAt: '', nextDueName: '', priority: 'P3', major: false, channel: c.channel,
   };
-  const task = refreshTask(reopened && current ? { ...current, taskToken: input.taskToken, executionName: input.executionName, status: 'open' } : base, next);
+  // Completed by staff while no workflow listened (the old one lost, this one not yet open):
+  // the completion stands, with this execution's token; the sweeper hands it over.
+  const keepCompleted = reopened && current?.stage === input.stage && current.status === 'completed';
+  const task = refreshTask(reopened && current ? { ...current, taskToken: input.taskToken, executionName: input.executionName, status: keepCompleted ? 'completed' : 'open' } : base, next);
   const history = reopened
     ? entry(c.reference, at, 'system', 'task-reopened', `Task of stage ${input.stage} re-opened by a resumed workflow`)
     : reopenInvestigation
@@ -109,9 +113,19 @@ export async function openStaffTask(input: { reference: string; stage: Stage; ta
   return { reference: c.reference, stage: input.stage, result: 'opened' as const };
 }
 
+/** Every item of a closed complaint gets its expiry, so DynamoDB's TTL moves all of it to the archive. */
+async function expireAll(c: Complaint, deps: StepDeps): Promise<void> {
+  if (c.expiresAt === undefined) return;
+  await deps.repo.expireWith(c.reference, c.expiresAt, c.complainant.anonymous ? [] : customerKeys(c.complainant.contact));
+}
+
 export async function closeComplaint(input: { reference: string }, deps: StepDeps) {
   const c = await load(deps.repo, input.reference);
-  if (c.status === 'CLOSED') return { reference: c.reference, closedAt: c.closedAt ?? c.updatedAt };
+  if (c.status === 'CLOSED') {
+    // A retried Close (a crash after the commit) finishes the expiry stamping.
+    await expireAll(c, deps);
+    return { reference: c.reference, closedAt: c.closedAt ?? c.updatedAt };
+  }
   const now = deps.clock.now();
   const at = now.toISOString();
   const last = c.callbacks?.at(-1);
@@ -126,5 +140,6 @@ export async function closeComplaint(input: { reference: string }, deps: StepDep
     : 'Your complaint is closed', true, undefined, { outcome })];
   if (c.routing?.anonymous) history.push(entry(c.reference, at, 'system', 'published-internally', 'Outcome of an anonymous complaint published internally'));
   await deps.repo.commit({ complaint: next, expectedVersion: c.version, task: { delete: true }, history });
+  await expireAll(next, deps);
   return { reference: c.reference, closedAt: at };
 }

@@ -20,6 +20,7 @@ import { acknowledge, nagResourceId } from '../nag.ts';
 
 export type AttachmentsAccess = 'presign' | 'read' | 'write';
 export type MailAccess = 'read';
+export type ArchiveAccess = 'write' | 'read';
 
 /** Key prefixes the functions write and read (functions/use-cases/attachments.ts, receive-email.ts). */
 export const PREFIXES = {
@@ -29,6 +30,12 @@ export const PREFIXES = {
   email: 'email/',
   /** Raw inbound messages, written by the SES receipt rule. */
   inbound: 'inbound/',
+  /** Archive records and their attachments (functions/domain/archive.ts archiveKey). */
+  archived: 'complaints/',
+  /** Redacted versions written for erasure requests. */
+  erased: 'erased/',
+  /** Items TTL removed, kept until the whole complaint is there. */
+  staging: 'staging/',
 } as const;
 
 export interface EncryptedBucket {
@@ -54,6 +61,8 @@ export class ObjectStores extends Construct {
   readonly attachments: EncryptedBucket;
   readonly mail: EncryptedBucket;
   readonly pages: EncryptedBucket;
+  /** The archive: Object Lock in compliance mode, default retention from the region's configuration. */
+  readonly archive: EncryptedBucket;
 
   constructor(scope: Construct, id: string, props: ObjectStoresProps) {
     super(scope, id);
@@ -83,13 +92,31 @@ export class ObjectStores extends Construct {
     this.mail = this.encryptedBucket('Mail', nameOf('mail'), `Inbound raw email (${region})`, {
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
     });
+    const years = props.region.retention.archiveYears;
+    // Kept until the retention ends (a locked version cannot be deleted before), then removed:
+    // storage limitation, and the end of the originals an erasure request redacted.
+    const keepDays = years * 366 + 31;
+    this.archive = this.encryptedBucket('Archive', nameOf('archive'), `Complaint archive (${region}), ${years} years under Object Lock`, {
+      objectLockEnabled: true,
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(years * 366)),
+      lifecycleRules: [
+        { abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // Records are read rarely (audits, disputes): Glacier Deep Archive after 90 days;
+        // reading one then starts a restore (functions/adapters/s3-archive-store.ts).
+        { prefix: PREFIXES.archived, transitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(90) }], expiration: Duration.days(keepDays), noncurrentVersionExpiration: Duration.days(keepDays) },
+        { prefix: PREFIXES.erased, transitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(90) }], expiration: Duration.days(keepDays), noncurrentVersionExpiration: Duration.days(keepDays) },
+        // Staging parts are deleted once their complaint is written (a delete marker, under the
+        // lock): their versions go when the lock allows.
+        { prefix: PREFIXES.staging, noncurrentVersionExpiration: Duration.days(keepDays) },
+      ],
+    });
     this.pages = this.encryptedBucket('Pages', nameOf('pages'), `Customer pages (${region})`, {
       // Old page versions are only useful for a quick rollback.
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1), noncurrentVersionExpiration: Duration.days(30) }],
     });
   }
 
-  private encryptedBucket(id: string, name: string, description: string, props: Pick<s3.BucketProps, 'lifecycleRules'>): EncryptedBucket {
+  private encryptedBucket(id: string, name: string, description: string, props: Pick<s3.BucketProps, 'lifecycleRules' | 'objectLockEnabled' | 'objectLockDefaultRetention'>): EncryptedBucket {
     if (Token.isUnresolved(name)) throw new Error(`${this.node.path}: bucket names need an explicit account and region on the stack`);
     const key = new kms.Key(this, `${id}Key`, {
       description,
@@ -176,6 +203,32 @@ export class ObjectStores extends Construct {
       const prefix = access === 'presign' ? PREFIXES.uploads : PREFIXES.email;
       grantObjects(fn.executionRole, ['s3:PutObject'], name, prefix,
         access === 'presign' ? 'upload keys are a date and a random UUID, generated per request' : 'email attachments are stored under the message id, known only when mail arrives');
+      grant(fn.executionRole, ['kms:GenerateDataKey'], [key.keyArn]);
+    }
+  }
+
+  /**
+   * ARCHIVE_BUCKET. write (archival, erasure): locked puts of records and attachments,
+   * staging parts (put, read, delete) and the staging listing. read (retrieval, reconciliation):
+   * records and the staging listing. Both may start a restore from Deep Archive.
+   */
+  bindArchive(fn: lambda.Function & { executionRole: iam.Role }, access: ArchiveAccess): void {
+    const { name, key, bucket } = this.archive;
+    fn.addEnvironment('ARCHIVE_BUCKET', name);
+    const why = 'archive keys are named by region, close month and reference, known only when a complaint is archived';
+    grantObjects(fn.executionRole, ['s3:GetObject', 's3:RestoreObject'], name, PREFIXES.archived, why);
+    grantObjects(fn.executionRole, ['s3:GetObject', 's3:RestoreObject'], name, PREFIXES.erased, why);
+    grantObjects(fn.executionRole, ['s3:GetObject'], name, PREFIXES.staging, 'staging parts are named by reference and item');
+    // Listing, for staging only (which complaints wait for items, and which items).
+    fn.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${PREFIXES.staging}*`] } },
+    }));
+    grant(fn.executionRole, ['kms:Decrypt'], [key.keyArn]);
+    if (access === 'write') {
+      // PutObjectRetention: a put that sets its own retain-until date (close + retention years).
+      grantObjects(fn.executionRole, ['s3:PutObject', 's3:PutObjectRetention'], name, PREFIXES.archived, why);
+      grantObjects(fn.executionRole, ['s3:PutObject', 's3:PutObjectRetention'], name, PREFIXES.erased, why);
+      grantObjects(fn.executionRole, ['s3:PutObject', 's3:DeleteObject'], name, PREFIXES.staging, 'staging parts are named by reference and item');
       grant(fn.executionRole, ['kms:GenerateDataKey'], [key.keyArn]);
     }
   }

@@ -123,6 +123,33 @@ export class Observability extends Construct {
         + 'First action: open the staff console\'s escalated queue, make sure a named owner has each breached complaint, and tell the complaints manager (a breach may have to be reported to the regulator).',
     });
 
+    // Archival (functions/use-cases/archive.ts, ReconcileArchive).
+    this.alarm('archive-delete-outside-archival', {
+      metric: appMetric('DeletesOutsideArchival', FIFTEEN_MINUTES),
+      threshold: 1,
+      description: 'An item of a complaint was deleted by someone other than DynamoDB\'s TTL. Its last image was kept in the archive\'s staging and the delete is in the audit record (operation deleteOutsideArchival). '
+        + 'First action: search the audit record for the reference, find who deleted it (CloudTrail data events on the table), and treat it as a security incident.',
+    });
+    this.alarm('archive-reconcile-missing', {
+      metric: appMetric('ReconcileMissing', Duration.days(1)),
+      threshold: 1,
+      description: 'The daily reconciliation found a registered complaint that is neither in the table nor in the archive. '
+        + 'First action: read the ReconcileArchive log line (references only), look for the reference in the archive\'s staging/ prefix and the ArchiveComplaints failure queue, and replay from there.',
+    });
+    this.alarm('archive-reconcile-mismatch', {
+      metric: appMetric('ReconcileMismatched', Duration.days(1)),
+      threshold: 1,
+      description: 'The daily reconciliation found a complaint whose history does not match the digest recorded with it (table or archive): possible tampering or a lost history entry. '
+        + 'First action: compare the archive object\'s versions and the table\'s point-in-time backups for that reference; report to the data owner.',
+    });
+    this.alarm('archive-lag', {
+      metric: appMetric('ArchiveStaging', Duration.days(1)),
+      threshold: 1,
+      description: 'Complaints removed by TTL wait in staging for the rest of their items (DynamoDB may take up to two days to remove expired items). Alarms when any still waits at the daily reconciliation two days running. '
+        + 'First action: list staging/ in the archive bucket; for a reference that waits, check the table for its remaining items and the ArchiveComplaints logs for the reason it waits.',
+      evaluationPeriods: 2,
+    });
+
     // Stream lag: how old the records the consumers are reading are.
     for (const consumer of props.consumers) {
       this.alarm(`stream-lag-${consumer.fn}`, {
@@ -142,6 +169,7 @@ export class Observability extends Construct {
     threshold: number;
     description: string;
     comparison?: cloudwatch.ComparisonOperator;
+    evaluationPeriods?: number;
   }): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, name, {
       alarmName: `complaints-${this.props.region.name}-${name}`,
@@ -149,7 +177,7 @@ export class Observability extends Construct {
       metric: spec.metric,
       threshold: spec.threshold,
       comparisonOperator: spec.comparison ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
+      evaluationPeriods: spec.evaluationPeriods ?? 1,
       // No data means nothing happened (no failures, no traffic, no records).
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });

@@ -39,10 +39,10 @@ export interface StreamConsumersProps {
 
 /** The Lambda filter of a consumer: its event names, and its sort-key prefix on the record's keys. */
 export function streamFilter(consumer: StreamConsumer): Record<string, unknown> {
-  return lambda.FilterCriteria.filter({
-    eventName: lambda.FilterRule.or(...consumer.eventNames),
-    dynamodb: { Keys: { [TABLE.sortKey]: { S: lambda.FilterRule.beginsWith(consumer.sortKeyPrefix) } } },
-  });
+  const keys: Record<string, unknown> = {};
+  if (consumer.sortKeyPrefix) keys[TABLE.sortKey] = { S: lambda.FilterRule.beginsWith(consumer.sortKeyPrefix) };
+  if (consumer.partitionKeyPrefix) keys[TABLE.partitionKey] = { S: lambda.FilterRule.beginsWith(consumer.partitionKeyPrefix) };
+  return lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.or(...consumer.eventNames), dynamodb: { Keys: keys } });
 }
 
 export class StreamConsumers extends Construct {

@@ -44,6 +44,8 @@ const SCHEDULES = {
   // Reminders before deadlines, escalation at breaches: the period of the local runtime's watch.
   // Its timeout (300 s) equals the period, so a slow run can meet the next: the watch must stay idempotent.
   DeadlineWatch: { every: Duration.minutes(5), description: 'Deadline reminders and breach escalation' },
+  // Every complaint ever registered is in the table or the archive, its history intact.
+  ReconcileArchive: { every: Duration.days(1), description: 'Reconcile the registration ledger with the table and the archive' },
 } satisfies Partial<Record<FunctionName, { every: Duration; description: string }>>;
 
 /** What the stateless stack uses of the region's stateful stack. */
@@ -225,6 +227,9 @@ function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamo
         break;
       case 'mail':
         if (access.mail) to.stores.bindMail(fn, access.mail);
+        break;
+      case 'archive':
+        if (access.archive) to.stores.bindArchive(fn, access.archive);
         break;
       case 'sendEmail':
         if (!access.sendEmail) break;

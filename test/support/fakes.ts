@@ -34,6 +34,7 @@ export class FakeRepository implements ComplaintRepository {
     this.histories.set(c.complaint.reference, [...c.history]);
     this.msgs.set(c.complaint.reference, (c.messages ?? []).map((m, i) => ({ ...m, messageId: `MSG#${m.at}#${i}` })));
     if (c.idempotency) this.idempotency.set(c.idempotency.key, c.idempotency.answer);
+    this.ledger.set(c.complaint.reference, { reference: c.complaint.reference, registeredAt: c.complaint.receivedAt });
   }
   async get(ref: string) { const c = this.complaints.get(ref); return c && structuredClone(c); }
   async getSecret(ref: string) { return this.secrets.get(ref); }
@@ -71,6 +72,22 @@ export class FakeRepository implements ComplaintRepository {
   customers = new Map<string, string[]>();
   async complaintsOfCustomer(keys: string[]) { return [...new Set(keys.flatMap((k) => this.customers.get(k) ?? []))]; }
   async addAccessCode(ref: string, hash: string, salt: string) { const s = this.secrets.get(ref)!; (s as any).others = [...((s as any).others ?? []), { hash, salt }]; }
+  ledger = new Map<string, import('../../functions/domain/ports.ts').LedgerEntry>();
+  expiries = new Map<string, number>();
+  async partitionItems(ref: string) {
+    const c = this.complaints.get(ref);
+    if (!c) return [];
+    const pk = `COMPLAINT#${ref}`;
+    return [
+      { PK: pk, SK: 'META', ...structuredClone(c) },
+      ...(this.histories.get(ref) ?? []).map((h, i) => ({ PK: pk, SK: `H#${h.at}#${String(i).padStart(6, '0')}`, ...h })),
+      ...(this.msgs.get(ref) ?? []).map((m) => ({ PK: pk, SK: m.messageId!, ...m })),
+    ];
+  }
+  async expireWith(ref: string, expiresAt: number) { const had = this.expiries.get(ref) === expiresAt; this.expiries.set(ref, expiresAt); return had ? 0 : 1; }
+  async ledgerEntry(ref: string) { return this.ledger.get(ref); }
+  async ledgerPage(prefixYear: string) { return { entries: [...this.ledger.values()].filter((e) => e.reference.startsWith(`${prefixYear}-`)) }; }
+  async updateLedger(ref: string, patch: Partial<import('../../functions/domain/ports.ts').LedgerEntry>) { const e = this.ledger.get(ref); if (e) Object.assign(e, patch); }
   async transitionMessage(ref: string, id: string, from: string, to: string, patch: Record<string, unknown> = {}) {
     const m = this.msgs.get(ref)?.find((x) => x.messageId === id);
     if (!m || m.status !== from) return false;

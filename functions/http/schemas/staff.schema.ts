@@ -1,8 +1,7 @@
 /** The boundary of every staff operation: one schema per request body. */
 import { z } from 'zod';
+import { text } from './common.schema.ts';
 import { SubmitComplaintRequest } from './submit-complaint.schema.ts';
-
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const ReferenceParams = z.object({ reference: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/) });
 
@@ -68,3 +67,10 @@ export const RestrictionRequest = z
   })
   .strict()
   .meta({ id: 'RestrictionRequest' });
+export const ErasureRequest = z
+  .object({
+    basis: z.enum(['gdpr-art-17', 'uk-gdpr-art-17', 'pipl-art-47', 'ccpa-1798.105', 'other']).meta({ description: 'The legal basis of the erasure request' }),
+    request: text(200).optional().meta({ description: "The data-protection team's own reference of the request" }),
+  })
+  .strict()
+  .meta({ id: 'ErasureRequest' });

@@ -1,0 +1,246 @@
+/**
+ * Archival and retention, as pure rules: what a complete archive record is, how its
+ * integrity is proven, where it goes and for how long, and how personal data is erased from
+ * it. No AWS here; the use case (use-cases/archive.ts) feeds it stream records and items.
+ *
+ * Integrity: every complaint item carries `historyCount` and `historyDigest`, a multiset hash
+ * (the sum, modulo 2^256, of the SHA-256 of each history entry's canonical JSON), kept by the
+ * repository in the same transaction that appends the entries. Order-free, so entries written
+ * in the same millisecond by different processes hash the same; incremental, so no write has to
+ * read the whole history. An archive is complete only when its history recomputes to the digest
+ * the table itself recorded: a missing, extra or altered entry shows.
+ */
+import { createHash } from 'node:crypto';
+import type { Complaint, HistoryEntry } from './complaint.ts';
+import type { OutboundMessage } from './ports.ts';
+
+/** Who DynamoDB names as the deleter of an item its TTL expired (stream record `userIdentity`). */
+export const TTL_PRINCIPAL = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;
+
+export function isTtlRemoval(userIdentity: { type?: string; principalId?: string } | undefined): boolean {
+  return userIdentity?.type === TTL_PRINCIPAL.type && userIdentity.principalId === TTL_PRINCIPAL.principalId;
+}
+
+/** JSON with keys sorted at every level and undefined dropped: the same value, the same text. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** The fields of a history entry (as the domain knows it; storage keys are not part of it). */
+const HISTORY_FIELDS = ['reference', 'at', 'actor', 'action', 'visibleToCustomer', 'summary', 'before', 'after'] as const;
+export function historyFields(item: Record<string, unknown>): HistoryEntry {
+  return Object.fromEntries(HISTORY_FIELDS.filter((f) => item[f] !== undefined).map((f) => [f, item[f]])) as unknown as HistoryEntry;
+}
+
+const MOD = 1n << 256n;
+const hashOf = (e: HistoryEntry): bigint => BigInt(`0x${createHash('sha256').update(canonicalJson(historyFields(e as unknown as Record<string, unknown>))).digest('hex')}`);
+const hex = (n: bigint) => n.toString(16).padStart(64, '0');
+
+/** Adds entries to a digest (undefined: the empty history). */
+export function addToDigest(digest: string | undefined, entries: HistoryEntry[]): string {
+  let sum = digest ? BigInt(`0x${digest}`) : 0n;
+  for (const e of entries) sum = (sum + hashOf(e)) % MOD;
+  return hex(sum);
+}
+
+export const digestOf = (entries: HistoryEntry[]): string => addToDigest(undefined, entries);
+
+/** The complaint with the entries and messages of a write counted into its integrity fields. */
+export function seal(c: Complaint, history: HistoryEntry[], messages: number): Complaint {
+  return {
+    ...c,
+    historyCount: (c.historyCount ?? 0) + history.length,
+    historyDigest: addToDigest(c.historyDigest, history),
+    messageCount: (c.messageCount ?? 0) + messages,
+  };
+}
+
+/** A stored item of a complaint's partition, as DynamoDB holds it (PK, SK and the fields). */
+export type StoredItem = Record<string, unknown> & { PK: string; SK: string };
+
+export interface ArchivedAttachment { key: string; name: string; contentType: string; size: number; archiveKey: string }
+
+/** One object per complaint in the archive: everything the regulator may ask for. */
+export interface ArchiveRecord {
+  format: 'complaint-archive/1';
+  reference: string;
+  region: string;
+  closedAt: string;
+  archivedAt: string;
+  /** Until when the object is locked (compliance mode): close + the region's archive years. */
+  retainUntil: string;
+  complaint: Complaint;
+  history: HistoryEntry[];
+  messages: OutboundMessage[];
+  attachments: ArchivedAttachment[];
+  integrity: { historyCount: number; historyDigest: string; messageCount: number };
+  /** Set on the redacted version written for an erasure request. */
+  erasure?: { at: string; by: string; basis: string; request?: string };
+}
+
+const INTERNAL = new Set(['PK', 'SK', 'type', 'OPENPK', 'OPENSK', 'GSI1PK', 'GSI1SK']);
+const strip = <T>(item: Record<string, unknown>): T => Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k))) as T;
+
+/** Month of the close, for the key: complaints/region=cn/closed=2026-03/CN-2026-000001.json.gz */
+export function archiveKey(region: string, closedAt: string, reference: string, erased = false): string {
+  return `${erased ? 'erased' : 'complaints'}/region=${region}/closed=${closedAt.slice(0, 7)}/${reference}.json.gz`;
+}
+
+export function attachmentArchiveKey(region: string, closedAt: string, reference: string, index: number, name: string): string {
+  // The stored name is only a label: the key is built from the index and a safe form of it.
+  const safe = name.normalize('NFKC').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '').slice(0, 80) || 'file';
+  return `complaints/region=${region}/closed=${closedAt.slice(0, 7)}/${reference}/attachments/${index}-${safe}`;
+}
+
+/** A staging key for one removed item: its sort key, made safe for an object key. */
+export function partKey(reference: string, sk: string): string {
+  return `staging/${reference}/${Buffer.from(sk).toString('base64url')}.json`;
+}
+
+export function retainUntil(closedAt: string, years: number): string {
+  const d = new Date(closedAt);
+  d.setUTCFullYear(d.getUTCFullYear() + years);
+  return d.toISOString();
+}
+
+export type Assembly =
+  | { status: 'complete'; complaint: Complaint; history: HistoryEntry[]; messages: OutboundMessage[] }
+  | { status: 'waiting'; reason: string };
+
+/**
+ * Puts a complaint together from the items known so far (removed ones kept in staging, and
+ * those still in the table). Complete only when the complaint item is closed and its history
+ * and messages are all there, and the history recomputes to the digest the table recorded.
+ */
+export function assemble(items: StoredItem[], now: Date): Assembly {
+  const bySk = new Map<string, StoredItem>();
+  for (const i of items) bySk.set(i.SK, i);
+  const meta = bySk.get('META');
+  if (!meta) return { status: 'waiting', reason: 'the complaint item is not there yet' };
+  const complaint = strip<Complaint>(meta);
+  if (complaint.status !== 'CLOSED') return { status: 'waiting', reason: 'the complaint is not closed' };
+  if (complaint.expiresAt === undefined || complaint.expiresAt * 1000 > now.getTime()) return { status: 'waiting', reason: 'the complaint is still in its hot-retention period' };
+  const sorted = [...bySk.values()].sort((a, b) => (a.SK < b.SK ? -1 : a.SK > b.SK ? 1 : 0));
+  const history = sorted.filter((i) => i.SK.startsWith('H#')).map((i) => historyFields(i));
+  const messages = sorted.filter((i) => i.SK.startsWith('MSG#')).map((i) => strip<OutboundMessage>(i));
+  if (complaint.historyCount !== undefined) {
+    if (history.length < complaint.historyCount) return { status: 'waiting', reason: `history ${history.length} of ${complaint.historyCount} entries` };
+    if (history.length > complaint.historyCount || digestOf(history) !== complaint.historyDigest) return { status: 'waiting', reason: 'the history does not match the digest the table recorded' };
+  }
+  if (complaint.messageCount !== undefined && messages.length < complaint.messageCount) return { status: 'waiting', reason: `messages ${messages.length} of ${complaint.messageCount}` };
+  return { status: 'complete', complaint, history, messages };
+}
+
+export function archiveRecord(a: Extract<Assembly, { status: 'complete' }>, attachments: ArchivedAttachment[], archivedAt: string, years: number): ArchiveRecord {
+  const closedAt = a.complaint.closedAt ?? a.complaint.updatedAt;
+  return {
+    format: 'complaint-archive/1',
+    reference: a.complaint.reference,
+    region: a.complaint.region,
+    closedAt,
+    archivedAt,
+    retainUntil: retainUntil(closedAt, years),
+    complaint: a.complaint,
+    history: a.history,
+    messages: a.messages,
+    attachments,
+    integrity: { historyCount: a.history.length, historyDigest: digestOf(a.history), messageCount: a.messages.length },
+  };
+}
+
+/** Whether an archive record is intact: its history recomputes to the digests it carries. */
+export function verifyRecord(r: ArchiveRecord): { ok: true } | { ok: false; reason: string } {
+  const d = digestOf(r.history);
+  if (r.history.length !== r.integrity.historyCount) return { ok: false, reason: 'history count differs from the record' };
+  if (d !== r.integrity.historyDigest) return { ok: false, reason: 'history digest differs from the record' };
+  if (r.complaint.historyDigest !== undefined && r.complaint.historyDigest !== d) return { ok: false, reason: 'history digest differs from the one the table recorded' };
+  return { ok: true };
+}
+
+/* ---------- erasure (GDPR Art. 17, PIPL Art. 47) ---------- */
+
+export const ERASED = '[erased]';
+
+/** The identifiers of the complainant that must disappear from every text. */
+export function identifiersOf(c: Pick<Complaint, 'complainant'>): string[] {
+  const p = c.complainant;
+  const ids = [p?.name, p?.contact?.email, p?.contact?.phone, p?.contact?.address].filter((s): s is string => typeof s === 'string' && s.trim().length >= 2);
+  // Longest first, so "Jane Doe" goes before "Jane".
+  return [...new Set(ids.map((s) => s.trim()))].sort((a, b) => b.length - a.length);
+}
+
+function scrub(value: unknown, ids: string[]): unknown {
+  if (typeof value === 'string') return ids.reduce((s, id) => s.split(id).join(ERASED), value);
+  if (Array.isArray(value)) return value.map((v) => scrub(v, ids));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, ids)]));
+  return value;
+}
+
+/** The pseudonym that replaces the complainant: stable per complaint, reveals nothing. */
+export function pseudonym(reference: string, key: string): string {
+  return `P-${createHash('sha256').update(`${key}|${reference}`).digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * The complaint without the complainant's personal data: identifying fields removed, their
+ * occurrences in free text replaced. What the complaint was about, how and when it was handled
+ * and what was decided stay: that is the regulatory record.
+ */
+export function eraseComplaint(c: Complaint, alias: string): Complaint {
+  const ids = identifiersOf(c);
+  const out = scrub(c, ids) as Complaint;
+  out.complainant = { anonymous: c.complainant.anonymous, name: alias };
+  return out;
+}
+
+export function eraseMessage(m: OutboundMessage, ids: string[]): OutboundMessage {
+  const out = scrub(m, ids) as OutboundMessage;
+  if (out.audience === 'customer' && out.to) out.to = ERASED;
+  return out;
+}
+
+export function eraseRecord(r: ArchiveRecord, alias: string, erasure: NonNullable<ArchiveRecord['erasure']>): ArchiveRecord {
+  const ids = identifiersOf(r.complaint);
+  return {
+    ...r,
+    complaint: eraseComplaint(r.complaint, alias),
+    history: r.history.map((h) => scrub(h, ids) as HistoryEntry),
+    messages: r.messages.map((m) => eraseMessage(m, ids)),
+    // The files stay locked with the original until the retention ends; the redacted
+    // version no longer points at them.
+    attachments: [],
+    erasure,
+  };
+}
+
+/* ---------- reconciliation ---------- */
+
+export type Whereabouts =
+  | { reference: string; where: 'table'; ok: boolean; reason?: string }
+  | { reference: string; where: 'archive'; ok: boolean; reason?: string }
+  | { reference: string; where: 'staging'; ok: false; reason: string }
+  | { reference: string; where: 'missing'; ok: false; reason: string };
+
+export interface ReconciliationReport {
+  registered: number;
+  inTable: number;
+  archived: number;
+  /** Removed by TTL, waiting for the rest of their items before the object is written. */
+  staging: number;
+  missing: string[];
+  mismatched: { reference: string; reason: string }[];
+}
+
+export function summarise(found: Whereabouts[]): ReconciliationReport {
+  return {
+    registered: found.length,
+    inTable: found.filter((f) => f.where === 'table').length,
+    archived: found.filter((f) => f.where === 'archive').length,
+    staging: found.filter((f) => f.where === 'staging').length,
+    missing: found.filter((f) => f.where === 'missing').map((f) => f.reference),
+    mismatched: found.filter((f) => (f.where === 'table' || f.where === 'archive') && !f.ok).map((f) => ({ reference: f.reference, reason: f.reason ?? 'mismatch' })),
+  };
+}

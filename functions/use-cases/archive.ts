@@ -1,0 +1,248 @@
+/**
+ * Archival: DynamoDB's TTL removes a closed complaint's items; each removal arrives here as a
+ * stream record (userIdentity = the DynamoDB service). Each removed item is kept in staging
+ * until the whole complaint is there - the complaint item closed and expired, its history
+ * recomputing to the digest the table recorded, all its messages - then one locked object is
+ * written, its attachments copied under the same lock, the ledger updated and staging cleared.
+ *
+ * Every step is idempotent, so a record delivered twice, or retried after a crash between
+ * reading the stream and writing the object, writes one object. A removal that is not TTL's
+ * (someone deleted an item of a complaint) is audited, counted and its last image kept: a
+ * delete never makes a complaint disappear.
+ *
+ * Also here: reading an archived complaint (quality, audited), erasure of personal data (live
+ * or archived), and reconciliation of the ledger against the table and the archive.
+ */
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  archiveKey, archiveRecord, assemble, attachmentArchiveKey, digestOf, eraseComplaint, eraseMessage, eraseRecord, identifiersOf, isTtlRemoval, pseudonym,
+  retainUntil, summarise, verifyRecord, type ArchivedAttachment, type ArchiveRecord, type ReconciliationReport, type StoredItem, type Whereabouts,
+} from '../domain/archive.ts';
+import { authorize, type Actor } from '../domain/authorization.ts';
+import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
+import type { ArchiveStore, AuditLog, ComplaintRepository } from '../domain/ports.ts';
+import type { RegionConfig } from '../domain/regions.ts';
+import { customerKeys } from '../domain/repeats.ts';
+import type { Clock } from '../shared/clock.ts';
+import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
+
+export interface ArchiveDeps {
+  repo: ComplaintRepository;
+  archive: ArchiveStore;
+  audit: AuditLog;
+  clock: Clock;
+  region: RegionConfig;
+  /** Counts what operators alarm on (Powertools metrics on AWS). */
+  count?: (metric: 'ComplaintsArchived' | 'ArchiveWaiting' | 'DeletesOutsideArchival', n?: number) => void;
+}
+
+/** The part of a DynamoDB stream record archival reads (Lambda's event record shape). */
+export interface RemovalRecord {
+  eventID?: string;
+  eventName?: string;
+  userIdentity?: { type?: string; principalId?: string };
+  dynamodb?: { Keys?: Record<string, AttributeValue>; OldImage?: Record<string, AttributeValue>; SequenceNumber?: string };
+}
+
+export type ArchiveOutcome = 'archived' | 'already-archived' | 'staged' | 'ignored' | 'rescued';
+
+/** Handles one removal; throws on a dependency failure, so the record is retried. */
+export async function archiveRemoval(record: RemovalRecord, deps: ArchiveDeps): Promise<ArchiveOutcome> {
+  if (record.eventName !== 'REMOVE' || !record.dynamodb?.OldImage) return 'ignored';
+  const item = unmarshall(record.dynamodb.OldImage) as StoredItem;
+  if (typeof item.PK !== 'string' || !item.PK.startsWith('COMPLAINT#')) return 'ignored';
+  const reference = item.PK.slice('COMPLAINT#'.length);
+  const byTtl = isTtlRemoval(record.userIdentity);
+
+  if (!byTtl) {
+    // The task item goes when its stage is done: the lifecycle's own delete.
+    if (item.SK === 'TASK') return 'ignored';
+    await deps.audit.record({
+      at: deps.clock.now().toISOString(), actor: 'system', roles: [], operation: 'deleteOutsideArchival', reference, outcome: 'error',
+      detail: `an item of kind ${item.SK.split('#')[0]} was deleted outside TTL archival; its last image was kept in archive staging`,
+    });
+    deps.count?.('DeletesOutsideArchival');
+    if (item.SK === 'SECRET') return 'rescued';
+    await deps.archive.putPart(reference, item.SK, item);
+    return 'rescued';
+  }
+  // Access codes are not part of the record: they only let the customer follow an open case.
+  if (item.SK === 'SECRET' || item.SK === 'TASK') return 'ignored';
+
+  const ledger = await deps.repo.ledgerEntry(reference);
+  if (ledger?.archiveKey) {
+    await deps.archive.deleteParts(reference);
+    return 'already-archived';
+  }
+  await deps.archive.putPart(reference, item.SK, item);
+  return (await completeArchive(reference, deps)) ? 'archived' : 'staged';
+}
+
+/** Writes the archive object if everything is there; false when it still waits for items. */
+export async function completeArchive(reference: string, deps: ArchiveDeps): Promise<boolean> {
+  const [staged, inTable] = await Promise.all([deps.archive.parts(reference), deps.repo.partitionItems(reference)]);
+  // Items still in the table are expired too (same TTL) but not yet removed: DynamoDB may take days.
+  const assembly = assemble([...inTable.filter((i) => i.SK !== 'SECRET' && i.SK !== 'TASK'), ...staged], deps.clock.now());
+  if (assembly.status === 'waiting') {
+    deps.count?.('ArchiveWaiting');
+    return false;
+  }
+  const c = assembly.complaint;
+  const closedAt = c.closedAt ?? c.updatedAt;
+  const until = retainUntil(closedAt, deps.region.retention.archiveYears);
+  const attachments: ArchivedAttachment[] = [];
+  for (const [i, a] of (c.attachments ?? []).entries()) {
+    const dest = attachmentArchiveKey(c.region, closedAt, c.reference, i, a.name);
+    const copied = await deps.archive.copyAttachment(a.key, dest, until);
+    if (copied !== 'source-missing') attachments.push({ ...a, archiveKey: dest });
+  }
+  const record = archiveRecord(assembly, attachments, deps.clock.now().toISOString(), deps.region.retention.archiveYears);
+  const key = archiveKey(c.region, closedAt, c.reference);
+  await deps.archive.putRecord(key, record, until);
+  await deps.repo.updateLedger(reference, { archiveKey: key, archivedAt: record.archivedAt, historyDigest: record.integrity.historyDigest });
+  await deps.archive.deleteParts(reference);
+  deps.count?.('ComplaintsArchived');
+  return true;
+}
+
+/**
+ * One stream batch: records in order; at the first failure the rest are reported failed
+ * (ReportBatchItemFailures), so the batch resumes there and nothing is skipped.
+ */
+export async function archiveBatch(records: RemovalRecord[], deps: ArchiveDeps): Promise<{ outcomes: ArchiveOutcome[]; failed: string[] }> {
+  const outcomes: ArchiveOutcome[] = [];
+  for (const [i, r] of records.entries()) {
+    try {
+      outcomes.push(await archiveRemoval(r, deps));
+    } catch {
+      return { outcomes, failed: records.slice(i).map((x) => x.dynamodb?.SequenceNumber ?? '') };
+    }
+  }
+  return { outcomes, failed: [] };
+}
+
+/* ---------- retrieval ---------- */
+
+function allow(actor: Actor, operation: 'readArchivedComplaint' | 'eraseCustomerData'): void {
+  const decision = authorize(actor, operation);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+}
+
+/** The quality role opens an archived complaint by reference (the redacted version if erased); audited. */
+export async function readArchivedComplaint(deps: ArchiveDeps, actor: Actor, reference: string): Promise<ArchiveRecord & { verified: boolean }> {
+  const at = deps.clock.now().toISOString();
+  try {
+    allow(actor, 'readArchivedComplaint');
+  } catch (e) {
+    await deps.audit.record({ at, actor: actor.id, roles: actor.roles, operation: 'readArchivedComplaint', reference, outcome: 'denied', detail: (e as Error).message });
+    throw e;
+  }
+  const ledger = await deps.repo.ledgerEntry(reference);
+  const key = ledger?.erasedKey ?? ledger?.archiveKey;
+  const record = key ? await deps.archive.getRecord(key) : undefined;
+  if (!record) throw new NotFoundError(`Complaint ${reference} is not in the archive`);
+  await deps.audit.record({ at, actor: actor.id, roles: actor.roles, operation: 'readArchivedComplaint', reference, outcome: 'ok', detail: record.erasure ? 'read the redacted archive record' : 'read the archive record (personal data)' });
+  return { ...record, verified: verifyRecord(record).ok };
+}
+
+/* ---------- erasure ---------- */
+
+export interface ErasureRequest { basis: string; request?: string }
+
+/**
+ * Erases the complainant's personal data while the regulatory record stays (pseudonymised):
+ * in the table if the complaint is there, in the archive as a redacted version if archived,
+ * and in staging. Audited. The locked original in the archive is never served again and goes
+ * when its retention ends (README "Archival and retention").
+ */
+export async function eraseCustomerData(deps: ArchiveDeps & { pseudonymKey: string }, actor: Actor, reference: string, req: ErasureRequest) {
+  const now = deps.clock.now().toISOString();
+  try {
+    allow(actor, 'eraseCustomerData');
+  } catch (e) {
+    await deps.audit.record({ at: now, actor: actor.id, roles: actor.roles, operation: 'eraseCustomerData', reference, outcome: 'denied', detail: (e as Error).message });
+    throw e;
+  }
+  const ledger = await deps.repo.ledgerEntry(reference);
+  const live = await deps.repo.get(reference);
+  if (!ledger && !live) throw new NotFoundError(`Complaint ${reference} not found`);
+  const alias = pseudonym(reference, deps.pseudonymKey);
+  const erasure = { at: now, by: actor.id, basis: req.basis, request: req.request };
+  const done: string[] = [];
+
+  if (live && !live.erasure) {
+    const ids = identifiersOf(live);
+    const next: Complaint = { ...eraseComplaint(live, alias), erasure, updatedAt: now, version: live.version + 1 };
+    const messages = (await deps.repo.messages(reference)).map((m) => eraseMessage(m, ids));
+    const entry: HistoryEntry = { reference, at: now, actor: actor.id, action: 'personal-data-erased', visibleToCustomer: false, summary: `Personal data erased on request (${req.basis}); the record is kept pseudonymised` };
+    await deps.repo.commit({
+      complaint: next, expectedVersion: live.version, history: [entry], replaceMessages: messages,
+      removeCustomerKeys: live.complainant.anonymous ? [] : customerKeys(live.complainant.contact),
+    });
+    done.push('table');
+  }
+  const staged = await deps.archive.parts(reference);
+  if (staged.length) {
+    const meta = staged.find((p) => p.SK === 'META') as (StoredItem & Complaint) | undefined;
+    const ids = meta ? identifiersOf(meta) : live ? identifiersOf(live) : [];
+    for (const p of staged) {
+      const redacted = p.SK === 'META' ? { ...(eraseComplaint(p as unknown as Complaint, alias) as unknown as StoredItem), PK: p.PK, SK: p.SK, erasure } : p.SK.startsWith('MSG#') ? { ...(eraseMessage(p as never, ids) as unknown as StoredItem), PK: p.PK, SK: p.SK } : p;
+      await deps.archive.putPart(reference, p.SK, redacted);
+    }
+    done.push('staging');
+  }
+  if (ledger?.archiveKey && !ledger.erasedKey) {
+    const original = await deps.archive.getRecord(ledger.archiveKey);
+    if (!original) throw new NotFoundError(`The archive object of ${reference} is missing`);
+    const redacted = eraseRecord(original, alias, erasure);
+    const key = archiveKey(original.region, original.closedAt, reference, true);
+    await deps.archive.putRecord(key, redacted, original.retainUntil);
+    await deps.repo.updateLedger(reference, { erasedKey: key, erasedAt: now });
+    done.push('archive');
+  }
+  await deps.audit.record({ at: now, actor: actor.id, roles: actor.roles, operation: 'eraseCustomerData', reference, outcome: 'ok', detail: `personal data erased (${req.basis}) in: ${done.join(', ') || 'nothing left to erase'}` });
+  return { reference, erasedIn: done, pseudonym: alias, at: now };
+}
+
+/* ---------- reconciliation ---------- */
+
+/** Where one registered complaint is now, with its history checked against its digest. */
+async function locate(reference: string, archiveKeyOf: string | undefined, staged: Set<string>, deps: ArchiveDeps): Promise<Whereabouts> {
+  const items = await deps.repo.partitionItems(reference);
+  const meta = items.find((i) => i.SK === 'META') as (StoredItem & Complaint) | undefined;
+  if (meta) {
+    const history = items.filter((i) => i.SK.startsWith('H#')) as unknown as HistoryEntry[];
+    if (meta.historyDigest === undefined) return { reference, where: 'table', ok: true };
+    const ok = history.length === meta.historyCount && digestOf(history) === meta.historyDigest;
+    return { reference, where: 'table', ok, reason: ok ? undefined : 'history in the table does not match its digest' };
+  }
+  if (archiveKeyOf) {
+    const record = await deps.archive.getRecord(archiveKeyOf);
+    if (!record) return { reference, where: 'missing', ok: false, reason: 'the ledger names an archive object that is not there' };
+    const v = verifyRecord(record);
+    return v.ok ? { reference, where: 'archive', ok: true } : { reference, where: 'archive', ok: false, reason: v.reason };
+  }
+  if (staged.has(reference)) return { reference, where: 'staging', ok: false, reason: 'removed by TTL; waiting for the rest of its items' };
+  return { reference, where: 'missing', ok: false, reason: 'neither in the table nor in the archive' };
+}
+
+/**
+ * Proves every complaint ever registered (the ledger) is in the table or in the archive, with
+ * its history matching its digest. Years: from the region's first year to the clock's.
+ */
+export async function reconcile(deps: ArchiveDeps, years?: number[]): Promise<ReconciliationReport & { staged: number }> {
+  const thisYear = deps.clock.now().getUTCFullYear();
+  const range = years ?? Array.from({ length: 8 }, (_, i) => thisYear - 7 + i);
+  const staged = new Set(await deps.archive.stagedReferences());
+  const found: Whereabouts[] = [];
+  for (const year of range) {
+    let after: string | undefined;
+    do {
+      const page = await deps.repo.ledgerPage(`${deps.region.referencePrefix}-${year}`, after);
+      for (const e of page.entries) found.push(await locate(e.reference, e.archiveKey, staged, deps));
+      after = page.next;
+    } while (after);
+  }
+  return { ...summarise(found), staged: staged.size };
+}
