@@ -2,7 +2,7 @@
  * Typed per-region configuration: one entry per deployed region. Pure data, validated
  * with zod, imported by the functions (clocks, thresholds) and by the CDK app (stacks).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const RegulatoryProfileName = z.enum(['CN', 'UK', 'US']);
 export type RegulatoryProfileName = z.infer<typeof RegulatoryProfileName>;

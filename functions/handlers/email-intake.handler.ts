@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoInboundRepository } from '../adapters/dynamo-inbound-repository.ts';
 import { deps } from '../shared/container.ts';
 import { attachments, s3 } from '../shared/object-storage.ts';

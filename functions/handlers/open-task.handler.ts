@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { STAGES } from '../domain/complaint.ts';
 import { deps } from '../shared/container.ts';
 import { openStaffTask } from '../use-cases/lifecycle.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deps } from '../shared/container.ts';
 import { assessComplaint, closeComplaint } from '../use-cases/lifecycle.ts';
 import { workflowTask } from './workflow-task.ts';

@@ -1,5 +1,5 @@
 /** The quality role searches the audit record: every read of personal data, every change, every denial. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { authorize, type Actor } from '../domain/authorization.ts';
 import { parseOrThrow } from '../http/http-handler.ts';
 import type { Container } from '../shared/container.ts';

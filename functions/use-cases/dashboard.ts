@@ -14,7 +14,7 @@
  *  2. applied with its AGGSEEN marker in one transaction: exactly once.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { documentClient } from '../adapters/dynamo-complaint-repository.ts';
 import { DynamoAggregates } from '../adapters/dynamo-aggregates.ts';
 import { authorize, type Actor, type StaffOperation } from '../domain/authorization.ts';

@@ -14,7 +14,7 @@
  * (the caller retries: SES / Lambda retries, the SMTP intake answers 451).
  */
 import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail } from 'mailparser';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
 import {
   buildDescription, cleanText, composeBody, DESCRIPTION_MAX, guessLanguage, htmlToText, planAttachments, referenceCandidates, screenEmail, truncate,

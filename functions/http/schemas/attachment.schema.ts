@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AttachmentType } from './submit-complaint.schema.ts';
 
 export const AttachmentUploadRequest = z

@@ -1,5 +1,5 @@
 /** The boundary of `getComplaintStatus`: what a customer sees with reference + access code. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DeadlineView, Reference } from './common.schema.ts';
 
 export const ComplaintStatusParams = z.object({ reference: Reference });

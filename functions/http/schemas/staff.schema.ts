@@ -1,5 +1,5 @@
 /** The boundary of every staff operation: one schema per request body. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { text } from './common.schema.ts';
 import { SubmitComplaintRequest } from './submit-complaint.schema.ts';
 

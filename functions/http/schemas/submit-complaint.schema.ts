@@ -1,5 +1,5 @@
 /** The boundary of `submitComplaint`: the body a customer (web form) sends, and the answer. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DeadlineView, Reference } from './common.schema.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
