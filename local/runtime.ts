@@ -199,6 +199,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
         json(res, 200, { now: clock.now().toISOString() });
       } else if (clock && path === '/__local/tick' && req.method === 'POST') json(res, 200, await lambdas.invoke('DeadlineWatch', {}));
       else if (path === '/__local/sweep' && req.method === 'POST') json(res, 200, await lambdas.invoke('ResumeOrphans', {}));
+      // The daily reconciliation of AWS (ReconcileArchive), on demand: `npm run reconcile`.
+      else if (path === '/__local/reconcile' && req.method === 'POST') json(res, 200, await lambdas.invoke('ReconcileArchive', {}));
       else if (path === '/__local/streams/drain' && req.method === 'POST') { await poller.drain(); json(res, 200, { drained: true }); }
       else if (path === '/__local/streams/parked' && req.method === 'GET') json(res, 200, poller.parked());
       else if (path === '/__local/streams/replay' && req.method === 'POST') json(res, 200, await poller.replayParked(input.consumer));

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   Step Functions:  ${runtime.sfnEndpoint}  (${runtime.stateMachineArn})
   DynamoDB Local:  ${runtime.dynamoEndpoint}  (table ${runtime.tableName})
   Email intake:    smtp://127.0.0.1:${runtime.smtpPort ?? '-'}  (send complaints by email)
+  Archive:         ${process.env.DATA_DIR ?? '.data'}/s3/complaints-archive  (S3 API ${runtime.s3Endpoint}; reconcile: npm run reconcile)
   Sent mail:       ${runtime.apiUrl}/__local/mail  (.eml files in ${process.env.DATA_DIR ?? '.data'}/mail/sent)
   Pages:           ${runtime.apiUrl}/index.html (complaint form), ${runtime.apiUrl}/status.html
   Staff sign-in:   POST ${runtime.apiUrl}/__local/identity/token {"username":"hana","password":"hana-handler"} (seeded users: README)

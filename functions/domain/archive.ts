@@ -91,7 +91,7 @@ export function archiveKey(region: string, closedAt: string, reference: string, 
 
 export function attachmentArchiveKey(region: string, closedAt: string, reference: string, index: number, name: string): string {
   // The stored name is only a label: the key is built from the index and a safe form of it.
-  const safe = name.normalize('NFKC').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '').slice(0, 80) || 'file';
+  const safe = name.normalize('NFKC').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/\.{2,}/g, '.').replace(/^\.+/, '').slice(0, 80) || 'file';
   return `complaints/region=${region}/closed=${closedAt.slice(0, 7)}/${reference}/attachments/${index}-${safe}`;
 }
 

@@ -159,7 +159,7 @@ export function authorize(actor: Actor, operation: StaffOperation, complaint?: C
   if (roles.length === 0) return deny('you have no staff role');
 
   const conflict = namesActor(actor, complaint);
-  const excused = (role: Role) => operation === 'getComplaint' && READ_DESPITE_CONFLICT.has(role);
+  const excused = (role: Role) => (operation === 'getComplaint' || operation === 'readArchivedComplaint') && READ_DESPITE_CONFLICT.has(role);
   const decisions = roles.map((role) => {
     const d = roleDecision(role, actor, operation, complaint);
     const capable = ROLE_OPERATIONS[role].has(operation);
