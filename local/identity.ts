@@ -57,12 +57,18 @@ export class LocalIssuer {
       .sign(this.privateKey);
   }
 
-  /** The checks of the HTTP API JWT authorizer; undefined when the token is not acceptable. */
-  async verify(token: string): Promise<JWTPayload | undefined> {
+  /**
+   * The checks of the HTTP API JWT authorizer; undefined when the token is not acceptable.
+   * `refused` hears why (jose's error code and the claim at fault, never the token or its
+   * claims' values), as API Gateway's access log records $context.authorizer.error.
+   */
+  async verify(token: string, refused?: (reason: string) => void): Promise<JWTPayload | undefined> {
     try {
       const { payload } = await jwtVerify(token, this.publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: ['ES256'] });
       return payload;
-    } catch {
+    } catch (e) {
+      const { code, claim } = e as { code?: string; claim?: string };
+      refused?.(`${code ?? 'ERR_JWT_INVALID'}${claim ? ` (${claim})` : ''}`);
       return undefined;
     }
   }

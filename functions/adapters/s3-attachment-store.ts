@@ -32,9 +32,9 @@ export class S3AttachmentStore implements AttachmentStore {
     await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, Metadata: metadata }));
   }
 
-  async get(key: string) {
+  async get(key: string, firstBytes?: number) {
     try {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(firstBytes ? { Range: `bytes=0-${firstBytes - 1}` } : {}) }));
       return out.Body ? await out.Body.transformToByteArray() : undefined;
     } catch (e) {
       if (e instanceof NoSuchKey) return undefined;

@@ -6,7 +6,7 @@
 import { ROUTES } from '../functions.ts';
 import type { StaffOperation } from '../domain/authorization.ts';
 import { httpHandler, parseOrThrow, readBody } from '../http/http-handler.ts';
-import { actorFrom } from '../http/staff-auth.ts';
+import { authenticateStaff } from '../http/staff-auth.ts';
 import { STAFF_OPERATION_SPECS } from '../http/staff-operations.ts';
 import { ReferenceParams } from '../http/schemas/staff.schema.ts';
 import { deps } from '../shared/container.ts';
@@ -20,10 +20,12 @@ export const handler = httpHandler({}, async (req) => {
   const operation = BY_ROUTE.get(req.event.routeKey);
   if (!operation) throw new NotFoundError('Not Found');
   const spec = STAFF_OPERATION_SPECS[operation];
-  const actor = actorFrom(req.event);
   const d = deps();
+  // Verified token (the JWT authorizer) of someone the staff directory still knows as active.
+  const actor = await authenticateStaff(req.event, operation, d);
   const reference = req.pathParameters.reference !== undefined ? parseOrThrow(ReferenceParams, req.pathParameters).reference : '';
-  const audit = (outcome: 'ok' | 'denied' | 'rejected' | 'error', detail?: string) => NOT_AUDITED.has(operation) ? Promise.resolve() : d.audit.record({
+  // Masked lists are not audited when answered; refused, they are (a denial is always on the record).
+  const audit = (outcome: 'ok' | 'denied' | 'rejected' | 'error', detail?: string) => NOT_AUDITED.has(operation) && outcome === 'ok' ? Promise.resolve() : d.audit.record({
     at: d.clock.now().toISOString(), actor: actor.id, roles: actor.roles, operation, ...(reference ? { reference } : {}), outcome, ...(detail ? { detail } : {}),
   });
   let result: unknown;

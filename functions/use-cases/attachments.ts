@@ -1,12 +1,27 @@
 /**
  * Attachments go to object storage by a presigned upload, never through the API or into the
- * table. Before a complaint refers to one, the object must exist with the declared type and
- * size (within the limit).
+ * table. The object key is ours (uploads/<day>/<uuid>): the file's name is display text only
+ * and never part of a key, so no name can reach another folder. Before a complaint refers to
+ * an upload, the object must exist with the declared size (within the limit) and type - and
+ * its first bytes must be what the declared type says: the type is checked, not trusted (an
+ * executable uploaded as "application/pdf" is refused and never referred to).
  */
 import { randomUUID } from 'node:crypto';
+import { sniffType } from '../domain/email-intake.ts';
 import type { AttachmentRef, AttachmentStore } from '../domain/ports.ts';
 import { ATTACHMENT_TYPES } from '../http/schemas/submit-complaint.schema.ts';
 import { ValidationError, type FieldIssue } from '../shared/errors.ts';
+
+/** Path separators, including look-alikes that some tools turn back into '/' or '\\'. */
+const SEPARATORS = /[/\\\u2044\u2215\u29f8\u29f9\uff0f\uff3c]/;
+/** Control characters and bidirectional overrides ("invoice\u202Efdp.exe" shows as "invoiceexe.pdf"). */
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/** A plain file name to show and to save as: the last path segment, without invisible characters. */
+export function safeAttachmentName(name: string): string {
+  const base = name.normalize('NFC').replace(INVISIBLE, '').split(SEPARATORS).pop()!.trim().slice(0, 200);
+  return base === '' || /^\.+$/.test(base) ? 'attachment' : base;
+}
 
 export async function createAttachmentUpload(req: { name: string; contentType: string; size: number }, deps: { attachments: AttachmentStore; maxBytes: number; now: Date }) {
   const issues: FieldIssue[] = [];
@@ -15,8 +30,11 @@ export async function createAttachmentUpload(req: { name: string; contentType: s
   if (issues.length) throw new ValidationError(issues);
   const key = `uploads/${deps.now.toISOString().slice(0, 10)}/${randomUUID()}`;
   const upload = await deps.attachments.presignUpload(key, req.contentType, req.size);
-  return { key, name: req.name, contentType: req.contentType, size: req.size, upload };
+  return { key, name: safeAttachmentName(req.name), contentType: req.contentType, size: req.size, upload };
 }
+
+/** Enough of the file for every signature sniffType knows (WebP: bytes 8-11). */
+const SNIFF_BYTES = 16;
 
 export async function verifyAttachments(refs: AttachmentRef[] | undefined, store: AttachmentStore, maxBytes: number): Promise<void> {
   if (!refs?.length) return;
@@ -26,6 +44,9 @@ export async function verifyAttachments(refs: AttachmentRef[] | undefined, store
     if (!found) issues.push({ field: `attachments.${i}.key`, message: 'was not uploaded' });
     else if (found.size !== r.size || found.size > maxBytes) issues.push({ field: `attachments.${i}.size`, message: 'does not match the uploaded file' });
     else if (found.contentType !== r.contentType) issues.push({ field: `attachments.${i}.contentType`, message: 'does not match the uploaded file' });
+    else if (sniffType((await store.get(r.key, SNIFF_BYTES)) ?? new Uint8Array()) !== r.contentType) {
+      issues.push({ field: `attachments.${i}.contentType`, message: "does not match the file's content" });
+    }
   }));
   if (issues.length) throw new ValidationError(issues.sort((a, b) => a.field.localeCompare(b.field)));
 }

@@ -16,7 +16,7 @@ import type { BusinessCalendar } from '../domain/business-calendar.ts';
 import type { Channel, Complaint, ComplaintDetails, Language } from '../domain/complaint.ts';
 import { computeDeadlines } from '../domain/deadlines.ts';
 import { IdempotencyRace, type AttachmentStore, type ComplaintRepository } from '../domain/ports.ts';
-import { verifyAttachments } from './attachments.ts';
+import { safeAttachmentName, verifyAttachments } from './attachments.ts';
 import { customerKeys, findRepeat } from '../domain/repeats.ts';
 import { entry, refreshTask } from './common.ts';
 import { formatReference } from '../domain/reference.ts';
@@ -108,7 +108,8 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
     businessLine: req.businessLine,
     amount: req.amount,
     consent: { personalData: req.consent?.personalData ?? false },
-    attachments: req.attachments,
+    // Display names only (keys are ours), kept as plain file names.
+    attachments: req.attachments?.map((a) => ({ ...a, name: safeAttachmentName(a.name) })),
   };
   // A restricted customer's complaint is still registered (a regulatory duty), and flagged.
   const restricted = restrictions.find((r) => !r.until || r.until >= receivedAt.slice(0, 10));

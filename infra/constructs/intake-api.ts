@@ -7,6 +7,13 @@
  * The API resource itself may come from elsewhere (`httpApi`): the region's stateful stack owns
  * it, so its URL - the CloudFront origin of `/api/*` - outlives this stack. Routes, integrations,
  * authorizer and stage are created here.
+ *
+ * CORS: none, on purpose. The pages call the API on their own origin (`apiBase: ''` in
+ * config.json: CloudFront serves `/api/*` from this API, and where CloudFront is off the
+ * bank's site proxies it), so browsers need no cross-origin grant; without a CORS
+ * configuration API Gateway answers no preflight with an Access-Control-Allow-Origin, and no
+ * handler sets one, so a page of any other origin cannot read an answer
+ * (test/infra/attack-surface.test.ts, test/integration/attacks.test.ts).
  */
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -67,6 +74,8 @@ export class IntakeApi extends Construct {
           responseLatency: '$context.responseLatency',
           integrationLatency: '$context.integrationLatency',
           integrationError: '$context.integrationErrorMessage',
+          // Why the JWT authorizer refused a token (expired, bad signature, issuer, audience): never the token.
+          authorizerError: '$context.authorizer.error',
         })),
       },
     });

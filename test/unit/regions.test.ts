@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RegionConfig, REGIONS, regionConfig } from '../../functions/domain/regions.ts';
+import { RegionConfig, validateRegions } from '../../functions/domain/region-schema.ts';
+import { REGIONS, regionConfig } from '../../functions/domain/regions.ts';
 
 describe('per-region configuration', () => {
   it('is validated with zod: a bad edit is refused with the field named', () => {
@@ -7,7 +8,15 @@ describe('per-region configuration', () => {
     const r = RegionConfig.safeParse(bad);
     expect(r.success).toBe(false);
     expect(r.error!.issues[0].path).toEqual(['aws', 'region']);
-    expect(() => regionConfig('fr')).toThrow(/Unknown region "fr"/);
+    expect(() => regionConfig('fr')).toThrow(/Unknown region "fr": expected one of cn, uk, us/);
+    expect(() => regionConfig('toString')).toThrow(/Unknown region "toString"/);
+    expect(() => validateRegions({ ...REGIONS, uk: bad })).toThrow('Region "uk": aws.region: ');
+  });
+
+  it('every shipped region satisfies the schema (checked at synth time too: infra/app.ts)', () => {
+    for (const [name, config] of Object.entries(REGIONS)) expect(RegionConfig.safeParse(config).success, name).toBe(true);
+    expect(() => validateRegions(REGIONS)).not.toThrow();
+    expect(Object.keys(REGIONS)).toEqual(['cn', 'uk', 'us']);
   });
 
   it('keeps China in its own partition and each region on its own calendar', () => {

@@ -1,0 +1,307 @@
+/**
+ * Attacks against the running product (DynamoDB Local, the local API Gateway with the local
+ * JWT authorizer, the local object store), over HTTP as an attacker would send them:
+ * another customer's reference, access-code guessing (one at a time and all at once), staff
+ * outside their role or department, tampered and stale tokens, tampered and replayed
+ * notification links, foreign origins, hostile attachment names and disguised file types.
+ * Each is denied, and each denial is on the audit record (searched by the quality role).
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../local/identity.ts';
+import { clients, validComplaint } from '../support/clients.ts';
+import { investigation, Journey } from '../support/journey.ts';
+
+const { ddb, sfn } = clients({ dynamoEndpoint: inject('dynamoEndpoint'), sfnEndpoint: inject('sfnEndpoint'), awsRegion: inject('awsRegion') });
+const j = new Journey(inject('apiUrl'), ddb, sfn, inject('tableName'), inject('stateMachineArn'));
+const api = inject('apiUrl');
+/** A day no other test file writes audit entries on (Monday). */
+const DAY = '2026-04-13';
+const MIN = 60_000;
+
+const auditOf = async (q: string) => {
+  const r = await j.as('quinn', 'GET', `/audit?day=${DAY}&${q}`);
+  expect(r.status).toBe(200);
+  return r.body.entries as { actor: string; operation: string; outcome: string; reference?: string; detail?: string }[];
+};
+
+/** A raw answer, headers included. */
+async function send(method: string, path: string, headers: Record<string, string> = {}, body?: unknown) {
+  const res = await fetch(`${api}${path}`, { method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
+const status = (ref: string, code?: string) => send('GET', `/api/complaints/${ref}`, code === undefined ? {} : { 'x-access-code': code });
+
+beforeAll(async () => { await j.setClock(`${DAY}T02:00:00.000Z`); });
+afterAll(async () => { await j.setClock('2026-03-02T01:00:00.000Z'); });
+
+describe('customer access', () => {
+  it("another customer's reference with a stolen code is answered exactly like an unknown reference", async () => {
+    const a = await j.submit(validComplaint());
+    const b = await j.submit(validComplaint());
+    const crossed = await status(b.reference, a.accessCode);
+    const unknown = await status('CN-2026-999999', a.accessCode);
+    expect(crossed.status).toBe(404);
+    expect(crossed.body).toEqual(unknown.body);
+    expect(crossed.body).toEqual({ error: 'not_found', message: 'No complaint matches this reference and access code' });
+    expect((await status(a.reference, a.accessCode)).status).toBe(200);
+    // The owner of b is not locked out by one failure.
+    expect((await status(b.reference, b.accessCode)).status).toBe(200);
+  });
+
+  it('guessing: five wrong codes lock the reference for 15 minutes (429, Retry-After), even for the right code; an unknown reference behaves the same; all audited, no code recorded', async () => {
+    const { reference, accessCode } = await j.submit(validComplaint());
+    const unknown = reference.replace(/\d+$/, (n) => String(Number(n) + 500_000));
+    const run = async (ref: string, guess: string, right: string) => {
+      const seen: unknown[] = [];
+      for (let i = 0; i < 5; i++) { const r = await status(ref, `${guess.slice(0, 9)}${i}`); seen.push([r.status, r.body]); }
+      const locked = await status(ref, right);
+      seen.push([locked.status, locked.body, locked.headers.get('retry-after')]);
+      return seen;
+    };
+    const real = await run(reference, 'ZZZZZ-ZZZZ', accessCode);
+    expect(real.slice(0, 5).map((r: any) => r[0])).toEqual([404, 404, 404, 404, 404]);
+    expect(real[5]).toEqual([429, { error: 'too_many_attempts', message: 'Too many attempts for this reference; try again in 15 minute(s)' }, '900']);
+    expect(await run(unknown, 'ZZZZZ-ZZZZ', accessCode)).toEqual(real);
+
+    // The satisfaction callback, the other route that takes an access code, is locked too.
+    expect((await send('POST', `/api/complaints/${reference}/callback`, { 'x-access-code': accessCode }, { satisfaction: 5 })).status).toBe(429);
+    await j.advance(10 * MIN);
+    expect((await status(reference, accessCode)).headers.get('retry-after')).toBe('300');
+    await j.advance(5 * MIN);
+    expect((await status(reference, accessCode)).status).toBe(200);
+
+    const entries = await auditOf(`reference=${reference}`);
+    expect(entries.every((e) => e.actor === 'customer' && e.outcome === 'denied')).toBe(true);
+    expect(entries.map((e) => e.detail).sort()).toEqual([
+      ...[1, 2, 3, 4].map((n) => `wrong access code (failed attempt ${n} of 5 in the window)`),
+      'refused while locked out after repeated wrong access codes',
+      'refused while locked out after repeated wrong access codes',
+      'refused while locked out after repeated wrong access codes',
+      'wrong access code; reference locked for 15 minutes after 5 failed attempts',
+    ].sort());
+    expect(entries.map((e) => e.operation)).toContain('customerCallback');
+    expect((await auditOf(`reference=${unknown}`)).map((e) => e.detail)).toContain('unknown reference (failed attempt 1 of 5 in the window)');
+    expect(JSON.stringify(entries)).not.toMatch(/ZZZZ|accessCode/);
+    expect(JSON.stringify(entries)).not.toContain(accessCode);
+  });
+
+  it('thirty guesses at once: at most five codes are checked, the others refused, the reference ends locked', async () => {
+    const { reference, accessCode } = await j.submit(validComplaint());
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => status(reference, `GUESS-${String(i).padStart(5, '0')}`)));
+    const codes = answers.map((a) => a.status);
+    expect(codes.filter((c) => c === 404).length).toBeLessThanOrEqual(5);
+    expect(codes.filter((c) => c === 404).length + codes.filter((c) => c === 429).length).toBe(30);
+    expect((await status(reference, accessCode)).status).toBe(429);
+    await j.advance(15 * MIN);
+    expect((await status(reference, accessCode)).status).toBe(200);
+  });
+});
+
+describe('staff outside their role or department', () => {
+  it('is refused with 403, and every refusal is on the audit record', async () => {
+    const { reference: ref } = await j.submit(validComplaint({ businessLine: 'cards' }));
+    await j.waitForStage(ref, 'INVESTIGATION');
+    const attempts: [string, string, string, unknown?][] = [
+      ['leo', 'GET', `/complaints/${ref}`], // loans handler reads a cards complaint
+      ['leo', 'POST', `/complaints/${ref}/claim`, {}], // ... and claims it
+      ['max', 'POST', `/complaints/${ref}/assignment`, { assignee: 'leo' }], // loans manager reassigns it
+      ['hana', 'POST', `/complaints/${ref}/investigation`, investigation], // her department, but not the assignee
+      ['quinn', 'POST', `/complaints/${ref}/claim`, {}], // quality is read-only
+      ['ada', 'GET', '/dashboard?from=2026-04&to=2026-04'], // admin: no dashboard
+      ['sam', 'GET', `/audit?day=${DAY}`], // specialist: no audit record
+      ['hana', 'GET', '/tasks/team?team=loans'], // another team's queue
+    ];
+    for (const [user, method, path, body] of attempts) {
+      const r = await j.as(user, method, path, body);
+      expect(r.status, `${user} ${method} ${path}`).toBe(403);
+    }
+    // Nothing changed hands.
+    expect((await j.complaint('quinn', ref)).complaint.assignment?.assignee).toBeUndefined();
+    const denied = (await auditOf('')).filter((e) => e.outcome === 'denied' && e.actor !== 'customer').map((e) => `${e.actor}:${e.operation}`);
+    expect(denied).toEqual(expect.arrayContaining([
+      'leo:getComplaint', 'leo:claimTask', 'max:reassign', 'hana:completeInvestigation', 'quinn:claimTask', 'ada:getDashboard', 'sam:searchAudit', 'hana:listTeamQueue',
+    ]));
+  });
+});
+
+describe('tampered and stale tokens', () => {
+  // The local issuer's own signing key (in the runtime's data directory): a token signed with
+  // it passes the gateway, so what the product checks after the gateway is tested too.
+  const dataDir = resolve(inject('mailDir'), '..', '..');
+  const issuerKey = () => importJWK(JSON.parse(readFileSync(join(dataDir, 'identity', 'signing-key.jwk'), 'utf8')) as JWK, 'ES256');
+  const kid = () => (JSON.parse(readFileSync(join(dataDir, 'identity', 'signing-key.jwk'), 'utf8')) as JWK).kid!;
+  const claims = (user: string, groups: string[], department: string) => ({ 'cognito:username': user, 'cognito:groups': groups, 'custom:department': department, name: user, token_use: 'id' });
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const sign = async (payload: Record<string, unknown>, o: { key?: Awaited<ReturnType<typeof issuerKey>>; iss?: string; aud?: string; exp?: number } = {}) =>
+    new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid: kid() }).setIssuer(o.iss ?? LOCAL_ISSUER).setAudience(o.aud ?? LOCAL_AUDIENCE)
+      .setIssuedAt().setExpirationTime(o.exp ?? Math.floor(Date.now() / 1000) + 600).sign(o.key ?? await issuerKey());
+  const get = (token: string) => send('GET', '/api/staff/tasks/team', { authorization: `Bearer ${token}` });
+
+  it('alg none, edited claims, wrong issuer or audience, expired, re-signed with another key, HS256 with the public key: all 401 at the gateway', async () => {
+    const real = await j.token('hana');
+    const [h, p, s] = real.split('.');
+    const escalated = b64({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), 'cognito:groups': ['admin', 'quality'] });
+    const { privateKey: otherKey } = await generateKeyPair('ES256');
+    const publicJwk = JSON.parse(readFileSync(join(dataDir, 'identity', 'signing-key.jwk'), 'utf8')) as JWK;
+    const { d: _private, ...pub } = publicJwk;
+    const tokens: Record<string, string> = {
+      'alg none': `${b64({ alg: 'none', typ: 'JWT' })}.${p}.`,
+      'alg none, no dot': `${b64({ alg: 'none' })}.${p}`,
+      'claims edited, signature kept': `${h}.${escalated}.${s}`,
+      'signature of another token': `${h}.${p}.${(await j.token('quinn')).split('.')[2]}`,
+      'wrong issuer': await sign(claims('hana', ['handler'], 'cards'), { iss: 'https://attacker.example' }),
+      'wrong audience': await sign(claims('hana', ['handler'], 'cards'), { aud: 'another-app' }),
+      expired: await sign(claims('hana', ['handler'], 'cards'), { exp: Math.floor(Date.now() / 1000) - 3600 }),
+      're-signed with another key (same kid)': await sign(claims('hana', ['admin'], 'cards'), { key: otherKey }),
+      'HS256 keyed with the public key': await new SignJWT(claims('hana', ['admin'], 'cards')).setProtectedHeader({ alg: 'HS256', kid: kid() })
+        .setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setExpirationTime('10m').sign(new TextEncoder().encode(JSON.stringify(pub))),
+      garbage: 'not.a.token',
+      empty: '',
+    };
+    for (const [what, token] of Object.entries(tokens)) {
+      const r = await get(token);
+      expect(r.status, what).toBe(401);
+      expect(r.headers.get('www-authenticate'), what).toBe('Bearer');
+    }
+    expect((await send('GET', '/api/staff/tasks/team')).status).toBe(401);
+    expect((await get(real)).status).toBe(200);
+  });
+
+  it('a valid token of someone not in the staff directory, or disabled there, is refused with 401 and audited', async () => {
+    const mallory = await sign(claims('mallory', ['admin', 'quality'], 'it'));
+    const r = await get(mallory);
+    expect(r.status).toBe(401);
+    expect(r.body).toEqual({ error: 'unauthorized', message: 'Your sign-in is no longer valid' });
+
+    // walt signs in, then is disabled: his token, still unexpired, stops working at once.
+    const walt = await j.token('walt');
+    expect((await get(walt)).status).toBe(200);
+    const setDisabled = (disabled: boolean) => ddb.send(new UpdateCommand({
+      TableName: inject('tableName'), Key: { PK: 'STAFF#walt', SK: 'PROFILE' }, UpdateExpression: 'SET disabled = :d', ExpressionAttributeValues: { ':d': disabled },
+    }));
+    await setDisabled(true);
+    try {
+      expect((await get(walt)).status).toBe(401);
+      expect((await send('POST', '/api/staff/complaints/CN-2026-000001/claim', { authorization: `Bearer ${walt}` })).status).toBe(401);
+    } finally {
+      await setDisabled(false);
+    }
+    expect((await get(walt)).status).toBe(200);
+
+    const entries = await auditOf('');
+    expect(entries.filter((e) => e.actor === 'mallory').map((e) => [e.operation, e.outcome, e.detail])).toEqual([['listTeamQueue', 'denied', 'signed-in token of someone not in the staff directory']]);
+    expect(entries.filter((e) => e.actor === 'walt' && e.outcome === 'denied').map((e) => e.operation).sort()).toEqual(['claimTask', 'listTeamQueue']);
+    expect(JSON.stringify(entries)).not.toContain(walt.split('.')[2]);
+  });
+});
+
+describe('notification links', () => {
+  const linkOf = (text: string) => new URL(/(http:\/\/\S+#\/link\?\S+)/.exec(text)![1]).hash.replace(/^#\/link\?/, '');
+
+  it('a tampered signature or a stretched expiry is refused; a used link cannot be replayed; all audited', async () => {
+    const { reference: ref } = await j.submit(validComplaint({ businessLine: 'cards', amount: { value: 900_000, currency: 'CNY' } }));
+    await j.waitForStage(ref, 'INVESTIGATION');
+    const toMia = (await j.complaint('mia', ref)).messages.find((m: any) => m.audience === 'staff' && m.to === 'mia');
+    const q = new URLSearchParams(linkOf(toMia.text));
+    const variant = (k: string, v: string) => { const c = new URLSearchParams(q); c.set(k, v); return c.toString(); };
+    const sig = q.get('sig')!;
+    const tries = {
+      'signature changed': variant('sig', `${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`),
+      'signature removed': variant('sig', ''),
+      'expiry stretched': variant('exp', String(Number(q.get('exp')) + 30 * 86400)),
+      'another nonce (a fresh use)': variant('n', 'replayed-nonce'),
+      'for another person': variant('u', 'hana'),
+    };
+    for (const [what, query] of Object.entries(tries)) {
+      const r = await j.as('mia', 'GET', `/links?${query}`);
+      expect(r.status, what).toBe(403);
+      expect(r.body.message, what).toMatch(/not valid|incomplete/);
+    }
+    expect((await j.as('mia', 'GET', `/links?${q}`)).body).toEqual({ reference: ref });
+    const replay = await j.as('mia', 'GET', `/links?${q}`);
+    expect(replay.status).toBe(403);
+    expect(replay.body.message).toMatch(/already used/);
+    const outcomes = (await auditOf('actor=mia')).filter((e) => e.operation === 'openTaskLink').map((e) => e.outcome);
+    expect(outcomes.filter((o) => o === 'denied')).toHaveLength(Object.keys(tries).length + 1);
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
+  });
+});
+
+describe('CORS', () => {
+  it('a page of another origin gets no Access-Control-Allow-Origin, on any route, preflight or not', async () => {
+    const { reference, accessCode } = await j.submit(validComplaint());
+    const origin = { origin: 'https://attacker.example' };
+    const answers = [
+      await send('GET', `/api/complaints/${reference}`, { ...origin, 'x-access-code': accessCode }),
+      await send('POST', '/api/complaints', origin, validComplaint()),
+      await send('GET', '/api/staff/tasks/team', { ...origin, authorization: `Bearer ${await j.token('hana')}` }),
+      await send('OPTIONS', `/api/complaints/${reference}`, { ...origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-access-code' }),
+      await send('OPTIONS', '/api/staff/tasks/team', { ...origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' }),
+    ];
+    expect(answers[0].status).toBe(200);
+    for (const a of answers) {
+      expect(a.headers.get('access-control-allow-origin')).toBeNull();
+      expect(a.headers.get('access-control-allow-credentials')).toBeNull();
+    }
+  });
+});
+
+describe('attachments', () => {
+  const upload = (name: string, contentType = 'application/pdf', size = 64) => j.request('POST', '/api/attachments', { name, contentType, size });
+  const put = async (u: { upload: { url: string; headers: Record<string, string> } }, bytes: Uint8Array) => {
+    const res = await fetch(u.upload.url, { method: 'PUT', headers: u.upload.headers, body: bytes });
+    expect(res.status).toBe(200);
+  };
+  const bytes = (head: number[] | string, size = 64) => {
+    const b = new Uint8Array(size);
+    b.set(typeof head === 'string' ? new TextEncoder().encode(head) : head);
+    return b;
+  };
+
+  it('hostile names never reach a key: the key is ours, under uploads/<day>/, and the name becomes a plain file name', async () => {
+    const names = ['../../etc/passwd', '/etc/shadow.pdf', '..\\..\\windows\\win.ini', 'a/../../b.pdf', 'evil\u2215..\u2215x.pdf', 'full\uff0fwidth.pdf', '..', 'nul\u0000byte.pdf', 'invoice\u202efdp.exe'];
+    for (const name of names) {
+      const r = await upload(name);
+      if (r.status === 400) {
+        // Refused at the boundary (invisible characters), naming the field.
+        expect(r.body.fields.map((f: { field: string }) => f.field), name).toEqual(['name']);
+        continue;
+      }
+      expect(r.status, name).toBe(201);
+      expect(r.body.key, name).toMatch(/^uploads\/\d{4}-\d{2}-\d{2}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(r.body.upload.url, name).toContain(`/${r.body.key}?`);
+      expect(r.body.name, name).not.toMatch(/[/\\\u2215\uff0f\u0000\u202e]|^\.+$/);
+      expect(r.body.name.length, name).toBeGreaterThan(0);
+    }
+    // A key of the client's own making is refused, naming the field.
+    const forged = await j.request('POST', '/api/complaints', validComplaint({ attachments: [{ key: 'uploads/../mail/inbound/x', name: 'x.pdf', contentType: 'application/pdf', size: 64 }] }));
+    expect(forged.status).toBe(400);
+    expect(forged.body.fields.map((f: { field: string }) => f.field)).toEqual(['attachments.0.key']);
+  });
+
+  it('the content type is checked, not trusted: an executable or a PNG declared as a PDF is refused; a real PDF is kept', async () => {
+    const exe = (await upload('statement.pdf')).body;
+    await put(exe, bytes([0x4d, 0x5a, 0x90, 0x00])); // "MZ": a Windows executable
+    const png = (await upload('scan.pdf')).body;
+    await put(png, bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    const pdf = (await upload('../../letter.pdf')).body;
+    await put(pdf, bytes('%PDF-1.7\n'));
+    const ref = (u: any) => ({ key: u.key, name: '../../../' + u.name, contentType: u.contentType, size: u.size });
+
+    const refused = await j.request('POST', '/api/complaints', validComplaint({ attachments: [ref(exe), ref(png), ref(pdf)] }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.fields).toEqual([
+      { field: 'attachments.0.contentType', message: "does not match the file's content" },
+      { field: 'attachments.1.contentType', message: "does not match the file's content" },
+    ]);
+    const kept = await j.submit(validComplaint({ attachments: [ref(pdf)] }));
+    await j.waitForStage(kept.reference, 'INVESTIGATION');
+    const stored = (await j.complaint('hana', kept.reference)).complaint.attachments;
+    expect(stored).toEqual([{ key: pdf.key, name: 'letter.pdf', contentType: 'application/pdf', size: 64 }]);
+  });
+});
