@@ -57,7 +57,7 @@ describe('the API stage', () => {
   const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})') });
   new IntakeApi(stack, 'Api', {
     routes: ROUTES,
-    functions: Object.fromEntries(Object.keys(FUNCTIONS).map((name) => [name, fn])) as Record<FunctionName, lambda.IFunction>,
+    functions: Object.fromEntries(Object.keys(FUNCTIONS).map((name) => [name, fn])) as unknown as Record<FunctionName, lambda.IFunction>,
     logs: new EncryptedLogs(stack, 'Logs', { retention: logs.RetentionDays.ONE_WEEK }),
     throttle: { rateLimit: 50, burstLimit: 100 },
     staffAuthorizer: new HttpJwtAuthorizer('Staff', 'https://issuer.example', { jwtAudience: ['complaints-console'] }),
