@@ -36,6 +36,7 @@ export function buildOpenApiDocument() {
       responses: {
         200: { description: 'Status, stage, deadlines and history', content: { 'application/json': { schema: ComplaintStatusResponse } } },
         404: err('Unknown reference, or wrong or missing access code (indistinguishable by design)'),
+        429: err('Too many wrong access codes for this reference: locked for a while (Retry-After, in seconds)'),
       },
     },
     createAttachmentUpload: {
@@ -53,7 +54,7 @@ export function buildOpenApiDocument() {
         headers: z.object({ 'X-Access-Code': z.string() }),
         body: { content: { 'application/json': { schema: CustomerCallbackRequest } }, required: true },
       },
-      responses: { 200: { description: 'Recorded' }, 404: err('Unknown reference or wrong access code'), 409: err('No callback is due') },
+      responses: { 200: { description: 'Recorded' }, 404: err('Unknown reference or wrong access code'), 409: err('No callback is due'), 429: err('Too many wrong access codes for this reference (Retry-After)') },
     },
     getOpenApiDocument: {
       method: 'get', path: '/api/openapi.json', summary: 'This document', tags: ['meta'],
