@@ -263,7 +263,9 @@ export function normaliseDepartment(name: string): string {
     .replace(/^the /, '')
     .replace(/\s+(department|dept\.?|team|division|centre|center)$/, '')
     .replace(/(部门|部|中心)$/, '');
-  return DEPARTMENT_ALIASES[n] ?? n.replace(/ /g, '-');
+  // Own keys only: a customer who types "constructor" or "__proto__" names a department of that
+  // name, not Object's constructor (which would become the team a complaint is routed to).
+  return Object.hasOwn(DEPARTMENT_ALIASES, n) ? DEPARTMENT_ALIASES[n] : n.replace(/ /g, '-');
 }
 
 /** Departments the customer named: 'Cards, Loans' / 'cards; loans' / 'cards/loans' / '信用卡部、贷款部' / 'cards and loans'. */

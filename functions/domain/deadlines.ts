@@ -126,12 +126,18 @@ export function deadlineState(dueAt: Date | string, now: Date, lengthMs: number,
  * The next extended final-response deadline after `currentExtensionIndex` extensions have been
  * granted (0 = still on the original limit), measured from receipt, with the approval it needs;
  * null when the profile has no further extension.
+ *
+ * `currentDueAt` is the final-response deadline in force. Where it was moved later than its
+ * rule gives (a paused clock, a restart for new facts), the extension keeps that time: the
+ * extended limit excludes the paused time as the original did. An extension never shortens
+ * the deadline in force.
  */
 export function extendDeadline(
   profile: RegulatoryProfile,
   cal: BusinessCalendar,
   receivedAt: Date,
   currentExtensionIndex: number,
+  currentDueAt?: Date,
 ): Extension | null {
   if (!Number.isInteger(currentExtensionIndex) || currentExtensionIndex < 0) {
     throw new RangeError(`Extension index must be a non-negative integer, got ${currentExtensionIndex}`);
@@ -139,13 +145,41 @@ export function extendDeadline(
   const next = profile.clocks.extensions[currentExtensionIndex];
   if (!next) return null;
   const approval = next.approval === 'none' ? '' : ` (${next.approval} approval)`;
+  let due = addDuration(cal, receivedAt, next.to).getTime();
+  if (currentDueAt && !Number.isNaN(currentDueAt.getTime())) {
+    const rule = finalResponseRule(profile, currentExtensionIndex);
+    const moved = currentDueAt.getTime() - addDuration(cal, receivedAt, rule).getTime();
+    if (moved > 0) due += moved;
+    due = Math.max(due, currentDueAt.getTime());
+  }
   return {
     index: currentExtensionIndex,
-    dueAt: addDuration(cal, receivedAt, next.to).toISOString(),
+    dueAt: new Date(due).toISOString(),
     rule: `${profile.name}: final response extended to ${describeDuration(next.to)}${approval}`,
     approval: next.approval,
     to: next.to,
   };
+}
+
+/** The rule of the final-response deadline after `extensionsGranted` extensions. */
+function finalResponseRule(profile: RegulatoryProfile, extensionsGranted: number): Duration {
+  return extensionsGranted === 0 ? profile.clocks.finalResponse : profile.clocks.extensions[Math.min(extensionsGranted, profile.clocks.extensions.length) - 1].to;
+}
+
+/** The rule a deadline of a complaint is measured by (undefined for a name the profile does not know). */
+export function deadlineRule(profile: RegulatoryProfile, name: string, extensionsGranted = 0): Duration | undefined {
+  const c = profile.clocks;
+  switch (name as DeadlineName) {
+    case 'register': return c.register;
+    case 'qualityControl': return c.qualityControl;
+    case 'investigate': return c.investigate;
+    case 'replyTarget': return c.replyTarget;
+    case 'finalResponse': return finalResponseRule(profile, extensionsGranted);
+    case 'summaryResolution': return c.summaryResolution;
+    case 'emergencyStart': return c.majorEmergencyStart;
+    case 'handlingPlan': return c.crossDepartmentPlan;
+    default: return undefined;
+  }
 }
 
 /**
@@ -157,4 +191,31 @@ export function shiftForPause(dueAt: Date, pausedFrom: Date, resumedAt: Date): D
   const paused = resumedAt.getTime() - pausedFrom.getTime();
   if (!(paused > 0) || pausedFrom.getTime() >= dueAt.getTime()) return new Date(dueAt.getTime());
   return new Date(dueAt.getTime() + paused);
+}
+
+/** Longest stretch searched for the next business day (as the calendar does). */
+const MAX_SEARCH_DAYS = 3660;
+
+/**
+ * A deadline moved by a pause, keeping the shape of its rule: moved by the paused time
+ * (shiftForPause), then, for a deadline counted in business days, to the close of business
+ * of a business day (the first at or after the moved instant), and for one counted in
+ * calendar days, to the end of that local day. Never earlier than the moved instant, so a
+ * pause never loses time, and a business-day deadline never falls on a weekend or holiday.
+ */
+export function shiftDeadlineForPause(cal: BusinessCalendar, rule: Duration | undefined, dueAt: Date, pausedFrom: Date, resumedAt: Date): Date {
+  const moved = shiftForPause(dueAt, pausedFrom, resumedAt);
+  if (moved.getTime() === dueAt.getTime()) return moved;
+  if (rule?.unit === 'calendarDays') {
+    const end = cal.endOfLocalDay(cal.localDate(moved));
+    return end >= moved ? end : cal.endOfLocalDay(addLocalDays(cal.localDate(moved), 1));
+  }
+  if (rule?.unit !== 'businessDays') return moved;
+  let day = cal.localDate(moved);
+  for (let searched = 0; searched <= MAX_SEARCH_DAYS; searched++, day = addLocalDays(day, 1)) {
+    if (!cal.isBusinessDate(day)) continue;
+    const close = cal.closeOfBusinessOn(day);
+    if (close >= moved) return close;
+  }
+  throw new Error(`No business day within ${MAX_SEARCH_DAYS} days in ${cal.timeZone}`);
 }

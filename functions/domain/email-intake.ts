@@ -12,6 +12,7 @@
  * The use case (use-cases/receive-email.ts) turns the parsed MIME message into EmailFacts.
  */
 import type { Language } from './complaint.ts';
+import { CONTROL_CHARACTERS, hasVisibleText, LONE_SURROGATES } from './text.ts';
 
 export interface Mailbox { address: string; name: string }
 
@@ -110,7 +111,7 @@ export function usableAddress(m: Mailbox | undefined): boolean {
 }
 
 export function hasText(f: Pick<EmailFacts, 'text' | 'forwarded'>): boolean {
-  return !!cleanText(f.text) || f.forwarded.some((m) => !!cleanText(m.text) || !!m.subject.trim());
+  return hasVisibleText(cleanText(f.text)) || f.forwarded.some((m) => hasVisibleText(cleanText(m.text)) || hasVisibleText(cleanText(m.subject)));
 }
 
 /** Whether the message can become (or join) a complaint, and if not, why. */
@@ -159,12 +160,16 @@ export function guessLanguage(text: string): Language {
   return han * 5 >= latin ? 'zh-CN' : 'en';
 }
 
-/** Normalised text: LF line ends, no control or object-replacement characters, at most one blank line in a row. */
+/**
+ * Normalised text: LF line ends, no control or object-replacement characters, no unpaired
+ * surrogates (an HTML entity such as &#xD800; makes one), at most one blank line in a row.
+ */
 export function cleanText(s: string | undefined): string {
   return (s ?? '')
     .replace(/\r\n?/g, '\n')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFC\uFFFD]/g, '')
+    .replace(CONTROL_CHARACTERS, '')
+    .replace(LONE_SURROGATES, '')
+    .replace(/[\uFFFC\uFFFD]/g, '')
     .replace(/[ \t\u00A0]+$/gm, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
@@ -172,7 +177,8 @@ export function cleanText(s: string | undefined): string {
 
 /** For HTML-only mail when the parser gave no text: block elements become line breaks, tags go, entities are decoded. */
 export function htmlToText(html: string): string {
-  const entities: Record<string, string> = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  // A map without a prototype: "&constructor;" is not an entity, and must not find Object's constructor.
+  const entities: Record<string, string> = Object.assign(Object.create(null), { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" });
   return html
     .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, '')
     .replace(/<br\s*\/?>/gi, '\n')
@@ -209,10 +215,13 @@ export function composeBody(text: string, forwarded: ForwardedMessage[]): string
 export const DESCRIPTION_MAX = 10_000;
 const TRUNCATED = '\n[... truncated: the full message is kept with the original email]';
 
+const visibleOrEmpty = (s: string) => (hasVisibleText(s) ? s : '');
+
 /** matter.description: subject and body, within the schema's limit (never empty when either has text). */
 export function buildDescription(subject: string, body: string, max = DESCRIPTION_MAX): string {
-  const s = cleanText(subject);
-  const b = cleanText(body);
+  // Invisible-only text (zero-width spaces, bidi marks) counts as none.
+  const s = visibleOrEmpty(cleanText(subject));
+  const b = visibleOrEmpty(cleanText(body));
   const text = s && b ? `${s}\n\n${b}` : s || b || '(The email had no text; see its attachments.)';
   return truncate(text, max, TRUNCATED);
 }
@@ -237,12 +246,15 @@ export function sniffType(b: Uint8Array): string | undefined {
   return undefined;
 }
 
+// Looked up with Object.hasOwn: a part declared "constructor" or "__proto__" must not find Object's own.
 const TYPE_ALIASES: Record<string, string> = { 'image/jpg': 'image/jpeg', 'image/pjpeg': 'image/jpeg', 'application/x-pdf': 'application/pdf' };
 const EXTENSION: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp', 'application/pdf': 'pdf' };
+const own = (map: Record<string, string>, key: string): string | undefined => (Object.hasOwn(map, key) ? map[key] : undefined);
 
 export function attachmentName(filename: string | undefined, contentType: string, n: number): string {
-  const clean = cleanText(filename).replace(/[\\/\n\t]+/g, '_').trim();
-  return truncate(clean || `attachment-${n}${EXTENSION[contentType] ? `.${EXTENSION[contentType]}` : ''}`, 200);
+  const clean = visibleOrEmpty(cleanText(filename).replace(/[\\/\n\t]+/g, '_').trim());
+  const extension = own(EXTENSION, contentType);
+  return truncate(clean || `attachment-${n}${extension ? `.${extension}` : ''}`, 200);
 }
 
 /**
@@ -253,7 +265,7 @@ export function attachmentName(filename: string | undefined, contentType: string
 export function planAttachments(parts: EmailAttachment[], o: { allowedTypes: readonly string[]; maxBytes: number; maxCount: number }): AttachmentPlan {
   const plan: AttachmentPlan = { keep: [], skipped: [] };
   parts.forEach((p, index) => {
-    const declared = TYPE_ALIASES[p.contentType.toLowerCase()] ?? p.contentType.toLowerCase();
+    const declared = own(TYPE_ALIASES, p.contentType.toLowerCase()) ?? p.contentType.toLowerCase();
     const sniffed = sniffType(p.content);
     const type = sniffed && o.allowedTypes.includes(sniffed) ? sniffed : undefined;
     const name = attachmentName(p.filename, type ?? declared, index + 1);

@@ -21,6 +21,7 @@ import {
   type AttachmentPlan, type EmailAttachment, type EmailFacts, type ForwardedMessage, type InboundRecord, type InboundRepository, type Mailbox,
 } from '../domain/email-intake.ts';
 import type { AttachmentRef } from '../domain/ports.ts';
+import { hasVisibleText } from '../domain/text.ts';
 import {
   AttachmentType, MAX_ATTACHMENTS, ATTACHMENT_TYPES, SubmitComplaintRequest,
 } from '../http/schemas/submit-complaint.schema.ts';
@@ -170,11 +171,13 @@ export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): P
   }
 
   // A new complaint, validated by the API's schema.
+  // A display name of invisible characters only is no name (the schema would refuse the whole complaint for it).
   const name = truncate(cleanText(from.name), 200);
+  const usableName = hasVisibleText(name) && name.toLowerCase() !== from.address.toLowerCase();
   const request = {
     language: guessLanguage(`${facts.subject}\n${body}`),
     complainant: {
-      ...(name && name.toLowerCase() !== from.address.toLowerCase() ? { name } : {}),
+      ...(usableName ? { name } : {}),
       contact: { email: from.address },
     },
     matter: { description: buildDescription(facts.subject, body) },

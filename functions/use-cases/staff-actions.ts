@@ -9,7 +9,7 @@ import { authorize, canBeAssigned, type Actor, type StaffOperation } from '../do
 import type { BusinessCalendar } from '../domain/business-calendar.ts';
 import { callbackOutcome } from '../domain/callback.ts';
 import type { Classification, Complaint, HistoryEntry, Stage } from '../domain/complaint.ts';
-import { computeDeadlines, extendDeadline, shiftForPause } from '../domain/deadlines.ts';
+import { computeDeadlines, deadlineRule, extendDeadline, shiftDeadlineForPause } from '../domain/deadlines.ts';
 import type { ComplaintRepository, OutboundMessage, TaskItem, WorkflowEngine } from '../domain/ports.ts';
 import { customerKeys } from '../domain/repeats.ts';
 import type { RegionConfig } from '../domain/regions.ts';
@@ -174,7 +174,7 @@ export async function requestExtension(deps: StaffDeps, actor: Actor, reference:
   const ctx = await begin(deps, actor, 'requestExtension', reference, ['INVESTIGATION', 'REPLY']);
   const c = ctx.c;
   if (c.extensions?.pending) throw new ConflictError('An extension is already waiting for approval');
-  const ext = extendDeadline(deps.region.profile, deps.calendar, new Date(c.receivedAt), c.extensions?.granted ?? 0);
+  const ext = extendDeadline(deps.region.profile, deps.calendar, new Date(c.receivedAt), c.extensions?.granted ?? 0, new Date(c.deadlines.finalResponse.dueAt));
   if (!ext) throw new ConflictError(`No extension is available under the ${deps.region.profile.name} rules`);
   if (ctx.at > c.deadlines.finalResponse.dueAt) throw new ConflictError('Too late: an extension must be told to the customer before the deadline passes');
   const next = bump(c, ctx.at);
@@ -186,8 +186,9 @@ export async function requestExtension(deps: StaffDeps, actor: Actor, reference:
 
 async function grantExtension(deps: StaffDeps, ctx: Ctx, next: Complaint, actor: Actor, reason: string, approvedBy: string) {
   const granted = next.extensions?.granted ?? 0;
-  const ext = extendDeadline(deps.region.profile, deps.calendar, new Date(next.receivedAt), granted)!;
   const before = next.deadlines.finalResponse;
+  // From the deadline in force: time it was moved by (a pause, a restart) is kept.
+  const ext = extendDeadline(deps.region.profile, deps.calendar, new Date(next.receivedAt), granted, new Date(before.dueAt))!;
   next.deadlines.finalResponse = { dueAt: ext.dueAt, rule: ext.rule };
   next.extensions = { granted: granted + 1 };
   const msg = customerMessage(deps, next, ctx.at, 'extension', { oldDueAt: before.dueAt, newDueAt: ext.dueAt, reason });
@@ -233,7 +234,8 @@ export async function resumeClock(deps: StaffDeps, actor: Actor, reference: stri
   const shifted: Record<string, { from: string; to: string }> = {};
   for (const [name, d] of Object.entries(next.deadlines)) {
     if (d.metAt) continue;
-    const to = shiftForPause(new Date(d.dueAt), new Date(pause.since), ctx.now).toISOString();
+    const rule = deadlineRule(deps.region.profile, name, next.extensions?.granted ?? 0);
+    const to = shiftDeadlineForPause(deps.calendar, rule, new Date(d.dueAt), new Date(pause.since), ctx.now).toISOString();
     if (to !== d.dueAt) { shifted[name] = { from: d.dueAt, to }; d.dueAt = to; }
   }
   await saveWithTask(deps, ctx, next, [entry(reference, ctx.at, actor.id, 'clock-resumed', 'The clock runs again; our deadlines moved by the paused time', true, { pause }, { shifted })],

@@ -262,7 +262,8 @@ describe('clocks', () => {
     expect((await j.act('hana', ref, 'resume')).status).toBe(200);
     const c = await j.complaint('hana', ref);
     expect(c.complaint.deadlines.finalResponse.dueAt).toBe('2026-03-20T15:59:59.999Z');
-    expect(c.complaint.deadlines.investigate.dueAt).toBe('2026-03-14T09:30:00.000Z');
+    // Due Wednesday 11 March; three days later is a Saturday: the close of business of the next business day.
+    expect(c.complaint.deadlines.investigate.dueAt).toBe('2026-03-16T09:30:00.000Z');
     expect(c.messages.map((m: any) => m.kind)).toEqual(expect.arrayContaining(['pause', 'resume']));
   });
 });

@@ -1,8 +1,9 @@
 import * as z from 'zod';
+import { text } from './common.schema.ts';
 import { AttachmentType } from './submit-complaint.schema.ts';
 
 export const AttachmentUploadRequest = z
-  .object({ name: z.string().trim().min(1).max(200), contentType: AttachmentType, size: z.number().int().positive() })
+  .object({ name: text(200), contentType: AttachmentType, size: z.number().int().positive() })
   .strict()
   .meta({ id: 'AttachmentUploadRequest' });
 

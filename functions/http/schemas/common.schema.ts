@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { textProblem } from '../../domain/text.ts';
 
 export const ErrorResponse = z
   .object({
@@ -19,5 +20,11 @@ export const DeadlineView = z
     state: z.enum(['due', 'due_soon', 'breached', 'met']),
   })
   .meta({ id: 'Deadline' });
+
+/** Required free text: trimmed, 1 to `max` characters, well-formed and visible (domain/text.ts says why). */
+export const text = (max: number) => z.string().trim().min(1).max(max).superRefine((s, ctx) => {
+  const problem = s.length > 0 ? textProblem(s) : undefined;
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const Reference = z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/).meta({ example: 'CN-2026-000123' });

@@ -1,6 +1,6 @@
 /** The boundary of `getComplaintStatus`: what a customer sees with reference + access code. */
 import * as z from 'zod';
-import { DeadlineView, Reference } from './common.schema.ts';
+import { DeadlineView, Reference, text } from './common.schema.ts';
 
 export const ComplaintStatusParams = z.object({ reference: Reference });
 
@@ -22,7 +22,7 @@ export type ComplaintStatusResponse = z.infer<typeof ComplaintStatusResponse>;
 export const CustomerCallbackRequest = z
   .object({
     satisfaction: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]),
-    comment: z.string().trim().min(1).max(4000).optional(),
+    comment: text(4000).optional(),
   })
   .strict()
   .meta({ id: 'CustomerCallbackRequest' });

@@ -1,8 +1,6 @@
 /** The boundary of `submitComplaint`: the body a customer (web form) sends, and the answer. */
 import * as z from 'zod';
-import { DeadlineView, Reference } from './common.schema.ts';
-
-const text = (max: number) => z.string().trim().min(1).max(max);
+import { DeadlineView, Reference, text } from './common.schema.ts';
 
 /** Images and PDF only: what a complaint needs as evidence, nothing executable. */
 export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/pdf'] as const;
