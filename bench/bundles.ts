@@ -1,57 +1,70 @@
 /**
- * Bundle sizes and load times: every Lambda function bundled by scripts/bundle-function.ts
- * (esbuild, minified, ESM, Node 22, only the AWS SDK clients it uses), then imported in a
- * fresh Node 22 process - the closest local measure of cold-start init - beside an empty
- * function. Prints a Markdown table. Usage: npm run bench:bundles
+ * Bundle sizes and load times: every Lambda function bundled by scripts/bundle-function.ts -
+ * the same code and options the CDK stack deploys - then imported in fresh Node processes (the
+ * closest local measure of cold-start init) beside an empty function bundled the same way.
+ *
+ * - bundle: what Node reads when it imports the handler (index.mjs and the chunks it imports
+ *   statically); lazy: chunks loaded by `await import()` only when a path needs them.
+ * - load: median time of `await import(index.mjs)` in a fresh process; "+ lazy" also imports
+ *   every lazy chunk (the most any first invocation can add).
+ * The machine is shared: the runs are interleaved (empty, then each function, per round), so
+ * that a busy moment slows every column alike, and medians are taken over BENCH_RUNS rounds.
+ *
+ * Usage: npm run bench:bundles   (BENCH_RUNS, default 21)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { existsSync, readFileSync } from 'node:fs';
-import { FUNCTIONS } from '../functions/functions.ts';
-import { bundleFunction } from '../scripts/bundle-function.ts';
+import { bundleFunction, bundleFunctions, type BundleReport } from '../scripts/bundle-function.ts';
 
-const ROOT = join(import.meta.dirname, '..');
-const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const out = mkdtempSync(join(tmpdir(), 'bundles-'));
 
-/** The bundle as scripts/bundle-function.ts makes it (esbuild, minified, ESM, zod English-only), one folder per function. */
-async function bundle(name: string, entry: string): Promise<string> {
-  return bundleFunction(entry, join(out, name));
+// The configuration every function reads at start-up (loadConfig), as Lambda sets it; no credentials are used.
+const ENV = {
+  PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: 'bench', TABLE_NAME: 't', COMPLAINT_REGION: 'us',
+  STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111111111111:stateMachine:complaint-lifecycle', POWERTOOLS_SERVICE_NAME: 'complaints', POWERTOOLS_LOG_LEVEL: 'ERROR',
+};
+
+const emptySrc = join(out, 'empty-src.ts');
+writeFileSync(emptySrc, 'export const handler = async () => ({ statusCode: 200 });\n');
+const empty = await bundleFunction(emptySrc, join(out, '(empty)'));
+const reports = await bundleFunctions(join(out, 'functions'));
+
+/** One fresh process: import the handler (and, with lazy, every lazy chunk after it); ms. */
+function loadOnce(r: BundleReport, lazy: boolean): number {
+  const urls = [join(r.dir, 'index.mjs'), ...(lazy ? r.lazy.files.map((f) => join(r.dir, f)) : [])].map((f) => pathToFileURL(f).href);
+  const code = `const t = performance.now(); for (const u of ${JSON.stringify(urls)}) await import(u); process.stdout.write(String(performance.now() - t));`;
+  const p = spawnSync(process.execPath, ['--input-type=module', '-e', code], { env: ENV, encoding: 'utf8' });
+  if (p.status !== 0) throw new Error(`loading ${r.dir} failed: ${p.stderr}`);
+  return Number(p.stdout);
 }
 
-/** Median wall time of `node -e "await import(file)"` in fresh processes, minus nothing. */
-function loadMs(file: string): number {
-  const times: number[] = [];
-  const env = { ...process.env, TABLE_NAME: 't', STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:1:stateMachine:x', COMPLAINT_REGION: 'us', AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT' };
-  for (let i = 0; i < RUNS; i++) {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify('file://' + file)}); process.stdout.write(String(performance.now()-t));`], { env, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`loading ${file} failed: ${r.stderr}`);
-    times.push(Number(r.stdout));
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+const subjects: [string, BundleReport][] = [['(empty function)', empty], ...Object.entries(reports)];
+const times = subjects.map(() => ({ init: [] as number[], lazy: [] as number[] }));
+for (let round = 0; round < RUNS; round++) {
+  subjects.forEach(([, r], i) => {
+    times[i].init.push(loadOnce(r, false));
+    times[i].lazy.push(r.lazy.files.length ? loadOnce(r, true) : times[i].init.at(-1)!);
+  });
 }
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+const gzKb = (r: BundleReport) => kb(r.initial.files.reduce((n, f) => n + gzipSync(readFileSync(join(r.dir, f))).length, 0));
+const emptyMs = median(times[0].init);
 
-const emptyEntry = join(out, 'empty-src.mjs');
-writeFileSync(emptyEntry, 'export const handler = async () => ({ statusCode: 200 });\n');
-const emptyFile = await bundle('Empty', emptyEntry);
-const empty = loadMs(emptyFile);
-
-const rows: { name: string; kb: number; gzKb: number; ms: number }[] = [];
-for (const [name, spec] of Object.entries(FUNCTIONS)) {
-  if (!existsSync(join(ROOT, 'functions', 'handlers', spec.entry))) { console.error(`skipping ${name}: ${spec.entry} not found`); continue; }
-  const file = await bundle(name, join(ROOT, 'functions', 'handlers', spec.entry));
-  const bytes = statSync(file).size;
-  rows.push({ name, kb: bytes / 1024, gzKb: gzipSync(readFileSync(file)).length / 1024, ms: loadMs(file) });
+console.log(`Node ${process.version}, median of ${RUNS} fresh processes per function (interleaved rounds)\n`);
+console.log('| function | bundle (KB) | gzipped (KB) | lazy chunks (KB) | load (ms) | vs empty | load + lazy (ms) |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+const rows = subjects.map(([name, r], i) => ({ name, r, ms: median(times[i].init), lazyMs: median(times[i].lazy) }));
+for (const { name, r, ms, lazyMs } of rows) {
+  console.log(`| ${name} | ${kb(r.initial.bytes)} | ${gzKb(r)} | ${r.lazy.files.length ? kb(r.lazy.bytes) : '-'} | ${ms.toFixed(1)} | ${(ms / emptyMs).toFixed(2)}x | ${r.lazy.files.length ? lazyMs.toFixed(1) : '-'} |`);
 }
-
-console.log(`Node ${process.version}, ${RUNS} fresh processes per function (median import time)\n`);
-console.log('| function | bundle (KB) | gzipped (KB) | load (ms) | vs empty |');
-console.log('|---|---:|---:|---:|---:|');
-console.log(`| (empty function) | ${(statSync(emptyFile).size / 1024).toFixed(1)} | - | ${empty.toFixed(1)} | 1.00x |`);
-for (const r of rows) console.log(`| ${r.name} | ${r.kb.toFixed(1)} | ${r.gzKb.toFixed(1)} | ${r.ms.toFixed(1)} | ${(r.ms / empty).toFixed(2)}x |`);
-const worst = rows.reduce((a, b) => (b.kb > a.kb ? b : a));
-console.log(`\nLargest bundle: ${worst.name} ${worst.kb.toFixed(1)} KB (target: <= 300 KB); slowest load: ${Math.max(...rows.map((r) => r.ms / empty)).toFixed(2)}x an empty function (target: <= 2x).`);
+const fns = rows.slice(1);
+const largest = fns.reduce((a, b) => (b.r.initial.bytes > a.r.initial.bytes ? b : a));
+const slowest = fns.reduce((a, b) => (b.ms > a.ms ? b : a));
+console.log(`\nLargest bundle: ${largest.name} ${kb(largest.r.initial.bytes)} KB (target <= 300 KB); slowest load: ${slowest.name} ${(slowest.ms / emptyMs).toFixed(2)}x an empty function (target <= 2x).`);
+rmSync(out, { recursive: true, force: true });

@@ -1,16 +1,38 @@
 /**
- * Bundles one Lambda handler the way it is deployed: esbuild, minified, ESM for Node 22,
- * every dependency inside (only the AWS SDK clients the handler imports), zod's message
- * locales reduced to English (zod re-exports all of them, ~260 KB, from its namespace object,
- * which tree-shaking cannot drop; the API answers in English field messages). Used by
- * bench/bundles.ts and the pages' build. (The stack still bundles with NodejsFunction's esbuild
- * options, the same but for this plugin: moving it to this script is an open step.)
+ * Bundles the Lambda handlers the way they are deployed - the one place the esbuild options
+ * live: the CDK stack deploys these directories (infra/constructs/product-function.ts) and
+ * bench/bundles.ts measures them.
  *
- *   node --import tsx scripts/bundle-function.ts <entry.ts> <outDir>   -> <outDir>/index.mjs
+ * Per function, a directory: `index.mjs` (the handler) and `chunks/*.mjs`. esbuild, minified,
+ * ESM for Node 22, every dependency inside, the AWS SDK v3 clients included (the runtime's own
+ * copy is a moving target we neither test against nor pin). Code that a module reaches only
+ * through `await import()` goes into a chunk of its own, loaded when - if ever - that path runs:
+ * the AWS SDK's credential providers other than the environment's (SSO, profile files,
+ * processes, web identity, container and instance metadata: never reached on Lambda, which
+ * sets the credentials in the environment), and our own clients that only some requests need.
+ *
+ * Two rewrites make the bundle cheaper to load without changing what it does:
+ * - zod's message locales reduced to English (zod re-exports all of them, ~260 KB, from its
+ *   namespace object, which tree-shaking cannot drop; the API answers in English);
+ * - Node's built-in modules taken with require() instead of `import`: importing a built-in as
+ *   ESM builds a facade that reads every export, and reading `node:http`'s loads undici
+ *   (~25 ms); require() reads nothing until it is used.
+ * No source maps: `--enable-source-maps` made a cold start ~25 % slower, and logs carry error
+ * names, not stack traces. The build is deterministic: `--sourcemap` rebuilds the same code with
+ * its map, to read a stack trace from a deployed function.
+ *
+ *   node --import tsx scripts/bundle-function.ts <entry.ts> <outDir> [--sourcemap]
+ *   node --import tsx scripts/bundle-function.ts --all <outRoot> [--sourcemap]   -> <outRoot>/<FunctionName>/
  */
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { builtinModules } from 'node:module';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { FUNCTIONS, type FunctionName } from '../functions/functions.ts';
+
+const REPO_ROOT = resolve(import.meta.dirname, '..');
+const HANDLERS = join(REPO_ROOT, 'functions', 'handlers');
 
 /** zod's locale index reduced to English: used for the Lambda bundles and the pages alike. */
 export const zodEnglishOnly: Plugin = {
@@ -26,21 +48,113 @@ export const zodEnglishOnly: Plugin = {
   },
 };
 
-export async function bundleFunction(entry: string, outDir: string): Promise<string> {
+const BUILTIN = new RegExp(`^(node:)?(${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`);
+
+/**
+ * Every `import ... from 'node:x'` becomes `require('node:x')` (through the banner's require):
+ * esbuild then reads the module's properties when they are used, as CommonJS code does.
+ */
+export const builtinsByRequire: Plugin = {
+  name: 'builtins-by-require',
+  setup(b) {
+    b.onResolve({ filter: BUILTIN }, (args) => (args.kind === 'require-call' ? undefined : { path: args.path.replace(/^node:/, ''), namespace: 'node-builtin' }));
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`, loader: 'js' }));
+  },
+};
+
+/**
+ * functions/http/openapi-document.ts replaced by its value: the document depends only on the
+ * schemas, so it is computed here, once, instead of at every cold start of the OpenApi function.
+ */
+export const precomputedOpenApiDocument: Plugin = {
+  name: 'precomputed-openapi-document',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]functions[\\/]http[\\/]openapi-document\.ts$/ }, async () => {
+      const { buildOpenApiDocument } = await import('../functions/http/openapi.ts');
+      return { contents: `export const openApiDocument = JSON.parse(${JSON.stringify(JSON.stringify(buildOpenApiDocument()))});`, loader: 'js' };
+    });
+  },
+};
+
+/** The esbuild options of every Lambda bundle (entry and output directory aside). */
+export const FUNCTION_BUILD_OPTIONS = {
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  // Prefer the ESM builds of dependencies: better tree-shaking.
+  mainFields: ['module', 'main'],
+  minify: true,
+  legalComments: 'none',
+  outExtension: { '.js': '.mjs' },
+  entryNames: 'index',
+  chunkNames: 'chunks/[name]-[hash]',
+  // CommonJS dependencies (and builtinsByRequire) call require(); an ESM bundle has none unless we make one.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  plugins: [zodEnglishOnly, builtinsByRequire, precomputedOpenApiDocument],
+  metafile: true,
+  logLevel: 'warning',
+} as const satisfies BuildOptions;
+
+export interface BundleReport {
+  dir: string;
+  /** What Node loads when it imports index.mjs: the entry and the chunks it imports statically. */
+  initial: { files: string[]; bytes: number };
+  /** Chunks loaded by `await import()` when a path needs them. */
+  lazy: { files: string[]; bytes: number };
+}
+
+export async function bundleFunction(entry: string, outDir: string, options: { sourcemap?: boolean } = {}): Promise<BundleReport> {
+  rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, 'index.mjs');
-  await build({
-    entryPoints: [entry], outfile, bundle: true, minify: true, platform: 'node', target: 'node22', format: 'esm',
-    sourcemap: false, legalComments: 'none', mainFields: ['module', 'main'], logLevel: 'warning',
-    // ESM output still meets CommonJS dependencies that call require().
-    banner: { js: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);" },
-    plugins: [zodEnglishOnly],
+  const result = await build({
+    ...FUNCTION_BUILD_OPTIONS, entryPoints: [entry], outdir: outDir, absWorkingDir: REPO_ROOT,
+    ...(options.sourcemap ? { sourcemap: true, sourcesContent: false } : {}),
   });
-  return outfile;
+  return report(result.metafile, outDir);
+}
+
+/** Every function of FUNCTIONS, one directory each under outRoot. */
+export async function bundleFunctions(outRoot: string, options: { sourcemap?: boolean } = {}): Promise<Record<FunctionName, BundleReport>> {
+  const entries = Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][];
+  const reports = await Promise.all(entries.map(([name, spec]) => bundleFunction(join(HANDLERS, spec.entry), join(outRoot, name), options)));
+  return Object.fromEntries(entries.map(([name], i) => [name, reports[i]])) as Record<FunctionName, BundleReport>;
+}
+
+/**
+ * bundleFunctions for synchronous callers (CDK constructs): esbuild's plugins need its
+ * asynchronous API, so the bundling runs in a child Node process.
+ */
+export function bundleFunctionsSync(outRoot: string): void {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--all', outRoot], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bundling the functions failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stderr}`);
+}
+
+function report(metafile: Metafile, outDir: string): BundleReport {
+  const outputs = Object.fromEntries(Object.entries(metafile.outputs).map(([file, o]) => [resolve(REPO_ROOT, file), o]));
+  const files = Object.keys(outputs).filter((f) => f.endsWith('.mjs'));
+  // (Chunks of dynamically imported modules have an entryPoint too: the handler is index.mjs.)
+  const entry = join(resolve(outDir), 'index.mjs');
+  if (!outputs[entry]) throw new Error(`no ${entry} in the build output`);
+  const initial = new Set<string>();
+  const visit = (f: string) => {
+    if (initial.has(f)) return;
+    initial.add(f);
+    for (const i of outputs[f].imports) if (i.kind === 'import-statement' && !i.external) visit(resolve(REPO_ROOT, i.path));
+  };
+  visit(entry);
+  const lazy = files.filter((f) => !initial.has(f));
+  const sum = (fs: string[]) => fs.reduce((n, f) => n + outputs[f].bytes, 0);
+  const rel = (fs: string[]) => fs.map((f) => relative(outDir, f));
+  return { dir: outDir, initial: { files: rel([...initial]), bytes: sum([...initial]) }, lazy: { files: rel(lazy), bytes: sum(lazy) } };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  const [entry, outDir] = process.argv.slice(2);
-  if (!entry || !outDir) { console.error('usage: bundle-function.ts <entry.ts> <outDir>'); process.exit(2); }
-  await bundleFunction(entry, outDir);
+  const args = process.argv.slice(2);
+  const sourcemap = args.includes('--sourcemap');
+  const [first, second] = args.filter((a) => a !== '--sourcemap');
+  if (first === '--all' && second) await bundleFunctions(resolve(second), { sourcemap });
+  else if (first && second) await bundleFunction(resolve(first), resolve(second), { sourcemap });
+  else { console.error('usage: bundle-function.ts <entry.ts> <outDir> | --all <outRoot>  [--sourcemap]'); process.exit(2); }
 }

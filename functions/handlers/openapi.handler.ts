@@ -1,6 +1,4 @@
 import { httpHandler } from '../http/http-handler.ts';
-import { buildOpenApiDocument } from '../http/openapi.ts';
+import { openApiDocument } from '../http/openapi-document.ts';
 
-const document = buildOpenApiDocument();
-
-export const handler = httpHandler({}, async () => ({ statusCode: 200, body: document, headers: { 'cache-control': 'public, max-age=300' } }));
+export const handler = httpHandler({}, async () => ({ statusCode: 200, body: openApiDocument, headers: { 'cache-control': 'public, max-age=300' } }));

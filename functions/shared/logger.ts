@@ -1,9 +1,12 @@
 /**
- * One Powertools logger, metrics and tracer per process. Log lines carry references,
+ * One Powertools logger and one metrics object per process. Log lines carry references,
  * stages and error names only, never personal data (names, contacts, descriptions).
+ *
+ * `metrics` is marked pure: a bundle whose handler publishes no metric leaves the Metrics
+ * package out (scripts/bundle-function.ts). No Powertools Tracer: see README "Deploy" (tracing).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 
 export const logger = new Logger({ serviceName: 'complaints' });
-export const metrics = new Metrics({ namespace: 'Complaints', serviceName: 'complaints' });
+export const metrics = /* @__PURE__ */ new Metrics({ namespace: 'Complaints', serviceName: 'complaints' });

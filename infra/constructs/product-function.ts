@@ -1,7 +1,8 @@
 /**
- * A Lambda function of the product with the house defaults: Node.js 22 on Graviton, one ESM
- * bundle per handler with the AWS SDK clients inside it, X-Ray tracing, its own encrypted log
- * group with retention, and its own role that can write only that log group.
+ * A Lambda function of the product with the house defaults: Node.js 22 on Graviton, its code
+ * the bundle scripts/bundle-function.ts makes (the very directory bench/bundles.ts measures:
+ * one set of esbuild options), X-Ray tracing, its own encrypted log group with retention, and
+ * its own role that can write only that log group.
  *
  * Access is added through bind helpers (`bindTable` and `bindSendEmail` here, `Workflow.bind`
  * for the state machine, `ObjectStores.bindAttachments` / `bindMail` for the buckets) that set
@@ -9,19 +10,19 @@
  * without the configuration to use it. (Configuration that loadConfig requires everywhere -
  * TABLE_NAME, STATE_MACHINE_ARN - is set on every function, the permission only per FUNCTIONS.)
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Stage } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TABLE } from '../../functions/adapters/table-schema.ts';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
+import { FUNCTIONS, type FunctionName } from '../../functions/functions.ts';
+import { bundleFunctionsSync } from '../../scripts/bundle-function.ts';
 import { acknowledge } from '../nag.ts';
 import type { EncryptedLogs } from './encrypted-logs.ts';
-
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Same value as the Powertools logger's serviceName, so Lambda-level and app-level logs agree. */
 export const SERVICE_NAME = 'complaints';
@@ -44,7 +45,34 @@ export interface ProductFunctionProps {
   environment?: Record<string, string>;
 }
 
-export class ProductFunction extends nodejs.NodejsFunction {
+/** Bundle directories per cloud assembly: every function is bundled once per synth, for all regions. */
+const bundleRoots = new Map<string, string>();
+
+/**
+ * The deployed code of a function: its directory of scripts/bundle-function.ts's output, built
+ * for every function at the first call of a synth. Stacks excluded from bundling (the
+ * `aws:cdk:bundling-stacks` context, as `cdk synth --exclusively` or tests set it) get a placeholder.
+ */
+function functionCode(scope: Construct, entry: string): lambda.Code {
+  const name = (Object.keys(FUNCTIONS) as FunctionName[]).find((n) => FUNCTIONS[n].entry === entry);
+  if (!name) throw new Error(`ProductFunction: ${entry} is not the entry of a function of FUNCTIONS (functions/functions.ts)`);
+  const outdir = Stage.of(scope)!.outdir;
+  if (!Stack.of(scope).bundlingRequired) {
+    const placeholder = join(outdir, 'bundles-skipped');
+    mkdirSync(placeholder, { recursive: true });
+    writeFileSync(join(placeholder, 'index.mjs'), '// not bundled: the stack was excluded from bundling\n');
+    return lambda.Code.fromAsset(placeholder);
+  }
+  let root = bundleRoots.get(outdir);
+  if (!root) {
+    root = join(outdir, 'bundles');
+    bundleFunctionsSync(root);
+    bundleRoots.set(outdir, root);
+  }
+  return lambda.Code.fromAsset(join(root, name));
+}
+
+export class ProductFunction extends lambda.Function {
   /** The execution role: created by this construct, so it carries no AWS managed policy. */
   readonly executionRole: iam.Role;
 
@@ -61,10 +89,8 @@ export class ProductFunction extends nodejs.NodejsFunction {
     logGroup.grantWrite(role);
 
     super(scope, id, {
-      entry: `${REPO_ROOT}functions/handlers/${props.entry}`,
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      code: functionCode(scope, props.entry),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
@@ -74,25 +100,10 @@ export class ProductFunction extends nodejs.NodejsFunction {
       logGroup,
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        // Stack traces point at the TypeScript sources (bundled with sourceMap below).
-        NODE_OPTIONS: '--enable-source-maps',
+        // No NODE_OPTIONS=--enable-source-maps: the bundles carry no source maps (a cold start
+        // ~25 % faster without); see scripts/bundle-function.ts to read a stack trace.
         COMPLAINT_REGION: props.region.name,
         ...props.environment,
-      },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        // Prefer the ESM builds of dependencies: smaller bundles, better tree-shaking.
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        // Line mapping is all --enable-source-maps needs; the sources themselves would double the asset.
-        sourcesContent: false,
-        // Bundle every dependency, the AWS SDK v3 clients included: the runtime's SDK is a
-        // moving target we neither test against nor pin.
-        externalModules: [],
-        // Dependencies still in CommonJS call require(); an ESM bundle has none unless we make one.
-        banner: "import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);",
       },
     });
     this.executionRole = role;

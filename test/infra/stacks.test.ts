@@ -403,7 +403,9 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       const s = stacks[name].stateful;
       for (const [fnName, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
         const env = fnResource(fnName).Properties.Environment.Variables;
-        expect(env).toMatchObject({ COMPLAINT_REGION: name, POWERTOOLS_SERVICE_NAME: 'complaints', NODE_OPTIONS: '--enable-source-maps' });
+        expect(env).toMatchObject({ COMPLAINT_REGION: name, POWERTOOLS_SERVICE_NAME: 'complaints' });
+        // The bundles carry no source maps (scripts/bundle-function.ts): nothing to enable.
+        expect(env.NODE_OPTIONS).toBeUndefined();
         expect(env.STATE_MACHINE_ARN).toBe(`arn:${region.aws.partition}:states:${region.aws.region}:${ACCOUNT}:stateMachine:complaint-lifecycle`);
         // loadConfig requires TABLE_NAME in every function: the name everywhere, the permission per FUNCTIONS.
         expect(exported(env.TABLE_NAME).value).toEqual({ Ref: logicalId(s, s.table) });
