@@ -65,6 +65,15 @@ export function toEvent(req: IncomingMessage, body: Buffer, route: CompiledRoute
   };
 }
 
+/** A percent-encoded path segment, decoded; undefined when it is not valid percent-encoding of UTF-8. */
+function decodeSegment(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
 function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
@@ -97,7 +106,12 @@ export async function startHttpAdapter(
       for (const r of routes) {
         if (r.spec.method !== req.method) continue;
         const m = r.regex.exec(path);
-        if (m) { match = { route: r, params: Object.fromEntries(r.params.map((p, i) => [p, decodeURIComponent(m[i + 1])])) }; break; }
+        if (!m) continue;
+        const params = r.params.map((p, i) => [p, decodeSegment(m[i + 1])] as const);
+        // A path parameter that is not valid percent-encoding ("%E0%A4%A", "%ZZ") is the client's error, not ours.
+        if (params.some(([, v]) => v === undefined)) return send(res, { statusCode: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Bad Request' }) });
+        match = { route: r, params: Object.fromEntries(params) as Record<string, string> };
+        break;
       }
       if (!match) return send(res, { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Not Found' }) });
       const event = toEvent(req, Buffer.concat(chunks), match.route, match.params);

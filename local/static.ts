@@ -28,7 +28,12 @@ export function staticPages(dir: string, config: () => unknown, opts: { uploadOr
     : PAGE_SECURITY_HEADERS;
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://local').pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://local').pathname);
+    } catch {
+      return false; // broken percent-encoding names no page; the API answers it (400, or 404 as unknown)
+    }
     if (path.startsWith('/api/') || path.startsWith('/__local/')) return false;
     if (path === '/config.json') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });

@@ -14,10 +14,10 @@ import * as dashboard from '../use-cases/dashboard.ts';
 import * as audit from '../use-cases/audit.ts';
 import * as archival from '../use-cases/archive.ts';
 import { archiveStore } from '../shared/archive-storage.ts';
-import { RawBody } from './http-handler.ts';
+import { parseOrThrow, RawBody } from './http-handler.ts';
 import {
   CallbackRequest, CallRequest, ClassificationCorrection, ErasureRequest, RestrictionRequest, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
-  StaffComplaintRequest,
+  StaffComplaintRequest, TeamQuery,
 } from './schemas/staff.schema.ts';
 
 export interface StaffCall<B> { actor: Actor; reference: string; body: B; query: Record<string, string | undefined>; idempotencyKey?: string }
@@ -37,7 +37,7 @@ function allowOrThrow(actor: Actor, operation: StaffOperation): void {
 
 export const STAFF_OPERATION_SPECS: Record<StaffOperation, StaffOperationSpec> = {
   listMyTasks: op({ summary: 'My tasks, earliest deadline first', run: (d, c) => staff.listTasks(d, c.actor, 'mine') }),
-  listTeamQueue: op({ summary: "My team's queue (quality: any team with ?team=)", run: (d, c) => staff.listTasks(d, c.actor, 'team', c.query.team) }),
+  listTeamQueue: op({ summary: "My team's queue (quality: any team with ?team=)", run: (d, c) => staff.listTasks(d, c.actor, 'team', parseOrThrow(TeamQuery, { team: c.query.team }).team) }),
   createStaffComplaint: op({
     summary: 'Key in a phone, branch or letter complaint; the receiving staff member is its first responder',
     body: StaffComplaintRequest, successStatus: 201,

@@ -21,7 +21,7 @@ import { ManualClock } from '../../functions/shared/clock.ts';
 import { receiveEmail } from '../../functions/use-cases/receive-email.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
-import { oddString } from '../support/hostile-arbitraries.ts';
+import { BAD_CHARSETS, mailMutation, mutateMail, oddString } from '../support/hostile-arbitraries.ts';
 import { FIXTURES as SHARED_FIXTURES } from '../support/shared.ts';
 
 const FIXTURES = join(SHARED_FIXTURES, 'email');
@@ -103,50 +103,8 @@ async function receivedSafely(t: Intake, raw: Uint8Array, source = 'sender@examp
 // ---------------------------------------------------------------------------------------
 // Mutations of real messages
 
-const BAD_CHARSETS = ['x-unknown', 'utf-7', 'constructor', '__proto__', '', 'utf-8"', 'gb18030', 'iso-2022-jp-3', 'ucs-4', 'utf-16', 'binary', 'us-ascii\u0000'];
-
-type ByteMutation =
-  | { kind: 'truncate'; at: number }
-  | { kind: 'flip'; at: number; byte: number }
-  | { kind: 'insert'; at: number; bytes: Uint8Array }
-  | { kind: 'cut'; at: number; length: number }
-  | { kind: 'duplicate'; at: number; length: number }
-  | { kind: 'huge-header'; name: string; size: number }
-  | { kind: 'many-headers'; count: number }
-  | { kind: 'charset'; charset: string }
-  | { kind: 'text'; at: number; text: string };
-
-/** Where in the message, as a fraction of its length. */
-const at = fc.double({ min: 0, max: 1, noNaN: true });
-const byteMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
-  fc.record({ kind: fc.constant('truncate' as const), at }),
-  fc.record({ kind: fc.constant('flip' as const), at, byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at, bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }) }),
-  fc.record({ kind: fc.constant('cut' as const), at, length: fc.integer({ min: 1, max: 4000 }) }),
-  fc.record({ kind: fc.constant('duplicate' as const), at, length: fc.integer({ min: 1, max: 2000 }) }),
-  fc.record({ kind: fc.constant('huge-header' as const), name: fc.constantFrom('Subject', 'From', 'References', 'X-Junk', 'Content-Type'), size: fc.integer({ min: 1_000, max: 300_000 }) }),
-  fc.record({ kind: fc.constant('many-headers' as const), count: fc.integer({ min: 100, max: 5_000 }) }),
-  fc.record({ kind: fc.constant('charset' as const), charset: fc.constantFrom(...BAD_CHARSETS) }),
-  fc.record({ kind: fc.constant('text' as const), at, text: oddString(20) }),
-);
-
-function applyMutation(raw: Buffer, m: ByteMutation): Buffer {
-  const i = 'at' in m ? Math.floor(m.at * raw.length) : 0;
-  switch (m.kind) {
-    case 'truncate': return raw.subarray(0, i);
-    case 'flip': { const b = Buffer.from(raw); if (b.length) b[Math.min(i, b.length - 1)] = m.byte; return b; }
-    case 'insert': return Buffer.concat([raw.subarray(0, i), m.bytes, raw.subarray(i)]);
-    case 'cut': return Buffer.concat([raw.subarray(0, i), raw.subarray(i + m.length)]);
-    case 'duplicate': return Buffer.concat([raw.subarray(0, i + m.length), raw.subarray(i)]);
-    case 'huge-header': return Buffer.concat([Buffer.from(`${m.name}: ${'A'.repeat(m.size)}\r\n`), raw]);
-    case 'many-headers': return Buffer.concat([Buffer.from(Array.from({ length: m.count }, (_, i) => `X-H${i}: v${i}\r\n`).join('')), raw]);
-    case 'charset': return Buffer.from(raw.toString('latin1').replace(/charset=("?)[^";\s]*\1/gi, `charset="${m.charset}"`), 'latin1');
-    case 'text': return Buffer.concat([raw.subarray(0, i), Buffer.from(m.text, 'utf8'), raw.subarray(i)]);
-  }
-}
-
-const mutatedFixture = fc.tuple(fc.integer({ min: 0, max: fixtures.length - 1 }), fc.array(byteMutation, { minLength: 1, maxLength: 4 }))
-  .map(([i, ms]) => ({ file: fixtures[i].file, raw: ms.reduce(applyMutation, fixtures[i].raw) }));
+const mutatedFixture = fc.tuple(fc.integer({ min: 0, max: fixtures.length - 1 }), fc.array(mailMutation(), { minLength: 1, maxLength: 4 }))
+  .map(([i, ms]) => ({ file: fixtures[i].file, raw: ms.reduce(mutateMail, fixtures[i].raw) }));
 
 // ---------------------------------------------------------------------------------------
 // Hand-built hostile messages

@@ -5,6 +5,9 @@ import { SubmitComplaintRequest } from './submit-complaint.schema.ts';
 
 export const ReferenceParams = z.object({ reference: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/) });
 
+/** ?team= of listTeamQueue (oversight roles list any team): a department name, not anything at all. */
+export const TeamQuery = z.object({ team: text(100).optional() });
+
 export const StaffComplaintRequest = z
   .object({
     channel: z.enum(['phone', 'branch', 'letter', 'email']).meta({ description: 'How the customer complained; the reply goes back the same way' }),
