@@ -29,6 +29,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LambdaHost } from './lambda-host.ts';
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
 import { startStepFunctionsServer } from './stepfunctions/server.ts';
+import { throttlingFromEnv, type SfnThrottling } from './stepfunctions/throttling.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const DEFINITION_FILE = join(ROOT, 'workflows', 'complaint.asl.json');
@@ -50,6 +51,12 @@ export interface RuntimeOptions {
   log?: (line: string) => void;
   /** Faults to inject from the start (local/faults.ts); default LOCAL_FAULTS. Changed at run time by /__local/faults. */
   faults?: import('./faults.ts').FaultConfig;
+  /** Benchmarks: DynamoDB Local in memory (-inMemory) instead of in DATA_DIR. */
+  dynamoInMemory?: boolean;
+  /** Benchmarks: the endpoint the handlers use for DynamoDB, given the one they would use (e.g. a counting proxy). */
+  dynamoEndpointFor?: (endpoint: string) => Promise<string>;
+  /** Step Functions throttling (token buckets, local/stepfunctions/throttling.ts); default LOCAL_SFN_THROTTLING, else none. */
+  sfnThrottling?: SfnThrottling;
 }
 
 export interface LocalRuntime {
@@ -63,6 +70,8 @@ export interface LocalRuntime {
   stateMachineArn: string;
   tableName: string;
   engine: LocalStepFunctions;
+  /** The in-process Lambda service (invocation counts and durations). */
+  lambdas: LambdaHost;
   clock?: ManualClock;
   /** Fault injection between the handlers and DynamoDB, Step Functions, SES and the workflow's Lambda calls. */
   faults: FaultInjector;
@@ -98,7 +107,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
 
   const clock: ManualClock | undefined = opts.clockAt ? new ManualClock(opts.clockAt) : undefined;
   const apiPort = opts.port || (await freePort());
-  const dynamo = await startDynamoDbLocal(await freePort(), join(dataDir, 'dynamodb'));
+  const dynamo = await startDynamoDbLocal(await freePort(), opts.dynamoInMemory ? undefined : join(dataDir, 'dynamodb'));
   const cleanups: (() => Promise<unknown>)[] = [() => dynamo.stop()];
   const faults = new FaultInjector(opts.faults ?? faultsFromEnv());
   const close = (s: import('node:http').Server) => new Promise((r) => { s.closeAllConnections(); s.close(r); });
@@ -112,7 +121,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       AWS_REGION: awsRegion,
       AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: ddbProxy.url,
+      AWS_ENDPOINT_URL_DYNAMODB: opts.dynamoEndpointFor ? await opts.dynamoEndpointFor(ddbProxy.url) : ddbProxy.url,
       TABLE_NAME: tableName,
       STATE_MACHINE_ARN: stateMachineArn,
       COMPLAINT_REGION: region.name,
@@ -158,6 +167,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       invoke: faults.wrapInvoke((arn, payload) => lambdas.invoke(arn, payload)),
       journalFile: join(dataDir, 'stepfunctions', 'executions.jsonl'),
       now: clock ? () => clock.now() : undefined,
+      throttling: opts.sfnThrottling ?? throttlingFromEnv(),
     });
     cleanups.unshift(() => engine.shutdown());
     const sfn = await startStepFunctionsServer(engine);
@@ -261,6 +271,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       stateMachineArn,
       tableName,
       engine,
+      lambdas,
       clock,
       faults,
       stop: async () => { for (const c of cleanups) await c().catch(() => undefined); },

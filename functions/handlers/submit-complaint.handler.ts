@@ -1,7 +1,7 @@
 import { httpHandler } from '../http/http-handler.ts';
 import { SubmitComplaintRequest } from '../http/schemas/submit-complaint.schema.ts';
 import { deps } from '../shared/container.ts';
-import { attachments } from '../shared/object-storage.ts';
+import { attachments } from '../shared/attachments-on-first-use.ts';
 import { logger, metrics } from '../shared/logger.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { submitComplaint } from '../use-cases/submit-complaint.ts';

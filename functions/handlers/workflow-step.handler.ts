@@ -1,16 +1,19 @@
 import * as z from 'zod';
 import { deps } from '../shared/container.ts';
 import { assessComplaint, closeComplaint } from '../use-cases/lifecycle.ts';
+import { recordWorkflowFailure } from '../use-cases/resume-orphans.ts';
 import { workflowTask } from './workflow-task.ts';
 
 const StepInput = z.discriminatedUnion('step', [
   z.object({ step: z.literal('assess'), reference: z.string() }),
   z.object({ step: z.literal('close'), reference: z.string() }),
+  z.object({ step: z.literal('record-failure'), reference: z.string(), executionName: z.string(), error: z.string() }),
 ]);
 
 export const handler = workflowTask(StepInput, async (input) => {
   switch (input.step) {
     case 'assess': return assessComplaint(input, deps());
     case 'close': return closeComplaint(input, deps());
+    case 'record-failure': return recordWorkflowFailure(input, deps());
   }
 });

@@ -7,7 +7,7 @@ import type { Actor, StaffOperation } from '../domain/authorization.ts';
 import { authorize } from '../domain/authorization.ts';
 import { ForbiddenError } from '../shared/errors.ts';
 import type { Container } from '../shared/container.ts';
-import { attachments } from '../shared/object-storage.ts';
+import { attachments } from '../shared/attachments-on-first-use.ts';
 import * as staff from '../use-cases/staff-actions.ts';
 import { submitComplaint } from '../use-cases/submit-complaint.ts';
 import * as dashboard from '../use-cases/dashboard.ts';

@@ -1,12 +1,14 @@
 /**
  * The composition root of a Lambda process: clients, repository and workflow adapter are
  * created once per process (not per invocation), from configuration only.
+ *
+ * The Step Functions client is loaded on the workflow's first use (a chunk of its own in the
+ * bundle): most functions never call Step Functions, and those that call it on every
+ * invocation load it at start-up through ./workflow-client.ts.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
 
 import { documentClient, DynamoComplaintRepository } from '../adapters/dynamo-complaint-repository.ts';
-import { StepFunctionsWorkflow } from '../adapters/sfn-workflow.ts';
 import { createBusinessCalendar, type BusinessCalendar } from '../domain/business-calendar.ts';
 import type { AccessAttemptStore, AuditLog, ComplaintRepository, WorkflowEngine } from '../domain/ports.ts';
 import { DynamoAuditLog } from '../adapters/dynamo-audit-log.ts';
@@ -16,6 +18,7 @@ import type { LinkSigner } from '../use-cases/common.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { config, type RuntimeConfig } from './config.ts';
+import { SDK_RETRY } from './sdk-retry.ts';
 
 export interface Container {
   config: RuntimeConfig;
@@ -38,7 +41,7 @@ let clockOverride: Clock | undefined;
 export function deps(): Container {
   if (!container) {
     const cfg = config();
-    const db = documentClient(new DynamoDBClient({}));
+    const db = documentClient(new DynamoDBClient({ ...SDK_RETRY }));
     container = {
       config: cfg,
       repo: new DynamoComplaintRepository(db, cfg.tableName),
@@ -47,13 +50,22 @@ export function deps(): Container {
       links: cfg.linkSigningKey
         ? { base: cfg.publicBaseUrl, key: Buffer.from(cfg.linkSigningKey, 'base64'), ttlSeconds: cfg.linkTtlSeconds, nonce: () => randomBytes(12).toString('base64url') }
         : undefined,
-      workflow: new StepFunctionsWorkflow(new SFNClient({}), cfg.stateMachineArn),
+      workflow: workflowOnFirstUse(),
       get clock() { return clockOverride ?? systemClock; },
       region: cfg.region,
       calendar: createBusinessCalendar(cfg.region.calendar, cfg.region.calendar.adjustments),
     };
   }
   return container;
+}
+
+function workflowOnFirstUse(): WorkflowEngine {
+  const engine = () => import('./workflow-client.ts').then((m) => m.stepFunctions());
+  return {
+    start: async (executionName, input) => (await engine()).start(executionName, input),
+    isRunning: async (executionName) => (await engine()).isRunning(executionName),
+    completeTask: async (taskToken, output) => (await engine()).completeTask(taskToken, output),
+  };
 }
 
 /**

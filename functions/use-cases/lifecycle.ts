@@ -94,10 +94,10 @@ export async function openStaffTask(input: { reference: string; stage: Stage; ta
     reference: c.reference, stage: input.stage, taskToken: input.taskToken, executionName: input.executionName, openedAt: at, status: 'open',
     team: next.assignment?.team ?? 'retail', nextDueAt: '', nextDueName: '', priority: 'P3', major: false, channel: c.channel,
   };
-  // Completed by staff while no workflow listened (the old one lost, this one not yet open):
-  // the completion stands, with this execution's token; the sweeper hands it over.
-  const keepCompleted = reopened && current?.stage === input.stage && current.status === 'completed';
-  const task = refreshTask(reopened && current ? { ...current, taskToken: input.taskToken, executionName: input.executionName, status: keepCompleted ? 'completed' : 'open' } : base, next);
+  // A re-opened task keeps its state: a reply awaiting approval still awaits it, and a task
+  // staff completed while no workflow listened (the old one lost, this one not yet open) stays
+  // completed - with this execution's token, so the sweeper can hand the completion over.
+  const task = refreshTask(reopened && current ? { ...current, taskToken: input.taskToken, executionName: input.executionName } : base, next);
   const history = reopened
     ? entry(c.reference, at, 'system', 'task-reopened', `Task of stage ${input.stage} re-opened by a resumed workflow`)
     : reopenInvestigation

@@ -9,7 +9,7 @@
 import type { Stage } from '../domain/complaint.ts';
 import type { ComplaintRepository, TaskItem, WorkflowEngine } from '../domain/ports.ts';
 import type { Clock } from '../shared/clock.ts';
-import { entry } from './common.ts';
+import { entry, load } from './common.ts';
 
 export interface SweepDeps { repo: ComplaintRepository; workflow: WorkflowEngine; clock: Clock; graceSeconds: number }
 export interface SweepResult { checked: number; resumed: { reference: string; stage: Stage; executionName: string }[]; redelivered: string[] }
@@ -38,6 +38,16 @@ export async function resumeOrphans(deps: SweepDeps): Promise<SweepResult> {
       if (completed && (await deps.workflow.completeTask(task!.taskToken, task!.output))) result.redelivered.push(c.reference);
       continue;
     }
+    // Never started (its stream hand-off is late or failing): start it under its own name with
+    // the hand-off's input, so that a StartWorkflows that runs later finds it and starts no
+    // second workflow. Only if that name is taken by a finished execution is a new name used.
+    if (c.executionName === c.reference && c.stage === 'RECEIVED' && !c.resumeCount) {
+      await deps.workflow.start(c.reference, { reference: c.reference, resumeAt: 'RECEIVED' });
+      if (await deps.workflow.isRunning(c.reference)) {
+        result.resumed.push({ reference: c.reference, stage: 'RECEIVED', executionName: c.reference });
+        continue;
+      }
+    }
     const resumeAt = completed ? stageAfter(task!) : c.stage;
     const next = `${c.reference}--r${c.resumeCount + 1}`;
     const at = now.toISOString();
@@ -54,4 +64,22 @@ export async function resumeOrphans(deps: SweepDeps): Promise<SweepResult> {
     result.resumed.push({ reference: c.reference, stage: resumeAt, executionName: next });
   }
   return result;
+}
+
+/**
+ * The workflow's Catch: a step failed for good. The failure goes into the complaint's history
+ * (staff see it; the customer does not), with the error's name only - a cause can carry data.
+ * The execution then fails, which raises the workflow-failed alarm on AWS, and the sweeper
+ * gives the complaint a new execution. A failure of a superseded execution is recorded too.
+ */
+export async function recordWorkflowFailure(input: { reference: string; executionName: string; error: string }, deps: { repo: ComplaintRepository; clock: Clock }) {
+  const c = await load(deps.repo, input.reference);
+  const at = deps.clock.now().toISOString();
+  const error = input.error.replace(/[^\w.:-]/g, '').slice(0, 100) || 'Unknown';
+  await deps.repo.commit({
+    complaint: { ...c, updatedAt: at, version: c.version + 1 },
+    expectedVersion: c.version,
+    history: [entry(c.reference, at, 'system', 'workflow-failed', `Workflow ${input.executionName} failed at stage ${c.stage} (${error}); the orphan sweeper resumes it`, false, undefined, { executionName: input.executionName, error })],
+  });
+  return { reference: c.reference, recorded: true };
 }
