@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { WORKFLOW_FUNCTIONS } from '../functions/functions.ts';
 import { regionConfig } from '../functions/domain/regions.ts';
-import { ManualClock } from '../functions/shared/clock.ts';
+import { ManualClock, systemClock } from '../functions/shared/clock.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
 import { startHttpAdapter } from './http-adapter.ts';
 import { startS3Server } from './s3/server.ts';
@@ -18,6 +18,7 @@ import { staticPages } from './static.ts';
 import { startMailCatcher, type MailCatcher } from './mail/catcher.ts';
 import { startSesServer } from './mail/ses-server.ts';
 import { StreamPoller } from './streams.ts';
+import { LocalTtl } from './ttl.ts';
 import { FaultInjector, faultsFromEnv } from './faults.ts';
 import { STREAM_CONSUMERS } from '../functions/functions.ts';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -46,6 +47,8 @@ export interface RuntimeOptions {
   clockAt?: Date;
   /** Period of the deadline watch with the system clock (AWS: every 5 minutes). */
   watchIntervalMs?: number;
+  /** Period of the local TTL sweep with the system clock (with a manual clock: every clock move). */
+  ttlIntervalMs?: number;
   /** Port of the local SMTP intake (inbound email); 0 picks a free one. */
   smtpPort?: number;
   log?: (line: string) => void;
@@ -206,11 +209,14 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       else if (clock && path === '/__local/clock' && req.method === 'POST') {
         if (input.now) clock.set(new Date(input.now));
         if (input.advanceMs) clock.advance(Number(input.advanceMs));
-        json(res, 200, { now: clock.now().toISOString() });
+        // TTL follows the runtime's clock: moving it lets what has expired go, as DynamoDB would.
+        const expired = await ttl.sweep();
+        json(res, 200, { now: clock.now().toISOString(), expired });
       } else if (clock && path === '/__local/tick' && req.method === 'POST') json(res, 200, await lambdas.invoke('DeadlineWatch', {}));
       else if (path === '/__local/sweep' && req.method === 'POST') json(res, 200, await lambdas.invoke('ResumeOrphans', {}));
       // The daily reconciliation of AWS (ReconcileArchive), on demand: `npm run reconcile`.
       else if (path === '/__local/reconcile' && req.method === 'POST') json(res, 200, await lambdas.invoke('ReconcileArchive', {}));
+      else if (path === '/__local/ttl/sweep' && req.method === 'POST') json(res, 200, { expired: await ttl.sweep() });
       else if (path === '/__local/streams/drain' && req.method === 'POST') { await poller.drain(); json(res, 200, { drained: true }); }
       else if (path === '/__local/streams/parked' && req.method === 'GET') json(res, 200, poller.parked());
       else if (path === '/__local/streams/replay' && req.method === 'POST') json(res, 200, await poller.replayParked(input.consumer));
@@ -226,9 +232,14 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       return true;
     };
     // The table's stream, handed to the same consumers as on AWS (message delivery, ...).
+    // DynamoDB's TTL (local/ttl.ts: DynamoDB Local's own job cannot delete this table's items).
+    const ttl = new LocalTtl({ client: ddbClient, tableName, now: () => (clock ?? systemClock).now(), file: join(dataDir, 'streams', 'ttl-deleted.json'), log });
+    if (!clock) ttl.start(opts.ttlIntervalMs ?? 30_000);
+    cleanups.unshift(() => ttl.stop());
     const poller = new StreamPoller({
       endpoint: dynamo.endpoint, region: awsRegion, tableName, consumers: STREAM_CONSUMERS, checkpointFile: join(dataDir, 'streams', 'checkpoints.json'),
       invoke: (fn, event) => lambdas.invoke(fn, event), log,
+      deletedByTtl: (keys, oldImage) => ttl.deletedByTtl(keys, oldImage),
     });
     poller.start();
     cleanups.unshift(() => poller.stop());
@@ -254,7 +265,11 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       extra,
     });
     if (!clock) {
-      const timer = setInterval(() => { lambdas.invoke('DeadlineWatch', {}).catch((e) => log(`Deadline watch failed: ${(e as Error).name}`)); }, opts.watchIntervalMs ?? 60_000);
+      const timer = setInterval(() => {
+        lambdas.invoke('DeadlineWatch', {}).catch((e) => log(`Deadline watch failed: ${(e as Error).name}`));
+        // The orphan sweep, scheduled as on AWS (there every 15 minutes), with a grace period for starts in flight.
+        lambdas.invoke('ResumeOrphans', { graceSeconds: 60 }).catch((e) => log(`Orphan sweep failed: ${(e as Error).name}`));
+      }, opts.watchIntervalMs ?? 60_000);
       timer.unref();
       cleanups.unshift(async () => clearInterval(timer));
     }

@@ -9,10 +9,10 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
-  DescribeStreamCommand, DynamoDBStreamsClient, ExpiredIteratorException, GetRecordsCommand, GetShardIteratorCommand, TrimmedDataAccessException,
+  DescribeStreamCommand, DynamoDBStreamsClient, ExpiredIteratorException, GetShardIteratorCommand, TrimmedDataAccessException,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { StreamConsumer } from '../functions/functions.ts';
 
 export interface StreamPollerOptions {
@@ -24,6 +24,8 @@ export interface StreamPollerOptions {
   checkpointFile: string;
   intervalMs?: number;
   log?: (line: string) => void;
+  /** Whether a REMOVE record is a TTL deletion of the local TTL (local/ttl.ts). */
+  deletedByTtl?: (keys: Record<string, AttributeValue> | undefined, oldImage: Record<string, AttributeValue> | undefined) => boolean;
 }
 
 export function matches(c: StreamConsumer, r: StreamRecord): boolean {
@@ -33,32 +35,82 @@ export function matches(c: StreamConsumer, r: StreamRecord): boolean {
 }
 
 /**
- * DynamoDB Local (2026-01-16) deletes expired items as DynamoDB does, but writes the stream
- * record of a TTL deletion with the event name "UNKNOWN_TO_SDK_VERSION" (its own SDK's
- * fallback for an enum value) and without `userIdentity`. The service writes eventName REMOVE
- * and userIdentity {type: Service, principalId: dynamodb.amazonaws.com}: this puts the record
- * in the service's shape before any consumer sees it. A user's DeleteItem comes as a plain
- * REMOVE, without userIdentity, in both. (Checked: test/integration/archival.test.ts.)
+ * TTL deletions in the service's shape: eventName REMOVE with userIdentity {type: Service,
+ * principalId: dynamodb.amazonaws.com}. Two sources locally: the local TTL (local/ttl.ts),
+ * whose deletions are plain REMOVE records it remembers; and DynamoDB Local's own TTL job
+ * (on tables it can handle), which writes the event name "UNKNOWN_TO_SDK_VERSION" (its SDK's
+ * fallback for an enum value) without `userIdentity`. A user's DeleteItem is a plain REMOVE
+ * without userIdentity, as on AWS. (Checked: test/integration/archival.test.ts.)
  */
-export function asService(r: StreamRecord): StreamRecord {
+export function asService(r: StreamRecord, deletedByTtl?: StreamPollerOptions['deletedByTtl']): StreamRecord {
   const name = r.eventName as string | undefined;
+  const service = { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' };
+  if (name === 'REMOVE' && !r.userIdentity && deletedByTtl?.(r.dynamodb?.Keys as never, r.dynamodb?.OldImage as never)) return { ...r, userIdentity: service };
   if (name === 'REMOVE' || name === 'INSERT' || name === 'MODIFY') return r;
-  if (r.dynamodb?.OldImage && !r.dynamodb.NewImage) return { ...r, eventName: 'REMOVE', userIdentity: { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' } };
+  if (r.dynamodb?.OldImage && !r.dynamodb.NewImage) return { ...r, eventName: 'REMOVE', userIdentity: service };
   return r;
 }
 
 /** The record as a Lambda receives it (shape of shared/fixtures/events/dynamoStreamEvent.json). */
-function toLambdaRecord(r: StreamRecord, region: string, streamArn: string) {
+export function toLambdaRecord(r: StreamRecord, region: string, streamArn: string) {
   const d = r.dynamodb ?? {};
   return {
     eventID: r.eventID, eventVersion: r.eventVersion ?? '1.1', eventName: r.eventName, eventSource: 'aws:dynamodb', awsRegion: region, eventSourceARN: streamArn,
     // The Streams API says {Type, PrincipalId}; Lambda hands the record over as {type, principalId}.
     ...(r.userIdentity ? { userIdentity: { type: r.userIdentity.Type, principalId: r.userIdentity.PrincipalId } } : {}),
     dynamodb: {
-      ApproximateCreationDateTime: d.ApproximateCreationDateTime ? d.ApproximateCreationDateTime.getTime() / 1000 : undefined,
+      ApproximateCreationDateTime: d.ApproximateCreationDateTime === undefined ? undefined : d.ApproximateCreationDateTime instanceof Date ? d.ApproximateCreationDateTime.getTime() / 1000 : Number(d.ApproximateCreationDateTime),
       Keys: d.Keys, NewImage: d.NewImage, OldImage: d.OldImage, SequenceNumber: d.SequenceNumber, SizeBytes: d.SizeBytes, StreamViewType: d.StreamViewType,
     },
   };
+}
+
+/**
+ * GetRecords as Lambda's event source mapping reads it: the wire JSON, untouched. (The SDK's
+ * deserializer turns an empty map or list attribute, {"M":{}} or {"L":[]}, into {}, which
+ * no longer says what it was; Lambda hands the records over as they came.)
+ */
+export async function getRecordsRaw(endpoint: string, iterator: string, limit = 100): Promise<{ Records?: StreamRecord[]; NextShardIterator?: string }> {
+  const res = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': 'DynamoDBStreams_20120810.GetRecords',
+      // DynamoDB Local checks that a request is signed, not the signature.
+      authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=local',
+    },
+    body: JSON.stringify({ ShardIterator: iterator, Limit: limit }),
+  });
+  const body = await res.json() as { Records?: StreamRecord[]; NextShardIterator?: string; __type?: string; message?: string };
+  if (!res.ok) {
+    const type = String(body.__type ?? '').split('#').pop() ?? '';
+    const opts = { message: body.message ?? type, $metadata: {} };
+    if (type === 'ExpiredIteratorException') throw new ExpiredIteratorException(opts);
+    if (type === 'TrimmedDataAccessException') throw new TrimmedDataAccessException(opts);
+    throw Object.assign(new Error(`GetRecords failed: ${type} ${body.message ?? ''}`), { name: type || 'StreamsError' });
+  }
+  for (const r of body.Records ?? []) {
+    const d = r.dynamodb as Record<string, unknown> | undefined;
+    if (!d) continue;
+    for (const image of ['Keys', 'NewImage', 'OldImage']) if (d[image]) d[image] = repairImage(d[image] as Record<string, unknown>);
+  }
+  return body;
+}
+
+/**
+ * DynamoDB Local writes an empty map attribute to its stream as {} instead of {"M":{}} (its
+ * GetItem answers {"M":{}}; so does the service's stream). Put it back, at any depth.
+ */
+function repairValue(v: unknown): unknown {
+  if (!v || typeof v !== 'object') return v;
+  const av = v as Record<string, unknown>;
+  if (Object.keys(av).length === 0) return { M: {} };
+  if (av.M) return { M: repairImage(av.M as Record<string, unknown>) };
+  if (Array.isArray(av.L)) return { L: av.L.map(repairValue) };
+  return av;
+}
+function repairImage(image: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, repairValue(v)]));
 }
 
 export class StreamPoller {
@@ -198,12 +250,12 @@ export class StreamPoller {
     if (!iterator) return 0; // closed and fully read
     let out;
     try {
-      out = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+      out = await getRecordsRaw(this.o.endpoint, iterator, 100);
     } catch (e) {
       if (e instanceof ExpiredIteratorException) { this.iterators.delete(key); return 0; }
       throw e;
     }
-    const records = (out.Records ?? []).map(asService);
+    const records = (out.Records ?? []).map((r) => asService(r, this.o.deletedByTtl));
     const done = await this.dispatch(c, records, streamArn);
     const last = done > 0 ? records[done - 1].dynamodb!.SequenceNumber! : undefined;
     if (last) this.checkpoint(c.fn, streamArn, shardId, last);

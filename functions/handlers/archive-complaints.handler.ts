@@ -15,11 +15,11 @@ export const handler = middy<DynamoDBStreamEvent>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
     const d = deps();
-    const { outcomes, failed } = await archiveBatch(event.Records as RemovalRecord[], {
+    const { outcomes, failed, error } = await archiveBatch(event.Records as RemovalRecord[], {
       ...d, archive: archiveStore(),
       count: (metric, n = 1) => metrics.addMetric(metric, 'Count', n),
     });
-    if (failed.length) logger.warn('Archival failed; the batch resumes at the failed record', { failed: failed.length, done: outcomes.length });
+    if (failed.length) logger.warn('Archival failed; the batch resumes at the failed record', { failed: failed.length, done: outcomes.length, errorName: error?.name });
     metrics.publishStoredMetrics();
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
   });

@@ -110,13 +110,13 @@ export async function completeArchive(reference: string, deps: ArchiveDeps): Pro
  * One stream batch: records in order; at the first failure the rest are reported failed
  * (ReportBatchItemFailures), so the batch resumes there and nothing is skipped.
  */
-export async function archiveBatch(records: RemovalRecord[], deps: ArchiveDeps): Promise<{ outcomes: ArchiveOutcome[]; failed: string[] }> {
+export async function archiveBatch(records: RemovalRecord[], deps: ArchiveDeps): Promise<{ outcomes: ArchiveOutcome[]; failed: string[]; error?: Error }> {
   const outcomes: ArchiveOutcome[] = [];
   for (const [i, r] of records.entries()) {
     try {
       outcomes.push(await archiveRemoval(r, deps));
-    } catch {
-      return { outcomes, failed: records.slice(i).map((x) => x.dynamodb?.SequenceNumber ?? '') };
+    } catch (e) {
+      return { outcomes, failed: records.slice(i).map((x) => x.dynamodb?.SequenceNumber ?? ''), error: e as Error };
     }
   }
   return { outcomes, failed: [] };

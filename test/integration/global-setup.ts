@@ -29,9 +29,6 @@ let dir: string | undefined;
 export async function setup(project: TestProject): Promise<void> {
   dir = mkdtempSync(join(tmpdir(), 'complaints-it-'));
   // A manual clock: tests move time through POST /__local/clock, never by sleeping.
-  // DynamoDB Local's TTL runs on the wall clock, months ahead of this manual clock: a long hot
-  // retention keeps closed complaints in the table (archival is tested in its own runtime).
-  process.env.HOT_RETENTION_SECONDS ??= String(10 * 365 * 86_400);
   runtime = await startRuntime({ port: 0, dataDir: dir, region: 'cn', clockAt: new Date('2026-03-02T01:00:00Z'), smtpPort: 0 });
   project.provide('apiUrl', runtime.apiUrl);
   project.provide('dynamoEndpoint', runtime.dynamoEndpoint);
