@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { SfnThrottle, type SfnThrottling } from './throttling.ts';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -56,10 +57,14 @@ export interface EngineOptions {
   invoke: LambdaInvoker;
   journalFile: string;
   now?: () => Date;
+  /** The service's throttling (token buckets), off when absent. */
+  throttling?: SfnThrottling;
 }
 
 export class LocalStepFunctions {
   readonly stateMachineArn: string;
+  /** API and state-transition throttling, when configured (the endpoint asks it before each action). */
+  readonly throttle?: SfnThrottle;
   private readonly definition: Asl;
   private readonly machine: StateMachine;
   private readonly executions = new Map<string, ExecutionRecord>();
@@ -72,6 +77,7 @@ export class LocalStepFunctions {
   constructor(private readonly opts: EngineOptions) {
     this.stateMachineArn = opts.stateMachineArn;
     this.now = opts.now ?? (() => new Date());
+    if (opts.throttling) this.throttle = new SfnThrottle(opts.throttling);
     let text = opts.definition;
     for (const [k, v] of Object.entries(opts.substitutions)) text = text.split('${' + k + '}').join(v);
     const unresolved = text.match(/\$\{[A-Za-z0-9]+\}/);
@@ -170,6 +176,7 @@ export class LocalStepFunctions {
       for await (const ev of execution.eventLogs) {
         const e = ev as { type: string; state?: { name: string; type: string }; Error?: string; Cause?: unknown };
         // AWS names these per state type: TaskStateEntered, ChoiceStateExited, ...
+        if (e.type === 'StateEntered' && e.state?.type !== 'Task') this.throttle?.consume();
         if (e.type === 'StateEntered' || e.type === 'StateExited') this.addEvent(rec, `${e.state?.type}${e.type}`, e.state?.name);
         else if (e.type === 'StateFailed' || e.type === 'StateRetried' || e.type === 'StateCaught') {
           this.addEvent(rec, e.type, e.state?.name, e.Error ? { error: e.Error } : undefined);
@@ -196,6 +203,8 @@ export class LocalStepFunctions {
 
   /** Emulates the Lambda service integrations (`lambda:invoke`, `.waitForTaskToken`) and plain Lambda ARNs. */
   private async runTask(rec: ExecutionRecord, stateName: string, state: AslState, input: unknown): Promise<unknown> {
+    // Each attempt of a Task is a state transition: past the bucket, the execution waits (as on AWS).
+    await this.throttle?.transition();
     const resource = String(state.Resource);
     if (resource.startsWith('arn:aws:states:::lambda:invoke')) {
       const p = input as { FunctionName: string; Payload?: unknown };

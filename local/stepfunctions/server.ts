@@ -31,6 +31,11 @@ export async function startStepFunctionsServer(engine: LocalStepFunctions, port 
       const op = target.replace(/^AWSStepFunctions\./, '') as keyof typeof OPERATIONS;
       const method = OPERATIONS[op];
       if (!method) return reply(400, { __type: 'UnknownOperationException', message: `Operation ${target} is not supported locally` });
+      // The service's token bucket for this action, when throttling is configured.
+      if (engine.throttle && !engine.throttle.admit(op)) {
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'ThrottlingException' });
+        return res.end(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
+      }
       try {
         const input = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
         reply(200, (engine[method] as (p: unknown) => unknown).call(engine, input));
