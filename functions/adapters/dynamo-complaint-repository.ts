@@ -166,6 +166,26 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     return [...new Set(refs.flat().map((r) => r.reference))];
   }
 
+  /** Both live in the customer's partition (REF#<reference> items and RESTRICTION): one Query per key. */
+  async customerRecord(customerKeys: string[]): Promise<{ references: string[]; restrictions: Restriction[] }> {
+    const references = new Set<string>();
+    const restrictions: Restriction[] = [];
+    await Promise.all(customerKeys.map(async (k) => {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await this.db.send(new QueryCommand({
+          TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `CUSTOMER#${k}` }, ExclusiveStartKey: start,
+        }));
+        for (const item of out.Items ?? []) {
+          if (item.SK === 'RESTRICTION') restrictions.push(strip<Restriction>(item));
+          else if (String(item.SK).startsWith('REF#')) references.add(String(item.reference));
+        }
+        start = out.LastEvaluatedKey;
+      } while (start);
+    }));
+    return { references: [...references], restrictions };
+  }
+
   async getIdempotent(key: string): Promise<StoredAnswer | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.idempotency(key), ConsistentRead: true }));
     if (!out.Item) return undefined;

@@ -1,10 +1,17 @@
 /** The acknowledgement a customer gets at once (S2 1.1.8): received, what happens next, when, how to follow up. */
 import type { Language } from './complaint.ts';
 
+/** One formatter per language and time zone: building an Intl.DateTimeFormat costs far more than using one. */
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 export function acknowledgementText(lang: Language, reference: string, dueAt: string, timeZone: string) {
-  const due = new Intl.DateTimeFormat(lang === 'zh-CN' ? 'zh-CN' : 'en-GB', {
-    dateStyle: 'long', timeStyle: 'short', timeZone,
-  }).format(new Date(dueAt));
+  const locale = lang === 'zh-CN' ? 'zh-CN' : 'en-GB';
+  let format = formats.get(`${locale}|${timeZone}`);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone });
+    formats.set(`${locale}|${timeZone}`, format);
+  }
+  const due = format.format(new Date(dueAt));
   if (lang === 'zh-CN') {
     return {
       message: `您的投诉已受理，编号 ${reference}。我们将在 ${due} 前给予答复。`,

@@ -128,6 +128,8 @@ export interface ComplaintRepository {
   putStaff(p: StaffProfile): Promise<void>;
   /** Open complaints of a customer (by hashed contact keys). */
   complaintsOfCustomer(keys: string[]): Promise<string[]>;
+  /** A customer's complaints and restrictions together (by hashed contact keys): what intake checks. */
+  customerRecord(keys: string[]): Promise<{ references: string[]; restrictions: Restriction[] }>;
   /** Adds another access code (a repeat's acknowledgement) to a complaint. */
   addAccessCode(reference: string, hash: string, salt: string): Promise<void>;
   /** Marks a one-time token as used; false if it was used before. */

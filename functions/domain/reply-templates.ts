@@ -47,11 +47,17 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
+/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using one. */
+const localTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** `2026-03-12 10:00 (Asia/Shanghai)`: built from parts so it reads the same on every ICU version. */
 export function formatLocalTime(at: Date, timeZone: string, language: Language = 'en'): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(at);
+  let format = localTimeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    localTimeFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
   const p = (t: Intl.DateTimeFormatPartTypes) => parts.find((x) => x.type === t)?.value ?? '';
   const local = `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')}`;
   return language === 'zh-CN' ? `${local}（${timeZone}）` : `${local} (${timeZone})`;

@@ -71,11 +71,12 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
   const now = clock.now();
   const receivedAt = now.toISOString();
   const contactKeys = req.complainant.anonymous ? [] : customerKeys(req.complainant.contact);
-  // The independent reads at once: a stored answer, the customer's open matters, restrictions, attachments.
-  const [previous, repeat, restrictions] = await Promise.all([
+  // The independent reads at once: a stored answer, the customer's open matters and
+  // restrictions (one read of the customer's partition), attachments.
+  const [previous, { repeat, restrictions }] = await Promise.all([
     replay(),
-    findOpenRepeat(req, contactKeys, repo),
-    contactKeys.length ? repo.restrictionsOf(contactKeys) : Promise.resolve([]),
+    (contactKeys.length ? repo.customerRecord(contactKeys) : Promise.resolve({ references: [], restrictions: [] }))
+      .then(async (customer) => ({ restrictions: customer.restrictions, repeat: await findOpenRepeat(req, customer.references, repo) })),
     req.attachments?.length
       ? (deps.attachments ? verifyAttachments(req.attachments, deps.attachments(), deps.attachmentMaxBytes ?? 10 * 1024 * 1024) : Promise.reject(new Error('No attachment store configured')))
       : Promise.resolve(),
@@ -175,9 +176,7 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
   return { statusCode: 201, body, replayed: false };
 }
 
-async function findOpenRepeat(req: SubmitComplaintRequest, keys: string[], repo: ComplaintRepository) {
-  if (!keys.length) return undefined;
-  const refs = await repo.complaintsOfCustomer(keys);
+async function findOpenRepeat(req: SubmitComplaintRequest, refs: string[], repo: ComplaintRepository) {
   if (!refs.length) return undefined;
   const open = (await Promise.all(refs.map((r) => repo.get(r)))).filter((c): c is Complaint => !!c && c.status === 'OPEN');
   const hit = findRepeat({ businessLine: req.businessLine, description: req.matter.description }, open.map((c) => ({ reference: c.reference, businessLine: c.businessLine, description: c.matter.description })));

@@ -71,6 +71,7 @@ export class FakeRepository implements ComplaintRepository {
   async useOnce(token: string) { if (this.used.has(token)) return false; this.used.add(token); return true; }
   customers = new Map<string, string[]>();
   async complaintsOfCustomer(keys: string[]) { return [...new Set(keys.flatMap((k) => this.customers.get(k) ?? []))]; }
+  async customerRecord(keys: string[]) { return { references: await this.complaintsOfCustomer(keys), restrictions: await this.restrictionsOf(keys) }; }
   async addAccessCode(ref: string, hash: string, salt: string) { const s = this.secrets.get(ref)!; (s as any).others = [...((s as any).others ?? []), { hash, salt }]; }
   ledger = new Map<string, import('../../functions/domain/ports.ts').LedgerEntry>();
   expiries = new Map<string, number>();
