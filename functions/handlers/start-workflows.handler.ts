@@ -5,22 +5,16 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { Complaint } from '../domain/complaint.ts';
 import { logger } from '../shared/logger.ts';
 import { stepFunctions } from '../shared/workflow-client.ts';
-import { startWorkflowFor } from '../use-cases/start-workflows.ts';
+import { startWorkflows } from '../use-cases/start-workflows.ts';
 
 /** Stream consumer (INSERT of complaint items). Partial batch failures: only failed records are retried. */
 export const handler = middy<DynamoDBStreamEvent>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (event) => {
-    const workflow = stepFunctions();
-    const batchItemFailures: { itemIdentifier: string }[] = [];
-    for (const record of event.Records) {
-      const c = unmarshall((record.dynamodb?.NewImage ?? {}) as never) as Complaint;
-      try {
-        await startWorkflowFor(c, workflow);
-      } catch (e) {
-        logger.warn('Workflow start failed; the record will be retried', { reference: c.reference, errorName: (e as Error)?.name });
-        batchItemFailures.push({ itemIdentifier: record.dynamodb!.SequenceNumber! });
-      }
-    }
-    return { batchItemFailures };
+  .handler(async (event, context) => {
+    const records = event.Records.map((r) => ({ seq: r.dynamodb!.SequenceNumber!, complaint: unmarshall((r.dynamodb?.NewImage ?? {}) as never) as Complaint }));
+    const out = await startWorkflows(records.map((r) => r.complaint), stepFunctions(), { remainingMs: () => context.getRemainingTimeInMillis() });
+    if (out.throttledRetries) logger.info('Workflow starts throttled and retried', { throttledRetries: out.throttledRetries });
+    const failed = new Set(out.failed);
+    if (failed.size) logger.warn('Workflow starts failed; the records will be retried', { references: [...failed] });
+    return { batchItemFailures: records.filter((r) => failed.has(r.complaint.reference)).map((r) => ({ itemIdentifier: r.seq })) };
   });
