@@ -350,7 +350,10 @@ export async function getComplaintForStaff(deps: StaffDeps, actor: Actor, refere
   allow(actor, 'getComplaint', c);
   const [history, messages, task] = await Promise.all([deps.repo.history(reference), deps.repo.messages(reference), deps.repo.getTask(reference)]);
   const { taskToken, ...taskView } = task ?? ({} as TaskItem);
-  return { complaint: c, task: task ? taskView : undefined, history, messages };
+  // Past its hot retention, DynamoDB may keep an item up to two days before TTL removes it:
+  // shown as what it is, a closed complaint on its way to the archive.
+  const archiving = c.status === 'CLOSED' && c.expiresAt !== undefined && c.expiresAt * 1000 <= deps.clock.now().getTime();
+  return { complaint: c, task: task ? taskView : undefined, history, messages, ...(archiving ? { archive: { state: 'archiving' as const } } : {}) };
 }
 
 export async function listTasks(deps: StaffDeps, actor: Actor, scope: 'mine' | 'team', team?: string) {

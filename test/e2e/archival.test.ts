@@ -16,6 +16,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { archiveKey, verifyRecord, type ArchiveRecord } from '../../functions/domain/archive.ts';
 import { clients, eventually, validComplaint } from '../support/clients.ts';
 import { investigation, Journey } from '../support/journey.ts';
+import { launchChromium } from '../support/browser.ts';
+import { openConsole, signIn, text } from '../support/console.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'complaints-archive-e2e-'));
@@ -98,7 +100,7 @@ describe('archival, end to end', () => {
     expect(report).toMatchObject({ registered: 3, inTable: 0, archived: 3, missing: [], mismatched: [] });
   }, 240_000);
 
-  it('quality opens an archived complaint by reference, and the read is audited; a handler may not', async () => {
+  it('quality opens an archived complaint by reference, through the API and in the console, and the read is audited; a handler may not', async () => {
     const ref = closed[1].reference;
     const read = await j.as('quinn', 'GET', `/archive/${ref}`);
     expect(read.status).toBe(200);
@@ -112,7 +114,25 @@ describe('archival, end to end', () => {
       expect.objectContaining({ operation: 'readArchivedComplaint', actor: 'quinn', outcome: 'ok' }),
       expect.objectContaining({ operation: 'readArchivedComplaint', actor: 'hana', outcome: 'denied' }),
     ]));
-  });
+
+    // In the console: the reference box opens it from the archive, read-only, with its history.
+    const browser = await launchChromium();
+    try {
+      const { page, errors } = await openConsole(browser, p!.apiUrl, { clock: new Date(START) });
+      await signIn(page, 'quinn');
+      await page.fill('#goto-ref', ref);
+      await page.press('#goto-ref', 'Enter');
+      await page.waitForSelector(`#view-detail[data-reference="${ref}"] #archive-notice`);
+      expect(await text(page, '#archive-notice')).toMatch(/From the archive: read-only, locked until .*2029.*matches the digest/);
+      expect(await text(page, '#view-detail .badges')).toContain('Archived');
+      expect(await page.locator('#task-card').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+    const reads = (await j.as('quinn', 'GET', `/audit?day=${day}&reference=${ref}`)).body.entries.filter((e: { operation: string; actor: string }) => e.operation === 'readArchivedComplaint' && e.actor === 'quinn');
+    expect(reads.length).toBeGreaterThanOrEqual(2); // the API read above, and the console's
+  }, 120_000);
 
   it('an erasure request redacts the archived record (a new locked version) and a live complaint, keeping the record', async () => {
     const archived = closed[2].reference;

@@ -32,4 +32,8 @@ export type TaskView = Omit<TaskItem, 'taskToken' | 'pendingReply' | 'output'> &
   customer?: string; flags?: string[];
 };
 export type MessageView = OutboundMessage & { messageId?: string; sentAt?: string; calledBy?: string };
-export interface ComplaintDetail { complaint: Complaint; task?: TaskView; history: HistoryEntry[]; messages: MessageView[] }
+export interface ComplaintDetail {
+  complaint: Complaint; task?: TaskView; history: HistoryEntry[]; messages: MessageView[];
+  /** Archived (read from the locked archive), or past its hot retention and on its way there. */
+  archive?: { state: 'archiving' } | { state: 'archived'; archivedAt: string; retainUntil: string; verified: boolean; erasure?: { at: string; basis: string } };
+}

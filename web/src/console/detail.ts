@@ -12,6 +12,12 @@ import { complaintPath } from './api.ts';
 import type { ComplaintDetail, Ctx } from './context.ts';
 import { dueState, hasDeadline, relative } from './format.ts';
 
+/** What GET /api/staff/archive/{reference} answers. */
+interface ArchivedRecord {
+  complaint: Complaint; history: ComplaintDetail['history']; messages: ComplaintDetail['messages'];
+  archivedAt: string; retainUntil: string; verified: boolean; erasure?: { at: string; basis: string };
+}
+
 const ACTING_OPS = new Set(['restrictCustomer', 'claimTask', 'completeInvestigation', 'submitReply', 'approveReply', 'requestExtension', 'decideExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'reassign', 'correctClassification', 'submitHandlingPlan']);
 
 type Row = [string, Node | string | undefined];
@@ -69,6 +75,16 @@ export class DetailView {
     if (seq !== this.loadSeq) return false;
     if (answer.status === 200 && answer.body?.complaint) { this.detail = answer.body; return true; }
     if (answer.status === 401) return false;
+    if (answer.status === 404) {
+      // Not in the hot table: quality may open it from the archive (the read is audited).
+      const archived = await this.ctx.api.get<ArchivedRecord>(`/api/staff/archive/${encodeURIComponent(this.reference)}`);
+      if (seq !== this.loadSeq) return false;
+      if (archived.status === 200 && archived.body?.complaint) {
+        const r = archived.body;
+        this.detail = { complaint: r.complaint, history: r.history, messages: r.messages, archive: { state: 'archived', archivedAt: r.archivedAt, retainUntil: r.retainUntil, verified: r.verified, erasure: r.erasure } };
+        return true;
+      }
+    }
     const { page } = this.ctx;
     const key = answer.status === 404 ? 'detail.notFound' : answer.status === 403 ? 'detail.forbidden' : answer.status === 0 ? 'error.network' : 'error.server';
     const h = el('h1', { text: page.t('detail.heading', { reference: this.reference }), attrs: { tabindex: '-1', id: 'detail-title' } });
@@ -113,7 +129,11 @@ export class DetailView {
     const side = el('aside', { className: 'detail-side', attrs: { 'aria-label': page.t('detail.side') } },
       this.deadlinesSection(c, now), this.classificationSection(c), this.routingSection(c));
 
-    this.root.replaceChildren(this.backLink(), head, this.taskCard(d, now), el('div', { className: 'detail-grid' }, main, side));
+    const archived = d.archive?.state === 'archived' ? d.archive : undefined;
+    const top = archived
+      ? el('p', { className: 'notice notice-info', attrs: { id: 'archive-notice', role: 'status' }, text: page.t('detail.archivedNotice', { until: page.formatDateTime(archived.retainUntil), verified: page.t(archived.verified ? 'detail.archiveIntact' : 'detail.archiveBroken') }) })
+      : this.taskCard(d, now);
+    this.root.replaceChildren(this.backLink(), head, top, el('div', { className: 'detail-grid' }, main, side));
     this.root.dataset.reference = c.reference;
     this.root.dataset.stage = c.stage;
     this.root.dataset.status = c.status;
@@ -136,6 +156,9 @@ export class DetailView {
     if (c.routing?.crossDepartment) out.append(b(page.t('route.crossDepartment'), 'info'));
     if (c.routing?.anonymous) out.append(b(page.t('route.anonymous'), 'neutral'));
     if (c.escalated) out.append(b(page.t('detail.escalated'), 'breached'));
+    const archive = this.detail?.archive;
+    if (archive) out.append(b(page.t(archive.state === 'archived' ? 'detail.archived' : 'detail.archiving'), 'neutral'));
+    if (archive?.state === 'archived' && archive.erasure) out.append(b(page.t('detail.erased'), 'neutral'));
     if (c.pause) out.append(b(page.t('detail.paused'), 'due_soon'));
     if (c.repeats) out.append(b(page.t('detail.repeats', { n: c.repeats }), 'due_soon'));
     if (c.restricted) out.append(b(page.t('detail.restricted'), 'breached'));
