@@ -10,15 +10,36 @@
  */
 import { Stack, Validations, type App } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 
 export function enableNagChecks(app: App): void {
   // verbose: the report explains each rule, which is what a reviewer of a finding needs.
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }), new NIST80053R5Checks(app, { verbose: true }));
+  for (const [id, reason] of Object.entries(APP_WIDE_DECISIONS)) acknowledge(app, id, reason);
 }
 
-/** Acknowledges one AwsSolutions finding (`AwsSolutions-IAM5[Resource::*]`) on a construct and its children. */
+/**
+ * NIST 800-53 rev 5 rules that the design answers the same way for every resource of the app,
+ * acknowledged once, at the app, with the decision. Findings that depend on the resource are
+ * fixed or acknowledged next to it (EmailIntake's dead-letter queue, the access-log bucket's
+ * SSE-S3, the WAF logs...).
+ */
+export const APP_WIDE_DECISIONS: Record<string, string> = {
+  'NIST.800.53.R5-LambdaInsideVPC':
+    'No function reaches anything inside a VPC: DynamoDB, S3, Step Functions, SES and CloudWatch are called at their regional endpoints over TLS with SigV4 and per-function IAM. A VPC would add NAT gateways or six interface endpoints per region and slower cold starts without narrowing any permission.',
+  'NIST.800.53.R5-LambdaConcurrency':
+    'Concurrency is bounded where requests enter: the HTTP API stage throttles (rate and burst), stream consumers run one batch per shard, schedules run one invocation. Reserved concurrency would be taken from the account pool (which must keep 100 unreserved) and make deploys fail in accounts with a small quota; the lambda-throttles alarms watch the account limit.',
+  'NIST.800.53.R5-S3BucketReplicationEnabled':
+    'Complaint data stays in the region of its regulator (China\'s data cannot leave cn-north-1; UK and US data are kept in-region too). Durability comes from S3 in-region (multiple AZs), versioning, Object Lock on the archive and the table\'s point-in-time recovery; replication would copy personal data out of the region.',
+  'NIST.800.53.R5-IAMNoInlinePolicy':
+    'Every role has its own policy written for it alone: each function\'s least-privilege statements (from FUNCTIONS through the bind helpers), the state machine\'s invoke of its two functions, CDK\'s deployment handler. A customer-managed policy would be attached to that one role with the same statements; inline, it lives and dies with the role, and test/infra asserts its statements.',
+};
+
+/**
+ * Acknowledges one cdk-nag finding (`AwsSolutions-IAM5[Resource::*]`, `NIST.800.53.R5-LambdaDLQ`)
+ * on a construct and its children.
+ */
 export function acknowledge(scope: IConstruct, id: string, reason: string): void {
   if (reason.trim().length < 20) throw new Error(`cdk-nag acknowledgement ${id} on ${scope.node.path} needs a written reason`);
   Validations.of(scope).acknowledge({ id, reason });

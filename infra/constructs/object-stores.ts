@@ -83,6 +83,8 @@ export class ObjectStores extends Construct {
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1), noncurrentVersionExpiration: Duration.days(90) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    acknowledge(this.logs, 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+      'S3 server access logging delivers only to buckets whose default encryption is SSE-S3 (AES-256, keys managed by S3), not SSE-KMS; the bucket holds access logs (no complaint content), blocks public access and refuses plain HTTP.');
     acknowledge(this.logs, 'AwsSolutions-S1',
       'This is the access-log bucket of the region: logging its own access would log the log writes, endlessly. Writes come only from the S3 logging service (bucket policy) and CloudFront.');
 

@@ -10,10 +10,13 @@
  * without the configuration to use it. (Configuration that loadConfig requires everywhere -
  * TABLE_NAME, STATE_MACHINE_ARN - is set on every function, the permission only per FUNCTIONS.)
  */
-import { Duration, Stack, Stage } from 'aws-cdk-lib';
+import { Aspects, Duration, Stack, Stage } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +26,7 @@ import { FUNCTIONS, type FunctionName } from '../../functions/functions.ts';
 import { bundleFunctionsSync } from '../../scripts/bundle-function.ts';
 import { acknowledge } from '../nag.ts';
 import type { EncryptedLogs } from './encrypted-logs.ts';
+import type { OpsAlarms } from './ops-alarms.ts';
 
 /** Same value as the Powertools logger's serviceName, so Lambda-level and app-level logs agree. */
 export const SERVICE_NAME = 'complaints';
@@ -75,6 +79,9 @@ function functionCode(scope: Construct, entry: string): lambda.Code {
 export class ProductFunction extends lambda.Function {
   /** The execution role: created by this construct, so it carries no AWS managed policy. */
   readonly executionRole: iam.Role;
+  /** Where Lambda puts events of asynchronous invocations that failed every attempt (addDeadLetterQueue). */
+  private asyncFailures?: sqs.Queue;
+  private readonly regionName: string;
 
   constructor(scope: Construct, id: string, props: ProductFunctionProps) {
     // The role and log group exist before the function (they are constructor props), so they
@@ -107,11 +114,53 @@ export class ProductFunction extends lambda.Function {
       },
     });
     this.executionRole = role;
+    this.regionName = props.region.name;
+
+    // Decided when the app is synthesized, after addDeadLetterQueue had its chance.
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node !== this || this.asyncFailures) return;
+        acknowledge(this, 'NIST.800.53.R5-LambdaDLQ',
+          'Not invoked asynchronously: API Gateway and Step Functions invoke it synchronously (the caller sees the error and retries), a stream event source mapping has its own on-failure queue, and a schedule\'s next run repeats the work. Functions that SES invokes asynchronously get a dead-letter queue (addDeadLetterQueue).');
+      },
+    });
 
     acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
       'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions (added by CDK for Tracing.ACTIVE).');
     acknowledge(this, 'AwsSolutions-L1',
       'The runtime is pinned to Node.js 22 on purpose: the bundle targets node22 and the local runtime and CI run Node 22; moving to a newer runtime is a tested change, not a synth-time default.');
+  }
+
+  /**
+   * For a function invoked asynchronously (SES receipt rules): an event that failed Lambda's
+   * own retries goes to an encrypted queue (14 days) instead of being dropped, and the ops
+   * mailbox is told as soon as one is there (alarm `complaints-<region>-dead-letters-<Function>`).
+   */
+  addDeadLetterQueue(alarms: OpsAlarms): sqs.Queue {
+    if (this.asyncFailures) return this.asyncFailures;
+    const id = this.node.id;
+    const key = new kms.Key(this, 'DeadLettersKey', { description: `Dead-letter queue of ${id}`, enableKeyRotation: true });
+    const queue = new sqs.Queue(this, 'DeadLetters', {
+      encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key, enforceSSL: true, retentionPeriod: Duration.days(14),
+    });
+    acknowledge(queue, 'AwsSolutions-SQS3',
+      'This queue is itself the dead-letter queue of a function: it holds the events of invocations that failed every attempt, read and redriven by an operator after the alarm.');
+    const cfn = this.node.defaultChild as lambda.CfnFunction;
+    cfn.deadLetterConfig = { targetArn: queue.queueArn };
+    // What Lambda needs to put a failed event there: send to the queue with a data key of its key.
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }));
+    alarms.notify(new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
+      alarmName: `complaints-${this.regionName}-dead-letters-${id}`,
+      alarmDescription: `${id} failed an asynchronous invocation after Lambda's retries; the event is in its dead-letter queue: read it, fix the cause, invoke the function again with it`,
+      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }));
+    this.asyncFailures = queue;
+    return queue;
   }
 
   /**

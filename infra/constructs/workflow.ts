@@ -9,8 +9,9 @@
  * configuration (STATE_MACHINE_ARN included), and a reference to the resource would make
  * state machine -> function ARN -> function environment -> state machine a dependency cycle.
  */
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -36,6 +37,12 @@ export class Workflow extends Construct {
   readonly stateMachineArn: string;
   /** ARN pattern of this state machine's executions (their names are per complaint). */
   private readonly executionArns: string;
+  /**
+   * Encrypts the definition and the executions' data (inputs, outputs, task results - complaint
+   * references, staff decisions) with a key the bank controls. Callers need it too: starting an
+   * execution or completing a task encrypts its payload, describing one decrypts it.
+   */
+  readonly key: kms.Key;
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
@@ -49,6 +56,7 @@ export class Workflow extends Construct {
     });
 
     const definition = loadDefinition(props.definitionFile, Object.keys(props.functions), stack.partition);
+    this.key = new kms.Key(this, 'Key', { description: `Complaint workflow data (${props.stateMachineName})`, enableKeyRotation: true });
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
@@ -61,6 +69,8 @@ export class Workflow extends Construct {
         Object.entries(props.functions).map(([name, fn]) => [name, fn.functionArn]),
       ),
       tracingEnabled: true,
+      // Data keys reused for 5 minutes: one KMS call per few hundred transitions, not per transition.
+      encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(this.key, Duration.minutes(5)),
       logs: {
         destination: props.logs.logGroup(this, 'Logs'),
         level: sfn.LogLevel.ALL,
@@ -92,11 +102,22 @@ export class Workflow extends Construct {
   }
 
   grantStart(grantee: iam.IGrantable): iam.Grant {
+    this.grantKey(grantee, 'kms:GenerateDataKey');
     return iam.Grant.addToPrincipal({ grantee, actions: ['states:StartExecution'], resourceArns: [this.stateMachineArn] });
+  }
+
+  /** The use of the workflow's key for calls about this state machine only (its encryption context). */
+  private grantKey(grantee: iam.IGrantable, action: 'kms:GenerateDataKey' | 'kms:Decrypt'): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: [action],
+      resources: [this.key.keyArn],
+      conditions: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': this.stateMachineArn } },
+    }));
   }
 
   /** DescribeExecution on this state machine's executions (the orphan sweeper checks whether one still runs). */
   grantDescribe(grantee: iam.IGrantable): iam.Grant {
+    this.grantKey(grantee, 'kms:Decrypt');
     const grant = iam.Grant.addToPrincipal({ grantee, actions: ['states:DescribeExecution'], resourceArns: [this.executionArns] });
     const principal = grantee.grantPrincipal;
     if (principal instanceof iam.Role) {
@@ -111,6 +132,7 @@ export class Workflow extends Construct {
    * staff task with the token the workflow handed out.
    */
   grantCallback(grantee: iam.IGrantable): iam.Grant {
+    this.grantKey(grantee, 'kms:GenerateDataKey');
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],

@@ -184,6 +184,8 @@ export class ApiStack extends Stack {
 
     if (props.platform.email.receiving) {
       this.inboundMail = new InboundMail(this, 'InboundMail', { region, mailBucketName: stateful.stores.mail.name, intake: functions.EmailIntake });
+      // SES invokes it asynchronously: a message whose intake failed every retry is kept, not dropped.
+      functions.EmailIntake.addDeadLetterQueue(this.alarms);
     } else {
       Annotations.of(this).addInfo(`SES does not receive email in ${region.aws.region} (infra/platform.ts): no receipt rule for complaints@${region.mail.domain}; `
         + 'inbound complaint mail must reach the EmailIntake function another way (e.g. a receipt rule in a receiving region writing to this mail bucket).');

@@ -3,16 +3,21 @@
  * WAF web ACL of the distribution. The region's stateful stack (in its own region) reads the
  * ACL's ARN across regions (a weak reference: Fn::GetStackOutput, no custom resource).
  */
-import { CfnOutput, CrossStackReferences, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CrossStackReferences, ReferenceStrength, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
+import { EncryptedLogs } from '../constructs/encrypted-logs.ts';
 
 /**
  * Requests per client IP in any 5-minute window before WAF blocks it (pages and API together).
  * Staff share a few egress IPs of the bank, hence a generous limit; tune it with real traffic.
  */
 export const RATE_LIMIT_PER_5_MIN = 2000;
+
+/** Request headers WAF logs never show: they carry the caller's credentials. */
+export const WAF_REDACTED_HEADERS = ['authorization', 'cookie', 'x-access-code'];
 
 export interface EdgeStackProps extends StackProps {
   region: RegionConfig;
@@ -67,6 +72,21 @@ export class EdgeStack extends Stack {
         },
       ],
     });
+    // What WAF decided, request by request (NIST 800-53 AU-2/AU-12): to a log group whose name
+    // WAF requires (aws-waf-logs-*), encrypted with a key of this stack. Request headers that
+    // carry a secret of the caller are redacted: the staff token and the customer's access code.
+    const wafLogs = new logs.LogGroup(this, 'WebAclLogs', {
+      logGroupName: `aws-waf-logs-${name}`,
+      encryptionKey: new EncryptedLogs(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR }).key,
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new wafv2.CfnLoggingConfiguration(this, 'WebAclLogging', {
+      resourceArn: this.webAcl.attrArn,
+      logDestinationConfigs: [wafLogs.logGroupArn],
+      redactedFields: WAF_REDACTED_HEADERS.map((header) => ({ singleHeader: { Name: header } })),
+    });
+
     // Consumed from the region's own stack, in another region: strong references would need
     // custom resources writing SSM parameters there; an output read by Fn::GetStackOutput does not.
     CrossStackReferences.of(this.webAcl).produce(ReferenceStrength.WEAK);
