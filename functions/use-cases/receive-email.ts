@@ -195,17 +195,20 @@ export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): P
 
   await store();
   const idempotencyKey = `email:${mail.messageId}`;
-  let reference: string;
-  try {
-    const result = await submitComplaint(valid.data as SubmitComplaintRequest, { channel: 'email', idempotencyKey }, deps);
-    reference = result.body.reference;
-  } catch (e) {
-    // Registered by an earlier delivery: built differently (e.g. before a deploy), or concurrently
-    // (a redelivery racing the first one, merged as its "repeat", loses on the idempotency record).
-    const earlier = e instanceof IdempotencyMismatchError || e instanceof ConflictError ? await deps.repo.getIdempotent(idempotencyKey) : undefined;
-    const ref = (earlier?.body as { reference?: string } | undefined)?.reference;
-    if (!ref) throw e;
-    reference = ref;
+  let reference: string | undefined;
+  for (let attempt = 1; !reference; attempt++) {
+    try {
+      const result = await submitComplaint(valid.data as SubmitComplaintRequest, { channel: 'email', idempotencyKey }, deps);
+      reference = result.body.reference;
+    } catch (e) {
+      // Registered by an earlier delivery: built differently (e.g. before a deploy), or concurrently
+      // (a redelivery racing the first one, merged as its "repeat", loses on the idempotency record).
+      const earlier = e instanceof IdempotencyMismatchError || e instanceof ConflictError ? await deps.repo.getIdempotent(idempotencyKey) : undefined;
+      reference = (earlier?.body as { reference?: string } | undefined)?.reference;
+      // A repeat merged into an open complaint that changed meanwhile (the workflow assessing it,
+      // a staff action): tried again on its new version, as a thread is, not handed back as a failure.
+      if (!reference && !(e instanceof ConflictError && attempt < COMMIT_ATTEMPTS)) throw e;
+    }
   }
   if (plan.skipped.length) await recordSkipped(deps, reference, mail.messageId, plan);
   return record({ outcome: 'registered', reference, attachments: counts });

@@ -15,7 +15,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { STAFF_OPERATION_SPECS } from '../../functions/http/staff-operations.ts';
 import { clients, countComplaints, validComplaint } from '../support/clients.ts';
 import {
-  contentTypes, hostileString, mailMutation, malformedBodies, mutate, mutateMail, mutations, namesMutatedField, oddString, type Mutation,
+  contentTypes, hostileString, mailMutation, malformedBodies, mutate, mutateMail, mutations, namesMutatedField, oddString, runs, type Mutation,
 } from '../support/hostile-arbitraries.ts';
 import { Journey } from '../support/journey.ts';
 import { FIXTURES } from '../support/shared.ts';
@@ -26,7 +26,7 @@ const { ddb, sfn } = clients({ dynamoEndpoint: inject('dynamoEndpoint'), sfnEndp
 const j = new Journey(api, ddb, sfn, table, inject('stateMachineArn'));
 
 /** Runs per boundary: bounded, so the file stays within about half a minute on two cores. */
-const RUNS = Number(process.env.HOSTILE_HTTP_RUNS ?? 60);
+const RUNS = 60;
 
 /** What fetch can carry in a header value (latin1, no CR, LF or NUL): hostile, but sendable. */
 const sendableHeader = (s: string) => /^[\x20-\x7E\x80-\xFF\t]*$/.test(s);
@@ -100,7 +100,7 @@ describe('customers over HTTP', () => {
         const m: Mutation = r.body.m;
         expect(a.json.fields.some((f: { field: string }) => namesMutatedField(f.field, m)), `${a.text} for ${JSON.stringify(m).slice(0, 200)}`).toBe(true);
       }
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
     // Nothing half-written: exactly one complaint per reference given, none for a refusal.
     expect(await countComplaints(ddb, table)).toBe(before + accepted.size);
     for (const [reference, code] of accepted) expect((await j.status(reference, code)).status, reference).toBe(200);
@@ -111,7 +111,7 @@ describe('customers over HTTP', () => {
     await fc.assert(fc.asyncProperty(pathSegment, fc.option(headerValue, { nil: undefined }), async (segment, code) => {
       const a = await send('GET', `/api/complaints/${segment}`, { headers: code === undefined ? {} : { 'x-access-code': code } });
       expectClearAnswer(a, [400, 404, 429], `status ${segment}`);
-    }), { numRuns: Math.ceil(RUNS / 2) });
+    }), { numRuns: runs(Math.ceil(RUNS / 2)) });
   }, 60_000);
 
   it('POST /api/complaints/{reference}/callback and POST /api/attachments: hostile bodies and paths', async () => {
@@ -119,13 +119,13 @@ describe('customers over HTTP', () => {
     await fc.assert(fc.asyncProperty(pathSegment, mutations(valid), headerValue, async (segment, m, code) => {
       const a = await send('POST', `/api/complaints/${segment}/callback`, { body: JSON.stringify(mutate(valid, m)), contentType: 'application/json', headers: { 'x-access-code': code } });
       expectClearAnswer(a, [400, 404, 409, 429], 'callback');
-    }), { numRuns: Math.ceil(RUNS / 3) });
+    }), { numRuns: runs(Math.ceil(RUNS / 3)) });
     const upload = { name: 'statement.pdf', contentType: 'application/pdf', size: 1234 };
     await fc.assert(fc.asyncProperty(mutations(upload), async (m) => {
       const a = await send('POST', '/api/attachments', { body: JSON.stringify(mutate(upload, m)), contentType: 'application/json' });
       expectClearAnswer(a, [201, 400], 'attachment upload');
       if (a.status === 400) expect(a.json.fields.some((f: { field: string }) => namesMutatedField(f.field, m)), a.text).toBe(true);
-    }), { numRuns: Math.ceil(RUNS / 3) });
+    }), { numRuns: runs(Math.ceil(RUNS / 3)) });
   }, 60_000);
 });
 
@@ -181,7 +181,7 @@ describe('staff over HTTP (signed in)', () => {
         const rootRule = op === 'correctClassification' || op === 'reassign';
         expect(a.json.fields.some((f: { field: string }) => namesMutatedField(f.field, body.m!, rootRule)), `${op}: ${a.text} for ${JSON.stringify(body.m).slice(0, 200)}`).toBe(true);
       }
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   }, 60_000);
 
   it('hostile path segments and query strings on the staff reads', async () => {
@@ -198,7 +198,7 @@ describe('staff over HTTP (signed in)', () => {
       const a = await send('GET', path, { headers: { authorization: `Bearer ${tokens[r.user]}` } });
       if (a.status === 200 && r.route === '/dashboard.csv') return; // CSV, not JSON
       expectClearAnswer(a, [200, 400, 403, 404, 409], path.slice(0, 120));
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   }, 60_000);
 });
 
@@ -227,7 +227,7 @@ describe('mail through the SMTP intake', () => {
       expect(['registered', 'threaded', 'rejected']).toContain(rec!.outcome);
       if (rec!.outcome === 'rejected') expect(rec!.reason).toMatch(/\S/);
       else expect((await ddb.send(new GetCommand({ TableName: table, Key: { PK: `COMPLAINT#${rec!.reference}`, SK: 'META' }, ConsistentRead: true }))).Item).toBeDefined();
-    }), { numRuns: Math.ceil(RUNS / 4) });
+    }), { numRuns: runs(Math.ceil(RUNS / 4)) });
   }, 60_000);
 });
 

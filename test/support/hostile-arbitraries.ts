@@ -5,6 +5,12 @@
  */
 import fc from 'fast-check';
 
+/**
+ * Runs of a property: the number given (what `npm test` does), times PROPERTY_SOAK for a
+ * longer soak (e.g. PROPERTY_SOAK=20 npx vitest run test/unit/property- test/integration/hostile-input.test.ts).
+ */
+export const runs = (n: number): number => Math.max(1, Math.round(n * Number(process.env.PROPERTY_SOAK ?? 1)));
+
 /** Characters that break naive code: lone surrogates, bidi overrides, zero-width, NUL and other controls, emoji, combining marks, BOM. */
 export const ODD_CHARS = [
   '\uD800', '\uDBFF', '\uDC00', '\uDFFF', // lone surrogates

@@ -10,7 +10,7 @@ import {
 } from '../../functions/domain/classification.ts';
 import { CHANNELS, type Classification } from '../../functions/domain/complaint.ts';
 import { REGIONS, type RegionName } from '../../functions/domain/regions.ts';
-import { hostileString, oddString } from '../support/hostile-arbitraries.ts';
+import { hostileString, oddString, runs } from '../support/hostile-arbitraries.ts';
 
 const RUNS = 300;
 const NATURES = ['service', 'product', 'operation', 'violation'] as const;
@@ -52,13 +52,13 @@ describe('classify', () => {
       expect(c.priority).toBe(PRIORITY_OF[c.riskLevel]);
       expect(c.reasons.length).toBeGreaterThan(0);
       for (const reason of c.reasons) expect(typeof reason).toBe('string');
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   });
 
   it('is deterministic', () => {
     fc.assert(fc.property(classifyInput, regionName, (input, r) => {
       expect(classify(structuredClone(input), REGIONS[r])).toEqual(classify(input, REGIONS[r]));
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   });
 
   it('the more serious reading wins: adding a violation keyword makes it a violation, an urgent one makes it urgent and high risk', () => {
@@ -69,7 +69,7 @@ describe('classify', () => {
       const withUrgent = classify({ ...input, matter: { ...input.matter, description: `${input.matter.description}\n${urgent}` } }, REGIONS[r]);
       expect(withUrgent.urgency).toBe('urgent');
       expect(withUrgent.riskLevel).toBe('high');
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   });
 
   it('a larger amount never lowers the risk', () => {
@@ -77,7 +77,7 @@ describe('classify', () => {
       const currency = REGIONS[r].thresholds.currency;
       const risk = (value: number) => RISK_ORDER[classify({ ...input, amount: { value, currency } }, REGIONS[r]).riskLevel];
       expect(risk(Math.max(a, b))).toBeGreaterThanOrEqual(risk(Math.min(a, b)));
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   });
 });
 
@@ -107,7 +107,7 @@ describe('route', () => {
       if (recent + 1 >= r.thresholds.groupIncidentCount) expect(routing.major).toBe(true);
       // The route is data: it survives the trip through JSON (DynamoDB, the workflow's input) unchanged.
       expect(JSON.parse(JSON.stringify(routing))).toEqual(routing);
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   });
 
   it('department names are plain strings for any text a customer may type', () => {
@@ -115,7 +115,7 @@ describe('route', () => {
       expect(typeof normaliseDepartment(name)).toBe('string');
       for (const d of splitDepartments(name)) expect(typeof d).toBe('string');
       expect(['cards', 'wealth', 'loans', 'retail']).toContain(departmentFor(name));
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   });
 
   it('a matter key, when there is one, names a known incident', () => {
@@ -126,7 +126,7 @@ describe('route', () => {
         expect(typeof key).toBe('string');
         expect(ids).toContain(key.slice(key.lastIndexOf(':') + 1));
       }
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   });
 });
 

@@ -19,6 +19,7 @@ import { assessComplaint, openStaffTask } from '../../functions/use-cases/lifecy
 import { claimTask, decideExtension, pauseClock, requestExtension, resumeClock } from '../../functions/use-cases/staff-actions.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+import { runs } from '../support/hostile-arbitraries.ts';
 
 const RUNS = 200;
 const DAY = 86_400_000;
@@ -74,7 +75,7 @@ describe('computed deadlines', () => {
           expect(due.getTime() - at.getTime()).toBe(rule.value * (rule.unit === 'hours' ? 3_600_000 : 60_000));
         }
       }
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   });
 
   it('a later receipt never gives an earlier deadline', () => {
@@ -83,7 +84,7 @@ describe('computed deadlines', () => {
       const early = deadlinesWithRules(r, a);
       const late = deadlinesWithRules(r, b);
       for (const [i, d] of early.entries()) expect(late[i].due.getTime(), d.name).toBeGreaterThanOrEqual(d.due.getTime());
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   });
 
   it('more business days is always later; business days between instants add up', () => {
@@ -93,7 +94,7 @@ describe('computed deadlines', () => {
       const b = new Date(at.getTime() + g1);
       const c = new Date(b.getTime() + g2);
       expect(cal.businessDaysBetween(at, c)).toBe(cal.businessDaysBetween(at, b) + cal.businessDaysBetween(b, c));
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   });
 
   it('a deadline state only moves forward in time: due, due soon, breached', () => {
@@ -102,7 +103,7 @@ describe('computed deadlines', () => {
       const now = new Date(due.getTime() + offset);
       const later = new Date(now.getTime() + step);
       expect(order[deadlineState(due, later, length, fraction)]).toBeGreaterThanOrEqual(order[deadlineState(due, now, length, fraction)]);
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   });
 });
 
@@ -117,13 +118,13 @@ describe('extensions', () => {
       const extended = new Date(ext.dueAt);
       expect(extended.getTime()).toBeGreaterThanOrEqual(inForce.getTime());
       expect(extended.getTime() - addDuration(cal, at, ext.to).getTime()).toBeGreaterThanOrEqual(moved);
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   });
 
   it('the regions without extensions have none', () => {
     fc.assert(fc.property(fc.constantFrom<RegionName>('uk', 'us'), instant, (r, at) => {
       expect(extendDeadline(REGIONS[r].profile, calendars[r], at, 0)).toBeNull();
-    }), { numRuns: 20 });
+    }), { numRuns: runs(20) });
   });
 });
 
@@ -144,7 +145,7 @@ describe('a paused clock', () => {
           if (rule.unit === 'hours' || rule.unit === 'minutes') expect(moved.getTime()).toBe(due.getTime() + pausedFor);
         }
       }
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   });
 });
 
@@ -202,7 +203,7 @@ describe('pause, resume and extension through the staff actions', () => {
       expect(extended.getTime(), 'extending never shortens').toBeGreaterThanOrEqual(inForce.getTime());
       // The paused time still counts as not elapsed: 30 days from receipt plus the pause.
       expect(extended.getTime()).toBeGreaterThanOrEqual(addDuration(calendars.cn, at, { unit: 'calendarDays', value: 30 }).getTime() + pausedFor);
-    }), { numRuns: 60 });
+    }), { numRuns: runs(60) });
   }, 60_000);
 });
 

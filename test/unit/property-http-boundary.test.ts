@@ -28,12 +28,11 @@ import {
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import {
-  contentTypes, deeplyNested, hostileJson, hostileString, malformedBodies, mutate, mutations, namesMutatedField, oddString,
+  contentTypes, deeplyNested, hostileJson, hostileString, malformedBodies, mutate, mutations, namesMutatedField, oddString, runs,
 } from '../support/hostile-arbitraries.ts';
 import { FIXTURES } from '../support/shared.ts';
 
-/** Runs per property: PROPERTY_RUNS raises them for a longer soak. */
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
+const RUNS = 150;
 const UPLOADED = 'uploads/2026-03-02/0b7c1c43-5f5e-4c5b-9d52-1a3e1f0e2a11';
 
 const validComplaint = {
@@ -94,14 +93,14 @@ describe('every request schema, against mutations of a valid request', () => {
         expect(i.message.length).toBeGreaterThan(0);
       }
       expect(issues.some((i) => namesMutatedField(i.field, m, b.rootRule)), `${JSON.stringify(issues)} for ${JSON.stringify(m).slice(0, 300)}`).toBe(true);
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   }, 30_000);
 
   it.each(BOUNDARIES.map((b) => [b.name, b] as const))('%s: any JSON value at all is parsed or refused with field messages', (_name, b) => {
     fc.assert(fc.property(fc.oneof(hostileJson(), deeplyNested()), (value) => {
       const r = b.schema.safeParse(value);
       if (!r.success) expect(fieldIssues(r.error.issues as never).length).toBeGreaterThan(0);
-    }), { numRuns: 100 });
+    }), { numRuns: runs(100) });
   }, 30_000);
 });
 
@@ -114,7 +113,7 @@ describe('free text', () => {
       expect(r.success).toBe(!wrong);
       if (!r.success) expect(fieldIssues(r.error.issues as never).map((i) => i.field)).toEqual(['matter.description']);
       else expect(r.data.matter.description).toBe(trimmed); // accepted text is kept as sent (trimmed), not rewritten
-    }), { numRuns: 300 });
+    }), { numRuns: runs(300) });
   });
 
   it('refuses lone surrogates, control characters and invisible-only text with the reason', () => {
@@ -229,7 +228,7 @@ describe('the HTTP chain of submitComplaint, with synthesized API Gateway events
         const stored = repo.complaints.get(body.reference);
         expect(stored, 'a success names a stored complaint').toBeDefined();
       }
-    }), { numRuns: 400 });
+    }), { numRuns: runs(400) });
     // The run reached every answer (not only the easy ones).
     for (const status of [201, 400, 413, 415]) expect(seen.get(status) ?? 0, `answers ${status}`).toBeGreaterThan(0);
   });
@@ -248,7 +247,7 @@ describe('the HTTP chain of submitComplaint, with synthesized API Gateway events
       } else {
         expect(JSON.parse(res.body!).fields.every((f: { field: string }) => ['complainant.name', 'matter.description'].includes(f.field))).toBe(true);
       }
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   });
 });
 
@@ -267,7 +266,7 @@ describe('errorToResponse', () => {
       const res = errorToResponse(e);
       expect(res.statusCode).toBe(e.statusCode);
       expect(JSON.parse(res.body!)).toMatchObject({ error: e.code, message: e.message });
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   });
 
   it('answers anything else thrown with a 500 that reveals nothing, and never throws itself', () => {
@@ -283,7 +282,7 @@ describe('errorToResponse', () => {
       expect(res.statusCode).toBe(500);
       expect(JSON.parse(res.body!)).toEqual({ error: 'internal_error', message: expect.any(String) });
       expect(res.body).not.toContain('secret');
-    }), { numRuns: RUNS });
+    }), { numRuns: runs(RUNS) });
   });
 });
 
@@ -299,7 +298,7 @@ describe('readBody and path parameters', () => {
         expect(err).toBeInstanceOf(AppError);
         expect([400, 413, 415]).toContain((err as AppError).statusCode);
       }
-    }), { numRuns: 300 });
+    }), { numRuns: runs(300) });
   });
 
   it('answers any customer path reference it cannot read as an unknown one (404), and staff ones with 400', () => {
@@ -314,6 +313,6 @@ describe('readBody and path parameters', () => {
         expect(() => customerReference(params, ComplaintStatusParams)).toThrow(NotFoundError);
         expect(() => parseOrThrow(ReferenceParams, params)).toThrow(ValidationError);
       }
-    }), { numRuns: 300 });
+    }), { numRuns: runs(300) });
   });
 });
