@@ -29,7 +29,11 @@ export interface StartWorkflowsOptions {
   /** Starts in flight at once (default 8). */
   concurrency?: number;
   reserveMs?: number;
-  /** First backoff and its ceiling (ms); defaults 100 and 5,000. */
+  /**
+   * First backoff and its ceiling (ms); defaults 50 and 1,000. Short: the SDK has already
+   * backed off before a ThrottlingException gets here, and a long sleep leaves the bucket's
+   * refill unused (the stream is the retry of last resort, not this loop).
+   */
   backoffMs?: number;
   maxBackoffMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -64,7 +68,7 @@ export async function startWorkflows(complaints: Candidate[], workflow: Workflow
           if ((await startWorkflowFor(c, workflow)).started) result.started += 1;
           break;
         } catch (e) {
-          const wait = Math.min(o.maxBackoffMs ?? 5_000, (o.backoffMs ?? 100) * 2 ** attempt) * random();
+          const wait = Math.min(o.maxBackoffMs ?? 1_000, (o.backoffMs ?? 50) * 2 ** attempt) * random();
           if (!isThrottling(e) || o.remainingMs() - wait < reserve) {
             result.failed.push(c.reference);
             break;

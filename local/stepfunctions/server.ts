@@ -27,6 +27,8 @@ export async function startStepFunctionsServer(engine: LocalStepFunctions, port 
         res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
         res.end(JSON.stringify(body));
       };
+      // Local only (not an AWS operation): what the throttling refused or delayed so far.
+      if (req.method === 'GET' && req.url === '/__local/throttling') return reply(200, { enabled: !!engine.throttle, ...engine.throttle?.stats });
       const target = String(req.headers['x-amz-target'] ?? '');
       const op = target.replace(/^AWSStepFunctions\./, '') as keyof typeof OPERATIONS;
       const method = OPERATIONS[op];

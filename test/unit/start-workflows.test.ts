@@ -47,7 +47,7 @@ describe('startWorkflows under throttling', () => {
     expect(out.started).toBe(40);
     expect([...engine.executions.keys()].sort()).toEqual(batch.map((c) => c.reference));
     // Exponential backoff, capped.
-    expect(Math.max(...time.sleeps)).toBeLessThanOrEqual(5_000 * 0.5);
+    expect(Math.max(...time.sleeps)).toBeLessThanOrEqual(1_000 * 0.5);
   });
 
   it('hands back what it could not start before the invocation runs out of time, and those only', async () => {
