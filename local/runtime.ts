@@ -56,8 +56,8 @@ export interface RuntimeOptions {
   faults?: import('./faults.ts').FaultConfig;
   /** Benchmarks: DynamoDB Local in memory (-inMemory) instead of in DATA_DIR. */
   dynamoInMemory?: boolean;
-  /** Benchmarks: the endpoint the handlers use for DynamoDB, given the one they would use (e.g. a counting proxy). */
-  dynamoEndpointFor?: (endpoint: string) => Promise<string>;
+  /** Benchmarks: the endpoint the handlers use for DynamoDB or S3, given the one they would use (e.g. a metering proxy). */
+  endpointFor?: (service: 'dynamodb' | 's3', endpoint: string) => Promise<string>;
   /** Step Functions throttling (token buckets, local/stepfunctions/throttling.ts); default LOCAL_SFN_THROTTLING, else none. */
   sfnThrottling?: SfnThrottling;
 }
@@ -124,7 +124,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       AWS_REGION: awsRegion,
       AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: opts.dynamoEndpointFor ? await opts.dynamoEndpointFor(ddbProxy.url) : ddbProxy.url,
+      AWS_ENDPOINT_URL_DYNAMODB: opts.endpointFor ? await opts.endpointFor('dynamodb', ddbProxy.url) : ddbProxy.url,
       TABLE_NAME: tableName,
       STATE_MACHINE_ARN: stateMachineArn,
       COMPLAINT_REGION: region.name,
@@ -139,7 +139,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     const s3 = await startS3Server(join(dataDir, 's3'), 0, '127.0.0.1', clock ? () => clock.now() : undefined);
     cleanups.unshift(() => new Promise((r) => { s3.server.closeAllConnections(); s3.server.close(r); }));
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL_S3: s3.url,
+      AWS_ENDPOINT_URL_S3: opts.endpointFor ? await opts.endpointFor('s3', s3.url) : s3.url,
       S3_FORCE_PATH_STYLE: 'true',
       ATTACHMENTS_BUCKET: 'complaints-attachments',
       MAIL_BUCKET: 'complaints-mail',
