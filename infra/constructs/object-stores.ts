@@ -215,7 +215,7 @@ export class ObjectStores extends Construct {
    * records and the staging listing. Both may start a restore from Deep Archive.
    */
   bindArchive(fn: lambda.Function & { executionRole: iam.Role }, access: ArchiveAccess): void {
-    const { name, key, bucket } = this.archive;
+    const { name, key } = this.archive;
     fn.addEnvironment('ARCHIVE_BUCKET', name);
     const why = 'archive keys are named by region, close month and reference, known only when a complaint is archived';
     grantObjects(fn.executionRole, ['s3:GetObject', 's3:RestoreObject'], name, PREFIXES.archived, why);
@@ -223,7 +223,8 @@ export class ObjectStores extends Construct {
     grantObjects(fn.executionRole, ['s3:GetObject'], name, PREFIXES.staging, 'staging parts are named by reference and item');
     // Listing, for staging only (which complaints wait for items, and which items).
     fn.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${PREFIXES.staging}*`] } },
+      // The ARN formatted from the fixed name, as for objects: no cross-stack reference.
+      actions: ['s3:ListBucket'], resources: [Stack.of(fn).formatArn({ service: 's3', region: '', account: '', resource: name })], conditions: { StringLike: { 's3:prefix': [`${PREFIXES.staging}*`] } },
     }));
     grant(fn.executionRole, ['kms:Decrypt'], [key.keyArn]);
     if (access === 'write') {
