@@ -100,10 +100,15 @@ export const FUNCTION_BUILD_OPTIONS = {
 export interface BundleReport {
   dir: string;
   /** What Node loads when it imports index.mjs: the entry and the chunks it imports statically. */
-  initial: { files: string[]; bytes: number };
+  initial: BundlePart;
   /** Chunks loaded by `await import()` when a path needs them. */
-  lazy: { files: string[]; bytes: number };
+  lazy: BundlePart;
 }
+/**
+ * Files relative to the bundle's directory; the bytes each module contributes, modules named as
+ * esbuild names them (`node_modules/zod/...`, `functions/...`).
+ */
+export interface BundlePart { files: string[]; bytes: number; modules: Record<string, number> }
 
 export async function bundleFunction(entry: string, outDir: string, options: { sourcemap?: boolean } = {}): Promise<BundleReport> {
   rmSync(outDir, { recursive: true, force: true });
@@ -145,9 +150,12 @@ function report(metafile: Metafile, outDir: string): BundleReport {
   };
   visit(entry);
   const lazy = files.filter((f) => !initial.has(f));
-  const sum = (fs: string[]) => fs.reduce((n, f) => n + outputs[f].bytes, 0);
-  const rel = (fs: string[]) => fs.map((f) => relative(outDir, f));
-  return { dir: outDir, initial: { files: rel([...initial]), bytes: sum([...initial]) }, lazy: { files: rel(lazy), bytes: sum(lazy) } };
+  const part = (fs: string[]): BundlePart => ({
+    files: fs.map((f) => relative(outDir, f)),
+    bytes: fs.reduce((n, f) => n + outputs[f].bytes, 0),
+    modules: Object.fromEntries(fs.flatMap((f) => Object.entries(outputs[f].inputs).filter(([, i]) => i.bytesInOutput > 0).map(([m, i]) => [m, i.bytesInOutput]))),
+  });
+  return { dir: outDir, initial: part([...initial]), lazy: part(lazy) };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {

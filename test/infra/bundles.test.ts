@@ -1,0 +1,145 @@
+/**
+ * The Lambda bundles of scripts/bundle-function.ts: what the stack deploys is what
+ * bench/bundles.ts measures, each loads on its own in a fresh Node process, and what a cold start
+ * loads is only what the function needs (the rest in chunks loaded on first use, or left out).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { App, Stack } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { REGIONS } from '../../functions/domain/regions.ts';
+import { FUNCTIONS, type FunctionName } from '../../functions/functions.ts';
+import { buildOpenApiDocument } from '../../functions/http/openapi.ts';
+import { EncryptedLogs } from '../../infra/constructs/encrypted-logs.ts';
+import { ProductFunction } from '../../infra/constructs/product-function.ts';
+import { bundleFunctions, type BundleReport } from '../../scripts/bundle-function.ts';
+import { FIXTURES } from '../support/shared.ts';
+
+const CDK_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
+const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
+// What Lambda sets that the handlers read at start-up; no credentials (nothing is called).
+const LAMBDA_ENV = {
+  PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', TABLE_NAME: 't', COMPLAINT_REGION: 'us', POWERTOOLS_LOG_LEVEL: 'ERROR',
+  STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111111111111:stateMachine:complaint-lifecycle',
+};
+
+let out: string;
+let bundles: Record<FunctionName, BundleReport>;
+
+beforeAll(async () => {
+  out = mkdtempSync(join(tmpdir(), 'bundles-test-'));
+  bundles = await bundleFunctions(out);
+});
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/** Runs `code` (an ES module body) in a fresh Node process with the Lambda environment; its stdout. */
+function inFreshNode(code: string): string {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { env: LAMBDA_ENV, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+const files = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true })
+  .filter((d) => d.isFile()).map((d) => relative(dir, join(d.parentPath, d.name))).sort();
+/** Whether a package is in that part of the bundle (more than a stub of a few bytes tree-shaking leaves). */
+const has = (modules: Record<string, number>, pkg: string) =>
+  Object.entries(modules).filter(([m]) => m.includes(`node_modules/${pkg}/`)).reduce((n, [, bytes]) => n + bytes, 0) > 512;
+
+describe('every function bundle', () => {
+  it('loads in a fresh Node process and exports its handler', () => {
+    for (const name of NAMES) {
+      const url = pathToFileURL(join(bundles[name].dir, 'index.mjs')).href;
+      expect(inFreshNode(`const m = await import(${JSON.stringify(url)}); process.stdout.write(typeof m.handler);`), name).toBe('function');
+    }
+  });
+
+  it('carries every dependency (imports only its own chunks), takes built-ins by require(), and ships no source map', () => {
+    for (const name of NAMES) {
+      for (const file of files(bundles[name].dir)) {
+        expect(file, name).toMatch(/^(index|chunks\/[\w-]+)\.mjs$/);
+        const code = readFileSync(join(bundles[name].dir, file), 'utf8');
+        const specifiers = [
+          ...code.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']/g),
+          ...code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g),
+        ].map((m) => m[1]);
+        if (file === 'index.mjs') expect(specifiers, name).toContain('node:module');
+        for (const s of specifiers) expect(s, `${name}/${file}`).toMatch(/^(\.\.?\/|node:module$)/);
+        expect(code, `${name}/${file}`).not.toContain('sourceMappingURL');
+      }
+    }
+  });
+
+  it('loads at start-up none of the AWS SDK\'s credential providers but the environment\'s (Lambda sets the credentials there); the others are chunks', () => {
+    for (const name of NAMES) {
+      const { initial, lazy } = bundles[name];
+      if (!has(initial.modules, '@aws-sdk/core')) continue; // no AWS client at all (OpenApi)
+      for (const provider of ['credential-provider-sso', 'credential-provider-ini', 'credential-provider-process', 'credential-provider-web-identity', 'credential-provider-login', 'nested-clients']) {
+        expect(has(initial.modules, `@aws-sdk/${provider}`), `${name}: ${provider}`).toBe(false);
+      }
+      expect(has(initial.modules, '@aws-sdk/credential-provider-env'), name).toBe(true);
+      expect(has(lazy.modules, '@aws-sdk/credential-provider-sso'), name).toBe(true);
+    }
+  });
+});
+
+describe('what each function loads at a cold start', () => {
+  it('the Step Functions client: only where every invocation calls it; elsewhere a chunk loaded on first use', () => {
+    for (const name of NAMES) {
+      const atStart = has(bundles[name].initial.modules, '@aws-sdk/client-sfn');
+      expect(atStart, name).toBe((['StartWorkflows', 'ResumeOrphans', 'CustomerCallback'] as FunctionName[]).includes(name));
+    }
+    expect(has(bundles.StaffApi.lazy.modules, '@aws-sdk/client-sfn')).toBe(true);
+  });
+
+  it('the S3 client: not at start-up where only some requests carry attachments (submit), but in a chunk', () => {
+    expect(has(bundles.SubmitComplaint.initial.modules, '@aws-sdk/client-s3')).toBe(false);
+    expect(has(bundles.SubmitComplaint.lazy.modules, '@aws-sdk/client-s3')).toBe(true);
+    expect(has(bundles.GetComplaintStatus.initial.modules, '@aws-sdk/client-s3')).toBe(false);
+    expect(has(bundles.CreateAttachmentUpload.initial.modules, '@aws-sdk/client-s3')).toBe(true);
+  });
+
+  it('no zod for the region configuration (validated at synth time), and no metrics package where no metric is published', () => {
+    for (const name of NAMES) expect(Object.keys(bundles[name].initial.modules).some((m) => m.endsWith('functions/domain/region-schema.ts')), name).toBe(false);
+    // Functions without a request or step schema: no zod at all.
+    for (const name of ['StartWorkflows', 'ResumeOrphans', 'DeadlineWatch', 'DeliverMessages'] as FunctionName[]) expect(has(bundles[name].initial.modules, 'zod'), name).toBe(false);
+    expect(has(bundles.GetComplaintStatus.initial.modules, '@aws-lambda-powertools/metrics')).toBe(false);
+    expect(has(bundles.SubmitComplaint.initial.modules, '@aws-lambda-powertools/metrics')).toBe(true);
+  });
+
+  it('OpenApi: the document computed at build time - no schema library in the bundle - and the same document as buildOpenApiDocument', () => {
+    const { initial, lazy } = bundles.OpenApi;
+    for (const pkg of ['zod', '@asteasolutions/zod-to-openapi', '@aws-sdk/core']) expect(has({ ...initial.modules, ...lazy.modules }, pkg), pkg).toBe(false);
+    const url = pathToFileURL(join(bundles.OpenApi.dir, 'index.mjs')).href;
+    const event = readFileSync(join(FIXTURES, 'events', 'apiGatewayProxyV2Event.json'), 'utf8');
+    const body = inFreshNode(`
+      const { handler } = await import(${JSON.stringify(url)});
+      const event = { ...${event}, routeKey: 'GET /api/openapi.json', rawPath: '/api/openapi.json', body: undefined, isBase64Encoded: false };
+      const r = await handler(event, { awsRequestId: 'test', functionName: 'OpenApi', getRemainingTimeInMillis: () => 3000 });
+      process.stdout.write(JSON.stringify({ statusCode: r.statusCode, body: JSON.parse(r.body) }));`);
+    expect(JSON.parse(body)).toEqual({ statusCode: 200, body: buildOpenApiDocument() });
+  });
+});
+
+describe('the stack', () => {
+  it('deploys exactly these directories (one bundling, scripts/bundle-function.ts, for the stack and the bench)', () => {
+    const app = new App({ context: { ...CDK_CONTEXT, '@aws-cdk/core:appMode': 'inmemory' } });
+    const stack = new Stack(app, 'BundleProbe', { env: { account: '111111111111', region: 'us-east-1' } });
+    const logs = new EncryptedLogs(stack, 'Logs', { retention: RetentionDays.ONE_WEEK });
+    const probes: FunctionName[] = ['SubmitComplaint', 'EmailIntake'];
+    for (const name of probes) new ProductFunction(stack, name, { entry: FUNCTIONS[name].entry, region: REGIONS.us, logs });
+    const assembly = app.synth();
+    const template = assembly.getStackArtifact(stack.artifactId).template as { Resources: Record<string, { Type: string; Properties: any }> };
+    for (const name of probes) {
+      const fn = template.Resources[stack.getLogicalId((stack.node.findChild(name) as ProductFunction).node.defaultChild as never)];
+      expect(fn.Properties.Handler).toBe('index.handler');
+      const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
+      const deployed = join(assembly.directory, `asset.${hash}`);
+      expect(files(deployed), name).toEqual(files(bundles[name].dir));
+      for (const f of files(deployed)) expect(readFileSync(join(deployed, f)).equals(readFileSync(join(bundles[name].dir, f))), `${name}/${f}`).toBe(true);
+    }
+  });
+});
