@@ -29,13 +29,35 @@ export function actorFrom(event: APIGatewayProxyEventV2): Actor {
   return { id, name: String(claims.name ?? id), roles, department: String(claims['custom:department'] ?? '') };
 }
 
-/** The caller of a staff route, from the verified claims, if the directory still knows them as active. */
+/**
+ * The caller of a staff route, from the verified claims, if the directory still knows them as active.
+ *
+ * Where the directory is fed by sign-ins (`provision`: on AWS, where the bank's identity
+ * provider - Cognito or its OIDC issuer - is the source of truth and nothing else writes the
+ * directory), a verified caller the directory does not know yet is entered from the token's
+ * claims (audited), and a known one is kept in step with them; a profile marked disabled is
+ * refused either way. `strict` (the local runtime, whose directory is seeded) refuses unknowns.
+ */
 export async function authenticateStaff(
   event: APIGatewayProxyEventV2, operation: string,
-  deps: { repo: Pick<ComplaintRepository, 'getStaff'>; audit: AuditLog; clock: Clock },
+  deps: { repo: Pick<ComplaintRepository, 'getStaff' | 'putStaff'>; audit: AuditLog; clock: Clock; config?: { staffDirectory?: 'strict' | 'provision' } },
 ): Promise<Actor> {
   const actor = actorFrom(event);
-  const profile = await deps.repo.getStaff(actor.id);
+  let profile = await deps.repo.getStaff(actor.id);
+  if (deps.config?.staffDirectory === 'provision' && !profile?.disabled) {
+    const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims ?? {};
+    const fromToken = { id: actor.id, name: actor.name, email: String(claims.email ?? profile?.email ?? ''), roles: actor.roles, department: actor.department };
+    const changed = !profile || profile.name !== fromToken.name || profile.email !== fromToken.email || profile.department !== fromToken.department
+      || [...profile.roles].sort().join() !== [...fromToken.roles].sort().join();
+    if (changed) {
+      await deps.repo.putStaff(fromToken);
+      await deps.audit.record({
+        at: deps.clock.now().toISOString(), actor: actor.id, roles: actor.roles, operation: 'staffDirectorySync', outcome: 'ok',
+        detail: profile ? 'staff profile updated from the signed-in token' : 'staff profile created from the signed-in token',
+      });
+      profile = fromToken;
+    }
+  }
   if (!profile || profile.disabled) {
     await deps.audit.record({
       at: deps.clock.now().toISOString(), actor: actor.id, roles: actor.roles, operation, outcome: 'denied',

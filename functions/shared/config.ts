@@ -32,6 +32,8 @@ export interface RuntimeConfig {
   archiveBucket: string;
   /** Key for the pseudonyms that replace an erased complainant (a secret from the stack on AWS). */
   pseudonymKey: string;
+  /** strict: only staff in the directory; provision: sign-ins feed the directory (functions/http/staff-auth.ts). */
+  staffDirectory: 'strict' | 'provision';
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -60,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     region: regionWithOverrides(env),
     archiveBucket: env.ARCHIVE_BUCKET ?? '',
     pseudonymKey: env.PSEUDONYM_KEY ?? env.LINK_SIGNING_KEY ?? '',
+    staffDirectory: env.STAFF_DIRECTORY === 'provision' ? 'provision' : 'strict',
     maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 64 * 1024),
     orphanGraceSeconds: Number(env.ORPHAN_GRACE_SECONDS ?? 300),
     attachmentsBucket: env.ATTACHMENTS_BUCKET ?? '',

@@ -106,6 +106,8 @@ export class ApiStack extends Stack {
       TABLE_NAME: stateful.table.tableName,
       MAX_BODY_BYTES: String(props.maxBodyBytes ?? 64 * 1024),
       ORPHAN_GRACE_SECONDS: String(props.orphanGraceSeconds ?? 300),
+      // The bank's identity provider is the source of truth: sign-ins feed the staff directory.
+      STAFF_DIRECTORY: 'provision',
       ...(stateful.publicBaseUrl ? { PUBLIC_BASE_URL: stateful.publicBaseUrl } : {}),
     };
     if (!stateful.publicBaseUrl) {
