@@ -13,7 +13,7 @@
  * Usage: npm run bench:bundles   (BENCH_RUNS, default 21)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,9 +29,29 @@ const ENV = {
   STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111111111111:stateMachine:complaint-lifecycle', POWERTOOLS_SERVICE_NAME: 'complaints', POWERTOOLS_LOG_LEVEL: 'ERROR',
 };
 
-const emptySrc = join(out, 'empty-src.ts');
-writeFileSync(emptySrc, 'export const handler = async () => ({ statusCode: 200 });\n');
-const empty = await bundleFunction(emptySrc, join(out, '(empty)'));
+/**
+ * Reference bundles, built the same way: an empty function (the baseline of "vs empty"), and the
+ * floors under every function - each library on its own, at its smallest use. Their sources sit
+ * under node_modules/.cache so that they resolve the project's packages.
+ */
+const REFERENCES: Record<string, string> = {
+  '(empty function)': 'export const handler = async () => ({ statusCode: 200 });',
+  '(floor: Powertools Logger + middy)': `import middy from '@middy/core'; import { Logger } from '@aws-lambda-powertools/logger';
+    import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+    const logger = new Logger(); export const handler = middy().use(injectLambdaContext(logger)).handler(async () => ({}));`,
+  '(floor: zod, one schema)': `import * as z from 'zod'; const S = z.object({ reference: z.string().regex(/^[A-Z]{2}-\\d{4}-\\d{6}$/) });
+    export const handler = async (e) => S.parse(e);`,
+  '(floor: DynamoDB document client)': `import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+    const db = DynamoDBDocumentClient.from(new DynamoDBClient({})); export const handler = async () => db.send(new GetCommand({ TableName: 't', Key: { PK: 'x' } }));`,
+};
+const sources = join(import.meta.dirname, '..', 'node_modules', '.cache', 'bench-bundles');
+mkdirSync(sources, { recursive: true });
+const references: [string, BundleReport][] = [];
+for (const [i, [label, code]] of Object.entries(REFERENCES).entries()) {
+  const src = join(sources, `reference-${i}.mjs`);
+  writeFileSync(src, `${code}\n`);
+  references.push([label, await bundleFunction(src, join(out, `reference-${i}`))]);
+}
 const reports = await bundleFunctions(join(out, 'functions'));
 
 /** One fresh process: import the handler (and, with lazy, every lazy chunk after it); ms. */
@@ -43,7 +63,7 @@ function loadOnce(r: BundleReport, lazy: boolean): number {
   return Number(p.stdout);
 }
 
-const subjects: [string, BundleReport][] = [['(empty function)', empty], ...Object.entries(reports)];
+const subjects: [string, BundleReport][] = [...references, ...Object.entries(reports)];
 const times = subjects.map(() => ({ init: [] as number[], lazy: [] as number[] }));
 for (let round = 0; round < RUNS; round++) {
   subjects.forEach(([, r], i) => {
@@ -63,7 +83,7 @@ const rows = subjects.map(([name, r], i) => ({ name, r, ms: median(times[i].init
 for (const { name, r, ms, lazyMs } of rows) {
   console.log(`| ${name} | ${kb(r.initial.bytes)} | ${gzKb(r)} | ${r.lazy.files.length ? kb(r.lazy.bytes) : '-'} | ${ms.toFixed(1)} | ${(ms / emptyMs).toFixed(2)}x | ${r.lazy.files.length ? lazyMs.toFixed(1) : '-'} |`);
 }
-const fns = rows.slice(1);
+const fns = rows.slice(references.length);
 const largest = fns.reduce((a, b) => (b.r.initial.bytes > a.r.initial.bytes ? b : a));
 const slowest = fns.reduce((a, b) => (b.ms > a.ms ? b : a));
 console.log(`\nLargest bundle: ${largest.name} ${kb(largest.r.initial.bytes)} KB (target <= 300 KB); slowest load: ${slowest.name} ${(slowest.ms / emptyMs).toFixed(2)}x an empty function (target <= 2x).`);

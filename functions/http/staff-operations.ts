@@ -13,7 +13,7 @@ import { submitComplaint } from '../use-cases/submit-complaint.ts';
 import * as dashboard from '../use-cases/dashboard.ts';
 import * as audit from '../use-cases/audit.ts';
 import * as archival from '../use-cases/archive.ts';
-import { archiveStore } from '../shared/archive-storage.ts';
+import { archiveStore } from '../shared/archive-on-first-use.ts';
 import { parseOrThrow, RawBody } from './http-handler.ts';
 import {
   CallbackRequest, CallRequest, ClassificationCorrection, ErasureRequest, RestrictionRequest, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
