@@ -128,6 +128,19 @@ describe('free text', () => {
   });
 });
 
+describe('amounts', () => {
+  it('are sums of money DynamoDB can store: at most 4 decimal places (5e-324 reached DynamoDB and was a 500)', () => {
+    fc.assert(fc.property(fc.oneof(fc.double({ min: 0, max: 1e13, noNaN: true }), fc.constantFrom(5e-324, 1e-320, 1e-131, 1e-7, 0.1 + 0.2)), (value) => {
+      const r = SubmitComplaintRequest.safeParse({ ...validComplaint, amount: { value, currency: 'CNY' } });
+      // What is accepted has a plain decimal form with at most 4 decimals, so its magnitude is 0 or at least 0.0001.
+      if (r.success) expect(value === 0 || value >= 1e-4).toBe(true);
+      else expect(fieldIssues(r.error.issues as never).map((i) => i.field)).toEqual(['amount.value']);
+    }), { numRuns: runs(RUNS) });
+    for (const ok of [0, 120.5, 0.29, 1234.5678, 1e13]) expect(SubmitComplaintRequest.safeParse({ ...validComplaint, amount: { value: ok, currency: 'CNY' } }).success, String(ok)).toBe(true);
+    for (const bad of [5e-324, 1e-131, 0.00001, 1.23456]) expect(SubmitComplaintRequest.safeParse({ ...validComplaint, amount: { value: bad, currency: 'CNY' } }).success, String(bad)).toBe(false);
+  });
+});
+
 // ---------------------------------------------------------------------------------------
 // The middy chain, with the submit use case on fakes
 

@@ -37,7 +37,11 @@ export const SubmitComplaintRequest = z
     occurredAt: z.iso.date().or(z.iso.datetime({ offset: true })).optional(),
     place: text(500).optional(),
     businessLine: text(100).optional(),
-    amount: z.object({ value: z.number().nonnegative().max(1e13), currency: z.string().regex(/^[A-Z]{3}$/) }).strict().optional(),
+    amount: z.object({
+      // At most 4 decimal places: a sum of money, and a number DynamoDB can store (it refuses magnitudes below 1e-130: 5e-324 was a 500).
+      value: z.number().nonnegative().max(1e13).refine((v) => /^\d+(\.\d{1,4})?$/.test(String(v)), 'must be an amount with at most 4 decimal places'),
+      currency: z.string().regex(/^[A-Z]{3}$/),
+    }).strict().optional(),
     consent: z.object({ personalData: z.boolean() }).strict().optional(),
     attachments: z
       .array(z.object({
