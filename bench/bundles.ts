@@ -34,6 +34,8 @@ const ENV = {
  * floors under every function - each library on its own, at its smallest use. Their sources sit
  * under node_modules/.cache so that they resolve the project's packages.
  */
+const DOCUMENT_CLIENT = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+    const db = DynamoDBDocumentClient.from(new DynamoDBClient({})); export const handler = async () => db.send(new GetCommand({ TableName: 't', Key: { PK: 'x' } }));`;
 const REFERENCES: Record<string, string> = {
   '(empty function)': 'export const handler = async () => ({ statusCode: 200 });',
   '(floor: Powertools Logger + middy)': `import middy from '@middy/core'; import { Logger } from '@aws-lambda-powertools/logger';
@@ -41,16 +43,26 @@ const REFERENCES: Record<string, string> = {
     const logger = new Logger(); export const handler = middy().use(injectLambdaContext(logger)).handler(async () => ({}));`,
   '(floor: zod, one schema)': `import * as z from 'zod'; const S = z.object({ reference: z.string().regex(/^[A-Z]{2}-\\d{4}-\\d{6}$/) });
     export const handler = async (e) => S.parse(e);`,
-  '(floor: DynamoDB document client)': `import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-    const db = DynamoDBDocumentClient.from(new DynamoDBClient({})); export const handler = async () => db.send(new GetCommand({ TableName: 't', Key: { PK: 'x' } }));`,
+  '(floor: DynamoDB document client)': DOCUMENT_CLIENT,
+  // The same, with the SDK left external and loaded from node_modules, as with the runtime's SDK.
+  '(floor: DynamoDB document client, SDK from node_modules)': DOCUMENT_CLIENT,
+  '(floor: Powertools Logger + Tracer + middy)': `import middy from '@middy/core'; import { Logger } from '@aws-lambda-powertools/logger';
+    import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'; import { Tracer } from '@aws-lambda-powertools/tracer';
+    import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+    const logger = new Logger(); const tracer = new Tracer();
+    export const handler = middy().use(injectLambdaContext(logger)).use(captureLambdaHandler(tracer)).handler(async () => ({}));`,
 };
+const SDK_FROM_NODE_MODULES = '(floor: DynamoDB document client, SDK from node_modules)';
 const sources = join(import.meta.dirname, '..', 'node_modules', '.cache', 'bench-bundles');
 mkdirSync(sources, { recursive: true });
 const references: [string, BundleReport][] = [];
 for (const [i, [label, code]] of Object.entries(REFERENCES).entries()) {
   const src = join(sources, `reference-${i}.mjs`);
   writeFileSync(src, `${code}\n`);
-  references.push([label, await bundleFunction(src, join(out, `reference-${i}`))]);
+  references.push([label, label === SDK_FROM_NODE_MODULES
+    // Inside the project, so that Node resolves the external SDK from its node_modules.
+    ? await bundleFunction(src, join(sources, `out-${i}`), { external: ['@aws-sdk/*', '@smithy/*'] })
+    : await bundleFunction(src, join(out, `reference-${i}`))]);
 }
 const reports = await bundleFunctions(join(out, 'functions'));
 

@@ -110,12 +110,17 @@ export interface BundleReport {
  */
 export interface BundlePart { files: string[]; bytes: number; modules: Record<string, number> }
 
-export async function bundleFunction(entry: string, outDir: string, options: { sourcemap?: boolean } = {}): Promise<BundleReport> {
+/**
+ * `external` is for comparisons only (bench/bundles.ts loads the AWS SDK from node_modules, as
+ * a bundle relying on the runtime's SDK would): the deployed bundles carry everything.
+ */
+export async function bundleFunction(entry: string, outDir: string, options: { sourcemap?: boolean; external?: string[] } = {}): Promise<BundleReport> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const result = await build({
     ...FUNCTION_BUILD_OPTIONS, entryPoints: [entry], outdir: outDir, absWorkingDir: REPO_ROOT,
     ...(options.sourcemap ? { sourcemap: true, sourcesContent: false } : {}),
+    ...(options.external ? { external: options.external } : {}),
   });
   return report(result.metafile, outDir);
 }
