@@ -1,6 +1,6 @@
 /**
  * cdk-nag wiring, shared by the CDK app (`cdk synth`) and the infra tests, so a finding that
- * fails one fails the other.
+ * fails one fails the other. Two packs: AwsSolutions and NIST 800-53 rev 5.
  *
  * cdk-nag 3 is a CDK policy-validation plugin (no longer an Aspect): it runs after the
  * templates are written, reports to `policy-validation-report.json` in the cloud assembly,
