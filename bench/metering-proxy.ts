@@ -1,0 +1,103 @@
+/**
+ * What DynamoDB and S3 would bill, measured without touching the handlers: pass-through
+ * proxies the local runtime puts in front of DynamoDB Local and the local S3 store
+ * (RuntimeOptions.endpointFor).
+ * - DynamoDB: every request that can return it asks for `ReturnConsumedCapacity: TOTAL`
+ *   (table and indexes) and the read and write request units are summed per operation. The
+ *   answer goes back as it came (its CRC32 stays valid); a handler that did not ask for
+ *   ConsumedCapacity ignores the extra field.
+ * - S3: requests counted by price class (PUT, COPY, POST, LIST / GET, HEAD / DELETE) and the
+ *   bytes put.
+ */
+import { Agent, createServer, request, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Proxy { url: string; close(): Promise<void> }
+
+/** A pass-through HTTP proxy; `rewrite` may change a request body, `observe` sees each exchange. */
+async function startProxy(
+  target: string,
+  hooks: { rewrite?: (req: IncomingMessage, body: Buffer) => Buffer; observe: (req: IncomingMessage, body: Buffer, status: number, answer: Buffer) => void },
+): Promise<Proxy> {
+  const to = new URL(target);
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = hooks.rewrite ? hooks.rewrite(req, Buffer.concat(chunks)) : Buffer.concat(chunks);
+      // Buffered: sent with its length (a chunked upload's framing stays in the body, as it came).
+      const { 'transfer-encoding': _chunked, ...rest } = req.headers;
+      const headers = { ...rest, host: to.host, 'content-length': String(body.length) };
+      const out = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers, agent }, (answer) => {
+        const parts: Buffer[] = [];
+        answer.on('data', (c: Buffer) => parts.push(c));
+        answer.on('end', () => {
+          const raw = Buffer.concat(parts);
+          hooks.observe(req, body, answer.statusCode ?? 500, raw);
+          res.writeHead(answer.statusCode ?? 500, answer.headers);
+          res.end(raw);
+        });
+      });
+      out.on('error', () => res.destroy());
+      out.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); agent.destroy(); }),
+  };
+}
+
+const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+
+export interface DynamoTotals { requests: number; readUnits: number; writeUnits: number }
+
+type Consumed = { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined;
+const units = (c: Consumed) => (c ? (Array.isArray(c) ? c : [c]).reduce((sum, x) => sum + (x.CapacityUnits ?? 0), 0) : 0);
+const operationOf = (req: IncomingMessage) => String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+
+export async function meterDynamo(target: string): Promise<Proxy & { totals: Map<string, DynamoTotals> }> {
+  const totals = new Map<string, DynamoTotals>();
+  const proxy = await startProxy(target, {
+    rewrite: (req, body) => {
+      const op = operationOf(req);
+      if (!READS.has(op) && !WRITES.has(op)) return body;
+      return Buffer.from(JSON.stringify({ ...JSON.parse(body.toString('utf8')), ReturnConsumedCapacity: 'TOTAL' }));
+    },
+    observe: (req, _body, _status, answer) => {
+      const op = operationOf(req);
+      if (!op) return;
+      const t = totals.get(op) ?? { requests: 0, readUnits: 0, writeUnits: 0 };
+      totals.set(op, t);
+      t.requests += 1;
+      if (!READS.has(op) && !WRITES.has(op)) return;
+      let used = 0;
+      try { used = units((JSON.parse(answer.toString('utf8')) as { ConsumedCapacity?: Consumed }).ConsumedCapacity); } catch { /* not JSON */ }
+      if (READS.has(op)) t.readUnits += used;
+      else t.writeUnits += used;
+    },
+  });
+  return { ...proxy, totals };
+}
+
+export interface S3Totals { putClass: number; getClass: number; deletes: number; bytesPut: number; byKind: Record<string, number> }
+
+export async function meterS3(target: string): Promise<Proxy & { totals: S3Totals }> {
+  const totals: S3Totals = { putClass: 0, getClass: 0, deletes: 0, bytesPut: 0, byKind: {} };
+  const proxy = await startProxy(target, {
+    observe: (req, body, status) => {
+      if (status >= 500) return; // a refused request (404 on HEAD included) is billed; a failed one is not
+      const listing = /[?&]list-type=|^\/[^/]+\/?(\?|$)/.test(req.url ?? '');
+      const kind = req.method === 'GET' && listing ? 'LIST' : String(req.method);
+      totals.byKind[kind] = (totals.byKind[kind] ?? 0) + 1;
+      if (req.method === 'PUT' || req.method === 'POST' || (req.method === 'GET' && listing)) totals.putClass += 1;
+      else if (req.method === 'GET' || req.method === 'HEAD') totals.getClass += 1;
+      else if (req.method === 'DELETE') totals.deletes += 1;
+      if (req.method === 'PUT') totals.bytesPut += Number(req.headers['x-amz-decoded-content-length'] ?? body.length);
+    },
+  });
+  return { ...proxy, totals };
+}
