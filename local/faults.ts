@@ -37,7 +37,12 @@ export interface FaultRule {
 export interface FaultConfig { rules: FaultRule[]; seed?: number }
 
 /** One request through the proxy (or one Lambda invocation by the state machine). */
-export interface CallRecord { target: FaultTarget; operation: string; at: number; invocationId?: string; attempt?: number; fault?: string }
+export interface CallRecord {
+  target: FaultTarget; operation: string;
+  /** When the request arrived and when it was answered (ms since the epoch): the SDK's backoff is the gap between an answer and the next attempt. */
+  at: number; answeredAt?: number;
+  invocationId?: string; attempt?: number; fault?: string;
+}
 
 interface ErrorShape { status: number; type: string; message: string }
 
@@ -134,10 +139,11 @@ export class FaultInjector {
     return undefined;
   }
 
-  private record(c: CallRecord): void {
+  private record(c: CallRecord): CallRecord {
     this.requests++;
     this.calls.push(c);
     if (this.calls.length > MAX_CALLS) this.calls.splice(0, this.calls.length - MAX_CALLS);
+    return c;
   }
 
   /** What was injected so far, and (on request) every call with its attempt number. */
@@ -187,7 +193,7 @@ export class FaultInjector {
         const operation = operationOf(target, req.method ?? 'GET', req.url ?? '/', req.headers);
         const fault = this.decide(target, operation);
         const attempt = /attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''))?.[1];
-        this.record({
+        const call = this.record({
           target, operation, at: Date.now(),
           ...(req.headers['amz-sdk-invocation-id'] ? { invocationId: String(req.headers['amz-sdk-invocation-id']) } : {}),
           ...(attempt ? { attempt: Number(attempt) } : {}),
@@ -196,6 +202,7 @@ export class FaultInjector {
         const fail = () => {
           const shape = ERRORS[target][fault!.error];
           const json = target === 'ses' ? { message: shape.message } : { __type: shape.type, message: shape.message };
+          call.answeredAt = Date.now();
           res.writeHead(shape.status, {
             'content-type': target === 'ses' ? 'application/json' : 'application/x-amz-json-1.0',
             'x-amzn-requestid': `fault-${Date.now().toString(36)}`,
@@ -212,6 +219,7 @@ export class FaultInjector {
           upRes.on('data', (c: Buffer) => body.push(c));
           upRes.on('end', () => {
             if (fault) return fail(); // applied by the service; the answer is lost on the way back
+            call.answeredAt = Date.now();
             res.writeHead(upRes.statusCode ?? 502, upRes.headers);
             res.end(Buffer.concat(body));
           });

@@ -47,6 +47,9 @@ const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 const TOKEN_PLACEHOLDER = '__LOCAL_TASK_TOKEN__';
 
+/** The error a stopped execution's pending or next task ends with: retried by no Retry, and the run is aborted before any Catch target runs. */
+const stopped = () => Object.assign(new Error('The execution was stopped'), { name: 'Local.ExecutionStopped' });
+
 type AslState = { Type: string; Resource?: string; [k: string]: unknown };
 type Asl = { States: Record<string, AslState>; StartAt: string; [k: string]: unknown };
 
@@ -205,6 +208,8 @@ export class LocalStepFunctions {
   private async runTask(rec: ExecutionRecord, stateName: string, state: AslState, input: unknown): Promise<unknown> {
     // Each attempt of a Task is a state transition: past the bucket, the execution waits (as on AWS).
     await this.throttle?.transition();
+    // A stopped execution runs no more tasks (the interpreter retries after an abort otherwise).
+    if (rec.status !== 'RUNNING' || this.stopping) throw stopped();
     const resource = String(state.Resource);
     if (resource.startsWith('arn:aws:states:::lambda:invoke')) {
       const p = input as { FunctionName: string; Payload?: unknown };
@@ -257,8 +262,13 @@ export class LocalStepFunctions {
     return {};
   }
 
-  private dropTasks(executionArn: string): void {
-    for (const [token, t] of this.tasks) if (t.executionArn === executionArn) this.tasks.delete(token);
+  /** Forgets the execution's pending tasks; with `reason`, settles them too (their timers are released). */
+  private dropTasks(executionArn: string, reason?: Error): void {
+    for (const [token, t] of this.tasks) {
+      if (t.executionArn !== executionArn) continue;
+      this.tasks.delete(token);
+      if (reason) t.reject(reason);
+    }
   }
 
   private get(arn: string): ExecutionRecord {
@@ -283,7 +293,7 @@ export class LocalStepFunctions {
       this.update(e, { status: 'ABORTED', stopDate, error: p.error, cause: p.cause });
       this.addEvent(e, 'ExecutionAborted');
       this.aborters.get(e.executionArn)?.();
-      this.dropTasks(e.executionArn);
+      this.dropTasks(e.executionArn, stopped());
     }
     return { stopDate: epoch(stopDate) };
   }

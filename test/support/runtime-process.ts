@@ -11,11 +11,14 @@ export interface RuntimeProcess {
   dynamoEndpoint: string;
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Kills the runtime and everything it started (DynamoDB Local's JVM too) at once, as a power cut would. Needs `crashable`. */
+  crash(): Promise<void>;
 }
 
-export async function startRuntimeProcess(env: Record<string, string>): Promise<RuntimeProcess> {
+/** `crashable`: the runtime gets a process group of its own, so that crash() can kill all of it. */
+export async function startRuntimeProcess(env: Record<string, string>, opts: { crashable?: boolean } = {}): Promise<RuntimeProcess> {
   const child = spawn(join(ROOT, 'node_modules', '.bin', 'node'), ['--import', 'tsx', 'local/start.ts'], {
-    cwd: ROOT, env: { ...process.env, PORT: '0', SMTP_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT, env: { ...process.env, PORT: '0', SMTP_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.crashable ?? false,
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
@@ -33,6 +36,12 @@ export async function startRuntimeProcess(env: Record<string, string>): Promise<
     sfnEndpoint: pick('Step Functions'),
     dynamoEndpoint: pick('DynamoDB Local'),
     output: () => out,
+    crash: () => new Promise((resolve) => {
+      if (!opts.crashable) throw new Error('started without crashable');
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      process.kill(-child.pid!, 'SIGKILL');
+    }),
     stop: (signal = 'SIGTERM') => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve(child.exitCode);
       child.once('exit', (code) => resolve(code));

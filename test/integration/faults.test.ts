@@ -1,0 +1,282 @@
+/**
+ * Dependencies failing, against the real local runtime: faults are switched on through
+ * /__local/faults (local/faults.ts), which answers the handlers' requests to DynamoDB, Step
+ * Functions and SES with those services' own errors, or fails the workflow's Lambda calls.
+ * Each test shows what the product does about it - the SDK's retries with backoff and
+ * jitter, the state machine's Retry and Catch, the stream's retries and parking, the
+ * operator's replay, the orphan sweeper - and that no complaint was lost or done twice.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { CallRecord, FaultRule } from '../../local/faults.ts';
+import { clients, countComplaints, eventually, validComplaint } from '../support/clients.ts';
+import { investigation } from '../support/journey.ts';
+import { count, EXPECTED_HISTORY, ResilientClient, withoutResumes, workToClose, type Detail } from '../support/resilient.ts';
+
+const api = inject('apiUrl');
+const TABLE = inject('tableName');
+const SM = inject('stateMachineArn');
+const { ddb, sfn } = clients({ dynamoEndpoint: inject('dynamoEndpoint'), sfnEndpoint: inject('sfnEndpoint'), awsRegion: inject('awsRegion') });
+const client = new ResilientClient(() => api, 90_000);
+const executionArn = (name: string) => `${SM.replace(':stateMachine:', ':execution:')}:${name}`;
+
+interface Report { injected: Record<string, number>; injectedTotal: number; requests: number; calls?: CallRecord[] }
+
+async function local(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${api}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json() as Promise<any>;
+}
+const injectFaults = (rules: FaultRule[], seed = 20260302) => local('POST', '/__local/faults', { rules, seed }) as Promise<Report>;
+const faultReport = () => local('GET', '/__local/faults?calls=1') as Promise<Report & { calls: CallRecord[] }>;
+const sweep = () => local('POST', '/__local/sweep') as Promise<{ resumed: { reference: string; stage: string; executionName: string }[]; redelivered: string[] }>;
+
+let seq = 0;
+const complaintOf = (tag: string, over: Record<string, unknown> = {}) => validComplaint({
+  complainant: { name: 'Fault Test', contact: { email: `faults-${tag}-${process.pid}-${++seq}@example.com` } },
+  matter: { description: `A fee (${tag} ${seq}) was taken without my agreement`, demand: 'Refund it' }, ...over,
+});
+const submit = (tag: string, over: Record<string, unknown> = {}) => client.submit(complaintOf(tag, over), `faults-${tag}-${process.pid}-${++seq}`);
+
+async function executions(ref: string, statusFilter?: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED') {
+  const out = await sfn.send(new ListExecutionsCommand({ stateMachineArn: SM, statusFilter, maxResults: 1000 }));
+  return (out.executions ?? []).filter((e) => e.name === ref || e.name!.startsWith(`${ref}--r`));
+}
+/** The complaint's executions, `name STATUS`, once none is running any more (Close commits before its execution ends). */
+const finishedExecutions = (ref: string) => eventually(async () => {
+  const all = await executions(ref);
+  return all.every((e) => e.status !== 'RUNNING') && all.map((e) => `${e.name} ${e.status}`).sort();
+}, 10_000, `the executions of ${ref} finished`);
+
+/** Every email of the complaint has left (or is left alone on purpose): nothing queued or half-sent. */
+const delivered = (ref: string) => client.waitFor(ref, (d) => d.messages.filter((m) => m.channel === 'email').every((m) => m.status === 'sent'), 'every email sent', 30_000);
+
+beforeAll(async () => {
+  await local('POST', '/__local/clock', { now: '2026-03-02T01:00:00.000Z' }); // a Monday, 09:00 in Shanghai
+});
+afterEach(async () => {
+  await local('DELETE', '/__local/faults');
+});
+
+describe('the workflow definition', () => {
+  const asl = JSON.parse(readFileSync(join(import.meta.dirname, '../../workflows/complaint.asl.json'), 'utf8')) as { States: Record<string, any> };
+  const tasks = Object.entries(asl.States).filter(([, s]) => s.Type === 'Task');
+
+  it('retries transient errors on every Task with exponential backoff and full jitter, capped', () => {
+    expect(tasks.length).toBeGreaterThanOrEqual(6);
+    for (const [name, s] of tasks) {
+      const retry = s.Retry?.[0];
+      expect(retry, name).toMatchObject({ BackoffRate: expect.any(Number), JitterStrategy: 'FULL', MaxDelaySeconds: expect.any(Number), MaxAttempts: expect.any(Number) });
+      expect(retry.BackoffRate, name).toBeGreaterThan(1);
+      expect(retry.ErrorEquals, name).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'ProvisionedThroughputExceededException', 'ConflictError']));
+      // Retrying everything would retry bugs and bad input for minutes: only named, transient errors.
+      expect(retry.ErrorEquals, name).not.toContain('States.ALL');
+    }
+  });
+
+  it('catches everything else on every Task: the failure is recorded, then the execution fails', () => {
+    for (const [name, s] of tasks) {
+      expect(s.Catch, name).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: name === 'RecordFailure' ? 'Failed' : 'RecordFailure' })]);
+    }
+    expect(asl.States.RecordFailure.Next).toBe('Failed');
+    expect(asl.States.Failed).toMatchObject({ Type: 'Fail', ErrorPath: '$.failure.Error' });
+  });
+});
+
+describe('DynamoDB throttling and errors', () => {
+  it('rides through throttling and 5xx on 1 request in 5 with the SDK\'s retries: backoff with jitter, nothing lost, nothing twice', { timeout: 120_000 }, async () => {
+    const before = await countComplaints(ddb, TABLE);
+    await injectFaults([{ target: 'dynamodb', rate: 0.2, errors: ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'InternalServerError'] }]);
+    const paths = ['satisfied', 'satisfied', 'major'] as const;
+    const refs = await Promise.all(paths.map((path) => submit('throttle', path === 'major' ? { amount: { value: 800_000, currency: 'CNY' } } : {})));
+    const done = await Promise.all(refs.map((r, i) => workToClose(client, r.reference, { path: paths[i], lead: paths[i] === 'major' ? 'mia' : 'hana' })));
+    const report = await faultReport();
+    await injectFaults([]);
+
+    expect(await countComplaints(ddb, TABLE)).toBe(before + refs.length);
+    done.forEach((d, i) => expect(withoutResumes(d), d.complaint.reference).toEqual(EXPECTED_HISTORY[paths[i]]));
+    for (const r of refs) await delivered(r.reference);
+    expect(report.injectedTotal).toBeGreaterThan(20);
+
+    // The retries, as DynamoDB saw them: the SDK's attempts of one call share an invocation id.
+    const byCall = new Map<string, CallRecord[]>();
+    for (const c of report.calls.filter((x) => x.target === 'dynamodb' && x.invocationId)) byCall.set(c.invocationId!, [...(byCall.get(c.invocationId!) ?? []), c]);
+    const retried = [...byCall.values()].filter((a) => a.length > 1);
+    expect(retried.length).toBeGreaterThan(10);
+    const waits: { retry: number; ms: number; throttled: boolean }[] = [];
+    for (const attempts of retried) {
+      attempts.sort((a, b) => a.attempt! - b.attempt!);
+      expect(attempts.map((a) => a.attempt)).toEqual(attempts.map((_, i) => i + 1)); // 1, 2, 3 ...
+      expect(attempts.length).toBeLessThanOrEqual(5); // maxAttempts
+      for (let i = 1; i < attempts.length; i++) {
+        waits.push({ retry: i, ms: attempts[i].at - attempts[i - 1].answeredAt!, throttled: attempts[i - 1].fault !== 'InternalServerError' });
+      }
+    }
+    // Full jitter: the waits are spread, not one fixed interval; exponential: each retry's
+    // ceiling doubles (base x 2^n; throttling has the larger base), never above 20 s.
+    expect(new Set(waits.map((w) => Math.round(w.ms / 10))).size).toBeGreaterThan(waits.length / 3);
+    for (const w of waits) expect(w.ms, JSON.stringify(w)).toBeLessThanOrEqual((w.throttled ? 1000 : 100) * 2 ** (w.retry - 1) + 750);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    console.log(`DynamoDB faults: ${report.injectedTotal} injected in ${report.requests} requests; ${retried.length} calls retried; `
+      + `mean wait before retry 1: ${mean(waits.filter((w) => w.retry === 1 && w.throttled).map((w) => w.ms)).toFixed(0)} ms (throttled), `
+      + `retry 2: ${mean(waits.filter((w) => w.retry === 2 && w.throttled).map((w) => w.ms)).toFixed(0)} ms (throttled)`);
+  });
+
+  it('does nothing twice when DynamoDB applied a write but its answer was lost (transactions carry an idempotency token)', { timeout: 90_000 }, async () => {
+    const before = await countComplaints(ddb, TABLE);
+    await injectFaults([{ target: 'dynamodb', operations: ['TransactWriteItems', 'UpdateItem', 'PutItem'], rate: 0.3, phase: 'after', errors: ['InternalServerError'] }]);
+    const refs = await Promise.all([0, 1].map(() => submit('lost-answer')));
+    const done = await Promise.all(refs.map((r) => workToClose(client, r.reference, { path: 'satisfied', lead: 'hana' })));
+    const report = await faultReport();
+    await injectFaults([]);
+    expect(report.injected['dynamodb:TransactWriteItems:InternalServerError']).toBeGreaterThan(3);
+    expect(await countComplaints(ddb, TABLE)).toBe(before + refs.length);
+    for (const d of done) expect(withoutResumes(d)).toEqual(EXPECTED_HISTORY.satisfied);
+    for (const r of refs) {
+      const d = await delivered(r.reference);
+      expect(d.messages.filter((m) => m.audience === 'customer').map((m) => m.kind).sort()).toEqual(['acknowledgement', 'callbackSurvey', 'reply']);
+    }
+  });
+});
+
+describe('notifications failing', () => {
+  it('retries SES throttling in the SDK; an outage parks the records for the operator, whose replay sends them once', async () => {
+    // Throttled sends (the next two): the SDK retries them.
+    await injectFaults([{ target: 'ses', count: 2, errors: ['TooManyRequestsException'] }]);
+    const a = await submit('ses-throttle');
+    await delivered(a.reference);
+    const sends = (await faultReport()).calls.filter((c) => c.operation === 'SendEmail');
+    expect(sends.map((c) => `${c.attempt} ${c.fault ?? 'sent'}`)).toEqual(['1 TooManyRequestsException', '2 TooManyRequestsException', '3 sent']);
+    expect(new Set(sends.map((c) => c.invocationId)).size).toBe(1); // one call, retried by the SDK
+
+    // Sending paused for the account: nothing goes out; each record is retried by the stream, then parked.
+    await injectFaults([{ target: 'ses', errors: ['SendingPausedException'] }]);
+    const b = await submit('ses-outage');
+    const parked = await eventually(async () => {
+      const p = await local('GET', '/__local/streams/parked') as { consumer: string; keys: any }[];
+      return p.some((x) => x.consumer === 'DeliverMessages' && x.keys.PK.S === `COMPLAINT#${b.reference}`) && p;
+    }, 30_000, 'the acknowledgement parked');
+    expect(parked.length).toBeGreaterThan(0);
+    const stuck = await client.detail(b.reference);
+    expect(stuck.messages.find((m) => m.kind === 'acknowledgement')).toMatchObject({ status: 'queued' }); // safe in the table, not lost
+
+    // The operator fixes the cause and replays.
+    await injectFaults([]);
+    const replay = await local('POST', '/__local/streams/replay') as { replayed: number; stillFailing: number };
+    expect(replay.replayed).toBeGreaterThan(0);
+    expect(replay.stillFailing).toBe(0);
+    expect((await local('GET', '/__local/streams/parked') as unknown[])).toEqual([]);
+    const sent = await delivered(b.reference);
+    expect(sent.messages.filter((m) => m.kind === 'acknowledgement')).toHaveLength(1);
+  });
+});
+
+describe('Step Functions throttled and its tasks failing', () => {
+  it('starts the workflow through throttled StartExecution calls (SDK retries), once', async () => {
+    await injectFaults([{ target: 'sfn', operations: ['StartExecution'], errors: ['ThrottlingException'], count: 3 }]);
+    const { reference: ref } = await submit('sfn-throttle');
+    await client.waitForTask(ref, 'INVESTIGATION');
+    const report = await faultReport();
+    expect(report.injected['sfn:StartExecution:ThrottlingException']).toBe(3);
+    expect((await executions(ref)).map((e) => e.name)).toEqual([ref]);
+  });
+
+  it('parks a start that keeps failing; the sweeper and the operator\'s replay together still make one workflow', { timeout: 90_000 }, async () => {
+    await injectFaults([{ target: 'sfn', operations: ['StartExecution'], errors: ['InternalFailure'] }]);
+    const { reference: ref } = await submit('sfn-down');
+    await eventually(async () => {
+      const p = await local('GET', '/__local/streams/parked') as { consumer: string; keys: any }[];
+      return p.some((x) => x.consumer === 'StartWorkflows' && x.keys.PK.S === `COMPLAINT#${ref}`);
+    }, 60_000, 'the start parked');
+    expect(await executions(ref)).toEqual([]);
+    expect((await client.detail(ref)).complaint).toMatchObject({ status: 'OPEN', stage: 'RECEIVED' }); // safe
+
+    await injectFaults([]);
+    const swept = await sweep();
+    expect(swept.resumed.filter((r) => r.reference === ref)).toEqual([{ reference: ref, stage: 'RECEIVED', executionName: ref }]);
+    await local('POST', '/__local/streams/replay', { consumer: 'StartWorkflows' }); // the same start again: finds it running
+    await client.waitForTask(ref, 'INVESTIGATION');
+    expect((await executions(ref)).map((e) => e.name)).toEqual([ref]);
+  });
+
+  it('retries a failing task (Lambda service errors) with the state machine\'s backoff', async () => {
+    await injectFaults([{ target: 'lambda', operations: ['OpenTask'], errors: ['Lambda.ServiceException', 'Lambda.TooManyRequestsException'], count: 2 }]);
+    const { reference: ref } = await submit('task-retry');
+    await client.waitForTask(ref, 'INVESTIGATION');
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: executionArn(ref) }));
+    // The local engine records each Retry as a StateRetried event (AWS shows a new TaskScheduled).
+    expect(history.events!.filter((e) => String(e.type) === 'StateRetried')).toHaveLength(2);
+    expect((await faultReport()).injectedTotal).toBe(2);
+  });
+
+  it('records a task that cannot succeed in the history, fails the execution (the alarm on AWS), and the sweeper resumes it', async () => {
+    await injectFaults([{ target: 'lambda', operations: ['OpenTask'], errors: ['Lambda.ResourceNotFoundException'] }]);
+    const { reference: ref } = await submit('task-fails');
+    const failed = await eventually(async () => {
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(ref) }));
+      return d.status === 'FAILED' && d;
+    }, 30_000, 'the execution failed');
+    expect(failed.error).toBe('Lambda.ResourceNotFoundException');
+    const recorded = await client.waitFor(ref, (d) => count(d, 'workflow-failed') === 1, 'the failure recorded');
+    expect(recorded.history.find((h) => h.action === 'workflow-failed')).toMatchObject({ actor: 'system', visibleToCustomer: false });
+
+    await injectFaults([]);
+    const swept = await sweep();
+    expect(swept.resumed.filter((r) => r.reference === ref)).toEqual([{ reference: ref, stage: 'RECEIVED', executionName: `${ref}--r1` }]);
+    const closed = await workToClose(client, ref, { path: 'satisfied', lead: 'hana' });
+    expect(withoutResumes(closed).filter((a) => a !== 'workflow-failed')).toEqual(EXPECTED_HISTORY.satisfied);
+    expect(await finishedExecutions(ref)).toEqual([`${ref} FAILED`, `${ref}--r1 SUCCEEDED`]);
+  });
+});
+
+describe('orphans', () => {
+  it('gives each open complaint whose workflow was stopped exactly one new workflow, at its stage, and hands over missed completions', { timeout: 120_000 }, async () => {
+    // Four complaints at different points of their lives ...
+    const [a, b, c, d, e] = await Promise.all([0, 1, 2, 3, 4].map(() => submit('orphan')));
+    for (const x of [a, b, c, d, e]) {
+      await client.waitForTask(x.reference, 'INVESTIGATION');
+      await client.step('hana', x.reference, 'claim', {}, (y) => count(y, 'claimed') >= 1);
+    }
+    for (const x of [b, c]) {
+      await client.step('hana', x.reference, 'investigation', investigation, (y) => count(y, 'investigation-completed') >= 1);
+      await client.waitForTask(x.reference, 'REPLY');
+    }
+    await client.step('hana', c.reference, 'reply', { subject: 'Answer', text: 'Refunded.' }, (y) => count(y, 'reply-sent') >= 1);
+    await client.waitForTask(c.reference, 'CALLBACK');
+
+    // ... lose their executions (stopped - as by an operator, a bug or a lost engine).
+    for (const x of [a, b, c, d]) await sfn.send(new StopExecutionCommand({ executionArn: executionArn(x.reference), error: 'Test.Lost', cause: 'orphan test' }));
+    // d's investigation is completed while it has no workflow: the completion is stored.
+    await client.step('hana', d.reference, 'investigation', investigation, (y) => count(y, 'investigation-completed') >= 1);
+    // e's workflow lives, but misses the completion (Step Functions refuses SendTaskSuccess for a while).
+    await injectFaults([{ target: 'sfn', operations: ['SendTaskSuccess'], errors: ['InternalFailure'], count: 5 }]);
+    await client.step('hana', e.reference, 'investigation', investigation, (y) => count(y, 'investigation-completed') >= 1);
+    await injectFaults([]);
+    expect((await client.detail(e.reference)).task).toMatchObject({ stage: 'INVESTIGATION', status: 'completed' });
+
+    const swept = await sweep();
+    const mine = (r: { reference: string }) => [a, b, c, d, e].some((x) => x.reference === r.reference);
+    const byRef = (x: { reference: string }, y: { reference: string }) => x.reference.localeCompare(y.reference);
+    expect(swept.resumed.filter(mine).sort(byRef)).toEqual([
+      { reference: a.reference, stage: 'INVESTIGATION', executionName: `${a.reference}--r1` },
+      { reference: b.reference, stage: 'REPLY', executionName: `${b.reference}--r1` },
+      { reference: c.reference, stage: 'CALLBACK', executionName: `${c.reference}--r1` },
+      { reference: d.reference, stage: 'REPLY', executionName: `${d.reference}--r1` }, // completed: the next stage
+    ].sort(byRef));
+    expect(swept.redelivered.filter((r) => r === e.reference)).toEqual([e.reference]);
+    // A second sweep finds nothing to do: no duplicate workflow.
+    const again = await sweep();
+    expect(again.resumed.filter(mine)).toEqual([]);
+    for (const x of [a, b, c, d, e]) expect((await executions(x.reference, 'RUNNING')).length, x.reference).toBe(1);
+
+    // Each goes on from where it was, to its close.
+    const closed: Detail[] = await Promise.all([a, b, c, d, e].map((x) => workToClose(client, x.reference, { path: 'satisfied', lead: 'hana' })));
+    for (const x of closed) expect(withoutResumes(x), x.complaint.reference).toEqual(EXPECTED_HISTORY.satisfied);
+    for (const x of [a, b, c, d]) {
+      expect(await finishedExecutions(x.reference)).toEqual([`${x.reference} ABORTED`, `${x.reference}--r1 SUCCEEDED`]);
+    }
+    expect(await finishedExecutions(e.reference)).toEqual([`${e.reference} SUCCEEDED`]);
+  });
+});
