@@ -15,7 +15,7 @@
  * The remembered deletions are kept in the data directory before the delete, so a crash in
  * between loses nothing.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DeleteItemCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TABLE } from '../functions/adapters/table-schema.ts';
@@ -48,7 +48,9 @@ export class LocalTtl {
     const cutoff = Date.now() - KEEP_MS;
     for (const [k, at] of this.deleted) if (at < cutoff) this.deleted.delete(k);
     mkdirSync(dirname(this.o.file), { recursive: true });
-    writeFileSync(this.o.file, JSON.stringify(Object.fromEntries(this.deleted)));
+    // Write-and-rename: a crash mid-write leaves the previous file, never a torn one.
+    writeFileSync(`${this.o.file}.tmp`, JSON.stringify(Object.fromEntries(this.deleted)));
+    renameSync(`${this.o.file}.tmp`, this.o.file);
   }
 
   /** Whether this stream record is the REMOVE of an item this TTL deleted. */

@@ -7,7 +7,7 @@
  * Signatures are not verified: it listens on loopback only.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -58,7 +58,7 @@ export async function startS3Server(root: string, port = 0, host = '127.0.0.1', 
       const prefix = url.searchParams.get('prefix') ?? '';
       const dir = resolve(base, bucket);
       const files: string[] = [];
-      const walk = (d: string) => { if (!existsSync(d)) return; for (const f of readdirSync(d)) { const p = join(d, f); if (statSync(p).isDirectory()) walk(p); else if (!f.endsWith('.__meta.json')) files.push(relative(dir, p).split(sep).join('/')); } };
+      const walk = (d: string) => { if (!existsSync(d)) return; for (const f of readdirSync(d)) { const p = join(d, f); if (statSync(p).isDirectory()) walk(p); else if (!/\.__meta\.(json|tmp)$/.test(f) && existsSync(`${p}.__meta.json`)) files.push(relative(dir, p).split(sep).join('/')); } };
       walk(dir);
       const keys = files.filter((k) => k.startsWith(prefix)).sort();
       return xml(res, 200, `<ListBucketResult><Name>${esc(bucket)}</Name><Prefix>${esc(prefix)}</Prefix><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${keys.map((k) => {
@@ -79,7 +79,9 @@ export async function startS3Server(root: string, port = 0, host = '127.0.0.1', 
         mkdirSync(dirname(p), { recursive: true });
         writeFileSync(p, body);
         const m: Meta = { contentType: String(req.headers['content-type'] ?? 'application/octet-stream'), etag, metadata, retainUntil, lastModified: now().toISOString(), size: body.length };
-        writeFileSync(`${p}.__meta.json`, JSON.stringify(m));
+        // The object exists once its metadata does (GET needs both): written last, and whole (write-and-rename), so a crash leaves no torn or half-locked object.
+        writeFileSync(`${p}.__meta.tmp`, JSON.stringify(m));
+        renameSync(`${p}.__meta.tmp`, `${p}.__meta.json`);
         res.writeHead(200, { etag: `"${etag}"` });
         return res.end();
       }

@@ -1,0 +1,244 @@
+/**
+ * Crash anywhere: a batch of complaints walks its lifecycle (customers over the API, staff
+ * through the staff API, the workflow on its own) while the whole runtime - the product's
+ * process and DynamoDB Local's JVM - is killed with SIGKILL at random moments and started
+ * again on the same data directory. The kills are aimed: while a complaint is being
+ * submitted, while a staff action is on its way, just after one (its workflow moving on),
+ * and, once every complaint is closed and past its retention, while archival is under way.
+ * Clients do what real ones do: a customer sends the complaint again with the same
+ * Idempotency-Key; staff reload and act again only if their action did not happen.
+ *
+ * Afterwards: every complaint is closed with the outcome its customer chose, once (one per
+ * Idempotency-Key, no other in the table), its history is the legal sequence of its path
+ * with nothing missing and nothing twice (resumes aside), every email was sent, each
+ * complaint had exactly one workflow that finished and none left running; then every one is
+ * in the archive, once, its history matching its digest (the reconciliation), and none is
+ * left in the hot table.
+ *
+ * Seeded: the seed is printed; SEED=<n> replays the same plan and kill schedule (the
+ * moments still depend on timing). CRASH_COMPLAINTS, CRASH_KILLS and CRASH_ARCHIVAL_KILLS
+ * size it; `npm run soak` runs a long variant (150 complaints, 35 kills).
+ */
+import { randomInt } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { afterAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../local/faults.ts';
+import { clients, countComplaints, eventually } from '../support/clients.ts';
+import { count, EXPECTED_HISTORY, ResilientClient, withoutResumes, workToClose, type Detail, type Path } from '../support/resilient.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process.ts';
+
+const SOAK = process.env.CRASH_SOAK === '1';
+const SEED = Number(process.env.SEED ?? randomInt(1, 2 ** 31));
+const COMPLAINTS = Number(process.env.CRASH_COMPLAINTS ?? (SOAK ? 150 : 24));
+const KILLS = Number(process.env.CRASH_KILLS ?? (SOAK ? 30 : 3));
+const ARCHIVAL_KILLS = Number(process.env.CRASH_ARCHIVAL_KILLS ?? (SOAK ? 5 : 1));
+const CONCURRENCY = 6;
+const TABLE = 'complaints-cn';
+const random = seededRandom(SEED);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+
+interface Plan { i: number; path: Path; key: string; body: Record<string, unknown>; handler: string; satisfaction: number }
+
+function plans(): Plan[] {
+  return Array.from({ length: COMPLAINTS }, (_, i) => {
+    const path: Path = pick(['satisfied', 'satisfied', 'satisfied', 'reopened', 'major'] as const);
+    const line = path === 'major' ? 'cards' : pick(['cards', 'loans'] as const);
+    return {
+      i, path, key: `crash-${SEED}-${i}`, handler: line === 'cards' ? 'hana' : 'leo', satisfaction: 4 + (i % 2),
+      body: {
+        language: 'en', businessLine: line,
+        complainant: { name: `Customer ${i}`, contact: { email: `crash-${SEED}-${i}@example.com` } },
+        matter: { description: `Fee number ${i} was taken from my ${line} account without my agreement`, demand: 'Refund it' },
+        amount: { value: path === 'major' ? 800_000 : 100 + i, currency: 'CNY' },
+        consent: { personalData: true },
+      },
+    };
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address() as { port: number }; srv.close(() => ok(port)); });
+  });
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'complaints-crash-'));
+let runtime: RuntimeProcess | undefined;
+
+afterAll(async () => {
+  await runtime?.stop('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('crash anywhere', () => {
+  it(`keeps every complaint, once, through ${KILLS} kills (SIGKILL) of the whole runtime, and ${ARCHIVAL_KILLS} during archival`, { timeout: SOAK ? 3_600_000 : 600_000 }, async () => {
+    const port = await freePort();
+    // A manual clock, one minute later at each start (time never runs backwards across a
+    // restart), and a one-day hot retention, so that archival is a clock move away.
+    let clockAt = Date.parse('2026-03-02T01:00:00.000Z'); // Monday 09:00 in Shanghai
+    const env = () => ({
+      DATA_DIR: dataDir, COMPLAINT_REGION: 'cn', PORT: String(port), POWERTOOLS_LOG_LEVEL: 'ERROR',
+      LOCAL_CLOCK_START: new Date(clockAt += 60_000).toISOString(), HOT_RETENTION_SECONDS: '86400',
+    });
+    const start = async () => {
+      const t = Date.now();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          runtime = await startRuntimeProcess(env(), { crashable: true });
+          return Date.now() - t;
+        } catch (e) {
+          if (attempt >= 3) throw e; // e.g. the port still held for a moment by the killed process
+        }
+      }
+    };
+    const client = new ResilientClient(() => `http://127.0.0.1:${port}`, SOAK ? 600_000 : 300_000);
+    console.log(`crash test: SEED=${SEED} complaints=${COMPLAINTS} kills=${KILLS}+${ARCHIVAL_KILLS} during archival (replay with SEED=${SEED})`);
+    const restarts: number[] = [await start()];
+    const all = plans();
+
+    // ---- the kills ----------------------------------------------------------------------
+    const kinds = ['intake', 'staff', 'workflow', 'anywhere'] as const;
+    const kills: { kind: (typeof kinds)[number] | 'archival'; during: string; inFlight: string }[] = [];
+    let finished = false;
+    const chaos = (async () => {
+      for (let k = 0; k < KILLS && !finished; k++) {
+        const kind = kinds[k % kinds.length];
+        await new Promise((r) => setTimeout(r, 500 + random() * 2500));
+        // Aim: wait (a while) for the moment asked for, then a few more random milliseconds.
+        const aimUntil = Date.now() + 8000;
+        while (!finished && Date.now() < aimUntil) {
+          if (kind === 'intake' && client.inFlight.intake > 0) break;
+          if (kind === 'staff' && client.inFlight.staff > 0) break;
+          if (kind === 'workflow' && Date.now() - client.lastAnswered.staff < 20) break;
+          if (kind === 'anywhere') break;
+          await new Promise((r) => setImmediate(r));
+        }
+        if (finished) break;
+        await new Promise((r) => setTimeout(r, random() * 15));
+        // What was really under way when it died (the aim can miss: then it is a kill anywhere).
+        const under = [client.inFlight.intake > 0 && 'intake', client.inFlight.staff > 0 && 'staff action', Date.now() - client.lastAnswered.staff < 50 && 'workflow'].filter(Boolean);
+        const during = under.length ? under.join(' + ') : 'anywhere';
+        kills.push({ kind, during, inFlight: `intake ${client.inFlight.intake}, staff ${client.inFlight.staff}` });
+        await runtime!.crash();
+        restarts.push(await start());
+      }
+    })();
+
+    // ---- the journeys -------------------------------------------------------------------
+    // Customers arrive over time (each submit retried through crashes with its key); staff
+    // take submitted complaints from the queue and work them to the end.
+    const refs = new Map<string, string>(); // Idempotency-Key -> reference
+    const submitted: { p: Plan; ref: string }[] = [];
+    const arrivals = (async () => {
+      const pending: Promise<void>[] = [];
+      for (const p of all) {
+        await new Promise((r) => setTimeout(r, 300 + random() * (SOAK ? 4000 : 1200)));
+        pending.push(client.submit(p.body, p.key).then(({ reference }) => {
+          const earlier = refs.get(p.key);
+          if (earlier && earlier !== reference) throw new Error(`key ${p.key} gave two references: ${earlier}, ${reference}`);
+          refs.set(p.key, reference);
+          submitted.push({ p, ref: reference });
+        }));
+      }
+      await Promise.all(pending);
+    })();
+    let arrived = false;
+    void arrivals.finally(() => { arrived = true; });
+    const work = (p: Plan, ref: string) => workToClose(client, ref, { path: p.path, lead: p.path === 'major' ? 'mia' : p.handler, satisfaction: p.satisfaction, tag: p.key });
+    const staff = Array.from({ length: CONCURRENCY }, async () => {
+      for (;;) {
+        const next = submitted.shift();
+        if (next) { await work(next.p, next.ref); continue; }
+        if (arrived) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    });
+    try {
+      await Promise.all([arrivals, ...staff]);
+    } finally {
+      finished = true;
+      await chaos;
+    }
+
+    // ---- what is left -------------------------------------------------------------------
+    const rt = runtime!;
+    let { ddb, sfn } = clients({ ...rt, awsRegion: 'cn-north-1' });
+    const references = [...refs.values()];
+    expect(refs.size).toBe(COMPLAINTS);
+    expect(new Set(references).size).toBe(COMPLAINTS); // one complaint per Idempotency-Key ...
+    expect(await countComplaints(ddb, TABLE)).toBe(COMPLAINTS); // ... and no other in the table
+
+    const details = new Map<string, Detail>();
+    for (const p of all) {
+      const ref = refs.get(p.key)!;
+      // Every email went out (the delivery consumer may still be catching up after the last restart).
+      const d = await client.waitFor(ref, (x) => x.messages.every((m) => m.status !== 'queued' && m.status !== 'sending'), 'every message delivered', 60_000);
+      details.set(ref, d);
+      expect(d.complaint).toMatchObject({ status: 'CLOSED', outcome: 'resolved-satisfied' });
+      expect(withoutResumes(d), `history of ${ref} (${p.path})`).toEqual(EXPECTED_HISTORY[p.path]);
+      expect(d.messages.filter((m) => m.status === 'failed')).toEqual([]);
+      const kinds = d.messages.filter((m) => m.audience === 'customer').map((m) => m.kind).sort();
+      const rounds = p.path === 'reopened' ? 2 : 1;
+      expect(kinds, `customer messages of ${ref}`).toEqual([
+        'acknowledgement', ...Array(rounds).fill('callbackSurvey'), ...Array(rounds).fill('reply'),
+      ].sort());
+    }
+
+    // One workflow per complaint finished, none is left running (no duplicate workflow).
+    const stateMachineArn = rt.output().match(/arn:aws:states:[^ )]+/)![0];
+    const list = async (statusFilter: 'SUCCEEDED' | 'RUNNING') => (await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter, maxResults: 1000 }))).executions ?? [];
+    const executions = [...await list('SUCCEEDED'), ...await list('RUNNING')];
+    for (const ref of references) {
+      const mine = executions.filter((e) => e.name === ref || e.name!.startsWith(`${ref}--r`));
+      expect(mine.filter((e) => e.status === 'SUCCEEDED').map((e) => e.name), `executions of ${ref}`).toHaveLength(1);
+      expect(mine.filter((e) => e.status === 'RUNNING')).toEqual([]);
+      expect(mine.find((e) => e.status === 'SUCCEEDED')!.name).toBe(details.get(ref)!.complaint.executionName);
+    }
+
+    // ---- archival, killed half-way ---------------------------------------------------------
+    // Past the retention: TTL removes every item of every complaint, ArchiveComplaints stages
+    // them and writes one locked object per complaint. Killed while that is under way.
+    clockAt = Date.parse('2026-03-05T01:00:00.000Z');
+    const archiveDir = join(dataDir, 's3', 'complaints-archive', 'complaints');
+    const archivedSoFar = () => (existsSync(archiveDir) ? readdirSync(archiveDir, { recursive: true }).filter((f) => String(f).endsWith('.json.gz')).length : 0);
+    for (let k = 0; k < ARCHIVAL_KILLS; k++) {
+      // The first move of the clock expires everything; after a restart, TTL carries on.
+      void client.once('read', 'POST', k === 0 ? '/__local/clock' : '/__local/ttl/sweep', k === 0 ? { now: new Date(clockAt).toISOString() } : undefined).catch(() => undefined);
+      const aimUntil = Date.now() + 20_000;
+      while (archivedSoFar() === 0 && Date.now() < aimUntil) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, random() * 300));
+      kills.push({ kind: 'archival', during: `archival (${archivedSoFar()}/${COMPLAINTS} archived)`, inFlight: '' });
+      await runtime!.crash();
+      restarts.push(await start());
+    }
+    const reconciled = await eventually(async () => {
+      await client.once('read', 'POST', '/__local/ttl/sweep');
+      await client.once('read', 'POST', '/__local/streams/drain');
+      const r = await client.once('read', 'POST', '/__local/reconcile');
+      return r.body?.archived === COMPLAINTS && r.body.staging === 0 && r.body;
+    }, SOAK ? 600_000 : 120_000, 'every complaint archived');
+    // Every complaint ever registered is in the archive, once, its history matching its digest.
+    expect(reconciled).toMatchObject({ registered: COMPLAINTS, inTable: 0, archived: COMPLAINTS, staging: 0, missing: [], mismatched: [] });
+    expect(archivedSoFar()).toBe(COMPLAINTS);
+    ({ ddb, sfn } = clients({ ...runtime!, awsRegion: 'cn-north-1' }));
+    expect(await countComplaints(ddb, TABLE)).toBe(0); // ... and gone from the hot table
+
+    const resumes = [...details.values()].reduce((n, d) => n + count(d, 'workflow-resumed'), 0);
+    console.log([
+      `crash test: SEED=${SEED}: ${COMPLAINTS} complaints, ${kills.length} kills`,
+      `  kills (aimed at -> landed during [requests in flight]): ${kills.map((k) => `${k.kind} -> ${k.during} [${k.inFlight}]`).join('; ')}`,
+      `  restart times (ms): ${restarts.join(', ')}`,
+      `  workflows resumed: ${resumes}; client: ${JSON.stringify(client.stats)}`,
+      `  lost 0, duplicated 0`,
+    ].join('\n'));
+    expect(kills.length).toBe(KILLS + ARCHIVAL_KILLS);
+    // The kills landed where they were aimed: during an intake, a staff action, a workflow moving on.
+    if (KILLS >= 3) for (const where of ['intake', 'staff action']) expect(kills.some((k) => k.during.includes(where)), `a kill during ${where}`).toBe(true);
+  });
+});
