@@ -32,6 +32,8 @@ export interface FaultRule {
   count?: number;
   /** 'before' (default): the service never sees the request. 'after': the service applies it and the answer is lost. */
   phase?: 'before' | 'after';
+  /** Only requests whose body (for lambda: payload) contains this text, e.g. a complaint's reference. */
+  contains?: string;
 }
 
 export interface FaultConfig { rules: FaultRule[]; seed?: number }
@@ -125,9 +127,10 @@ export class FaultInjector {
   }
 
   /** Whether this request fails, and how (the first matching rule decides). */
-  decide(target: FaultTarget, operation: string): { error: string; phase: 'before' | 'after' } | undefined {
+  decide(target: FaultTarget, operation: string, body = ''): { error: string; phase: 'before' | 'after' } | undefined {
     for (const r of this.rules) {
       if (r.target !== target || (r.operations && !r.operations.includes(operation))) continue;
+      if (r.contains && !body.includes(r.contains)) continue;
       if (r.count !== undefined && r.spent >= r.count) continue;
       if (this.random() >= (r.rate ?? 1)) return undefined;
       r.spent++;
@@ -174,7 +177,7 @@ export class FaultInjector {
   wrapInvoke<T>(invoke: (arn: string, payload: unknown) => Promise<T>): (arn: string, payload: unknown) => Promise<T> {
     return async (arn, payload) => {
       const fn = arn.split(':').pop()!;
-      const fault = this.decide('lambda', fn);
+      const fault = this.decide('lambda', fn, JSON.stringify(payload ?? null));
       this.record({ target: 'lambda', operation: fn, at: Date.now(), ...(fault ? { fault: fault.error } : {}) });
       if (fault?.phase === 'after') await invoke(arn, payload);
       if (fault) throw Object.assign(new Error(ERRORS.lambda[fault.error].message), { name: fault.error });
@@ -191,7 +194,7 @@ export class FaultInjector {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const operation = operationOf(target, req.method ?? 'GET', req.url ?? '/', req.headers);
-        const fault = this.decide(target, operation);
+        const fault = this.decide(target, operation, Buffer.concat(chunks).toString('utf8'));
         const attempt = /attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''))?.[1];
         const call = this.record({
           target, operation, at: Date.now(),

@@ -267,10 +267,39 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     if (change.idempotency) {
       items.push({ Put: { TableName: this.table, Item: { ...keys.idempotency(change.idempotency.key), type: 'Idempotency', ...change.idempotency.answer, expiresAt: change.idempotency.expiresAt }, ConditionExpression: 'attribute_not_exists(PK)' } });
     }
+    // The other items a change touches go in the same transaction: all of it happens, or none.
+    items.push(...(change.restriction?.keys ?? []).map((k): TransactItem => ({
+      Put: { TableName: this.table, Item: { PK: `CUSTOMER#${k}`, SK: 'RESTRICTION', type: 'Restriction', ...change.restriction!.restriction } },
+    })));
+    if (change.accessCode) {
+      items.push({
+        Update: {
+          TableName: this.table, Key: keys.secret(complaint.reference),
+          UpdateExpression: 'SET #o = list_append(if_not_exists(#o, :empty), :one)',
+          ExpressionAttributeNames: { '#o': 'others' }, ExpressionAttributeValues: { ':empty': [], ':one': [change.accessCode] },
+        },
+      });
+    }
+    const messageAt = change.messageStatus ? items.length : -1;
+    if (change.messageStatus) {
+      const { messageId, from, to, patch = {} } = change.messageStatus;
+      const names: Record<string, string> = { '#s': 'status' };
+      const values: Record<string, unknown> = { ':from': from, ':to': to };
+      const sets = ['#s = :to'];
+      Object.entries(patch).forEach(([k, v], i) => { names[`#p${i}`] = k; values[`:p${i}`] = v; sets.push(`#p${i} = :p${i}`); });
+      items.push({
+        Update: {
+          TableName: this.table, Key: { PK: keys.complaint(complaint.reference).PK, SK: messageId },
+          UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: '#s = :from', ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+        },
+      });
+    }
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (e) {
-      if (e instanceof TransactionCanceledException && (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) {
+      const reasons = e instanceof TransactionCanceledException ? e.CancellationReasons ?? [] : [];
+      if (messageAt >= 0 && reasons[messageAt]?.Code === 'ConditionalCheckFailed') throw new ConflictError(`This message is no longer ${change.messageStatus!.from}`);
+      if (reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) {
         throw new ConflictError('The complaint was changed by someone else; reload it and try again');
       }
       throw e;

@@ -83,6 +83,12 @@ export interface Change {
   replaceMessages?: OutboundMessage[];
   /** Customer-index entries of this complaint to remove (erasure). */
   removeCustomerKeys?: string[];
+  /** Written with the change, in the same transaction: the customer's restriction (by hashed contact keys). */
+  restriction?: { keys: string[]; restriction: Restriction };
+  /** A stored message moved from one delivery status to the next (a call made); fails the change if it is no longer `from`. */
+  messageStatus?: { messageId: string; from: OutboundMessage['status']; to: OutboundMessage['status']; patch?: Record<string, unknown> };
+  /** Another access code for the complaint (a merged repeat's own). */
+  accessCode?: { hash: string; salt: string };
 }
 
 /** The registration ledger: every complaint ever registered, and where it is now. */

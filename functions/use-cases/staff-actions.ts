@@ -292,14 +292,14 @@ export async function recordCall(deps: StaffDeps, actor: Actor, reference: strin
   const message = (await deps.repo.messages(reference)).find((m) => m.messageId === body.messageId);
   if (!message || message.channel !== 'call-task') throw new NotFoundError('No call task with this id on this complaint');
   const at = deps.clock.now().toISOString();
-  if (body.outcome === 'reached' && !(await deps.repo.transitionMessage(reference, body.messageId, 'recorded', 'sent', { sentAt: at, calledBy: actor.id }))) {
-    throw new ConflictError('This call task is already done');
-  }
+  if (message.status !== 'recorded') throw new ConflictError('This call task is already done');
   const next = bump(c, at);
+  // The call task done and its history entry: one transaction.
   await deps.repo.commit({
     complaint: next, expectedVersion: c.version,
     history: [entry(reference, at, actor.id, `call:${body.outcome}`, `Call about the ${message.kind}: ${body.outcome}${body.note ? ` (${body.note})` : ''}`, body.outcome === 'reached')],
-  });
+    ...(body.outcome === 'reached' ? { messageStatus: { messageId: body.messageId, from: 'recorded' as const, to: 'sent' as const, patch: { sentAt: at, calledBy: actor.id } } } : {}),
+  }).catch((e) => { throw e instanceof ConflictError && /no longer/.test(e.message) ? new ConflictError('This call task is already done') : e; });
   return { messageId: body.messageId, outcome: body.outcome };
 }
 
@@ -314,12 +314,12 @@ export async function restrictCustomer(deps: StaffDeps, actor: Actor, reference:
   if (!keys.length) throw new ConflictError('The complaint has no customer contact to restrict');
   const at = deps.clock.now().toISOString();
   const restriction = { reason: body.reason, by: actor.id, at, ...(body.until ? { until: body.until } : {}) };
-  await deps.repo.putRestriction(keys, restriction);
   const next = bump(c, at);
   next.restricted = restriction;
   const task = await deps.repo.getTask(reference);
+  // The restriction, the flag on the complaint and the history entry: one transaction.
   await deps.repo.commit({
-    complaint: next, expectedVersion: c.version,
+    complaint: next, expectedVersion: c.version, restriction: { keys, restriction },
     task: task && task.status !== 'completed' ? { put: refreshTask(task, next), ifToken: task.taskToken } : undefined,
     history: [entry(reference, at, actor.id, 'customer-restricted', `Customer restricted by ${actor.id}: ${body.reason}${body.until ? ` (until ${body.until})` : ''}`, false, undefined, { restriction })],
   });

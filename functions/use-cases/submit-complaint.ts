@@ -205,7 +205,6 @@ async function mergeRepeat(req: SubmitComplaintRequest, ctx: SubmitContext, deps
   }
   const accessCode = generateAccessCode();
   const salt = randomBytes(16).toString('base64url');
-  await repo.addAccessCode(c.reference, hashAccessCode(accessCode, salt), salt);
   const final = next.deadlines.finalResponse;
   const ack = acknowledgementText(c.language, c.reference, final.dueAt, region.calendar.timeZone);
   const body: SubmitComplaintResponse = {
@@ -229,6 +228,8 @@ async function mergeRepeat(req: SubmitComplaintRequest, ctx: SubmitContext, deps
       entry(c.reference, at, 'system', 'repeat-flagged', `Repeat complaint through the ${ctx.channel} channel (similarity ${hit.score.toFixed(2)})${hit.newFacts ? '; new facts: clock restarted' : ''}`, false, undefined, { matter: req.matter }),
     ],
     idempotency: ctx.idempotencyKey ? { key: ctx.idempotencyKey, answer: { requestHash, statusCode: 201, body }, expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS } : undefined,
+    // The customer's own access code, in the same transaction: no code exists that was never handed out.
+    accessCode: { hash: hashAccessCode(accessCode, salt), salt },
   });
   return { statusCode: 201, body, replayed: false };
 }

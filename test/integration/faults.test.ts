@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CallRecord, FaultRule } from '../../local/faults.ts';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { clients, countComplaints, eventually, validComplaint } from '../support/clients.ts';
 import { investigation } from '../support/journey.ts';
 import { count, EXPECTED_HISTORY, ResilientClient, withoutResumes, workToClose, type Detail } from '../support/resilient.ts';
@@ -138,6 +139,78 @@ describe('DynamoDB throttling and errors', () => {
       const d = await delivered(r.reference);
       expect(d.messages.filter((m) => m.audience === 'customer').map((m) => m.kind).sort()).toEqual(['acknowledgement', 'callbackSurvey', 'reply']);
     }
+  });
+});
+
+describe('multi-item writes are one transaction', () => {
+  // Every attempt of the SDK fails for this complaint: the change must leave no half behind, then go through whole.
+  const transactionsDown = async (ref: string) => {
+    await local('POST', '/__local/streams/drain'); // the complaint's own background work done first
+    await injectFaults([{ target: 'dynamodb', operations: ['TransactWriteItems'], contains: ref, errors: ['InternalServerError'] }]);
+  };
+  const as = async (user: string, method: string, path: string, body?: unknown) => client.once('staff', method, `/api/staff${path}`, body, { authorization: `Bearer ${await client.token(user)}` });
+  const scanFor = async (sk: string, attr: string, value: string) => {
+    const out = await ddb.send(new ScanCommand({ TableName: TABLE, FilterExpression: 'SK = :sk AND #a = :v', ExpressionAttributeNames: { '#a': attr }, ExpressionAttributeValues: { ':sk': sk, ':v': value } }));
+    return out.Items ?? [];
+  };
+
+  it('restricting a customer: the restriction, the flag and the history entry, or none of them', async () => {
+    const { reference: ref } = await submit('restrict');
+    await client.waitForTask(ref, 'INVESTIGATION');
+    const reason = `Abusive calls (${process.pid}-${++seq})`; // not naming the complaint: only its own transaction fails
+    await transactionsDown(ref);
+    expect((await as('mia', 'POST', `/complaints/${ref}/restriction`, { reason })).status).toBe(500);
+    expect(await scanFor('RESTRICTION', 'reason', reason)).toEqual([]);
+    const half = await client.detail(ref);
+    expect(half.complaint.restricted).toBeUndefined();
+    expect(count(half, 'customer-restricted')).toBe(0);
+
+    await injectFaults([]);
+    expect((await as('mia', 'POST', `/complaints/${ref}/restriction`, { reason })).status).toBe(200);
+    expect(await scanFor('RESTRICTION', 'reason', reason)).toHaveLength(1);
+    const whole = await client.detail(ref);
+    expect(whole.complaint.restricted).toMatchObject({ reason, by: 'mia' });
+    expect(count(whole, 'customer-restricted')).toBe(1);
+  });
+
+  it('recording a call: the call task done and its history entry, or neither', async () => {
+    const r = await as('sam', 'POST', '/complaints', { channel: 'phone', complaint: { complainant: { name: 'Phone Customer', contact: { phone: `+86 139 ${String(process.pid).padStart(4, '0').slice(-4)} ${String(++seq).padStart(4, '0')}` } }, matter: { description: `Long wait at the branch (${seq})` }, consent: { personalData: true } } });
+    expect(r.status).toBe(201);
+    const ref = r.body.reference as string;
+    const call = (await client.detail(ref)).messages.find((m) => m.channel === 'call-task' && m.kind === 'acknowledgement');
+    expect(call).toMatchObject({ status: 'recorded' });
+    await transactionsDown(ref);
+    expect((await as('sam', 'POST', `/complaints/${ref}/calls`, { messageId: call.messageId, outcome: 'reached' })).status).toBe(500);
+    const half = await client.detail(ref);
+    expect(half.messages.find((m) => m.messageId === call.messageId).status).toBe('recorded');
+    expect(count(half, 'call:reached')).toBe(0);
+
+    await injectFaults([]);
+    expect((await as('sam', 'POST', `/complaints/${ref}/calls`, { messageId: call.messageId, outcome: 'reached' })).status).toBe(200);
+    const whole = await client.detail(ref);
+    expect(whole.messages.find((m) => m.messageId === call.messageId)).toMatchObject({ status: 'sent', calledBy: 'sam' });
+    expect(count(whole, 'call:reached')).toBe(1);
+    expect((await as('sam', 'POST', `/complaints/${ref}/calls`, { messageId: call.messageId, outcome: 'reached' })).status).toBe(409); // done once
+  });
+
+  it('merging a repeat: the customer\'s own access code and the merge, or neither (no code exists that was never handed out)', async () => {
+    const first = complaintOf('repeat');
+    const { reference: ref } = await client.submit(first, `faults-repeat-a-${process.pid}-${++seq}`);
+    const secret = async () => (await ddb.send(new GetCommand({ TableName: TABLE, Key: { PK: `COMPLAINT#${ref}`, SK: 'SECRET' }, ConsistentRead: true }))).Item!;
+    const again = { ...first, matter: { description: (first.matter as { description: string }).description + ' - and again' } };
+    const key = `faults-repeat-b-${process.pid}-${++seq}`;
+    await client.waitForTask(ref, 'INVESTIGATION');
+    await transactionsDown(ref);
+    expect((await client.once('intake', 'POST', '/api/complaints', again, { 'idempotency-key': key })).status).toBe(500);
+    expect((await secret()).others ?? []).toEqual([]);
+    expect(count(await client.detail(ref), 'repeat-merged')).toBe(0);
+
+    await injectFaults([]);
+    const merged = await client.submit(again, key);
+    expect(merged.reference).toBe(ref);
+    expect((await secret()).others).toHaveLength(1);
+    expect(count(await client.detail(ref), 'repeat-merged')).toBe(1);
+    expect((await client.once('read', 'GET', `/api/complaints/${ref}`, undefined, { 'x-access-code': merged.accessCode })).status).toBe(200);
   });
 });
 

@@ -47,12 +47,18 @@ export class FakeRepository implements ComplaintRepository {
     const ref = ch.complaint.reference;
     if (this.complaints.get(ref)?.version !== ch.expectedVersion) throw new ConflictError('version');
     if (ch.task && 'put' in ch.task && ch.task.ifToken && this.tasks.get(ref)?.taskToken !== ch.task.ifToken) throw new ConflictError('token');
+    const ms = ch.messageStatus;
+    const target = ms && (this.msgs.get(ref) ?? []).find((m) => m.messageId === ms.messageId);
+    if (ms && target?.status !== ms.from) throw new ConflictError(`This message is no longer ${ms.from}`);
     this.complaints.set(ref, structuredClone(ch.complaint));
     if (ch.task && 'put' in ch.task) this.tasks.set(ref, structuredClone(ch.task.put));
     else if (ch.task) this.tasks.delete(ref);
     this.histories.set(ref, [...(this.histories.get(ref) ?? []), ...ch.history]);
     const existing = this.msgs.get(ref) ?? [];
     this.msgs.set(ref, [...existing, ...(ch.messages ?? []).map((m, i) => ({ ...m, messageId: `MSG#${m.at}#${existing.length + i}` }))]);
+    if (ms && target) Object.assign(target, { status: ms.to, ...ms.patch });
+    for (const k of ch.restriction?.keys ?? []) this.restrictions.set(k, ch.restriction!.restriction);
+    if (ch.accessCode) await this.addAccessCode(ref, ch.accessCode.hash, ch.accessCode.salt);
   }
   async queue(team: string) { return [...this.tasks.values()].filter((t) => t.team === team).sort((a, b) => a.nextDueAt.localeCompare(b.nextDueAt)); }
   async recordMatter(key: string, reference: string, at: string, windowStart: string) {
