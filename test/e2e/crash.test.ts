@@ -25,6 +25,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../local/faults.ts';
 import { clients, countComplaints, eventually } from '../support/clients.ts';
@@ -227,7 +228,9 @@ describe('crash anywhere', () => {
     expect(reconciled).toMatchObject({ registered: COMPLAINTS, inTable: 0, archived: COMPLAINTS, staging: 0, missing: [], mismatched: [] });
     expect(archivedSoFar()).toBe(COMPLAINTS);
     ({ ddb, sfn } = clients({ ...runtime!, awsRegion: 'cn-north-1' }));
-    expect(await countComplaints(ddb, TABLE)).toBe(0); // ... and gone from the hot table
+    expect(await countComplaints(ddb, TABLE)).toBe(0); // ... and gone from the hot table, every item of it
+    const left = await ddb.send(new ScanCommand({ TableName: TABLE, FilterExpression: 'begins_with(PK, :c)', ExpressionAttributeValues: { ':c': 'COMPLAINT#' } }));
+    expect((left.Items ?? []).map((i) => `${i.PK} ${i.SK}`)).toEqual([]);
 
     const resumes = [...details.values()].reduce((n, d) => n + count(d, 'workflow-resumed'), 0);
     console.log([
