@@ -1,81 +1,64 @@
 /**
- * Intake speed on this machine: HTTP load on submitComplaint against the local runtime
- * (started by this script, in a fresh data directory), at concurrency 1, 16 and 64.
- * Afterwards every accepted complaint is counted in the table and its workflow execution
- * looked up; any difference is reported. Usage: npm run bench:intake [-- seconds]
+ * Intake speed on this machine: HTTP load on submitComplaint (POST /api/complaints) against
+ * the local runtime, started by this script in a fresh data directory, at concurrency 1, 16
+ * and 64; the load generator runs in a process of its own. Reported per level: throughput,
+ * p50/p99 latency, errors, and the CPU each part of the machine spent per complaint (the
+ * runtime's Node process - handlers, workflow engine, stream consumers - and DynamoDB Local's
+ * JVM). Afterwards every reference given to a customer is looked up in the table and every
+ * complaint's workflow execution; any difference is reported, and how long the stream
+ * hand-off took to start the last workflow.
+ *
+ * Usage: npm run bench:intake [-- seconds]   (BENCH_SECONDS, default 10)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { startRuntime } from '../local/runtime.ts';
+import { complaintsInTable, cpuMeter, executionNames, machine, runLoad, startBenchRuntime, type LoadResult } from './support.ts';
 
 const SECONDS = Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 10);
+const LEVELS = (process.env.BENCH_LEVELS ?? '1,16,64').split(',').map(Number);
 const dir = mkdtempSync(join(tmpdir(), 'bench-intake-'));
-process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-const rt = await startRuntime({ port: 0, dataDir: dir, region: 'cn', smtpPort: 0, log: () => undefined });
+const rt = await startBenchRuntime(dir);
+try {
+  // Warm-up (JIT in Node and in the JVM), not reported: its complaints are checked like the others.
+  const warm = await runLoad({ url: rt.apiUrl, connections: 4, amount: 400, tag: 'warm' });
+  const given = [...warm.references];
+  const cpu = cpuMeter(rt);
+  const rows: string[] = [];
+  let sent = warm.sent;
+  for (const connections of LEVELS) {
+    cpu();
+    const r: LoadResult = await runLoad({ url: rt.apiUrl, connections, seconds: SECONDS, tag: `c${connections}` });
+    const used = cpu();
+    given.push(...r.references);
+    sent += r.sent;
+    const perComplaint = (s: number) => (r.ok ? ((s * 1000) / r.ok).toFixed(1) : '-');
+    rows.push(`| ${connections} | ${(r.ok / r.seconds).toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors + r.timeouts} | ${perComplaint(used.nodeSeconds)} | ${perComplaint(used.javaSeconds)} | ${((used.nodeSeconds + used.javaSeconds) / used.seconds).toFixed(2)} |`);
+  }
+  const startedDuringLoad = executionNames(rt).length;
 
-let seq = 0;
-const body = () => JSON.stringify({
-  language: 'en', businessLine: 'cards', consent: { personalData: true },
-  complainant: { name: 'Bench Customer', contact: { email: `bench-${process.pid}-${++seq}@example.com` } },
-  matter: { description: `Benchmark complaint number ${seq} about an unexpected annual fee` },
-});
+  // Every reference given is in the table and gets its workflow, started from the table's
+  // stream: the hand-off works through its backlog after the load.
+  const loadEnded = Date.now();
+  let table = await complaintsInTable(rt);
+  const missing = () => { const names = new Set(executionNames(rt)); return [...table.keys()].filter((ref) => !names.has(table.get(ref)!)).length; };
+  let withoutWorkflow = missing();
+  while (withoutWorkflow > 0 && Date.now() - loadEnded < 900_000) {
+    await new Promise((r) => setTimeout(r, 1000));
+    withoutWorkflow = missing();
+  }
+  const backlogSeconds = (Date.now() - loadEnded) / 1000;
+  table = await complaintsInTable(rt);
+  const lost = given.filter((ref) => !table.has(ref)).length;
+  const executions = executionNames(rt);
 
-const rows: string[] = [];
-let accepted = 0;
-let sent = 0;
-const given: string[] = [];
-for (const connections of [1, 16, 64]) {
-  const result = await autocannon({
-    url: `${rt.apiUrl}/api/complaints`, method: 'POST', connections, duration: SECONDS,
-    headers: { 'content-type': 'application/json' },
-    requests: [{
-      setupRequest: (req) => ({ ...req, body: body() }),
-      // The references the customers were given: each must be in the table afterwards.
-      onResponse: (status, resBody) => { if (status === 201) given.push(JSON.parse(resBody).reference); },
-    }],
-  });
-  const ok = result['2xx'];
-  accepted += ok;
-  // Requests still in flight when a level's time is up complete on the server but are not
-  // counted by autocannon: count what was sent.
-  sent += result.requests.sent;
-  rows.push(`| ${connections} | ${(ok / SECONDS).toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx + result.errors + result.timeouts} |`);
+  console.log(`Intake: POST /api/complaints, ${SECONDS} s per level after a warm-up of ${warm.sent}; ${machine()}; DynamoDB Local in memory.\n`);
+  console.log('| concurrency | complaints/s | p50 ms | p99 ms | errors | Node CPU ms per complaint | DynamoDB Local CPU ms per complaint | cores busy |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) console.log(r);
+  console.log(`\nRequests sent: ${sent} (those still in flight when a level ended are cut by the client); references given (201): ${given.length}; in the table: ${table.size}; given but not in the table (lost): ${lost}; given twice: ${given.length - new Set(given).size}; workflows started during the load: ${startedDuringLoad}, in all: ${executions.length} (${executions.length - new Set(executions).size} twice); complaints without a workflow: ${withoutWorkflow}; the last one started ${backlogSeconds.toFixed(0)} s after the load ended.`);
+} finally {
+  await rt.stop();
+  rmSync(dir, { recursive: true, force: true });
 }
-
-// Every accepted complaint is in the table, and has its workflow: the hand-off from the
-// table's stream works through the backlog after the load; how long that takes is reported.
-const loadEnded = Date.now();
-const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: rt.dynamoEndpoint, region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
-const refs: string[] = [];
-let start: Record<string, unknown> | undefined;
-do {
-  const out = await db.send(new ScanCommand({ TableName: rt.tableName, FilterExpression: 'SK = :m', ExpressionAttributeValues: { ':m': 'META' }, ProjectionExpression: '#r', ExpressionAttributeNames: { '#r': 'reference' }, ExclusiveStartKey: start }));
-  refs.push(...(out.Items ?? []).map((i) => String(i.reference)));
-  start = out.LastEvaluatedKey;
-} while (start);
-const missing = () => {
-  const executions = new Set(rt.engine.listExecutions({ stateMachineArn: rt.stateMachineArn, maxResults: 1_000_000 }).executions.map((e) => e.name));
-  return refs.filter((r) => !executions.has(r)).length;
-};
-let withoutWorkflow = missing();
-while (withoutWorkflow > 0 && Date.now() - loadEnded < 300_000) {
-  await new Promise((r) => setTimeout(r, 1000));
-  withoutWorkflow = missing();
-}
-const backlogSeconds = (Date.now() - loadEnded) / 1000;
-
-console.log(`Intake benchmark: ${SECONDS} s per level, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}\n`);
-console.log('| concurrency | complaints/s | p50 (ms) | p99 (ms) | errors |');
-console.log('|---:|---:|---:|---:|---:|');
-for (const r of rows) console.log(r);
-const inTable = new Set(refs);
-const lost = given.filter((r) => !inTable.has(r)).length;
-console.log(`\nRequests sent: ${sent} (the ones still in flight when a level ended may be cut by the client); references given (201): ${given.length}; complaints in the table: ${refs.length}; given but not in the table (lost): ${lost}; duplicates: ${given.length - new Set(given).size}; without a workflow execution: ${withoutWorkflow} (the last workflow started ${backlogSeconds.toFixed(0)} s after the load ended)`);
-
-await rt.stop();
-rmSync(dir, { recursive: true, force: true });
 process.exit(0);

@@ -79,7 +79,7 @@ const snapshot = (): Snapshot => ({
 function between(a: Snapshot, b: Snapshot) {
   let rru = 0, wru = 0, ddbRequests = 0;
   for (const [op, t] of b.ddb) {
-    const was = a.ddb.get(op) ?? { requests: 0, readUnits: 0, writeUnits: 0 };
+    const was = a.ddb.get(op) ?? { requests: 0, readUnits: 0, writeUnits: 0, ms: 0 };
     rru += t.readUnits - was.readUnits; wru += t.writeUnits - was.writeUnits; ddbRequests += t.requests - was.requests;
   }
   let invocations = 0, gbSeconds = 0;
@@ -230,7 +230,7 @@ try {
   out(`Archive: ${(archiveBytes / 1024).toFixed(1)} KB put per complaint (staging parts and the locked record), ${per(archival.s3Put).toFixed(1)} S3 PUT/LIST and ${per(archival.s3Get).toFixed(1)} GET/HEAD requests (${Object.entries(archival.s3Kinds).map(([k, v]) => `${k} ${per(v).toFixed(1)}`).join(', ')}).`);
   out(`Scheduled runs measured with ${N} complaints open, ${RUNS} runs each: deadline watch ${w.rru.toFixed(2)} RRU and ${(w.gbs * 1000).toFixed(2)} GB-ms per open complaint per run; orphan sweeper ${s.rru.toFixed(2)} RRU and ${(s.gbs * 1000).toFixed(2)} GB-ms.`);
   const ops = [...end.ddb].map(([op, t]) => {
-    const was = start.ddb.get(op) ?? { requests: 0, readUnits: 0, writeUnits: 0 };
+    const was = start.ddb.get(op) ?? { requests: 0, readUnits: 0, writeUnits: 0, ms: 0 };
     return `${op} ${per(t.requests - was.requests).toFixed(1)} (${per(t.readUnits - was.readUnits + t.writeUnits - was.writeUnits).toFixed(1)} units)`;
   });
   out(`DynamoDB requests per complaint, scheduled runs included: ${ops.join(', ')}.`);

@@ -17,7 +17,7 @@ export interface Proxy { url: string; close(): Promise<void> }
 /** A pass-through HTTP proxy; `rewrite` may change a request body, `observe` sees each exchange. */
 async function startProxy(
   target: string,
-  hooks: { rewrite?: (req: IncomingMessage, body: Buffer) => Buffer; observe: (req: IncomingMessage, body: Buffer, status: number, answer: Buffer) => void },
+  hooks: { rewrite?: (req: IncomingMessage, body: Buffer) => Buffer; observe: (req: IncomingMessage, body: Buffer, status: number, answer: Buffer, ms: number) => void },
 ): Promise<Proxy> {
   const to = new URL(target);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -29,12 +29,13 @@ async function startProxy(
       // Buffered: sent with its length (a chunked upload's framing stays in the body, as it came).
       const { 'transfer-encoding': _chunked, ...rest } = req.headers;
       const headers = { ...rest, host: to.host, 'content-length': String(body.length) };
+      const sentAt = performance.now();
       const out = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers, agent }, (answer) => {
         const parts: Buffer[] = [];
         answer.on('data', (c: Buffer) => parts.push(c));
         answer.on('end', () => {
           const raw = Buffer.concat(parts);
-          hooks.observe(req, body, answer.statusCode ?? 500, raw);
+          hooks.observe(req, body, answer.statusCode ?? 500, raw, performance.now() - sentAt);
           res.writeHead(answer.statusCode ?? 500, answer.headers);
           res.end(raw);
         });
@@ -53,7 +54,7 @@ async function startProxy(
 const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
-export interface DynamoTotals { requests: number; readUnits: number; writeUnits: number }
+export interface DynamoTotals { requests: number; readUnits: number; writeUnits: number; /** Time to answer, summed. */ ms: number }
 
 type Consumed = { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined;
 const units = (c: Consumed) => (c ? (Array.isArray(c) ? c : [c]).reduce((sum, x) => sum + (x.CapacityUnits ?? 0), 0) : 0);
@@ -67,12 +68,13 @@ export async function meterDynamo(target: string): Promise<Proxy & { totals: Map
       if (!READS.has(op) && !WRITES.has(op)) return body;
       return Buffer.from(JSON.stringify({ ...JSON.parse(body.toString('utf8')), ReturnConsumedCapacity: 'TOTAL' }));
     },
-    observe: (req, _body, _status, answer) => {
+    observe: (req, _body, _status, answer, ms) => {
       const op = operationOf(req);
       if (!op) return;
-      const t = totals.get(op) ?? { requests: 0, readUnits: 0, writeUnits: 0 };
+      const t = totals.get(op) ?? { requests: 0, readUnits: 0, writeUnits: 0, ms: 0 };
       totals.set(op, t);
       t.requests += 1;
+      t.ms += ms;
       if (!READS.has(op) && !WRITES.has(op)) return;
       let used = 0;
       try { used = units((JSON.parse(answer.toString('utf8')) as { ConsumedCapacity?: Consumed }).ConsumedCapacity); } catch { /* not JSON */ }
