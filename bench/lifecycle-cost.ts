@@ -17,17 +17,17 @@
  *
  * Usage: npm run bench:cost [-- N]   (BENCH_COMPLAINTS, OPEN_DAYS; prints a Markdown report)
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { FUNCTIONS, type FunctionName } from '../functions/functions.ts';
 import { regionConfig } from '../functions/domain/regions.ts';
-import { startRuntime } from '../local/runtime.ts';
 import { clients, eventually, validComplaint } from '../test/support/clients.ts';
 import { investigation, Journey } from '../test/support/journey.ts';
 import { meterDynamo, meterS3, type DynamoTotals, type S3Totals } from './metering-proxy.ts';
+import { machine, startBenchRuntime } from './support.ts';
 
 const N = Number(process.argv[2] ?? process.env.BENCH_COMPLAINTS ?? 20);
 const OPEN_DAYS = Number(process.env.OPEN_DAYS ?? 7);
@@ -55,8 +55,8 @@ const out = (line = '') => print(`${line}\n`);
 const dir = mkdtempSync(join(tmpdir(), 'bench-cost-'));
 let dynamo: Awaited<ReturnType<typeof meterDynamo>> | undefined;
 let s3: Awaited<ReturnType<typeof meterS3>> | undefined;
-const rt = await startRuntime({
-  port: 0, dataDir: dir, region: 'cn', smtpPort: 0, clockAt: new Date('2026-03-02T01:00:00.000Z'), dynamoInMemory: true,
+const rt = await startBenchRuntime(dir, {
+  clockAt: new Date('2026-03-02T01:00:00.000Z'),
   endpointFor: async (service, url) => {
     if (service === 'dynamodb') return (dynamo = await meterDynamo(url)).url;
     return (s3 = await meterS3(url)).url;
@@ -183,7 +183,11 @@ try {
   const per = (x: number) => x / N;
   const hotMonths = region.retention.hotSeconds / (30 * 86_400);
   const archiveMonths = region.retention.archiveYears * 12;
-  const archiveBytes = per(archival.s3BytesPut);
+  // What stays in the archive: the locked records (the staging parts are deleted once a record is written).
+  const files = (d: string): string[] => (existsSync(d) ? readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)])) : []);
+  const kept = files(join(dir, 's3', 'complaints-archive')).filter((f) => !f.endsWith('.__meta.json') && !f.includes(`${join('complaints-archive', 'staging')}`));
+  const archiveBytes = per(kept.reduce((sum, f) => sum + statSync(f).size, 0));
+  const archiveObjects = per(kept.length);
   const traces = per(life.api + life.invocations - (life.perFunction.WorkflowStep?.invocations ?? 0) - (life.perFunction.OpenTask?.invocations ?? 0) + 1);
   const logGb = (bytes: number) => bytes / 1024 ** 3;
   const estimatedLogBytes = per(life.invocations * LAMBDA_PLATFORM_BYTES + sfnEvents * SFN_EVENT_BYTES + life.api * ACCESS_LOG_BYTES);
@@ -205,8 +209,9 @@ try {
     ['SES', `${per(life.mails).toFixed(1)} emails`, (per(life.mails) / 1000) * p.ses.perThousandEmails],
     ['API Gateway (HTTP API)', `${per(life.api).toFixed(1)} requests`, (per(life.api) / 1e6) * p.apiGateway.perMillionHttpApiRequests],
     ['S3 requests', `${per(life.s3Put).toFixed(1)} PUT/LIST, ${per(life.s3Get).toFixed(1)} GET/HEAD`, (per(life.s3Put) / 1000) * p.s3.perThousandPutCopyPostList + (per(life.s3Get) / 1000) * p.s3.perThousandGetHead],
-    ['S3 archive storage', `${(archiveBytes / 1024).toFixed(1)} KB put, ${region.retention.archiveYears} years (90 days Standard, then Deep Archive)`,
-      (archiveBytes / 1024 ** 3) * 3 * p.s3.standardPerGbMonth + ((archiveBytes + p.s3.deepArchiveOverheadBytesPerObject) / 1024 ** 3) * (archiveMonths - 3) * p.s3.deepArchivePerGbMonth + p.s3.perThousandLifecycleTransitionsToDeepArchive / 1000],
+    ['S3 archive storage', `${archiveObjects.toFixed(1)} object, ${(archiveBytes / 1024).toFixed(1)} KB, ${region.retention.archiveYears} years (90 days Standard, then Deep Archive: transition and 40 KB overhead per object)`,
+      (archiveBytes / 1024 ** 3) * 3 * p.s3.standardPerGbMonth
+      + archiveObjects * (((archiveBytes / archiveObjects + p.s3.deepArchiveOverheadBytesPerObject) / 1024 ** 3) * (archiveMonths - 3) * p.s3.deepArchivePerGbMonth + p.s3.perThousandLifecycleTransitionsToDeepArchive / 1000)],
     ['KMS', '~0 requests (S3 Bucket Keys; DynamoDB and Logs reuse data keys)', 0],
     ['CloudWatch Logs', `${(per(life.logBytes) / 1024).toFixed(1)} KB handlers (measured) + ${(estimatedLogBytes / 1024).toFixed(1)} KB platform (estimated)`, logGb(per(life.logBytes) + estimatedLogBytes) * p.cloudwatchLogs.perGbIngested],
     ['X-Ray', `${traces.toFixed(1)} traces, ${p.xray.defaultSampledFraction * 100} % sampled`, (traces * p.xray.defaultSampledFraction / 1e6) * p.xray.perMillionTracesRecorded],
@@ -219,7 +224,7 @@ try {
   const usd = (x: number) => (x === 0 ? '0' : x < 0.000001 ? x.toExponential(1) : x.toFixed(6));
 
   out(`Lifecycle cost: ${N} typical complaints (CN, web form, email contact) through every staff step, closed, archived; ${seconds.toFixed(0)} s.`);
-  out(`Prices: ${p.region} list prices as of ${p.asOf} (bench/prices.json). Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}.\n`);
+  out(`Prices: ${p.region} list prices as of ${p.asOf} (bench/prices.json). Machine: ${machine()}.\n`);
   out('| component | per complaint | USD per complaint | USD per million complaints |');
   out('|---|---|---:|---:|');
   for (const [name, what, cost] of rows) out(`| ${name} | ${what} | ${usd(cost)} | ${(cost * 1e6).toFixed(2)} |`);
@@ -227,7 +232,7 @@ try {
   out(`\nTarget: at most USD 0.0005 per typical complaint: ${total <= 0.0005 ? 'met' : 'NOT met'}.`);
   out(`Workflow paths: ${[...paths].map(([path, n]) => `${n} x ${path}`).join('; ')}.`);
   out(`Invocations per complaint: ${Object.entries(life.perFunction).map(([fn, v]) => `${fn} ${per(v.invocations).toFixed(1)} (${(v.ms / v.invocations).toFixed(0)} ms avg)`).join(', ')}.`);
-  out(`Archive: ${(archiveBytes / 1024).toFixed(1)} KB put per complaint (staging parts and the locked record), ${per(archival.s3Put).toFixed(1)} S3 PUT/LIST and ${per(archival.s3Get).toFixed(1)} GET/HEAD requests (${Object.entries(archival.s3Kinds).map(([k, v]) => `${k} ${per(v).toFixed(1)}`).join(', ')}).`);
+  out(`Archive: ${(per(archival.s3BytesPut) / 1024).toFixed(1)} KB put per complaint (staging parts, then the locked record of ${(archiveBytes / 1024).toFixed(1)} KB), ${per(archival.s3Put).toFixed(1)} S3 PUT/LIST and ${per(archival.s3Get).toFixed(1)} GET/HEAD requests (${Object.entries(archival.s3Kinds).map(([k, v]) => `${k} ${per(v).toFixed(1)}`).join(', ')}).`);
   out(`Scheduled runs measured with ${N} complaints open, ${RUNS} runs each: deadline watch ${w.rru.toFixed(2)} RRU and ${(w.gbs * 1000).toFixed(2)} GB-ms per open complaint per run; orphan sweeper ${s.rru.toFixed(2)} RRU and ${(s.gbs * 1000).toFixed(2)} GB-ms.`);
   const ops = [...end.ddb].map(([op, t]) => {
     const was = start.ddb.get(op) ?? { requests: 0, readUnits: 0, writeUnits: 0, ms: 0 };
