@@ -139,7 +139,10 @@ export async function closeComplaint(input: { reference: string }, deps: StepDep
     ? 'Your complaint is closed. If you remain dissatisfied you may refer it to the ombudsman or regulator.'
     : 'Your complaint is closed', true, undefined, { outcome })];
   if (c.routing?.anonymous) history.push(entry(c.reference, at, 'system', 'published-internally', 'Outcome of an anonymous complaint published internally'));
-  await deps.repo.commit({ complaint: next, expectedVersion: c.version, task: { delete: true }, history });
+  // Stamped before the commit: a crash in between leaves the complaint open, so the sweeper
+  // runs Close again (a lost execution is never retried once the complaint is closed). A
+  // change committed meanwhile fails this commit on the version, and the retry stamps again.
   await expireAll(next, deps);
+  await deps.repo.commit({ complaint: next, expectedVersion: c.version, task: { delete: true }, history });
   return { reference: c.reference, closedAt: at };
 }

@@ -191,15 +191,18 @@ describe('crash anywhere', () => {
       ].sort());
     }
 
-    // One workflow per complaint finished, none is left running (no duplicate workflow).
+    // No duplicate workflow: at most one execution finished per complaint - its last one - and
+    // none is left running. (A kill between Close's commit and the end of its execution leaves
+    // that execution ABORTED, with the complaint correctly closed.)
     const stateMachineArn = rt.output().match(/arn:aws:states:[^ )]+/)![0];
     const list = async (statusFilter: 'SUCCEEDED' | 'RUNNING') => (await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter, maxResults: 1000 }))).executions ?? [];
     const executions = [...await list('SUCCEEDED'), ...await list('RUNNING')];
     for (const ref of references) {
       const mine = executions.filter((e) => e.name === ref || e.name!.startsWith(`${ref}--r`));
-      expect(mine.filter((e) => e.status === 'SUCCEEDED').map((e) => e.name), `executions of ${ref}`).toHaveLength(1);
+      const succeeded = mine.filter((e) => e.status === 'SUCCEEDED').map((e) => e.name);
+      expect(succeeded.length, `executions of ${ref}: ${succeeded.join(', ')}`).toBeLessThanOrEqual(1);
+      if (succeeded.length) expect(succeeded[0]).toBe(details.get(ref)!.complaint.executionName);
       expect(mine.filter((e) => e.status === 'RUNNING')).toEqual([]);
-      expect(mine.find((e) => e.status === 'SUCCEEDED')!.name).toBe(details.get(ref)!.complaint.executionName);
     }
 
     // ---- archival, killed half-way ---------------------------------------------------------
