@@ -113,11 +113,12 @@ export class FaultInjector {
 
   /** Replaces the rules (and the seed, when given); statistics start again. */
   configure(config: FaultConfig): void {
+    if (!Array.isArray(config?.rules)) throw new RangeError('rules: a list of fault rules is required');
     for (const r of config.rules) {
-      const catalogue = ERRORS[r.target] as Record<string, unknown> | undefined;
-      if (!catalogue) throw new RangeError(`Unknown fault target ${r.target}`);
-      if (!r.errors?.length) throw new RangeError(`A ${r.target} fault needs errors`);
-      for (const e of r.errors) if (!catalogue[e]) throw new RangeError(`${r.target} has no error ${e}; known: ${Object.keys(catalogue).join(', ')}`);
+      if (!Object.hasOwn(ERRORS, r?.target)) throw new RangeError(`Unknown fault target ${r?.target}; known: ${Object.keys(ERRORS).join(', ')}`);
+      const catalogue: Record<string, unknown> = ERRORS[r.target];
+      if (!Array.isArray(r.errors) || !r.errors.length) throw new RangeError(`A ${r.target} fault needs errors`);
+      for (const e of r.errors) if (!Object.hasOwn(catalogue, e)) throw new RangeError(`${r.target} has no error ${e}; known: ${Object.keys(catalogue).join(', ')}`);
     }
     if (config.seed !== undefined) { this.seed = config.seed; this.random = seededRandom(config.seed); }
     this.rules = config.rules.map((r) => ({ ...r, spent: 0 }));

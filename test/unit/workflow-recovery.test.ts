@@ -1,0 +1,104 @@
+/**
+ * The recovery rules, on in-memory fakes: the sweeper's handling of a complaint whose workflow
+ * never started (one workflow, never two), the workflow's record of a failed step, and the
+ * delivery of a message whose sender died mid-send.
+ */
+import { describe, expect, it } from 'vitest';
+import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
+import type { OutboundMessage, WorkflowInput } from '../../functions/domain/ports.ts';
+import { REGIONS } from '../../functions/domain/regions.ts';
+import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { ManualClock } from '../../functions/shared/clock.ts';
+import { deliverMessage, type Mailer } from '../../functions/use-cases/deliver-messages.ts';
+import { recordWorkflowFailure, resumeOrphans } from '../../functions/use-cases/resume-orphans.ts';
+import { startWorkflowFor } from '../../functions/use-cases/start-workflows.ts';
+import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
+import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+
+/** Step Functions' naming rule: an execution name, once used, starts nothing new. */
+class NamedWorkflow extends FakeWorkflow {
+  finished = new Set<string>();
+  override async start(name: string, input: WorkflowInput) {
+    // Running (same input: that execution; another: ExecutionAlreadyExists) or ended (ExecutionAlreadyExists):
+    // nothing new starts, and the adapter takes both as "started before".
+    if (this.finished.has(name) || this.running.has(name)) return;
+    await super.start(name, input);
+  }
+}
+
+let n = 0;
+const body = () => SubmitComplaintRequest.parse({
+  complainant: { name: 'Chen Jing', contact: { email: `chen${++n}@example.com` } }, matter: { description: `Fee ${n} taken twice` }, consent: { personalData: true },
+});
+
+function setup() {
+  const repo = new FakeRepository();
+  const workflow = new NamedWorkflow();
+  const clock = new ManualClock(new Date('2026-03-02T01:00:00Z'));
+  const r = REGIONS.cn;
+  return { repo, workflow, clock, deps: { repo, workflow, clock, region: r, calendar: createBusinessCalendar(r.calendar), audit: new FakeAuditLog(), accessAttempts: new FakeAccessAttempts() } };
+}
+
+describe('the sweeper and a complaint whose workflow never started', () => {
+  it('starts it under its own name, so the late stream hand-off starts nothing more', async () => {
+    const { deps, repo, workflow, clock } = setup();
+    const { body: { reference } } = await submitComplaint(body(), { channel: 'web' }, deps);
+    clock.advance(10 * 60_000);
+    const swept = await resumeOrphans({ repo, workflow, clock, graceSeconds: 300 });
+    expect(swept.resumed).toEqual([{ reference, stage: 'RECEIVED', executionName: reference }]);
+    await startWorkflowFor(repo.complaints.get(reference)!, workflow); // the hand-off, late
+    expect(workflow.started.map((s) => s.name)).toEqual([reference]);
+    expect((await resumeOrphans({ repo, workflow, clock, graceSeconds: 300 })).resumed).toEqual([]);
+  });
+
+  it('uses a new name when its own is taken by an execution that ended (failed, stopped)', async () => {
+    const { deps, repo, workflow, clock } = setup();
+    const { body: { reference } } = await submitComplaint(body(), { channel: 'web' }, deps);
+    workflow.finished.add(reference);
+    clock.advance(10 * 60_000);
+    const swept = await resumeOrphans({ repo, workflow, clock, graceSeconds: 300 });
+    expect(swept.resumed).toEqual([{ reference, stage: 'RECEIVED', executionName: `${reference}--r1` }]);
+    expect(repo.complaints.get(reference)).toMatchObject({ executionName: `${reference}--r1`, resumeCount: 1 });
+    expect(repo.histories.get(reference)!.map((h) => h.action)).toContain('workflow-resumed');
+  });
+});
+
+describe('the record of a failed workflow step', () => {
+  it('writes the error name (never the cause) into the history, for staff only', async () => {
+    const { deps, repo, clock } = setup();
+    const { body: { reference } } = await submitComplaint(body(), { channel: 'web' }, deps);
+    const version = repo.complaints.get(reference)!.version;
+    await recordWorkflowFailure({ reference, executionName: reference, error: 'Lambda.ResourceNotFoundException <script>' }, { repo, clock });
+    const h = repo.histories.get(reference)!.at(-1)!;
+    expect(h).toMatchObject({ action: 'workflow-failed', actor: 'system', visibleToCustomer: false, after: { executionName: reference, error: 'Lambda.ResourceNotFoundExceptionscript' } });
+    expect(h.summary).toContain('stage RECEIVED');
+    expect(repo.complaints.get(reference)!.version).toBe(version + 1);
+  });
+});
+
+describe('a message whose sender died mid-send', () => {
+  const message = async () => {
+    const { deps, repo } = setup();
+    const { body: { reference } } = await submitComplaint(body(), { channel: 'web' }, deps);
+    // As the stream hands it over: the image written with the change (queued).
+    const m = structuredClone((await repo.messages(reference)).find((x) => x.kind === 'acknowledgement')!) as OutboundMessage;
+    const sent: string[] = [];
+    const mailer: Mailer = { send: async (x) => { sent.push(x.to); return `id-${sent.length}`; } };
+    return { repo, m, sent, d: { repo, mailer, sender: 'complaints@bank.example', now: () => new Date('2026-03-02T01:00:00Z') } };
+  };
+
+  it('is sent again when its record comes back while it is still marked sending', async () => {
+    const { repo, m, sent, d } = await message();
+    await repo.transitionMessage(m.reference, m.messageId!, 'queued', 'sending'); // the attempt that died
+    expect(await deliverMessage(m, d)).toBe('sent');
+    expect(sent).toHaveLength(1);
+    expect((await repo.messages(m.reference)).find((x) => x.messageId === m.messageId)).toMatchObject({ status: 'sent' });
+  });
+
+  it('is not sent twice once it is marked sent', async () => {
+    const { m, sent, d } = await message();
+    expect(await deliverMessage(m, d)).toBe('sent');
+    expect(await deliverMessage(m, d)).toBe('skipped'); // a redelivered record
+    expect(sent).toHaveLength(1);
+  });
+});
