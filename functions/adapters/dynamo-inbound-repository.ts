@@ -9,6 +9,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { InboundRecord, InboundRepository } from '../domain/email-intake.ts';
 import { documentClient } from './dynamo-complaint-repository.ts';
+import { SDK_RETRY } from '../shared/sdk-retry.ts';
 
 export const inboundKey = (messageId: string) => ({ PK: `INBOUND#${messageId}`, SK: 'INBOUND' });
 
@@ -18,7 +19,7 @@ export class DynamoInboundRepository implements InboundRepository {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   /** With the product's document client settings (same table as the complaints). */
-  static create(table: string, client = new DynamoDBClient({})): DynamoInboundRepository {
+  static create(table: string, client = new DynamoDBClient({ ...SDK_RETRY })): DynamoInboundRepository {
     return new DynamoInboundRepository(documentClient(client), table);
   }
 

@@ -28,6 +28,7 @@ import { regionConfig } from '../domain/regions.ts';
 import { parseOrThrow } from '../http/http-handler.ts';
 import type { Container } from '../shared/container.ts';
 import { ForbiddenError, ValidationError } from '../shared/errors.ts';
+import { SDK_RETRY } from '../shared/sdk-retry.ts';
 
 export interface DashboardQuery { from?: string; to?: string; by?: string }
 
@@ -48,7 +49,7 @@ let defaultStore: { table: string; store: DynamoAggregates } | undefined;
  */
 export function aggregatesOf(deps: Pick<Container, 'config'>): DynamoAggregates {
   if (defaultStore?.table !== deps.config.tableName) {
-    defaultStore = { table: deps.config.tableName, store: new DynamoAggregates(documentClient(new DynamoDBClient({})), deps.config.tableName) };
+    defaultStore = { table: deps.config.tableName, store: new DynamoAggregates(documentClient(new DynamoDBClient({ ...SDK_RETRY })), deps.config.tableName) };
   }
   return defaultStore.store;
 }
