@@ -89,7 +89,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       GlobalSecondaryIndexes: [queue, open].map((ix) => ({
         IndexName: ix.name,
         KeySchema: [{ AttributeName: ix.partitionKey, KeyType: 'HASH' as const }, { AttributeName: ix.sortKey, KeyType: 'RANGE' as const }],
-        Projection: { ProjectionType: 'ALL' as const },
+        Projection: ix.projection === 'INCLUDE' ? { ProjectionType: ix.projection, NonKeyAttributes: [...ix.include] } : { ProjectionType: ix.projection },
       })),
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
     }));

@@ -165,7 +165,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     const sesProxy = await viaFaults('ses', ses.url);
     process.env.AWS_ENDPOINT_URL_SESV2 = sesProxy.url;
     // The staff directory the product reads (on AWS written when users are created in Cognito).
-    const repo = new DynamoComplaintRepository(documentClient(ddbClient), tableName);
+    const repo = new DynamoComplaintRepository(documentClient(ddbClient), tableName, { reminderFraction: region.profile.reminderAtRemainingFraction });
     for (const u of SEED_USERS) await repo.putStaff({ id: u.username, name: u.name, email: u.email, roles: u.roles, department: u.department });
     const issuer = await LocalIssuer.open(join(dataDir, 'identity', 'signing-key.jwk'));
 
@@ -273,7 +273,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     if (!clock) {
       const timer = setInterval(() => {
         lambdas.invoke('DeadlineWatch', {}).catch((e) => log(`Deadline watch failed: ${(e as Error).name}`));
-        // The orphan sweep, scheduled as on AWS (there every 15 minutes), with a grace period for starts in flight.
+        // The orphan sweep, scheduled as on AWS (there hourly), with a grace period for starts in flight.
         lambdas.invoke('ResumeOrphans', { graceSeconds: 60 }).catch((e) => log(`Orphan sweep failed: ${(e as Error).name}`));
       }, opts.watchIntervalMs ?? 60_000);
       timer.unref();

@@ -5,10 +5,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
 import {
-  IdempotencyRace, type Change, type ComplaintRepository, type LedgerEntry, type NewComplaint, type OutboundMessage, type Restriction, type StaffProfile, type StoredAnswer, type TaskItem,
+  IdempotencyRace, type Change, type ComplaintRepository, type LedgerEntry, type NewComplaint, type OpenComplaint, type OutboundMessage, type Restriction, type StaffProfile, type StoredAnswer, type TaskItem,
 } from '../domain/ports.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { seal, type StoredItem } from '../domain/archive.ts';
+import { nextAlarmAt } from '../domain/deadlines.ts';
 import { keys, openShard, TABLE } from './table-schema.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -30,7 +31,11 @@ function nextSeq(): string {
 }
 
 export class DynamoComplaintRepository implements ComplaintRepository {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  /**
+   * `alarms.reminderFraction`: the region's reminder point (RegulatoryProfile), from which the
+   * OPEN index key of each open complaint - its next alarm for the deadline watch - is computed.
+   */
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, private readonly alarms: { reminderFraction: number }) {}
 
   /** An entry appended to a closed complaint (erasure, late notes) expires with the rest of it. */
   private historyPut(h: HistoryEntry, expiresAt?: number): TransactItem {
@@ -69,7 +74,10 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   /** The complaint item with its index attributes: in the OPEN index while open. */
   private complaintItem(c: Complaint): Record<string, unknown> {
     const item: Record<string, unknown> = { ...keys.complaint(c.reference), type: 'Complaint', ...c };
-    if (c.status === 'OPEN') Object.assign(item, { OPENPK: openShard(c.reference), OPENSK: `${c.updatedAt}#${c.reference}` });
+    // Keyed by the next alarm ('~' - after every instant - when there is none): the key, and the
+    // few attributes the index projects, change only a few times in a complaint's life, so most
+    // writes of the complaint item write nothing to the index.
+    if (c.status === 'OPEN') Object.assign(item, { OPENPK: openShard(c.reference), OPENSK: `${nextAlarmAt(c, this.alarms.reminderFraction) ?? '~'}#${c.reference}` });
     return item;
   }
 
@@ -219,14 +227,24 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     });
   }
 
-  async listOpen(before: string): Promise<Complaint[]> {
-    const shards = await Promise.all(Array.from({ length: TABLE.openShards }, (_, shard) => this.queryAll<Complaint>({
+  async listOpen(): Promise<OpenComplaint[]> {
+    return this.queryOpen({ KeyConditionExpression: 'OPENPK = :pk' }, {});
+  }
+
+  async listDue(before: string): Promise<string[]> {
+    const due = await this.queryOpen({ KeyConditionExpression: 'OPENPK = :pk AND OPENSK < :before' }, { ':before': `${before}~` });
+    return due.map((c) => c.reference);
+  }
+
+  /** Every shard of the OPEN index (its projection: OPEN_PROJECTION). */
+  private async queryOpen(q: { KeyConditionExpression: string }, values: Record<string, string>): Promise<OpenComplaint[]> {
+    const shards = await Promise.all(Array.from({ length: TABLE.openShards }, (_, shard) => this.queryAll<OpenComplaint>({
       TableName: this.table,
       IndexName: TABLE.indexes.open.name,
-      KeyConditionExpression: 'OPENPK = :pk AND OPENSK < :before',
-      ExpressionAttributeValues: { ':pk': `OPEN#${shard}`, ':before': before },
+      ...q,
+      ExpressionAttributeValues: { ':pk': `OPEN#${shard}`, ...values },
     })));
-    return shards.flat();
+    return shards.flat().map((c) => ({ reference: c.reference, executionName: c.executionName, stage: c.stage, resumeCount: c.resumeCount }));
   }
 
   async getTask(reference: string): Promise<TaskItem | undefined> {

@@ -28,10 +28,15 @@ export const TABLE = {
   sortKey: 'SK',
   ttlAttribute: 'expiresAt',
   indexes: {
-    /** Work queues: GSI1PK = QUEUE#<team>, GSI1SK = <due at>#<ref>. */
-    queue: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
-    /** Open complaints, sharded: OPENPK = OPEN#<shard>, OPENSK = <updated at>#<ref>. */
-    open: { name: 'OPEN', partitionKey: 'OPENPK', sortKey: 'OPENSK' },
+    /** Work queues: GSI1PK = QUEUE#<team>, GSI1SK = <due at>#<ref>; the whole task item. */
+    queue: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'ALL' as const, include: [] as string[] },
+    /**
+     * Open complaints, sharded: OPENPK = OPEN#<shard>, OPENSK = <next deadline alarm, or ~>#<ref>.
+     * Only what the orphan sweeper needs is projected: a complaint item write changes the index
+     * only when the alarm, the stage or the execution changes (a few times per complaint),
+     * where a key on `updatedAt` with the whole item projected rewrote the index on every write.
+     */
+    open: { name: 'OPEN', partitionKey: 'OPENPK', sortKey: 'OPENSK', projection: 'INCLUDE' as const, include: ['reference', 'executionName', 'stage', 'resumeCount'] },
   },
   openShards: 4,
 } as const;

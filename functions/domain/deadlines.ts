@@ -4,6 +4,7 @@
  */
 import type { BusinessCalendar } from './business-calendar.ts';
 import { addLocalDays } from './business-calendar.ts';
+import type { Complaint, DeadlineRecord, Stage } from './complaint.ts';
 import type { Duration, RegulatoryProfile } from './regions.ts';
 
 export interface Deadline {
@@ -218,4 +219,46 @@ export function shiftDeadlineForPause(cal: BusinessCalendar, rule: Duration | un
     if (close >= moved) return close;
   }
   throw new Error(`No business day within ${MAX_SEARCH_DAYS} days in ${cal.timeZone}`);
+}
+
+/** Deadlines that matter while the complaint is in a stage (met or not). */
+const STAGE_DEADLINES: Record<Stage, string[]> = {
+  RECEIVED: ['register', 'qualityControl', 'emergencyStart', 'handlingPlan', 'investigate', 'replyTarget', 'finalResponse'],
+  INVESTIGATION: ['emergencyStart', 'handlingPlan', 'investigate', 'replyTarget', 'finalResponse'],
+  REPLY: ['emergencyStart', 'handlingPlan', 'replyTarget', 'finalResponse'],
+  CALLBACK: [],
+  CLOSED: [],
+};
+
+/** Deadlines that escalate when breached (summary resolution only lapses). */
+export const ESCALATING = new Set(['register', 'qualityControl', 'emergencyStart', 'handlingPlan', 'investigate', 'replyTarget', 'finalResponse']);
+
+/** The deadlines of the complaint's current stage that are not met yet. */
+export function openDeadlines(c: Complaint): [string, DeadlineRecord][] {
+  return STAGE_DEADLINES[c.stage].filter((n) => c.deadlines[n] && !c.deadlines[n].metAt).map((n) => [n, c.deadlines[n]]);
+}
+
+/**
+ * When the deadline watch next has something to do for this complaint: the earliest reminder
+ * not yet sent (at the remaining fraction of the deadline's length, as deadlineState) and the
+ * earliest escalating deadline not yet escalated; undefined when there is none, when the
+ * complaint is closed, or while its clock is paused (resuming moves the deadlines and so the
+ * alarm). A reminder that can no longer be sent - its deadline had passed when the complaint
+ * was written (`updatedAt`) - is no alarm: only its escalation is.
+ * The OPEN index is keyed by it, so that the watch reads only the complaints that are due.
+ */
+export function nextAlarmAt(c: Complaint, reminderFraction: number): string | undefined {
+  if (c.status !== 'OPEN' || c.pause) return undefined;
+  const written = new Date(c.updatedAt).getTime();
+  let next = Infinity;
+  for (const [name, d] of openDeadlines(c)) {
+    const due = new Date(d.dueAt).getTime();
+    if (Number.isNaN(due)) continue;
+    if (!d.remindedAt && due > written) {
+      const length = Math.max(0, due - new Date(c.receivedAt).getTime());
+      next = Math.min(next, due - length * reminderFraction);
+    }
+    if (!d.escalatedAt && ESCALATING.has(name)) next = Math.min(next, due);
+  }
+  return Number.isFinite(next) ? new Date(next).toISOString() : undefined;
 }

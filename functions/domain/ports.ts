@@ -110,6 +110,9 @@ export interface StaffProfile {
   disabled?: boolean;
 }
 
+/** What the OPEN index holds of an open complaint. */
+export type OpenComplaint = Pick<Complaint, 'reference' | 'executionName' | 'stage' | 'resumeCount'>;
+
 export interface ComplaintRepository {
   /** Next number of the region's yearly reference sequence (atomic). */
   nextSequence(prefix: string, year: number): Promise<number>;
@@ -120,8 +123,10 @@ export interface ComplaintRepository {
   getIdempotent(key: string): Promise<StoredAnswer | undefined>;
   history(reference: string): Promise<HistoryEntry[]>;
   messages(reference: string): Promise<OutboundMessage[]>;
-  /** Open complaints last updated before `before` (for sweeps). */
-  listOpen(before: string): Promise<Complaint[]>;
+  /** Every open complaint, as the OPEN index projects it (the orphan sweeper). */
+  listOpen(): Promise<OpenComplaint[]>;
+  /** References of the open complaints whose next deadline alarm (deadlines.ts nextAlarmAt) is at or before `before`. */
+  listDue(before: string): Promise<string[]>;
   getTask(reference: string): Promise<TaskItem | undefined>;
   /** One transaction: complaint (optimistic lock), task, history, messages. */
   commit(change: Change): Promise<void>;

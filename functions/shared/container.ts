@@ -44,7 +44,7 @@ export function deps(): Container {
     const db = documentClient(new DynamoDBClient({ ...SDK_RETRY }));
     container = {
       config: cfg,
-      repo: new DynamoComplaintRepository(db, cfg.tableName),
+      repo: new DynamoComplaintRepository(db, cfg.tableName, { reminderFraction: cfg.region.profile.reminderAtRemainingFraction }),
       audit: new DynamoAuditLog(db, cfg.tableName),
       accessAttempts: new DynamoAccessAttempts(db, cfg.tableName),
       links: cfg.linkSigningKey

@@ -1,5 +1,5 @@
 /** Small helpers shared by the lifecycle use cases. */
-import { maskName, type Complaint, type DeadlineRecord, type HistoryEntry, type Stage } from '../domain/complaint.ts';
+import { maskName, type Complaint, type HistoryEntry } from '../domain/complaint.ts';
 import type { OutboundMessage, TaskItem } from '../domain/ports.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { signTaskLink } from '../domain/task-links.ts';
@@ -9,21 +9,8 @@ export function entry(reference: string, at: string, actor: string, action: stri
   return { reference, at, actor, action, summary, visibleToCustomer, ...(before ? { before } : {}), ...(after ? { after } : {}) };
 }
 
-/** Deadlines that matter while the complaint is in a stage (met or not). */
-const STAGE_DEADLINES: Record<Stage, string[]> = {
-  RECEIVED: ['register', 'qualityControl', 'emergencyStart', 'handlingPlan', 'investigate', 'replyTarget', 'finalResponse'],
-  INVESTIGATION: ['emergencyStart', 'handlingPlan', 'investigate', 'replyTarget', 'finalResponse'],
-  REPLY: ['emergencyStart', 'handlingPlan', 'replyTarget', 'finalResponse'],
-  CALLBACK: [],
-  CLOSED: [],
-};
-
-/** Deadlines that escalate when breached (summary resolution only lapses). */
-export const ESCALATING = new Set(['register', 'qualityControl', 'emergencyStart', 'handlingPlan', 'investigate', 'replyTarget', 'finalResponse']);
-
-export function openDeadlines(c: Complaint): [string, DeadlineRecord][] {
-  return STAGE_DEADLINES[c.stage].filter((n) => c.deadlines[n] && !c.deadlines[n].metAt).map((n) => [n, c.deadlines[n]]);
-}
+export { ESCALATING, openDeadlines } from '../domain/deadlines.ts';
+import { openDeadlines } from '../domain/deadlines.ts';
 
 export function nextDue(c: Complaint): { name: string; dueAt: string } {
   const open = openDeadlines(c).sort(([, a], [, b]) => a.dueAt.localeCompare(b.dueAt));

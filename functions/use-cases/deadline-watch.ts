@@ -19,8 +19,11 @@ export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
   const now = deps.clock.now();
   const at = now.toISOString();
   const result: WatchResult = { reminders: [], escalations: [] };
-  for (const c of await deps.repo.listOpen(at + '~')) {
-    if (c.pause) continue;
+  // Only the complaints whose next alarm is due (the OPEN index is keyed by it), each read again
+  // in full and consistently.
+  for (const reference of await deps.repo.listDue(at)) {
+    const c = await deps.repo.get(reference);
+    if (!c || c.status !== 'OPEN' || c.pause) continue;
     const next: Complaint = structuredClone(c);
     const history = [];
     const messages: OutboundMessage[] = [];

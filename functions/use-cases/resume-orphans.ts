@@ -24,20 +24,29 @@ export function stageAfter(task: TaskItem): Stage {
   }
 }
 
+/** The stages in which the workflow waits on a staff task. */
+const TASK_STAGES = new Set<Stage>(['INVESTIGATION', 'REPLY', 'CALLBACK']);
+
 export async function resumeOrphans(deps: SweepDeps): Promise<SweepResult> {
   const now = deps.clock.now();
   const cutoff = new Date(now.getTime() - deps.graceSeconds * 1000).toISOString();
-  // Anything updated inside the grace period may still have a StartExecution in flight.
-  // ('~' sorts after the '#' that follows the timestamp in the index key: the bound is inclusive.)
-  const open = await deps.repo.listOpen(cutoff + '~');
+  const open = await deps.repo.listOpen();
   const result: SweepResult = { checked: open.length, resumed: [], redelivered: [] };
-  for (const c of open) {
-    const task = await deps.repo.getTask(c.reference);
-    const completed = task?.status === 'completed' && task.completedAt! <= cutoff;
-    if (await deps.workflow.isRunning(c.executionName)) {
-      if (completed && (await deps.workflow.completeTask(task!.taskToken, task!.output))) result.redelivered.push(c.reference);
+  for (const o of open) {
+    // A live workflow needs nothing - unless its staff task was completed (before the grace
+    // period) and the completion never reached it. Only the waiting stages have a task.
+    if (await deps.workflow.isRunning(o.executionName)) {
+      const task = TASK_STAGES.has(o.stage) ? await deps.repo.getTask(o.reference) : undefined;
+      if (task?.status === 'completed' && task.completedAt! <= cutoff && (await deps.workflow.completeTask(task.taskToken, task.output))) result.redelivered.push(o.reference);
       continue;
     }
+    // The index is eventually consistent: the complaint itself decides. Anything updated inside
+    // the grace period may still have a StartExecution in flight.
+    const c = await deps.repo.get(o.reference);
+    if (!c || c.status !== 'OPEN' || c.updatedAt > cutoff) continue;
+    if (c.executionName !== o.executionName && (await deps.workflow.isRunning(c.executionName))) continue;
+    const task = await deps.repo.getTask(c.reference);
+    const completed = task?.status === 'completed' && task.completedAt! <= cutoff;
     // Never started (its stream hand-off is late or failing): start it under its own name with
     // the hand-off's input, so that a StartWorkflows that runs later finds it and starts no
     // second workflow. Only if that name is taken by a finished execution is a new name used.

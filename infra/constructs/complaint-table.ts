@@ -38,7 +38,8 @@ export class ComplaintTable extends Construct {
         indexName: index.name,
         partitionKey: stringKey(index.partitionKey),
         sortKey: stringKey(index.sortKey),
-        projectionType: dynamodb.ProjectionType.ALL,
+        projectionType: dynamodb.ProjectionType[index.projection],
+        ...(index.projection === 'INCLUDE' ? { nonKeyAttributes: [...index.include] } : {}),
       })),
       timeToLiveAttribute: TABLE.ttlAttribute,
       // NEW_AND_OLD_IMAGES: the archive writes the full record of an item that TTL removes.

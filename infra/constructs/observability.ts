@@ -68,7 +68,7 @@ export class Observability extends Construct {
     this.alarm('workflow-failed', {
       metric: sm.metricFailed({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
-      description: 'A complaint workflow execution failed: that complaint has no running workflow until the ResumeOrphans sweep (every 15 min) starts a new one. '
+      description: 'A complaint workflow execution failed: that complaint has no running workflow until the ResumeOrphans sweep (hourly) starts a new one. '
         + 'First action: open the failed execution in the Step Functions console (complaint-lifecycle), read the failing state and its error, then the function logs of that state.',
     });
     this.alarm('workflow-timed-out', {

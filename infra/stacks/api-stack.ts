@@ -40,7 +40,7 @@ export const STATE_MACHINE_NAME = 'complaint-lifecycle';
 const SCHEDULES = {
   // Gives open complaints that lost their workflow (a failed start, an execution that ended
   // abnormally) a new one. A run takes at most its 300 s timeout: runs never overlap.
-  ResumeOrphans: { every: Duration.minutes(15), description: 'Resume complaints without a running workflow' },
+  ResumeOrphans: { every: Duration.hours(1), description: 'Resume complaints without a running workflow' },
   // Reminders before deadlines, escalation at breaches: the period of the local runtime's watch.
   // Its timeout (300 s) equals the period, so a slow run can meet the next: the watch must stay idempotent.
   DeadlineWatch: { every: Duration.minutes(5), description: 'Deadline reminders and breach escalation' },

@@ -568,9 +568,9 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       expect(exported(domain).value).toEqual({ 'Fn::GetAtt': [distributionId, 'DomainName'] });
     });
 
-    it('ResumeOrphans runs every 15 minutes', () => {
+    it('ResumeOrphans runs every hour', () => {
       api().hasResourceProperties('AWS::Events::Rule', {
-        ScheduleExpression: 'rate(15 minutes)',
+        ScheduleExpression: 'rate(1 hour)',
         State: 'ENABLED',
         Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnLogicalId('ResumeOrphans'), 'Arn'] } })],
       });

@@ -58,7 +58,7 @@ beforeAll(async () => {
   s3server = await startS3Server(join(dir, 's3'), 0, '127.0.0.1', () => clock.now());
   s3 = new S3Client({ endpoint: s3server.url, region: 'cn-north-1', credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
   const db = documentClient(ddb);
-  repo = new DynamoComplaintRepository(db, TABLE);
+  repo = new DynamoComplaintRepository(db, TABLE, { reminderFraction: region.profile.reminderAtRemainingFraction });
   deps = { repo, archive: new S3ArchiveStore(s3, 'complaints-archive', 'complaints-attachments'), audit: new DynamoAuditLog(db, TABLE), clock, region };
   ttl = new LocalTtl({ client: ddb, tableName: TABLE, now: () => clock.now(), file: join(dir, 'ttl-deleted.json') });
 }, 60_000);

@@ -5,6 +5,7 @@ import {
   type WorkflowEngine, type WorkflowInput,
 } from '../../functions/domain/ports.ts';
 import { ConflictError } from '../../functions/shared/errors.ts';
+import { nextAlarmAt } from '../../functions/domain/deadlines.ts';
 import type { AccessAttempts } from '../../functions/domain/access-throttle.ts';
 import type { AccessAttemptStore, AuditEntry, AuditLog } from '../../functions/domain/ports.ts';
 
@@ -41,7 +42,10 @@ export class FakeRepository implements ComplaintRepository {
   async getIdempotent(key: string) { return this.idempotency.get(key); }
   async history(ref: string) { return [...(this.histories.get(ref) ?? [])]; }
   async messages(ref: string) { return [...(this.msgs.get(ref) ?? [])]; }
-  async listOpen(before: string) { return [...this.complaints.values()].filter((c) => c.status === 'OPEN' && `${c.updatedAt}#${c.reference}` < before).map((c) => structuredClone(c)); }
+  /** The region profile's reminder point (0.2 in every shipped region), as the DynamoDB repository is given it. */
+  reminderFraction = 0.2;
+  async listOpen() { return [...this.complaints.values()].filter((c) => c.status === 'OPEN').map(({ reference, executionName, stage, resumeCount }) => ({ reference, executionName, stage, resumeCount })); }
+  async listDue(before: string) { return [...this.complaints.values()].filter((c) => (nextAlarmAt(c, this.reminderFraction) ?? '~') <= before).map((c) => c.reference); }
   async getTask(ref: string) { const t = this.tasks.get(ref); return t && structuredClone(t); }
   async commit(ch: Change) {
     const ref = ch.complaint.reference;

@@ -5,8 +5,10 @@ import {
   computeDeadlines,
   deadlineState,
   extendDeadline,
+  nextAlarmAt,
   shiftForPause,
 } from '../../functions/domain/deadlines.ts';
+import type { Complaint, DeadlineRecord } from '../../functions/domain/complaint.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 
 const cn = createBusinessCalendar(REGIONS.cn.calendar);
@@ -170,5 +172,57 @@ describe('deadlineState', () => {
     const f = REGIONS.cn.profile.reminderAtRemainingFraction;
     expect(deadlineState(final, new Date(final.getTime() - 75 * HOUR), len, f)).toBe('due');
     expect(deadlineState(final, new Date(final.getTime() - 74 * HOUR), len, f)).toBe('due_soon');
+  });
+});
+
+describe('nextAlarmAt (the OPEN index key the deadline watch reads)', () => {
+  // Received 00:00; investigate due 10:00 (reminder at 80 % of its length: 08:00); finalResponse
+  // due 20:00 (reminder 16:00); the UK's summary resolution never escalates.
+  const complaint = (over: Partial<Complaint> = {}): Complaint => ({
+    reference: 'CN-2026-000001', status: 'OPEN', stage: 'INVESTIGATION', receivedAt: '2026-03-02T00:00:00.000Z', updatedAt: '2026-03-02T01:00:00.000Z',
+    deadlines: {
+      investigate: { dueAt: '2026-03-02T10:00:00.000Z', rule: 'investigate' },
+      finalResponse: { dueAt: '2026-03-02T20:00:00.000Z', rule: 'final' },
+    },
+    ...over,
+  }) as unknown as Complaint;
+  const d = (c: Complaint) => c.deadlines as Record<string, DeadlineRecord>;
+
+  it('is the earliest reminder not yet sent', () => {
+    expect(nextAlarmAt(complaint(), 0.2)).toBe('2026-03-02T08:00:00.000Z');
+    expect(nextAlarmAt(complaint(), 0.5)).toBe('2026-03-02T05:00:00.000Z');
+  });
+
+  it('after the reminder, the escalation at the deadline; after both, the next deadline', () => {
+    const c = complaint();
+    d(c).investigate.remindedAt = '2026-03-02T08:00:00.000Z';
+    expect(nextAlarmAt(c, 0.2)).toBe('2026-03-02T10:00:00.000Z');
+    d(c).investigate.escalatedAt = '2026-03-02T10:00:00.000Z';
+    expect(nextAlarmAt(c, 0.2)).toBe('2026-03-02T16:00:00.000Z');
+    d(c).investigate.metAt = '2026-03-02T09:00:00.000Z';
+    delete d(c).investigate.escalatedAt;
+    expect(nextAlarmAt(c, 0.2)).toBe('2026-03-02T16:00:00.000Z');
+  });
+
+  it('a reminder whose deadline had passed when the complaint was written is no alarm; its escalation is', () => {
+    const c = complaint({ updatedAt: '2026-03-02T11:00:00.000Z' });
+    expect(nextAlarmAt(c, 0.2)).toBe('2026-03-02T10:00:00.000Z');
+    d(c).investigate.escalatedAt = '2026-03-02T11:00:00.000Z';
+    expect(nextAlarmAt(c, 0.2)).toBe('2026-03-02T16:00:00.000Z');
+  });
+
+  it('a deadline the watch does not follow (the UK summary resolution only lapses) is no alarm', () => {
+    const c = complaint({ deadlines: { summaryResolution: { dueAt: '2026-03-02T10:00:00.000Z', rule: 'summary' } } as never, stage: 'RECEIVED' });
+    expect(nextAlarmAt(c, 0.2)).toBeUndefined();
+  });
+
+  it('none while paused, once closed, or in a stage without open deadlines', () => {
+    expect(nextAlarmAt(complaint({ pause: { since: '2026-03-02T02:00:00.000Z', reason: 'appraisal', by: 'h1' } }), 0.2)).toBeUndefined();
+    expect(nextAlarmAt(complaint({ status: 'CLOSED', stage: 'CLOSED' }), 0.2)).toBeUndefined();
+    expect(nextAlarmAt(complaint({ stage: 'CALLBACK' }), 0.2)).toBeUndefined();
+  });
+
+  it('only the deadlines of the current stage count (investigate is not a reply-stage deadline)', () => {
+    expect(nextAlarmAt(complaint({ stage: 'REPLY' }), 0.2)).toBe('2026-03-02T16:00:00.000Z');
   });
 });
