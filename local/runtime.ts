@@ -25,7 +25,8 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { gatewayClaims, LocalIssuer, SEED_USERS } from './identity.ts';
-import { documentClient, DynamoComplaintRepository } from '../functions/adapters/dynamo-complaint-repository.ts';
+import { DynamoComplaintRepository } from '../functions/adapters/dynamo-complaint-repository.ts';
+import { DocumentClient } from '../functions/aws/dynamodb.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LambdaHost } from './lambda-host.ts';
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
@@ -165,7 +166,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     const sesProxy = await viaFaults('ses', ses.url);
     process.env.AWS_ENDPOINT_URL_SESV2 = sesProxy.url;
     // The staff directory the product reads (on AWS written when users are created in Cognito).
-    const repo = new DynamoComplaintRepository(documentClient(ddbClient), tableName, { reminderFraction: region.profile.reminderAtRemainingFraction });
+    const repo = new DynamoComplaintRepository(new DocumentClient({ endpoint: dynamo.endpoint, region: awsRegion }), tableName, { reminderFraction: region.profile.reminderAtRemainingFraction });
     for (const u of SEED_USERS) await repo.putStaff({ id: u.username, name: u.name, email: u.email, roles: u.roles, department: u.department });
     const issuer = await LocalIssuer.open(join(dataDir, 'identity', 'signing-key.jwk'));
 

@@ -12,15 +12,11 @@
  * Query of its partition (a bounded number of items: one per dimension value), whatever the
  * number of complaints.
  */
-import {
-  BatchWriteCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type QueryCommandInput, type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient, QueryInput, TransactWriteItem as TransactItem, WriteRequest } from '../aws/dynamodb.ts';
 import {
   aggregateKeys, type AggregateItem, type AggregateStore, type AggregateUpdate, type ApplyOutcome, type Counters, type MatterCount,
 } from '../domain/dashboard.ts';
 import { TABLE } from './table-schema.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** DynamoDB's limit of items in one TransactWriteItems. */
 export const MAX_TRANSACTION_ITEMS = 100;
@@ -32,7 +28,7 @@ export class DynamoAggregates implements AggregateStore {
   /** Reads made so far and the capacity they consumed (ReturnConsumedCapacity TOTAL). */
   readonly stats: ReadStats = { requests: 0, readCapacityUnits: 0 };
 
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(private readonly db: DocumentClient, private readonly table: string) {}
 
   /** The ADD of one item, as a transaction item. */
   private update(u: AggregateUpdate): TransactItem {
@@ -74,7 +70,7 @@ export class DynamoAggregates implements AggregateStore {
     const TransactItems = this.transactItems(eventId, updates, markerExpiresAt);
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.db.send(new TransactWriteCommand({ TransactItems }));
+        await this.db.transactWrite({ TransactItems });
         return 'applied';
       } catch (e) {
         const reasons = (e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
@@ -87,11 +83,11 @@ export class DynamoAggregates implements AggregateStore {
     }
   }
 
-  private async query(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  private async query(input: QueryInput): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: start, ReturnConsumedCapacity: 'TOTAL' }));
+      const out = await this.db.query({ ...input, ExclusiveStartKey: start, ReturnConsumedCapacity: 'TOTAL' });
       this.stats.requests += 1;
       this.stats.readCapacityUnits += out.ConsumedCapacity?.CapacityUnits ?? 0;
       items.push(...(out.Items ?? []));
@@ -133,13 +129,13 @@ export class DynamoAggregates implements AggregateStore {
   async writeItems(items: { pk: string; sk: string; counters: Counters; expiresAt?: number }[]): Promise<number> {
     let requests = 0;
     for (let i = 0; i < items.length; i += 25) {
-      let pending: Record<string, unknown>[] | undefined = items.slice(i, i + 25).map((it) => ({
+      let pending: WriteRequest[] | undefined = items.slice(i, i + 25).map((it) => ({
         PutRequest: { Item: { PK: it.pk, SK: it.sk, type: 'Aggregate', ...it.counters, ...(it.expiresAt !== undefined ? { [TABLE.ttlAttribute]: it.expiresAt } : {}) } },
       }));
       while (pending?.length) {
-        const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending as never } }));
+        const out = await this.db.batchWrite({ RequestItems: { [this.table]: pending } });
         requests += 1;
-        pending = out.UnprocessedItems?.[this.table] as Record<string, unknown>[] | undefined;
+        pending = out.UnprocessedItems?.[this.table];
       }
     }
     return requests;

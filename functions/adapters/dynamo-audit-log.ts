@@ -4,21 +4,21 @@
  * them; on AWS the functions' IAM can be narrowed to PutItem/Query on these keys).
  */
 import { randomBytes } from 'node:crypto';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../aws/dynamodb.ts';
 import type { AuditEntry, AuditLog } from '../domain/ports.ts';
 
 export class DynamoAuditLog implements AuditLog {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(private readonly db: DocumentClient, private readonly table: string) {}
 
   async record(e: AuditEntry): Promise<void> {
     try {
-      await this.db.send(new PutCommand({
+      await this.db.put({
         TableName: this.table,
         Item: { PK: `AUDIT#${e.at.slice(0, 10)}`, SK: `${e.at}#${randomBytes(6).toString('hex')}`, type: 'Audit', ...e },
         ConditionExpression: 'attribute_not_exists(PK)',
-      }));
+      });
     } catch (err) {
-      // The key is random: it can only exist because the SDK's retry found the first attempt
+      // The key is random: it can only exist because the client's retry found the first attempt
       // written (its answer lost on the way). The entry is on the record.
       if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
     }
@@ -33,10 +33,10 @@ export class DynamoAuditLog implements AuditLog {
     const found: AuditEntry[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await this.db.send(new QueryCommand({
+      const out = await this.db.query({
         TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: values, ScanIndexForward: false,
         ...(filters.length ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}), ExclusiveStartKey: start,
-      }));
+      });
       for (const { PK, SK, type, ...e } of out.Items ?? []) found.push(e as AuditEntry);
       start = out.LastEvaluatedKey;
     } while (start && found.length < (q.limit ?? 500));

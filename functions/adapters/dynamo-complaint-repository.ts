@@ -1,8 +1,5 @@
 /** ComplaintRepository on DynamoDB: one table, multi-item changes in transactions. */
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { isTransactionCanceled, type DocumentClient, type QueryInput, type TransactWriteItem as TransactItem } from '../aws/dynamodb.ts';
 import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
 import {
   IdempotencyRace, type Change, type ComplaintRepository, type LedgerEntry, type NewComplaint, type OpenComplaint, type OutboundMessage, type Restriction, type StaffProfile, type StoredAnswer, type TaskItem,
@@ -11,12 +8,6 @@ import { ConflictError } from '../shared/errors.ts';
 import { seal, type StoredItem } from '../domain/archive.ts';
 import { nextAlarmAt } from '../domain/deadlines.ts';
 import { keys, openShard, TABLE } from './table-schema.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-export function documentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
-}
 
 const INTERNAL = new Set(['PK', 'SK', 'OPENPK', 'OPENSK', 'GSI1PK', 'GSI1SK', 'type']);
 function strip<T>(item: Record<string, unknown>): T {
@@ -35,7 +26,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
    * `alarms.reminderFraction`: the region's reminder point (RegulatoryProfile), from which the
    * OPEN index key of each open complaint - its next alarm for the deadline watch - is computed.
    */
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, private readonly alarms: { reminderFraction: number }) {}
+  constructor(private readonly db: DocumentClient, private readonly table: string, private readonly alarms: { reminderFraction: number }) {}
 
   /** An entry appended to a closed complaint (erasure, late notes) expires with the rest of it. */
   private historyPut(h: HistoryEntry, expiresAt?: number): TransactItem {
@@ -60,10 +51,10 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     const sets = ['#s = :to'];
     Object.entries(patch).forEach(([k, v], i) => { names[`#p${i}`] = k; values[`:p${i}`] = v; sets.push(`#p${i} = :p${i}`); });
     try {
-      await this.db.send(new UpdateCommand({
+      await this.db.update({
         TableName: this.table, Key: { PK: keys.complaint(reference).PK, SK: messageId },
         UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: '#s = :from', ExpressionAttributeNames: names, ExpressionAttributeValues: values,
-      }));
+      });
       return true;
     } catch (e) {
       if ((e as Error).name === 'ConditionalCheckFailedException') return false;
@@ -82,14 +73,14 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   }
 
   async nextSequence(prefix: string, year: number): Promise<number> {
-    const out = await this.db.send(new UpdateCommand({
+    const out = await this.db.update({
       TableName: this.table,
       Key: keys.counter(prefix, year),
       UpdateExpression: 'ADD #n :one',
       ExpressionAttributeNames: { '#n': 'value' },
       ExpressionAttributeValues: { ':one': 1 },
       ReturnValues: 'UPDATED_NEW',
-    }));
+    });
     return Number(out.Attributes?.value);
   }
 
@@ -116,9 +107,9 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       });
     }
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.db.transactWrite({ TransactItems: items });
     } catch (e) {
-      if (e instanceof TransactionCanceledException && idempotency) {
+      if (isTransactionCanceled(e) && idempotency) {
         const reasons = e.CancellationReasons ?? [];
         if (reasons[reasons.length - 1]?.Code === 'ConditionalCheckFailed') throw new IdempotencyRace();
       }
@@ -127,28 +118,28 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   }
 
   async get(reference: string): Promise<Complaint | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.complaint(reference), ConsistentRead: true }));
+    const out = await this.db.get({ TableName: this.table, Key: keys.complaint(reference), ConsistentRead: true });
     return out.Item ? strip<Complaint>(out.Item) : undefined;
   }
 
   async getSecret(reference: string) {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.secret(reference), ConsistentRead: true }));
+    const out = await this.db.get({ TableName: this.table, Key: keys.secret(reference), ConsistentRead: true });
     if (!out.Item) return undefined;
     return { salt: String(out.Item.salt), hash: String(out.Item.hash), others: (out.Item.others ?? []) as { salt: string; hash: string }[] };
   }
 
   async addAccessCode(reference: string, hash: string, salt: string): Promise<void> {
-    await this.db.send(new UpdateCommand({
+    await this.db.update({
       TableName: this.table, Key: keys.secret(reference),
       UpdateExpression: 'SET #o = list_append(if_not_exists(#o, :empty), :one)',
       ExpressionAttributeNames: { '#o': 'others' },
       ExpressionAttributeValues: { ':empty': [], ':one': [{ hash, salt }] },
-    }));
+    });
   }
 
   async useOnce(token: string, expiresAt: number): Promise<boolean> {
     try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: { PK: `ONCE#${token}`, SK: 'ONCE', type: 'Once', expiresAt }, ConditionExpression: 'attribute_not_exists(PK)' }));
+      await this.db.put({ TableName: this.table, Item: { PK: `ONCE#${token}`, SK: 'ONCE', type: 'Once', expiresAt }, ConditionExpression: 'attribute_not_exists(PK)' });
       return true;
     } catch (e) {
       if ((e as Error).name === 'ConditionalCheckFailedException') return false;
@@ -157,13 +148,13 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   }
 
   async putRestriction(keys: string[], r: Restriction): Promise<void> {
-    await this.db.send(new TransactWriteCommand({
+    await this.db.transactWrite({
       TransactItems: keys.map((k) => ({ Put: { TableName: this.table, Item: { PK: `CUSTOMER#${k}`, SK: 'RESTRICTION', type: 'Restriction', ...r } } })),
-    }));
+    });
   }
 
   async restrictionsOf(keys: string[]): Promise<Restriction[]> {
-    const found = await Promise.all(keys.map((k) => this.db.send(new GetCommand({ TableName: this.table, Key: { PK: `CUSTOMER#${k}`, SK: 'RESTRICTION' } }))));
+    const found = await Promise.all(keys.map((k) => this.db.get({ TableName: this.table, Key: { PK: `CUSTOMER#${k}`, SK: 'RESTRICTION' } })));
     return found.flatMap((o) => (o.Item ? [strip<Restriction>(o.Item)] : []));
   }
 
@@ -181,9 +172,9 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     await Promise.all(customerKeys.map(async (k) => {
       let start: Record<string, unknown> | undefined;
       do {
-        const out = await this.db.send(new QueryCommand({
+        const out = await this.db.query({
           TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `CUSTOMER#${k}` }, ExclusiveStartKey: start,
-        }));
+        });
         for (const item of out.Items ?? []) {
           if (item.SK === 'RESTRICTION') restrictions.push(strip<Restriction>(item));
           else if (String(item.SK).startsWith('REF#')) references.add(String(item.reference));
@@ -195,16 +186,16 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   }
 
   async getIdempotent(key: string): Promise<StoredAnswer | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.idempotency(key), ConsistentRead: true }));
+    const out = await this.db.get({ TableName: this.table, Key: keys.idempotency(key), ConsistentRead: true });
     if (!out.Item) return undefined;
     return { requestHash: out.Item.requestHash, statusCode: out.Item.statusCode, body: out.Item.body };
   }
 
-  private async queryAll<T>(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<T[]> {
+  private async queryAll<T>(input: QueryInput): Promise<T[]> {
     const found: T[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      const out = await this.db.query({ ...input, ExclusiveStartKey: start });
       found.push(...(out.Items ?? []).map((i) => strip<T>(i)));
       start = out.LastEvaluatedKey;
     } while (start);
@@ -248,7 +239,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   }
 
   async getTask(reference: string): Promise<TaskItem | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.task(reference), ConsistentRead: true }));
+    const out = await this.db.get({ TableName: this.table, Key: keys.task(reference), ConsistentRead: true });
     return out.Item ? strip<TaskItem>(out.Item) : undefined;
   }
 
@@ -313,9 +304,9 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       });
     }
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.db.transactWrite({ TransactItems: items });
     } catch (e) {
-      const reasons = e instanceof TransactionCanceledException ? e.CancellationReasons ?? [] : [];
+      const reasons = isTransactionCanceled(e) ? e.CancellationReasons ?? [] : [];
       if (messageAt >= 0 && reasons[messageAt]?.Code === 'ConditionalCheckFailed') throw new ConflictError(`This message is no longer ${change.messageStatus!.from}`);
       if (reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) {
         throw new ConflictError('The complaint was changed by someone else; reload it and try again');
@@ -325,13 +316,13 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   }
 
   queue(team: string, limit = 200): Promise<TaskItem[]> {
-    return this.db.send(new QueryCommand({
+    return this.db.query({
       TableName: this.table,
       IndexName: TABLE.indexes.queue.name,
       KeyConditionExpression: 'GSI1PK = :q',
       ExpressionAttributeValues: { ':q': `QUEUE#${team}` },
       Limit: limit,
-    })).then((out) => (out.Items ?? []).map((i) => strip<TaskItem>(i)));
+    }).then((out) => (out.Items ?? []).map((i) => strip<TaskItem>(i)));
   }
 
   /** Every item of the complaint's partition as stored (keys included), expired ones too. */
@@ -339,9 +330,9 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     const found: StoredItem[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await this.db.send(new QueryCommand({
+      const out = await this.db.query({
         TableName: this.table, ConsistentRead: true, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.complaint(reference).PK }, ExclusiveStartKey: start,
-      }));
+      });
       found.push(...((out.Items ?? []) as StoredItem[]));
       start = out.LastEvaluatedKey;
     } while (start);
@@ -361,25 +352,25 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     ];
     let stamped = 0;
     for (let i = 0; i < targets.length; i += 10) {
-      const results = await Promise.all(targets.slice(i, i + 10).map((Key) => this.db.send(new UpdateCommand({
+      const results = await Promise.all(targets.slice(i, i + 10).map((Key) => this.db.update({
         TableName: this.table, Key, UpdateExpression: 'SET expiresAt = :e', ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeValues: { ':e': expiresAt },
-      })).then(() => 1, (e: Error) => { if (e.name === 'ConditionalCheckFailedException') return 0; throw e; })));
+      }).then(() => 1, (e: Error) => { if (e.name === 'ConditionalCheckFailedException') return 0; throw e; })));
       stamped += results.reduce((a: number, b: number) => a + b, 0);
     }
     return stamped;
   }
 
   async ledgerEntry(reference: string): Promise<LedgerEntry | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.ledger(reference), ConsistentRead: true }));
+    const out = await this.db.get({ TableName: this.table, Key: keys.ledger(reference), ConsistentRead: true });
     return out.Item ? strip<LedgerEntry>(out.Item) : undefined;
   }
 
   /** Ledger entries of one reference prefix and year (e.g. CN-2026), a page at a time. */
   async ledgerPage(prefixYear: string, after?: string): Promise<{ entries: LedgerEntry[]; next?: string }> {
-    const out = await this.db.send(new QueryCommand({
+    const out = await this.db.query({
       TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `LEDGER#${prefixYear}` }, Limit: 500,
       ...(after ? { ExclusiveStartKey: { PK: `LEDGER#${prefixYear}`, SK: after } } : {}),
-    }));
+    });
     return { entries: (out.Items ?? []).map((i) => strip<LedgerEntry>(i)), next: out.LastEvaluatedKey?.SK as string | undefined };
   }
 
@@ -388,15 +379,15 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     const values: Record<string, unknown> = {};
     const sets = Object.entries(patch).map(([k, v], i) => { names[`#k${i}`] = k; values[`:v${i}`] = v; return `#k${i} = :v${i}`; });
     if (!sets.length) return;
-    await this.db.send(new UpdateCommand({
+    await this.db.update({
       TableName: this.table, Key: keys.ledger(reference), UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: 'attribute_exists(PK)',
       ExpressionAttributeNames: names, ExpressionAttributeValues: values,
-    }));
+    });
   }
 
   async recordMatter(matterKey: string, reference: string, at: string, windowStart: string, expiresAt: number): Promise<number> {
     const pk = `MATTER#${matterKey}`;
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { PK: pk, SK: `${at}#${reference}`, type: 'Matter', reference, expiresAt } }));
+    await this.db.put({ TableName: this.table, Item: { PK: pk, SK: `${at}#${reference}`, type: 'Matter', reference, expiresAt } });
     const others = await this.queryAll<{ reference: string }>({
       TableName: this.table, ConsistentRead: true,
       // The window ends at this complaint: only those received before it count, whatever the
@@ -408,18 +399,18 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   }
 
   async getStaff(id: string): Promise<StaffProfile | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { PK: `STAFF#${id}`, SK: 'PROFILE' } }));
+    const out = await this.db.get({ TableName: this.table, Key: { PK: `STAFF#${id}`, SK: 'PROFILE' } });
     return out.Item ? strip<StaffProfile>(out.Item) : undefined;
   }
 
   async managerOf(team: string): Promise<StaffProfile | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { PK: `TEAM#${team}`, SK: 'MANAGER' } }));
+    const out = await this.db.get({ TableName: this.table, Key: { PK: `TEAM#${team}`, SK: 'MANAGER' } });
     return out.Item ? this.getStaff(String(out.Item.staffId)) : undefined;
   }
 
   async putStaff(p: StaffProfile): Promise<void> {
     const items: TransactItem[] = [{ Put: { TableName: this.table, Item: { PK: `STAFF#${p.id}`, SK: 'PROFILE', type: 'Staff', ...p } } }];
     if (p.roles.includes('manager')) items.push({ Put: { TableName: this.table, Item: { PK: `TEAM#${p.department}`, SK: 'MANAGER', type: 'TeamManager', staffId: p.id } } });
-    await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+    await this.db.transactWrite({ TransactItems: items });
   }
 }

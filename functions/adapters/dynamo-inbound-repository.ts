@@ -5,39 +5,36 @@
  *                                       or the sender's address.
  * Written once (conditional put), so a redelivered message finds its recorded outcome.
  */
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DocumentClient } from '../aws/dynamodb.ts';
 import type { InboundRecord, InboundRepository } from '../domain/email-intake.ts';
-import { documentClient } from './dynamo-complaint-repository.ts';
-import { SDK_RETRY } from '../shared/sdk-retry.ts';
 
 export const inboundKey = (messageId: string) => ({ PK: `INBOUND#${messageId}`, SK: 'INBOUND' });
 
 const INTERNAL = new Set(['PK', 'SK', 'type']);
 
 export class DynamoInboundRepository implements InboundRepository {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(private readonly db: DocumentClient, private readonly table: string) {}
 
-  /** With the product's document client settings (same table as the complaints). */
-  static create(table: string, client = new DynamoDBClient({ ...SDK_RETRY })): DynamoInboundRepository {
-    return new DynamoInboundRepository(documentClient(client), table);
+  /** On a client of its own (same table as the complaints). */
+  static create(table: string, db = new DocumentClient()): DynamoInboundRepository {
+    return new DynamoInboundRepository(db, table);
   }
 
   async get(messageId: string): Promise<InboundRecord | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: inboundKey(messageId), ConsistentRead: true }));
+    const out = await this.db.get({ TableName: this.table, Key: inboundKey(messageId), ConsistentRead: true });
     return out.Item ? (Object.fromEntries(Object.entries(out.Item).filter(([k]) => !INTERNAL.has(k))) as InboundRecord) : undefined;
   }
 
   async record(r: InboundRecord): Promise<{ record: InboundRecord; created: boolean }> {
     try {
-      await this.db.send(new PutCommand({
+      await this.db.put({
         TableName: this.table,
         Item: { ...inboundKey(r.messageId), type: 'Inbound', ...r },
         ConditionExpression: 'attribute_not_exists(PK)',
-      }));
+      });
       return { record: r, created: true };
     } catch (e) {
-      if (e instanceof ConditionalCheckFailedException || (e as { name?: string }).name === 'ConditionalCheckFailedException') {
+      if ((e as { name?: string }).name === 'ConditionalCheckFailedException') {
         const existing = await this.get(r.messageId);
         if (existing) return { record: existing, created: false };
       }

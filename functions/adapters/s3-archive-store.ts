@@ -4,22 +4,20 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import {
-  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3 } from '../aws/s3.ts';
 import type { ArchiveRecord, StoredItem } from '../domain/archive.ts';
 import { partKey } from '../domain/archive.ts';
 import type { ArchiveStore } from '../domain/ports.ts';
 
 const status = (e: unknown) => (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-const isMissing = (e: unknown) => e instanceof NoSuchKey || (e as Error).name === 'NotFound' || (e as Error).name === 'NoSuchKey' || status(e) === 404;
+const isMissing = (e: unknown) => (e as Error).name === 'NotFound' || (e as Error).name === 'NoSuchKey' || status(e) === 404;
 
 export class S3ArchiveStore implements ArchiveStore {
-  constructor(private readonly s3: S3Client, private readonly bucket: string, private readonly attachmentsBucket: string) {}
+  constructor(private readonly s3: S3, private readonly bucket: string, private readonly attachmentsBucket: string) {}
 
   private async exists(bucket: string, key: string): Promise<boolean> {
     try {
-      await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      await this.s3.headObject({ Bucket: bucket, Key: key });
       return true;
     } catch (e) {
       if (isMissing(e)) return false;
@@ -31,7 +29,7 @@ export class S3ArchiveStore implements ArchiveStore {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const out = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      const out = await this.s3.listObjectsV2({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token });
       keys.push(...(out.Contents ?? []).map((o) => o.Key!).filter(Boolean));
       token = out.IsTruncated ? out.NextContinuationToken : undefined;
     } while (token);
@@ -39,20 +37,20 @@ export class S3ArchiveStore implements ArchiveStore {
   }
 
   async putPart(reference: string, sk: string, item: StoredItem): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: partKey(reference, sk), Body: JSON.stringify(item), ContentType: 'application/json' }));
+    await this.s3.putObject({ Bucket: this.bucket, Key: partKey(reference, sk), Body: JSON.stringify(item), ContentType: 'application/json' });
   }
 
   async parts(reference: string): Promise<StoredItem[]> {
     const keys = await this.listKeys(`staging/${reference}/`);
     const items = await Promise.all(keys.map(async (Key) => {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key }));
+      const out = await this.s3.getObject({ Bucket: this.bucket, Key });
       return JSON.parse(await out.Body!.transformToString()) as StoredItem;
     }));
     return items;
   }
 
   async deleteParts(reference: string): Promise<void> {
-    for (const Key of await this.listKeys(`staging/${reference}/`)) await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key }));
+    for (const Key of await this.listKeys(`staging/${reference}/`)) await this.s3.deleteObject({ Bucket: this.bucket, Key });
   }
 
   async stagedReferences(): Promise<string[]> {
@@ -63,13 +61,13 @@ export class S3ArchiveStore implements ArchiveStore {
     if (await this.exists(this.bucket, key)) return 'exists';
     const body = gzipSync(JSON.stringify(record));
     try {
-      await this.s3.send(new PutObjectCommand({
+      await this.s3.putObject({
         Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json', ContentEncoding: 'gzip',
         ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: new Date(retainUntil),
         // Object Lock puts need a checksum; the object's own SHA-256 is also kept in its metadata.
         ChecksumAlgorithm: 'SHA256',
         Metadata: { sha256: createHash('sha256').update(body).digest('hex'), reference: record.reference, 'history-digest': record.integrity.historyDigest },
-      }));
+      });
       return 'written';
     } catch (e) {
       // Written concurrently by another delivery of the same record, and locked since.
@@ -80,7 +78,7 @@ export class S3ArchiveStore implements ArchiveStore {
 
   async getRecord(key: string): Promise<ArchiveRecord | undefined> {
     try {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const out = await this.s3.getObject({ Bucket: this.bucket, Key: key });
       const bytes = Buffer.from(await out.Body!.transformToByteArray());
       // Stored gzipped; an HTTP layer that honoured Content-Encoding hands it back plain.
       const json = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
@@ -95,16 +93,16 @@ export class S3ArchiveStore implements ArchiveStore {
     if (await this.exists(this.bucket, destKey)) return 'exists';
     let out;
     try {
-      out = await this.s3.send(new GetObjectCommand({ Bucket: this.attachmentsBucket, Key: sourceKey }));
+      out = await this.s3.getObject({ Bucket: this.attachmentsBucket, Key: sourceKey });
     } catch (e) {
       if (isMissing(e) || status(e) === 403) return 'source-missing';
       throw e;
     }
     const body = await out.Body!.transformToByteArray();
-    await this.s3.send(new PutObjectCommand({
+    await this.s3.putObject({
       Bucket: this.bucket, Key: destKey, Body: body, ContentType: out.ContentType ?? 'application/octet-stream',
       ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: new Date(retainUntil), ChecksumAlgorithm: 'SHA256',
-    }));
+    });
     return 'written';
   }
 }

@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import * as z from 'zod';
 import { DynamoInboundRepository } from '../adapters/dynamo-inbound-repository.ts';
 import { deps } from '../shared/container.ts';
@@ -39,8 +38,8 @@ export const handler = middy()
     for (const { ses } of Records) {
       const { messageId } = ses.mail;
       try {
-        const object = await s3().send(new GetObjectCommand({ Bucket: d.config.mailBucket, Key: `inbound/${messageId}` }));
-        const raw = await object.Body!.transformToByteArray();
+        const object = await s3().getObject({ Bucket: d.config.mailBucket, Key: `inbound/${messageId}` });
+        const raw = await object.Body.transformToByteArray();
         const r = await receiveEmail(
           { messageId, raw, receivedAt: ses.mail.timestamp, source: ses.mail.source, virusVerdict: ses.receipt?.virusVerdict?.status },
           {

@@ -6,9 +6,8 @@
  * bundle): most functions never call Step Functions, and those that call it on every
  * invocation load it at start-up through ./workflow-client.ts.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-
-import { documentClient, DynamoComplaintRepository } from '../adapters/dynamo-complaint-repository.ts';
+import { DocumentClient } from '../aws/dynamodb.ts';
+import { DynamoComplaintRepository } from '../adapters/dynamo-complaint-repository.ts';
 import { createBusinessCalendar, type BusinessCalendar } from '../domain/business-calendar.ts';
 import type { AccessAttemptStore, AuditLog, ComplaintRepository, WorkflowEngine } from '../domain/ports.ts';
 import { DynamoAuditLog } from '../adapters/dynamo-audit-log.ts';
@@ -18,7 +17,6 @@ import type { LinkSigner } from '../use-cases/common.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { config, type RuntimeConfig } from './config.ts';
-import { SDK_RETRY } from './sdk-retry.ts';
 
 export interface Container {
   config: RuntimeConfig;
@@ -41,7 +39,7 @@ let clockOverride: Clock | undefined;
 export function deps(): Container {
   if (!container) {
     const cfg = config();
-    const db = documentClient(new DynamoDBClient({ ...SDK_RETRY }));
+    const db = new DocumentClient();
     container = {
       config: cfg,
       repo: new DynamoComplaintRepository(db, cfg.tableName, { reminderFraction: cfg.region.profile.reminderAtRemainingFraction }),

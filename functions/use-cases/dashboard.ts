@@ -13,9 +13,8 @@
  *  1. the delta of counters between the old and the new image;
  *  2. applied with its AGGSEEN marker in one transaction: exactly once.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import { documentClient } from '../adapters/dynamo-complaint-repository.ts';
+import { DocumentClient } from '../aws/dynamodb.ts';
 import { DynamoAggregates } from '../adapters/dynamo-aggregates.ts';
 import { authorize, type Actor, type StaffOperation } from '../domain/authorization.ts';
 import { createBusinessCalendar, type BusinessCalendar } from '../domain/business-calendar.ts';
@@ -28,7 +27,6 @@ import { regionConfig } from '../domain/regions.ts';
 import { parseOrThrow } from '../http/http-handler.ts';
 import type { Container } from '../shared/container.ts';
 import { ForbiddenError, ValidationError } from '../shared/errors.ts';
-import { SDK_RETRY } from '../shared/sdk-retry.ts';
 
 export interface DashboardQuery { from?: string; to?: string; by?: string }
 
@@ -49,7 +47,7 @@ let defaultStore: { table: string; store: DynamoAggregates } | undefined;
  */
 export function aggregatesOf(deps: Pick<Container, 'config'>): DynamoAggregates {
   if (defaultStore?.table !== deps.config.tableName) {
-    defaultStore = { table: deps.config.tableName, store: new DynamoAggregates(documentClient(new DynamoDBClient({ ...SDK_RETRY })), deps.config.tableName) };
+    defaultStore = { table: deps.config.tableName, store: new DynamoAggregates(new DocumentClient(), deps.config.tableName) };
   }
   return defaultStore.store;
 }

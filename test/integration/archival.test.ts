@@ -14,9 +14,11 @@ import { join } from 'node:path';
 import { CreateTableCommand, DeleteItemCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient, DescribeStreamCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient, DynamoComplaintRepository } from '../../functions/adapters/dynamo-complaint-repository.ts';
+import { DynamoComplaintRepository } from '../../functions/adapters/dynamo-complaint-repository.ts';
+import { DocumentClient } from '../../functions/aws/dynamodb.ts';
+import { S3 } from '../../functions/aws/s3.ts';
 import { DynamoAuditLog } from '../../functions/adapters/dynamo-audit-log.ts';
 import { S3ArchiveStore } from '../../functions/adapters/s3-archive-store.ts';
 import { verifyRecord, archiveKey } from '../../functions/domain/archive.ts';
@@ -57,9 +59,10 @@ beforeAll(async () => {
   await ensureTable(ddb, TABLE);
   s3server = await startS3Server(join(dir, 's3'), 0, '127.0.0.1', () => clock.now());
   s3 = new S3Client({ endpoint: s3server.url, region: 'cn-north-1', credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
-  const db = documentClient(ddb);
+  // The functions' clients for the product's adapters; the SDK's for the test's own reads and setup.
+  const db = new DocumentClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials });
   repo = new DynamoComplaintRepository(db, TABLE, { reminderFraction: region.profile.reminderAtRemainingFraction });
-  deps = { repo, archive: new S3ArchiveStore(s3, 'complaints-archive', 'complaints-attachments'), audit: new DynamoAuditLog(db, TABLE), clock, region };
+  deps = { repo, archive: new S3ArchiveStore(new S3({ endpoint: s3server.url, region: 'cn-north-1', credentials, forcePathStyle: true }), 'complaints-archive', 'complaints-attachments'), audit: new DynamoAuditLog(db, TABLE), clock, region };
   ttl = new LocalTtl({ client: ddb, tableName: TABLE, now: () => clock.now(), file: join(dir, 'ttl-deleted.json') });
 }, 60_000);
 
@@ -134,7 +137,7 @@ describe('archival through DynamoDB Local TTL', () => {
       expect(items.find((i) => i.SK === 'META')).toMatchObject({ status: 'CLOSED', historyCount: 4, messageCount: 1 });
       // The customer index expires with it.
       const [key] = customerKeys({ email: `c${refs.indexOf(ref) + 1}@example.com` });
-      expect((await documentClient(ddb).send(new GetCommand({ TableName: TABLE, Key: { PK: `CUSTOMER#${key}`, SK: `REF#${ref}` } }))).Item?.expiresAt).toBe(closedAt + HOT_SECONDS);
+      expect((await DynamoDBDocumentClient.from(ddb).send(new GetCommand({ TableName: TABLE, Key: { PK: `CUSTOMER#${key}`, SK: `REF#${ref}` } }))).Item?.expiresAt).toBe(closedAt + HOT_SECONDS);
     }
     // A retried Close (crash after the commit) stamps nothing new and changes nothing.
     expect(await repo.expireWith(refs[0], closedAt + HOT_SECONDS, [])).toBe(0);

@@ -18,10 +18,12 @@ import { credentialsFromEnv, presignUrl, resolveEndpoint, signRequest } from '..
 const EXAMPLE = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 
 /** node:crypto as the SDK signer's hash constructor. */
+type Bytes = string | ArrayBuffer | ArrayBufferView;
+const bytes = (d: Bytes): string | Uint8Array => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
 class Sha256 {
   private readonly h;
-  constructor(secret?: string | Uint8Array) { this.h = secret ? createHmac('sha256', secret) : createHash('sha256'); }
-  update(data: string | Uint8Array) { this.h.update(data); }
+  constructor(secret?: Bytes) { this.h = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256'); }
+  update(data: Bytes) { this.h.update(bytes(data)); }
   async digest() { return new Uint8Array(this.h.digest()); }
 }
 
@@ -191,14 +193,16 @@ describe('on the wire (a loopback server in place of the service)', () => {
   let server: Server;
   let url: string;
   const seen: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[] = [];
-  let answers: ((req: IncomingMessage) => { status: number; headers?: Record<string, string>; body?: string })[] = [];
+  type Answer = (req: IncomingMessage) => { status: number; headers?: Record<string, string>; body?: string };
+  let answers: Answer[] = [];
+  const ok: Answer = () => ({ status: 200, body: '{}' });
   beforeAll(async () => {
     server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        const a = (answers.shift() ?? (() => ({ status: 200, body: '{}' })))(req);
+        const a = (answers.shift() ?? ok)(req);
         res.writeHead(a.status, a.headers ?? { 'content-type': 'application/x-amz-json-1.0' });
         res.end(a.body);
       });
