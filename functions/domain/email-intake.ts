@@ -175,23 +175,8 @@ export function cleanText(s: string | undefined): string {
     .trim();
 }
 
-/** For HTML-only mail when the parser gave no text: block elements become line breaks, tags go, entities are decoded. */
-export function htmlToText(html: string): string {
-  // A map without a prototype: "&constructor;" is not an entity, and must not find Object's constructor.
-  const entities: Record<string, string> = Object.assign(Object.create(null), { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" });
-  return html
-    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|tr|h[1-6]|blockquote|table)\s*>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-      if (e[0] === '#') {
-        const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-        return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
-      }
-      return entities[e.toLowerCase()] ?? m;
-    });
-}
+/** HTML-only mail: the text it shows (html-text.ts). */
+export { htmlToText } from './html-text.ts';
 
 /** Cuts to `max` UTF-16 units (what the schema counts) without splitting a surrogate pair. */
 export function truncate(s: string, max: number, marker = ''): string {

@@ -13,7 +13,7 @@
  * Every message ends with exactly one INBOUND record; only infrastructure errors throw
  * (the caller retries: SES / Lambda retries, the SMTP intake answers 451).
  */
-import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail } from 'mailparser';
+import PostalMime, { type Address, type Email, type PostalMimeOptions } from 'postal-mime';
 import * as z from 'zod';
 import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
 import {
@@ -49,8 +49,21 @@ export interface InboundMail {
 
 export interface ReceiveResult extends InboundRecord { replayed: boolean }
 
-/** mailparser options: delivery-status parts stay parts (bounce detection), not text. */
-export const PARSE_OPTIONS = { keepDeliveryStatus: true } as const;
+/**
+ * postal-mime options. Forwarded and nested messages (message/rfc822) stay parts: they are
+ * parsed below, each into a ForwardedMessage, rather than merged into the body text by the
+ * parser. Delivery-status parts are parts too (bounce detection). The parser's limits: past
+ * 256 levels of MIME nesting or 2 MB of header fields (all parts together) it gives up, and
+ * the message is recorded as rejected (unparseable). The message itself is at most what SES
+ * accepts (40 MB); its attachments are kept up to the configured size each.
+ */
+export const PARSE_OPTIONS = {
+  forceRfc822Attachments: true,
+  attachmentEncoding: 'arraybuffer',
+  maxNestingDepth: 256,
+  maxHeadersSize: 2 * 1024 * 1024,
+} as const satisfies PostalMimeOptions;
+/** Forwarded messages inside forwarded messages are read this deep; deeper ones stay attachments (and are not kept: not an accepted type). */
 const MAX_NESTING = 5;
 const COMMIT_ATTEMPTS = 5;
 
@@ -68,13 +81,14 @@ export const EmailComplaintRequest = SubmitComplaintRequest.safeExtend({
   }).strict()).max(MAX_ATTACHMENTS).optional(),
 });
 
-function mailboxes(a: AddressObject | AddressObject[] | undefined): Mailbox[] {
-  const flat = (xs: EmailAddress[]): EmailAddress[] => xs.flatMap((x) => (x.group ? flat(x.group) : [x]));
-  return (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => flat(o.value)).map((m) => ({ address: (m.address ?? '').trim(), name: (m.name ?? '').trim() }));
+/** The mailboxes of an address header, groups flattened (From: may be a group). */
+function mailboxes(a: Address | Address[] | undefined): Mailbox[] {
+  const flat = (xs: Address[]): Address[] => xs.flatMap((x) => (x.group ? flat(x.group) : [x]));
+  return flat(Array.isArray(a) ? a : a ? [a] : []).map((m) => ({ address: (m.address ?? '').trim(), name: (m.name ?? '').trim() }));
 }
 
 /** Header fields by lower-case name: the raw value of the first occurrence, unfolded. */
-function headerMap(lines: ParsedMail['headerLines']): Record<string, string> {
+function headerMap(lines: Email['headerLines']): Record<string, string> {
   const out: Record<string, string> = {};
   for (const { key, line } of lines ?? []) {
     if (key in out) continue;
@@ -84,16 +98,33 @@ function headerMap(lines: ParsedMail['headerLines']): Record<string, string> {
   return out;
 }
 
-/** The parsed message as plain data for the pure decisions; forwarded messages are parsed too. */
-export async function toEmailFacts(parsed: ParsedMail, extra: { envelopeFrom?: string; virusVerdict?: string } = {}, depth = 0): Promise<EmailFacts> {
-  const contentType = parsed.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
+/**
+ * The top-level Content-Type (postal-mime does not give the root part's): its type, lower
+ * case, text/plain when missing (RFC 2045), and its report-type parameter (bounces).
+ */
+export function contentTypeOf(value: string | undefined): { type: string; reportType?: string } {
+  const type = (value ?? '').split(';')[0].trim().toLowerCase() || 'text/plain';
+  const reportType = /;\s*report-type\s*=\s*(?:"([^"]*)"|([^\s;"]+))/i.exec(value ?? '');
+  return { type, ...(reportType ? { reportType: reportType[1] ?? reportType[2] } : {}) };
+}
+
+const bytesOf = (c: ArrayBuffer | Uint8Array | string): Uint8Array => (typeof c === 'string' ? new TextEncoder().encode(c) : c instanceof Uint8Array ? c : new Uint8Array(c));
+
+/** Parses a raw message (MIME, RFC 5322) into plain data for the pure decisions; forwarded messages are parsed too. Throws when the parser gives up (see PARSE_OPTIONS). */
+export async function parseEmail(raw: Uint8Array | string, extra: { envelopeFrom?: string; virusVerdict?: string } = {}, depth = 0): Promise<EmailFacts> {
+  return toEmailFacts(await PostalMime.parse(raw, PARSE_OPTIONS), extra, depth);
+}
+
+async function toEmailFacts(parsed: Email, extra: { envelopeFrom?: string; virusVerdict?: string }, depth: number): Promise<EmailFacts> {
+  const contentType = contentTypeOf(parsed.headers.find((h) => h.key === 'content-type')?.value);
   const forwarded: ForwardedMessage[] = [];
   const attachments: EmailAttachment[] = [];
   const nestedAttachments: EmailAttachment[] = [];
   for (const a of parsed.attachments) {
-    const type = (a.contentType ?? 'application/octet-stream').toLowerCase();
+    const type = (a.mimeType || 'application/octet-stream').toLowerCase();
+    const content = bytesOf(a.content);
     if (type === 'message/rfc822' && depth < MAX_NESTING) {
-      const inner = await toEmailFacts(await simpleParser(a.content, PARSE_OPTIONS), {}, depth + 1);
+      const inner = await parseEmail(content, {}, depth + 1);
       const innerFrom = inner.from?.address || inner.from?.name ? inner.from : undefined;
       forwarded.push({
         subject: inner.subject,
@@ -103,17 +134,18 @@ export async function toEmailFacts(parsed: ParsedMail, extra: { envelopeFrom?: s
       }, ...inner.forwarded);
       nestedAttachments.push(...inner.attachments);
     } else {
-      attachments.push({ filename: a.filename, contentType: type, size: a.size ?? a.content.length, content: new Uint8Array(a.content.buffer, a.content.byteOffset, a.content.byteLength) });
+      attachments.push({ ...(a.filename ? { filename: a.filename } : {}), contentType: type, size: content.byteLength, content });
     }
   }
+  // HTML-only mail: postal-mime gives no text (mailparser made some); what it shows, by htmlToText.
   const text = parsed.text?.trim() ? parsed.text : typeof parsed.html === 'string' ? htmlToText(parsed.html) : '';
   return {
     subject: parsed.subject ?? '',
     from: mailboxes(parsed.from)[0],
     headers: headerMap(parsed.headerLines),
-    contentType: (contentType?.value ?? 'text/plain').toLowerCase(),
-    reportType: contentType?.params?.['report-type'],
-    partTypes: parsed.attachments.map((a) => (a.contentType ?? '').toLowerCase()),
+    contentType: contentType.type,
+    reportType: contentType.reportType,
+    partTypes: parsed.attachments.map((a) => (a.mimeType ?? '').toLowerCase()),
     text,
     forwarded,
     attachments: [...attachments, ...nestedAttachments],
@@ -135,7 +167,7 @@ export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): P
 
   let facts: EmailFacts;
   try {
-    facts = await toEmailFacts(await simpleParser(Buffer.from(mail.raw), PARSE_OPTIONS), { envelopeFrom: mail.source, virusVerdict: mail.virusVerdict });
+    facts = await parseEmail(mail.raw, { envelopeFrom: mail.source, virusVerdict: mail.virusVerdict });
   } catch {
     return record({ outcome: 'rejected', reason: 'unparseable message' });
   }

@@ -102,6 +102,14 @@ describe('what each function loads at a cold start', () => {
     expect(has(bundles.CreateAttachmentUpload.initial.modules, '@aws-sdk/client-s3')).toBe(true);
   });
 
+  it('MIME by postal-mime (EmailIntake): no function carries mailparser or its character-set and HTML-entity tables', () => {
+    expect(has(bundles.EmailIntake.initial.modules, 'postal-mime')).toBe(true);
+    for (const name of NAMES) {
+      const all = { ...bundles[name].initial.modules, ...bundles[name].lazy.modules };
+      for (const pkg of ['mailparser', 'iconv-lite', 'libmime', 'he', 'entities', 'html-to-text', 'htmlparser2', 'encoding-japanese', 'nodemailer']) expect(has(all, pkg), `${name}: ${pkg}`).toBe(false);
+    }
+  });
+
   it('no zod for the region configuration (validated at synth time), and no metrics package where no metric is published', () => {
     for (const name of NAMES) expect(Object.keys(bundles[name].initial.modules).some((m) => m.endsWith('functions/domain/region-schema.ts')), name).toBe(false);
     // Functions without a request or step schema: no zod at all.

@@ -5,7 +5,6 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import {
@@ -18,14 +17,14 @@ import { ATTACHMENT_TYPES, SubmitComplaintRequest } from '../../functions/http/s
 import { ManualClock } from '../../functions/shared/clock.ts';
 import { ConflictError } from '../../functions/shared/errors.ts';
 import { getComplaintStatus } from '../../functions/use-cases/get-complaint-status.ts';
-import { PARSE_OPTIONS, receiveEmail, toEmailFacts, type InboundMail } from '../../functions/use-cases/receive-email.ts';
+import { parseEmail, receiveEmail, type InboundMail } from '../../functions/use-cases/receive-email.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { FIXTURES as SHARED_FIXTURES } from '../support/shared.ts';
 
 const FIXTURES = join(SHARED_FIXTURES, 'email');
 const fixtureFiles = readdirSync(FIXTURES).filter((f) => f.endsWith('.eml')).sort();
-const facts = async (raw: string | Buffer, extra: { envelopeFrom?: string } = {}) => toEmailFacts(await simpleParser(raw, PARSE_OPTIONS), extra);
+const facts = async (raw: string | Buffer, extra: { envelopeFrom?: string } = {}) => parseEmail(raw, extra);
 const fixture = (name: string) => facts(readFileSync(join(FIXTURES, name)));
 
 type Decision = 'new' | 'bounce' | 'auto-reply' | 'no sender address' | 'empty message';

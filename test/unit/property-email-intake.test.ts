@@ -2,7 +2,7 @@
  * Hostile mail at the email intake, property-based (fast-check): the real messages of
  * shared/fixtures/email mutated (truncated, bytes flipped, inserted, cut, huge headers, bad
  * charsets), random bytes, deeply nested multiparts and forwarded messages, odd Unicode in
- * sender, subject, text and HTML. Through the real use case (mailparser included) with
+ * sender, subject, text and HTML. Through the real use case (its MIME parser, postal-mime, included) with
  * in-memory fakes. The property: every message ends as a registered (or threaded) complaint
  * or a recorded rejection with a reason - never a throw, never lost - and a redelivery
  * changes nothing.
@@ -183,7 +183,7 @@ const headerSoup = fc.tuple(fc.subarray(headerPool), fc.oneof(oddString(40), ent
 
 const RUNS = 100;
 
-describe('hostile mail through the intake (mailparser and the use case, with fakes)', () => {
+describe('hostile mail through the intake (postal-mime and the use case, with fakes)', () => {
   it('mutated real messages: registered, threaded or rejected with a reason - never thrown, never lost', async () => {
     const t = await intake();
     const outcomes = new Map<string, number>();
@@ -263,6 +263,16 @@ describe('the pure parts, on any text', () => {
       expect(d.length).toBeLessThanOrEqual(10_000);
       expect(textProblem(d)).toBeUndefined();
       if (!hasText({ text: `${subject}\n${body}`, forwarded: [] })) expect(d).toMatch(/no text/);
+    }), { numRuns: runs(300) });
+  });
+
+  it('htmlToText on tag soup (unclosed comments, scripts, quotes, links, pre): never throws, and gives text the API accepts', () => {
+    const piece = fc.oneof(oddString(8), fc.constantFrom('<a href="https://x.example/p?q=1&amp;r=2">', '<a href=\'', '</a>', '<!--', '-->', '<script>', '</script>', '<style>',
+      '</style >', '<p>', '</p>', '<br/>', '<li>', '<td>', '<pre>', '</pre>', '<!DOCTYPE html>', '<![CDATA[', ']]>', '&amp;', '&#xD800;', '&#0;', '&nbsp;', '<', '>', '"', "'", '=', '\r\n', '\t'));
+    fc.assert(fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+      const text = htmlToText(pieces.join(''));
+      expect(typeof text).toBe('string');
+      expect(textProblem(buildDescription('Fee', text))).toBeUndefined();
     }), { numRuns: runs(300) });
   });
 
