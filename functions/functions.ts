@@ -36,7 +36,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   // One function for the staff routes: they share code and warm containers; customer routes stay separate.
   StaffApi: { entry: 'staff-api.handler.ts', access: { table: 'write', workflow: ['callback'], attachments: 'read', archive: 'write' }, memoryMb: 512 },
   WorkflowStep: { entry: 'workflow-step.handler.ts', access: { table: 'write' } },
-  OpenTask: { entry: 'open-task.handler.ts', access: { table: 'write' } },
+  // Callback: a satisfaction answer given before the callback stage opened completes that stage as it opens.
+  OpenTask: { entry: 'open-task.handler.ts', access: { table: 'write', workflow: ['callback'] } },
   ResumeOrphans: { entry: 'resume-orphans.handler.ts', access: { table: 'write', workflow: ['start', 'describe', 'callback'] }, timeoutSeconds: 300 },
   DeadlineWatch: { entry: 'deadline-watch.handler.ts', access: { table: 'write' }, timeoutSeconds: 300 },
   CreateAttachmentUpload: { entry: 'create-attachment-upload.handler.ts', access: { attachments: 'presign' } },

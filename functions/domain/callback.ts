@@ -4,6 +4,8 @@
  * and a manager reviewed it once, a further dissatisfied answer closes the complaint with the
  * dissatisfaction on record - the customer keeps the right to go to the ombudsman/regulator.
  */
+import type { Complaint } from './complaint.ts';
+import type { TaskItem } from './ports.ts';
 
 export type Satisfaction = 1 | 2 | 3 | 4 | 5;
 
@@ -46,4 +48,21 @@ export function callbackOutcome(input: { satisfaction: Satisfaction; reopenCount
     reopenCount: count,
     reason: `satisfaction ${satisfaction}/5 after ${reopenCount} reviews: closed with the dissatisfaction recorded; the customer may refer it to the ombudsman or regulator`,
   };
+}
+
+/** Whether a dissatisfied answer would send the case back once more (what the reply tells the customer). */
+export function dissatisfactionReviewed(reopenCount: number): boolean {
+  return callbackOutcome({ satisfaction: 1, reopenCount }).next !== 'CLOSE';
+}
+
+/**
+ * Our reply is out but the workflow has not opened the callback stage yet (it does so a moment
+ * after the reply's task completes - longer when Step Functions missed the completion and the
+ * orphan sweeper hands it over). The reply asks the satisfaction question, so the customer may
+ * already answer: the answer is recorded and completes the callback stage when it opens.
+ */
+export function awaitsCallbackStage(
+  c: Pick<Complaint, 'status' | 'stage' | 'reply' | 'earlyCallback'>, task: Pick<TaskItem, 'stage' | 'status'> | undefined,
+): boolean {
+  return c.status === 'OPEN' && c.stage === 'REPLY' && !!c.reply && !c.earlyCallback && task?.stage === 'REPLY' && task.status === 'completed';
 }

@@ -110,6 +110,12 @@ export interface Complaint extends ComplaintDetails {
   handlingPlan?: { departments: { department: string; duty: string; dueAt: string }[]; by: string; at: string };
   reply?: { subject: string; text: string; by: string; approvedBy?: string; sentAt: string; channel: string };
   callbacks?: { satisfaction: number; comment?: string; by: string; at: string }[];
+  /**
+   * The customer answered the satisfaction question of the reply before the workflow opened
+   * the callback stage: recorded (in `callbacks`) at once; opening the stage completes it with
+   * this output.
+   */
+  earlyCallback?: { output: { stage: 'CALLBACK'; next: 'CLOSE' | 'REOPEN'; satisfied: boolean }; by: string; at: string };
   closedAt?: string;
   /** When DynamoDB's TTL may remove it (epoch seconds): close + the region's hot retention. */
   expiresAt?: number;

@@ -2,8 +2,9 @@
  * What the customer reads. Reply templates per complaint type (S2 ch.8 3.2): the written
  * reply states the result, the process and the measures taken, names the handler and the
  * time (S2 ch.6, S0 6.3). Customer messages (acknowledgement, progress, extension, pause,
- * resume, reply, callback survey) in each language, as plain text and as HTML in which
- * every variable is escaped.
+ * resume, reply) in each language, as plain text and as HTML in which every variable is
+ * escaped. The reply ends with the satisfaction question (S2 1.1.20): the customer answers
+ * on the status page, so the callback needs no message of its own.
  *
  * Variables by kind (required, [optional]); every kind also takes [customerName]:
  *  - acknowledgement: reference, dueAt, [statusUrl]
@@ -11,8 +12,7 @@
  *  - extension: reference, reason, newDueAt (or dueAt), [oldDueAt]
  *  - pause: reference, reason
  *  - resume: reference, newDueAt (or dueAt)
- *  - reply: reference, body, [subject]
- *  - callbackSurvey: reference, [surveyUrl]
+ *  - reply: reference, body, [subject], [statusUrl], [ifDissatisfied: 'review' (default) | 'refer']
  * Dates are passed already formatted for the customer (see `formatLocalTime`).
  */
 import type { Language, Nature } from './complaint.ts';
@@ -31,9 +31,14 @@ export interface DraftReplyInput {
   timeZone: string;
 }
 
-export type MessageKind = 'acknowledgement' | 'progress' | 'extension' | 'pause' | 'resume' | 'reply' | 'callbackSurvey';
+export type MessageKind = 'acknowledgement' | 'progress' | 'extension' | 'pause' | 'resume' | 'reply';
 
-export const MESSAGE_KINDS: readonly MessageKind[] = ['acknowledgement', 'progress', 'extension', 'pause', 'resume', 'reply', 'callbackSurvey'];
+export const MESSAGE_KINDS: readonly MessageKind[] = ['acknowledgement', 'progress', 'extension', 'pause', 'resume', 'reply'];
+
+/** Where a customer follows a complaint and answers the satisfaction question: the status page, reference filled in. */
+export function statusPageUrl(publicBaseUrl: string | undefined, reference: string): string | undefined {
+  return publicBaseUrl ? `${publicBaseUrl.replace(/\/+$/, '')}/status.html?reference=${encodeURIComponent(reference)}` : undefined;
+}
 
 /** Placeholders left in a draft for the handler to fill in before submitting. */
 export const PLACEHOLDER: Record<Language, { outcome: string; measures: string }> = {
@@ -186,6 +191,13 @@ function link(label: string, href: string | undefined): Paragraph[] {
   return href ? [{ label, href: href.trim() }] : [];
 }
 
+/** Where the satisfaction question is answered: the status page (a link when its address is known). */
+function answerWhere(language: Language, v: Vars): Paragraph[] {
+  const url = v.opt('statusUrl');
+  if (language === 'zh-CN') return url ? link('请凭投诉编号和查询码在此评价：', url) : ['请凭投诉编号和查询码在投诉进度查询页面评价。'];
+  return url ? link('Answer on our status page, with your reference and access code: ', url) : ['Answer on our complaint status page, with your reference and access code.'];
+}
+
 const TEMPLATES: Record<MessageKind, Record<Language, (v: Vars) => Template>> = {
   acknowledgement: {
     en: (v) => ({
@@ -286,26 +298,26 @@ const TEMPLATES: Record<MessageKind, Record<Language, (v: Vars) => Template>> = 
     }),
   },
   reply: {
-    en: (v) => ({ subject: v.opt('subject') ?? `Our response to your complaint ${v.need('reference')}`, paragraphs: [v.need('body')] }),
-    'zh-CN': (v) => ({ subject: v.opt('subject') ?? `关于您的投诉（编号 ${v.need('reference')}）的答复`, paragraphs: [v.need('body')] }),
-  },
-  callbackSurvey: {
     en: (v) => ({
-      subject: `How did we handle your complaint ${v.need('reference')}?`,
+      subject: v.opt('subject') ?? `Our response to your complaint ${v.need('reference')}`,
       paragraphs: [
-        greeting('en', v),
-        `We recently replied to your complaint ${v.need('reference')}. How satisfied are you with how we handled it, from 1 (very dissatisfied) to 5 (very satisfied)?`,
-        'If you are not satisfied, we will look at your complaint again.',
-        ...link('Answer here: ', v.opt('surveyUrl')),
+        v.need('body'),
+        `How satisfied are you with how we handled your complaint ${v.need('reference')}? Please tell us, from 1 (very dissatisfied) to 5 (very satisfied).`,
+        v.opt('ifDissatisfied') === 'refer'
+          ? 'We have already looked at your complaint again. If you are still not satisfied, you may refer it to the financial ombudsman or regulator.'
+          : 'If you are not satisfied, we will look at your complaint again.',
+        ...answerWhere('en', v),
       ],
     }),
     'zh-CN': (v) => ({
-      subject: `投诉处理满意度回访（编号 ${v.need('reference')}）`,
+      subject: v.opt('subject') ?? `关于您的投诉（编号 ${v.need('reference')}）的答复`,
       paragraphs: [
-        greeting('zh-CN', v),
-        `我们已答复您的投诉 ${v.need('reference')}。请您对本次投诉处理进行评价：1（非常不满意）至 5（非常满意）。`,
-        '如您不满意，我们将重新核查处理。',
-        ...link('点此评价：', v.opt('surveyUrl')),
+        v.need('body'),
+        `请您对本次投诉（编号 ${v.need('reference')}）的处理进行满意度评价：1（非常不满意）至 5（非常满意）。`,
+        v.opt('ifDissatisfied') === 'refer'
+          ? '我们已对您的投诉进行了复查。如您仍不满意，可向金融监管部门或金融纠纷调解组织反映。'
+          : '如您不满意，我们将重新核查处理。',
+        ...answerWhere('zh-CN', v),
       ],
     }),
   },

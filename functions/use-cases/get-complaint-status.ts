@@ -4,6 +4,7 @@
  * guessing is limited per reference and every failed attempt is audited
  * (use-cases/customer-access.ts).
  */
+import { awaitsCallbackStage } from '../domain/callback.ts';
 import { STAGE_LABEL } from '../domain/complaint.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import type { ComplaintStatusResponse } from '../http/schemas/complaint-status.schema.ts';
@@ -15,7 +16,13 @@ export interface StatusDeps extends CustomerAccessDeps { region: RegionConfig }
 export async function getComplaintStatus(reference: string, accessCode: string | undefined, deps: StatusDeps): Promise<ComplaintStatusResponse> {
   const complaint = await openAsCustomer(reference, accessCode, 'getComplaintStatus', deps);
   const now = deps.clock.now();
-  const history = await deps.repo.history(reference);
+  // Our reply asks the satisfaction question: it can be answered while the callback task is
+  // open, and as soon as the reply is out - even in the moment before the workflow opens the
+  // callback stage. The task is read only around then.
+  const [history, task] = await Promise.all([
+    deps.repo.history(reference),
+    complaint.stage === 'CALLBACK' || (complaint.stage === 'REPLY' && complaint.reply && !complaint.earlyCallback) ? deps.repo.getTask(reference) : undefined,
+  ]);
   const fraction = deps.region.profile.reminderAtRemainingFraction;
   return {
     reference,
@@ -28,6 +35,6 @@ export async function getComplaintStatus(reference: string, accessCode: string |
     ),
     history: history.filter((h) => h.visibleToCustomer).map((h) => ({ at: h.at, action: h.action, summary: h.summary })),
     ...(complaint.reply ? { reply: { subject: complaint.reply.subject, text: complaint.reply.text, sentAt: complaint.reply.sentAt } } : {}),
-    callbackDue: complaint.stage === 'CALLBACK',
+    callbackDue: (complaint.stage === 'CALLBACK' && task?.status !== 'completed') || awaitsCallbackStage(complaint, task),
   };
 }

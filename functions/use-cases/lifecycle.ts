@@ -7,14 +7,17 @@ import type { BusinessCalendar } from '../domain/business-calendar.ts';
 import { classify, matterKeyOf, route } from '../domain/classification.ts';
 import type { Complaint, Stage } from '../domain/complaint.ts';
 import { computeDeadlines } from '../domain/deadlines.ts';
-import type { ComplaintRepository, OutboundMessage, TaskItem } from '../domain/ports.ts';
-import { renderCustomerMessage } from '../domain/reply-templates.ts';
+import type { ComplaintRepository, TaskItem, WorkflowEngine } from '../domain/ports.ts';
 import { customerKeys } from '../domain/repeats.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import type { Clock } from '../shared/clock.ts';
-import { customerChannel, entry, load, markMet, refreshTask, staffMessage, type LinkSigner } from './common.ts';
+import { entry, load, markMet, refreshTask, staffMessage, type LinkSigner } from './common.ts';
 
-export interface StepDeps { repo: ComplaintRepository; clock: Clock; region: RegionConfig; calendar: BusinessCalendar; links?: LinkSigner }
+export interface StepDeps {
+  repo: ComplaintRepository; clock: Clock; region: RegionConfig; calendar: BusinessCalendar; links?: LinkSigner;
+  /** Hands a task completed before its stage opened (an early satisfaction answer) to the workflow at once. */
+  workflow?: Pick<WorkflowEngine, 'completeTask'>;
+}
 
 /**
  * Register, classify, assess and route (S2 1.1.14-1.1.24):
@@ -76,13 +79,17 @@ export async function assessComplaint(input: { reference: string }, deps: StepDe
 const STAGE_SUMMARY: Partial<Record<Stage, string>> = {
   INVESTIGATION: 'Your complaint is being investigated',
   REPLY: 'We are preparing our reply',
-  CALLBACK: 'Our reply has been sent; we will ask whether you are satisfied',
+  CALLBACK: 'Our reply has been sent; please tell us whether you are satisfied',
 };
 
 export async function openStaffTask(input: { reference: string; stage: Stage; taskToken: string; executionName: string }, deps: StepDeps) {
   const c = await load(deps.repo, input.reference);
   const current = await deps.repo.getTask(input.reference);
-  if (current?.taskToken === input.taskToken) return { reference: c.reference, stage: input.stage, result: 'already-open' as const };
+  if (current?.taskToken === input.taskToken) {
+    // A repeated invocation: a completion stored with this token may not have reached the workflow yet.
+    if (current.status === 'completed') await handOver(deps, current);
+    return { reference: c.reference, stage: input.stage, result: 'already-open' as const };
+  }
   const at = deps.clock.now().toISOString();
   // A resumed workflow re-opens the task of the stage the complaint is already in: the
   // customer has been told about that stage once; staff see the re-opening in the history.
@@ -96,21 +103,32 @@ export async function openStaffTask(input: { reference: string; stage: Stage; ta
   };
   // A re-opened task keeps its state: a reply awaiting approval still awaits it, and a task
   // staff completed while no workflow listened (the old one lost, this one not yet open) stays
-  // completed - with this execution's token, so the sweeper can hand the completion over.
-  const task = refreshTask(reopened && current ? { ...current, taskToken: input.taskToken, executionName: input.executionName } : base, next);
+  // completed - with this execution's token, and the completion is handed over at once (the
+  // sweeper hands it over if that fails).
+  let task = refreshTask(reopened && current ? { ...current, taskToken: input.taskToken, executionName: input.executionName } : base, next);
+  // The satisfaction question went out with the reply, so the callback stage sends nothing; staff
+  // may still call back. An answer the customer gave before the stage opened completes it now.
+  const early = input.stage === 'CALLBACK' && !reopened ? c.earlyCallback : undefined;
+  if (early) {
+    delete next.earlyCallback;
+    task = { ...task, status: 'completed', completedAt: at, completedBy: early.by, output: early.output };
+  }
   const history = reopened
     ? entry(c.reference, at, 'system', 'task-reopened', `Task of stage ${input.stage} re-opened by a resumed workflow`)
     : reopenInvestigation
       ? entry(c.reference, at, 'system', 'reopened', next.escalated ? 'Your complaint is being re-examined by a manager' : 'Your complaint is being investigated again', true)
-      : entry(c.reference, at, 'system', `stage:${input.stage.toLowerCase()}`, STAGE_SUMMARY[input.stage] ?? `Stage ${input.stage}`, true);
-  const messages: OutboundMessage[] = [];
-  if (input.stage === 'CALLBACK' && !reopened) {
-    // The satisfaction survey goes out with the reply's channel; staff may also call back.
-    const m = renderCustomerMessage('callbackSurvey', c.language, { reference: c.reference });
-    messages.push({ reference: c.reference, at, kind: 'callbackSurvey', audience: 'customer', language: c.language, ...customerChannel(c), ...m });
-  }
-  await deps.repo.commit({ complaint: next, expectedVersion: c.version, task: { put: task }, history: [history], messages });
+      : entry(c.reference, at, 'system', `stage:${input.stage.toLowerCase()}`, early ? 'Our reply has been sent, and your answer on whether you are satisfied is recorded' : STAGE_SUMMARY[input.stage] ?? `Stage ${input.stage}`, true);
+  await deps.repo.commit({ complaint: next, expectedVersion: c.version, task: { put: task }, history: [history] });
+  if (task.status === 'completed') await handOver(deps, task);
   return { reference: c.reference, stage: input.stage, result: 'opened' as const };
+}
+
+/**
+ * A task stored as completed under the token of the waiting workflow: its completion goes to
+ * the workflow now. If that fails, the orphan sweeper hands it over later (it is stored).
+ */
+async function handOver(deps: StepDeps, task: TaskItem): Promise<void> {
+  await deps.workflow?.completeTask(task.taskToken, task.output).catch(() => false);
 }
 
 /** Every item of a closed complaint gets its expiry, so DynamoDB's TTL moves all of it to the archive. */

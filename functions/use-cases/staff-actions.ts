@@ -7,13 +7,13 @@
  */
 import { authorize, canBeAssigned, type Actor, type StaffOperation } from '../domain/authorization.ts';
 import type { BusinessCalendar } from '../domain/business-calendar.ts';
-import { callbackOutcome } from '../domain/callback.ts';
+import { awaitsCallbackStage, callbackOutcome, dissatisfactionReviewed } from '../domain/callback.ts';
 import type { Classification, Complaint, HistoryEntry, Stage } from '../domain/complaint.ts';
 import { computeDeadlines, deadlineRule, extendDeadline, shiftDeadlineForPause } from '../domain/deadlines.ts';
 import type { ComplaintRepository, OutboundMessage, TaskItem, WorkflowEngine } from '../domain/ports.ts';
 import { customerKeys } from '../domain/repeats.ts';
 import type { RegionConfig } from '../domain/regions.ts';
-import { draftReply, formatLocalTime, renderCustomerMessage } from '../domain/reply-templates.ts';
+import { draftReply, formatLocalTime, renderCustomerMessage, statusPageUrl } from '../domain/reply-templates.ts';
 import type { Clock } from '../shared/clock.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { customerChannel, entry, load, markMet, refreshTask, staffMessage, type LinkSigner } from './common.ts';
@@ -27,6 +27,8 @@ export interface StaffDeps {
   region: RegionConfig;
   calendar: BusinessCalendar;
   links?: LinkSigner;
+  /** The customer pages' origin (PUBLIC_BASE_URL): the reply links to the status page, where the customer answers. */
+  config?: { publicBaseUrl?: string };
 }
 
 interface Ctx { c: Complaint; task?: TaskItem; at: string; now: Date }
@@ -126,9 +128,18 @@ export async function getReplyDraft(deps: StaffDeps, actor: Actor, reference: st
   });
 }
 
+/**
+ * The reply as the customer gets it: the handler's text, then the satisfaction question (1-5,
+ * what a dissatisfied answer leads to, where to answer) - one message where there were two.
+ * The complaint keeps the handler's text; the status page shows it next to the answer form.
+ */
 function sendReply(deps: StaffDeps, ctx: Ctx, next: Complaint, reply: { subject: string; text: string; by: string }, approvedBy?: string) {
-  const rendered = renderCustomerMessage('reply', next.language, { reference: next.reference, subject: reply.subject, body: reply.text });
-  const message: OutboundMessage = { reference: next.reference, at: ctx.at, kind: 'reply', audience: 'customer', language: next.language, ...customerChannel(next), subject: reply.subject, text: reply.text, html: rendered.html };
+  const statusUrl = statusPageUrl(deps.config?.publicBaseUrl, next.reference);
+  const rendered = renderCustomerMessage('reply', next.language, {
+    reference: next.reference, subject: reply.subject, body: reply.text, ...(statusUrl ? { statusUrl } : {}),
+    ifDissatisfied: dissatisfactionReviewed(next.reopenCount ?? 0) ? 'review' : 'refer',
+  });
+  const message: OutboundMessage = { reference: next.reference, at: ctx.at, kind: 'reply', audience: 'customer', language: next.language, ...customerChannel(next), ...rendered };
   next.reply = { ...reply, approvedBy, sentAt: ctx.at, channel: message.channel };
   const summaryOk = next.deadlines.summaryResolution && ctx.at <= next.deadlines.summaryResolution.dueAt;
   markMet(next, ['replyTarget', 'finalResponse', ...(summaryOk ? ['summaryResolution'] : [])], ctx.at);
@@ -248,18 +259,34 @@ export async function recordCallback(deps: StaffDeps, actor: Actor, reference: s
   return applyCallback(deps, ctx, actor.id, body);
 }
 
-/** The customer answers the survey on the status page: the same step, with the customer as actor. */
+/**
+ * The customer answers the satisfaction question (asked in our reply) on the status page: the
+ * same step, with the customer as actor. The answer may come before the workflow has opened
+ * the callback stage - the reply is out, the stage opens a moment later: it is recorded
+ * then, and completes the stage as soon as it opens (lifecycle.ts openStaffTask).
+ */
 export async function customerCallback(deps: StaffDeps & CustomerAccessDeps, reference: string, accessCode: string | undefined, body: { satisfaction: 1 | 2 | 3 | 4 | 5; comment?: string }) {
   // The same guarded check as the status page (limited per reference, failures audited).
-  const c = await openAsCustomer(reference, accessCode, 'customerCallback', deps);
-  const task = await deps.repo.getTask(reference);
-  if (c.stage !== 'CALLBACK' || !task || task.status === 'completed') throw new ConflictError('No satisfaction callback is due for this complaint');
-  const now = deps.clock.now();
-  const out = await applyCallback(deps, { c, task, at: now.toISOString(), now }, 'customer', body);
-  return { recorded: true, next: out.next };
+  let c = await openAsCustomer(reference, accessCode, 'customerCallback', deps);
+  for (let attempt = 1; ; attempt++) {
+    const task = await deps.repo.getTask(reference);
+    const now = deps.clock.now();
+    const ctx: Ctx = { c, task, at: now.toISOString(), now };
+    const open = c.stage === 'CALLBACK' && task && task.status !== 'completed';
+    if (!open && !awaitsCallbackStage(c, task)) throw new ConflictError('No satisfaction callback is due for this complaint');
+    try {
+      const out = open ? await applyCallback(deps, ctx, 'customer', body) : await recordEarlyCallback(deps, ctx, body);
+      return { recorded: true, next: out.next };
+    } catch (e) {
+      // The workflow opened the stage meanwhile (or a staff member recorded a callback): look again.
+      if (!(e instanceof ConflictError) || attempt >= 3) throw e;
+      c = await load(deps.repo, reference);
+    }
+  }
 }
 
-async function applyCallback(deps: StaffDeps, ctx: Ctx, actorId: string, body: { satisfaction: 1 | 2 | 3 | 4 | 5; comment?: string }) {
+/** The complaint after a callback: the answer recorded, and what it leads to (S2 1.1.20). */
+async function decideCallback(deps: StaffDeps, ctx: Ctx, actorId: string, body: { satisfaction: 1 | 2 | 3 | 4 | 5; comment?: string }) {
   const reference = ctx.c.reference;
   const next = bump(ctx.c, ctx.at);
   const out = callbackOutcome({ satisfaction: body.satisfaction, reopenCount: ctx.c.reopenCount ?? 0 });
@@ -278,8 +305,26 @@ async function applyCallback(deps: StaffDeps, ctx: Ctx, actorId: string, body: {
     next.deadlines.investigate = { ...fresh.investigate };
     next.deadlines.replyTarget = { ...fresh.replyTarget };
   }
-  await finishStage(deps, ctx, next, actorId, { stage: 'CALLBACK', next: out.next === 'CLOSE' ? 'CLOSE' : 'REOPEN', satisfied: out.satisfied }, history);
-  return { next: out.next, complaint: next };
+  const output = { stage: 'CALLBACK' as const, next: out.next === 'CLOSE' ? 'CLOSE' as const : 'REOPEN' as const, satisfied: out.satisfied };
+  return { next, history, output, outcome: out };
+}
+
+async function applyCallback(deps: StaffDeps, ctx: Ctx, actorId: string, body: { satisfaction: 1 | 2 | 3 | 4 | 5; comment?: string }) {
+  const { next, history, output, outcome } = await decideCallback(deps, ctx, actorId, body);
+  await finishStage(deps, ctx, next, actorId, output, history);
+  return { next: outcome.next, complaint: next };
+}
+
+/**
+ * An answer before the callback stage is open: recorded now (the reply's task is completed and
+ * stays as it is, for the sweeper to hand over if the workflow missed it); the stage, once
+ * open, is completed with the stored output.
+ */
+async function recordEarlyCallback(deps: StaffDeps, ctx: Ctx, body: { satisfaction: 1 | 2 | 3 | 4 | 5; comment?: string }) {
+  const { next, history, output, outcome } = await decideCallback(deps, ctx, 'customer', body);
+  next.earlyCallback = { output, by: 'customer', at: ctx.at };
+  await deps.repo.commit({ complaint: next, expectedVersion: ctx.c.version, history });
+  return { next: outcome.next, complaint: next };
 }
 
 /**

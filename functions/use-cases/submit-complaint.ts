@@ -26,7 +26,7 @@ import { ConflictError, IdempotencyMismatchError } from '../shared/errors.ts';
 import type { SubmitComplaintRequest, SubmitComplaintResponse } from '../http/schemas/submit-complaint.schema.ts';
 import { deadlineView } from './deadline-view.ts';
 import { customerChannel } from './common.ts';
-import { formatLocalTime, renderCustomerMessage } from '../domain/reply-templates.ts';
+import { formatLocalTime, renderCustomerMessage, statusPageUrl } from '../domain/reply-templates.ts';
 
 export interface SubmitDeps {
   repo: ComplaintRepository;
@@ -149,7 +149,7 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
   // The acknowledgement goes out through the channel used, in the same transaction.
   const ackMessage = renderCustomerMessage('acknowledgement', language, {
     reference, dueAt: formatLocalTime(new Date(final.dueAt), region.calendar.timeZone, language),
-    ...(deps.publicBaseUrl ? { statusUrl: `${deps.publicBaseUrl}/status.html?ref=${reference}` } : {}),
+    ...(deps.publicBaseUrl ? { statusUrl: statusPageUrl(deps.publicBaseUrl, reference)! } : {}),
   });
   try {
     await repo.create({

@@ -88,7 +88,10 @@ describe('standard path', () => {
     const reply = closed.messages.find((m: any) => m.kind === 'reply');
     expect(reply).toMatchObject({ channel: 'email', to: closed.complaint.complainant.contact.email, audience: 'customer' });
     expect(reply.html).toContain('Edited by the handler.');
-    expect(closed.messages.find((m: any) => m.kind === 'callbackSurvey')).toMatchObject({ channel: 'email', to: closed.complaint.complainant.contact.email });
+    // ... and asks the satisfaction question, answered on the status page: no survey message of its own.
+    expect(reply.text).toContain(`How satisfied are you with how we handled your complaint ${ref}?`);
+    expect(reply.text).toContain(`${j.api}/status.html?reference=${ref}`);
+    expect(closed.messages.filter((m: any) => m.audience === 'customer').map((m: any) => m.kind)).toEqual(['acknowledgement', 'reply']);
     expect(await j.path(ref)).toEqual(['Resume', 'Assess', 'Investigate', 'Reply', 'Callback', 'AfterCallback', 'Close']);
   });
 
@@ -269,6 +272,85 @@ describe('clocks', () => {
 });
 
 describe('callback', () => {
+  const faults = (rules: unknown[]) => j.request(rules.length ? 'POST' : 'DELETE', '/__local/faults', rules.length ? { rules } : undefined);
+  const answer = (ref: string, code: string, body: unknown) => j.request('POST', `/api/complaints/${ref}/callback`, body, { 'x-access-code': code });
+  const task = async (ref: string) => (await j.complaint('quinn', ref)).task;
+
+  it('an answer given the moment the reply arrives, before the workflow opened the callback stage, is kept and completes that stage', async () => {
+    await j.setClock(MONDAY_9AM_SHANGHAI);
+    const { reference: ref, accessCode } = await j.submit(cards());
+    await toReply(ref);
+    // Step Functions misses the reply's completion (SendTaskSuccess fails): the workflow stays on
+    // the Reply state, the complaint at REPLY with its task completed - the window, held open.
+    await faults([{ target: 'sfn', operations: ['SendTaskSuccess'], errors: ['InternalFailure'] }]);
+    try {
+      expect((await j.act('hana', ref, 'reply', { subject: 'Answer', text: 'Refunded.' })).body.status).toBe('sent');
+      expect(await task(ref)).toMatchObject({ stage: 'REPLY', status: 'completed' });
+      expect((await j.status(ref, accessCode)).body).toMatchObject({ stage: 'REPLY', callbackDue: true });
+
+      const early = await answer(ref, accessCode, { satisfaction: 5, comment: 'Fast, thank you' });
+      expect(early).toEqual({ status: 200, body: { recorded: true, next: 'CLOSE' } });
+      // Recorded once: the form is gone, a second answer is refused, and so is a staff callback.
+      expect((await j.status(ref, accessCode)).body).toMatchObject({ stage: 'REPLY', callbackDue: false });
+      expect((await answer(ref, accessCode, { satisfaction: 1 })).status).toBe(409);
+      expect((await j.act('hana', ref, 'callback', { satisfaction: 1 })).status).toBe(409);
+      const meanwhile = await j.complaint('hana', ref);
+      expect(meanwhile.complaint.callbacks).toEqual([{ satisfaction: 5, comment: 'Fast, thank you', by: 'customer', at: MONDAY_9AM_SHANGHAI }]);
+    } finally {
+      await faults([]);
+    }
+    // The sweeper hands the reply's completion over; the workflow opens Callback, finds the answer,
+    // completes the stage at once, and the complaint closes - no staff step, no second message.
+    await j.request('POST', '/__local/sweep');
+    const closed = await j.waitClosed(ref);
+    expect(closed.complaint.outcome).toBe('resolved-satisfied');
+    expect(closed.complaint.earlyCallback).toBeUndefined();
+    expect(actions(closed.history).slice(-4)).toEqual(['reply-sent', 'callback', 'stage:callback', 'closed']);
+    expect(closed.history.find((h: any) => h.action === 'callback')).toMatchObject({ actor: 'customer' });
+    expect(closed.messages.filter((m: any) => m.audience === 'customer').map((m: any) => m.kind)).toEqual(['acknowledgement', 'reply']);
+    expect(await j.path(ref)).toEqual(['Resume', 'Assess', 'Investigate', 'Reply', 'Callback', 'AfterCallback', 'Close']);
+  });
+
+  it('a dissatisfied early answer reopens the investigation; the second reply asks again', async () => {
+    await j.setClock(MONDAY_9AM_SHANGHAI);
+    const { reference: ref, accessCode } = await j.submit(cards());
+    await toReply(ref);
+    await faults([{ target: 'sfn', operations: ['SendTaskSuccess'], errors: ['InternalFailure'] }]);
+    try {
+      await j.act('hana', ref, 'reply', { subject: 'Answer', text: 'Refunded.' });
+      expect((await answer(ref, accessCode, { satisfaction: 2, comment: 'Not refunded yet' })).body).toEqual({ recorded: true, next: 'REOPEN' });
+    } finally {
+      await faults([]);
+    }
+    await j.request('POST', '/__local/sweep');
+    await j.waitForStage(ref, 'INVESTIGATION');
+    const reopened = await j.complaint('hana', ref);
+    expect(reopened.complaint.reopenCount).toBe(1);
+    expect(actions(reopened.history).slice(-4)).toEqual(['reply-sent', 'callback', 'stage:callback', 'reopened']);
+    await j.act('hana', ref, 'investigation', investigation);
+    await j.waitForStage(ref, 'REPLY');
+    await j.act('hana', ref, 'reply', { subject: 'Answer 2', text: 'Refunded now.' });
+    await j.waitForStage(ref, 'CALLBACK');
+    expect((await answer(ref, accessCode, { satisfaction: 4 })).body).toEqual({ recorded: true, next: 'CLOSE' });
+    const closed = await j.waitClosed(ref);
+    const replies = closed.messages.filter((m: any) => m.kind === 'reply');
+    expect(replies).toHaveLength(2);
+    for (const r of replies) expect(r.text).toContain('If you are not satisfied, we will look at your complaint again.');
+    expect(closed.messages.filter((m: any) => m.audience === 'customer').map((m: any) => m.kind)).toEqual(['acknowledgement', 'reply', 'reply']);
+  });
+
+  it('an answer sent as soon as the reply is out is recorded once, whichever side of the stage opening it lands', async () => {
+    await j.setClock(MONDAY_9AM_SHANGHAI);
+    const { reference: ref, accessCode } = await j.submit(cards());
+    await toReply(ref);
+    expect((await j.act('hana', ref, 'reply', { subject: 'Answer', text: 'Refunded.' })).body.status).toBe('sent');
+    expect((await answer(ref, accessCode, { satisfaction: 5 })).body).toEqual({ recorded: true, next: 'CLOSE' });
+    const closed = await j.waitClosed(ref);
+    expect(closed.complaint.callbacks).toHaveLength(1);
+    expect(actions(closed.history).filter((a) => a === 'callback')).toHaveLength(1);
+    expect(await j.path(ref)).toEqual(['Resume', 'Assess', 'Investigate', 'Reply', 'Callback', 'AfterCallback', 'Close']);
+  });
+
   it('a dissatisfied answer reopens the investigation once; a second one escalates to a manager', async () => {
     await j.setClock(MONDAY_9AM_SHANGHAI);
     const { reference: ref } = await j.submit(cards());

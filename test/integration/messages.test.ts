@@ -22,7 +22,7 @@ async function mailsTo(address: string) {
 }
 
 describe('messages to customers and staff', () => {
-  it('sends the acknowledgement at once and the reply by email, with the reference, in the customer\'s language', async () => {
+  it('sends the acknowledgement at once and the reply - with the satisfaction question - by email, with the reference, in the customer\'s language', async () => {
     await j.setClock('2026-03-02T01:00:00.000Z');
     const email = `ack-${Date.now()}@example.com`;
     const { reference: ref } = await j.submit(validComplaint({ language: 'zh-CN', complainant: { name: '李伟 <script>alert(1)</script>', contact: { email } } }));
@@ -37,14 +37,21 @@ describe('messages to customers and staff', () => {
     await j.act('hana', ref, 'investigation', investigation);
     await j.waitForStage(ref, 'REPLY');
     await j.act('hana', ref, 'reply', { subject: `关于您的投诉 ${ref} 的答复`, text: '我们已退还费用。<b>谢谢</b>' });
-    const all = await eventually(async () => { const m = await mailsTo(email); return m.length >= 3 && m; }, 10_000, 'reply and survey emails');
+    const all = await eventually(async () => { const m = await mailsTo(email); return m.length >= 2 && m; }, 10_000, 'reply email');
     const reply = all.find((m) => m.subject?.includes('答复'))!;
     expect(reply.text).toContain('我们已退还费用');
     // Free text is escaped in the HTML part, never interpreted.
     expect(reply.html).not.toContain('<b>谢谢</b>');
     expect(reply.html).toContain('&lt;b&gt;');
-    expect(all.some((m) => m.text?.includes(ref) && m !== reply && m !== all[0])).toBe(true); // the callback survey
+    // The reply ends with the satisfaction question and where to answer: the status page, reference filled in.
+    const statusUrl = `${j.api}/status.html?reference=${ref}`;
+    expect(reply.text).toContain(`请您对本次投诉（编号 ${ref}）的处理进行满意度评价：1（非常不满意）至 5（非常满意）。\n\n如您不满意，我们将重新核查处理。\n\n请凭投诉编号和查询码在此评价：${statusUrl}`);
+    expect(reply.html).toContain(`<a href="${statusUrl}">`);
+    // The callback stage sends nothing more: two emails for the whole complaint.
+    await j.waitForStage(ref, 'CALLBACK');
+    expect((await mailsTo(email)).map((m) => m.subject)).toEqual([acks[0].subject, reply.subject]);
     const detail = await j.complaint('hana', ref);
+    expect(detail.messages.filter((m: any) => m.audience === 'customer').map((m: any) => m.kind)).toEqual(['acknowledgement', 'reply']);
     expect(detail.messages.filter((m: any) => m.channel === 'email').every((m: any) => m.status === 'sent')).toBe(true);
   });
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { callbackOutcome, MAX_REOPENS, type Satisfaction } from '../../functions/domain/callback.ts';
+import { awaitsCallbackStage, callbackOutcome, dissatisfactionReviewed, MAX_REOPENS, type Satisfaction } from '../../functions/domain/callback.ts';
 
 describe('callbackOutcome', () => {
   it('allows the case back twice: reopened once, escalated once', () => {
@@ -47,5 +47,29 @@ describe('callbackOutcome', () => {
     [0, 0], [6, 0], [2.5, 0], [Number.NaN, 0], [3, -1], [3, 1.5],
   ])('rejects satisfaction %s / reopenCount %s from outside the type system', (satisfaction, reopenCount) => {
     expect(() => callbackOutcome({ satisfaction: satisfaction as Satisfaction, reopenCount })).toThrow(RangeError);
+  });
+});
+
+describe('what the reply promises a dissatisfied customer', () => {
+  it.each([[0, true], [1, true], [2, false], [5, false]])('after %i reopens: looked at again %s', (reopenCount, reviewed) => {
+    expect(dissatisfactionReviewed(reopenCount)).toBe(reviewed);
+  });
+});
+
+describe('awaitsCallbackStage: the reply is out, the callback stage not open yet', () => {
+  const reply = { subject: 'Answer', text: 'Refunded', by: 'hana', sentAt: '2026-03-02T01:00:00.000Z', channel: 'email' };
+  const c = { status: 'OPEN' as const, stage: 'REPLY' as const, reply };
+  it('answers only in that window', () => {
+    expect(awaitsCallbackStage(c, { stage: 'REPLY', status: 'completed' })).toBe(true);
+    expect(awaitsCallbackStage(c, { stage: 'REPLY', status: 'open' })).toBe(false); // a reopened round: the new reply is not out
+    expect(awaitsCallbackStage(c, { stage: 'REPLY', status: 'awaiting-approval' })).toBe(false);
+    expect(awaitsCallbackStage(c, undefined)).toBe(false);
+    expect(awaitsCallbackStage({ ...c, reply: undefined }, { stage: 'REPLY', status: 'completed' })).toBe(false);
+    expect(awaitsCallbackStage({ ...c, stage: 'CALLBACK' }, { stage: 'CALLBACK', status: 'open' })).toBe(false);
+    expect(awaitsCallbackStage({ ...c, status: 'CLOSED' }, { stage: 'REPLY', status: 'completed' })).toBe(false);
+  });
+  it('takes one early answer only', () => {
+    const earlyCallback = { output: { stage: 'CALLBACK' as const, next: 'CLOSE' as const, satisfied: true }, by: 'customer', at: reply.sentAt };
+    expect(awaitsCallbackStage({ ...c, earlyCallback }, { stage: 'REPLY', status: 'completed' })).toBe(false);
   });
 });

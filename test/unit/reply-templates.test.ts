@@ -6,6 +6,7 @@ import {
   MESSAGE_KINDS,
   PLACEHOLDER,
   renderCustomerMessage,
+  statusPageUrl,
   type MessageKind,
 } from '../../functions/domain/reply-templates.ts';
 import type { Language, Nature } from '../../functions/domain/complaint.ts';
@@ -122,8 +123,6 @@ describe('renderCustomerMessage', () => {
     ['resume', 'zh-CN', '您的投诉（编号 CN-2026-000123）处理期限恢复计算', '我们将于 2026-03-27 17:30 前答复您'],
     ['reply', 'en', 'Our response to your complaint CN-2026-000123', 'Line one\nLine two'],
     ['reply', 'zh-CN', '关于您的投诉（编号 CN-2026-000123）的答复', 'Line one\nLine two'],
-    ['callbackSurvey', 'en', 'How did we handle your complaint CN-2026-000123?', 'from 1 (very dissatisfied) to 5 (very satisfied)'],
-    ['callbackSurvey', 'zh-CN', '投诉处理满意度回访（编号 CN-2026-000123）', '1（非常不满意）至 5（非常满意）'],
   ];
 
   it('has a case for every kind in every language', () => {
@@ -166,7 +165,7 @@ describe('renderCustomerMessage', () => {
 
   it.each([
     ['acknowledgement', 'dueAt'], ['progress', 'stage'], ['extension', 'reason'], ['extension', 'newDueAt'],
-    ['pause', 'reason'], ['resume', 'newDueAt'], ['reply', 'body'], ['callbackSurvey', 'reference'],
+    ['pause', 'reason'], ['resume', 'newDueAt'], ['reply', 'body'], ['reply', 'reference'],
   ] as const)('%s refuses to render without "%s"', (kind, missing) => {
     const { [missing]: _gone, dueAt, ...others } = vars;
     // 'dueAt' is accepted for 'newDueAt'; drop both when testing that one.
@@ -197,20 +196,20 @@ describe('renderCustomerMessage', () => {
   it('renders line breaks of a reply body as <br> in HTML', () => {
     const m = renderCustomerMessage('reply', 'zh-CN', { reference: 'CN-1', body: '第一行\n第二行 <b>' });
     expect(m.html).toContain('<p>第一行<br>\n第二行 &lt;b&gt;</p>');
-    expect(m.text).toBe('第一行\n第二行 <b>');
+    expect(m.text.split('\n\n')[0]).toBe('第一行\n第二行 <b>');
   });
 
   it('the reply can carry the subject of the draft', () => {
     const draft = draftReply({ reference: 'CN-1', language: 'en', nature: 'service', handlerName: 'Li', at, timeZone: 'Asia/Shanghai' });
     const m = renderCustomerMessage('reply', 'en', { reference: 'CN-1', subject: draft.subject, body: draft.text });
     expect(m.subject).toBe(draft.subject);
-    expect(m.text).toBe(draft.text);
+    expect(m.text.startsWith(`${draft.text}\n\n`)).toBe(true);
   });
 
   it.each([
     ['acknowledgement', 'statusUrl', 'Follow your complaint: '],
     ['progress', 'statusUrl', 'Follow your complaint: '],
-    ['callbackSurvey', 'surveyUrl', 'Answer here: '],
+    ['reply', 'statusUrl', 'Answer on our status page, with your reference and access code: '],
   ] as const)('%s links %s only when it is an http(s) address', (kind, key, label) => {
     const ok = renderCustomerMessage(kind, 'en', { ...vars, [key]: 'https://bank.example/s?r=1&c=2' });
     expect(ok.html).toContain(`<p>${label}<a href="https://bank.example/s?r=1&amp;c=2">https://bank.example/s?r=1&amp;c=2</a></p>`);
@@ -220,6 +219,62 @@ describe('renderCustomerMessage', () => {
     expect(bad.html).toContain(`<p>${label}javascript:alert(1)</p>`);
     const none = renderCustomerMessage(kind, 'en', vars);
     expect(none.text).not.toContain(label);
+  });
+
+  describe('the reply ends with the satisfaction question (no survey message of its own)', () => {
+    const url = 'https://complaints.bank.example/status.html?reference=CN-2026-000123';
+    it.each([
+      ['en', [
+        'How satisfied are you with how we handled your complaint CN-2026-000123? Please tell us, from 1 (very dissatisfied) to 5 (very satisfied).',
+        'If you are not satisfied, we will look at your complaint again.',
+        `Answer on our status page, with your reference and access code: ${url}`,
+      ]],
+      ['zh-CN', [
+        '请您对本次投诉（编号 CN-2026-000123）的处理进行满意度评价：1（非常不满意）至 5（非常满意）。',
+        '如您不满意，我们将重新核查处理。',
+        `请凭投诉编号和查询码在此评价：${url}`,
+      ]],
+    ] as const)('%s: after the body, how satisfied (1-5), what a dissatisfied answer does, where to answer', (language, question) => {
+      const m = renderCustomerMessage('reply', language, { reference: 'CN-2026-000123', body: 'Our answer.', statusUrl: url });
+      expect(m.text).toBe(['Our answer.', ...question].join('\n\n'));
+      expect(m.html).toContain(`<p>${escapeHtml(question[0])}</p>`);
+      expect(m.html).toContain(`<a href="${url}">${url}</a>`);
+      expect(m.html.indexOf('Our answer.')).toBeLessThan(m.html.indexOf(escapeHtml(question[0])));
+    });
+
+    it.each([
+      ['en', 'Answer on our complaint status page, with your reference and access code.'],
+      ['zh-CN', '请凭投诉编号和查询码在投诉进度查询页面评价。'],
+    ] as const)('%s: without the pages\' address, still says where to answer', (language, where) => {
+      const m = renderCustomerMessage('reply', language, { reference: 'CN-1', body: 'Our answer.' });
+      expect(m.text.split('\n\n').at(-1)).toBe(where);
+      expect(m.html).not.toContain('<a ');
+    });
+
+    it.each([
+      ['en', 'you may refer it to the financial ombudsman or regulator', 'we will look at your complaint again'],
+      ['zh-CN', '可向金融监管部门或金融纠纷调解组织反映', '我们将重新核查处理'],
+    ] as const)('%s: after the last review, a dissatisfied answer is pointed to the ombudsman, not promised another review', (language, refer, review) => {
+      const m = renderCustomerMessage('reply', language, { reference: 'CN-1', body: 'Our answer.', ifDissatisfied: 'refer' });
+      expect(m.text).toContain(refer);
+      expect(m.text).not.toContain(review);
+    });
+
+    it.each(['en', 'zh-CN'] as const)('%s: the reference, the body and the link are escaped in the HTML part', (language) => {
+      const m = renderCustomerMessage('reply', language, { reference: 'CN-1 <i>"x"</i>', body: `<script>alert('b')</script>`, statusUrl: 'https://bank.example/status.html?reference=A&b="><script>' });
+      expect(m.html).not.toContain('<script>');
+      expect(m.html).not.toContain('<i>');
+      expect(m.html).toContain('CN-1 &lt;i&gt;&quot;x&quot;&lt;/i&gt;');
+      expect(m.html).toContain('&lt;script&gt;alert(&#39;b&#39;)&lt;/script&gt;');
+      expect(m.html).toContain('href="https://bank.example/status.html?reference=A&amp;b=&quot;&gt;&lt;script&gt;"');
+      expect(m.text).toContain('CN-1 <i>"x"</i>');
+    });
+  });
+
+  it('links the status page with the reference filled in (the page reads ?reference=)', () => {
+    expect(statusPageUrl('https://complaints.bank.example', 'CN-2026-000123')).toBe('https://complaints.bank.example/status.html?reference=CN-2026-000123');
+    expect(statusPageUrl('http://127.0.0.1:3000/', 'CN-2026-000123')).toBe('http://127.0.0.1:3000/status.html?reference=CN-2026-000123');
+    expect(statusPageUrl('', 'CN-2026-000123')).toBeUndefined();
   });
 
   it('refuses an unknown kind', () => {

@@ -197,7 +197,8 @@ const en: Texts = {
   'message.kind.extension': 'Extension notice',
   'message.kind.pause': 'Pause notice',
   'message.kind.resume': 'Resume notice',
-  'message.kind.reply': 'Reply',
+  'message.kind.reply': 'Reply with satisfaction question',
+  // Complaints from before the question moved into the reply still list a survey message.
   'message.kind.callbackSurvey': 'Satisfaction survey',
   'message.kind.reminder': 'Reminder',
   'message.kind.escalation': 'Escalation',
@@ -685,7 +686,7 @@ const zh: Texts = {
   'message.kind.extension': '延期通知',
   'message.kind.pause': '暂停通知',
   'message.kind.resume': '恢复通知',
-  'message.kind.reply': '答复',
+  'message.kind.reply': '答复及满意度评价',
   'message.kind.callbackSurvey': '满意度回访',
   'message.kind.reminder': '时限提醒',
   'message.kind.escalation': '升级通知',
