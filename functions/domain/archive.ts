@@ -95,9 +95,75 @@ export function attachmentArchiveKey(region: string, closedAt: string, reference
   return `complaints/region=${region}/closed=${closedAt.slice(0, 7)}/${reference}/attachments/${index}-${safe}`;
 }
 
-/** A staging key for one removed item: its sort key, made safe for an object key. */
-export function partKey(reference: string, sk: string): string {
-  return `staging/${reference}/${Buffer.from(sk).toString('base64url')}.json`;
+/* ---------- staging ---------- */
+
+/**
+ * Items TTL removed wait in staging until the rest of their complaint is there - but only when
+ * the stream batch that carried them could not complete it: one object per complaint and
+ * batch, holding that batch's items. Its key is derived from the items' sort keys (a re-delivery
+ * of the same records writes the same key) and says how many items it holds and, when it holds
+ * the complaint item, how many items the complete complaint has - so a listing alone tells
+ * whether what is staged could complete it, and nothing is read before it could.
+ */
+export interface StagedPart {
+  key: string;
+  /** Items in the object. */
+  items: number;
+  /** It holds the complaint item (META). */
+  meta: boolean;
+  /** With the complaint item: the items of the complete complaint, when its counts are known. */
+  expected?: number;
+}
+
+export const stagingPrefix = (reference: string) => `staging/${reference}/`;
+
+/** What the archive keeps of a complaint's partition: every item but the access code and the open task. */
+export const isArchivable = (sk: string) => sk !== 'SECRET' && sk !== 'TASK';
+
+/**
+ * The items a complete complaint has: its own, one per history entry, one per message (the
+ * counts the complaint item carries). Undefined when they are not recorded.
+ */
+export function expectedItems(meta: Record<string, unknown>): number | undefined {
+  const { historyCount: h, messageCount: m } = meta;
+  return typeof h === 'number' && typeof m === 'number' ? 1 + h + m : undefined;
+}
+
+/** The staging key of a complaint's items from one batch: staging/<ref>/<id>-<n>[-of-<expected>|-of-x].json */
+export function stagingKey(reference: string, items: StoredItem[]): string {
+  const sks = [...new Set(items.map((i) => i.SK))].sort();
+  if (!sks.length) throw new Error('nothing to stage');
+  const id = createHash('sha256').update(sks.join('\n')).digest('hex').slice(0, 24);
+  const meta = items.find((i) => i.SK === 'META');
+  const of = meta ? `-of-${expectedItems(meta) ?? 'x'}` : '';
+  return `${stagingPrefix(reference)}${id}-${sks.length}${of}.json`;
+}
+
+/**
+ * Reads a staging key back. Keys of the earlier layout (one object per item, named by its sort
+ * key in base64url) still read: one item, the complaint item's count unknown.
+ */
+export function stagedPart(key: string): StagedPart | undefined {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  const m = /^([0-9a-f]{24})-(\d+)(?:-of-(\d+|x))?\.json$/.exec(name);
+  if (m) return { key, items: Number(m[2]), meta: m[3] !== undefined, ...(m[3] && m[3] !== 'x' ? { expected: Number(m[3]) } : {}) };
+  const legacy = /^([A-Za-z0-9_-]+)\.json$/.exec(name);
+  if (legacy) return { key, items: 1, meta: Buffer.from(legacy[1], 'base64url').toString('utf8') === 'META' };
+  return undefined;
+}
+
+/**
+ * Whether the items known (this batch's and those still in the table) and the staged parts
+ * could make the complaint complete - counting only, so that staged parts are read only then.
+ * A necessary condition: assemble() decides.
+ */
+export function couldBeComplete(known: StoredItem[], staged: StagedPart[]): boolean {
+  const meta = known.find((i) => i.SK === 'META');
+  const stagedMeta = staged.find((p) => p.meta);
+  if (!meta && !stagedMeta) return false;
+  const expected = meta ? expectedItems(meta) : stagedMeta!.expected;
+  if (expected === undefined) return true;
+  return new Set(known.map((i) => i.SK)).size + staged.reduce((n, p) => n + p.items, 0) >= expected;
 }
 
 export function retainUntil(closedAt: string, years: number): string {

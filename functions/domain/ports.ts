@@ -4,7 +4,7 @@
  */
 import type { AccessAttempts } from './access-throttle.ts';
 import type { Complaint, HistoryEntry, Stage } from './complaint.ts';
-import type { ArchiveRecord, StoredItem } from './archive.ts';
+import type { ArchiveRecord, StagedPart, StoredItem } from './archive.ts';
 
 export interface StoredAnswer { requestHash: string; statusCode: number; body: unknown }
 
@@ -217,9 +217,16 @@ export interface Restriction { reason: string; by: string; at: string; until?: s
  * Staging holds the items TTL removed until the whole complaint is there.
  */
 export interface ArchiveStore {
-  putPart(reference: string, sk: string, item: StoredItem): Promise<void>;
+  /** The staged objects of a complaint, from their keys alone (one listing). */
+  stagedParts(reference: string): Promise<StagedPart[]>;
+  /** The items of staged objects, object by object (one read each). */
+  readStaged(keys: string[]): Promise<{ key: string; items: StoredItem[] }[]>;
+  /** Writes a staged object (key: domain/archive.ts stagingKey), replacing one of the same key. */
+  putStaged(key: string, items: StoredItem[]): Promise<void>;
+  /** Removes staged objects (a missing one is not an error). */
+  deleteStaged(keys: string[]): Promise<void>;
+  /** Every item staged for a complaint (a listing and one read per object). */
   parts(reference: string): Promise<StoredItem[]>;
-  deleteParts(reference: string): Promise<void>;
   /** References with parts waiting in staging. */
   stagedReferences(): Promise<string[]>;
   /** Writes a locked object once: 'exists' if it is already there (a retry, a duplicate). */

@@ -11,9 +11,11 @@ let store: ArchiveStore | undefined;
 export function archiveStore(): ArchiveStore {
   const s3 = () => import('./archive-storage.ts').then((m) => m.archiveStore());
   store ??= {
-    putPart: async (reference, sk, item) => (await s3()).putPart(reference, sk, item),
+    stagedParts: async (reference) => (await s3()).stagedParts(reference),
+    readStaged: async (keys) => (await s3()).readStaged(keys),
+    putStaged: async (key, items) => (await s3()).putStaged(key, items),
+    deleteStaged: async (keys) => (await s3()).deleteStaged(keys),
     parts: async (reference) => (await s3()).parts(reference),
-    deleteParts: async (reference) => (await s3()).deleteParts(reference),
     stagedReferences: async () => (await s3()).stagedReferences(),
     putRecord: async (key, record, retainUntil) => (await s3()).putRecord(key, record, retainUntil),
     getRecord: async (key) => (await s3()).getRecord(key),

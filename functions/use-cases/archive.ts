@@ -1,9 +1,10 @@
 /**
  * Archival: DynamoDB's TTL removes a closed complaint's items; each removal arrives here as a
- * stream record (userIdentity = the DynamoDB service). Each removed item is kept in staging
- * until the whole complaint is there - the complaint item closed and expired, its history
- * recomputing to the digest the table recorded, all its messages - then one locked object is
- * written, its attachments copied under the same lock, the ledger updated and staging cleared.
+ * stream record (userIdentity = the DynamoDB service). Once the whole complaint is there - the
+ * complaint item closed and expired, its history recomputing to the digest the table recorded,
+ * all its messages - one locked object is written, its attachments copied under the same lock,
+ * the ledger updated and staging cleared. A batch that does not complete its complaint keeps
+ * that complaint's items in staging, one object per complaint and batch, until the rest comes.
  *
  * Every step is idempotent, so a record delivered twice, or retried after a crash between
  * reading the stream and writing the object, writes one object. A removal that is not TTL's
@@ -16,8 +17,9 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
-  archiveKey, archiveRecord, assemble, attachmentArchiveKey, digestOf, eraseComplaint, eraseMessage, eraseRecord, identifiersOf, isTtlRemoval, pseudonym,
-  retainUntil, summarise, verifyRecord, type ArchivedAttachment, type ArchiveRecord, type ReconciliationReport, type StoredItem, type Whereabouts,
+  archiveKey, archiveRecord, assemble, attachmentArchiveKey, couldBeComplete, digestOf, eraseComplaint, eraseMessage, eraseRecord, identifiersOf, isArchivable,
+  isTtlRemoval, pseudonym, retainUntil, stagingKey, summarise, verifyRecord,
+  type ArchivedAttachment, type ArchiveRecord, type Assembly, type ReconciliationReport, type StoredItem, type Whereabouts,
 } from '../domain/archive.ts';
 import { authorize, type Actor } from '../domain/authorization.ts';
 import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
@@ -47,47 +49,104 @@ export interface RemovalRecord {
 
 export type ArchiveOutcome = 'archived' | 'already-archived' | 'staged' | 'ignored' | 'rescued';
 
-/** Handles one removal; throws on a dependency failure, so the record is retried. */
-export async function archiveRemoval(record: RemovalRecord, deps: ArchiveDeps): Promise<ArchiveOutcome> {
-  if (record.eventName !== 'REMOVE' || !record.dynamodb?.OldImage) return 'ignored';
+/** A removal of one of a complaint's items, or undefined for a record archival ignores. */
+function removalOf(record: RemovalRecord): { reference: string; item: StoredItem; byTtl: boolean } | undefined {
+  if (record.eventName !== 'REMOVE' || !record.dynamodb?.OldImage) return undefined;
   const item = unmarshall(record.dynamodb.OldImage) as StoredItem;
-  if (typeof item.PK !== 'string' || !item.PK.startsWith('COMPLAINT#')) return 'ignored';
-  const reference = item.PK.slice('COMPLAINT#'.length);
+  if (typeof item.PK !== 'string' || !item.PK.startsWith('COMPLAINT#')) return undefined;
   const byTtl = isTtlRemoval(record.userIdentity);
+  // Access codes are not part of the record: they only let the customer follow an open case.
+  if (byTtl && !isArchivable(item.SK)) return undefined;
+  // The task item goes when its stage is done: the lifecycle's own delete.
+  if (!byTtl && item.SK === 'TASK') return undefined;
+  return { reference: item.PK.slice('COMPLAINT#'.length), item, byTtl };
+}
 
-  if (!byTtl) {
-    // The task item goes when its stage is done: the lifecycle's own delete.
-    if (item.SK === 'TASK') return 'ignored';
+/** One complaint's records in a batch (by index in the batch). */
+interface Group { first: number; ttl: { index: number; item: StoredItem }[]; foreign: { index: number; item: StoredItem }[] }
+
+/**
+ * One stream batch. Its records are grouped by complaint (in the order of each complaint's first
+ * record) and each complaint is handled whole: deletes outside TTL audited and their images
+ * kept, TTL removals archived - or staged as one object when the complaint is not complete yet.
+ * At the first failure every record from the failed complaint's first one on is reported failed
+ * (ReportBatchItemFailures): the batch resumes there, nothing is skipped, and records of
+ * complaints already handled that come again are handled again harmlessly.
+ */
+export async function archiveBatch(records: RemovalRecord[], deps: ArchiveDeps): Promise<{ outcomes: ArchiveOutcome[]; failed: string[]; error?: Error }> {
+  const outcomes: ArchiveOutcome[] = [];
+  const groups = new Map<string, Group>();
+  for (const [index, record] of records.entries()) {
+    const removal = removalOf(record);
+    outcomes[index] = removal ? (removal.byTtl ? 'staged' : 'rescued') : 'ignored';
+    if (!removal) continue;
+    let g = groups.get(removal.reference);
+    if (!g) groups.set(removal.reference, g = { first: index, ttl: [], foreign: [] });
+    g[removal.byTtl ? 'ttl' : 'foreign'].push({ index, item: removal.item });
+  }
+  for (const [reference, g] of groups) {
+    try {
+      if (g.foreign.length) await rescue(reference, g.foreign.map((r) => r.item), deps);
+      if (!g.ttl.length) continue;
+      const outcome = await archiveItems(reference, g.ttl.map((r) => r.item), deps);
+      for (const { index } of g.ttl) outcomes[index] = outcome;
+    } catch (e) {
+      return { outcomes: outcomes.slice(0, g.first), failed: records.slice(g.first).map((x) => x.dynamodb?.SequenceNumber ?? ''), error: e as Error };
+    }
+  }
+  return { outcomes, failed: [] };
+}
+
+/** Items deleted by someone other than TTL: audited, counted, their last images kept in staging. */
+async function rescue(reference: string, items: StoredItem[], deps: ArchiveDeps): Promise<void> {
+  for (const item of items) {
     await deps.audit.record({
       at: deps.clock.now().toISOString(), actor: 'system', roles: [], operation: 'deleteOutsideArchival', reference, outcome: 'error',
       detail: `an item of kind ${item.SK.split('#')[0]} was deleted outside TTL archival; its last image was kept in archive staging`,
     });
     deps.count?.('DeletesOutsideArchival');
-    if (item.SK === 'SECRET') return 'rescued';
-    await deps.archive.putPart(reference, item.SK, item);
-    return 'rescued';
   }
-  // Access codes are not part of the record: they only let the customer follow an open case.
-  if (item.SK === 'SECRET' || item.SK === 'TASK') return 'ignored';
-
-  const ledger = await deps.repo.ledgerEntry(reference);
-  if (ledger?.archiveKey) {
-    await deps.archive.deleteParts(reference);
-    return 'already-archived';
-  }
-  await deps.archive.putPart(reference, item.SK, item);
-  return (await completeArchive(reference, deps)) ? 'archived' : 'staged';
+  const kept = items.filter((i) => i.SK !== 'SECRET');
+  if (kept.length) await deps.archive.putStaged(stagingKey(reference, kept), kept);
 }
 
-/** Writes the archive object if everything is there; false when it still waits for items. */
-export async function completeArchive(reference: string, deps: ArchiveDeps): Promise<boolean> {
-  const [staged, inTable] = await Promise.all([deps.archive.parts(reference), deps.repo.partitionItems(reference)]);
-  // Items still in the table are expired too (same TTL) but not yet removed: DynamoDB may take days.
-  const assembly = assemble([...inTable.filter((i) => i.SK !== 'SECRET' && i.SK !== 'TASK'), ...staged], deps.clock.now());
-  if (assembly.status === 'waiting') {
-    deps.count?.('ArchiveWaiting');
-    return false;
+/**
+ * A complaint's items TTL removed, from one batch. Usually the batch carries all of them (TTL
+ * removes a complaint's items together) and the object is written from the batch and what is
+ * still in the table, with no staging at all. Otherwise the batch's items are staged as one
+ * object; then staging is listed - after that write, so that of two batches of one complaint
+ * handled at the same time at least one sees the other's part - and read only when the counts
+ * say it could complete the complaint.
+ */
+async function archiveItems(reference: string, items: StoredItem[], deps: ArchiveDeps): Promise<'archived' | 'already-archived' | 'staged'> {
+  if ((await deps.repo.ledgerEntry(reference))?.archiveKey) {
+    await clearStaging(reference, deps);
+    return 'already-archived';
   }
+  // Items still in the table are expired too (same TTL) but not yet removed: DynamoDB may take days.
+  const known = [...(await deps.repo.partitionItems(reference)).filter((i) => isArchivable(i.SK)), ...items];
+  if (await writeArchive(reference, assemble(known, deps.clock.now()), deps)) return 'archived';
+
+  const own = stagingKey(reference, items);
+  await deps.archive.putStaged(own, items);
+  const others = (await deps.archive.stagedParts(reference)).filter((p) => p.key !== own);
+  if (couldBeComplete(known, others)) {
+    // Staged images last: they win over the batch's (an erasure may have redacted them).
+    const staged = (await deps.archive.readStaged(others.map((p) => p.key))).flatMap((o) => o.items);
+    if (await writeArchive(reference, assemble([...known, ...staged], deps.clock.now()), deps)) return 'archived';
+  }
+  // Archived meanwhile from another batch, whose clean-up listed staging before this part was there.
+  if ((await deps.repo.ledgerEntry(reference))?.archiveKey) {
+    await clearStaging(reference, deps);
+    return 'already-archived';
+  }
+  deps.count?.('ArchiveWaiting');
+  return 'staged';
+}
+
+/** Writes the archive object of a complete assembly (false while it waits), records it in the ledger and clears staging. */
+async function writeArchive(reference: string, assembly: Assembly, deps: ArchiveDeps): Promise<boolean> {
+  if (assembly.status === 'waiting') return false;
   const c = assembly.complaint;
   const closedAt = c.closedAt ?? c.updatedAt;
   const until = retainUntil(closedAt, deps.region.retention.archiveYears);
@@ -101,25 +160,15 @@ export async function completeArchive(reference: string, deps: ArchiveDeps): Pro
   const key = archiveKey(c.region, closedAt, c.reference);
   await deps.archive.putRecord(key, record, until);
   await deps.repo.updateLedger(reference, { archiveKey: key, archivedAt: record.archivedAt, historyDigest: record.integrity.historyDigest });
-  await deps.archive.deleteParts(reference);
+  // Listed after the ledger names the object: a part staged later finds the ledger and clears itself.
+  await clearStaging(reference, deps);
   deps.count?.('ComplaintsArchived');
   return true;
 }
 
-/**
- * One stream batch: records in order; at the first failure the rest are reported failed
- * (ReportBatchItemFailures), so the batch resumes there and nothing is skipped.
- */
-export async function archiveBatch(records: RemovalRecord[], deps: ArchiveDeps): Promise<{ outcomes: ArchiveOutcome[]; failed: string[]; error?: Error }> {
-  const outcomes: ArchiveOutcome[] = [];
-  for (const [i, r] of records.entries()) {
-    try {
-      outcomes.push(await archiveRemoval(r, deps));
-    } catch (e) {
-      return { outcomes, failed: records.slice(i).map((x) => x.dynamodb?.SequenceNumber ?? ''), error: e as Error };
-    }
-  }
-  return { outcomes, failed: [] };
+async function clearStaging(reference: string, deps: ArchiveDeps): Promise<void> {
+  const parts = await deps.archive.stagedParts(reference);
+  if (parts.length) await deps.archive.deleteStaged(parts.map((p) => p.key));
 }
 
 /* ---------- retrieval ---------- */
@@ -182,14 +231,13 @@ export async function eraseCustomerData(deps: ArchiveDeps & { pseudonymKey: stri
     });
     done.push('table');
   }
-  const staged = await deps.archive.parts(reference);
-  if (staged.length) {
-    const meta = staged.find((p) => p.SK === 'META') as (StoredItem & Complaint) | undefined;
+  const parts = await deps.archive.stagedParts(reference);
+  if (parts.length) {
+    const objects = await deps.archive.readStaged(parts.map((p) => p.key));
+    const meta = objects.flatMap((o) => o.items).find((p) => p.SK === 'META') as (StoredItem & Complaint) | undefined;
     const ids = meta ? identifiersOf(meta) : live ? identifiersOf(live) : [];
-    for (const p of staged) {
-      const redacted = p.SK === 'META' ? { ...(eraseComplaint(p as unknown as Complaint, alias) as unknown as StoredItem), PK: p.PK, SK: p.SK, erasure } : p.SK.startsWith('MSG#') ? { ...(eraseMessage(p as never, ids) as unknown as StoredItem), PK: p.PK, SK: p.SK } : p;
-      await deps.archive.putPart(reference, p.SK, redacted);
-    }
+    const redact = (p: StoredItem): StoredItem => (p.SK === 'META' ? { ...(eraseComplaint(p as unknown as Complaint, alias) as unknown as StoredItem), PK: p.PK, SK: p.SK, erasure } : p.SK.startsWith('MSG#') ? { ...(eraseMessage(p as never, ids) as unknown as StoredItem), PK: p.PK, SK: p.SK } : p);
+    for (const o of objects) await deps.archive.putStaged(o.key, o.items.map(redact));
     done.push('staging');
   }
   if (ledger?.archiveKey && !ledger.erasedKey) {

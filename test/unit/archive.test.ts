@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addToDigest, archiveKey, archiveRecord, assemble, attachmentArchiveKey, canonicalJson, digestOf, eraseComplaint, eraseMessage, eraseRecord, ERASED, identifiersOf,
-  isTtlRemoval, partKey, pseudonym, retainUntil, seal, summarise, verifyRecord, type StoredItem,
+  addToDigest, archiveKey, archiveRecord, assemble, attachmentArchiveKey, canonicalJson, couldBeComplete, digestOf, eraseComplaint, eraseMessage, eraseRecord, ERASED,
+  expectedItems, identifiersOf, isTtlRemoval, pseudonym, retainUntil, seal, stagedPart, stagingKey, summarise, verifyRecord, type StoredItem,
 } from '../../functions/domain/archive.ts';
 import type { Complaint, HistoryEntry } from '../../functions/domain/complaint.ts';
 import type { OutboundMessage } from '../../functions/domain/ports.ts';
@@ -115,7 +115,45 @@ describe('archive record', () => {
     const key = attachmentArchiveKey('cn', record.closedAt, REF, 0, '../../etc/passwd');
     expect(key.startsWith(`complaints/region=cn/closed=2026-03/${REF}/attachments/0-`)).toBe(true);
     expect(key).not.toContain('..');
-    expect(partKey(REF, 'H#2026-03-01T01:00:00.000Z#000001/../x')).toMatch(new RegExp(`^staging/${REF}/[A-Za-z0-9_-]+\\.json$`));
+    expect(stagingKey(REF, [item('H#2026-03-01T01:00:00.000Z#000001/../x', {})])).toMatch(new RegExp(`^staging/${REF}/[0-9a-f]+-1\\.json$`));
+  });
+});
+
+describe('staging keys', () => {
+  const items = stored(); // META (3 history entries, 1 message), 3 history entries, 1 message
+
+  it('name one object per complaint and batch, the same for the same items in any order', () => {
+    expect(stagingKey(REF, items)).toBe(stagingKey(REF, [...items].reverse()));
+    expect(stagingKey(REF, items)).not.toBe(stagingKey(REF, items.slice(1)));
+    expect(stagingKey(REF, items.slice(0, 2)).startsWith(`staging/${REF}/`)).toBe(true);
+    expect(() => stagingKey(REF, [])).toThrow();
+  });
+  it('say how many items they hold and, with the complaint item, how many the complete complaint has', () => {
+    expect(expectedItems(items[0])).toBe(5);
+    expect(stagedPart(stagingKey(REF, items))).toMatchObject({ items: 5, meta: true, expected: 5 });
+    expect(stagedPart(stagingKey(REF, items.slice(1, 3)))).toEqual({ key: stagingKey(REF, items.slice(1, 3)), items: 2, meta: false });
+    const uncounted = item('META', { ...complaint(), historyCount: undefined });
+    expect(stagedPart(stagingKey(REF, [uncounted]))).toEqual({ key: stagingKey(REF, [uncounted]), items: 1, meta: true });
+  });
+  it('of the earlier layout (one object per item, its sort key in base64url) still read', () => {
+    const legacy = (sk: string) => `staging/${REF}/${Buffer.from(sk).toString('base64url')}.json`;
+    expect(stagedPart(legacy('META'))).toEqual({ key: legacy('META'), items: 1, meta: true });
+    expect(stagedPart(legacy('H#2026-03-01T01:00:00.000Z#000001'))).toMatchObject({ items: 1, meta: false });
+    expect(stagedPart(`staging/${REF}/notes.txt`)).toBeUndefined();
+  });
+  it('tell from counts alone whether staging could complete a complaint', () => {
+    const [meta, h1, h2, h3, m1] = items;
+    const part = (...xs: StoredItem[]) => stagedPart(stagingKey(REF, xs))!;
+    // Without the complaint item anywhere, never.
+    expect(couldBeComplete([h1, h2], [part(h3, m1)])).toBe(false);
+    // The complaint item known, 5 items expected.
+    expect(couldBeComplete([meta, h1], [part(h2)])).toBe(false);
+    expect(couldBeComplete([meta, h1], [part(h2, h3), part(m1)])).toBe(true);
+    // The complaint item staged: its key carries the count.
+    expect(couldBeComplete([h3, m1], [part(meta, h1)])).toBe(false);
+    expect(couldBeComplete([h3, m1], [part(meta, h1), part(h2)])).toBe(true);
+    // Counts unknown (an earlier layout's complaint item): read and see.
+    expect(couldBeComplete([h1], [{ key: 'k', items: 1, meta: true }])).toBe(true);
   });
 });
 
