@@ -36,6 +36,9 @@ const ENV = {
  */
 const DOCUMENT_CLIENT = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
     const db = DynamoDBDocumentClient.from(new DynamoDBClient({})); export const handler = async () => db.send(new GetCommand({ TableName: 't', Key: { PK: 'x' } }));`;
+// What the functions use instead (functions/aws): the same GetItem, document-style.
+const OWN_CLIENT = `import { DocumentClient } from ${JSON.stringify(join(import.meta.dirname, '..', 'functions', 'aws', 'dynamodb.ts'))};
+    const db = new DocumentClient(); export const handler = async () => db.get({ TableName: 't', Key: { PK: 'x' } });`;
 const REFERENCES: Record<string, string> = {
   '(empty function)': 'export const handler = async () => ({ statusCode: 200 });',
   '(floor: Powertools Logger + middy)': `import middy from '@middy/core'; import { Logger } from '@aws-lambda-powertools/logger';
@@ -43,16 +46,17 @@ const REFERENCES: Record<string, string> = {
     const logger = new Logger(); export const handler = middy().use(injectLambdaContext(logger)).handler(async () => ({}));`,
   '(floor: zod, one schema)': `import * as z from 'zod'; const S = z.object({ reference: z.string().regex(/^[A-Z]{2}-\\d{4}-\\d{6}$/) });
     export const handler = async (e) => S.parse(e);`,
-  '(floor: DynamoDB document client)': DOCUMENT_CLIENT,
+  '(floor: DynamoDB, the functions\' client: functions/aws)': OWN_CLIENT,
+  '(floor: DynamoDB document client, AWS SDK v3)': DOCUMENT_CLIENT,
   // The same, with the SDK left external and loaded from node_modules, as with the runtime's SDK.
-  '(floor: DynamoDB document client, SDK from node_modules)': DOCUMENT_CLIENT,
+  '(floor: DynamoDB document client, AWS SDK v3 from node_modules)': DOCUMENT_CLIENT,
   '(floor: Powertools Logger + Tracer + middy)': `import middy from '@middy/core'; import { Logger } from '@aws-lambda-powertools/logger';
     import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'; import { Tracer } from '@aws-lambda-powertools/tracer';
     import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
     const logger = new Logger(); const tracer = new Tracer();
     export const handler = middy().use(injectLambdaContext(logger)).use(captureLambdaHandler(tracer)).handler(async () => ({}));`,
 };
-const SDK_FROM_NODE_MODULES = '(floor: DynamoDB document client, SDK from node_modules)';
+const SDK_FROM_NODE_MODULES = '(floor: DynamoDB document client, AWS SDK v3 from node_modules)';
 const sources = join(import.meta.dirname, '..', 'node_modules', '.cache', 'bench-bundles');
 mkdirSync(sources, { recursive: true });
 const references: [string, BundleReport][] = [];

@@ -4,12 +4,11 @@
  * bench/bundles.ts measures them.
  *
  * Per function, a directory: `index.mjs` (the handler) and `chunks/*.mjs`. esbuild, minified,
- * ESM for Node 22, every dependency inside, the AWS SDK v3 clients included (the runtime's own
- * copy is a moving target we neither test against nor pin). Code that a module reaches only
- * through `await import()` goes into a chunk of its own, loaded when - if ever - that path runs:
- * the AWS SDK's credential providers other than the environment's (SSO, profile files,
- * processes, web identity, container and instance metadata: never reached on Lambda, which
- * sets the credentials in the environment), and our own clients that only some requests need.
+ * ESM for Node 22, every dependency inside; no AWS SDK client (the functions call AWS through
+ * their own small signed-HTTP clients, functions/aws), and nothing taken from the runtime's own
+ * SDK copy. Code that a module reaches only through `await import()` goes into a chunk of its
+ * own, loaded when - if ever - that path runs: the clients that only some requests need (Step
+ * Functions, S3).
  *
  * Two rewrites make the bundle cheaper to load without changing what it does:
  * - zod's message locales reduced to English (zod re-exports all of them, ~260 KB, from its

@@ -84,8 +84,8 @@ export class S3 {
 
   async putObject(input: PutObjectInput): Promise<{ ETag?: string }> {
     const body = typeof input.Body === 'string' ? Buffer.from(input.Body, 'utf8') : input.Body;
-    const headers: Record<string, string> = {};
-    if (input.ContentType) headers['Content-Type'] = input.ContentType;
+    // (Without a type of our own the signer would send a form's.)
+    const headers: Record<string, string> = { 'Content-Type': input.ContentType ?? 'application/octet-stream' };
     if (input.ContentEncoding) headers['Content-Encoding'] = input.ContentEncoding;
     for (const [k, v] of Object.entries(input.Metadata ?? {})) headers[`x-amz-meta-${k.toLowerCase()}`] = v;
     if (input.ObjectLockMode) headers['x-amz-object-lock-mode'] = input.ObjectLockMode;
