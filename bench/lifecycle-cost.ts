@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { FUNCTIONS, type FunctionName } from '../functions/functions.ts';
+import { archiveTiering, planFor, storageCost, type ArchivePlan } from '../infra/archive-tiering.ts';
 import { regionConfig } from '../functions/domain/regions.ts';
 import { clients, eventually, validComplaint } from '../test/support/clients.ts';
 import { investigation, Journey } from '../test/support/journey.ts';
@@ -105,7 +106,7 @@ function between(a: Snapshot, b: Snapshot) {
   return {
     rru, wru, ddbRequests, invocations, gbSeconds, perFunction,
     s3Kinds: Object.fromEntries(Object.entries(b.s3.byKind).map(([k, v]) => [k, v - (a.s3.byKind[k] ?? 0)])),
-    s3Put: b.s3.putClass - a.s3.putClass, s3Get: b.s3.getClass - a.s3.getClass, s3BytesPut: b.s3.bytesPut - a.s3.bytesPut,
+    s3Put: b.s3.putClass - a.s3.putClass, s3Get: b.s3.getClass - a.s3.getClass, s3BytesPut: b.s3.bytesPut - a.s3.bytesPut, s3StagingBytesPut: b.s3.stagingBytesPut - a.s3.stagingBytesPut,
     logBytes: b.logBytes - a.logBytes, api: b.api - a.api, mails: b.mails - a.mails,
   };
 }
@@ -190,12 +191,21 @@ try {
   }
   const per = (x: number) => x / N;
   const hotMonths = region.retention.hotSeconds / (30 * 86_400);
-  const archiveMonths = region.retention.archiveYears * 12;
-  // What stays in the archive: the locked records (the staging parts are deleted once a record is written).
+  // What stays in the archive: the locked records (and attachments), each in the storage class the
+  // bucket's lifecycle gives its size (infra/archive-tiering.ts), until the lifecycle deletes it.
+  const tiering = archiveTiering(region.retention.archiveYears);
   const files = (d: string): string[] => (existsSync(d) ? readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)])) : []);
-  const kept = files(join(dir, 's3', 'complaints-archive')).filter((f) => !f.endsWith('.__meta.json') && !f.includes(`${join('complaints-archive', 'staging')}`));
-  const archiveBytes = per(kept.reduce((sum, f) => sum + statSync(f).size, 0));
+  const kept = files(join(dir, 's3', 'complaints-archive')).filter((f) => !f.endsWith('.__meta.json') && !f.includes(`${join('complaints-archive', 'staging')}`)).map((f) => statSync(f).size);
+  const archiveBytes = per(kept.reduce((sum, size) => sum + size, 0));
   const archiveObjects = per(kept.length);
+  const plans = new Map<ArchivePlan, number>();
+  for (const size of kept) plans.set(planFor(size, tiering), (plans.get(planFor(size, tiering)) ?? 0) + 1);
+  const PLAN_NAMES: Record<ArchivePlan, string> = { standard: 'Standard', 'deep-archive': 'Deep Archive after 90 days', 'standard-ia-then-deep-archive': 'Standard-IA, then Deep Archive' };
+  const keptUsd = per(kept.reduce((sum, size) => sum + storageCost(size, tiering.keepDays, planFor(size, tiering)), 0));
+  // Staging parts are deleted once their complaint is written, but each version stays, locked,
+  // in Standard until its lock ends (the bucket's default retention), then the lifecycle removes it.
+  const stagingBytes = per(life.s3StagingBytesPut);
+  const stagingUsd = storageCost(stagingBytes, tiering.keepDays, 'standard');
   const traces = per(life.api + life.invocations - (life.perFunction.WorkflowStep?.invocations ?? 0) - (life.perFunction.OpenTask?.invocations ?? 0) + 1);
   const logGb = (bytes: number) => bytes / 1024 ** 3;
   const estimatedLogBytes = per(life.invocations * LAMBDA_PLATFORM_BYTES + sfnEvents * SFN_EVENT_BYTES + life.api * ACCESS_LOG_BYTES);
@@ -219,9 +229,8 @@ try {
     ['SES', `${per(life.mails).toFixed(1)} emails`, (per(life.mails) / 1000) * p.ses.perThousandEmails],
     ['API Gateway (HTTP API)', `${per(life.api).toFixed(1)} requests`, (per(life.api) / 1e6) * p.apiGateway.perMillionHttpApiRequests],
     ['S3 requests', `${per(life.s3Put).toFixed(1)} PUT/LIST, ${per(life.s3Get).toFixed(1)} GET/HEAD`, (per(life.s3Put) / 1000) * p.s3.perThousandPutCopyPostList + (per(life.s3Get) / 1000) * p.s3.perThousandGetHead],
-    ['S3 archive storage', `${archiveObjects.toFixed(1)} object, ${(archiveBytes / 1024).toFixed(1)} KB, ${region.retention.archiveYears} years (90 days Standard, then Deep Archive: transition and 40 KB overhead per object)`,
-      (archiveBytes / 1024 ** 3) * 3 * p.s3.standardPerGbMonth
-      + archiveObjects * (((archiveBytes / archiveObjects + p.s3.deepArchiveOverheadBytesPerObject) / 1024 ** 3) * (archiveMonths - 3) * p.s3.deepArchivePerGbMonth + p.s3.perThousandLifecycleTransitionsToDeepArchive / 1000)],
+    ['S3 archive storage', `${archiveObjects.toFixed(1)} object, ${(archiveBytes / 1024).toFixed(1)} KB, ${tiering.keepDays} days (${[...plans].map(([plan, n]) => `${PLAN_NAMES[plan]}: ${per(n).toFixed(1)}`).join(', ')}; Deep Archive pays above ${tiering.deepArchiveAbove / 1024} KiB); staging versions ${(stagingBytes / 1024).toFixed(1)} KB, locked in Standard as long`,
+      keptUsd + stagingUsd],
     ['KMS', '~0 requests (S3 Bucket Keys; DynamoDB and Logs reuse data keys)', 0],
     ['CloudWatch Logs', `${(per(life.logBytes) / 1024).toFixed(1)} KB handlers (measured) + ${(estimatedLogBytes / 1024).toFixed(1)} KB platform (estimated)`, logGb(per(life.logBytes) + estimatedLogBytes) * p.cloudwatchLogs.perGbIngested],
     ['X-Ray', `${traces.toFixed(1)} traces, ${p.xray.defaultSampledFraction * 100} % sampled`, (traces * p.xray.defaultSampledFraction / 1e6) * p.xray.perMillionTracesRecorded],
@@ -240,7 +249,7 @@ try {
   out(`\nTarget: at most USD 0.0005 per typical complaint: ${total <= 0.0005 ? 'met' : 'NOT met'}.`);
   out(`Workflow paths: ${[...paths].map(([path, n]) => `${n} x ${path}`).join('; ')}.`);
   out(`Invocations per complaint: ${Object.entries(life.perFunction).map(([fn, v]) => `${fn} ${per(v.invocations).toFixed(1)} (${(v.ms / v.invocations).toFixed(0)} ms avg)`).join(', ')}.`);
-  out(`Archive: ${(per(archival.s3BytesPut) / 1024).toFixed(1)} KB put per complaint (staging parts, then the locked record of ${(archiveBytes / 1024).toFixed(1)} KB), ${per(archival.s3Put).toFixed(1)} S3 PUT/LIST and ${per(archival.s3Get).toFixed(1)} GET/HEAD requests (${Object.entries(archival.s3Kinds).map(([k, v]) => `${k} ${per(v).toFixed(1)}`).join(', ')}).`);
+  out(`Archive: ${(per(archival.s3BytesPut) / 1024).toFixed(1)} KB put per complaint (${(per(archival.s3StagingBytesPut) / 1024).toFixed(1)} KB of staging parts, the locked record of ${(archiveBytes / 1024).toFixed(1)} KB), ${per(archival.s3Put).toFixed(1)} S3 PUT/LIST and ${per(archival.s3Get).toFixed(1)} GET/HEAD requests (${Object.entries(archival.s3Kinds).map(([k, v]) => `${k} ${per(v).toFixed(1)}`).join(', ')}).`);
   out(`Scheduled runs measured with ${N} complaints open, none due, ${RUNS} runs each: deadline watch ${w.rru.toFixed(2)} RRU and ${(w.gbs * 1000).toFixed(2)} GB-ms per run (USD ${(scheduled(w, 30 * 86_400 / WATCH_EVERY_S)).toFixed(4)} a month per region); orphan sweeper ${s.rru.toFixed(2)} RRU and ${(s.gbs * 1000).toFixed(2)} GB-ms per open complaint per run.`);
   const ops = [...end.ddb].map(([op, t]) => {
     const was = start.ddb.get(op) ?? { requests: 0, readUnits: 0, writeUnits: 0, ms: 0 };

@@ -85,10 +85,11 @@ export async function meterDynamo(target: string): Promise<Proxy & { totals: Map
   return { ...proxy, totals };
 }
 
-export interface S3Totals { putClass: number; getClass: number; deletes: number; bytesPut: number; byKind: Record<string, number> }
+/** bytesPut: every object written; stagingBytesPut: of which archive staging parts (kept as locked versions until their lock ends). */
+export interface S3Totals { putClass: number; getClass: number; deletes: number; bytesPut: number; stagingBytesPut: number; byKind: Record<string, number> }
 
 export async function meterS3(target: string): Promise<Proxy & { totals: S3Totals }> {
-  const totals: S3Totals = { putClass: 0, getClass: 0, deletes: 0, bytesPut: 0, byKind: {} };
+  const totals: S3Totals = { putClass: 0, getClass: 0, deletes: 0, bytesPut: 0, stagingBytesPut: 0, byKind: {} };
   const proxy = await startProxy(target, {
     observe: (req, body, status) => {
       if (status >= 500) return; // a refused request (404 on HEAD included) is billed; a failed one is not
@@ -98,7 +99,9 @@ export async function meterS3(target: string): Promise<Proxy & { totals: S3Total
       if (req.method === 'PUT' || req.method === 'POST' || (req.method === 'GET' && listing)) totals.putClass += 1;
       else if (req.method === 'GET' || req.method === 'HEAD') totals.getClass += 1;
       else if (req.method === 'DELETE') totals.deletes += 1;
-      if (req.method === 'PUT') totals.bytesPut += Number(req.headers['x-amz-decoded-content-length'] ?? body.length);
+      const bytes = Number(req.headers['x-amz-decoded-content-length'] ?? body.length);
+      if (req.method === 'PUT') totals.bytesPut += bytes;
+      if (req.method === 'PUT' && /^\/(?:[^/?]+\/)?staging\//.test(req.url ?? '')) totals.stagingBytesPut += bytes;
     },
   });
   return { ...proxy, totals };

@@ -246,7 +246,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     const poller = new StreamPoller({
       endpoint: dynamo.endpoint, region: awsRegion, tableName, consumers: STREAM_CONSUMERS, checkpointFile: join(dataDir, 'streams', 'checkpoints.json'),
       invoke: (fn, event) => lambdas.invoke(fn, event), log,
-      deletedByTtl: (keys, oldImage) => ttl.deletedByTtl(keys, oldImage),
+      deletedByTtl: (keys, oldImage) => ttl.deletedByTtl(keys, oldImage), ttlSweeping: () => ttl.sweeping,
     });
     poller.start();
     cleanups.unshift(() => poller.stop());

@@ -26,6 +26,12 @@ export interface StreamPollerOptions {
   log?: (line: string) => void;
   /** Whether a REMOVE record is a TTL deletion of the local TTL (local/ttl.ts). */
   deletedByTtl?: (keys: Record<string, AttributeValue> | undefined, oldImage: Record<string, AttributeValue> | undefined) => boolean;
+  /**
+   * Whether the local TTL is deleting items now. A consumer with a batching window (its `batch`)
+   * is handed nothing meanwhile: the removals of a pass come in whole batches, as the window
+   * gathers them on AWS, instead of a few at each poll.
+   */
+  ttlSweeping?: () => boolean;
 }
 
 export function matches(c: StreamConsumer, r: StreamRecord): boolean {
@@ -234,6 +240,7 @@ export class StreamPoller {
   }
 
   private async shardPass(c: StreamConsumer, streamArn: string, shardId: string): Promise<number> {
+    if (c.batch && this.o.ttlSweeping?.()) return 0;
     const key = `${c.fn}|${streamArn}|${shardId}`;
     let iterator = this.iterators.get(key);
     if (iterator === undefined && !this.iterators.has(key)) {

@@ -61,6 +61,11 @@ export class LocalTtl {
     return pk !== undefined && sk !== undefined && exp !== undefined && this.deleted.has(keyOf(pk, sk, exp));
   }
 
+  /** Whether a pass is deleting items now. */
+  get sweeping(): boolean {
+    return this.running !== undefined;
+  }
+
   /** One pass: deletes every item expired on the runtime's clock; returns how many. Never runs twice at once. */
   sweep(): Promise<number> {
     this.running ??= this.pass().finally(() => { this.running = undefined; });

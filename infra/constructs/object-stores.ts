@@ -16,6 +16,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
+import { archiveTiering, DEEP_ARCHIVE_AFTER_DAYS, STANDARD_IA_AFTER_DAYS } from '../archive-tiering.ts';
 import { acknowledge, nagResourceId } from '../nag.ts';
 
 export type AttachmentsAccess = 'presign' | 'read' | 'write';
@@ -97,16 +98,36 @@ export class ObjectStores extends Construct {
     const years = props.region.retention.archiveYears;
     // Kept until the retention ends (a locked version cannot be deleted before), then removed:
     // storage limitation, and the end of the originals an erasure request redacted.
-    const keepDays = years * 366 + 31;
+    const tiering = archiveTiering(years);
+    const keepDays = tiering.keepDays;
+    const kept = (prefix: string): s3.LifecycleRule[] => [
+      // The expiration makes the record a noncurrent version (its lock has ended by then: close +
+      // years, written after the hot retention); it is deleted the day after.
+      { prefix, expiration: Duration.days(keepDays), noncurrentVersionExpiration: Duration.days(1) },
+      // Records are read rarely (audits, disputes): Glacier Deep Archive after 90 days, for the
+      // objects where it pays (infra/archive-tiering.ts: its per-object transition and overhead
+      // outweigh the saving below ~80 KB for 3 years). A typical record (2-3 KB) stays in
+      // Standard. Reading one in Deep Archive starts a restore (functions/adapters/s3-archive-store.ts).
+      {
+        prefix, objectSizeGreaterThan: tiering.deepArchiveAbove, objectSizeLessThan: tiering.standardIaAbove + 1,
+        transitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(DEEP_ARCHIVE_AFTER_DAYS) }],
+      },
+      // Large attachments by Standard-IA (from day 30, its minimum), where that pays.
+      {
+        prefix, objectSizeGreaterThan: tiering.standardIaAbove,
+        transitions: [
+          { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(STANDARD_IA_AFTER_DAYS) },
+          { storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(DEEP_ARCHIVE_AFTER_DAYS) },
+        ],
+      },
+    ];
     this.archive = this.encryptedBucket('Archive', nameOf('archive'), `Complaint archive (${region}), ${years} years under Object Lock`, {
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(years * 366)),
       lifecycleRules: [
         { abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        // Records are read rarely (audits, disputes): Glacier Deep Archive after 90 days;
-        // reading one then starts a restore (functions/adapters/s3-archive-store.ts).
-        { prefix: PREFIXES.archived, transitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(90) }], expiration: Duration.days(keepDays), noncurrentVersionExpiration: Duration.days(keepDays) },
-        { prefix: PREFIXES.erased, transitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(90) }], expiration: Duration.days(keepDays), noncurrentVersionExpiration: Duration.days(keepDays) },
+        ...kept(PREFIXES.archived),
+        ...kept(PREFIXES.erased),
         // Staging parts are deleted once their complaint is written (a delete marker, under the
         // lock): their versions go when the lock allows.
         { prefix: PREFIXES.staging, noncurrentVersionExpiration: Duration.days(keepDays) },

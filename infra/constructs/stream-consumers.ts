@@ -67,6 +67,7 @@ export class StreamConsumers extends Construct {
 
       fn.addEventSource(new DynamoEventSource(props.table, {
         ...STREAM_SETTINGS,
+        ...(consumer.batch ? { batchSize: consumer.batch.size, maxBatchingWindow: Duration.seconds(consumer.batch.windowSeconds) } : {}),
         filters: [streamFilter(consumer)],
         onFailure: new EncryptedQueueDestination(queue, key),
       }));

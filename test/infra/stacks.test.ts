@@ -22,6 +22,7 @@ import { TABLE } from '../../functions/adapters/table-schema.ts';
 import { REGIONS, type RegionConfig } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, ROUTES, STREAM_CONSUMERS, WORKFLOW_FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/functions.ts';
 import { PAGE_SECURITY_HEADERS } from '../../local/static.ts';
+import { archiveTiering } from '../../infra/archive-tiering.ts';
 import { buildComplaintApp, type RegionStacks } from '../../infra/complaint-app.ts';
 import { EncryptedLogs } from '../../infra/constructs/encrypted-logs.ts';
 import { IntakeApi } from '../../infra/constructs/intake-api.ts';
@@ -124,12 +125,25 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       expect(b.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     });
 
-    it('moves records to Glacier Deep Archive and deletes them only after the retention', () => {
-      const rules = archiveBucket().Properties.LifecycleConfiguration.Rules as { Prefix?: string; Transitions?: { StorageClass: string; TransitionInDays: number }[]; ExpirationInDays?: number }[];
-      const records = rules.find((r) => r.Prefix === 'complaints/')!;
-      expect(records.Transitions).toEqual([{ StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 90 }]);
-      expect(records.ExpirationInDays).toBeGreaterThan(region.retention.archiveYears * 365);
-      expect(rules.find((r) => r.Prefix === 'erased/')?.Transitions?.[0].StorageClass).toBe('DEEP_ARCHIVE');
+    it('moves records to Glacier Deep Archive only where that pays (issue 8), and deletes them once the retention ends', () => {
+      type Rule = { Prefix?: string; Transitions?: { StorageClass: string; TransitionInDays: number }[]; ExpirationInDays?: number; NoncurrentVersionExpiration?: { NoncurrentDays: number }; ObjectSizeGreaterThan?: number; ObjectSizeLessThan?: number };
+      const rules = archiveBucket().Properties.LifecycleConfiguration.Rules as Rule[];
+      const tiering = archiveTiering(region.retention.archiveYears);
+      // The break-even sizes (infra/archive-tiering.ts, from bench/prices.json): ~80 KiB for 3 years, Standard-IA on the way above ~507 KiB.
+      if (region.retention.archiveYears === 3) expect(tiering).toEqual({ keepDays: 3 * 366 + 31, deepArchiveAbove: 80 * 1024, standardIaAbove: 507 * 1024 });
+      for (const prefix of ['complaints/', 'erased/']) {
+        const mine = rules.filter((r) => r.Prefix === prefix);
+        // Every object expires after the retention, whatever its size; its version (unlocked by then) goes the day after.
+        expect(mine.filter((r) => r.ExpirationInDays !== undefined)).toEqual([{ Prefix: prefix, Status: 'Enabled', ExpirationInDays: tiering.keepDays, NoncurrentVersionExpiration: { NoncurrentDays: 1 } }]);
+        expect(tiering.keepDays).toBeGreaterThan(region.retention.archiveYears * 365);
+        // Deep Archive after 90 days above the break-even size, by Standard-IA from day 30 above the larger one; a record of a few KB stays in Standard.
+        expect(mine.filter((r) => r.Transitions)).toEqual([
+          { Prefix: prefix, Status: 'Enabled', ObjectSizeGreaterThan: tiering.deepArchiveAbove, ObjectSizeLessThan: tiering.standardIaAbove + 1, Transitions: [{ StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 90 }] },
+          { Prefix: prefix, Status: 'Enabled', ObjectSizeGreaterThan: tiering.standardIaAbove, Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }, { StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 90 }] },
+        ]);
+      }
+      // Staging versions (locked from their put) go when their lock has ended.
+      expect(rules.filter((r) => r.Prefix === 'staging/')).toEqual([{ Prefix: 'staging/', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: tiering.keepDays } }]);
     });
 
     it('ArchiveComplaints reads REMOVE records of complaint items, with bisecting retries and a failure queue; ReconcileArchive runs daily', () => {
@@ -165,12 +179,13 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
   });
 
   describe('table', () => {
-    it('has the keys, indexes, TTL and stream of TABLE, on demand', () => {
-      const index = (i: { name: string; partitionKey: string; sortKey: string }) => ({
+    it('has the keys, indexes (the queue index whole, the OPEN index only the four attributes the sweeper reads), TTL and stream of TABLE, on demand', () => {
+      const index = (i: { name: string; partitionKey: string; sortKey: string; projection: string; include: readonly string[] }) => ({
         IndexName: i.name,
         KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }, { AttributeName: i.sortKey, KeyType: 'RANGE' }],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: i.projection === 'INCLUDE' ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.include] } : { ProjectionType: 'ALL' },
       });
+      expect(TABLE.indexes.open.include).toEqual(['reference', 'executionName', 'stage', 'resumeCount']);
       stateful().resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
       stateful().hasResourceProperties('AWS::DynamoDB::GlobalTable', {
         KeySchema: [{ AttributeName: TABLE.partitionKey, KeyType: 'HASH' }, { AttributeName: TABLE.sortKey, KeyType: 'RANGE' }],
@@ -586,9 +601,11 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         const mapping = mappings.find((m) => m.Properties.FunctionName.Ref === fnLogicalId(consumer.fn))!;
         expect(mapping, consumer.fn).toBeDefined();
         expect(exported(mapping.Properties.EventSourceArn).value).toEqual({ 'Fn::GetAtt': [tableId, 'StreamArn'] });
+        // ArchiveComplaints: batches of up to 100 records gathered for 30 s, so that a complaint's TTL removals come together.
+        expect(mapping.Properties.BatchSize).toBe(consumer.batch?.size ?? 25);
+        expect(mapping.Properties.MaximumBatchingWindowInSeconds).toBe(consumer.batch?.windowSeconds);
         expect(mapping.Properties).toMatchObject({
           StartingPosition: 'TRIM_HORIZON',
-          BatchSize: 25,
           BisectBatchOnFunctionError: true,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
           MaximumRetryAttempts: 10,
