@@ -1,7 +1,7 @@
 /**
  * A local SESv2 endpoint (SendEmail, REST/JSON: POST /v2/email/outbound-emails), so the
- * delivery function uses @aws-sdk/client-sesv2 unchanged with AWS_ENDPOINT_URL_SESV2 pointing
- * here. Each message is composed as MIME and sent over real SMTP to the local mail catcher.
+ * delivery function uses its SES client (functions/aws/sesv2.ts) unchanged with
+ * AWS_ENDPOINT_URL_SESV2 pointing here. Each message is composed as MIME and sent over real SMTP to the local mail catcher.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';

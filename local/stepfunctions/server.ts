@@ -1,7 +1,8 @@
 /**
  * The local Step Functions endpoint: speaks the service's AWS JSON 1.0 protocol
- * (POST /, X-Amz-Target: AWSStepFunctions.<Operation>), so functions use
- * @aws-sdk/client-sfn unchanged with AWS_ENDPOINT_URL_SFN pointing here.
+ * (POST /, X-Amz-Target: AWSStepFunctions.<Operation>), so the functions' client
+ * (functions/aws/sfn.ts) - and the AWS SDK's, in tests - work unchanged with
+ * AWS_ENDPOINT_URL_SFN pointing here.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -4,7 +4,7 @@
  * benchmarks turn it on at the us-east-1 rates to show that the product absorbs it.
  *
  * - An API action past its bucket is refused as the service refuses it: HTTP 400,
- *   `ThrottlingException`, "Rate exceeded" (the SDK retries it as a throttling error).
+ *   `ThrottlingException`, "Rate exceeded" (the functions' AWS client retries it as a throttling error, as the SDK does).
  * - State transitions past their bucket are not refused: as on AWS, the executions slow down
  *   (a transition waits for its token); the delays are counted.
  *

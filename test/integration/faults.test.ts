@@ -2,9 +2,10 @@
  * Dependencies failing, against the real local runtime: faults are switched on through
  * /__local/faults (local/faults.ts), which answers the handlers' requests to DynamoDB, Step
  * Functions and SES with those services' own errors, or fails the workflow's Lambda calls.
- * Each test shows what the product does about it - the SDK's retries with backoff and
- * jitter, the state machine's Retry and Catch, the stream's retries and parking, the
- * operator's replay, the orphan sweeper - and that no complaint was lost or done twice.
+ * Each test shows what the product does about it - the AWS client's retries (functions/aws:
+ * the SDK's standard mode) with backoff and jitter, the state machine's Retry and Catch, the
+ * stream's retries and parking, the operator's replay, the orphan sweeper - and that no
+ * complaint was lost or done twice.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -87,7 +88,7 @@ describe('the workflow definition', () => {
 });
 
 describe('DynamoDB throttling and errors', () => {
-  it('rides through throttling and 5xx on 1 request in 5 with the SDK\'s retries: backoff with jitter, nothing lost, nothing twice', { timeout: 120_000 }, async () => {
+  it('rides through throttling and 5xx on 1 request in 5 with the client\'s retries: backoff with jitter, nothing lost, nothing twice', { timeout: 120_000 }, async () => {
     const before = await countComplaints(ddb, TABLE);
     await injectFaults([{ target: 'dynamodb', rate: 0.2, errors: ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'InternalServerError'] }]);
     const paths = ['satisfied', 'satisfied', 'major'] as const;
@@ -101,7 +102,7 @@ describe('DynamoDB throttling and errors', () => {
     for (const r of refs) await delivered(r.reference);
     expect(report.injectedTotal).toBeGreaterThan(20);
 
-    // The retries, as DynamoDB saw them: the SDK's attempts of one call share an invocation id.
+    // The retries, as DynamoDB saw them: the client's attempts of one call share an invocation id.
     const byCall = new Map<string, CallRecord[]>();
     for (const c of report.calls.filter((x) => x.target === 'dynamodb' && x.invocationId)) byCall.set(c.invocationId!, [...(byCall.get(c.invocationId!) ?? []), c]);
     const retried = [...byCall.values()].filter((a) => a.length > 1);
@@ -143,7 +144,7 @@ describe('DynamoDB throttling and errors', () => {
 });
 
 describe('multi-item writes are one transaction', () => {
-  // Every attempt of the SDK fails for this complaint: the change must leave no half behind, then go through whole.
+  // Every attempt of the client fails for this complaint: the change must leave no half behind, then go through whole.
   const transactionsDown = async (ref: string) => {
     await local('POST', '/__local/streams/drain'); // the complaint's own background work done first
     await injectFaults([{ target: 'dynamodb', operations: ['TransactWriteItems'], contains: ref, errors: ['InternalServerError'] }]);
@@ -215,14 +216,14 @@ describe('multi-item writes are one transaction', () => {
 });
 
 describe('notifications failing', () => {
-  it('retries SES throttling in the SDK; an outage parks the records for the operator, whose replay sends them once', async () => {
-    // Throttled sends (the next two): the SDK retries them.
+  it('retries SES throttling in the client; an outage parks the records for the operator, whose replay sends them once', async () => {
+    // Throttled sends (the next two): the client retries them.
     await injectFaults([{ target: 'ses', count: 2, errors: ['TooManyRequestsException'] }]);
     const a = await submit('ses-throttle');
     await delivered(a.reference);
     const sends = (await faultReport()).calls.filter((c) => c.operation === 'SendEmail');
     expect(sends.map((c) => `${c.attempt} ${c.fault ?? 'sent'}`)).toEqual(['1 TooManyRequestsException', '2 TooManyRequestsException', '3 sent']);
-    expect(new Set(sends.map((c) => c.invocationId)).size).toBe(1); // one call, retried by the SDK
+    expect(new Set(sends.map((c) => c.invocationId)).size).toBe(1); // one call, retried by the client
 
     // Sending paused for the account: nothing goes out; each record is retried by the stream, then parked.
     await injectFaults([{ target: 'ses', errors: ['SendingPausedException'] }]);
@@ -247,7 +248,7 @@ describe('notifications failing', () => {
 });
 
 describe('Step Functions throttled and its tasks failing', () => {
-  it('starts the workflow through throttled StartExecution calls (SDK retries), once', async () => {
+  it('starts the workflow through throttled StartExecution calls (client retries), once', async () => {
     await injectFaults([{ target: 'sfn', operations: ['StartExecution'], errors: ['ThrottlingException'], count: 3 }]);
     const { reference: ref } = await submit('sfn-throttle');
     await client.waitForTask(ref, 'INVESTIGATION');
