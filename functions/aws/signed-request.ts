@@ -1,7 +1,7 @@
 /**
  * The core of the functions' AWS clients (./dynamodb.ts, ./sfn.ts, ./sesv2.ts, ./s3.ts): a
- * SigV4-signed HTTP request, retried - what the AWS SDK v3 did for the functions, in ~15 KB
- * of bundle instead of 220-560 KB (README, Benchmarks, Bundles).
+ * SigV4-signed HTTP request, retried - what the AWS SDK v3 did for the functions, in ~20 KB
+ * of bundle (aws4 and util-dynamodb included) instead of 220-560 KB (README, Benchmarks, Bundles).
  *
  * - Credentials from the environment, as Lambda provides them (AWS_ACCESS_KEY_ID,
  *   AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), read at each request; the region from
