@@ -52,6 +52,7 @@ async function startProxy(
 }
 
 const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
+const MIN_ONE_READ = new Set(['GetItem', 'Query', 'Scan']);
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
 export interface DynamoTotals { requests: number; readUnits: number; writeUnits: number; /** Time to answer, summed. */ ms: number }
@@ -68,7 +69,7 @@ export async function meterDynamo(target: string): Promise<Proxy & { totals: Map
       if (!READS.has(op) && !WRITES.has(op)) return body;
       return Buffer.from(JSON.stringify({ ...JSON.parse(body.toString('utf8')), ReturnConsumedCapacity: 'TOTAL' }));
     },
-    observe: (req, _body, _status, answer, ms) => {
+    observe: (req, requestBody, _status, answer, ms) => {
       const op = operationOf(req);
       if (!op) return;
       const t = totals.get(op) ?? { requests: 0, readUnits: 0, writeUnits: 0, ms: 0 };
@@ -78,6 +79,13 @@ export async function meterDynamo(target: string): Promise<Proxy & { totals: Map
       if (!READS.has(op) && !WRITES.has(op)) return;
       let used = 0;
       try { used = units((JSON.parse(answer.toString('utf8')) as { ConsumedCapacity?: Consumed }).ConsumedCapacity); } catch { /* not JSON */ }
+      // DynamoDB bills a read that finds nothing too: at least 0.5 RRU (1 if strongly consistent)
+      // per GetItem, Query or Scan; DynamoDB Local reports 0 for it.
+      if (MIN_ONE_READ.has(op)) {
+        let consistent = false;
+        try { consistent = (JSON.parse(requestBody.toString('utf8')) as { ConsistentRead?: boolean }).ConsistentRead === true; } catch { /* not JSON */ }
+        used = Math.max(used, consistent ? 1 : 0.5);
+      }
       if (READS.has(op)) t.readUnits += used;
       else t.writeUnits += used;
     },

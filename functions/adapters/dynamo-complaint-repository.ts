@@ -238,8 +238,8 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     return shards.flat().map((c) => ({ reference: c.reference, executionName: c.executionName, stage: c.stage, resumeCount: c.resumeCount }));
   }
 
-  async getTask(reference: string): Promise<TaskItem | undefined> {
-    const out = await this.db.get({ TableName: this.table, Key: keys.task(reference), ConsistentRead: true });
+  async getTask(reference: string, opts: { consistent?: boolean } = {}): Promise<TaskItem | undefined> {
+    const out = await this.db.get({ TableName: this.table, Key: keys.task(reference), ConsistentRead: opts.consistent ?? true });
     return out.Item ? strip<TaskItem>(out.Item) : undefined;
   }
 

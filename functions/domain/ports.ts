@@ -127,7 +127,8 @@ export interface ComplaintRepository {
   listOpen(): Promise<OpenComplaint[]>;
   /** References of the open complaints whose next deadline alarm (deadlines.ts nextAlarmAt) is at or before `before`. */
   listDue(before: string): Promise<string[]>;
-  getTask(reference: string): Promise<TaskItem | undefined>;
+  /** The complaint's staff task; `consistent: false` for an eventually consistent read at half the cost (a sweep). */
+  getTask(reference: string, opts?: { consistent?: boolean }): Promise<TaskItem | undefined>;
   /** One transaction: complaint (optimistic lock), task, history, messages. */
   commit(change: Change): Promise<void>;
   /** Tasks of a team's queue, earliest deadline first. */

@@ -36,7 +36,8 @@ export async function resumeOrphans(deps: SweepDeps): Promise<SweepResult> {
     // A live workflow needs nothing - unless its staff task was completed (before the grace
     // period) and the completion never reached it. Only the waiting stages have a task.
     if (await deps.workflow.isRunning(o.executionName)) {
-      const task = TASK_STAGES.has(o.stage) ? await deps.repo.getTask(o.reference) : undefined;
+      // Eventually consistent: a completion older than the grace period is long visible.
+      const task = TASK_STAGES.has(o.stage) ? await deps.repo.getTask(o.reference, { consistent: false }) : undefined;
       if (task?.status === 'completed' && task.completedAt! <= cutoff && (await deps.workflow.completeTask(task.taskToken, task.output))) result.redelivered.push(o.reference);
       continue;
     }
