@@ -129,7 +129,7 @@ function transmit(url: URL, method: string, path: string, headers: Record<string
     agents.set(url.protocol, agent);
   }
   return new Promise((resolve, reject) => {
-    const req = http.request({ protocol: url.protocol, hostname: url.hostname, port: url.port || undefined, method, path, headers, agent }, (res) => {
+    const req = http.request({ protocol: url.protocol, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port || undefined, method, path, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
