@@ -165,6 +165,36 @@ export interface HolidayEntry { date: string; rule: string }
 /** Full-day public holidays by calendar key (country|state|zone) and year. */
 export type HolidayTable = Record<string, Record<string, readonly HolidayEntry[]>>;
 
+/**
+ * The generated file's form of a HolidayTable, small to ship in every bundle and quick to load:
+ * per calendar, the rules once, and per year one string of `MMDD.<rule index>` entries in the
+ * table's order (29 KB of objects became ~6 KB).
+ */
+export type CompactHolidayTable = Record<string, { rules: string[]; years: Record<string, string> }>;
+
+export function compactHolidays(table: HolidayTable): CompactHolidayTable {
+  return Object.fromEntries(Object.entries(table).map(([key, years]) => {
+    const rules = [...new Set(Object.values(years).flatMap((entries) => entries.map((h) => h.rule)))];
+    return [key, {
+      rules,
+      years: Object.fromEntries(Object.entries(years).map(([year, entries]) => [year, entries.map((h) => {
+        if (!h.date.startsWith(`${year}-`)) throw new RangeError(`Holiday ${h.date} is not in ${year}`);
+        return `${h.date.slice(5, 7)}${h.date.slice(8, 10)}.${rules.indexOf(h.rule)}`;
+      }).join(' ')])),
+    }];
+  }));
+}
+
+export function expandHolidays(compact: CompactHolidayTable): HolidayTable {
+  return Object.fromEntries(Object.entries(compact).map(([key, { rules, years }]) => [key, Object.fromEntries(Object.entries(years).map(([year, line]) => [
+    year, line ? line.split(' ').map((e) => ({ date: `${year}-${e.slice(0, 2)}-${e.slice(2, 4)}`, rule: rules[Number(e.slice(5))] })) : [],
+  ]))]));
+}
+
+let shipped: HolidayTable | undefined;
+/** The generated table, expanded on first use. */
+const shippedHolidays = (): HolidayTable => (shipped ??= expandHolidays(HOLIDAYS as CompactHolidayTable));
+
 export function calendarKey(cfg: CalendarConfig): string {
   return `${cfg.country}|${cfg.state ?? ''}|${cfg.timeZone}`;
 }
@@ -198,7 +228,7 @@ export function createBusinessCalendar(cfg: CalendarConfig, opts: BusinessCalend
   const holidaySet = (year: number): Set<string> => {
     let set = years.get(year);
     if (!set) {
-      set = new Set(fullDayPublicHolidays(opts.holidays ?? (HOLIDAYS as HolidayTable), cfg, year).filter((h) => !ignored.has(h.rule)).map((h) => h.date));
+      set = new Set(fullDayPublicHolidays(opts.holidays ?? shippedHolidays(), cfg, year).filter((h) => !ignored.has(h.rule)).map((h) => h.date));
       for (const d of extraHolidays) if (d.startsWith(`${year}-`)) set.add(d);
       for (const d of extraWorking) set.delete(d);
       years.set(year, set);

@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { calendarKey, type HolidayTable } from '../../functions/domain/business-calendar.ts';
-import TABLE from '../../functions/domain/holidays.generated.json' with { type: 'json' };
+import { calendarKey, compactHolidays, expandHolidays, type CompactHolidayTable } from '../../functions/domain/business-calendar.ts';
+import COMPACT from '../../functions/domain/holidays.generated.json' with { type: 'json' };
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { holidaysFromLibrary } from '../../scripts/holidays-from-library.ts';
 
+const TABLE = expandHolidays(COMPACT as CompactHolidayTable);
+
 describe('generated holiday table', () => {
+  it('is stored compactly and expands to the very table it was made from', () => {
+    expect(compactHolidays(TABLE)).toEqual(COMPACT);
+    expect(JSON.stringify(COMPACT).length).toBeLessThan(8 * 1024);
+  });
+
   it('equals what date-holidays computes, for every region and year it covers (npm run generate:holidays if not)', () => {
-    const table = TABLE as HolidayTable;
+    const table = TABLE;
     for (const r of Object.values(REGIONS)) {
       const years = table[calendarKey(r.calendar)];
       expect(years, r.name).toBeDefined();
@@ -15,10 +22,10 @@ describe('generated holiday table', () => {
   });
 
   it('covers the years complaints are handled in, and knows the big holidays', () => {
-    const cn = (TABLE as HolidayTable)[calendarKey(REGIONS.cn.calendar)];
+    const cn = TABLE[calendarKey(REGIONS.cn.calendar)];
     expect(Object.keys(cn)).toEqual(expect.arrayContaining(['2026', '2030', '2040']));
     expect(cn['2026'].map((h) => h.date)).toEqual(expect.arrayContaining(['2026-10-01', '2026-02-17']));
-    const uk = (TABLE as HolidayTable)[calendarKey(REGIONS.uk.calendar)];
+    const uk = TABLE[calendarKey(REGIONS.uk.calendar)];
     expect(uk['2026'].map((h) => h.date)).toEqual(expect.arrayContaining(['2026-04-03', '2026-04-06', '2026-12-25', '2026-12-28']));
   });
 });
