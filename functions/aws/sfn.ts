@@ -1,6 +1,5 @@
 /**
- * Step Functions for the functions (AWS JSON 1.0): the three operations the workflow adapter
- * uses. Errors by their code: ExecutionAlreadyExists, ExecutionDoesNotExist, TaskDoesNotExist,
+ * Step Functions for the functions (AWS JSON 1.0): the operations the workflow adapter uses. Errors by their code: ExecutionAlreadyExists, ExecutionDoesNotExist, TaskDoesNotExist,
  * TaskTimedOut, InvalidToken, ThrottlingException (retried), ...
  */
 import { AwsClient, type ClientOptions } from './signed-request.ts';
@@ -25,5 +24,9 @@ export class StepFunctions {
 
   sendTaskSuccess(input: { taskToken: string; output: string }): Promise<Record<string, never>> {
     return this.client.json('AWSStepFunctions.SendTaskSuccess', input);
+  }
+
+  sendTaskFailure(input: { taskToken: string; error?: string; cause?: string }): Promise<Record<string, never>> {
+    return this.client.json('AWSStepFunctions.SendTaskFailure', input);
   }
 }

@@ -217,6 +217,9 @@ export class LocalStepFunctions {
         const token = `${randomUUID()}.${Buffer.from(rec.executionArn).toString('base64url')}`;
         const payload = JSON.parse(JSON.stringify(p.Payload ?? {}).split(TOKEN_PLACEHOLDER).join(token));
         const waiting = new Promise((resolve, reject) => this.tasks.set(token, { executionArn: rec.executionArn, resolve, reject }));
+        // The function may settle its own token before it returns (SendTaskFailure included):
+        // the outcome is awaited below, so an early rejection is not an unhandled one.
+        waiting.catch(() => undefined);
         try {
           await this.opts.invoke(p.FunctionName, payload);
         } catch (e) {

@@ -72,19 +72,21 @@ describe('local Step Functions endpoint', () => {
     expect(JSON.parse(done.output!)).toMatchObject({ reference: 'A-1', assess: { major: false, crossDepartment: false }, close: { closedAt: '2026-01-01T00:00:00.000Z' } });
     const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn('A-1') }));
     const entered = history.events!.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name);
-    expect(entered).toEqual(['Resume', 'Assess', 'Investigate', 'Reply', 'Callback', 'AfterCallback', 'Close']);
-    // The typical path costs 7 state transitions (README: cost).
-    expect(entered.length).toBe(7);
+    expect(entered).toEqual(['Resume', 'Assess', 'Investigate', 'Reply', 'Callback', 'Close']);
+    // The typical path costs 6 state transitions (README: cost).
+    expect(entered.length).toBe(6);
     // A used token is gone.
     await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: tokens[0], output: '{}' }))).rejects.toBeInstanceOf(TaskDoesNotExist);
   });
 
-  it('reopens the investigation after a dissatisfied callback', async () => {
+  it('reopens the investigation after a dissatisfied callback: the task failure Complaint.Reopened is caught, straight back to Investigate', async () => {
     await sfn.send(new StartExecutionCommand({ stateMachineArn: SM, name: 'R-1', input: JSON.stringify({ reference: 'R-1', resumeAt: 'CALLBACK' }) }));
     const cb = await eventually(async () => lastTask('R-1', 'CALLBACK'));
-    await sfn.send(new SendTaskSuccessCommand({ taskToken: cb.payload.taskToken, output: JSON.stringify({ next: 'REOPEN' }) }));
+    await sfn.send(new SendTaskFailureCommand({ taskToken: cb.payload.taskToken, error: 'Complaint.Reopened', cause: JSON.stringify({ next: 'REOPEN' }) }));
     const inv = await eventually(async () => lastTask('R-1', 'INVESTIGATION'));
     expect(inv.payload.executionName).toBe('R-1');
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn('R-1') }));
+    expect(history.events!.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name)).toEqual(['Resume', 'Callback', 'Investigate']);
     await sfn.send(new StopExecutionCommand({ executionArn: arn('R-1') }));
   });
 
@@ -135,7 +137,7 @@ describe('local Step Functions endpoint', () => {
     expect(e1.error).toBe('Local.RuntimeRestarted');
     expect(reloaded.describeExecution({ executionArn: arn('A-1') }).status).toBe('SUCCEEDED');
     const h = reloaded.getExecutionHistory({ executionArn: arn('A-1') });
-    expect(h.events.filter((e) => e.type.endsWith('StateEntered')).length).toBe(7);
+    expect(h.events.filter((e) => e.type.endsWith('StateEntered')).length).toBe(6);
     await reloaded.shutdown();
   });
 });
