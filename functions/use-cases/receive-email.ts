@@ -88,7 +88,7 @@ function mailboxes(a: Address | Address[] | undefined): Mailbox[] {
 }
 
 /** Header fields by lower-case name: the raw value of the first occurrence, unfolded. */
-function headerMap(lines: Email['headerLines']): Record<string, string> {
+export function headerMap(lines: readonly { key: string; line: string }[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const { key, line } of lines ?? []) {
     if (key in out) continue;

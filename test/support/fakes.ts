@@ -8,6 +8,7 @@ import { ConflictError } from '../../functions/shared/errors.ts';
 import { nextAlarmAt } from '../../functions/domain/deadlines.ts';
 import type { AccessAttempts } from '../../functions/domain/access-throttle.ts';
 import type { AccessAttemptStore, AuditEntry, AuditLog } from '../../functions/domain/ports.ts';
+import type { InboundRecord, InboundRepository } from '../../functions/domain/email-intake.ts';
 
 export class FakeRepository implements ComplaintRepository {
   complaints = new Map<string, Complaint>();
@@ -138,5 +139,17 @@ export class FakeAccessAttempts implements AccessAttemptStore {
     if (this.states.get(reference)?.version !== expectedVersion) return false;
     this.states.set(reference, { ...next });
     return true;
+  }
+}
+
+/** The inbound-email outcomes in memory: the first record of a message id wins, as the conditional put does. */
+export class FakeInbound implements InboundRepository {
+  records = new Map<string, InboundRecord>();
+  async get(id: string) { return this.records.get(id); }
+  async record(r: InboundRecord) {
+    const existing = this.records.get(r.messageId);
+    if (existing) return { record: existing, created: false };
+    this.records.set(r.messageId, structuredClone(r));
+    return { record: r, created: true };
   }
 }

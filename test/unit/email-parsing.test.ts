@@ -15,15 +15,16 @@ import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import {
   buildDescription, cleanText, composeBody, planAttachments, referenceCandidates, screenEmail,
-  type EmailAttachment, type EmailFacts, type ForwardedMessage, type InboundRecord, type InboundRepository, type Mailbox,
+  type EmailAttachment, type EmailFacts, type ForwardedMessage, type Mailbox,
 } from '../../functions/domain/email-intake.ts';
 import { decodeEntities, htmlToText, NAMED_ENTITIES } from '../../functions/domain/html-text.ts';
 import type { AttachmentStore } from '../../functions/domain/ports.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { ATTACHMENT_TYPES } from '../../functions/http/schemas/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
-import { contentTypeOf, parseEmail, receiveEmail } from '../../functions/use-cases/receive-email.ts';
-import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+// The header map is the product's: it only unfolds raw header lines, which each parser gives alike.
+import { contentTypeOf, headerMap, parseEmail, receiveEmail } from '../../functions/use-cases/receive-email.ts';
+import { FakeInbound, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { FIXTURES as SHARED_FIXTURES } from '../support/shared.ts';
 
 const FIXTURES = join(SHARED_FIXTURES, 'email');
@@ -36,16 +37,6 @@ const fixture = (name: string) => readFileSync(join(FIXTURES, name));
 function mailboxes(a: AddressObject | AddressObject[] | undefined): Mailbox[] {
   const flat = (xs: EmailAddress[]): EmailAddress[] => xs.flatMap((x) => (x.group ? flat(x.group) : [x]));
   return (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => flat(o.value)).map((m) => ({ address: (m.address ?? '').trim(), name: (m.name ?? '').trim() }));
-}
-
-function headerMap(lines: ParsedMail['headerLines']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const { key, line } of lines ?? []) {
-    if (key in out) continue;
-    const i = line.indexOf(':');
-    out[key.toLowerCase()] = (i < 0 ? '' : line.slice(i + 1)).replace(/\r?\n[ \t]+/g, ' ').trim();
-  }
-  return out;
 }
 
 async function oracle(raw: Buffer, depth = 0): Promise<EmailFacts> {
@@ -474,17 +465,6 @@ describe('the top-level Content-Type (bounces)', () => {
 
 // ---------------------------------------------------------------------------------------
 // Limits, through the use case
-
-class FakeInbound implements InboundRepository {
-  records = new Map<string, InboundRecord>();
-  async get(id: string) { return this.records.get(id); }
-  async record(r: InboundRecord) {
-    const existing = this.records.get(r.messageId);
-    if (existing) return { record: existing, created: false };
-    this.records.set(r.messageId, r);
-    return { record: r, created: true };
-  }
-}
 
 class FakeStore implements AttachmentStore {
   objects = new Map<string, Uint8Array>();

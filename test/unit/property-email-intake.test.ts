@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
-import { buildDescription, cleanText, hasText, htmlToText, planAttachments, type InboundRecord, type InboundRepository } from '../../functions/domain/email-intake.ts';
+import { buildDescription, cleanText, hasText, htmlToText, planAttachments } from '../../functions/domain/email-intake.ts';
 import type { AttachmentStore } from '../../functions/domain/ports.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { textProblem } from '../../functions/domain/text.ts';
@@ -21,23 +21,12 @@ import { ManualClock } from '../../functions/shared/clock.ts';
 import { ConflictError } from '../../functions/shared/errors.ts';
 import { receiveEmail } from '../../functions/use-cases/receive-email.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
-import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+import { FakeInbound, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { BAD_CHARSETS, mailMutation, mutateMail, oddString, runs } from '../support/hostile-arbitraries.ts';
 import { FIXTURES as SHARED_FIXTURES } from '../support/shared.ts';
 
 const FIXTURES = join(SHARED_FIXTURES, 'email');
 const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.eml')).sort().map((f) => ({ file: f, raw: readFileSync(join(FIXTURES, f)) }));
-
-class FakeInbound implements InboundRepository {
-  records = new Map<string, InboundRecord>();
-  async get(id: string) { return this.records.get(id); }
-  async record(r: InboundRecord) {
-    const existing = this.records.get(r.messageId);
-    if (existing) return { record: existing, created: false };
-    this.records.set(r.messageId, structuredClone(r));
-    return { record: r, created: true };
-  }
-}
 
 class FakeStore implements AttachmentStore {
   objects = new Map<string, { body: Uint8Array; contentType: string }>();
