@@ -97,9 +97,9 @@ export async function complaintsInTable(rt: LocalRuntime): Promise<Map<string, s
   return found;
 }
 
-/** Names of the workflow executions the local engine has started. */
+/** Names of the workflow executions the local engine has started (on both machines: new complaints' and resumed ones'). */
 export function executionNames(rt: LocalRuntime): string[] {
-  return rt.engine.listExecutions({ stateMachineArn: rt.stateMachineArn, maxResults: 10_000_000 }).executions.map((e) => e.name);
+  return rt.engine.stateMachineArns.flatMap((stateMachineArn) => rt.engine.listExecutions({ stateMachineArn, maxResults: 10_000_000 }).executions.map((e) => e.name));
 }
 
 export const pct = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(0)} %` : '-');

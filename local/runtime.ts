@@ -1,7 +1,8 @@
 /**
  * The embedded local runtime: DynamoDB Local, the local Step Functions endpoint running
- * workflows/complaint.asl.json, and the local API Gateway, wired to the same handlers by
- * configuration only (environment variables the handlers already read on AWS).
+ * workflows/complaint.asl.json (as the two state machines of workflows/machines.ts), and the
+ * local API Gateway, wired to the same handlers by configuration only (environment variables
+ * the handlers already read on AWS).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +33,7 @@ import { LambdaHost } from './lambda-host.ts';
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
 import { startStepFunctionsServer } from './stepfunctions/server.ts';
 import { throttlingFromEnv, type SfnThrottling } from './stepfunctions/throttling.ts';
+import { definitionStartingAt, STATE_MACHINES } from '../workflows/machines.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const DEFINITION_FILE = join(ROOT, 'workflows', 'complaint.asl.json');
@@ -73,7 +75,10 @@ export interface LocalRuntime {
   smtpPort?: number;
   mail: MailCatcher;
   poller: StreamPoller;
+  /** New complaints' workflows (STATE_MACHINE_ARN). */
   stateMachineArn: string;
+  /** Resumed workflows, `<reference>--r<n>` (RESUME_STATE_MACHINE_ARN). */
+  resumeStateMachineArn: string;
   tableName: string;
   engine: LocalStepFunctions;
   /** The in-process Lambda service (invocation counts and durations). */
@@ -128,7 +133,9 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     };
     const ddbProxy = await viaFaults('dynamodb', dynamo.endpoint);
     // Configuration the handlers read, exactly as the CDK stack sets it on AWS.
-    const stateMachineArn = `arn:aws:states:${awsRegion}:000000000000:stateMachine:complaint-lifecycle`;
+    const machineArn = (name: string) => `arn:aws:states:${awsRegion}:000000000000:stateMachine:${name}`;
+    const stateMachineArn = machineArn(STATE_MACHINES.lifecycle.name);
+    const resumeStateMachineArn = machineArn(STATE_MACHINES.resume.name);
     Object.assign(process.env, {
       AWS_REGION: awsRegion,
       AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
@@ -136,6 +143,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       AWS_ENDPOINT_URL_DYNAMODB: opts.endpointFor ? await opts.endpointFor('dynamodb', ddbProxy.url) : ddbProxy.url,
       TABLE_NAME: tableName,
       STATE_MACHINE_ARN: stateMachineArn,
+      RESUME_STATE_MACHINE_ARN: resumeStateMachineArn,
       COMPLAINT_REGION: region.name,
       // A new local engine has no executions in flight: every open complaint without one is an orphan.
       ORPHAN_GRACE_SECONDS: '0',
@@ -171,10 +179,14 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     const issuer = await LocalIssuer.open(join(dataDir, 'identity', 'signing-key.jwk'));
 
     const lambdas = new LambdaHost(awsRegion);
+    const asl = readFileSync(DEFINITION_FILE, 'utf8');
     const engine = new LocalStepFunctions({
-      definition: readFileSync(DEFINITION_FILE, 'utf8'),
+      // The same two machines as on AWS (infra/constructs/workflow.ts), from the one file.
+      machines: [
+        { stateMachineArn, definition: definitionStartingAt(asl, STATE_MACHINES.lifecycle.startAt) },
+        { stateMachineArn: resumeStateMachineArn, definition: asl },
+      ],
       substitutions: Object.fromEntries(Object.entries(WORKFLOW_FUNCTIONS).map(([k, fn]) => [k, lambdas.arn(fn)])),
-      stateMachineArn,
       invoke: faults.wrapInvoke((arn, payload) => lambdas.invoke(arn, payload)),
       journalFile: join(dataDir, 'stepfunctions', 'executions.jsonl'),
       now: clock ? () => clock.now() : undefined,
@@ -291,6 +303,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       mail,
       poller,
       stateMachineArn,
+      resumeStateMachineArn,
       tableName,
       engine,
       lambdas,

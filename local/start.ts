@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   console.log(`Complaint pipeline running locally (region ${process.env.COMPLAINT_REGION ?? 'cn'})
   API:             ${runtime.apiUrl}/api/complaints
   OpenAPI:         ${runtime.apiUrl}/api/openapi.json
-  Step Functions:  ${runtime.sfnEndpoint}  (${runtime.stateMachineArn})
+  Step Functions:  ${runtime.sfnEndpoint}  (${runtime.stateMachineArn} new, ${runtime.resumeStateMachineArn} resumed)
   DynamoDB Local:  ${runtime.dynamoEndpoint}  (table ${runtime.tableName})
   Email intake:    smtp://127.0.0.1:${runtime.smtpPort ?? '-'}  (send complaints by email)
   Archive:         ${process.env.DATA_DIR ?? '.data'}/s3/complaints-archive  (S3 API ${runtime.s3Endpoint}; reconcile: npm run reconcile)

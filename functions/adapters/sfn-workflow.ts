@@ -6,19 +6,38 @@ import type { WorkflowEngine, WorkflowInput } from '../domain/ports.ts';
 /** The error the Callback state catches to reopen the investigation. */
 export const REOPENED = 'Complaint.Reopened';
 
-export class StepFunctionsWorkflow implements WorkflowEngine {
-  constructor(private readonly sfn: StepFunctions, private readonly stateMachineArn: string) {}
+/**
+ * The two state machines made of workflows/complaint.asl.json (workflows/machines.ts):
+ * `lifecycle` starts at Assess and has no Resume state (one billed transition fewer per new
+ * complaint); `resume` starts at the Resume Choice, which sends an execution to its stage.
+ */
+export interface WorkflowMachines { lifecycle: string; resume: string }
 
-  private executionArn(name: string): string {
-    // arn:<partition>:states:<region>:<account>:stateMachine:<sm>  ->  ...:execution:<sm>:<name>
-    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-  }
+/** A resumed execution's name: `<reference>--r<n>` (functions/use-cases/resume-orphans.ts). */
+const RESUMED_NAME = /--r\d+$/;
+
+const executionArn = (stateMachineArn: string, name: string) =>
+  // arn:<partition>:states:<region>:<account>:stateMachine:<sm>  ->  ...:execution:<sm>:<name>
+  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
+/**
+ * Which machine runs an execution:
+ * - start: the input decides, as it decides the first state - resumeAt RECEIVED (a new
+ *   complaint, or a resumed one whose Assess never succeeded) on `lifecycle`, which starts at
+ *   Assess; any other stage on `resume`, whose Resume state goes there. So no execution can
+ *   start at the wrong state, whatever its name.
+ * - isRunning: the name says where it most likely is (`--r<n>` on `resume`, the reference
+ *   itself on `lifecycle`); when that machine has no such execution, the other is asked. One
+ *   DescribeExecution for a running execution where its name says, two for one that is not
+ *   there (the orphans, and a resumed complaint that was still RECEIVED).
+ */
+export class StepFunctionsWorkflow implements WorkflowEngine {
+  constructor(private readonly sfn: StepFunctions, private readonly machines: WorkflowMachines) {}
 
   async start(executionName: string, input: WorkflowInput): Promise<void> {
+    const stateMachineArn = input.resumeAt === 'RECEIVED' ? this.machines.lifecycle : this.machines.resume;
     try {
-      await this.sfn.startExecution({
-        stateMachineArn: this.stateMachineArn, name: executionName, input: JSON.stringify(input),
-      });
+      await this.sfn.startExecution({ stateMachineArn, name: executionName, input: JSON.stringify(input) });
     } catch (e) {
       // Same name, same input: Step Functions answers with the existing execution; a
       // different input under the same name means it was started already, which is what we want.
@@ -27,13 +46,17 @@ export class StepFunctionsWorkflow implements WorkflowEngine {
   }
 
   async isRunning(executionName: string): Promise<boolean> {
-    try {
-      const out = await this.sfn.describeExecution({ executionArn: this.executionArn(executionName) });
-      return out.status === 'RUNNING' || out.status === 'PENDING_REDRIVE';
-    } catch (e) {
-      if (isAwsError(e, 'ExecutionDoesNotExist')) return false;
-      throw e;
+    const { lifecycle, resume } = this.machines;
+    const order = RESUMED_NAME.test(executionName) ? [resume, lifecycle] : [lifecycle, resume];
+    for (const stateMachineArn of order) {
+      try {
+        const out = await this.sfn.describeExecution({ executionArn: executionArn(stateMachineArn, executionName) });
+        return out.status === 'RUNNING' || out.status === 'PENDING_REDRIVE';
+      } catch (e) {
+        if (!isAwsError(e, 'ExecutionDoesNotExist')) throw e;
+      }
     }
+    return false;
   }
 
   /**

@@ -8,7 +8,10 @@ import { regionConfig, type RegionConfig } from '../domain/regions.ts';
 
 export interface RuntimeConfig {
   tableName: string;
+  /** The workflow of new complaints (starts at Assess). */
   stateMachineArn: string;
+  /** The workflow of resumed complaints (starts at Resume, which goes to the stage): workflows/machines.ts. */
+  resumeStateMachineArn: string;
   region: RegionConfig;
   /** Largest accepted request body, in bytes. */
   maxBodyBytes: number;
@@ -59,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
   return {
     tableName: required(env, 'TABLE_NAME'),
     stateMachineArn: required(env, 'STATE_MACHINE_ARN'),
+    resumeStateMachineArn: required(env, 'RESUME_STATE_MACHINE_ARN'),
     region: regionWithOverrides(env),
     archiveBucket: env.ARCHIVE_BUCKET ?? '',
     pseudonymKey: env.PSEUDONYM_KEY ?? env.LINK_SIGNING_KEY ?? '',

@@ -11,6 +11,9 @@ import { config } from './config.ts';
 let engine: WorkflowEngine | undefined;
 
 export function stepFunctions(): WorkflowEngine {
-  engine ??= new StepFunctionsWorkflow(new StepFunctions(), config().stateMachineArn);
+  if (!engine) {
+    const { stateMachineArn, resumeStateMachineArn } = config();
+    engine = new StepFunctionsWorkflow(new StepFunctions(), { lifecycle: stateMachineArn, resume: resumeStateMachineArn });
+  }
   return engine;
 }

@@ -19,6 +19,7 @@ import type { FunctionName, StreamConsumer } from '../../functions/functions.ts'
 import type { RegionConfig } from '../../functions/domain/regions.ts';
 import type { OpsAlarms } from './ops-alarms.ts';
 import { SERVICE_NAME } from './product-function.ts';
+import { STATE_MACHINES } from '../../workflows/machines.ts';
 
 /**
  * The application metrics (Embedded Metric Format, Powertools Metrics in
@@ -39,7 +40,8 @@ export const ALARM_THRESHOLDS = {
 export interface ObservabilityProps {
   region: RegionConfig;
   alarms: OpsAlarms;
-  stateMachine: sfn.IStateMachine;
+  /** The workflow's state machines: new complaints' and resumed ones' (infra/constructs/workflow.ts). */
+  stateMachines: { lifecycle: sfn.IStateMachine; resume: sfn.IStateMachine };
   /** The API's default stage: its metrics carry ApiId and Stage. */
   apiStage: apigwv2.IHttpStage;
   functions: Record<FunctionName, lambda.IFunction>;
@@ -52,7 +54,7 @@ const FIVE_MINUTES = Duration.minutes(5);
 const FIFTEEN_MINUTES = Duration.minutes(15);
 
 export class Observability extends Construct {
-  /** Every alarm created here, by its short name (`workflow-failed`, `lambda-errors-SubmitComplaint`...). */
+  /** Every alarm created here, by its short name (`workflow-failed`, `workflow-resume-failed`, `lambda-errors-SubmitComplaint`...). */
   readonly alarms: Record<string, cloudwatch.Alarm> = {};
   readonly dashboard: cloudwatch.Dashboard;
 
@@ -61,28 +63,34 @@ export class Observability extends Construct {
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
     this.props = props;
-    const { stateMachine: sm, apiStage: stage, functions } = props;
+    const { stateMachines, apiStage: stage, functions } = props;
     const fns = Object.entries(functions) as [FunctionName, lambda.IFunction][];
 
-    // Workflow (AWS/States, dimension StateMachineArn).
-    this.alarm('workflow-failed', {
-      metric: sm.metricFailed({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      description: 'A complaint workflow execution failed: that complaint has no running workflow until the ResumeOrphans sweep (hourly) starts a new one. '
-        + 'First action: open the failed execution in the Step Functions console (complaint-lifecycle), read the failing state and its error, then the function logs of that state.',
-    });
-    this.alarm('workflow-timed-out', {
-      metric: sm.metricTimedOut({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      description: 'A complaint workflow execution timed out (a state or the execution exceeded its timeout). '
-        + 'First action: open the execution in the Step Functions console, find the state that waited too long (a staff task or a slow function) and check the complaint is picked up again by ResumeOrphans.',
-    });
-    this.alarm('workflow-throttled', {
-      metric: sm.metricThrottled({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      description: 'Step Functions throttled state transitions of complaint workflows: executions are delayed. '
-        + 'First action: check for an unusual burst of started executions (ExecutionsStarted on the dashboard) and the account\'s Step Functions quotas in this region; request a quota increase if the load is genuine.',
-    });
+    // Workflow (AWS/States, dimension StateMachineArn): the same three alarms on each machine.
+    const machines = [
+      { prefix: 'workflow', sm: stateMachines.lifecycle, name: STATE_MACHINES.lifecycle.name, what: 'A complaint workflow execution', which: 'a new complaint\'s, started at Assess' },
+      { prefix: 'workflow-resume', sm: stateMachines.resume, name: STATE_MACHINES.resume.name, what: 'A resumed complaint workflow execution', which: 'one the orphan sweeper started at the complaint\'s stage, named <reference>--r<n>' },
+    ];
+    for (const { prefix, sm, name, what, which } of machines) {
+      this.alarm(`${prefix}-failed`, {
+        metric: sm.metricFailed({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+        description: `${what} failed - ${which}: that complaint has no running workflow until the ResumeOrphans sweep (hourly) starts a new one. `
+          + `First action: open the failed execution in the Step Functions console (${name}), read the failing state and its error, then the function logs of that state.`,
+      });
+      this.alarm(`${prefix}-timed-out`, {
+        metric: sm.metricTimedOut({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+        description: `${what} timed out - ${which} (a state or the execution exceeded its timeout). `
+          + `First action: open the execution in the Step Functions console (${name}), find the state that waited too long (a staff task or a slow function) and check the complaint is picked up again by ResumeOrphans.`,
+      });
+      this.alarm(`${prefix}-throttled`, {
+        metric: sm.metricThrottled({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+        description: `Step Functions throttled state transitions of complaint workflows (${name}): executions are delayed. `
+          + 'First action: check for an unusual burst of started executions (ExecutionsStarted on the dashboard) and the account\'s Step Functions quotas in this region; request a quota increase if the load is genuine.',
+      });
+    }
 
     // HTTP API (AWS/ApiGateway, dimensions ApiId and Stage).
     this.alarm('api-5xx', {
@@ -187,7 +195,7 @@ export class Observability extends Construct {
   }
 
   private buildDashboard(fns: [FunctionName, lambda.IFunction][]): cloudwatch.Dashboard {
-    const { stateMachine: sm, apiStage: stage, consumers, functions, failureQueues, region } = this.props;
+    const { stateMachines, apiStage: stage, consumers, functions, failureQueues, region } = this.props;
     const sum = { period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM };
     const half = { width: 12, height: 6 };
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
@@ -212,12 +220,12 @@ export class Observability extends Construct {
     );
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
-        title: 'Workflow executions', ...half,
-        left: [
-          sm.metricStarted({ ...sum, label: 'started' }), sm.metricSucceeded({ ...sum, label: 'succeeded' }),
-          sm.metricFailed({ ...sum, label: 'failed' }), sm.metricTimedOut({ ...sum, label: 'timed out' }),
-          sm.metricThrottled({ ...sum, label: 'throttled' }),
-        ],
+        title: 'Workflow executions (new complaints; resumed)', ...half,
+        left: ([[stateMachines.lifecycle, ''], [stateMachines.resume, 'resumed ']] as const).flatMap(([sm, label]) => [
+          sm.metricStarted({ ...sum, label: `${label}started` }), sm.metricSucceeded({ ...sum, label: `${label}succeeded` }),
+          sm.metricFailed({ ...sum, label: `${label}failed` }), sm.metricTimedOut({ ...sum, label: `${label}timed out` }),
+          sm.metricThrottled({ ...sum, label: `${label}throttled` }),
+        ]),
       }),
       new cloudwatch.GraphWidget({
         title: 'Complaints submitted, deadlines breached', ...half,

@@ -30,11 +30,9 @@ import { StreamConsumers } from '../constructs/stream-consumers.ts';
 import { Workflow } from '../constructs/workflow.ts';
 import type { RegionPlatform } from '../platform.ts';
 import { STAFF_CONSOLE_PATH } from './stateful-stack.ts';
+import { STATE_MACHINES } from '../../workflows/machines.ts';
 
 const ASL_FILE = fileURLToPath(new URL('../../workflows/complaint.asl.json', import.meta.url));
-
-/** Same name as the local runtime's state machine, so ARNs read alike in both. */
-export const STATE_MACHINE_NAME = 'complaint-lifecycle';
 
 /** Functions run on a clock (EventBridge rules), not by a request. */
 const SCHEDULES = {
@@ -133,12 +131,14 @@ export class ApiStack extends Stack {
 
     this.workflow = new Workflow(this, 'Workflow', {
       definitionFile: ASL_FILE,
-      stateMachineName: STATE_MACHINE_NAME,
+      // New and resumed complaints' machines (workflows/machines.ts): the same names as the
+      // local runtime's, so ARNs read alike in both.
+      machines: STATE_MACHINES,
       functions: Object.fromEntries(Object.entries(WORKFLOW_FUNCTIONS).map(([sub, fn]) => [sub, functions[fn]])),
       logs,
     });
-    // Every function gets STATE_MACHINE_ARN (loadConfig requires it everywhere); only the
-    // access listed in FUNCTIONS is granted.
+    // Every function gets STATE_MACHINE_ARN and RESUME_STATE_MACHINE_ARN (loadConfig requires
+    // them everywhere); only the access listed in FUNCTIONS is granted.
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
       this.workflow.bind(functions[name], spec.access.workflow ?? []);
     }
@@ -168,7 +168,7 @@ export class ApiStack extends Stack {
     this.observability = new Observability(this, 'Observability', {
       region,
       alarms: this.alarms,
-      stateMachine: this.workflow.stateMachine,
+      stateMachines: { lifecycle: this.workflow.stateMachine, resume: this.workflow.resumeStateMachine },
       apiStage: this.api.stage,
       functions,
       consumers: STREAM_CONSUMERS,
@@ -210,6 +210,7 @@ export class ApiStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachineArn });
+    new CfnOutput(this, 'ResumeStateMachineArn', { value: this.workflow.resumeStateMachineArn });
   }
 }
 

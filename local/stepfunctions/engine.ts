@@ -1,8 +1,11 @@
 /**
  * A local Step Functions service around the aws-local-stepfunctions interpreter, running
- * the very ASL file that CDK deploys. The interpreter has no task tokens: every
- * `.waitForTaskToken` Task state is overridden by a local function that mints a token,
- * invokes the target Lambda handler with it, and waits for SendTaskSuccess/Failure.
+ * the very ASL file that CDK deploys, as the same state machines (workflows/machines.ts): one
+ * endpoint hosts several, each execution runs on the machine it was started on, and
+ * StartExecution, ListExecutions and the rest answer per machine as the service does. The
+ * interpreter has no task tokens: every `.waitForTaskToken` Task state is overridden by a
+ * local function that mints a token, invokes the target Lambda handler with it, and waits for
+ * SendTaskSuccess/Failure.
  *
  * Executions are kept in memory by the interpreter; their records (status, input, events)
  * are appended to a JSON-lines journal so that DescribeExecution and the history survive a
@@ -53,10 +56,19 @@ const stopped = () => Object.assign(new Error('The execution was stopped'), { na
 type AslState = { Type: string; Resource?: string; [k: string]: unknown };
 type Asl = { States: Record<string, AslState>; StartAt: string; [k: string]: unknown };
 
+/** One hosted state machine: its ARN and its definition (ASL text, `${...}` placeholders allowed). */
+export interface MachineDefinition { stateMachineArn: string; definition: string }
+
+interface HostedMachine { definition: Asl; machine: StateMachine }
+
+/** `arn:...:execution:<sm>:<name>` -> `arn:...:stateMachine:<sm>`. */
+export const machineArnOf = (executionArn: string) => executionArn.replace(':execution:', ':stateMachine:').replace(/:[^:]*$/, '');
+
 export interface EngineOptions {
-  definition: string;
+  /** The state machines the endpoint hosts (the first is `stateMachineArn`, the default of executionArnFor). */
+  machines: MachineDefinition[];
+  /** Placeholder -> value, for every machine's definition. */
   substitutions: Record<string, string>;
-  stateMachineArn: string;
   invoke: LambdaInvoker;
   journalFile: string;
   now?: () => Date;
@@ -65,11 +77,13 @@ export interface EngineOptions {
 }
 
 export class LocalStepFunctions {
+  /** The first hosted machine. */
   readonly stateMachineArn: string;
-  /** API and state-transition throttling, when configured (the endpoint asks it before each action). */
+  /** Every hosted machine, in the order given. */
+  readonly stateMachineArns: string[];
+  /** API and state-transition throttling, when configured (the endpoint asks it before each action; shared by the machines, as the account's quotas are). */
   readonly throttle?: SfnThrottle;
-  private readonly definition: Asl;
-  private readonly machine: StateMachine;
+  private readonly machines = new Map<string, HostedMachine>();
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly aborters = new Map<string, () => void>();
   private readonly tasks = new Map<string, PendingTask>();
@@ -78,24 +92,36 @@ export class LocalStepFunctions {
   private stopping = false;
 
   constructor(private readonly opts: EngineOptions) {
-    this.stateMachineArn = opts.stateMachineArn;
+    if (!opts.machines.length) throw new Error('The local Step Functions engine needs at least one state machine');
+    this.stateMachineArns = opts.machines.map((m) => m.stateMachineArn);
+    this.stateMachineArn = this.stateMachineArns[0];
     this.now = opts.now ?? (() => new Date());
     if (opts.throttling) this.throttle = new SfnThrottle(opts.throttling);
-    let text = opts.definition;
-    for (const [k, v] of Object.entries(opts.substitutions)) text = text.split('${' + k + '}').join(v);
+    for (const m of opts.machines) this.machines.set(m.stateMachineArn, this.host(m.definition));
+    this.load();
+  }
+
+  private host(asl: string): HostedMachine {
+    let text = asl;
+    for (const [k, v] of Object.entries(this.opts.substitutions)) text = text.split('${' + k + '}').join(v);
     const unresolved = text.match(/\$\{[A-Za-z0-9]+\}/);
     if (unresolved) throw new Error(`State machine definition has no substitution for ${unresolved[0]}`);
-    this.definition = JSON.parse(text);
+    const definition = JSON.parse(text) as Asl;
     // The interpreter defaults a Task's timeout to 60 s (AWS: 99,999,999 s) and uses one
     // Node timer, which cannot exceed 2^31-1 ms (24.8 days). Give every Task the longest
     // timeout a timer can hold unless the definition sets a shorter one.
-    for (const state of Object.values(this.definition.States)) {
+    for (const state of Object.values(definition.States)) {
       if (state.Type !== 'Task') continue;
       const t = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : Infinity;
       if (t > MAX_TIMER_SECONDS && !state.TimeoutSecondsPath) state.TimeoutSeconds = MAX_TIMER_SECONDS;
     }
-    this.machine = new StateMachine(this.definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
-    this.load();
+    return { definition, machine: new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } }) };
+  }
+
+  private hosted(stateMachineArn: string): HostedMachine {
+    const m = this.machines.get(stateMachineArn);
+    if (!m) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    return m;
   }
 
   // ---- journal -------------------------------------------------------------------------
@@ -134,18 +160,24 @@ export class LocalStepFunctions {
   }
 
   // ---- Step Functions API ---------------------------------------------------------------
-  executionArnFor(name: string): string {
-    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  /**
+   * The ARN of execution `name` of `stateMachineArn`; without a machine, of the hosted machine
+   * that has an execution of that name (the first machine when none has one).
+   */
+  executionArnFor(name: string, stateMachineArn?: string): string {
+    const on = (sm: string) => `${sm.replace(':stateMachine:', ':execution:')}:${name}`;
+    if (stateMachineArn) return on(stateMachineArn);
+    return this.stateMachineArns.map(on).find((arn) => this.executions.has(arn)) ?? on(this.stateMachineArn);
   }
 
   startExecution(p: { stateMachineArn: string; name?: string; input?: string }): { executionArn: string; startDate: number } {
-    if (p.stateMachineArn !== this.stateMachineArn) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${p.stateMachineArn}'`);
+    this.hosted(p.stateMachineArn);
     const name = p.name ?? randomUUID();
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new SfnError('InvalidName', `Invalid Name: '${name}'`);
     const input = p.input ?? '{}';
     let parsed: unknown;
     try { parsed = JSON.parse(input); } catch { throw new SfnError('InvalidExecutionInput', 'Invalid execution input: not JSON'); }
-    const arn = this.executionArnFor(name);
+    const arn = this.executionArnFor(name, p.stateMachineArn);
     const existing = this.executions.get(arn);
     if (existing) {
       // Standard workflows: same name and input within 90 days is idempotent.
@@ -161,15 +193,17 @@ export class LocalStepFunctions {
   }
 
   private run(rec: ExecutionRecord, input: unknown): void {
+    const stateMachineArn = machineArnOf(rec.executionArn);
+    const { definition, machine } = this.hosted(stateMachineArn);
     const overrides: Record<string, (input: never) => Promise<never>> = {}; // JSON in, JSON out
-    for (const [stateName, state] of Object.entries(this.definition.States)) {
+    for (const [stateName, state] of Object.entries(definition.States)) {
       if (state.Type === 'Task') overrides[stateName] = ((taskInput: unknown) => this.runTask(rec, stateName, state, taskInput)) as never;
     }
-    const execution = this.machine.run(input as never, {
+    const execution = machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: overrides as never },
       context: {
         Execution: { Id: rec.executionArn, Name: rec.name, StartTime: rec.startDate, RoleArn: 'arn:aws:iam::000000000000:role/local' },
-        StateMachine: { Id: this.stateMachineArn, Name: this.stateMachineArn.split(':').pop() },
+        StateMachine: { Id: stateMachineArn, Name: stateMachineArn.split(':').pop() },
         Task: { Token: TOKEN_PLACEHOLDER },
       },
       noThrowOnAbort: true,
@@ -283,7 +317,7 @@ export class LocalStepFunctions {
   describeExecution(p: { executionArn: string }) {
     const e = this.get(p.executionArn);
     return {
-      executionArn: e.executionArn, stateMachineArn: this.stateMachineArn, name: e.name, status: e.status,
+      executionArn: e.executionArn, stateMachineArn: machineArnOf(e.executionArn), name: e.name, status: e.status,
       startDate: epoch(e.startDate), stopDate: e.stopDate ? epoch(e.stopDate) : undefined,
       input: e.input, output: e.output, error: e.error, cause: e.cause,
     };
@@ -301,12 +335,14 @@ export class LocalStepFunctions {
     return { stopDate: epoch(stopDate) };
   }
 
+  /** The executions of one machine (as on AWS: a machine the endpoint does not host is StateMachineDoesNotExist). */
   listExecutions(p: { stateMachineArn: string; statusFilter?: ExecutionStatus; maxResults?: number }) {
+    this.hosted(p.stateMachineArn);
     const list = [...this.executions.values()]
-      .filter((e) => !p.statusFilter || e.status === p.statusFilter)
+      .filter((e) => machineArnOf(e.executionArn) === p.stateMachineArn && (!p.statusFilter || e.status === p.statusFilter))
       .sort((a, b) => b.startDate.localeCompare(a.startDate))
       .slice(0, p.maxResults || 1000)
-      .map((e) => ({ executionArn: e.executionArn, stateMachineArn: this.stateMachineArn, name: e.name, status: e.status, startDate: epoch(e.startDate) }));
+      .map((e) => ({ executionArn: e.executionArn, stateMachineArn: p.stateMachineArn, name: e.name, status: e.status, startDate: epoch(e.startDate) }));
     return { executions: list };
   }
 

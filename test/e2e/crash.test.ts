@@ -193,8 +193,11 @@ describe('crash anywhere', () => {
     // No duplicate workflow: at most one execution finished per complaint - its last one - and
     // none is left running. (A kill between Close's commit and the end of its execution leaves
     // that execution ABORTED, with the complaint correctly closed.)
-    const stateMachineArn = rt.output().match(/arn:aws:states:[^ )]+/)![0];
-    const list = async (statusFilter: 'SUCCEEDED' | 'RUNNING') => (await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter, maxResults: 1000 }))).executions ?? [];
+    // Both state machines, as the runtime prints them: new complaints' and resumed ones'.
+    const stateMachineArns = [...rt.output().matchAll(/arn:aws:states:[\w-]+:\d+:stateMachine:[\w-]+/g)].map((m) => m[0]);
+    expect(new Set(stateMachineArns).size).toBe(2);
+    const list = async (statusFilter: 'SUCCEEDED' | 'RUNNING') => (await Promise.all([...new Set(stateMachineArns)].map(async (stateMachineArn) =>
+      (await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter, maxResults: 1000 }))).executions ?? []))).flat();
     const executions = [...await list('SUCCEEDED'), ...await list('RUNNING')];
     for (const ref of references) {
       const mine = executions.filter((e) => e.name === ref || e.name!.startsWith(`${ref}--r`));

@@ -7,8 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
+import { STATE_MACHINES } from '../../workflows/machines.ts';
 import { clients, eventually, getTask, validComplaint } from '../support/clients.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process.ts';
 
@@ -62,6 +63,12 @@ describe('stop and restart', () => {
     await c.sfn.send(new SendTaskSuccessCommand({ taskToken: resumedTask.taskToken, output: '{}' }));
     const reply = await eventually(async () => { const t = await getTask(c.ddb, TABLE, reference); return t?.stage === 'REPLY' && t; }, 10_000, 'reply task');
     expect(reply.executionName).toBe(`${reference}--r1`);
+    // The resumed execution runs on the resume machine: its Resume state, then straight back to Investigate.
+    const entered = async (sm: string, name: string) => (await c.sfn.send(new GetExecutionHistoryCommand({ executionArn: `arn:aws:states:cn-north-1:000000000000:execution:${sm}:${name}` })))
+      .events!.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name);
+    expect(await entered(STATE_MACHINES.resume.name, `${reference}--r1`)).toEqual(['Resume', 'Investigate', 'Reply']);
+    // The first, on the lifecycle machine, had started at Assess.
+    expect(await entered(STATE_MACHINES.lifecycle.name, reference)).toEqual(['Assess', 'Investigate']);
     expect(await running.stop('SIGINT')).toBe(0);
     expect(javaProcessesFor(dataDir)).toBe(0);
   });

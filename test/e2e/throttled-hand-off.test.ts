@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { STATE_MACHINES } from '../../workflows/machines.ts';
 import { clients, eventually, validComplaint } from '../support/clients.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process.ts';
 
@@ -47,7 +48,9 @@ describe('Step Functions throttled during a surge', () => {
     }));
     expect(new Set(given).size).toBe(COMPLAINTS);
 
-    const executions = async () => (await sfn.send(new ListExecutionsCommand({ stateMachineArn: 'arn:aws:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle', maxResults: 1000 }))).executions ?? [];
+    // Both state machines (workflows/machines.ts): new complaints' and resumed ones' - which must have none.
+    const list = async (name: string) => (await sfn.send(new ListExecutionsCommand({ stateMachineArn: `arn:aws:states:cn-north-1:000000000000:stateMachine:${name}`, maxResults: 1000 }))).executions ?? [];
+    const executions = async () => [...await list(STATE_MACHINES.lifecycle.name), ...await list(STATE_MACHINES.resume.name)];
     const all = await eventually(async () => { const e = await executions(); return e.length >= COMPLAINTS && e; }, 90_000, `${COMPLAINTS} workflows`);
 
     // Throttling happened, and was absorbed.

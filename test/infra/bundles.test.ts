@@ -25,6 +25,7 @@ const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 const LAMBDA_ENV = {
   PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', TABLE_NAME: 't', COMPLAINT_REGION: 'us', POWERTOOLS_LOG_LEVEL: 'ERROR',
   STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111111111111:stateMachine:complaint-lifecycle',
+  RESUME_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111111111111:stateMachine:complaint-resume',
 };
 
 let out: string;

@@ -90,10 +90,12 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     expect(a.AlarmDescription).toMatch(/First action: .{20,}/);
   }
 
-  it('workflow: executions failed, timed out and throttled (>= 1 in 5 minutes)', () => {
-    const arn = { Ref: logicalId(apiStack(), apiStack().workflow.stateMachine) };
-    for (const [shortName, metric] of [['workflow-failed', 'ExecutionsFailed'], ['workflow-timed-out', 'ExecutionsTimedOut'], ['workflow-throttled', 'ExecutionThrottled']]) {
-      expectAlarm(shortName, { namespace: 'AWS/States', metric, dimensions: { StateMachineArn: arn }, threshold: 1, periodMinutes: 5 });
+  it('workflow: executions failed, timed out and throttled (>= 1 in 5 minutes), on each state machine (new complaints\', resumed ones\')', () => {
+    for (const [prefix, machine] of [['workflow', apiStack().workflow.stateMachine], ['workflow-resume', apiStack().workflow.resumeStateMachine]] as const) {
+      const arn = { Ref: logicalId(apiStack(), machine) };
+      for (const [shortName, metric] of [['failed', 'ExecutionsFailed'], ['timed-out', 'ExecutionsTimedOut'], ['throttled', 'ExecutionThrottled']]) {
+        expectAlarm(`${prefix}-${shortName}`, { namespace: 'AWS/States', metric, dimensions: { StateMachineArn: arn }, threshold: 1, periodMinutes: 5 });
+      }
     }
   });
 
@@ -132,7 +134,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     const all = alarms();
     // (+1 where SES invokes EmailIntake: the alarm of its dead-letter queue, ProductFunction.addDeadLetterQueue;
     // +4 for archival: deletes outside archival, missing, mismatched, archive lag.)
-    expect(all.length).toBe(3 + 2 + 2 * FUNCTION_NAMES.length + 1 + 2 * STREAM_CONSUMERS.length + (stacks[name].api.inboundMail ? 1 : 0) + 4);
+    expect(all.length).toBe(2 * 3 + 2 + 2 * FUNCTION_NAMES.length + 1 + 2 * STREAM_CONSUMERS.length + (stacks[name].api.inboundMail ? 1 : 0) + 4);
     for (const a of all) {
       expect(a.AlarmActions, a.AlarmName ?? a.MetricName).toEqual([topic()]);
       expect(a.AlarmDescription.length).toBeGreaterThan(40);
@@ -154,8 +156,10 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
 
     const apiId = tokenText(apiIdDimension());
     for (const m of ['Count', '4xx', '5xx', 'Latency', 'IntegrationLatency']) has(`AWS/ApiGateway ${m} ApiId ${apiId} Stage $default`);
-    const sm = `Ref:${logicalId(apiStack(), apiStack().workflow.stateMachine)}`;
-    for (const m of ['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed']) has(`AWS/States ${m} StateMachineArn ${sm}`);
+    for (const machine of [apiStack().workflow.stateMachine, apiStack().workflow.resumeStateMachine]) {
+      const sm = `Ref:${logicalId(apiStack(), machine)}`;
+      for (const m of ['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionThrottled']) has(`AWS/States ${m} StateMachineArn ${sm}`);
+    }
     for (const fn of FUNCTION_NAMES) {
       for (const m of ['Errors', 'Duration']) has(`AWS/Lambda ${m} FunctionName Ref:${fnRef(fn).Ref}`);
     }

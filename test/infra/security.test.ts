@@ -78,7 +78,7 @@ function identityStatements(template: Json): { owner: string; roles: string[]; s
   return out;
 }
 
-describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionConfig]))('region %s', (name) => {
+describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionConfig]))('region %s', (name, region) => {
   const stateful = () => templateOf(stacks[name].stateful);
   const api = () => templateOf(stacks[name].api);
 
@@ -132,18 +132,24 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       expect(count).toBeGreaterThanOrEqual(Object.keys(FUNCTIONS).length + 2);
     });
 
-    it('the state machine: its definition and executions under a customer-managed key; callers may use the key for this state machine only', () => {
-      const [[id, sm]] = resourcesOf(api(), 'AWS::StepFunctions::StateMachine');
-      expect(sm.Properties.EncryptionConfiguration, id).toMatchObject({ Type: 'CUSTOMER_MANAGED_KMS_KEY', KmsDataKeyReusePeriodSeconds: 300 });
-      const keyId = customerKey(api(), sm.Properties.EncryptionConfiguration.KmsKeyId, id);
-      // Every grant of that key (functions that start, describe or complete executions; the
-      // state machine's own role) is conditioned on this state machine or on its log delivery.
-      const grants = identityStatements(api()).filter(({ st }) => JSON.stringify(st.Resource).includes(`"${keyId}"`));
-      expect(grants.length).toBeGreaterThan(1);
-      for (const { owner, st } of grants) {
-        const context = st.Condition?.StringEquals ?? {};
-        expect(Object.keys(context), owner).toEqual([expect.stringMatching(/^kms:EncryptionContext:(aws:states:stateMachineArn|SourceArn)$/)]);
-        for (const a of asArray(st.Action)) expect(['kms:Decrypt', 'kms:GenerateDataKey'], owner).toContain(a);
+    it('the state machines: their definitions and executions under a customer-managed key; callers may use the key for these state machines only', () => {
+      const machines = resourcesOf(api(), 'AWS::StepFunctions::StateMachine');
+      expect(machines).toHaveLength(2); // new complaints' and resumed ones' (workflows/machines.ts)
+      const machineArns = machines.map(([, sm]) => `arn:${region.aws.partition}:states:${region.aws.region}:${ACCOUNT}:stateMachine:${sm.Properties.StateMachineName}`);
+      for (const [id, sm] of machines) {
+        expect(sm.Properties.EncryptionConfiguration, id).toMatchObject({ Type: 'CUSTOMER_MANAGED_KMS_KEY', KmsDataKeyReusePeriodSeconds: 300 });
+        const keyId = customerKey(api(), sm.Properties.EncryptionConfiguration.KmsKeyId, id);
+        // Every grant of that key (functions that start, describe or complete executions; the
+        // state machines' own roles) is conditioned on these state machines or on their log delivery.
+        const grants = identityStatements(api()).filter(({ st }) => JSON.stringify(st.Resource).includes(`"${keyId}"`));
+        expect(grants.length).toBeGreaterThan(1);
+        for (const { owner, st } of grants) {
+          const context = st.Condition?.StringEquals ?? {};
+          expect(Object.keys(context), owner).toEqual([expect.stringMatching(/^kms:EncryptionContext:(aws:states:stateMachineArn|SourceArn)$/)]);
+          const machinesOf = context['kms:EncryptionContext:aws:states:stateMachineArn'];
+          if (machinesOf) for (const arn of asArray(machinesOf)) expect(machineArns, owner).toContain(arn);
+          for (const a of asArray(st.Action)) expect(['kms:Decrypt', 'kms:GenerateDataKey'], owner).toContain(a);
+        }
       }
     });
 

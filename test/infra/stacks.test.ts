@@ -29,6 +29,7 @@ import { IntakeApi } from '../../infra/constructs/intake-api.ts';
 import { WEB_DIST } from '../../infra/constructs/pages-deployment.ts';
 import { STAFF_ROLES } from '../../infra/constructs/staff-identity.ts';
 import { enableNagChecks } from '../../infra/nag.ts';
+import { STATE_MACHINES } from '../../workflows/machines.ts';
 
 const CDK_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
 const ASL = JSON.parse(readFileSync(new URL('../../workflows/complaint.asl.json', import.meta.url), 'utf8')) as Asl;
@@ -43,7 +44,7 @@ const EXPECTED = {
   us: { identity: 'cognito', cloudFront: true, waf: true, sesSending: true, sesReceiving: true },
 } as const;
 
-interface Asl { States: Record<string, { Branches?: Asl[]; Iterator?: Asl; ItemProcessor?: Asl; Resource?: string }> }
+interface Asl { StartAt: string; States: Record<string, { Branches?: Asl[]; Iterator?: Asl; ItemProcessor?: Asl; Resource?: string }> }
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown; Condition?: Record<string, any> };
 
@@ -399,55 +400,94 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
   });
 
   describe('workflow', () => {
-    const stateMachine = () => {
-      const [sm] = resources(api(), 'AWS::StepFunctions::StateMachine');
+    const machineArn = (name: string) => `arn:${region.aws.partition}:states:${region.aws.region}:${ACCOUNT}:stateMachine:${name}`;
+    /** The state machine named `name` (workflows/machines.ts), with its definition. */
+    const stateMachine = (name: string) => {
+      const sm = resources(api(), 'AWS::StepFunctions::StateMachine').find((r) => r.Properties.StateMachineName === name)!;
+      expect(sm, name).toBeDefined();
       const raw = sm.Properties.DefinitionString;
       // A plain string when the partition is a literal (enablePartitionLiterals), else Fn::Join.
       const text = typeof raw === 'string' ? raw : (raw['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : 'TOKEN')).join('');
       return { sm, text, definition: JSON.parse(text) as Asl };
     };
+    const NAMES = [STATE_MACHINES.lifecycle.name, STATE_MACHINES.resume.name];
 
-    it('is one STANDARD state machine with every state of the ASL file', () => {
-      api().resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-      const { sm, definition } = stateMachine();
-      expect(sm.Properties.StateMachineType).toBe('STANDARD');
-      expect(stateNames(definition).sort()).toEqual(stateNames(ASL).sort());
+    it('is two STANDARD state machines of the ASL file: new complaints start at Assess (Resume left out), resumed ones at Resume (the file as it is)', () => {
+      api().resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+      for (const name of NAMES) expect(stateMachine(name).sm.Properties.StateMachineType, name).toBe('STANDARD');
+      const lifecycle = stateMachine(STATE_MACHINES.lifecycle.name).definition;
+      expect(lifecycle.StartAt).toBe('Assess');
+      expect(stateNames(lifecycle).sort()).toEqual(stateNames(ASL).filter((n) => n !== 'Resume').sort());
+      const resume = stateMachine(STATE_MACHINES.resume.name).definition;
+      expect(ASL.StartAt).toBe('Resume');
+      expect(resume.StartAt).toBe('Resume');
+      expect(stateNames(resume).sort()).toEqual(stateNames(ASL).sort());
     });
 
     it('substitutes every ${...} placeholder with the ARN of the function WORKFLOW_FUNCTIONS names', () => {
-      const { sm, text } = stateMachine();
-      const substitutions = sm.Properties.DefinitionSubstitutions as Record<string, unknown>;
-      const placeholders = [...text.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]);
-      expect(new Set(placeholders)).toEqual(new Set(Object.keys(WORKFLOW_FUNCTIONS)));
-      let substituted = text;
-      for (const [key, fnName] of Object.entries(WORKFLOW_FUNCTIONS)) {
-        expect(substitutions[key]).toEqual({ 'Fn::GetAtt': [fnLogicalId(fnName as FunctionName), 'Arn'] });
-        substituted = substituted.replaceAll(`\${${key}}`, 'arn');
+      for (const name of NAMES) {
+        const { sm, text } = stateMachine(name);
+        const substitutions = sm.Properties.DefinitionSubstitutions as Record<string, unknown>;
+        const placeholders = [...text.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]);
+        expect(new Set(placeholders)).toEqual(new Set(Object.keys(WORKFLOW_FUNCTIONS)));
+        let substituted = text;
+        for (const [key, fnName] of Object.entries(WORKFLOW_FUNCTIONS)) {
+          expect(substitutions[key]).toEqual({ 'Fn::GetAtt': [fnLogicalId(fnName as FunctionName), 'Arn'] });
+          substituted = substituted.replaceAll(`\${${key}}`, 'arn');
+        }
+        expect(substituted).not.toContain('${');
       }
-      expect(substituted).not.toContain('${');
     });
 
     it('calls service integrations in the partition of the region', () => {
-      const resourcesInDefinition = Object.values(stateMachine().definition.States).map((s) => s.Resource).filter(Boolean);
-      expect(resourcesInDefinition.length).toBeGreaterThan(0);
-      for (const r of resourcesInDefinition) expect(r).toMatch(new RegExp(`^arn:${region.aws.partition}:states:::`));
+      for (const name of NAMES) {
+        const resourcesInDefinition = Object.values(stateMachine(name).definition.States).map((s) => s.Resource).filter(Boolean);
+        expect(resourcesInDefinition.length).toBeGreaterThan(0);
+        for (const r of resourcesInDefinition) expect(r).toMatch(new RegExp(`^arn:${region.aws.partition}:states:::`));
+      }
     });
 
     it('logs ALL to an encrypted log group and traces', () => {
-      const { sm } = stateMachine();
-      expect(sm.Properties.LoggingConfiguration.Level).toBe('ALL');
-      expect(sm.Properties.TracingConfiguration).toEqual({ Enabled: true });
-      const [logGroupId] = sm.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'];
-      expect(api().toJSON().Resources[logGroupId].Properties.KmsKeyId).toBeDefined();
+      for (const name of NAMES) {
+        const { sm } = stateMachine(name);
+        expect(sm.Properties.LoggingConfiguration.Level).toBe('ALL');
+        expect(sm.Properties.TracingConfiguration).toEqual({ Enabled: true });
+        const [logGroupId] = sm.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'];
+        expect(api().toJSON().Resources[logGroupId].Properties.KmsKeyId).toBeDefined();
+      }
     });
 
     it('may invoke exactly the workflow functions', () => {
-      const { sm } = stateMachine();
-      const roleId = sm.Properties.RoleArn['Fn::GetAtt'][0];
-      const invoke = policyStatementsOf(api(), roleId).filter((s) => asArray(s.Action).includes('lambda:InvokeFunction'));
-      const expectedArns = Object.values(WORKFLOW_FUNCTIONS).map((fn) => ({ 'Fn::GetAtt': [fnLogicalId(fn), 'Arn'] }));
-      expect(invoke.flatMap((s) => asArray(s.Resource))).toEqual(expect.arrayContaining(expectedArns));
-      expect(invoke.flatMap((s) => asArray(s.Resource))).toHaveLength(expectedArns.length);
+      for (const name of NAMES) {
+        const { sm } = stateMachine(name);
+        const roleId = sm.Properties.RoleArn['Fn::GetAtt'][0];
+        const invoke = policyStatementsOf(api(), roleId).filter((s) => asArray(s.Action).includes('lambda:InvokeFunction'));
+        const expectedArns = Object.values(WORKFLOW_FUNCTIONS).map((fn) => ({ 'Fn::GetAtt': [fnLogicalId(fn), 'Arn'] }));
+        expect(invoke.flatMap((s) => asArray(s.Resource))).toEqual(expect.arrayContaining(expectedArns));
+        expect(invoke.flatMap((s) => asArray(s.Resource))).toHaveLength(expectedArns.length);
+      }
+    });
+
+    it('functions start, describe and complete executions of both machines, and only theirs', () => {
+      const [lifecycle, resume] = NAMES.map(machineArn);
+      const executions = NAMES.map((n) => machineArn(n).replace(':stateMachine:', ':execution:') + ':*');
+      const expected: Record<string, string[]> = {
+        'states:StartExecution': [lifecycle, resume],
+        'states:DescribeExecution': executions,
+        'states:SendTaskSuccess': [lifecycle, resume],
+        'states:SendTaskFailure': [lifecycle, resume],
+        'states:SendTaskHeartbeat': [lifecycle, resume],
+      };
+      let checked = 0;
+      for (const fnName of Object.keys(FUNCTIONS) as FunctionName[]) {
+        for (const st of roleStatements(fnName).filter((x) => asArray(x.Action).some((a) => a.startsWith('states:')))) {
+          for (const action of asArray(st.Action)) {
+            expect(asArray(st.Resource).sort(), `${fnName} ${action}`).toEqual([...expected[action]].sort());
+            checked++;
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(0);
     });
   });
 
@@ -477,6 +517,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         // The bundles carry no source maps (scripts/bundle-function.ts): nothing to enable.
         expect(env.NODE_OPTIONS).toBeUndefined();
         expect(env.STATE_MACHINE_ARN).toBe(`arn:${region.aws.partition}:states:${region.aws.region}:${ACCOUNT}:stateMachine:complaint-lifecycle`);
+        expect(env.RESUME_STATE_MACHINE_ARN).toBe(`arn:${region.aws.partition}:states:${region.aws.region}:${ACCOUNT}:stateMachine:complaint-resume`);
         // loadConfig requires TABLE_NAME in every function: the name everywhere, the permission per FUNCTIONS.
         expect(exported(env.TABLE_NAME).value).toEqual({ Ref: logicalId(s, s.table) });
         expect(env.ATTACHMENTS_BUCKET, fnName).toBe(spec.access.attachments ? s.stores.attachments.name : undefined);

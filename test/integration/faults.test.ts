@@ -20,6 +20,8 @@ import { count, EXPECTED_HISTORY, ResilientClient, withoutResumes, workToClose, 
 const api = inject('apiUrl');
 const TABLE = inject('tableName');
 const SM = inject('stateMachineArn');
+/** Resumed executions (`<ref>--r<n>` at a later stage) run on the resume machine (workflows/machines.ts). */
+const RESUME_SM = inject('resumeStateMachineArn');
 const { ddb, sfn } = clients({ dynamoEndpoint: inject('dynamoEndpoint'), sfnEndpoint: inject('sfnEndpoint'), awsRegion: inject('awsRegion') });
 const client = new ResilientClient(() => api, 90_000);
 const executionArn = (name: string) => `${SM.replace(':stateMachine:', ':execution:')}:${name}`;
@@ -42,9 +44,10 @@ const complaintOf = (tag: string, over: Record<string, unknown> = {}) => validCo
 });
 const submit = (tag: string, over: Record<string, unknown> = {}) => client.submit(complaintOf(tag, over), `faults-${tag}-${process.pid}-${++seq}`);
 
+/** The complaint's executions on both state machines. */
 async function executions(ref: string, statusFilter?: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED') {
-  const out = await sfn.send(new ListExecutionsCommand({ stateMachineArn: SM, statusFilter, maxResults: 1000 }));
-  return (out.executions ?? []).filter((e) => e.name === ref || e.name!.startsWith(`${ref}--r`));
+  const list = async (stateMachineArn: string) => (await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter, maxResults: 1000 }))).executions ?? [];
+  return [...await list(SM), ...await list(RESUME_SM)].filter((e) => e.name === ref || e.name!.startsWith(`${ref}--r`));
 }
 /** The complaint's executions, `name STATUS`, once none is running any more (Close commits before its execution ends). */
 const finishedExecutions = (ref: string) => eventually(async () => {

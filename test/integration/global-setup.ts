@@ -15,6 +15,7 @@ declare module 'vitest' {
     dynamoEndpoint: string;
     sfnEndpoint: string;
     stateMachineArn: string;
+    resumeStateMachineArn: string;
     tableName: string;
     awsRegion: string;
     s3Endpoint: string;
@@ -34,6 +35,7 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('dynamoEndpoint', runtime.dynamoEndpoint);
   project.provide('sfnEndpoint', runtime.sfnEndpoint);
   project.provide('stateMachineArn', runtime.stateMachineArn);
+  project.provide('resumeStateMachineArn', runtime.resumeStateMachineArn);
   project.provide('tableName', runtime.tableName);
   project.provide('awsRegion', process.env.AWS_REGION ?? 'cn-north-1');
   project.provide('s3Endpoint', runtime.s3Endpoint);

@@ -1,30 +1,38 @@
 /**
- * The local Step Functions service running the real workflows/complaint.asl.json, driven
- * through @aws-sdk/client-sfn over its HTTP endpoint. Lambda functions are replaced by a
- * recorder here: this file tests the engine (tokens, resume, persistence), not the handlers.
+ * The local Step Functions service running the real workflows/complaint.asl.json as the two
+ * state machines of workflows/machines.ts (new complaints from Assess, resumed ones from
+ * Resume), driven through @aws-sdk/client-sfn over its HTTP endpoint. Lambda functions are
+ * replaced by a recorder here: this file tests the engine (machines, tokens, resume,
+ * persistence), not the handlers.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  DescribeExecutionCommand, ExecutionAlreadyExists, GetExecutionHistoryCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand,
-  SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand, TaskDoesNotExist,
+  DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, GetExecutionHistoryCommand, ListExecutionsCommand, SendTaskFailureCommand,
+  SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StateMachineDoesNotExist, StopExecutionCommand, TaskDoesNotExist,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalStepFunctions } from '../../local/stepfunctions/engine.ts';
 import { startStepFunctionsServer } from '../../local/stepfunctions/server.ts';
+import { definitionStartingAt, STATE_MACHINES } from '../../workflows/machines.ts';
 import { eventually } from '../support/clients.ts';
 
 const ASL = readFileSync(join(import.meta.dirname, '../../workflows/complaint.asl.json'), 'utf8');
-const SM = 'arn:aws:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle';
+/** New complaints: the file from Assess, without Resume. */
+const SM = `arn:aws:states:cn-north-1:000000000000:stateMachine:${STATE_MACHINES.lifecycle.name}`;
+/** Resumed complaints: the file as it is, from Resume. */
+const RESUME_SM = `arn:aws:states:cn-north-1:000000000000:stateMachine:${STATE_MACHINES.resume.name}`;
 
 interface Call { fn: string; payload: any }
 
 function makeEngine(journalFile: string, calls: Call[], failOpenTaskFor = new Set<string>()) {
   return new LocalStepFunctions({
-    definition: ASL,
+    machines: [
+      { stateMachineArn: SM, definition: definitionStartingAt(ASL, STATE_MACHINES.lifecycle.startAt) },
+      { stateMachineArn: RESUME_SM, definition: ASL },
+    ],
     substitutions: { OpenTaskFunctionArn: 'arn:aws:lambda:cn-north-1:000000000000:function:OpenTask', WorkflowStepFunctionArn: 'arn:aws:lambda:cn-north-1:000000000000:function:WorkflowStep' },
-    stateMachineArn: SM,
     journalFile,
     invoke: async (fn, payload: any) => {
       calls.push({ fn: fn.split(':').pop()!, payload });
@@ -40,7 +48,9 @@ let sfn: SFNClient;
 let close: () => void;
 const calls: Call[] = [];
 const journal = join(mkdtempSync(join(tmpdir(), 'sfn-')), 'executions.jsonl');
-const arn = (name: string) => `${SM.replace(':stateMachine:', ':execution:')}:${name}`;
+const arn = (name: string, sm = SM) => `${sm.replace(':stateMachine:', ':execution:')}:${name}`;
+const entered = (events: { type?: string; stateEnteredEventDetails?: { name?: string } }[]) =>
+  events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name);
 const lastTask = (ref: string, stage: string) => [...calls].reverse().find((c) => c.payload.reference === ref && c.payload.stage === stage);
 
 beforeAll(async () => {
@@ -71,35 +81,95 @@ describe('local Step Functions endpoint', () => {
     });
     expect(JSON.parse(done.output!)).toMatchObject({ reference: 'A-1', assess: { major: false, crossDepartment: false }, close: { closedAt: '2026-01-01T00:00:00.000Z' } });
     const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn('A-1') }));
-    const entered = history.events!.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name);
-    expect(entered).toEqual(['Resume', 'Assess', 'Investigate', 'Reply', 'Callback', 'Close']);
-    // The typical path costs 6 state transitions (README: cost).
-    expect(entered.length).toBe(6);
+    // A new complaint starts at Assess: the typical path costs 5 state transitions (README: cost).
+    expect(entered(history.events!)).toEqual(['Assess', 'Investigate', 'Reply', 'Callback', 'Close']);
     // A used token is gone.
     await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: tokens[0], output: '{}' }))).rejects.toBeInstanceOf(TaskDoesNotExist);
   });
 
   it('reopens the investigation after a dissatisfied callback: the task failure Complaint.Reopened is caught, straight back to Investigate', async () => {
-    await sfn.send(new StartExecutionCommand({ stateMachineArn: SM, name: 'R-1', input: JSON.stringify({ reference: 'R-1', resumeAt: 'CALLBACK' }) }));
+    await sfn.send(new StartExecutionCommand({ stateMachineArn: RESUME_SM, name: 'R-1--r1', input: JSON.stringify({ reference: 'R-1', resumeAt: 'CALLBACK' }) }));
     const cb = await eventually(async () => lastTask('R-1', 'CALLBACK'));
     await sfn.send(new SendTaskFailureCommand({ taskToken: cb.payload.taskToken, error: 'Complaint.Reopened', cause: JSON.stringify({ next: 'REOPEN' }) }));
     const inv = await eventually(async () => lastTask('R-1', 'INVESTIGATION'));
-    expect(inv.payload.executionName).toBe('R-1');
-    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn('R-1') }));
-    expect(history.events!.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name)).toEqual(['Resume', 'Callback', 'Investigate']);
-    await sfn.send(new StopExecutionCommand({ executionArn: arn('R-1') }));
+    expect(inv.payload.executionName).toBe('R-1--r1');
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn('R-1--r1', RESUME_SM) }));
+    expect(entered(history.events!)).toEqual(['Resume', 'Callback', 'Investigate']);
+    await sfn.send(new StopExecutionCommand({ executionArn: arn('R-1--r1', RESUME_SM) }));
   });
 
-  it('resumes at the stage given in the input', async () => {
-    await sfn.send(new StartExecutionCommand({ stateMachineArn: SM, name: 'B-1', input: JSON.stringify({ reference: 'B-1', resumeAt: 'CALLBACK' }) }));
+  it('the longest path - dissatisfied twice, then closed - costs 11 state transitions (README: cost)', async () => {
+    await sfn.send(new StartExecutionCommand({ stateMachineArn: SM, name: 'L-1', input: JSON.stringify({ reference: 'L-1', resumeAt: 'RECEIVED' }) }));
+    let previous: string | undefined;
+    const next = async (stage: string) => {
+      const call = await eventually(async () => { const c = lastTask('L-1', stage); return c && c.payload.taskToken !== previous && c; }, 5000, stage);
+      previous = call.payload.taskToken;
+      return call.payload.taskToken as string;
+    };
+    for (let round = 1; round <= 3; round++) {
+      await sfn.send(new SendTaskSuccessCommand({ taskToken: await next('INVESTIGATION'), output: '{}' }));
+      await sfn.send(new SendTaskSuccessCommand({ taskToken: await next('REPLY'), output: '{}' }));
+      const callback = await next('CALLBACK');
+      if (round < 3) await sfn.send(new SendTaskFailureCommand({ taskToken: callback, error: 'Complaint.Reopened', cause: JSON.stringify({ next: 'REOPEN' }) }));
+      else await sfn.send(new SendTaskSuccessCommand({ taskToken: callback, output: JSON.stringify({ next: 'CLOSE' }) }));
+    }
+    await eventually(async () => (await sfn.send(new DescribeExecutionCommand({ executionArn: arn('L-1') }))).status === 'SUCCEEDED');
+    const path = entered((await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn('L-1') }))).events!);
+    expect(path).toEqual(['Assess', ...Array(3).fill(['Investigate', 'Reply', 'Callback']).flat(), 'Close']);
+    expect(path.length).toBe(11);
+  });
+
+  it('resumes at the stage given in the input, on the resume machine: Resume, then straight to that stage (a restart adds 1 transition)', async () => {
+    await sfn.send(new StartExecutionCommand({ stateMachineArn: RESUME_SM, name: 'B-1--r1', input: JSON.stringify({ reference: 'B-1', resumeAt: 'CALLBACK' }) }));
     const call = await eventually(async () => lastTask('B-1', 'CALLBACK'));
     expect(calls.filter((c) => c.payload.reference === 'B-1').map((c) => c.payload.stage)).toEqual(['CALLBACK']);
     await sfn.send(new SendTaskFailureCommand({ taskToken: call.payload.taskToken, error: 'Staff.Rejected', cause: 'test' }));
     const failed = await eventually(async () => {
-      const d = await sfn.send(new DescribeExecutionCommand({ executionArn: arn('B-1') }));
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn: arn('B-1--r1', RESUME_SM) }));
       return d.status === 'FAILED' && d;
     });
     expect(failed.error).toBe('Staff.Rejected');
+    expect(failed.stateMachineArn).toBe(RESUME_SM);
+    expect(entered((await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn('B-1--r1', RESUME_SM) }))).events!).slice(0, 2)).toEqual(['Resume', 'Callback']);
+  });
+
+  it('a resumed execution at every stage starts there; one still RECEIVED goes to Assess', async () => {
+    const firstTask = { RECEIVED: 'Assess', INVESTIGATION: 'Investigate', REPLY: 'Reply', CALLBACK: 'Callback', CLOSED: 'Close' };
+    for (const [stage, state] of Object.entries(firstTask)) {
+      const name = `S-${stage}--r1`;
+      await sfn.send(new StartExecutionCommand({ stateMachineArn: RESUME_SM, name, input: JSON.stringify({ reference: `S-${stage}`, resumeAt: stage }) }));
+      const path = await eventually(async () => {
+        const e = entered((await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn(name, RESUME_SM) }))).events!);
+        return e.length >= 2 && e;
+      }, 5000, name);
+      expect(path.slice(0, 2), stage).toEqual(['Resume', state]);
+      await sfn.send(new StopExecutionCommand({ executionArn: arn(name, RESUME_SM) }));
+    }
+  });
+
+  it('hosts both machines, each with its own executions; the lifecycle machine has no Resume state', async () => {
+    const names = async (sm: string) => ((await sfn.send(new ListExecutionsCommand({ stateMachineArn: sm }))).executions ?? []).map((e) => e.name);
+    await eventually(async () => (await names(SM)).includes('A-1'));
+    expect(await names(SM)).not.toContain('B-1--r1');
+    expect(await names(RESUME_SM)).toContain('B-1--r1');
+    expect(await names(RESUME_SM)).not.toContain('A-1');
+    // An execution is found on its own machine only.
+    await expect(sfn.send(new DescribeExecutionCommand({ executionArn: arn('A-1', RESUME_SM) }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
+    // A machine the endpoint does not host.
+    const other = SM.replace(/[^:]+$/, 'other');
+    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: other, name: 'X-1', input: '{}' }))).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+    await expect(sfn.send(new ListExecutionsCommand({ stateMachineArn: other }))).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+    // The same name on both machines: two executions (names are per machine, as on AWS).
+    await sfn.send(new StartExecutionCommand({ stateMachineArn: SM, name: 'F-1', input: JSON.stringify({ reference: 'F-1', resumeAt: 'RECEIVED' }) }));
+    await sfn.send(new StartExecutionCommand({ stateMachineArn: RESUME_SM, name: 'F-1', input: JSON.stringify({ reference: 'F-1', resumeAt: 'REPLY' }) }));
+    await eventually(async () => lastTask('F-1', 'REPLY'));
+    await eventually(async () => lastTask('F-1', 'INVESTIGATION'));
+    for (const sm of [SM, RESUME_SM]) await sfn.send(new StopExecutionCommand({ executionArn: arn('F-1', sm) }));
+    // Started at Assess, the lifecycle machine never passes Resume: whatever its input says, it assesses.
+    await sfn.send(new StartExecutionCommand({ stateMachineArn: SM, name: 'G-1', input: JSON.stringify({ reference: 'G-1', resumeAt: 'CALLBACK' }) }));
+    await eventually(async () => lastTask('G-1', 'INVESTIGATION'));
+    expect(entered((await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn('G-1') }))).events!)).toEqual(['Assess', 'Investigate']);
+    await sfn.send(new StopExecutionCommand({ executionArn: arn('G-1') }));
   });
 
   it('is idempotent by name with the same input and refuses the same name with another input', async () => {
@@ -137,7 +207,13 @@ describe('local Step Functions endpoint', () => {
     expect(e1.error).toBe('Local.RuntimeRestarted');
     expect(reloaded.describeExecution({ executionArn: arn('A-1') }).status).toBe('SUCCEEDED');
     const h = reloaded.getExecutionHistory({ executionArn: arn('A-1') });
-    expect(h.events.filter((e) => e.type.endsWith('StateEntered')).length).toBe(6);
+    expect(h.events.filter((e) => e.type.endsWith('StateEntered')).length).toBe(5);
+    // Each execution comes back on its own machine; executionArnFor finds a name on either.
+    expect(reloaded.describeExecution({ executionArn: arn('B-1--r1', RESUME_SM) })).toMatchObject({ status: 'FAILED', stateMachineArn: RESUME_SM });
+    expect(reloaded.executionArnFor('B-1--r1')).toBe(arn('B-1--r1', RESUME_SM));
+    expect(reloaded.executionArnFor('A-1')).toBe(arn('A-1'));
+    expect(reloaded.listExecutions({ stateMachineArn: RESUME_SM }).executions.map((e) => e.name)).toContain('B-1--r1');
+    expect(reloaded.listExecutions({ stateMachineArn: SM }).executions.map((e) => e.name)).not.toContain('B-1--r1');
     await reloaded.shutdown();
   });
 });

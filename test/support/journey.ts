@@ -2,8 +2,9 @@
  * A user's-eye client of a running local runtime: customers submit and follow, staff sign in
  * with the local issuer and act through the staff API, tests move the runtime's clock.
  */
-import { GetExecutionHistoryCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { ExecutionDoesNotExist, GetExecutionHistoryCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { STATE_MACHINES } from '../../workflows/machines.ts';
 import { eventually, getTask } from './clients.ts';
 
 export const PASSWORDS: Record<string, string> = {
@@ -15,7 +16,12 @@ export interface Answer { status: number; body: any }
 
 export class Journey {
   private tokens = new Map<string, string>();
-  constructor(readonly api: string, readonly ddb: DynamoDBDocumentClient, readonly sfn: SFNClient, readonly table: string, readonly stateMachineArn: string) {}
+  /**
+   * `stateMachineArn`: the machine of new complaints; `resumeStateMachineArn`, of resumed ones
+   * (workflows/machines.ts), by default its namesake beside it.
+   */
+  constructor(readonly api: string, readonly ddb: DynamoDBDocumentClient, readonly sfn: SFNClient, readonly table: string, readonly stateMachineArn: string,
+    readonly resumeStateMachineArn = stateMachineArn.replace(/[^:]+$/, STATE_MACHINES.resume.name)) {}
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
     const res = await fetch(`${this.api}${path}`, {
@@ -74,11 +80,18 @@ export class Journey {
     return eventually(async () => { const c = await this.complaint('quinn', reference); return c.complaint.status === 'CLOSED' && c; }, 10_000, `${reference} closed`);
   }
 
-  /** The states the complaint's workflow executions entered, in order, across resumes. */
+  /** The states the named workflow execution entered, in order, on whichever machine runs it. */
   async path(executionName: string): Promise<string[]> {
-    const arn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
-    const h = await this.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }));
-    return h.events!.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name!);
+    for (const sm of [this.stateMachineArn, this.resumeStateMachineArn]) {
+      const arn = `${sm.replace(':stateMachine:', ':execution:')}:${executionName}`;
+      try {
+        const h = await this.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }));
+        return h.events!.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name!);
+      } catch (e) {
+        if (!(e instanceof ExecutionDoesNotExist)) throw e;
+      }
+    }
+    throw new Error(`No execution ${executionName} on ${this.stateMachineArn} or ${this.resumeStateMachineArn}`);
   }
 }
 
