@@ -128,8 +128,11 @@ export class StreamPoller {
   private readonly attempts = new Map<string, number>();
   private stopped = false;
   private loop?: Promise<void>;
-  private wake?: () => void;
-  private busy: Promise<number> | undefined;
+  private readonly wakers = new Set<() => void>();
+  /** An operator's replay in progress: polls wait for it. */
+  private replaying: Promise<unknown> | undefined;
+  /** The pass each consumer is in, if any. */
+  private readonly turns = new Map<string, Promise<number>>();
 
   constructor(private readonly o: StreamPollerOptions) {
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -174,7 +177,9 @@ export class StreamPoller {
    * partly succeeded does nothing twice.
    */
   async replayParked(consumer?: string): Promise<{ replayed: number; stillFailing: number }> {
-    while (this.busy) await this.busy.catch(() => 0);
+    while (this.replaying) await this.replaying;
+    // Between polls: every consumer's pass in flight ends first.
+    await Promise.all([...this.turns.values()].map((t) => t.catch(() => 0)));
     const run = (async () => {
       let replayed = 0;
       let stillFailing = 0;
@@ -197,7 +202,7 @@ export class StreamPoller {
       this.o.log?.(`Replayed ${replayed} parked stream record(s); ${stillFailing} still failing`);
       return { replayed, stillFailing };
     })();
-    this.busy = run.then(() => 0, () => 0).finally(() => { this.busy = undefined; });
+    this.replaying = run.then(() => 0, () => 0).finally(() => { this.replaying = undefined; });
     return run;
   }
 
@@ -207,7 +212,7 @@ export class StreamPoller {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    for (const wake of this.wakers) wake();
     await this.loop;
   }
 
@@ -219,24 +224,41 @@ export class StreamPoller {
     }
   }
 
-  /** One pass over every consumer and shard; returns the number of records handled. Never runs twice at once. */
-  pollOnce(): Promise<number> {
-    this.busy ??= this.pass().finally(() => { this.busy = undefined; });
-    return this.busy;
+  /** One pass of every consumer over every shard; returns the number of records handled. A consumer already in a pass is awaited, not run twice. */
+  async pollOnce(): Promise<number> {
+    while (this.replaying) await this.replaying;
+    return this.pass();
   }
 
-  private async pass(): Promise<number> {
+  /** One pass of one consumer over every shard (its own reading of the stream). */
+  private async consumerPass(consumer: StreamConsumer): Promise<number> {
     const table = await this.ddb.send(new DescribeTableCommand({ TableName: this.o.tableName }));
     const streamArn = table.Table?.LatestStreamArn;
     if (!streamArn) return 0;
     const desc = await this.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     let handled = 0;
-    // Each consumer reads the stream on its own, as each Lambda event source mapping does:
-    // a failing consumer holds back only itself.
-    for (const consumer of this.o.consumers) {
-      for (const shard of desc.StreamDescription?.Shards ?? []) handled += await this.shardPass(consumer, streamArn, shard.ShardId!);
-    }
+    for (const shard of desc.StreamDescription?.Shards ?? []) handled += await this.shardPass(consumer, streamArn, shard.ShardId!);
     return handled;
+  }
+
+  /**
+   * A consumer's pass, never two of the same consumer at once (the background loop and a
+   * drain share it). Consumers run beside each other, as Lambda's event source mappings do:
+   * one that is slow (StartWorkflows riding out Step Functions throttling) or failing holds
+   * back only itself.
+   */
+  private consumerTurn(consumer: StreamConsumer): Promise<number> {
+    let turn = this.turns.get(consumer.fn);
+    if (!turn) {
+      turn = this.consumerPass(consumer).finally(() => this.turns.delete(consumer.fn));
+      this.turns.set(consumer.fn, turn);
+    }
+    return turn;
+  }
+
+  private async pass(): Promise<number> {
+    const handled = await Promise.all(this.o.consumers.map((c) => this.consumerTurn(c)));
+    return handled.reduce((a, b) => a + b, 0);
   }
 
   private async shardPass(c: StreamConsumer, streamArn: string, shardId: string): Promise<number> {
@@ -311,17 +333,22 @@ export class StreamPoller {
     return failedAt + 1;
   }
 
+  /** The background polling: one loop per consumer, each waiting only for its own work. */
   private async run(): Promise<void> {
-    while (!this.stopped) {
-      let n = 0;
-      try {
-        n = await this.pollOnce();
-      } catch (e) {
-        this.o.log?.(`Stream poll failed: ${(e as Error).name}`);
+    await Promise.all(this.o.consumers.map(async (c) => {
+      while (!this.stopped) {
+        let n = 0;
+        try {
+          // An operator's replay runs between polls, never beside one.
+          while (this.replaying) await this.replaying;
+          n = await this.consumerTurn(c);
+        } catch (e) {
+          this.o.log?.(`Stream poll failed (${c.fn}): ${(e as Error).name}`);
+        }
+        if (n > 0 || this.stopped) continue;
+        await new Promise<void>((r) => { const done = () => { this.wakers.delete(done); r(); }; this.wakers.add(done); setTimeout(done, this.o.intervalMs ?? 250).unref(); });
       }
-      if (n > 0 || this.stopped) continue;
-      await new Promise<void>((r) => { this.wake = r; setTimeout(r, this.o.intervalMs ?? 250).unref(); });
-    }
+    }));
   }
 }
 
