@@ -1,7 +1,8 @@
 /**
  * Intake speed on this machine: HTTP load on submitComplaint (POST /api/complaints) against
  * the local runtime, started by this script in a fresh data directory, at concurrency 1, 16
- * and 64; the load generator runs in a process of its own. Reported per level: throughput,
+ * and 64; the load generator runs in a process of its own. Each level starts once the previous
+ * one's workflows and stream consumers are idle again. Reported per level: throughput,
  * p50/p99 latency, errors, and the CPU each part of the machine spent per complaint (the
  * runtime's Node process - handlers, workflow engine, stream consumers - and DynamoDB Local's
  * JVM). Afterwards every reference given to a customer is looked up in the table and every
@@ -26,7 +27,16 @@ try {
   const cpu = cpuMeter(rt);
   const rows: string[] = [];
   let sent = warm.sent;
+  // Each level starts from an idle pipeline: the previous level's (or the warm-up's) workflows
+  // and stream consumers have worked off their backlog, so that no level pays for another's.
+  const settle = async () => {
+    for (let idle = 0; idle < 3;) {
+      idle = (await rt.poller.pollOnce()) === 0 ? idle + 1 : 0;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  };
   for (const connections of LEVELS) {
+    await settle();
     cpu();
     const r: LoadResult = await runLoad({ url: rt.apiUrl, connections, seconds: SECONDS, tag: `c${connections}` });
     const used = cpu();
