@@ -9,22 +9,43 @@ import { ses } from '../shared/email.ts';
 import { logger } from '../shared/logger.ts';
 import { deliverMessage } from '../use-cases/deliver-messages.ts';
 
-/** Stream consumer (INSERT of MSG# items). Partial batch failures: only failed records are retried. */
+/** Complaints whose messages are delivered at once within a batch (each complaint's own in order). */
+const PARALLEL_COMPLAINTS = 8;
+
+/**
+ * Stream consumer (INSERT of MSG# items). A batch's messages go out complaint by complaint in
+ * order, up to PARALLEL_COMPLAINTS complaints at a time: one slow send does not hold up a
+ * surge's acknowledgements behind it. Partial batch failures: only failed records are retried
+ * (Lambda restarts at the first; delivery is idempotent, so those after it are not sent twice).
+ */
 export const handler = middy<DynamoDBStreamEvent>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
     const d = deps();
     const mailer = new SesMailer(ses());
-    const batchItemFailures: { itemIdentifier: string }[] = [];
+    const failed = new Set<string>();
+    const byComplaint = new Map<string, { seq: string; m: OutboundMessage }[]>();
     for (const record of event.Records) {
       const m = unmarshall((record.dynamodb?.NewImage ?? {}) as never) as OutboundMessage;
-      try {
-        const outcome = await deliverMessage(m, { repo: d.repo, mailer, sender: d.region.mail.sender, now: () => d.clock.now() });
-        logger.info('Message delivery', { reference: m.reference, kind: m.kind, outcome });
-      } catch (e) {
-        logger.warn('Message delivery failed', { reference: m.reference, kind: m.kind, errorName: (e as Error).name });
-        batchItemFailures.push({ itemIdentifier: record.dynamodb!.SequenceNumber! });
-      }
+      const list = byComplaint.get(m.reference) ?? [];
+      list.push({ seq: record.dynamodb!.SequenceNumber!, m });
+      byComplaint.set(m.reference, list);
     }
-    return { batchItemFailures };
+    const queue = [...byComplaint.values()];
+    const worker = async () => {
+      for (let list = queue.shift(); list; list = queue.shift()) {
+        for (const { seq, m } of list) {
+          try {
+            const outcome = await deliverMessage(m, { repo: d.repo, mailer, sender: d.region.mail.sender, now: () => d.clock.now() });
+            logger.info('Message delivery', { reference: m.reference, kind: m.kind, outcome });
+          } catch (e) {
+            logger.warn('Message delivery failed', { reference: m.reference, kind: m.kind, errorName: (e as Error).name });
+            failed.add(seq);
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_COMPLAINTS, queue.length) }, worker));
+    // In the batch's order, as the event source mapping reads them.
+    return { batchItemFailures: event.Records.filter((r) => failed.has(r.dynamodb!.SequenceNumber!)).map((r) => ({ itemIdentifier: r.dynamodb!.SequenceNumber! })) };
   });
