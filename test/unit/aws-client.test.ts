@@ -8,7 +8,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DocumentClient, isTransactionCanceled } from '../../functions/aws/dynamodb.ts';
 import { isAwsError, jsonError, xmlError } from '../../functions/aws/errors.ts';
 import { backoffMs, classify, RetryQuota, withRetries } from '../../functions/aws/retry.ts';
@@ -26,6 +26,9 @@ class Sha256 {
   update(data: Bytes) { this.h.update(bytes(data)); }
   async digest() { return new Uint8Array(this.h.digest()); }
 }
+
+
+afterEach(() => { vi.unstubAllEnvs(); });
 
 describe('SigV4 signing', () => {
   it('matches the AWS SigV4 test suite (get-vanilla)', () => {
@@ -283,6 +286,8 @@ describe('on the wire (a loopback server in place of the service)', () => {
   });
 
   it('S3: virtual-hosted buckets on AWS; a presigned PUT signs content type and length', () => {
+    // The regional endpoint, whatever this worker inherited (the integration runtime sets AWS_ENDPOINT_URL_*).
+    vi.stubEnv('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'true');
     const s3 = new S3({ region: 'eu-west-2', credentials: { accessKeyId: 'k', secretAccessKey: 's', sessionToken: 't' } });
     const u = new URL(s3.presignPutObject({ Bucket: 'complaints-attachments-uk', Key: 'uploads/a b.pdf', ContentType: 'application/pdf', ContentLength: 1234 }, 300, new Date('2026-03-01T09:15:42Z')));
     expect(u.origin).toBe('https://complaints-attachments-uk.s3.eu-west-2.amazonaws.com');
