@@ -296,8 +296,12 @@ describe('staff console', () => {
     expect(await text(hana.page, '#action-reply .notice-warning')).toContain('approval');
     expect(await text(hana.page, '#action-reply button[value="submit"]')).toBe('Submit for approval');
     await hana.page.click('#action-reply button[value="submit"]');
-    // The previous action's notice may still be on screen: wait for this one's.
-    await hana.page.locator('#action-notice', { hasText: 'Reply submitted' }).waitFor();
+    // The previous action's notice may still be on screen: wait for this action's answer,
+    // whatever it is, so that a refusal shows here with its text rather than as a time-out.
+    await hana.page.waitForFunction(() => {
+      const t = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('#action-notice')?.textContent ?? '';
+      return t !== '' && !t.startsWith('Investigation completed');
+    }, undefined, { timeout: 60_000 });
     expect(await text(hana.page, '#action-notice')).toBe('Reply submitted for the manager’s approval.');
     // The author may not approve her own reply: no such button for her.
     expect(await hana.page.locator('button[data-action="approve"]').count()).toBe(0);
