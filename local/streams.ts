@@ -131,6 +131,8 @@ export class StreamPoller {
   private readonly wakers = new Set<() => void>();
   /** An operator's replay in progress: polls wait for it. */
   private replaying: Promise<unknown> | undefined;
+  /** The last description of the stream (streamShards). */
+  private described?: { at: number; value: Promise<{ streamArn: string; shardIds: string[] }> };
   /** The pass each consumer is in, if any. */
   private readonly turns = new Map<string, Promise<number>>();
 
@@ -232,13 +234,32 @@ export class StreamPoller {
 
   /** One pass of one consumer over every shard (its own reading of the stream). */
   private async consumerPass(consumer: StreamConsumer): Promise<number> {
-    const table = await this.ddb.send(new DescribeTableCommand({ TableName: this.o.tableName }));
-    const streamArn = table.Table?.LatestStreamArn;
-    if (!streamArn) return 0;
-    const desc = await this.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    const { streamArn, shardIds } = await this.streamShards();
     let handled = 0;
-    for (const shard of desc.StreamDescription?.Shards ?? []) handled += await this.shardPass(consumer, streamArn, shard.ShardId!);
+    for (const shardId of shardIds) handled += await this.shardPass(consumer, streamArn, shardId);
     return handled;
+  }
+
+  /**
+   * The table's stream and its shards, described once for all the consumers' passes that start
+   * within a second of each other (not twice per consumer per pass: DynamoDB Local spends its CPU
+   * on each Describe, every 250 ms while idle).
+   */
+  private streamShards(): Promise<{ streamArn: string; shardIds: string[] }> {
+    const now = Date.now();
+    if (!this.described || now - this.described.at > 1000) {
+      const value = (async () => {
+        const table = await this.ddb.send(new DescribeTableCommand({ TableName: this.o.tableName }));
+        const streamArn = table.Table?.LatestStreamArn;
+        if (!streamArn) return { streamArn: '', shardIds: [] };
+        const desc = await this.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+        return { streamArn, shardIds: (desc.StreamDescription?.Shards ?? []).map((sh) => sh.ShardId!) };
+      })();
+      // A failed description is not reused.
+      value.catch(() => { if (this.described?.value === value) this.described = undefined; });
+      this.described = { at: now, value };
+    }
+    return this.described.value;
   }
 
   /**
