@@ -11,6 +11,7 @@
  */
 import { Agent, createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { appendFileSync } from 'node:fs';
 
 export interface Proxy { url: string; close(): Promise<void> }
 
@@ -61,8 +62,27 @@ type Consumed = { CapacityUnits?: number } | { CapacityUnits?: number }[] | unde
 const units = (c: Consumed) => (c ? (Array.isArray(c) ? c : [c]).reduce((sum, x) => sum + (x.CapacityUnits ?? 0), 0) : 0);
 const operationOf = (req: IncomingMessage) => String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
 
+/**
+ * DYNAMO_TRACE=<file>: one JSON line per read or write - the operation, the units and, for
+ * writes, each item's sort key kind and size - to see which writes the units go to.
+ */
+function tracer(file: string | undefined) {
+  if (!file) return undefined;
+  return (op: string, body: Buffer, units: number) => {
+    const req = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    const kind = (sk: unknown) => String((sk as { S?: string })?.S ?? '').replace(/[#-].*$/, '');
+    const items = ((req.TransactItems as Record<string, { Item?: Record<string, { S?: string }>; Key?: Record<string, unknown> }>[] | undefined) ?? [])
+      .map((t) => Object.entries(t)[0]!)
+      .map(([verb, x]) => `${verb}:${kind((x.Item ?? x.Key)?.SK)}:${JSON.stringify(x.Item ?? x.Key).length}`);
+    const single = (req.Item ?? req.Key) as Record<string, unknown> | undefined;
+    if (single) items.push(`${op}:${kind(single.SK)}:${JSON.stringify(req.Item ?? {}).length}`);
+    appendFileSync(file, JSON.stringify({ op, units, items, index: req.IndexName, ...(process.env.DYNAMO_TRACE_BODY ? { req } : {}) }) + '\n');
+  };
+}
+
 export async function meterDynamo(target: string): Promise<Proxy & { totals: Map<string, DynamoTotals> }> {
   const totals = new Map<string, DynamoTotals>();
+  const trace = tracer(process.env.DYNAMO_TRACE);
   const proxy = await startProxy(target, {
     rewrite: (req, body) => {
       const op = operationOf(req);
@@ -88,6 +108,7 @@ export async function meterDynamo(target: string): Promise<Proxy & { totals: Map
       }
       if (READS.has(op)) t.readUnits += used;
       else t.writeUnits += used;
+      if (trace) trace(op, requestBody, used);
     },
   });
   return { ...proxy, totals };

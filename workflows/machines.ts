@@ -4,7 +4,8 @@
  *
  * Standard workflows bill every state transition. The file starts at `Resume`, a Choice that
  * sends a resumed execution straight to its stage; a new complaint only passes through it to
- * Assess. So new complaints run on `lifecycle`: the file starting at Assess, without Resume
+ * Investigate. So new complaints run on `lifecycle`: the file starting at Investigate (which
+ * registers and assesses a new complaint as it opens the investigation task), without Resume
  * (unreachable from there, and Step Functions refuses a definition with unreachable states) -
  * one transition fewer per complaint. Resumed executions (`<reference>--r<n>`, started by the
  * orphan sweeper) run on `resume`: the file as it is. Which execution goes to which machine:
@@ -19,8 +20,8 @@ export interface MachineSpec {
 }
 
 export const STATE_MACHINES = {
-  /** New complaints (input resumeAt RECEIVED): Assess, Investigate, Reply, Callback, Close. */
-  lifecycle: { name: 'complaint-lifecycle', startAt: 'Assess' },
+  /** New complaints (input resumeAt RECEIVED): Investigate (registration included), Reply, Callback, Close. */
+  lifecycle: { name: 'complaint-lifecycle', startAt: 'Investigate' },
   /** Resumed complaints (any resumeAt): Resume, then the stage. */
   resume: { name: 'complaint-resume' },
 } as const satisfies Record<string, MachineSpec>;

@@ -8,7 +8,7 @@ export const REOPENED = 'Complaint.Reopened';
 
 /**
  * The two state machines made of workflows/complaint.asl.json (workflows/machines.ts):
- * `lifecycle` starts at Assess and has no Resume state (one billed transition fewer per new
+ * `lifecycle` starts at Investigate and has no Resume state (one billed transition fewer per new
  * complaint); `resume` starts at the Resume Choice, which sends an execution to its stage.
  */
 export interface WorkflowMachines { lifecycle: string; resume: string }
@@ -23,8 +23,8 @@ const executionArn = (stateMachineArn: string, name: string) =>
 /**
  * Which machine runs an execution:
  * - start: the input decides, as it decides the first state - resumeAt RECEIVED (a new
- *   complaint, or a resumed one whose Assess never succeeded) on `lifecycle`, which starts at
- *   Assess; any other stage on `resume`, whose Resume state goes there. So no execution can
+ *   complaint, or a resumed one never registered) on `lifecycle`, which starts at
+ *   Investigate; any other stage on `resume`, whose Resume state goes there. So no execution can
  *   start at the wrong state, whatever its name.
  * - isRunning: the name says where it most likely is (`--r<n>` on `resume`, the reference
  *   itself on `lifecycle`); when that machine has no such execution, the other is asked. One

@@ -8,7 +8,7 @@ import { regionConfig, type RegionConfig } from '../domain/regions.ts';
 
 export interface RuntimeConfig {
   tableName: string;
-  /** The workflow of new complaints (starts at Assess). */
+  /** The workflow of new complaints (starts at Investigate). */
   stateMachineArn: string;
   /** The workflow of resumed complaints (starts at Resume, which goes to the stage): workflows/machines.ts. */
   resumeStateMachineArn: string;

@@ -1,6 +1,6 @@
 /**
- * The steps the workflow runs itself (not staff): register and assess, open a staff task
- * with its task token, close. Each is idempotent, because Step Functions retries tasks and
+ * The steps the workflow runs itself (not staff): open a staff task with its task token (the
+ * investigation task registers and assesses a new complaint first), close. Each is idempotent, because Step Functions retries tasks and
  * the orphan sweeper may replay a stage.
  */
 import type { BusinessCalendar } from '../domain/business-calendar.ts';
@@ -26,14 +26,12 @@ export interface StepDeps {
  *  3. route: major / cross-department / anonymous; departments, lead first;
  *  4. deadlines for the route; registration and quality-control hand-off are met now;
  *  5. assign: the lead department's queue; a major complaint gets its manager.
+ * Returns the assessed complaint (same version: the caller commits it with its own change),
+ * its history and the message to a major complaint's manager. Runs as the first part of
+ * opening the investigation task (openStaffTask), in that task's one commit.
  */
-export async function assessComplaint(input: { reference: string }, deps: StepDeps) {
-  const c = await load(deps.repo, input.reference);
-  if (c.classification && c.routing) return { reference: c.reference, major: c.routing.major, crossDepartment: c.routing.crossDepartment };
-  const now = deps.clock.now();
+async function assessment(c: Complaint, deps: StepDeps, now: Date) {
   const at = now.toISOString();
-  const expectedVersion = c.version;
-
   const classification = classify({ channel: c.channel, matter: c.matter, businessLine: c.businessLine, amount: c.amount, target: c.target }, deps.region);
   const matterKey = matterKeyOf({ channel: c.channel, matter: c.matter, businessLine: c.businessLine, amount: c.amount, target: c.target }, classification);
   let recentSameMatterCount = 0;
@@ -53,12 +51,12 @@ export async function assessComplaint(input: { reference: string }, deps: StepDe
   const team = routing.departments[0];
   const manager = routing.major ? await deps.repo.managerOf(team) : undefined;
 
-  const next: Complaint = {
+  const assessed: Complaint = {
     ...c, classification, routing, deadlines,
     assignment: { team, ...(manager ? { manager: manager.id, assignee: manager.id } : {}) },
-    updatedAt: at, version: c.version + 1,
+    updatedAt: at,
   };
-  markMet(next, ['register', 'qualityControl'], at);
+  markMet(assessed, ['register', 'qualityControl'], at);
   const history = [
     entry(c.reference, at, 'system', 'registered', 'Your complaint is registered and classified', true),
     entry(c.reference, at, 'system', 'classified', `Classified: ${classification.nature}, ${classification.urgency}, risk ${classification.riskLevel}, ${classification.priority}`, false, undefined, { classification }),
@@ -67,13 +65,27 @@ export async function assessComplaint(input: { reference: string }, deps: StepDe
       routing.major ? `major (${routing.majorReasons.join('; ')}), led by ${manager?.id ?? 'an unassigned manager'}` : '',
       routing.crossDepartment ? `cross-department: ${routing.departments.join(', ')} (lead ${team})` : '',
       routing.anonymous ? 'anonymous: outcome to be published internally' : '',
-    ].filter(Boolean).join('; '), false, undefined, { routing, assignment: next.assignment }),
+    ].filter(Boolean).join('; '), false, undefined, { routing, assignment: assessed.assignment }),
   ];
   // The manager who leads a major complaint is told at once, with a link to it.
-  const messages = manager ? [staffMessage(next, at, { id: manager.id }, 'escalation', `${c.reference}: major complaint assigned to you`,
-    `Major complaint (${routing.majorReasons.join('; ')}): emergency handling is due by ${next.deadlines.emergencyStart?.dueAt}.`, deps.links)] : [];
-  await deps.repo.commit({ complaint: next, expectedVersion, history, messages });
-  return { reference: c.reference, major: routing.major, crossDepartment: routing.crossDepartment };
+  const messages = manager ? [staffMessage(assessed, at, { id: manager.id }, 'escalation', `${c.reference}: major complaint assigned to you`,
+    `Major complaint (${routing.majorReasons.join('; ')}): emergency handling is due by ${assessed.deadlines.emergencyStart?.dueAt}.`, deps.links)] : [];
+  return { assessed, history, messages };
+}
+
+const isAssessed = (c: Complaint) => Boolean(c.classification && c.routing);
+
+/**
+ * The assessment as a step of its own: what executions started before the Assess state was
+ * folded into Investigate still call (WorkflowStep `assess`) - a deployment leaves running
+ * executions on the definition they started with. Idempotent: an assessed complaint is left as it is.
+ */
+export async function assessComplaint(input: { reference: string }, deps: StepDeps) {
+  const c = await load(deps.repo, input.reference);
+  if (isAssessed(c)) return { reference: c.reference, major: c.routing!.major, crossDepartment: c.routing!.crossDepartment };
+  const { assessed, history, messages } = await assessment(c, deps, deps.clock.now());
+  await deps.repo.commit({ complaint: { ...assessed, version: c.version + 1 }, expectedVersion: c.version, history, messages });
+  return { reference: c.reference, major: assessed.routing!.major, crossDepartment: assessed.routing!.crossDepartment };
 }
 
 const STAGE_SUMMARY: Partial<Record<Stage, string>> = {
@@ -90,12 +102,16 @@ export async function openStaffTask(input: { reference: string; stage: Stage; ta
     if (current.status === 'completed') await handOver(deps, current);
     return { reference: c.reference, stage: input.stage, result: 'already-open' as const };
   }
-  const at = deps.clock.now().toISOString();
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  // A new complaint is registered, classified and routed as its investigation task opens - in
+  // the same commit (no separate workflow state: one billed transition fewer per complaint).
+  const assessing = input.stage === 'INVESTIGATION' && !isAssessed(c) ? await assessment(c, deps, now) : undefined;
   // A resumed workflow re-opens the task of the stage the complaint is already in: the
   // customer has been told about that stage once; staff see the re-opening in the history.
   const reopened = c.stage === input.stage;
   const reopenInvestigation = input.stage === 'INVESTIGATION' && c.stage === 'CALLBACK';
-  const next: Complaint = { ...c, stage: input.stage, updatedAt: at, version: c.version + 1 };
+  const next: Complaint = { ...(assessing?.assessed ?? c), stage: input.stage, updatedAt: at, version: c.version + 1 };
   if (reopenInvestigation && next.escalated && next.assignment?.manager) next.assignment = { ...next.assignment, assignee: next.assignment.manager };
   const base: TaskItem = {
     reference: c.reference, stage: input.stage, taskToken: input.taskToken, executionName: input.executionName, openedAt: at, status: 'open',
@@ -118,7 +134,10 @@ export async function openStaffTask(input: { reference: string; stage: Stage; ta
     : reopenInvestigation
       ? entry(c.reference, at, 'system', 'reopened', next.escalated ? 'Your complaint is being re-examined by a manager' : 'Your complaint is being investigated again', true)
       : entry(c.reference, at, 'system', `stage:${input.stage.toLowerCase()}`, early ? 'Our reply has been sent, and your answer on whether you are satisfied is recorded' : STAGE_SUMMARY[input.stage] ?? `Stage ${input.stage}`, true);
-  await deps.repo.commit({ complaint: next, expectedVersion: c.version, task: { put: task }, history: [history] });
+  await deps.repo.commit({
+    complaint: next, expectedVersion: c.version, task: { put: task },
+    history: [...(assessing?.history ?? []), history], messages: assessing?.messages.length ? assessing.messages : undefined,
+  });
   if (task.status === 'completed') await handOver(deps, task);
   return { reference: c.reference, stage: input.stage, result: 'opened' as const };
 }

@@ -258,7 +258,7 @@ function recordSkipped(deps: ReceiveEmailDeps, reference: string, messageId: str
 /**
  * Appends one history entry for this message, once: a retry (or a redelivery racing the
  * first one) finds it and adds nothing. The complaint's version guards the transaction; a
- * concurrent change (the workflow's Assess step, a staff action) is retried on the new version.
+ * concurrent change (the workflow's registration as the investigation opens, a staff action) is retried on the new version.
  */
 async function appendOnce(deps: ReceiveEmailDeps, reference: string, action: string, messageId: string, make: (c: Complaint, at: string) => HistoryEntry): Promise<void> {
   for (let attempt = 1; ; attempt++) {

@@ -68,7 +68,7 @@ export class Observability extends Construct {
 
     // Workflow (AWS/States, dimension StateMachineArn): the same three alarms on each machine.
     const machines = [
-      { prefix: 'workflow', sm: stateMachines.lifecycle, name: STATE_MACHINES.lifecycle.name, what: 'A complaint workflow execution', which: 'a new complaint\'s, started at Assess' },
+      { prefix: 'workflow', sm: stateMachines.lifecycle, name: STATE_MACHINES.lifecycle.name, what: 'A complaint workflow execution', which: 'a new complaint\'s, started at Investigate' },
       { prefix: 'workflow-resume', sm: stateMachines.resume, name: STATE_MACHINES.resume.name, what: 'A resumed complaint workflow execution', which: 'one the orphan sweeper started at the complaint\'s stage, named <reference>--r<n>' },
     ];
     for (const { prefix, sm, name, what, which } of machines) {

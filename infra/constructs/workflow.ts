@@ -1,8 +1,8 @@
 /**
  * The complaint workflow: two Standard state machines made of the ASL file in workflows/ (the
  * very file the local runtime runs; workflows/machines.ts): `lifecycle`, where new complaints
- * start, begins at Assess and leaves out the Resume state it cannot reach (one billed state
- * transition fewer per complaint); `resume`, where the orphan sweeper's resumed executions
+ * start, begins at Investigate (which registers a new complaint as it opens its task) and
+ * leaves out the Resume state it cannot reach (one billed state transition fewer per complaint); `resume`, where the orphan sweeper's resumed executions
  * start, is the file as it is (Resume sends each to its stage). Each `${...FunctionArn}`
  * placeholder is substituted by CloudFormation with the ARN of the function it names.
  *
@@ -41,7 +41,7 @@ export interface WorkflowProps {
 }
 
 export class Workflow extends Construct {
-  /** New complaints' state machine (StartAt Assess). */
+  /** New complaints' state machine (StartAt Investigate). */
   readonly stateMachine: sfn.StateMachine;
   /** Resumed complaints' state machine (StartAt Resume). */
   readonly resumeStateMachine: sfn.StateMachine;

@@ -412,11 +412,11 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     };
     const NAMES = [STATE_MACHINES.lifecycle.name, STATE_MACHINES.resume.name];
 
-    it('is two STANDARD state machines of the ASL file: new complaints start at Assess (Resume left out), resumed ones at Resume (the file as it is)', () => {
+    it('is two STANDARD state machines of the ASL file: new complaints start at Investigate (Resume left out), resumed ones at Resume (the file as it is)', () => {
       api().resourceCountIs('AWS::StepFunctions::StateMachine', 2);
       for (const name of NAMES) expect(stateMachine(name).sm.Properties.StateMachineType, name).toBe('STANDARD');
       const lifecycle = stateMachine(STATE_MACHINES.lifecycle.name).definition;
-      expect(lifecycle.StartAt).toBe('Assess');
+      expect(lifecycle.StartAt).toBe('Investigate');
       expect(stateNames(lifecycle).sort()).toEqual(stateNames(ASL).filter((n) => n !== 'Resume').sort());
       const resume = stateMachine(STATE_MACHINES.resume.name).definition;
       expect(ASL.StartAt).toBe('Resume');

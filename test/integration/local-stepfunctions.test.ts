@@ -1,6 +1,6 @@
 /**
  * The local Step Functions service running the real workflows/complaint.asl.json as the two
- * state machines of workflows/machines.ts (new complaints from Assess, resumed ones from
+ * state machines of workflows/machines.ts (new complaints from Investigate, resumed ones from
  * Resume), driven through @aws-sdk/client-sfn over its HTTP endpoint. Lambda functions are
  * replaced by a recorder here: this file tests the engine (machines, tokens, resume,
  * persistence), not the handlers.
@@ -19,7 +19,7 @@ import { definitionStartingAt, STATE_MACHINES } from '../../workflows/machines.t
 import { eventually } from '../support/clients.ts';
 
 const ASL = readFileSync(join(import.meta.dirname, '../../workflows/complaint.asl.json'), 'utf8');
-/** New complaints: the file from Assess, without Resume. */
+/** New complaints: the file from Investigate, without Resume. */
 const SM = `arn:aws:states:cn-north-1:000000000000:stateMachine:${STATE_MACHINES.lifecycle.name}`;
 /** Resumed complaints: the file as it is, from Resume. */
 const RESUME_SM = `arn:aws:states:cn-north-1:000000000000:stateMachine:${STATE_MACHINES.resume.name}`;
@@ -37,7 +37,6 @@ function makeEngine(journalFile: string, calls: Call[], failOpenTaskFor = new Se
     invoke: async (fn, payload: any) => {
       calls.push({ fn: fn.split(':').pop()!, payload });
       if (failOpenTaskFor.has(payload.reference)) throw Object.assign(new Error('boom'), { name: 'NotFoundError' });
-      if (payload.step === 'assess') return { reference: payload.reference, major: false, crossDepartment: false };
       return payload.step === 'close' ? { reference: payload.reference, closedAt: '2026-01-01T00:00:00.000Z' } : { ok: true };
     },
   });
@@ -79,10 +78,12 @@ describe('local Step Functions endpoint', () => {
       const d = await sfn.send(new DescribeExecutionCommand({ executionArn: arn('A-1') }));
       return d.status === 'SUCCEEDED' && d;
     });
-    expect(JSON.parse(done.output!)).toMatchObject({ reference: 'A-1', assess: { major: false, crossDepartment: false }, close: { closedAt: '2026-01-01T00:00:00.000Z' } });
+    expect(JSON.parse(done.output!)).toMatchObject({ reference: 'A-1', close: { closedAt: '2026-01-01T00:00:00.000Z' } });
     const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn('A-1') }));
-    // A new complaint starts at Assess: the typical path costs 5 state transitions (README: cost).
-    expect(entered(history.events!)).toEqual(['Assess', 'Investigate', 'Reply', 'Callback', 'Close']);
+    // A new complaint starts at Investigate (which registers it): the typical path costs 4 state
+    // transitions (README: cost), and no step calls the old Assess.
+    expect(entered(history.events!)).toEqual(['Investigate', 'Reply', 'Callback', 'Close']);
+    expect(JSON.parse(done.output!)).not.toHaveProperty('assess');
     // A used token is gone.
     await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: tokens[0], output: '{}' }))).rejects.toBeInstanceOf(TaskDoesNotExist);
   });
@@ -98,7 +99,7 @@ describe('local Step Functions endpoint', () => {
     await sfn.send(new StopExecutionCommand({ executionArn: arn('R-1--r1', RESUME_SM) }));
   });
 
-  it('the longest path - dissatisfied twice, then closed - costs 11 state transitions (README: cost)', async () => {
+  it('the longest path - dissatisfied twice, then closed - costs 10 state transitions (README: cost)', async () => {
     await sfn.send(new StartExecutionCommand({ stateMachineArn: SM, name: 'L-1', input: JSON.stringify({ reference: 'L-1', resumeAt: 'RECEIVED' }) }));
     let previous: string | undefined;
     const next = async (stage: string) => {
@@ -115,8 +116,8 @@ describe('local Step Functions endpoint', () => {
     }
     await eventually(async () => (await sfn.send(new DescribeExecutionCommand({ executionArn: arn('L-1') }))).status === 'SUCCEEDED');
     const path = entered((await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn('L-1') }))).events!);
-    expect(path).toEqual(['Assess', ...Array(3).fill(['Investigate', 'Reply', 'Callback']).flat(), 'Close']);
-    expect(path.length).toBe(11);
+    expect(path).toEqual([...Array(3).fill(['Investigate', 'Reply', 'Callback']).flat(), 'Close']);
+    expect(path.length).toBe(10);
   });
 
   it('resumes at the stage given in the input, on the resume machine: Resume, then straight to that stage (a restart adds 1 transition)', async () => {
@@ -133,8 +134,8 @@ describe('local Step Functions endpoint', () => {
     expect(entered((await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn('B-1--r1', RESUME_SM) }))).events!).slice(0, 2)).toEqual(['Resume', 'Callback']);
   });
 
-  it('a resumed execution at every stage starts there; one still RECEIVED goes to Assess', async () => {
-    const firstTask = { RECEIVED: 'Assess', INVESTIGATION: 'Investigate', REPLY: 'Reply', CALLBACK: 'Callback', CLOSED: 'Close' };
+  it('a resumed execution at every stage starts there; one still RECEIVED goes to Investigate, which registers it', async () => {
+    const firstTask = { RECEIVED: 'Investigate', INVESTIGATION: 'Investigate', REPLY: 'Reply', CALLBACK: 'Callback', CLOSED: 'Close' };
     for (const [stage, state] of Object.entries(firstTask)) {
       const name = `S-${stage}--r1`;
       await sfn.send(new StartExecutionCommand({ stateMachineArn: RESUME_SM, name, input: JSON.stringify({ reference: `S-${stage}`, resumeAt: stage }) }));
@@ -165,10 +166,10 @@ describe('local Step Functions endpoint', () => {
     await eventually(async () => lastTask('F-1', 'REPLY'));
     await eventually(async () => lastTask('F-1', 'INVESTIGATION'));
     for (const sm of [SM, RESUME_SM]) await sfn.send(new StopExecutionCommand({ executionArn: arn('F-1', sm) }));
-    // Started at Assess, the lifecycle machine never passes Resume: whatever its input says, it assesses.
+    // Started at Investigate, the lifecycle machine never passes Resume: whatever its input says, it investigates.
     await sfn.send(new StartExecutionCommand({ stateMachineArn: SM, name: 'G-1', input: JSON.stringify({ reference: 'G-1', resumeAt: 'CALLBACK' }) }));
     await eventually(async () => lastTask('G-1', 'INVESTIGATION'));
-    expect(entered((await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn('G-1') }))).events!)).toEqual(['Assess', 'Investigate']);
+    expect(entered((await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn('G-1') }))).events!)).toEqual(['Investigate']);
     await sfn.send(new StopExecutionCommand({ executionArn: arn('G-1') }));
   });
 
@@ -207,7 +208,7 @@ describe('local Step Functions endpoint', () => {
     expect(e1.error).toBe('Local.RuntimeRestarted');
     expect(reloaded.describeExecution({ executionArn: arn('A-1') }).status).toBe('SUCCEEDED');
     const h = reloaded.getExecutionHistory({ executionArn: arn('A-1') });
-    expect(h.events.filter((e) => e.type.endsWith('StateEntered')).length).toBe(5);
+    expect(h.events.filter((e) => e.type.endsWith('StateEntered')).length).toBe(4);
     // Each execution comes back on its own machine; executionArnFor finds a name on either.
     expect(reloaded.describeExecution({ executionArn: arn('B-1--r1', RESUME_SM) })).toMatchObject({ status: 'FAILED', stateMachineArn: RESUME_SM });
     expect(reloaded.executionArnFor('B-1--r1')).toBe(arn('B-1--r1', RESUME_SM));

@@ -15,7 +15,7 @@ import {
 import { REGIONS, type Duration, type RegionName } from '../../functions/domain/regions.ts';
 import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
-import { assessComplaint, openStaffTask } from '../../functions/use-cases/lifecycle.ts';
+import { openStaffTask } from '../../functions/use-cases/lifecycle.ts';
 import { claimTask, decideExtension, pauseClock, requestExtension, resumeClock } from '../../functions/use-cases/staff-actions.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
@@ -165,7 +165,6 @@ async function complaintAtInvestigation(r: RegionName, at: Date) {
     complainant: { contact: { email: 'li.wei@example.com' } }, matter: { description: 'The annual fee was charged twice' }, businessLine: 'cards', consent: { personalData: true },
   }), { channel: 'web' }, deps);
   const reference = body.reference;
-  await assessComplaint({ reference }, deps);
   await openStaffTask({ reference, stage: 'INVESTIGATION', taskToken: 'token-1', executionName: reference }, deps);
   await claimTask(deps, hana, reference);
   return { deps, repo, clock, reference };

@@ -11,7 +11,7 @@ import { REGIONS } from '../../functions/domain/regions.ts';
 import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import { getComplaintStatus } from '../../functions/use-cases/get-complaint-status.ts';
-import { assessComplaint, openStaffTask } from '../../functions/use-cases/lifecycle.ts';
+import { openStaffTask } from '../../functions/use-cases/lifecycle.ts';
 import { claimTask, completeInvestigation, customerCallback, recordCallback, submitReply } from '../../functions/use-cases/staff-actions.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
@@ -35,7 +35,6 @@ async function toReplySent(language: 'en' | 'zh-CN' = 'en', reopenCount = 0) {
     matter: { description: 'A fee was taken twice' }, businessLine: 'deposits', consent: { personalData: true },
   });
   const { body: { reference, accessCode } } = await submitComplaint(body, { channel: 'web' }, deps);
-  await assessComplaint({ reference }, deps);
   let token = 0;
   const open = (stage: 'INVESTIGATION' | 'REPLY' | 'CALLBACK') => openStaffTask({ reference, stage, taskToken: `t${++token}`, executionName: reference }, deps);
   await open('INVESTIGATION');
@@ -140,7 +139,6 @@ describe('an answer before the workflow has opened the callback stage', () => {
     const deps = { repo, workflow: new FakeWorkflow(), clock, region, calendar: createBusinessCalendar(region.calendar), audit: new FakeAuditLog(), accessAttempts: new FakeAccessAttempts() };
     const body = SubmitComplaintRequest.parse({ complainant: { name: 'Li Wei', contact: { email: 'early@example.com' } }, matter: { description: 'A fee' }, consent: { personalData: true } });
     const { body: { reference, accessCode } } = await submitComplaint(body, { channel: 'web' }, deps);
-    await assessComplaint({ reference }, deps);
     await openStaffTask({ reference, stage: 'INVESTIGATION', taskToken: 't1', executionName: reference }, deps);
     await expect(customerCallback(deps, reference, accessCode, { satisfaction: 5 })).rejects.toMatchObject({ statusCode: 409 });
     expect((await getComplaintStatus(reference, accessCode, deps)).callbackDue).toBe(false);

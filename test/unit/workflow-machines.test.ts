@@ -13,15 +13,15 @@ import { definitionStartingAt, startingAt, STATE_MACHINES } from '../../workflow
 const ASL_TEXT = readFileSync(new URL('../../workflows/complaint.asl.json', import.meta.url), 'utf8');
 const ASL = JSON.parse(ASL_TEXT);
 
-describe('the lifecycle machine: the file from Assess', () => {
-  it('starts at Assess and leaves out only Resume, which nothing else reaches', () => {
+describe('the lifecycle machine: the file from Investigate', () => {
+  it('starts at Investigate and leaves out only Resume, which nothing else reaches', () => {
     const lifecycle = startingAt(ASL, STATE_MACHINES.lifecycle.startAt);
     expect(ASL.StartAt).toBe('Resume');
-    expect(lifecycle.StartAt).toBe('Assess');
+    expect(lifecycle.StartAt).toBe('Investigate');
     expect(Object.keys(lifecycle.States)).toEqual(Object.keys(ASL.States).filter((s) => s !== 'Resume'));
     // The states themselves are the file's, unchanged.
     for (const [name, state] of Object.entries(lifecycle.States)) expect(state, name).toEqual(ASL.States[name]);
-    expect(JSON.parse(definitionStartingAt(ASL_TEXT, 'Assess'))).toEqual(lifecycle);
+    expect(JSON.parse(definitionStartingAt(ASL_TEXT, 'Investigate'))).toEqual(lifecycle);
   });
 
   it('the resume machine is the file as it is', () => {
@@ -80,7 +80,7 @@ describe('StepFunctionsWorkflow: which machine', () => {
     await workflow.start('CN-1', { reference: 'CN-1', resumeAt: 'RECEIVED' });
     await workflow.start('CN-2--r1', { reference: 'CN-2', resumeAt: 'INVESTIGATION' });
     await workflow.start('CN-3--r2', { reference: 'CN-3', resumeAt: 'CLOSED' });
-    // Resumed, but never assessed: Assess is its first state - the lifecycle machine's.
+    // Resumed, but never registered: the lifecycle machine's Investigate registers it.
     await workflow.start('CN-4--r1', { reference: 'CN-4', resumeAt: 'RECEIVED' });
     expect(calls).toEqual([
       'start complaint-lifecycle CN-1 {"reference":"CN-1","resumeAt":"RECEIVED"}',
