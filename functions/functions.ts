@@ -123,6 +123,19 @@ export const STREAM_CONSUMERS: StreamConsumer[] = [
   { fn: 'ArchiveComplaints', eventNames: ['REMOVE'], sortKeyPrefix: '', partitionKeyPrefix: 'COMPLAINT#', batch: { size: 100, windowSeconds: 30 } },
 ];
 
+/**
+ * Step Functions' status-change events of the complaint workflows that resume the complaint at
+ * once (functions/use-cases/resume-orphans.ts resumeEnded): an EventBridge rule on AWS
+ * (infra/stacks/api-stack.ts), the local engine's notices locally (local/runtime.ts) - one
+ * pattern for both. SUCCEEDED is not among them: a complaint closes with its workflow.
+ */
+export const WORKFLOW_ENDED = {
+  fn: 'ResumeOrphans',
+  source: 'aws.states',
+  detailType: 'Step Functions Execution Status Change',
+  statuses: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+} as const satisfies { fn: FunctionName; source: string; detailType: string; statuses: string[] };
+
 function staff(method: RouteSpec['method'], path: string, operationId: string): RouteSpec[] {
   return [{ operationId, method, path, fn: 'StaffApi', auth: 'staff' }];
 }

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { WORKFLOW_FUNCTIONS } from '../functions/functions.ts';
+import { WORKFLOW_ENDED, WORKFLOW_FUNCTIONS } from '../functions/functions.ts';
 import { regionConfig } from '../functions/domain/regions.ts';
 import { ManualClock, systemClock } from '../functions/shared/clock.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
@@ -30,7 +30,8 @@ import { DynamoComplaintRepository } from '../functions/adapters/dynamo-complain
 import { DocumentClient } from '../functions/aws/dynamodb.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LambdaHost } from './lambda-host.ts';
-import { LocalStepFunctions } from './stepfunctions/engine.ts';
+import { LocalStepFunctions, type StatusChangeEvent } from './stepfunctions/engine.ts';
+import { matchesWorkflowEnded } from './events.ts';
 import { startStepFunctionsServer } from './stepfunctions/server.ts';
 import { throttlingFromEnv, type SfnThrottling } from './stepfunctions/throttling.ts';
 import { definitionStartingAt, STATE_MACHINES } from '../workflows/machines.ts';
@@ -180,6 +181,15 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
 
     const lambdas = new LambdaHost(awsRegion);
     const asl = readFileSync(DEFINITION_FILE, 'utf8');
+    // EventBridge's rule on Step Functions' status changes (infra/stacks/api-stack.ts): an
+    // execution that ends abnormally resumes its complaint at once, invoked asynchronously as
+    // EventBridge does. POST /__local/rules { "WorkflowEnded": false } disables it (as `aws events
+    // disable-rule` would), to see what the scheduled sweep alone does.
+    const rules = { WorkflowEnded: true };
+    const workflowEnded = (event: StatusChangeEvent) => {
+      if (!rules.WorkflowEnded || !matchesWorkflowEnded(event, [stateMachineArn, resumeStateMachineArn])) return;
+      lambdas.invoke(WORKFLOW_ENDED.fn, event).catch((e) => log(`Resuming after an execution ${event.detail.status} failed: ${(e as Error).name}`));
+    };
     const engine = new LocalStepFunctions({
       // The same two machines as on AWS (infra/constructs/workflow.ts), from the one file.
       machines: [
@@ -191,6 +201,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       journalFile: join(dataDir, 'stepfunctions', 'executions.jsonl'),
       now: clock ? () => clock.now() : undefined,
       throttling: opts.sfnThrottling ?? throttlingFromEnv(),
+      onStatusChange: workflowEnded,
     });
     cleanups.unshift(() => engine.shutdown());
     const sfn = await startStepFunctionsServer(engine);
@@ -233,6 +244,11 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
         json(res, 200, { now: clock.now().toISOString(), expired });
       } else if (clock && path === '/__local/tick' && req.method === 'POST') json(res, 200, await lambdas.invoke('DeadlineWatch', {}));
       else if (path === '/__local/sweep' && req.method === 'POST') json(res, 200, await lambdas.invoke('ResumeOrphans', {}));
+      else if (path === '/__local/rules' && req.method === 'POST') {
+        for (const [k, v] of Object.entries(input)) if (k in rules && typeof v === 'boolean') rules[k as keyof typeof rules] = v;
+        json(res, 200, rules);
+      }
+      else if (path === '/__local/rules') json(res, 200, rules);
       // The daily reconciliation of AWS (ReconcileArchive), on demand: `npm run reconcile`.
       else if (path === '/__local/reconcile' && req.method === 'POST') json(res, 200, await lambdas.invoke('ReconcileArchive', {}));
       else if (path === '/__local/ttl/sweep' && req.method === 'POST') json(res, 200, { expired: await ttl.sweep() });
@@ -286,7 +302,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     if (!clock) {
       const timer = setInterval(() => {
         lambdas.invoke('DeadlineWatch', {}).catch((e) => log(`Deadline watch failed: ${(e as Error).name}`));
-        // The orphan sweep, scheduled as on AWS (there hourly), with a grace period for starts in flight.
+        // The orphan sweep, scheduled as on AWS (there every 6 hours, a backstop to the WorkflowEnded
+        // rule), with a grace period for starts in flight.
         lambdas.invoke('ResumeOrphans', { graceSeconds: 60 }).catch((e) => log(`Orphan sweep failed: ${(e as Error).name}`));
       }, opts.watchIntervalMs ?? 60_000);
       timer.unref();

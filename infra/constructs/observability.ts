@@ -75,7 +75,7 @@ export class Observability extends Construct {
       this.alarm(`${prefix}-failed`, {
         metric: sm.metricFailed({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
         threshold: 1,
-        description: `${what} failed - ${which}: that complaint has no running workflow until the ResumeOrphans sweep (hourly) starts a new one. `
+        description: `${what} failed - ${which}: ResumeOrphans resumes that complaint at once on the execution's status-change event (after 3 resumes of the same complaint, only at the next sweep, every 6 hours, so that a step that keeps failing cannot loop). `
           + `First action: open the failed execution in the Step Functions console (${name}), read the failing state and its error, then the function logs of that state.`,
       });
       this.alarm(`${prefix}-timed-out`, {

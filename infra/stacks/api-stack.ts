@@ -16,7 +16,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { FUNCTIONS, ROUTES, STREAM_CONSUMERS, WORKFLOW_FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/functions.ts';
+import { FUNCTIONS, ROUTES, STREAM_CONSUMERS, WORKFLOW_ENDED, WORKFLOW_FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/functions.ts';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
 import { EncryptedLogs } from '../constructs/encrypted-logs.ts';
 import { IntakeApi } from '../constructs/intake-api.ts';
@@ -36,9 +36,11 @@ const ASL_FILE = fileURLToPath(new URL('../../workflows/complaint.asl.json', imp
 
 /** Functions run on a clock (EventBridge rules), not by a request. */
 const SCHEDULES = {
-  // Gives open complaints that lost their workflow (a failed start, an execution that ended
-  // abnormally) a new one. A run takes at most its 300 s timeout: runs never overlap.
-  ResumeOrphans: { every: Duration.hours(1), description: 'Resume complaints without a running workflow' },
+  // Gives open complaints that lost their workflow (a failed start, an execution whose end event
+  // was lost or came too often) a new one, and hands over completions a live workflow missed.
+  // A backstop: an execution that ends abnormally resumes its complaint at once (WorkflowEnded
+  // below). A run takes at most its 300 s timeout: runs never overlap.
+  ResumeOrphans: { every: Duration.hours(6), description: 'Resume complaints without a running workflow' },
   // Reminders before deadlines, escalation at breaches: the period of the local runtime's watch.
   // Its timeout (300 s) equals the period, so a slow run can meet the next: the watch must stay idempotent.
   DeadlineWatch: { every: Duration.minutes(5), description: 'Deadline reminders and breach escalation' },
@@ -183,6 +185,21 @@ export class ApiStack extends Stack {
         targets: [new targets.LambdaFunction(functions[name], { retryAttempts: 2, maxEventAge: Duration.minutes(5) })],
       });
     }
+
+    // An execution that fails, times out or is stopped resumes its complaint at once - Step
+    // Functions' status-change events are free on the default bus - where the sweep above
+    // would find it within 6 hours. EventBridge invokes asynchronously and retries for 24 hours;
+    // an invocation that fails Lambda's own retries goes to the function's dead-letter queue.
+    new events.Rule(this, 'WorkflowEnded', {
+      description: 'Resume a complaint whose workflow execution failed, timed out or was stopped',
+      eventPattern: {
+        source: [WORKFLOW_ENDED.source],
+        detailType: [WORKFLOW_ENDED.detailType],
+        detail: { status: [...WORKFLOW_ENDED.statuses], stateMachineArn: [this.workflow.stateMachineArn, this.workflow.resumeStateMachineArn] },
+      },
+      targets: [new targets.LambdaFunction(functions[WORKFLOW_ENDED.fn])],
+    });
+    functions[WORKFLOW_ENDED.fn].addDeadLetterQueue(this.alarms);
 
     if (props.platform.email.receiving) {
       this.inboundMail = new InboundMail(this, 'InboundMail', { region, mailBucketName: stateful.stores.mail.name, intake: functions.EmailIntake });

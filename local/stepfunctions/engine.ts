@@ -45,6 +45,8 @@ interface PendingTask { executionArn: string; resolve: (v: unknown) => void; rej
 
 /** The JSON protocol carries timestamps as epoch seconds. */
 const epoch = (iso: string) => new Date(iso).getTime() / 1000;
+/** EventBridge events carry epoch milliseconds. */
+const epochMs = (iso: string) => new Date(iso).getTime();
 
 const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
@@ -74,6 +76,22 @@ export interface EngineOptions {
   now?: () => Date;
   /** The service's throttling (token buckets), off when absent. */
   throttling?: SfnThrottling;
+  /**
+   * Told when an execution ends (SUCCEEDED, FAILED, ABORTED by StopExecution), with the event
+   * Step Functions sends to EventBridge ("Step Functions Execution Status Change"). Not for the
+   * executions a restart finds running (they come back ABORTED; the runtime sweeps at start).
+   */
+  onStatusChange?: (event: StatusChangeEvent) => void;
+}
+
+/** Step Functions' EventBridge event for an execution's status change (the fields AWS sends). */
+export interface StatusChangeEvent {
+  version: '0'; id: string; 'detail-type': 'Step Functions Execution Status Change'; source: 'aws.states';
+  account: string; time: string; region: string; resources: string[];
+  detail: {
+    executionArn: string; stateMachineArn: string; name: string; status: ExecutionStatus; startDate: number; stopDate: number | null;
+    input: string; inputDetails: { included: boolean }; output: string | null; outputDetails: { included: boolean } | null; error: string | null; cause: string | null;
+  };
 }
 
 export class LocalStepFunctions {
@@ -153,6 +171,23 @@ export class LocalStepFunctions {
     this.journal('put', e.executionArn, rest);
   }
 
+  /** The status-change event of an execution that just ended, to the listener (its errors are its own). */
+  private ended(e: ExecutionRecord): void {
+    if (!this.opts.onStatusChange) return;
+    const [, , , region, account] = e.executionArn.split(':');
+    const event: StatusChangeEvent = {
+      version: '0', id: randomUUID(), 'detail-type': 'Step Functions Execution Status Change', source: 'aws.states',
+      account, time: (e.stopDate ?? this.now().toISOString()).replace(/\.\d{3}Z$/, 'Z'), region, resources: [e.executionArn],
+      detail: {
+        executionArn: e.executionArn, stateMachineArn: machineArnOf(e.executionArn), name: e.name, status: e.status,
+        startDate: epochMs(e.startDate), stopDate: e.stopDate ? epochMs(e.stopDate) : null,
+        input: e.input, inputDetails: { included: true }, output: e.output ?? null, outputDetails: e.output ? { included: true } : null,
+        error: e.error ?? null, cause: e.cause ?? null,
+      },
+    };
+    try { this.opts.onStatusChange(event); } catch { /* the listener's own failure */ }
+  }
+
   private addEvent(e: ExecutionRecord, type: string, stateName?: string, detail?: unknown): void {
     const ev: HistoryEvent = { id: e.events.length + 1, timestamp: this.now().toISOString(), type, stateName, detail };
     e.events.push(ev);
@@ -225,12 +260,14 @@ export class LocalStepFunctions {
         if (rec.status !== 'RUNNING' || this.stopping) return;
         this.update(rec, { status: 'SUCCEEDED', output: JSON.stringify(output ?? null), stopDate: this.now().toISOString() });
         this.addEvent(rec, 'ExecutionSucceeded');
+        this.ended(rec);
       },
       (err: Error & { cause?: Error & { Cause?: string } }) => {
         if (rec.status !== 'RUNNING' || this.stopping) return;
         const inner = (err.cause ?? err) as Error;
         this.update(rec, { status: 'FAILED', error: inner.name, cause: inner.message, stopDate: this.now().toISOString() });
         this.addEvent(rec, 'ExecutionFailed', undefined, { error: inner.name });
+        this.ended(rec);
       },
     ).finally(() => { this.aborters.delete(rec.executionArn); this.dropTasks(rec.executionArn); });
     const all = Promise.all([done, events]);
@@ -331,6 +368,7 @@ export class LocalStepFunctions {
       this.addEvent(e, 'ExecutionAborted');
       this.aborters.get(e.executionArn)?.();
       this.dropTasks(e.executionArn, stopped());
+      this.ended(e);
     }
     return { stopDate: epoch(stopDate) };
   }

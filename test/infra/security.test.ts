@@ -205,12 +205,16 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
   describe('asynchronous invocations and edge logging', () => {
     const receives = () => Boolean(stacks[name].api.inboundMail);
 
-    it('EmailIntake, which SES invokes asynchronously, keeps failed events in an encrypted dead-letter queue that alarms; no other function has one', () => {
+    it('EmailIntake (SES) and ResumeOrphans (EventBridge), invoked asynchronously, keep failed events in an encrypted dead-letter queue that alarms; no other function has one', () => {
       const withDlq = resourcesOf(api(), 'AWS::Lambda::Function').filter(([, f]) => f.Properties.DeadLetterConfig);
-      const emailIntake = stacks[name].api.getLogicalId(stacks[name].api.functions.EmailIntake.node.defaultChild as never);
-      expect(withDlq.map(([id]) => id)).toEqual(receives() ? [emailIntake] : []);
+      const idOf = (fn: 'EmailIntake' | 'ResumeOrphans') => stacks[name].api.getLogicalId(stacks[name].api.functions[fn].node.defaultChild as never);
+      expect(withDlq.map(([id]) => id).sort()).toEqual([...(receives() ? [idOf('EmailIntake')] : []), idOf('ResumeOrphans')].sort());
+      const resume = withDlq.find(([id]) => id === idOf('ResumeOrphans'))!;
+      const resumeQueue = resume[1].Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0];
+      customerKey(api(), api().Resources[resumeQueue].Properties.KmsMasterKeyId, resumeQueue);
+      expect(resourcesOf(api(), 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.AlarmName === `complaints-${name}-dead-letters-ResumeOrphans`)).toHaveLength(1);
       if (!receives()) return;
-      const queueId = withDlq[0][1].Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0];
+      const queueId = withDlq.find(([id]) => id === idOf('EmailIntake'))![1].Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0];
       expect(api().Resources[queueId].Type).toBe('AWS::SQS::Queue');
       customerKey(api(), api().Resources[queueId].Properties.KmsMasterKeyId, queueId);
       const alarms = resourcesOf(api(), 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.AlarmName === `complaints-${name}-dead-letters-EmailIntake`);

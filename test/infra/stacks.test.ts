@@ -624,12 +624,26 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       expect(exported(domain).value).toEqual({ 'Fn::GetAtt': [distributionId, 'DomainName'] });
     });
 
-    it('ResumeOrphans runs every hour', () => {
+    it('ResumeOrphans sweeps every 6 hours, and runs at once when a complaint workflow fails, times out or is stopped', () => {
       api().hasResourceProperties('AWS::Events::Rule', {
-        ScheduleExpression: 'rate(1 hour)',
+        ScheduleExpression: 'rate(6 hours)',
         State: 'ENABLED',
         Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnLogicalId('ResumeOrphans'), 'Arn'] } })],
       });
+      const ended = resources(api(), 'AWS::Events::Rule').filter((r) => r.Properties.EventPattern);
+      expect(ended).toHaveLength(1);
+      const pattern = ended[0].Properties.EventPattern;
+      expect(pattern.source).toEqual(['aws.states']);
+      expect(pattern['detail-type']).toEqual(['Step Functions Execution Status Change']);
+      expect(pattern.detail.status).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED']);
+      // Both complaint machines, and nothing else of the account's.
+      expect(pattern.detail.stateMachineArn.map((a: unknown) => JSON.stringify(a))).toEqual(
+        [STATE_MACHINES.lifecycle.name, STATE_MACHINES.resume.name].map((m) => expect.stringContaining(`:stateMachine:${m}`)),
+      );
+      expect(ended[0].Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [fnLogicalId('ResumeOrphans'), 'Arn'] } })]);
+      // EventBridge may invoke it: a permission for this rule only.
+      const permissions = resources(api(), 'AWS::Lambda::Permission').filter((p) => p.Properties.FunctionName?.['Fn::GetAtt']?.[0] === fnLogicalId('ResumeOrphans'));
+      expect(permissions.map((p) => p.Properties.Principal)).toEqual(['events.amazonaws.com', 'events.amazonaws.com']);
     });
   });
 

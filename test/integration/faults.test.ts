@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import type { CallRecord, FaultRule } from '../../local/faults.ts';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { clients, countComplaints, eventually, validComplaint } from '../support/clients.ts';
@@ -70,7 +70,7 @@ describe('the workflow definition', () => {
   const tasks = Object.entries(asl.States).filter(([, s]) => s.Type === 'Task');
 
   it('retries transient errors on every Task with exponential backoff and full jitter, capped', () => {
-    expect(tasks.length).toBeGreaterThanOrEqual(6);
+    expect(tasks.length).toBeGreaterThanOrEqual(5);
     for (const [name, s] of tasks) {
       const retry = s.Retry?.[0];
       expect(retry, name).toMatchObject({ BackoffRate: expect.any(Number), JitterStrategy: 'FULL', MaxDelaySeconds: expect.any(Number), MaxAttempts: expect.any(Number) });
@@ -290,8 +290,9 @@ describe('Step Functions throttled and its tasks failing', () => {
     expect((await faultReport()).injectedTotal).toBe(2);
   });
 
-  it('records a task that cannot succeed in the history, fails the execution (the alarm on AWS), and the sweeper resumes it', async () => {
-    await injectFaults([{ target: 'lambda', operations: ['OpenTask'], errors: ['Lambda.ResourceNotFoundException'] }]);
+  it('records a task that cannot succeed in the history, fails the execution (the alarm on AWS), and its status-change event resumes it at once', async () => {
+    // Not a retried error: the first failure fails the execution; the resumed one finds the function back.
+    await injectFaults([{ target: 'lambda', operations: ['OpenTask'], errors: ['Lambda.ResourceNotFoundException'], count: 1 }]);
     const { reference: ref } = await submit('task-fails');
     const failed = await eventually(async () => {
       const d = await sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(ref) }));
@@ -301,9 +302,13 @@ describe('Step Functions throttled and its tasks failing', () => {
     const recorded = await client.waitFor(ref, (d) => count(d, 'workflow-failed') === 1, 'the failure recorded');
     expect(recorded.history.find((h) => h.action === 'workflow-failed')).toMatchObject({ actor: 'system', visibleToCustomer: false });
 
+    // No sweep: the WorkflowEnded rule's invocation of ResumeOrphans resumed it, still RECEIVED
+    // (Investigate registers it), under a new name.
+    const resumed = await client.waitFor(ref, (d) => d.task?.stage === 'INVESTIGATION' && d.task.status === 'open', 'the resumed investigation task');
+    expect(resumed.task!.executionName).toBe(`${ref}--r1`);
+    expect((await client.detail(ref)).complaint).toMatchObject({ resumeCount: 1, executionName: `${ref}--r1` });
+    expect((await faultReport()).injectedTotal).toBe(1);
     await injectFaults([]);
-    const swept = await sweep();
-    expect(swept.resumed.filter((r) => r.reference === ref)).toEqual([{ reference: ref, stage: 'RECEIVED', executionName: `${ref}--r1` }]);
     const closed = await workToClose(client, ref, { path: 'satisfied', lead: 'hana' });
     expect(withoutResumes(closed).filter((a) => a !== 'workflow-failed')).toEqual(EXPECTED_HISTORY.satisfied);
     expect(await finishedExecutions(ref)).toEqual([`${ref} FAILED`, `${ref}--r1 SUCCEEDED`]);
@@ -312,6 +317,10 @@ describe('Step Functions throttled and its tasks failing', () => {
 
 describe('orphans', () => {
   it('gives each open complaint whose workflow was stopped exactly one new workflow, at its stage, and hands over missed completions', { timeout: 120_000 }, async () => {
+    // The sweep is the backstop for what the WorkflowEnded rule misses: with the rule disabled,
+    // stopped executions wait for it (and a stop with the rule on is resumed at once: below).
+    await local('POST', '/__local/rules', { WorkflowEnded: false });
+    onTestFinished(async () => { await local('POST', '/__local/rules', { WorkflowEnded: true }); });
     // Four complaints at different points of their lives ...
     const [a, b, c, d, e] = await Promise.all([0, 1, 2, 3, 4].map(() => submit('orphan')));
     for (const x of [a, b, c, d, e]) {
@@ -357,5 +366,21 @@ describe('orphans', () => {
       expect(await finishedExecutions(x.reference)).toEqual([`${x.reference} ABORTED`, `${x.reference}--r1 SUCCEEDED`]);
     }
     expect(await finishedExecutions(e.reference)).toEqual([`${e.reference} SUCCEEDED`]);
+  });
+
+  it('resumes a complaint whose execution is stopped at once, at its stage, with no sweep (the WorkflowEnded rule)', { timeout: 90_000 }, async () => {
+    const { reference: ref } = await submit('stopped');
+    await client.waitForTask(ref, 'INVESTIGATION');
+    await client.step('hana', ref, 'claim', {}, (y) => count(y, 'claimed') >= 1);
+    await client.step('hana', ref, 'investigation', investigation, (y) => count(y, 'investigation-completed') >= 1);
+    await client.waitForTask(ref, 'REPLY');
+    await sfn.send(new StopExecutionCommand({ executionArn: executionArn(ref), error: 'Test.Lost', cause: 'stopped by an operator' }));
+    const resumed = await client.waitFor(ref, (d) => d.task?.stage === 'REPLY' && d.task.executionName === `${ref}--r1`, 'the reply task of the resumed workflow');
+    expect(resumed.complaint).toMatchObject({ stage: 'REPLY', resumeCount: 1 });
+    expect(count(resumed, 'workflow-resumed')).toBe(1);
+    expect((await executions(ref, 'RUNNING')).map((e) => e.name)).toEqual([`${ref}--r1`]);
+    const closed = await workToClose(client, ref, { path: 'satisfied', lead: 'hana' });
+    expect(withoutResumes(closed)).toEqual(EXPECTED_HISTORY.satisfied);
+    expect(await finishedExecutions(ref)).toEqual([`${ref} ABORTED`, `${ref}--r1 SUCCEEDED`]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The recovery rules, on in-memory fakes: the sweeper's handling of a complaint whose workflow
  * never started (one workflow, never two), the workflow's record of a failed step, and the
- * delivery of a message whose sender died mid-send.
+ * delivery of a message whose sender died mid-send; the resume at once of a complaint whose
+ * execution ended abnormally (its status-change event).
  */
 import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
@@ -10,7 +11,8 @@ import { REGIONS } from '../../functions/domain/regions.ts';
 import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import { deliverMessage, type Mailer } from '../../functions/use-cases/deliver-messages.ts';
-import { recordWorkflowFailure, resumeOrphans } from '../../functions/use-cases/resume-orphans.ts';
+import { IMMEDIATE_RESUMES, recordWorkflowFailure, resumeEnded, resumeOrphans } from '../../functions/use-cases/resume-orphans.ts';
+import { openStaffTask } from '../../functions/use-cases/lifecycle.ts';
 import { startWorkflowFor } from '../../functions/use-cases/start-workflows.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
@@ -60,6 +62,68 @@ describe('the sweeper and a complaint whose workflow never started', () => {
     expect(swept.resumed).toEqual([{ reference, stage: 'RECEIVED', executionName: `${reference}--r1` }]);
     expect(repo.complaints.get(reference)).toMatchObject({ executionName: `${reference}--r1`, resumeCount: 1 });
     expect(repo.histories.get(reference)!.map((h) => h.action)).toContain('workflow-resumed');
+  });
+});
+
+describe('an execution that ended abnormally (its status-change event)', () => {
+  async function investigating() {
+    const s = setup();
+    const { body: { reference } } = await submitComplaint(body(), { channel: 'web' }, s.deps);
+    await s.workflow.start(reference, { reference, resumeAt: 'RECEIVED' });
+    await openStaffTask({ reference, stage: 'INVESTIGATION', taskToken: 't1', executionName: reference }, s.deps);
+    return { ...s, reference };
+  }
+  const failed = (name: string, reference?: string) => ({ name, status: 'FAILED', input: reference ? JSON.stringify({ reference, resumeAt: 'RECEIVED' }) : undefined });
+
+  it('resumes its complaint at once at its stage - no grace period, though the failure was just recorded', async () => {
+    const { repo, workflow, clock, reference } = await investigating();
+    workflow.running.delete(reference);
+    workflow.finished.add(reference);
+    await recordWorkflowFailure({ reference, executionName: reference, error: 'Lambda.Unknown' }, { repo, clock });
+    const result = await resumeEnded(failed(reference, reference), { repo, workflow, clock });
+    expect(result).toEqual({ reference, resumed: { reference, stage: 'INVESTIGATION', executionName: `${reference}--r1` } });
+    expect(workflow.started.at(-1)).toEqual({ name: `${reference}--r1`, input: { reference, resumeAt: 'INVESTIGATION' } });
+    // The sweep, run right after, finds it live: no second workflow.
+    clock.advance(3600_000);
+    expect((await resumeOrphans({ repo, workflow, clock, graceSeconds: 300 })).resumed).toEqual([]);
+  });
+
+  it('goes on at the next stage when the staff task was completed just before the execution ended', async () => {
+    const { repo, workflow, clock, reference } = await investigating();
+    const task = repo.tasks.get(reference)!;
+    repo.tasks.set(reference, { ...task, status: 'completed', completedAt: clock.now().toISOString(), completedBy: 'hana', output: { stage: 'INVESTIGATION' } });
+    workflow.running.delete(reference);
+    const result = await resumeEnded({ name: reference, status: 'ABORTED' }, { repo, workflow, clock });
+    expect(result).toMatchObject({ resumed: { stage: 'REPLY' } });
+  });
+
+  it('does nothing for an event that comes late or twice (a newer execution drives the complaint), a closed complaint, or another machine\'s execution', async () => {
+    const { repo, workflow, clock, reference } = await investigating();
+    workflow.running.delete(reference);
+    expect(await resumeEnded(failed(reference, reference), { repo, workflow, clock })).toHaveProperty('resumed');
+    expect(await resumeEnded(failed(reference, reference), { repo, workflow, clock })).toEqual({ reference, skipped: 'superseded' });
+    expect(workflow.started.filter((s) => s.name.startsWith(reference))).toHaveLength(2); // the first start, the resume
+    expect(await resumeEnded(failed('NOT-A-COMPLAINT-1'), { repo, workflow, clock })).toEqual({ reference: 'NOT-A-COMPLAINT-1', skipped: 'closed-or-gone' });
+    expect(await resumeEnded({ name: '', status: 'FAILED' }, { repo, workflow, clock })).toEqual({ skipped: 'not-a-complaint' });
+    repo.complaints.set(reference, { ...repo.complaints.get(reference)!, status: 'CLOSED' });
+    expect(await resumeEnded(failed(`${reference}--r1`), { repo, workflow, clock })).toEqual({ reference, skipped: 'closed-or-gone' });
+  });
+
+  it(`stops resuming at once after ${IMMEDIATE_RESUMES} resumes: a step that keeps failing waits for the sweep`, async () => {
+    const { repo, workflow, clock, reference } = await investigating();
+    let name = reference;
+    for (let i = 1; i <= IMMEDIATE_RESUMES; i++) {
+      workflow.running.delete(name);
+      const r = await resumeEnded(failed(name, reference), { repo, workflow, clock });
+      expect(r, `resume ${i}`).toHaveProperty('resumed');
+      name = `${reference}--r${i}`;
+    }
+    workflow.running.delete(name);
+    expect(await resumeEnded(failed(name, reference), { repo, workflow, clock })).toEqual({ reference, skipped: 'resumed-too-often' });
+    expect(repo.complaints.get(reference)!.resumeCount).toBe(IMMEDIATE_RESUMES);
+    // The sweep still resumes it, once the grace period has passed.
+    clock.advance(3600_000);
+    expect((await resumeOrphans({ repo, workflow, clock, graceSeconds: 300 })).resumed).toEqual([{ reference, stage: 'INVESTIGATION', executionName: `${reference}--r${IMMEDIATE_RESUMES + 1}` }]);
   });
 });
 
