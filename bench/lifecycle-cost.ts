@@ -16,7 +16,7 @@
  *   OPEN index is keyed by it): a run costs the same whatever the number open, so its cost per
  *   month is shared by the region's complaints of a month (MONTHLY_COMPLAINTS, default 1,000 -
  *   a small bank; more complaints make it cheaper each);
- * - the orphan sweeper (hourly) looks at every open complaint: its cost per run divided by N
+ * - the orphan sweeper (every 6 hours, a backstop: a workflow that ends abnormally is resumed at once by its status-change event, which a typical complaint never has) looks at every open complaint: its cost per run divided by N
  *   (an upper bound: it includes the run's fixed part) is charged for a typical time open (OPEN_DAYS).
  *
  * Usage: npm run bench:cost [-- N]   (BENCH_COMPLAINTS, OPEN_DAYS, MONTHLY_COMPLAINTS; prints a Markdown report)
@@ -39,7 +39,7 @@ const OPEN_DAYS = Number(process.env.OPEN_DAYS ?? 7);
 const MONTHLY_COMPLAINTS = Number(process.env.MONTHLY_COMPLAINTS ?? 1000);
 /** The schedules of infra/stacks/api-stack.ts. */
 const WATCH_EVERY_S = 300;
-const SWEEP_EVERY_S = 3600;
+const SWEEP_EVERY_S = 6 * 3600;
 const PARALLEL = 4;
 const prices = JSON.parse(readFileSync(join(import.meta.dirname, 'prices.json'), 'utf8'));
 // Estimated sizes of the log lines the platform writes (not produced locally): Lambda's
@@ -235,7 +235,7 @@ try {
     ['CloudWatch Logs', `${(per(life.logBytes) / 1024).toFixed(1)} KB handlers (measured) + ${(estimatedLogBytes / 1024).toFixed(1)} KB platform (estimated)`, logGb(per(life.logBytes) + estimatedLogBytes) * p.cloudwatchLogs.perGbIngested],
     ['X-Ray', `${traces.toFixed(1)} traces, ${p.xray.defaultSampledFraction * 100} % sampled`, (traces * p.xray.defaultSampledFraction / 1e6) * p.xray.perMillionTracesRecorded],
     [`Deadline watch (every ${WATCH_EVERY_S / 60} min; a run's cost shared by ${MONTHLY_COMPLAINTS.toLocaleString('en')} complaints a month)`, `${(w.rru * watchRuns).toFixed(2)} RRU, ${(w.gbs * watchRuns * 1000).toFixed(1)} GB-ms, ${watchRuns.toFixed(1)} invocations`, scheduled(w, watchRuns)],
-    [`Orphan sweeper (hourly, open ${OPEN_DAYS} days)`, `${(s.rru * sweepRuns).toFixed(0)} RRU, ${(s.gbs * sweepRuns * 1000).toFixed(0)} GB-ms`, scheduled(s, sweepRuns)],
+    [`Orphan sweeper (every 6 hours, open ${OPEN_DAYS} days)`, `${(s.rru * sweepRuns).toFixed(0)} RRU, ${(s.gbs * sweepRuns * 1000).toFixed(0)} GB-ms`, scheduled(s, sweepRuns)],
   ];
   const total = rows.reduce((sum, r) => sum + r[2], 0);
   const usd = (x: number) => (x === 0 ? '0' : x < 0.000001 ? x.toExponential(1) : x.toFixed(6));
@@ -256,6 +256,8 @@ try {
     return `${op} ${per(t.requests - was.requests).toFixed(1)} (${per(t.readUnits - was.readUnits + t.writeUnits - was.writeUnits).toFixed(1)} units)`;
   });
   out(`DynamoDB requests per complaint, scheduled runs included: ${ops.join(', ')}.`);
+  const tx = dynamo!.transactions;
+  out(`Transactions priced by DynamoDB's rules (bench/dynamo-units.ts: each item written, and each index entry it changes, 2 units per KB), not as DynamoDB Local reports them: ${per(tx.pricedUnits).toFixed(1)} units per complaint where DynamoDB Local reported ${per(tx.reportedUnits).toFixed(1)} (${tx.requests} transactions in all).`);
   out('Local timings stand in for Lambda durations (in-process, x86, a shared machine): an upper bound for arm64 at 512 MB next to DynamoDB.');
 } finally {
   await rt.stop();

@@ -5,28 +5,42 @@
  * - DynamoDB: every request that can return it asks for `ReturnConsumedCapacity: TOTAL`
  *   (table and indexes) and the read and write request units are summed per operation. The
  *   answer goes back as it came (its CRC32 stays valid); a handler that did not ask for
- *   ConsumedCapacity ignores the extra field.
+ *   ConsumedCapacity ignores the extra field. Transactions are the exception: DynamoDB Local
+ *   under-reports them, so they are priced from the items they write, read before and after
+ *   (bench/dynamo-units.ts).
  * - S3: requests counted by price class (PUT, COPY, POST, LIST / GET, HEAD / DELETE) and the
  *   bytes put.
  */
 import { Agent, createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { appendFileSync } from 'node:fs';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { TABLE } from '../functions/adapters/table-schema.ts';
+import { transactionUnits, type Item } from './dynamo-units.ts';
 
 export interface Proxy { url: string; close(): Promise<void> }
 
-/** A pass-through HTTP proxy; `rewrite` may change a request body, `observe` sees each exchange. */
-async function startProxy(
+/**
+ * A pass-through HTTP proxy; `rewrite` may change a request body, `before` runs before it is
+ * forwarded, `observe` sees each exchange (with what `before` returned) - and the answer waits
+ * for both, so that what they read of the target is not changed by the caller's next request.
+ */
+async function startProxy<C = undefined>(
   target: string,
-  hooks: { rewrite?: (req: IncomingMessage, body: Buffer) => Buffer; observe: (req: IncomingMessage, body: Buffer, status: number, answer: Buffer, ms: number) => void },
+  hooks: {
+    rewrite?: (req: IncomingMessage, body: Buffer) => Buffer;
+    before?: (req: IncomingMessage, body: Buffer) => Promise<C>;
+    observe: (req: IncomingMessage, body: Buffer, status: number, answer: Buffer, ms: number, context: C | undefined) => void | Promise<void>;
+  },
 ): Promise<Proxy> {
   const to = new URL(target);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const body = hooks.rewrite ? hooks.rewrite(req, Buffer.concat(chunks)) : Buffer.concat(chunks);
+      const context = hooks.before ? await hooks.before(req, body).catch(() => undefined) : undefined;
       // Buffered: sent with its length (a chunked upload's framing stays in the body, as it came).
       const { 'transfer-encoding': _chunked, ...rest } = req.headers;
       const headers = { ...rest, host: to.host, 'content-length': String(body.length) };
@@ -34,9 +48,9 @@ async function startProxy(
       const out = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers, agent }, (answer) => {
         const parts: Buffer[] = [];
         answer.on('data', (c: Buffer) => parts.push(c));
-        answer.on('end', () => {
+        answer.on('end', async () => {
           const raw = Buffer.concat(parts);
-          hooks.observe(req, body, answer.statusCode ?? 500, raw, performance.now() - sentAt);
+          try { await hooks.observe(req, body, answer.statusCode ?? 500, raw, performance.now() - sentAt, context); } catch { /* metering only */ }
           res.writeHead(answer.statusCode ?? 500, answer.headers);
           res.end(raw);
         });
@@ -80,16 +94,35 @@ function tracer(file: string | undefined) {
   };
 }
 
-export async function meterDynamo(target: string): Promise<Proxy & { totals: Map<string, DynamoTotals> }> {
+/** TransactWriteItems as DynamoDB bills it, where DynamoDB Local reports less (bench/dynamo-units.ts). */
+export interface TransactionTotals { requests: number; reportedUnits: number; pricedUnits: number }
+
+type RawItem = Record<string, unknown>;
+type TransactItem = Record<string, { TableName: string; Item?: RawItem; Key?: RawItem }>;
+
+export async function meterDynamo(target: string): Promise<Proxy & { totals: Map<string, DynamoTotals>; transactions: TransactionTotals }> {
   const totals = new Map<string, DynamoTotals>();
+  const transactions: TransactionTotals = { requests: 0, reportedUnits: 0, pricedUnits: 0 };
   const trace = tracer(process.env.DYNAMO_TRACE);
-  const proxy = await startProxy(target, {
+  // Reads of the items a transaction writes, before and after it: straight to DynamoDB Local,
+  // not through the proxy (not metered).
+  const direct = new DynamoDBClient({ endpoint: target, region: 'us-east-1', credentials: { accessKeyId: 'meter', secretAccessKey: 'meter' } });
+  const keyOf = (x: { Item?: RawItem; Key?: RawItem }) => x.Key ?? { [TABLE.partitionKey]: x.Item![TABLE.partitionKey], [TABLE.sortKey]: x.Item![TABLE.sortKey] };
+  const readAll = (items: TransactItem[]) => Promise.all(items.map(async (t) => {
+    const x = Object.values(t)[0]!;
+    const out = await direct.send(new GetItemCommand({ TableName: x.TableName, Key: keyOf(x) as never, ConsistentRead: true }));
+    return out.Item as Item | undefined;
+  }));
+  const writtenItems = (body: Buffer) => (JSON.parse(body.toString('utf8')) as { TransactItems: TransactItem[] }).TransactItems.filter((t) => !('ConditionCheck' in t));
+
+  const proxy = await startProxy<(Item | undefined)[]>(target, {
     rewrite: (req, body) => {
       const op = operationOf(req);
       if (!READS.has(op) && !WRITES.has(op)) return body;
       return Buffer.from(JSON.stringify({ ...JSON.parse(body.toString('utf8')), ReturnConsumedCapacity: 'TOTAL' }));
     },
-    observe: (req, requestBody, _status, answer, ms) => {
+    before: async (req, body) => (operationOf(req) === 'TransactWriteItems' ? readAll(writtenItems(body)) : []),
+    observe: async (req, requestBody, status, answer, ms, before) => {
       const op = operationOf(req);
       if (!op) return;
       const t = totals.get(op) ?? { requests: 0, readUnits: 0, writeUnits: 0, ms: 0 };
@@ -106,12 +139,22 @@ export async function meterDynamo(target: string): Promise<Proxy & { totals: Map
         try { consistent = (JSON.parse(requestBody.toString('utf8')) as { ConsistentRead?: boolean }).ConsistentRead === true; } catch { /* not JSON */ }
         used = Math.max(used, consistent ? 1 : 0.5);
       }
+      // A transaction that went through is priced by DynamoDB's rules from the items before and
+      // after it (a cancelled one is billed too, but is rare here: counted as reported).
+      if (op === 'TransactWriteItems' && status === 200 && before) {
+        const after = await readAll(writtenItems(requestBody));
+        const priced = transactionUnits(before.map((b, i) => ({ before: b, after: after[i] })), TABLE);
+        transactions.requests += 1;
+        transactions.reportedUnits += used;
+        transactions.pricedUnits += priced;
+        used = priced;
+      }
       if (READS.has(op)) t.readUnits += used;
       else t.writeUnits += used;
       if (trace) trace(op, requestBody, used);
     },
   });
-  return { ...proxy, totals };
+  return { ...proxy, totals, transactions, close: async () => { await proxy.close(); direct.destroy(); } };
 }
 
 /** bytesPut: every object written; stagingBytesPut: of which archive staging parts (kept as locked versions until their lock ends). */
