@@ -11,7 +11,10 @@
  * exactly once (the stream consumer's job, see adapters/dynamo-aggregates.ts).
  *
  * Definitions (a complaint's current record decides; keep them simple and stated):
- *  - total: every complaint, in the month of its receipt (local date in its region's zone).
+ *  - total: every complaint once registered (the workflow's first step, seconds after receipt;
+ *    one closed without it counts too), in the month of its receipt (local date in its
+ *    region's zone). Before registration a complaint contributes nothing, so its receipt
+ *    writes no aggregate: registration adds it whole.
  *  - handled: the reply has been sent (`deadlines.finalResponse.metAt`) or it is closed.
  *  - handling time: business days on the region's calendar from receipt to the first reply
  *    (or to the close when no reply was sent); histogram 0..59 and 60+ for the 90th percentile.
@@ -50,10 +53,13 @@ export const C = {
   bucket: (days: number) => `h${String(Math.min(Math.max(0, Math.floor(days)), HISTOGRAM_MAX)).padStart(2, '0')}`,
 } as const;
 
-/** Monthly aggregates of a region: one partition per month, one item per dimension value. */
+/**
+ * Monthly aggregates of a region: one partition per month, one item per dimension value. The
+ * month's own figures have no item: every complaint is in exactly one channel, so they are the
+ * sum of the channel items (one write fewer for every change of a complaint).
+ */
 export const aggregateKeys = {
   month: (region: string, month: string) => `AGG#${region}#${month}`,
-  all: 'all#all',
   group: (dimension: Dimension, value: string) => `${dimension}#${value}`,
   /** Group-incident counts: one partition per UTC day, one item per hour and matter. */
   matterDay: (region: string, utcDay: string) => `AGGMATTER#${region}#${utcDay}`,
@@ -140,13 +146,16 @@ export function utcHour(iso: string | Date): string {
   return new Date(iso).toISOString().slice(0, 13);
 }
 
-/** Everything one complaint image adds to the aggregates; [] for no image or not a complaint. */
+/** Registered (classified), or closed without it: from then on a complaint counts. */
+const counts = (c: Complaint) => Boolean(c.classification) || c.status === 'CLOSED';
+
+/** Everything one complaint image adds to the aggregates; [] for no image, not a complaint, or not counted yet. */
 export function contributions(c: Partial<Complaint> | undefined, calendarOf: CalendarOf): AggregateUpdate[] {
-  if (!isComplaint(c)) return [];
+  if (!isComplaint(c) || !counts(c)) return [];
   const cal = calendarOf(c.region);
   const pk = aggregateKeys.month(c.region, receiptMonth(c, cal));
   const counters = complaintCounters(c, cal);
-  const out: AggregateUpdate[] = [{ pk, sk: aggregateKeys.all, add: counters }];
+  const out: AggregateUpdate[] = [];
   for (const dimension of DIMENSIONS) out.push({ pk, sk: aggregateKeys.group(dimension, groupOf(c, dimension)), add: counters });
   const matterKey = c.routing?.matterKey;
   if (matterKey) {
@@ -382,8 +391,9 @@ function groupsIn(items: AggregateItem[], dimension: Dimension): Map<string, Cou
   return out;
 }
 
+/** The month's figures: the sum of its channel items (aggregateKeys). */
 function allIn(items: AggregateItem[]): Counters {
-  return items.filter((i) => i.sk === aggregateKeys.all).reduce((k, i) => addCounters(k, i.counters), {} as Counters);
+  return items.filter((i) => i.sk.startsWith('channel#')).reduce((k, i) => addCounters(k, i.counters), {} as Counters);
 }
 
 const byTotal = (a: { key: string; figures: Figures }, b: { key: string; figures: Figures }) => b.figures.total - a.figures.total || a.key.localeCompare(b.key);

@@ -211,14 +211,14 @@ describe('exactly once on DynamoDB', () => {
   it('a redelivered stream record (same event id) is not counted twice; the next record is', async () => {
     const aggregates = new DynamoAggregates(new DocumentClient({ endpoint: inject('dynamoEndpoint'), region: inject('awsRegion'), credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), inject('tableName'));
     const complaint = {
-      reference: 'CN-2099-000001', region: 'cn', channel: 'web', status: 'OPEN', stage: 'RECEIVED', receivedAt: '2099-01-15T02:00:00.000Z',
-      deadlines: {}, executionName: 'x', resumeCount: 0, updatedAt: '2099-01-15T02:00:00.000Z', version: 1,
+      reference: 'CN-2099-000001', region: 'cn', channel: 'web', status: 'OPEN', stage: 'INVESTIGATION', receivedAt: '2099-01-15T02:00:00.000Z',
+      classification: { nature: 'product' }, deadlines: {}, executionName: 'x', resumeCount: 0, updatedAt: '2099-01-15T02:00:00.000Z', version: 1,
     } as never;
     const delta = complaintDelta(undefined, complaint, calendarOf);
     const eventId = `it-${Date.now()}`;
     expect(await aggregates.applyOnce(eventId, delta, 4_000_000_000)).toBe('applied');
     expect(await aggregates.applyOnce(eventId, delta, 4_000_000_000)).toBe('duplicate');
-    const total = async () => (await aggregates.monthItems('cn', '2099-01')).find((i) => i.sk === 'all#all')?.counters.total;
+    const total = async () => (await aggregates.monthItems('cn', '2099-01')).find((i) => i.sk === 'channel#web')?.counters.total;
     expect(await total()).toBe(1);
     expect(await aggregates.applyOnce(`${eventId}-next`, delta, 4_000_000_000)).toBe('applied');
     expect(await total()).toBe(2);

@@ -75,42 +75,37 @@ function lifecycle() {
 const find = (u: AggregateUpdate[], sk: string, pk = PK) => u.find((x) => x.pk === pk && x.sk === sk)?.add;
 
 describe('the delta of counters between two images', () => {
-  it('INSERT: a new complaint counts once in the month total and in each dimension (not yet assigned or classified)', () => {
-    const d = complaintDelta(undefined, received(), calendarOf);
-    expect(d.map((u) => `${u.pk} ${u.sk}`)).toEqual([
-      `${PK} all#all`, `${PK} channel#web`, `${PK} department#unassigned`, `${PK} nature#unclassified`,
-    ]);
-    for (const u of d) expect(u.add).toEqual({ total: 1 });
+  it('INSERT: a complaint not yet registered counts nothing (its receipt writes no aggregate)', () => {
+    expect(complaintDelta(undefined, received(), calendarOf)).toEqual([]);
   });
 
   it('the month of receipt is the local month: 2026-03-31 20:00 UTC is April in Shanghai', () => {
-    const d = complaintDelta(undefined, received({ receivedAt: '2026-03-31T20:00:00.000Z' }), calendarOf);
-    expect(new Set(d.map((u) => u.pk))).toEqual(new Set(['AGG#cn#2026-04']));
+    const { assessed } = lifecycle();
+    const d = complaintDelta(undefined, { ...assessed, receivedAt: '2026-03-31T20:00:00.000Z' }, calendarOf);
+    expect(new Set(d.filter((u) => u.pk.startsWith('AGG#')).map((u) => u.pk))).toEqual(new Set(['AGG#cn#2026-04']));
   });
 
-  it('assessment moves the complaint to its department and nature, registers it as met, counts its matter', () => {
+  it('registration adds the complaint whole: once in each dimension (the month\'s figures are the sum of the channels), registered as met, its matter counted', () => {
     const { r, assessed } = lifecycle();
     const d = complaintDelta(r, assessed, calendarOf);
-    expect(find(d, 'all#all')).toEqual({ met_register: 1 });
-    expect(find(d, 'department#unassigned')).toEqual({ total: -1 });
+    expect(d.map((u) => u.sk).filter((sk) => !sk.startsWith('H'))).toEqual(['channel#web', 'department#cards', 'nature#product']);
     expect(find(d, 'department#cards')).toEqual({ total: 1, met_register: 1 });
-    expect(find(d, 'nature#unclassified')).toEqual({ total: -1 });
     expect(find(d, 'nature#product')).toEqual({ total: 1, met_register: 1 });
-    expect(find(d, 'channel#web')).toEqual({ met_register: 1 });
+    expect(find(d, 'channel#web')).toEqual({ total: 1, met_register: 1 });
     expect(find(d, 'H01#cards:double-charge', 'AGGMATTER#cn#2026-03-02')).toEqual({ count: 1 });
     expect(d.find((u) => u.sk.startsWith('H01#'))!.expiresAt).toBe(Date.parse('2026-03-02T01:00:00Z') / 1000 + 8 * 86400);
   });
 
   it('the reply makes it handled, with its handling time in business days (Mon 09:00 -> Wed 10:00 = 2)', () => {
     const { assessed, replied } = lifecycle();
-    expect(find(complaintDelta(assessed, replied, calendarOf), 'all#all')).toEqual({
+    expect(find(complaintDelta(assessed, replied, calendarOf), 'channel#web')).toEqual({
       handled: 1, hdSum: 2, hdN: 1, h02: 1, met_investigate: 1, met_replyTarget: 1, met_finalResponse: 1,
     });
   });
 
   it('a dissatisfied callback: satisfaction and reopen counted, the replaced clocks undecided again', () => {
     const { replied, dissatisfied } = lifecycle();
-    expect(find(complaintDelta(replied, dissatisfied, calendarOf), 'all#all')).toEqual({
+    expect(find(complaintDelta(replied, dissatisfied, calendarOf), 'channel#web')).toEqual({
       satSum: 2, satN: 1, reopened: 1, met_investigate: -1, met_replyTarget: -1,
     });
   });
@@ -255,14 +250,14 @@ describe('the dashboard and its CSV', () => {
     region: 'cn', from: '2026-02', to: '2026-04', by: 'department' as const, now: new Date('2026-04-15T00:00:00Z'), matters: [],
     monthItems: {
       '2026-02': [
-        item('all#all', { total: 4, handled: 2, hdSum: 6, hdN: 2, h01: 1, h05: 1, met_register: 4 }),
+        item('channel#web', { total: 3, handled: 2, hdSum: 6, hdN: 2, h01: 1, h05: 1, met_register: 3 }), item('channel#email', { total: 1, met_register: 1 }),
         item('department#cards', { total: 3, handled: 2, hdSum: 6, hdN: 2, h01: 1, h05: 1, met_register: 3 }),
         item('department#=HYPERLINK("http://x")', { total: 1, met_register: 1 }),
         item('department#unassigned', { total: 0 }),
         item('nature#operation', { total: 3 }), item('nature#service', { total: 1 }),
       ],
       '2026-04': [
-        item('all#all', { total: 1, satSum: 5, satN: 1 }), item('department#cards', { total: 1, satSum: 5, satN: 1 }), item('nature#product', { total: 1 }),
+        item('channel#web', { total: 1, satSum: 5, satN: 1 }), item('department#cards', { total: 1, satSum: 5, satN: 1 }), item('nature#product', { total: 1 }),
       ],
     },
   };
@@ -340,15 +335,19 @@ describe('applying stream records exactly once', () => {
     const store = new MemoryStore();
     const { r, assessed } = lifecycle();
     const insert = { eventId: 'ev-1', eventName: 'INSERT', newImage: r, createdAt: 1_790_000_000 };
-    expect(await aggregateComplaintChange(insert, { store, now })).toEqual({ outcome: 'applied', items: 4 });
-    expect(await aggregateComplaintChange(insert, { store, now })).toEqual({ outcome: 'duplicate', items: 4 });
-    expect(store.items.get(`${PK}|all#all`)).toEqual({ total: 1 });
-    expect(store.markers.get('ev-1')).toBe(1_790_000_000 + MARKER_TTL_SECONDS);
-    await aggregateComplaintChange({ eventId: 'ev-2', eventName: 'MODIFY', oldImage: r, newImage: assessed }, { store, now });
-    await aggregateComplaintChange({ eventId: 'ev-2', eventName: 'MODIFY', oldImage: r, newImage: assessed }, { store, now });
-    expect(store.items.get(`${PK}|all#all`)).toEqual({ total: 1, met_register: 1 });
+    // Not registered yet: nothing to apply, no marker written.
+    expect(await aggregateComplaintChange(insert, { store, now })).toEqual({ outcome: 'nothing', items: 0 });
+    expect(store.markers.size).toBe(0);
+    const registered = { eventId: 'ev-2', eventName: 'MODIFY', oldImage: r, newImage: assessed, createdAt: 1_790_000_000 };
+    expect(await aggregateComplaintChange(registered, { store, now })).toEqual({ outcome: 'applied', items: 4 });
+    expect(await aggregateComplaintChange(registered, { store, now })).toEqual({ outcome: 'duplicate', items: 4 });
+    expect(store.markers.get('ev-2')).toBe(1_790_000_000 + MARKER_TTL_SECONDS);
+    expect(store.items.get(`${PK}|channel#web`)).toEqual({ total: 1, met_register: 1 });
     expect(store.items.get(`${PK}|department#cards`)).toEqual({ total: 1, met_register: 1 });
-    expect(store.items.get(`${PK}|department#unassigned`)).toEqual({ total: 0 });
+    expect(store.items.has(`${PK}|department#unassigned`)).toBe(false);
+    const replied = lifecycle().replied;
+    await aggregateComplaintChange({ eventId: 'ev-3', eventName: 'MODIFY', oldImage: assessed, newImage: replied }, { store, now });
+    expect(store.items.get(`${PK}|channel#web`)).toMatchObject({ total: 1, handled: 1 });
   });
 
   it('a MODIFY without its old image is refused (the delta would be wrong), and non-complaint items are ignored', async () => {
@@ -392,7 +391,7 @@ describe('reading the dashboard', () => {
 
   it('reads one query per month and the incident windows, whatever the volume; handlers are refused', async () => {
     const store = new MemoryStore();
-    const base = lifecycle().r;
+    const base = lifecycle().assessed;
     for (let i = 0; i < 50; i++) await aggregateComplaintChange({ eventId: `e${i}`, eventName: 'INSERT', newImage: { ...base, reference: `CN-2026-${i}` } }, { store, now: () => new Date() });
     const d = await getDashboard(deps, quinn, { from: '2026-01', to: '2026-03', by: 'channel' }, store);
     expect(store.reads).toBe(3 + 1);
