@@ -16,6 +16,9 @@
  * Dates are passed already formatted for the customer (see `formatLocalTime`).
  */
 import type { Language, Nature } from './complaint.ts';
+import { escapeHtml, messageHtml, paragraphText, type Paragraph } from './message-html.ts';
+
+export { escapeHtml, messageHtml } from './message-html.ts';
 
 export interface DraftReplyInput {
   reference: string;
@@ -46,11 +49,6 @@ export const PLACEHOLDER: Record<Language, { outcome: string; measures: string }
   'zh-CN': { outcome: '【请填写处理结果】', measures: '【请填写已采取的措施】' },
 };
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
-}
 
 /** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using one. */
 const localTimeFormats = new Map<string, Intl.DateTimeFormat>();
@@ -154,8 +152,6 @@ export function draftReply(input: DraftReplyInput): { subject: string; text: str
   };
 }
 
-/** A paragraph: text, or a label and an address (a link in HTML only when it is http(s)). */
-type Paragraph = string | { label: string; href: string };
 
 interface Template { subject: string; paragraphs: Paragraph[] }
 
@@ -329,18 +325,6 @@ function headerSafe(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
-function paragraphText(p: Paragraph): string {
-  return typeof p === 'string' ? p : p.label + p.href;
-}
-
-function paragraphHtml(p: Paragraph): string {
-  if (typeof p !== 'string' && /^https?:\/\//i.test(p.href)) {
-    const href = escapeHtml(p.href);
-    return `<p>${escapeHtml(p.label)}<a href="${href}">${href}</a></p>`;
-  }
-  return `<p>${escapeHtml(paragraphText(p)).replace(/\r?\n/g, '<br>\n')}</p>`;
-}
-
 /**
  * A customer message in the given language: plain text and HTML parts. Throws when a variable
  * the message needs is missing - better a failed send than "{dueAt}" in a customer's inbox.
@@ -355,10 +339,5 @@ export function renderCustomerMessage(
   const { subject: rawSubject, paragraphs } = template(new Vars(kind, vars));
   const subject = headerSafe(rawSubject);
   const text = paragraphs.map(paragraphText).join('\n\n');
-  const html = [
-    '<!DOCTYPE html>',
-    `<html lang="${language}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
-    `<body>\n${paragraphs.map(paragraphHtml).join('\n')}\n</body></html>`,
-  ].join('\n');
-  return { subject, text, html };
+  return { subject, text, html: messageHtml(language, subject, text) };
 }

@@ -7,6 +7,7 @@
  * team manager's for a team.
  */
 import type { ComplaintRepository, OutboundMessage } from '../domain/ports.ts';
+import { messageHtml } from '../domain/message-html.ts';
 
 export interface Mailer { send(m: { from: string; to: string; replyTo?: string; subject: string; text: string; html?: string; reference: string }): Promise<string> }
 
@@ -41,7 +42,9 @@ export async function deliverMessage(m: OutboundMessage, deps: DeliverDeps): Pro
   }
   if (!(await deps.repo.transitionMessage(m.reference, m.messageId, 'queued', 'sending')) && !(await reclaimAbandoned(m, deps))) return 'skipped';
   try {
-    const providerId = await deps.mailer.send({ from: deps.sender, to, replyTo: deps.sender, subject: m.subject, text: m.text, html: m.html, reference: m.reference });
+    // A customer message's HTML part is made from its text now (it is stored as text only).
+    const html = m.html ?? (m.audience === 'customer' ? messageHtml(m.language, m.subject, m.text) : undefined);
+    const providerId = await deps.mailer.send({ from: deps.sender, to, replyTo: deps.sender, subject: m.subject, text: m.text, html, reference: m.reference });
     await deps.repo.transitionMessage(m.reference, m.messageId, 'sending', 'sent', { sentAt: deps.now().toISOString(), providerId });
     return 'sent';
   } catch (e) {

@@ -13,7 +13,7 @@ import { computeDeadlines, deadlineRule, extendDeadline, shiftDeadlineForPause }
 import type { ComplaintRepository, OutboundMessage, TaskItem, WorkflowEngine } from '../domain/ports.ts';
 import { customerKeys } from '../domain/repeats.ts';
 import type { RegionConfig } from '../domain/regions.ts';
-import { draftReply, formatLocalTime, renderCustomerMessage, statusPageUrl } from '../domain/reply-templates.ts';
+import { draftReply, formatLocalTime, messageHtml, renderCustomerMessage, statusPageUrl } from '../domain/reply-templates.ts';
 import type { Clock } from '../shared/clock.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { customerChannel, entry, load, markMet, refreshTask, staffMessage, type LinkSigner } from './common.ts';
@@ -58,7 +58,7 @@ function customerMessage(deps: StaffDeps, c: Complaint, at: string, kind: Outbou
   // Instants are shown to customers in the region's local time, in their language.
   const shown = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, /DueAt$/.test(k) ? formatLocalTime(new Date(v), deps.region.calendar.timeZone, c.language) : v]));
   const m = renderCustomerMessage(kind as never, c.language, { reference: c.reference, ...shown });
-  return { reference: c.reference, at, kind, audience: 'customer', language: c.language, ...customerChannel(c), subject: m.subject, text: m.text, html: m.html };
+  return { reference: c.reference, at, kind, audience: 'customer', language: c.language, ...customerChannel(c), subject: m.subject, text: m.text };
 }
 
 /** Commits the stage's completion, then hands its output to the workflow. */
@@ -139,7 +139,7 @@ function sendReply(deps: StaffDeps, ctx: Ctx, next: Complaint, reply: { subject:
     reference: next.reference, subject: reply.subject, body: reply.text, ...(statusUrl ? { statusUrl } : {}),
     ifDissatisfied: dissatisfactionReviewed(next.reopenCount ?? 0) ? 'review' : 'refer',
   });
-  const message: OutboundMessage = { reference: next.reference, at: ctx.at, kind: 'reply', audience: 'customer', language: next.language, ...customerChannel(next), ...rendered };
+  const message: OutboundMessage = { reference: next.reference, at: ctx.at, kind: 'reply', audience: 'customer', language: next.language, ...customerChannel(next), subject: rendered.subject, text: rendered.text };
   next.reply = { ...reply, approvedBy, sentAt: ctx.at, channel: message.channel };
   const summaryOk = next.deadlines.summaryResolution && ctx.at <= next.deadlines.summaryResolution.dueAt;
   markMet(next, ['replyTarget', 'finalResponse', ...(summaryOk ? ['summaryResolution'] : [])], ctx.at);
@@ -390,6 +390,9 @@ export async function reassign(deps: StaffDeps, actor: Actor, reference: string,
   return next;
 }
 
+/** A customer message as it went out: with its HTML part (made from the text, as at delivery). */
+const withHtml = (m: OutboundMessage): OutboundMessage => (m.audience === 'customer' && m.html === undefined && m.text ? { ...m, html: messageHtml(m.language, m.subject, m.text) } : m);
+
 export async function getComplaintForStaff(deps: StaffDeps, actor: Actor, reference: string) {
   const c = await load(deps.repo, reference);
   allow(actor, 'getComplaint', c);
@@ -398,7 +401,7 @@ export async function getComplaintForStaff(deps: StaffDeps, actor: Actor, refere
   // Past its hot retention, DynamoDB may keep an item up to two days before TTL removes it:
   // shown as what it is, a closed complaint on its way to the archive.
   const archiving = c.status === 'CLOSED' && c.expiresAt !== undefined && c.expiresAt * 1000 <= deps.clock.now().getTime();
-  return { complaint: c, task: task ? taskView : undefined, history, messages, ...(archiving ? { archive: { state: 'archiving' as const } } : {}) };
+  return { complaint: c, task: task ? taskView : undefined, history, messages: messages.map(withHtml), ...(archiving ? { archive: { state: 'archiving' as const } } : {}) };
 }
 
 export async function listTasks(deps: StaffDeps, actor: Actor, scope: 'mine' | 'team', team?: string) {

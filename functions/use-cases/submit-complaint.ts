@@ -154,7 +154,7 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
   try {
     await repo.create({
       customerKeys: contactKeys,
-      messages: [{ reference, at: receivedAt, kind: 'acknowledgement', audience: 'customer', language, ...customerChannel(complaint), ...ackMessage }],
+      messages: [{ reference, at: receivedAt, kind: 'acknowledgement', audience: 'customer', language, ...customerChannel(complaint), subject: ackMessage.subject, text: ackMessage.text }],
       complaint,
       secret: { salt, hash: hashAccessCode(accessCode, salt) },
       history: [{

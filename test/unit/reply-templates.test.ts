@@ -3,6 +3,7 @@ import {
   draftReply,
   escapeHtml,
   formatLocalTime,
+  messageHtml,
   MESSAGE_KINDS,
   PLACEHOLDER,
   renderCustomerMessage,
@@ -102,6 +103,32 @@ describe('draftReply', () => {
   it('uses the time zone it is given', () => {
     const r = draftReply({ ...base, nature: 'service', language: 'en', timeZone: 'America/New_York' });
     expect(r.text).toContain('Date: 2026-03-11 22:00 (America/New_York)');
+  });
+});
+
+describe('messageHtml: the HTML part made from a stored message\'s text', () => {
+  it('links each template link (a one-line paragraph ending in an http(s) address) and nothing else', () => {
+    const statusUrl = 'https://bank.example/status.html?reference=CN-2026-000123&x=1';
+    for (const kind of MESSAGE_KINDS) {
+      for (const language of ['en', 'zh-CN'] as Language[]) {
+        const m = renderCustomerMessage(kind, language, { reference: 'CN-2026-000123', dueAt: '2026-03-27 17:30', stage: 's', reason: 'r', body: 'Body', statusUrl });
+        const html = messageHtml(language, m.subject, m.text);
+        expect(html, `${kind}/${language}`).toBe(m.html);
+        const linked = m.text.split('\n\n').filter((p) => p.endsWith(statusUrl)).length;
+        expect(html.split('<a href=').length - 1, `${kind}/${language}`).toBe(linked);
+        if (linked) expect(html).toContain(`<a href="${escapeHtml(statusUrl)}">${escapeHtml(statusUrl)}</a></p>`);
+      }
+    }
+  });
+
+  it('a handler\'s text: blank lines make paragraphs, line breaks stay, an address inside a line stays text, markup is escaped', () => {
+    const html = messageHtml('en', 'Re: <x>', 'First <b>bold</b>\nsecond line\n\nSee https://a.example/x for the terms.\n\nhttp://b.example/y');
+    expect(html).toContain('<title>Re: &lt;x&gt;</title>');
+    expect(html).toContain('<p>First &lt;b&gt;bold&lt;/b&gt;<br>\nsecond line</p>');
+    expect(html).toContain('<p>See https://a.example/x for the terms.</p>');
+    expect(html).toContain('<p><a href="http://b.example/y">http://b.example/y</a></p>');
+    // A multi-line paragraph that ends in an address is not a template link: kept as text.
+    expect(messageHtml('en', 's', 'line\nhttps://c.example')).toContain('<p>line<br>\nhttps://c.example</p>');
   });
 });
 
