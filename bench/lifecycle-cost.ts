@@ -257,7 +257,7 @@ try {
   });
   out(`DynamoDB requests per complaint, scheduled runs included: ${ops.join(', ')}.`);
   const tx = dynamo!.transactions;
-  out(`Transactions priced by DynamoDB's rules (bench/dynamo-units.ts: each item written, and each index entry it changes, 2 units per KB), not as DynamoDB Local reports them: ${per(tx.pricedUnits).toFixed(1)} units per complaint where DynamoDB Local reported ${per(tx.reportedUnits).toFixed(1)} (${tx.requests} transactions in all).`);
+  out(`Transactions priced by DynamoDB's rules (bench/dynamo-units.ts: each item written 2 units per KB, each index entry it changes 1 per KB), not as DynamoDB Local reports them: ${per(tx.pricedUnits).toFixed(1)} units per complaint where DynamoDB Local reported ${per(tx.reportedUnits).toFixed(1)} (${tx.requests} transactions in all); with index writes charged twice too (an upper bound): ${per(tx.upperBoundUnits).toFixed(1)}, USD ${((per(tx.upperBoundUnits - tx.pricedUnits) / 1e6) * p.dynamodb.perMillionWriteRequestUnits).toFixed(6)} more per complaint.`);
   out('Local timings stand in for Lambda durations (in-process, x86, a shared machine): an upper bound for arm64 at 512 MB next to DynamoDB.');
 } finally {
   await rt.stop();
