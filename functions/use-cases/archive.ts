@@ -125,7 +125,10 @@ async function archiveItems(reference: string, items: StoredItem[], deps: Archiv
   }
   // Items still in the table are expired too (same TTL) but not yet removed: DynamoDB may take days.
   const known = [...(await deps.repo.partitionItems(reference)).filter((i) => isArchivable(i.SK)), ...items];
-  if (await writeArchive(reference, assemble(known, deps.clock.now()), deps)) return 'archived';
+  // Complete from the batch and the table: nothing of it was staged here. A part another batch
+  // staged meanwhile (it could not complete it) is cleared by that batch, which finds the ledger
+  // entry after staging, or else by the daily reconciliation - not by a listing on every write.
+  if (await writeArchive(reference, assemble(known, deps.clock.now()), deps, { staged: false })) return 'archived';
 
   const own = stagingKey(reference, items);
   await deps.archive.putStaged(own, items);
@@ -133,7 +136,7 @@ async function archiveItems(reference: string, items: StoredItem[], deps: Archiv
   if (couldBeComplete(known, others)) {
     // Staged images last: they win over the batch's (an erasure may have redacted them).
     const staged = (await deps.archive.readStaged(others.map((p) => p.key))).flatMap((o) => o.items);
-    if (await writeArchive(reference, assemble([...known, ...staged], deps.clock.now()), deps)) return 'archived';
+    if (await writeArchive(reference, assemble([...known, ...staged], deps.clock.now()), deps, { staged: true })) return 'archived';
   }
   // Archived meanwhile from another batch, whose clean-up listed staging before this part was there.
   if ((await deps.repo.ledgerEntry(reference))?.archiveKey) {
@@ -144,8 +147,11 @@ async function archiveItems(reference: string, items: StoredItem[], deps: Archiv
   return 'staged';
 }
 
-/** Writes the archive object of a complete assembly (false while it waits), records it in the ledger and clears staging. */
-async function writeArchive(reference: string, assembly: Assembly, deps: ArchiveDeps): Promise<boolean> {
+/**
+ * Writes the archive object of a complete assembly (false while it waits) and records it in the
+ * ledger; clears staging when the complaint was completed from staged parts.
+ */
+async function writeArchive(reference: string, assembly: Assembly, deps: ArchiveDeps, o: { staged: boolean }): Promise<boolean> {
   if (assembly.status === 'waiting') return false;
   const c = assembly.complaint;
   const closedAt = c.closedAt ?? c.updatedAt;
@@ -161,7 +167,7 @@ async function writeArchive(reference: string, assembly: Assembly, deps: Archive
   await deps.archive.putRecord(key, record, until);
   await deps.repo.updateLedger(reference, { archiveKey: key, archivedAt: record.archivedAt, historyDigest: record.integrity.historyDigest });
   // Listed after the ledger names the object: a part staged later finds the ledger and clears itself.
-  await clearStaging(reference, deps);
+  if (o.staged) await clearStaging(reference, deps);
   deps.count?.('ComplaintsArchived');
   return true;
 }
@@ -279,7 +285,7 @@ async function locate(reference: string, archiveKeyOf: string | undefined, stage
  * Proves every complaint ever registered (the ledger) is in the table or in the archive, with
  * its history matching its digest. Years: from the region's first year to the clock's.
  */
-export async function reconcile(deps: ArchiveDeps, years?: number[]): Promise<ReconciliationReport & { staged: number }> {
+export async function reconcile(deps: ArchiveDeps, years?: number[]): Promise<ReconciliationReport & { staged: number; clearedStaging: number }> {
   const thisYear = deps.clock.now().getUTCFullYear();
   const range = years ?? Array.from({ length: 8 }, (_, i) => thisYear - 7 + i);
   const staged = new Set(await deps.archive.stagedReferences());
@@ -292,5 +298,14 @@ export async function reconcile(deps: ArchiveDeps, years?: number[]): Promise<Re
       after = page.next;
     } while (after);
   }
-  return { ...summarise(found), staged: staged.size };
+  // Parts left in staging by a batch that raced the one that archived their complaint: cleared here.
+  let cleared = 0;
+  for (const w of found) {
+    if (w.where === 'archive' && staged.has(w.reference)) {
+      await clearStaging(w.reference, deps);
+      staged.delete(w.reference);
+      cleared += 1;
+    }
+  }
+  return { ...summarise(found), staged: staged.size, clearedStaging: cleared };
 }
