@@ -108,7 +108,12 @@ export interface Complaint extends ComplaintDetails {
   investigation?: { rootCause: string; responsiblePeople: string; correctiveMeasures: string; correctionResult: string; by: string; at: string };
   /** Cross-department handling plan (S2 1.1.23). */
   handlingPlan?: { departments: { department: string; duty: string; dueAt: string }[]; by: string; at: string };
-  reply?: { subject: string; text: string; by: string; approvedBy?: string; sentAt: string; channel: string };
+  /**
+   * The reply sent. Its text is not kept here: the reply message holds it, as sent (with the
+   * satisfaction question) - stored once, where the complaint item is rewritten at every step.
+   * A complaint replied to before that keeps `text`.
+   */
+  reply?: { subject: string; text?: string; by: string; approvedBy?: string; sentAt: string; channel: string };
   callbacks?: { satisfaction: number; comment?: string; by: string; at: string }[];
   /**
    * The customer answered the satisfaction question of the reply before the workflow opened

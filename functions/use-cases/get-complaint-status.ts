@@ -19,9 +19,11 @@ export async function getComplaintStatus(reference: string, accessCode: string |
   // Our reply asks the satisfaction question: it can be answered while the callback task is
   // open, and as soon as the reply is out - even in the moment before the workflow opens the
   // callback stage. The task is read only around then.
-  const [history, task] = await Promise.all([
+  const [history, task, replyText] = await Promise.all([
     deps.repo.history(reference),
     complaint.stage === 'CALLBACK' || (complaint.stage === 'REPLY' && complaint.reply && !complaint.earlyCallback) ? deps.repo.getTask(reference) : undefined,
+    // The reply as sent: its message holds the text.
+    complaint.reply ? (complaint.reply.text ?? deps.repo.messages(reference).then((ms) => ms.filter((m) => m.kind === 'reply').at(-1)?.text ?? '')) : undefined,
   ]);
   const fraction = deps.region.profile.reminderAtRemainingFraction;
   return {
@@ -34,7 +36,7 @@ export async function getComplaintStatus(reference: string, accessCode: string |
       Object.entries(complaint.deadlines).map(([k, d]) => [k, deadlineView(d, now, complaint.receivedAt, fraction)]),
     ),
     history: history.filter((h) => h.visibleToCustomer).map((h) => ({ at: h.at, action: h.action, summary: h.summary })),
-    ...(complaint.reply ? { reply: { subject: complaint.reply.subject, text: complaint.reply.text, sentAt: complaint.reply.sentAt } } : {}),
+    ...(complaint.reply ? { reply: { subject: complaint.reply.subject, text: replyText ?? '', sentAt: complaint.reply.sentAt } } : {}),
     callbackDue: (complaint.stage === 'CALLBACK' && task?.status !== 'completed') || awaitsCallbackStage(complaint, task),
   };
 }

@@ -131,7 +131,8 @@ export async function getReplyDraft(deps: StaffDeps, actor: Actor, reference: st
 /**
  * The reply as the customer gets it: the handler's text, then the satisfaction question (1-5,
  * what a dissatisfied answer leads to, where to answer) - one message where there were two.
- * The complaint keeps the handler's text; the status page shows it next to the answer form.
+ * The message keeps the text, as sent (the complaint records who sent what when); the status
+ * page shows it next to the answer form.
  */
 function sendReply(deps: StaffDeps, ctx: Ctx, next: Complaint, reply: { subject: string; text: string; by: string }, approvedBy?: string) {
   const statusUrl = statusPageUrl(deps.config?.publicBaseUrl, next.reference);
@@ -140,7 +141,7 @@ function sendReply(deps: StaffDeps, ctx: Ctx, next: Complaint, reply: { subject:
     ifDissatisfied: dissatisfactionReviewed(next.reopenCount ?? 0) ? 'review' : 'refer',
   });
   const message: OutboundMessage = { reference: next.reference, at: ctx.at, kind: 'reply', audience: 'customer', language: next.language, ...customerChannel(next), subject: rendered.subject, text: rendered.text };
-  next.reply = { ...reply, approvedBy, sentAt: ctx.at, channel: message.channel };
+  next.reply = { subject: reply.subject, by: reply.by, ...(approvedBy ? { approvedBy } : {}), sentAt: ctx.at, channel: message.channel };
   const summaryOk = next.deadlines.summaryResolution && ctx.at <= next.deadlines.summaryResolution.dueAt;
   markMet(next, ['replyTarget', 'finalResponse', ...(summaryOk ? ['summaryResolution'] : [])], ctx.at);
   return message;

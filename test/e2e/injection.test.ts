@@ -130,7 +130,9 @@ describe('injection', () => {
     await page.click('#lookup-submit');
     await page.waitForSelector('#reply:not([hidden])');
     expect(await page.textContent('#reply-subject')).toBe(payload('replysubject'));
-    expect(await page.textContent('#reply-text')).toBe(payload('replytext'));
+    // The reply as sent: the handler's text (the payload, as text), then the satisfaction question.
+    const replyText = (await page.textContent('#reply-text'))!;
+    expect(replyText.startsWith(`${payload('replytext')}\n\n`)).toBe(true);
     await assertInert(page, errors);
   });
 

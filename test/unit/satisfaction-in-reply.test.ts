@@ -53,7 +53,7 @@ describe('the reply asks the satisfaction question', () => {
     ['en', 'How satisfied are you with how we handled your complaint', 'If you are not satisfied, we will look at your complaint again.', 'Answer on our status page, with your reference and access code: '],
     ['zh-CN', '请您对本次投诉', '如您不满意，我们将重新核查处理。', '请凭投诉编号和查询码在此评价：'],
   ] as const)('%s: the handler\'s text, then how satisfied (1-5), what a dissatisfied answer does and the status page link; HTML escaped', async (language, ask, dissatisfied, where) => {
-    const { repo, reference, customerMessages } = await toReplySent(language);
+    const { repo, reference, accessCode, deps, customerMessages } = await toReplySent(language);
     const reply = customerMessages().find((m) => m.kind === 'reply')!;
     const url = `${BASE}/status.html?reference=${reference}`;
     expect(reply).toMatchObject({ channel: 'email', subject: 'Our answer' });
@@ -68,8 +68,10 @@ describe('the reply asks the satisfaction question', () => {
     expect(html).toContain('We refunded &lt;the&gt; fee.');
     expect(html).not.toContain('<the>');
     expect(html).toContain(`<a href="${url}">${url}</a>`);
-    // The complaint keeps what the handler wrote: the status page shows it next to the answer form.
-    expect(repo.complaints.get(reference)!.reply!.text).toBe('We refunded <the> fee.');
+    // The complaint records who sent what when; the text is kept once, in the message as sent -
+    // what the status page shows next to the answer form.
+    expect(repo.complaints.get(reference)!.reply).toEqual({ subject: 'Our answer', by: 'hana', sentAt: '2026-03-02T01:00:00.000Z', channel: 'email' });
+    expect((await getComplaintStatus(reference, accessCode, deps)).reply).toEqual({ subject: 'Our answer', text: reply.text, sentAt: '2026-03-02T01:00:00.000Z' });
   });
 
   it('opening the callback stage sends nothing: acknowledgement and reply are all the customer gets', async () => {

@@ -123,7 +123,7 @@ export class DetailView {
       this.matterSection(c), this.complainantSection(c));
     if (c.investigation) main.append(this.investigationSection(c));
     if (c.handlingPlan) main.append(this.planSection(c));
-    if (c.reply) main.append(this.replySection(c));
+    if (c.reply) main.append(this.replySection(c, d.messages));
     if (c.callbacks?.length) main.append(this.callbacksSection(c));
     main.append(this.historySection(d), this.messagesSection(d));
     const side = el('aside', { className: 'detail-side', attrs: { 'aria-label': page.t('detail.side') } },
@@ -368,13 +368,15 @@ export class DetailView {
     ), el('p', { className: 'meta', text: page.t('detail.byAt', { by: p.by, date: page.formatCompact(p.at, this.ctx.now()) }) }));
   }
 
-  private replySection(c: Complaint): HTMLElement {
+  /** The reply: who sent it when (the complaint), what was sent (its message, or the complaint's own text if it kept one). */
+  private replySection(c: Complaint, messages: ComplaintDetail['messages']): HTMLElement {
     const { page } = this.ctx;
     const r = c.reply!;
+    const text = r.text ?? messages.filter((m) => m.kind === 'reply').at(-1)?.text ?? '';
     return section('sec-reply', page.t('detail.reply'),
       el('p', { className: 'meta', text: page.t('detail.replyMeta', { by: r.by, date: page.formatCompact(r.sentAt, this.ctx.now()), channel: page.label('msgChannel', r.channel) }) + (r.approvedBy ? ` ${page.t('detail.approvedBy', { by: r.approvedBy })}` : '') }),
       el('p', { className: 'reply-subject', text: r.subject }),
-      el('div', { className: 'reply-text', text: r.text }));
+      el('div', { className: 'reply-text', text }));
   }
 
   private callbacksSection(c: Complaint): HTMLElement {
