@@ -1,8 +1,8 @@
 /**
  * The dashboard's aggregates on DynamoDB (the one table):
  *
- *   AGG#<region>#<YYYY-MM> / <dimension>#<value>  counters of the month's complaints per department,
- *                                                 channel and nature (the month's: the sum of its channels)
+ *   AGG#<region>#<YYYY-MM> / c#<channel>#<department>#<nature>   counters of the month's complaints
+ *                                                 of one combination (breakdowns summed when read)
  *   AGGMATTER#<region>#<YYYY-MM-DD> / H<HH>#<matterKey>   complaints per matter and UTC hour (TTL 8 days)
  *   AGGSEEN#<stream event id> / AGGSEEN            a stream record already applied (TTL 7 days)
  *
@@ -60,7 +60,7 @@ export class DynamoAggregates implements AggregateStore {
       { Put: { TableName: this.table, Item: { ...aggregateKeys.seen(eventId), type: 'AggregateSeen', [TABLE.ttlAttribute]: markerExpiresAt }, ConditionExpression: 'attribute_not_exists(PK)' } },
       ...updates.map((u) => this.update(u)),
     ];
-    // A complaint touches at most 2 x (3 monthly items + 1 matter item): far below the limit.
+    // A complaint touches at most 2 x (1 monthly item + 1 matter item): far below the limit.
     if (items.length > MAX_TRANSACTION_ITEMS) throw new RangeError(`One record touches ${items.length - 1} aggregate items; at most ${MAX_TRANSACTION_ITEMS - 1} fit in a transaction`);
     return items;
   }

@@ -341,13 +341,15 @@ export class DynamoComplaintRepository implements ComplaintRepository {
 
   /**
    * Gives every item of a closed complaint (and its customer-index entries) the complaint's
-   * expiry, so DynamoDB's TTL takes them all. Idempotent: items that have it are left alone;
-   * items already gone are not re-created.
+   * expiry, so DynamoDB's TTL takes them all - but the complaint item, which the closing commit
+   * writes with its expiry, and the task, which it deletes (stamping them first would write
+   * each twice). Idempotent: items that have it are left alone; items already gone are not
+   * re-created.
    */
   async expireWith(reference: string, expiresAt: number, customerKeys: string[]): Promise<number> {
     const items = await this.partitionItems(reference);
     const targets = [
-      ...items.filter((i) => i.expiresAt !== expiresAt).map((i) => ({ PK: i.PK, SK: i.SK })),
+      ...items.filter((i) => i.expiresAt !== expiresAt && i.SK !== keys.complaint(reference).SK && i.SK !== keys.task(reference).SK).map((i) => ({ PK: i.PK, SK: i.SK })),
       ...customerKeys.map((k) => ({ PK: `CUSTOMER#${k}`, SK: `REF#${reference}` })),
     ];
     let stamped = 0;

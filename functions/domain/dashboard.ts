@@ -39,6 +39,16 @@ export type Counters = Record<string, number>;
 /** Dimensions the monthly figures are broken down by (besides the month's total). */
 export const DIMENSIONS = ['department', 'channel', 'nature'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
+/** The order of the values in a combination item's key. */
+const COMBINATION_ORDER: readonly Dimension[] = ['channel', 'department', 'nature'];
+
+/** The dimensions' values of a combination item's key; undefined for another item. */
+export function combinationOf(sk: string): Record<Dimension, string> | undefined {
+  if (!sk.startsWith('c#')) return undefined;
+  const parts = sk.slice(2).split('#');
+  if (parts.length !== COMBINATION_ORDER.length) return undefined;
+  return Object.fromEntries(COMBINATION_ORDER.map((d, i) => [d, decodeURIComponent(parts[i])])) as Record<Dimension, string>;
+}
 
 /** Last bucket of the handling-time histogram: 60 and more business days. */
 export const HISTOGRAM_MAX = 60;
@@ -54,13 +64,16 @@ export const C = {
 } as const;
 
 /**
- * Monthly aggregates of a region: one partition per month, one item per dimension value. The
- * month's own figures have no item: every complaint is in exactly one channel, so they are the
- * sum of the channel items (one write fewer for every change of a complaint).
+ * Monthly aggregates of a region: one partition per month, one item per combination of the
+ * dimensions' values a complaint of the month has (`c#<channel>#<department>#<nature>`, each
+ * value URI-encoded). A change of a complaint writes the one item of its combination (two when
+ * it moves between combinations), not one item per dimension; the month's figures and each
+ * breakdown are sums over the month's items when it is read - one Query of at most
+ * channels x departments x natures small items, whatever the number of complaints.
  */
 export const aggregateKeys = {
   month: (region: string, month: string) => `AGG#${region}#${month}`,
-  group: (dimension: Dimension, value: string) => `${dimension}#${value}`,
+  combination: (values: Record<Dimension, string>) => `c#${COMBINATION_ORDER.map((d) => encodeURIComponent(values[d])).join('#')}`,
   /** Group-incident counts: one partition per UTC day, one item per hour and matter. */
   matterDay: (region: string, utcDay: string) => `AGGMATTER#${region}#${utcDay}`,
   matterHour: (utcHour: string, matterKey: string) => `H${utcHour.slice(11, 13)}#${matterKey}`,
@@ -155,8 +168,8 @@ export function contributions(c: Partial<Complaint> | undefined, calendarOf: Cal
   const cal = calendarOf(c.region);
   const pk = aggregateKeys.month(c.region, receiptMonth(c, cal));
   const counters = complaintCounters(c, cal);
-  const out: AggregateUpdate[] = [];
-  for (const dimension of DIMENSIONS) out.push({ pk, sk: aggregateKeys.group(dimension, groupOf(c, dimension)), add: counters });
+  const values = Object.fromEntries(DIMENSIONS.map((d) => [d, groupOf(c, d)])) as Record<Dimension, string>;
+  const out: AggregateUpdate[] = [{ pk, sk: aggregateKeys.combination(values), add: counters }];
   const matterKey = c.routing?.matterKey;
   if (matterKey) {
     const hour = utcHour(c.receivedAt);
@@ -379,21 +392,20 @@ export function monthsBetween(from: string, to: string): string[] {
   return out;
 }
 
-/** Counters per group of a dimension within some items. */
+/** Counters per group of a dimension within some items: the sum of the combinations with that value. */
 function groupsIn(items: AggregateItem[], dimension: Dimension): Map<string, Counters> {
-  const prefix = `${dimension}#`;
   const out = new Map<string, Counters>();
   for (const it of items) {
-    if (!it.sk.startsWith(prefix)) continue;
-    const key = it.sk.slice(prefix.length);
-    out.set(key, addCounters(out.get(key) ?? {}, it.counters));
+    const values = combinationOf(it.sk);
+    if (!values) continue;
+    out.set(values[dimension], addCounters(out.get(values[dimension]) ?? {}, it.counters));
   }
   return out;
 }
 
-/** The month's figures: the sum of its channel items (aggregateKeys). */
+/** The month's figures: the sum of its combination items (aggregateKeys). */
 function allIn(items: AggregateItem[]): Counters {
-  return items.filter((i) => i.sk.startsWith('channel#')).reduce((k, i) => addCounters(k, i.counters), {} as Counters);
+  return items.filter((i) => combinationOf(i.sk)).reduce((k, i) => addCounters(k, i.counters), {} as Counters);
 }
 
 const byTotal = (a: { key: string; figures: Figures }, b: { key: string; figures: Figures }) => b.figures.total - a.figures.total || a.key.localeCompare(b.key);

@@ -155,7 +155,7 @@ export interface ComplaintRepository {
   restrictionsOf(keys: string[]): Promise<Restriction[]>;
   /** Every stored item of the complaint's partition, keys included (archival). */
   partitionItems(reference: string): Promise<StoredItem[]>;
-  /** Gives every item of a closed complaint its expiry (idempotent); returns how many changed. */
+  /** Gives every other item of a closed complaint its expiry - the complaint item gets it with the closing commit, which deletes the task (idempotent); returns how many changed. */
   expireWith(reference: string, expiresAt: number, customerKeys: string[]): Promise<number>;
   ledgerEntry(reference: string): Promise<LedgerEntry | undefined>;
   ledgerPage(prefixYear: string, after?: string): Promise<{ entries: LedgerEntry[]; next?: string }>;

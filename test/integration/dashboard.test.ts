@@ -218,7 +218,7 @@ describe('exactly once on DynamoDB', () => {
     const eventId = `it-${Date.now()}`;
     expect(await aggregates.applyOnce(eventId, delta, 4_000_000_000)).toBe('applied');
     expect(await aggregates.applyOnce(eventId, delta, 4_000_000_000)).toBe('duplicate');
-    const total = async () => (await aggregates.monthItems('cn', '2099-01')).find((i) => i.sk === 'channel#web')?.counters.total;
+    const total = async () => (await aggregates.monthItems('cn', '2099-01')).find((i) => i.sk === 'c#web#unassigned#product')?.counters.total;
     expect(await total()).toBe(1);
     expect(await aggregates.applyOnce(`${eventId}-next`, delta, 4_000_000_000)).toBe('applied');
     expect(await total()).toBe(2);
