@@ -27,10 +27,12 @@ export interface StepDeps {
  *  4. deadlines for the route; registration and quality-control hand-off are met now;
  *  5. assign: the lead department's queue; a major complaint gets its manager.
  * Returns the assessed complaint (same version: the caller commits it with its own change),
- * its history and the message to a major complaint's manager. Runs as the first part of
- * opening the investigation task (openStaffTask), in that task's one commit.
+ * its history - what the customer is told (`registered`: `customerSummary`) and what staff see
+ * (`assessed`: the classification and the route, with the rules' reasons) - and the message to
+ * a major complaint's manager. Runs as the first part of opening the investigation task
+ * (openStaffTask), in that task's one commit.
  */
-async function assessment(c: Complaint, deps: StepDeps, now: Date) {
+async function assessment(c: Complaint, deps: StepDeps, now: Date, customerSummary: string) {
   const at = now.toISOString();
   const classification = classify({ channel: c.channel, matter: c.matter, businessLine: c.businessLine, amount: c.amount, target: c.target }, deps.region);
   const matterKey = matterKeyOf({ channel: c.channel, matter: c.matter, businessLine: c.businessLine, amount: c.amount, target: c.target }, classification);
@@ -58,14 +60,14 @@ async function assessment(c: Complaint, deps: StepDeps, now: Date) {
   };
   markMet(assessed, ['register', 'qualityControl'], at);
   const history = [
-    entry(c.reference, at, 'system', 'registered', 'Your complaint is registered and classified', true),
-    entry(c.reference, at, 'system', 'classified', `Classified: ${classification.nature}, ${classification.urgency}, risk ${classification.riskLevel}, ${classification.priority}`, false, undefined, { classification }),
-    entry(c.reference, at, 'system', 'routed', [
-      `Queue: ${team}`,
+    entry(c.reference, at, 'system', 'registered', customerSummary, true),
+    entry(c.reference, at, 'system', 'assessed', [
+      `Classified: ${classification.nature}, ${classification.urgency}, risk ${classification.riskLevel}, ${classification.priority}`,
+      `queue: ${team}`,
       routing.major ? `major (${routing.majorReasons.join('; ')}), led by ${manager?.id ?? 'an unassigned manager'}` : '',
       routing.crossDepartment ? `cross-department: ${routing.departments.join(', ')} (lead ${team})` : '',
       routing.anonymous ? 'anonymous: outcome to be published internally' : '',
-    ].filter(Boolean).join('; '), false, undefined, { routing, assignment: assessed.assignment }),
+    ].filter(Boolean).join('; '), false, undefined, { classification, routing, assignment: assessed.assignment }),
   ];
   // The manager who leads a major complaint is told at once, with a link to it.
   const messages = manager ? [staffMessage(assessed, at, { id: manager.id }, 'escalation', `${c.reference}: major complaint assigned to you`,
@@ -83,7 +85,7 @@ const isAssessed = (c: Complaint) => Boolean(c.classification && c.routing);
 export async function assessComplaint(input: { reference: string }, deps: StepDeps) {
   const c = await load(deps.repo, input.reference);
   if (isAssessed(c)) return { reference: c.reference, major: c.routing!.major, crossDepartment: c.routing!.crossDepartment };
-  const { assessed, history, messages } = await assessment(c, deps, deps.clock.now());
+  const { assessed, history, messages } = await assessment(c, deps, deps.clock.now(), 'Your complaint is registered and classified');
   await deps.repo.commit({ complaint: { ...assessed, version: c.version + 1 }, expectedVersion: c.version, history, messages });
   return { reference: c.reference, major: assessed.routing!.major, crossDepartment: assessed.routing!.crossDepartment };
 }
@@ -106,7 +108,8 @@ export async function openStaffTask(input: { reference: string; stage: Stage; ta
   const at = now.toISOString();
   // A new complaint is registered, classified and routed as its investigation task opens - in
   // the same commit (no separate workflow state: one billed transition fewer per complaint).
-  const assessing = input.stage === 'INVESTIGATION' && !isAssessed(c) ? await assessment(c, deps, now) : undefined;
+  // Its customer-visible entry says both, so the stage entry is left out (one item fewer).
+  const assessing = input.stage === 'INVESTIGATION' && !isAssessed(c) ? await assessment(c, deps, now, 'Your complaint is registered and is being investigated') : undefined;
   // A resumed workflow re-opens the task of the stage the complaint is already in: the
   // customer has been told about that stage once; staff see the re-opening in the history.
   const reopened = c.stage === input.stage;
@@ -136,7 +139,7 @@ export async function openStaffTask(input: { reference: string; stage: Stage; ta
       : entry(c.reference, at, 'system', `stage:${input.stage.toLowerCase()}`, early ? 'Our reply has been sent, and your answer on whether you are satisfied is recorded' : STAGE_SUMMARY[input.stage] ?? `Stage ${input.stage}`, true);
   await deps.repo.commit({
     complaint: next, expectedVersion: c.version, task: { put: task },
-    history: [...(assessing?.history ?? []), history], messages: assessing?.messages.length ? assessing.messages : undefined,
+    history: assessing ? assessing.history : [history], messages: assessing?.messages.length ? assessing.messages : undefined,
   });
   if (task.status === 'completed') await handOver(deps, task);
   return { reference: c.reference, stage: input.stage, result: 'opened' as const };

@@ -85,7 +85,7 @@ describe('archival, end to end', () => {
       expect(verifyRecord(record)).toEqual({ ok: true });
       expect(record.history.length).toBe(items.filter((i) => String(i.SK).startsWith('H#')).length);
       expect(record.messages.length).toBe(items.filter((i) => String(i.SK).startsWith('MSG#')).length);
-      expect(record.history.map((h) => h.action)).toEqual(expect.arrayContaining(['received', 'stage:investigation', 'closed']));
+      expect(record.history.map((h) => h.action)).toEqual(expect.arrayContaining(['received', 'registered', 'closed']));
       expect(record.complaint).toMatchObject({ reference: c.reference, status: 'CLOSED', historyDigest: meta.historyDigest });
       expect(lockOf(key)).toBe(Date.parse(record.retainUntil));
       expect(record.retainUntil.slice(0, 4)).toBe('2029');

@@ -80,7 +80,7 @@ describe('standard path', () => {
     // Archival TTL from the region's hot retention (180 days).
     expect(closed.complaint.expiresAt).toBe(Math.floor(new Date(closed.complaint.closedAt).getTime() / 1000) + 180 * 86400);
     expect(actions(closed.history)).toEqual([
-      'received', 'registered', 'classified', 'routed', 'stage:investigation', 'claimed', 'investigation-completed',
+      'received', 'registered', 'assessed', 'claimed', 'investigation-completed',
       'stage:reply', 'reply-sent', 'stage:callback', 'callback', 'closed',
     ]);
     expect(closed.history.find((h: any) => h.action === 'claimed').actor).toBe('hana');

@@ -137,7 +137,7 @@ export const count = (d: Detail, action: string) => d.history.filter((h) => h.ac
 /** The paths the fault and crash tests walk, and the history each must leave. */
 export type Path = 'satisfied' | 'reopened' | 'major';
 
-const START = ['received', 'registered', 'classified', 'routed', 'stage:investigation', 'claimed', 'investigation-completed', 'stage:reply'];
+const START = ['received', 'registered', 'assessed', 'claimed', 'investigation-completed', 'stage:reply'];
 export const EXPECTED_HISTORY: Record<Path, string[]> = {
   satisfied: [...START, 'reply-sent', 'stage:callback', 'callback', 'closed'],
   reopened: [...START, 'reply-sent', 'stage:callback', 'callback', 'reopened', 'investigation-completed', 'stage:reply', 'reply-sent', 'stage:callback', 'callback', 'closed'],

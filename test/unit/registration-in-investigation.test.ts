@@ -34,7 +34,7 @@ async function submitted(description = 'The annual fee was charged twice on my c
 }
 
 describe('opening the investigation task registers a new complaint', () => {
-  it('in one commit: classification, routing, deadlines and the queue, with the registration history before the stage entry', async () => {
+  it('in one commit: classification, routing, deadlines and the queue, with its history: one entry for the customer, one for staff', async () => {
     const { repo, deps, reference } = await submitted();
     const before = repo.complaints.get(reference)!;
     expect(before.classification).toBeUndefined();
@@ -45,7 +45,11 @@ describe('opening the investigation task registers a new complaint', () => {
     expect(change.complaint).toMatchObject({ stage: 'INVESTIGATION', version: before.version + 1, classification: { nature: expect.any(String) }, routing: { departments: ['cards'] }, assignment: { team: 'cards' } });
     expect(change.complaint.deadlines.register.metAt).toBe('2026-03-02T01:00:00.000Z');
     expect(change.complaint.deadlines.qualityControl.metAt).toBe('2026-03-02T01:00:00.000Z');
-    expect(change.history.map((h) => h.action)).toEqual(['registered', 'classified', 'routed', 'stage:investigation']);
+    expect(change.history.map((h) => h.action)).toEqual(['registered', 'assessed']);
+    // One entry for the customer (registration and investigation at once), one for staff (the classification and the route).
+    expect(change.history.map((h) => h.visibleToCustomer)).toEqual([true, false]);
+    expect(change.history[0].summary).toBe('Your complaint is registered and is being investigated');
+    expect(change.history[1].after).toMatchObject({ classification: { nature: expect.any(String) }, routing: { departments: ['cards'] }, assignment: { team: 'cards' } });
     expect(change.task && 'put' in change.task && change.task.put).toMatchObject({ stage: 'INVESTIGATION', team: 'cards', taskToken: 't1', status: 'open' });
   });
 
