@@ -146,7 +146,7 @@ try {
   console.log(`\nDashboard for one year (2026-01..2026-12, by department), DynamoDB Local in memory, Node ${process.versions.node}\n`);
   console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-  console.log('\nA read is 12 monthly Queries (one partition each, one item per dimension value) + 3 daily Queries of the 48 h incident window.');
+  console.log('\nA read is 12 monthly Queries (one partition each, one item per combination of channel, department and nature) + 3 daily Queries of the 48 h incident window.');
 } finally {
   await dynamo.stop();
 }
