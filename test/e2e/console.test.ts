@@ -171,7 +171,9 @@ describe('staff console', () => {
     expect(await text(page, '#task-title')).toBe('Current task: Investigation');
     expect(await page.locator('#task-card button[data-action]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-action')))).toEqual(['claim']);
     expect(await text(page, '#sec-complainant + dl')).toContain('Test Customer');
-    expect(await page.locator('#sec-history ~ .table-wrap tbody tr').count()).toBeGreaterThanOrEqual(4);
+    // received, registered (the customer's line), assessed (the classification and route, for staff)
+    expect(await page.locator('#sec-history ~ .table-wrap tbody tr').count()).toBeGreaterThanOrEqual(3);
+    expect(await text(page, '#sec-history ~ .table-wrap tbody')).toContain('Classified:');
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     await page.click('button[data-action="claim"]');
