@@ -1,7 +1,7 @@
 /**
  * The steps the workflow runs itself (not staff): open a staff task with its task token (the
- * investigation task registers and assesses a new complaint first), close. Each is idempotent, because Step Functions retries tasks and
- * the orphan sweeper may replay a stage.
+ * investigation task registers and assesses a new complaint first), close. Each is idempotent,
+ * because Step Functions retries tasks and the orphan sweeper may replay a stage.
  */
 import type { BusinessCalendar } from '../domain/business-calendar.ts';
 import { classify, matterKeyOf, route } from '../domain/classification.ts';
