@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { appendFileSync } from 'node:fs';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { TABLE } from '../functions/adapters/table-schema.ts';
-import { transactionUnits, type Item } from './dynamo-units.ts';
+import { itemSize, transactionUnits, type Item } from './dynamo-units.ts';
 
 export interface Proxy { url: string; close(): Promise<void> }
 
@@ -78,18 +78,20 @@ const operationOf = (req: IncomingMessage) => String(req.headers['x-amz-target']
 
 /**
  * DYNAMO_TRACE=<file>: one JSON line per read or write - the operation, the units and, for
- * writes, each item's sort key kind and size - to see which writes the units go to.
+ * writes, each item's sort key kind and size (bytes, DynamoDB's rules; '-' for a key only) -
+ * to see which writes the units go to.
  */
 function tracer(file: string | undefined) {
   if (!file) return undefined;
   return (op: string, body: Buffer, units: number) => {
     const req = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
     const kind = (sk: unknown) => String((sk as { S?: string })?.S ?? '').replace(/[#-].*$/, '');
+    const size = (item: unknown) => (item ? itemSize(item as Item) : '-');
     const items = ((req.TransactItems as Record<string, { Item?: Record<string, { S?: string }>; Key?: Record<string, unknown> }>[] | undefined) ?? [])
       .map((t) => Object.entries(t)[0]!)
-      .map(([verb, x]) => `${verb}:${kind((x.Item ?? x.Key)?.SK)}:${JSON.stringify(x.Item ?? x.Key).length}`);
+      .map(([verb, x]) => `${verb}:${kind((x.Item ?? x.Key)?.SK)}:${size(x.Item)}`);
     const single = (req.Item ?? req.Key) as Record<string, unknown> | undefined;
-    if (single) items.push(`${op}:${kind(single.SK)}:${JSON.stringify(req.Item ?? {}).length}`);
+    if (single) items.push(`${op}:${kind(single.SK)}:${size(req.Item)}`);
     appendFileSync(file, JSON.stringify({ op, units, items, index: req.IndexName, ...(process.env.DYNAMO_TRACE_BODY ? { req } : {}) }) + '\n');
   };
 }

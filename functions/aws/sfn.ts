@@ -1,5 +1,6 @@
 /**
- * Step Functions for the functions (AWS JSON 1.0): the operations the workflow adapter uses. Errors by their code: ExecutionAlreadyExists, ExecutionDoesNotExist, TaskDoesNotExist,
+ * Step Functions for the functions (AWS JSON 1.0): the operations the workflow adapter uses.
+ * Errors by their code: ExecutionAlreadyExists, ExecutionDoesNotExist, TaskDoesNotExist,
  * TaskTimedOut, InvalidToken, ThrottlingException (retried), ...
  */
 import { AwsClient, type ClientOptions } from './signed-request.ts';

@@ -64,7 +64,7 @@ export interface OutboundMessage {
   text: string;
   /**
    * Not stored: the HTML part is made from the text when the message is sent or shown
-   * (reply-templates.ts messageHtml). Present on a message stored before that.
+   * (message-html.ts messageHtml). Present on a message stored before that.
    */
   html?: string;
   /** queued -> sending -> sent (or failed); recorded: nothing to send (status page, call task). */

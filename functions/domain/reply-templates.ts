@@ -18,7 +18,7 @@
 import type { Language, Nature } from './complaint.ts';
 import { escapeHtml, messageHtml, paragraphText, type Paragraph } from './message-html.ts';
 
-export { escapeHtml, messageHtml } from './message-html.ts';
+export { escapeHtml } from './message-html.ts';
 
 export interface DraftReplyInput {
   reference: string;
@@ -48,7 +48,6 @@ export const PLACEHOLDER: Record<Language, { outcome: string; measures: string }
   en: { outcome: '[outcome to be completed by the handler]', measures: '[measures to be completed by the handler]' },
   'zh-CN': { outcome: '【请填写处理结果】', measures: '【请填写已采取的措施】' },
 };
-
 
 /** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using one. */
 const localTimeFormats = new Map<string, Intl.DateTimeFormat>();
@@ -151,7 +150,6 @@ export function draftReply(input: DraftReplyInput): { subject: string; text: str
     ].join('\n\n'),
   };
 }
-
 
 interface Template { subject: string; paragraphs: Paragraph[] }
 

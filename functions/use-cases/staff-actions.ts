@@ -13,7 +13,8 @@ import { computeDeadlines, deadlineRule, extendDeadline, shiftDeadlineForPause }
 import type { ComplaintRepository, OutboundMessage, TaskItem, WorkflowEngine } from '../domain/ports.ts';
 import { customerKeys } from '../domain/repeats.ts';
 import type { RegionConfig } from '../domain/regions.ts';
-import { draftReply, formatLocalTime, messageHtml, renderCustomerMessage, statusPageUrl } from '../domain/reply-templates.ts';
+import { messageHtml } from '../domain/message-html.ts';
+import { draftReply, formatLocalTime, renderCustomerMessage, statusPageUrl } from '../domain/reply-templates.ts';
 import type { Clock } from '../shared/clock.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { customerChannel, entry, load, markMet, refreshTask, staffMessage, type LinkSigner } from './common.ts';

@@ -3,7 +3,6 @@ import {
   draftReply,
   escapeHtml,
   formatLocalTime,
-  messageHtml,
   MESSAGE_KINDS,
   PLACEHOLDER,
   renderCustomerMessage,
@@ -11,6 +10,7 @@ import {
   type MessageKind,
 } from '../../functions/domain/reply-templates.ts';
 import type { Language, Nature } from '../../functions/domain/complaint.ts';
+import { messageHtml } from '../../functions/domain/message-html.ts';
 
 const at = new Date('2026-03-12T02:00:00Z'); // 10:00 in Shanghai
 
