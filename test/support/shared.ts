@@ -62,10 +62,10 @@ function skippedPublic(task: RunnerTestSuite, inPublic = false): number {
 export function describeShared(name: string, fn: () => void): void {
   if (!HAS_SHARED && !warningRegistered) {
     warningRegistered = true;
-    afterAll((_context, file) => {
+    afterAll(({}, file) => {
       const n = skippedPublic(file as RunnerTestSuite);
       const where = 'filepath' in file ? relative(process.cwd(), String(file.filepath)) : file.name;
-      console.warn(`${relative(process.cwd(), FIXTURES) || FIXTURES} not found: ${n} public-corpus cases skipped in ${where} (the repository's own fixtures, test/fixtures, ran; clone the shared folder beside the repository or set SHARED_DIR to run them)`);
+      console.warn(`${process.env.SHARED_DIR ? FIXTURES : '../shared/fixtures'} not found: ${n} public-corpus cases skipped in ${where} (the repository's own fixtures, test/fixtures, ran; clone the shared folder beside the repository or set SHARED_DIR to run them)`);
     });
   }
   describe.skipIf(!HAS_SHARED)(`${PUBLIC_CORPUS}: ${name}`, fn);
