@@ -17,7 +17,7 @@ import { buildOpenApiDocument } from '../../functions/http/openapi.ts';
 import { EncryptedLogs } from '../../infra/constructs/encrypted-logs.ts';
 import { ProductFunction } from '../../infra/constructs/product-function.ts';
 import { bundleFunctions, type BundleReport } from '../../scripts/bundle-function.ts';
-import { FIXTURES } from '../support/shared.ts';
+import { describeShared, FIXTURES, OWN_FIXTURES } from '../support/shared.ts';
 
 const CDK_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
 const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
@@ -118,6 +118,21 @@ describe('what each function loads at a cold start', () => {
     expect(has(bundles.SubmitComplaint.initial.modules, '@aws-lambda-powertools/metrics')).toBe(true);
   });
 
+  it('OpenApi: the document computed at build time - no schema library in the bundle - and the same document as buildOpenApiDocument (our own HTTP API v2 event)', () => {
+    const { initial, lazy } = bundles.OpenApi;
+    for (const pkg of ['zod', '@asteasolutions/zod-to-openapi', 'aws4']) expect(has({ ...initial.modules, ...lazy.modules }, pkg), pkg).toBe(false);
+    const url = pathToFileURL(join(bundles.OpenApi.dir, 'index.mjs')).href;
+    const event = readFileSync(join(OWN_FIXTURES, 'events', 'apiGatewayProxyV2Event.json'), 'utf8');
+    const body = inFreshNode(`
+      const { handler } = await import(${JSON.stringify(url)});
+      const event = { ...${event}, routeKey: 'GET /api/openapi.json', rawPath: '/api/openapi.json', body: undefined, isBase64Encoded: false };
+      const r = await handler(event, { awsRequestId: 'test', functionName: 'OpenApi', getRemainingTimeInMillis: () => 3000 });
+      process.stdout.write(JSON.stringify({ statusCode: r.statusCode, body: JSON.parse(r.body) }));`);
+    expect(JSON.parse(body)).toEqual({ statusCode: 200, body: buildOpenApiDocument() });
+  });
+});
+
+describeShared('what each function loads at a cold start', () => {
   it('OpenApi: the document computed at build time - no schema library in the bundle - and the same document as buildOpenApiDocument', () => {
     const { initial, lazy } = bundles.OpenApi;
     for (const pkg of ['zod', '@asteasolutions/zod-to-openapi', 'aws4']) expect(has({ ...initial.modules, ...lazy.modules }, pkg), pkg).toBe(false);

@@ -1,12 +1,13 @@
 /**
  * Inbound email end to end on the real local runtime: SMTP -> the local intake stores the raw
  * message in the local S3 store and invokes the EmailIntake handler with an SES event ->
- * DynamoDB Local. Every real message of shared/fixtures/email is sent; each must end as a
- * complaint or a recorded rejection. Plus the SMTP answers of the intake itself (250 / 451 / 552),
+ * DynamoDB Local. Every message of our own (test/fixtures/email) is sent, and every real message
+ * of shared/fixtures/email when it is beside the repository; each must end as a complaint or a
+ * recorded rejection. Plus the SMTP answers of the intake itself (250 / 451 / 552),
  * on an instance of our own with a fake store and invoke.
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -15,10 +16,10 @@ import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSmtpIntake, type SmtpIntake } from '../../local/smtp-intake.ts';
 import { clients, countComplaints, eventually, getTask } from '../support/clients.ts';
-import { FIXTURES as SHARED_FIXTURES } from '../support/shared.ts';
+import { describeShared, OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES } from '../support/shared.ts';
 
 const FIXTURES = join(SHARED_FIXTURES, 'email');
-const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.eml')).sort();
+const OWN = join(OWN_FIXTURES, 'email');
 const table = inject('tableName');
 const awsRegion = inject('awsRegion');
 const { ddb } = clients({ dynamoEndpoint: inject('dynamoEndpoint'), sfnEndpoint: inject('sfnEndpoint'), awsRegion });
@@ -52,24 +53,36 @@ function mail(o: { from: string; subject: string; body: string; headers?: string
   ].join('\r\n');
 }
 
-describe('every real message through SMTP', () => {
+/** A corpus of messages, and what must become of them. */
+interface Corpus {
+  dir: string;
+  files: string[];
+  registered: number;
+  /** The outcome of some of them: exactly, or matching. */
+  outcomes: Record<string, string | RegExp>;
+  /** A message whose accepted attachments are stored, by their names. */
+  attachments: { file: string; names: string[] };
+}
+
+/** Sends every message of the corpus through SMTP (in beforeAll), then checks what became of each. */
+function everyMessageThroughSmtp(c: Corpus) {
   const sent: { file: string; messageId: string; from?: string }[] = [];
   beforeAll(async () => {
-    for (const file of files) {
-      const raw = readFileSync(join(FIXTURES, file));
+    for (const file of c.files) {
+      const raw = readFileSync(join(c.dir, file));
       const from = (await simpleParser(raw)).from?.value[0]?.address;
       sent.push({ file, messageId: await send(raw), from });
     }
   }, 120_000);
 
   it('stores each raw message at inbound/<messageId> in the mail bucket, as the SES receipt rule does', async () => {
-    expect(sent).toHaveLength(32);
-    expect(new Set(sent.map((s) => s.messageId)).size).toBe(32);
+    expect(sent).toHaveLength(c.files.length);
+    expect(new Set(sent.map((s) => s.messageId)).size).toBe(c.files.length);
     // SMTP carries lines ending in CRLF: the stored message is the file with CRLF line ends.
     const lines = (b: Uint8Array) => Buffer.from(b).toString('latin1').replace(/\r\n/g, '\n').trimEnd();
     for (const s of sent) {
       const object = await s3.send(new GetObjectCommand({ Bucket: MAIL_BUCKET, Key: `inbound/${s.messageId}` }));
-      expect(lines(await object.Body!.transformToByteArray()), s.file).toBe(lines(readFileSync(join(FIXTURES, s.file))));
+      expect(lines(await object.Body!.transformToByteArray()), s.file).toBe(lines(readFileSync(join(c.dir, s.file))));
     }
   });
 
@@ -83,8 +96,8 @@ describe('every real message through SMTP', () => {
         expect(rec!.reason, s.file).toMatch(/\S/);
         outcomes[s.file] = `rejected: ${rec!.reason}`;
       } else {
-        const c = await complaint(rec!.reference);
-        expect(c, s.file).toMatchObject({ channel: 'email', complainant: { contact: { email: s.from } }, consent: { personalData: true } });
+        const cp = await complaint(rec!.reference);
+        expect(cp, s.file).toMatchObject({ channel: 'email', complainant: { contact: { email: s.from } }, consent: { personalData: true } });
         outcomes[s.file] = 'registered';
       }
       // Safe metadata only: never the sender's address or the subject.
@@ -92,24 +105,72 @@ describe('every real message through SMTP', () => {
     }
     const registered = Object.values(outcomes).filter((o) => o === 'registered').length;
     const rejected = Object.values(outcomes).filter((o) => o.startsWith('rejected')).length;
-    expect(registered + rejected).toBe(32);
-    expect(registered).toBe(23);
-    expect(outcomes['example_bounce.eml']).toBe('rejected: bounce');
-    expect(outcomes['missing_from.eml']).toBe('rejected: no sender address');
-    expect(outcomes['issue-511.eml']).toMatch(/^rejected: invalid request: complainant\.contact\.email/);
-    expect(outcomes['multiple_html_parts_and_attachments.eml']).toBe('registered');
+    expect(registered + rejected).toBe(c.files.length);
+    expect(registered).toBe(c.registered);
+    for (const [file, o] of Object.entries(c.outcomes)) {
+      if (typeof o === 'string') expect(outcomes[file], file).toBe(o);
+      else expect(outcomes[file], file).toMatch(o);
+    }
   });
 
   it('stores accepted attachments in object storage and refers to them from the complaint', async () => {
-    const s = sent.find((x) => x.file === 'multiple_html_parts_and_attachments.eml')!;
-    const c = await complaint((await inbound(s.messageId))!.reference);
-    expect(c!.attachments).toEqual([
-      { key: `email/${s.messageId}/1`, name: 'attachment1.pdf', contentType: 'application/pdf', size: expect.any(Number) },
-      { key: `email/${s.messageId}/2`, name: 'attachment2.pdf', contentType: 'application/pdf', size: expect.any(Number) },
-    ]);
+    const s = sent.find((x) => x.file === c.attachments.file)!;
+    const cp = await complaint((await inbound(s.messageId))!.reference);
+    expect(cp!.attachments).toEqual(c.attachments.names.map((name, i) => ({ key: `email/${s.messageId}/${i + 1}`, name, contentType: 'application/pdf', size: expect.any(Number) })));
     const object = await s3.send(new GetObjectCommand({ Bucket: process.env.ATTACHMENTS_BUCKET || 'complaints-attachments', Key: `email/${s.messageId}/1` }));
     expect(object.ContentType).toBe('application/pdf');
     expect(Buffer.from(await object.Body!.transformToByteArray()).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  return sent;
+}
+
+describe('every message of our own through SMTP (test/fixtures/email)', () => {
+  const sent = everyMessageThroughSmtp({
+    dir: OWN,
+    files: OWN_EMAIL_FILES,
+    registered: 14,
+    outcomes: {
+      'dsn-bounce-acknowledgement.eml': 'rejected: bounce',
+      'missing-from-header.eml': 'rejected: no sender address',
+      'sender-domain-refused.eml': /^rejected: invalid request: complainant\.contact\.email/,
+      'attachments-two-statements.eml': 'registered',
+      'gbk-debit-card-double-charge.eml': 'registered',
+      'big5-atm-card-retained.eml': 'registered',
+      'iso-2022-jp-transfer-fee.eml': 'registered',
+      'html-only-mortgage-statement.eml': 'registered',
+      'nested-three-forwards.eml': 'registered',
+    },
+    attachments: { file: 'attachments-two-statements.eml', names: ['statement-january.pdf', 'statement-february.pdf'] },
+  });
+
+  it('decodes what it registers: the GBK complaint in Chinese, every forwarded level in the description; the repeat merged', async () => {
+    const reference = async (file: string) => (await inbound(sent.find((s) => s.file === file)!.messageId))!.reference as string;
+    const zh = await complaint(await reference('gbk-debit-card-double-charge.eml'));
+    expect(zh).toMatchObject({ language: 'zh-CN', complainant: { name: '王磊', contact: { email: 'wang.lei@mail.example.cn' } } });
+    expect(zh!.matter.description).toMatch(/^借记卡重复扣款投诉\n\n您好：/);
+    const nested = await complaint(await reference('nested-three-forwards.eml'));
+    for (const text of ['L3 the approval', 'L2 forwarding', 'L1 forwarding', 'L0 your loan is approved']) expect(nested!.matter.description).toContain(text);
+    expect(await reference('base64-overdraft-fee-again.eml')).toBe(await reference('quoted-printable-overdraft-fee.eml'));
+  });
+});
+
+describeShared('every real message through SMTP', () => {
+  everyMessageThroughSmtp({
+    dir: FIXTURES,
+    files: SHARED_EMAIL_FILES,
+    registered: 23,
+    outcomes: {
+      'example_bounce.eml': 'rejected: bounce',
+      'missing_from.eml': 'rejected: no sender address',
+      'issue-511.eml': /^rejected: invalid request: complainant\.contact\.email/,
+      'multiple_html_parts_and_attachments.eml': 'registered',
+    },
+    attachments: { file: 'multiple_html_parts_and_attachments.eml', names: ['attachment1.pdf', 'attachment2.pdf'] },
+  });
+
+  it('is the 32 real messages', () => {
+    expect(SHARED_EMAIL_FILES).toHaveLength(32);
   });
 });
 
@@ -146,6 +207,8 @@ describe('replies and auto-replies', () => {
   });
 });
 
+const sesSample = (dir: string) => JSON.parse(readFileSync(join(dir, 'events', 'sesEvent.json'), 'utf8'));
+
 describe('the SMTP intake itself', () => {
   const stored: { key: string; raw: Buffer }[] = [];
   const events: any[] = [];
@@ -166,9 +229,12 @@ describe('the SMTP intake itself', () => {
     const id = await send(raw, transport(intake.port));
     expect(stored.at(-1)).toEqual({ key: `inbound/${id}`, raw: Buffer.from(raw) });
     const event = events.at(-1);
-    const sample = JSON.parse(readFileSync(join(SHARED_FIXTURES, 'events', 'sesEvent.json'), 'utf8'));
+    // The shape of our own SES receipt event (test/fixtures/events; the public corpus's: below).
+    const sample = sesSample(OWN_FIXTURES);
     expect(Object.keys(event.Records[0].ses.mail).sort()).toEqual(Object.keys(sample.Records[0].ses.mail).sort());
     expect(Object.keys(event.Records[0].ses.receipt).sort()).toEqual(Object.keys(sample.Records[0].ses.receipt).filter((k) => k !== 'dmarcPolicy').sort());
+    expect(Object.keys(event.Records[0].ses.mail.commonHeaders).sort()).toEqual(Object.keys(sample.Records[0].ses.mail.commonHeaders).sort());
+    expect(Object.keys(event.Records[0]).sort()).toEqual(Object.keys(sample.Records[0]).sort());
     expect(event.Records[0]).toMatchObject({
       eventSource: 'aws:ses',
       ses: {
@@ -195,5 +261,22 @@ describe('the SMTP intake itself', () => {
     const before = stored.length;
     await expect(send(mail({ from: 'a@example.com', subject: 'big', body: 'x'.repeat(8192) }), transport(intake.port))).rejects.toMatchObject({ responseCode: 552 });
     expect(stored.length).toBe(before);
+  });
+});
+
+describeShared('the SMTP intake itself', () => {
+  const events: any[] = [];
+  let intake: SmtpIntake;
+  beforeAll(async () => {
+    intake = await startSmtpIntake({ port: 0, maxBytes: 4096, store: async () => undefined, invoke: async (event) => { events.push(event); return {}; } });
+  });
+  afterAll(async () => { await intake.stop(); });
+
+  it('invokes with an event of the shape of the public corpus\'s SES event', async () => {
+    await send(mail({ from: '"王芳" <wang.fang@example.com>', subject: '=?UTF-8?B?5L+h55So5Y2h?=', body: 'Hello' }), transport(intake.port));
+    const event = events.at(-1);
+    const sample = sesSample(SHARED_FIXTURES);
+    expect(Object.keys(event.Records[0].ses.mail).sort()).toEqual(Object.keys(sample.Records[0].ses.mail).sort());
+    expect(Object.keys(event.Records[0].ses.receipt).sort()).toEqual(Object.keys(sample.Records[0].ses.receipt).filter((k) => k !== 'dmarcPolicy').sort());
   });
 });

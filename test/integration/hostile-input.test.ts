@@ -6,7 +6,7 @@
  * wrong, a rejected request writes no complaint, what was accepted reads back, and every mail
  * ends as a complaint or a recorded rejection.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
@@ -18,7 +18,7 @@ import {
   contentTypes, hostileString, mailMutation, malformedBodies, mutate, mutateMail, mutations, namesMutatedField, oddString, runs, type Mutation,
 } from '../support/hostile-arbitraries.ts';
 import { Journey } from '../support/journey.ts';
-import { FIXTURES } from '../support/shared.ts';
+import { describeShared, FIXTURES, HAS_SHARED, OWN_EMAIL_FILES, OWN_FIXTURES, SHARED_EMAIL_FILES } from '../support/shared.ts';
 
 const api = inject('apiUrl');
 const table = inject('tableName');
@@ -207,17 +207,20 @@ describe('staff over HTTP (signed in)', () => {
 
 const smtp = createTransport({ host: '127.0.0.1', port: inject('smtpPort'), secure: false, ignoreTLS: true });
 /**
- * The real messages with their sender replaced: the email-intake tests send the originals through
- * the same runtime at the same time, and a mutated copy from the same sender with the same text
- * would be merged into their complaint as its repeat (or theirs into its).
+ * Our own messages and the real ones (the public corpus, when it is there), with their sender
+ * replaced: the email-intake tests send the originals through the same runtime at the same
+ * time, and a mutated copy from the same sender with the same text would be merged into their
+ * complaint as its repeat (or theirs into its).
  */
 const ownSender = (raw: Buffer) => Buffer.from(raw.toString('latin1').replace(/^From:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/im, `From: <hostile-fixture-${process.pid}@example.com>`), 'latin1');
-const mailFixtures = readdirSync(join(FIXTURES, 'email')).filter((f) => f.endsWith('.eml')).sort().map((f) => ownSender(readFileSync(join(FIXTURES, 'email', f))));
+const ownMailFixtures = OWN_EMAIL_FILES.map((f) => ownSender(readFileSync(join(OWN_FIXTURES, 'email', f))));
+const mailFixtures = HAS_SHARED ? SHARED_EMAIL_FILES.map((f) => ownSender(readFileSync(join(FIXTURES, 'email', f)))) : [];
 
-describe('mail through the SMTP intake', () => {
-  it('mutated real messages: each accepted by SMTP and recorded as a complaint or a rejection with a reason', async () => {
+/** Mutations of `messages` (and messages of odd text), each sent through the SMTP intake. */
+function mutatedThroughSmtp(title: string, messages: Buffer[]) {
+  it(`${title}: each accepted by SMTP and recorded as a complaint or a rejection with a reason`, async () => {
     const message = fc.oneof(
-      { weight: 3, arbitrary: fc.tuple(fc.integer({ min: 0, max: mailFixtures.length - 1 }), fc.array(mailMutation(), { minLength: 1, maxLength: 3 })).map(([i, ms]) => ms.reduce(mutateMail, mailFixtures[i])) },
+      { weight: 3, arbitrary: fc.tuple(fc.integer({ min: 0, max: messages.length - 1 }), fc.array(mailMutation(), { minLength: 1, maxLength: 3 })).map(([i, ms]) => ms.reduce(mutateMail, messages[i])) },
       { weight: 1, arbitrary: fc.record({ name: oddString(10), subject: oddString(20), text: oddString(40) }).map((o) => Buffer.from([
         `From: =?UTF-8?B?${Buffer.from(o.name).toString('base64')}?= <hostile-mail-${process.pid}@example.com>`, `Subject: =?UTF-8?B?${Buffer.from(o.subject).toString('base64')}?=`,
         'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: base64', '', Buffer.from(`${o.text} The fee was charged twice.`).toString('base64'), '',
@@ -235,6 +238,14 @@ describe('mail through the SMTP intake', () => {
       else expect((await ddb.send(new GetCommand({ TableName: table, Key: { PK: `COMPLAINT#${rec!.reference}`, SK: 'META' }, ConsistentRead: true }))).Item).toBeDefined();
     }), { numRuns: runs(Math.ceil(RUNS / 4)) });
   }, 60_000);
+}
+
+describe('mail through the SMTP intake', () => {
+  mutatedThroughSmtp('our own messages mutated', ownMailFixtures);
+});
+
+describeShared('mail through the SMTP intake', () => {
+  mutatedThroughSmtp('mutated real messages', mailFixtures);
 });
 
 describe('regressions (seeds the properties found)', () => {

@@ -1,9 +1,10 @@
 /**
- * Inbound email: the pure decisions over the 32 real messages of shared/fixtures/email and
- * hand-made ones (charsets, auto-replies, references), and the intake use case with fakes
- * (registration, threading, rejection, redelivery).
+ * Inbound email: the pure decisions over the repository's own messages (test/fixtures/email),
+ * the 32 real messages of the public corpus (shared/fixtures/email, when it is beside the
+ * repository) and hand-made ones (charsets, auto-replies, references), and the intake use case
+ * with fakes (registration, threading, rejection, redelivery).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
@@ -20,12 +21,15 @@ import { getComplaintStatus } from '../../functions/use-cases/get-complaint-stat
 import { parseEmail, receiveEmail, type InboundMail } from '../../functions/use-cases/receive-email.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
-import { FIXTURES as SHARED_FIXTURES } from '../support/shared.ts';
+import { describeShared, OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES } from '../support/shared.ts';
 
 const FIXTURES = join(SHARED_FIXTURES, 'email');
-const fixtureFiles = readdirSync(FIXTURES).filter((f) => f.endsWith('.eml')).sort();
+const fixtureFiles = SHARED_EMAIL_FILES;
 const facts = async (raw: string | Buffer, extra: { envelopeFrom?: string } = {}) => parseEmail(raw, extra);
 const fixture = (name: string) => facts(readFileSync(join(FIXTURES, name)));
+/** The repository's own messages: always there. */
+const OWN = join(OWN_FIXTURES, 'email');
+const own = (name: string) => facts(readFileSync(join(OWN, name)));
 
 type Decision = 'new' | 'bounce' | 'auto-reply' | 'no sender address' | 'empty message';
 const decision = (f: EmailFacts): Decision => { const s = screenEmail(f); return s.accept ? 'new' : (s.reason as Decision); };
@@ -66,7 +70,106 @@ const EXPECTED: Record<string, Decision> = {
   'without_charset_simple_multipart.eml': 'new',
 };
 
-describe('the 32 real messages', () => {
+/** What each of our own messages is (written for it): a complaint candidate, or why not. */
+const OWN_EXPECTED: Record<string, Decision> = {
+  'attachments-mislabelled-and-refused.eml': 'new',
+  'attachments-two-statements.eml': 'new',
+  'base64-overdraft-fee-again.eml': 'new', // the same complaint as quoted-printable-overdraft-fee: merged as its repeat
+  'big5-atm-card-retained.eml': 'new',
+  'dsn-bounce-acknowledgement.eml': 'bounce',
+  'encoded-words-cyrillic-polish.eml': 'new',
+  'forwarded-bank-notice.eml': 'new',
+  'forwarded-inline-signed-receipt.eml': 'new',
+  'gbk-debit-card-double-charge.eml': 'new',
+  'html-only-mortgage-statement.eml': 'new',
+  'iso-2022-jp-transfer-fee.eml': 'new',
+  'ks-c-5601-card-annual-fee.eml': 'new',
+  'missing-from-header.eml': 'no sender address',
+  'nested-forward-with-image.eml': 'new',
+  'nested-three-forwards.eml': 'new',
+  'quoted-printable-overdraft-fee.eml': 'new',
+  'sender-domain-refused.eml': 'new', // screened in; the schema then refuses its address (branch_office.example)
+};
+
+describe('our own messages (test/fixtures/email)', () => {
+  it('are all here and all classified', () => {
+    expect(OWN_EMAIL_FILES).toHaveLength(17);
+    expect(Object.keys(OWN_EXPECTED).sort()).toEqual(OWN_EMAIL_FILES);
+  });
+
+  it.each(OWN_EMAIL_FILES)('%s: decided as expected', async (file) => {
+    expect(decision(await own(file))).toBe(OWN_EXPECTED[file]);
+  });
+
+  it('detects the DSN bounce by its delivery-status report, whatever the sender claims', async () => {
+    const f = await own('dsn-bounce-acknowledgement.eml');
+    expect(detectAutomatic(f)).toEqual({ kind: 'bounce', signal: 'multipart/report delivery-status' });
+    // Each of its other signals would be enough on its own.
+    expect(detectAutomatic({ ...f, contentType: 'text/plain', reportType: undefined, partTypes: [] })?.kind).toBe('bounce'); // X-Failed-Recipients
+    expect(detectAutomatic({ ...f, contentType: 'text/plain', reportType: undefined, partTypes: [], headers: {} })).toEqual({ kind: 'bounce', signal: 'sender mailer-daemon/postmaster' });
+  });
+
+  it('decodes the charsets: GBK, Big5, ISO-2022-JP, ks_c_5601-1987 bodies and encoded words; windows-1251, iso-8859-2 encoded words', async () => {
+    const gbk = await own('gbk-debit-card-double-charge.eml');
+    expect([gbk.subject, gbk.from?.name]).toEqual(['借记卡重复扣款投诉', '王磊']);
+    expect(gbk.text).toContain('在3月1日于超市消费时被重复扣款两次，每次128元。');
+    const big5 = await own('big5-atm-card-retained.eml');
+    expect([big5.subject, big5.from?.name]).toEqual(['提款機吞卡未歸還', '陳怡君']);
+    expect(big5.text).toContain('我的提款卡三月二日在信義分行的自動櫃員機被吞卡，至今仍未歸還。');
+    const jp = await own('iso-2022-jp-transfer-fee.eml');
+    expect([jp.subject, jp.from?.name]).toEqual(['振込手数料の二重引き落とし', '佐藤花子']);
+    expect(jp.text).toContain('三月三日の振込で手数料が二重に引き落とされました。');
+    const ks = await own('ks-c-5601-card-annual-fee.eml');
+    expect([ks.subject, ks.from?.name]).toEqual(['연회비가 두 번 청구되었습니다', '박지훈']);
+    expect(ks.text).toContain('신용카드 연회비가 이번 달에 두 번 청구되었습니다.');
+    const words = await own('encoded-words-cyrillic-polish.eml');
+    expect(words.subject).toBe('Комиссия за перевод списана дважды');
+    expect(words.from).toEqual({ address: 'pawel.wisniewski@example.pl', name: 'Paweł Wiśniewski' });
+    expect(guessLanguage(`${gbk.subject}\n${gbk.text}`)).toBe('zh-CN');
+  });
+
+  it('decodes quoted-printable and base64 bodies to the same text', async () => {
+    const qp = await own('quoted-printable-overdraft-fee.eml');
+    const b64 = await own('base64-overdraft-fee-again.eml');
+    expect(qp.text).toContain('I was charged the £15 unarranged overdraft fee twice on 4 March');
+    expect(qp.text.trim()).toBe(b64.text.trim());
+  });
+
+  it('turns HTML-only mail into text', async () => {
+    const f = await own('html-only-mortgage-statement.eml');
+    expect(f.text.trim()).toBe('Hello,\n\nMy February mortgage statement shows the payment of £950 as missed, but it left my account on 1 February.\n\nPlease correct the statement.');
+    expect(buildDescription(f.subject, f.text)).toMatch(/^Mortgage statement shows a payment as missed\n\nHello,\n\nMy February mortgage statement/);
+  });
+
+  it('keeps forwarded and nested messages as text of the description, every level of them', async () => {
+    const fwd = await own('forwarded-bank-notice.eml');
+    expect(fwd.forwarded).toEqual([{ subject: 'Your standing order was not paid', from: 'Bank Notices <notices@bank.example.cn>', date: 'Wed, 11 Mar 2026 07:00:00 +0800', text: expect.stringContaining('could not be paid on 10 March') }]);
+    expect(buildDescription(fwd.subject, composeBody(fwd.text, fwd.forwarded))).toContain('Shanghai Rent Co.');
+    const f = await own('nested-three-forwards.eml');
+    expect(f.forwarded.map((m) => m.subject)).toEqual(['L2 loan approval', 'L1 loan approval', 'L0 loan approval']);
+    const d = buildDescription(f.subject, composeBody(f.text, f.forwarded));
+    for (const s of ['L3 the approval you sent', 'L2 forwarding the approval', 'L1 forwarding the approval', 'L0 your loan is approved']) expect(d).toContain(s);
+    // A nested message's own attachments are considered too (an image in a forwarded message).
+    const nested = await own('nested-forward-with-image.eml');
+    const plan = planAttachments(nested.attachments, { allowedTypes: ATTACHMENT_TYPES, maxBytes: 1e7, maxCount: 5 });
+    expect(plan.keep.map((k) => [k.name, k.contentType])).toEqual([['card-reader.png', 'image/png']]);
+  });
+
+  it('keeps images and PDF only, recognised by their content', async () => {
+    const plan = async (file: string) => planAttachments((await own(file)).attachments, { allowedTypes: ATTACHMENT_TYPES, maxBytes: 1e7, maxCount: 5 });
+    expect((await plan('attachments-two-statements.eml')).keep.map((k) => [k.name, k.contentType])).toEqual([['statement-january.pdf', 'application/pdf'], ['statement-february.pdf', 'application/pdf']]);
+    // "atm-screen.jpg" declared image/jpeg (no Content-Disposition) is a PNG: kept as what it is.
+    const mixed = await plan('attachments-mislabelled-and-refused.eml');
+    expect(mixed.keep.map((k) => [k.name, k.contentType])).toEqual([['atm-screen.jpg', 'image/png']]);
+    expect(mixed.skipped).toEqual([
+      { name: 'transactions.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', reason: 'type not allowed' },
+      { name: 'receipts.zip', contentType: 'application/x-zip-compressed', reason: 'type not allowed' },
+    ]);
+    expect((await plan('forwarded-inline-signed-receipt.eml')).skipped.map((s) => s.name)).toEqual(['receipt.xml', 'smime.p7s']);
+  });
+});
+
+describeShared('the 32 real messages', () => {
   it('are all here and all classified', () => {
     expect(fixtureFiles).toHaveLength(32);
     expect(Object.keys(EXPECTED).sort()).toEqual(fixtureFiles);
@@ -437,9 +540,9 @@ describe('receiveEmail', () => {
     expect(inbound.records.get('m-ooo')).toMatchObject({ outcome: 'rejected', reason: 'auto-reply', signal: 'Auto-Submitted: auto-replied' });
   });
 
-  it('records the schema\'s field messages when the request is not valid, instead of throwing', async () => {
+  it('records the schema\'s field messages when the request is not valid, instead of throwing (our own message: an underscore in the sender\'s domain)', async () => {
     const { deps, repo } = setup();
-    const r = await receiveEmail({ messageId: 'm-511', raw: readFileSync(join(FIXTURES, 'issue-511.eml')) }, deps);
+    const r = await receiveEmail({ messageId: 'm-underscore', raw: readFileSync(join(OWN, 'sender-domain-refused.eml')) }, deps);
     expect(r).toMatchObject({ outcome: 'rejected', reason: expect.stringMatching(/^invalid request: complainant\.contact\.email: /) });
     expect(repo.complaints.size).toBe(0);
   });
@@ -449,6 +552,51 @@ describe('receiveEmail', () => {
     const r = await receiveEmail({ messageId: 'm-garbage', raw: new Uint8Array([0, 1, 2, 3, 255, 254]) }, deps);
     expect(r.outcome).toBe('rejected');
     expect(r.reason).toBeTruthy();
+  });
+
+  it('every one of our own messages is registered or rejected with a reason, once', async () => {
+    const { deps, repo, inbound, store } = setup();
+    const outcomes: Record<string, string> = {};
+    const references: Record<string, string | undefined> = {};
+    for (const [i, file] of OWN_EMAIL_FILES.entries()) {
+      const r = await receiveEmail({ messageId: `own-${i}`, raw: readFileSync(join(OWN, file)) }, deps);
+      outcomes[file] = r.outcome === 'rejected' ? `rejected: ${r.reason}` : r.outcome;
+      references[file] = r.reference;
+      if (r.outcome === 'rejected') expect(r.reason).toBeTruthy();
+      else expect(repo.complaints.get(r.reference!)).toMatchObject({ channel: 'email' });
+    }
+    expect(inbound.records.size).toBe(OWN_EMAIL_FILES.length);
+    const registered = Object.values(outcomes).filter((o) => o === 'registered').length;
+    const rejected = Object.values(outcomes).filter((o) => o.startsWith('rejected')).length;
+    expect([registered, rejected]).toEqual([14, 3]);
+    // The repeats rule: the base64 message is the quoted-printable one again (same sender, subject and text).
+    expect(repo.complaints.size).toBe(new Set(Object.values(references).filter(Boolean)).size);
+    expect(repo.complaints.size).toBe(13);
+    expect(references['base64-overdraft-fee-again.eml']).toBe(references['quoted-printable-overdraft-fee.eml']);
+    for (const [file, d] of Object.entries(OWN_EXPECTED)) {
+      if (d === 'new' && file !== 'sender-domain-refused.eml') expect(outcomes[file], file).toBe('registered');
+      if (d !== 'new') expect(outcomes[file], file).toBe(`rejected: ${d}`);
+    }
+    expect(outcomes['sender-domain-refused.eml']).toMatch(/^rejected: invalid request: complainant\.contact\.email/);
+    // Languages guessed from the text; the accepted attachments stored, by their content.
+    const zh = repo.complaints.get(references['gbk-debit-card-double-charge.eml']!)!;
+    expect(zh.language).toBe('zh-CN');
+    expect(zh.complainant).toMatchObject({ name: '王磊', contact: { email: 'wang.lei@mail.example.cn' } });
+    const idx = OWN_EMAIL_FILES.indexOf('attachments-two-statements.eml');
+    expect(repo.complaints.get(references['attachments-two-statements.eml']!)!.attachments).toEqual([
+      { key: `email/own-${idx}/1`, name: 'statement-january.pdf', contentType: 'application/pdf', size: expect.any(Number) },
+      { key: `email/own-${idx}/2`, name: 'statement-february.pdf', contentType: 'application/pdf', size: expect.any(Number) },
+    ]);
+    expect(new TextDecoder().decode(store.objects.get(`email/own-${idx}/1`)!.body).slice(0, 5)).toBe('%PDF-');
+  });
+});
+
+describeShared('receiveEmail', () => {
+  it('records the schema\'s field messages when the request is not valid, instead of throwing', async () => {
+    const { deps, repo } = setup();
+    const r = await receiveEmail({ messageId: 'm-511', raw: readFileSync(join(FIXTURES, 'issue-511.eml')) }, deps);
+    expect(r).toMatchObject({ outcome: 'rejected', reason: expect.stringMatching(/^invalid request: complainant\.contact\.email: /) });
+    expect(repo.complaints.size).toBe(0);
   });
 
   it('every one of the 32 real messages is registered or rejected with a reason, once', async () => {

@@ -1,31 +1,37 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateAccessCode, hashAccessCode, verifyAccessCode } from '../../functions/domain/access-code.ts';
 import { formatReference, isReference } from '../../functions/domain/reference.ts';
 import { errorToResponse, fieldIssues } from '../../functions/http/http-handler.ts';
 import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
 import { ConflictError, ValidationError } from '../../functions/shared/errors.ts';
 import { toEvent } from '../../local/http-adapter.ts';
-import { FIXTURES } from '../support/shared.ts';
+import { describeShared, FIXTURES, OWN_FIXTURES } from '../support/shared.ts';
 
-const fixture = JSON.parse(readFileSync(join(FIXTURES, 'events', 'apiGatewayProxyV2Event.json'), 'utf8'));
+const readEvent = (dir: string) => JSON.parse(readFileSync(join(dir, 'events', 'apiGatewayProxyV2Event.json'), 'utf8'));
 
 function keysDeep(o: unknown, prefix = ''): string[] {
   if (!o || typeof o !== 'object' || Array.isArray(o)) return [];
   return Object.entries(o).flatMap(([k, v]) => [prefix + k, ...keysDeep(v, `${prefix}${k}.`)]);
 }
 
-describe('local API Gateway event', () => {
-  const req = {
-    method: 'POST', url: '/my/path?parameter1=value1&parameter1=value2&parameter2=value', httpVersion: '1.1',
-    headers: { host: 'localhost:3000', 'content-type': 'application/json', 'user-agent': 'agent', cookie: 'cookie1; cookie2', header2: 'value1,value2' },
-    socket: { remoteAddress: '127.0.0.1' },
-  } as unknown as IncomingMessage;
-  const event = toEvent(req, Buffer.from('{"message": "hello world"}'), {
-    spec: { operationId: 'x', method: 'POST', path: '/my/{parameter1}', fn: 'SubmitComplaint', auth: 'public' }, regex: /x/, params: [],
-  }, { parameter1: 'path' });
+/**
+ * The local adapter's event for a request, against an HTTP API payload v2.0 event: the same
+ * shape, and the query string and cookies read as API Gateway reads them. `request` is the
+ * request the fixture's event was made from; `route` its route's path.
+ */
+function sameAsApiGateway(readFixture: () => any, request: { url: string; headers: Record<string, string>; body: string; route: string; params: Record<string, string> }) {
+  let fixture: any;
+  let event: ReturnType<typeof toEvent>;
+  beforeAll(() => {
+    fixture = readFixture();
+    const req = { method: 'POST', url: request.url, httpVersion: '1.1', headers: request.headers, socket: { remoteAddress: '127.0.0.1' } } as unknown as IncomingMessage;
+    event = toEvent(req, Buffer.from(request.body), {
+      spec: { operationId: 'x', method: 'POST', path: request.route, fn: 'SubmitComplaint', auth: 'public' }, regex: /x/, params: [],
+    }, request.params);
+  });
 
   it('has the shape of the HTTP API payload v2.0 fixture (apart from mTLS, authorizer and stage variables)', () => {
     const optionalOnAws = /^(requestContext\.authentication|requestContext\.authorizer|stageVariables)|^(headers|queryStringParameters|pathParameters)\./;
@@ -39,9 +45,31 @@ describe('local API Gateway event', () => {
     expect(event.queryStringParameters).toEqual(fixture.queryStringParameters);
     expect(event.rawQueryString).toBe(fixture.rawQueryString);
     expect(event.cookies).toEqual(fixture.cookies);
-    expect(event.routeKey).toBe('POST /my/{parameter1}');
-    expect(event.body).toBe('{"message": "hello world"}');
+    expect(event.routeKey).toBe(`POST ${request.route}`);
+    expect(event.body).toBe(request.body);
     expect(event.isBase64Encoded).toBe(false);
+  });
+}
+
+describe('local API Gateway event, against our own HTTP API v2 event (test/fixtures/events)', () => {
+  sameAsApiGateway(() => readEvent(OWN_FIXTURES), {
+    url: '/api/complaints/CN-2026-000123/callback?lang=zh-CN&channel=web&channel=app', route: '/api/complaints/{reference}/callback', params: { reference: 'CN-2026-000123' },
+    headers: { host: 'complaints.bank.example.cn', 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (complaint form)', cookie: 'session=7d1c2e; consent=yes', 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' },
+    body: '{"satisfaction": 2, "comment": "退款还没有到账"}',
+  });
+
+  it('is the event of the route it names', () => {
+    const fixture = readEvent(OWN_FIXTURES);
+    expect([fixture.version, fixture.routeKey, fixture.requestContext.routeKey, fixture.requestContext.http.method]).toEqual(['2.0', 'POST /api/complaints/{reference}/callback', 'POST /api/complaints/{reference}/callback', 'POST']);
+    expect(fixture.pathParameters).toEqual({ reference: 'CN-2026-000123' });
+  });
+});
+
+describeShared('local API Gateway event', () => {
+  sameAsApiGateway(() => readEvent(FIXTURES), {
+    url: '/my/path?parameter1=value1&parameter1=value2&parameter2=value', route: '/my/{parameter1}', params: { parameter1: 'path' },
+    headers: { host: 'localhost:3000', 'content-type': 'application/json', 'user-agent': 'agent', cookie: 'cookie1; cookie2', header2: 'value1,value2' },
+    body: '{"message": "hello world"}',
   });
 });
 

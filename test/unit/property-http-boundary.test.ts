@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ZodType } from 'zod';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import type { AttachmentStore } from '../../functions/domain/ports.ts';
@@ -30,7 +30,7 @@ import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import {
   contentTypes, deeplyNested, hostileJson, hostileString, malformedBodies, mutate, mutations, namesMutatedField, oddString, runs,
 } from '../support/hostile-arbitraries.ts';
-import { FIXTURES } from '../support/shared.ts';
+import { describeShared, FIXTURES, OWN_FIXTURES } from '../support/shared.ts';
 
 const RUNS = 150;
 const UPLOADED = 'uploads/2026-03-02/0b7c1c43-5f5e-4c5b-9d52-1a3e1f0e2a11';
@@ -144,7 +144,9 @@ describe('amounts', () => {
 // ---------------------------------------------------------------------------------------
 // The middy chain, with the submit use case on fakes
 
-const fixtureEvent = JSON.parse(readFileSync(join(FIXTURES, 'events', 'apiGatewayProxyV2Event.json'), 'utf8')) as APIGatewayProxyEventV2;
+const readEvent = (dir: string) => JSON.parse(readFileSync(join(dir, 'events', 'apiGatewayProxyV2Event.json'), 'utf8')) as APIGatewayProxyEventV2;
+/** Our own HTTP API payload v2.0 event (test/fixtures/events): what synthesized events start from, unless told otherwise. */
+const OWN_EVENT = readEvent(OWN_FIXTURES);
 const lambdaContext = {
   functionName: 'SubmitComplaint', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:cn-north-1:000000000000:function:SubmitComplaint',
   memoryLimitInMB: '256', awsRequestId: 'req-1', logGroupName: 'g', logStreamName: 's', callbackWaitsForEmptyEventLoop: true,
@@ -153,7 +155,7 @@ const lambdaContext = {
 
 interface RawRequest { body?: string | Uint8Array; contentType?: string; contentTypeHeader: string; base64: boolean; idempotencyKey?: string }
 
-function toEvent(r: RawRequest, routeKey = 'POST /api/complaints'): APIGatewayProxyEventV2 {
+function toEvent(r: RawRequest, routeKey = 'POST /api/complaints', fixtureEvent = OWN_EVENT): APIGatewayProxyEventV2 {
   const bytes = r.body === undefined ? undefined : typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : Buffer.from(r.body);
   const headers: Record<string, string> = { host: 'api.example.com' };
   if (r.contentType !== undefined) headers[r.contentTypeHeader] = r.contentType;
@@ -215,13 +217,14 @@ const rawRequests = (): fc.Arbitrary<RawRequest> => fc.record({
 
 const ALLOWED = new Set([201, 400, 413, 415, 422]);
 
-describe('the HTTP chain of submitComplaint, with synthesized API Gateway events', () => {
+/** The chain's properties, on events synthesized from `base` (an HTTP API payload v2.0 event). */
+function httpChainProperties(base: () => APIGatewayProxyEventV2) {
   it('answers a success or a clear 4xx, never a 5xx; a rejected request writes nothing', async () => {
     const { repo, invoke } = submitSetup();
     const seen = new Map<number, number>();
     await fc.assert(fc.asyncProperty(rawRequests(), async (raw) => {
       const before = { complaints: repo.complaints.size, keys: repo.idempotency.size, histories: [...repo.histories.values()].flat().length };
-      const res = await invoke(toEvent(raw));
+      const res = await invoke(toEvent(raw, undefined, base()));
       seen.set(res.statusCode!, (seen.get(res.statusCode!) ?? 0) + 1);
       expect(ALLOWED.has(res.statusCode!), `${res.statusCode} ${res.body}`).toBe(true);
       expect(res.headers?.['content-type']).toMatch(/^application\/json/);
@@ -250,7 +253,7 @@ describe('the HTTP chain of submitComplaint, with synthesized API Gateway events
     const { repo, invoke } = submitSetup();
     await fc.assert(fc.asyncProperty(oddString(20), oddString(20), async (name, description) => {
       const body = { ...uniqueCustomer(), complainant: { ...uniqueCustomer().complainant, name }, matter: { description } };
-      const res = await invoke(toEvent({ body: JSON.stringify(body), contentType: 'application/json', contentTypeHeader: 'content-type', base64: false }));
+      const res = await invoke(toEvent({ body: JSON.stringify(body), contentType: 'application/json', contentTypeHeader: 'content-type', base64: false }, undefined, base()));
       const parsed = SubmitComplaintRequest.safeParse(body);
       expect(res.statusCode).toBe(parsed.success ? 201 : 400);
       if (parsed.success) {
@@ -262,6 +265,16 @@ describe('the HTTP chain of submitComplaint, with synthesized API Gateway events
       }
     }), { numRuns: runs(RUNS) });
   });
+}
+
+describe('the HTTP chain of submitComplaint, with synthesized API Gateway events (from our own event)', () => {
+  httpChainProperties(() => OWN_EVENT);
+});
+
+describeShared('the HTTP chain of submitComplaint, with synthesized API Gateway events', () => {
+  let event: APIGatewayProxyEventV2;
+  beforeAll(() => { event = readEvent(FIXTURES); });
+  httpChainProperties(() => event);
 });
 
 // ---------------------------------------------------------------------------------------
