@@ -39,6 +39,9 @@ export const PREFIXES = {
   staging: 'staging/',
 } as const;
 
+/** Archive prefixes whose keys the archive functions list, HEAD or GET (functions/adapters/s3-archive-store.ts). */
+export const ARCHIVE_LISTED_PREFIXES = [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging] as const;
+
 export interface EncryptedBucket {
   bucket: s3.Bucket;
   key: kms.Key;
@@ -242,10 +245,15 @@ export class ObjectStores extends Construct {
     grantObjects(fn.executionRole, ['s3:GetObject', 's3:RestoreObject'], name, PREFIXES.archived, why);
     grantObjects(fn.executionRole, ['s3:GetObject', 's3:RestoreObject'], name, PREFIXES.erased, why);
     grantObjects(fn.executionRole, ['s3:GetObject'], name, PREFIXES.staging, 'staging parts are named by reference and item');
-    // Listing, for staging only (which complaints wait for items, and which items).
+    // Listing: staging (which complaints wait for items, and which items), and every prefix whose
+    // keys the functions HEAD or GET before a write (records, attachments, redacted versions): S3
+    // answers a HEAD of a missing key with 404 only to a caller that may list it - otherwise 403,
+    // and the existence check before each locked put (S3ArchiveStore.exists) would fail.
     fn.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
       // The ARN formatted from the fixed name, as for objects: no cross-stack reference.
-      actions: ['s3:ListBucket'], resources: [Stack.of(fn).formatArn({ service: 's3', region: '', account: '', resource: name })], conditions: { StringLike: { 's3:prefix': [`${PREFIXES.staging}*`] } },
+      actions: ['s3:ListBucket'],
+      resources: [Stack.of(fn).formatArn({ service: 's3', region: '', account: '', resource: name })],
+      conditions: { StringLike: { 's3:prefix': ARCHIVE_LISTED_PREFIXES.map((prefix) => `${prefix}*`) } },
     }));
     grant(fn.executionRole, ['kms:Decrypt'], [key.keyArn]);
     if (access === 'write') {
