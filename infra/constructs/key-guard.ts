@@ -19,7 +19,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
-import { acknowledge } from '../nag.ts';
 
 /** Denied on the guarded keys to everyone but the break-glass role. */
 export const BREAK_GLASS_ACTIONS = ['kms:ScheduleKeyDeletion', 'kms:DisableKey'] as const;
@@ -75,9 +74,8 @@ export class KeyGuard extends Construct {
       conditions: { ArnNotEquals: { 'aws:PrincipalArn': this.roleArn } },
     }));
     if (this.role) {
+      // Inline, as every role of the app (APP_WIDE_DECISIONS, NIST.800.53.R5-IAMNoInlinePolicy).
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: BREAK_GLASS_GRANTS, resources: [key.keyArn] }));
-      acknowledge(this.role, 'NIST.800.53.R5-IAMNoInlinePolicy',
-        'The break-glass role has one statement written for it alone (the destructive key actions on the guarded keys); it lives and dies with the role.');
     }
   }
 }
