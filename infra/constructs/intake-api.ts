@@ -41,6 +41,11 @@ export interface IntakeApiProps {
   /** Authorizer of every route with auth 'staff' (HttpJwtAuthorizer for the staff identity provider). */
   staffAuthorizer: apigwv2.IHttpRouteAuthorizer;
   /**
+   * Authorizer of every route with auth 'public' (the CloudFront origin check,
+   * infra/constructs/origin-verify.ts). @default none: public routes are open
+   */
+  publicAuthorizer?: apigwv2.IHttpRouteAuthorizer;
+  /**
    * The API to add the routes and the stage to; it must have no default stage.
    * @default a new HttpApi in this construct
    */
@@ -101,7 +106,7 @@ export class IntakeApi extends Construct {
         routeKey: apigwv2.HttpRouteKey.with(route.path, apigwv2.HttpMethod[route.method]),
         integration: new HttpLambdaIntegration(`${route.operationId}Integration`, fn, { timeout: API_INTEGRATION_TIMEOUT }),
         // Explicit for public routes too: never an API-wide default authorizer by accident.
-        authorizer: route.auth === 'staff' ? props.staffAuthorizer : new apigwv2.HttpNoneAuthorizer(),
+        authorizer: route.auth === 'staff' ? props.staffAuthorizer : props.publicAuthorizer ?? new apigwv2.HttpNoneAuthorizer(),
       });
       this.routes.push(routeResource);
       if (route.auth === 'public') {

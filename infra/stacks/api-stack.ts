@@ -13,7 +13,9 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { FUNCTIONS, ROUTES, STREAM_CONSUMERS, WORKFLOW_ENDED, WORKFLOW_FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/functions.ts';
@@ -24,6 +26,7 @@ import { InboundMail, sendingIdentityArn } from '../constructs/mail.ts';
 import type { ObjectStores } from '../constructs/object-stores.ts';
 import { Observability } from '../constructs/observability.ts';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
+import { OriginVerifyAuthorizer } from '../constructs/origin-verify.ts';
 import { PagesDeployment } from '../constructs/pages-deployment.ts';
 import { ProductFunction } from '../constructs/product-function.ts';
 import { StreamConsumers } from '../constructs/stream-consumers.ts';
@@ -60,6 +63,8 @@ export interface StatefulResources {
   distribution?: cloudfront.IDistribution;
   /** Origin of the customer pages, when they are served. */
   publicBaseUrl?: string;
+  /** The secret CloudFront sends to the API, where CloudFront fronts it: the public routes require it. */
+  originVerify?: { secret: secretsmanager.ISecret; key: kms.IKey };
 }
 
 export interface ApiStackProps extends StackProps {
@@ -83,6 +88,8 @@ export class ApiStack extends Stack {
   readonly workflow: Workflow;
   readonly api: IntakeApi;
   readonly staffAuthorizer: HttpJwtAuthorizer;
+  /** The public routes' authorizer, where CloudFront fronts the API. */
+  readonly originVerify?: OriginVerifyAuthorizer;
   readonly streams: StreamConsumers;
   readonly alarms: OpsAlarms;
   readonly observability: Observability;
@@ -151,12 +158,19 @@ export class ApiStack extends Stack {
       authorizerName: 'staff-id-token',
       jwtAudience: [stateful.staffTokens.audience],
     });
+    // Where CloudFront (and its WAF) fronts the API, the public routes refuse requests that did
+    // not come through it (infra/constructs/origin-verify.ts); elsewhere (cn: the bank's site
+    // proxies to execute-api) they have no authorizer.
+    this.originVerify = stateful.originVerify
+      ? new OriginVerifyAuthorizer(this, 'OriginVerify', { region, secret: stateful.originVerify.secret, key: stateful.originVerify.key, logs })
+      : undefined;
     this.api = new IntakeApi(this, 'IntakeApi', {
       routes: ROUTES,
       functions,
       logs,
       throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
       staffAuthorizer: this.staffAuthorizer,
+      publicAuthorizer: this.originVerify?.authorizer,
       httpApi: stateful.httpApi,
     });
 

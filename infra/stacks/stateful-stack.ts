@@ -17,6 +17,7 @@ import type { Construct } from 'constructs';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
 import { ComplaintTable } from '../constructs/complaint-table.ts';
 import { KeyGuard } from '../constructs/key-guard.ts';
+import { ORIGIN_VERIFY_HEADER, OriginVerifySecret } from '../constructs/origin-verify.ts';
 import { MailDomain, receiptRuleNames } from '../constructs/mail.ts';
 import { ObjectStores } from '../constructs/object-stores.ts';
 import { PagesDistribution } from '../constructs/pages-distribution.ts';
@@ -37,6 +38,8 @@ export interface StatefulStackProps extends StackProps {
 export class StatefulStack extends Stack {
   readonly table: dynamodb.TableV2;
   readonly stores: ObjectStores;
+  /** The secret CloudFront sends to the API, where CloudFront fronts it. */
+  readonly originVerify?: OriginVerifySecret;
   /** The break-glass role of the table and archive keys, and their Deny. */
   readonly keyGuard: KeyGuard;
   /** The API resource only: routes, stage and authorizer belong to the stateless stack. */
@@ -72,7 +75,10 @@ export class StatefulStack extends Stack {
     });
 
     if (platform.pages.cloudFront) {
+      // The API's public routes answer only requests that came through CloudFront (and its WAF).
+      this.originVerify = new OriginVerifySecret(this, 'OriginVerify', { region });
       this.pages = new PagesDistribution(this, 'Pages', {
+        apiOriginHeaders: { [ORIGIN_VERIFY_HEADER]: this.originVerify.headerValue() },
         pagesBucket: this.stores.pages.bucket,
         httpApi: this.httpApi,
         // The pages connect to the attachments bucket (presigned uploads) and, for the staff

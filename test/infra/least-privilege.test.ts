@@ -9,7 +9,9 @@
  * - the archive roles may list every prefix whose keys they HEAD or GET;
  * - each function's table access is exactly its list in FUNCTIONS, never dynamodb:* nor a
  *   wildcard ARN; public functions never Scan, DeleteItem or BatchWriteItem and carry LeadingKeys;
- * - every API route's function times out before its integration.
+ * - every API route's function times out before its integration;
+ * - where CloudFront (and WAF) fronts the API, its execute-api origin stays enabled and the
+ *   public routes answer only requests carrying CloudFront's origin secret.
  *
  * The app is synthesized once, without bundling (cdk-nag runs: a finding fails beforeAll).
  */
@@ -23,6 +25,7 @@ import { FUNCTIONS, ROUTES, type FunctionName } from '../../functions/functions.
 import { buildComplaintApp, type RegionStacks } from '../../infra/complaint-app.ts';
 import { API_INTEGRATION_TIMEOUT } from '../../infra/constructs/intake-api.ts';
 import { BREAK_GLASS_ACTIONS, breakGlassRoleName } from '../../infra/constructs/key-guard.ts';
+import { ORIGIN_VERIFY_HEADER } from '../../infra/constructs/origin-verify.ts';
 
 const CDK_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
 const TEST_CONTEXT = { ...CDK_CONTEXT, '@aws-cdk/core:appMode': 'inmemory', 'aws:cdk:bundling-stacks': [] };
@@ -283,6 +286,62 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         expect(actions, fn).not.toContain('dynamodb:BatchWriteItem');
       }
       expect(tableArnRef()).toContain('ComplaintTable');
+    });
+  });
+
+  describe('the API behind CloudFront', () => {
+    it('execute-api stays enabled (CloudFront\'s origin, or the bank\'s proxy where CloudFront is off)', () => {
+      const apis = resourcesOf(stateful(), 'AWS::ApiGatewayV2::Api');
+      expect(apis).toHaveLength(1);
+      expect(apis[0][1].Properties.DisableExecuteApiEndpoint ?? false).toBe(false);
+    });
+
+    it('where CloudFront fronts the API, it sends the origin secret, and the public routes require it', () => {
+      const distributions = resourcesOf(stateful(), 'AWS::CloudFront::Distribution');
+      const authorizers = resourcesOf(api(), 'AWS::ApiGatewayV2::Authorizer').filter(([, a]) => a.Properties.AuthorizerType === 'REQUEST');
+      const publicRoutes = resourcesOf(api(), 'AWS::ApiGatewayV2::Route')
+        .filter(([, r]) => ROUTES.some((route) => route.auth === 'public' && `${route.method} ${route.path}` === r.Properties.RouteKey));
+      expect(publicRoutes).toHaveLength(ROUTES.filter((r) => r.auth === 'public').length);
+      if (!distributions.length) {
+        expect(authorizers).toEqual([]);
+        expect(resourcesOf(stateful(), 'AWS::SecretsManager::Secret')).toEqual([]);
+        for (const [id, r] of publicRoutes) expect(r.Properties.AuthorizationType ?? 'NONE', id).toBe('NONE');
+        return;
+      }
+      const secrets = resourcesOf(stateful(), 'AWS::SecretsManager::Secret');
+      expect(secrets).toHaveLength(1);
+      const [secretId, secret] = secrets[0];
+      expect(refId(secret.Properties.KmsKeyId)).toBeDefined();
+      // The /api/* origin (the execute-api host) gets the header, its value resolved at deploy time.
+      const origins = distributions[0][1].Properties.DistributionConfig.Origins as Json[];
+      const apiOrigin = origins.find((o) => JSON.stringify(o.DomainName).includes('execute-api'))!;
+      expect(apiOrigin.OriginCustomHeaders).toHaveLength(1);
+      expect(apiOrigin.OriginCustomHeaders[0].HeaderName).toBe(ORIGIN_VERIFY_HEADER);
+      expect(JSON.stringify(apiOrigin.OriginCustomHeaders[0].HeaderValue)).toBe(JSON.stringify({ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] }));
+      // No other origin (the pages bucket) gets it.
+      for (const o of origins.filter((x) => x !== apiOrigin)) expect(o.OriginCustomHeaders, JSON.stringify(o.DomainName)).toBeUndefined();
+
+      expect(authorizers).toHaveLength(1);
+      const [authorizerId, authorizer] = authorizers[0];
+      expect(authorizer.Properties).toMatchObject({
+        IdentitySource: [`$request.header.${ORIGIN_VERIFY_HEADER}`], EnableSimpleResponses: true, AuthorizerResultTtlInSeconds: 300, AuthorizerPayloadFormatVersion: '2.0',
+      });
+      for (const [id, r] of publicRoutes) {
+        expect(r.Properties.AuthorizationType, id).toBe('CUSTOM');
+        expect(r.Properties.AuthorizerId, id).toEqual({ Ref: authorizerId });
+      }
+      // The authorizer's function reads that secret only (through Secrets Manager: its key by kms:ViaService).
+      const fn = stacks[name].api.originVerify!.function;
+      const roleId = stacks[name].api.getLogicalId(fn.role!.node.defaultChild as never);
+      const statements = resourcesOf(api(), 'AWS::IAM::Policy').filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+      const secretReads = statements.filter((st) => asArray(st.Action).some((a) => a.startsWith('secretsmanager:')));
+      expect(secretReads).toHaveLength(1);
+      expect(secretReads[0].Action).toBe('secretsmanager:GetSecretValue');
+      expect(JSON.stringify(secretReads[0].Resource)).toContain('OriginVerifySecret');
+      const decrypt = statements.filter((st) => asArray(st.Action).includes('kms:Decrypt'));
+      expect(decrypt).toHaveLength(1);
+      expect(conditionValue(decrypt[0].Condition, 'kms:ViaService')).toEqual([`secretsmanager.${region.aws.region}.amazonaws.com`]);
     });
   });
 

@@ -317,7 +317,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
 
   describe('staff identity', () => {
     const authorizer = () => {
-      const all = resources(api(), 'AWS::ApiGatewayV2::Authorizer');
+      // (Where CloudFront fronts the API, the public routes' origin check is a second, REQUEST authorizer.)
+      const all = resources(api(), 'AWS::ApiGatewayV2::Authorizer').filter((a) => a.Properties.AuthorizerType === 'JWT');
       expect(all).toHaveLength(1);
       return all[0];
     };
@@ -382,8 +383,11 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       expect(exported(p.JwtConfiguration.Audience[0]).value).toEqual({ Ref: logicalId(s, s.identity.client) });
     });
 
-    it('every staff route of ROUTES is behind it; every public route has no authorizer', () => {
-      const authorizerId = Object.keys(api().findResources('AWS::ApiGatewayV2::Authorizer'))[0];
+    it('every staff route of ROUTES is behind it; every public route has none, or where CloudFront fronts the API the CloudFront origin check', () => {
+      const authorizers = Object.entries(api().findResources('AWS::ApiGatewayV2::Authorizer'));
+      const authorizerId = authorizers.find(([, a]) => a.Properties.AuthorizerType === 'JWT')![0];
+      const originCheck = authorizers.filter(([, a]) => a.Properties.AuthorizerType === 'REQUEST');
+      expect(originCheck.length).toBe(expected.cloudFront ? 1 : 0);
       const routes = resources(api(), 'AWS::ApiGatewayV2::Route');
       expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
       for (const route of ROUTES) {
@@ -392,8 +396,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
           expect(r.Properties.AuthorizationType, r.Properties.RouteKey).toBe('JWT');
           expect(r.Properties.AuthorizerId, r.Properties.RouteKey).toEqual({ Ref: authorizerId });
         } else {
-          expect(r.Properties.AuthorizationType ?? 'NONE', r.Properties.RouteKey).toBe('NONE');
-          expect(r.Properties.AuthorizerId, r.Properties.RouteKey).toBeUndefined();
+          expect(r.Properties.AuthorizationType ?? 'NONE', r.Properties.RouteKey).toBe(expected.cloudFront ? 'CUSTOM' : 'NONE');
+          expect(r.Properties.AuthorizerId, r.Properties.RouteKey).toEqual(expected.cloudFront ? { Ref: originCheck[0][0] } : undefined);
         }
       }
     });
@@ -495,8 +499,11 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     it('one per FUNCTIONS entry, Node.js 22 on arm64, traced, logging to an encrypted group', () => {
       const productIds = (Object.keys(FUNCTIONS) as FunctionName[]).map(fnLogicalId);
       const all = api().findResources('AWS::Lambda::Function');
-      // Besides the product's functions, only CDK's BucketDeployment handler (when the pages are built).
-      const others = Object.entries(all).filter(([id]) => !productIds.includes(id));
+      // Besides the product's functions, only CDK's BucketDeployment handler (when the pages are built)
+      // and, where CloudFront fronts the API, the public routes' origin check (infra/constructs/origin-verify.ts).
+      const originCheck = stacks[name].api.originVerify ? [stacks[name].api.getLogicalId(stacks[name].api.originVerify.function.node.defaultChild as never)] : [];
+      expect(originCheck.length).toBe(expected.cloudFront ? 1 : 0);
+      const others = Object.entries(all).filter(([id]) => !productIds.includes(id) && !originCheck.includes(id));
       expect(others.map(([id]) => id.startsWith('CustomCDKBucketDeployment'))).toEqual(existsSync(WEB_DIST) ? [true] : []);
       for (const id of productIds) {
         const fn = all[id] as Resource;
