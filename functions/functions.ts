@@ -37,8 +37,12 @@ export interface FunctionSpec {
   access: {
     table?: TableGrant;
     workflow?: ('start' | 'describe' | 'callback')[];
-    /** S3: presign uploads to / read the attachments bucket; read inbound mail. */
-    attachments?: 'presign' | 'read' | 'write';
+    /**
+     * S3, the attachments bucket: `presign` customer uploads (uploads/); `verify` them (HEAD and
+     * first bytes of uploads/); `read` every attachment (uploads/ and email/); `write` the email
+     * intake's attachments (email/) and verify them as the submit path does. Also: read inbound mail.
+     */
+    attachments?: 'presign' | 'verify' | 'read' | 'write';
     mail?: 'read';
     /** Send email through SES. */
     sendEmail?: boolean;
@@ -57,7 +61,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     entry: 'submit-complaint.handler.ts',
     access: {
       table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], leadingKeys: ['COMPLAINT#', 'CUSTOMER#', 'IDEMPOTENCY#', 'COUNTER#', 'LEDGER#'] },
-      attachments: 'read',
+      // Checks the customer's uploads before the complaint refers to them.
+      attachments: 'verify',
     },
   },
   // Writes too: failed access-code attempts (the per-reference limit) and their audit entries.

@@ -19,7 +19,7 @@ import type { RegionConfig } from '../../functions/domain/regions.ts';
 import { archiveTiering, DEEP_ARCHIVE_AFTER_DAYS, STANDARD_IA_AFTER_DAYS } from '../archive-tiering.ts';
 import { acknowledge, nagResourceId } from '../nag.ts';
 
-export type AttachmentsAccess = 'presign' | 'read' | 'write';
+export type AttachmentsAccess = 'presign' | 'verify' | 'read' | 'write';
 export type MailAccess = 'read';
 export type ArchiveAccess = 'write' | 'read';
 
@@ -216,20 +216,42 @@ export class ObjectStores extends Construct {
     }));
   }
 
-  /** ATTACHMENTS_BUCKET and the object actions of the access kind, on its prefix. */
+  /**
+   * ATTACHMENTS_BUCKET and the object actions of the access kind, on its prefixes. Attachment
+   * keys are `uploads/<date>/<uuid>` (presigned, functions/use-cases/attachments.ts) or
+   * `email/<messageId>/<n>` (functions/use-cases/receive-email.ts): nothing is read elsewhere.
+   * HeadObject (the upload check) is authorised by s3:GetObject; without s3:ListBucket a missing
+   * key's HEAD is a 403, which the adapter reads as "not uploaded".
+   */
   bindAttachments(fn: lambda.Function & { executionRole: iam.Role }, access: AttachmentsAccess): void {
     const { name, key } = this.attachments;
     fn.addEnvironment('ATTACHMENTS_BUCKET', name);
-    if (access === 'read') {
-      // HeadObject (the upload check) is authorised by s3:GetObject.
-      grantObjects(fn.executionRole, ['s3:GetObject'], name, '', 'attachments are read by the key a complaint stores, under any prefix');
-      grant(fn.executionRole, ['kms:Decrypt'], [key.keyArn]);
-    } else {
-      // Presigned URLs are signed with the function's role: the upload is the role's PutObject.
-      const prefix = access === 'presign' ? PREFIXES.uploads : PREFIXES.email;
-      grantObjects(fn.executionRole, ['s3:PutObject'], name, prefix,
-        access === 'presign' ? 'upload keys are a date and a random UUID, generated per request' : 'email attachments are stored under the message id, known only when mail arrives');
-      grant(fn.executionRole, ['kms:GenerateDataKey'], [key.keyArn]);
+    const uploads = 'upload keys are a date and a random UUID, generated per request';
+    const email = 'email attachments are stored under the message id, known only when mail arrives';
+    switch (access) {
+      case 'presign':
+        // Presigned URLs are signed with the function's role: the upload is the role's PutObject.
+        grantObjects(fn.executionRole, ['s3:PutObject'], name, PREFIXES.uploads, uploads);
+        grant(fn.executionRole, ['kms:GenerateDataKey'], [key.keyArn]);
+        break;
+      case 'verify':
+        grantObjects(fn.executionRole, ['s3:GetObject'], name, PREFIXES.uploads, uploads);
+        grant(fn.executionRole, ['kms:Decrypt'], [key.keyArn]);
+        break;
+      case 'read':
+        grantObjects(fn.executionRole, ['s3:GetObject'], name, PREFIXES.uploads, uploads);
+        grantObjects(fn.executionRole, ['s3:GetObject'], name, PREFIXES.email, email);
+        grant(fn.executionRole, ['kms:Decrypt'], [key.keyArn]);
+        break;
+      case 'write':
+        // Stores the message's attachments, then the submit path verifies them (HEAD, first bytes).
+        grantObjects(fn.executionRole, ['s3:PutObject', 's3:GetObject'], name, PREFIXES.email, email);
+        grant(fn.executionRole, ['kms:GenerateDataKey', 'kms:Decrypt'], [key.keyArn]);
+        break;
+      default: {
+        const unknown: never = access;
+        throw new Error(`bindAttachments: unknown access ${String(unknown)}`);
+      }
     }
   }
 

@@ -221,6 +221,29 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     });
   });
 
+  describe('the attachments bucket', () => {
+    it('public functions touch customer uploads only (presign: PutObject, verify: GetObject, under uploads/); nobody reads outside uploads/ and email/', () => {
+      const bucket = stacks[name].stateful.stores.attachments.name;
+      const prefixOf = (r: unknown) => String(r).match(new RegExp(`:::${bucket}/(.*)\\*$`))?.[1];
+      for (const fn of Object.keys(FUNCTIONS) as FunctionName[]) {
+        const onBucket = roleStatements(fn).filter((st) => asArray(st.Resource).some((r) => String(r).includes(`:::${bucket}`)));
+        for (const st of onBucket) {
+          for (const r of asArray(st.Resource).filter((x) => String(x).includes(`:::${bucket}`))) {
+            const prefix = prefixOf(r);
+            expect(['uploads/', 'email/'], `${fn}: ${String(r)}`).toContain(prefix);
+            if (PUBLIC_FUNCTIONS.includes(fn)) expect(prefix, fn).toBe('uploads/');
+          }
+          for (const a of asArray(st.Action)) expect(['s3:GetObject', 's3:PutObject'], fn).toContain(a);
+        }
+      }
+      const actions = (fn: FunctionName) => [...new Set(roleStatements(fn).filter((st) => JSON.stringify(st.Resource).includes(bucket)).flatMap((st) => asArray(st.Action)))].sort();
+      expect(actions('CreateAttachmentUpload')).toEqual(['s3:PutObject']);
+      expect(actions('SubmitComplaint')).toEqual(['s3:GetObject']);
+      expect(actions('GetComplaintStatus')).toEqual([]);
+      expect(actions('CustomerCallback')).toEqual([]);
+    });
+  });
+
   describe('the table: exactly the actions each function calls', () => {
     it('no role has dynamodb:* or a wildcard table or index ARN', () => {
       for (const stack of [stacks[name].stateful, stacks[name].api]) {

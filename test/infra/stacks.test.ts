@@ -553,8 +553,14 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         const objects = (bucket: string, prefix: string) => `arn:${region.aws.partition}:s3:::${bucket}/${prefix}*`;
         const expectedS3 = [
           ...(spec.access.attachments === 'presign' ? [{ actions: ['s3:PutObject'], resource: objects(s.stores.attachments.name, 'uploads/') }] : []),
-          ...(spec.access.attachments === 'write' ? [{ actions: ['s3:PutObject'], resource: objects(s.stores.attachments.name, 'email/') }] : []),
-          ...(spec.access.attachments === 'read' ? [{ actions: ['s3:GetObject'], resource: objects(s.stores.attachments.name, '') }] : []),
+          // The email intake stores its attachments, then verifies them as the submit path does (HEAD, first bytes).
+          ...(spec.access.attachments === 'write' ? [{ actions: ['s3:PutObject', 's3:GetObject'], resource: objects(s.stores.attachments.name, 'email/') }] : []),
+          ...(spec.access.attachments === 'verify' ? [{ actions: ['s3:GetObject'], resource: objects(s.stores.attachments.name, 'uploads/') }] : []),
+          // Attachment keys live under uploads/ (presigned) and email/ (the intake) only.
+          ...(spec.access.attachments === 'read' ? [
+            { actions: ['s3:GetObject'], resource: objects(s.stores.attachments.name, 'uploads/') },
+            { actions: ['s3:GetObject'], resource: objects(s.stores.attachments.name, 'email/') },
+          ] : []),
           ...(spec.access.mail === 'read' ? [{ actions: ['s3:GetObject'], resource: objects(s.stores.mail.name, 'inbound/') }] : []),
           // The archive (issue 6): records and redacted versions read (and restored), staging read; listing of staging only.
           ...(spec.access.archive ? [
@@ -587,7 +593,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         .filter((st) => asArray(st.Action).some((a) => a.startsWith('kms:')) && JSON.stringify(st.Resource).includes(`ExportsOutputFnGetAtt${logicalId(s, key)}Arn`))
         .flatMap((st) => asArray(st.Action)).sort();
       expect(kmsOn('CreateAttachmentUpload', s.stores.attachments.key)).toEqual(['kms:GenerateDataKey']);
-      expect(kmsOn('EmailIntake', s.stores.attachments.key)).toEqual(['kms:GenerateDataKey']);
+      expect(kmsOn('EmailIntake', s.stores.attachments.key)).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+      expect(kmsOn('SubmitComplaint', s.stores.attachments.key)).toEqual(['kms:Decrypt']);
       expect(kmsOn('EmailIntake', s.stores.mail.key)).toEqual(['kms:Decrypt']);
       expect(kmsOn('DeliverMessages', s.stores.mail.key)).toEqual([]);
     });
