@@ -200,11 +200,14 @@ export class ProductFunction extends lambda.Function {
   }
 
   /**
-   * ses:SendEmail from one SES identity (the region's mail domain): the only sender the
-   * function may use.
+   * ses:SendEmail through one SES identity (the region's mail domain), from the region's sender
+   * address only (ses:FromAddress). The product uses no SES configuration set (SendEmail names
+   * none, so IAM checks no configuration-set resource); one added later needs its ARN here.
    */
-  bindSendEmail(identityArn: string): this {
-    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [identityArn] }));
+  bindSendEmail(identityArn: string, fromAddress: string): this {
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ses:SendEmail'], resources: [identityArn], conditions: { StringEquals: { 'ses:FromAddress': fromAddress } },
+    }));
     return this;
   }
 }

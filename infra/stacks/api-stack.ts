@@ -133,7 +133,7 @@ export class ApiStack extends Stack {
         memorySize: spec.memoryMb,
         environment,
       });
-      bindAccess(fn, spec, { table: stateful.table, stores: stateful.stores, identityArn: props.platform.email.sending ? identityArn : undefined });
+      bindAccess(fn, spec, { table: stateful.table, stores: stateful.stores, identityArn: props.platform.email.sending ? identityArn : undefined, sender: region.mail.sender });
       functions[name] = fn;
     }
     this.functions = functions;
@@ -249,7 +249,7 @@ export class ApiStack extends Stack {
  * Every access kind of a FunctionSpec, provisioned: configuration and permission together. A
  * kind this function does not know fails synth, rather than deploying a function without it.
  */
-function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamodb.ITableV2; stores: ObjectStores; identityArn?: string }): void {
+function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamodb.ITableV2; stores: ObjectStores; identityArn?: string; sender: string }): void {
   const access = spec.access;
   for (const kind of Object.keys(access) as (keyof FunctionSpec['access'])[]) {
     switch (kind) {
@@ -269,7 +269,7 @@ function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamo
         break;
       case 'sendEmail':
         if (!access.sendEmail) break;
-        if (to.identityArn) fn.bindSendEmail(to.identityArn);
+        if (to.identityArn) fn.bindSendEmail(to.identityArn, to.sender);
         else {
           Annotations.of(fn).addWarningV2('complaints:no-email-sending',
             `${fn.node.id}: SES is not offered in ${Stack.of(fn).region} (infra/platform.ts), so the function has no sending permission and outbound customer email fails `

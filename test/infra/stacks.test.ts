@@ -582,7 +582,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
 
         const ses = statements.filter((st) => asArray(st.Action).some((a) => a.startsWith('ses:')));
         expect(ses, fnName).toEqual(spec.access.sendEmail && expected.sesSending
-          ? [{ Effect: 'Allow', Action: 'ses:SendEmail', Resource: `arn:${region.aws.partition}:ses:${region.aws.region}:${ACCOUNT}:identity/${region.mail.domain}` }]
+          // From the region's sender only (ses:FromAddress).
+          ? [{ Effect: 'Allow', Action: 'ses:SendEmail', Resource: `arn:${region.aws.partition}:ses:${region.aws.region}:${ACCOUNT}:identity/${region.mail.domain}`, Condition: { StringEquals: { 'ses:FromAddress': region.mail.sender } } }]
           : []);
       }
     });
