@@ -166,14 +166,15 @@ export class Workflow extends Construct {
   }
 
   /**
-   * SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat, for a function that completes a
+   * SendTaskSuccess / SendTaskFailure (no heartbeat: no task state sets HeartbeatSeconds, and
+   * functions/adapters/sfn-workflow.ts sends none), for a function that completes a
    * staff task with the token the workflow handed out (by either machine).
    */
   grantCallback(grantee: iam.IGrantable): iam.Grant {
     this.grantKey(grantee, 'kms:GenerateDataKey');
     return iam.Grant.addToPrincipal({
       grantee,
-      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
       resourceArns: [this.stateMachineArn, this.resumeStateMachineArn],
     });
   }

@@ -480,7 +480,6 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         'states:DescribeExecution': executions,
         'states:SendTaskSuccess': [lifecycle, resume],
         'states:SendTaskFailure': [lifecycle, resume],
-        'states:SendTaskHeartbeat': [lifecycle, resume],
       };
       let checked = 0;
       for (const fnName of Object.keys(FUNCTIONS) as FunctionName[]) {
@@ -543,7 +542,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         const expectedStates = (spec.access.workflow ?? []).flatMap((w) => ({
           start: ['states:StartExecution'],
           describe: ['states:DescribeExecution'],
-          callback: ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'],
+          callback: ['states:SendTaskFailure', 'states:SendTaskSuccess'],
         })[w]).sort();
         expect(states, fnName).toEqual(expectedStates);
 
