@@ -46,8 +46,11 @@ export interface FunctionSpec {
     mail?: 'read';
     /** Send email through SES. */
     sendEmail?: boolean;
-    /** The archive bucket: write (archival, erasure: locked objects and staging) or read. */
-    archive?: 'write' | 'read';
+    /**
+     * The archive bucket: write (archival, erasure: locked objects and staging), read, or
+     * reconcile (read, and delete the staging parts of complaints already archived).
+     */
+    archive?: 'write' | 'read' | 'reconcile';
   };
   timeoutSeconds?: number;
   memoryMb?: number;
@@ -107,8 +110,9 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 120,
     memoryMb: 512,
   },
-  // Daily: every complaint ever registered is in the table or the archive, history intact (ledger pages, partitions).
-  ReconcileArchive: { entry: 'reconcile-archive.handler.ts', access: { table: { actions: ['Query'], leadingKeys: ['LEDGER#', 'COMPLAINT#'] }, archive: 'read' }, timeoutSeconds: 900, memoryMb: 512 },
+  // Daily: every complaint ever registered is in the table or the archive, history intact (ledger pages, partitions);
+  // clears staging parts left by a batch that raced the one that archived their complaint.
+  ReconcileArchive: { entry: 'reconcile-archive.handler.ts', access: { table: { actions: ['Query'], leadingKeys: ['LEDGER#', 'COMPLAINT#'] }, archive: 'reconcile' }, timeoutSeconds: 900, memoryMb: 512 },
 };
 
 /** Functions the state machine invokes, by the substitution name used in the ASL file. */

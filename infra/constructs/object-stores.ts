@@ -21,7 +21,7 @@ import { acknowledge, nagResourceId } from '../nag.ts';
 
 export type AttachmentsAccess = 'presign' | 'verify' | 'read' | 'write';
 export type MailAccess = 'read';
-export type ArchiveAccess = 'write' | 'read';
+export type ArchiveAccess = 'write' | 'read' | 'reconcile';
 
 /** Key prefixes the functions write and read (functions/use-cases/attachments.ts, receive-email.ts). */
 export const PREFIXES = {
@@ -257,8 +257,8 @@ export class ObjectStores extends Construct {
 
   /**
    * ARCHIVE_BUCKET. write (archival, erasure): locked puts of records and attachments,
-   * staging parts (put, read, delete) and the staging listing. read (retrieval, reconciliation):
-   * records and the staging listing. Both may start a restore from Deep Archive.
+   * staging parts (put, read, delete) and the listing. read (retrieval): records, staging and
+   * the listing; reconcile: read, and delete staging parts. All may start a restore from Deep Archive.
    */
   bindArchive(fn: lambda.Function & { executionRole: iam.Role }, access: ArchiveAccess): void {
     const { name, key } = this.archive;
@@ -278,6 +278,10 @@ export class ObjectStores extends Construct {
       conditions: { StringLike: { 's3:prefix': ARCHIVE_LISTED_PREFIXES.map((prefix) => `${prefix}*`) } },
     }));
     grant(fn.executionRole, ['kms:Decrypt'], [key.keyArn]);
+    if (access === 'reconcile') {
+      // Staging parts of a complaint already archived (a racing batch's leftovers): a delete marker under the lock.
+      grantObjects(fn.executionRole, ['s3:DeleteObject'], name, PREFIXES.staging, 'staging parts are named by reference and item');
+    }
     if (access === 'write') {
       // PutObjectRetention: a put that sets its own retain-until date (close + retention years).
       grantObjects(fn.executionRole, ['s3:PutObject', 's3:PutObjectRetention'], name, PREFIXES.archived, why);

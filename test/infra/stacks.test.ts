@@ -568,6 +568,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
             { actions: ['s3:GetObject'], resource: objects(s.stores.archive.name, 'staging/') },
             { actions: ['s3:ListBucket'], resource: `arn:${region.aws.partition}:s3:::${s.stores.archive.name}` },
           ] : []),
+          // Reconciliation clears the staging parts of complaints already archived.
+          ...(spec.access.archive === 'reconcile' ? [{ actions: ['s3:DeleteObject'], resource: objects(s.stores.archive.name, 'staging/') }] : []),
           ...(spec.access.archive === 'write' ? [
             { actions: ['s3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'complaints/') },
             { actions: ['s3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'erased/') },
