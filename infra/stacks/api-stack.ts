@@ -9,6 +9,7 @@ import { Annotations, CfnOutput, CrossStackReferences, Duration, ReferenceStreng
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -190,6 +191,20 @@ export class ApiStack extends Stack {
       consumers: STREAM_CONSUMERS,
       failureQueues: this.streams.failureQueues,
     });
+
+    // The public routes' origin check fails (its own error, not a refusal): every public route answers 500.
+    if (this.originVerify) {
+      this.alarms.notify(new cloudwatch.Alarm(this.originVerify, 'ErrorsAlarm', {
+        alarmName: `complaints-${region.name}-lambda-errors-OriginVerify`,
+        alarmDescription: 'The CloudFront origin check of the public API routes failed at least once in 5 minutes (every public route then answers 500). '
+          + 'First action: its log group (OriginVerify Logs) - usually the origin secret or its key cannot be read.',
+        metric: this.originVerify.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }));
+    }
 
     for (const [name, schedule] of Object.entries(SCHEDULES) as [FunctionName, (typeof SCHEDULES)[keyof typeof SCHEDULES]][]) {
       new events.Rule(this, `${name}Schedule`, {
