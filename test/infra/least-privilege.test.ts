@@ -369,6 +369,23 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
   });
 
   describe('retry budgets', () => {
+    it('every event source mapping on an SQS queue has a visibility timeout of at least 6 times its function\'s timeout (today there is none: stream sources only)', () => {
+      const t = api();
+      const mappings = resourcesOf(t, 'AWS::Lambda::EventSourceMapping');
+      expect(mappings.length).toBeGreaterThan(0);
+      for (const [id, m] of mappings) {
+        const sourceId = refId(m.Properties.EventSourceArn);
+        const source = sourceId ? t.Resources[sourceId] : undefined;
+        if (source?.Type !== 'AWS::SQS::Queue') {
+          // A table stream (an import of the stateful stack's table stream ARN).
+          expect(JSON.stringify(m.Properties.EventSourceArn), id).toMatch(/StreamArn|ImportValue/);
+          continue;
+        }
+        const fnTimeout = t.Resources[m.Properties.FunctionName.Ref].Properties.Timeout as number;
+        expect(source.Properties.VisibilityTimeout ?? 30, id).toBeGreaterThanOrEqual(6 * fnTimeout);
+      }
+    });
+
     it('every API route\'s integration times out at 29 s at most, after its function', () => {
       const integrations = resourcesOf(api(), 'AWS::ApiGatewayV2::Integration');
       expect(integrations.length).toBe(ROUTES.length);
