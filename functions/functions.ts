@@ -8,50 +8,111 @@ export type FunctionName =
   | 'CreateAttachmentUpload' | 'CustomerCallback' | 'EmailIntake' | 'DeliverMessages' | 'AggregateComplaints' | 'StartWorkflows'
   | 'ArchiveComplaints' | 'ReconcileArchive';
 
+/**
+ * DynamoDB item actions a function's code path calls. TransactWriteItems has no IAM action of
+ * its own: IAM checks each item's PutItem / UpdateItem / DeleteItem / ConditionCheckItem.
+ */
+export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'BatchGetItem' | 'BatchWriteItem' | 'Scan' | 'DescribeTable';
+
+/**
+ * A function's table access, exactly what its code path calls (functions/handlers -> use-cases
+ * -> adapters/dynamo-*.ts), granted as such on AWS (infra/constructs/product-function.ts bindTable).
+ */
+export interface TableGrant {
+  /** Actions on the base table's items. */
+  actions: TableAction[];
+  /** Indexes (keys of TABLE.indexes) the function Queries: dynamodb:Query on those index ARNs only. */
+  queries?: ('queue' | 'open')[];
+  /**
+   * Partition-key prefixes of every item the function touches (table-schema.ts): the grant is
+   * conditioned on dynamodb:LeadingKeys (ForAllValues:StringLike `<prefix>*`). Absent: any key.
+   */
+  leadingKeys?: string[];
+}
+
 export interface FunctionSpec {
   /** Handler module, relative to functions/handlers/, exporting `handler`. */
   entry: string;
   /** What the function may do to the table and the workflow: least privilege on AWS. */
   access: {
-    table?: 'read' | 'write';
+    table?: TableGrant;
     workflow?: ('start' | 'describe' | 'callback')[];
-    /** S3: presign uploads to / read the attachments bucket; read inbound mail. */
-    attachments?: 'presign' | 'read' | 'write';
+    /**
+     * S3, the attachments bucket: `presign` customer uploads (uploads/); `verify` them (HEAD and
+     * first bytes of uploads/); `read` every attachment (uploads/ and email/); `write` the email
+     * intake's attachments (email/) and verify them as the submit path does. Also: read inbound mail.
+     */
+    attachments?: 'presign' | 'verify' | 'read' | 'write';
     mail?: 'read';
     /** Send email through SES. */
     sendEmail?: boolean;
-    /** The archive bucket: write (archival, erasure: locked objects and staging) or read. */
-    archive?: 'write' | 'read';
+    /**
+     * The archive bucket: write (archival, erasure: locked objects and staging), read, or
+     * reconcile (read, and delete the staging parts of complaints already archived).
+     */
+    archive?: 'write' | 'read' | 'reconcile';
   };
   timeoutSeconds?: number;
   memoryMb?: number;
 }
 
 export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
-  // Writes only: the workflow is started from the table's stream (StartWorkflows).
-  SubmitComplaint: { entry: 'submit-complaint.handler.ts', access: { table: 'write', attachments: 'read' } },
+  // Writes only: the workflow is started from the table's stream (StartWorkflows). Idempotency
+  // answer, reference counter, customer index (repeats), ledger and the complaint's partition;
+  // a repeat merges into the existing complaint (commit: puts, and the access code's update).
+  SubmitComplaint: {
+    entry: 'submit-complaint.handler.ts',
+    access: {
+      table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], leadingKeys: ['COMPLAINT#', 'CUSTOMER#', 'IDEMPOTENCY#', 'COUNTER#', 'LEDGER#'] },
+      // Checks the customer's uploads before the complaint refers to them.
+      attachments: 'verify',
+    },
+  },
   // Writes too: failed access-code attempts (the per-reference limit) and their audit entries.
-  GetComplaintStatus: { entry: 'get-complaint-status.handler.ts', access: { table: 'write' } },
+  GetComplaintStatus: {
+    entry: 'get-complaint-status.handler.ts',
+    access: { table: { actions: ['GetItem', 'Query', 'PutItem'], leadingKeys: ['COMPLAINT#', 'ACCESS#', 'AUDIT#'] } },
+  },
   OpenApi: { entry: 'openapi.handler.ts', access: {} },
   // One function for the staff routes: they share code and warm containers; customer routes stay separate.
-  StaffApi: { entry: 'staff-api.handler.ts', access: { table: 'write', workflow: ['callback'], attachments: 'read', archive: 'write' }, memoryMb: 512 },
-  WorkflowStep: { entry: 'workflow-step.handler.ts', access: { table: 'write' } },
+  // DeleteItem: erasure removes the customer-index entries; UpdateItem: call outcomes, the ledger, staff-created complaints' counter.
+  StaffApi: {
+    entry: 'staff-api.handler.ts',
+    access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], queries: ['queue'] }, workflow: ['callback'], attachments: 'read', archive: 'write' },
+    memoryMb: 512,
+  },
+  // Assess (matter window: put + query), close (task deleted, items stamped with the expiry: query + update), record failures.
+  WorkflowStep: { entry: 'workflow-step.handler.ts', access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] } } },
   // Callback: a satisfaction answer given before the callback stage opened completes that stage as it opens.
-  OpenTask: { entry: 'open-task.handler.ts', access: { table: 'write', workflow: ['callback'] } },
-  ResumeOrphans: { entry: 'resume-orphans.handler.ts', access: { table: 'write', workflow: ['start', 'describe', 'callback'] }, timeoutSeconds: 300 },
-  DeadlineWatch: { entry: 'deadline-watch.handler.ts', access: { table: 'write' }, timeoutSeconds: 300 },
+  OpenTask: { entry: 'open-task.handler.ts', access: { table: { actions: ['GetItem', 'PutItem'] }, workflow: ['callback'] } },
+  ResumeOrphans: { entry: 'resume-orphans.handler.ts', access: { table: { actions: ['GetItem', 'PutItem'], queries: ['open'] }, workflow: ['start', 'describe', 'callback'] }, timeoutSeconds: 300 },
+  DeadlineWatch: { entry: 'deadline-watch.handler.ts', access: { table: { actions: ['GetItem', 'PutItem'], queries: ['open'] } }, timeoutSeconds: 300 },
   CreateAttachmentUpload: { entry: 'create-attachment-upload.handler.ts', access: { attachments: 'presign' } },
-  CustomerCallback: { entry: 'customer-callback.handler.ts', access: { table: 'write', workflow: ['callback'] } },
-  EmailIntake: { entry: 'email-intake.handler.ts', access: { table: 'write', mail: 'read', attachments: 'write' }, timeoutSeconds: 60, memoryMb: 512 },
-  DeliverMessages: { entry: 'deliver-messages.handler.ts', access: { table: 'write', sendEmail: true }, timeoutSeconds: 60 },
+  // The status page's access check (attempts, audit), the complaint and its task, the team's manager on escalation.
+  CustomerCallback: {
+    entry: 'customer-callback.handler.ts',
+    access: { table: { actions: ['GetItem', 'PutItem'], leadingKeys: ['COMPLAINT#', 'ACCESS#', 'AUDIT#', 'TEAM#', 'STAFF#'] }, workflow: ['callback'] },
+  },
+  // The inbound record, then what SubmitComplaint does (or a reply threaded into a complaint).
+  EmailIntake: { entry: 'email-intake.handler.ts', access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] }, mail: 'read', attachments: 'write' }, timeoutSeconds: 60, memoryMb: 512 },
+  // Message status transitions (conditional updates), staff addresses.
+  DeliverMessages: { entry: 'deliver-messages.handler.ts', access: { table: { actions: ['GetItem', 'Query', 'UpdateItem'] }, sendEmail: true }, timeoutSeconds: 60 },
   // The durable hand-off from intake to workflow: starts each new complaint's execution.
   StartWorkflows: { entry: 'start-workflows.handler.ts', access: { workflow: ['start'] }, timeoutSeconds: 60 },
-  // Keeps the dashboard's aggregates up to date from the table's stream (cost independent of volume).
-  AggregateComplaints: { entry: 'aggregate-complaints.handler.ts', access: { table: 'write' }, timeoutSeconds: 60 },
-  // TTL removals of closed complaints -> one locked archive object each (issue 6).
-  ArchiveComplaints: { entry: 'archive-complaints.handler.ts', access: { table: 'write', archive: 'write', attachments: 'read' }, timeoutSeconds: 120, memoryMb: 512 },
-  // Daily: every complaint ever registered is in the table or the archive, history intact.
-  ReconcileArchive: { entry: 'reconcile-archive.handler.ts', access: { table: 'read', archive: 'read' }, timeoutSeconds: 900, memoryMb: 512 },
+  // Keeps the dashboard's aggregates up to date from the table's stream (cost independent of volume):
+  // one transaction per record (counter updates, the exactly-once marker's put).
+  AggregateComplaints: { entry: 'aggregate-complaints.handler.ts', access: { table: { actions: ['PutItem', 'UpdateItem'], leadingKeys: ['AGG'] } }, timeoutSeconds: 60 },
+  // TTL removals of closed complaints -> one locked archive object each (issue 6): ledger read and
+  // update, the partition's remaining items, audit entries of rescued items.
+  ArchiveComplaints: {
+    entry: 'archive-complaints.handler.ts',
+    access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], leadingKeys: ['LEDGER#', 'COMPLAINT#', 'AUDIT#'] }, archive: 'write', attachments: 'read' },
+    timeoutSeconds: 120,
+    memoryMb: 512,
+  },
+  // Daily: every complaint ever registered is in the table or the archive, history intact (ledger pages, partitions);
+  // clears staging parts left by a batch that raced the one that archived their complaint.
+  ReconcileArchive: { entry: 'reconcile-archive.handler.ts', access: { table: { actions: ['Query'], leadingKeys: ['LEDGER#', 'COMPLAINT#'] }, archive: 'reconcile' }, timeoutSeconds: 900, memoryMb: 512 },
 };
 
 /** Functions the state machine invokes, by the substitution name used in the ASL file. */

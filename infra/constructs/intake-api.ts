@@ -15,6 +15,7 @@
  * handler sets one, so a page of any other origin cannot read an answer
  * (test/infra/attack-surface.test.ts, test/integration/attacks.test.ts).
  */
+import { Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -24,6 +25,13 @@ import type { FunctionName, RouteSpec } from '../../functions/functions.ts';
 import { acknowledge } from '../nag.ts';
 import type { EncryptedLogs } from './encrypted-logs.ts';
 
+/**
+ * How long API Gateway waits for a function: explicit, at the 29 s every API Gateway integration
+ * has had as its documented limit (HTTP APIs allow 30 s; 29 s also holds behind CloudFront's
+ * default 30 s origin response timeout). Every route's function must time out before it.
+ */
+export const API_INTEGRATION_TIMEOUT = Duration.seconds(29);
+
 export interface IntakeApiProps {
   routes: readonly RouteSpec[];
   functions: Record<FunctionName, lambda.IFunction>;
@@ -32,6 +40,11 @@ export interface IntakeApiProps {
   throttle: { rateLimit: number; burstLimit: number };
   /** Authorizer of every route with auth 'staff' (HttpJwtAuthorizer for the staff identity provider). */
   staffAuthorizer: apigwv2.IHttpRouteAuthorizer;
+  /**
+   * Authorizer of every route with auth 'public' (the CloudFront origin check,
+   * infra/constructs/origin-verify.ts). @default none: public routes are open
+   */
+  publicAuthorizer?: apigwv2.IHttpRouteAuthorizer;
   /**
    * The API to add the routes and the stage to; it must have no default stage.
    * @default a new HttpApi in this construct
@@ -81,12 +94,19 @@ export class IntakeApi extends Construct {
     });
 
     for (const route of props.routes) {
+      // The function must answer (or fail with its own error) before API Gateway gives up on it:
+      // its timeout - the budget of its SDK retries - stays below the integration's.
+      const fn = props.functions[route.fn];
+      const fnTimeout = (fn as Partial<lambda.Function>).timeout?.toSeconds() ?? 3;
+      if (fnTimeout >= API_INTEGRATION_TIMEOUT.toSeconds()) {
+        throw new Error(`${route.method} ${route.path}: ${route.fn} times out after ${fnTimeout} s, not within the HTTP API integration's ${API_INTEGRATION_TIMEOUT.toSeconds()} s`);
+      }
       const routeResource = new apigwv2.HttpRoute(this, `${route.method}${route.path}`, {
         httpApi: this.api,
         routeKey: apigwv2.HttpRouteKey.with(route.path, apigwv2.HttpMethod[route.method]),
-        integration: new HttpLambdaIntegration(`${route.operationId}Integration`, props.functions[route.fn]),
+        integration: new HttpLambdaIntegration(`${route.operationId}Integration`, fn, { timeout: API_INTEGRATION_TIMEOUT }),
         // Explicit for public routes too: never an API-wide default authorizer by accident.
-        authorizer: route.auth === 'staff' ? props.staffAuthorizer : new apigwv2.HttpNoneAuthorizer(),
+        authorizer: route.auth === 'staff' ? props.staffAuthorizer : props.publicAuthorizer ?? new apigwv2.HttpNoneAuthorizer(),
       });
       this.routes.push(routeResource);
       if (route.auth === 'public') {

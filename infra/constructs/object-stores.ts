@@ -19,9 +19,9 @@ import type { RegionConfig } from '../../functions/domain/regions.ts';
 import { archiveTiering, DEEP_ARCHIVE_AFTER_DAYS, STANDARD_IA_AFTER_DAYS } from '../archive-tiering.ts';
 import { acknowledge, nagResourceId } from '../nag.ts';
 
-export type AttachmentsAccess = 'presign' | 'read' | 'write';
+export type AttachmentsAccess = 'presign' | 'verify' | 'read' | 'write';
 export type MailAccess = 'read';
-export type ArchiveAccess = 'write' | 'read';
+export type ArchiveAccess = 'write' | 'read' | 'reconcile';
 
 /** Key prefixes the functions write and read (functions/use-cases/attachments.ts, receive-email.ts). */
 export const PREFIXES = {
@@ -38,6 +38,9 @@ export const PREFIXES = {
   /** Items TTL removed, kept until the whole complaint is there. */
   staging: 'staging/',
 } as const;
+
+/** Archive prefixes whose keys the archive functions list, HEAD or GET (functions/adapters/s3-archive-store.ts). */
+export const ARCHIVE_LISTED_PREFIXES = [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging] as const;
 
 export interface EncryptedBucket {
   bucket: s3.Bucket;
@@ -213,27 +216,49 @@ export class ObjectStores extends Construct {
     }));
   }
 
-  /** ATTACHMENTS_BUCKET and the object actions of the access kind, on its prefix. */
+  /**
+   * ATTACHMENTS_BUCKET and the object actions of the access kind, on its prefixes. Attachment
+   * keys are `uploads/<date>/<uuid>` (presigned, functions/use-cases/attachments.ts) or
+   * `email/<messageId>/<n>` (functions/use-cases/receive-email.ts): nothing is read elsewhere.
+   * HeadObject (the upload check) is authorised by s3:GetObject; without s3:ListBucket a missing
+   * key's HEAD is a 403, which the adapter reads as "not uploaded".
+   */
   bindAttachments(fn: lambda.Function & { executionRole: iam.Role }, access: AttachmentsAccess): void {
     const { name, key } = this.attachments;
     fn.addEnvironment('ATTACHMENTS_BUCKET', name);
-    if (access === 'read') {
-      // HeadObject (the upload check) is authorised by s3:GetObject.
-      grantObjects(fn.executionRole, ['s3:GetObject'], name, '', 'attachments are read by the key a complaint stores, under any prefix');
-      grant(fn.executionRole, ['kms:Decrypt'], [key.keyArn]);
-    } else {
-      // Presigned URLs are signed with the function's role: the upload is the role's PutObject.
-      const prefix = access === 'presign' ? PREFIXES.uploads : PREFIXES.email;
-      grantObjects(fn.executionRole, ['s3:PutObject'], name, prefix,
-        access === 'presign' ? 'upload keys are a date and a random UUID, generated per request' : 'email attachments are stored under the message id, known only when mail arrives');
-      grant(fn.executionRole, ['kms:GenerateDataKey'], [key.keyArn]);
+    const uploads = 'upload keys are a date and a random UUID, generated per request';
+    const email = 'email attachments are stored under the message id, known only when mail arrives';
+    switch (access) {
+      case 'presign':
+        // Presigned URLs are signed with the function's role: the upload is the role's PutObject.
+        grantObjects(fn.executionRole, ['s3:PutObject'], name, PREFIXES.uploads, uploads);
+        grant(fn.executionRole, ['kms:GenerateDataKey'], [key.keyArn]);
+        break;
+      case 'verify':
+        grantObjects(fn.executionRole, ['s3:GetObject'], name, PREFIXES.uploads, uploads);
+        grant(fn.executionRole, ['kms:Decrypt'], [key.keyArn]);
+        break;
+      case 'read':
+        grantObjects(fn.executionRole, ['s3:GetObject'], name, PREFIXES.uploads, uploads);
+        grantObjects(fn.executionRole, ['s3:GetObject'], name, PREFIXES.email, email);
+        grant(fn.executionRole, ['kms:Decrypt'], [key.keyArn]);
+        break;
+      case 'write':
+        // Stores the message's attachments, then the submit path verifies them (HEAD, first bytes).
+        grantObjects(fn.executionRole, ['s3:PutObject', 's3:GetObject'], name, PREFIXES.email, email);
+        grant(fn.executionRole, ['kms:GenerateDataKey', 'kms:Decrypt'], [key.keyArn]);
+        break;
+      default: {
+        const unknown: never = access;
+        throw new Error(`bindAttachments: unknown access ${String(unknown)}`);
+      }
     }
   }
 
   /**
    * ARCHIVE_BUCKET. write (archival, erasure): locked puts of records and attachments,
-   * staging parts (put, read, delete) and the staging listing. read (retrieval, reconciliation):
-   * records and the staging listing. Both may start a restore from Deep Archive.
+   * staging parts (put, read, delete) and the listing. read (retrieval): records, staging and
+   * the listing; reconcile: read, and delete staging parts. All may start a restore from Deep Archive.
    */
   bindArchive(fn: lambda.Function & { executionRole: iam.Role }, access: ArchiveAccess): void {
     const { name, key } = this.archive;
@@ -242,12 +267,21 @@ export class ObjectStores extends Construct {
     grantObjects(fn.executionRole, ['s3:GetObject', 's3:RestoreObject'], name, PREFIXES.archived, why);
     grantObjects(fn.executionRole, ['s3:GetObject', 's3:RestoreObject'], name, PREFIXES.erased, why);
     grantObjects(fn.executionRole, ['s3:GetObject'], name, PREFIXES.staging, 'staging parts are named by reference and item');
-    // Listing, for staging only (which complaints wait for items, and which items).
+    // Listing: staging (which complaints wait for items, and which items), and every prefix whose
+    // keys the functions HEAD or GET before a write (records, attachments, redacted versions): S3
+    // answers a HEAD of a missing key with 404 only to a caller that may list it - otherwise 403,
+    // and the existence check before each locked put (S3ArchiveStore.exists) would fail.
     fn.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
       // The ARN formatted from the fixed name, as for objects: no cross-stack reference.
-      actions: ['s3:ListBucket'], resources: [Stack.of(fn).formatArn({ service: 's3', region: '', account: '', resource: name })], conditions: { StringLike: { 's3:prefix': [`${PREFIXES.staging}*`] } },
+      actions: ['s3:ListBucket'],
+      resources: [Stack.of(fn).formatArn({ service: 's3', region: '', account: '', resource: name })],
+      conditions: { StringLike: { 's3:prefix': ARCHIVE_LISTED_PREFIXES.map((prefix) => `${prefix}*`) } },
     }));
     grant(fn.executionRole, ['kms:Decrypt'], [key.keyArn]);
+    if (access === 'reconcile') {
+      // Staging parts of a complaint already archived (a racing batch's leftovers): a delete marker under the lock.
+      grantObjects(fn.executionRole, ['s3:DeleteObject'], name, PREFIXES.staging, 'staging parts are named by reference and item');
+    }
     if (access === 'write') {
       // PutObjectRetention: a put that sets its own retain-until date (close + retention years).
       grantObjects(fn.executionRole, ['s3:PutObject', 's3:PutObjectRetention'], name, PREFIXES.archived, why);

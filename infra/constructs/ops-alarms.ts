@@ -3,6 +3,7 @@
  * TLS only, with the region's ops mailbox (RegionConfig.alarmEmail) subscribed. The mailbox
  * must confirm the subscription once after the first deploy.
  */
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,19 +19,37 @@ export class OpsAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: { region: RegionConfig }) {
     super(scope, id);
+    const stack = Stack.of(this);
+    // Only alarms of this account and region may use the topic and its key (confused deputy):
+    // CloudWatch sends the alarm's ARN and account with each publish and each key use.
+    const fromOurAlarms = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    };
+    const cloudwatchService = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
     const key = new kms.Key(this, 'Key', { description: `Ops alarm topic (${props.region.name})`, enableKeyRotation: true });
     // CloudWatch publishes alarm notifications into the encrypted topic with this key.
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCloudWatchAlarmsToPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      principals: [cloudwatchService],
+      actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
       resources: ['*'],
+      conditions: fromOurAlarms,
     }));
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: `Complaints ${props.region.name} alarms`,
       masterKey: key,
+      // enforceSSL writes a topic policy, which replaces SNS's default one: without the statement
+      // below nothing would let CloudWatch publish, and every alarm notification would be dropped.
       enforceSSL: true,
     });
+    this.topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublish',
+      principals: [cloudwatchService],
+      actions: ['sns:Publish'],
+      resources: [this.topic.topicArn],
+      conditions: fromOurAlarms,
+    }));
     this.topic.addSubscription(new subscriptions.EmailSubscription(props.region.alarmEmail));
     this.action = new cwActions.SnsAction(this.topic);
   }

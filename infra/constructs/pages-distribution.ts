@@ -32,6 +32,8 @@ export interface PagesDistributionProps {
   /** CloudFront-scope web ACL (ARN). Without one, synth acknowledges CFR2 with the reason. */
   webAclArn?: string;
   customDomain?: { domainName: string; certificateArn: string };
+  /** Headers CloudFront adds to every request to the API (the origin secret: infra/constructs/origin-verify.ts). */
+  apiOriginHeaders?: Record<string, string>;
 }
 
 export class PagesDistribution extends Construct {
@@ -53,6 +55,7 @@ export class PagesDistribution extends Construct {
     const apiOrigin = new origins.HttpOrigin(`${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      customHeaders: props.apiOriginHeaders,
     });
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {

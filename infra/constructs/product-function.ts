@@ -22,7 +22,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TABLE } from '../../functions/adapters/table-schema.ts';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
-import { FUNCTIONS, type FunctionName } from '../../functions/functions.ts';
+import { FUNCTIONS, type FunctionName, type TableAction, type TableGrant } from '../../functions/functions.ts';
 import { bundleFunctionsSync } from '../../scripts/bundle-function.ts';
 import { acknowledge } from '../nag.ts';
 import type { EncryptedLogs } from './encrypted-logs.ts';
@@ -31,13 +31,8 @@ import type { OpsAlarms } from './ops-alarms.ts';
 /** Same value as the Powertools logger's serviceName, so Lambda-level and app-level logs agree. */
 export const SERVICE_NAME = 'complaints';
 
-// Data actions as in CDK's Table grants, without the stream actions (the stream has its own ARN).
-const READ_ACTIONS = [
-  'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable',
-];
-const WRITE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
-
-export type TableAccess = 'read' | 'write';
+/** Actions that change items: a grant with any of them also gets the key's encrypt side. */
+const WRITE_ACTIONS: ReadonlySet<TableAction> = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
 
 export interface ProductFunctionProps {
   /** Handler module, relative to functions/handlers/, exporting `handler`. */
@@ -164,23 +159,38 @@ export class ProductFunction extends lambda.Function {
   }
 
   /**
-   * Gives the function the table: TABLE_NAME, and read (or read and write) on the table and on
-   * each of its indexes by name - no `index/*` wildcard - plus the use of the table's key.
+   * Gives the function the table: TABLE_NAME, and exactly the item actions its code path calls
+   * (FUNCTIONS' `access.table`) on the base table, Query on the indexes it reads (by name, no
+   * `index/*` wildcard), conditioned on dynamodb:LeadingKeys where the grant lists the
+   * partition-key prefixes of its items; plus the use of the table's key.
    */
-  bindTable(table: dynamodb.ITableV2, access: TableAccess): this {
+  bindTable(table: dynamodb.ITableV2, grant: TableGrant): this {
     this.addEnvironment('TABLE_NAME', table.tableName);
-    const indexArns = Object.values(TABLE.indexes).map((index) => `${table.tableArn}/index/${index.name}`);
-    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: access === 'read' ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS],
-      resources: [table.tableArn, ...indexArns],
-    }));
+    if (!grant.actions.length && !grant.queries?.length) throw new Error(`bindTable(${this.node.path}): a table grant without actions`);
+    const leadingKeys = grant.leadingKeys?.length
+      ? { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': grant.leadingKeys.map((prefix) => `${prefix}*`) } }
+      : undefined;
+    if (grant.actions.length) {
+      this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: [...new Set(grant.actions)].map((a) => `dynamodb:${a}`),
+        resources: [table.tableArn],
+        conditions: leadingKeys,
+      }));
+    }
+    if (grant.queries?.length) {
+      // An index's partition key is not the table's: dynamodb:LeadingKeys would name the index's key.
+      this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [...new Set(grant.queries)].map((index) => `${table.tableArn}/index/${TABLE.indexes[index].name}`),
+      }));
+    }
 
     const key = table.encryptionKey;
     if (!key) throw new Error(`bindTable(${this.node.path}): the table has no customer-managed key to grant`);
     // DynamoDB uses the table's key on the caller's behalf, so the caller needs it too (the
     // key policy delegates to IAM). The actions of CDK's TableV2 grants, with its ReEncrypt* and
     // GenerateDataKey* families written out (the symmetric-key members; no wildcard).
-    if (access === 'read') {
+    if (!grant.actions.some((a) => WRITE_ACTIONS.has(a))) {
       key.grant(this.executionRole, 'kms:Decrypt', 'kms:DescribeKey');
     } else {
       key.grant(this.executionRole, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt',
@@ -190,11 +200,14 @@ export class ProductFunction extends lambda.Function {
   }
 
   /**
-   * ses:SendEmail from one SES identity (the region's mail domain): the only sender the
-   * function may use.
+   * ses:SendEmail through one SES identity (the region's mail domain), from the region's sender
+   * address only (ses:FromAddress). The product uses no SES configuration set (SendEmail names
+   * none, so IAM checks no configuration-set resource); one added later needs its ARN here.
    */
-  bindSendEmail(identityArn: string): this {
-    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [identityArn] }));
+  bindSendEmail(identityArn: string, fromAddress: string): this {
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ses:SendEmail'], resources: [identityArn], conditions: { StringEquals: { 'ses:FromAddress': fromAddress } },
+    }));
     return this;
   }
 }

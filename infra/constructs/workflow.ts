@@ -74,6 +74,19 @@ export class Workflow extends Construct {
     // (Construct ids of the lifecycle machine as when it was the only one: an update keeps it.)
     this.stateMachine = this.machine('StateMachine', 'Logs', lifecycle, props, stack.partition);
     this.resumeStateMachine = this.machine('ResumeStateMachine', 'ResumeLogs', resume, props, stack.partition);
+
+    // StateMachine lets delivery.logs.amazonaws.com decrypt with the key (log delivery of
+    // encrypted executions) without conditions; log delivery sends the account and the log
+    // delivery's ARN, so the grant is held to this account's deliveries in this region
+    // (confused deputy). PolicyDocument has no public way to change a statement it holds.
+    const policy = (this.key as unknown as { policy?: iam.PolicyDocument }).policy;
+    const statements = (policy as unknown as { statements?: iam.PolicyStatement[] } | undefined)?.statements ?? [];
+    const delivery = statements.filter((st) => JSON.stringify(st.toStatementJson().Principal ?? {}).includes('delivery.logs.amazonaws.com'));
+    if (!delivery.length) throw new Error(`${this.node.path}: no delivery.logs statement in the workflow key's policy to condition (CDK changed?)`);
+    for (const st of delivery) {
+      st.addCondition('StringEquals', { 'aws:SourceAccount': stack.account });
+      st.addCondition('ArnLike', { 'aws:SourceArn': stack.formatArn({ service: 'logs', resource: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) });
+    }
   }
 
   private machine(id: string, logsId: string, spec: MachineSpec, props: WorkflowProps, partition: string): sfn.StateMachine {
@@ -153,14 +166,15 @@ export class Workflow extends Construct {
   }
 
   /**
-   * SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat, for a function that completes a
+   * SendTaskSuccess / SendTaskFailure (no heartbeat: no task state sets HeartbeatSeconds, and
+   * functions/adapters/sfn-workflow.ts sends none), for a function that completes a
    * staff task with the token the workflow handed out (by either machine).
    */
   grantCallback(grantee: iam.IGrantable): iam.Grant {
     this.grantKey(grantee, 'kms:GenerateDataKey');
     return iam.Grant.addToPrincipal({
       grantee,
-      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
       resourceArns: [this.stateMachineArn, this.resumeStateMachineArn],
     });
   }

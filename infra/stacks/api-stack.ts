@@ -9,11 +9,14 @@ import { Annotations, CfnOutput, CrossStackReferences, Duration, ReferenceStreng
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { FUNCTIONS, ROUTES, STREAM_CONSUMERS, WORKFLOW_ENDED, WORKFLOW_FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/functions.ts';
@@ -24,6 +27,7 @@ import { InboundMail, sendingIdentityArn } from '../constructs/mail.ts';
 import type { ObjectStores } from '../constructs/object-stores.ts';
 import { Observability } from '../constructs/observability.ts';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
+import { OriginVerifyAuthorizer } from '../constructs/origin-verify.ts';
 import { PagesDeployment } from '../constructs/pages-deployment.ts';
 import { ProductFunction } from '../constructs/product-function.ts';
 import { StreamConsumers } from '../constructs/stream-consumers.ts';
@@ -60,6 +64,8 @@ export interface StatefulResources {
   distribution?: cloudfront.IDistribution;
   /** Origin of the customer pages, when they are served. */
   publicBaseUrl?: string;
+  /** The secret CloudFront sends to the API, where CloudFront fronts it: the public routes require it. */
+  originVerify?: { secret: secretsmanager.ISecret; key: kms.IKey };
 }
 
 export interface ApiStackProps extends StackProps {
@@ -83,6 +89,8 @@ export class ApiStack extends Stack {
   readonly workflow: Workflow;
   readonly api: IntakeApi;
   readonly staffAuthorizer: HttpJwtAuthorizer;
+  /** The public routes' authorizer, where CloudFront fronts the API. */
+  readonly originVerify?: OriginVerifyAuthorizer;
   readonly streams: StreamConsumers;
   readonly alarms: OpsAlarms;
   readonly observability: Observability;
@@ -126,7 +134,7 @@ export class ApiStack extends Stack {
         memorySize: spec.memoryMb,
         environment,
       });
-      bindAccess(fn, spec, { table: stateful.table, stores: stateful.stores, identityArn: props.platform.email.sending ? identityArn : undefined });
+      bindAccess(fn, spec, { table: stateful.table, stores: stateful.stores, identityArn: props.platform.email.sending ? identityArn : undefined, sender: region.mail.sender });
       functions[name] = fn;
     }
     this.functions = functions;
@@ -151,12 +159,19 @@ export class ApiStack extends Stack {
       authorizerName: 'staff-id-token',
       jwtAudience: [stateful.staffTokens.audience],
     });
+    // Where CloudFront (and its WAF) fronts the API, the public routes refuse requests that did
+    // not come through it (infra/constructs/origin-verify.ts); elsewhere (cn: the bank's site
+    // proxies to execute-api) they have no authorizer.
+    this.originVerify = stateful.originVerify
+      ? new OriginVerifyAuthorizer(this, 'OriginVerify', { region, secret: stateful.originVerify.secret, key: stateful.originVerify.key, logs })
+      : undefined;
     this.api = new IntakeApi(this, 'IntakeApi', {
       routes: ROUTES,
       functions,
       logs,
       throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
       staffAuthorizer: this.staffAuthorizer,
+      publicAuthorizer: this.originVerify?.authorizer,
       httpApi: stateful.httpApi,
     });
 
@@ -176,6 +191,20 @@ export class ApiStack extends Stack {
       consumers: STREAM_CONSUMERS,
       failureQueues: this.streams.failureQueues,
     });
+
+    // The public routes' origin check fails (its own error, not a refusal): every public route answers 500.
+    if (this.originVerify) {
+      this.alarms.notify(new cloudwatch.Alarm(this.originVerify, 'ErrorsAlarm', {
+        alarmName: `complaints-${region.name}-lambda-errors-OriginVerify`,
+        alarmDescription: 'The CloudFront origin check of the public API routes failed at least once in 5 minutes (every public route then answers 500). '
+          + 'First action: its log group (OriginVerify Logs) - usually the origin secret or its key cannot be read.',
+        metric: this.originVerify.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }));
+    }
 
     for (const [name, schedule] of Object.entries(SCHEDULES) as [FunctionName, (typeof SCHEDULES)[keyof typeof SCHEDULES]][]) {
       new events.Rule(this, `${name}Schedule`, {
@@ -235,7 +264,7 @@ export class ApiStack extends Stack {
  * Every access kind of a FunctionSpec, provisioned: configuration and permission together. A
  * kind this function does not know fails synth, rather than deploying a function without it.
  */
-function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamodb.ITableV2; stores: ObjectStores; identityArn?: string }): void {
+function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamodb.ITableV2; stores: ObjectStores; identityArn?: string; sender: string }): void {
   const access = spec.access;
   for (const kind of Object.keys(access) as (keyof FunctionSpec['access'])[]) {
     switch (kind) {
@@ -255,7 +284,7 @@ function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamo
         break;
       case 'sendEmail':
         if (!access.sendEmail) break;
-        if (to.identityArn) fn.bindSendEmail(to.identityArn);
+        if (to.identityArn) fn.bindSendEmail(to.identityArn, to.sender);
         else {
           Annotations.of(fn).addWarningV2('complaints:no-email-sending',
             `${fn.node.id}: SES is not offered in ${Stack.of(fn).region} (infra/platform.ts), so the function has no sending permission and outbound customer email fails `

@@ -16,6 +16,8 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
 import { ComplaintTable } from '../constructs/complaint-table.ts';
+import { KeyGuard } from '../constructs/key-guard.ts';
+import { ORIGIN_VERIFY_HEADER, OriginVerifySecret } from '../constructs/origin-verify.ts';
 import { MailDomain, receiptRuleNames } from '../constructs/mail.ts';
 import { ObjectStores } from '../constructs/object-stores.ts';
 import { PagesDistribution } from '../constructs/pages-distribution.ts';
@@ -36,6 +38,10 @@ export interface StatefulStackProps extends StackProps {
 export class StatefulStack extends Stack {
   readonly table: dynamodb.TableV2;
   readonly stores: ObjectStores;
+  /** The secret CloudFront sends to the API, where CloudFront fronts it. */
+  readonly originVerify?: OriginVerifySecret;
+  /** The break-glass role of the table and archive keys, and their Deny. */
+  readonly keyGuard: KeyGuard;
   /** The API resource only: routes, stage and authorizer belong to the stateless stack. */
   readonly httpApi: apigwv2.HttpApi;
   readonly pages?: PagesDistribution;
@@ -49,9 +55,17 @@ export class StatefulStack extends Stack {
     super(scope, id, props);
     const { region, platform } = props;
 
-    this.table = new ComplaintTable(this, 'ComplaintTable', { region }).table;
+    const complaintTable = new ComplaintTable(this, 'ComplaintTable', { region });
+    this.table = complaintTable.table;
 
     this.stores = new ObjectStores(this, 'Objects', { region, cloudFrontLogs: platform.pages.cloudFront });
+
+    // Only the break-glass role may disable or schedule the deletion of the keys of the retained
+    // evidence (the table, its backups, the locked archive): infra/README.md "KMS break-glass".
+    const breakGlassArn: unknown = this.node.tryGetContext(`complaints:${region.name}:kmsBreakGlassRoleArn`);
+    this.keyGuard = new KeyGuard(this, 'KeyGuard', { region, existingRoleArn: typeof breakGlassArn === 'string' && breakGlassArn ? breakGlassArn : undefined });
+    this.keyGuard.guard(complaintTable.key);
+    this.keyGuard.guard(this.stores.archive.key);
 
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       apiName: `complaints-${region.name}`,
@@ -61,7 +75,10 @@ export class StatefulStack extends Stack {
     });
 
     if (platform.pages.cloudFront) {
+      // The API's public routes answer only requests that came through CloudFront (and its WAF).
+      this.originVerify = new OriginVerifySecret(this, 'OriginVerify', { region });
       this.pages = new PagesDistribution(this, 'Pages', {
+        apiOriginHeaders: { [ORIGIN_VERIFY_HEADER]: this.originVerify.headerValue() },
         pagesBucket: this.stores.pages.bucket,
         httpApi: this.httpApi,
         // The pages connect to the attachments bucket (presigned uploads) and, for the staff

@@ -134,8 +134,10 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     const all = alarms();
     // (+1 where SES invokes EmailIntake and +1 for ResumeOrphans, which EventBridge invokes on a
     // workflow's end: the alarms of their dead-letter queues, ProductFunction.addDeadLetterQueue;
-    // +4 for archival: deletes outside archival, missing, mismatched, archive lag.)
-    expect(all.length).toBe(2 * 3 + 2 + 2 * FUNCTION_NAMES.length + 1 + 2 * STREAM_CONSUMERS.length + (stacks[name].api.inboundMail ? 1 : 0) + 1 + 4);
+    // +4 for archival: deletes outside archival, missing, mismatched, archive lag; +1 where CloudFront
+    // fronts the API: the errors of the public routes' origin check, infra/constructs/origin-verify.ts.)
+    expect(all.length).toBe(2 * 3 + 2 + 2 * FUNCTION_NAMES.length + 1 + 2 * STREAM_CONSUMERS.length + (stacks[name].api.inboundMail ? 1 : 0) + 1 + 4
+      + (stacks[name].api.originVerify ? 1 : 0));
     for (const a of all) {
       expect(a.AlarmActions, a.AlarmName ?? a.MetricName).toEqual([topic()]);
       expect(a.AlarmDescription.length).toBeGreaterThan(40);

@@ -317,7 +317,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
 
   describe('staff identity', () => {
     const authorizer = () => {
-      const all = resources(api(), 'AWS::ApiGatewayV2::Authorizer');
+      // (Where CloudFront fronts the API, the public routes' origin check is a second, REQUEST authorizer.)
+      const all = resources(api(), 'AWS::ApiGatewayV2::Authorizer').filter((a) => a.Properties.AuthorizerType === 'JWT');
       expect(all).toHaveLength(1);
       return all[0];
     };
@@ -382,8 +383,11 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       expect(exported(p.JwtConfiguration.Audience[0]).value).toEqual({ Ref: logicalId(s, s.identity.client) });
     });
 
-    it('every staff route of ROUTES is behind it; every public route has no authorizer', () => {
-      const authorizerId = Object.keys(api().findResources('AWS::ApiGatewayV2::Authorizer'))[0];
+    it('every staff route of ROUTES is behind it; every public route has none, or where CloudFront fronts the API the CloudFront origin check', () => {
+      const authorizers = Object.entries(api().findResources('AWS::ApiGatewayV2::Authorizer'));
+      const authorizerId = authorizers.find(([, a]) => a.Properties.AuthorizerType === 'JWT')![0];
+      const originCheck = authorizers.filter(([, a]) => a.Properties.AuthorizerType === 'REQUEST');
+      expect(originCheck.length).toBe(expected.cloudFront ? 1 : 0);
       const routes = resources(api(), 'AWS::ApiGatewayV2::Route');
       expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
       for (const route of ROUTES) {
@@ -392,8 +396,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
           expect(r.Properties.AuthorizationType, r.Properties.RouteKey).toBe('JWT');
           expect(r.Properties.AuthorizerId, r.Properties.RouteKey).toEqual({ Ref: authorizerId });
         } else {
-          expect(r.Properties.AuthorizationType ?? 'NONE', r.Properties.RouteKey).toBe('NONE');
-          expect(r.Properties.AuthorizerId, r.Properties.RouteKey).toBeUndefined();
+          expect(r.Properties.AuthorizationType ?? 'NONE', r.Properties.RouteKey).toBe(expected.cloudFront ? 'CUSTOM' : 'NONE');
+          expect(r.Properties.AuthorizerId, r.Properties.RouteKey).toEqual(expected.cloudFront ? { Ref: originCheck[0][0] } : undefined);
         }
       }
     });
@@ -476,7 +480,6 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         'states:DescribeExecution': executions,
         'states:SendTaskSuccess': [lifecycle, resume],
         'states:SendTaskFailure': [lifecycle, resume],
-        'states:SendTaskHeartbeat': [lifecycle, resume],
       };
       let checked = 0;
       for (const fnName of Object.keys(FUNCTIONS) as FunctionName[]) {
@@ -495,8 +498,11 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     it('one per FUNCTIONS entry, Node.js 22 on arm64, traced, logging to an encrypted group', () => {
       const productIds = (Object.keys(FUNCTIONS) as FunctionName[]).map(fnLogicalId);
       const all = api().findResources('AWS::Lambda::Function');
-      // Besides the product's functions, only CDK's BucketDeployment handler (when the pages are built).
-      const others = Object.entries(all).filter(([id]) => !productIds.includes(id));
+      // Besides the product's functions, only CDK's BucketDeployment handler (when the pages are built)
+      // and, where CloudFront fronts the API, the public routes' origin check (infra/constructs/origin-verify.ts).
+      const originCheck = stacks[name].api.originVerify ? [stacks[name].api.getLogicalId(stacks[name].api.originVerify.function.node.defaultChild as never)] : [];
+      expect(originCheck.length).toBe(expected.cloudFront ? 1 : 0);
+      const others = Object.entries(all).filter(([id]) => !productIds.includes(id) && !originCheck.includes(id));
       expect(others.map(([id]) => id.startsWith('CustomCDKBucketDeployment'))).toEqual(existsSync(WEB_DIST) ? [true] : []);
       for (const id of productIds) {
         const fn = all[id] as Resource;
@@ -527,15 +533,16 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         const statements = roleStatements(fnName);
         const actions = statements.flatMap((st) => asArray(st.Action));
         const dynamo = actions.filter((a) => a.startsWith('dynamodb:'));
-        if (!spec.access.table) expect(dynamo.filter((a) => !/Stream|GetRecords|GetShardIterator/.test(a)), fnName).toEqual([]);
-        else if (spec.access.table === 'read') expect(dynamo.filter((a) => /Put|Update|Delete|Write/.test(a)), fnName).toEqual([]);
-        else expect(dynamo, fnName).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']));
+        // Exactly the item actions FUNCTIONS lists (test/infra/least-privilege.test.ts checks resources and conditions).
+        const tableActions = dynamo.filter((a) => !/Stream|GetRecords|GetShardIterator/.test(a));
+        const listed = spec.access.table ? [...spec.access.table.actions, ...(spec.access.table.queries?.length ? ['Query'] : [])] : [];
+        expect([...new Set(tableActions)].sort(), fnName).toEqual([...new Set(listed.map((a) => `dynamodb:${a}`))].sort());
 
         const states = actions.filter((a) => a.startsWith('states:')).sort();
         const expectedStates = (spec.access.workflow ?? []).flatMap((w) => ({
           start: ['states:StartExecution'],
           describe: ['states:DescribeExecution'],
-          callback: ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'],
+          callback: ['states:SendTaskFailure', 'states:SendTaskSuccess'],
         })[w]).sort();
         expect(states, fnName).toEqual(expectedStates);
 
@@ -545,8 +552,14 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         const objects = (bucket: string, prefix: string) => `arn:${region.aws.partition}:s3:::${bucket}/${prefix}*`;
         const expectedS3 = [
           ...(spec.access.attachments === 'presign' ? [{ actions: ['s3:PutObject'], resource: objects(s.stores.attachments.name, 'uploads/') }] : []),
-          ...(spec.access.attachments === 'write' ? [{ actions: ['s3:PutObject'], resource: objects(s.stores.attachments.name, 'email/') }] : []),
-          ...(spec.access.attachments === 'read' ? [{ actions: ['s3:GetObject'], resource: objects(s.stores.attachments.name, '') }] : []),
+          // The email intake stores its attachments, then verifies them as the submit path does (HEAD, first bytes).
+          ...(spec.access.attachments === 'write' ? [{ actions: ['s3:PutObject', 's3:GetObject'], resource: objects(s.stores.attachments.name, 'email/') }] : []),
+          ...(spec.access.attachments === 'verify' ? [{ actions: ['s3:GetObject'], resource: objects(s.stores.attachments.name, 'uploads/') }] : []),
+          // Attachment keys live under uploads/ (presigned) and email/ (the intake) only.
+          ...(spec.access.attachments === 'read' ? [
+            { actions: ['s3:GetObject'], resource: objects(s.stores.attachments.name, 'uploads/') },
+            { actions: ['s3:GetObject'], resource: objects(s.stores.attachments.name, 'email/') },
+          ] : []),
           ...(spec.access.mail === 'read' ? [{ actions: ['s3:GetObject'], resource: objects(s.stores.mail.name, 'inbound/') }] : []),
           // The archive (issue 6): records and redacted versions read (and restored), staging read; listing of staging only.
           ...(spec.access.archive ? [
@@ -555,6 +568,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
             { actions: ['s3:GetObject'], resource: objects(s.stores.archive.name, 'staging/') },
             { actions: ['s3:ListBucket'], resource: `arn:${region.aws.partition}:s3:::${s.stores.archive.name}` },
           ] : []),
+          // Reconciliation clears the staging parts of complaints already archived.
+          ...(spec.access.archive === 'reconcile' ? [{ actions: ['s3:DeleteObject'], resource: objects(s.stores.archive.name, 'staging/') }] : []),
           ...(spec.access.archive === 'write' ? [
             { actions: ['s3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'complaints/') },
             { actions: ['s3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'erased/') },
@@ -568,7 +583,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
 
         const ses = statements.filter((st) => asArray(st.Action).some((a) => a.startsWith('ses:')));
         expect(ses, fnName).toEqual(spec.access.sendEmail && expected.sesSending
-          ? [{ Effect: 'Allow', Action: 'ses:SendEmail', Resource: `arn:${region.aws.partition}:ses:${region.aws.region}:${ACCOUNT}:identity/${region.mail.domain}` }]
+          // From the region's sender only (ses:FromAddress).
+          ? [{ Effect: 'Allow', Action: 'ses:SendEmail', Resource: `arn:${region.aws.partition}:ses:${region.aws.region}:${ACCOUNT}:identity/${region.mail.domain}`, Condition: { StringEquals: { 'ses:FromAddress': region.mail.sender } } }]
           : []);
       }
     });
@@ -579,7 +595,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         .filter((st) => asArray(st.Action).some((a) => a.startsWith('kms:')) && JSON.stringify(st.Resource).includes(`ExportsOutputFnGetAtt${logicalId(s, key)}Arn`))
         .flatMap((st) => asArray(st.Action)).sort();
       expect(kmsOn('CreateAttachmentUpload', s.stores.attachments.key)).toEqual(['kms:GenerateDataKey']);
-      expect(kmsOn('EmailIntake', s.stores.attachments.key)).toEqual(['kms:GenerateDataKey']);
+      expect(kmsOn('EmailIntake', s.stores.attachments.key)).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+      expect(kmsOn('SubmitComplaint', s.stores.attachments.key)).toEqual(['kms:Decrypt']);
       expect(kmsOn('EmailIntake', s.stores.mail.key)).toEqual(['kms:Decrypt']);
       expect(kmsOn('DeliverMessages', s.stores.mail.key)).toEqual([]);
     });
