@@ -6,7 +6,7 @@
  * bundle): most functions never call Step Functions, and those that call it on every
  * invocation load it at start-up through ./workflow-client.ts.
  */
-import { DocumentClient } from '../aws/dynamodb.ts';
+import { documentClient } from './dynamo.ts';
 import { DynamoComplaintRepository } from '../adapters/dynamo-complaint-repository.ts';
 import { createBusinessCalendar, type BusinessCalendar } from '../domain/business-calendar.ts';
 import type { AccessAttemptStore, AuditLog, ComplaintRepository, WorkflowEngine } from '../domain/ports.ts';
@@ -39,7 +39,7 @@ let clockOverride: Clock | undefined;
 export function deps(): Container {
   if (!container) {
     const cfg = config();
-    const db = new DocumentClient();
+    const db = documentClient();
     container = {
       config: cfg,
       repo: new DynamoComplaintRepository(db, cfg.tableName, { reminderFraction: cfg.region.profile.reminderAtRemainingFraction }),

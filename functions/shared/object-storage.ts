@@ -1,17 +1,19 @@
 /**
- * S3 for the functions that use it (attachments, inbound mail), created once per process.
+ * S3 for the functions that use it (attachments, inbound mail, archive), created once per
+ * process (AWS SDK v3, settings: ./aws-clients.ts; path-style addressing by S3_FORCE_PATH_STYLE).
  * Kept out of the core container so that functions without S3 do not bundle its client.
  */
-import { S3 } from '../aws/s3.ts';
+import { S3Client } from '@aws-sdk/client-s3';
+import { clientConfig, traced } from './aws-clients.ts';
 import { S3AttachmentStore } from '../adapters/s3-attachment-store.ts';
 import type { AttachmentStore } from '../domain/ports.ts';
 import { deps } from './container.ts';
 
-let client: S3 | undefined;
+let client: S3Client | undefined;
 let store: AttachmentStore | undefined;
 
-export function s3(): S3 {
-  client ??= new S3({ forcePathStyle: deps().config.s3ForcePathStyle });
+export function s3(): S3Client {
+  client ??= traced(new S3Client({ ...clientConfig(), forcePathStyle: deps().config.s3ForcePathStyle }));
   return client;
 }
 
