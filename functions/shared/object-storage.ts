@@ -17,7 +17,12 @@ export function s3(): S3Client {
   return client;
 }
 
+/** The client that presigns uploads: no request checksum in the URL (the browser's body is not known here). */
+function presignClient(): S3Client {
+  return new S3Client({ ...clientConfig(), forcePathStyle: deps().config.s3ForcePathStyle, requestChecksumCalculation: 'WHEN_REQUIRED' });
+}
+
 export function attachments(): AttachmentStore {
-  store ??= new S3AttachmentStore(s3(), deps().config.attachmentsBucket, () => deps().clock.now());
+  store ??= new S3AttachmentStore(s3(), deps().config.attachmentsBucket, () => deps().clock.now(), presignClient());
   return store;
 }

@@ -200,11 +200,14 @@ describe('on the wire (a loopback server in place of the service)', () => {
     expect(await new S3AttachmentStore(s3, 'complaints-attachments').head('uploads/missing')).toBeUndefined();
   });
 
-  it('S3: a presigned upload PUT signs content type and length, expires, and is addressed as configured', async () => {
+  it('S3: a presigned upload PUT signs content type and length, carries no checksum, expires, and is addressed as configured', async () => {
     vi.stubEnv('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'true');
     try {
-      const s3 = new S3Client({ ...clientConfig(), region: 'eu-west-2', credentials: { accessKeyId: 'k', secretAccessKey: 's', sessionToken: 't' } });
-      const store = new S3AttachmentStore(s3, 'complaints-attachments-uk', () => new Date('2026-03-01T09:15:42Z'));
+      const config = { ...clientConfig(), region: 'eu-west-2', credentials: { accessKeyId: 'k', secretAccessKey: 's', sessionToken: 't' } };
+      const s3 = new S3Client(config);
+      // As functions/shared/object-storage.ts makes it: no request checksum.
+      const presigner = new S3Client({ ...config, requestChecksumCalculation: 'WHEN_REQUIRED' });
+      const store = new S3AttachmentStore(s3, 'complaints-attachments-uk', () => new Date('2026-03-01T09:15:42Z'), presigner);
       const up = await store.presignUpload('uploads/a b.pdf', 'application/pdf', 1234);
       const u = new URL(up.url);
       expect(u.origin).toBe('https://complaints-attachments-uk.s3.eu-west-2.amazonaws.com');
@@ -214,6 +217,10 @@ describe('on the wire (a loopback server in place of the service)', () => {
         'X-Amz-Expires': '300', 'X-Amz-Security-Token': 't', 'X-Amz-Signature': expect.stringMatching(/^[0-9a-f]{64}$/),
       });
       expect(u.searchParams.get('X-Amz-SignedHeaders')!.split(';')).toEqual(expect.arrayContaining(['content-length', 'content-type', 'host']));
+      // No checksum of a body the signer never saw (the SDK's default would sign CRC32 of nothing: S3 would refuse the upload).
+      expect([...u.searchParams.keys()].filter((k) => /checksum/i.test(k))).toEqual([]);
+      const defaults = new URL((await new S3AttachmentStore(s3, 'b').presignUpload('k', 'application/pdf', 1)).url);
+      expect(defaults.searchParams.get('x-amz-checksum-crc32')).toBe('AAAAAA=='); // why the presigner is another client
       expect(up).toMatchObject({ method: 'PUT', headers: { 'content-type': 'application/pdf' }, expiresAt: '2026-03-01T09:20:42.000Z' });
     } finally {
       vi.unstubAllEnvs();
