@@ -12,7 +12,7 @@
 import { createServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoAggregates } from '../functions/adapters/dynamo-aggregates.ts';
-import { DocumentClient } from '../functions/aws/dynamodb.ts';
+import { createDocumentClient } from '../functions/shared/dynamo.ts';
 import type { Actor } from '../functions/domain/authorization.ts';
 import { CHANNELS, type Complaint, type Nature } from '../functions/domain/complaint.ts';
 import { addCounters, complaintDelta, type Counters } from '../functions/domain/dashboard.ts';
@@ -118,7 +118,7 @@ try {
   for (const n of SIZES) {
     const table = `bench-dashboard-${n}`;
     await ensureTable(client, table);
-    const store = new DynamoAggregates(new DocumentClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), table);
+    const store = new DynamoAggregates(createDocumentClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), table);
     const t0 = performance.now();
     const { items, deltas } = aggregatesFor(n);
     const writeRequests = await store.writeItems(items);

@@ -27,7 +27,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { gatewayClaims, LocalIssuer, SEED_USERS } from './identity.ts';
 import { DynamoComplaintRepository } from '../functions/adapters/dynamo-complaint-repository.ts';
-import { DocumentClient } from '../functions/aws/dynamodb.ts';
+import { createDocumentClient } from '../functions/shared/dynamo.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LambdaHost } from './lambda-host.ts';
 import { LocalStepFunctions, type StatusChangeEvent } from './stepfunctions/engine.ts';
@@ -149,6 +149,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       // A new local engine has no executions in flight: every open complaint without one is an orphan.
       ORPHAN_GRACE_SECONDS: '0',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // One process hosts every function on a shared machine: the AWS clients' longer timeouts (functions/shared/aws-clients.ts).
+      AWS_CLIENTS_PROFILE: process.env.AWS_CLIENTS_PROFILE ?? 'background',
       // Locally no CloudWatch reads the embedded metric lines: off unless asked for.
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     });
@@ -175,7 +177,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     const sesProxy = await viaFaults('ses', ses.url);
     process.env.AWS_ENDPOINT_URL_SESV2 = sesProxy.url;
     // The staff directory the product reads (on AWS written when users are created in Cognito).
-    const repo = new DynamoComplaintRepository(new DocumentClient({ endpoint: dynamo.endpoint, region: awsRegion }), tableName, { reminderFraction: region.profile.reminderAtRemainingFraction });
+    const repo = new DynamoComplaintRepository(createDocumentClient({ endpoint: dynamo.endpoint, region: awsRegion }), tableName, { reminderFraction: region.profile.reminderAtRemainingFraction });
     for (const u of SEED_USERS) await repo.putStaff({ id: u.username, name: u.name, email: u.email, roles: u.roles, department: u.department });
     const issuer = await LocalIssuer.open(join(dataDir, 'identity', 'signing-key.jwk'));
 

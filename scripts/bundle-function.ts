@@ -4,11 +4,12 @@
  * bench/bundles.ts measures them.
  *
  * Per function, a directory: `index.mjs` (the handler) and `chunks/*.mjs`. esbuild, minified,
- * ESM for Node 22, every dependency inside; no AWS SDK client (the functions call AWS through
- * their own small signed-HTTP clients, functions/aws), and nothing taken from the runtime's own
- * SDK copy. Code that a module reaches only through `await import()` goes into a chunk of its
- * own, loaded when - if ever - that path runs: the clients that only some requests need (Step
- * Functions, S3).
+ * ESM for Node 22, every dependency inside - the AWS SDK v3 clients too, at the versions
+ * package-lock.json pins, tree-shaken to the commands used; nothing taken from the Lambda
+ * runtime's own SDK copy (docs/adr/0001-aws-sdk-v3.md). Code that a module reaches only through
+ * `await import()` goes into a chunk of its own, loaded when - if ever - that path runs: the
+ * clients that only some requests need (Step Functions, S3), and tracing (Powertools Tracer and
+ * the X-Ray SDK, loaded on Lambda with tracing on only).
  *
  * Two rewrites make the bundle cheaper to load without changing what it does:
  * - zod's message locales reduced to English (zod re-exports all of them, ~260 KB, from its
@@ -111,7 +112,7 @@ export interface BundlePart { files: string[]; bytes: number; modules: Record<st
 
 /**
  * `external` is for comparisons only (bench/bundles.ts loads the AWS SDK from node_modules, as
- * a bundle relying on the runtime's SDK would): the deployed bundles carry everything.
+ * a bundle relying on the runtime's SDK copy would): the deployed bundles carry everything.
  */
 export async function bundleFunction(entry: string, outDir: string, options: { sourcemap?: boolean; external?: string[] } = {}): Promise<BundleReport> {
   rmSync(outDir, { recursive: true, force: true });

@@ -12,7 +12,7 @@
  * Query of its partition (a bounded number of items: one per dimension value), whatever the
  * number of complaints.
  */
-import type { DocumentClient, QueryInput, TransactWriteItem as TransactItem, WriteRequest } from '../aws/dynamodb.ts';
+import type { DocumentClient, QueryInput, TransactWriteItem as TransactItem, WriteRequest } from '../shared/dynamo.ts';
 import {
   aggregateKeys, type AggregateItem, type AggregateStore, type AggregateUpdate, type ApplyOutcome, type Counters, type MatterCount,
 } from '../domain/dashboard.ts';
@@ -133,7 +133,7 @@ export class DynamoAggregates implements AggregateStore {
         PutRequest: { Item: { PK: it.pk, SK: it.sk, type: 'Aggregate', ...it.counters, ...(it.expiresAt !== undefined ? { [TABLE.ttlAttribute]: it.expiresAt } : {}) } },
       }));
       while (pending?.length) {
-        const out = await this.db.batchWrite({ RequestItems: { [this.table]: pending } });
+        const out: { UnprocessedItems?: Record<string, WriteRequest[]> } = await this.db.batchWrite({ RequestItems: { [this.table]: pending } });
         requests += 1;
         pending = out.UnprocessedItems?.[this.table];
       }

@@ -5,7 +5,7 @@
  *                                       or the sender's address.
  * Written once (conditional put), so a redelivered message finds its recorded outcome.
  */
-import { DocumentClient } from '../aws/dynamodb.ts';
+import { documentClient, type DocumentClient } from '../shared/dynamo.ts';
 import type { InboundRecord, InboundRepository } from '../domain/email-intake.ts';
 
 export const inboundKey = (messageId: string) => ({ PK: `INBOUND#${messageId}`, SK: 'INBOUND' });
@@ -15,8 +15,8 @@ const INTERNAL = new Set(['PK', 'SK', 'type']);
 export class DynamoInboundRepository implements InboundRepository {
   constructor(private readonly db: DocumentClient, private readonly table: string) {}
 
-  /** On a client of its own (same table as the complaints). */
-  static create(table: string, db = new DocumentClient()): DynamoInboundRepository {
+  /** On the process's client (same table as the complaints). */
+  static create(table: string, db: DocumentClient = documentClient()): DynamoInboundRepository {
     return new DynamoInboundRepository(db, table);
   }
 

@@ -5,7 +5,9 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import type { S3 } from '../aws/s3.ts';
+import {
+  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client,
+} from '@aws-sdk/client-s3';
 import type { ArchiveRecord, StagedPart, StoredItem } from '../domain/archive.ts';
 import { stagedPart, stagingPrefix } from '../domain/archive.ts';
 import type { ArchiveStore } from '../domain/ports.ts';
@@ -14,11 +16,11 @@ const status = (e: unknown) => (e as { $metadata?: { httpStatusCode?: number } }
 const isMissing = (e: unknown) => (e as Error).name === 'NotFound' || (e as Error).name === 'NoSuchKey' || status(e) === 404;
 
 export class S3ArchiveStore implements ArchiveStore {
-  constructor(private readonly s3: S3, private readonly bucket: string, private readonly attachmentsBucket: string) {}
+  constructor(private readonly s3: Pick<S3Client, 'send'>, private readonly bucket: string, private readonly attachmentsBucket: string) {}
 
   private async exists(bucket: string, key: string): Promise<boolean> {
     try {
-      await this.s3.headObject({ Bucket: bucket, Key: key });
+      await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
       return true;
     } catch (e) {
       if (isMissing(e)) return false;
@@ -30,7 +32,7 @@ export class S3ArchiveStore implements ArchiveStore {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const out = await this.s3.listObjectsV2({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token });
+      const out = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
       keys.push(...(out.Contents ?? []).map((o) => o.Key!).filter(Boolean));
       token = out.IsTruncated ? out.NextContinuationToken : undefined;
     } while (token);
@@ -45,7 +47,7 @@ export class S3ArchiveStore implements ArchiveStore {
     return Promise.all(keys.map(async (key) => {
       let out;
       try {
-        out = await this.s3.getObject({ Bucket: this.bucket, Key: key });
+        out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       } catch (e) {
         // Cleared since it was listed: its complaint was archived meanwhile.
         if (isMissing(e)) return { key, items: [] };
@@ -58,12 +60,12 @@ export class S3ArchiveStore implements ArchiveStore {
   }
 
   async putStaged(key: string, items: StoredItem[]): Promise<void> {
-    await this.s3.putObject({ Bucket: this.bucket, Key: key, Body: JSON.stringify(items), ContentType: 'application/json' });
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: JSON.stringify(items), ContentType: 'application/json' }));
   }
 
   async deleteStaged(keys: string[]): Promise<void> {
     // One DeleteObject each, side by side: a complaint has few staged objects, and S3 bills no DELETE request.
-    await Promise.all(keys.map((Key) => this.s3.deleteObject({ Bucket: this.bucket, Key })));
+    await Promise.all(keys.map((Key) => this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key }))));
   }
 
   async parts(reference: string): Promise<StoredItem[]> {
@@ -78,13 +80,14 @@ export class S3ArchiveStore implements ArchiveStore {
     if (await this.exists(this.bucket, key)) return 'exists';
     const body = gzipSync(JSON.stringify(record));
     try {
-      await this.s3.putObject({
+      await this.s3.send(new PutObjectCommand({
         Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json', ContentEncoding: 'gzip',
         ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: new Date(retainUntil),
-        // Object Lock puts need a checksum; the object's own SHA-256 is also kept in its metadata.
+        // Object Lock puts need a checksum: the SDK computes and sends x-amz-checksum-sha256. The
+        // object's own SHA-256 is also kept in its metadata.
         ChecksumAlgorithm: 'SHA256',
         Metadata: { sha256: createHash('sha256').update(body).digest('hex'), reference: record.reference, 'history-digest': record.integrity.historyDigest },
-      });
+      }));
       return 'written';
     } catch (e) {
       // Written concurrently by another delivery of the same record, and locked since.
@@ -95,7 +98,7 @@ export class S3ArchiveStore implements ArchiveStore {
 
   async getRecord(key: string): Promise<ArchiveRecord | undefined> {
     try {
-      const out = await this.s3.getObject({ Bucket: this.bucket, Key: key });
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       const bytes = Buffer.from(await out.Body!.transformToByteArray());
       // Stored gzipped; an HTTP layer that honoured Content-Encoding hands it back plain.
       const json = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
@@ -110,16 +113,16 @@ export class S3ArchiveStore implements ArchiveStore {
     if (await this.exists(this.bucket, destKey)) return 'exists';
     let out;
     try {
-      out = await this.s3.getObject({ Bucket: this.attachmentsBucket, Key: sourceKey });
+      out = await this.s3.send(new GetObjectCommand({ Bucket: this.attachmentsBucket, Key: sourceKey }));
     } catch (e) {
       if (isMissing(e) || status(e) === 403) return 'source-missing';
       throw e;
     }
     const body = await out.Body!.transformToByteArray();
-    await this.s3.putObject({
+    await this.s3.send(new PutObjectCommand({
       Bucket: this.bucket, Key: destKey, Body: body, ContentType: out.ContentType ?? 'application/octet-stream',
       ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: new Date(retainUntil), ChecksumAlgorithm: 'SHA256',
-    });
+    }));
     return 'written';
   }
 }

@@ -1,11 +1,11 @@
 /** Mailer on SES (API v2). Locally the same client talks to the local SES endpoint. */
-import type { SesV2 } from '../aws/sesv2.ts';
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Mailer } from '../use-cases/deliver-messages.ts';
 
 export class SesMailer implements Mailer {
-  constructor(private readonly ses: SesV2) {}
+  constructor(private readonly ses: Pick<SESv2Client, 'send'>) {}
   async send(m: Parameters<Mailer['send']>[0]): Promise<string> {
-    const out = await this.ses.sendEmail({
+    const out = await this.ses.send(new SendEmailCommand({
       FromEmailAddress: m.from,
       Destination: { ToAddresses: [m.to] },
       ReplyToAddresses: m.replyTo ? [m.replyTo] : undefined,
@@ -17,7 +17,7 @@ export class SesMailer implements Mailer {
           Headers: [{ Name: 'X-Complaint-Reference', Value: m.reference }],
         },
       },
-    });
+    }));
     return out.MessageId ?? '';
   }
 }

@@ -1,6 +1,8 @@
 /** WorkflowEngine on Step Functions (the real service on AWS, the local endpoint on one machine). */
-import { isAwsError } from '../aws/errors.ts';
-import type { StepFunctions } from '../aws/sfn.ts';
+import {
+  DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient,
+} from '@aws-sdk/client-sfn';
+import { isAwsError } from '../shared/aws-errors.ts';
 import type { WorkflowEngine, WorkflowInput } from '../domain/ports.ts';
 
 /** The error the Callback state catches to reopen the investigation. */
@@ -32,12 +34,12 @@ const executionArn = (stateMachineArn: string, name: string) =>
  *   there (the orphans, and a resumed complaint that was still RECEIVED).
  */
 export class StepFunctionsWorkflow implements WorkflowEngine {
-  constructor(private readonly sfn: StepFunctions, private readonly machines: WorkflowMachines) {}
+  constructor(private readonly sfn: Pick<SFNClient, 'send'>, private readonly machines: WorkflowMachines) {}
 
   async start(executionName: string, input: WorkflowInput): Promise<void> {
     const stateMachineArn = input.resumeAt === 'RECEIVED' ? this.machines.lifecycle : this.machines.resume;
     try {
-      await this.sfn.startExecution({ stateMachineArn, name: executionName, input: JSON.stringify(input) });
+      await this.sfn.send(new StartExecutionCommand({ stateMachineArn, name: executionName, input: JSON.stringify(input) }));
     } catch (e) {
       // Same name, same input: Step Functions answers with the existing execution; a
       // different input under the same name means it was started already, which is what we want.
@@ -50,7 +52,7 @@ export class StepFunctionsWorkflow implements WorkflowEngine {
     const order = RESUMED_NAME.test(executionName) ? [resume, lifecycle] : [lifecycle, resume];
     for (const stateMachineArn of order) {
       try {
-        const out = await this.sfn.describeExecution({ executionArn: executionArn(stateMachineArn, executionName) });
+        const out = await this.sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(stateMachineArn, executionName) }));
         return out.status === 'RUNNING' || out.status === 'PENDING_REDRIVE';
       } catch (e) {
         if (!isAwsError(e, 'ExecutionDoesNotExist')) throw e;
@@ -68,10 +70,10 @@ export class StepFunctionsWorkflow implements WorkflowEngine {
   async completeTask(taskToken: string, output: unknown): Promise<boolean> {
     try {
       if ((output as { next?: unknown } | undefined)?.next === 'REOPEN') {
-        await this.sfn.sendTaskFailure({ taskToken, error: REOPENED, cause: JSON.stringify(output) });
+        await this.sfn.send(new SendTaskFailureCommand({ taskToken, error: REOPENED, cause: JSON.stringify(output) }));
         return true;
       }
-      await this.sfn.sendTaskSuccess({ taskToken, output: JSON.stringify(output ?? {}) });
+      await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) }));
       return true;
     } catch (e) {
       if (isAwsError(e, 'TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken')) return false;

@@ -1,10 +1,11 @@
 import { httpHandler } from '../http/http-handler.ts';
 import { AttachmentUploadRequest } from '../http/schemas/attachment.schema.ts';
-import { deps } from '../shared/container.ts';
+import { currentClock } from '../shared/clock.ts';
+import { config } from '../shared/config.ts';
 import { attachments } from '../shared/object-storage.ts';
 import { createAttachmentUpload } from '../use-cases/attachments.ts';
 
 export const handler = httpHandler({ body: AttachmentUploadRequest }, async (req) => {
-  const d = deps();
-  return { statusCode: 201, body: await createAttachmentUpload(req.body, { attachments: attachments(), maxBytes: d.config.attachmentMaxBytes, now: d.clock.now() }) };
+  // No container: this function has S3 only (FUNCTIONS), and the container would bundle the DynamoDB client.
+  return { statusCode: 201, body: await createAttachmentUpload(req.body, { attachments: attachments(), maxBytes: config().attachmentMaxBytes, now: currentClock().now() }) };
 });

@@ -1,3 +1,4 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import * as z from 'zod';
@@ -38,8 +39,8 @@ export const handler = middy()
     for (const { ses } of Records) {
       const { messageId } = ses.mail;
       try {
-        const object = await s3().getObject({ Bucket: d.config.mailBucket, Key: `inbound/${messageId}` });
-        const raw = await object.Body.transformToByteArray();
+        const object = await s3().send(new GetObjectCommand({ Bucket: d.config.mailBucket, Key: `inbound/${messageId}` }));
+        const raw = await object.Body!.transformToByteArray();
         const r = await receiveEmail(
           { messageId, raw, receivedAt: ses.mail.timestamp, source: ses.mail.source, virusVerdict: ses.receipt?.virusVerdict?.status },
           {

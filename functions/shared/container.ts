@@ -6,7 +6,7 @@
  * bundle): most functions never call Step Functions, and those that call it on every
  * invocation load it at start-up through ./workflow-client.ts.
  */
-import { DocumentClient } from '../aws/dynamodb.ts';
+import { documentClient } from './dynamo.ts';
 import { DynamoComplaintRepository } from '../adapters/dynamo-complaint-repository.ts';
 import { createBusinessCalendar, type BusinessCalendar } from '../domain/business-calendar.ts';
 import type { AccessAttemptStore, AuditLog, ComplaintRepository, WorkflowEngine } from '../domain/ports.ts';
@@ -15,7 +15,7 @@ import { DynamoAccessAttempts } from '../adapters/dynamo-access-attempts.ts';
 import { randomBytes } from 'node:crypto';
 import type { LinkSigner } from '../use-cases/common.ts';
 import type { RegionConfig } from '../domain/regions.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { currentClock, setClockOverride, type Clock } from './clock.ts';
 import { config, type RuntimeConfig } from './config.ts';
 
 export interface Container {
@@ -34,12 +34,10 @@ export interface Container {
 
 let container: Container | undefined;
 
-let clockOverride: Clock | undefined;
-
 export function deps(): Container {
   if (!container) {
     const cfg = config();
-    const db = new DocumentClient();
+    const db = documentClient();
     container = {
       config: cfg,
       repo: new DynamoComplaintRepository(db, cfg.tableName, { reminderFraction: cfg.region.profile.reminderAtRemainingFraction }),
@@ -49,7 +47,7 @@ export function deps(): Container {
         ? { base: cfg.publicBaseUrl, key: Buffer.from(cfg.linkSigningKey, 'base64'), ttlSeconds: cfg.linkTtlSeconds, nonce: () => randomBytes(12).toString('base64url') }
         : undefined,
       workflow: workflowOnFirstUse(),
-      get clock() { return clockOverride ?? systemClock; },
+      get clock() { return currentClock(); },
       region: cfg.region,
       calendar: createBusinessCalendar(cfg.region.calendar, cfg.region.calendar.adjustments),
     };
@@ -71,5 +69,5 @@ function workflowOnFirstUse(): WorkflowEngine {
  * test clock): replaces the clock every use case receives. Lambda never calls it.
  */
 export function useClock(clock: Clock | undefined): void {
-  clockOverride = clock;
+  setClockOverride(clock);
 }

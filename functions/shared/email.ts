@@ -1,8 +1,9 @@
-/** SES (API v2) for the delivery function only, created once per process. */
-import { SesV2 } from '../aws/sesv2.ts';
+/** SES (API v2) for the delivery function only, created once per process (settings: ./aws-clients.ts). */
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { clientConfig, traced } from './aws-clients.ts';
 
-let client: SesV2 | undefined;
-export function ses(): SesV2 {
-  client ??= new SesV2();
+let client: SESv2Client | undefined;
+export function ses(): SESv2Client {
+  client ??= traced(new SESv2Client(clientConfig()));
   return client;
 }

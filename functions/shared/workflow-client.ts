@@ -1,11 +1,12 @@
 /**
- * Step Functions, created once per process. Functions that start or complete workflows on
- * every invocation import it directly (loaded at start-up); the container loads it on first
- * use for the others.
+ * Step Functions (AWS SDK v3, settings: ./aws-clients.ts), created once per process.
+ * Functions that start or complete workflows on every invocation import it directly (loaded at
+ * start-up); the container loads it on first use for the others.
  */
-import { StepFunctions } from '../aws/sfn.ts';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { StepFunctionsWorkflow } from '../adapters/sfn-workflow.ts';
 import type { WorkflowEngine } from '../domain/ports.ts';
+import { clientConfig, traced } from './aws-clients.ts';
 import { config } from './config.ts';
 
 let engine: WorkflowEngine | undefined;
@@ -13,7 +14,7 @@ let engine: WorkflowEngine | undefined;
 export function stepFunctions(): WorkflowEngine {
   if (!engine) {
     const { stateMachineArn, resumeStateMachineArn } = config();
-    engine = new StepFunctionsWorkflow(new StepFunctions(), { lifecycle: stateMachineArn, resume: resumeStateMachineArn });
+    engine = new StepFunctionsWorkflow(traced(new SFNClient(clientConfig())), { lifecycle: stateMachineArn, resume: resumeStateMachineArn });
   }
   return engine;
 }

@@ -14,7 +14,7 @@
  *  2. applied with its AGGSEEN marker in one transaction: exactly once.
  */
 import * as z from 'zod';
-import { DocumentClient } from '../aws/dynamodb.ts';
+import { documentClient } from '../shared/dynamo.ts';
 import { DynamoAggregates } from '../adapters/dynamo-aggregates.ts';
 import { authorize, type Actor, type StaffOperation } from '../domain/authorization.ts';
 import { createBusinessCalendar, type BusinessCalendar } from '../domain/business-calendar.ts';
@@ -47,7 +47,7 @@ let defaultStore: { table: string; store: DynamoAggregates } | undefined;
  */
 export function aggregatesOf(deps: Pick<Container, 'config'>): DynamoAggregates {
   if (defaultStore?.table !== deps.config.tableName) {
-    defaultStore = { table: deps.config.tableName, store: new DynamoAggregates(new DocumentClient(), deps.config.tableName) };
+    defaultStore = { table: deps.config.tableName, store: new DynamoAggregates(documentClient(), deps.config.tableName) };
   }
   return defaultStore.store;
 }

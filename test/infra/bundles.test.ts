@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, type FunctionName } from '../../functions/functions.ts';
 import { buildOpenApiDocument } from '../../functions/http/openapi.ts';
+import { DEFAULT_FUNCTION_TIMEOUT_SECONDS } from '../../functions/shared/aws-clients.ts';
 import { EncryptedLogs } from '../../infra/constructs/encrypted-logs.ts';
 import { ProductFunction } from '../../infra/constructs/product-function.ts';
 import { bundleFunctions, type BundleReport } from '../../scripts/bundle-function.ts';
@@ -49,8 +50,22 @@ const files = (dir: string): string[] => readdirSync(dir, { recursive: true, wit
 /** Whether a package is in that part of the bundle (more than a stub of a few bytes tree-shaking leaves). */
 const has = (modules: Record<string, number>, pkg: string) =>
   Object.entries(modules).filter(([m]) => m.includes(`node_modules/${pkg}/`)).reduce((n, [, bytes]) => n + bytes, 0) > 512;
-/** Whether one of our modules (e.g. functions/aws/sfn.ts) is in that part of the bundle. */
-const own = (modules: Record<string, number>, file: string) => Object.keys(modules).some((m) => m.endsWith(file));
+/** The AWS SDK clients in that part of the bundle (client-dynamodb, client-s3, ...; lib-dynamodb, s3-request-presigner). */
+const sdkClients = (modules: Record<string, number>) => ['client-dynamodb', 'lib-dynamodb', 'client-sfn', 'client-s3', 's3-request-presigner', 'client-sesv2', 'client-dynamodb-streams', 'client-lambda']
+  .filter((c) => has(modules, `@aws-sdk/${c}`));
+/** The clients a function's access (FUNCTIONS) calls for. */
+function clientsFor(name: FunctionName): string[] {
+  const { access } = FUNCTIONS[name];
+  return [
+    ...(access.table ? ['client-dynamodb', 'lib-dynamodb'] : []),
+    ...(access.workflow?.length ? ['client-sfn'] : []),
+    ...(access.attachments || access.mail || access.archive ? ['client-s3'] : []),
+    // The attachment store presigns uploads: its presigner comes with it wherever it is used - not in
+    // ArchiveComplaints, which reads attachments through the archive store (copyAttachment).
+    ...(access.attachments && name !== 'ArchiveComplaints' ? ['s3-request-presigner'] : []),
+    ...(access.sendEmail ? ['client-sesv2'] : []),
+  ];
+}
 
 describe('every function bundle', () => {
   it('loads in a fresh Node process and exports its handler', () => {
@@ -76,30 +91,34 @@ describe('every function bundle', () => {
     }
   });
 
-  it('carries no AWS SDK client: the functions\' own signed-HTTP clients (functions/aws), with the SDK\'s marshalling only (util-dynamodb)', () => {
+  it('carries its own pinned AWS SDK v3, only the clients its access calls for (FUNCTIONS), and no Tracer at start-up', () => {
     for (const name of NAMES) {
-      const modules = { ...bundles[name].initial.modules, ...bundles[name].lazy.modules };
-      const sdk = Object.keys(modules).filter((m) => /node_modules\/@(aws-sdk|smithy|aws-crypto)\//.test(m) && !m.includes('node_modules/@aws-sdk/util-dynamodb/'));
-      expect(sdk, name).toEqual([]);
-      if (name !== 'OpenApi') expect(own(bundles[name].initial.modules, 'functions/aws/signed-request.ts'), name).toBe(true);
+      const { initial, lazy } = bundles[name];
+      const all = sdkClients({ ...initial.modules, ...lazy.modules });
+      // Every function with the table may start a workflow through the container: Step Functions in a chunk loaded on first use.
+      const onFirstUse = FUNCTIONS[name].access.table && !FUNCTIONS[name].access.workflow ? ['client-sfn'] : [];
+      expect(all.sort(), name).toEqual([...new Set([...clientsFor(name), ...onFirstUse])].sort());
+      // Tracing (Powertools Tracer, the X-Ray SDK): a chunk loaded only on Lambda with tracing on (functions/shared/aws-clients.ts).
+      for (const pkg of ['@aws-lambda-powertools/tracer', 'aws-xray-sdk-core']) expect(has(initial.modules, pkg), `${name}: ${pkg}`).toBe(false);
     }
+    expect(sdkClients(bundles.OpenApi.initial.modules)).toEqual([]);
   });
 });
 
 describe('what each function loads at a cold start', () => {
   it('the Step Functions client: only where every invocation calls it; elsewhere a chunk loaded on first use', () => {
     for (const name of NAMES) {
-      const atStart = own(bundles[name].initial.modules, 'functions/aws/sfn.ts');
+      const atStart = has(bundles[name].initial.modules, '@aws-sdk/client-sfn');
       expect(atStart, name).toBe((['StartWorkflows', 'ResumeOrphans', 'CustomerCallback'] as FunctionName[]).includes(name));
     }
-    expect(own(bundles.StaffApi.lazy.modules, 'functions/aws/sfn.ts')).toBe(true);
+    expect(has(bundles.StaffApi.lazy.modules, '@aws-sdk/client-sfn')).toBe(true);
   });
 
   it('the S3 client: not at start-up where only some requests carry attachments (submit), but in a chunk', () => {
-    expect(own(bundles.SubmitComplaint.initial.modules, 'functions/aws/s3.ts')).toBe(false);
-    expect(own(bundles.SubmitComplaint.lazy.modules, 'functions/aws/s3.ts')).toBe(true);
-    expect(own(bundles.GetComplaintStatus.initial.modules, 'functions/aws/s3.ts')).toBe(false);
-    expect(own(bundles.CreateAttachmentUpload.initial.modules, 'functions/aws/s3.ts')).toBe(true);
+    expect(has(bundles.SubmitComplaint.initial.modules, '@aws-sdk/client-s3')).toBe(false);
+    expect(has(bundles.SubmitComplaint.lazy.modules, '@aws-sdk/client-s3')).toBe(true);
+    expect(has(bundles.GetComplaintStatus.initial.modules, '@aws-sdk/client-s3')).toBe(false);
+    expect(has(bundles.CreateAttachmentUpload.initial.modules, '@aws-sdk/client-s3')).toBe(true);
   });
 
   it('MIME by postal-mime (EmailIntake): no function carries mailparser or its character-set and HTML-entity tables', () => {
@@ -135,7 +154,7 @@ describe('what each function loads at a cold start', () => {
 describeShared('what each function loads at a cold start', () => {
   it('OpenApi: the document computed at build time - no schema library in the bundle - and the same document as buildOpenApiDocument', () => {
     const { initial, lazy } = bundles.OpenApi;
-    for (const pkg of ['zod', '@asteasolutions/zod-to-openapi', 'aws4']) expect(has({ ...initial.modules, ...lazy.modules }, pkg), pkg).toBe(false);
+    for (const pkg of ['zod', '@asteasolutions/zod-to-openapi', '@aws-sdk/client-dynamodb']) expect(has({ ...initial.modules, ...lazy.modules }, pkg), pkg).toBe(false);
     const url = pathToFileURL(join(bundles.OpenApi.dir, 'index.mjs')).href;
     const event = readFileSync(join(FIXTURES, 'events', 'apiGatewayProxyV2Event.json'), 'utf8');
     const body = inFreshNode(`
@@ -159,6 +178,9 @@ describe('the stack', () => {
     for (const name of probes) {
       const fn = template.Resources[stack.getLogicalId((stack.node.findChild(name) as ProductFunction).node.defaultChild as never)];
       expect(fn.Properties.Handler).toBe('index.handler');
+      // Built without a timeout: ProductFunction's default, which the AWS clients' retry budget of a
+      // function without timeoutSeconds is proven against (test/unit/aws-clients.test.ts).
+      expect(fn.Properties.Timeout, name).toBe(DEFAULT_FUNCTION_TIMEOUT_SECONDS);
       const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
       const deployed = join(assembly.directory, `asset.${hash}`);
       expect(files(deployed), name).toEqual(files(bundles[name].dir));

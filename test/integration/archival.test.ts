@@ -17,8 +17,8 @@ import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/cl
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoComplaintRepository } from '../../functions/adapters/dynamo-complaint-repository.ts';
-import { DocumentClient } from '../../functions/aws/dynamodb.ts';
-import { S3 } from '../../functions/aws/s3.ts';
+import { clientConfig } from '../../functions/shared/aws-clients.ts';
+import { createDocumentClient } from '../../functions/shared/dynamo.ts';
 import { DynamoAuditLog } from '../../functions/adapters/dynamo-audit-log.ts';
 import { S3ArchiveStore } from '../../functions/adapters/s3-archive-store.ts';
 import { verifyRecord, archiveKey } from '../../functions/domain/archive.ts';
@@ -59,10 +59,10 @@ beforeAll(async () => {
   await ensureTable(ddb, TABLE);
   s3server = await startS3Server(join(dir, 's3'), 0, '127.0.0.1', () => clock.now());
   s3 = new S3Client({ endpoint: s3server.url, region: 'cn-north-1', credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
-  // The functions' clients for the product's adapters; the SDK's for the test's own reads and setup.
-  const db = new DocumentClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials });
+  // The functions' clients (their settings, SDK defaults for checksums) for the product's adapters; others for the test's own reads and setup.
+  const db = createDocumentClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials });
   repo = new DynamoComplaintRepository(db, TABLE, { reminderFraction: region.profile.reminderAtRemainingFraction });
-  deps = { repo, archive: new S3ArchiveStore(new S3({ endpoint: s3server.url, region: 'cn-north-1', credentials, forcePathStyle: true }), 'complaints-archive', 'complaints-attachments'), audit: new DynamoAuditLog(db, TABLE), clock, region };
+  deps = { repo, archive: new S3ArchiveStore(new S3Client({ ...clientConfig(), endpoint: s3server.url, region: 'cn-north-1', credentials, forcePathStyle: true }), 'complaints-archive', 'complaints-attachments'), audit: new DynamoAuditLog(db, TABLE), clock, region };
   ttl = new LocalTtl({ client: ddb, tableName: TABLE, now: () => clock.now(), file: join(dir, 'ttl-deleted.json') });
 }, 60_000);
 

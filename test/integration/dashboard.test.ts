@@ -15,7 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoAggregates } from '../../functions/adapters/dynamo-aggregates.ts';
-import { DocumentClient } from '../../functions/aws/dynamodb.ts';
+import { createDocumentClient } from '../../functions/shared/dynamo.ts';
 import { complaintDelta } from '../../functions/domain/dashboard.ts';
 import { calendarOf } from '../../functions/use-cases/dashboard.ts';
 import { clients, validComplaint } from '../support/clients.ts';
@@ -209,7 +209,7 @@ describe('dashboard figures from the aggregates', () => {
 
 describe('exactly once on DynamoDB', () => {
   it('a redelivered stream record (same event id) is not counted twice; the next record is', async () => {
-    const aggregates = new DynamoAggregates(new DocumentClient({ endpoint: inject('dynamoEndpoint'), region: inject('awsRegion'), credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), inject('tableName'));
+    const aggregates = new DynamoAggregates(createDocumentClient({ endpoint: inject('dynamoEndpoint'), region: inject('awsRegion'), credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), inject('tableName'));
     const complaint = {
       reference: 'CN-2099-000001', region: 'cn', channel: 'web', status: 'OPEN', stage: 'INVESTIGATION', receivedAt: '2099-01-15T02:00:00.000Z',
       classification: { nature: 'product' }, deadlines: {}, executionName: 'x', resumeCount: 0, updatedAt: '2099-01-15T02:00:00.000Z', version: 1,

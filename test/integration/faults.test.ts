@@ -2,10 +2,10 @@
  * Dependencies failing, against the real local runtime: faults are switched on through
  * /__local/faults (local/faults.ts), which answers the handlers' requests to DynamoDB, Step
  * Functions and SES with those services' own errors, or fails the workflow's Lambda calls.
- * Each test shows what the product does about it - the AWS client's retries (functions/aws:
- * the SDK's standard mode) with backoff and jitter, the state machine's Retry and Catch, the
- * stream's retries and parking, the operator's replay, the orphan sweeper - and that no
- * complaint was lost or done twice.
+ * Each test shows what the product does about it - the AWS SDK v3 clients' retries (standard
+ * mode, maxAttempts of functions/shared/aws-clients.ts) with backoff and jitter, the state
+ * machine's Retry and Catch, the stream's retries and parking, the operator's replay, the
+ * orphan sweeper - and that no complaint was lost or done twice.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCom
 import { afterEach, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import type { CallRecord, FaultRule } from '../../local/faults.ts';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PROFILES } from '../../functions/shared/aws-clients.ts';
 import { clients, countComplaints, eventually, validComplaint } from '../support/clients.ts';
 import { investigation } from '../support/journey.ts';
 import { count, EXPECTED_HISTORY, ResilientClient, withoutResumes, workToClose, type Detail } from '../support/resilient.ts';
@@ -116,13 +117,14 @@ describe('DynamoDB throttling and errors', () => {
     for (const attempts of retried) {
       attempts.sort((a, b) => a.attempt! - b.attempt!);
       expect(attempts.map((a) => a.attempt)).toEqual(attempts.map((_, i) => i + 1)); // 1, 2, 3 ...
-      expect(attempts.length).toBeLessThanOrEqual(5); // maxAttempts
+      // maxAttempts: the local runtime runs the functions' clients with the 'background' profile (local/runtime.ts).
+      expect(attempts.length).toBeLessThanOrEqual(PROFILES.background.maxAttempts);
       for (let i = 1; i < attempts.length; i++) {
         waits.push({ retry: i, ms: attempts[i].at - attempts[i - 1].answeredAt!, throttled: attempts[i - 1].fault !== 'InternalServerError' });
       }
     }
     // Full jitter: the waits are spread, not one fixed interval; exponential: each retry's
-    // ceiling doubles (base x 2^n; throttling has the larger base), never above 20 s.
+    // ceiling doubles (the SDK's base x 2^n: 1 s after throttling, 50 ms otherwise), never above 20 s.
     expect(new Set(waits.map((w) => Math.round(w.ms / 10))).size).toBeGreaterThan(waits.length / 3);
     for (const w of waits) expect(w.ms, JSON.stringify(w)).toBeLessThanOrEqual((w.throttled ? 1000 : 100) * 2 ** (w.retry - 1) + 750);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);

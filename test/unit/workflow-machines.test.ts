@@ -5,8 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AwsError } from '../../functions/aws/errors.ts';
-import type { StepFunctions } from '../../functions/aws/sfn.ts';
+import {
+  DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNServiceException, StartExecutionCommand, type SFNClient,
+} from '@aws-sdk/client-sfn';
 import { StepFunctionsWorkflow } from '../../functions/adapters/sfn-workflow.ts';
 import { definitionStartingAt, startingAt, STATE_MACHINES } from '../../workflows/machines.ts';
 
@@ -57,22 +58,25 @@ describe('StepFunctionsWorkflow: which machine', () => {
   /** A Step Functions fake: executions by ARN; every call recorded. */
   function fake(running: Record<string, string> = {}) {
     const calls: string[] = [];
+    // The SDK's own exceptions, as the client throws them.
     const sfn = {
-      async startExecution(p: { stateMachineArn: string; name?: string; input?: string }) {
-        calls.push(`start ${p.stateMachineArn.split(':').pop()} ${p.name} ${p.input}`);
-        const arn = exec(p.stateMachineArn, p.name!);
-        if (running[arn]) throw new AwsError('ExecutionAlreadyExists', 'exists', { httpStatusCode: 400 });
-        running[arn] = 'RUNNING';
-        return { executionArn: arn, startDate: 0 };
-      },
-      async describeExecution(p: { executionArn: string }) {
-        calls.push(`describe ${p.executionArn.split(':').slice(-2).join(':')}`);
-        const status = running[p.executionArn];
-        if (!status) throw new AwsError('ExecutionDoesNotExist', 'none', { httpStatusCode: 400 });
+      async send(command: StartExecutionCommand | DescribeExecutionCommand) {
+        if (command instanceof StartExecutionCommand) {
+          const p = command.input;
+          calls.push(`start ${p.stateMachineArn!.split(':').pop()} ${p.name} ${p.input}`);
+          const arn = exec(p.stateMachineArn!, p.name!);
+          if (running[arn]) throw new ExecutionAlreadyExists({ message: 'exists', $metadata: { httpStatusCode: 400 } });
+          running[arn] = 'RUNNING';
+          return { executionArn: arn, startDate: new Date(0) };
+        }
+        const p = command.input;
+        calls.push(`describe ${p.executionArn!.split(':').slice(-2).join(':')}`);
+        const status = running[p.executionArn!];
+        if (!status) throw new ExecutionDoesNotExist({ message: 'none', $metadata: { httpStatusCode: 400 } });
         return { executionArn: p.executionArn, status };
       },
     };
-    return { calls, running, workflow: new StepFunctionsWorkflow(sfn as unknown as StepFunctions, { lifecycle: LIFECYCLE, resume: RESUME }) };
+    return { calls, running, workflow: new StepFunctionsWorkflow(sfn as unknown as SFNClient, { lifecycle: LIFECYCLE, resume: RESUME }) };
   }
 
   it('starts a new complaint (resumeAt RECEIVED) on the lifecycle machine, a resumed one on the resume machine', async () => {
@@ -114,8 +118,9 @@ describe('StepFunctionsWorkflow: which machine', () => {
   });
 
   it('other errors are not swallowed', async () => {
-    const sfn = { describeExecution: async () => { throw new AwsError('AccessDeniedException', 'no', { httpStatusCode: 400 }); } };
-    const workflow = new StepFunctionsWorkflow(sfn as unknown as StepFunctions, { lifecycle: LIFECYCLE, resume: RESUME });
+    const denied = new SFNServiceException({ name: 'AccessDeniedException', $fault: 'client', message: 'no', $metadata: { httpStatusCode: 400 } });
+    const sfn = { send: async () => { throw denied; } };
+    const workflow = new StepFunctionsWorkflow(sfn as unknown as SFNClient, { lifecycle: LIFECYCLE, resume: RESUME });
     await expect(workflow.isRunning('CN-1')).rejects.toThrow('no');
   });
 });
