@@ -110,6 +110,8 @@ export interface LedgerEntry {
 
 export interface StaffProfile {
   id: string; name: string; email: string; roles: string[]; department: string;
+  /** Other names the person is known by (another script, a former name): a complaint naming one names them. */
+  aliases?: string[];
   /** Left or suspended: their still-valid tokens are refused (http/staff-auth.ts). */
   disabled?: boolean;
 }
