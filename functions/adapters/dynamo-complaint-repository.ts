@@ -410,8 +410,19 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     return out.Item ? this.getStaff(String(out.Item.staffId)) : undefined;
   }
 
+  async isStaffedTeam(team: string): Promise<boolean> {
+    // TEAM#<team> holds a MEMBER# item per active member (and the MANAGER item): one is enough.
+    const out = await this.db.query({ TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `TEAM#${team}` }, Limit: 1 });
+    return (out.Items ?? []).length > 0;
+  }
+
   async putStaff(p: StaffProfile): Promise<void> {
     const items: TransactItem[] = [{ Put: { TableName: this.table, Item: { PK: `STAFF#${p.id}`, SK: 'PROFILE', type: 'Staff', ...p } } }];
+    // The team exists while someone active staffs it (isStaffedTeam).
+    const member = { PK: `TEAM#${p.department}`, SK: `MEMBER#${p.id}` };
+    const before = await this.getStaff(p.id);
+    if (before && before.department !== p.department) items.push({ Delete: { TableName: this.table, Key: { PK: `TEAM#${before.department}`, SK: `MEMBER#${p.id}` } } });
+    items.push(p.disabled ? { Delete: { TableName: this.table, Key: member } } : { Put: { TableName: this.table, Item: { ...member, type: 'TeamMember', staffId: p.id } } });
     if (p.roles.includes('manager')) items.push({ Put: { TableName: this.table, Item: { PK: `TEAM#${p.department}`, SK: 'MANAGER', type: 'TeamManager', staffId: p.id } } });
     await this.db.transactWrite({ TransactItems: items });
   }

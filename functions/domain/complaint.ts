@@ -46,6 +46,12 @@ export interface Routing {
   anonymous: boolean;
   /** Key of the matter for group-incident detection, when one is recognised. */
   matterKey?: string;
+  /**
+   * Departments named (by the customer, or from the business line) that no team in the staff
+   * directory staffs: the complaint went to the complaints desk instead; the customer's own
+   * words stay in `target.department`.
+   */
+  unstaffed?: string[];
 }
 
 export interface Assignment {

@@ -143,6 +143,8 @@ export interface ComplaintRepository {
   recordMatter(matterKey: string, reference: string, at: string, windowStart: string, expiresAt: number): Promise<number>;
   getStaff(id: string): Promise<StaffProfile | undefined>;
   managerOf(team: string): Promise<StaffProfile | undefined>;
+  /** Whether the staff directory has an active member (or the manager) of this team: a team exists only if someone staffs it. */
+  isStaffedTeam(team: string): Promise<boolean>;
   putStaff(p: StaffProfile): Promise<void>;
   /** Open complaints of a customer (by hashed contact keys). */
   complaintsOfCustomer(keys: string[]): Promise<string[]>;

@@ -4,7 +4,7 @@
  * because Step Functions retries tasks and the orphan sweeper may replay a stage.
  */
 import type { BusinessCalendar } from '../domain/business-calendar.ts';
-import { classify, matterKeyOf, route } from '../domain/classification.ts';
+import { classify, COMPLAINTS_DESK, matterKeyOf, route, staffedRouting } from '../domain/classification.ts';
 import type { Complaint, Stage } from '../domain/complaint.ts';
 import { computeDeadlines } from '../domain/deadlines.ts';
 import type { ComplaintRepository, TaskItem, WorkflowEngine } from '../domain/ports.ts';
@@ -43,9 +43,10 @@ async function assessment(c: Complaint, deps: StepDeps, now: Date, customerSumma
       matterKey, c.reference, c.receivedAt, new Date(new Date(c.receivedAt).getTime() - windowMs).toISOString(), Math.floor((now.getTime() + windowMs) / 1000) + 86400,
     );
   }
-  const routing = route({
+  // Only teams the staff directory staffs; what no team staffs goes to the complaints desk.
+  const routing = await staffedRouting(route({
     classification, complainant: c.complainant, amount: c.amount, target: c.target, businessLine: c.businessLine, matterKey, recentSameMatterCount,
-  }, deps.region);
+  }, deps.region), (team) => deps.repo.isStaffedTeam(team));
 
   const fresh = computeDeadlines(deps.region.profile, deps.calendar, new Date(c.receivedAt), { major: routing.major, crossDepartment: routing.crossDepartment });
   const deadlines: Complaint['deadlines'] = { ...fresh };
@@ -64,6 +65,7 @@ async function assessment(c: Complaint, deps: StepDeps, now: Date, customerSumma
     entry(c.reference, at, 'system', 'assessed', [
       `Classified: ${classification.nature}, ${classification.urgency}, risk ${classification.riskLevel}, ${classification.priority}`,
       `queue: ${team}`,
+      routing.unstaffed ? `no team staffs ${routing.unstaffed.join(', ')}: ${team === COMPLAINTS_DESK ? 'complaints desk' : `left to ${routing.departments.join(', ')}`}${c.target?.department ? ' (the customer named a department: see the complaint)' : ''}` : '',
       routing.major ? `major (${routing.majorReasons.join('; ')}), led by ${manager?.id ?? 'an unassigned manager'}` : '',
       routing.crossDepartment ? `cross-department: ${routing.departments.join(', ')} (lead ${team})` : '',
       routing.anonymous ? 'anonymous: outcome to be published internally' : '',

@@ -16,7 +16,8 @@ import type { RegionConfig } from '../domain/regions.ts';
 import { messageHtml } from '../domain/message-html.ts';
 import { draftReply, formatLocalTime, renderCustomerMessage, statusPageUrl } from '../domain/reply-templates.ts';
 import type { Clock } from '../shared/clock.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { normaliseDepartment } from '../domain/classification.ts';
 import { customerChannel, entry, load, markMet, refreshTask, staffMessage, type LinkSigner } from './common.ts';
 import { verifyTaskLink } from '../domain/task-links.ts';
 import { openAsCustomer, type CustomerAccessDeps } from './customer-access.ts';
@@ -375,6 +376,13 @@ export async function restrictCustomer(deps: StaffDeps, actor: Actor, reference:
 
 export async function reassign(deps: StaffDeps, actor: Actor, reference: string, body: { assignee?: string; team?: string }) {
   const ctx = await begin(deps, actor, 'reassign', reference, ['INVESTIGATION', 'REPLY', 'CALLBACK']);
+  // Only to a team the staff directory staffs ("Loans Department" is loans): a team of any other
+  // name would take the complaint out of every queue.
+  if (body.team !== undefined) {
+    const team = normaliseDepartment(body.team);
+    if (!team || !(await deps.repo.isStaffedTeam(team))) throw new ValidationError([{ field: 'team', message: 'must be a team in the staff directory' }]);
+    body = { ...body, team };
+  }
   const next = bump(ctx.c, ctx.at);
   if (body.assignee) {
     const staff = await deps.repo.getStaff(body.assignee);

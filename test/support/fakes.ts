@@ -75,6 +75,8 @@ export class FakeRepository implements ComplaintRepository {
   async getStaff(id: string) { return this.staff.get(id); }
   async managerOf(team: string) { return [...this.staff.values()].find((s) => s.department === team && s.roles.includes('manager')); }
   async putStaff(p: StaffProfile) { this.staff.set(p.id, p); }
+  /** A team someone active staffs; a fake with no directory at all (most unit tests) staffs every team. */
+  async isStaffedTeam(team: string) { return this.staff.size === 0 || [...this.staff.values()].some((s) => s.department === team && !s.disabled); }
   restrictions = new Map<string, import('../../functions/domain/ports.ts').Restriction>();
   async putRestriction(keys: string[], r: import('../../functions/domain/ports.ts').Restriction) { for (const k of keys) this.restrictions.set(k, r); }
   async restrictionsOf(keys: string[]) { return keys.flatMap((k) => (this.restrictions.has(k) ? [this.restrictions.get(k)!] : [])); }
