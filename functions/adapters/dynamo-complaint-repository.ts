@@ -2,7 +2,7 @@
 import { isTransactionCanceled, type DocumentClient, type QueryInput, type TransactWriteItem as TransactItem } from '../aws/dynamodb.ts';
 import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
 import {
-  IdempotencyRace, type Change, type ComplaintRepository, type LedgerEntry, type NewComplaint, type OpenComplaint, type OutboundMessage, type Restriction, type StaffProfile, type StoredAnswer, type TaskItem,
+  IdempotencyRace, UploadTaken, type Change, type ComplaintRepository, type LedgerEntry, type NewComplaint, type OpenComplaint, type OutboundMessage, type Restriction, type StaffProfile, type StoredAnswer, type TaskItem,
 } from '../domain/ports.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { seal, type StoredItem } from '../domain/archive.ts';
@@ -84,7 +84,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     return Number(out.Attributes?.value);
   }
 
-  async create({ complaint: unsealed, secret, history, idempotency, messages, customerKeys }: NewComplaint): Promise<void> {
+  async create({ complaint: unsealed, secret, history, idempotency, messages, customerKeys, uploads = [] }: NewComplaint): Promise<void> {
     // The history's count and digest travel with the complaint (domain/archive.ts).
     const complaint = seal(unsealed, history, messages?.length ?? 0);
     const items: TransactItem[] = [
@@ -97,6 +97,11 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       ...history.map((h) => this.historyPut(h)),
       ...(messages ?? []).map((m) => this.messagePut(m)),
     ];
+    // One upload, one complaint: its owner, written only if it has none (kept: no personal data).
+    const firstUpload = items.length;
+    for (const key of uploads) {
+      items.push({ Put: { TableName: this.table, Item: { PK: `UPLOAD#${key}`, SK: 'OWNER', type: 'UploadOwner', reference: complaint.reference }, ConditionExpression: 'attribute_not_exists(PK)' } });
+    }
     if (idempotency) {
       items.push({
         Put: {
@@ -112,6 +117,10 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       if (isTransactionCanceled(e) && idempotency) {
         const reasons = e.CancellationReasons ?? [];
         if (reasons[reasons.length - 1]?.Code === 'ConditionalCheckFailed') throw new IdempotencyRace();
+      }
+      if (isTransactionCanceled(e)) {
+        const taken = uploads.filter((_k, i) => e.CancellationReasons?.[firstUpload + i]?.Code === 'ConditionalCheckFailed');
+        if (taken.length) throw new UploadTaken(taken);
       }
       throw e;
     }

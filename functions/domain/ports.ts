@@ -17,6 +17,11 @@ export interface NewComplaint {
   messages?: OutboundMessage[];
   /** Hashed contact keys of the customer, for finding their repeats. */
   customerKeys?: string[];
+  /**
+   * Keys of the uploads the complaint refers to: each is recorded as this complaint's, in the
+   * same transaction, only if no other complaint has it (otherwise UploadTaken).
+   */
+  uploads?: string[];
 }
 
 /** The open staff task of a complaint, with the workflow's task token and a queue summary. */
@@ -177,6 +182,11 @@ export interface WorkflowEngine {
   isRunning(executionName: string): Promise<boolean>;
   /** Hands the staff action's result to the waiting workflow; false if the token is gone. */
   completeTask(taskToken: string, output: unknown): Promise<boolean>;
+}
+
+/** An upload the new complaint refers to belongs to another complaint already (one upload, one complaint). */
+export class UploadTaken extends Error {
+  constructor(readonly keys: string[]) { super('An upload belongs to another complaint'); this.name = 'UploadTaken'; }
 }
 
 /** Another request with the same Idempotency-Key won the race: its answer is the answer. */

@@ -19,6 +19,7 @@ import { investigation, Journey } from '../support/journey.ts';
 import { launchChromium } from '../support/browser.ts';
 import { openConsole, signIn, text } from '../support/console.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process.ts';
+import { minimalPdf } from '../support/files.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'complaints-archive-e2e-'));
 const START = '2026-03-02T01:00:00.000Z';
@@ -55,9 +56,9 @@ describe('archival, end to end', () => {
     j = new Journey(p.apiUrl, ddb, clients({ ...p, awsRegion: 'cn-north-1' }).sfn, 'complaints-cn', 'arn:aws:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle');
 
     // One complaint with a PDF attached.
-    const up = (await j.request('POST', '/api/attachments', { name: 'statement.pdf', contentType: 'application/pdf', size: 32 })).body;
-    const pdf = new Uint8Array(32);
-    pdf.set(new TextEncoder().encode('%PDF-1.7\n'));
+    // A whole, well-formed PDF: the whole file is checked (issue 16 #7).
+    const pdf = minimalPdf();
+    const up = (await j.request('POST', '/api/attachments', { name: 'statement.pdf', contentType: 'application/pdf', size: pdf.length })).body;
     expect((await fetch(up.upload.url, { method: 'PUT', headers: up.upload.headers, body: pdf })).status).toBe(200);
     closed.push(await workToClose(validComplaint({ attachments: [{ key: up.key, name: up.name, contentType: up.contentType, size: up.size }] })));
     closed.push(await workToClose(validComplaint()));

@@ -95,6 +95,11 @@ describe('what each function loads at a cold start', () => {
     expect(own(bundles.StaffApi.lazy.modules, 'functions/aws/sfn.ts')).toBe(true);
   });
 
+  it('the file-type detector (uploads, issue 16 #7): in a chunk of SubmitComplaint loaded when a complaint carries attachments, not at start-up', () => {
+    expect(has(bundles.SubmitComplaint.initial.modules, 'file-type')).toBe(false);
+    expect(has(bundles.SubmitComplaint.lazy.modules, 'file-type')).toBe(true);
+  });
+
   it('the S3 client: not at start-up where only some requests carry attachments (submit), but in a chunk', () => {
     expect(own(bundles.SubmitComplaint.initial.modules, 'functions/aws/s3.ts')).toBe(false);
     expect(own(bundles.SubmitComplaint.lazy.modules, 'functions/aws/s3.ts')).toBe(true);

@@ -6,6 +6,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { clients, validComplaint } from '../support/clients.ts';
 import { Journey } from '../support/journey.ts';
+import { concat, HTML, minimalPdf, PNG } from '../support/files.ts';
 
 const { ddb, sfn } = clients({ dynamoEndpoint: inject('dynamoEndpoint'), sfnEndpoint: inject('sfnEndpoint'), awsRegion: inject('awsRegion') });
 const j = new Journey(inject('apiUrl'), ddb, sfn, inject('tableName'), inject('stateMachineArn'));
@@ -14,7 +15,7 @@ describe('teams come from the staff directory (finding 5)', () => {
   it('"Customer Experience" goes to the complaints desk with the customer\'s words; a reassignment to a ghost team is a 400 naming the field', async () => {
     const { reference } = await j.submit(validComplaint({ target: { department: 'Customer Experience' }, businessLine: undefined, amount: undefined }));
     const task = await j.waitForStage(reference, 'INVESTIGATION');
-    expect(task.team).toBe('complaints');
+    expect((task as { team?: string }).team).toBe('complaints');
     const { complaint } = await j.complaint('sam', reference);
     expect(complaint.target.department).toBe('Customer Experience');
     expect(complaint.routing).toMatchObject({ departments: ['complaints'], unstaffed: ['customer-experience'] });
@@ -27,5 +28,34 @@ describe('teams come from the staff directory (finding 5)', () => {
     const moved = await j.as('ada', 'POST', `/complaints/${reference}/assignment`, { team: 'Cards Department' });
     expect(moved.status).toBe(200);
     expect(moved.body.assignment.team).toBe('cards');
+  });
+});
+
+describe('uploads (finding 7)', () => {
+  const uploadFile = async (name: string, contentType: string, bytes: Uint8Array) => {
+    const u = (await j.request('POST', '/api/attachments', { name, contentType, size: bytes.length })).body;
+    expect((await fetch(u.upload.url, { method: 'PUT', headers: u.upload.headers, body: bytes })).status).toBe(200);
+    return { key: u.key, name: u.name, contentType: u.contentType, size: u.size };
+  };
+
+  it('a PNG+HTML polyglot is refused; a real PNG is kept', async () => {
+    const polyglot = await uploadFile('photo.png', 'image/png', concat(PNG, HTML));
+    const refused = await j.request('POST', '/api/complaints', validComplaint({ attachments: [polyglot] }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.fields).toEqual([{ field: 'attachments.0.contentType', message: "does not match the file's content" }]);
+    const photo = await uploadFile('photo.png', 'image/png', PNG);
+    expect((await j.request('POST', '/api/complaints', validComplaint({ attachments: [photo] }))).status).toBe(201);
+  });
+
+  it('one upload belongs to one complaint: a key accepted by one complaint is refused for another', async () => {
+    const file = await uploadFile('statement.pdf', 'application/pdf', minimalPdf());
+    const first = await j.submit(validComplaint({ attachments: [file] }));
+    const second = await j.request('POST', '/api/complaints', validComplaint({ businessLine: 'loans', matter: { description: 'My mortgage payment went missing' }, attachments: [file] }));
+    expect(second.status).toBe(400);
+    expect(second.body.fields).toEqual([{ field: 'attachments.0.key', message: 'belongs to another complaint' }]);
+    const staffKeyed = await j.as('sam', 'POST', '/complaints', { channel: 'phone', complaint: validComplaint({ attachments: [file] }) });
+    expect(staffKeyed.status).toBe(400);
+    await j.waitForStage(first.reference, 'INVESTIGATION');
+    expect((await j.complaint('quinn', first.reference)).complaint.attachments.map((a: any) => a.key)).toEqual([file.key]);
   });
 });
