@@ -12,6 +12,14 @@ export type Channel = (typeof CHANNELS)[number];
 
 export type Language = 'zh-CN' | 'en';
 
+/**
+ * The longest description a complaint may have, in characters (issue 16 #9: real complaints
+ * run to 22,000). Stored whole on the complaint item: at 3 UTF-8 bytes a character (Chinese)
+ * that is 150 KB, within DynamoDB's 400 KB item limit with every other field at its maximum
+ * (test/unit/long-description.test.ts measures it).
+ */
+export const DESCRIPTION_MAX_CHARS = 50_000;
+
 export interface Deadline { dueAt: string; rule: string }
 
 /** A deadline as stored on the complaint, with what happened to it. */

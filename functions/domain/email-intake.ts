@@ -11,6 +11,7 @@
  *
  * The use case (use-cases/receive-email.ts) turns the parsed MIME message into EmailFacts.
  */
+import { DESCRIPTION_MAX_CHARS } from './complaint.ts';
 import type { Language } from './complaint.ts';
 import { CONTROL_CHARACTERS, hasVisibleText, LONE_SURROGATES } from './text.ts';
 
@@ -197,7 +198,8 @@ export function composeBody(text: string, forwarded: ForwardedMessage[]): string
   return parts.filter(Boolean).join('\n\n');
 }
 
-export const DESCRIPTION_MAX = 10_000;
+/** The schema's limit (domain/complaint.ts): an emailed complaint is stored whole up to it too. */
+export const DESCRIPTION_MAX = DESCRIPTION_MAX_CHARS;
 const TRUNCATED = '\n[... truncated: the full message is kept with the original email]';
 
 const visibleOrEmpty = (s: string) => (hasVisibleText(s) ? s : '');

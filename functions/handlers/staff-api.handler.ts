@@ -33,7 +33,7 @@ export const handler = httpHandler({}, async (req) => {
     // A malformed path (a reference that is not one) is a refusal like any other: on the record,
     // without what the path held (it may be anything) - the detail names the field only.
     reference = req.pathParameters.reference !== undefined ? parseOrThrow(ReferenceParams, req.pathParameters).reference : '';
-    const body = spec.body ? parseOrThrow(spec.body, readBody(req.event, d.config.maxBodyBytes) ?? {}) : undefined;
+    const body = spec.body ? parseOrThrow(spec.body, readBody(req.event, Math.max(d.config.maxBodyBytes, spec.maxBodyBytes ?? 0)) ?? {}) : undefined;
     result = await spec.run(d, { actor, reference, body, query: req.query, idempotencyKey: req.headers['idempotency-key'] });
   } catch (e) {
     const detail = e instanceof ValidationError ? `${e.message} (${[...new Set(e.issues.map((i) => i.field))].join(', ')})`.slice(0, 200) : e instanceof AppError ? e.message : (e as Error)?.name;

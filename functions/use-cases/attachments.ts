@@ -15,6 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { checkContent } from '../domain/file-content.ts';
+import { sniffType } from '../domain/email-intake.ts';
 import type { AttachmentRef, AttachmentStore } from '../domain/ports.ts';
 import { ATTACHMENT_TYPES } from '../http/schemas/submit-complaint.schema.ts';
 import { ValidationError, type FieldIssue } from '../shared/errors.ts';
@@ -50,6 +51,16 @@ async function contentMatches(bytes: Uint8Array | undefined, declared: string): 
   return detected?.mime === declared && checkContent(bytes, declared).ok;
 }
 
+/**
+ * Files the email intake stored itself (email/<messageId>/<n>) were screened by it
+ * (domain/email-intake.ts planAttachments: the type from the first bytes); checked the same way
+ * here. Customer uploads get the whole-file check.
+ */
+const SNIFF_BYTES = 16;
+async function screenedByIntake(store: AttachmentStore, r: AttachmentRef): Promise<boolean> {
+  return sniffType((await store.get(r.key, SNIFF_BYTES)) ?? new Uint8Array()) === r.contentType;
+}
+
 export async function verifyAttachments(refs: AttachmentRef[] | undefined, store: AttachmentStore, maxBytes: number): Promise<void> {
   if (!refs?.length) return;
   const issues: FieldIssue[] = [];
@@ -58,7 +69,7 @@ export async function verifyAttachments(refs: AttachmentRef[] | undefined, store
     if (!found) issues.push({ field: `attachments.${i}.key`, message: 'was not uploaded' });
     else if (found.size !== r.size || found.size > maxBytes) issues.push({ field: `attachments.${i}.size`, message: 'does not match the uploaded file' });
     else if (found.contentType !== r.contentType) issues.push({ field: `attachments.${i}.contentType`, message: 'does not match the uploaded file' });
-    else if (!(await contentMatches(await store.get(r.key), r.contentType))) {
+    else if (!(await (r.key.startsWith('uploads/') ? contentMatches(await store.get(r.key), r.contentType) : screenedByIntake(store, r)))) {
       issues.push({ field: `attachments.${i}.contentType`, message: "does not match the file's content" });
     }
   }));

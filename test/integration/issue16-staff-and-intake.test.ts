@@ -3,7 +3,10 @@
  * from local/identity.ts): teams from the directory, uploads owned by one complaint, long
  * descriptions, what the status page shows.
  */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
+import { itemSize } from '../../bench/dynamo-units.ts';
 import { clients, validComplaint } from '../support/clients.ts';
 import { Journey } from '../support/journey.ts';
 import { concat, HTML, minimalPdf, PNG } from '../support/files.ts';
@@ -57,5 +60,35 @@ describe('uploads (finding 7)', () => {
     expect(staffKeyed.status).toBe(400);
     await j.waitForStage(first.reference, 'INVESTIGATION');
     expect((await j.complaint('quinn', first.reference)).complaint.attachments.map((a: any) => a.key)).toEqual([file.key]);
+  });
+});
+
+describe('a real complaint is never refused for its length; the status page shows what was submitted (finding 9)', () => {
+  it('a 50,000-character Chinese description is accepted, stored whole (a complaint item well within 400 KB) and shown back to the customer with the attachment names', async () => {
+    const description = '我的信用卡被重复扣款，银行没有回复我的多次投诉。'.repeat(3_000).slice(0, 50_000);
+    expect(description.length).toBe(50_000);
+    const file = await (async () => {
+      const bytes = minimalPdf();
+      const u = (await j.request('POST', '/api/attachments', { name: '账单 March.pdf', contentType: 'application/pdf', size: bytes.length })).body;
+      await fetch(u.upload.url, { method: 'PUT', headers: u.upload.headers, body: bytes });
+      return { key: u.key, name: u.name, contentType: u.contentType, size: u.size };
+    })();
+    const { reference, accessCode } = await j.submit(validComplaint({ language: 'zh-CN', matter: { description, demand: '退还重复扣款' }, attachments: [file] }));
+    const item = (await ddb.send(new GetCommand({ TableName: inject('tableName'), Key: { PK: `COMPLAINT#${reference}`, SK: 'META' } }))).Item!;
+    expect(item.matter.description).toBe(description);
+    expect(itemSize(marshall(item, { removeUndefinedValues: true }) as never)).toBeLessThan(200 * 1024);
+
+    const status = await j.status(reference, accessCode);
+    expect(status.status).toBe(200);
+    expect(status.body.submitted).toEqual({ description, demand: '退还重复扣款', attachments: [{ name: '账单 March.pdf', contentType: 'application/pdf', size: file.size }] });
+    // Staff read it whole too.
+    await j.waitForStage(reference, 'INVESTIGATION');
+    expect((await j.complaint('hana', reference)).complaint.matter.description).toBe(description);
+  });
+
+  it('longer than the limit: a 400 naming the field, that says the limit', async () => {
+    const r = await j.request('POST', '/api/complaints', validComplaint({ matter: { description: 'x'.repeat(50_001) } }));
+    expect(r.status).toBe(400);
+    expect(r.body.fields).toEqual([{ field: 'matter.description', message: expect.stringContaining('50000') }]);
   });
 });
