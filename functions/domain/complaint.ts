@@ -177,6 +177,8 @@ export const STAGE_LABEL: Record<Stage, { en: string; 'zh-CN': string }> = {
 /** How lists show a person: initials and the shape of the name only ("L* W**"). */
 export function maskName(c: { anonymous: boolean; name?: string }): string {
   if (c.anonymous) return 'Anonymous';
-  if (!c.name) return '-';
-  return c.name.trim().split(/\s+/).map((w) => [...w].map((ch, i) => (i === 0 ? ch : '*')).join('')).join(' ');
+  // Bidi controls dropped: a shape is shown, and an override must not reorder the row.
+  const name = c.name?.replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+  if (!name?.trim()) return '-';
+  return name.trim().split(/\s+/).map((w) => [...w].map((ch, i) => (i === 0 ? ch : '*')).join('')).join(' ');
 }

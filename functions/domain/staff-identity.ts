@@ -19,8 +19,8 @@
  * name of two words or more, in order ("Hana Handler (cards)").
  */
 
-/** Bidi controls: embeddings, overrides, isolates, marks (some are Cf, all are listed). */
-export const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+import { BIDI_CONTROLS } from './display-text.ts';
+
 const FORMAT = /\p{Cf}/gu;
 const MARKS = /\p{M}/gu;
 const SEPARATORS = /[\p{P}\p{S}\p{Z}\s]+/gu;
