@@ -94,7 +94,7 @@ describe('archival, end to end', () => {
     // The attachment is archived beside its complaint, under the same lock.
     const withFile = readRecord(archiveKey('cn', String(before[0].find((i) => i.SK === 'META')!.closedAt), closed[0].reference));
     expect(withFile.attachments).toHaveLength(1);
-    expect(readFileSync(join(archiveDir(), withFile.attachments[0].archiveKey)).subarray(0, 8).toString()).toBe('%PDF-1.7');
+    expect(readFileSync(join(archiveDir(), withFile.attachments[0].archiveKey)).subarray(0, 8).toString()).toBe('%PDF-1.4');
     expect(lockOf(withFile.attachments[0].archiveKey)).toBe(Date.parse(withFile.retainUntil));
 
     const report = (await j.request('POST', '/__local/reconcile')).body;
