@@ -16,7 +16,8 @@
  * A name names a person when, against any identity of the directory (name, name variants,
  * employee id, email): the compact keys are equal; or both have two words or more and the same
  * words in another order ("Handler, Hana"); or the named text contains all the words of a
- * name of two words or more, in order ("Hana Handler (cards)").
+ * name of two words or more, in order ("Hana Handler (cards)"), or a Chinese name as a whole
+ * word ("王伟（柜员）"). A match errs towards refusing: "Li Na Zhang" names Li Na too.
  */
 
 import { BIDI_CONTROLS } from './display-text.ts';
@@ -60,6 +61,9 @@ export function sameIdentity(named: string | undefined, identity: string | undef
   if (identityKey(named) === key) return true;
   const a = nameWords(named);
   const b = nameWords(identity);
+  // A Chinese name is one word: it names the person as a whole word of the text ("王伟（柜员）"),
+  // never as part of one ("王伟伟" is someone else).
+  if (b.length === 1 && /^\p{Script=Han}{2,}$/u.test(b[0])) return a.includes(b[0]);
   if (b.length < 2) return false;
   if (a.length === b.length && [...a].sort().join(' ') === [...b].sort().join(' ')) return true;
   return containsInOrder(a, b);
