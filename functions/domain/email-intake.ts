@@ -12,6 +12,7 @@
  * The use case (use-cases/receive-email.ts) turns the parsed MIME message into EmailFacts.
  */
 import { DESCRIPTION_MAX_CHARS } from './complaint.ts';
+import { holdsMarkup } from './file-content.ts';
 import type { Language } from './complaint.ts';
 import { CONTROL_CHARACTERS, hasVisibleText, LONE_SURROGATES } from './text.ts';
 
@@ -259,6 +260,8 @@ export function planAttachments(parts: EmailAttachment[], o: { allowedTypes: rea
     const skip = (reason: SkipReason) => plan.skipped.push({ name, contentType: declared, reason });
     if (p.size === 0 || p.content.length === 0) skip('empty');
     else if (!type) skip(o.allowedTypes.includes(declared) ? 'content does not match its type' : 'type not allowed');
+    // A file that is also a web page (a PNG with HTML appended or inside): not kept (issue 16 #7).
+    else if (holdsMarkup(p.content)) skip('content does not match its type');
     else if (p.content.length > o.maxBytes) skip('too large');
     else if (plan.keep.length >= o.maxCount) skip('too many attachments');
     else plan.keep.push({ index, name, contentType: type, size: p.content.length });

@@ -230,6 +230,11 @@ const CHECKS: Record<string, (b: Uint8Array) => ContentCheck> = {
   'image/png': png, 'image/jpeg': jpeg, 'image/gif': gif, 'image/webp': webp, 'application/pdf': pdf,
 };
 
+/** Whether the file holds HTML markup a browser would render (a polyglot), wherever it is. */
+export function holdsMarkup(bytes: Uint8Array): boolean {
+  return MARKUP.test(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'));
+}
+
 /** Whether `bytes` parse, whole, as `type` (one of the accepted attachment types), without markup. */
 export function checkContent(bytes: Uint8Array, type: string): ContentCheck {
   const check = Object.hasOwn(CHECKS, type) ? CHECKS[type] : undefined;
@@ -241,6 +246,6 @@ export function checkContent(bytes: Uint8Array, type: string): ContentCheck {
     result = fail(`is not a valid ${type} file`);
   }
   if (!result.ok) return result;
-  if (MARKUP.test(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'))) return fail('holds HTML markup (a file that is also a web page)');
+  if (holdsMarkup(bytes)) return fail('holds HTML markup (a file that is also a web page)');
   return result;
 }

@@ -11,6 +11,7 @@ import { REGIONS } from '../../functions/domain/regions.ts';
 import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import { verifyAttachments } from '../../functions/use-cases/attachments.ts';
+import { planAttachments } from '../../functions/domain/email-intake.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { concat, GIF, HTML, JPEG, minimalPdf, PNG, WEBP } from '../support/files.ts';
@@ -103,6 +104,15 @@ describe('one upload belongs to one complaint', () => {
     const a = await submitComplaint(req, { channel: 'web', idempotencyKey: 'k-1' }, deps);
     const b = await submitComplaint(req, { channel: 'web', idempotencyKey: 'k-1' }, deps);
     expect(b.body.reference).toBe(a.body.reference);
+  });
+});
+
+describe('email attachments (screened by the intake)', () => {
+  it('a PNG+HTML polyglot sent by email is not kept; the real PNG is', () => {
+    const parts = [concat(PNG, HTML), PNG].map((content, i) => ({ filename: `p${i}.png`, contentType: 'image/png', size: content.length, content }));
+    const plan = planAttachments(parts, { allowedTypes: ['image/png'], maxBytes: 1e7, maxCount: 5 });
+    expect(plan.keep.map((k) => k.name)).toEqual(['p1.png']);
+    expect(plan.skipped).toEqual([{ name: 'p0.png', contentType: 'image/png', reason: 'content does not match its type' }]);
   });
 });
 
