@@ -9,13 +9,13 @@
  *  - PNG: signature, IHDR first (dimensions 1..65535, a valid bit depth and colour type), every
  *    chunk whole with a correct CRC, at least one IDAT, IEND last with nothing after it.
  *  - JPEG: SOI, marker segments whole, a frame header (SOFn) with dimensions, the scans, EOI;
- *    after EOI only padding or appended JPEG images (phones append depth maps and previews).
+ *    after EOI, whatever phones append (depth maps, previews, vendor trailers) - no markup.
  *  - GIF: header, logical screen dimensions, colour tables, blocks and sub-blocks whole, at least
  *    one image, the trailer (0x3B) as the last byte.
  *  - WebP: RIFF size equal to the file's, a VP8 / VP8L / VP8X first chunk with its dimensions,
  *    every chunk whole to the end.
  *  - PDF: the %PDF-n.m header, a last startxref whose offset points at an xref table (or an xref
- *    stream object) inside the file, then %%EOF and nothing but whitespace.
+ *    stream object) inside the file, then %%EOF and nothing but whitespace or NUL padding.
  *  - Any of them: no HTML markup (<html, <script, <iframe...) anywhere in the file.
  */
 
@@ -136,14 +136,8 @@ function jpegImage(b: Uint8Array, start: number): { end: number; dims?: ContentC
 function jpeg(b: Uint8Array): ContentCheck {
   const first = jpegImage(b, 0);
   if ('problem' in first) return fail(first.problem);
-  let i = first.end;
-  // After the image: padding, or more JPEG images (multi-picture files from phones), each whole.
-  while (i < b.length) {
-    if (b[i] === 0x00 || b[i] === 0xff && b[i + 1] !== 0xd8) { i++; continue; }
-    const next = jpegImage(b, i);
-    if ('problem' in next) return fail('has data after the end of the JPEG');
-    i = next.end;
-  }
+  // After EOI, phones append their own data (multi-picture images, depth maps, Samsung's SEFT
+  // trailer): a real photograph is not refused for it. It is still read for markup (checkContent).
   return first.dims!;
 }
 
@@ -215,14 +209,20 @@ function webp(b: Uint8Array): ContentCheck {
 function pdf(b: Uint8Array): ContentCheck {
   const text = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
   if (!/^%PDF-[12]\.\d/.test(text)) return fail('is not a PDF');
-  const tail = text.slice(-2048);
-  const trailer = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
-  if (!trailer) return fail(/%%EOF\s*$/.test(tail) ? 'is a PDF without its startxref' : 'is a truncated PDF (no %%EOF at its end)');
+  let end = text.length;
+  while (end > 0 && /[\s\0]/.test(text[end - 1])) end--;
+  const tail = text.slice(Math.max(0, end - 2048), end);
+  // After %%EOF only whitespace or NUL padding (some scanners pad their files).
+  const trailer = /startxref\s+(\d+)\s+%%EOF$/.exec(tail);
+  if (!trailer) return fail(/%%EOF$/.test(tail) ? 'is a PDF without its startxref' : 'is a truncated PDF (no %%EOF at its end)');
   const offset = Number(trailer[1]);
   if (!(offset > 0 && offset < b.length)) return fail('is a PDF whose startxref points outside the file');
-  const at = text.slice(offset, offset + 64);
-  if (!/^\s*xref\b/.test(at) && !/^\s*\d+\s+\d+\s+obj\b/.test(at)) return fail('is a PDF whose startxref points at no cross-reference table');
-  if (/^\s*\d+\s+\d+\s+obj\b/.test(at) && !/\/Type\s*\/XRef\b/.test(text.slice(offset, offset + 1024))) return fail('is a PDF whose startxref points at no cross-reference stream');
+  // At the offset (give or take a few bytes: readers repair offsets a sloppy writer got
+  // slightly wrong, so a real statement is not refused for it): an xref table or stream.
+  const near = text.slice(Math.max(0, offset - 16), offset + 64);
+  const table = /(^|\s)xref\s/.test(near);
+  const stream = /(^|\s)\d+\s+\d+\s+obj\b/.test(near) && /\/Type\s*\/XRef\b/.test(text.slice(Math.max(0, offset - 16), offset + 1024));
+  if (!table && !stream) return fail('is a PDF whose startxref points at no cross-reference table');
   return { ok: true };
 }
 

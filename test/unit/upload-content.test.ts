@@ -43,6 +43,16 @@ describe('real files are accepted', () => {
   });
 });
 
+describe('what real devices write is accepted', () => {
+  it('a PDF padded with NULs after %%EOF (some scanners)', async () => {
+    expect(await verify(concat(minimalPdf(), new Uint8Array(4096)), 'application/pdf')).toBe('accepted');
+  });
+
+  it("a JPEG with a phone's trailer after EOI (binary, no markup)", async () => {
+    expect(await verify(concat(JPEG, 'SEFH', new Uint8Array([1, 0, 0, 0, 0x0a, 0x30, 0, 0]), JPEG, 'SEFT'), 'image/jpeg')).toBe('accepted');
+  });
+});
+
 describe('polyglots and files that are not what they claim are refused', () => {
   it.each([
     ['a PNG with an HTML page appended', 'image/png', concat(PNG, HTML)],
