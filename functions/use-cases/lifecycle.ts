@@ -5,6 +5,7 @@
  */
 import type { BusinessCalendar } from '../domain/business-calendar.ts';
 import { classify, COMPLAINTS_DESK, matterKeyOf, route, staffedRouting } from '../domain/classification.ts';
+import { canBeAssigned } from '../domain/authorization.ts';
 import type { Complaint, Stage } from '../domain/complaint.ts';
 import { computeDeadlines } from '../domain/deadlines.ts';
 import type { ComplaintRepository, TaskItem, WorkflowEngine } from '../domain/ports.ts';
@@ -52,7 +53,10 @@ async function assessment(c: Complaint, deps: StepDeps, now: Date, customerSumma
   const deadlines: Complaint['deadlines'] = { ...fresh };
   for (const [k, d] of Object.entries(c.deadlines)) if (deadlines[k]) Object.assign(deadlines[k], { metAt: d.metAt });
   const team = routing.departments[0];
-  const manager = routing.major ? await deps.repo.managerOf(team) : undefined;
+  // The team's manager leads a major complaint - unless the complaint names them (conflict of interest).
+  const teamManager = routing.major ? await deps.repo.managerOf(team) : undefined;
+  const conflicted = teamManager !== undefined && !canBeAssigned(teamManager, c);
+  const manager = conflicted ? undefined : teamManager;
 
   const assessed: Complaint = {
     ...c, classification, routing, deadlines,
@@ -66,7 +70,7 @@ async function assessment(c: Complaint, deps: StepDeps, now: Date, customerSumma
       `Classified: ${classification.nature}, ${classification.urgency}, risk ${classification.riskLevel}, ${classification.priority}`,
       `queue: ${team}`,
       routing.unstaffed ? `no team staffs ${routing.unstaffed.join(', ')}: ${team === COMPLAINTS_DESK ? 'complaints desk' : `left to ${routing.departments.join(', ')}`}${c.target?.department ? ' (the customer named a department: see the complaint)' : ''}` : '',
-      routing.major ? `major (${routing.majorReasons.join('; ')}), led by ${manager?.id ?? 'an unassigned manager'}` : '',
+      routing.major ? `major (${routing.majorReasons.join('; ')}), led by ${manager?.id ?? 'an unassigned manager'}${conflicted ? ` (conflict of interest: the complaint names ${teamManager!.id})` : ''}` : '',
       routing.crossDepartment ? `cross-department: ${routing.departments.join(', ')} (lead ${team})` : '',
       routing.anonymous ? 'anonymous: outcome to be published internally' : '',
     ].filter(Boolean).join('; '), false, undefined, { classification, routing, assignment: assessed.assignment }),

@@ -297,7 +297,9 @@ async function decideCallback(deps: StaffDeps, ctx: Ctx, actorId: string, body: 
   next.reopenCount = out.reopenCount;
   const history = [entry(reference, ctx.at, actorId, 'callback', `Satisfaction ${body.satisfaction}/5 recorded`, true, undefined, { satisfaction: body.satisfaction })];
   if (out.next === 'ESCALATE') {
-    const manager = await deps.repo.managerOf(next.assignment?.team ?? 'retail');
+    const teamManager = await deps.repo.managerOf(next.assignment?.team ?? 'retail');
+    // Never escalated to the manager the complaint names (conflict of interest).
+    const manager = teamManager && canBeAssigned(teamManager, next) ? teamManager : undefined;
     next.escalated = true;
     next.assignment = { team: next.assignment?.team ?? 'retail', ...next.assignment, manager: manager?.id ?? next.assignment?.manager };
     history.push(entry(reference, ctx.at, 'system', 'escalated', `Dissatisfied again: escalated to ${manager?.id ?? 'the manager'}`, false));

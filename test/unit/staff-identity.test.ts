@@ -93,3 +93,29 @@ describe('property: staff matching by identity (fast-check)', () => {
     }), { numRuns: 300 });
   });
 });
+
+describe('automatic assignment never goes to the staff member the complaint names', () => {
+  it('a major complaint naming the team\'s manager (by a variant of her name) is not led by her', async () => {
+    const { FakeRepository, FakeWorkflow } = await import('../support/fakes.ts');
+    const { createBusinessCalendar } = await import('../../functions/domain/business-calendar.ts');
+    const { REGIONS } = await import('../../functions/domain/regions.ts');
+    const { ManualClock } = await import('../../functions/shared/clock.ts');
+    const { SubmitComplaintRequest } = await import('../../functions/http/schemas/submit-complaint.schema.ts');
+    const { submitComplaint } = await import('../../functions/use-cases/submit-complaint.ts');
+    const { openStaffTask } = await import('../../functions/use-cases/lifecycle.ts');
+    const repo = new FakeRepository();
+    const region = REGIONS.cn;
+    const deps = { repo, workflow: new FakeWorkflow(), clock: new ManualClock(new Date('2026-03-02T01:00:00Z')), region, calendar: createBusinessCalendar(region.calendar) };
+    await repo.putStaff({ id: 'mia', name: 'Mia Manager', email: 'mia@bank.example', roles: ['manager'], department: 'cards' });
+    const { body } = await submitComplaint(SubmitComplaintRequest.parse({
+      complainant: { name: 'Li Wei', contact: { email: 'li.wei@example.com' } }, businessLine: 'cards', consent: { personalData: true },
+      matter: { description: 'Fraudulent transfers drained my card account' }, amount: { value: 5_000_000, currency: 'CNY' },
+      target: { staffMember: 'MIA\u00a0manager.' },
+    }), { channel: 'web' }, deps);
+    await openStaffTask({ reference: body.reference, stage: 'INVESTIGATION', taskToken: 't1', executionName: body.reference }, deps);
+    const c = repo.complaints.get(body.reference)!;
+    expect(c.routing?.major).toBe(true);
+    expect(c.assignment).toEqual({ team: 'cards' });
+    expect(repo.histories.get(body.reference)!.find((h) => h.action === 'assessed')!.summary).toContain('conflict of interest');
+  });
+});
