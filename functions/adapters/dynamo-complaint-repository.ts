@@ -3,7 +3,7 @@ import type { DocumentClient, QueryInput, TransactWriteItem as TransactItem } fr
 import { isTransactionCanceled } from '../shared/aws-errors.ts';
 import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
 import {
-  IdempotencyRace, type Change, type ComplaintRepository, type LedgerEntry, type NewComplaint, type OpenComplaint, type OutboundMessage, type Restriction, type StaffProfile, type StoredAnswer, type TaskItem,
+  IdempotencyRace, UploadTaken, type Change, type ComplaintRepository, type LedgerEntry, type NewComplaint, type OpenComplaint, type OutboundMessage, type Restriction, type StaffProfile, type StoredAnswer, type TaskItem,
 } from '../domain/ports.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { seal, type StoredItem } from '../domain/archive.ts';
@@ -85,7 +85,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     return Number(out.Attributes?.value);
   }
 
-  async create({ complaint: unsealed, secret, history, idempotency, messages, customerKeys }: NewComplaint): Promise<void> {
+  async create({ complaint: unsealed, secret, history, idempotency, messages, customerKeys, uploads = [] }: NewComplaint): Promise<void> {
     // The history's count and digest travel with the complaint (domain/archive.ts).
     const complaint = seal(unsealed, history, messages?.length ?? 0);
     const items: TransactItem[] = [
@@ -98,6 +98,11 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       ...history.map((h) => this.historyPut(h)),
       ...(messages ?? []).map((m) => this.messagePut(m)),
     ];
+    // One upload, one complaint: its owner, written only if it has none (kept: no personal data).
+    const firstUpload = items.length;
+    for (const key of uploads) {
+      items.push({ Put: { TableName: this.table, Item: { PK: `UPLOAD#${key}`, SK: 'OWNER', type: 'UploadOwner', reference: complaint.reference }, ConditionExpression: 'attribute_not_exists(PK)' } });
+    }
     if (idempotency) {
       items.push({
         Put: {
@@ -113,6 +118,10 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       if (isTransactionCanceled(e) && idempotency) {
         const reasons = e.CancellationReasons ?? [];
         if (reasons[reasons.length - 1]?.Code === 'ConditionalCheckFailed') throw new IdempotencyRace();
+      }
+      if (isTransactionCanceled(e)) {
+        const taken = uploads.filter((_k, i) => e.CancellationReasons?.[firstUpload + i]?.Code === 'ConditionalCheckFailed');
+        if (taken.length) throw new UploadTaken(taken);
       }
       throw e;
     }
@@ -411,8 +420,19 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     return out.Item ? this.getStaff(String(out.Item.staffId)) : undefined;
   }
 
+  async isStaffedTeam(team: string): Promise<boolean> {
+    // TEAM#<team> holds a MEMBER# item per active member (and the MANAGER item): one is enough.
+    const out = await this.db.query({ TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `TEAM#${team}` }, Limit: 1 });
+    return (out.Items ?? []).length > 0;
+  }
+
   async putStaff(p: StaffProfile): Promise<void> {
     const items: TransactItem[] = [{ Put: { TableName: this.table, Item: { PK: `STAFF#${p.id}`, SK: 'PROFILE', type: 'Staff', ...p } } }];
+    // The team exists while someone active staffs it (isStaffedTeam).
+    const member = { PK: `TEAM#${p.department}`, SK: `MEMBER#${p.id}` };
+    const before = await this.getStaff(p.id);
+    if (before && before.department !== p.department) items.push({ Delete: { TableName: this.table, Key: { PK: `TEAM#${before.department}`, SK: `MEMBER#${p.id}` } } });
+    items.push(p.disabled ? { Delete: { TableName: this.table, Key: member } } : { Put: { TableName: this.table, Item: { ...member, type: 'TeamMember', staffId: p.id } } });
     if (p.roles.includes('manager')) items.push({ Put: { TableName: this.table, Item: { PK: `TEAM#${p.department}`, SK: 'MANAGER', type: 'TeamManager', staffId: p.id } } });
     await this.db.transactWrite({ TransactItems: items });
   }

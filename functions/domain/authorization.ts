@@ -10,10 +10,16 @@
  *  3. allowed if any role still allows; otherwise the most useful reason is returned.
  */
 
+import { namesPerson, type StaffIdentity } from './staff-identity.ts';
+
 export const ROLES = ['specialist', 'handler', 'manager', 'quality', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export interface Actor { id: string; name: string; roles: Role[]; department: string }
+/**
+ * The signed-in staff member. `email` and `aliases` (name variants: another script, a maiden
+ * name) come from the staff directory: a complaint naming any of them names this person.
+ */
+export interface Actor { id: string; name: string; roles: Role[]; department: string; email?: string; aliases?: string[] }
 
 export const STAFF_OPERATIONS = [
   'listMyTasks', 'listTeamQueue', 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification',
@@ -104,14 +110,17 @@ function same(a: string | undefined, b: string | undefined): boolean {
   return x.length > 0 && x === b.trim().toLowerCase();
 }
 
-/** Whether the complaint's target staff member is this person (by id or by name). */
-export function namesActor(actor: { id: string; name: string }, complaint: ComplaintAccess | undefined): boolean {
-  const named = complaint?.target?.staffMember;
-  return same(named, actor.id) || same(named, actor.name);
+/**
+ * Whether the complaint's target staff member is this person: by identity (name, name variants,
+ * employee id, email), whatever the spacing, case, width, punctuation or invisible characters
+ * (domain/staff-identity.ts).
+ */
+export function namesActor(actor: StaffIdentity, complaint: ComplaintAccess | undefined): boolean {
+  return namesPerson(complaint?.target?.staffMember, actor);
 }
 
 /** A staff member the complaint is about may never handle it. */
-export function canBeAssigned(actorLike: { id: string; name: string }, complaint: ComplaintAccess): boolean {
+export function canBeAssigned(actorLike: StaffIdentity, complaint: ComplaintAccess): boolean {
   return !namesActor(actorLike, complaint);
 }
 

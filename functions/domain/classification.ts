@@ -247,6 +247,27 @@ export function departmentFor(businessLine: string | undefined): string {
   return 'retail';
 }
 
+/**
+ * The complaints desk (the specialists' team): where a complaint goes when no team the staff
+ * directory knows is responsible for what the customer named.
+ */
+export const COMPLAINTS_DESK = 'complaints';
+
+/**
+ * The routed departments that a team of the directory staffs (`staffed`); the others are noted
+ * in `unstaffed`, and when none is left the complaint goes to the complaints desk. A
+ * department the customer names must not become a team nobody staffs: its complaint would sit
+ * in no one's queue.
+ */
+export async function staffedRouting(routing: Routing, staffed: (team: string) => Promise<boolean>): Promise<Routing> {
+  const checks = await Promise.all(routing.departments.map(async (d) => [d, await staffed(d)] as const));
+  const kept = checks.filter(([, ok]) => ok).map(([d]) => d);
+  const unstaffed = checks.filter(([, ok]) => !ok).map(([d]) => d);
+  if (unstaffed.length === 0) return routing;
+  const departments = kept.length ? kept : [COMPLAINTS_DESK];
+  return { ...routing, departments, crossDepartment: departments.length > 1, unstaffed };
+}
+
 /** Names customers and staff use for the departments; anything else becomes a slug. */
 const DEPARTMENT_ALIASES: Record<string, string> = {
   card: 'cards', cards: 'cards', 'credit card': 'cards', 'credit cards': 'cards', 'card services': 'cards',

@@ -12,6 +12,14 @@ export type Channel = (typeof CHANNELS)[number];
 
 export type Language = 'zh-CN' | 'en';
 
+/**
+ * The longest description a complaint may have, in characters (issue 16 #9: real complaints
+ * run to 22,000). Stored whole on the complaint item: at 3 UTF-8 bytes a character (Chinese)
+ * that is 150 KB, within DynamoDB's 400 KB item limit with every other field at its maximum
+ * (test/unit/long-description.test.ts measures it).
+ */
+export const DESCRIPTION_MAX_CHARS = 50_000;
+
 export interface Deadline { dueAt: string; rule: string }
 
 /** A deadline as stored on the complaint, with what happened to it. */
@@ -46,6 +54,12 @@ export interface Routing {
   anonymous: boolean;
   /** Key of the matter for group-incident detection, when one is recognised. */
   matterKey?: string;
+  /**
+   * Departments named (by the customer, or from the business line) that no team in the staff
+   * directory staffs: the complaint went to the complaints desk instead; the customer's own
+   * words stay in `target.department`.
+   */
+  unstaffed?: string[];
 }
 
 export interface Assignment {
@@ -163,6 +177,8 @@ export const STAGE_LABEL: Record<Stage, { en: string; 'zh-CN': string }> = {
 /** How lists show a person: initials and the shape of the name only ("L* W**"). */
 export function maskName(c: { anonymous: boolean; name?: string }): string {
   if (c.anonymous) return 'Anonymous';
-  if (!c.name) return '-';
-  return c.name.trim().split(/\s+/).map((w) => [...w].map((ch, i) => (i === 0 ? ch : '*')).join('')).join(' ');
+  // Bidi controls dropped: a shape is shown, and an override must not reorder the row.
+  const name = c.name?.replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+  if (!name?.trim()) return '-';
+  return name.trim().split(/\s+/).map((w) => [...w].map((ch, i) => (i === 0 ? ch : '*')).join('')).join(' ');
 }

@@ -11,6 +11,8 @@
  *
  * The use case (use-cases/receive-email.ts) turns the parsed MIME message into EmailFacts.
  */
+import { DESCRIPTION_MAX_CHARS } from './complaint.ts';
+import { holdsMarkup } from './file-content.ts';
 import type { Language } from './complaint.ts';
 import { CONTROL_CHARACTERS, hasVisibleText, LONE_SURROGATES } from './text.ts';
 
@@ -197,7 +199,8 @@ export function composeBody(text: string, forwarded: ForwardedMessage[]): string
   return parts.filter(Boolean).join('\n\n');
 }
 
-export const DESCRIPTION_MAX = 10_000;
+/** The schema's limit (domain/complaint.ts): an emailed complaint is stored whole up to it too. */
+export const DESCRIPTION_MAX = DESCRIPTION_MAX_CHARS;
 const TRUNCATED = '\n[... truncated: the full message is kept with the original email]';
 
 const visibleOrEmpty = (s: string) => (hasVisibleText(s) ? s : '');
@@ -257,6 +260,8 @@ export function planAttachments(parts: EmailAttachment[], o: { allowedTypes: rea
     const skip = (reason: SkipReason) => plan.skipped.push({ name, contentType: declared, reason });
     if (p.size === 0 || p.content.length === 0) skip('empty');
     else if (!type) skip(o.allowedTypes.includes(declared) ? 'content does not match its type' : 'type not allowed');
+    // A file that is also a web page (a PNG with HTML appended or inside): not kept (issue 16 #7).
+    else if (holdsMarkup(p.content)) skip('content does not match its type');
     else if (p.content.length > o.maxBytes) skip('too large');
     else if (plan.keep.length >= o.maxCount) skip('too many attachments');
     else plan.keep.push({ index, name, contentType: type, size: p.content.length });

@@ -17,6 +17,11 @@ export interface NewComplaint {
   messages?: OutboundMessage[];
   /** Hashed contact keys of the customer, for finding their repeats. */
   customerKeys?: string[];
+  /**
+   * Keys of the uploads the complaint refers to: each is recorded as this complaint's, in the
+   * same transaction, only if no other complaint has it (otherwise UploadTaken).
+   */
+  uploads?: string[];
 }
 
 /** The open staff task of a complaint, with the workflow's task token and a queue summary. */
@@ -110,6 +115,8 @@ export interface LedgerEntry {
 
 export interface StaffProfile {
   id: string; name: string; email: string; roles: string[]; department: string;
+  /** Other names the person is known by (another script, a former name): a complaint naming one names them. */
+  aliases?: string[];
   /** Left or suspended: their still-valid tokens are refused (http/staff-auth.ts). */
   disabled?: boolean;
 }
@@ -141,6 +148,8 @@ export interface ComplaintRepository {
   recordMatter(matterKey: string, reference: string, at: string, windowStart: string, expiresAt: number): Promise<number>;
   getStaff(id: string): Promise<StaffProfile | undefined>;
   managerOf(team: string): Promise<StaffProfile | undefined>;
+  /** Whether the staff directory has an active member (or the manager) of this team: a team exists only if someone staffs it. */
+  isStaffedTeam(team: string): Promise<boolean>;
   putStaff(p: StaffProfile): Promise<void>;
   /** Open complaints of a customer (by hashed contact keys). */
   complaintsOfCustomer(keys: string[]): Promise<string[]>;
@@ -173,6 +182,11 @@ export interface WorkflowEngine {
   isRunning(executionName: string): Promise<boolean>;
   /** Hands the staff action's result to the waiting workflow; false if the token is gone. */
   completeTask(taskToken: string, output: unknown): Promise<boolean>;
+}
+
+/** An upload the new complaint refers to belongs to another complaint already (one upload, one complaint). */
+export class UploadTaken extends Error {
+  constructor(readonly keys: string[]) { super('An upload belongs to another complaint'); this.name = 'UploadTaken'; }
 }
 
 /** Another request with the same Idempotency-Key won the race: its answer is the answer. */

@@ -10,7 +10,7 @@ import { authenticateStaff } from '../http/staff-auth.ts';
 import { STAFF_OPERATION_SPECS } from '../http/staff-operations.ts';
 import { ReferenceParams } from '../http/schemas/staff.schema.ts';
 import { deps } from '../shared/container.ts';
-import { AppError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
+import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
 
 const BY_ROUTE = new Map(ROUTES.filter((r) => r.fn === 'StaffApi').map((r) => [`${r.method} ${r.path}`, r.operationId as StaffOperation]));
@@ -23,17 +23,21 @@ export const handler = httpHandler({}, async (req) => {
   const d = deps();
   // Verified token (the JWT authorizer) of someone the staff directory still knows as active.
   const actor = await authenticateStaff(req.event, operation, d);
-  const reference = req.pathParameters.reference !== undefined ? parseOrThrow(ReferenceParams, req.pathParameters).reference : '';
+  let reference = '';
   // Masked lists are not audited when answered; refused, they are (a denial is always on the record).
   const audit = (outcome: 'ok' | 'denied' | 'rejected' | 'error', detail?: string) => NOT_AUDITED.has(operation) && outcome === 'ok' ? Promise.resolve() : d.audit.record({
     at: d.clock.now().toISOString(), actor: actor.id, roles: actor.roles, operation, ...(reference ? { reference } : {}), outcome, ...(detail ? { detail } : {}),
   });
   let result: unknown;
   try {
-    const body = spec.body ? parseOrThrow(spec.body, readBody(req.event, d.config.maxBodyBytes) ?? {}) : undefined;
+    // A malformed path (a reference that is not one) is a refusal like any other: on the record,
+    // without what the path held (it may be anything) - the detail names the field only.
+    reference = req.pathParameters.reference !== undefined ? parseOrThrow(ReferenceParams, req.pathParameters).reference : '';
+    const body = spec.body ? parseOrThrow(spec.body, readBody(req.event, Math.max(d.config.maxBodyBytes, spec.maxBodyBytes ?? 0)) ?? {}) : undefined;
     result = await spec.run(d, { actor, reference, body, query: req.query, idempotencyKey: req.headers['idempotency-key'] });
   } catch (e) {
-    await audit(e instanceof ForbiddenError ? 'denied' : e instanceof AppError ? 'rejected' : 'error', e instanceof AppError ? e.message : (e as Error)?.name);
+    const detail = e instanceof ValidationError ? `${e.message} (${[...new Set(e.issues.map((i) => i.field))].join(', ')})`.slice(0, 200) : e instanceof AppError ? e.message : (e as Error)?.name;
+    await audit(e instanceof ForbiddenError ? 'denied' : e instanceof AppError ? 'rejected' : 'error', detail);
     throw e;
   }
   // A read of personal data is only answered once it is on the record.

@@ -1,5 +1,5 @@
 import { httpHandler } from '../http/http-handler.ts';
-import { SubmitComplaintRequest } from '../http/schemas/submit-complaint.schema.ts';
+import { SUBMIT_MAX_BODY_BYTES, SubmitComplaintRequest } from '../http/schemas/submit-complaint.schema.ts';
 import { deps } from '../shared/container.ts';
 import { attachments } from '../shared/attachments-on-first-use.ts';
 import { logger, metrics } from '../shared/logger.ts';
@@ -7,7 +7,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { submitComplaint } from '../use-cases/submit-complaint.ts';
 import { ValidationError } from '../shared/errors.ts';
 
-export const handler = httpHandler({ body: SubmitComplaintRequest, maxBodyBytes: () => deps().config.maxBodyBytes }, async (req) => {
+export const handler = httpHandler({ body: SubmitComplaintRequest, maxBodyBytes: () => Math.max(deps().config.maxBodyBytes, SUBMIT_MAX_BODY_BYTES) }, async (req) => {
   const key = req.headers['idempotency-key'];
   if (key !== undefined && !/^[\w.:-]{8,128}$/.test(key)) {
     throw new ValidationError([{ field: 'Idempotency-Key', message: 'must be 8-128 letters, digits, or . _ : -' }]);

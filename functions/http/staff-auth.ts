@@ -46,7 +46,10 @@ export async function authenticateStaff(
   let profile = await deps.repo.getStaff(actor.id);
   if (deps.config?.staffDirectory === 'provision' && !profile?.disabled) {
     const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims ?? {};
-    const fromToken = { id: actor.id, name: actor.name, email: String(claims.email ?? profile?.email ?? ''), roles: actor.roles, department: actor.department };
+    const fromToken = {
+      id: actor.id, name: actor.name, email: String(claims.email ?? profile?.email ?? ''), roles: actor.roles, department: actor.department,
+      ...(profile?.aliases?.length ? { aliases: profile.aliases } : {}), // name variants are the directory's own
+    };
     const changed = !profile || profile.name !== fromToken.name || profile.email !== fromToken.email || profile.department !== fromToken.department
       || [...profile.roles].sort().join() !== [...fromToken.roles].sort().join();
     if (changed) {
@@ -65,5 +68,11 @@ export async function authenticateStaff(
     });
     throw new UnauthorizedError('Your sign-in is no longer valid');
   }
-  return actor;
+  // The directory's identities too (email, name variants): the conflict-of-interest check
+  // matches a complaint's named staff member against all of them.
+  return {
+    ...actor,
+    ...(profile.email ? { email: profile.email } : {}),
+    aliases: [...new Set([...(profile.aliases ?? []), ...(profile.name && profile.name !== actor.name ? [profile.name] : [])])],
+  };
 }

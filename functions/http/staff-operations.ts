@@ -15,6 +15,7 @@ import * as audit from '../use-cases/audit.ts';
 import * as archival from '../use-cases/archive.ts';
 import { archiveStore } from '../shared/archive-on-first-use.ts';
 import { parseOrThrow, RawBody } from './http-handler.ts';
+import { SUBMIT_MAX_BODY_BYTES } from './schemas/submit-complaint.schema.ts';
 import {
   CallbackRequest, CallRequest, ClassificationCorrection, ErasureRequest, RestrictionRequest, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
   StaffComplaintRequest, TeamQuery,
@@ -25,6 +26,8 @@ export interface StaffOperationSpec<B = any> {
   summary: string;
   body?: ZodType<B>;
   successStatus?: number;
+  /** A larger body than the configured limit (a complaint keyed in, with its long description). */
+  maxBodyBytes?: number;
   run(deps: Container, call: StaffCall<B>): Promise<unknown>;
 }
 
@@ -40,7 +43,7 @@ export const STAFF_OPERATION_SPECS: Record<StaffOperation, StaffOperationSpec> =
   listTeamQueue: op({ summary: "My team's queue (quality: any team with ?team=)", run: (d, c) => staff.listTasks(d, c.actor, 'team', parseOrThrow(TeamQuery, { team: c.query.team }).team) }),
   createStaffComplaint: op({
     summary: 'Key in a phone, branch or letter complaint; the receiving staff member is its first responder',
-    body: StaffComplaintRequest, successStatus: 201,
+    body: StaffComplaintRequest, successStatus: 201, maxBodyBytes: SUBMIT_MAX_BODY_BYTES,
     run: async (d, c) => {
       allowOrThrow(c.actor, 'createStaffComplaint');
       return (await submitComplaint(c.body.complaint, { channel: c.body.channel, receivedBy: c.actor.id, idempotencyKey: c.idempotencyKey }, { ...d, attachments, attachmentMaxBytes: d.config.attachmentMaxBytes })).body;

@@ -3,10 +3,18 @@
  * table. The object key is ours (uploads/<day>/<uuid>): the file's name is display text only
  * and never part of a key, so no name can reach another folder. Before a complaint refers to
  * an upload, the object must exist with the declared size (within the limit) and type - and
- * its first bytes must be what the declared type says: the type is checked, not trusted (an
+ * its content must be what the declared type says: the type is checked, not trusted (an
  * executable uploaded as "application/pdf" is refused and never referred to).
+ *
+ * The check reads the whole file (issue 16 #7): the type is detected from the content by a
+ * maintained detector (file-type), then the whole file must parse as that type
+ * (domain/file-content.ts: PNG chunks and CRCs to IEND, JPEG segments to EOI, GIF blocks to the
+ * trailer, WebP chunks to the RIFF size, PDF header, startxref and %%EOF) and hold no HTML
+ * markup - so a PNG with a web page appended or inside it is refused. One upload belongs to one
+ * complaint: the repository records its owner with the complaint, conditionally.
  */
 import { randomUUID } from 'node:crypto';
+import { checkContent } from '../domain/file-content.ts';
 import { sniffType } from '../domain/email-intake.ts';
 import type { AttachmentRef, AttachmentStore } from '../domain/ports.ts';
 import { ATTACHMENT_TYPES } from '../http/schemas/submit-complaint.schema.ts';
@@ -33,8 +41,25 @@ export async function createAttachmentUpload(req: { name: string; contentType: s
   return { key, name: safeAttachmentName(req.name), contentType: req.contentType, size: req.size, upload };
 }
 
-/** Enough of the file for every signature sniffType knows (WebP: bytes 8-11). */
+/** The detector, loaded when an attachment is first checked (a chunk of its own in the bundle). */
+const detector = () => import('file-type').then((m) => m.fileTypeFromBuffer);
+
+/** What the file is, from its content: its detected type when that is the declared one and the whole file parses as it. */
+async function contentMatches(bytes: Uint8Array | undefined, declared: string): Promise<boolean> {
+  if (!bytes?.length) return false;
+  const detected = await (await detector())(bytes);
+  return detected?.mime === declared && checkContent(bytes, declared).ok;
+}
+
+/**
+ * Files the email intake stored itself (email/<messageId>/<n>) were screened by it
+ * (domain/email-intake.ts planAttachments: the type from the first bytes); checked the same way
+ * here. Customer uploads get the whole-file check.
+ */
 const SNIFF_BYTES = 16;
+async function screenedByIntake(store: AttachmentStore, r: AttachmentRef): Promise<boolean> {
+  return sniffType((await store.get(r.key, SNIFF_BYTES)) ?? new Uint8Array()) === r.contentType;
+}
 
 export async function verifyAttachments(refs: AttachmentRef[] | undefined, store: AttachmentStore, maxBytes: number): Promise<void> {
   if (!refs?.length) return;
@@ -44,7 +69,7 @@ export async function verifyAttachments(refs: AttachmentRef[] | undefined, store
     if (!found) issues.push({ field: `attachments.${i}.key`, message: 'was not uploaded' });
     else if (found.size !== r.size || found.size > maxBytes) issues.push({ field: `attachments.${i}.size`, message: 'does not match the uploaded file' });
     else if (found.contentType !== r.contentType) issues.push({ field: `attachments.${i}.contentType`, message: 'does not match the uploaded file' });
-    else if (sniffType((await store.get(r.key, SNIFF_BYTES)) ?? new Uint8Array()) !== r.contentType) {
+    else if (!(await (r.key.startsWith('uploads/') ? contentMatches(await store.get(r.key), r.contentType) : screenedByIntake(store, r)))) {
       issues.push({ field: `attachments.${i}.contentType`, message: "does not match the file's content" });
     }
   }));

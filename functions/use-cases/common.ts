@@ -1,4 +1,5 @@
 /** Small helpers shared by the lifecycle use cases. */
+import { bidiFields } from '../domain/display-text.ts';
 import { maskName, type Complaint, type HistoryEntry } from '../domain/complaint.ts';
 import type { OutboundMessage, TaskItem } from '../domain/ports.ts';
 import { NotFoundError } from '../shared/errors.ts';
@@ -44,7 +45,9 @@ export function refreshTask(task: TaskItem, c: Complaint): TaskItem {
     riskLevel: c.classification?.riskLevel,
     crossDepartment: c.routing?.crossDepartment ?? false,
     anonymous: c.complainant.anonymous,
-    flags: [...(c.repeats ? ['repeat'] : []), ...(c.restricted ? ['restricted'] : []), ...(c.escalated ? ['escalated'] : [])],
+    flags: [...(c.repeats ? ['repeat'] : []), ...(c.restricted ? ['restricted'] : []), ...(c.escalated ? ['escalated'] : []),
+      // Text that could be made to look like something else (an RTL override in a name): staff are warned.
+      ...(bidiFields(c).length ? ['bidi-controls'] : [])],
   };
 }
 

@@ -4,6 +4,7 @@
  * history and as staff messages (the notification channel of the staff console). A paused
  * clock neither reminds nor escalates. Scheduled every few minutes; idempotent.
  */
+import { canBeAssigned } from '../domain/authorization.ts';
 import { deadlineState } from '../domain/deadlines.ts';
 import type { Complaint } from '../domain/complaint.ts';
 import type { ComplaintRepository, OutboundMessage, TaskItem } from '../domain/ports.ts';
@@ -40,7 +41,9 @@ export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
       }
       if (state === 'breached' && !d.escalatedAt && ESCALATING.has(name)) {
         d.escalatedAt = at;
-        const manager = next.assignment?.manager ? await deps.repo.getStaff(next.assignment.manager) : await deps.repo.managerOf(next.assignment?.team ?? 'retail');
+        const found = next.assignment?.manager ? await deps.repo.getStaff(next.assignment.manager) : await deps.repo.managerOf(next.assignment?.team ?? 'retail');
+        // Never escalated to a manager the complaint names (conflict of interest).
+        const manager = found && canBeAssigned(found, next) ? found : undefined;
         next.escalated = true;
         if (manager && next.assignment) next.assignment = { ...next.assignment, manager: manager.id };
         history.push(entry(c.reference, at, 'system', `breach:${name}`, `Deadline breached: ${d.rule} (due ${d.dueAt}); escalated to ${manager?.id ?? 'the manager'}`));

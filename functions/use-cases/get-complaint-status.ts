@@ -38,5 +38,12 @@ export async function getComplaintStatus(reference: string, accessCode: string |
     history: history.filter((h) => h.visibleToCustomer).map((h) => ({ at: h.at, action: h.action, summary: h.summary })),
     ...(complaint.reply ? { reply: { subject: complaint.reply.subject, text: replyText ?? '', sentAt: complaint.reply.sentAt } } : {}),
     callbackDue: (complaint.stage === 'CALLBACK' && task?.status !== 'completed') || awaitsCallbackStage(complaint, task),
+    // What they told us, so they can check we have it right: their words and their files' names (never the keys).
+    submitted: {
+      description: complaint.matter.description,
+      ...(complaint.matter.cause ? { cause: complaint.matter.cause } : {}),
+      ...(complaint.matter.demand ? { demand: complaint.matter.demand } : {}),
+      attachments: (complaint.attachments ?? []).map(({ name, contentType, size }) => ({ name, contentType, size })),
+    },
   };
 }

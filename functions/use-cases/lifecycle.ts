@@ -4,7 +4,8 @@
  * because Step Functions retries tasks and the orphan sweeper may replay a stage.
  */
 import type { BusinessCalendar } from '../domain/business-calendar.ts';
-import { classify, matterKeyOf, route } from '../domain/classification.ts';
+import { classify, COMPLAINTS_DESK, matterKeyOf, route, staffedRouting } from '../domain/classification.ts';
+import { canBeAssigned } from '../domain/authorization.ts';
 import type { Complaint, Stage } from '../domain/complaint.ts';
 import { computeDeadlines } from '../domain/deadlines.ts';
 import type { ComplaintRepository, TaskItem, WorkflowEngine } from '../domain/ports.ts';
@@ -43,15 +44,19 @@ async function assessment(c: Complaint, deps: StepDeps, now: Date, customerSumma
       matterKey, c.reference, c.receivedAt, new Date(new Date(c.receivedAt).getTime() - windowMs).toISOString(), Math.floor((now.getTime() + windowMs) / 1000) + 86400,
     );
   }
-  const routing = route({
+  // Only teams the staff directory staffs; what no team staffs goes to the complaints desk.
+  const routing = await staffedRouting(route({
     classification, complainant: c.complainant, amount: c.amount, target: c.target, businessLine: c.businessLine, matterKey, recentSameMatterCount,
-  }, deps.region);
+  }, deps.region), (team) => deps.repo.isStaffedTeam(team));
 
   const fresh = computeDeadlines(deps.region.profile, deps.calendar, new Date(c.receivedAt), { major: routing.major, crossDepartment: routing.crossDepartment });
   const deadlines: Complaint['deadlines'] = { ...fresh };
   for (const [k, d] of Object.entries(c.deadlines)) if (deadlines[k]) Object.assign(deadlines[k], { metAt: d.metAt });
   const team = routing.departments[0];
-  const manager = routing.major ? await deps.repo.managerOf(team) : undefined;
+  // The team's manager leads a major complaint - unless the complaint names them (conflict of interest).
+  const teamManager = routing.major ? await deps.repo.managerOf(team) : undefined;
+  const conflicted = teamManager !== undefined && !canBeAssigned(teamManager, c);
+  const manager = conflicted ? undefined : teamManager;
 
   const assessed: Complaint = {
     ...c, classification, routing, deadlines,
@@ -64,7 +69,8 @@ async function assessment(c: Complaint, deps: StepDeps, now: Date, customerSumma
     entry(c.reference, at, 'system', 'assessed', [
       `Classified: ${classification.nature}, ${classification.urgency}, risk ${classification.riskLevel}, ${classification.priority}`,
       `queue: ${team}`,
-      routing.major ? `major (${routing.majorReasons.join('; ')}), led by ${manager?.id ?? 'an unassigned manager'}` : '',
+      routing.unstaffed ? `no team staffs ${routing.unstaffed.join(', ')}: ${team === COMPLAINTS_DESK ? 'complaints desk' : `left to ${routing.departments.join(', ')}`}${c.target?.department ? ' (the customer named a department: see the complaint)' : ''}` : '',
+      routing.major ? `major (${routing.majorReasons.join('; ')}), led by ${manager?.id ?? 'an unassigned manager'}${conflicted ? ` (conflict of interest: the complaint names ${teamManager!.id})` : ''}` : '',
       routing.crossDepartment ? `cross-department: ${routing.departments.join(', ')} (lead ${team})` : '',
       routing.anonymous ? 'anonymous: outcome to be published internally' : '',
     ].filter(Boolean).join('; '), false, undefined, { classification, routing, assignment: assessed.assignment }),

@@ -16,7 +16,8 @@ import type { RegionConfig } from '../domain/regions.ts';
 import { messageHtml } from '../domain/message-html.ts';
 import { draftReply, formatLocalTime, renderCustomerMessage, statusPageUrl } from '../domain/reply-templates.ts';
 import type { Clock } from '../shared/clock.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { normaliseDepartment } from '../domain/classification.ts';
 import { customerChannel, entry, load, markMet, refreshTask, staffMessage, type LinkSigner } from './common.ts';
 import { verifyTaskLink } from '../domain/task-links.ts';
 import { openAsCustomer, type CustomerAccessDeps } from './customer-access.ts';
@@ -296,7 +297,9 @@ async function decideCallback(deps: StaffDeps, ctx: Ctx, actorId: string, body: 
   next.reopenCount = out.reopenCount;
   const history = [entry(reference, ctx.at, actorId, 'callback', `Satisfaction ${body.satisfaction}/5 recorded`, true, undefined, { satisfaction: body.satisfaction })];
   if (out.next === 'ESCALATE') {
-    const manager = await deps.repo.managerOf(next.assignment?.team ?? 'retail');
+    const teamManager = await deps.repo.managerOf(next.assignment?.team ?? 'retail');
+    // Never escalated to the manager the complaint names (conflict of interest).
+    const manager = teamManager && canBeAssigned(teamManager, next) ? teamManager : undefined;
     next.escalated = true;
     next.assignment = { team: next.assignment?.team ?? 'retail', ...next.assignment, manager: manager?.id ?? next.assignment?.manager };
     history.push(entry(reference, ctx.at, 'system', 'escalated', `Dissatisfied again: escalated to ${manager?.id ?? 'the manager'}`, false));
@@ -375,6 +378,13 @@ export async function restrictCustomer(deps: StaffDeps, actor: Actor, reference:
 
 export async function reassign(deps: StaffDeps, actor: Actor, reference: string, body: { assignee?: string; team?: string }) {
   const ctx = await begin(deps, actor, 'reassign', reference, ['INVESTIGATION', 'REPLY', 'CALLBACK']);
+  // Only to a team the staff directory staffs ("Loans Department" is loans): a team of any other
+  // name would take the complaint out of every queue.
+  if (body.team !== undefined) {
+    const team = normaliseDepartment(body.team);
+    if (!team || !(await deps.repo.isStaffedTeam(team))) throw new ValidationError([{ field: 'team', message: 'must be a team in the staff directory' }]);
+    body = { ...body, team };
+  }
   const next = bump(ctx.c, ctx.at);
   if (body.assignee) {
     const staff = await deps.repo.getStaff(body.assignee);

@@ -15,14 +15,14 @@ import { acknowledgementText } from '../domain/acknowledgement.ts';
 import type { BusinessCalendar } from '../domain/business-calendar.ts';
 import type { Channel, Complaint, ComplaintDetails, Language } from '../domain/complaint.ts';
 import { computeDeadlines } from '../domain/deadlines.ts';
-import { IdempotencyRace, type AttachmentStore, type ComplaintRepository } from '../domain/ports.ts';
+import { IdempotencyRace, UploadTaken, type AttachmentStore, type ComplaintRepository } from '../domain/ports.ts';
 import { safeAttachmentName, verifyAttachments } from './attachments.ts';
 import { customerKeys, findRepeat } from '../domain/repeats.ts';
 import { entry, refreshTask } from './common.ts';
 import { formatReference } from '../domain/reference.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import type { Clock } from '../shared/clock.ts';
-import { ConflictError, IdempotencyMismatchError } from '../shared/errors.ts';
+import { ConflictError, IdempotencyMismatchError, ValidationError } from '../shared/errors.ts';
 import type { SubmitComplaintRequest, SubmitComplaintResponse } from '../http/schemas/submit-complaint.schema.ts';
 import { deadlineView } from './deadline-view.ts';
 import { customerChannel } from './common.ts';
@@ -154,6 +154,8 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
   try {
     await repo.create({
       customerKeys: contactKeys,
+      // One upload, one complaint: recorded as this one's in the same transaction.
+      uploads: req.attachments?.map((a) => a.key),
       messages: [{ reference, at: receivedAt, kind: 'acknowledgement', audience: 'customer', language, ...customerChannel(complaint), subject: ackMessage.subject, text: ackMessage.text }],
       complaint,
       secret: { salt, hash: hashAccessCode(accessCode, salt) },
@@ -169,6 +171,9 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
     if (e instanceof IdempotencyRace) {
       const winner = await replay();
       if (winner) return winner;
+    }
+    if (e instanceof UploadTaken) {
+      throw new ValidationError((req.attachments ?? []).flatMap((a, i) => (e.keys.includes(a.key) ? [{ field: `attachments.${i}.key`, message: 'belongs to another complaint' }] : [])));
     }
     throw e;
   }

@@ -19,6 +19,7 @@ import { investigation, Journey } from '../support/journey.ts';
 import { launchChromium } from '../support/browser.ts';
 import { openConsole, signIn, text } from '../support/console.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process.ts';
+import { minimalPdf } from '../support/files.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'complaints-archive-e2e-'));
 const START = '2026-03-02T01:00:00.000Z';
@@ -55,9 +56,9 @@ describe('archival, end to end', () => {
     j = new Journey(p.apiUrl, ddb, clients({ ...p, awsRegion: 'cn-north-1' }).sfn, 'complaints-cn', 'arn:aws:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle');
 
     // One complaint with a PDF attached.
-    const up = (await j.request('POST', '/api/attachments', { name: 'statement.pdf', contentType: 'application/pdf', size: 32 })).body;
-    const pdf = new Uint8Array(32);
-    pdf.set(new TextEncoder().encode('%PDF-1.7\n'));
+    // A whole, well-formed PDF: the whole file is checked (issue 16 #7).
+    const pdf = minimalPdf();
+    const up = (await j.request('POST', '/api/attachments', { name: 'statement.pdf', contentType: 'application/pdf', size: pdf.length })).body;
     expect((await fetch(up.upload.url, { method: 'PUT', headers: up.upload.headers, body: pdf })).status).toBe(200);
     closed.push(await workToClose(validComplaint({ attachments: [{ key: up.key, name: up.name, contentType: up.contentType, size: up.size }] })));
     closed.push(await workToClose(validComplaint()));
@@ -93,7 +94,7 @@ describe('archival, end to end', () => {
     // The attachment is archived beside its complaint, under the same lock.
     const withFile = readRecord(archiveKey('cn', String(before[0].find((i) => i.SK === 'META')!.closedAt), closed[0].reference));
     expect(withFile.attachments).toHaveLength(1);
-    expect(readFileSync(join(archiveDir(), withFile.attachments[0].archiveKey)).subarray(0, 8).toString()).toBe('%PDF-1.7');
+    expect(readFileSync(join(archiveDir(), withFile.attachments[0].archiveKey)).subarray(0, 8).toString()).toBe('%PDF-1.4');
     expect(lockOf(withFile.attachments[0].archiveKey)).toBe(Date.parse(withFile.retainUntil));
 
     const report = (await j.request('POST', '/__local/reconcile')).body;

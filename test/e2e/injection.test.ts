@@ -19,6 +19,7 @@ import { clients, eventually } from '../support/clients.ts';
 import { openComplaint, openConsole, signIn } from '../support/console.ts';
 import { investigation, Journey } from '../support/journey.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process.ts';
+import { minimalPdf } from '../support/files.ts';
 
 const CLOCK = '2026-03-02T02:00:00.000Z';
 const dir = mkdtempSync(join(tmpdir(), 'complaints-injection-'));
@@ -55,16 +56,16 @@ beforeAll(async () => {
   browser = await launchChromium();
 
   // A web complaint, with a real PDF under a hostile name.
-  const up = await j.request('POST', '/api/attachments', { name: `${payload('file').replace(/\//g, '')}.pdf`, contentType: 'application/pdf', size: 32 });
+  // (A whole, well-formed PDF: the whole file is checked, issue 16 #7.)
+  const pdf = minimalPdf();
+  const up = await j.request('POST', '/api/attachments', { name: `${payload('file').replace(/\//g, '')}.pdf`, contentType: 'application/pdf', size: pdf.length });
   expect(up.status).toBe(201);
-  const pdf = new Uint8Array(32);
-  pdf.set(new TextEncoder().encode('%PDF-1.7\n'));
   expect((await fetch(up.body.upload.url, { method: 'PUT', headers: up.body.upload.headers, body: pdf })).status).toBe(200);
   web = await j.submit({
     language: 'en', businessLine: 'cards', consent: { personalData: true },
     complainant: { name: payload('name'), contact: { email: CUSTOMER } },
     matter: { description: payload('description'), demand: payload('demand') },
-    attachments: [{ key: up.body.key, name: up.body.name, contentType: 'application/pdf', size: 32 }],
+    attachments: [{ key: up.body.key, name: up.body.name, contentType: 'application/pdf', size: pdf.length }],
   });
 
   // An email complaint.

@@ -99,6 +99,8 @@ describe('customer pages', () => {
     expect(await attr(page, '#lang-switch button[lang="zh-CN"]', 'aria-pressed')).toBe('true');
     expect(await text(page, 'h1')).toBe('提交投诉');
 
+    // The form says how long a description may be (issue 16 #9).
+    expect(await text(page, '#description-hint')).toContain('50,000');
     await page.selectOption('#businessLine', 'cards');
     await page.fill('#description', '信用卡被收取了我从未同意的年费。');
     await page.fill('#demand', '退还年费');
@@ -150,6 +152,10 @@ describe('customer pages', () => {
     expect(await page.locator('#result-history li').count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator('#result-deadlines li').count()).toBeGreaterThanOrEqual(4);
     expect(await text(page, '#result-deadlines')).toMatch(/按期处理中|即将到期|已超期|已完成/);
+    // What the customer submitted, for them to check (issue 16 #9): their words and their files' names.
+    expect(await text(page, '#submitted-description')).toBe('信用卡被收取了我从未同意的年费。');
+    expect(await text(page, '#submitted-demand')).toBe('退还年费');
+    expect(await page.locator('#submitted-attachments li').allTextContents()).toEqual(['receipt.png']);
 
     // The same page in English, for the screenshot.
     await page.click('#lang-switch button[lang="en"]');

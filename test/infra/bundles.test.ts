@@ -114,6 +114,11 @@ describe('what each function loads at a cold start', () => {
     expect(has(bundles.StaffApi.lazy.modules, '@aws-sdk/client-sfn')).toBe(true);
   });
 
+  it('the file-type detector (uploads, issue 16 #7): in a chunk of SubmitComplaint loaded when a complaint carries attachments, not at start-up', () => {
+    expect(has(bundles.SubmitComplaint.initial.modules, 'file-type')).toBe(false);
+    expect(has(bundles.SubmitComplaint.lazy.modules, 'file-type')).toBe(true);
+  });
+
   it('the S3 client: not at start-up where only some requests carry attachments (submit), but in a chunk', () => {
     expect(has(bundles.SubmitComplaint.initial.modules, '@aws-sdk/client-s3')).toBe(false);
     expect(has(bundles.SubmitComplaint.lazy.modules, '@aws-sdk/client-s3')).toBe(true);

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../local/identity.ts';
 import { clients, validComplaint } from '../support/clients.ts';
 import { investigation, Journey } from '../support/journey.ts';
+import { minimalPdf } from '../support/files.ts';
 
 const { ddb, sfn } = clients({ dynamoEndpoint: inject('dynamoEndpoint'), sfnEndpoint: inject('sfnEndpoint'), awsRegion: inject('awsRegion') });
 const j = new Journey(inject('apiUrl'), ddb, sfn, inject('tableName'), inject('stateMachineArn'));
@@ -289,8 +290,9 @@ describe('attachments', () => {
     await put(exe, bytes([0x4d, 0x5a, 0x90, 0x00])); // "MZ": a Windows executable
     const png = (await upload('scan.pdf')).body;
     await put(png, bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    const pdf = (await upload('../../letter.pdf')).body;
-    await put(pdf, bytes('%PDF-1.7\n'));
+    // A real PDF (the whole file is checked: a "%PDF-" header and zeros no longer pass, issue 16 #7).
+    const pdf = (await upload('../../letter.pdf', 'application/pdf', minimalPdf().length)).body;
+    await put(pdf, minimalPdf());
     const ref = (u: any) => ({ key: u.key, name: '../../../' + u.name, contentType: u.contentType, size: u.size });
 
     const refused = await j.request('POST', '/api/complaints', validComplaint({ attachments: [ref(exe), ref(png), ref(pdf)] }));
@@ -302,6 +304,6 @@ describe('attachments', () => {
     const kept = await j.submit(validComplaint({ attachments: [ref(pdf)] }));
     await j.waitForStage(kept.reference, 'INVESTIGATION');
     const stored = (await j.complaint('hana', kept.reference)).complaint.attachments;
-    expect(stored).toEqual([{ key: pdf.key, name: 'letter.pdf', contentType: 'application/pdf', size: 64 }]);
+    expect(stored).toEqual([{ key: pdf.key, name: 'letter.pdf', contentType: 'application/pdf', size: minimalPdf().length }]);
   });
 });

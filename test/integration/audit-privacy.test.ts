@@ -31,6 +31,24 @@ describe('audit and privacy', () => {
     await j.setClock('2026-03-02T01:00:00.000Z');
   });
 
+  it('a refusal for a malformed path is audited too: a malformed reference answers 400 and is on the record (issue 16 #6)', async () => {
+    await j.setClock(`${DAY}T03:00:00.000Z`);
+    for (const path of ['/complaints/CN-2026-00001%27%20OR%201=1', '/complaints/..%2F..%2Fetc', '/complaints/not-a-reference/claim']) {
+      const method = path.endsWith('/claim') ? 'POST' : 'GET';
+      expect((await j.as('leo', method, path)).status).toBe(400);
+    }
+    const entries = (await j.as('quinn', 'GET', `/audit?day=${DAY}&actor=leo`)).body.entries as { operation: string; outcome: string; reference?: string; detail?: string }[];
+    const rejected = entries.filter((e) => e.outcome === 'rejected');
+    expect(rejected.map((e) => e.operation).sort()).toEqual(['claimTask', 'getComplaint', 'getComplaint']);
+    // What the path held is not copied into the record (it may be anything): only that it was malformed.
+    for (const e of rejected) {
+      expect(e.reference).toBeUndefined();
+      expect(e.detail).toMatch(/reference/);
+      expect(JSON.stringify(e)).not.toMatch(/OR 1=1|etc|not-a-reference/);
+    }
+    await j.setClock('2026-03-02T01:00:00.000Z');
+  });
+
   it('masks personal data in queues and shows it in full only in the detail view', async () => {
     await j.setClock(`${DAY}T02:00:00.000Z`);
     const { reference: ref } = await j.submit(validComplaint({ businessLine: 'cards', complainant: { name: 'Maria Lopez', contact: { email: `mask-${Date.now()}@example.com`, phone: '+86 138 5555 6666' } } }));

@@ -78,7 +78,8 @@ describe('submitComplaint', () => {
   });
 
   it('answers 413 for a body over the limit, 415 for a non-JSON body, 400 for broken JSON', async () => {
-    const big = await submit(validComplaint({ matter: { description: 'x'.repeat(70 * 1024) } }));
+    // A complaint body may be 512 KiB (a 50,000-character description, even JSON-escaped, fits: issue 16 #9).
+    const big = await submit(validComplaint({ matter: { description: 'x'.repeat(600 * 1024) } }));
     expect(big.status).toBe(413);
     expect(big.body.error).toBe('payload_too_large');
     const form = await fetch(`${api}/api/complaints`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });

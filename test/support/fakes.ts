@@ -1,7 +1,7 @@
 /** Hand-written fakes of the ports, for unit tests of the use cases (pure logic only). */
 import type { Complaint, HistoryEntry } from '../../functions/domain/complaint.ts';
 import {
-  IdempotencyRace, type Change, type ComplaintRepository, type NewComplaint, type OutboundMessage, type StaffProfile, type StoredAnswer, type TaskItem,
+  IdempotencyRace, UploadTaken, type Change, type ComplaintRepository, type NewComplaint, type OutboundMessage, type StaffProfile, type StoredAnswer, type TaskItem,
   type WorkflowEngine, type WorkflowInput,
 } from '../../functions/domain/ports.ts';
 import { ConflictError } from '../../functions/shared/errors.ts';
@@ -21,6 +21,8 @@ export class FakeRepository implements ComplaintRepository {
   matters = new Map<string, { reference: string; at: string }[]>();
   seq = new Map<string, number>();
   failCreate?: Error;
+  /** Upload key -> the complaint it belongs to. */
+  uploadOwners = new Map<string, string>();
 
   async nextSequence(prefix: string, year: number) {
     const k = `${prefix}${year}`;
@@ -30,6 +32,9 @@ export class FakeRepository implements ComplaintRepository {
   async create(c: NewComplaint) {
     if (this.failCreate) throw this.failCreate;
     if (c.idempotency && this.idempotency.has(c.idempotency.key)) throw new IdempotencyRace();
+    const taken = (c.uploads ?? []).filter((k) => this.uploadOwners.has(k));
+    if (taken.length) throw new UploadTaken(taken);
+    for (const k of c.uploads ?? []) this.uploadOwners.set(k, c.complaint.reference);
     this.complaints.set(c.complaint.reference, structuredClone(c.complaint));
     this.secrets.set(c.complaint.reference, c.secret);
     for (const k of c.customerKeys ?? []) this.customers.set(k, [...(this.customers.get(k) ?? []), c.complaint.reference]);
@@ -75,6 +80,8 @@ export class FakeRepository implements ComplaintRepository {
   async getStaff(id: string) { return this.staff.get(id); }
   async managerOf(team: string) { return [...this.staff.values()].find((s) => s.department === team && s.roles.includes('manager')); }
   async putStaff(p: StaffProfile) { this.staff.set(p.id, p); }
+  /** A team someone active staffs; a fake with no directory at all (most unit tests) staffs every team. */
+  async isStaffedTeam(team: string) { return this.staff.size === 0 || [...this.staff.values()].some((s) => s.department === team && !s.disabled); }
   restrictions = new Map<string, import('../../functions/domain/ports.ts').Restriction>();
   async putRestriction(keys: string[], r: import('../../functions/domain/ports.ts').Restriction) { for (const k of keys) this.restrictions.set(k, r); }
   async restrictionsOf(keys: string[]) { return keys.flatMap((k) => (this.restrictions.has(k) ? [this.restrictions.get(k)!] : [])); }

@@ -202,6 +202,9 @@ describe('authorize: reasons', () => {
     const a = actor(['specialist'], { name: '王伟' });
     expect(authorize(a, 'recordCallback', { target: { staffMember: ' 王伟 ' } })).toEqual({ allowed: false, reason: CONFLICT_REASON });
     expect(authorize(a, 'recordCallback', { target: { staffMember: '王伟伟' } })).toEqual({ allowed: true });
+    // Spaces between the characters, and a title beside the name, still name them (issue 16 #4).
+    expect(authorize(a, 'recordCallback', { target: { staffMember: '王 伟' } })).toEqual({ allowed: false, reason: CONFLICT_REASON });
+    expect(authorize(a, 'recordCallback', { target: { staffMember: '王伟（柜员）' } })).toEqual({ allowed: false, reason: CONFLICT_REASON });
   });
 
   it('department ids are compared case-insensitively', () => {

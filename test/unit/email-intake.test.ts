@@ -347,7 +347,7 @@ describe('language and description', () => {
   });
 
   it('fits subject and text into the schema limit, without splitting a character', () => {
-    const d = buildDescription('Subject', '费'.repeat(20_000));
+    const d = buildDescription('Subject', '费'.repeat(60_000));
     expect(d.length).toBeLessThanOrEqual(DESCRIPTION_MAX);
     expect(d).toMatch(/^Subject\n\n费/);
     expect(d).toMatch(/truncated/);

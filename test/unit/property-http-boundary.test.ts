@@ -27,6 +27,7 @@ import {
 } from '../../functions/shared/errors.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+import { minimalPdf } from '../support/files.ts';
 import {
   contentTypes, deeplyNested, hostileJson, hostileString, malformedBodies, mutate, mutations, namesMutatedField, oddString, runs,
 } from '../support/hostile-arbitraries.ts';
@@ -34,6 +35,8 @@ import { describeShared, FIXTURES, OWN_FIXTURES } from '../support/shared.ts';
 
 const RUNS = 150;
 const UPLOADED = 'uploads/2026-03-02/0b7c1c43-5f5e-4c5b-9d52-1a3e1f0e2a11';
+/** The uploaded file: a real PDF (the whole file is checked, issue 16 #7), under any upload key. */
+const STATEMENT = minimalPdf();
 
 const validComplaint = {
   language: 'en',
@@ -45,7 +48,7 @@ const validComplaint = {
   businessLine: 'cards',
   amount: { value: 120.5, currency: 'CNY' },
   consent: { personalData: true },
-  attachments: [{ key: UPLOADED, name: 'statement.pdf', contentType: 'application/pdf', size: 1234 }],
+  attachments: [{ key: UPLOADED, name: 'statement.pdf', contentType: 'application/pdf', size: STATEMENT.length }],
 };
 
 /** A valid body of every staff operation that takes one (a new operation must add its example here). */
@@ -109,7 +112,7 @@ describe('free text', () => {
     fc.assert(fc.property(oddString(30), (s) => {
       const r = SubmitComplaintRequest.safeParse({ ...validComplaint, matter: { description: s } });
       const trimmed = s.trim();
-      const wrong = trimmed.length === 0 || trimmed.length > 10_000 || textProblem(trimmed) !== undefined;
+      const wrong = trimmed.length === 0 || trimmed.length > 50_000 || textProblem(trimmed) !== undefined;
       expect(r.success).toBe(!wrong);
       if (!r.success) expect(fieldIssues(r.error.issues as never).map((i) => i.field)).toEqual(['matter.description']);
       else expect(r.data.matter.description).toBe(trimmed); // accepted text is kept as sent (trimmed), not rewritten
@@ -175,9 +178,9 @@ function toEvent(r: RawRequest, routeKey = 'POST /api/complaints', fixtureEvent 
 
 class FakeUploads implements AttachmentStore {
   async presignUpload(): Promise<never> { throw new Error('not used'); }
-  async head(key: string) { return key === UPLOADED ? { size: 1234, contentType: 'application/pdf' } : undefined; }
+  async head(key: string) { return key.startsWith('uploads/2026-03-02/') ? { size: STATEMENT.length, contentType: 'application/pdf' } : undefined; }
   async put() { throw new Error('not used'); }
-  async get(key: string) { return key === UPLOADED ? new TextEncoder().encode('%PDF-1.7 statement') : undefined; }
+  async get(key: string) { return key.startsWith('uploads/2026-03-02/') ? STATEMENT : undefined; }
 }
 
 function submitSetup() {
@@ -196,7 +199,14 @@ function submitSetup() {
   return { repo, invoke };
 }
 
-const uniqueCustomer = (() => { let n = 0; return () => ({ ...validComplaint, complainant: { ...validComplaint.complainant, contact: { email: `c${++n}@example.com` } } }); })();
+// Each its own upload too: one upload belongs to one complaint (issue 16 #7).
+const uniqueCustomer = (() => {
+  let n = 0;
+  return () => ({
+    ...validComplaint, complainant: { ...validComplaint.complainant, contact: { email: `c${++n}@example.com` } },
+    attachments: [{ ...validComplaint.attachments[0], key: `uploads/2026-03-02/${String(n).padStart(8, '0')}-5f5e-4c5b-9d52-1a3e1f0e2a11` }],
+  });
+})();
 
 const requestBodies = (): fc.Arbitrary<string | Uint8Array | undefined> => fc.oneof(
   { weight: 3, arbitrary: fc.constant(null).map(() => JSON.stringify(uniqueCustomer())) },

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry, AuditLog } from '../../functions/domain/ports.ts';
 import { authenticateStaff } from '../../functions/http/staff-auth.ts';
+import { authorize, CONFLICT_REASON } from '../../functions/domain/authorization.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import { FakeRepository } from '../support/fakes.ts';
 
@@ -40,5 +41,15 @@ describe('staff directory', () => {
     await expect(authenticateStaff(event(hana), 'listMyTasks', deps)).rejects.toMatchObject({ statusCode: 401 });
     expect((await repo.getStaff('hana'))?.disabled).toBe(true);
     expect(entries.at(-1)).toMatchObject({ outcome: 'denied', detail: 'signed-in token of a disabled staff member' });
+  });
+
+  it('the actor carries the directory\'s identities (email, name variants): a complaint naming any of them is a conflict (issue 16 #4)', async () => {
+    const { deps, repo } = setup('strict');
+    await repo.putStaff({ id: 'hana', name: 'Hana Handler', email: 'hana@bank.example', roles: ['handler'], department: 'cards', aliases: ['韩娜'] });
+    const actor = await authenticateStaff(event({ ...hana, email: undefined }), 'claimTask', deps);
+    expect(actor).toMatchObject({ id: 'hana', email: 'hana@bank.example', aliases: ['韩娜'] });
+    for (const staffMember of ['韩 娜', 'HANA@bank.example', 'Ha\u200bna  Handler.']) {
+      expect(authorize(actor, 'claimTask', { assignment: { team: 'cards' }, target: { staffMember } })).toEqual({ allowed: false, reason: CONFLICT_REASON });
+    }
   });
 });

@@ -20,6 +20,8 @@ interface Status {
   history: { at: string; action: string; summary: string }[];
   reply?: { subject: string; text: string; sentAt: string };
   callbackDue: boolean;
+  /** What the customer submitted: their words and their files' names. */
+  submitted?: { description: string; cause?: string; demand?: string; attachments: { name: string; contentType: string; size: number }[] };
 }
 
 const STEPS = ['RECEIVED', 'INVESTIGATION', 'REPLY', 'CALLBACK', 'CLOSED'] as const;
@@ -91,6 +93,18 @@ async function main(): Promise<void> {
       byId('reply-sent').textContent = page.t('status.replySent', { date: page.formatDateTime(s.reply.sentAt) });
       byId('reply-subject').textContent = s.reply.subject;
       byId('reply-text').textContent = s.reply.text;
+    }
+
+    // What they told us, as we have it (text only: textContent, whitespace kept by CSS).
+    byId('submitted').hidden = !s.submitted;
+    if (s.submitted) {
+      byId('submitted-description').textContent = s.submitted.description;
+      for (const part of ['cause', 'demand'] as const) {
+        byId(`submitted-${part}-row`).hidden = !s.submitted[part];
+        byId(`submitted-${part}`).textContent = s.submitted[part] ?? '';
+      }
+      byId('submitted-attachments-row').hidden = s.submitted.attachments.length === 0;
+      byId('submitted-attachments').replaceChildren(...s.submitted.attachments.map((a) => el('li', { text: a.name })));
     }
 
     byId('callback').hidden = !s.callbackDue || callbackSent;

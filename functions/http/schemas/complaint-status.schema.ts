@@ -15,6 +15,12 @@ export const ComplaintStatusResponse = z
     history: z.array(z.object({ at: z.string(), action: z.string(), summary: z.string() })),
     reply: z.object({ subject: z.string(), text: z.string(), sentAt: z.string() }).optional().meta({ description: 'Our reply, once sent' }),
     callbackDue: z.boolean().meta({ description: 'The satisfaction callback can be answered now' }),
+    submitted: z.object({
+      description: z.string(),
+      cause: z.string().optional(),
+      demand: z.string().optional(),
+      attachments: z.array(z.object({ name: z.string(), contentType: z.string(), size: z.number() })),
+    }).meta({ description: 'What the customer submitted, for them to check: their words, whole, and the names of their attachments' }),
   })
   .meta({ id: 'ComplaintStatusResponse' });
 export type ComplaintStatusResponse = z.infer<typeof ComplaintStatusResponse>;

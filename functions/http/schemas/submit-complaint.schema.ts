@@ -1,11 +1,18 @@
 /** The boundary of `submitComplaint`: the body a customer (web form) sends, and the answer. */
 import * as z from 'zod';
+import { DESCRIPTION_MAX_CHARS } from '../../domain/complaint.ts';
 import { DeadlineView, Reference, text } from './common.schema.ts';
 
 /** Images and PDF only: what a complaint needs as evidence, nothing executable. */
 export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/pdf'] as const;
 export const AttachmentType = z.enum(ATTACHMENT_TYPES);
 export const MAX_ATTACHMENTS = 5;
+/**
+ * The largest body a complaint may come in (submitComplaint, createStaffComplaint): the longest
+ * description JSON-escaped (6 bytes a character) and every other field at its maximum fit,
+ * so no complaint is refused for its length before its fields are read.
+ */
+export const SUBMIT_MAX_BODY_BYTES = 512 * 1024;
 
 export const SubmitComplaintRequest = z
   .object({
@@ -29,7 +36,7 @@ export const SubmitComplaintRequest = z
     target: z.object({ department: text(200).optional(), staffMember: text(200).optional() }).strict().optional(),
     matter: z
       .object({
-        description: text(10_000).meta({ description: 'What happened' }),
+        description: text(DESCRIPTION_MAX_CHARS).meta({ description: `What happened, in the customer's words: up to ${DESCRIPTION_MAX_CHARS} characters, stored whole` }),
         cause: text(2_000).optional(),
         demand: text(2_000).optional().meta({ description: 'What the customer wants' }),
       })

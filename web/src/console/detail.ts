@@ -6,6 +6,7 @@
  */
 import { ROLE_OPERATIONS } from '../../../functions/domain/authorization.ts';
 import type { Complaint, DeadlineRecord } from '../../../functions/domain/complaint.ts';
+import { bidiFields, hasBidiControls, showControls } from '../../../functions/domain/display-text.ts';
 import { el } from '../lib/page.ts';
 import { availableActions, buildActionForm, completesStage, runImmediate, type ActionId, type ActionResult, type Offered } from './actions.ts';
 import { complaintPath } from './api.ts';
@@ -21,6 +22,16 @@ interface ArchivedRecord {
 const ACTING_OPS = new Set(['restrictCustomer', 'claimTask', 'completeInvestigation', 'submitReply', 'approveReply', 'requestExtension', 'decideExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'reassign', 'correctClassification', 'submitHandlingPlan']);
 
 type Row = [string, Node | string | undefined];
+
+/**
+ * Text from outside, as staff see it (issue 16 #8): isolated from what surrounds it (<bdi>), its
+ * bidi controls shown as markers (⟦RLO⟧) instead of obeyed - the stored text is unchanged.
+ */
+function userText(s: string | undefined, className = ''): HTMLElement | undefined {
+  if (s === undefined || s === '') return undefined;
+  const spoofed = hasBidiControls(s);
+  return el('bdi', { className: `${className}${spoofed ? ' bidi-spoof' : ''}`.trim() || undefined, text: showControls(s) });
+}
 
 function dl(rows: Row[], className = 'facts'): HTMLElement {
   const list = el('dl', { className });
@@ -162,6 +173,7 @@ export class DetailView {
     if (c.pause) out.append(b(page.t('detail.paused'), 'due_soon'));
     if (c.repeats) out.append(b(page.t('detail.repeats', { n: c.repeats }), 'due_soon'));
     if (c.restricted) out.append(b(page.t('detail.restricted'), 'breached'));
+    if (bidiFields(c).length) out.append(b(page.t('detail.bidiControls'), 'breached'));
     if (c.reopenCount) out.append(b(page.t('detail.reopened', { n: c.reopenCount }), 'due_soon'));
     if (c.classification) out.append(b(c.classification.priority, `priority-${c.classification.priority}`));
     return out;
@@ -308,17 +320,23 @@ export class DetailView {
 
   private matterSection(c: Complaint): HTMLElement {
     const { page } = this.ctx;
+    // Text that could be made to look like something else: said once, above it, with where.
+    const spoofed = bidiFields(c);
+    const warning = spoofed.length
+      ? [el('p', { className: 'notice notice-warning', attrs: { id: 'bidi-warning', role: 'note' }, text: page.t('detail.bidiWarning', { fields: spoofed.join(', ') }) })]
+      : [];
     return section('sec-matter', page.t('detail.matter'),
-      el('p', { className: 'prose', text: c.matter.description }),
+      ...warning,
+      el('p', { className: 'prose' }, userText(c.matter.description) ?? ''),
       dl([
-        [page.t('detail.cause'), c.matter.cause],
-        [page.t('detail.demand'), c.matter.demand],
-        [page.t('detail.businessLine'), c.businessLine],
+        [page.t('detail.cause'), userText(c.matter.cause)],
+        [page.t('detail.demand'), userText(c.matter.demand)],
+        [page.t('detail.businessLine'), userText(c.businessLine)],
         [page.t('detail.amount'), c.amount ? page.formatMoney(c.amount.value, c.amount.currency) : undefined],
         [page.t('detail.occurredAt'), c.occurredAt],
-        [page.t('detail.place'), c.place],
-        [page.t('detail.targetDepartment'), c.target?.department],
-        [page.t('detail.targetStaff'), c.target?.staffMember],
+        [page.t('detail.place'), userText(c.place)],
+        [page.t('detail.targetDepartment'), userText(c.target?.department)],
+        [page.t('detail.targetStaff'), userText(c.target?.staffMember)],
       ]),
       this.attachments(c));
   }
@@ -330,7 +348,7 @@ export class DetailView {
     if (!files.length) return el('div', {}, h, el('p', { className: 'muted', text: page.t('detail.noAttachments') }));
     const size = (b: number) => (b < 1024 * 1024 ? `${Math.max(1, Math.round(b / 1024))} KB` : `${(b / 1024 / 1024).toFixed(1)} MB`);
     return el('div', {}, h, el('ul', { className: 'file-list' }, ...files.map((f) => el('li', {},
-      el('span', { className: 'file-name', text: f.name }), el('span', { className: 'file-size', text: `${f.contentType} · ${size(f.size)}` })))));
+      userText(f.name, 'file-name') ?? '', el('span', { className: 'file-size', text: `${f.contentType} · ${size(f.size)}` })))));
   }
 
   private complainantSection(c: Complaint): HTMLElement {
@@ -338,10 +356,10 @@ export class DetailView {
     const p = c.complainant;
     if (p.anonymous) return section('sec-complainant', page.t('detail.complainant'), el('p', { text: page.t('detail.anonymous') }));
     return section('sec-complainant', page.t('detail.complainant'), dl([
-      [page.t('detail.name'), p.name],
-      [page.t('detail.email'), p.contact?.email],
+      [page.t('detail.name'), userText(p.name)],
+      [page.t('detail.email'), userText(p.contact?.email)],
       [page.t('detail.phone'), p.contact?.phone],
-      [page.t('detail.address'), p.contact?.address],
+      [page.t('detail.address'), userText(p.contact?.address)],
       [page.t('detail.gender'), p.gender ? page.label('gender', p.gender) : undefined],
       [page.t('detail.age'), p.age !== undefined ? String(p.age) : undefined],
     ]));
@@ -418,7 +436,7 @@ export class DetailView {
     const messages = [...d.messages].sort((a, b) => b.at.localeCompare(a.at));
     if (!messages.length) return section('sec-messages', page.t('detail.messages', { n: 0 }), el('p', { className: 'muted', text: page.t('detail.noMessages') }));
     const rows = messages.map((m) => {
-      const body = el('details', { className: 'changes' }, el('summary', { text: m.subject }), el('div', { className: 'reply-text', text: m.text }));
+      const body = el('details', { className: 'changes' }, el('summary', {}, userText(m.subject) ?? ''), el('div', { className: 'reply-text' }, userText(m.text) ?? ''));
       return [
         this.time(m.at) ?? m.at,
         page.label('message.kind', m.kind),
