@@ -22,7 +22,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TABLE } from '../../functions/adapters/table-schema.ts';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
-import { FUNCTIONS, type FunctionName, type TableAction, type TableGrant } from '../../functions/functions.ts';
+import { FUNCTIONS, ROUTES, type FunctionName, type TableAction, type TableGrant } from '../../functions/functions.ts';
+import { clientProfileOf } from '../../functions/shared/aws-clients.ts';
 import { bundleFunctionsSync } from '../../scripts/bundle-function.ts';
 import { acknowledge } from '../nag.ts';
 import type { EncryptedLogs } from './encrypted-logs.ts';
@@ -52,9 +53,14 @@ const bundleRoots = new Map<string, string>();
  * for every function at the first call of a synth. Stacks excluded from bundling (the
  * `aws:cdk:bundling-stacks` context, as `cdk synth --exclusively` or tests set it) get a placeholder.
  */
-function functionCode(scope: Construct, entry: string): lambda.Code {
+function functionNameOf(entry: string): FunctionName {
   const name = (Object.keys(FUNCTIONS) as FunctionName[]).find((n) => FUNCTIONS[n].entry === entry);
   if (!name) throw new Error(`ProductFunction: ${entry} is not the entry of a function of FUNCTIONS (functions/functions.ts)`);
+  return name;
+}
+
+function functionCode(scope: Construct, entry: string): lambda.Code {
+  const name = functionNameOf(entry);
   const outdir = Stage.of(scope)!.outdir;
   if (!Stack.of(scope).bundlingRequired) {
     const placeholder = join(outdir, 'bundles-skipped');
@@ -105,6 +111,9 @@ export class ProductFunction extends lambda.Function {
         // No NODE_OPTIONS=--enable-source-maps: the bundles carry no source maps (a cold start
         // ~25 % faster without); see scripts/bundle-function.ts to read a stack trace.
         COMPLAINT_REGION: props.region.name,
+        // The AWS clients' timeouts and retries (functions/shared/aws-clients.ts): a budget that
+        // ends inside this function's timeout, longer for functions no API answer waits on.
+        AWS_CLIENTS_PROFILE: clientProfileOf(FUNCTIONS[functionNameOf(props.entry)], ROUTES.some((r) => r.fn === functionNameOf(props.entry))),
         ...props.environment,
       },
     });

@@ -26,6 +26,7 @@ import { buildComplaintApp, type RegionStacks } from '../../infra/complaint-app.
 import { API_INTEGRATION_TIMEOUT } from '../../infra/constructs/intake-api.ts';
 import { BREAK_GLASS_ACTIONS, breakGlassRoleName } from '../../infra/constructs/key-guard.ts';
 import { ORIGIN_VERIFY_HEADER } from '../../infra/constructs/origin-verify.ts';
+import { processProfile, worstCaseCallMs } from '../../functions/shared/aws-clients.ts';
 
 const CDK_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
 const TEST_CONTEXT = { ...CDK_CONTEXT, '@aws-cdk/core:appMode': 'inmemory', 'aws:cdk:bundling-stacks': [] };
@@ -383,6 +384,18 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         }
         const fnTimeout = t.Resources[m.Properties.FunctionName.Ref].Properties.Timeout as number;
         expect(source.Properties.VisibilityTimeout ?? 30, id).toBeGreaterThanOrEqual(6 * fnTimeout);
+      }
+    });
+
+    it('every function runs the AWS clients\' profile whose worst-case call (timeouts, attempts, backoff) ends inside its deployed timeout', () => {
+      for (const fn of Object.keys(FUNCTIONS) as FunctionName[]) {
+        const id = stacks[name].api.getLogicalId(stacks[name].api.functions[fn].node.defaultChild as never);
+        const props = api().Resources[id].Properties as Json;
+        const profile = props.Environment.Variables.AWS_CLIENTS_PROFILE as string;
+        expect(['api', 'background'], fn).toContain(profile);
+        expect(worstCaseCallMs(processProfile({ AWS_CLIENTS_PROFILE: profile })), fn).toBeLessThan((props.Timeout as number) * 1000);
+        // A function an API answer waits on retries as briefly as the API profile allows.
+        if (ROUTES.some((r) => r.fn === fn)) expect(profile, fn).toBe('api');
       }
     });
 
