@@ -19,7 +19,7 @@ import type { Clock } from '../shared/clock.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { customerChannel, entry, load, markMet, refreshTask, staffMessage, type LinkSigner } from './common.ts';
 import { verifyTaskLink } from '../domain/task-links.ts';
-import { openAsCustomer, type CustomerAccessDeps } from './customer-access.ts';
+import { openAsCustomer, type CustomerAccessDeps, type CustomerRequest } from './customer-access.ts';
 
 export interface StaffDeps {
   repo: ComplaintRepository;
@@ -267,9 +267,9 @@ export async function recordCallback(deps: StaffDeps, actor: Actor, reference: s
  * the callback stage - the reply is out, the stage opens a moment later: it is recorded
  * then, and completes the stage as soon as it opens (lifecycle.ts openStaffTask).
  */
-export async function customerCallback(deps: StaffDeps & CustomerAccessDeps, reference: string, accessCode: string | undefined, body: { satisfaction: 1 | 2 | 3 | 4 | 5; comment?: string }) {
-  // The same guarded check as the status page (limited per reference, failures audited).
-  let c = await openAsCustomer(reference, accessCode, 'customerCallback', deps);
+export async function customerCallback(deps: StaffDeps & CustomerAccessDeps, reference: string, accessCode: string | undefined, body: { satisfaction: 1 | 2 | 3 | 4 | 5; comment?: string }, request: CustomerRequest = {}) {
+  // The same guarded check as the status page (wrong codes limited per source, failures audited).
+  let c = await openAsCustomer(reference, accessCode, 'customerCallback', deps, request);
   for (let attempt = 1; ; attempt++) {
     const task = await deps.repo.getTask(reference);
     const now = deps.clock.now();
