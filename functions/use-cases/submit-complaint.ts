@@ -1,5 +1,7 @@
 /**
  * Register a complaint received from a customer.
+ * A suspected repeat is registered as its own complaint, linked for staff (never merged from
+ * an unverified submission: issue 16 finding 1); the answer is the same as for any complaint.
  *  1. Replay the stored answer if this Idempotency-Key was seen (same body) or refuse it (other body).
  *  2. Take the next reference, mint the access code, compute the regulatory deadlines.
  *  3. Write complaint, secret, first history entry, acknowledgement and idempotency record in
@@ -18,11 +20,11 @@ import { computeDeadlines } from '../domain/deadlines.ts';
 import { IdempotencyRace, type AttachmentStore, type ComplaintRepository } from '../domain/ports.ts';
 import { safeAttachmentName, verifyAttachments } from './attachments.ts';
 import { customerKeys, findRepeat } from '../domain/repeats.ts';
-import { entry, refreshTask } from './common.ts';
+import { entry } from './common.ts';
 import { formatReference } from '../domain/reference.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import type { Clock } from '../shared/clock.ts';
-import { ConflictError, IdempotencyMismatchError } from '../shared/errors.ts';
+import { IdempotencyMismatchError } from '../shared/errors.ts';
 import type { SubmitComplaintRequest, SubmitComplaintResponse } from '../http/schemas/submit-complaint.schema.ts';
 import { deadlineView } from './deadline-view.ts';
 import { customerChannel } from './common.ts';
@@ -82,18 +84,10 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
       : Promise.resolve(),
   ]);
   if (previous) return previous;
-  if (repeat) {
-    try {
-      return await mergeRepeat(req, ctx, deps, repeat, requestHash);
-    } catch (e) {
-      // A concurrent retry with the same key stored its answer first: that is the answer.
-      if (e instanceof ConflictError) {
-        const winner = await replay();
-        if (winner) return winner;
-      }
-      throw e;
-    }
-  }
+  // A suspected repeat of the same customer's open complaint is NOT merged here: nothing in
+  // this request proves it comes from that customer (the contact is never verified). It
+  // becomes a complaint of its own, answered exactly like any other, and is linked to the
+  // earlier one for staff, who merge after checking (use-cases/complaint-links.ts).
   const reference = formatReference(region.referencePrefix, now.getUTCFullYear(), await repo.nextSequence(region.referencePrefix, now.getUTCFullYear()));
   const accessCode = generateAccessCode();
   const salt = randomBytes(16).toString('base64url');
@@ -117,6 +111,7 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
   const complaint: Complaint = {
     ...details,
     ...(restricted ? { restricted } : {}),
+    ...(repeat ? { relatedTo: { reference: repeat.reference, reason: 'possible-repeat' as const, score: Number(repeat.score.toFixed(2)), newFacts: repeat.newFacts, at: receivedAt } } : {}),
     reference,
     region: region.name,
     channel: ctx.channel,
@@ -160,7 +155,9 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
       history: [{
         reference, at: receivedAt, actor: ctx.receivedBy ?? 'customer', action: 'received', visibleToCustomer: true,
         summary: `Complaint received through the ${ctx.channel} channel; acknowledgement sent`,
-      }],
+      }, ...(repeat ? [entry(reference, receivedAt, 'system', 'repeat-suspected',
+        `Same customer contact and business line: possibly a repeat of ${repeat.reference} (similarity ${repeat.score.toFixed(2)}${repeat.newFacts ? ', with new facts' : ''}). Not merged: check, then merge or unlink`, false,
+        undefined, { relatedTo: repeat.reference })] : [])],
       idempotency: ctx.idempotencyKey
         ? { key: ctx.idempotencyKey, answer: { requestHash, statusCode: 201, body }, expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS }
         : undefined,
@@ -180,56 +177,5 @@ async function findOpenRepeat(req: SubmitComplaintRequest, refs: string[], repo:
   if (!refs.length) return undefined;
   const open = (await Promise.all(refs.map((r) => repo.get(r)))).filter((c): c is Complaint => !!c && c.status === 'OPEN');
   const hit = findRepeat({ businessLine: req.businessLine, description: req.matter.description }, open.map((c) => ({ reference: c.reference, businessLine: c.businessLine, description: c.matter.description })));
-  return hit && { ...hit, complaint: open.find((c) => c.reference === hit.reference)! };
-}
-
-/**
- * A repeat of an open complaint: merged into it and flagged for staff; with new facts the
- * clock restarts from now (CN Order 2020). The customer gets the existing reference and an
- * access code of their own for it.
- */
-async function mergeRepeat(req: SubmitComplaintRequest, ctx: SubmitContext, deps: SubmitDeps, hit: { complaint: Complaint; newFacts: boolean; score: number }, requestHash: string): Promise<SubmitResult> {
-  const { repo, clock, region, calendar } = deps;
-  const c = hit.complaint;
-  const now = clock.now();
-  const at = now.toISOString();
-  const next: Complaint = structuredClone(c);
-  next.version = c.version + 1;
-  next.updatedAt = at;
-  next.repeats = (c.repeats ?? 0) + 1;
-  if (hit.newFacts) {
-    const fresh = computeDeadlines(region.profile, calendar, now, { major: c.routing?.major, crossDepartment: c.routing?.crossDepartment }) as Record<string, { dueAt: string; rule: string }>;
-    for (const [name, d] of Object.entries(next.deadlines)) {
-      if (!d.metAt && fresh[name] && fresh[name].dueAt > d.dueAt) next.deadlines[name] = { ...fresh[name], rule: `${fresh[name].rule} (restarted: new facts)` };
-    }
-  }
-  const accessCode = generateAccessCode();
-  const salt = randomBytes(16).toString('base64url');
-  const final = next.deadlines.finalResponse;
-  const ack = acknowledgementText(c.language, c.reference, final.dueAt, region.calendar.timeZone);
-  const body: SubmitComplaintResponse = {
-    reference: c.reference,
-    accessCode,
-    acknowledgement: {
-      receivedAt: at,
-      message: c.language === 'zh-CN' ? `您的来信已并入正在处理的投诉 ${c.reference}。${ack.message}` : `Your message was added to your open complaint ${c.reference}. ${ack.message}`,
-      nextSteps: ack.nextSteps,
-      responseDeadline: deadlineView(final, now, c.receivedAt, region.profile.reminderAtRemainingFraction),
-      followUp: ack.followUp,
-    },
-  };
-  const task = await repo.getTask(c.reference);
-  await repo.commit({
-    complaint: next,
-    expectedVersion: c.version,
-    task: task && task.status !== 'completed' ? { put: refreshTask(task, next), ifToken: task.taskToken } : undefined,
-    history: [
-      entry(c.reference, at, ctx.receivedBy ?? 'customer', 'repeat-merged', hit.newFacts ? 'Your new information was added to your complaint; our deadline starts again' : 'Your message was added to your complaint', true),
-      entry(c.reference, at, 'system', 'repeat-flagged', `Repeat complaint through the ${ctx.channel} channel (similarity ${hit.score.toFixed(2)})${hit.newFacts ? '; new facts: clock restarted' : ''}`, false, undefined, { matter: req.matter }),
-    ],
-    idempotency: ctx.idempotencyKey ? { key: ctx.idempotencyKey, answer: { requestHash, statusCode: 201, body }, expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS } : undefined,
-    // The customer's own access code, in the same transaction: no code exists that was never handed out.
-    accessCode: { hash: hashAccessCode(accessCode, salt), salt },
-  });
-  return { statusCode: 201, body, replayed: false };
+  return hit;
 }

@@ -34,7 +34,10 @@ async function send(method: string, path: string, headers: Record<string, string
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }
-const status = (ref: string, code?: string) => send('GET', `/api/complaints/${ref}`, code === undefined ? {} : { 'x-access-code': code });
+/** A status read; `source`: the client address the local gateway is told (X-Local-Source-Ip), one per simulated client. */
+const status = (ref: string, code?: string, source = '192.0.2.1') => send('GET', `/api/complaints/${ref}`, { 'x-local-source-ip': source, ...(code === undefined ? {} : { 'x-access-code': code }) });
+const GUESSER = '198.51.100.7';
+const OWNER = '203.0.113.7';
 
 beforeAll(async () => { await j.setClock(`${DAY}T02:00:00.000Z`); });
 afterAll(async () => { await j.setClock('2026-03-02T01:00:00.000Z'); });
@@ -53,52 +56,58 @@ describe('customer access', () => {
     expect((await status(b.reference, b.accessCode)).status).toBe(200);
   });
 
-  it('guessing: five wrong codes lock the reference for 15 minutes (429, Retry-After), even for the right code; an unknown reference behaves the same; all audited, no code recorded', async () => {
+  it('guessing (issue 16 finding 3): ten wrong codes refuse that source for 15 minutes (429, Retry-After); the owner, from their own connection, opens it throughout; an unknown reference behaves the same; all audited, no code recorded', async () => {
     const { reference, accessCode } = await j.submit(validComplaint());
     const unknown = reference.replace(/\d+$/, (n) => String(Number(n) + 500_000));
-    const run = async (ref: string, guess: string, right: string) => {
+    const run = async (ref: string, guess: string, source: string) => {
       const seen: unknown[] = [];
-      for (let i = 0; i < 5; i++) { const r = await status(ref, `${guess.slice(0, 9)}${i}`); seen.push([r.status, r.body]); }
-      const locked = await status(ref, right);
-      seen.push([locked.status, locked.body, locked.headers.get('retry-after')]);
+      for (let i = 0; i < 10; i++) { const r = await status(ref, `${guess.slice(0, 9)}${i}`, source); seen.push([r.status, r.body]); }
+      const refused = await status(ref, guess, source);
+      seen.push([refused.status, refused.body, refused.headers.get('retry-after')]);
       return seen;
     };
-    const real = await run(reference, 'ZZZZZ-ZZZZ', accessCode);
-    expect(real.slice(0, 5).map((r: any) => r[0])).toEqual([404, 404, 404, 404, 404]);
-    expect(real[5]).toEqual([429, { error: 'too_many_attempts', message: 'Too many attempts for this reference; try again in 15 minute(s)' }, '900']);
-    expect(await run(unknown, 'ZZZZZ-ZZZZ', accessCode)).toEqual(real);
+    const real = await run(reference, 'ZZZZZ-ZZZZ', GUESSER);
+    expect(real.slice(0, 10).map((r: any) => r[0])).toEqual(Array(10).fill(404));
+    expect(real[10]).toEqual([429, { error: 'too_many_attempts', message: 'Too many wrong access codes from your connection; try again in 15 minute(s)' }, '900']);
+    expect(await run(unknown, 'ZZZZZ-ZZZZ', '198.51.100.99')).toEqual(real);
 
-    // The satisfaction callback, the other route that takes an access code, is locked too.
-    expect((await send('POST', `/api/complaints/${reference}/callback`, { 'x-access-code': accessCode }, { satisfaction: 5 })).status).toBe(429);
+    // The owner is never refused: the status page and the satisfaction callback route.
+    expect((await status(reference, accessCode, OWNER)).status).toBe(200);
+    expect((await send('POST', `/api/complaints/${reference}/callback`, { 'x-access-code': 'ZZZZZ-ZZZZZ', 'x-local-source-ip': GUESSER }, { satisfaction: 5 })).status).toBe(429);
     await j.advance(10 * MIN);
-    expect((await status(reference, accessCode)).headers.get('retry-after')).toBe('300');
+    expect((await status(reference, 'ZZZZZ-ZZZZZ', GUESSER)).headers.get('retry-after')).toBe('300');
+    expect((await status(reference, accessCode, OWNER)).status).toBe(200);
     await j.advance(5 * MIN);
-    expect((await status(reference, accessCode)).status).toBe(200);
+    expect((await status(reference, accessCode, GUESSER)).status).toBe(200);
 
     const entries = await auditOf(`reference=${reference}`);
     expect(entries.every((e) => e.actor === 'customer' && e.outcome === 'denied')).toBe(true);
     expect(entries.map((e) => e.detail).sort()).toEqual([
-      ...[1, 2, 3, 4].map((n) => `wrong access code (failed attempt ${n} of 5 in the window)`),
-      'refused while locked out after repeated wrong access codes',
-      'refused while locked out after repeated wrong access codes',
-      'refused while locked out after repeated wrong access codes',
-      'wrong access code; reference locked for 15 minutes after 5 failed attempts',
+      ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `wrong access code (wrong code ${n} of 10 from this source in the window)`),
+      'refused: too many wrong access codes from this source',
+      'refused: too many wrong access codes from this source',
+      'refused: too many wrong access codes from this source',
+      'wrong access code; source refused for 15 minutes after 10 wrong codes',
     ].sort());
     expect(entries.map((e) => e.operation)).toContain('customerCallback');
-    expect((await auditOf(`reference=${unknown}`)).map((e) => e.detail)).toContain('unknown reference (failed attempt 1 of 5 in the window)');
-    expect(JSON.stringify(entries)).not.toMatch(/ZZZZ|accessCode/);
+    expect((await auditOf(`reference=${unknown}`)).map((e) => e.detail)).toContain('unknown reference (wrong code 1 of 10 from this source in the window)');
+    expect(JSON.stringify(entries)).not.toMatch(/ZZZZ|accessCode|198\.51|203\.0/);
     expect(JSON.stringify(entries)).not.toContain(accessCode);
   });
 
-  it('thirty guesses at once: at most five codes are checked, the others refused, the reference ends locked', async () => {
+  it('thirty guesses at once from one source end with that source refused; the owner\'s twelve parallel reads all open it, none audited', async () => {
     const { reference, accessCode } = await j.submit(validComplaint());
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => status(reference, `GUESS-${String(i).padStart(5, '0')}`)));
-    const codes = answers.map((a) => a.status);
-    expect(codes.filter((c) => c === 404).length).toBeLessThanOrEqual(5);
-    expect(codes.filter((c) => c === 404).length + codes.filter((c) => c === 429).length).toBe(30);
-    expect((await status(reference, accessCode)).status).toBe(429);
+    const source = '198.51.100.30';
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => status(reference, `GUESS-${String(i).padStart(5, '0')}`, source)));
+    expect(answers.every((a) => a.status === 404 || a.status === 429)).toBe(true);
+    expect((await status(reference, 'GUESS-99999', source)).status).toBe(429);
+    const reads = await Promise.all(Array.from({ length: 12 }, () => status(reference, accessCode, '203.0.113.30')));
+    expect(reads.map((r) => r.status)).toEqual(Array(12).fill(200));
+    const entries = await auditOf(`reference=${reference}`);
+    // One entry per guess (30) and the probe: the owner's reads are not on the record.
+    expect(entries).toHaveLength(31);
+    for (const e of entries) expect(e.detail).toMatch(/^(refused: too many wrong access codes from this source|wrong access code)/);
     await j.advance(15 * MIN);
-    expect((await status(reference, accessCode)).status).toBe(200);
   });
 });
 

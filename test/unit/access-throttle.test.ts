@@ -32,7 +32,7 @@ describe('the limit per source (pure)', () => {
     const at = new Date(T0.getTime() + 14 * MIN);
     s = afterFailure(s.next, at);
     expect(s).toMatchObject({ failures: MAX, locked: true, next: { lockedUntil: at.getTime() + 15 * MIN } });
-    expect(s.next.expiresAt * 1000).toBeGreaterThan(s.next.lockedUntil!);
+    expect(s.next!.expiresAt * 1000).toBeGreaterThan(s.next!.lockedUntil!);
     // Refused even after the window ended, until the lock does; then a fresh window.
     expect(admit(s.next, new Date(T0.getTime() + 20 * MIN))).toEqual({ admitted: false, retryAfterSeconds: 9 * 60 });
     expect(admit(s.next, new Date(at.getTime() + 15 * MIN))).toEqual({ admitted: true });
