@@ -91,6 +91,8 @@ export const ROUTES: RouteSpec[] = [
   ...staff('POST', '/api/staff/complaints/{reference}/calls', 'recordCall'),
   ...staff('POST', '/api/staff/complaints/{reference}/assignment', 'reassign'),
   ...staff('POST', '/api/staff/complaints/{reference}/restriction', 'restrictCustomer'),
+  ...staff('POST', '/api/staff/complaints/{reference}/merge', 'mergeComplaint'),
+  ...staff('POST', '/api/staff/complaints/{reference}/unlink', 'unlinkComplaint'),
   ...staff('GET', '/api/staff/dashboard', 'getDashboard'),
   ...staff('GET', '/api/staff/dashboard.csv', 'exportDashboardCsv'),
   ...staff('GET', '/api/staff/audit', 'searchAudit'),
