@@ -47,6 +47,8 @@ export interface SubmitContext {
   idempotencyKey?: string;
   /** Staff member who keyed it in: the first responder. */
   receivedBy?: string;
+  /** Email intake: an existing complaint the message names, from a sender not proven to be its complainant (linked for staff). */
+  mentions?: string;
 }
 
 export interface SubmitResult { statusCode: 201; body: SubmitComplaintResponse; replayed: boolean }
@@ -111,7 +113,9 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
   const complaint: Complaint = {
     ...details,
     ...(restricted ? { restricted } : {}),
-    ...(repeat ? { relatedTo: { reference: repeat.reference, reason: 'possible-repeat' as const, score: Number(repeat.score.toFixed(2)), newFacts: repeat.newFacts, at: receivedAt } } : {}),
+    ...(repeat
+      ? { relatedTo: { reference: repeat.reference, reason: 'possible-repeat' as const, score: Number(repeat.score.toFixed(2)), newFacts: repeat.newFacts, at: receivedAt } }
+      : ctx.mentions ? { relatedTo: { reference: ctx.mentions, reason: 'mail-names-reference' as const, at: receivedAt } } : {}),
     reference,
     region: region.name,
     channel: ctx.channel,
@@ -157,7 +161,10 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
         summary: `Complaint received through the ${ctx.channel} channel; acknowledgement sent`,
       }, ...(repeat ? [entry(reference, receivedAt, 'system', 'repeat-suspected',
         `Same customer contact and business line: possibly a repeat of ${repeat.reference} (similarity ${repeat.score.toFixed(2)}${repeat.newFacts ? ', with new facts' : ''}). Not merged: check, then merge or unlink`, false,
-        undefined, { relatedTo: repeat.reference })] : [])],
+        undefined, { relatedTo: repeat.reference })] : []),
+      ...(ctx.mentions ? [entry(reference, receivedAt, 'system', 'mail-possibly-related',
+        `The email names ${ctx.mentions}, but its sender is not proven to be that complaint's complainant: possibly related to ${ctx.mentions}. Not attached to it: check, then merge or unlink`, false,
+        undefined, { mentions: ctx.mentions })] : [])],
       idempotency: ctx.idempotencyKey
         ? { key: ctx.idempotencyKey, answer: { requestHash, statusCode: 201, body }, expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS }
         : undefined,
