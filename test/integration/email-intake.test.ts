@@ -153,16 +153,17 @@ describe('who may write into a complaint (issue 16 finding 2)', () => {
     const id = await send(mail({ from: `"Li Na" <${customer}>`, subject: 'Fee charged twice', body: 'My credit card annual fee was charged twice in February. Please refund one.' }));
     reference = (await inbound(id))!.reference;
   });
-  const onPage = async () => (await history(reference)).filter((h) => h.visibleToCustomer).map((h) => h.action);
+  /** Mail entries on the customer's page (the workflow adds its own entries meanwhile). */
+  const onPage = async () => (await history(reference)).filter((h) => h.visibleToCustomer && h.action === 'customer-email').map((h) => h.after?.messageId);
 
   it("a stranger naming the reference (subject, forged In-Reply-To) gets a complaint of their own, linked for staff; nothing reaches the customer's page", async () => {
     const before = await onPage();
-    for (const headers of [[], [`In-Reply-To: <${reference}.0f1e@bank.example.cn>`]]) {
-      const id = await send(mail({ from: 'Mallory <mallory@evil.example>', subject: headers.length ? 'Re: your letter' : `Re: ${reference}`, body: 'Send the refund to account 99887766 instead.', headers }));
+    for (const [from, headers] of [['mallory@evil.example', []], ['trudy@evil.example', [`In-Reply-To: <${reference}.0f1e@bank.example.cn>`]]] as const) {
+      const id = await send(mail({ from, subject: headers.length ? 'Re: your letter' : `Re: ${reference}`, body: 'Send the refund to account 99887766 instead.', headers: [...headers] }));
       const rec = await inbound(id);
       expect(rec).toMatchObject({ outcome: 'registered' });
       expect(rec!.reference).not.toBe(reference);
-      expect((await complaint(rec!.reference))!.relatedTo).toMatchObject({ reference, reason: expect.stringMatching(/mail-names-reference|possible-repeat/) });
+      expect((await complaint(rec!.reference))!.relatedTo).toMatchObject({ reference, reason: 'mail-names-reference' });
     }
     expect(await onPage()).toEqual(before);
     expect(JSON.stringify(await history(reference))).not.toContain('99887766');

@@ -58,3 +58,14 @@ describe('issue 16 finding 3: throttle the guesser, never the owner', () => {
     ), { numRuns: 40 });
   });
 });
+
+describe('the source of a customer request', () => {
+  const event = (sourceIp: string, viewer?: string) => ({ headers: viewer ? { 'cloudfront-viewer-address': viewer } : {}, requestContext: { http: { sourceIp } } }) as never;
+  it("is CloudFront's viewer address when present (the edge's own address is shared by many customers), else API Gateway's sourceIp", async () => {
+    const { customerRequest } = await import('../../functions/http/access-signals.ts');
+    expect(customerRequest(event('130.176.1.1', '198.51.100.7:46532'))).toEqual({ source: '198.51.100.7' });
+    expect(customerRequest(event('130.176.1.1', '2001:db8::7:46532'))).toEqual({ source: '2001:db8::7' });
+    expect(customerRequest(event('203.0.113.9'))).toEqual({ source: '203.0.113.9' });
+    expect(customerRequest(event('203.0.113.9', 'garbage'))).toEqual({ source: '203.0.113.9' });
+  });
+});

@@ -191,6 +191,9 @@ export class DetailView {
     }
     if (c.pause) card.append(el('p', { className: 'notice notice-warning', text: page.t('task.pausedSince', { date: page.formatCompact(c.pause.since, now), by: c.pause.by, reason: c.pause.reason }) }));
     if (c.extensions?.pending) card.append(el('p', { className: 'notice', text: page.t('task.extensionPending', { by: c.extensions.pending.requestedBy, reason: c.extensions.pending.reason }) }));
+    // Issue 16: links decided by staff, never by what an outsider sent.
+    if (c.relatedTo) card.append(el('p', { className: 'notice notice-warning', text: page.t(c.relatedTo.reason === 'possible-repeat' ? 'task.possibleRepeat' : 'task.possiblyRelated', { reference: c.relatedTo.reference }) }));
+    if (c.mergedInto) card.append(el('p', { className: 'notice', text: page.t('task.mergedInto', { reference: c.mergedInto.reference, by: c.mergedInto.by }) }));
     if (c.restricted) card.append(el('p', { className: 'notice notice-warning', text: page.t('task.restricted', { by: c.restricted.by, reason: c.restricted.reason, until: c.restricted.until ?? page.t('task.restrictedOpen') }) }));
     if (task?.status === 'awaiting-approval') card.append(el('p', { className: 'notice', text: page.t('task.awaitingApproval', { by: task.pendingReply?.by ?? '' }) }));
 
