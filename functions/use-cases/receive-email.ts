@@ -258,11 +258,11 @@ export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): P
       reference = result.body.reference;
     } catch (e) {
       // Registered by an earlier delivery: built differently (e.g. before a deploy), or concurrently
-      // (a redelivery racing the first one, merged as its "repeat", loses on the idempotency record).
+      // (a redelivery racing the first one loses on the idempotency record).
       const earlier = e instanceof IdempotencyMismatchError || e instanceof ConflictError ? await deps.repo.getIdempotent(idempotencyKey) : undefined;
       reference = (earlier?.body as { reference?: string } | undefined)?.reference;
-      // A repeat merged into an open complaint that changed meanwhile (the workflow assessing it,
-      // a staff action): tried again on its new version, as a thread is, not handed back as a failure.
+      // A write that met a concurrent change: tried again, not handed back as a failure. (Repeats
+      // are no longer merged here - issue 16: linked for staff - but a retry costs nothing.)
       if (!reference && !(e instanceof ConflictError && attempt < COMMIT_ATTEMPTS)) throw e;
     }
   }

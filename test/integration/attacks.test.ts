@@ -111,6 +111,32 @@ describe('customer access', () => {
   });
 });
 
+describe('look-alike submission (issue 16 finding 1)', () => {
+  it("the victim's email in another case, same business line, a paraphrase: a complaint of its own, worded as any; its code opens only itself; staff merge or unlink, audited", async () => {
+    const email = `li.na.${process.pid}.${Date.now()}@example.com`;
+    const victim = await j.submit(validComplaint({ complainant: { name: 'Li Na', contact: { email } }, matter: { description: 'The annual fee on my credit card was charged twice in January without my consent' } }));
+    const stranger = await j.submit(validComplaint({ complainant: { name: 'Stranger', contact: { email: email.toUpperCase() } }, matter: { description: 'My credit card annual fee was charged twice in January without my consent' } }));
+    expect(stranger.reference).not.toBe(victim.reference);
+    expect(stranger.acknowledgement.message).not.toMatch(/added to your open complaint/);
+    expect(stranger.acknowledgement.message.replace(stranger.reference, 'REF')).toBe(victim.acknowledgement.message.replace(victim.reference, 'REF'));
+    expect((await status(victim.reference, stranger.accessCode)).status).toBe(404);
+    expect((await send('POST', `/api/complaints/${victim.reference}/callback`, { 'x-access-code': stranger.accessCode, 'x-local-source-ip': '192.0.2.55' }, { satisfaction: 1 })).status).toBe(404);
+    const own = await status(stranger.reference, stranger.accessCode);
+    expect(own.status).toBe(200);
+    expect(JSON.stringify(own.body)).not.toContain(victim.reference);
+    // For staff: linked, with the reason; nothing changed on the victim's complaint.
+    const detail = await j.complaint('sam', stranger.reference);
+    expect(detail.complaint.relatedTo).toMatchObject({ reference: victim.reference, reason: 'possible-repeat' });
+    expect((await j.complaint('sam', victim.reference)).complaint.repeats).toBeUndefined();
+    // A handler of another department may not merge; the desk unlinks after checking: audited.
+    expect((await j.as('leo', 'POST', `/complaints/${stranger.reference}/merge`, { into: victim.reference })).status).toBe(403);
+    expect((await j.as('sam', 'POST', `/complaints/${stranger.reference}/unlink`, {})).status).toBe(200);
+    expect((await j.complaint('sam', stranger.reference)).complaint.relatedTo).toBeUndefined();
+    const entries = await auditOf(`reference=${stranger.reference}`);
+    expect(entries.map((e) => `${e.actor}:${e.operation}:${e.outcome}`)).toEqual(expect.arrayContaining(['leo:mergeComplaint:denied', 'sam:unlinkComplaint:ok']));
+  });
+});
+
 describe('staff outside their role or department', () => {
   it('is refused with 403, and every refusal is on the audit record', async () => {
     const { reference: ref } = await j.submit(validComplaint({ businessLine: 'cards' }));
