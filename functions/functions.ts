@@ -30,7 +30,7 @@ export interface FunctionSpec {
 export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   // Writes only: the workflow is started from the table's stream (StartWorkflows).
   SubmitComplaint: { entry: 'submit-complaint.handler.ts', access: { table: 'write', attachments: 'read' } },
-  // Writes too: failed access-code attempts (the per-reference limit) and their audit entries.
+  // Writes too: wrong access codes counted per source (issue 16) and their audit entries.
   GetComplaintStatus: { entry: 'get-complaint-status.handler.ts', access: { table: 'write' } },
   OpenApi: { entry: 'openapi.handler.ts', access: {} },
   // One function for the staff routes: they share code and warm containers; customer routes stay separate.
