@@ -72,6 +72,8 @@ export const ROUTES: RouteSpec[] = [
   { operationId: 'getOpenApiDocument', method: 'GET', path: '/api/openapi.json', fn: 'OpenApi', auth: 'public' },
   { operationId: 'createAttachmentUpload', method: 'POST', path: '/api/attachments', fn: 'CreateAttachmentUpload', auth: 'public' },
   { operationId: 'submitCustomerCallback', method: 'POST', path: '/api/complaints/{reference}/callback', fn: 'CustomerCallback', auth: 'public' },
+  // The same function (same access: the table, the workflow's callback): the customer's other write with an access code.
+  { operationId: 'confirmRepeat', method: 'POST', path: '/api/complaints/{reference}/repeat-confirmation', fn: 'CustomerCallback', auth: 'public' },
   ...staff('GET', '/api/staff/tasks/mine', 'listMyTasks'),
   ...staff('GET', '/api/staff/tasks/team', 'listTeamQueue'),
   ...staff('POST', '/api/staff/complaints', 'createStaffComplaint'),

@@ -153,6 +153,12 @@ export interface RelatedComplaint {
   score?: number;
   newFacts?: boolean;
   at: string;
+  /**
+   * possible-repeat: a one-time code mailed to the earlier complaint's email on file. Given
+   * back with this complaint's own access code, it proves control of that contact and merges
+   * the two at once (use-cases/complaint-links.ts confirmRepeat). Only its salted hash is kept.
+   */
+  confirmation?: { salt: string; hash: string; expiresAt: string; attempts: number };
 }
 
 export interface HistoryEntry {

@@ -39,7 +39,7 @@ export interface CustomerAccessDeps {
 /** Where the request came from: API Gateway's requestContext.http.sourceIp. */
 export interface CustomerRequest { source?: string }
 
-export type CustomerOperation = 'getComplaintStatus' | 'customerCallback';
+export type CustomerOperation = 'getComplaintStatus' | 'customerCallback' | 'confirmRepeat';
 
 const NO_MATCH = 'No complaint matches this reference and access code';
 /**

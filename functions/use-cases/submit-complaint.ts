@@ -108,13 +108,21 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
     // Display names only (keys are ours), kept as plain file names.
     attachments: req.attachments?.map((a) => ({ ...a, name: safeAttachmentName(a.name) })),
   };
+  // A suspected repeat: a one-time code to the earlier complaint's email on file (the only proof
+  // of the contact we accept), mailed in the same transaction; its hash on the link.
+  const confirmCode = repeat?.contactEmail ? generateAccessCode() : undefined;
+  const confirmSalt = randomBytes(16).toString('base64url');
+  const confirmUntil = new Date(now.getTime() + REPEAT_CONFIRMATION_HOURS * 3600_000).toISOString();
   // A restricted customer's complaint is still registered (a regulatory duty), and flagged.
   const restricted = restrictions.find((r) => !r.until || r.until >= receivedAt.slice(0, 10));
   const complaint: Complaint = {
     ...details,
     ...(restricted ? { restricted } : {}),
     ...(repeat
-      ? { relatedTo: { reference: repeat.reference, reason: 'possible-repeat' as const, score: Number(repeat.score.toFixed(2)), newFacts: repeat.newFacts, at: receivedAt } }
+      ? { relatedTo: {
+        reference: repeat.reference, reason: 'possible-repeat' as const, score: Number(repeat.score.toFixed(2)), newFacts: repeat.newFacts, at: receivedAt,
+        ...(confirmCode ? { confirmation: { salt: confirmSalt, hash: hashAccessCode(confirmCode, confirmSalt), expiresAt: confirmUntil, attempts: 0 } } : {}),
+      } }
       : ctx.mentions ? { relatedTo: { reference: ctx.mentions, reason: 'mail-names-reference' as const, at: receivedAt } } : {}),
     reference,
     region: region.name,
@@ -153,7 +161,13 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
   try {
     await repo.create({
       customerKeys: contactKeys,
-      messages: [{ reference, at: receivedAt, kind: 'acknowledgement', audience: 'customer', language, ...customerChannel(complaint), subject: ackMessage.subject, text: ackMessage.text }],
+      messages: [
+        { reference, at: receivedAt, kind: 'acknowledgement', audience: 'customer', language, ...customerChannel(complaint), subject: ackMessage.subject, text: ackMessage.text },
+        ...(confirmCode && repeat?.contactEmail ? [{
+          reference, at: receivedAt, kind: 'progress' as const, audience: 'customer' as const, language, channel: 'email' as const, to: repeat.contactEmail, status: 'queued' as const,
+          ...repeatConfirmationMessage(language, reference, confirmCode, formatLocalTime(new Date(confirmUntil), region.calendar.timeZone, language)),
+        }] : []),
+      ],
       complaint,
       secret: { salt, hash: hashAccessCode(accessCode, salt) },
       history: [{
@@ -184,5 +198,25 @@ async function findOpenRepeat(req: SubmitComplaintRequest, refs: string[], repo:
   if (!refs.length) return undefined;
   const open = (await Promise.all(refs.map((r) => repo.get(r)))).filter((c): c is Complaint => !!c && c.status === 'OPEN');
   const hit = findRepeat({ businessLine: req.businessLine, description: req.matter.description }, open.map((c) => ({ reference: c.reference, businessLine: c.businessLine, description: c.matter.description })));
-  return hit;
+  return hit && { ...hit, contactEmail: open.find((c) => c.reference === hit.reference)?.complainant.contact?.email };
+}
+
+/** How long the one-time code mailed to the contact on file confirms a repeat. */
+export const REPEAT_CONFIRMATION_HOURS = 72;
+
+/**
+ * The one-time code that lets the sender of a suspected repeat prove they control the earlier
+ * complaint's email on file (and so have the two merged at once). Mailed there only: the
+ * answer to the submission never mentions it. It does not name the earlier complaint.
+ */
+function repeatConfirmationMessage(language: Language, reference: string, code: string, dueAt: string): { subject: string; text: string } {
+  return language === 'zh-CN'
+    ? {
+      subject: `投诉 ${reference}：请确认是否为您本人提交`,
+      text: `我们收到了一份使用您的联系方式提交的新投诉 ${reference}，内容与您此前的一份投诉相似。\n\n如果是您本人提交，并希望两份投诉合并处理，请在投诉 ${reference} 的查询页面输入确认码：${code}（${dueAt} 前有效）。\n\n如果不是您提交的，请忽略本邮件：我们的工作人员会核实，不会将其并入您的投诉。`,
+    }
+    : {
+      subject: `Complaint ${reference}: did you send it?`,
+      text: `We received a new complaint, ${reference}, giving your contact details, about a matter like one you raised with us before.\n\nIf you sent it and want the two handled together, enter this confirmation code on the status page of complaint ${reference}: ${code} (valid until ${dueAt}).\n\nIf you did not send it, please ignore this email: our staff will check it, and it will not be added to your complaint.`,
+    };
 }

@@ -10,7 +10,7 @@ import { REGIONS } from '../../functions/domain/regions.ts';
 import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import { ConflictError, ForbiddenError } from '../../functions/shared/errors.ts';
-import { mergeComplaint, unlinkComplaint } from '../../functions/use-cases/complaint-links.ts';
+import { confirmRepeat, mergeComplaint, unlinkComplaint } from '../../functions/use-cases/complaint-links.ts';
 import { getComplaintStatus } from '../../functions/use-cases/get-complaint-status.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
@@ -82,5 +82,46 @@ describe('staff merge of a suspected repeat', () => {
     expect(repo.complaints.get(b.body.reference)!.relatedTo).toBeUndefined();
     expect(repo.histories.get(b.body.reference)!.at(-1)).toMatchObject({ action: 'link-removed', actor: 'sam', visibleToCustomer: false });
     await expect(unlinkComplaint(deps, sam, b.body.reference)).rejects.toBeInstanceOf(ConflictError);
+  });
+});
+
+describe('automatic merge after proving the contact on file (a one-time code mailed there)', () => {
+  const codeIn = (text: string) => /([0-9A-Z]{5}-[0-9A-Z]{5})/.exec(text)![1];
+  it('mails a code to the earlier complaint\'s email only; with it, the sender of the repeat has the two merged at once', async () => {
+    const { deps, repo, req } = setup();
+    const a = await submitComplaint(req(FIRST), { channel: 'web' }, deps);
+    const b = await submitComplaint(req(`${FIRST} and again in February`), { channel: 'web' }, deps);
+    // The answer to the submission says nothing of it; the code goes to the email on file, naming only the new complaint.
+    expect(JSON.stringify(b.body)).not.toMatch(/confirm/i);
+    const mailed = repo.msgs.get(b.body.reference)!.find((m) => m.kind === 'progress')!;
+    expect(mailed).toMatchObject({ channel: 'email', to: 'same@example.com', status: 'queued', audience: 'customer' });
+    expect(mailed.text).not.toContain(a.body.reference);
+    expect(JSON.stringify(repo.complaints.get(b.body.reference))).not.toContain(codeIn(mailed.text));
+
+    const out = await confirmRepeat(deps, b.body.reference, b.body.accessCode, codeIn(mailed.text).toLowerCase());
+    expect(out).toEqual({ merged: true, reference: a.body.reference });
+    expect(repo.complaints.get(a.body.reference)!.repeats).toBe(1);
+    expect(repo.complaints.get(b.body.reference)!.mergedInto).toMatchObject({ reference: a.body.reference, by: 'customer' });
+    expect((await getComplaintStatus(a.body.reference, b.body.accessCode, deps)).history.map((h) => h.action)).toContain('repeat-merged');
+    expect(deps.audit.entries.at(-1)).toMatchObject({ operation: 'confirmRepeat', outcome: 'ok', reference: b.body.reference });
+  });
+
+  it('without the code nothing is merged; five wrong codes void it; no pending code is answered like a wrong one', async () => {
+    const { deps, repo, req } = setup();
+    const a = await submitComplaint(req(FIRST), { channel: 'web' }, deps);
+    const b = await submitComplaint(req(FIRST), { channel: 'web' }, deps);
+    const right = codeIn(repo.msgs.get(b.body.reference)!.find((m) => m.kind === 'progress')!.text);
+    const answers: string[] = [];
+    for (let i = 0; i < 5; i++) answers.push(await confirmRepeat(deps, b.body.reference, b.body.accessCode, `WRONG-${i}0000`).then(() => 'merged', (e) => e.message));
+    answers.push(await confirmRepeat(deps, b.body.reference, b.body.accessCode, right).then(() => 'merged', (e) => e.message));
+    expect(new Set(answers)).toEqual(new Set(['This confirmation code is not valid for this complaint']));
+    expect(repo.complaints.get(a.body.reference)!.repeats).toBeUndefined();
+    // A complaint with no code pending (no repeat at all): the same answer.
+    const lone = await submitComplaint(SubmitComplaintRequest.parse({ complainant: { contact: { email: 'other@example.com' } }, consent: { personalData: true }, matter: { description: 'Another matter' } }), { channel: 'web' }, deps);
+    await expect(confirmRepeat(deps, lone.body.reference, lone.body.accessCode, right)).rejects.toThrow('This confirmation code is not valid for this complaint');
+    // Without the complaint's own access code: the usual 404 of the customer routes.
+    await expect(confirmRepeat(deps, b.body.reference, 'AAAAA-BBBBB', right)).rejects.toThrow(/No complaint matches/);
+    // The staff merge remains.
+    expect((await mergeComplaint(deps, sam, b.body.reference, { into: a.body.reference })).merged).toBe(b.body.reference);
   });
 });
