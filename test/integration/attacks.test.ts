@@ -6,13 +6,14 @@
  * notification links, foreign origins, hostile attachment names and disguised file types.
  * Each is denied, and each denial is on the audit record (searched by the quality role).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { simpleParser } from 'mailparser';
 import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../local/identity.ts';
-import { clients, validComplaint } from '../support/clients.ts';
+import { clients, eventually, validComplaint } from '../support/clients.ts';
 import { investigation, Journey } from '../support/journey.ts';
 
 const { ddb, sfn } = clients({ dynamoEndpoint: inject('dynamoEndpoint'), sfnEndpoint: inject('sfnEndpoint'), awsRegion: inject('awsRegion') });
@@ -134,6 +135,33 @@ describe('look-alike submission (issue 16 finding 1)', () => {
     expect((await j.complaint('sam', stranger.reference)).complaint.relatedTo).toBeUndefined();
     const entries = await auditOf(`reference=${stranger.reference}`);
     expect(entries.map((e) => `${e.actor}:${e.operation}:${e.outcome}`)).toEqual(expect.arrayContaining(['leo:mergeComplaint:denied', 'sam:unlinkComplaint:ok']));
+  });
+});
+
+describe('automatic merge of a repeat only with proof of the contact on file (issue 16 finding 1)', () => {
+  const mailDir = inject('mailDir');
+  async function mailsTo(address: string) {
+    await j.request('POST', '/__local/streams/drain');
+    const files = readdirSync(mailDir).filter((f) => f.endsWith('.eml')).sort();
+    const parsed = await Promise.all(files.map((f) => simpleParser(readFileSync(join(mailDir, f)))));
+    return parsed.filter((m) => (Array.isArray(m.to) ? m.to : [m.to]).some((t) => t?.text.includes(address)));
+  }
+
+  it('the owner gives the code mailed to the email on file: merged at once; a wrong code, or the code with another access code, merges nothing', async () => {
+    const email = `owner.${process.pid}.${Date.now()}@example.com`;
+    const first = await j.submit(validComplaint({ complainant: { name: 'Li Na', contact: { email } }, matter: { description: 'The annual fee on my credit card was charged twice in January without my consent' } }));
+    const again = await j.submit(validComplaint({ complainant: { name: 'Li Na', contact: { email } }, matter: { description: 'My credit card annual fee was charged twice in January without my consent, and again in February' } }));
+    expect(again.reference).not.toBe(first.reference);
+    const mail = await eventually(async () => (await mailsTo(email)).find((m) => (m.subject ?? '').includes(`${again.reference}: did you send it`)), 10_000, 'confirmation email');
+    expect(mail.text).not.toContain(first.reference);
+    const code = /([0-9A-Z]{5}-[0-9A-Z]{5})/.exec(mail.text ?? '')![1];
+    const confirm = (c: string, accessCode = again.accessCode) => send('POST', `/api/complaints/${again.reference}/repeat-confirmation`, { 'x-access-code': accessCode, 'x-local-source-ip': '192.0.2.77' }, { code: c });
+    expect((await confirm('ZZZZZ-ZZZZZ')).body).toEqual({ error: 'not_found', message: 'This confirmation code is not valid for this complaint' });
+    expect((await confirm(code, first.accessCode)).status).toBe(404);
+    expect((await j.complaint('quinn', first.reference)).complaint.repeats).toBeUndefined();
+    expect(await confirm(code)).toMatchObject({ status: 200, body: { merged: true, reference: first.reference } });
+    expect((await status(first.reference, again.accessCode)).status).toBe(200);
+    expect((await j.complaint('quinn', first.reference)).complaint.repeats).toBe(1);
   });
 });
 
