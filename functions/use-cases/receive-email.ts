@@ -25,7 +25,7 @@ import {
   buildDescription, claimedOwnDomain, cleanText, composeBody, DESCRIPTION_MAX, guessLanguage, htmlToText, normaliseAddress, ownDomainSigned, planAttachments, referenceCandidates, screenEmail,
   senderAuthenticated, truncate, type AttachmentPlan, type MailAuthentication, type EmailAttachment, type EmailFacts, type ForwardedMessage, type InboundRecord, type InboundRepository, type Mailbox,
 } from '../domain/email-intake.ts';
-import type { AttachmentRef } from '../domain/ports.ts';
+import type { AttachmentRef, AuditLog } from '../domain/ports.ts';
 import { hasVisibleText } from '../domain/text.ts';
 import {
   AttachmentType, MAX_ATTACHMENTS, ATTACHMENT_TYPES, SubmitComplaintRequest,
@@ -36,6 +36,8 @@ import { submitComplaint, type SubmitDeps } from './submit-complaint.ts';
 
 export interface ReceiveEmailDeps extends Omit<SubmitDeps, 'attachments' | 'attachmentMaxBytes'> {
   inbound: InboundRepository;
+  /** Staff triage (quality searches it): quarantined mail, and mail naming a complaint from a sender not proven to be its complainant. */
+  audit?: AuditLog;
   attachments: NonNullable<SubmitDeps['attachments']>;
   attachmentMaxBytes: number;
 }
@@ -194,7 +196,10 @@ export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): P
   // acknowledged - an acknowledgement would go to the staff member it impersonates.
   const own = claimedOwnDomain(from.address, [deps.region.mail.domain, ...(deps.region.mail.ownDomains ?? [])]);
   if (own && !ownDomainSigned(from.address, facts.headers, mail.authentication)) {
-    return record({ outcome: 'quarantined', reason: `claims the bank's own domain (${own}) without DKIM alignment`, attachments: counts });
+    const reason = `claims the bank's own domain (${own}) without DKIM alignment`;
+    const r = await record({ outcome: 'quarantined', reason, attachments: counts });
+    if (!r.replayed) await triage(deps, now, undefined, `email ${mail.messageId} quarantined: ${reason}; the raw message is kept at inbound/${mail.messageId} in the mail bucket`);
+    return r;
   }
 
   // A reply about a complaint we know joins it - only from that complaint's contact, proven by
@@ -267,7 +272,16 @@ export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): P
     }
   }
   if (plan.skipped.length) await recordSkipped(deps, reference, mail.messageId, plan);
-  return record({ outcome: 'registered', reference, attachments: counts });
+  const registered = await record({ outcome: 'registered', reference, attachments: counts });
+  if (relatedTo && !registered.replayed) {
+    await triage(deps, now, relatedTo, `email ${mail.messageId} names this complaint but its sender is not proven to be its complainant: not attached; registered as ${reference}, linked for staff`);
+  }
+  return registered;
+}
+
+/** An entry for staff triage on the audit record (no personal data: ids, references, reasons). */
+function triage(deps: ReceiveEmailDeps, at: string, reference: string | undefined, detail: string): Promise<void> {
+  return deps.audit ? deps.audit.record({ at, actor: 'email-intake', roles: [], operation: 'receiveEmail', ...(reference ? { reference } : {}), outcome: 'denied', detail }) : Promise.resolve();
 }
 
 /** Attachments not kept, by name and type, for staff (internal history entry). */

@@ -93,7 +93,7 @@ describe('customers over HTTP', () => {
     const accepted = new Map<string, string>();
     const statuses = new Map<number, number>();
     await fc.assert(fc.asyncProperty(request, async (r) => {
-      // A new customer each time: the same customer's repeat would be merged, not counted.
+      // A new customer each time: the same customer's repeat would be linked to the earlier one.
       const body = r.body.kind === 'raw' ? r.body.raw : JSON.stringify(r.body.kind === 'valid' ? freshComplaint() : mutate({ ...base, complainant: freshComplaint().complainant }, r.body.m));
       const a = await send('POST', '/api/complaints', { body, contentType: r.contentType, headers: r.idempotencyKey === undefined ? {} : { 'idempotency-key': r.idempotencyKey } });
       statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
@@ -213,7 +213,7 @@ const smtp = createTransport({ host: '127.0.0.1', port: inject('smtpPort'), secu
 /**
  * The real messages with their sender replaced: the email-intake tests send the originals through
  * the same runtime at the same time, and a mutated copy from the same sender with the same text
- * would be merged into their complaint as its repeat (or theirs into its).
+ * would be linked to their complaint as its possible repeat (or theirs to it).
  */
 const ownSender = (raw: Buffer) => Buffer.from(raw.toString('latin1').replace(/^From:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/im, `From: <hostile-fixture-${process.pid}@example.com>`), 'latin1');
 const mailFixtures = readdirSync(join(FIXTURES, 'email')).filter((f) => f.endsWith('.eml')).sort().map((f) => ownSender(readFileSync(join(FIXTURES, 'email', f))));

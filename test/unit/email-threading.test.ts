@@ -81,6 +81,10 @@ describe('issue 16 finding 2: who may write into a complaint by email', () => {
     }
     const page = await getComplaintStatus(v.reference, v.accessCode, deps);
     expect(page.history.map((h) => h.action)).toEqual(['received']);
+    // For staff triage, on the audit record under the complaint named (no address, no text).
+    const triage = deps.audit.entries.filter((e) => e.actor === 'email-intake' && e.reference === v.reference);
+    expect(triage).toHaveLength(2);
+    expect(JSON.stringify(triage)).not.toMatch(/evil|refund/);
     expect(repo.histories.get(v.reference)!.map((h) => h.action)).toEqual(['received']);
   });
 
@@ -133,6 +137,7 @@ describe('issue 16 finding 2: who may write into a complaint by email', () => {
     }
     expect(repo.complaints.size).toBe(0);
     expect([...repo.msgs.values()].flat()).toEqual([]);
+    expect(deps.audit.entries.filter((e) => e.actor === 'email-intake' && /quarantined/.test(e.detail ?? ''))).toHaveLength(4);
     // Genuinely signed by the bank (DKIM pass, d= aligned): handled as any mail.
     const ok = await receiveEmail(mail(eml({ from: 'ada@bank.example', subject: 'A customer asked me to forward this', headers: ['DKIM-Signature: v=1; a=rsa-sha256; d=bank.example; s=s1; b=abc'] }), { source: 'ada@bank.example' }), deps);
     expect(ok.outcome).toBe('registered');
