@@ -18,7 +18,7 @@ interface ArchivedRecord {
   archivedAt: string; retainUntil: string; verified: boolean; erasure?: { at: string; basis: string };
 }
 
-const ACTING_OPS = new Set(['restrictCustomer', 'claimTask', 'completeInvestigation', 'submitReply', 'approveReply', 'requestExtension', 'decideExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'reassign', 'correctClassification', 'submitHandlingPlan']);
+const ACTING_OPS = new Set(['restrictCustomer', 'mergeComplaint', 'unlinkComplaint', 'claimTask', 'completeInvestigation', 'submitReply', 'approveReply', 'requestExtension', 'decideExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'reassign', 'correctClassification', 'submitHandlingPlan']);
 
 type Row = [string, Node | string | undefined];
 
