@@ -156,7 +156,8 @@ export interface RelatedComplaint {
   /**
    * possible-repeat: a one-time code mailed to the earlier complaint's email on file. Given
    * back with this complaint's own access code, it proves control of that contact and merges
-   * the two at once (use-cases/complaint-links.ts confirmRepeat). Only its salted hash is kept.
+   * the two at once (use-cases/complaint-links.ts confirmRepeat). Its salted hash is kept here;
+   * the code itself only in the email message as sent (staff, who may merge anyway, can read it).
    */
   confirmation?: { salt: string; hash: string; expiresAt: string; attempts: number };
 }

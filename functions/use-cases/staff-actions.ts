@@ -403,7 +403,10 @@ export async function getComplaintForStaff(deps: StaffDeps, actor: Actor, refere
   // Past its hot retention, DynamoDB may keep an item up to two days before TTL removes it:
   // shown as what it is, a closed complaint on its way to the archive.
   const archiving = c.status === 'CLOSED' && c.expiresAt !== undefined && c.expiresAt * 1000 <= deps.clock.now().getTime();
-  return { complaint: c, task: task ? taskView : undefined, history, messages: messages.map(withHtml), ...(archiving ? { archive: { state: 'archiving' as const } } : {}) };
+  // The repeat confirmation's hash and salt stay server-side: staff see that a code was mailed, until when, and the tries.
+  const confirmation = c.relatedTo?.confirmation;
+  const shown = confirmation ? { ...c, relatedTo: { ...c.relatedTo!, confirmation: { expiresAt: confirmation.expiresAt, attempts: confirmation.attempts } } } : c;
+  return { complaint: shown, task: task ? taskView : undefined, history, messages: messages.map(withHtml), ...(archiving ? { archive: { state: 'archiving' as const } } : {}) };
 }
 
 export async function listTasks(deps: StaffDeps, actor: Actor, scope: 'mine' | 'team', team?: string) {
