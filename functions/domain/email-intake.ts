@@ -47,6 +47,8 @@ export interface EmailFacts {
   envelopeFrom?: string;
   /** SES receipt verdict. */
   virusVerdict?: string;
+  /** The d= of every DKIM-Signature field (headers keeps the first field only). */
+  dkimDomains?: string[];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -186,11 +188,10 @@ export function senderAuthenticated(from: string | undefined, envelopeFrom: stri
   return passed(auth.spf) && aligned(domainOf(envelopeFrom), domainOf(from));
 }
 
-/** The signing domains (d=) of the message's DKIM-Signature field. */
-export function dkimDomains(headers: Record<string, string>): string[] {
-  const sig = headers['dkim-signature'];
-  if (!sig) return [];
-  return [...sig.matchAll(/(?:^|;)\s*d\s*=\s*([^;\s]+)/gi)].map((m) => m[1].toLowerCase().replace(/\.$/, ''));
+/** The signing domain (d=) of one DKIM-Signature field's value. */
+export function dkimDomain(value: string): string | undefined {
+  const m = /(?:^|;)\s*d\s*=\s*([^;\s]+)/i.exec(value);
+  return m ? m[1].toLowerCase().replace(/\.$/, '') : undefined;
 }
 
 /** The bank's own domain the From address claims (its mail domains or a subdomain), if any. */
@@ -199,9 +200,14 @@ export function claimedOwnDomain(from: string | undefined, ownDomains: readonly 
   return d ? ownDomains.map((o) => o.toLowerCase()).find((o) => d === o || d.endsWith(`.${o}`)) : undefined;
 }
 
-/** Mail from the bank's own domain is believed only when DKIM passed for a signature aligned with it. */
-export function ownDomainSigned(from: string | undefined, headers: Record<string, string>, auth: MailAuthentication | undefined): boolean {
-  return passed(auth?.dkim) && dkimDomains(headers).some((d) => aligned(d, domainOf(from)));
+/**
+ * Mail from the bank's own domain is believed only when DKIM passed with a signature aligned
+ * with that domain AND DMARC passed: SES's dkimVerdict is PASS when any signature verifies,
+ * so a forged d=<bank> signature next to a valid one of the sender's own domain would pass
+ * the first two checks; DMARC, computed by SES on aligned identifiers, does not.
+ */
+export function ownDomainSigned(from: string | undefined, dkimDomains: readonly string[], auth: MailAuthentication | undefined): boolean {
+  return passed(auth?.dkim) && passed(auth?.dmarc) && dkimDomains.some((d) => aligned(d, domainOf(from)));
 }
 
 // ---------------------------------------------------------------------------------------

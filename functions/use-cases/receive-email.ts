@@ -22,7 +22,7 @@ import PostalMime, { type Address, type Email, type PostalMimeOptions } from 'po
 import * as z from 'zod';
 import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
 import {
-  buildDescription, claimedOwnDomain, cleanText, composeBody, DESCRIPTION_MAX, guessLanguage, htmlToText, normaliseAddress, ownDomainSigned, planAttachments, referenceCandidates, screenEmail,
+  buildDescription, claimedOwnDomain, cleanText, dkimDomain, composeBody, DESCRIPTION_MAX, guessLanguage, htmlToText, normaliseAddress, ownDomainSigned, planAttachments, referenceCandidates, screenEmail,
   senderAuthenticated, truncate, type AttachmentPlan, type MailAuthentication, type EmailAttachment, type EmailFacts, type ForwardedMessage, type InboundRecord, type InboundRepository, type Mailbox,
 } from '../domain/email-intake.ts';
 import type { AttachmentRef, AuditLog } from '../domain/ports.ts';
@@ -152,6 +152,8 @@ async function toEmailFacts(parsed: Email, extra: { envelopeFrom?: string; virus
     subject: parsed.subject ?? '',
     from: mailboxes(parsed.from)[0],
     headers: headerMap(parsed.headerLines),
+    dkimDomains: (parsed.headerLines ?? []).filter((h) => h.key.toLowerCase() === 'dkim-signature')
+      .map((h) => dkimDomain(h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' '))).filter((d): d is string => !!d),
     contentType: contentType.type,
     reportType: contentType.reportType,
     partTypes: parsed.attachments.map((a) => (a.mimeType ?? '').toLowerCase()),
@@ -195,7 +197,7 @@ export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): P
   // quarantined for staff (the raw message stays in the mail bucket), never registered nor
   // acknowledged - an acknowledgement would go to the staff member it impersonates.
   const own = claimedOwnDomain(from.address, [deps.region.mail.domain, ...(deps.region.mail.ownDomains ?? [])]);
-  if (own && !ownDomainSigned(from.address, facts.headers, mail.authentication)) {
+  if (own && !ownDomainSigned(from.address, facts.dkimDomains ?? [], mail.authentication)) {
     const reason = `claims the bank's own domain (${own}) without DKIM alignment`;
     const r = await record({ outcome: 'quarantined', reason, attachments: counts });
     if (!r.replayed) await triage(deps, now, undefined, `email ${mail.messageId} quarantined: ${reason}; the raw message is kept at inbound/${mail.messageId} in the mail bucket`);

@@ -131,15 +131,17 @@ describe('issue 16 finding 2: who may write into a complaint by email', () => {
       ['complaints@bank.example.cn', { spf: 'FAIL', dkim: 'FAIL', dmarc: 'FAIL' }, []],
       ['ada@bank.example', { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' }, ['DKIM-Signature: v=1; a=rsa-sha256; d=evil.example; s=s1; b=abc']],
       ['Ada <ADA@Mail.Bank.Example>', { spf: 'PASS', dkim: 'FAIL', dmarc: 'FAIL' }, ['DKIM-Signature: v=1; a=rsa-sha256; d=bank.example; s=s1; b=abc']],
+      // A forged d=bank.example signature next to a valid one of the sender's own domain: DKIM "passes", DMARC does not.
+      ['ada@bank.example', { spf: 'PASS', dkim: 'PASS', dmarc: 'FAIL' }, ['DKIM-Signature: v=1; a=rsa-sha256; d=bank.example; s=s1; b=forged', 'DKIM-Signature: v=1; a=rsa-sha256; d=evil.example; s=s1; b=valid']],
     ] as const) {
       const r = await receiveEmail(mail(eml({ from, subject: 'Urgent: refund request', headers: [...headers] }), { source: 'x@evil.example', verdicts }), deps);
       expect(r, from).toMatchObject({ outcome: 'quarantined', reason: expect.stringMatching(/own domain/) });
     }
     expect(repo.complaints.size).toBe(0);
     expect([...repo.msgs.values()].flat()).toEqual([]);
-    expect(deps.audit.entries.filter((e) => e.actor === 'email-intake' && /quarantined/.test(e.detail ?? ''))).toHaveLength(4);
+    expect(deps.audit.entries.filter((e) => e.actor === 'email-intake' && /quarantined/.test(e.detail ?? ''))).toHaveLength(5);
     // Genuinely signed by the bank (DKIM pass, d= aligned): handled as any mail.
-    const ok = await receiveEmail(mail(eml({ from: 'ada@bank.example', subject: 'A customer asked me to forward this', headers: ['DKIM-Signature: v=1; a=rsa-sha256; d=bank.example; s=s1; b=abc'] }), { source: 'ada@bank.example' }), deps);
+    const ok = await receiveEmail(mail(eml({ from: 'ada@bank.example', subject: 'A customer asked me to forward this', headers: ['DKIM-Signature: v=1; a=rsa-sha256; d=amazonses.com; s=s1; b=abc', 'DKIM-Signature: v=1; a=rsa-sha256;\r\n d=bank.example; s=s1; b=abc'] }), { source: 'ada@bank.example' }), deps);
     expect(ok.outcome).toBe('registered');
   });
 });
