@@ -196,7 +196,7 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
 
 async function findOpenRepeat(req: SubmitComplaintRequest, refs: string[], repo: ComplaintRepository) {
   if (!refs.length) return undefined;
-  const open = (await Promise.all(refs.map((r) => repo.get(r)))).filter((c): c is Complaint => !!c && c.status === 'OPEN');
+  const open = (await Promise.all(refs.map((r) => repo.get(r)))).filter((c): c is Complaint => !!c && c.status === 'OPEN' && !c.mergedInto);
   const hit = findRepeat({ businessLine: req.businessLine, description: req.matter.description }, open.map((c) => ({ reference: c.reference, businessLine: c.businessLine, description: c.matter.description })));
   return hit && { ...hit, contactEmail: open.find((c) => c.reference === hit.reference)?.complainant.contact?.email };
 }
