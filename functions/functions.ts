@@ -58,17 +58,17 @@ export interface FunctionSpec {
 
 export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   // Writes only: the workflow is started from the table's stream (StartWorkflows). Idempotency
-  // answer, reference counter, customer index (repeats), ledger and the complaint's partition;
-  // a repeat merges into the existing complaint (commit: puts, and the access code's update).
+  // answer, reference counter, customer index (a suspected repeat is linked, never merged: issue 16),
+  // ledger, the complaint's partition and its uploads' ownership (one upload, one complaint).
   SubmitComplaint: {
     entry: 'submit-complaint.handler.ts',
     access: {
-      table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], leadingKeys: ['COMPLAINT#', 'CUSTOMER#', 'IDEMPOTENCY#', 'COUNTER#', 'LEDGER#'] },
+      table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], leadingKeys: ['COMPLAINT#', 'CUSTOMER#', 'IDEMPOTENCY#', 'COUNTER#', 'LEDGER#', 'UPLOAD#'] },
       // Checks the customer's uploads before the complaint refers to them.
       attachments: 'verify',
     },
   },
-  // Writes too: failed access-code attempts (the per-reference limit) and their audit entries.
+  // Writes too: wrong access codes counted per source (issue 16) and their audit entries.
   GetComplaintStatus: {
     entry: 'get-complaint-status.handler.ts',
     access: { table: { actions: ['GetItem', 'Query', 'PutItem'], leadingKeys: ['COMPLAINT#', 'ACCESS#', 'AUDIT#'] } },
@@ -133,6 +133,8 @@ export const ROUTES: RouteSpec[] = [
   { operationId: 'getOpenApiDocument', method: 'GET', path: '/api/openapi.json', fn: 'OpenApi', auth: 'public' },
   { operationId: 'createAttachmentUpload', method: 'POST', path: '/api/attachments', fn: 'CreateAttachmentUpload', auth: 'public' },
   { operationId: 'submitCustomerCallback', method: 'POST', path: '/api/complaints/{reference}/callback', fn: 'CustomerCallback', auth: 'public' },
+  // The same function (same access: the table, the workflow's callback): the customer's other write with an access code.
+  { operationId: 'confirmRepeat', method: 'POST', path: '/api/complaints/{reference}/repeat-confirmation', fn: 'CustomerCallback', auth: 'public' },
   ...staff('GET', '/api/staff/tasks/mine', 'listMyTasks'),
   ...staff('GET', '/api/staff/tasks/team', 'listTeamQueue'),
   ...staff('POST', '/api/staff/complaints', 'createStaffComplaint'),
@@ -152,6 +154,8 @@ export const ROUTES: RouteSpec[] = [
   ...staff('POST', '/api/staff/complaints/{reference}/calls', 'recordCall'),
   ...staff('POST', '/api/staff/complaints/{reference}/assignment', 'reassign'),
   ...staff('POST', '/api/staff/complaints/{reference}/restriction', 'restrictCustomer'),
+  ...staff('POST', '/api/staff/complaints/{reference}/merge', 'mergeComplaint'),
+  ...staff('POST', '/api/staff/complaints/{reference}/unlink', 'unlinkComplaint'),
   ...staff('GET', '/api/staff/dashboard', 'getDashboard'),
   ...staff('GET', '/api/staff/dashboard.csv', 'exportDashboardCsv'),
   ...staff('GET', '/api/staff/audit', 'searchAudit'),

@@ -5,13 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ROUTES, type RouteSpec } from '../functions/functions.ts';
 import type { LambdaHost } from './lambda-host.ts';
 
 /** HTTP API's own payload limit; the handlers enforce the product's smaller one. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+/** Local only: the client address a test claims (see toEvent). */
+export const LOCAL_SOURCE_HEADER = 'x-local-source-ip';
 
 interface CompiledRoute { spec: RouteSpec; regex: RegExp; params: string[] }
 
@@ -27,7 +30,11 @@ function compile(spec: RouteSpec): CompiledRoute {
 export function toEvent(req: IncomingMessage, body: Buffer, route: CompiledRoute | undefined, pathParameters: Record<string, string>): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k !== 'cookie') headers[k] = Array.isArray(v) ? v.join(',') : v;
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k !== 'cookie' && k !== LOCAL_SOURCE_HEADER) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  // Tests act as several clients from one machine: the local gateway (loopback only) takes the
+  // client's address from X-Local-Source-Ip when given. API Gateway has no such header.
+  const claimed = req.headers[LOCAL_SOURCE_HEADER];
+  const sourceIp = typeof claimed === 'string' && isIP(claimed.trim()) ? claimed.trim() : req.socket.remoteAddress ?? '127.0.0.1';
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = query[k] !== undefined ? `${query[k]},${v}` : v;
   const now = new Date();
@@ -51,7 +58,7 @@ export function toEvent(req: IncomingMessage, body: Buffer, route: CompiledRoute
         method: req.method ?? 'GET',
         path: url.pathname,
         protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        sourceIp,
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),

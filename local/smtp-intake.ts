@@ -4,6 +4,8 @@
  * in the mail bucket, then invoke the EmailIntake function with an SES-shaped event.
  * The sender gets 250 only once the intake succeeded, 451 (try again later) if it failed:
  * the sending server retries, nothing is lost. Over the size limit: 552.
+ * The SES receipt verdicts (SPF, DKIM, DMARC) are PASS unless the test sets them with the
+ * X-Local-Test-Verdicts header (localVerdicts), which only this local intake reads.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -55,12 +57,38 @@ function rawHeaders(raw: Buffer): { block: Buffer; headers: SESMailHeader[] } {
 const addressTexts = (a: AddressObject | AddressObject[] | undefined): string[] | undefined =>
   a ? (Array.isArray(a) ? a : [a]).map((o) => o.text) : undefined;
 
+type Verdict = { status: 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED' };
+const VERDICT = /^(PASS|FAIL|GRAY|PROCESSING_FAILED)$/;
+
+/** Local only: the header with which tests set the SES authentication verdicts of a message. */
+export const LOCAL_VERDICTS_HEADER = 'X-Local-Test-Verdicts';
+
+/**
+ * The SPF, DKIM and DMARC verdicts SES would give. Mail reaching this loopback intake comes
+ * from the tests on this machine, treated as a correctly authenticated sender: PASS, unless
+ * the message says otherwise in X-Local-Test-Verdicts (e.g. "spf=FAIL; dkim=PASS;
+ * dmarc=GRAY"; unnamed ones stay PASS). Only this local intake reads that header: on AWS the
+ * verdicts are SES's own, computed on receipt, and the handler never looks at the header.
+ */
+export function localVerdicts(headers: SESMailHeader[]): { spf: Verdict; dkim: Verdict; dmarc: Verdict } {
+  const out = { spf: { status: 'PASS' } as Verdict, dkim: { status: 'PASS' } as Verdict, dmarc: { status: 'PASS' } as Verdict };
+  const value = headers.find((h) => h.name.toLowerCase() === LOCAL_VERDICTS_HEADER.toLowerCase())?.value ?? '';
+  for (const part of value.split(/[;,]/)) {
+    const [k, v] = part.split('=').map((x) => x.trim());
+    const key = k?.toLowerCase();
+    const status = v?.toUpperCase();
+    if ((key === 'spf' || key === 'dkim' || key === 'dmarc') && status && VERDICT.test(status)) out[key] = { status: status as Verdict['status'] };
+  }
+  return out;
+}
+
 /** The event SES gives a Lambda receipt action, built from the message and its SMTP envelope. */
 export async function buildSesEvent(raw: Buffer, o: { messageId: string; mailFrom: string; recipients: string[]; at: Date; region?: string }): Promise<SESEvent> {
   const { block, headers } = rawHeaders(raw);
   const parsed = await simpleParser(block); // headers only: decoded subject and addresses for commonHeaders
   const timestamp = o.at.toISOString();
   const pass = { status: 'PASS' as const };
+  const verdicts = localVerdicts(headers);
   const region = o.region ?? process.env.AWS_REGION ?? 'us-east-1';
   return {
     Records: [{
@@ -91,9 +119,9 @@ export async function buildSesEvent(raw: Buffer, o: { messageId: string; mailFro
           recipients: o.recipients,
           spamVerdict: pass,
           virusVerdict: pass,
-          spfVerdict: pass,
-          dkimVerdict: pass,
-          dmarcVerdict: pass,
+          spfVerdict: verdicts.spf,
+          dkimVerdict: verdicts.dkim,
+          dmarcVerdict: verdicts.dmarc,
           action: { type: 'Lambda', functionArn: `arn:aws:lambda:${region}:000000000000:function:EmailIntake`, invocationType: 'Event' },
         },
       },

@@ -26,7 +26,7 @@ export const STAFF_OPERATIONS = [
   'completeInvestigation', 'submitHandlingPlan', 'getReplyDraft', 'submitReply', 'approveReply',
   'requestExtension', 'decideExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'reassign',
   'getDashboard', 'exportDashboardCsv', 'searchAudit', 'restrictCustomer', 'openTaskLink',
-  'readArchivedComplaint', 'eraseCustomerData',
+  'readArchivedComplaint', 'eraseCustomerData', 'mergeComplaint', 'unlinkComplaint',
 ] as const;
 export type StaffOperation = (typeof STAFF_OPERATIONS)[number];
 
@@ -66,6 +66,8 @@ export const OPERATION_LABEL: Record<StaffOperation, string> = {
   reassign: 'reassign a complaint',
   readArchivedComplaint: 'open an archived complaint',
   eraseCustomerData: "erase a customer's personal data",
+  mergeComplaint: 'merge a complaint into an earlier one',
+  unlinkComplaint: 'remove the link to an earlier complaint',
 };
 
 /** Operations that need no complaint. */
@@ -80,12 +82,14 @@ export const ACTING_OPERATIONS: ReadonlySet<StaffOperation> = new Set([
 
 const SPECIALIST_OPS: ReadonlySet<StaffOperation> = new Set([
   'listMyTasks', 'listTeamQueue', 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification', 'recordCallback', 'recordCall', 'openTaskLink',
+  // The complaints desk triages what came in: possible repeats and mail naming another complaint.
+  'mergeComplaint', 'unlinkComplaint',
 ]);
 const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
   'listMyTasks', 'listTeamQueue', 'getComplaint', 'claimTask', 'completeInvestigation', 'submitHandlingPlan',
   'getReplyDraft', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'openTaskLink',
 ]);
-const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([...HANDLER_OPS, 'approveReply', 'decideExtension', 'reassign', 'getDashboard', 'exportDashboardCsv', 'restrictCustomer']);
+const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([...HANDLER_OPS, 'approveReply', 'decideExtension', 'reassign', 'getDashboard', 'exportDashboardCsv', 'restrictCustomer', 'mergeComplaint', 'unlinkComplaint']);
 const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set(['listTeamQueue', 'getComplaint', 'getDashboard', 'exportDashboardCsv', 'searchAudit', 'openTaskLink', 'readArchivedComplaint']);
 // Erasure requests are the data-protection function's: the admin role.
 const ADMIN_OPS: ReadonlySet<StaffOperation> = new Set(['getComplaint', 'reassign', 'openTaskLink', 'eraseCustomerData']);

@@ -113,8 +113,16 @@ export interface Complaint extends ComplaintDetails {
   /** Dissatisfied callbacks so far. */
   reopenCount?: number;
   escalated?: boolean;
-  /** Repeats merged into this complaint (flagged for staff). */
+  /** Repeats merged into this complaint by staff (flagged for staff). */
   repeats?: number;
+  /**
+   * For staff only, never shown to the customer: an earlier complaint this one may belong to -
+   * a possible repeat (same contact, business line and matter) or mail naming that reference
+   * from a sender not proven to be its complainant. Staff merge it (merge) or drop the link (unlink).
+   */
+  relatedTo?: RelatedComplaint;
+  /** Merged by staff into that (earlier) complaint, which now carries its matter. */
+  mergedInto?: { reference: string; by: string; at: string };
   /** The customer is restricted for abusing the channels (S4 5.2): still handled, flagged for staff. */
   restricted?: { reason: string; by: string; at: string; until?: string };
   outcome?: string;
@@ -150,6 +158,22 @@ export interface Complaint extends ComplaintDetails {
   resumeCount: number;
   updatedAt: string;
   version: number;
+}
+
+export interface RelatedComplaint {
+  reference: string;
+  reason: 'possible-repeat' | 'mail-names-reference';
+  /** possible-repeat: text similarity (0..1) and whether the new text brings new facts. */
+  score?: number;
+  newFacts?: boolean;
+  at: string;
+  /**
+   * possible-repeat: a one-time code mailed to the earlier complaint's email on file. Given
+   * back with this complaint's own access code, it proves control of that contact and merges
+   * the two at once (use-cases/complaint-links.ts confirmRepeat). Its salted hash is kept here;
+   * the code itself only in the email message as sent (staff, who may merge anyway, can read it).
+   */
+  confirmation?: { salt: string; hash: string; expiresAt: string; attempts: number };
 }
 
 export interface HistoryEntry {

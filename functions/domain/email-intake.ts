@@ -49,6 +49,8 @@ export interface EmailFacts {
   envelopeFrom?: string;
   /** SES receipt verdict. */
   virusVerdict?: string;
+  /** The d= of every DKIM-Signature field (headers keeps the first field only). */
+  dkimDomains?: string[];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -145,6 +147,69 @@ export function extractReferences(i: { subject: string; inReplyTo?: string; refe
 export function referenceCandidates(f: Pick<EmailFacts, 'subject' | 'headers'>): string[] {
   const r = extractReferences({ subject: f.subject, inReplyTo: f.headers['in-reply-to'], references: f.headers.references });
   return unique([...r.fromHeaders, ...r.fromSubject]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Sender: who may write into a complaint (issue 16 finding 2)
+
+/** SES receipt verdicts (receipt.spfVerdict / dkimVerdict / dmarcVerdict .status): PASS, FAIL, GRAY, PROCESSING_FAILED. */
+export interface MailAuthentication { spf?: string; dkim?: string; dmarc?: string }
+
+/**
+ * An address as compared with a complaint's contact: trimmed, angle brackets dropped, lower
+ * case (the local part too: no provider we answer treats case as a different mailbox), a
+ * trailing dot of the domain dropped. Nothing else: "+tags" and dots are other mailboxes.
+ */
+export function normaliseAddress(address: string | undefined): string {
+  return (address ?? '').trim().replace(/^<|>$/g, '').trim().toLowerCase().replace(/\.$/, '');
+}
+
+export function domainOf(address: string | undefined): string {
+  const a = normaliseAddress(address);
+  const at = a.lastIndexOf('@');
+  return at < 0 ? '' : a.slice(at + 1);
+}
+
+/** Relaxed alignment (DMARC's): the same domain, or one a subdomain of the other. */
+export function aligned(a: string, b: string): boolean {
+  if (!a || !b) return false;
+  return a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`);
+}
+
+const passed = (v: string | undefined) => v?.toUpperCase() === 'PASS';
+
+/**
+ * Whether the receiving server's checks prove the From address's domain: DMARC pass; or, where
+ * the domain publishes no DMARC policy (not FAIL), SPF pass for an envelope sender aligned with
+ * the From domain. DKIM alone is not enough here: SES's verdict does not say which domain signed.
+ */
+export function senderAuthenticated(from: string | undefined, envelopeFrom: string | undefined, auth: MailAuthentication | undefined): boolean {
+  if (!auth) return false;
+  if (passed(auth.dmarc)) return true;
+  if (auth.dmarc?.toUpperCase() === 'FAIL') return false;
+  return passed(auth.spf) && aligned(domainOf(envelopeFrom), domainOf(from));
+}
+
+/** The signing domain (d=) of one DKIM-Signature field's value. */
+export function dkimDomain(value: string): string | undefined {
+  const m = /(?:^|;)\s*d\s*=\s*([^;\s]+)/i.exec(value);
+  return m ? m[1].toLowerCase().replace(/\.$/, '') : undefined;
+}
+
+/** The bank's own domain the From address claims (its mail domains or a subdomain), if any. */
+export function claimedOwnDomain(from: string | undefined, ownDomains: readonly string[]): string | undefined {
+  const d = domainOf(from);
+  return d ? ownDomains.map((o) => o.toLowerCase()).find((o) => d === o || d.endsWith(`.${o}`)) : undefined;
+}
+
+/**
+ * Mail from the bank's own domain is believed only when DKIM passed with a signature aligned
+ * with that domain AND DMARC passed: SES's dkimVerdict is PASS when any signature verifies,
+ * so a forged d=<bank> signature next to a valid one of the sender's own domain would pass
+ * the first two checks; DMARC, computed by SES on aligned identifiers, does not.
+ */
+export function ownDomainSigned(from: string | undefined, dkimDomains: readonly string[], auth: MailAuthentication | undefined): boolean {
+  return passed(auth?.dkim) && passed(auth?.dmarc) && dkimDomains.some((d) => aligned(d, domainOf(from)));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -272,7 +337,8 @@ export function planAttachments(parts: EmailAttachment[], o: { allowedTypes: rea
 // ---------------------------------------------------------------------------------------
 // The inbound record (one per SES messageId): the port its repository implements.
 
-export type InboundOutcome = 'registered' | 'threaded' | 'rejected';
+/** quarantined: mail claiming the bank's own domain without DKIM alignment; kept (mail bucket) for staff, never acknowledged. */
+export type InboundOutcome = 'registered' | 'threaded' | 'rejected' | 'quarantined';
 
 /** Safe metadata only: no body, no subject, no address (those live with the complaint, if any). */
 export interface InboundRecord {

@@ -92,7 +92,12 @@ export const RegionConfig = z.object({
     archiveYears: z.number().int().min(3),
   }),
   languages: z.array(z.enum(['zh-CN', 'en'])).min(1),
-  mail: z.object({ sender: z.string().email(), domain: z.string() }),
+  mail: z.object({
+    sender: z.string().email(),
+    domain: z.string(),
+    /** Every other domain the bank's people and systems send from (the staff directory's): mail claiming one of them, or `domain`, without DKIM alignment is quarantined, never acknowledged. */
+    ownDomains: z.array(z.string()).optional(),
+  }),
   alarmEmail: z.string().email(),
 });
 export type RegionConfig = z.infer<typeof RegionConfig>;

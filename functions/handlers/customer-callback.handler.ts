@@ -1,11 +1,23 @@
-import { customerReference, httpHandler } from '../http/http-handler.ts';
-import { ComplaintStatusParams, CustomerCallbackRequest } from '../http/schemas/complaint-status.schema.ts';
+import { accessSignals, customerRequest } from '../http/access-signals.ts';
+import { customerReference, httpHandler, parseOrThrow, readBody } from '../http/http-handler.ts';
+import { ComplaintStatusParams, CustomerCallbackRequest, RepeatConfirmationRequest } from '../http/schemas/complaint-status.schema.ts';
 import { deps } from '../shared/container.ts';
 // Completes the callback task on every call: Step Functions loaded at start-up.
 import { stepFunctions } from '../shared/workflow-client.ts';
+import { confirmRepeat } from '../use-cases/complaint-links.ts';
 import { customerCallback } from '../use-cases/staff-actions.ts';
 
-export const handler = httpHandler({ body: CustomerCallbackRequest }, async (req) => {
+/**
+ * The customer's writes with reference + access code: the satisfaction answer, and the
+ * confirmation of a suspected repeat with the one-time code mailed to the contact on file.
+ */
+export const handler = httpHandler({}, async (req) => {
   const reference = customerReference(req.pathParameters, ComplaintStatusParams);
-  return { statusCode: 200, body: await customerCallback({ ...deps(), workflow: stepFunctions() }, reference, req.headers['x-access-code'], req.body) };
+  const d = { ...deps(), workflow: stepFunctions(), accessSignals };
+  const body = readBody(req.event, 64 * 1024) ?? {};
+  if (req.event.routeKey?.endsWith('/repeat-confirmation')) {
+    const { code } = parseOrThrow(RepeatConfirmationRequest, body);
+    return { statusCode: 200, body: await confirmRepeat(d, reference, req.headers['x-access-code'], code, customerRequest(req.event)) };
+  }
+  return { statusCode: 200, body: await customerCallback(d, reference, req.headers['x-access-code'], parseOrThrow(CustomerCallbackRequest, body), customerRequest(req.event)) };
 });

@@ -17,7 +17,13 @@ const SesEvent = z.object({
         timestamp: z.string().optional(),
         source: z.string().optional(),
       }),
-      receipt: z.looseObject({ virusVerdict: z.looseObject({ status: z.string() }).optional() }).optional(),
+      receipt: z.looseObject({
+        virusVerdict: z.looseObject({ status: z.string() }).optional(),
+        // The sender's authentication (issue 16 finding 2): replies thread only when it holds.
+        spfVerdict: z.looseObject({ status: z.string() }).optional(),
+        dkimVerdict: z.looseObject({ status: z.string() }).optional(),
+        dmarcVerdict: z.looseObject({ status: z.string() }).optional(),
+      }).optional(),
     }),
   })).min(1),
 });
@@ -42,7 +48,10 @@ export const handler = middy()
         const object = await s3().send(new GetObjectCommand({ Bucket: d.config.mailBucket, Key: `inbound/${messageId}` }));
         const raw = await object.Body!.transformToByteArray();
         const r = await receiveEmail(
-          { messageId, raw, receivedAt: ses.mail.timestamp, source: ses.mail.source, virusVerdict: ses.receipt?.virusVerdict?.status },
+          {
+            messageId, raw, receivedAt: ses.mail.timestamp, source: ses.mail.source, virusVerdict: ses.receipt?.virusVerdict?.status,
+            authentication: { spf: ses.receipt?.spfVerdict?.status, dkim: ses.receipt?.dkimVerdict?.status, dmarc: ses.receipt?.dmarcVerdict?.status },
+          },
           {
             ...d,
             inbound,

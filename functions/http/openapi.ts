@@ -9,7 +9,7 @@ import { ErrorResponse } from './schemas/common.schema.ts';
 import { ComplaintStatusParams, ComplaintStatusResponse } from './schemas/complaint-status.schema.ts';
 import { SubmitComplaintRequest, SubmitComplaintResponse } from './schemas/submit-complaint.schema.ts';
 import { AttachmentUploadRequest, AttachmentUploadResponse } from './schemas/attachment.schema.ts';
-import { CustomerCallbackRequest } from './schemas/complaint-status.schema.ts';
+import { CustomerCallbackRequest, RepeatConfirmationRequest } from './schemas/complaint-status.schema.ts';
 
 const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponse } } });
 
@@ -36,7 +36,7 @@ export function buildOpenApiDocument() {
       responses: {
         200: { description: 'Status, stage, deadlines and history', content: { 'application/json': { schema: ComplaintStatusResponse } } },
         404: err('Unknown reference, or wrong or missing access code (indistinguishable by design)'),
-        429: err('Too many wrong access codes for this reference: locked for a while (Retry-After, in seconds)'),
+        429: err('Too many wrong access codes from this source (client address): refused for a while (Retry-After, in seconds); never for the reference'),
       },
     },
     createAttachmentUpload: {
@@ -54,7 +54,16 @@ export function buildOpenApiDocument() {
         headers: z.object({ 'X-Access-Code': z.string() }),
         body: { content: { 'application/json': { schema: CustomerCallbackRequest } }, required: true },
       },
-      responses: { 200: { description: 'Recorded' }, 404: err('Unknown reference or wrong access code'), 409: err('No callback is due'), 429: err('Too many wrong access codes for this reference (Retry-After)') },
+      responses: { 200: { description: 'Recorded' }, 404: err('Unknown reference or wrong access code'), 409: err('No callback is due'), 429: err('Too many wrong access codes from this source (Retry-After)') },
+    },
+    confirmRepeat: {
+      method: 'post', path: '/api/complaints/{reference}/repeat-confirmation', summary: 'Confirm a complaint as a repeat of an earlier one with the one-time code mailed to the email on file: the two are merged', tags: ['customer'],
+      request: {
+        params: ComplaintStatusParams,
+        headers: z.object({ 'X-Access-Code': z.string() }),
+        body: { content: { 'application/json': { schema: RepeatConfirmationRequest } }, required: true },
+      },
+      responses: { 200: { description: 'Merged into the earlier complaint (named), which this access code now opens too' }, 404: err('Unknown reference, wrong access code, or no valid confirmation code - one answer for all'), 429: err('Too many wrong access codes from this source (Retry-After)') },
     },
     getOpenApiDocument: {
       method: 'get', path: '/api/openapi.json', summary: 'This document', tags: ['meta'],

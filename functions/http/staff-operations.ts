@@ -9,6 +9,7 @@ import { ForbiddenError } from '../shared/errors.ts';
 import type { Container } from '../shared/container.ts';
 import { attachments } from '../shared/attachments-on-first-use.ts';
 import * as staff from '../use-cases/staff-actions.ts';
+import * as links from '../use-cases/complaint-links.ts';
 import { submitComplaint } from '../use-cases/submit-complaint.ts';
 import * as dashboard from '../use-cases/dashboard.ts';
 import * as audit from '../use-cases/audit.ts';
@@ -17,7 +18,7 @@ import { archiveStore } from '../shared/archive-on-first-use.ts';
 import { parseOrThrow, RawBody } from './http-handler.ts';
 import { SUBMIT_MAX_BODY_BYTES } from './schemas/submit-complaint.schema.ts';
 import {
-  CallbackRequest, CallRequest, ClassificationCorrection, ErasureRequest, RestrictionRequest, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
+  CallbackRequest, CallRequest, MergeRequest, ClassificationCorrection, ErasureRequest, RestrictionRequest, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
   StaffComplaintRequest, TeamQuery,
 } from './schemas/staff.schema.ts';
 
@@ -84,4 +85,9 @@ export const STAFF_OPERATION_SPECS: Record<StaffOperation, StaffOperationSpec> =
   restrictCustomer: op({ summary: 'Restrict a customer who abuses the channels (S4 5.2), with a reason', body: RestrictionRequest, run: (d, c) => staff.restrictCustomer(d, c.actor, c.reference, c.body) }),
   openTaskLink: op({ summary: 'Open a task from a notification link (signed, expiring, one use, for the signed-in person)', run: (d, c) => staff.openTaskLink(d, c.actor, c.query) }),
   reassign: op({ summary: 'Reassign to a staff member or a team', body: ReassignRequest, run: (d, c) => staff.reassign(d, c.actor, c.reference, c.body) }),
+  mergeComplaint: op({
+    summary: 'Merge this complaint (a checked repeat, or mail about the other one) into an earlier open complaint: its matter and access code join it, new facts restart its clock; audited',
+    body: MergeRequest, run: (d, c) => links.mergeComplaint(d, c.actor, c.reference, c.body),
+  }),
+  unlinkComplaint: op({ summary: 'Remove the link to an earlier complaint (not the same customer or matter); audited', run: (d, c) => links.unlinkComplaint(d, c.actor, c.reference) }),
 };

@@ -1,20 +1,20 @@
 /**
  * What a customer sees with reference + access code. A wrong or missing code answers
  * exactly like an unknown reference, so the API never confirms that a reference exists;
- * guessing is limited per reference and every failed attempt is audited
+ * wrong codes are limited per source (never per reference) and every failed attempt is audited
  * (use-cases/customer-access.ts).
  */
 import { awaitsCallbackStage } from '../domain/callback.ts';
 import { STAGE_LABEL } from '../domain/complaint.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import type { ComplaintStatusResponse } from '../http/schemas/complaint-status.schema.ts';
-import { openAsCustomer, type CustomerAccessDeps } from './customer-access.ts';
+import { openAsCustomer, type CustomerAccessDeps, type CustomerRequest } from './customer-access.ts';
 import { deadlineView } from './deadline-view.ts';
 
 export interface StatusDeps extends CustomerAccessDeps { region: RegionConfig }
 
-export async function getComplaintStatus(reference: string, accessCode: string | undefined, deps: StatusDeps): Promise<ComplaintStatusResponse> {
-  const complaint = await openAsCustomer(reference, accessCode, 'getComplaintStatus', deps);
+export async function getComplaintStatus(reference: string, accessCode: string | undefined, deps: StatusDeps, request: CustomerRequest = {}): Promise<ComplaintStatusResponse> {
+  const complaint = await openAsCustomer(reference, accessCode, 'getComplaintStatus', deps, request);
   const now = deps.clock.now();
   // Our reply asks the satisfaction question: it can be answered while the callback task is
   // open, and as soon as the reply is out - even in the moment before the workflow opens the

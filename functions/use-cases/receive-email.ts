@@ -4,10 +4,15 @@
  *  2. Parse the MIME message (charsets, HTML-only mail, attachments, forwarded messages).
  *  3. Never a complaint: virus, bounces and auto-replies; cannot be one: no sender address,
  *     an empty message. Recorded as rejected with the reason.
- *  4. A reply about a complaint we know (reference in In-Reply-To / References or in the
- *     subject) joins that complaint: a `customer-email` history entry, in one transaction
- *     guarded by the complaint's version.
- *  5. Otherwise a new complaint through `submitComplaint` (channel email, idempotency key
+ *  4. Mail claiming the bank's own domains (region mail.domain, mail.ownDomains) without an
+ *     aligned DKIM pass is quarantined: recorded, kept in the mail bucket, never acknowledged.
+ *  5. A reply about a complaint we know (reference in In-Reply-To / References or in the
+ *     subject) joins that complaint only when the sender IS its contact (normalised address)
+ *     and the receiving server authenticated it (SES verdicts: DMARC pass, or SPF pass aligned
+ *     with the From domain): a `customer-email` history entry, in one transaction guarded by
+ *     the complaint's version. Anyone else naming a reference: step 6, linked "possibly related"
+ *     for staff (issue 16 finding 2), never shown on that complaint's status page.
+ *  6. Otherwise a new complaint through `submitComplaint` (channel email, idempotency key
  *     `email:<messageId>`), validated by the API's own schema first: an invalid request is
  *     recorded as rejected with its field messages, never thrown.
  * Every message ends with exactly one INBOUND record; only infrastructure errors throw
@@ -17,10 +22,10 @@ import PostalMime, { type Address, type Email, type PostalMimeOptions } from 'po
 import * as z from 'zod';
 import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
 import {
-  buildDescription, cleanText, composeBody, DESCRIPTION_MAX, guessLanguage, htmlToText, planAttachments, referenceCandidates, screenEmail, truncate,
-  type AttachmentPlan, type EmailAttachment, type EmailFacts, type ForwardedMessage, type InboundRecord, type InboundRepository, type Mailbox,
+  buildDescription, claimedOwnDomain, cleanText, dkimDomain, composeBody, DESCRIPTION_MAX, guessLanguage, htmlToText, normaliseAddress, ownDomainSigned, planAttachments, referenceCandidates, screenEmail,
+  senderAuthenticated, truncate, type AttachmentPlan, type MailAuthentication, type EmailAttachment, type EmailFacts, type ForwardedMessage, type InboundRecord, type InboundRepository, type Mailbox,
 } from '../domain/email-intake.ts';
-import type { AttachmentRef } from '../domain/ports.ts';
+import type { AttachmentRef, AuditLog } from '../domain/ports.ts';
 import { hasVisibleText } from '../domain/text.ts';
 import {
   AttachmentType, MAX_ATTACHMENTS, ATTACHMENT_TYPES, SubmitComplaintRequest,
@@ -31,6 +36,8 @@ import { submitComplaint, type SubmitDeps } from './submit-complaint.ts';
 
 export interface ReceiveEmailDeps extends Omit<SubmitDeps, 'attachments' | 'attachmentMaxBytes'> {
   inbound: InboundRepository;
+  /** Staff triage (quality searches it): quarantined mail, and mail naming a complaint from a sender not proven to be its complainant. */
+  audit?: AuditLog;
   attachments: NonNullable<SubmitDeps['attachments']>;
   attachmentMaxBytes: number;
 }
@@ -45,6 +52,8 @@ export interface InboundMail {
   /** SES mail.source (the SMTP envelope sender). */
   source?: string;
   virusVerdict?: string;
+  /** SES receipt spfVerdict / dkimVerdict / dmarcVerdict (locally: the SMTP intake's). None: not authenticated. */
+  authentication?: MailAuthentication;
 }
 
 export interface ReceiveResult extends InboundRecord { replayed: boolean }
@@ -143,6 +152,8 @@ async function toEmailFacts(parsed: Email, extra: { envelopeFrom?: string; virus
     subject: parsed.subject ?? '',
     from: mailboxes(parsed.from)[0],
     headers: headerMap(parsed.headerLines),
+    dkimDomains: (parsed.headerLines ?? []).filter((h) => h.key.toLowerCase() === 'dkim-signature')
+      .map((h) => dkimDomain(h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' '))).filter((d): d is string => !!d),
     contentType: contentType.type,
     reportType: contentType.reportType,
     partTypes: parsed.attachments.map((a) => (a.mimeType ?? '').toLowerCase()),
@@ -182,17 +193,37 @@ export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): P
   const from = facts.from!; // screened: a usable address
   const body = composeBody(facts.text, facts.forwarded);
 
-  // A reply about a complaint we know joins it.
+  // Mail claiming the bank's own domain must be signed by it (DKIM, aligned): otherwise it is
+  // quarantined for staff (the raw message stays in the mail bucket), never registered nor
+  // acknowledged - an acknowledgement would go to the staff member it impersonates.
+  const own = claimedOwnDomain(from.address, [deps.region.mail.domain, ...(deps.region.mail.ownDomains ?? [])]);
+  if (own && !ownDomainSigned(from.address, facts.dkimDomains ?? [], mail.authentication)) {
+    const reason = `claims the bank's own domain (${own}) without DKIM alignment`;
+    const r = await record({ outcome: 'quarantined', reason, attachments: counts });
+    if (!r.replayed) await triage(deps, now, undefined, `email ${mail.messageId} quarantined: ${reason}; the raw message is kept at inbound/${mail.messageId} in the mail bucket`);
+    return r;
+  }
+
+  // A reply about a complaint we know joins it - only from that complaint's contact, proven by
+  // the receiving server's checks. Anyone else naming the reference (in the subject, or in a
+  // forged In-Reply-To / References) writes a complaint of their own, linked for staff.
+  const authenticated = senderAuthenticated(from.address, mail.source, mail.authentication);
+  let relatedTo: string | undefined;
   for (const reference of referenceCandidates(facts)) {
     const complaint = await deps.repo.get(reference);
     if (!complaint) continue;
+    const contact = complaint.complainant.contact?.email;
+    if (!(authenticated && contact && normaliseAddress(from.address) === normaliseAddress(contact))) {
+      relatedTo ??= reference;
+      continue;
+    }
     await store();
-    await appendOnce(deps, reference, 'customer-email', mail.messageId, (c, at) => entry(
+    await appendOnce(deps, reference, 'customer-email', mail.messageId, (_c, at) => entry(
       reference, at, 'customer', 'customer-email', 'We received your email', true, undefined, {
         messageId: mail.messageId,
         from: from.address,
         ...(from.name ? { fromName: truncate(cleanText(from.name), 200) } : {}),
-        senderMatchesComplainant: from.address.toLowerCase() === c.complainant.contact?.email?.toLowerCase(),
+        senderMatchesComplainant: true,
         subject: truncate(cleanText(facts.subject), 1_000),
         text: truncate(body, DESCRIPTION_MAX, '\n[... truncated]'),
         attachments: refs,
@@ -230,20 +261,29 @@ export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): P
   let reference: string | undefined;
   for (let attempt = 1; !reference; attempt++) {
     try {
-      const result = await submitComplaint(valid.data as SubmitComplaintRequest, { channel: 'email', idempotencyKey }, deps);
+      const result = await submitComplaint(valid.data as SubmitComplaintRequest, { channel: 'email', idempotencyKey, ...(relatedTo ? { mentions: relatedTo } : {}) }, deps);
       reference = result.body.reference;
     } catch (e) {
       // Registered by an earlier delivery: built differently (e.g. before a deploy), or concurrently
-      // (a redelivery racing the first one, merged as its "repeat", loses on the idempotency record).
+      // (a redelivery racing the first one loses on the idempotency record).
       const earlier = e instanceof IdempotencyMismatchError || e instanceof ConflictError ? await deps.repo.getIdempotent(idempotencyKey) : undefined;
       reference = (earlier?.body as { reference?: string } | undefined)?.reference;
-      // A repeat merged into an open complaint that changed meanwhile (the workflow assessing it,
-      // a staff action): tried again on its new version, as a thread is, not handed back as a failure.
+      // A write that met a concurrent change: tried again, not handed back as a failure. (Repeats
+      // are no longer merged here - issue 16: linked for staff - but a retry costs nothing.)
       if (!reference && !(e instanceof ConflictError && attempt < COMMIT_ATTEMPTS)) throw e;
     }
   }
   if (plan.skipped.length) await recordSkipped(deps, reference, mail.messageId, plan);
-  return record({ outcome: 'registered', reference, attachments: counts });
+  const registered = await record({ outcome: 'registered', reference, attachments: counts });
+  if (relatedTo && !registered.replayed) {
+    await triage(deps, now, relatedTo, `email ${mail.messageId} names this complaint but its sender is not proven to be its complainant: not attached; registered as ${reference}, linked for staff`);
+  }
+  return registered;
+}
+
+/** An entry for staff triage on the audit record (no personal data: ids, references, reasons). */
+function triage(deps: ReceiveEmailDeps, at: string, reference: string | undefined, detail: string): Promise<void> {
+  return deps.audit ? deps.audit.record({ at, actor: 'email-intake', roles: [], operation: 'receiveEmail', ...(reference ? { reference } : {}), outcome: 'denied', detail }) : Promise.resolve();
 }
 
 /** Attachments not kept, by name and type, for staff (internal history entry). */

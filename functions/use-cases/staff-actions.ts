@@ -20,7 +20,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { normaliseDepartment } from '../domain/classification.ts';
 import { customerChannel, entry, load, markMet, refreshTask, staffMessage, type LinkSigner } from './common.ts';
 import { verifyTaskLink } from '../domain/task-links.ts';
-import { openAsCustomer, type CustomerAccessDeps } from './customer-access.ts';
+import { openAsCustomer, type CustomerAccessDeps, type CustomerRequest } from './customer-access.ts';
 
 export interface StaffDeps {
   repo: ComplaintRepository;
@@ -268,9 +268,9 @@ export async function recordCallback(deps: StaffDeps, actor: Actor, reference: s
  * the callback stage - the reply is out, the stage opens a moment later: it is recorded
  * then, and completes the stage as soon as it opens (lifecycle.ts openStaffTask).
  */
-export async function customerCallback(deps: StaffDeps & CustomerAccessDeps, reference: string, accessCode: string | undefined, body: { satisfaction: 1 | 2 | 3 | 4 | 5; comment?: string }) {
-  // The same guarded check as the status page (limited per reference, failures audited).
-  let c = await openAsCustomer(reference, accessCode, 'customerCallback', deps);
+export async function customerCallback(deps: StaffDeps & CustomerAccessDeps, reference: string, accessCode: string | undefined, body: { satisfaction: 1 | 2 | 3 | 4 | 5; comment?: string }, request: CustomerRequest = {}) {
+  // The same guarded check as the status page (wrong codes limited per source, failures audited).
+  let c = await openAsCustomer(reference, accessCode, 'customerCallback', deps, request);
   for (let attempt = 1; ; attempt++) {
     const task = await deps.repo.getTask(reference);
     const now = deps.clock.now();
@@ -413,7 +413,10 @@ export async function getComplaintForStaff(deps: StaffDeps, actor: Actor, refere
   // Past its hot retention, DynamoDB may keep an item up to two days before TTL removes it:
   // shown as what it is, a closed complaint on its way to the archive.
   const archiving = c.status === 'CLOSED' && c.expiresAt !== undefined && c.expiresAt * 1000 <= deps.clock.now().getTime();
-  return { complaint: c, task: task ? taskView : undefined, history, messages: messages.map(withHtml), ...(archiving ? { archive: { state: 'archiving' as const } } : {}) };
+  // The repeat confirmation's hash and salt stay server-side: staff see that a code was mailed, until when, and the tries.
+  const confirmation = c.relatedTo?.confirmation;
+  const shown = confirmation ? { ...c, relatedTo: { ...c.relatedTo!, confirmation: { expiresAt: confirmation.expiresAt, attempts: confirmation.attempts } } } : c;
+  return { complaint: shown, task: task ? taskView : undefined, history, messages: messages.map(withHtml), ...(archiving ? { archive: { state: 'archiving' as const } } : {}) };
 }
 
 export async function listTasks(deps: StaffDeps, actor: Actor, scope: 'mine' | 'team', team?: string) {

@@ -1,5 +1,7 @@
 /**
  * Register a complaint received from a customer.
+ * A suspected repeat is registered as its own complaint, linked for staff (never merged from
+ * an unverified submission: issue 16 finding 1); the answer is the same as for any complaint.
  *  1. Replay the stored answer if this Idempotency-Key was seen (same body) or refuse it (other body).
  *  2. Take the next reference, mint the access code, compute the regulatory deadlines.
  *  3. Write complaint, secret, first history entry, acknowledgement and idempotency record in
@@ -18,7 +20,7 @@ import { computeDeadlines } from '../domain/deadlines.ts';
 import { IdempotencyRace, UploadTaken, type AttachmentStore, type ComplaintRepository } from '../domain/ports.ts';
 import { safeAttachmentName, verifyAttachments } from './attachments.ts';
 import { customerKeys, findRepeat } from '../domain/repeats.ts';
-import { entry, refreshTask } from './common.ts';
+import { entry } from './common.ts';
 import { formatReference } from '../domain/reference.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -45,6 +47,8 @@ export interface SubmitContext {
   idempotencyKey?: string;
   /** Staff member who keyed it in: the first responder. */
   receivedBy?: string;
+  /** Email intake: an existing complaint the message names, from a sender not proven to be its complainant (linked for staff). */
+  mentions?: string;
 }
 
 export interface SubmitResult { statusCode: 201; body: SubmitComplaintResponse; replayed: boolean }
@@ -82,18 +86,10 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
       : Promise.resolve(),
   ]);
   if (previous) return previous;
-  if (repeat) {
-    try {
-      return await mergeRepeat(req, ctx, deps, repeat, requestHash);
-    } catch (e) {
-      // A concurrent retry with the same key stored its answer first: that is the answer.
-      if (e instanceof ConflictError) {
-        const winner = await replay();
-        if (winner) return winner;
-      }
-      throw e;
-    }
-  }
+  // A suspected repeat of the same customer's open complaint is NOT merged here: nothing in
+  // this request proves it comes from that customer (the contact is never verified). It
+  // becomes a complaint of its own, answered exactly like any other, and is linked to the
+  // earlier one for staff, who merge after checking (use-cases/complaint-links.ts).
   const reference = formatReference(region.referencePrefix, now.getUTCFullYear(), await repo.nextSequence(region.referencePrefix, now.getUTCFullYear()));
   const accessCode = generateAccessCode();
   const salt = randomBytes(16).toString('base64url');
@@ -112,11 +108,22 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
     // Display names only (keys are ours), kept as plain file names.
     attachments: req.attachments?.map((a) => ({ ...a, name: safeAttachmentName(a.name) })),
   };
+  // A suspected repeat: a one-time code to the earlier complaint's email on file (the only proof
+  // of the contact we accept), mailed in the same transaction; its hash on the link.
+  const confirmCode = repeat?.contactEmail ? generateAccessCode() : undefined;
+  const confirmSalt = randomBytes(16).toString('base64url');
+  const confirmUntil = new Date(now.getTime() + REPEAT_CONFIRMATION_HOURS * 3600_000).toISOString();
   // A restricted customer's complaint is still registered (a regulatory duty), and flagged.
   const restricted = restrictions.find((r) => !r.until || r.until >= receivedAt.slice(0, 10));
   const complaint: Complaint = {
     ...details,
     ...(restricted ? { restricted } : {}),
+    ...(repeat
+      ? { relatedTo: {
+        reference: repeat.reference, reason: 'possible-repeat' as const, score: Number(repeat.score.toFixed(2)), newFacts: repeat.newFacts, at: receivedAt,
+        ...(confirmCode ? { confirmation: { salt: confirmSalt, hash: hashAccessCode(confirmCode, confirmSalt), expiresAt: confirmUntil, attempts: 0 } } : {}),
+      } }
+      : ctx.mentions ? { relatedTo: { reference: ctx.mentions, reason: 'mail-names-reference' as const, at: receivedAt } } : {}),
     reference,
     region: region.name,
     channel: ctx.channel,
@@ -156,13 +163,24 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
       customerKeys: contactKeys,
       // One upload, one complaint: recorded as this one's in the same transaction.
       uploads: req.attachments?.map((a) => a.key),
-      messages: [{ reference, at: receivedAt, kind: 'acknowledgement', audience: 'customer', language, ...customerChannel(complaint), subject: ackMessage.subject, text: ackMessage.text }],
+      messages: [
+        { reference, at: receivedAt, kind: 'acknowledgement', audience: 'customer', language, ...customerChannel(complaint), subject: ackMessage.subject, text: ackMessage.text },
+        ...(confirmCode && repeat?.contactEmail ? [{
+          reference, at: receivedAt, kind: 'progress' as const, audience: 'customer' as const, language, channel: 'email' as const, to: repeat.contactEmail, status: 'queued' as const,
+          ...repeatConfirmationMessage(language, reference, confirmCode, formatLocalTime(new Date(confirmUntil), region.calendar.timeZone, language)),
+        }] : []),
+      ],
       complaint,
       secret: { salt, hash: hashAccessCode(accessCode, salt) },
       history: [{
         reference, at: receivedAt, actor: ctx.receivedBy ?? 'customer', action: 'received', visibleToCustomer: true,
         summary: `Complaint received through the ${ctx.channel} channel; acknowledgement sent`,
-      }],
+      }, ...(repeat ? [entry(reference, receivedAt, 'system', 'repeat-suspected',
+        `Same customer contact and business line: possibly a repeat of ${repeat.reference} (similarity ${repeat.score.toFixed(2)}${repeat.newFacts ? ', with new facts' : ''}). Not merged: check, then merge or unlink`, false,
+        undefined, { relatedTo: repeat.reference })] : []),
+      ...(ctx.mentions ? [entry(reference, receivedAt, 'system', 'mail-possibly-related',
+        `The email names ${ctx.mentions}, but its sender is not proven to be that complaint's complainant: possibly related to ${ctx.mentions}. Not attached to it: check, then merge or unlink`, false,
+        undefined, { mentions: ctx.mentions })] : [])],
       idempotency: ctx.idempotencyKey
         ? { key: ctx.idempotencyKey, answer: { requestHash, statusCode: 201, body }, expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS }
         : undefined,
@@ -183,58 +201,27 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
 
 async function findOpenRepeat(req: SubmitComplaintRequest, refs: string[], repo: ComplaintRepository) {
   if (!refs.length) return undefined;
-  const open = (await Promise.all(refs.map((r) => repo.get(r)))).filter((c): c is Complaint => !!c && c.status === 'OPEN');
+  const open = (await Promise.all(refs.map((r) => repo.get(r)))).filter((c): c is Complaint => !!c && c.status === 'OPEN' && !c.mergedInto);
   const hit = findRepeat({ businessLine: req.businessLine, description: req.matter.description }, open.map((c) => ({ reference: c.reference, businessLine: c.businessLine, description: c.matter.description })));
-  return hit && { ...hit, complaint: open.find((c) => c.reference === hit.reference)! };
+  return hit && { ...hit, contactEmail: open.find((c) => c.reference === hit.reference)?.complainant.contact?.email };
 }
 
+/** How long the one-time code mailed to the contact on file confirms a repeat. */
+export const REPEAT_CONFIRMATION_HOURS = 72;
+
 /**
- * A repeat of an open complaint: merged into it and flagged for staff; with new facts the
- * clock restarts from now (CN Order 2020). The customer gets the existing reference and an
- * access code of their own for it.
+ * The one-time code that lets the sender of a suspected repeat prove they control the earlier
+ * complaint's email on file (and so have the two merged at once). Mailed there only: the
+ * answer to the submission never mentions it. It does not name the earlier complaint.
  */
-async function mergeRepeat(req: SubmitComplaintRequest, ctx: SubmitContext, deps: SubmitDeps, hit: { complaint: Complaint; newFacts: boolean; score: number }, requestHash: string): Promise<SubmitResult> {
-  const { repo, clock, region, calendar } = deps;
-  const c = hit.complaint;
-  const now = clock.now();
-  const at = now.toISOString();
-  const next: Complaint = structuredClone(c);
-  next.version = c.version + 1;
-  next.updatedAt = at;
-  next.repeats = (c.repeats ?? 0) + 1;
-  if (hit.newFacts) {
-    const fresh = computeDeadlines(region.profile, calendar, now, { major: c.routing?.major, crossDepartment: c.routing?.crossDepartment }) as Record<string, { dueAt: string; rule: string }>;
-    for (const [name, d] of Object.entries(next.deadlines)) {
-      if (!d.metAt && fresh[name] && fresh[name].dueAt > d.dueAt) next.deadlines[name] = { ...fresh[name], rule: `${fresh[name].rule} (restarted: new facts)` };
+function repeatConfirmationMessage(language: Language, reference: string, code: string, dueAt: string): { subject: string; text: string } {
+  return language === 'zh-CN'
+    ? {
+      subject: `投诉 ${reference}：请确认是否为您本人提交`,
+      text: `我们收到了一份使用您的联系方式提交的新投诉 ${reference}，内容与您此前的一份投诉相似。\n\n如果是您本人提交，并希望两份投诉合并处理，请在投诉 ${reference} 的查询页面输入确认码：${code}（${dueAt} 前有效）。\n\n如果不是您提交的，请忽略本邮件：我们的工作人员会核实，不会将其并入您的投诉。`,
     }
-  }
-  const accessCode = generateAccessCode();
-  const salt = randomBytes(16).toString('base64url');
-  const final = next.deadlines.finalResponse;
-  const ack = acknowledgementText(c.language, c.reference, final.dueAt, region.calendar.timeZone);
-  const body: SubmitComplaintResponse = {
-    reference: c.reference,
-    accessCode,
-    acknowledgement: {
-      receivedAt: at,
-      message: c.language === 'zh-CN' ? `您的来信已并入正在处理的投诉 ${c.reference}。${ack.message}` : `Your message was added to your open complaint ${c.reference}. ${ack.message}`,
-      nextSteps: ack.nextSteps,
-      responseDeadline: deadlineView(final, now, c.receivedAt, region.profile.reminderAtRemainingFraction),
-      followUp: ack.followUp,
-    },
-  };
-  const task = await repo.getTask(c.reference);
-  await repo.commit({
-    complaint: next,
-    expectedVersion: c.version,
-    task: task && task.status !== 'completed' ? { put: refreshTask(task, next), ifToken: task.taskToken } : undefined,
-    history: [
-      entry(c.reference, at, ctx.receivedBy ?? 'customer', 'repeat-merged', hit.newFacts ? 'Your new information was added to your complaint; our deadline starts again' : 'Your message was added to your complaint', true),
-      entry(c.reference, at, 'system', 'repeat-flagged', `Repeat complaint through the ${ctx.channel} channel (similarity ${hit.score.toFixed(2)})${hit.newFacts ? '; new facts: clock restarted' : ''}`, false, undefined, { matter: req.matter }),
-    ],
-    idempotency: ctx.idempotencyKey ? { key: ctx.idempotencyKey, answer: { requestHash, statusCode: 201, body }, expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS } : undefined,
-    // The customer's own access code, in the same transaction: no code exists that was never handed out.
-    accessCode: { hash: hashAccessCode(accessCode, salt), salt },
-  });
-  return { statusCode: 201, body, replayed: false };
+    : {
+      subject: `Complaint ${reference}: did you send it?`,
+      text: `We received a new complaint, ${reference}, giving your contact details, about a matter like one you raised with us before.\n\nIf you sent it and want the two handled together, enter this confirmation code on the status page of complaint ${reference}: ${code} (valid until ${dueAt}).\n\nIf you did not send it, please ignore this email: our staff will check it, and it will not be added to your complaint.`,
+    };
 }

@@ -374,6 +374,28 @@ describe('staff console', () => {
     expect(errors).toEqual([]);
   });
 
+  it('sam sees a look-alike linked as "possibly a repeat of" the earlier complaint and merges it after checking (issue 16)', async () => {
+    const email = `console-repeat-${Date.now()}@example.com`;
+    const post = async (key: string, description: string) => {
+      const res = await fetch(`${base}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(validComplaint({ complainant: { name: 'Li Na', contact: { email } }, matter: { description } })) });
+      return ((await res.json()) as { reference: string }).reference;
+    };
+    const earlier = await post('console-repeat-0001', 'The annual fee on my credit card was charged twice in January without my consent');
+    const later = await post('console-repeat-0002', 'My credit card annual fee was charged twice in January without my consent');
+    expect(later).not.toBe(earlier);
+    const { page, errors } = await asStaff('sam');
+    await openComplaint(page, later);
+    expect(await page.locator('#task-card .notice').allTextContents()).toContainEqual(expect.stringContaining(`Possibly a repeat of ${earlier}`));
+    await page.click('button[data-action="merge"]');
+    await page.waitForSelector('#action-merge[data-ready="true"]');
+    await page.click('#action-merge button[value="submit"]');
+    await page.waitForSelector('#action-notice');
+    expect(await text(page, '#action-notice')).toBe('Merged into the earlier complaint.');
+    expect((await j.complaint('quinn', earlier)).complaint.repeats).toBe(1);
+    expect((await j.complaint('quinn', later)).complaint.mergedInto).toMatchObject({ reference: earlier, by: 'sam' });
+    expect(errors).toEqual([]);
+  });
+
   it('sam keys in a phone complaint, validated with the API\'s schema', async () => {
     const { page, errors } = await asStaff('sam');
     await page.click('#nav a[data-view="new"]');

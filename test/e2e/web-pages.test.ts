@@ -4,9 +4,10 @@
  * Chinese first). Complaint form in both languages with an attachment, errors next to
  * their fields, keyboard only, a phone's width, axe-core, the status page.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, seriousAxeViolations, watchErrors } from '../support/browser.ts';
@@ -330,6 +331,51 @@ describe('customer pages', () => {
     expect((await answered).status()).toBe(404);
     await page.waitForSelector('#lookup-notice:not([hidden])');
     expect(await text(page, '#lookup-notice')).toBe('没有与该投诉编号和查询码匹配的投诉，请核对后重试。');
+    expect(errors).toEqual([]);
+  });
+
+  it('(6b) a suspected repeat (issue 16): the confirmation code mailed to the email on file, entered on the status page, joins the two; a wrong one is refused', async () => {
+    const email = `repeat-${Date.now()}@example.com`;
+    const post = async (key: string, description: string) => {
+      const res = await fetch(`${base}/api/complaints`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({ language: 'zh-CN', businessLine: 'cards', complainant: { name: '李娜', contact: { email } }, matter: { description }, consent: { personalData: true } }),
+      });
+      expect(res.status).toBe(201);
+      return await res.json() as { reference: string; accessCode: string };
+    };
+    const earlier = await post('web-pages-repeat-1', '我的信用卡年费在一月份被重复扣收两次，未经我同意');
+    const later = await post('web-pages-repeat-2', '信用卡年费一月份被重复扣收两次，未经我同意');
+    expect(later.reference).not.toBe(earlier.reference);
+    const sent = join(dataDir, 'mail', 'sent');
+    const code = await (async () => {
+      for (let i = 0; i < 50; i++) {
+        await fetch(`${base}/__local/streams/drain`, { method: 'POST' });
+        for (const f of readdirSync(sent)) {
+          const m = await simpleParser(readFileSync(join(sent, f)));
+          if ((m.subject ?? '').includes(later.reference) && /确认/.test(m.subject ?? '')) return /([0-9A-Z]{5}-[0-9A-Z]{5})/.exec(m.text ?? '')![1];
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error('no confirmation email');
+    })();
+    const { page, errors } = await open('/status.html');
+    await page.fill('#reference', later.reference);
+    await page.fill('#accessCode', later.accessCode);
+    await page.click('#lookup-submit');
+    await page.waitForSelector('#result:not([hidden])');
+    await page.click('#repeat summary');
+    await page.fill('#repeat-code', 'ZZZZZ-ZZZZZ');
+    await page.click('#repeat-form button[type="submit"]');
+    await page.waitForSelector('#repeat-summary:not([hidden])');
+    expect(await text(page, '#repeat-summary')).toContain('该确认码对本投诉无效');
+    await page.fill('#repeat-code', code.toLowerCase());
+    await page.click('#repeat-form button[type="submit"]');
+    await page.waitForSelector('#repeat-done:not([hidden])');
+    expect(await text(page, '#repeat-done')).toContain(earlier.reference);
+    const { ddb, sfn } = clients({ ...runtime, awsRegion: 'cn-north-1' });
+    const j = new Journey(base, ddb, sfn, 'complaints-cn', 'arn:aws:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle');
+    expect((await j.complaint('quinn', earlier.reference)).complaint.repeats).toBe(1);
     expect(errors).toEqual([]);
   });
 

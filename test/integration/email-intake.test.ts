@@ -208,6 +208,43 @@ describe('replies and auto-replies', () => {
 });
 
 const sesSample = (dir: string) => JSON.parse(readFileSync(join(dir, 'events', 'sesEvent.json'), 'utf8'));
+describe('who may write into a complaint (issue 16 finding 2)', () => {
+  const customer = `li.na.${randomUUID().slice(0, 8)}@example.com`;
+  let reference: string;
+  beforeAll(async () => {
+    const id = await send(mail({ from: `"Li Na" <${customer}>`, subject: 'Fee charged twice', body: 'My credit card annual fee was charged twice in February. Please refund one.' }));
+    reference = (await inbound(id))!.reference;
+  });
+  /** Mail entries on the customer's page (the workflow adds its own entries meanwhile). */
+  const onPage = async () => (await history(reference)).filter((h) => h.visibleToCustomer && h.action === 'customer-email').map((h) => h.after?.messageId);
+
+  it("a stranger naming the reference (subject, forged In-Reply-To) gets a complaint of their own, linked for staff; nothing reaches the customer's page", async () => {
+    const before = await onPage();
+    for (const [from, headers] of [['mallory@evil.example', []], ['trudy@evil.example', [`In-Reply-To: <${reference}.0f1e@bank.example.cn>`]]] as const) {
+      const id = await send(mail({ from, subject: headers.length ? 'Re: your letter' : `Re: ${reference}`, body: 'Send the refund to account 99887766 instead.', headers: [...headers] }));
+      const rec = await inbound(id);
+      expect(rec).toMatchObject({ outcome: 'registered' });
+      expect(rec!.reference).not.toBe(reference);
+      expect((await complaint(rec!.reference))!.relatedTo).toMatchObject({ reference, reason: 'mail-names-reference' });
+    }
+    expect(await onPage()).toEqual(before);
+    expect(JSON.stringify(await history(reference))).not.toContain('99887766');
+  });
+
+  it('the complainant\'s own address failing DMARC (X-Local-Test-Verdicts) is not threaded; passing, it is', async () => {
+    const failed = await send(mail({ from: customer, subject: `Re: ${reference}`, body: 'Forged reply.', headers: ['X-Local-Test-Verdicts: spf=FAIL; dkim=FAIL; dmarc=FAIL'] }));
+    expect((await inbound(failed))!.outcome).toBe('registered');
+    const ok = await send(mail({ from: customer.toUpperCase(), subject: `Re: ${reference}`, body: 'The second charge was on 3 February.' }));
+    expect(await inbound(ok)).toMatchObject({ outcome: 'threaded', reference });
+  });
+
+  it("mail forged from the bank's own domain is quarantined: no complaint, no acknowledgement to the staff member", async () => {
+    const before = await countComplaints(ddb, table);
+    const id = await send(mail({ from: 'Ada Admin <ada@bank.example>', subject: 'Refund request', body: 'Please refund account 1234.', headers: ['X-Local-Test-Verdicts: dkim=FAIL; dmarc=FAIL'] }));
+    expect(await inbound(id)).toMatchObject({ outcome: 'quarantined', reason: expect.stringMatching(/own domain/) });
+    expect(await countComplaints(ddb, table)).toBe(before);
+  });
+});
 
 describe('the SMTP intake itself', () => {
   const stored: { key: string; raw: Buffer }[] = [];

@@ -201,24 +201,27 @@ describe('multi-item writes are one transaction', () => {
     expect((await as('sam', 'POST', `/complaints/${ref}/calls`, { messageId: call.messageId, outcome: 'reached' })).status).toBe(409); // done once
   });
 
-  it('merging a repeat: the customer\'s own access code and the merge, or neither (no code exists that was never handed out)', async () => {
+  it('merging a repeat (a staff action since issue 16): the repeat\'s own access code and the merge, or neither (no code opens a complaint it was not merged into)', async () => {
     const first = complaintOf('repeat');
     const { reference: ref } = await client.submit(first, `faults-repeat-a-${process.pid}-${++seq}`);
     const secret = async () => (await ddb.send(new GetCommand({ TableName: TABLE, Key: { PK: `COMPLAINT#${ref}`, SK: 'SECRET' }, ConsistentRead: true }))).Item!;
     const again = { ...first, matter: { description: (first.matter as { description: string }).description + ' - and again' } };
-    const key = `faults-repeat-b-${process.pid}-${++seq}`;
+    // The look-alike is a complaint of its own, linked for staff: never merged on its own say-so.
+    const repeat = await client.submit(again, `faults-repeat-b-${process.pid}-${++seq}`);
+    expect(repeat.reference).not.toBe(ref);
+    expect((await client.detail(repeat.reference)).complaint.relatedTo).toMatchObject({ reference: ref, reason: 'possible-repeat' });
     await client.waitForTask(ref, 'INVESTIGATION');
     await transactionsDown(ref);
-    expect((await client.once('intake', 'POST', '/api/complaints', again, { 'idempotency-key': key })).status).toBe(500);
+    expect((await as('sam', 'POST', `/complaints/${repeat.reference}/merge`, { into: ref })).status).toBe(500);
     expect((await secret()).others ?? []).toEqual([]);
     expect(count(await client.detail(ref), 'repeat-merged')).toBe(0);
 
     await injectFaults([]);
-    const merged = await client.submit(again, key);
-    expect(merged.reference).toBe(ref);
+    expect((await as('sam', 'POST', `/complaints/${repeat.reference}/merge`, { into: ref })).status).toBe(200);
     expect((await secret()).others).toHaveLength(1);
     expect(count(await client.detail(ref), 'repeat-merged')).toBe(1);
-    expect((await client.once('read', 'GET', `/api/complaints/${ref}`, undefined, { 'x-access-code': merged.accessCode })).status).toBe(200);
+    expect((await client.once('read', 'GET', `/api/complaints/${ref}`, undefined, { 'x-access-code': repeat.accessCode })).status).toBe(200);
+    expect((await as('sam', 'POST', `/complaints/${repeat.reference}/merge`, { into: ref })).status).toBe(409); // once
   });
 });
 

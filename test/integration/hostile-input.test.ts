@@ -42,6 +42,9 @@ const pathSegment = fc.oneof(
 
 interface Answer { status: number; text: string; json: any; headers: Headers }
 
+/** The address the hostile customer-route requests come from (wrong codes are throttled per source). */
+const HOSTILE_SOURCE = '198.51.100.66';
+
 async function send(method: string, path: string, o: { body?: string | Uint8Array; contentType?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
   const headers: Record<string, string> = { ...(o.contentType !== undefined ? { 'content-type': o.contentType } : {}), ...o.headers };
   const res = await fetch(`${api}${path}`, { method, headers, body: o.body });
@@ -90,7 +93,7 @@ describe('customers over HTTP', () => {
     const accepted = new Map<string, string>();
     const statuses = new Map<number, number>();
     await fc.assert(fc.asyncProperty(request, async (r) => {
-      // A new customer each time: the same customer's repeat would be merged, not counted.
+      // A new customer each time: the same customer's repeat would be linked to the earlier one.
       const body = r.body.kind === 'raw' ? r.body.raw : JSON.stringify(r.body.kind === 'valid' ? freshComplaint() : mutate({ ...base, complainant: freshComplaint().complainant }, r.body.m));
       const a = await send('POST', '/api/complaints', { body, contentType: r.contentType, headers: r.idempotencyKey === undefined ? {} : { 'idempotency-key': r.idempotencyKey } });
       statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
@@ -109,7 +112,8 @@ describe('customers over HTTP', () => {
 
   it('GET /api/complaints/{reference}: hostile references and access codes are answered like an unknown one', async () => {
     await fc.assert(fc.asyncProperty(pathSegment, fc.option(headerValue, { nil: undefined }), async (segment, code) => {
-      const a = await send('GET', `/api/complaints/${segment}`, { headers: code === undefined ? {} : { 'x-access-code': code } });
+      // From a hostile client's own address (X-Local-Source-Ip): its wrong codes throttle it, not the other tests' client.
+      const a = await send('GET', `/api/complaints/${segment}`, { headers: { 'x-local-source-ip': HOSTILE_SOURCE, ...(code === undefined ? {} : { 'x-access-code': code }) } });
       expectClearAnswer(a, [400, 404, 429], `status ${segment}`);
     }), { numRuns: runs(Math.ceil(RUNS / 2)) });
   }, 60_000);
@@ -117,7 +121,7 @@ describe('customers over HTTP', () => {
   it('POST /api/complaints/{reference}/callback and POST /api/attachments: hostile bodies and paths', async () => {
     const valid = { satisfaction: 4, comment: 'Fine' };
     await fc.assert(fc.asyncProperty(pathSegment, mutations(valid), headerValue, async (segment, m, code) => {
-      const a = await send('POST', `/api/complaints/${segment}/callback`, { body: JSON.stringify(mutate(valid, m)), contentType: 'application/json', headers: { 'x-access-code': code } });
+      const a = await send('POST', `/api/complaints/${segment}/callback`, { body: JSON.stringify(mutate(valid, m)), contentType: 'application/json', headers: { 'x-local-source-ip': HOSTILE_SOURCE, 'x-access-code': code } });
       expectClearAnswer(a, [400, 404, 409, 413, 429], 'callback');
     }), { numRuns: runs(Math.ceil(RUNS / 3)) });
     const upload = { name: 'statement.pdf', contentType: 'application/pdf', size: 1234 };
@@ -209,8 +213,8 @@ const smtp = createTransport({ host: '127.0.0.1', port: inject('smtpPort'), secu
 /**
  * Our own messages and the real ones (the public corpus, when it is there), with their sender
  * replaced: the email-intake tests send the originals through the same runtime at the same
- * time, and a mutated copy from the same sender with the same text would be merged into their
- * complaint as its repeat (or theirs into its).
+ * time, and a mutated copy from the same sender with the same text would be linked to their
+ * complaint as its possible repeat (or theirs to it).
  */
 const ownSender = (raw: Buffer) => Buffer.from(raw.toString('latin1').replace(/^From:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/im, `From: <hostile-fixture-${process.pid}@example.com>`), 'latin1');
 const ownMailFixtures = OWN_EMAIL_FILES.map((f) => ownSender(readFileSync(join(OWN_FIXTURES, 'email', f))));

@@ -409,7 +409,10 @@ function setup() {
   const clock = new ManualClock(new Date('2026-03-02T02:00:00Z'));
   const region = REGIONS.cn;
   const deps = { repo, workflow, clock, region, calendar: createBusinessCalendar(region.calendar), inbound, attachments: () => store, attachmentMaxBytes: 10 * 1024 * 1024, audit: new FakeAuditLog(), accessAttempts: new FakeAccessAttempts() };
-  const mail = (messageId: string, raw: string | Buffer): InboundMail => ({ messageId, raw: Buffer.from(raw), receivedAt: '2026-03-02T01:59:00Z', source: 'li.wei@example.com' });
+  // Authenticated by the receiving server (SES verdicts): the sender's replies thread (issue 16 finding 2: test/unit/email-threading.test.ts).
+  const mail = (messageId: string, raw: string | Buffer): InboundMail => ({
+    messageId, raw: Buffer.from(raw), receivedAt: '2026-03-02T01:59:00Z', source: 'li.wei@example.com', authentication: { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' },
+  });
   return { repo, workflow, inbound, store, clock, deps, mail };
 }
 
@@ -614,10 +617,13 @@ describeShared('receiveEmail', () => {
     const registered = Object.values(outcomes).filter((o) => o === 'registered').length;
     const rejected = Object.values(outcomes).filter((o) => o.startsWith('rejected')).length;
     expect(registered + rejected).toBe(32);
-    // submitComplaint merges the same customer's repeat of an open matter into it (the repeats
-    // rule): gbk_charset and html_only are both "Nuu / Hi" from from@there.com.
+    // The same customer's repeat of an open matter is a complaint of its own, linked to it for
+    // staff (issue 16: never merged unverified): gbk_charset and html_only are both "Nuu / Hi"
+    // from from@there.com.
     expect(repo.complaints.size).toBe(new Set(Object.values(references).filter(Boolean)).size);
-    expect(references['html_only.eml']).toBe(references['gbk_charset.eml']);
+    expect(references['html_only.eml']).not.toBe(references['gbk_charset.eml']);
+    const [earlier, later] = [references['gbk_charset.eml']!, references['html_only.eml']!].sort();
+    expect(repo.complaints.get(later)!.relatedTo).toMatchObject({ reference: earlier, reason: 'possible-repeat' });
     for (const [file, d] of Object.entries(EXPECTED)) {
       if (d === 'new' && file !== 'issue-511.eml') expect(outcomes[file], file).toBe('registered');
       if (d !== 'new') expect(outcomes[file], file).toBe(`rejected: ${d}`);

@@ -238,8 +238,8 @@ describeShared('hostile mail through the intake (postal-mime and the use case, w
   }, 60_000);
 });
 
-describe('a repeat merged while its complaint changes', () => {
-  it('is registered into the open complaint after the concurrent changes, never handed back as a failure (up to the retry limit)', async () => {
+describe('a repeat by email while its complaint changes', () => {
+  it('is registered as a complaint of its own linked to the open one (issue 16: never merged unverified), whatever changes the open one meanwhile', async () => {
     await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: 4 }), oddString(10), async (conflicts, extra) => {
       const t = await intake();
       const mail = (subject: string) => Buffer.from(`From: li.wei@example.com\r\nSubject: ${subject}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nMy card was charged twice for the same purchase. ${extra.replace(/[\r\n]/g, ' ')}\r\n`);
@@ -250,7 +250,9 @@ describe('a repeat merged while its complaint changes', () => {
       let left = conflicts;
       t.repo.commit = async (ch) => { if (left-- > 0) throw new ConflictError('changed by someone else'); return commit(ch); };
       const second = await receivedSafely(t, mail('Double charge again'));
-      expect(second).toMatchObject({ outcome: 'registered', reference: first.reference });
+      expect(second).toMatchObject({ outcome: 'registered' });
+      expect(second.reference).not.toBe(first.reference);
+      expect(t.repo.complaints.get(second.reference!)!.relatedTo).toMatchObject({ reference: first.reference, reason: 'possible-repeat' });
     }), { numRuns: runs(20) });
   });
 });
@@ -346,13 +348,15 @@ describe('regressions (seeds the properties found)', () => {
     expect(c.complainant.name).toBeUndefined();
   });
 
-  it('a repeat of an open complaint that changed meanwhile is merged, not failed with 451 (found by test/integration/email-intake.test.ts after the intake-api test: the Assess step raced the merge)', async () => {
+  it('a repeat of an open complaint that changed meanwhile is registered (linked, since issue 16), not failed with 451 (found by test/integration/email-intake.test.ts after the intake-api test: the Assess step raced the merge)', async () => {
     const t = await intake();
     const raw = Buffer.from('From: li.wei@example.com\r\nSubject: Fee\r\n\r\nMy card was charged twice for the same purchase.\r\n');
     const first = await receivedSafely(t, raw);
     const commit = t.repo.commit.bind(t.repo);
     let once = true;
     t.repo.commit = async (ch) => { if (once) { once = false; throw new ConflictError('version'); } return commit(ch); };
-    expect(await receivedSafely(t, raw)).toMatchObject({ outcome: 'registered', reference: first.reference });
+    const second = await receivedSafely(t, raw);
+    expect(second).toMatchObject({ outcome: 'registered' });
+    expect(t.repo.complaints.get(second.reference!)!.relatedTo?.reference).toBe(first.reference);
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
@@ -12,7 +13,7 @@ import { openStaffTask } from '../../functions/use-cases/lifecycle.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 
 let phone = 1000;
-/** A complaint from a new customer each time (one customer's repeats are merged). */
+/** A complaint from a new customer each time (one customer's repeats are linked for staff). */
 const bodyOf = () => SubmitComplaintRequest.parse({
   complainant: { name: 'Wang Fang', contact: { phone: `+86 138 0000 ${phone++}` } },
   matter: { description: 'Wrong fee on my account' },
@@ -141,38 +142,51 @@ describe('resumeOrphans', () => {
   });
 });
 
-describe('repeats (CN Order 2020)', () => {
-  it('merges the same customer\'s repeat of an open matter into it, flagged, with an access code of its own', async () => {
+describe('repeats (CN Order 2020): never merged from an unverified submission (issue 16 finding 1)', () => {
+  const victimBody = () => SubmitComplaintRequest.parse({
+    complainant: { name: 'Li Na', contact: { email: 'li.na@example.com' } }, consent: { personalData: true }, businessLine: 'cards',
+    matter: { description: 'The annual fee on my credit card was charged twice in January without my consent' },
+  });
+  const lookAlike = (email: string) => SubmitComplaintRequest.parse({
+    complainant: { name: 'Stranger', contact: { email } }, consent: { personalData: true }, businessLine: 'cards',
+    matter: { description: 'My credit card annual fee was charged twice in January without my consent' },
+  });
+  /** What an answer looks like with its own reference, code and dates taken out. */
+  const shape = (b: { reference: string; accessCode: string; acknowledgement: { message: string } }) => ({
+    ...b, reference: '<ref>', accessCode: '<code>', acknowledgement: { ...b.acknowledgement, message: b.acknowledgement.message.replace(b.reference, '<ref>') },
+  });
+
+  it('a look-alike submission gets its own reference and code, worded as a fresh complaint; its code does not open the earlier one, which is untouched', async () => {
     const { deps, repo } = setup('cn', '2026-03-02T01:00:00Z');
-    const first = bodyOf();
-    const a = await submitComplaint(first, { channel: 'web' }, deps);
-    const again = await submitComplaint({ ...first, matter: { description: 'Wrong fee on my account' } }, { channel: 'web' }, deps);
-    expect(again.body.reference).toBe(a.body.reference);
-    expect(repo.complaints.size).toBe(1);
-    expect(repo.complaints.get(a.body.reference)!.repeats).toBe(1);
-    expect(again.body.accessCode).not.toBe(a.body.accessCode);
-    // Both codes open the complaint.
-    expect((await getComplaintStatus(a.body.reference, again.body.accessCode, deps)).reference).toBe(a.body.reference);
-    expect((await getComplaintStatus(a.body.reference, a.body.accessCode, deps)).history.map((h) => h.action)).toContain('repeat-merged');
+    const victim = await submitComplaint(victimBody(), { channel: 'web' }, deps);
+    const before = structuredClone(repo.complaints.get(victim.body.reference)!);
+    const stranger = await submitComplaint(lookAlike('LI.NA@Example.COM'), { channel: 'web' }, deps);
+    expect(stranger.body.reference).not.toBe(victim.body.reference);
+    expect(stranger.body.acknowledgement.message).not.toMatch(/added|并入/);
+    expect(shape(stranger.body)).toEqual(shape(victim.body));
+    await expect(getComplaintStatus(victim.body.reference, stranger.body.accessCode, deps)).rejects.toThrow(/No complaint matches/);
+    expect(repo.complaints.get(victim.body.reference)).toEqual(before);
+    expect((await getComplaintStatus(victim.body.reference, victim.body.accessCode, deps)).history.map((h) => h.action)).toEqual(['received']);
+    // Linked for staff, on the new complaint only, never on a page the customer sees.
+    const linked = repo.complaints.get(stranger.body.reference)!;
+    expect(linked.relatedTo).toMatchObject({ reference: victim.body.reference, reason: 'possible-repeat' });
+    expect(repo.histories.get(stranger.body.reference)!.find((h) => h.action === 'repeat-suspected')).toMatchObject({ visibleToCustomer: false, summary: expect.stringContaining(`possibly a repeat of ${victim.body.reference}`) });
+    const page = await getComplaintStatus(stranger.body.reference, stranger.body.accessCode, deps);
+    expect(JSON.stringify(page)).not.toContain(victim.body.reference);
   });
 
-  it('restarts the clock when the repeat brings new facts, and keeps it when it does not', async () => {
-    const { deps, repo, clock } = setup('cn', '2026-03-02T01:00:00Z');
-    const first = SubmitComplaintRequest.parse({ complainant: { contact: { email: 'same@example.com' } }, consent: { personalData: true }, matter: { description: 'The annual fee on my card was charged without my consent in January' } });
-    const a = await submitComplaint(first, { channel: 'web' }, deps);
-    const before = repo.complaints.get(a.body.reference)!.deadlines.finalResponse.dueAt;
-    clock.advance(3 * 86400_000);
-    await submitComplaint(first, { channel: 'email' }, deps);
-    expect(repo.complaints.get(a.body.reference)!.deadlines.finalResponse.dueAt).toBe(before);
-    const newFacts = { ...first, matter: { description: 'The annual fee on my card was charged without my consent in January and again in February, twice' } };
-    await submitComplaint(newFacts, { channel: 'web' }, deps);
-    const after = repo.complaints.get(a.body.reference)!;
-    expect(after.repeats).toBe(2);
-    expect(after.deadlines.finalResponse.dueAt > before).toBe(true);
-    expect(after.deadlines.finalResponse.rule).toMatch(/restarted/);
+  it('property: whatever the case of the email, a repeat never gets the earlier reference, nor an answer that differs from a fresh one', async () => {
+    const { deps } = setup('cn', '2026-03-02T01:00:00Z');
+    const victim = await submitComplaint(victimBody(), { channel: 'web' }, deps);
+    const variants = fc.array(fc.boolean(), { minLength: 17, maxLength: 17 }).map((up) => [...'li.na@example.com'].map((ch, i) => (up[i] ? ch.toUpperCase() : ch)).join(''));
+    await fc.assert(fc.asyncProperty(variants, async (email) => {
+      const r = await submitComplaint(lookAlike(email), { channel: 'web' }, deps);
+      expect(r.body.reference).not.toBe(victim.body.reference);
+      expect(shape(r.body)).toEqual(shape(victim.body));
+    }), { numRuns: 25 });
   });
 
-  it('does not merge another matter, another customer, or an anonymous complaint', async () => {
+  it('does not even link another matter, another customer, or an anonymous complaint', async () => {
     const { deps, repo } = setup('cn');
     const first = bodyOf();
     await submitComplaint(first, { channel: 'web' }, deps);
@@ -180,5 +194,6 @@ describe('repeats (CN Order 2020)', () => {
     await submitComplaint({ ...first, complainant: { ...first.complainant, contact: { phone: '+86 139 9999 9999' } } }, { channel: 'web' }, deps);
     await submitComplaint(SubmitComplaintRequest.parse({ complainant: { anonymous: true }, matter: first.matter }), { channel: 'web' }, deps);
     expect(repo.complaints.size).toBe(4);
+    expect([...repo.complaints.values()].filter((c) => c.relatedTo)).toEqual([]);
   });
 });

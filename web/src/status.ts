@@ -4,7 +4,7 @@
  * when it is due. Every text from the server is set with textContent.
  */
 import './lib/zod-csp.ts';
-import { CustomerCallbackRequest } from '../../functions/http/schemas/complaint-status.schema.ts';
+import { CustomerCallbackRequest, RepeatConfirmationRequest } from '../../functions/http/schemas/complaint-status.schema.ts';
 import { FormErrors, problemFromIssue, type Problem } from './lib/field-errors.ts';
 import { hasText } from './lib/i18n.ts';
 import { byId, el, failureKey, loadConfig, Page, requestJson } from './lib/page.ts';
@@ -40,6 +40,10 @@ async function main(): Promise<void> {
   const callbackErrors = new FormErrors(page, callbackForm, byId('callback-summary'), alert);
   const callbackProgress = byId('callback-progress');
   const thanks = byId('callback-thanks');
+  const repeatForm = byId<HTMLFormElement>('repeat-form');
+  const repeatErrors = new FormErrors(page, repeatForm, byId('repeat-summary'), alert);
+  const repeatProgress = byId('repeat-progress');
+  const repeatDone = byId('repeat-done');
 
   const prefilled = new URLSearchParams(location.search).get('reference');
   if (prefilled) referenceInput.value = prefilled.slice(0, 40);
@@ -110,6 +114,8 @@ async function main(): Promise<void> {
     byId('callback').hidden = !s.callbackDue || callbackSent;
     if (s.callbackDue && !callbackSent) renderRating();
     thanks.hidden = !callbackSent;
+    // Offered on every open complaint alike: whether a code was mailed is never shown (issue 16).
+    byId('repeat').hidden = s.status !== 'OPEN';
 
     const history = [...s.history].sort((a, b) => a.at.localeCompare(b.at));
     byId('result-history').replaceChildren(...history.map((h) => el('li', {},
@@ -145,7 +151,7 @@ async function main(): Promise<void> {
       const answer = await fetchStatus(reference, code);
       progress.textContent = '';
       if (answer.status === 200 && answer.body) {
-        if (current?.status.reference !== answer.body.reference) callbackSent = false;
+        if (current?.status.reference !== answer.body.reference) { callbackSent = false; repeatDone.hidden = true; }
         current = { status: answer.body, code };
         render();
         alert.textContent = page.t('status.loaded', { reference: answer.body.reference, stage: byId('result-stage').textContent ?? '' });
@@ -195,6 +201,38 @@ async function main(): Promise<void> {
       busy = false;
       callbackForm.removeAttribute('aria-busy');
       callbackProgress.textContent = '';
+    }
+  });
+
+  repeatForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (busy || !current) return;
+    const code = byId<HTMLInputElement>('repeat-code').value.normalize('NFKC').trim().toUpperCase();
+    const parsed = RepeatConfirmationRequest.safeParse({ code });
+    if (!code || !parsed.success) { repeatErrors.show([{ field: 'code', key: 'v.repeatCode' }]); return; }
+    repeatErrors.clear();
+    busy = true;
+    repeatForm.setAttribute('aria-busy', 'true');
+    repeatProgress.textContent = page.t('repeat.sending');
+    try {
+      const { reference } = current.status;
+      const answer = await requestJson<{ merged: boolean; reference: string }>(page.api(`/api/complaints/${encodeURIComponent(reference)}/repeat-confirmation`), {
+        method: 'POST', headers: { 'X-Access-Code': current.code }, body: parsed.data,
+      });
+      if (answer.status === 200 && answer.body) {
+        repeatDone.textContent = page.t('repeat.done', { reference: answer.body.reference });
+        repeatDone.hidden = false;
+        const fresh = await fetchStatus(reference, current.code);
+        if (fresh.status === 200 && fresh.body) current = { status: fresh.body, code: current.code };
+        render();
+        repeatDone.focus();
+        return;
+      }
+      repeatErrors.show([], [{ key: answer.status === 404 ? 'repeat.invalid' : failureKey(answer.status) }]);
+    } finally {
+      busy = false;
+      repeatForm.removeAttribute('aria-busy');
+      repeatProgress.textContent = '';
     }
   });
 

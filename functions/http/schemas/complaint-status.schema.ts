@@ -32,3 +32,9 @@ export const CustomerCallbackRequest = z
   })
   .strict()
   .meta({ id: 'CustomerCallbackRequest' });
+
+/** The one-time code mailed to the earlier complaint's email on file (a suspected repeat: issue 16). */
+export const RepeatConfirmationRequest = z
+  .object({ code: text(40).meta({ description: 'The confirmation code from the email, e.g. 7K3QD-M9XPA' }) })
+  .strict()
+  .meta({ id: 'RepeatConfirmationRequest' });

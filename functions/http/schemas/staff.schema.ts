@@ -49,6 +49,10 @@ export const CallbackRequest = z
   .object({ satisfaction: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]), comment: text(4000).optional() })
   .strict()
   .meta({ id: 'CallbackRequest' });
+export const MergeRequest = z
+  .object({ into: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/).meta({ description: 'The earlier complaint this one repeats (or is about), which carries on' }) })
+  .strict()
+  .meta({ id: 'MergeRequest' });
 export const ReassignRequest = z
   .object({ assignee: text(200).optional(), team: text(100).optional() })
   .strict()

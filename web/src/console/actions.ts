@@ -9,7 +9,7 @@ import { authorize, type StaffOperation } from '../../../functions/domain/author
 import type { Stage } from '../../../functions/domain/complaint.ts';
 import {
   CallbackRequest, CallRequest, ClassificationCorrection, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
-  RestrictionRequest,
+  MergeRequest, RestrictionRequest,
 } from '../../../functions/http/schemas/staff.schema.ts';
 import { el } from '../lib/page.ts';
 import { complaintPath } from './api.ts';
@@ -18,7 +18,7 @@ import { buildForm, fieldNode, type BuiltForm, type FieldSpec } from './forms.ts
 
 export type ActionId =
   | 'claim' | 'investigate' | 'handlingPlan' | 'reply' | 'approve' | 'extension' | 'decideExtension'
-  | 'pause' | 'resume' | 'callback' | 'reassign' | 'classification' | 'call' | 'restrict';
+  | 'pause' | 'resume' | 'callback' | 'reassign' | 'classification' | 'call' | 'restrict' | 'merge' | 'unlink';
 
 export const TEAMS = ['cards', 'loans', 'retail', 'wealth'] as const;
 
@@ -26,6 +26,7 @@ const OPERATION: Record<ActionId, StaffOperation> = {
   claim: 'claimTask', investigate: 'completeInvestigation', handlingPlan: 'submitHandlingPlan', reply: 'submitReply', approve: 'approveReply',
   extension: 'requestExtension', decideExtension: 'decideExtension', pause: 'pauseClock', resume: 'resumeClock', callback: 'recordCallback',
   reassign: 'reassign', classification: 'correctClassification', call: 'recordCall', restrict: 'restrictCustomer',
+  merge: 'mergeComplaint', unlink: 'unlinkComplaint',
 };
 
 export interface Offered { id: ActionId; primary: boolean; messageId?: string }
@@ -59,6 +60,9 @@ export function availableActions(ctx: Ctx, d: ComplaintDetail): Offered[] {
   offer('reassign', open && at(s, 'INVESTIGATION', 'REPLY', 'CALLBACK'));
   const contact = c.complainant.contact;
   offer('restrict', c.status === 'OPEN' && !c.restricted && !c.complainant.anonymous && !!(contact?.email || contact?.phone || contact?.address));
+  // Issue 16: a possible repeat, or mail naming another complaint, is merged or unlinked by staff after checking.
+  offer('merge', c.status === 'OPEN' && !!c.relatedTo && !c.mergedInto);
+  offer('unlink', !!c.relatedTo && !c.mergedInto);
   if (can('call')) for (const m of pendingCalls(d)) out.push({ id: 'call', primary: false, messageId: m.messageId });
   // One primary action at most: the first offered next step.
   let primarySeen = false;
@@ -318,6 +322,21 @@ export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Off
       onSubmit(f, async () => {
         const body = f.validate(RestrictionRequest, { reason: f.text('reason'), until: f.text('until') });
         if (body) await send(f, 'restriction', body);
+      });
+      break;
+    }
+    case 'merge':
+    case 'unlink': {
+      const into = c.relatedTo?.reference ?? '';
+      f = buildForm(page, {
+        id: formId, intro: [el('p', { className: 'hint', text: page.t(`${id}.explain`, { reference: into }) })],
+        fields: [], submitLabel: `action.${id}.submit`, ...common,
+      });
+      onSubmit(f, async () => {
+        if (id === 'merge') {
+          const body = f.validate(MergeRequest, { into });
+          if (body) await send(f, 'merge', body);
+        } else await send(f, 'unlink', {});
       });
       break;
     }

@@ -19,7 +19,7 @@ interface ArchivedRecord {
   archivedAt: string; retainUntil: string; verified: boolean; erasure?: { at: string; basis: string };
 }
 
-const ACTING_OPS = new Set(['restrictCustomer', 'claimTask', 'completeInvestigation', 'submitReply', 'approveReply', 'requestExtension', 'decideExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'reassign', 'correctClassification', 'submitHandlingPlan']);
+const ACTING_OPS = new Set(['restrictCustomer', 'mergeComplaint', 'unlinkComplaint', 'claimTask', 'completeInvestigation', 'submitReply', 'approveReply', 'requestExtension', 'decideExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'reassign', 'correctClassification', 'submitHandlingPlan']);
 
 type Row = [string, Node | string | undefined];
 
@@ -203,6 +203,9 @@ export class DetailView {
     }
     if (c.pause) card.append(el('p', { className: 'notice notice-warning', text: page.t('task.pausedSince', { date: page.formatCompact(c.pause.since, now), by: c.pause.by, reason: c.pause.reason }) }));
     if (c.extensions?.pending) card.append(el('p', { className: 'notice', text: page.t('task.extensionPending', { by: c.extensions.pending.requestedBy, reason: c.extensions.pending.reason }) }));
+    // Issue 16: links decided by staff, never by what an outsider sent.
+    if (c.relatedTo) card.append(el('p', { className: 'notice notice-warning', text: page.t(c.relatedTo.reason === 'possible-repeat' ? 'task.possibleRepeat' : 'task.possiblyRelated', { reference: c.relatedTo.reference }) }));
+    if (c.mergedInto) card.append(el('p', { className: 'notice', text: page.t('task.mergedInto', { reference: c.mergedInto.reference, by: c.mergedInto.by }) }));
     if (c.restricted) card.append(el('p', { className: 'notice notice-warning', text: page.t('task.restricted', { by: c.restricted.by, reason: c.restricted.reason, until: c.restricted.until ?? page.t('task.restrictedOpen') }) }));
     if (task?.status === 'awaiting-approval') card.append(el('p', { className: 'notice', text: page.t('task.awaitingApproval', { by: task.pendingReply?.by ?? '' }) }));
 

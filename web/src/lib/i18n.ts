@@ -183,6 +183,14 @@ const en: Texts = {
   'callback.submit': 'Send feedback',
   'callback.thanks': 'Thank you for your feedback. We have recorded it with your complaint.',
   'callback.conflict': 'Feedback can no longer be given for this complaint.',
+  'repeat.summary': 'Did we email you a confirmation code for this complaint?',
+  'repeat.explain': 'If this complaint repeats one you made before, we emailed a confirmation code to the email address of that earlier complaint. Enter it here to have the two handled together.',
+  'repeat.code': 'Confirmation code',
+  'repeat.sending': 'Sending…',
+  'repeat.submit': 'Handle them together',
+  'repeat.done': 'Done: this complaint was added to your earlier complaint {reference}. Your access code opens it too.',
+  'repeat.invalid': 'This confirmation code is not valid for this complaint.',
+  'v.repeatCode': 'Enter the confirmation code from the email',
 };
 
 const zh: Texts = {
@@ -356,6 +364,14 @@ const zh: Texts = {
   'callback.submit': '提交评价',
   'callback.thanks': '感谢您的反馈，我们已将其记录在您的投诉中。',
   'callback.conflict': '本投诉目前无法再提交评价。',
+  'repeat.summary': '我们是否向您发送了本投诉的确认码？',
+  'repeat.explain': '如果本投诉与您此前的投诉重复，我们已向该投诉登记的电子邮箱发送确认码。在此输入确认码，两份投诉将合并处理。',
+  'repeat.code': '确认码',
+  'repeat.sending': '正在提交…',
+  'repeat.submit': '合并处理',
+  'repeat.done': '已完成：本投诉已并入您此前的投诉 {reference}，您的查询码也可查询该投诉。',
+  'repeat.invalid': '该确认码对本投诉无效。',
+  'v.repeatCode': '请输入邮件中的确认码',
 };
 
 const DICTIONARIES: Record<Language, Texts> = { en, 'zh-CN': zh };
