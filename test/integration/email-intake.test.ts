@@ -144,14 +144,19 @@ describe('every message of our own through SMTP (test/fixtures/email)', () => {
     attachments: { file: 'attachments-two-statements.eml', names: ['statement-january.pdf', 'statement-february.pdf'] },
   });
 
-  it('decodes what it registers: the GBK complaint in Chinese, every forwarded level in the description; the repeat merged', async () => {
+  it('decodes what it registers: the GBK complaint in Chinese, every forwarded level in the description; the repeat linked, not merged (issue 16)', async () => {
     const reference = async (file: string) => (await inbound(sent.find((s) => s.file === file)!.messageId))!.reference as string;
     const zh = await complaint(await reference('gbk-debit-card-double-charge.eml'));
     expect(zh).toMatchObject({ language: 'zh-CN', complainant: { name: '王磊', contact: { email: 'wang.lei@mail.example.cn' } } });
     expect(zh!.matter.description).toMatch(/^借记卡重复扣款投诉\n\n您好：/);
     const nested = await complaint(await reference('nested-three-forwards.eml'));
     for (const text of ['L3 the approval', 'L2 forwarding', 'L1 forwarding', 'L0 your loan is approved']) expect(nested!.matter.description).toContain(text);
-    expect(await reference('base64-overdraft-fee-again.eml')).toBe(await reference('quoted-printable-overdraft-fee.eml'));
+    // The same complaint twice from the same (unverified) sender: two complaints, the later linked to the earlier for staff.
+    const pair = [await reference('base64-overdraft-fee-again.eml'), await reference('quoted-printable-overdraft-fee.eml')];
+    expect(pair[0]).not.toBe(pair[1]);
+    const links = await Promise.all(pair.map(async (r) => (await complaint(r))!.relatedTo as { reference: string; reason: string } | undefined));
+    expect(links.filter(Boolean)).toHaveLength(1);
+    expect(links.find(Boolean)).toMatchObject({ reason: 'possible-repeat', reference: pair[links.findIndex((l) => !l)] });
   });
 });
 
