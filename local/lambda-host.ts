@@ -93,6 +93,9 @@ class Environment {
 
   get alive(): boolean { return !this.exited; }
 
+  /** Resolves when the handler module is loaded. */
+  started(): Promise<void> { return this.ready; }
+
   private failAll(e: unknown): void {
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
@@ -147,6 +150,15 @@ export class LambdaHost {
   /** Hands the manual clock's time to every function (after it moved; also done before each invocation). */
   syncClock(): void {
     if (this.clockView && this.options.clock) Atomics.store(this.clockView, 0, BigInt(this.options.clock.now().getTime()));
+  }
+
+  /**
+   * Starts the execution environments of `names` (default: every function) and waits until
+   * their handler modules are loaded - provisioned concurrency, in effect: the first invocation
+   * of each is then warm, as the in-process host's were (its timing is what the tests know).
+   */
+  async warm(names: FunctionName[] = Object.keys(FUNCTIONS) as FunctionName[]): Promise<void> {
+    await Promise.all(names.map((n) => this.load(n).started().catch(() => undefined)));
   }
 
   /** Stops every execution environment (the next invocation starts a new one, cold). */

@@ -75,6 +75,8 @@ export interface RuntimeOptions {
    * templates. Default on; LOCAL_IAM=off turns it off.
    */
   iam?: boolean;
+  /** Start every function's execution environment at start-up (default) rather than at its first invocation. */
+  warmFunctions?: boolean;
 }
 
 export interface LocalRuntime {
@@ -230,24 +232,31 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     process.env.AWS_ENDPOINT_URL_SFN = sfnProxy.url;
 
     // The IAM check in front of every endpoint the functions use: functions -> IAM -> faults -> service.
-    let iam: IamAuthorizer | undefined;
-    if (policies) {
-      iam = new IamAuthorizer({
-        policies, log, recordFile: process.env.LOCAL_IAM_RECORD || undefined,
-        // A task token carries its execution (local/stepfunctions/engine.ts): callbacks are authorized on its state machine.
-        stateMachineOfToken: (token) => {
-          try { return machineArnOf(Buffer.from(token.split('.').pop() ?? '', 'base64url').toString('utf8')); } catch { return undefined; }
-        },
-      });
-      for (const [service, variable] of [['dynamodb', 'AWS_ENDPOINT_URL_DYNAMODB'], ['s3', 'AWS_ENDPOINT_URL_S3'], ['sfn', 'AWS_ENDPOINT_URL_SFN'], ['ses', 'AWS_ENDPOINT_URL_SESV2']] as const) {
-        const p = await iam.proxy(service, process.env[variable]!);
-        cleanups.unshift(() => close(p.server));
-        process.env[variable] = p.url;
-      }
+    // (With the check off, the proxies only pass calls on: DynamoDB Local refuses the functions' own access key ids.)
+    const iam = new IamAuthorizer({
+      policies, log, recordFile: process.env.LOCAL_IAM_RECORD || undefined, region: awsRegion, partition,
+      // A task token carries its execution (local/stepfunctions/engine.ts): callbacks are authorized on its state machine.
+      stateMachineOfToken: (token) => {
+        try { return machineArnOf(Buffer.from(token.split('.').pop() ?? '', 'base64url').toString('utf8')); } catch { return undefined; }
+      },
+    });
+    for (const [service, variable] of [['dynamodb', 'AWS_ENDPOINT_URL_DYNAMODB'], ['s3', 'AWS_ENDPOINT_URL_S3'], ['sfn', 'AWS_ENDPOINT_URL_SFN'], ['ses', 'AWS_ENDPOINT_URL_SESV2']] as const) {
+      const p = await iam.proxy(service, process.env[variable]!);
+      cleanups.unshift(() => close(p.server));
+      process.env[variable] = p.url;
     }
     const functionEndpoints = {
       dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB!, s3: process.env.AWS_ENDPOINT_URL_S3!, sfn: process.env.AWS_ENDPOINT_URL_SFN!, ses: process.env.AWS_ENDPOINT_URL_SESV2!,
     };
+
+    // Every function's execution environment started now, not at its first invocation: local
+    // cold starts (loading TypeScript) are slower than Lambda's, and a background function
+    // starting cold in the middle of a journey changes its timing.
+    if (opts.warmFunctions !== false) {
+      const warming = Date.now();
+      await lambdas.warm();
+      log(`Functions started in ${((Date.now() - warming) / 1000).toFixed(1)} s`);
+    }
 
     // Executions live in memory: complaints whose workflow was running when we stopped are
     // resumed by the product's own orphan sweeper, from their persisted stage.
@@ -354,7 +363,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       sfnEndpoint: sfn.url,
       s3Endpoint: s3.url,
       functionEndpoints,
-      iam,
+      iam: iam.enforcing ? iam : undefined,
       smtpPort,
       mail,
       poller,

@@ -42,7 +42,8 @@ export interface Decision {
 }
 
 export interface IamAuthorizerOptions {
-  policies: RegionPolicies;
+  /** The region's policies; absent: the check is off (LOCAL_IAM=off) and the proxies only pass calls on. */
+  policies?: RegionPolicies;
   /** JSON-lines file every decision is appended to (LOCAL_IAM_RECORD). */
   recordFile?: string;
   log?: (line: string) => void;
@@ -55,9 +56,15 @@ export class IamAuthorizer {
   /** Decisions so far, per function: calls and denials. */
   readonly counts = { calls: 0, denied: 0 };
 
-  constructor(private readonly opts: IamAuthorizerOptions) {
+  readonly enforcing: boolean;
+
+  constructor(private readonly opts: IamAuthorizerOptions & { region?: string; partition?: string; account?: string }) {
     const p = opts.policies;
-    this.scope = { partition: p.partition, region: p.region, account: p.account, tables: p.tables, stateMachineOfToken: opts.stateMachineOfToken };
+    this.enforcing = !!p;
+    this.scope = {
+      partition: p?.partition ?? opts.partition ?? 'aws', region: p?.region ?? opts.region ?? '', account: p?.account ?? opts.account ?? '000000000000',
+      tables: p?.tables ?? {}, stateMachineOfToken: opts.stateMachineOfToken,
+    };
   }
 
   /** The function whose credentials these are; undefined for any other caller. */
@@ -68,13 +75,13 @@ export class IamAuthorizer {
   }
 
   principalOf(fn: FunctionName): string {
-    const f = this.opts.policies.functions[fn];
+    const f = this.opts.policies?.functions[fn];
     return `arn:${this.scope.partition}:sts::${this.scope.account}:assumed-role/${f?.roleName ?? fn}/${fn}`;
   }
 
   /** The resource policy that applies to `resource`: the bucket's for an object, the table's for an index. */
   private resourcePolicyOf(resource: string): unknown {
-    const rp = this.opts.policies.resourcePolicies;
+    const rp = this.opts.policies?.resourcePolicies ?? {};
     if (rp[resource]) return rp[resource];
     const s3 = /^(arn:[^:]+:s3:::[^/]+)/.exec(resource);
     if (s3 && rp[s3[1]]) return rp[s3[1]];
@@ -96,7 +103,7 @@ export class IamAuthorizer {
   }
 
   private async simulate(fn: FunctionName, call: IamCall): Promise<Omit<Decision, 'fn' | 'service'>> {
-    const f = this.opts.policies.functions[fn];
+    const f = this.opts.policies?.functions[fn];
     const base = { action: call.action, resource: call.resource };
     if (!f) return { ...base, allowed: false, reason: `implicit-deny (no role for ${fn} in the ${this.scope.region} templates)` };
     const now = new Date();
@@ -168,7 +175,11 @@ export class IamAuthorizer {
     const agent = new Agent({ keepAlive: true });
     const forward = (req: { method: string; url: string; headers: IncomingHttpHeaders }, body: Buffer) =>
       new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-        const r = httpRequest({ host: up.hostname, port: up.port, method: req.method, path: req.url, agent, headers: { ...req.headers, host: up.host } }, (res) => {
+        const headers = { ...req.headers, host: up.host };
+        // DynamoDB Local accepts only letters and digits in an access key id (and checks no
+        // signature): past the check, the call is signed as the account's, as AWS would see it.
+        if (service === 'dynamodb' && headers.authorization) headers.authorization = headers.authorization.replace(/Credential=[^/,\s]+\//, 'Credential=local/');
+        const r = httpRequest({ host: up.hostname, port: up.port, method: req.method, path: req.url, agent, headers }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -185,7 +196,7 @@ export class IamAuthorizer {
           const body = Buffer.concat(chunks);
           const r = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body };
           const fn = this.functionOfKey(accessKeyOf(req.headers, r.url));
-          if (fn && r.method !== 'OPTIONS') {
+          if (fn && this.enforcing && r.method !== 'OPTIONS') {
             let calls: IamCall[];
             try { calls = callsOf(service, r, this.scope); } catch { calls = [{ action: `${service}:${targetOperation(req.headers) || r.method}`, resource: '*', context: {} }]; }
             const denied = (await this.authorize(fn, service, calls)).find((d) => !d.allowed);
@@ -194,7 +205,7 @@ export class IamAuthorizer {
           const answer = await forward(r, body);
           // S3: a missing key is 403 to a caller that may not list it, so that a missing object
           // does not tell what exists (S3 API Reference, GetObject / HeadObject, "Permissions").
-          if (service === 's3' && fn && answer.status === 404 && (r.method === 'GET' || r.method === 'HEAD')) {
+          if (service === 's3' && fn && this.enforcing && answer.status === 404 && (r.method === 'GET' || r.method === 'HEAD')) {
             const { bucket, key } = s3Target(r.url, String(req.headers.host ?? ''));
             if (key) {
               const [list] = await this.authorize(fn, 's3', [{
