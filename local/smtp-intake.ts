@@ -5,6 +5,7 @@
  * The sender gets 250 only once the intake succeeded, 451 (try again later) if it failed:
  * the sending server retries, nothing is lost. Over the size limit: 552.
  */
+import { partitionOf } from './iam/template.ts';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { SESEvent, SESMailHeader } from 'aws-lambda';
@@ -94,7 +95,7 @@ export async function buildSesEvent(raw: Buffer, o: { messageId: string; mailFro
           spfVerdict: pass,
           dkimVerdict: pass,
           dmarcVerdict: pass,
-          action: { type: 'Lambda', functionArn: `arn:aws:lambda:${region}:000000000000:function:EmailIntake`, invocationType: 'Event' },
+          action: { type: 'Lambda', functionArn: `arn:${partitionOf(region)}:lambda:${region}:000000000000:function:EmailIntake`, invocationType: 'Event' },
         },
       },
     }],
