@@ -35,6 +35,9 @@ import { matchesWorkflowEnded } from './events.ts';
 import { startStepFunctionsServer } from './stepfunctions/server.ts';
 import { throttlingFromEnv, type SfnThrottling } from './stepfunctions/throttling.ts';
 import { definitionStartingAt, STATE_MACHINES } from '../workflows/machines.ts';
+import { IamAuthorizer } from './iam/authorizer.ts';
+import { loadRegionPolicies } from './iam/policies.ts';
+import { machineArnOf } from './stepfunctions/engine.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const DEFINITION_FILE = join(ROOT, 'workflows', 'complaint.asl.json');
@@ -66,6 +69,14 @@ export interface RuntimeOptions {
   endpointFor?: (service: 'dynamodb' | 's3', endpoint: string) => Promise<string>;
   /** Step Functions throttling (token buckets, local/stepfunctions/throttling.ts); default LOCAL_SFN_THROTTLING, else none. */
   sfnThrottling?: SfnThrottling;
+  /**
+   * The local IAM check (local/iam/authorizer.ts): every call of a function to DynamoDB, S3, Step
+   * Functions and SES is checked against that function's role in the region's synthesized
+   * templates. Default on; LOCAL_IAM=off turns it off.
+   */
+  iam?: boolean;
+  /** Start every function's execution environment at start-up (default) rather than at its first invocation. */
+  warmFunctions?: boolean;
 }
 
 export interface LocalRuntime {
@@ -73,6 +84,10 @@ export interface LocalRuntime {
   dynamoEndpoint: string;
   sfnEndpoint: string;
   s3Endpoint: string;
+  /** The endpoints the functions use (AWS_ENDPOINT_URL_*): through the IAM check when it is on. */
+  functionEndpoints: { dynamodb: string; s3: string; sfn: string; ses: string };
+  /** The local IAM check, when on. */
+  iam?: IamAuthorizer;
   smtpPort?: number;
   mail: MailCatcher;
   poller: StreamPoller;
@@ -114,6 +129,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
   const log = opts.log ?? (() => undefined);
   const region = regionConfig(opts.region ?? 'cn');
   const awsRegion = region.aws.region;
+  const partition = region.aws.partition;
+  const iamOn = opts.iam ?? process.env.LOCAL_IAM !== 'off';
   const dataDir = resolve(opts.dataDir ?? '.data');
   const tableName = opts.tableName ?? `complaints-${region.name}`;
 
@@ -134,7 +151,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     };
     const ddbProxy = await viaFaults('dynamodb', dynamo.endpoint);
     // Configuration the handlers read, exactly as the CDK stack sets it on AWS.
-    const machineArn = (name: string) => `arn:aws:states:${awsRegion}:000000000000:stateMachine:${name}`;
+    const machineArn = (name: string) => `arn:${partition}:states:${awsRegion}:000000000000:stateMachine:${name}`;
     const stateMachineArn = machineArn(STATE_MACHINES.lifecycle.name);
     const resumeStateMachineArn = machineArn(STATE_MACHINES.resume.name);
     Object.assign(process.env, {
@@ -156,16 +173,19 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     });
     const ddbClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: awsRegion });
     await ensureTable(ddbClient, tableName);
-    const s3 = await startS3Server(join(dataDir, 's3'), 0, '127.0.0.1', clock ? () => clock.now() : undefined);
+    // The policies of the region (and which buckets have Object Lock), from the synthesized templates.
+    const localNames = { TABLE_NAME: tableName, ATTACHMENTS_BUCKET: 'complaints-attachments', MAIL_BUCKET: 'complaints-mail', ARCHIVE_BUCKET: 'complaints-archive', STATE_MACHINE_ARN: stateMachineArn, RESUME_STATE_MACHINE_ARN: resumeStateMachineArn };
+    const policies = iamOn ? await loadRegionPolicies(awsRegion, localNames, log) : undefined;
+    const s3 = await startS3Server(join(dataDir, 's3'), 0, '127.0.0.1', clock ? () => clock.now() : undefined, { objectLockBuckets: policies?.objectLockBuckets ?? ['complaints-archive'] });
     cleanups.unshift(() => new Promise((r) => { s3.server.closeAllConnections(); s3.server.close(r); }));
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_S3: opts.endpointFor ? await opts.endpointFor('s3', s3.url) : s3.url,
       S3_FORCE_PATH_STYLE: 'true',
-      ATTACHMENTS_BUCKET: 'complaints-attachments',
-      MAIL_BUCKET: 'complaints-mail',
+      ATTACHMENTS_BUCKET: localNames.ATTACHMENTS_BUCKET,
+      MAIL_BUCKET: localNames.MAIL_BUCKET,
       // The archive: a folder laid out like the bucket (s3/complaints-archive/complaints/region=..),
       // objects locked until their retain-until date as in compliance mode.
-      ARCHIVE_BUCKET: 'complaints-archive',
+      ARCHIVE_BUCKET: localNames.ARCHIVE_BUCKET,
       PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
       LINK_SIGNING_KEY: linkKey(join(dataDir, 'identity', 'link-key')),
     });
@@ -181,7 +201,9 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     for (const u of SEED_USERS) await repo.putStaff({ id: u.username, name: u.name, email: u.email, roles: u.roles, department: u.department });
     const issuer = await LocalIssuer.open(join(dataDir, 'identity', 'signing-key.jwk'));
 
-    const lambdas = new LambdaHost(awsRegion);
+    // Each function in its own execution environment, signing with its own credentials.
+    const lambdas = new LambdaHost(awsRegion, '000000000000', { clock, partition });
+    cleanups.unshift(() => lambdas.stop());
     const asl = readFileSync(DEFINITION_FILE, 'utf8');
     // EventBridge's rule on Step Functions' status changes (infra/stacks/api-stack.ts): an
     // execution that ends abnormally resumes its complaint at once, invoked asynchronously as
@@ -211,9 +233,31 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     const sfnProxy = await viaFaults('sfn', sfn.url);
     process.env.AWS_ENDPOINT_URL_SFN = sfnProxy.url;
 
-    if (clock) {
-      const { useClock } = await import('../functions/shared/container.ts');
-      useClock(clock);
+    // The IAM check in front of every endpoint the functions use: functions -> IAM -> faults -> service.
+    // (With the check off, the proxies only pass calls on: DynamoDB Local refuses the functions' own access key ids.)
+    const iam = new IamAuthorizer({
+      policies, log, recordFile: process.env.LOCAL_IAM_RECORD || undefined, region: awsRegion, partition,
+      // A task token carries its execution (local/stepfunctions/engine.ts): callbacks are authorized on its state machine.
+      stateMachineOfToken: (token) => {
+        try { return machineArnOf(Buffer.from(token.split('.').pop() ?? '', 'base64url').toString('utf8')); } catch { return undefined; }
+      },
+    });
+    for (const [service, variable] of [['dynamodb', 'AWS_ENDPOINT_URL_DYNAMODB'], ['s3', 'AWS_ENDPOINT_URL_S3'], ['sfn', 'AWS_ENDPOINT_URL_SFN'], ['ses', 'AWS_ENDPOINT_URL_SESV2']] as const) {
+      const p = await iam.proxy(service, process.env[variable]!);
+      cleanups.unshift(() => close(p.server));
+      process.env[variable] = p.url;
+    }
+    const functionEndpoints = {
+      dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB!, s3: process.env.AWS_ENDPOINT_URL_S3!, sfn: process.env.AWS_ENDPOINT_URL_SFN!, ses: process.env.AWS_ENDPOINT_URL_SESV2!,
+    };
+
+    // Every function's execution environment started now, not at its first invocation: local
+    // cold starts (loading TypeScript) are slower than Lambda's, and a background function
+    // starting cold in the middle of a journey changes its timing.
+    if (opts.warmFunctions !== false) {
+      const warming = Date.now();
+      await lambdas.warm();
+      log(`Functions started in ${((Date.now() - warming) / 1000).toFixed(1)} s`);
     }
 
     // Executions live in memory: complaints whose workflow was running when we stopped are
@@ -227,7 +271,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       const { buildWeb } = await import(pathToFileURL(join(ROOT, 'web', 'build.ts')).href) as { buildWeb(out: string): Promise<void> };
       await buildWeb(webDir);
     }
-    const pages = staticPages(webDir, () => ({ region: region.name, languages: region.languages, apiBase: '' }), { uploadOrigins: [s3.url] });
+    // Browsers upload to the presigned URLs the functions make: on the functions' S3 endpoint.
+    const pages = staticPages(webDir, () => ({ region: region.name, languages: region.languages, apiBase: '' }), { uploadOrigins: [...new Set([functionEndpoints.s3, s3.url])] });
     const json = (res: ServerResponse, status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
     // Local-only endpoints: the identity provider's token endpoint and JWKS; with a test clock, time control.
     const extra = async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
@@ -241,6 +286,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       else if (clock && path === '/__local/clock' && req.method === 'POST') {
         if (input.now) clock.set(new Date(input.now));
         if (input.advanceMs) clock.advance(Number(input.advanceMs));
+        lambdas.syncClock();
         // TTL follows the runtime's clock: moving it lets what has expired go, as DynamoDB would.
         const expired = await ttl.sweep();
         json(res, 200, { now: clock.now().toISOString(), expired });
@@ -318,6 +364,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       dynamoEndpoint: dynamo.endpoint,
       sfnEndpoint: sfn.url,
       s3Endpoint: s3.url,
+      functionEndpoints,
+      iam: iam.enforcing ? iam : undefined,
       smtpPort,
       mail,
       poller,

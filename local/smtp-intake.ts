@@ -7,6 +7,7 @@
  * The SES receipt verdicts (SPF, DKIM, DMARC) are PASS unless the test sets them with the
  * X-Local-Test-Verdicts header (localVerdicts), which only this local intake reads.
  */
+import { partitionOf } from './iam/template.ts';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { SESEvent, SESMailHeader } from 'aws-lambda';
@@ -122,7 +123,7 @@ export async function buildSesEvent(raw: Buffer, o: { messageId: string; mailFro
           spfVerdict: verdicts.spf,
           dkimVerdict: verdicts.dkim,
           dmarcVerdict: verdicts.dmarc,
-          action: { type: 'Lambda', functionArn: `arn:aws:lambda:${region}:000000000000:function:EmailIntake`, invocationType: 'Event' },
+          action: { type: 'Lambda', functionArn: `arn:${partitionOf(region)}:lambda:${region}:000000000000:function:EmailIntake`, invocationType: 'Event' },
         },
       },
     }],

@@ -53,7 +53,7 @@ describe('archival, end to end', () => {
   it('closes complaints, lets TTL remove them after the hot retention, and finds each complete and locked in the archive', async () => {
     p = await startRuntimeProcess({ DATA_DIR: dir, COMPLAINT_REGION: 'cn', LOCAL_CLOCK_START: START, HOT_RETENTION_SECONDS: '60' });
     ({ ddb } = clients({ ...p, awsRegion: 'cn-north-1' }));
-    j = new Journey(p.apiUrl, ddb, clients({ ...p, awsRegion: 'cn-north-1' }).sfn, 'complaints-cn', 'arn:aws:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle');
+    j = new Journey(p.apiUrl, ddb, clients({ ...p, awsRegion: 'cn-north-1' }).sfn, 'complaints-cn', 'arn:aws-cn:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle');
 
     // One complaint with a PDF attached.
     // A whole, well-formed PDF: the whole file is checked (issue 16 #7).

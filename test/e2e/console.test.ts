@@ -53,7 +53,7 @@ beforeAll(async () => {
   runtime = await startRuntimeProcess({ DATA_DIR: dataDir, COMPLAINT_REGION: 'cn', LOCAL_CLOCK_START: CLOCK });
   base = runtime.apiUrl;
   const { ddb, sfn } = clients({ ...runtime, awsRegion: 'cn-north-1' });
-  j = new Journey(base, ddb, sfn, 'complaints-cn', 'arn:aws:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle');
+  j = new Journey(base, ddb, sfn, 'complaints-cn', 'arn:aws-cn:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle');
   browser = await launchChromium();
 
   // Through the public API, as a customer would.

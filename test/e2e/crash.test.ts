@@ -194,7 +194,7 @@ describe('crash anywhere', () => {
     // none is left running. (A kill between Close's commit and the end of its execution leaves
     // that execution ABORTED, with the complaint correctly closed.)
     // Both state machines, as the runtime prints them: new complaints' and resumed ones'.
-    const stateMachineArns = [...rt.output().matchAll(/arn:aws:states:[\w-]+:\d+:stateMachine:[\w-]+/g)].map((m) => m[0]);
+    const stateMachineArns = [...rt.output().matchAll(/arn:aws(?:-cn)?:states:[\w-]+:\d+:stateMachine:[\w-]+/g)].map((m) => m[0]);
     expect(new Set(stateMachineArns).size).toBe(2);
     const list = async (statusFilter: 'SUCCEEDED' | 'RUNNING') => (await Promise.all([...new Set(stateMachineArns)].map(async (stateMachineArn) =>
       (await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter, maxResults: 1000 }))).executions ?? []))).flat();

@@ -52,7 +52,7 @@ const to = (m: ParsedMail, address: string) => [m.to].flat().some((a) => a?.valu
 beforeAll(async () => {
   runtime = await startRuntimeProcess({ DATA_DIR: dir, COMPLAINT_REGION: 'cn', LOCAL_CLOCK_START: CLOCK });
   const { ddb, sfn } = clients({ ...runtime, awsRegion: 'cn-north-1' });
-  j = new Journey(runtime.apiUrl, ddb, sfn, 'complaints-cn', 'arn:aws:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle');
+  j = new Journey(runtime.apiUrl, ddb, sfn, 'complaints-cn', 'arn:aws-cn:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle');
   browser = await launchChromium();
 
   // A web complaint, with a real PDF under a hostile name.

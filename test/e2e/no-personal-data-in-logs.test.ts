@@ -30,7 +30,7 @@ describe('no personal data in logs', () => {
   it('keeps every submitted value out of the logs of a full journey', async () => {
     p = await startRuntimeProcess({ DATA_DIR: dir, COMPLAINT_REGION: 'cn', POWERTOOLS_LOG_LEVEL: 'DEBUG', POWERTOOLS_METRICS_DISABLED: 'false', LOCAL_CLOCK_START: '2026-03-02T01:00:00.000Z' });
     const { ddb, sfn } = clients({ ...p, awsRegion: 'cn-north-1' });
-    const j = new Journey(p.apiUrl, ddb, sfn, 'complaints-cn', 'arn:aws:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle');
+    const j = new Journey(p.apiUrl, ddb, sfn, 'complaints-cn', 'arn:aws-cn:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle');
     const { reference: ref, accessCode } = await j.submit({
       language: 'en', businessLine: 'cards', consent: { personalData: true },
       complainant: { name: PII.name, contact: { email: PII.email, phone: PII.phone, address: PII.address } },

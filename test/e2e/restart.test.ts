@@ -64,7 +64,7 @@ describe('stop and restart', () => {
     const reply = await eventually(async () => { const t = await getTask(c.ddb, TABLE, reference); return t?.stage === 'REPLY' && t; }, 10_000, 'reply task');
     expect(reply.executionName).toBe(`${reference}--r1`);
     // The resumed execution runs on the resume machine: its Resume state, then straight back to Investigate.
-    const entered = async (sm: string, name: string) => (await c.sfn.send(new GetExecutionHistoryCommand({ executionArn: `arn:aws:states:cn-north-1:000000000000:execution:${sm}:${name}` })))
+    const entered = async (sm: string, name: string) => (await c.sfn.send(new GetExecutionHistoryCommand({ executionArn: `arn:aws-cn:states:cn-north-1:000000000000:execution:${sm}:${name}` })))
       .events!.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name);
     expect(await entered(STATE_MACHINES.resume.name, `${reference}--r1`)).toEqual(['Resume', 'Investigate', 'Reply']);
     // The first, on the lifecycle machine, had started at Investigate (registration included).

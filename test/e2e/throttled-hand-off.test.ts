@@ -49,7 +49,7 @@ describe('Step Functions throttled during a surge', () => {
     expect(new Set(given).size).toBe(COMPLAINTS);
 
     // Both state machines (workflows/machines.ts): new complaints' and resumed ones' - which must have none.
-    const list = async (name: string) => (await sfn.send(new ListExecutionsCommand({ stateMachineArn: `arn:aws:states:cn-north-1:000000000000:stateMachine:${name}`, maxResults: 1000 }))).executions ?? [];
+    const list = async (name: string) => (await sfn.send(new ListExecutionsCommand({ stateMachineArn: `arn:aws-cn:states:cn-north-1:000000000000:stateMachine:${name}`, maxResults: 1000 }))).executions ?? [];
     const executions = async () => [...await list(STATE_MACHINES.lifecycle.name), ...await list(STATE_MACHINES.resume.name)];
     const all = await eventually(async () => { const e = await executions(); return e.length >= COMPLAINTS && e; }, 90_000, `${COMPLAINTS} workflows`);
 

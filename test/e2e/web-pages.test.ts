@@ -382,7 +382,7 @@ describe('customer pages', () => {
   it('(7) once our reply is sent: the reply and the satisfaction callback form, then a thank-you', async () => {
     // Staff work the complaint through the staff API up to the callback stage.
     const { ddb, sfn } = clients({ ...runtime, awsRegion: 'cn-north-1' });
-    const j = new Journey(base, ddb, sfn, 'complaints-cn', 'arn:aws:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle');
+    const j = new Journey(base, ddb, sfn, 'complaints-cn', 'arn:aws-cn:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle');
     const { reference, accessCode } = await j.submit({
       language: 'zh-CN', businessLine: 'cards', complainant: { name: '赵敏', contact: { email: 'zhao@example.com' } },
       matter: { description: '信用卡重复扣款', demand: '退还重复扣款' }, consent: { personalData: true },

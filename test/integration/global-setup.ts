@@ -21,6 +21,8 @@ declare module 'vitest' {
     s3Endpoint: string;
     smtpPort: number;
     mailDir: string;
+    /** The endpoints the functions use: through the local IAM check. */
+    functionEndpoints: { dynamodb: string; s3: string; sfn: string; ses: string };
   }
 }
 
@@ -41,6 +43,7 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('s3Endpoint', runtime.s3Endpoint);
   project.provide('smtpPort', runtime.smtpPort ?? 0);
   project.provide('mailDir', runtime.mail.dir);
+  project.provide('functionEndpoints', runtime.functionEndpoints);
 }
 
 export async function teardown(): Promise<void> {
