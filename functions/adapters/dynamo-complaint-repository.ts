@@ -15,12 +15,13 @@ function strip<T>(item: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k))) as T;
 }
 
-let seq = 0;
-/** Sort-key suffix that keeps entries written in the same millisecond apart and in order. */
-function nextSeq(): string {
-  seq = (seq + 1) % 1_000_000;
-  return String(seq).padStart(6, '0');
-}
+/**
+ * Sort-key suffix of a history entry or message: the complaint version its write commits and its
+ * place in that write. It keeps entries written in the same millisecond apart and in order, and is
+ * unique whichever process writes (each version is committed once: the version condition), which a
+ * per-process counter was not - two functions' first entries of one millisecond collided.
+ */
+const order = (version: number, i: number) => `${String(version).padStart(6, '0')}.${String(i).padStart(3, '0')}`;
 
 export class DynamoComplaintRepository implements ComplaintRepository {
   /**
@@ -30,18 +31,18 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   constructor(private readonly db: DocumentClient, private readonly table: string, private readonly alarms: { reminderFraction: number }) {}
 
   /** An entry appended to a closed complaint (erasure, late notes) expires with the rest of it. */
-  private historyPut(h: HistoryEntry, expiresAt?: number): TransactItem {
+  private historyPut(h: HistoryEntry, version: number, i: number, expiresAt?: number): TransactItem {
     return {
       Put: {
         TableName: this.table,
-        Item: { PK: keys.complaint(h.reference).PK, SK: `H#${h.at}#${nextSeq()}`, type: 'History', ...h, ...(expiresAt ? { expiresAt } : {}) },
+        Item: { PK: keys.complaint(h.reference).PK, SK: `H#${h.at}#${order(version, i)}`, type: 'History', ...h, ...(expiresAt ? { expiresAt } : {}) },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     };
   }
 
-  private messagePut(m: OutboundMessage, expiresAt?: number): TransactItem {
-    const sk = `MSG#${m.at}#${nextSeq()}`;
+  private messagePut(m: OutboundMessage, version: number, i: number, expiresAt?: number): TransactItem {
+    const sk = `MSG#${m.at}#${order(version, i)}`;
     return { Put: { TableName: this.table, Item: { PK: keys.complaint(m.reference).PK, SK: sk, type: 'Message', ...m, messageId: sk, ...(expiresAt ? { expiresAt } : {}) } } };
   }
 
@@ -95,8 +96,8 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       ...(customerKeys ?? []).map((k): TransactItem => ({ Put: { TableName: this.table, Item: { PK: `CUSTOMER#${k}`, SK: `REF#${complaint.reference}`, type: 'CustomerIndex', reference: complaint.reference } } })),
       { Put: { TableName: this.table, Item: this.complaintItem(complaint), ConditionExpression: 'attribute_not_exists(PK)' } },
       { Put: { TableName: this.table, Item: { ...keys.secret(complaint.reference), type: 'Secret', ...secret } } },
-      ...history.map((h) => this.historyPut(h)),
-      ...(messages ?? []).map((m) => this.messagePut(m)),
+      ...history.map((h, i) => this.historyPut(h, complaint.version, i)),
+      ...(messages ?? []).map((m, i) => this.messagePut(m, complaint.version, i)),
     ];
     // One upload, one complaint: its owner, written only if it has none (kept: no personal data).
     const firstUpload = items.length;
@@ -277,7 +278,10 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     } else if (change.task) {
       items.push({ Delete: { TableName: this.table, Key: keys.task(complaint.reference) } });
     }
-    items.push(...change.history.map((h) => this.historyPut(h, ttl)), ...(change.messages ?? []).map((m) => this.messagePut(m, ttl)));
+    items.push(
+      ...change.history.map((h, i) => this.historyPut(h, expectedVersion + 1, i, ttl)),
+      ...(change.messages ?? []).map((m, i) => this.messagePut(m, expectedVersion + 1, i, ttl)),
+    );
     // Rewritten messages (erasure): the stored message, replaced whole, only if it still exists.
     items.push(...(change.replaceMessages ?? []).map((m): TransactItem => ({
       Put: { TableName: this.table, Item: { PK: keys.complaint(m.reference).PK, SK: m.messageId!, type: 'Message', ...m, ...(ttl ? { expiresAt: ttl } : {}) }, ConditionExpression: 'attribute_exists(PK)' },

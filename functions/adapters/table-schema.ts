@@ -5,8 +5,8 @@
  * Items:
  *   COMPLAINT#<ref> / META          the complaint (sparse OPEN index while open)
  *   COMPLAINT#<ref> / SECRET        access-code hashes and salts (never returned to staff)
- *   COMPLAINT#<ref> / H#<at>#<n>    history, append-only
- *   COMPLAINT#<ref> / MSG#<at>#<n>  messages to customers and staff (delivered from the stream)
+ *   COMPLAINT#<ref> / H#<at>#<v>.<n> history, append-only (v: the version its write commits)
+ *   COMPLAINT#<ref> / MSG#<at>#<v>.<n> messages to customers and staff (delivered from the stream)
  *   COMPLAINT#<ref> / TASK          the open staff task, its task token and queue summary (GSI1)
  *   CUSTOMER#<hash> / REF#<ref>     a customer's complaints (repeats); / RESTRICTION
  *   IDEMPOTENCY#<key> / IDEMPOTENCY stored answer of a submit, expires after 24 h
