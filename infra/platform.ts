@@ -63,6 +63,12 @@ export interface RegionPlatform {
     sending: boolean;
     /** SES receives the complaints mailbox in the region (receipt rule -> mail bucket -> EmailIntake). */
     receiving: boolean;
+    /**
+     * Where SES does not send (`mail.transport` 'smtp-relay'): the bank's SMTP relay, from the
+     * context keys `smtpRelayHost`, `smtpRelayPort` (587, STARTTLS required; 465: implicit TLS) and
+     * `smtpRelaySecretArn` (a Secrets Manager secret {"username","password"}, when the relay asks).
+     */
+    smtpRelay?: { host: string; port: number; secretArn?: string };
   };
 }
 
@@ -118,6 +124,15 @@ export function regionPlatform(scope: Construct, region: RegionConfig, account: 
     throw new Error(`Context complaints:${region.name}:publicBaseUrl must be an https origin without a path, got "${externalBaseUrl}"`);
   }
 
+  if (china && region.mail.transport === 'ses') throw new Error(`Region ${region.name}: SES is not offered in ${region.aws.region}; set mail.transport to 'smtp-relay' (functions/domain/regions.ts)`);
+  const relayHost = ctx('smtpRelayHost');
+  const relayPort = Number(ctx('smtpRelayPort') ?? 587);
+  if (relayHost && !/^[a-z0-9.-]+$/i.test(relayHost)) throw new Error(`Context complaints:${region.name}:smtpRelayHost must be a host name, got "${relayHost}"`);
+  if (!Number.isInteger(relayPort) || relayPort <= 0 || relayPort > 65535) throw new Error(`Context complaints:${region.name}:smtpRelayPort must be a port number`);
+  const relaySecret = ctx('smtpRelaySecretArn');
+  if (relaySecret && !/^arn:aws[a-z-]*:secretsmanager:/.test(relaySecret)) throw new Error(`Context complaints:${region.name}:smtpRelaySecretArn must be a Secrets Manager secret ARN`);
+  const smtpRelay = region.mail.transport === 'smtp-relay' && relayHost ? { host: relayHost, port: relayPort, ...(relaySecret ? { secretArn: relaySecret } : {}) } : undefined;
+
   return {
     identity,
     pages: {
@@ -128,7 +143,8 @@ export function regionPlatform(scope: Construct, region: RegionConfig, account: 
       externalBaseUrl,
     },
     email: {
-      sending: !china,
+      sending: region.mail.transport === 'ses',
+      smtpRelay,
       receiving: !china && flag('sesReceiving', SES_RECEIVING_REGIONS.has(region.aws.region)),
     },
   };

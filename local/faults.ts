@@ -18,7 +18,7 @@
 import { createServer, request as httpRequest, Agent, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FaultTarget = 'dynamodb' | 'sfn' | 'ses' | 'lambda';
+export type FaultTarget = 'dynamodb' | 'sfn' | 'ses' | 'smtp' | 'lambda';
 
 export interface FaultRule {
   target: FaultTarget;
@@ -49,7 +49,7 @@ export interface CallRecord {
 interface ErrorShape { status: number; type: string; message: string }
 
 /** The errors each dependency really answers with, as the AWS SDK parses them. */
-export const ERRORS: Record<Exclude<FaultTarget, 'lambda'>, Record<string, ErrorShape>> & { lambda: Record<string, { message: string }> } = {
+export const ERRORS: Record<Exclude<FaultTarget, 'lambda' | 'smtp'>, Record<string, ErrorShape>> & { lambda: Record<string, { message: string }>; smtp: Record<string, { code: number; message: string }> } = {
   dynamodb: {
     ProvisionedThroughputExceededException: {
       status: 400, type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
@@ -74,6 +74,11 @@ export const ERRORS: Record<Exclude<FaultTarget, 'lambda'>, Record<string, Error
     TooManyRequestsException: { status: 429, type: 'TooManyRequestsException', message: 'Maximum sending rate exceeded.' },
     SendingPausedException: { status: 400, type: 'SendingPausedException', message: 'Email sending is disabled for your entire Amazon SES account.' },
     InternalFailure: { status: 500, type: 'InternalFailure', message: 'Internal failure' },
+  },
+  // The bank's SMTP relay (regions without SES): what a mail gateway answers to DATA.
+  smtp: {
+    TemporaryFailure: { code: 451, message: '4.3.0 Temporary failure, try again later' },
+    ServiceUnavailable: { code: 421, message: '4.3.2 Service not available, closing transmission channel' },
   },
   lambda: {
     'Lambda.ServiceException': { message: 'Lambda was unable to process the request (service error).' },
@@ -186,8 +191,15 @@ export class FaultInjector {
     };
   }
 
+  /** The SMTP relay's answer to a message (the local mail catcher asks): undefined accepts it. */
+  smtpFault(recipients: string): { code: number; message: string } | undefined {
+    const fault = this.decide('smtp', 'DATA', recipients);
+    this.record({ target: 'smtp', operation: 'DATA', at: Date.now(), ...(fault ? { fault: fault.error } : {}) });
+    return fault ? ERRORS.smtp[fault.error] : undefined;
+  }
+
   /** An HTTP proxy in front of `upstream` for one dependency; close it with `server.close()`. */
-  async proxy(target: Exclude<FaultTarget, 'lambda'>, upstream: string): Promise<{ server: Server; url: string }> {
+  async proxy(target: Exclude<FaultTarget, 'lambda' | 'smtp'>, upstream: string): Promise<{ server: Server; url: string }> {
     const up = new URL(upstream);
     const agent = new Agent({ keepAlive: true });
     const server = createServer((req, res) => {

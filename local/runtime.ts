@@ -189,13 +189,19 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
       LINK_SIGNING_KEY: linkKey(join(dataDir, 'identity', 'link-key')),
     });
-    // Outbound mail: SES API -> SMTP -> the mail catcher's .eml files.
-    const mail = await startMailCatcher(join(dataDir, 'mail', 'sent'));
+    // Outbound mail: SES API -> SMTP -> the mail catcher's .eml files; in a region that sends
+    // through the bank's SMTP relay (China: no SES), the catcher is that relay.
+    const mail = await startMailCatcher(join(dataDir, 'mail', 'sent'), 0, (recipients) => faults.smtpFault(recipients));
     cleanups.unshift(() => mail.stop());
-    const ses = await startSesServer(mail.port, region.mail.domain);
-    cleanups.unshift(() => new Promise((r) => { ses.server.closeAllConnections(); ses.server.close(r); }));
-    const sesProxy = await viaFaults('ses', ses.url);
-    process.env.AWS_ENDPOINT_URL_SESV2 = sesProxy.url;
+    if (region.mail.transport === 'smtp-relay') Object.assign(process.env, { SMTP_RELAY_HOST: '127.0.0.1', SMTP_RELAY_PORT: String(mail.port), SMTP_RELAY_TLS: 'none' });
+    // SES only where the region has it: elsewhere (China) its endpoint does not exist, so nothing listens.
+    const sesOffered = region.mail.transport === 'ses';
+    if (sesOffered) {
+      const ses = await startSesServer(mail.port, region.mail.domain);
+      cleanups.unshift(() => new Promise((r) => { ses.server.closeAllConnections(); ses.server.close(r); }));
+      const sesProxy = await viaFaults('ses', ses.url);
+      process.env.AWS_ENDPOINT_URL_SESV2 = sesProxy.url;
+    } else process.env.AWS_ENDPOINT_URL_SESV2 = `http://127.0.0.1:${await freePort()}`;
     // The staff directory the product reads (on AWS written when users are created in Cognito).
     const repo = new DynamoComplaintRepository(createDocumentClient({ endpoint: dynamo.endpoint, region: awsRegion }), tableName, { reminderFraction: region.profile.reminderAtRemainingFraction });
     for (const u of SEED_USERS) await repo.putStaff({ id: u.username, name: u.name, email: u.email, roles: u.roles, department: u.department });
@@ -243,6 +249,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       },
     });
     for (const [service, variable] of [['dynamodb', 'AWS_ENDPOINT_URL_DYNAMODB'], ['s3', 'AWS_ENDPOINT_URL_S3'], ['sfn', 'AWS_ENDPOINT_URL_SFN'], ['ses', 'AWS_ENDPOINT_URL_SESV2']] as const) {
+      if (service === 'ses' && !sesOffered) continue;
       const p = await iam.proxy(service, process.env[variable]!);
       cleanups.unshift(() => close(p.server));
       process.env[variable] = p.url;

@@ -97,6 +97,12 @@ export const RegionConfig = z.object({
     domain: z.string(),
     /** Every other domain the bank's people and systems send from (the staff directory's): mail claiming one of them, or `domain`, without DKIM alignment is quarantined, never acknowledged. */
     ownDomains: z.array(z.string()).optional(),
+    /**
+     * How outbound mail leaves: 'ses' (SES v2 in the region), or 'smtp-relay' where SES is not
+     * offered (China): the bank's mail gateway over SMTP, its host a deploy setting
+     * (`-c complaints:<region>:smtpRelayHost=...`, infra/README.md).
+     */
+    transport: z.enum(['ses', 'smtp-relay']),
   }),
   alarmEmail: z.string().email(),
 });

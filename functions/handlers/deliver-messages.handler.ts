@@ -2,10 +2,9 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { SesMailer } from '../adapters/ses-mailer.ts';
 import type { OutboundMessage } from '../domain/ports.ts';
 import { deps } from '../shared/container.ts';
-import { ses } from '../shared/email.ts';
+import { outboundMailer } from '../shared/email.ts';
 import { logger } from '../shared/logger.ts';
 import { deliverMessage } from '../use-cases/deliver-messages.ts';
 
@@ -22,7 +21,7 @@ export const handler = middy<DynamoDBStreamEvent>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
     const d = deps();
-    const mailer = new SesMailer(ses());
+    const mailer = await outboundMailer();
     const failed = new Set<string>();
     const byComplaint = new Map<string, { seq: string; m: OutboundMessage }[]>();
     for (const record of event.Records) {

@@ -37,6 +37,17 @@ export interface RuntimeConfig {
   pseudonymKey: string;
   /** strict: only staff in the directory; provision: sign-ins feed the directory (functions/http/staff-auth.ts). */
   staffDirectory: 'strict' | 'provision';
+  /** The bank's SMTP relay, where the region's mail goes out through one (`mail.transport` 'smtp-relay'). */
+  smtpRelay?: { host: string; port: number; tls: 'implicit' | 'starttls' | 'none'; secretArn?: string };
+}
+
+function smtpRelayOf(env: NodeJS.ProcessEnv): RuntimeConfig['smtpRelay'] {
+  if (!env.SMTP_RELAY_HOST) return undefined;
+  const port = Number(env.SMTP_RELAY_PORT ?? 587);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error('Invalid configuration: SMTP_RELAY_PORT must be a port number');
+  const tls = env.SMTP_RELAY_TLS ?? (port === 465 ? 'implicit' : 'starttls');
+  if (tls !== 'implicit' && tls !== 'starttls' && tls !== 'none') throw new Error('Invalid configuration: SMTP_RELAY_TLS must be implicit, starttls or none');
+  return { host: env.SMTP_RELAY_HOST, port, tls, ...(env.SMTP_RELAY_SECRET_ARN ? { secretArn: env.SMTP_RELAY_SECRET_ARN } : {}) };
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -76,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     attachmentMaxBytes: Number(env.ATTACHMENT_MAX_BYTES ?? 10 * 1024 * 1024),
     linkSigningKey: env.LINK_SIGNING_KEY ?? '',
     linkTtlSeconds: Number(env.LINK_TTL_SECONDS ?? 72 * 3600),
+    smtpRelay: smtpRelayOf(env),
   };
 }
 

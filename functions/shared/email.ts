@@ -1,9 +1,35 @@
-/** SES (API v2) for the delivery function only, created once per process (settings: ./aws-clients.ts). */
+/**
+ * The delivery function's mailer, created once per process: SES v2 where the region sends
+ * through SES, else the bank's SMTP relay (`mail.transport` of the region; settings: ./config.ts),
+ * loaded on first use so that SES regions' bundles do not start it.
+ */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SesMailer } from '../adapters/ses-mailer.ts';
+import type { Mailer } from '../use-cases/deliver-messages.ts';
 import { clientConfig, traced } from './aws-clients.ts';
+import { config } from './config.ts';
 
 let client: SESv2Client | undefined;
 export function ses(): SESv2Client {
   client ??= traced(new SESv2Client(clientConfig()));
   return client;
+}
+
+let mailer: Promise<Mailer> | undefined;
+export function outboundMailer(): Promise<Mailer> {
+  mailer ??= (async (): Promise<Mailer> => {
+    const cfg = config();
+    if (cfg.region.mail.transport === 'ses') return new SesMailer(ses());
+    const relay = cfg.smtpRelay;
+    if (!relay) throw new Error('Missing configuration: SMTP_RELAY_HOST is not set, and this region sends mail through an SMTP relay');
+    const { SmtpMailer } = await import('../adapters/smtp-mailer.ts');
+    const secretArn = relay.secretArn;
+    const credentials = secretArn ? async () => {
+      const { smtpCredentials } = await import('./smtp-credentials.ts');
+      return smtpCredentials(secretArn);
+    } : undefined;
+    return new SmtpMailer({ host: relay.host, port: relay.port, tls: relay.tls, credentials }, cfg.region.mail.domain);
+  })();
+  mailer.catch(() => { mailer = undefined; });
+  return mailer;
 }

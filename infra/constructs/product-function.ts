@@ -209,6 +209,23 @@ export class ProductFunction extends lambda.Function {
   }
 
   /**
+   * The bank's SMTP relay, where SES does not send (China): its host and port, TLS required,
+   * and read access to the secret holding its credentials (when it has one).
+   */
+  bindSmtpRelay(relay: { host: string; port: number; secretArn?: string }): this {
+    this.addEnvironment('SMTP_RELAY_HOST', relay.host);
+    this.addEnvironment('SMTP_RELAY_PORT', String(relay.port));
+    // TLS always on AWS: implicit on 465, STARTTLS required on any other port.
+    this.addEnvironment('SMTP_RELAY_TLS', relay.port === 465 ? 'implicit' : 'starttls');
+    if (relay.secretArn) {
+      this.addEnvironment('SMTP_RELAY_SECRET_ARN', relay.secretArn);
+      // The secret's own key policy lets Secrets Manager decrypt for readers of the secret (kms:ViaService).
+      this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [relay.secretArn] }));
+    }
+    return this;
+  }
+
+  /**
    * ses:SendEmail through one SES identity (the region's mail domain), from the region's sender
    * address only (ses:FromAddress). The product uses no SES configuration set (SendEmail names
    * none, so IAM checks no configuration-set resource); one added later needs its ARN here.

@@ -134,7 +134,7 @@ export class ApiStack extends Stack {
         memorySize: spec.memoryMb,
         environment,
       });
-      bindAccess(fn, spec, { table: stateful.table, stores: stateful.stores, identityArn: props.platform.email.sending ? identityArn : undefined, sender: region.mail.sender });
+      bindAccess(fn, spec, { table: stateful.table, stores: stateful.stores, identityArn: props.platform.email.sending ? identityArn : undefined, sender: region.mail.sender, smtpRelay: props.platform.email.smtpRelay });
       functions[name] = fn;
     }
     this.functions = functions;
@@ -264,7 +264,7 @@ export class ApiStack extends Stack {
  * Every access kind of a FunctionSpec, provisioned: configuration and permission together. A
  * kind this function does not know fails synth, rather than deploying a function without it.
  */
-function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamodb.ITableV2; stores: ObjectStores; identityArn?: string; sender: string }): void {
+function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamodb.ITableV2; stores: ObjectStores; identityArn?: string; sender: string; smtpRelay?: { host: string; port: number; secretArn?: string } }): void {
   const access = spec.access;
   for (const kind of Object.keys(access) as (keyof FunctionSpec['access'])[]) {
     switch (kind) {
@@ -285,10 +285,11 @@ function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamo
       case 'sendEmail':
         if (!access.sendEmail) break;
         if (to.identityArn) fn.bindSendEmail(to.identityArn, to.sender);
+        else if (to.smtpRelay) fn.bindSmtpRelay(to.smtpRelay);
         else {
           Annotations.of(fn).addWarningV2('complaints:no-email-sending',
-            `${fn.node.id}: SES is not offered in ${Stack.of(fn).region} (infra/platform.ts), so the function has no sending permission and outbound customer email fails `
-            + 'until functions/ deliver through a mail provider available there; undelivered messages stay in the table and their stream records reach the failure queue.');
+            `${fn.node.id}: SES is not offered in ${Stack.of(fn).region} (infra/platform.ts) and no SMTP relay is configured (-c complaints:<region>:smtpRelayHost=...): `
+            + 'outbound customer email fails; undelivered messages stay in the table and their stream records reach the failure queue.');
         }
         break;
       default: {

@@ -9,14 +9,20 @@ import { SMTPServer } from 'smtp-server';
 
 export interface MailCatcher { port: number; dir: string; list(): { id: string; file: string }[]; stop(): Promise<void> }
 
-export async function startMailCatcher(dir: string, port = 0): Promise<MailCatcher> {
+/**
+ * `refuse`: asked for each message (its recipients); an answer refuses it with that SMTP code
+ * (local/faults.ts, target 'smtp': the bank's relay failing, in regions that send through one).
+ */
+export async function startMailCatcher(dir: string, port = 0, refuse?: (recipients: string) => { code: number; message: string } | undefined): Promise<MailCatcher> {
   mkdirSync(dir, { recursive: true });
   const server = new SMTPServer({
     authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false, size: 25 * 1024 * 1024,
-    onData(stream, _session, done) {
+    onData(stream, session, done) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        const refused = refuse?.(session.envelope.rcptTo.map((r) => r.address).join(','));
+        if (refused) return done(Object.assign(new Error(refused.message), { responseCode: refused.code }));
         // Sortable names: the order of sending is the order of the files.
         writeFileSync(join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`), Buffer.concat(chunks));
         done();

@@ -412,3 +412,41 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     });
   });
 });
+
+describe('outbound mail where SES does not send (China): the bank\'s SMTP relay', () => {
+  const relayContext = { ...TEST_CONTEXT, 'complaints:cn:smtpRelayHost': 'smtp-relay.bank.example.cn', 'complaints:cn:smtpRelaySecretArn': `arn:aws-cn:secretsmanager:cn-north-1:${ACCOUNT}:secret:smtp-relay-AbCdEf` };
+  let withRelay: Json;
+  let withoutRelay: Json;
+  const deliver = (t: Json) => Object.values(t.Resources as Json).find((r: Json) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.AWS_CLIENTS_PROFILE && JSON.stringify(r.Metadata ?? {}).includes('DeliverMessages')) as Json
+    ?? Object.entries(t.Resources as Json).find(([id, r]) => (r as Json).Type === 'AWS::Lambda::Function' && id.startsWith('DeliverMessages'))![1] as Json;
+  const statementsOf = (t: Json, fnResource: Json): Statement[] => {
+    const roleId = refId(fnResource.Properties.Role);
+    return Object.values(t.Resources as Json).filter((r: Json) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as Json[]).some((x) => x.Ref === roleId))
+      .flatMap((p: Json) => p.Properties.PolicyDocument.Statement as Statement[]);
+  };
+
+  beforeAll(() => {
+    const synth = (context: Json) => {
+      const app = new App({ context });
+      const built = buildComplaintApp(app, { account: ACCOUNT });
+      return app.synth().getStackArtifact(built.cn.api.artifactId).template as Json;
+    };
+    withRelay = synth(relayContext);
+    withoutRelay = synth(TEST_CONTEXT);
+  });
+
+  it('DeliverMessages gets the relay (TLS required), may read only its secret, and has no SES permission', () => {
+    const fn = deliver(withRelay);
+    expect(fn.Properties.Environment.Variables).toMatchObject({ SMTP_RELAY_HOST: 'smtp-relay.bank.example.cn', SMTP_RELAY_PORT: '587', SMTP_RELAY_TLS: 'starttls', SMTP_RELAY_SECRET_ARN: relayContext['complaints:cn:smtpRelaySecretArn'] });
+    const statements = statementsOf(withRelay, fn);
+    const secretReads = statements.filter((st) => asArray(st.Action).includes('secretsmanager:GetSecretValue'));
+    expect(secretReads.map((st) => st.Resource)).toEqual([relayContext['complaints:cn:smtpRelaySecretArn']]);
+    expect(statements.flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('ses:'))).toEqual([]);
+  });
+
+  it('without a relay configured, no relay settings and no grant (the synth warns)', () => {
+    const fn = deliver(withoutRelay);
+    expect(fn.Properties.Environment.Variables.SMTP_RELAY_HOST).toBeUndefined();
+    expect(statementsOf(withoutRelay, fn).flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('ses:') || a.startsWith('secretsmanager:'))).toEqual([]);
+  });
+});

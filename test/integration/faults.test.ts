@@ -226,18 +226,22 @@ describe('multi-item writes are one transaction', () => {
 });
 
 describe('notifications failing', () => {
-  it('retries SES throttling in the client; an outage parks the records for the operator, whose replay sends them once', async () => {
-    // Throttled sends (the next two): the client retries them.
-    await injectFaults([{ target: 'ses', count: 2, errors: ['TooManyRequestsException'] }]);
-    const a = await submit('ses-throttle');
-    await delivered(a.reference);
-    const sends = (await faultReport()).calls.filter((c) => c.operation === 'SendEmail');
-    expect(sends.map((c) => `${c.attempt} ${c.fault ?? 'sent'}`)).toEqual(['1 TooManyRequestsException', '2 TooManyRequestsException', '3 sent']);
-    expect(new Set(sends.map((c) => c.invocationId)).size).toBe(1); // one call, retried by the client
+  // The integration runtime runs China's region, which has no SES: mail goes out through the
+  // bank's SMTP relay (functions/adapters/smtp-mailer.ts; locally the mail catcher is the relay).
+  // SES throttling and its client retries are covered where SES exists (test/unit/aws-clients.test.ts).
+  it('a relay refusing for a while: the stream retries the record, sent once; an outage parks the records for the operator, whose replay sends them once', async () => {
+    // The relay refuses the next two messages (451): nothing is lost, the stream retries them.
+    await injectFaults([{ target: 'smtp', count: 2, errors: ['TemporaryFailure'] }]);
+    const a = await submit('relay-busy');
+    const sent = await delivered(a.reference);
+    expect(sent.messages.filter((m) => m.kind === 'acknowledgement')).toHaveLength(1);
+    const attempts = (await faultReport()).calls.filter((c) => c.target === 'smtp');
+    expect(attempts.filter((c) => c.fault === 'TemporaryFailure')).toHaveLength(2);
+    expect(attempts.filter((c) => !c.fault).length).toBeGreaterThanOrEqual(1);
 
-    // Sending paused for the account: nothing goes out; each record is retried by the stream, then parked.
-    await injectFaults([{ target: 'ses', errors: ['SendingPausedException'] }]);
-    const b = await submit('ses-outage');
+    // The relay down: nothing goes out; each record is retried by the stream, then parked.
+    await injectFaults([{ target: 'smtp', errors: ['ServiceUnavailable'] }]);
+    const b = await submit('relay-outage');
     const parked = await eventually(async () => {
       const p = await local('GET', '/__local/streams/parked') as { consumer: string; keys: any }[];
       return p.some((x) => x.consumer === 'DeliverMessages' && x.keys.PK.S === `COMPLAINT#${b.reference}`) && p;
@@ -252,8 +256,8 @@ describe('notifications failing', () => {
     expect(replay.replayed).toBeGreaterThan(0);
     expect(replay.stillFailing).toBe(0);
     expect((await local('GET', '/__local/streams/parked') as unknown[])).toEqual([]);
-    const sent = await delivered(b.reference);
-    expect(sent.messages.filter((m) => m.kind === 'acknowledgement')).toHaveLength(1);
+    const after = await delivered(b.reference);
+    expect(after.messages.filter((m) => m.kind === 'acknowledgement')).toHaveLength(1);
   });
 });
 
