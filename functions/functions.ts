@@ -84,14 +84,17 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   // Assess (matter window: put + query), close (task deleted, items stamped with the expiry: query + update), record failures.
   WorkflowStep: { entry: 'workflow-step.handler.ts', access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] } } },
   // Callback: a satisfaction answer given before the callback stage opened completes that stage as it opens.
-  OpenTask: { entry: 'open-task.handler.ts', access: { table: { actions: ['GetItem', 'PutItem'] }, workflow: ['callback'] } },
+  // Opening the investigation registers a new complaint: classification, the matter's window (group
+  // incidents) and the staffed teams are Queries.
+  OpenTask: { entry: 'open-task.handler.ts', access: { table: { actions: ['GetItem', 'Query', 'PutItem'] }, workflow: ['callback'] } },
   ResumeOrphans: { entry: 'resume-orphans.handler.ts', access: { table: { actions: ['GetItem', 'PutItem'], queries: ['open'] }, workflow: ['start', 'describe', 'callback'] }, timeoutSeconds: 300 },
   DeadlineWatch: { entry: 'deadline-watch.handler.ts', access: { table: { actions: ['GetItem', 'PutItem'], queries: ['open'] } }, timeoutSeconds: 300 },
   CreateAttachmentUpload: { entry: 'create-attachment-upload.handler.ts', access: { attachments: 'presign' } },
-  // The status page's access check (attempts, audit), the complaint and its task, the team's manager on escalation.
+  // The status page's access check (attempts, audit), the complaint and its task, the team's manager on
+  // escalation; a repeat confirmed by its one-time code merges into the earlier complaint (the secret's update).
   CustomerCallback: {
     entry: 'customer-callback.handler.ts',
-    access: { table: { actions: ['GetItem', 'PutItem'], leadingKeys: ['COMPLAINT#', 'ACCESS#', 'AUDIT#', 'TEAM#', 'STAFF#'] }, workflow: ['callback'] },
+    access: { table: { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: ['COMPLAINT#', 'ACCESS#', 'AUDIT#', 'TEAM#', 'STAFF#'] }, workflow: ['callback'] },
   },
   // The inbound record, then what SubmitComplaint does (or a reply threaded into a complaint).
   EmailIntake: { entry: 'email-intake.handler.ts', access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] }, mail: 'read', attachments: 'write' }, timeoutSeconds: 60, memoryMb: 512 },

@@ -72,7 +72,7 @@ export interface RuntimeOptions {
   /**
    * The local IAM check (local/iam/authorizer.ts): every call of a function to DynamoDB, S3, Step
    * Functions and SES is checked against that function's role in the region's synthesized
-   * templates. Default on; LOCAL_IAM=off turns it off.
+   * templates. Default on; LOCAL_IAM=off turns it off; LOCAL_IAM=audit decides and records but refuses nothing.
    */
   iam?: boolean;
   /** Start every function's execution environment at start-up (default) rather than at its first invocation. */
@@ -242,7 +242,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     // The IAM check in front of every endpoint the functions use: functions -> IAM -> faults -> service.
     // (With the check off, the proxies only pass calls on: DynamoDB Local refuses the functions' own access key ids.)
     const iam = new IamAuthorizer({
-      policies, log, recordFile: process.env.LOCAL_IAM_RECORD || undefined, region: awsRegion, partition,
+      policies, log, recordFile: process.env.LOCAL_IAM_RECORD || undefined, region: awsRegion, partition, auditOnly: process.env.LOCAL_IAM === 'audit',
       // A task token carries its execution (local/stepfunctions/engine.ts): callbacks are authorized on its state machine.
       stateMachineOfToken: (token) => {
         try { return machineArnOf(Buffer.from(token.split('.').pop() ?? '', 'base64url').toString('utf8')); } catch { return undefined; }

@@ -73,7 +73,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   ensureInstalled();
   ensureJava();
   const [entry, ...rest] = process.argv.slice(2);
-  if (entry === 'vitest') ensureChromium();
+  if (entry === 'vitest' || entry === 'scripts/test.ts' || entry === 'scripts/check-iam.ts') ensureChromium();
   const args = entry.endsWith('.ts') ? ['--import', 'tsx', entry, ...rest] : [bin(entry), ...rest];
   runWithProjectNode(args).then((code) => process.exit(code));
 }

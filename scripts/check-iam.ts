@@ -11,7 +11,8 @@
  * SQS, the DynamoDB stream: used by Lambda on the function's behalf) are listed apart, as not
  * observable locally.
  *
- * Usage: npm run check:iam [-- <vitest file filters...>]   (default: every integration test)
+ * Usage: npm run check:iam [-- <vitest file filters...>]   (default: every integration and e2e test)
+ * `npm test` runs it too, on the decisions its own run recorded (scripts/test.ts): CHECK_IAM_FROM.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -78,19 +79,22 @@ async function main(): Promise<number> {
   const dir = join(ROOT, 'node_modules', '.cache', 'complaint-iam');
   mkdirSync(dir, { recursive: true });
   const record = process.env.CHECK_IAM_FROM ?? join(dir, 'last-decisions.jsonl');
-  let journeysPassed = true;
+  let journeysPassed = process.env.CHECK_IAM_JOURNEYS !== 'failed';
   if (!process.env.CHECK_IAM_FROM) {
     const filters = process.argv.slice(2);
-    console.log(`check:iam: running the integration journeys under the IAM check (${filters.length ? filters.join(' ') : 'every integration test'}) ...`);
+    console.log(`check:iam: running the journeys under the IAM check (${filters.length ? filters.join(' ') : 'every integration and e2e test'}) ...`);
     rmSync(record, { force: true });
-    // The IAM check's own tests make calls outside the roles on purpose: not journeys.
+    // The IAM check's own tests make calls outside the roles on purpose (signed probe-<Function>, left out below anyway).
     const exclude = PROBES.flatMap((f) => ['--exclude', f]);
-    const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'vitest'), ['run', '--project', 'integration', ...exclude, ...filters], {
+    const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'vitest'), ['run', '--project', 'integration', '--project', 'e2e', ...exclude, ...filters], {
       cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, LOCAL_IAM: 'on', LOCAL_IAM_RECORD: record },
     });
     journeysPassed = run.status === 0;
   }
-  const decisions: Decision[] = existsSync(record) ? readFileSync(record, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  // The journeys' calls in the checked region: not the probes of the check's own tests, not the
+  // other regions' runtimes (the e2e tests run the UK's and the US's too).
+  const decisions: Decision[] = (existsSync(record) ? readFileSync(record, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Decision & { probe?: boolean; region?: string }) : [])
+    .filter((d) => !d.probe && (!d.region || d.region === REGION));
 
   const policies = await loadRegionPolicies(REGION, {
     TABLE_NAME: `complaints-${REGIONS.cn.name}`, ATTACHMENTS_BUCKET: 'complaints-attachments', MAIL_BUCKET: 'complaints-mail', ARCHIVE_BUCKET: 'complaints-archive',
@@ -137,7 +141,7 @@ async function main(): Promise<number> {
   }
   const stale = reviewed.filter((e) => !fns.some((fn) => grantsOf(fn, policies.functions[fn]?.policies ?? []).some((g) => g.fn === e.function && g.action === e.action && g.resource === e.resource && !isUsed(g, decisions))));
   for (const e of stale) console.log(`\ninfra/iam-unused-grants.json: ${e.function} ${e.action} ${e.resource} is no longer an unused grant: remove the entry`);
-  if (!journeysPassed) console.log('\nThe integration journeys failed (see above): the recorded calls are incomplete.');
+  if (!journeysPassed) console.log('\nThe journeys failed (see above): the recorded calls are incomplete.');
   console.log(`\ncheck:iam: ${fns.length} functions, ${decisions.length.toLocaleString('en-US')} calls, ${denied.toLocaleString('en-US')} denied, ${unused} unused grants (${unexplained ? `${unexplained} not explained` : 'all explained'})${journeysPassed ? '' : ', journeys FAILED'}`);
   return denied || unexplained || stale.length || !journeysPassed ? 1 : 0;
 }

@@ -22,6 +22,12 @@ import { accessKeyOf, callsOf, s3Target, targetOperation, type IamCall, type Req
 import type { RegionPolicies } from './template.ts';
 
 export const ACCESS_KEY_PREFIX = 'local-';
+/**
+ * Tests of the check itself sign as `probe-<FunctionName>`: the same role and the same answers,
+ * but their (deliberately refused) calls are marked, so that `check:iam` leaves them out of the
+ * journeys' record.
+ */
+export const PROBE_KEY_PREFIX = 'probe-';
 
 /** Actions evaluated on the state machine although the Service Authorization Reference lists no resource type (see simulate). */
 const ON_STATE_MACHINE = new Set(['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']);
@@ -44,6 +50,11 @@ export interface Decision {
 export interface IamAuthorizerOptions {
   /** The region's policies; absent: the check is off (LOCAL_IAM=off) and the proxies only pass calls on. */
   policies?: RegionPolicies;
+  /**
+   * Decide and record, but refuse nothing (LOCAL_IAM=audit): to list in one run every call a
+   * change of the roles must allow, where enforcing would stop a journey at its first refusal.
+   */
+  auditOnly?: boolean;
   /** JSON-lines file every decision is appended to (LOCAL_IAM_RECORD). */
   recordFile?: string;
   log?: (line: string) => void;
@@ -69,8 +80,9 @@ export class IamAuthorizer {
 
   /** The function whose credentials these are; undefined for any other caller. */
   functionOfKey(accessKeyId: string | undefined): FunctionName | undefined {
-    if (!accessKeyId?.startsWith(ACCESS_KEY_PREFIX)) return undefined;
-    const name = accessKeyId.slice(ACCESS_KEY_PREFIX.length);
+    const prefix = [ACCESS_KEY_PREFIX, PROBE_KEY_PREFIX].find((p) => accessKeyId?.startsWith(p));
+    if (!accessKeyId || !prefix) return undefined;
+    const name = accessKeyId.slice(prefix.length);
     return name in FUNCTIONS ? (name as FunctionName) : undefined;
   }
 
@@ -149,24 +161,24 @@ export class IamAuthorizer {
   }
 
   /** Evaluates every call of a request; the first denied one decides. */
-  async authorize(fn: FunctionName, service: Service, calls: IamCall[]): Promise<Decision[]> {
+  async authorize(fn: FunctionName, service: Service, calls: IamCall[], probe = false): Promise<Decision[]> {
     const out: Decision[] = [];
     for (const c of calls) {
       const d = { fn, service, ...(await this.evaluate(fn, c)) };
-      this.record(d);
+      this.record(d, probe);
       out.push(d);
     }
     return out;
   }
 
-  record(d: Decision): void {
+  record(d: Decision, probe = false): void {
     this.counts.calls++;
     if (!d.allowed) {
       this.counts.denied++;
       // Function, action and resource ARN only: never a request's values.
       this.opts.log?.(`IAM: denied ${d.fn} ${d.action} on ${d.resource} (${d.reason})`);
     }
-    if (this.opts.recordFile) appendFileSync(this.opts.recordFile, `${JSON.stringify({ ...d, at: Date.now() })}\n`);
+    if (this.opts.recordFile) appendFileSync(this.opts.recordFile, `${JSON.stringify({ ...d, region: this.scope.region, ...(probe ? { probe } : {}), at: Date.now() })}\n`);
   }
 
   /** An authorizing proxy in front of `upstream` for one service; close it with `server.close()`. */
@@ -195,12 +207,14 @@ export class IamAuthorizer {
         try {
           const body = Buffer.concat(chunks);
           const r = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body };
-          const fn = this.functionOfKey(accessKeyOf(req.headers, r.url));
+          const accessKey = accessKeyOf(req.headers, r.url);
+          const fn = this.functionOfKey(accessKey);
+          const probe = !!accessKey?.startsWith(PROBE_KEY_PREFIX);
           if (fn && this.enforcing && r.method !== 'OPTIONS') {
             let calls: IamCall[];
             try { calls = callsOf(service, r, this.scope); } catch { calls = [{ action: `${service}:${targetOperation(req.headers) || r.method}`, resource: '*', context: {} }]; }
-            const denied = (await this.authorize(fn, service, calls)).find((d) => !d.allowed);
-            if (denied) return deny(res, service, r.method, this.principalOf(fn), denied);
+            const denied = (await this.authorize(fn, service, calls, probe)).find((d) => !d.allowed);
+            if (denied && !this.opts.auditOnly) return deny(res, service, r.method, this.principalOf(fn), denied);
           }
           const answer = await forward(r, body);
           // S3: a missing key is 403 to a caller that may not list it, so that a missing object
@@ -211,8 +225,8 @@ export class IamAuthorizer {
               const [list] = await this.authorize(fn, 's3', [{
                 action: 's3:ListBucket', resource: `arn:${this.scope.partition}:s3:::${bucket}`,
                 context: { 's3:prefix': key, 's3:authType': 'REST-HEADER', 's3:signatureversion': 'AWS4-HMAC-SHA256', 's3:TlsVersion': '1.3' },
-              }]);
-              if (!list.allowed) return deny(res, 's3', r.method, this.principalOf(fn), { ...list, action: 's3:GetObject', resource: `arn:${this.scope.partition}:s3:::${bucket}/${key}` });
+              }], probe);
+              if (!list.allowed && !this.opts.auditOnly) return deny(res, 's3', r.method, this.principalOf(fn), { ...list, action: 's3:GetObject', resource: `arn:${this.scope.partition}:s3:::${bucket}/${key}` });
             }
           }
           res.writeHead(answer.status, answer.headers);

@@ -12,7 +12,7 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws
 const endpoints = inject('functionEndpoints');
 const region = inject('awsRegion');
 const table = inject('tableName');
-const as = (fn: string) => ({ accessKeyId: `local-${fn}`, secretAccessKey: `local-secret-${fn}` });
+const as = (fn: string) => ({ accessKeyId: `probe-${fn}`, secretAccessKey: `local-secret-${fn}` });
 const ddb = (fn: string) => new DynamoDBClient({ endpoint: endpoints.dynamodb, region, credentials: as(fn), maxAttempts: 1 });
 const s3 = (fn: string) => new S3Client({ endpoint: endpoints.s3, region, credentials: as(fn), forcePathStyle: true, maxAttempts: 1 });
 const sfn = (fn: string) => new SFNClient({ endpoint: endpoints.sfn, region, credentials: as(fn), maxAttempts: 1 });

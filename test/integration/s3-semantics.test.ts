@@ -17,7 +17,7 @@ const operator = new S3Client({
 });
 const asFunction = (fn: string) => new S3Client({
   endpoint: inject('functionEndpoints').s3, region, forcePathStyle: true, maxAttempts: 1,
-  credentials: { accessKeyId: `local-${fn}`, secretAccessKey: 'local' },
+  credentials: { accessKeyId: `probe-${fn}`, secretAccessKey: 'local' },
 });
 const ARCHIVE = 'complaints-archive';
 const failure = (e: unknown) => ({ name: (e as Error).name, status: (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode });
