@@ -36,7 +36,8 @@ export interface FunctionSpec {
   /** What the function may do to the table and the workflow: least privilege on AWS. */
   access: {
     table?: TableGrant;
-    workflow?: ('start' | 'describe' | 'callback')[];
+    /** start: both machines (resumed executions too); start-new: new complaints' machine only. */
+    workflow?: ('start' | 'start-new' | 'describe' | 'callback')[];
     /**
      * S3, the attachments bucket: `presign` customer uploads (uploads/); `verify` them (HEAD and
      * first bytes of uploads/); `read` every attachment (uploads/ and email/); `write` the email
@@ -46,11 +47,8 @@ export interface FunctionSpec {
     mail?: 'read';
     /** Send email through SES. */
     sendEmail?: boolean;
-    /**
-     * The archive bucket: write (archival, erasure: locked objects and staging), read, or
-     * reconcile (read, and delete the staging parts of complaints already archived).
-     */
-    archive?: 'write' | 'read' | 'reconcile';
+    /** The archive bucket: archive (archival), erase (retrieval and erasure), reconcile (infra/constructs/object-stores.ts ARCHIVE_GRANTS). */
+    archive?: 'archive' | 'erase' | 'reconcile';
   };
   timeoutSeconds?: number;
   memoryMb?: number;
@@ -78,7 +76,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   // DeleteItem: erasure removes the customer-index entries; UpdateItem: call outcomes, the ledger, staff-created complaints' counter.
   StaffApi: {
     entry: 'staff-api.handler.ts',
-    access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], queries: ['queue'] }, workflow: ['callback'], attachments: 'read', archive: 'write' },
+    access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], queries: ['queue'] }, workflow: ['callback'], attachments: 'read', archive: 'erase' },
     memoryMb: 512,
   },
   // Assess (matter window: put + query), close (task deleted, items stamped with the expiry: query + update), record failures.
@@ -101,7 +99,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   // Message status transitions (conditional updates), staff addresses.
   DeliverMessages: { entry: 'deliver-messages.handler.ts', access: { table: { actions: ['GetItem', 'Query', 'UpdateItem'] }, sendEmail: true }, timeoutSeconds: 60 },
   // The durable hand-off from intake to workflow: starts each new complaint's execution.
-  StartWorkflows: { entry: 'start-workflows.handler.ts', access: { workflow: ['start'] }, timeoutSeconds: 60 },
+  StartWorkflows: { entry: 'start-workflows.handler.ts', access: { workflow: ['start-new'] }, timeoutSeconds: 60 },
   // Keeps the dashboard's aggregates up to date from the table's stream (cost independent of volume):
   // one transaction per record (counter updates, the exactly-once marker's put).
   AggregateComplaints: { entry: 'aggregate-complaints.handler.ts', access: { table: { actions: ['PutItem', 'UpdateItem'], leadingKeys: ['AGG'] } }, timeoutSeconds: 60 },
@@ -109,7 +107,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   // update, the partition's remaining items, audit entries of rescued items.
   ArchiveComplaints: {
     entry: 'archive-complaints.handler.ts',
-    access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], leadingKeys: ['LEDGER#', 'COMPLAINT#', 'AUDIT#'] }, archive: 'write', attachments: 'read' },
+    access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], leadingKeys: ['LEDGER#', 'COMPLAINT#', 'AUDIT#'] }, archive: 'archive', attachments: 'read' },
     timeoutSeconds: 120,
     memoryMb: 512,
   },

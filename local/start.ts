@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   Pages:           ${runtime.apiUrl}/index.html (complaint form), ${runtime.apiUrl}/status.html
   Staff sign-in:   POST ${runtime.apiUrl}/__local/identity/token {"username":"hana","password":"hana-handler"} (seeded users: README)
   IAM check:       ${runtime.iam ? 'on: each function signs as local-<FunctionName>, its calls checked against its role (docs/local-runtime.md)' : 'off (LOCAL_IAM=off)'}
-AWS endpoints: dynamodb=${runtime.functionEndpoints.dynamodb}, s3=${runtime.functionEndpoints.s3}, sfn=${runtime.functionEndpoints.sfn}, ses=${process.env.SMTP_RELAY_HOST ? `none in this region (mail: smtp://${process.env.SMTP_RELAY_HOST}:${process.env.SMTP_RELAY_PORT})` : runtime.functionEndpoints.ses}
+AWS endpoints: dynamodb=${runtime.functionEndpoints.dynamodb}, s3=${runtime.functionEndpoints.s3}, sfn=${runtime.functionEndpoints.sfn}, ses=${process.env.SMTP_RELAY_HOST ? `none in ${process.env.AWS_REGION} (mail: smtp://${process.env.SMTP_RELAY_HOST}:${process.env.SMTP_RELAY_PORT})` : runtime.functionEndpoints.ses}
 Press Ctrl-C to stop.`);
   let stopping = false;
   const stop = async (signal: string) => {

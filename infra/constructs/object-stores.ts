@@ -21,7 +21,11 @@ import { acknowledge, nagResourceId } from '../nag.ts';
 
 export type AttachmentsAccess = 'presign' | 'verify' | 'read' | 'write';
 export type MailAccess = 'read';
-export type ArchiveAccess = 'write' | 'read' | 'reconcile';
+/**
+ * archive: archival (ArchiveComplaints); erase: retrieval and erasure (StaffApi); reconcile: the
+ * daily reconciliation (ReconcileArchive). Each is what that code path calls (check:iam).
+ */
+export type ArchiveAccess = 'archive' | 'erase' | 'reconcile';
 
 /** Key prefixes the functions write and read (functions/use-cases/attachments.ts, receive-email.ts). */
 export const PREFIXES = {
@@ -41,6 +45,16 @@ export const PREFIXES = {
 
 /** Archive prefixes whose keys the archive functions list, HEAD or GET (functions/adapters/s3-archive-store.ts). */
 export const ARCHIVE_LISTED_PREFIXES = [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging] as const;
+
+/** Per archive access: objects read, objects written (locked), staging actions, prefixes listed. */
+export const ARCHIVE_GRANTS: Record<ArchiveAccess, { read: string[]; write: string[]; staging: string[]; list: string[] }> = {
+  // Existence checks (HEAD) and locked puts of records and attachments; staging parts put, read, cleared.
+  archive: { read: [PREFIXES.archived], write: [PREFIXES.archived], staging: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], list: [PREFIXES.archived, PREFIXES.staging] },
+  // Reads the record (or its redacted version); erasure writes the redacted version and redacts staged parts.
+  erase: { read: [PREFIXES.archived, PREFIXES.erased], write: [PREFIXES.erased], staging: ['s3:GetObject', 's3:PutObject'], list: [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging] },
+  // Reads each ledger entry's record; lists staging and clears a racing batch's leftovers.
+  reconcile: { read: [PREFIXES.archived], write: [], staging: ['s3:DeleteObject'], list: [PREFIXES.archived, PREFIXES.staging] },
+};
 
 export interface EncryptedBucket {
   bucket: s3.Bucket;
@@ -256,39 +270,30 @@ export class ObjectStores extends Construct {
   }
 
   /**
-   * ARCHIVE_BUCKET. write (archival, erasure): locked puts of records and attachments,
-   * staging parts (put, read, delete) and the listing. read (retrieval): records, staging and
-   * the listing; reconcile: read, and delete staging parts. All may start a restore from Deep Archive.
+   * ARCHIVE_BUCKET, per ARCHIVE_GRANTS. No s3:RestoreObject: nothing restores from Deep Archive yet
+   * (docs/archival.md); a retrieval of a record in Deep Archive needs that code and this grant.
    */
   bindArchive(fn: lambda.Function & { executionRole: iam.Role }, access: ArchiveAccess): void {
     const { name, key } = this.archive;
+    const g = ARCHIVE_GRANTS[access];
     fn.addEnvironment('ARCHIVE_BUCKET', name);
     const why = 'archive keys are named by region, close month and reference, known only when a complaint is archived';
-    grantObjects(fn.executionRole, ['s3:GetObject', 's3:RestoreObject'], name, PREFIXES.archived, why);
-    grantObjects(fn.executionRole, ['s3:GetObject', 's3:RestoreObject'], name, PREFIXES.erased, why);
-    grantObjects(fn.executionRole, ['s3:GetObject'], name, PREFIXES.staging, 'staging parts are named by reference and item');
-    // Listing: staging (which complaints wait for items, and which items), and every prefix whose
-    // keys the functions HEAD or GET before a write (records, attachments, redacted versions): S3
-    // answers a HEAD of a missing key with 404 only to a caller that may list it - otherwise 403,
-    // and the existence check before each locked put (S3ArchiveStore.exists) would fail.
+    const staging = 'staging parts are named by reference and item';
+    for (const prefix of g.read) grantObjects(fn.executionRole, ['s3:GetObject'], name, prefix, why);
+    // PutObjectRetention: a put that sets its own retain-until date (close + retention years).
+    for (const prefix of g.write) grantObjects(fn.executionRole, ['s3:PutObject', 's3:PutObjectRetention'], name, prefix, why);
+    grantObjects(fn.executionRole, g.staging, name, PREFIXES.staging, staging);
+    // Listing: every prefix whose keys the function HEADs or GETs (S3 answers a HEAD of a missing
+    // key with 404 only to a caller that may list it - otherwise 403, and the existence check
+    // before each locked put, S3ArchiveStore.exists, would fail), and staging's parts.
     fn.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
       // The ARN formatted from the fixed name, as for objects: no cross-stack reference.
       actions: ['s3:ListBucket'],
       resources: [Stack.of(fn).formatArn({ service: 's3', region: '', account: '', resource: name })],
-      conditions: { StringLike: { 's3:prefix': ARCHIVE_LISTED_PREFIXES.map((prefix) => `${prefix}*`) } },
+      conditions: { StringLike: { 's3:prefix': g.list.map((prefix) => `${prefix}*`) } },
     }));
     grant(fn.executionRole, ['kms:Decrypt'], [key.keyArn]);
-    if (access === 'reconcile') {
-      // Staging parts of a complaint already archived (a racing batch's leftovers): a delete marker under the lock.
-      grantObjects(fn.executionRole, ['s3:DeleteObject'], name, PREFIXES.staging, 'staging parts are named by reference and item');
-    }
-    if (access === 'write') {
-      // PutObjectRetention: a put that sets its own retain-until date (close + retention years).
-      grantObjects(fn.executionRole, ['s3:PutObject', 's3:PutObjectRetention'], name, PREFIXES.archived, why);
-      grantObjects(fn.executionRole, ['s3:PutObject', 's3:PutObjectRetention'], name, PREFIXES.erased, why);
-      grantObjects(fn.executionRole, ['s3:PutObject', 's3:DeleteObject'], name, PREFIXES.staging, 'staging parts are named by reference and item');
-      grant(fn.executionRole, ['kms:GenerateDataKey'], [key.keyArn]);
-    }
+    if (g.write.length || g.staging.includes('s3:PutObject')) grant(fn.executionRole, ['kms:GenerateDataKey'], [key.keyArn]);
   }
 
   /** MAIL_BUCKET and read of the raw inbound messages. */

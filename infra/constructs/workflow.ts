@@ -25,7 +25,7 @@ import { startingAt, type MachineSpec } from '../../workflows/machines.ts';
 import { acknowledge, nagResourceId } from '../nag.ts';
 import type { EncryptedLogs } from './encrypted-logs.ts';
 
-export type WorkflowAccess = 'start' | 'describe' | 'callback';
+export type WorkflowAccess = 'start' | 'start-new' | 'describe' | 'callback';
 
 export interface WorkflowProps {
   /** Absolute path of the ASL (JSON) file. */
@@ -131,15 +131,16 @@ export class Workflow extends Construct {
     fn.addEnvironment('RESUME_STATE_MACHINE_ARN', this.resumeStateMachineArn);
     for (const a of access) {
       if (a === 'start') this.grantStart(fn);
+      else if (a === 'start-new') this.grantStart(fn, 'new');
       else if (a === 'describe') this.grantDescribe(fn);
       else this.grantCallback(fn);
     }
   }
 
-  /** StartExecution on both machines (new complaints on one, resumed ones on the other). */
-  grantStart(grantee: iam.IGrantable): iam.Grant {
+  /** StartExecution on both machines (new complaints on one, resumed ones on the other), or on the new complaints' only. */
+  grantStart(grantee: iam.IGrantable, machines: 'both' | 'new' = 'both'): iam.Grant {
     this.grantKey(grantee, 'kms:GenerateDataKey');
-    return iam.Grant.addToPrincipal({ grantee, actions: ['states:StartExecution'], resourceArns: [this.stateMachineArn, this.resumeStateMachineArn] });
+    return iam.Grant.addToPrincipal({ grantee, actions: ['states:StartExecution'], resourceArns: machines === 'new' ? [this.stateMachineArn] : [this.stateMachineArn, this.resumeStateMachineArn] });
   }
 
   /** The use of the workflow's key for calls about these two state machines only (their encryption context). */

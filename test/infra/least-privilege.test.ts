@@ -26,6 +26,7 @@ import { buildComplaintApp, type RegionStacks } from '../../infra/complaint-app.
 import { API_INTEGRATION_TIMEOUT } from '../../infra/constructs/intake-api.ts';
 import { BREAK_GLASS_ACTIONS, breakGlassRoleName } from '../../infra/constructs/key-guard.ts';
 import { ORIGIN_VERIFY_HEADER } from '../../infra/constructs/origin-verify.ts';
+import { ARCHIVE_GRANTS } from '../../infra/constructs/object-stores.ts';
 import { processProfile, worstCaseCallMs } from '../../functions/shared/aws-clients.ts';
 
 const CDK_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
@@ -217,7 +218,13 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         const lists = roleStatements(fn).filter((st) => asArray(st.Action).includes('s3:ListBucket'));
         expect(lists, fn).toHaveLength(1);
         expect(lists[0].Resource).toBe(`arn:${region.aws.partition}:s3:::${stacks[name].stateful.stores.archive.name}`);
-        expect(conditionValue(lists[0].Condition, 's3:prefix').sort(), fn).toEqual(['complaints/*', 'erased/*', 'staging/*']);
+        // Every prefix of an object it may read (GetObject) is listed: its HEADs of missing keys are 404.
+        const readPrefixes = roleStatements(fn).filter((st) => asArray(st.Action).includes('s3:GetObject'))
+          .flatMap((st) => asArray(st.Resource as string | string[])).map(String)
+          .filter((r) => r.includes(`:::${stacks[name].stateful.stores.archive.name}/`)).map((r) => `${r.split('/').slice(1).join('/')}`);
+        const listed = conditionValue(lists[0].Condition, 's3:prefix').map(String);
+        for (const p of readPrefixes) expect(listed, `${fn}: ${p}`).toContain(p);
+        expect(listed.sort(), fn).toEqual([...ARCHIVE_GRANTS[FUNCTIONS[fn].access.archive!].list].map((p) => `${p}*`).sort());
       }
     });
   });

@@ -485,7 +485,9 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       for (const fnName of Object.keys(FUNCTIONS) as FunctionName[]) {
         for (const st of roleStatements(fnName).filter((x) => asArray(x.Action).some((a) => a.startsWith('states:')))) {
           for (const action of asArray(st.Action)) {
-            expect(asArray(st.Resource).sort(), `${fnName} ${action}`).toEqual([...expected[action]].sort());
+            // StartWorkflows starts new complaints only: the lifecycle machine.
+            const want = action === 'states:StartExecution' && FUNCTIONS[fnName].access.workflow?.includes('start-new') ? [lifecycle] : expected[action];
+            expect(asArray(st.Resource).sort(), `${fnName} ${action}`).toEqual([...want].sort());
             checked++;
           }
         }
@@ -541,6 +543,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         const states = actions.filter((a) => a.startsWith('states:')).sort();
         const expectedStates = (spec.access.workflow ?? []).flatMap((w) => ({
           start: ['states:StartExecution'],
+          'start-new': ['states:StartExecution'],
           describe: ['states:DescribeExecution'],
           callback: ['states:SendTaskFailure', 'states:SendTaskSuccess'],
         })[w]).sort();
@@ -561,20 +564,22 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
             { actions: ['s3:GetObject'], resource: objects(s.stores.attachments.name, 'email/') },
           ] : []),
           ...(spec.access.mail === 'read' ? [{ actions: ['s3:GetObject'], resource: objects(s.stores.mail.name, 'inbound/') }] : []),
-          // The archive (issue 6): records and redacted versions read (and restored), staging read; listing of staging only.
-          ...(spec.access.archive ? [
-            { actions: ['s3:GetObject', 's3:RestoreObject'], resource: objects(s.stores.archive.name, 'complaints/') },
-            { actions: ['s3:GetObject', 's3:RestoreObject'], resource: objects(s.stores.archive.name, 'erased/') },
-            { actions: ['s3:GetObject'], resource: objects(s.stores.archive.name, 'staging/') },
-            { actions: ['s3:ListBucket'], resource: `arn:${region.aws.partition}:s3:::${s.stores.archive.name}` },
+          // The archive (issue 6), per ARCHIVE_GRANTS: archival puts records, erasure reads them and writes the
+          // redacted versions, reconciliation reads them and clears staging; each lists what it reads; nobody restores.
+          ...(spec.access.archive === 'archive' ? [
+            { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'complaints/') },
+            { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resource: objects(s.stores.archive.name, 'staging/') },
           ] : []),
-          // Reconciliation clears the staging parts of complaints already archived.
-          ...(spec.access.archive === 'reconcile' ? [{ actions: ['s3:DeleteObject'], resource: objects(s.stores.archive.name, 'staging/') }] : []),
-          ...(spec.access.archive === 'write' ? [
-            { actions: ['s3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'complaints/') },
-            { actions: ['s3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'erased/') },
-            { actions: ['s3:PutObject', 's3:DeleteObject'], resource: objects(s.stores.archive.name, 'staging/') },
+          ...(spec.access.archive === 'erase' ? [
+            { actions: ['s3:GetObject'], resource: objects(s.stores.archive.name, 'complaints/') },
+            { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'erased/') },
+            { actions: ['s3:GetObject', 's3:PutObject'], resource: objects(s.stores.archive.name, 'staging/') },
           ] : []),
+          ...(spec.access.archive === 'reconcile' ? [
+            { actions: ['s3:GetObject'], resource: objects(s.stores.archive.name, 'complaints/') },
+            { actions: ['s3:DeleteObject'], resource: objects(s.stores.archive.name, 'staging/') },
+          ] : []),
+          ...(spec.access.archive ? [{ actions: ['s3:ListBucket'], resource: `arn:${region.aws.partition}:s3:::${s.stores.archive.name}` }] : []),
         ];
         expect(env.ARCHIVE_BUCKET, fnName).toBe(spec.access.archive ? s.stores.archive.name : undefined);
         // Compared as action-resource pairs (CDK merges statements that share their resources).

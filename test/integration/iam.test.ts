@@ -44,11 +44,16 @@ describe('local IAM check', () => {
   });
 
   it('answers a missing key 404 to a caller that may list it, 403 to one that may not (S3 API Reference, HeadObject)', async () => {
-    // ArchiveComplaints may s3:ListBucket the archive's staging/ prefix only.
+    // ArchiveComplaints may s3:ListBucket the prefixes it reads (staging/, complaints/, erased/):
+    // its existence check before an archive write sees 404 - with staging/ alone it saw 403, and on
+    // AWS no closed complaint would have reached the archive (issue 15).
     const staging = await s3('ArchiveComplaints').send(new HeadObjectCommand({ Bucket: 'complaints-archive', Key: 'staging/CN-2026-999999/missing.json' })).catch(refused);
     expect(staging).toMatchObject({ status: 404 });
     const archived = await s3('ArchiveComplaints').send(new HeadObjectCommand({ Bucket: 'complaints-archive', Key: 'complaints/region=cn/missing.json.gz' })).catch(refused);
-    expect(archived).toMatchObject({ status: 403 });
+    expect(archived).toMatchObject({ status: 404 });
+    // SubmitComplaint may read uploads/ but not list the attachments bucket: a missing upload is 403.
+    const upload = await s3('SubmitComplaint').send(new HeadObjectCommand({ Bucket: 'complaints-attachments', Key: 'uploads/missing-upload' })).catch(refused);
+    expect(upload).toMatchObject({ status: 403 });
   });
 
   it('passes the calls of a caller that is not a function (the tests\' own clients) unchecked', async () => {
