@@ -7,7 +7,7 @@
  * reassignment, callback until closed), read-only oversight, a staff-keyed complaint, the
  * server's refusals, the dashboard (and its CSV), a phone's width, and axe-core.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Request } from 'playwright-core';
@@ -16,7 +16,7 @@ import { launchChromium, seriousAxeViolations } from '../support/browser.ts';
 import { clients, eventually, validComplaint } from '../support/clients.ts';
 import { openComplaint, openConsole, signIn, text, type ConsolePage, type OpenOptions } from '../support/console.ts';
 import { investigation, Journey } from '../support/journey.ts';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process.ts';
+import { startRuntimeProcess, tearDown, type RuntimeProcess } from '../support/runtime-process.ts';
 
 /** Monday 2 March 2026, 10:00 in Shanghai: a business day. */
 const CLOCK = '2026-03-02T02:00:00.000Z';
@@ -71,12 +71,7 @@ beforeAll(async () => {
   await j.waitForStage(major, 'INVESTIGATION');
 });
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  if (runtime && await Promise.race([runtime.stop('SIGTERM'), new Promise((r) => setTimeout(() => r('timeout'), 30_000))]) === 'timeout') await runtime.stop('SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => tearDown({ contexts, browser, runtime, dirs: [dataDir] }));
 
 describe('staff console', () => {
   it('is served at /console.html with the pages\' CSP; signed out, it shows the sign-in form and returns to the page asked for', async () => {

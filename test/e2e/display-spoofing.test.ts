@@ -4,7 +4,7 @@
  * the control as a visible marker inside a <bdi>, a warning naming the field, the task flagged
  * in the queue.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -13,7 +13,7 @@ import { launchChromium } from '../support/browser.ts';
 import { clients } from '../support/clients.ts';
 import { openComplaint, openConsole, signIn } from '../support/console.ts';
 import { Journey } from '../support/journey.ts';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process.ts';
+import { startRuntimeProcess, tearDown, type RuntimeProcess } from '../support/runtime-process.ts';
 
 const CLOCK = '2026-03-02T02:00:00.000Z';
 const dir = mkdtempSync(join(tmpdir(), 'complaints-bidi-'));
@@ -40,12 +40,7 @@ beforeAll(async () => {
   await j.waitForStage(reference, 'INVESTIGATION');
 }, 120_000);
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  if (runtime && await Promise.race([runtime.stop('SIGTERM'), new Promise((r) => setTimeout(() => r('timeout'), 30_000))]) === 'timeout') await runtime.stop('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => tearDown({ contexts, browser, runtime, dirs: [dir] }));
 
 describe('display spoofing (issue 16 #8)', () => {
   it('stored as given; shown with the override as a marker in a <bdi>, a warning naming the fields, the queue flag', async () => {

@@ -7,7 +7,7 @@
  * scripts enabled and no CSP) show it as text, and nothing of it runs. Refused staff tokens
  * are logged by reason only.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -18,7 +18,7 @@ import { launchChromium, watchErrors } from '../support/browser.ts';
 import { clients, eventually } from '../support/clients.ts';
 import { openComplaint, openConsole, signIn } from '../support/console.ts';
 import { investigation, Journey } from '../support/journey.ts';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process.ts';
+import { startRuntimeProcess, tearDown, type RuntimeProcess } from '../support/runtime-process.ts';
 import { minimalPdf } from '../support/files.ts';
 
 const CLOCK = '2026-03-02T02:00:00.000Z';
@@ -90,12 +90,7 @@ beforeAll(async () => {
   }, 20_000, 'the acknowledgement of the emailed complaint');
 }, 120_000);
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  if (runtime && await Promise.race([runtime.stop('SIGTERM'), new Promise((r) => setTimeout(() => r('timeout'), 30_000))]) === 'timeout') await runtime.stop('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => tearDown({ contexts, browser, runtime, dirs: [dir] }));
 
 describe('injection', () => {
   it('the staff console shows every field as text: nothing runs, no element is created', async () => {

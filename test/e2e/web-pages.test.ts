@@ -4,7 +4,7 @@
  * Chinese first). Complaint form in both languages with an attachment, errors next to
  * their fields, keyboard only, a phone's width, axe-core, the status page.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, seriousAxeViolations, watchErrors } from '../support/browser.ts';
 import { clients } from '../support/clients.ts';
 import { investigation, Journey } from '../support/journey.ts';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process.ts';
+import { startRuntimeProcess, tearDown, type RuntimeProcess } from '../support/runtime-process.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'complaints-web-'));
 const filesDir = mkdtempSync(join(tmpdir(), 'complaints-web-files-'));
@@ -76,12 +76,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  // SIGTERM: the runtime stops DynamoDB Local with it (SIGKILL would leave the Java process behind).
-  if (runtime && await Promise.race([runtime.stop('SIGTERM'), new Promise((r) => setTimeout(() => r('timeout'), 30_000))]) === 'timeout') await runtime.stop('SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(filesDir, { recursive: true, force: true });
+  await tearDown({ contexts, browser, runtime, dirs: [dataDir, filesDir] });
 });
 
 describe('customer pages', () => {

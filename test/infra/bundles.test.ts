@@ -149,31 +149,27 @@ describe('what each function loads at a cold start', () => {
   });
 
   it('OpenApi: the document computed at build time - no schema library in the bundle - and the same document as buildOpenApiDocument (our own HTTP API v2 event)', () => {
-    const { initial, lazy } = bundles.OpenApi;
-    for (const pkg of ['zod', '@asteasolutions/zod-to-openapi', 'aws4']) expect(has({ ...initial.modules, ...lazy.modules }, pkg), pkg).toBe(false);
-    const url = pathToFileURL(join(bundles.OpenApi.dir, 'index.mjs')).href;
-    const event = readFileSync(join(OWN_FIXTURES, 'events', 'apiGatewayProxyV2Event.json'), 'utf8');
-    const body = inFreshNode(`
-      const { handler } = await import(${JSON.stringify(url)});
-      const event = { ...${event}, routeKey: 'GET /api/openapi.json', rawPath: '/api/openapi.json', body: undefined, isBase64Encoded: false };
-      const r = await handler(event, { awsRequestId: 'test', functionName: 'OpenApi', getRemainingTimeInMillis: () => 3000 });
-      process.stdout.write(JSON.stringify({ statusCode: r.statusCode, body: JSON.parse(r.body) }));`);
-    expect(JSON.parse(body)).toEqual({ statusCode: 200, body: buildOpenApiDocument() });
+    openApiServesTheDocument(OWN_FIXTURES, ['zod', '@asteasolutions/zod-to-openapi', 'aws4']);
   });
 });
 
+/** OpenApi's bundle serves the document buildOpenApiDocument makes, for an HTTP API v2 event of `fixtures`. */
+function openApiServesTheDocument(fixtures: string, absent: string[]): void {
+  const { initial, lazy } = bundles.OpenApi;
+  for (const pkg of absent) expect(has({ ...initial.modules, ...lazy.modules }, pkg), pkg).toBe(false);
+  const url = pathToFileURL(join(bundles.OpenApi.dir, 'index.mjs')).href;
+  const event = readFileSync(join(fixtures, 'events', 'apiGatewayProxyV2Event.json'), 'utf8');
+  const body = inFreshNode(`
+    const { handler } = await import(${JSON.stringify(url)});
+    const event = { ...${event}, routeKey: 'GET /api/openapi.json', rawPath: '/api/openapi.json', body: undefined, isBase64Encoded: false };
+    const r = await handler(event, { awsRequestId: 'test', functionName: 'OpenApi', getRemainingTimeInMillis: () => 3000 });
+    process.stdout.write(JSON.stringify({ statusCode: r.statusCode, body: JSON.parse(r.body) }));`);
+  expect(JSON.parse(body)).toEqual({ statusCode: 200, body: buildOpenApiDocument() });
+}
+
 describeShared('what each function loads at a cold start', () => {
   it('OpenApi: the document computed at build time - no schema library in the bundle - and the same document as buildOpenApiDocument', () => {
-    const { initial, lazy } = bundles.OpenApi;
-    for (const pkg of ['zod', '@asteasolutions/zod-to-openapi', '@aws-sdk/client-dynamodb']) expect(has({ ...initial.modules, ...lazy.modules }, pkg), pkg).toBe(false);
-    const url = pathToFileURL(join(bundles.OpenApi.dir, 'index.mjs')).href;
-    const event = readFileSync(join(FIXTURES, 'events', 'apiGatewayProxyV2Event.json'), 'utf8');
-    const body = inFreshNode(`
-      const { handler } = await import(${JSON.stringify(url)});
-      const event = { ...${event}, routeKey: 'GET /api/openapi.json', rawPath: '/api/openapi.json', body: undefined, isBase64Encoded: false };
-      const r = await handler(event, { awsRequestId: 'test', functionName: 'OpenApi', getRemainingTimeInMillis: () => 3000 });
-      process.stdout.write(JSON.stringify({ statusCode: r.statusCode, body: JSON.parse(r.body) }));`);
-    expect(JSON.parse(body)).toEqual({ statusCode: 200, body: buildOpenApiDocument() });
+    openApiServesTheDocument(FIXTURES, ['zod', '@asteasolutions/zod-to-openapi', '@aws-sdk/client-dynamodb']);
   });
 });
 

@@ -6,15 +6,14 @@
  * notification links, foreign origins, hostile attachment names and disguised file types.
  * Each is denied, and each denial is on the audit record (searched by the quality role).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { simpleParser } from 'mailparser';
 import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../local/identity.ts';
 import { clients, eventually, validComplaint } from '../support/clients.ts';
-import { investigation, Journey } from '../support/journey.ts';
+import { investigation, Journey, mailsTo as mailsToJourney } from '../support/journey.ts';
 import { minimalPdf } from '../support/files.ts';
 
 const { ddb, sfn } = clients({ dynamoEndpoint: inject('dynamoEndpoint'), sfnEndpoint: inject('sfnEndpoint'), awsRegion: inject('awsRegion') });
@@ -141,12 +140,7 @@ describe('look-alike submission (issue 16 finding 1)', () => {
 
 describe('automatic merge of a repeat only with proof of the contact on file (issue 16 finding 1)', () => {
   const mailDir = inject('mailDir');
-  async function mailsTo(address: string) {
-    await j.request('POST', '/__local/streams/drain');
-    const files = readdirSync(mailDir).filter((f) => f.endsWith('.eml')).sort();
-    const parsed = await Promise.all(files.map((f) => simpleParser(readFileSync(join(mailDir, f)))));
-    return parsed.filter((m) => (Array.isArray(m.to) ? m.to : [m.to]).some((t) => t?.text.includes(address)));
-  }
+  const mailsTo = (address: string) => mailsToJourney(j, mailDir, address);
 
   it('the owner gives the code mailed to the email on file: merged at once; a wrong code, or the code with another access code, merges nothing', async () => {
     const email = `owner.${process.pid}.${Date.now()}@example.com`;

@@ -3,23 +3,15 @@
  * queued with the change that caused it, picked up from the table's stream, sent through
  * the SES API (the local SES endpoint), over SMTP, into the local mail catcher.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import { describe, expect, inject, it } from 'vitest';
 import { clients, eventually, validComplaint } from '../support/clients.ts';
-import { investigation, Journey } from '../support/journey.ts';
+import { investigation, Journey, mailsTo as mailsToJourney } from '../support/journey.ts';
 
 const { ddb, sfn } = clients({ dynamoEndpoint: inject('dynamoEndpoint'), sfnEndpoint: inject('sfnEndpoint'), awsRegion: inject('awsRegion') });
 const j = new Journey(inject('apiUrl'), ddb, sfn, inject('tableName'), inject('stateMachineArn'));
 const mailDir = inject('mailDir');
 
-async function mailsTo(address: string) {
-  await j.request('POST', '/__local/streams/drain');
-  const files = readdirSync(mailDir).filter((f) => f.endsWith('.eml')).sort();
-  const parsed = await Promise.all(files.map((f) => simpleParser(readFileSync(join(mailDir, f)))));
-  return parsed.filter((m) => (Array.isArray(m.to) ? m.to : [m.to]).some((t) => t?.text.includes(address)));
-}
+const mailsTo = (address: string) => mailsToJourney(j, mailDir, address);
 
 describe('messages to customers and staff', () => {
   it('sends the acknowledgement at once and the reply - with the satisfaction question - by email, with the reference, in the customer\'s language', async () => {

@@ -5,6 +5,9 @@
 import { ExecutionDoesNotExist, GetExecutionHistoryCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { STATE_MACHINES } from '../../workflows/machines.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
 import { eventually, getTask } from './clients.ts';
 
 export const PASSWORDS: Record<string, string> = {
@@ -13,6 +16,14 @@ export const PASSWORDS: Record<string, string> = {
 };
 
 export interface Answer { status: number; body: any }
+
+/** The mails the local runtime sent to `address` (the mail catcher's .eml files in `mailDir`), once the stream is drained. */
+export async function mailsTo(j: Journey, mailDir: string, address: string): Promise<ParsedMail[]> {
+  await j.request('POST', '/__local/streams/drain');
+  const files = readdirSync(mailDir).filter((f) => f.endsWith('.eml')).sort();
+  const parsed = await Promise.all(files.map((f) => simpleParser(readFileSync(join(mailDir, f)))));
+  return parsed.filter((m) => (Array.isArray(m.to) ? m.to : [m.to]).some((t) => t?.text.includes(address)));
+}
 
 export class Journey {
   private tokens = new Map<string, string>();

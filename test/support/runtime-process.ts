@@ -1,6 +1,7 @@
 /** Starts the product exactly as `npm start` does (a child process running local/start.ts). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -48,4 +49,17 @@ export async function startRuntimeProcess(env: Record<string, string>, opts: { c
       child.kill(signal);
     }),
   };
+}
+
+/**
+ * The e2e files' teardown: the browser contexts and the browser, then the runtime - SIGTERM, so
+ * that it stops DynamoDB Local with it (SIGKILL would leave the Java process behind), SIGKILL
+ * after 30 s - and the folders it used.
+ */
+export async function tearDown(parts: { contexts?: { close(): Promise<unknown> }[]; browser?: { close(): Promise<unknown> }; runtime?: RuntimeProcess; dirs: string[] }): Promise<void> {
+  for (const c of parts.contexts ?? []) await c.close().catch(() => undefined);
+  await parts.browser?.close();
+  const { runtime } = parts;
+  if (runtime && await Promise.race([runtime.stop('SIGTERM'), new Promise((r) => setTimeout(() => r('timeout'), 30_000))]) === 'timeout') await runtime.stop('SIGKILL');
+  for (const d of parts.dirs) rmSync(d, { recursive: true, force: true });
 }

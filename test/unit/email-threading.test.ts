@@ -8,7 +8,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
-import { type InboundRecord, type InboundRepository } from '../../functions/domain/email-intake.ts';
 import type { AttachmentStore } from '../../functions/domain/ports.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
@@ -16,18 +15,8 @@ import { ManualClock } from '../../functions/shared/clock.ts';
 import { getComplaintStatus } from '../../functions/use-cases/get-complaint-status.ts';
 import { receiveEmail, type InboundMail } from '../../functions/use-cases/receive-email.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
-import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+import { FakeAccessAttempts, FakeAuditLog, FakeInbound, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 
-class Inbound implements InboundRepository {
-  records = new Map<string, InboundRecord>();
-  async get(id: string) { return this.records.get(id); }
-  async record(r: InboundRecord) {
-    const existing = this.records.get(r.messageId);
-    if (existing) return { record: existing, created: false };
-    this.records.set(r.messageId, structuredClone(r));
-    return { record: r, created: true };
-  }
-}
 class Objects implements AttachmentStore {
   objects = new Map<string, Uint8Array>();
   async presignUpload(): Promise<never> { throw new Error('not used'); }
@@ -41,7 +30,7 @@ type Verdicts = { spf?: string; dkim?: string; dmarc?: string };
 
 function setup() {
   const repo = new FakeRepository();
-  const inbound = new Inbound();
+  const inbound = new FakeInbound();
   const clock = new ManualClock(new Date('2026-03-02T02:00:00Z'));
   const region = REGIONS.cn;
   const deps = {
