@@ -35,6 +35,9 @@ export const ALARM_THRESHOLDS = {
   apiServerErrors: 5, // 5xx responses in 5 minutes
   apiIntegrationLatencyP99Ms: 2000, // over 15 minutes
   iteratorAgeMs: 5 * 60 * 1000,
+  // Wrong access codes (or unknown references) checked in 5 minutes, across every source: a
+  // customer mistypes a few; a distributed guesser, each source under its own limit, makes many.
+  accessCodeFailures: 100,
 } as const;
 
 export interface ObservabilityProps {
@@ -129,6 +132,15 @@ export class Observability extends Construct {
       threshold: 1,
       description: 'At least one complaint passed its regulatory deadline in the last 15 minutes and was escalated by DeadlineWatch. '
         + 'First action: open the staff console\'s escalated queue, make sure a named owner has each breached complaint, and tell the complaints manager (a breach may have to be reported to the regulator).',
+    });
+
+    // Access-code guessing (issue 16): wrong codes are slowed per source (functions/domain/access-throttle.ts);
+    // this alarm sees guessing spread over many sources, which no per-source limit does.
+    this.alarm('access-code-guessing', {
+      metric: appMetric('AccessCodeFailures', FIVE_MINUTES),
+      threshold: ALARM_THRESHOLDS.accessCodeFailures,
+      description: `${ALARM_THRESHOLDS.accessCodeFailures} or more wrong access codes (or unknown references) were checked in 5 minutes across all sources: someone may be guessing status-page codes. `
+        + 'First action: look at the WAF\'s sampled requests and the API access log for the sources and references involved (the audit record has each refusal, without the code), add a WAF rate or block rule for them, and tell the security team. Owners are never locked out: the right code always opens the complaint.',
     });
 
     // Archival (functions/use-cases/archive.ts, ReconcileArchive).

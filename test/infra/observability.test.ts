@@ -118,6 +118,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
 
   it('SLA: DeadlineBreached (Powertools EMF, service=complaints) >= 1 in 15 minutes, missing data not breaching', () => {
     expectAlarm('deadline-breached', { namespace: 'Complaints', metric: 'DeadlineBreached', dimensions: { service: 'complaints' }, threshold: 1, periodMinutes: 15 });
+    expectAlarm('access-code-guessing', { namespace: 'Complaints', metric: 'AccessCodeFailures', dimensions: { service: 'complaints' }, threshold: 100, periodMinutes: 5 });
   });
 
   it('stream lag: iterator age of every stream consumer, maximum > 5 minutes', () => {
@@ -137,7 +138,9 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     // +4 for archival: deletes outside archival, missing, mismatched, archive lag; +1 where CloudFront
     // fronts the API: the errors of the public routes' origin check, infra/constructs/origin-verify.ts.)
     expect(all.length).toBe(2 * 3 + 2 + 2 * FUNCTION_NAMES.length + 1 + 2 * STREAM_CONSUMERS.length + (stacks[name].api.inboundMail ? 1 : 0) + 1 + 4
-      + (stacks[name].api.originVerify ? 1 : 0));
+      + (stacks[name].api.originVerify ? 1 : 0)
+      // +1: access-code guessing spread over many sources (issue 16).
+      + 1);
     for (const a of all) {
       expect(a.AlarmActions, a.AlarmName ?? a.MetricName).toEqual([topic()]);
       expect(a.AlarmDescription.length).toBeGreaterThan(40);
