@@ -7,6 +7,8 @@ import type { WorkflowEngine, WorkflowInput } from '../domain/ports.ts';
 
 /** The error the Callback state catches to reopen the investigation. */
 export const REOPENED = 'Complaint.Reopened';
+/** The error the waiting states catch to close a complaint merged into another (issue 16): it is answered there. */
+export const MERGED = 'Complaint.Merged';
 
 /**
  * The two state machines made of workflows/complaint.asl.json (workflows/machines.ts):
@@ -66,11 +68,14 @@ export class StepFunctionsWorkflow implements WorkflowEngine {
    * complaint (`next: 'REOPEN'`) is sent as the task's failure `Complaint.Reopened`, which the
    * Callback state catches to go back to Investigate (workflows/complaint.asl.json): the usual,
    * satisfied path then needs no Choice state - one billed transition fewer per complaint.
+   * A complaint merged into another (`next: 'MERGED'`) is sent as `Complaint.Merged`, which every
+   * waiting state catches to go to Close.
    */
   async completeTask(taskToken: string, output: unknown): Promise<boolean> {
     try {
-      if ((output as { next?: unknown } | undefined)?.next === 'REOPEN') {
-        await this.sfn.send(new SendTaskFailureCommand({ taskToken, error: REOPENED, cause: JSON.stringify(output) }));
+      const next = (output as { next?: unknown } | undefined)?.next;
+      if (next === 'REOPEN' || next === 'MERGED') {
+        await this.sfn.send(new SendTaskFailureCommand({ taskToken, error: next === 'REOPEN' ? REOPENED : MERGED, cause: JSON.stringify(output) }));
         return true;
       }
       await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) }));

@@ -69,13 +69,22 @@ async function merge(deps: StaffDeps, by: { id: string; how: string }, repeat: C
   const marked = bump(repeat, at);
   marked.mergedInto = { reference: earlier.reference, by: by.id, at };
   delete marked.relatedTo;
+  // Its open task completes with the merge, and its workflow goes to Close (Complaint.Merged): the
+  // repeat is answered with the earlier complaint. Stored first: the sweeper hands it over if the
+  // call to Step Functions fails.
+  const open = await deps.repo.getTask(reference);
+  const done = open && open.status !== 'completed'
+    ? { ...refreshTask(open, marked), status: 'completed' as const, completedAt: at, completedBy: by.id, output: { next: 'MERGED', into: earlier.reference } }
+    : undefined;
   if (!resuming) await deps.repo.commit({
-    complaint: marked, expectedVersion: repeat.version, task: await withTask(deps, repeat, marked),
+    complaint: marked, expectedVersion: repeat.version, task: done ? { put: done, ifToken: open!.taskToken } : undefined,
     history: [
       entry(reference, at, by.id, 'merged', `Your complaint was added to your earlier complaint ${earlier.reference}; we will answer them together`, true),
       entry(reference, at, by.id, 'merged-into', `Merged into ${earlier.reference} ${by.how} (similarity ${score.toFixed(2)}${newFacts ? ', new facts' : ''})`, false, repeat.relatedTo ? { relatedTo: repeat.relatedTo } : undefined, { mergedInto: earlier.reference }),
     ],
   });
+
+  if (done) await deps.workflow.completeTask(done.taskToken, done.output).catch(() => false);
 
   // 2. The earlier complaint takes the repeat (CN rule: new facts restart the clock).
   let c = earlier;

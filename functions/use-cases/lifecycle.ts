@@ -138,6 +138,9 @@ export async function openStaffTask(input: { reference: string; stage: Stage; ta
     delete next.earlyCallback;
     task = { ...task, status: 'completed', completedAt: at, completedBy: early.by, output: early.output };
   }
+  // Merged into another complaint while no task was open (a resumed workflow, or the merge between
+  // two stages): the task completes at once, and the workflow goes to Close.
+  if (c.mergedInto && task.status !== 'completed') task = { ...task, status: 'completed', completedAt: at, completedBy: c.mergedInto.by, output: { next: 'MERGED', into: c.mergedInto.reference } };
   const history = reopened
     ? entry(c.reference, at, 'system', 'task-reopened', `Task of stage ${input.stage} re-opened by a resumed workflow`)
     : reopenInvestigation
@@ -175,7 +178,7 @@ export async function closeComplaint(input: { reference: string }, deps: StepDep
   const now = deps.clock.now();
   const at = now.toISOString();
   const last = c.callbacks?.at(-1);
-  const outcome = last ? (last.satisfaction >= 3 ? 'resolved-satisfied' : 'closed-dissatisfied') : 'closed';
+  const outcome = c.mergedInto ? 'merged' : last ? (last.satisfaction >= 3 ? 'resolved-satisfied' : 'closed-dissatisfied') : 'closed';
   const next: Complaint = {
     ...c, status: 'CLOSED', stage: 'CLOSED', outcome, closedAt: at, updatedAt: at, version: c.version + 1,
     // Archival TTL: the hot table keeps a closed complaint for the region's retention period.
@@ -183,7 +186,7 @@ export async function closeComplaint(input: { reference: string }, deps: StepDep
   };
   const history = [entry(c.reference, at, 'system', 'closed', outcome === 'closed-dissatisfied'
     ? 'Your complaint is closed. If you remain dissatisfied you may refer it to the ombudsman or regulator.'
-    : 'Your complaint is closed', true, undefined, { outcome })];
+    : outcome === 'merged' ? `Your complaint is closed here: it is answered together with ${c.mergedInto!.reference}` : 'Your complaint is closed', true, undefined, { outcome })];
   if (c.routing?.anonymous) history.push(entry(c.reference, at, 'system', 'published-internally', 'Outcome of an anonymous complaint published internally'));
   // Stamped before the commit: a crash in between leaves the complaint open, so the sweeper
   // runs Close again (a lost execution is never retried once the complaint is closed). A

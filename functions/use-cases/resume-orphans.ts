@@ -19,6 +19,8 @@ export interface SweepResult { checked: number; resumed: { reference: string; st
 
 /** Where the workflow goes after a completed staff task (mirrors the state machine). */
 export function stageAfter(task: TaskItem): Stage {
+  // Merged into another complaint (issue 16): every waiting state goes to Close.
+  if ((task.output as { next?: string } | undefined)?.next === 'MERGED') return 'CLOSED';
   switch (task.stage) {
     case 'INVESTIGATION': return 'REPLY';
     case 'REPLY': return 'CALLBACK';

@@ -157,6 +157,10 @@ describe('automatic merge of a repeat only with proof of the contact on file (is
     expect(await confirm(code)).toMatchObject({ status: 200, body: { merged: true, reference: first.reference } });
     expect((await status(first.reference, again.accessCode)).status).toBe(200);
     expect((await j.complaint('quinn', first.reference)).complaint.repeats).toBe(1);
+    // The repeat is answered with the earlier complaint: its own workflow goes to Close (Complaint.Merged).
+    const closed = await eventually(async () => { const d = (await j.complaint('quinn', again.reference)).complaint; return d.status === 'CLOSED' && d; }, 20_000, 'the merged repeat closed');
+    expect(closed).toMatchObject({ outcome: 'merged', mergedInto: { reference: first.reference } });
+    expect((await j.complaint('quinn', first.reference)).complaint.status).toBe('OPEN');
   });
 });
 

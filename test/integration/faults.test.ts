@@ -84,8 +84,10 @@ describe('the workflow definition', () => {
 
   it('catches everything else on every Task: the failure is recorded, then the execution fails', () => {
     for (const [name, s] of tasks) {
-      // Callback first catches the reopening answer (the task failure Complaint.Reopened) and goes back to Investigate.
-      const branch = name === 'Callback' ? [{ ErrorEquals: ['Complaint.Reopened'], ResultPath: '$.last', Next: 'Investigate' }] : [];
+      // The waiting states first catch a merge into another complaint (Complaint.Merged: to Close, issue 16);
+      // Callback then the reopening answer (the task failure Complaint.Reopened) and goes back to Investigate.
+      const merged = ['Investigate', 'Reply', 'Callback'].includes(name) ? [{ ErrorEquals: ['Complaint.Merged'], ResultPath: '$.last', Next: 'Close' }] : [];
+      const branch = [...merged, ...(name === 'Callback' ? [{ ErrorEquals: ['Complaint.Reopened'], ResultPath: '$.last', Next: 'Investigate' }] : [])];
       expect(s.Catch, name).toEqual([...branch, expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: name === 'RecordFailure' ? 'Failed' : 'RecordFailure' })]);
     }
     expect(asl.States.RecordFailure.Next).toBe('Failed');

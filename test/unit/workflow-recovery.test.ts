@@ -4,6 +4,7 @@
  * delivery of a message whose sender died mid-send; the resume at once of a complaint whose
  * execution ended abnormally (its status-change event).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import type { OutboundMessage, WorkflowInput } from '../../functions/domain/ports.ts';
@@ -11,7 +12,7 @@ import { REGIONS } from '../../functions/domain/regions.ts';
 import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import { deliverMessage, type Mailer } from '../../functions/use-cases/deliver-messages.ts';
-import { IMMEDIATE_RESUMES, recordWorkflowFailure, resumeEnded, resumeOrphans } from '../../functions/use-cases/resume-orphans.ts';
+import { IMMEDIATE_RESUMES, recordWorkflowFailure, resumeEnded, resumeOrphans, stageAfter } from '../../functions/use-cases/resume-orphans.ts';
 import { openStaffTask } from '../../functions/use-cases/lifecycle.ts';
 import { startWorkflowFor } from '../../functions/use-cases/start-workflows.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
@@ -164,5 +165,23 @@ describe('a message whose sender died mid-send', () => {
     expect(await deliverMessage(m, d)).toBe('sent');
     expect(await deliverMessage(m, d)).toBe('skipped'); // a redelivered record
     expect(sent).toHaveLength(1);
+  });
+});
+
+describe('a complaint merged into another (issue 16)', () => {
+  it('goes to Close from whichever stage it waited in, when the sweeper hands over a lost merge', () => {
+    for (const stage of ['INVESTIGATION', 'REPLY', 'CALLBACK'] as const) {
+      const task = { stage, status: 'completed', output: { next: 'MERGED', into: 'CN-2026-000001' } } as unknown as Parameters<typeof stageAfter>[0];
+      expect(stageAfter(task), stage).toBe('CLOSED');
+    }
+    // Without the merge, the usual next stages.
+    expect(stageAfter({ stage: 'INVESTIGATION', status: 'completed', output: {} } as unknown as Parameters<typeof stageAfter>[0])).toBe('REPLY');
+  });
+
+  it('the state machine closes it from every waiting state (Complaint.Merged caught before anything else)', () => {
+    const asl = JSON.parse(readFileSync(new URL('../../workflows/complaint.asl.json', import.meta.url), 'utf8')) as { States: Record<string, { Catch?: { ErrorEquals: string[]; Next: string }[] }> };
+    for (const state of ['Investigate', 'Reply', 'Callback']) {
+      expect(asl.States[state].Catch?.[0], state).toMatchObject({ ErrorEquals: ['Complaint.Merged'], Next: 'Close' });
+    }
   });
 });
