@@ -156,6 +156,7 @@ export const ROUTES: RouteSpec[] = [
   ...staff('POST', '/api/staff/complaints/{reference}/assignment', 'reassign'),
   ...staff('POST', '/api/staff/complaints/{reference}/restriction', 'restrictCustomer'),
   ...staff('POST', '/api/staff/complaints/{reference}/merge', 'mergeComplaint'),
+  ...staff('POST', '/api/staff/complaints/{reference}/link', 'linkComplaint'),
   ...staff('POST', '/api/staff/complaints/{reference}/unlink', 'unlinkComplaint'),
   ...staff('GET', '/api/staff/dashboard', 'getDashboard'),
   ...staff('GET', '/api/staff/dashboard.csv', 'exportDashboardCsv'),

@@ -26,7 +26,7 @@ export const STAFF_OPERATIONS = [
   'completeInvestigation', 'submitHandlingPlan', 'getReplyDraft', 'submitReply', 'approveReply',
   'requestExtension', 'decideExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'reassign',
   'getDashboard', 'exportDashboardCsv', 'searchAudit', 'restrictCustomer', 'openTaskLink',
-  'readArchivedComplaint', 'eraseCustomerData', 'mergeComplaint', 'unlinkComplaint',
+  'readArchivedComplaint', 'eraseCustomerData', 'mergeComplaint', 'linkComplaint', 'unlinkComplaint',
 ] as const;
 export type StaffOperation = (typeof STAFF_OPERATIONS)[number];
 
@@ -67,6 +67,7 @@ export const OPERATION_LABEL: Record<StaffOperation, string> = {
   readArchivedComplaint: 'open an archived complaint',
   eraseCustomerData: "erase a customer's personal data",
   mergeComplaint: 'merge a complaint into an earlier one',
+  linkComplaint: 'link to another complaint',
   unlinkComplaint: 'remove the link to an earlier complaint',
 };
 
@@ -83,13 +84,13 @@ export const ACTING_OPERATIONS: ReadonlySet<StaffOperation> = new Set([
 const SPECIALIST_OPS: ReadonlySet<StaffOperation> = new Set([
   'listMyTasks', 'listTeamQueue', 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification', 'recordCallback', 'recordCall', 'openTaskLink',
   // The complaints desk triages what came in: possible repeats and mail naming another complaint.
-  'mergeComplaint', 'unlinkComplaint',
+  'mergeComplaint', 'linkComplaint', 'unlinkComplaint',
 ]);
 const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
   'listMyTasks', 'listTeamQueue', 'getComplaint', 'claimTask', 'completeInvestigation', 'submitHandlingPlan',
   'getReplyDraft', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'openTaskLink',
 ]);
-const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([...HANDLER_OPS, 'approveReply', 'decideExtension', 'reassign', 'getDashboard', 'exportDashboardCsv', 'restrictCustomer', 'mergeComplaint', 'unlinkComplaint']);
+const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([...HANDLER_OPS, 'approveReply', 'decideExtension', 'reassign', 'getDashboard', 'exportDashboardCsv', 'restrictCustomer', 'mergeComplaint', 'linkComplaint', 'unlinkComplaint']);
 const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set(['listTeamQueue', 'getComplaint', 'getDashboard', 'exportDashboardCsv', 'searchAudit', 'openTaskLink', 'readArchivedComplaint']);
 // Erasure requests are the data-protection function's: the admin role.
 const ADMIN_OPS: ReadonlySet<StaffOperation> = new Set(['getComplaint', 'reassign', 'openTaskLink', 'eraseCustomerData']);

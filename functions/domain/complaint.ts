@@ -162,7 +162,8 @@ export interface Complaint extends ComplaintDetails {
 
 export interface RelatedComplaint {
   reference: string;
-  reason: 'possible-repeat' | 'mail-names-reference';
+  /** staff-link: linked by staff who found the two related (use-cases/complaint-links.ts linkComplaint). */
+  reason: 'possible-repeat' | 'mail-names-reference' | 'staff-link';
   /** possible-repeat: text similarity (0..1) and whether the new text brings new facts. */
   score?: number;
   newFacts?: boolean;

@@ -18,7 +18,7 @@ import { archiveStore } from '../shared/archive-on-first-use.ts';
 import { parseOrThrow, RawBody } from './http-handler.ts';
 import { SUBMIT_MAX_BODY_BYTES } from './schemas/submit-complaint.schema.ts';
 import {
-  CallbackRequest, CallRequest, MergeRequest, ClassificationCorrection, ErasureRequest, RestrictionRequest, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
+  CallbackRequest, CallRequest, MergeRequest, LinkRequest, ClassificationCorrection, ErasureRequest, RestrictionRequest, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
   StaffComplaintRequest, TeamQuery,
 } from './schemas/staff.schema.ts';
 
@@ -89,5 +89,6 @@ export const STAFF_OPERATION_SPECS: Record<StaffOperation, StaffOperationSpec> =
     summary: 'Merge this complaint (a checked repeat, or mail about the other one) into an earlier open complaint: its matter and access code join it, new facts restart its clock; audited',
     body: MergeRequest, run: (d, c) => links.mergeComplaint(d, c.actor, c.reference, c.body),
   }),
+  linkComplaint: op({ summary: 'Link this complaint to a related one (staff see each beside the other; merge or unlink later); audited', body: LinkRequest, run: (d, c) => links.linkComplaint(d, c.actor, c.reference, c.body) }),
   unlinkComplaint: op({ summary: 'Remove the link to an earlier complaint (not the same customer or matter); audited', run: (d, c) => links.unlinkComplaint(d, c.actor, c.reference) }),
 };

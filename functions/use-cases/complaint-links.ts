@@ -116,6 +116,28 @@ async function merge(deps: StaffDeps, by: { id: string; how: string }, repeat: C
   }
 }
 
+/**
+ * Staff link two complaints they found related (the same customer or matter, mail that named
+ * another complaint without proof): a staff-only link beside each, nothing merged. Either may be
+ * merged or unlinked later. Audited by the staff API; a history entry (internal).
+ */
+export async function linkComplaint(deps: StaffDeps, actor: Actor, reference: string, body: { to: string }) {
+  if (body.to === reference) throw new ConflictError('A complaint cannot be linked to itself');
+  const [c, other] = await Promise.all([load(deps.repo, reference), load(deps.repo, body.to)]);
+  allow(actor, 'linkComplaint', c);
+  allow(actor, 'linkComplaint', other);
+  if (c.mergedInto) throw new ConflictError(`${reference} was merged into ${c.mergedInto.reference}`);
+  if (c.relatedTo?.reference === body.to) return { linked: reference, to: body.to };
+  const at = deps.clock.now().toISOString();
+  const next = bump(c, at);
+  next.relatedTo = { reference: body.to, reason: 'staff-link', at };
+  await deps.repo.commit({
+    complaint: next, expectedVersion: c.version, task: await withTask(deps, c, next),
+    history: [entry(reference, at, actor.id, 'linked', `Linked to ${body.to} by ${actor.id}${c.relatedTo ? ` (was linked to ${c.relatedTo.reference})` : ''}`, false, c.relatedTo ? { relatedTo: c.relatedTo } : undefined, { relatedTo: body.to })],
+  });
+  return { linked: reference, to: body.to };
+}
+
 export async function unlinkComplaint(deps: StaffDeps, actor: Actor, reference: string) {
   const c = await load(deps.repo, reference);
   allow(actor, 'unlinkComplaint', c);

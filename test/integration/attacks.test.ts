@@ -113,7 +113,7 @@ describe('customer access', () => {
 });
 
 describe('look-alike submission (issue 16 finding 1)', () => {
-  it("the victim's email in another case, same business line, a paraphrase: a complaint of its own, worded as any; its code opens only itself; staff merge or unlink, audited", async () => {
+  it("the victim's email in another case, same business line, a paraphrase: a complaint of its own, worded as any; its code opens only itself; staff merge, link or unlink, audited", async () => {
     const email = `li.na.${process.pid}.${Date.now()}@example.com`;
     const victim = await j.submit(validComplaint({ complainant: { name: 'Li Na', contact: { email } }, matter: { description: 'The annual fee on my credit card was charged twice in January without my consent' } }));
     const stranger = await j.submit(validComplaint({ complainant: { name: 'Stranger', contact: { email: email.toUpperCase() } }, matter: { description: 'My credit card annual fee was charged twice in January without my consent' } }));
@@ -133,8 +133,16 @@ describe('look-alike submission (issue 16 finding 1)', () => {
     expect((await j.as('leo', 'POST', `/complaints/${stranger.reference}/merge`, { into: victim.reference })).status).toBe(403);
     expect((await j.as('sam', 'POST', `/complaints/${stranger.reference}/unlink`, {})).status).toBe(200);
     expect((await j.complaint('sam', stranger.reference)).complaint.relatedTo).toBeUndefined();
+    // Staff may link two complaints they find related (no merge), and only ones they may act on; audited.
+    expect((await j.as('leo', 'POST', `/complaints/${stranger.reference}/link`, { to: victim.reference })).status).toBe(403);
+    expect((await j.as('sam', 'POST', `/complaints/${stranger.reference}/link`, { to: stranger.reference })).status).toBe(409);
+    expect((await j.as('sam', 'POST', `/complaints/${stranger.reference}/link`, { to: 'not-a-reference' })).status).toBe(400);
+    expect((await j.as('sam', 'POST', `/complaints/${stranger.reference}/link`, { to: victim.reference })).status).toBe(200);
+    expect((await j.complaint('sam', stranger.reference)).complaint.relatedTo).toMatchObject({ reference: victim.reference, reason: 'staff-link' });
+    expect((await j.complaint('sam', victim.reference)).complaint.repeats).toBeUndefined(); // linked, not merged
+    expect(JSON.stringify((await status(stranger.reference, stranger.accessCode)).body)).not.toContain(victim.reference); // never shown to the customer
     const entries = await auditOf(`reference=${stranger.reference}`);
-    expect(entries.map((e) => `${e.actor}:${e.operation}:${e.outcome}`)).toEqual(expect.arrayContaining(['leo:mergeComplaint:denied', 'sam:unlinkComplaint:ok']));
+    expect(entries.map((e) => `${e.actor}:${e.operation}:${e.outcome}`)).toEqual(expect.arrayContaining(['leo:mergeComplaint:denied', 'sam:unlinkComplaint:ok', 'leo:linkComplaint:denied', 'sam:linkComplaint:ok']));
   });
 });
 

@@ -17,10 +17,10 @@ const actor = (roles: Role[], over: Partial<Actor> = {}): Actor => ({
 });
 
 const LIST: StaffOperation[] = ['listMyTasks', 'listTeamQueue'];
-const SPECIALIST: StaffOperation[] = [...LIST, 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification', 'recordCallback', 'recordCall', 'mergeComplaint', 'unlinkComplaint'];
+const SPECIALIST: StaffOperation[] = [...LIST, 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification', 'recordCallback', 'recordCall', 'mergeComplaint', 'linkComplaint', 'unlinkComplaint'];
 const HANDLER_TEAM: StaffOperation[] = [...LIST, 'getComplaint', 'claimTask', 'submitHandlingPlan', 'getReplyDraft', 'recordCallback', 'recordCall'];
 const ACTING: StaffOperation[] = ['completeInvestigation', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock'];
-const MANAGER_ONLY: StaffOperation[] = ['approveReply', 'decideExtension', 'reassign', 'restrictCustomer', 'mergeComplaint', 'unlinkComplaint'];
+const MANAGER_ONLY: StaffOperation[] = ['approveReply', 'decideExtension', 'reassign', 'restrictCustomer', 'mergeComplaint', 'linkComplaint', 'unlinkComplaint'];
 /** Oversight operations that need no complaint: allowed wherever the role may list queues. */
 const DASHBOARD: StaffOperation[] = ['getDashboard', 'exportDashboardCsv'];
 const QUALITY: StaffOperation[] = ['listTeamQueue', 'getComplaint'];
@@ -149,10 +149,10 @@ const MATRIX = SCENARIOS.flatMap((s) => ROLES.flatMap((role) => STAFF_OPERATIONS
 }))));
 
 describe('authorize: every role x every operation', () => {
-  it('the matrix covers all 5 roles x 27 operations (merge and unlink: issue 16) in each situation', () => {
+  it('the matrix covers all 5 roles x 28 operations (merge, link and unlink: issue 16) in each situation', () => {
     expect(ROLES).toHaveLength(5);
-    expect(STAFF_OPERATIONS).toHaveLength(27);
-    expect(MATRIX).toHaveLength(SCENARIOS.length * 5 * 27);
+    expect(STAFF_OPERATIONS).toHaveLength(28);
+    expect(MATRIX).toHaveLength(SCENARIOS.length * 5 * 28);
   });
 
   it.each(MATRIX)('$scenario: $role $op -> $expected', ({ scenario, complaint, role, op, expected }) => {

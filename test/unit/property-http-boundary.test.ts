@@ -68,6 +68,7 @@ const VALID_STAFF_BODIES: Record<string, unknown> = {
   reassign: { assignee: 'leo', team: 'loans' },
   eraseCustomerData: { basis: 'gdpr-art-17', request: 'DP-2026-001' },
   mergeComplaint: { into: 'CN-2026-000001' },
+  linkComplaint: { to: 'CN-2026-000001' },
 };
 
 /** Every request schema of the API with a valid example; `rootRule`: it has a rule over the whole body. */

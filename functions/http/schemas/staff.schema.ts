@@ -53,6 +53,10 @@ export const MergeRequest = z
   .object({ into: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/).meta({ description: 'The earlier complaint this one repeats (or is about), which carries on' }) })
   .strict()
   .meta({ id: 'MergeRequest' });
+export const LinkRequest = z
+  .object({ to: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/).meta({ description: 'The complaint this one is related to (same customer or matter), for staff to see beside it' }) })
+  .strict()
+  .meta({ id: 'LinkRequest' });
 export const ReassignRequest = z
   .object({ assignee: text(200).optional(), team: text(100).optional() })
   .strict()
