@@ -140,10 +140,12 @@ async function main(): Promise<number> {
     }
   }
   const stale = reviewed.filter((e) => !fns.some((fn) => grantsOf(fn, policies.functions[fn]?.policies ?? []).some((g) => g.fn === e.function && g.action === e.action && g.resource === e.resource && !isUsed(g, decisions))));
-  for (const e of stale) console.log(`\ninfra/iam-unused-grants.json: ${e.function} ${e.action} ${e.resource} is no longer an unused grant: remove the entry`);
+  // A reviewed grant that this run used: a notice to prune the file, not a failure (a code path
+  // the journeys reach only sometimes - a sweep, a race - must not make the check flaky).
+  for (const e of stale) console.log(`\ninfra/iam-unused-grants.json: ${e.function} ${e.action} ${e.resource} was used in this run: review whether the entry is still needed`);
   if (!journeysPassed) console.log('\nThe journeys failed (see above): the recorded calls are incomplete.');
   console.log(`\ncheck:iam: ${fns.length} functions, ${decisions.length.toLocaleString('en-US')} calls, ${denied.toLocaleString('en-US')} denied, ${unused} unused grants (${unexplained ? `${unexplained} not explained` : 'all explained'})${journeysPassed ? '' : ', journeys FAILED'}`);
-  return denied || unexplained || stale.length || !journeysPassed ? 1 : 0;
+  return denied || unexplained || !journeysPassed ? 1 : 0;
 }
 
 if (process.argv[1] === import.meta.filename) {
