@@ -18,7 +18,8 @@ import { startSmtpIntake, type SmtpIntake } from '../../local/smtp-intake.ts';
 import { clients, countComplaints, eventually, getTask } from '../support/clients.ts';
 import { describeShared, OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES } from '../support/shared.ts';
 
-const FIXTURES = join(SHARED_FIXTURES, 'email');
+/** The public corpus's messages (../shared/fixtures/email): sent only by the describeShared suites, skipped when it is absent. */
+const SHARED_EMAIL = join(SHARED_FIXTURES, 'email');
 const OWN = join(OWN_FIXTURES, 'email');
 const table = inject('tableName');
 const awsRegion = inject('awsRegion');
@@ -45,6 +46,9 @@ const history = async (reference: string) =>
   (await ddb.send(new QueryCommand({
     TableName: table, ConsistentRead: true, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :h)', ExpressionAttributeValues: { ':pk': `COMPLAINT#${reference}`, ':h': 'H#' },
   }))).Items ?? [];
+
+/** The SES receipt event sample of a fixtures folder (ours, or the public corpus's). */
+const sesSample = (dir: string) => JSON.parse(readFileSync(join(dir, 'events', 'sesEvent.json'), 'utf8'));
 
 function mail(o: { from: string; subject: string; body: string; headers?: string[] }): string {
   return [
@@ -162,7 +166,7 @@ describe('every message of our own through SMTP (test/fixtures/email)', () => {
 
 describeShared('every real message through SMTP', () => {
   everyMessageThroughSmtp({
-    dir: FIXTURES,
+    dir: SHARED_EMAIL,
     files: SHARED_EMAIL_FILES,
     registered: 23,
     outcomes: {
@@ -212,7 +216,6 @@ describe('replies and auto-replies', () => {
   });
 });
 
-const sesSample = (dir: string) => JSON.parse(readFileSync(join(dir, 'events', 'sesEvent.json'), 'utf8'));
 describe('who may write into a complaint (issue 16 finding 2)', () => {
   const customer = `li.na.${randomUUID().slice(0, 8)}@example.com`;
   let reference: string;

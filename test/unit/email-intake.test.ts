@@ -23,10 +23,10 @@ import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { describeShared, OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES } from '../support/shared.ts';
 
-const FIXTURES = join(SHARED_FIXTURES, 'email');
+/** The public corpus's messages (../shared/fixtures/email): read only inside describeShared suites, skipped when it is absent. */
+const SHARED_EMAIL = join(SHARED_FIXTURES, 'email');
 const fixtureFiles = SHARED_EMAIL_FILES;
 const facts = async (raw: string | Buffer, extra: { envelopeFrom?: string } = {}) => parseEmail(raw, extra);
-const fixture = (name: string) => facts(readFileSync(join(FIXTURES, name)));
 /** The repository's own messages: always there. */
 const OWN = join(OWN_FIXTURES, 'email');
 const own = (name: string) => facts(readFileSync(join(OWN, name)));
@@ -170,6 +170,7 @@ describe('our own messages (test/fixtures/email)', () => {
 });
 
 describeShared('the 32 real messages', () => {
+  const fixture = (name: string) => facts(readFileSync(join(SHARED_EMAIL, name)));
   it('are all here and all classified', () => {
     expect(fixtureFiles).toHaveLength(32);
     expect(Object.keys(EXPECTED).sort()).toEqual(fixtureFiles);
@@ -602,7 +603,7 @@ describe('receiveEmail', () => {
 describeShared('receiveEmail', () => {
   it('records the schema\'s field messages when the request is not valid, instead of throwing', async () => {
     const { deps, repo } = setup();
-    const r = await receiveEmail({ messageId: 'm-511', raw: readFileSync(join(FIXTURES, 'issue-511.eml')) }, deps);
+    const r = await receiveEmail({ messageId: 'm-511', raw: readFileSync(join(SHARED_EMAIL, 'issue-511.eml')) }, deps);
     expect(r).toMatchObject({ outcome: 'rejected', reason: expect.stringMatching(/^invalid request: complainant\.contact\.email: /) });
     expect(repo.complaints.size).toBe(0);
   });
@@ -612,7 +613,7 @@ describeShared('receiveEmail', () => {
     const outcomes: Record<string, string> = {};
     const references: Record<string, string | undefined> = {};
     for (const [i, file] of fixtureFiles.entries()) {
-      const r = await receiveEmail({ messageId: `fixture-${i}`, raw: readFileSync(join(FIXTURES, file)) }, deps);
+      const r = await receiveEmail({ messageId: `fixture-${i}`, raw: readFileSync(join(SHARED_EMAIL, file)) }, deps);
       outcomes[file] = r.outcome === 'rejected' ? `rejected: ${r.reason}` : r.outcome;
       references[file] = r.reference;
       if (r.outcome === 'rejected') expect(r.reason).toBeTruthy();

@@ -24,10 +24,10 @@ import { receiveEmail } from '../../functions/use-cases/receive-email.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
 import { FakeInbound, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { BAD_CHARSETS, mailMutation, mutateMail, oddString, runs } from '../support/hostile-arbitraries.ts';
-import { describeShared, HAS_SHARED, OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES } from '../support/shared.ts';
+import { describeShared, OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES } from '../support/shared.ts';
 
-const FIXTURES = join(SHARED_FIXTURES, 'email');
-const fixtures = HAS_SHARED ? SHARED_EMAIL_FILES.map((f) => ({ file: f, raw: readFileSync(join(FIXTURES, f)) })) : [];
+/** The public corpus's messages (../shared/fixtures/email): read only inside the describeShared suite below, skipped when it is absent. */
+const SHARED_EMAIL = join(SHARED_FIXTURES, 'email');
 /** The repository's own messages: always there. */
 const ownFixtures = OWN_EMAIL_FILES.map((f) => ({ file: f, raw: readFileSync(join(OWN_FIXTURES, 'email', f)) }));
 
@@ -231,6 +231,7 @@ describe('hostile mail through the intake (postal-mime and the use case, with fa
 
 describeShared('hostile mail through the intake (postal-mime and the use case, with fakes)', () => {
   it('mutated real messages: registered, threaded or rejected with a reason - never thrown, never lost', async () => {
+    const fixtures = SHARED_EMAIL_FILES.map((f) => ({ file: f, raw: readFileSync(join(SHARED_EMAIL, f)) }));
     await neverThrownNeverLost(mutatedOf(fixtures));
   }, 60_000);
 });
