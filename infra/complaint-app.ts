@@ -58,7 +58,7 @@ export function buildComplaintApp(app: App, options: ComplaintAppOptions): Recor
         signInBaseUrl: stateful.identity.domain?.baseUrl(),
         distribution: stateful.pages?.distribution,
         publicBaseUrl: stateful.publicBaseUrl,
-        originVerify: stateful.originVerify && { secret: stateful.originVerify.secret, key: stateful.originVerify.key },
+        originVerify: stateful.originVerify,
       },
       description: `Complaint functions, workflow, API routes, mail intake and pages of region ${region.name}`,
     });

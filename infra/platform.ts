@@ -43,6 +43,9 @@ export type StaffIdentity =
   /** The bank's OpenID Connect provider: ID tokens of `issuer` for `audience` (the console's client id). */
   | { kind: 'oidc'; issuer: string; audience: string; placeholder: boolean };
 
+/** The bank's SMTP relay where SES does not send (China): host, port (587 STARTTLS, 465 implicit TLS), its credentials' secret. */
+export interface SmtpRelay { host: string; port: number; secretArn?: string }
+
 export interface RegionPlatform {
   identity: StaffIdentity;
   pages: {
@@ -68,7 +71,7 @@ export interface RegionPlatform {
      * context keys `smtpRelayHost`, `smtpRelayPort` (587, STARTTLS required; 465: implicit TLS) and
      * `smtpRelaySecretArn` (a Secrets Manager secret {"username","password"}, when the relay asks).
      */
-    smtpRelay?: { host: string; port: number; secretArn?: string };
+    smtpRelay?: SmtpRelay;
   };
 }
 

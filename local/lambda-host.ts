@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { accessKeyIdOf } from './iam/authorizer.ts';
 import { FUNCTIONS, ROUTES, type FunctionName } from '../functions/functions.ts';
 import type { Clock } from '../functions/shared/clock.ts';
 
@@ -39,11 +40,6 @@ export interface LambdaHostOptions {
   clock?: Clock;
   /** AWS partition of the function ARNs (aws-cn for cn-north-1). */
   partition?: string;
-  /**
-   * Environment of every function (default: this process's, read when the function starts), to
-   * which each gets its own credentials: AWS_ACCESS_KEY_ID `local-<FunctionName>`.
-   */
-  env?: () => NodeJS.ProcessEnv;
 }
 
 /** The loader the workers run TypeScript with (not inherited from the parent: vitest's is not tsx). */
@@ -176,8 +172,9 @@ export class LambdaHost {
     let env = this.environments.get(name);
     if (!env || !env.alive) {
       const vars: NodeJS.ProcessEnv = {
-        ...(this.options.env?.() ?? process.env),
-        AWS_ACCESS_KEY_ID: `local-${name}`,
+        // This process's environment, read when the function starts, with its own credentials.
+        ...process.env,
+        AWS_ACCESS_KEY_ID: accessKeyIdOf(name),
         AWS_SECRET_ACCESS_KEY: `local-secret-${name}`,
         AWS_LAMBDA_FUNCTION_NAME: name,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(FUNCTIONS[name].memoryMb ?? 256),

@@ -36,8 +36,8 @@ import { startStepFunctionsServer } from './stepfunctions/server.ts';
 import { throttlingFromEnv, type SfnThrottling } from './stepfunctions/throttling.ts';
 import { definitionStartingAt, STATE_MACHINES } from '../workflows/machines.ts';
 import { IamAuthorizer } from './iam/authorizer.ts';
-import { loadRegionPolicies } from './iam/policies.ts';
-import { machineArnOf } from './stepfunctions/engine.ts';
+import { loadRegionPolicies, localResourceNames } from './iam/policies.ts';
+import { executionArnOfToken, machineArnOf } from './stepfunctions/engine.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const DEFINITION_FILE = join(ROOT, 'workflows', 'complaint.asl.json');
@@ -151,9 +151,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     };
     const ddbProxy = await viaFaults('dynamodb', dynamo.endpoint);
     // Configuration the handlers read, exactly as the CDK stack sets it on AWS.
-    const machineArn = (name: string) => `arn:${partition}:states:${awsRegion}:000000000000:stateMachine:${name}`;
-    const stateMachineArn = machineArn(STATE_MACHINES.lifecycle.name);
-    const resumeStateMachineArn = machineArn(STATE_MACHINES.resume.name);
+    const localNames = localResourceNames(region, tableName);
+    const { STATE_MACHINE_ARN: stateMachineArn, RESUME_STATE_MACHINE_ARN: resumeStateMachineArn } = localNames;
     Object.assign(process.env, {
       AWS_REGION: awsRegion,
       AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
@@ -174,7 +173,6 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     const ddbClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: awsRegion });
     await ensureTable(ddbClient, tableName);
     // The policies of the region (and which buckets have Object Lock), from the synthesized templates.
-    const localNames = { TABLE_NAME: tableName, ATTACHMENTS_BUCKET: 'complaints-attachments', MAIL_BUCKET: 'complaints-mail', ARCHIVE_BUCKET: 'complaints-archive', STATE_MACHINE_ARN: stateMachineArn, RESUME_STATE_MACHINE_ARN: resumeStateMachineArn };
     const policies = iamOn ? await loadRegionPolicies(awsRegion, localNames, log) : undefined;
     const s3 = await startS3Server(join(dataDir, 's3'), 0, '127.0.0.1', clock ? () => clock.now() : undefined, { objectLockBuckets: policies?.objectLockBuckets ?? ['complaints-archive'] });
     cleanups.unshift(() => new Promise((r) => { s3.server.closeAllConnections(); s3.server.close(r); }));
@@ -245,7 +243,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       policies, log, recordFile: process.env.LOCAL_IAM_RECORD || undefined, region: awsRegion, partition, auditOnly: process.env.LOCAL_IAM === 'audit',
       // A task token carries its execution (local/stepfunctions/engine.ts): callbacks are authorized on its state machine.
       stateMachineOfToken: (token) => {
-        try { return machineArnOf(Buffer.from(token.split('.').pop() ?? '', 'base64url').toString('utf8')); } catch { return undefined; }
+        const execution = executionArnOfToken(token);
+        return execution && machineArnOf(execution);
       },
     });
     for (const [service, variable] of [['dynamodb', 'AWS_ENDPOINT_URL_DYNAMODB'], ['s3', 'AWS_ENDPOINT_URL_S3'], ['sfn', 'AWS_ENDPOINT_URL_SFN'], ['ses', 'AWS_ENDPOINT_URL_SESV2']] as const) {

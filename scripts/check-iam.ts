@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FUNCTIONS, type FunctionName } from '../functions/functions.ts';
 import { REGIONS } from '../functions/domain/regions.ts';
-import { loadRegionPolicies } from '../local/iam/policies.ts';
+import { loadRegionPolicies, localResourceNames } from '../local/iam/policies.ts';
 import type { Decision } from '../local/iam/authorizer.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -96,9 +96,7 @@ async function main(): Promise<number> {
   const decisions: Decision[] = (existsSync(record) ? readFileSync(record, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Decision & { probe?: boolean; region?: string }) : [])
     .filter((d) => !d.probe && (!d.region || d.region === REGION));
 
-  const policies = await loadRegionPolicies(REGION, {
-    TABLE_NAME: `complaints-${REGIONS.cn.name}`, ATTACHMENTS_BUCKET: 'complaints-attachments', MAIL_BUCKET: 'complaints-mail', ARCHIVE_BUCKET: 'complaints-archive',
-  });
+  const policies = await loadRegionPolicies(REGION, localResourceNames(Object.values(REGIONS).find((r) => r.aws.region === REGION)!));
   const reviewed: ReviewedEntry[] = existsSync(REVIEWED) ? JSON.parse(readFileSync(REVIEWED, 'utf8')) : [];
   const explained = (g: Grant) => reviewed.find((e) => e.function === g.fn && e.action === g.action && e.resource === g.resource && e.reason?.trim());
 

@@ -17,8 +17,10 @@ const NAMES: Record<string, string> = {
 /** Every bidi control character (embeddings, overrides, isolates, marks). */
 export const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
+const HAS_BIDI_CONTROL = new RegExp(BIDI_CONTROLS.source);
+
 export function hasBidiControls(s: string | undefined): boolean {
-  return !!s && new RegExp(BIDI_CONTROLS.source).test(s);
+  return !!s && HAS_BIDI_CONTROL.test(s);
 }
 
 /** The text with each bidi control shown as a visible marker instead of obeyed: "Ana ⟦RLO⟧fdp.exe". */

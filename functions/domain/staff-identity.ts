@@ -20,8 +20,7 @@
  * word ("王伟（柜员）"). A match errs towards refusing: "Li Na Zhang" names Li Na too.
  */
 
-import { BIDI_CONTROLS } from './display-text.ts';
-
+/** Format characters (Unicode Cf): the invisible ones and every bidi control. */
 const FORMAT = /\p{Cf}/gu;
 const MARKS = /\p{M}/gu;
 const SEPARATORS = /[\p{P}\p{S}\p{Z}\s]+/gu;
@@ -39,7 +38,7 @@ const fold = (s: string) => s.toUpperCase().toLowerCase();
 /** The words of a name, normalised (NFKC, no invisible characters or marks, case-folded). */
 export function nameWords(s: string | undefined): string[] {
   if (!s) return [];
-  const n = fold(s.normalize('NFKC').replace(BIDI_CONTROLS, '').replace(FORMAT, '').normalize('NFD').replace(MARKS, '').normalize('NFC'))
+  const n = fold(s.normalize('NFKC').replace(FORMAT, '').normalize('NFD').replace(MARKS, '').normalize('NFC'))
     .replace(LOOK_ALIKE, (ch) => LOOK_ALIKES[ch]);
   return n.split(SEPARATORS).filter(Boolean);
 }

@@ -10,7 +10,7 @@ import { clientConfig, traced } from './aws-clients.ts';
 import { config } from './config.ts';
 
 let client: SESv2Client | undefined;
-export function ses(): SESv2Client {
+function ses(): SESv2Client {
   client ??= traced(new SESv2Client(clientConfig()));
   return client;
 }

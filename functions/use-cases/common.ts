@@ -29,6 +29,11 @@ export function markMet(c: Complaint, names: string[], at: string): string[] {
 }
 
 /** The queue summary kept on the task item, refreshed from the complaint on every change. */
+/** The change of a complaint's task that a commit carries: the open task refreshed (only if its token is still the same), nothing for a completed or absent one. */
+export function openTaskUpdate(task: TaskItem | undefined, c: Complaint): { put: TaskItem; ifToken: string } | undefined {
+  return task && task.status !== 'completed' ? { put: refreshTask(task, c), ifToken: task.taskToken } : undefined;
+}
+
 export function refreshTask(task: TaskItem, c: Complaint): TaskItem {
   const due = nextDue(c);
   return {

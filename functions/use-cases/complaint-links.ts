@@ -20,23 +20,20 @@ import { SAME_FACTS, similarity } from '../domain/repeats.ts';
 import { verifyAccessCode } from '../domain/access-code.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { openAsCustomer, type CustomerAccessDeps, type CustomerRequest } from './customer-access.ts';
-import { entry, load, refreshTask } from './common.ts';
-import type { StaffDeps } from './staff-actions.ts';
+import { entry, load, openTaskUpdate, refreshTask } from './common.ts';
+import { bump, type StaffDeps } from './staff-actions.ts';
 
 const TRIES = 3;
+/** Tries of a confirmation's attempt count against concurrent changes (parallel wrong codes race on it). */
+const CONFIRM_TRIES = TRIES + 2;
 
 function allow(actor: Actor, op: StaffOperation, c: Complaint): void {
   const d = authorize(actor, op, c);
   if (!d.allowed) throw new ForbiddenError(`${d.reason} (${c.reference})`);
 }
 
-function bump(c: Complaint, at: string): Complaint {
-  return { ...structuredClone(c), updatedAt: at, version: c.version + 1 };
-}
-
 async function withTask(deps: StaffDeps, c: Complaint, next: Complaint) {
-  const task = await deps.repo.getTask(c.reference);
-  return task && task.status !== 'completed' ? { put: refreshTask(task, next), ifToken: task.taskToken } : undefined;
+  return openTaskUpdate(await deps.repo.getTask(c.reference), next);
 }
 
 export async function mergeComplaint(deps: StaffDeps, actor: Actor, reference: string, body: { into: string }) {
@@ -184,10 +181,11 @@ export async function confirmRepeat(deps: StaffDeps & CustomerAccessDeps, refere
       const next = bump(c, at);
       next.relatedTo = { ...c.relatedTo, confirmation: { ...current, attempts: current.attempts + 1 } };
       try {
-        await deps.repo.commit({ complaint: next, expectedVersion: c.version, task: await withTask(deps, c, next), history: [] });
+        // Only the counter changes: no task field depends on it.
+        await deps.repo.commit({ complaint: next, expectedVersion: c.version, history: [] });
         break;
       } catch (e) {
-        if (!(e instanceof ConflictError) || attempt >= TRIES + 2) throw e;
+        if (!(e instanceof ConflictError) || attempt >= CONFIRM_TRIES) throw e;
         c = await load(deps.repo, reference);
       }
     }

@@ -11,7 +11,7 @@ import type { ComplaintRepository, OutboundMessage, TaskItem } from '../domain/p
 import type { RegionConfig } from '../domain/regions.ts';
 import type { Clock } from '../shared/clock.ts';
 import { ConflictError } from '../shared/errors.ts';
-import { ESCALATING, entry, openDeadlines, refreshTask, staffMessage, type LinkSigner } from './common.ts';
+import { ESCALATING, entry, openDeadlines, openTaskUpdate, staffMessage, type LinkSigner } from './common.ts';
 
 export interface WatchDeps { repo: ComplaintRepository; clock: Clock; region: RegionConfig; links?: LinkSigner }
 export interface WatchResult { reminders: { reference: string; deadline: string }[]; escalations: { reference: string; deadline: string; to?: string }[] }
@@ -58,7 +58,7 @@ export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
     try {
       await deps.repo.commit({
         complaint: next, expectedVersion: c.version, history, messages,
-        task: task && task.status !== 'completed' ? { put: refreshTask(task as TaskItem, next), ifToken: task.taskToken } : undefined,
+        task: openTaskUpdate(task as TaskItem | undefined, next),
       });
     } catch (e) {
       if (!(e instanceof ConflictError)) throw e; // changed meanwhile: the next run sees it again

@@ -18,7 +18,7 @@ import { draftReply, formatLocalTime, renderCustomerMessage, statusPageUrl } fro
 import type { Clock } from '../shared/clock.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { normaliseDepartment } from '../domain/classification.ts';
-import { customerChannel, entry, load, markMet, refreshTask, staffMessage, type LinkSigner } from './common.ts';
+import { customerChannel, entry, load, markMet, openTaskUpdate, refreshTask, staffMessage, type LinkSigner } from './common.ts';
 import { verifyTaskLink } from '../domain/task-links.ts';
 import { openAsCustomer, type CustomerAccessDeps, type CustomerRequest } from './customer-access.ts';
 
@@ -52,7 +52,7 @@ async function begin(deps: StaffDeps, actor: Actor, op: StaffOperation, referenc
   return { c, task, at: now.toISOString(), now };
 }
 
-function bump(c: Complaint, at: string): Complaint {
+export function bump(c: Complaint, at: string): Complaint {
   return { ...structuredClone(c), updatedAt: at, version: c.version + 1 };
 }
 
@@ -370,7 +370,7 @@ export async function restrictCustomer(deps: StaffDeps, actor: Actor, reference:
   // The restriction, the flag on the complaint and the history entry: one transaction.
   await deps.repo.commit({
     complaint: next, expectedVersion: c.version, restriction: { keys, restriction },
-    task: task && task.status !== 'completed' ? { put: refreshTask(task, next), ifToken: task.taskToken } : undefined,
+    task: openTaskUpdate(task, next),
     history: [entry(reference, at, actor.id, 'customer-restricted', `Customer restricted by ${actor.id}: ${body.reason}${body.until ? ` (until ${body.until})` : ''}`, false, undefined, { restriction })],
   });
   return { restricted: true, restriction };

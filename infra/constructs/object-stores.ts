@@ -44,7 +44,6 @@ export const PREFIXES = {
 } as const;
 
 /** Archive prefixes whose keys the archive functions list, HEAD or GET (functions/adapters/s3-archive-store.ts). */
-export const ARCHIVE_LISTED_PREFIXES = [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging] as const;
 
 /** Per archive access: objects read, objects written (locked), staging actions, prefixes listed. */
 export const ARCHIVE_GRANTS: Record<ArchiveAccess, { read: string[]; write: string[]; staging: string[]; list: string[] }> = {

@@ -26,6 +26,7 @@ import { FUNCTIONS, ROUTES, type FunctionName, type TableAction, type TableGrant
 import { clientProfileOf } from '../../functions/shared/aws-clients.ts';
 import { bundleFunctionsSync } from '../../scripts/bundle-function.ts';
 import { acknowledge } from '../nag.ts';
+import type { SmtpRelay } from '../platform.ts';
 import type { EncryptedLogs } from './encrypted-logs.ts';
 import type { OpsAlarms } from './ops-alarms.ts';
 
@@ -59,8 +60,10 @@ function functionNameOf(entry: string): FunctionName {
   return name;
 }
 
-function functionCode(scope: Construct, entry: string): lambda.Code {
-  const name = functionNameOf(entry);
+/** Functions an API route invokes: an answer waits on them. */
+const ON_ROUTES: ReadonlySet<FunctionName> = new Set(ROUTES.map((r) => r.fn));
+
+function functionCode(scope: Construct, name: FunctionName): lambda.Code {
   const outdir = Stage.of(scope)!.outdir;
   if (!Stack.of(scope).bundlingRequired) {
     const placeholder = join(outdir, 'bundles-skipped');
@@ -92,12 +95,13 @@ export class ProductFunction extends lambda.Function {
       description: `Execution role of ${id}`,
     });
     const logGroup = props.logs.logGroup(scope, `${id}Logs`);
+    const name = functionNameOf(props.entry);
     // Instead of AWSLambdaBasicExecutionRole (logs:CreateLogGroup on *, PutLogEvents on every group):
     // the function writes its own, pre-created log group and nothing else.
     logGroup.grantWrite(role);
 
     super(scope, id, {
-      code: functionCode(scope, props.entry),
+      code: functionCode(scope, name),
       handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -113,7 +117,7 @@ export class ProductFunction extends lambda.Function {
         COMPLAINT_REGION: props.region.name,
         // The AWS clients' timeouts and retries (functions/shared/aws-clients.ts): a budget that
         // ends inside this function's timeout, longer for functions no API answer waits on.
-        AWS_CLIENTS_PROFILE: clientProfileOf(FUNCTIONS[functionNameOf(props.entry)], ROUTES.some((r) => r.fn === functionNameOf(props.entry))),
+        AWS_CLIENTS_PROFILE: clientProfileOf(FUNCTIONS[name], ON_ROUTES.has(name)),
         ...props.environment,
       },
     });
@@ -212,7 +216,7 @@ export class ProductFunction extends lambda.Function {
    * The bank's SMTP relay, where SES does not send (China): its host and port, TLS required,
    * and read access to the secret holding its credentials (when it has one).
    */
-  bindSmtpRelay(relay: { host: string; port: number; secretArn?: string }): this {
+  bindSmtpRelay(relay: SmtpRelay): this {
     this.addEnvironment('SMTP_RELAY_HOST', relay.host);
     this.addEnvironment('SMTP_RELAY_PORT', String(relay.port));
     // TLS always on AWS: implicit on 465, STARTTLS required on any other port.

@@ -32,7 +32,7 @@ import { PagesDeployment } from '../constructs/pages-deployment.ts';
 import { ProductFunction } from '../constructs/product-function.ts';
 import { StreamConsumers } from '../constructs/stream-consumers.ts';
 import { Workflow } from '../constructs/workflow.ts';
-import type { RegionPlatform } from '../platform.ts';
+import type { RegionPlatform, SmtpRelay } from '../platform.ts';
 import { STAFF_CONSOLE_PATH } from './stateful-stack.ts';
 import { STATE_MACHINES } from '../../workflows/machines.ts';
 
@@ -264,7 +264,7 @@ export class ApiStack extends Stack {
  * Every access kind of a FunctionSpec, provisioned: configuration and permission together. A
  * kind this function does not know fails synth, rather than deploying a function without it.
  */
-function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamodb.ITableV2; stores: ObjectStores; identityArn?: string; sender: string; smtpRelay?: { host: string; port: number; secretArn?: string } }): void {
+function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamodb.ITableV2; stores: ObjectStores; identityArn?: string; sender: string; smtpRelay?: SmtpRelay }): void {
   const access = spec.access;
   for (const kind of Object.keys(access) as (keyof FunctionSpec['access'])[]) {
     switch (kind) {

@@ -43,7 +43,7 @@ export interface Decision {
   action: string;
   resource: string;
   allowed: boolean;
-  /** What decided: 'identity', 'explicit-deny', 'implicit-deny', 'error: ...'. */
+  /** What decided: 'allowed', 'explicit-deny', 'implicit-deny', 'error: ...'. */
   reason: string;
 }
 
@@ -65,7 +65,6 @@ export class IamAuthorizer {
   readonly scope: RequestScope;
   private readonly memo = new Map<string, Promise<Omit<Decision, 'fn' | 'service'>>>();
   /** Decisions so far, per function: calls and denials. */
-  readonly counts = { calls: 0, denied: 0 };
 
   readonly enforcing: boolean;
 
@@ -172,12 +171,11 @@ export class IamAuthorizer {
   }
 
   record(d: Decision, probe = false): void {
-    this.counts.calls++;
     if (!d.allowed) {
-      this.counts.denied++;
       // Function, action and resource ARN only: never a request's values.
       this.opts.log?.(`IAM: denied ${d.fn} ${d.action} on ${d.resource} (${d.reason})`);
     }
+    // Appended synchronously: a runtime killed mid-journey (the crash test's SIGKILL) loses no decision.
     if (this.opts.recordFile) appendFileSync(this.opts.recordFile, `${JSON.stringify({ ...d, region: this.scope.region, ...(probe ? { probe } : {}), at: Date.now() })}\n`);
   }
 

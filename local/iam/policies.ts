@@ -10,10 +10,25 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
+import type { RegionConfig } from '../../functions/domain/regions.ts';
+import { STATE_MACHINES } from '../../workflows/machines.ts';
 import { regionPolicies, type RegionPolicies, type StackTemplate } from './template.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 export const LOCAL_ACCOUNT = '000000000000';
+
+/**
+ * The names the local runtime gives the region's resources, as the functions' environment
+ * carries them: the deployed names in the templates are mapped to these (one list for the
+ * runtime and check:iam).
+ */
+export function localResourceNames(region: RegionConfig, tableName = `complaints-${region.name}`): Record<string, string> {
+  const machine = (name: string) => `arn:${region.aws.partition}:states:${region.aws.region}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
+  return {
+    TABLE_NAME: tableName, ATTACHMENTS_BUCKET: 'complaints-attachments', MAIL_BUCKET: 'complaints-mail', ARCHIVE_BUCKET: 'complaints-archive',
+    STATE_MACHINE_ARN: machine(STATE_MACHINES.lifecycle.name), RESUME_STATE_MACHINE_ARN: machine(STATE_MACHINES.resume.name),
+  };
+}
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'complaint-iam');
 
 /** Files whose content decides the templates' policies. */

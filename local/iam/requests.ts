@@ -53,7 +53,7 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 function scalar(v: Json): string | undefined {
   if (!v || typeof v !== 'object') return undefined;
   const [t] = Object.keys(v);
-  return t === 'S' || t === 'N' ? String(v[t]) : t === 'B' ? String(v[t]) : undefined;
+  return t === 'S' || t === 'N' || t === 'B' ? String(v[t]) : undefined;
 }
 
 /** Partition key values a Query's KeyConditionExpression fixes (`#pk = :v` or `PK = :v`). */
@@ -150,7 +150,7 @@ export function s3Target(url: string, host = ''): { bucket: string; key: string;
   const virtual = /^([a-z0-9.-]+)\.s3[.-]/.exec(host);
   const parts = u.pathname.slice(1).split('/');
   const bucket = virtual ? virtual[1] : parts.shift() ?? '';
-  const key = decodeURIComponent((virtual ? parts : parts).join('/'));
+  const key = decodeURIComponent(parts.join('/'));
   return { bucket, key, query: u.searchParams };
 }
 

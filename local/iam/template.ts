@@ -15,6 +15,7 @@
  * reads it from TABLE_NAME, and locally that is `complaints-<region>`.
  */
 import { FUNCTIONS, type FunctionName } from '../../functions/functions.ts';
+import { REGIONS } from '../../functions/domain/regions.ts';
 
 export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 export interface PolicyDocument { Version?: string; Statement: Json[] | Json }
@@ -46,10 +47,11 @@ export interface RegionPolicies {
   renamed: Record<string, string>;
 }
 
+/** The partition of an AWS region of the product, as the typed region configuration says it (functions/domain/regions.ts). */
 export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
+  const config = Object.values(REGIONS).find((r) => r.aws.region === region);
+  if (!config) throw new Error(`No region of the product runs in ${region} (functions/domain/regions.ts)`);
+  return config.aws.partition;
 }
 
 export function urlSuffixOf(partition: string): string {

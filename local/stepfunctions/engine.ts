@@ -65,6 +65,11 @@ interface HostedMachine { definition: Asl; machine: StateMachine }
 
 /** `arn:...:execution:<sm>:<name>` -> `arn:...:stateMachine:<sm>`. */
 export const machineArnOf = (executionArn: string) => executionArn.replace(':execution:', ':stateMachine:').replace(/:[^:]*$/, '');
+/** The execution a task token of this engine belongs to (`<uuid>.<executionArn, base64url>`), or undefined. */
+export function executionArnOfToken(token: string): string | undefined {
+  const arn = Buffer.from(token.split('.').pop() ?? '', 'base64url').toString('utf8');
+  return arn.startsWith('arn:') ? arn : undefined;
+}
 
 export interface EngineOptions {
   /** The state machines the endpoint hosts (the first is `stateMachineArn`, the default of executionArnFor). */
@@ -285,7 +290,7 @@ export class LocalStepFunctions {
     if (resource.startsWith('arn:aws:states:::lambda:invoke')) {
       const p = input as { FunctionName: string; Payload?: unknown };
       if (resource.endsWith('.waitForTaskToken')) {
-        const token = `${randomUUID()}.${Buffer.from(rec.executionArn).toString('base64url')}`;
+        const token = `${randomUUID()}.${Buffer.from(rec.executionArn).toString('base64url')}`; // executionArnOfToken reads it back
         const payload = JSON.parse(JSON.stringify(p.Payload ?? {}).split(TOKEN_PLACEHOLDER).join(token));
         const waiting = new Promise((resolve, reject) => this.tasks.set(token, { executionArn: rec.executionArn, resolve, reject }));
         // The function may settle its own token before it returns (SendTaskFailure included):

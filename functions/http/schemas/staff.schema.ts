@@ -1,6 +1,6 @@
 /** The boundary of every staff operation: one schema per request body. */
 import * as z from 'zod';
-import { text } from './common.schema.ts';
+import { Reference, text } from './common.schema.ts';
 import { SubmitComplaintRequest } from './submit-complaint.schema.ts';
 
 export const ReferenceParams = z.object({ reference: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/) });
@@ -50,11 +50,11 @@ export const CallbackRequest = z
   .strict()
   .meta({ id: 'CallbackRequest' });
 export const MergeRequest = z
-  .object({ into: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/).meta({ description: 'The earlier complaint this one repeats (or is about), which carries on' }) })
+  .object({ into: Reference.meta({ description: 'The earlier complaint this one repeats (or is about), which carries on' }) })
   .strict()
   .meta({ id: 'MergeRequest' });
 export const LinkRequest = z
-  .object({ to: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/).meta({ description: 'The complaint this one is related to (same customer or matter), for staff to see beside it' }) })
+  .object({ to: Reference.meta({ description: 'The complaint this one is related to (same customer or matter), for staff to see beside it' }) })
   .strict()
   .meta({ id: 'LinkRequest' });
 export const ReassignRequest = z
