@@ -7,7 +7,7 @@
  * nothing about unused grants.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -18,7 +18,9 @@ const record = join(dir, 'test-decisions.jsonl');
 rmSync(record, { force: true });
 
 const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
-const tests = spawnSync(bin('vitest'), ['run', ...args], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, LOCAL_IAM_RECORD: record } });
+const results = join(dir, 'vitest-results.json');
+rmSync(results, { force: true });
+const tests = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...args], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, LOCAL_IAM_RECORD: record } });
 const testsPassed = tests.status === 0;
 if (args.some((a) => !a.startsWith('-'))) process.exit(tests.status ?? 1);
 
@@ -26,4 +28,26 @@ console.log('\nLeast privilege, on the calls this run made (npm run check:iam fo
 const check = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'check-iam.ts')], {
   cwd: ROOT, stdio: 'inherit', env: { ...process.env, CHECK_IAM_FROM: record, CHECK_IAM_JOURNEYS: testsPassed ? 'passed' : 'failed' },
 });
+console.log(`\n${summary()}`);
 process.exit(testsPassed && check.status === 0 ? 0 : 1);
+
+/**
+ * The tests' outcome, printed last so that the end of a CI log names every failed test (the
+ * least-privilege report above it is long).
+ */
+function summary(): string {
+  if (!existsSync(results)) return `vitest: exit ${tests.status}, no results file (it did not finish)`;
+  const r = JSON.parse(readFileSync(results, 'utf8')) as {
+    numTotalTests: number; numPassedTests: number; numFailedTests: number; numPendingTests: number;
+    testResults: { name: string; status: string; message?: string; assertionResults: { fullName: string; status: string; failureMessages?: string[] }[] }[];
+  };
+  const lines = [`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped of ${r.numTotalTests}`];
+  for (const file of r.testResults) {
+    const rel = file.name.startsWith(ROOT) ? file.name.slice(ROOT.length + 1) : file.name;
+    if (file.status === 'failed' && !file.assertionResults.some((a) => a.status === 'failed')) lines.push(`  FAILED ${rel}: ${(file.message ?? '').split('\n')[0]}`);
+    for (const a of file.assertionResults.filter((x) => x.status === 'failed')) {
+      lines.push(`  FAILED ${rel} > ${a.fullName}: ${(a.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300)}`);
+    }
+  }
+  return lines.join('\n');
+}
