@@ -24,6 +24,8 @@ import type { RegionConfig } from '../../functions/domain/regions.ts';
 import { EncryptedLogs } from '../constructs/encrypted-logs.ts';
 import { IntakeApi } from '../constructs/intake-api.ts';
 import { InboundMail, sendingIdentityArn } from '../constructs/mail.ts';
+import { bindMailbox, MailboxPoller, type ImapInbound } from '../constructs/mailbox-poller.ts';
+import { loadSettings } from '../settings/load.ts';
 import type { ObjectStores } from '../constructs/object-stores.ts';
 import { Observability } from '../constructs/observability.ts';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
@@ -123,6 +125,9 @@ export class ApiStack extends Stack {
         + `and no complaints:${region.name}:publicBaseUrl is given; messages carry no link to the status page.`);
     }
     const identityArn = sendingIdentityArn(this, region);
+    // Issue 18: how mail reaches the complaints mailbox, from the deploy settings (until they are wired into the stack's props).
+    const inbound = loadSettings().regions[region.name].mail.inbound;
+    const imap = inbound.kind === 'imap' ? inbound : undefined;
 
     const functions = {} as Record<FunctionName, ProductFunction>;
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
@@ -134,7 +139,7 @@ export class ApiStack extends Stack {
         memorySize: spec.memoryMb,
         environment,
       });
-      bindAccess(fn, spec, { table: stateful.table, stores: stateful.stores, identityArn: props.platform.email.sending ? identityArn : undefined, sender: region.mail.sender, smtpRelay: props.platform.email.smtpRelay });
+      bindAccess(fn, spec, { table: stateful.table, stores: stateful.stores, identityArn: props.platform.email.sending ? identityArn : undefined, sender: region.mail.sender, smtpRelay: props.platform.email.smtpRelay, imap });
       functions[name] = fn;
     }
     this.functions = functions;
@@ -230,7 +235,9 @@ export class ApiStack extends Stack {
     });
     functions[WORKFLOW_ENDED.fn].addDeadLetterQueue(this.alarms);
 
-    if (props.platform.email.receiving) {
+    // Where the mailbox is polled over IMAP, no SES receipt rule (even where SES could receive).
+    if (imap) new MailboxPoller(this, 'MailboxPolling', { region, imap, poller: functions.MailboxPoller, alarms: this.alarms });
+    else if (props.platform.email.receiving && inbound.kind === 'ses') {
       this.inboundMail = new InboundMail(this, 'InboundMail', { region, mailBucketName: stateful.stores.mail.name, intake: functions.EmailIntake });
       // SES invokes it asynchronously: a message whose intake failed every retry is kept, not dropped.
       functions.EmailIntake.addDeadLetterQueue(this.alarms);
@@ -264,7 +271,7 @@ export class ApiStack extends Stack {
  * Every access kind of a FunctionSpec, provisioned: configuration and permission together. A
  * kind this function does not know fails synth, rather than deploying a function without it.
  */
-function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamodb.ITableV2; stores: ObjectStores; identityArn?: string; sender: string; smtpRelay?: SmtpRelay }): void {
+function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamodb.ITableV2; stores: ObjectStores; identityArn?: string; sender: string; smtpRelay?: SmtpRelay; imap?: ImapInbound }): void {
   const access = spec.access;
   for (const kind of Object.keys(access) as (keyof FunctionSpec['access'])[]) {
     switch (kind) {
@@ -278,6 +285,9 @@ function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamo
         break;
       case 'mail':
         if (access.mail) to.stores.bindMail(fn, access.mail);
+        break;
+      case 'mailbox':
+        if (access.mailbox && to.imap) bindMailbox(fn, to.imap);
         break;
       case 'archive':
         if (access.archive) to.stores.bindArchive(fn, access.archive);
