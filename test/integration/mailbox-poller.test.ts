@@ -41,7 +41,8 @@ function message(tag: string): { raw: string; messageId: string; from: string } 
 let client: ImapFlow;
 async function folder(path: string): Promise<number[]> {
   const lock = await client.getMailboxLock(path);
-  try { return client.mailbox && client.mailbox.exists ? (await client.fetchAll('1:*', { uid: true })).map((m) => m.uid) : []; } finally { lock.release(); }
+  // The poller's moves happen in its own session: NOOP brings this session's view up to date.
+  try { await client.noop(); return client.mailbox && client.mailbox.exists ? (await client.fetchAll('1:*', { uid: true })).map((m) => m.uid) : []; } finally { lock.release(); }
 }
 const append = (raw: string | Buffer) => client.append('INBOX', raw);
 const inbound = async (id: string) => (await ddb.send(new GetCommand({ TableName: table, Key: { PK: `INBOUND#${id}`, SK: 'INBOUND' }, ConsistentRead: true }))).Item;
