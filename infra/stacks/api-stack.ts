@@ -237,13 +237,13 @@ export class ApiStack extends Stack {
 
     // Where the mailbox is polled over IMAP, no SES receipt rule (even where SES could receive).
     if (imap) new MailboxPoller(this, 'MailboxPolling', { region, imap, poller: functions.MailboxPoller, alarms: this.alarms });
-    else if (props.platform.email.receiving && inbound.kind === 'ses') {
+    if (!imap && props.platform.email.receiving && inbound.kind === 'ses') {
       this.inboundMail = new InboundMail(this, 'InboundMail', { region, mailBucketName: stateful.stores.mail.name, intake: functions.EmailIntake });
       // SES invokes it asynchronously: a message whose intake failed every retry is kept, not dropped.
       functions.EmailIntake.addDeadLetterQueue(this.alarms);
-    } else {
+    } else if (!props.platform.email.receiving) {
       Annotations.of(this).addInfo(`SES does not receive email in ${region.aws.region} (infra/platform.ts): no receipt rule for complaints@${region.mail.domain}; `
-        + 'inbound complaint mail must reach the EmailIntake function another way (e.g. a receipt rule in a receiving region writing to this mail bucket).');
+        + (imap ? `the mailbox is polled over IMAP (${imap.host}, MailboxPoller).` : 'inbound complaint mail must reach the EmailIntake function another way (e.g. a receipt rule in a receiving region writing to this mail bucket).'));
     }
 
     // By name (known at synth): the deployment's grants then name the bucket itself.
