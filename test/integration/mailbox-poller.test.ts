@@ -20,8 +20,8 @@ const imap = inject('imap');
 const apiUrl = inject('apiUrl');
 const table = inject('tableName');
 const { ddb } = clients({ dynamoEndpoint: inject('dynamoEndpoint'), sfnEndpoint: inject('sfnEndpoint'), awsRegion: inject('awsRegion') });
-const FIXTURE = readFileSync(join(OWN_FIXTURES, 'email', 'imap-card-annual-fee.eml'), 'utf8');
-const BROKEN = readFileSync(join(OWN_FIXTURES, 'email', 'imap-broken-no-sender.eml'));
+const FIXTURE = readFileSync(join(OWN_FIXTURES, 'imap', 'card-annual-fee.eml'), 'utf8');
+const BROKEN = readFileSync(join(OWN_FIXTURES, 'imap', 'broken-no-sender.eml'));
 
 async function local(method: string, path: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${apiUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
