@@ -6,7 +6,7 @@
 export type FunctionName =
   | 'SubmitComplaint' | 'GetComplaintStatus' | 'OpenApi' | 'StaffApi' | 'WorkflowStep' | 'OpenTask' | 'ResumeOrphans' | 'DeadlineWatch'
   | 'CreateAttachmentUpload' | 'CustomerCallback' | 'EmailIntake' | 'DeliverMessages' | 'AggregateComplaints' | 'StartWorkflows'
-  | 'ArchiveComplaints' | 'ReconcileArchive';
+  | 'ArchiveComplaints' | 'ReconcileArchive' | 'MailboxPoller';
 
 /**
  * DynamoDB item actions a function's code path calls. TransactWriteItems has no IAM action of
@@ -45,6 +45,12 @@ export interface FunctionSpec {
      */
     attachments?: 'presign' | 'verify' | 'read' | 'write';
     mail?: 'read';
+    /**
+     * `poll`: the bank's complaints mailbox over IMAP, where the region's inbound mail is `imap`
+     * (deploy settings): its host and folders, and secretsmanager:GetSecretValue on its
+     * credentials' secret only. Elsewhere the function gets neither and polls nothing.
+     */
+    mailbox?: 'poll';
     /** Send email through SES. */
     sendEmail?: boolean;
     /** The archive bucket: archive (archival), erase (retrieval and erasure), reconcile (infra/constructs/object-stores.ts ARCHIVE_GRANTS). */
@@ -96,6 +102,9 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   },
   // The inbound record, then what SubmitComplaint does (or a reply threaded into a complaint).
   EmailIntake: { entry: 'email-intake.handler.ts', access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] }, mail: 'read', attachments: 'write' }, timeoutSeconds: 60, memoryMb: 512 },
+  // Where SES cannot receive (issue 18): polls the complaints mailbox and takes each message in as
+  // EmailIntake does (same use case and table access), plus its per-message markers (MAILBOX#).
+  MailboxPoller: { entry: 'mailbox-poller.handler.ts', access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] }, attachments: 'write', mailbox: 'poll' }, timeoutSeconds: 120, memoryMb: 512 },
   // Message status transitions (conditional updates), staff addresses.
   DeliverMessages: { entry: 'deliver-messages.handler.ts', access: { table: { actions: ['GetItem', 'Query', 'UpdateItem'] }, sendEmail: true }, timeoutSeconds: 60 },
   // The durable hand-off from intake to workflow: starts each new complaint's execution.

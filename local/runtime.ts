@@ -38,6 +38,7 @@ import { definitionStartingAt, STATE_MACHINES } from '../workflows/machines.ts';
 import { IamAuthorizer } from './iam/authorizer.ts';
 import { loadRegionPolicies, localResourceNames } from './iam/policies.ts';
 import { executionArnOfToken, machineArnOf } from './stepfunctions/engine.ts';
+import { startLocalMailbox, type ImapServer } from './imap-server.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const DEFINITION_FILE = join(ROOT, 'workflows', 'complaint.asl.json');
@@ -77,6 +78,8 @@ export interface RuntimeOptions {
   iam?: boolean;
   /** Start every function's execution environment at start-up (default) rather than at its first invocation. */
   warmFunctions?: boolean;
+  /** The complaints mailbox over IMAP (local/imap-server.ts); default: when the region's deploy settings poll one. */
+  imap?: boolean;
 }
 
 export interface LocalRuntime {
@@ -89,6 +92,8 @@ export interface LocalRuntime {
   /** The local IAM check, when on. */
   iam?: IamAuthorizer;
   smtpPort?: number;
+  /** The complaints mailbox the MailboxPoller polls, where there is one. */
+  imap?: ImapServer;
   mail: MailCatcher;
   poller: StreamPoller;
   /** New complaints' workflows (STATE_MACHINE_ARN). */
@@ -200,6 +205,9 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       const sesProxy = await viaFaults('ses', ses.url);
       process.env.AWS_ENDPOINT_URL_SESV2 = sesProxy.url;
     } else process.env.AWS_ENDPOINT_URL_SESV2 = `http://127.0.0.1:${await freePort()}`;
+    // Inbound mail over IMAP where the settings say so (issue 18): Dovecot and the credentials' secret.
+    const mailbox = await startLocalMailbox({ regionName: region.name, secretArn: localNames.IMAP_SECRET_ARN, wanted: opts.imap, log });
+    if (mailbox) cleanups.unshift(() => mailbox.stop());
     // The staff directory the product reads (on AWS written when users are created in Cognito).
     const repo = new DynamoComplaintRepository(createDocumentClient({ endpoint: dynamo.endpoint, region: awsRegion }), tableName, { reminderFraction: region.profile.reminderAtRemainingFraction });
     for (const u of SEED_USERS) await repo.putStaff({ id: u.username, name: u.name, email: u.email, roles: u.roles, department: u.department });
@@ -247,8 +255,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
         return execution && machineArnOf(execution);
       },
     });
-    for (const [service, variable] of [['dynamodb', 'AWS_ENDPOINT_URL_DYNAMODB'], ['s3', 'AWS_ENDPOINT_URL_S3'], ['sfn', 'AWS_ENDPOINT_URL_SFN'], ['ses', 'AWS_ENDPOINT_URL_SESV2']] as const) {
-      if (service === 'ses' && !sesOffered) continue;
+    for (const [service, variable] of [['dynamodb', 'AWS_ENDPOINT_URL_DYNAMODB'], ['s3', 'AWS_ENDPOINT_URL_S3'], ['sfn', 'AWS_ENDPOINT_URL_SFN'], ['ses', 'AWS_ENDPOINT_URL_SESV2'], ['secretsmanager', 'AWS_ENDPOINT_URL_SECRETS_MANAGER']] as const) {
+      if ((service === 'ses' && !sesOffered) || (service === 'secretsmanager' && !mailbox)) continue;
       const p = await iam.proxy(service, process.env[variable]!);
       cleanups.unshift(() => close(p.server));
       process.env[variable] = p.url;
@@ -297,6 +305,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
         const expired = await ttl.sweep();
         json(res, 200, { now: clock.now().toISOString(), expired });
       } else if (clock && path === '/__local/tick' && req.method === 'POST') json(res, 200, await lambdas.invoke('DeadlineWatch', {}));
+      else if (path === '/__local/poll-mailbox' && req.method === 'POST') json(res, 200, await lambdas.invoke('MailboxPoller', {}));
       else if (path === '/__local/sweep' && req.method === 'POST') json(res, 200, await lambdas.invoke('ResumeOrphans', {}));
       else if (path === '/__local/rules' && req.method === 'POST') {
         for (const [k, v] of Object.entries(input)) if (k in rules && typeof v === 'boolean') rules[k as keyof typeof rules] = v;
@@ -362,6 +371,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       }, opts.watchIntervalMs ?? 60_000);
       timer.unref();
       cleanups.unshift(async () => clearInterval(timer));
+      const polls = mailbox && setInterval(() => lambdas.invoke('MailboxPoller', {}).catch((e) => log(`Mailbox poll failed: ${(e as Error).name}`)), mailbox.everyMinutes * 60_000);
+      if (polls) { polls.unref(); cleanups.unshift(async () => clearInterval(polls)); }
     }
     cleanups.unshift(() => new Promise((r) => { api.server.closeAllConnections(); api.server.close(r); }));
 
@@ -373,6 +384,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       functionEndpoints,
       iam: iam.enforcing ? iam : undefined,
       smtpPort,
+      imap: mailbox?.imap,
       mail,
       poller,
       stateMachineArn,

@@ -59,6 +59,23 @@ export function ensureChromium() {
 }
 
 /**
+ * The local complaints mailbox (inbound mail over IMAP, local/imap-server.ts) is Debian's
+ * Dovecot. Installs it when missing and this user can (root with apt-get); otherwise says how
+ * (the runtime then runs without the mailbox).
+ */
+export function ensureDovecot() {
+  if (existsSync(process.env.DOVECOT_PATH ?? '/usr/sbin/dovecot')) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && spawnSync('which', ['apt-get']).status === 0) {
+    console.log('Installing Dovecot for the local complaints mailbox (apt-get install dovecot-imapd) ...');
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    if (run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'dovecot-imapd'], env) === 0) return;
+    if (run('apt-get', ['update', '-qq'], env) === 0 && run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'dovecot-imapd'], env) === 0) return;
+  }
+  console.error('Inbound mail over IMAP (cn, uk) needs Dovecot: install it (Debian/Ubuntu: sudo apt-get install -y dovecot-imapd) or set DOVECOT_PATH.');
+}
+
+/**
  * Runs a TypeScript entry point (or a package binary) with the project's Node 22, passing
  * Ctrl-C / SIGTERM on so that the child stops cleanly (and stops DynamoDB Local with it).
  */
@@ -74,6 +91,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   ensureJava();
   const [entry, ...rest] = process.argv.slice(2);
   if (entry === 'vitest' || entry === 'scripts/test.ts' || entry === 'scripts/check-iam.ts') ensureChromium();
+  if (entry === 'vitest' || entry === 'scripts/test.ts' || entry === 'scripts/check-iam.ts' || entry === 'local/start.ts') ensureDovecot();
   const args = entry.endsWith('.ts') ? ['--import', 'tsx', entry, ...rest] : [bin(entry), ...rest];
   runWithProjectNode(args).then((code) => process.exit(code));
 }

@@ -16,6 +16,7 @@
  *   AUDIT#<day> / <at>#<n>          the audit record, append-only
  *   AGG#..., AGGMATTER#..., AGGSEEN#<event>       dashboard aggregates (domain/dashboard.ts)
  *   INBOUND#<messageId> / INBOUND   outcome of each inbound email; ONCE#<token> / ONCE used links
+ *   MAILBOX#<folder> / UID#<uidValidity>#<uid>   the mailbox poller's per-message progress (expires)
  *   ACCESS#<ref> / ATTEMPTS         failed access-code attempts of a reference string (expires)
  *   LEDGER#<prefix>-<year> / <ref>  every complaint ever registered (never expires): where it is
  *                                   now (table or archive object) - reconciliation reads it

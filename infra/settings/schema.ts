@@ -72,6 +72,8 @@ export const InboundMailSettings = z.discriminatedUnion('kind', [
     mailbox: z.string().min(1).default('INBOX'),
     /** Where a processed message is moved. */
     processedFolder: z.string().min(1).default('Processed'),
+    /** Where a message the intake gave up on is moved, for a person (issue 18). */
+    failedFolder: z.string().min(1).default('Failed'),
     /** Minutes between polls. */
     everyMinutes: z.number().int().min(1).max(60).default(2),
   }),

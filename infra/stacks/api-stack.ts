@@ -24,6 +24,8 @@ import type { RegionConfig } from '../../functions/domain/regions.ts';
 import { EncryptedLogs } from '../constructs/encrypted-logs.ts';
 import { IntakeApi } from '../constructs/intake-api.ts';
 import { InboundMail, sendingIdentityArn } from '../constructs/mail.ts';
+import { bindMailbox, MailboxPoller, type ImapInbound } from '../constructs/mailbox-poller.ts';
+import { loadSettings } from '../settings/load.ts';
 import type { ObjectStores } from '../constructs/object-stores.ts';
 import { Observability } from '../constructs/observability.ts';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
@@ -123,6 +125,9 @@ export class ApiStack extends Stack {
         + `and no complaints:${region.name}:publicBaseUrl is given; messages carry no link to the status page.`);
     }
     const identityArn = sendingIdentityArn(this, region);
+    // Issue 18: how mail reaches the complaints mailbox, from the deploy settings (until they are wired into the stack's props).
+    const inbound = loadSettings().regions[region.name].mail.inbound;
+    const imap = inbound.kind === 'imap' ? inbound : undefined;
 
     const functions = {} as Record<FunctionName, ProductFunction>;
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
@@ -134,7 +139,7 @@ export class ApiStack extends Stack {
         memorySize: spec.memoryMb,
         environment,
       });
-      bindAccess(fn, spec, { table: stateful.table, stores: stateful.stores, identityArn: props.platform.email.sending ? identityArn : undefined, sender: region.mail.sender, smtpRelay: props.platform.email.smtpRelay });
+      bindAccess(fn, spec, { table: stateful.table, stores: stateful.stores, identityArn: props.platform.email.sending ? identityArn : undefined, sender: region.mail.sender, smtpRelay: props.platform.email.smtpRelay, imap });
       functions[name] = fn;
     }
     this.functions = functions;
@@ -230,13 +235,15 @@ export class ApiStack extends Stack {
     });
     functions[WORKFLOW_ENDED.fn].addDeadLetterQueue(this.alarms);
 
-    if (props.platform.email.receiving) {
+    // Where the mailbox is polled over IMAP, no SES receipt rule (even where SES could receive).
+    if (imap) new MailboxPoller(this, 'MailboxPolling', { region, imap, poller: functions.MailboxPoller, alarms: this.alarms });
+    if (!imap && props.platform.email.receiving && inbound.kind === 'ses') {
       this.inboundMail = new InboundMail(this, 'InboundMail', { region, mailBucketName: stateful.stores.mail.name, intake: functions.EmailIntake });
       // SES invokes it asynchronously: a message whose intake failed every retry is kept, not dropped.
       functions.EmailIntake.addDeadLetterQueue(this.alarms);
-    } else {
+    } else if (!props.platform.email.receiving) {
       Annotations.of(this).addInfo(`SES does not receive email in ${region.aws.region} (infra/platform.ts): no receipt rule for complaints@${region.mail.domain}; `
-        + 'inbound complaint mail must reach the EmailIntake function another way (e.g. a receipt rule in a receiving region writing to this mail bucket).');
+        + (imap ? `the mailbox is polled over IMAP (${imap.host}, MailboxPoller).` : 'inbound complaint mail must reach the EmailIntake function another way (e.g. a receipt rule in a receiving region writing to this mail bucket).'));
     }
 
     // By name (known at synth): the deployment's grants then name the bucket itself.
@@ -264,7 +271,7 @@ export class ApiStack extends Stack {
  * Every access kind of a FunctionSpec, provisioned: configuration and permission together. A
  * kind this function does not know fails synth, rather than deploying a function without it.
  */
-function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamodb.ITableV2; stores: ObjectStores; identityArn?: string; sender: string; smtpRelay?: SmtpRelay }): void {
+function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamodb.ITableV2; stores: ObjectStores; identityArn?: string; sender: string; smtpRelay?: SmtpRelay; imap?: ImapInbound }): void {
   const access = spec.access;
   for (const kind of Object.keys(access) as (keyof FunctionSpec['access'])[]) {
     switch (kind) {
@@ -278,6 +285,9 @@ function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamo
         break;
       case 'mail':
         if (access.mail) to.stores.bindMail(fn, access.mail);
+        break;
+      case 'mailbox':
+        if (access.mailbox && to.imap) bindMailbox(fn, to.imap);
         break;
       case 'archive':
         if (access.archive) to.stores.bindArchive(fn, access.archive);

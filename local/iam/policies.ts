@@ -27,6 +27,8 @@ export function localResourceNames(region: RegionConfig, tableName = `complaints
   return {
     TABLE_NAME: tableName, ATTACHMENTS_BUCKET: 'complaints-attachments', MAIL_BUCKET: 'complaints-mail', ARCHIVE_BUCKET: 'complaints-archive',
     STATE_MACHINE_ARN: machine(STATE_MACHINES.lifecycle.name), RESUME_STATE_MACHINE_ARN: machine(STATE_MACHINES.resume.name),
+    // The complaints mailbox's credentials (local/imap-server.ts), in place of the settings' secret.
+    IMAP_SECRET_ARN: `arn:${region.aws.partition}:secretsmanager:${region.aws.region}:${LOCAL_ACCOUNT}:secret:complaints/imap-local-AbCdEf`,
   };
 }
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'complaint-iam');

@@ -20,7 +20,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
-export type Service = 'dynamodb' | 's3' | 'sfn' | 'ses';
+export type Service = 'dynamodb' | 's3' | 'sfn' | 'ses' | 'secretsmanager';
 
 export interface IamCall {
   action: string;
@@ -219,5 +219,7 @@ export function callsOf(service: Service, req: { method: string; url: string; he
     case 'sfn': return sfnCalls(targetOperation(req.headers), json(), scope);
     case 'ses': return sesCalls(req.method, new URL(req.url, 'http://local').pathname, req.method === 'POST' ? json() : {}, scope);
     case 's3': return s3Calls(req.method, req.url, req.headers, scope);
+    // GetSecretValue (the mail credentials): on the secret, by the ARN the request names.
+    case 'secretsmanager': return [{ action: `secretsmanager:${targetOperation(req.headers)}`, resource: String(json().SecretId ?? '*'), context: {} }];
   }
 }

@@ -140,7 +140,9 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     expect(all.length).toBe(2 * 3 + 2 + 2 * FUNCTION_NAMES.length + 1 + 2 * STREAM_CONSUMERS.length + (stacks[name].api.inboundMail ? 1 : 0) + 1 + 4
       + (stacks[name].api.originVerify ? 1 : 0)
       // +1: access-code guessing spread over many sources (issue 16).
-      + 1);
+      + 1
+      // +1 where the complaints mailbox is polled over IMAP (issue 18): mailbox-poll-failures.
+      + (stacks[name].api.node.tryFindChild('MailboxPolling') ? 1 : 0));
     for (const a of all) {
       expect(a.AlarmActions, a.AlarmName ?? a.MetricName).toEqual([topic()]);
       expect(a.AlarmDescription.length).toBeGreaterThan(40);

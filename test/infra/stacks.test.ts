@@ -24,6 +24,7 @@ import { FUNCTIONS, ROUTES, STREAM_CONSUMERS, WORKFLOW_FUNCTIONS, type FunctionN
 import { PAGE_SECURITY_HEADERS } from '../../local/static.ts';
 import { archiveTiering } from '../../infra/archive-tiering.ts';
 import { buildComplaintApp, type RegionStacks } from '../../infra/complaint-app.ts';
+import { loadSettings } from '../../infra/settings/load.ts';
 import { EncryptedLogs } from '../../infra/constructs/encrypted-logs.ts';
 import { IntakeApi } from '../../infra/constructs/intake-api.ts';
 import { WEB_DIST } from '../../infra/constructs/pages-deployment.ts';
@@ -738,6 +739,31 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         return;
       }
       stateful().hasResource('AWS::SES::EmailIdentity', { DeletionPolicy: 'Retain', Properties: { EmailIdentity: region.mail.domain } });
+    });
+
+    // Issue 18: the deploy settings (infra/settings.example.json) poll the mailbox over IMAP in cn and uk.
+    const imap = name !== 'us';
+    it(`mailbox over IMAP: ${imap ? 'MailboxPoller on a schedule, its secret only, an alarm on failures' : 'none (SES receives)'}`, () => {
+      const poller = fnResource('MailboxPoller');
+      const rules = Object.values(api().findResources('AWS::Events::Rule')).filter((r) => JSON.stringify(r.Properties.Targets).includes(fnLogicalId('MailboxPoller')));
+      const secretReads = roleStatements('MailboxPoller').filter((st) => asArray(st.Action).includes('secretsmanager:GetSecretValue'));
+      const alarm = Object.values(api().findResources('AWS::CloudWatch::Alarm')).filter((r) => r.Properties.AlarmName === `complaints-${name}-mailbox-poll-failures`);
+      if (!imap) {
+        expect(rules).toHaveLength(0);
+        expect(secretReads).toHaveLength(0);
+        expect(alarm).toHaveLength(0);
+        expect(poller.Properties.Environment.Variables.IMAP_HOST).toBeUndefined();
+        return;
+      }
+      const settings = loadSettings().regions[name as 'cn' | 'uk'].mail.inbound as { host: string; secretArn: string };
+      expect(rules.map((r) => r.Properties.ScheduleExpression)).toEqual(['rate(2 minutes)']);
+      expect(secretReads.map((st) => st.Resource)).toEqual([settings.secretArn]);
+      expect(poller.Properties.Environment.Variables).toMatchObject({ IMAP_HOST: settings.host, IMAP_PORT: '993', IMAP_TLS: 'implicit', IMAP_SECRET_ARN: settings.secretArn, IMAP_MAILBOX: 'INBOX', IMAP_PROCESSED_FOLDER: 'Processed', IMAP_FAILED_FOLDER: 'Failed' });
+      // No other function reads that secret.
+      for (const fn of Object.keys(FUNCTIONS) as FunctionName[]) if (fn !== 'MailboxPoller') expect(JSON.stringify(roleStatements(fn)), fn).not.toContain(settings.secretArn);
+      expect(alarm).toHaveLength(1);
+      expect(alarm[0].Properties).toMatchObject({ MetricName: 'MailboxPollFailures', Namespace: 'Complaints', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      expect(alarm[0].Properties.AlarmActions).toHaveLength(1);
     });
 
     it(`receipt rule for complaints@domain: ${expected.sesReceiving ? 'raw mail to inbound/, then EmailIntake' : 'none, and synth says so (info)'}`, () => {

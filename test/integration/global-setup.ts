@@ -23,6 +23,8 @@ declare module 'vitest' {
     mailDir: string;
     /** The endpoints the functions use: through the local IAM check. */
     functionEndpoints: { dynamodb: string; s3: string; sfn: string; ses: string };
+    /** The complaints mailbox (Dovecot) the MailboxPoller polls: cn's inbound mail is IMAP. */
+    imap: { host: string; port: number; user: string; password: string; dir: string } | undefined;
   }
 }
 
@@ -44,6 +46,7 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('smtpPort', runtime.smtpPort ?? 0);
   project.provide('mailDir', runtime.mail.dir);
   project.provide('functionEndpoints', runtime.functionEndpoints);
+  project.provide('imap', runtime.imap && { host: runtime.imap.host, port: runtime.imap.port, user: runtime.imap.user, password: runtime.imap.password, dir: runtime.imap.dir });
 }
 
 export async function teardown(): Promise<void> {
