@@ -2,7 +2,7 @@
  * What both customer pages share: the runtime configuration (/config.json), the language
  * (region default first, the customer's choice remembered), static texts, dates, API calls.
  */
-import { LANGUAGES, t, type Language } from './i18n.ts';
+import { hasText, LANGUAGES, t, type Language, type TextKey } from './i18n.ts';
 
 export interface PageConfig {
   region: string;
@@ -44,11 +44,12 @@ function storeLanguage(lang: Language): void {
   try { localStorage.setItem(STORAGE_KEY, lang); } catch { /* private mode: not remembered */ }
 }
 
-export class Page {
+/** A page in the reader's language; `K` are the keys of its texts (the console adds its own). */
+export class Page<K extends string = TextKey> {
   lang: Language;
   private listeners: ((lang: Language) => void)[] = [];
 
-  constructor(readonly config: PageConfig, private readonly titleKey: string, private readonly vars: Record<string, string | number> = {}) {
+  constructor(readonly config: PageConfig, private readonly titleKey: NoInfer<K>, private readonly vars: Record<string, string | number> = {}) {
     const stored = storedLanguage();
     this.lang = isLanguage(stored) && config.languages.includes(stored) ? stored : config.languages[0];
     this.renderLanguageSwitch();
@@ -56,8 +57,13 @@ export class Page {
     document.documentElement.classList.add('ready');
   }
 
-  t(key: string, vars: Record<string, string | number> = {}): string {
-    return t(this.lang, key, vars);
+  t(key: K, vars: Record<string, string | number> = {}): string {
+    return this.text(key, vars);
+  }
+
+  /** The text for any key (the HTML's data-i18n attributes name them): the key itself when there is none. */
+  protected text(key: string, vars: Record<string, string | number> = {}): string {
+    return hasText(key) ? t(this.lang, key, vars) : key;
   }
 
   onLanguageChange(fn: (lang: Language) => void): void {
@@ -77,8 +83,8 @@ export class Page {
   applyTexts(root: ParentNode = document): void {
     document.documentElement.lang = this.lang;
     document.title = this.t(this.titleKey);
-    for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = this.t(el.dataset.i18n!, this.vars);
-    for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-label]')) el.setAttribute('aria-label', this.t(el.dataset.i18nLabel!, this.vars));
+    for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = this.text(el.dataset.i18n!, this.vars);
+    for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-label]')) el.setAttribute('aria-label', this.text(el.dataset.i18nLabel!, this.vars));
   }
 
   private renderLanguageSwitch(): void {
@@ -139,7 +145,7 @@ export async function requestJson<T = unknown>(url: string, init: { method?: str
 }
 
 /** The message for a failed request that is not a validation error. */
-export function failureKey(status: number): string {
+export function failureKey(status: number): TextKey {
   if (status === 0) return 'error.network';
   if (status === 429 || status === 503) return 'error.busy';
   return 'error.server';
