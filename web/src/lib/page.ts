@@ -9,6 +9,18 @@ export interface PageConfig {
   languages: Language[];
   apiBase: string;
   timeZone: string;
+  /** China: the site's ICP filing number (备案号), shown in every page's footer; absent elsewhere. */
+  icpFilingNumber?: string;
+}
+
+/** Where an ICP filing number is looked up: the MIIT filing system every footer links to. */
+export const ICP_FILING_LOOKUP = 'https://beian.miit.gov.cn/';
+
+/** config.json's `icpFilingNumber`: a short one-line text, or nothing (anything else is ignored). */
+export function icpFilingNumberOf(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const text = raw.trim();
+  return text && text.length <= 64 && !/[\u0000-\u001f\u007f]/.test(text) ? text : undefined;
 }
 
 const TIME_ZONES: Record<string, string> = { cn: 'Asia/Shanghai', uk: 'Europe/London', us: 'America/New_York' };
@@ -19,7 +31,7 @@ function isLanguage(v: unknown): v is Language {
 }
 
 export async function loadConfig(): Promise<PageConfig> {
-  let raw: Partial<{ region: unknown; languages: unknown; apiBase: unknown; timeZone: unknown }> = {};
+  let raw: Partial<{ region: unknown; languages: unknown; apiBase: unknown; timeZone: unknown; icpFilingNumber: unknown }> = {};
   try {
     const res = await fetch('/config.json', { headers: { accept: 'application/json' }, cache: 'no-store' });
     if (res.ok) raw = await res.json();
@@ -33,6 +45,7 @@ export async function loadConfig(): Promise<PageConfig> {
     languages: languages.length ? languages : region === 'cn' ? ['zh-CN', 'en'] : ['en', 'zh-CN'],
     apiBase: typeof raw.apiBase === 'string' ? raw.apiBase.replace(/\/+$/, '') : '',
     timeZone: typeof raw.timeZone === 'string' ? raw.timeZone : TIME_ZONES[region] ?? 'UTC',
+    icpFilingNumber: icpFilingNumberOf(raw.icpFilingNumber),
   };
 }
 
@@ -54,6 +67,7 @@ export class Page<K extends string = TextKey> {
     this.lang = isLanguage(stored) && config.languages.includes(stored) ? stored : config.languages[0];
     this.renderLanguageSwitch();
     this.applyTexts();
+    this.renderFilingNumber();
     document.documentElement.classList.add('ready');
   }
 
@@ -85,6 +99,27 @@ export class Page<K extends string = TextKey> {
     document.title = this.t(this.titleKey);
     for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = this.text(el.dataset.i18n!, this.vars);
     for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-label]')) el.setAttribute('aria-label', this.text(el.dataset.i18nLabel!, this.vars));
+  }
+
+  /**
+   * The ICP filing number in the footer (#icp-filing), linked to the MIIT filing system, when
+   * the configuration has one; otherwise the footer shows nothing of it. The same in every
+   * language: it is the number as filed.
+   */
+  private renderFilingNumber(): void {
+    const holder = document.getElementById('icp-filing');
+    if (!holder) return;
+    const number = this.config.icpFilingNumber;
+    if (!number) {
+      holder.replaceChildren();
+      holder.hidden = true;
+      return;
+    }
+    // A new tab: following it does not lose a half-filled form.
+    holder.replaceChildren(el('a', { text: number, attrs: { href: ICP_FILING_LOOKUP, lang: 'zh-CN', target: '_blank', rel: 'noopener noreferrer' } }));
+    holder.hidden = false;
+    const footer = holder.closest('footer');
+    if (footer) footer.hidden = false;
   }
 
   private renderLanguageSwitch(): void {
