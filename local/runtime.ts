@@ -15,7 +15,7 @@ import { ManualClock, systemClock } from '../functions/shared/clock.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
 import { startHttpAdapter } from './http-adapter.ts';
 import { startS3Server } from './s3/server.ts';
-import { staticPages } from './static.ts';
+import { localPagesConfig, staticPages } from './static.ts';
 import { startMailCatcher, type MailCatcher } from './mail/catcher.ts';
 import { startSesServer } from './mail/ses-server.ts';
 import { StreamPoller } from './streams.ts';
@@ -286,7 +286,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       await buildWeb(webDir);
     }
     // Browsers upload to the presigned URLs the functions make: on the functions' S3 endpoint.
-    const pages = staticPages(webDir, () => ({ region: region.name, languages: region.languages, apiBase: '' }), { uploadOrigins: [...new Set([functionEndpoints.s3, s3.url])] });
+    const pages = staticPages(webDir, () => localPagesConfig(region), { uploadOrigins: [...new Set([functionEndpoints.s3, s3.url])] });
     const json = (res: ServerResponse, status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
     // Local-only endpoints: the identity provider's token endpoint and JWKS; with a test clock, time control.
     const extra = async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {

@@ -1,11 +1,25 @@
 /**
  * Serves the built customer pages (web/dist) the way CloudFront serves them on AWS: static
  * files with the same security headers (CSP, frame-ancestors, nosniff, referrer policy), and
- * /config.json telling the pages their region and languages.
+ * /config.json telling the pages their region and languages (and in China the ICP filing
+ * number their footers show).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import type { RegionConfig, RegionName } from '../functions/domain/region-schema.ts';
+
+/**
+ * The ICP filing number (备案号) the local runtime's pages show, per region: a clearly fake
+ * example for China. On AWS it comes from the deploy settings (regions.<r>.pages.icpFilingNumber).
+ */
+export const LOCAL_ICP_FILING_NUMBERS: Partial<Record<RegionName, string>> = { cn: '京ICP备00000000号-1' };
+
+/** What the local runtime serves as /config.json (web/src/lib/page.ts reads it; on AWS: infra/constructs/pages-deployment.ts). */
+export function localPagesConfig(region: RegionConfig): { region: string; languages: string[]; apiBase: string; icpFilingNumber?: string } {
+  const icpFilingNumber = LOCAL_ICP_FILING_NUMBERS[region.name];
+  return { region: region.name, languages: [...region.languages], apiBase: '', ...(icpFilingNumber ? { icpFilingNumber } : {}) };
+}
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',

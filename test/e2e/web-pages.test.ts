@@ -430,3 +430,51 @@ describe('customer pages', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('ICP filing number in the footer (issue 18)', () => {
+  const ICP = '京ICP备00000000号-1';
+  const footerLink = (page: Page) => page.locator('#icp-filing a');
+
+  it('the local runtime in region cn serves its example number in /config.json', async () => {
+    expect(await (await fetch(`${base}/config.json`)).json()).toMatchObject({ region: 'cn', icpFilingNumber: ICP });
+  });
+
+  it.each(['/index.html', '/status.html', '/console.html'])('%s shows it in the footer, linked to the MIIT filing system, in both languages', async (path) => {
+    const { page, errors } = await open(path);
+    for (const lang of ['zh-CN', 'en']) {
+      await page.click(`#lang-switch button[lang="${lang}"]`);
+      await page.waitForSelector(`html[lang="${lang}"]`);
+      expect(await footerLink(page).count()).toBe(1);
+      expect(await footerLink(page).isVisible()).toBe(true);
+      expect(await footerLink(page).textContent()).toBe(ICP);
+      expect(await footerLink(page).getAttribute('href')).toBe('https://beian.miit.gov.cn/');
+      expect(await footerLink(page).getAttribute('lang')).toBe('zh-CN');
+      expect(await page.locator('footer').filter({ has: page.locator('#icp-filing') }).isVisible()).toBe(true);
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it.each(['/index.html', '/status.html', '/console.html'])('%s shows nothing of it when the configuration has none', async (path) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    // The configuration a region without a filing number gets: the runtime's, without the number.
+    const served = await (await fetch(`${base}/config.json`)).json() as Record<string, unknown>;
+    const { icpFilingNumber, ...withoutNumber } = served;
+    expect(icpFilingNumber).toBe(ICP);
+    await page.route('**/config.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(withoutNumber) }));
+    await page.goto(`${base}${path}`);
+    await page.waitForSelector('form[data-ready="true"]');
+    expect(await page.locator('a[href="https://beian.miit.gov.cn/"]').count()).toBe(0);
+    expect(await page.isHidden('#icp-filing')).toBe(true);
+    expect(await page.textContent('#icp-filing')).toBe('');
+    if (path === '/console.html') expect(await page.isHidden('footer')).toBe(true);
+    else expect(await page.isVisible('footer [data-i18n="footer.safety"]')).toBe(true);
+  });
+
+  it('axe-core: no serious or critical violations on the console with the footer', async () => {
+    const { page } = await open('/console.html', { bypassCSP: true });
+    expect(await footerLink(page).isVisible()).toBe(true);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+});

@@ -10,7 +10,7 @@ import { byId, el } from './lib/page.ts';
 import { StaffApi } from './console/api.ts';
 import { clearSession, completeOidc, loadSession, rememberReturn, signOut, takeReturn, type Session } from './console/auth.ts';
 import { loadConsoleConfig } from './console/config.ts';
-import { ConsolePage } from './console/console-page.ts';
+import { ConsolePage, type ConsoleKey } from './console/console-page.ts';
 import type { Ctx } from './console/context.ts';
 import { DashboardView } from './console/dashboard.ts';
 import { DetailView } from './console/detail.ts';
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     document.body.dataset.view = name;
   };
 
-  function showSignIn(reason?: string): void {
+  function showSignIn(reason?: ConsoleKey): void {
     // Nothing of the previous session stays in the page.
     queue.forget();
     detail.forget();
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     signIn.show(reason);
   }
 
-  const NAV: { view: string; href: string; label: string; op: StaffOperation }[] = [
+  const NAV: { view: string; href: string; label: ConsoleKey; op: StaffOperation }[] = [
     { view: 'mine', href: '#/mine', label: 'nav.mine', op: 'listMyTasks' },
     { view: 'team', href: '#/team', label: 'nav.team', op: 'listTeamQueue' },
     { view: 'new', href: '#/new', label: 'nav.new', op: 'createStaffComplaint' },

@@ -6,7 +6,7 @@
 import './lib/zod-csp.ts';
 import { CustomerCallbackRequest, RepeatConfirmationRequest } from '../../functions/http/schemas/complaint-status.schema.ts';
 import { FormErrors, problemFromIssue, type Problem } from './lib/field-errors.ts';
-import { hasText } from './lib/i18n.ts';
+import { hasText, type TextKey } from './lib/i18n.ts';
 import { byId, el, failureKey, loadConfig, Page, requestJson } from './lib/page.ts';
 
 interface Deadline { dueAt: string; rule: string; state: 'due' | 'due_soon' | 'breached' | 'met' }
@@ -49,10 +49,10 @@ async function main(): Promise<void> {
   if (prefilled) referenceInput.value = prefilled.slice(0, 40);
 
   let current: { status: Status; code: string } | undefined;
-  let noticeKey: string | undefined;
+  let noticeKey: TextKey | undefined;
   let callbackSent = false;
 
-  const showNotice = (key: string | undefined) => {
+  const showNotice = (key: TextKey | undefined) => {
     noticeKey = key;
     notice.hidden = !key;
     notice.textContent = key ? page.t(key) : '';
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const renderRating = () => {
     const rating = byId('rating');
     const checked = (rating.querySelector('input:checked') as HTMLInputElement | null)?.value;
-    rating.replaceChildren(...[1, 2, 3, 4, 5].map((n) => {
+    rating.replaceChildren(...([1, 2, 3, 4, 5] as const).map((n) => {
       const input = el('input', { attrs: { type: 'radio', name: 'satisfaction', id: `satisfaction-${n}`, value: String(n) } });
       if (checked === String(n)) input.checked = true;
       const label = el('label', { attrs: { for: `satisfaction-${n}` } }, el('span', { className: 'rating-score', text: String(n) }), el('span', { text: page.t(`callback.${n}`) }));
@@ -122,9 +122,10 @@ async function main(): Promise<void> {
       el('time', { className: 'timeline-at', text: page.formatDateTime(h.at), attrs: { datetime: h.at } }),
       el('p', { className: 'timeline-summary', text: h.summary }))));
 
+    const textOr = (key: string, fallback: string) => (hasText(key) ? page.t(key) : fallback);
     const deadlines = Object.entries(s.deadlines).sort(([, a], [, b]) => a.dueAt.localeCompare(b.dueAt));
     byId('result-deadlines').replaceChildren(...deadlines.map(([name, d]) => el('li', { className: `deadline deadline-${d.state}` },
-      el('span', { className: 'deadline-name', text: hasText(`deadline.${name}`) ? page.t(`deadline.${name}`) : d.rule }),
+      el('span', { className: 'deadline-name', text: textOr(`deadline.${name}`, d.rule) }),
       el('time', { className: 'deadline-at', text: page.formatDateTime(d.dueAt), attrs: { datetime: d.dueAt } }),
       el('span', { className: `badge badge-${d.state}`, text: hasText(`state.${d.state}`) ? page.t(`state.${d.state}`) : d.state }))));
   };

@@ -92,7 +92,8 @@ export async function runImmediate(ctx: Ctx, reference: string, id: 'claim' | 'r
   return { ok: false, status: answer.status, message: answer.body?.message };
 }
 
-const optionsOf = (prefix: string, values: readonly string[]) => values.map((v) => ({ value: v, label: `${prefix}.${v}` }));
+/** Options whose texts are `prefix.value` (checked against the catalog's keys). */
+const optionsOf = <P extends string, V extends string>(prefix: P, values: readonly V[]) => values.map((v) => ({ value: v, label: `${prefix}.${v}` as const }));
 
 /**
  * Builds the form of an action into `panel`; resolves `done` after a successful answer.
@@ -104,7 +105,7 @@ export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Off
   const ref = c.reference;
   const id = offered.id;
   const formId = `action-${id}`;
-  const common = { alert: ctx.alert, cancel: { label: 'action.cancel', onCancel: cancel } };
+  const common = { alert: ctx.alert, cancel: { label: 'action.cancel' as const, onCancel: cancel } };
   const send = async (f: BuiltForm, path: string, body: unknown) => {
     f.progress.textContent = page.t('action.sending');
     const answer = await ctx.api.post(complaintPath(ref, path), body);
@@ -246,7 +247,7 @@ export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Off
       f = buildForm(page, {
         id: formId,
         fields: [
-          { name: 'satisfaction', label: 'callback.satisfaction', kind: 'radio', required: true, inline: true, options: [1, 2, 3, 4, 5].map((n) => ({ value: String(n), text: `${n} – ${page.t(`callback.${n}`)}` })) },
+          { name: 'satisfaction', label: 'callback.satisfaction', kind: 'radio', required: true, inline: true, options: ([1, 2, 3, 4, 5] as const).map((n) => ({ value: String(n), text: `${n} – ${page.t(`callback.${n}`)}` })) },
           { name: 'comment', label: 'callback.customerComment', kind: 'textarea', rows: 3 },
         ],
         submitLabel: 'action.callback.submit', ...common,
@@ -264,7 +265,7 @@ export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Off
       f = buildForm(page, {
         id: formId, intro,
         fields: [
-          { name: 'outcome', label: 'call.outcome', kind: 'radio', required: true, inline: true, options: optionsOf('call.outcome', ['reached', 'no-answer', 'wrong-number']) },
+          { name: 'outcome', label: 'call.outcome', kind: 'radio', required: true, inline: true, options: optionsOf('call.outcome', ['reached', 'no-answer', 'wrong-number'] as const) },
           { name: 'note', label: 'call.note', kind: 'textarea', rows: 2 },
         ],
         submitLabel: 'action.call.submit', ...common,

@@ -1,12 +1,12 @@
 /**
  * The console's runtime configuration, from the same /config.json as the customer pages
- * ({ region, languages, apiBase }) plus the optional `auth` object (local sign-in or the
+ * ({ region, languages, apiBase, icpFilingNumber }) plus the optional `auth` object (local sign-in or the
  * hosted UI). One request; the region's rules (currency, extensions) come from the typed
  * region configuration the functions use.
  */
 import { REGIONS, type RegionConfig, type RegionName } from '../../../functions/domain/regions.ts';
 import { LANGUAGES, type Language } from '../lib/i18n.ts';
-import type { PageConfig } from '../lib/page.ts';
+import { icpFilingNumberOf, type PageConfig } from '../lib/page.ts';
 import { parseAuthConfig, type AuthConfig } from './auth.ts';
 
 export interface ConsoleConfig { page: PageConfig; auth: AuthConfig; region: RegionConfig }
@@ -30,6 +30,7 @@ export async function loadConsoleConfig(): Promise<ConsoleConfig> {
       languages: languages.length ? languages : [...region.languages],
       apiBase: typeof raw.apiBase === 'string' ? raw.apiBase.replace(/\/+$/, '') : '',
       timeZone: typeof raw.timeZone === 'string' ? raw.timeZone : region.calendar.timeZone,
+      icpFilingNumber: icpFilingNumberOf(raw.icpFilingNumber),
     },
     auth: parseAuthConfig(raw.auth),
     region,

@@ -2,24 +2,36 @@
  * The console's page: the customer pages' Page (configuration, language switch, data-i18n
  * texts) with the console's own dictionary first, and compact dates for tables.
  */
+import type { TextKey } from '../lib/i18n.ts';
 import { Page } from '../lib/page.ts';
-import { consoleText, fill } from './texts.ts';
+import { consoleText, fill, type ConsoleTextKey } from './texts.ts';
 
-export class ConsolePage extends Page {
-  override t(key: string, vars: Record<string, string | number> = {}): string {
+/** A text of the console: its own catalog's keys, and the customer pages' it reuses. */
+export type ConsoleKey = ConsoleTextKey | TextKey;
+
+export class ConsolePage extends Page<ConsoleKey> {
+  protected override text(key: string, vars: Record<string, string | number> = {}): string {
     const own = consoleText(this.lang, key);
-    return own !== undefined ? fill(own, vars) : super.t(key, vars);
+    return own !== undefined ? fill(own, vars) : super.text(key, vars);
   }
 
-  /** Whether a text exists for `key` (server codes without a translation are shown as they are). */
-  has(key: string): boolean {
+  /** Whether the console has a text of its own for `key` (server codes without a translation are shown as they are). */
+  has(key: string): key is ConsoleTextKey {
     return consoleText(this.lang, key) !== undefined;
   }
 
   /** The translation of `prefix.value`, or the value itself. */
   label(prefix: string, value: string | undefined): string {
     if (value === undefined || value === '') return '';
-    return this.has(`${prefix}.${value}`) ? this.t(`${prefix}.${value}`) : value;
+    const key = `${prefix}.${value}`;
+    return this.has(key) ? this.t(key) : value;
+  }
+
+  /** A failed API answer: the server's message under its status (server.400 ...), else the network or server error. */
+  failure(status: number, message?: string): string {
+    const key = `server.${status}`;
+    if (message && this.has(key)) return this.t(key, { message });
+    return this.t(status === 0 ? 'error.network' : 'error.server');
   }
 
   private locale(): string {

@@ -7,6 +7,7 @@
  */
 import { el } from '../lib/page.ts';
 import type { Ctx } from './context.ts';
+import type { ConsoleKey } from './console-page.ts';
 import { barChart, columnChart, figure } from './chart.ts';
 
 interface Rate { met: number; late: number; rate: number | null }
@@ -35,7 +36,7 @@ function month(d: Date, back = 0): string {
 }
 
 export class DashboardView {
-  private query = { from: '', to: '', by: 'department' as string };
+  private query = { from: '', to: '', by: 'department' as (typeof BY)[number] };
   private data: Dashboard | undefined;
   private message: { text: string; tone: 'error' | 'info' } | undefined;
   private seq = 0;
@@ -57,7 +58,7 @@ export class DashboardView {
     this.query = {
       from: valid(params.get('from')) ?? this.query.from ?? month(now, 5),
       to: valid(params.get('to')) ?? this.query.to ?? month(now),
-      by: BY.includes(params.get('by') as never) ? params.get('by')! : this.query.by,
+      by: BY.find((b) => b === params.get('by')) ?? this.query.by,
     };
     if (!this.query.from) this.query.from = month(now, 5);
     if (!this.query.to) this.query.to = month(now);
@@ -83,8 +84,7 @@ export class DashboardView {
       this.data = undefined;
       const m = answer.body?.message;
       const text = answer.status === 501 || answer.status === 404 ? page.t('dash.notYet', { message: m ?? '' })
-        : m && page.has(`server.${answer.status}`) ? page.t(`server.${answer.status}`, { message: m })
-          : page.t(answer.status === 0 ? 'error.network' : 'error.server');
+        : page.failure(answer.status, m);
       this.message = { text, tone: answer.status === 501 || answer.status === 404 ? 'info' : 'error' };
     }
     this.renderBody();
@@ -95,7 +95,7 @@ export class DashboardView {
     const { page } = this.ctx;
     const heading = el('h1', { text: page.t('dash.title'), attrs: { id: 'dash-title', tabindex: '-1' } });
     const form = el('form', { className: 'filters dash-controls', attrs: { id: 'dash-form', 'aria-label': page.t('dash.period') } });
-    const input = (name: 'from' | 'to', label: string) => {
+    const input = (name: 'from' | 'to', label: ConsoleKey) => {
       const i = el('input', { attrs: { id: `dash-${name}`, name, type: 'month', pattern: '\\d{4}-\\d{2}', required: '' } });
       i.value = this.query[name];
       return el('div', { className: 'filter' }, el('label', { text: page.t(label), attrs: { for: `dash-${name}` } }), i);
@@ -138,7 +138,7 @@ export class DashboardView {
         window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
         status.textContent = page.t('dash.csvDone');
       } else if (r.status !== 401) {
-        status.textContent = r.status === 501 || r.status === 404 ? page.t('dash.notYet', { message: r.message ?? '' }) : r.message && page.has(`server.${r.status}`) ? page.t(`server.${r.status}`, { message: r.message }) : page.t(r.status === 0 ? 'error.network' : 'error.server');
+        status.textContent = r.status === 501 || r.status === 404 ? page.t('dash.notYet', { message: r.message ?? '' }) : page.failure(r.status, r.message);
       }
     } finally {
       button.removeAttribute('aria-disabled');

@@ -274,9 +274,7 @@ export class DetailView {
   }
 
   private failureText(status: number, message?: string): string {
-    const { page } = this.ctx;
-    if (message && page.has(`server.${status}`)) return page.t(`server.${status}`, { message });
-    return page.t(status === 0 ? 'error.network' : 'error.server');
+    return this.ctx.page.failure(status, message);
   }
 
   private showNotice(text: string, tone: 'success' | 'error' | 'info'): void {
@@ -288,8 +286,10 @@ export class DetailView {
 
   private doneText(r: ActionResult): string {
     const status = (r.answer as { status?: string } | undefined)?.status;
-    const key = status && this.ctx.page.has(`done.${r.id}.${status}`) ? `done.${r.id}.${status}` : `done.${r.id}`;
-    return this.ctx.page.t(key);
+    const { page } = this.ctx;
+    const own = `done.${r.id}.${status}`;
+    const key = status && page.has(own) ? own : `done.${r.id}`;
+    return page.has(key) ? page.t(key) : key;
   }
 
   /** After a successful action: reload; when the stage was completed, wait for the next task. */
@@ -403,7 +403,7 @@ export class DetailView {
   private callbacksSection(c: Complaint): HTMLElement {
     const { page } = this.ctx;
     return section('sec-callbacks', page.t('detail.callbacks'), el('ul', { className: 'plain-list' }, ...(c.callbacks ?? []).map((cb) => el('li', {},
-      el('strong', { text: `${cb.satisfaction}/5 – ${page.t(`callback.${cb.satisfaction}`)}` }), ' ',
+      el('strong', { text: `${cb.satisfaction}/5 – ${page.label('callback', String(cb.satisfaction))}` }), ' ',
       el('span', { className: 'meta', text: page.t('detail.byAt', { by: cb.by, date: page.formatCompact(cb.at, this.ctx.now()) }) }),
       ...(cb.comment ? [el('p', { className: 'prose', text: cb.comment })] : [])))));
   }

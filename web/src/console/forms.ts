@@ -8,17 +8,17 @@ import type { ZodType } from 'zod';
 import { FormErrors, problemFromIssue, problemFromServer, type Problem } from '../lib/field-errors.ts';
 import { el, failureKey, type ApiAnswer } from '../lib/page.ts';
 import type { ErrorBody } from './api.ts';
-import type { ConsolePage } from './console-page.ts';
+import type { ConsoleKey, ConsolePage } from './console-page.ts';
 
-export interface Option { value: string; label?: string; text?: string }
+export interface Option { value: string; label?: ConsoleKey; text?: string }
 export interface FieldSpec {
   /** Path in the request body (`complaint.matter.description`); also the data-field. */
   name: string;
-  label: string;
+  label: ConsoleKey;
   kind: 'text' | 'textarea' | 'select' | 'radio' | 'checkbox' | 'date' | 'month' | 'password' | 'email' | 'tel' | 'datetime-local';
   options?: Option[];
   required?: boolean;
-  hint?: string;
+  hint?: ConsoleKey;
   rows?: number;
   autocomplete?: string;
   value?: string;
@@ -31,7 +31,7 @@ export interface FieldSpec {
 interface ZodLikeIssue { code: string; path: PropertyKey[]; message: string; [k: string]: unknown }
 
 /** zod issues of a console schema -> problems for FormErrors. */
-export function problemsFromIssues(issues: readonly ZodLikeIssue[], opts: { prefix?: string; bodyField?: string; bodyKey?: string } = {}): Problem[] {
+export function problemsFromIssues(issues: readonly ZodLikeIssue[], opts: { prefix?: string; bodyField?: string; bodyKey?: ConsoleKey } = {}): Problem<ConsoleKey>[] {
   return issues.map((issue) => {
     const path = issue.path.map(String);
     if (issue.code === 'custom' && path.length === 0) return { field: opts.bodyField ?? '(body)', key: opts.bodyKey ?? 'v.invalid' };
@@ -47,7 +47,7 @@ export function problemsFromIssues(issues: readonly ZodLikeIssue[], opts: { pref
 
 export interface BuiltForm {
   form: HTMLFormElement;
-  errors: FormErrors;
+  errors: FormErrors<ConsoleKey>;
   progress: HTMLElement;
   submit: HTMLButtonElement;
   control<T extends HTMLElement = HTMLInputElement>(name: string): T;
@@ -58,7 +58,7 @@ export interface BuiltForm {
   busy(on: boolean): boolean;
   isBusy(): boolean;
   /** Validates `body` with `schema`; shows the problems and answers undefined when invalid. */
-  validate<T>(schema: ZodType<T>, body: unknown, opts?: { prefix?: string; bodyField?: string; bodyKey?: string; extra?: Problem[] }): T | undefined;
+  validate<T>(schema: ZodType<T>, body: unknown, opts?: { prefix?: string; bodyField?: string; bodyKey?: ConsoleKey; extra?: Problem<ConsoleKey>[] }): T | undefined;
   /** Shows a failed answer: field errors (400) or the server's message (403, 404, 409...). */
   showFailure(answer: ApiAnswer<ErrorBody | undefined>, prefix?: string): void;
 }
@@ -119,14 +119,14 @@ export function fieldNode(page: ConsolePage, formId: string, f: FieldSpec): HTML
 export function buildForm(page: ConsolePage, opts: {
   id: string;
   fields: (FieldSpec | HTMLElement)[];
-  submitLabel: string;
+  submitLabel: ConsoleKey;
   alert: HTMLElement;
-  cancel?: { label: string; onCancel: () => void };
+  cancel?: { label: ConsoleKey; onCancel: () => void };
   className?: string;
   /** Extra content before the fields (e.g. the reply being approved). */
   intro?: HTMLElement[];
   /** Buttons instead of one submit (approve / send back): each submits with its value. */
-  submitButtons?: { label: string; value: string; className?: string }[];
+  submitButtons?: { label: ConsoleKey; value: string; className?: string }[];
 }): BuiltForm {
   const summaryTitleId = `${opts.id}-summary-title`;
   const summary = el('div', { className: 'error-summary', attrs: { tabindex: '-1', 'aria-labelledby': summaryTitleId } },
@@ -149,7 +149,7 @@ export function buildForm(page: ConsolePage, opts: {
   // The views rebuild their forms on a language change: the form's errors need no listener
   // of their own (one per form would pile up over a day's work).
   const quietPage = Object.create(page, { onLanguageChange: { value: () => undefined } }) as ConsolePage;
-  const errors = new FormErrors(quietPage, form, summary, opts.alert);
+  const errors = new FormErrors<ConsoleKey>(quietPage, form, summary, opts.alert);
   let busy = false;
 
   const control = <T extends HTMLElement = HTMLInputElement>(name: string): T => {
@@ -192,8 +192,9 @@ export function buildForm(page: ConsolePage, opts: {
         }));
         return;
       }
-      if (body?.message && page.has(`server.${answer.status}`)) {
-        errors.show([], [{ key: `server.${answer.status}`, vars: { message: body.message } }]);
+      const serverKey = `server.${answer.status}`;
+      if (body?.message && page.has(serverKey)) {
+        errors.show([], [{ key: serverKey, vars: { message: body.message } }]);
         return;
       }
       errors.show([], [{ key: failureKey(answer.status) }]);

@@ -8,10 +8,11 @@ import { StaffComplaintRequest } from '../../../functions/http/schemas/staff.sch
 import type { Problem } from '../lib/field-errors.ts';
 import { el } from '../lib/page.ts';
 import type { Ctx } from './context.ts';
+import type { ConsoleKey } from './console-page.ts';
 import { buildForm, fieldNode, type BuiltForm } from './forms.ts';
 import { prune } from '../lib/prune.ts';
 
-const LINES = ['cards', 'loans', 'deposits', 'payments', 'wealth', 'other'];
+const LINES = ['cards', 'loans', 'deposits', 'payments', 'wealth', 'other'] as const;
 const F = 'new';
 
 function uuid(): string {
@@ -40,14 +41,14 @@ export class NewComplaintView {
   private render(focus: boolean): void {
     const { page } = this.ctx;
     const currency = this.ctx.region.thresholds.currency;
-    const section = (title: string, ...nodes: HTMLElement[]) => el('fieldset', { className: 'section' }, el('legend', {}, el('h2', { text: page.t(title) })), ...nodes);
+    const section = (title: ConsoleKey, ...nodes: HTMLElement[]) => el('fieldset', { className: 'section' }, el('legend', {}, el('h2', { text: page.t(title) })), ...nodes);
     const n = (spec: Parameters<typeof fieldNode>[2]) => fieldNode(page, F, spec);
     const fields: HTMLElement[] = [
       section('new.section.how',
-        n({ name: 'channel', label: 'new.channel', kind: 'radio', required: true, inline: true, options: ['phone', 'branch', 'letter', 'email'].map((c) => ({ value: c, label: `channel.${c}` })) }),
-        n({ name: 'complaint.language', label: 'new.language', kind: 'select', value: this.ctx.region.languages[0], options: this.ctx.region.languages.map((l) => ({ value: l, label: `language.${l}` })) })),
+        n({ name: 'channel', label: 'new.channel', kind: 'radio', required: true, inline: true, options: (['phone', 'branch', 'letter', 'email'] as const).map((c) => ({ value: c, label: `channel.${c}` as const })) }),
+        n({ name: 'complaint.language', label: 'new.language', kind: 'select', value: this.ctx.region.languages[0], options: this.ctx.region.languages.map((l) => ({ value: l, label: `language.${l}` as const })) })),
       section('new.section.matter',
-        n({ name: 'complaint.businessLine', label: 'new.businessLine', kind: 'select', options: [{ value: '', label: 'option.choose' }, ...LINES.map((l) => ({ value: l, label: `businessLine.${l}` }))] }),
+        n({ name: 'complaint.businessLine', label: 'new.businessLine', kind: 'select', options: [{ value: '', label: 'option.choose' }, ...LINES.map((l) => ({ value: l, label: `businessLine.${l}` as const }))] }),
         n({ name: 'complaint.matter.description', label: 'new.description', kind: 'textarea', rows: 5, required: true, hint: 'new.descriptionHint' }),
         n({ name: 'complaint.matter.demand', label: 'new.demand', kind: 'textarea', rows: 2 }),
         n({ name: 'complaint.matter.cause', label: 'new.cause', kind: 'textarea', rows: 2 }),

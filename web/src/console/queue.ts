@@ -6,6 +6,7 @@
 import { el } from '../lib/page.ts';
 import { TEAMS } from './actions.ts';
 import type { Ctx, TaskView } from './context.ts';
+import type { ConsoleKey } from './console-page.ts';
 import { dueState, hasDeadline, relative, type DueState } from './format.ts';
 
 export type Scope = 'mine' | 'team';
@@ -77,7 +78,7 @@ export class QueueView {
       this.loadedAt = new Date();
     } else {
       const { page } = this.ctx;
-      this.failure = answer.body?.message && page.has(`server.${answer.status}`) ? page.t(`server.${answer.status}`, { message: answer.body.message }) : page.t(answer.status === 0 ? 'error.network' : 'error.server');
+      this.failure = page.failure(answer.status, answer.body?.message);
     }
     this.renderResults();
     if (announce) this.ctx.announce(this.root.querySelector('#queue-count')?.textContent ?? '');
@@ -140,7 +141,7 @@ export class QueueView {
     tools.append(refresh, el('span', { className: 'meta', attrs: { id: 'queue-updated' } }));
 
     const filters = el('form', { className: 'filters', attrs: { id: 'queue-filters', role: 'search', 'aria-label': page.t('queue.filters') } });
-    const select = (name: keyof Filters, label: string, options: [string, string][]) => {
+    const select = (name: keyof Filters, label: ConsoleKey, options: [string, string][]) => {
       const id = `filter-${name}`;
       const s = el('select', { attrs: { id, name } }, el('option', { text: page.t('filter.all'), attrs: { value: '' } }), ...options.map(([v, t]) => el('option', { text: t, attrs: { value: v } })));
       s.value = this.filters[name];
@@ -217,7 +218,7 @@ export class QueueView {
     count.setAttribute('tabindex', '-1');
     if (!visible.length) { results.replaceChildren(); return; }
 
-    const headers = ['queue.col.reference', 'queue.col.customer', 'queue.col.stage', 'queue.col.deadline', 'queue.col.left', 'queue.col.priority', 'queue.col.route', 'queue.col.channel', 'queue.col.assignee'].map((k) => page.t(k));
+    const headers = (['queue.col.reference', 'queue.col.customer', 'queue.col.stage', 'queue.col.deadline', 'queue.col.left', 'queue.col.priority', 'queue.col.route', 'queue.col.channel', 'queue.col.assignee'] as const).map((k) => page.t(k));
     const rows = visible.map((t) => {
       const state = dueState(t.nextDueAt, now);
       const link = el('a', { className: 'mono ref-link', text: t.reference, attrs: { href: `#/c/${encodeURIComponent(t.reference)}` } });

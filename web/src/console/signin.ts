@@ -1,11 +1,12 @@
 /** The sign-in view: the local username/password form, or the hosted UI button on AWS. */
 import { el } from '../lib/page.ts';
 import { startOidc, signInLocal, type AuthConfig, type Session } from './auth.ts';
-import type { ConsolePage } from './console-page.ts';
+import type { Problem } from '../lib/field-errors.ts';
+import type { ConsoleKey, ConsolePage } from './console-page.ts';
 import { buildForm } from './forms.ts';
 
 export class SignInView {
-  private reason: string | undefined;
+  private reason: ConsoleKey | undefined;
 
   constructor(
     private readonly page: ConsolePage,
@@ -18,7 +19,7 @@ export class SignInView {
   }
 
   /** `reason`: a text key shown above the form (signed out, session ended...). */
-  show(reason?: string): void {
+  show(reason?: ConsoleKey): void {
     this.reason = reason;
     this.render(true);
   }
@@ -46,9 +47,9 @@ export class SignInView {
         e.preventDefault();
         const username = f.text('username');
         const password = f.control<HTMLInputElement>('password').value;
-        const problems = [
-          ...(username ? [] : [{ field: 'username', key: 'v.username' }]),
-          ...(password ? [] : [{ field: 'password', key: 'v.password' }]),
+        const problems: Problem<ConsoleKey>[] = [
+          ...(username ? [] : [{ field: 'username', key: 'v.username' as const }]),
+          ...(password ? [] : [{ field: 'password', key: 'v.password' as const }]),
         ];
         if (problems.length) { f.errors.show(problems); return; }
         if (!f.busy(true)) return;

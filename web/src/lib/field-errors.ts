@@ -4,14 +4,16 @@
  * from the server's 400 `fields`. Each is shown by its field (aria-invalid,
  * aria-describedby), listed in a summary, announced, and focus moves to the first one.
  */
+import type { TextKey } from './i18n.ts';
 import type { Page } from './page.ts';
 import { el } from './page.ts';
 
-export interface Problem {
+/** `K`: the keys of the page's texts (the console's include the customer pages'). */
+export interface Problem<K extends string = TextKey> {
   /** The server's path, e.g. complainant.contact.email. */
   field: string;
-  /** A message key of the dictionary (v.*). */
-  key: string;
+  /** A message key of the catalog (v.*). */
+  key: K;
   vars?: Record<string, string | number>;
 }
 
@@ -84,12 +86,12 @@ const CONTROLS = 'input, select, textarea';
  * `.field-error` child (created when missing). A problem goes to the field with the longest
  * matching path (attachments.0.key -> attachments).
  */
-export class FormErrors {
-  private problems: Problem[] = [];
-  private unplaced: { key: string; vars?: Record<string, string | number> }[] = [];
+export class FormErrors<K extends string = TextKey> {
+  private problems: Problem<K>[] = [];
+  private unplaced: { key: K; vars?: Record<string, string | number> }[] = [];
 
   constructor(
-    private readonly page: Page,
+    private readonly page: Page<K | TextKey>,
     private readonly form: HTMLElement,
     private readonly summary: HTMLElement | undefined,
     private readonly alert: HTMLElement,
@@ -150,7 +152,7 @@ export class FormErrors {
   }
 
   /** Shows problems (the first per field), announces them and moves focus to the first. */
-  show(problems: Problem[], general: { key: string; vars?: Record<string, string | number> }[] = []): void {
+  show(problems: Problem<K>[], general: { key: K; vars?: Record<string, string | number> }[] = []): void {
     this.clear();
     const seen = new Set<string>();
     this.problems = [];

@@ -2,13 +2,25 @@
  * What both customer pages share: the runtime configuration (/config.json), the language
  * (region default first, the customer's choice remembered), static texts, dates, API calls.
  */
-import { LANGUAGES, t, type Language } from './i18n.ts';
+import { hasText, LANGUAGES, t, type Language, type TextKey } from './i18n.ts';
 
 export interface PageConfig {
   region: string;
   languages: Language[];
   apiBase: string;
   timeZone: string;
+  /** China: the site's ICP filing number (备案号), shown in every page's footer; absent elsewhere. */
+  icpFilingNumber?: string;
+}
+
+/** Where an ICP filing number is looked up: the MIIT filing system every footer links to. */
+export const ICP_FILING_LOOKUP = 'https://beian.miit.gov.cn/';
+
+/** config.json's `icpFilingNumber`: a short one-line text, or nothing (anything else is ignored). */
+export function icpFilingNumberOf(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const text = raw.trim();
+  return text && text.length <= 64 && !/[\u0000-\u001f\u007f]/.test(text) ? text : undefined;
 }
 
 const TIME_ZONES: Record<string, string> = { cn: 'Asia/Shanghai', uk: 'Europe/London', us: 'America/New_York' };
@@ -19,7 +31,7 @@ function isLanguage(v: unknown): v is Language {
 }
 
 export async function loadConfig(): Promise<PageConfig> {
-  let raw: Partial<{ region: unknown; languages: unknown; apiBase: unknown; timeZone: unknown }> = {};
+  let raw: Partial<{ region: unknown; languages: unknown; apiBase: unknown; timeZone: unknown; icpFilingNumber: unknown }> = {};
   try {
     const res = await fetch('/config.json', { headers: { accept: 'application/json' }, cache: 'no-store' });
     if (res.ok) raw = await res.json();
@@ -33,6 +45,7 @@ export async function loadConfig(): Promise<PageConfig> {
     languages: languages.length ? languages : region === 'cn' ? ['zh-CN', 'en'] : ['en', 'zh-CN'],
     apiBase: typeof raw.apiBase === 'string' ? raw.apiBase.replace(/\/+$/, '') : '',
     timeZone: typeof raw.timeZone === 'string' ? raw.timeZone : TIME_ZONES[region] ?? 'UTC',
+    icpFilingNumber: icpFilingNumberOf(raw.icpFilingNumber),
   };
 }
 
@@ -44,20 +57,27 @@ function storeLanguage(lang: Language): void {
   try { localStorage.setItem(STORAGE_KEY, lang); } catch { /* private mode: not remembered */ }
 }
 
-export class Page {
+/** A page in the reader's language; `K` are the keys of its texts (the console adds its own). */
+export class Page<K extends string = TextKey> {
   lang: Language;
   private listeners: ((lang: Language) => void)[] = [];
 
-  constructor(readonly config: PageConfig, private readonly titleKey: string, private readonly vars: Record<string, string | number> = {}) {
+  constructor(readonly config: PageConfig, private readonly titleKey: NoInfer<K>, private readonly vars: Record<string, string | number> = {}) {
     const stored = storedLanguage();
     this.lang = isLanguage(stored) && config.languages.includes(stored) ? stored : config.languages[0];
     this.renderLanguageSwitch();
     this.applyTexts();
+    this.renderFilingNumber();
     document.documentElement.classList.add('ready');
   }
 
-  t(key: string, vars: Record<string, string | number> = {}): string {
-    return t(this.lang, key, vars);
+  t(key: K, vars: Record<string, string | number> = {}): string {
+    return this.text(key, vars);
+  }
+
+  /** The text for any key (the HTML's data-i18n attributes name them): the key itself when there is none. */
+  protected text(key: string, vars: Record<string, string | number> = {}): string {
+    return hasText(key) ? t(this.lang, key, vars) : key;
   }
 
   onLanguageChange(fn: (lang: Language) => void): void {
@@ -77,8 +97,29 @@ export class Page {
   applyTexts(root: ParentNode = document): void {
     document.documentElement.lang = this.lang;
     document.title = this.t(this.titleKey);
-    for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = this.t(el.dataset.i18n!, this.vars);
-    for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-label]')) el.setAttribute('aria-label', this.t(el.dataset.i18nLabel!, this.vars));
+    for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = this.text(el.dataset.i18n!, this.vars);
+    for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-label]')) el.setAttribute('aria-label', this.text(el.dataset.i18nLabel!, this.vars));
+  }
+
+  /**
+   * The ICP filing number in the footer (#icp-filing), linked to the MIIT filing system, when
+   * the configuration has one; otherwise the footer shows nothing of it. The same in every
+   * language: it is the number as filed.
+   */
+  private renderFilingNumber(): void {
+    const holder = document.getElementById('icp-filing');
+    if (!holder) return;
+    const number = this.config.icpFilingNumber;
+    if (!number) {
+      holder.replaceChildren();
+      holder.hidden = true;
+      return;
+    }
+    // A new tab: following it does not lose a half-filled form.
+    holder.replaceChildren(el('a', { text: number, attrs: { href: ICP_FILING_LOOKUP, lang: 'zh-CN', target: '_blank', rel: 'noopener noreferrer' } }));
+    holder.hidden = false;
+    const footer = holder.closest('footer');
+    if (footer) footer.hidden = false;
   }
 
   private renderLanguageSwitch(): void {
@@ -139,7 +180,7 @@ export async function requestJson<T = unknown>(url: string, init: { method?: str
 }
 
 /** The message for a failed request that is not a validation error. */
-export function failureKey(status: number): string {
+export function failureKey(status: number): TextKey {
   if (status === 0) return 'error.network';
   if (status === 429 || status === 503) return 'error.busy';
   return 'error.server';
