@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { throttlingFromEnv, US_EAST_1, type SfnThrottling } from '../local/stepfunctions/throttling.ts';
+import { throttlingFromEnv, US_EAST_1, type SfnThrottling } from '../local/emulators/stepfunctions/throttling.ts';
 import { complaintsInTable, executionNames, machine, runLoad, startBenchRuntime } from './support.ts';
 
 const COMPLAINTS = Number(process.env.SURGE_COMPLAINTS ?? 5000);

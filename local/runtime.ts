@@ -12,32 +12,32 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { WORKFLOW_ENDED, WORKFLOW_FUNCTIONS } from '../functions/functions.ts';
 import { regionConfig } from '../functions/domain/regions.ts';
 import { ManualClock, systemClock } from '../functions/shared/clock.ts';
-import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
-import { startHttpAdapter } from './http-adapter.ts';
-import { startS3Server } from './s3/server.ts';
-import { staticPages } from './static.ts';
-import { startMailCatcher, type MailCatcher } from './mail/catcher.ts';
-import { startSesServer } from './mail/ses-server.ts';
-import { StreamPoller } from './streams.ts';
-import { LocalTtl } from './ttl.ts';
-import { FaultInjector, faultsFromEnv } from './faults.ts';
+import { ensureTable, startDynamoDbLocal } from './emulators/dynamodb.ts';
+import { startHttpAdapter } from './host/http-adapter.ts';
+import { startS3Server } from './emulators/s3/server.ts';
+import { staticPages } from './host/static.ts';
+import { startMailCatcher, type MailCatcher } from './emulators/mail/catcher.ts';
+import { startSesServer } from './emulators/mail/ses-server.ts';
+import { StreamPoller } from './emulators/streams.ts';
+import { LocalTtl } from './emulators/ttl.ts';
+import { FaultInjector, faultsFromEnv } from './host/faults.ts';
 import { STREAM_CONSUMERS } from '../functions/functions.ts';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { gatewayClaims, LocalIssuer, SEED_USERS } from './identity.ts';
+import { gatewayClaims, LocalIssuer, SEED_USERS } from './emulators/identity.ts';
 import { DynamoComplaintRepository } from '../functions/adapters/dynamo-complaint-repository.ts';
 import { createDocumentClient } from '../functions/shared/dynamo.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LambdaHost } from './lambda-host.ts';
-import { LocalStepFunctions, type StatusChangeEvent } from './stepfunctions/engine.ts';
-import { matchesWorkflowEnded } from './events.ts';
-import { startStepFunctionsServer } from './stepfunctions/server.ts';
-import { throttlingFromEnv, type SfnThrottling } from './stepfunctions/throttling.ts';
+import { LambdaHost } from './host/lambda-host.ts';
+import { LocalStepFunctions, type StatusChangeEvent } from './emulators/stepfunctions/engine.ts';
+import { matchesWorkflowEnded } from './host/events.ts';
+import { startStepFunctionsServer } from './emulators/stepfunctions/server.ts';
+import { throttlingFromEnv, type SfnThrottling } from './emulators/stepfunctions/throttling.ts';
 import { definitionStartingAt, STATE_MACHINES } from '../workflows/machines.ts';
-import { IamAuthorizer } from './iam/authorizer.ts';
-import { loadRegionPolicies, localResourceNames } from './iam/policies.ts';
-import { executionArnOfToken, machineArnOf } from './stepfunctions/engine.ts';
+import { IamAuthorizer } from './emulators/iam/authorizer.ts';
+import { loadRegionPolicies, localResourceNames } from './emulators/iam/policies.ts';
+import { executionArnOfToken, machineArnOf } from './emulators/stepfunctions/engine.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const DEFINITION_FILE = join(ROOT, 'workflows', 'complaint.asl.json');
@@ -60,7 +60,7 @@ export interface RuntimeOptions {
   smtpPort?: number;
   log?: (line: string) => void;
   /** Faults to inject from the start (local/faults.ts); default LOCAL_FAULTS. Changed at run time by /__local/faults. */
-  faults?: import('./faults.ts').FaultConfig;
+  faults?: import('./host/faults.ts').FaultConfig;
   /** Benchmarks: false leaves out the fault-injecting proxies (and /__local/faults has nothing to inject into). */
   faultInjection?: boolean;
   /** Benchmarks: DynamoDB Local in memory (-inMemory) instead of in DATA_DIR. */
@@ -335,8 +335,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
 
     // Inbound mail: a real SMTP server storing the raw message as the SES receipt rule does.
     let smtpPort: number | undefined;
-    if (existsSync(join(ROOT, 'local', 'smtp-intake.ts'))) {
-      const { startSmtpIntake } = await import(pathToFileURL(join(ROOT, 'local', 'smtp-intake.ts')).href);
+    if (existsSync(join(ROOT, 'local', 'emulators', 'mail', 'smtp-intake.ts'))) {
+      const { startSmtpIntake } = await import(pathToFileURL(join(ROOT, 'local', 'emulators', 'mail', 'smtp-intake.ts')).href);
       const s3client = new S3Client({ endpoint: s3.url, forcePathStyle: true, region: awsRegion });
       const intake = await startSmtpIntake({
         port: opts.smtpPort ?? Number(process.env.SMTP_PORT ?? 2525),

@@ -16,7 +16,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { PAGE_SECURITY_HEADERS } from '../../local/static.ts';
+import { PAGE_SECURITY_HEADERS } from '../../local/host/static.ts';
 import { acknowledge } from '../nag.ts';
 
 /** HSTS on every response: two years, subdomains included (the pages have no plain-HTTP use). */

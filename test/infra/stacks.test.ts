@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { TABLE } from '../../functions/adapters/table-schema.ts';
 import { REGIONS, type RegionConfig } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, ROUTES, STREAM_CONSUMERS, WORKFLOW_FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/functions.ts';
-import { PAGE_SECURITY_HEADERS } from '../../local/static.ts';
+import { PAGE_SECURITY_HEADERS } from '../../local/host/static.ts';
 import { archiveTiering } from '../../infra/archive-tiering.ts';
 import { buildComplaintApp, type RegionStacks } from '../../infra/complaint-app.ts';
 import { EncryptedLogs } from '../../infra/constructs/encrypted-logs.ts';

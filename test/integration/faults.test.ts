@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
-import type { CallRecord, FaultRule } from '../../local/faults.ts';
+import type { CallRecord, FaultRule } from '../../local/host/faults.ts';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { PROFILES } from '../../functions/shared/aws-clients.ts';
 import { clients, countComplaints, eventually, validComplaint } from '../support/clients.ts';

@@ -4,8 +4,8 @@
  * names (local/iam/template.ts); and check:iam's matching of calls to grants.
  */
 import { describe, expect, it } from 'vitest';
-import { accessKeyOf, dynamoCalls, queryLeadingKeys, s3Calls, sesCalls, sfnCalls, type RequestScope } from '../../local/iam/requests.ts';
-import { regionPolicies, type StackTemplate } from '../../local/iam/template.ts';
+import { accessKeyOf, dynamoCalls, queryLeadingKeys, s3Calls, sesCalls, sfnCalls, type RequestScope } from '../../local/emulators/iam/requests.ts';
+import { regionPolicies, type StackTemplate } from '../../local/emulators/iam/template.ts';
 import { globToRegExp, grantsOf, isUsed, resourcePattern } from '../../scripts/check-iam.ts';
 
 const scope: RequestScope = {

@@ -13,7 +13,7 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand, DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { StreamConsumer } from '../functions/functions.ts';
+import type { StreamConsumer } from '../../functions/functions.ts';
 
 export interface StreamPollerOptions {
   endpoint: string;

@@ -5,10 +5,10 @@
  */
 import { App } from 'aws-cdk-lib';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { buildComplaintApp } from '../../infra/complaint-app.ts';
+import { buildComplaintApp } from '../../../infra/complaint-app.ts';
 
 const [out, account] = process.argv.slice(2);
-const context = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
+const context = JSON.parse(readFileSync(new URL('../../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
 const app = new App({ context: { ...context, '@aws-cdk/core:appMode': 'inmemory', 'aws:cdk:bundling-stacks': [] } });
 buildComplaintApp(app, { account });
 const assembly = app.synth();

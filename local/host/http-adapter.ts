@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ROUTES, type RouteSpec } from '../functions/functions.ts';
+import { ROUTES, type RouteSpec } from '../../functions/functions.ts';
 import type { LambdaHost } from './lambda-host.ts';
 
 /** HTTP API's own payload limit; the handlers enforce the product's smaller one. */

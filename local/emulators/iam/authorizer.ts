@@ -17,7 +17,7 @@ import { appendFileSync } from 'node:fs';
 import { createServer, request as httpRequest, Agent, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import { FUNCTIONS, type FunctionName } from '../../functions/functions.ts';
+import { FUNCTIONS, type FunctionName } from '../../../functions/functions.ts';
 import { accessKeyOf, callsOf, s3Target, targetOperation, type IamCall, type RequestScope, type Service } from './requests.ts';
 import type { RegionPolicies } from './template.ts';
 

@@ -20,13 +20,13 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { accessKeyIdOf } from './iam/authorizer.ts';
-import { FUNCTIONS, ROUTES, type FunctionName } from '../functions/functions.ts';
-import type { Clock } from '../functions/shared/clock.ts';
+import { accessKeyIdOf } from '../emulators/iam/authorizer.ts';
+import { FUNCTIONS, ROUTES, type FunctionName } from '../../functions/functions.ts';
+import type { Clock } from '../../functions/shared/clock.ts';
 
 type Handler = (event: unknown, context: { awsRequestId: string; deadline: number; invokedFunctionArn: string; memoryLimitInMB: string; functionVersion: string }) => Promise<unknown>;
 
-const ROOT = join(import.meta.dirname, '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Functions a customer or a staff member waits on: the API's and the mail intake's. */
 const FOREGROUND = new Set<FunctionName>([...ROUTES.map((r) => r.fn), 'EmailIntake']);
