@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { TABLE } from '../../functions/adapters/table-schema.ts';
 import { REGIONS, type RegionConfig } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, ROUTES, STREAM_CONSUMERS, WORKFLOW_FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/functions.ts';
-import { PAGE_SECURITY_HEADERS } from '../../local/host/static.ts';
+import { PAGE_SECURITY_HEADERS } from '../../web/security-headers.ts';
 import { archiveTiering } from '../../infra/archive-tiering.ts';
 import { buildComplaintApp, type RegionStacks } from '../../infra/complaint-app.ts';
 import { EncryptedLogs } from '../../infra/constructs/encrypted-logs.ts';
@@ -808,7 +808,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       expect(config.Logging).toEqual({ Bucket: { 'Fn::GetAtt': [logicalId(s, s.stores.logs), 'RegionalDomainName'] }, Prefix: 'cloudfront/' });
     });
 
-    it.runIf(expected.cloudFront)('every response carries the security headers of local/static.ts plus HSTS', () => {
+    it.runIf(expected.cloudFront)('every response carries the security headers of web/security-headers.ts plus HSTS', () => {
       const [policy] = resources(stateful(), 'AWS::CloudFront::ResponseHeadersPolicy');
       const [distribution] = resources(stateful(), 'AWS::CloudFront::Distribution');
       const policyId = Object.keys(stateful().findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0];
