@@ -23,7 +23,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { bundleFunction, bundleFunctions, type BundleReport } from '../scripts/bundle-function.ts';
+import { bundleFunction, bundleFunctions, type BundleReport } from '../infra/bundle-function.ts';
 import type { FunctionName } from '../functions/functions.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);

@@ -24,7 +24,7 @@ import { TABLE } from '../../functions/adapters/table-schema.ts';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, ROUTES, type FunctionName, type TableAction, type TableGrant } from '../../functions/functions.ts';
 import { clientProfileOf } from '../../functions/shared/aws-clients.ts';
-import { bundleFunctionsSync } from '../../scripts/bundle-function.ts';
+import { bundleFunctionsSync } from '../bundle-function.ts';
 import { acknowledge } from '../nag.ts';
 import type { SmtpRelay } from '../platform.ts';
 import type { EncryptedLogs } from './encrypted-logs.ts';

@@ -17,7 +17,7 @@ import { buildOpenApiDocument } from '../../functions/http/openapi.ts';
 import { DEFAULT_FUNCTION_TIMEOUT_SECONDS } from '../../functions/shared/aws-clients.ts';
 import { EncryptedLogs } from '../../infra/constructs/encrypted-logs.ts';
 import { ProductFunction } from '../../infra/constructs/product-function.ts';
-import { bundleFunctions, type BundleReport } from '../../scripts/bundle-function.ts';
+import { bundleFunctions, type BundleReport } from '../../infra/bundle-function.ts';
 import { describeShared, FIXTURES, OWN_FIXTURES } from '../support/shared.ts';
 
 const CDK_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
