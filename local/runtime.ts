@@ -63,7 +63,7 @@ export interface RuntimeOptions {
   /** Port of the local SMTP intake (inbound email); 0 picks a free one. */
   smtpPort?: number;
   log?: (line: string) => void;
-  /** Faults to inject from the start (local/faults.ts); default LOCAL_FAULTS. Changed at run time by /__local/faults. */
+  /** Faults to inject from the start (local/host/faults.ts); default LOCAL_FAULTS. Changed at run time by /__local/faults. */
   faults?: FaultConfig;
   /** Benchmarks: false leaves out the fault-injecting proxies (and /__local/faults has nothing to inject into). */
   faultInjection?: boolean;
@@ -71,10 +71,10 @@ export interface RuntimeOptions {
   dynamoInMemory?: boolean;
   /** Benchmarks: the endpoint the handlers use for DynamoDB or S3, given the one they would use (e.g. a metering proxy). */
   endpointFor?: (service: 'dynamodb' | 's3', endpoint: string) => Promise<string>;
-  /** Step Functions throttling (token buckets, local/stepfunctions/throttling.ts); default LOCAL_SFN_THROTTLING, else none. */
+  /** Step Functions throttling (token buckets, local/emulators/stepfunctions/throttling.ts); default LOCAL_SFN_THROTTLING, else none. */
   sfnThrottling?: SfnThrottling;
   /**
-   * The local IAM check (local/iam/authorizer.ts): every call of a function to DynamoDB, S3, Step
+   * The local IAM check (local/emulators/iam/authorizer.ts): every call of a function to DynamoDB, S3, Step
    * Functions and SES is checked against that function's role in the region's synthesized
    * templates. Default on; LOCAL_IAM=off turns it off; LOCAL_IAM=audit decides and records but refuses nothing.
    */

@@ -1,6 +1,6 @@
 /**
  * The local API Gateway: turns each HTTP request into an HTTP API payload v2.0 event (the
- * shape of shared/fixtures/events/apiGatewayProxyV2Event.json), routes it by the same
+ * shape of test/fixtures/events/apiGatewayProxyV2Event.json), routes it by the same
  * route table the CDK stack deploys, invokes the same handler, and writes its answer.
  */
 import { randomUUID } from 'node:crypto';

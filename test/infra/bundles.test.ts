@@ -1,5 +1,5 @@
 /**
- * The Lambda bundles of scripts/bundle-function.ts: what the stack deploys is what
+ * The Lambda bundles of infra/bundle-function.ts: what the stack deploys is what
  * bench/bundles.ts measures, each loads on its own in a fresh Node process, and what a cold start
  * loads is only what the function needs (the rest in chunks loaded on first use, or left out).
  */
@@ -174,7 +174,7 @@ describeShared('what each function loads at a cold start', () => {
 });
 
 describe('the stack', () => {
-  it('deploys exactly these directories (one bundling, scripts/bundle-function.ts, for the stack and the bench)', () => {
+  it('deploys exactly these directories (one bundling, infra/bundle-function.ts, for the stack and the bench)', () => {
     const app = new App({ context: { ...CDK_CONTEXT, '@aws-cdk/core:appMode': 'inmemory' } });
     const stack = new Stack(app, 'BundleProbe', { env: { account: '111111111111', region: 'us-east-1' } });
     const logs = new EncryptedLogs(stack, 'Logs', { retention: RetentionDays.ONE_WEEK });

@@ -522,7 +522,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       for (const [fnName, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
         const env = fnResource(fnName).Properties.Environment.Variables;
         expect(env).toMatchObject({ COMPLAINT_REGION: name, POWERTOOLS_SERVICE_NAME: 'complaints' });
-        // The bundles carry no source maps (scripts/bundle-function.ts): nothing to enable.
+        // The bundles carry no source maps (infra/bundle-function.ts): nothing to enable.
         expect(env.NODE_OPTIONS).toBeUndefined();
         expect(env.STATE_MACHINE_ARN).toBe(`arn:${region.aws.partition}:states:${region.aws.region}:${ACCOUNT}:stateMachine:complaint-lifecycle`);
         expect(env.RESUME_STATE_MACHINE_ARN).toBe(`arn:${region.aws.partition}:states:${region.aws.region}:${ACCOUNT}:stateMachine:complaint-resume`);

@@ -1,6 +1,6 @@
 /**
  * Archival on the real parts, step by step: closed complaints in DynamoDB Local get their TTL,
- * the local TTL (local/ttl.ts - DynamoDB Local's own job cannot delete this table's items, shown
+ * the local TTL (local/emulators/ttl.ts - DynamoDB Local's own job cannot delete this table's items, shown
  * at the end) deletes them when the clock passes their expiry, DynamoDB Local writes the REMOVE
  * records to the table's stream, and the records (read from that stream as the local event
  * source mapping reads them) go through the archive use case into the local S3 store under

@@ -1,7 +1,7 @@
 /**
  * Synthesizes the CDK app in memory (no bundling: the policies do not depend on the bundles)
  * with the local account, and writes every stack's template to the file given as argument.
- * Run as a child process by local/iam/policies.ts (CDK is heavy: the runtime does not load it).
+ * Run as a child process by local/emulators/iam/policies.ts (CDK is heavy: the runtime does not load it).
  */
 import { App } from 'aws-cdk-lib';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
