@@ -47,5 +47,5 @@ describe('a start that fails', () => {
     // Started before the intake, on the endpoints the handlers were given: all closed now.
     const functionsUsed = { sfn: process.env.AWS_ENDPOINT_URL_SFN!, ses: process.env.AWS_ENDPOINT_URL_SESV2!, dynamodbViaIam: process.env.AWS_ENDPOINT_URL_DYNAMODB! };
     for (const [what, url] of Object.entries({ ...seen, ...functionsUsed })) expect(await answers(url), `${what} (${url}) still answers`).toBe(false);
-  });
+  }, 120_000); // a whole start-up (a JVM, a function's worker) on a shared machine
 });
