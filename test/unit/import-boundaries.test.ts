@@ -41,28 +41,31 @@ async function reachedFrom(root: string, entries: string[]): Promise<Map<string,
   return chains;
 }
 
-/** The chains that break a boundary: from `from`, reaching a file under one of `forbidden` (or outside `allowedOnly`). */
-async function violations(root: string, from: string, rule: { forbidden?: string[]; allowedOnly?: string }): Promise<string[]> {
-  const reached = await reachedFrom(root, sourceFiles(join(root, from)));
+/** The chains that break a boundary: reaching a file under one of `forbidden`, or outside `allowedOnly`. */
+function violations(reached: Map<string, string[]>, rule: { forbidden?: string[]; allowedOnly?: string }): string[] {
   return [...reached.entries()]
     .filter(([file]) => (rule.forbidden ?? []).some((p) => file.startsWith(`${p}/`)) || (rule.allowedOnly !== undefined && !file.startsWith(`${rule.allowedOnly}/`)))
     .map(([, chain]) => chain.join(' -> '));
 }
 
+const from = (root: string, dir: string) => reachedFrom(root, sourceFiles(join(root, dir)));
+// One esbuild pass over a folder's graph: seconds on a busy shared machine, not the unit default of 5.
+const BUILD_TIMEOUT_MS = 60_000;
+
 describe('import boundaries', () => {
   it('infra/ reaches nothing under local/ or scripts/', async () => {
-    const reached = await reachedFrom(ROOT, sourceFiles(join(ROOT, 'infra')));
+    const reached = await from(ROOT, 'infra');
     // The graph is real: infra reaches the function table and the pages' shared security headers.
     expect(reached.has('functions/functions.ts')).toBe(true);
     expect(reached.has('web/security-headers.ts')).toBe(true);
-    expect(await violations(ROOT, 'infra', { forbidden: ['local', 'scripts'] })).toEqual([]);
-  });
+    expect(violations(reached, { forbidden: ['local', 'scripts'] })).toEqual([]);
+  }, BUILD_TIMEOUT_MS);
 
   it('functions/domain/ imports only functions/domain/', async () => {
-    const reached = await reachedFrom(ROOT, sourceFiles(join(ROOT, 'functions', 'domain')));
+    const reached = await from(ROOT, 'functions/domain');
     expect(reached.has('functions/domain/regions.ts')).toBe(true);
-    expect(await violations(ROOT, 'functions/domain', { allowedOnly: 'functions/domain' })).toEqual([]);
-  });
+    expect(violations(reached, { allowedOnly: 'functions/domain' })).toEqual([]);
+  }, BUILD_TIMEOUT_MS);
 
   describe('the check itself, on a small tree that breaks both rules', () => {
     const root = mkdtempSync(join(tmpdir(), 'import-boundaries-'));
@@ -77,11 +80,11 @@ describe('import boundaries', () => {
     write('functions/shared/clock.ts', 'export const c = 1;\n');
 
     it('finds an infra file reaching scripts/ through another module and a dynamic import', async () => {
-      expect(await violations(root, 'infra', { forbidden: ['local', 'scripts'] })).toEqual(['infra/helper.ts -> scripts/tool.ts']);
-    });
+      expect(violations(await from(root, 'infra'), { forbidden: ['local', 'scripts'] })).toEqual(['infra/helper.ts -> scripts/tool.ts']);
+    }, BUILD_TIMEOUT_MS);
 
     it('finds a domain file importing outside functions/domain through a package.json alias', async () => {
-      expect(await violations(root, 'functions/domain', { allowedOnly: 'functions/domain' })).toEqual(['functions/domain/rule.ts -> functions/shared/clock.ts']);
-    });
+      expect(violations(await from(root, 'functions/domain'), { allowedOnly: 'functions/domain' })).toEqual(['functions/domain/rule.ts -> functions/shared/clock.ts']);
+    }, BUILD_TIMEOUT_MS);
   });
 });
