@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Test levels (STYLE.md): unit = pure logic with fakes; integration = handlers and the
+// Test levels (docs/testing.md): unit = pure logic with fakes; integration = handlers and the
 // workflow against the real local runtime (DynamoDB Local + the ASL file on the local
 // engine), started once by test/integration/global-setup.ts; e2e = the product started
 // as a user starts it (child process), over HTTP; infra = CDK template assertions.

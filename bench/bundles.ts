@@ -1,5 +1,5 @@
 /**
- * Bundle sizes and load times: every Lambda function bundled by scripts/bundle-function.ts -
+ * Bundle sizes and load times: every Lambda function bundled by infra/bundle-function.ts -
  * the same code and options the CDK stack deploys - then imported in fresh Node processes (the
  * closest local measure of cold-start init), each beside its "bare" function: bundled the same
  * way, with the same AWS SDK clients and nothing else (a handler that constructs those clients
@@ -23,7 +23,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { bundleFunction, bundleFunctions, type BundleReport } from '../scripts/bundle-function.ts';
+import { bundleFunction, bundleFunctions, type BundleReport } from '../infra/bundle-function.ts';
 import type { FunctionName } from '../functions/functions.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);

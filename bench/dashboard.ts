@@ -21,7 +21,7 @@ import { regionConfig } from '../functions/domain/regions.ts';
 import { ManualClock } from '../functions/shared/clock.ts';
 import type { Container } from '../functions/shared/container.ts';
 import { calendarOf, getDashboard } from '../functions/use-cases/dashboard.ts';
-import { ensureTable, startDynamoDbLocal } from '../local/dynamodb.ts';
+import { ensureTable, startDynamoDbLocal } from '../local/emulators/dynamodb.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map(Number);
 const READS = 20;

@@ -2,7 +2,7 @@
  * Write request units of a DynamoDB transaction, by DynamoDB's published rules - because
  * DynamoDB Local does not report them right: for TransactWriteItems it reports 2 units for two
  * small Puts (AWS: 4) and 2 for five small Updates (AWS: 10); its single-item writes are right
- * (awslabs/amazon-dynamodb-local-samples#31; measured in test/unit/dynamo-units.test.ts).
+ * (awslabs/amazon-dynamodb-local-samples#31; measured in test/integration/dynamo-units.test.ts).
  *
  * The rules (Amazon DynamoDB Developer Guide: "Item sizes and formats", "Read/write capacity
  * mode", "Managing capacity for transactions", "Provisioned throughput considerations for GSIs"):

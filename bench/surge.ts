@@ -2,7 +2,7 @@
  * A surge: 5,000 complaints offered in one minute (open loop, about 83 a second, as many
  * connections as it takes), with the local Step Functions endpoint throttling at the
  * us-east-1 rates (StartExecution: 300 a second, burst 1,300; state transitions: 1,500 a
- * second, burst 5,000; local/stepfunctions/throttling.ts). Checked afterwards: none rejected,
+ * second, burst 5,000; local/emulators/stepfunctions/throttling.ts). Checked afterwards: none rejected,
  * none lost, none duplicated; every complaint has its acknowledgement sent and its workflow
  * started, and how long that took after the surge; what the throttling refused or delayed,
  * and what was parked in the stream's failure queue.
@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { throttlingFromEnv, US_EAST_1, type SfnThrottling } from '../local/stepfunctions/throttling.ts';
+import { throttlingFromEnv, US_EAST_1, type SfnThrottling } from '../local/emulators/stepfunctions/throttling.ts';
 import { complaintsInTable, executionNames, machine, runLoad, startBenchRuntime } from './support.ts';
 
 const COMPLAINTS = Number(process.env.SURGE_COMPLAINTS ?? 5000);

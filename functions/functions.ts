@@ -1,7 +1,8 @@
 /**
  * Every Lambda function of the product and every HTTP route, in one table read by both
- * the CDK stack (one NodejsFunction per entry, one HTTP API route per route) and the
- * local runtime (same handler modules, same routes). Adding a route here adds it everywhere.
+ * the CDK stack (one lambda.Function per entry - infra/constructs/product-function.ts, its code
+ * bundled by infra/bundle-function.ts - and one HTTP API route per route) and the local runtime
+ * (same handler modules, same routes). Adding a route here adds it everywhere.
  */
 export type FunctionName =
   | 'SubmitComplaint' | 'GetComplaintStatus' | 'OpenApi' | 'StaffApi' | 'WorkflowStep' | 'OpenTask' | 'ResumeOrphans' | 'DeadlineWatch'

@@ -2,43 +2,47 @@
  * The embedded local runtime: DynamoDB Local, the local Step Functions endpoint running
  * workflows/complaint.asl.json (as the two state machines of workflows/machines.ts), and the
  * local API Gateway, wired to the same handlers by configuration only (environment variables
- * the handlers already read on AWS).
+ * the handlers already read on AWS). The AWS stand-ins are in emulators/, the functions' host
+ * (execution environments, API Gateway, pages, faults) in host/: local/README.md.
+ *
+ * startRuntime is a sequence of steps; each starts one part, registers how to stop it at once,
+ * and returns what the next steps need. A step that fails stops everything started before it.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { WORKFLOW_ENDED, WORKFLOW_FUNCTIONS } from '../functions/functions.ts';
-import { regionConfig } from '../functions/domain/regions.ts';
-import { ManualClock, systemClock } from '../functions/shared/clock.ts';
-import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
-import { startHttpAdapter } from './http-adapter.ts';
-import { startS3Server } from './s3/server.ts';
-import { localPagesConfig, staticPages } from './static.ts';
-import { startMailCatcher, type MailCatcher } from './mail/catcher.ts';
-import { startSesServer } from './mail/ses-server.ts';
-import { StreamPoller } from './streams.ts';
-import { LocalTtl } from './ttl.ts';
-import { FaultInjector, faultsFromEnv } from './faults.ts';
-import { STREAM_CONSUMERS } from '../functions/functions.ts';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import { gatewayClaims, LocalIssuer, SEED_USERS } from './identity.ts';
+import { STREAM_CONSUMERS, WORKFLOW_ENDED, WORKFLOW_FUNCTIONS } from '../functions/functions.ts';
+import { regionConfig, type RegionConfig } from '../functions/domain/regions.ts';
+import { ManualClock, systemClock } from '../functions/shared/clock.ts';
 import { DynamoComplaintRepository } from '../functions/adapters/dynamo-complaint-repository.ts';
 import { createDocumentClient } from '../functions/shared/dynamo.ts';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LambdaHost } from './lambda-host.ts';
-import { LocalStepFunctions, type StatusChangeEvent } from './stepfunctions/engine.ts';
-import { matchesWorkflowEnded } from './events.ts';
-import { startStepFunctionsServer } from './stepfunctions/server.ts';
-import { throttlingFromEnv, type SfnThrottling } from './stepfunctions/throttling.ts';
 import { definitionStartingAt, STATE_MACHINES } from '../workflows/machines.ts';
-import { IamAuthorizer } from './iam/authorizer.ts';
-import { loadRegionPolicies, localResourceNames } from './iam/policies.ts';
-import { executionArnOfToken, machineArnOf } from './stepfunctions/engine.ts';
-import { startLocalMailbox, type ImapServer } from './imap-server.ts';
+import { buildWeb } from '../web/build.ts';
+import { ensureTable, startDynamoDbLocal, type LocalDynamo } from './emulators/dynamodb.ts';
+import { IamAuthorizer } from './emulators/iam/authorizer.ts';
+import { loadRegionPolicies, localResourceNames } from './emulators/iam/policies.ts';
+import type { RegionPolicies } from './emulators/iam/template.ts';
+import { gatewayClaims, LocalIssuer, SEED_USERS } from './emulators/identity.ts';
+import { startMailCatcher, type MailCatcher } from './emulators/mail/catcher.ts';
+import { startSesServer } from './emulators/mail/ses-server.ts';
+import { startSmtpIntake } from './emulators/mail/smtp-intake.ts';
+import { startS3Server } from './emulators/s3/server.ts';
+import { executionArnOfToken, LocalStepFunctions, machineArnOf, type StatusChangeEvent } from './emulators/stepfunctions/engine.ts';
+import { startStepFunctionsServer } from './emulators/stepfunctions/server.ts';
+import { throttlingFromEnv, type SfnThrottling } from './emulators/stepfunctions/throttling.ts';
+import { StreamPoller } from './emulators/streams.ts';
+import { LocalTtl } from './emulators/ttl.ts';
+import { matchesWorkflowEnded } from './host/events.ts';
+import { FaultInjector, faultsFromEnv, type FaultConfig } from './host/faults.ts';
+import { startHttpAdapter } from './host/http-adapter.ts';
+import { LambdaHost } from './host/lambda-host.ts';
+import { localEndpoints } from './host/local-endpoints.ts';
+import { localPagesConfig, staticPages } from './host/static.ts';
+import { startLocalMailbox, type ImapServer } from './emulators/imap-server.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const DEFINITION_FILE = join(ROOT, 'workflows', 'complaint.asl.json');
@@ -60,25 +64,25 @@ export interface RuntimeOptions {
   /** Port of the local SMTP intake (inbound email); 0 picks a free one. */
   smtpPort?: number;
   log?: (line: string) => void;
-  /** Faults to inject from the start (local/faults.ts); default LOCAL_FAULTS. Changed at run time by /__local/faults. */
-  faults?: import('./faults.ts').FaultConfig;
+  /** Faults to inject from the start (local/host/faults.ts); default LOCAL_FAULTS. Changed at run time by /__local/faults. */
+  faults?: FaultConfig;
   /** Benchmarks: false leaves out the fault-injecting proxies (and /__local/faults has nothing to inject into). */
   faultInjection?: boolean;
   /** Benchmarks: DynamoDB Local in memory (-inMemory) instead of in DATA_DIR. */
   dynamoInMemory?: boolean;
   /** Benchmarks: the endpoint the handlers use for DynamoDB or S3, given the one they would use (e.g. a metering proxy). */
   endpointFor?: (service: 'dynamodb' | 's3', endpoint: string) => Promise<string>;
-  /** Step Functions throttling (token buckets, local/stepfunctions/throttling.ts); default LOCAL_SFN_THROTTLING, else none. */
+  /** Step Functions throttling (token buckets, local/emulators/stepfunctions/throttling.ts); default LOCAL_SFN_THROTTLING, else none. */
   sfnThrottling?: SfnThrottling;
   /**
-   * The local IAM check (local/iam/authorizer.ts): every call of a function to DynamoDB, S3, Step
+   * The local IAM check (local/emulators/iam/authorizer.ts): every call of a function to DynamoDB, S3, Step
    * Functions and SES is checked against that function's role in the region's synthesized
    * templates. Default on; LOCAL_IAM=off turns it off; LOCAL_IAM=audit decides and records but refuses nothing.
    */
   iam?: boolean;
   /** Start every function's execution environment at start-up (default) rather than at its first invocation. */
   warmFunctions?: boolean;
-  /** The complaints mailbox over IMAP (local/imap-server.ts); default: when the region's deploy settings poll one. */
+  /** The complaints mailbox over IMAP (local/emulators/imap-server.ts); default: when the region's deploy settings poll one. */
   imap?: boolean;
 }
 
@@ -131,273 +135,334 @@ export function freePort(): Promise<number> {
 }
 
 export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRuntime> {
-  const log = opts.log ?? (() => undefined);
-  const region = regionConfig(opts.region ?? 'cn');
-  const awsRegion = region.aws.region;
-  const partition = region.aws.partition;
-  const iamOn = opts.iam ?? process.env.LOCAL_IAM !== 'off';
-  const dataDir = resolve(opts.dataDir ?? '.data');
-  const tableName = opts.tableName ?? `complaints-${region.name}`;
-
-  const clock: ManualClock | undefined = opts.clockAt ? new ManualClock(opts.clockAt) : undefined;
-  const apiPort = opts.port || (await freePort());
-  const dynamo = await startDynamoDbLocal(await freePort(), opts.dynamoInMemory ? undefined : join(dataDir, 'dynamodb'));
-  const cleanups: (() => Promise<unknown>)[] = [() => dynamo.stop()];
-  const faults = new FaultInjector(opts.faults ?? faultsFromEnv());
-  const close = (s: import('node:http').Server) => new Promise((r) => { s.closeAllConnections(); s.close(r); });
+  const started = new Started();
   try {
-    // The handlers reach DynamoDB, Step Functions and SES through fault-injecting proxies (pass-through unless told otherwise).
-    // Benchmarks leave the fault-injecting proxies out (an extra hop on every call, absent on AWS).
-    const viaFaults = async (target: 'dynamodb' | 'ses' | 'sfn', upstream: string) => {
-      if (opts.faultInjection === false) return { url: upstream };
-      const p = await faults.proxy(target, upstream);
-      cleanups.unshift(() => close(p.server));
-      return p;
-    };
-    const ddbProxy = await viaFaults('dynamodb', dynamo.endpoint);
-    // Configuration the handlers read, exactly as the CDK stack sets it on AWS.
-    const localNames = localResourceNames(region, tableName);
-    const { STATE_MACHINE_ARN: stateMachineArn, RESUME_STATE_MACHINE_ARN: resumeStateMachineArn } = localNames;
-    Object.assign(process.env, {
-      AWS_REGION: awsRegion,
-      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: opts.endpointFor ? await opts.endpointFor('dynamodb', ddbProxy.url) : ddbProxy.url,
-      TABLE_NAME: tableName,
-      STATE_MACHINE_ARN: stateMachineArn,
-      RESUME_STATE_MACHINE_ARN: resumeStateMachineArn,
-      COMPLAINT_REGION: region.name,
-      // A new local engine has no executions in flight: every open complaint without one is an orphan.
-      ORPHAN_GRACE_SECONDS: '0',
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      // One process hosts every function on a shared machine: the AWS clients' longer timeouts (functions/shared/aws-clients.ts).
-      AWS_CLIENTS_PROFILE: process.env.AWS_CLIENTS_PROFILE ?? 'background',
-      // Locally no CloudWatch reads the embedded metric lines: off unless asked for.
-      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
-    });
-    const ddbClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: awsRegion });
-    await ensureTable(ddbClient, tableName);
-    // The policies of the region (and which buckets have Object Lock), from the synthesized templates.
-    const policies = iamOn ? await loadRegionPolicies(awsRegion, localNames, log) : undefined;
-    const s3 = await startS3Server(join(dataDir, 's3'), 0, '127.0.0.1', clock ? () => clock.now() : undefined, { objectLockBuckets: policies?.objectLockBuckets ?? ['complaints-archive'] });
-    cleanups.unshift(() => new Promise((r) => { s3.server.closeAllConnections(); s3.server.close(r); }));
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_S3: opts.endpointFor ? await opts.endpointFor('s3', s3.url) : s3.url,
-      S3_FORCE_PATH_STYLE: 'true',
-      ATTACHMENTS_BUCKET: localNames.ATTACHMENTS_BUCKET,
-      MAIL_BUCKET: localNames.MAIL_BUCKET,
-      // The archive: a folder laid out like the bucket (s3/complaints-archive/complaints/region=..),
-      // objects locked until their retain-until date as in compliance mode.
-      ARCHIVE_BUCKET: localNames.ARCHIVE_BUCKET,
-      PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
-      LINK_SIGNING_KEY: linkKey(join(dataDir, 'identity', 'link-key')),
-    });
-    // Outbound mail: SES API -> SMTP -> the mail catcher's .eml files; in a region that sends
-    // through the bank's SMTP relay (China: no SES), the catcher is that relay.
-    const mail = await startMailCatcher(join(dataDir, 'mail', 'sent'), 0, (recipients) => faults.smtpFault(recipients));
-    cleanups.unshift(() => mail.stop());
-    if (region.mail.transport === 'smtp-relay') Object.assign(process.env, { SMTP_RELAY_HOST: '127.0.0.1', SMTP_RELAY_PORT: String(mail.port), SMTP_RELAY_TLS: 'none' });
-    // SES only where the region has it: elsewhere (China) its endpoint does not exist, so nothing listens.
-    const sesOffered = region.mail.transport === 'ses';
-    if (sesOffered) {
-      const ses = await startSesServer(mail.port, region.mail.domain);
-      cleanups.unshift(() => new Promise((r) => { ses.server.closeAllConnections(); ses.server.close(r); }));
-      const sesProxy = await viaFaults('ses', ses.url);
-      process.env.AWS_ENDPOINT_URL_SESV2 = sesProxy.url;
-    } else process.env.AWS_ENDPOINT_URL_SESV2 = `http://127.0.0.1:${await freePort()}`;
-    // Inbound mail over IMAP where the settings say so (issue 18): Dovecot and the credentials' secret.
-    const mailbox = await startLocalMailbox({ regionName: region.name, secretArn: localNames.IMAP_SECRET_ARN, wanted: opts.imap, log });
-    if (mailbox) cleanups.unshift(() => mailbox.stop());
-    // The staff directory the product reads (on AWS written when users are created in Cognito).
-    const repo = new DynamoComplaintRepository(createDocumentClient({ endpoint: dynamo.endpoint, region: awsRegion }), tableName, { reminderFraction: region.profile.reminderAtRemainingFraction });
-    for (const u of SEED_USERS) await repo.putStaff({ id: u.username, name: u.name, email: u.email, roles: u.roles, department: u.department });
-    const issuer = await LocalIssuer.open(join(dataDir, 'identity', 'signing-key.jwk'));
-
-    // Each function in its own execution environment, signing with its own credentials.
-    const lambdas = new LambdaHost(awsRegion, '000000000000', { clock, partition });
-    cleanups.unshift(() => lambdas.stop());
-    const asl = readFileSync(DEFINITION_FILE, 'utf8');
-    // EventBridge's rule on Step Functions' status changes (infra/stacks/api-stack.ts): an
-    // execution that ends abnormally resumes its complaint at once, invoked asynchronously as
-    // EventBridge does. POST /__local/rules { "WorkflowEnded": false } disables it (as `aws events
-    // disable-rule` would), to see what the scheduled sweep alone does.
-    const rules = { WorkflowEnded: true };
-    const workflowEnded = (event: StatusChangeEvent) => {
-      if (!rules.WorkflowEnded || !matchesWorkflowEnded(event, [stateMachineArn, resumeStateMachineArn])) return;
-      lambdas.invoke(WORKFLOW_ENDED.fn, event).catch((e) => log(`Resuming after an execution ${event.detail.status} failed: ${(e as Error).name}`));
-    };
-    const engine = new LocalStepFunctions({
-      // The same two machines as on AWS (infra/constructs/workflow.ts), from the one file.
-      machines: [
-        { stateMachineArn, definition: definitionStartingAt(asl, STATE_MACHINES.lifecycle.startAt) },
-        { stateMachineArn: resumeStateMachineArn, definition: asl },
-      ],
-      substitutions: Object.fromEntries(Object.entries(WORKFLOW_FUNCTIONS).map(([k, fn]) => [k, lambdas.arn(fn)])),
-      invoke: faults.wrapInvoke((arn, payload) => lambdas.invoke(arn, payload)),
-      journalFile: join(dataDir, 'stepfunctions', 'executions.jsonl'),
-      now: clock ? () => clock.now() : undefined,
-      throttling: opts.sfnThrottling ?? throttlingFromEnv(),
-      onStatusChange: workflowEnded,
-    });
-    cleanups.unshift(() => engine.shutdown());
-    const sfn = await startStepFunctionsServer(engine);
-    cleanups.unshift(() => new Promise((r) => { sfn.server.closeAllConnections(); sfn.server.close(r); }));
-    const sfnProxy = await viaFaults('sfn', sfn.url);
-    process.env.AWS_ENDPOINT_URL_SFN = sfnProxy.url;
-
-    // The IAM check in front of every endpoint the functions use: functions -> IAM -> faults -> service.
-    // (With the check off, the proxies only pass calls on: DynamoDB Local refuses the functions' own access key ids.)
-    const iam = new IamAuthorizer({
-      policies, log, recordFile: process.env.LOCAL_IAM_RECORD || undefined, region: awsRegion, partition, auditOnly: process.env.LOCAL_IAM === 'audit',
-      // A task token carries its execution (local/stepfunctions/engine.ts): callbacks are authorized on its state machine.
-      stateMachineOfToken: (token) => {
-        const execution = executionArnOfToken(token);
-        return execution && machineArnOf(execution);
-      },
-    });
-    for (const [service, variable] of [['dynamodb', 'AWS_ENDPOINT_URL_DYNAMODB'], ['s3', 'AWS_ENDPOINT_URL_S3'], ['sfn', 'AWS_ENDPOINT_URL_SFN'], ['ses', 'AWS_ENDPOINT_URL_SESV2'], ['secretsmanager', 'AWS_ENDPOINT_URL_SECRETS_MANAGER']] as const) {
-      if ((service === 'ses' && !sesOffered) || (service === 'secretsmanager' && !mailbox)) continue;
-      const p = await iam.proxy(service, process.env[variable]!);
-      cleanups.unshift(() => close(p.server));
-      process.env[variable] = p.url;
-    }
-    const functionEndpoints = {
-      dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB!, s3: process.env.AWS_ENDPOINT_URL_S3!, sfn: process.env.AWS_ENDPOINT_URL_SFN!, ses: process.env.AWS_ENDPOINT_URL_SESV2!,
-    };
-
-    // Every function's execution environment started now, not at its first invocation: local
-    // cold starts (loading TypeScript) are slower than Lambda's, and a background function
-    // starting cold in the middle of a journey changes its timing.
-    if (opts.warmFunctions !== false) {
-      const warming = Date.now();
-      await lambdas.warm();
-      log(`Functions started in ${((Date.now() - warming) / 1000).toFixed(1)} s`);
-    }
-
-    // Executions live in memory: complaints whose workflow was running when we stopped are
-    // resumed by the product's own orphan sweeper, from their persisted stage.
-    const sweep = (await lambdas.invoke('ResumeOrphans', {})) as { checked: number; resumed: unknown[] };
-    if (sweep.resumed.length) log(`Resumed the workflow of ${sweep.resumed.length} open complaint(s)`);
-
-    // The customer pages: built from web/ at start-up, served at / as CloudFront serves them.
-    const webDir = join(ROOT, 'web', 'dist');
-    if (existsSync(join(ROOT, 'web', 'build.ts'))) {
-      const { buildWeb } = await import(pathToFileURL(join(ROOT, 'web', 'build.ts')).href) as { buildWeb(out: string): Promise<void> };
-      await buildWeb(webDir);
-    }
-    // Browsers upload to the presigned URLs the functions make: on the functions' S3 endpoint.
-    const pages = staticPages(webDir, () => localPagesConfig(region), { uploadOrigins: [...new Set([functionEndpoints.s3, s3.url])] });
-    const json = (res: ServerResponse, status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
-    // Local-only endpoints: the identity provider's token endpoint and JWKS; with a test clock, time control.
-    const extra = async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      if (!path.startsWith('/__local/')) return pages(req, res);
-      const input = body.length ? JSON.parse(body.toString('utf8')) : {};
-      if (path === '/__local/identity/token' && req.method === 'POST') {
-        const token = await issuer.signIn(String(input.username ?? ''), String(input.password ?? ''));
-        json(res, token ? 200 : 401, token ? { id_token: token, token_type: 'Bearer', expires_in: 8 * 3600 } : { message: 'Wrong username or password' });
-      } else if (path === '/__local/identity/jwks.json') json(res, 200, issuer.jwks);
-      else if (clock && path === '/__local/clock' && req.method === 'POST') {
-        if (input.now) clock.set(new Date(input.now));
-        if (input.advanceMs) clock.advance(Number(input.advanceMs));
-        lambdas.syncClock();
-        // TTL follows the runtime's clock: moving it lets what has expired go, as DynamoDB would.
-        const expired = await ttl.sweep();
-        json(res, 200, { now: clock.now().toISOString(), expired });
-      } else if (clock && path === '/__local/tick' && req.method === 'POST') json(res, 200, await lambdas.invoke('DeadlineWatch', {}));
-      else if (path === '/__local/poll-mailbox' && req.method === 'POST') json(res, 200, await lambdas.invoke('MailboxPoller', {}));
-      else if (path === '/__local/sweep' && req.method === 'POST') json(res, 200, await lambdas.invoke('ResumeOrphans', {}));
-      else if (path === '/__local/rules' && req.method === 'POST') {
-        for (const [k, v] of Object.entries(input)) if (k in rules && typeof v === 'boolean') rules[k as keyof typeof rules] = v;
-        json(res, 200, rules);
-      }
-      else if (path === '/__local/rules') json(res, 200, rules);
-      // The daily reconciliation of AWS (ReconcileArchive), on demand: `npm run reconcile`.
-      else if (path === '/__local/reconcile' && req.method === 'POST') json(res, 200, await lambdas.invoke('ReconcileArchive', {}));
-      else if (path === '/__local/ttl/sweep' && req.method === 'POST') json(res, 200, { expired: await ttl.sweep() });
-      else if (path === '/__local/streams/drain' && req.method === 'POST') { await poller.drain(); json(res, 200, { drained: true }); }
-      else if (path === '/__local/streams/parked' && req.method === 'GET') json(res, 200, poller.parked());
-      else if (path === '/__local/streams/replay' && req.method === 'POST') json(res, 200, await poller.replayParked(input.consumer));
-      else if (path === '/__local/faults') { const r = faults.admin(req.method ?? 'GET', input, new URL(req.url ?? '/', 'http://localhost').searchParams); json(res, r.status, r.body); }
-      else if (path === '/__local/mail' && req.method === 'GET') json(res, 200, mail.list().map((m) => ({ id: m.id, url: `/__local/mail/${m.id}` })));
-      else if (path.startsWith('/__local/mail/') && req.method === 'GET') {
-        const id = path.slice('/__local/mail/'.length);
-        const found = mail.list().find((m) => m.id === id);
-        if (!found) json(res, 404, { message: 'Not Found' });
-        else { res.writeHead(200, { 'content-type': 'message/rfc822; charset=utf-8' }); res.end(readFileSync(found.file)); }
-      }
-      else json(res, 404, { message: 'Not Found' });
-      return true;
-    };
-    // The table's stream, handed to the same consumers as on AWS (message delivery, ...).
-    // DynamoDB's TTL (local/ttl.ts: DynamoDB Local's own job cannot delete this table's items).
-    const ttl = new LocalTtl({ client: ddbClient, tableName, now: () => (clock ?? systemClock).now(), file: join(dataDir, 'streams', 'ttl-deleted.json'), log });
-    if (!clock) ttl.start(opts.ttlIntervalMs ?? 30_000);
-    cleanups.unshift(() => ttl.stop());
-    const poller = new StreamPoller({
-      endpoint: dynamo.endpoint, region: awsRegion, tableName, consumers: STREAM_CONSUMERS, checkpointFile: join(dataDir, 'streams', 'checkpoints.json'),
-      invoke: (fn, event) => lambdas.invoke(fn, event), log,
-      deletedByTtl: (keys, oldImage) => ttl.deletedByTtl(keys, oldImage), ttlSweeping: () => ttl.sweeping,
-    });
-    poller.start();
-    cleanups.unshift(() => poller.stop());
-
-    // Inbound mail: a real SMTP server storing the raw message as the SES receipt rule does.
-    let smtpPort: number | undefined;
-    if (existsSync(join(ROOT, 'local', 'smtp-intake.ts'))) {
-      const { startSmtpIntake } = await import(pathToFileURL(join(ROOT, 'local', 'smtp-intake.ts')).href);
-      const s3client = new S3Client({ endpoint: s3.url, forcePathStyle: true, region: awsRegion });
-      const intake = await startSmtpIntake({
-        port: opts.smtpPort ?? Number(process.env.SMTP_PORT ?? 2525),
-        store: async (key: string, raw: Buffer) => { await s3client.send(new PutObjectCommand({ Bucket: process.env.MAIL_BUCKET, Key: key, Body: raw, ContentType: 'message/rfc822' })); },
-        invoke: (event: unknown) => lambdas.invoke('EmailIntake', event),
-      });
-      smtpPort = intake.port;
-      cleanups.unshift(() => intake.stop());
-    }
-
-    const api = await startHttpAdapter(lambdas, {
-      port: apiPort,
-      // A refused token is logged by reason only (as API Gateway's access log does on AWS).
-      authorizer: { verify: (t) => issuer.verify(t, (reason) => log(`Staff token refused at the gateway: ${reason}`)) as Promise<Record<string, unknown> | undefined>, claims: (p) => gatewayClaims(p) },
-      extra,
-    });
-    if (!clock) {
-      const timer = setInterval(() => {
-        lambdas.invoke('DeadlineWatch', {}).catch((e) => log(`Deadline watch failed: ${(e as Error).name}`));
-        // The orphan sweep, scheduled as on AWS (there every 6 hours, a backstop to the WorkflowEnded
-        // rule), with a grace period for starts in flight.
-        lambdas.invoke('ResumeOrphans', { graceSeconds: 60 }).catch((e) => log(`Orphan sweep failed: ${(e as Error).name}`));
-      }, opts.watchIntervalMs ?? 60_000);
-      timer.unref();
-      cleanups.unshift(async () => clearInterval(timer));
-      const polls = mailbox && setInterval(() => lambdas.invoke('MailboxPoller', {}).catch((e) => log(`Mailbox poll failed: ${(e as Error).name}`)), mailbox.everyMinutes * 60_000);
-      if (polls) { polls.unref(); cleanups.unshift(async () => clearInterval(polls)); }
-    }
-    cleanups.unshift(() => new Promise((r) => { api.server.closeAllConnections(); api.server.close(r); }));
-
+    const setup = await configure(opts);
+    const storage = await startStorage(setup, started);                   // DynamoDB Local and the table, the region's IAM policies, S3
+    const mail = await startMail(setup, started);                         // the mail catcher (China's SMTP relay), SES where the region has it
+    const mailbox = await startMailbox(setup, started);                   // the complaints mailbox over IMAP, where the settings poll one
+    const issuer = await startIdentity(setup, storage);                   // the staff directory, the token issuer
+    const lambdas = startFunctions(setup, started);                       // one execution environment per function
+    const workflows = await startWorkflows(setup, started, lambdas);      // the engine on the ASL file, its endpoint, the WorkflowEnded rule
+    const iam = await guardEndpoints(setup, started, storage.policies, mail.sesOffered, Boolean(mailbox)); // the IAM check before every endpoint the functions use
+    await readyFunctions(setup, lambdas);                                 // warm every function, resume orphaned workflows
+    const streams = startStreams(setup, started, storage, lambdas);       // TTL and the table's stream consumers
+    const smtpPort = await startEmailIntake(setup, started, storage, lambdas); // inbound mail as the SES receipt rule
+    const api = await startGateway(setup, started, { storage, mail, issuer, lambdas, workflows, streams, functionEndpoints: iam.functionEndpoints });
+    scheduleJobs(setup, started, lambdas, mailbox);                       // the deadline watch, orphan sweep and mailbox poll (system clock only)
     return {
       apiUrl: api.url,
-      dynamoEndpoint: dynamo.endpoint,
-      sfnEndpoint: sfn.url,
-      s3Endpoint: s3.url,
-      functionEndpoints,
-      iam: iam.enforcing ? iam : undefined,
+      dynamoEndpoint: storage.dynamo.endpoint,
+      sfnEndpoint: workflows.url,
+      s3Endpoint: storage.s3Url,
+      functionEndpoints: iam.functionEndpoints,
+      iam: iam.authorizer.enforcing ? iam.authorizer : undefined,
       smtpPort,
       imap: mailbox?.imap,
-      mail,
-      poller,
-      stateMachineArn,
-      resumeStateMachineArn,
-      tableName,
-      engine,
+      mail: mail.catcher,
+      poller: streams.poller,
+      stateMachineArn: setup.names.STATE_MACHINE_ARN,
+      resumeStateMachineArn: setup.names.RESUME_STATE_MACHINE_ARN,
+      tableName: setup.tableName,
+      engine: workflows.engine,
       lambdas,
-      clock,
-      faults,
-      stop: async () => { for (const c of cleanups) await c().catch(() => undefined); },
+      clock: setup.clock,
+      faults: setup.faults,
+      stop: () => started.stopAll(),
     };
   } catch (e) {
-    for (const c of cleanups) await c().catch(() => undefined);
+    await started.stopAll();
     throw e;
   }
+}
+
+/** What has started, stopped in the reverse order (the last started first); a stop that fails does not keep the others running. */
+class Started {
+  private stops: (() => Promise<unknown>)[] = [];
+  add(stop: () => Promise<unknown>): void { this.stops.unshift(stop); }
+  server(server: Server): void { this.add(() => new Promise((r) => { server.closeAllConnections(); server.close(r); })); }
+  async stopAll(): Promise<void> {
+    const stops = this.stops;
+    this.stops = [];
+    for (const stop of stops) await stop().catch(() => undefined);
+  }
+}
+
+/** What every step reads: the options resolved, the local resource names, the clock and the fault injector. */
+interface Setup {
+  opts: RuntimeOptions;
+  log: (line: string) => void;
+  region: RegionConfig;
+  awsRegion: string;
+  partition: string;
+  iamOn: boolean;
+  dataDir: string;
+  tableName: string;
+  /** The names the handlers read (TABLE_NAME, STATE_MACHINE_ARN, buckets, ...), as the stack sets them on AWS. */
+  names: Record<string, string>;
+  clock?: ManualClock;
+  apiPort: number;
+  faults: FaultInjector;
+  /** The handlers reach DynamoDB, Step Functions and SES through a fault-injecting proxy (pass-through unless told otherwise). */
+  viaFaults(started: Started, target: 'dynamodb' | 'ses' | 'sfn', upstream: string): Promise<{ url: string }>;
+}
+
+async function configure(opts: RuntimeOptions): Promise<Setup> {
+  const region = regionConfig(opts.region ?? 'cn');
+  const tableName = opts.tableName ?? `complaints-${region.name}`;
+  const clock = opts.clockAt ? new ManualClock(opts.clockAt) : undefined;
+  const faults = new FaultInjector(opts.faults ?? faultsFromEnv());
+  return {
+    opts, region, tableName, clock, faults,
+    log: opts.log ?? (() => undefined),
+    awsRegion: region.aws.region,
+    partition: region.aws.partition,
+    iamOn: opts.iam ?? process.env.LOCAL_IAM !== 'off',
+    dataDir: resolve(opts.dataDir ?? '.data'),
+    names: localResourceNames(region, tableName),
+    apiPort: opts.port || (await freePort()),
+    // Benchmarks leave the fault-injecting proxies out (an extra hop on every call, absent on AWS).
+    viaFaults: async (started, target, upstream) => {
+      if (opts.faultInjection === false) return { url: upstream };
+      const p = await faults.proxy(target, upstream);
+      started.server(p.server);
+      return p;
+    },
+  };
+}
+
+interface Storage { dynamo: LocalDynamo; ddbClient: DynamoDBClient; policies?: RegionPolicies; s3Url: string }
+
+/** DynamoDB Local with the table, the region's IAM policies (which also say which buckets have Object Lock), and S3. */
+async function startStorage(setup: Setup, started: Started): Promise<Storage> {
+  const { opts, awsRegion, tableName, names, clock, dataDir } = setup;
+  const dynamo = await startDynamoDbLocal(await freePort(), opts.dynamoInMemory ? undefined : join(dataDir, 'dynamodb'));
+  started.add(() => dynamo.stop());
+  const ddbProxy = await setup.viaFaults(started, 'dynamodb', dynamo.endpoint);
+  // Configuration the handlers read, exactly as the CDK stack sets it on AWS.
+  Object.assign(process.env, {
+    AWS_REGION: awsRegion,
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: opts.endpointFor ? await opts.endpointFor('dynamodb', ddbProxy.url) : ddbProxy.url,
+    TABLE_NAME: tableName,
+    STATE_MACHINE_ARN: names.STATE_MACHINE_ARN,
+    RESUME_STATE_MACHINE_ARN: names.RESUME_STATE_MACHINE_ARN,
+    COMPLAINT_REGION: setup.region.name,
+    // A new local engine has no executions in flight: every open complaint without one is an orphan.
+    ORPHAN_GRACE_SECONDS: '0',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // One process hosts every function on a shared machine: the AWS clients' longer timeouts (functions/shared/aws-clients.ts).
+    AWS_CLIENTS_PROFILE: process.env.AWS_CLIENTS_PROFILE ?? 'background',
+    // Locally no CloudWatch reads the embedded metric lines: off unless asked for.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+  });
+  const ddbClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: awsRegion });
+  await ensureTable(ddbClient, tableName);
+  // The policies of the region (and which buckets have Object Lock), from the synthesized templates.
+  const policies = setup.iamOn ? await loadRegionPolicies(awsRegion, names, setup.log) : undefined;
+  const s3 = await startS3Server(join(dataDir, 's3'), 0, '127.0.0.1', clock ? () => clock.now() : undefined, { objectLockBuckets: policies?.objectLockBuckets ?? ['complaints-archive'] });
+  started.server(s3.server);
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_S3: opts.endpointFor ? await opts.endpointFor('s3', s3.url) : s3.url,
+    S3_FORCE_PATH_STYLE: 'true',
+    ATTACHMENTS_BUCKET: names.ATTACHMENTS_BUCKET,
+    MAIL_BUCKET: names.MAIL_BUCKET,
+    // The archive: a folder laid out like the bucket (s3/complaints-archive/complaints/region=..),
+    // objects locked until their retain-until date as in compliance mode.
+    ARCHIVE_BUCKET: names.ARCHIVE_BUCKET,
+    PUBLIC_BASE_URL: `http://127.0.0.1:${setup.apiPort}`,
+    LINK_SIGNING_KEY: linkKey(join(dataDir, 'identity', 'link-key')),
+  });
+  return { dynamo, ddbClient, policies, s3Url: s3.url };
+}
+
+/**
+ * Outbound mail: SES API -> SMTP -> the mail catcher's .eml files; in a region that sends
+ * through the bank's SMTP relay (China: no SES), the catcher is that relay.
+ */
+async function startMail(setup: Setup, started: Started): Promise<{ catcher: MailCatcher; sesOffered: boolean }> {
+  const { region, faults } = setup;
+  const catcher = await startMailCatcher(join(setup.dataDir, 'mail', 'sent'), 0, (recipients) => faults.smtpFault(recipients));
+  started.add(() => catcher.stop());
+  if (region.mail.transport === 'smtp-relay') Object.assign(process.env, { SMTP_RELAY_HOST: '127.0.0.1', SMTP_RELAY_PORT: String(catcher.port), SMTP_RELAY_TLS: 'none' });
+  // SES only where the region has it: elsewhere (China) its endpoint does not exist, so nothing listens.
+  const sesOffered = region.mail.transport === 'ses';
+  if (sesOffered) {
+    const ses = await startSesServer(catcher.port, region.mail.domain);
+    started.server(ses.server);
+    process.env.AWS_ENDPOINT_URL_SESV2 = (await setup.viaFaults(started, 'ses', ses.url)).url;
+  } else process.env.AWS_ENDPOINT_URL_SESV2 = `http://127.0.0.1:${await freePort()}`;
+  return { catcher, sesOffered };
+}
+
+/** Inbound mail over IMAP where the settings say so (issue 18): Dovecot and the credentials' secret. */
+async function startMailbox(setup: Setup, started: Started): Promise<Awaited<ReturnType<typeof startLocalMailbox>>> {
+  const mailbox = await startLocalMailbox({ regionName: setup.region.name, secretArn: setup.names.IMAP_SECRET_ARN, wanted: setup.opts.imap, log: setup.log });
+  if (mailbox) started.add(() => mailbox.stop());
+  return mailbox;
+}
+
+/** The staff directory the product reads (on AWS written when users are created in Cognito), and the token issuer. */
+async function startIdentity(setup: Setup, storage: Storage): Promise<LocalIssuer> {
+  const { awsRegion, tableName, region } = setup;
+  const repo = new DynamoComplaintRepository(createDocumentClient({ endpoint: storage.dynamo.endpoint, region: awsRegion }), tableName, { reminderFraction: region.profile.reminderAtRemainingFraction });
+  for (const u of SEED_USERS) await repo.putStaff({ id: u.username, name: u.name, email: u.email, roles: u.roles, department: u.department });
+  return LocalIssuer.open(join(setup.dataDir, 'identity', 'signing-key.jwk'));
+}
+
+/** Each function in its own execution environment, signing with its own credentials. */
+function startFunctions(setup: Setup, started: Started): LambdaHost {
+  const lambdas = new LambdaHost(setup.awsRegion, '000000000000', { clock: setup.clock, partition: setup.partition });
+  started.add(() => lambdas.stop());
+  return lambdas;
+}
+
+interface Workflows { engine: LocalStepFunctions; url: string; rules: { WorkflowEnded: boolean } }
+
+/** The same two state machines as on AWS (infra/constructs/workflow.ts), from the one file, and their endpoint. */
+async function startWorkflows(setup: Setup, started: Started, lambdas: LambdaHost): Promise<Workflows> {
+  const { names, clock, dataDir, log } = setup;
+  const machineArns = [names.STATE_MACHINE_ARN, names.RESUME_STATE_MACHINE_ARN];
+  const asl = readFileSync(DEFINITION_FILE, 'utf8');
+  // EventBridge's rule on Step Functions' status changes (infra/stacks/api-stack.ts): an
+  // execution that ends abnormally resumes its complaint at once, invoked asynchronously as
+  // EventBridge does. POST /__local/rules { "WorkflowEnded": false } disables it (as `aws events
+  // disable-rule` would), to see what the scheduled sweep alone does.
+  const rules = { WorkflowEnded: true };
+  const workflowEnded = (event: StatusChangeEvent) => {
+    if (!rules.WorkflowEnded || !matchesWorkflowEnded(event, machineArns)) return;
+    lambdas.invoke(WORKFLOW_ENDED.fn, event).catch((e) => log(`Resuming after an execution ${event.detail.status} failed: ${(e as Error).name}`));
+  };
+  const engine = new LocalStepFunctions({
+    machines: [
+      { stateMachineArn: names.STATE_MACHINE_ARN, definition: definitionStartingAt(asl, STATE_MACHINES.lifecycle.startAt) },
+      { stateMachineArn: names.RESUME_STATE_MACHINE_ARN, definition: asl },
+    ],
+    substitutions: Object.fromEntries(Object.entries(WORKFLOW_FUNCTIONS).map(([k, fn]) => [k, lambdas.arn(fn)])),
+    invoke: setup.faults.wrapInvoke((arn, payload) => lambdas.invoke(arn, payload)),
+    journalFile: join(dataDir, 'stepfunctions', 'executions.jsonl'),
+    now: clock ? () => clock.now() : undefined,
+    throttling: setup.opts.sfnThrottling ?? throttlingFromEnv(),
+    onStatusChange: workflowEnded,
+  });
+  started.add(() => engine.shutdown());
+  const sfn = await startStepFunctionsServer(engine);
+  started.server(sfn.server);
+  process.env.AWS_ENDPOINT_URL_SFN = (await setup.viaFaults(started, 'sfn', sfn.url)).url;
+  return { engine, url: sfn.url, rules };
+}
+
+type FunctionEndpoints = LocalRuntime['functionEndpoints'];
+
+/**
+ * The IAM check in front of every endpoint the functions use: functions -> IAM -> faults -> service.
+ * (With the check off, the proxies only pass calls on: DynamoDB Local refuses the functions' own access key ids.)
+ */
+async function guardEndpoints(setup: Setup, started: Started, policies: RegionPolicies | undefined, sesOffered: boolean, secrets: boolean): Promise<{ authorizer: IamAuthorizer; functionEndpoints: FunctionEndpoints }> {
+  const authorizer = new IamAuthorizer({
+    policies, log: setup.log, recordFile: process.env.LOCAL_IAM_RECORD || undefined, region: setup.awsRegion, partition: setup.partition, auditOnly: process.env.LOCAL_IAM === 'audit',
+    // A task token carries its execution (local/emulators/stepfunctions/engine.ts): callbacks are authorized on its state machine.
+    stateMachineOfToken: (token) => {
+      const execution = executionArnOfToken(token);
+      return execution && machineArnOf(execution);
+    },
+  });
+  for (const [service, variable] of [['dynamodb', 'AWS_ENDPOINT_URL_DYNAMODB'], ['s3', 'AWS_ENDPOINT_URL_S3'], ['sfn', 'AWS_ENDPOINT_URL_SFN'], ['ses', 'AWS_ENDPOINT_URL_SESV2'], ['secretsmanager', 'AWS_ENDPOINT_URL_SECRETS_MANAGER']] as const) {
+    if ((service === 'ses' && !sesOffered) || (service === 'secretsmanager' && !secrets)) continue;
+    const p = await authorizer.proxy(service, process.env[variable]!);
+    started.server(p.server);
+    process.env[variable] = p.url;
+  }
+  const functionEndpoints = {
+    dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB!, s3: process.env.AWS_ENDPOINT_URL_S3!, sfn: process.env.AWS_ENDPOINT_URL_SFN!, ses: process.env.AWS_ENDPOINT_URL_SESV2!,
+  };
+  return { authorizer, functionEndpoints };
+}
+
+/** The functions ready before the first request: started, and the workflows a previous run left resumed. */
+async function readyFunctions(setup: Setup, lambdas: LambdaHost): Promise<void> {
+  // Every function's execution environment started now, not at its first invocation: local
+  // cold starts (loading TypeScript) are slower than Lambda's, and a background function
+  // starting cold in the middle of a journey changes its timing.
+  if (setup.opts.warmFunctions !== false) {
+    const warming = Date.now();
+    await lambdas.warm();
+    setup.log(`Functions started in ${((Date.now() - warming) / 1000).toFixed(1)} s`);
+  }
+  // Executions live in memory: complaints whose workflow was running when we stopped are
+  // resumed by the product's own orphan sweeper, from their persisted stage.
+  const sweep = (await lambdas.invoke('ResumeOrphans', {})) as { checked: number; resumed: unknown[] };
+  if (sweep.resumed.length) setup.log(`Resumed the workflow of ${sweep.resumed.length} open complaint(s)`);
+}
+
+interface Streams { ttl: LocalTtl; poller: StreamPoller }
+
+/** The table's stream, handed to the same consumers as on AWS (message delivery, ...), and DynamoDB's TTL. */
+function startStreams(setup: Setup, started: Started, storage: Storage, lambdas: LambdaHost): Streams {
+  const { clock, dataDir, awsRegion, tableName, log } = setup;
+  // DynamoDB's TTL (local/emulators/ttl.ts: DynamoDB Local's own job cannot delete this table's items).
+  const ttl = new LocalTtl({ client: storage.ddbClient, tableName, now: () => (clock ?? systemClock).now(), file: join(dataDir, 'streams', 'ttl-deleted.json'), log });
+  if (!clock) ttl.start(setup.opts.ttlIntervalMs ?? 30_000);
+  started.add(() => ttl.stop());
+  const poller = new StreamPoller({
+    endpoint: storage.dynamo.endpoint, region: awsRegion, tableName, consumers: STREAM_CONSUMERS, checkpointFile: join(dataDir, 'streams', 'checkpoints.json'),
+    invoke: (fn, event) => lambdas.invoke(fn, event), log,
+    deletedByTtl: (keys, oldImage) => ttl.deletedByTtl(keys, oldImage), ttlSweeping: () => ttl.sweeping,
+  });
+  poller.start();
+  started.add(() => poller.stop());
+  return { ttl, poller };
+}
+
+/** Inbound mail: a real SMTP server storing the raw message as the SES receipt rule does. */
+async function startEmailIntake(setup: Setup, started: Started, storage: Storage, lambdas: LambdaHost): Promise<number> {
+  const s3client = new S3Client({ endpoint: storage.s3Url, forcePathStyle: true, region: setup.awsRegion });
+  const intake = await startSmtpIntake({
+    port: setup.opts.smtpPort ?? Number(process.env.SMTP_PORT ?? 2525),
+    store: async (key: string, raw: Buffer) => { await s3client.send(new PutObjectCommand({ Bucket: process.env.MAIL_BUCKET, Key: key, Body: raw, ContentType: 'message/rfc822' })); },
+    invoke: (event: unknown) => lambdas.invoke('EmailIntake', event),
+  });
+  started.add(() => intake.stop());
+  return intake.port;
+}
+
+interface GatewayParts {
+  storage: Storage; mail: { catcher: MailCatcher }; issuer: LocalIssuer; lambdas: LambdaHost; workflows: Workflows; streams: Streams; functionEndpoints: FunctionEndpoints;
+}
+
+/** The local API Gateway (JWT authorizer as the HTTP API's), the pages as CloudFront serves them, and the /__local/ endpoints. */
+async function startGateway(setup: Setup, started: Started, parts: GatewayParts): Promise<{ url: string }> {
+  const { region, log } = setup;
+  // The customer pages: built from web/ at start-up, served at / as CloudFront serves them.
+  const webDir = join(ROOT, 'web', 'dist');
+  await buildWeb(webDir);
+  // Browsers upload to the presigned URLs the functions make: on the functions' S3 endpoint.
+  const pages = staticPages(webDir, () => localPagesConfig(region), { uploadOrigins: [...new Set([parts.functionEndpoints.s3, parts.storage.s3Url])] });
+  const local = localEndpoints({ clock: setup.clock, faults: setup.faults, issuer: parts.issuer, lambdas: parts.lambdas, rules: parts.workflows.rules, ttl: parts.streams.ttl, poller: parts.streams.poller, mail: parts.mail.catcher });
+  const api = await startHttpAdapter(parts.lambdas, {
+    port: setup.apiPort,
+    // A refused token is logged by reason only (as API Gateway's access log does on AWS).
+    authorizer: { verify: (t) => parts.issuer.verify(t, (reason) => log(`Staff token refused at the gateway: ${reason}`)) as Promise<Record<string, unknown> | undefined>, claims: (p) => gatewayClaims(p) },
+    extra: async (req, res, body) => (new URL(req.url ?? '/', 'http://localhost').pathname.startsWith('/__local/') ? local(req, res, body) : pages(req, res)),
+  });
+  started.server(api.server);
+  return api;
+}
+
+/** With the system clock, the schedules of AWS: the deadline watch, and the orphan sweep (there every 6 hours, a backstop to the WorkflowEnded rule). */
+function scheduleJobs(setup: Setup, started: Started, lambdas: LambdaHost, mailbox?: { everyMinutes: number }): void {
+  if (setup.clock) return; // a manual clock: POST /__local/tick and /__local/sweep instead
+  const { log } = setup;
+  const timer = setInterval(() => {
+    lambdas.invoke('DeadlineWatch', {}).catch((e) => log(`Deadline watch failed: ${(e as Error).name}`));
+    // With a grace period for starts in flight.
+    lambdas.invoke('ResumeOrphans', { graceSeconds: 60 }).catch((e) => log(`Orphan sweep failed: ${(e as Error).name}`));
+  }, setup.opts.watchIntervalMs ?? 60_000);
+  timer.unref();
+  started.add(async () => clearInterval(timer));
+  if (!mailbox) return;
+  const polls = setInterval(() => lambdas.invoke('MailboxPoller', {}).catch((e) => log(`Mailbox poll failed: ${(e as Error).name}`)), mailbox.everyMinutes * 60_000);
+  polls.unref();
+  started.add(async () => clearInterval(polls));
 }

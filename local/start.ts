@@ -3,7 +3,7 @@
  * Environment: PORT (3000), DATA_DIR (.data), COMPLAINT_REGION (cn | uk | us),
  * LOCAL_CLOCK_START (ISO instant: run on a manual clock, for demos and tests).
  */
-import { JavaMissingError } from './dynamodb.ts';
+import { JavaMissingError } from './emulators/dynamodb.ts';
 import { startRuntime } from './runtime.ts';
 
 async function main(): Promise<void> {

@@ -59,7 +59,7 @@ export function ensureChromium() {
 }
 
 /**
- * The local complaints mailbox (inbound mail over IMAP, local/imap-server.ts) is Debian's
+ * The local complaints mailbox (inbound mail over IMAP, local/emulators/imap-server.ts) is Debian's
  * Dovecot. Installs it when missing and this user can (root with apt-get); otherwise says how
  * (the runtime then runs without the mailbox).
  */

@@ -19,8 +19,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FUNCTIONS, type FunctionName } from '../functions/functions.ts';
 import { REGIONS } from '../functions/domain/regions.ts';
-import { loadRegionPolicies, localResourceNames } from '../local/iam/policies.ts';
-import type { Decision } from '../local/iam/authorizer.ts';
+import { loadRegionPolicies, localResourceNames } from '../local/emulators/iam/policies.ts';
+import type { Decision } from '../local/emulators/iam/authorizer.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const REVIEWED = join(ROOT, 'infra', 'iam-unused-grants.json');

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { zodEnglishOnly } from '../scripts/bundle-function.ts';
+import { zodEnglishOnly } from '../infra/bundle-function.ts';
 
 const WEB = import.meta.dirname;
 const SRC = join(WEB, 'src');

@@ -1,8 +1,8 @@
 /**
  * Runtime configuration, read once per process from the environment that the CDK stack
- * (on AWS) or the local runtime (on one machine) sets. Endpoints are not here: the AWS SDK
- * reads AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SFN itself, so pointing a handler
- * at the local runtime is configuration only.
+ * (on AWS) or the local runtime (on one machine) sets. Endpoints are not here: the functions'
+ * AWS SDK v3 clients (./aws-clients.ts) read AWS_ENDPOINT_URL_DYNAMODB / _S3 / _SFN / _SESV2
+ * themselves, so pointing a handler at the local runtime is configuration only.
  */
 import { regionConfig, type RegionConfig } from '../domain/regions.ts';
 

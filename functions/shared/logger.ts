@@ -3,7 +3,7 @@
  * stages and error names only, never personal data (names, contacts, descriptions).
  *
  * `metrics` is marked pure: a bundle whose handler publishes no metric leaves the Metrics
- * package out (scripts/bundle-function.ts). Tracing (Powertools Tracer, AWS calls only, on Lambda
+ * package out (infra/bundle-function.ts). Tracing (Powertools Tracer, AWS calls only, on Lambda
  * with X-Ray on): ./aws-clients.ts.
  */
 import { Logger } from '@aws-lambda-powertools/logger';

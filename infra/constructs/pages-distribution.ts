@@ -4,7 +4,7 @@
  * HTTP API, so pages and API share one origin (`apiBase: ''` in config.json, CSP 'self').
  *
  * Every response carries the security headers the local runtime serves the pages with
- * (local/static.ts PAGE_SECURITY_HEADERS, read here, so the two cannot drift) plus HSTS. One
+ * (web/security-headers.ts PAGE_SECURITY_HEADERS, read by both, so the two cannot drift) plus HSTS. One
  * deliberate difference: the pages upload attachments straight to the attachments bucket by
  * presigned URL, so CSP connect-src also allows that bucket's HTTPS origin (locally the object
  * store is reached through the same origin).
@@ -16,7 +16,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { PAGE_SECURITY_HEADERS } from '../../local/static.ts';
+import { PAGE_SECURITY_HEADERS } from '../../web/security-headers.ts';
 import { acknowledge } from '../nag.ts';
 
 /** HSTS on every response: two years, subdomains included (the pages have no plain-HTTP use). */
@@ -141,7 +141,7 @@ export function securityHeadersBehaviour(headers: Record<string, string>, extraC
         custom.push({ header: 'Permissions-Policy', value, override: true });
         break;
       default:
-        throw new Error(`Security header "${name}" of local/static.ts has no CloudFront mapping in ${import.meta.url}`);
+        throw new Error(`Security header "${name}" of web/security-headers.ts has no CloudFront mapping in ${import.meta.url}`);
     }
   }
   return { securityHeadersBehavior: security, ...(custom.length ? { customHeadersBehavior: { customHeaders: custom } } : {}) };

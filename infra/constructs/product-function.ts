@@ -1,6 +1,6 @@
 /**
  * A Lambda function of the product with the house defaults: Node.js 22 on Graviton, its code
- * the bundle scripts/bundle-function.ts makes (the very directory bench/bundles.ts measures:
+ * the bundle infra/bundle-function.ts makes (the very directory bench/bundles.ts measures:
  * one set of esbuild options), X-Ray tracing, its own encrypted log group with retention, and
  * its own role that can write only that log group.
  *
@@ -24,7 +24,7 @@ import { TABLE } from '../../functions/adapters/table-schema.ts';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, ROUTES, type FunctionName, type TableAction, type TableGrant } from '../../functions/functions.ts';
 import { clientProfileOf } from '../../functions/shared/aws-clients.ts';
-import { bundleFunctionsSync } from '../../scripts/bundle-function.ts';
+import { bundleFunctionsSync } from '../bundle-function.ts';
 import { acknowledge } from '../nag.ts';
 import type { SmtpRelay } from '../platform.ts';
 import type { EncryptedLogs } from './encrypted-logs.ts';
@@ -50,7 +50,7 @@ export interface ProductFunctionProps {
 const bundleRoots = new Map<string, string>();
 
 /**
- * The deployed code of a function: its directory of scripts/bundle-function.ts's output, built
+ * The deployed code of a function: its directory of infra/bundle-function.ts's output, built
  * for every function at the first call of a synth. Stacks excluded from bundling (the
  * `aws:cdk:bundling-stacks` context, as `cdk synth --exclusively` or tests set it) get a placeholder.
  */
@@ -113,7 +113,7 @@ export class ProductFunction extends lambda.Function {
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         // No NODE_OPTIONS=--enable-source-maps: the bundles carry no source maps (a cold start
-        // ~25 % faster without); see scripts/bundle-function.ts to read a stack trace.
+        // ~25 % faster without); see infra/bundle-function.ts to read a stack trace.
         COMPLAINT_REGION: props.region.name,
         // The AWS clients' timeouts and retries (functions/shared/aws-clients.ts): a budget that
         // ends inside this function's timeout, longer for functions no API answer waits on.

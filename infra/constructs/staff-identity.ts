@@ -1,6 +1,6 @@
 /**
  * Who staff are: the issuer and audience of the ID tokens the staff API accepts, with the
- * claims local/identity.ts stands in for (`cognito:username`, `cognito:groups` as roles,
+ * claims local/emulators/identity.ts stands in for (`cognito:username`, `cognito:groups` as roles,
  * `custom:department`, `name`, `email`).
  *
  * Where the partition offers Cognito user pools (infra/platform.ts), a retained pool: no self

@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../local/faults.ts';
+import { seededRandom } from '../../local/host/faults.ts';
 import { clients, countComplaints, eventually } from '../support/clients.ts';
 import { count, EXPECTED_HISTORY, ResilientClient, withoutResumes, workToClose, type Detail, type Path } from '../support/resilient.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process.ts';

@@ -1,5 +1,5 @@
 /**
- * The Lambda bundles of scripts/bundle-function.ts: what the stack deploys is what
+ * The Lambda bundles of infra/bundle-function.ts: what the stack deploys is what
  * bench/bundles.ts measures, each loads on its own in a fresh Node process, and what a cold start
  * loads is only what the function needs (the rest in chunks loaded on first use, or left out).
  */
@@ -17,7 +17,7 @@ import { buildOpenApiDocument } from '../../functions/http/openapi.ts';
 import { DEFAULT_FUNCTION_TIMEOUT_SECONDS } from '../../functions/shared/aws-clients.ts';
 import { EncryptedLogs } from '../../infra/constructs/encrypted-logs.ts';
 import { ProductFunction } from '../../infra/constructs/product-function.ts';
-import { bundleFunctions, type BundleReport } from '../../scripts/bundle-function.ts';
+import { bundleFunctions, type BundleReport } from '../../infra/bundle-function.ts';
 import { describeShared, FIXTURES, OWN_FIXTURES } from '../support/shared.ts';
 
 const CDK_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
@@ -174,7 +174,7 @@ describeShared('what each function loads at a cold start', () => {
 });
 
 describe('the stack', () => {
-  it('deploys exactly these directories (one bundling, scripts/bundle-function.ts, for the stack and the bench)', () => {
+  it('deploys exactly these directories (one bundling, infra/bundle-function.ts, for the stack and the bench)', () => {
     const app = new App({ context: { ...CDK_CONTEXT, '@aws-cdk/core:appMode': 'inmemory' } });
     const stack = new Stack(app, 'BundleProbe', { env: { account: '111111111111', region: 'us-east-1' } });
     const logs = new EncryptedLogs(stack, 'Logs', { retention: RetentionDays.ONE_WEEK });

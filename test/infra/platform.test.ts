@@ -9,7 +9,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { REGIONS } from '../../functions/domain/regions.ts';
-import { PAGE_SECURITY_HEADERS } from '../../local/static.ts';
+import { PAGE_SECURITY_HEADERS } from '../../web/security-headers.ts';
 import { EncryptedLogs } from '../../infra/constructs/encrypted-logs.ts';
 import { PagesDeployment, pagesConfig } from '../../infra/constructs/pages-deployment.ts';
 import { securityHeadersBehaviour } from '../../infra/constructs/pages-distribution.ts';

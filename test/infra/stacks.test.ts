@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { TABLE } from '../../functions/adapters/table-schema.ts';
 import { REGIONS, type RegionConfig } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, ROUTES, STREAM_CONSUMERS, WORKFLOW_FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/functions.ts';
-import { PAGE_SECURITY_HEADERS } from '../../local/static.ts';
+import { PAGE_SECURITY_HEADERS } from '../../web/security-headers.ts';
 import { archiveTiering } from '../../infra/archive-tiering.ts';
 import { buildComplaintApp, type RegionStacks } from '../../infra/complaint-app.ts';
 import { loadSettings } from '../../infra/settings/load.ts';
@@ -523,7 +523,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       for (const [fnName, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
         const env = fnResource(fnName).Properties.Environment.Variables;
         expect(env).toMatchObject({ COMPLAINT_REGION: name, POWERTOOLS_SERVICE_NAME: 'complaints' });
-        // The bundles carry no source maps (scripts/bundle-function.ts): nothing to enable.
+        // The bundles carry no source maps (infra/bundle-function.ts): nothing to enable.
         expect(env.NODE_OPTIONS).toBeUndefined();
         expect(env.STATE_MACHINE_ARN).toBe(`arn:${region.aws.partition}:states:${region.aws.region}:${ACCOUNT}:stateMachine:complaint-lifecycle`);
         expect(env.RESUME_STATE_MACHINE_ARN).toBe(`arn:${region.aws.partition}:states:${region.aws.region}:${ACCOUNT}:stateMachine:complaint-resume`);
@@ -834,7 +834,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       expect(config.Logging).toEqual({ Bucket: { 'Fn::GetAtt': [logicalId(s, s.stores.logs), 'RegionalDomainName'] }, Prefix: 'cloudfront/' });
     });
 
-    it.runIf(expected.cloudFront)('every response carries the security headers of local/static.ts plus HSTS', () => {
+    it.runIf(expected.cloudFront)('every response carries the security headers of web/security-headers.ts plus HSTS', () => {
       const [policy] = resources(stateful(), 'AWS::CloudFront::ResponseHeadersPolicy');
       const [distribution] = resources(stateful(), 'AWS::CloudFront::Distribution');
       const policyId = Object.keys(stateful().findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0];

@@ -1,6 +1,6 @@
 /**
  * Archival on the real parts, step by step: closed complaints in DynamoDB Local get their TTL,
- * the local TTL (local/ttl.ts - DynamoDB Local's own job cannot delete this table's items, shown
+ * the local TTL (local/emulators/ttl.ts - DynamoDB Local's own job cannot delete this table's items, shown
  * at the end) deletes them when the clock passes their expiry, DynamoDB Local writes the REMOVE
  * records to the table's stream, and the records (read from that stream as the local event
  * source mapping reads them) go through the archive use case into the local S3 store under
@@ -30,11 +30,11 @@ import { ManualClock } from '../../functions/shared/clock.ts';
 import { archiveBatch, reconcile, type ArchiveDeps, type RemovalRecord } from '../../functions/use-cases/archive.ts';
 import { closeComplaint } from '../../functions/use-cases/lifecycle.ts';
 import { STREAM_CONSUMERS } from '../../functions/functions.ts';
-import { ensureTable, startDynamoDbLocal, type LocalDynamo } from '../../local/dynamodb.ts';
+import { ensureTable, startDynamoDbLocal, type LocalDynamo } from '../../local/emulators/dynamodb.ts';
 import { freePort } from '../../local/runtime.ts';
-import { startS3Server } from '../../local/s3/server.ts';
-import { asService, getRecordsRaw, matches, toLambdaRecord } from '../../local/streams.ts';
-import { LocalTtl } from '../../local/ttl.ts';
+import { startS3Server } from '../../local/emulators/s3/server.ts';
+import { asService, getRecordsRaw, matches, toLambdaRecord } from '../../local/emulators/streams.ts';
+import { LocalTtl } from '../../local/emulators/ttl.ts';
 import { customerKeys } from '../../functions/domain/repeats.ts';
 import { eventually } from '../support/clients.ts';
 

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../local/identity.ts';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../local/emulators/identity.ts';
 import { clients, eventually, validComplaint } from '../support/clients.ts';
 import { investigation, Journey, mailsTo as mailsToJourney } from '../support/journey.ts';
 import { minimalPdf } from '../support/files.ts';

@@ -8,7 +8,7 @@
 import { DeleteTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TABLE } from '../../functions/adapters/table-schema.ts';
-import { ensureTable } from '../../local/dynamodb.ts';
+import { ensureTable } from '../../local/emulators/dynamodb.ts';
 import { itemSize, transactionUnits, writeUnits, type Item } from '../../bench/dynamo-units.ts';
 
 const client = new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), region: inject('awsRegion'), credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });

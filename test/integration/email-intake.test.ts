@@ -14,7 +14,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startSmtpIntake, type SmtpIntake } from '../../local/smtp-intake.ts';
+import { startSmtpIntake, type SmtpIntake } from '../../local/emulators/mail/smtp-intake.ts';
 import { clients, countComplaints, eventually, getTask } from '../support/clients.ts';
 import { describeShared, OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES } from '../support/shared.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Dependencies failing, against the real local runtime: faults are switched on through
- * /__local/faults (local/faults.ts), which answers the handlers' requests to DynamoDB, Step
+ * /__local/faults (local/host/faults.ts), which answers the handlers' requests to DynamoDB, Step
  * Functions and SES with those services' own errors, or fails the workflow's Lambda calls.
  * Each test shows what the product does about it - the AWS SDK v3 clients' retries (standard
  * mode, maxAttempts of functions/shared/aws-clients.ts) with backoff and jitter, the state
@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
-import type { CallRecord, FaultRule } from '../../local/faults.ts';
+import type { CallRecord, FaultRule } from '../../local/host/faults.ts';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { PROFILES } from '../../functions/shared/aws-clients.ts';
 import { clients, countComplaints, eventually, validComplaint } from '../support/clients.ts';

@@ -1,5 +1,5 @@
 /**
- * The local IAM check (local/iam/authorizer.ts, docs/adr/0004-local-iam-check.md): a call signed
+ * The local IAM check (local/emulators/iam/authorizer.ts, docs/adr/0004-local-iam-check.md): a call signed
  * with a function's credentials (access key id `local-<FunctionName>`, as the local runtime gives
  * each function) is checked against that function's role in the templates synthesized for the
  * region, and refused with the error AWS returns when no policy allows it.

@@ -1,6 +1,6 @@
 /**
  * Issue 16, findings 4-9, on the real local runtime (DynamoDB Local, the staff directory seeded
- * from local/identity.ts): teams from the directory, uploads owned by one complaint, long
+ * from local/emulators/identity.ts): teams from the directory, uploads owned by one complaint, long
  * descriptions, what the status page shows.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';

@@ -13,8 +13,8 @@ import {
   SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StateMachineDoesNotExist, StopExecutionCommand, TaskDoesNotExist,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalStepFunctions } from '../../local/stepfunctions/engine.ts';
-import { startStepFunctionsServer } from '../../local/stepfunctions/server.ts';
+import { LocalStepFunctions } from '../../local/emulators/stepfunctions/engine.ts';
+import { startStepFunctionsServer } from '../../local/emulators/stepfunctions/server.ts';
 import { definitionStartingAt, STATE_MACHINES } from '../../workflows/machines.ts';
 import { eventually } from '../support/clients.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Inbound mail over IMAP (issue 18) on the real local runtime: the region (cn) polls the bank's
- * complaints mailbox, here a real Dovecot (local/imap-server.ts). Messages are appended over IMAP
+ * complaints mailbox, here a real Dovecot (local/emulators/imap-server.ts). Messages are appended over IMAP
  * (imapflow), the MailboxPoller function is run as its schedule runs it (POST /__local/poll-mailbox),
  * and each message goes through the same EmailIntake use case as SES mail. Faults come from the
  * runtime's fault injection (/__local/faults), as in faults.test.ts.
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ImapFlow } from 'imapflow';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { FaultRule } from '../../local/faults.ts';
+import type { FaultRule } from '../../local/host/faults.ts';
 import { intakeIdOf, type PollReport } from '../../functions/use-cases/poll-mailbox.ts';
 import { clients, countComplaints, eventually } from '../support/clients.ts';
 import { OWN_FIXTURES } from '../support/shared.ts';

@@ -1,5 +1,5 @@
 /**
- * The local S3 (local/s3/server.ts, behind the local IAM check for the functions) keeps the S3
+ * The local S3 (local/emulators/s3/server.ts, behind the local IAM check for the functions) keeps the S3
  * rules the product depends on. Each rule cites the S3 documentation it follows.
  * Object Lock rules are exercised on the raw store (`s3Endpoint`, no IAM check: no role of the
  * product may delete object versions), the 403/404 rule through the functions' endpoint.

@@ -7,7 +7,7 @@ import { formatReference, isReference } from '../../functions/domain/reference.t
 import { errorToResponse, fieldIssues } from '../../functions/http/http-handler.ts';
 import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
 import { ConflictError, ValidationError } from '../../functions/shared/errors.ts';
-import { toEvent } from '../../local/http-adapter.ts';
+import { toEvent } from '../../local/host/http-adapter.ts';
 import { describeShared, FIXTURES, OWN_FIXTURES } from '../support/shared.ts';
 
 const readEvent = (dir: string) => JSON.parse(readFileSync(join(dir, 'events', 'apiGatewayProxyV2Event.json'), 'utf8'));

@@ -1,11 +1,11 @@
 /**
  * The local IAM check's pure parts: a request -> the IAM actions, resources and context keys AWS
- * evaluates for it (local/iam/requests.ts); CloudFormation intrinsics -> the local runtime's
- * names (local/iam/template.ts); and check:iam's matching of calls to grants.
+ * evaluates for it (local/emulators/iam/requests.ts); CloudFormation intrinsics -> the local runtime's
+ * names (local/emulators/iam/template.ts); and check:iam's matching of calls to grants.
  */
 import { describe, expect, it } from 'vitest';
-import { accessKeyOf, dynamoCalls, queryLeadingKeys, s3Calls, sesCalls, sfnCalls, type RequestScope } from '../../local/iam/requests.ts';
-import { regionPolicies, type StackTemplate } from '../../local/iam/template.ts';
+import { accessKeyOf, dynamoCalls, queryLeadingKeys, s3Calls, sesCalls, sfnCalls, type RequestScope } from '../../local/emulators/iam/requests.ts';
+import { regionPolicies, type StackTemplate } from '../../local/emulators/iam/template.ts';
 import { globToRegExp, grantsOf, isUsed, resourcePattern } from '../../scripts/check-iam.ts';
 
 const scope: RequestScope = {

@@ -1,5 +1,5 @@
 /**
- * One function's execution environment (a worker thread started by local/lambda-host.ts):
+ * One function's execution environment (a worker thread started by local/host/lambda-host.ts):
  * its own process.env (its own credentials, `local-<FunctionName>`), its own module instances
  * (SDK clients and caches are per function, as on Lambda), the handler module loaded once.
  * Invocations arrive as JSON text and leave as JSON text; a thrown error leaves as its name,

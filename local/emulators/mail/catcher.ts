@@ -11,7 +11,7 @@ export interface MailCatcher { port: number; dir: string; list(): { id: string; 
 
 /**
  * `refuse`: asked for each message (its recipients); an answer refuses it with that SMTP code
- * (local/faults.ts, target 'smtp': the bank's relay failing, in regions that send through one).
+ * (local/host/faults.ts, target 'smtp': the bank's relay failing, in regions that send through one).
  */
 export async function startMailCatcher(dir: string, port = 0, refuse?: (recipients: string) => { code: number; message: string } | undefined): Promise<MailCatcher> {
   mkdirSync(dir, { recursive: true });

@@ -1,10 +1,10 @@
 /**
  * Hosts the product's Lambda handlers the way the Lambda service runs them: each function in
- * its own execution environment - a worker thread (local/lambda-worker.ts) with its own
+ * its own execution environment - a worker thread (local/host/lambda-worker.ts) with its own
  * environment variables and module instances - started on its first invocation; same modules,
  * same event shapes, a Lambda-like context object. Each function signs its AWS calls with its
  * own credentials (access key id `local-<FunctionName>`), so the local endpoints can check each
- * call against that function's role (local/iam/authorizer.ts).
+ * call against that function's role (local/emulators/iam/authorizer.ts).
  *
  * Two things Lambda does by itself need a word here, because everything shares one machine:
  * - Each function has its own capacity on AWS, so a backlog of stream records or workflow
@@ -20,13 +20,13 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { accessKeyIdOf } from './iam/authorizer.ts';
-import { FUNCTIONS, ROUTES, type FunctionName } from '../functions/functions.ts';
-import type { Clock } from '../functions/shared/clock.ts';
+import { accessKeyIdOf } from '../emulators/iam/authorizer.ts';
+import { FUNCTIONS, ROUTES, type FunctionName } from '../../functions/functions.ts';
+import type { Clock } from '../../functions/shared/clock.ts';
 
 type Handler = (event: unknown, context: { awsRequestId: string; deadline: number; invokedFunctionArn: string; memoryLimitInMB: string; functionVersion: string }) => Promise<unknown>;
 
-const ROOT = join(import.meta.dirname, '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Functions a customer or a staff member waits on: the API's and the mail intake's. */
 const FOREGROUND = new Set<FunctionName>([...ROUTES.map((r) => r.fn), 'EmailIntake']);

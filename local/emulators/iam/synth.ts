@@ -1,14 +1,14 @@
 /**
  * Synthesizes the CDK app in memory (no bundling: the policies do not depend on the bundles)
  * with the local account, and writes every stack's template to the file given as argument.
- * Run as a child process by local/iam/policies.ts (CDK is heavy: the runtime does not load it).
+ * Run as a child process by local/emulators/iam/policies.ts (CDK is heavy: the runtime does not load it).
  */
 import { App } from 'aws-cdk-lib';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { buildComplaintApp } from '../../infra/complaint-app.ts';
+import { buildComplaintApp } from '../../../infra/complaint-app.ts';
 
 const [out, account] = process.argv.slice(2);
-const context = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
+const context = JSON.parse(readFileSync(new URL('../../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
 const app = new App({ context: { ...context, '@aws-cdk/core:appMode': 'inmemory', 'aws:cdk:bundling-stacks': [] } });
 buildComplaintApp(app, { account });
 const assembly = app.synth();

@@ -21,8 +21,8 @@
  * names, not stack traces. The build is deterministic: `--sourcemap` rebuilds the same code with
  * its map, to read a stack trace from a deployed function.
  *
- *   node --import tsx scripts/bundle-function.ts <entry.ts> <outDir> [--sourcemap]
- *   node --import tsx scripts/bundle-function.ts --all <outRoot> [--sourcemap]   -> <outRoot>/<FunctionName>/
+ *   node --import tsx infra/bundle-function.ts <entry.ts> <outDir> [--sourcemap]
+ *   node --import tsx infra/bundle-function.ts --all <outRoot> [--sourcemap]   -> <outRoot>/<FunctionName>/
  */
 import { spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';

@@ -72,7 +72,7 @@ export async function startImapServer(opts: { port?: number; user?: string; pass
   const password = opts.password ?? randomBytes(12).toString('base64url');
   for (const d of ['run', 'state', 'mail']) mkdirSync(join(dir, d));
   writeFileSync(join(dir, 'users'), `${user}:{PLAIN}${password}\n`, { mode: 0o600 });
-  writeFileSync(join(dir, 'dovecot.conf'), `# Local complaints mailbox (local/imap-server.ts): loopback, plain IMAP, one user.
+  writeFileSync(join(dir, 'dovecot.conf'), `# Local complaints mailbox (local/emulators/imap-server.ts): loopback, plain IMAP, one user.
 base_dir = ${dir}/run
 state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
@@ -178,7 +178,7 @@ export interface LocalMailbox {
  * Dovecot: an error when asked for explicitly, else a logged notice and no mailbox.
  */
 export async function startLocalMailbox(o: { regionName: 'cn' | 'uk' | 'us'; secretArn: string; wanted?: boolean; log: (line: string) => void }): Promise<LocalMailbox | undefined> {
-  const { loadSettings } = await import('../infra/settings/load.ts');
+  const { loadSettings } = await import('../../infra/settings/load.ts');
   const inbound = loadSettings().regions[o.regionName].mail.inbound;
   if (!(o.wanted ?? inbound.kind === 'imap')) return undefined;
   if (!existsSync(DOVECOT)) {

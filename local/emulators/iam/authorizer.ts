@@ -1,7 +1,7 @@
 /**
  * The local IAM check: every call a function makes to DynamoDB, S3, Step Functions or SES goes
  * through an authorizing proxy that reads the caller's access key id (`local-<FunctionName>`,
- * local/lambda-host.ts gives each function its own), derives the IAM action(s), resource(s)
+ * local/host/lambda-host.ts gives each function its own), derives the IAM action(s), resource(s)
  * and context keys of the request (requests.ts), and evaluates them with
  * @cloud-copilot/iam-simulate against that function's execution-role policies and the
  * resource's policy in the templates synthesized for the running region (template.ts). A denied
@@ -17,7 +17,7 @@ import { appendFileSync } from 'node:fs';
 import { createServer, request as httpRequest, Agent, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import { FUNCTIONS, type FunctionName } from '../../functions/functions.ts';
+import { FUNCTIONS, type FunctionName } from '../../../functions/functions.ts';
 import { accessKeyOf, callsOf, s3Target, targetOperation, type IamCall, type RequestScope, type Service } from './requests.ts';
 import type { RegionPolicies } from './template.ts';
 

@@ -7,7 +7,7 @@
  * The SES receipt verdicts (SPF, DKIM, DMARC) are PASS unless the test sets them with the
  * X-Local-Test-Verdicts header (localVerdicts), which only this local intake reads.
  */
-import { partitionOf } from './iam/template.ts';
+import { partitionOf } from '../iam/template.ts';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { SESEvent, SESMailHeader } from 'aws-lambda';

@@ -2,12 +2,14 @@
  * Serves the built customer pages (web/dist) the way CloudFront serves them on AWS: static
  * files with the same security headers (CSP, frame-ancestors, nosniff, referrer policy), and
  * /config.json telling the pages their region and languages (and in China the ICP filing
- * number their footers show).
+ * number their footers show). The headers are web/security-headers.ts, which CloudFront's
+ * response-headers policy is built from too.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-import type { RegionConfig, RegionName } from '../functions/domain/region-schema.ts';
+import type { RegionConfig, RegionName } from '../../functions/domain/region-schema.ts';
+import { PAGE_SECURITY_HEADERS } from '../../web/security-headers.ts';
 
 /**
  * The ICP filing number (备案号) the local runtime's pages show, per region: a clearly fake
@@ -24,14 +26,6 @@ export function localPagesConfig(region: RegionConfig): { region: string; langua
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.map': 'application/json',
-};
-
-export const PAGE_SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
 };
 
 export function staticPages(dir: string, config: () => unknown, opts: { uploadOrigins?: string[] } = {}) {

@@ -1,13 +1,13 @@
 /**
  * The local API Gateway: turns each HTTP request into an HTTP API payload v2.0 event (the
- * shape of shared/fixtures/events/apiGatewayProxyV2Event.json), routes it by the same
+ * shape of test/fixtures/events/apiGatewayProxyV2Event.json), routes it by the same
  * route table the CDK stack deploys, invokes the same handler, and writes its answer.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ROUTES, type RouteSpec } from '../functions/functions.ts';
+import { ROUTES, type RouteSpec } from '../../functions/functions.ts';
 import type { LambdaHost } from './lambda-host.ts';
 
 /** HTTP API's own payload limit; the handlers enforce the product's smaller one. */

