@@ -1,25 +1,45 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { Complaint } from '../domain/complaint.ts';
 import { archiveStore } from '../shared/archive-storage.ts';
 import { deps } from '../shared/container.ts';
 import { logger, metrics } from '../shared/logger.ts';
-import { archiveBatch, type RemovalRecord } from '../use-cases/archive.ts';
+import { handleStreamBatch, streamSchemas } from '../shared/stream-records.ts';
+import { aggregatesOf } from '../use-cases/dashboard.ts';
+import { handleTableChanges, type TableChange } from '../use-cases/table-changes.ts';
 
 /**
- * Stream consumer (REMOVE of complaint items): TTL removals go to the archive; other deletes
- * are audited and their images kept. Partial batch failures: the batch resumes at the first
- * failed record, so a crash or a failed write loses nothing.
+ * The table stream's second reader (INSERT and MODIFY of complaint items, REMOVE of any item of
+ * a complaint): workflow starts, the dashboard's aggregates and archival (use-cases/table-changes.ts).
+ * Every record is validated first (shared/stream-records.ts); partial batch failures: the batch
+ * resumes at the first failed record, so a crash or a failed write loses nothing.
  */
 export const handler = middy<DynamoDBStreamEvent>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (event) => {
+  .handler(async (event, context) => {
     const d = deps();
-    const { outcomes, failed, error } = await archiveBatch(event.Records as RemovalRecord[], {
-      ...d, archive: archiveStore(),
-      count: (metric, n = 1) => metrics.addMetric(metric, 'Count', n),
-    });
-    if (failed.length) logger.warn('Archival failed; the batch resumes at the failed record', { failed: failed.length, done: outcomes.length, errorName: error?.name });
+    const { TableChangeRecord } = await streamSchemas();
+    const response = await handleStreamBatch(event, TableChangeRecord, async ({ firstInvalid, valid }) => {
+      const out = await handleTableChanges({
+        firstInvalid,
+        valid: valid.map(({ index, record, sequenceNumber, parsed }): TableChange => ({
+          index, sequenceNumber, record: record as TableChange['record'], eventId: parsed.eventID, eventName: parsed.eventName, createdAt: parsed.dynamodb.ApproximateCreationDateTime,
+          newImage: parsed.dynamodb.NewImage as Partial<Complaint> | undefined, oldImage: parsed.dynamodb.OldImage as Partial<Complaint> | undefined,
+        })),
+      }, {
+        ...d, archive: archiveStore(), aggregates: aggregatesOf(d), workflow: d.workflow,
+        remainingMs: () => context.getRemainingTimeInMillis(),
+        now: () => new Date(), // the aggregates' marker TTL: real time, as DynamoDB's TTL is
+        count: (metric, n = 1) => metrics.addMetric(metric, 'Count', n),
+      });
+      if (out.starts.throttledRetries) logger.info('Workflow starts throttled and retried', { throttledRetries: out.starts.throttledRetries });
+      if (out.starts.failed) logger.warn('Workflow starts failed; the records will be retried', { failed: out.starts.failed });
+      if (out.aggregates.failed) logger.warn('Aggregates not updated; the records will be retried', { failed: out.aggregates.failed });
+      if (out.archive.failed) logger.warn('Archival failed; the batch resumes at the failed record', { failed: out.archive.failed, done: out.archive.outcomes.length, errorName: out.archive.error?.name });
+      logger.debug('Table changes', { records: event.Records.length, started: out.starts.started, aggregated: out.aggregates.applied, archived: out.archive.outcomes.length });
+      return out.failed;
+    }, context);
     metrics.publishStoredMetrics();
-    return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+    return response;
   });

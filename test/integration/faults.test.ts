@@ -278,7 +278,7 @@ describe('Step Functions throttled and its tasks failing', () => {
     const { reference: ref } = await submit('sfn-down');
     await eventually(async () => {
       const p = await local('GET', '/__local/streams/parked') as { consumer: string; keys: any }[];
-      return p.some((x) => x.consumer === 'StartWorkflows' && x.keys.PK.S === `COMPLAINT#${ref}`);
+      return p.some((x) => x.consumer === 'TableChanges' && x.keys.PK.S === `COMPLAINT#${ref}`);
     }, 60_000, 'the start parked');
     expect(await executions(ref)).toEqual([]);
     expect((await client.detail(ref)).complaint).toMatchObject({ status: 'OPEN', stage: 'RECEIVED' }); // safe
@@ -286,7 +286,7 @@ describe('Step Functions throttled and its tasks failing', () => {
     await injectFaults([]);
     const swept = await sweep();
     expect(swept.resumed.filter((r) => r.reference === ref)).toEqual([{ reference: ref, stage: 'RECEIVED', executionName: ref }]);
-    await local('POST', '/__local/streams/replay', { consumer: 'StartWorkflows' }); // the same start again: finds it running
+    await local('POST', '/__local/streams/replay', { consumer: 'TableChanges' }); // the same start again: finds it running
     await client.waitForTask(ref, 'INVESTIGATION');
     expect((await executions(ref)).map((e) => e.name)).toEqual([ref]);
   });
