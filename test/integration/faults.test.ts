@@ -273,6 +273,20 @@ describe('Step Functions throttled and its tasks failing', () => {
     expect((await executions(ref)).map((e) => e.name)).toEqual([ref]);
   });
 
+  it('sends the acknowledgement while the workflow start is held up by throttling: they are read by different stream readers (ADR 0006)', { timeout: 120_000 }, async () => {
+    await injectFaults([{ target: 'sfn', operations: ['StartExecution'], errors: ['ThrottlingException'] }]);
+    const { reference: ref } = await submit('ack-first');
+    const sent = await delivered(ref);
+    expect(sent.messages.filter((m) => m.kind === 'acknowledgement')).toMatchObject([{ status: 'sent' }]);
+    // ... while no start has got through: the acknowledgement did not wait for it.
+    expect((await faultReport()).injected['sfn:StartExecution:ThrottlingException']).toBeGreaterThan(0);
+    expect(await executions(ref)).toEqual([]);
+    // Step Functions recovers: the start, retried, goes through once.
+    await injectFaults([]);
+    await client.waitForTask(ref, 'INVESTIGATION');
+    expect((await executions(ref)).map((e) => e.name)).toEqual([ref]);
+  });
+
   it('parks a start that keeps failing; the sweeper and the operator\'s replay together still make one workflow', { timeout: 90_000 }, async () => {
     await injectFaults([{ target: 'sfn', operations: ['StartExecution'], errors: ['InternalFailure'] }]);
     const { reference: ref } = await submit('sfn-down');
