@@ -6,7 +6,6 @@ import { archiveStore } from '../shared/archive-storage.ts';
 import { deps } from '../shared/container.ts';
 import { logger, metrics } from '../shared/logger.ts';
 import { handleStreamBatch, streamSchemas } from '../shared/stream-records.ts';
-import { aggregatesOf } from '../use-cases/dashboard.ts';
 import { handleTableChanges, type TableChange } from '../use-cases/table-changes.ts';
 
 /**
@@ -19,7 +18,9 @@ export const handler = middy<DynamoDBStreamEvent>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event, context) => {
     const d = deps();
-    const { TableChangeRecord } = await streamSchemas();
+    // Loaded on the first batch, as the schemas are: the aggregates' module brings zod (docs/benchmarks-bundles.md).
+    const [{ TableChangeRecord }, { aggregateComplaintChange, aggregatesOf }] = await Promise.all([streamSchemas(), import('../use-cases/dashboard.ts')]);
+    const aggregates = aggregatesOf(d);
     const response = await handleStreamBatch(event, TableChangeRecord, async ({ firstInvalid, valid }) => {
       const out = await handleTableChanges({
         firstInvalid,
@@ -28,9 +29,10 @@ export const handler = middy<DynamoDBStreamEvent>()
           newImage: parsed.dynamodb.NewImage as Partial<Complaint> | undefined, oldImage: parsed.dynamodb.OldImage as Partial<Complaint> | undefined,
         })),
       }, {
-        ...d, archive: archiveStore(), aggregates: aggregatesOf(d), workflow: d.workflow,
+        ...d, archive: archiveStore(), workflow: d.workflow,
+        // The aggregates' marker TTL: real time, as DynamoDB's TTL is.
+        aggregate: (change) => aggregateComplaintChange(change, { store: aggregates, now: () => new Date() }),
         remainingMs: () => context.getRemainingTimeInMillis(),
-        now: () => new Date(), // the aggregates' marker TTL: real time, as DynamoDB's TTL is
         count: (metric, n = 1) => metrics.addMetric(metric, 'Count', n),
       });
       if (out.starts.throttledRetries) logger.info('Workflow starts throttled and retried', { throttledRetries: out.starts.throttledRetries });

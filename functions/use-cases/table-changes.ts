@@ -14,11 +14,10 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Complaint } from '../domain/complaint.ts';
-import type { AggregateStore } from '../domain/dashboard.ts';
 import type { WorkflowEngine } from '../domain/ports.ts';
 import { matchesFilter, TABLE_CHANGE_ROUTES, type StreamFilter } from '../functions.ts';
 import { archiveBatch, type ArchiveDeps, type ArchiveOutcome, type RemovalRecord } from './archive.ts';
-import { aggregateComplaintChange } from './dashboard.ts';
+import type { ComplaintChange } from './dashboard.ts';
 import { startWorkflows, type StartWorkflowsOptions } from './start-workflows.ts';
 
 /** A validated record of the batch (functions/shared/stream-schemas.ts TableChangeRecord). */
@@ -36,11 +35,10 @@ export interface TableChange {
 }
 
 export interface TableChangesDeps extends ArchiveDeps {
-  aggregates: AggregateStore;
+  /** Applies one complaint change to the aggregates, once (./dashboard.ts aggregateComplaintChange with its store). */
+  aggregate: (change: ComplaintChange) => Promise<unknown>;
   workflow: WorkflowEngine;
   remainingMs: StartWorkflowsOptions['remainingMs'];
-  /** Real time, for the aggregates' markers' expiry (DynamoDB's TTL runs on it). */
-  now: () => Date;
   /** Tests: the start-ups' backoff. */
   startOptions?: Partial<StartWorkflowsOptions>;
 }
@@ -71,7 +69,7 @@ export async function handleTableChanges(batch: { firstInvalid: number; valid: T
   const aggregating = (async () => {
     for (const c of batch.valid.filter((x) => on(TABLE_CHANGE_ROUTES.aggregate, x))) {
       try {
-        await aggregateComplaintChange({ eventId: c.eventId, eventName: c.eventName, oldImage: c.oldImage, newImage: c.newImage, createdAt: c.createdAt }, { store: deps.aggregates, now: deps.now });
+        await deps.aggregate({ eventId: c.eventId, eventName: c.eventName, oldImage: c.oldImage, newImage: c.newImage, createdAt: c.createdAt });
         result.aggregates.applied += 1;
       } catch {
         failed.add(c.sequenceNumber);

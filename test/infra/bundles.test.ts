@@ -141,7 +141,7 @@ describe('what each function loads at a cold start', () => {
   it('no zod for the region configuration (validated at synth time), and no metrics package where no metric is published', () => {
     for (const name of NAMES) expect(Object.keys(bundles[name].initial.modules).some((m) => m.endsWith('functions/domain/region-schema.ts')), name).toBe(false);
     // Functions without a request or step schema: no zod at all.
-    for (const name of ['ResumeOrphans', 'DeadlineWatch', 'DeliverMessages'] as FunctionName[]) expect(has(bundles[name].initial.modules, 'zod'), name).toBe(false);
+    for (const name of ['ResumeOrphans', 'DeadlineWatch', 'DeliverMessages', 'TableChanges'] as FunctionName[]) expect(has(bundles[name].initial.modules, 'zod'), name).toBe(false);
     expect(has(bundles.CreateAttachmentUpload.initial.modules, '@aws-lambda-powertools/metrics')).toBe(false);
     expect(has(bundles.SubmitComplaint.initial.modules, '@aws-lambda-powertools/metrics')).toBe(true);
     // The access-code routes publish the guessing alarm's metric (AccessCodeFailures).

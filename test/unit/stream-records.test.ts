@@ -93,8 +93,8 @@ describe('TableChanges routes each record to what its former consumer did', () =
   } as unknown as WorkflowEngine;
   const refuse = () => { throw new Error('archival must not run'); };
   const deps = {
-    workflow, remainingMs: () => 60_000, now: () => new Date('2026-03-02T01:00:00Z'),
-    aggregates: { applyOnce: async (id: string) => { applied.push(id); return 'applied'; }, monthItems: refuse, matterCounts: refuse },
+    workflow, remainingMs: () => 60_000,
+    aggregate: async (change: { eventId: string }) => { applied.push(change.eventId); },
     repo: new Proxy({}, { get: refuse }), archive: new Proxy({}, { get: refuse }), audit: new Proxy({}, { get: refuse }), clock: { now: () => new Date() }, region: {},
   } as unknown as TableChangesDeps;
   const change = (r: DynamoDBRecord, index: number, images: Partial<TableChange> = {}): TableChange => ({
