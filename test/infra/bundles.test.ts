@@ -140,7 +140,7 @@ describe('what each function loads at a cold start', () => {
 
   it('no zod for the region configuration (validated at synth time), and no metrics package where no metric is published', () => {
     for (const name of NAMES) expect(Object.keys(bundles[name].initial.modules).some((m) => m.endsWith('functions/domain/region-schema.ts')), name).toBe(false);
-    // Functions without a request or step schema: no zod at all.
+    // Functions without a request or step schema: no zod at start-up (the stream readers load their record schemas on the first batch).
     for (const name of ['ResumeOrphans', 'DeadlineWatch', 'DeliverMessages', 'TableChanges'] as FunctionName[]) expect(has(bundles[name].initial.modules, 'zod'), name).toBe(false);
     expect(has(bundles.CreateAttachmentUpload.initial.modules, '@aws-lambda-powertools/metrics')).toBe(false);
     expect(has(bundles.SubmitComplaint.initial.modules, '@aws-lambda-powertools/metrics')).toBe(true);
