@@ -42,6 +42,7 @@ export const handler = middy<DynamoDBStreamEvent>()
       logger.debug('Table changes', { records: event.Records.length, started: out.starts.started, aggregated: out.aggregates.applied, archived: out.archive.outcomes.length });
       return out.failed;
     }, context);
-    metrics.publishStoredMetrics();
+    // Only archival counts (most batches are complaint changes: nothing to publish, and no warning about it).
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     return response;
   });
