@@ -1,6 +1,6 @@
 /**
  * Reading the dashboard costs the same at 1,000 and at 100,000 complaints. Starts its own
- * DynamoDB Local (in memory), writes the aggregates the AggregateComplaints consumer would
+ * DynamoDB Local (in memory), writes the aggregates the TableChanges stream reader would
  * have written for N synthetic CN complaints received in 2026 (each complaint's life -
  * received, assessed, replied, called back, closed - turned into stream deltas by the same
  * pure functions, summed, then written whole with BatchWriteItem), and reads the dashboard for

@@ -93,7 +93,7 @@ try {
   const acks = await acknowledgements();
   const given = new Set(load.references);
   const throttling = rt.engine.throttle?.stats;
-  const parked = join(dir, 'streams', 'failed-StartWorkflows.jsonl');
+  const parked = join(dir, 'streams', 'failed-TableChanges.jsonl');
   const parkedCount = existsSync(parked) ? readFileSync(parked, 'utf8').split('\n').filter(Boolean).length : 0;
   const after = (at: number | undefined) => (at ? `${((at - t0) / 1000 - arrived).toFixed(0)} s after the surge` : `not within ${WAIT_MINUTES} minutes`);
 

@@ -6,8 +6,7 @@
  */
 export type FunctionName =
   | 'SubmitComplaint' | 'GetComplaintStatus' | 'OpenApi' | 'StaffApi' | 'WorkflowStep' | 'OpenTask' | 'ResumeOrphans' | 'DeadlineWatch'
-  | 'CreateAttachmentUpload' | 'CustomerCallback' | 'EmailIntake' | 'DeliverMessages' | 'AggregateComplaints' | 'StartWorkflows'
-  | 'ArchiveComplaints' | 'ReconcileArchive' | 'MailboxPoller';
+  | 'CreateAttachmentUpload' | 'CustomerCallback' | 'EmailIntake' | 'DeliverMessages' | 'TableChanges' | 'ReconcileArchive' | 'MailboxPoller';
 
 /**
  * DynamoDB item actions a function's code path calls. TransactWriteItems has no IAM action of
@@ -62,7 +61,7 @@ export interface FunctionSpec {
 }
 
 export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
-  // Writes only: the workflow is started from the table's stream (StartWorkflows). Idempotency
+  // Writes only: the workflow is started from the table's stream (TableChanges). Idempotency
   // answer, reference counter, customer index (a suspected repeat is linked, never merged: issue 16),
   // ledger, the complaint's partition and its uploads' ownership (one upload, one complaint).
   SubmitComplaint: {
@@ -108,16 +107,18 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   MailboxPoller: { entry: 'mailbox-poller.handler.ts', access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] }, attachments: 'write', mailbox: 'poll' }, timeoutSeconds: 120, memoryMb: 512 },
   // Message status transitions (conditional updates), staff addresses.
   DeliverMessages: { entry: 'deliver-messages.handler.ts', access: { table: { actions: ['GetItem', 'Query', 'UpdateItem'] }, sendEmail: true }, timeoutSeconds: 60 },
-  // The durable hand-off from intake to workflow: starts each new complaint's execution.
-  StartWorkflows: { entry: 'start-workflows.handler.ts', access: { workflow: ['start-new'] }, timeoutSeconds: 60 },
-  // Keeps the dashboard's aggregates up to date from the table's stream (cost independent of volume):
-  // one transaction per record (counter updates, the exactly-once marker's put).
-  AggregateComplaints: { entry: 'aggregate-complaints.handler.ts', access: { table: { actions: ['PutItem', 'UpdateItem'], leadingKeys: ['AGG'] } }, timeoutSeconds: 60 },
-  // TTL removals of closed complaints -> one locked archive object each (issue 6): ledger read and
-  // update, the partition's remaining items, audit entries of rescued items.
-  ArchiveComplaints: {
-    entry: 'archive-complaints.handler.ts',
-    access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], leadingKeys: ['LEDGER#', 'COMPLAINT#', 'AUDIT#'] }, archive: 'archive', attachments: 'read' },
+  // The table stream's second reader (ADR 0009; the first is DeliverMessages): for each record, what
+  // three consumers did before - the durable hand-off from intake to workflow (StartExecution of new
+  // complaints' machine), the dashboard's aggregates (one transaction per record: counter updates,
+  // the exactly-once marker's put, under AGG), and archival of TTL removals (one locked archive object
+  // per closed complaint, issue 6: ledger read and update, the partition's remaining items, audit
+  // entries of rescued items). Its access is the union of theirs.
+  TableChanges: {
+    entry: 'table-changes.handler.ts',
+    access: {
+      table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], leadingKeys: ['LEDGER#', 'COMPLAINT#', 'AUDIT#', 'AGG'] },
+      workflow: ['start-new'], archive: 'archive', attachments: 'read',
+    },
     timeoutSeconds: 120,
     memoryMb: 512,
   },
@@ -176,29 +177,58 @@ export const ROUTES: RouteSpec[] = [
   ...staff('POST', '/api/staff/complaints/{reference}/erasure', 'eraseCustomerData'),
 ];
 
-/**
- * DynamoDB stream consumers (Lambda event source mappings on AWS, the local stream poller
- * locally), with the filter both apply: only matching records reach the function.
- */
-export interface StreamConsumer {
-  fn: FunctionName;
-  eventNames: ('INSERT' | 'MODIFY' | 'REMOVE')[];
+/** Which records of the table's stream a reader takes: its event names and key prefixes. */
+export interface StreamFilter {
+  eventNames: readonly ('INSERT' | 'MODIFY' | 'REMOVE')[];
   sortKeyPrefix: string;
   /** Only items whose partition key starts with this (all when absent). */
   partitionKeyPrefix?: string;
+}
+
+/**
+ * DynamoDB stream readers (Lambda event source mappings on AWS, the local stream poller
+ * locally), with the filters both apply: only records that match one of them reach the
+ * function. At most two readers per stream (AWS throttles more per shard): ADR 0009.
+ */
+export interface StreamConsumer {
+  fn: FunctionName;
+  /** One or more (up to 5, Lambda's limit): a record that matches any of them is read. */
+  filters: StreamFilter[];
   /** Larger batches than the default 25 records, gathered for up to `windowSeconds` (the event source mapping's batching window). */
   batch?: { size: number; windowSeconds: number };
 }
-export const STREAM_CONSUMERS: StreamConsumer[] = [
-  { fn: 'StartWorkflows', eventNames: ['INSERT'], sortKeyPrefix: 'META' },
-  { fn: 'DeliverMessages', eventNames: ['INSERT'], sortKeyPrefix: 'MSG#' },
-  { fn: 'AggregateComplaints', eventNames: ['INSERT', 'MODIFY'], sortKeyPrefix: 'META' },
+/** AWS's advice: at most two simultaneous readers of a DynamoDB stream's shard. */
+export const MAX_STREAM_READERS = 2;
+
+/** What TableChanges does with a record (functions/use-cases/table-changes.ts routes by these). */
+export const TABLE_CHANGE_ROUTES = {
+  /** New complaints: their workflow is started. */
+  startWorkflow: { eventNames: ['INSERT'], sortKeyPrefix: 'META' },
+  /** Complaint changes: the dashboard's aggregates. */
+  aggregate: { eventNames: ['INSERT', 'MODIFY'], sortKeyPrefix: 'META' },
   // Every removal of a complaint's items: TTL's are archived, any other is audited and kept.
-  // TTL removes a complaint's items together; a batch that holds them all writes its archive
-  // object from the batch, with no staging (README "Archival and retention"): large batches,
-  // gathered for half a minute (archival is not in a hurry).
-  { fn: 'ArchiveComplaints', eventNames: ['REMOVE'], sortKeyPrefix: '', partitionKeyPrefix: 'COMPLAINT#', batch: { size: 100, windowSeconds: 30 } },
+  archive: { eventNames: ['REMOVE'], sortKeyPrefix: '', partitionKeyPrefix: 'COMPLAINT#' },
+} as const satisfies Record<string, StreamFilter>;
+
+export const STREAM_CONSUMERS: StreamConsumer[] = [
+  // Latency-critical and alone on its reader: the customer's acknowledgement is never held back
+  // by a slow or failing other consumer (workflow starts riding out Step Functions throttling).
+  { fn: 'DeliverMessages', filters: [{ eventNames: ['INSERT'], sortKeyPrefix: 'MSG#' }] },
+  // Everything else. TTL removes a complaint's items together; a batch that holds them all writes
+  // its archive object from the batch, with no staging (README "Archival and retention"): large
+  // batches, gathered for half a minute (archival is not in a hurry; nor are the dashboard and the
+  // workflow start, which the orphan sweeper waits 5 minutes for).
+  {
+    fn: 'TableChanges',
+    filters: [TABLE_CHANGE_ROUTES.aggregate, TABLE_CHANGE_ROUTES.archive],
+    batch: { size: 100, windowSeconds: 30 },
+  },
 ];
+
+/** Whether a record's event name and keys pass a filter (Lambda's filter criteria on AWS, the poller locally). */
+export function matchesFilter(f: StreamFilter, eventName: string | undefined, pk: string, sk: string): boolean {
+  return (f.eventNames as readonly string[]).includes(eventName ?? '') && sk.startsWith(f.sortKeyPrefix) && pk.startsWith(f.partitionKeyPrefix ?? '');
+}
 
 /**
  * Step Functions' status-change events of the complaint workflows that resume the complaint at

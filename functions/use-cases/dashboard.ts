@@ -1,6 +1,6 @@
 /**
  * The managers' and quality's dashboard (S2 ch.7, S3 §4), read from aggregates that the
- * AggregateComplaints stream consumer keeps up to date (domain/dashboard.ts says what each
+ * TableChanges stream reader keeps up to date (domain/dashboard.ts says what each
  * figure means).
  *
  * Reading (getDashboard, exportDashboardCsv):

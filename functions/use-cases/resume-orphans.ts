@@ -108,7 +108,7 @@ async function resume(c: Complaint, deps: Omit<SweepDeps, 'graceSeconds'>, cutof
   const task = await deps.repo.getTask(c.reference);
   const completed = task?.status === 'completed' && task.completedAt! <= cutoff;
   // Never started (its stream hand-off is late or failing): start it under its own name with
-  // the hand-off's input, so that a StartWorkflows that runs later finds it and starts no
+  // the hand-off's input, so that a TableChanges batch that runs later finds it and starts no
   // second workflow. Only if that name is taken by a finished execution is a new name used.
   if (c.executionName === c.reference && c.stage === 'RECEIVED' && !c.resumeCount) {
     await deps.workflow.start(c.reference, { reference: c.reference, resumeAt: 'RECEIVED' });

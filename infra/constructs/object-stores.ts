@@ -22,7 +22,7 @@ import { acknowledge, nagResourceId } from '../nag.ts';
 export type AttachmentsAccess = 'presign' | 'verify' | 'read' | 'write';
 export type MailAccess = 'read';
 /**
- * archive: archival (ArchiveComplaints); erase: retrieval and erasure (StaffApi); reconcile: the
+ * archive: archival (TableChanges); erase: retrieval and erasure (StaffApi); reconcile: the
  * daily reconciliation (ReconcileArchive). Each is what that code path calls (check:iam).
  */
 export type ArchiveAccess = 'archive' | 'erase' | 'reconcile';

@@ -154,7 +154,7 @@ export class Observability extends Construct {
       metric: appMetric('ReconcileMissing', Duration.days(1)),
       threshold: 1,
       description: 'The daily reconciliation found a registered complaint that is neither in the table nor in the archive. '
-        + 'First action: read the ReconcileArchive log line (references only), look for the reference in the archive\'s staging/ prefix and the ArchiveComplaints failure queue, and replay from there.',
+        + 'First action: read the ReconcileArchive log line (references only), look for the reference in the archive\'s staging/ prefix and the TableChanges failure queue, and replay from there.',
     });
     this.alarm('archive-reconcile-mismatch', {
       metric: appMetric('ReconcileMismatched', Duration.days(1)),
@@ -166,7 +166,7 @@ export class Observability extends Construct {
       metric: appMetric('ArchiveStaging', Duration.days(1)),
       threshold: 1,
       description: 'Complaints removed by TTL wait in staging for the rest of their items (DynamoDB may take up to two days to remove expired items). Alarms when any still waits at the daily reconciliation two days running. '
-        + 'First action: list staging/ in the archive bucket; for a reference that waits, check the table for its remaining items and the ArchiveComplaints logs for the reason it waits.',
+        + 'First action: list staging/ in the archive bucket; for a reference that waits, check the table for its remaining items and the TableChanges logs for the reason it waits.',
       evaluationPeriods: 2,
     });
 

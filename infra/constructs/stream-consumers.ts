@@ -1,6 +1,6 @@
 /**
- * Table-stream consumers (STREAM_CONSUMERS): one Lambda event source mapping each, with the
- * consumer's filter applied by Lambda (only matching records are read into a batch), partial
+ * Table-stream readers (STREAM_CONSUMERS, at most two: ADR 0009): one Lambda event source mapping
+ * each, with the reader's filters applied by Lambda (only matching records are read into a batch), partial
  * batch responses, bisection of failing batches, bounded retries and age, and an on-failure
  * destination: an encrypted SQS queue that keeps the metadata of records given up on (shard and
  * sequence numbers, to re-read them from the stream within its 24 h) and alarms as soon as it
@@ -16,7 +16,7 @@ import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TABLE } from '../../functions/adapters/table-schema.ts';
-import type { StreamConsumer } from '../../functions/functions.ts';
+import { MAX_STREAM_READERS, type StreamConsumer, type StreamFilter } from '../../functions/functions.ts';
 import { acknowledge } from '../nag.ts';
 import type { OpsAlarms } from './ops-alarms.ts';
 
@@ -37,13 +37,16 @@ export interface StreamConsumersProps {
   alarms: OpsAlarms;
 }
 
-/** The Lambda filter of a consumer: its event names, and its sort-key prefix on the record's keys. */
-export function streamFilter(consumer: StreamConsumer): Record<string, unknown> {
+/** The Lambda filter of one of a reader's filters: its event names, and its key prefixes on the record's keys. */
+export function streamFilter(f: StreamFilter): Record<string, unknown> {
   const keys: Record<string, unknown> = {};
-  if (consumer.sortKeyPrefix) keys[TABLE.sortKey] = { S: lambda.FilterRule.beginsWith(consumer.sortKeyPrefix) };
-  if (consumer.partitionKeyPrefix) keys[TABLE.partitionKey] = { S: lambda.FilterRule.beginsWith(consumer.partitionKeyPrefix) };
-  return lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.or(...consumer.eventNames), dynamodb: { Keys: keys } });
+  if (f.sortKeyPrefix) keys[TABLE.sortKey] = { S: lambda.FilterRule.beginsWith(f.sortKeyPrefix) };
+  if (f.partitionKeyPrefix) keys[TABLE.partitionKey] = { S: lambda.FilterRule.beginsWith(f.partitionKeyPrefix) };
+  return lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.or(...f.eventNames), dynamodb: { Keys: keys } });
 }
+
+/** A filter as the alarm and the docs name it: `INSERT/MODIFY of META*`. */
+export const describeFilter = (f: StreamFilter) => `${f.eventNames.join('/')} of ${f.partitionKeyPrefix ?? ''}${f.partitionKeyPrefix && f.sortKeyPrefix ? '/' : ''}${f.sortKeyPrefix}*`;
 
 export class StreamConsumers extends Construct {
   readonly failureQueues: Record<string, sqs.Queue> = {};
@@ -51,6 +54,8 @@ export class StreamConsumers extends Construct {
   constructor(scope: Construct, id: string, props: StreamConsumersProps) {
     super(scope, id);
     if (!props.consumers.length) return;
+    // AWS throttles more than two readers of a shard (ADR 0009).
+    if (props.consumers.length > MAX_STREAM_READERS) throw new Error(`${props.consumers.length} readers of the table stream: at most ${MAX_STREAM_READERS} (docs/adr/0009-two-stream-readers.md)`);
 
     const key = new kms.Key(this, 'Key', { description: 'Stream consumer failure queues', enableKeyRotation: true });
 
@@ -68,14 +73,14 @@ export class StreamConsumers extends Construct {
       fn.addEventSource(new DynamoEventSource(props.table, {
         ...STREAM_SETTINGS,
         ...(consumer.batch ? { batchSize: consumer.batch.size, maxBatchingWindow: Duration.seconds(consumer.batch.windowSeconds) } : {}),
-        filters: [streamFilter(consumer)],
+        filters: consumer.filters.map(streamFilter),
         onFailure: new EncryptedQueueDestination(queue, key),
       }));
       // The event source grants the stream reads (DescribeStream, GetRecords, GetShardIterator,
       // ListStreams) on the table's stream ARN only.
 
       const alarm = new cloudwatch.Alarm(this, `${consumer.fn}FailuresAlarm`, {
-        alarmDescription: `${consumer.fn} gave up on table-stream records (${consumer.eventNames.join('/')} of ${consumer.sortKeyPrefix}*): see the queue for their shard and sequence numbers`,
+        alarmDescription: `${consumer.fn} gave up on table-stream records (${consumer.filters.map(describeFilter).join(', ')}): see the queue for their shard and sequence numbers`,
         metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -13,7 +13,7 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand, DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { StreamConsumer } from '../../functions/functions.ts';
+import { matchesFilter, type StreamConsumer } from '../../functions/functions.ts';
 
 export interface StreamPollerOptions {
   endpoint: string;
@@ -34,10 +34,11 @@ export interface StreamPollerOptions {
   ttlSweeping?: () => boolean;
 }
 
+/** Whether a record reaches a reader: it passes one of the reader's filters (Lambda's filter criteria are OR-ed). */
 export function matches(c: StreamConsumer, r: StreamRecord): boolean {
   const sk = r.dynamodb?.Keys?.SK?.S ?? '';
   const pk = r.dynamodb?.Keys?.PK?.S ?? '';
-  return c.eventNames.includes(r.eventName as 'INSERT') && sk.startsWith(c.sortKeyPrefix) && pk.startsWith(c.partitionKeyPrefix ?? '');
+  return c.filters.some((f) => matchesFilter(f, r.eventName, pk, sk));
 }
 
 /**
@@ -265,7 +266,7 @@ export class StreamPoller {
   /**
    * A consumer's pass, never two of the same consumer at once (the background loop and a
    * drain share it). Consumers run beside each other, as Lambda's event source mappings do:
-   * one that is slow (StartWorkflows riding out Step Functions throttling) or failing holds
+   * one that is slow (TableChanges' workflow starts riding out Step Functions throttling) or failing holds
    * back only itself.
    */
   private consumerTurn(consumer: StreamConsumer): Promise<number> {

@@ -2,7 +2,7 @@
  * Archival through the product, started as a user starts it: complaints (one with an
  * attachment) are worked to their close through the API; their hot retention is configured to
  * one minute; the clock moves past it; TTL removes them, the table's stream hands the removals
- * to ArchiveComplaints, and each complaint is found complete in the archive folder (laid out
+ * to TableChanges (archival), and each complaint is found complete in the archive folder (laid out
  * like the bucket, locked) and gone from the table. Then quality opens one by reference
  * (audited), an erasure request redacts a live and an archived complaint, and reconciliation
  * reports zero missing.

@@ -211,7 +211,7 @@ describe('crash anywhere', () => {
     }
 
     // ---- archival, killed half-way ---------------------------------------------------------
-    // Past the retention: TTL removes every item of every complaint, ArchiveComplaints stages
+    // Past the retention: TTL removes every item of every complaint, TableChanges stages
     // them and writes one locked object per complaint. Killed while that is under way.
     clockAt = Date.parse('2026-03-05T01:00:00.000Z');
     const archiveDir = join(dataDir, 's3', 'complaints-archive', 'complaints');

@@ -2,7 +2,7 @@
  * A surge against a throttled Step Functions: the product started as `npm start` starts it,
  * with the local Step Functions endpoint metering StartExecution and state transitions by
  * token buckets (LOCAL_SFN_THROTTLING) at rates far below the arrival rate. Every complaint
- * accepted gets exactly one workflow, started by the stream hand-off (StartWorkflows), none
+ * accepted gets exactly one workflow, started by the stream hand-off (TableChanges), none
  * parked in the failure queue. On a manual clock the runtime runs no scheduled sweep, so the
  * orphan sweeper (the backstop) cannot be what started them.
  */
@@ -70,6 +70,6 @@ describe('Step Functions throttled during a surge', () => {
     expect(items.map((i) => i.reference).sort()).toEqual([...given].sort());
     expect(items.every((i) => i.executionName === i.reference && i.resumeCount === 0)).toBe(true);
     // Nothing parked in the consumer's failure queue.
-    expect(existsSync(join(dataDir, 'streams', 'failed-StartWorkflows.jsonl'))).toBe(false);
+    expect(existsSync(join(dataDir, 'streams', 'failed-TableChanges.jsonl'))).toBe(false);
   });
 });

@@ -61,8 +61,8 @@ function clientsFor(name: FunctionName): string[] {
     ...(access.workflow?.length ? ['client-sfn'] : []),
     ...(access.attachments || access.mail || access.archive ? ['client-s3'] : []),
     // The attachment store presigns uploads: its presigner comes with it wherever it is used - not in
-    // ArchiveComplaints, which reads attachments through the archive store (copyAttachment).
-    ...(access.attachments && name !== 'ArchiveComplaints' ? ['s3-request-presigner'] : []),
+    // TableChanges (archival), which reads attachments through the archive store (copyAttachment).
+    ...(access.attachments && name !== 'TableChanges' ? ['s3-request-presigner'] : []),
     ...(access.sendEmail ? ['client-sesv2'] : []),
   ];
 }
@@ -109,7 +109,7 @@ describe('what each function loads at a cold start', () => {
   it('the Step Functions client: only where every invocation calls it; elsewhere a chunk loaded on first use', () => {
     for (const name of NAMES) {
       const atStart = has(bundles[name].initial.modules, '@aws-sdk/client-sfn');
-      expect(atStart, name).toBe((['StartWorkflows', 'ResumeOrphans', 'CustomerCallback'] as FunctionName[]).includes(name));
+      expect(atStart, name).toBe((['ResumeOrphans', 'CustomerCallback'] as FunctionName[]).includes(name));
     }
     expect(has(bundles.StaffApi.lazy.modules, '@aws-sdk/client-sfn')).toBe(true);
   });
@@ -140,8 +140,8 @@ describe('what each function loads at a cold start', () => {
 
   it('no zod for the region configuration (validated at synth time), and no metrics package where no metric is published', () => {
     for (const name of NAMES) expect(Object.keys(bundles[name].initial.modules).some((m) => m.endsWith('functions/domain/region-schema.ts')), name).toBe(false);
-    // Functions without a request or step schema: no zod at all.
-    for (const name of ['StartWorkflows', 'ResumeOrphans', 'DeadlineWatch', 'DeliverMessages'] as FunctionName[]) expect(has(bundles[name].initial.modules, 'zod'), name).toBe(false);
+    // Functions without a request or step schema: no zod at start-up (the stream readers load their record schemas on the first batch).
+    for (const name of ['ResumeOrphans', 'DeadlineWatch', 'DeliverMessages', 'TableChanges'] as FunctionName[]) expect(has(bundles[name].initial.modules, 'zod'), name).toBe(false);
     expect(has(bundles.CreateAttachmentUpload.initial.modules, '@aws-lambda-powertools/metrics')).toBe(false);
     expect(has(bundles.SubmitComplaint.initial.modules, '@aws-lambda-powertools/metrics')).toBe(true);
     // The access-code routes publish the guessing alarm's metric (AccessCodeFailures).

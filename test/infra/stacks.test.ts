@@ -20,7 +20,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TABLE } from '../../functions/adapters/table-schema.ts';
 import { REGIONS, type RegionConfig } from '../../functions/domain/regions.ts';
-import { FUNCTIONS, ROUTES, STREAM_CONSUMERS, WORKFLOW_FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/functions.ts';
+import { FUNCTIONS, MAX_STREAM_READERS, ROUTES, STREAM_CONSUMERS, WORKFLOW_FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/functions.ts';
 import { PAGE_SECURITY_HEADERS } from '../../web/security-headers.ts';
 import { archiveTiering } from '../../infra/archive-tiering.ts';
 import { buildComplaintApp, type RegionStacks } from '../../infra/complaint-app.ts';
@@ -148,11 +148,11 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       expect(rules.filter((r) => r.Prefix === 'staging/')).toEqual([{ Prefix: 'staging/', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: tiering.keepDays } }]);
     });
 
-    it('ArchiveComplaints reads REMOVE records of complaint items, with bisecting retries and a failure queue; ReconcileArchive runs daily', () => {
-      const mappings = resources(api(), 'AWS::Lambda::EventSourceMapping').filter((m) => JSON.stringify(m.Properties.FunctionName).includes(fnLogicalId('ArchiveComplaints')));
+    it('TableChanges reads REMOVE records of complaint items (archival), with bisecting retries and a failure queue; ReconcileArchive runs daily', () => {
+      const mappings = resources(api(), 'AWS::Lambda::EventSourceMapping').filter((m) => JSON.stringify(m.Properties.FunctionName).includes(fnLogicalId('TableChanges')));
       expect(mappings).toHaveLength(1);
       const m = mappings[0].Properties;
-      expect(JSON.parse(m.FilterCriteria.Filters[0].Pattern)).toEqual({ eventName: ['REMOVE'], dynamodb: { Keys: { PK: { S: [{ prefix: 'COMPLAINT#' }] } } } });
+      expect(m.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toContainEqual({ eventName: ['REMOVE'], dynamodb: { Keys: { PK: { S: [{ prefix: 'COMPLAINT#' }] } } } });
       expect(m.BisectBatchOnFunctionError).toBe(true);
       expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
       expect(m.DestinationConfig.OnFailure.Destination).toBeDefined();
@@ -161,7 +161,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     });
 
     it('archive permissions name their prefixes: no s3:* and no bucket-wide object access', () => {
-      for (const fn of ['ArchiveComplaints', 'ReconcileArchive', 'StaffApi'] as FunctionName[]) {
+      for (const fn of ['TableChanges', 'ReconcileArchive', 'StaffApi'] as FunctionName[]) {
         const statements = roleStatements(fn).filter((st) => JSON.stringify(st.Resource).includes('complaints-archive'));
         expect(statements.length, fn).toBeGreaterThan(0);
         for (const st of statements) {
@@ -486,7 +486,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       for (const fnName of Object.keys(FUNCTIONS) as FunctionName[]) {
         for (const st of roleStatements(fnName).filter((x) => asArray(x.Action).some((a) => a.startsWith('states:')))) {
           for (const action of asArray(st.Action)) {
-            // StartWorkflows starts new complaints only: the lifecycle machine.
+            // TableChanges starts new complaints only: the lifecycle machine.
             const want = action === 'states:StartExecution' && FUNCTIONS[fnName].access.workflow?.includes('start-new') ? [lifecycle] : expected[action];
             expect(asArray(st.Resource).sort(), `${fnName} ${action}`).toEqual([...want].sort());
             checked++;
@@ -679,7 +679,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         const mapping = mappings.find((m) => m.Properties.FunctionName.Ref === fnLogicalId(consumer.fn))!;
         expect(mapping, consumer.fn).toBeDefined();
         expect(exported(mapping.Properties.EventSourceArn).value).toEqual({ 'Fn::GetAtt': [tableId, 'StreamArn'] });
-        // ArchiveComplaints: batches of up to 100 records gathered for 30 s, so that a complaint's TTL removals come together.
+        // TableChanges: batches of up to 100 records gathered for 30 s, so that a complaint's TTL removals come together.
         expect(mapping.Properties.BatchSize).toBe(consumer.batch?.size ?? 25);
         expect(mapping.Properties.MaximumBatchingWindowInSeconds).toBe(consumer.batch?.windowSeconds);
         expect(mapping.Properties).toMatchObject({
@@ -689,15 +689,15 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
           MaximumRetryAttempts: 10,
           MaximumRecordAgeInSeconds: 24 * 3600,
         });
-        expect(mapping.Properties.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toEqual([{
-          eventName: consumer.eventNames,
+        expect(mapping.Properties.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toEqual(consumer.filters.map((f) => ({
+          eventName: f.eventNames,
           dynamodb: {
             Keys: {
-              ...(consumer.sortKeyPrefix ? { [TABLE.sortKey]: { S: [{ prefix: consumer.sortKeyPrefix }] } } : {}),
-              ...(consumer.partitionKeyPrefix ? { [TABLE.partitionKey]: { S: [{ prefix: consumer.partitionKeyPrefix }] } } : {}),
+              ...(f.sortKeyPrefix ? { [TABLE.sortKey]: { S: [{ prefix: f.sortKeyPrefix }] } } : {}),
+              ...(f.partitionKeyPrefix ? { [TABLE.partitionKey]: { S: [{ prefix: f.partitionKeyPrefix }] } } : {}),
             },
           },
-        }]);
+        })));
 
         // The on-failure destination: a KMS-encrypted queue that refuses plain HTTP, alarmed on depth.
         const queueId = mapping.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
@@ -724,6 +724,19 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         const streamRead = statements.find((st) => asArray(st.Action).includes('dynamodb:GetRecords'))!;
         expect(exported(streamRead.Resource).value).toEqual({ 'Fn::GetAtt': [tableId, 'StreamArn'] });
       }
+    });
+
+    it('at most two event source mappings read the table stream (AWS throttles a third reader of a shard: ADR 0009), DeliverMessages alone on one', () => {
+      const streamArns = [api(), stateful()].flatMap((t) => resources(t, 'AWS::Lambda::EventSourceMapping'))
+        .map((m) => JSON.stringify(exported(m.Properties.EventSourceArn).value)).filter((arn) => arn.includes('StreamArn'));
+      const perStream = new Map<string, number>();
+      for (const arn of streamArns) perStream.set(arn, (perStream.get(arn) ?? 0) + 1);
+      expect(perStream.size).toBe(1);
+      for (const n of perStream.values()) expect(n).toBeLessThanOrEqual(MAX_STREAM_READERS);
+      expect(MAX_STREAM_READERS).toBe(2);
+      // The acknowledgements' reader shares its batches with no other consumer.
+      const deliver = STREAM_CONSUMERS.find((c) => c.fn === 'DeliverMessages')!;
+      expect(deliver.filters).toEqual([{ eventNames: ['INSERT'], sortKeyPrefix: 'MSG#' }]);
     });
 
     it('the alarm topic mails the region\'s ops address, encrypted and TLS-only', () => {

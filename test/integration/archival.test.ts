@@ -29,7 +29,7 @@ import { regionConfig } from '../../functions/domain/regions.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import { archiveBatch, reconcile, type ArchiveDeps, type RemovalRecord } from '../../functions/use-cases/archive.ts';
 import { closeComplaint } from '../../functions/use-cases/lifecycle.ts';
-import { STREAM_CONSUMERS } from '../../functions/functions.ts';
+import { STREAM_CONSUMERS, TABLE_CHANGE_ROUTES } from '../../functions/functions.ts';
 import { ensureTable, startDynamoDbLocal, type LocalDynamo } from '../../local/emulators/dynamodb.ts';
 import { freePort } from '../../local/runtime.ts';
 import { startS3Server } from '../../local/emulators/s3/server.ts';
@@ -99,11 +99,11 @@ async function partition(reference: string) {
   return repo.partitionItems(reference);
 }
 
-/** Every record of the table's stream so far, as the local event source mapping hands them to ArchiveComplaints. */
+/** Every record of the table's stream so far, as the local event source mapping hands them to TableChanges (archival's records: REMOVE of COMPLAINT#*). */
 async function streamRecords(): Promise<RemovalRecord[]> {
   const streams = new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials });
   const arn = (await ddb.send(new DescribeTableCommand({ TableName: TABLE }))).Table!.LatestStreamArn!;
-  const consumer = STREAM_CONSUMERS.find((c) => c.fn === 'ArchiveComplaints')!;
+  const consumer = { ...STREAM_CONSUMERS.find((c) => c.fn === 'TableChanges')!, filters: [TABLE_CHANGE_ROUTES.archive] };
   const out: RemovalRecord[] = [];
   for (const shard of (await streams.send(new DescribeStreamCommand({ StreamArn: arn }))).StreamDescription!.Shards!) {
     let it = (await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;

@@ -1,7 +1,7 @@
 /**
  * The dashboard against the real local runtime: complaints with known answers made through
  * the API (on the manual clock, in March 2027, a month no other test uses), the table's
- * stream handed to AggregateComplaints, and the figures read back from the aggregates.
+ * stream handed to TableChanges (the aggregates), and the figures read back from the aggregates.
  *
  * The month (CN, Asia/Shanghai, close of business 17:30 = 09:30Z; no holiday in March 2027):
  * ('platinum cards': the cards department)

@@ -273,12 +273,26 @@ describe('Step Functions throttled and its tasks failing', () => {
     expect((await executions(ref)).map((e) => e.name)).toEqual([ref]);
   });
 
+  it('sends the acknowledgement while the workflow start is held up by throttling: they are read by different stream readers (ADR 0009)', { timeout: 120_000 }, async () => {
+    await injectFaults([{ target: 'sfn', operations: ['StartExecution'], errors: ['ThrottlingException'] }]);
+    const { reference: ref } = await submit('ack-first');
+    const sent = await delivered(ref);
+    expect(sent.messages.filter((m) => m.kind === 'acknowledgement')).toMatchObject([{ status: 'sent' }]);
+    // ... while no start has got through: the acknowledgement did not wait for it.
+    expect((await faultReport()).injected['sfn:StartExecution:ThrottlingException']).toBeGreaterThan(0);
+    expect(await executions(ref)).toEqual([]);
+    // Step Functions recovers: the start, retried, goes through once.
+    await injectFaults([]);
+    await client.waitForTask(ref, 'INVESTIGATION');
+    expect((await executions(ref)).map((e) => e.name)).toEqual([ref]);
+  });
+
   it('parks a start that keeps failing; the sweeper and the operator\'s replay together still make one workflow', { timeout: 90_000 }, async () => {
     await injectFaults([{ target: 'sfn', operations: ['StartExecution'], errors: ['InternalFailure'] }]);
     const { reference: ref } = await submit('sfn-down');
     await eventually(async () => {
       const p = await local('GET', '/__local/streams/parked') as { consumer: string; keys: any }[];
-      return p.some((x) => x.consumer === 'StartWorkflows' && x.keys.PK.S === `COMPLAINT#${ref}`);
+      return p.some((x) => x.consumer === 'TableChanges' && x.keys.PK.S === `COMPLAINT#${ref}`);
     }, 60_000, 'the start parked');
     expect(await executions(ref)).toEqual([]);
     expect((await client.detail(ref)).complaint).toMatchObject({ status: 'OPEN', stage: 'RECEIVED' }); // safe
@@ -286,7 +300,7 @@ describe('Step Functions throttled and its tasks failing', () => {
     await injectFaults([]);
     const swept = await sweep();
     expect(swept.resumed.filter((r) => r.reference === ref)).toEqual([{ reference: ref, stage: 'RECEIVED', executionName: ref }]);
-    await local('POST', '/__local/streams/replay', { consumer: 'StartWorkflows' }); // the same start again: finds it running
+    await local('POST', '/__local/streams/replay', { consumer: 'TableChanges' }); // the same start again: finds it running
     await client.waitForTask(ref, 'INVESTIGATION');
     expect((await executions(ref)).map((e) => e.name)).toEqual([ref]);
   });

@@ -44,12 +44,12 @@ describe('local IAM check', () => {
   });
 
   it('answers a missing key 404 to a caller that may list it, 403 to one that may not (S3 API Reference, HeadObject)', async () => {
-    // ArchiveComplaints may s3:ListBucket the prefixes it reads (staging/, complaints/, erased/):
+    // TableChanges may s3:ListBucket the prefixes it reads (staging/, complaints/, erased/):
     // its existence check before an archive write sees 404 - with staging/ alone it saw 403, and on
     // AWS no closed complaint would have reached the archive (issue 15).
-    const staging = await s3('ArchiveComplaints').send(new HeadObjectCommand({ Bucket: 'complaints-archive', Key: 'staging/CN-2026-999999/missing.json' })).catch(refused);
+    const staging = await s3('TableChanges').send(new HeadObjectCommand({ Bucket: 'complaints-archive', Key: 'staging/CN-2026-999999/missing.json' })).catch(refused);
     expect(staging).toMatchObject({ status: 404 });
-    const archived = await s3('ArchiveComplaints').send(new HeadObjectCommand({ Bucket: 'complaints-archive', Key: 'complaints/region=cn/missing.json.gz' })).catch(refused);
+    const archived = await s3('TableChanges').send(new HeadObjectCommand({ Bucket: 'complaints-archive', Key: 'complaints/region=cn/missing.json.gz' })).catch(refused);
     expect(archived).toMatchObject({ status: 404 });
     // SubmitComplaint may read uploads/ but not list the attachments bucket: a missing upload is 403.
     const upload = await s3('SubmitComplaint').send(new HeadObjectCommand({ Bucket: 'complaints-attachments', Key: 'uploads/missing-upload' })).catch(refused);

@@ -33,7 +33,7 @@ describe('S3 rules of the local object store', () => {
     // s3:ListBucket permission on the bucket, Amazon S3 returns an HTTP status code 404 Not Found
     // error. If you don't have the s3:ListBucket permission, Amazon S3 returns an HTTP status code
     // 403 Forbidden error." (GetObject says the same.)
-    const fn = asFunction('ArchiveComplaints'); // may read and list staging/, complaints/ and erased/
+    const fn = asFunction('TableChanges'); // may read and list staging/, complaints/ and erased/
     expect(await fn.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: key('staging') })).catch(failure)).toMatchObject({ name: 'NoSuchKey', status: 404 });
     expect(await fn.send(new HeadObjectCommand({ Bucket: ARCHIVE, Key: key('complaints') })).catch(failure)).toMatchObject({ status: 404 });
     const submit = asFunction('SubmitComplaint'); // may read uploads/, list nothing
