@@ -7,7 +7,7 @@
  *  2. The valid records go to the consumer's work, in batch order, which returns the sequence
  *     numbers it could not complete (today's per-consumer semantics: see each handler).
  *  3. The partial batch response: every failed record's sequence number, in batch order. Lambda
- *     (and the local poller, local/streams.ts) resumes the shard at the first one.
+ *     (and the local poller, local/emulators/streams.ts) resumes the shard at the first one.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { parser } from '@aws-lambda-powertools/batch/parser';
