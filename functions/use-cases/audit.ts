@@ -6,7 +6,7 @@ import { onFirstUse } from '../http/schemas/common.schema.ts';
 import type { Container } from '../shared/container.ts';
 import { ForbiddenError } from '../shared/errors.ts';
 
-const AuditQuery = onFirstUse(() => z.object({
+const AuditQuery = /* @__PURE__ */ onFirstUse(() => z.object({
   day: z.iso.date(),
   reference: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/).optional(),
   actor: z.string().min(1).max(200).optional(),

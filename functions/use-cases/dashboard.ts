@@ -35,7 +35,7 @@ export interface DashboardQuery { from?: string; to?: string; by?: string }
 export const MAX_MONTHS = 36;
 
 // Built on first use: AggregateComplaints loads this module for its writes, which validate no query.
-export const DashboardQuerySchema = onFirstUse(() => {
+export const DashboardQuerySchema = /* @__PURE__ */ onFirstUse(() => {
   const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM');
   return z.object({
     from: month.optional().meta({ description: 'First month of receipt (YYYY-MM); default: 11 months before `to`' }),

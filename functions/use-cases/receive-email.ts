@@ -82,7 +82,7 @@ const COMMIT_ATTEMPTS = 5;
  * `email/<messageId>/<n>`: the request schema is the API's, with only the key pattern widened.
  */
 export const EMAIL_ATTACHMENT_KEY = /^email\/[A-Za-z0-9._-]{1,200}\/\d{1,3}$/;
-export const EmailComplaintRequest = onFirstUse(() => SubmitComplaintRequest.unwrap().safeExtend({
+export const EmailComplaintRequest = /* @__PURE__ */ onFirstUse(() => SubmitComplaintRequest.unwrap().safeExtend({
   attachments: z.array(z.object({
     key: z.string().regex(EMAIL_ATTACHMENT_KEY),
     name: z.string().trim().min(1).max(200),

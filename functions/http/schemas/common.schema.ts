@@ -7,13 +7,15 @@ import { textProblem } from '../../domain/text.ts';
  * function's start-up; docs/adr/0006-schemas-built-on-first-use.md). Every exported schema of
  * these modules is one. Inside another schema's builder, refer to one by `.unwrap()`: the built
  * schema itself, so that composed schemas and the OpenAPI document are exactly as before.
+ * Each call is annotated `@__PURE__`: a bundle that never reads the schema leaves it, and its
+ * builder, out (AggregateComplaints loads the dashboard module, and no zod at all).
  */
 export function onFirstUse<T extends z.ZodType>(build: () => T): z.ZodLazy<T> {
   let built: T | undefined;
   return z.lazy(() => (built ??= build()));
 }
 
-export const ErrorResponse = onFirstUse(() => z
+export const ErrorResponse = /* @__PURE__ */ onFirstUse(() => z
   .object({
     error: z.string().meta({ description: 'Machine-readable error code, e.g. validation_failed' }),
     message: z.string(),
@@ -25,7 +27,7 @@ export const ErrorResponse = onFirstUse(() => z
   .meta({ id: 'ErrorResponse' }));
 export type ErrorResponse = z.infer<typeof ErrorResponse>;
 
-export const DeadlineView = onFirstUse(() => z
+export const DeadlineView = /* @__PURE__ */ onFirstUse(() => z
   .object({
     dueAt: z.string().meta({ description: 'ISO 8601 UTC' }),
     rule: z.string(),
@@ -39,4 +41,4 @@ export const text = (max: number) => z.string().trim().min(1).max(max).superRefi
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-export const Reference = onFirstUse(() => z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/).meta({ example: 'CN-2026-000123' }));
+export const Reference = /* @__PURE__ */ onFirstUse(() => z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/).meta({ example: 'CN-2026-000123' }));

@@ -2,9 +2,9 @@
 import * as z from 'zod';
 import { DeadlineView, onFirstUse, Reference, text } from './common.schema.ts';
 
-export const ComplaintStatusParams = onFirstUse(() => z.object({ reference: Reference.unwrap() }));
+export const ComplaintStatusParams = /* @__PURE__ */ onFirstUse(() => z.object({ reference: Reference.unwrap() }));
 
-export const ComplaintStatusResponse = onFirstUse(() => z
+export const ComplaintStatusResponse = /* @__PURE__ */ onFirstUse(() => z
   .object({
     reference: Reference.unwrap(),
     status: z.enum(['OPEN', 'CLOSED']),
@@ -25,7 +25,7 @@ export const ComplaintStatusResponse = onFirstUse(() => z
   .meta({ id: 'ComplaintStatusResponse' }));
 export type ComplaintStatusResponse = z.infer<typeof ComplaintStatusResponse>;
 
-export const CustomerCallbackRequest = onFirstUse(() => z
+export const CustomerCallbackRequest = /* @__PURE__ */ onFirstUse(() => z
   .object({
     satisfaction: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]),
     comment: text(4000).optional(),
@@ -34,7 +34,7 @@ export const CustomerCallbackRequest = onFirstUse(() => z
   .meta({ id: 'CustomerCallbackRequest' }));
 
 /** The one-time code mailed to the earlier complaint's email on file (a suspected repeat: issue 16). */
-export const RepeatConfirmationRequest = onFirstUse(() => z
+export const RepeatConfirmationRequest = /* @__PURE__ */ onFirstUse(() => z
   .object({ code: text(40).meta({ description: 'The confirmation code from the email, e.g. 7K3QD-M9XPA' }) })
   .strict()
   .meta({ id: 'RepeatConfirmationRequest' }));

@@ -5,7 +5,7 @@ import { DeadlineView, onFirstUse, Reference, text } from './common.schema.ts';
 
 /** Images and PDF only: what a complaint needs as evidence, nothing executable. */
 export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/pdf'] as const;
-export const AttachmentType = onFirstUse(() => z.enum(ATTACHMENT_TYPES));
+export const AttachmentType = /* @__PURE__ */ onFirstUse(() => z.enum(ATTACHMENT_TYPES));
 export const MAX_ATTACHMENTS = 5;
 /**
  * The largest body a complaint may come in (submitComplaint, createStaffComplaint): the longest
@@ -14,7 +14,7 @@ export const MAX_ATTACHMENTS = 5;
  */
 export const SUBMIT_MAX_BODY_BYTES = 512 * 1024;
 
-export const SubmitComplaintRequest = onFirstUse(() => z
+export const SubmitComplaintRequest = /* @__PURE__ */ onFirstUse(() => z
   .object({
     language: z.enum(['zh-CN', 'en']).optional().meta({ description: "Defaults to the region's first language" }),
     complainant: z
@@ -79,7 +79,7 @@ export const SubmitComplaintRequest = onFirstUse(() => z
   .meta({ id: 'SubmitComplaintRequest' }));
 export type SubmitComplaintRequest = z.infer<typeof SubmitComplaintRequest>;
 
-export const SubmitComplaintResponse = onFirstUse(() => z
+export const SubmitComplaintResponse = /* @__PURE__ */ onFirstUse(() => z
   .object({
     reference: Reference.unwrap(),
     accessCode: z.string().meta({ description: 'Give it with the reference to follow the complaint; shown once' }),
