@@ -9,14 +9,16 @@
  * - size: what Node reads when it imports the handler (index.mjs and the chunks it imports
  *   statically); chunks loaded by `await import()` only when a path needs them are not counted
  *   (the bare function imports the same clients lazily where the function does).
- * - load: median time of `await import(index.mjs)` in a fresh process.
+ * - load: median time of `await import(index.mjs)` in a fresh process: wall time, or with
+ *   BENCH_CLOCK=cpu the process's CPU time (user + system, all threads) over the import - steadier
+ *   when other work shares the machine, and lower than wall time's ratios by ~0.1x.
  * - Two references: an empty function, and a bare DynamoDB document client with the SDK left
  *   external, loaded from node_modules as from the Lambda runtime's own SDK copy
  *   (docs/adr/0001-aws-sdk-v3.md: bundled or the runtime's copy).
  * The machine is shared: runs are interleaved (every subject once per round), medians over
  * BENCH_RUNS rounds.
  *
- * Usage: npm run bench:bundles   (BENCH_RUNS, default 11)
+ * Usage: npm run bench:bundles   (BENCH_RUNS, default 11; BENCH_CLOCK=wall|cpu, default wall)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +29,7 @@ import { bundleFunction, bundleFunctions, type BundleReport } from '../infra/bun
 import type { FunctionName } from '../functions/functions.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
+const CPU = process.env.BENCH_CLOCK === 'cpu';
 const GOAL = 1.5;
 const out = mkdtempSync(join(tmpdir(), 'bundles-'));
 
@@ -97,7 +100,10 @@ const references: [string, BundleReport][] = [
 
 /** One fresh process: ms of `await import(index.mjs)`. */
 function loadOnce(r: BundleReport): number {
-  const code = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(join(r.dir, 'index.mjs')).href)}); process.stdout.write(String(performance.now() - t));`;
+  const url = JSON.stringify(pathToFileURL(join(r.dir, 'index.mjs')).href);
+  const code = CPU
+    ? `const c = process.cpuUsage(); await import(${url}); const u = process.cpuUsage(c); process.stdout.write(String((u.user + u.system) / 1000));`
+    : `const t = performance.now(); await import(${url}); process.stdout.write(String(performance.now() - t));`;
   const p = spawnSync(process.execPath, ['--input-type=module', '-e', code], { env: ENV, encoding: 'utf8' });
   if (p.status !== 0) throw new Error(`loading ${r.dir} failed: ${p.stderr}`);
   return Number(p.stdout);
@@ -110,7 +116,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const ms = (r: BundleReport) => median(times.get(r)!);
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
-console.log(`Node ${process.version}, median of ${RUNS} fresh processes per bundle (interleaved rounds); ${new Date().toISOString().slice(0, 10)}\n`);
+console.log(`Node ${process.version}, median of ${RUNS} fresh processes per bundle (interleaved rounds), ${CPU ? 'CPU' : 'wall'} time; ${new Date().toISOString().slice(0, 10)}\n`);
 console.log('| function | SDK clients (lazy) | size (KB) | bare size (KB) | load (ms) | bare load (ms) | ratio |');
 console.log('|---|---|---:|---:|---:|---:|---:|');
 const rows = names.map((name) => {

@@ -1,4 +1,14 @@
-import { httpHandler } from '../http/http-handler.ts';
-import { openApiDocument } from '../http/openapi-document.ts';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { BASE_HEADERS } from '../http/headers.ts';
+import { openApiJson } from '../http/openapi-document.ts';
 
-export const handler = httpHandler({}, async () => ({ statusCode: 200, body: openApiDocument, headers: { 'cache-control': 'public, max-age=300' } }));
+/**
+ * GET /api/openapi.json: the document, computed at build time (openapi-document.ts). A plain
+ * handler - no middy chain, no logger: it reads nothing of the request, calls nothing and cannot
+ * fail, and the two were most of its cold start (docs/benchmarks-bundles.md).
+ */
+export const handler = async (): Promise<APIGatewayProxyStructuredResultV2> => ({
+  statusCode: 200,
+  headers: { ...BASE_HEADERS, 'cache-control': 'public, max-age=300' },
+  body: openApiJson,
+});

@@ -12,6 +12,7 @@ import {
   AppError, NotFoundError, PayloadTooLargeError, TooManyRequestsError, UnsupportedMediaTypeError, ValidationError, type FieldIssue,
 } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
+import { BASE_HEADERS } from './headers.ts';
 
 export interface HttpRequest<B> {
   body: B;
@@ -28,11 +29,6 @@ export class RawBody {
   constructor(readonly contentType: string, readonly text: string, readonly filename?: string) {}
 }
 
-const BASE_HEADERS = {
-  'content-type': 'application/json; charset=utf-8',
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-};
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { ...BASE_HEADERS, ...headers }, body: JSON.stringify(body) };

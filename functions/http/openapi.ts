@@ -1,6 +1,9 @@
-/** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests: each
+ * given built (`.unwrap()` of a schema built on first use, schemas/common.schema.ts).
+ */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import { z, type ZodType } from 'zod';
 import { ROUTES } from '../functions.ts';
 import type { StaffOperation } from '../domain/authorization.ts';
 import { STAFF_OPERATION_SPECS } from './staff-operations.ts';
@@ -11,7 +14,8 @@ import { SubmitComplaintRequest, SubmitComplaintResponse } from './schemas/submi
 import { AttachmentUploadRequest, AttachmentUploadResponse } from './schemas/attachment.schema.ts';
 import { CustomerCallbackRequest, RepeatConfirmationRequest } from './schemas/complaint-status.schema.ts';
 
-const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponse } } });
+const built = (schema: ZodType): ZodType => (schema instanceof z.ZodLazy ? (schema.unwrap() as ZodType) : schema);
+const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponse.unwrap() } } });
 
 export function buildOpenApiDocument() {
   const registry = new OpenAPIRegistry();
@@ -20,10 +24,10 @@ export function buildOpenApiDocument() {
       method: 'post', path: '/api/complaints', summary: 'Submit a complaint (hosted form)', tags: ['customer'],
       request: {
         headers: z.object({ 'Idempotency-Key': z.string().min(8).max(128).optional().meta({ description: 'Send the same key on a retry: one complaint, the same answer' }) }),
-        body: { content: { 'application/json': { schema: SubmitComplaintRequest } }, required: true },
+        body: { content: { 'application/json': { schema: SubmitComplaintRequest.unwrap() } }, required: true },
       },
       responses: {
-        201: { description: 'Registered; the acknowledgement with reference, access code and deadline', content: { 'application/json': { schema: SubmitComplaintResponse } } },
+        201: { description: 'Registered; the acknowledgement with reference, access code and deadline', content: { 'application/json': { schema: SubmitComplaintResponse.unwrap() } } },
         400: err('A field is invalid; one message per field'),
         413: err('Body too large'),
         415: err('Body is not JSON'),
@@ -32,36 +36,36 @@ export function buildOpenApiDocument() {
     },
     getComplaintStatus: {
       method: 'get', path: '/api/complaints/{reference}', summary: 'Follow a complaint', tags: ['customer'],
-      request: { params: ComplaintStatusParams, headers: z.object({ 'X-Access-Code': z.string().meta({ description: 'The access code given at submission' }) }) },
+      request: { params: ComplaintStatusParams.unwrap(), headers: z.object({ 'X-Access-Code': z.string().meta({ description: 'The access code given at submission' }) }) },
       responses: {
-        200: { description: 'Status, stage, deadlines and history', content: { 'application/json': { schema: ComplaintStatusResponse } } },
+        200: { description: 'Status, stage, deadlines and history', content: { 'application/json': { schema: ComplaintStatusResponse.unwrap() } } },
         404: err('Unknown reference, or wrong or missing access code (indistinguishable by design)'),
         429: err('Too many wrong access codes from this source (client address): refused for a while (Retry-After, in seconds); never for the reference'),
       },
     },
     createAttachmentUpload: {
       method: 'post', path: '/api/attachments', summary: 'Get a presigned upload for an attachment (image or PDF)', tags: ['customer'],
-      request: { body: { content: { 'application/json': { schema: AttachmentUploadRequest } }, required: true } },
+      request: { body: { content: { 'application/json': { schema: AttachmentUploadRequest.unwrap() } }, required: true } },
       responses: {
-        201: { description: 'Upload the file with the returned method, URL and headers, then refer to its key', content: { 'application/json': { schema: AttachmentUploadResponse } } },
+        201: { description: 'Upload the file with the returned method, URL and headers, then refer to its key', content: { 'application/json': { schema: AttachmentUploadResponse.unwrap() } } },
         400: err('Type not allowed or file too large'),
       },
     },
     submitCustomerCallback: {
       method: 'post', path: '/api/complaints/{reference}/callback', summary: 'Answer the satisfaction callback (1-5 and a comment)', tags: ['customer'],
       request: {
-        params: ComplaintStatusParams,
+        params: ComplaintStatusParams.unwrap(),
         headers: z.object({ 'X-Access-Code': z.string() }),
-        body: { content: { 'application/json': { schema: CustomerCallbackRequest } }, required: true },
+        body: { content: { 'application/json': { schema: CustomerCallbackRequest.unwrap() } }, required: true },
       },
       responses: { 200: { description: 'Recorded' }, 404: err('Unknown reference or wrong access code'), 409: err('No callback is due'), 429: err('Too many wrong access codes from this source (Retry-After)') },
     },
     confirmRepeat: {
       method: 'post', path: '/api/complaints/{reference}/repeat-confirmation', summary: 'Confirm a complaint as a repeat of an earlier one with the one-time code mailed to the email on file: the two are merged', tags: ['customer'],
       request: {
-        params: ComplaintStatusParams,
+        params: ComplaintStatusParams.unwrap(),
         headers: z.object({ 'X-Access-Code': z.string() }),
-        body: { content: { 'application/json': { schema: RepeatConfirmationRequest } }, required: true },
+        body: { content: { 'application/json': { schema: RepeatConfirmationRequest.unwrap() } }, required: true },
       },
       responses: { 200: { description: 'Merged into the earlier complaint (named), which this access code now opens too' }, 404: err('Unknown reference, wrong access code, or no valid confirmation code - one answer for all'), 429: err('Too many wrong access codes from this source (Retry-After)') },
     },
@@ -81,8 +85,8 @@ export function buildOpenApiDocument() {
         method: route.method.toLowerCase() as 'get', path: route.path, operationId: route.operationId, summary: spec.summary, tags: ['staff'],
         security: [{ [bearer.name]: [] }],
         request: {
-          ...(route.path.includes('{reference}') ? { params: ReferenceParams } : {}),
-          ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
+          ...(route.path.includes('{reference}') ? { params: ReferenceParams.unwrap() } : {}),
+          ...(spec.body ? { body: { content: { 'application/json': { schema: built(spec.body) } }, required: true } } : {}),
         },
         responses: {
           [spec.successStatus ?? 200]: { description: 'Done' },

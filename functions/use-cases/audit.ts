@@ -2,14 +2,15 @@
 import * as z from 'zod';
 import { authorize, type Actor } from '../domain/authorization.ts';
 import { parseOrThrow } from '../http/http-handler.ts';
+import { onFirstUse } from '../http/schemas/common.schema.ts';
 import type { Container } from '../shared/container.ts';
 import { ForbiddenError } from '../shared/errors.ts';
 
-const AuditQuery = z.object({
+const AuditQuery = /* @__PURE__ */ onFirstUse(() => z.object({
   day: z.iso.date(),
   reference: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/).optional(),
   actor: z.string().min(1).max(200).optional(),
-});
+}));
 
 export async function searchAudit(deps: Container, actor: Actor, query: Record<string, string | undefined>) {
   const decision = authorize(actor, 'searchAudit');

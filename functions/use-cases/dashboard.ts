@@ -25,6 +25,7 @@ import {
 } from '../domain/dashboard.ts';
 import { regionConfig } from '../domain/regions.ts';
 import { parseOrThrow } from '../http/http-handler.ts';
+import { onFirstUse } from '../http/schemas/common.schema.ts';
 import type { Container } from '../shared/container.ts';
 import { ForbiddenError, ValidationError } from '../shared/errors.ts';
 
@@ -33,11 +34,14 @@ export interface DashboardQuery { from?: string; to?: string; by?: string }
 /** Longest period one request may read (36 monthly queries). */
 export const MAX_MONTHS = 36;
 
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM');
-export const DashboardQuerySchema = z.object({
-  from: month.optional().meta({ description: 'First month of receipt (YYYY-MM); default: 11 months before `to`' }),
-  to: month.optional().meta({ description: 'Last month of receipt (YYYY-MM); default: the current month' }),
-  by: z.enum(GROUP_BY).optional().meta({ description: 'Grouping of `groups` (default department)' }),
+// Built on first use: AggregateComplaints loads this module for its writes, which validate no query.
+export const DashboardQuerySchema = /* @__PURE__ */ onFirstUse(() => {
+  const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM');
+  return z.object({
+    from: month.optional().meta({ description: 'First month of receipt (YYYY-MM); default: 11 months before `to`' }),
+    to: month.optional().meta({ description: 'Last month of receipt (YYYY-MM); default: the current month' }),
+    by: z.enum(GROUP_BY).optional().meta({ description: 'Grouping of `groups` (default department)' }),
+  });
 });
 
 let defaultStore: { table: string; store: DynamoAggregates } | undefined;

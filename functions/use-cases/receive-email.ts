@@ -30,6 +30,7 @@ import { hasVisibleText } from '../domain/text.ts';
 import {
   AttachmentType, MAX_ATTACHMENTS, ATTACHMENT_TYPES, SubmitComplaintRequest,
 } from '../http/schemas/submit-complaint.schema.ts';
+import { onFirstUse } from '../http/schemas/common.schema.ts';
 import { ConflictError, IdempotencyMismatchError } from '../shared/errors.ts';
 import { entry } from './common.ts';
 import { submitComplaint, type SubmitDeps } from './submit-complaint.ts';
@@ -81,14 +82,14 @@ const COMMIT_ATTEMPTS = 5;
  * `email/<messageId>/<n>`: the request schema is the API's, with only the key pattern widened.
  */
 export const EMAIL_ATTACHMENT_KEY = /^email\/[A-Za-z0-9._-]{1,200}\/\d{1,3}$/;
-export const EmailComplaintRequest = SubmitComplaintRequest.safeExtend({
+export const EmailComplaintRequest = /* @__PURE__ */ onFirstUse(() => SubmitComplaintRequest.unwrap().safeExtend({
   attachments: z.array(z.object({
     key: z.string().regex(EMAIL_ATTACHMENT_KEY),
     name: z.string().trim().min(1).max(200),
-    contentType: AttachmentType,
+    contentType: AttachmentType.unwrap(),
     size: z.number().int().positive(),
   }).strict()).max(MAX_ATTACHMENTS).optional(),
-});
+}));
 
 /** The mailboxes of an address header, groups flattened (From: may be a group). */
 function mailboxes(a: Address | Address[] | undefined): Mailbox[] {

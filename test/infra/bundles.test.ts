@@ -148,8 +148,8 @@ describe('what each function loads at a cold start', () => {
     expect(has(bundles.GetComplaintStatus.initial.modules, '@aws-lambda-powertools/metrics')).toBe(true);
   });
 
-  it('OpenApi: the document computed at build time - no schema library in the bundle - and the same document as buildOpenApiDocument (our own HTTP API v2 event)', () => {
-    openApiServesTheDocument(OWN_FIXTURES, ['zod', '@asteasolutions/zod-to-openapi', 'aws4']);
+  it('OpenApi: the document computed at build time - no schema library, middy or Logger in the bundle - and the same document and headers as before (our own HTTP API v2 event)', () => {
+    openApiServesTheDocument(OWN_FIXTURES, ['zod', '@asteasolutions/zod-to-openapi', 'aws4', '@middy/core', '@aws-lambda-powertools/logger']);
   });
 });
 
@@ -163,8 +163,12 @@ function openApiServesTheDocument(fixtures: string, absent: string[]): void {
     const { handler } = await import(${JSON.stringify(url)});
     const event = { ...${event}, routeKey: 'GET /api/openapi.json', rawPath: '/api/openapi.json', body: undefined, isBase64Encoded: false };
     const r = await handler(event, { awsRequestId: 'test', functionName: 'OpenApi', getRemainingTimeInMillis: () => 3000 });
-    process.stdout.write(JSON.stringify({ statusCode: r.statusCode, body: JSON.parse(r.body) }));`);
-  expect(JSON.parse(body)).toEqual({ statusCode: 200, body: buildOpenApiDocument() });
+    process.stdout.write(JSON.stringify({ statusCode: r.statusCode, headers: r.headers, body: JSON.parse(r.body) }));`);
+  expect(JSON.parse(body)).toEqual({
+    statusCode: 200,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300', 'x-content-type-options': 'nosniff' },
+    body: buildOpenApiDocument(),
+  });
 }
 
 describeShared('what each function loads at a cold start', () => {

@@ -1,22 +1,25 @@
-/** The boundary of every staff operation: one schema per request body. */
+/**
+ * The boundary of every staff operation: one schema per request body, each built on first use
+ * (common.schema.ts): a StaffApi cold start serves one route and builds one of them.
+ */
 import * as z from 'zod';
-import { Reference, text } from './common.schema.ts';
+import { onFirstUse, Reference, text } from './common.schema.ts';
 import { SubmitComplaintRequest } from './submit-complaint.schema.ts';
 
-export const ReferenceParams = z.object({ reference: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/) });
+export const ReferenceParams = /* @__PURE__ */ onFirstUse(() => z.object({ reference: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/) }));
 
 /** ?team= of listTeamQueue (oversight roles list any team): a department name, not anything at all. */
-export const TeamQuery = z.object({ team: text(100).optional() });
+export const TeamQuery = /* @__PURE__ */ onFirstUse(() => z.object({ team: text(100).optional() }));
 
-export const StaffComplaintRequest = z
+export const StaffComplaintRequest = /* @__PURE__ */ onFirstUse(() => z
   .object({
     channel: z.enum(['phone', 'branch', 'letter', 'email']).meta({ description: 'How the customer complained; the reply goes back the same way' }),
-    complaint: SubmitComplaintRequest,
+    complaint: SubmitComplaintRequest.unwrap(),
   })
   .strict()
-  .meta({ id: 'StaffComplaintRequest' });
+  .meta({ id: 'StaffComplaintRequest' }));
 
-export const ClassificationCorrection = z
+export const ClassificationCorrection = /* @__PURE__ */ onFirstUse(() => z
   .object({
     nature: z.enum(['service', 'product', 'operation', 'violation']).optional(),
     urgency: z.enum(['general', 'urgent']).optional(),
@@ -25,9 +28,9 @@ export const ClassificationCorrection = z
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: 'give at least one field to correct' })
-  .meta({ id: 'ClassificationCorrection' });
+  .meta({ id: 'ClassificationCorrection' }));
 
-export const InvestigationRequest = z
+export const InvestigationRequest = /* @__PURE__ */ onFirstUse(() => z
   .object({
     rootCause: text(4000),
     responsiblePeople: text(1000),
@@ -35,53 +38,53 @@ export const InvestigationRequest = z
     correctionResult: text(4000),
   })
   .strict()
-  .meta({ id: 'InvestigationRequest', description: 'The four "don\'t-let-go" fields (S0 6.2); all required' });
+  .meta({ id: 'InvestigationRequest', description: 'The four "don\'t-let-go" fields (S0 6.2); all required' }));
 
-export const HandlingPlanRequest = z
+export const HandlingPlanRequest = /* @__PURE__ */ onFirstUse(() => z
   .object({ departments: z.array(z.object({ department: text(100), duty: text(1000), dueAt: z.iso.datetime({ offset: true }) }).strict()).min(2) })
   .strict()
-  .meta({ id: 'HandlingPlanRequest' });
+  .meta({ id: 'HandlingPlanRequest' }));
 
-export const ReplyRequest = z.object({ subject: text(300), text: text(20_000) }).strict().meta({ id: 'ReplyRequest' });
-export const DecisionRequest = z.object({ approve: z.boolean(), comment: text(2000).optional() }).strict().meta({ id: 'DecisionRequest' });
-export const ReasonRequest = z.object({ reason: text(2000) }).strict().meta({ id: 'ReasonRequest' });
-export const CallbackRequest = z
+export const ReplyRequest = /* @__PURE__ */ onFirstUse(() => z.object({ subject: text(300), text: text(20_000) }).strict().meta({ id: 'ReplyRequest' }));
+export const DecisionRequest = /* @__PURE__ */ onFirstUse(() => z.object({ approve: z.boolean(), comment: text(2000).optional() }).strict().meta({ id: 'DecisionRequest' }));
+export const ReasonRequest = /* @__PURE__ */ onFirstUse(() => z.object({ reason: text(2000) }).strict().meta({ id: 'ReasonRequest' }));
+export const CallbackRequest = /* @__PURE__ */ onFirstUse(() => z
   .object({ satisfaction: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]), comment: text(4000).optional() })
   .strict()
-  .meta({ id: 'CallbackRequest' });
-export const MergeRequest = z
-  .object({ into: Reference.meta({ description: 'The earlier complaint this one repeats (or is about), which carries on' }) })
+  .meta({ id: 'CallbackRequest' }));
+export const MergeRequest = /* @__PURE__ */ onFirstUse(() => z
+  .object({ into: Reference.unwrap().meta({ description: 'The earlier complaint this one repeats (or is about), which carries on' }) })
   .strict()
-  .meta({ id: 'MergeRequest' });
-export const LinkRequest = z
-  .object({ to: Reference.meta({ description: 'The complaint this one is related to (same customer or matter), for staff to see beside it' }) })
+  .meta({ id: 'MergeRequest' }));
+export const LinkRequest = /* @__PURE__ */ onFirstUse(() => z
+  .object({ to: Reference.unwrap().meta({ description: 'The complaint this one is related to (same customer or matter), for staff to see beside it' }) })
   .strict()
-  .meta({ id: 'LinkRequest' });
-export const ReassignRequest = z
+  .meta({ id: 'LinkRequest' }));
+export const ReassignRequest = /* @__PURE__ */ onFirstUse(() => z
   .object({ assignee: text(200).optional(), team: text(100).optional() })
   .strict()
   .refine((v) => v.assignee || v.team, { message: 'give an assignee or a team' })
-  .meta({ id: 'ReassignRequest' });
-export const EmptyRequest = z.object({}).strict();
-export const CallRequest = z
+  .meta({ id: 'ReassignRequest' }));
+export const EmptyRequest = /* @__PURE__ */ onFirstUse(() => z.object({}).strict());
+export const CallRequest = /* @__PURE__ */ onFirstUse(() => z
   .object({
     messageId: text(200).meta({ description: 'The call task (a message with channel call-task) this call delivered' }),
     outcome: z.enum(['reached', 'no-answer', 'wrong-number']),
     note: text(2000).optional(),
   })
   .strict()
-  .meta({ id: 'CallRequest' });
-export const RestrictionRequest = z
+  .meta({ id: 'CallRequest' }));
+export const RestrictionRequest = /* @__PURE__ */ onFirstUse(() => z
   .object({
     reason: text(2000).meta({ description: 'Why (harassment, abusive language, ...): recorded and shown to staff' }),
     until: z.iso.date().optional().meta({ description: 'Last day of the restriction; none: until lifted' }),
   })
   .strict()
-  .meta({ id: 'RestrictionRequest' });
-export const ErasureRequest = z
+  .meta({ id: 'RestrictionRequest' }));
+export const ErasureRequest = /* @__PURE__ */ onFirstUse(() => z
   .object({
     basis: z.enum(['gdpr-art-17', 'uk-gdpr-art-17', 'pipl-art-47', 'ccpa-1798.105', 'other']).meta({ description: 'The legal basis of the erasure request' }),
     request: text(200).optional().meta({ description: "The data-protection team's own reference of the request" }),
   })
   .strict()
-  .meta({ id: 'ErasureRequest' });
+  .meta({ id: 'ErasureRequest' }));

@@ -1,11 +1,11 @@
 /** The boundary of `submitComplaint`: the body a customer (web form) sends, and the answer. */
 import * as z from 'zod';
 import { DESCRIPTION_MAX_CHARS } from '../../domain/complaint.ts';
-import { DeadlineView, Reference, text } from './common.schema.ts';
+import { DeadlineView, onFirstUse, Reference, text } from './common.schema.ts';
 
 /** Images and PDF only: what a complaint needs as evidence, nothing executable. */
 export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/pdf'] as const;
-export const AttachmentType = z.enum(ATTACHMENT_TYPES);
+export const AttachmentType = /* @__PURE__ */ onFirstUse(() => z.enum(ATTACHMENT_TYPES));
 export const MAX_ATTACHMENTS = 5;
 /**
  * The largest body a complaint may come in (submitComplaint, createStaffComplaint): the longest
@@ -14,7 +14,7 @@ export const MAX_ATTACHMENTS = 5;
  */
 export const SUBMIT_MAX_BODY_BYTES = 512 * 1024;
 
-export const SubmitComplaintRequest = z
+export const SubmitComplaintRequest = /* @__PURE__ */ onFirstUse(() => z
   .object({
     language: z.enum(['zh-CN', 'en']).optional().meta({ description: "Defaults to the region's first language" }),
     complainant: z
@@ -54,7 +54,7 @@ export const SubmitComplaintRequest = z
       .array(z.object({
         key: z.string().regex(/^uploads\/\d{4}-\d{2}-\d{2}\/[0-9a-f-]{36}$/, 'must be a key returned by createAttachmentUpload'),
         name: text(200),
-        contentType: AttachmentType,
+        contentType: AttachmentType.unwrap(),
         size: z.number().int().positive(),
       }).strict())
       .max(MAX_ATTACHMENTS)
@@ -76,20 +76,20 @@ export const SubmitComplaintRequest = z
       ctx.addIssue({ code: 'custom', path: ['consent', 'personalData'], message: 'consent to the processing of personal data is required' });
     }
   })
-  .meta({ id: 'SubmitComplaintRequest' });
+  .meta({ id: 'SubmitComplaintRequest' }));
 export type SubmitComplaintRequest = z.infer<typeof SubmitComplaintRequest>;
 
-export const SubmitComplaintResponse = z
+export const SubmitComplaintResponse = /* @__PURE__ */ onFirstUse(() => z
   .object({
-    reference: Reference,
+    reference: Reference.unwrap(),
     accessCode: z.string().meta({ description: 'Give it with the reference to follow the complaint; shown once' }),
     acknowledgement: z.object({
       receivedAt: z.string(),
       message: z.string(),
       nextSteps: z.array(z.string()),
-      responseDeadline: DeadlineView,
+      responseDeadline: DeadlineView.unwrap(),
       followUp: z.string(),
     }),
   })
-  .meta({ id: 'SubmitComplaintResponse' });
+  .meta({ id: 'SubmitComplaintResponse' }));
 export type SubmitComplaintResponse = z.infer<typeof SubmitComplaintResponse>;
