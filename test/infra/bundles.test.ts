@@ -130,7 +130,13 @@ describe('what each function loads at a cold start', () => {
     expect(has(bundles.EmailIntake.initial.modules, 'postal-mime')).toBe(true);
     for (const name of NAMES) {
       const all = { ...bundles[name].initial.modules, ...bundles[name].lazy.modules };
-      for (const pkg of ['mailparser', 'iconv-lite', 'libmime', 'he', 'entities', 'html-to-text', 'htmlparser2', 'encoding-japanese']) expect(has(all, pkg), `${name}: ${pkg}`).toBe(false);
+      // The IMAP client (MailboxPoller only) decodes mailbox names and headers with its own
+      // character-set packages; the message itself is parsed by postal-mime, as for SES mail.
+      const imapClient = name === 'MailboxPoller' ? ['iconv-lite', 'libmime', 'encoding-japanese'] : [];
+      for (const pkg of ['mailparser', 'iconv-lite', 'libmime', 'he', 'entities', 'html-to-text', 'htmlparser2', 'encoding-japanese'].filter((p) => !imapClient.includes(p))) {
+        expect(has(all, pkg), `${name}: ${pkg}`).toBe(false);
+      }
+      expect(has(all, 'imapflow'), `${name}: imapflow`).toBe(name === 'MailboxPoller');
       // nodemailer: only DeliverMessages, for the regions that send through the bank's SMTP relay
       // (China, ADR 0005), in a chunk loaded on first use - never at an SES region's cold start.
       expect(has(bundles[name].initial.modules, 'nodemailer'), `${name}: nodemailer at start-up`).toBe(false);
