@@ -10,7 +10,8 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { WORKFLOW_ENDED, WORKFLOW_FUNCTIONS } from '../functions/functions.ts';
-import { regionConfig } from '../functions/domain/regions.ts';
+import { regionConfig, type RegionName } from '../functions/domain/regions.ts';
+import { loadSettings } from '../infra/settings/load.ts';
 import { ManualClock, systemClock } from '../functions/shared/clock.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
 import { startHttpAdapter } from './http-adapter.ts';
@@ -114,6 +115,19 @@ function linkKey(file: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/**
+ * The installation's mail facts as infra sets them on AWS (MAIL_* variables from the deploy
+ * settings, infra/stacks/api-stack.ts), here from the checked-in example settings.
+ */
+export function localMailSettings(region: RegionName): { env: Record<string, string>; transport: 'ses' | 'smtp-relay'; domain: string } {
+  const mail = loadSettings().regions[region].mail;
+  return {
+    transport: mail.outbound.transport,
+    domain: mail.domain,
+    env: { MAIL_TRANSPORT: mail.outbound.transport, MAIL_SENDER: mail.sender, MAIL_DOMAIN: mail.domain, MAIL_OWN_DOMAINS: mail.ownDomains.join(',') },
+  };
+}
+
 export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const srv = createServer();
@@ -191,11 +205,13 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     // through the bank's SMTP relay (China: no SES), the catcher is that relay.
     const mail = await startMailCatcher(join(dataDir, 'mail', 'sent'), 0, (recipients) => faults.smtpFault(recipients));
     cleanups.unshift(() => mail.stop());
-    if (region.mail.transport === 'smtp-relay') Object.assign(process.env, { SMTP_RELAY_HOST: '127.0.0.1', SMTP_RELAY_PORT: String(mail.port), SMTP_RELAY_TLS: 'none' });
+    const mailSettings = localMailSettings(region.name);
+    Object.assign(process.env, mailSettings.env);
+    if (mailSettings.transport === 'smtp-relay') Object.assign(process.env, { SMTP_RELAY_HOST: '127.0.0.1', SMTP_RELAY_PORT: String(mail.port), SMTP_RELAY_TLS: 'none' });
     // SES only where the region has it: elsewhere (China) its endpoint does not exist, so nothing listens.
-    const sesOffered = region.mail.transport === 'ses';
+    const sesOffered = mailSettings.transport === 'ses';
     if (sesOffered) {
-      const ses = await startSesServer(mail.port, region.mail.domain);
+      const ses = await startSesServer(mail.port, mailSettings.domain);
       cleanups.unshift(() => new Promise((r) => { ses.server.closeAllConnections(); ses.server.close(r); }));
       const sesProxy = await viaFaults('ses', ses.url);
       process.env.AWS_ENDPOINT_URL_SESV2 = sesProxy.url;

@@ -22,6 +22,7 @@ import { readFileSync } from 'node:fs';
 import { TABLE } from '../../functions/adapters/table-schema.ts';
 import { REGIONS, type RegionConfig } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, ROUTES, type FunctionName } from '../../functions/functions.ts';
+import { exampleSettings } from '../../infra/settings/load.ts';
 import { buildComplaintApp, type RegionStacks } from '../../infra/complaint-app.ts';
 import { API_INTEGRATION_TIMEOUT } from '../../infra/constructs/intake-api.ts';
 import { BREAK_GLASS_ACTIONS, breakGlassRoleName } from '../../infra/constructs/key-guard.ts';
@@ -66,7 +67,7 @@ let assembly: CloudAssembly;
 
 beforeAll(() => {
   const app = new App({ context: TEST_CONTEXT });
-  stacks = buildComplaintApp(app, { account: ACCOUNT });
+  stacks = buildComplaintApp(app, { settings: exampleSettings(ACCOUNT) });
   assembly = app.synth();
 });
 
@@ -435,7 +436,7 @@ describe('outbound mail where SES does not send (China): the bank\'s SMTP relay'
   beforeAll(() => {
     const synth = (context: Json) => {
       const app = new App({ context });
-      const built = buildComplaintApp(app, { account: ACCOUNT });
+      const built = buildComplaintApp(app, { settings: exampleSettings(ACCOUNT) });
       return app.synth().getStackArtifact(built.cn.api.artifactId).template as Json;
     };
     withRelay = synth(relayContext);

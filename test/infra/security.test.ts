@@ -17,6 +17,7 @@ import { NIST80053R5Checks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
 import { REGIONS, type RegionConfig } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, type FunctionName } from '../../functions/functions.ts';
+import { exampleSettings } from '../../infra/settings/load.ts';
 import { buildComplaintApp, type RegionStacks } from '../../infra/complaint-app.ts';
 import { APP_WIDE_DECISIONS, enableNagChecks } from '../../infra/nag.ts';
 import { WAF_REDACTED_HEADERS } from '../../infra/stacks/edge-stack.ts';
@@ -49,7 +50,7 @@ let assembly: CloudAssembly;
 
 beforeAll(() => {
   app = new App({ context: TEST_CONTEXT });
-  stacks = buildComplaintApp(app, { account: ACCOUNT });
+  stacks = buildComplaintApp(app, { settings: exampleSettings(ACCOUNT) });
   assembly = app.synth();
 });
 

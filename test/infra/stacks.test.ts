@@ -23,6 +23,7 @@ import { REGIONS, type RegionConfig } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, ROUTES, STREAM_CONSUMERS, WORKFLOW_FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/functions.ts';
 import { PAGE_SECURITY_HEADERS } from '../../local/static.ts';
 import { archiveTiering } from '../../infra/archive-tiering.ts';
+import { exampleSettings } from '../../infra/settings/load.ts';
 import { buildComplaintApp, type RegionStacks } from '../../infra/complaint-app.ts';
 import { EncryptedLogs } from '../../infra/constructs/encrypted-logs.ts';
 import { IntakeApi } from '../../infra/constructs/intake-api.ts';
@@ -34,6 +35,7 @@ import { STATE_MACHINES } from '../../workflows/machines.ts';
 const CDK_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
 const ASL = JSON.parse(readFileSync(new URL('../../workflows/complaint.asl.json', import.meta.url), 'utf8')) as Asl;
 const ACCOUNT = '111111111111';
+const SETTINGS = exampleSettings(ACCOUNT);
 // In-memory mode: a failed validation throws with the full report (the CLI prints it instead).
 const TEST_CONTEXT = { ...CDK_CONTEXT, '@aws-cdk/core:appMode': 'inmemory' };
 
@@ -61,7 +63,7 @@ let assembly: CloudAssembly;
 
 beforeAll(() => {
   app = new App({ context: TEST_CONTEXT });
-  stacks = buildComplaintApp(app, { account: ACCOUNT });
+  stacks = buildComplaintApp(app, { settings: exampleSettings(ACCOUNT) });
   assembly = app.synth();
 });
 
@@ -589,7 +591,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         const ses = statements.filter((st) => asArray(st.Action).some((a) => a.startsWith('ses:')));
         expect(ses, fnName).toEqual(spec.access.sendEmail && expected.sesSending
           // From the region's sender only (ses:FromAddress).
-          ? [{ Effect: 'Allow', Action: 'ses:SendEmail', Resource: `arn:${region.aws.partition}:ses:${region.aws.region}:${ACCOUNT}:identity/${region.mail.domain}`, Condition: { StringEquals: { 'ses:FromAddress': region.mail.sender } } }]
+          ? [{ Effect: 'Allow', Action: 'ses:SendEmail', Resource: `arn:${region.aws.partition}:ses:${region.aws.region}:${ACCOUNT}:identity/${SETTINGS.regions[region.name].mail.domain}`, Condition: { StringEquals: { 'ses:FromAddress': SETTINGS.regions[region.name].mail.sender } } }]
           : []);
       }
     });
@@ -726,7 +728,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     });
 
     it('the alarm topic mails the region\'s ops address, encrypted and TLS-only', () => {
-      api().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: region.alarmEmail });
+      api().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: SETTINGS.regions[region.name].alarmEmails[0] });
       api().hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     });
   });
@@ -737,7 +739,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         stateful().resourceCountIs('AWS::SES::EmailIdentity', 0);
         return;
       }
-      stateful().hasResource('AWS::SES::EmailIdentity', { DeletionPolicy: 'Retain', Properties: { EmailIdentity: region.mail.domain } });
+      stateful().hasResource('AWS::SES::EmailIdentity', { DeletionPolicy: 'Retain', Properties: { EmailIdentity: SETTINGS.regions[region.name].mail.domain } });
     });
 
     it(`receipt rule for complaints@domain: ${expected.sesReceiving ? 'raw mail to inbound/, then EmailIntake' : 'none, and synth says so (info)'}`, () => {
@@ -755,7 +757,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         Rule: {
           Name: 'complaints-intake',
           Enabled: true,
-          Recipients: [`complaints@${region.mail.domain}`],
+          Recipients: [`complaints@${SETTINGS.regions[region.name].mail.domain}`],
           ScanEnabled: true,
           TlsPolicy: 'Require',
           Actions: [
