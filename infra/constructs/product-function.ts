@@ -229,8 +229,8 @@ export class ProductFunction extends lambda.Function {
   bindSmtpRelay(relay: SmtpRelay): this {
     this.addEnvironment('SMTP_RELAY_HOST', relay.host);
     this.addEnvironment('SMTP_RELAY_PORT', String(relay.port));
-    // TLS always on AWS: implicit on 465, STARTTLS required on any other port.
-    this.addEnvironment('SMTP_RELAY_TLS', relay.port === 465 ? 'implicit' : 'starttls');
+    // TLS always on AWS: as the settings say, else implicit on 465 and STARTTLS required on any other port.
+    this.addEnvironment('SMTP_RELAY_TLS', relay.tls ?? (relay.port === 465 ? 'implicit' : 'starttls'));
     if (relay.secretArn) {
       this.addEnvironment('SMTP_RELAY_SECRET_ARN', relay.secretArn);
       // The secret's own key policy lets Secrets Manager decrypt for readers of the secret (kms:ViaService).

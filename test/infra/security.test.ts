@@ -240,9 +240,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       const [[, logging]] = resourcesOf(t, 'AWS::WAFv2::LoggingConfiguration');
       const [[aclId]] = resourcesOf(t, 'AWS::WAFv2::WebACL');
       expect(logging.Properties.ResourceArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
-      const [destination] = logging.Properties.LogDestinationConfigs;
-      const groupId = destination['Fn::GetAtt'][0];
-      expect(t.Resources[groupId].Properties.LogGroupName).toMatch(/^aws-waf-logs-/);
+      // To the aws-waf-logs-* bucket in the region itself (test/infra/regions-ops.test.ts).
+      expect(logging.Properties.LogDestinationConfigs).toEqual([`arn:aws:s3:::aws-waf-logs-complaints-${ACCOUNT}-${region.aws.region}`]);
       expect(logging.Properties.RedactedFields).toEqual(WAF_REDACTED_HEADERS.map((h) => ({ SingleHeader: { Name: h } })));
     });
   });
@@ -266,9 +265,10 @@ describe('cdk-nag NIST 800-53 rev 5', () => {
     const nist = acks.filter((a) => a.id.includes('NIST.800.53.R5')).map((a) => ({ ...a, id: a.id.replace(/^.*::/, '') }));
     expect(nist.filter((a) => a.path === '').map((a) => a.id).sort()).toEqual(Object.keys(APP_WIDE_DECISIONS).sort());
     // Per resource: the functions not invoked asynchronously, the access-log bucket, CDK's deployment handler,
-    // the CloudFront origin secret (rotated by a deployment: infra/constructs/origin-verify.ts).
+    // the CloudFront origin secret (rotated by a deployment: infra/constructs/origin-verify.ts), the
+    // WAF log bucket's own access logging (infra/stacks/waf-logs-stack.ts).
     expect(new Set(nist.filter((a) => a.path !== '').map((a) => a.id))).toEqual(new Set([
-      'NIST.800.53.R5-LambdaDLQ', 'NIST.800.53.R5-S3DefaultEncryptionKMS', 'NIST.800.53.R5-SecretsManagerRotationEnabled',
+      'NIST.800.53.R5-LambdaDLQ', 'NIST.800.53.R5-S3DefaultEncryptionKMS', 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled',
     ]));
     for (const a of nist) expect(a.reason.length, `${a.path} ${a.id}`).toBeGreaterThan(80);
   });

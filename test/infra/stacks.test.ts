@@ -41,9 +41,9 @@ const TEST_CONTEXT = { ...CDK_CONTEXT, '@aws-cdk/core:appMode': 'inmemory' };
 
 /** What each region is expected to get from its platform (infra/platform.ts), spelled out. */
 const EXPECTED = {
-  cn: { identity: 'oidc', cloudFront: false, waf: false, sesSending: false, sesReceiving: false },
-  uk: { identity: 'cognito', cloudFront: true, waf: true, sesSending: true, sesReceiving: false },
-  us: { identity: 'cognito', cloudFront: true, waf: true, sesSending: true, sesReceiving: true },
+  cn: { identity: 'oidc', cloudFront: false, waf: false, sesSending: false, sesReceiving: false, xray: false },
+  uk: { identity: 'cognito', cloudFront: true, waf: true, sesSending: true, sesReceiving: false, xray: true },
+  us: { identity: 'cognito', cloudFront: true, waf: true, sesSending: true, sesReceiving: true, xray: true },
 } as const;
 
 interface Asl { StartAt: string; States: Record<string, { Branches?: Asl[]; Iterator?: Asl; ItemProcessor?: Asl; Resource?: string }> }
@@ -109,7 +109,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     const platform = stacks[name].platform;
     expect({
       identity: platform.identity.kind, cloudFront: platform.pages.cloudFront, waf: platform.pages.waf,
-      sesSending: platform.email.sending, sesReceiving: platform.email.receiving,
+      sesSending: platform.email.sending, sesReceiving: platform.email.receiving, xray: platform.tracing,
     }).toEqual(expected);
   });
 
@@ -279,8 +279,10 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       const bucket = stateful().toJSON().Resources[buckets().attachments.id] as Resource;
       expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }));
       if (!expected.cloudFront) {
-        // No pages origin known (no CloudFront, no complaints:cn:publicBaseUrl): no browser may upload.
-        expect(bucket.Properties.CorsConfiguration).toBeUndefined();
+        // The pages on the bank's own (ICP-recorded) site, settings pages.externalBaseUrl: only it may upload.
+        expect(bucket.Properties.CorsConfiguration).toEqual({
+          CorsRules: [{ AllowedMethods: ['PUT'], AllowedOrigins: [SETTINGS.regions[name as 'cn'].pages.externalBaseUrl], AllowedHeaders: ['content-type'], MaxAge: 3600 }],
+        });
         return;
       }
       const distributionId = logicalId(stacks[name].stateful, stacks[name].stateful.pages!.distribution);
@@ -453,11 +455,11 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       }
     });
 
-    it('logs ALL to an encrypted log group and traces', () => {
+    it('logs ALL to an encrypted log group and traces (X-Ray where the platform has it: not in China)', () => {
       for (const name of NAMES) {
         const { sm } = stateMachine(name);
         expect(sm.Properties.LoggingConfiguration.Level).toBe('ALL');
-        expect(sm.Properties.TracingConfiguration).toEqual({ Enabled: true });
+        expect(sm.Properties.TracingConfiguration).toEqual({ Enabled: expected.xray });
         const [logGroupId] = sm.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'];
         expect(api().toJSON().Resources[logGroupId].Properties.KmsKeyId).toBeDefined();
       }
@@ -512,7 +514,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         const fn = all[id] as Resource;
         expect(fn.Properties.Runtime).toBe('nodejs22.x');
         expect(fn.Properties.Architectures).toEqual(['arm64']);
-        expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+        expect(fn.Properties.TracingConfig).toEqual(expected.xray ? { Mode: 'Active' } : undefined);
         expect(fn.Properties.Handler).toBe('index.handler');
         const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
         expect(api().toJSON().Resources[logGroupId].Properties).toMatchObject({ KmsKeyId: expect.anything(), RetentionInDays: expect.any(Number) });
@@ -639,7 +641,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     it('PUBLIC_BASE_URL is the pages\' origin where they are served', () => {
       const env = fnResource('DeliverMessages').Properties.Environment.Variables;
       if (!expected.cloudFront) {
-        expect(env.PUBLIC_BASE_URL).toBeUndefined();
+        expect(env.PUBLIC_BASE_URL).toBe(SETTINGS.regions[name as 'cn'].pages.externalBaseUrl);
         return;
       }
       const distributionId = logicalId(stacks[name].stateful, stacks[name].stateful.pages!.distribution);
@@ -918,7 +920,6 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       .filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
     const expectedWarnings = [
       ...(expected.identity === 'oidc' ? [/issuer is a placeholder/] : []),
-      ...(!expected.sesSending ? [/DeliverMessages: SES is not offered/] : []),
       ...(!existsSync(WEB_DIST) ? [/customer pages are not deployed/] : []),
     ];
     expect(warnings).toHaveLength(expectedWarnings.length);
