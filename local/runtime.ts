@@ -16,7 +16,8 @@ import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { STREAM_CONSUMERS, WORKFLOW_ENDED, WORKFLOW_FUNCTIONS } from '../functions/functions.ts';
-import { regionConfig, type RegionConfig } from '../functions/domain/regions.ts';
+import { regionConfig, type RegionConfig, type RegionName } from '../functions/domain/regions.ts';
+import { loadSettings } from '../infra/settings/load.ts';
 import { ManualClock, systemClock } from '../functions/shared/clock.ts';
 import { DynamoComplaintRepository } from '../functions/adapters/dynamo-complaint-repository.ts';
 import { createDocumentClient } from '../functions/shared/dynamo.ts';
@@ -121,6 +122,19 @@ function linkKey(file: string): string {
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
   }
   return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * The installation's mail facts as infra sets them on AWS (MAIL_* variables from the deploy
+ * settings, infra/stacks/api-stack.ts), here from the checked-in example settings.
+ */
+export function localMailSettings(region: RegionName): { env: Record<string, string>; transport: 'ses' | 'smtp-relay'; domain: string } {
+  const mail = loadSettings().regions[region].mail;
+  return {
+    transport: mail.outbound.transport,
+    domain: mail.domain,
+    env: { MAIL_TRANSPORT: mail.outbound.transport, MAIL_SENDER: mail.sender, MAIL_DOMAIN: mail.domain, MAIL_OWN_DOMAINS: mail.ownDomains.join(',') },
+  };
 }
 
 export function freePort(): Promise<number> {
@@ -285,11 +299,13 @@ async function startMail(setup: Setup, started: Started): Promise<{ catcher: Mai
   const { region, faults } = setup;
   const catcher = await startMailCatcher(join(setup.dataDir, 'mail', 'sent'), 0, (recipients) => faults.smtpFault(recipients));
   started.add(() => catcher.stop());
-  if (region.mail.transport === 'smtp-relay') Object.assign(process.env, { SMTP_RELAY_HOST: '127.0.0.1', SMTP_RELAY_PORT: String(catcher.port), SMTP_RELAY_TLS: 'none' });
+  const mailSettings = localMailSettings(region.name);
+  Object.assign(process.env, mailSettings.env);
+  if (mailSettings.transport === 'smtp-relay') Object.assign(process.env, { SMTP_RELAY_HOST: '127.0.0.1', SMTP_RELAY_PORT: String(catcher.port), SMTP_RELAY_TLS: 'none' });
   // SES only where the region has it: elsewhere (China) its endpoint does not exist, so nothing listens.
-  const sesOffered = region.mail.transport === 'ses';
+  const sesOffered = mailSettings.transport === 'ses';
   if (sesOffered) {
-    const ses = await startSesServer(catcher.port, region.mail.domain);
+    const ses = await startSesServer(catcher.port, mailSettings.domain);
     started.server(ses.server);
     process.env.AWS_ENDPOINT_URL_SESV2 = (await setup.viaFaults(started, 'ses', ses.url)).url;
   } else process.env.AWS_ENDPOINT_URL_SESV2 = `http://127.0.0.1:${await freePort()}`;

@@ -1,6 +1,6 @@
 /**
- * Mailer over SMTP, for regions where SES is not offered (China: `mail.transport` 'smtp-relay'
- * in functions/domain/regions.ts): the bank's mail gateway relays the message. TLS as configured
+ * Mailer over SMTP, for regions where SES is not offered (China: MAIL_TRANSPORT 'smtp-relay'
+ * from the deploy settings): the bank's mail gateway relays the message. TLS as configured
  * (implicit on 465, STARTTLS required otherwise; 'none' only where the deploy says so), the
  * gateway's credentials read once per process from Secrets Manager when a secret is configured,
  * and timeouts that end inside the delivery function's.

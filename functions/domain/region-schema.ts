@@ -1,5 +1,9 @@
 /**
- * The zod schema of the per-region configuration (functions/domain/regions.ts) and its types.
+ * The zod schema of the per-region configuration (functions/domain/regions.ts) and its types:
+ * the regulatory rules of a region. The facts of one bank's installation (mail domains and
+ * transport, alarm mailboxes, identity provider, domains) are deploy settings
+ * (infra/settings/schema.ts); what a function needs of them reaches it as environment variables
+ * (functions/shared/config.ts).
  * The configuration is validated with it at synth time (infra/app.ts) and by the unit tests,
  * not at every cold start: the functions import the constants, and this schema stays out of
  * their bundles.
@@ -92,19 +96,6 @@ export const RegionConfig = z.object({
     archiveYears: z.number().int().min(3),
   }),
   languages: z.array(z.enum(['zh-CN', 'en'])).min(1),
-  mail: z.object({
-    sender: z.string().email(),
-    domain: z.string(),
-    /** Every other domain the bank's people and systems send from (the staff directory's): mail claiming one of them, or `domain`, without DKIM alignment is quarantined, never acknowledged. */
-    ownDomains: z.array(z.string()).optional(),
-    /**
-     * How outbound mail leaves: 'ses' (SES v2 in the region), or 'smtp-relay' where SES is not
-     * offered (China): the bank's mail gateway over SMTP, its host a deploy setting
-     * (`-c complaints:<region>:smtpRelayHost=...`, infra/README.md).
-     */
-    transport: z.enum(['ses', 'smtp-relay']),
-  }),
-  alarmEmail: z.string().email(),
 });
 export type RegionConfig = z.infer<typeof RegionConfig>;
 

@@ -45,8 +45,6 @@ const regions = {
     thresholds: { majorAmount: 500_000, currency: 'CNY', groupIncidentCount: 5, groupIncidentWindowHours: 24 },
     retention: { hotSeconds: 180 * day, archiveYears: 3 },
     languages: ['zh-CN', 'en'],
-    mail: { sender: 'complaints@bank.example.cn', domain: 'bank.example.cn', ownDomains: ['bank.example'], transport: 'smtp-relay' },
-    alarmEmail: 'ops@bank.example.cn',
   },
   uk: {
     name: 'uk',
@@ -71,8 +69,6 @@ const regions = {
     thresholds: { majorAmount: 50_000, currency: 'GBP', groupIncidentCount: 5, groupIncidentWindowHours: 24 },
     retention: { hotSeconds: 180 * day, archiveYears: 3 },
     languages: ['en', 'zh-CN'],
-    mail: { sender: 'complaints@bank.example.co.uk', domain: 'bank.example.co.uk', ownDomains: ['bank.example'], transport: 'ses' },
-    alarmEmail: 'ops@bank.example.co.uk',
   },
   us: {
     name: 'us',
@@ -96,8 +92,6 @@ const regions = {
     thresholds: { majorAmount: 50_000, currency: 'USD', groupIncidentCount: 5, groupIncidentWindowHours: 24 },
     retention: { hotSeconds: 180 * day, archiveYears: 3 },
     languages: ['en', 'zh-CN'],
-    mail: { sender: 'complaints@bank.example.com', domain: 'bank.example.com', ownDomains: ['bank.example'], transport: 'ses' },
-    alarmEmail: 'ops@bank.example.com',
   },
 } satisfies Record<RegionName, RegionConfig>;
 

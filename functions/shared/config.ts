@@ -37,8 +37,32 @@ export interface RuntimeConfig {
   pseudonymKey: string;
   /** strict: only staff in the directory; provision: sign-ins feed the directory (functions/http/staff-auth.ts). */
   staffDirectory: 'strict' | 'provision';
-  /** The bank's SMTP relay, where the region's mail goes out through one (`mail.transport` 'smtp-relay'). */
+  /**
+   * The installation's mail (deploy settings `regions.<r>.mail`, infra/settings/schema.ts), set
+   * by infra from the settings and locally by the runtime: MAIL_TRANSPORT, MAIL_SENDER,
+   * MAIL_DOMAIN, MAIL_OWN_DOMAINS (comma-separated).
+   */
+  mail: MailConfig;
+  /** The bank's SMTP relay, where the region's mail goes out through one (MAIL_TRANSPORT 'smtp-relay'). */
   smtpRelay?: { host: string; port: number; tls: 'implicit' | 'starttls' | 'none'; secretArn?: string };
+}
+
+export interface MailConfig {
+  /** 'ses' (SES v2 in the region) or 'smtp-relay' (the bank's relay: China, no SES). */
+  transport: 'ses' | 'smtp-relay';
+  /** The From of customer mail ('' when not configured: sending then fails naming MAIL_SENDER). */
+  sender: string;
+  /** The complaints mailbox's domain. */
+  domain: string;
+  /** Every other domain the bank sends from (mail claiming one without DKIM alignment is quarantined). */
+  ownDomains: string[];
+}
+
+function mailOf(env: NodeJS.ProcessEnv): MailConfig {
+  const transport = env.MAIL_TRANSPORT ?? 'ses';
+  if (transport !== 'ses' && transport !== 'smtp-relay') throw new Error('Invalid configuration: MAIL_TRANSPORT must be ses or smtp-relay');
+  const ownDomains = (env.MAIL_OWN_DOMAINS ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+  return { transport, sender: env.MAIL_SENDER ?? '', domain: env.MAIL_DOMAIN ?? '', ownDomains };
 }
 
 function smtpRelayOf(env: NodeJS.ProcessEnv): RuntimeConfig['smtpRelay'] {
@@ -87,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     attachmentMaxBytes: Number(env.ATTACHMENT_MAX_BYTES ?? 10 * 1024 * 1024),
     linkSigningKey: env.LINK_SIGNING_KEY ?? '',
     linkTtlSeconds: Number(env.LINK_TTL_SECONDS ?? 72 * 3600),
+    mail: mailOf(env),
     smtpRelay: smtpRelayOf(env),
   };
 }

@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import type { LinkSigner } from '../use-cases/common.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import { currentClock, setClockOverride, type Clock } from './clock.ts';
-import { config, type RuntimeConfig } from './config.ts';
+import { config, type MailConfig, type RuntimeConfig } from './config.ts';
 
 export interface Container {
   config: RuntimeConfig;
@@ -24,6 +24,8 @@ export interface Container {
   workflow: WorkflowEngine;
   clock: Clock;
   region: RegionConfig;
+  /** The installation's mail settings (MAIL_* variables). */
+  mail: MailConfig;
   calendar: BusinessCalendar;
   audit: AuditLog;
   /** Failed access-code attempts per reference (customer routes). */
@@ -49,6 +51,7 @@ export function deps(): Container {
       workflow: workflowOnFirstUse(),
       get clock() { return currentClock(); },
       region: cfg.region,
+      mail: cfg.mail,
       calendar: createBusinessCalendar(cfg.region.calendar, cfg.region.calendar.adjustments),
     };
   }

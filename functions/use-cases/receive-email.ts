@@ -4,7 +4,7 @@
  *  2. Parse the MIME message (charsets, HTML-only mail, attachments, forwarded messages).
  *  3. Never a complaint: virus, bounces and auto-replies; cannot be one: no sender address,
  *     an empty message. Recorded as rejected with the reason.
- *  4. Mail claiming the bank's own domains (region mail.domain, mail.ownDomains) without an
+ *  4. Mail claiming the bank's own domains (deps.mail: domain, ownDomains) without an
  *     aligned DKIM pass is quarantined: recorded, kept in the mail bucket, never acknowledged.
  *  5. A reply about a complaint we know (reference in In-Reply-To / References or in the
  *     subject) joins that complaint only when the sender IS its contact (normalised address)
@@ -41,6 +41,8 @@ export interface ReceiveEmailDeps extends Omit<SubmitDeps, 'attachments' | 'atta
   audit?: AuditLog;
   attachments: NonNullable<SubmitDeps['attachments']>;
   attachmentMaxBytes: number;
+  /** The bank's mail domains (deploy settings, MAIL_DOMAIN and MAIL_OWN_DOMAINS). */
+  mail: { domain: string; ownDomains: readonly string[] };
 }
 
 /** One received message: the raw bytes SES stored, with what the SES event says about it. */
@@ -197,7 +199,7 @@ export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): P
   // Mail claiming the bank's own domain must be signed by it (DKIM, aligned): otherwise it is
   // quarantined for staff (the raw message stays in the mail bucket), never registered nor
   // acknowledged - an acknowledgement would go to the staff member it impersonates.
-  const own = claimedOwnDomain(from.address, [deps.region.mail.domain, ...(deps.region.mail.ownDomains ?? [])]);
+  const own = claimedOwnDomain(from.address, [deps.mail.domain, ...deps.mail.ownDomains].filter(Boolean));
   if (own && !ownDomainSigned(from.address, facts.dkimDomains ?? [], mail.authentication)) {
     const reason = `claims the bank's own domain (${own}) without DKIM alignment`;
     const r = await record({ outcome: 'quarantined', reason, attachments: counts });

@@ -7,8 +7,8 @@ import { ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { logsServicePrincipal } from '../platform.ts';
 
 export interface EncryptedLogsProps {
   retention: logs.RetentionDays;
@@ -31,16 +31,12 @@ export class EncryptedLogs extends Construct {
     });
 
     // CloudWatch Logs encrypts with the key itself, so the key policy (not IAM) must let the
-    // regional service principal in; the encryption-context condition limits it to log groups
-    // of this account and region. Outside China the principal is logs.<region>.amazonaws.com
-    // (as CDK writes it). For aws-cn, AWS material shows both that form and one with the
-    // partition's suffix (logs.cn-north-1.amazonaws.com.cn); unverified offline, so both are
-    // listed there - an unused service principal grants nothing.
-    const suffixes = new Set(['amazonaws.com']);
-    const domainSuffix = Token.isUnresolved(stack.region) ? undefined : RegionInfo.get(stack.region).domainSuffix;
-    if (domainSuffix) suffixes.add(domainSuffix);
+    // regional service principal in, as the partition names it (infra/platform.ts
+    // logsServicePrincipal: logs.cn-north-1.amazonaws.com.cn in aws-cn); the encryption-context
+    // condition limits it to log groups of this account and region.
+    if (Token.isUnresolved(stack.region)) throw new Error(`${this.node.path}: encrypted log groups need an explicit region on the stack`);
     this.key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [...suffixes].map((suffix) => new iam.ServicePrincipal(`logs.${stack.region}.${suffix}`)),
+      principals: [new iam.ServicePrincipal(logsServicePrincipal(stack.region))],
       actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
       resources: ['*'],
       conditions: {

@@ -12,7 +12,7 @@
  * runbook (infra/README.md "KMS break-glass") describes - assumable from this account only, with
  * MFA, for one hour. Who may assume it is granted outside this stack (sts:AssumeRole in the
  * security officers' own permission sets); a bank that keeps such roles elsewhere names it with
- * the context key `complaints:<region>:kmsBreakGlassRoleArn`, and no role is created.
+ * the deploy setting `regions.<region>.kmsBreakGlassRoleArn`, and no role is created.
  */
 import { Arn, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -30,7 +30,7 @@ export const breakGlassRoleName = (region: RegionConfig): string => `complaints-
 
 export interface KeyGuardProps {
   region: RegionConfig;
-  /** An existing break-glass role (context `complaints:<region>:kmsBreakGlassRoleArn`): none is created. */
+  /** An existing break-glass role (settings `kmsBreakGlassRoleArn`): none is created. */
   existingRoleArn?: string;
 }
 

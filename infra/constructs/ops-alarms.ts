@@ -1,6 +1,6 @@
 /**
  * Where the region's alarms go: one SNS topic, encrypted with its own key and reachable over
- * TLS only, with the region's ops mailbox (RegionConfig.alarmEmail) subscribed. The mailbox
+ * TLS only, with the region's ops mailboxes (deploy settings `alarmEmails`) subscribed. Each mailbox
  * must confirm the subscription once after the first deploy.
  */
 import { ArnFormat, Stack } from 'aws-cdk-lib';
@@ -17,7 +17,7 @@ export class OpsAlarms extends Construct {
   readonly topic: sns.Topic;
   private readonly action: cloudwatch.IAlarmAction;
 
-  constructor(scope: Construct, id: string, props: { region: RegionConfig }) {
+  constructor(scope: Construct, id: string, props: { region: RegionConfig; emails: readonly string[] }) {
     super(scope, id);
     const stack = Stack.of(this);
     // Only alarms of this account and region may use the topic and its key (confused deputy):
@@ -50,7 +50,7 @@ export class OpsAlarms extends Construct {
       resources: [this.topic.topicArn],
       conditions: fromOurAlarms,
     }));
-    this.topic.addSubscription(new subscriptions.EmailSubscription(props.region.alarmEmail));
+    for (const email of props.emails) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     this.action = new cwActions.SnsAction(this.topic);
   }
 

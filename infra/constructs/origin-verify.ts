@@ -65,6 +65,8 @@ export interface OriginVerifyAuthorizerProps {
   /** The secret's key (kms:Decrypt through Secrets Manager only). */
   key: kms.IKey;
   logs: EncryptedLogs;
+  /** X-Ray active tracing (off where the platform has none: infra/platform.ts). @default true */
+  tracing?: boolean;
 }
 
 /** Compares the header with the secret's current and previous values; 5-minute cache of the values. */
@@ -118,7 +120,7 @@ export class OriginVerifyAuthorizer extends Construct {
       code: lambda.Code.fromInline(AUTHORIZER_CODE),
       memorySize: 256,
       timeout: Duration.seconds(5),
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: props.tracing === false ? lambda.Tracing.DISABLED : lambda.Tracing.ACTIVE,
       role,
       logGroup,
       environment: { SECRET_ARN: props.secret.secretArn },

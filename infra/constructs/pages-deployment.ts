@@ -25,8 +25,11 @@ export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url)
 /** What the pages read from /config.json (web/src/lib/page.ts), as local/runtime.ts serves it. */
 export interface ConsoleAuth { kind: 'oidc'; authorizeUrl: string; tokenUrl: string; clientId: string; redirectUri: string; logoutUrl: string }
 
-export function pagesConfig(region: RegionConfig, auth?: ConsoleAuth): { region: string; languages: string[]; apiBase: string; auth?: ConsoleAuth } {
-  return { region: region.name, languages: [...region.languages], apiBase: '', ...(auth ? { auth } : {}) };
+export interface PagesConfig { region: string; languages: string[]; apiBase: string; auth?: ConsoleAuth; icpFilingNumber?: string }
+
+/** China: `icpFilingNumber` (settings pages.icpFilingNumber), which every public page shows in its footer. */
+export function pagesConfig(region: RegionConfig, auth?: ConsoleAuth, icpFilingNumber?: string): PagesConfig {
+  return { region: region.name, languages: [...region.languages], apiBase: '', ...(auth ? { auth } : {}), ...(icpFilingNumber ? { icpFilingNumber } : {}) };
 }
 
 export interface PagesDeploymentProps {
@@ -38,6 +41,8 @@ export interface PagesDeploymentProps {
   distDir?: string;
   /** How the staff console signs in (Cognito hosted UI, code + PKCE). */
   auth?: ConsoleAuth;
+  /** China's ICP filing number, for the pages' footer. */
+  icpFilingNumber?: string;
 }
 
 export class PagesDeployment extends Construct {
@@ -54,7 +59,7 @@ export class PagesDeployment extends Construct {
     }
 
     this.deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
-      sources: [s3deploy.Source.asset(dist), s3deploy.Source.jsonData('config.json', pagesConfig(props.region, props.auth))],
+      sources: [s3deploy.Source.asset(dist), s3deploy.Source.jsonData('config.json', pagesConfig(props.region, props.auth, props.icpFilingNumber))],
       destinationBucket: props.bucket,
       // Files gone from the build leave the bucket (versioning keeps them for a rollback).
       prune: true,

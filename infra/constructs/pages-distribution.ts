@@ -102,7 +102,7 @@ export class PagesDistribution extends Construct {
       'No geo restriction on purpose: the regulators require firms to accept complaints from every customer, including those living or travelling abroad; abuse is limited by the WAF rate rule and the API throttle instead.');
     if (!props.customDomain) {
       acknowledge(this.distribution, 'AwsSolutions-CFR4',
-        'Served on the default *.cloudfront.net domain until the bank names a custom domain (context complaints:<region>:pagesDomain + pagesCertificateArn, which switches to TLSv1.2_2021); the default certificate cannot be given a minimum protocol version.');
+        'Served on the default *.cloudfront.net domain until the bank names a custom domain (deploy settings pages.customDomain, which switches to TLSv1.2_2021); the default certificate cannot be given a minimum protocol version.');
     }
     if (!props.webAclArn) {
       acknowledge(this.distribution, 'AwsSolutions-CFR2',

@@ -1,7 +1,7 @@
 /**
  * A Lambda function of the product with the house defaults: Node.js 22 on Graviton, its code
  * the bundle infra/bundle-function.ts makes (the very directory bench/bundles.ts measures:
- * one set of esbuild options), X-Ray tracing, its own encrypted log group with retention, and
+ * one set of esbuild options), X-Ray tracing where the platform has it, its own encrypted log group with retention, and
  * its own role that can write only that log group.
  *
  * Access is added through bind helpers (`bindTable` and `bindSendEmail` here, `Workflow.bind`
@@ -44,6 +44,8 @@ export interface ProductFunctionProps {
   timeout?: Duration;
   memorySize?: number;
   environment?: Record<string, string>;
+  /** X-Ray active tracing (off in China: infra/platform.ts CHINA_RULES.noXRay). @default true */
+  tracing?: boolean;
 }
 
 /** Bundle directories per cloud assembly: every function is bundled once per synth, for all regions. */
@@ -107,7 +109,8 @@ export class ProductFunction extends lambda.Function {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
-      tracing: lambda.Tracing.ACTIVE,
+      // DISABLED, not PASS_THROUGH: no X-Ray grant is added to the role either.
+      tracing: props.tracing === false ? lambda.Tracing.DISABLED : lambda.Tracing.ACTIVE,
       role,
       logGroup,
       environment: {
@@ -133,10 +136,17 @@ export class ProductFunction extends lambda.Function {
       },
     });
 
-    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions (added by CDK for Tracing.ACTIVE).');
+    if (props.tracing !== false) {
+      acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
+        'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions (added by CDK for Tracing.ACTIVE).');
+    }
     acknowledge(this, 'AwsSolutions-L1',
       'The runtime is pinned to Node.js 22 on purpose: the bundle targets node22 and the local runtime and CI run Node 22; moving to a newer runtime is a tested change, not a synth-time default.');
+  }
+
+  /** The dead-letter queue of asynchronous invocations, once addDeadLetterQueue made it. */
+  get asyncDeadLetters(): sqs.Queue | undefined {
+    return this.asyncFailures;
   }
 
   /**
@@ -219,8 +229,8 @@ export class ProductFunction extends lambda.Function {
   bindSmtpRelay(relay: SmtpRelay): this {
     this.addEnvironment('SMTP_RELAY_HOST', relay.host);
     this.addEnvironment('SMTP_RELAY_PORT', String(relay.port));
-    // TLS always on AWS: implicit on 465, STARTTLS required on any other port.
-    this.addEnvironment('SMTP_RELAY_TLS', relay.port === 465 ? 'implicit' : 'starttls');
+    // TLS always on AWS: as the settings say, else implicit on 465 and STARTTLS required on any other port.
+    this.addEnvironment('SMTP_RELAY_TLS', relay.tls ?? (relay.port === 465 ? 'implicit' : 'starttls'));
     if (relay.secretArn) {
       this.addEnvironment('SMTP_RELAY_SECRET_ARN', relay.secretArn);
       // The secret's own key policy lets Secrets Manager decrypt for readers of the secret (kms:ViaService).

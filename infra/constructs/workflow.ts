@@ -38,6 +38,8 @@ export interface WorkflowProps {
   /** Substitution name in the ASL file (`OpenTaskFunctionArn`) -> the function it stands for. */
   functions: Record<string, lambda.IFunction>;
   logs: EncryptedLogs;
+  /** X-Ray tracing of both machines (off where the platform has none: infra/platform.ts). @default true */
+  tracing?: boolean;
 }
 
 export class Workflow extends Construct {
@@ -101,7 +103,7 @@ export class Workflow extends Construct {
       definitionSubstitutions: Object.fromEntries(
         Object.entries(props.functions).map(([name, fn]) => [name, fn.functionArn]),
       ),
-      tracingEnabled: true,
+      tracingEnabled: props.tracing ?? true,
       // Data keys reused for 5 minutes: one KMS call per few hundred transitions, not per transition.
       encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(this.key, Duration.minutes(5)),
       logs: {
@@ -120,6 +122,10 @@ export class Workflow extends Construct {
       resources: Object.values(props.functions).map((fn) => fn.functionArn),
     }));
 
+    if (props.tracing === false) {
+      acknowledge(machine, 'AwsSolutions-SF2',
+        'X-Ray is not offered to this region\'s workloads (China: infra/platform.ts CHINA_RULES.noXRay): the execution history and its encrypted log group (level ALL) are the trace.');
+    }
     acknowledge(machine.role, 'AwsSolutions-IAM5[Resource::*]',
       'Added by CDK for Step Functions logging and X-Ray: logs:CreateLogDelivery/GetLogDelivery/UpdateLogDelivery/DeleteLogDelivery/ListLogDeliveries/PutResourcePolicy/DescribeResourcePolicies/DescribeLogGroups and xray:PutTraceSegments/PutTelemetryRecords/GetSamplingRules/GetSamplingTargets do not support resource-level permissions.');
     return machine;

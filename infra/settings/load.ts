@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { REGIONS, type RegionName } from '../../functions/domain/regions.ts';
 import { DeploySettings } from './schema.ts';
 
 export const EXAMPLE_SETTINGS_FILE = fileURLToPath(new URL('../settings.example.json', import.meta.url));
@@ -21,6 +22,15 @@ export function loadSettings(file: string = EXAMPLE_SETTINGS_FILE): DeploySettin
   return parseSettings(raw, file);
 }
 
+/**
+ * The example settings with one account for every partition: the local runtime's IAM check and
+ * the tests synthesize every region with the same (local or test) account.
+ */
+export function exampleSettings(account?: string): DeploySettings {
+  const settings = loadSettings();
+  return account ? { ...settings, accounts: { 'aws': account, 'aws-cn': account } } : settings;
+}
+
 /** Values that mark an example, not a bank's installation. */
 const EXAMPLE_MARKS = [/\bexample\b/i, /^111111111111$/, /^222222222222$/, /placeholder/i];
 
@@ -32,7 +42,18 @@ export function exampleValues(settings: unknown, path: string[] = []): string[] 
   return [];
 }
 
-export function assertDeployable(settings: DeploySettings, source: string): void {
-  const found = exampleValues(settings);
+/**
+ * Refuses example values (for `-c deploy=true`), each by its dotted field: in the settings of
+ * `regions` (default: all) and in the accounts of their partitions.
+ */
+export function assertDeployable(settings: DeploySettings, source: string, regions: readonly RegionName[] = Object.keys(settings.regions) as RegionName[]): void {
+  const partitions = new Set(regions.map((r) => REGIONS[r].aws.partition));
+  const found = [
+    ...[...partitions].flatMap((p) => {
+      const account = settings.accounts[p as keyof DeploySettings['accounts']];
+      return account === undefined ? [] : exampleValues(account, ['accounts', p]);
+    }),
+    ...regions.flatMap((r) => exampleValues(settings.regions[r], ['regions', r])),
+  ];
   if (found.length) throw new Error(`Deploy settings ${source} still hold example values, refused with -c deploy=true: ${found.join(', ')}`);
 }

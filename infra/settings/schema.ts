@@ -62,7 +62,15 @@ export const OutboundMailSettings = z.discriminatedUnion('transport', [
 /** How customer email arrives at the complaints mailbox. */
 export const InboundMailSettings = z.discriminatedUnion('kind', [
   /** SES receives for `mail.domain` (only where SES offers receiving, infra/platform.ts). */
-  z.object({ kind: z.literal('ses') }),
+  z.object({
+    kind: z.literal('ses'),
+    /**
+     * Make the stack's receipt rule set the account's active one at deploy. An account has one
+     * active set per region, so this deactivates whichever set is active now: off by default,
+     * and then the rule is merged into the existing active set by hand (infra/README.md).
+     */
+    activateRuleSet: z.boolean().default(false),
+  }),
   /** The bank's mailbox, polled over IMAP (IMAPS) on a schedule. Credentials {"username","password"} in Secrets Manager. */
   z.object({
     kind: z.literal('imap'),
@@ -91,7 +99,7 @@ export const RegionSettings = z.object({
     ownDomains: z.array(HostName).default([]),
     outbound: OutboundMailSettings,
     inbound: InboundMailSettings,
-  }),
+  }).refine((m) => m.sender.toLowerCase().endsWith(`@${m.domain.toLowerCase()}`), { message: 'sender must be an address in domain', path: ['sender'] }),
   /** Subscribed to the region's alarm topic (each confirms by mail). */
   alarmEmails: z.array(z.email()).min(1),
   staffIdentity: StaffIdentitySettings,
@@ -99,7 +107,11 @@ export const RegionSettings = z.object({
     /** Custom domain of the pages and the public API; in China the ICP-recorded domain. */
     customDomain: z.object({
       domainName: HostName,
-      /** ACM (us-east-1 for CloudFront) or, where ACM is not offered, an IAM server certificate. */
+      /**
+       * ACM: in us-east-1 for CloudFront (uk, us); in the region itself for the API's regional
+       * custom domain (cn, an imported certificate). An IAM server certificate is accepted by the
+       * schema but refused by infra/platform.ts: no endpoint this infra makes takes one.
+       */
       certificate: z.union([
         z.object({ acmArn: z.string().regex(/^arn:aws[a-z-]*:acm:/, 'an ACM certificate ARN') }),
         z.object({ iamServerCertificateName: z.string().min(1) }),
@@ -114,6 +126,9 @@ export const RegionSettings = z.object({
   kmsBreakGlassRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/).optional(),
 });
 export type RegionSettings = z.infer<typeof RegionSettings>;
+
+export type InboundMailSettings = z.infer<typeof InboundMailSettings>;
+export type OutboundMailSettings = z.infer<typeof OutboundMailSettings>;
 
 export const DeploySettings = z.object({
   /** One account per partition: aws-cn accounts are separate from aws accounts. */

@@ -7,7 +7,7 @@
  */
 import { Annotations, CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -25,7 +25,6 @@ import { EncryptedLogs } from '../constructs/encrypted-logs.ts';
 import { IntakeApi } from '../constructs/intake-api.ts';
 import { InboundMail, sendingIdentityArn } from '../constructs/mail.ts';
 import { bindMailbox, MailboxPoller, type ImapInbound } from '../constructs/mailbox-poller.ts';
-import { loadSettings } from '../settings/load.ts';
 import type { ObjectStores } from '../constructs/object-stores.ts';
 import { Observability } from '../constructs/observability.ts';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
@@ -68,6 +67,8 @@ export interface StatefulResources {
   publicBaseUrl?: string;
   /** The secret CloudFront sends to the API, where CloudFront fronts it: the public routes require it. */
   originVerify?: { secret: secretsmanager.ISecret; key: kms.IKey };
+  /** China: the API's regional custom domain (the ICP-recorded domain), mapped to the stage here. */
+  apiDomain?: apigwv2.IDomainName;
 }
 
 export interface ApiStackProps extends StackProps {
@@ -119,15 +120,18 @@ export class ApiStack extends Stack {
       // The bank's identity provider is the source of truth: sign-ins feed the staff directory.
       STAFF_DIRECTORY: 'provision',
       ...(stateful.publicBaseUrl ? { PUBLIC_BASE_URL: stateful.publicBaseUrl } : {}),
+      // The installation's mail, from the deploy settings (functions/shared/config.ts MailConfig).
+      MAIL_TRANSPORT: props.platform.mail.transport,
+      MAIL_SENDER: props.platform.mail.sender,
+      MAIL_DOMAIN: props.platform.mail.domain,
+      MAIL_OWN_DOMAINS: props.platform.mail.ownDomains.join(','),
     };
     if (!stateful.publicBaseUrl) {
       Annotations.of(this).addInfo(`PUBLIC_BASE_URL is not set: the pages are not served by CloudFront in ${region.aws.region} `
-        + `and no complaints:${region.name}:publicBaseUrl is given; messages carry no link to the status page.`);
+        + `and the settings give no regions.${region.name}.pages.externalBaseUrl; messages carry no link to the status page.`);
     }
-    const identityArn = sendingIdentityArn(this, region);
-    // Issue 18: how mail reaches the complaints mailbox, from the deploy settings (until they are wired into the stack's props).
-    const inbound = loadSettings().regions[region.name].mail.inbound;
-    const imap = inbound.kind === 'imap' ? inbound : undefined;
+    const identityArn = sendingIdentityArn(this, props.platform.mail.domain);
+    const imap = props.platform.email.imap;
 
     const functions = {} as Record<FunctionName, ProductFunction>;
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
@@ -137,9 +141,10 @@ export class ApiStack extends Stack {
         logs,
         timeout: spec.timeoutSeconds ? Duration.seconds(spec.timeoutSeconds) : undefined,
         memorySize: spec.memoryMb,
+        tracing: props.platform.tracing,
         environment,
       });
-      bindAccess(fn, spec, { table: stateful.table, stores: stateful.stores, identityArn: props.platform.email.sending ? identityArn : undefined, sender: region.mail.sender, smtpRelay: props.platform.email.smtpRelay, imap });
+      bindAccess(fn, spec, { table: stateful.table, stores: stateful.stores, identityArn: props.platform.email.sending ? identityArn : undefined, sender: props.platform.mail.sender, smtpRelay: props.platform.email.smtpRelay, imap });
       functions[name] = fn;
     }
     this.functions = functions;
@@ -151,6 +156,7 @@ export class ApiStack extends Stack {
       machines: STATE_MACHINES,
       functions: Object.fromEntries(Object.entries(WORKFLOW_FUNCTIONS).map(([sub, fn]) => [sub, functions[fn]])),
       logs,
+      tracing: props.platform.tracing,
     });
     // Every function gets STATE_MACHINE_ARN and RESUME_STATE_MACHINE_ARN (loadConfig requires
     // them everywhere); only the access listed in FUNCTIONS is granted.
@@ -168,7 +174,7 @@ export class ApiStack extends Stack {
     // not come through it (infra/constructs/origin-verify.ts); elsewhere (cn: the bank's site
     // proxies to execute-api) they have no authorizer.
     this.originVerify = stateful.originVerify
-      ? new OriginVerifyAuthorizer(this, 'OriginVerify', { region, secret: stateful.originVerify.secret, key: stateful.originVerify.key, logs })
+      ? new OriginVerifyAuthorizer(this, 'OriginVerify', { region, secret: stateful.originVerify.secret, key: stateful.originVerify.key, logs, tracing: props.platform.tracing })
       : undefined;
     this.api = new IntakeApi(this, 'IntakeApi', {
       routes: ROUTES,
@@ -180,7 +186,11 @@ export class ApiStack extends Stack {
       httpApi: stateful.httpApi,
     });
 
-    this.alarms = new OpsAlarms(this, 'Alarms', { region });
+    if (stateful.apiDomain) {
+      new apigwv2.ApiMapping(this, 'ApiMapping', { api: stateful.httpApi, domainName: stateful.apiDomain, stage: this.api.stage });
+    }
+
+    this.alarms = new OpsAlarms(this, 'Alarms', { region, emails: props.platform.alarmEmails });
     this.streams = new StreamConsumers(this, 'Streams', {
       table: stateful.table,
       consumers: STREAM_CONSUMERS,
@@ -235,14 +245,17 @@ export class ApiStack extends Stack {
     });
     functions[WORKFLOW_ENDED.fn].addDeadLetterQueue(this.alarms);
 
-    // Where the mailbox is polled over IMAP, no SES receipt rule (even where SES could receive).
+    // Where the mailbox is polled over IMAP (ADR 0006), no SES receipt rule.
     if (imap) new MailboxPoller(this, 'MailboxPolling', { region, imap, poller: functions.MailboxPoller, alarms: this.alarms });
-    if (!imap && props.platform.email.receiving && inbound.kind === 'ses') {
-      this.inboundMail = new InboundMail(this, 'InboundMail', { region, mailBucketName: stateful.stores.mail.name, intake: functions.EmailIntake });
+    if (props.platform.email.receiving) {
+      this.inboundMail = new InboundMail(this, 'InboundMail', {
+        region, domain: props.platform.mail.domain, mailBucketName: stateful.stores.mail.name, intake: functions.EmailIntake,
+        activate: props.platform.email.activateReceiptRuleSet, logs,
+      });
       // SES invokes it asynchronously: a message whose intake failed every retry is kept, not dropped.
       functions.EmailIntake.addDeadLetterQueue(this.alarms);
-    } else if (!props.platform.email.receiving) {
-      Annotations.of(this).addInfo(`SES does not receive email in ${region.aws.region} (infra/platform.ts): no receipt rule for complaints@${region.mail.domain}; `
+    } else {
+      Annotations.of(this).addInfo(`SES does not receive email in ${region.aws.region} (infra/platform.ts): no receipt rule for complaints@${props.platform.mail.domain}; `
         + (imap ? `the mailbox is polled over IMAP (${imap.host}, MailboxPoller).` : 'inbound complaint mail must reach the EmailIntake function another way (e.g. a receipt rule in a receiving region writing to this mail bucket).'));
     }
 
@@ -250,6 +263,7 @@ export class ApiStack extends Stack {
     const pagesBucket = s3.Bucket.fromBucketAttributes(this, 'PagesBucket', { bucketName: stateful.stores.pages.name, encryptionKey: stateful.stores.pages.key });
     this.pages = new PagesDeployment(this, 'Pages', {
       region, bucket: pagesBucket, distribution: stateful.distribution, logs, distDir: props.pagesDir,
+      icpFilingNumber: props.platform.pages.icpFilingNumber,
       // The staff console signs in with the Cognito hosted UI (authorization code + PKCE).
       auth: stateful.signInBaseUrl && stateful.publicBaseUrl ? {
         kind: 'oidc',
@@ -261,10 +275,28 @@ export class ApiStack extends Stack {
       } : undefined,
     });
 
+    // What ops teams look up (infra/README.md "Stack outputs").
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachineArn });
     new CfnOutput(this, 'ResumeStateMachineArn', { value: this.workflow.resumeStateMachineArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${this.region}.console.${consoleDomain(this.region)}/cloudwatch/home?region=${this.region}#dashboards:name=complaints-${region.name}`, // the dashboard's fixed name (infra/constructs/observability.ts)
+    });
+    new CfnOutput(this, 'LogsKeyArn', { value: logs.key.keyArn });
+    // Stream records given up on (shard and sequence numbers): scripts/replay-parked.ts within the stream's 24 h.
+    for (const [fn, queue] of Object.entries(this.streams.failureQueues)) new CfnOutput(this, `${fn}FailureQueueUrl`, { value: queue.queueUrl });
+    // Asynchronous invocations that failed every retry.
+    for (const [name, fn] of Object.entries(functions)) {
+      const dlq = fn.asyncDeadLetters;
+      if (dlq) new CfnOutput(this, `${name}DeadLetterQueueUrl`, { value: dlq.queueUrl });
+    }
   }
+}
+
+/** The console's domain of a region's partition (console.aws.amazon.com, console.amazonaws.cn). */
+function consoleDomain(awsRegion: string): string {
+  return awsRegion.startsWith('cn-') ? 'amazonaws.cn' : 'aws.amazon.com';
 }
 
 /**
@@ -298,7 +330,7 @@ function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamo
         else if (to.smtpRelay) fn.bindSmtpRelay(to.smtpRelay);
         else {
           Annotations.of(fn).addWarningV2('complaints:no-email-sending',
-            `${fn.node.id}: SES is not offered in ${Stack.of(fn).region} (infra/platform.ts) and no SMTP relay is configured (-c complaints:<region>:smtpRelayHost=...): `
+            `${fn.node.id}: SES is not offered in ${Stack.of(fn).region} (infra/platform.ts) and no SMTP relay is configured (settings mail.outbound): `
             + 'outbound customer email fails; undelivered messages stay in the table and their stream records reach the failure queue.');
         }
         break;

@@ -1,14 +1,13 @@
 /**
  * CloudFront-scope resources of a region's pages, which AWS accepts in us-east-1 only: the AWS
- * WAF web ACL of the distribution. The region's stateful stack (in its own region) reads the
- * ACL's ARN across regions (a weak reference: Fn::GetStackOutput, no custom resource).
+ * WAF web ACL of the distribution and its logging configuration. The region's stateful stack (in
+ * its own region) reads the ACL's ARN across regions (a weak reference: Fn::GetStackOutput, no
+ * custom resource). The log itself is written to a bucket in the region (./waf-logs-stack.ts).
  */
-import { CfnOutput, CrossStackReferences, ReferenceStrength, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import { CfnOutput, CrossStackReferences, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
-import { EncryptedLogs } from '../constructs/encrypted-logs.ts';
 
 /**
  * Requests per client IP in any 5-minute window before WAF blocks it (pages and API together).
@@ -21,6 +20,8 @@ export const WAF_REDACTED_HEADERS = ['authorization', 'cookie', 'x-access-code']
 
 export interface EdgeStackProps extends StackProps {
   region: RegionConfig;
+  /** The `aws-waf-logs-*` bucket in the region the web ACL logs to (./waf-logs-stack.ts). */
+  logBucketArn: string;
 }
 
 export class EdgeStack extends Stack {
@@ -72,18 +73,12 @@ export class EdgeStack extends Stack {
         },
       ],
     });
-    // What WAF decided, request by request (NIST 800-53 AU-2/AU-12): to a log group whose name
-    // WAF requires (aws-waf-logs-*), encrypted with a key of this stack. Request headers that
-    // carry a secret of the caller are redacted: the staff token and the customer's access code.
-    const wafLogs = new logs.LogGroup(this, 'WebAclLogs', {
-      logGroupName: `aws-waf-logs-${name}`,
-      encryptionKey: new EncryptedLogs(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR }).key,
-      retention: logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    // What WAF decided, request by request (NIST 800-53 AU-2/AU-12), to the bucket in the
+    // region (not a log group, which would have to be in us-east-1). Request headers that carry
+    // a secret of the caller are redacted: the staff token and the customer's access code.
     new wafv2.CfnLoggingConfiguration(this, 'WebAclLogging', {
       resourceArn: this.webAcl.attrArn,
-      logDestinationConfigs: [wafLogs.logGroupArn],
+      logDestinationConfigs: [props.logBucketArn],
       redactedFields: WAF_REDACTED_HEADERS.map((header) => ({ singleHeader: { Name: header } })),
     });
 

@@ -10,6 +10,7 @@
  * The stateless stack adds routes, stage and authorizer to the API and deploys the pages.
  */
 import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -48,6 +49,8 @@ export class StatefulStack extends Stack {
   readonly identity: StaffIdentity;
   /** Where SES is offered (infra/platform.ts). */
   readonly mail?: MailDomain;
+  /** China: the regional custom domain of the API on the ICP-recorded domain. */
+  readonly apiDomain?: apigwv2.DomainName;
   /** Origin of the customer pages (`https://host`), when they are served: PUBLIC_BASE_URL. */
   readonly publicBaseUrl?: string;
 
@@ -62,8 +65,8 @@ export class StatefulStack extends Stack {
 
     // Only the break-glass role may disable or schedule the deletion of the keys of the retained
     // evidence (the table, its backups, the locked archive): infra/README.md "KMS break-glass".
-    const breakGlassArn: unknown = this.node.tryGetContext(`complaints:${region.name}:kmsBreakGlassRoleArn`);
-    this.keyGuard = new KeyGuard(this, 'KeyGuard', { region, existingRoleArn: typeof breakGlassArn === 'string' && breakGlassArn ? breakGlassArn : undefined });
+    // An existing role of the bank: settings `kmsBreakGlassRoleArn`.
+    this.keyGuard = new KeyGuard(this, 'KeyGuard', { region, existingRoleArn: platform.kmsBreakGlassRoleArn });
     this.keyGuard.guard(complaintTable.key);
     this.keyGuard.guard(this.stores.archive.key);
 
@@ -99,9 +102,24 @@ export class StatefulStack extends Stack {
         reason: 'The pages key protects public pages only; the condition still limits it to CloudFront distributions of this account, and the bucket policy lets only this distribution read the objects.',
       });
     } else {
-      // China by default: the pages bucket is filled, but serving it is the bank's ICP-registered
-      // site (complaints:<region>:publicBaseUrl), not CloudFront.
+      // China: the pages bucket is filled, but serving it is the bank's ICP-registered site
+      // (settings pages.externalBaseUrl), not CloudFront.
       this.publicBaseUrl = platform.pages.externalBaseUrl;
+    }
+    if (platform.apiCustomDomain) {
+      // China: the public routes on the ICP-recorded domain (infra/platform.ts CHINA_RULES.icpCustomDomain):
+      // a regional custom domain, TLS 1.2, with the ACM certificate imported in the region.
+      const { domainName, certificateArn } = platform.apiCustomDomain;
+      this.apiDomain = new apigwv2.DomainName(this, 'ApiDomain', {
+        domainName,
+        certificate: acm.Certificate.fromCertificateArn(this, 'ApiCertificate', certificateArn),
+        securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
+      });
+      // Mapped to the $default stage by the stateless stack, which owns the stage.
+      new CfnOutput(this, 'ApiCustomDomainTarget', {
+        description: `CNAME ${domainName} to this (the ICP-recorded domain of the public routes)`,
+        value: this.apiDomain.regionalDomainName,
+      });
     }
     // Browsers upload attachments only from where the pages are served.
     const pageOrigins = [...new Set([this.pages && `https://${this.pages.distribution.distributionDomainName}`, this.publicBaseUrl].filter((o): o is string => Boolean(o)))];
@@ -116,13 +134,24 @@ export class StatefulStack extends Stack {
       consoleUrls: [`${this.publicBaseUrl ?? 'https://localhost'}${STAFF_CONSOLE_PATH}`],
     });
 
-    if (platform.email.sending) this.mail = new MailDomain(this, 'MailDomain', { region });
+    if (platform.email.sending) this.mail = new MailDomain(this, 'MailDomain', { domain: platform.mail.domain });
     if (platform.email.receiving) {
       const names = receiptRuleNames(region);
       this.stores.allowSesReceipt(names.ruleSetName, names.ruleName);
     }
 
+    // What ops teams look up (infra/README.md "Stack outputs").
     new CfnOutput(this, 'ApiEndpoint', { value: this.httpApi.apiEndpoint });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'TableStreamArn', { value: this.table.tableStreamArn ?? '' });
+    new CfnOutput(this, 'TableKeyArn', { value: complaintTable.key.keyArn });
+    for (const [label, store] of Object.entries({ Attachments: this.stores.attachments, Mail: this.stores.mail, Pages: this.stores.pages, Archive: this.stores.archive })) {
+      new CfnOutput(this, `${label}Bucket`, { value: store.name });
+      new CfnOutput(this, `${label}KeyArn`, { value: store.key.keyArn });
+    }
+    new CfnOutput(this, 'AccessLogBucket', { value: this.stores.logs.bucketName });
+    new CfnOutput(this, 'KmsBreakGlassRoleArn', { value: this.keyGuard.roleArn });
+    if (this.identity.userPool) new CfnOutput(this, 'StaffUserPoolId', { value: this.identity.userPool.userPoolId });
     if (this.publicBaseUrl) new CfnOutput(this, 'PublicBaseUrl', { value: this.publicBaseUrl });
     new CfnOutput(this, 'StaffIssuer', { value: this.identity.issuer });
     new CfnOutput(this, 'StaffAudience', { value: this.identity.audience });

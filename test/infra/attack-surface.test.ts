@@ -15,6 +15,7 @@ import { REGIONS } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, ROUTES, type FunctionName } from '../../functions/functions.ts';
 import { EncryptedLogs } from '../../infra/constructs/encrypted-logs.ts';
 import { IntakeApi } from '../../infra/constructs/intake-api.ts';
+import { exampleSettings } from '../../infra/settings/load.ts';
 import { regionPlatform } from '../../infra/platform.ts';
 import { StatefulStack } from '../../infra/stacks/stateful-stack.ts';
 
@@ -28,7 +29,7 @@ describe('CORS: the API grants no other origin', () => {
   const stacks = Object.values(REGIONS).map((region) => ({
     region,
     stack: new StatefulStack(app, `Attack-${region.name}-Stateful`, {
-      env: { account: ACCOUNT, region: region.aws.region }, region, platform: regionPlatform(app, region, ACCOUNT),
+      env: { account: ACCOUNT, region: region.aws.region }, region, platform: regionPlatform(app, region, ACCOUNT, exampleSettings().regions[region.name]),
     }),
   }));
 

@@ -22,6 +22,7 @@ import { readFileSync } from 'node:fs';
 import { TABLE } from '../../functions/adapters/table-schema.ts';
 import { REGIONS, type RegionConfig } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, ROUTES, type FunctionName } from '../../functions/functions.ts';
+import { exampleSettings } from '../../infra/settings/load.ts';
 import { buildComplaintApp, type RegionStacks } from '../../infra/complaint-app.ts';
 import { API_INTEGRATION_TIMEOUT } from '../../infra/constructs/intake-api.ts';
 import { BREAK_GLASS_ACTIONS, breakGlassRoleName } from '../../infra/constructs/key-guard.ts';
@@ -66,7 +67,7 @@ let assembly: CloudAssembly;
 
 beforeAll(() => {
   const app = new App({ context: TEST_CONTEXT });
-  stacks = buildComplaintApp(app, { account: ACCOUNT });
+  stacks = buildComplaintApp(app, { settings: exampleSettings(ACCOUNT) });
   assembly = app.synth();
 });
 
@@ -421,7 +422,14 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
 });
 
 describe('outbound mail where SES does not send (China): the bank\'s SMTP relay', () => {
-  const relayContext = { ...TEST_CONTEXT, 'complaints:cn:smtpRelayHost': 'smtp-relay.bank.example.cn', 'complaints:cn:smtpRelaySecretArn': `arn:aws-cn:secretsmanager:cn-north-1:${ACCOUNT}:secret:smtp-relay-AbCdEf` };
+  const RELAY_SECRET = `arn:aws-cn:secretsmanager:cn-north-1:${ACCOUNT}:secret:smtp-relay-AbCdEf`;
+  /** The example settings, cn's relay with a secret, or (none) cn without any outbound mail: SES-less and relay-less. */
+  const settingsWith = (outbound: 'relay' | 'none') => {
+    const settings = structuredClone(exampleSettings(ACCOUNT));
+    const cn = settings.regions.cn.mail;
+    cn.outbound = outbound === 'relay' ? { transport: 'smtp-relay', host: 'smtp-relay.bank.example.cn', port: 587, tls: 'starttls', secretArn: RELAY_SECRET } : { transport: 'smtp-relay', host: 'smtp-relay.bank.example.cn', port: 465, tls: 'implicit' };
+    return settings;
+  };
   let withRelay: Json;
   let withoutRelay: Json;
   const deliver = (t: Json) => Object.values(t.Resources as Json).find((r: Json) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.AWS_CLIENTS_PROFILE && JSON.stringify(r.Metadata ?? {}).includes('DeliverMessages')) as Json
@@ -433,27 +441,28 @@ describe('outbound mail where SES does not send (China): the bank\'s SMTP relay'
   };
 
   beforeAll(() => {
-    const synth = (context: Json) => {
-      const app = new App({ context });
-      const built = buildComplaintApp(app, { account: ACCOUNT });
+    const synth = (settings: ReturnType<typeof settingsWith>) => {
+      const app = new App({ context: TEST_CONTEXT });
+      const built = buildComplaintApp(app, { settings, regions: ['cn'] });
       return app.synth().getStackArtifact(built.cn.api.artifactId).template as Json;
     };
-    withRelay = synth(relayContext);
-    withoutRelay = synth(TEST_CONTEXT);
+    withRelay = synth(settingsWith('relay'));
+    withoutRelay = synth(settingsWith('none'));
   });
 
   it('DeliverMessages gets the relay (TLS required), may read only its secret, and has no SES permission', () => {
     const fn = deliver(withRelay);
-    expect(fn.Properties.Environment.Variables).toMatchObject({ SMTP_RELAY_HOST: 'smtp-relay.bank.example.cn', SMTP_RELAY_PORT: '587', SMTP_RELAY_TLS: 'starttls', SMTP_RELAY_SECRET_ARN: relayContext['complaints:cn:smtpRelaySecretArn'] });
+    expect(fn.Properties.Environment.Variables).toMatchObject({ SMTP_RELAY_HOST: 'smtp-relay.bank.example.cn', SMTP_RELAY_PORT: '587', SMTP_RELAY_TLS: 'starttls', SMTP_RELAY_SECRET_ARN: RELAY_SECRET, MAIL_TRANSPORT: 'smtp-relay' });
     const statements = statementsOf(withRelay, fn);
     const secretReads = statements.filter((st) => asArray(st.Action).includes('secretsmanager:GetSecretValue'));
-    expect(secretReads.map((st) => st.Resource)).toEqual([relayContext['complaints:cn:smtpRelaySecretArn']]);
+    expect(secretReads.map((st) => st.Resource)).toEqual([RELAY_SECRET]);
     expect(statements.flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('ses:'))).toEqual([]);
   });
 
-  it('without a relay configured, no relay settings and no grant (the synth warns)', () => {
+  it('a relay without credentials: implicit TLS on 465, and no grant on any secret', () => {
     const fn = deliver(withoutRelay);
-    expect(fn.Properties.Environment.Variables.SMTP_RELAY_HOST).toBeUndefined();
+    expect(fn.Properties.Environment.Variables).toMatchObject({ SMTP_RELAY_PORT: '465', SMTP_RELAY_TLS: 'implicit' });
+    expect(fn.Properties.Environment.Variables.SMTP_RELAY_SECRET_ARN).toBeUndefined();
     expect(statementsOf(withoutRelay, fn).flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('ses:') || a.startsWith('secretsmanager:'))).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REGIONS, type RegionConfig } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, STREAM_CONSUMERS, type FunctionName } from '../../functions/functions.ts';
+import { exampleSettings } from '../../infra/settings/load.ts';
 import { buildComplaintApp, type RegionStacks } from '../../infra/complaint-app.ts';
 import { APP_METRICS } from '../../infra/constructs/observability.ts';
 
@@ -36,7 +37,7 @@ let assembly: CloudAssembly;
 
 beforeAll(() => {
   app = new App({ context: TEST_CONTEXT });
-  stacks = buildComplaintApp(app, { account: ACCOUNT });
+  stacks = buildComplaintApp(app, { settings: exampleSettings(ACCOUNT) });
   assembly = app.synth();
 });
 

@@ -14,50 +14,134 @@ import { EncryptedLogs } from '../../infra/constructs/encrypted-logs.ts';
 import { PagesDeployment, pagesConfig } from '../../infra/constructs/pages-deployment.ts';
 import { securityHeadersBehaviour } from '../../infra/constructs/pages-distribution.ts';
 import { StaffIdentity } from '../../infra/constructs/staff-identity.ts';
-import { PLACEHOLDER_OIDC, regionPlatform } from '../../infra/platform.ts';
+import { regionPlatform } from '../../infra/platform.ts';
+import { buildComplaintApp, buildFromContext } from '../../infra/complaint-app.ts';
+import { assertDeployable, exampleSettings, loadSettings, parseSettings } from '../../infra/settings/load.ts';
+import { RegionSettings } from '../../infra/settings/schema.ts';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { readFileSync } from 'node:fs';
 
 const ACCOUNT = '111111111111';
-const platformWith = (context: Record<string, string>, region: keyof typeof REGIONS) => regionPlatform(new App({ context }), REGIONS[region], ACCOUNT);
+const CDK_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
+const EXAMPLE = exampleSettings(ACCOUNT);
+type Region = keyof typeof REGIONS;
+/** The example settings of a region with some fields changed (a deep merge of `patch`). */
+function settingsWith(region: Region, patch: Record<string, unknown>): RegionSettings {
+  const merge = (a: any, b: any): any => (b && typeof b === 'object' && !Array.isArray(b) && a && typeof a === 'object'
+    ? Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, k in b ? merge(a[k], b[k]) : a[k]]))
+    : b);
+  return RegionSettings.parse(merge(structuredClone(EXAMPLE.regions[region]), patch));
+}
+const platformOf = (region: Region, settings: RegionSettings = EXAMPLE.regions[region]) => regionPlatform(new App(), REGIONS[region], ACCOUNT, settings);
 
 describe('regionPlatform', () => {
-  it('defaults: China signs staff in with an external OIDC issuer, has no CloudFront, WAF or SES; the UK has all but SES receiving; the US has all', () => {
-    expect(platformWith({}, 'cn')).toEqual({
-      identity: { kind: 'oidc', issuer: PLACEHOLDER_OIDC.issuer, audience: PLACEHOLDER_OIDC.audience, placeholder: true },
-      pages: { cloudFront: false, waf: false, customDomain: undefined, externalBaseUrl: undefined },
-      email: { sending: false, receiving: false },
-    });
-    expect(platformWith({}, 'uk')).toEqual({
+  it('example settings: China signs staff in with the bank\'s OIDC issuer and has no CloudFront, WAF, SES or X-Ray; the UK has all but SES receiving; the US has all', () => {
+    const cn = platformOf('cn');
+    expect(cn.identity).toEqual({ kind: 'oidc', issuer: 'https://sso.bank.example.cn/oidc', audience: 'complaints-console', placeholder: true });
+    expect(cn.staffIdentity).toEqual(EXAMPLE.regions.cn.staffIdentity);
+    expect(cn.pages).toMatchObject({ cloudFront: false, waf: false, customDomain: undefined, externalBaseUrl: 'https://complaints.bank.example.cn', icpFilingNumber: EXAMPLE.regions.cn.pages.icpFilingNumber });
+    expect(cn.email).toEqual({ sending: false, receiving: false, activateReceiptRuleSet: false, smtpRelay: { host: 'smtp-relay.bank.example.cn', port: 587, tls: 'starttls' }, imap: EXAMPLE.regions.cn.mail.inbound });
+    expect([cn.tracing, cn.eventSourceMappingTags]).toEqual([false, false]);
+    expect(platformOf('uk')).toMatchObject({
       identity: { kind: 'cognito', domainPrefix: `complaints-uk-${ACCOUNT}` },
-      pages: { cloudFront: true, waf: true, customDomain: undefined, externalBaseUrl: undefined },
-      email: { sending: true, receiving: false },
+      pages: { cloudFront: true, waf: true, customDomain: undefined },
+      email: { sending: true, receiving: false, activateReceiptRuleSet: false },
+      tracing: true, eventSourceMappingTags: true,
     });
-    expect(platformWith({}, 'us').email).toEqual({ sending: true, receiving: true });
+    expect(platformOf('us').email).toEqual({ sending: true, receiving: true, activateReceiptRuleSet: false, smtpRelay: undefined });
   });
 
-  it('takes the issuer, audience and pages origin of China from context', () => {
-    const cn = platformWith({
-      'complaints:cn:oidcIssuer': 'https://idp.bank.cn/realms/staff',
-      'complaints:cn:oidcAudience': 'staff-console',
-      'complaints:cn:publicBaseUrl': 'https://complaints.bank.cn',
-    }, 'cn');
-    expect(cn.identity).toEqual({ kind: 'oidc', issuer: 'https://idp.bank.cn/realms/staff', audience: 'staff-console', placeholder: false });
-    expect(cn.pages.externalBaseUrl).toBe('https://complaints.bank.cn');
-    expect(() => platformWith({ 'complaints:cn:oidcIssuer': 'http://idp.bank.cn' }, 'cn')).toThrow(/https URL/);
-    expect(() => platformWith({ 'complaints:cn:publicBaseUrl': 'https://complaints.bank.cn/path' }, 'cn')).toThrow(/without a path/);
+  it('mail facts and alarm mailboxes come from the settings, not from functions/domain/regions.ts', () => {
+    const uk = platformOf('uk', settingsWith('uk', { mail: { sender: 'klagen@bank.co.uk', domain: 'bank.co.uk', ownDomains: ['bank.com'] }, alarmEmails: ['a@bank.co.uk', 'b@bank.co.uk'] }));
+    expect(uk.mail).toEqual({ transport: 'ses', sender: 'klagen@bank.co.uk', domain: 'bank.co.uk', ownDomains: ['bank.com'] });
+    expect(uk.alarmEmails).toEqual(['a@bank.co.uk', 'b@bank.co.uk']);
+    expect(REGIONS.uk).not.toHaveProperty('mail');
+    expect(REGIONS.uk).not.toHaveProperty('alarmEmail');
   });
 
-  it('refuses CloudFront in aws-cn (no Origin Access Control, ICP domain), and a domain without its certificate', () => {
-    expect(() => platformWith({ 'complaints:cn:cloudFront': 'true' }, 'cn')).toThrow(/not supported in cn-north-1/);
-    expect(() => platformWith({ 'complaints:uk:pagesDomain': 'complaints.bank.co.uk' }, 'uk')).toThrow(/go together/);
-    const uk = platformWith({ 'complaints:uk:pagesDomain': 'complaints.bank.co.uk', 'complaints:uk:pagesCertificateArn': 'arn:aws:acm:us-east-1:111111111111:certificate/x' }, 'uk');
+  it('China: the logs key\'s service principal with the aws-cn suffix (CDK\'s region-info has no such fact); elsewhere the plain regional one', () => {
+    expect(platformOf('cn').logsServicePrincipal).toBe('logs.cn-north-1.amazonaws.com.cn');
+    expect(platformOf('uk').logsServicePrincipal).toBe('logs.eu-west-2.amazonaws.com');
+    expect(RegionInfo.get('cn-north-1').domainSuffix).toBe('amazonaws.com.cn');
+  });
+
+  it('China: the ICP-recorded domain serves the public API (regional domain, ACM certificate in cn-north-1); elsewhere the custom domain is CloudFront\'s (ACM in us-east-1)', () => {
+    expect(platformOf('cn').apiCustomDomain).toEqual({ domainName: 'complaints.bank.example.cn', certificateArn: 'arn:aws-cn:acm:cn-north-1:222222222222:certificate/example-cn' });
+    const iamCert = structuredClone(EXAMPLE.regions.cn);
+    iamCert.pages.customDomain = { domainName: 'c.bank.cn', certificate: { iamServerCertificateName: 'c' } };
+    expect(() => platformOf('cn', iamCert))
+      .toThrow(/regions\.cn\.pages\.customDomain\.certificate: use an ACM certificate/);
+    expect(() => platformOf('cn', settingsWith('cn', { pages: { customDomain: { domainName: 'c.bank.cn', certificate: { acmArn: 'arn:aws:acm:us-east-1:111111111111:certificate/x' } } } })))
+      .toThrow(/regions\.cn\.pages\.customDomain\.certificate\.acmArn: the certificate must be in cn-north-1/);
+    const uk = platformOf('uk', settingsWith('uk', { pages: { customDomain: { domainName: 'complaints.bank.co.uk', certificate: { acmArn: 'arn:aws:acm:us-east-1:111111111111:certificate/x' } } } }));
     expect(uk.pages.customDomain).toEqual({ domainName: 'complaints.bank.co.uk', certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/x' });
+    expect(uk.apiCustomDomain).toBeUndefined();
+    expect(() => platformOf('cn', settingsWith('cn', { pages: { icpFilingNumber: undefined } }))).toThrow(/regions\.cn\.pages\.icpFilingNumber/);
   });
 
-  it('lets ops switch SES receiving where AWS confirms it, never in China', () => {
-    expect(platformWith({ 'complaints:uk:sesReceiving': 'true' }, 'uk').email.receiving).toBe(true);
-    expect(platformWith({ 'complaints:us:sesReceiving': 'false' }, 'us').email.receiving).toBe(false);
-    expect(platformWith({ 'complaints:cn:sesReceiving': 'true' }, 'cn').email.receiving).toBe(false);
-    expect(() => platformWith({ 'complaints:uk:sesReceiving': 'yes' }, 'uk')).toThrow(/true or false/);
+  it('refuses, naming the field, what the region cannot do: Cognito or SES in China, SES receiving outside its regions', () => {
+    expect(() => platformOf('cn', settingsWith('cn', { staffIdentity: { kind: 'cognito' } }))).toThrow(/regions\.cn\.staffIdentity\.kind: Cognito user pools are not available in cn-north-1/);
+    expect(() => platformOf('cn', settingsWith('cn', { mail: { outbound: { transport: 'ses' } } }))).toThrow(/regions\.cn\.mail\.outbound\.transport: SES is not offered/);
+    expect(() => platformOf('uk', settingsWith('uk', { mail: { inbound: { kind: 'ses' } } }))).toThrow(/regions\.uk\.mail\.inbound\.kind: SES does not receive email in eu-west-2/);
+  });
+
+  it('the receipt rule set is activated only when the settings say so (default off)', () => {
+    expect(EXAMPLE.regions.us.mail.inbound).toEqual({ kind: 'ses', activateRuleSet: false });
+    expect(RegionSettings.parse({ ...EXAMPLE.regions.us, mail: { ...EXAMPLE.regions.us.mail, inbound: { kind: 'ses' } } }).mail.inbound).toEqual({ kind: 'ses', activateRuleSet: false });
+    expect(platformOf('us', settingsWith('us', { mail: { inbound: { activateRuleSet: true } } })).email.activateReceiptRuleSet).toBe(true);
+  });
+});
+
+describe('deploy settings', () => {
+  it('the example file is valid, with one account per partition', () => {
+    const example = loadSettings();
+    expect(example.accounts).toEqual({ 'aws': '111111111111', 'aws-cn': '222222222222' });
+  });
+
+  it('errors name the file and the field', () => {
+    const bad = structuredClone(loadSettings()) as any;
+    bad.regions.uk.alarmEmails = ['not-an-address'];
+    bad.regions.cn.mail.sender = 'complaints@elsewhere.cn';
+    bad.accounts.aws = '12345';
+    const message = (() => { try { parseSettings(bad, 'bank.json'); return ''; } catch (e) { return (e as Error).message; } })();
+    expect(message).toMatch(/^Deploy settings bank\.json: /);
+    expect(message).toContain('regions.uk.alarmEmails.0:');
+    expect(message).toContain('regions.cn.mail.sender: sender must be an address in domain');
+    expect(message).toContain('accounts.aws: a 12-digit AWS account id');
+    expect(() => loadSettings('/nonexistent/settings.json')).toThrow(/Deploy settings \/nonexistent\/settings\.json: /);
+  });
+
+  it('-c deploy=true refuses the example values, naming each field; only the selected regions and their partitions are checked', () => {
+    const app = (context: Record<string, string>) => new App({ context: { ...CDK_CONTEXT, ...context, 'aws:cdk:bundling-stacks': [] as never } });
+    expect(() => buildFromContext(app({ deploy: 'true' }))).toThrow(/settings\.example\.json still hold example values, refused with -c deploy=true: (?=.*accounts\.aws,)(?=.*accounts\.aws-cn)(?=.*regions\.cn\.mail\.sender)(?=.*regions\.cn\.staffIdentity\.issuer)(?=.*regions\.uk\.alarmEmails\.0)/);
+    // Without deploy=true the example synthesizes (what tests and a plain `cdk synth` use).
+    expect(Object.keys(buildFromContext(app({ regions: 'uk' })))).toEqual(['uk']);
+    expect(() => buildFromContext(app({ regions: 'eu' }))).toThrow(/Context "regions": unknown region "eu"/);
+    let message = '';
+    try { assertDeployable(loadSettings(), 'f.json', ['us']); } catch (e) { message = (e as Error).message; }
+    expect(message).toContain('accounts.aws,');
+    expect(message).toContain('regions.us.alarmEmails.0');
+    expect(message).not.toContain('regions.cn');
+    expect(message).not.toContain('aws-cn');
+    const real = structuredClone(loadSettings());
+    real.accounts = { 'aws': '123456789012' };
+    real.regions.us = { ...real.regions.us, mail: { ...real.regions.us.mail, sender: 'complaints@bank.com', domain: 'bank.com', ownDomains: ['bank.net'] }, alarmEmails: ['ops@bank.com'] };
+    expect(() => assertDeployable(real, 'f.json', ['us'])).not.toThrow();
+  });
+
+  it('a stack whose partition has no account fails synth with a message naming accounts.<partition>; -c regions leaves it out', () => {
+    const settings = structuredClone(loadSettings());
+    delete settings.accounts['aws-cn'];
+    expect(() => buildComplaintApp(new App({ context: CDK_CONTEXT }), { settings })).toThrow(/Deploy settings accounts\.aws-cn: region cn \(cn-north-1\) is in partition aws-cn, which has no account/);
+    const built = buildComplaintApp(new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } }), { settings, regions: ['uk'] });
+    expect(Object.keys(built)).toEqual(['uk']);
+    expect(built.uk.api.account).toBe('111111111111');
+  });
+
+  it('the accounts are per partition: cn stacks in the aws-cn account, uk and us stacks in the aws account', () => {
+    const built = buildComplaintApp(new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } }), { settings: loadSettings() });
+    expect([built.cn.stateful.account, built.cn.api.account]).toEqual(['222222222222', '222222222222']);
+    expect([built.uk.api.account, built.uk.edge!.account, built.uk.wafLogs!.account, built.us.api.account]).toEqual(['111111111111', '111111111111', '111111111111', '111111111111']);
   });
 });
 
@@ -77,7 +161,7 @@ describe('StaffIdentity with an external issuer', () => {
   });
 
   it('warns while the issuer is the placeholder', () => {
-    const staff = identity({ ...PLACEHOLDER_OIDC, placeholder: true });
+    const staff = identity({ issuer: 'https://sso.bank.example.cn/oidc', audience: 'complaints-console', placeholder: true });
     expect(warnings(staff)).toEqual([expect.stringContaining('issuer is a placeholder')]);
   });
 });
@@ -87,6 +171,7 @@ describe('pages', () => {
     for (const region of Object.values(REGIONS)) {
       expect(pagesConfig(region)).toEqual({ region: region.name, languages: region.languages, apiBase: '' });
     }
+    expect(pagesConfig(REGIONS.cn, undefined, '京ICP备12345678号-1')).toEqual({ region: 'cn', languages: REGIONS.cn.languages, apiBase: '', icpFilingNumber: '京ICP备12345678号-1' });
   });
 
   it('are not deployed, with a warning, when the build output is missing', () => {

@@ -17,6 +17,7 @@ import { NIST80053R5Checks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
 import { REGIONS, type RegionConfig } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, type FunctionName } from '../../functions/functions.ts';
+import { exampleSettings } from '../../infra/settings/load.ts';
 import { buildComplaintApp, type RegionStacks } from '../../infra/complaint-app.ts';
 import { APP_WIDE_DECISIONS, enableNagChecks } from '../../infra/nag.ts';
 import { WAF_REDACTED_HEADERS } from '../../infra/stacks/edge-stack.ts';
@@ -49,7 +50,7 @@ let assembly: CloudAssembly;
 
 beforeAll(() => {
   app = new App({ context: TEST_CONTEXT });
-  stacks = buildComplaintApp(app, { account: ACCOUNT });
+  stacks = buildComplaintApp(app, { settings: exampleSettings(ACCOUNT) });
   assembly = app.synth();
 });
 
@@ -239,9 +240,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       const [[, logging]] = resourcesOf(t, 'AWS::WAFv2::LoggingConfiguration');
       const [[aclId]] = resourcesOf(t, 'AWS::WAFv2::WebACL');
       expect(logging.Properties.ResourceArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
-      const [destination] = logging.Properties.LogDestinationConfigs;
-      const groupId = destination['Fn::GetAtt'][0];
-      expect(t.Resources[groupId].Properties.LogGroupName).toMatch(/^aws-waf-logs-/);
+      // To the aws-waf-logs-* bucket in the region itself (test/infra/regions-ops.test.ts).
+      expect(logging.Properties.LogDestinationConfigs).toEqual([`arn:aws:s3:::aws-waf-logs-complaints-${ACCOUNT}-${region.aws.region}`]);
       expect(logging.Properties.RedactedFields).toEqual(WAF_REDACTED_HEADERS.map((h) => ({ SingleHeader: { Name: h } })));
     });
   });
@@ -265,9 +265,10 @@ describe('cdk-nag NIST 800-53 rev 5', () => {
     const nist = acks.filter((a) => a.id.includes('NIST.800.53.R5')).map((a) => ({ ...a, id: a.id.replace(/^.*::/, '') }));
     expect(nist.filter((a) => a.path === '').map((a) => a.id).sort()).toEqual(Object.keys(APP_WIDE_DECISIONS).sort());
     // Per resource: the functions not invoked asynchronously, the access-log bucket, CDK's deployment handler,
-    // the CloudFront origin secret (rotated by a deployment: infra/constructs/origin-verify.ts).
+    // the CloudFront origin secret (rotated by a deployment: infra/constructs/origin-verify.ts), the
+    // WAF log bucket's own access logging (infra/stacks/waf-logs-stack.ts).
     expect(new Set(nist.filter((a) => a.path !== '').map((a) => a.id))).toEqual(new Set([
-      'NIST.800.53.R5-LambdaDLQ', 'NIST.800.53.R5-S3DefaultEncryptionKMS', 'NIST.800.53.R5-SecretsManagerRotationEnabled',
+      'NIST.800.53.R5-LambdaDLQ', 'NIST.800.53.R5-S3DefaultEncryptionKMS', 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled',
     ]));
     for (const a of nist) expect(a.reason.length, `${a.path} ${a.id}`).toBeGreaterThan(80);
   });

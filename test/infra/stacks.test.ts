@@ -23,6 +23,7 @@ import { REGIONS, type RegionConfig } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, MAX_STREAM_READERS, ROUTES, STREAM_CONSUMERS, WORKFLOW_FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/functions.ts';
 import { PAGE_SECURITY_HEADERS } from '../../web/security-headers.ts';
 import { archiveTiering } from '../../infra/archive-tiering.ts';
+import { exampleSettings } from '../../infra/settings/load.ts';
 import { buildComplaintApp, type RegionStacks } from '../../infra/complaint-app.ts';
 import { loadSettings } from '../../infra/settings/load.ts';
 import { EncryptedLogs } from '../../infra/constructs/encrypted-logs.ts';
@@ -35,14 +36,15 @@ import { STATE_MACHINES } from '../../workflows/machines.ts';
 const CDK_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
 const ASL = JSON.parse(readFileSync(new URL('../../workflows/complaint.asl.json', import.meta.url), 'utf8')) as Asl;
 const ACCOUNT = '111111111111';
+const SETTINGS = exampleSettings(ACCOUNT);
 // In-memory mode: a failed validation throws with the full report (the CLI prints it instead).
 const TEST_CONTEXT = { ...CDK_CONTEXT, '@aws-cdk/core:appMode': 'inmemory' };
 
 /** What each region is expected to get from its platform (infra/platform.ts), spelled out. */
 const EXPECTED = {
-  cn: { identity: 'oidc', cloudFront: false, waf: false, sesSending: false, sesReceiving: false },
-  uk: { identity: 'cognito', cloudFront: true, waf: true, sesSending: true, sesReceiving: false },
-  us: { identity: 'cognito', cloudFront: true, waf: true, sesSending: true, sesReceiving: true },
+  cn: { identity: 'oidc', cloudFront: false, waf: false, sesSending: false, sesReceiving: false, xray: false },
+  uk: { identity: 'cognito', cloudFront: true, waf: true, sesSending: true, sesReceiving: false, xray: true },
+  us: { identity: 'cognito', cloudFront: true, waf: true, sesSending: true, sesReceiving: true, xray: true },
 } as const;
 
 interface Asl { StartAt: string; States: Record<string, { Branches?: Asl[]; Iterator?: Asl; ItemProcessor?: Asl; Resource?: string }> }
@@ -62,7 +64,7 @@ let assembly: CloudAssembly;
 
 beforeAll(() => {
   app = new App({ context: TEST_CONTEXT });
-  stacks = buildComplaintApp(app, { account: ACCOUNT });
+  stacks = buildComplaintApp(app, { settings: exampleSettings(ACCOUNT) });
   assembly = app.synth();
 });
 
@@ -108,7 +110,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     const platform = stacks[name].platform;
     expect({
       identity: platform.identity.kind, cloudFront: platform.pages.cloudFront, waf: platform.pages.waf,
-      sesSending: platform.email.sending, sesReceiving: platform.email.receiving,
+      sesSending: platform.email.sending, sesReceiving: platform.email.receiving, xray: platform.tracing,
     }).toEqual(expected);
   });
 
@@ -278,8 +280,10 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       const bucket = stateful().toJSON().Resources[buckets().attachments.id] as Resource;
       expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }));
       if (!expected.cloudFront) {
-        // No pages origin known (no CloudFront, no complaints:cn:publicBaseUrl): no browser may upload.
-        expect(bucket.Properties.CorsConfiguration).toBeUndefined();
+        // The pages on the bank's own (ICP-recorded) site, settings pages.externalBaseUrl: only it may upload.
+        expect(bucket.Properties.CorsConfiguration).toEqual({
+          CorsRules: [{ AllowedMethods: ['PUT'], AllowedOrigins: [SETTINGS.regions[name as 'cn'].pages.externalBaseUrl], AllowedHeaders: ['content-type'], MaxAge: 3600 }],
+        });
         return;
       }
       const distributionId = logicalId(stacks[name].stateful, stacks[name].stateful.pages!.distribution);
@@ -452,11 +456,11 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       }
     });
 
-    it('logs ALL to an encrypted log group and traces', () => {
+    it('logs ALL to an encrypted log group and traces (X-Ray where the platform has it: not in China)', () => {
       for (const name of NAMES) {
         const { sm } = stateMachine(name);
         expect(sm.Properties.LoggingConfiguration.Level).toBe('ALL');
-        expect(sm.Properties.TracingConfiguration).toEqual({ Enabled: true });
+        expect(sm.Properties.TracingConfiguration).toEqual({ Enabled: expected.xray });
         const [logGroupId] = sm.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'];
         expect(api().toJSON().Resources[logGroupId].Properties.KmsKeyId).toBeDefined();
       }
@@ -511,7 +515,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         const fn = all[id] as Resource;
         expect(fn.Properties.Runtime).toBe('nodejs22.x');
         expect(fn.Properties.Architectures).toEqual(['arm64']);
-        expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+        expect(fn.Properties.TracingConfig).toEqual(expected.xray ? { Mode: 'Active' } : undefined);
         expect(fn.Properties.Handler).toBe('index.handler');
         const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
         expect(api().toJSON().Resources[logGroupId].Properties).toMatchObject({ KmsKeyId: expect.anything(), RetentionInDays: expect.any(Number) });
@@ -590,7 +594,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         const ses = statements.filter((st) => asArray(st.Action).some((a) => a.startsWith('ses:')));
         expect(ses, fnName).toEqual(spec.access.sendEmail && expected.sesSending
           // From the region's sender only (ses:FromAddress).
-          ? [{ Effect: 'Allow', Action: 'ses:SendEmail', Resource: `arn:${region.aws.partition}:ses:${region.aws.region}:${ACCOUNT}:identity/${region.mail.domain}`, Condition: { StringEquals: { 'ses:FromAddress': region.mail.sender } } }]
+          ? [{ Effect: 'Allow', Action: 'ses:SendEmail', Resource: `arn:${region.aws.partition}:ses:${region.aws.region}:${ACCOUNT}:identity/${SETTINGS.regions[region.name].mail.domain}`, Condition: { StringEquals: { 'ses:FromAddress': SETTINGS.regions[region.name].mail.sender } } }]
           : []);
       }
     });
@@ -638,7 +642,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     it('PUBLIC_BASE_URL is the pages\' origin where they are served', () => {
       const env = fnResource('DeliverMessages').Properties.Environment.Variables;
       if (!expected.cloudFront) {
-        expect(env.PUBLIC_BASE_URL).toBeUndefined();
+        expect(env.PUBLIC_BASE_URL).toBe(SETTINGS.regions[name as 'cn'].pages.externalBaseUrl);
         return;
       }
       const distributionId = logicalId(stacks[name].stateful, stacks[name].stateful.pages!.distribution);
@@ -740,7 +744,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     });
 
     it('the alarm topic mails the region\'s ops address, encrypted and TLS-only', () => {
-      api().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: region.alarmEmail });
+      api().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: SETTINGS.regions[region.name].alarmEmails[0] });
       api().hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     });
   });
@@ -751,7 +755,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         stateful().resourceCountIs('AWS::SES::EmailIdentity', 0);
         return;
       }
-      stateful().hasResource('AWS::SES::EmailIdentity', { DeletionPolicy: 'Retain', Properties: { EmailIdentity: region.mail.domain } });
+      stateful().hasResource('AWS::SES::EmailIdentity', { DeletionPolicy: 'Retain', Properties: { EmailIdentity: SETTINGS.regions[region.name].mail.domain } });
     });
 
     // Issue 18: the deploy settings (infra/settings.example.json) poll the mailbox over IMAP in cn and uk.
@@ -794,7 +798,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         Rule: {
           Name: 'complaints-intake',
           Enabled: true,
-          Recipients: [`complaints@${region.mail.domain}`],
+          Recipients: [`complaints@${SETTINGS.regions[region.name].mail.domain}`],
           ScanEnabled: true,
           TlsPolicy: 'Require',
           Actions: [
@@ -955,7 +959,6 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       .filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
     const expectedWarnings = [
       ...(expected.identity === 'oidc' ? [/issuer is a placeholder/] : []),
-      ...(!expected.sesSending ? [/DeliverMessages: SES is not offered/] : []),
       ...(!existsSync(WEB_DIST) ? [/customer pages are not deployed/] : []),
     ];
     expect(warnings).toHaveLength(expectedWarnings.length);

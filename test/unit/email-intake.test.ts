@@ -409,7 +409,7 @@ function setup() {
   const store = new FakeAttachments();
   const clock = new ManualClock(new Date('2026-03-02T02:00:00Z'));
   const region = REGIONS.cn;
-  const deps = { repo, workflow, clock, region, calendar: createBusinessCalendar(region.calendar), inbound, attachments: () => store, attachmentMaxBytes: 10 * 1024 * 1024, audit: new FakeAuditLog(), accessAttempts: new FakeAccessAttempts() };
+  const deps = { repo, workflow, clock, region, mail: { domain: 'bank.example.cn', ownDomains: ['bank.example'] }, calendar: createBusinessCalendar(region.calendar), inbound, attachments: () => store, attachmentMaxBytes: 10 * 1024 * 1024, audit: new FakeAuditLog(), accessAttempts: new FakeAccessAttempts() };
   // Authenticated by the receiving server (SES verdicts): the sender's replies thread (issue 16 finding 2: test/unit/email-threading.test.ts).
   const mail = (messageId: string, raw: string | Buffer): InboundMail => ({
     messageId, raw: Buffer.from(raw), receivedAt: '2026-03-02T01:59:00Z', source: 'li.wei@example.com', authentication: { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' },

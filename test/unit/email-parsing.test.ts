@@ -531,7 +531,7 @@ function intake(attachmentMaxBytes = 10 * 1024 * 1024) {
   const repo = new FakeRepository();
   const inbound = new FakeInbound();
   const store = new FakeStore();
-  const deps = { repo, workflow: new FakeWorkflow(), clock: new ManualClock(new Date('2026-03-02T02:00:00Z')), region, calendar: createBusinessCalendar(region.calendar), inbound, attachments: () => store, attachmentMaxBytes };
+  const deps = { repo, workflow: new FakeWorkflow(), clock: new ManualClock(new Date('2026-03-02T02:00:00Z')), region, mail: { domain: 'bank.example.cn', ownDomains: ['bank.example'] }, calendar: createBusinessCalendar(region.calendar), inbound, attachments: () => store, attachmentMaxBytes };
   return { repo, inbound, store, receive: (messageId: string, raw: Buffer) => receiveEmail({ messageId, raw, source: 'li.wei@example.com' }, deps) };
 }
 

@@ -34,7 +34,7 @@ function setup() {
   const clock = new ManualClock(new Date('2026-03-02T02:00:00Z'));
   const region = REGIONS.cn;
   const deps = {
-    repo, workflow: new FakeWorkflow(), clock, region, calendar: createBusinessCalendar(region.calendar), inbound,
+    repo, workflow: new FakeWorkflow(), clock, region, mail: { domain: 'bank.example.cn', ownDomains: ['bank.example'] }, calendar: createBusinessCalendar(region.calendar), inbound,
     attachments: () => new Objects(), attachmentMaxBytes: 1024 * 1024, audit: new FakeAuditLog(), accessAttempts: new FakeAccessAttempts(),
   };
   let n = 0;

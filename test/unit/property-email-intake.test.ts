@@ -46,7 +46,7 @@ async function intake() {
   const store = new FakeStore();
   const region = REGIONS.cn;
   const deps = {
-    repo, workflow: new FakeWorkflow(), clock: new ManualClock(new Date('2026-03-02T02:00:00Z')), region, calendar: createBusinessCalendar(region.calendar, region.calendar.adjustments),
+    repo, workflow: new FakeWorkflow(), clock: new ManualClock(new Date('2026-03-02T02:00:00Z')), region, mail: { domain: 'bank.example.cn', ownDomains: ['bank.example'] }, calendar: createBusinessCalendar(region.calendar, region.calendar.adjustments),
     inbound, attachments: () => store, attachmentMaxBytes: 10 * 1024 * 1024,
   };
   const { body } = await submitComplaint(SubmitComplaintRequest.parse({
