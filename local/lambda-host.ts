@@ -45,7 +45,7 @@ export interface LambdaHostOptions {
 /** The loader the workers run TypeScript with (not inherited from the parent: vitest's is not tsx). */
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const WORKER = join(import.meta.dirname, 'lambda-worker.ts');
-const CONTAINER = join(ROOT, 'functions', 'shared', 'container.ts');
+const CONTAINER = join(ROOT, 'functions', 'wiring', 'container.ts');
 
 /** A function's execution environment: a worker thread and its invocations in flight. */
 class Environment {

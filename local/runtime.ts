@@ -27,7 +27,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { gatewayClaims, LocalIssuer, SEED_USERS } from './identity.ts';
 import { DynamoComplaintRepository } from '../functions/adapters/dynamo-complaint-repository.ts';
-import { createDocumentClient } from '../functions/shared/dynamo.ts';
+import { createDocumentClient } from '../functions/adapters/dynamo-client.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LambdaHost } from './lambda-host.ts';
 import { LocalStepFunctions, type StatusChangeEvent } from './stepfunctions/engine.ts';

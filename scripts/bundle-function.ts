@@ -69,8 +69,8 @@ export const builtinsByRequire: Plugin = {
 export const precomputedOpenApiDocument: Plugin = {
   name: 'precomputed-openapi-document',
   setup(b) {
-    b.onLoad({ filter: /[\\/]functions[\\/]http[\\/]openapi-document\.ts$/ }, async () => {
-      const { buildOpenApiDocument } = await import('../functions/http/openapi.ts');
+    b.onLoad({ filter: /[\\/]functions[\\/]contract[\\/]openapi-document\.ts$/ }, async () => {
+      const { buildOpenApiDocument } = await import('../functions/contract/openapi.ts');
       return { contents: `export const openApiDocument = JSON.parse(${JSON.stringify(JSON.stringify(buildOpenApiDocument()))});`, loader: 'js' };
     });
   },

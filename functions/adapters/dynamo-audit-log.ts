@@ -4,7 +4,7 @@
  * them; on AWS the functions' IAM can be narrowed to PutItem/Query on these keys).
  */
 import { randomBytes } from 'node:crypto';
-import type { DocumentClient } from '../shared/dynamo.ts';
+import type { DocumentClient } from './dynamo-client.ts';
 import type { AuditEntry, AuditLog } from '../domain/ports.ts';
 
 export class DynamoAuditLog implements AuditLog {

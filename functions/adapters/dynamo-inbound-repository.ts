@@ -5,7 +5,7 @@
  *                                       or the sender's address.
  * Written once (conditional put), so a redelivered message finds its recorded outcome.
  */
-import { documentClient, type DocumentClient } from '../shared/dynamo.ts';
+import { documentClient, type DocumentClient } from './dynamo-client.ts';
 import type { InboundRecord, InboundRepository } from '../domain/email-intake.ts';
 
 export const inboundKey = (messageId: string) => ({ PK: `INBOUND#${messageId}`, SK: 'INBOUND' });

@@ -2,7 +2,7 @@
 import {
   DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { isAwsError } from '../shared/aws-errors.ts';
+import { isAwsError } from './aws-errors.ts';
 import type { WorkflowEngine, WorkflowInput } from '../domain/ports.ts';
 
 /** The error the Callback state catches to reopen the investigation. */

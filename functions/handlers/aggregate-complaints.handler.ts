@@ -3,9 +3,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { Complaint } from '../domain/complaint.ts';
-import { deps } from '../shared/container.ts';
+import { deps } from '../wiring/container.ts';
 import { logger } from '../shared/logger.ts';
-import { aggregateComplaintChange, aggregatesOf } from '../use-cases/dashboard.ts';
+import { aggregateComplaintChange, aggregatesOf } from '../use-cases/oversight/dashboard.ts';
 
 const image = (i: unknown) => (i ? (unmarshall(i as never) as Partial<Complaint>) : undefined);
 

@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { archiveStore } from '../shared/archive-storage.ts';
-import { deps } from '../shared/container.ts';
+import { archiveStore } from '../wiring/archive-storage.ts';
+import { deps } from '../wiring/container.ts';
 import { logger, metrics } from '../shared/logger.ts';
-import { archiveBatch, type RemovalRecord } from '../use-cases/archive.ts';
+import { archiveBatch, type RemovalRecord } from '../use-cases/archive/archive.ts';
 
 /**
  * Stream consumer (REMOVE of complaint items): TTL removals go to the archive; other deletes

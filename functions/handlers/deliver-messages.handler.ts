@@ -3,10 +3,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { OutboundMessage } from '../domain/ports.ts';
-import { deps } from '../shared/container.ts';
-import { outboundMailer } from '../shared/email.ts';
+import { deps } from '../wiring/container.ts';
+import { outboundMailer } from '../wiring/email.ts';
 import { logger } from '../shared/logger.ts';
-import { deliverMessage } from '../use-cases/deliver-messages.ts';
+import { deliverMessage } from '../use-cases/messages/deliver-messages.ts';
 
 /** Complaints whose messages are delivered at once within a batch (each complaint's own in order). */
 const PARALLEL_COMPLAINTS = 8;

@@ -3,10 +3,10 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import * as z from 'zod';
 import { DynamoInboundRepository } from '../adapters/dynamo-inbound-repository.ts';
-import { deps } from '../shared/container.ts';
-import { attachments, s3 } from '../shared/object-storage.ts';
+import { deps } from '../wiring/container.ts';
+import { attachments, s3 } from '../wiring/object-storage.ts';
 import { logger } from '../shared/logger.ts';
-import { receiveEmail, type ReceiveResult } from '../use-cases/receive-email.ts';
+import { receiveEmail, type ReceiveResult } from '../use-cases/intake/receive-email.ts';
 
 /** What we read of the SES receipt event (the rest - headers, addresses, subject - is not used nor logged). */
 const SesEvent = z.object({

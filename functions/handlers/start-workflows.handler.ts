@@ -4,8 +4,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { Complaint } from '../domain/complaint.ts';
 import { logger } from '../shared/logger.ts';
-import { stepFunctions } from '../shared/workflow-client.ts';
-import { startWorkflows } from '../use-cases/start-workflows.ts';
+import { stepFunctions } from '../wiring/workflow-client.ts';
+import { startWorkflows } from '../use-cases/workflow/start-workflows.ts';
 
 /** Stream consumer (INSERT of complaint items). Partial batch failures: only failed records are retried. */
 export const handler = middy<DynamoDBStreamEvent>()

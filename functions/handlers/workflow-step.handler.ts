@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { deps } from '../shared/container.ts';
-import { assessComplaint, closeComplaint } from '../use-cases/lifecycle.ts';
-import { recordWorkflowFailure } from '../use-cases/resume-orphans.ts';
+import { deps } from '../wiring/container.ts';
+import { assessComplaint, closeComplaint } from '../use-cases/workflow/lifecycle.ts';
+import { recordWorkflowFailure } from '../use-cases/workflow/resume-orphans.ts';
 import { workflowTask } from './workflow-task.ts';
 
 const StepInput = z.discriminatedUnion('step', [

@@ -6,21 +6,21 @@ import type { ZodType } from 'zod';
 import type { Actor, StaffOperation } from '../domain/authorization.ts';
 import { authorize } from '../domain/authorization.ts';
 import { ForbiddenError } from '../shared/errors.ts';
-import type { Container } from '../shared/container.ts';
-import { attachments } from '../shared/attachments-on-first-use.ts';
-import * as staff from '../use-cases/staff-actions.ts';
-import * as links from '../use-cases/complaint-links.ts';
-import { submitComplaint } from '../use-cases/submit-complaint.ts';
-import * as dashboard from '../use-cases/dashboard.ts';
-import * as audit from '../use-cases/audit.ts';
-import * as archival from '../use-cases/archive.ts';
-import { archiveStore } from '../shared/archive-on-first-use.ts';
+import type { Container } from '../wiring/container.ts';
+import { attachments } from '../wiring/attachments-on-first-use.ts';
+import * as staff from '../use-cases/staff/staff-actions.ts';
+import * as links from '../use-cases/staff/complaint-links.ts';
+import { submitComplaint } from '../use-cases/intake/submit-complaint.ts';
+import * as dashboard from '../use-cases/oversight/dashboard.ts';
+import * as audit from '../use-cases/oversight/audit.ts';
+import * as archival from '../use-cases/archive/archive.ts';
+import { archiveStore } from '../wiring/archive-on-first-use.ts';
 import { parseOrThrow, RawBody } from './http-handler.ts';
-import { SUBMIT_MAX_BODY_BYTES } from './schemas/submit-complaint.schema.ts';
+import { SUBMIT_MAX_BODY_BYTES } from '../contract/submit-complaint.schema.ts';
 import {
   CallbackRequest, CallRequest, MergeRequest, LinkRequest, ClassificationCorrection, ErasureRequest, RestrictionRequest, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
   StaffComplaintRequest, TeamQuery,
-} from './schemas/staff.schema.ts';
+} from '../contract/staff.schema.ts';
 
 export interface StaffCall<B> { actor: Actor; reference: string; body: B; query: Record<string, string | undefined>; idempotencyKey?: string }
 export interface StaffOperationSpec<B = any> {

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { TABLE } from '../../functions/adapters/table-schema.ts';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, ROUTES, type FunctionName, type TableAction, type TableGrant } from '../../functions/functions.ts';
-import { clientProfileOf } from '../../functions/shared/aws-clients.ts';
+import { clientProfileOf } from '../../functions/adapters/aws-clients.ts';
 import { bundleFunctionsSync } from '../../scripts/bundle-function.ts';
 import { acknowledge } from '../nag.ts';
 import type { SmtpRelay } from '../platform.ts';

@@ -13,7 +13,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCom
 import { afterEach, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import type { CallRecord, FaultRule } from '../../local/faults.ts';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { PROFILES } from '../../functions/shared/aws-clients.ts';
+import { PROFILES } from '../../functions/adapters/aws-clients.ts';
 import { clients, countComplaints, eventually, validComplaint } from '../support/clients.ts';
 import { investigation } from '../support/journey.ts';
 import { count, EXPECTED_HISTORY, ResilientClient, withoutResumes, workToClose, type Detail } from '../support/resilient.ts';

@@ -15,7 +15,7 @@ import type { Complaint, HistoryEntry } from '../../functions/domain/complaint.t
 import type { ArchiveStore, ComplaintRepository, LedgerEntry, OutboundMessage } from '../../functions/domain/ports.ts';
 import { regionConfig } from '../../functions/domain/regions.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
-import { archiveBatch, eraseCustomerData, reconcile, type ArchiveDeps, type RemovalRecord } from '../../functions/use-cases/archive.ts';
+import { archiveBatch, eraseCustomerData, reconcile, type ArchiveDeps, type RemovalRecord } from '../../functions/use-cases/archive/archive.ts';
 import { FakeAuditLog } from '../support/fakes.ts';
 
 type Request = 'PUT' | 'LIST' | 'GET' | 'HEAD' | 'DELETE';

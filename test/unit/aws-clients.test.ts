@@ -17,9 +17,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { FUNCTIONS, ROUTES, type FunctionName } from '../../functions/functions.ts';
 import {
   clientConfig, clientProfileOf, DEFAULT_FUNCTION_TIMEOUT_SECONDS, PROFILES, processProfile, SDK_RETRY, timeoutMsOf, tracingWanted, worstCaseCallMs,
-} from '../../functions/shared/aws-clients.ts';
-import { createDocumentClient } from '../../functions/shared/dynamo.ts';
-import { isAwsError, isTransactionCanceled } from '../../functions/shared/aws-errors.ts';
+} from '../../functions/adapters/aws-clients.ts';
+import { createDocumentClient } from '../../functions/adapters/dynamo-client.ts';
+import { isAwsError, isTransactionCanceled } from '../../functions/adapters/aws-errors.ts';
 import { DynamoAuditLog } from '../../functions/adapters/dynamo-audit-log.ts';
 import { S3ArchiveStore } from '../../functions/adapters/s3-archive-store.ts';
 import { S3AttachmentStore } from '../../functions/adapters/s3-attachment-store.ts';

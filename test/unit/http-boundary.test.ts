@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generateAccessCode, hashAccessCode, verifyAccessCode } from '../../functions/domain/access-code.ts';
 import { formatReference, isReference } from '../../functions/domain/reference.ts';
 import { errorToResponse, fieldIssues } from '../../functions/http/http-handler.ts';
-import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ConflictError, ValidationError } from '../../functions/shared/errors.ts';
 import { toEvent } from '../../local/http-adapter.ts';
 import { describeShared, FIXTURES, OWN_FIXTURES } from '../support/shared.ts';

@@ -8,13 +8,13 @@ import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../functions/domain/authorization.ts';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
-import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
-import { getComplaintStatus } from '../../functions/use-cases/get-complaint-status.ts';
-import { openStaffTask } from '../../functions/use-cases/lifecycle.ts';
+import { getComplaintStatus } from '../../functions/use-cases/customer/get-complaint-status.ts';
+import { openStaffTask } from '../../functions/use-cases/workflow/lifecycle.ts';
 import { messageHtml } from '../../functions/domain/message-html.ts';
-import { claimTask, completeInvestigation, customerCallback, recordCallback, submitReply } from '../../functions/use-cases/staff-actions.ts';
-import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
+import { claimTask, completeInvestigation, customerCallback, recordCallback, submitReply } from '../../functions/use-cases/staff/staff-actions.ts';
+import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 
 const hana: Actor = { id: 'hana', name: 'Hana Handler', roles: ['handler'], department: 'retail' };

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { WorkflowEngine, WorkflowInput } from '../../functions/domain/ports.ts';
-import { startWorkflows } from '../../functions/use-cases/start-workflows.ts';
+import { startWorkflows } from '../../functions/use-cases/workflow/start-workflows.ts';
 import { SfnThrottle, TokenBucket } from '../../local/stepfunctions/throttling.ts';
 
 const complaint = (n: number) => ({ reference: `CN-2026-${String(n).padStart(6, '0')}`, status: 'OPEN' as const, stage: 'RECEIVED' as const, executionName: `CN-2026-${String(n).padStart(6, '0')}` });

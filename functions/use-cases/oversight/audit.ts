@@ -1,9 +1,9 @@
 /** The quality role searches the audit record: every read of personal data, every change, every denial. */
 import * as z from 'zod';
-import { authorize, type Actor } from '../domain/authorization.ts';
-import { parseOrThrow } from '../http/http-handler.ts';
-import type { Container } from '../shared/container.ts';
-import { ForbiddenError } from '../shared/errors.ts';
+import { authorize, type Actor } from '../../domain/authorization.ts';
+import { parseOrThrow } from '../../http/http-handler.ts';
+import type { Container } from '../../wiring/container.ts';
+import { ForbiddenError } from '../../shared/errors.ts';
 
 const AuditQuery = z.object({
   day: z.iso.date(),

@@ -6,8 +6,8 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { StepFunctionsWorkflow } from '../adapters/sfn-workflow.ts';
 import type { WorkflowEngine } from '../domain/ports.ts';
-import { clientConfig, traced } from './aws-clients.ts';
-import { config } from './config.ts';
+import { clientConfig, traced } from '../adapters/aws-clients.ts';
+import { config } from '../shared/config.ts';
 
 let engine: WorkflowEngine | undefined;
 

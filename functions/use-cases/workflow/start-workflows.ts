@@ -9,8 +9,8 @@
  *  3. What still failed is reported for those records only: the stream retries them (then
  *     parks them in the failure queue); the orphan sweeper is the backstop.
  */
-import type { Complaint } from '../domain/complaint.ts';
-import type { WorkflowEngine } from '../domain/ports.ts';
+import type { Complaint } from '../../domain/complaint.ts';
+import type { WorkflowEngine } from '../../domain/ports.ts';
 
 export interface StartOutcome { reference: string; started: boolean; error?: string }
 

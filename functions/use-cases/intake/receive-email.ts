@@ -20,18 +20,18 @@
  */
 import PostalMime, { type Address, type Email, type PostalMimeOptions } from 'postal-mime';
 import * as z from 'zod';
-import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
+import type { Complaint, HistoryEntry } from '../../domain/complaint.ts';
 import {
   buildDescription, claimedOwnDomain, cleanText, dkimDomain, composeBody, DESCRIPTION_MAX, guessLanguage, htmlToText, normaliseAddress, ownDomainSigned, planAttachments, referenceCandidates, screenEmail,
   senderAuthenticated, truncate, type AttachmentPlan, type MailAuthentication, type EmailAttachment, type EmailFacts, type ForwardedMessage, type InboundRecord, type InboundRepository, type Mailbox,
-} from '../domain/email-intake.ts';
-import type { AttachmentRef, AuditLog } from '../domain/ports.ts';
-import { hasVisibleText } from '../domain/text.ts';
+} from '../../domain/email-intake.ts';
+import type { AttachmentRef, AuditLog } from '../../domain/ports.ts';
+import { hasVisibleText } from '../../domain/text.ts';
 import {
   AttachmentType, MAX_ATTACHMENTS, ATTACHMENT_TYPES, SubmitComplaintRequest,
-} from '../http/schemas/submit-complaint.schema.ts';
-import { ConflictError, IdempotencyMismatchError } from '../shared/errors.ts';
-import { entry } from './common.ts';
+} from '../../contract/submit-complaint.schema.ts';
+import { ConflictError, IdempotencyMismatchError } from '../../shared/errors.ts';
+import { entry } from '../common.ts';
 import { submitComplaint, type SubmitDeps } from './submit-complaint.ts';
 
 export interface ReceiveEmailDeps extends Omit<SubmitDeps, 'attachments' | 'attachmentMaxBytes'> {

@@ -6,8 +6,8 @@
  * Staff messages (reminders, escalations) go to the staff member's address, or to the
  * team manager's for a team.
  */
-import type { ComplaintRepository, OutboundMessage } from '../domain/ports.ts';
-import { messageHtml } from '../domain/message-html.ts';
+import type { ComplaintRepository, OutboundMessage } from '../../domain/ports.ts';
+import { messageHtml } from '../../domain/message-html.ts';
 
 export interface Mailer { send(m: { from: string; to: string; replyTo?: string; subject: string; text: string; html?: string; reference: string }): Promise<string> }
 

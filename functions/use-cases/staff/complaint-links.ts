@@ -13,14 +13,14 @@
  * then the earlier one is written, retried on a concurrent change; a merge interrupted between
  * the two is finished by asking again.
  */
-import { authorize, type Actor, type StaffOperation } from '../domain/authorization.ts';
-import type { Complaint } from '../domain/complaint.ts';
-import { computeDeadlines } from '../domain/deadlines.ts';
-import { SAME_FACTS, similarity } from '../domain/repeats.ts';
-import { verifyAccessCode } from '../domain/access-code.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
-import { openAsCustomer, type CustomerAccessDeps, type CustomerRequest } from './customer-access.ts';
-import { entry, load, openTaskUpdate, refreshTask } from './common.ts';
+import { authorize, type Actor, type StaffOperation } from '../../domain/authorization.ts';
+import type { Complaint } from '../../domain/complaint.ts';
+import { computeDeadlines } from '../../domain/deadlines.ts';
+import { SAME_FACTS, similarity } from '../../domain/repeats.ts';
+import { verifyAccessCode } from '../../domain/access-code.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.ts';
+import { openAsCustomer, type CustomerAccessDeps, type CustomerRequest } from '../customer/customer-access.ts';
+import { entry, load, openTaskUpdate, refreshTask } from '../common.ts';
 import { bump, type StaffDeps } from './staff-actions.ts';
 
 const TRIES = 3;

@@ -5,9 +5,9 @@
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SesMailer } from '../adapters/ses-mailer.ts';
-import type { Mailer } from '../use-cases/deliver-messages.ts';
-import { clientConfig, traced } from './aws-clients.ts';
-import { config } from './config.ts';
+import type { Mailer } from '../use-cases/messages/deliver-messages.ts';
+import { clientConfig, traced } from '../adapters/aws-clients.ts';
+import { config } from '../shared/config.ts';
 
 let client: SESv2Client | undefined;
 function ses(): SESv2Client {
@@ -25,7 +25,7 @@ export function outboundMailer(): Promise<Mailer> {
     const { SmtpMailer } = await import('../adapters/smtp-mailer.ts');
     const secretArn = relay.secretArn;
     const credentials = secretArn ? async () => {
-      const { smtpCredentials } = await import('./smtp-credentials.ts');
+      const { smtpCredentials } = await import('../adapters/smtp-credentials.ts');
       return smtpCredentials(secretArn);
     } : undefined;
     return new SmtpMailer({ host: relay.host, port: relay.port, tls: relay.tls, credentials }, cfg.region.mail.domain);

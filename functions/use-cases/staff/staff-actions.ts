@@ -5,22 +5,22 @@
  * staff completing the same task: one wins, the other gets 409. A completed stage is handed
  * to the waiting workflow with the stored task token (SendTaskSuccess).
  */
-import { authorize, canBeAssigned, type Actor, type StaffOperation } from '../domain/authorization.ts';
-import type { BusinessCalendar } from '../domain/business-calendar.ts';
-import { awaitsCallbackStage, callbackOutcome, dissatisfactionReviewed } from '../domain/callback.ts';
-import type { Classification, Complaint, HistoryEntry, Stage } from '../domain/complaint.ts';
-import { computeDeadlines, deadlineRule, extendDeadline, shiftDeadlineForPause } from '../domain/deadlines.ts';
-import type { ComplaintRepository, OutboundMessage, TaskItem, WorkflowEngine } from '../domain/ports.ts';
-import { customerKeys } from '../domain/repeats.ts';
-import type { RegionConfig } from '../domain/regions.ts';
-import { messageHtml } from '../domain/message-html.ts';
-import { draftReply, formatLocalTime, renderCustomerMessage, statusPageUrl } from '../domain/reply-templates.ts';
-import type { Clock } from '../shared/clock.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
-import { normaliseDepartment } from '../domain/classification.ts';
-import { customerChannel, entry, load, markMet, openTaskUpdate, refreshTask, staffMessage, type LinkSigner } from './common.ts';
-import { verifyTaskLink } from '../domain/task-links.ts';
-import { openAsCustomer, type CustomerAccessDeps, type CustomerRequest } from './customer-access.ts';
+import { authorize, canBeAssigned, type Actor, type StaffOperation } from '../../domain/authorization.ts';
+import type { BusinessCalendar } from '../../domain/business-calendar.ts';
+import { awaitsCallbackStage, callbackOutcome, dissatisfactionReviewed } from '../../domain/callback.ts';
+import type { Classification, Complaint, HistoryEntry, Stage } from '../../domain/complaint.ts';
+import { computeDeadlines, deadlineRule, extendDeadline, shiftDeadlineForPause } from '../../domain/deadlines.ts';
+import type { ComplaintRepository, OutboundMessage, TaskItem, WorkflowEngine } from '../../domain/ports.ts';
+import { customerKeys } from '../../domain/repeats.ts';
+import type { RegionConfig } from '../../domain/regions.ts';
+import { messageHtml } from '../../domain/message-html.ts';
+import { draftReply, formatLocalTime, renderCustomerMessage, statusPageUrl } from '../../domain/reply-templates.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { normaliseDepartment } from '../../domain/classification.ts';
+import { customerChannel, entry, load, markMet, openTaskUpdate, refreshTask, staffMessage, type LinkSigner } from '../common.ts';
+import { verifyTaskLink } from '../../domain/task-links.ts';
+import { openAsCustomer, type CustomerAccessDeps, type CustomerRequest } from '../customer/customer-access.ts';
 
 export interface StaffDeps {
   repo: ComplaintRepository;

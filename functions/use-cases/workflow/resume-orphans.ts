@@ -9,10 +9,10 @@
  * An execution that ends abnormally does not wait for the sweep: its status-change event
  * resumes its complaint at once (resumeEnded).
  */
-import type { Complaint, Stage } from '../domain/complaint.ts';
-import type { ComplaintRepository, TaskItem, WorkflowEngine } from '../domain/ports.ts';
-import type { Clock } from '../shared/clock.ts';
-import { entry, load } from './common.ts';
+import type { Complaint, Stage } from '../../domain/complaint.ts';
+import type { ComplaintRepository, TaskItem, WorkflowEngine } from '../../domain/ports.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { entry, load } from '../common.ts';
 
 export interface SweepDeps { repo: ComplaintRepository; workflow: WorkflowEngine; clock: Clock; graceSeconds: number }
 export interface SweepResult { checked: number; resumed: { reference: string; stage: Stage; executionName: string }[]; redelivered: string[] }

@@ -3,13 +3,13 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 import { ROUTES } from '../functions.ts';
 import type { StaffOperation } from '../domain/authorization.ts';
-import { STAFF_OPERATION_SPECS } from './staff-operations.ts';
-import { ReferenceParams } from './schemas/staff.schema.ts';
-import { ErrorResponse } from './schemas/common.schema.ts';
-import { ComplaintStatusParams, ComplaintStatusResponse } from './schemas/complaint-status.schema.ts';
-import { SubmitComplaintRequest, SubmitComplaintResponse } from './schemas/submit-complaint.schema.ts';
-import { AttachmentUploadRequest, AttachmentUploadResponse } from './schemas/attachment.schema.ts';
-import { CustomerCallbackRequest, RepeatConfirmationRequest } from './schemas/complaint-status.schema.ts';
+import { STAFF_OPERATION_SPECS } from '../http/staff-operations.ts';
+import { ReferenceParams } from './staff.schema.ts';
+import { ErrorResponse } from './common.schema.ts';
+import { ComplaintStatusParams, ComplaintStatusResponse } from './complaint-status.schema.ts';
+import { SubmitComplaintRequest, SubmitComplaintResponse } from './submit-complaint.schema.ts';
+import { AttachmentUploadRequest, AttachmentUploadResponse } from './attachment.schema.ts';
+import { CustomerCallbackRequest, RepeatConfirmationRequest } from './complaint-status.schema.ts';
 
 const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponse } } });
 

@@ -6,7 +6,7 @@
  * bundle): most functions never call Step Functions, and those that call it on every
  * invocation load it at start-up through ./workflow-client.ts.
  */
-import { documentClient } from './dynamo.ts';
+import { documentClient } from '../adapters/dynamo-client.ts';
 import { DynamoComplaintRepository } from '../adapters/dynamo-complaint-repository.ts';
 import { createBusinessCalendar, type BusinessCalendar } from '../domain/business-calendar.ts';
 import type { AccessAttemptStore, AuditLog, ComplaintRepository, WorkflowEngine } from '../domain/ports.ts';
@@ -15,8 +15,8 @@ import { DynamoAccessAttempts } from '../adapters/dynamo-access-attempts.ts';
 import { randomBytes } from 'node:crypto';
 import type { LinkSigner } from '../use-cases/common.ts';
 import type { RegionConfig } from '../domain/regions.ts';
-import { currentClock, setClockOverride, type Clock } from './clock.ts';
-import { config, type RuntimeConfig } from './config.ts';
+import { currentClock, setClockOverride, type Clock } from '../shared/clock.ts';
+import { config, type RuntimeConfig } from '../shared/config.ts';
 
 export interface Container {
   config: RuntimeConfig;

@@ -1,6 +1,6 @@
 /** The boundary of `submitComplaint`: the body a customer (web form) sends, and the answer. */
 import * as z from 'zod';
-import { DESCRIPTION_MAX_CHARS } from '../../domain/complaint.ts';
+import { DESCRIPTION_MAX_CHARS } from '../domain/complaint.ts';
 import { DeadlineView, Reference, text } from './common.schema.ts';
 
 /** Images and PDF only: what a complaint needs as evidence, nothing executable. */

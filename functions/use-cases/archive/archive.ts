@@ -20,14 +20,14 @@ import {
   archiveKey, archiveRecord, assemble, attachmentArchiveKey, couldBeComplete, digestOf, eraseComplaint, eraseMessage, eraseRecord, identifiersOf, isArchivable,
   isTtlRemoval, pseudonym, retainUntil, stagingKey, summarise, verifyRecord,
   type ArchivedAttachment, type ArchiveRecord, type Assembly, type ReconciliationReport, type StoredItem, type Whereabouts,
-} from '../domain/archive.ts';
-import { authorize, type Actor } from '../domain/authorization.ts';
-import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
-import type { ArchiveStore, AuditLog, ComplaintRepository } from '../domain/ports.ts';
-import type { RegionConfig } from '../domain/regions.ts';
-import { customerKeys } from '../domain/repeats.ts';
-import type { Clock } from '../shared/clock.ts';
-import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
+} from '../../domain/archive.ts';
+import { authorize, type Actor } from '../../domain/authorization.ts';
+import type { Complaint, HistoryEntry } from '../../domain/complaint.ts';
+import type { ArchiveStore, AuditLog, ComplaintRepository } from '../../domain/ports.ts';
+import type { RegionConfig } from '../../domain/regions.ts';
+import { customerKeys } from '../../domain/repeats.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { ForbiddenError, NotFoundError } from '../../shared/errors.ts';
 
 export interface ArchiveDeps {
   repo: ComplaintRepository;

@@ -12,12 +12,12 @@
  * Every refusal is on the audit record (operation, reference, what happened; never the code
  * nor the address).
  */
-import { admit, afterFailure, sourceKey, ACCESS_POLICY, type AccessAttempts, type AccessPolicy } from '../domain/access-throttle.ts';
-import { verifyAccessCode, verifySecret } from '../domain/access-code.ts';
-import type { Complaint } from '../domain/complaint.ts';
-import type { AccessAttemptStore, AuditLog, ComplaintRepository } from '../domain/ports.ts';
-import type { Clock } from '../shared/clock.ts';
-import { NotFoundError, TooManyRequestsError } from '../shared/errors.ts';
+import { admit, afterFailure, sourceKey, ACCESS_POLICY, type AccessAttempts, type AccessPolicy } from '../../domain/access-throttle.ts';
+import { verifyAccessCode, verifySecret } from '../../domain/access-code.ts';
+import type { Complaint } from '../../domain/complaint.ts';
+import type { AccessAttemptStore, AuditLog, ComplaintRepository } from '../../domain/ports.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { NotFoundError, TooManyRequestsError } from '../../shared/errors.ts';
 
 /** What the guessing alarm counts (the handlers publish them as metrics). */
 export interface AccessSignals {

@@ -5,11 +5,11 @@
  * free of it (configuration and clock only) so that a function with S3 only does not bundle DynamoDB.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { clientConfig, traced } from './aws-clients.ts';
+import { clientConfig, traced } from '../adapters/aws-clients.ts';
 import { S3AttachmentStore } from '../adapters/s3-attachment-store.ts';
 import type { AttachmentStore } from '../domain/ports.ts';
-import { currentClock } from './clock.ts';
-import { config } from './config.ts';
+import { currentClock } from '../shared/clock.ts';
+import { config } from '../shared/config.ts';
 
 let client: S3Client | undefined;
 let store: AttachmentStore | undefined;

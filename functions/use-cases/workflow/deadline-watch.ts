@@ -4,14 +4,14 @@
  * history and as staff messages (the notification channel of the staff console). A paused
  * clock neither reminds nor escalates. Scheduled every few minutes; idempotent.
  */
-import { canBeAssigned } from '../domain/authorization.ts';
-import { deadlineState } from '../domain/deadlines.ts';
-import type { Complaint } from '../domain/complaint.ts';
-import type { ComplaintRepository, OutboundMessage, TaskItem } from '../domain/ports.ts';
-import type { RegionConfig } from '../domain/regions.ts';
-import type { Clock } from '../shared/clock.ts';
-import { ConflictError } from '../shared/errors.ts';
-import { ESCALATING, entry, openDeadlines, openTaskUpdate, staffMessage, type LinkSigner } from './common.ts';
+import { canBeAssigned } from '../../domain/authorization.ts';
+import { deadlineState } from '../../domain/deadlines.ts';
+import type { Complaint } from '../../domain/complaint.ts';
+import type { ComplaintRepository, OutboundMessage, TaskItem } from '../../domain/ports.ts';
+import type { RegionConfig } from '../../domain/regions.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { ConflictError } from '../../shared/errors.ts';
+import { ESCALATING, entry, openDeadlines, openTaskUpdate, staffMessage, type LinkSigner } from '../common.ts';
 
 export interface WatchDeps { repo: ComplaintRepository; clock: Clock; region: RegionConfig; links?: LinkSigner }
 export interface WatchResult { reminders: { reference: string; deadline: string }[]; escalations: { reference: string; deadline: string; to?: string }[] }

@@ -14,11 +14,11 @@
  * complaint: the repository records its owner with the complaint, conditionally.
  */
 import { randomUUID } from 'node:crypto';
-import { checkContent } from '../domain/file-content.ts';
-import { sniffType } from '../domain/email-intake.ts';
-import type { AttachmentRef, AttachmentStore } from '../domain/ports.ts';
-import { ATTACHMENT_TYPES } from '../http/schemas/submit-complaint.schema.ts';
-import { ValidationError, type FieldIssue } from '../shared/errors.ts';
+import { checkContent } from '../../domain/file-content.ts';
+import { sniffType } from '../../domain/email-intake.ts';
+import type { AttachmentRef, AttachmentStore } from '../../domain/ports.ts';
+import { ATTACHMENT_TYPES } from '../../contract/submit-complaint.schema.ts';
+import { ValidationError, type FieldIssue } from '../../shared/errors.ts';
 
 /** Path separators, including look-alikes that some tools turn back into '/' or '\\'. */
 const SEPARATORS = /[/\\\u2044\u2215\u29f8\u29f9\uff0f\uff3c]/;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { textProblem } from '../../domain/text.ts';
+import { textProblem } from '../domain/text.ts';
 
 export const ErrorResponse = z
   .object({

@@ -3,16 +3,16 @@
  * investigation task registers and assesses a new complaint first), close. Each is idempotent,
  * because Step Functions retries tasks and the orphan sweeper may replay a stage.
  */
-import type { BusinessCalendar } from '../domain/business-calendar.ts';
-import { classify, COMPLAINTS_DESK, matterKeyOf, route, staffedRouting } from '../domain/classification.ts';
-import { canBeAssigned } from '../domain/authorization.ts';
-import type { Complaint, Stage } from '../domain/complaint.ts';
-import { computeDeadlines } from '../domain/deadlines.ts';
-import type { ComplaintRepository, TaskItem, WorkflowEngine } from '../domain/ports.ts';
-import { customerKeys } from '../domain/repeats.ts';
-import type { RegionConfig } from '../domain/regions.ts';
-import type { Clock } from '../shared/clock.ts';
-import { entry, load, markMet, refreshTask, staffMessage, type LinkSigner } from './common.ts';
+import type { BusinessCalendar } from '../../domain/business-calendar.ts';
+import { classify, COMPLAINTS_DESK, matterKeyOf, route, staffedRouting } from '../../domain/classification.ts';
+import { canBeAssigned } from '../../domain/authorization.ts';
+import type { Complaint, Stage } from '../../domain/complaint.ts';
+import { computeDeadlines } from '../../domain/deadlines.ts';
+import type { ComplaintRepository, TaskItem, WorkflowEngine } from '../../domain/ports.ts';
+import { customerKeys } from '../../domain/repeats.ts';
+import type { RegionConfig } from '../../domain/regions.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { entry, load, markMet, refreshTask, staffMessage, type LinkSigner } from '../common.ts';
 
 export interface StepDeps {
   repo: ComplaintRepository; clock: Clock; region: RegionConfig; calendar: BusinessCalendar; links?: LinkSigner;

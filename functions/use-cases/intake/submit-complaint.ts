@@ -12,23 +12,23 @@
  * keeps StartExecution off the customer's request; the orphan sweeper is the backstop.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { generateAccessCode, hashAccessCode } from '../domain/access-code.ts';
-import { acknowledgementText } from '../domain/acknowledgement.ts';
-import type { BusinessCalendar } from '../domain/business-calendar.ts';
-import type { Channel, Complaint, ComplaintDetails, Language } from '../domain/complaint.ts';
-import { computeDeadlines } from '../domain/deadlines.ts';
-import { IdempotencyRace, UploadTaken, type AttachmentStore, type ComplaintRepository } from '../domain/ports.ts';
+import { generateAccessCode, hashAccessCode } from '../../domain/access-code.ts';
+import { acknowledgementText } from '../../domain/acknowledgement.ts';
+import type { BusinessCalendar } from '../../domain/business-calendar.ts';
+import type { Channel, Complaint, ComplaintDetails, Language } from '../../domain/complaint.ts';
+import { computeDeadlines } from '../../domain/deadlines.ts';
+import { IdempotencyRace, UploadTaken, type AttachmentStore, type ComplaintRepository } from '../../domain/ports.ts';
 import { safeAttachmentName, verifyAttachments } from './attachments.ts';
-import { customerKeys, findRepeat } from '../domain/repeats.ts';
-import { entry } from './common.ts';
-import { formatReference } from '../domain/reference.ts';
-import type { RegionConfig } from '../domain/regions.ts';
-import type { Clock } from '../shared/clock.ts';
-import { ConflictError, IdempotencyMismatchError, ValidationError } from '../shared/errors.ts';
-import type { SubmitComplaintRequest, SubmitComplaintResponse } from '../http/schemas/submit-complaint.schema.ts';
-import { deadlineView } from './deadline-view.ts';
-import { customerChannel } from './common.ts';
-import { formatLocalTime, renderCustomerMessage, statusPageUrl } from '../domain/reply-templates.ts';
+import { customerKeys, findRepeat } from '../../domain/repeats.ts';
+import { entry } from '../common.ts';
+import { formatReference } from '../../domain/reference.ts';
+import type { RegionConfig } from '../../domain/regions.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { ConflictError, IdempotencyMismatchError, ValidationError } from '../../shared/errors.ts';
+import type { SubmitComplaintRequest, SubmitComplaintResponse } from '../../contract/submit-complaint.schema.ts';
+import { deadlineView } from '../deadline-view.ts';
+import { customerChannel } from '../common.ts';
+import { formatLocalTime, renderCustomerMessage, statusPageUrl } from '../../domain/reply-templates.ts';
 
 export interface SubmitDeps {
   repo: ComplaintRepository;

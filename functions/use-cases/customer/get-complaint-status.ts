@@ -4,12 +4,12 @@
  * wrong codes are limited per source (never per reference) and every failed attempt is audited
  * (use-cases/customer-access.ts).
  */
-import { awaitsCallbackStage } from '../domain/callback.ts';
-import { STAGE_LABEL } from '../domain/complaint.ts';
-import type { RegionConfig } from '../domain/regions.ts';
-import type { ComplaintStatusResponse } from '../http/schemas/complaint-status.schema.ts';
+import { awaitsCallbackStage } from '../../domain/callback.ts';
+import { STAGE_LABEL } from '../../domain/complaint.ts';
+import type { RegionConfig } from '../../domain/regions.ts';
+import type { ComplaintStatusResponse } from '../../contract/complaint-status.schema.ts';
 import { openAsCustomer, type CustomerAccessDeps, type CustomerRequest } from './customer-access.ts';
-import { deadlineView } from './deadline-view.ts';
+import { deadlineView } from '../deadline-view.ts';
 
 export interface StatusDeps extends CustomerAccessDeps { region: RegionConfig }
 

@@ -14,19 +14,19 @@
  *  2. applied with its AGGSEEN marker in one transaction: exactly once.
  */
 import * as z from 'zod';
-import { documentClient } from '../shared/dynamo.ts';
-import { DynamoAggregates } from '../adapters/dynamo-aggregates.ts';
-import { authorize, type Actor, type StaffOperation } from '../domain/authorization.ts';
-import { createBusinessCalendar, type BusinessCalendar } from '../domain/business-calendar.ts';
-import type { Complaint } from '../domain/complaint.ts';
+import { documentClient } from '../../adapters/dynamo-client.ts';
+import { DynamoAggregates } from '../../adapters/dynamo-aggregates.ts';
+import { authorize, type Actor, type StaffOperation } from '../../domain/authorization.ts';
+import { createBusinessCalendar, type BusinessCalendar } from '../../domain/business-calendar.ts';
+import type { Complaint } from '../../domain/complaint.ts';
 import {
   buildDashboard, complaintDelta, dashboardCsv, GROUP_BY, incidentWindows, monthsBetween,
   type AggregateItem, type AggregateStore, type ApplyOutcome, type Dashboard, type DashboardInput,
-} from '../domain/dashboard.ts';
-import { regionConfig } from '../domain/regions.ts';
-import { parseOrThrow } from '../http/http-handler.ts';
-import type { Container } from '../shared/container.ts';
-import { ForbiddenError, ValidationError } from '../shared/errors.ts';
+} from '../../domain/dashboard.ts';
+import { regionConfig } from '../../domain/regions.ts';
+import { parseOrThrow } from '../../http/http-handler.ts';
+import type { Container } from '../../wiring/container.ts';
+import { ForbiddenError, ValidationError } from '../../shared/errors.ts';
 
 export interface DashboardQuery { from?: string; to?: string; by?: string }
 
