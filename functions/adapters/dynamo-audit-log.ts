@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DocumentClient } from './dynamo-client.ts';
-import type { AuditEntry, AuditLog } from '../domain/ports.ts';
+import type { AuditLog } from '../domain/ports.ts';
+import type { AuditEntry } from '../domain/model.ts';
 
 export class DynamoAuditLog implements AuditLog {
   constructor(private readonly db: DocumentClient, private readonly table: string) {}

@@ -6,7 +6,8 @@
  * Written once (conditional put), so a redelivered message finds its recorded outcome.
  */
 import { documentClient, type DocumentClient } from './dynamo-client.ts';
-import type { InboundRecord, InboundRepository } from '../domain/email-intake.ts';
+import type { InboundRecord } from '../domain/email-intake.ts';
+import type { InboundRepository } from '../domain/ports.ts';
 
 export const inboundKey = (messageId: string) => ({ PK: `INBOUND#${messageId}`, SK: 'INBOUND' });
 

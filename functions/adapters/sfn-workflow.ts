@@ -3,7 +3,8 @@ import {
   DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { isAwsError } from './aws-errors.ts';
-import type { WorkflowEngine, WorkflowInput } from '../domain/ports.ts';
+import type { WorkflowEngine } from '../domain/ports.ts';
+import type { WorkflowInput } from '../domain/model.ts';
 
 /** The error the Callback state catches to reopen the investigation. */
 export const REOPENED = 'Complaint.Reopened';

@@ -3,7 +3,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 import { ROUTES } from '../functions.ts';
 import type { StaffOperation } from '../domain/authorization.ts';
-import { STAFF_OPERATION_SPECS } from '../http/staff-operations.ts';
+import { STAFF_OPERATION_CONTRACT, type StaffOperationContract } from './staff-operations.ts';
 import { ReferenceParams } from './staff.schema.ts';
 import { ErrorResponse } from './common.schema.ts';
 import { ComplaintStatusParams, ComplaintStatusResponse } from './complaint-status.schema.ts';
@@ -75,7 +75,7 @@ export function buildOpenApiDocument() {
   });
   for (const route of ROUTES) {
     if (route.auth === 'staff') {
-      const spec = STAFF_OPERATION_SPECS[route.operationId as StaffOperation];
+      const spec: StaffOperationContract | undefined = STAFF_OPERATION_CONTRACT[route.operationId as StaffOperation];
       if (!spec) throw new Error(`Staff route ${route.operationId} has no operation`);
       registry.registerPath({
         method: route.method.toLowerCase() as 'get', path: route.path, operationId: route.operationId, summary: spec.summary, tags: ['staff'],

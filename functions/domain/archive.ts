@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Complaint, HistoryEntry } from './complaint.ts';
-import type { OutboundMessage } from './ports.ts';
+import type { OutboundMessage } from './model.ts';
 
 /** Who DynamoDB names as the deleter of an item its TTL expired (stream record `userIdentity`). */
 export const TTL_PRINCIPAL = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;

@@ -357,12 +357,6 @@ export interface InboundRecord {
   attachments?: { kept: number; skipped: number };
 }
 
-export interface InboundRepository {
-  get(messageId: string): Promise<InboundRecord | undefined>;
-  /** Records the outcome once: if the message was recorded already, returns that record (created: false). */
-  record(r: InboundRecord): Promise<{ record: InboundRecord; created: boolean }>;
-}
-
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
 }

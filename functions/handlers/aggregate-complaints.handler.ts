@@ -5,7 +5,8 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { Complaint } from '../domain/complaint.ts';
 import { deps } from '../wiring/container.ts';
 import { logger } from '../shared/logger.ts';
-import { aggregateComplaintChange, aggregatesOf } from '../use-cases/oversight/dashboard.ts';
+import { aggregateComplaintChange } from '../use-cases/oversight/dashboard.ts';
+import { aggregatesOf } from '../wiring/aggregates.ts';
 
 const image = (i: unknown) => (i ? (unmarshall(i as never) as Partial<Complaint>) : undefined);
 

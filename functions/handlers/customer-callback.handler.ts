@@ -1,5 +1,6 @@
 import { accessSignals, customerRequest } from '../http/access-signals.ts';
-import { customerReference, httpHandler, parseOrThrow, readBody } from '../http/http-handler.ts';
+import { parseOrThrow } from '../contract/validation.ts';
+import { customerReference, httpHandler, readBody } from '../http/http-handler.ts';
 import { ComplaintStatusParams, CustomerCallbackRequest, RepeatConfirmationRequest } from '../contract/complaint-status.schema.ts';
 import { deps } from '../wiring/container.ts';
 // Completes the callback task on every call: Step Functions loaded at start-up.

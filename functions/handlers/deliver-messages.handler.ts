@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import type { OutboundMessage } from '../domain/ports.ts';
+import type { OutboundMessage } from '../domain/model.ts';
 import { deps } from '../wiring/container.ts';
 import { outboundMailer } from '../wiring/email.ts';
 import { logger } from '../shared/logger.ts';

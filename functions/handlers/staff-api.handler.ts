@@ -5,7 +5,8 @@
  */
 import { ROUTES } from '../functions.ts';
 import type { StaffOperation } from '../domain/authorization.ts';
-import { httpHandler, parseOrThrow, readBody } from '../http/http-handler.ts';
+import { parseOrThrow } from '../contract/validation.ts';
+import { httpHandler, readBody } from '../http/http-handler.ts';
 import { authenticateStaff } from '../http/staff-auth.ts';
 import { STAFF_OPERATION_SPECS } from '../http/staff-operations.ts';
 import { ReferenceParams } from '../contract/staff.schema.ts';

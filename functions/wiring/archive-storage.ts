@@ -4,12 +4,12 @@
  */
 import { S3ArchiveStore } from '../adapters/s3-archive-store.ts';
 import type { ArchiveStore } from '../domain/ports.ts';
-import { deps } from './container.ts';
+import { config } from '../shared/config.ts';
 import { s3 } from './object-storage.ts';
 
 let store: ArchiveStore | undefined;
 
 export function archiveStore(): ArchiveStore {
-  store ??= new S3ArchiveStore(s3(), deps().config.archiveBucket, deps().config.attachmentsBucket);
+  store ??= new S3ArchiveStore(s3(), config().archiveBucket, config().attachmentsBucket);
   return store;
 }

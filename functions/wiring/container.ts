@@ -17,6 +17,7 @@ import type { LinkSigner } from '../use-cases/common.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import { currentClock, setClockOverride, type Clock } from '../shared/clock.ts';
 import { config, type RuntimeConfig } from '../shared/config.ts';
+import { workflowOnFirstUse } from './on-first-use.ts';
 
 export interface Container {
   config: RuntimeConfig;
@@ -53,15 +54,6 @@ export function deps(): Container {
     };
   }
   return container;
-}
-
-function workflowOnFirstUse(): WorkflowEngine {
-  const engine = () => import('./workflow-client.ts').then((m) => m.stepFunctions());
-  return {
-    start: async (executionName, input) => (await engine()).start(executionName, input),
-    isRunning: async (executionName) => (await engine()).isRunning(executionName),
-    completeTask: async (taskToken, output) => (await engine()).completeTask(taskToken, output),
-  };
 }
 
 /**

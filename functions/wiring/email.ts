@@ -5,7 +5,7 @@
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SesMailer } from '../adapters/ses-mailer.ts';
-import type { Mailer } from '../use-cases/messages/deliver-messages.ts';
+import type { Mailer } from '../domain/ports.ts';
 import { clientConfig, traced } from '../adapters/aws-clients.ts';
 import { config } from '../shared/config.ts';
 

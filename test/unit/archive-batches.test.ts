@@ -12,7 +12,8 @@ import {
   seal, stagedPart, stagingKey, stagingPrefix, TTL_PRINCIPAL, verifyRecord, type ArchiveRecord, type StagedPart, type StoredItem,
 } from '../../functions/domain/archive.ts';
 import type { Complaint, HistoryEntry } from '../../functions/domain/complaint.ts';
-import type { ArchiveStore, ComplaintRepository, LedgerEntry, OutboundMessage } from '../../functions/domain/ports.ts';
+import type { ArchiveStore, ComplaintRepository } from '../../functions/domain/ports.ts';
+import type { LedgerEntry, OutboundMessage } from '../../functions/domain/model.ts';
 import { regionConfig } from '../../functions/domain/regions.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import { archiveBatch, eraseCustomerData, reconcile, type ArchiveDeps, type RemovalRecord } from '../../functions/use-cases/archive/archive.ts';

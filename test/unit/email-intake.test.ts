@@ -8,10 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
-import {
-  buildDescription, composeBody, detectAutomatic, DESCRIPTION_MAX, extractReferences, guessLanguage, planAttachments, referenceCandidates, screenEmail, sniffType, truncate,
-  type EmailFacts, type InboundRecord, type InboundRepository,
-} from '../../functions/domain/email-intake.ts';
+import { buildDescription, composeBody, detectAutomatic, DESCRIPTION_MAX, extractReferences, guessLanguage, planAttachments, referenceCandidates, screenEmail, sniffType, truncate, type EmailFacts, type InboundRecord } from '../../functions/domain/email-intake.ts';
+import { type InboundRepository } from '../../functions/domain/ports.ts';
 import type { AttachmentStore } from '../../functions/domain/ports.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { ATTACHMENT_TYPES, SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';

@@ -3,7 +3,8 @@
  * like a token bucket, a fake clock for the backoff) and the local service's token buckets.
  */
 import { describe, expect, it } from 'vitest';
-import type { WorkflowEngine, WorkflowInput } from '../../functions/domain/ports.ts';
+import type { WorkflowEngine } from '../../functions/domain/ports.ts';
+import type { WorkflowInput } from '../../functions/domain/model.ts';
 import { startWorkflows } from '../../functions/use-cases/workflow/start-workflows.ts';
 import { SfnThrottle, TokenBucket } from '../../local/stepfunctions/throttling.ts';
 

@@ -7,11 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
-import type { OutboundMessage, WorkflowInput } from '../../functions/domain/ports.ts';
+import type { OutboundMessage, WorkflowInput } from '../../functions/domain/model.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
-import { deliverMessage, type Mailer } from '../../functions/use-cases/messages/deliver-messages.ts';
+import { deliverMessage } from '../../functions/use-cases/messages/deliver-messages.ts';
+import { type Mailer } from '../../functions/domain/ports.ts';
 import { IMMEDIATE_RESUMES, recordWorkflowFailure, resumeEnded, resumeOrphans, stageAfter } from '../../functions/use-cases/workflow/resume-orphans.ts';
 import { openStaffTask } from '../../functions/use-cases/workflow/lifecycle.ts';
 import { startWorkflowFor } from '../../functions/use-cases/workflow/start-workflows.ts';

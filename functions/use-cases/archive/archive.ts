@@ -23,14 +23,14 @@ import {
 } from '../../domain/archive.ts';
 import { authorize, type Actor } from '../../domain/authorization.ts';
 import type { Complaint, HistoryEntry } from '../../domain/complaint.ts';
-import type { ArchiveStore, AuditLog, ComplaintRepository } from '../../domain/ports.ts';
+import type { ArchiveStore, AuditLog, Complaints, Ledger, Outbox, Retention } from '../../domain/ports.ts';
 import type { RegionConfig } from '../../domain/regions.ts';
 import { customerKeys } from '../../domain/repeats.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { ForbiddenError, NotFoundError } from '../../shared/errors.ts';
 
 export interface ArchiveDeps {
-  repo: ComplaintRepository;
+  repo: Complaints & Outbox & Ledger & Retention;
   archive: ArchiveStore;
   audit: AuditLog;
   clock: Clock;

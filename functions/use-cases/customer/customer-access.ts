@@ -15,7 +15,7 @@
 import { admit, afterFailure, sourceKey, ACCESS_POLICY, type AccessAttempts, type AccessPolicy } from '../../domain/access-throttle.ts';
 import { verifyAccessCode, verifySecret } from '../../domain/access-code.ts';
 import type { Complaint } from '../../domain/complaint.ts';
-import type { AccessAttemptStore, AuditLog, ComplaintRepository } from '../../domain/ports.ts';
+import type { AccessAttemptStore, AuditLog, Complaints } from '../../domain/ports.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { NotFoundError, TooManyRequestsError } from '../../shared/errors.ts';
 
@@ -28,7 +28,7 @@ export interface AccessSignals {
 }
 
 export interface CustomerAccessDeps {
-  repo: ComplaintRepository;
+  repo: Complaints;
   clock: Clock;
   audit: AuditLog;
   accessAttempts: AccessAttemptStore;

@@ -6,12 +6,13 @@
  */
 import { awaitsCallbackStage } from '../../domain/callback.ts';
 import { STAGE_LABEL } from '../../domain/complaint.ts';
+import type { Complaints, Outbox, TaskQueue } from '../../domain/ports.ts';
 import type { RegionConfig } from '../../domain/regions.ts';
 import type { ComplaintStatusResponse } from '../../contract/complaint-status.schema.ts';
 import { openAsCustomer, type CustomerAccessDeps, type CustomerRequest } from './customer-access.ts';
 import { deadlineView } from '../deadline-view.ts';
 
-export interface StatusDeps extends CustomerAccessDeps { region: RegionConfig }
+export interface StatusDeps extends CustomerAccessDeps { repo: Complaints & TaskQueue & Outbox; region: RegionConfig }
 
 export async function getComplaintStatus(reference: string, accessCode: string | undefined, deps: StatusDeps, request: CustomerRequest = {}): Promise<ComplaintStatusResponse> {
   const complaint = await openAsCustomer(reference, accessCode, 'getComplaintStatus', deps, request);

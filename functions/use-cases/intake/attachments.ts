@@ -16,7 +16,8 @@
 import { randomUUID } from 'node:crypto';
 import { checkContent } from '../../domain/file-content.ts';
 import { sniffType } from '../../domain/email-intake.ts';
-import type { AttachmentRef, AttachmentStore } from '../../domain/ports.ts';
+import type { AttachmentStore } from '../../domain/ports.ts';
+import type { AttachmentRef } from '../../domain/model.ts';
 import { ATTACHMENT_TYPES } from '../../contract/submit-complaint.schema.ts';
 import { ValidationError, type FieldIssue } from '../../shared/errors.ts';
 

@@ -21,11 +21,10 @@
 import PostalMime, { type Address, type Email, type PostalMimeOptions } from 'postal-mime';
 import * as z from 'zod';
 import type { Complaint, HistoryEntry } from '../../domain/complaint.ts';
-import {
-  buildDescription, claimedOwnDomain, cleanText, dkimDomain, composeBody, DESCRIPTION_MAX, guessLanguage, htmlToText, normaliseAddress, ownDomainSigned, planAttachments, referenceCandidates, screenEmail,
-  senderAuthenticated, truncate, type AttachmentPlan, type MailAuthentication, type EmailAttachment, type EmailFacts, type ForwardedMessage, type InboundRecord, type InboundRepository, type Mailbox,
-} from '../../domain/email-intake.ts';
-import type { AttachmentRef, AuditLog } from '../../domain/ports.ts';
+import { buildDescription, claimedOwnDomain, cleanText, dkimDomain, composeBody, DESCRIPTION_MAX, guessLanguage, htmlToText, normaliseAddress, ownDomainSigned, planAttachments, referenceCandidates, screenEmail, senderAuthenticated, truncate, type AttachmentPlan, type MailAuthentication, type EmailAttachment, type EmailFacts, type ForwardedMessage, type InboundRecord, type Mailbox } from '../../domain/email-intake.ts';
+import { type InboundRepository } from '../../domain/ports.ts';
+import type { AuditLog } from '../../domain/ports.ts';
+import type { AttachmentRef } from '../../domain/model.ts';
 import { hasVisibleText } from '../../domain/text.ts';
 import {
   AttachmentType, MAX_ATTACHMENTS, ATTACHMENT_TYPES, SubmitComplaintRequest,

@@ -17,7 +17,8 @@ import { acknowledgementText } from '../../domain/acknowledgement.ts';
 import type { BusinessCalendar } from '../../domain/business-calendar.ts';
 import type { Channel, Complaint, ComplaintDetails, Language } from '../../domain/complaint.ts';
 import { computeDeadlines } from '../../domain/deadlines.ts';
-import { IdempotencyRace, UploadTaken, type AttachmentStore, type ComplaintRepository } from '../../domain/ports.ts';
+import { type AttachmentStore, type Complaints, type Customers } from '../../domain/ports.ts';
+import { IdempotencyRace, UploadTaken } from '../../domain/model.ts';
 import { safeAttachmentName, verifyAttachments } from './attachments.ts';
 import { customerKeys, findRepeat } from '../../domain/repeats.ts';
 import { entry } from '../common.ts';
@@ -31,7 +32,7 @@ import { customerChannel } from '../common.ts';
 import { formatLocalTime, renderCustomerMessage, statusPageUrl } from '../../domain/reply-templates.ts';
 
 export interface SubmitDeps {
-  repo: ComplaintRepository;
+  repo: Complaints & Customers;
   clock: Clock;
   region: RegionConfig;
   calendar: BusinessCalendar;
@@ -199,7 +200,7 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
   return { statusCode: 201, body, replayed: false };
 }
 
-async function findOpenRepeat(req: SubmitComplaintRequest, refs: string[], repo: ComplaintRepository) {
+async function findOpenRepeat(req: SubmitComplaintRequest, refs: string[], repo: Complaints) {
   if (!refs.length) return undefined;
   const open = (await Promise.all(refs.map((r) => repo.get(r)))).filter((c): c is Complaint => !!c && c.status === 'OPEN' && !c.mergedInto);
   const hit = findRepeat({ businessLine: req.businessLine, description: req.matter.description }, open.map((c) => ({ reference: c.reference, businessLine: c.businessLine, description: c.matter.description })));

@@ -6,14 +6,13 @@
  * Staff messages (reminders, escalations) go to the staff member's address, or to the
  * team manager's for a team.
  */
-import type { ComplaintRepository, OutboundMessage } from '../../domain/ports.ts';
+import type { Mailer, Outbox, StaffDirectory } from '../../domain/ports.ts';
+import type { OutboundMessage } from '../../domain/model.ts';
 import { messageHtml } from '../../domain/message-html.ts';
 
-export interface Mailer { send(m: { from: string; to: string; replyTo?: string; subject: string; text: string; html?: string; reference: string }): Promise<string> }
+export interface DeliverDeps { repo: Outbox & StaffDirectory; mailer: Mailer; sender: string; now: () => Date }
 
-export interface DeliverDeps { repo: ComplaintRepository; mailer: Mailer; sender: string; now: () => Date }
-
-async function addressOf(m: OutboundMessage, repo: ComplaintRepository): Promise<string | undefined> {
+async function addressOf(m: OutboundMessage, repo: StaffDirectory): Promise<string | undefined> {
   if (m.audience === 'customer') return m.to;
   if (!m.to) return undefined;
   if (m.to.startsWith('team:')) return (await repo.managerOf(m.to.slice(5)))?.email;

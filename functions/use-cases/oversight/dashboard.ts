@@ -13,9 +13,6 @@
  *  1. the delta of counters between the old and the new image;
  *  2. applied with its AGGSEEN marker in one transaction: exactly once.
  */
-import * as z from 'zod';
-import { documentClient } from '../../adapters/dynamo-client.ts';
-import { DynamoAggregates } from '../../adapters/dynamo-aggregates.ts';
 import { authorize, type Actor, type StaffOperation } from '../../domain/authorization.ts';
 import { createBusinessCalendar, type BusinessCalendar } from '../../domain/business-calendar.ts';
 import type { Complaint } from '../../domain/complaint.ts';
@@ -23,34 +20,16 @@ import {
   buildDashboard, complaintDelta, dashboardCsv, GROUP_BY, incidentWindows, monthsBetween,
   type AggregateItem, type AggregateStore, type ApplyOutcome, type Dashboard, type DashboardInput,
 } from '../../domain/dashboard.ts';
-import { regionConfig } from '../../domain/regions.ts';
-import { parseOrThrow } from '../../http/http-handler.ts';
-import type { Container } from '../../wiring/container.ts';
+import { regionConfig, type RegionConfig } from '../../domain/regions.ts';
+import { DashboardQuerySchema } from '../../contract/staff.schema.ts';
+import { parseOrThrow } from '../../contract/validation.ts';
+import type { Clock } from '../../shared/clock.ts';
 import { ForbiddenError, ValidationError } from '../../shared/errors.ts';
 
 export interface DashboardQuery { from?: string; to?: string; by?: string }
 
 /** Longest period one request may read (36 monthly queries). */
 export const MAX_MONTHS = 36;
-
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM');
-export const DashboardQuerySchema = z.object({
-  from: month.optional().meta({ description: 'First month of receipt (YYYY-MM); default: 11 months before `to`' }),
-  to: month.optional().meta({ description: 'Last month of receipt (YYYY-MM); default: the current month' }),
-  by: z.enum(GROUP_BY).optional().meta({ description: 'Grouping of `groups` (default department)' }),
-});
-
-let defaultStore: { table: string; store: DynamoAggregates } | undefined;
-/**
- * The aggregates store of this process, created once. (The container has no slot for it:
- * see the note in the report - shared/container.ts could own it like `audit`.)
- */
-export function aggregatesOf(deps: Pick<Container, 'config'>): DynamoAggregates {
-  if (defaultStore?.table !== deps.config.tableName) {
-    defaultStore = { table: deps.config.tableName, store: new DynamoAggregates(documentClient(), deps.config.tableName) };
-  }
-  return defaultStore.store;
-}
 
 const calendars = new Map<string, BusinessCalendar>();
 /** The business calendar of a region (each complaint is counted on its own region's). */
@@ -64,7 +43,7 @@ export function calendarOf(region: string): BusinessCalendar {
   return cal;
 }
 
-type ReadDeps = Pick<Container, 'region' | 'clock' | 'calendar'>;
+type ReadDeps = { region: RegionConfig; clock: Clock; calendar: BusinessCalendar };
 
 function allowOrThrow(actor: Actor, operation: StaffOperation): void {
   const decision = authorize(actor, operation);
@@ -102,12 +81,12 @@ async function readInput(deps: ReadDeps, q: DashboardQuery, store: AggregateStor
   return { region, from, to, by, monthItems, matters, now, windowHours };
 }
 
-export async function getDashboard(deps: Container, actor: Actor, q: DashboardQuery, store: AggregateStore = aggregatesOf(deps)): Promise<Dashboard> {
+export async function getDashboard(deps: ReadDeps, actor: Actor, q: DashboardQuery, store: AggregateStore): Promise<Dashboard> {
   allowOrThrow(actor, 'getDashboard');
   return buildDashboard(await readInput(deps, q, store));
 }
 
-export async function exportDashboardCsv(deps: Container, actor: Actor, q: DashboardQuery, store: AggregateStore = aggregatesOf(deps)): Promise<string> {
+export async function exportDashboardCsv(deps: ReadDeps, actor: Actor, q: DashboardQuery, store: AggregateStore): Promise<string> {
   allowOrThrow(actor, 'exportDashboardCsv');
   return dashboardCsv(await readInput(deps, q, store));
 }

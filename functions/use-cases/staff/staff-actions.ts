@@ -10,7 +10,8 @@ import type { BusinessCalendar } from '../../domain/business-calendar.ts';
 import { awaitsCallbackStage, callbackOutcome, dissatisfactionReviewed } from '../../domain/callback.ts';
 import type { Classification, Complaint, HistoryEntry, Stage } from '../../domain/complaint.ts';
 import { computeDeadlines, deadlineRule, extendDeadline, shiftDeadlineForPause } from '../../domain/deadlines.ts';
-import type { ComplaintRepository, OutboundMessage, TaskItem, WorkflowEngine } from '../../domain/ports.ts';
+import type { Complaints, OneTimeTokens, Outbox, StaffDirectory, TaskQueue, WorkflowEngine } from '../../domain/ports.ts';
+import type { OutboundMessage, TaskItem } from '../../domain/model.ts';
 import { customerKeys } from '../../domain/repeats.ts';
 import type { RegionConfig } from '../../domain/regions.ts';
 import { messageHtml } from '../../domain/message-html.ts';
@@ -23,7 +24,7 @@ import { verifyTaskLink } from '../../domain/task-links.ts';
 import { openAsCustomer, type CustomerAccessDeps, type CustomerRequest } from '../customer/customer-access.ts';
 
 export interface StaffDeps {
-  repo: ComplaintRepository;
+  repo: Complaints & TaskQueue & StaffDirectory & Outbox & OneTimeTokens;
   workflow: WorkflowEngine;
   clock: Clock;
   region: RegionConfig;

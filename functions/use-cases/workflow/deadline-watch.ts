@@ -7,13 +7,14 @@
 import { canBeAssigned } from '../../domain/authorization.ts';
 import { deadlineState } from '../../domain/deadlines.ts';
 import type { Complaint } from '../../domain/complaint.ts';
-import type { ComplaintRepository, OutboundMessage, TaskItem } from '../../domain/ports.ts';
+import type { Complaints, StaffDirectory, TaskQueue } from '../../domain/ports.ts';
+import type { OutboundMessage, TaskItem } from '../../domain/model.ts';
 import type { RegionConfig } from '../../domain/regions.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { ConflictError } from '../../shared/errors.ts';
 import { ESCALATING, entry, openDeadlines, openTaskUpdate, staffMessage, type LinkSigner } from '../common.ts';
 
-export interface WatchDeps { repo: ComplaintRepository; clock: Clock; region: RegionConfig; links?: LinkSigner }
+export interface WatchDeps { repo: Complaints & TaskQueue & StaffDirectory; clock: Clock; region: RegionConfig; links?: LinkSigner }
 export interface WatchResult { reminders: { reference: string; deadline: string }[]; escalations: { reference: string; deadline: string; to?: string }[] }
 
 export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {

@@ -8,14 +8,15 @@ import { classify, COMPLAINTS_DESK, matterKeyOf, route, staffedRouting } from '.
 import { canBeAssigned } from '../../domain/authorization.ts';
 import type { Complaint, Stage } from '../../domain/complaint.ts';
 import { computeDeadlines } from '../../domain/deadlines.ts';
-import type { ComplaintRepository, TaskItem, WorkflowEngine } from '../../domain/ports.ts';
+import type { Complaints, MatterWindow, Retention, StaffDirectory, TaskQueue, WorkflowEngine } from '../../domain/ports.ts';
+import type { TaskItem } from '../../domain/model.ts';
 import { customerKeys } from '../../domain/repeats.ts';
 import type { RegionConfig } from '../../domain/regions.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { entry, load, markMet, refreshTask, staffMessage, type LinkSigner } from '../common.ts';
 
 export interface StepDeps {
-  repo: ComplaintRepository; clock: Clock; region: RegionConfig; calendar: BusinessCalendar; links?: LinkSigner;
+  repo: Complaints & TaskQueue & StaffDirectory & MatterWindow & Retention; clock: Clock; region: RegionConfig; calendar: BusinessCalendar; links?: LinkSigner;
   /** Hands a task completed before its stage opened (an early satisfaction answer) to the workflow at once. */
   workflow?: Pick<WorkflowEngine, 'completeTask'>;
 }

@@ -10,11 +10,12 @@
  * resumes its complaint at once (resumeEnded).
  */
 import type { Complaint, Stage } from '../../domain/complaint.ts';
-import type { ComplaintRepository, TaskItem, WorkflowEngine } from '../../domain/ports.ts';
+import type { Complaints, TaskQueue, WorkflowEngine } from '../../domain/ports.ts';
+import type { TaskItem } from '../../domain/model.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { entry, load } from '../common.ts';
 
-export interface SweepDeps { repo: ComplaintRepository; workflow: WorkflowEngine; clock: Clock; graceSeconds: number }
+export interface SweepDeps { repo: Complaints & TaskQueue; workflow: WorkflowEngine; clock: Clock; graceSeconds: number }
 export interface SweepResult { checked: number; resumed: { reference: string; stage: Stage; executionName: string }[]; redelivered: string[] }
 
 /** Where the workflow goes after a completed staff task (mirrors the state machine). */
@@ -136,7 +137,7 @@ async function resume(c: Complaint, deps: Omit<SweepDeps, 'graceSeconds'>, cutof
  * The execution then fails, which raises the workflow-failed alarm on AWS, and the sweeper
  * gives the complaint a new execution. A failure of a superseded execution is recorded too.
  */
-export async function recordWorkflowFailure(input: { reference: string; executionName: string; error: string }, deps: { repo: ComplaintRepository; clock: Clock }) {
+export async function recordWorkflowFailure(input: { reference: string; executionName: string; error: string }, deps: { repo: Complaints; clock: Clock }) {
   const c = await load(deps.repo, input.reference);
   const at = deps.clock.now().toISOString();
   const error = input.error.replace(/[^\w.:-]/g, '').slice(0, 100) || 'Unknown';
