@@ -137,6 +137,12 @@ export interface InboundRepository {
   record(r: InboundRecord): Promise<{ record: InboundRecord; created: boolean }>;
 }
 
+/** The raw inbound messages, as the mail service stored them (SES: the mail bucket). */
+export interface InboundMailbox {
+  /** The raw message (RFC 5322 bytes) received under this id. */
+  raw(messageId: string): Promise<Uint8Array>;
+}
+
 /**
  * The archive: S3 with Object Lock (compliance mode) on AWS, the local object store locally.
  * Staging holds the items TTL removed until the whole complaint is there.
