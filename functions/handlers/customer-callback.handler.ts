@@ -6,7 +6,7 @@ import { deps } from '../wiring/container.ts';
 // Completes the callback task on every call: Step Functions loaded at start-up.
 import { stepFunctions } from '../wiring/workflow-client.ts';
 import { confirmRepeat } from '../use-cases/staff/complaint-links.ts';
-import { customerCallback } from '../use-cases/staff/staff-actions.ts';
+import { customerCallback } from '../use-cases/customer/callback.ts';
 
 /**
  * The customer's writes with reference + access code: the satisfaction answer, and the

@@ -9,6 +9,7 @@ import type { Container } from '../wiring/container.ts';
 import { archiveOnFirstUse, attachmentsOnFirstUse } from '../wiring/on-first-use.ts';
 import * as staff from '../use-cases/staff/staff-actions.ts';
 import * as links from '../use-cases/staff/complaint-links.ts';
+import * as callback from '../use-cases/customer/callback.ts';
 import { submitComplaint } from '../use-cases/intake/submit-complaint.ts';
 import * as dashboard from '../use-cases/oversight/dashboard.ts';
 import * as audit from '../use-cases/oversight/audit.ts';
@@ -49,7 +50,7 @@ const RUNS: { [K in StaffOperation]: (deps: Container, call: StaffCall<StaffBody
   decideExtension: (d, c) => staff.decideExtension(d, c.actor, c.reference, c.body),
   pauseClock: (d, c) => staff.pauseClock(d, c.actor, c.reference, c.body),
   resumeClock: (d, c) => staff.resumeClock(d, c.actor, c.reference),
-  recordCallback: (d, c) => staff.recordCallback(d, c.actor, c.reference, c.body),
+  recordCallback: (d, c) => callback.recordCallback(d, c.actor, c.reference, c.body),
   recordCall: (d, c) => staff.recordCall(d, c.actor, c.reference, c.body),
   getDashboard: (d, c) => { allowOrThrow(c.actor, 'getDashboard'); return dashboard.getDashboard(d, c.actor, c.query, aggregatesOf(d)); },
   exportDashboardCsv: async (d, c) => { allowOrThrow(c.actor, 'exportDashboardCsv'); return new RawBody('text/csv; charset=utf-8', await dashboard.exportDashboardCsv(d, c.actor, c.query, aggregatesOf(d)), 'complaints-dashboard.csv'); },

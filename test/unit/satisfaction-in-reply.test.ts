@@ -13,7 +13,8 @@ import { ManualClock } from '../../functions/shared/clock.ts';
 import { getComplaintStatus } from '../../functions/use-cases/customer/get-complaint-status.ts';
 import { openStaffTask } from '../../functions/use-cases/workflow/lifecycle.ts';
 import { messageHtml } from '../../functions/domain/message-html.ts';
-import { claimTask, completeInvestigation, customerCallback, recordCallback, submitReply } from '../../functions/use-cases/staff/staff-actions.ts';
+import { claimTask, completeInvestigation, submitReply } from '../../functions/use-cases/staff/staff-actions.ts';
+import { customerCallback, recordCallback } from '../../functions/use-cases/customer/callback.ts';
 import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 

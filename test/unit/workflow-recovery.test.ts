@@ -13,7 +13,8 @@ import { SubmitComplaintRequest } from '../../functions/contract/submit-complain
 import { ManualClock } from '../../functions/shared/clock.ts';
 import { deliverMessage } from '../../functions/use-cases/messages/deliver-messages.ts';
 import { type Mailer } from '../../functions/domain/ports.ts';
-import { IMMEDIATE_RESUMES, recordWorkflowFailure, resumeEnded, resumeOrphans, stageAfter } from '../../functions/use-cases/workflow/resume-orphans.ts';
+import { IMMEDIATE_RESUMES, resumeEnded, resumeOrphans, stageAfter } from '../../functions/use-cases/workflow/resume-orphans.ts';
+import { recordWorkflowFailure } from '../../functions/use-cases/workflow/failure.ts';
 import { openStaffTask } from '../../functions/use-cases/workflow/lifecycle.ts';
 import { startWorkflowFor } from '../../functions/use-cases/workflow/start-workflows.ts';
 import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
