@@ -36,7 +36,7 @@ export interface InvocationStats { invocations: number; errors: number; duration
 export interface LambdaHostOptions {
   /** Background invocations allowed at once while a foreground one runs (default 2). */
   backgroundWhileBusy?: number;
-  /** The runtime's manual clock, shared with every function (functions/shared/container.ts useClock). */
+  /** The runtime's manual clock, shared with every function (functions/wiring/container.ts useClock). */
   clock?: Clock;
   /** AWS partition of the function ARNs (aws-cn for cn-north-1). */
   partition?: string;

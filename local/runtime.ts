@@ -165,7 +165,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       // A new local engine has no executions in flight: every open complaint without one is an orphan.
       ORPHAN_GRACE_SECONDS: '0',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      // One process hosts every function on a shared machine: the AWS clients' longer timeouts (functions/shared/aws-clients.ts).
+      // One process hosts every function on a shared machine: the AWS clients' longer timeouts (functions/adapters/aws-clients.ts).
       AWS_CLIENTS_PROFILE: process.env.AWS_CLIENTS_PROFILE ?? 'background',
       // Locally no CloudWatch reads the embedded metric lines: off unless asked for.
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',

@@ -63,7 +63,7 @@ export const builtinsByRequire: Plugin = {
 };
 
 /**
- * functions/http/openapi-document.ts replaced by its value: the document depends only on the
+ * functions/contract/openapi-document.ts replaced by its value: the document depends only on the
  * schemas, so it is computed here, once, instead of at every cold start of the OpenApi function.
  */
 export const precomputedOpenApiDocument: Plugin = {

@@ -1,8 +1,8 @@
 /**
  * The settings of every AWS SDK v3 client of the functions, in one place: the HTTP handler
  * (timeouts, keep-alive), the retry budget, and tracing. Each client is created once per
- * process by the module that uses it (./container.ts DynamoDB, ./object-storage.ts S3,
- * ./workflow-client.ts Step Functions, ./email.ts SES v2) with `clientConfig()`; this module
+ * process by the module that uses it (./dynamo-client.ts DynamoDB; in ../wiring/:
+ * object-storage.ts S3, workflow-client.ts Step Functions, email.ts SES v2) with `clientConfig()`; this module
  * imports no client itself, so a function bundles only the clients it uses.
  *
  * Kept from the SDK: retry mode 'standard' (classification, backoff with full jitter, retry

@@ -18,7 +18,7 @@ export const MERGED = 'Complaint.Merged';
  */
 export interface WorkflowMachines { lifecycle: string; resume: string }
 
-/** A resumed execution's name: `<reference>--r<n>` (functions/use-cases/resume-orphans.ts). */
+/** A resumed execution's name: `<reference>--r<n>` (functions/use-cases/workflow/resume-orphans.ts). */
 const RESUMED_NAME = /--r\d+$/;
 
 const executionArn = (stateMachineArn: string, name: string) =>

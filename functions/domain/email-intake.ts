@@ -9,7 +9,7 @@
  *  - guessLanguage, composeBody, buildDescription: what the new complaint says;
  *  - planAttachments: which attachments are kept (images and PDF, checked by content).
  *
- * The use case (use-cases/receive-email.ts) turns the parsed MIME message into EmailFacts.
+ * The use case (use-cases/intake/receive-email.ts) turns the parsed MIME message into EmailFacts.
  */
 import { DESCRIPTION_MAX_CHARS } from './complaint.ts';
 import { holdsMarkup } from './file-content.ts';

@@ -115,7 +115,7 @@ export class ProductFunction extends lambda.Function {
         // No NODE_OPTIONS=--enable-source-maps: the bundles carry no source maps (a cold start
         // ~25 % faster without); see scripts/bundle-function.ts to read a stack trace.
         COMPLAINT_REGION: props.region.name,
-        // The AWS clients' timeouts and retries (functions/shared/aws-clients.ts): a budget that
+        // The AWS clients' timeouts and retries (functions/adapters/aws-clients.ts): a budget that
         // ends inside this function's timeout, longer for functions no API answer waits on.
         AWS_CLIENTS_PROFILE: clientProfileOf(FUNCTIONS[name], ON_ROUTES.has(name)),
         ...props.environment,

@@ -98,7 +98,7 @@ describe('every function bundle', () => {
       // Every function with the table may start a workflow through the container: Step Functions in a chunk loaded on first use.
       const onFirstUse = FUNCTIONS[name].access.table && !FUNCTIONS[name].access.workflow ? ['client-sfn'] : [];
       expect(all.sort(), name).toEqual([...new Set([...clientsFor(name), ...onFirstUse])].sort());
-      // Tracing (Powertools Tracer, the X-Ray SDK): a chunk loaded only on Lambda with tracing on (functions/shared/aws-clients.ts).
+      // Tracing (Powertools Tracer, the X-Ray SDK): a chunk loaded only on Lambda with tracing on (functions/adapters/aws-clients.ts).
       for (const pkg of ['@aws-lambda-powertools/tracer', 'aws-xray-sdk-core']) expect(has(initial.modules, pkg), `${name}: ${pkg}`).toBe(false);
     }
     expect(sdkClients(bundles.OpenApi.initial.modules)).toEqual([]);

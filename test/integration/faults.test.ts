@@ -3,7 +3,7 @@
  * /__local/faults (local/faults.ts), which answers the handlers' requests to DynamoDB, Step
  * Functions and SES with those services' own errors, or fails the workflow's Lambda calls.
  * Each test shows what the product does about it - the AWS SDK v3 clients' retries (standard
- * mode, maxAttempts of functions/shared/aws-clients.ts) with backoff and jitter, the state
+ * mode, maxAttempts of functions/adapters/aws-clients.ts) with backoff and jitter, the state
  * machine's Retry and Catch, the stream's retries and parking, the operator's replay, the
  * orphan sweeper - and that no complaint was lost or done twice.
  */

@@ -1,6 +1,6 @@
 /**
  * Access-code guessing: the pure limit per source (domain/access-throttle.ts) and the guarded
- * check of the customer routes (use-cases/customer-access.ts) with hand-written fakes. The same
+ * check of the customer routes (use-cases/customer/customer-access.ts) with hand-written fakes. The same
  * check against DynamoDB Local, over HTTP, is in test/integration/attacks.test.ts.
  * Issue 16 finding 3: the guesser is throttled (per source), never the owner.
  */

@@ -1,5 +1,5 @@
 /**
- * Archival of stream batches (use-cases/archive.ts archiveBatch) against an in-memory archive
+ * Archival of stream batches (use-cases/archive/archive.ts archiveBatch) against an in-memory archive
  * store that counts the S3 requests each call would make: what a complaint costs when its
  * items come in one batch, in several, while TTL is slow; that a re-delivery, a failure or a
  * crash anywhere, and two batches of one complaint handled at once, still give one complete

@@ -2,7 +2,7 @@
  * What a customer sees with reference + access code. A wrong or missing code answers
  * exactly like an unknown reference, so the API never confirms that a reference exists;
  * wrong codes are limited per source (never per reference) and every failed attempt is audited
- * (use-cases/customer-access.ts).
+ * (use-cases/customer/customer-access.ts).
  */
 import { awaitsCallbackStage } from '../../domain/callback.ts';
 import { STAGE_LABEL } from '../../domain/complaint.ts';

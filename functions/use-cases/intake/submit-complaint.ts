@@ -90,7 +90,7 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
   // A suspected repeat of the same customer's open complaint is NOT merged here: nothing in
   // this request proves it comes from that customer (the contact is never verified). It
   // becomes a complaint of its own, answered exactly like any other, and is linked to the
-  // earlier one for staff, who merge after checking (use-cases/complaint-links.ts).
+  // earlier one for staff, who merge after checking (use-cases/staff/complaint-links.ts).
   const reference = formatReference(region.referencePrefix, now.getUTCFullYear(), await repo.nextSequence(region.referencePrefix, now.getUTCFullYear()));
   const accessCode = generateAccessCode();
   const salt = randomBytes(16).toString('base64url');
