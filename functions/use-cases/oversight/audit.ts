@@ -1,7 +1,7 @@
 /** The quality role searches the audit record: every read of personal data, every change, every denial. */
 import { authorize, type Actor } from '../../domain/authorization.ts';
 import type { AuditLog } from '../../domain/ports.ts';
-import { AuditQuery } from '../../contract/staff.schema.ts';
+import { AuditQuery } from '../../contract/oversight.schema.ts';
 import { parseOrThrow } from '../../contract/validation.ts';
 import { ForbiddenError } from '../../shared/errors.ts';
 

@@ -21,7 +21,7 @@ import {
   type AggregateItem, type AggregateStore, type ApplyOutcome, type Dashboard, type DashboardInput,
 } from '../../domain/dashboard.ts';
 import { regionConfig, type RegionConfig } from '../../domain/regions.ts';
-import { DashboardQuerySchema } from '../../contract/staff.schema.ts';
+import { DashboardQuerySchema } from '../../contract/oversight.schema.ts';
 import { parseOrThrow } from '../../contract/validation.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { ForbiddenError, ValidationError } from '../../shared/errors.ts';
