@@ -1,7 +1,7 @@
 import { httpHandler } from '../http/http-handler.ts';
 import { SUBMIT_MAX_BODY_BYTES, SubmitComplaintRequest } from '../contract/submit-complaint.schema.ts';
 import { deps } from '../wiring/container.ts';
-import { attachmentsOnFirstUse } from '../wiring/on-first-use.ts';
+import { attachmentsOnFirstUse } from '../wiring/stores-on-first-use.ts';
 import { logger, metrics } from '../shared/logger.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { submitComplaint } from '../use-cases/intake/submit-complaint.ts';

@@ -6,7 +6,7 @@ import type { Actor, StaffOperation } from '../domain/authorization.ts';
 import { authorize } from '../domain/authorization.ts';
 import { ForbiddenError } from '../shared/errors.ts';
 import type { Container } from '../wiring/container.ts';
-import { archiveOnFirstUse, attachmentsOnFirstUse } from '../wiring/on-first-use.ts';
+import { archiveOnFirstUse, attachmentsOnFirstUse } from '../wiring/stores-on-first-use.ts';
 import * as staff from '../use-cases/staff/staff-actions.ts';
 import * as links from '../use-cases/staff/complaint-links.ts';
 import * as callback from '../use-cases/customer/callback.ts';

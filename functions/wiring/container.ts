@@ -17,7 +17,7 @@ import type { LinkSigner } from '../use-cases/common.ts';
 import type { RegionConfig } from '../domain/regions.ts';
 import { currentClock, setClockOverride, type Clock } from '../shared/clock.ts';
 import { config, type RuntimeConfig } from '../shared/config.ts';
-import { workflowOnFirstUse } from './on-first-use.ts';
+import { onFirstUse } from './on-first-use.ts';
 
 export interface Container {
   config: RuntimeConfig;
@@ -55,6 +55,10 @@ export function deps(): Container {
   }
   return container;
 }
+
+/** Step Functions, loaded on the workflow's first use. */
+const workflowOnFirstUse = (): WorkflowEngine =>
+  onFirstUse<WorkflowEngine>(() => import('./workflow-client.ts').then((m) => m.stepFunctions()), ['start', 'isRunning', 'completeTask']);
 
 /**
  * For a composition root that hosts the handlers in-process (the local runtime with its

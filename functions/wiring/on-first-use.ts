@@ -5,8 +5,10 @@
  * call it), the attachments' S3 client and presigner (~150 KB; only a complaint with files), the
  * archive (the staff API's retrieval and erasure). Functions that use one on every invocation
  * import its module directly (./workflow-client.ts, ./object-storage.ts, ./archive-storage.ts).
+ * Which ports are loaded so: the container's workflow (./container.ts), and the attachments and
+ * the archive (./stores-on-first-use.ts) - a module of their own, so that a function with the
+ * container but no S3 bundles no S3 chunk.
  */
-import type { ArchiveStore, AttachmentStore, WorkflowEngine } from '../domain/ports.ts';
 
 type AsyncMethods<T> = { [K in keyof T]: T[K] extends (...args: never[]) => Promise<unknown> ? K : never }[keyof T];
 
@@ -22,21 +24,4 @@ export function onFirstUse<T>(load: () => Promise<T>, methods: readonly NoInfer<
     const a = await adapter();
     return (a[name] as (...args: unknown[]) => Promise<unknown>).apply(a, args);
   }])) as T;
-}
-
-export const workflowOnFirstUse = (): WorkflowEngine =>
-  onFirstUse<WorkflowEngine>(() => import('./workflow-client.ts').then((m) => m.stepFunctions()), ['start', 'isRunning', 'completeTask']);
-
-let attachments: AttachmentStore | undefined;
-export function attachmentsOnFirstUse(): AttachmentStore {
-  attachments ??= onFirstUse<AttachmentStore>(() => import('./object-storage.ts').then((m) => m.attachments()), ['presignUpload', 'head', 'put', 'get']);
-  return attachments;
-}
-
-let archive: ArchiveStore | undefined;
-export function archiveOnFirstUse(): ArchiveStore {
-  archive ??= onFirstUse<ArchiveStore>(() => import('./archive-storage.ts').then((m) => m.archiveStore()), [
-    'stagedParts', 'readStaged', 'putStaged', 'deleteStaged', 'parts', 'stagedReferences', 'putRecord', 'getRecord', 'copyAttachment',
-  ]);
-  return archive;
 }
