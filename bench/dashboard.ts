@@ -12,15 +12,15 @@
 import { createServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoAggregates } from '../functions/adapters/dynamo-aggregates.ts';
-import { createDocumentClient } from '../functions/shared/dynamo.ts';
+import { createDocumentClient } from '../functions/adapters/dynamo-client.ts';
 import type { Actor } from '../functions/domain/authorization.ts';
 import { CHANNELS, type Complaint, type Nature } from '../functions/domain/complaint.ts';
 import { addCounters, complaintDelta, type Counters } from '../functions/domain/dashboard.ts';
 import { computeDeadlines } from '../functions/domain/deadlines.ts';
 import { regionConfig } from '../functions/domain/regions.ts';
 import { ManualClock } from '../functions/shared/clock.ts';
-import type { Container } from '../functions/shared/container.ts';
-import { calendarOf, getDashboard } from '../functions/use-cases/dashboard.ts';
+import type { Container } from '../functions/wiring/container.ts';
+import { calendarOf, getDashboard } from '../functions/use-cases/oversight/dashboard.ts';
 import { ensureTable, startDynamoDbLocal } from '../local/emulators/dynamodb.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map(Number);

@@ -232,7 +232,7 @@ export function matchesFilter(f: StreamFilter, eventName: string | undefined, pk
 
 /**
  * Step Functions' status-change events of the complaint workflows that resume the complaint at
- * once (functions/use-cases/resume-orphans.ts resumeEnded): an EventBridge rule on AWS
+ * once (functions/use-cases/workflow/resume-orphans.ts resumeEnded): an EventBridge rule on AWS
  * (infra/stacks/api-stack.ts), the local engine's notices locally (local/runtime.ts) - one
  * pattern for both. SUCCEEDED is not among them: a complaint closes with its workflow.
  */

@@ -63,15 +63,15 @@ export const builtinsByRequire: Plugin = {
 };
 
 /**
- * functions/http/openapi-document.ts replaced by its value: the document depends only on the
+ * functions/contract/openapi-document.ts replaced by its value: the document depends only on the
  * schemas, so it is computed here, once, instead of at every cold start of the OpenApi function -
  * as the JSON text it serves (a string literal: nothing to parse into objects and serialise back).
  */
 export const precomputedOpenApiDocument: Plugin = {
   name: 'precomputed-openapi-document',
   setup(b) {
-    b.onLoad({ filter: /[\\/]functions[\\/]http[\\/]openapi-document\.ts$/ }, async () => {
-      const { buildOpenApiDocument } = await import('../functions/http/openapi.ts');
+    b.onLoad({ filter: /[\\/]functions[\\/]contract[\\/]openapi-document\.ts$/ }, async () => {
+      const { buildOpenApiDocument } = await import('../functions/contract/openapi.ts');
       return { contents: `export const openApiJson = ${JSON.stringify(JSON.stringify(buildOpenApiDocument()))};`, loader: 'js' };
     });
   },

@@ -20,7 +20,7 @@ import { regionConfig, type RegionConfig, type RegionName } from '../functions/d
 import { loadSettings } from '../infra/settings/load.ts';
 import { ManualClock, systemClock } from '../functions/shared/clock.ts';
 import { DynamoComplaintRepository } from '../functions/adapters/dynamo-complaint-repository.ts';
-import { createDocumentClient } from '../functions/shared/dynamo.ts';
+import { createDocumentClient } from '../functions/adapters/dynamo-client.ts';
 import { definitionStartingAt, STATE_MACHINES } from '../workflows/machines.ts';
 import { buildWeb } from '../web/build.ts';
 import { ensureTable, startDynamoDbLocal, type LocalDynamo } from './emulators/dynamodb.ts';
@@ -266,7 +266,7 @@ async function startStorage(setup: Setup, started: Started): Promise<Storage> {
     // A new local engine has no executions in flight: every open complaint without one is an orphan.
     ORPHAN_GRACE_SECONDS: '0',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    // One process hosts every function on a shared machine: the AWS clients' longer timeouts (functions/shared/aws-clients.ts).
+    // One process hosts every function on a shared machine: the AWS clients' longer timeouts (functions/adapters/aws-clients.ts).
     AWS_CLIENTS_PROFILE: process.env.AWS_CLIENTS_PROFILE ?? 'background',
     // Locally no CloudWatch reads the embedded metric lines: off unless asked for.
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',

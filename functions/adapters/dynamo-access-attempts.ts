@@ -3,7 +3,7 @@
  * ATTEMPTS), apart from the complaint's partition (so it exists for unknown references too,
  * and no stream consumer sees it), written with a version condition and expired by TTL.
  */
-import type { DocumentClient } from '../shared/dynamo.ts';
+import type { DocumentClient } from './dynamo-client.ts';
 import type { AccessAttempts } from '../domain/access-throttle.ts';
 import type { AccessAttemptStore } from '../domain/ports.ts';
 

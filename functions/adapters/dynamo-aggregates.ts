@@ -12,7 +12,7 @@
  * Query of its partition (a bounded number of items: one per dimension value), whatever the
  * number of complaints.
  */
-import type { DocumentClient, QueryInput, TransactWriteItem as TransactItem, WriteRequest } from '../shared/dynamo.ts';
+import type { DocumentClient, QueryInput, TransactWriteItem as TransactItem, WriteRequest } from './dynamo-client.ts';
 import {
   aggregateKeys, type AggregateItem, type AggregateStore, type AggregateUpdate, type ApplyOutcome, type Counters, type MatterCount,
 } from '../domain/dashboard.ts';

@@ -4,8 +4,9 @@
  * them; on AWS the functions' IAM can be narrowed to PutItem/Query on these keys).
  */
 import { randomBytes } from 'node:crypto';
-import type { DocumentClient } from '../shared/dynamo.ts';
-import type { AuditEntry, AuditLog } from '../domain/ports.ts';
+import type { DocumentClient } from './dynamo-client.ts';
+import type { AuditLog } from '../domain/ports.ts';
+import type { AuditEntry } from '../domain/model.ts';
 
 export class DynamoAuditLog implements AuditLog {
   constructor(private readonly db: DocumentClient, private readonly table: string) {}

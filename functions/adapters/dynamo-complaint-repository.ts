@@ -1,10 +1,9 @@
 /** ComplaintRepository on DynamoDB: one table, multi-item changes in transactions. */
-import type { DocumentClient, QueryInput, TransactWriteItem as TransactItem } from '../shared/dynamo.ts';
-import { isTransactionCanceled } from '../shared/aws-errors.ts';
+import type { DocumentClient, QueryInput, TransactWriteItem as TransactItem } from './dynamo-client.ts';
+import { isTransactionCanceled } from './aws-errors.ts';
 import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
-import {
-  IdempotencyRace, UploadTaken, type Change, type ComplaintRepository, type LedgerEntry, type NewComplaint, type OpenComplaint, type OutboundMessage, type Restriction, type StaffProfile, type StoredAnswer, type TaskItem,
-} from '../domain/ports.ts';
+import { type ComplaintRepository } from '../domain/ports.ts';
+import { IdempotencyRace, UploadTaken, type Change, type LedgerEntry, type NewComplaint, type OpenComplaint, type OutboundMessage, type Restriction, type StaffProfile, type StoredAnswer, type TaskItem } from '../domain/model.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { seal, type StoredItem } from '../domain/archive.ts';
 import { nextAlarmAt } from '../domain/deadlines.ts';

@@ -5,8 +5,9 @@
  *                                       or the sender's address.
  * Written once (conditional put), so a redelivered message finds its recorded outcome.
  */
-import { documentClient, type DocumentClient } from '../shared/dynamo.ts';
-import type { InboundRecord, InboundRepository } from '../domain/email-intake.ts';
+import type { DocumentClient } from './dynamo-client.ts';
+import type { InboundRecord } from '../domain/email-intake.ts';
+import type { InboundRepository } from '../domain/ports.ts';
 
 export const inboundKey = (messageId: string) => ({ PK: `INBOUND#${messageId}`, SK: 'INBOUND' });
 
@@ -14,11 +15,6 @@ const INTERNAL = new Set(['PK', 'SK', 'type']);
 
 export class DynamoInboundRepository implements InboundRepository {
   constructor(private readonly db: DocumentClient, private readonly table: string) {}
-
-  /** On the process's client (same table as the complaints). */
-  static create(table: string, db: DocumentClient = documentClient()): DynamoInboundRepository {
-    return new DynamoInboundRepository(db, table);
-  }
 
   async get(messageId: string): Promise<InboundRecord | undefined> {
     const out = await this.db.get({ TableName: this.table, Key: inboundKey(messageId), ConsistentRead: true });

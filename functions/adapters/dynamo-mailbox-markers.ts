@@ -5,8 +5,8 @@
  * They expire after 90 days (TTL): by then the message has left the polled folder, and a copy
  * taken in again is still a replay (the intake's INBOUND record, by Message-ID).
  */
-import { documentClient, type DocumentClient } from '../shared/dynamo.ts';
-import type { MailboxMarker, MailboxMarkers } from '../use-cases/poll-mailbox.ts';
+import { documentClient, type DocumentClient } from './dynamo-client.ts';
+import type { MailboxMarker, MailboxMarkers } from '../domain/ports.ts';
 
 export const mailboxMarkerKey = (mailbox: string, uidValidity: string, uid: number) => ({ PK: `MAILBOX#${mailbox}`, SK: `UID#${uidValidity}#${uid}` });
 

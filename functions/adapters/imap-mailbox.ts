@@ -5,7 +5,7 @@
  * runtime's loopback server. Timeouts end well inside the function's timeout.
  */
 import { ImapFlow } from 'imapflow';
-import type { MailboxEntry, MailboxSession } from '../use-cases/poll-mailbox.ts';
+import type { MailboxEntry, MailboxSession } from '../domain/ports.ts';
 
 export interface ImapSettings {
   host: string;

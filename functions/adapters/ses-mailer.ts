@@ -1,6 +1,6 @@
 /** Mailer on SES (API v2). Locally the same client talks to the local SES endpoint. */
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import type { Mailer } from '../use-cases/deliver-messages.ts';
+import type { Mailer } from '../domain/ports.ts';
 
 export class SesMailer implements Mailer {
   constructor(private readonly ses: Pick<SESv2Client, 'send'>) {}

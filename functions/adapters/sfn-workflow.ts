@@ -2,8 +2,9 @@
 import {
   DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { isAwsError } from '../shared/aws-errors.ts';
-import type { WorkflowEngine, WorkflowInput } from '../domain/ports.ts';
+import { isAwsError } from './aws-errors.ts';
+import type { WorkflowEngine } from '../domain/ports.ts';
+import type { WorkflowInput } from '../domain/model.ts';
 
 /** The error the Callback state catches to reopen the investigation. */
 export const REOPENED = 'Complaint.Reopened';
@@ -17,7 +18,7 @@ export const MERGED = 'Complaint.Merged';
  */
 export interface WorkflowMachines { lifecycle: string; resume: string }
 
-/** A resumed execution's name: `<reference>--r<n>` (functions/use-cases/resume-orphans.ts). */
+/** A resumed execution's name: `<reference>--r<n>` (functions/use-cases/workflow/resume-orphans.ts). */
 const RESUMED_NAME = /--r\d+$/;
 
 const executionArn = (stateMachineArn: string, name: string) =>

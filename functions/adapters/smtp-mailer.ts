@@ -6,7 +6,7 @@
  * and timeouts that end inside the delivery function's.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { Mailer } from '../use-cases/deliver-messages.ts';
+import type { Mailer } from '../domain/ports.ts';
 
 export interface SmtpRelay {
   host: string;

@@ -1,6 +1,6 @@
 /**
  * Access-code guessing: throttle the guesser, never the owner (issue 16, finding 3). Pure:
- * state, time and policy are arguments; the use case (use-cases/customer-access.ts) reads
+ * state, time and policy are arguments; the use case (use-cases/customer/customer-access.ts) reads
  * and writes the state with a version condition.
  *
  * The state is kept per *source* (the client's address: IPv4 as is, IPv6 by its /64 prefix,

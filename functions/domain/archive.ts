@@ -1,7 +1,7 @@
 /**
  * Archival and retention, as pure rules: what a complete archive record is, how its
  * integrity is proven, where it goes and for how long, and how personal data is erased from
- * it. No AWS here; the use case (use-cases/archive.ts) feeds it stream records and items.
+ * it. No AWS here; the use case (use-cases/archive/archive.ts) feeds it stream records and items.
  *
  * Integrity: every complaint item carries `historyCount` and `historyDigest`, a multiset hash
  * (the sum, modulo 2^256, of the SHA-256 of each history entry's canonical JSON), kept by the
@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Complaint, HistoryEntry } from './complaint.ts';
-import type { OutboundMessage } from './ports.ts';
+import type { OutboundMessage } from './model.ts';
 
 /** Who DynamoDB names as the deleter of an item its TTL expired (stream record `userIdentity`). */
 export const TTL_PRINCIPAL = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;

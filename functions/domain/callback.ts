@@ -5,7 +5,7 @@
  * dissatisfaction on record - the customer keeps the right to go to the ombudsman/regulator.
  */
 import type { Complaint } from './complaint.ts';
-import type { TaskItem } from './ports.ts';
+import type { TaskItem } from './model.ts';
 
 export type Satisfaction = 1 | 2 | 3 | 4 | 5;
 

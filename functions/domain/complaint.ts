@@ -162,7 +162,7 @@ export interface Complaint extends ComplaintDetails {
 
 export interface RelatedComplaint {
   reference: string;
-  /** staff-link: linked by staff who found the two related (use-cases/complaint-links.ts linkComplaint). */
+  /** staff-link: linked by staff who found the two related (use-cases/staff/complaint-links.ts linkComplaint). */
   reason: 'possible-repeat' | 'mail-names-reference' | 'staff-link';
   /** possible-repeat: text similarity (0..1) and whether the new text brings new facts. */
   score?: number;
@@ -171,7 +171,7 @@ export interface RelatedComplaint {
   /**
    * possible-repeat: a one-time code mailed to the earlier complaint's email on file. Given
    * back with this complaint's own access code, it proves control of that contact and merges
-   * the two at once (use-cases/complaint-links.ts confirmRepeat). Its salted hash is kept here;
+   * the two at once (use-cases/staff/complaint-links.ts confirmRepeat). Its salted hash is kept here;
    * the code itself only in the email message as sent (staff, who may merge anyway, can read it).
    */
   confirmation?: { salt: string; hash: string; expiresAt: string; attempts: number };

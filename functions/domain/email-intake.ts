@@ -9,7 +9,7 @@
  *  - guessLanguage, composeBody, buildDescription: what the new complaint says;
  *  - planAttachments: which attachments are kept (images and PDF, checked by content).
  *
- * The use case (use-cases/receive-email.ts) turns the parsed MIME message into EmailFacts.
+ * The use case (use-cases/intake/receive-email.ts) turns the parsed MIME message into EmailFacts.
  */
 import { DESCRIPTION_MAX_CHARS } from './complaint.ts';
 import { holdsMarkup } from './file-content.ts';
@@ -355,12 +355,6 @@ export interface InboundRecord {
   recordedAt: string;
   sizeBytes: number;
   attachments?: { kept: number; skipped: number };
-}
-
-export interface InboundRepository {
-  get(messageId: string): Promise<InboundRecord | undefined>;
-  /** Records the outcome once: if the message was recorded already, returns that record (created: false). */
-  record(r: InboundRecord): Promise<{ record: InboundRecord; created: boolean }>;
 }
 
 function unique<T>(xs: T[]): T[] {

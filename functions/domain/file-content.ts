@@ -1,6 +1,6 @@
 /**
  * Whether a file is, all through, what its type says (issue 16 #7). The type itself is
- * detected from the content by a maintained detector (file-type, in use-cases/attachments.ts);
+ * detected from the content by a maintained detector (file-type, in use-cases/intake/attachments.ts);
  * this checks the structure the detector does not: a PNG whose chunks all parse, with a CRC
  * each, and that ends at IEND - so an HTML page appended to a PNG (a polyglot a browser could
  * take for a page) is refused. Pure and synchronous; nothing is decoded (no pixel data, no

@@ -1,130 +1,19 @@
 /**
- * What the use cases need from the outside world. Adapters (DynamoDB, Step Functions)
- * implement these; unit tests pass hand-written fakes.
+ * What the use cases need from the outside world, one port per concern. Each use case declares
+ * only the ports it uses; adapters implement them (one DynamoDB class implements every port of
+ * the table: ComplaintRepository), unit tests pass hand-written fakes. The records they carry
+ * are in ./model.ts.
  */
 import type { AccessAttempts } from './access-throttle.ts';
-import type { Complaint, HistoryEntry, Stage } from './complaint.ts';
 import type { ArchiveRecord, StagedPart, StoredItem } from './archive.ts';
+import type { Complaint, HistoryEntry } from './complaint.ts';
+import type { InboundOutcome, InboundRecord } from './email-intake.ts';
+import type {
+  AttachmentRef, AuditEntry, Change, LedgerEntry, NewComplaint, OpenComplaint, OutboundMessage, Restriction, StaffProfile, StoredAnswer, TaskItem, WorkflowInput,
+} from './model.ts';
 
-export interface StoredAnswer { requestHash: string; statusCode: number; body: unknown }
-
-export interface NewComplaint {
-  complaint: Complaint;
-  secret: { salt: string; hash: string };
-  history: HistoryEntry[];
-  idempotency?: { key: string; answer: StoredAnswer; expiresAt: number };
-  /** The acknowledgement, sent through the customer's channel. */
-  messages?: OutboundMessage[];
-  /** Hashed contact keys of the customer, for finding their repeats. */
-  customerKeys?: string[];
-  /**
-   * Keys of the uploads the complaint refers to: each is recorded as this complaint's, in the
-   * same transaction, only if no other complaint has it (otherwise UploadTaken).
-   */
-  uploads?: string[];
-}
-
-/** The open staff task of a complaint, with the workflow's task token and a queue summary. */
-export interface TaskItem {
-  reference: string;
-  stage: Stage;
-  taskToken: string;
-  executionName: string;
-  openedAt: string;
-  /** 'awaiting-approval': a reply or extension waits for a manager. 'completed': sent to the workflow. */
-  status: 'open' | 'awaiting-approval' | 'completed';
-  team: string;
-  assignee?: string;
-  manager?: string;
-  /** Earliest unmet deadline, for sorting queues. */
-  nextDueAt: string;
-  nextDueName: string;
-  priority: string;
-  major: boolean;
-  channel: string;
-  /** The customer as lists show them: masked (full data only in the detail view). */
-  customer?: string;
-  /** Flags for staff: repeats merged, customer restricted. */
-  flags?: string[];
-  riskLevel?: string;
-  crossDepartment?: boolean;
-  anonymous?: boolean;
-  /** The draft waiting for approval (reply) - kept on the task until it is sent. */
-  pendingReply?: { subject: string; text: string; by: string; at: string };
-  completedAt?: string;
-  completedBy?: string;
-  output?: unknown;
-}
-
-export interface OutboundMessage {
-  reference: string;
-  at: string;
-  kind: 'acknowledgement' | 'progress' | 'extension' | 'pause' | 'resume' | 'reply' | 'callbackSurvey' | 'reminder' | 'escalation';
-  audience: 'customer' | 'staff';
-  /** Channel used: email, web (status page), or a staff call task for phone/branch/letter. */
-  channel: 'email' | 'status-page' | 'call-task' | 'letter';
-  to?: string;
-  language: string;
-  subject: string;
-  text: string;
-  /**
-   * Not stored: the HTML part is made from the text when the message is sent or shown
-   * (message-html.ts messageHtml). Present on a message stored before that.
-   */
-  html?: string;
-  /** queued -> sending -> sent (or failed); recorded: nothing to send (status page, call task). */
-  status: 'queued' | 'recorded' | 'sending' | 'sent' | 'failed';
-  /** Sort key of the stored message (set by the repository). */
-  messageId?: string;
-}
-
-export interface Change {
-  complaint: Complaint;
-  /** The version read; the write fails with a ConflictError if someone changed it since. */
-  expectedVersion: number;
-  /** Put the task (optionally only if its token is still `ifToken`), or delete it. */
-  task?: { put: TaskItem; ifToken?: string } | { delete: true };
-  history: HistoryEntry[];
-  messages?: OutboundMessage[];
-  /** Stored answer of the request that made this change (a merged repeat). */
-  idempotency?: { key: string; answer: StoredAnswer; expiresAt: number };
-  /** Stored messages replaced whole (erasure), by their messageId. */
-  replaceMessages?: OutboundMessage[];
-  /** Customer-index entries of this complaint to remove (erasure). */
-  removeCustomerKeys?: string[];
-  /** Written with the change, in the same transaction: the customer's restriction (by hashed contact keys). */
-  restriction?: { keys: string[]; restriction: Restriction };
-  /** A stored message moved from one delivery status to the next (a call made); fails the change if it is no longer `from`. */
-  messageStatus?: { messageId: string; from: OutboundMessage['status']; to: OutboundMessage['status']; patch?: Record<string, unknown> };
-  /** Another access code for the complaint (a merged repeat's own). */
-  accessCode?: { hash: string; salt: string };
-}
-
-/** The registration ledger: every complaint ever registered, and where it is now. */
-export interface LedgerEntry {
-  reference: string;
-  registeredAt: string;
-  /** Key of the archive object, once written. */
-  archiveKey?: string;
-  archivedAt?: string;
-  historyDigest?: string;
-  /** Key of the redacted version written for an erasure request. */
-  erasedKey?: string;
-  erasedAt?: string;
-}
-
-export interface StaffProfile {
-  id: string; name: string; email: string; roles: string[]; department: string;
-  /** Other names the person is known by (another script, a former name): a complaint naming one names them. */
-  aliases?: string[];
-  /** Left or suspended: their still-valid tokens are refused (http/staff-auth.ts). */
-  disabled?: boolean;
-}
-
-/** What the OPEN index holds of an open complaint. */
-export type OpenComplaint = Pick<Complaint, 'reference' | 'executionName' | 'stage' | 'resumeCount'>;
-
-export interface ComplaintRepository {
+/** The complaints: each with its secret, history, access codes and idempotent answers; changed by `commit` (one transaction of complaint, task, history and messages, guarded by the version). */
+export interface Complaints {
   /** Next number of the region's yearly reference sequence (atomic). */
   nextSequence(prefix: string, year: number): Promise<number>;
   /** Writes complaint, secret, history and idempotency record in one transaction. */
@@ -133,47 +22,80 @@ export interface ComplaintRepository {
   getSecret(reference: string): Promise<{ salt: string; hash: string; others?: { salt: string; hash: string }[] } | undefined>;
   getIdempotent(key: string): Promise<StoredAnswer | undefined>;
   history(reference: string): Promise<HistoryEntry[]>;
-  messages(reference: string): Promise<OutboundMessage[]>;
+  /** One transaction: complaint (optimistic lock), task, history, messages. */
+  commit(change: Change): Promise<void>;
+  /** Adds another access code (a repeat's acknowledgement) to a complaint. */
+  addAccessCode(reference: string, hash: string, salt: string): Promise<void>;
+}
+
+/** The staff tasks, and the indexes over open complaints: a team's queue, the open ones, the due ones. */
+export interface TaskQueue {
+  /** The complaint's staff task; `consistent: false` for an eventually consistent read at half the cost (a sweep). */
+  getTask(reference: string, opts?: { consistent?: boolean }): Promise<TaskItem | undefined>;
+  /** Tasks of a team's queue, earliest deadline first. */
+  queue(team: string, limit?: number): Promise<TaskItem[]>;
   /** Every open complaint, as the OPEN index projects it (the orphan sweeper). */
   listOpen(): Promise<OpenComplaint[]>;
   /** References of the open complaints whose next deadline alarm (deadlines.ts nextAlarmAt) is at or before `before`. */
   listDue(before: string): Promise<string[]>;
-  /** The complaint's staff task; `consistent: false` for an eventually consistent read at half the cost (a sweep). */
-  getTask(reference: string, opts?: { consistent?: boolean }): Promise<TaskItem | undefined>;
-  /** One transaction: complaint (optimistic lock), task, history, messages. */
-  commit(change: Change): Promise<void>;
-  /** Tasks of a team's queue, earliest deadline first. */
-  queue(team: string, limit?: number): Promise<TaskItem[]>;
-  /** Records a complaint under a matter key and counts the others within the window. */
-  recordMatter(matterKey: string, reference: string, at: string, windowStart: string, expiresAt: number): Promise<number>;
+}
+
+/** The staff directory: who works here, in which team, who manages it. */
+export interface StaffDirectory {
   getStaff(id: string): Promise<StaffProfile | undefined>;
   managerOf(team: string): Promise<StaffProfile | undefined>;
   /** Whether the staff directory has an active member (or the manager) of this team: a team exists only if someone staffs it. */
   isStaffedTeam(team: string): Promise<boolean>;
   putStaff(p: StaffProfile): Promise<void>;
+}
+
+/** The customers, by hashed contact keys: their complaints and restrictions. */
+export interface Customers {
   /** Open complaints of a customer (by hashed contact keys). */
   complaintsOfCustomer(keys: string[]): Promise<string[]>;
   /** A customer's complaints and restrictions together (by hashed contact keys): what intake checks. */
   customerRecord(keys: string[]): Promise<{ references: string[]; restrictions: Restriction[] }>;
-  /** Adds another access code (a repeat's acknowledgement) to a complaint. */
-  addAccessCode(reference: string, hash: string, salt: string): Promise<void>;
-  /** Marks a one-time token as used; false if it was used before. */
-  useOnce(token: string, expiresAt: number): Promise<boolean>;
   /** Restrictions of customers (by hashed contact keys) who abused the channels. */
   putRestriction(keys: string[], r: Restriction): Promise<void>;
   restrictionsOf(keys: string[]): Promise<Restriction[]>;
-  /** Every stored item of the complaint's partition, keys included (archival). */
-  partitionItems(reference: string): Promise<StoredItem[]>;
-  /** Gives every other item of a closed complaint its expiry - the complaint item gets it with the closing commit, which deletes the task (idempotent); returns how many changed. */
-  expireWith(reference: string, expiresAt: number, customerKeys: string[]): Promise<number>;
-  ledgerEntry(reference: string): Promise<LedgerEntry | undefined>;
-  ledgerPage(prefixYear: string, after?: string): Promise<{ entries: LedgerEntry[]; next?: string }>;
-  updateLedger(reference: string, patch: Partial<LedgerEntry>): Promise<void>;
+}
+
+/** The outbox: the messages queued with a complaint, and their delivery status. */
+export interface Outbox {
+  messages(reference: string): Promise<OutboundMessage[]>;
   /** Moves a message from one delivery status to the next, only if it is still in `from`. */
   transitionMessage(reference: string, messageId: string, from: string, to: string, patch?: Record<string, unknown>): Promise<boolean>;
 }
 
-export interface WorkflowInput { reference: string; /** Stage to (re)start at: RECEIVED for a new complaint. */ resumeAt: Stage }
+/** Complaints about one matter within a window (group incidents, at registration). */
+export interface MatterWindow {
+  /** Records a complaint under a matter key and counts the others within the window. */
+  recordMatter(matterKey: string, reference: string, at: string, windowStart: string, expiresAt: number): Promise<number>;
+}
+
+/** One-time tokens (task links): used once, then refused. */
+export interface OneTimeTokens {
+  /** Marks a one-time token as used; false if it was used before. */
+  useOnce(token: string, expiresAt: number): Promise<boolean>;
+}
+
+/** The registration ledger: every complaint ever registered, and where it is now. */
+export interface Ledger {
+  ledgerEntry(reference: string): Promise<LedgerEntry | undefined>;
+  ledgerPage(prefixYear: string, after?: string): Promise<{ entries: LedgerEntry[]; next?: string }>;
+  updateLedger(reference: string, patch: Partial<LedgerEntry>): Promise<void>;
+}
+
+/** A closed complaint's items in the table: their expiry, and what archival reads. */
+export interface Retention {
+  /** Every stored item of the complaint's partition, keys included (archival). */
+  partitionItems(reference: string): Promise<StoredItem[]>;
+  /** Gives every other item of a closed complaint its expiry - the complaint item gets it with the closing commit, which deletes the task (idempotent); returns how many changed. */
+  expireWith(reference: string, expiresAt: number, customerKeys: string[]): Promise<number>;
+}
+
+/** Every port of the product's one table: what the DynamoDB adapter implements. */
+export type ComplaintRepository = Complaints & TaskQueue & StaffDirectory & Customers & Outbox & MatterWindow & OneTimeTokens & Ledger & Retention;
 
 export interface WorkflowEngine {
   /** Starts (idempotently, by name) the complaint's workflow execution. */
@@ -184,18 +106,6 @@ export interface WorkflowEngine {
   completeTask(taskToken: string, output: unknown): Promise<boolean>;
 }
 
-/** An upload the new complaint refers to belongs to another complaint already (one upload, one complaint). */
-export class UploadTaken extends Error {
-  constructor(readonly keys: string[]) { super('An upload belongs to another complaint'); this.name = 'UploadTaken'; }
-}
-
-/** Another request with the same Idempotency-Key won the race: its answer is the answer. */
-export class IdempotencyRace extends Error {
-  constructor() { super('Idempotency key written concurrently'); this.name = 'IdempotencyRace'; }
-}
-
-export interface AttachmentRef { key: string; name: string; contentType: string; size: number }
-
 /** Object storage for attachments: never the table. S3 on AWS, the local object store locally. */
 export interface AttachmentStore {
   presignUpload(key: string, contentType: string, size: number): Promise<{ url: string; method: 'PUT'; headers: Record<string, string>; expiresAt: string }>;
@@ -203,18 +113,6 @@ export interface AttachmentStore {
   put(key: string, body: Uint8Array, contentType: string, metadata?: Record<string, string>): Promise<void>;
   /** The object, or only its first `firstBytes` bytes (at least those: a store may send more). */
   get(key: string, firstBytes?: number): Promise<Uint8Array | undefined>;
-}
-
-/** One line of the append-only audit record: who did or read what, when, with what outcome. */
-export interface AuditEntry {
-  at: string;
-  actor: string;
-  roles: string[];
-  operation: string;
-  reference?: string;
-  outcome: 'ok' | 'denied' | 'rejected' | 'error';
-  /** Short, never personal data: e.g. 'read personal data', a reason for a denial. */
-  detail?: string;
 }
 
 export interface AuditLog {
@@ -229,7 +127,21 @@ export interface AccessAttemptStore {
   put(reference: string, next: AccessAttempts, expectedVersion: number | undefined): Promise<boolean>;
 }
 
-export interface Restriction { reason: string; by: string; at: string; until?: string }
+/** Sends an email (SES, or the bank's SMTP relay); returns the provider's message id. */
+export interface Mailer { send(m: { from: string; to: string; replyTo?: string; subject: string; text: string; html?: string; reference: string }): Promise<string> }
+
+/** The inbound-email records: each message's outcome, recorded once. */
+export interface InboundRepository {
+  get(messageId: string): Promise<InboundRecord | undefined>;
+  /** Records the outcome once: if the message was recorded already, returns that record (created: false). */
+  record(r: InboundRecord): Promise<{ record: InboundRecord; created: boolean }>;
+}
+
+/** The raw inbound messages, as the mail service stored them (SES: the mail bucket). */
+export interface InboundMailbox {
+  /** The raw message (RFC 5322 bytes) received under this id. */
+  raw(messageId: string): Promise<Uint8Array>;
+}
 
 /**
  * The archive: S3 with Object Lock (compliance mode) on AWS, the local object store locally.
@@ -253,4 +165,47 @@ export interface ArchiveStore {
   getRecord(key: string): Promise<ArchiveRecord | undefined>;
   /** Copies an attachment into the archive under the same lock ('exists' if already there). */
   copyAttachment(sourceKey: string, destKey: string, retainUntil: string): Promise<'written' | 'exists' | 'source-missing'>;
+}
+
+// The bank's complaints mailbox over IMAP (MailboxPoller, use-cases/intake/poll-mailbox.ts; ADR 0006).
+/** What a poll needs to know of a message before downloading it. */
+export interface MailboxEntry {
+  uid: number;
+  /** RFC822.SIZE, bytes. */
+  size: number;
+  /** The Message-ID header as the server parsed it (ENVELOPE), if any. */
+  messageId?: string;
+  /** INTERNALDATE: when the server received it. */
+  receivedAt?: Date;
+}
+
+/** The open mailbox (IMAP: a selected folder). */
+export interface MailboxSession {
+  /** UIDVALIDITY of the selected folder: UIDs are only unique together with it. */
+  uidValidity: string;
+  /** The folder's messages, lowest UID first, at most `limit`. */
+  list(limit: number): Promise<MailboxEntry[]>;
+  /** The raw message (RFC 5322 bytes). */
+  fetchRaw(uid: number): Promise<Uint8Array>;
+  /** Moves the message to `folder` (created when missing). A message already gone is no error. */
+  move(uid: number, folder: string): Promise<void>;
+}
+
+/** Per-message progress, keyed by mailbox, UIDVALIDITY and UID (table: MAILBOX#<mailbox> / UID#<uidValidity>#<uid>). */
+export interface MailboxMarker {
+  mailbox: string;
+  uidValidity: string;
+  uid: number;
+  intakeId?: string;
+  /** taken: the intake recorded it (only the move may be missing); failing: an intake attempt threw; failed: given up (failure folder). */
+  state: 'taken' | 'failing' | 'failed';
+  outcome?: InboundOutcome;
+  attempts: number;
+  reason?: string;
+  updatedAt: string;
+}
+
+export interface MailboxMarkers {
+  get(mailbox: string, uidValidity: string, uid: number): Promise<MailboxMarker | undefined>;
+  put(marker: MailboxMarker): Promise<void>;
 }

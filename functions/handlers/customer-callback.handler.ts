@@ -1,11 +1,12 @@
 import { accessSignals, customerRequest } from '../http/access-signals.ts';
-import { customerReference, httpHandler, parseOrThrow, readBody } from '../http/http-handler.ts';
-import { ComplaintStatusParams, CustomerCallbackRequest, RepeatConfirmationRequest } from '../http/schemas/complaint-status.schema.ts';
-import { deps } from '../shared/container.ts';
+import { parseOrThrow } from '../contract/validation.ts';
+import { customerReference, httpHandler, readBody } from '../http/http-handler.ts';
+import { ComplaintStatusParams, CustomerCallbackRequest, RepeatConfirmationRequest } from '../contract/complaint-status.schema.ts';
+import { deps } from '../wiring/container.ts';
 // Completes the callback task on every call: Step Functions loaded at start-up.
-import { stepFunctions } from '../shared/workflow-client.ts';
-import { confirmRepeat } from '../use-cases/complaint-links.ts';
-import { customerCallback } from '../use-cases/staff-actions.ts';
+import { stepFunctions } from '../wiring/workflow-client.ts';
+import { confirmRepeat } from '../use-cases/staff/complaint-links.ts';
+import { customerCallback } from '../use-cases/customer/callback.ts';
 
 /**
  * The customer's writes with reference + access code: the satisfaction answer, and the

@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { deps } from '../shared/container.ts';
+import { deps } from '../wiring/container.ts';
 import { logger, metrics } from '../shared/logger.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { watchDeadlines } from '../use-cases/deadline-watch.ts';
+import { watchDeadlines } from '../use-cases/workflow/deadline-watch.ts';
 
 /** Scheduled: reminders before deadlines, escalation at breaches. */
 export const handler = middy()

@@ -1,12 +1,12 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import type { OutboundMessage } from '../domain/ports.ts';
-import { deps } from '../shared/container.ts';
-import { outboundMailer } from '../shared/email.ts';
+import type { OutboundMessage } from '../domain/model.ts';
+import { deps } from '../wiring/container.ts';
+import { outboundMailer } from '../wiring/email.ts';
 import { logger } from '../shared/logger.ts';
 import { handleStreamBatch, streamSchemas } from '../shared/stream-records.ts';
-import { deliverMessage } from '../use-cases/deliver-messages.ts';
+import { deliverMessage } from '../use-cases/messages/deliver-messages.ts';
 
 /** Complaints whose messages are delivered at once within a batch (each complaint's own in order). */
 const PARALLEL_COMPLAINTS = 8;

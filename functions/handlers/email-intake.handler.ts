@@ -1,12 +1,11 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import * as z from 'zod';
-import { DynamoInboundRepository } from '../adapters/dynamo-inbound-repository.ts';
-import { deps } from '../shared/container.ts';
-import { attachments, s3 } from '../shared/object-storage.ts';
+import { deps } from '../wiring/container.ts';
+import { inboundMailbox, inboundRecords } from '../wiring/inbound-mail.ts';
+import { attachments } from '../wiring/object-storage.ts';
 import { logger } from '../shared/logger.ts';
-import { receiveEmail, type ReceiveResult } from '../use-cases/receive-email.ts';
+import { receiveEmail, type ReceiveResult } from '../use-cases/intake/receive-email.ts';
 
 /** What we read of the SES receipt event (the rest - headers, addresses, subject - is not used nor logged). */
 const SesEvent = z.object({
@@ -28,8 +27,6 @@ const SesEvent = z.object({
   })).min(1),
 });
 
-let inbound: DynamoInboundRepository | undefined;
-
 /**
  * SES receipt rule: the raw message is in the mail bucket at inbound/<messageId>. Errors of
  * the infrastructure are thrown (Lambda retries the asynchronous invocation; the local SMTP
@@ -40,13 +37,11 @@ export const handler = middy()
   .handler(async (event: unknown) => {
     const d = deps();
     const { Records } = SesEvent.parse(event);
-    inbound ??= DynamoInboundRepository.create(d.config.tableName);
     const results: Pick<ReceiveResult, 'messageId' | 'outcome' | 'reference' | 'reason' | 'replayed'>[] = [];
     for (const { ses } of Records) {
       const { messageId } = ses.mail;
       try {
-        const object = await s3().send(new GetObjectCommand({ Bucket: d.config.mailBucket, Key: `inbound/${messageId}` }));
-        const raw = await object.Body!.transformToByteArray();
+        const raw = await inboundMailbox().raw(messageId);
         const r = await receiveEmail(
           {
             messageId, raw, receivedAt: ses.mail.timestamp, source: ses.mail.source, virusVerdict: ses.receipt?.virusVerdict?.status,
@@ -54,7 +49,7 @@ export const handler = middy()
           },
           {
             ...d,
-            inbound,
+            inbound: inboundRecords(),
             attachments,
             attachmentMaxBytes: d.config.attachmentMaxBytes,
             publicBaseUrl: d.config.publicBaseUrl,

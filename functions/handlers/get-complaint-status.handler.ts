@@ -1,8 +1,8 @@
 import { accessSignals, customerRequest } from '../http/access-signals.ts';
 import { customerReference, httpHandler } from '../http/http-handler.ts';
-import { ComplaintStatusParams } from '../http/schemas/complaint-status.schema.ts';
-import { deps } from '../shared/container.ts';
-import { getComplaintStatus } from '../use-cases/get-complaint-status.ts';
+import { ComplaintStatusParams } from '../contract/complaint-status.schema.ts';
+import { deps } from '../wiring/container.ts';
+import { getComplaintStatus } from '../use-cases/customer/get-complaint-status.ts';
 
 export const handler = httpHandler({}, async (req) => {
   const reference = customerReference(req.pathParameters, ComplaintStatusParams);

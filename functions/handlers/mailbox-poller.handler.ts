@@ -3,15 +3,16 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { DynamoInboundRepository } from '../adapters/dynamo-inbound-repository.ts';
 import { DynamoMailboxMarkers } from '../adapters/dynamo-mailbox-markers.ts';
 import { openImapMailbox } from '../adapters/imap-mailbox.ts';
-import { deps } from '../shared/container.ts';
+import { deps } from '../wiring/container.ts';
 import { logger, metrics } from '../shared/logger.ts';
-import { attachments } from '../shared/object-storage.ts';
-import { mailCredentials } from '../shared/smtp-credentials.ts';
-import { DEFAULT_POLL_LIMITS, pollMailbox, type PollReport } from '../use-cases/poll-mailbox.ts';
-import { receiveEmail } from '../use-cases/receive-email.ts';
+import { attachments } from '../wiring/object-storage.ts';
+import { mailCredentials } from '../adapters/smtp-credentials.ts';
+import { DEFAULT_POLL_LIMITS, pollMailbox, type PollReport } from '../use-cases/intake/poll-mailbox.ts';
+import { receiveEmail } from '../use-cases/intake/receive-email.ts';
+import { inboundRecords } from '../wiring/inbound-mail.ts';
+import type { InboundRepository } from '../domain/ports.ts';
 
 /** The mailbox, as infra/constructs/mailbox-poller.ts (or the local runtime) sets it. No IMAP_HOST: this region has no mailbox to poll. */
 export const MailboxEnv = z.object({
@@ -35,12 +36,12 @@ export function mailboxSettings(env: NodeJS.ProcessEnv = process.env): z.infer<t
 /** Time kept back from the Lambda timeout for the last message's intake and move, and the metrics. */
 const RESERVE_MS = 20_000;
 
-let inbound: DynamoInboundRepository | undefined;
+let inbound: InboundRepository | undefined;
 let markers: DynamoMailboxMarkers | undefined;
 
 /**
  * Scheduled (EventBridge, every `everyMinutes`): polls the complaints mailbox and hands every
- * message to the email intake (functions/use-cases/poll-mailbox.ts). A poll that cannot reach or
+ * message to the email intake (functions/use-cases/intake/poll-mailbox.ts). A poll that cannot reach or
  * log in to the mailbox throws (the Errors metric) after counting it; failed intakes are
  * counted in MailboxPollFailures, which the mailbox alarm watches. Logs: counts, UIDs, ids.
  */
@@ -53,7 +54,7 @@ export const handler = middy()
       return { configured: false };
     }
     const d = deps();
-    inbound ??= DynamoInboundRepository.create(d.config.tableName);
+    inbound ??= inboundRecords();
     markers ??= DynamoMailboxMarkers.create(d.config.tableName);
     let report: PollReport | undefined;
     try {

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { STAGES } from '../domain/complaint.ts';
-import { deps } from '../shared/container.ts';
-import { openStaffTask } from '../use-cases/lifecycle.ts';
+import { deps } from '../wiring/container.ts';
+import { openStaffTask } from '../use-cases/workflow/lifecycle.ts';
 import { workflowTask } from './workflow-task.ts';
 
 const OpenTaskInput = z.object({

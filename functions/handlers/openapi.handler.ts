@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { BASE_HEADERS } from '../http/headers.ts';
-import { openApiJson } from '../http/openapi-document.ts';
+import { openApiJson } from '../contract/openapi-document.ts';
 
 /**
  * GET /api/openapi.json: the document, computed at build time (openapi-document.ts). A plain

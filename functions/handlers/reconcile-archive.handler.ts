@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { archiveStore } from '../shared/archive-storage.ts';
-import { deps } from '../shared/container.ts';
+import { archiveStore } from '../wiring/archive-storage.ts';
+import { deps } from '../wiring/container.ts';
 import { logger, metrics } from '../shared/logger.ts';
-import { reconcile } from '../use-cases/archive.ts';
+import { reconcile } from '../use-cases/archive/archive.ts';
 
 /**
  * Scheduled: every complaint ever registered (the ledger) must be in the table or in the

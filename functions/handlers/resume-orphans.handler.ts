@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { WORKFLOW_ENDED } from '../functions.ts';
-import { deps } from '../shared/container.ts';
+import { deps } from '../wiring/container.ts';
 import { logger } from '../shared/logger.ts';
 // Looks up executions on every run: Step Functions loaded at start-up.
-import { stepFunctions } from '../shared/workflow-client.ts';
-import { resumeEnded, resumeOrphans, type EndedExecution } from '../use-cases/resume-orphans.ts';
+import { stepFunctions } from '../wiring/workflow-client.ts';
+import { resumeEnded, resumeOrphans, type EndedExecution } from '../use-cases/workflow/resume-orphans.ts';
 
 /**
  * Step Functions' status-change event (EventBridge): the fields used, or undefined for another

@@ -5,11 +5,12 @@
  */
 import { ROUTES } from '../functions.ts';
 import type { StaffOperation } from '../domain/authorization.ts';
-import { httpHandler, parseOrThrow, readBody } from '../http/http-handler.ts';
+import { parseOrThrow } from '../contract/validation.ts';
+import { httpHandler, readBody } from '../http/http-handler.ts';
 import { authenticateStaff } from '../http/staff-auth.ts';
 import { STAFF_OPERATION_SPECS } from '../http/staff-operations.ts';
-import { ReferenceParams } from '../http/schemas/staff.schema.ts';
-import { deps } from '../shared/container.ts';
+import { ReferenceParams } from '../contract/staff.schema.ts';
+import { deps } from '../wiring/container.ts';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
 

@@ -1,10 +1,10 @@
 import { httpHandler } from '../http/http-handler.ts';
-import { SUBMIT_MAX_BODY_BYTES, SubmitComplaintRequest } from '../http/schemas/submit-complaint.schema.ts';
-import { deps } from '../shared/container.ts';
-import { attachments } from '../shared/attachments-on-first-use.ts';
+import { SUBMIT_MAX_BODY_BYTES, SubmitComplaintRequest } from '../contract/submit-complaint.schema.ts';
+import { deps } from '../wiring/container.ts';
+import { attachmentsOnFirstUse } from '../wiring/stores-on-first-use.ts';
 import { logger, metrics } from '../shared/logger.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { submitComplaint } from '../use-cases/submit-complaint.ts';
+import { submitComplaint } from '../use-cases/intake/submit-complaint.ts';
 import { ValidationError } from '../shared/errors.ts';
 
 export const handler = httpHandler({ body: SubmitComplaintRequest, maxBodyBytes: () => Math.max(deps().config.maxBodyBytes, SUBMIT_MAX_BODY_BYTES) }, async (req) => {
@@ -15,7 +15,7 @@ export const handler = httpHandler({ body: SubmitComplaintRequest, maxBodyBytes:
   const d = deps();
   const result = await submitComplaint(req.body, { channel: 'web', idempotencyKey: key }, {
     ...d,
-    attachments,
+    attachments: attachmentsOnFirstUse,
     attachmentMaxBytes: d.config.attachmentMaxBytes,
     publicBaseUrl: d.config.publicBaseUrl,
   });

@@ -2,8 +2,8 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { Complaint } from '../domain/complaint.ts';
-import { archiveStore } from '../shared/archive-storage.ts';
-import { deps } from '../shared/container.ts';
+import { archiveStore } from '../wiring/archive-storage.ts';
+import { deps } from '../wiring/container.ts';
 import { logger, metrics } from '../shared/logger.ts';
 import { handleStreamBatch, streamSchemas } from '../shared/stream-records.ts';
 import { handleTableChanges, type TableChange } from '../use-cases/table-changes.ts';
@@ -19,7 +19,7 @@ export const handler = middy<DynamoDBStreamEvent>()
   .handler(async (event, context) => {
     const d = deps();
     // Loaded on the first batch, as the schemas are: the aggregates' module brings zod (docs/benchmarks-bundles.md).
-    const [{ TableChangeRecord }, { aggregateComplaintChange, aggregatesOf }] = await Promise.all([streamSchemas(), import('../use-cases/dashboard.ts')]);
+    const [{ TableChangeRecord }, { aggregateComplaintChange }, { aggregatesOf }] = await Promise.all([streamSchemas(), import('../use-cases/oversight/dashboard.ts'), import('../wiring/aggregates.ts')]);
     const aggregates = aggregatesOf(d);
     const response = await handleStreamBatch(event, TableChangeRecord, async ({ firstInvalid, valid }) => {
       const out = await handleTableChanges({

@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { ZodType } from 'zod';
-import { parseOrThrow } from '../http/http-handler.ts';
+import { parseOrThrow } from '../contract/validation.ts';
 import { logger } from '../shared/logger.ts';
 
 export function workflowTask<I, O>(schema: ZodType<I>, fn: (input: I) => Promise<O>) {

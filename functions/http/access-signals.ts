@@ -8,7 +8,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { isIP } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { metrics } from '../shared/logger.ts';
-import type { AccessSignals, CustomerRequest } from '../use-cases/customer-access.ts';
+import type { AccessSignals, CustomerRequest } from '../use-cases/customer/customer-access.ts';
 
 const count = (name: string) => () => {
   metrics.addMetric(name, MetricUnit.Count, 1);

@@ -8,8 +8,9 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { ZodType } from 'zod';
+import { parseOrThrow } from '../contract/validation.ts';
 import {
-  AppError, NotFoundError, PayloadTooLargeError, TooManyRequestsError, UnsupportedMediaTypeError, ValidationError, type FieldIssue,
+  AppError, NotFoundError, PayloadTooLargeError, TooManyRequestsError, UnsupportedMediaTypeError, ValidationError,
 } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
 import { BASE_HEADERS } from './headers.ts';
@@ -32,24 +33,6 @@ export class RawBody {
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { ...BASE_HEADERS, ...headers }, body: JSON.stringify(body) };
-}
-
-/** zod issues -> one message per field, named by its path. */
-export function fieldIssues(issues: readonly { path: PropertyKey[]; message: string; code: string; keys?: string[] }[]): FieldIssue[] {
-  return issues.flatMap((i) => {
-    const field = i.path.map(String).join('.') || '(body)';
-    if (i.code === 'unrecognized_keys' && i.keys) {
-      return i.keys.map((k) => ({ field: field === '(body)' ? k : `${field}.${k}`, message: 'is not a known field' }));
-    }
-    const message = /received undefined/.test(i.message) ? 'is required' : i.message;
-    return [{ field, message }];
-  });
-}
-
-export function parseOrThrow<T>(schema: ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new ValidationError(fieldIssues(r.error.issues as never));
-  return r.data;
 }
 
 export function errorToResponse(error: unknown, requestId?: string): APIGatewayProxyStructuredResultV2 {

@@ -11,7 +11,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ROLES, type Actor, type Role } from '../domain/authorization.ts';
-import type { AuditLog, ComplaintRepository } from '../domain/ports.ts';
+import type { AuditLog, StaffDirectory } from '../domain/ports.ts';
 import type { Clock } from '../shared/clock.ts';
 import { UnauthorizedError } from '../shared/errors.ts';
 
@@ -40,7 +40,7 @@ export function actorFrom(event: APIGatewayProxyEventV2): Actor {
  */
 export async function authenticateStaff(
   event: APIGatewayProxyEventV2, operation: string,
-  deps: { repo: Pick<ComplaintRepository, 'getStaff' | 'putStaff'>; audit: AuditLog; clock: Clock; config?: { staffDirectory?: 'strict' | 'provision' } },
+  deps: { repo: Pick<StaffDirectory, 'getStaff' | 'putStaff'>; audit: AuditLog; clock: Clock; config?: { staffDirectory?: 'strict' | 'provision' } },
 ): Promise<Actor> {
   const actor = actorFrom(event);
   let profile = await deps.repo.getStaff(actor.id);

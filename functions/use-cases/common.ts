@@ -1,10 +1,10 @@
 /** Small helpers shared by the lifecycle use cases. */
 import { bidiFields } from '../domain/display-text.ts';
 import { maskName, type Complaint, type HistoryEntry } from '../domain/complaint.ts';
-import type { OutboundMessage, TaskItem } from '../domain/ports.ts';
+import type { OutboundMessage, TaskItem } from '../domain/model.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { signTaskLink } from '../domain/task-links.ts';
-import type { ComplaintRepository } from '../domain/ports.ts';
+import type { Complaints } from '../domain/ports.ts';
 
 export function entry(reference: string, at: string, actor: string, action: string, summary: string, visibleToCustomer = false, before?: Record<string, unknown>, after?: Record<string, unknown>): HistoryEntry {
   return { reference, at, actor, action, summary, visibleToCustomer, ...(before ? { before } : {}), ...(after ? { after } : {}) };
@@ -56,7 +56,7 @@ export function refreshTask(task: TaskItem, c: Complaint): TaskItem {
   };
 }
 
-export async function load(repo: ComplaintRepository, reference: string): Promise<Complaint> {
+export async function load(repo: Pick<Complaints, 'get'>, reference: string): Promise<Complaint> {
   const c = await repo.get(reference);
   if (!c) throw new NotFoundError(`Complaint ${reference} not found`);
   return c;

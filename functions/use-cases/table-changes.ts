@@ -16,9 +16,9 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Complaint } from '../domain/complaint.ts';
 import type { WorkflowEngine } from '../domain/ports.ts';
 import { matchesFilter, TABLE_CHANGE_ROUTES, type StreamFilter } from '../functions.ts';
-import { archiveBatch, type ArchiveDeps, type ArchiveOutcome, type RemovalRecord } from './archive.ts';
-import type { ComplaintChange } from './dashboard.ts';
-import { startWorkflows, type StartWorkflowsOptions } from './start-workflows.ts';
+import { archiveBatch, type ArchiveDeps, type ArchiveOutcome, type RemovalRecord } from './archive/archive.ts';
+import type { ComplaintChange } from './oversight/dashboard.ts';
+import { startWorkflows, type StartWorkflowsOptions } from './workflow/start-workflows.ts';
 
 /** A validated record of the batch (functions/shared/stream-schemas.ts TableChangeRecord). */
 export interface TableChange {

@@ -27,7 +27,7 @@ export type MailAccess = 'read';
  */
 export type ArchiveAccess = 'archive' | 'erase' | 'reconcile';
 
-/** Key prefixes the functions write and read (functions/use-cases/attachments.ts, receive-email.ts). */
+/** Key prefixes the functions write and read (functions/use-cases/intake/attachments.ts, receive-email.ts). */
 export const PREFIXES = {
   /** Customer uploads by presigned URL. */
   uploads: 'uploads/',
@@ -231,8 +231,8 @@ export class ObjectStores extends Construct {
 
   /**
    * ATTACHMENTS_BUCKET and the object actions of the access kind, on its prefixes. Attachment
-   * keys are `uploads/<date>/<uuid>` (presigned, functions/use-cases/attachments.ts) or
-   * `email/<messageId>/<n>` (functions/use-cases/receive-email.ts): nothing is read elsewhere.
+   * keys are `uploads/<date>/<uuid>` (presigned, functions/use-cases/intake/attachments.ts) or
+   * `email/<messageId>/<n>` (functions/use-cases/intake/receive-email.ts): nothing is read elsewhere.
    * HeadObject (the upload check) is authorised by s3:GetObject; without s3:ListBucket a missing
    * key's HEAD is a 403, which the adapter reads as "not uploaded".
    */

@@ -143,7 +143,7 @@ export class Observability extends Construct {
         + 'First action: look at the WAF\'s sampled requests and the API access log for the sources and references involved (the audit record has each refusal, without the code), add a WAF rate or block rule for them, and tell the security team. Owners are never locked out: the right code always opens the complaint.',
     });
 
-    // Archival (functions/use-cases/archive.ts, ReconcileArchive).
+    // Archival (functions/use-cases/archive/archive.ts, ReconcileArchive).
     this.alarm('archive-delete-outside-archival', {
       metric: appMetric('DeletesOutsideArchival', FIFTEEN_MINUTES),
       threshold: 1,

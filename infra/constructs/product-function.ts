@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { TABLE } from '../../functions/adapters/table-schema.ts';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, ROUTES, type FunctionName, type TableAction, type TableGrant } from '../../functions/functions.ts';
-import { clientProfileOf } from '../../functions/shared/aws-clients.ts';
+import { clientProfileOf } from '../../functions/adapters/aws-clients.ts';
 import { bundleFunctionsSync } from '../bundle-function.ts';
 import { acknowledge } from '../nag.ts';
 import type { SmtpRelay } from '../platform.ts';
@@ -118,7 +118,7 @@ export class ProductFunction extends lambda.Function {
         // No NODE_OPTIONS=--enable-source-maps: the bundles carry no source maps (a cold start
         // ~25 % faster without); see infra/bundle-function.ts to read a stack trace.
         COMPLAINT_REGION: props.region.name,
-        // The AWS clients' timeouts and retries (functions/shared/aws-clients.ts): a budget that
+        // The AWS clients' timeouts and retries (functions/adapters/aws-clients.ts): a budget that
         // ends inside this function's timeout, longer for functions no API answer waits on.
         AWS_CLIENTS_PROFILE: clientProfileOf(FUNCTIONS[name], ON_ROUTES.has(name)),
         ...props.environment,

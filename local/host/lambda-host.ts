@@ -36,7 +36,7 @@ export interface InvocationStats { invocations: number; errors: number; duration
 export interface LambdaHostOptions {
   /** Background invocations allowed at once while a foreground one runs (default 2). */
   backgroundWhileBusy?: number;
-  /** The runtime's manual clock, shared with every function (functions/shared/container.ts useClock). */
+  /** The runtime's manual clock, shared with every function (functions/wiring/container.ts useClock). */
   clock?: Clock;
   /** AWS partition of the function ARNs (aws-cn for cn-north-1). */
   partition?: string;
@@ -45,7 +45,7 @@ export interface LambdaHostOptions {
 /** The loader the workers run TypeScript with (not inherited from the parent: vitest's is not tsx). */
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const WORKER = join(import.meta.dirname, 'lambda-worker.ts');
-const CONTAINER = join(ROOT, 'functions', 'shared', 'container.ts');
+const CONTAINER = join(ROOT, 'functions', 'wiring', 'container.ts');
 
 /** A function's execution environment: a worker thread and its invocations in flight. */
 class Environment {

@@ -13,8 +13,8 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, type FunctionName } from '../../functions/functions.ts';
-import { buildOpenApiDocument } from '../../functions/http/openapi.ts';
-import { DEFAULT_FUNCTION_TIMEOUT_SECONDS } from '../../functions/shared/aws-clients.ts';
+import { buildOpenApiDocument } from '../../functions/contract/openapi.ts';
+import { DEFAULT_FUNCTION_TIMEOUT_SECONDS } from '../../functions/adapters/aws-clients.ts';
 import { EncryptedLogs } from '../../infra/constructs/encrypted-logs.ts';
 import { ProductFunction } from '../../infra/constructs/product-function.ts';
 import { bundleFunctions, type BundleReport } from '../../infra/bundle-function.ts';
@@ -98,7 +98,7 @@ describe('every function bundle', () => {
       // Every function with the table may start a workflow through the container: Step Functions in a chunk loaded on first use.
       const onFirstUse = FUNCTIONS[name].access.table && !FUNCTIONS[name].access.workflow ? ['client-sfn'] : [];
       expect(all.sort(), name).toEqual([...new Set([...clientsFor(name), ...onFirstUse])].sort());
-      // Tracing (Powertools Tracer, the X-Ray SDK): a chunk loaded only on Lambda with tracing on (functions/shared/aws-clients.ts).
+      // Tracing (Powertools Tracer, the X-Ray SDK): a chunk loaded only on Lambda with tracing on (functions/adapters/aws-clients.ts).
       for (const pkg of ['@aws-lambda-powertools/tracer', 'aws-xray-sdk-core']) expect(has(initial.modules, pkg), `${name}: ${pkg}`).toBe(false);
     }
     expect(sdkClients(bundles.OpenApi.initial.modules)).toEqual([]);

@@ -28,7 +28,7 @@ import { API_INTEGRATION_TIMEOUT } from '../../infra/constructs/intake-api.ts';
 import { BREAK_GLASS_ACTIONS, breakGlassRoleName } from '../../infra/constructs/key-guard.ts';
 import { ORIGIN_VERIFY_HEADER } from '../../infra/constructs/origin-verify.ts';
 import { ARCHIVE_GRANTS } from '../../infra/constructs/object-stores.ts';
-import { processProfile, worstCaseCallMs } from '../../functions/shared/aws-clients.ts';
+import { processProfile, worstCaseCallMs } from '../../functions/adapters/aws-clients.ts';
 
 const CDK_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
 const TEST_CONTEXT = { ...CDK_CONTEXT, '@aws-cdk/core:appMode': 'inmemory', 'aws:cdk:bundling-stacks': [] };

@@ -17,8 +17,8 @@ import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/cl
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoComplaintRepository } from '../../functions/adapters/dynamo-complaint-repository.ts';
-import { clientConfig } from '../../functions/shared/aws-clients.ts';
-import { createDocumentClient } from '../../functions/shared/dynamo.ts';
+import { clientConfig } from '../../functions/adapters/aws-clients.ts';
+import { createDocumentClient } from '../../functions/adapters/dynamo-client.ts';
 import { DynamoAuditLog } from '../../functions/adapters/dynamo-audit-log.ts';
 import { S3ArchiveStore } from '../../functions/adapters/s3-archive-store.ts';
 import { verifyRecord, archiveKey } from '../../functions/domain/archive.ts';
@@ -27,8 +27,8 @@ import type { Complaint, HistoryEntry } from '../../functions/domain/complaint.t
 import type { ArchiveStore } from '../../functions/domain/ports.ts';
 import { regionConfig } from '../../functions/domain/regions.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
-import { archiveBatch, reconcile, type ArchiveDeps, type RemovalRecord } from '../../functions/use-cases/archive.ts';
-import { closeComplaint } from '../../functions/use-cases/lifecycle.ts';
+import { archiveBatch, reconcile, type ArchiveDeps, type RemovalRecord } from '../../functions/use-cases/archive/archive.ts';
+import { closeComplaint } from '../../functions/use-cases/workflow/lifecycle.ts';
 import { STREAM_CONSUMERS, TABLE_CHANGE_ROUTES } from '../../functions/functions.ts';
 import { ensureTable, startDynamoDbLocal, type LocalDynamo } from '../../local/emulators/dynamodb.ts';
 import { freePort } from '../../local/runtime.ts';

@@ -15,9 +15,9 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoAggregates } from '../../functions/adapters/dynamo-aggregates.ts';
-import { createDocumentClient } from '../../functions/shared/dynamo.ts';
+import { createDocumentClient } from '../../functions/adapters/dynamo-client.ts';
 import { complaintDelta } from '../../functions/domain/dashboard.ts';
-import { calendarOf } from '../../functions/use-cases/dashboard.ts';
+import { calendarOf } from '../../functions/use-cases/oversight/dashboard.ts';
 import { clients, validComplaint } from '../support/clients.ts';
 import { investigation, Journey } from '../support/journey.ts';
 

@@ -3,7 +3,7 @@
  * /__local/faults (local/host/faults.ts), which answers the handlers' requests to DynamoDB, Step
  * Functions and SES with those services' own errors, or fails the workflow's Lambda calls.
  * Each test shows what the product does about it - the AWS SDK v3 clients' retries (standard
- * mode, maxAttempts of functions/shared/aws-clients.ts) with backoff and jitter, the state
+ * mode, maxAttempts of functions/adapters/aws-clients.ts) with backoff and jitter, the state
  * machine's Retry and Catch, the stream's retries and parking, the operator's replay, the
  * orphan sweeper - and that no complaint was lost or done twice.
  */
@@ -13,7 +13,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCom
 import { afterEach, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import type { CallRecord, FaultRule } from '../../local/host/faults.ts';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { PROFILES } from '../../functions/shared/aws-clients.ts';
+import { PROFILES } from '../../functions/adapters/aws-clients.ts';
 import { clients, countComplaints, eventually, validComplaint } from '../support/clients.ts';
 import { investigation } from '../support/journey.ts';
 import { count, EXPECTED_HISTORY, ResilientClient, withoutResumes, workToClose, type Detail } from '../support/resilient.ts';

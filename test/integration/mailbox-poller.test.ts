@@ -12,7 +12,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ImapFlow } from 'imapflow';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FaultRule } from '../../local/host/faults.ts';
-import { intakeIdOf, type PollReport } from '../../functions/use-cases/poll-mailbox.ts';
+import { intakeIdOf, type PollReport } from '../../functions/use-cases/intake/poll-mailbox.ts';
 import { clients, countComplaints, eventually } from '../support/clients.ts';
 import { OWN_FIXTURES } from '../support/shared.ts';
 

@@ -1,14 +1,14 @@
 /** Hand-written fakes of the ports, for unit tests of the use cases (pure logic only). */
 import type { Complaint, HistoryEntry } from '../../functions/domain/complaint.ts';
-import {
-  IdempotencyRace, UploadTaken, type Change, type ComplaintRepository, type NewComplaint, type OutboundMessage, type StaffProfile, type StoredAnswer, type TaskItem,
-  type WorkflowEngine, type WorkflowInput,
-} from '../../functions/domain/ports.ts';
+import { type ComplaintRepository, type WorkflowEngine } from '../../functions/domain/ports.ts';
+import { IdempotencyRace, UploadTaken, type Change, type NewComplaint, type OutboundMessage, type StaffProfile, type StoredAnswer, type TaskItem, type WorkflowInput } from '../../functions/domain/model.ts';
 import { ConflictError } from '../../functions/shared/errors.ts';
 import { nextAlarmAt } from '../../functions/domain/deadlines.ts';
 import type { AccessAttempts } from '../../functions/domain/access-throttle.ts';
-import type { AccessAttemptStore, AuditEntry, AuditLog } from '../../functions/domain/ports.ts';
-import type { InboundRecord, InboundRepository } from '../../functions/domain/email-intake.ts';
+import type { AccessAttemptStore, AuditLog } from '../../functions/domain/ports.ts';
+import type { AuditEntry } from '../../functions/domain/model.ts';
+import type { InboundRecord } from '../../functions/domain/email-intake.ts';
+import type { InboundRepository } from '../../functions/domain/ports.ts';
 
 export class FakeRepository implements ComplaintRepository {
   complaints = new Map<string, Complaint>();
@@ -82,8 +82,8 @@ export class FakeRepository implements ComplaintRepository {
   async putStaff(p: StaffProfile) { this.staff.set(p.id, p); }
   /** A team someone active staffs; a fake with no directory at all (most unit tests) staffs every team. */
   async isStaffedTeam(team: string) { return this.staff.size === 0 || [...this.staff.values()].some((s) => s.department === team && !s.disabled); }
-  restrictions = new Map<string, import('../../functions/domain/ports.ts').Restriction>();
-  async putRestriction(keys: string[], r: import('../../functions/domain/ports.ts').Restriction) { for (const k of keys) this.restrictions.set(k, r); }
+  restrictions = new Map<string, import('../../functions/domain/model.ts').Restriction>();
+  async putRestriction(keys: string[], r: import('../../functions/domain/model.ts').Restriction) { for (const k of keys) this.restrictions.set(k, r); }
   async restrictionsOf(keys: string[]) { return keys.flatMap((k) => (this.restrictions.has(k) ? [this.restrictions.get(k)!] : [])); }
   used = new Set<string>();
   async useOnce(token: string) { if (this.used.has(token)) return false; this.used.add(token); return true; }
@@ -91,7 +91,7 @@ export class FakeRepository implements ComplaintRepository {
   async complaintsOfCustomer(keys: string[]) { return [...new Set(keys.flatMap((k) => this.customers.get(k) ?? []))]; }
   async customerRecord(keys: string[]) { return { references: await this.complaintsOfCustomer(keys), restrictions: await this.restrictionsOf(keys) }; }
   async addAccessCode(ref: string, hash: string, salt: string) { const s = this.secrets.get(ref)!; (s as any).others = [...((s as any).others ?? []), { hash, salt }]; }
-  ledger = new Map<string, import('../../functions/domain/ports.ts').LedgerEntry>();
+  ledger = new Map<string, import('../../functions/domain/model.ts').LedgerEntry>();
   expiries = new Map<string, number>();
   async partitionItems(ref: string) {
     const c = this.complaints.get(ref);
@@ -106,7 +106,7 @@ export class FakeRepository implements ComplaintRepository {
   async expireWith(ref: string, expiresAt: number) { const had = this.expiries.get(ref) === expiresAt; this.expiries.set(ref, expiresAt); return had ? 0 : 1; }
   async ledgerEntry(ref: string) { return this.ledger.get(ref); }
   async ledgerPage(prefixYear: string) { return { entries: [...this.ledger.values()].filter((e) => e.reference.startsWith(`${prefixYear}-`)) }; }
-  async updateLedger(ref: string, patch: Partial<import('../../functions/domain/ports.ts').LedgerEntry>) { const e = this.ledger.get(ref); if (e) Object.assign(e, patch); }
+  async updateLedger(ref: string, patch: Partial<import('../../functions/domain/model.ts').LedgerEntry>) { const e = this.ledger.get(ref); if (e) Object.assign(e, patch); }
   async transitionMessage(ref: string, id: string, from: string, to: string, patch: Record<string, unknown> = {}) {
     const m = this.msgs.get(ref)?.find((x) => x.messageId === id);
     if (!m || m.status !== from) return false;

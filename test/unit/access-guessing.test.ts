@@ -7,11 +7,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
-import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import { NotFoundError, TooManyRequestsError } from '../../functions/shared/errors.ts';
-import { getComplaintStatus } from '../../functions/use-cases/get-complaint-status.ts';
-import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
+import { getComplaintStatus } from '../../functions/use-cases/customer/get-complaint-status.ts';
+import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 
 const T0 = new Date('2026-03-02T02:00:00Z');

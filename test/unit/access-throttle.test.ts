@@ -1,6 +1,6 @@
 /**
  * Access-code guessing: the pure limit per source (domain/access-throttle.ts) and the guarded
- * check of the customer routes (use-cases/customer-access.ts) with hand-written fakes. The same
+ * check of the customer routes (use-cases/customer/customer-access.ts) with hand-written fakes. The same
  * check against DynamoDB Local, over HTTP, is in test/integration/attacks.test.ts.
  * Issue 16 finding 3: the guesser is throttled (per source), never the owner.
  */
@@ -8,12 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import { ACCESS_POLICY, admit, afterFailure, sourceKey } from '../../functions/domain/access-throttle.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
-import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import { NotFoundError, TooManyRequestsError } from '../../functions/shared/errors.ts';
-import { openAsCustomer } from '../../functions/use-cases/customer-access.ts';
-import { getComplaintStatus } from '../../functions/use-cases/get-complaint-status.ts';
-import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
+import { openAsCustomer } from '../../functions/use-cases/customer/customer-access.ts';
+import { getComplaintStatus } from '../../functions/use-cases/customer/get-complaint-status.ts';
+import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 
 const T0 = new Date('2026-03-02T02:00:00Z');

@@ -1,5 +1,5 @@
 /**
- * Archival of stream batches (use-cases/archive.ts archiveBatch) against an in-memory archive
+ * Archival of stream batches (use-cases/archive/archive.ts archiveBatch) against an in-memory archive
  * store that counts the S3 requests each call would make: what a complaint costs when its
  * items come in one batch, in several, while TTL is slow; that a re-delivery, a failure or a
  * crash anywhere, and two batches of one complaint handled at once, still give one complete
@@ -12,10 +12,11 @@ import {
   seal, stagedPart, stagingKey, stagingPrefix, TTL_PRINCIPAL, verifyRecord, type ArchiveRecord, type StagedPart, type StoredItem,
 } from '../../functions/domain/archive.ts';
 import type { Complaint, HistoryEntry } from '../../functions/domain/complaint.ts';
-import type { ArchiveStore, ComplaintRepository, LedgerEntry, OutboundMessage } from '../../functions/domain/ports.ts';
+import type { ArchiveStore, ComplaintRepository } from '../../functions/domain/ports.ts';
+import type { LedgerEntry, OutboundMessage } from '../../functions/domain/model.ts';
 import { regionConfig } from '../../functions/domain/regions.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
-import { archiveBatch, eraseCustomerData, reconcile, type ArchiveDeps, type RemovalRecord } from '../../functions/use-cases/archive.ts';
+import { archiveBatch, eraseCustomerData, reconcile, type ArchiveDeps, type RemovalRecord } from '../../functions/use-cases/archive/archive.ts';
 import { FakeAuditLog } from '../support/fakes.ts';
 
 type Request = 'PUT' | 'LIST' | 'GET' | 'HEAD' | 'DELETE';

@@ -4,7 +4,7 @@ import {
   expectedItems, identifiersOf, isTtlRemoval, pseudonym, retainUntil, seal, stagedPart, stagingKey, summarise, verifyRecord, type StoredItem,
 } from '../../functions/domain/archive.ts';
 import type { Complaint, HistoryEntry } from '../../functions/domain/complaint.ts';
-import type { OutboundMessage } from '../../functions/domain/ports.ts';
+import type { OutboundMessage } from '../../functions/domain/model.ts';
 
 const REF = 'CN-2026-000042';
 const h = (n: number, over: Partial<HistoryEntry> = {}): HistoryEntry => ({

@@ -1,5 +1,5 @@
 /**
- * The functions' AWS SDK v3 clients (functions/shared/aws-clients.ts): one call with all its
+ * The functions' AWS SDK v3 clients (functions/adapters/aws-clients.ts): one call with all its
  * retries ends inside every function's Lambda timeout, and what *our* code asks of the SDK goes
  * on the wire (a loopback server standing in for DynamoDB, S3 and Step Functions): a transaction
  * keeps its idempotency token over retries, errors reach the adapters under the names they test,
@@ -17,9 +17,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { FUNCTIONS, ROUTES, type FunctionName } from '../../functions/functions.ts';
 import {
   clientConfig, clientProfileOf, DEFAULT_FUNCTION_TIMEOUT_SECONDS, PROFILES, processProfile, SDK_RETRY, timeoutMsOf, tracingWanted, worstCaseCallMs,
-} from '../../functions/shared/aws-clients.ts';
-import { createDocumentClient } from '../../functions/shared/dynamo.ts';
-import { isAwsError, isTransactionCanceled } from '../../functions/shared/aws-errors.ts';
+} from '../../functions/adapters/aws-clients.ts';
+import { createDocumentClient } from '../../functions/adapters/dynamo-client.ts';
+import { isAwsError, isTransactionCanceled } from '../../functions/adapters/aws-errors.ts';
 import { DynamoAuditLog } from '../../functions/adapters/dynamo-audit-log.ts';
 import { S3ArchiveStore } from '../../functions/adapters/s3-archive-store.ts';
 import { S3AttachmentStore } from '../../functions/adapters/s3-attachment-store.ts';
@@ -207,7 +207,7 @@ describe('on the wire (a loopback server in place of the service)', () => {
     try {
       const config = { ...clientConfig(), region: 'eu-west-2', credentials: { accessKeyId: 'k', secretAccessKey: 's', sessionToken: 't' } };
       const s3 = new S3Client(config);
-      // As functions/shared/object-storage.ts makes it: no request checksum.
+      // As functions/wiring/object-storage.ts makes it: no request checksum.
       const presigner = new S3Client({ ...config, requestChecksumCalculation: 'WHEN_REQUIRED' });
       const store = new S3AttachmentStore(s3, 'complaints-attachments-uk', () => new Date('2026-03-01T09:15:42Z'), presigner);
       const up = await store.presignUpload('uploads/a b.pdf', 'application/pdf', 1234);

@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../functions/domain/authorization.ts';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
-import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import { ConflictError, ForbiddenError } from '../../functions/shared/errors.ts';
-import { confirmRepeat, mergeComplaint, unlinkComplaint } from '../../functions/use-cases/complaint-links.ts';
-import { getComplaintStatus } from '../../functions/use-cases/get-complaint-status.ts';
-import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
+import { confirmRepeat, mergeComplaint, unlinkComplaint } from '../../functions/use-cases/staff/complaint-links.ts';
+import { getComplaintStatus } from '../../functions/use-cases/customer/get-complaint-status.ts';
+import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 
 const sam: Actor = { id: 'sam', name: 'Sam Specialist', roles: ['specialist'], department: 'complaints' };

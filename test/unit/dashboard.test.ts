@@ -16,9 +16,9 @@ import {
 } from '../../functions/domain/dashboard.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
-import type { Container } from '../../functions/shared/container.ts';
+import type { Container } from '../../functions/wiring/container.ts';
 import { ValidationError } from '../../functions/shared/errors.ts';
-import { aggregateComplaintChange, getDashboard, MARKER_TTL_SECONDS, MissingOldImageError, resolveQuery } from '../../functions/use-cases/dashboard.ts';
+import { aggregateComplaintChange, getDashboard, MARKER_TTL_SECONDS, MissingOldImageError, resolveQuery } from '../../functions/use-cases/oversight/dashboard.ts';
 
 const cn = createBusinessCalendar(REGIONS.cn.calendar, REGIONS.cn.calendar.adjustments);
 const calendarOf = () => cn;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { maskName, type Complaint } from '../../functions/domain/complaint.ts';
 import { BIDI_CONTROLS, bidiFields, hasBidiControls, showControls } from '../../functions/domain/display-text.ts';
 import { refreshTask } from '../../functions/use-cases/common.ts';
-import type { TaskItem } from '../../functions/domain/ports.ts';
+import type { TaskItem } from '../../functions/domain/model.ts';
 
 const CONTROLS = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c'];
 

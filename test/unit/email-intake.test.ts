@@ -8,18 +8,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
-import {
-  buildDescription, composeBody, detectAutomatic, DESCRIPTION_MAX, extractReferences, guessLanguage, planAttachments, referenceCandidates, screenEmail, sniffType, truncate,
-  type EmailFacts, type InboundRecord, type InboundRepository,
-} from '../../functions/domain/email-intake.ts';
+import { buildDescription, composeBody, detectAutomatic, DESCRIPTION_MAX, extractReferences, guessLanguage, planAttachments, referenceCandidates, screenEmail, sniffType, truncate, type EmailFacts, type InboundRecord } from '../../functions/domain/email-intake.ts';
+import { type InboundRepository } from '../../functions/domain/ports.ts';
 import type { AttachmentStore } from '../../functions/domain/ports.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
-import { ATTACHMENT_TYPES, SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { ATTACHMENT_TYPES, SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import { ConflictError } from '../../functions/shared/errors.ts';
-import { getComplaintStatus } from '../../functions/use-cases/get-complaint-status.ts';
-import { parseEmail, receiveEmail, type InboundMail } from '../../functions/use-cases/receive-email.ts';
-import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
+import { getComplaintStatus } from '../../functions/use-cases/customer/get-complaint-status.ts';
+import { parseEmail, receiveEmail, type InboundMail } from '../../functions/use-cases/intake/receive-email.ts';
+import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { describeShared, OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES } from '../support/shared.ts';
 

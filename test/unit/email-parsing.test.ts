@@ -21,10 +21,10 @@ import {
 import { decodeEntities, htmlToText, NAMED_ENTITIES } from '../../functions/domain/html-text.ts';
 import type { AttachmentStore } from '../../functions/domain/ports.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
-import { ATTACHMENT_TYPES } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { ATTACHMENT_TYPES } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 // The header map is the product's: it only unfolds raw header lines, which each parser gives alike.
-import { contentTypeOf, headerMap, parseEmail, receiveEmail } from '../../functions/use-cases/receive-email.ts';
+import { contentTypeOf, headerMap, parseEmail, receiveEmail } from '../../functions/use-cases/intake/receive-email.ts';
 import { FakeInbound, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { describeShared, OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES } from '../support/shared.ts';
 

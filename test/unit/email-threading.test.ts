@@ -10,11 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import type { AttachmentStore } from '../../functions/domain/ports.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
-import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
-import { getComplaintStatus } from '../../functions/use-cases/get-complaint-status.ts';
-import { receiveEmail, type InboundMail } from '../../functions/use-cases/receive-email.ts';
-import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
+import { getComplaintStatus } from '../../functions/use-cases/customer/get-complaint-status.ts';
+import { receiveEmail, type InboundMail } from '../../functions/use-cases/intake/receive-email.ts';
+import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeInbound, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 
 class Objects implements AttachmentStore {

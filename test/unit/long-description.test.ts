@@ -11,11 +11,11 @@ import { createBusinessCalendar } from '../../functions/domain/business-calendar
 import type { Actor } from '../../functions/domain/authorization.ts';
 import { DESCRIPTION_MAX_CHARS } from '../../functions/domain/complaint.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
-import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
-import { openStaffTask } from '../../functions/use-cases/lifecycle.ts';
-import { claimTask, completeInvestigation } from '../../functions/use-cases/staff-actions.ts';
-import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
+import { openStaffTask } from '../../functions/use-cases/workflow/lifecycle.ts';
+import { claimTask, completeInvestigation } from '../../functions/use-cases/staff/staff-actions.ts';
+import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 
 const han = (n: number) => '投诉银行信用卡重复扣费问题'.repeat(Math.ceil(n / 13)).slice(0, n);

@@ -1,12 +1,12 @@
 /**
- * The mailbox poll's decisions (functions/use-cases/poll-mailbox.ts) with an in-memory mailbox
+ * The mailbox poll's decisions (functions/use-cases/intake/poll-mailbox.ts) with an in-memory mailbox
  * and markers: the order of intake, marker and move; limits; failures. The real conversation
  * with Dovecot is test/integration/mailbox-poller.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../functions/shared/clock.ts';
-import { intakeIdOf, pollMailbox, type MailboxEntry, type MailboxMarker, type MailboxSession } from '../../functions/use-cases/poll-mailbox.ts';
-import type { InboundMail, ReceiveResult } from '../../functions/use-cases/receive-email.ts';
+import { intakeIdOf, pollMailbox, type MailboxEntry, type MailboxMarker, type MailboxSession } from '../../functions/use-cases/intake/poll-mailbox.ts';
+import type { InboundMail, ReceiveResult } from '../../functions/use-cases/intake/receive-email.ts';
 
 class FakeMailbox implements MailboxSession {
   folders: Record<string, { uid: number; messageId?: string; raw: string }[]> = { INBOX: [] };

@@ -13,11 +13,11 @@ import {
   addDuration, computeDeadlines, deadlineRule, deadlineState, extendDeadline, shiftDeadlineForPause, type DeadlineName,
 } from '../../functions/domain/deadlines.ts';
 import { REGIONS, type Duration, type RegionName } from '../../functions/domain/regions.ts';
-import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
-import { openStaffTask } from '../../functions/use-cases/lifecycle.ts';
-import { claimTask, decideExtension, pauseClock, requestExtension, resumeClock } from '../../functions/use-cases/staff-actions.ts';
-import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
+import { openStaffTask } from '../../functions/use-cases/workflow/lifecycle.ts';
+import { claimTask, decideExtension, pauseClock, requestExtension, resumeClock } from '../../functions/use-cases/staff/staff-actions.ts';
+import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { runs } from '../support/hostile-arbitraries.ts';
 

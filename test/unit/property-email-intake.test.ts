@@ -17,11 +17,11 @@ import { buildDescription, cleanText, hasText, htmlToText, planAttachments } fro
 import type { AttachmentStore } from '../../functions/domain/ports.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { textProblem } from '../../functions/domain/text.ts';
-import { ATTACHMENT_TYPES, SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { ATTACHMENT_TYPES, SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import { ConflictError } from '../../functions/shared/errors.ts';
-import { receiveEmail } from '../../functions/use-cases/receive-email.ts';
-import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
+import { receiveEmail } from '../../functions/use-cases/intake/receive-email.ts';
+import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeInbound, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { BAD_CHARSETS, mailMutation, mutateMail, oddString, runs } from '../support/hostile-arbitraries.ts';
 import { describeShared, OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES } from '../support/shared.ts';

@@ -14,18 +14,19 @@ import type { ZodType } from 'zod';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import type { AttachmentStore } from '../../functions/domain/ports.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
-import { customerReference, errorToResponse, fieldIssues, httpHandler, parseOrThrow, readBody } from '../../functions/http/http-handler.ts';
-import { AttachmentUploadRequest } from '../../functions/http/schemas/attachment.schema.ts';
+import { fieldIssues, parseOrThrow } from '../../functions/contract/validation.ts';
+import { customerReference, errorToResponse, httpHandler, readBody } from '../../functions/http/http-handler.ts';
+import { AttachmentUploadRequest } from '../../functions/contract/attachment.schema.ts';
 import { textProblem } from '../../functions/domain/text.ts';
-import { ComplaintStatusParams, CustomerCallbackRequest } from '../../functions/http/schemas/complaint-status.schema.ts';
-import { ReferenceParams } from '../../functions/http/schemas/staff.schema.ts';
-import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { ComplaintStatusParams, CustomerCallbackRequest } from '../../functions/contract/complaint-status.schema.ts';
+import { ReferenceParams } from '../../functions/contract/staff.schema.ts';
+import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { STAFF_OPERATION_SPECS } from '../../functions/http/staff-operations.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import {
   AppError, ConflictError, ForbiddenError, IdempotencyMismatchError, NotFoundError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError,
 } from '../../functions/shared/errors.ts';
-import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
+import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { minimalPdf } from '../support/files.ts';
 import {

@@ -6,12 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
-import type { Change } from '../../functions/domain/ports.ts';
+import type { Change } from '../../functions/domain/model.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
-import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
-import { assessComplaint, openStaffTask } from '../../functions/use-cases/lifecycle.ts';
-import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
+import { openStaffTask } from '../../functions/use-cases/workflow/lifecycle.ts';
+import { assessComplaint } from '../../functions/use-cases/workflow/registration.ts';
+import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 
 class CountingRepository extends FakeRepository {

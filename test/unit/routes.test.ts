@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { STAFF_OPERATIONS } from '../../functions/domain/authorization.ts';
 import { FUNCTIONS, ROUTES, WORKFLOW_FUNCTIONS } from '../../functions/functions.ts';
 import { STAFF_OPERATION_SPECS } from '../../functions/http/staff-operations.ts';
-import { buildOpenApiDocument } from '../../functions/http/openapi.ts';
+import { buildOpenApiDocument } from '../../functions/contract/openapi.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { AuditEntry, AuditLog } from '../../functions/domain/ports.ts';
+import type { AuditLog } from '../../functions/domain/ports.ts';
+import type { AuditEntry } from '../../functions/domain/model.ts';
 import { authenticateStaff } from '../../functions/http/staff-auth.ts';
 import { authorize, CONFLICT_REASON } from '../../functions/domain/authorization.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';

@@ -100,9 +100,9 @@ describe('automatic assignment never goes to the staff member the complaint name
     const { createBusinessCalendar } = await import('../../functions/domain/business-calendar.ts');
     const { REGIONS } = await import('../../functions/domain/regions.ts');
     const { ManualClock } = await import('../../functions/shared/clock.ts');
-    const { SubmitComplaintRequest } = await import('../../functions/http/schemas/submit-complaint.schema.ts');
-    const { submitComplaint } = await import('../../functions/use-cases/submit-complaint.ts');
-    const { openStaffTask } = await import('../../functions/use-cases/lifecycle.ts');
+    const { SubmitComplaintRequest } = await import('../../functions/contract/submit-complaint.schema.ts');
+    const { submitComplaint } = await import('../../functions/use-cases/intake/submit-complaint.ts');
+    const { openStaffTask } = await import('../../functions/use-cases/workflow/lifecycle.ts');
     const repo = new FakeRepository();
     const region = REGIONS.cn;
     const deps = { repo, workflow: new FakeWorkflow(), clock: new ManualClock(new Date('2026-03-02T01:00:00Z')), region, calendar: createBusinessCalendar(region.calendar) };

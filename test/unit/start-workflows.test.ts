@@ -3,8 +3,9 @@
  * like a token bucket, a fake clock for the backoff) and the local service's token buckets.
  */
 import { describe, expect, it } from 'vitest';
-import type { WorkflowEngine, WorkflowInput } from '../../functions/domain/ports.ts';
-import { startWorkflows } from '../../functions/use-cases/start-workflows.ts';
+import type { WorkflowEngine } from '../../functions/domain/ports.ts';
+import type { WorkflowInput } from '../../functions/domain/model.ts';
+import { startWorkflows } from '../../functions/use-cases/workflow/start-workflows.ts';
 import { SfnThrottle, TokenBucket } from '../../local/emulators/stepfunctions/throttling.ts';
 
 const complaint = (n: number) => ({ reference: `CN-2026-${String(n).padStart(6, '0')}`, status: 'OPEN' as const, stage: 'RECEIVED' as const, executionName: `CN-2026-${String(n).padStart(6, '0')}` });

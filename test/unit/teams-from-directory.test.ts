@@ -8,12 +8,12 @@ import type { Actor } from '../../functions/domain/authorization.ts';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import { COMPLAINTS_DESK } from '../../functions/domain/classification.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
-import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import { ValidationError } from '../../functions/shared/errors.ts';
-import { openStaffTask } from '../../functions/use-cases/lifecycle.ts';
-import { reassign } from '../../functions/use-cases/staff-actions.ts';
-import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
+import { openStaffTask } from '../../functions/use-cases/workflow/lifecycle.ts';
+import { reassign } from '../../functions/use-cases/staff/staff-actions.ts';
+import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 
 const mia: Actor = { id: 'mia', name: 'Mia Manager', roles: ['manager'], department: 'cards' };

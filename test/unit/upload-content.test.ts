@@ -8,11 +8,11 @@ import { createBusinessCalendar } from '../../functions/domain/business-calendar
 import { checkContent } from '../../functions/domain/file-content.ts';
 import type { AttachmentStore } from '../../functions/domain/ports.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
-import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
-import { verifyAttachments } from '../../functions/use-cases/attachments.ts';
+import { verifyAttachments } from '../../functions/use-cases/intake/attachments.ts';
 import { planAttachments } from '../../functions/domain/email-intake.ts';
-import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
+import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { concat, GIF, HTML, JPEG, minimalPdf, PNG, WEBP } from '../support/files.ts';
 

@@ -7,15 +7,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
-import type { OutboundMessage, WorkflowInput } from '../../functions/domain/ports.ts';
+import type { OutboundMessage, WorkflowInput } from '../../functions/domain/model.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
-import { SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
-import { deliverMessage, type Mailer } from '../../functions/use-cases/deliver-messages.ts';
-import { IMMEDIATE_RESUMES, recordWorkflowFailure, resumeEnded, resumeOrphans, stageAfter } from '../../functions/use-cases/resume-orphans.ts';
-import { openStaffTask } from '../../functions/use-cases/lifecycle.ts';
-import { startWorkflowFor } from '../../functions/use-cases/start-workflows.ts';
-import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
+import { deliverMessage } from '../../functions/use-cases/messages/deliver-messages.ts';
+import { type Mailer } from '../../functions/domain/ports.ts';
+import { IMMEDIATE_RESUMES, resumeEnded, resumeOrphans, stageAfter } from '../../functions/use-cases/workflow/resume-orphans.ts';
+import { recordWorkflowFailure } from '../../functions/use-cases/workflow/failure.ts';
+import { openStaffTask } from '../../functions/use-cases/workflow/lifecycle.ts';
+import { startWorkflowFor } from '../../functions/use-cases/workflow/start-workflows.ts';
+import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 
 /** Step Functions' naming rule: an execution name, once used, starts nothing new. */

@@ -4,7 +4,7 @@
  * POST /api/complaints with an Idempotency-Key made once per form fill.
  */
 import './lib/zod-csp.ts';
-import { ATTACHMENT_TYPES, MAX_ATTACHMENTS, SubmitComplaintRequest } from '../../functions/http/schemas/submit-complaint.schema.ts';
+import { ATTACHMENT_TYPES, MAX_ATTACHMENTS, SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { FormErrors, problemFromIssue, problemFromServer, type Problem } from './lib/field-errors.ts';
 import { byId, el, failureKey, loadConfig, Page, requestJson } from './lib/page.ts';
 import { prune } from './lib/prune.ts';

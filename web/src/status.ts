@@ -4,7 +4,7 @@
  * when it is due. Every text from the server is set with textContent.
  */
 import './lib/zod-csp.ts';
-import { CustomerCallbackRequest, RepeatConfirmationRequest } from '../../functions/http/schemas/complaint-status.schema.ts';
+import { CustomerCallbackRequest, RepeatConfirmationRequest } from '../../functions/contract/complaint-status.schema.ts';
 import { FormErrors, problemFromIssue, type Problem } from './lib/field-errors.ts';
 import { hasText, type TextKey } from './lib/i18n.ts';
 import { byId, el, failureKey, loadConfig, Page, requestJson } from './lib/page.ts';

@@ -1,6 +1,6 @@
 /**
  * A local SESv2 endpoint (SendEmail, REST/JSON: POST /v2/email/outbound-emails), so the
- * delivery function uses its SES client (functions/shared/email.ts) unchanged with
+ * delivery function uses its SES client (functions/wiring/email.ts) unchanged with
  * AWS_ENDPOINT_URL_SESV2 pointing here. Each message is composed as MIME and sent over real SMTP to the local mail catcher.
  */
 import { randomUUID } from 'node:crypto';

@@ -1,7 +1,7 @@
 /**
  * The local Step Functions endpoint: speaks the service's AWS JSON 1.0 protocol
  * (POST /, X-Amz-Target: AWSStepFunctions.<Operation>), so the functions' AWS SDK client
- * (functions/shared/workflow-client.ts) - and the tests' - work unchanged with
+ * (functions/wiring/workflow-client.ts) - and the tests' - work unchanged with
  * AWS_ENDPOINT_URL_SFN pointing here.
  */
 import { createServer, type Server } from 'node:http';

@@ -10,7 +10,7 @@ import type { Stage } from '../../../functions/domain/complaint.ts';
 import {
   CallbackRequest, CallRequest, ClassificationCorrection, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
   MergeRequest, RestrictionRequest,
-} from '../../../functions/http/schemas/staff.schema.ts';
+} from '../../../functions/contract/staff.schema.ts';
 import { el } from '../lib/page.ts';
 import { complaintPath } from './api.ts';
 import type { ComplaintDetail, Ctx, MessageView } from './context.ts';

@@ -1,7 +1,7 @@
 /** What every view of the console shares: the page, the API, the signed-in session, the clock. */
 import type { Actor } from '../../../functions/domain/authorization.ts';
 import type { Complaint, HistoryEntry } from '../../../functions/domain/complaint.ts';
-import type { OutboundMessage, TaskItem } from '../../../functions/domain/ports.ts';
+import type { OutboundMessage, TaskItem } from '../../../functions/domain/model.ts';
 import type { RegionConfig } from '../../../functions/domain/regions.ts';
 import type { StaffApi } from './api.ts';
 import type { Session } from './auth.ts';

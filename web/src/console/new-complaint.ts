@@ -4,7 +4,7 @@
  * StaffComplaintRequest (the customer form's SubmitComplaintRequest inside). One
  * Idempotency-Key per form fill: a double click makes one complaint.
  */
-import { StaffComplaintRequest } from '../../../functions/http/schemas/staff.schema.ts';
+import { StaffComplaintRequest } from '../../../functions/contract/staff.schema.ts';
 import type { Problem } from '../lib/field-errors.ts';
 import { el } from '../lib/page.ts';
 import type { Ctx } from './context.ts';

@@ -1,0 +1,311 @@
+/**
+ * Archival: DynamoDB's TTL removes a closed complaint's items; each removal arrives here as a
+ * stream record (userIdentity = the DynamoDB service). Once the whole complaint is there - the
+ * complaint item closed and expired, its history recomputing to the digest the table recorded,
+ * all its messages - one locked object is written, its attachments copied under the same lock,
+ * the ledger updated and staging cleared. A batch that does not complete its complaint keeps
+ * that complaint's items in staging, one object per complaint and batch, until the rest comes.
+ *
+ * Every step is idempotent, so a record delivered twice, or retried after a crash between
+ * reading the stream and writing the object, writes one object. A removal that is not TTL's
+ * (someone deleted an item of a complaint) is audited, counted and its last image kept: a
+ * delete never makes a complaint disappear.
+ *
+ * Also here: reading an archived complaint (quality, audited), erasure of personal data (live
+ * or archived), and reconciliation of the ledger against the table and the archive.
+ */
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  archiveKey, archiveRecord, assemble, attachmentArchiveKey, couldBeComplete, digestOf, eraseComplaint, eraseMessage, eraseRecord, identifiersOf, isArchivable,
+  isTtlRemoval, pseudonym, retainUntil, stagingKey, summarise, verifyRecord,
+  type ArchivedAttachment, type ArchiveRecord, type Assembly, type ReconciliationReport, type StoredItem, type Whereabouts,
+} from '../../domain/archive.ts';
+import { authorize, type Actor } from '../../domain/authorization.ts';
+import type { Complaint, HistoryEntry } from '../../domain/complaint.ts';
+import type { ArchiveStore, AuditLog, Complaints, Ledger, Outbox, Retention } from '../../domain/ports.ts';
+import type { RegionConfig } from '../../domain/regions.ts';
+import { customerKeys } from '../../domain/repeats.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { ForbiddenError, NotFoundError } from '../../shared/errors.ts';
+
+export interface ArchiveDeps {
+  repo: Complaints & Outbox & Ledger & Retention;
+  archive: ArchiveStore;
+  audit: AuditLog;
+  clock: Clock;
+  region: RegionConfig;
+  /** Counts what operators alarm on (Powertools metrics on AWS). */
+  count?: (metric: 'ComplaintsArchived' | 'ArchiveWaiting' | 'DeletesOutsideArchival', n?: number) => void;
+}
+
+/** The part of a DynamoDB stream record archival reads (Lambda's event record shape). */
+export interface RemovalRecord {
+  eventID?: string;
+  eventName?: string;
+  userIdentity?: { type?: string; principalId?: string };
+  dynamodb?: { Keys?: Record<string, AttributeValue>; OldImage?: Record<string, AttributeValue>; SequenceNumber?: string };
+}
+
+export type ArchiveOutcome = 'archived' | 'already-archived' | 'staged' | 'ignored' | 'rescued';
+
+/** A removal of one of a complaint's items, or undefined for a record archival ignores. */
+function removalOf(record: RemovalRecord): { reference: string; item: StoredItem; byTtl: boolean } | undefined {
+  if (record.eventName !== 'REMOVE' || !record.dynamodb?.OldImage) return undefined;
+  const item = unmarshall(record.dynamodb.OldImage) as StoredItem;
+  if (typeof item.PK !== 'string' || !item.PK.startsWith('COMPLAINT#')) return undefined;
+  const byTtl = isTtlRemoval(record.userIdentity);
+  // Access codes are not part of the record: they only let the customer follow an open case.
+  if (byTtl && !isArchivable(item.SK)) return undefined;
+  // The task item goes when its stage is done: the lifecycle's own delete.
+  if (!byTtl && item.SK === 'TASK') return undefined;
+  return { reference: item.PK.slice('COMPLAINT#'.length), item, byTtl };
+}
+
+/** One complaint's records in a batch (by index in the batch). */
+interface Group { first: number; ttl: { index: number; item: StoredItem }[]; foreign: { index: number; item: StoredItem }[] }
+
+/**
+ * One stream batch. Its records are grouped by complaint (in the order of each complaint's first
+ * record) and each complaint is handled whole: deletes outside TTL audited and their images
+ * kept, TTL removals archived - or staged as one object when the complaint is not complete yet.
+ * At the first failure every record from the failed complaint's first one on is reported failed
+ * (ReportBatchItemFailures): the batch resumes there, nothing is skipped, and records of
+ * complaints already handled that come again are handled again harmlessly.
+ */
+export async function archiveBatch(records: RemovalRecord[], deps: ArchiveDeps): Promise<{ outcomes: ArchiveOutcome[]; failed: string[]; error?: Error }> {
+  const outcomes: ArchiveOutcome[] = [];
+  const groups = new Map<string, Group>();
+  for (const [index, record] of records.entries()) {
+    const removal = removalOf(record);
+    outcomes[index] = removal ? (removal.byTtl ? 'staged' : 'rescued') : 'ignored';
+    if (!removal) continue;
+    let g = groups.get(removal.reference);
+    if (!g) groups.set(removal.reference, g = { first: index, ttl: [], foreign: [] });
+    g[removal.byTtl ? 'ttl' : 'foreign'].push({ index, item: removal.item });
+  }
+  for (const [reference, g] of groups) {
+    try {
+      if (g.foreign.length) await rescue(reference, g.foreign.map((r) => r.item), deps);
+      if (!g.ttl.length) continue;
+      const outcome = await archiveItems(reference, g.ttl.map((r) => r.item), deps);
+      for (const { index } of g.ttl) outcomes[index] = outcome;
+    } catch (e) {
+      return { outcomes: outcomes.slice(0, g.first), failed: records.slice(g.first).map((x) => x.dynamodb?.SequenceNumber ?? ''), error: e as Error };
+    }
+  }
+  return { outcomes, failed: [] };
+}
+
+/** Items deleted by someone other than TTL: audited, counted, their last images kept in staging. */
+async function rescue(reference: string, items: StoredItem[], deps: ArchiveDeps): Promise<void> {
+  for (const item of items) {
+    await deps.audit.record({
+      at: deps.clock.now().toISOString(), actor: 'system', roles: [], operation: 'deleteOutsideArchival', reference, outcome: 'error',
+      detail: `an item of kind ${item.SK.split('#')[0]} was deleted outside TTL archival; its last image was kept in archive staging`,
+    });
+    deps.count?.('DeletesOutsideArchival');
+  }
+  const kept = items.filter((i) => i.SK !== 'SECRET');
+  if (kept.length) await deps.archive.putStaged(stagingKey(reference, kept), kept);
+}
+
+/**
+ * A complaint's items TTL removed, from one batch. Usually the batch carries all of them (TTL
+ * removes a complaint's items together) and the object is written from the batch and what is
+ * still in the table, with no staging at all. Otherwise the batch's items are staged as one
+ * object; then staging is listed - after that write, so that of two batches of one complaint
+ * handled at the same time at least one sees the other's part - and read only when the counts
+ * say it could complete the complaint.
+ */
+async function archiveItems(reference: string, items: StoredItem[], deps: ArchiveDeps): Promise<'archived' | 'already-archived' | 'staged'> {
+  if ((await deps.repo.ledgerEntry(reference))?.archiveKey) {
+    await clearStaging(reference, deps);
+    return 'already-archived';
+  }
+  // Items still in the table are expired too (same TTL) but not yet removed: DynamoDB may take days.
+  const known = [...(await deps.repo.partitionItems(reference)).filter((i) => isArchivable(i.SK)), ...items];
+  // Complete from the batch and the table: nothing of it was staged here. A part another batch
+  // staged meanwhile (it could not complete it) is cleared by that batch, which finds the ledger
+  // entry after staging, or else by the daily reconciliation - not by a listing on every write.
+  if (await writeArchive(reference, assemble(known, deps.clock.now()), deps, { staged: false })) return 'archived';
+
+  const own = stagingKey(reference, items);
+  await deps.archive.putStaged(own, items);
+  const others = (await deps.archive.stagedParts(reference)).filter((p) => p.key !== own);
+  if (couldBeComplete(known, others)) {
+    // Staged images last: they win over the batch's (an erasure may have redacted them).
+    const staged = (await deps.archive.readStaged(others.map((p) => p.key))).flatMap((o) => o.items);
+    if (await writeArchive(reference, assemble([...known, ...staged], deps.clock.now()), deps, { staged: true })) return 'archived';
+  }
+  // Archived meanwhile from another batch, whose clean-up listed staging before this part was there.
+  if ((await deps.repo.ledgerEntry(reference))?.archiveKey) {
+    await clearStaging(reference, deps);
+    return 'already-archived';
+  }
+  deps.count?.('ArchiveWaiting');
+  return 'staged';
+}
+
+/**
+ * Writes the archive object of a complete assembly (false while it waits) and records it in the
+ * ledger; clears staging when the complaint was completed from staged parts.
+ */
+async function writeArchive(reference: string, assembly: Assembly, deps: ArchiveDeps, o: { staged: boolean }): Promise<boolean> {
+  if (assembly.status === 'waiting') return false;
+  const c = assembly.complaint;
+  const closedAt = c.closedAt ?? c.updatedAt;
+  const until = retainUntil(closedAt, deps.region.retention.archiveYears);
+  const attachments: ArchivedAttachment[] = [];
+  for (const [i, a] of (c.attachments ?? []).entries()) {
+    const dest = attachmentArchiveKey(c.region, closedAt, c.reference, i, a.name);
+    const copied = await deps.archive.copyAttachment(a.key, dest, until);
+    if (copied !== 'source-missing') attachments.push({ ...a, archiveKey: dest });
+  }
+  const record = archiveRecord(assembly, attachments, deps.clock.now().toISOString(), deps.region.retention.archiveYears);
+  const key = archiveKey(c.region, closedAt, c.reference);
+  await deps.archive.putRecord(key, record, until);
+  await deps.repo.updateLedger(reference, { archiveKey: key, archivedAt: record.archivedAt, historyDigest: record.integrity.historyDigest });
+  // Listed after the ledger names the object: a part staged later finds the ledger and clears itself.
+  if (o.staged) await clearStaging(reference, deps);
+  deps.count?.('ComplaintsArchived');
+  return true;
+}
+
+async function clearStaging(reference: string, deps: ArchiveDeps): Promise<void> {
+  const parts = await deps.archive.stagedParts(reference);
+  if (parts.length) await deps.archive.deleteStaged(parts.map((p) => p.key));
+}
+
+/* ---------- retrieval ---------- */
+
+function allow(actor: Actor, operation: 'readArchivedComplaint' | 'eraseCustomerData'): void {
+  const decision = authorize(actor, operation);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+}
+
+/** The quality role opens an archived complaint by reference (the redacted version if erased); audited. */
+export async function readArchivedComplaint(deps: ArchiveDeps, actor: Actor, reference: string): Promise<ArchiveRecord & { verified: boolean }> {
+  const at = deps.clock.now().toISOString();
+  try {
+    allow(actor, 'readArchivedComplaint');
+  } catch (e) {
+    await deps.audit.record({ at, actor: actor.id, roles: actor.roles, operation: 'readArchivedComplaint', reference, outcome: 'denied', detail: (e as Error).message });
+    throw e;
+  }
+  const ledger = await deps.repo.ledgerEntry(reference);
+  const key = ledger?.erasedKey ?? ledger?.archiveKey;
+  const record = key ? await deps.archive.getRecord(key) : undefined;
+  if (!record) throw new NotFoundError(`Complaint ${reference} is not in the archive`);
+  await deps.audit.record({ at, actor: actor.id, roles: actor.roles, operation: 'readArchivedComplaint', reference, outcome: 'ok', detail: record.erasure ? 'read the redacted archive record' : 'read the archive record (personal data)' });
+  return { ...record, verified: verifyRecord(record).ok };
+}
+
+/* ---------- erasure ---------- */
+
+export interface ErasureRequest { basis: string; request?: string }
+
+/**
+ * Erases the complainant's personal data while the regulatory record stays (pseudonymised):
+ * in the table if the complaint is there, in the archive as a redacted version if archived,
+ * and in staging. Audited. The locked original in the archive is never served again and goes
+ * when its retention ends (README "Archival and retention").
+ */
+export async function eraseCustomerData(deps: ArchiveDeps & { pseudonymKey: string }, actor: Actor, reference: string, req: ErasureRequest) {
+  const now = deps.clock.now().toISOString();
+  try {
+    allow(actor, 'eraseCustomerData');
+  } catch (e) {
+    await deps.audit.record({ at: now, actor: actor.id, roles: actor.roles, operation: 'eraseCustomerData', reference, outcome: 'denied', detail: (e as Error).message });
+    throw e;
+  }
+  const ledger = await deps.repo.ledgerEntry(reference);
+  const live = await deps.repo.get(reference);
+  if (!ledger && !live) throw new NotFoundError(`Complaint ${reference} not found`);
+  const alias = pseudonym(reference, deps.pseudonymKey);
+  const erasure = { at: now, by: actor.id, basis: req.basis, request: req.request };
+  const done: string[] = [];
+
+  if (live && !live.erasure) {
+    const ids = identifiersOf(live);
+    const next: Complaint = { ...eraseComplaint(live, alias), erasure, updatedAt: now, version: live.version + 1 };
+    const messages = (await deps.repo.messages(reference)).map((m) => eraseMessage(m, ids));
+    const entry: HistoryEntry = { reference, at: now, actor: actor.id, action: 'personal-data-erased', visibleToCustomer: false, summary: `Personal data erased on request (${req.basis}); the record is kept pseudonymised` };
+    await deps.repo.commit({
+      complaint: next, expectedVersion: live.version, history: [entry], replaceMessages: messages,
+      removeCustomerKeys: live.complainant.anonymous ? [] : customerKeys(live.complainant.contact),
+    });
+    done.push('table');
+  }
+  const parts = await deps.archive.stagedParts(reference);
+  if (parts.length) {
+    const objects = await deps.archive.readStaged(parts.map((p) => p.key));
+    const meta = objects.flatMap((o) => o.items).find((p) => p.SK === 'META') as (StoredItem & Complaint) | undefined;
+    const ids = meta ? identifiersOf(meta) : live ? identifiersOf(live) : [];
+    const redact = (p: StoredItem): StoredItem => (p.SK === 'META' ? { ...(eraseComplaint(p as unknown as Complaint, alias) as unknown as StoredItem), PK: p.PK, SK: p.SK, erasure } : p.SK.startsWith('MSG#') ? { ...(eraseMessage(p as never, ids) as unknown as StoredItem), PK: p.PK, SK: p.SK } : p);
+    for (const o of objects) await deps.archive.putStaged(o.key, o.items.map(redact));
+    done.push('staging');
+  }
+  if (ledger?.archiveKey && !ledger.erasedKey) {
+    const original = await deps.archive.getRecord(ledger.archiveKey);
+    if (!original) throw new NotFoundError(`The archive object of ${reference} is missing`);
+    const redacted = eraseRecord(original, alias, erasure);
+    const key = archiveKey(original.region, original.closedAt, reference, true);
+    await deps.archive.putRecord(key, redacted, original.retainUntil);
+    await deps.repo.updateLedger(reference, { erasedKey: key, erasedAt: now });
+    done.push('archive');
+  }
+  await deps.audit.record({ at: now, actor: actor.id, roles: actor.roles, operation: 'eraseCustomerData', reference, outcome: 'ok', detail: `personal data erased (${req.basis}) in: ${done.join(', ') || 'nothing left to erase'}` });
+  return { reference, erasedIn: done, pseudonym: alias, at: now };
+}
+
+/* ---------- reconciliation ---------- */
+
+/** Where one registered complaint is now, with its history checked against its digest. */
+async function locate(reference: string, archiveKeyOf: string | undefined, staged: Set<string>, deps: ArchiveDeps): Promise<Whereabouts> {
+  const items = await deps.repo.partitionItems(reference);
+  const meta = items.find((i) => i.SK === 'META') as (StoredItem & Complaint) | undefined;
+  if (meta) {
+    const history = items.filter((i) => i.SK.startsWith('H#')) as unknown as HistoryEntry[];
+    if (meta.historyDigest === undefined) return { reference, where: 'table', ok: true };
+    const ok = history.length === meta.historyCount && digestOf(history) === meta.historyDigest;
+    return { reference, where: 'table', ok, reason: ok ? undefined : 'history in the table does not match its digest' };
+  }
+  if (archiveKeyOf) {
+    const record = await deps.archive.getRecord(archiveKeyOf);
+    if (!record) return { reference, where: 'missing', ok: false, reason: 'the ledger names an archive object that is not there' };
+    const v = verifyRecord(record);
+    return v.ok ? { reference, where: 'archive', ok: true } : { reference, where: 'archive', ok: false, reason: v.reason };
+  }
+  if (staged.has(reference)) return { reference, where: 'staging', ok: false, reason: 'removed by TTL; waiting for the rest of its items' };
+  return { reference, where: 'missing', ok: false, reason: 'neither in the table nor in the archive' };
+}
+
+/**
+ * Proves every complaint ever registered (the ledger) is in the table or in the archive, with
+ * its history matching its digest. Years: from the region's first year to the clock's.
+ */
+export async function reconcile(deps: ArchiveDeps, years?: number[]): Promise<ReconciliationReport & { staged: number; clearedStaging: number }> {
+  const thisYear = deps.clock.now().getUTCFullYear();
+  const range = years ?? Array.from({ length: 8 }, (_, i) => thisYear - 7 + i);
+  const staged = new Set(await deps.archive.stagedReferences());
+  const found: Whereabouts[] = [];
+  for (const year of range) {
+    let after: string | undefined;
+    do {
+      const page = await deps.repo.ledgerPage(`${deps.region.referencePrefix}-${year}`, after);
+      for (const e of page.entries) found.push(await locate(e.reference, e.archiveKey, staged, deps));
+      after = page.next;
+    } while (after);
+  }
+  // Parts left in staging by a batch that raced the one that archived their complaint: cleared here.
+  let cleared = 0;
+  for (const w of found) {
+    if (w.where === 'archive' && staged.has(w.reference)) {
+      await clearStaging(w.reference, deps);
+      staged.delete(w.reference);
+      cleared += 1;
+    }
+  }
+  return { ...summarise(found), staged: staged.size, clearedStaging: cleared };
+}

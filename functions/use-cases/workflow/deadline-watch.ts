@@ -1,0 +1,71 @@
+/**
+ * The regulatory clocks, watched: before each deadline a reminder to whoever holds the
+ * task, at a breach an escalation to the department's manager. Both recorded in the
+ * history and as staff messages (the notification channel of the staff console). A paused
+ * clock neither reminds nor escalates. Scheduled every few minutes; idempotent.
+ */
+import { canBeAssigned } from '../../domain/authorization.ts';
+import { deadlineState } from '../../domain/deadlines.ts';
+import type { Complaint } from '../../domain/complaint.ts';
+import type { Complaints, StaffDirectory, TaskQueue } from '../../domain/ports.ts';
+import type { OutboundMessage, TaskItem } from '../../domain/model.ts';
+import type { RegionConfig } from '../../domain/regions.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { ConflictError } from '../../shared/errors.ts';
+import { ESCALATING, entry, openDeadlines, openTaskUpdate, staffMessage, type LinkSigner } from '../common.ts';
+
+export interface WatchDeps { repo: Complaints & TaskQueue & StaffDirectory; clock: Clock; region: RegionConfig; links?: LinkSigner }
+export interface WatchResult { reminders: { reference: string; deadline: string }[]; escalations: { reference: string; deadline: string; to?: string }[] }
+
+export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const result: WatchResult = { reminders: [], escalations: [] };
+  // Only the complaints whose next alarm is due (the OPEN index is keyed by it), each read again
+  // in full and consistently.
+  for (const reference of await deps.repo.listDue(at)) {
+    const c = await deps.repo.get(reference);
+    if (!c || c.status !== 'OPEN' || c.pause) continue;
+    const next: Complaint = structuredClone(c);
+    const history = [];
+    const messages: OutboundMessage[] = [];
+    for (const [name, d] of openDeadlines(next)) {
+      const length = new Date(d.dueAt).getTime() - new Date(c.receivedAt).getTime();
+      const state = deadlineState(d.dueAt, now, length, deps.region.profile.reminderAtRemainingFraction);
+      const staff = (to: string | undefined, kind: 'reminder' | 'escalation', subject: string): OutboundMessage =>
+        staffMessage(next, at, to ? { id: to } : { team: next.assignment?.team ?? 'retail' }, kind, subject, `${d.rule}\nDue: ${d.dueAt}`, deps.links);
+      if (state === 'due_soon' && !d.remindedAt) {
+        d.remindedAt = at;
+        history.push(entry(c.reference, at, 'system', `reminder:${name}`, `Reminder: ${d.rule} is due at ${d.dueAt}`));
+        messages.push(staff(next.assignment?.assignee, 'reminder', `${c.reference}: ${name} due soon`));
+        result.reminders.push({ reference: c.reference, deadline: name });
+      }
+      if (state === 'breached' && !d.escalatedAt && ESCALATING.has(name)) {
+        d.escalatedAt = at;
+        const found = next.assignment?.manager ? await deps.repo.getStaff(next.assignment.manager) : await deps.repo.managerOf(next.assignment?.team ?? 'retail');
+        // Never escalated to a manager the complaint names (conflict of interest).
+        const manager = found && canBeAssigned(found, next) ? found : undefined;
+        next.escalated = true;
+        if (manager && next.assignment) next.assignment = { ...next.assignment, manager: manager.id };
+        history.push(entry(c.reference, at, 'system', `breach:${name}`, `Deadline breached: ${d.rule} (due ${d.dueAt}); escalated to ${manager?.id ?? 'the manager'}`));
+        messages.push(staff(manager?.id, 'escalation', `${c.reference}: ${name} deadline breached`));
+        result.escalations.push({ reference: c.reference, deadline: name, to: manager?.id });
+      }
+    }
+    if (!history.length) continue;
+    next.updatedAt = at;
+    next.version = c.version + 1;
+    const task = await deps.repo.getTask(c.reference);
+    try {
+      await deps.repo.commit({
+        complaint: next, expectedVersion: c.version, history, messages,
+        task: openTaskUpdate(task as TaskItem | undefined, next),
+      });
+    } catch (e) {
+      if (!(e instanceof ConflictError)) throw e; // changed meanwhile: the next run sees it again
+      result.reminders = result.reminders.filter((r) => r.reference !== c.reference);
+      result.escalations = result.escalations.filter((r) => r.reference !== c.reference);
+    }
+  }
+  return result;
+}

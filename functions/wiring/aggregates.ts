@@ -1,0 +1,18 @@
+/**
+ * The dashboard's aggregates store (DynamoDB), created once per process: for the functions
+ * that read the dashboard (StaffApi) or keep it up to date (AggregateComplaints) only, so the
+ * others do not bundle it.
+ */
+import { DynamoAggregates } from '../adapters/dynamo-aggregates.ts';
+import { documentClient } from '../adapters/dynamo-client.ts';
+import type { AggregateStore } from '../domain/dashboard.ts';
+import type { Container } from './container.ts';
+
+let defaultStore: { table: string; store: AggregateStore } | undefined;
+
+export function aggregatesOf(deps: Pick<Container, 'config'>): AggregateStore {
+  if (defaultStore?.table !== deps.config.tableName) {
+    defaultStore = { table: deps.config.tableName, store: new DynamoAggregates(documentClient(), deps.config.tableName) };
+  }
+  return defaultStore.store;
+}
