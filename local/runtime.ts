@@ -25,7 +25,8 @@ import { STREAM_CONSUMERS } from '../functions/functions.ts';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { gatewayClaims, LocalIssuer, SEED_USERS } from './identity.ts';
+import { gatewayAuthorizer, gatewayClaims, SEED_USERS, startOidcProvider } from './identity.ts';
+import { claimMappingEnv } from '../functions/domain/staff-claims.ts';
 import { DynamoComplaintRepository } from '../functions/adapters/dynamo-complaint-repository.ts';
 import { createDocumentClient } from '../functions/shared/dynamo.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -77,6 +78,8 @@ export interface RuntimeOptions {
   iam?: boolean;
   /** Start every function's execution environment at start-up (default) rather than at its first invocation. */
   warmFunctions?: boolean;
+  /** Port of the local OIDC provider (local/identity.ts); 0 or unset picks a free one. */
+  oidcPort?: number;
 }
 
 export interface LocalRuntime {
@@ -89,6 +92,8 @@ export interface LocalRuntime {
   /** The local IAM check, when on. */
   iam?: IamAuthorizer;
   smtpPort?: number;
+  /** The local OIDC provider's issuer (discovery at `<issuer>/.well-known/openid-configuration`). */
+  oidcIssuer: string;
   mail: MailCatcher;
   poller: StreamPoller;
   /** New complaints' workflows (STATE_MACHINE_ARN). */
@@ -203,7 +208,10 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     // The staff directory the product reads (on AWS written when users are created in Cognito).
     const repo = new DynamoComplaintRepository(createDocumentClient({ endpoint: dynamo.endpoint, region: awsRegion }), tableName, { reminderFraction: region.profile.reminderAtRemainingFraction });
     for (const u of SEED_USERS) await repo.putStaff({ id: u.username, name: u.name, email: u.email, roles: u.roles, department: u.department });
-    const issuer = await LocalIssuer.open(join(dataDir, 'identity', 'signing-key.jwk'));
+    // Staff sign in at a real OIDC provider configured like a bank's IdP; the functions map its claims by configuration, as infra sets it.
+    const idp = await startOidcProvider({ keyFile: join(dataDir, 'identity', 'oidc-signing-key.json'), port: opts.oidcPort });
+    cleanups.unshift(() => idp.stop());
+    Object.assign(process.env, claimMappingEnv(idp.mapping));
 
     // Each function in its own execution environment, signing with its own credentials.
     const lambdas = new LambdaHost(awsRegion, '000000000000', { clock, partition });
@@ -278,18 +286,15 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       await buildWeb(webDir);
     }
     // Browsers upload to the presigned URLs the functions make: on the functions' S3 endpoint.
-    const pages = staticPages(webDir, () => ({ region: region.name, languages: region.languages, apiBase: '' }), { uploadOrigins: [...new Set([functionEndpoints.s3, s3.url])] });
+    const auth = { kind: 'oidc', issuer: idp.issuer, clientId: idp.clientId, claims: idp.mapping };
+    const pages = staticPages(webDir, () => ({ region: region.name, languages: region.languages, apiBase: '', auth }), { uploadOrigins: [...new Set([functionEndpoints.s3, s3.url, idp.issuer])] });
     const json = (res: ServerResponse, status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
-    // Local-only endpoints: the identity provider's token endpoint and JWKS; with a test clock, time control.
+    // Local-only endpoints: with a test clock, time control; streams, faults, mail.
     const extra = async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (!path.startsWith('/__local/')) return pages(req, res);
       const input = body.length ? JSON.parse(body.toString('utf8')) : {};
-      if (path === '/__local/identity/token' && req.method === 'POST') {
-        const token = await issuer.signIn(String(input.username ?? ''), String(input.password ?? ''));
-        json(res, token ? 200 : 401, token ? { id_token: token, token_type: 'Bearer', expires_in: 8 * 3600 } : { message: 'Wrong username or password' });
-      } else if (path === '/__local/identity/jwks.json') json(res, 200, issuer.jwks);
-      else if (clock && path === '/__local/clock' && req.method === 'POST') {
+      if (clock && path === '/__local/clock' && req.method === 'POST') {
         if (input.now) clock.set(new Date(input.now));
         if (input.advanceMs) clock.advance(Number(input.advanceMs));
         lambdas.syncClock();
@@ -347,10 +352,11 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       cleanups.unshift(() => intake.stop());
     }
 
+    const verifyStaffToken = gatewayAuthorizer(idp.issuer, idp.audience);
     const api = await startHttpAdapter(lambdas, {
       port: apiPort,
       // A refused token is logged by reason only (as API Gateway's access log does on AWS).
-      authorizer: { verify: (t) => issuer.verify(t, (reason) => log(`Staff token refused at the gateway: ${reason}`)) as Promise<Record<string, unknown> | undefined>, claims: (p) => gatewayClaims(p) },
+      authorizer: { verify: (t) => verifyStaffToken(t, (reason) => log(`Staff token refused at the gateway: ${reason}`)) as Promise<Record<string, unknown> | undefined>, claims: (p) => gatewayClaims(p) },
       extra,
     });
     if (!clock) {
@@ -373,6 +379,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       functionEndpoints,
       iam: iam.enforcing ? iam : undefined,
       smtpPort,
+      oidcIssuer: idp.issuer,
       mail,
       poller,
       stateMachineArn,
