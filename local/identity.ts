@@ -165,6 +165,8 @@ export async function startOidcProvider(opts: { keyFile: string; port?: number; 
     if (!user) return;
     Object.assign(token.payload, claimsOf(user, mapping));
     token.payload.exp = Number(token.payload.iat) + TOKEN_TTL_SECONDS;
+    // As Cognito's and most IdPs' ID tokens: no nbf (iat and exp say it all).
+    delete token.payload.nbf;
   });
   service.on(Events.BeforeResponse, (response: { body: unknown; statusCode: number }, req: IncomingMessage & { body?: Record<string, unknown> }) => {
     const body = req.body ?? {};
