@@ -21,6 +21,8 @@ import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { FUNCTIONS, ROUTES, STREAM_CONSUMERS, WORKFLOW_ENDED, WORKFLOW_FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/functions.ts';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
+import { claimMappingEnv } from '../../functions/domain/staff-claims.ts';
+import type { StaffSignIn } from '../constructs/staff-identity.ts';
 import { EncryptedLogs } from '../constructs/encrypted-logs.ts';
 import { IntakeApi } from '../constructs/intake-api.ts';
 import { InboundMail, sendingIdentityArn } from '../constructs/mail.ts';
@@ -59,8 +61,8 @@ export interface StatefulResources {
   httpApi: apigwv2.IHttpApi;
   /** Issuer and audience of the staff ID tokens (Cognito user pool or external OIDC provider). */
   staffTokens: { issuer: string; audience: string };
-  /** Cognito hosted UI of the staff console, where there is one. */
-  signInBaseUrl?: string;
+  /** The staff console's sign-in: issuer, client id, claim names (StaffIdentity.signIn). */
+  staffSignIn: StaffSignIn;
   distribution?: cloudfront.IDistribution;
   /** Origin of the customer pages, when they are served. */
   publicBaseUrl?: string;
@@ -124,6 +126,10 @@ export class ApiStack extends Stack {
     }
     const identityArn = sendingIdentityArn(this, region);
 
+    // The functions behind staff routes read the staff member from the verified token's claims,
+    // under the names the region's identity provider uses (functions/domain/staff-claims.ts).
+    const staffFunctions = new Set(ROUTES.filter((r) => r.auth === 'staff').map((r) => r.fn));
+    const staffEnvironment = { ...environment, ...claimMappingEnv(stateful.staffSignIn.claims) };
     const functions = {} as Record<FunctionName, ProductFunction>;
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
       const fn = new ProductFunction(this, name, {
@@ -132,7 +138,7 @@ export class ApiStack extends Stack {
         logs,
         timeout: spec.timeoutSeconds ? Duration.seconds(spec.timeoutSeconds) : undefined,
         memorySize: spec.memoryMb,
-        environment,
+        environment: staffFunctions.has(name) ? staffEnvironment : environment,
       });
       bindAccess(fn, spec, { table: stateful.table, stores: stateful.stores, identityArn: props.platform.email.sending ? identityArn : undefined, sender: region.mail.sender, smtpRelay: props.platform.email.smtpRelay });
       functions[name] = fn;
@@ -243,15 +249,8 @@ export class ApiStack extends Stack {
     const pagesBucket = s3.Bucket.fromBucketAttributes(this, 'PagesBucket', { bucketName: stateful.stores.pages.name, encryptionKey: stateful.stores.pages.key });
     this.pages = new PagesDeployment(this, 'Pages', {
       region, bucket: pagesBucket, distribution: stateful.distribution, logs, distDir: props.pagesDir,
-      // The staff console signs in with the Cognito hosted UI (authorization code + PKCE).
-      auth: stateful.signInBaseUrl && stateful.publicBaseUrl ? {
-        kind: 'oidc',
-        authorizeUrl: `${stateful.signInBaseUrl}/oauth2/authorize`,
-        tokenUrl: `${stateful.signInBaseUrl}/oauth2/token`,
-        clientId: stateful.staffTokens.audience,
-        redirectUri: `${stateful.publicBaseUrl}${STAFF_CONSOLE_PATH}`,
-        logoutUrl: `${stateful.signInBaseUrl}/logout`,
-      } : undefined,
+      // The staff console signs in at the region's identity provider (authorization code + PKCE).
+      auth: stateful.publicBaseUrl ? { kind: 'oidc', ...stateful.staffSignIn, redirectUri: `${stateful.publicBaseUrl}${STAFF_CONSOLE_PATH}` } : undefined,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });

@@ -23,6 +23,8 @@ import { ObjectStores } from '../constructs/object-stores.ts';
 import { PagesDistribution } from '../constructs/pages-distribution.ts';
 import { StaffIdentity } from '../constructs/staff-identity.ts';
 import type { RegionPlatform } from '../platform.ts';
+import { loadSettings } from '../settings/load.ts';
+import type { StaffIdentitySettings } from '../settings/schema.ts';
 
 /** Path of the staff console under the pages' origin (its OAuth redirect and sign-out target). */
 /** The staff console page (web/public/console.html): the Cognito client's callback and sign-out URL. */
@@ -33,6 +35,8 @@ export interface StatefulStackProps extends StackProps {
   platform: RegionPlatform;
   /** CloudFront-scope web ACL of the pages (from the region's edge stack in us-east-1). */
   webAclArn?: string;
+  /** How staff sign in: the region's `staffIdentity` of the deploy settings. @default that of infra/settings.example.json */
+  staffIdentity?: StaffIdentitySettings;
 }
 
 export class StatefulStack extends Stack {
@@ -54,6 +58,7 @@ export class StatefulStack extends Stack {
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
     const { region, platform } = props;
+    const staffIdentity = props.staffIdentity ?? loadSettings().regions[region.name].staffIdentity;
 
     const complaintTable = new ComplaintTable(this, 'ComplaintTable', { region });
     this.table = complaintTable.table;
@@ -82,10 +87,10 @@ export class StatefulStack extends Stack {
         pagesBucket: this.stores.pages.bucket,
         httpApi: this.httpApi,
         // The pages connect to the attachments bucket (presigned uploads) and, for the staff
-        // console's PKCE code exchange, to the Cognito hosted-UI domain.
+        // console's sign-in (discovery, PKCE code exchange), to the identity provider.
         uploadOrigins: [
           ...s3Origins(this.stores.attachments.name, this.region),
-          ...(platform.identity.kind === 'cognito' ? [cognitoOrigin(platform.identity.domainPrefix, region.aws.region)] : []),
+          ...StaffIdentity.consoleOrigins(staffIdentity, region, this.account),
         ],
         logBucket: this.stores.logs,
         webAclArn: props.webAclArn,
@@ -109,10 +114,10 @@ export class StatefulStack extends Stack {
 
     this.identity = new StaffIdentity(this, 'StaffIdentity', {
       region,
-      choice: platform.identity,
+      settings: staffIdentity,
       // Where the pages are not served (no CloudFront, no publicBaseUrl) a Cognito client would
       // get an unusable localhost redirect; today that combination exists only in China, which
-      // uses an external OIDC provider and no client here.
+      // uses the bank's OIDC provider and no client here.
       consoleUrls: [`${this.publicBaseUrl ?? 'https://localhost'}${STAFF_CONSOLE_PATH}`],
     });
 
@@ -137,9 +142,4 @@ export class StatefulStack extends Stack {
 function s3Origins(bucketName: string, region: string): string[] {
   const suffix = RegionInfo.get(region).domainSuffix ?? 'amazonaws.com';
   return [...new Set([`https://${bucketName}.s3.${region}.${suffix}`, ...(region === 'us-east-1' ? [`https://${bucketName}.s3.${suffix}`] : [])])];
-}
-
-/** The Cognito hosted UI's origin (known at synth from the domain prefix). */
-export function cognitoOrigin(domainPrefix: string, awsRegion: string): string {
-  return `https://${domainPrefix}.auth.${awsRegion}.amazoncognito.com`;
 }
