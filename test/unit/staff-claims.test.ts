@@ -82,3 +82,24 @@ describe('mapping from the environment', () => {
     expect(() => claimMappingFromEnv({ STAFF_CLAIM_ROLES: '' })).toThrow(/STAFF_CLAIM_ROLES/);
   });
 });
+
+describe('the console\'s sign-in configuration (web/src/console/auth.ts)', () => {
+  it('reads issuer, client and claim mapping from config.json, and the token with the API\'s mapping', async () => {
+    const { parseAuthConfig, sessionFromToken } = await import('../../web/src/console/auth.ts');
+    const cfg = parseAuthConfig({ kind: 'oidc', issuer: 'https://sso.bank.example.cn/oidc', clientId: 'complaints-console', claims: BANK });
+    expect(cfg).toMatchObject({ kind: 'oidc', issuer: 'https://sso.bank.example.cn/oidc', clientId: 'complaints-console', claims: BANK });
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const token = `${b64({ alg: 'RS256' })}.${b64({ preferred_username: 'mia', name: 'Mia Manager', groups: ['CMP-Managers'], department: 'cards', exp: 2_000_000_000 })}.sig`;
+    expect(sessionFromToken(token, BANK)?.actor).toEqual({ id: 'mia', name: 'Mia Manager', roles: ['manager'], department: 'cards' });
+    // Without claim names, Cognito's (the hosted UI's configuration).
+    expect(parseAuthConfig({ kind: 'oidc', issuer: 'https://cognito-idp.eu-west-2.amazonaws.com/pool', clientId: 'c' })).toMatchObject({ claims: COGNITO_CLAIMS });
+  });
+
+  it('anything unusable is no sign-in at all, never a guess', async () => {
+    const { parseAuthConfig } = await import('../../web/src/console/auth.ts');
+    for (const raw of [undefined, 'oidc', { kind: 'local' }, { kind: 'oidc', clientId: 'c' }, { kind: 'oidc', issuer: 'not a url', clientId: 'c' },
+      { kind: 'oidc', issuer: 'https://idp', clientId: 'c', claims: { username: 'u' } }, { kind: 'oidc', issuer: 'https://idp', clientId: 'c', claims: { ...BANK, groupRoles: { G: 'root' } } }]) {
+      expect(parseAuthConfig(raw), JSON.stringify(raw)).toEqual({ kind: 'none' });
+    }
+  });
+});
