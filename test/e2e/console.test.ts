@@ -88,6 +88,11 @@ describe('staff console', () => {
     expect(auth).toMatchObject({ kind: 'oidc', clientId: 'complaints-console', claims: { username: 'preferred_username', roles: 'groups', department: 'department' } });
     const { issuer } = auth;
     expect(issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // `npm start` says where it is, and it serves its discovery document.
+    expect(/OIDC issuer:\s+(http:\/\/[\d.:]+)/.exec(runtime.output())?.[1]).toBe(issuer);
+    const discovery = await fetch(`${issuer}/.well-known/openid-configuration`);
+    expect(discovery.status).toBe(200);
+    expect(await discovery.json()).toMatchObject({ issuer, authorization_endpoint: `${issuer}/authorize`, code_challenge_methods_supported: expect.arrayContaining(['S256']) });
 
     const requests: Request[] = [];
     const { page, errors } = await open({ hash: '#/team', before: (p) => p.on('request', (r) => requests.push(r)) });

@@ -83,9 +83,15 @@ describe('mapping from the environment', () => {
   });
 });
 
+/** The console's module (DOM-typed: web/tsconfig.json), loaded by path so that the node-typed project does not compile it. */
+const consoleAuth = () => import(String(new URL('../../web/src/console/auth.ts', import.meta.url))) as Promise<{
+  parseAuthConfig(raw: unknown): Record<string, unknown>;
+  sessionFromToken(token: string, mapping: StaffClaimMapping): { actor: unknown } | undefined;
+}>;
+
 describe('the console\'s sign-in configuration (web/src/console/auth.ts)', () => {
   it('reads issuer, client and claim mapping from config.json, and the token with the API\'s mapping', async () => {
-    const { parseAuthConfig, sessionFromToken } = await import('../../web/src/console/auth.ts');
+    const { parseAuthConfig, sessionFromToken } = await consoleAuth();
     const cfg = parseAuthConfig({ kind: 'oidc', issuer: 'https://sso.bank.example.cn/oidc', clientId: 'complaints-console', claims: BANK });
     expect(cfg).toMatchObject({ kind: 'oidc', issuer: 'https://sso.bank.example.cn/oidc', clientId: 'complaints-console', claims: BANK });
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -96,7 +102,7 @@ describe('the console\'s sign-in configuration (web/src/console/auth.ts)', () =>
   });
 
   it('anything unusable is no sign-in at all, never a guess', async () => {
-    const { parseAuthConfig } = await import('../../web/src/console/auth.ts');
+    const { parseAuthConfig } = await consoleAuth();
     for (const raw of [undefined, 'oidc', { kind: 'local' }, { kind: 'oidc', clientId: 'c' }, { kind: 'oidc', issuer: 'not a url', clientId: 'c' },
       { kind: 'oidc', issuer: 'https://idp', clientId: 'c', claims: { username: 'u' } }, { kind: 'oidc', issuer: 'https://idp', clientId: 'c', claims: { ...BANK, groupRoles: { G: 'root' } } }]) {
       expect(parseAuthConfig(raw), JSON.stringify(raw)).toEqual({ kind: 'none' });
