@@ -83,7 +83,7 @@ export class StaffIdentity extends Construct {
       if (examples.length) {
         Annotations.of(this).addWarningV2('complaints:oidc-issuer-placeholder',
           `Staff sign in through the bank's OpenID Connect provider here; the issuer is a placeholder (${this.issuer}): `
-          + `set regions.${region.name}.staffIdentity (${examples.join(', ')}) in the deploy settings before deploying - until then every staff route answers 401 (cdk synth -c deploy=true refuses it).`);
+          + `set regions.${region.name}.staffIdentity (${examples.join(', ')}) in the deploy settings before deploying - until then every staff route answers 401.`);
       }
       return;
     }
