@@ -85,7 +85,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 function loginPage(res: ServerResponse, status: number, request: string, error?: string): void {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    // No form-action: browsers apply it to the whole redirect chain, which ends at the client's redirect URI.
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
   });
   res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in - local bank IdP</title>
 <style>body{font-family:system-ui,sans-serif;max-width:26rem;margin:3rem auto;padding:0 1rem}label{display:block;margin-top:1rem}input{width:100%;padding:.4rem}button{margin-top:1rem;padding:.5rem 1rem}.error{color:#b00020}</style></head>

@@ -123,6 +123,7 @@ describe('staff console', () => {
 
     // The right one: back at the console with a code, exchanged with the verifier whose challenge was sent.
     await fillLogin(page, 'hana', 'hana-handler');
+    await page.waitForSelector('html[data-console-ready="true"]');
     await page.waitForSelector('#view-signin', { state: 'hidden' });
     await page.waitForSelector('#who-name');
     const exchange = requests.find((r) => r.url() === `${issuer}/token` && r.method() === 'POST');

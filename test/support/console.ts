@@ -42,6 +42,8 @@ export async function signIn(page: Page, user: string): Promise<void> {
   await page.waitForSelector('#signin-oidc');
   await page.click('#signin-oidc');
   await fillLogin(page, user, PASSWORDS[user]);
+  // Back at the console (the sign-in view does not exist on the provider's page, so wait for the console first).
+  await page.waitForSelector('html[data-console-ready="true"]');
   await page.waitForSelector('#view-signin', { state: 'hidden' });
   await page.waitForSelector('#who-name');
 }
