@@ -110,10 +110,11 @@ async function main(): Promise<void> {
     const roles = a.roles.map((r) => page.label('role', r)).join(', ') || page.t('role.none');
     const out = el('button', { className: 'button-signout', text: page.t('signout'), attrs: { type: 'button', id: 'signout' } });
     out.addEventListener('click', async () => {
+      // Through the provider's own sign-out where it has one (the token is forgotten before the
+      // page leaves); the console says "signed out" when it comes back.
+      if (await signOut(config.auth)) return;
       session = undefined;
       queue.hide();
-      // Through the provider's own sign-out where it has one; the console says "signed out" when it comes back.
-      if (await signOut(config.auth)) return;
       history.replaceState(null, '', '#/'); showSignIn('signin.signedOut'); announce(page.t('signin.signedOut'));
     });
     header.who.replaceChildren(

@@ -197,8 +197,7 @@ export async function completeOidc(cfg: OidcConfig): Promise<OidcReturn> {
  */
 export async function signOut(cfg: AuthConfig): Promise<boolean> {
   const token = storage()?.getItem(TOKEN_KEY) ?? undefined;
-  clearSession();
-  if (cfg.kind !== 'oidc') return false;
+  if (cfg.kind !== 'oidc') { clearSession(); return false; }
   let url: URL | undefined;
   if (cfg.logoutUrl) {
     url = new URL(cfg.logoutUrl);
@@ -213,6 +212,7 @@ export async function signOut(cfg: AuthConfig): Promise<boolean> {
       if (token) url.searchParams.set('id_token_hint', token);
     }
   }
+  clearSession();
   if (!url) return false;
   storage()?.setItem(SIGNED_OUT_KEY, 'true');
   window.location.assign(url.toString());
