@@ -93,7 +93,7 @@ export function buildComplaintApp(app: App, options: ComplaintAppOptions): Recor
         stores: stateful.stores,
         httpApi: stateful.httpApi,
         staffTokens: { issuer: stateful.identity.issuer, audience: stateful.identity.audience },
-        signInBaseUrl: stateful.identity.domain?.baseUrl(),
+        staffSignIn: stateful.identity.signIn,
         distribution: stateful.pages?.distribution,
         publicBaseUrl: stateful.publicBaseUrl,
         originVerify: stateful.originVerify,

@@ -27,7 +27,8 @@ import { ensureTable, startDynamoDbLocal, type LocalDynamo } from './emulators/d
 import { IamAuthorizer } from './emulators/iam/authorizer.ts';
 import { loadRegionPolicies, localResourceNames } from './emulators/iam/policies.ts';
 import type { RegionPolicies } from './emulators/iam/template.ts';
-import { gatewayClaims, LocalIssuer, SEED_USERS } from './emulators/identity.ts';
+import { gatewayAuthorizer, gatewayClaims, SEED_USERS, startOidcProvider, type LocalOidcProvider } from './emulators/identity.ts';
+import { claimMappingEnv } from '../functions/domain/staff-claims.ts';
 import { startMailCatcher, type MailCatcher } from './emulators/mail/catcher.ts';
 import { startSesServer } from './emulators/mail/ses-server.ts';
 import { startSmtpIntake } from './emulators/mail/smtp-intake.ts';
@@ -85,6 +86,8 @@ export interface RuntimeOptions {
   warmFunctions?: boolean;
   /** The complaints mailbox over IMAP (local/emulators/imap-server.ts); default: when the region's deploy settings poll one. */
   imap?: boolean;
+  /** Port of the local OIDC provider (local/emulators/identity.ts); 0 or unset picks a free one. */
+  oidcPort?: number;
 }
 
 export interface LocalRuntime {
@@ -99,6 +102,8 @@ export interface LocalRuntime {
   smtpPort?: number;
   /** The complaints mailbox the MailboxPoller polls, where there is one. */
   imap?: ImapServer;
+  /** The local OIDC provider's issuer (discovery at `<issuer>/.well-known/openid-configuration`). */
+  oidcIssuer: string;
   mail: MailCatcher;
   poller: StreamPoller;
   /** New complaints' workflows (STATE_MACHINE_ARN). */
@@ -155,14 +160,14 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     const storage = await startStorage(setup, started);                   // DynamoDB Local and the table, the region's IAM policies, S3
     const mail = await startMail(setup, started);                         // the mail catcher (China's SMTP relay), SES where the region has it
     const mailbox = await startMailbox(setup, started);                   // the complaints mailbox over IMAP, where the settings poll one
-    const issuer = await startIdentity(setup, storage);                   // the staff directory, the token issuer
+    const idp = await startIdentity(setup, started, storage);             // the staff directory, the OIDC provider staff sign in at
     const lambdas = startFunctions(setup, started);                       // one execution environment per function
     const workflows = await startWorkflows(setup, started, lambdas);      // the engine on the ASL file, its endpoint, the WorkflowEnded rule
     const iam = await guardEndpoints(setup, started, storage.policies, mail.sesOffered, Boolean(mailbox)); // the IAM check before every endpoint the functions use
     await readyFunctions(setup, lambdas);                                 // warm every function, resume orphaned workflows
     const streams = startStreams(setup, started, storage, lambdas);       // TTL and the table's stream consumers
     const smtpPort = await startEmailIntake(setup, started, storage, lambdas); // inbound mail as the SES receipt rule
-    const api = await startGateway(setup, started, { storage, mail, issuer, lambdas, workflows, streams, functionEndpoints: iam.functionEndpoints });
+    const api = await startGateway(setup, started, { storage, mail, idp, lambdas, workflows, streams, functionEndpoints: iam.functionEndpoints });
     scheduleJobs(setup, started, lambdas, mailbox);                       // the deadline watch, orphan sweep and mailbox poll (system clock only)
     return {
       apiUrl: api.url,
@@ -173,6 +178,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       iam: iam.authorizer.enforcing ? iam.authorizer : undefined,
       smtpPort,
       imap: mailbox?.imap,
+      oidcIssuer: idp.issuer,
       mail: mail.catcher,
       poller: streams.poller,
       stateMachineArn: setup.names.STATE_MACHINE_ARN,
@@ -319,12 +325,19 @@ async function startMailbox(setup: Setup, started: Started): Promise<Awaited<Ret
   return mailbox;
 }
 
-/** The staff directory the product reads (on AWS written when users are created in Cognito), and the token issuer. */
-async function startIdentity(setup: Setup, storage: Storage): Promise<LocalIssuer> {
+/**
+ * The staff directory the product reads (on AWS fed by sign-ins or the bank's provisioning), and
+ * a real OIDC provider configured like a bank's IdP; the functions map its claims by
+ * configuration, as infra sets it (ADR 0013).
+ */
+async function startIdentity(setup: Setup, started: Started, storage: Storage): Promise<LocalOidcProvider> {
   const { awsRegion, tableName, region } = setup;
   const repo = new DynamoComplaintRepository(createDocumentClient({ endpoint: storage.dynamo.endpoint, region: awsRegion }), tableName, { reminderFraction: region.profile.reminderAtRemainingFraction });
   for (const u of SEED_USERS) await repo.putStaff({ id: u.username, name: u.name, email: u.email, roles: u.roles, department: u.department });
-  return LocalIssuer.open(join(setup.dataDir, 'identity', 'signing-key.jwk'));
+  const idp = await startOidcProvider({ keyFile: join(setup.dataDir, 'identity', 'oidc-signing-key.json'), port: setup.opts.oidcPort });
+  started.add(() => idp.stop());
+  Object.assign(process.env, claimMappingEnv(idp.mapping));
+  return idp;
 }
 
 /** Each function in its own execution environment, signing with its own credentials. */
@@ -444,7 +457,7 @@ async function startEmailIntake(setup: Setup, started: Started, storage: Storage
 }
 
 interface GatewayParts {
-  storage: Storage; mail: { catcher: MailCatcher }; issuer: LocalIssuer; lambdas: LambdaHost; workflows: Workflows; streams: Streams; functionEndpoints: FunctionEndpoints;
+  storage: Storage; mail: { catcher: MailCatcher }; idp: LocalOidcProvider; lambdas: LambdaHost; workflows: Workflows; streams: Streams; functionEndpoints: FunctionEndpoints;
 }
 
 /** The local API Gateway (JWT authorizer as the HTTP API's), the pages as CloudFront serves them, and the /__local/ endpoints. */
@@ -454,12 +467,14 @@ async function startGateway(setup: Setup, started: Started, parts: GatewayParts)
   const webDir = join(ROOT, 'web', 'dist');
   await buildWeb(webDir);
   // Browsers upload to the presigned URLs the functions make: on the functions' S3 endpoint.
-  const pages = staticPages(webDir, () => localPagesConfig(region), { uploadOrigins: [...new Set([parts.functionEndpoints.s3, parts.storage.s3Url])] });
-  const local = localEndpoints({ clock: setup.clock, faults: setup.faults, issuer: parts.issuer, lambdas: parts.lambdas, rules: parts.workflows.rules, ttl: parts.streams.ttl, poller: parts.streams.poller, mail: parts.mail.catcher });
+  const auth = { kind: 'oidc', issuer: parts.idp.issuer, clientId: parts.idp.clientId, claims: parts.idp.mapping };
+  const pages = staticPages(webDir, () => ({ ...localPagesConfig(region), auth }), { uploadOrigins: [...new Set([parts.functionEndpoints.s3, parts.storage.s3Url, parts.idp.issuer])] });
+  const local = localEndpoints({ clock: setup.clock, faults: setup.faults, lambdas: parts.lambdas, rules: parts.workflows.rules, ttl: parts.streams.ttl, poller: parts.streams.poller, mail: parts.mail.catcher });
+  const verifyStaffToken = gatewayAuthorizer(parts.idp.issuer, parts.idp.audience);
   const api = await startHttpAdapter(parts.lambdas, {
     port: setup.apiPort,
     // A refused token is logged by reason only (as API Gateway's access log does on AWS).
-    authorizer: { verify: (t) => parts.issuer.verify(t, (reason) => log(`Staff token refused at the gateway: ${reason}`)) as Promise<Record<string, unknown> | undefined>, claims: (p) => gatewayClaims(p) },
+    authorizer: { verify: (t) => verifyStaffToken(t, (reason) => log(`Staff token refused at the gateway: ${reason}`)) as Promise<Record<string, unknown> | undefined>, claims: (p) => gatewayClaims(p) },
     extra: async (req, res, body) => (new URL(req.url ?? '/', 'http://localhost').pathname.startsWith('/__local/') ? local(req, res, body) : pages(req, res)),
   });
   started.server(api.server);

@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     // For scripted demos and tests: start on a manual clock moved by POST /__local/clock.
     clockAt: process.env.LOCAL_CLOCK_START ? new Date(process.env.LOCAL_CLOCK_START) : undefined,
     log: (l) => console.log(l),
+    oidcPort: Number(process.env.OIDC_PORT ?? 0),
   });
   console.log(`Complaint pipeline running locally (region ${process.env.COMPLAINT_REGION ?? 'cn'})
   API:             ${runtime.apiUrl}/api/complaints
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   Archive:         ${process.env.DATA_DIR ?? '.data'}/s3/complaints-archive  (S3 API ${runtime.s3Endpoint}; reconcile: npm run reconcile)
   Sent mail:       ${runtime.apiUrl}/__local/mail  (.eml files in ${process.env.DATA_DIR ?? '.data'}/mail/sent)
   Pages:           ${runtime.apiUrl}/index.html (complaint form), ${runtime.apiUrl}/status.html
-  Staff sign-in:   POST ${runtime.apiUrl}/__local/identity/token {"username":"hana","password":"hana-handler"} (seeded users: README)
+  OIDC issuer: ${runtime.oidcIssuer}  (staff sign in at ${runtime.apiUrl}/console.html; a token for scripts: npm run token -- hana; seeded users: README)
   IAM check:       ${runtime.iam ? 'on: each function signs as local-<FunctionName>, its calls checked against its role (docs/local-runtime.md)' : 'off (LOCAL_IAM=off)'}
 AWS endpoints: dynamodb=${runtime.functionEndpoints.dynamodb}, s3=${runtime.functionEndpoints.s3}, sfn=${runtime.functionEndpoints.sfn}, ses=${process.env.SMTP_RELAY_HOST ? `none in ${process.env.AWS_REGION} (mail: smtp://${process.env.SMTP_RELAY_HOST}:${process.env.SMTP_RELAY_PORT})` : runtime.functionEndpoints.ses}
 Press Ctrl-C to stop.`);

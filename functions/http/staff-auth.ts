@@ -1,8 +1,11 @@
 /**
- * Who is calling a staff route. On AWS the HTTP API's JWT authorizer (Cognito) has
- * verified the token and put its claims in requestContext.authorizer.jwt.claims; locally
- * the local API Gateway does the same with the local issuer. Array claims arrive as
- * "[a b]" strings from API Gateway, or as arrays.
+ * Who is calling a staff route. On AWS the HTTP API's JWT authorizer has verified the ID
+ * token of the region's identity provider (Cognito, or the bank's own OpenID Connect
+ * provider) and put its claims in requestContext.authorizer.jwt.claims; locally the local API
+ * Gateway does the same with the local OIDC provider. Which claims name the staff member, the
+ * roles (or groups) and the department is configuration (../domain/staff-claims.ts): Cognito's
+ * names unless the environment says otherwise. Array claims arrive as "[a b]" strings from API
+ * Gateway, or as arrays.
  *
  * A signature, issuer, audience and expiry check is not enough for a bank: an ID token stays
  * valid for its lifetime after its holder left or was suspended. So the staff member must
@@ -10,23 +13,17 @@
  * (staff id and operation only - never the token).
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ROLES, type Actor, type Role } from '../domain/authorization.ts';
+import type { Actor } from '../domain/authorization.ts';
 import type { AuditLog, StaffDirectory } from '../domain/ports.ts';
 import type { Clock } from '../shared/clock.ts';
 import { UnauthorizedError } from '../shared/errors.ts';
+import { actorFromClaims, COGNITO_CLAIMS, type StaffClaimMapping } from '../domain/staff-claims.ts';
 
-function list(claim: unknown): string[] {
-  if (Array.isArray(claim)) return claim.map(String);
-  if (typeof claim !== 'string') return [];
-  return claim.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
-}
-
-export function actorFrom(event: APIGatewayProxyEventV2): Actor {
+export function actorFrom(event: APIGatewayProxyEventV2, mapping: StaffClaimMapping = COGNITO_CLAIMS): Actor {
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
-  const id = claims?.['cognito:username'] ?? claims?.username ?? claims?.sub;
-  if (!claims || typeof id !== 'string') throw new UnauthorizedError();
-  const roles = list(claims['cognito:groups']).filter((g): g is Role => (ROLES as readonly string[]).includes(g));
-  return { id, name: String(claims.name ?? id), roles, department: String(claims['custom:department'] ?? '') };
+  const actor = claims && actorFromClaims(claims, mapping);
+  if (!actor) throw new UnauthorizedError();
+  return actor;
 }
 
 /**
@@ -40,9 +37,9 @@ export function actorFrom(event: APIGatewayProxyEventV2): Actor {
  */
 export async function authenticateStaff(
   event: APIGatewayProxyEventV2, operation: string,
-  deps: { repo: Pick<StaffDirectory, 'getStaff' | 'putStaff'>; audit: AuditLog; clock: Clock; config?: { staffDirectory?: 'strict' | 'provision' } },
+  deps: { repo: Pick<StaffDirectory, 'getStaff' | 'putStaff'>; audit: AuditLog; clock: Clock; config?: { staffDirectory?: 'strict' | 'provision'; staffClaims?: StaffClaimMapping } },
 ): Promise<Actor> {
-  const actor = actorFrom(event);
+  const actor = actorFrom(event, deps.config?.staffClaims);
   let profile = await deps.repo.getStaff(actor.id);
   if (deps.config?.staffDirectory === 'provision' && !profile?.disabled) {
     const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims ?? {};

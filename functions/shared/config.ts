@@ -5,6 +5,7 @@
  * themselves, so pointing a handler at the local runtime is configuration only.
  */
 import { regionConfig, type RegionConfig } from '../domain/regions.ts';
+import { claimMappingFromEnv, type StaffClaimMapping } from '../domain/staff-claims.ts';
 
 export interface RuntimeConfig {
   tableName: string;
@@ -43,7 +44,9 @@ export interface RuntimeConfig {
    * MAIL_DOMAIN, MAIL_OWN_DOMAINS (comma-separated).
    */
   mail: MailConfig;
-  /** The bank's SMTP relay, where the region's mail goes out through one (MAIL_TRANSPORT 'smtp-relay'). */
+  /** Which ID-token claims name the staff member, roles and department (STAFF_CLAIM_*, STAFF_GROUP_ROLES; unset: Cognito's). */
+  staffClaims: StaffClaimMapping;
+  /** The bank's SMTP relay, where the region's mail goes out through one (`mail.transport` 'smtp-relay'). */
   smtpRelay?: { host: string; port: number; tls: 'implicit' | 'starttls' | 'none'; secretArn?: string };
 }
 
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     archiveBucket: env.ARCHIVE_BUCKET ?? '',
     pseudonymKey: env.PSEUDONYM_KEY ?? env.LINK_SIGNING_KEY ?? '',
     staffDirectory: env.STAFF_DIRECTORY === 'provision' ? 'provision' : 'strict',
+    staffClaims: claimMappingFromEnv(env),
     maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 64 * 1024),
     orphanGraceSeconds: Number(env.ORPHAN_GRACE_SECONDS ?? 300),
     attachmentsBucket: env.ATTACHMENTS_BUCKET ?? '',

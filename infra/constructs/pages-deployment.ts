@@ -17,13 +17,18 @@ import { Construct } from 'constructs';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
+import type { StaffClaimMapping } from '../../functions/domain/staff-claims.ts';
 import { acknowledge, acknowledgeCdkManagedRole } from '../nag.ts';
 import type { EncryptedLogs } from './encrypted-logs.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
-/** What the pages read from /config.json (web/src/lib/page.ts), as local/runtime.ts serves it. */
-export interface ConsoleAuth { kind: 'oidc'; authorizeUrl: string; tokenUrl: string; clientId: string; redirectUri: string; logoutUrl: string }
+/**
+ * What the pages read from /config.json (web/src/lib/page.ts), as local/runtime.ts serves it;
+ * `auth`: the staff console's sign-in (web/src/console/auth.ts: code + PKCE, endpoints from the
+ * issuer's discovery document, claims read with the same mapping as the API).
+ */
+export interface ConsoleAuth { kind: 'oidc'; issuer: string; clientId: string; redirectUri: string; claims: StaffClaimMapping; logoutUrl?: string }
 
 export interface PagesConfig { region: string; languages: string[]; apiBase: string; auth?: ConsoleAuth; icpFilingNumber?: string }
 
@@ -39,7 +44,7 @@ export interface PagesDeploymentProps {
   logs: EncryptedLogs;
   /** @default web/dist of the repository */
   distDir?: string;
-  /** How the staff console signs in (Cognito hosted UI, code + PKCE). */
+  /** How the staff console signs in (the region's identity provider, code + PKCE). */
   auth?: ConsoleAuth;
   /** China's ICP filing number, for the pages' footer. */
   icpFilingNumber?: string;

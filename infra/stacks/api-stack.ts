@@ -21,6 +21,8 @@ import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { FUNCTIONS, ROUTES, STREAM_CONSUMERS, WORKFLOW_ENDED, WORKFLOW_FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/functions.ts';
 import type { RegionConfig } from '../../functions/domain/regions.ts';
+import { claimMappingEnv } from '../../functions/domain/staff-claims.ts';
+import type { StaffSignIn } from '../constructs/staff-identity.ts';
 import { EncryptedLogs } from '../constructs/encrypted-logs.ts';
 import { IntakeApi } from '../constructs/intake-api.ts';
 import { InboundMail, sendingIdentityArn } from '../constructs/mail.ts';
@@ -60,8 +62,8 @@ export interface StatefulResources {
   httpApi: apigwv2.IHttpApi;
   /** Issuer and audience of the staff ID tokens (Cognito user pool or external OIDC provider). */
   staffTokens: { issuer: string; audience: string };
-  /** Cognito hosted UI of the staff console, where there is one. */
-  signInBaseUrl?: string;
+  /** The staff console's sign-in: issuer, client id, claim names (StaffIdentity.signIn). */
+  staffSignIn: StaffSignIn;
   distribution?: cloudfront.IDistribution;
   /** Origin of the customer pages, when they are served. */
   publicBaseUrl?: string;
@@ -133,6 +135,10 @@ export class ApiStack extends Stack {
     const identityArn = sendingIdentityArn(this, props.platform.mail.domain);
     const imap = props.platform.email.imap;
 
+    // The functions behind staff routes read the staff member from the verified token's claims,
+    // under the names the region's identity provider uses (functions/domain/staff-claims.ts).
+    const staffFunctions = new Set(ROUTES.filter((r) => r.auth === 'staff').map((r) => r.fn));
+    const staffEnvironment = { ...environment, ...claimMappingEnv(stateful.staffSignIn.claims) };
     const functions = {} as Record<FunctionName, ProductFunction>;
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
       const fn = new ProductFunction(this, name, {
@@ -142,7 +148,7 @@ export class ApiStack extends Stack {
         timeout: spec.timeoutSeconds ? Duration.seconds(spec.timeoutSeconds) : undefined,
         memorySize: spec.memoryMb,
         tracing: props.platform.tracing,
-        environment,
+        environment: staffFunctions.has(name) ? staffEnvironment : environment,
       });
       bindAccess(fn, spec, { table: stateful.table, stores: stateful.stores, identityArn: props.platform.email.sending ? identityArn : undefined, sender: props.platform.mail.sender, smtpRelay: props.platform.email.smtpRelay, imap });
       functions[name] = fn;
@@ -264,15 +270,8 @@ export class ApiStack extends Stack {
     this.pages = new PagesDeployment(this, 'Pages', {
       region, bucket: pagesBucket, distribution: stateful.distribution, logs, distDir: props.pagesDir,
       icpFilingNumber: props.platform.pages.icpFilingNumber,
-      // The staff console signs in with the Cognito hosted UI (authorization code + PKCE).
-      auth: stateful.signInBaseUrl && stateful.publicBaseUrl ? {
-        kind: 'oidc',
-        authorizeUrl: `${stateful.signInBaseUrl}/oauth2/authorize`,
-        tokenUrl: `${stateful.signInBaseUrl}/oauth2/token`,
-        clientId: stateful.staffTokens.audience,
-        redirectUri: `${stateful.publicBaseUrl}${STAFF_CONSOLE_PATH}`,
-        logoutUrl: `${stateful.signInBaseUrl}/logout`,
-      } : undefined,
+      // The staff console signs in at the region's identity provider (authorization code + PKCE).
+      auth: stateful.publicBaseUrl ? { kind: 'oidc', ...stateful.staffSignIn, redirectUri: `${stateful.publicBaseUrl}${STAFF_CONSOLE_PATH}` } : undefined,
     });
 
     // What ops teams look up (infra/README.md "Stack outputs").

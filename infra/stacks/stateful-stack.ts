@@ -57,6 +57,7 @@ export class StatefulStack extends Stack {
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
     const { region, platform } = props;
+    const staffIdentity = platform.staffIdentity;
 
     const complaintTable = new ComplaintTable(this, 'ComplaintTable', { region });
     this.table = complaintTable.table;
@@ -85,10 +86,10 @@ export class StatefulStack extends Stack {
         pagesBucket: this.stores.pages.bucket,
         httpApi: this.httpApi,
         // The pages connect to the attachments bucket (presigned uploads) and, for the staff
-        // console's PKCE code exchange, to the Cognito hosted-UI domain.
+        // console's sign-in (discovery, PKCE code exchange), to the identity provider.
         uploadOrigins: [
           ...s3Origins(this.stores.attachments.name, this.region),
-          ...(platform.identity.kind === 'cognito' ? [cognitoOrigin(platform.identity.domainPrefix, region.aws.region)] : []),
+          ...StaffIdentity.consoleOrigins(staffIdentity, region, this.account),
         ],
         logBucket: this.stores.logs,
         webAclArn: props.webAclArn,
@@ -127,10 +128,10 @@ export class StatefulStack extends Stack {
 
     this.identity = new StaffIdentity(this, 'StaffIdentity', {
       region,
-      choice: platform.identity,
+      settings: staffIdentity,
       // Where the pages are not served (no CloudFront, no publicBaseUrl) a Cognito client would
       // get an unusable localhost redirect; today that combination exists only in China, which
-      // uses an external OIDC provider and no client here.
+      // uses the bank's OIDC provider and no client here.
       consoleUrls: [`${this.publicBaseUrl ?? 'https://localhost'}${STAFF_CONSOLE_PATH}`],
     });
 
@@ -166,9 +167,4 @@ export class StatefulStack extends Stack {
 function s3Origins(bucketName: string, region: string): string[] {
   const suffix = RegionInfo.get(region).domainSuffix ?? 'amazonaws.com';
   return [...new Set([`https://${bucketName}.s3.${region}.${suffix}`, ...(region === 'us-east-1' ? [`https://${bucketName}.s3.${suffix}`] : [])])];
-}
-
-/** The Cognito hosted UI's origin (known at synth from the domain prefix). */
-export function cognitoOrigin(domainPrefix: string, awsRegion: string): string {
-  return `https://${domainPrefix}.auth.${awsRegion}.amazoncognito.com`;
 }

@@ -1,6 +1,6 @@
 /**
  * The local runtime's own endpoints under /__local/ on the API port (no AWS counterpart; never
- * deployed): the identity provider's token endpoint and JWKS; with a manual test clock, time
+ * deployed): with a manual test clock, time
  * control (clock, tick); the emulators' controls (EventBridge rules, TTL sweep, stream drain,
  * parked records and their replay, faults, reconcile, orphan sweep); the mail catcher's sent mail.
  * Routes and bodies: docs/local-runtime.md and the README.
@@ -8,7 +8,6 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ManualClock } from '../../functions/shared/clock.ts';
-import type { LocalIssuer } from '../emulators/identity.ts';
 import type { MailCatcher } from '../emulators/mail/catcher.ts';
 import type { StreamPoller } from '../emulators/streams.ts';
 import type { LocalTtl } from '../emulators/ttl.ts';
@@ -19,7 +18,6 @@ export interface LocalEndpointParts {
   /** The manual test clock, when the runtime runs on one (time control is offered only then). */
   clock?: ManualClock;
   faults: FaultInjector;
-  issuer: LocalIssuer;
   lambdas: LambdaHost;
   /** The EventBridge rules the runtime applies, on or off (POST /__local/rules). */
   rules: { WorkflowEnded: boolean };
@@ -29,16 +27,12 @@ export interface LocalEndpointParts {
 }
 
 /** The /__local/ endpoints; answers every path under /__local/ (404 for unknown ones). */
-export function localEndpoints({ clock, faults, issuer, lambdas, rules, ttl, poller, mail }: LocalEndpointParts) {
+export function localEndpoints({ clock, faults, lambdas, rules, ttl, poller, mail }: LocalEndpointParts) {
   const json = (res: ServerResponse, status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
   return async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const input = body.length ? JSON.parse(body.toString('utf8')) : {};
-    if (path === '/__local/identity/token' && req.method === 'POST') {
-      const token = await issuer.signIn(String(input.username ?? ''), String(input.password ?? ''));
-      json(res, token ? 200 : 401, token ? { id_token: token, token_type: 'Bearer', expires_in: 8 * 3600 } : { message: 'Wrong username or password' });
-    } else if (path === '/__local/identity/jwks.json') json(res, 200, issuer.jwks);
-    else if (clock && path === '/__local/clock' && req.method === 'POST') {
+    if (clock && path === '/__local/clock' && req.method === 'POST') {
       if (input.now) clock.set(new Date(input.now));
       if (input.advanceMs) clock.advance(Number(input.advanceMs));
       lambdas.syncClock();

@@ -1,12 +1,13 @@
 /**
  * The staff console (/console.html) in a real browser, against the product started as
  * `npm start` starts it (region cn, on a manual clock so that deadlines are predictable):
- * sign-in and sign-out, stale tokens, the team queue, the whole lifecycle of a complaint
+ * sign-in (authorization code + PKCE at the local OIDC provider) and sign-out, stale tokens, the team queue, the whole lifecycle of a complaint
  * worked in the page by a handler, a specialist and a manager (claim, investigation with a
  * field error first, reply from the draft, approval of a major complaint's reply after a
  * reassignment, callback until closed), read-only oversight, a staff-keyed complaint, the
  * server's refusals, the dashboard (and its CSV), a phone's width, and axe-core.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import type { Browser, BrowserContext, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, seriousAxeViolations } from '../support/browser.ts';
 import { clients, eventually, validComplaint } from '../support/clients.ts';
-import { openComplaint, openConsole, signIn, text, type ConsolePage, type OpenOptions } from '../support/console.ts';
+import { fillLogin, openComplaint, openConsole, signIn, text, type ConsolePage, type OpenOptions } from '../support/console.ts';
 import { investigation, Journey } from '../support/journey.ts';
 import { startRuntimeProcess, tearDown, type RuntimeProcess } from '../support/runtime-process.ts';
 
@@ -74,7 +75,7 @@ beforeAll(async () => {
 afterAll(() => tearDown({ contexts, browser, runtime, dirs: [dataDir] }));
 
 describe('staff console', () => {
-  it('is served at /console.html with the pages\' CSP; signed out, it shows the sign-in form and returns to the page asked for', async () => {
+  it('is served at /console.html with the pages\' CSP; signed out, it signs in with code + PKCE at the configured issuer and returns to the page asked for', async () => {
     const res = await fetch(`${base}/console.html`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
@@ -82,52 +83,117 @@ describe('staff console', () => {
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline scripts
     expect(html).not.toMatch(/\sstyle=/); // no inline styles
 
-    const { page, errors } = await open({ hash: '#/team' });
-    await page.waitForSelector('#signin-username');
+    // The pages learn the issuer, client and claim names from their runtime config: the local bank IdP's.
+    const { auth } = (await (await fetch(`${base}/config.json`)).json()) as { auth: { issuer: string; clientId: string } };
+    expect(auth).toMatchObject({ kind: 'oidc', clientId: 'complaints-console', claims: { username: 'preferred_username', roles: 'groups', department: 'department' } });
+    const { issuer } = auth;
+    expect(issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // `npm start` says where it is, and it serves its discovery document.
+    expect(/OIDC issuer:\s+(http:\/\/[\d.:]+)/.exec(runtime.output())?.[1]).toBe(issuer);
+    const discovery = await fetch(`${issuer}/.well-known/openid-configuration`);
+    expect(discovery.status).toBe(200);
+    expect(await discovery.json()).toMatchObject({ issuer, authorization_endpoint: `${issuer}/authorize`, code_challenge_methods_supported: expect.arrayContaining(['S256']) });
+
+    const requests: Request[] = [];
+    const { page, errors } = await open({ hash: '#/team', before: (p) => p.on('request', (r) => requests.push(r)) });
+    await page.waitForSelector('#signin-oidc');
     expect(await page.isHidden('#nav')).toBe(true);
     expect(await page.isHidden('#who')).toBe(true);
     expect(await page.evaluate<string | null>("sessionStorage.getItem('console.idToken')")).toBeNull();
 
-    // Nothing typed: errors next to the fields.
-    await page.click('#signin button[type="submit"]');
-    await page.waitForSelector('#err-username:not([hidden])');
-    expect(await page.getAttribute('#signin-username', 'aria-invalid')).toBe('true');
-    // A wrong password: the form says so.
-    await page.fill('#signin-username', 'hana');
-    await page.fill('#signin-password', 'not-her-password');
-    await page.click('#signin button[type="submit"]');
-    await page.waitForSelector('#signin .error-summary:not([hidden])');
-    expect(await text(page, '#signin .error-summary')).toContain('not right');
+    // To the authorization endpoint of the issuer's discovery document, with a PKCE challenge, state and nonce.
+    await page.click('#signin-oidc');
+    await page.waitForSelector('form#login');
+    expect(requests.some((r) => r.url() === `${issuer}/.well-known/openid-configuration`)).toBe(true);
+    const authorize = new URL(page.url());
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(`${issuer}/authorize`);
+    expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
+      response_type: 'code', client_id: 'complaints-console', redirect_uri: `${base}/console.html`, code_challenge_method: 'S256', scope: 'openid email profile',
+    });
+    const challenge = authorize.searchParams.get('code_challenge')!;
+    expect(challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(authorize.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    const nonce = authorize.searchParams.get('nonce')!;
+    expect(nonce).toMatch(/^[A-Za-z0-9_-]{20,}$/);
 
-    await signIn(page, 'hana');
+    // A wrong password: the provider's form says so, and nothing comes back.
+    await fillLogin(page, 'hana', 'not-her-password');
+    await page.waitForSelector('#login-error');
+    expect(await text(page, '#login-error')).toContain('Wrong username or password');
+
+    // The right one: back at the console with a code, exchanged with the verifier whose challenge was sent.
+    await fillLogin(page, 'hana', 'hana-handler');
+    await page.waitForSelector('html[data-console-ready="true"]');
+    await page.waitForSelector('#view-signin', { state: 'hidden' });
+    await page.waitForSelector('#who-name');
+    const exchange = requests.find((r) => r.url() === `${issuer}/token` && r.method() === 'POST');
+    const form = new URLSearchParams(exchange?.postData() ?? '');
+    expect(form.get('grant_type')).toBe('authorization_code');
+    expect(form.get('client_id')).toBe('complaints-console');
+    expect(createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url')).toBe(challenge);
+    // Code and state gone from the address; back where the staff member was.
+    expect(new URL(page.url()).search).toBe('');
     expect(new URL(page.url()).hash).toBe('#/team');
     await page.waitForSelector('#view-queue[data-scope="team"] #queue-count');
     expect(await text(page, '#who-name')).toBe('Hana Handler');
     expect(await text(page, '#who-meta')).toBe('Handler · Cards');
-    // The token is in sessionStorage, never in localStorage.
-    expect(await page.evaluate<string | null>("sessionStorage.getItem('console.idToken')")).toMatch(/^ey/);
+    // The ID token is the provider's, for this sign-in (its nonce), in sessionStorage - never in localStorage.
+    const token = await page.evaluate<string | null>("sessionStorage.getItem('console.idToken')");
+    expect(JSON.parse(Buffer.from(token!.split('.')[1], 'base64url').toString())).toMatchObject({ iss: issuer, aud: 'complaints-console', nonce, preferred_username: 'hana', groups: ['All-Staff', 'CMP-Handlers'] });
     expect(await page.evaluate<string>('JSON.stringify(Object.keys(localStorage))')).not.toContain('Token');
+    expect(await page.evaluate<string>('JSON.stringify(Object.keys(sessionStorage))')).not.toContain('oidc.flow');
+    // The code was for one exchange: a replay is refused.
+    expect((await fetch(`${issuer}/token`, { method: 'POST', body: form })).status).toBe(400);
     // A handler's tabs: no dashboard, no staff-keyed complaints.
     expect(await page.locator('#nav a').allTextContents()).toEqual(['My tasks', 'Team queue', 'Find']);
 
+    // Signing out ends the provider's session too (its end_session_endpoint), and comes back signed out.
     await page.click('#signout');
-    await page.waitForSelector('#signin-username');
+    await page.waitForSelector('#signin-reason');
+    expect(requests.some((r) => r.url().startsWith(`${issuer}/endsession?`))).toBe(true);
     expect(await text(page, '#signin-reason')).toContain('signed out');
     expect(await page.evaluate<string | null>("sessionStorage.getItem('console.idToken')")).toBeNull();
     expect(errors).toEqual([]);
   });
 
+  it('a forged state or an ID token with another nonce does not sign in', async () => {
+    // Another state than the one the console sent: refused before any exchange.
+    const forged = await open();
+    await forged.page.click('#signin-oidc');
+    await forged.page.waitForSelector('form#login');
+    await forged.page.goto(`${base}/console.html?code=made-up&state=not-the-one-sent`);
+    await forged.page.waitForSelector('#signin-reason');
+    expect(await text(forged.page, '#signin-reason')).toContain('did not complete');
+    expect(await forged.page.evaluate<string | null>("sessionStorage.getItem('console.idToken')")).toBeNull();
+
+    // The provider's answer with its ID token's nonce changed (a token minted for another sign-in).
+    const { auth } = (await (await fetch(`${base}/config.json`)).json()) as { auth: { issuer: string } };
+    const swapped = await open();
+    await swapped.page.route(`${auth.issuer}/token`, async (route) => {
+      const real = await route.fetch();
+      const body = (await real.json()) as { id_token: string };
+      const [h, p, sig] = body.id_token.split('.');
+      const payload = { ...JSON.parse(Buffer.from(p, 'base64url').toString()), nonce: 'another-sign-in' };
+      await route.fulfill({ response: real, json: { ...body, id_token: `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${sig}` } });
+    });
+    await swapped.page.click('#signin-oidc');
+    await fillLogin(swapped.page, 'hana', 'hana-handler');
+    await swapped.page.waitForSelector('#signin-reason');
+    expect(await text(swapped.page, '#signin-reason')).toContain('did not complete');
+    expect(await swapped.page.evaluate<string | null>("sessionStorage.getItem('console.idToken')")).toBeNull();
+  });
+
   it('a garbage or expired token in sessionStorage sends back to sign-in', async () => {
     const garbage = await open({ sessionToken: 'not-a-token', hash: '#/mine' });
-    await garbage.page.waitForSelector('#signin-username');
+    await garbage.page.waitForSelector('#signin-oidc');
     expect(await garbage.page.evaluate<string | null>("sessionStorage.getItem('console.idToken')")).toBeNull();
 
     // Readable, but expired (and not signed by the issuer): the API answers 401.
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const expired = `${b64({ alg: 'ES256', typ: 'JWT' })}.${b64({ 'cognito:username': 'hana', 'cognito:groups': ['handler'], 'custom:department': 'cards', name: 'Hana Handler', exp: 1_600_000_000 })}.c2lnbmF0dXJl`;
+    const expired = `${b64({ alg: 'ES256', typ: 'JWT' })}.${b64({ preferred_username: 'hana', groups: ['CMP-Handlers'], department: 'cards', name: 'Hana Handler', exp: 1_600_000_000 })}.c2lnbmF0dXJl`;
     const statuses: number[] = [];
     const stale = await open({ sessionToken: expired, hash: '#/team', before: (p) => p.on('response', (r) => { if (r.url().includes('/api/staff/')) statuses.push(r.status()); }) });
-    await stale.page.waitForSelector('#signin-username');
+    await stale.page.waitForSelector('#signin-oidc');
     expect(statuses).toEqual([401]);
     expect(await text(stale.page, '#signin-reason')).toContain('session has ended');
     expect(await stale.page.evaluate<string | null>("sessionStorage.getItem('console.idToken')")).toBeNull();
@@ -506,7 +572,7 @@ describe('staff console', () => {
 
   it('speaks Chinese in the cn region by default', async () => {
     const c = await open({ language: 'default' });
-    await c.page.waitForSelector('#signin-username');
+    await c.page.waitForSelector('#signin-oidc');
     expect(await c.page.getAttribute('html', 'lang')).toBe('zh-CN');
     expect(await text(c.page, '#signin-title')).toBe('登录');
     await signIn(c.page, 'hana');

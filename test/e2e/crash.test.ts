@@ -80,11 +80,13 @@ afterAll(async () => {
 describe('crash anywhere', () => {
   it(`keeps every complaint, once, through ${KILLS} kills (SIGKILL) of the whole runtime, and ${ARCHIVAL_KILLS} during archival`, { timeout: SOAK ? 3_600_000 : 600_000 }, async () => {
     const port = await freePort();
+    // The staff IdP stays where it is while the product restarts: its issuer (and so the tokens) too.
+    const oidcPort = await freePort();
     // A manual clock, one minute later at each start (time never runs backwards across a
     // restart), and a one-day hot retention, so that archival is a clock move away.
     let clockAt = Date.parse('2026-03-02T01:00:00.000Z'); // Monday 09:00 in Shanghai
     const env = () => ({
-      DATA_DIR: dataDir, COMPLAINT_REGION: 'cn', PORT: String(port), POWERTOOLS_LOG_LEVEL: 'ERROR',
+      DATA_DIR: dataDir, COMPLAINT_REGION: 'cn', PORT: String(port), OIDC_PORT: String(oidcPort), POWERTOOLS_LOG_LEVEL: 'ERROR',
       LOCAL_CLOCK_START: new Date(clockAt += 60_000).toISOString(), HOT_RETENTION_SECONDS: '86400',
     });
     const start = async () => {

@@ -161,7 +161,7 @@ describe('injection', () => {
   it('refused staff tokens are logged at the gateway by reason, never with the token', async () => {
     const real = await j.token('hana');
     const [h, p] = real.split('.');
-    const forged = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), 'cognito:groups': ['admin'] })).toString('base64url')}.${real.split('.')[2]}`;
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), groups: ['CMP-Admins'] })).toString('base64url')}.${real.split('.')[2]}`;
     const algNone = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${p}.`;
     const before = runtime.output().length;
     for (const token of [forged, algNone]) {

@@ -17,7 +17,7 @@ import { StaffIdentity } from '../../infra/constructs/staff-identity.ts';
 import { regionPlatform } from '../../infra/platform.ts';
 import { buildComplaintApp, buildFromContext } from '../../infra/complaint-app.ts';
 import { assertDeployable, exampleSettings, loadSettings, parseSettings } from '../../infra/settings/load.ts';
-import { RegionSettings } from '../../infra/settings/schema.ts';
+import { RegionSettings, type StaffIdentitySettings } from '../../infra/settings/schema.ts';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { readFileSync } from 'node:fs';
 
@@ -145,24 +145,51 @@ describe('deploy settings', () => {
   });
 });
 
-describe('StaffIdentity with an external issuer', () => {
+describe('StaffIdentity from the deploy settings', () => {
   // Construct-level checks (no synthesis: an almost empty stack would only add validation noise).
-  const identity = (choice: { issuer: string; audience: string; placeholder: boolean }) => {
-    const stack = new Stack(new App(), 'Probe', { env: { account: ACCOUNT, region: 'cn-north-1' } });
-    return new StaffIdentity(stack, 'Staff', { region: REGIONS.cn, choice: { kind: 'oidc', ...choice }, consoleUrls: [] });
+  const settings = loadSettings();
+  const identity = (region: 'cn' | 'uk', staff: StaffIdentitySettings) => {
+    const stack = new Stack(new App(), 'Probe', { env: { account: ACCOUNT, region: REGIONS[region].aws.region } });
+    return new StaffIdentity(stack, 'Staff', { region: REGIONS[region], settings: staff, consoleUrls: ['https://pages.example/console.html'] });
   };
   const warnings = (staff: StaffIdentity) => staff.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
+  const bankIdp: StaffIdentitySettings = {
+    kind: 'oidc', issuer: 'https://idp.bank.cn/realms/staff', clientId: 'console', audience: 'console-api',
+    claims: { username: 'preferred_username', roles: 'memberOf', department: 'ou' }, groupRoles: { 'CN=CMP-Managers': 'manager' },
+  };
 
-  it('creates no user pool and hands the issuer and audience to the authorizer', () => {
-    const staff = identity({ issuer: 'https://idp.bank.cn', audience: 'console', placeholder: false });
-    expect([staff.issuer, staff.audience, staff.userPool]).toEqual(['https://idp.bank.cn', 'console', undefined]);
-    expect(staff.node.findAll().filter((c) => c instanceof cognito.CfnUserPool)).toEqual([]);
+  it('cn (oidc): no Cognito resources; issuer, audience, client and claim mapping straight from the settings', () => {
+    const staff = identity('cn', bankIdp);
+    expect([staff.kind, staff.issuer, staff.audience, staff.userPool]).toEqual(['oidc', 'https://idp.bank.cn/realms/staff', 'console-api', undefined]);
+    expect(staff.signIn).toEqual({ issuer: 'https://idp.bank.cn/realms/staff', clientId: 'console', claims: { username: 'preferred_username', roles: 'memberOf', department: 'ou', groupRoles: { 'CN=CMP-Managers': 'manager' } } });
+    expect(staff.node.findAll().filter((c) => c instanceof cognito.CfnUserPool || c instanceof cognito.CfnUserPoolClient || c instanceof cognito.CfnUserPoolDomain)).toEqual([]);
     expect(warnings(staff)).toEqual([]);
+    expect(StaffIdentity.consoleOrigins(bankIdp, REGIONS.cn, ACCOUNT)).toEqual(['https://idp.bank.cn']);
   });
 
-  it('warns while the issuer is the placeholder', () => {
-    const staff = identity({ issuer: 'https://sso.bank.example.cn/oidc', audience: 'complaints-console', placeholder: true });
-    expect(warnings(staff)).toEqual([expect.stringContaining('issuer is a placeholder')]);
+  it('cn: the example file\'s issuer is the example one, and synth says so', () => {
+    const example = settings.regions.cn.staffIdentity;
+    expect(example.kind).toBe('oidc');
+    const staff = identity('cn', example);
+    expect(staff.issuer).toBe((example as { issuer: string }).issuer);
+    expect(warnings(staff)).toEqual([expect.stringMatching(/issuer is a placeholder.*regions\.cn\.staffIdentity \(issuer\)/)]);
+  });
+
+  it('cn: Cognito is refused, naming the setting', () => {
+    expect(() => identity('cn', { kind: 'cognito' })).toThrow(/regions\.cn\.staffIdentity\.kind: Cognito user pools are not offered in cn-north-1/);
+  });
+
+  it('uk (cognito): a user pool, its client and hosted UI; Cognito\'s claim names; sign-out at the hosted UI', () => {
+    const staff = identity('uk', settings.regions.uk.staffIdentity);
+    const template = Template.fromStack(Stack.of(staff));
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: `complaints-uk-${ACCOUNT}` });
+    expect(staff.kind).toBe('cognito');
+    expect(staff.signIn.claims).toEqual({ username: 'cognito:username', roles: 'cognito:groups', department: 'custom:department' });
+    expect(Stack.of(staff).resolve(staff.signIn.logoutUrl)).toEqual({ 'Fn::Join': ['', ['https://', { Ref: expect.stringMatching(/HostedUi/) }, '.auth.eu-west-2.amazoncognito.com/logout']] });
+    expect(StaffIdentity.consoleOrigins(settings.regions.uk.staffIdentity, REGIONS.uk, ACCOUNT))
+      .toEqual([`https://complaints-uk-${ACCOUNT}.auth.eu-west-2.amazoncognito.com`, 'https://cognito-idp.eu-west-2.amazonaws.com']);
   });
 });
 

@@ -19,7 +19,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TABLE } from '../../functions/adapters/table-schema.ts';
-import { REGIONS, type RegionConfig } from '../../functions/domain/regions.ts';
+import { REGIONS, type RegionConfig, type RegionName } from '../../functions/domain/regions.ts';
 import { FUNCTIONS, MAX_STREAM_READERS, ROUTES, STREAM_CONSUMERS, WORKFLOW_FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/functions.ts';
 import { PAGE_SECURITY_HEADERS } from '../../web/security-headers.ts';
 import { archiveTiering } from '../../infra/archive-tiering.ts';
@@ -30,6 +30,7 @@ import { EncryptedLogs } from '../../infra/constructs/encrypted-logs.ts';
 import { IntakeApi } from '../../infra/constructs/intake-api.ts';
 import { WEB_DIST } from '../../infra/constructs/pages-deployment.ts';
 import { STAFF_ROLES } from '../../infra/constructs/staff-identity.ts';
+import type { StaffIdentitySettings } from '../../infra/settings/schema.ts';
 import { enableNagChecks } from '../../infra/nag.ts';
 import { STATE_MACHINES } from '../../workflows/machines.ts';
 
@@ -377,7 +378,10 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       expect(p.AuthorizerType).toBe('JWT');
       expect(p.IdentitySource).toEqual(['$request.header.Authorization']);
       if (expected.identity === 'oidc') {
-        expect(p.JwtConfiguration).toEqual({ Issuer: 'https://sso.bank.example.cn/oidc', Audience: ['complaints-console'] });
+        // The bank's IdP of the deploy settings (here the example file's).
+        const idp = loadSettings().regions[name as RegionName].staffIdentity as Extract<StaffIdentitySettings, { kind: 'oidc' }>;
+        expect(p.JwtConfiguration).toEqual({ Issuer: idp.issuer, Audience: [idp.audience] });
+        expect(idp.issuer).toBe('https://sso.bank.example.cn/oidc');
         return;
       }
       const s = stacks[name].stateful;
@@ -386,6 +390,21 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       expect(exported(poolImport).value).toEqual({ Ref: logicalId(s, s.identity.userPool) });
       expect(p.JwtConfiguration.Audience).toHaveLength(1);
       expect(exported(p.JwtConfiguration.Audience[0]).value).toEqual({ Ref: logicalId(s, s.identity.client) });
+    });
+
+    it('the functions behind staff routes, and only they, get the claim mapping of the region\'s identity provider', () => {
+      const idp = loadSettings().regions[name as RegionName].staffIdentity;
+      const mapping = idp.kind === 'oidc'
+        ? { STAFF_CLAIM_USERNAME: idp.claims.username, STAFF_CLAIM_ROLES: idp.claims.roles, STAFF_CLAIM_DEPARTMENT: idp.claims.department, STAFF_GROUP_ROLES: JSON.stringify(idp.groupRoles) }
+        : { STAFF_CLAIM_USERNAME: 'cognito:username', STAFF_CLAIM_ROLES: 'cognito:groups', STAFF_CLAIM_DEPARTMENT: 'custom:department' };
+      if (idp.kind === 'oidc') expect(mapping).toMatchObject({ STAFF_CLAIM_USERNAME: 'preferred_username', STAFF_CLAIM_ROLES: 'groups', STAFF_GROUP_ROLES: expect.stringContaining('"CMP-Managers":"manager"') });
+      const staffFns = new Set(ROUTES.filter((r) => r.auth === 'staff').map((r) => r.fn));
+      expect(staffFns.size).toBeGreaterThan(0);
+      for (const fnName of Object.keys(FUNCTIONS) as FunctionName[]) {
+        const env = fnResource(fnName).Properties.Environment.Variables as Record<string, string>;
+        const claimVars = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('STAFF_CLAIM_') || k === 'STAFF_GROUP_ROLES'));
+        expect(claimVars, fnName).toEqual(staffFns.has(fnName) ? mapping : {});
+      }
     });
 
     it('every staff route of ROUTES is behind it; every public route has none, or where CloudFront fronts the API the CloudFront origin check', () => {
@@ -865,9 +884,11 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       const served = directives(csp);
       expect(served['frame-ancestors']).toEqual(["'none'"]);
       // The same policy, except that connect-src also allows the attachments bucket (presigned
-      // uploads) and the Cognito hosted UI (the console's code exchange).
+      // uploads) and, for the console's sign-in, Cognito (discovery at the issuer, code exchange at the hosted UI).
       const bucketOrigin = `https://${stacks[name].stateful.stores.attachments.name}.s3.${region.aws.region}.amazonaws.com`;
-      const cognito = expected.identity === 'cognito' ? [expect.stringMatching(new RegExp(`^https://[a-z0-9-]+\\.auth\\.${region.aws.region}\\.amazoncognito\\.com$`))] : [];
+      const cognito = expected.identity === 'cognito'
+        ? [expect.stringMatching(new RegExp(`^https://[a-z0-9-]+\\.auth\\.${region.aws.region}\\.amazoncognito\\.com$`)), `https://cognito-idp.${region.aws.region}.amazonaws.com`]
+        : [];
       expect(served).toEqual({ ...local, 'connect-src': [...local['connect-src'], bucketOrigin, ...(region.aws.region === 'us-east-1' ? [`https://${stacks[name].stateful.stores.attachments.name}.s3.amazonaws.com`] : []), ...cognito] });
       expect(headers.SecurityHeadersConfig).toMatchObject({
         ContentSecurityPolicy: { Override: true },

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../local/emulators/identity.ts';
+import { localIdpSettings } from '../../local/emulators/identity.ts';
 import { clients, eventually, validComplaint } from '../support/clients.ts';
 import { investigation, Journey, mailsTo as mailsToJourney } from '../support/journey.ts';
 import { minimalPdf } from '../support/files.ts';
@@ -200,36 +200,62 @@ describe('staff outside their role or department', () => {
 });
 
 describe('tampered and stale tokens', () => {
-  // The local issuer's own signing key (in the runtime's data directory): a token signed with
-  // it passes the gateway, so what the product checks after the gateway is tested too.
+  // The local OIDC provider's own signing key (in the runtime's data directory): a token signed
+  // with it passes the gateway, so what the product checks after the gateway is tested too.
   const dataDir = resolve(inject('mailDir'), '..', '..');
-  const issuerKey = () => importJWK(JSON.parse(readFileSync(join(dataDir, 'identity', 'signing-key.jwk'), 'utf8')) as JWK, 'ES256');
-  const kid = () => (JSON.parse(readFileSync(join(dataDir, 'identity', 'signing-key.jwk'), 'utf8')) as JWK).kid!;
-  const claims = (user: string, groups: string[], department: string) => ({ 'cognito:username': user, 'cognito:groups': groups, 'custom:department': department, name: user, token_use: 'id' });
+  const keyJwk = () => JSON.parse(readFileSync(join(dataDir, 'identity', 'oidc-signing-key.json'), 'utf8')) as JWK;
+  const issuerKey = () => importJWK(keyJwk(), 'RS256');
+  const { audience: AUDIENCE, clientId, mapping } = localIdpSettings();
+  let issuer = '';
+  beforeAll(async () => { issuer = ((await (await fetch(`${api}/config.json`)).json()) as { auth: { issuer: string } }).auth.issuer; });
+  /** The bank IdP's group names of product roles (the inverse of groupRoles). */
+  const groups = (roles: string[]) => Object.entries(mapping.groupRoles!).filter(([, r]) => roles.includes(r)).map(([g]) => g);
+  const claims = (user: string, roles: string[], department: string) => ({ preferred_username: user, groups: groups(roles), department, name: user });
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const sign = async (payload: Record<string, unknown>, o: { key?: Awaited<ReturnType<typeof issuerKey>>; iss?: string; aud?: string; exp?: number } = {}) =>
-    new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid: kid() }).setIssuer(o.iss ?? LOCAL_ISSUER).setAudience(o.aud ?? LOCAL_AUDIENCE)
+    new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: keyJwk().kid! }).setIssuer(o.iss ?? issuer).setAudience(o.aud ?? AUDIENCE)
       .setIssuedAt().setExpirationTime(o.exp ?? Math.floor(Date.now() / 1000) + 600).sign(o.key ?? await issuerKey());
   const get = (token: string) => send('GET', '/api/staff/tasks/team', { authorization: `Bearer ${token}` });
+  /** A real ID token of the provider, through its discovered token endpoint, for `client`. */
+  const realToken = async (client: string) => {
+    const { token_endpoint } = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { token_endpoint: string };
+    const res = await fetch(token_endpoint, { method: 'POST', body: new URLSearchParams({ grant_type: 'password', client_id: client, username: 'hana', password: 'hana-handler' }) });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { id_token: string }).id_token;
+  };
+
+  it('the provider serves its discovery document, naming itself and its keys', async () => {
+    const res = await fetch(`${issuer}/.well-known/openid-configuration`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as Record<string, unknown>;
+    expect(doc).toMatchObject({ issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks` });
+    expect(doc.code_challenge_methods_supported).toContain('S256');
+    const jwks = (await (await fetch(String(doc.jwks_uri))).json()) as { keys: JWK[] };
+    expect(jwks.keys.map((k) => k.kid)).toEqual([keyJwk().kid]);
+    expect(jwks.keys[0]).not.toHaveProperty('d');
+  });
 
   it('alg none, edited claims, wrong issuer or audience, expired, re-signed with another key, HS256 with the public key: all 401 at the gateway', async () => {
     const real = await j.token('hana');
     const [h, p, s] = real.split('.');
-    const escalated = b64({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), 'cognito:groups': ['admin', 'quality'] });
-    const { privateKey: otherKey } = await generateKeyPair('ES256');
-    const publicJwk = JSON.parse(readFileSync(join(dataDir, 'identity', 'signing-key.jwk'), 'utf8')) as JWK;
-    const { d: _private, ...pub } = publicJwk;
+    // The token names hana the bank IdP's way: preferred_username and the bank's groups, no Cognito claim.
+    expect(JSON.parse(Buffer.from(p, 'base64url').toString())).toMatchObject({ iss: issuer, aud: AUDIENCE, preferred_username: 'hana', groups: ['All-Staff', 'CMP-Handlers'], department: 'cards' });
+    const escalated = b64({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), groups: groups(['admin', 'quality']) });
+    const { privateKey: otherKey } = await generateKeyPair('RS256');
+    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = keyJwk();
     const tokens: Record<string, string> = {
       'alg none': `${b64({ alg: 'none', typ: 'JWT' })}.${p}.`,
       'alg none, no dot': `${b64({ alg: 'none' })}.${p}`,
       'claims edited, signature kept': `${h}.${escalated}.${s}`,
       'signature of another token': `${h}.${p}.${(await j.token('quinn')).split('.')[2]}`,
       'wrong issuer': await sign(claims('hana', ['handler'], 'cards'), { iss: 'https://attacker.example' }),
+      'wrong issuer (another local port)': await sign(claims('hana', ['handler'], 'cards'), { iss: issuer.replace(/:\d+$/, ':1') }),
       'wrong audience': await sign(claims('hana', ['handler'], 'cards'), { aud: 'another-app' }),
+      'a real token of the provider for another client': await realToken('another-app'),
       expired: await sign(claims('hana', ['handler'], 'cards'), { exp: Math.floor(Date.now() / 1000) - 3600 }),
       're-signed with another key (same kid)': await sign(claims('hana', ['admin'], 'cards'), { key: otherKey }),
-      'HS256 keyed with the public key': await new SignJWT(claims('hana', ['admin'], 'cards')).setProtectedHeader({ alg: 'HS256', kid: kid() })
-        .setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setExpirationTime('10m').sign(new TextEncoder().encode(JSON.stringify(pub))),
+      'HS256 keyed with the public key': await new SignJWT(claims('hana', ['admin'], 'cards')).setProtectedHeader({ alg: 'HS256', kid: keyJwk().kid! })
+        .setIssuer(issuer).setAudience(AUDIENCE).setExpirationTime('10m').sign(new TextEncoder().encode(JSON.stringify(pub))),
       garbage: 'not.a.token',
       empty: '',
     };
@@ -240,6 +266,8 @@ describe('tampered and stale tokens', () => {
     }
     expect((await send('GET', '/api/staff/tasks/team')).status).toBe(401);
     expect((await get(real)).status).toBe(200);
+    // The same provider's token for the console's client passes: the refusal above was the audience.
+    expect((await get(await realToken(clientId))).status).toBe(200);
   });
 
   it('a valid token of someone not in the staff directory, or disabled there, is refused with 401 and audited', async () => {

@@ -439,7 +439,7 @@ describe('staff actions and identity', () => {
     expect(none.status).toBe(401);
     const token = await j.token('hana');
     const [h, p] = token.split('.');
-    const forged = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), 'cognito:groups': ['admin'] })).toString('base64url')}.${token.split('.')[2]}`;
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), groups: ['CMP-Admins'] })).toString('base64url')}.${token.split('.')[2]}`;
     expect((await j.request('GET', `/api/staff/complaints/${ref}`, undefined, { authorization: `Bearer ${forged}` })).status).toBe(401);
     const algNone = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${p}.`;
     expect((await j.request('GET', `/api/staff/complaints/${ref}`, undefined, { authorization: `Bearer ${algNone}` })).status).toBe(401);

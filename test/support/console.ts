@@ -1,4 +1,4 @@
-/** The staff console in a real browser: a page per staff member, signed in through the form. */
+/** The staff console in a real browser: a page per staff member, signed in at the local OIDC provider (code + PKCE). */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { watchErrors } from './browser.ts';
 import { PASSWORDS } from './journey.ts';
@@ -33,14 +33,27 @@ export async function openConsole(browser: Browser, base: string, opts: OpenOpti
   return { page, context, errors };
 }
 
-/** Signs in through the console's form; resolves once the sign-in view has gone. */
+/**
+ * Signs in as the console does: its button leaves for the provider's authorization endpoint
+ * (local/identity.ts: the login form of the local bank IdP), the form sends the browser back
+ * with a code, the console exchanges it (PKCE). Resolves once the sign-in view has gone.
+ */
 export async function signIn(page: Page, user: string): Promise<void> {
-  await page.waitForSelector('#signin-username');
-  await page.fill('#signin-username', user);
-  await page.fill('#signin-password', PASSWORDS[user]);
-  await page.click('#signin button[type="submit"]');
+  await page.waitForSelector('#signin-oidc');
+  await page.click('#signin-oidc');
+  await fillLogin(page, user, PASSWORDS[user]);
+  // Back at the console (the sign-in view does not exist on the provider's page, so wait for the console first).
+  await page.waitForSelector('html[data-console-ready="true"]');
   await page.waitForSelector('#view-signin', { state: 'hidden' });
   await page.waitForSelector('#who-name');
+}
+
+/** At the local provider's login form (after the console sent the browser there): types and submits. */
+export async function fillLogin(page: Page, user: string, password: string): Promise<void> {
+  await page.waitForSelector('form#login');
+  await page.fill('#username', user);
+  await page.fill('#password', password);
+  await page.click('#login-submit');
 }
 
 /** Opens a complaint through the header's "open by reference" box. */

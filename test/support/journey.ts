@@ -1,6 +1,6 @@
 /**
  * A user's-eye client of a running local runtime: customers submit and follow, staff sign in
- * with the local issuer and act through the staff API, tests move the runtime's clock.
+ * at the local OIDC provider and act through the staff API, tests move the runtime's clock.
  */
 import { ExecutionDoesNotExist, GetExecutionHistoryCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { eventually, getTask } from './clients.ts';
+import { passwordSignIn } from '../../local/emulators/identity.ts';
 
 export const PASSWORDS: Record<string, string> = {
   sam: 'sam-specialist', hana: 'hana-handler', leo: 'leo-handler', rita: 'rita-handler', wendy: 'wendy-handler',
@@ -56,9 +57,8 @@ export class Journey {
 
   async token(user: string): Promise<string> {
     if (!this.tokens.has(user)) {
-      const r = await this.request('POST', '/__local/identity/token', { username: user, password: PASSWORDS[user] });
-      if (r.status !== 200) throw new Error(`sign-in of ${user} failed`);
-      this.tokens.set(user, r.body.id_token);
+      // At the runtime's OIDC provider (discovered from the pages' /config.json), by the password grant.
+      this.tokens.set(user, await passwordSignIn(this.api, user, PASSWORDS[user]));
     }
     return this.tokens.get(user)!;
   }

@@ -8,7 +8,7 @@ import './lib/zod-csp.ts';
 import { authorize, type StaffOperation } from '../../functions/domain/authorization.ts';
 import { byId, el } from './lib/page.ts';
 import { StaffApi } from './console/api.ts';
-import { clearSession, completeOidc, loadSession, rememberReturn, signOut, takeReturn, type Session } from './console/auth.ts';
+import { clearSession, completeOidc, loadSession, rememberReturn, signOut, takeReturn, takeSignedOut, type Session } from './console/auth.ts';
 import { loadConsoleConfig } from './console/config.ts';
 import { ConsolePage, type ConsoleKey } from './console/console-page.ts';
 import type { Ctx } from './console/context.ts';
@@ -109,11 +109,13 @@ async function main(): Promise<void> {
     header.nav.hidden = false;
     const roles = a.roles.map((r) => page.label('role', r)).join(', ') || page.t('role.none');
     const out = el('button', { className: 'button-signout', text: page.t('signout'), attrs: { type: 'button', id: 'signout' } });
-    out.addEventListener('click', () => {
+    out.addEventListener('click', async () => {
+      // Through the provider's own sign-out where it has one (the token is forgotten before the
+      // page leaves); the console says "signed out" when it comes back.
+      if (await signOut(config.auth)) return;
       session = undefined;
       queue.hide();
-      signOut(config.auth);
-      if (config.auth.kind === 'local') { history.replaceState(null, '', '#/'); showSignIn('signin.signedOut'); announce(page.t('signin.signedOut')); }
+      history.replaceState(null, '', '#/'); showSignIn('signin.signedOut'); announce(page.t('signin.signedOut'));
     });
     header.who.replaceChildren(
       el('span', { className: 'who-text' },
@@ -221,8 +223,17 @@ async function main(): Promise<void> {
   if (config.auth.kind === 'oidc') {
     const back = await completeOidc(config.auth);
     if (back.kind === 'error') { showSignIn('signin.oidcFailed'); document.documentElement.dataset.consoleReady = 'true'; return; }
+    // Back where the staff member was when sign-in was asked for (the provider returns to the page without its hash).
+    const to = back.kind === 'signed-in' ? takeReturn() : undefined;
+    if (to) history.replaceState(null, '', `${location.pathname}${location.search}${to}`);
   }
-  session = loadSession();
+  if (takeSignedOut()) {
+    history.replaceState(null, '', '#/');
+    showSignIn('signin.signedOut'); announce(page.t('signin.signedOut'));
+    document.documentElement.dataset.consoleReady = 'true';
+    return;
+  }
+  session = loadSession(config.auth);
   document.documentElement.dataset.consoleReady = 'true';
   await route();
 }

@@ -1,17 +1,31 @@
 /**
- * Staff sign-in for the console. The ID token lives in sessionStorage only (gone with the
- * tab, never in localStorage); its claims are decoded for display and for showing the
- * actions the role may do - the API verifies the token and decides.
+ * Staff sign-in for the console: OpenID Connect authorization code flow with PKCE (RFC 7636)
+ * against the region's identity provider - the bank's own IdP, Cognito's hosted UI, or locally
+ * the runtime's OIDC provider - all alike: the issuer and client id come from /config.json,
+ * the endpoints from the issuer's discovery document (`<issuer>/.well-known/openid-configuration`).
+ * The protocol work is oauth4webapi's (discovery, PKCE S256, state and nonce checks, the code
+ * exchange and the ID token's iss/aud/exp/nonce checks).
  *
- * Locally: a username/password form posting to /__local/identity/token. On AWS: the Cognito
- * hosted UI with the authorization code flow and PKCE (RFC 7636): the code_verifier and the
- * state are kept in sessionStorage across the redirect, the code is exchanged at tokenUrl.
+ * The ID token lives in sessionStorage only (gone with the tab, never in localStorage); so do
+ * the verifier, state and nonce across the redirect. Its claims are read for display and for
+ * showing the actions the role may do, with the same claim mapping as the API
+ * (functions/domain/staff-claims.ts) - the API verifies the token and decides.
  */
-import { ROLES, type Actor, type Role } from '../../../functions/domain/authorization.ts';
+import * as oauth from 'oauth4webapi';
+import type { Actor } from '../../../functions/domain/authorization.ts';
+import { actorFromClaims, COGNITO_CLAIMS, StaffClaimMapping } from '../../../functions/domain/staff-claims.ts';
 
 export type AuthConfig =
-  | { kind: 'local' }
-  | { kind: 'oidc'; authorizeUrl: string; tokenUrl: string; clientId: string; redirectUri: string; logoutUrl?: string; scope?: string };
+  | { kind: 'none' }
+  | {
+    kind: 'oidc'; issuer: string; clientId: string; claims: StaffClaimMapping;
+    /** Default: this page's own URL (without query or hash). */
+    redirectUri?: string;
+    scope?: string;
+    /** Cognito's hosted UI has no end_session_endpoint in discovery: its /logout URL. */
+    logoutUrl?: string;
+  };
+type OidcConfig = Extract<AuthConfig, { kind: 'oidc' }>;
 
 export interface Session {
   token: string;
@@ -23,23 +37,24 @@ export interface Session {
 }
 
 const TOKEN_KEY = 'console.idToken';
-const VERIFIER_KEY = 'console.pkce.verifier';
-const STATE_KEY = 'console.pkce.state';
+const FLOW_KEY = 'console.oidc.flow';
 const RETURN_KEY = 'console.returnTo';
+const SIGNED_OUT_KEY = 'console.signedOut';
 
 function storage(): Storage | undefined {
   try { return window.sessionStorage; } catch { return undefined; }
 }
 
-/** The `auth` object of /config.json; anything unusable falls back to local sign-in. */
+/** The `auth` object of /config.json; anything unusable means no sign-in is configured. */
 export function parseAuthConfig(raw: unknown): AuthConfig {
-  if (!raw || typeof raw !== 'object') return { kind: 'local' };
+  if (!raw || typeof raw !== 'object') return { kind: 'none' };
   const r = raw as Record<string, unknown>;
-  if (r.kind !== 'oidc') return { kind: 'local' };
   const str = (k: string) => (typeof r[k] === 'string' && (r[k] as string).length > 0 ? (r[k] as string) : undefined);
-  const authorizeUrl = str('authorizeUrl'); const tokenUrl = str('tokenUrl'); const clientId = str('clientId'); const redirectUri = str('redirectUri');
-  if (!authorizeUrl || !tokenUrl || !clientId || !redirectUri) return { kind: 'local' };
-  return { kind: 'oidc', authorizeUrl, tokenUrl, clientId, redirectUri, logoutUrl: str('logoutUrl'), scope: str('scope') };
+  const issuer = str('issuer'); const clientId = str('clientId');
+  if (r.kind !== 'oidc' || !issuer || !clientId || !URL.canParse(issuer)) return { kind: 'none' };
+  const claims = r.claims === undefined ? COGNITO_CLAIMS : StaffClaimMapping.safeParse(r.claims).data;
+  if (!claims) return { kind: 'none' };
+  return { kind: 'oidc', issuer, clientId, claims, redirectUri: str('redirectUri'), scope: str('scope'), logoutUrl: str('logoutUrl') };
 }
 
 function base64UrlDecode(part: string): string {
@@ -47,12 +62,6 @@ function base64UrlDecode(part: string): string {
   const binary = atob(b64);
   const bytes = Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
   return new TextDecoder().decode(bytes);
-}
-
-function base64UrlEncode(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /** The payload of a JWT, for display only (the signature is the API's business). */
@@ -67,49 +76,28 @@ export function decodeJwt(token: string): Record<string, unknown> | undefined {
   }
 }
 
-function list(claim: unknown): string[] {
-  if (Array.isArray(claim)) return claim.map(String);
-  if (typeof claim !== 'string') return [];
-  return claim.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
-}
-
-/** The same reading of the claims as the API's (functions/http/staff-auth.ts). */
-export function actorFromClaims(claims: Record<string, unknown>): Actor | undefined {
-  const id = claims['cognito:username'] ?? claims.username ?? claims.sub;
-  if (typeof id !== 'string' || !id) return undefined;
-  const roles = list(claims['cognito:groups']).filter((g): g is Role => (ROLES as readonly string[]).includes(g));
-  return { id, name: String(claims.name ?? id), roles, department: String(claims['custom:department'] ?? '') };
-}
-
-export function sessionFromToken(token: string): Session | undefined {
+export function sessionFromToken(token: string, mapping: StaffClaimMapping): Session | undefined {
   const claims = decodeJwt(token);
   if (!claims) return undefined;
-  const actor = actorFromClaims(claims);
+  const actor = actorFromClaims(claims, mapping);
   if (!actor) return undefined;
   const exp = typeof claims.exp === 'number' ? new Date(claims.exp * 1000) : undefined;
   return { token, claims, actor, email: typeof claims.email === 'string' ? claims.email : undefined, expiresAt: exp };
 }
 
 /** The stored session, if the stored token can be read at all. A garbage token is removed. */
-export function loadSession(): Session | undefined {
+export function loadSession(cfg: AuthConfig): Session | undefined {
   const token = storage()?.getItem(TOKEN_KEY);
   if (!token) return undefined;
-  const session = sessionFromToken(token);
+  const session = cfg.kind === 'oidc' ? sessionFromToken(token, cfg.claims) : undefined;
   if (!session) storage()?.removeItem(TOKEN_KEY);
-  return session;
-}
-
-export function storeToken(token: string): Session | undefined {
-  const session = sessionFromToken(token);
-  if (session) storage()?.setItem(TOKEN_KEY, token);
   return session;
 }
 
 export function clearSession(): void {
   const s = storage();
   s?.removeItem(TOKEN_KEY);
-  s?.removeItem(VERIFIER_KEY);
-  s?.removeItem(STATE_KEY);
+  s?.removeItem(FLOW_KEY);
 }
 
 /** Where to go back to after signing in (a hash route of the console). */
@@ -123,95 +111,110 @@ export function takeReturn(): string | undefined {
   return v;
 }
 
-export type SignInResult = { ok: true; session: Session } | { ok: false; status: number; message?: string };
-
-/** Local identity provider: username and password for an ID token. */
-export async function signInLocal(apiBase: string, username: string, password: string): Promise<SignInResult> {
-  try {
-    const res = await fetch(`${apiBase}/__local/identity/token`, {
-      method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ username, password }), credentials: 'omit', cache: 'no-store',
-    });
-    const body = (await res.json().catch(() => undefined)) as { id_token?: string; message?: string } | undefined;
-    if (res.ok && body?.id_token) {
-      const session = storeToken(body.id_token);
-      return session ? { ok: true, session } : { ok: false, status: 500 };
-    }
-    return { ok: false, status: res.status, message: body?.message };
-  } catch {
-    return { ok: false, status: 0 };
-  }
+/** True once after a sign-out that went through the identity provider's own sign-out. */
+export function takeSignedOut(): boolean {
+  const s = storage();
+  const v = s?.getItem(SIGNED_OUT_KEY) === 'true';
+  s?.removeItem(SIGNED_OUT_KEY);
+  return v;
 }
 
-function randomString(bytes: number): string {
-  return base64UrlEncode(crypto.getRandomValues(new Uint8Array(bytes)));
+/** Plain http only for a provider on this machine (the local runtime's); https everywhere else. */
+function insecureOk(issuer: URL): boolean {
+  return issuer.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname);
 }
 
-export async function pkceChallenge(verifier: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  return base64UrlEncode(new Uint8Array(digest));
+/** The provider's metadata, from its discovery document (checked to name the configured issuer). */
+async function discover(cfg: OidcConfig): Promise<{ as: oauth.AuthorizationServer; options: { [oauth.allowInsecureRequests]?: boolean } }> {
+  const issuer = new URL(cfg.issuer);
+  const options = insecureOk(issuer) ? { [oauth.allowInsecureRequests]: true } : {};
+  const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...options }));
+  return { as, options };
 }
 
-/** Starts the hosted UI sign-in: stores verifier and state, then leaves for the authorize URL. */
-export async function startOidc(cfg: Extract<AuthConfig, { kind: 'oidc' }>): Promise<void> {
-  const verifier = randomString(48); // 64 characters of [A-Za-z0-9_-], within 43..128
-  const state = randomString(24);
-  storage()?.setItem(VERIFIER_KEY, verifier);
-  storage()?.setItem(STATE_KEY, state);
-  const url = new URL(cfg.authorizeUrl);
+const redirectUriOf = (cfg: OidcConfig) => cfg.redirectUri ?? `${location.origin}${location.pathname}`;
+
+/** Starts the sign-in: keeps verifier, state and nonce for the return, then leaves for the provider. */
+export async function startOidc(cfg: OidcConfig): Promise<void> {
+  const { as } = await discover(cfg);
+  if (!as.authorization_endpoint) throw new Error('The identity provider names no authorization endpoint');
+  const verifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const nonce = oauth.generateRandomNonce();
+  storage()?.setItem(FLOW_KEY, JSON.stringify({ verifier, state, nonce }));
+  const url = new URL(as.authorization_endpoint);
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('client_id', cfg.clientId);
-  url.searchParams.set('redirect_uri', cfg.redirectUri);
+  url.searchParams.set('redirect_uri', redirectUriOf(cfg));
   url.searchParams.set('scope', cfg.scope ?? 'openid email profile');
   url.searchParams.set('state', state);
+  url.searchParams.set('nonce', nonce);
   url.searchParams.set('code_challenge_method', 'S256');
-  url.searchParams.set('code_challenge', await pkceChallenge(verifier));
+  url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier));
   window.location.assign(url.toString());
 }
 
 export type OidcReturn = { kind: 'none' } | { kind: 'signed-in'; session: Session } | { kind: 'error'; reason: string };
 
 /**
- * Back from the hosted UI with ?code=&state= (or ?error=): checks the state, exchanges the
- * code with the stored verifier, stores the ID token and removes the parameters from the URL.
+ * Back from the provider with ?code=&state= (or ?error=): checks the state, exchanges the code
+ * with the stored verifier, checks the ID token (issuer, audience, expiry, nonce), stores it and
+ * removes the parameters from the URL.
  */
-export async function completeOidc(cfg: Extract<AuthConfig, { kind: 'oidc' }>): Promise<OidcReturn> {
-  const params = new URLSearchParams(window.location.search);
-  const code = params.get('code');
-  const error = params.get('error');
-  if (!code && !error) return { kind: 'none' };
-  const clean = new URL(window.location.href);
-  for (const k of ['code', 'state', 'error', 'error_description']) clean.searchParams.delete(k);
+export async function completeOidc(cfg: OidcConfig): Promise<OidcReturn> {
+  const current = new URL(window.location.href);
+  if (!current.searchParams.has('code') && !current.searchParams.has('error')) return { kind: 'none' };
+  const clean = new URL(current);
+  for (const k of ['code', 'state', 'error', 'error_description', 'iss', 'session_state']) clean.searchParams.delete(k);
   window.history.replaceState(null, '', clean.toString());
   const s = storage();
-  const expectedState = s?.getItem(STATE_KEY);
-  const verifier = s?.getItem(VERIFIER_KEY);
-  s?.removeItem(STATE_KEY);
-  s?.removeItem(VERIFIER_KEY);
-  if (error) return { kind: 'error', reason: error };
-  if (!expectedState || params.get('state') !== expectedState || !verifier) return { kind: 'error', reason: 'state' };
+  const stored = s?.getItem(FLOW_KEY);
+  s?.removeItem(FLOW_KEY);
+  let flow: { verifier?: unknown; state?: unknown; nonce?: unknown } = {};
+  try { flow = stored ? JSON.parse(stored) as typeof flow : {}; } catch { /* garbage: no flow */ }
+  const { verifier, state, nonce } = flow;
+  if (current.searchParams.has('error')) return { kind: 'error', reason: current.searchParams.get('error') ?? 'error' };
+  if (typeof verifier !== 'string' || typeof state !== 'string' || typeof nonce !== 'string') return { kind: 'error', reason: 'state' };
   try {
-    const res = await fetch(cfg.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: cfg.clientId, code: code!, redirect_uri: cfg.redirectUri, code_verifier: verifier }).toString(),
-      credentials: 'omit', cache: 'no-store',
-    });
-    const body = (await res.json().catch(() => undefined)) as { id_token?: string } | undefined;
-    const session = res.ok && body?.id_token ? storeToken(body.id_token) : undefined;
-    return session ? { kind: 'signed-in', session } : { kind: 'error', reason: `token ${res.status}` };
-  } catch {
-    return { kind: 'error', reason: 'network' };
+    const { as, options } = await discover(cfg);
+    const client: oauth.Client = { client_id: cfg.clientId };
+    const params = oauth.validateAuthResponse(as, client, current, state);
+    const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUriOf(cfg), verifier, options);
+    const result = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: true });
+    const session = result.id_token ? sessionFromToken(result.id_token, cfg.claims) : undefined;
+    if (!session) return { kind: 'error', reason: 'id_token' };
+    s?.setItem(TOKEN_KEY, result.id_token!);
+    return { kind: 'signed-in', session };
+  } catch (e) {
+    return { kind: 'error', reason: e instanceof oauth.AuthorizationResponseError ? e.error : (e as { code?: string }).code ?? 'token' };
   }
 }
 
-/** Signs out: the token is forgotten; with the hosted UI, its session is ended too. */
-export function signOut(cfg: AuthConfig): void {
-  clearSession();
-  if (cfg.kind === 'oidc' && cfg.logoutUrl) {
-    const url = new URL(cfg.logoutUrl);
+/**
+ * Signs out: the token is forgotten, and the provider's session is ended where it offers that
+ * (Cognito's /logout, or the discovery document's end_session_endpoint). True when the page is
+ * leaving for the provider (the console shows "signed out" when it comes back).
+ */
+export async function signOut(cfg: AuthConfig): Promise<boolean> {
+  const token = storage()?.getItem(TOKEN_KEY) ?? undefined;
+  if (cfg.kind !== 'oidc') { clearSession(); return false; }
+  let url: URL | undefined;
+  if (cfg.logoutUrl) {
+    url = new URL(cfg.logoutUrl);
     if (!url.searchParams.has('client_id')) url.searchParams.set('client_id', cfg.clientId);
-    if (!url.searchParams.has('logout_uri')) url.searchParams.set('logout_uri', cfg.redirectUri);
-    window.location.assign(url.toString());
+    if (!url.searchParams.has('logout_uri')) url.searchParams.set('logout_uri', redirectUriOf(cfg));
+  } else {
+    const endSession = await discover(cfg).then(({ as }) => as.end_session_endpoint, () => undefined);
+    if (endSession) {
+      url = new URL(endSession);
+      url.searchParams.set('client_id', cfg.clientId);
+      url.searchParams.set('post_logout_redirect_uri', redirectUriOf(cfg));
+      if (token) url.searchParams.set('id_token_hint', token);
+    }
   }
+  clearSession();
+  if (!url) return false;
+  storage()?.setItem(SIGNED_OUT_KEY, 'true');
+  window.location.assign(url.toString());
+  return true;
 }
