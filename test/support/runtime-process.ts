@@ -25,7 +25,9 @@ export async function startRuntimeProcess(env: Record<string, string>, opts: { c
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`runtime did not start:\n${out}`)), 60_000);
+    // A start that never finishes is stopped (SIGTERM: local/start.ts stops DynamoDB Local and the
+    // rest), so that a slow machine leaves no runtime behind for the next test file.
+    const timer = setTimeout(() => { child.kill('SIGTERM'); reject(new Error(`runtime did not start within 120 s:\n${out}`)); }, 120_000);
     const check = () => { if (out.includes('Press Ctrl-C')) { clearTimeout(timer); resolve(); } };
     child.stdout!.on('data', check);
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`runtime exited with ${code}:\n${out}`)); });
