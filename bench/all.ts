@@ -18,7 +18,11 @@ const quick = process.env.BENCH_QUICK === '1';
 const RUNS: { title: string; script: string; args?: string[]; env?: Record<string, string> }[] = [
   { title: 'Intake', script: 'intake.ts', env: { BENCH_SECONDS: quick ? '5' : '10' } },
   { title: 'Surge (Step Functions throttled at the us-east-1 rates)', script: 'surge.ts', env: quick ? { SURGE_COMPLAINTS: '500', SURGE_SECONDS: '10' } : {} },
-  { title: 'Surge (throttling scaled to this machine: us-east-1 rates / 60)', script: 'surge.ts', env: { SURGE_SFN_RATES: 'us-east-1/60', SURGE_COMPLAINTS: quick ? '200' : '1000', SURGE_SECONDS: quick ? '10' : '60' } },
+  {
+    title: 'Surge (throttling scaled to this machine: us-east-1 rates / 60)',
+    script: 'surge.ts',
+    env: { SURGE_SFN_RATES: 'us-east-1/60', SURGE_COMPLAINTS: quick ? '200' : '1000', SURGE_SECONDS: quick ? '10' : '60' },
+  },
   { title: 'Lifecycle cost', script: 'lifecycle-cost.ts', env: { BENCH_COMPLAINTS: quick ? '5' : '20' } },
   { title: 'Dashboard', script: 'dashboard.ts', env: quick ? { BENCH_SIZES: '1000,10000' } : {} },
   { title: 'Bundles', script: 'bundles.ts', env: quick ? { BENCH_RUNS: '5' } : {} },
@@ -27,9 +31,15 @@ const RUNS: { title: string; script: string; args?: string[]; env?: Record<strin
 function run(script: string, env: Record<string, string>): Promise<{ code: number | null; out: string; seconds: number }> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, script)], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); process.stderr.write('.'); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      process.stderr.write('.');
+    });
     child.once('exit', (code) => resolve({ code, out, seconds: (performance.now() - started) / 1000 }));
   });
 }

@@ -35,24 +35,56 @@ const out = mkdtempSync(join(tmpdir(), 'bundles-'));
 
 // The configuration every function reads at start-up (loadConfig), as Lambda sets it; no credentials are used.
 const ENV = {
-  PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: 'bench', TABLE_NAME: 't', COMPLAINT_REGION: 'us',
+  PATH: process.env.PATH ?? '',
+  AWS_REGION: 'us-east-1',
+  AWS_LAMBDA_FUNCTION_NAME: 'bench',
+  TABLE_NAME: 't',
+  COMPLAINT_REGION: 'us',
   STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111111111111:stateMachine:complaint-lifecycle',
   RESUME_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111111111111:stateMachine:complaint-resume',
-  POWERTOOLS_SERVICE_NAME: 'complaints', POWERTOOLS_LOG_LEVEL: 'ERROR',
+  POWERTOOLS_SERVICE_NAME: 'complaints',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
 };
 
 /** Each SDK client: the import that makes it and the expression that constructs it. */
 const CLIENTS = {
-  dynamodb: { pkg: '@aws-sdk/client-dynamodb', imports: ["import { DynamoDBClient } from '@aws-sdk/client-dynamodb';", "import { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';"], make: 'DynamoDBDocument.from(new DynamoDBClient({}))', lazy: "const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb'); const { DynamoDBDocument } = await import('@aws-sdk/lib-dynamodb');" },
-  sfn: { pkg: '@aws-sdk/client-sfn', imports: ["import { SFNClient } from '@aws-sdk/client-sfn';"], make: 'new SFNClient({})', lazy: "const { SFNClient } = await import('@aws-sdk/client-sfn');" },
-  s3: { pkg: '@aws-sdk/client-s3', imports: ["import { S3Client } from '@aws-sdk/client-s3';"], make: 'new S3Client({})', lazy: "const { S3Client } = await import('@aws-sdk/client-s3');" },
-  presigner: { pkg: '@aws-sdk/s3-request-presigner', imports: ["import { getSignedUrl } from '@aws-sdk/s3-request-presigner';"], make: 'getSignedUrl', lazy: "const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');" },
-  sesv2: { pkg: '@aws-sdk/client-sesv2', imports: ["import { SESv2Client } from '@aws-sdk/client-sesv2';"], make: 'new SESv2Client({})', lazy: "const { SESv2Client } = await import('@aws-sdk/client-sesv2');" },
+  dynamodb: {
+    pkg: '@aws-sdk/client-dynamodb',
+    imports: ["import { DynamoDBClient } from '@aws-sdk/client-dynamodb';", "import { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';"],
+    make: 'DynamoDBDocument.from(new DynamoDBClient({}))',
+    lazy: "const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb'); const { DynamoDBDocument } = await import('@aws-sdk/lib-dynamodb');",
+  },
+  sfn: {
+    pkg: '@aws-sdk/client-sfn',
+    imports: ["import { SFNClient } from '@aws-sdk/client-sfn';"],
+    make: 'new SFNClient({})',
+    lazy: "const { SFNClient } = await import('@aws-sdk/client-sfn');",
+  },
+  s3: {
+    pkg: '@aws-sdk/client-s3',
+    imports: ["import { S3Client } from '@aws-sdk/client-s3';"],
+    make: 'new S3Client({})',
+    lazy: "const { S3Client } = await import('@aws-sdk/client-s3');",
+  },
+  presigner: {
+    pkg: '@aws-sdk/s3-request-presigner',
+    imports: ["import { getSignedUrl } from '@aws-sdk/s3-request-presigner';"],
+    make: 'getSignedUrl',
+    lazy: "const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');",
+  },
+  sesv2: {
+    pkg: '@aws-sdk/client-sesv2',
+    imports: ["import { SESv2Client } from '@aws-sdk/client-sesv2';"],
+    make: 'new SESv2Client({})',
+    lazy: "const { SESv2Client } = await import('@aws-sdk/client-sesv2');",
+  },
 } as const;
 type ClientKey = keyof typeof CLIENTS;
 
 const has = (modules: Record<string, number>, pkg: string) =>
-  Object.entries(modules).filter(([m]) => m.includes(`node_modules/${pkg}/`)).reduce((n, [, b]) => n + b, 0) > 512;
+  Object.entries(modules)
+    .filter(([m]) => m.includes(`node_modules/${pkg}/`))
+    .reduce((n, [, b]) => n + b, 0) > 512;
 
 /** The bare function of a bundle: the clients it loads at start-up imported statically, those it loads on first use imported lazily. */
 function bareSource(r: BundleReport): { code: string; clients: string } {
@@ -95,7 +127,7 @@ const documentClient = `${CLIENTS.dynamodb.imports.join(' ')}\nlet db; export co
 const references: [string, BundleReport][] = [
   ['(empty function)', await bundleSource('export const handler = async () => ({ statusCode: 200 });')],
   ['(bare DynamoDB document client, SDK bundled)', await bundleSource(documentClient)],
-  ['(bare DynamoDB document client, SDK from node_modules: the runtime\'s copy)', await bundleSource(documentClient, ['@aws-sdk/*', '@smithy/*'])],
+  ["(bare DynamoDB document client, SDK from node_modules: the runtime's copy)", await bundleSource(documentClient, ['@aws-sdk/*', '@smithy/*'])],
 ];
 
 /** One fresh process: ms of `await import(index.mjs)`. */
@@ -116,19 +148,32 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const ms = (r: BundleReport) => median(times.get(r)!);
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
-console.log(`Node ${process.version}, median of ${RUNS} fresh processes per bundle (interleaved rounds), ${CPU ? 'CPU' : 'wall'} time; ${new Date().toISOString().slice(0, 10)}\n`);
+console.log(
+  `Node ${process.version}, median of ${RUNS} fresh processes per bundle (interleaved rounds), ${CPU ? 'CPU' : 'wall'} time; ${new Date().toISOString().slice(0, 10)}\n`,
+);
 console.log('| function | SDK clients (lazy) | size (KB) | bare size (KB) | load (ms) | bare load (ms) | ratio |');
 console.log('|---|---|---:|---:|---:|---:|---:|');
 const rows = names.map((name) => {
   const bare = bareOf(name);
-  return { name, clients: bare.clients, size: reports[name].initial.bytes, bareSize: bare.report.initial.bytes, load: ms(reports[name]), bareLoad: ms(bare.report) };
+  return {
+    name,
+    clients: bare.clients,
+    size: reports[name].initial.bytes,
+    bareSize: bare.report.initial.bytes,
+    load: ms(reports[name]),
+    bareLoad: ms(bare.report),
+  };
 });
 for (const r of rows) {
-  console.log(`| ${r.name} | ${r.clients} | ${kb(r.size)} | ${kb(r.bareSize)} | ${r.load.toFixed(1)} | ${r.bareLoad.toFixed(1)} | ${(r.load / r.bareLoad).toFixed(2)}x |`);
+  console.log(
+    `| ${r.name} | ${r.clients} | ${kb(r.size)} | ${kb(r.bareSize)} | ${r.load.toFixed(1)} | ${r.bareLoad.toFixed(1)} | ${(r.load / r.bareLoad).toFixed(2)}x |`,
+  );
 }
 console.log('\n| reference | size (KB) | load (ms) |');
 console.log('|---|---:|---:|');
 for (const [label, r] of references) console.log(`| ${label} | ${kb(r.initial.bytes)} | ${ms(r).toFixed(1)} |`);
 const over = rows.filter((r) => r.load / r.bareLoad > GOAL);
-console.log(`\nGoal: load at most ${GOAL}x the bare function's. ${over.length ? `Over: ${over.map((r) => `${r.name} ${(r.load / r.bareLoad).toFixed(2)}x`).join(', ')}.` : 'Every function is within it.'}`);
+console.log(
+  `\nGoal: load at most ${GOAL}x the bare function's. ${over.length ? `Over: ${over.map((r) => `${r.name} ${(r.load / r.bareLoad).toFixed(2)}x`).join(', ')}.` : 'Every function is within it.'}`,
+);
 rmSync(out, { recursive: true, force: true });

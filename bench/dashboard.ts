@@ -50,16 +50,43 @@ function life(i: number, rnd: () => number): Complaint[] {
   const at = (days: number) => new Date(receivedAt.getTime() + days * 86_400_000).toISOString();
   const deadlines = Object.fromEntries(Object.entries(computeDeadlines(region.profile, cal, receivedAt)).map(([k, d]) => [k, { ...d! }]));
   const received: Complaint = {
-    reference: `CN-2026-${String(i).padStart(6, '0')}`, region: 'cn', channel: CHANNELS[Math.floor(rnd() ** 2 * CHANNELS.length)], language: 'en',
-    status: 'OPEN', stage: 'RECEIVED', receivedAt: receivedAt.toISOString(), deadlines,
-    complainant: { anonymous: false }, matter: { description: '-' }, consent: { personalData: true },
-    executionName: 'x', resumeCount: 0, updatedAt: receivedAt.toISOString(), version: 1,
+    reference: `CN-2026-${String(i).padStart(6, '0')}`,
+    region: 'cn',
+    channel: CHANNELS[Math.floor(rnd() ** 2 * CHANNELS.length)],
+    language: 'en',
+    status: 'OPEN',
+    stage: 'RECEIVED',
+    receivedAt: receivedAt.toISOString(),
+    deadlines,
+    complainant: { anonymous: false },
+    matter: { description: '-' },
+    consent: { personalData: true },
+    executionName: 'x',
+    resumeCount: 0,
+    updatedAt: receivedAt.toISOString(),
+    version: 1,
   };
   const assessed = structuredClone(received);
   Object.assign(assessed, {
-    stage: 'INVESTIGATION', version: 2, assignment: { team: TEAMS[Math.floor(rnd() * TEAMS.length)] },
-    classification: { nature: NATURES[Math.floor(rnd() * NATURES.length)], channelType: 'online', urgency: 'general', riskLevel: 'low', priority: 'P3', reasons: [] },
-    routing: { major: false, majorReasons: [], crossDepartment: false, departments: [], anonymous: false, ...(rnd() < 0.2 ? { matterKey: `cards:${MATTERS[Math.floor(rnd() * MATTERS.length)]}` } : {}) },
+    stage: 'INVESTIGATION',
+    version: 2,
+    assignment: { team: TEAMS[Math.floor(rnd() * TEAMS.length)] },
+    classification: {
+      nature: NATURES[Math.floor(rnd() * NATURES.length)],
+      channelType: 'online',
+      urgency: 'general',
+      riskLevel: 'low',
+      priority: 'P3',
+      reasons: [],
+    },
+    routing: {
+      major: false,
+      majorReasons: [],
+      crossDepartment: false,
+      departments: [],
+      anonymous: false,
+      ...(rnd() < 0.2 ? { matterKey: `cards:${MATTERS[Math.floor(rnd() * MATTERS.length)]}` } : {}),
+    },
   });
   assessed.deadlines.register.metAt = assessed.deadlines.qualityControl.metAt = received.receivedAt;
   const images = [received, assessed];
@@ -73,7 +100,11 @@ function life(i: number, rnd: () => number): Complaint[] {
   const satisfaction = 1 + Math.floor(rnd() * 5);
   const closed = structuredClone(replied);
   Object.assign(closed, {
-    status: 'CLOSED', stage: 'CLOSED', version: 4, closedAt: at(replyAfter + 3), reopenCount: satisfaction <= 2 ? 1 : 0,
+    status: 'CLOSED',
+    stage: 'CLOSED',
+    version: 4,
+    closedAt: at(replyAfter + 3),
+    reopenCount: satisfaction <= 2 ? 1 : 0,
     callbacks: [{ satisfaction, by: 'customer', at: at(replyAfter + 3) }],
   });
   images.push(closed);
@@ -103,7 +134,10 @@ function aggregatesFor(n: number) {
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
     s.on('error', reject);
   });
 }
@@ -118,7 +152,10 @@ try {
   for (const n of SIZES) {
     const table = `bench-dashboard-${n}`;
     await ensureTable(client, table);
-    const store = new DynamoAggregates(createDocumentClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), table);
+    const store = new DynamoAggregates(
+      createDocumentClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+      table,
+    );
     const t0 = performance.now();
     const { items, deltas } = aggregatesFor(n);
     const writeRequests = await store.writeItems(items);
@@ -137,16 +174,34 @@ try {
     const rcu = (store.stats.readCapacityUnits - before.readCapacityUnits) / READS;
     if (first.totals.total !== n) throw new Error(`the dashboard counts ${first.totals.total} complaints, not ${n}`);
     rows.push([
-      n.toLocaleString('en'), deltas.toLocaleString('en'), String(items.length), String(writeRequests), loadSeconds.toFixed(1),
-      String(requests), rcu.toFixed(1), median(times).toFixed(1),
+      n.toLocaleString('en'),
+      deltas.toLocaleString('en'),
+      String(items.length),
+      String(writeRequests),
+      loadSeconds.toFixed(1),
+      String(requests),
+      rcu.toFixed(1),
+      median(times).toFixed(1),
       `${first.totals.handled.toLocaleString('en')} handled, ${(first.totals.handledRate! * 100).toFixed(1)} %, p90 ${first.totals.handlingBusinessDays.p90} bd, ${first.groupIncidents.length} matters in 48 h`,
     ]);
   }
-  const header = ['complaints', 'deltas applied', 'aggregate items', 'BatchWrite requests', 'load s', 'read: DynamoDB requests', 'read: RCU consumed', 'read: median ms (20)', 'figures (check)'];
+  const header = [
+    'complaints',
+    'deltas applied',
+    'aggregate items',
+    'BatchWrite requests',
+    'load s',
+    'read: DynamoDB requests',
+    'read: RCU consumed',
+    'read: median ms (20)',
+    'figures (check)',
+  ];
   console.log(`\nDashboard for one year (2026-01..2026-12, by department), DynamoDB Local in memory, Node ${process.versions.node}\n`);
   console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-  console.log('\nA read is 12 monthly Queries (one partition each, one item per combination of channel, department and nature) + 3 daily Queries of the 48 h incident window.');
+  console.log(
+    '\nA read is 12 monthly Queries (one partition each, one item per combination of channel, department and nature) + 3 daily Queries of the 48 h incident window.',
+  );
 } finally {
   await dynamo.stop();
 }

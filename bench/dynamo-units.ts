@@ -22,8 +22,16 @@
  *   (what DynamoDB Local 3 reports for a one-item transaction).
  */
 export type AttributeValue =
-  | { S: string } | { N: string } | { B: string } | { BOOL: boolean } | { NULL: true }
-  | { L: AttributeValue[] } | { M: Record<string, AttributeValue> } | { SS: string[] } | { NS: string[] } | { BS: string[] };
+  | { S: string }
+  | { N: string }
+  | { B: string }
+  | { BOOL: boolean }
+  | { NULL: true }
+  | { L: AttributeValue[] }
+  | { M: Record<string, AttributeValue> }
+  | { SS: string[] }
+  | { NS: string[] }
+  | { BS: string[] };
 export type Item = Record<string, AttributeValue>;
 
 const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
@@ -53,19 +61,29 @@ export function itemSize(item: Item): number {
 const KB = 1024;
 const unitsOf = (bytes: number) => Math.max(1, Math.ceil(bytes / KB));
 
-export interface IndexShape { partitionKey: string; sortKey: string; projection: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; include: readonly string[] }
-export interface TableShape { partitionKey: string; sortKey: string; indexes: Record<string, IndexShape & { name: string }> }
+export interface IndexShape {
+  partitionKey: string;
+  sortKey: string;
+  projection: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+  include: readonly string[];
+}
+export interface TableShape {
+  partitionKey: string;
+  sortKey: string;
+  indexes: Record<string, IndexShape & { name: string }>;
+}
 
 /** The index entry an item makes (undefined when the item lacks the index's key: a sparse index). */
 export function indexEntry(item: Item | undefined, table: TableShape, index: IndexShape): Item | undefined {
-  if (!item || !item[index.partitionKey] || !item[index.sortKey]) return undefined;
+  if (!item?.[index.partitionKey] || !item[index.sortKey]) return undefined;
   if (index.projection === 'ALL') return item;
   const keep = new Set([table.partitionKey, table.sortKey, index.partitionKey, index.sortKey, ...(index.projection === 'INCLUDE' ? index.include : [])]);
   return Object.fromEntries(Object.entries(item).filter(([k]) => keep.has(k)));
 }
 
 const INDEX_ENTRY_OVERHEAD = 100;
-const same = (a: Item, b: Item) => JSON.stringify(Object.entries(a).sort(([x], [y]) => x.localeCompare(y))) === JSON.stringify(Object.entries(b).sort(([x], [y]) => x.localeCompare(y)));
+const same = (a: Item, b: Item) =>
+  JSON.stringify(Object.entries(a).sort(([x], [y]) => x.localeCompare(y))) === JSON.stringify(Object.entries(b).sort(([x], [y]) => x.localeCompare(y)));
 
 /** Units one write of an item (before -> after; undefined: absent) costs, outside a transaction: table and indexes. */
 export function writeUnits(before: Item | undefined, after: Item | undefined, table: TableShape): { table: number; indexes: number } {

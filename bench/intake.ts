@@ -30,7 +30,7 @@ try {
   // Each level starts from an idle pipeline: the previous level's (or the warm-up's) workflows
   // and stream consumers have worked off their backlog, so that no level pays for another's.
   const settle = async () => {
-    for (let idle = 0; idle < 3;) {
+    for (let idle = 0; idle < 3; ) {
       idle = (await rt.poller.pollOnce()) === 0 ? idle + 1 : 0;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -43,7 +43,9 @@ try {
     given.push(...r.references);
     sent += r.sent;
     const perComplaint = (s: number) => (r.ok ? ((s * 1000) / r.ok).toFixed(1) : '-');
-    rows.push(`| ${connections} | ${(r.ok / r.seconds).toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors + r.timeouts} | ${perComplaint(used.nodeSeconds)} | ${perComplaint(used.javaSeconds)} | ${((used.nodeSeconds + used.javaSeconds) / used.seconds).toFixed(2)} |`);
+    rows.push(
+      `| ${connections} | ${(r.ok / r.seconds).toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors + r.timeouts} | ${perComplaint(used.nodeSeconds)} | ${perComplaint(used.javaSeconds)} | ${((used.nodeSeconds + used.javaSeconds) / used.seconds).toFixed(2)} |`,
+    );
   }
   const startedDuringLoad = executionNames(rt).length;
 
@@ -51,7 +53,10 @@ try {
   // stream: the hand-off works through its backlog after the load.
   const loadEnded = Date.now();
   let table = await complaintsInTable(rt);
-  const missing = () => { const names = new Set(executionNames(rt)); return [...table.keys()].filter((ref) => !names.has(table.get(ref)!)).length; };
+  const missing = () => {
+    const names = new Set(executionNames(rt));
+    return [...table.keys()].filter((ref) => !names.has(table.get(ref)!)).length;
+  };
   let withoutWorkflow = missing();
   while (withoutWorkflow > 0 && Date.now() - loadEnded < 900_000) {
     await new Promise((r) => setTimeout(r, 1000));
@@ -66,7 +71,9 @@ try {
   console.log('| concurrency | complaints/s | p50 ms | p99 ms | errors | Node CPU ms per complaint | DynamoDB Local CPU ms per complaint | cores busy |');
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) console.log(r);
-  console.log(`\nRequests sent: ${sent} (those still in flight when a level ended are cut by the client); references given (201): ${given.length}; in the table: ${table.size}; given but not in the table (lost): ${lost}; given twice: ${given.length - new Set(given).size}; workflows started during the load: ${startedDuringLoad}, in all: ${executions.length} (${executions.length - new Set(executions).size} twice); complaints without a workflow: ${withoutWorkflow}; the last one started ${backlogSeconds.toFixed(0)} s after the load ended.`);
+  console.log(
+    `\nRequests sent: ${sent} (those still in flight when a level ended are cut by the client); references given (201): ${given.length}; in the table: ${table.size}; given but not in the table (lost): ${lost}; given twice: ${given.length - new Set(given).size}; workflows started during the load: ${startedDuringLoad}, in all: ${executions.length} (${executions.length - new Set(executions).size} twice); complaints without a workflow: ${withoutWorkflow}; the last one started ${backlogSeconds.toFixed(0)} s after the load ended.`,
+  );
 } finally {
   await rt.stop();
   rmSync(dir, { recursive: true, force: true });

@@ -14,7 +14,9 @@ let seq = 0;
 const body = () => {
   seq += 1;
   return JSON.stringify({
-    language: 'en', businessLine: 'cards', consent: { personalData: true },
+    language: 'en',
+    businessLine: 'cards',
+    consent: { personalData: true },
     complainant: { name: 'Bench Customer', contact: { email: `bench-${tag}-${seq}@example.com` } },
     matter: { description: `Benchmark complaint ${seq}: an annual fee on my card that I never agreed to` },
   });
@@ -24,22 +26,33 @@ const references: string[] = [];
 const statuses: Record<string, number> = {};
 const started = performance.now();
 const result = await autocannon({
-  url: `${o.url}/api/complaints`, method: 'POST', connections: o.connections,
+  url: `${o.url}/api/complaints`,
+  method: 'POST',
+  connections: o.connections,
   ...(o.amount ? { amount: o.amount } : { duration: o.seconds ?? 10 }),
   ...(o.overallRate ? { overallRate: o.overallRate } : {}),
   timeout: 60,
   headers: { 'content-type': 'application/json' },
-  requests: [{
-    setupRequest: (req) => ({ ...req, body: body() }),
-    onResponse: (status, resBody) => {
-      statuses[status] = (statuses[status] ?? 0) + 1;
-      if (status === 201) references.push((JSON.parse(resBody) as { reference: string }).reference);
+  requests: [
+    {
+      setupRequest: (req) => ({ ...req, body: body() }),
+      onResponse: (status, resBody) => {
+        statuses[status] = (statuses[status] ?? 0) + 1;
+        if (status === 201) references.push((JSON.parse(resBody) as { reference: string }).reference);
+      },
     },
-  }],
+  ],
 });
-process.stdout.write(`${JSON.stringify({
-  seconds: (performance.now() - started) / 1000,
-  sent: result.requests.sent, ok: result['2xx'], non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, statuses,
-  latency: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
-  references,
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    seconds: (performance.now() - started) / 1000,
+    sent: result.requests.sent,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statuses,
+    latency: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    references,
+  })}\n`,
+);

@@ -18,7 +18,10 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { TABLE } from '../functions/adapters/table-schema.ts';
 import { itemSize, transactionUnits, type Item } from './dynamo-units.ts';
 
-export interface Proxy { url: string; close(): Promise<void> }
+export interface Proxy {
+  url: string;
+  close(): Promise<void>;
+}
 
 /**
  * A pass-through HTTP proxy; `rewrite` may change a request body, `before` runs before it is
@@ -50,7 +53,11 @@ async function startProxy<C = undefined>(
         answer.on('data', (c: Buffer) => parts.push(c));
         answer.on('end', async () => {
           const raw = Buffer.concat(parts);
-          try { await hooks.observe(req, body, answer.statusCode ?? 500, raw, performance.now() - sentAt, context); } catch { /* metering only */ }
+          try {
+            await hooks.observe(req, body, answer.statusCode ?? 500, raw, performance.now() - sentAt, context);
+          } catch {
+            /* metering only */
+          }
           res.writeHead(answer.statusCode ?? 500, answer.headers);
           res.end(raw);
         });
@@ -62,7 +69,12 @@ async function startProxy<C = undefined>(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); agent.destroy(); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+        agent.destroy();
+      }),
   };
 }
 
@@ -70,11 +82,19 @@ const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetI
 const MIN_ONE_READ = new Set(['GetItem', 'Query', 'Scan']);
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
-export interface DynamoTotals { requests: number; readUnits: number; writeUnits: number; /** Time to answer, summed. */ ms: number }
+export interface DynamoTotals {
+  requests: number;
+  readUnits: number;
+  writeUnits: number /** Time to answer, summed. */;
+  ms: number;
+}
 
 type Consumed = { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined;
 const units = (c: Consumed) => (c ? (Array.isArray(c) ? c : [c]).reduce((sum, x) => sum + (x.CapacityUnits ?? 0), 0) : 0);
-const operationOf = (req: IncomingMessage) => String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+const operationOf = (req: IncomingMessage) =>
+  String(req.headers['x-amz-target'] ?? '')
+    .split('.')
+    .pop() ?? '';
 
 /**
  * DYNAMO_TRACE=<file>: one JSON line per read or write - the operation, the units and, for
@@ -92,12 +112,17 @@ function tracer(file: string | undefined) {
       .map(([verb, x]) => `${verb}:${kind((x.Item ?? x.Key)?.SK)}:${size(x.Item)}`);
     const single = (req.Item ?? req.Key) as Record<string, unknown> | undefined;
     if (single) items.push(`${op}:${kind(single.SK)}:${size(req.Item)}`);
-    appendFileSync(file, JSON.stringify({ op, units, items, index: req.IndexName, ...(process.env.DYNAMO_TRACE_BODY ? { req } : {}) }) + '\n');
+    appendFileSync(file, `${JSON.stringify({ op, units, items, index: req.IndexName, ...(process.env.DYNAMO_TRACE_BODY ? { req } : {}) })}\n`);
   };
 }
 
 /** TransactWriteItems as DynamoDB bills it, where DynamoDB Local reports less (bench/dynamo-units.ts). */
-export interface TransactionTotals { requests: number; reportedUnits: number; pricedUnits: number; /** With index writes charged twice too. */ upperBoundUnits: number }
+export interface TransactionTotals {
+  requests: number;
+  reportedUnits: number;
+  pricedUnits: number /** With index writes charged twice too. */;
+  upperBoundUnits: number;
+}
 
 type RawItem = Record<string, unknown>;
 type TransactItem = Record<string, { TableName: string; Item?: RawItem; Key?: RawItem }>;
@@ -109,13 +134,18 @@ export async function meterDynamo(target: string): Promise<Proxy & { totals: Map
   // Reads of the items a transaction writes, before and after it: straight to DynamoDB Local,
   // not through the proxy (not metered).
   const direct = new DynamoDBClient({ endpoint: target, region: 'us-east-1', credentials: { accessKeyId: 'meter', secretAccessKey: 'meter' } });
-  const keyOf = (x: { Item?: RawItem; Key?: RawItem }) => x.Key ?? { [TABLE.partitionKey]: x.Item![TABLE.partitionKey], [TABLE.sortKey]: x.Item![TABLE.sortKey] };
-  const readAll = (items: TransactItem[]) => Promise.all(items.map(async (t) => {
-    const x = Object.values(t)[0]!;
-    const out = await direct.send(new GetItemCommand({ TableName: x.TableName, Key: keyOf(x) as never, ConsistentRead: true }));
-    return out.Item as Item | undefined;
-  }));
-  const writtenItems = (body: Buffer) => (JSON.parse(body.toString('utf8')) as { TransactItems: TransactItem[] }).TransactItems.filter((t) => !('ConditionCheck' in t));
+  const keyOf = (x: { Item?: RawItem; Key?: RawItem }) =>
+    x.Key ?? { [TABLE.partitionKey]: x.Item![TABLE.partitionKey], [TABLE.sortKey]: x.Item![TABLE.sortKey] };
+  const readAll = (items: TransactItem[]) =>
+    Promise.all(
+      items.map(async (t) => {
+        const x = Object.values(t)[0]!;
+        const out = await direct.send(new GetItemCommand({ TableName: x.TableName, Key: keyOf(x) as never, ConsistentRead: true }));
+        return out.Item as Item | undefined;
+      }),
+    );
+  const writtenItems = (body: Buffer) =>
+    (JSON.parse(body.toString('utf8')) as { TransactItems: TransactItem[] }).TransactItems.filter((t) => !('ConditionCheck' in t));
 
   const proxy = await startProxy<(Item | undefined)[]>(target, {
     rewrite: (req, body) => {
@@ -133,12 +163,20 @@ export async function meterDynamo(target: string): Promise<Proxy & { totals: Map
       t.ms += ms;
       if (!READS.has(op) && !WRITES.has(op)) return;
       let used = 0;
-      try { used = units((JSON.parse(answer.toString('utf8')) as { ConsumedCapacity?: Consumed }).ConsumedCapacity); } catch { /* not JSON */ }
+      try {
+        used = units((JSON.parse(answer.toString('utf8')) as { ConsumedCapacity?: Consumed }).ConsumedCapacity);
+      } catch {
+        /* not JSON */
+      }
       // DynamoDB bills a read that finds nothing too: at least 0.5 RRU (1 if strongly consistent)
       // per GetItem, Query or Scan; DynamoDB Local reports 0 for it.
       if (MIN_ONE_READ.has(op)) {
         let consistent = false;
-        try { consistent = (JSON.parse(requestBody.toString('utf8')) as { ConsistentRead?: boolean }).ConsistentRead === true; } catch { /* not JSON */ }
+        try {
+          consistent = (JSON.parse(requestBody.toString('utf8')) as { ConsistentRead?: boolean }).ConsistentRead === true;
+        } catch {
+          /* not JSON */
+        }
         used = Math.max(used, consistent ? 1 : 0.5);
       }
       // A transaction that went through is priced by DynamoDB's rules from the items before and
@@ -158,11 +196,26 @@ export async function meterDynamo(target: string): Promise<Proxy & { totals: Map
       if (trace) trace(op, requestBody, used);
     },
   });
-  return { ...proxy, totals, transactions, close: async () => { await proxy.close(); direct.destroy(); } };
+  return {
+    ...proxy,
+    totals,
+    transactions,
+    close: async () => {
+      await proxy.close();
+      direct.destroy();
+    },
+  };
 }
 
 /** bytesPut: every object written; stagingBytesPut: of which archive staging parts (kept as locked versions until their lock ends). */
-export interface S3Totals { putClass: number; getClass: number; deletes: number; bytesPut: number; stagingBytesPut: number; byKind: Record<string, number> }
+export interface S3Totals {
+  putClass: number;
+  getClass: number;
+  deletes: number;
+  bytesPut: number;
+  stagingBytesPut: number;
+  byKind: Record<string, number>;
+}
 
 export async function meterS3(target: string): Promise<Proxy & { totals: S3Totals }> {
   const totals: S3Totals = { putClass: 0, getClass: 0, deletes: 0, bytesPut: 0, stagingBytesPut: 0, byKind: {} };

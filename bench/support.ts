@@ -24,7 +24,17 @@ export async function startBenchRuntime(dataDir: string, opts: RuntimeOptions = 
   process.env.DDB_LOCAL_TELEMETRY ??= '0'; // DynamoDB Local's usage telemetry: off
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   // The scheduled deadline watch and orphan sweep every 5 minutes, as on AWS (locally: every minute).
-  return startRuntime({ port: 0, dataDir, region: 'cn', smtpPort: 0, log: () => undefined, dynamoInMemory: true, faultInjection: false, watchIntervalMs: 300_000, ...opts });
+  return startRuntime({
+    port: 0,
+    dataDir,
+    region: 'cn',
+    smtpPort: 0,
+    log: () => undefined,
+    dynamoInMemory: true,
+    faultInjection: false,
+    watchIntervalMs: 300_000,
+    ...opts,
+  });
 }
 
 export function machine(): string {
@@ -42,7 +52,13 @@ export function cpuSeconds(pid: number): number {
 export function javaPid(endpoint: string): number | undefined {
   const port = new URL(endpoint).port;
   try {
-    return Number(execFileSync('pgrep', ['-f', `^java .*DynamoDBLocal.jar.* -port ${port}( |$)`], { encoding: 'utf8' }).trim().split('\n')[0]) || undefined;
+    return (
+      Number(
+        execFileSync('pgrep', ['-f', `^java .*DynamoDBLocal.jar.* -port ${port}( |$)`], { encoding: 'utf8' })
+          .trim()
+          .split('\n')[0],
+      ) || undefined
+    );
   } catch {
     return undefined;
   }
@@ -62,35 +78,64 @@ export function cpuMeter(rt: LocalRuntime) {
 }
 
 export interface LoadResult {
-  seconds: number; sent: number; ok: number; non2xx: number; errors: number; timeouts: number; statuses: Record<string, number>;
+  seconds: number;
+  sent: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statuses: Record<string, number>;
   latency: { p50: number; p90: number; p99: number; max: number };
   references: string[];
 }
 
 /** Runs bench/load-client.ts in a child process (its own event loop) and returns its result. */
-export function runLoad(options: { url: string; connections: number; seconds?: number; amount?: number; overallRate?: number; tag?: string }): Promise<LoadResult> {
+export function runLoad(options: {
+  url: string;
+  connections: number;
+  seconds?: number;
+  amount?: number;
+  overallRate?: number;
+  tag?: string;
+}): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'load-client.ts'), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'load-client.ts'), JSON.stringify(options)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     child.once('error', reject);
     child.once('exit', (code) => {
       const line = out.trim().split('\n').pop() ?? '';
-      try { resolve(JSON.parse(line) as LoadResult); } catch { reject(new Error(`load client exited with ${code}: ${out.slice(-500)}`)); }
+      try {
+        resolve(JSON.parse(line) as LoadResult);
+      } catch {
+        reject(new Error(`load client exited with ${code}: ${out.slice(-500)}`));
+      }
     });
   });
 }
 
 /** Every complaint in the table: reference -> its executionName. */
 export async function complaintsInTable(rt: LocalRuntime): Promise<Map<string, string>> {
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: rt.dynamoEndpoint, region: process.env.AWS_REGION, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: rt.dynamoEndpoint, region: process.env.AWS_REGION, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+  );
   const found = new Map<string, string>();
   let start: Record<string, unknown> | undefined;
   do {
-    const out = await db.send(new ScanCommand({
-      TableName: rt.tableName, FilterExpression: 'SK = :m', ExpressionAttributeValues: { ':m': 'META' },
-      ProjectionExpression: '#r, executionName', ExpressionAttributeNames: { '#r': 'reference' }, ExclusiveStartKey: start,
-    }));
+    const out = await db.send(
+      new ScanCommand({
+        TableName: rt.tableName,
+        FilterExpression: 'SK = :m',
+        ExpressionAttributeValues: { ':m': 'META' },
+        ProjectionExpression: '#r, executionName',
+        ExpressionAttributeNames: { '#r': 'reference' },
+        ExclusiveStartKey: start,
+      }),
+    );
     for (const i of out.Items ?? []) found.set(String(i.reference), String(i.executionName));
     start = out.LastEvaluatedKey;
   } while (start);
@@ -99,7 +144,9 @@ export async function complaintsInTable(rt: LocalRuntime): Promise<Map<string, s
 
 /** Names of the workflow executions the local engine has started (on both machines: new complaints' and resumed ones'). */
 export function executionNames(rt: LocalRuntime): string[] {
-  return rt.engine.stateMachineArns.flatMap((stateMachineArn) => rt.engine.listExecutions({ stateMachineArn, maxResults: 10_000_000 }).executions.map((e) => e.name));
+  return rt.engine.stateMachineArns.flatMap((stateMachineArn) =>
+    rt.engine.listExecutions({ stateMachineArn, maxResults: 10_000_000 }).executions.map((e) => e.name),
+  );
 }
 
 export const pct = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(0)} %` : '-');

@@ -32,7 +32,10 @@ function rates(spec: string): SfnThrottling {
   const scaled = /^us-east-1\/(\d+(?:\.\d+)?)$/.exec(spec);
   if (!scaled) return throttlingFromEnv(spec)!;
   const by = Number(scaled[1]);
-  const down = (b: { bucket: number; refillPerSecond: number }) => ({ bucket: Math.max(1, Math.round(b.bucket / by)), refillPerSecond: b.refillPerSecond / by });
+  const down = (b: { bucket: number; refillPerSecond: number }) => ({
+    bucket: Math.max(1, Math.round(b.bucket / by)),
+    refillPerSecond: b.refillPerSecond / by,
+  });
   return {
     api: Object.fromEntries(Object.entries(US_EAST_1.api ?? {}).map(([k, v]) => [k, down(v)])),
     stateTransitions: down(US_EAST_1.stateTransitions!),
@@ -40,17 +43,25 @@ function rates(spec: string): SfnThrottling {
 }
 const dir = mkdtempSync(join(tmpdir(), 'bench-surge-'));
 const rt = await startBenchRuntime(dir, { sfnThrottling: RATES });
-const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: rt.dynamoEndpoint, region: process.env.AWS_REGION, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+const db = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ endpoint: rt.dynamoEndpoint, region: process.env.AWS_REGION, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+);
 
 /** Acknowledgement messages by reference, with their delivery status. */
 async function acknowledgements(): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   let start: Record<string, unknown> | undefined;
   do {
-    const out = await db.send(new ScanCommand({
-      TableName: rt.tableName, FilterExpression: 'begins_with(SK, :m) AND kind = :k', ExpressionAttributeValues: { ':m': 'MSG#', ':k': 'acknowledgement' },
-      ProjectionExpression: '#r, #s', ExpressionAttributeNames: { '#r': 'reference', '#s': 'status' }, ExclusiveStartKey: start,
-    }));
+    const out = await db.send(
+      new ScanCommand({
+        TableName: rt.tableName,
+        FilterExpression: 'begins_with(SK, :m) AND kind = :k',
+        ExpressionAttributeValues: { ':m': 'MSG#', ':k': 'acknowledgement' },
+        ProjectionExpression: '#r, #s',
+        ExpressionAttributeNames: { '#r': 'reference', '#s': 'status' },
+        ExclusiveStartKey: start,
+      }),
+    );
     for (const i of out.Items ?? []) found.set(String(i.reference), String(i.status));
     start = out.LastEvaluatedKey;
   } while (start);
@@ -97,11 +108,16 @@ try {
   const parkedCount = existsSync(parked) ? readFileSync(parked, 'utf8').split('\n').filter(Boolean).length : 0;
   const after = (at: number | undefined) => (at ? `${((at - t0) / 1000 - arrived).toFixed(0)} s after the surge` : `not within ${WAIT_MINUTES} minutes`);
 
-  console.log(`Surge: ${COMPLAINTS.toLocaleString('en')} complaints offered over ${SECONDS} s (open loop, 256 connections); Step Functions throttled at ${JSON.stringify(RATES)}; ${machine()}; DynamoDB Local in memory.\n`);
+  console.log(
+    `Surge: ${COMPLAINTS.toLocaleString('en')} complaints offered over ${SECONDS} s (open loop, 256 connections); Step Functions throttled at ${JSON.stringify(RATES)}; ${machine()}; DynamoDB Local in memory.\n`,
+  );
   console.log('| | |');
   console.log('|---|---:|');
   const row = (k: string, v: string | number) => console.log(`| ${k} | ${typeof v === 'number' ? v.toLocaleString('en') : v} |`);
-  row('offered in', `${arrived.toFixed(0)} s (${(load.references.length / arrived).toFixed(0)} accepted a second; p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms)`);
+  row(
+    'offered in',
+    `${arrived.toFixed(0)} s (${(load.references.length / arrived).toFixed(0)} accepted a second; p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms)`,
+  );
   row('accepted (201)', load.references.length);
   row('rejected or failed', load.non2xx + load.errors + load.timeouts);
   row('lost (accepted, not in the table)', load.references.filter((r) => !table.has(r)).length);

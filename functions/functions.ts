@@ -5,14 +5,37 @@
  * (same handler modules, same routes). Adding a route here adds it everywhere.
  */
 export type FunctionName =
-  | 'SubmitComplaint' | 'GetComplaintStatus' | 'OpenApi' | 'StaffApi' | 'WorkflowStep' | 'OpenTask' | 'ResumeOrphans' | 'DeadlineWatch'
-  | 'CreateAttachmentUpload' | 'CustomerCallback' | 'EmailIntake' | 'DeliverMessages' | 'TableChanges' | 'ReconcileArchive' | 'MailboxPoller';
+  | 'SubmitComplaint'
+  | 'GetComplaintStatus'
+  | 'OpenApi'
+  | 'StaffApi'
+  | 'WorkflowStep'
+  | 'OpenTask'
+  | 'ResumeOrphans'
+  | 'DeadlineWatch'
+  | 'CreateAttachmentUpload'
+  | 'CustomerCallback'
+  | 'EmailIntake'
+  | 'DeliverMessages'
+  | 'TableChanges'
+  | 'ReconcileArchive'
+  | 'MailboxPoller';
 
 /**
  * DynamoDB item actions a function's code path calls. TransactWriteItems has no IAM action of
  * its own: IAM checks each item's PutItem / UpdateItem / DeleteItem / ConditionCheckItem.
  */
-export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'BatchGetItem' | 'BatchWriteItem' | 'Scan' | 'DescribeTable';
+export type TableAction =
+  | 'GetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'ConditionCheckItem'
+  | 'BatchGetItem'
+  | 'BatchWriteItem'
+  | 'Scan'
+  | 'DescribeTable';
 
 /**
  * A function's table access, exactly what its code path calls (functions/handlers -> use-cases
@@ -67,7 +90,10 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   SubmitComplaint: {
     entry: 'submit-complaint.handler.ts',
     access: {
-      table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], leadingKeys: ['COMPLAINT#', 'CUSTOMER#', 'IDEMPOTENCY#', 'COUNTER#', 'LEDGER#', 'UPLOAD#'] },
+      table: {
+        actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+        leadingKeys: ['COMPLAINT#', 'CUSTOMER#', 'IDEMPOTENCY#', 'COUNTER#', 'LEDGER#', 'UPLOAD#'],
+      },
       // Checks the customer's uploads before the complaint refers to them.
       attachments: 'verify',
     },
@@ -82,7 +108,12 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   // DeleteItem: erasure removes the customer-index entries; UpdateItem: call outcomes, the ledger, staff-created complaints' counter.
   StaffApi: {
     entry: 'staff-api.handler.ts',
-    access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], queries: ['queue'] }, workflow: ['callback'], attachments: 'read', archive: 'erase' },
+    access: {
+      table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], queries: ['queue'] },
+      workflow: ['callback'],
+      attachments: 'read',
+      archive: 'erase',
+    },
     memoryMb: 512,
   },
   // Assess (matter window: put + query), close (task deleted, items stamped with the expiry: query + update), record failures.
@@ -91,22 +122,43 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   // Opening the investigation registers a new complaint: classification, the matter's window (group
   // incidents) and the staffed teams are Queries.
   OpenTask: { entry: 'open-task.handler.ts', access: { table: { actions: ['GetItem', 'Query', 'PutItem'] }, workflow: ['callback'] } },
-  ResumeOrphans: { entry: 'resume-orphans.handler.ts', access: { table: { actions: ['GetItem', 'PutItem'], queries: ['open'] }, workflow: ['start', 'describe', 'callback'] }, timeoutSeconds: 300 },
+  ResumeOrphans: {
+    entry: 'resume-orphans.handler.ts',
+    access: { table: { actions: ['GetItem', 'PutItem'], queries: ['open'] }, workflow: ['start', 'describe', 'callback'] },
+    timeoutSeconds: 300,
+  },
   DeadlineWatch: { entry: 'deadline-watch.handler.ts', access: { table: { actions: ['GetItem', 'PutItem'], queries: ['open'] } }, timeoutSeconds: 300 },
   CreateAttachmentUpload: { entry: 'create-attachment-upload.handler.ts', access: { attachments: 'presign' } },
   // The status page's access check (attempts, audit), the complaint and its task, the team's manager on
   // escalation; a repeat confirmed by its one-time code merges into the earlier complaint (the secret's update).
   CustomerCallback: {
     entry: 'customer-callback.handler.ts',
-    access: { table: { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: ['COMPLAINT#', 'ACCESS#', 'AUDIT#', 'TEAM#', 'STAFF#'] }, workflow: ['callback'] },
+    access: {
+      table: { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: ['COMPLAINT#', 'ACCESS#', 'AUDIT#', 'TEAM#', 'STAFF#'] },
+      workflow: ['callback'],
+    },
   },
   // The inbound record, then what SubmitComplaint does (or a reply threaded into a complaint).
-  EmailIntake: { entry: 'email-intake.handler.ts', access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] }, mail: 'read', attachments: 'write' }, timeoutSeconds: 60, memoryMb: 512 },
+  EmailIntake: {
+    entry: 'email-intake.handler.ts',
+    access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] }, mail: 'read', attachments: 'write' },
+    timeoutSeconds: 60,
+    memoryMb: 512,
+  },
   // Where SES cannot receive (issue 18): polls the complaints mailbox and takes each message in as
   // EmailIntake does (same use case and table access), plus its per-message markers (MAILBOX#).
-  MailboxPoller: { entry: 'mailbox-poller.handler.ts', access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] }, attachments: 'write', mailbox: 'poll' }, timeoutSeconds: 120, memoryMb: 512 },
+  MailboxPoller: {
+    entry: 'mailbox-poller.handler.ts',
+    access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] }, attachments: 'write', mailbox: 'poll' },
+    timeoutSeconds: 120,
+    memoryMb: 512,
+  },
   // Message status transitions (conditional updates), staff addresses.
-  DeliverMessages: { entry: 'deliver-messages.handler.ts', access: { table: { actions: ['GetItem', 'Query', 'UpdateItem'] }, sendEmail: true }, timeoutSeconds: 60 },
+  DeliverMessages: {
+    entry: 'deliver-messages.handler.ts',
+    access: { table: { actions: ['GetItem', 'Query', 'UpdateItem'] }, sendEmail: true },
+    timeoutSeconds: 60,
+  },
   // The table stream's second reader (ADR 0009; the first is DeliverMessages): for each record, what
   // three consumers did before - the durable hand-off from intake to workflow (StartExecution of new
   // complaints' machine), the dashboard's aggregates (one transaction per record: counter updates,
@@ -117,14 +169,21 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     entry: 'table-changes.handler.ts',
     access: {
       table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], leadingKeys: ['LEDGER#', 'COMPLAINT#', 'AUDIT#', 'AGG'] },
-      workflow: ['start-new'], archive: 'archive', attachments: 'read',
+      workflow: ['start-new'],
+      archive: 'archive',
+      attachments: 'read',
     },
     timeoutSeconds: 120,
     memoryMb: 512,
   },
   // Daily: every complaint ever registered is in the table or the archive, history intact (ledger pages, partitions);
   // clears staging parts left by a batch that raced the one that archived their complaint.
-  ReconcileArchive: { entry: 'reconcile-archive.handler.ts', access: { table: { actions: ['Query'], leadingKeys: ['LEDGER#', 'COMPLAINT#'] }, archive: 'reconcile' }, timeoutSeconds: 900, memoryMb: 512 },
+  ReconcileArchive: {
+    entry: 'reconcile-archive.handler.ts',
+    access: { table: { actions: ['Query'], leadingKeys: ['LEDGER#', 'COMPLAINT#'] }, archive: 'reconcile' },
+    timeoutSeconds: 900,
+    memoryMb: 512,
+  },
 };
 
 /** Functions the state machine invokes, by the substitution name used in the ASL file. */

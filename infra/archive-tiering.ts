@@ -48,25 +48,38 @@ export interface ArchiveTiering {
 export function storageCost(bytes: number, keepDays: number, plan: ArchivePlan, p: S3Prices = PRICES.s3): number {
   const months = (days: number) => days / DAYS_PER_MONTH;
   if (plan === 'standard') return (bytes / GB) * p.standardPerGbMonth * months(keepDays);
-  const deep = p.perThousandLifecycleTransitionsToDeepArchive / 1000
-    + (((bytes + p.deepArchiveOverheadBytesPerObject - p.deepArchiveOverheadBytesAtStandardRate) / GB) * p.deepArchivePerGbMonth
-      + (p.deepArchiveOverheadBytesAtStandardRate / GB) * p.standardPerGbMonth) * months(keepDays - DEEP_ARCHIVE_AFTER_DAYS);
+  const deep =
+    p.perThousandLifecycleTransitionsToDeepArchive / 1000 +
+    (((bytes + p.deepArchiveOverheadBytesPerObject - p.deepArchiveOverheadBytesAtStandardRate) / GB) * p.deepArchivePerGbMonth +
+      (p.deepArchiveOverheadBytesAtStandardRate / GB) * p.standardPerGbMonth) *
+      months(keepDays - DEEP_ARCHIVE_AFTER_DAYS);
   if (plan === 'deep-archive') return (bytes / GB) * p.standardPerGbMonth * months(DEEP_ARCHIVE_AFTER_DAYS) + deep;
-  return (bytes / GB) * p.standardPerGbMonth * months(STANDARD_IA_AFTER_DAYS)
-    + p.perThousandLifecycleTransitionsToStandardIa / 1000
-    + (Math.max(bytes, p.standardIaMinimumBillableBytes) / GB) * p.standardIaPerGbMonth * months(DEEP_ARCHIVE_AFTER_DAYS - STANDARD_IA_AFTER_DAYS)
-    + deep;
+  return (
+    (bytes / GB) * p.standardPerGbMonth * months(STANDARD_IA_AFTER_DAYS) +
+    p.perThousandLifecycleTransitionsToStandardIa / 1000 +
+    (Math.max(bytes, p.standardIaMinimumBillableBytes) / GB) * p.standardIaPerGbMonth * months(DEEP_ARCHIVE_AFTER_DAYS - STANDARD_IA_AFTER_DAYS) +
+    deep
+  );
 }
 
 /** The size thresholds of the archive bucket's lifecycle for a retention of `years` (whole KiB, rounded up). */
 export function archiveTiering(years: number, p: S3Prices = PRICES.s3): ArchiveTiering {
   const keepDays = archiveKeepDays(years);
   const deepMonths = (keepDays - DEEP_ARCHIVE_AFTER_DAYS) / DAYS_PER_MONTH;
-  if (keepDays - DEEP_ARCHIVE_AFTER_DAYS < p.deepArchiveMinimumDays) throw new Error(`a retention of ${years} years is shorter than Deep Archive's minimum duration`);
-  const overheadPerMonth = ((p.deepArchiveOverheadBytesPerObject - p.deepArchiveOverheadBytesAtStandardRate) * p.deepArchivePerGbMonth + p.deepArchiveOverheadBytesAtStandardRate * p.standardPerGbMonth) / GB;
-  const deepArchiveAbove = (p.perThousandLifecycleTransitionsToDeepArchive / 1000 + deepMonths * overheadPerMonth) / (deepMonths * (p.standardPerGbMonth - p.deepArchivePerGbMonth) / GB);
+  if (keepDays - DEEP_ARCHIVE_AFTER_DAYS < p.deepArchiveMinimumDays)
+    throw new Error(`a retention of ${years} years is shorter than Deep Archive's minimum duration`);
+  const overheadPerMonth =
+    ((p.deepArchiveOverheadBytesPerObject - p.deepArchiveOverheadBytesAtStandardRate) * p.deepArchivePerGbMonth +
+      p.deepArchiveOverheadBytesAtStandardRate * p.standardPerGbMonth) /
+    GB;
+  const deepArchiveAbove =
+    (p.perThousandLifecycleTransitionsToDeepArchive / 1000 + deepMonths * overheadPerMonth) /
+    ((deepMonths * (p.standardPerGbMonth - p.deepArchivePerGbMonth)) / GB);
   const iaMonths = (DEEP_ARCHIVE_AFTER_DAYS - STANDARD_IA_AFTER_DAYS) / DAYS_PER_MONTH;
-  const standardIaAbove = Math.max(p.standardIaMinimumBillableBytes, (p.perThousandLifecycleTransitionsToStandardIa / 1000) / (iaMonths * (p.standardPerGbMonth - p.standardIaPerGbMonth) / GB));
+  const standardIaAbove = Math.max(
+    p.standardIaMinimumBillableBytes,
+    p.perThousandLifecycleTransitionsToStandardIa / 1000 / ((iaMonths * (p.standardPerGbMonth - p.standardIaPerGbMonth)) / GB),
+  );
   const kib = (bytes: number) => Math.ceil(bytes / KIB) * KIB;
   return { keepDays, deepArchiveAbove: kib(deepArchiveAbove), standardIaAbove: Math.max(kib(standardIaAbove), kib(deepArchiveAbove)) };
 }

@@ -39,7 +39,8 @@ export const zodEnglishOnly: Plugin = {
   name: 'zod-english-only',
   setup(b) {
     b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]/.test(args.importer) ? { path: resolve(args.resolveDir, args.path), namespace: 'zod-locales' } : undefined);
+      /[\\/]zod[\\/]/.test(args.importer) ? { path: resolve(args.resolveDir, args.path), namespace: 'zod-locales' } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
       contents: `export { default as en } from ${JSON.stringify(join(args.path, '..', 'en.js'))};`,
       resolveDir: join(args.path, '..'),
@@ -57,8 +58,13 @@ const BUILTIN = new RegExp(`^(node:)?(${builtinModules.map((m) => m.replace(/[/]
 export const builtinsByRequire: Plugin = {
   name: 'builtins-by-require',
   setup(b) {
-    b.onResolve({ filter: BUILTIN }, (args) => (args.kind === 'require-call' ? undefined : { path: args.path.replace(/^node:/, ''), namespace: 'node-builtin' }));
-    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`, loader: 'js' }));
+    b.onResolve({ filter: BUILTIN }, (args) =>
+      args.kind === 'require-call' ? undefined : { path: args.path.replace(/^node:/, ''), namespace: 'node-builtin' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -109,7 +115,11 @@ export interface BundleReport {
  * Files relative to the bundle's directory; the bytes each module contributes, modules named as
  * esbuild names them (`node_modules/zod/...`, `functions/...`).
  */
-export interface BundlePart { files: string[]; bytes: number; modules: Record<string, number> }
+export interface BundlePart {
+  files: string[];
+  bytes: number;
+  modules: Record<string, number>;
+}
 
 /**
  * `external` is for comparisons only (bench/bundles.ts loads the AWS SDK from node_modules, as
@@ -119,7 +129,10 @@ export async function bundleFunction(entry: string, outDir: string, options: { s
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const result = await build({
-    ...FUNCTION_BUILD_OPTIONS, entryPoints: [entry], outdir: outDir, absWorkingDir: REPO_ROOT,
+    ...FUNCTION_BUILD_OPTIONS,
+    entryPoints: [entry],
+    outdir: outDir,
+    absWorkingDir: REPO_ROOT,
     ...(options.sourcemap ? { sourcemap: true, sourcesContent: false } : {}),
     ...(options.external ? { external: options.external } : {}),
   });
@@ -159,7 +172,13 @@ function report(metafile: Metafile, outDir: string): BundleReport {
   const part = (fs: string[]): BundlePart => ({
     files: fs.map((f) => relative(outDir, f)),
     bytes: fs.reduce((n, f) => n + outputs[f].bytes, 0),
-    modules: Object.fromEntries(fs.flatMap((f) => Object.entries(outputs[f].inputs).filter(([, i]) => i.bytesInOutput > 0).map(([m, i]) => [m, i.bytesInOutput]))),
+    modules: Object.fromEntries(
+      fs.flatMap((f) =>
+        Object.entries(outputs[f].inputs)
+          .filter(([, i]) => i.bytesInOutput > 0)
+          .map(([m, i]) => [m, i.bytesInOutput]),
+      ),
+    ),
   });
   return { dir: outDir, initial: part([...initial]), lazy: part(lazy) };
 }
@@ -170,5 +189,8 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
   const [first, second] = args.filter((a) => a !== '--sourcemap');
   if (first === '--all' && second) await bundleFunctions(resolve(second), { sourcemap });
   else if (first && second) await bundleFunction(resolve(first), resolve(second), { sourcemap });
-  else { console.error('usage: bundle-function.ts <entry.ts> <outDir> | --all <outRoot>  [--sourcemap]'); process.exit(2); }
+  else {
+    console.error('usage: bundle-function.ts <entry.ts> <outDir> | --all <outRoot>  [--sourcemap]');
+    process.exit(2);
+  }
 }

@@ -36,8 +36,15 @@ export function buildFromContext(app: App): Record<RegionName, RegionStacks> {
   const file = String(app.node.tryGetContext('settings') ?? EXAMPLE_SETTINGS_FILE);
   const settings = loadSettings(file);
   const only: unknown = app.node.tryGetContext('regions');
-  const regions = only === undefined ? undefined : String(only).split(',').map((r) => r.trim()).filter(Boolean);
-  for (const r of regions ?? []) if (!Object.hasOwn(REGIONS, r)) throw new Error(`Context "regions": unknown region "${r}" (expected ${Object.keys(REGIONS).join(', ')})`);
+  const regions =
+    only === undefined
+      ? undefined
+      : String(only)
+          .split(',')
+          .map((r) => r.trim())
+          .filter(Boolean);
+  for (const r of regions ?? [])
+    if (!Object.hasOwn(REGIONS, r)) throw new Error(`Context "regions": unknown region "${r}" (expected ${Object.keys(REGIONS).join(', ')})`);
   if (String(app.node.tryGetContext('deploy') ?? 'false') === 'true') assertDeployable(settings, file, regions as RegionName[] | undefined);
   return buildComplaintApp(app, { settings, regions: regions as RegionName[] | undefined });
 }
@@ -60,8 +67,10 @@ export function buildComplaintApp(app: App, options: ComplaintAppOptions): Recor
   for (const region of wanted.map((r) => REGIONS[r])) {
     const account = options.settings.accounts[region.aws.partition as keyof DeploySettings['accounts']];
     if (!account) {
-      throw new Error(`Deploy settings accounts.${region.aws.partition}: region ${region.name} (${region.aws.region}) is in partition ${region.aws.partition}, which has no account `
-        + `(accounts of one partition do not exist in another); set it, or leave the region out with -c regions=...`);
+      throw new Error(
+        `Deploy settings accounts.${region.aws.partition}: region ${region.name} (${region.aws.region}) is in partition ${region.aws.partition}, which has no account ` +
+          `(accounts of one partition do not exist in another); set it, or leave the region out with -c regions=...`,
+      );
     }
     // Explicit account and region: nothing is looked up at synth time, and the region fixes
     // the partition (cn-north-1 -> aws-cn) for every ARN the stacks format.
@@ -71,23 +80,31 @@ export function buildComplaintApp(app: App, options: ComplaintAppOptions): Recor
     // UK (and US) WAF logs stay in the region: an S3 bucket there (infra/stacks/waf-logs-stack.ts).
     const wafLogs = platform.pages.waf
       ? new WafLogsStack(app, `Complaints-${region.name}-WafLogs`, {
-        env, region,
-        description: `AWS WAF logs of the complaint pages of region ${region.name}, kept in ${region.aws.region}`,
-      })
+          env,
+          region,
+          description: `AWS WAF logs of the complaint pages of region ${region.name}, kept in ${region.aws.region}`,
+        })
       : undefined;
     const edge = platform.pages.waf
       ? new EdgeStack(app, `Complaints-${region.name}-Edge`, {
-        env: { account, region: CLOUDFRONT_REGION }, region, logBucketArn: wafLogs!.bucketArn,
-        description: `CloudFront-scope AWS WAF web ACL of the complaint pages of region ${region.name}`,
-      })
+          env: { account, region: CLOUDFRONT_REGION },
+          region,
+          logBucketArn: wafLogs!.bucketArn,
+          description: `CloudFront-scope AWS WAF web ACL of the complaint pages of region ${region.name}`,
+        })
       : undefined;
     if (edge && wafLogs) edge.addStackDependency(wafLogs, 'the web ACL logs to the bucket of the WAF logs stack, which must exist first');
     const stateful = new StatefulStack(app, `Complaints-${region.name}-Stateful`, {
-      env, region, platform, webAclArn: edge?.webAcl.attrArn,
+      env,
+      region,
+      platform,
+      webAclArn: edge?.webAcl.attrArn,
       description: `Complaint data, staff identity and public endpoints of region ${region.name} (data retained on delete)`,
     });
     const api = new ApiStack(app, `Complaints-${region.name}-Api`, {
-      env, region, platform,
+      env,
+      region,
+      platform,
       stateful: {
         table: stateful.table,
         stores: stateful.stores,

@@ -9,7 +9,7 @@
  * its reason; `acknowledge()` below only makes the reason mandatory and the id greppable.
  */
 import { Stack, Validations, type App } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 
@@ -31,9 +31,9 @@ export const APP_WIDE_DECISIONS: Record<string, string> = {
   'NIST.800.53.R5-LambdaConcurrency':
     'Concurrency is bounded where requests enter: the HTTP API stage throttles (rate and burst), stream consumers run one batch per shard, schedules run one invocation. Reserved concurrency would be taken from the account pool (which must keep 100 unreserved) and make deploys fail in accounts with a small quota; the lambda-throttles alarms watch the account limit.',
   'NIST.800.53.R5-S3BucketReplicationEnabled':
-    'Complaint data stays in the region of its regulator (China\'s data cannot leave cn-north-1; UK and US data are kept in-region too). Durability comes from S3 in-region (multiple AZs), versioning, Object Lock on the archive and the table\'s point-in-time recovery; replication would copy personal data out of the region.',
+    "Complaint data stays in the region of its regulator (China's data cannot leave cn-north-1; UK and US data are kept in-region too). Durability comes from S3 in-region (multiple AZs), versioning, Object Lock on the archive and the table's point-in-time recovery; replication would copy personal data out of the region.",
   'NIST.800.53.R5-IAMNoInlinePolicy':
-    'Every role has its own policy written for it alone: each function\'s least-privilege statements (from FUNCTIONS through the bind helpers), the state machine\'s invoke of its two functions, CDK\'s deployment handler. A customer-managed policy would be attached to that one role with the same statements; inline, it lives and dies with the role, and test/infra asserts its statements.',
+    "Every role has its own policy written for it alone: each function's least-privilege statements (from FUNCTIONS through the bind helpers), the state machine's invoke of its two functions, CDK's deployment handler. A customer-managed policy would be attached to that one role with the same statements; inline, it lives and dies with the role, and test/infra asserts its statements.",
 };
 
 /**
@@ -65,7 +65,7 @@ export function acknowledgeCdkManagedRole(role: iam.Role, reason: string): void 
     acknowledge(role, `AwsSolutions-IAM4[Policy::${nameOf(arn)}]`, reason);
   }
   const policy = role.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
-  const statements = (policy ? stack.resolve(policy.document.toJSON())?.Statement ?? [] : []) as { Action: string | string[]; Resource: unknown }[];
+  const statements = (policy ? (stack.resolve(policy.document.toJSON())?.Statement ?? []) : []) as { Action: string | string[]; Resource: unknown }[];
   for (const s of statements) {
     for (const action of [s.Action].flat()) if (action.includes('*')) acknowledge(role, `AwsSolutions-IAM5[Action::${action}]`, reason);
     for (const resource of [s.Resource].flat()) {

@@ -64,7 +64,8 @@ export const CHINA_RULES = {
    * ACM is offered in Beijing and Ningxia with no differences, acm.html, and takes imported
    * certificates). IAM server certificates are for CloudFront, which this infra does not use in aws-cn.
    */
-  icpCustomDomain: 'Unauthenticated API Gateway requests and every custom domain need an ICP recordal in the China Regions; edge-optimized domains are not offered (docs.amazonaws.cn/en_us/aws/latest/userguide/api-gateway.html)',
+  icpCustomDomain:
+    'Unauthenticated API Gateway requests and every custom domain need an ICP recordal in the China Regions; edge-optimized domains are not offered (docs.amazonaws.cn/en_us/aws/latest/userguide/api-gateway.html)',
   /**
    * CloudWatch Logs uses a log group's KMS key as the regional service principal of the
    * partition, with its DNS suffix: logs.cn-north-1.amazonaws.com.cn in aws-cn (the form the
@@ -91,10 +92,18 @@ export type StaffIdentity =
   | { kind: 'oidc'; issuer: string; audience: string; placeholder: boolean };
 
 /** The bank's SMTP relay where SES does not send (China): host, port (587 STARTTLS, 465 implicit TLS), its credentials' secret. */
-export interface SmtpRelay { host: string; port: number; tls?: 'starttls' | 'implicit'; secretArn?: string }
+export interface SmtpRelay {
+  host: string;
+  port: number;
+  tls?: 'starttls' | 'implicit';
+  secretArn?: string;
+}
 
 /** A custom domain and its certificate (ACM ARN; CloudFront's must be in us-east-1). */
-export interface CustomDomain { domainName: string; certificateArn: string }
+export interface CustomDomain {
+  domainName: string;
+  certificateArn: string;
+}
 
 export interface RegionPlatform {
   identity: StaffIdentity;
@@ -177,7 +186,11 @@ export function regionPlatform(_scope: Construct, region: RegionConfig, account:
     if (!('acmArn' in domain.certificate)) {
       // CloudFront could take an IAM server certificate, but this infra uses CloudFront only
       // outside aws-cn, where ACM in us-east-1 is offered; a regional API domain takes ACM only.
-      refuse(region, 'pages.customDomain.certificate', `use an ACM certificate (acmArn): ${cloudFront ? `CloudFront's in ${CLOUDFRONT_REGION}` : `imported into ACM in ${awsRegion} for the API's regional custom domain`}`);
+      refuse(
+        region,
+        'pages.customDomain.certificate',
+        `use an ACM certificate (acmArn): ${cloudFront ? `CloudFront's in ${CLOUDFRONT_REGION}` : `imported into ACM in ${awsRegion} for the API's regional custom domain`}`,
+      );
     }
     const arn = domain.certificate.acmArn;
     const certRegion = arn.split(':')[3];
@@ -191,14 +204,19 @@ export function regionPlatform(_scope: Construct, region: RegionConfig, account:
   // Mail out.
   const outbound = settings.mail.outbound;
   if (china && outbound.transport === 'ses') refuse(region, 'mail.outbound.transport', `SES is not offered in ${awsRegion}: use 'smtp-relay'`);
-  const smtpRelay: SmtpRelay | undefined = outbound.transport === 'smtp-relay'
-    ? { host: outbound.host, port: outbound.port, tls: outbound.tls, ...(outbound.secretArn ? { secretArn: outbound.secretArn } : {}) }
-    : undefined;
+  const smtpRelay: SmtpRelay | undefined =
+    outbound.transport === 'smtp-relay'
+      ? { host: outbound.host, port: outbound.port, tls: outbound.tls, ...(outbound.secretArn ? { secretArn: outbound.secretArn } : {}) }
+      : undefined;
 
   // Mail in.
   const inbound = settings.mail.inbound;
   if (inbound.kind === 'ses' && (china || !SES_RECEIVING_REGIONS.has(awsRegion))) {
-    refuse(region, 'mail.inbound.kind', `SES does not receive email in ${awsRegion} (receiving regions: ${[...SES_RECEIVING_REGIONS].join(', ')}): use 'imap' with the bank's mailbox`);
+    refuse(
+      region,
+      'mail.inbound.kind',
+      `SES does not receive email in ${awsRegion} (receiving regions: ${[...SES_RECEIVING_REGIONS].join(', ')}): use 'imap' with the bank's mailbox`,
+    );
   }
 
   return {

@@ -157,18 +157,18 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
   const started = new Started();
   try {
     const setup = await configure(opts);
-    const storage = await startStorage(setup, started);                   // DynamoDB Local and the table, the region's IAM policies, S3
-    const mail = await startMail(setup, started);                         // the mail catcher (China's SMTP relay), SES where the region has it
-    const mailbox = await startMailbox(setup, started);                   // the complaints mailbox over IMAP, where the settings poll one
-    const idp = await startIdentity(setup, started, storage);             // the staff directory, the OIDC provider staff sign in at
-    const lambdas = startFunctions(setup, started);                       // one execution environment per function
-    const workflows = await startWorkflows(setup, started, lambdas);      // the engine on the ASL file, its endpoint, the WorkflowEnded rule
+    const storage = await startStorage(setup, started); // DynamoDB Local and the table, the region's IAM policies, S3
+    const mail = await startMail(setup, started); // the mail catcher (China's SMTP relay), SES where the region has it
+    const mailbox = await startMailbox(setup, started); // the complaints mailbox over IMAP, where the settings poll one
+    const idp = await startIdentity(setup, started, storage); // the staff directory, the OIDC provider staff sign in at
+    const lambdas = startFunctions(setup, started); // one execution environment per function
+    const workflows = await startWorkflows(setup, started, lambdas); // the engine on the ASL file, its endpoint, the WorkflowEnded rule
     const iam = await guardEndpoints(setup, started, storage.policies, mail.sesOffered, Boolean(mailbox)); // the IAM check before every endpoint the functions use
-    await readyFunctions(setup, lambdas);                                 // warm every function, resume orphaned workflows
-    const streams = startStreams(setup, started, storage, lambdas);       // TTL and the table's stream consumers
+    await readyFunctions(setup, lambdas); // warm every function, resume orphaned workflows
+    const streams = startStreams(setup, started, storage, lambdas); // TTL and the table's stream consumers
     const smtpPort = await startEmailIntake(setup, started, storage, lambdas); // inbound mail as the SES receipt rule
     const api = await startGateway(setup, started, { storage, mail, idp, lambdas, workflows, streams, functionEndpoints: iam.functionEndpoints });
-    scheduleJobs(setup, started, lambdas, mailbox);                       // the deadline watch, orphan sweep and mailbox poll (system clock only)
+    scheduleJobs(setup, started, lambdas, mailbox); // the deadline watch, orphan sweep and mailbox poll (system clock only)
     return {
       apiUrl: api.url,
       dynamoEndpoint: storage.dynamo.endpoint,
@@ -199,8 +199,18 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
 /** What has started, stopped in the reverse order (the last started first); a stop that fails does not keep the others running. */
 class Started {
   private stops: (() => Promise<unknown>)[] = [];
-  add(stop: () => Promise<unknown>): void { this.stops.unshift(stop); }
-  server(server: Server): void { this.add(() => new Promise((r) => { server.closeAllConnections(); server.close(r); })); }
+  add(stop: () => Promise<unknown>): void {
+    this.stops.unshift(stop);
+  }
+  server(server: Server): void {
+    this.add(
+      () =>
+        new Promise((r) => {
+          server.closeAllConnections();
+          server.close(r);
+        }),
+    );
+  }
   async stopAll(): Promise<void> {
     const stops = this.stops;
     this.stops = [];
@@ -233,7 +243,11 @@ async function configure(opts: RuntimeOptions): Promise<Setup> {
   const clock = opts.clockAt ? new ManualClock(opts.clockAt) : undefined;
   const faults = new FaultInjector(opts.faults ?? faultsFromEnv());
   return {
-    opts, region, tableName, clock, faults,
+    opts,
+    region,
+    tableName,
+    clock,
+    faults,
     log: opts.log ?? (() => undefined),
     awsRegion: region.aws.region,
     partition: region.aws.partition,
@@ -251,7 +265,12 @@ async function configure(opts: RuntimeOptions): Promise<Setup> {
   };
 }
 
-interface Storage { dynamo: LocalDynamo; ddbClient: DynamoDBClient; policies?: RegionPolicies; s3Url: string }
+interface Storage {
+  dynamo: LocalDynamo;
+  ddbClient: DynamoDBClient;
+  policies?: RegionPolicies;
+  s3Url: string;
+}
 
 /** DynamoDB Local with the table, the region's IAM policies (which also say which buckets have Object Lock), and S3. */
 async function startStorage(setup: Setup, started: Started): Promise<Storage> {
@@ -281,7 +300,9 @@ async function startStorage(setup: Setup, started: Started): Promise<Storage> {
   await ensureTable(ddbClient, tableName);
   // The policies of the region (and which buckets have Object Lock), from the synthesized templates.
   const policies = setup.iamOn ? await loadRegionPolicies(awsRegion, names, setup.log) : undefined;
-  const s3 = await startS3Server(join(dataDir, 's3'), 0, '127.0.0.1', clock ? () => clock.now() : undefined, { objectLockBuckets: policies?.objectLockBuckets ?? ['complaints-archive'] });
+  const s3 = await startS3Server(join(dataDir, 's3'), 0, '127.0.0.1', clock ? () => clock.now() : undefined, {
+    objectLockBuckets: policies?.objectLockBuckets ?? ['complaints-archive'],
+  });
   started.server(s3.server);
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_S3: opts.endpointFor ? await opts.endpointFor('s3', s3.url) : s3.url,
@@ -307,7 +328,8 @@ async function startMail(setup: Setup, started: Started): Promise<{ catcher: Mai
   started.add(() => catcher.stop());
   const mailSettings = localMailSettings(region.name);
   Object.assign(process.env, mailSettings.env);
-  if (mailSettings.transport === 'smtp-relay') Object.assign(process.env, { SMTP_RELAY_HOST: '127.0.0.1', SMTP_RELAY_PORT: String(catcher.port), SMTP_RELAY_TLS: 'none' });
+  if (mailSettings.transport === 'smtp-relay')
+    Object.assign(process.env, { SMTP_RELAY_HOST: '127.0.0.1', SMTP_RELAY_PORT: String(catcher.port), SMTP_RELAY_TLS: 'none' });
   // SES only where the region has it: elsewhere (China) its endpoint does not exist, so nothing listens.
   const sesOffered = mailSettings.transport === 'ses';
   if (sesOffered) {
@@ -332,7 +354,9 @@ async function startMailbox(setup: Setup, started: Started): Promise<Awaited<Ret
  */
 async function startIdentity(setup: Setup, started: Started, storage: Storage): Promise<LocalOidcProvider> {
   const { awsRegion, tableName, region } = setup;
-  const repo = new DynamoComplaintRepository(createDocumentClient({ endpoint: storage.dynamo.endpoint, region: awsRegion }), tableName, { reminderFraction: region.profile.reminderAtRemainingFraction });
+  const repo = new DynamoComplaintRepository(createDocumentClient({ endpoint: storage.dynamo.endpoint, region: awsRegion }), tableName, {
+    reminderFraction: region.profile.reminderAtRemainingFraction,
+  });
   for (const u of SEED_USERS) await repo.putStaff({ id: u.username, name: u.name, email: u.email, roles: u.roles, department: u.department });
   const idp = await startOidcProvider({ keyFile: join(setup.dataDir, 'identity', 'oidc-signing-key.json'), port: setup.opts.oidcPort });
   started.add(() => idp.stop());
@@ -347,7 +371,11 @@ function startFunctions(setup: Setup, started: Started): LambdaHost {
   return lambdas;
 }
 
-interface Workflows { engine: LocalStepFunctions; url: string; rules: { WorkflowEnded: boolean } }
+interface Workflows {
+  engine: LocalStepFunctions;
+  url: string;
+  rules: { WorkflowEnded: boolean };
+}
 
 /** The same two state machines as on AWS (infra/constructs/workflow.ts), from the one file, and their endpoint. */
 async function startWorkflows(setup: Setup, started: Started, lambdas: LambdaHost): Promise<Workflows> {
@@ -388,23 +416,43 @@ type FunctionEndpoints = LocalRuntime['functionEndpoints'];
  * The IAM check in front of every endpoint the functions use: functions -> IAM -> faults -> service.
  * (With the check off, the proxies only pass calls on: DynamoDB Local refuses the functions' own access key ids.)
  */
-async function guardEndpoints(setup: Setup, started: Started, policies: RegionPolicies | undefined, sesOffered: boolean, secrets: boolean): Promise<{ authorizer: IamAuthorizer; functionEndpoints: FunctionEndpoints }> {
+async function guardEndpoints(
+  setup: Setup,
+  started: Started,
+  policies: RegionPolicies | undefined,
+  sesOffered: boolean,
+  secrets: boolean,
+): Promise<{ authorizer: IamAuthorizer; functionEndpoints: FunctionEndpoints }> {
   const authorizer = new IamAuthorizer({
-    policies, log: setup.log, recordFile: process.env.LOCAL_IAM_RECORD || undefined, region: setup.awsRegion, partition: setup.partition, auditOnly: process.env.LOCAL_IAM === 'audit',
+    policies,
+    log: setup.log,
+    recordFile: process.env.LOCAL_IAM_RECORD || undefined,
+    region: setup.awsRegion,
+    partition: setup.partition,
+    auditOnly: process.env.LOCAL_IAM === 'audit',
     // A task token carries its execution (local/emulators/stepfunctions/engine.ts): callbacks are authorized on its state machine.
     stateMachineOfToken: (token) => {
       const execution = executionArnOfToken(token);
       return execution && machineArnOf(execution);
     },
   });
-  for (const [service, variable] of [['dynamodb', 'AWS_ENDPOINT_URL_DYNAMODB'], ['s3', 'AWS_ENDPOINT_URL_S3'], ['sfn', 'AWS_ENDPOINT_URL_SFN'], ['ses', 'AWS_ENDPOINT_URL_SESV2'], ['secretsmanager', 'AWS_ENDPOINT_URL_SECRETS_MANAGER']] as const) {
+  for (const [service, variable] of [
+    ['dynamodb', 'AWS_ENDPOINT_URL_DYNAMODB'],
+    ['s3', 'AWS_ENDPOINT_URL_S3'],
+    ['sfn', 'AWS_ENDPOINT_URL_SFN'],
+    ['ses', 'AWS_ENDPOINT_URL_SESV2'],
+    ['secretsmanager', 'AWS_ENDPOINT_URL_SECRETS_MANAGER'],
+  ] as const) {
     if ((service === 'ses' && !sesOffered) || (service === 'secretsmanager' && !secrets)) continue;
     const p = await authorizer.proxy(service, process.env[variable]!);
     started.server(p.server);
     process.env[variable] = p.url;
   }
   const functionEndpoints = {
-    dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB!, s3: process.env.AWS_ENDPOINT_URL_S3!, sfn: process.env.AWS_ENDPOINT_URL_SFN!, ses: process.env.AWS_ENDPOINT_URL_SESV2!,
+    dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB!,
+    s3: process.env.AWS_ENDPOINT_URL_S3!,
+    sfn: process.env.AWS_ENDPOINT_URL_SFN!,
+    ses: process.env.AWS_ENDPOINT_URL_SESV2!,
   };
   return { authorizer, functionEndpoints };
 }
@@ -425,19 +473,34 @@ async function readyFunctions(setup: Setup, lambdas: LambdaHost): Promise<void> 
   if (sweep.resumed.length) setup.log(`Resumed the workflow of ${sweep.resumed.length} open complaint(s)`);
 }
 
-interface Streams { ttl: LocalTtl; poller: StreamPoller }
+interface Streams {
+  ttl: LocalTtl;
+  poller: StreamPoller;
+}
 
 /** The table's stream, handed to the same consumers as on AWS (message delivery, ...), and DynamoDB's TTL. */
 function startStreams(setup: Setup, started: Started, storage: Storage, lambdas: LambdaHost): Streams {
   const { clock, dataDir, awsRegion, tableName, log } = setup;
   // DynamoDB's TTL (local/emulators/ttl.ts: DynamoDB Local's own job cannot delete this table's items).
-  const ttl = new LocalTtl({ client: storage.ddbClient, tableName, now: () => (clock ?? systemClock).now(), file: join(dataDir, 'streams', 'ttl-deleted.json'), log });
+  const ttl = new LocalTtl({
+    client: storage.ddbClient,
+    tableName,
+    now: () => (clock ?? systemClock).now(),
+    file: join(dataDir, 'streams', 'ttl-deleted.json'),
+    log,
+  });
   if (!clock) ttl.start(setup.opts.ttlIntervalMs ?? 30_000);
   started.add(() => ttl.stop());
   const poller = new StreamPoller({
-    endpoint: storage.dynamo.endpoint, region: awsRegion, tableName, consumers: STREAM_CONSUMERS, checkpointFile: join(dataDir, 'streams', 'checkpoints.json'),
-    invoke: (fn, event) => lambdas.invoke(fn, event), log,
-    deletedByTtl: (keys, oldImage) => ttl.deletedByTtl(keys, oldImage), ttlSweeping: () => ttl.sweeping,
+    endpoint: storage.dynamo.endpoint,
+    region: awsRegion,
+    tableName,
+    consumers: STREAM_CONSUMERS,
+    checkpointFile: join(dataDir, 'streams', 'checkpoints.json'),
+    invoke: (fn, event) => lambdas.invoke(fn, event),
+    log,
+    deletedByTtl: (keys, oldImage) => ttl.deletedByTtl(keys, oldImage),
+    ttlSweeping: () => ttl.sweeping,
   });
   poller.start();
   started.add(() => poller.stop());
@@ -449,7 +512,9 @@ async function startEmailIntake(setup: Setup, started: Started, storage: Storage
   const s3client = new S3Client({ endpoint: storage.s3Url, forcePathStyle: true, region: setup.awsRegion });
   const intake = await startSmtpIntake({
     port: setup.opts.smtpPort ?? Number(process.env.SMTP_PORT ?? 2525),
-    store: async (key: string, raw: Buffer) => { await s3client.send(new PutObjectCommand({ Bucket: process.env.MAIL_BUCKET, Key: key, Body: raw, ContentType: 'message/rfc822' })); },
+    store: async (key: string, raw: Buffer) => {
+      await s3client.send(new PutObjectCommand({ Bucket: process.env.MAIL_BUCKET, Key: key, Body: raw, ContentType: 'message/rfc822' }));
+    },
     invoke: (event: unknown) => lambdas.invoke('EmailIntake', event),
   });
   started.add(() => intake.stop());
@@ -457,7 +522,13 @@ async function startEmailIntake(setup: Setup, started: Started, storage: Storage
 }
 
 interface GatewayParts {
-  storage: Storage; mail: { catcher: MailCatcher }; idp: LocalOidcProvider; lambdas: LambdaHost; workflows: Workflows; streams: Streams; functionEndpoints: FunctionEndpoints;
+  storage: Storage;
+  mail: { catcher: MailCatcher };
+  idp: LocalOidcProvider;
+  lambdas: LambdaHost;
+  workflows: Workflows;
+  streams: Streams;
+  functionEndpoints: FunctionEndpoints;
 }
 
 /** The local API Gateway (JWT authorizer as the HTTP API's), the pages as CloudFront serves them, and the /__local/ endpoints. */
@@ -468,13 +539,26 @@ async function startGateway(setup: Setup, started: Started, parts: GatewayParts)
   await buildWeb(webDir);
   // Browsers upload to the presigned URLs the functions make: on the functions' S3 endpoint.
   const auth = { kind: 'oidc', issuer: parts.idp.issuer, clientId: parts.idp.clientId, claims: parts.idp.mapping };
-  const pages = staticPages(webDir, () => ({ ...localPagesConfig(region), auth }), { uploadOrigins: [...new Set([parts.functionEndpoints.s3, parts.storage.s3Url, parts.idp.issuer])] });
-  const local = localEndpoints({ clock: setup.clock, faults: setup.faults, lambdas: parts.lambdas, rules: parts.workflows.rules, ttl: parts.streams.ttl, poller: parts.streams.poller, mail: parts.mail.catcher });
+  const pages = staticPages(webDir, () => ({ ...localPagesConfig(region), auth }), {
+    uploadOrigins: [...new Set([parts.functionEndpoints.s3, parts.storage.s3Url, parts.idp.issuer])],
+  });
+  const local = localEndpoints({
+    clock: setup.clock,
+    faults: setup.faults,
+    lambdas: parts.lambdas,
+    rules: parts.workflows.rules,
+    ttl: parts.streams.ttl,
+    poller: parts.streams.poller,
+    mail: parts.mail.catcher,
+  });
   const verifyStaffToken = gatewayAuthorizer(parts.idp.issuer, parts.idp.audience);
   const api = await startHttpAdapter(parts.lambdas, {
     port: setup.apiPort,
     // A refused token is logged by reason only (as API Gateway's access log does on AWS).
-    authorizer: { verify: (t) => verifyStaffToken(t, (reason) => log(`Staff token refused at the gateway: ${reason}`)) as Promise<Record<string, unknown> | undefined>, claims: (p) => gatewayClaims(p) },
+    authorizer: {
+      verify: (t) => verifyStaffToken(t, (reason) => log(`Staff token refused at the gateway: ${reason}`)) as Promise<Record<string, unknown> | undefined>,
+      claims: (p) => gatewayClaims(p),
+    },
     extra: async (req, res, body) => (new URL(req.url ?? '/', 'http://localhost').pathname.startsWith('/__local/') ? local(req, res, body) : pages(req, res)),
   });
   started.server(api.server);
@@ -493,7 +577,10 @@ function scheduleJobs(setup: Setup, started: Started, lambdas: LambdaHost, mailb
   timer.unref();
   started.add(async () => clearInterval(timer));
   if (!mailbox) return;
-  const polls = setInterval(() => lambdas.invoke('MailboxPoller', {}).catch((e) => log(`Mailbox poll failed: ${(e as Error).name}`)), mailbox.everyMinutes * 60_000);
+  const polls = setInterval(
+    () => lambdas.invoke('MailboxPoller', {}).catch((e) => log(`Mailbox poll failed: ${(e as Error).name}`)),
+    mailbox.everyMinutes * 60_000,
+  );
   polls.unref();
   started.add(async () => clearInterval(polls));
 }

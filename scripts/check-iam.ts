@@ -29,30 +29,43 @@ const REGION = process.env.CHECK_IAM_REGION ?? REGIONS.cn.aws.region;
 
 /** Services whose calls the local runtime does not see: made by Lambda itself (logs, traces, the stream, the dead-letter queue) or by the services the function calls (KMS). */
 const NOT_OBSERVABLE: Record<string, string> = {
-  logs: 'written by Lambda from the function\'s output (not served locally)',
-  xray: 'sent by Lambda\'s X-Ray integration (not served locally)',
-  kms: 'used by DynamoDB, S3, Step Functions and SQS on the caller\'s behalf (KMS is not modelled locally)',
-  sqs: 'sent by Lambda to the function\'s dead-letter or failure queue (not served locally)',
+  logs: "written by Lambda from the function's output (not served locally)",
+  xray: "sent by Lambda's X-Ray integration (not served locally)",
+  kms: "used by DynamoDB, S3, Step Functions and SQS on the caller's behalf (KMS is not modelled locally)",
+  sqs: "sent by Lambda to the function's dead-letter or failure queue (not served locally)",
 };
 /** Tests that call outside the roles on purpose (they test the check itself). */
 const PROBES = ['test/integration/iam.test.ts', 'test/integration/s3-semantics.test.ts'];
 const STREAM_ACTIONS = new Set(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
 
-export interface Grant { fn: FunctionName; action: string; resource: string }
-export interface ReviewedEntry { function: string; action: string; resource: string; reason: string }
+export interface Grant {
+  fn: FunctionName;
+  action: string;
+  resource: string;
+}
+export interface ReviewedEntry {
+  function: string;
+  action: string;
+  resource: string;
+  reason: string;
+}
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** An IAM pattern (`*` and `?`) as a regular expression. */
 export function globToRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
 }
 
 /** Resource ARNs of the calls, generalized for the report: no complaint reference or object key. */
 export function resourcePattern(resource: string): string {
-  return resource
-    .replace(/(:s3:::[^/]+\/[^/]+\/).*/, '$1*')
-    .replace(/(:execution:[^:]+:).*/, '$1*');
+  return resource.replace(/(:s3:::[^/]+\/[^/]+\/).*/, '$1*').replace(/(:execution:[^:]+:).*/, '$1*');
 }
 
 /** The role's Allow statements, action by action and resource by resource (actions as written, wildcards kept). */
@@ -61,7 +74,8 @@ export function grantsOf(fn: FunctionName, policies: { policy: { Statement: unkn
   for (const p of policies) {
     for (const s of asArray(p.policy.Statement as Record<string, unknown>[])) {
       if (s.Effect !== 'Allow') continue;
-      for (const action of asArray(s.Action as string | string[])) for (const resource of asArray(s.Resource as string | string[])) out.push({ fn, action, resource });
+      for (const action of asArray(s.Action as string | string[]))
+        for (const resource of asArray(s.Resource as string | string[])) out.push({ fn, action, resource });
     }
   }
   return out;
@@ -87,14 +101,22 @@ async function main(): Promise<number> {
     // The IAM check's own tests make calls outside the roles on purpose (signed probe-<Function>, left out below anyway).
     const exclude = PROBES.flatMap((f) => ['--exclude', f]);
     const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'vitest'), ['run', '--project', 'integration', '--project', 'e2e', ...exclude, ...filters], {
-      cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, LOCAL_IAM: 'on', LOCAL_IAM_RECORD: record },
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, LOCAL_IAM: 'on', LOCAL_IAM_RECORD: record },
     });
     journeysPassed = run.status === 0;
   }
   // The journeys' calls in the checked region: not the probes of the check's own tests, not the
   // other regions' runtimes (the e2e tests run the UK's and the US's too).
-  const decisions: Decision[] = (existsSync(record) ? readFileSync(record, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Decision & { probe?: boolean; region?: string }) : [])
-    .filter((d) => !d.probe && (!d.region || d.region === REGION));
+  const decisions: Decision[] = (
+    existsSync(record)
+      ? readFileSync(record, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Decision & { probe?: boolean; region?: string })
+      : []
+  ).filter((d) => !d.probe && (!d.region || d.region === REGION));
 
   const policies = await loadRegionPolicies(REGION, localResourceNames(Object.values(REGIONS).find((r) => r.aws.region === REGION)!));
   const reviewed: ReviewedEntry[] = existsSync(REVIEWED) ? JSON.parse(readFileSync(REVIEWED, 'utf8')) : [];
@@ -113,7 +135,10 @@ async function main(): Promise<number> {
       const k = `${d.action} ${resourcePattern(d.resource)}`;
       const c = calls.get(k) ?? { n: 0, denied: 0 };
       c.n++;
-      if (!d.allowed) { c.denied++; c.reason = d.reason; }
+      if (!d.allowed) {
+        c.denied++;
+        c.reason = d.reason;
+      }
       calls.set(k, c);
     }
     for (const [k, c] of [...calls].sort()) console.log(`  call    ${k}  x${c.n}${c.denied ? `  DENIED x${c.denied} (${c.reason})` : ''}`);
@@ -134,18 +159,36 @@ async function main(): Promise<number> {
     for (const [resource, actions] of unusedHere) console.log(`  UNUSED  ${resource}: ${actions.join(', ')}`);
     if (notObservable.length) {
       const services = [...new Set(notObservable.map((g) => (STREAM_ACTIONS.has(g.action) ? 'dynamodb stream' : service(g))))];
-      console.log(`  n/a     ${notObservable.length} grants of ${services.join(', ')}: not observable locally (${services.map((x) => NOT_OBSERVABLE[x] ?? 'read by the event source mapping (Lambda), not by the function').join('; ')})`);
+      console.log(
+        `  n/a     ${notObservable.length} grants of ${services.join(', ')}: not observable locally (${services.map((x) => NOT_OBSERVABLE[x] ?? 'read by the event source mapping (Lambda), not by the function').join('; ')})`,
+      );
     }
   }
-  const stale = reviewed.filter((e) => !fns.some((fn) => grantsOf(fn, policies.functions[fn]?.policies ?? []).some((g) => g.fn === e.function && g.action === e.action && g.resource === e.resource && !isUsed(g, decisions))));
+  const stale = reviewed.filter(
+    (e) =>
+      !fns.some((fn) =>
+        grantsOf(fn, policies.functions[fn]?.policies ?? []).some(
+          (g) => g.fn === e.function && g.action === e.action && g.resource === e.resource && !isUsed(g, decisions),
+        ),
+      ),
+  );
   // A reviewed grant that this run used: a notice to prune the file, not a failure (a code path
   // the journeys reach only sometimes - a sweep, a race - must not make the check flaky).
-  for (const e of stale) console.log(`\ninfra/iam-unused-grants.json: ${e.function} ${e.action} ${e.resource} was used in this run: review whether the entry is still needed`);
+  for (const e of stale)
+    console.log(`\ninfra/iam-unused-grants.json: ${e.function} ${e.action} ${e.resource} was used in this run: review whether the entry is still needed`);
   if (!journeysPassed) console.log('\nThe journeys failed (see above): the recorded calls are incomplete.');
-  console.log(`\ncheck:iam: ${fns.length} functions, ${decisions.length.toLocaleString('en-US')} calls, ${denied.toLocaleString('en-US')} denied, ${unused} unused grants (${unexplained ? `${unexplained} not explained` : 'all explained'})${journeysPassed ? '' : ', journeys FAILED'}`);
+  console.log(
+    `\ncheck:iam: ${fns.length} functions, ${decisions.length.toLocaleString('en-US')} calls, ${denied.toLocaleString('en-US')} denied, ${unused} unused grants (${unexplained ? `${unexplained} not explained` : 'all explained'})${journeysPassed ? '' : ', journeys FAILED'}`,
+  );
   return denied || unexplained || !journeysPassed ? 1 : 0;
 }
 
 if (process.argv[1] === import.meta.filename) {
-  main().then((code) => process.exit(code), (e) => { console.error(e); process.exit(2); });
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e);
+      process.exit(2);
+    },
+  );
 }

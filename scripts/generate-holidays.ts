@@ -18,5 +18,5 @@ for (const r of Object.values(REGIONS)) {
   for (let y = FROM; y <= TO; y++) years[String(y)] = holidaysFromLibrary(r.calendar, y);
   table[calendarKey(r.calendar)] = years;
 }
-writeFileSync(join(import.meta.dirname, '..', 'functions', 'domain', 'holidays.generated.json'), JSON.stringify(compactHolidays(table)) + '\n');
+writeFileSync(join(import.meta.dirname, '..', 'functions', 'domain', 'holidays.generated.json'), `${JSON.stringify(compactHolidays(table))}\n`);
 console.log(`Wrote holidays for ${Object.keys(table).length} calendars, ${FROM}-${TO}`);

@@ -14,15 +14,28 @@ const args = process.argv.slice(2);
 const consumer = args.includes('--consumer') ? args[args.indexOf('--consumer') + 1] : undefined;
 
 async function call(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${base}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined }).catch((e: Error) => {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  }).catch((e: Error) => {
     console.error(`No local runtime answers at ${base} (${e.message}). Start it with npm start, or set RUNTIME_URL.`);
     process.exit(2);
   });
-  if (!res.ok) { console.error(`${method} ${path}: ${res.status} ${await res.text()}`); process.exit(2); }
+  if (!res.ok) {
+    console.error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    process.exit(2);
+  }
   return res.json();
 }
 
-const parked = (await call('GET', '/__local/streams/parked')) as { consumer: string; at: string; attempts: number; eventName: string; keys: { PK?: { S?: string }; SK?: { S?: string } } }[];
+const parked = (await call('GET', '/__local/streams/parked')) as {
+  consumer: string;
+  at: string;
+  attempts: number;
+  eventName: string;
+  keys: { PK?: { S?: string }; SK?: { S?: string } };
+}[];
 console.log(`${parked.length} parked stream record(s)`);
 for (const p of parked) console.log(`  ${p.at}  ${p.consumer}  ${p.eventName} ${p.keys.PK?.S ?? ''} ${p.keys.SK?.S ?? ''}  (${p.attempts} attempts)`);
 if (args.includes('--list')) process.exit(0);

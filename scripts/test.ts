@@ -1,5 +1,5 @@
 /**
- * `npm test`: every test level (vitest: unit, integration, e2e, infra), then least privilege
+ * `npm test`: Biome's format and lint check (`npm run lint`), every test level (vitest: unit, integration, e2e, infra), then least privilege
  * proven on the same run: the local IAM check records every call the functions made in the
  * integration and e2e journeys (LOCAL_IAM_RECORD), and `check:iam` reports on that record
  * (denied calls, grants no call used that infra/iam-unused-grants.json does not explain).
@@ -18,18 +18,28 @@ const record = join(dir, 'test-decisions.jsonl');
 rmSync(record, { force: true });
 
 const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
+// Formatting and lint first (Biome, `npm run lint`): quick, and a CI run reports it with the tests.
+const lint = args.some((a) => !a.startsWith('-')) ? undefined : spawnSync(bin('biome'), ['check', '.'], { cwd: ROOT, stdio: 'inherit' });
+const lintPassed = !lint || lint.status === 0;
 const results = join(dir, 'vitest-results.json');
 rmSync(results, { force: true });
-const tests = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...args], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, LOCAL_IAM_RECORD: record } });
+const tests = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...args], {
+  cwd: ROOT,
+  stdio: 'inherit',
+  env: { ...process.env, LOCAL_IAM_RECORD: record },
+});
 const testsPassed = tests.status === 0;
 if (args.some((a) => !a.startsWith('-'))) process.exit(tests.status ?? 1);
 
 console.log('\nLeast privilege, on the calls this run made (npm run check:iam for the journeys alone):');
 const check = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'check-iam.ts')], {
-  cwd: ROOT, stdio: 'inherit', env: { ...process.env, CHECK_IAM_FROM: record, CHECK_IAM_JOURNEYS: testsPassed ? 'passed' : 'failed' },
+  cwd: ROOT,
+  stdio: 'inherit',
+  env: { ...process.env, CHECK_IAM_FROM: record, CHECK_IAM_JOURNEYS: testsPassed ? 'passed' : 'failed' },
 });
 console.log(`\n${summary()}`);
-process.exit(testsPassed && check.status === 0 ? 0 : 1);
+if (!lintPassed) console.log('lint: FAILED (npm run lint; `npx biome check --write .` applies the formatting)');
+process.exit(testsPassed && lintPassed && check.status === 0 ? 0 : 1);
 
 /**
  * The tests' outcome, printed last so that the end of a CI log names every failed test (the
@@ -38,13 +48,17 @@ process.exit(testsPassed && check.status === 0 ? 0 : 1);
 function summary(): string {
   if (!existsSync(results)) return `vitest: exit ${tests.status}, no results file (it did not finish)`;
   const r = JSON.parse(readFileSync(results, 'utf8')) as {
-    numTotalTests: number; numPassedTests: number; numFailedTests: number; numPendingTests: number;
+    numTotalTests: number;
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
     testResults: { name: string; status: string; message?: string; assertionResults: { fullName: string; status: string; failureMessages?: string[] }[] }[];
   };
   const lines = [`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped of ${r.numTotalTests}`];
   for (const file of r.testResults) {
     const rel = file.name.startsWith(ROOT) ? file.name.slice(ROOT.length + 1) : file.name;
-    if (file.status === 'failed' && !file.assertionResults.some((a) => a.status === 'failed')) lines.push(`  FAILED ${rel}: ${(file.message ?? '').split('\n')[0]}`);
+    if (file.status === 'failed' && !file.assertionResults.some((a) => a.status === 'failed'))
+      lines.push(`  FAILED ${rel}: ${(file.message ?? '').split('\n')[0]}`);
     for (const a of file.assertionResults.filter((x) => x.status === 'failed')) {
       lines.push(`  FAILED ${rel} > ${a.fullName}: ${(a.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300)}`);
     }

@@ -12,7 +12,10 @@ if (!username || (!user && !password)) {
   process.exit(2);
 }
 const base = `http://127.0.0.1:${process.env.PORT ?? 3000}`;
-passwordSignIn(base, username, password ?? user!.password).then((token) => console.log(token), (e: Error) => {
-  console.error(e.message.includes('fetch failed') ? `No local runtime answers at ${base} (npm start first; PORT if not 3000)` : e.message);
-  process.exit(1);
-});
+passwordSignIn(base, username, password ?? user!.password).then(
+  (token) => console.log(token),
+  (e: Error) => {
+    console.error(e.message.includes('fetch failed') ? `No local runtime answers at ${base} (npm start first; PORT if not 3000)` : e.message);
+    process.exit(1);
+  },
+);

@@ -52,9 +52,13 @@ export async function buildWeb(outDir: string): Promise<void> {
 
   const files = [
     ...result.outputFiles.map((f) => ({ path: f.path, contents: f.contents })),
-    ...await Promise.all((await readdir(PUBLIC, { withFileTypes: true }))
-      .filter((e) => e.isFile())
-      .map(async (e) => ({ path: join(out, basename(e.name)), contents: await readFile(join(PUBLIC, e.name)) }))),
+    ...(await Promise.all(
+      (
+        await readdir(PUBLIC, { withFileTypes: true })
+      )
+        .filter((e) => e.isFile())
+        .map(async (e) => ({ path: join(out, basename(e.name)), contents: await readFile(join(PUBLIC, e.name)) })),
+    )),
   ];
   await Promise.all(files.map((f) => writeAtomically(f.path, f.contents)));
 }

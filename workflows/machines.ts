@@ -26,8 +26,19 @@ export const STATE_MACHINES = {
   resume: { name: 'complaint-resume' },
 } as const satisfies Record<string, MachineSpec>;
 
-interface AslState { Type: string; Next?: string; Default?: string; Choices?: { Next?: string }[]; Catch?: { Next?: string }[]; [k: string]: unknown }
-interface Asl { StartAt: string; States: Record<string, AslState>; [k: string]: unknown }
+interface AslState {
+  Type: string;
+  Next?: string;
+  Default?: string;
+  Choices?: { Next?: string }[];
+  Catch?: { Next?: string }[];
+  [k: string]: unknown;
+}
+interface Asl {
+  StartAt: string;
+  States: Record<string, AslState>;
+  [k: string]: unknown;
+}
 
 /**
  * The definition starting at `startAt`, without the states no longer reachable from there

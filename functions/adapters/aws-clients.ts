@@ -113,8 +113,8 @@ export function tracingWanted(env: NodeJS.ProcessEnv = process.env): boolean {
 
 type Traceable = Parameters<import('@aws-lambda-powertools/tracer').Tracer['captureAWSv3Client']>[0];
 const tracer = tracingWanted()
-  // Only AWS calls are traced (no patching of node:http for every other request).
-  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName: 'complaints', captureHTTPsRequests: false })
+  ? // Only AWS calls are traced (no patching of node:http for every other request).
+    new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName: 'complaints', captureHTTPsRequests: false })
   : undefined;
 
 /** The client, its calls traced when tracing is on. */

@@ -10,7 +10,10 @@ import type { AccessAttemptStore } from '../domain/ports.ts';
 const key = (reference: string) => ({ PK: `ACCESS#${reference}`, SK: 'ATTEMPTS' });
 
 export class DynamoAccessAttempts implements AccessAttemptStore {
-  constructor(private readonly db: DocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DocumentClient,
+    private readonly table: string,
+  ) {}
 
   async get(reference: string): Promise<AccessAttempts | undefined> {
     const out = await this.db.get({ TableName: this.table, Key: key(reference), ConsistentRead: true });

@@ -14,7 +14,13 @@
  */
 import type { DocumentClient, QueryInput, TransactWriteItem as TransactItem, WriteRequest } from './dynamo-client.ts';
 import {
-  aggregateKeys, type AggregateItem, type AggregateStore, type AggregateUpdate, type ApplyOutcome, type Counters, type MatterCount,
+  aggregateKeys,
+  type AggregateItem,
+  type AggregateStore,
+  type AggregateUpdate,
+  type ApplyOutcome,
+  type Counters,
+  type MatterCount,
 } from '../domain/dashboard.ts';
 import { TABLE } from './table-schema.ts';
 
@@ -22,13 +28,19 @@ import { TABLE } from './table-schema.ts';
 export const MAX_TRANSACTION_ITEMS = 100;
 const KEY_ATTRIBUTES = new Set(['PK', 'SK', 'type', TABLE.ttlAttribute]);
 
-export interface ReadStats { requests: number; readCapacityUnits: number }
+export interface ReadStats {
+  requests: number;
+  readCapacityUnits: number;
+}
 
 export class DynamoAggregates implements AggregateStore {
   /** Reads made so far and the capacity they consumed (ReturnConsumedCapacity TOTAL). */
   readonly stats: ReadStats = { requests: 0, readCapacityUnits: 0 };
 
-  constructor(private readonly db: DocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DocumentClient,
+    private readonly table: string,
+  ) {}
 
   /** The ADD of one item, as a transaction item. */
   private update(u: AggregateUpdate): TransactItem {
@@ -47,9 +59,11 @@ export class DynamoAggregates implements AggregateStore {
     }
     return {
       Update: {
-        TableName: this.table, Key: { PK: u.pk, SK: u.sk },
+        TableName: this.table,
+        Key: { PK: u.pk, SK: u.sk },
         UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}`,
-        ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
       },
     };
   }
@@ -57,11 +71,18 @@ export class DynamoAggregates implements AggregateStore {
   /** The transaction of one stream record: its marker (conditional) first, then its ADDs. */
   transactItems(eventId: string, updates: AggregateUpdate[], markerExpiresAt: number): TransactItem[] {
     const items: TransactItem[] = [
-      { Put: { TableName: this.table, Item: { ...aggregateKeys.seen(eventId), type: 'AggregateSeen', [TABLE.ttlAttribute]: markerExpiresAt }, ConditionExpression: 'attribute_not_exists(PK)' } },
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...aggregateKeys.seen(eventId), type: 'AggregateSeen', [TABLE.ttlAttribute]: markerExpiresAt },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
       ...updates.map((u) => this.update(u)),
     ];
     // A complaint touches at most 2 x (1 monthly item + 1 matter item): far below the limit.
-    if (items.length > MAX_TRANSACTION_ITEMS) throw new RangeError(`One record touches ${items.length - 1} aggregate items; at most ${MAX_TRANSACTION_ITEMS - 1} fit in a transaction`);
+    if (items.length > MAX_TRANSACTION_ITEMS)
+      throw new RangeError(`One record touches ${items.length - 1} aggregate items; at most ${MAX_TRANSACTION_ITEMS - 1} fit in a transaction`);
     return items;
   }
 
@@ -98,7 +119,9 @@ export class DynamoAggregates implements AggregateStore {
 
   async monthItems(region: string, month: string): Promise<AggregateItem[]> {
     const items = await this.query({
-      TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': aggregateKeys.month(region, month) },
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': aggregateKeys.month(region, month) },
     });
     return items.map((it) => ({ sk: String(it.SK), counters: countersOf(it) }));
   }
@@ -111,7 +134,8 @@ export class DynamoAggregates implements AggregateStore {
       const lo = day < from.getTime() ? from.toISOString().slice(11, 13) : '00';
       const hi = day + 86_400_000 > to.getTime() ? to.toISOString().slice(11, 13) : '23';
       const items = await this.query({
-        TableName: this.table, KeyConditionExpression: 'PK = :pk AND SK BETWEEN :lo AND :hi',
+        TableName: this.table,
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :lo AND :hi',
         ExpressionAttributeValues: { ':pk': aggregateKeys.matterDay(region, date), ':lo': `H${lo}#`, ':hi': `H${hi}#\uffff` },
       });
       for (const it of items) {
@@ -130,7 +154,9 @@ export class DynamoAggregates implements AggregateStore {
     let requests = 0;
     for (let i = 0; i < items.length; i += 25) {
       let pending: WriteRequest[] | undefined = items.slice(i, i + 25).map((it) => ({
-        PutRequest: { Item: { PK: it.pk, SK: it.sk, type: 'Aggregate', ...it.counters, ...(it.expiresAt !== undefined ? { [TABLE.ttlAttribute]: it.expiresAt } : {}) } },
+        PutRequest: {
+          Item: { PK: it.pk, SK: it.sk, type: 'Aggregate', ...it.counters, ...(it.expiresAt !== undefined ? { [TABLE.ttlAttribute]: it.expiresAt } : {}) },
+        },
       }));
       while (pending?.length) {
         const out: { UnprocessedItems?: Record<string, WriteRequest[]> } = await this.db.batchWrite({ RequestItems: { [this.table]: pending } });

@@ -9,7 +9,10 @@ import type { AuditLog } from '../domain/ports.ts';
 import type { AuditEntry } from '../domain/model.ts';
 
 export class DynamoAuditLog implements AuditLog {
-  constructor(private readonly db: DocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DocumentClient,
+    private readonly table: string,
+  ) {}
 
   async record(e: AuditEntry): Promise<void> {
     try {
@@ -29,14 +32,26 @@ export class DynamoAuditLog implements AuditLog {
     const filters: string[] = [];
     const values: Record<string, unknown> = { ':pk': `AUDIT#${q.day}` };
     const names: Record<string, string> = {};
-    if (q.reference) { filters.push('#ref = :ref'); values[':ref'] = q.reference; names['#ref'] = 'reference'; }
-    if (q.actor) { filters.push('#actor = :actor'); values[':actor'] = q.actor; names['#actor'] = 'actor'; }
+    if (q.reference) {
+      filters.push('#ref = :ref');
+      values[':ref'] = q.reference;
+      names['#ref'] = 'reference';
+    }
+    if (q.actor) {
+      filters.push('#actor = :actor');
+      values[':actor'] = q.actor;
+      names['#actor'] = 'actor';
+    }
     const found: AuditEntry[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.db.query({
-        TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: values, ScanIndexForward: false,
-        ...(filters.length ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}), ExclusiveStartKey: start,
+        TableName: this.table,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+        ...(filters.length ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),
+        ExclusiveStartKey: start,
       });
       for (const { PK, SK, type, ...e } of out.Items ?? []) found.push(e as AuditEntry);
       start = out.LastEvaluatedKey;

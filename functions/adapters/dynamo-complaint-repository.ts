@@ -2,8 +2,20 @@
 import type { DocumentClient, QueryInput, TransactWriteItem as TransactItem } from './dynamo-client.ts';
 import { isTransactionCanceled } from './aws-errors.ts';
 import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
-import { type ComplaintRepository } from '../domain/ports.ts';
-import { IdempotencyRace, UploadTaken, type Change, type LedgerEntry, type NewComplaint, type OpenComplaint, type OutboundMessage, type Restriction, type StaffProfile, type StoredAnswer, type TaskItem } from '../domain/model.ts';
+import type { ComplaintRepository } from '../domain/ports.ts';
+import {
+  IdempotencyRace,
+  UploadTaken,
+  type Change,
+  type LedgerEntry,
+  type NewComplaint,
+  type OpenComplaint,
+  type OutboundMessage,
+  type Restriction,
+  type StaffProfile,
+  type StoredAnswer,
+  type TaskItem,
+} from '../domain/model.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { seal, type StoredItem } from '../domain/archive.ts';
 import { nextAlarmAt } from '../domain/deadlines.ts';
@@ -27,7 +39,11 @@ export class DynamoComplaintRepository implements ComplaintRepository {
    * `alarms.reminderFraction`: the region's reminder point (RegulatoryProfile), from which the
    * OPEN index key of each open complaint - its next alarm for the deadline watch - is computed.
    */
-  constructor(private readonly db: DocumentClient, private readonly table: string, private readonly alarms: { reminderFraction: number }) {}
+  constructor(
+    private readonly db: DocumentClient,
+    private readonly table: string,
+    private readonly alarms: { reminderFraction: number },
+  ) {}
 
   /** An entry appended to a closed complaint (erasure, late notes) expires with the rest of it. */
   private historyPut(h: HistoryEntry, version: number, i: number, expiresAt?: number): TransactItem {
@@ -42,7 +58,12 @@ export class DynamoComplaintRepository implements ComplaintRepository {
 
   private messagePut(m: OutboundMessage, version: number, i: number, expiresAt?: number): TransactItem {
     const sk = `MSG#${m.at}#${order(version, i)}`;
-    return { Put: { TableName: this.table, Item: { PK: keys.complaint(m.reference).PK, SK: sk, type: 'Message', ...m, messageId: sk, ...(expiresAt ? { expiresAt } : {}) } } };
+    return {
+      Put: {
+        TableName: this.table,
+        Item: { PK: keys.complaint(m.reference).PK, SK: sk, type: 'Message', ...m, messageId: sk, ...(expiresAt ? { expiresAt } : {}) },
+      },
+    };
   }
 
   /** Moves a message from one delivery status to the next, only if it is still in `from`. */
@@ -50,11 +71,19 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     const names: Record<string, string> = { '#s': 'status' };
     const values: Record<string, unknown> = { ':from': from, ':to': to };
     const sets = ['#s = :to'];
-    Object.entries(patch).forEach(([k, v], i) => { names[`#p${i}`] = k; values[`:p${i}`] = v; sets.push(`#p${i} = :p${i}`); });
+    Object.entries(patch).forEach(([k, v], i) => {
+      names[`#p${i}`] = k;
+      values[`:p${i}`] = v;
+      sets.push(`#p${i} = :p${i}`);
+    });
     try {
       await this.db.update({
-        TableName: this.table, Key: { PK: keys.complaint(reference).PK, SK: messageId },
-        UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: '#s = :from', ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+        TableName: this.table,
+        Key: { PK: keys.complaint(reference).PK, SK: messageId },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: '#s = :from',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
       });
       return true;
     } catch (e) {
@@ -69,7 +98,8 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     // Keyed by the next alarm ('~' - after every instant - when there is none): the key, and the
     // few attributes the index projects, change only a few times in a complaint's life, so most
     // writes of the complaint item write nothing to the index.
-    if (c.status === 'OPEN') Object.assign(item, { OPENPK: openShard(c.reference), OPENSK: `${nextAlarmAt(c, this.alarms.reminderFraction) ?? '~'}#${c.reference}` });
+    if (c.status === 'OPEN')
+      Object.assign(item, { OPENPK: openShard(c.reference), OPENSK: `${nextAlarmAt(c, this.alarms.reminderFraction) ?? '~'}#${c.reference}` });
     return item;
   }
 
@@ -91,8 +121,21 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     const items: TransactItem[] = [
       // The registration ledger: one small item per complaint ever registered, never expired,
       // so that reconciliation can prove each one is in the table or in the archive.
-      { Put: { TableName: this.table, Item: { ...keys.ledger(complaint.reference), type: 'Ledger', reference: complaint.reference, registeredAt: complaint.receivedAt }, ConditionExpression: 'attribute_not_exists(PK)' } },
-      ...(customerKeys ?? []).map((k): TransactItem => ({ Put: { TableName: this.table, Item: { PK: `CUSTOMER#${k}`, SK: `REF#${complaint.reference}`, type: 'CustomerIndex', reference: complaint.reference } } })),
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.ledger(complaint.reference), type: 'Ledger', reference: complaint.reference, registeredAt: complaint.receivedAt },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      ...(customerKeys ?? []).map(
+        (k): TransactItem => ({
+          Put: {
+            TableName: this.table,
+            Item: { PK: `CUSTOMER#${k}`, SK: `REF#${complaint.reference}`, type: 'CustomerIndex', reference: complaint.reference },
+          },
+        }),
+      ),
       { Put: { TableName: this.table, Item: this.complaintItem(complaint), ConditionExpression: 'attribute_not_exists(PK)' } },
       { Put: { TableName: this.table, Item: { ...keys.secret(complaint.reference), type: 'Secret', ...secret } } },
       ...history.map((h, i) => this.historyPut(h, complaint.version, i)),
@@ -101,7 +144,13 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     // One upload, one complaint: its owner, written only if it has none (kept: no personal data).
     const firstUpload = items.length;
     for (const key of uploads) {
-      items.push({ Put: { TableName: this.table, Item: { PK: `UPLOAD#${key}`, SK: 'OWNER', type: 'UploadOwner', reference: complaint.reference }, ConditionExpression: 'attribute_not_exists(PK)' } });
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: { PK: `UPLOAD#${key}`, SK: 'OWNER', type: 'UploadOwner', reference: complaint.reference },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      });
     }
     if (idempotency) {
       items.push({
@@ -140,7 +189,8 @@ export class DynamoComplaintRepository implements ComplaintRepository {
 
   async addAccessCode(reference: string, hash: string, salt: string): Promise<void> {
     await this.db.update({
-      TableName: this.table, Key: keys.secret(reference),
+      TableName: this.table,
+      Key: keys.secret(reference),
       UpdateExpression: 'SET #o = list_append(if_not_exists(#o, :empty), :one)',
       ExpressionAttributeNames: { '#o': 'others' },
       ExpressionAttributeValues: { ':empty': [], ':one': [{ hash, salt }] },
@@ -149,7 +199,11 @@ export class DynamoComplaintRepository implements ComplaintRepository {
 
   async useOnce(token: string, expiresAt: number): Promise<boolean> {
     try {
-      await this.db.put({ TableName: this.table, Item: { PK: `ONCE#${token}`, SK: 'ONCE', type: 'Once', expiresAt }, ConditionExpression: 'attribute_not_exists(PK)' });
+      await this.db.put({
+        TableName: this.table,
+        Item: { PK: `ONCE#${token}`, SK: 'ONCE', type: 'Once', expiresAt },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      });
       return true;
     } catch (e) {
       if ((e as Error).name === 'ConditionalCheckFailedException') return false;
@@ -169,9 +223,15 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   }
 
   async complaintsOfCustomer(customerKeys: string[]): Promise<string[]> {
-    const refs = await Promise.all(customerKeys.map((k) => this.queryAll<{ reference: string }>({
-      TableName: this.table, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :ref)', ExpressionAttributeValues: { ':pk': `CUSTOMER#${k}`, ':ref': 'REF#' },
-    })));
+    const refs = await Promise.all(
+      customerKeys.map((k) =>
+        this.queryAll<{ reference: string }>({
+          TableName: this.table,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :ref)',
+          ExpressionAttributeValues: { ':pk': `CUSTOMER#${k}`, ':ref': 'REF#' },
+        }),
+      ),
+    );
     return [...new Set(refs.flat().map((r) => r.reference))];
   }
 
@@ -179,19 +239,24 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   async customerRecord(customerKeys: string[]): Promise<{ references: string[]; restrictions: Restriction[] }> {
     const references = new Set<string>();
     const restrictions: Restriction[] = [];
-    await Promise.all(customerKeys.map(async (k) => {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await this.db.query({
-          TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `CUSTOMER#${k}` }, ExclusiveStartKey: start,
-        });
-        for (const item of out.Items ?? []) {
-          if (item.SK === 'RESTRICTION') restrictions.push(strip<Restriction>(item));
-          else if (String(item.SK).startsWith('REF#')) references.add(String(item.reference));
-        }
-        start = out.LastEvaluatedKey;
-      } while (start);
-    }));
+    await Promise.all(
+      customerKeys.map(async (k) => {
+        let start: Record<string, unknown> | undefined;
+        do {
+          const out = await this.db.query({
+            TableName: this.table,
+            KeyConditionExpression: 'PK = :pk',
+            ExpressionAttributeValues: { ':pk': `CUSTOMER#${k}` },
+            ExclusiveStartKey: start,
+          });
+          for (const item of out.Items ?? []) {
+            if (item.SK === 'RESTRICTION') restrictions.push(strip<Restriction>(item));
+            else if (String(item.SK).startsWith('REF#')) references.add(String(item.reference));
+          }
+          start = out.LastEvaluatedKey;
+        } while (start);
+      }),
+    );
     return { references: [...references], restrictions };
   }
 
@@ -214,7 +279,8 @@ export class DynamoComplaintRepository implements ComplaintRepository {
 
   history(reference: string): Promise<HistoryEntry[]> {
     return this.queryAll<HistoryEntry>({
-      TableName: this.table, ConsistentRead: true,
+      TableName: this.table,
+      ConsistentRead: true,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :h)',
       ExpressionAttributeValues: { ':pk': keys.complaint(reference).PK, ':h': 'H#' },
     });
@@ -222,7 +288,8 @@ export class DynamoComplaintRepository implements ComplaintRepository {
 
   messages(reference: string): Promise<OutboundMessage[]> {
     return this.queryAll<OutboundMessage>({
-      TableName: this.table, ConsistentRead: true,
+      TableName: this.table,
+      ConsistentRead: true,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :m)',
       ExpressionAttributeValues: { ':pk': keys.complaint(reference).PK, ':m': 'MSG#' },
     });
@@ -239,12 +306,16 @@ export class DynamoComplaintRepository implements ComplaintRepository {
 
   /** Every shard of the OPEN index (its projection: OPEN_PROJECTION). */
   private async queryOpen(q: { KeyConditionExpression: string }, values: Record<string, string>): Promise<OpenComplaint[]> {
-    const shards = await Promise.all(Array.from({ length: TABLE.openShards }, (_, shard) => this.queryAll<OpenComplaint>({
-      TableName: this.table,
-      IndexName: TABLE.indexes.open.name,
-      ...q,
-      ExpressionAttributeValues: { ':pk': `OPEN#${shard}`, ...values },
-    })));
+    const shards = await Promise.all(
+      Array.from({ length: TABLE.openShards }, (_, shard) =>
+        this.queryAll<OpenComplaint>({
+          TableName: this.table,
+          IndexName: TABLE.indexes.open.name,
+          ...q,
+          ExpressionAttributeValues: { ':pk': `OPEN#${shard}`, ...values },
+        }),
+      ),
+    );
     return shards.flat().map((c) => ({ reference: c.reference, executionName: c.executionName, stage: c.stage, resumeCount: c.resumeCount }));
   }
 
@@ -257,14 +328,16 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     const { expectedVersion } = change;
     const complaint = seal(change.complaint, change.history, change.messages?.length ?? 0);
     const ttl = complaint.expiresAt;
-    const items: TransactItem[] = [{
-      Put: {
-        TableName: this.table,
-        Item: this.complaintItem(complaint),
-        ConditionExpression: 'version = :v',
-        ExpressionAttributeValues: { ':v': expectedVersion },
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.table,
+          Item: this.complaintItem(complaint),
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': expectedVersion },
+        },
       },
-    }];
+    ];
     if (change.task && 'put' in change.task) {
       const t = change.task.put;
       items.push({
@@ -282,23 +355,47 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       ...(change.messages ?? []).map((m, i) => this.messagePut(m, expectedVersion + 1, i, ttl)),
     );
     // Rewritten messages (erasure): the stored message, replaced whole, only if it still exists.
-    items.push(...(change.replaceMessages ?? []).map((m): TransactItem => ({
-      Put: { TableName: this.table, Item: { PK: keys.complaint(m.reference).PK, SK: m.messageId!, type: 'Message', ...m, ...(ttl ? { expiresAt: ttl } : {}) }, ConditionExpression: 'attribute_exists(PK)' },
-    })));
-    items.push(...(change.removeCustomerKeys ?? []).map((k): TransactItem => ({ Delete: { TableName: this.table, Key: { PK: `CUSTOMER#${k}`, SK: `REF#${complaint.reference}` } } })));
+    items.push(
+      ...(change.replaceMessages ?? []).map(
+        (m): TransactItem => ({
+          Put: {
+            TableName: this.table,
+            Item: { PK: keys.complaint(m.reference).PK, SK: m.messageId!, type: 'Message', ...m, ...(ttl ? { expiresAt: ttl } : {}) },
+            ConditionExpression: 'attribute_exists(PK)',
+          },
+        }),
+      ),
+    );
+    items.push(
+      ...(change.removeCustomerKeys ?? []).map(
+        (k): TransactItem => ({ Delete: { TableName: this.table, Key: { PK: `CUSTOMER#${k}`, SK: `REF#${complaint.reference}` } } }),
+      ),
+    );
     if (change.idempotency) {
-      items.push({ Put: { TableName: this.table, Item: { ...keys.idempotency(change.idempotency.key), type: 'Idempotency', ...change.idempotency.answer, expiresAt: change.idempotency.expiresAt }, ConditionExpression: 'attribute_not_exists(PK)' } });
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.idempotency(change.idempotency.key), type: 'Idempotency', ...change.idempotency.answer, expiresAt: change.idempotency.expiresAt },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      });
     }
     // The other items a change touches go in the same transaction: all of it happens, or none.
-    items.push(...(change.restriction?.keys ?? []).map((k): TransactItem => ({
-      Put: { TableName: this.table, Item: { PK: `CUSTOMER#${k}`, SK: 'RESTRICTION', type: 'Restriction', ...change.restriction!.restriction } },
-    })));
+    items.push(
+      ...(change.restriction?.keys ?? []).map(
+        (k): TransactItem => ({
+          Put: { TableName: this.table, Item: { PK: `CUSTOMER#${k}`, SK: 'RESTRICTION', type: 'Restriction', ...change.restriction!.restriction } },
+        }),
+      ),
+    );
     if (change.accessCode) {
       items.push({
         Update: {
-          TableName: this.table, Key: keys.secret(complaint.reference),
+          TableName: this.table,
+          Key: keys.secret(complaint.reference),
           UpdateExpression: 'SET #o = list_append(if_not_exists(#o, :empty), :one)',
-          ExpressionAttributeNames: { '#o': 'others' }, ExpressionAttributeValues: { ':empty': [], ':one': [change.accessCode] },
+          ExpressionAttributeNames: { '#o': 'others' },
+          ExpressionAttributeValues: { ':empty': [], ':one': [change.accessCode] },
         },
       });
     }
@@ -308,19 +405,28 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       const names: Record<string, string> = { '#s': 'status' };
       const values: Record<string, unknown> = { ':from': from, ':to': to };
       const sets = ['#s = :to'];
-      Object.entries(patch).forEach(([k, v], i) => { names[`#p${i}`] = k; values[`:p${i}`] = v; sets.push(`#p${i} = :p${i}`); });
+      Object.entries(patch).forEach(([k, v], i) => {
+        names[`#p${i}`] = k;
+        values[`:p${i}`] = v;
+        sets.push(`#p${i} = :p${i}`);
+      });
       items.push({
         Update: {
-          TableName: this.table, Key: { PK: keys.complaint(complaint.reference).PK, SK: messageId },
-          UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: '#s = :from', ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+          TableName: this.table,
+          Key: { PK: keys.complaint(complaint.reference).PK, SK: messageId },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: '#s = :from',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         },
       });
     }
     try {
       await this.db.transactWrite({ TransactItems: items });
     } catch (e) {
-      const reasons = isTransactionCanceled(e) ? e.CancellationReasons ?? [] : [];
-      if (messageAt >= 0 && reasons[messageAt]?.Code === 'ConditionalCheckFailed') throw new ConflictError(`This message is no longer ${change.messageStatus!.from}`);
+      const reasons = isTransactionCanceled(e) ? (e.CancellationReasons ?? []) : [];
+      if (messageAt >= 0 && reasons[messageAt]?.Code === 'ConditionalCheckFailed')
+        throw new ConflictError(`This message is no longer ${change.messageStatus!.from}`);
       if (reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) {
         throw new ConflictError('The complaint was changed by someone else; reload it and try again');
       }
@@ -329,13 +435,15 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   }
 
   queue(team: string, limit = 200): Promise<TaskItem[]> {
-    return this.db.query({
-      TableName: this.table,
-      IndexName: TABLE.indexes.queue.name,
-      KeyConditionExpression: 'GSI1PK = :q',
-      ExpressionAttributeValues: { ':q': `QUEUE#${team}` },
-      Limit: limit,
-    }).then((out) => (out.Items ?? []).map((i) => strip<TaskItem>(i)));
+    return this.db
+      .query({
+        TableName: this.table,
+        IndexName: TABLE.indexes.queue.name,
+        KeyConditionExpression: 'GSI1PK = :q',
+        ExpressionAttributeValues: { ':q': `QUEUE#${team}` },
+        Limit: limit,
+      })
+      .then((out) => (out.Items ?? []).map((i) => strip<TaskItem>(i)));
   }
 
   /** Every item of the complaint's partition as stored (keys included), expired ones too. */
@@ -344,7 +452,11 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.db.query({
-        TableName: this.table, ConsistentRead: true, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.complaint(reference).PK }, ExclusiveStartKey: start,
+        TableName: this.table,
+        ConsistentRead: true,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.complaint(reference).PK },
+        ExclusiveStartKey: start,
       });
       found.push(...((out.Items ?? []) as StoredItem[]));
       start = out.LastEvaluatedKey;
@@ -362,14 +474,32 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   async expireWith(reference: string, expiresAt: number, customerKeys: string[]): Promise<number> {
     const items = await this.partitionItems(reference);
     const targets = [
-      ...items.filter((i) => i.expiresAt !== expiresAt && i.SK !== keys.complaint(reference).SK && i.SK !== keys.task(reference).SK).map((i) => ({ PK: i.PK, SK: i.SK })),
+      ...items
+        .filter((i) => i.expiresAt !== expiresAt && i.SK !== keys.complaint(reference).SK && i.SK !== keys.task(reference).SK)
+        .map((i) => ({ PK: i.PK, SK: i.SK })),
       ...customerKeys.map((k) => ({ PK: `CUSTOMER#${k}`, SK: `REF#${reference}` })),
     ];
     let stamped = 0;
     for (let i = 0; i < targets.length; i += 10) {
-      const results = await Promise.all(targets.slice(i, i + 10).map((Key) => this.db.update({
-        TableName: this.table, Key, UpdateExpression: 'SET expiresAt = :e', ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeValues: { ':e': expiresAt },
-      }).then(() => 1, (e: Error) => { if (e.name === 'ConditionalCheckFailedException') return 0; throw e; })));
+      const results = await Promise.all(
+        targets.slice(i, i + 10).map((Key) =>
+          this.db
+            .update({
+              TableName: this.table,
+              Key,
+              UpdateExpression: 'SET expiresAt = :e',
+              ConditionExpression: 'attribute_exists(PK)',
+              ExpressionAttributeValues: { ':e': expiresAt },
+            })
+            .then(
+              () => 1,
+              (e: Error) => {
+                if (e.name === 'ConditionalCheckFailedException') return 0;
+                throw e;
+              },
+            ),
+        ),
+      );
       stamped += results.reduce((a: number, b: number) => a + b, 0);
     }
     return stamped;
@@ -383,7 +513,10 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   /** Ledger entries of one reference prefix and year (e.g. CN-2026), a page at a time. */
   async ledgerPage(prefixYear: string, after?: string): Promise<{ entries: LedgerEntry[]; next?: string }> {
     const out = await this.db.query({
-      TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `LEDGER#${prefixYear}` }, Limit: 500,
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': `LEDGER#${prefixYear}` },
+      Limit: 500,
       ...(after ? { ExclusiveStartKey: { PK: `LEDGER#${prefixYear}`, SK: after } } : {}),
     });
     return { entries: (out.Items ?? []).map((i) => strip<LedgerEntry>(i)), next: out.LastEvaluatedKey?.SK as string | undefined };
@@ -392,11 +525,19 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   async updateLedger(reference: string, patch: Partial<LedgerEntry>): Promise<void> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
-    const sets = Object.entries(patch).map(([k, v], i) => { names[`#k${i}`] = k; values[`:v${i}`] = v; return `#k${i} = :v${i}`; });
+    const sets = Object.entries(patch).map(([k, v], i) => {
+      names[`#k${i}`] = k;
+      values[`:v${i}`] = v;
+      return `#k${i} = :v${i}`;
+    });
     if (!sets.length) return;
     await this.db.update({
-      TableName: this.table, Key: keys.ledger(reference), UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+      TableName: this.table,
+      Key: keys.ledger(reference),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
     });
   }
 
@@ -404,7 +545,8 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     const pk = `MATTER#${matterKey}`;
     await this.db.put({ TableName: this.table, Item: { PK: pk, SK: `${at}#${reference}`, type: 'Matter', reference, expiresAt } });
     const others = await this.queryAll<{ reference: string }>({
-      TableName: this.table, ConsistentRead: true,
+      TableName: this.table,
+      ConsistentRead: true,
       // The window ends at this complaint: only those received before it count, whatever the
       // order in which their workflows assess them.
       KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
@@ -425,7 +567,12 @@ export class DynamoComplaintRepository implements ComplaintRepository {
 
   async isStaffedTeam(team: string): Promise<boolean> {
     // TEAM#<team> holds a MEMBER# item per active member (and the MANAGER item): one is enough.
-    const out = await this.db.query({ TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `TEAM#${team}` }, Limit: 1 });
+    const out = await this.db.query({
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': `TEAM#${team}` },
+      Limit: 1,
+    });
     return (out.Items ?? []).length > 0;
   }
 
@@ -434,9 +581,15 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     // The team exists while someone active staffs it (isStaffedTeam).
     const member = { PK: `TEAM#${p.department}`, SK: `MEMBER#${p.id}` };
     const before = await this.getStaff(p.id);
-    if (before && before.department !== p.department) items.push({ Delete: { TableName: this.table, Key: { PK: `TEAM#${before.department}`, SK: `MEMBER#${p.id}` } } });
-    items.push(p.disabled ? { Delete: { TableName: this.table, Key: member } } : { Put: { TableName: this.table, Item: { ...member, type: 'TeamMember', staffId: p.id } } });
-    if (p.roles.includes('manager')) items.push({ Put: { TableName: this.table, Item: { PK: `TEAM#${p.department}`, SK: 'MANAGER', type: 'TeamManager', staffId: p.id } } });
+    if (before && before.department !== p.department)
+      items.push({ Delete: { TableName: this.table, Key: { PK: `TEAM#${before.department}`, SK: `MEMBER#${p.id}` } } });
+    items.push(
+      p.disabled
+        ? { Delete: { TableName: this.table, Key: member } }
+        : { Put: { TableName: this.table, Item: { ...member, type: 'TeamMember', staffId: p.id } } },
+    );
+    if (p.roles.includes('manager'))
+      items.push({ Put: { TableName: this.table, Item: { PK: `TEAM#${p.department}`, SK: 'MANAGER', type: 'TeamManager', staffId: p.id } } });
     await this.db.transactWrite({ TransactItems: items });
   }
 }

@@ -14,7 +14,10 @@ export const inboundKey = (messageId: string) => ({ PK: `INBOUND#${messageId}`, 
 const INTERNAL = new Set(['PK', 'SK', 'type']);
 
 export class DynamoInboundRepository implements InboundRepository {
-  constructor(private readonly db: DocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DocumentClient,
+    private readonly table: string,
+  ) {}
 
   async get(messageId: string): Promise<InboundRecord | undefined> {
     const out = await this.db.get({ TableName: this.table, Key: inboundKey(messageId), ConsistentRead: true });

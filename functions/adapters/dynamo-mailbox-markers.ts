@@ -14,7 +14,10 @@ const KEEP_SECONDS = 90 * 24 * 3600;
 const INTERNAL = new Set(['PK', 'SK', 'type', 'expiresAt']);
 
 export class DynamoMailboxMarkers implements MailboxMarkers {
-  constructor(private readonly db: DocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DocumentClient,
+    private readonly table: string,
+  ) {}
 
   static create(table: string, db: DocumentClient = documentClient()): DynamoMailboxMarkers {
     return new DynamoMailboxMarkers(db, table);
@@ -28,7 +31,12 @@ export class DynamoMailboxMarkers implements MailboxMarkers {
   async put(m: MailboxMarker): Promise<void> {
     await this.db.put({
       TableName: this.table,
-      Item: { ...mailboxMarkerKey(m.mailbox, m.uidValidity, m.uid), type: 'MailboxMarker', ...m, expiresAt: Math.floor(Date.parse(m.updatedAt) / 1000) + KEEP_SECONDS },
+      Item: {
+        ...mailboxMarkerKey(m.mailbox, m.uidValidity, m.uid),
+        type: 'MailboxMarker',
+        ...m,
+        expiresAt: Math.floor(Date.parse(m.updatedAt) / 1000) + KEEP_SECONDS,
+      },
     });
   }
 }

@@ -16,7 +16,9 @@ export interface ImapSettings {
   mailbox: string;
 }
 
-export interface ImapMailbox extends MailboxSession { close(): Promise<void> }
+export interface ImapMailbox extends MailboxSession {
+  close(): Promise<void>;
+}
 
 const TIMEOUTS = { connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 15_000 };
 
@@ -67,6 +69,7 @@ export async function openImapMailbox(s: ImapSettings): Promise<ImapMailbox> {
     },
     async fetchRaw(uid: number): Promise<Uint8Array> {
       const m = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
+      // biome-ignore lint/complexity/useOptionalChain: fetchOne answers false (not undefined) for a message no longer there
       if (!m || !m.source) throw Object.assign(new Error(`Message UID ${uid} is no longer in the mailbox`), { name: 'MessageGone' });
       return new Uint8Array(m.source);
     },

@@ -6,7 +6,13 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import {
-  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type GetObjectCommandOutput,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import type { ArchiveRecord, StagedPart, StoredItem } from '../domain/archive.ts';
 import { stagedPart, stagingPrefix } from '../domain/archive.ts';
@@ -16,7 +22,11 @@ const status = (e: unknown) => (e as { $metadata?: { httpStatusCode?: number } }
 const isMissing = (e: unknown) => (e as Error).name === 'NotFound' || (e as Error).name === 'NoSuchKey' || status(e) === 404;
 
 export class S3ArchiveStore implements ArchiveStore {
-  constructor(private readonly s3: Pick<S3Client, 'send'>, private readonly bucket: string, private readonly attachmentsBucket: string) {}
+  constructor(
+    private readonly s3: Pick<S3Client, 'send'>,
+    private readonly bucket: string,
+    private readonly attachmentsBucket: string,
+  ) {}
 
   private async exists(bucket: string, key: string): Promise<boolean> {
     try {
@@ -44,19 +54,21 @@ export class S3ArchiveStore implements ArchiveStore {
   }
 
   async readStaged(keys: string[]): Promise<{ key: string; items: StoredItem[] }[]> {
-    return Promise.all(keys.map(async (key) => {
-      let out;
-      try {
-        out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      } catch (e) {
-        // Cleared since it was listed: its complaint was archived meanwhile.
-        if (isMissing(e)) return { key, items: [] };
-        throw e;
-      }
-      const body = JSON.parse(await out.Body!.transformToString()) as StoredItem[] | StoredItem;
-      // An object of the earlier layout holds one item.
-      return { key, items: Array.isArray(body) ? body : [body] };
-    }));
+    return Promise.all(
+      keys.map(async (key) => {
+        let out: GetObjectCommandOutput;
+        try {
+          out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+        } catch (e) {
+          // Cleared since it was listed: its complaint was archived meanwhile.
+          if (isMissing(e)) return { key, items: [] };
+          throw e;
+        }
+        const body = JSON.parse(await out.Body!.transformToString()) as StoredItem[] | StoredItem;
+        // An object of the earlier layout holds one item.
+        return { key, items: Array.isArray(body) ? body : [body] };
+      }),
+    );
   }
 
   async putStaged(key: string, items: StoredItem[]): Promise<void> {
@@ -80,18 +92,25 @@ export class S3ArchiveStore implements ArchiveStore {
     if (await this.exists(this.bucket, key)) return 'exists';
     const body = gzipSync(JSON.stringify(record));
     try {
-      await this.s3.send(new PutObjectCommand({
-        Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json', ContentEncoding: 'gzip',
-        ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: new Date(retainUntil),
-        // Object Lock puts need a checksum: the SDK computes and sends x-amz-checksum-sha256. The
-        // object's own SHA-256 is also kept in its metadata.
-        ChecksumAlgorithm: 'SHA256',
-        Metadata: { sha256: createHash('sha256').update(body).digest('hex'), reference: record.reference, 'history-digest': record.integrity.historyDigest },
-      }));
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: body,
+          ContentType: 'application/json',
+          ContentEncoding: 'gzip',
+          ObjectLockMode: 'COMPLIANCE',
+          ObjectLockRetainUntilDate: new Date(retainUntil),
+          // Object Lock puts need a checksum: the SDK computes and sends x-amz-checksum-sha256. The
+          // object's own SHA-256 is also kept in its metadata.
+          ChecksumAlgorithm: 'SHA256',
+          Metadata: { sha256: createHash('sha256').update(body).digest('hex'), reference: record.reference, 'history-digest': record.integrity.historyDigest },
+        }),
+      );
       return 'written';
     } catch (e) {
       // Written concurrently by another delivery of the same record, and locked since.
-      if (status(e) === 403 && await this.exists(this.bucket, key)) return 'exists';
+      if (status(e) === 403 && (await this.exists(this.bucket, key))) return 'exists';
       throw e;
     }
   }
@@ -111,7 +130,7 @@ export class S3ArchiveStore implements ArchiveStore {
 
   async copyAttachment(sourceKey: string, destKey: string, retainUntil: string): Promise<'written' | 'exists' | 'source-missing'> {
     if (await this.exists(this.bucket, destKey)) return 'exists';
-    let out;
+    let out: GetObjectCommandOutput;
     try {
       out = await this.s3.send(new GetObjectCommand({ Bucket: this.attachmentsBucket, Key: sourceKey }));
     } catch (e) {
@@ -119,10 +138,17 @@ export class S3ArchiveStore implements ArchiveStore {
       throw e;
     }
     const body = await out.Body!.transformToByteArray();
-    await this.s3.send(new PutObjectCommand({
-      Bucket: this.bucket, Key: destKey, Body: body, ContentType: out.ContentType ?? 'application/octet-stream',
-      ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: new Date(retainUntil), ChecksumAlgorithm: 'SHA256',
-    }));
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: destKey,
+        Body: body,
+        ContentType: out.ContentType ?? 'application/octet-stream',
+        ObjectLockMode: 'COMPLIANCE',
+        ObjectLockRetainUntilDate: new Date(retainUntil),
+        ChecksumAlgorithm: 'SHA256',
+      }),
+    );
     return 'written';
   }
 }

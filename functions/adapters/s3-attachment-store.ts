@@ -13,16 +13,25 @@ export class S3AttachmentStore implements AttachmentStore {
    * an empty body (x-amz-checksum-crc32=AAAAAA==) and S3 would refuse the real upload.
    */
   constructor(
-    private readonly s3: S3Client, private readonly bucket: string, private readonly now: () => Date = () => new Date(),
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+    private readonly now: () => Date = () => new Date(),
     private readonly presigner: S3Client = s3,
   ) {}
 
   async presignUpload(key: string, contentType: string, size: number) {
     // Content type and length are signed: the upload must send exactly these.
     const url = await getSignedUrl(this.presigner, new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType, ContentLength: size }), {
-      expiresIn: UPLOAD_URL_SECONDS, signingDate: this.now(), signableHeaders: SIGNED_UPLOAD_HEADERS,
+      expiresIn: UPLOAD_URL_SECONDS,
+      signingDate: this.now(),
+      signableHeaders: SIGNED_UPLOAD_HEADERS,
     });
-    return { url, method: 'PUT' as const, headers: { 'content-type': contentType }, expiresAt: new Date(this.now().getTime() + UPLOAD_URL_SECONDS * 1000).toISOString() };
+    return {
+      url,
+      method: 'PUT' as const,
+      headers: { 'content-type': contentType },
+      expiresAt: new Date(this.now().getTime() + UPLOAD_URL_SECONDS * 1000).toISOString(),
+    };
   }
 
   async head(key: string) {

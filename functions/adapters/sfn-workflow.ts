@@ -1,7 +1,5 @@
 /** WorkflowEngine on Step Functions (the real service on AWS, the local endpoint on one machine). */
-import {
-  DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { isAwsError } from './aws-errors.ts';
 import type { WorkflowEngine } from '../domain/ports.ts';
 import type { WorkflowInput } from '../domain/model.ts';
@@ -16,7 +14,10 @@ export const MERGED = 'Complaint.Merged';
  * `lifecycle` starts at Investigate and has no Resume state (one billed transition fewer per new
  * complaint); `resume` starts at the Resume Choice, which sends an execution to its stage.
  */
-export interface WorkflowMachines { lifecycle: string; resume: string }
+export interface WorkflowMachines {
+  lifecycle: string;
+  resume: string;
+}
 
 /** A resumed execution's name: `<reference>--r<n>` (functions/use-cases/workflow/resume-orphans.ts). */
 const RESUMED_NAME = /--r\d+$/;
@@ -37,7 +38,10 @@ const executionArn = (stateMachineArn: string, name: string) =>
  *   there (the orphans, and a resumed complaint that was still RECEIVED).
  */
 export class StepFunctionsWorkflow implements WorkflowEngine {
-  constructor(private readonly sfn: Pick<SFNClient, 'send'>, private readonly machines: WorkflowMachines) {}
+  constructor(
+    private readonly sfn: Pick<SFNClient, 'send'>,
+    private readonly machines: WorkflowMachines,
+  ) {}
 
   async start(executionName: string, input: WorkflowInput): Promise<void> {
     const stateMachineArn = input.resumeAt === 'RECEIVED' ? this.machines.lifecycle : this.machines.resume;

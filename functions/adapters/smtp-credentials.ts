@@ -10,8 +10,13 @@ export async function mailCredentials(secretArn: string, what: string): Promise<
   const client = traced(new SecretsManagerClient(clientConfig()));
   const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
   let parsed: { username?: unknown; password?: unknown } = {};
-  try { parsed = JSON.parse(out.SecretString ?? '{}') as typeof parsed; } catch { /* reported below */ }
-  if (typeof parsed.username !== 'string' || typeof parsed.password !== 'string') throw new Error(`The ${what} secret must hold {"username": ..., "password": ...}`);
+  try {
+    parsed = JSON.parse(out.SecretString ?? '{}') as typeof parsed;
+  } catch {
+    /* reported below */
+  }
+  if (typeof parsed.username !== 'string' || typeof parsed.password !== 'string')
+    throw new Error(`The ${what} secret must hold {"username": ..., "password": ...}`);
   return { user: parsed.username, pass: parsed.password };
 }
 

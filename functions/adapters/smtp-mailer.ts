@@ -23,22 +23,28 @@ export const SMTP_TIMEOUTS_MS = { connection: 5_000, greeting: 5_000, socket: 15
 export class SmtpMailer implements Mailer {
   private transport?: Promise<Transporter>;
 
-  constructor(private readonly relay: SmtpRelay, private readonly domain: string) {}
+  constructor(
+    private readonly relay: SmtpRelay,
+    private readonly domain: string,
+  ) {}
 
   private transporter(): Promise<Transporter> {
-    this.transport ??= (async () => nodemailer.createTransport({
-      host: this.relay.host,
-      port: this.relay.port,
-      secure: this.relay.tls === 'implicit',
-      requireTLS: this.relay.tls === 'starttls',
-      ignoreTLS: this.relay.tls === 'none',
-      auth: this.relay.credentials ? await this.relay.credentials() : undefined,
-      connectionTimeout: SMTP_TIMEOUTS_MS.connection,
-      greetingTimeout: SMTP_TIMEOUTS_MS.greeting,
-      socketTimeout: SMTP_TIMEOUTS_MS.socket,
-    }))();
+    this.transport ??= (async () =>
+      nodemailer.createTransport({
+        host: this.relay.host,
+        port: this.relay.port,
+        secure: this.relay.tls === 'implicit',
+        requireTLS: this.relay.tls === 'starttls',
+        ignoreTLS: this.relay.tls === 'none',
+        auth: this.relay.credentials ? await this.relay.credentials() : undefined,
+        connectionTimeout: SMTP_TIMEOUTS_MS.connection,
+        greetingTimeout: SMTP_TIMEOUTS_MS.greeting,
+        socketTimeout: SMTP_TIMEOUTS_MS.socket,
+      }))();
     // A failed credential read is tried again on the next send.
-    this.transport.catch(() => { this.transport = undefined; });
+    this.transport.catch(() => {
+      this.transport = undefined;
+    });
     return this.transport;
   }
 

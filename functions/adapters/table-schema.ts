@@ -37,7 +37,13 @@ export const TABLE = {
      * only when the alarm, the stage or the execution changes (a few times per complaint),
      * where a key on `updatedAt` with the whole item projected rewrote the index on every write.
      */
-    open: { name: 'OPEN', partitionKey: 'OPENPK', sortKey: 'OPENSK', projection: 'INCLUDE' as const, include: ['reference', 'executionName', 'stage', 'resumeCount'] },
+    open: {
+      name: 'OPEN',
+      partitionKey: 'OPENPK',
+      sortKey: 'OPENSK',
+      projection: 'INCLUDE' as const,
+      include: ['reference', 'executionName', 'stage', 'resumeCount'],
+    },
   },
   openShards: 4,
 } as const;

@@ -21,13 +21,21 @@ export function buildOpenApiDocument() {
   const registry = new OpenAPIRegistry();
   const paths: Record<string, Parameters<OpenAPIRegistry['registerPath']>[0]> = {
     submitComplaint: {
-      method: 'post', path: '/api/complaints', summary: 'Submit a complaint (hosted form)', tags: ['customer'],
+      method: 'post',
+      path: '/api/complaints',
+      summary: 'Submit a complaint (hosted form)',
+      tags: ['customer'],
       request: {
-        headers: z.object({ 'Idempotency-Key': z.string().min(8).max(128).optional().meta({ description: 'Send the same key on a retry: one complaint, the same answer' }) }),
+        headers: z.object({
+          'Idempotency-Key': z.string().min(8).max(128).optional().meta({ description: 'Send the same key on a retry: one complaint, the same answer' }),
+        }),
         body: { content: { 'application/json': { schema: SubmitComplaintRequest.unwrap() } }, required: true },
       },
       responses: {
-        201: { description: 'Registered; the acknowledgement with reference, access code and deadline', content: { 'application/json': { schema: SubmitComplaintResponse.unwrap() } } },
+        201: {
+          description: 'Registered; the acknowledgement with reference, access code and deadline',
+          content: { 'application/json': { schema: SubmitComplaintResponse.unwrap() } },
+        },
         400: err('A field is invalid; one message per field'),
         413: err('Body too large'),
         415: err('Body is not JSON'),
@@ -35,8 +43,14 @@ export function buildOpenApiDocument() {
       },
     },
     getComplaintStatus: {
-      method: 'get', path: '/api/complaints/{reference}', summary: 'Follow a complaint', tags: ['customer'],
-      request: { params: ComplaintStatusParams.unwrap(), headers: z.object({ 'X-Access-Code': z.string().meta({ description: 'The access code given at submission' }) }) },
+      method: 'get',
+      path: '/api/complaints/{reference}',
+      summary: 'Follow a complaint',
+      tags: ['customer'],
+      request: {
+        params: ComplaintStatusParams.unwrap(),
+        headers: z.object({ 'X-Access-Code': z.string().meta({ description: 'The access code given at submission' }) }),
+      },
       responses: {
         200: { description: 'Status, stage, deadlines and history', content: { 'application/json': { schema: ComplaintStatusResponse.unwrap() } } },
         404: err('Unknown reference, or wrong or missing access code (indistinguishable by design)'),
@@ -44,45 +58,76 @@ export function buildOpenApiDocument() {
       },
     },
     createAttachmentUpload: {
-      method: 'post', path: '/api/attachments', summary: 'Get a presigned upload for an attachment (image or PDF)', tags: ['customer'],
+      method: 'post',
+      path: '/api/attachments',
+      summary: 'Get a presigned upload for an attachment (image or PDF)',
+      tags: ['customer'],
       request: { body: { content: { 'application/json': { schema: AttachmentUploadRequest.unwrap() } }, required: true } },
       responses: {
-        201: { description: 'Upload the file with the returned method, URL and headers, then refer to its key', content: { 'application/json': { schema: AttachmentUploadResponse.unwrap() } } },
+        201: {
+          description: 'Upload the file with the returned method, URL and headers, then refer to its key',
+          content: { 'application/json': { schema: AttachmentUploadResponse.unwrap() } },
+        },
         400: err('Type not allowed or file too large'),
       },
     },
     submitCustomerCallback: {
-      method: 'post', path: '/api/complaints/{reference}/callback', summary: 'Answer the satisfaction callback (1-5 and a comment)', tags: ['customer'],
+      method: 'post',
+      path: '/api/complaints/{reference}/callback',
+      summary: 'Answer the satisfaction callback (1-5 and a comment)',
+      tags: ['customer'],
       request: {
         params: ComplaintStatusParams.unwrap(),
         headers: z.object({ 'X-Access-Code': z.string() }),
         body: { content: { 'application/json': { schema: CustomerCallbackRequest.unwrap() } }, required: true },
       },
-      responses: { 200: { description: 'Recorded' }, 404: err('Unknown reference or wrong access code'), 409: err('No callback is due'), 429: err('Too many wrong access codes from this source (Retry-After)') },
+      responses: {
+        200: { description: 'Recorded' },
+        404: err('Unknown reference or wrong access code'),
+        409: err('No callback is due'),
+        429: err('Too many wrong access codes from this source (Retry-After)'),
+      },
     },
     confirmRepeat: {
-      method: 'post', path: '/api/complaints/{reference}/repeat-confirmation', summary: 'Confirm a complaint as a repeat of an earlier one with the one-time code mailed to the email on file: the two are merged', tags: ['customer'],
+      method: 'post',
+      path: '/api/complaints/{reference}/repeat-confirmation',
+      summary: 'Confirm a complaint as a repeat of an earlier one with the one-time code mailed to the email on file: the two are merged',
+      tags: ['customer'],
       request: {
         params: ComplaintStatusParams.unwrap(),
         headers: z.object({ 'X-Access-Code': z.string() }),
         body: { content: { 'application/json': { schema: RepeatConfirmationRequest.unwrap() } }, required: true },
       },
-      responses: { 200: { description: 'Merged into the earlier complaint (named), which this access code now opens too' }, 404: err('Unknown reference, wrong access code, or no valid confirmation code - one answer for all'), 429: err('Too many wrong access codes from this source (Retry-After)') },
+      responses: {
+        200: { description: 'Merged into the earlier complaint (named), which this access code now opens too' },
+        404: err('Unknown reference, wrong access code, or no valid confirmation code - one answer for all'),
+        429: err('Too many wrong access codes from this source (Retry-After)'),
+      },
     },
     getOpenApiDocument: {
-      method: 'get', path: '/api/openapi.json', summary: 'This document', tags: ['meta'],
+      method: 'get',
+      path: '/api/openapi.json',
+      summary: 'This document',
+      tags: ['meta'],
       responses: { 200: { description: 'OpenAPI 3.1 document' } },
     },
   };
   const bearer = registry.registerComponent('securitySchemes', 'staffJwt', {
-    type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'ID token of the staff user pool (Cognito on AWS; the local issuer locally)',
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'ID token of the staff user pool (Cognito on AWS; the local issuer locally)',
   });
   for (const route of ROUTES) {
     if (route.auth === 'staff') {
       const spec: StaffOperationContract | undefined = STAFF_OPERATION_CONTRACT[route.operationId as StaffOperation];
       if (!spec) throw new Error(`Staff route ${route.operationId} has no operation`);
       registry.registerPath({
-        method: route.method.toLowerCase() as 'get', path: route.path, operationId: route.operationId, summary: spec.summary, tags: ['staff'],
+        method: route.method.toLowerCase() as 'get',
+        path: route.path,
+        operationId: route.operationId,
+        summary: spec.summary,
+        tags: ['staff'],
         security: [{ [bearer.name]: [] }],
         request: {
           ...(route.path.includes('{reference}') ? { params: ReferenceParams.unwrap() } : {}),
@@ -90,8 +135,11 @@ export function buildOpenApiDocument() {
         },
         responses: {
           [spec.successStatus ?? 200]: { description: 'Done' },
-          400: err('A field is invalid'), 401: err('No valid token'), 403: err('Role, department or conflict of interest forbids it'),
-          404: err('No such complaint'), 409: err('Not possible in the current state, or someone else did it first'),
+          400: err('A field is invalid'),
+          401: err('No valid token'),
+          403: err('Role, department or conflict of interest forbids it'),
+          404: err('No such complaint'),
+          409: err('Not possible in the current state, or someone else did it first'),
         },
       });
       continue;

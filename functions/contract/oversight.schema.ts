@@ -15,8 +15,13 @@ export const DashboardQuerySchema = /* @__PURE__ */ onFirstUse(() => {
 });
 
 /** The audit search's query (searchAudit). */
-export const AuditQuery = /* @__PURE__ */ onFirstUse(() => z.object({
-  day: z.iso.date(),
-  reference: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/).optional(),
-  actor: z.string().min(1).max(200).optional(),
-}));
+export const AuditQuery = /* @__PURE__ */ onFirstUse(() =>
+  z.object({
+    day: z.iso.date(),
+    reference: z
+      .string()
+      .regex(/^[A-Z]{2}-\d{4}-\d{6,}$/)
+      .optional(),
+    actor: z.string().min(1).max(200).optional(),
+  }),
+);

@@ -8,7 +8,19 @@ import type { ZodType } from 'zod';
 import type { StaffOperation } from '../domain/authorization.ts';
 import { SUBMIT_MAX_BODY_BYTES } from './submit-complaint.schema.ts';
 import {
-  CallbackRequest, CallRequest, MergeRequest, LinkRequest, ClassificationCorrection, ErasureRequest, RestrictionRequest, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
+  CallbackRequest,
+  CallRequest,
+  MergeRequest,
+  LinkRequest,
+  ClassificationCorrection,
+  ErasureRequest,
+  RestrictionRequest,
+  DecisionRequest,
+  HandlingPlanRequest,
+  InvestigationRequest,
+  ReasonRequest,
+  ReassignRequest,
+  ReplyRequest,
   StaffComplaintRequest,
 } from './staff.schema.ts';
 
@@ -23,7 +35,12 @@ export interface StaffOperationContract<B = unknown> {
 export const STAFF_OPERATION_CONTRACT = {
   listMyTasks: { summary: 'My tasks, earliest deadline first' },
   listTeamQueue: { summary: "My team's queue (quality: any team with ?team=)" },
-  createStaffComplaint: { summary: 'Key in a phone, branch or letter complaint; the receiving staff member is its first responder', body: StaffComplaintRequest, successStatus: 201, maxBodyBytes: SUBMIT_MAX_BODY_BYTES },
+  createStaffComplaint: {
+    summary: 'Key in a phone, branch or letter complaint; the receiving staff member is its first responder',
+    body: StaffComplaintRequest,
+    successStatus: 201,
+    maxBodyBytes: SUBMIT_MAX_BODY_BYTES,
+  },
   getComplaint: { summary: 'A complaint with its history, task and messages' },
   claimTask: { summary: 'Claim the open task' },
   correctClassification: { summary: 'Correct the classification (recorded with its author)', body: ClassificationCorrection },
@@ -38,15 +55,27 @@ export const STAFF_OPERATION_CONTRACT = {
   resumeClock: { summary: 'Restart the clock; deadlines move by the paused time' },
   recordCallback: { summary: 'Record the satisfaction callback', body: CallbackRequest },
   recordCall: { summary: 'Record the call that delivered a message to a phone or branch customer', body: CallRequest },
-  getDashboard: { summary: 'Handled rate, on-time rates, handling time, satisfaction, reopen rate, top categories, group incidents (?from=YYYY-MM&to=YYYY-MM&by=department|channel|nature)' },
+  getDashboard: {
+    summary:
+      'Handled rate, on-time rates, handling time, satisfaction, reopen rate, top categories, group incidents (?from=YYYY-MM&to=YYYY-MM&by=department|channel|nature)',
+  },
   exportDashboardCsv: { summary: 'The dashboard as CSV, for regulatory returns' },
   searchAudit: { summary: 'Search the audit record (?day=YYYY-MM-DD&reference=&actor=)' },
-  readArchivedComplaint: { summary: 'An archived complaint by reference: the whole record from the locked archive (the redacted version after an erasure); audited' },
-  eraseCustomerData: { summary: "Erase the complainant's personal data (GDPR / PIPL request), live or archived; the regulatory record stays, pseudonymised; audited", body: ErasureRequest },
+  readArchivedComplaint: {
+    summary: 'An archived complaint by reference: the whole record from the locked archive (the redacted version after an erasure); audited',
+  },
+  eraseCustomerData: {
+    summary: "Erase the complainant's personal data (GDPR / PIPL request), live or archived; the regulatory record stays, pseudonymised; audited",
+    body: ErasureRequest,
+  },
   restrictCustomer: { summary: 'Restrict a customer who abuses the channels (S4 5.2), with a reason', body: RestrictionRequest },
   openTaskLink: { summary: 'Open a task from a notification link (signed, expiring, one use, for the signed-in person)' },
   reassign: { summary: 'Reassign to a staff member or a team', body: ReassignRequest },
-  mergeComplaint: { summary: 'Merge this complaint (a checked repeat, or mail about the other one) into an earlier open complaint: its matter and access code join it, new facts restart its clock; audited', body: MergeRequest },
+  mergeComplaint: {
+    summary:
+      'Merge this complaint (a checked repeat, or mail about the other one) into an earlier open complaint: its matter and access code join it, new facts restart its clock; audited',
+    body: MergeRequest,
+  },
   linkComplaint: { summary: 'Link this complaint to a related one (staff see each beside the other; merge or unlink later); audited', body: LinkRequest },
   unlinkComplaint: { summary: 'Remove the link to an earlier complaint (not the same customer or matter); audited' },
 } as const satisfies Record<StaffOperation, StaffOperationContract>;

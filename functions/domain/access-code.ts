@@ -15,7 +15,11 @@ export function generateAccessCode(bytes: (n: number) => Buffer = randomBytes): 
 }
 
 export function normaliseAccessCode(code: string): string {
-  return code.toUpperCase().replace(/[^0-9A-Z]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  return code
+    .toUpperCase()
+    .replace(/[^0-9A-Z]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
 }
 
 export function hashAccessCode(code: string, salt: string): string {

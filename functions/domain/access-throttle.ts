@@ -60,7 +60,10 @@ export function sourceKey(sourceIp: string | undefined): string {
     const h = head ? head.split(':') : [];
     const t = tail ? tail.split(':') : [];
     const groups = ip.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
-    basis = `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+    basis = `${groups
+      .slice(0, 4)
+      .map((g) => g.replace(/^0+(?=.)/, ''))
+      .join(':')}::/64`;
   }
   return `source:${createHash('sha256').update(basis).digest('base64url').slice(0, 22)}`;
 }
@@ -78,7 +81,11 @@ export function admit(s: AccessAttempts | undefined, now: Date): Admission {
  * A source already locked has nothing to write (next undefined): a burst stops contending
  * for the state as soon as the lock is written.
  */
-export function afterFailure(s: AccessAttempts | undefined, now: Date, p: AccessPolicy = ACCESS_POLICY): { next?: AccessAttempts; failures: number; locked: boolean } {
+export function afterFailure(
+  s: AccessAttempts | undefined,
+  now: Date,
+  p: AccessPolicy = ACCESS_POLICY,
+): { next?: AccessAttempts; failures: number; locked: boolean } {
   const t = now.getTime();
   const fresh = !s || t < s.windowStart || t >= s.windowStart + p.windowSeconds * 1000 || (s.lockedUntil !== undefined && s.lockedUntil <= t);
   if (!fresh && s.lockedUntil !== undefined) return { failures: s.failures, locked: false };
@@ -87,7 +94,13 @@ export function afterFailure(s: AccessAttempts | undefined, now: Date, p: Access
   const locked = failures >= p.maxFailures;
   const lockedUntil = locked ? t + p.lockoutSeconds * 1000 : undefined;
   return {
-    next: { failures, windowStart, ...(lockedUntil !== undefined ? { lockedUntil } : {}), version: (s?.version ?? 0) + 1, expiresAt: expiry(windowStart, lockedUntil, p) },
+    next: {
+      failures,
+      windowStart,
+      ...(lockedUntil !== undefined ? { lockedUntil } : {}),
+      version: (s?.version ?? 0) + 1,
+      expiresAt: expiry(windowStart, lockedUntil, p),
+    },
     failures,
     locked,
   };

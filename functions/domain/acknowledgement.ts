@@ -21,7 +21,12 @@ export function acknowledgementText(lang: Language, reference: string, dueAt: st
   }
   return {
     message: `We have received your complaint, reference ${reference}. We will send you our response by ${due}.`,
-    nextSteps: ['We register and classify your complaint', 'The department concerned investigates it', 'We reply in writing with the outcome', 'We ask whether you are satisfied'],
+    nextSteps: [
+      'We register and classify your complaint',
+      'The department concerned investigates it',
+      'We reply in writing with the outcome',
+      'We ask whether you are satisfied',
+    ],
     followUp: 'Follow your complaint on the status page with your reference and access code, or reply to our acknowledgement email.',
   };
 }

@@ -25,7 +25,9 @@ export function isTtlRemoval(userIdentity: { type?: string; principalId?: string
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
@@ -36,7 +38,12 @@ export function historyFields(item: Record<string, unknown>): HistoryEntry {
 }
 
 const MOD = 1n << 256n;
-const hashOf = (e: HistoryEntry): bigint => BigInt(`0x${createHash('sha256').update(canonicalJson(historyFields(e as unknown as Record<string, unknown>))).digest('hex')}`);
+const hashOf = (e: HistoryEntry): bigint =>
+  BigInt(
+    `0x${createHash('sha256')
+      .update(canonicalJson(historyFields(e as unknown as Record<string, unknown>)))
+      .digest('hex')}`,
+  );
 const hex = (n: bigint) => n.toString(16).padStart(64, '0');
 
 /** Adds entries to a digest (undefined: the empty history). */
@@ -61,7 +68,13 @@ export function seal(c: Complaint, history: HistoryEntry[], messages: number): C
 /** A stored item of a complaint's partition, as DynamoDB holds it (PK, SK and the fields). */
 export type StoredItem = Record<string, unknown> & { PK: string; SK: string };
 
-export interface ArchivedAttachment { key: string; name: string; contentType: string; size: number; archiveKey: string }
+export interface ArchivedAttachment {
+  key: string;
+  name: string;
+  contentType: string;
+  size: number;
+  archiveKey: string;
+}
 
 /** One object per complaint in the archive: everything the regulator may ask for. */
 export interface ArchiveRecord {
@@ -91,7 +104,13 @@ export function archiveKey(region: string, closedAt: string, reference: string, 
 
 export function attachmentArchiveKey(region: string, closedAt: string, reference: string, index: number, name: string): string {
   // The stored name is only a label: the key is built from the index and a safe form of it.
-  const safe = name.normalize('NFKC').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/\.{2,}/g, '.').replace(/^\.+/, '').slice(0, 80) || 'file';
+  const safe =
+    name
+      .normalize('NFKC')
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/\.{2,}/g, '.')
+      .replace(/^\.+/, '')
+      .slice(0, 80) || 'file';
   return `complaints/region=${region}/closed=${closedAt.slice(0, 7)}/${reference}/attachments/${index}-${safe}`;
 }
 
@@ -188,19 +207,27 @@ export function assemble(items: StoredItem[], now: Date): Assembly {
   if (!meta) return { status: 'waiting', reason: 'the complaint item is not there yet' };
   const complaint = strip<Complaint>(meta);
   if (complaint.status !== 'CLOSED') return { status: 'waiting', reason: 'the complaint is not closed' };
-  if (complaint.expiresAt === undefined || complaint.expiresAt * 1000 > now.getTime()) return { status: 'waiting', reason: 'the complaint is still in its hot-retention period' };
+  if (complaint.expiresAt === undefined || complaint.expiresAt * 1000 > now.getTime())
+    return { status: 'waiting', reason: 'the complaint is still in its hot-retention period' };
   const sorted = [...bySk.values()].sort((a, b) => (a.SK < b.SK ? -1 : a.SK > b.SK ? 1 : 0));
   const history = sorted.filter((i) => i.SK.startsWith('H#')).map((i) => historyFields(i));
   const messages = sorted.filter((i) => i.SK.startsWith('MSG#')).map((i) => strip<OutboundMessage>(i));
   if (complaint.historyCount !== undefined) {
     if (history.length < complaint.historyCount) return { status: 'waiting', reason: `history ${history.length} of ${complaint.historyCount} entries` };
-    if (history.length > complaint.historyCount || digestOf(history) !== complaint.historyDigest) return { status: 'waiting', reason: 'the history does not match the digest the table recorded' };
+    if (history.length > complaint.historyCount || digestOf(history) !== complaint.historyDigest)
+      return { status: 'waiting', reason: 'the history does not match the digest the table recorded' };
   }
-  if (complaint.messageCount !== undefined && messages.length < complaint.messageCount) return { status: 'waiting', reason: `messages ${messages.length} of ${complaint.messageCount}` };
+  if (complaint.messageCount !== undefined && messages.length < complaint.messageCount)
+    return { status: 'waiting', reason: `messages ${messages.length} of ${complaint.messageCount}` };
   return { status: 'complete', complaint, history, messages };
 }
 
-export function archiveRecord(a: Extract<Assembly, { status: 'complete' }>, attachments: ArchivedAttachment[], archivedAt: string, years: number): ArchiveRecord {
+export function archiveRecord(
+  a: Extract<Assembly, { status: 'complete' }>,
+  attachments: ArchivedAttachment[],
+  archivedAt: string,
+  years: number,
+): ArchiveRecord {
   const closedAt = a.complaint.closedAt ?? a.complaint.updatedAt;
   return {
     format: 'complaint-archive/1',
@@ -222,7 +249,8 @@ export function verifyRecord(r: ArchiveRecord): { ok: true } | { ok: false; reas
   const d = digestOf(r.history);
   if (r.history.length !== r.integrity.historyCount) return { ok: false, reason: 'history count differs from the record' };
   if (d !== r.integrity.historyDigest) return { ok: false, reason: 'history digest differs from the record' };
-  if (r.complaint.historyDigest !== undefined && r.complaint.historyDigest !== d) return { ok: false, reason: 'history digest differs from the one the table recorded' };
+  if (r.complaint.historyDigest !== undefined && r.complaint.historyDigest !== d)
+    return { ok: false, reason: 'history digest differs from the one the table recorded' };
   return { ok: true };
 }
 
@@ -307,6 +335,8 @@ export function summarise(found: Whereabouts[]): ReconciliationReport {
     archived: found.filter((f) => f.where === 'archive').length,
     staging: found.filter((f) => f.where === 'staging').length,
     missing: found.filter((f) => f.where === 'missing').map((f) => f.reference),
-    mismatched: found.filter((f) => (f.where === 'table' || f.where === 'archive') && !f.ok).map((f) => ({ reference: f.reference, reason: f.reason ?? 'mismatch' })),
+    mismatched: found
+      .filter((f) => (f.where === 'table' || f.where === 'archive') && !f.ok)
+      .map((f) => ({ reference: f.reference, reason: f.reason ?? 'mismatch' })),
   };
 }

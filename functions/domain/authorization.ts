@@ -19,14 +19,44 @@ export type Role = (typeof ROLES)[number];
  * The signed-in staff member. `email` and `aliases` (name variants: another script, a maiden
  * name) come from the staff directory: a complaint naming any of them names this person.
  */
-export interface Actor { id: string; name: string; roles: Role[]; department: string; email?: string; aliases?: string[] }
+export interface Actor {
+  id: string;
+  name: string;
+  roles: Role[];
+  department: string;
+  email?: string;
+  aliases?: string[];
+}
 
 export const STAFF_OPERATIONS = [
-  'listMyTasks', 'listTeamQueue', 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification',
-  'completeInvestigation', 'submitHandlingPlan', 'getReplyDraft', 'submitReply', 'approveReply',
-  'requestExtension', 'decideExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'reassign',
-  'getDashboard', 'exportDashboardCsv', 'searchAudit', 'restrictCustomer', 'openTaskLink',
-  'readArchivedComplaint', 'eraseCustomerData', 'mergeComplaint', 'linkComplaint', 'unlinkComplaint',
+  'listMyTasks',
+  'listTeamQueue',
+  'getComplaint',
+  'createStaffComplaint',
+  'claimTask',
+  'correctClassification',
+  'completeInvestigation',
+  'submitHandlingPlan',
+  'getReplyDraft',
+  'submitReply',
+  'approveReply',
+  'requestExtension',
+  'decideExtension',
+  'pauseClock',
+  'resumeClock',
+  'recordCallback',
+  'recordCall',
+  'reassign',
+  'getDashboard',
+  'exportDashboardCsv',
+  'searchAudit',
+  'restrictCustomer',
+  'openTaskLink',
+  'readArchivedComplaint',
+  'eraseCustomerData',
+  'mergeComplaint',
+  'linkComplaint',
+  'unlinkComplaint',
 ] as const;
 export type StaffOperation = (typeof STAFF_OPERATIONS)[number];
 
@@ -73,25 +103,78 @@ export const OPERATION_LABEL: Record<StaffOperation, string> = {
 
 /** Operations that need no complaint. */
 const WITHOUT_COMPLAINT: ReadonlySet<StaffOperation> = new Set([
-  'listMyTasks', 'listTeamQueue', 'createStaffComplaint', 'getDashboard', 'exportDashboardCsv', 'searchAudit', 'openTaskLink', 'readArchivedComplaint', 'eraseCustomerData',
+  'listMyTasks',
+  'listTeamQueue',
+  'createStaffComplaint',
+  'getDashboard',
+  'exportDashboardCsv',
+  'searchAudit',
+  'openTaskLink',
+  'readArchivedComplaint',
+  'eraseCustomerData',
 ]);
 
 /** Operations that change the handling of a complaint: only its assignee or manager may do them. */
 export const ACTING_OPERATIONS: ReadonlySet<StaffOperation> = new Set([
-  'completeInvestigation', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock',
+  'completeInvestigation',
+  'submitReply',
+  'requestExtension',
+  'pauseClock',
+  'resumeClock',
 ]);
 
 const SPECIALIST_OPS: ReadonlySet<StaffOperation> = new Set([
-  'listMyTasks', 'listTeamQueue', 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification', 'recordCallback', 'recordCall', 'openTaskLink',
+  'listMyTasks',
+  'listTeamQueue',
+  'getComplaint',
+  'createStaffComplaint',
+  'claimTask',
+  'correctClassification',
+  'recordCallback',
+  'recordCall',
+  'openTaskLink',
   // The complaints desk triages what came in: possible repeats and mail naming another complaint.
-  'mergeComplaint', 'linkComplaint', 'unlinkComplaint',
+  'mergeComplaint',
+  'linkComplaint',
+  'unlinkComplaint',
 ]);
 const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
-  'listMyTasks', 'listTeamQueue', 'getComplaint', 'claimTask', 'completeInvestigation', 'submitHandlingPlan',
-  'getReplyDraft', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'openTaskLink',
+  'listMyTasks',
+  'listTeamQueue',
+  'getComplaint',
+  'claimTask',
+  'completeInvestigation',
+  'submitHandlingPlan',
+  'getReplyDraft',
+  'submitReply',
+  'requestExtension',
+  'pauseClock',
+  'resumeClock',
+  'recordCallback',
+  'recordCall',
+  'openTaskLink',
 ]);
-const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([...HANDLER_OPS, 'approveReply', 'decideExtension', 'reassign', 'getDashboard', 'exportDashboardCsv', 'restrictCustomer', 'mergeComplaint', 'linkComplaint', 'unlinkComplaint']);
-const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set(['listTeamQueue', 'getComplaint', 'getDashboard', 'exportDashboardCsv', 'searchAudit', 'openTaskLink', 'readArchivedComplaint']);
+const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([
+  ...HANDLER_OPS,
+  'approveReply',
+  'decideExtension',
+  'reassign',
+  'getDashboard',
+  'exportDashboardCsv',
+  'restrictCustomer',
+  'mergeComplaint',
+  'linkComplaint',
+  'unlinkComplaint',
+]);
+const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set([
+  'listTeamQueue',
+  'getComplaint',
+  'getDashboard',
+  'exportDashboardCsv',
+  'searchAudit',
+  'openTaskLink',
+  'readArchivedComplaint',
+]);
 // Erasure requests are the data-protection function's: the admin role.
 const ADMIN_OPS: ReadonlySet<StaffOperation> = new Set(['getComplaint', 'reassign', 'openTaskLink', 'eraseCustomerData']);
 

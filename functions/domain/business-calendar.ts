@@ -108,8 +108,14 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23',
-      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     });
     formatters.set(timeZone, f);
   }
@@ -161,7 +167,10 @@ export function localDateIn(d: Date, timeZone: string): string {
 // test checks that the table still equals what date-holidays computes.
 // ---------------------------------------------------------------------------------------------
 
-export interface HolidayEntry { date: string; rule: string }
+export interface HolidayEntry {
+  date: string;
+  rule: string;
+}
 /** Full-day public holidays by calendar key (country|state|zone) and year. */
 export type HolidayTable = Record<string, Record<string, readonly HolidayEntry[]>>;
 
@@ -173,22 +182,42 @@ export type HolidayTable = Record<string, Record<string, readonly HolidayEntry[]
 export type CompactHolidayTable = Record<string, { rules: string[]; years: Record<string, string> }>;
 
 export function compactHolidays(table: HolidayTable): CompactHolidayTable {
-  return Object.fromEntries(Object.entries(table).map(([key, years]) => {
-    const rules = [...new Set(Object.values(years).flatMap((entries) => entries.map((h) => h.rule)))];
-    return [key, {
-      rules,
-      years: Object.fromEntries(Object.entries(years).map(([year, entries]) => [year, entries.map((h) => {
-        if (!h.date.startsWith(`${year}-`)) throw new RangeError(`Holiday ${h.date} is not in ${year}`);
-        return `${h.date.slice(5, 7)}${h.date.slice(8, 10)}.${rules.indexOf(h.rule)}`;
-      }).join(' ')])),
-    }];
-  }));
+  return Object.fromEntries(
+    Object.entries(table).map(([key, years]) => {
+      const rules = [...new Set(Object.values(years).flatMap((entries) => entries.map((h) => h.rule)))];
+      return [
+        key,
+        {
+          rules,
+          years: Object.fromEntries(
+            Object.entries(years).map(([year, entries]) => [
+              year,
+              entries
+                .map((h) => {
+                  if (!h.date.startsWith(`${year}-`)) throw new RangeError(`Holiday ${h.date} is not in ${year}`);
+                  return `${h.date.slice(5, 7)}${h.date.slice(8, 10)}.${rules.indexOf(h.rule)}`;
+                })
+                .join(' '),
+            ]),
+          ),
+        },
+      ];
+    }),
+  );
 }
 
 export function expandHolidays(compact: CompactHolidayTable): HolidayTable {
-  return Object.fromEntries(Object.entries(compact).map(([key, { rules, years }]) => [key, Object.fromEntries(Object.entries(years).map(([year, line]) => [
-    year, line ? line.split(' ').map((e) => ({ date: `${year}-${e.slice(0, 2)}-${e.slice(2, 4)}`, rule: rules[Number(e.slice(5))] })) : [],
-  ]))]));
+  return Object.fromEntries(
+    Object.entries(compact).map(([key, { rules, years }]) => [
+      key,
+      Object.fromEntries(
+        Object.entries(years).map(([year, line]) => [
+          year,
+          line ? line.split(' ').map((e) => ({ date: `${year}-${e.slice(0, 2)}-${e.slice(2, 4)}`, rule: rules[Number(e.slice(5))] })) : [],
+        ]),
+      ),
+    ]),
+  );
 }
 
 let shipped: HolidayTable | undefined;
@@ -228,7 +257,11 @@ export function createBusinessCalendar(cfg: CalendarConfig, opts: BusinessCalend
   const holidaySet = (year: number): Set<string> => {
     let set = years.get(year);
     if (!set) {
-      set = new Set(fullDayPublicHolidays(opts.holidays ?? shippedHolidays(), cfg, year).filter((h) => !ignored.has(h.rule)).map((h) => h.date));
+      set = new Set(
+        fullDayPublicHolidays(opts.holidays ?? shippedHolidays(), cfg, year)
+          .filter((h) => !ignored.has(h.rule))
+          .map((h) => h.date),
+      );
       for (const d of extraHolidays) if (d.startsWith(`${year}-`)) set.add(d);
       for (const d of extraWorking) set.delete(d);
       years.set(year, set);
@@ -257,8 +290,10 @@ export function createBusinessCalendar(cfg: CalendarConfig, opts: BusinessCalend
       let day = localDay(from);
       for (let counted = 0, searched = 0; counted < n; ) {
         day += 1;
-        if (isBusinessDayNumber(day)) { counted += 1; searched = 0; }
-        else if (++searched > MAX_SEARCH_DAYS) throw new Error(`No business day within ${MAX_SEARCH_DAYS} days in ${timeZone}`);
+        if (isBusinessDayNumber(day)) {
+          counted += 1;
+          searched = 0;
+        } else if (++searched > MAX_SEARCH_DAYS) throw new Error(`No business day within ${MAX_SEARCH_DAYS} days in ${timeZone}`);
       }
       return cobOf(day);
     },

@@ -62,7 +62,8 @@ export function dissatisfactionReviewed(reopenCount: number): boolean {
  * already answer: the answer is recorded and completes the callback stage when it opens.
  */
 export function awaitsCallbackStage(
-  c: Pick<Complaint, 'status' | 'stage' | 'reply' | 'earlyCallback'>, task: Pick<TaskItem, 'stage' | 'status'> | undefined,
+  c: Pick<Complaint, 'status' | 'stage' | 'reply' | 'earlyCallback'>,
+  task: Pick<TaskItem, 'stage' | 'status'> | undefined,
 ): boolean {
   return c.status === 'OPEN' && c.stage === 'REPLY' && !!c.reply && !c.earlyCallback && task?.stage === 'REPLY' && task.status === 'completed';
 }

@@ -20,7 +20,10 @@ export type Language = 'zh-CN' | 'en';
  */
 export const DESCRIPTION_MAX_CHARS = 50_000;
 
-export interface Deadline { dueAt: string; rule: string }
+export interface Deadline {
+  dueAt: string;
+  rule: string;
+}
 
 /** A deadline as stored on the complaint, with what happened to it. */
 export interface DeadlineRecord extends Deadline {
@@ -205,5 +208,9 @@ export function maskName(c: { anonymous: boolean; name?: string }): string {
   // Bidi controls dropped: a shape is shown, and an override must not reorder the row.
   const name = c.name?.replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
   if (!name?.trim()) return '-';
-  return name.trim().split(/\s+/).map((w) => [...w].map((ch, i) => (i === 0 ? ch : '*')).join('')).join(' ');
+  return name
+    .trim()
+    .split(/\s+/)
+    .map((w) => [...w].map((ch, i) => (i === 0 ? ch : '*')).join(''))
+    .join(' ');
 }

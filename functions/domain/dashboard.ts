@@ -55,9 +55,13 @@ export const HISTOGRAM_MAX = 60;
 
 /** Counter names. Deadline counters are `met_<deadline>` / `late_<deadline>`, histogram buckets `h00`..`h60`. */
 export const C = {
-  total: 'total', handled: 'handled', reopened: 'reopened',
-  handlingDaysSum: 'hdSum', handlingDaysCount: 'hdN',
-  satisfactionSum: 'satSum', satisfactionCount: 'satN',
+  total: 'total',
+  handled: 'handled',
+  reopened: 'reopened',
+  handlingDaysSum: 'hdSum',
+  handlingDaysCount: 'hdN',
+  satisfactionSum: 'satSum',
+  satisfactionCount: 'satN',
   met: (deadline: string) => `met_${deadline}`,
   late: (deadline: string) => `late_${deadline}`,
   bucket: (days: number) => `h${String(Math.min(Math.max(0, Math.floor(days)), HISTOGRAM_MAX)).padStart(2, '0')}`,
@@ -148,9 +152,12 @@ export function complaintCounters(c: Complaint, cal: BusinessCalendar): Counters
 /** The group a complaint falls in, per dimension. */
 export function groupOf(c: Complaint, dimension: Dimension): string {
   switch (dimension) {
-    case 'department': return c.assignment?.team || UNASSIGNED;
-    case 'channel': return c.channel || 'unknown';
-    case 'nature': return c.classification?.nature || UNCLASSIFIED;
+    case 'department':
+      return c.assignment?.team || UNASSIGNED;
+    case 'channel':
+      return c.channel || 'unknown';
+    case 'nature':
+      return c.classification?.nature || UNCLASSIFIED;
   }
 }
 
@@ -174,7 +181,9 @@ export function contributions(c: Partial<Complaint> | undefined, calendarOf: Cal
   if (matterKey) {
     const hour = utcHour(c.receivedAt);
     out.push({
-      pk: aggregateKeys.matterDay(c.region, hour.slice(0, 10)), sk: aggregateKeys.matterHour(hour, matterKey), add: { count: 1 },
+      pk: aggregateKeys.matterDay(c.region, hour.slice(0, 10)),
+      sk: aggregateKeys.matterHour(hour, matterKey),
+      add: { count: 1 },
       expiresAt: Math.floor(Date.parse(`${hour}:00:00Z`) / 1000) + MATTER_RETENTION_SECONDS,
     });
   }
@@ -191,7 +200,10 @@ export function complaintDelta(oldImage: Partial<Complaint> | undefined, newImag
     for (const u of updates) {
       const key = `${u.pk}\u0000${u.sk}`;
       let m = merged.get(key);
-      if (!m) { m = { pk: u.pk, sk: u.sk, add: {} }; merged.set(key, m); }
+      if (!m) {
+        m = { pk: u.pk, sk: u.sk, add: {} };
+        merged.set(key, m);
+      }
       if (u.expiresAt !== undefined) m.expiresAt = Math.max(m.expiresAt ?? 0, u.expiresAt);
       for (const [name, n] of Object.entries(u.add)) m.add[name] = (m.add[name] ?? 0) + sign * n;
     }
@@ -216,7 +228,11 @@ export function addCounters(into: Counters, from: Counters): Counters {
 // Figures
 // ---------------------------------------------------------------------------------------------
 
-export interface OnTime { met: number; late: number; rate: number | null }
+export interface OnTime {
+  met: number;
+  late: number;
+  rate: number | null;
+}
 
 export interface Figures {
   total: number;
@@ -232,7 +248,16 @@ export interface Figures {
 }
 
 /** Deadlines in the order of the lifecycle (others after them, alphabetically). */
-export const DEADLINE_ORDER = ['register', 'qualityControl', 'emergencyStart', 'handlingPlan', 'investigate', 'replyTarget', 'summaryResolution', 'finalResponse'];
+export const DEADLINE_ORDER = [
+  'register',
+  'qualityControl',
+  'emergencyStart',
+  'handlingPlan',
+  'investigate',
+  'replyTarget',
+  'summaryResolution',
+  'finalResponse',
+];
 
 function deadlineRank(name: string): number {
   const i = DEADLINE_ORDER.indexOf(name);
@@ -270,10 +295,12 @@ export function histogramOf(k: Counters): number[] {
 export function figuresOf(k: Counters): Figures {
   const total = k[C.total] ?? 0;
   const handled = k[C.handled] ?? 0;
-  const deadlines = sortDeadlines(Object.keys(k).flatMap((name) => {
-    const m = /^(met|late)_(.+)$/.exec(name);
-    return m ? [m[2]] : [];
-  }));
+  const deadlines = sortDeadlines(
+    Object.keys(k).flatMap((name) => {
+      const m = /^(met|late)_(.+)$/.exec(name);
+      return m ? [m[2]] : [];
+    }),
+  );
   const onTime: Record<string, OnTime> = {};
   for (const name of deadlines) {
     const met = k[C.met(name)] ?? 0;
@@ -299,7 +326,12 @@ export function figuresOf(k: Counters): Figures {
 // Top categories (S3 §4) and group incidents
 // ---------------------------------------------------------------------------------------------
 
-export interface TopCategory { key: string; count: number; share: number; flagged: boolean }
+export interface TopCategory {
+  key: string;
+  count: number;
+  share: number;
+  flagged: boolean;
+}
 
 /** A category above this share of the month's volume calls for action (S3 §4). */
 export const CATEGORY_FLAG_SHARE = 0.2;
@@ -318,8 +350,17 @@ export function topCategories(counts: { key: string; count: number }[], monthTot
     .map((c) => ({ key: c.key, count: c.count, share: c.count / monthTotal, flagged: c.count / monthTotal > CATEGORY_FLAG_SHARE }));
 }
 
-export interface MatterCount { matterKey: string; /** UTC hour, YYYY-MM-DDTHH */ hour: string; count: number }
-export interface GroupIncident { matterKey: string; last24h: number; previous24h: number; rising: boolean }
+export interface MatterCount {
+  matterKey: string /** UTC hour, YYYY-MM-DDTHH */;
+  hour: string;
+  count: number;
+}
+export interface GroupIncident {
+  matterKey: string;
+  last24h: number;
+  previous24h: number;
+  rising: boolean;
+}
 
 /** Whole UTC hours the watch reads: the window ending with the current hour, and the one before it. */
 export function incidentWindows(now: Date, windowHours = 24) {
@@ -360,7 +401,10 @@ export const GROUP_BY = ['department', 'channel', 'nature'] as const satisfies r
 export type GroupBy = (typeof GROUP_BY)[number];
 
 /** One aggregate item as read back: its sort key and counters. */
-export interface AggregateItem { sk: string; counters: Counters }
+export interface AggregateItem {
+  sk: string;
+  counters: Counters;
+}
 
 export interface Dashboard {
   period: { from: string; to: string };
@@ -411,7 +455,10 @@ function allIn(items: AggregateItem[]): Counters {
 const byTotal = (a: { key: string; figures: Figures }, b: { key: string; figures: Figures }) => b.figures.total - a.figures.total || a.key.localeCompare(b.key);
 
 function groupFigures(groups: Map<string, Counters>): { key: string; figures: Figures }[] {
-  return [...groups.entries()].map(([key, k]) => ({ key, figures: figuresOf(k) })).filter((g) => g.figures.total !== 0 || g.figures.handled !== 0).sort(byTotal);
+  return [...groups.entries()]
+    .map(([key, k]) => ({ key, figures: figuresOf(k) }))
+    .filter((g) => g.figures.total !== 0 || g.figures.handled !== 0)
+    .sort(byTotal);
 }
 
 export function buildDashboard(input: DashboardInput): Dashboard {
@@ -455,7 +502,7 @@ export function csvField(cell: string): string {
 
 /** Rows -> CSV text (CRLF line ends, every cell neutralised then quoted as needed). */
 export function toCsv(rows: readonly (readonly (string | number | null | undefined)[])[]): string {
-  return rows.map((r) => r.map((c) => csvField(neutraliseFormula(c === null || c === undefined ? '' : String(c)))).join(',')).join('\r\n') + '\r\n';
+  return `${rows.map((r) => r.map((c) => csvField(neutraliseFormula(c === null || c === undefined ? '' : String(c)))).join(',')).join('\r\n')}\r\n`;
 }
 
 const round = (x: number | null, digits: number): string => (x === null ? '' : String(Math.round(x * 10 ** digits) / 10 ** digits));
@@ -484,18 +531,41 @@ export function dashboardCsv(input: DashboardInput): string {
 
   const deadlines = sortDeadlines(rows.flatMap((r) => Object.keys(r.figures.onTime)));
   const header = [
-    'region', 'period', 'groupBy', 'group', 'total', 'handled', 'handledRate',
-    'handlingBusinessDaysAverage', 'handlingBusinessDaysP90', 'satisfactionAverage', 'satisfactionResponses', 'reopenRate',
+    'region',
+    'period',
+    'groupBy',
+    'group',
+    'total',
+    'handled',
+    'handledRate',
+    'handlingBusinessDaysAverage',
+    'handlingBusinessDaysP90',
+    'satisfactionAverage',
+    'satisfactionResponses',
+    'reopenRate',
     ...deadlines.flatMap((d) => [`onTime.${d}.met`, `onTime.${d}.late`, `onTime.${d}.rate`]),
   ];
-  return toCsv([header, ...rows.map(({ period: p, group, figures: f }) => [
-    input.region, p, group === 'all' ? 'all' : input.by, group, f.total, f.handled, round(f.handledRate, 4),
-    round(f.handlingBusinessDays.average, 2), f.handlingBusinessDays.p90, round(f.satisfaction.average, 2), f.satisfaction.responses, round(f.reopenRate, 4),
-    ...deadlines.flatMap((d) => {
-      const o = f.onTime[d];
-      return o ? [o.met, o.late, round(o.rate, 4)] : [0, 0, ''];
-    }),
-  ])]);
+  return toCsv([
+    header,
+    ...rows.map(({ period: p, group, figures: f }) => [
+      input.region,
+      p,
+      group === 'all' ? 'all' : input.by,
+      group,
+      f.total,
+      f.handled,
+      round(f.handledRate, 4),
+      round(f.handlingBusinessDays.average, 2),
+      f.handlingBusinessDays.p90,
+      round(f.satisfaction.average, 2),
+      f.satisfaction.responses,
+      round(f.reopenRate, 4),
+      ...deadlines.flatMap((d) => {
+        const o = f.onTime[d];
+        return o ? [o.met, o.late, round(o.rate, 4)] : [0, 0, ''];
+      }),
+    ]),
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -31,7 +31,10 @@ export type DeadlineName = keyof Deadlines;
 
 export type DeadlineState = 'due' | 'due_soon' | 'breached';
 
-export interface DeadlineOptions { major?: boolean; crossDepartment?: boolean }
+export interface DeadlineOptions {
+  major?: boolean;
+  crossDepartment?: boolean;
+}
 
 export interface Extension {
   /** Index of this extension in profile.clocks.extensions (0 = first). */
@@ -90,12 +93,7 @@ function deadline(profile: RegulatoryProfile, cal: BusinessCalendar, from: Date,
 }
 
 /** All deadlines of a complaint received at `receivedAt` under a region's profile. */
-export function computeDeadlines(
-  profile: RegulatoryProfile,
-  cal: BusinessCalendar,
-  receivedAt: Date,
-  opts: DeadlineOptions = {},
-): Deadlines {
+export function computeDeadlines(profile: RegulatoryProfile, cal: BusinessCalendar, receivedAt: Date, opts: DeadlineOptions = {}): Deadlines {
   const c = profile.clocks;
   const at = (name: DeadlineName, d: Duration) => deadline(profile, cal, receivedAt, name, d);
   const out: Deadlines = {
@@ -164,22 +162,33 @@ export function extendDeadline(
 
 /** The rule of the final-response deadline after `extensionsGranted` extensions. */
 function finalResponseRule(profile: RegulatoryProfile, extensionsGranted: number): Duration {
-  return extensionsGranted === 0 ? profile.clocks.finalResponse : profile.clocks.extensions[Math.min(extensionsGranted, profile.clocks.extensions.length) - 1].to;
+  return extensionsGranted === 0
+    ? profile.clocks.finalResponse
+    : profile.clocks.extensions[Math.min(extensionsGranted, profile.clocks.extensions.length) - 1].to;
 }
 
 /** The rule a deadline of a complaint is measured by (undefined for a name the profile does not know). */
 export function deadlineRule(profile: RegulatoryProfile, name: string, extensionsGranted = 0): Duration | undefined {
   const c = profile.clocks;
   switch (name as DeadlineName) {
-    case 'register': return c.register;
-    case 'qualityControl': return c.qualityControl;
-    case 'investigate': return c.investigate;
-    case 'replyTarget': return c.replyTarget;
-    case 'finalResponse': return finalResponseRule(profile, extensionsGranted);
-    case 'summaryResolution': return c.summaryResolution;
-    case 'emergencyStart': return c.majorEmergencyStart;
-    case 'handlingPlan': return c.crossDepartmentPlan;
-    default: return undefined;
+    case 'register':
+      return c.register;
+    case 'qualityControl':
+      return c.qualityControl;
+    case 'investigate':
+      return c.investigate;
+    case 'replyTarget':
+      return c.replyTarget;
+    case 'finalResponse':
+      return finalResponseRule(profile, extensionsGranted);
+    case 'summaryResolution':
+      return c.summaryResolution;
+    case 'emergencyStart':
+      return c.majorEmergencyStart;
+    case 'handlingPlan':
+      return c.crossDepartmentPlan;
+    default:
+      return undefined;
   }
 }
 

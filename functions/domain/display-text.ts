@@ -9,9 +9,18 @@
 import type { ComplaintDetails } from './complaint.ts';
 
 const NAMES: Record<string, string> = {
-  '\u202a': 'LRE', '\u202b': 'RLE', '\u202c': 'PDF', '\u202d': 'LRO', '\u202e': 'RLO',
-  '\u2066': 'LRI', '\u2067': 'RLI', '\u2068': 'FSI', '\u2069': 'PDI',
-  '\u200e': 'LRM', '\u200f': 'RLM', '\u061c': 'ALM',
+  '\u202a': 'LRE',
+  '\u202b': 'RLE',
+  '\u202c': 'PDF',
+  '\u202d': 'LRO',
+  '\u202e': 'RLO',
+  '\u2066': 'LRI',
+  '\u2067': 'RLI',
+  '\u2068': 'FSI',
+  '\u2069': 'PDI',
+  '\u200e': 'LRM',
+  '\u200f': 'RLM',
+  '\u061c': 'ALM',
 };
 
 /** Every bidi control character (embeddings, overrides, isolates, marks). */
@@ -36,10 +45,15 @@ export function withoutControls(s: string): string {
 /** The fields of a complaint that carry bidi controls, by path: what staff are warned about. */
 export function bidiFields(c: Pick<ComplaintDetails, 'complainant' | 'target' | 'matter' | 'place' | 'businessLine' | 'attachments'>): string[] {
   const fields: [string, string | undefined][] = [
-    ['complainant.name', c.complainant?.name], ['complainant.contact.address', c.complainant?.contact?.address],
-    ['target.department', c.target?.department], ['target.staffMember', c.target?.staffMember],
-    ['matter.description', c.matter?.description], ['matter.cause', c.matter?.cause], ['matter.demand', c.matter?.demand],
-    ['place', c.place], ['businessLine', c.businessLine],
+    ['complainant.name', c.complainant?.name],
+    ['complainant.contact.address', c.complainant?.contact?.address],
+    ['target.department', c.target?.department],
+    ['target.staffMember', c.target?.staffMember],
+    ['matter.description', c.matter?.description],
+    ['matter.cause', c.matter?.cause],
+    ['matter.demand', c.matter?.demand],
+    ['place', c.place],
+    ['businessLine', c.businessLine],
     ...(c.attachments ?? []).map((a, i): [string, string] => [`attachments.${i}.name`, a.name]),
   ];
   return fields.filter(([, v]) => hasBidiControls(v)).map(([k]) => k);

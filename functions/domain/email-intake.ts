@@ -16,10 +16,18 @@ import { holdsMarkup } from './file-content.ts';
 import type { Language } from './complaint.ts';
 import { CONTROL_CHARACTERS, hasVisibleText, LONE_SURROGATES } from './text.ts';
 
-export interface Mailbox { address: string; name: string }
+export interface Mailbox {
+  address: string;
+  name: string;
+}
 
 /** One attachment (top-level or from a forwarded message), with its bytes. */
-export interface EmailAttachment { filename?: string; contentType: string; size: number; content: Uint8Array }
+export interface EmailAttachment {
+  filename?: string;
+  contentType: string;
+  size: number;
+  content: Uint8Array;
+}
 
 /**
  * A message/rfc822 part (forwarded or nested message). Its text is made part of the
@@ -27,7 +35,12 @@ export interface EmailAttachment { filename?: string; contentType: string; size:
  * complaint is about, staff must read it with the complaint, and .eml is not an accepted
  * attachment type (images and PDF only), so as an attachment it would be dropped.
  */
-export interface ForwardedMessage { subject: string; from: string; date?: string; text: string }
+export interface ForwardedMessage {
+  subject: string;
+  from: string;
+  date?: string;
+  text: string;
+}
 
 export interface EmailFacts {
   /** Decoded subject ('' when missing). */
@@ -57,7 +70,7 @@ export interface EmailFacts {
 // Screening
 
 export type RejectReason = 'virus detected' | 'bounce' | 'auto-reply' | 'no sender address' | 'empty message';
-export type Screening = { accept: true } | { accept: false; reason: RejectReason; /** Which rule fired (header name, never content). */ signal?: string };
+export type Screening = { accept: true } | { accept: false; reason: RejectReason /** Which rule fired (header name, never content). */; signal?: string };
 
 /**
  * A typical subject: the phrase at the start, in brackets or followed by a separator or the
@@ -69,22 +82,57 @@ function subjectPattern(phrases: string[]): RegExp {
   return new RegExp(String.raw`^\s*(?:[\[【(（]\s*${p}\s*[\]】)）]|${p}(?:\s*[:：(（\-]|\s*$))`, 'i');
 }
 const BOUNCE_SUBJECT = subjectPattern([
-  'undeliverable', 'undelivered mail(?: returned to sender)?', 'delivery status notification', 'mail delivery (?:failed|failure|system|subsystem)',
-  'delivery (?:has )?failed', 'delivery failure', 'failure notice', 'returned mail', 'non-delivery report',
-  '系统退信', '退信', '邮件退回', '退回的邮件', '投递失败', '无法投递', '未能送达', '未送达', '發送失敗', '無法傳遞',
+  'undeliverable',
+  'undelivered mail(?: returned to sender)?',
+  'delivery status notification',
+  'mail delivery (?:failed|failure|system|subsystem)',
+  'delivery (?:has )?failed',
+  'delivery failure',
+  'failure notice',
+  'returned mail',
+  'non-delivery report',
+  '系统退信',
+  '退信',
+  '邮件退回',
+  '退回的邮件',
+  '投递失败',
+  '无法投递',
+  '未能送达',
+  '未送达',
+  '發送失敗',
+  '無法傳遞',
 ]);
 const AUTO_SUBJECT = subjectPattern([
-  'out of (?:the )?office', 'automatic reply', 'automatic response', 'auto[- ]?reply', 'auto[- ]?response', 'autoreply',
-  'vacation (?:reply|response|notice)', 'away from (?:the )?office',
-  '自动回复', '自動回覆', '自动答复', '自動答覆', '自動回復', '自动应答', '自動応答', '休假中', '不在办公室', '外出通知',
+  'out of (?:the )?office',
+  'automatic reply',
+  'automatic response',
+  'auto[- ]?reply',
+  'auto[- ]?response',
+  'autoreply',
+  'vacation (?:reply|response|notice)',
+  'away from (?:the )?office',
+  '自动回复',
+  '自動回覆',
+  '自动答复',
+  '自動答覆',
+  '自動回復',
+  '自动应答',
+  '自動応答',
+  '休假中',
+  '不在办公室',
+  '外出通知',
 ]);
 
 /** An auto-reply or a bounce: never a complaint, whatever else it carries. */
-export function detectAutomatic(f: Pick<EmailFacts, 'headers' | 'contentType' | 'reportType' | 'partTypes' | 'from' | 'subject' | 'envelopeFrom'>): { kind: 'bounce' | 'auto-reply'; signal: string } | undefined {
+export function detectAutomatic(
+  f: Pick<EmailFacts, 'headers' | 'contentType' | 'reportType' | 'partTypes' | 'from' | 'subject' | 'envelopeFrom'>,
+): { kind: 'bounce' | 'auto-reply'; signal: string } | undefined {
   const h = (name: string) => f.headers[name]?.trim().toLowerCase();
   // Bounces (delivery status notifications).
-  if (f.contentType === 'multipart/report' && f.reportType?.toLowerCase() === 'delivery-status') return { kind: 'bounce', signal: 'multipart/report delivery-status' };
-  if (f.partTypes.includes('message/delivery-status') || f.partTypes.includes('message/global-delivery-status')) return { kind: 'bounce', signal: 'message/delivery-status part' };
+  if (f.contentType === 'multipart/report' && f.reportType?.toLowerCase() === 'delivery-status')
+    return { kind: 'bounce', signal: 'multipart/report delivery-status' };
+  if (f.partTypes.includes('message/delivery-status') || f.partTypes.includes('message/global-delivery-status'))
+    return { kind: 'bounce', signal: 'message/delivery-status part' };
   if (h('x-failed-recipients')) return { kind: 'bounce', signal: 'X-Failed-Recipients' };
   const local = f.from?.address.split('@')[0]?.toLowerCase();
   if (local === 'mailer-daemon' || local === 'postmaster') return { kind: 'bounce', signal: 'sender mailer-daemon/postmaster' };
@@ -153,7 +201,11 @@ export function referenceCandidates(f: Pick<EmailFacts, 'subject' | 'headers'>):
 // Sender: who may write into a complaint (issue 16 finding 2)
 
 /** SES receipt verdicts (receipt.spfVerdict / dkimVerdict / dmarcVerdict .status): PASS, FAIL, GRAY, PROCESSING_FAILED. */
-export interface MailAuthentication { spf?: string; dkim?: string; dmarc?: string }
+export interface MailAuthentication {
+  spf?: string;
+  dkim?: string;
+  dmarc?: string;
+}
 
 /**
  * An address as compared with a complaint's contact: trimmed, angle brackets dropped, lower
@@ -258,7 +310,8 @@ export function composeBody(text: string, forwarded: ForwardedMessage[]): string
   const parts = [cleanText(text)];
   for (const m of forwarded) {
     const head = ['---------- Forwarded message ----------', m.from && `From: ${m.from}`, m.date && `Date: ${m.date}`, m.subject && `Subject: ${m.subject}`]
-      .filter(Boolean).join('\n');
+      .filter(Boolean)
+      .join('\n');
     parts.push(`${head}\n\n${cleanText(m.text)}`.trim());
   }
   return parts.filter(Boolean).join('\n\n');
@@ -283,9 +336,21 @@ export function buildDescription(subject: string, body: string, max = DESCRIPTIO
 // Attachments
 
 export type SkipReason = 'type not allowed' | 'content does not match its type' | 'too large' | 'too many attachments' | 'empty';
-export interface KeptAttachment { index: number; name: string; contentType: string; size: number }
-export interface SkippedAttachment { name: string; contentType: string; reason: SkipReason }
-export interface AttachmentPlan { keep: KeptAttachment[]; skipped: SkippedAttachment[] }
+export interface KeptAttachment {
+  index: number;
+  name: string;
+  contentType: string;
+  size: number;
+}
+export interface SkippedAttachment {
+  name: string;
+  contentType: string;
+  reason: SkipReason;
+}
+export interface AttachmentPlan {
+  keep: KeptAttachment[];
+  skipped: SkippedAttachment[];
+}
 
 const startsWith = (b: Uint8Array, sig: number[], at = 0) => sig.every((v, i) => b[at + i] === v);
 
@@ -305,7 +370,11 @@ const EXTENSION: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'p
 const own = (map: Record<string, string>, key: string): string | undefined => (Object.hasOwn(map, key) ? map[key] : undefined);
 
 export function attachmentName(filename: string | undefined, contentType: string, n: number): string {
-  const clean = visibleOrEmpty(cleanText(filename).replace(/[\\/\n\t]+/g, '_').trim());
+  const clean = visibleOrEmpty(
+    cleanText(filename)
+      .replace(/[\\/\n\t]+/g, '_')
+      .trim(),
+  );
   const extension = own(EXTENSION, contentType);
   return truncate(clean || `attachment-${n}${extension ? `.${extension}` : ''}`, 200);
 }

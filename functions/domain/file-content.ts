@@ -192,7 +192,8 @@ function webp(b: Uint8Array): ContentCheck {
     const data = i + 8;
     if (data + size > b.length) return fail('is a truncated WebP image');
     if (!dims) {
-      if (type === 'VP8 ' && size >= 10 && b[data + 3] === 0x9d && b[data + 4] === 0x01 && b[data + 5] === 0x2a) dims = dimensions(u16le(b, data + 6) & 0x3fff, u16le(b, data + 8) & 0x3fff);
+      if (type === 'VP8 ' && size >= 10 && b[data + 3] === 0x9d && b[data + 4] === 0x01 && b[data + 5] === 0x2a)
+        dims = dimensions(u16le(b, data + 6) & 0x3fff, u16le(b, data + 8) & 0x3fff);
       else if (type === 'VP8L' && size >= 5 && b[data] === 0x2f) {
         const bits = u32le(b, data + 1);
         dims = dimensions((bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
@@ -227,7 +228,11 @@ function pdf(b: Uint8Array): ContentCheck {
 }
 
 const CHECKS: Record<string, (b: Uint8Array) => ContentCheck> = {
-  'image/png': png, 'image/jpeg': jpeg, 'image/gif': gif, 'image/webp': webp, 'application/pdf': pdf,
+  'image/png': png,
+  'image/jpeg': jpeg,
+  'image/gif': gif,
+  'image/webp': webp,
+  'application/pdf': pdf,
 };
 
 /** Whether the file holds HTML markup a browser would render (a polyglot), wherever it is. */

@@ -27,29 +27,102 @@ const HIDDEN = new Set(['script', 'style', 'title', 'template', 'noembed', 'nofr
 const PARAGRAPH = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'ul', 'ol', 'dl', 'table', 'hr', 'figure', 'fieldset']);
 /** Elements on lines of their own. */
 const BLOCK = new Set([
-  'div', 'li', 'tr', 'dt', 'dd', 'section', 'article', 'header', 'footer', 'nav', 'aside', 'main', 'address', 'center', 'form',
-  'figcaption', 'caption', 'details', 'summary', 'legend', 'thead', 'tbody', 'tfoot', 'html', 'body', 'option',
+  'div',
+  'li',
+  'tr',
+  'dt',
+  'dd',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'nav',
+  'aside',
+  'main',
+  'address',
+  'center',
+  'form',
+  'figcaption',
+  'caption',
+  'details',
+  'summary',
+  'legend',
+  'thead',
+  'tbody',
+  'tfoot',
+  'html',
+  'body',
+  'option',
 ]);
 
 // Named character references: HTML 4's (U+00A0..U+00FF in order, then the rest by code point).
-const LATIN1 = ('nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute micro para '
-  + 'middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc '
-  + 'Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig '
-  + 'agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc '
-  + 'otilde ouml divide oslash ugrave uacute ucirc uuml yacute thorn yuml').split(' ');
+const LATIN1 = (
+  'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute micro para ' +
+  'middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc ' +
+  'Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig ' +
+  'agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc ' +
+  'otilde ouml divide oslash ugrave uacute ucirc uuml yacute thorn yuml'
+).split(' ');
 const OTHER: [string, number][] = [
-  ['quot', 34], ['amp', 38], ['apos', 39], ['lt', 60], ['gt', 62], ['OElig', 338], ['oelig', 339], ['Scaron', 352], ['scaron', 353],
-  ['Yuml', 376], ['fnof', 402], ['circ', 710], ['tilde', 732], ['ensp', 8194], ['emsp', 8195], ['thinsp', 8201], ['zwnj', 8204],
-  ['zwj', 8205], ['lrm', 8206], ['rlm', 8207], ['ndash', 8211], ['mdash', 8212], ['lsquo', 8216], ['rsquo', 8217], ['sbquo', 8218],
-  ['ldquo', 8220], ['rdquo', 8221], ['bdquo', 8222], ['dagger', 8224], ['Dagger', 8225], ['bull', 8226], ['hellip', 8230],
-  ['permil', 8240], ['prime', 8242], ['Prime', 8243], ['lsaquo', 8249], ['rsaquo', 8250], ['oline', 8254], ['frasl', 8260],
-  ['euro', 8364], ['trade', 8482], ['larr', 8592], ['uarr', 8593], ['rarr', 8594], ['darr', 8595], ['harr', 8596], ['minus', 8722],
-  ['infin', 8734], ['asymp', 8776], ['ne', 8800], ['le', 8804], ['ge', 8805],
+  ['quot', 34],
+  ['amp', 38],
+  ['apos', 39],
+  ['lt', 60],
+  ['gt', 62],
+  ['OElig', 338],
+  ['oelig', 339],
+  ['Scaron', 352],
+  ['scaron', 353],
+  ['Yuml', 376],
+  ['fnof', 402],
+  ['circ', 710],
+  ['tilde', 732],
+  ['ensp', 8194],
+  ['emsp', 8195],
+  ['thinsp', 8201],
+  ['zwnj', 8204],
+  ['zwj', 8205],
+  ['lrm', 8206],
+  ['rlm', 8207],
+  ['ndash', 8211],
+  ['mdash', 8212],
+  ['lsquo', 8216],
+  ['rsquo', 8217],
+  ['sbquo', 8218],
+  ['ldquo', 8220],
+  ['rdquo', 8221],
+  ['bdquo', 8222],
+  ['dagger', 8224],
+  ['Dagger', 8225],
+  ['bull', 8226],
+  ['hellip', 8230],
+  ['permil', 8240],
+  ['prime', 8242],
+  ['Prime', 8243],
+  ['lsaquo', 8249],
+  ['rsaquo', 8250],
+  ['oline', 8254],
+  ['frasl', 8260],
+  ['euro', 8364],
+  ['trade', 8482],
+  ['larr', 8592],
+  ['uarr', 8593],
+  ['rarr', 8594],
+  ['darr', 8595],
+  ['harr', 8596],
+  ['minus', 8722],
+  ['infin', 8734],
+  ['asymp', 8776],
+  ['ne', 8800],
+  ['le', 8804],
+  ['ge', 8805],
 ];
-export const NAMED_ENTITIES: Readonly<Record<string, string>> = Object.freeze(Object.assign(Object.create(null) as Record<string, string>, {
-  ...Object.fromEntries(LATIN1.map((name, i) => [name, String.fromCharCode(0xa0 + i)])),
-  ...Object.fromEntries(OTHER.map(([name, code]) => [name, String.fromCharCode(code)])),
-}));
+export const NAMED_ENTITIES: Readonly<Record<string, string>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, string>, {
+    ...Object.fromEntries(LATIN1.map((name, i) => [name, String.fromCharCode(0xa0 + i)])),
+    ...Object.fromEntries(OTHER.map(([name, code]) => [name, String.fromCharCode(code)])),
+  }),
+);
 /** Written in capitals too (HTML 5 knows &AMP;, &LT;, ...). */
 const CASELESS = new Set(['amp', 'lt', 'gt', 'quot', 'apos', 'nbsp', 'copy', 'reg']);
 
@@ -107,13 +180,19 @@ export function htmlToText(html: string): string {
     started = true;
     atLineStart = s.endsWith('\n');
   };
-  const lineBreaks = (n: number) => { breaks = Math.max(breaks, n); atLineStart = true; };
+  const lineBreaks = (n: number) => {
+    breaks = Math.max(breaks, n);
+    atLineStart = true;
+  };
 
   let i = 0;
   const n = html.length;
   while (i < n) {
     const lt = html.indexOf('<', i);
-    if (lt < 0) { write(html.slice(i)); break; }
+    if (lt < 0) {
+      write(html.slice(i));
+      break;
+    }
     if (lt > i) write(html.slice(i, lt));
     const next = html[lt + 1];
     if (html.startsWith('<!--', lt)) {
@@ -122,7 +201,8 @@ export function htmlToText(html: string): string {
       i = end + 3;
       continue;
     }
-    if (next === '!' || next === '?') { // <!DOCTYPE>, <![CDATA[...]]>, <![endif]>, <?xml ...?>
+    if (next === '!' || next === '?') {
+      // <!DOCTYPE>, <![CDATA[...]]>, <![endif]>, <?xml ...?>
       const end = html.indexOf('>', lt + 2);
       if (end < 0) break;
       i = end + 1;
@@ -131,7 +211,11 @@ export function htmlToText(html: string): string {
     const closing = next === '/';
     TAG_NAME.lastIndex = lt + (closing ? 2 : 1);
     const name = TAG_NAME.exec(html)?.[0].toLowerCase();
-    if (!name) { write('<'); i = lt + 1; continue; } // "a < b": text
+    if (!name) {
+      write('<');
+      i = lt + 1;
+      continue;
+    } // "a < b": text
     const end = tagEnd(html, TAG_NAME.lastIndex);
     if (end < 0) break; // a tag cut off at the end of the input
     i = end + 1;
@@ -145,12 +229,19 @@ export function htmlToText(html: string): string {
       i = gt + 1;
       continue;
     }
-    if (name === 'br') { breaks++; atLineStart = true; continue; }
+    if (name === 'br') {
+      breaks++;
+      atLineStart = true;
+      continue;
+    }
     if (name === 'pre') pre = Math.max(0, pre + (closing ? -1 : 1));
     if (PARAGRAPH.has(name)) lineBreaks(2);
     else if (BLOCK.has(name)) lineBreaks(1);
     else if ((name === 'td' || name === 'th') && !closing && !atLineStart) out.push(' ');
-    if (name === 'li' && !closing) { write('- '); atLineStart = true; }
+    if (name === 'li' && !closing) {
+      write('- ');
+      atLineStart = true;
+    }
     if (name === 'a') {
       if (!closing) {
         const h = HREF.exec(html.slice(lt, end));
@@ -164,5 +255,9 @@ export function htmlToText(html: string): string {
       }
     }
   }
-  return out.join('').replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  return out
+    .join('')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }

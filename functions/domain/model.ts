@@ -5,7 +5,11 @@
  */
 import type { Complaint, HistoryEntry, Stage } from './complaint.ts';
 
-export interface StoredAnswer { requestHash: string; statusCode: number; body: unknown }
+export interface StoredAnswer {
+  requestHash: string;
+  statusCode: number;
+  body: unknown;
+}
 
 export interface NewComplaint {
   complaint: Complaint;
@@ -113,7 +117,11 @@ export interface LedgerEntry {
 }
 
 export interface StaffProfile {
-  id: string; name: string; email: string; roles: string[]; department: string;
+  id: string;
+  name: string;
+  email: string;
+  roles: string[];
+  department: string;
   /** Other names the person is known by (another script, a former name): a complaint naming one names them. */
   aliases?: string[];
   /** Left or suspended: their still-valid tokens are refused (http/staff-auth.ts). */
@@ -123,11 +131,24 @@ export interface StaffProfile {
 /** What the OPEN index holds of an open complaint. */
 export type OpenComplaint = Pick<Complaint, 'reference' | 'executionName' | 'stage' | 'resumeCount'>;
 
-export interface WorkflowInput { reference: string; /** Stage to (re)start at: RECEIVED for a new complaint. */ resumeAt: Stage }
+export interface WorkflowInput {
+  reference: string /** Stage to (re)start at: RECEIVED for a new complaint. */;
+  resumeAt: Stage;
+}
 
-export interface AttachmentRef { key: string; name: string; contentType: string; size: number }
+export interface AttachmentRef {
+  key: string;
+  name: string;
+  contentType: string;
+  size: number;
+}
 
-export interface Restriction { reason: string; by: string; at: string; until?: string }
+export interface Restriction {
+  reason: string;
+  by: string;
+  at: string;
+  until?: string;
+}
 
 /** One line of the append-only audit record: who did or read what, when, with what outcome. */
 export interface AuditEntry {
@@ -143,10 +164,16 @@ export interface AuditEntry {
 
 /** An upload the new complaint refers to belongs to another complaint already (one upload, one complaint). */
 export class UploadTaken extends Error {
-  constructor(readonly keys: string[]) { super('An upload belongs to another complaint'); this.name = 'UploadTaken'; }
+  constructor(readonly keys: string[]) {
+    super('An upload belongs to another complaint');
+    this.name = 'UploadTaken';
+  }
 }
 
 /** Another request with the same Idempotency-Key won the race: its answer is the answer. */
 export class IdempotencyRace extends Error {
-  constructor() { super('Idempotency key written concurrently'); this.name = 'IdempotencyRace'; }
+  constructor() {
+    super('Idempotency key written concurrently');
+    this.name = 'IdempotencyRace';
+  }
 }

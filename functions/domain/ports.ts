@@ -9,7 +9,17 @@ import type { ArchiveRecord, StagedPart, StoredItem } from './archive.ts';
 import type { Complaint, HistoryEntry } from './complaint.ts';
 import type { InboundOutcome, InboundRecord } from './email-intake.ts';
 import type {
-  AttachmentRef, AuditEntry, Change, LedgerEntry, NewComplaint, OpenComplaint, OutboundMessage, Restriction, StaffProfile, StoredAnswer, TaskItem, WorkflowInput,
+  AuditEntry,
+  Change,
+  LedgerEntry,
+  NewComplaint,
+  OpenComplaint,
+  OutboundMessage,
+  Restriction,
+  StaffProfile,
+  StoredAnswer,
+  TaskItem,
+  WorkflowInput,
 } from './model.ts';
 
 /** The complaints: each with its secret, history, access codes and idempotent answers; changed by `commit` (one transaction of complaint, task, history and messages, guarded by the version). */
@@ -128,7 +138,9 @@ export interface AccessAttemptStore {
 }
 
 /** Sends an email (SES, or the bank's SMTP relay); returns the provider's message id. */
-export interface Mailer { send(m: { from: string; to: string; replyTo?: string; subject: string; text: string; html?: string; reference: string }): Promise<string> }
+export interface Mailer {
+  send(m: { from: string; to: string; replyTo?: string; subject: string; text: string; html?: string; reference: string }): Promise<string>;
+}
 
 /** The inbound-email records: each message's outcome, recorded once. */
 export interface InboundRepository {

@@ -75,11 +75,13 @@ export const RegionConfig = z.object({
      * weekends, extra days off of the State Council's yearly notice). Kept up to date by the
      * ops team each year; YYYY-MM-DD local dates.
      */
-    adjustments: z.object({
-      extraWorkingDays: z.array(z.iso.date()).default([]),
-      extraHolidays: z.array(z.iso.date()).default([]),
-      source: z.string(),
-    }).optional(),
+    adjustments: z
+      .object({
+        extraWorkingDays: z.array(z.iso.date()).default([]),
+        extraHolidays: z.array(z.iso.date()).default([]),
+        source: z.string(),
+      })
+      .optional(),
   }),
   thresholds: z.object({
     /** Amount (in the region's currency) at or above which a complaint is major. */

@@ -35,7 +35,9 @@ const regions = {
       reminderAtRemainingFraction: 0.2,
     },
     calendar: {
-      country: 'CN', timeZone: 'Asia/Shanghai', closeOfBusiness: '17:30',
+      country: 'CN',
+      timeZone: 'Asia/Shanghai',
+      closeOfBusiness: '17:30',
       adjustments: {
         source: 'State Council General Office notice on the 2026 holiday arrangements (2025-11-04): Spring Festival and National Day',
         extraHolidays: ['2026-02-19', '2026-02-20', '2026-02-23', '2026-10-05', '2026-10-06', '2026-10-07'],

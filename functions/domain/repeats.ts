@@ -35,10 +35,17 @@ export function similarity(a: string, b: string): number {
 export const SAME_MATTER = 0.5;
 export const SAME_FACTS = 0.9;
 
-export interface RepeatCandidate { reference: string; businessLine?: string; description: string }
+export interface RepeatCandidate {
+  reference: string;
+  businessLine?: string;
+  description: string;
+}
 
 /** The open complaint this one repeats, and whether it brings new facts; undefined if none. */
-export function findRepeat(incoming: { businessLine?: string; description: string }, open: RepeatCandidate[]): { reference: string; newFacts: boolean; score: number } | undefined {
+export function findRepeat(
+  incoming: { businessLine?: string; description: string },
+  open: RepeatCandidate[],
+): { reference: string; newFacts: boolean; score: number } | undefined {
   let best: { reference: string; score: number } | undefined;
   for (const c of open) {
     if ((c.businessLine ?? '') !== (incoming.businessLine ?? '')) continue;

@@ -16,7 +16,7 @@
  * Dates are passed already formatted for the customer (see `formatLocalTime`).
  */
 import type { Language, Nature } from './complaint.ts';
-import { escapeHtml, messageHtml, paragraphText, type Paragraph } from './message-html.ts';
+import { messageHtml, paragraphText, type Paragraph } from './message-html.ts';
 
 export { escapeHtml } from './message-html.ts';
 
@@ -56,7 +56,15 @@ const localTimeFormats = new Map<string, Intl.DateTimeFormat>();
 export function formatLocalTime(at: Date, timeZone: string, language: Language = 'en'): string {
   let format = localTimeFormats.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     localTimeFormats.set(timeZone, format);
   }
   const parts = format.formatToParts(at);
@@ -110,7 +118,7 @@ const NATURE_TEXT: Record<Nature, Record<Language, { about: string; process: str
 };
 
 function filled(value: string | undefined, placeholder: string): string {
-  return value && value.trim() ? value.trim() : placeholder;
+  return value?.trim() ? value.trim() : placeholder;
 }
 
 /** The written reply a handler starts from (S2 ch.8 3.2). */
@@ -151,10 +159,16 @@ export function draftReply(input: DraftReplyInput): { subject: string; text: str
   };
 }
 
-interface Template { subject: string; paragraphs: Paragraph[] }
+interface Template {
+  subject: string;
+  paragraphs: Paragraph[];
+}
 
 class Vars {
-  constructor(private readonly kind: MessageKind, private readonly vars: Record<string, string>) {}
+  constructor(
+    private readonly kind: MessageKind,
+    private readonly vars: Record<string, string>,
+  ) {}
   /** A variable the message cannot go out without. */
   need(name: string): string {
     const v = this.vars[name];
@@ -189,7 +203,9 @@ function link(label: string, href: string | undefined): Paragraph[] {
 function answerWhere(language: Language, v: Vars): Paragraph[] {
   const url = v.opt('statusUrl');
   if (language === 'zh-CN') return url ? link('请凭投诉编号和查询码在此评价：', url) : ['请凭投诉编号和查询码在投诉进度查询页面评价。'];
-  return url ? link('Answer on our status page, with your reference and access code: ', url) : ['Answer on our complaint status page, with your reference and access code.'];
+  return url
+    ? link('Answer on our status page, with your reference and access code: ', url)
+    : ['Answer on our complaint status page, with your reference and access code.'];
 }
 
 const TEMPLATES: Record<MessageKind, Record<Language, (v: Vars) => Template>> = {
@@ -285,10 +301,7 @@ const TEMPLATES: Record<MessageKind, Record<Language, (v: Vars) => Template>> = 
     }),
     'zh-CN': (v) => ({
       subject: `您的投诉（编号 ${v.need('reference')}）处理期限恢复计算`,
-      paragraphs: [
-        greeting('zh-CN', v),
-        `您的投诉 ${v.need('reference')} 处理期限已恢复计算，我们将于 ${v.needOneOf('newDueAt', 'dueAt')} 前答复您。`,
-      ],
+      paragraphs: [greeting('zh-CN', v), `您的投诉 ${v.need('reference')} 处理期限已恢复计算，我们将于 ${v.needOneOf('newDueAt', 'dueAt')} 前答复您。`],
     }),
   },
   reply: {
@@ -320,16 +333,17 @@ const TEMPLATES: Record<MessageKind, Record<Language, (v: Vars) => Template>> = 
 /** A subject is a mail header: no line breaks or control characters may reach it. */
 function headerSafe(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  return s
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }
 
 /**
  * A customer message in the given language: plain text and HTML parts. Throws when a variable
  * the message needs is missing - better a failed send than "{dueAt}" in a customer's inbox.
  */
-export function renderCustomerMessage(
-  kind: MessageKind, language: Language, vars: Record<string, string>,
-): { subject: string; text: string; html: string } {
+export function renderCustomerMessage(kind: MessageKind, language: Language, vars: Record<string, string>): { subject: string; text: string; html: string } {
   const forKind = TEMPLATES[kind];
   if (!forKind) throw new Error(`Unknown message kind "${String(kind)}"`);
   const template = forKind[language];

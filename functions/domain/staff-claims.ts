@@ -10,20 +10,48 @@
  * Pure: used by the staff API (functions/http/staff-auth.ts) and by the console
  * (web/src/console/auth.ts), so both read a token alike.
  */
-import * as z from 'zod';
 import { ROLES, type Actor, type Role } from './authorization.ts';
 
-export const StaffClaimMapping = z.object({
+/**
+ * Which claims name the staff member, roles and department. Checked by hand, not with zod:
+ * every function reads it from its environment at start-up (functions/shared/config.ts), and
+ * zod would load in functions that parse nothing else (test/infra/bundles.test.ts, ADR 0010).
+ */
+export interface StaffClaimMapping {
   /** Claim with the staff member's id (the directory key). */
-  username: z.string().min(1),
+  username: string;
   /** Claim with the roles, or the IdP's group names when `groupRoles` is set. */
-  roles: z.string().min(1),
+  roles: string;
   /** Claim with the department. */
-  department: z.string().min(1),
+  department: string;
   /** IdP group -> product role. Unset: the claim's values are role names themselves. Groups not listed are ignored. */
-  groupRoles: z.record(z.string(), z.enum(ROLES)).optional(),
-});
-export type StaffClaimMapping = z.infer<typeof StaffClaimMapping>;
+  groupRoles?: Record<string, Role>;
+}
+
+/** `raw` as a claim mapping, or the problems found, each naming its field. */
+export function parseClaimMapping(
+  raw: unknown,
+): { data: StaffClaimMapping; problems?: undefined } | { data?: undefined; problems: { field: string; message: string }[] } {
+  const problems: { field: string; message: string }[] = [];
+  const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  for (const field of ['username', 'roles', 'department'] as const) {
+    if (typeof o[field] !== 'string' || !o[field]) problems.push({ field, message: 'must be a non-empty claim name' });
+  }
+  let groupRoles: Record<string, Role> | undefined;
+  if (o.groupRoles !== undefined) {
+    if (!o.groupRoles || typeof o.groupRoles !== 'object' || Array.isArray(o.groupRoles))
+      problems.push({ field: 'groupRoles', message: 'must be an object of group -> role' });
+    else {
+      groupRoles = {};
+      for (const [group, role] of Object.entries(o.groupRoles)) {
+        if ((ROLES as readonly unknown[]).includes(role)) groupRoles[group] = role as Role;
+        else problems.push({ field: `groupRoles.${group}`, message: `must be one of ${ROLES.join(', ')}` });
+      }
+    }
+  }
+  if (problems.length) return { problems };
+  return { data: { username: o.username as string, roles: o.roles as string, department: o.department as string, ...(groupRoles ? { groupRoles } : {}) } };
+}
 
 /** Cognito's ID tokens: groups named after the roles (infra/constructs/staff-identity.ts). */
 export const COGNITO_CLAIMS: StaffClaimMapping = { username: 'cognito:username', roles: 'cognito:groups', department: 'custom:department' };
@@ -32,7 +60,10 @@ export const COGNITO_CLAIMS: StaffClaimMapping = { username: 'cognito:username',
 export function claimList(claim: unknown): string[] {
   if (Array.isArray(claim)) return claim.map(String);
   if (typeof claim !== 'string') return [];
-  return claim.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+  return claim
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
 }
 
 /** The roles a token grants: mapped through `groupRoles` when set, unknown values ignored, each once. */
@@ -59,17 +90,28 @@ export function actorFromClaims(claims: Record<string, unknown>, mapping: StaffC
 export function claimMappingFromEnv(env: Record<string, string | undefined>): StaffClaimMapping {
   let groupRoles: unknown;
   if (env.STAFF_GROUP_ROLES) {
-    try { groupRoles = JSON.parse(env.STAFF_GROUP_ROLES); } catch { throw new Error('Invalid configuration: STAFF_GROUP_ROLES must be a JSON object of group -> role'); }
+    try {
+      groupRoles = JSON.parse(env.STAFF_GROUP_ROLES);
+    } catch {
+      throw new Error('Invalid configuration: STAFF_GROUP_ROLES must be a JSON object of group -> role');
+    }
   }
-  const r = StaffClaimMapping.safeParse({
+  const r = parseClaimMapping({
     username: env.STAFF_CLAIM_USERNAME ?? COGNITO_CLAIMS.username,
     roles: env.STAFF_CLAIM_ROLES ?? COGNITO_CLAIMS.roles,
     department: env.STAFF_CLAIM_DEPARTMENT ?? COGNITO_CLAIMS.department,
     ...(groupRoles !== undefined ? { groupRoles } : {}),
   });
-  if (!r.success) {
-    const names: Record<string, string> = { username: 'STAFF_CLAIM_USERNAME', roles: 'STAFF_CLAIM_ROLES', department: 'STAFF_CLAIM_DEPARTMENT', groupRoles: 'STAFF_GROUP_ROLES' };
-    throw new Error(`Invalid configuration: ${r.error.issues.map((i) => `${names[String(i.path[0])] ?? i.path.join('.')}${i.path.length > 1 ? `.${i.path.slice(1).join('.')}` : ''}: ${i.message}`).join('; ')}`);
+  if (r.problems) {
+    const names: Record<string, string> = {
+      username: 'STAFF_CLAIM_USERNAME',
+      roles: 'STAFF_CLAIM_ROLES',
+      department: 'STAFF_CLAIM_DEPARTMENT',
+      groupRoles: 'STAFF_GROUP_ROLES',
+    };
+    throw new Error(
+      `Invalid configuration: ${r.problems.map((p) => `${names[p.field.split('.')[0]]}${p.field.includes('.') ? p.field.slice(p.field.indexOf('.')) : ''}: ${p.message}`).join('; ')}`,
+    );
   }
   return r.data;
 }

@@ -27,8 +27,40 @@ const SEPARATORS = /[\p{P}\p{S}\p{Z}\s]+/gu;
 
 /** Cyrillic and Greek letters that look like Latin ones (after case-folding). */
 const LOOK_ALIKES: Record<string, string> = {
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', і: 'i', ї: 'i', ј: 'j', ѕ: 's', һ: 'h', ԁ: 'd', ԛ: 'q', ԝ: 'w',
-  α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ϲ: 'c',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ѕ: 's',
+  һ: 'h',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ϲ: 'c',
 };
 const LOOK_ALIKE = new RegExp(`[${Object.keys(LOOK_ALIKES).join('')}]`, 'gu');
 
@@ -38,8 +70,7 @@ const fold = (s: string) => s.toUpperCase().toLowerCase();
 /** The words of a name, normalised (NFKC, no invisible characters or marks, case-folded). */
 export function nameWords(s: string | undefined): string[] {
   if (!s) return [];
-  const n = fold(s.normalize('NFKC').replace(FORMAT, '').normalize('NFD').replace(MARKS, '').normalize('NFC'))
-    .replace(LOOK_ALIKE, (ch) => LOOK_ALIKES[ch]);
+  const n = fold(s.normalize('NFKC').replace(FORMAT, '').normalize('NFD').replace(MARKS, '').normalize('NFC')).replace(LOOK_ALIKE, (ch) => LOOK_ALIKES[ch]);
   return n.split(SEPARATORS).filter(Boolean);
 }
 
@@ -69,7 +100,12 @@ export function sameIdentity(named: string | undefined, identity: string | undef
 }
 
 /** The identities a staff member is known by in the directory. */
-export interface StaffIdentity { id: string; name: string; email?: string; aliases?: readonly string[] }
+export interface StaffIdentity {
+  id: string;
+  name: string;
+  email?: string;
+  aliases?: readonly string[];
+}
 
 /** Whether free text names this staff member: by name, a name variant, employee id or email. */
 export function namesPerson(named: string | undefined, person: StaffIdentity): boolean {

@@ -5,7 +5,12 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export interface TaskLink { reference: string; staffId: string; expiresAt: number; nonce: string }
+export interface TaskLink {
+  reference: string;
+  staffId: string;
+  expiresAt: number;
+  nonce: string;
+}
 
 function mac(l: TaskLink, key: Buffer): string {
   return createHmac('sha256', key).update(`${l.reference}|${l.staffId}|${l.expiresAt}|${l.nonce}`).digest('base64url');
@@ -25,7 +30,8 @@ export function verifyTaskLink(q: Record<string, string | undefined>, key: Buffe
   const expected = Buffer.from(mac(link, key));
   const given = Buffer.from(sig);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'the link is not valid' };
-  if (!Number.isFinite(link.expiresAt) || now.getTime() / 1000 > link.expiresAt) return { ok: false, reason: 'the link has expired; open the task from your queue' };
+  if (!Number.isFinite(link.expiresAt) || now.getTime() / 1000 > link.expiresAt)
+    return { ok: false, reason: 'the link has expired; open the task from your queue' };
   if (link.staffId !== staffId) return { ok: false, reason: 'the link was sent to someone else' };
   return { ok: true, link };
 }

@@ -7,5 +7,8 @@ import { createAttachmentUpload } from '../use-cases/intake/attachments.ts';
 
 export const handler = httpHandler({ body: AttachmentUploadRequest }, async (req) => {
   // No container: this function has S3 only (FUNCTIONS), and the container would bundle the DynamoDB client.
-  return { statusCode: 201, body: await createAttachmentUpload(req.body, { attachments: attachments(), maxBytes: config().attachmentMaxBytes, now: currentClock().now() }) };
+  return {
+    statusCode: 201,
+    body: await createAttachmentUpload(req.body, { attachments: attachments(), maxBytes: config().attachmentMaxBytes, now: currentClock().now() }),
+  };
 });

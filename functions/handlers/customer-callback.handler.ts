@@ -20,5 +20,8 @@ export const handler = httpHandler({}, async (req) => {
     const { code } = parseOrThrow(RepeatConfirmationRequest, body);
     return { statusCode: 200, body: await confirmRepeat(d, reference, req.headers['x-access-code'], code, customerRequest(req.event)) };
   }
-  return { statusCode: 200, body: await customerCallback(d, reference, req.headers['x-access-code'], parseOrThrow(CustomerCallbackRequest, body), customerRequest(req.event)) };
+  return {
+    statusCode: 200,
+    body: await customerCallback(d, reference, req.headers['x-access-code'], parseOrThrow(CustomerCallbackRequest, body), customerRequest(req.event)),
+  };
 });

@@ -24,31 +24,36 @@ export const handler = middy<DynamoDBStreamEvent>()
   .handler(async (event, context) => {
     const d = deps();
     const { MessageRecord } = await streamSchemas();
-    return handleStreamBatch(event, MessageRecord, async ({ valid }) => {
-      const mailer = await outboundMailer();
-      const failed = new Set<string>();
-      const byComplaint = new Map<string, { seq: string; m: OutboundMessage }[]>();
-      for (const { sequenceNumber, parsed } of valid) {
-        const m = parsed.dynamodb.NewImage as OutboundMessage;
-        const list = byComplaint.get(m.reference) ?? [];
-        list.push({ seq: sequenceNumber, m });
-        byComplaint.set(m.reference, list);
-      }
-      const queue = [...byComplaint.values()];
-      const worker = async () => {
-        for (let list = queue.shift(); list; list = queue.shift()) {
-          for (const { seq, m } of list) {
-            try {
-              const outcome = await deliverMessage(m, { repo: d.repo, mailer, sender: d.mail.sender, now: () => d.clock.now() });
-              logger.info('Message delivery', { reference: m.reference, kind: m.kind, outcome });
-            } catch (e) {
-              logger.warn('Message delivery failed', { reference: m.reference, kind: m.kind, errorName: (e as Error).name });
-              failed.add(seq);
+    return handleStreamBatch(
+      event,
+      MessageRecord,
+      async ({ valid }) => {
+        const mailer = await outboundMailer();
+        const failed = new Set<string>();
+        const byComplaint = new Map<string, { seq: string; m: OutboundMessage }[]>();
+        for (const { sequenceNumber, parsed } of valid) {
+          const m = parsed.dynamodb.NewImage as OutboundMessage;
+          const list = byComplaint.get(m.reference) ?? [];
+          list.push({ seq: sequenceNumber, m });
+          byComplaint.set(m.reference, list);
+        }
+        const queue = [...byComplaint.values()];
+        const worker = async () => {
+          for (let list = queue.shift(); list; list = queue.shift()) {
+            for (const { seq, m } of list) {
+              try {
+                const outcome = await deliverMessage(m, { repo: d.repo, mailer, sender: d.mail.sender, now: () => d.clock.now() });
+                logger.info('Message delivery', { reference: m.reference, kind: m.kind, outcome });
+              } catch (e) {
+                logger.warn('Message delivery failed', { reference: m.reference, kind: m.kind, errorName: (e as Error).name });
+                failed.add(seq);
+              }
             }
           }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(PARALLEL_COMPLAINTS, queue.length) }, worker));
-      return failed;
-    }, context);
+        };
+        await Promise.all(Array.from({ length: Math.min(PARALLEL_COMPLAINTS, queue.length) }, worker));
+        return failed;
+      },
+      context,
+    );
   });

@@ -9,22 +9,28 @@ import { receiveEmail, type ReceiveResult } from '../use-cases/intake/receive-em
 
 /** What we read of the SES receipt event (the rest - headers, addresses, subject - is not used nor logged). */
 const SesEvent = z.object({
-  Records: z.array(z.looseObject({
-    ses: z.looseObject({
-      mail: z.looseObject({
-        messageId: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/),
-        timestamp: z.string().optional(),
-        source: z.string().optional(),
+  Records: z
+    .array(
+      z.looseObject({
+        ses: z.looseObject({
+          mail: z.looseObject({
+            messageId: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/),
+            timestamp: z.string().optional(),
+            source: z.string().optional(),
+          }),
+          receipt: z
+            .looseObject({
+              virusVerdict: z.looseObject({ status: z.string() }).optional(),
+              // The sender's authentication (issue 16 finding 2): replies thread only when it holds.
+              spfVerdict: z.looseObject({ status: z.string() }).optional(),
+              dkimVerdict: z.looseObject({ status: z.string() }).optional(),
+              dmarcVerdict: z.looseObject({ status: z.string() }).optional(),
+            })
+            .optional(),
+        }),
       }),
-      receipt: z.looseObject({
-        virusVerdict: z.looseObject({ status: z.string() }).optional(),
-        // The sender's authentication (issue 16 finding 2): replies thread only when it holds.
-        spfVerdict: z.looseObject({ status: z.string() }).optional(),
-        dkimVerdict: z.looseObject({ status: z.string() }).optional(),
-        dmarcVerdict: z.looseObject({ status: z.string() }).optional(),
-      }).optional(),
-    }),
-  })).min(1),
+    )
+    .min(1),
 });
 
 /**
@@ -44,7 +50,11 @@ export const handler = middy()
         const raw = await inboundMailbox().raw(messageId);
         const r = await receiveEmail(
           {
-            messageId, raw, receivedAt: ses.mail.timestamp, source: ses.mail.source, virusVerdict: ses.receipt?.virusVerdict?.status,
+            messageId,
+            raw,
+            receivedAt: ses.mail.timestamp,
+            source: ses.mail.source,
+            virusVerdict: ses.receipt?.virusVerdict?.status,
             authentication: { spf: ses.receipt?.spfVerdict?.status, dkim: ses.receipt?.dkimVerdict?.status, dmarc: ses.receipt?.dmarcVerdict?.status },
           },
           {

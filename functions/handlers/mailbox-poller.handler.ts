@@ -63,14 +63,24 @@ export const handler = middy()
         host: settings.IMAP_HOST,
         port: settings.IMAP_PORT,
         tls: settings.IMAP_TLS ?? (settings.IMAP_PORT === 993 ? 'implicit' : 'starttls'),
-        user, pass, mailbox: settings.IMAP_MAILBOX,
+        user,
+        pass,
+        mailbox: settings.IMAP_MAILBOX,
       });
       try {
-        const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() - RESERVE_MS : DEFAULT_POLL_LIMITS.budgetMs;
+        const remaining =
+          typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() - RESERVE_MS : DEFAULT_POLL_LIMITS.budgetMs;
         report = await pollMailbox({
           session,
           markers,
-          receive: (mail) => receiveEmail(mail, { ...d, inbound: inbound!, attachments, attachmentMaxBytes: d.config.attachmentMaxBytes, publicBaseUrl: d.config.publicBaseUrl }),
+          receive: (mail) =>
+            receiveEmail(mail, {
+              ...d,
+              inbound: inbound!,
+              attachments,
+              attachmentMaxBytes: d.config.attachmentMaxBytes,
+              publicBaseUrl: d.config.publicBaseUrl,
+            }),
           clock: d.clock,
           folders: { mailbox: settings.IMAP_MAILBOX, processed: settings.IMAP_PROCESSED_FOLDER, failed: settings.IMAP_FAILED_FOLDER },
           limits: { maxMessages: settings.IMAP_MAX_MESSAGES, budgetMs: Math.max(1_000, Math.min(DEFAULT_POLL_LIMITS.budgetMs, remaining)) },
@@ -85,7 +95,15 @@ export const handler = middy()
       metrics.publishStoredMetrics();
       throw e;
     }
-    logger.info('Mailbox poll', { seen: report.seen, moved: report.moved, replayed: report.replayed, failed: report.failed, movedToFailed: report.movedToFailed, truncated: report.truncated, outcomes: report.outcomes });
+    logger.info('Mailbox poll', {
+      seen: report.seen,
+      moved: report.moved,
+      replayed: report.replayed,
+      failed: report.failed,
+      movedToFailed: report.movedToFailed,
+      truncated: report.truncated,
+      outcomes: report.outcomes,
+    });
     metrics.addMetric('MailboxPollFailures', MetricUnit.Count, report.failed);
     metrics.addMetric('MailboxMessagesTaken', MetricUnit.Count, report.moved);
     metrics.publishStoredMetrics();

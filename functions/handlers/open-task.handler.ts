@@ -5,7 +5,10 @@ import { openStaffTask } from '../use-cases/workflow/lifecycle.ts';
 import { workflowTask } from './workflow-task.ts';
 
 const OpenTaskInput = z.object({
-  reference: z.string(), stage: z.enum(STAGES), taskToken: z.string().min(1), executionName: z.string(),
+  reference: z.string(),
+  stage: z.enum(STAGES),
+  taskToken: z.string().min(1),
+  executionName: z.string(),
 });
 
 export const handler = workflowTask(OpenTaskInput, (input) => openStaffTask(input, deps()));

@@ -19,6 +19,13 @@ export const handler = middy()
     metrics.addMetric('ArchiveStaging', 'Count', report.staging);
     metrics.publishStoredMetrics();
     // References only: no personal data.
-    logger.info('Reconciliation', { registered: report.registered, inTable: report.inTable, archived: report.archived, staging: report.staging, missing: report.missing, mismatched: report.mismatched });
+    logger.info('Reconciliation', {
+      registered: report.registered,
+      inTable: report.inTable,
+      archived: report.archived,
+      staging: report.staging,
+      missing: report.missing,
+      mismatched: report.mismatched,
+    });
     return report;
   });

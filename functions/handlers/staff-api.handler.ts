@@ -26,9 +26,18 @@ export const handler = httpHandler({}, async (req) => {
   const actor = await authenticateStaff(req.event, operation, d);
   let reference = '';
   // Masked lists are not audited when answered; refused, they are (a denial is always on the record).
-  const audit = (outcome: 'ok' | 'denied' | 'rejected' | 'error', detail?: string) => NOT_AUDITED.has(operation) && outcome === 'ok' ? Promise.resolve() : d.audit.record({
-    at: d.clock.now().toISOString(), actor: actor.id, roles: actor.roles, operation, ...(reference ? { reference } : {}), outcome, ...(detail ? { detail } : {}),
-  });
+  const audit = (outcome: 'ok' | 'denied' | 'rejected' | 'error', detail?: string) =>
+    NOT_AUDITED.has(operation) && outcome === 'ok'
+      ? Promise.resolve()
+      : d.audit.record({
+          at: d.clock.now().toISOString(),
+          actor: actor.id,
+          roles: actor.roles,
+          operation,
+          ...(reference ? { reference } : {}),
+          outcome,
+          ...(detail ? { detail } : {}),
+        });
   let result: unknown;
   try {
     // A malformed path (a reference that is not one) is a refusal like any other: on the record,
@@ -37,7 +46,12 @@ export const handler = httpHandler({}, async (req) => {
     const body = spec.body ? parseOrThrow(spec.body, readBody(req.event, Math.max(d.config.maxBodyBytes, spec.maxBodyBytes ?? 0)) ?? {}) : undefined;
     result = await spec.run(d, { actor, reference, body, query: req.query, idempotencyKey: req.headers['idempotency-key'] });
   } catch (e) {
-    const detail = e instanceof ValidationError ? `${e.message} (${[...new Set(e.issues.map((i) => i.field))].join(', ')})`.slice(0, 200) : e instanceof AppError ? e.message : (e as Error)?.name;
+    const detail =
+      e instanceof ValidationError
+        ? `${e.message} (${[...new Set(e.issues.map((i) => i.field))].join(', ')})`.slice(0, 200)
+        : e instanceof AppError
+          ? e.message
+          : (e as Error)?.name;
     await audit(e instanceof ForbiddenError ? 'denied' : e instanceof AppError ? 'rejected' : 'error', detail);
     throw e;
   }

@@ -13,8 +13,11 @@ const StepInput = z.discriminatedUnion('step', [
 
 export const handler = workflowTask(StepInput, async (input) => {
   switch (input.step) {
-    case 'assess': return assessComplaint(input, deps());
-    case 'close': return closeComplaint(input, deps());
-    case 'record-failure': return recordWorkflowFailure(input, deps());
+    case 'assess':
+      return assessComplaint(input, deps());
+    case 'close':
+      return closeComplaint(input, deps());
+    case 'record-failure':
+      return recordWorkflowFailure(input, deps());
   }
 });

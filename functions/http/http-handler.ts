@@ -9,9 +9,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { ZodType } from 'zod';
 import { parseOrThrow } from '../contract/validation.ts';
-import {
-  AppError, NotFoundError, PayloadTooLargeError, TooManyRequestsError, UnsupportedMediaTypeError, ValidationError,
-} from '../shared/errors.ts';
+import { AppError, NotFoundError, PayloadTooLargeError, TooManyRequestsError, UnsupportedMediaTypeError, ValidationError } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
 import { BASE_HEADERS } from './headers.ts';
 
@@ -23,13 +21,20 @@ export interface HttpRequest<B> {
   requestId: string;
   event: APIGatewayProxyEventV2;
 }
-export interface HttpAnswer { statusCode: number; body: unknown; headers?: Record<string, string> }
+export interface HttpAnswer {
+  statusCode: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
 
 /** A non-JSON answer (e.g. a CSV export): sent as it is, with its content type. */
 export class RawBody {
-  constructor(readonly contentType: string, readonly text: string, readonly filename?: string) {}
+  constructor(
+    readonly contentType: string,
+    readonly text: string,
+    readonly filename?: string,
+  ) {}
 }
-
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { ...BASE_HEADERS, ...headers }, body: JSON.stringify(body) };
@@ -60,14 +65,15 @@ export function readBody(event: APIGatewayProxyEventV2, maxBytes: number): unkno
   }
 }
 
-export function httpHandler<B = undefined>(
-  options: { body?: ZodType<B>; maxBodyBytes?: () => number },
-  fn: (req: HttpRequest<B>) => Promise<HttpAnswer>,
-) {
+export function httpHandler<B = undefined>(options: { body?: ZodType<B>; maxBodyBytes?: () => number }, fn: (req: HttpRequest<B>) => Promise<HttpAnswer>) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
-    .use({ onError: async (request) => { request.response = errorToResponse(request.error, request.event?.requestContext?.requestId); } })
+    .use({
+      onError: async (request) => {
+        request.response = errorToResponse(request.error, request.event?.requestContext?.requestId);
+      },
+    })
     .handler(async (event) => {
       const max = options.maxBodyBytes?.() ?? 64 * 1024;
       const body = options.body ? parseOrThrow(options.body, readBody(event, max) ?? {}) : (undefined as B);
@@ -83,7 +89,12 @@ export function httpHandler<B = undefined>(
         const raw = answer.body;
         return {
           statusCode: answer.statusCode,
-          headers: { ...BASE_HEADERS, 'content-type': raw.contentType, ...(raw.filename ? { 'content-disposition': `attachment; filename="${raw.filename}"` } : {}), ...answer.headers },
+          headers: {
+            ...BASE_HEADERS,
+            'content-type': raw.contentType,
+            ...(raw.filename ? { 'content-disposition': `attachment; filename="${raw.filename}"` } : {}),
+            ...answer.headers,
+          },
           body: raw.text,
         };
       }

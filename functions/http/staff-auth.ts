@@ -36,23 +36,41 @@ export function actorFrom(event: APIGatewayProxyEventV2, mapping: StaffClaimMapp
  * refused either way. `strict` (the local runtime, whose directory is seeded) refuses unknowns.
  */
 export async function authenticateStaff(
-  event: APIGatewayProxyEventV2, operation: string,
-  deps: { repo: Pick<StaffDirectory, 'getStaff' | 'putStaff'>; audit: AuditLog; clock: Clock; config?: { staffDirectory?: 'strict' | 'provision'; staffClaims?: StaffClaimMapping } },
+  event: APIGatewayProxyEventV2,
+  operation: string,
+  deps: {
+    repo: Pick<StaffDirectory, 'getStaff' | 'putStaff'>;
+    audit: AuditLog;
+    clock: Clock;
+    config?: { staffDirectory?: 'strict' | 'provision'; staffClaims?: StaffClaimMapping };
+  },
 ): Promise<Actor> {
   const actor = actorFrom(event, deps.config?.staffClaims);
   let profile = await deps.repo.getStaff(actor.id);
   if (deps.config?.staffDirectory === 'provision' && !profile?.disabled) {
     const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims ?? {};
     const fromToken = {
-      id: actor.id, name: actor.name, email: String(claims.email ?? profile?.email ?? ''), roles: actor.roles, department: actor.department,
+      id: actor.id,
+      name: actor.name,
+      email: String(claims.email ?? profile?.email ?? ''),
+      roles: actor.roles,
+      department: actor.department,
       ...(profile?.aliases?.length ? { aliases: profile.aliases } : {}), // name variants are the directory's own
     };
-    const changed = !profile || profile.name !== fromToken.name || profile.email !== fromToken.email || profile.department !== fromToken.department
-      || [...profile.roles].sort().join() !== [...fromToken.roles].sort().join();
+    const changed =
+      !profile ||
+      profile.name !== fromToken.name ||
+      profile.email !== fromToken.email ||
+      profile.department !== fromToken.department ||
+      [...profile.roles].sort().join() !== [...fromToken.roles].sort().join();
     if (changed) {
       await deps.repo.putStaff(fromToken);
       await deps.audit.record({
-        at: deps.clock.now().toISOString(), actor: actor.id, roles: actor.roles, operation: 'staffDirectorySync', outcome: 'ok',
+        at: deps.clock.now().toISOString(),
+        actor: actor.id,
+        roles: actor.roles,
+        operation: 'staffDirectorySync',
+        outcome: 'ok',
         detail: profile ? 'staff profile updated from the signed-in token' : 'staff profile created from the signed-in token',
       });
       profile = fromToken;
@@ -60,7 +78,11 @@ export async function authenticateStaff(
   }
   if (!profile || profile.disabled) {
     await deps.audit.record({
-      at: deps.clock.now().toISOString(), actor: actor.id, roles: actor.roles, operation, outcome: 'denied',
+      at: deps.clock.now().toISOString(),
+      actor: actor.id,
+      roles: actor.roles,
+      operation,
+      outcome: 'denied',
       detail: profile ? 'signed-in token of a disabled staff member' : 'signed-in token of someone not in the staff directory',
     });
     throw new UnauthorizedError('Your sign-in is no longer valid');

@@ -20,7 +20,13 @@ import { RawBody } from './http-handler.ts';
 import { STAFF_OPERATION_CONTRACT, type StaffBody, type StaffOperationContract } from '../contract/staff-operations.ts';
 import { TeamQuery } from '../contract/staff.schema.ts';
 
-export interface StaffCall<B> { actor: Actor; reference: string; body: B; query: Record<string, string | undefined>; idempotencyKey?: string }
+export interface StaffCall<B> {
+  actor: Actor;
+  reference: string;
+  body: B;
+  query: Record<string, string | undefined>;
+  idempotencyKey?: string;
+}
 export interface StaffOperationSpec<B = any> extends StaffOperationContract<B> {
   run(deps: Container, call: StaffCall<B>): Promise<unknown>;
 }
@@ -36,7 +42,13 @@ const RUNS: { [K in StaffOperation]: (deps: Container, call: StaffCall<StaffBody
   listTeamQueue: (d, c) => staff.listTasks(d, c.actor, 'team', parseOrThrow(TeamQuery, { team: c.query.team }).team),
   createStaffComplaint: async (d, c) => {
     allowOrThrow(c.actor, 'createStaffComplaint');
-    return (await submitComplaint(c.body.complaint, { channel: c.body.channel, receivedBy: c.actor.id, idempotencyKey: c.idempotencyKey }, { ...d, attachments: attachmentsOnFirstUse, attachmentMaxBytes: d.config.attachmentMaxBytes })).body;
+    return (
+      await submitComplaint(
+        c.body.complaint,
+        { channel: c.body.channel, receivedBy: c.actor.id, idempotencyKey: c.idempotencyKey },
+        { ...d, attachments: attachmentsOnFirstUse, attachmentMaxBytes: d.config.attachmentMaxBytes },
+      )
+    ).body;
   },
   getComplaint: (d, c) => staff.getComplaintForStaff(d, c.actor, c.reference),
   claimTask: (d, c) => staff.claimTask(d, c.actor, c.reference),
@@ -52,11 +64,18 @@ const RUNS: { [K in StaffOperation]: (deps: Container, call: StaffCall<StaffBody
   resumeClock: (d, c) => staff.resumeClock(d, c.actor, c.reference),
   recordCallback: (d, c) => callback.recordCallback(d, c.actor, c.reference, c.body),
   recordCall: (d, c) => staff.recordCall(d, c.actor, c.reference, c.body),
-  getDashboard: (d, c) => { allowOrThrow(c.actor, 'getDashboard'); return dashboard.getDashboard(d, c.actor, c.query, aggregatesOf(d)); },
-  exportDashboardCsv: async (d, c) => { allowOrThrow(c.actor, 'exportDashboardCsv'); return new RawBody('text/csv; charset=utf-8', await dashboard.exportDashboardCsv(d, c.actor, c.query, aggregatesOf(d)), 'complaints-dashboard.csv'); },
+  getDashboard: (d, c) => {
+    allowOrThrow(c.actor, 'getDashboard');
+    return dashboard.getDashboard(d, c.actor, c.query, aggregatesOf(d));
+  },
+  exportDashboardCsv: async (d, c) => {
+    allowOrThrow(c.actor, 'exportDashboardCsv');
+    return new RawBody('text/csv; charset=utf-8', await dashboard.exportDashboardCsv(d, c.actor, c.query, aggregatesOf(d)), 'complaints-dashboard.csv');
+  },
   searchAudit: (d, c) => audit.searchAudit(d, c.actor, c.query),
   readArchivedComplaint: (d, c) => archival.readArchivedComplaint({ ...d, archive: archiveOnFirstUse() }, c.actor, c.reference),
-  eraseCustomerData: (d, c) => archival.eraseCustomerData({ ...d, archive: archiveOnFirstUse(), pseudonymKey: d.config.pseudonymKey }, c.actor, c.reference, c.body),
+  eraseCustomerData: (d, c) =>
+    archival.eraseCustomerData({ ...d, archive: archiveOnFirstUse(), pseudonymKey: d.config.pseudonymKey }, c.actor, c.reference, c.body),
   restrictCustomer: (d, c) => staff.restrictCustomer(d, c.actor, c.reference, c.body),
   openTaskLink: (d, c) => staff.openTaskLink(d, c.actor, c.query),
   reassign: (d, c) => staff.reassign(d, c.actor, c.reference, c.body),

@@ -1,5 +1,7 @@
 /** Time is a dependency: use cases take a Clock, tests pass one they control. */
-export interface Clock { now(): Date }
+export interface Clock {
+  now(): Date;
+}
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -15,7 +17,13 @@ export function setClockOverride(clock: Clock | undefined): void {
 /** A clock that tests (and the local runtime's test hooks) move by hand. */
 export class ManualClock implements Clock {
   constructor(private current: Date) {}
-  now(): Date { return new Date(this.current.getTime()); }
-  set(d: Date): void { this.current = new Date(d.getTime()); }
-  advance(ms: number): void { this.current = new Date(this.current.getTime() + ms); }
+  now(): Date {
+    return new Date(this.current.getTime());
+  }
+  set(d: Date): void {
+    this.current = new Date(d.getTime());
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
 }

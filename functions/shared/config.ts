@@ -64,7 +64,10 @@ export interface MailConfig {
 function mailOf(env: NodeJS.ProcessEnv): MailConfig {
   const transport = env.MAIL_TRANSPORT ?? 'ses';
   if (transport !== 'ses' && transport !== 'smtp-relay') throw new Error('Invalid configuration: MAIL_TRANSPORT must be ses or smtp-relay');
-  const ownDomains = (env.MAIL_OWN_DOMAINS ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+  const ownDomains = (env.MAIL_OWN_DOMAINS ?? '')
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
   return { transport, sender: env.MAIL_SENDER ?? '', domain: env.MAIL_DOMAIN ?? '', ownDomains };
 }
 
@@ -92,7 +95,8 @@ function regionWithOverrides(env: NodeJS.ProcessEnv): RegionConfig {
   const region = regionConfig(required(env, 'COMPLAINT_REGION'));
   if (!env.HOT_RETENTION_SECONDS) return region;
   const hotSeconds = Number(env.HOT_RETENTION_SECONDS);
-  if (!Number.isInteger(hotSeconds) || hotSeconds <= 0) throw new Error('Invalid configuration: HOT_RETENTION_SECONDS must be a positive whole number of seconds');
+  if (!Number.isInteger(hotSeconds) || hotSeconds <= 0)
+    throw new Error('Invalid configuration: HOT_RETENTION_SECONDS must be a positive whole number of seconds');
   return { ...region, retention: { ...region.retention, hotSeconds } };
 }
 

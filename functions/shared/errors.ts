@@ -3,30 +3,48 @@
  * (`http/http-handler.ts`, `errorToResponse`) turns them into HTTP answers.
  */
 export class AppError extends Error {
-  constructor(message: string, readonly statusCode: number, readonly code: string) {
+  constructor(
+    message: string,
+    readonly statusCode: number,
+    readonly code: string,
+  ) {
     super(message);
     this.name = new.target.name;
   }
 }
 
-export interface FieldIssue { field: string; message: string }
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
 
 export class ValidationError extends AppError {
-  constructor(readonly issues: FieldIssue[], message = 'The request is not valid') {
+  constructor(
+    readonly issues: FieldIssue[],
+    message = 'The request is not valid',
+  ) {
     super(message, 400, 'validation_failed');
   }
 }
 export class PayloadTooLargeError extends AppError {
-  constructor(limit: number) { super(`The request body is larger than ${limit} bytes`, 413, 'payload_too_large'); }
+  constructor(limit: number) {
+    super(`The request body is larger than ${limit} bytes`, 413, 'payload_too_large');
+  }
 }
 export class UnsupportedMediaTypeError extends AppError {
-  constructor() { super('The request body must be JSON (Content-Type: application/json)', 415, 'unsupported_media_type'); }
+  constructor() {
+    super('The request body must be JSON (Content-Type: application/json)', 415, 'unsupported_media_type');
+  }
 }
 export class NotFoundError extends AppError {
-  constructor(message = 'Not found') { super(message, 404, 'not_found'); }
+  constructor(message = 'Not found') {
+    super(message, 404, 'not_found');
+  }
 }
 export class ConflictError extends AppError {
-  constructor(message: string) { super(message, 409, 'conflict'); }
+  constructor(message: string) {
+    super(message, 409, 'conflict');
+  }
 }
 export class IdempotencyMismatchError extends AppError {
   constructor() {
@@ -34,12 +52,21 @@ export class IdempotencyMismatchError extends AppError {
   }
 }
 export class UnauthorizedError extends AppError {
-  constructor(message = 'Sign-in required') { super(message, 401, 'unauthorized'); }
+  constructor(message = 'Sign-in required') {
+    super(message, 401, 'unauthorized');
+  }
 }
 export class ForbiddenError extends AppError {
-  constructor(message = 'Not allowed') { super(message, 403, 'forbidden'); }
+  constructor(message = 'Not allowed') {
+    super(message, 403, 'forbidden');
+  }
 }
 /** Too many attempts (access-code guessing): refused until `retryAfterSeconds` have passed. */
 export class TooManyRequestsError extends AppError {
-  constructor(message: string, readonly retryAfterSeconds: number) { super(message, 429, 'too_many_attempts'); }
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, 429, 'too_many_attempts');
+  }
 }

@@ -20,7 +20,12 @@ let schemas: Promise<typeof import('./stream-schemas.ts')> | undefined;
 export const streamSchemas = () => (schemas ??= import('./stream-schemas.ts'));
 
 /** A record that passed its schema: the record as Lambda handed it, and its parsed form (images unmarshalled). */
-export interface ValidRecord<T> { index: number; record: DynamoDBRecord; sequenceNumber: string; parsed: T }
+export interface ValidRecord<T> {
+  index: number;
+  record: DynamoDBRecord;
+  sequenceNumber: string;
+  parsed: T;
+}
 
 export interface StreamWork<T> {
   /** Position in the batch of the first record that failed validation (the batch's length when none did). */
@@ -39,9 +44,17 @@ export async function handleStreamBatch<T extends { dynamodb: { SequenceNumber: 
 ): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
   const parsed = new Map<string, T>();
   const processor = new BatchProcessor(EventType.DynamoDBStreams, { parser, schema, logger });
-  const checked = await processPartialResponse(event, async (record: T) => { parsed.set(record.dynamodb.SequenceNumber, record); }, processor, {
-    ...(context ? { context } : {}), throwOnFullBatchFailure: false,
-  });
+  const checked = await processPartialResponse(
+    event,
+    async (record: T) => {
+      parsed.set(record.dynamodb.SequenceNumber, record);
+    },
+    processor,
+    {
+      ...(context ? { context } : {}),
+      throwOnFullBatchFailure: false,
+    },
+  );
   const failed = new Set(checked.batchItemFailures.map((f) => f.itemIdentifier));
   const records = event.Records;
   let firstInvalid = records.length;
@@ -54,7 +67,9 @@ export async function handleStreamBatch<T extends { dynamodb: { SequenceNumber: 
   if (failed.size) {
     // The schema's issues (field paths and rules, no values: no personal data) and the records' positions.
     logger.warn('Stream records failed validation; reported as batch item failures', {
-      failed: failed.size, sequenceNumbers: [...failed], issues: processor.errors.map((e) => e.message).slice(0, 5),
+      failed: failed.size,
+      sequenceNumbers: [...failed],
+      issues: processor.errors.map((e) => e.message).slice(0, 5),
     });
   }
   for (const seq of await work({ firstInvalid, valid })) failed.add(seq);

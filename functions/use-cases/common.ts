@@ -6,7 +6,16 @@ import { NotFoundError } from '../shared/errors.ts';
 import { signTaskLink } from '../domain/task-links.ts';
 import type { Complaints } from '../domain/ports.ts';
 
-export function entry(reference: string, at: string, actor: string, action: string, summary: string, visibleToCustomer = false, before?: Record<string, unknown>, after?: Record<string, unknown>): HistoryEntry {
+export function entry(
+  reference: string,
+  at: string,
+  actor: string,
+  action: string,
+  summary: string,
+  visibleToCustomer = false,
+  before?: Record<string, unknown>,
+  after?: Record<string, unknown>,
+): HistoryEntry {
   return { reference, at, actor, action, summary, visibleToCustomer, ...(before ? { before } : {}), ...(after ? { after } : {}) };
 }
 
@@ -23,7 +32,10 @@ export function markMet(c: Complaint, names: string[], at: string): string[] {
   const met: string[] = [];
   for (const n of names) {
     const d = c.deadlines[n];
-    if (d && !d.metAt) { d.metAt = at; met.push(n); }
+    if (d && !d.metAt) {
+      d.metAt = at;
+      met.push(n);
+    }
   }
   return met;
 }
@@ -50,9 +62,13 @@ export function refreshTask(task: TaskItem, c: Complaint): TaskItem {
     riskLevel: c.classification?.riskLevel,
     crossDepartment: c.routing?.crossDepartment ?? false,
     anonymous: c.complainant.anonymous,
-    flags: [...(c.repeats ? ['repeat'] : []), ...(c.restricted ? ['restricted'] : []), ...(c.escalated ? ['escalated'] : []),
+    flags: [
+      ...(c.repeats ? ['repeat'] : []),
+      ...(c.restricted ? ['restricted'] : []),
+      ...(c.escalated ? ['escalated'] : []),
       // Text that could be made to look like something else (an RTL override in a name): staff are warned.
-      ...(bidiFields(c).length ? ['bidi-controls'] : [])],
+      ...(bidiFields(c).length ? ['bidi-controls'] : []),
+    ],
   };
 }
 
@@ -76,17 +92,38 @@ export function customerChannel(c: Complaint): Pick<OutboundMessage, 'channel' |
   }
 }
 
-export interface LinkSigner { base: string; key: Buffer; ttlSeconds: number; nonce: () => string }
+export interface LinkSigner {
+  base: string;
+  key: Buffer;
+  ttlSeconds: number;
+  nonce: () => string;
+}
 
 /** A notification to a staff member, with a signed, expiring link straight to the task. */
-export function staffMessage(c: Complaint, at: string, to: { id: string } | { team: string }, kind: OutboundMessage['kind'], subject: string, body: string, signer?: LinkSigner): OutboundMessage {
+export function staffMessage(
+  c: Complaint,
+  at: string,
+  to: { id: string } | { team: string },
+  kind: OutboundMessage['kind'],
+  subject: string,
+  body: string,
+  signer?: LinkSigner,
+): OutboundMessage {
   let link = '';
   if (signer && 'id' in to && signer.base) {
     const expiresAt = Math.floor(new Date(at).getTime() / 1000) + signer.ttlSeconds;
     link = `\nOpen the task (sign-in required; the link works once, until ${new Date(expiresAt * 1000).toISOString()}):\n${signTaskLink(signer.base, { reference: c.reference, staffId: to.id, expiresAt, nonce: signer.nonce() }, signer.key)}`;
   }
   return {
-    reference: c.reference, at, kind, audience: 'staff', channel: 'email', to: 'id' in to ? to.id : `team:${to.team}`, language: 'en',
-    subject, text: `${subject}\n${body}${link}`, status: 'queued',
+    reference: c.reference,
+    at,
+    kind,
+    audience: 'staff',
+    channel: 'email',
+    to: 'id' in to ? to.id : `team:${to.team}`,
+    language: 'en',
+    subject,
+    text: `${subject}\n${body}${link}`,
+    status: 'queued',
   };
 }

@@ -55,12 +55,21 @@ const on = (route: StreamFilter, c: TableChange) => matchesFilter(route, c.event
 
 export async function handleTableChanges(batch: { firstInvalid: number; valid: TableChange[] }, deps: TableChangesDeps): Promise<TableChangesResult> {
   const failed = new Set<string>();
-  const result: TableChangesResult = { failed: [], starts: { started: 0, failed: 0, throttledRetries: 0 }, aggregates: { applied: 0, failed: 0 }, archive: { outcomes: [], failed: 0 } };
+  const result: TableChangesResult = {
+    failed: [],
+    starts: { started: 0, failed: 0, throttledRetries: 0 },
+    aggregates: { applied: 0, failed: 0 },
+    archive: { outcomes: [], failed: 0 },
+  };
 
   const starting = (async () => {
     const inserts = batch.valid.filter((c) => on(TABLE_CHANGE_ROUTES.startWorkflow, c) && c.newImage);
     if (!inserts.length) return;
-    const out = await startWorkflows(inserts.map((c) => c.newImage as Complaint), deps.workflow, { ...deps.startOptions, remainingMs: deps.remainingMs });
+    const out = await startWorkflows(
+      inserts.map((c) => c.newImage as Complaint),
+      deps.workflow,
+      { ...deps.startOptions, remainingMs: deps.remainingMs },
+    );
     const refused = new Set(out.failed);
     for (const c of inserts) if (refused.has(c.newImage!.reference!)) failed.add(c.sequenceNumber);
     result.starts = { started: out.started, failed: out.failed.length, throttledRetries: out.throttledRetries };
@@ -83,7 +92,10 @@ export async function handleTableChanges(batch: { firstInvalid: number; valid: T
     const now = removals.filter((c) => c.index < batch.firstInvalid);
     for (const c of removals.filter((x) => x.index >= batch.firstInvalid)) failed.add(c.sequenceNumber);
     if (!now.length) return;
-    const out = await archiveBatch(now.map((c) => c.record), deps);
+    const out = await archiveBatch(
+      now.map((c) => c.record),
+      deps,
+    );
     for (const seq of out.failed) failed.add(seq);
     result.archive = { outcomes: out.outcomes, failed: out.failed.length, ...(out.error ? { error: out.error } : {}) };
   })();

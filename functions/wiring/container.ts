@@ -47,10 +47,17 @@ export function deps(): Container {
       audit: new DynamoAuditLog(db, cfg.tableName),
       accessAttempts: new DynamoAccessAttempts(db, cfg.tableName),
       links: cfg.linkSigningKey
-        ? { base: cfg.publicBaseUrl, key: Buffer.from(cfg.linkSigningKey, 'base64'), ttlSeconds: cfg.linkTtlSeconds, nonce: () => randomBytes(12).toString('base64url') }
+        ? {
+            base: cfg.publicBaseUrl,
+            key: Buffer.from(cfg.linkSigningKey, 'base64'),
+            ttlSeconds: cfg.linkTtlSeconds,
+            nonce: () => randomBytes(12).toString('base64url'),
+          }
         : undefined,
       workflow: workflowOnFirstUse(),
-      get clock() { return currentClock(); },
+      get clock() {
+        return currentClock();
+      },
       region: cfg.region,
       mail: cfg.mail,
       calendar: createBusinessCalendar(cfg.region.calendar, cfg.region.calendar.adjustments),

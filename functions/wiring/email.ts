@@ -25,13 +25,17 @@ export function outboundMailer(): Promise<Mailer> {
     if (!relay) throw new Error('Missing configuration: SMTP_RELAY_HOST is not set, and this region sends mail through an SMTP relay');
     const { SmtpMailer } = await import('../adapters/smtp-mailer.ts');
     const secretArn = relay.secretArn;
-    const credentials = secretArn ? async () => {
-      const { smtpCredentials } = await import('../adapters/smtp-credentials.ts');
-      return smtpCredentials(secretArn);
-    } : undefined;
+    const credentials = secretArn
+      ? async () => {
+          const { smtpCredentials } = await import('../adapters/smtp-credentials.ts');
+          return smtpCredentials(secretArn);
+        }
+      : undefined;
     if (!cfg.mail.domain) throw new Error('Missing configuration: MAIL_DOMAIN is not set (the domain of the Message-IDs the relay path writes)');
     return new SmtpMailer({ host: relay.host, port: relay.port, tls: relay.tls, credentials }, cfg.mail.domain);
   })();
-  mailer.catch(() => { mailer = undefined; });
+  mailer.catch(() => {
+    mailer = undefined;
+  });
   return mailer;
 }

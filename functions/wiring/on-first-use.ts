@@ -17,11 +17,18 @@ export function onFirstUse<T>(load: () => Promise<T>, methods: readonly NoInfer<
   let loading: Promise<T> | undefined;
   const adapter = () => {
     loading ??= load();
-    loading.catch(() => { loading = undefined; });
+    loading.catch(() => {
+      loading = undefined;
+    });
     return loading;
   };
-  return Object.fromEntries(methods.map((name) => [name, async (...args: unknown[]) => {
-    const a = await adapter();
-    return (a[name] as (...args: unknown[]) => Promise<unknown>).apply(a, args);
-  }])) as T;
+  return Object.fromEntries(
+    methods.map((name) => [
+      name,
+      async (...args: unknown[]) => {
+        const a = await adapter();
+        return (a[name] as (...args: unknown[]) => Promise<unknown>).apply(a, args);
+      },
+    ]),
+  ) as T;
 }

@@ -13,8 +13,9 @@ export function attachmentsOnFirstUse(): AttachmentStore {
 
 let archive: ArchiveStore | undefined;
 export function archiveOnFirstUse(): ArchiveStore {
-  archive ??= onFirstUse<ArchiveStore>(() => import('./archive-storage.ts').then((m) => m.archiveStore()), [
-    'stagedParts', 'readStaged', 'putStaged', 'deleteStaged', 'parts', 'stagedReferences', 'putRecord', 'getRecord', 'copyAttachment',
-  ]);
+  archive ??= onFirstUse<ArchiveStore>(
+    () => import('./archive-storage.ts').then((m) => m.archiveStore()),
+    ['stagedParts', 'readStaged', 'putStaged', 'deleteStaged', 'parts', 'stagedReferences', 'putRecord', 'getRecord', 'copyAttachment'],
+  );
   return archive;
 }

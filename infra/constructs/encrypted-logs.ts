@@ -35,18 +35,23 @@ export class EncryptedLogs extends Construct {
     // logsServicePrincipal: logs.cn-north-1.amazonaws.com.cn in aws-cn); the encryption-context
     // condition limits it to log groups of this account and region.
     if (Token.isUnresolved(stack.region)) throw new Error(`${this.node.path}: encrypted log groups need an explicit region on the stack`);
-    this.key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(logsServicePrincipal(stack.region))],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-            service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(logsServicePrincipal(stack.region))],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
         },
-      },
-    }));
+      }),
+    );
   }
 
   /** A new log group in `scope`, encrypted with this key. Retained on delete: logs are audit evidence. */

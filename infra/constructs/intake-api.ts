@@ -64,8 +64,8 @@ export class IntakeApi extends Construct {
     // (the authorizer, integrations) is created here, not in the API's own stack.
     this.api = props.httpApi
       ? apigwv2.HttpApi.fromHttpApiAttributes(this, 'HttpApi', { httpApiId: props.httpApi.apiId, apiEndpoint: props.httpApi.apiEndpoint })
-      // The default stage is created below, with throttling and access logs, rather than by HttpApi.
-      : new apigwv2.HttpApi(this, 'HttpApi', { createDefaultStage: false });
+      : // The default stage is created below, with throttling and access logs, rather than by HttpApi.
+        new apigwv2.HttpApi(this, 'HttpApi', { createDefaultStage: false });
 
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
@@ -75,21 +75,23 @@ export class IntakeApi extends Construct {
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(props.logs.logGroup(this, 'AccessLogs')),
         // JSON, one object per request; no headers or bodies (they may carry personal data).
-        format: AccessLogFormat.custom(JSON.stringify({
-          requestId: '$context.requestId',
-          requestTime: '$context.requestTime',
-          sourceIp: '$context.identity.sourceIp',
-          userAgent: '$context.identity.userAgent',
-          routeKey: '$context.routeKey',
-          status: '$context.status',
-          protocol: '$context.protocol',
-          responseLength: '$context.responseLength',
-          responseLatency: '$context.responseLatency',
-          integrationLatency: '$context.integrationLatency',
-          integrationError: '$context.integrationErrorMessage',
-          // Why the JWT authorizer refused a token (expired, bad signature, issuer, audience): never the token.
-          authorizerError: '$context.authorizer.error',
-        })),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            sourceIp: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            // Why the JWT authorizer refused a token (expired, bad signature, issuer, audience): never the token.
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
       },
     });
 
@@ -99,19 +101,24 @@ export class IntakeApi extends Construct {
       const fn = props.functions[route.fn];
       const fnTimeout = (fn as Partial<lambda.Function>).timeout?.toSeconds() ?? 3;
       if (fnTimeout >= API_INTEGRATION_TIMEOUT.toSeconds()) {
-        throw new Error(`${route.method} ${route.path}: ${route.fn} times out after ${fnTimeout} s, not within the HTTP API integration's ${API_INTEGRATION_TIMEOUT.toSeconds()} s`);
+        throw new Error(
+          `${route.method} ${route.path}: ${route.fn} times out after ${fnTimeout} s, not within the HTTP API integration's ${API_INTEGRATION_TIMEOUT.toSeconds()} s`,
+        );
       }
       const routeResource = new apigwv2.HttpRoute(this, `${route.method}${route.path}`, {
         httpApi: this.api,
         routeKey: apigwv2.HttpRouteKey.with(route.path, apigwv2.HttpMethod[route.method]),
         integration: new HttpLambdaIntegration(`${route.operationId}Integration`, fn, { timeout: API_INTEGRATION_TIMEOUT }),
         // Explicit for public routes too: never an API-wide default authorizer by accident.
-        authorizer: route.auth === 'staff' ? props.staffAuthorizer : props.publicAuthorizer ?? new apigwv2.HttpNoneAuthorizer(),
+        authorizer: route.auth === 'staff' ? props.staffAuthorizer : (props.publicAuthorizer ?? new apigwv2.HttpNoneAuthorizer()),
       });
       this.routes.push(routeResource);
       if (route.auth === 'public') {
-        acknowledge(routeResource, 'AwsSolutions-APIG4',
-          `${route.method} ${route.path} is public by design: customers file and follow complaints without an account; a status read needs the reference plus its access code, checked in the handler, and the stage is throttled.`);
+        acknowledge(
+          routeResource,
+          'AwsSolutions-APIG4',
+          `${route.method} ${route.path} is public by design: customers file and follow complaints without an account; a status read needs the reference plus its access code, checked in the handler, and the stage is throttled.`,
+        );
       }
     }
   }

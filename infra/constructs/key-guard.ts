@@ -65,14 +65,16 @@ export class KeyGuard extends Construct {
    * The key stays under the account root's other rights.
    */
   guard(key: kms.Key): void {
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'OnlyBreakGlassMayDisableOrDelete',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: [...BREAK_GLASS_ACTIONS],
-      resources: ['*'],
-      conditions: { ArnNotEquals: { 'aws:PrincipalArn': this.roleArn } },
-    }));
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyBreakGlassMayDisableOrDelete',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: [...BREAK_GLASS_ACTIONS],
+        resources: ['*'],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': this.roleArn } },
+      }),
+    );
     if (this.role) {
       // Inline, as every role of the app (APP_WIDE_DECISIONS, NIST.800.53.R5-IAMNoInlinePolicy).
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: BREAK_GLASS_GRANTS, resources: [key.keyArn] }));

@@ -97,18 +97,22 @@ export class InboundMail extends Construct {
 
     if (props.activate) {
       const call: cr.AwsSdkCall = {
-        service: 'SES', action: 'SetActiveReceiptRuleSet', parameters: { RuleSetName: names.ruleSetName },
+        service: 'SES',
+        action: 'SetActiveReceiptRuleSet',
+        parameters: { RuleSetName: names.ruleSetName },
         physicalResourceId: cr.PhysicalResourceId.of(`active-receipt-rule-set-${names.ruleSetName}`),
       };
       this.activation = new cr.AwsCustomResource(this, 'Activate', {
-        onCreate: call, onUpdate: call,
+        onCreate: call,
+        onUpdate: call,
         // No onDelete: deactivating on delete could switch off a set someone activated since.
         policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
         installLatestAwsSdk: false,
         logGroup: props.logs.logGroup(this, 'ActivateLogs'),
       });
       this.activation.node.addDependency(this.rule);
-      const reason = 'CDK AwsCustomResource that activates the receipt rule set at deploy (settings mail.inbound.activateRuleSet): CDK writes its role (ses:SetActiveReceiptRuleSet, which has no resource-level permission, hence *) and pins its handler; it runs only during a deploy and touches no complaint data.';
+      const reason =
+        'CDK AwsCustomResource that activates the receipt rule set at deploy (settings mail.inbound.activateRuleSet): CDK writes its role (ses:SetActiveReceiptRuleSet, which has no resource-level permission, hence *) and pins its handler; it runs only during a deploy and touches no complaint data.';
       acknowledge(this.activation, 'AwsSolutions-IAM5[Resource::*]', reason);
       const handler = Stack.of(this).node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
       if (handler) {
@@ -116,12 +120,16 @@ export class InboundMail extends Construct {
         acknowledge(handler, 'NIST.800.53.R5-LambdaDLQ', reason);
         acknowledgeCdkManagedRole((handler as Construct).node.findChild('ServiceRole') as iam.Role, reason);
       }
-      new CfnOutput(this, 'ReceiptRuleSet', { description: 'Activated by this stack (mail.inbound.activateRuleSet: true): the set active before is no longer active', value: names.ruleSetName });
+      new CfnOutput(this, 'ReceiptRuleSet', {
+        description: 'Activated by this stack (mail.inbound.activateRuleSet: true): the set active before is no longer active',
+        value: names.ruleSetName,
+      });
     } else {
       new CfnOutput(this, 'ReceiptRuleSet', {
-        description: 'NOT activated (mail.inbound.activateRuleSet: false). Either copy rule complaints-intake into the active set '
-          + `(aws ses describe-active-receipt-rule-set --region ${region}; aws ses create-receipt-rule --rule-set-name <active set> --rule <the rule of describe-receipt-rule>), `
-          + 'or, if the account has no active set, set activateRuleSet: true. infra/README.md "SES receipt rule set"',
+        description:
+          'NOT activated (mail.inbound.activateRuleSet: false). Either copy rule complaints-intake into the active set ' +
+          `(aws ses describe-active-receipt-rule-set --region ${region}; aws ses create-receipt-rule --rule-set-name <active set> --rule <the rule of describe-receipt-rule>), ` +
+          'or, if the account has no active set, set activateRuleSet: true. infra/README.md "SES receipt rule set"',
         value: names.ruleSetName,
       });
     }

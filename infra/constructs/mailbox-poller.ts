@@ -57,9 +57,10 @@ export class MailboxPoller extends Construct {
     // reach or log in to the mailbox: any one in 15 minutes tells ops.
     this.alarm = new cloudwatch.Alarm(this, 'FailuresAlarm', {
       alarmName: `complaints-${region.name}-mailbox-poll-failures`,
-      alarmDescription: `Polling the complaints mailbox (${imap.host}, ${imap.mailbox}) failed, or a message could not be taken in, at least once in 15 minutes. `
-        + `First action: the MailboxPoller log group (errorName of each failure). A message given up on is in the folder ${imap.failedFolder}: `
-        + `move it back to ${imap.mailbox} once the cause is fixed. A login failure: the credentials secret (infra/README.md).`,
+      alarmDescription:
+        `Polling the complaints mailbox (${imap.host}, ${imap.mailbox}) failed, or a message could not be taken in, at least once in 15 minutes. ` +
+        `First action: the MailboxPoller log group (errorName of each failure). A message given up on is in the folder ${imap.failedFolder}: ` +
+        `move it back to ${imap.mailbox} once the cause is fixed. A login failure: the credentials secret (infra/README.md).`,
       metric: appMetric('MailboxPollFailures', Duration.minutes(15)),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -48,9 +48,19 @@ export const PREFIXES = {
 /** Per archive access: objects read, objects written (locked), staging actions, prefixes listed. */
 export const ARCHIVE_GRANTS: Record<ArchiveAccess, { read: string[]; write: string[]; staging: string[]; list: string[] }> = {
   // Existence checks (HEAD) and locked puts of records and attachments; staging parts put, read, cleared.
-  archive: { read: [PREFIXES.archived], write: [PREFIXES.archived], staging: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], list: [PREFIXES.archived, PREFIXES.staging] },
+  archive: {
+    read: [PREFIXES.archived],
+    write: [PREFIXES.archived],
+    staging: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+    list: [PREFIXES.archived, PREFIXES.staging],
+  },
   // Reads the record (or its redacted version); erasure writes the redacted version and redacts staged parts.
-  erase: { read: [PREFIXES.archived, PREFIXES.erased], write: [PREFIXES.erased], staging: ['s3:GetObject', 's3:PutObject'], list: [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging] },
+  erase: {
+    read: [PREFIXES.archived, PREFIXES.erased],
+    write: [PREFIXES.erased],
+    staging: ['s3:GetObject', 's3:PutObject'],
+    list: [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging],
+  },
   // Reads each ledger entry's record; lists staging and clears a racing batch's leftovers.
   reconcile: { read: [PREFIXES.archived], write: [], staging: ['s3:DeleteObject'], list: [PREFIXES.archived, PREFIXES.staging] },
 };
@@ -100,10 +110,16 @@ export class ObjectStores extends Construct {
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1), noncurrentVersionExpiration: Duration.days(90) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    acknowledge(this.logs, 'NIST.800.53.R5-S3DefaultEncryptionKMS',
-      'S3 server access logging delivers only to buckets whose default encryption is SSE-S3 (AES-256, keys managed by S3), not SSE-KMS; the bucket holds access logs (no complaint content), blocks public access and refuses plain HTTP.');
-    acknowledge(this.logs, 'AwsSolutions-S1',
-      'This is the access-log bucket of the region: logging its own access would log the log writes, endlessly. Writes come only from the S3 logging service (bucket policy) and CloudFront.');
+    acknowledge(
+      this.logs,
+      'NIST.800.53.R5-S3DefaultEncryptionKMS',
+      'S3 server access logging delivers only to buckets whose default encryption is SSE-S3 (AES-256, keys managed by S3), not SSE-KMS; the bucket holds access logs (no complaint content), blocks public access and refuses plain HTTP.',
+    );
+    acknowledge(
+      this.logs,
+      'AwsSolutions-S1',
+      'This is the access-log bucket of the region: logging its own access would log the log writes, endlessly. Writes come only from the S3 logging service (bucket policy) and CloudFront.',
+    );
 
     this.attachments = this.encryptedBucket('Attachments', nameOf('attachments'), `Customer attachments (${region})`, {
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
@@ -125,12 +141,15 @@ export class ObjectStores extends Construct {
       // outweigh the saving below ~80 KB for 3 years). A typical record (2-3 KB) stays in
       // Standard. Reading one in Deep Archive starts a restore (functions/adapters/s3-archive-store.ts).
       {
-        prefix, objectSizeGreaterThan: tiering.deepArchiveAbove, objectSizeLessThan: tiering.standardIaAbove + 1,
+        prefix,
+        objectSizeGreaterThan: tiering.deepArchiveAbove,
+        objectSizeLessThan: tiering.standardIaAbove + 1,
         transitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(DEEP_ARCHIVE_AFTER_DAYS) }],
       },
       // Large attachments by Standard-IA (from day 30, its minimum), where that pays.
       {
-        prefix, objectSizeGreaterThan: tiering.standardIaAbove,
+        prefix,
+        objectSizeGreaterThan: tiering.standardIaAbove,
         transitions: [
           { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(STANDARD_IA_AFTER_DAYS) },
           { storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(DEEP_ARCHIVE_AFTER_DAYS) },
@@ -155,7 +174,12 @@ export class ObjectStores extends Construct {
     });
   }
 
-  private encryptedBucket(id: string, name: string, description: string, props: Pick<s3.BucketProps, 'lifecycleRules' | 'objectLockEnabled' | 'objectLockDefaultRetention'>): EncryptedBucket {
+  private encryptedBucket(
+    id: string,
+    name: string,
+    description: string,
+    props: Pick<s3.BucketProps, 'lifecycleRules' | 'objectLockEnabled' | 'objectLockDefaultRetention'>,
+  ): EncryptedBucket {
     if (Token.isUnresolved(name)) throw new Error(`${this.node.path}: bucket names need an explicit account and region on the stack`);
     const key = new kms.Key(this, `${id}Key`, {
       description,
@@ -207,26 +231,33 @@ export class ObjectStores extends Construct {
       StringEquals: { 'aws:SourceAccount': stack.account },
       ArnLike: {
         'aws:SourceArn': stack.formatArn({
-          service: 'ses', resource: 'receipt-rule-set', resourceName: `${ruleSetName}:receipt-rule/${ruleName}`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          service: 'ses',
+          resource: 'receipt-rule-set',
+          resourceName: `${ruleSetName}:receipt-rule/${ruleName}`,
+          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
         }),
       },
     };
     const ses = new iam.ServicePrincipal('ses.amazonaws.com');
-    this.mail.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowSesReceiptRulePuts',
-      principals: [ses],
-      actions: ['s3:PutObject'],
-      resources: [this.mail.bucket.arnForObjects(`${PREFIXES.inbound}*`)],
-      conditions,
-    }));
-    this.mail.key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowSesReceiptRuleEncryption',
-      principals: [ses],
-      // PutObject under SSE-KMS: a data key; Decrypt as well for the multipart uploads of large messages.
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      resources: ['*'],
-      conditions,
-    }));
+    this.mail.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowSesReceiptRulePuts',
+        principals: [ses],
+        actions: ['s3:PutObject'],
+        resources: [this.mail.bucket.arnForObjects(`${PREFIXES.inbound}*`)],
+        conditions,
+      }),
+    );
+    this.mail.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowSesReceiptRuleEncryption',
+        principals: [ses],
+        // PutObject under SSE-KMS: a data key; Decrypt as well for the multipart uploads of large messages.
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions,
+      }),
+    );
   }
 
   /**
@@ -285,12 +316,14 @@ export class ObjectStores extends Construct {
     // Listing: every prefix whose keys the function HEADs or GETs (S3 answers a HEAD of a missing
     // key with 404 only to a caller that may list it - otherwise 403, and the existence check
     // before each locked put, S3ArchiveStore.exists, would fail), and staging's parts.
-    fn.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      // The ARN formatted from the fixed name, as for objects: no cross-stack reference.
-      actions: ['s3:ListBucket'],
-      resources: [Stack.of(fn).formatArn({ service: 's3', region: '', account: '', resource: name })],
-      conditions: { StringLike: { 's3:prefix': g.list.map((prefix) => `${prefix}*`) } },
-    }));
+    fn.executionRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        // The ARN formatted from the fixed name, as for objects: no cross-stack reference.
+        actions: ['s3:ListBucket'],
+        resources: [Stack.of(fn).formatArn({ service: 's3', region: '', account: '', resource: name })],
+        conditions: { StringLike: { 's3:prefix': g.list.map((prefix) => `${prefix}*`) } },
+      }),
+    );
     grant(fn.executionRole, ['kms:Decrypt'], [key.keyArn]);
     if (g.write.length || g.staging.includes('s3:PutObject')) grant(fn.executionRole, ['kms:GenerateDataKey'], [key.keyArn]);
   }
@@ -310,8 +343,11 @@ export class ObjectStores extends Construct {
 function grantObjects(role: iam.Role, actions: string[], bucketName: string, prefix: string, why: string): void {
   const arn = Stack.of(role).formatArn({ service: 's3', region: '', account: '', resource: bucketName, resourceName: `${prefix}*` });
   grant(role, actions, [arn]);
-  acknowledge(role, `AwsSolutions-IAM5[Resource::${nagResourceId(role, arn)}]`,
-    `${actions.join(', ')} on the objects under "${prefix || '/'}" of ${bucketName} only: ${why}.`);
+  acknowledge(
+    role,
+    `AwsSolutions-IAM5[Resource::${nagResourceId(role, arn)}]`,
+    `${actions.join(', ')} on the objects under "${prefix || '/'}" of ${bucketName} only: ${why}.`,
+  );
 }
 
 function grant(role: iam.Role, actions: string[], resources: string[]): void {

@@ -4,7 +4,7 @@
  * must confirm the subscription once after the first deploy.
  */
 import { ArnFormat, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -29,13 +29,15 @@ export class OpsAlarms extends Construct {
     const cloudwatchService = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
     const key = new kms.Key(this, 'Key', { description: `Ops alarm topic (${props.region.name})`, enableKeyRotation: true });
     // CloudWatch publishes alarm notifications into the encrypted topic with this key.
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToPublish',
-      principals: [cloudwatchService],
-      actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-      resources: ['*'],
-      conditions: fromOurAlarms,
-    }));
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [cloudwatchService],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: fromOurAlarms,
+      }),
+    );
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: `Complaints ${props.region.name} alarms`,
       masterKey: key,
@@ -43,13 +45,15 @@ export class OpsAlarms extends Construct {
       // below nothing would let CloudWatch publish, and every alarm notification would be dropped.
       enforceSSL: true,
     });
-    this.topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToPublish',
-      principals: [cloudwatchService],
-      actions: ['sns:Publish'],
-      resources: [this.topic.topicArn],
-      conditions: fromOurAlarms,
-    }));
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [cloudwatchService],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromOurAlarms,
+      }),
+    );
     for (const email of props.emails) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     this.action = new cwActions.SnsAction(this.topic);
   }

@@ -48,7 +48,8 @@ export class OriginVerifySecret extends Construct {
       encryptionKey: this.key,
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
-    const why = 'The origin secret is rotated by a deployment, not by a rotation Lambda: CloudFront reads it only when the stateful stack is deployed (a dynamic reference in the distribution), so a put-secret-value plus a deploy is the rotation (infra/README.md); the authorizer accepts the previous value meanwhile.';
+    const why =
+      'The origin secret is rotated by a deployment, not by a rotation Lambda: CloudFront reads it only when the stateful stack is deployed (a dynamic reference in the distribution), so a put-secret-value plus a deploy is the rotation (infra/README.md); the authorizer accepts the previous value meanwhile.';
     acknowledge(this.secret, 'AwsSolutions-SMG4', why);
     acknowledge(this.secret, 'NIST.800.53.R5-SecretsManagerRotationEnabled', why);
   }
@@ -107,11 +108,13 @@ export class OriginVerifyAuthorizer extends Construct {
     const logGroup = props.logs.logGroup(this, 'Logs');
     logGroup.grantWrite(role);
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.secret.secretArn] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['kms:Decrypt'],
-      resources: [props.key.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.${RegionInfo.get(stack.region).domainSuffix ?? 'amazonaws.com'}` } },
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [props.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.${RegionInfo.get(stack.region).domainSuffix ?? 'amazonaws.com'}` } },
+      }),
+    );
     this.function = new lambda.Function(this, 'Function', {
       description: `Lets the public API routes of region ${props.region.name} answer only requests that came through CloudFront (header ${ORIGIN_VERIFY_HEADER})`,
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -125,12 +128,21 @@ export class OriginVerifyAuthorizer extends Construct {
       logGroup,
       environment: { SECRET_ARN: props.secret.secretArn },
     });
-    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions (added by CDK for Tracing.ACTIVE).');
-    acknowledge(this.function, 'AwsSolutions-L1',
-      'Pinned to Node.js 22 like every function of the product (infra/constructs/product-function.ts): a runtime upgrade is a tested change.');
-    acknowledge(this.function, 'NIST.800.53.R5-LambdaDLQ',
-      'Invoked synchronously by API Gateway as the authorizer of the public routes: a failure is the caller\'s 500/401, there is no event to keep.');
+    acknowledge(
+      role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions (added by CDK for Tracing.ACTIVE).',
+    );
+    acknowledge(
+      this.function,
+      'AwsSolutions-L1',
+      'Pinned to Node.js 22 like every function of the product (infra/constructs/product-function.ts): a runtime upgrade is a tested change.',
+    );
+    acknowledge(
+      this.function,
+      'NIST.800.53.R5-LambdaDLQ',
+      "Invoked synchronously by API Gateway as the authorizer of the public routes: a failure is the caller's 500/401, there is no event to keep.",
+    );
 
     this.authorizer = new HttpLambdaAuthorizer('OriginVerify', this.function, {
       authorizerName: 'cloudfront-origin',

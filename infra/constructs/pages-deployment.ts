@@ -28,9 +28,22 @@ export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url)
  * `auth`: the staff console's sign-in (web/src/console/auth.ts: code + PKCE, endpoints from the
  * issuer's discovery document, claims read with the same mapping as the API).
  */
-export interface ConsoleAuth { kind: 'oidc'; issuer: string; clientId: string; redirectUri: string; claims: StaffClaimMapping; logoutUrl?: string }
+export interface ConsoleAuth {
+  kind: 'oidc';
+  issuer: string;
+  clientId: string;
+  redirectUri: string;
+  claims: StaffClaimMapping;
+  logoutUrl?: string;
+}
 
-export interface PagesConfig { region: string; languages: string[]; apiBase: string; auth?: ConsoleAuth; icpFilingNumber?: string }
+export interface PagesConfig {
+  region: string;
+  languages: string[];
+  apiBase: string;
+  auth?: ConsoleAuth;
+  icpFilingNumber?: string;
+}
 
 /** China: `icpFilingNumber` (settings pages.icpFilingNumber), which every public page shows in its footer. */
 export function pagesConfig(region: RegionConfig, auth?: ConsoleAuth, icpFilingNumber?: string): PagesConfig {
@@ -58,8 +71,10 @@ export class PagesDeployment extends Construct {
     super(scope, id);
     const dist = props.distDir ?? WEB_DIST;
     if (!existsSync(dist) || !statSync(dist).isDirectory()) {
-      Annotations.of(this).addWarningV2('complaints:pages-not-built',
-        `${dist} does not exist: the customer pages are not deployed by this synth (build them first; the pages already in the bucket are kept).`);
+      Annotations.of(this).addWarningV2(
+        'complaints:pages-not-built',
+        `${dist} does not exist: the customer pages are not deployed by this synth (build them first; the pages already in the bucket are kept).`,
+      );
       return;
     }
 
@@ -79,14 +94,22 @@ export class PagesDeployment extends Construct {
     // The copy runs in CDK's custom-resource function (one per stack), whose role CDK writes:
     // read of its asset, read/write/delete (pruning) of the pages bucket and its key, and
     // CloudFront invalidations (on *, as CDK grants them).
-    acknowledgeCdkManagedRole(this.deployment.handlerRole as iam.Role,
-      'CDK BucketDeployment custom resource: CDK writes its role - the Lambda basic execution policy for its logs, s3/kms action families (s3:GetObject*, s3:List*, s3:DeleteObject*, kms:GenerateDataKey*, ...) on the CDK asset bucket, the pages bucket and the pages key only, and cloudfront:CreateInvalidation/GetInvalidation on * for the cache flush after a deploy; it runs only at deploy time and never touches complaint data.');
+    acknowledgeCdkManagedRole(
+      this.deployment.handlerRole as iam.Role,
+      'CDK BucketDeployment custom resource: CDK writes its role - the Lambda basic execution policy for its logs, s3/kms action families (s3:GetObject*, s3:List*, s3:DeleteObject*, kms:GenerateDataKey*, ...) on the CDK asset bucket, the pages bucket and the pages key only, and cloudfront:CreateInvalidation/GetInvalidation on * for the cache flush after a deploy; it runs only at deploy time and never touches complaint data.',
+    );
     const handler = this.deployment.handlerRole.node.scope;
     if (handler) {
-      acknowledge(handler, 'AwsSolutions-L1',
-        'CDK BucketDeployment custom resource: CDK pins the runtime of its own handler (Python with the AWS CLI layer) and moves it with aws-cdk-lib upgrades.');
-      acknowledge(handler, 'NIST.800.53.R5-LambdaDLQ',
-        'CDK BucketDeployment custom resource: CloudFormation invokes it during a deploy and waits for its answer; a failure fails (and rolls back) the deploy, there is no event to keep.');
+      acknowledge(
+        handler,
+        'AwsSolutions-L1',
+        'CDK BucketDeployment custom resource: CDK pins the runtime of its own handler (Python with the AWS CLI layer) and moves it with aws-cdk-lib upgrades.',
+      );
+      acknowledge(
+        handler,
+        'NIST.800.53.R5-LambdaDLQ',
+        'CDK BucketDeployment custom resource: CloudFormation invokes it during a deploy and waits for its answer; a failure fails (and rolls back) the deploy, there is no event to keep.',
+      );
     }
   }
 }

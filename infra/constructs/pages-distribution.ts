@@ -85,11 +85,13 @@ export class PagesDistribution extends Construct {
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       // TLS 1.2+ for viewers needs a certificate of our own (the default one is fixed at TLSv1,
       // see CFR4 below).
-      ...(props.customDomain ? {
-        minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
-        domainNames: [props.customDomain.domainName],
-        certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn),
-      } : {}),
+      ...(props.customDomain
+        ? {
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            domainNames: [props.customDomain.domainName],
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn),
+          }
+        : {}),
       enableLogging: true,
       logBucket: props.logBucket,
       logFilePrefix: 'cloudfront/',
@@ -98,15 +100,24 @@ export class PagesDistribution extends Construct {
 
     this.url = `https://${props.customDomain?.domainName ?? this.distribution.distributionDomainName}`;
 
-    acknowledge(this.distribution, 'AwsSolutions-CFR1',
-      'No geo restriction on purpose: the regulators require firms to accept complaints from every customer, including those living or travelling abroad; abuse is limited by the WAF rate rule and the API throttle instead.');
+    acknowledge(
+      this.distribution,
+      'AwsSolutions-CFR1',
+      'No geo restriction on purpose: the regulators require firms to accept complaints from every customer, including those living or travelling abroad; abuse is limited by the WAF rate rule and the API throttle instead.',
+    );
     if (!props.customDomain) {
-      acknowledge(this.distribution, 'AwsSolutions-CFR4',
-        'Served on the default *.cloudfront.net domain until the bank names a custom domain (deploy settings pages.customDomain, which switches to TLSv1.2_2021); the default certificate cannot be given a minimum protocol version.');
+      acknowledge(
+        this.distribution,
+        'AwsSolutions-CFR4',
+        'Served on the default *.cloudfront.net domain until the bank names a custom domain (deploy settings pages.customDomain, which switches to TLSv1.2_2021); the default certificate cannot be given a minimum protocol version.',
+      );
     }
     if (!props.webAclArn) {
-      acknowledge(this.distribution, 'AwsSolutions-CFR2',
-        'No CloudFront-scope AWS WAF is offered to this region by the platform configuration (infra/platform.ts); the HTTP API stage is throttled instead.');
+      acknowledge(
+        this.distribution,
+        'AwsSolutions-CFR2',
+        'No CloudFront-scope AWS WAF is offered to this region by the platform configuration (infra/platform.ts); the HTTP API stage is throttled instead.',
+      );
     }
   }
 }
@@ -116,7 +127,10 @@ export class PagesDistribution extends Construct {
  * A header this function does not know fails synth, so a new local header cannot be silently
  * missing on AWS.
  */
-export function securityHeadersBehaviour(headers: Record<string, string>, extraConnectSources: string[]): Pick<cloudfront.ResponseHeadersPolicyProps, 'securityHeadersBehavior' | 'customHeadersBehavior'> {
+export function securityHeadersBehaviour(
+  headers: Record<string, string>,
+  extraConnectSources: string[],
+): Pick<cloudfront.ResponseHeadersPolicyProps, 'securityHeadersBehavior' | 'customHeadersBehavior'> {
   const security: Mutable<cloudfront.ResponseSecurityHeadersBehavior> = {
     strictTransportSecurity: { accessControlMaxAge: HSTS_MAX_AGE, includeSubdomains: true, override: true },
   };
@@ -151,7 +165,10 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function withConnectSources(csp: string, sources: string[]): string {
   if (!sources.length) return csp;
-  const directives = csp.split(';').map((d) => d.trim()).filter(Boolean);
+  const directives = csp
+    .split(';')
+    .map((d) => d.trim())
+    .filter(Boolean);
   const i = directives.findIndex((d) => d.split(/\s+/)[0] === 'connect-src');
   if (i < 0) directives.push(`connect-src 'self' ${sources.join(' ')}`);
   else directives[i] = `${directives[i]} ${sources.join(' ')}`;

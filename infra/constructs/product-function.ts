@@ -17,7 +17,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TABLE } from '../../functions/adapters/table-schema.ts';
@@ -131,17 +131,26 @@ export class ProductFunction extends lambda.Function {
     Aspects.of(this).add({
       visit: (node) => {
         if (node !== this || this.asyncFailures) return;
-        acknowledge(this, 'NIST.800.53.R5-LambdaDLQ',
-          'Not invoked asynchronously: API Gateway and Step Functions invoke it synchronously (the caller sees the error and retries), a stream event source mapping has its own on-failure queue, and a schedule\'s next run repeats the work. Functions that SES invokes asynchronously get a dead-letter queue (addDeadLetterQueue).');
+        acknowledge(
+          this,
+          'NIST.800.53.R5-LambdaDLQ',
+          "Not invoked asynchronously: API Gateway and Step Functions invoke it synchronously (the caller sees the error and retries), a stream event source mapping has its own on-failure queue, and a schedule's next run repeats the work. Functions that SES invokes asynchronously get a dead-letter queue (addDeadLetterQueue).",
+        );
       },
     });
 
     if (props.tracing !== false) {
-      acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
-        'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions (added by CDK for Tracing.ACTIVE).');
+      acknowledge(
+        role,
+        'AwsSolutions-IAM5[Resource::*]',
+        'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions (added by CDK for Tracing.ACTIVE).',
+      );
     }
-    acknowledge(this, 'AwsSolutions-L1',
-      'The runtime is pinned to Node.js 22 on purpose: the bundle targets node22 and the local runtime and CI run Node 22; moving to a newer runtime is a tested change, not a synth-time default.');
+    acknowledge(
+      this,
+      'AwsSolutions-L1',
+      'The runtime is pinned to Node.js 22 on purpose: the bundle targets node22 and the local runtime and CI run Node 22; moving to a newer runtime is a tested change, not a synth-time default.',
+    );
   }
 
   /** The dead-letter queue of asynchronous invocations, once addDeadLetterQueue made it. */
@@ -159,24 +168,32 @@ export class ProductFunction extends lambda.Function {
     const id = this.node.id;
     const key = new kms.Key(this, 'DeadLettersKey', { description: `Dead-letter queue of ${id}`, enableKeyRotation: true });
     const queue = new sqs.Queue(this, 'DeadLetters', {
-      encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key, enforceSSL: true, retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
     });
-    acknowledge(queue, 'AwsSolutions-SQS3',
-      'This queue is itself the dead-letter queue of a function: it holds the events of invocations that failed every attempt, read and redriven by an operator after the alarm.');
+    acknowledge(
+      queue,
+      'AwsSolutions-SQS3',
+      'This queue is itself the dead-letter queue of a function: it holds the events of invocations that failed every attempt, read and redriven by an operator after the alarm.',
+    );
     const cfn = this.node.defaultChild as lambda.CfnFunction;
     cfn.deadLetterConfig = { targetArn: queue.queueArn };
     // What Lambda needs to put a failed event there: send to the queue with a data key of its key.
     this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
     this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }));
-    alarms.notify(new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
-      alarmName: `complaints-${this.regionName}-dead-letters-${id}`,
-      alarmDescription: `${id} failed an asynchronous invocation after Lambda's retries; the event is in its dead-letter queue: read it, fix the cause, invoke the function again with it`,
-      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }));
+    alarms.notify(
+      new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
+        alarmName: `complaints-${this.regionName}-dead-letters-${id}`,
+        alarmDescription: `${id} failed an asynchronous invocation after Lambda's retries; the event is in its dead-letter queue: read it, fix the cause, invoke the function again with it`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
     this.asyncFailures = queue;
     return queue;
   }
@@ -194,18 +211,22 @@ export class ProductFunction extends lambda.Function {
       ? { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': grant.leadingKeys.map((prefix) => `${prefix}*`) } }
       : undefined;
     if (grant.actions.length) {
-      this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: [...new Set(grant.actions)].map((a) => `dynamodb:${a}`),
-        resources: [table.tableArn],
-        conditions: leadingKeys,
-      }));
+      this.executionRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: [...new Set(grant.actions)].map((a) => `dynamodb:${a}`),
+          resources: [table.tableArn],
+          conditions: leadingKeys,
+        }),
+      );
     }
     if (grant.queries?.length) {
       // An index's partition key is not the table's: dynamodb:LeadingKeys would name the index's key.
-      this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: [...new Set(grant.queries)].map((index) => `${table.tableArn}/index/${TABLE.indexes[index].name}`),
-      }));
+      this.executionRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: [...new Set(grant.queries)].map((index) => `${table.tableArn}/index/${TABLE.indexes[index].name}`),
+        }),
+      );
     }
 
     const key = table.encryptionKey;
@@ -216,8 +237,16 @@ export class ProductFunction extends lambda.Function {
     if (!grant.actions.some((a) => WRITE_ACTIONS.has(a))) {
       key.grant(this.executionRole, 'kms:Decrypt', 'kms:DescribeKey');
     } else {
-      key.grant(this.executionRole, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt',
-        'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext');
+      key.grant(
+        this.executionRole,
+        'kms:Decrypt',
+        'kms:DescribeKey',
+        'kms:Encrypt',
+        'kms:ReEncryptFrom',
+        'kms:ReEncryptTo',
+        'kms:GenerateDataKey',
+        'kms:GenerateDataKeyWithoutPlaintext',
+      );
     }
     return this;
   }
@@ -245,9 +274,13 @@ export class ProductFunction extends lambda.Function {
    * none, so IAM checks no configuration-set resource); one added later needs its ARN here.
    */
   bindSendEmail(identityArn: string, fromAddress: string): this {
-    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['ses:SendEmail'], resources: [identityArn], conditions: { StringEquals: { 'ses:FromAddress': fromAddress } },
-    }));
+    this.executionRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [identityArn],
+        conditions: { StringEquals: { 'ses:FromAddress': fromAddress } },
+      }),
+    );
     return this;
   }
 }

@@ -41,7 +41,12 @@ export interface StaffIdentityProps {
 }
 
 /** What the staff console needs to sign in (its /config.json `auth`, with the page's redirect URI). */
-export interface StaffSignIn { issuer: string; clientId: string; claims: StaffClaimMapping; logoutUrl?: string }
+export interface StaffSignIn {
+  issuer: string;
+  clientId: string;
+  claims: StaffClaimMapping;
+  logoutUrl?: string;
+}
 
 const cognitoIdpOrigin = (awsRegion: string) => `https://cognito-idp.${awsRegion}.${RegionInfo.get(awsRegion).domainSuffix ?? 'amazonaws.com'}`;
 const domainPrefixOf = (settings: Extract<StaffIdentitySettings, { kind: 'cognito' }>, region: RegionConfig, account: string) =>
@@ -78,18 +83,26 @@ export class StaffIdentity extends Construct {
     if (settings.kind === 'oidc') {
       this.issuer = settings.issuer;
       this.audience = settings.audience;
-      this.signIn = { issuer: settings.issuer, clientId: settings.clientId, claims: { ...settings.claims, ...(settings.groupRoles ? { groupRoles: settings.groupRoles } : {}) } };
+      this.signIn = {
+        issuer: settings.issuer,
+        clientId: settings.clientId,
+        claims: { ...settings.claims, ...(settings.groupRoles ? { groupRoles: settings.groupRoles } : {}) },
+      };
       const examples = exampleValues(settings).filter((f) => ['issuer', 'clientId', 'audience'].includes(f));
       if (examples.length) {
-        Annotations.of(this).addWarningV2('complaints:oidc-issuer-placeholder',
-          `Staff sign in through the bank's OpenID Connect provider here; the issuer is a placeholder (${this.issuer}): `
-          + `set regions.${region.name}.staffIdentity (${examples.join(', ')}) in the deploy settings before deploying - until then every staff route answers 401.`);
+        Annotations.of(this).addWarningV2(
+          'complaints:oidc-issuer-placeholder',
+          `Staff sign in through the bank's OpenID Connect provider here; the issuer is a placeholder (${this.issuer}): ` +
+            `set regions.${region.name}.staffIdentity (${examples.join(', ')}) in the deploy settings before deploying - until then every staff route answers 401.`,
+        );
       }
       return;
     }
     if (region.aws.partition === 'aws-cn') {
-      throw new Error(`Deploy settings regions.${region.name}.staffIdentity.kind: Cognito user pools are not offered in ${region.aws.region}; `
-        + 'use "oidc" with the bank\'s identity provider (issuer, clientId, audience, claims)');
+      throw new Error(
+        `Deploy settings regions.${region.name}.staffIdentity.kind: Cognito user pools are not offered in ${region.aws.region}; ` +
+          'use "oidc" with the bank\'s identity provider (issuer, clientId, audience, claims)',
+      );
     }
 
     const stack = Stack.of(this);
@@ -135,7 +148,9 @@ export class StaffIdentity extends Construct {
     // contain "aws", "amazon" or "cognito".
     const domainPrefix = domainPrefixOf(settings, region, stack.account);
     if (!Token.isUnresolved(domainPrefix) && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(domainPrefix)) {
-      throw new Error(`Cognito domain prefix "${domainPrefix}" must be lower-case letters, digits and hyphens (regions.${region.name}.staffIdentity.domainPrefix)`);
+      throw new Error(
+        `Cognito domain prefix "${domainPrefix}" must be lower-case letters, digits and hyphens (regions.${region.name}.staffIdentity.domainPrefix)`,
+      );
     }
     this.domain = userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix } });
 

@@ -46,7 +46,8 @@ export function streamFilter(f: StreamFilter): Record<string, unknown> {
 }
 
 /** A filter as the alarm and the docs name it: `INSERT/MODIFY of META*`. */
-export const describeFilter = (f: StreamFilter) => `${f.eventNames.join('/')} of ${f.partitionKeyPrefix ?? ''}${f.partitionKeyPrefix && f.sortKeyPrefix ? '/' : ''}${f.sortKeyPrefix}*`;
+export const describeFilter = (f: StreamFilter) =>
+  `${f.eventNames.join('/')} of ${f.partitionKeyPrefix ?? ''}${f.partitionKeyPrefix && f.sortKeyPrefix ? '/' : ''}${f.sortKeyPrefix}*`;
 
 export class StreamConsumers extends Construct {
   readonly failureQueues: Record<string, sqs.Queue> = {};
@@ -55,7 +56,8 @@ export class StreamConsumers extends Construct {
     super(scope, id);
     if (!props.consumers.length) return;
     // AWS throttles more than two readers of a shard (ADR 0009).
-    if (props.consumers.length > MAX_STREAM_READERS) throw new Error(`${props.consumers.length} readers of the table stream: at most ${MAX_STREAM_READERS} (docs/adr/0009-two-stream-readers.md)`);
+    if (props.consumers.length > MAX_STREAM_READERS)
+      throw new Error(`${props.consumers.length} readers of the table stream: at most ${MAX_STREAM_READERS} (docs/adr/0009-two-stream-readers.md)`);
 
     const key = new kms.Key(this, 'Key', { description: 'Stream consumer failure queues', enableKeyRotation: true });
 
@@ -67,15 +69,20 @@ export class StreamConsumers extends Construct {
         enforceSSL: true,
         retentionPeriod: Duration.days(14),
       });
-      acknowledge(queue, 'AwsSolutions-SQS3',
-        'This queue is itself the on-failure destination of a stream event source mapping: it holds pointers to records that could not be processed, read by an operator after the alarm; a queue behind it would have no consumer.');
+      acknowledge(
+        queue,
+        'AwsSolutions-SQS3',
+        'This queue is itself the on-failure destination of a stream event source mapping: it holds pointers to records that could not be processed, read by an operator after the alarm; a queue behind it would have no consumer.',
+      );
 
-      fn.addEventSource(new DynamoEventSource(props.table, {
-        ...STREAM_SETTINGS,
-        ...(consumer.batch ? { batchSize: consumer.batch.size, maxBatchingWindow: Duration.seconds(consumer.batch.windowSeconds) } : {}),
-        filters: consumer.filters.map(streamFilter),
-        onFailure: new EncryptedQueueDestination(queue, key),
-      }));
+      fn.addEventSource(
+        new DynamoEventSource(props.table, {
+          ...STREAM_SETTINGS,
+          ...(consumer.batch ? { batchSize: consumer.batch.size, maxBatchingWindow: Duration.seconds(consumer.batch.windowSeconds) } : {}),
+          filters: consumer.filters.map(streamFilter),
+          onFailure: new EncryptedQueueDestination(queue, key),
+        }),
+      );
       // The event source grants the stream reads (DescribeStream, GetRecords, GetShardIterator,
       // ListStreams) on the table's stream ARN only.
 
@@ -99,7 +106,10 @@ export class StreamConsumers extends Construct {
  * grant, whose KMS part is the whole encrypt-decrypt family with wildcards).
  */
 class EncryptedQueueDestination implements lambda.IEventSourceDlq {
-  constructor(private readonly queue: sqs.IQueue, private readonly key: kms.IKey) {}
+  constructor(
+    private readonly queue: sqs.IQueue,
+    private readonly key: kms.IKey,
+  ) {}
 
   bind(_target: lambda.IEventSourceMapping, targetHandler: lambda.IFunction): lambda.DlqDestinationConfig {
     targetHandler.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));

@@ -64,13 +64,19 @@ export class Workflow extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const { lifecycle, resume } = props.machines;
-    const arnOf = (name: string) => stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const arnOf = (name: string) =>
+      stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 
     this.stateMachineArn = arnOf(lifecycle.name);
     this.resumeStateMachineArn = arnOf(resume.name);
-    this.executionArns = [lifecycle.name, resume.name].map((name) => stack.formatArn({
-      service: 'states', resource: 'execution', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    }));
+    this.executionArns = [lifecycle.name, resume.name].map((name) =>
+      stack.formatArn({
+        service: 'states',
+        resource: 'execution',
+        resourceName: `${name}:*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
 
     this.key = new kms.Key(this, 'Key', { description: `Complaint workflow data (${lifecycle.name}, ${resume.name})`, enableKeyRotation: true });
     // (Construct ids of the lifecycle machine as when it was the only one: an update keeps it.)
@@ -100,9 +106,7 @@ export class Workflow extends Construct {
       // unchanged): the definition is then visible in the template, its service-integration
       // ARNs can be moved to the stack's partition and its StartAt changed (see loadDefinition).
       definitionBody: sfn.DefinitionBody.fromString(definition),
-      definitionSubstitutions: Object.fromEntries(
-        Object.entries(props.functions).map(([name, fn]) => [name, fn.functionArn]),
-      ),
+      definitionSubstitutions: Object.fromEntries(Object.entries(props.functions).map(([name, fn]) => [name, fn.functionArn])),
       tracingEnabled: props.tracing ?? true,
       // Data keys reused for 5 minutes: one KMS call per few hundred transitions, not per transition.
       encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(this.key, Duration.minutes(5)),
@@ -117,17 +121,25 @@ export class Workflow extends Construct {
 
     // Exactly the functions the definition names, unqualified (the ASL invokes them by ARN).
     // (The role is CDK's default: trusted by states.amazonaws.com for this account's state machines only.)
-    machine.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['lambda:InvokeFunction'],
-      resources: Object.values(props.functions).map((fn) => fn.functionArn),
-    }));
+    machine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: Object.values(props.functions).map((fn) => fn.functionArn),
+      }),
+    );
 
     if (props.tracing === false) {
-      acknowledge(machine, 'AwsSolutions-SF2',
-        'X-Ray is not offered to this region\'s workloads (China: infra/platform.ts CHINA_RULES.noXRay): the execution history and its encrypted log group (level ALL) are the trace.');
+      acknowledge(
+        machine,
+        'AwsSolutions-SF2',
+        "X-Ray is not offered to this region's workloads (China: infra/platform.ts CHINA_RULES.noXRay): the execution history and its encrypted log group (level ALL) are the trace.",
+      );
     }
-    acknowledge(machine.role, 'AwsSolutions-IAM5[Resource::*]',
-      'Added by CDK for Step Functions logging and X-Ray: logs:CreateLogDelivery/GetLogDelivery/UpdateLogDelivery/DeleteLogDelivery/ListLogDeliveries/PutResourcePolicy/DescribeResourcePolicies/DescribeLogGroups and xray:PutTraceSegments/PutTelemetryRecords/GetSamplingRules/GetSamplingTargets do not support resource-level permissions.');
+    acknowledge(
+      machine.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Added by CDK for Step Functions logging and X-Ray: logs:CreateLogDelivery/GetLogDelivery/UpdateLogDelivery/DeleteLogDelivery/ListLogDeliveries/PutResourcePolicy/DescribeResourcePolicies/DescribeLogGroups and xray:PutTraceSegments/PutTelemetryRecords/GetSamplingRules/GetSamplingTargets do not support resource-level permissions.',
+    );
     return machine;
   }
 
@@ -146,16 +158,22 @@ export class Workflow extends Construct {
   /** StartExecution on both machines (new complaints on one, resumed ones on the other), or on the new complaints' only. */
   grantStart(grantee: iam.IGrantable, machines: 'both' | 'new' = 'both'): iam.Grant {
     this.grantKey(grantee, 'kms:GenerateDataKey');
-    return iam.Grant.addToPrincipal({ grantee, actions: ['states:StartExecution'], resourceArns: machines === 'new' ? [this.stateMachineArn] : [this.stateMachineArn, this.resumeStateMachineArn] });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['states:StartExecution'],
+      resourceArns: machines === 'new' ? [this.stateMachineArn] : [this.stateMachineArn, this.resumeStateMachineArn],
+    });
   }
 
   /** The use of the workflow's key for calls about these two state machines only (their encryption context). */
   private grantKey(grantee: iam.IGrantable, action: 'kms:GenerateDataKey' | 'kms:Decrypt'): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: [action],
-      resources: [this.key.keyArn],
-      conditions: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': [this.stateMachineArn, this.resumeStateMachineArn] } },
-    }));
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [action],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': [this.stateMachineArn, this.resumeStateMachineArn] } },
+      }),
+    );
   }
 
   /** DescribeExecution on both machines' executions (the orphan sweeper checks whether one still runs). */
@@ -165,8 +183,11 @@ export class Workflow extends Construct {
     const principal = grantee.grantPrincipal;
     if (principal instanceof iam.Role) {
       for (const executions of this.executionArns) {
-        acknowledge(principal, `AwsSolutions-IAM5[Resource::${nagResourceId(this, executions)}]`,
-          'Execution names are per complaint and unknown at deploy time; the wildcard covers only the executions of one of the two complaint state machines (new and resumed complaints), and only DescribeExecution.');
+        acknowledge(
+          principal,
+          `AwsSolutions-IAM5[Resource::${nagResourceId(this, executions)}]`,
+          'Execution names are per complaint and unknown at deploy time; the wildcard covers only the executions of one of the two complaint state machines (new and resumed complaints), and only DescribeExecution.',
+        );
       }
     }
     return grant;
@@ -214,8 +235,19 @@ export function loadDefinition(file: string, substitutions: string[], partition:
   return JSON.stringify(asl);
 }
 
-interface AslState { Type: string; Resource?: string; Branches?: Asl[]; Iterator?: Asl; ItemProcessor?: Asl; [k: string]: unknown }
-interface Asl { StartAt: string; States: Record<string, AslState>; [k: string]: unknown }
+interface AslState {
+  Type: string;
+  Resource?: string;
+  Branches?: Asl[];
+  Iterator?: Asl;
+  ItemProcessor?: Asl;
+  [k: string]: unknown;
+}
+interface Asl {
+  StartAt: string;
+  States: Record<string, AslState>;
+  [k: string]: unknown;
+}
 
 /** Every state, including those nested in Parallel branches and Map iterators. */
 function forEachState(asl: Asl, visit: (s: AslState) => void): void {

@@ -18,7 +18,11 @@ export function parseSettings(raw: unknown, source: string): DeploySettings {
 
 export function loadSettings(file: string = EXAMPLE_SETTINGS_FILE): DeploySettings {
   let raw: unknown;
-  try { raw = JSON.parse(readFileSync(file, 'utf8')); } catch (e) { throw new Error(`Deploy settings ${file}: ${(e as Error).message}`); }
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`Deploy settings ${file}: ${(e as Error).message}`);
+  }
   return parseSettings(raw, file);
 }
 
@@ -28,7 +32,7 @@ export function loadSettings(file: string = EXAMPLE_SETTINGS_FILE): DeploySettin
  */
 export function exampleSettings(account?: string): DeploySettings {
   const settings = loadSettings();
-  return account ? { ...settings, accounts: { 'aws': account, 'aws-cn': account } } : settings;
+  return account ? { ...settings, accounts: { aws: account, 'aws-cn': account } } : settings;
 }
 
 /** Values that mark an example, not a bank's installation. */
@@ -46,7 +50,11 @@ export function exampleValues(settings: unknown, path: string[] = []): string[] 
  * Refuses example values (for `-c deploy=true`), each by its dotted field: in the settings of
  * `regions` (default: all) and in the accounts of their partitions.
  */
-export function assertDeployable(settings: DeploySettings, source: string, regions: readonly RegionName[] = Object.keys(settings.regions) as RegionName[]): void {
+export function assertDeployable(
+  settings: DeploySettings,
+  source: string,
+  regions: readonly RegionName[] = Object.keys(settings.regions) as RegionName[],
+): void {
   const partitions = new Set(regions.map((r) => REGIONS[r].aws.partition));
   const found = [
     ...[...partitions].flatMap((p) => {

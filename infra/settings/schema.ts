@@ -23,7 +23,10 @@ export const StaffIdentitySettings = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('cognito'),
     /** Hosted UI prefix; default `complaints-<region>-<account>`. */
-    domainPrefix: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/).optional(),
+    domainPrefix: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/)
+      .optional(),
   }),
   z.object({
     kind: z.literal('oidc'),
@@ -90,40 +93,49 @@ export const InboundMailSettings = z.discriminatedUnion('kind', [
 ]);
 
 export const RegionSettings = z.object({
-  mail: z.object({
-    /** The From of customer mail, in `domain`. */
-    sender: z.email(),
-    /** The complaints mailbox's domain (complaints@<domain>). */
-    domain: HostName,
-    /** Every other domain the bank's people and systems send from: mail claiming one without DKIM alignment is quarantined. */
-    ownDomains: z.array(HostName).default([]),
-    outbound: OutboundMailSettings,
-    inbound: InboundMailSettings,
-  }).refine((m) => m.sender.toLowerCase().endsWith(`@${m.domain.toLowerCase()}`), { message: 'sender must be an address in domain', path: ['sender'] }),
+  mail: z
+    .object({
+      /** The From of customer mail, in `domain`. */
+      sender: z.email(),
+      /** The complaints mailbox's domain (complaints@<domain>). */
+      domain: HostName,
+      /** Every other domain the bank's people and systems send from: mail claiming one without DKIM alignment is quarantined. */
+      ownDomains: z.array(HostName).default([]),
+      outbound: OutboundMailSettings,
+      inbound: InboundMailSettings,
+    })
+    .refine((m) => m.sender.toLowerCase().endsWith(`@${m.domain.toLowerCase()}`), { message: 'sender must be an address in domain', path: ['sender'] }),
   /** Subscribed to the region's alarm topic (each confirms by mail). */
   alarmEmails: z.array(z.email()).min(1),
   staffIdentity: StaffIdentitySettings,
-  pages: z.object({
-    /** Custom domain of the pages and the public API; in China the ICP-recorded domain. */
-    customDomain: z.object({
-      domainName: HostName,
-      /**
-       * ACM: in us-east-1 for CloudFront (uk, us); in the region itself for the API's regional
-       * custom domain (cn, an imported certificate). An IAM server certificate is accepted by the
-       * schema but refused by infra/platform.ts: no endpoint this infra makes takes one.
-       */
-      certificate: z.union([
-        z.object({ acmArn: z.string().regex(/^arn:aws[a-z-]*:acm:/, 'an ACM certificate ARN') }),
-        z.object({ iamServerCertificateName: z.string().min(1) }),
-      ]),
-    }).optional(),
-    /** Where the pages are served when CloudFront is off (the bank's own site). */
-    externalBaseUrl: HttpsOrigin.optional(),
-    /** China: the ICP filing number (备案号) every public page shows in its footer. */
-    icpFilingNumber: z.string().min(1).optional(),
-  }).default({}),
+  pages: z
+    .object({
+      /** Custom domain of the pages and the public API; in China the ICP-recorded domain. */
+      customDomain: z
+        .object({
+          domainName: HostName,
+          /**
+           * ACM: in us-east-1 for CloudFront (uk, us); in the region itself for the API's regional
+           * custom domain (cn, an imported certificate). An IAM server certificate is accepted by the
+           * schema but refused by infra/platform.ts: no endpoint this infra makes takes one.
+           */
+          certificate: z.union([
+            z.object({ acmArn: z.string().regex(/^arn:aws[a-z-]*:acm:/, 'an ACM certificate ARN') }),
+            z.object({ iamServerCertificateName: z.string().min(1) }),
+          ]),
+        })
+        .optional(),
+      /** Where the pages are served when CloudFront is off (the bank's own site). */
+      externalBaseUrl: HttpsOrigin.optional(),
+      /** China: the ICP filing number (备案号) every public page shows in its footer. */
+      icpFilingNumber: z.string().min(1).optional(),
+    })
+    .default({}),
   /** An existing break-glass role for the keys; unset: the stack creates one. */
-  kmsBreakGlassRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/).optional(),
+  kmsBreakGlassRoleArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/)
+    .optional(),
 });
 export type RegionSettings = z.infer<typeof RegionSettings>;
 
@@ -132,7 +144,7 @@ export type OutboundMailSettings = z.infer<typeof OutboundMailSettings>;
 
 export const DeploySettings = z.object({
   /** One account per partition: aws-cn accounts are separate from aws accounts. */
-  accounts: z.object({ 'aws': AccountId.optional(), 'aws-cn': AccountId.optional() }),
+  accounts: z.object({ aws: AccountId.optional(), 'aws-cn': AccountId.optional() }),
   regions: z.object({ cn: RegionSettings, uk: RegionSettings, us: RegionSettings }),
 });
 export type DeploySettings = z.infer<typeof DeploySettings>;

@@ -129,8 +129,10 @@ export class ApiStack extends Stack {
       MAIL_OWN_DOMAINS: props.platform.mail.ownDomains.join(','),
     };
     if (!stateful.publicBaseUrl) {
-      Annotations.of(this).addInfo(`PUBLIC_BASE_URL is not set: the pages are not served by CloudFront in ${region.aws.region} `
-        + `and the settings give no regions.${region.name}.pages.externalBaseUrl; messages carry no link to the status page.`);
+      Annotations.of(this).addInfo(
+        `PUBLIC_BASE_URL is not set: the pages are not served by CloudFront in ${region.aws.region} ` +
+          `and the settings give no regions.${region.name}.pages.externalBaseUrl; messages carry no link to the status page.`,
+      );
     }
     const identityArn = sendingIdentityArn(this, props.platform.mail.domain);
     const imap = props.platform.email.imap;
@@ -150,7 +152,14 @@ export class ApiStack extends Stack {
         tracing: props.platform.tracing,
         environment: staffFunctions.has(name) ? staffEnvironment : environment,
       });
-      bindAccess(fn, spec, { table: stateful.table, stores: stateful.stores, identityArn: props.platform.email.sending ? identityArn : undefined, sender: props.platform.mail.sender, smtpRelay: props.platform.email.smtpRelay, imap });
+      bindAccess(fn, spec, {
+        table: stateful.table,
+        stores: stateful.stores,
+        identityArn: props.platform.email.sending ? identityArn : undefined,
+        sender: props.platform.mail.sender,
+        smtpRelay: props.platform.email.smtpRelay,
+        imap,
+      });
       functions[name] = fn;
     }
     this.functions = functions;
@@ -180,7 +189,13 @@ export class ApiStack extends Stack {
     // not come through it (infra/constructs/origin-verify.ts); elsewhere (cn: the bank's site
     // proxies to execute-api) they have no authorizer.
     this.originVerify = stateful.originVerify
-      ? new OriginVerifyAuthorizer(this, 'OriginVerify', { region, secret: stateful.originVerify.secret, key: stateful.originVerify.key, logs, tracing: props.platform.tracing })
+      ? new OriginVerifyAuthorizer(this, 'OriginVerify', {
+          region,
+          secret: stateful.originVerify.secret,
+          key: stateful.originVerify.key,
+          logs,
+          tracing: props.platform.tracing,
+        })
       : undefined;
     this.api = new IntakeApi(this, 'IntakeApi', {
       routes: ROUTES,
@@ -215,16 +230,19 @@ export class ApiStack extends Stack {
 
     // The public routes' origin check fails (its own error, not a refusal): every public route answers 500.
     if (this.originVerify) {
-      this.alarms.notify(new cloudwatch.Alarm(this.originVerify, 'ErrorsAlarm', {
-        alarmName: `complaints-${region.name}-lambda-errors-OriginVerify`,
-        alarmDescription: 'The CloudFront origin check of the public API routes failed at least once in 5 minutes (every public route then answers 500). '
-          + 'First action: its log group (OriginVerify Logs) - usually the origin secret or its key cannot be read.',
-        metric: this.originVerify.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }));
+      this.alarms.notify(
+        new cloudwatch.Alarm(this.originVerify, 'ErrorsAlarm', {
+          alarmName: `complaints-${region.name}-lambda-errors-OriginVerify`,
+          alarmDescription:
+            'The CloudFront origin check of the public API routes failed at least once in 5 minutes (every public route then answers 500). ' +
+            'First action: its log group (OriginVerify Logs) - usually the origin secret or its key cannot be read.',
+          metric: this.originVerify.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+          threshold: 0,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
     }
 
     for (const [name, schedule] of Object.entries(SCHEDULES) as [FunctionName, (typeof SCHEDULES)[keyof typeof SCHEDULES]][]) {
@@ -255,20 +273,35 @@ export class ApiStack extends Stack {
     if (imap) new MailboxPoller(this, 'MailboxPolling', { region, imap, poller: functions.MailboxPoller, alarms: this.alarms });
     if (props.platform.email.receiving) {
       this.inboundMail = new InboundMail(this, 'InboundMail', {
-        region, domain: props.platform.mail.domain, mailBucketName: stateful.stores.mail.name, intake: functions.EmailIntake,
-        activate: props.platform.email.activateReceiptRuleSet, logs,
+        region,
+        domain: props.platform.mail.domain,
+        mailBucketName: stateful.stores.mail.name,
+        intake: functions.EmailIntake,
+        activate: props.platform.email.activateReceiptRuleSet,
+        logs,
       });
       // SES invokes it asynchronously: a message whose intake failed every retry is kept, not dropped.
       functions.EmailIntake.addDeadLetterQueue(this.alarms);
     } else {
-      Annotations.of(this).addInfo(`SES does not receive email in ${region.aws.region} (infra/platform.ts): no receipt rule for complaints@${props.platform.mail.domain}; `
-        + (imap ? `the mailbox is polled over IMAP (${imap.host}, MailboxPoller).` : 'inbound complaint mail must reach the EmailIntake function another way (e.g. a receipt rule in a receiving region writing to this mail bucket).'));
+      Annotations.of(this).addInfo(
+        `SES does not receive email in ${region.aws.region} (infra/platform.ts): no receipt rule for complaints@${props.platform.mail.domain}; ` +
+          (imap
+            ? `the mailbox is polled over IMAP (${imap.host}, MailboxPoller).`
+            : 'inbound complaint mail must reach the EmailIntake function another way (e.g. a receipt rule in a receiving region writing to this mail bucket).'),
+      );
     }
 
     // By name (known at synth): the deployment's grants then name the bucket itself.
-    const pagesBucket = s3.Bucket.fromBucketAttributes(this, 'PagesBucket', { bucketName: stateful.stores.pages.name, encryptionKey: stateful.stores.pages.key });
+    const pagesBucket = s3.Bucket.fromBucketAttributes(this, 'PagesBucket', {
+      bucketName: stateful.stores.pages.name,
+      encryptionKey: stateful.stores.pages.key,
+    });
     this.pages = new PagesDeployment(this, 'Pages', {
-      region, bucket: pagesBucket, distribution: stateful.distribution, logs, distDir: props.pagesDir,
+      region,
+      bucket: pagesBucket,
+      distribution: stateful.distribution,
+      logs,
+      distDir: props.pagesDir,
       icpFilingNumber: props.platform.pages.icpFilingNumber,
       // The staff console signs in at the region's identity provider (authorization code + PKCE).
       auth: stateful.publicBaseUrl ? { kind: 'oidc', ...stateful.staffSignIn, redirectUri: `${stateful.publicBaseUrl}${STAFF_CONSOLE_PATH}` } : undefined,
@@ -302,7 +335,11 @@ function consoleDomain(awsRegion: string): string {
  * Every access kind of a FunctionSpec, provisioned: configuration and permission together. A
  * kind this function does not know fails synth, rather than deploying a function without it.
  */
-function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamodb.ITableV2; stores: ObjectStores; identityArn?: string; sender: string; smtpRelay?: SmtpRelay; imap?: ImapInbound }): void {
+function bindAccess(
+  fn: ProductFunction,
+  spec: FunctionSpec,
+  to: { table: dynamodb.ITableV2; stores: ObjectStores; identityArn?: string; sender: string; smtpRelay?: SmtpRelay; imap?: ImapInbound },
+): void {
   const access = spec.access;
   for (const kind of Object.keys(access) as (keyof FunctionSpec['access'])[]) {
     switch (kind) {
@@ -328,9 +365,11 @@ function bindAccess(fn: ProductFunction, spec: FunctionSpec, to: { table: dynamo
         if (to.identityArn) fn.bindSendEmail(to.identityArn, to.sender);
         else if (to.smtpRelay) fn.bindSmtpRelay(to.smtpRelay);
         else {
-          Annotations.of(fn).addWarningV2('complaints:no-email-sending',
-            `${fn.node.id}: SES is not offered in ${Stack.of(fn).region} (infra/platform.ts) and no SMTP relay is configured (settings mail.outbound): `
-            + 'outbound customer email fails; undelivered messages stay in the table and their stream records reach the failure queue.');
+          Annotations.of(fn).addWarningV2(
+            'complaints:no-email-sending',
+            `${fn.node.id}: SES is not offered in ${Stack.of(fn).region} (infra/platform.ts) and no SMTP relay is configured (settings mail.outbound): ` +
+              'outbound customer email fails; undelivered messages stay in the table and their stream records reach the failure queue.',
+          );
         }
         break;
       default: {

@@ -31,7 +31,9 @@ export class EdgeStack extends Stack {
     super(scope, id, props);
     const name = `complaints-${props.region.name}-pages`;
     const visibility = (metric: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
-      cloudWatchMetricsEnabled: true, metricName: metric, sampledRequestsEnabled: true,
+      cloudWatchMetricsEnabled: true,
+      metricName: metric,
+      sampledRequestsEnabled: true,
     });
 
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {

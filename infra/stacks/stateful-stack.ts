@@ -87,10 +87,7 @@ export class StatefulStack extends Stack {
         httpApi: this.httpApi,
         // The pages connect to the attachments bucket (presigned uploads) and, for the staff
         // console's sign-in (discovery, PKCE code exchange), to the identity provider.
-        uploadOrigins: [
-          ...s3Origins(this.stores.attachments.name, this.region),
-          ...StaffIdentity.consoleOrigins(staffIdentity, region, this.account),
-        ],
+        uploadOrigins: [...s3Origins(this.stores.attachments.name, this.region), ...StaffIdentity.consoleOrigins(staffIdentity, region, this.account)],
         logBucket: this.stores.logs,
         webAclArn: props.webAclArn,
         customDomain: platform.pages.customDomain,
@@ -100,7 +97,8 @@ export class StatefulStack extends Stack {
       // account (a key policy naming this one would make key -> distribution -> bucket -> key a cycle).
       Validations.of(this.stores).acknowledge({
         id: 'Annotation::@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac',
-        reason: 'The pages key protects public pages only; the condition still limits it to CloudFront distributions of this account, and the bucket policy lets only this distribution read the objects.',
+        reason:
+          'The pages key protects public pages only; the condition still limits it to CloudFront distributions of this account, and the bucket policy lets only this distribution read the objects.',
       });
     } else {
       // China: the pages bucket is filled, but serving it is the bank's ICP-registered site
@@ -123,7 +121,9 @@ export class StatefulStack extends Stack {
       });
     }
     // Browsers upload attachments only from where the pages are served.
-    const pageOrigins = [...new Set([this.pages && `https://${this.pages.distribution.distributionDomainName}`, this.publicBaseUrl].filter((o): o is string => Boolean(o)))];
+    const pageOrigins = [
+      ...new Set([this.pages && `https://${this.pages.distribution.distributionDomainName}`, this.publicBaseUrl].filter((o): o is string => Boolean(o))),
+    ];
     this.stores.allowUploadsFrom(pageOrigins);
 
     this.identity = new StaffIdentity(this, 'StaffIdentity', {
@@ -146,7 +146,12 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'TableStreamArn', { value: this.table.tableStreamArn ?? '' });
     new CfnOutput(this, 'TableKeyArn', { value: complaintTable.key.keyArn });
-    for (const [label, store] of Object.entries({ Attachments: this.stores.attachments, Mail: this.stores.mail, Pages: this.stores.pages, Archive: this.stores.archive })) {
+    for (const [label, store] of Object.entries({
+      Attachments: this.stores.attachments,
+      Mail: this.stores.mail,
+      Pages: this.stores.pages,
+      Archive: this.stores.archive,
+    })) {
       new CfnOutput(this, `${label}Bucket`, { value: store.name });
       new CfnOutput(this, `${label}KeyArn`, { value: store.key.keyArn });
     }

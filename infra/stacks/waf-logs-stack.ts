@@ -51,13 +51,15 @@ export class WafLogsStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowWafLogDelivery',
-      principals: [delivery],
-      actions: ['kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: fromOurDelivery,
-    }));
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowWafLogDelivery',
+        principals: [delivery],
+        actions: ['kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: fromOurDelivery,
+      }),
+    );
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: name,
@@ -69,31 +71,43 @@ export class WafLogsStack extends Stack {
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(WAF_LOG_DAYS), noncurrentVersionExpiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [
+        { expiration: Duration.days(WAF_LOG_DAYS), noncurrentVersionExpiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // What WAF itself would write when logging is enabled (vended-log delivery), written here so
     // the first delivery needs no s3:PutBucketPolicy by the deployer, and pinned to this account.
-    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AWSLogDeliveryWrite',
-      principals: [delivery],
-      actions: ['s3:PutObject'],
-      resources: [this.bucket.arnForObjects(`AWSLogs/${this.account}/*`)],
-      conditions: { ...fromOurDelivery, StringEquals: { ...fromOurDelivery.StringEquals, 's3:x-amz-acl': 'bucket-owner-full-control' } },
-    }));
-    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AWSLogDeliveryAclCheck',
-      principals: [delivery],
-      actions: ['s3:GetBucketAcl'],
-      resources: [this.bucket.bucketArn],
-      conditions: fromOurDelivery,
-    }));
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AWSLogDeliveryWrite',
+        principals: [delivery],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`AWSLogs/${this.account}/*`)],
+        conditions: { ...fromOurDelivery, StringEquals: { ...fromOurDelivery.StringEquals, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+      }),
+    );
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AWSLogDeliveryAclCheck',
+        principals: [delivery],
+        actions: ['s3:GetBucketAcl'],
+        resources: [this.bucket.bucketArn],
+        conditions: fromOurDelivery,
+      }),
+    );
     this.bucketArn = Arn.format({ service: 's3', region: '', account: '', resource: name }, this);
 
-    acknowledge(this.bucket, 'AwsSolutions-S1',
-      'The bucket holds AWS WAF\'s request log and is written only by the log delivery service (bucket policy); the region\'s access-log bucket is in the stateful stack, deployed after this one, and the web ACL\'s log is itself the access record.');
-    acknowledge(this.bucket, 'NIST.800.53.R5-S3BucketLoggingEnabled',
-      'The bucket holds AWS WAF\'s request log and is written only by the log delivery service (bucket policy); the region\'s access-log bucket is in the stateful stack, deployed after this one, and the web ACL\'s log is itself the access record.');
+    acknowledge(
+      this.bucket,
+      'AwsSolutions-S1',
+      "The bucket holds AWS WAF's request log and is written only by the log delivery service (bucket policy); the region's access-log bucket is in the stateful stack, deployed after this one, and the web ACL's log is itself the access record.",
+    );
+    acknowledge(
+      this.bucket,
+      'NIST.800.53.R5-S3BucketLoggingEnabled',
+      "The bucket holds AWS WAF's request log and is written only by the log delivery service (bucket policy); the region's access-log bucket is in the stateful stack, deployed after this one, and the web ACL's log is itself the access record.",
+    );
 
     new CfnOutput(this, 'WafLogBucket', { value: name, description: 'AWS WAF request logs of the pages (S3, this region)' });
     new CfnOutput(this, 'WafLogKeyArn', { value: this.key.keyArn });

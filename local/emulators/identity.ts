@@ -27,7 +27,14 @@ import type { Role } from '../../functions/domain/authorization.ts';
 import type { StaffClaimMapping } from '../../functions/domain/staff-claims.ts';
 import { loadSettings } from '../../infra/settings/load.ts';
 
-export interface SeedUser { username: string; password: string; name: string; email: string; roles: Role[]; department: string }
+export interface SeedUser {
+  username: string;
+  password: string;
+  name: string;
+  email: string;
+  roles: Role[];
+  department: string;
+}
 
 /** Local only - documented in the README. */
 export const SEED_USERS: SeedUser[] = [
@@ -47,13 +54,16 @@ export const SEED_USERS: SeedUser[] = [
 /** The bank IdP the local provider plays: the example settings' cn entry (client id, audience, claim names, group -> role). */
 export function localIdpSettings(): { clientId: string; audience: string; mapping: StaffClaimMapping } {
   const s = loadSettings().regions.cn.staffIdentity;
-  if (s.kind !== 'oidc' || !s.groupRoles) throw new Error('infra/settings.example.json: regions.cn.staffIdentity must be an OIDC provider with groupRoles (the local IdP plays it)');
+  if (s.kind !== 'oidc' || !s.groupRoles)
+    throw new Error('infra/settings.example.json: regions.cn.staffIdentity must be an OIDC provider with groupRoles (the local IdP plays it)');
   return { clientId: s.clientId, audience: s.audience, mapping: { ...s.claims, groupRoles: s.groupRoles } };
 }
 
 /** The IdP group names of a user's roles (the inverse of groupRoles), plus a group every employee has. */
 export function groupsOf(user: SeedUser, mapping: StaffClaimMapping): string[] {
-  const groups = Object.entries(mapping.groupRoles ?? {}).filter(([, role]) => user.roles.includes(role)).map(([g]) => g);
+  const groups = Object.entries(mapping.groupRoles ?? {})
+    .filter(([, role]) => user.roles.includes(role))
+    .map(([g]) => g);
   return ['All-Staff', ...groups];
 }
 
@@ -84,7 +94,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 function loginPage(res: ServerResponse, status: number, request: string, error?: string): void {
   res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store',
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
     // No form-action: browsers apply it to the whole redirect chain, which ends at the client's redirect URI.
     'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
   });
@@ -131,7 +142,13 @@ export async function startOidcProvider(opts: { keyFile: string; port?: number; 
     const request = str(body.request) ?? '';
     const params = new URLSearchParams(request);
     // A public client: the code grant only with PKCE (S256), for the console's client id.
-    if (params.get('client_id') !== clientId || params.get('response_type') !== 'code' || params.get('code_challenge_method') !== 'S256' || !params.get('code_challenge') || !params.get('redirect_uri')) {
+    if (
+      params.get('client_id') !== clientId ||
+      params.get('response_type') !== 'code' ||
+      params.get('code_challenge_method') !== 'S256' ||
+      !params.get('code_challenge') ||
+      !params.get('redirect_uri')
+    ) {
       return loginPage(res, 400, request, `Refused: this IdP serves client "${clientId}" with response_type=code and PKCE (S256) only.`);
     }
     const user = SEED_USERS.find((u) => u.username === str(body.username) && u.password === str(body.password));
@@ -175,7 +192,10 @@ export async function startOidcProvider(opts: { keyFile: string; port?: number; 
     if (body.grant_type === 'authorization_code') codes.delete(str(body.code) ?? '');
     if (!user) {
       response.statusCode = 400;
-      response.body = { error: 'invalid_grant', error_description: body.grant_type === 'password' ? 'Wrong username or password' : 'Unknown or used code, or no PKCE verifier' };
+      response.body = {
+        error: 'invalid_grant',
+        error_description: body.grant_type === 'password' ? 'Wrong username or password' : 'Unknown or used code, or no PKCE verifier',
+      };
       return;
     }
     const { refresh_token: _unused, ...rest } = response.body as Record<string, unknown>;
@@ -233,10 +253,14 @@ export async function passwordSignIn(base: string, username: string, password: s
   if (!issuer || !clientId) throw new Error(`${base}/config.json names no OIDC issuer and client id`);
   const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { token_endpoint: string };
   const res = await fetch(discovery.token_endpoint, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'password', client_id: clientId, username, password, scope: 'openid profile email' }),
   });
   const body = (await res.json().catch(() => ({}))) as { id_token?: string; error?: string; error_description?: string };
-  if (!res.ok || !body.id_token) throw Object.assign(new Error(`sign-in of ${username} refused: ${res.status} ${body.error ?? ''} ${body.error_description ?? ''}`.trim()), { status: res.status });
+  if (!res.ok || !body.id_token)
+    throw Object.assign(new Error(`sign-in of ${username} refused: ${res.status} ${body.error ?? ''} ${body.error_description ?? ''}`.trim()), {
+      status: res.status,
+    });
   return body.id_token;
 }

@@ -33,7 +33,10 @@ function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const srv = createServer();
     srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address() as AddressInfo; srv.close(() => ok(port)); });
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => ok(port));
+    });
   });
 }
 
@@ -44,7 +47,10 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string,
     if (child.exitCode !== null) throw new Error(`Dovecot exited (code ${child.exitCode}): ${log()}`);
     const ok = await new Promise<boolean>((r) => {
       const s = connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); r(true); });
+      s.once('connect', () => {
+        s.destroy();
+        r(true);
+      });
       s.once('error', () => r(false));
     });
     if (ok) return;
@@ -72,7 +78,9 @@ export async function startImapServer(opts: { port?: number; user?: string; pass
   const password = opts.password ?? randomBytes(12).toString('base64url');
   for (const d of ['run', 'state', 'mail']) mkdirSync(join(dir, d));
   writeFileSync(join(dir, 'users'), `${user}:{PLAIN}${password}\n`, { mode: 0o600 });
-  writeFileSync(join(dir, 'dovecot.conf'), `# Local complaints mailbox (local/emulators/imap-server.ts): loopback, plain IMAP, one user.
+  writeFileSync(
+    join(dir, 'dovecot.conf'),
+    `# Local complaints mailbox (local/emulators/imap-server.ts): loopback, plain IMAP, one user.
 base_dir = ${dir}/run
 state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
@@ -111,12 +119,17 @@ namespace inbox {
   inbox = yes
   separator = /
 }
-`);
+`,
+  );
   if (root) chownTree(dir, uid, gid);
   const child = spawn(DOVECOT, ['-F', '-c', join(dir, 'dovecot.conf')], { stdio: ['ignore', 'pipe', 'pipe'], ...(root ? { uid, gid } : {}) });
   let output = '';
-  child.stdout?.on('data', (c: Buffer) => { output += c.toString(); });
-  child.stderr?.on('data', (c: Buffer) => { output += c.toString(); });
+  child.stdout?.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
   const logText = () => (output + (existsSync(join(dir, 'dovecot.log')) ? readFileSync(join(dir, 'dovecot.log'), 'utf8') : '')).slice(-2000);
   try {
     await waitForPort(port, child, logText);
@@ -126,7 +139,11 @@ namespace inbox {
     throw e;
   }
   return {
-    host: '127.0.0.1', port, user, password, dir,
+    host: '127.0.0.1',
+    port,
+    user,
+    password,
+    dir,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
@@ -147,11 +164,19 @@ export async function startSecretsManager(secrets: Record<string, string>): Prom
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const reply = (status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }); res.end(JSON.stringify(body)); };
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify(body));
+      };
       const target = String(req.headers['x-amz-target'] ?? '');
       let input: { SecretId?: string } = {};
-      try { input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'); } catch { /* answered below */ }
-      if (target !== 'secretsmanager.GetSecretValue') return reply(400, { __type: 'InvalidRequestException', message: `${target || 'This operation'} is not served locally` });
+      try {
+        input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      } catch {
+        /* answered below */
+      }
+      if (target !== 'secretsmanager.GetSecretValue')
+        return reply(400, { __type: 'InvalidRequestException', message: `${target || 'This operation'} is not served locally` });
       const value = input.SecretId ? secrets[input.SecretId] : undefined;
       if (value === undefined) return reply(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
       const name = /:secret:(.+)$/.exec(input.SecretId!)?.[1] ?? input.SecretId;
@@ -177,7 +202,12 @@ export interface LocalMailbox {
  * as infra/constructs/mailbox-poller.ts sets it on AWS (but plain IMAP on loopback). Without
  * Dovecot: an error when asked for explicitly, else a logged notice and no mailbox.
  */
-export async function startLocalMailbox(o: { regionName: 'cn' | 'uk' | 'us'; secretArn: string; wanted?: boolean; log: (line: string) => void }): Promise<LocalMailbox | undefined> {
+export async function startLocalMailbox(o: {
+  regionName: 'cn' | 'uk' | 'us';
+  secretArn: string;
+  wanted?: boolean;
+  log: (line: string) => void;
+}): Promise<LocalMailbox | undefined> {
   const { loadSettings } = await import('../../infra/settings/load.ts');
   const inbound = loadSettings().regions[o.regionName].mail.inbound;
   if (!(o.wanted ?? inbound.kind === 'imap')) return undefined;
@@ -190,14 +220,24 @@ export async function startLocalMailbox(o: { regionName: 'cn' | 'uk' | 'us'; sec
   const imap = await startImapServer();
   const secrets = await startSecretsManager({ [o.secretArn]: JSON.stringify({ username: imap.user, password: imap.password }) });
   Object.assign(process.env, {
-    IMAP_HOST: imap.host, IMAP_PORT: String(imap.port), IMAP_TLS: 'none', IMAP_SECRET_ARN: o.secretArn,
-    IMAP_MAILBOX: folders.mailbox, IMAP_PROCESSED_FOLDER: folders.processedFolder, IMAP_FAILED_FOLDER: folders.failedFolder,
+    IMAP_HOST: imap.host,
+    IMAP_PORT: String(imap.port),
+    IMAP_TLS: 'none',
+    IMAP_SECRET_ARN: o.secretArn,
+    IMAP_MAILBOX: folders.mailbox,
+    IMAP_PROCESSED_FOLDER: folders.processedFolder,
+    IMAP_FAILED_FOLDER: folders.failedFolder,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
   });
   return {
-    imap, secretsUrl: secrets.url, everyMinutes: folders.everyMinutes,
+    imap,
+    secretsUrl: secrets.url,
+    everyMinutes: folders.everyMinutes,
     stop: async () => {
-      await new Promise((r) => { secrets.server.closeAllConnections(); secrets.server.close(r); });
+      await new Promise((r) => {
+        secrets.server.closeAllConnections();
+        secrets.server.close(r);
+      });
       await imap.stop();
     },
   };

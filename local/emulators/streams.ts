@@ -9,7 +9,11 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
-  DescribeStreamCommand, DynamoDBStreamsClient, ExpiredIteratorException, GetShardIteratorCommand, TrimmedDataAccessException,
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  ExpiredIteratorException,
+  GetShardIteratorCommand,
+  TrimmedDataAccessException,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand, DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -62,12 +66,27 @@ export function asService(r: StreamRecord, deletedByTtl?: StreamPollerOptions['d
 export function toLambdaRecord(r: StreamRecord, region: string, streamArn: string) {
   const d = r.dynamodb ?? {};
   return {
-    eventID: r.eventID, eventVersion: r.eventVersion ?? '1.1', eventName: r.eventName, eventSource: 'aws:dynamodb', awsRegion: region, eventSourceARN: streamArn,
+    eventID: r.eventID,
+    eventVersion: r.eventVersion ?? '1.1',
+    eventName: r.eventName,
+    eventSource: 'aws:dynamodb',
+    awsRegion: region,
+    eventSourceARN: streamArn,
     // The Streams API says {Type, PrincipalId}; Lambda hands the record over as {type, principalId}.
     ...(r.userIdentity ? { userIdentity: { type: r.userIdentity.Type, principalId: r.userIdentity.PrincipalId } } : {}),
     dynamodb: {
-      ApproximateCreationDateTime: d.ApproximateCreationDateTime === undefined ? undefined : d.ApproximateCreationDateTime instanceof Date ? d.ApproximateCreationDateTime.getTime() / 1000 : Number(d.ApproximateCreationDateTime),
-      Keys: d.Keys, NewImage: d.NewImage, OldImage: d.OldImage, SequenceNumber: d.SequenceNumber, SizeBytes: d.SizeBytes, StreamViewType: d.StreamViewType,
+      ApproximateCreationDateTime:
+        d.ApproximateCreationDateTime === undefined
+          ? undefined
+          : d.ApproximateCreationDateTime instanceof Date
+            ? d.ApproximateCreationDateTime.getTime() / 1000
+            : Number(d.ApproximateCreationDateTime),
+      Keys: d.Keys,
+      NewImage: d.NewImage,
+      OldImage: d.OldImage,
+      SequenceNumber: d.SequenceNumber,
+      SizeBytes: d.SizeBytes,
+      StreamViewType: d.StreamViewType,
     },
   };
 }
@@ -88,9 +107,12 @@ export async function getRecordsRaw(endpoint: string, iterator: string, limit = 
     },
     body: JSON.stringify({ ShardIterator: iterator, Limit: limit }),
   });
-  const body = await res.json() as { Records?: StreamRecord[]; NextShardIterator?: string; __type?: string; message?: string };
+  const body = (await res.json()) as { Records?: StreamRecord[]; NextShardIterator?: string; __type?: string; message?: string };
   if (!res.ok) {
-    const type = String(body.__type ?? '').split('#').pop() ?? '';
+    const type =
+      String(body.__type ?? '')
+        .split('#')
+        .pop() ?? '';
     const opts = { message: body.message ?? type, $metadata: {} };
     if (type === 'ExpiredIteratorException') throw new ExpiredIteratorException(opts);
     if (type === 'TrimmedDataAccessException') throw new TrimmedDataAccessException(opts);
@@ -158,9 +180,16 @@ export class StreamPoller {
   private readParked(fn: string): ParkedRecord[] {
     const file = this.parkedFile(fn);
     if (!existsSync(file)) return [];
-    return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).flatMap((l) => {
-      try { return [{ consumer: fn, ...JSON.parse(l) } as ParkedRecord]; } catch { return []; } // a torn last line from a crash
-    });
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .flatMap((l) => {
+        try {
+          return [{ consumer: fn, ...JSON.parse(l) } as ParkedRecord];
+        } catch {
+          return [];
+        } // a torn last line from a crash
+      });
   }
 
   /** Records the consumers gave up on (the on-failure destination), oldest first: what an operator looks at. */
@@ -168,9 +197,16 @@ export class StreamPoller {
     const dir = dirname(this.o.checkpointFile);
     if (!existsSync(dir)) return [];
     const fns = readdirSync(dir).flatMap((f) => /^failed-(\w+)\.jsonl$/.exec(f)?.[1] ?? []);
-    return fns.flatMap((fn) => this.readParked(fn)).map((p) => ({
-      consumer: p.consumer, at: p.at, attempts: p.attempts, eventName: String(p.record.eventName), sequenceNumber: p.record.dynamodb.SequenceNumber, keys: p.record.dynamodb.Keys,
-    }));
+    return fns
+      .flatMap((fn) => this.readParked(fn))
+      .map((p) => ({
+        consumer: p.consumer,
+        at: p.at,
+        attempts: p.attempts,
+        eventName: String(p.record.eventName),
+        sequenceNumber: p.record.dynamodb.SequenceNumber,
+        keys: p.record.dynamodb.Keys,
+      }));
   }
 
   /**
@@ -193,19 +229,31 @@ export class StreamPoller {
           try {
             const out = (await this.o.invoke(c.fn, { Records: [p.record] })) as { batchItemFailures?: unknown[] } | null;
             ok = !out?.batchItemFailures?.length;
-          } catch { ok = false; }
+          } catch {
+            ok = false;
+          }
           if (ok) replayed++;
-          else { stillFailing++; keep.push(p); }
+          else {
+            stillFailing++;
+            keep.push(p);
+          }
         }
         if (!existsSync(this.parkedFile(c.fn))) continue;
         const file = this.parkedFile(c.fn);
-        writeFileSync(`${file}.tmp`, keep.map(({ consumer: _, ...p }) => JSON.stringify(p) + '\n').join(''));
+        writeFileSync(`${file}.tmp`, keep.map(({ consumer: _, ...p }) => `${JSON.stringify(p)}\n`).join(''));
         renameSync(`${file}.tmp`, file);
       }
       this.o.log?.(`Replayed ${replayed} parked stream record(s); ${stillFailing} still failing`);
       return { replayed, stillFailing };
     })();
-    this.replaying = run.then(() => 0, () => 0).finally(() => { this.replaying = undefined; });
+    this.replaying = run
+      .then(
+        () => 0,
+        () => 0,
+      )
+      .finally(() => {
+        this.replaying = undefined;
+      });
     return run;
   }
 
@@ -223,7 +271,7 @@ export class StreamPoller {
   async drain(timeoutMs = 10_000): Promise<void> {
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
-      if (await this.pollOnce() === 0) return;
+      if ((await this.pollOnce()) === 0) return;
     }
   }
 
@@ -257,7 +305,9 @@ export class StreamPoller {
         return { streamArn, shardIds: (desc.StreamDescription?.Shards ?? []).map((sh) => sh.ShardId!) };
       })();
       // A failed description is not reused.
-      value.catch(() => { if (this.described?.value === value) this.described = undefined; });
+      value.catch(() => {
+        if (this.described?.value === value) this.described = undefined;
+      });
       this.described = { at: now, value };
     }
     return this.described.value;
@@ -290,20 +340,30 @@ export class StreamPoller {
     if (iterator === undefined && !this.iterators.has(key)) {
       const after = this.checkpoints[c.fn]?.[streamArn]?.[shardId];
       try {
-        iterator = (await this.streams.send(new GetShardIteratorCommand({
-          StreamArn: streamArn, ShardId: shardId, ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
-        }))).ShardIterator;
+        iterator = (
+          await this.streams.send(
+            new GetShardIteratorCommand({
+              StreamArn: streamArn,
+              ShardId: shardId,
+              ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+            }),
+          )
+        ).ShardIterator;
       } catch (e) {
         if (!(e instanceof TrimmedDataAccessException)) throw e;
-        iterator = (await this.streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+        iterator = (await this.streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' })))
+          .ShardIterator;
       }
     }
     if (!iterator) return 0; // closed and fully read
-    let out;
+    let out: Awaited<ReturnType<typeof getRecordsRaw>>;
     try {
       out = await getRecordsRaw(this.o.endpoint, iterator, 100);
     } catch (e) {
-      if (e instanceof ExpiredIteratorException) { this.iterators.delete(key); return 0; }
+      if (e instanceof ExpiredIteratorException) {
+        this.iterators.delete(key);
+        return 0;
+      }
       throw e;
     }
     const records = (out.Records ?? []).map((r) => asService(r, this.o.deletedByTtl));
@@ -321,7 +381,9 @@ export class StreamPoller {
   }
 
   private checkpoint(fn: string, streamArn: string, shardId: string, seq: string): void {
-    ((this.checkpoints[fn] ??= {})[streamArn] ??= {})[shardId] = seq;
+    this.checkpoints[fn] ??= {};
+    this.checkpoints[fn][streamArn] ??= {};
+    this.checkpoints[fn][streamArn][shardId] = seq;
     this.save();
   }
 
@@ -335,7 +397,9 @@ export class StreamPoller {
     if (!mine.length) return records.length;
     let failedAt: number | undefined;
     try {
-      const result = (await this.o.invoke(c.fn, { Records: mine.map(({ r }) => toLambdaRecord(r, this.o.region, streamArn)) })) as { batchItemFailures?: { itemIdentifier: string }[] } | null;
+      const result = (await this.o.invoke(c.fn, { Records: mine.map(({ r }) => toLambdaRecord(r, this.o.region, streamArn)) })) as {
+        batchItemFailures?: { itemIdentifier: string }[];
+      } | null;
       const failed = result?.batchItemFailures?.map((f) => f.itemIdentifier) ?? [];
       failedAt = mine.find(({ r }) => failed.includes(r.dynamodb!.SequenceNumber!))?.i;
     } catch (e) {
@@ -350,31 +414,48 @@ export class StreamPoller {
     if (n < MAX_ATTEMPTS) return failedAt;
     this.attempts.delete(key);
     const parked = this.parkedFile(c.fn);
-    appendFileSync(parked, JSON.stringify({ at: new Date().toISOString(), attempts: n, record: toLambdaRecord(records[failedAt], this.o.region, streamArn) }) + '\n');
+    appendFileSync(
+      parked,
+      `${JSON.stringify({ at: new Date().toISOString(), attempts: n, record: toLambdaRecord(records[failedAt], this.o.region, streamArn) })}\n`,
+    );
     this.o.log?.(`Stream consumer ${c.fn}: record ${seq} failed ${n} times; parked in ${parked}`);
     return failedAt + 1;
   }
 
   /** The background polling: one loop per consumer, each waiting only for its own work. */
   private async run(): Promise<void> {
-    await Promise.all(this.o.consumers.map(async (c) => {
-      while (!this.stopped) {
-        let n = 0;
-        try {
-          // An operator's replay runs between polls, never beside one.
-          while (this.replaying) await this.replaying;
-          n = await this.consumerTurn(c);
-        } catch (e) {
-          this.o.log?.(`Stream poll failed (${c.fn}): ${(e as Error).name}`);
+    await Promise.all(
+      this.o.consumers.map(async (c) => {
+        while (!this.stopped) {
+          let n = 0;
+          try {
+            // An operator's replay runs between polls, never beside one.
+            while (this.replaying) await this.replaying;
+            n = await this.consumerTurn(c);
+          } catch (e) {
+            this.o.log?.(`Stream poll failed (${c.fn}): ${(e as Error).name}`);
+          }
+          if (n > 0 || this.stopped) continue;
+          await new Promise<void>((r) => {
+            const done = () => {
+              this.wakers.delete(done);
+              r();
+            };
+            this.wakers.add(done);
+            setTimeout(done, this.o.intervalMs ?? 250).unref();
+          });
         }
-        if (n > 0 || this.stopped) continue;
-        await new Promise<void>((r) => { const done = () => { this.wakers.delete(done); r(); }; this.wakers.add(done); setTimeout(done, this.o.intervalMs ?? 250).unref(); });
-      }
-    }));
+      }),
+    );
   }
 }
 
-interface ParkedRecord { consumer: string; at: string; attempts: number; record: ReturnType<typeof toLambdaRecord> & { dynamodb: { SequenceNumber: string; Keys: unknown } } }
+interface ParkedRecord {
+  consumer: string;
+  at: string;
+  attempts: number;
+  record: ReturnType<typeof toLambdaRecord> & { dynamodb: { SequenceNumber: string; Keys: unknown } };
+}
 
 /** Attempts before a record is parked (the event source mappings retry 10 times on AWS). */
 const MAX_ATTEMPTS = 10;

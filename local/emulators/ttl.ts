@@ -68,7 +68,9 @@ export class LocalTtl {
 
   /** One pass: deletes every item expired on the runtime's clock; returns how many. Never runs twice at once. */
   sweep(): Promise<number> {
-    this.running ??= this.pass().finally(() => { this.running = undefined; });
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
     return this.running;
   }
 
@@ -77,14 +79,16 @@ export class LocalTtl {
     let start: Record<string, AttributeValue> | undefined;
     let removed = 0;
     do {
-      const page = await this.o.client.send(new ScanCommand({
-        TableName: this.o.tableName,
-        ProjectionExpression: '#pk, #sk, #ttl',
-        FilterExpression: '#ttl BETWEEN :from AND :now',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey, '#ttl': TABLE.ttlAttribute },
-        ExpressionAttributeValues: { ':from': { N: String(now - FIVE_YEARS_S) }, ':now': { N: String(now) } },
-        ExclusiveStartKey: start,
-      }));
+      const page = await this.o.client.send(
+        new ScanCommand({
+          TableName: this.o.tableName,
+          ProjectionExpression: '#pk, #sk, #ttl',
+          FilterExpression: '#ttl BETWEEN :from AND :now',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey, '#ttl': TABLE.ttlAttribute },
+          ExpressionAttributeValues: { ':from': { N: String(now - FIVE_YEARS_S) }, ':now': { N: String(now) } },
+          ExclusiveStartKey: start,
+        }),
+      );
       const expired = (page.Items ?? []).filter((i) => i[TABLE.partitionKey]?.S !== undefined && i[TABLE.sortKey]?.S !== undefined);
       if (expired.length) {
         for (const i of expired) this.deleted.set(keyOf(i[TABLE.partitionKey].S!, i[TABLE.sortKey].S!, i[TABLE.ttlAttribute].N!), Date.now());
@@ -92,14 +96,16 @@ export class LocalTtl {
       }
       for (const i of expired) {
         try {
-          await this.o.client.send(new DeleteItemCommand({
-            TableName: this.o.tableName,
-            Key: { [TABLE.partitionKey]: i[TABLE.partitionKey], [TABLE.sortKey]: i[TABLE.sortKey] },
-            // Only if it still expires then: an item given a new expiry in between stays.
-            ConditionExpression: '#ttl = :exp',
-            ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
-            ExpressionAttributeValues: { ':exp': i[TABLE.ttlAttribute] },
-          }));
+          await this.o.client.send(
+            new DeleteItemCommand({
+              TableName: this.o.tableName,
+              Key: { [TABLE.partitionKey]: i[TABLE.partitionKey], [TABLE.sortKey]: i[TABLE.sortKey] },
+              // Only if it still expires then: an item given a new expiry in between stays.
+              ConditionExpression: '#ttl = :exp',
+              ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
+              ExpressionAttributeValues: { ':exp': i[TABLE.ttlAttribute] },
+            }),
+          );
           removed++;
         } catch (e) {
           if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
@@ -114,7 +120,9 @@ export class LocalTtl {
 
   /** Sweeps every `ms` (DynamoDB takes up to two days; locally a short period is kinder). */
   start(ms: number): void {
-    this.timer = setInterval(() => { this.sweep().catch((e) => this.o.log?.(`TTL sweep failed: ${(e as Error).name}`)); }, ms);
+    this.timer = setInterval(() => {
+      this.sweep().catch((e) => this.o.log?.(`TTL sweep failed: ${(e as Error).name}`));
+    }, ms);
     this.timer.unref();
   }
 

@@ -7,8 +7,10 @@ import { WORKFLOW_ENDED } from '../../functions/functions.ts';
 import type { StatusChangeEvent } from '../emulators/stepfunctions/engine.ts';
 
 export function matchesWorkflowEnded(event: StatusChangeEvent, stateMachineArns: string[]): boolean {
-  return event.source === WORKFLOW_ENDED.source
-    && event['detail-type'] === WORKFLOW_ENDED.detailType
-    && (WORKFLOW_ENDED.statuses as readonly string[]).includes(event.detail.status)
-    && stateMachineArns.includes(event.detail.stateMachineArn);
+  return (
+    event.source === WORKFLOW_ENDED.source &&
+    event['detail-type'] === WORKFLOW_ENDED.detailType &&
+    (WORKFLOW_ENDED.statuses as readonly string[]).includes(event.detail.status) &&
+    stateMachineArns.includes(event.detail.stateMachineArn)
+  );
 }

@@ -36,32 +36,52 @@ export interface FaultRule {
   contains?: string;
 }
 
-export interface FaultConfig { rules: FaultRule[]; seed?: number }
+export interface FaultConfig {
+  rules: FaultRule[];
+  seed?: number;
+}
 
 /** One request through the proxy (or one Lambda invocation by the state machine). */
 export interface CallRecord {
-  target: FaultTarget; operation: string;
+  target: FaultTarget;
+  operation: string;
   /** When the request arrived and when it was answered (ms since the epoch): the SDK's backoff is the gap between an answer and the next attempt. */
-  at: number; answeredAt?: number;
-  invocationId?: string; attempt?: number; fault?: string;
+  at: number;
+  answeredAt?: number;
+  invocationId?: string;
+  attempt?: number;
+  fault?: string;
 }
 
-interface ErrorShape { status: number; type: string; message: string }
+interface ErrorShape {
+  status: number;
+  type: string;
+  message: string;
+}
 
 /** The errors each dependency really answers with, as the AWS SDK parses them. */
-export const ERRORS: Record<Exclude<FaultTarget, 'lambda' | 'smtp'>, Record<string, ErrorShape>> & { lambda: Record<string, { message: string }>; smtp: Record<string, { code: number; message: string }> } = {
+export const ERRORS: Record<Exclude<FaultTarget, 'lambda' | 'smtp'>, Record<string, ErrorShape>> & {
+  lambda: Record<string, { message: string }>;
+  smtp: Record<string, { code: number; message: string }>;
+} = {
   dynamodb: {
     ProvisionedThroughputExceededException: {
-      status: 400, type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
-      message: 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+      status: 400,
+      type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+      message:
+        'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
     },
     ThrottlingException: {
-      status: 400, type: 'com.amazon.coral.availability#ThrottlingException',
-      message: 'Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly.',
+      status: 400,
+      type: 'com.amazon.coral.availability#ThrottlingException',
+      message:
+        'Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly.',
     },
     RequestLimitExceeded: {
-      status: 400, type: 'com.amazonaws.dynamodb.v20120810#RequestLimitExceeded',
-      message: 'Throughput exceeds the current throughput limit for your account. Please contact AWS Support at https://aws.amazon.com/support request a limit increase',
+      status: 400,
+      type: 'com.amazonaws.dynamodb.v20120810#RequestLimitExceeded',
+      message:
+        'Throughput exceeds the current throughput limit for your account. Please contact AWS Support at https://aws.amazon.com/support request a limit increase',
     },
     InternalServerError: { status: 500, type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error' },
   },
@@ -123,9 +143,13 @@ export class FaultInjector {
       if (!Object.hasOwn(ERRORS, r?.target)) throw new RangeError(`Unknown fault target ${r?.target}; known: ${Object.keys(ERRORS).join(', ')}`);
       const catalogue: Record<string, unknown> = ERRORS[r.target];
       if (!Array.isArray(r.errors) || !r.errors.length) throw new RangeError(`A ${r.target} fault needs errors`);
-      for (const e of r.errors) if (!Object.hasOwn(catalogue, e)) throw new RangeError(`${r.target} has no error ${e}; known: ${Object.keys(catalogue).join(', ')}`);
+      for (const e of r.errors)
+        if (!Object.hasOwn(catalogue, e)) throw new RangeError(`${r.target} has no error ${e}; known: ${Object.keys(catalogue).join(', ')}`);
     }
-    if (config.seed !== undefined) { this.seed = config.seed; this.random = seededRandom(config.seed); }
+    if (config.seed !== undefined) {
+      this.seed = config.seed;
+      this.random = seededRandom(config.seed);
+    }
     this.rules = config.rules.map((r) => ({ ...r, spent: 0 }));
     this.calls = [];
     this.injected = {};
@@ -210,7 +234,9 @@ export class FaultInjector {
         const fault = this.decide(target, operation, Buffer.concat(chunks).toString('utf8'));
         const attempt = /attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''))?.[1];
         const call = this.record({
-          target, operation, at: Date.now(),
+          target,
+          operation,
+          at: Date.now(),
           ...(req.headers['amz-sdk-invocation-id'] ? { invocationId: String(req.headers['amz-sdk-invocation-id']) } : {}),
           ...(attempt ? { attempt: Number(attempt) } : {}),
           ...(fault ? { fault: fault.error } : {}),
@@ -227,20 +253,30 @@ export class FaultInjector {
           res.end(JSON.stringify(json));
         };
         if (fault?.phase !== 'after' && fault) return fail();
-        const forward = httpRequest({
-          host: up.hostname, port: up.port, method: req.method, path: req.url, agent,
-          headers: { ...req.headers, host: up.host },
-        }, (upRes) => {
-          const body: Buffer[] = [];
-          upRes.on('data', (c: Buffer) => body.push(c));
-          upRes.on('end', () => {
-            if (fault) return fail(); // applied by the service; the answer is lost on the way back
-            call.answeredAt = Date.now();
-            res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-            res.end(Buffer.concat(body));
-          });
+        const forward = httpRequest(
+          {
+            host: up.hostname,
+            port: up.port,
+            method: req.method,
+            path: req.url,
+            agent,
+            headers: { ...req.headers, host: up.host },
+          },
+          (upRes) => {
+            const body: Buffer[] = [];
+            upRes.on('data', (c: Buffer) => body.push(c));
+            upRes.on('end', () => {
+              if (fault) return fail(); // applied by the service; the answer is lost on the way back
+              call.answeredAt = Date.now();
+              res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+              res.end(Buffer.concat(body));
+            });
+          },
+        );
+        forward.on('error', (e) => {
+          res.writeHead(502, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ message: e.message }));
         });
-        forward.on('error', (e) => { res.writeHead(502, { 'content-type': 'application/json' }); res.end(JSON.stringify({ message: e.message })); });
         forward.end(Buffer.concat(chunks));
       });
     });
@@ -253,7 +289,11 @@ export class FaultInjector {
 /** The operation a request is for: the X-Amz-Target suffix (JSON protocols) or the SES v2 route. */
 function operationOf(target: FaultTarget, method: string, url: string, headers: IncomingHttpHeaders): string {
   if (target === 'ses') return method === 'POST' && url.startsWith('/v2/email/outbound-emails') ? 'SendEmail' : `${method} ${url.split('?')[0]}`;
-  return String(headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+  return (
+    String(headers['x-amz-target'] ?? '')
+      .split('.')
+      .pop() ?? ''
+  );
 }
 
 /** Rules from the environment (`LOCAL_FAULTS`: a FaultConfig as JSON), for runtimes started as child processes. */

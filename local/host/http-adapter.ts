@@ -16,7 +16,11 @@ const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 /** Local only: the client address a test claims (see toEvent). */
 export const LOCAL_SOURCE_HEADER = 'x-local-source-ip';
 
-interface CompiledRoute { spec: RouteSpec; regex: RegExp; params: string[] }
+interface CompiledRoute {
+  spec: RouteSpec;
+  regex: RegExp;
+  params: string[];
+}
 
 function compile(spec: RouteSpec): CompiledRoute {
   const params: string[] = [];
@@ -30,11 +34,12 @@ function compile(spec: RouteSpec): CompiledRoute {
 export function toEvent(req: IncomingMessage, body: Buffer, route: CompiledRoute | undefined, pathParameters: Record<string, string>): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k !== 'cookie' && k !== LOCAL_SOURCE_HEADER) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined && k !== 'cookie' && k !== LOCAL_SOURCE_HEADER) headers[k] = Array.isArray(v) ? v.join(',') : v;
   // Tests act as several clients from one machine: the local gateway (loopback only) takes the
   // client's address from X-Local-Source-Ip when given. API Gateway has no such header.
   const claimed = req.headers[LOCAL_SOURCE_HEADER];
-  const sourceIp = typeof claimed === 'string' && isIP(claimed.trim()) ? claimed.trim() : req.socket.remoteAddress ?? '127.0.0.1';
+  const sourceIp = typeof claimed === 'string' && isIP(claimed.trim()) ? claimed.trim() : (req.socket.remoteAddress ?? '127.0.0.1');
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = query[k] !== undefined ? `${query[k]},${v}` : v;
   const now = new Date();
@@ -89,9 +94,16 @@ function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): v
   res.end(result.body ? (result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body) : undefined);
 }
 
-export interface JwtAuthorizer { verify(token: string): Promise<Record<string, unknown> | undefined>; claims(payload: Record<string, unknown>): Record<string, string> }
+export interface JwtAuthorizer {
+  verify(token: string): Promise<Record<string, unknown> | undefined>;
+  claims(payload: Record<string, unknown>): Record<string, string>;
+}
 
-const unauthorized = { statusCode: 401, headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }, body: JSON.stringify({ message: 'Unauthorized' }) };
+const unauthorized = {
+  statusCode: 401,
+  headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
+  body: JSON.stringify({ message: 'Unauthorized' }),
+};
 
 export async function startHttpAdapter(
   lambdas: LambdaHost,
@@ -104,7 +116,8 @@ export async function startHttpAdapter(
       let size = 0;
       for await (const c of req) {
         size += (c as Buffer).length;
-        if (size > GATEWAY_MAX_BODY) return send(res, { statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Request Entity Too Large' }) });
+        if (size > GATEWAY_MAX_BODY)
+          return send(res, { statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Request Entity Too Large' }) });
         chunks.push(c as Buffer);
       }
       if (options.extra && (await options.extra(req, res, Buffer.concat(chunks)))) return;
@@ -116,7 +129,8 @@ export async function startHttpAdapter(
         if (!m) continue;
         const params = r.params.map((p, i) => [p, decodeSegment(m[i + 1])] as const);
         // A path parameter that is not valid percent-encoding ("%E0%A4%A", "%ZZ") is the client's error, not ours.
-        if (params.some(([, v]) => v === undefined)) return send(res, { statusCode: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Bad Request' }) });
+        if (params.some(([, v]) => v === undefined))
+          return send(res, { statusCode: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Bad Request' }) });
         match = { route: r, params: Object.fromEntries(params) as Record<string, string> };
         break;
       }

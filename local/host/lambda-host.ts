@@ -24,14 +24,21 @@ import { accessKeyIdOf } from '../emulators/iam/authorizer.ts';
 import { FUNCTIONS, ROUTES, type FunctionName } from '../../functions/functions.ts';
 import type { Clock } from '../../functions/shared/clock.ts';
 
-type Handler = (event: unknown, context: { awsRequestId: string; deadline: number; invokedFunctionArn: string; memoryLimitInMB: string; functionVersion: string }) => Promise<unknown>;
+type Handler = (
+  event: unknown,
+  context: { awsRequestId: string; deadline: number; invokedFunctionArn: string; memoryLimitInMB: string; functionVersion: string },
+) => Promise<unknown>;
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Functions a customer or a staff member waits on: the API's and the mail intake's. */
 const FOREGROUND = new Set<FunctionName>([...ROUTES.map((r) => r.fn), 'EmailIntake']);
 
-export interface InvocationStats { invocations: number; errors: number; durationMs: number }
+export interface InvocationStats {
+  invocations: number;
+  errors: number;
+  durationMs: number;
+}
 
 export interface LambdaHostOptions {
   /** Background invocations allowed at once while a foreground one runs (default 2). */
@@ -55,7 +62,11 @@ class Environment {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private exited = false;
 
-  constructor(readonly name: FunctionName, env: NodeJS.ProcessEnv, clock?: SharedArrayBuffer) {
+  constructor(
+    readonly name: FunctionName,
+    env: NodeJS.ProcessEnv,
+    clock?: SharedArrayBuffer,
+  ) {
     this.worker = new Worker(WORKER, {
       env,
       execArgv: ['--import', TSX],
@@ -66,7 +77,8 @@ class Environment {
       const first = (m: { ready?: boolean; error?: Record<string, string> }) => {
         if (m.ready === undefined) return;
         this.worker.off('message', first);
-        if (m.ready) resolve(); else reject(toError(m.error ?? {}));
+        if (m.ready) resolve();
+        else reject(toError(m.error ?? {}));
       };
       this.worker.on('message', first);
       this.worker.once('error', reject);
@@ -87,10 +99,14 @@ class Environment {
     });
   }
 
-  get alive(): boolean { return !this.exited; }
+  get alive(): boolean {
+    return !this.exited;
+  }
 
   /** Resolves when the handler module is loaded. */
-  started(): Promise<void> { return this.ready; }
+  started(): Promise<void> {
+    return this.ready;
+  }
 
   private failAll(e: unknown): void {
     for (const p of this.pending.values()) p.reject(e);
@@ -106,7 +122,9 @@ class Environment {
     });
   }
 
-  stop(): Promise<number> { return this.worker.terminate(); }
+  stop(): Promise<number> {
+    return this.worker.terminate();
+  }
 }
 
 /** The error a handler threw, rebuilt on this side: same name, message and fields. */
@@ -130,7 +148,11 @@ export class LambdaHost {
   private readonly waiting: (() => void)[] = [];
   private readonly backgroundWhileBusy: number;
 
-  constructor(readonly region: string, readonly account = '000000000000', private readonly options: LambdaHostOptions = {}) {
+  constructor(
+    readonly region: string,
+    readonly account = '000000000000',
+    private readonly options: LambdaHostOptions = {},
+  ) {
     this.backgroundWhileBusy = options.backgroundWhileBusy ?? 2;
     if (options.clock) {
       this.clockBuffer = new SharedArrayBuffer(8);
@@ -154,7 +176,13 @@ export class LambdaHost {
    * of each is then warm, as the in-process host's were (its timing is what the tests know).
    */
   async warm(names: FunctionName[] = Object.keys(FUNCTIONS) as FunctionName[]): Promise<void> {
-    await Promise.all(names.map((n) => this.load(n).started().catch(() => undefined)));
+    await Promise.all(
+      names.map((n) =>
+        this.load(n)
+          .started()
+          .catch(() => undefined),
+      ),
+    );
   }
 
   /** Stops every execution environment (the next invocation starts a new one, cold). */
@@ -170,7 +198,7 @@ export class LambdaHost {
 
   private load(name: FunctionName): Environment {
     let env = this.environments.get(name);
-    if (!env || !env.alive) {
+    if (!env?.alive) {
       const vars: NodeJS.ProcessEnv = {
         // This process's environment, read when the function starts, with its own credentials.
         ...process.env,
@@ -202,11 +230,17 @@ export class LambdaHost {
   private async admit(name: FunctionName): Promise<() => void> {
     if (FOREGROUND.has(name)) {
       this.foreground += 1;
-      return () => { this.foreground -= 1; this.release(); };
+      return () => {
+        this.foreground -= 1;
+        this.release();
+      };
     }
     if (this.waiting.length === 0 && this.mayStartBackground()) this.background += 1;
     else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    return () => { this.background -= 1; this.release(); };
+    return () => {
+      this.background -= 1;
+      this.release();
+    };
   }
 
   async invoke(nameOrArn: string, event: unknown): Promise<unknown> {

@@ -8,8 +8,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 
-interface Init { file: string; name: string; clock?: SharedArrayBuffer; containerFile: string }
-interface Invoke { id: number; event: string; context: { awsRequestId: string; deadline: number; invokedFunctionArn: string; memoryLimitInMB: string; functionVersion: string } }
+interface Init {
+  file: string;
+  name: string;
+  clock?: SharedArrayBuffer;
+  containerFile: string;
+}
+interface Invoke {
+  id: number;
+  event: string;
+  context: { awsRequestId: string; deadline: number; invokedFunctionArn: string; memoryLimitInMB: string; functionVersion: string };
+}
 
 const init = workerData as Init;
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -18,10 +27,10 @@ async function main(): Promise<void> {
   if (init.clock) {
     // The runtime's manual test clock, shared: the parent writes its epoch milliseconds.
     const now = new BigInt64Array(init.clock);
-    const { useClock } = await import(pathToFileURL(init.containerFile).href) as { useClock(c: { now(): Date }): void };
+    const { useClock } = (await import(pathToFileURL(init.containerFile).href)) as { useClock(c: { now(): Date }): void };
     useClock({ now: () => new Date(Number(Atomics.load(now, 0))) });
   }
-  const { handler } = await import(pathToFileURL(init.file).href) as { handler: Handler };
+  const { handler } = (await import(pathToFileURL(init.file).href)) as { handler: Handler };
   parentPort!.on('message', async (m: Invoke) => {
     const context = {
       functionName: init.name,
@@ -33,7 +42,9 @@ async function main(): Promise<void> {
       logStreamName: 'local',
       callbackWaitsForEmptyEventLoop: false,
       getRemainingTimeInMillis: () => Math.max(0, m.context.deadline - Date.now()),
-      done: () => undefined, fail: () => undefined, succeed: () => undefined,
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
     };
     try {
       const result = await handler(JSON.parse(m.event), context);
@@ -41,7 +52,11 @@ async function main(): Promise<void> {
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       let fields: Record<string, unknown> = {};
-      try { fields = JSON.parse(JSON.stringify({ ...err })); } catch { /* not serializable: name and message suffice */ }
+      try {
+        fields = JSON.parse(JSON.stringify({ ...err }));
+      } catch {
+        /* not serializable: name and message suffice */
+      }
       parentPort!.postMessage({ id: m.id, ok: false, error: { ...fields, name: err.name, message: err.message, stack: err.stack } });
     }
   });

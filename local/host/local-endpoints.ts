@@ -28,7 +28,10 @@ export interface LocalEndpointParts {
 
 /** The /__local/ endpoints; answers every path under /__local/ (404 for unknown ones). */
 export function localEndpoints({ clock, faults, lambdas, rules, ttl, poller, mail }: LocalEndpointParts) {
-  const json = (res: ServerResponse, status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+  const json = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
   return async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const input = body.length ? JSON.parse(body.toString('utf8')) : {};
@@ -45,23 +48,33 @@ export function localEndpoints({ clock, faults, lambdas, rules, ttl, poller, mai
     else if (path === '/__local/rules' && req.method === 'POST') {
       for (const [k, v] of Object.entries(input)) if (k in rules && typeof v === 'boolean') rules[k as keyof typeof rules] = v;
       json(res, 200, rules);
-    }
-    else if (path === '/__local/rules') json(res, 200, rules);
+    } else if (path === '/__local/rules') json(res, 200, rules);
     // The daily reconciliation of AWS (ReconcileArchive), on demand: `npm run reconcile`.
     else if (path === '/__local/reconcile' && req.method === 'POST') json(res, 200, await lambdas.invoke('ReconcileArchive', {}));
     else if (path === '/__local/ttl/sweep' && req.method === 'POST') json(res, 200, { expired: await ttl.sweep() });
-    else if (path === '/__local/streams/drain' && req.method === 'POST') { await poller.drain(); json(res, 200, { drained: true }); }
-    else if (path === '/__local/streams/parked' && req.method === 'GET') json(res, 200, poller.parked());
+    else if (path === '/__local/streams/drain' && req.method === 'POST') {
+      await poller.drain();
+      json(res, 200, { drained: true });
+    } else if (path === '/__local/streams/parked' && req.method === 'GET') json(res, 200, poller.parked());
     else if (path === '/__local/streams/replay' && req.method === 'POST') json(res, 200, await poller.replayParked(input.consumer));
-    else if (path === '/__local/faults') { const r = faults.admin(req.method ?? 'GET', input, new URL(req.url ?? '/', 'http://localhost').searchParams); json(res, r.status, r.body); }
-    else if (path === '/__local/mail' && req.method === 'GET') json(res, 200, mail.list().map((m) => ({ id: m.id, url: `/__local/mail/${m.id}` })));
+    else if (path === '/__local/faults') {
+      const r = faults.admin(req.method ?? 'GET', input, new URL(req.url ?? '/', 'http://localhost').searchParams);
+      json(res, r.status, r.body);
+    } else if (path === '/__local/mail' && req.method === 'GET')
+      json(
+        res,
+        200,
+        mail.list().map((m) => ({ id: m.id, url: `/__local/mail/${m.id}` })),
+      );
     else if (path.startsWith('/__local/mail/') && req.method === 'GET') {
       const id = path.slice('/__local/mail/'.length);
       const found = mail.list().find((m) => m.id === id);
       if (!found) json(res, 404, { message: 'Not Found' });
-      else { res.writeHead(200, { 'content-type': 'message/rfc822; charset=utf-8' }); res.end(readFileSync(found.file)); }
-    }
-    else json(res, 404, { message: 'Not Found' });
+      else {
+        res.writeHead(200, { 'content-type': 'message/rfc822; charset=utf-8' });
+        res.end(readFileSync(found.file));
+      }
+    } else json(res, 404, { message: 'Not Found' });
     return true;
   };
 }

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, resolve, sep } from 'node:path';
+import { extname, resolve, sep } from 'node:path';
 import type { RegionConfig, RegionName } from '../../functions/domain/region-schema.ts';
 import { PAGE_SECURITY_HEADERS } from '../../web/security-headers.ts';
 
@@ -24,15 +24,27 @@ export function localPagesConfig(region: RegionConfig): { region: string; langua
 }
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.map': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json',
 };
 
 export function staticPages(dir: string, config: () => unknown, opts: { uploadOrigins?: string[] } = {}) {
   const root = resolve(dir);
   // The pages upload attachments straight to object storage: its origin may be connected to.
   const headers = opts.uploadOrigins?.length
-    ? { ...PAGE_SECURITY_HEADERS, 'content-security-policy': PAGE_SECURITY_HEADERS['content-security-policy'].replace("connect-src 'self'", `connect-src 'self' ${opts.uploadOrigins.join(' ')}`) }
+    ? {
+        ...PAGE_SECURITY_HEADERS,
+        'content-security-policy': PAGE_SECURITY_HEADERS['content-security-policy'].replace(
+          "connect-src 'self'",
+          `connect-src 'self' ${opts.uploadOrigins.join(' ')}`,
+        ),
+      }
     : PAGE_SECURITY_HEADERS;
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;

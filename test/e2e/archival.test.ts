@@ -24,7 +24,10 @@ import { minimalPdf } from '../support/files.ts';
 const dir = mkdtempSync(join(tmpdir(), 'complaints-archive-e2e-'));
 const START = '2026-03-02T01:00:00.000Z';
 let p: RuntimeProcess | undefined;
-afterAll(async () => { await p?.stop('SIGTERM'); rmSync(dir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await p?.stop('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const archiveDir = () => join(dir, 's3', 'complaints-archive');
 const readRecord = (key: string) => JSON.parse(gunzipSync(readFileSync(join(archiveDir(), key))).toString('utf8')) as ArchiveRecord;
@@ -48,12 +51,23 @@ describe('archival, end to end', () => {
     await j.waitClosed(sub.reference);
     return sub;
   }
-  const partition = async (ref: string) => (await ddb.send(new QueryCommand({ TableName: 'complaints-cn', KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `COMPLAINT#${ref}` } }))).Items ?? [];
+  const partition = async (ref: string) =>
+    (
+      await ddb.send(
+        new QueryCommand({ TableName: 'complaints-cn', KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `COMPLAINT#${ref}` } }),
+      )
+    ).Items ?? [];
 
   it('closes complaints, lets TTL remove them after the hot retention, and finds each complete and locked in the archive', async () => {
     p = await startRuntimeProcess({ DATA_DIR: dir, COMPLAINT_REGION: 'cn', LOCAL_CLOCK_START: START, HOT_RETENTION_SECONDS: '60' });
     ({ ddb } = clients({ ...p, awsRegion: 'cn-north-1' }));
-    j = new Journey(p.apiUrl, ddb, clients({ ...p, awsRegion: 'cn-north-1' }).sfn, 'complaints-cn', 'arn:aws-cn:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle');
+    j = new Journey(
+      p.apiUrl,
+      ddb,
+      clients({ ...p, awsRegion: 'cn-north-1' }).sfn,
+      'complaints-cn',
+      'arn:aws-cn:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle',
+    );
 
     // One complaint with a PDF attached.
     // A whole, well-formed PDF: the whole file is checked (issue 16 #7).
@@ -75,13 +89,27 @@ describe('archival, end to end', () => {
     // The hot retention passes.
     await j.advance(61_000);
     for (const c of closed) {
-      await eventually(async () => { await j.request('POST', '/__local/streams/drain'); return (await partition(c.reference)).length === 0; }, 30_000, `${c.reference} gone from the table`);
+      await eventually(
+        async () => {
+          await j.request('POST', '/__local/streams/drain');
+          return (await partition(c.reference)).length === 0;
+        },
+        30_000,
+        `${c.reference} gone from the table`,
+      );
     }
     for (const [n, c] of closed.entries()) {
       const items = before[n];
       const meta = items.find((i) => i.SK === 'META')!;
       const key = archiveKey('cn', String(meta.closedAt), c.reference);
-      await eventually(async () => { await j.request('POST', '/__local/streams/drain'); return existsSync(join(archiveDir(), key)); }, 30_000, `${c.reference} archived`);
+      await eventually(
+        async () => {
+          await j.request('POST', '/__local/streams/drain');
+          return existsSync(join(archiveDir(), key));
+        },
+        30_000,
+        `${c.reference} archived`,
+      );
       const record = readRecord(key);
       expect(verifyRecord(record)).toEqual({ ok: true });
       expect(record.history.length).toBe(items.filter((i) => String(i.SK).startsWith('H#')).length);
@@ -111,10 +139,12 @@ describe('archival, end to end', () => {
     expect((await j.as('quinn', 'GET', '/archive/CN-2026-999999')).status).toBe(404);
     const day = (await j.advance(0)).slice(0, 10);
     const audit = (await j.as('quinn', 'GET', `/audit?day=${day}&reference=${ref}`)).body.entries as { operation: string; actor: string; outcome: string }[];
-    expect(audit).toEqual(expect.arrayContaining([
-      expect.objectContaining({ operation: 'readArchivedComplaint', actor: 'quinn', outcome: 'ok' }),
-      expect.objectContaining({ operation: 'readArchivedComplaint', actor: 'hana', outcome: 'denied' }),
-    ]));
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ operation: 'readArchivedComplaint', actor: 'quinn', outcome: 'ok' }),
+        expect.objectContaining({ operation: 'readArchivedComplaint', actor: 'hana', outcome: 'denied' }),
+      ]),
+    );
 
     // In the console: the reference box opens it from the archive, read-only, with its history.
     const browser = await launchChromium();
@@ -131,7 +161,9 @@ describe('archival, end to end', () => {
     } finally {
       await browser.close();
     }
-    const reads = (await j.as('quinn', 'GET', `/audit?day=${day}&reference=${ref}`)).body.entries.filter((e: { operation: string; actor: string }) => e.operation === 'readArchivedComplaint' && e.actor === 'quinn');
+    const reads = (await j.as('quinn', 'GET', `/audit?day=${day}&reference=${ref}`)).body.entries.filter(
+      (e: { operation: string; actor: string }) => e.operation === 'readArchivedComplaint' && e.actor === 'quinn',
+    );
     expect(reads.length).toBeGreaterThanOrEqual(2); // the API read above, and the console's
   }, 120_000);
 
@@ -151,7 +183,12 @@ describe('archival, end to end', () => {
     const original = readRecord(archiveKey('cn', read.closedAt, archived));
     expect(original.complaint.complainant.name).toBe('Test Customer');
 
-    const live = await j.submit(validComplaint({ complainant: { name: 'Erin Erasure', contact: { email: 'erin.erasure@example.com' } }, matter: { description: 'Erin Erasure was charged twice' } }));
+    const live = await j.submit(
+      validComplaint({
+        complainant: { name: 'Erin Erasure', contact: { email: 'erin.erasure@example.com' } },
+        matter: { description: 'Erin Erasure was charged twice' },
+      }),
+    );
     await j.waitForStage(live.reference, 'INVESTIGATION');
     const liveErased = await j.as('ada', 'POST', `/complaints/${live.reference}/erasure`, { basis: 'gdpr-art-17' });
     expect(liveErased.body.erasedIn).toEqual(['table']);

@@ -59,15 +59,23 @@ beforeAll(async () => {
 
   // Through the public API, as a customer would.
   const submit = async (key: string, body: unknown) => {
-    const res = await fetch(`${base}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
+    const res = await fetch(`${base}/api/complaints`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(201);
     return ((await res.json()) as { reference: string }).reference;
   };
   standard = await submit('console-standard-1', validComplaint({ businessLine: 'cards' }));
-  major = await submit('console-major-0001', validComplaint({
-    businessLine: 'cards', amount: { value: 800_000, currency: 'CNY' },
-    matter: { description: 'A card payment of 800,000 CNY was taken from my account without my authorisation', demand: 'Return the money' },
-  }));
+  major = await submit(
+    'console-major-0001',
+    validComplaint({
+      businessLine: 'cards',
+      amount: { value: 800_000, currency: 'CNY' },
+      matter: { description: 'A card payment of 800,000 CNY was taken from my account without my authorisation', demand: 'Return the money' },
+    }),
+  );
   await j.waitForStage(standard, 'INVESTIGATION');
   await j.waitForStage(major, 'INVESTIGATION');
 });
@@ -75,7 +83,7 @@ beforeAll(async () => {
 afterAll(() => tearDown({ contexts, browser, runtime, dirs: [dataDir] }));
 
 describe('staff console', () => {
-  it('is served at /console.html with the pages\' CSP; signed out, it signs in with code + PKCE at the configured issuer and returns to the page asked for', async () => {
+  it("is served at /console.html with the pages' CSP; signed out, it signs in with code + PKCE at the configured issuer and returns to the page asked for", async () => {
     const res = await fetch(`${base}/console.html`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
@@ -85,14 +93,22 @@ describe('staff console', () => {
 
     // The pages learn the issuer, client and claim names from their runtime config: the local bank IdP's.
     const { auth } = (await (await fetch(`${base}/config.json`)).json()) as { auth: { issuer: string; clientId: string } };
-    expect(auth).toMatchObject({ kind: 'oidc', clientId: 'complaints-console', claims: { username: 'preferred_username', roles: 'groups', department: 'department' } });
+    expect(auth).toMatchObject({
+      kind: 'oidc',
+      clientId: 'complaints-console',
+      claims: { username: 'preferred_username', roles: 'groups', department: 'department' },
+    });
     const { issuer } = auth;
     expect(issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     // `npm start` says where it is, and it serves its discovery document.
     expect(/OIDC issuer:\s+(http:\/\/[\d.:]+)/.exec(runtime.output())?.[1]).toBe(issuer);
     const discovery = await fetch(`${issuer}/.well-known/openid-configuration`);
     expect(discovery.status).toBe(200);
-    expect(await discovery.json()).toMatchObject({ issuer, authorization_endpoint: `${issuer}/authorize`, code_challenge_methods_supported: expect.arrayContaining(['S256']) });
+    expect(await discovery.json()).toMatchObject({
+      issuer,
+      authorization_endpoint: `${issuer}/authorize`,
+      code_challenge_methods_supported: expect.arrayContaining(['S256']),
+    });
 
     const requests: Request[] = [];
     const { page, errors } = await open({ hash: '#/team', before: (p) => p.on('request', (r) => requests.push(r)) });
@@ -108,7 +124,11 @@ describe('staff console', () => {
     const authorize = new URL(page.url());
     expect(`${authorize.origin}${authorize.pathname}`).toBe(`${issuer}/authorize`);
     expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
-      response_type: 'code', client_id: 'complaints-console', redirect_uri: `${base}/console.html`, code_challenge_method: 'S256', scope: 'openid email profile',
+      response_type: 'code',
+      client_id: 'complaints-console',
+      redirect_uri: `${base}/console.html`,
+      code_challenge_method: 'S256',
+      scope: 'openid email profile',
     });
     const challenge = authorize.searchParams.get('code_challenge')!;
     expect(challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -130,7 +150,11 @@ describe('staff console', () => {
     const form = new URLSearchParams(exchange?.postData() ?? '');
     expect(form.get('grant_type')).toBe('authorization_code');
     expect(form.get('client_id')).toBe('complaints-console');
-    expect(createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url')).toBe(challenge);
+    expect(
+      createHash('sha256')
+        .update(form.get('code_verifier') ?? '')
+        .digest('base64url'),
+    ).toBe(challenge);
     // Code and state gone from the address; back where the staff member was.
     expect(new URL(page.url()).search).toBe('');
     expect(new URL(page.url()).hash).toBe('#/team');
@@ -139,7 +163,13 @@ describe('staff console', () => {
     expect(await text(page, '#who-meta')).toBe('Handler · Cards');
     // The ID token is the provider's, for this sign-in (its nonce), in sessionStorage - never in localStorage.
     const token = await page.evaluate<string | null>("sessionStorage.getItem('console.idToken')");
-    expect(JSON.parse(Buffer.from(token!.split('.')[1], 'base64url').toString())).toMatchObject({ iss: issuer, aud: 'complaints-console', nonce, preferred_username: 'hana', groups: ['All-Staff', 'CMP-Handlers'] });
+    expect(JSON.parse(Buffer.from(token!.split('.')[1], 'base64url').toString())).toMatchObject({
+      iss: issuer,
+      aud: 'complaints-console',
+      nonce,
+      preferred_username: 'hana',
+      groups: ['All-Staff', 'CMP-Handlers'],
+    });
     expect(await page.evaluate<string>('JSON.stringify(Object.keys(localStorage))')).not.toContain('Token');
     expect(await page.evaluate<string>('JSON.stringify(Object.keys(sessionStorage))')).not.toContain('oidc.flow');
     // The code was for one exchange: a replay is refused.
@@ -192,7 +222,14 @@ describe('staff console', () => {
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const expired = `${b64({ alg: 'ES256', typ: 'JWT' })}.${b64({ preferred_username: 'hana', groups: ['CMP-Handlers'], department: 'cards', name: 'Hana Handler', exp: 1_600_000_000 })}.c2lnbmF0dXJl`;
     const statuses: number[] = [];
-    const stale = await open({ sessionToken: expired, hash: '#/team', before: (p) => p.on('response', (r) => { if (r.url().includes('/api/staff/')) statuses.push(r.status()); }) });
+    const stale = await open({
+      sessionToken: expired,
+      hash: '#/team',
+      before: (p) =>
+        p.on('response', (r) => {
+          if (r.url().includes('/api/staff/')) statuses.push(r.status());
+        }),
+    });
     await stale.page.waitForSelector('#signin-oidc');
     expect(statuses).toEqual([401]);
     expect(await text(stale.page, '#signin-reason')).toContain('session has ended');
@@ -249,7 +286,9 @@ describe('staff console', () => {
     expect(await page.evaluate<string>('document.activeElement.id')).toBe('action-investigate-rootCause');
     // One of the four fields missing: the error is next to it, announced, focused; nothing is sent.
     const posts: Request[] = [];
-    page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/api/staff/')) posts.push(r); });
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/api/staff/')) posts.push(r);
+    });
     await page.fill('#action-investigate-rootCause', investigation.rootCause);
     await page.fill('#action-investigate-responsiblePeople', investigation.responsiblePeople);
     await page.fill('#action-investigate-correctiveMeasures', investigation.correctiveMeasures);
@@ -361,10 +400,16 @@ describe('staff console', () => {
     await hana.page.click('#action-reply button[value="submit"]');
     // The previous action's notice may still be on screen: wait for this action's answer,
     // whatever it is, so that a refusal shows here with its text rather than as a time-out.
-    await hana.page.waitForFunction(() => {
-      const t = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('#action-notice')?.textContent ?? '';
-      return t !== '' && !t.startsWith('Investigation completed');
-    }, undefined, { timeout: 60_000 });
+    await hana.page.waitForFunction(
+      () => {
+        const t =
+          (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('#action-notice')
+            ?.textContent ?? '';
+        return t !== '' && !t.startsWith('Investigation completed');
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
     expect(await text(hana.page, '#action-notice')).toBe('Reply submitted for the manager’s approval.');
     // The author may not approve her own reply: no such button for her.
     expect(await hana.page.locator('button[data-action="approve"]').count()).toBe(0);
@@ -386,8 +431,15 @@ describe('staff console', () => {
     expect(mia.errors).toEqual([]);
   });
 
-  it('shows the server\'s refusal when someone else acted first (409)', async () => {
-    const reference = (await j.submit(validComplaint({ businessLine: 'cards', matter: { description: 'My card was declined abroad although I had told you about the trip', demand: 'Explain' } }))).reference;
+  it("shows the server's refusal when someone else acted first (409)", async () => {
+    const reference = (
+      await j.submit(
+        validComplaint({
+          businessLine: 'cards',
+          matter: { description: 'My card was declined abroad although I had told you about the trip', demand: 'Explain' },
+        }),
+      )
+    ).reference;
     await j.waitForStage(reference, 'INVESTIGATION');
     const { page, errors } = await asStaff('hana');
     await openComplaint(page, reference);
@@ -416,7 +468,11 @@ describe('staff console', () => {
   });
 
   it('ada (admin) finds a complaint by reference and reassigns it, and can do nothing else', async () => {
-    const res = await fetch(`${base}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'console-admin-0001' }, body: JSON.stringify(validComplaint({ businessLine: 'loans' })) });
+    const res = await fetch(`${base}/api/complaints`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'console-admin-0001' },
+      body: JSON.stringify(validComplaint({ businessLine: 'loans' })),
+    });
     const submitted = ((await res.json()) as { reference: string }).reference;
     await j.waitForStage(submitted, 'INVESTIGATION');
     const { page, errors } = await asStaff('ada');
@@ -438,7 +494,11 @@ describe('staff console', () => {
   it('sam sees a look-alike linked as "possibly a repeat of" the earlier complaint and merges it after checking (issue 16)', async () => {
     const email = `console-repeat-${Date.now()}@example.com`;
     const post = async (key: string, description: string) => {
-      const res = await fetch(`${base}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(validComplaint({ complainant: { name: 'Li Na', contact: { email } }, matter: { description } })) });
+      const res = await fetch(`${base}/api/complaints`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify(validComplaint({ complainant: { name: 'Li Na', contact: { email } }, matter: { description } })),
+      });
       return ((await res.json()) as { reference: string }).reference;
     };
     const earlier = await post('console-repeat-0001', 'The annual fee on my credit card was charged twice in January without my consent');
@@ -457,12 +517,14 @@ describe('staff console', () => {
     expect(errors).toEqual([]);
   });
 
-  it('sam keys in a phone complaint, validated with the API\'s schema', async () => {
+  it("sam keys in a phone complaint, validated with the API's schema", async () => {
     const { page, errors } = await asStaff('sam');
     await page.click('#nav a[data-view="new"]');
     await page.waitForSelector('#new[data-ready="true"]');
     let posts = 0;
-    page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/staff/complaints')) posts++; });
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/staff/complaints')) posts++;
+    });
     await page.click('#new button[value="submit"]');
     await page.waitForSelector('#new .error-summary:not([hidden])');
     expect(posts).toBe(0);
@@ -493,32 +555,68 @@ describe('staff console', () => {
     await page.waitForSelector('#dash-kpis, #dash-message:not(:has-text("Loading"))');
 
     // Not built yet: 501 is explained.
-    await page.route('**/api/staff/dashboard?*', (route) => route.fulfill({ status: 501, contentType: 'application/json', body: JSON.stringify({ error: 'not_implemented', message: 'The dashboard is not available yet' }) }));
+    await page.route('**/api/staff/dashboard?*', (route) =>
+      route.fulfill({
+        status: 501,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: 'not_implemented', message: 'The dashboard is not available yet' }),
+      }),
+    );
     await page.click('#dash-form button[type="submit"]');
     await page.waitForSelector('#dash-message:has-text("not available yet")');
     await page.unroute('**/api/staff/dashboard?*');
 
     // The answer's shape, with what it should highlight.
     const figures = (total: number, rate: number | null) => ({
-      total, handled: Math.round(total * 0.8), handledRate: rate,
-      onTime: { investigate: { met: 40, late: 3, rate: 0.93 }, finalResponse: { met: 41, late: 1, rate: 0.976 }, replyTarget: { met: 35, late: 8, rate: 0.81 } },
-      handlingBusinessDays: { average: 4.2, p90: 8.5 }, satisfaction: { average: 4.1, responses: 37 }, reopenRate: 0.06,
+      total,
+      handled: Math.round(total * 0.8),
+      handledRate: rate,
+      onTime: {
+        investigate: { met: 40, late: 3, rate: 0.93 },
+        finalResponse: { met: 41, late: 1, rate: 0.976 },
+        replyTarget: { met: 35, late: 8, rate: 0.81 },
+      },
+      handlingBusinessDays: { average: 4.2, p90: 8.5 },
+      satisfaction: { average: 4.1, responses: 37 },
+      reopenRate: 0.06,
     });
     const sample = {
-      period: { from: '2025-10', to: '2026-03' }, region: 'cn', totals: figures(243, 0.82),
-      groups: [{ key: 'cards', figures: figures(112, 0.85) }, { key: 'loans', figures: figures(61, 0.8) }, { key: 'retail', figures: figures(48, 0.79) }, { key: 'wealth', figures: figures(22, 0.9) }],
+      period: { from: '2025-10', to: '2026-03' },
+      region: 'cn',
+      totals: figures(243, 0.82),
+      groups: [
+        { key: 'cards', figures: figures(112, 0.85) },
+        { key: 'loans', figures: figures(61, 0.8) },
+        { key: 'retail', figures: figures(48, 0.79) },
+        { key: 'wealth', figures: figures(22, 0.9) },
+      ],
       months: ['2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03'].map((month, i) => ({
-        month, figures: figures([31, 36, 44, 39, 52, 41][i], 0.8),
-        topCategories: [{ key: 'service', count: 14, share: 0.34, flagged: true }, { key: 'product', count: 8, share: 0.19, flagged: false }, { key: 'operation', count: 6, share: 0.15, flagged: false }],
+        month,
+        figures: figures([31, 36, 44, 39, 52, 41][i], 0.8),
+        topCategories: [
+          { key: 'service', count: 14, share: 0.34, flagged: true },
+          { key: 'product', count: 8, share: 0.19, flagged: false },
+          { key: 'operation', count: 6, share: 0.15, flagged: false },
+        ],
       })),
-      groupIncidents: [{ matterKey: 'cards:annual-fee', last24h: 7, previous24h: 2, rising: true }, { matterKey: 'payments:transfer-delay', last24h: 5, previous24h: 6, rising: false }],
+      groupIncidents: [
+        { matterKey: 'cards:annual-fee', last24h: 7, previous24h: 2, rising: true },
+        { matterKey: 'payments:transfer-delay', last24h: 5, previous24h: 6, rising: false },
+      ],
     };
     const asked: string[] = [];
-    await page.route('**/api/staff/dashboard?*', (route) => { asked.push(route.request().url()); return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(sample) }); });
+    await page.route('**/api/staff/dashboard?*', (route) => {
+      asked.push(route.request().url());
+      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(sample) });
+    });
     let csvAuth: string | undefined;
     await page.route('**/api/staff/dashboard.csv?*', (route) => {
       csvAuth = route.request().headers().authorization;
-      return route.fulfill({ status: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="complaints-dashboard.csv"' }, body: 'month,total\n2026-03,41\n' });
+      return route.fulfill({
+        status: 200,
+        headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="complaints-dashboard.csv"' },
+        body: 'month,total\n2026-03,41\n',
+      });
     });
     await page.fill('#dash-from', '2025-10');
     await page.fill('#dash-to', '2026-03');

@@ -42,16 +42,28 @@ const TABLE = 'complaints-cn';
 const random = seededRandom(SEED);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
 
-interface Plan { i: number; path: Path; key: string; body: Record<string, unknown>; handler: string; satisfaction: number }
+interface Plan {
+  i: number;
+  path: Path;
+  key: string;
+  body: Record<string, unknown>;
+  handler: string;
+  satisfaction: number;
+}
 
 function plans(): Plan[] {
   return Array.from({ length: COMPLAINTS }, (_, i) => {
     const path: Path = pick(['satisfied', 'satisfied', 'satisfied', 'reopened', 'major'] as const);
     const line = path === 'major' ? 'cards' : pick(['cards', 'loans'] as const);
     return {
-      i, path, key: `crash-${SEED}-${i}`, handler: line === 'cards' ? 'hana' : 'leo', satisfaction: 4 + (i % 2),
+      i,
+      path,
+      key: `crash-${SEED}-${i}`,
+      handler: line === 'cards' ? 'hana' : 'leo',
+      satisfaction: 4 + (i % 2),
       body: {
-        language: 'en', businessLine: line,
+        language: 'en',
+        businessLine: line,
         complainant: { name: `Customer ${i}`, contact: { email: `crash-${SEED}-${i}@example.com` } },
         matter: { description: `Fee number ${i} was taken from my ${line} account without my agreement`, demand: 'Refund it' },
         amount: { value: path === 'major' ? 800_000 : 100 + i, currency: 'CNY' },
@@ -65,7 +77,10 @@ function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const srv = createServer();
     srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address() as { port: number }; srv.close(() => ok(port)); });
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => ok(port));
+    });
   });
 }
 
@@ -78,7 +93,9 @@ afterAll(async () => {
 });
 
 describe('crash anywhere', () => {
-  it(`keeps every complaint, once, through ${KILLS} kills (SIGKILL) of the whole runtime, and ${ARCHIVAL_KILLS} during archival`, { timeout: SOAK ? 3_600_000 : 600_000 }, async () => {
+  it(`keeps every complaint, once, through ${KILLS} kills (SIGKILL) of the whole runtime, and ${ARCHIVAL_KILLS} during archival`, {
+    timeout: SOAK ? 3_600_000 : 600_000,
+  }, async () => {
     const port = await freePort();
     // The staff IdP stays where it is while the product restarts: its issuer (and so the tokens) too.
     const oidcPort = await freePort();
@@ -86,8 +103,13 @@ describe('crash anywhere', () => {
     // restart), and a one-day hot retention, so that archival is a clock move away.
     let clockAt = Date.parse('2026-03-02T01:00:00.000Z'); // Monday 09:00 in Shanghai
     const env = () => ({
-      DATA_DIR: dataDir, COMPLAINT_REGION: 'cn', PORT: String(port), OIDC_PORT: String(oidcPort), POWERTOOLS_LOG_LEVEL: 'ERROR',
-      LOCAL_CLOCK_START: new Date(clockAt += 60_000).toISOString(), HOT_RETENTION_SECONDS: '86400',
+      DATA_DIR: dataDir,
+      COMPLAINT_REGION: 'cn',
+      PORT: String(port),
+      OIDC_PORT: String(oidcPort),
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      LOCAL_CLOCK_START: new Date((clockAt += 60_000)).toISOString(),
+      HOT_RETENTION_SECONDS: '86400',
     });
     const start = async () => {
       const t = Date.now();
@@ -128,7 +150,11 @@ describe('crash anywhere', () => {
         // after it, and the test missed what it aims at); the others a few random milliseconds on.
         if (kind === 'workflow' || kind === 'anywhere') await new Promise((r) => setTimeout(r, random() * 15));
         // What was really under way when it died (the aim can miss: then it is a kill anywhere).
-        const under = [client.inFlight.intake > 0 && 'intake', client.inFlight.staff > 0 && 'staff action', Date.now() - client.lastAnswered.staff < 50 && 'workflow'].filter(Boolean);
+        const under = [
+          client.inFlight.intake > 0 && 'intake',
+          client.inFlight.staff > 0 && 'staff action',
+          Date.now() - client.lastAnswered.staff < 50 && 'workflow',
+        ].filter(Boolean);
         const during = under.length ? under.join(' + ') : 'anywhere';
         kills.push({ kind, during, inFlight: `intake ${client.inFlight.intake}, staff ${client.inFlight.staff}` });
         await runtime!.crash();
@@ -145,22 +171,30 @@ describe('crash anywhere', () => {
       const pending: Promise<void>[] = [];
       for (const p of all) {
         await new Promise((r) => setTimeout(r, 300 + random() * (SOAK ? 4000 : 1200)));
-        pending.push(client.submit(p.body, p.key).then(({ reference }) => {
-          const earlier = refs.get(p.key);
-          if (earlier && earlier !== reference) throw new Error(`key ${p.key} gave two references: ${earlier}, ${reference}`);
-          refs.set(p.key, reference);
-          submitted.push({ p, ref: reference });
-        }));
+        pending.push(
+          client.submit(p.body, p.key).then(({ reference }) => {
+            const earlier = refs.get(p.key);
+            if (earlier && earlier !== reference) throw new Error(`key ${p.key} gave two references: ${earlier}, ${reference}`);
+            refs.set(p.key, reference);
+            submitted.push({ p, ref: reference });
+          }),
+        );
       }
       await Promise.all(pending);
     })();
     let arrived = false;
-    void arrivals.finally(() => { arrived = true; });
-    const work = (p: Plan, ref: string) => workToClose(client, ref, { path: p.path, lead: p.path === 'major' ? 'mia' : p.handler, satisfaction: p.satisfaction, tag: p.key });
+    void arrivals.finally(() => {
+      arrived = true;
+    });
+    const work = (p: Plan, ref: string) =>
+      workToClose(client, ref, { path: p.path, lead: p.path === 'major' ? 'mia' : p.handler, satisfaction: p.satisfaction, tag: p.key });
     const staff = Array.from({ length: CONCURRENCY }, async () => {
       for (;;) {
         const next = submitted.shift();
-        if (next) { await work(next.p, next.ref); continue; }
+        if (next) {
+          await work(next.p, next.ref);
+          continue;
+        }
         if (arrived) return;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -189,7 +223,10 @@ describe('crash anywhere', () => {
       expect(d.complaint).toMatchObject({ status: 'CLOSED', outcome: 'resolved-satisfied' });
       expect(withoutResumes(d), `history of ${ref} (${p.path})`).toEqual(EXPECTED_HISTORY[p.path]);
       expect(d.messages.filter((m) => m.status === 'failed')).toEqual([]);
-      const kinds = d.messages.filter((m) => m.audience === 'customer').map((m) => m.kind).sort();
+      const kinds = d.messages
+        .filter((m) => m.audience === 'customer')
+        .map((m) => m.kind)
+        .sort();
       const rounds = p.path === 'reopened' ? 2 : 1;
       // The satisfaction question rides in each reply: no survey message of its own.
       expect(kinds, `customer messages of ${ref}`).toEqual(['acknowledgement', ...Array(rounds).fill('reply')]);
@@ -201,9 +238,15 @@ describe('crash anywhere', () => {
     // Both state machines, as the runtime prints them: new complaints' and resumed ones'.
     const stateMachineArns = [...rt.output().matchAll(/arn:aws(?:-cn)?:states:[\w-]+:\d+:stateMachine:[\w-]+/g)].map((m) => m[0]);
     expect(new Set(stateMachineArns).size).toBe(2);
-    const list = async (statusFilter: 'SUCCEEDED' | 'RUNNING') => (await Promise.all([...new Set(stateMachineArns)].map(async (stateMachineArn) =>
-      (await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter, maxResults: 1000 }))).executions ?? []))).flat();
-    const executions = [...await list('SUCCEEDED'), ...await list('RUNNING')];
+    const list = async (statusFilter: 'SUCCEEDED' | 'RUNNING') =>
+      (
+        await Promise.all(
+          [...new Set(stateMachineArns)].map(
+            async (stateMachineArn) => (await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter, maxResults: 1000 }))).executions ?? [],
+          ),
+        )
+      ).flat();
+    const executions = [...(await list('SUCCEEDED')), ...(await list('RUNNING'))];
     for (const ref of references) {
       const mine = executions.filter((e) => e.name === ref || e.name!.startsWith(`${ref}--r`));
       const succeeded = mine.filter((e) => e.status === 'SUCCEEDED').map((e) => e.name);
@@ -217,10 +260,13 @@ describe('crash anywhere', () => {
     // them and writes one locked object per complaint. Killed while that is under way.
     clockAt = Date.parse('2026-03-05T01:00:00.000Z');
     const archiveDir = join(dataDir, 's3', 'complaints-archive', 'complaints');
-    const archivedSoFar = () => (existsSync(archiveDir) ? readdirSync(archiveDir, { recursive: true }).filter((f) => String(f).endsWith('.json.gz')).length : 0);
+    const archivedSoFar = () =>
+      existsSync(archiveDir) ? readdirSync(archiveDir, { recursive: true }).filter((f) => String(f).endsWith('.json.gz')).length : 0;
     for (let k = 0; k < ARCHIVAL_KILLS; k++) {
       // The first move of the clock expires everything; after a restart, TTL carries on.
-      void client.once('read', 'POST', k === 0 ? '/__local/clock' : '/__local/ttl/sweep', k === 0 ? { now: new Date(clockAt).toISOString() } : undefined).catch(() => undefined);
+      void client
+        .once('read', 'POST', k === 0 ? '/__local/clock' : '/__local/ttl/sweep', k === 0 ? { now: new Date(clockAt).toISOString() } : undefined)
+        .catch(() => undefined);
       // Aim: once archival has made progress since the last kill (it is under way, and not done).
       const before = archivedSoFar();
       const aimUntil = Date.now() + 20_000;
@@ -230,30 +276,43 @@ describe('crash anywhere', () => {
       await runtime!.crash();
       restarts.push(await start());
     }
-    const reconciled = await eventually(async () => {
-      await client.once('read', 'POST', '/__local/ttl/sweep');
-      await client.once('read', 'POST', '/__local/streams/drain');
-      const r = await client.once('read', 'POST', '/__local/reconcile');
-      return r.body?.archived === COMPLAINTS && r.body.staging === 0 && r.body;
-    }, SOAK ? 600_000 : 120_000, 'every complaint archived');
+    const reconciled = await eventually(
+      async () => {
+        await client.once('read', 'POST', '/__local/ttl/sweep');
+        await client.once('read', 'POST', '/__local/streams/drain');
+        const r = await client.once('read', 'POST', '/__local/reconcile');
+        return r.body?.archived === COMPLAINTS && r.body.staging === 0 && r.body;
+      },
+      SOAK ? 600_000 : 120_000,
+      'every complaint archived',
+    );
     // Every complaint ever registered is in the archive, once, its history matching its digest.
     expect(reconciled).toMatchObject({ registered: COMPLAINTS, inTable: 0, archived: COMPLAINTS, staging: 0, missing: [], mismatched: [] });
     expect(archivedSoFar()).toBe(COMPLAINTS);
     ({ ddb, sfn } = clients({ ...runtime!, awsRegion: 'cn-north-1' }));
     expect(await countComplaints(ddb, TABLE)).toBe(0); // ... and gone from the hot table, every item of it
-    const left = await ddb.send(new ScanCommand({ TableName: TABLE, FilterExpression: 'begins_with(PK, :c)', ExpressionAttributeValues: { ':c': 'COMPLAINT#' } }));
+    const left = await ddb.send(
+      new ScanCommand({ TableName: TABLE, FilterExpression: 'begins_with(PK, :c)', ExpressionAttributeValues: { ':c': 'COMPLAINT#' } }),
+    );
     expect((left.Items ?? []).map((i) => `${i.PK} ${i.SK}`)).toEqual([]);
 
     const resumes = [...details.values()].reduce((n, d) => n + count(d, 'workflow-resumed'), 0);
-    console.log([
-      `crash test: SEED=${SEED}: ${COMPLAINTS} complaints, ${kills.length} kills`,
-      `  kills (aimed at -> landed during [requests in flight]): ${kills.map((k) => `${k.kind} -> ${k.during} [${k.inFlight}]`).join('; ')}`,
-      `  restart times (ms): ${restarts.join(', ')}`,
-      `  workflows resumed: ${resumes}; client: ${JSON.stringify(client.stats)}`,
-      `  lost 0, duplicated 0`,
-    ].join('\n'));
+    console.log(
+      [
+        `crash test: SEED=${SEED}: ${COMPLAINTS} complaints, ${kills.length} kills`,
+        `  kills (aimed at -> landed during [requests in flight]): ${kills.map((k) => `${k.kind} -> ${k.during} [${k.inFlight}]`).join('; ')}`,
+        `  restart times (ms): ${restarts.join(', ')}`,
+        `  workflows resumed: ${resumes}; client: ${JSON.stringify(client.stats)}`,
+        `  lost 0, duplicated 0`,
+      ].join('\n'),
+    );
     expect(kills.length).toBe(KILLS + ARCHIVAL_KILLS);
     // The kills landed where they were aimed: during an intake, a staff action, a workflow moving on.
-    if (KILLS >= 3) for (const where of ['intake', 'staff action']) expect(kills.some((k) => k.during.includes(where)), `a kill during ${where}`).toBe(true);
+    if (KILLS >= 3)
+      for (const where of ['intake', 'staff action'])
+        expect(
+          kills.some((k) => k.during.includes(where)),
+          `a kill during ${where}`,
+        ).toBe(true);
   });
 });

@@ -32,7 +32,9 @@ beforeAll(async () => {
   j = new Journey(runtime.apiUrl, ddb, sfn, 'complaints-cn', 'arn:aws:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle');
   browser = await launchChromium();
   ({ reference } = await j.submit({
-    language: 'en', businessLine: 'cards', consent: { personalData: true },
+    language: 'en',
+    businessLine: 'cards',
+    consent: { personalData: true },
     complainant: { name: NAME, contact: { email: 'ana@example.com' } },
     target: { staffMember: STAFF },
     matter: { description: 'The annual fee was charged twice' },

@@ -25,7 +25,8 @@ const CLOCK = '2026-03-02T02:00:00.000Z';
 const dir = mkdtempSync(join(tmpdir(), 'complaints-injection-'));
 
 /** Markup that, if interpreted, runs script (inline, handler, SVG) and creates #xss-<tag>. */
-const payload = (tag: string) => `<script>window.__xss='${tag}'</script><img src=x onerror="window.__xss='${tag}'"><b id="xss-${tag}">b</b>'"><svg onload=window.__xss='${tag}'>`;
+const payload = (tag: string) =>
+  `<script>window.__xss='${tag}'</script><img src=x onerror="window.__xss='${tag}'"><b id="xss-${tag}">b</b>'"><svg onload=window.__xss='${tag}'>`;
 const CUSTOMER = 'injection.customer@example.com';
 const SENDER = 'injection.sender@example.org';
 
@@ -58,11 +59,17 @@ beforeAll(async () => {
   // A web complaint, with a real PDF under a hostile name.
   // (A whole, well-formed PDF: the whole file is checked, issue 16 #7.)
   const pdf = minimalPdf();
-  const up = await j.request('POST', '/api/attachments', { name: `${payload('file').replace(/\//g, '')}.pdf`, contentType: 'application/pdf', size: pdf.length });
+  const up = await j.request('POST', '/api/attachments', {
+    name: `${payload('file').replace(/\//g, '')}.pdf`,
+    contentType: 'application/pdf',
+    size: pdf.length,
+  });
   expect(up.status).toBe(201);
   expect((await fetch(up.body.upload.url, { method: 'PUT', headers: up.body.upload.headers, body: pdf })).status).toBe(200);
   web = await j.submit({
-    language: 'en', businessLine: 'cards', consent: { personalData: true },
+    language: 'en',
+    businessLine: 'cards',
+    consent: { personalData: true },
     complainant: { name: payload('name'), contact: { email: CUSTOMER } },
     matter: { description: payload('description'), demand: payload('demand') },
     attachments: [{ key: up.body.key, name: up.body.name, contentType: 'application/pdf', size: pdf.length }],
@@ -71,7 +78,10 @@ beforeAll(async () => {
   // An email complaint.
   const smtpPort = Number(/smtp:\/\/127\.0\.0\.1:(\d+)/.exec(runtime.output())![1]);
   await nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true }).sendMail({
-    from: { name: payload('sender'), address: SENDER }, to: 'complaints@bank.example.cn', subject: payload('subject'), text: payload('body'),
+    from: { name: payload('sender'), address: SENDER },
+    to: 'complaints@bank.example.cn',
+    subject: payload('subject'),
+    text: payload('body'),
   });
 
   // The staff work the web complaint to its reply, with markup in every field they write.
@@ -84,10 +94,14 @@ beforeAll(async () => {
   await j.waitForStage(web.reference, 'CALLBACK');
 
   // The email complaint's reference, from its acknowledgement.
-  mailed = await eventually(async () => {
-    const ack = (await mails()).find((m) => to(m, SENDER));
-    return ack && /CN-\d{4}-\d{6}/.exec(ack.subject ?? '')?.[0];
-  }, 20_000, 'the acknowledgement of the emailed complaint');
+  mailed = await eventually(
+    async () => {
+      const ack = (await mails()).find((m) => to(m, SENDER));
+      return ack && /CN-\d{4}-\d{6}/.exec(ack.subject ?? '')?.[0];
+    },
+    20_000,
+    'the acknowledgement of the emailed complaint',
+  );
 }, 120_000);
 
 afterAll(() => tearDown({ contexts, browser, runtime, dirs: [dir] }));
@@ -99,12 +113,26 @@ describe('injection', () => {
     await signIn(page, 'quinn');
     await openComplaint(page, web.reference);
     const shown = await page.locator('#view-detail').innerText();
-    for (const tag of ['name', 'description', 'demand', 'rootCause', 'responsiblePeople', 'correctiveMeasures', 'correctionResult', 'replysubject', 'replytext']) {
+    for (const tag of [
+      'name',
+      'description',
+      'demand',
+      'rootCause',
+      'responsiblePeople',
+      'correctiveMeasures',
+      'correctionResult',
+      'replysubject',
+      'replytext',
+    ]) {
       expect(shown, tag).toContain(`<b id="xss-${tag}">b</b>`);
     }
     expect(shown).toContain('<b id="xss-file">b<b>'); // the attachment's name, slashes removed
     // The message bodies sit in closed <details>: open them all, then look again.
-    await page.$$eval('#view-detail details', (ds) => ds.forEach((d) => { (d as unknown as { open: boolean }).open = true; }));
+    await page.$$eval('#view-detail details', (ds) =>
+      ds.forEach((d) => {
+        (d as unknown as { open: boolean }).open = true;
+      }),
+    );
     await assertInert(page, errors);
 
     await j.waitForStage(mailed, 'INVESTIGATION');
@@ -133,10 +161,14 @@ describe('injection', () => {
   });
 
   it("the customer's emails escape it in the HTML part (rendered in Chromium with scripts on) and carry it as text in the plain part", async () => {
-    const received = await eventually(async () => {
-      const all = (await mails()).filter((m) => to(m, CUSTOMER));
-      return all.some((m) => m.subject === payload('replysubject')) && all;
-    }, 20_000, 'the reply email');
+    const received = await eventually(
+      async () => {
+        const all = (await mails()).filter((m) => to(m, CUSTOMER));
+        return all.some((m) => m.subject === payload('replysubject')) && all;
+      },
+      20_000,
+      'the reply email',
+    );
     const reply = received.find((m) => m.subject === payload('replysubject'))!;
     expect(reply.text).toContain(payload('replytext'));
     for (const m of received) {
@@ -167,10 +199,18 @@ describe('injection', () => {
     for (const token of [forged, algNone]) {
       expect((await fetch(`${runtime.apiUrl}/api/staff/tasks/mine`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
     }
-    const logged = await eventually(async () => {
-      const lines = runtime.output().slice(before).split('\n').filter((l) => l.includes('Staff token refused at the gateway'));
-      return lines.length >= 2 && lines;
-    }, 5_000, 'the refusals in the log');
+    const logged = await eventually(
+      async () => {
+        const lines = runtime
+          .output()
+          .slice(before)
+          .split('\n')
+          .filter((l) => l.includes('Staff token refused at the gateway'));
+        return lines.length >= 2 && lines;
+      },
+      5_000,
+      'the refusals in the log',
+    );
     expect(logged.join('\n')).toMatch(/ERR_JWS_SIGNATURE_VERIFICATION_FAILED/);
     expect(logged.join('\n')).toMatch(/ERR_JOSE_ALG_NOT_ALLOWED|ERR_JWS_INVALID/);
     expect(runtime.output()).not.toContain(p);

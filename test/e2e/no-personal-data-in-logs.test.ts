@@ -14,7 +14,10 @@ import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-pro
 
 const dir = mkdtempSync(join(tmpdir(), 'complaints-pii-'));
 let p: RuntimeProcess | undefined;
-afterAll(async () => { await p?.stop('SIGTERM'); rmSync(dir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await p?.stop('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const PII = {
   name: 'Xiaoming Piitestname',
@@ -28,16 +31,31 @@ const PII = {
 
 describe('no personal data in logs', () => {
   it('keeps every submitted value out of the logs of a full journey', async () => {
-    p = await startRuntimeProcess({ DATA_DIR: dir, COMPLAINT_REGION: 'cn', POWERTOOLS_LOG_LEVEL: 'DEBUG', POWERTOOLS_METRICS_DISABLED: 'false', LOCAL_CLOCK_START: '2026-03-02T01:00:00.000Z' });
+    p = await startRuntimeProcess({
+      DATA_DIR: dir,
+      COMPLAINT_REGION: 'cn',
+      POWERTOOLS_LOG_LEVEL: 'DEBUG',
+      POWERTOOLS_METRICS_DISABLED: 'false',
+      LOCAL_CLOCK_START: '2026-03-02T01:00:00.000Z',
+    });
     const { ddb, sfn } = clients({ ...p, awsRegion: 'cn-north-1' });
     const j = new Journey(p.apiUrl, ddb, sfn, 'complaints-cn', 'arn:aws-cn:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle');
     const { reference: ref, accessCode } = await j.submit({
-      language: 'en', businessLine: 'cards', consent: { personalData: true },
+      language: 'en',
+      businessLine: 'cards',
+      consent: { personalData: true },
       complainant: { name: PII.name, contact: { email: PII.email, phone: PII.phone, address: PII.address } },
       matter: { description: PII.description },
     });
     // An invalid request with personal data in it, too.
-    expect((await j.request('POST', '/api/complaints', { complainant: { name: PII.name, contact: { email: 'not-an-email' } }, matter: { description: PII.description } })).status).toBe(400);
+    expect(
+      (
+        await j.request('POST', '/api/complaints', {
+          complainant: { name: PII.name, contact: { email: 'not-an-email' } },
+          matter: { description: PII.description },
+        })
+      ).status,
+    ).toBe(400);
     await j.waitForStage(ref, 'INVESTIGATION');
     await j.act('hana', ref, 'claim');
     await j.complaint('hana', ref);
@@ -45,11 +63,17 @@ describe('no personal data in logs', () => {
     await j.waitForStage(ref, 'REPLY');
     await j.act('hana', ref, 'reply', { subject: `Our answer, ${PII.name}`, text: `Dear ${PII.name}, we refunded the fee.` });
     await j.waitForStage(ref, 'CALLBACK');
-    expect((await j.request('POST', `/api/complaints/${ref}/callback`, { satisfaction: 5, comment: `Thanks from ${PII.name}` }, { 'x-access-code': accessCode })).status).toBe(200);
+    expect(
+      (await j.request('POST', `/api/complaints/${ref}/callback`, { satisfaction: 5, comment: `Thanks from ${PII.name}` }, { 'x-access-code': accessCode }))
+        .status,
+    ).toBe(200);
     // By email, too.
     const smtpPort = Number(/smtp:\/\/127\.0\.0\.1:(\d+)/.exec(p.output())![1]);
     await nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true }).sendMail({
-      from: `Canary Sender <${PII.emailSender}>`, to: 'complaints@bank.example.cn', subject: 'My complaint', text: PII.emailBody,
+      from: `Canary Sender <${PII.emailSender}>`,
+      to: 'complaints@bank.example.cn',
+      subject: 'My complaint',
+      text: PII.emailBody,
     });
     await j.request('POST', '/__local/streams/drain');
     await j.waitClosed(ref);
@@ -63,6 +87,7 @@ describe('no personal data in logs', () => {
       expect(logs.includes(value), `${field} appears in the logs`).toBe(false);
     }
     // Distinctive parts too (not short hex: request ids and hashes may contain any 4 hex digits).
-    for (const fragment of ['Piitestname', 'pii.canary', '8765 4321', 'Canary Road', 'Canary-description', 'mail.canary', 'Canary-email-body', 'Canary Sender']) expect(logs).not.toContain(fragment);
+    for (const fragment of ['Piitestname', 'pii.canary', '8765 4321', 'Canary Road', 'Canary-description', 'mail.canary', 'Canary-email-body', 'Canary Sender'])
+      expect(logs).not.toContain(fragment);
   });
 });

@@ -14,7 +14,10 @@ import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-pro
 
 const started: { p: RuntimeProcess; dir: string }[] = [];
 afterAll(async () => {
-  for (const s of started) { await s.p.stop('SIGTERM'); rmSync(s.dir, { recursive: true, force: true }); }
+  for (const s of started) {
+    await s.p.stop('SIGTERM');
+    rmSync(s.dir, { recursive: true, force: true });
+  }
 });
 
 async function region(name: 'uk' | 'us', clock: string, awsRegion: string) {
@@ -28,7 +31,9 @@ async function region(name: 'uk' | 'us', clock: string, awsRegion: string) {
 describe('UK (FCA DISP, England and Wales calendar)', () => {
   it('acknowledges with the 8-week deadline, counts business days over Easter, resolves in summary within 3 business days', async () => {
     const j = await region('uk', '2026-04-02T09:00:00.000Z', 'eu-west-2'); // Thursday before Good Friday
-    const { reference: ref, acknowledgement } = await j.submit(validComplaint({ language: 'en', businessLine: 'cards', amount: { value: 40, currency: 'GBP' } }));
+    const { reference: ref, acknowledgement } = await j.submit(
+      validComplaint({ language: 'en', businessLine: 'cards', amount: { value: 40, currency: 'GBP' } }),
+    );
     expect(ref).toMatch(/^UK-2026-\d{6}$/);
     expect(acknowledgement.responseDeadline.dueAt).toBe('2026-05-28T22:59:59.999Z'); // 56 days, end of the London day (BST)
     expect(acknowledgement.message).toContain('28 May 2026');

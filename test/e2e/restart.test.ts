@@ -33,10 +33,12 @@ describe('stop and restart', () => {
     running = await startRuntimeProcess(env);
     let c = clients({ ...running, awsRegion: 'cn-north-1' });
     const res = await fetch(`${running.apiUrl}/api/complaints`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validComplaint()),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(validComplaint()),
     });
     expect(res.status).toBe(201);
-    const { reference, accessCode } = await res.json() as { reference: string; accessCode: string };
+    const { reference, accessCode } = (await res.json()) as { reference: string; accessCode: string };
     const firstTask = await eventually(() => getTask(c.ddb, TABLE, reference), 10_000, 'first task');
     expect(firstTask.stage).toBe('INVESTIGATION');
 
@@ -48,24 +50,37 @@ describe('stop and restart', () => {
     running = await startRuntimeProcess(env);
     c = clients({ ...running, awsRegion: 'cn-north-1' });
     expect(running.output()).toMatch(/Resumed the workflow of \d+ open complaint/);
-    const status = await (await fetch(`${running.apiUrl}/api/complaints/${reference}`, { headers: { 'x-access-code': accessCode } })).json() as any;
+    const status = (await (await fetch(`${running.apiUrl}/api/complaints/${reference}`, { headers: { 'x-access-code': accessCode } })).json()) as any;
     expect(status).toMatchObject({ reference, status: 'OPEN', stage: 'INVESTIGATION' });
     // The customer was told about the investigation once, not again by the resume.
     expect(status.history.map((h: any) => h.action)).toEqual(['received', 'registered']);
 
-    const resumedTask = await eventually(async () => {
-      const t = await getTask(c.ddb, TABLE, reference);
-      return t && t.taskToken !== firstTask.taskToken && t;
-    }, 10_000, 'resumed task');
+    const resumedTask = await eventually(
+      async () => {
+        const t = await getTask(c.ddb, TABLE, reference);
+        return t && t.taskToken !== firstTask.taskToken && t;
+      },
+      10_000,
+      'resumed task',
+    );
     expect(resumedTask.executionName).toBe(`${reference}--r1`);
 
     // ... and the workflow still advances.
     await c.sfn.send(new SendTaskSuccessCommand({ taskToken: resumedTask.taskToken, output: '{}' }));
-    const reply = await eventually(async () => { const t = await getTask(c.ddb, TABLE, reference); return t?.stage === 'REPLY' && t; }, 10_000, 'reply task');
+    const reply = await eventually(
+      async () => {
+        const t = await getTask(c.ddb, TABLE, reference);
+        return t?.stage === 'REPLY' && t;
+      },
+      10_000,
+      'reply task',
+    );
     expect(reply.executionName).toBe(`${reference}--r1`);
     // The resumed execution runs on the resume machine: its Resume state, then straight back to Investigate.
-    const entered = async (sm: string, name: string) => (await c.sfn.send(new GetExecutionHistoryCommand({ executionArn: `arn:aws-cn:states:cn-north-1:000000000000:execution:${sm}:${name}` })))
-      .events!.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name);
+    const entered = async (sm: string, name: string) =>
+      (await c.sfn.send(new GetExecutionHistoryCommand({ executionArn: `arn:aws-cn:states:cn-north-1:000000000000:execution:${sm}:${name}` })))
+        .events!.filter((e) => e.type?.endsWith('StateEntered'))
+        .map((e) => e.stateEnteredEventDetails!.name);
     expect(await entered(STATE_MACHINES.resume.name, `${reference}--r1`)).toEqual(['Resume', 'Investigate', 'Reply']);
     // The first, on the lifecycle machine, had started at Investigate (registration included).
     expect(await entered(STATE_MACHINES.lifecycle.name, reference)).toEqual(['Investigate']);

@@ -30,31 +30,54 @@ afterAll(async () => {
 });
 
 describe('Step Functions throttled during a surge', () => {
-  it('starts every accepted complaint\'s workflow once, retrying the throttled starts', async () => {
+  it("starts every accepted complaint's workflow once, retrying the throttled starts", async () => {
     running = await startRuntimeProcess({
-      DATA_DIR: dataDir, COMPLAINT_REGION: 'cn', LOCAL_SFN_THROTTLING: JSON.stringify(THROTTLING), LOCAL_CLOCK_START: '2026-03-02T01:00:00.000Z', POWERTOOLS_LOG_LEVEL: 'ERROR',
+      DATA_DIR: dataDir,
+      COMPLAINT_REGION: 'cn',
+      LOCAL_SFN_THROTTLING: JSON.stringify(THROTTLING),
+      LOCAL_CLOCK_START: '2026-03-02T01:00:00.000Z',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
     });
     const { ddb, sfn } = clients({ ...running, awsRegion: 'cn-north-1' });
 
     const given: string[] = [];
     let next = 0;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < COMPLAINTS) {
-        next += 1;
-        const res = await fetch(`${running!.apiUrl}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validComplaint()) });
-        expect(res.status).toBe(201);
-        given.push(((await res.json()) as { reference: string }).reference);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < COMPLAINTS) {
+          next += 1;
+          const res = await fetch(`${running!.apiUrl}/api/complaints`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(validComplaint()),
+          });
+          expect(res.status).toBe(201);
+          given.push(((await res.json()) as { reference: string }).reference);
+        }
+      }),
+    );
     expect(new Set(given).size).toBe(COMPLAINTS);
 
     // Both state machines (workflows/machines.ts): new complaints' and resumed ones' - which must have none.
-    const list = async (name: string) => (await sfn.send(new ListExecutionsCommand({ stateMachineArn: `arn:aws-cn:states:cn-north-1:000000000000:stateMachine:${name}`, maxResults: 1000 }))).executions ?? [];
-    const executions = async () => [...await list(STATE_MACHINES.lifecycle.name), ...await list(STATE_MACHINES.resume.name)];
-    const all = await eventually(async () => { const e = await executions(); return e.length >= COMPLAINTS && e; }, 90_000, `${COMPLAINTS} workflows`);
+    const list = async (name: string) =>
+      (await sfn.send(new ListExecutionsCommand({ stateMachineArn: `arn:aws-cn:states:cn-north-1:000000000000:stateMachine:${name}`, maxResults: 1000 })))
+        .executions ?? [];
+    const executions = async () => [...(await list(STATE_MACHINES.lifecycle.name)), ...(await list(STATE_MACHINES.resume.name))];
+    const all = await eventually(
+      async () => {
+        const e = await executions();
+        return e.length >= COMPLAINTS && e;
+      },
+      90_000,
+      `${COMPLAINTS} workflows`,
+    );
 
     // Throttling happened, and was absorbed.
-    const throttling = await (await fetch(`${running.sfnEndpoint}/__local/throttling`)).json() as { enabled: boolean; refused: Record<string, number>; transitionsDelayed: number };
+    const throttling = (await (await fetch(`${running.sfnEndpoint}/__local/throttling`)).json()) as {
+      enabled: boolean;
+      refused: Record<string, number>;
+      transitionsDelayed: number;
+    };
     expect(throttling.enabled).toBe(true);
     expect(throttling.refused.StartExecution).toBeGreaterThanOrEqual(10);
 
@@ -63,7 +86,9 @@ describe('Step Functions throttled during a surge', () => {
     let items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await ddb.send(new ScanCommand({ TableName: 'complaints-cn', FilterExpression: 'SK = :m', ExpressionAttributeValues: { ':m': 'META' }, ExclusiveStartKey: start }));
+      const out = await ddb.send(
+        new ScanCommand({ TableName: 'complaints-cn', FilterExpression: 'SK = :m', ExpressionAttributeValues: { ':m': 'META' }, ExclusiveStartKey: start }),
+      );
       items = items.concat(out.Items ?? []);
       start = out.LastEvaluatedKey;
     } while (start);

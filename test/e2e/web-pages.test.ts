@@ -30,7 +30,10 @@ let base: string;
 let seeded: { reference: string; accessCode: string };
 const contexts: BrowserContext[] = [];
 
-async function open(path: string, options: { viewport?: { width: number; height: number }; bypassCSP?: boolean } = {}): Promise<{ page: Page; errors: string[] }> {
+async function open(
+  path: string,
+  options: { viewport?: { width: number; height: number }; bypassCSP?: boolean } = {},
+): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 }, bypassCSP: options.bypassCSP ?? false });
   contexts.push(context);
   const page = await context.newPage();
@@ -65,14 +68,15 @@ beforeAll(async () => {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': 'web-pages-seed' },
     body: JSON.stringify({
-      language: 'zh-CN', businessLine: 'payments',
+      language: 'zh-CN',
+      businessLine: 'payments',
       complainant: { name: '王芳', contact: { phone: '+86 138 0000 0000' } },
       matter: { description: '转账到账延迟三天', demand: '说明原因并补偿' },
       consent: { personalData: true },
     }),
   });
   expect(res.status).toBe(201);
-  seeded = await res.json() as { reference: string; accessCode: string };
+  seeded = (await res.json()) as { reference: string; accessCode: string };
 });
 
 afterAll(async () => {
@@ -110,7 +114,9 @@ describe('customer pages', () => {
     await page.waitForSelector('#file-list li:has-text("receipt.png")');
 
     const posts: Request[] = [];
-    page.on('request', (r) => { if (r.url().endsWith('/api/complaints') && r.method() === 'POST') posts.push(r); });
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/complaints') && r.method() === 'POST') posts.push(r);
+    });
     await page.click('#submit');
     await page.waitForSelector('#ack:not([hidden]), #error-summary:not([hidden])');
     expect(await page.isHidden('#error-summary'), `${await text(page, '#error-summary')} ${errors.join(' | ')}`).toBe(true);
@@ -118,8 +124,12 @@ describe('customer pages', () => {
     expect(posts[0].headers()['idempotency-key']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const body = posts[0].postDataJSON();
     expect(body).toMatchObject({
-      language: 'zh-CN', businessLine: 'cards', amount: { value: 1200.5, currency: 'CNY' }, occurredAt: '2026-11-02',
-      complainant: { anonymous: false, name: '李伟', contact: { email: 'li.wei@example.com' } }, consent: { personalData: true },
+      language: 'zh-CN',
+      businessLine: 'cards',
+      amount: { value: 1200.5, currency: 'CNY' },
+      occurredAt: '2026-11-02',
+      complainant: { anonymous: false, name: '李伟', contact: { email: 'li.wei@example.com' } },
+      consent: { personalData: true },
     });
     expect(body.attachments).toEqual([expect.objectContaining({ name: 'receipt.png', contentType: 'image/png', size: 70 })]);
 
@@ -182,7 +192,9 @@ describe('customer pages', () => {
 
     // A double click sends one complaint.
     let posts = 0;
-    page.on('request', (r) => { if (r.url().endsWith('/api/complaints') && r.method() === 'POST') posts++; });
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/complaints') && r.method() === 'POST') posts++;
+    });
     await page.dblclick('#submit');
     await page.waitForSelector('#ack:not([hidden])');
     expect(posts).toBe(1);
@@ -199,7 +211,9 @@ describe('customer pages', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     contexts.push(context);
     const page = await context.newPage();
-    await page.route('**/config.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ region: 'uk', languages: ['en', 'zh-CN'], apiBase: '' }) }));
+    await page.route('**/config.json', (route) =>
+      route.fulfill({ contentType: 'application/json', body: JSON.stringify({ region: 'uk', languages: ['en', 'zh-CN'], apiBase: '' }) }),
+    );
     await page.goto(`${base}/index.html`);
     await page.waitForSelector('form[data-ready="true"]');
     expect(await attr(page, 'html', 'lang')).toBe('en');
@@ -210,7 +224,9 @@ describe('customer pages', () => {
   it('(3) an empty form: errors next to the fields, announced, focus on the first; keyboard only', async () => {
     const { page, errors } = await open('/index.html');
     let posts = 0;
-    page.on('request', (r) => { if (r.url().endsWith('/api/complaints') && r.method() === 'POST') posts++; });
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/complaints') && r.method() === 'POST') posts++;
+    });
 
     // Every field is reachable with Tab; Enter on the button submits.
     const path = await tabTo(page, 'submit');
@@ -254,12 +270,19 @@ describe('customer pages', () => {
     expect(errors).toEqual([]);
   });
 
-  it('(3b) shows the server\'s field errors next to their fields', async () => {
+  it("(3b) shows the server's field errors next to their fields", async () => {
     const { page } = await open('/index.html');
-    await page.route('**/api/complaints', (route) => route.fulfill({
-      status: 400, contentType: 'application/json',
-      body: JSON.stringify({ error: 'validation_failed', message: 'The request is not valid', fields: [{ field: 'complainant.contact.email', message: 'Invalid email address' }] }),
-    }));
+    await page.route('**/api/complaints', (route) =>
+      route.fulfill({
+        status: 400,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: 'validation_failed',
+          message: 'The request is not valid',
+          fields: [{ field: 'complainant.contact.email', message: 'Invalid email address' }],
+        }),
+      }),
+    );
     await page.fill('#description', '网点拒绝办理销户');
     await page.fill('#email', 'li@example.com');
     await page.check('#consent');
@@ -333,11 +356,18 @@ describe('customer pages', () => {
     const email = `repeat-${Date.now()}@example.com`;
     const post = async (key: string, description: string) => {
       const res = await fetch(`${base}/api/complaints`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key },
-        body: JSON.stringify({ language: 'zh-CN', businessLine: 'cards', complainant: { name: '李娜', contact: { email } }, matter: { description }, consent: { personalData: true } }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({
+          language: 'zh-CN',
+          businessLine: 'cards',
+          complainant: { name: '李娜', contact: { email } },
+          matter: { description },
+          consent: { personalData: true },
+        }),
       });
       expect(res.status).toBe(201);
-      return await res.json() as { reference: string; accessCode: string };
+      return (await res.json()) as { reference: string; accessCode: string };
     };
     const earlier = await post('web-pages-repeat-1', '我的信用卡年费在一月份被重复扣收两次，未经我同意');
     const later = await post('web-pages-repeat-2', '信用卡年费一月份被重复扣收两次，未经我同意');
@@ -379,8 +409,11 @@ describe('customer pages', () => {
     const { ddb, sfn } = clients({ ...runtime, awsRegion: 'cn-north-1' });
     const j = new Journey(base, ddb, sfn, 'complaints-cn', 'arn:aws-cn:states:cn-north-1:000000000000:stateMachine:complaint-lifecycle');
     const { reference, accessCode } = await j.submit({
-      language: 'zh-CN', businessLine: 'cards', complainant: { name: '赵敏', contact: { email: 'zhao@example.com' } },
-      matter: { description: '信用卡重复扣款', demand: '退还重复扣款' }, consent: { personalData: true },
+      language: 'zh-CN',
+      businessLine: 'cards',
+      complainant: { name: '赵敏', contact: { email: 'zhao@example.com' } },
+      matter: { description: '信用卡重复扣款', demand: '退还重复扣款' },
+      consent: { personalData: true },
     });
     const inv = await j.waitForStage(reference, 'INVESTIGATION');
     expect((await j.act('hana', reference, 'claim')).status).toBe(200);
@@ -449,7 +482,12 @@ describe('ICP filing number in the footer (issue 18)', () => {
       expect(await footerLink(page).textContent()).toBe(ICP);
       expect(await footerLink(page).getAttribute('href')).toBe('https://beian.miit.gov.cn/');
       expect(await footerLink(page).getAttribute('lang')).toBe('zh-CN');
-      expect(await page.locator('footer').filter({ has: page.locator('#icp-filing') }).isVisible()).toBe(true);
+      expect(
+        await page
+          .locator('footer')
+          .filter({ has: page.locator('#icp-filing') })
+          .isVisible(),
+      ).toBe(true);
     }
     expect(errors).toEqual([]);
   });
@@ -459,7 +497,7 @@ describe('ICP filing number in the footer (issue 18)', () => {
     contexts.push(context);
     const page = await context.newPage();
     // The configuration a region without a filing number gets: the runtime's, without the number.
-    const served = await (await fetch(`${base}/config.json`)).json() as Record<string, unknown>;
+    const served = (await (await fetch(`${base}/config.json`)).json()) as Record<string, unknown>;
     const { icpFilingNumber, ...withoutNumber } = served;
     expect(icpFilingNumber).toBe(ICP);
     await page.route('**/config.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(withoutNumber) }));

@@ -29,15 +29,20 @@ describe('CORS: the API grants no other origin', () => {
   const stacks = Object.values(REGIONS).map((region) => ({
     region,
     stack: new StatefulStack(app, `Attack-${region.name}-Stateful`, {
-      env: { account: ACCOUNT, region: region.aws.region }, region, platform: regionPlatform(app, region, ACCOUNT, exampleSettings().regions[region.name]),
+      env: { account: ACCOUNT, region: region.aws.region },
+      region,
+      platform: regionPlatform(app, region, ACCOUNT, exampleSettings().regions[region.name]),
     }),
   }));
 
-  it.each(stacks.map((s) => [s.region.name, s] as const))('%s: the HTTP API has no CORS configuration (pages call it on their own origin)', (_name, { stack }) => {
-    const [api] = resources(Template.fromStack(stack), 'AWS::ApiGatewayV2::Api');
-    expect(api.Properties.ProtocolType).toBe('HTTP');
-    expect(api.Properties).not.toHaveProperty('CorsConfiguration');
-  });
+  it.each(stacks.map((s) => [s.region.name, s] as const))(
+    '%s: the HTTP API has no CORS configuration (pages call it on their own origin)',
+    (_name, { stack }) => {
+      const [api] = resources(Template.fromStack(stack), 'AWS::ApiGatewayV2::Api');
+      expect(api.Properties.ProtocolType).toBe('HTTP');
+      expect(api.Properties).not.toHaveProperty('CorsConfiguration');
+    },
+  );
 
   it('where CloudFront serves the pages, /api/* is a behaviour of the same distribution: one origin for pages and API', () => {
     const served = stacks.filter((s) => s.stack.pages);
@@ -48,14 +53,21 @@ describe('CORS: the API grants no other origin', () => {
       expect(config.CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern)).toContain('/api/*');
       // HSTS on every answer of that origin.
       const [policy] = resources(Template.fromStack(stack), 'AWS::CloudFront::ResponseHeadersPolicy');
-      expect(policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.StrictTransportSecurity).toMatchObject({ IncludeSubdomains: true, Override: true });
+      expect(policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.StrictTransportSecurity).toMatchObject({
+        IncludeSubdomains: true,
+        Override: true,
+      });
     }
   });
 });
 
 describe('the API stage', () => {
   const stack = new Stack(new App(), 'AttackApi', { env: { account: ACCOUNT, region: 'eu-west-2' } });
-  const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})') });
+  const fn = new lambda.Function(stack, 'Fn', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+  });
   new IntakeApi(stack, 'Api', {
     routes: ROUTES,
     functions: Object.fromEntries(Object.keys(FUNCTIONS).map((name) => [name, fn])) as unknown as Record<FunctionName, lambda.IFunction>,
@@ -68,11 +80,16 @@ describe('the API stage', () => {
   it('logs why the JWT authorizer refused a token, and never headers, bodies or claims', () => {
     const [stage] = resources(template, 'AWS::ApiGatewayV2::Stage');
     const format = JSON.parse(stage.Properties.AccessLogSettings.Format) as Record<string, string>;
-    expect(format).toMatchObject({ authorizerError: '$context.authorizer.error', status: '$context.status', routeKey: '$context.routeKey', sourceIp: '$context.identity.sourceIp' });
+    expect(format).toMatchObject({
+      authorizerError: '$context.authorizer.error',
+      status: '$context.status',
+      routeKey: '$context.routeKey',
+      sourceIp: '$context.identity.sourceIp',
+    });
     expect(Object.values(format).filter((v) => /\$(context\.authorizer\.claims|input|request\.header|context\.requestOverride)/.test(v))).toEqual([]);
   });
 
-  it('throttles every client at the stage (the per-client limit on AWS is AWS WAF\'s rate rule where the pages run behind CloudFront)', () => {
+  it("throttles every client at the stage (the per-client limit on AWS is AWS WAF's rate rule where the pages run behind CloudFront)", () => {
     const [stage] = resources(template, 'AWS::ApiGatewayV2::Stage');
     expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
   });

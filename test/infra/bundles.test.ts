@@ -24,7 +24,11 @@ const CDK_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.met
 const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 // What Lambda sets that the handlers read at start-up; no credentials (nothing is called).
 const LAMBDA_ENV = {
-  PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', TABLE_NAME: 't', COMPLAINT_REGION: 'us', POWERTOOLS_LOG_LEVEL: 'ERROR',
+  PATH: process.env.PATH ?? '',
+  AWS_REGION: 'us-east-1',
+  TABLE_NAME: 't',
+  COMPLAINT_REGION: 'us',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
   STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111111111111:stateMachine:complaint-lifecycle',
   RESUME_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111111111111:stateMachine:complaint-resume',
 };
@@ -45,14 +49,21 @@ function inFreshNode(code: string): string {
   return r.stdout;
 }
 
-const files = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true })
-  .filter((d) => d.isFile()).map((d) => relative(dir, join(d.parentPath, d.name))).sort();
+const files = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => relative(dir, join(d.parentPath, d.name)))
+    .sort();
 /** Whether a package is in that part of the bundle (more than a stub of a few bytes tree-shaking leaves). */
 const has = (modules: Record<string, number>, pkg: string) =>
-  Object.entries(modules).filter(([m]) => m.includes(`node_modules/${pkg}/`)).reduce((n, [, bytes]) => n + bytes, 0) > 512;
+  Object.entries(modules)
+    .filter(([m]) => m.includes(`node_modules/${pkg}/`))
+    .reduce((n, [, bytes]) => n + bytes, 0) > 512;
 /** The AWS SDK clients in that part of the bundle (client-dynamodb, client-s3, ...; lib-dynamodb, s3-request-presigner). */
-const sdkClients = (modules: Record<string, number>) => ['client-dynamodb', 'lib-dynamodb', 'client-sfn', 'client-s3', 's3-request-presigner', 'client-sesv2', 'client-dynamodb-streams', 'client-lambda']
-  .filter((c) => has(modules, `@aws-sdk/${c}`));
+const sdkClients = (modules: Record<string, number>) =>
+  ['client-dynamodb', 'lib-dynamodb', 'client-sfn', 'client-s3', 's3-request-presigner', 'client-sesv2', 'client-dynamodb-streams', 'client-lambda'].filter(
+    (c) => has(modules, `@aws-sdk/${c}`),
+  );
 /** The clients a function's access (FUNCTIONS) calls for. */
 function clientsFor(name: FunctionName): string[] {
   const { access } = FUNCTIONS[name];
@@ -133,7 +144,9 @@ describe('what each function loads at a cold start', () => {
       // The IMAP client (MailboxPoller only) decodes mailbox names and headers with its own
       // character-set packages; the message itself is parsed by postal-mime, as for SES mail.
       const imapClient = name === 'MailboxPoller' ? ['iconv-lite', 'libmime', 'encoding-japanese'] : [];
-      for (const pkg of ['mailparser', 'iconv-lite', 'libmime', 'he', 'entities', 'html-to-text', 'htmlparser2', 'encoding-japanese'].filter((p) => !imapClient.includes(p))) {
+      for (const pkg of ['mailparser', 'iconv-lite', 'libmime', 'he', 'entities', 'html-to-text', 'htmlparser2', 'encoding-japanese'].filter(
+        (p) => !imapClient.includes(p),
+      )) {
         expect(has(all, pkg), `${name}: ${pkg}`).toBe(false);
       }
       expect(has(all, 'imapflow'), `${name}: imapflow`).toBe(name === 'MailboxPoller');
@@ -145,9 +158,14 @@ describe('what each function loads at a cold start', () => {
   });
 
   it('no zod for the region configuration (validated at synth time), and no metrics package where no metric is published', () => {
-    for (const name of NAMES) expect(Object.keys(bundles[name].initial.modules).some((m) => m.endsWith('functions/domain/region-schema.ts')), name).toBe(false);
+    for (const name of NAMES)
+      expect(
+        Object.keys(bundles[name].initial.modules).some((m) => m.endsWith('functions/domain/region-schema.ts')),
+        name,
+      ).toBe(false);
     // Functions without a request or step schema: no zod at start-up (the stream readers load their record schemas on the first batch).
-    for (const name of ['ResumeOrphans', 'DeadlineWatch', 'DeliverMessages', 'TableChanges'] as FunctionName[]) expect(has(bundles[name].initial.modules, 'zod'), name).toBe(false);
+    for (const name of ['ResumeOrphans', 'DeadlineWatch', 'DeliverMessages', 'TableChanges'] as FunctionName[])
+      expect(has(bundles[name].initial.modules, 'zod'), name).toBe(false);
     expect(has(bundles.CreateAttachmentUpload.initial.modules, '@aws-lambda-powertools/metrics')).toBe(false);
     expect(has(bundles.SubmitComplaint.initial.modules, '@aws-lambda-powertools/metrics')).toBe(true);
     // The access-code routes publish the guessing alarm's metric (AccessCodeFailures).

@@ -49,14 +49,16 @@ const SERVICE_PRINCIPAL_EXCEPTIONS: { service: RegExp; where: 'trust' | 'key'; w
   {
     service: /^lambda\.amazonaws\.com$/,
     where: 'trust',
-    why: 'A Lambda execution role\'s trust policy: a role can only be handed to a function by iam:PassRole in this account (roles cannot be passed across accounts), and AWS Lambda documents no aws:SourceAccount/SourceArn for assuming the execution role; a condition Lambda does not send would leave every function without credentials.',
+    why: "A Lambda execution role's trust policy: a role can only be handed to a function by iam:PassRole in this account (roles cannot be passed across accounts), and AWS Lambda documents no aws:SourceAccount/SourceArn for assuming the execution role; a condition Lambda does not send would leave every function without credentials.",
   },
   {
     service: /^logs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/,
     where: 'key',
-    why: 'CloudWatch Logs\' use of a log-group key: AWS documents kms:EncryptionContext:aws:logs:arn (the log group\'s ARN, here this account\'s and region\'s log groups) as the condition of this grant, which pins it as aws:SourceArn would.',
+    why: "CloudWatch Logs' use of a log-group key: AWS documents kms:EncryptionContext:aws:logs:arn (the log group's ARN, here this account's and region's log groups) as the condition of this grant, which pins it as aws:SourceArn would.",
     holds: (st) => {
-      const arn = JSON.stringify(st.Condition?.ArnLike?.['kms:EncryptionContext:aws:logs:arn'] ?? st.Condition?.ArnEquals?.['kms:EncryptionContext:aws:logs:arn'] ?? '');
+      const arn = JSON.stringify(
+        st.Condition?.ArnLike?.['kms:EncryptionContext:aws:logs:arn'] ?? st.Condition?.ArnEquals?.['kms:EncryptionContext:aws:logs:arn'] ?? '',
+      );
       return arn.includes(`:${ACCOUNT}:log-group:`);
     },
   },
@@ -74,9 +76,14 @@ beforeAll(() => {
 const templateOf = (stack: Stack) => assembly.getStackArtifact(stack.artifactId).template as Json;
 const regionStacks = (name: string): Stack[] => [stacks[name].edge, stacks[name].stateful, stacks[name].api].flatMap((s) => (s ? [s as Stack] : []));
 const resourcesOf = (t: Json, type: string): [string, Json][] => Object.entries(t.Resources as Json).filter(([, r]) => r.Type === type);
-const hasKey = (condition: Json | undefined, key: string) => Object.values(condition ?? {}).some((block) => Object.keys(block as Json).some((k) => k.toLowerCase() === key.toLowerCase()));
-const conditionValue = (condition: Json | undefined, key: string): unknown[] => Object.values(condition ?? {}).flatMap((block) =>
-  Object.entries(block as Json).filter(([k]) => k.toLowerCase() === key.toLowerCase()).flatMap(([, v]) => asArray(v)));
+const hasKey = (condition: Json | undefined, key: string) =>
+  Object.values(condition ?? {}).some((block) => Object.keys(block as Json).some((k) => k.toLowerCase() === key.toLowerCase()));
+const conditionValue = (condition: Json | undefined, key: string): unknown[] =>
+  Object.values(condition ?? {}).flatMap((block) =>
+    Object.entries(block as Json)
+      .filter(([k]) => k.toLowerCase() === key.toLowerCase())
+      .flatMap(([, v]) => asArray(v)),
+  );
 const refId = (v: unknown): string | undefined => (v as Json)?.Ref ?? (v as Json)?.['Fn::GetAtt']?.[0];
 
 describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionConfig]))('region %s', (name, region) => {
@@ -91,22 +98,28 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
       .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
   };
-  const tableArnRef = () => JSON.stringify((roleStatements('ReconcileArchive').find((st) => asArray(st.Action).includes('dynamodb:Query')))?.Resource);
+  const tableArnRef = () => JSON.stringify(roleStatements('ReconcileArchive').find((st) => asArray(st.Action).includes('dynamodb:Query'))?.Resource);
 
   describe('alarm topics', () => {
-    it('every topic an alarm notifies lets this account\'s CloudWatch alarms publish, and its key lets CloudWatch use it', () => {
+    it("every topic an alarm notifies lets this account's CloudWatch alarms publish, and its key lets CloudWatch use it", () => {
       for (const stack of regionStacks(name)) {
         const t = templateOf(stack);
-        const topicIds = new Set(resourcesOf(t, 'AWS::CloudWatch::Alarm').flatMap(([, a]) => [...asArray(a.Properties.AlarmActions), ...asArray(a.Properties.OKActions)]).map((action) => {
-          const id = refId(action);
-          expect(t.Resources[id!]?.Type, `${stack.stackName}: alarm action ${JSON.stringify(action)} is a topic of the stack`).toBe('AWS::SNS::Topic');
-          return id!;
-        }));
+        const topicIds = new Set(
+          resourcesOf(t, 'AWS::CloudWatch::Alarm')
+            .flatMap(([, a]) => [...asArray(a.Properties.AlarmActions), ...asArray(a.Properties.OKActions)])
+            .map((action) => {
+              const id = refId(action);
+              expect(t.Resources[id!]?.Type, `${stack.stackName}: alarm action ${JSON.stringify(action)} is a topic of the stack`).toBe('AWS::SNS::Topic');
+              return id!;
+            }),
+        );
         if (stack === stacks[name].api) expect(topicIds.size).toBeGreaterThan(0);
         for (const topicId of topicIds) {
           const policies = resourcesOf(t, 'AWS::SNS::TopicPolicy').filter(([, p]) => asArray(p.Properties.Topics).some((x) => refId(x) === topicId));
           const statements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
-          const publish = statements.filter((st) => st.Effect === 'Allow' && asArray(st.Principal?.Service).includes('cloudwatch.amazonaws.com') && asArray(st.Action).includes('sns:Publish'));
+          const publish = statements.filter(
+            (st) => st.Effect === 'Allow' && asArray(st.Principal?.Service).includes('cloudwatch.amazonaws.com') && asArray(st.Action).includes('sns:Publish'),
+          );
           expect(publish, `${stack.stackName}/${topicId}: CloudWatch may publish`).toHaveLength(1);
           expect(conditionValue(publish[0].Condition, 'aws:SourceAccount')).toEqual([ACCOUNT]);
           expect(conditionValue(publish[0].Condition, 'aws:SourceArn')).toEqual([alarmArnPattern]);
@@ -115,8 +128,9 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
 
           const keyId = refId(t.Resources[topicId].Properties.KmsMasterKeyId);
           expect(t.Resources[keyId!]?.Type, `${topicId}: a customer-managed key`).toBe('AWS::KMS::Key');
-          const keyStatements = (t.Resources[keyId!].Properties.KeyPolicy.Statement as Statement[])
-            .filter((st) => st.Effect === 'Allow' && asArray(st.Principal?.Service).includes('cloudwatch.amazonaws.com'));
+          const keyStatements = (t.Resources[keyId!].Properties.KeyPolicy.Statement as Statement[]).filter(
+            (st) => st.Effect === 'Allow' && asArray(st.Principal?.Service).includes('cloudwatch.amazonaws.com'),
+          );
           expect(keyStatements).toHaveLength(1);
           expect(asArray(keyStatements[0].Action).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
           expect(conditionValue(keyStatements[0].Condition, 'aws:SourceAccount')).toEqual([ACCOUNT]);
@@ -134,7 +148,10 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
           if (r.Type === 'AWS::Lambda::Permission') {
             const principal = String(r.Properties.Principal);
             if (!principal.endsWith('.amazonaws.com') && !principal.endsWith('.amazonaws.com.cn')) continue;
-            expect(r.Properties.SourceArn ?? r.Properties.SourceAccount, `${stack.stackName}/${id}: ${principal} invokes without SourceArn/SourceAccount`).toBeDefined();
+            expect(
+              r.Properties.SourceArn ?? r.Properties.SourceAccount,
+              `${stack.stackName}/${id}: ${principal} invokes without SourceArn/SourceAccount`,
+            ).toBeDefined();
             checked++;
             continue;
           }
@@ -152,7 +169,10 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
                 checked++;
                 if (hasKey(st.Condition, 'aws:SourceAccount') || hasKey(st.Condition, 'aws:SourceArn')) continue;
                 const exception = SERVICE_PRINCIPAL_EXCEPTIONS.find((e) => e.service.test(service) && e.where === where);
-                expect(exception, `${stack.stackName}/${id}: ${service} granted ${JSON.stringify(st.Action)} without aws:SourceAccount/aws:SourceArn`).toBeDefined();
+                expect(
+                  exception,
+                  `${stack.stackName}/${id}: ${service} granted ${JSON.stringify(st.Action)} without aws:SourceAccount/aws:SourceArn`,
+                ).toBeDefined();
                 if (exception?.holds) expect(exception.holds(st), `${stack.stackName}/${id}: ${service}: ${exception.why}`).toBe(true);
               }
             }
@@ -162,9 +182,11 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       expect(checked).toBeGreaterThan(10);
     });
 
-    it('the workflow key lets log delivery decrypt for this account\'s log deliveries only', () => {
+    it("the workflow key lets log delivery decrypt for this account's log deliveries only", () => {
       const keyId = stacks[name].api.getLogicalId(stacks[name].api.workflow.key.node.defaultChild as never);
-      const statements = (api().Resources[keyId].Properties.KeyPolicy.Statement as Statement[]).filter((st) => asArray(st.Principal?.Service).includes('delivery.logs.amazonaws.com'));
+      const statements = (api().Resources[keyId].Properties.KeyPolicy.Statement as Statement[]).filter((st) =>
+        asArray(st.Principal?.Service).includes('delivery.logs.amazonaws.com'),
+      );
       expect(statements).toHaveLength(1);
       expect(conditionValue(statements[0].Condition, 'aws:SourceAccount')).toEqual([ACCOUNT]);
       expect(conditionValue(statements[0].Condition, 'aws:SourceArn')).toEqual([`arn:${region.aws.partition}:logs:${region.aws.region}:${ACCOUNT}:*`]);
@@ -203,9 +225,12 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       const [trust] = role.Properties.AssumeRolePolicyDocument.Statement as Statement[];
       expect(JSON.stringify(trust.Principal)).toContain(`:${ACCOUNT}:root`);
       expect(trust.Condition).toEqual({ Bool: { 'aws:MultiFactorAuthPresent': 'true' } });
-      const grants = resourcesOf(stateful(), 'AWS::IAM::Policy').filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+      const grants = resourcesOf(stateful(), 'AWS::IAM::Policy')
+        .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
         .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
-      const keyIds = guardedKeys().map(([id]) => id).sort();
+      const keyIds = guardedKeys()
+        .map(([id]) => id)
+        .sort();
       expect(grants.flatMap((st) => asArray(st.Resource).map((r) => refId(r))).sort()).toEqual(keyIds);
       for (const st of grants) expect(asArray(st.Action)).toEqual(expect.arrayContaining([...BREAK_GLASS_ACTIONS, 'kms:CancelKeyDeletion']));
     });
@@ -220,9 +245,12 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         expect(lists, fn).toHaveLength(1);
         expect(lists[0].Resource).toBe(`arn:${region.aws.partition}:s3:::${stacks[name].stateful.stores.archive.name}`);
         // Every prefix of an object it may read (GetObject) is listed: its HEADs of missing keys are 404.
-        const readPrefixes = roleStatements(fn).filter((st) => asArray(st.Action).includes('s3:GetObject'))
-          .flatMap((st) => asArray(st.Resource as string | string[])).map(String)
-          .filter((r) => r.includes(`:::${stacks[name].stateful.stores.archive.name}/`)).map((r) => `${r.split('/').slice(1).join('/')}`);
+        const readPrefixes = roleStatements(fn)
+          .filter((st) => asArray(st.Action).includes('s3:GetObject'))
+          .flatMap((st) => asArray(st.Resource as string | string[]))
+          .map(String)
+          .filter((r) => r.includes(`:::${stacks[name].stateful.stores.archive.name}/`))
+          .map((r) => `${r.split('/').slice(1).join('/')}`);
         const listed = conditionValue(lists[0].Condition, 's3:prefix').map(String);
         for (const p of readPrefixes) expect(listed, `${fn}: ${p}`).toContain(p);
         expect(listed.sort(), fn).toEqual([...ARCHIVE_GRANTS[FUNCTIONS[fn].access.archive!].list].map((p) => `${p}*`).sort());
@@ -245,7 +273,14 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
           for (const a of asArray(st.Action)) expect(['s3:GetObject', 's3:PutObject'], fn).toContain(a);
         }
       }
-      const actions = (fn: FunctionName) => [...new Set(roleStatements(fn).filter((st) => JSON.stringify(st.Resource).includes(bucket)).flatMap((st) => asArray(st.Action)))].sort();
+      const actions = (fn: FunctionName) =>
+        [
+          ...new Set(
+            roleStatements(fn)
+              .filter((st) => JSON.stringify(st.Resource).includes(bucket))
+              .flatMap((st) => asArray(st.Action)),
+          ),
+        ].sort();
       expect(actions('CreateAttachmentUpload')).toEqual(['s3:PutObject']);
       expect(actions('SubmitComplaint')).toEqual(['s3:GetObject']);
       expect(actions('GetComplaintStatus')).toEqual([]);
@@ -272,7 +307,9 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
 
     it.each(Object.keys(FUNCTIONS) as FunctionName[])('%s: its FUNCTIONS list on the table, Query on its indexes, LeadingKeys where listed', (fn) => {
       const spec = FUNCTIONS[fn].access.table;
-      const statements = roleStatements(fn).filter((st) => asArray(st.Action).some((a) => a.startsWith('dynamodb:') && !/Stream|GetRecords|GetShardIterator/.test(a)));
+      const statements = roleStatements(fn).filter((st) =>
+        asArray(st.Action).some((a) => a.startsWith('dynamodb:') && !/Stream|GetRecords|GetShardIterator/.test(a)),
+      );
       if (!spec) {
         expect(statements).toEqual([]);
         return;
@@ -292,7 +329,9 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       if (spec.queries?.length) {
         expect(onIndexes).toHaveLength(1);
         expect(onIndexes[0].Action).toBe('dynamodb:Query');
-        const names = asArray(onIndexes[0].Resource).map((r) => JSON.stringify(r).match(/\/index\/([A-Za-z0-9]+)/)?.[1]).sort();
+        const names = asArray(onIndexes[0].Resource)
+          .map((r) => JSON.stringify(r).match(/\/index\/([A-Za-z0-9]+)/)?.[1])
+          .sort();
         expect(names).toEqual(spec.queries.map((q) => TABLE.indexes[q].name).sort());
       } else {
         expect(onIndexes).toEqual([]);
@@ -303,14 +342,17 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       expect(PUBLIC_FUNCTIONS.sort()).toEqual(['CreateAttachmentUpload', 'CustomerCallback', 'GetComplaintStatus', 'OpenApi', 'SubmitComplaint']);
       for (const fn of PUBLIC_FUNCTIONS) {
         const actions = roleStatements(fn).flatMap((st) => asArray(st.Action));
-        for (const forbidden of ['dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable']) expect(actions, fn).not.toContain(forbidden);
+        for (const forbidden of ['dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable'])
+          expect(actions, fn).not.toContain(forbidden);
         for (const st of roleStatements(fn).filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')))) {
           expect(conditionValue(st.Condition, 'dynamodb:LeadingKeys').length, fn).toBeGreaterThan(0);
           expect(Object.keys(st.Condition!), fn).toEqual(['ForAllValues:StringLike']);
         }
       }
       // Only the staff API (erasure) and the workflow step (a closed complaint's task) delete items; nobody scans or batch-writes.
-      const deleters = (Object.keys(FUNCTIONS) as FunctionName[]).filter((fn) => roleStatements(fn).some((st) => asArray(st.Action).includes('dynamodb:DeleteItem')));
+      const deleters = (Object.keys(FUNCTIONS) as FunctionName[]).filter((fn) =>
+        roleStatements(fn).some((st) => asArray(st.Action).includes('dynamodb:DeleteItem')),
+      );
       expect(deleters.sort()).toEqual(['StaffApi', 'WorkflowStep']);
       for (const fn of Object.keys(FUNCTIONS) as FunctionName[]) {
         const actions = roleStatements(fn).flatMap((st) => asArray(st.Action));
@@ -322,7 +364,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
   });
 
   describe('the API behind CloudFront', () => {
-    it('execute-api stays enabled (CloudFront\'s origin, or the bank\'s proxy where CloudFront is off)', () => {
+    it("execute-api stays enabled (CloudFront's origin, or the bank's proxy where CloudFront is off)", () => {
       const apis = resourcesOf(stateful(), 'AWS::ApiGatewayV2::Api');
       expect(apis).toHaveLength(1);
       expect(apis[0][1].Properties.DisableExecuteApiEndpoint ?? false).toBe(false);
@@ -331,8 +373,9 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     it('where CloudFront fronts the API, it sends the origin secret, and the public routes require it', () => {
       const distributions = resourcesOf(stateful(), 'AWS::CloudFront::Distribution');
       const authorizers = resourcesOf(api(), 'AWS::ApiGatewayV2::Authorizer').filter(([, a]) => a.Properties.AuthorizerType === 'REQUEST');
-      const publicRoutes = resourcesOf(api(), 'AWS::ApiGatewayV2::Route')
-        .filter(([, r]) => ROUTES.some((route) => route.auth === 'public' && `${route.method} ${route.path}` === r.Properties.RouteKey));
+      const publicRoutes = resourcesOf(api(), 'AWS::ApiGatewayV2::Route').filter(([, r]) =>
+        ROUTES.some((route) => route.auth === 'public' && `${route.method} ${route.path}` === r.Properties.RouteKey),
+      );
       expect(publicRoutes).toHaveLength(ROUTES.filter((r) => r.auth === 'public').length);
       if (!distributions.length) {
         expect(authorizers).toEqual([]);
@@ -349,14 +392,19 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       const apiOrigin = origins.find((o) => JSON.stringify(o.DomainName).includes('execute-api'))!;
       expect(apiOrigin.OriginCustomHeaders).toHaveLength(1);
       expect(apiOrigin.OriginCustomHeaders[0].HeaderName).toBe(ORIGIN_VERIFY_HEADER);
-      expect(JSON.stringify(apiOrigin.OriginCustomHeaders[0].HeaderValue)).toBe(JSON.stringify({ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] }));
+      expect(JSON.stringify(apiOrigin.OriginCustomHeaders[0].HeaderValue)).toBe(
+        JSON.stringify({ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] }),
+      );
       // No other origin (the pages bucket) gets it.
       for (const o of origins.filter((x) => x !== apiOrigin)) expect(o.OriginCustomHeaders, JSON.stringify(o.DomainName)).toBeUndefined();
 
       expect(authorizers).toHaveLength(1);
       const [authorizerId, authorizer] = authorizers[0];
       expect(authorizer.Properties).toMatchObject({
-        IdentitySource: [`$request.header.${ORIGIN_VERIFY_HEADER}`], EnableSimpleResponses: true, AuthorizerResultTtlInSeconds: 300, AuthorizerPayloadFormatVersion: '2.0',
+        IdentitySource: [`$request.header.${ORIGIN_VERIFY_HEADER}`],
+        EnableSimpleResponses: true,
+        AuthorizerResultTtlInSeconds: 300,
+        AuthorizerPayloadFormatVersion: '2.0',
       });
       for (const [id, r] of publicRoutes) {
         expect(r.Properties.AuthorizationType, id).toBe('CUSTOM');
@@ -365,7 +413,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       // The authorizer's function reads that secret only (through Secrets Manager: its key by kms:ViaService).
       const fn = stacks[name].api.originVerify!.function;
       const roleId = stacks[name].api.getLogicalId(fn.role!.node.defaultChild as never);
-      const statements = resourcesOf(api(), 'AWS::IAM::Policy').filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+      const statements = resourcesOf(api(), 'AWS::IAM::Policy')
+        .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
         .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
       const secretReads = statements.filter((st) => asArray(st.Action).some((a) => a.startsWith('secretsmanager:')));
       expect(secretReads).toHaveLength(1);
@@ -378,7 +427,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
   });
 
   describe('retry budgets', () => {
-    it('every event source mapping on an SQS queue has a visibility timeout of at least 6 times its function\'s timeout (today there is none: stream sources only)', () => {
+    it("every event source mapping on an SQS queue has a visibility timeout of at least 6 times its function's timeout (today there is none: stream sources only)", () => {
       const t = api();
       const mappings = resourcesOf(t, 'AWS::Lambda::EventSourceMapping');
       expect(mappings.length).toBeGreaterThan(0);
@@ -395,7 +444,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       }
     });
 
-    it('every function runs the AWS clients\' profile whose worst-case call (timeouts, attempts, backoff) ends inside its deployed timeout', () => {
+    it("every function runs the AWS clients' profile whose worst-case call (timeouts, attempts, backoff) ends inside its deployed timeout", () => {
       for (const fn of Object.keys(FUNCTIONS) as FunctionName[]) {
         const id = stacks[name].api.getLogicalId(stacks[name].api.functions[fn].node.defaultChild as never);
         const props = api().Resources[id].Properties as Json;
@@ -407,7 +456,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       }
     });
 
-    it('every API route\'s integration times out at 29 s at most, after its function', () => {
+    it("every API route's integration times out at 29 s at most, after its function", () => {
       const integrations = resourcesOf(api(), 'AWS::ApiGatewayV2::Integration');
       expect(integrations.length).toBe(ROUTES.length);
       const fnTimeouts = new Map(resourcesOf(api(), 'AWS::Lambda::Function').map(([id, f]) => [id, f.Properties.Timeout as number]));
@@ -421,22 +470,32 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
   });
 });
 
-describe('outbound mail where SES does not send (China): the bank\'s SMTP relay', () => {
+describe("outbound mail where SES does not send (China): the bank's SMTP relay", () => {
   const RELAY_SECRET = `arn:aws-cn:secretsmanager:cn-north-1:${ACCOUNT}:secret:smtp-relay-AbCdEf`;
   /** The example settings, cn's relay with a secret, or (none) cn without any outbound mail: SES-less and relay-less. */
   const settingsWith = (outbound: 'relay' | 'none') => {
     const settings = structuredClone(exampleSettings(ACCOUNT));
     const cn = settings.regions.cn.mail;
-    cn.outbound = outbound === 'relay' ? { transport: 'smtp-relay', host: 'smtp-relay.bank.example.cn', port: 587, tls: 'starttls', secretArn: RELAY_SECRET } : { transport: 'smtp-relay', host: 'smtp-relay.bank.example.cn', port: 465, tls: 'implicit' };
+    cn.outbound =
+      outbound === 'relay'
+        ? { transport: 'smtp-relay', host: 'smtp-relay.bank.example.cn', port: 587, tls: 'starttls', secretArn: RELAY_SECRET }
+        : { transport: 'smtp-relay', host: 'smtp-relay.bank.example.cn', port: 465, tls: 'implicit' };
     return settings;
   };
   let withRelay: Json;
   let withoutRelay: Json;
-  const deliver = (t: Json) => Object.values(t.Resources as Json).find((r: Json) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.AWS_CLIENTS_PROFILE && JSON.stringify(r.Metadata ?? {}).includes('DeliverMessages')) as Json
-    ?? Object.entries(t.Resources as Json).find(([id, r]) => (r as Json).Type === 'AWS::Lambda::Function' && id.startsWith('DeliverMessages'))![1] as Json;
+  const deliver = (t: Json) =>
+    (Object.values(t.Resources as Json).find(
+      (r: Json) =>
+        r.Type === 'AWS::Lambda::Function' &&
+        r.Properties.Environment?.Variables?.AWS_CLIENTS_PROFILE &&
+        JSON.stringify(r.Metadata ?? {}).includes('DeliverMessages'),
+    ) as Json) ??
+    (Object.entries(t.Resources as Json).find(([id, r]) => (r as Json).Type === 'AWS::Lambda::Function' && id.startsWith('DeliverMessages'))![1] as Json);
   const statementsOf = (t: Json, fnResource: Json): Statement[] => {
     const roleId = refId(fnResource.Properties.Role);
-    return Object.values(t.Resources as Json).filter((r: Json) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as Json[]).some((x) => x.Ref === roleId))
+    return Object.values(t.Resources as Json)
+      .filter((r: Json) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as Json[]).some((x) => x.Ref === roleId))
       .flatMap((p: Json) => p.Properties.PolicyDocument.Statement as Statement[]);
   };
 
@@ -452,7 +511,13 @@ describe('outbound mail where SES does not send (China): the bank\'s SMTP relay'
 
   it('DeliverMessages gets the relay (TLS required), may read only its secret, and has no SES permission', () => {
     const fn = deliver(withRelay);
-    expect(fn.Properties.Environment.Variables).toMatchObject({ SMTP_RELAY_HOST: 'smtp-relay.bank.example.cn', SMTP_RELAY_PORT: '587', SMTP_RELAY_TLS: 'starttls', SMTP_RELAY_SECRET_ARN: RELAY_SECRET, MAIL_TRANSPORT: 'smtp-relay' });
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      SMTP_RELAY_HOST: 'smtp-relay.bank.example.cn',
+      SMTP_RELAY_PORT: '587',
+      SMTP_RELAY_TLS: 'starttls',
+      SMTP_RELAY_SECRET_ARN: RELAY_SECRET,
+      MAIL_TRANSPORT: 'smtp-relay',
+    });
     const statements = statementsOf(withRelay, fn);
     const secretReads = statements.filter((st) => asArray(st.Action).includes('secretsmanager:GetSecretValue'));
     expect(secretReads.map((st) => st.Resource)).toEqual([RELAY_SECRET]);
@@ -463,6 +528,10 @@ describe('outbound mail where SES does not send (China): the bank\'s SMTP relay'
     const fn = deliver(withoutRelay);
     expect(fn.Properties.Environment.Variables).toMatchObject({ SMTP_RELAY_PORT: '465', SMTP_RELAY_TLS: 'implicit' });
     expect(fn.Properties.Environment.Variables.SMTP_RELAY_SECRET_ARN).toBeUndefined();
-    expect(statementsOf(withoutRelay, fn).flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('ses:') || a.startsWith('secretsmanager:'))).toEqual([]);
+    expect(
+      statementsOf(withoutRelay, fn)
+        .flatMap((st) => asArray(st.Action))
+        .filter((a) => a.startsWith('ses:') || a.startsWith('secretsmanager:')),
+    ).toEqual([]);
   });
 });

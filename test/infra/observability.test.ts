@@ -25,10 +25,20 @@ const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 
 type Json = Record<string, any>;
 interface Alarm {
-  AlarmName: string; AlarmDescription: string; Namespace: string; MetricName: string;
-  Dimensions: { Name: string; Value: unknown }[]; Statistic?: string; ExtendedStatistic?: string; Period: number;
-  Threshold: number; ComparisonOperator: string; EvaluationPeriods: number; TreatMissingData?: string;
-  AlarmActions: unknown[]; OKActions: unknown[];
+  AlarmName: string;
+  AlarmDescription: string;
+  Namespace: string;
+  MetricName: string;
+  Dimensions: { Name: string; Value: unknown }[];
+  Statistic?: string;
+  ExtendedStatistic?: string;
+  Period: number;
+  Threshold: number;
+  ComparisonOperator: string;
+  EvaluationPeriods: number;
+  TreatMissingData?: string;
+  AlarmActions: unknown[];
+  OKActions: unknown[];
 }
 
 let app: App;
@@ -57,8 +67,10 @@ function tokenText(part: unknown): string {
 describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionConfig]))('region %s', (name, region) => {
   const apiStack = () => stacks[name].api;
   const template = () => templateOf(apiStack());
-  const alarms = (): Alarm[] => Object.values(template().Resources as Json)
-    .filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties as Alarm);
+  const alarms = (): Alarm[] =>
+    Object.values(template().Resources as Json)
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map((r) => r.Properties as Alarm);
   const alarm = (shortName: string): Alarm => {
     const found = alarms().find((a) => a.AlarmName === `complaints-${name}-${shortName}`);
     expect(found, shortName).toBeDefined();
@@ -69,10 +81,19 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
   const apiIdDimension = () => alarm('api-5xx').Dimensions.find((d) => d.Name === 'ApiId')!.Value;
 
   /** The alarm watches this metric, with a Sum (or the given statistic) over the period, and notifies the topic. */
-  function expectAlarm(shortName: string, spec: {
-    namespace: string; metric: string; dimensions: Record<string, unknown>; threshold: number; periodMinutes: number;
-    statistic?: string; extendedStatistic?: string; comparison?: string;
-  }) {
+  function expectAlarm(
+    shortName: string,
+    spec: {
+      namespace: string;
+      metric: string;
+      dimensions: Record<string, unknown>;
+      threshold: number;
+      periodMinutes: number;
+      statistic?: string;
+      extendedStatistic?: string;
+      comparison?: string;
+    },
+  ) {
     const a = alarm(shortName);
     expect(a).toMatchObject({
       Namespace: spec.namespace,
@@ -91,43 +112,84 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     expect(a.AlarmDescription).toMatch(/First action: .{20,}/);
   }
 
-  it('workflow: executions failed, timed out and throttled (>= 1 in 5 minutes), on each state machine (new complaints\', resumed ones\')', () => {
-    for (const [prefix, machine] of [['workflow', apiStack().workflow.stateMachine], ['workflow-resume', apiStack().workflow.resumeStateMachine]] as const) {
+  it("workflow: executions failed, timed out and throttled (>= 1 in 5 minutes), on each state machine (new complaints', resumed ones')", () => {
+    for (const [prefix, machine] of [
+      ['workflow', apiStack().workflow.stateMachine],
+      ['workflow-resume', apiStack().workflow.resumeStateMachine],
+    ] as const) {
       const arn = { Ref: logicalId(apiStack(), machine) };
-      for (const [shortName, metric] of [['failed', 'ExecutionsFailed'], ['timed-out', 'ExecutionsTimedOut'], ['throttled', 'ExecutionThrottled']]) {
+      for (const [shortName, metric] of [
+        ['failed', 'ExecutionsFailed'],
+        ['timed-out', 'ExecutionsTimedOut'],
+        ['throttled', 'ExecutionThrottled'],
+      ]) {
         expectAlarm(`${prefix}-${shortName}`, { namespace: 'AWS/States', metric, dimensions: { StateMachineArn: arn }, threshold: 1, periodMinutes: 5 });
       }
     }
   });
 
-  it('HTTP API: 5xx >= 5 in 5 minutes and p99 integration latency > 2000 ms over 15 minutes, on the $default stage of the stateful stack\'s API', () => {
+  it("HTTP API: 5xx >= 5 in 5 minutes and p99 integration latency > 2000 ms over 15 minutes, on the $default stage of the stateful stack's API", () => {
     const apiId = apiIdDimension();
     expect(apiId).toEqual({ 'Fn::ImportValue': expect.stringContaining(`Complaints-${name}-Stateful:`) });
     expectAlarm('api-5xx', { namespace: 'AWS/ApiGateway', metric: '5xx', dimensions: { ApiId: apiId, Stage: '$default' }, threshold: 5, periodMinutes: 5 });
     expectAlarm('api-latency-p99', {
-      namespace: 'AWS/ApiGateway', metric: 'IntegrationLatency', dimensions: { ApiId: apiId, Stage: '$default' },
-      threshold: 2000, periodMinutes: 15, extendedStatistic: 'p99', comparison: 'GreaterThanThreshold',
+      namespace: 'AWS/ApiGateway',
+      metric: 'IntegrationLatency',
+      dimensions: { ApiId: apiId, Stage: '$default' },
+      threshold: 2000,
+      periodMinutes: 15,
+      extendedStatistic: 'p99',
+      comparison: 'GreaterThanThreshold',
     });
   });
 
   it('every function: errors and throttles (>= 1 in 5 minutes)', () => {
     for (const fn of FUNCTION_NAMES) {
-      expectAlarm(`lambda-errors-${fn}`, { namespace: 'AWS/Lambda', metric: 'Errors', dimensions: { FunctionName: fnRef(fn) }, threshold: 1, periodMinutes: 5 });
-      expectAlarm(`lambda-throttles-${fn}`, { namespace: 'AWS/Lambda', metric: 'Throttles', dimensions: { FunctionName: fnRef(fn) }, threshold: 1, periodMinutes: 5 });
+      expectAlarm(`lambda-errors-${fn}`, {
+        namespace: 'AWS/Lambda',
+        metric: 'Errors',
+        dimensions: { FunctionName: fnRef(fn) },
+        threshold: 1,
+        periodMinutes: 5,
+      });
+      expectAlarm(`lambda-throttles-${fn}`, {
+        namespace: 'AWS/Lambda',
+        metric: 'Throttles',
+        dimensions: { FunctionName: fnRef(fn) },
+        threshold: 1,
+        periodMinutes: 5,
+      });
     }
   });
 
   it('SLA: DeadlineBreached (Powertools EMF, service=complaints) >= 1 in 15 minutes, missing data not breaching', () => {
-    expectAlarm('deadline-breached', { namespace: 'Complaints', metric: 'DeadlineBreached', dimensions: { service: 'complaints' }, threshold: 1, periodMinutes: 15 });
-    expectAlarm('access-code-guessing', { namespace: 'Complaints', metric: 'AccessCodeFailures', dimensions: { service: 'complaints' }, threshold: 100, periodMinutes: 5 });
+    expectAlarm('deadline-breached', {
+      namespace: 'Complaints',
+      metric: 'DeadlineBreached',
+      dimensions: { service: 'complaints' },
+      threshold: 1,
+      periodMinutes: 15,
+    });
+    expectAlarm('access-code-guessing', {
+      namespace: 'Complaints',
+      metric: 'AccessCodeFailures',
+      dimensions: { service: 'complaints' },
+      threshold: 100,
+      periodMinutes: 5,
+    });
   });
 
   it('stream lag: iterator age of every stream consumer, maximum > 5 minutes', () => {
     expect(STREAM_CONSUMERS.length).toBeGreaterThan(0);
     for (const consumer of STREAM_CONSUMERS) {
       expectAlarm(`stream-lag-${consumer.fn}`, {
-        namespace: 'AWS/Lambda', metric: 'IteratorAge', dimensions: { FunctionName: fnRef(consumer.fn) },
-        threshold: 300_000, periodMinutes: 5, statistic: 'Maximum', comparison: 'GreaterThanThreshold',
+        namespace: 'AWS/Lambda',
+        metric: 'IteratorAge',
+        dimensions: { FunctionName: fnRef(consumer.fn) },
+        threshold: 300_000,
+        periodMinutes: 5,
+        statistic: 'Maximum',
+        comparison: 'GreaterThanThreshold',
       });
     }
   });
@@ -138,12 +200,21 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     // workflow's end: the alarms of their dead-letter queues, ProductFunction.addDeadLetterQueue;
     // +4 for archival: deletes outside archival, missing, mismatched, archive lag; +1 where CloudFront
     // fronts the API: the errors of the public routes' origin check, infra/constructs/origin-verify.ts.)
-    expect(all.length).toBe(2 * 3 + 2 + 2 * FUNCTION_NAMES.length + 1 + 2 * STREAM_CONSUMERS.length + (stacks[name].api.inboundMail ? 1 : 0) + 1 + 4
-      + (stacks[name].api.originVerify ? 1 : 0)
-      // +1: access-code guessing spread over many sources (issue 16).
-      + 1
-      // +1 where the complaints mailbox is polled over IMAP (issue 18): mailbox-poll-failures.
-      + (stacks[name].api.node.tryFindChild('MailboxPolling') ? 1 : 0));
+    expect(all.length).toBe(
+      2 * 3 +
+        2 +
+        2 * FUNCTION_NAMES.length +
+        1 +
+        2 * STREAM_CONSUMERS.length +
+        (stacks[name].api.inboundMail ? 1 : 0) +
+        1 +
+        4 +
+        (stacks[name].api.originVerify ? 1 : 0) +
+        // +1: access-code guessing spread over many sources (issue 16).
+        1 +
+        // +1 where the complaints mailbox is polled over IMAP (issue 18): mailbox-poll-failures.
+        (stacks[name].api.node.tryFindChild('MailboxPolling') ? 1 : 0),
+    );
     for (const a of all) {
       expect(a.AlarmActions, a.AlarmName ?? a.MetricName).toEqual([topic()]);
       expect(a.AlarmDescription.length).toBeGreaterThan(40);
@@ -167,7 +238,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     for (const m of ['Count', '4xx', '5xx', 'Latency', 'IntegrationLatency']) has(`AWS/ApiGateway ${m} ApiId ${apiId} Stage $default`);
     for (const machine of [apiStack().workflow.stateMachine, apiStack().workflow.resumeStateMachine]) {
       const sm = `Ref:${logicalId(apiStack(), machine)}`;
-      for (const m of ['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionThrottled']) has(`AWS/States ${m} StateMachineArn ${sm}`);
+      for (const m of ['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionThrottled'])
+        has(`AWS/States ${m} StateMachineArn ${sm}`);
     }
     for (const fn of FUNCTION_NAMES) {
       for (const m of ['Errors', 'Duration']) has(`AWS/Lambda ${m} FunctionName Ref:${fnRef(fn).Ref}`);

@@ -38,10 +38,20 @@ const DATA_SERVICES = ['dynamodb', 's3', 'kms', 'sqs', 'sns', 'states', 'ses', '
  * the CloudFront invalidation of CDK's pages deployment).
  */
 const NO_RESOURCE_LEVEL = new Set([
-  'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets',
-  'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
-  'cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+  'cloudfront:CreateInvalidation',
+  'cloudfront:GetInvalidation',
 ]);
 
 let app: App;
@@ -103,9 +113,11 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       }
     });
 
-    it('every bucket: SSE-KMS with its own key of the stack, except the access-log bucket (SSE-S3: all S3 server access logging accepts), which only receives the others\' logs', () => {
+    it("every bucket: SSE-KMS with its own key of the stack, except the access-log bucket (SSE-S3: all S3 server access logging accepts), which only receives the others' logs", () => {
       const buckets = resourcesOf(stateful(), 'AWS::S3::Bucket');
-      const sseS3 = buckets.filter(([, b]) => b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm === 'AES256');
+      const sseS3 = buckets.filter(
+        ([, b]) => b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm === 'AES256',
+      );
       expect(sseS3).toHaveLength(1);
       const [logBucketId] = sseS3[0];
       const keys = new Set<string>();
@@ -136,7 +148,9 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     it('the state machines: their definitions and executions under a customer-managed key; callers may use the key for these state machines only', () => {
       const machines = resourcesOf(api(), 'AWS::StepFunctions::StateMachine');
       expect(machines).toHaveLength(2); // new complaints' and resumed ones' (workflows/machines.ts)
-      const machineArns = machines.map(([, sm]) => `arn:${region.aws.partition}:states:${region.aws.region}:${ACCOUNT}:stateMachine:${sm.Properties.StateMachineName}`);
+      const machineArns = machines.map(
+        ([, sm]) => `arn:${region.aws.partition}:states:${region.aws.region}:${ACCOUNT}:stateMachine:${sm.Properties.StateMachineName}`,
+      );
       for (const [id, sm] of machines) {
         expect(sm.Properties.EncryptionConfiguration, id).toMatchObject({ Type: 'CUSTOMER_MANAGED_KMS_KEY', KmsDataKeyReusePeriodSeconds: 300 });
         const keyId = customerKey(api(), sm.Properties.EncryptionConfiguration.KmsKeyId, id);
@@ -168,8 +182,10 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
 
   describe('least privilege', () => {
     it('no identity policy in any stack of the region grants "*" or a service-wide action, a wildcard action on data, or a data action on Resource "*"', () => {
-      const deployRole = (stack: Stack) => (stack === stacks[name].api && stacks[name].api.pages.deployment
-        ? stack.getLogicalId(stacks[name].api.pages.deployment.handlerRole.node.defaultChild as never) : undefined);
+      const deployRole = (stack: Stack) =>
+        stack === stacks[name].api && stacks[name].api.pages.deployment
+          ? stack.getLogicalId(stacks[name].api.pages.deployment.handlerRole.node.defaultChild as never)
+          : undefined;
       let statements = 0;
       for (const stack of regionStacks(name)) {
         const cdkDeployRole = deployRole(stack);
@@ -213,7 +229,9 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       const resume = withDlq.find(([id]) => id === idOf('ResumeOrphans'))!;
       const resumeQueue = resume[1].Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0];
       customerKey(api(), api().Resources[resumeQueue].Properties.KmsMasterKeyId, resumeQueue);
-      expect(resourcesOf(api(), 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.AlarmName === `complaints-${name}-dead-letters-ResumeOrphans`)).toHaveLength(1);
+      expect(
+        resourcesOf(api(), 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.AlarmName === `complaints-${name}-dead-letters-ResumeOrphans`),
+      ).toHaveLength(1);
       if (!receives()) return;
       const queueId = withDlq.find(([id]) => id === idOf('EmailIntake'))![1].Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0];
       expect(api().Resources[queueId].Type).toBe('AWS::SQS::Queue');
@@ -255,21 +273,38 @@ describe('cdk-nag NIST 800-53 rev 5', () => {
 
   it('app-wide decisions are few, each with its reason; every other acknowledgement sits on its resource', () => {
     expect(Object.keys(APP_WIDE_DECISIONS).sort()).toEqual([
-      'NIST.800.53.R5-IAMNoInlinePolicy', 'NIST.800.53.R5-LambdaConcurrency', 'NIST.800.53.R5-LambdaInsideVPC', 'NIST.800.53.R5-S3BucketReplicationEnabled',
+      'NIST.800.53.R5-IAMNoInlinePolicy',
+      'NIST.800.53.R5-LambdaConcurrency',
+      'NIST.800.53.R5-LambdaInsideVPC',
+      'NIST.800.53.R5-S3BucketReplicationEnabled',
     ]);
     for (const reason of Object.values(APP_WIDE_DECISIONS)) expect(reason.length).toBeGreaterThan(150);
-    const acks = app.node.findAll().flatMap((c) => c.node.metadata
-      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id, reason }))));
+    const acks = app.node
+      .findAll()
+      .flatMap((c) =>
+        c.node.metadata
+          .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id, reason }))),
+      );
     // (CDK records an id without a plugin namespace as `Annotation::<id>`; cdk-nag matches the rule id.)
     const nist = acks.filter((a) => a.id.includes('NIST.800.53.R5')).map((a) => ({ ...a, id: a.id.replace(/^.*::/, '') }));
-    expect(nist.filter((a) => a.path === '').map((a) => a.id).sort()).toEqual(Object.keys(APP_WIDE_DECISIONS).sort());
+    expect(
+      nist
+        .filter((a) => a.path === '')
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual(Object.keys(APP_WIDE_DECISIONS).sort());
     // Per resource: the functions not invoked asynchronously, the access-log bucket, CDK's deployment handler,
     // the CloudFront origin secret (rotated by a deployment: infra/constructs/origin-verify.ts), the
     // WAF log bucket's own access logging (infra/stacks/waf-logs-stack.ts).
-    expect(new Set(nist.filter((a) => a.path !== '').map((a) => a.id))).toEqual(new Set([
-      'NIST.800.53.R5-LambdaDLQ', 'NIST.800.53.R5-S3DefaultEncryptionKMS', 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled',
-    ]));
+    expect(new Set(nist.filter((a) => a.path !== '').map((a) => a.id))).toEqual(
+      new Set([
+        'NIST.800.53.R5-LambdaDLQ',
+        'NIST.800.53.R5-S3DefaultEncryptionKMS',
+        'NIST.800.53.R5-SecretsManagerRotationEnabled',
+        'NIST.800.53.R5-S3BucketLoggingEnabled',
+      ]),
+    );
     for (const a of nist) expect(a.reason.length, `${a.path} ${a.id}`).toBeGreaterThan(80);
   });
 
@@ -279,13 +314,22 @@ describe('cdk-nag NIST 800-53 rev 5', () => {
       enableNagChecks(probeApp);
       const stack = new Stack(probeApp, 'NistProbe', { env: { account: ACCOUNT, region: 'eu-west-2' } });
       const bucket = new s3.Bucket(stack, 'Plain', { encryption: s3.BucketEncryption.S3_MANAGED, enforceSSL: true });
-      const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => 1') });
+      const fn = new lambda.Function(stack, 'Fn', {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => 1'),
+      });
       if (acknowledge) {
         Validations.of(bucket).acknowledge({ id: 'NIST.800.53.R5-S3DefaultEncryptionKMS', reason: 'Probe: proves that an acknowledgement is honoured.' });
         Validations.of(fn).acknowledge({ id: 'NIST.800.53.R5-LambdaDLQ', reason: 'Probe: proves that an acknowledgement is honoured.' });
       }
       // The probe has other findings (AwsSolutions and NIST alike): only these two rules matter here.
-      try { probeApp.synth(); return ''; } catch (e) { return String((e as Error).message); }
+      try {
+        probeApp.synth();
+        return '';
+      } catch (e) {
+        return String((e as Error).message);
+      }
     };
     const reported = findings(false);
     expect(reported).toMatch(/NIST\.800\.53\.R5-S3DefaultEncryptionKMS/);

@@ -20,7 +20,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TABLE } from '../../functions/adapters/table-schema.ts';
 import { REGIONS, type RegionConfig, type RegionName } from '../../functions/domain/regions.ts';
-import { FUNCTIONS, MAX_STREAM_READERS, ROUTES, STREAM_CONSUMERS, WORKFLOW_FUNCTIONS, type FunctionName, type FunctionSpec } from '../../functions/functions.ts';
+import {
+  FUNCTIONS,
+  MAX_STREAM_READERS,
+  ROUTES,
+  STREAM_CONSUMERS,
+  WORKFLOW_FUNCTIONS,
+  type FunctionName,
+  type FunctionSpec,
+} from '../../functions/functions.ts';
 import { PAGE_SECURITY_HEADERS } from '../../web/security-headers.ts';
 import { archiveTiering } from '../../infra/archive-tiering.ts';
 import { exampleSettings } from '../../infra/settings/load.ts';
@@ -48,13 +56,17 @@ const EXPECTED = {
   us: { identity: 'cognito', cloudFront: true, waf: true, sesSending: true, sesReceiving: true, xray: true },
 } as const;
 
-interface Asl { StartAt: string; States: Record<string, { Branches?: Asl[]; Iterator?: Asl; ItemProcessor?: Asl; Resource?: string }> }
+interface Asl {
+  StartAt: string;
+  States: Record<string, { Branches?: Asl[]; Iterator?: Asl; ItemProcessor?: Asl; Resource?: string }>;
+}
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown; Condition?: Record<string, any> };
 
 function stateNames(asl: Asl): string[] {
   return Object.entries(asl.States).flatMap(([name, s]) => [
-    name, ...[...(s.Branches ?? []), s.Iterator, s.ItemProcessor].flatMap((n) => (n ? stateNames(n) : [])),
+    name,
+    ...[...(s.Branches ?? []), s.Iterator, s.ItemProcessor].flatMap((n) => (n ? stateNames(n) : [])),
   ]);
 }
 const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
@@ -110,28 +122,48 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     expect(stacks[name].api.stackName).toBe(`Complaints-${name}-Api`);
     const platform = stacks[name].platform;
     expect({
-      identity: platform.identity.kind, cloudFront: platform.pages.cloudFront, waf: platform.pages.waf,
-      sesSending: platform.email.sending, sesReceiving: platform.email.receiving, xray: platform.tracing,
+      identity: platform.identity.kind,
+      cloudFront: platform.pages.cloudFront,
+      waf: platform.pages.waf,
+      sesSending: platform.email.sending,
+      sesReceiving: platform.email.receiving,
+      xray: platform.tracing,
     }).toEqual(expected);
   });
 
   describe('archive (issue 6)', () => {
-    const archiveBucket = () => (resources(stateful(), 'AWS::S3::Bucket').find((b) => JSON.stringify(b.Properties.BucketName ?? '').includes('complaints-archive')))!;
+    const archiveBucket = () =>
+      resources(stateful(), 'AWS::S3::Bucket').find((b) => JSON.stringify(b.Properties.BucketName ?? '').includes('complaints-archive'))!;
 
     it('is an S3 bucket with Object Lock in compliance mode, default retention from the region, KMS, no public access, retained', () => {
       const b = archiveBucket();
       expect(b).toBeDefined();
       expect(b.Properties.ObjectLockEnabled).toBe(true);
-      expect(b.Properties.ObjectLockConfiguration).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: region.retention.archiveYears * 366 } } });
+      expect(b.Properties.ObjectLockConfiguration).toEqual({
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: region.retention.archiveYears * 366 } },
+      });
       expect(b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('aws:kms');
       expect(b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.KMSMasterKeyID).toBeDefined();
-      expect(b.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(b.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
       expect(b.DeletionPolicy).toBe('Retain');
       expect(b.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     });
 
     it('moves records to Glacier Deep Archive only where that pays (issue 8), and deletes them once the retention ends', () => {
-      type Rule = { Prefix?: string; Transitions?: { StorageClass: string; TransitionInDays: number }[]; ExpirationInDays?: number; NoncurrentVersionExpiration?: { NoncurrentDays: number }; ObjectSizeGreaterThan?: number; ObjectSizeLessThan?: number };
+      type Rule = {
+        Prefix?: string;
+        Transitions?: { StorageClass: string; TransitionInDays: number }[];
+        ExpirationInDays?: number;
+        NoncurrentVersionExpiration?: { NoncurrentDays: number };
+        ObjectSizeGreaterThan?: number;
+        ObjectSizeLessThan?: number;
+      };
       const rules = archiveBucket().Properties.LifecycleConfiguration.Rules as Rule[];
       const tiering = archiveTiering(region.retention.archiveYears);
       // The break-even sizes (infra/archive-tiering.ts, from bench/prices.json): ~80 KiB for 3 years, Standard-IA on the way above ~507 KiB.
@@ -139,23 +171,46 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       for (const prefix of ['complaints/', 'erased/']) {
         const mine = rules.filter((r) => r.Prefix === prefix);
         // Every object expires after the retention, whatever its size; its version (unlocked by then) goes the day after.
-        expect(mine.filter((r) => r.ExpirationInDays !== undefined)).toEqual([{ Prefix: prefix, Status: 'Enabled', ExpirationInDays: tiering.keepDays, NoncurrentVersionExpiration: { NoncurrentDays: 1 } }]);
+        expect(mine.filter((r) => r.ExpirationInDays !== undefined)).toEqual([
+          { Prefix: prefix, Status: 'Enabled', ExpirationInDays: tiering.keepDays, NoncurrentVersionExpiration: { NoncurrentDays: 1 } },
+        ]);
         expect(tiering.keepDays).toBeGreaterThan(region.retention.archiveYears * 365);
         // Deep Archive after 90 days above the break-even size, by Standard-IA from day 30 above the larger one; a record of a few KB stays in Standard.
         expect(mine.filter((r) => r.Transitions)).toEqual([
-          { Prefix: prefix, Status: 'Enabled', ObjectSizeGreaterThan: tiering.deepArchiveAbove, ObjectSizeLessThan: tiering.standardIaAbove + 1, Transitions: [{ StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 90 }] },
-          { Prefix: prefix, Status: 'Enabled', ObjectSizeGreaterThan: tiering.standardIaAbove, Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }, { StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 90 }] },
+          {
+            Prefix: prefix,
+            Status: 'Enabled',
+            ObjectSizeGreaterThan: tiering.deepArchiveAbove,
+            ObjectSizeLessThan: tiering.standardIaAbove + 1,
+            Transitions: [{ StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 90 }],
+          },
+          {
+            Prefix: prefix,
+            Status: 'Enabled',
+            ObjectSizeGreaterThan: tiering.standardIaAbove,
+            Transitions: [
+              { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
+              { StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 90 },
+            ],
+          },
         ]);
       }
       // Staging versions (locked from their put) go when their lock has ended.
-      expect(rules.filter((r) => r.Prefix === 'staging/')).toEqual([{ Prefix: 'staging/', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: tiering.keepDays } }]);
+      expect(rules.filter((r) => r.Prefix === 'staging/')).toEqual([
+        { Prefix: 'staging/', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: tiering.keepDays } },
+      ]);
     });
 
     it('TableChanges reads REMOVE records of complaint items (archival), with bisecting retries and a failure queue; ReconcileArchive runs daily', () => {
-      const mappings = resources(api(), 'AWS::Lambda::EventSourceMapping').filter((m) => JSON.stringify(m.Properties.FunctionName).includes(fnLogicalId('TableChanges')));
+      const mappings = resources(api(), 'AWS::Lambda::EventSourceMapping').filter((m) =>
+        JSON.stringify(m.Properties.FunctionName).includes(fnLogicalId('TableChanges')),
+      );
       expect(mappings).toHaveLength(1);
       const m = mappings[0].Properties;
-      expect(m.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toContainEqual({ eventName: ['REMOVE'], dynamodb: { Keys: { PK: { S: [{ prefix: 'COMPLAINT#' }] } } } });
+      expect(m.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toContainEqual({
+        eventName: ['REMOVE'],
+        dynamodb: { Keys: { PK: { S: [{ prefix: 'COMPLAINT#' }] } } },
+      });
       expect(m.BisectBatchOnFunctionError).toBe(true);
       expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
       expect(m.DestinationConfig.OnFailure.Destination).toBeDefined();
@@ -179,7 +234,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
 
     it('alarms on deletes outside archival, missing or mismatched complaints and archive lag', () => {
       const names = resources(api(), 'AWS::CloudWatch::Alarm').map((a) => a.Properties.AlarmName as string);
-      for (const n of ['archive-delete-outside-archival', 'archive-reconcile-missing', 'archive-reconcile-mismatch', 'archive-lag']) expect(names).toContain(`complaints-${name}-${n}`);
+      for (const n of ['archive-delete-outside-archival', 'archive-reconcile-missing', 'archive-reconcile-mismatch', 'archive-lag'])
+        expect(names).toContain(`complaints-${name}-${n}`);
     });
   });
 
@@ -187,13 +243,19 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     it('has the keys, indexes (the queue index whole, the OPEN index only the four attributes the sweeper reads), TTL and stream of TABLE, on demand', () => {
       const index = (i: { name: string; partitionKey: string; sortKey: string; projection: string; include: readonly string[] }) => ({
         IndexName: i.name,
-        KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' }, { AttributeName: i.sortKey, KeyType: 'RANGE' }],
+        KeySchema: [
+          { AttributeName: i.partitionKey, KeyType: 'HASH' },
+          { AttributeName: i.sortKey, KeyType: 'RANGE' },
+        ],
         Projection: i.projection === 'INCLUDE' ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.include] } : { ProjectionType: 'ALL' },
       });
       expect(TABLE.indexes.open.include).toEqual(['reference', 'executionName', 'stage', 'resumeCount']);
       stateful().resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
       stateful().hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-        KeySchema: [{ AttributeName: TABLE.partitionKey, KeyType: 'HASH' }, { AttributeName: TABLE.sortKey, KeyType: 'RANGE' }],
+        KeySchema: [
+          { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+        ],
         GlobalSecondaryIndexes: Match.arrayEquals(Object.values(TABLE.indexes).map(index)),
         TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
         StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
@@ -209,12 +271,14 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         UpdateReplacePolicy: 'Retain',
         Properties: Match.objectLike({
           SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
-          Replicas: [Match.objectLike({
-            Region: region.aws.region,
-            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-            DeletionProtectionEnabled: true,
-            SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': [tableKeyId, 'Arn'] } },
-          })],
+          Replicas: [
+            Match.objectLike({
+              Region: region.aws.region,
+              PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+              DeletionProtectionEnabled: true,
+              SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': [tableKeyId, 'Arn'] } },
+            }),
+          ],
         }),
       });
       for (const key of resources(stateful(), 'AWS::KMS::Key')) expect(key.DeletionPolicy).toBe('Retain');
@@ -231,8 +295,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         pages: { id: logicalId(s, stores.pages.bucket), keyId: logicalId(s, stores.pages.key), name: stores.pages.name },
       };
     };
-    const bucketPolicyOf = (bucketId: string) => resources(stateful(), 'AWS::S3::BucketPolicy')
-      .find((p) => p.Properties.Bucket.Ref === bucketId)!.Properties.PolicyDocument.Statement as Statement[];
+    const bucketPolicyOf = (bucketId: string) =>
+      resources(stateful(), 'AWS::S3::BucketPolicy').find((p) => p.Properties.Bucket.Ref === bucketId)!.Properties.PolicyDocument.Statement as Statement[];
 
     it('attachments, mail and pages: own rotated customer-managed key, public access blocked, TLS enforced, versioned, access-logged, retained', () => {
       const template = stateful().toJSON();
@@ -243,24 +307,31 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         expect(bucket.DeletionPolicy, purpose).toBe('Retain');
         expect(bucket.UpdateReplacePolicy, purpose).toBe('Retain');
         expect(bucket.Properties.BucketName).toBe(b.name);
-        expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([{
-          BucketKeyEnabled: true,
-          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [b.keyId, 'Arn'] } },
-        }]);
+        expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [b.keyId, 'Arn'] } },
+          },
+        ]);
         const key = template.Resources[b.keyId] as Resource;
         expect(key.Type).toBe('AWS::KMS::Key');
         expect(key.Properties.EnableKeyRotation).toBe(true);
         expect(key.DeletionPolicy).toBe('Retain');
         keyIds.add(b.keyId);
         expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
-          BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
         });
         expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
         expect(bucket.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logBucketId }, LogFilePrefix: `${purpose}/` });
         expect(bucket.Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
         const statements = bucketPolicyOf(b.id);
         expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
-        expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }));
+        expect(statements).toContainEqual(
+          expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+        );
       }
       expect(keyIds.size).toBe(3);
     });
@@ -279,22 +350,28 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
 
     it('attachments: CORS lets only the pages origin PUT; incomplete uploads are aborted', () => {
       const bucket = stateful().toJSON().Resources[buckets().attachments.id] as Resource;
-      expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }));
+      expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual(
+        expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+      );
       if (!expected.cloudFront) {
         // The pages on the bank's own (ICP-recorded) site, settings pages.externalBaseUrl: only it may upload.
         expect(bucket.Properties.CorsConfiguration).toEqual({
-          CorsRules: [{ AllowedMethods: ['PUT'], AllowedOrigins: [SETTINGS.regions[name as 'cn'].pages.externalBaseUrl], AllowedHeaders: ['content-type'], MaxAge: 3600 }],
+          CorsRules: [
+            { AllowedMethods: ['PUT'], AllowedOrigins: [SETTINGS.regions[name as 'cn'].pages.externalBaseUrl], AllowedHeaders: ['content-type'], MaxAge: 3600 },
+          ],
         });
         return;
       }
       const distributionId = logicalId(stacks[name].stateful, stacks[name].stateful.pages!.distribution);
       expect(bucket.Properties.CorsConfiguration).toEqual({
-        CorsRules: [{
-          AllowedMethods: ['PUT'],
-          AllowedOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] }],
-          AllowedHeaders: ['content-type'],
-          MaxAge: 3600,
-        }],
+        CorsRules: [
+          {
+            AllowedMethods: ['PUT'],
+            AllowedOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] }],
+            AllowedHeaders: ['content-type'],
+            MaxAge: 3600,
+          },
+        ],
       });
     });
 
@@ -310,13 +387,20 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       }
       const conditions = {
         StringEquals: { 'aws:SourceAccount': ACCOUNT },
-        ArnLike: { 'aws:SourceArn': `arn:${region.aws.partition}:ses:${region.aws.region}:${ACCOUNT}:receipt-rule-set/complaints-${name}-inbound:receipt-rule/complaints-intake` },
+        ArnLike: {
+          'aws:SourceArn': `arn:${region.aws.partition}:ses:${region.aws.region}:${ACCOUNT}:receipt-rule-set/complaints-${name}-inbound:receipt-rule/complaints-intake`,
+        },
       };
-      expect(ses).toEqual([{
-        Sid: 'AllowSesReceiptRulePuts', Effect: 'Allow', Principal: { Service: 'ses.amazonaws.com' }, Action: 's3:PutObject',
-        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [b.id, 'Arn'] }, '/inbound/*']] },
-        Condition: conditions,
-      }]);
+      expect(ses).toEqual([
+        {
+          Sid: 'AllowSesReceiptRulePuts',
+          Effect: 'Allow',
+          Principal: { Service: 'ses.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [b.id, 'Arn'] }, '/inbound/*']] },
+          Condition: conditions,
+        },
+      ]);
       expect(sesKey).toEqual([expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*', Condition: conditions })]);
     });
   });
@@ -345,33 +429,42 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
           DeletionProtection: 'ACTIVE',
           UserPoolTier: 'PLUS',
           UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
-          Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 14, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true }) },
-          Schema: Match.arrayWith([{ AttributeDataType: 'String', Mutable: true, Name: 'department', StringAttributeConstraints: { MaxLength: '64', MinLength: '1' } }]),
+          Policies: {
+            PasswordPolicy: Match.objectLike({ MinimumLength: 14, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true }),
+          },
+          Schema: Match.arrayWith([
+            { AttributeDataType: 'String', Mutable: true, Name: 'department', StringAttributeConstraints: { MaxLength: '64', MinLength: '1' } },
+          ]),
         }),
       });
-      const groups = resources(stateful(), 'AWS::Cognito::UserPoolGroup').map((g) => g.Properties.GroupName).sort();
+      const groups = resources(stateful(), 'AWS::Cognito::UserPoolGroup')
+        .map((g) => g.Properties.GroupName)
+        .sort();
       expect(groups).toEqual(Object.keys(STAFF_ROLES).sort());
       expect(groups).toEqual(['admin', 'handler', 'manager', 'quality', 'specialist']);
       stateful().hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: `complaints-${name}-${ACCOUNT}` });
     });
 
-    it.runIf(expected.identity === 'cognito')('the staff console client: code grant (PKCE, no secret), ID tokens, no attribute writes, back to the pages', () => {
-      const distributionId = logicalId(stacks[name].stateful, stacks[name].stateful.pages!.distribution);
-      const consoleUrl = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/console.html']] };
-      stateful().hasResourceProperties('AWS::Cognito::UserPoolClient', {
-        GenerateSecret: false,
-        AllowedOAuthFlows: ['code'],
-        AllowedOAuthFlowsUserPoolClient: true,
-        AllowedOAuthScopes: ['openid', 'email', 'profile'],
-        ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
-        SupportedIdentityProviders: ['COGNITO'],
-        CallbackURLs: [consoleUrl],
-        LogoutURLs: [consoleUrl],
-        ReadAttributes: ['custom:department', 'email', 'email_verified', 'name'],
-        WriteAttributes: [],
-        PreventUserExistenceErrors: 'ENABLED',
-      });
-    });
+    it.runIf(expected.identity === 'cognito')(
+      'the staff console client: code grant (PKCE, no secret), ID tokens, no attribute writes, back to the pages',
+      () => {
+        const distributionId = logicalId(stacks[name].stateful, stacks[name].stateful.pages!.distribution);
+        const consoleUrl = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/console.html']] };
+        stateful().hasResourceProperties('AWS::Cognito::UserPoolClient', {
+          GenerateSecret: false,
+          AllowedOAuthFlows: ['code'],
+          AllowedOAuthFlowsUserPoolClient: true,
+          AllowedOAuthScopes: ['openid', 'email', 'profile'],
+          ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+          SupportedIdentityProviders: ['COGNITO'],
+          CallbackURLs: [consoleUrl],
+          LogoutURLs: [consoleUrl],
+          ReadAttributes: ['custom:department', 'email', 'email_verified', 'name'],
+          WriteAttributes: [],
+          PreventUserExistenceErrors: 'ENABLED',
+        });
+      },
+    );
 
     it('the HTTP API checks staff ID tokens with a JWT authorizer for that issuer and audience', () => {
       const { Properties: p } = authorizer();
@@ -392,12 +485,23 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       expect(exported(p.JwtConfiguration.Audience[0]).value).toEqual({ Ref: logicalId(s, s.identity.client) });
     });
 
-    it('the functions behind staff routes, and only they, get the claim mapping of the region\'s identity provider', () => {
+    it("the functions behind staff routes, and only they, get the claim mapping of the region's identity provider", () => {
       const idp = loadSettings().regions[name as RegionName].staffIdentity;
-      const mapping = idp.kind === 'oidc'
-        ? { STAFF_CLAIM_USERNAME: idp.claims.username, STAFF_CLAIM_ROLES: idp.claims.roles, STAFF_CLAIM_DEPARTMENT: idp.claims.department, STAFF_GROUP_ROLES: JSON.stringify(idp.groupRoles) }
-        : { STAFF_CLAIM_USERNAME: 'cognito:username', STAFF_CLAIM_ROLES: 'cognito:groups', STAFF_CLAIM_DEPARTMENT: 'custom:department' };
-      if (idp.kind === 'oidc') expect(mapping).toMatchObject({ STAFF_CLAIM_USERNAME: 'preferred_username', STAFF_CLAIM_ROLES: 'groups', STAFF_GROUP_ROLES: expect.stringContaining('"CMP-Managers":"manager"') });
+      const mapping =
+        idp.kind === 'oidc'
+          ? {
+              STAFF_CLAIM_USERNAME: idp.claims.username,
+              STAFF_CLAIM_ROLES: idp.claims.roles,
+              STAFF_CLAIM_DEPARTMENT: idp.claims.department,
+              STAFF_GROUP_ROLES: JSON.stringify(idp.groupRoles),
+            }
+          : { STAFF_CLAIM_USERNAME: 'cognito:username', STAFF_CLAIM_ROLES: 'cognito:groups', STAFF_CLAIM_DEPARTMENT: 'custom:department' };
+      if (idp.kind === 'oidc')
+        expect(mapping).toMatchObject({
+          STAFF_CLAIM_USERNAME: 'preferred_username',
+          STAFF_CLAIM_ROLES: 'groups',
+          STAFF_GROUP_ROLES: expect.stringContaining('"CMP-Managers":"manager"'),
+        });
       const staffFns = new Set(ROUTES.filter((r) => r.auth === 'staff').map((r) => r.fn));
       expect(staffFns.size).toBeGreaterThan(0);
       for (const fnName of Object.keys(FUNCTIONS) as FunctionName[]) {
@@ -445,7 +549,11 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       for (const name of NAMES) expect(stateMachine(name).sm.Properties.StateMachineType, name).toBe('STANDARD');
       const lifecycle = stateMachine(STATE_MACHINES.lifecycle.name).definition;
       expect(lifecycle.StartAt).toBe('Investigate');
-      expect(stateNames(lifecycle).sort()).toEqual(stateNames(ASL).filter((n) => n !== 'Resume').sort());
+      expect(stateNames(lifecycle).sort()).toEqual(
+        stateNames(ASL)
+          .filter((n) => n !== 'Resume')
+          .sort(),
+      );
       const resume = stateMachine(STATE_MACHINES.resume.name).definition;
       expect(ASL.StartAt).toBe('Resume');
       expect(resume.StartAt).toBe('Resume');
@@ -469,7 +577,9 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
 
     it('calls service integrations in the partition of the region', () => {
       for (const name of NAMES) {
-        const resourcesInDefinition = Object.values(stateMachine(name).definition.States).map((s) => s.Resource).filter(Boolean);
+        const resourcesInDefinition = Object.values(stateMachine(name).definition.States)
+          .map((s) => s.Resource)
+          .filter(Boolean);
         expect(resourcesInDefinition.length).toBeGreaterThan(0);
         for (const r of resourcesInDefinition) expect(r).toMatch(new RegExp(`^arn:${region.aws.partition}:states:::`));
       }
@@ -498,7 +608,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
 
     it('functions start, describe and complete executions of both machines, and only theirs', () => {
       const [lifecycle, resume] = NAMES.map(machineArn);
-      const executions = NAMES.map((n) => machineArn(n).replace(':stateMachine:', ':execution:') + ':*');
+      const executions = NAMES.map((n) => `${machineArn(n).replace(':stateMachine:', ':execution:')}:*`);
       const expected: Record<string, string[]> = {
         'states:StartExecution': [lifecycle, resume],
         'states:DescribeExecution': executions,
@@ -526,7 +636,9 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       const all = api().findResources('AWS::Lambda::Function');
       // Besides the product's functions, only CDK's BucketDeployment handler (when the pages are built)
       // and, where CloudFront fronts the API, the public routes' origin check (infra/constructs/origin-verify.ts).
-      const originCheck = stacks[name].api.originVerify ? [stacks[name].api.getLogicalId(stacks[name].api.originVerify.function.node.defaultChild as never)] : [];
+      const originCheck = stacks[name].api.originVerify
+        ? [stacks[name].api.getLogicalId(stacks[name].api.originVerify.function.node.defaultChild as never)]
+        : [];
       expect(originCheck.length).toBe(expected.cloudFront ? 1 : 0);
       const others = Object.entries(all).filter(([id]) => !productIds.includes(id) && !originCheck.includes(id));
       expect(others.map(([id]) => id.startsWith('CustomCDKBucketDeployment'))).toEqual(existsSync(WEB_DIST) ? [true] : []);
@@ -565,64 +677,95 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         expect([...new Set(tableActions)].sort(), fnName).toEqual([...new Set(listed.map((a) => `dynamodb:${a}`))].sort());
 
         const states = actions.filter((a) => a.startsWith('states:')).sort();
-        const expectedStates = (spec.access.workflow ?? []).flatMap((w) => ({
-          start: ['states:StartExecution'],
-          'start-new': ['states:StartExecution'],
-          describe: ['states:DescribeExecution'],
-          callback: ['states:SendTaskFailure', 'states:SendTaskSuccess'],
-        })[w]).sort();
+        const expectedStates = (spec.access.workflow ?? [])
+          .flatMap(
+            (w) =>
+              ({
+                start: ['states:StartExecution'],
+                'start-new': ['states:StartExecution'],
+                describe: ['states:DescribeExecution'],
+                callback: ['states:SendTaskFailure', 'states:SendTaskSuccess'],
+              })[w],
+          )
+          .sort();
         expect(states, fnName).toEqual(expectedStates);
 
         // S3: exactly the object actions of the access kind, on its prefix.
-        const s3 = statements.filter((st) => asArray(st.Action).some((a) => a.startsWith('s3:')))
+        const s3 = statements
+          .filter((st) => asArray(st.Action).some((a) => a.startsWith('s3:')))
           .map((st) => ({ actions: asArray(st.Action), resource: st.Resource }));
         const objects = (bucket: string, prefix: string) => `arn:${region.aws.partition}:s3:::${bucket}/${prefix}*`;
         const expectedS3 = [
           ...(spec.access.attachments === 'presign' ? [{ actions: ['s3:PutObject'], resource: objects(s.stores.attachments.name, 'uploads/') }] : []),
           // The email intake stores its attachments, then verifies them as the submit path does (HEAD, first bytes).
-          ...(spec.access.attachments === 'write' ? [{ actions: ['s3:PutObject', 's3:GetObject'], resource: objects(s.stores.attachments.name, 'email/') }] : []),
+          ...(spec.access.attachments === 'write'
+            ? [{ actions: ['s3:PutObject', 's3:GetObject'], resource: objects(s.stores.attachments.name, 'email/') }]
+            : []),
           ...(spec.access.attachments === 'verify' ? [{ actions: ['s3:GetObject'], resource: objects(s.stores.attachments.name, 'uploads/') }] : []),
           // Attachment keys live under uploads/ (presigned) and email/ (the intake) only.
-          ...(spec.access.attachments === 'read' ? [
-            { actions: ['s3:GetObject'], resource: objects(s.stores.attachments.name, 'uploads/') },
-            { actions: ['s3:GetObject'], resource: objects(s.stores.attachments.name, 'email/') },
-          ] : []),
+          ...(spec.access.attachments === 'read'
+            ? [
+                { actions: ['s3:GetObject'], resource: objects(s.stores.attachments.name, 'uploads/') },
+                { actions: ['s3:GetObject'], resource: objects(s.stores.attachments.name, 'email/') },
+              ]
+            : []),
           ...(spec.access.mail === 'read' ? [{ actions: ['s3:GetObject'], resource: objects(s.stores.mail.name, 'inbound/') }] : []),
           // The archive (issue 6), per ARCHIVE_GRANTS: archival puts records, erasure reads them and writes the
           // redacted versions, reconciliation reads them and clears staging; each lists what it reads; nobody restores.
-          ...(spec.access.archive === 'archive' ? [
-            { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'complaints/') },
-            { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resource: objects(s.stores.archive.name, 'staging/') },
-          ] : []),
-          ...(spec.access.archive === 'erase' ? [
-            { actions: ['s3:GetObject'], resource: objects(s.stores.archive.name, 'complaints/') },
-            { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'erased/') },
-            { actions: ['s3:GetObject', 's3:PutObject'], resource: objects(s.stores.archive.name, 'staging/') },
-          ] : []),
-          ...(spec.access.archive === 'reconcile' ? [
-            { actions: ['s3:GetObject'], resource: objects(s.stores.archive.name, 'complaints/') },
-            { actions: ['s3:DeleteObject'], resource: objects(s.stores.archive.name, 'staging/') },
-          ] : []),
+          ...(spec.access.archive === 'archive'
+            ? [
+                { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'complaints/') },
+                { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resource: objects(s.stores.archive.name, 'staging/') },
+              ]
+            : []),
+          ...(spec.access.archive === 'erase'
+            ? [
+                { actions: ['s3:GetObject'], resource: objects(s.stores.archive.name, 'complaints/') },
+                { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'erased/') },
+                { actions: ['s3:GetObject', 's3:PutObject'], resource: objects(s.stores.archive.name, 'staging/') },
+              ]
+            : []),
+          ...(spec.access.archive === 'reconcile'
+            ? [
+                { actions: ['s3:GetObject'], resource: objects(s.stores.archive.name, 'complaints/') },
+                { actions: ['s3:DeleteObject'], resource: objects(s.stores.archive.name, 'staging/') },
+              ]
+            : []),
           ...(spec.access.archive ? [{ actions: ['s3:ListBucket'], resource: `arn:${region.aws.partition}:s3:::${s.stores.archive.name}` }] : []),
         ];
         expect(env.ARCHIVE_BUCKET, fnName).toBe(spec.access.archive ? s.stores.archive.name : undefined);
         // Compared as action-resource pairs (CDK merges statements that share their resources).
-        const pairs = (list: { actions: string[]; resource: unknown }[]) => list.flatMap((x) => x.actions.flatMap((a) => asArray(x.resource).map((r) => `${a} ${JSON.stringify(r)}`))).sort();
+        const pairs = (list: { actions: string[]; resource: unknown }[]) =>
+          list.flatMap((x) => x.actions.flatMap((a) => asArray(x.resource).map((r) => `${a} ${JSON.stringify(r)}`))).sort();
         expect(pairs(s3), fnName).toEqual(pairs(expectedS3));
 
         const ses = statements.filter((st) => asArray(st.Action).some((a) => a.startsWith('ses:')));
-        expect(ses, fnName).toEqual(spec.access.sendEmail && expected.sesSending
-          // From the region's sender only (ses:FromAddress).
-          ? [{ Effect: 'Allow', Action: 'ses:SendEmail', Resource: `arn:${region.aws.partition}:ses:${region.aws.region}:${ACCOUNT}:identity/${SETTINGS.regions[region.name].mail.domain}`, Condition: { StringEquals: { 'ses:FromAddress': SETTINGS.regions[region.name].mail.sender } } }]
-          : []);
+        expect(ses, fnName).toEqual(
+          spec.access.sendEmail && expected.sesSending
+            ? // From the region's sender only (ses:FromAddress).
+              [
+                {
+                  Effect: 'Allow',
+                  Action: 'ses:SendEmail',
+                  Resource: `arn:${region.aws.partition}:ses:${region.aws.region}:${ACCOUNT}:identity/${SETTINGS.regions[region.name].mail.domain}`,
+                  Condition: { StringEquals: { 'ses:FromAddress': SETTINGS.regions[region.name].mail.sender } },
+                },
+              ]
+            : [],
+        );
       }
     });
 
     it('grant the object keys with the right KMS use only', () => {
       const s = stacks[name].stateful;
-      const kmsOn = (fn: FunctionName, key: kms.Key) => roleStatements(fn)
-        .filter((st) => asArray(st.Action).some((a) => a.startsWith('kms:')) && JSON.stringify(st.Resource).includes(`ExportsOutputFnGetAtt${logicalId(s, key)}Arn`))
-        .flatMap((st) => asArray(st.Action)).sort();
+      const kmsOn = (fn: FunctionName, key: kms.Key) =>
+        roleStatements(fn)
+          .filter(
+            (st) =>
+              asArray(st.Action).some((a) => a.startsWith('kms:')) && JSON.stringify(st.Resource).includes(`ExportsOutputFnGetAtt${logicalId(s, key)}Arn`),
+          )
+          .flatMap((st) => asArray(st.Action))
+          .sort();
       expect(kmsOn('CreateAttachmentUpload', s.stores.attachments.key)).toEqual(['kms:GenerateDataKey']);
       expect(kmsOn('EmailIntake', s.stores.attachments.key)).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
       expect(kmsOn('SubmitComplaint', s.stores.attachments.key)).toEqual(['kms:Decrypt']);
@@ -631,8 +774,10 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     });
 
     it('no IAM statement of the product grants a wildcard action on s3, dynamodb or kms, nor an index wildcard', () => {
-      const bucketDeploymentRole = (stack: Stack) => stack === apiStack() && apiStack().pages.deployment
-        ? stack.getLogicalId((apiStack().pages.deployment!.handlerRole as iam.Role).node.defaultChild as never) : undefined;
+      const bucketDeploymentRole = (stack: Stack) =>
+        stack === apiStack() && apiStack().pages.deployment
+          ? stack.getLogicalId((apiStack().pages.deployment!.handlerRole as iam.Role).node.defaultChild as never)
+          : undefined;
       for (const stack of [stacks[name].stateful, stacks[name].api]) {
         const cdkRole = bucketDeploymentRole(stack);
         for (const policy of resources(templateOf(stack), 'AWS::IAM::Policy')) {
@@ -640,7 +785,10 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
           const statements = policy.Properties.PolicyDocument.Statement as Statement[];
           if (cdkRole && roles.includes(cdkRole)) {
             // CDK's BucketDeployment handler (acknowledged): its wildcards stay on the asset bucket, the pages bucket and its key.
-            const resourcesOf = statements.filter((st) => asArray(st.Action).some((a) => a.includes('*'))).flatMap((st) => asArray(st.Resource)).map((r) => JSON.stringify(r));
+            const resourcesOf = statements
+              .filter((st) => asArray(st.Action).some((a) => a.includes('*')))
+              .flatMap((st) => asArray(st.Resource))
+              .map((r) => JSON.stringify(r));
             for (const r of resourcesOf) expect(r).toMatch(/cdk-hnb659fds-assets-|complaints-pages-|ObjectsPagesKey/);
             // ... and what it may do on any resource is CloudFront invalidation only.
             const onAnything = statements.filter((st) => asArray(st.Resource).includes('*')).flatMap((st) => asArray(st.Action));
@@ -658,7 +806,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       }
     });
 
-    it('PUBLIC_BASE_URL is the pages\' origin where they are served', () => {
+    it("PUBLIC_BASE_URL is the pages' origin where they are served", () => {
       const env = fnResource('DeliverMessages').Properties.Environment.Variables;
       if (!expected.cloudFront) {
         expect(env.PUBLIC_BASE_URL).toBe(SETTINGS.regions[name as 'cn'].pages.externalBaseUrl);
@@ -688,7 +836,9 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       );
       expect(ended[0].Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [fnLogicalId('ResumeOrphans'), 'Arn'] } })]);
       // EventBridge may invoke it: a permission for this rule only.
-      const permissions = resources(api(), 'AWS::Lambda::Permission').filter((p) => p.Properties.FunctionName?.['Fn::GetAtt']?.[0] === fnLogicalId('ResumeOrphans'));
+      const permissions = resources(api(), 'AWS::Lambda::Permission').filter(
+        (p) => p.Properties.FunctionName?.['Fn::GetAtt']?.[0] === fnLogicalId('ResumeOrphans'),
+      );
       expect(permissions.map((p) => p.Properties.Principal)).toEqual(['events.amazonaws.com', 'events.amazonaws.com']);
     });
   });
@@ -712,15 +862,17 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
           MaximumRetryAttempts: 10,
           MaximumRecordAgeInSeconds: 24 * 3600,
         });
-        expect(mapping.Properties.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toEqual(consumer.filters.map((f) => ({
-          eventName: f.eventNames,
-          dynamodb: {
-            Keys: {
-              ...(f.sortKeyPrefix ? { [TABLE.sortKey]: { S: [{ prefix: f.sortKeyPrefix }] } } : {}),
-              ...(f.partitionKeyPrefix ? { [TABLE.partitionKey]: { S: [{ prefix: f.partitionKeyPrefix }] } } : {}),
+        expect(mapping.Properties.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toEqual(
+          consumer.filters.map((f) => ({
+            eventName: f.eventNames,
+            dynamodb: {
+              Keys: {
+                ...(f.sortKeyPrefix ? { [TABLE.sortKey]: { S: [{ prefix: f.sortKeyPrefix }] } } : {}),
+                ...(f.partitionKeyPrefix ? { [TABLE.partitionKey]: { S: [{ prefix: f.partitionKeyPrefix }] } } : {}),
+              },
             },
-          },
-        })));
+          })),
+        );
 
         // The on-failure destination: a KMS-encrypted queue that refuses plain HTTP, alarmed on depth.
         const queueId = mapping.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
@@ -729,29 +881,40 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         const keyId = queue.Properties.KmsMasterKeyId['Fn::GetAtt'][0];
         expect(api().toJSON().Resources[keyId].Properties.EnableKeyRotation).toBe(true);
         const queuePolicy = resources(api(), 'AWS::SQS::QueuePolicy').find((p) => p.Properties.Queues.some((q: { Ref: string }) => q.Ref === queueId))!;
-        expect(queuePolicy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
-          Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        }));
+        expect(queuePolicy.Properties.PolicyDocument.Statement).toContainEqual(
+          expect.objectContaining({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        );
         const alarm = resources(api(), 'AWS::CloudWatch::Alarm').find((a) => JSON.stringify(a.Properties.Dimensions).includes(queueId))!;
         expect(alarm.Properties).toMatchObject({
-          Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold',
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
         });
         expect(alarm.Properties.AlarmActions).toHaveLength(1);
 
         // The function may send to that queue (and use its key), and read the stream.
         const statements = roleStatements(consumer.fn);
         // (CDK merges statements with the same actions: compare action-resource pairs.)
-        const allows = (action: string, resource: unknown) => statements.some((st) => asArray(st.Action).includes(action) && asArray(st.Resource).some((r) => JSON.stringify(r) === JSON.stringify(resource)));
+        const allows = (action: string, resource: unknown) =>
+          statements.some((st) => asArray(st.Action).includes(action) && asArray(st.Resource).some((r) => JSON.stringify(r) === JSON.stringify(resource)));
         expect(allows('sqs:SendMessage', { 'Fn::GetAtt': [queueId, 'Arn'] }), consumer.fn).toBe(true);
-        expect(allows('kms:Decrypt', { 'Fn::GetAtt': [keyId, 'Arn'] }) && allows('kms:GenerateDataKey', { 'Fn::GetAtt': [keyId, 'Arn'] }), consumer.fn).toBe(true);
+        expect(allows('kms:Decrypt', { 'Fn::GetAtt': [keyId, 'Arn'] }) && allows('kms:GenerateDataKey', { 'Fn::GetAtt': [keyId, 'Arn'] }), consumer.fn).toBe(
+          true,
+        );
         const streamRead = statements.find((st) => asArray(st.Action).includes('dynamodb:GetRecords'))!;
         expect(exported(streamRead.Resource).value).toEqual({ 'Fn::GetAtt': [tableId, 'StreamArn'] });
       }
     });
 
     it('at most two event source mappings read the table stream (AWS throttles a third reader of a shard: ADR 0009), DeliverMessages alone on one', () => {
-      const streamArns = [api(), stateful()].flatMap((t) => resources(t, 'AWS::Lambda::EventSourceMapping'))
-        .map((m) => JSON.stringify(exported(m.Properties.EventSourceArn).value)).filter((arn) => arn.includes('StreamArn'));
+      const streamArns = [api(), stateful()]
+        .flatMap((t) => resources(t, 'AWS::Lambda::EventSourceMapping'))
+        .map((m) => JSON.stringify(exported(m.Properties.EventSourceArn).value))
+        .filter((arn) => arn.includes('StreamArn'));
       const perStream = new Map<string, number>();
       for (const arn of streamArns) perStream.set(arn, (perStream.get(arn) ?? 0) + 1);
       expect(perStream.size).toBe(1);
@@ -762,7 +925,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       expect(deliver.filters).toEqual([{ eventNames: ['INSERT'], sortKeyPrefix: 'MSG#' }]);
     });
 
-    it('the alarm topic mails the region\'s ops address, encrypted and TLS-only', () => {
+    it("the alarm topic mails the region's ops address, encrypted and TLS-only", () => {
       api().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: SETTINGS.regions[region.name].alarmEmails[0] });
       api().hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     });
@@ -781,9 +944,13 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     const imap = name !== 'us';
     it(`mailbox over IMAP: ${imap ? 'MailboxPoller on a schedule, its secret only, an alarm on failures' : 'none (SES receives)'}`, () => {
       const poller = fnResource('MailboxPoller');
-      const rules = Object.values(api().findResources('AWS::Events::Rule')).filter((r) => JSON.stringify(r.Properties.Targets).includes(fnLogicalId('MailboxPoller')));
+      const rules = Object.values(api().findResources('AWS::Events::Rule')).filter((r) =>
+        JSON.stringify(r.Properties.Targets).includes(fnLogicalId('MailboxPoller')),
+      );
       const secretReads = roleStatements('MailboxPoller').filter((st) => asArray(st.Action).includes('secretsmanager:GetSecretValue'));
-      const alarm = Object.values(api().findResources('AWS::CloudWatch::Alarm')).filter((r) => r.Properties.AlarmName === `complaints-${name}-mailbox-poll-failures`);
+      const alarm = Object.values(api().findResources('AWS::CloudWatch::Alarm')).filter(
+        (r) => r.Properties.AlarmName === `complaints-${name}-mailbox-poll-failures`,
+      );
       if (!imap) {
         expect(rules).toHaveLength(0);
         expect(secretReads).toHaveLength(0);
@@ -794,11 +961,25 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       const settings = loadSettings().regions[name as 'cn' | 'uk'].mail.inbound as { host: string; secretArn: string };
       expect(rules.map((r) => r.Properties.ScheduleExpression)).toEqual(['rate(2 minutes)']);
       expect(secretReads.map((st) => st.Resource)).toEqual([settings.secretArn]);
-      expect(poller.Properties.Environment.Variables).toMatchObject({ IMAP_HOST: settings.host, IMAP_PORT: '993', IMAP_TLS: 'implicit', IMAP_SECRET_ARN: settings.secretArn, IMAP_MAILBOX: 'INBOX', IMAP_PROCESSED_FOLDER: 'Processed', IMAP_FAILED_FOLDER: 'Failed' });
+      expect(poller.Properties.Environment.Variables).toMatchObject({
+        IMAP_HOST: settings.host,
+        IMAP_PORT: '993',
+        IMAP_TLS: 'implicit',
+        IMAP_SECRET_ARN: settings.secretArn,
+        IMAP_MAILBOX: 'INBOX',
+        IMAP_PROCESSED_FOLDER: 'Processed',
+        IMAP_FAILED_FOLDER: 'Failed',
+      });
       // No other function reads that secret.
-      for (const fn of Object.keys(FUNCTIONS) as FunctionName[]) if (fn !== 'MailboxPoller') expect(JSON.stringify(roleStatements(fn)), fn).not.toContain(settings.secretArn);
+      for (const fn of Object.keys(FUNCTIONS) as FunctionName[])
+        if (fn !== 'MailboxPoller') expect(JSON.stringify(roleStatements(fn)), fn).not.toContain(settings.secretArn);
       expect(alarm).toHaveLength(1);
-      expect(alarm[0].Properties).toMatchObject({ MetricName: 'MailboxPollFailures', Namespace: 'Complaints', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      expect(alarm[0].Properties).toMatchObject({
+        MetricName: 'MailboxPollFailures',
+        Namespace: 'Complaints',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
       expect(alarm[0].Properties.AlarmActions).toHaveLength(1);
     });
 
@@ -827,7 +1008,9 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         },
       });
       api().hasResourceProperties('AWS::Lambda::Permission', {
-        Action: 'lambda:InvokeFunction', Principal: 'ses.amazonaws.com', FunctionName: { 'Fn::GetAtt': [fnLogicalId('EmailIntake'), 'Arn'] },
+        Action: 'lambda:InvokeFunction',
+        Principal: 'ses.amazonaws.com',
+        FunctionName: { 'Fn::GetAtt': [fnLogicalId('EmailIntake'), 'Arn'] },
       });
     });
   });
@@ -857,15 +1040,21 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         ViewerProtocolPolicy: 'https-only',
       });
       const apiOrigin = origins.find((o) => o.Id === apiBehaviour.TargetOriginId)!;
-      expect(apiOrigin.DomainName).toEqual({ 'Fn::Join': ['', [{ Ref: logicalId(s, s.httpApi) }, `.execute-api.${region.aws.region}.`, { Ref: 'AWS::URLSuffix' }]] });
+      expect(apiOrigin.DomainName).toEqual({
+        'Fn::Join': ['', [{ Ref: logicalId(s, s.httpApi) }, `.execute-api.${region.aws.region}.`, { Ref: 'AWS::URLSuffix' }]],
+      });
       expect(apiOrigin.CustomOriginConfig).toEqual({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
 
       // The bucket lets only this distribution read (no public access).
       const pagesPolicy = resources(stateful(), 'AWS::S3::BucketPolicy').find((p) => p.Properties.Bucket.Ref === logicalId(s, s.stores.pages.bucket))!;
-      expect(pagesPolicy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
-        Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject',
-        Condition: { StringEquals: { 'AWS:SourceArn': expect.anything() } },
-      }));
+      expect(pagesPolicy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: { Service: 'cloudfront.amazonaws.com' },
+          Action: 's3:GetObject',
+          Condition: { StringEquals: { 'AWS:SourceArn': expect.anything() } },
+        }),
+      );
       // Standard logs to the access-log bucket.
       expect(config.Logging).toEqual({ Bucket: { 'Fn::GetAtt': [logicalId(s, s.stores.logs), 'RegionalDomainName'] }, Prefix: 'cloudfront/' });
     });
@@ -879,17 +1068,35 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
 
       const headers = policy.Properties.ResponseHeadersPolicyConfig;
       const csp = headers.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy as string;
-      const directives = (v: string) => Object.fromEntries(v.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...rest]) => [k, rest]));
+      const directives = (v: string) =>
+        Object.fromEntries(
+          v
+            .split(';')
+            .map((d) => d.trim().split(/\s+/))
+            .map(([k, ...rest]) => [k, rest]),
+        );
       const local = directives(PAGE_SECURITY_HEADERS['content-security-policy']);
       const served = directives(csp);
       expect(served['frame-ancestors']).toEqual(["'none'"]);
       // The same policy, except that connect-src also allows the attachments bucket (presigned
       // uploads) and, for the console's sign-in, Cognito (discovery at the issuer, code exchange at the hosted UI).
       const bucketOrigin = `https://${stacks[name].stateful.stores.attachments.name}.s3.${region.aws.region}.amazonaws.com`;
-      const cognito = expected.identity === 'cognito'
-        ? [expect.stringMatching(new RegExp(`^https://[a-z0-9-]+\\.auth\\.${region.aws.region}\\.amazoncognito\\.com$`)), `https://cognito-idp.${region.aws.region}.amazonaws.com`]
-        : [];
-      expect(served).toEqual({ ...local, 'connect-src': [...local['connect-src'], bucketOrigin, ...(region.aws.region === 'us-east-1' ? [`https://${stacks[name].stateful.stores.attachments.name}.s3.amazonaws.com`] : []), ...cognito] });
+      const cognito =
+        expected.identity === 'cognito'
+          ? [
+              expect.stringMatching(new RegExp(`^https://[a-z0-9-]+\\.auth\\.${region.aws.region}\\.amazoncognito\\.com$`)),
+              `https://cognito-idp.${region.aws.region}.amazonaws.com`,
+            ]
+          : [];
+      expect(served).toEqual({
+        ...local,
+        'connect-src': [
+          ...local['connect-src'],
+          bucketOrigin,
+          ...(region.aws.region === 'us-east-1' ? [`https://${stacks[name].stateful.stores.attachments.name}.s3.amazonaws.com`] : []),
+          ...cognito,
+        ],
+      });
       expect(headers.SecurityHeadersConfig).toMatchObject({
         ContentSecurityPolicy: { Override: true },
         ContentTypeOptions: { Override: true },
@@ -908,7 +1115,9 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       expect(acl.Properties.Scope).toBe('CLOUDFRONT');
       expect(acl.Properties.DefaultAction).toEqual({ Allow: {} });
       const rules = acl.Properties.Rules as { Name: string; Statement: Record<string, any>; Action?: unknown }[];
-      expect(rules.find((r) => r.Statement.ManagedRuleGroupStatement?.Name === 'AWSManagedRulesCommonRuleSet')?.Statement.ManagedRuleGroupStatement.VendorName).toBe('AWS');
+      expect(
+        rules.find((r) => r.Statement.ManagedRuleGroupStatement?.Name === 'AWSManagedRulesCommonRuleSet')?.Statement.ManagedRuleGroupStatement.VendorName,
+      ).toBe('AWS');
       const rate = rules.find((r) => r.Statement.RateBasedStatement)!;
       expect(rate.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP', Limit: expect.any(Number) });
       expect(rate.Action).toEqual({ Block: {} });
@@ -919,14 +1128,16 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
       });
     });
 
-    it.runIf(!expected.cloudFront)('no CloudFront and no WAF: the pages bucket is filled for the bank\'s own site', () => {
+    it.runIf(!expected.cloudFront)("no CloudFront and no WAF: the pages bucket is filled for the bank's own site", () => {
       stateful().resourceCountIs('AWS::CloudFront::Distribution', 0);
       expect(stacks[name].edge).toBeUndefined();
     });
 
     it(`the built pages and config.json are deployed ${existsSync(WEB_DIST) ? '(web/dist exists)' : '(not: web/dist is missing, synth warns)'}`, () => {
       const deployments = resources(api(), 'Custom::CDKBucketDeployment');
-      const messages = assembly.getStackArtifact(apiStack().artifactId).messages.filter((m) => String(m.entry.data).includes('customer pages are not deployed'));
+      const messages = assembly
+        .getStackArtifact(apiStack().artifactId)
+        .messages.filter((m) => String(m.entry.data).includes('customer pages are not deployed'));
       if (!existsSync(WEB_DIST)) {
         expect(deployments).toEqual([]);
         expect(messages.map((m) => m.level)).toEqual(['warning']);
@@ -976,14 +1187,20 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
   });
 
   it('synth warns only about what is really left to do', () => {
-    const warnings = [stacks[name].stateful, stacks[name].api].flatMap((stack) => assembly.getStackArtifact(stack.artifactId).messages)
-      .filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
+    const warnings = [stacks[name].stateful, stacks[name].api]
+      .flatMap((stack) => assembly.getStackArtifact(stack.artifactId).messages)
+      .filter((m) => m.level === 'warning')
+      .map((m) => String(m.entry.data));
     const expectedWarnings = [
       ...(expected.identity === 'oidc' ? [/issuer is a placeholder/] : []),
       ...(!existsSync(WEB_DIST) ? [/customer pages are not deployed/] : []),
     ];
     expect(warnings).toHaveLength(expectedWarnings.length);
-    for (const pattern of expectedWarnings) expect(warnings.some((w) => pattern.test(w)), String(pattern)).toBe(true);
+    for (const pattern of expectedWarnings)
+      expect(
+        warnings.some((w) => pattern.test(w)),
+        String(pattern),
+      ).toBe(true);
   });
 });
 
@@ -998,9 +1215,11 @@ describe('cdk-nag', () => {
   });
 
   it('every acknowledgement carries a written reason', () => {
-    const acks = app.node.findAll().flatMap((c) => c.node.metadata
-      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) => Object.entries(m.data as Record<string, string>)));
+    const acks = app.node
+      .findAll()
+      .flatMap((c) =>
+        c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).flatMap((m) => Object.entries(m.data as Record<string, string>)),
+      );
     expect(acks.length).toBeGreaterThan(0);
     for (const [id, reason] of acks) expect(reason.length, id).toBeGreaterThan(40);
   });
@@ -1018,7 +1237,10 @@ describe('cdk-nag', () => {
     const acknowledged = probe();
     Validations.of(acknowledged.key).acknowledge({ id: 'AwsSolutions-KMS5', reason: 'Probe: proves that an acknowledgement is honoured.' });
     // The NIST 800-53 rev 5 pack runs too (test/infra/security.test.ts) and reports the same key.
-    Validations.of(acknowledged.key).acknowledge({ id: 'NIST.800.53.R5-KMSBackingKeyRotationEnabled', reason: 'Probe: proves that an acknowledgement is honoured.' });
+    Validations.of(acknowledged.key).acknowledge({
+      id: 'NIST.800.53.R5-KMSBackingKeyRotationEnabled',
+      reason: 'Probe: proves that an acknowledgement is honoured.',
+    });
     expect(() => acknowledged.probeApp.synth()).not.toThrow();
   });
 });
@@ -1028,9 +1250,16 @@ describe('IntakeApi on its own', () => {
     const probeApp = new App({ context: TEST_CONTEXT });
     const stack = new Stack(probeApp, 'ApiProbe', { env: { account: ACCOUNT, region: 'eu-west-2' } });
     // Inline functions: this checks the routing, not the bundles.
-    const functions = Object.fromEntries(Object.keys(FUNCTIONS).map((fn) => [fn, new lambda.Function(stack, fn, {
-      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})'),
-    })])) as unknown as Record<FunctionName, lambda.IFunction>;
+    const functions = Object.fromEntries(
+      Object.keys(FUNCTIONS).map((fn) => [
+        fn,
+        new lambda.Function(stack, fn, {
+          runtime: lambda.Runtime.NODEJS_22_X,
+          handler: 'index.handler',
+          code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+        }),
+      ]),
+    ) as unknown as Record<FunctionName, lambda.IFunction>;
     new IntakeApi(stack, 'Api', {
       routes: ROUTES,
       functions,

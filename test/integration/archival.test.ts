@@ -11,7 +11,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DeleteItemCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteItemCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient, DescribeStreamCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -62,13 +70,26 @@ beforeAll(async () => {
   // The functions' clients (their settings, SDK defaults for checksums) for the product's adapters; others for the test's own reads and setup.
   const db = createDocumentClient({ endpoint: dynamo.endpoint, region: 'cn-north-1', credentials });
   repo = new DynamoComplaintRepository(db, TABLE, { reminderFraction: region.profile.reminderAtRemainingFraction });
-  deps = { repo, archive: new S3ArchiveStore(new S3Client({ ...clientConfig(), endpoint: s3server.url, region: 'cn-north-1', credentials, forcePathStyle: true }), 'complaints-archive', 'complaints-attachments'), audit: new DynamoAuditLog(db, TABLE), clock, region };
+  deps = {
+    repo,
+    archive: new S3ArchiveStore(
+      new S3Client({ ...clientConfig(), endpoint: s3server.url, region: 'cn-north-1', credentials, forcePathStyle: true }),
+      'complaints-archive',
+      'complaints-attachments',
+    ),
+    audit: new DynamoAuditLog(db, TABLE),
+    clock,
+    region,
+  };
   ttl = new LocalTtl({ client: ddb, tableName: TABLE, now: () => clock.now(), file: join(dir, 'ttl-deleted.json') });
 }, 60_000);
 
 afterAll(async () => {
   await dynamo?.stop();
-  await new Promise((r) => { s3server?.server.closeAllConnections(); s3server?.server.close(r); });
+  await new Promise((r) => {
+    s3server?.server.closeAllConnections();
+    s3server?.server.close(r);
+  });
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -79,14 +100,44 @@ async function registered(): Promise<string> {
   const at = clock.now().toISOString();
   const entry = (action: string): HistoryEntry => ({ reference, at, actor: 'system', action, visibleToCustomer: true, summary: action });
   const complaint: Complaint = {
-    reference, region: 'cn', channel: 'web', language: 'en', status: 'OPEN', stage: 'REPLY', receivedAt: at, deadlines: {}, executionName: reference, resumeCount: 0, updatedAt: at, version: 1,
-    complainant: { anonymous: false, name: `Customer ${n}`, contact: { email: `c${n}@example.com` } }, matter: { description: 'Charged twice' }, consent: { personalData: true },
+    reference,
+    region: 'cn',
+    channel: 'web',
+    language: 'en',
+    status: 'OPEN',
+    stage: 'REPLY',
+    receivedAt: at,
+    deadlines: {},
+    executionName: reference,
+    resumeCount: 0,
+    updatedAt: at,
+    version: 1,
+    complainant: { anonymous: false, name: `Customer ${n}`, contact: { email: `c${n}@example.com` } },
+    matter: { description: 'Charged twice' },
+    consent: { personalData: true },
     // Empty containers travel through the stream as they are (DynamoDB Local writes {} for an empty map).
-    callbacks: [], routing: { major: false, majorReasons: [], crossDepartment: false, departments: ['cards'], anonymous: false },
+    callbacks: [],
+    routing: { major: false, majorReasons: [], crossDepartment: false, departments: ['cards'], anonymous: false },
   };
   await repo.create({
-    complaint, secret: { salt: 's', hash: 'h' }, history: [entry('received'), entry('registered')], customerKeys: customerKeys(complaint.complainant.contact),
-    messages: [{ reference, at, kind: 'acknowledgement', audience: 'customer', channel: 'email', to: `c${n}@example.com`, language: 'en', subject: 'Received', text: 'We received it', status: 'queued' }],
+    complaint,
+    secret: { salt: 's', hash: 'h' },
+    history: [entry('received'), entry('registered')],
+    customerKeys: customerKeys(complaint.complainant.contact),
+    messages: [
+      {
+        reference,
+        at,
+        kind: 'acknowledgement',
+        audience: 'customer',
+        channel: 'email',
+        to: `c${n}@example.com`,
+        language: 'en',
+        subject: 'Received',
+        text: 'We received it',
+        status: 'queued',
+      },
+    ],
   });
   const c = (await repo.get(reference))!;
   await repo.commit({ complaint: { ...c, version: c.version + 1 }, expectedVersion: c.version, history: [entry('replied')] });
@@ -109,7 +160,12 @@ async function streamRecords(): Promise<RemovalRecord[]> {
     let it = (await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
     for (let page = 0; it && page < 50; page++) {
       const r = await getRecordsRaw(dynamo.endpoint, it);
-      out.push(...(r.Records ?? []).map((rec) => asService(rec, (k, o) => ttl.deletedByTtl(k, o))).filter((rec) => matches(consumer, rec)).map((rec) => toLambdaRecord(rec, 'cn-north-1', arn) as RemovalRecord));
+      out.push(
+        ...(r.Records ?? [])
+          .map((rec) => asService(rec, (k, o) => ttl.deletedByTtl(k, o)))
+          .filter((rec) => matches(consumer, rec))
+          .map((rec) => toLambdaRecord(rec, 'cn-north-1', arn) as RemovalRecord),
+      );
       if (!r.Records?.length) break;
       it = r.NextShardIterator;
     }
@@ -137,7 +193,9 @@ describe('archival through DynamoDB Local TTL', () => {
       expect(items.find((i) => i.SK === 'META')).toMatchObject({ status: 'CLOSED', historyCount: 4, messageCount: 1 });
       // The customer index expires with it.
       const [key] = customerKeys({ email: `c${refs.indexOf(ref) + 1}@example.com` });
-      expect((await DynamoDBDocumentClient.from(ddb).send(new GetCommand({ TableName: TABLE, Key: { PK: `CUSTOMER#${key}`, SK: `REF#${ref}` } }))).Item?.expiresAt).toBe(closedAt + HOT_SECONDS);
+      expect(
+        (await DynamoDBDocumentClient.from(ddb).send(new GetCommand({ TableName: TABLE, Key: { PK: `CUSTOMER#${key}`, SK: `REF#${ref}` } }))).Item?.expiresAt,
+      ).toBe(closedAt + HOT_SECONDS);
     }
     // A retried Close (crash after the commit) stamps nothing new and changes nothing.
     expect(await repo.expireWith(refs[0], closedAt + HOT_SECONDS, [])).toBe(0);
@@ -186,11 +244,20 @@ describe('archival through DynamoDB Local TTL', () => {
       expect(verifyRecord(record)).toEqual({ ok: true });
       expect(record.history.map((h) => h.action)).toEqual(['received', 'registered', 'replied', 'closed']);
       expect(record.messages).toHaveLength(1);
-      expect(record.complaint).toMatchObject({ reference: ref, status: 'CLOSED', historyCount: 4, historyDigest: ledger.historyDigest, deadlines: {}, callbacks: [] });
+      expect(record.complaint).toMatchObject({
+        reference: ref,
+        status: 'CLOSED',
+        historyCount: 4,
+        historyDigest: ledger.historyDigest,
+        deadlines: {},
+        callbacks: [],
+      });
       expect(record.complaint.routing?.majorReasons).toEqual([]);
       expect(record.retainUntil.slice(0, 4)).toBe(String(new Date(record.closedAt).getUTCFullYear() + 3));
       // Compliance mode: nobody deletes it before its retain-until date.
-      await expect(s3.send(new DeleteObjectCommand({ Bucket: 'complaints-archive', Key: ledger.archiveKey! }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+      await expect(s3.send(new DeleteObjectCommand({ Bucket: 'complaints-archive', Key: ledger.archiveKey! }))).rejects.toMatchObject({
+        $metadata: { httpStatusCode: 403 },
+      });
     }
     // Staging is cleared once the object is written.
     expect(await deps.archive.stagedReferences()).toEqual([]);
@@ -226,16 +293,30 @@ describe('archival through DynamoDB Local TTL', () => {
 
   it("why the local TTL: DynamoDB Local's own TTL job deletes expired items of a table without indexes, never those of this table", async () => {
     const plain = 'ttl-without-indexes';
-    await ddb.send(new CreateTableCommand({
-      TableName: plain, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }],
-      AttributeDefinitions: [{ AttributeName: 'PK', AttributeType: 'S' }, { AttributeName: 'SK', AttributeType: 'S' }],
-    }));
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: plain,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'PK', KeyType: 'HASH' },
+          { AttributeName: 'SK', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'PK', AttributeType: 'S' },
+          { AttributeName: 'SK', AttributeType: 'S' },
+        ],
+      }),
+    );
     await ddb.send(new UpdateTimeToLiveCommand({ TableName: plain, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }));
     // Expired a second ago on the wall clock, the one DynamoDB Local's job reads.
     const item = { PK: { S: 'PROBE' }, SK: { S: 'PROBE' }, expiresAt: { N: String(Math.floor(Date.now() / 1000) - 1) } };
     await ddb.send(new PutItemCommand({ TableName: plain, Item: item }));
     await ddb.send(new PutItemCommand({ TableName: TABLE, Item: item }));
-    await eventually(async () => !(await ddb.send(new GetItemCommand({ TableName: plain, Key: { PK: item.PK, SK: item.SK } }))).Item, 30_000, "DynamoDB Local's TTL job on a plain table");
+    await eventually(
+      async () => !(await ddb.send(new GetItemCommand({ TableName: plain, Key: { PK: item.PK, SK: item.SK } }))).Item,
+      30_000,
+      "DynamoDB Local's TTL job on a plain table",
+    );
     // Its job has run over both tables since (it passes every second); ours still holds the item.
     const seen = Date.now();
     await eventually(async () => Date.now() - seen > 3000, 10_000, 'three more passes');

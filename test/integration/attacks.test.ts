@@ -31,17 +31,26 @@ const auditOf = async (q: string) => {
 
 /** A raw answer, headers included. */
 async function send(method: string, path: string, headers: Record<string, string> = {}, body?: unknown) {
-  const res = await fetch(`${api}${path}`, { method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }
 /** A status read; `source`: the client address the local gateway is told (X-Local-Source-Ip), one per simulated client. */
-const status = (ref: string, code?: string, source = '192.0.2.1') => send('GET', `/api/complaints/${ref}`, { 'x-local-source-ip': source, ...(code === undefined ? {} : { 'x-access-code': code }) });
+const status = (ref: string, code?: string, source = '192.0.2.1') =>
+  send('GET', `/api/complaints/${ref}`, { 'x-local-source-ip': source, ...(code === undefined ? {} : { 'x-access-code': code }) });
 const GUESSER = '198.51.100.7';
 const OWNER = '203.0.113.7';
 
-beforeAll(async () => { await j.setClock(`${DAY}T02:00:00.000Z`); });
-afterAll(async () => { await j.setClock('2026-03-02T01:00:00.000Z'); });
+beforeAll(async () => {
+  await j.setClock(`${DAY}T02:00:00.000Z`);
+});
+afterAll(async () => {
+  await j.setClock('2026-03-02T01:00:00.000Z');
+});
 
 describe('customer access', () => {
   it("another customer's reference with a stolen code is answered exactly like an unknown reference", async () => {
@@ -62,19 +71,29 @@ describe('customer access', () => {
     const unknown = reference.replace(/\d+$/, (n) => String(Number(n) + 500_000));
     const run = async (ref: string, guess: string, source: string) => {
       const seen: unknown[] = [];
-      for (let i = 0; i < 10; i++) { const r = await status(ref, `${guess.slice(0, 9)}${i}`, source); seen.push([r.status, r.body]); }
+      for (let i = 0; i < 10; i++) {
+        const r = await status(ref, `${guess.slice(0, 9)}${i}`, source);
+        seen.push([r.status, r.body]);
+      }
       const refused = await status(ref, guess, source);
       seen.push([refused.status, refused.body, refused.headers.get('retry-after')]);
       return seen;
     };
     const real = await run(reference, 'ZZZZZ-ZZZZ', GUESSER);
     expect(real.slice(0, 10).map((r: any) => r[0])).toEqual(Array(10).fill(404));
-    expect(real[10]).toEqual([429, { error: 'too_many_attempts', message: 'Too many wrong access codes from your connection; try again in 15 minute(s)' }, '900']);
+    expect(real[10]).toEqual([
+      429,
+      { error: 'too_many_attempts', message: 'Too many wrong access codes from your connection; try again in 15 minute(s)' },
+      '900',
+    ]);
     expect(await run(unknown, 'ZZZZZ-ZZZZ', '198.51.100.99')).toEqual(real);
 
     // The owner is never refused: the status page and the satisfaction callback route.
     expect((await status(reference, accessCode, OWNER)).status).toBe(200);
-    expect((await send('POST', `/api/complaints/${reference}/callback`, { 'x-access-code': 'ZZZZZ-ZZZZZ', 'x-local-source-ip': GUESSER }, { satisfaction: 5 })).status).toBe(429);
+    expect(
+      (await send('POST', `/api/complaints/${reference}/callback`, { 'x-access-code': 'ZZZZZ-ZZZZZ', 'x-local-source-ip': GUESSER }, { satisfaction: 5 }))
+        .status,
+    ).toBe(429);
     await j.advance(10 * MIN);
     expect((await status(reference, 'ZZZZZ-ZZZZZ', GUESSER)).headers.get('retry-after')).toBe('300');
     expect((await status(reference, accessCode, OWNER)).status).toBe(200);
@@ -83,20 +102,22 @@ describe('customer access', () => {
 
     const entries = await auditOf(`reference=${reference}`);
     expect(entries.every((e) => e.actor === 'customer' && e.outcome === 'denied')).toBe(true);
-    expect(entries.map((e) => e.detail).sort()).toEqual([
-      ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `wrong access code (wrong code ${n} of 10 from this source in the window)`),
-      'refused: too many wrong access codes from this source',
-      'refused: too many wrong access codes from this source',
-      'refused: too many wrong access codes from this source',
-      'wrong access code; source refused for 15 minutes after 10 wrong codes',
-    ].sort());
+    expect(entries.map((e) => e.detail).sort()).toEqual(
+      [
+        ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `wrong access code (wrong code ${n} of 10 from this source in the window)`),
+        'refused: too many wrong access codes from this source',
+        'refused: too many wrong access codes from this source',
+        'refused: too many wrong access codes from this source',
+        'wrong access code; source refused for 15 minutes after 10 wrong codes',
+      ].sort(),
+    );
     expect(entries.map((e) => e.operation)).toContain('customerCallback');
     expect((await auditOf(`reference=${unknown}`)).map((e) => e.detail)).toContain('unknown reference (wrong code 1 of 10 from this source in the window)');
     expect(JSON.stringify(entries)).not.toMatch(/ZZZZ|accessCode|198\.51|203\.0/);
     expect(JSON.stringify(entries)).not.toContain(accessCode);
   });
 
-  it('thirty guesses at once from one source end with that source refused; the owner\'s twelve parallel reads all open it, none audited', async () => {
+  it("thirty guesses at once from one source end with that source refused; the owner's twelve parallel reads all open it, none audited", async () => {
     const { reference, accessCode } = await j.submit(validComplaint());
     const source = '198.51.100.30';
     const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => status(reference, `GUESS-${String(i).padStart(5, '0')}`, source)));
@@ -115,13 +136,32 @@ describe('customer access', () => {
 describe('look-alike submission (issue 16 finding 1)', () => {
   it("the victim's email in another case, same business line, a paraphrase: a complaint of its own, worded as any; its code opens only itself; staff merge, link or unlink, audited", async () => {
     const email = `li.na.${process.pid}.${Date.now()}@example.com`;
-    const victim = await j.submit(validComplaint({ complainant: { name: 'Li Na', contact: { email } }, matter: { description: 'The annual fee on my credit card was charged twice in January without my consent' } }));
-    const stranger = await j.submit(validComplaint({ complainant: { name: 'Stranger', contact: { email: email.toUpperCase() } }, matter: { description: 'My credit card annual fee was charged twice in January without my consent' } }));
+    const victim = await j.submit(
+      validComplaint({
+        complainant: { name: 'Li Na', contact: { email } },
+        matter: { description: 'The annual fee on my credit card was charged twice in January without my consent' },
+      }),
+    );
+    const stranger = await j.submit(
+      validComplaint({
+        complainant: { name: 'Stranger', contact: { email: email.toUpperCase() } },
+        matter: { description: 'My credit card annual fee was charged twice in January without my consent' },
+      }),
+    );
     expect(stranger.reference).not.toBe(victim.reference);
     expect(stranger.acknowledgement.message).not.toMatch(/added to your open complaint/);
     expect(stranger.acknowledgement.message.replace(stranger.reference, 'REF')).toBe(victim.acknowledgement.message.replace(victim.reference, 'REF'));
     expect((await status(victim.reference, stranger.accessCode)).status).toBe(404);
-    expect((await send('POST', `/api/complaints/${victim.reference}/callback`, { 'x-access-code': stranger.accessCode, 'x-local-source-ip': '192.0.2.55' }, { satisfaction: 1 })).status).toBe(404);
+    expect(
+      (
+        await send(
+          'POST',
+          `/api/complaints/${victim.reference}/callback`,
+          { 'x-access-code': stranger.accessCode, 'x-local-source-ip': '192.0.2.55' },
+          { satisfaction: 1 },
+        )
+      ).status,
+    ).toBe(404);
     const own = await status(stranger.reference, stranger.accessCode);
     expect(own.status).toBe(200);
     expect(JSON.stringify(own.body)).not.toContain(victim.reference);
@@ -142,7 +182,9 @@ describe('look-alike submission (issue 16 finding 1)', () => {
     expect((await j.complaint('sam', victim.reference)).complaint.repeats).toBeUndefined(); // linked, not merged
     expect(JSON.stringify((await status(stranger.reference, stranger.accessCode)).body)).not.toContain(victim.reference); // never shown to the customer
     const entries = await auditOf(`reference=${stranger.reference}`);
-    expect(entries.map((e) => `${e.actor}:${e.operation}:${e.outcome}`)).toEqual(expect.arrayContaining(['leo:mergeComplaint:denied', 'sam:unlinkComplaint:ok', 'leo:linkComplaint:denied', 'sam:linkComplaint:ok']));
+    expect(entries.map((e) => `${e.actor}:${e.operation}:${e.outcome}`)).toEqual(
+      expect.arrayContaining(['leo:mergeComplaint:denied', 'sam:unlinkComplaint:ok', 'leo:linkComplaint:denied', 'sam:linkComplaint:ok']),
+    );
   });
 });
 
@@ -152,13 +194,28 @@ describe('automatic merge of a repeat only with proof of the contact on file (is
 
   it('the owner gives the code mailed to the email on file: merged at once; a wrong code, or the code with another access code, merges nothing', async () => {
     const email = `owner.${process.pid}.${Date.now()}@example.com`;
-    const first = await j.submit(validComplaint({ complainant: { name: 'Li Na', contact: { email } }, matter: { description: 'The annual fee on my credit card was charged twice in January without my consent' } }));
-    const again = await j.submit(validComplaint({ complainant: { name: 'Li Na', contact: { email } }, matter: { description: 'My credit card annual fee was charged twice in January without my consent, and again in February' } }));
+    const first = await j.submit(
+      validComplaint({
+        complainant: { name: 'Li Na', contact: { email } },
+        matter: { description: 'The annual fee on my credit card was charged twice in January without my consent' },
+      }),
+    );
+    const again = await j.submit(
+      validComplaint({
+        complainant: { name: 'Li Na', contact: { email } },
+        matter: { description: 'My credit card annual fee was charged twice in January without my consent, and again in February' },
+      }),
+    );
     expect(again.reference).not.toBe(first.reference);
-    const mail = await eventually(async () => (await mailsTo(email)).find((m) => (m.subject ?? '').includes(`${again.reference}: did you send it`)), 10_000, 'confirmation email');
+    const mail = await eventually(
+      async () => (await mailsTo(email)).find((m) => (m.subject ?? '').includes(`${again.reference}: did you send it`)),
+      10_000,
+      'confirmation email',
+    );
     expect(mail.text).not.toContain(first.reference);
     const code = /([0-9A-Z]{5}-[0-9A-Z]{5})/.exec(mail.text ?? '')![1];
-    const confirm = (c: string, accessCode = again.accessCode) => send('POST', `/api/complaints/${again.reference}/repeat-confirmation`, { 'x-access-code': accessCode, 'x-local-source-ip': '192.0.2.77' }, { code: c });
+    const confirm = (c: string, accessCode = again.accessCode) =>
+      send('POST', `/api/complaints/${again.reference}/repeat-confirmation`, { 'x-access-code': accessCode, 'x-local-source-ip': '192.0.2.77' }, { code: c });
     expect((await confirm('ZZZZZ-ZZZZZ')).body).toEqual({ error: 'not_found', message: 'This confirmation code is not valid for this complaint' });
     expect((await confirm(code, first.accessCode)).status).toBe(404);
     expect((await j.complaint('quinn', first.reference)).complaint.repeats).toBeUndefined();
@@ -166,7 +223,14 @@ describe('automatic merge of a repeat only with proof of the contact on file (is
     expect((await status(first.reference, again.accessCode)).status).toBe(200);
     expect((await j.complaint('quinn', first.reference)).complaint.repeats).toBe(1);
     // The repeat is answered with the earlier complaint: its own workflow goes to Close (Complaint.Merged).
-    const closed = await eventually(async () => { const d = (await j.complaint('quinn', again.reference)).complaint; return d.status === 'CLOSED' && d; }, 20_000, 'the merged repeat closed');
+    const closed = await eventually(
+      async () => {
+        const d = (await j.complaint('quinn', again.reference)).complaint;
+        return d.status === 'CLOSED' && d;
+      },
+      20_000,
+      'the merged repeat closed',
+    );
     expect(closed).toMatchObject({ outcome: 'merged', mergedInto: { reference: first.reference } });
     expect((await j.complaint('quinn', first.reference)).complaint.status).toBe('OPEN');
   });
@@ -193,9 +257,18 @@ describe('staff outside their role or department', () => {
     // Nothing changed hands.
     expect((await j.complaint('quinn', ref)).complaint.assignment?.assignee).toBeUndefined();
     const denied = (await auditOf('')).filter((e) => e.outcome === 'denied' && e.actor !== 'customer').map((e) => `${e.actor}:${e.operation}`);
-    expect(denied).toEqual(expect.arrayContaining([
-      'leo:getComplaint', 'leo:claimTask', 'max:reassign', 'hana:completeInvestigation', 'quinn:claimTask', 'ada:getDashboard', 'sam:searchAudit', 'hana:listTeamQueue',
-    ]));
+    expect(denied).toEqual(
+      expect.arrayContaining([
+        'leo:getComplaint',
+        'leo:claimTask',
+        'max:reassign',
+        'hana:completeInvestigation',
+        'quinn:claimTask',
+        'ada:getDashboard',
+        'sam:searchAudit',
+        'hana:listTeamQueue',
+      ]),
+    );
   });
 });
 
@@ -207,19 +280,32 @@ describe('tampered and stale tokens', () => {
   const issuerKey = () => importJWK(keyJwk(), 'RS256');
   const { audience: AUDIENCE, clientId, mapping } = localIdpSettings();
   let issuer = '';
-  beforeAll(async () => { issuer = ((await (await fetch(`${api}/config.json`)).json()) as { auth: { issuer: string } }).auth.issuer; });
+  beforeAll(async () => {
+    issuer = ((await (await fetch(`${api}/config.json`)).json()) as { auth: { issuer: string } }).auth.issuer;
+  });
   /** The bank IdP's group names of product roles (the inverse of groupRoles). */
-  const groups = (roles: string[]) => Object.entries(mapping.groupRoles!).filter(([, r]) => roles.includes(r)).map(([g]) => g);
+  const groups = (roles: string[]) =>
+    Object.entries(mapping.groupRoles!)
+      .filter(([, r]) => roles.includes(r))
+      .map(([g]) => g);
   const claims = (user: string, roles: string[], department: string) => ({ preferred_username: user, groups: groups(roles), department, name: user });
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const sign = async (payload: Record<string, unknown>, o: { key?: Awaited<ReturnType<typeof issuerKey>>; iss?: string; aud?: string; exp?: number } = {}) =>
-    new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: keyJwk().kid! }).setIssuer(o.iss ?? issuer).setAudience(o.aud ?? AUDIENCE)
-      .setIssuedAt().setExpirationTime(o.exp ?? Math.floor(Date.now() / 1000) + 600).sign(o.key ?? await issuerKey());
+    new SignJWT(payload)
+      .setProtectedHeader({ alg: 'RS256', kid: keyJwk().kid! })
+      .setIssuer(o.iss ?? issuer)
+      .setAudience(o.aud ?? AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(o.exp ?? Math.floor(Date.now() / 1000) + 600)
+      .sign(o.key ?? (await issuerKey()));
   const get = (token: string) => send('GET', '/api/staff/tasks/team', { authorization: `Bearer ${token}` });
   /** A real ID token of the provider, through its discovered token endpoint, for `client`. */
   const realToken = async (client: string) => {
     const { token_endpoint } = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { token_endpoint: string };
-    const res = await fetch(token_endpoint, { method: 'POST', body: new URLSearchParams({ grant_type: 'password', client_id: client, username: 'hana', password: 'hana-handler' }) });
+    const res = await fetch(token_endpoint, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'password', client_id: client, username: 'hana', password: 'hana-handler' }),
+    });
     expect(res.status).toBe(200);
     return ((await res.json()) as { id_token: string }).id_token;
   };
@@ -239,7 +325,13 @@ describe('tampered and stale tokens', () => {
     const real = await j.token('hana');
     const [h, p, s] = real.split('.');
     // The token names hana the bank IdP's way: preferred_username and the bank's groups, no Cognito claim.
-    expect(JSON.parse(Buffer.from(p, 'base64url').toString())).toMatchObject({ iss: issuer, aud: AUDIENCE, preferred_username: 'hana', groups: ['All-Staff', 'CMP-Handlers'], department: 'cards' });
+    expect(JSON.parse(Buffer.from(p, 'base64url').toString())).toMatchObject({
+      iss: issuer,
+      aud: AUDIENCE,
+      preferred_username: 'hana',
+      groups: ['All-Staff', 'CMP-Handlers'],
+      department: 'cards',
+    });
     const escalated = b64({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), groups: groups(['admin', 'quality']) });
     const { privateKey: otherKey } = await generateKeyPair('RS256');
     const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = keyJwk();
@@ -254,8 +346,12 @@ describe('tampered and stale tokens', () => {
       'a real token of the provider for another client': await realToken('another-app'),
       expired: await sign(claims('hana', ['handler'], 'cards'), { exp: Math.floor(Date.now() / 1000) - 3600 }),
       're-signed with another key (same kid)': await sign(claims('hana', ['admin'], 'cards'), { key: otherKey }),
-      'HS256 keyed with the public key': await new SignJWT(claims('hana', ['admin'], 'cards')).setProtectedHeader({ alg: 'HS256', kid: keyJwk().kid! })
-        .setIssuer(issuer).setAudience(AUDIENCE).setExpirationTime('10m').sign(new TextEncoder().encode(JSON.stringify(pub))),
+      'HS256 keyed with the public key': await new SignJWT(claims('hana', ['admin'], 'cards'))
+        .setProtectedHeader({ alg: 'HS256', kid: keyJwk().kid! })
+        .setIssuer(issuer)
+        .setAudience(AUDIENCE)
+        .setExpirationTime('10m')
+        .sign(new TextEncoder().encode(JSON.stringify(pub))),
       garbage: 'not.a.token',
       empty: '',
     };
@@ -279,9 +375,15 @@ describe('tampered and stale tokens', () => {
     // walt signs in, then is disabled: his token, still unexpired, stops working at once.
     const walt = await j.token('walt');
     expect((await get(walt)).status).toBe(200);
-    const setDisabled = (disabled: boolean) => ddb.send(new UpdateCommand({
-      TableName: inject('tableName'), Key: { PK: 'STAFF#walt', SK: 'PROFILE' }, UpdateExpression: 'SET disabled = :d', ExpressionAttributeValues: { ':d': disabled },
-    }));
+    const setDisabled = (disabled: boolean) =>
+      ddb.send(
+        new UpdateCommand({
+          TableName: inject('tableName'),
+          Key: { PK: 'STAFF#walt', SK: 'PROFILE' },
+          UpdateExpression: 'SET disabled = :d',
+          ExpressionAttributeValues: { ':d': disabled },
+        }),
+      );
     await setDisabled(true);
     try {
       expect((await get(walt)).status).toBe(401);
@@ -292,8 +394,15 @@ describe('tampered and stale tokens', () => {
     expect((await get(walt)).status).toBe(200);
 
     const entries = await auditOf('');
-    expect(entries.filter((e) => e.actor === 'mallory').map((e) => [e.operation, e.outcome, e.detail])).toEqual([['listTeamQueue', 'denied', 'signed-in token of someone not in the staff directory']]);
-    expect(entries.filter((e) => e.actor === 'walt' && e.outcome === 'denied').map((e) => e.operation).sort()).toEqual(['claimTask', 'listTeamQueue']);
+    expect(entries.filter((e) => e.actor === 'mallory').map((e) => [e.operation, e.outcome, e.detail])).toEqual([
+      ['listTeamQueue', 'denied', 'signed-in token of someone not in the staff directory'],
+    ]);
+    expect(
+      entries
+        .filter((e) => e.actor === 'walt' && e.outcome === 'denied')
+        .map((e) => e.operation)
+        .sort(),
+    ).toEqual(['claimTask', 'listTeamQueue']);
     expect(JSON.stringify(entries)).not.toContain(walt.split('.')[2]);
   });
 });
@@ -306,7 +415,11 @@ describe('notification links', () => {
     await j.waitForStage(ref, 'INVESTIGATION');
     const toMia = (await j.complaint('mia', ref)).messages.find((m: any) => m.audience === 'staff' && m.to === 'mia');
     const q = new URLSearchParams(linkOf(toMia.text));
-    const variant = (k: string, v: string) => { const c = new URLSearchParams(q); c.set(k, v); return c.toString(); };
+    const variant = (k: string, v: string) => {
+      const c = new URLSearchParams(q);
+      c.set(k, v);
+      return c.toString();
+    };
     const sig = q.get('sig')!;
     const tries = {
       'signature changed': variant('sig', `${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`),
@@ -338,7 +451,11 @@ describe('CORS', () => {
       await send('GET', `/api/complaints/${reference}`, { ...origin, 'x-access-code': accessCode }),
       await send('POST', '/api/complaints', origin, validComplaint()),
       await send('GET', '/api/staff/tasks/team', { ...origin, authorization: `Bearer ${await j.token('hana')}` }),
-      await send('OPTIONS', `/api/complaints/${reference}`, { ...origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-access-code' }),
+      await send('OPTIONS', `/api/complaints/${reference}`, {
+        ...origin,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'x-access-code',
+      }),
       await send('OPTIONS', '/api/staff/tasks/team', { ...origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' }),
     ];
     expect(answers[0].status).toBe(200);
@@ -362,12 +479,25 @@ describe('attachments', () => {
   };
 
   it('hostile names never reach a key: the key is ours, under uploads/<day>/, and the name becomes a plain file name', async () => {
-    const names = ['../../etc/passwd', '/etc/shadow.pdf', '..\\..\\windows\\win.ini', 'a/../../b.pdf', 'evil\u2215..\u2215x.pdf', 'full\uff0fwidth.pdf', '..', 'nul\u0000byte.pdf', 'invoice\u202efdp.exe'];
+    const names = [
+      '../../etc/passwd',
+      '/etc/shadow.pdf',
+      '..\\..\\windows\\win.ini',
+      'a/../../b.pdf',
+      'evil\u2215..\u2215x.pdf',
+      'full\uff0fwidth.pdf',
+      '..',
+      'nul\u0000byte.pdf',
+      'invoice\u202efdp.exe',
+    ];
     for (const name of names) {
       const r = await upload(name);
       if (r.status === 400) {
         // Refused at the boundary (invisible characters), naming the field.
-        expect(r.body.fields.map((f: { field: string }) => f.field), name).toEqual(['name']);
+        expect(
+          r.body.fields.map((f: { field: string }) => f.field),
+          name,
+        ).toEqual(['name']);
         continue;
       }
       expect(r.status, name).toBe(201);
@@ -377,7 +507,11 @@ describe('attachments', () => {
       expect(r.body.name.length, name).toBeGreaterThan(0);
     }
     // A key of the client's own making is refused, naming the field.
-    const forged = await j.request('POST', '/api/complaints', validComplaint({ attachments: [{ key: 'uploads/../mail/inbound/x', name: 'x.pdf', contentType: 'application/pdf', size: 64 }] }));
+    const forged = await j.request(
+      'POST',
+      '/api/complaints',
+      validComplaint({ attachments: [{ key: 'uploads/../mail/inbound/x', name: 'x.pdf', contentType: 'application/pdf', size: 64 }] }),
+    );
     expect(forged.status).toBe(400);
     expect(forged.body.fields.map((f: { field: string }) => f.field)).toEqual(['attachments.0.key']);
   });
@@ -390,7 +524,7 @@ describe('attachments', () => {
     // A real PDF (the whole file is checked: a "%PDF-" header and zeros no longer pass, issue 16 #7).
     const pdf = (await upload('../../letter.pdf', 'application/pdf', minimalPdf().length)).body;
     await put(pdf, minimalPdf());
-    const ref = (u: any) => ({ key: u.key, name: '../../../' + u.name, contentType: u.contentType, size: u.size });
+    const ref = (u: any) => ({ key: u.key, name: `../../../${u.name}`, contentType: u.contentType, size: u.size });
 
     const refused = await j.request('POST', '/api/complaints', validComplaint({ attachments: [ref(exe), ref(png), ref(pdf)] }));
     expect(refused.status).toBe(400);

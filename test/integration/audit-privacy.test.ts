@@ -10,7 +10,9 @@ const DAY = '2027-05-03';
 describe('audit and privacy', () => {
   it('records every read of personal data, every change and every refusal; quality can search it', async () => {
     await j.setClock(`${DAY}T01:00:00.000Z`);
-    const { reference: ref } = await j.submit(validComplaint({ businessLine: 'cards', complainant: { name: 'Audit Person', contact: { email: `audit-${Date.now()}@example.com` } } }));
+    const { reference: ref } = await j.submit(
+      validComplaint({ businessLine: 'cards', complainant: { name: 'Audit Person', contact: { email: `audit-${Date.now()}@example.com` } } }),
+    );
     await j.waitForStage(ref, 'INVESTIGATION');
     await j.as('hana', 'GET', `/complaints/${ref}`);
     await j.act('hana', ref, 'claim');
@@ -37,7 +39,12 @@ describe('audit and privacy', () => {
       const method = path.endsWith('/claim') ? 'POST' : 'GET';
       expect((await j.as('leo', method, path)).status).toBe(400);
     }
-    const entries = (await j.as('quinn', 'GET', `/audit?day=${DAY}&actor=leo`)).body.entries as { operation: string; outcome: string; reference?: string; detail?: string }[];
+    const entries = (await j.as('quinn', 'GET', `/audit?day=${DAY}&actor=leo`)).body.entries as {
+      operation: string;
+      outcome: string;
+      reference?: string;
+      detail?: string;
+    }[];
     const rejected = entries.filter((e) => e.outcome === 'rejected');
     expect(rejected.map((e) => e.operation).sort()).toEqual(['claimTask', 'getComplaint', 'getComplaint']);
     // What the path held is not copied into the record (it may be anything): only that it was malformed.
@@ -51,7 +58,12 @@ describe('audit and privacy', () => {
 
   it('masks personal data in queues and shows it in full only in the detail view', async () => {
     await j.setClock(`${DAY}T02:00:00.000Z`);
-    const { reference: ref } = await j.submit(validComplaint({ businessLine: 'cards', complainant: { name: 'Maria Lopez', contact: { email: `mask-${Date.now()}@example.com`, phone: '+86 138 5555 6666' } } }));
+    const { reference: ref } = await j.submit(
+      validComplaint({
+        businessLine: 'cards',
+        complainant: { name: 'Maria Lopez', contact: { email: `mask-${Date.now()}@example.com`, phone: '+86 138 5555 6666' } },
+      }),
+    );
     await j.waitForStage(ref, 'INVESTIGATION');
     const row = (await j.as('hana', 'GET', '/tasks/team')).body.find((t: any) => t.reference === ref);
     expect(row.customer).toBe('M**** L****');
@@ -69,7 +81,13 @@ describe('audit and privacy', () => {
     expect((await j.act('hana', ref, 'restriction', { reason: 'Threatening language towards staff' })).status).toBe(403);
     const r = await j.act('mia', ref, 'restriction', { reason: 'Threatening language towards staff', until: '2027-12-31' });
     expect(r.status).toBe(200);
-    const next = await j.submit(validComplaint({ businessLine: 'loans', complainant: { name: 'Abusive Caller', contact: { email } }, matter: { description: 'Another matter entirely about my mortgage rate' } }));
+    const next = await j.submit(
+      validComplaint({
+        businessLine: 'loans',
+        complainant: { name: 'Abusive Caller', contact: { email } },
+        matter: { description: 'Another matter entirely about my mortgage rate' },
+      }),
+    );
     expect(next.reference).not.toBe(ref);
     await j.waitForStage(next.reference, 'INVESTIGATION');
     const c = await j.complaint('max', next.reference);

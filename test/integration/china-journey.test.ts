@@ -26,25 +26,41 @@ const mailDir = inject('mailDir');
 const FIXTURE = readFileSync(join(OWN_FIXTURES, 'imap', 'card-annual-fee.eml'), 'utf8');
 const MONDAY_9AM_SHANGHAI = '2026-03-02T01:00:00.000Z';
 
-describe.skipIf(!imap)('China end to end: mail in over IMAP, staff through the bank\'s OIDC provider, mail out through the relay', () => {
+describe.skipIf(!imap)("China end to end: mail in over IMAP, staff through the bank's OIDC provider, mail out through the relay", () => {
   let client: ImapFlow;
   beforeAll(async () => {
-    client = new ImapFlow({ host: imap!.host, port: imap!.port, secure: false, doSTARTTLS: false, auth: { user: imap!.user, pass: imap!.password }, logger: false });
+    client = new ImapFlow({
+      host: imap!.host,
+      port: imap!.port,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user: imap!.user, pass: imap!.password },
+      logger: false,
+    });
     await client.connect();
   });
-  afterAll(async () => { await client?.logout(); });
+  afterAll(async () => {
+    await client?.logout();
+  });
 
   it('an emailed complaint is acknowledged, investigated, answered and closed, each customer message through the relay', async () => {
     expect(inject('awsRegion')).toBe('cn-north-1');
     await j.setClock(MONDAY_9AM_SHANGHAI);
     const messageId = `<china-journey-${randomUUID()}@example.net>`;
     const from = `cn-journey-${randomUUID().slice(0, 8)}@example.net`;
-    await client.append('INBOX', FIXTURE.replace(/^Message-ID: .*$/m, `Message-ID: ${messageId}`).replace(/^From: .*$/m, `From: Wei Zhang <${from}>`).replace(/\r?\n/g, '\r\n'));
+    await client.append(
+      'INBOX',
+      FIXTURE.replace(/^Message-ID: .*$/m, `Message-ID: ${messageId}`)
+        .replace(/^From: .*$/m, `From: Wei Zhang <${from}>`)
+        .replace(/\r?\n/g, '\r\n'),
+    );
 
     // The MailboxPoller's scheduled run: the message becomes a complaint through the same intake as SES mail.
     const report = (await j.request('POST', '/__local/poll-mailbox')).body as PollReport;
     expect(report.outcomes.registered).toBeGreaterThanOrEqual(1);
-    const record = (await ddb.send(new GetCommand({ TableName: j.table, Key: { PK: `INBOUND#${intakeIdOf(messageId)}`, SK: 'INBOUND' }, ConsistentRead: true }))).Item;
+    const record = (
+      await ddb.send(new GetCommand({ TableName: j.table, Key: { PK: `INBOUND#${intakeIdOf(messageId)}`, SK: 'INBOUND' }, ConsistentRead: true }))
+    ).Item;
     const ref = String(record?.reference);
     expect(ref).toMatch(/^CN-2026-\d{6,}$/);
 
@@ -77,7 +93,11 @@ describe.skipIf(!imap)('China end to end: mail in over IMAP, staff through the b
     const closed = await j.waitClosed(ref);
     expect(closed.complaint).toMatchObject({ channel: 'email', status: 'CLOSED', outcome: 'resolved-satisfied' });
     expect(closed.history.find((h: { action: string }) => h.action === 'claimed')).toMatchObject({ actor: 'rita' });
-    expect(closed.messages.filter((m: { audience: string }) => m.audience === 'customer').map((m: { kind: string; status: string }) => [m.kind, m.status]))
-      .toEqual([['acknowledgement', 'sent'], ['reply', 'sent']]);
+    expect(
+      closed.messages.filter((m: { audience: string }) => m.audience === 'customer').map((m: { kind: string; status: string }) => [m.kind, m.status]),
+    ).toEqual([
+      ['acknowledgement', 'sent'],
+      ['reply', 'sent'],
+    ]);
   });
 });

@@ -77,7 +77,10 @@ beforeAll(async () => {
   await submitAt('H2', '2027-03-09T05:00:00.000Z', DOUBLE_CHARGE);
   // G2 by phone, keyed in by the complaints desk.
   await j.setClock('2027-03-09T12:00:00.000Z');
-  const phoned = await j.as('sam', 'POST', '/complaints', { channel: 'phone', complaint: validComplaint({ businessLine: LINE, matter: { description: OUTAGE } }) });
+  const phoned = await j.as('sam', 'POST', '/complaints', {
+    channel: 'phone',
+    complaint: validComplaint({ businessLine: LINE, matter: { description: OUTAGE } }),
+  });
   expect(phoned.status).toBe(201);
   refs.G2 = phoned.body.reference;
   await j.waitForStage(refs.G2, 'INVESTIGATION');
@@ -93,7 +96,9 @@ beforeAll(async () => {
   await drain();
 }, 180_000);
 
-afterAll(async () => { await j.setClock('2026-03-02T01:00:00.000Z'); });
+afterAll(async () => {
+  await j.setClock('2026-03-02T01:00:00.000Z');
+});
 
 const ALL_ON_TIME = {
   register: { met: 10, late: 0, rate: 1 },
@@ -108,7 +113,10 @@ describe('dashboard figures from the aggregates', () => {
     const r = await j.as('mia', 'GET', `/dashboard?from=${MONTH}&to=${MONTH}`);
     expect(r.status).toBe(200);
     const totals = {
-      total: 10, handled: 3, handledRate: 0.3, onTime: ALL_ON_TIME,
+      total: 10,
+      handled: 3,
+      handledRate: 0.3,
+      onTime: ALL_ON_TIME,
       handlingBusinessDays: { average: 5, p90: 7 }, // 2, 7, 6
       satisfaction: { average: 3.5, responses: 2 }, // A 5, B 2
       reopenRate: 1 / 3,
@@ -121,35 +129,51 @@ describe('dashboard figures from the aggregates', () => {
         {
           key: 'cards',
           figures: {
-            total: 9, handled: 2, handledRate: 2 / 9,
+            total: 9,
+            handled: 2,
+            handledRate: 2 / 9,
             onTime: {
-              register: { met: 9, late: 0, rate: 1 }, qualityControl: { met: 9, late: 0, rate: 1 },
-              investigate: { met: 1, late: 0, rate: 1 }, replyTarget: { met: 1, late: 0, rate: 1 }, finalResponse: { met: 2, late: 0, rate: 1 },
+              register: { met: 9, late: 0, rate: 1 },
+              qualityControl: { met: 9, late: 0, rate: 1 },
+              investigate: { met: 1, late: 0, rate: 1 },
+              replyTarget: { met: 1, late: 0, rate: 1 },
+              finalResponse: { met: 2, late: 0, rate: 1 },
             },
-            handlingBusinessDays: { average: 4.5, p90: 7 }, satisfaction: { average: 3.5, responses: 2 }, reopenRate: 0.5,
+            handlingBusinessDays: { average: 4.5, p90: 7 },
+            satisfaction: { average: 3.5, responses: 2 },
+            reopenRate: 0.5,
           },
         },
         {
           key: 'retail',
           figures: {
-            total: 1, handled: 1, handledRate: 1,
+            total: 1,
+            handled: 1,
+            handledRate: 1,
             onTime: {
-              register: { met: 1, late: 0, rate: 1 }, qualityControl: { met: 1, late: 0, rate: 1 },
-              investigate: { met: 1, late: 0, rate: 1 }, replyTarget: { met: 0, late: 1, rate: 0 }, finalResponse: { met: 1, late: 0, rate: 1 },
+              register: { met: 1, late: 0, rate: 1 },
+              qualityControl: { met: 1, late: 0, rate: 1 },
+              investigate: { met: 1, late: 0, rate: 1 },
+              replyTarget: { met: 0, late: 1, rate: 0 },
+              finalResponse: { met: 1, late: 0, rate: 1 },
             },
-            handlingBusinessDays: { average: 6, p90: 6 }, satisfaction: { average: null, responses: 0 }, reopenRate: 0,
+            handlingBusinessDays: { average: 6, p90: 6 },
+            satisfaction: { average: null, responses: 0 },
+            reopenRate: 0,
           },
         },
       ],
-      months: [{
-        month: MONTH,
-        figures: totals,
-        topCategories: [
-          { key: 'operation', count: 8, share: 0.8, flagged: true },
-          { key: 'product', count: 1, share: 0.1, flagged: false },
-          { key: 'service', count: 1, share: 0.1, flagged: false },
-        ],
-      }],
+      months: [
+        {
+          month: MONTH,
+          figures: totals,
+          topCategories: [
+            { key: 'operation', count: 8, share: 0.8, flagged: true },
+            { key: 'product', count: 1, share: 0.1, flagged: false },
+            { key: 'service', count: 1, share: 0.1, flagged: false },
+          ],
+        },
+      ],
       groupIncidents: [
         { matterKey: 'platinum-cards:outage', last24h: 2, previous24h: 1, rising: true },
         { matterKey: 'platinum-cards:double-charge', last24h: 1, previous24h: 2, rising: false },
@@ -158,9 +182,17 @@ describe('dashboard figures from the aggregates', () => {
   });
 
   it('grouped by channel and by nature', async () => {
-    const keys = async (by: string) => (await j.as('quinn', 'GET', `/dashboard?from=${MONTH}&to=${MONTH}&by=${by}`)).body.groups.map((g: any) => [g.key, g.figures.total, g.figures.handled]);
-    expect(await keys('channel')).toEqual([['web', 9, 3], ['phone', 1, 0]]);
-    expect(await keys('nature')).toEqual([['operation', 8, 1], ['product', 1, 1], ['service', 1, 1]]);
+    const keys = async (by: string) =>
+      (await j.as('quinn', 'GET', `/dashboard?from=${MONTH}&to=${MONTH}&by=${by}`)).body.groups.map((g: any) => [g.key, g.figures.total, g.figures.handled]);
+    expect(await keys('channel')).toEqual([
+      ['web', 9, 3],
+      ['phone', 1, 0],
+    ]);
+    expect(await keys('nature')).toEqual([
+      ['operation', 8, 1],
+      ['product', 1, 1],
+      ['service', 1, 1],
+    ]);
   });
 
   it('managers and quality read it; a handler gets 403; a bad query gets 400 naming the fields', async () => {
@@ -185,18 +217,41 @@ describe('dashboard figures from the aggregates', () => {
     expect(r.status).toBe(200);
     expect(r.type).toMatch(/^text\/csv/);
     expect(r.disposition).toContain('attachment');
-    const [header, ...rows] = r.text.trimEnd().split('\r\n').map((l) => l.split(','));
+    const [header, ...rows] = r.text
+      .trimEnd()
+      .split('\r\n')
+      .map((l) => l.split(','));
     const row = (period: string, group: string) => Object.fromEntries(header.map((h, i) => [h, rows.find((x) => x[1] === period && x[3] === group)?.[i]]));
     expect(rows.map((x) => `${x[1]} ${x[2]} ${x[3]}`)).toEqual([
-      `${MONTH} all all`, `${MONTH} department cards`, `${MONTH} department retail`,
-      `${MONTH}/${MONTH} all all`, `${MONTH}/${MONTH} department cards`, `${MONTH}/${MONTH} department retail`,
+      `${MONTH} all all`,
+      `${MONTH} department cards`,
+      `${MONTH} department retail`,
+      `${MONTH}/${MONTH} all all`,
+      `${MONTH}/${MONTH} department cards`,
+      `${MONTH}/${MONTH} department retail`,
     ]);
     expect(row(MONTH, 'all')).toMatchObject({
-      region: 'cn', total: '10', handled: '3', handledRate: '0.3', handlingBusinessDaysAverage: '5', handlingBusinessDaysP90: '7',
-      satisfactionAverage: '3.5', satisfactionResponses: '2', reopenRate: '0.3333',
-      'onTime.replyTarget.met': '1', 'onTime.replyTarget.late': '1', 'onTime.replyTarget.rate': '0.5', 'onTime.finalResponse.met': '3',
+      region: 'cn',
+      total: '10',
+      handled: '3',
+      handledRate: '0.3',
+      handlingBusinessDaysAverage: '5',
+      handlingBusinessDaysP90: '7',
+      satisfactionAverage: '3.5',
+      satisfactionResponses: '2',
+      reopenRate: '0.3333',
+      'onTime.replyTarget.met': '1',
+      'onTime.replyTarget.late': '1',
+      'onTime.replyTarget.rate': '0.5',
+      'onTime.finalResponse.met': '3',
     });
-    expect(row(MONTH, 'retail')).toMatchObject({ total: '1', handled: '1', handlingBusinessDaysAverage: '6', satisfactionAverage: '', 'onTime.replyTarget.rate': '0' });
+    expect(row(MONTH, 'retail')).toMatchObject({
+      total: '1',
+      handled: '1',
+      handlingBusinessDaysAverage: '6',
+      satisfactionAverage: '',
+      'onTime.replyTarget.rate': '0',
+    });
   });
 
   it('a change that does not touch the figures leaves them as they are (claiming a task)', async () => {
@@ -209,10 +264,27 @@ describe('dashboard figures from the aggregates', () => {
 
 describe('exactly once on DynamoDB', () => {
   it('a redelivered stream record (same event id) is not counted twice; the next record is', async () => {
-    const aggregates = new DynamoAggregates(createDocumentClient({ endpoint: inject('dynamoEndpoint'), region: inject('awsRegion'), credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), inject('tableName'));
+    const aggregates = new DynamoAggregates(
+      createDocumentClient({
+        endpoint: inject('dynamoEndpoint'),
+        region: inject('awsRegion'),
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+      inject('tableName'),
+    );
     const complaint = {
-      reference: 'CN-2099-000001', region: 'cn', channel: 'web', status: 'OPEN', stage: 'INVESTIGATION', receivedAt: '2099-01-15T02:00:00.000Z',
-      classification: { nature: 'product' }, deadlines: {}, executionName: 'x', resumeCount: 0, updatedAt: '2099-01-15T02:00:00.000Z', version: 1,
+      reference: 'CN-2099-000001',
+      region: 'cn',
+      channel: 'web',
+      status: 'OPEN',
+      stage: 'INVESTIGATION',
+      receivedAt: '2099-01-15T02:00:00.000Z',
+      classification: { nature: 'product' },
+      deadlines: {},
+      executionName: 'x',
+      resumeCount: 0,
+      updatedAt: '2099-01-15T02:00:00.000Z',
+      version: 1,
     } as never;
     const delta = complaintDelta(undefined, complaint, calendarOf);
     const eventId = `it-${Date.now()}`;

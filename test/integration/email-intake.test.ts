@@ -24,7 +24,12 @@ const OWN = join(OWN_FIXTURES, 'email');
 const table = inject('tableName');
 const awsRegion = inject('awsRegion');
 const { ddb } = clients({ dynamoEndpoint: inject('dynamoEndpoint'), sfnEndpoint: inject('sfnEndpoint'), awsRegion });
-const s3 = new S3Client({ endpoint: inject('s3Endpoint'), forcePathStyle: true, region: awsRegion, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+const s3 = new S3Client({
+  endpoint: inject('s3Endpoint'),
+  forcePathStyle: true,
+  region: awsRegion,
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
 const MAIL_BUCKET = process.env.MAIL_BUCKET || 'complaints-mail';
 
 const transport = (port: number) => createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
@@ -43,17 +48,34 @@ const inbound = async (messageId: string) =>
 const complaint = async (reference: string) =>
   (await ddb.send(new GetCommand({ TableName: table, Key: { PK: `COMPLAINT#${reference}`, SK: 'META' }, ConsistentRead: true }))).Item;
 const history = async (reference: string) =>
-  (await ddb.send(new QueryCommand({
-    TableName: table, ConsistentRead: true, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :h)', ExpressionAttributeValues: { ':pk': `COMPLAINT#${reference}`, ':h': 'H#' },
-  }))).Items ?? [];
+  (
+    await ddb.send(
+      new QueryCommand({
+        TableName: table,
+        ConsistentRead: true,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :h)',
+        ExpressionAttributeValues: { ':pk': `COMPLAINT#${reference}`, ':h': 'H#' },
+      }),
+    )
+  ).Items ?? [];
 
 /** The SES receipt event sample of a fixtures folder (ours, or the public corpus's). */
 const sesSample = (dir: string) => JSON.parse(readFileSync(join(dir, 'events', 'sesEvent.json'), 'utf8'));
 
 function mail(o: { from: string; subject: string; body: string; headers?: string[] }): string {
   return [
-    `From: ${o.from}`, 'To: complaints@bank.example.cn', `Subject: ${o.subject}`, 'Date: Mon, 02 Mar 2026 09:00:00 +0800',
-    `Message-ID: <${randomUUID()}@example.com>`, 'MIME-Version: 1.0', ...(o.headers ?? []), 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', o.body, '',
+    `From: ${o.from}`,
+    'To: complaints@bank.example.cn',
+    `Subject: ${o.subject}`,
+    'Date: Mon, 02 Mar 2026 09:00:00 +0800',
+    `Message-ID: <${randomUUID()}@example.com>`,
+    'MIME-Version: 1.0',
+    ...(o.headers ?? []),
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    o.body,
+    '',
   ].join('\r\n');
 }
 
@@ -120,10 +142,16 @@ function everyMessageThroughSmtp(c: Corpus) {
   it('stores accepted attachments in object storage and refers to them from the complaint', async () => {
     const s = sent.find((x) => x.file === c.attachments.file)!;
     const cp = await complaint((await inbound(s.messageId))!.reference);
-    expect(cp!.attachments).toEqual(c.attachments.names.map((name, i) => ({ key: `email/${s.messageId}/${i + 1}`, name, contentType: 'application/pdf', size: expect.any(Number) })));
+    expect(cp!.attachments).toEqual(
+      c.attachments.names.map((name, i) => ({ key: `email/${s.messageId}/${i + 1}`, name, contentType: 'application/pdf', size: expect.any(Number) })),
+    );
     const object = await s3.send(new GetObjectCommand({ Bucket: process.env.ATTACHMENTS_BUCKET || 'complaints-attachments', Key: `email/${s.messageId}/1` }));
     expect(object.ContentType).toBe('application/pdf');
-    expect(Buffer.from(await object.Body!.transformToByteArray()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await object.Body!.transformToByteArray())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
   });
 
   return sent;
@@ -188,7 +216,13 @@ describe('replies and auto-replies', () => {
   let reference: string;
 
   beforeAll(async () => {
-    const id = await send(mail({ from: `"Li Wei" <${customer}>`, subject: 'Charged twice', body: 'My debit card was charged twice for the same purchase on 1 March. Please refund one charge.' }));
+    const id = await send(
+      mail({
+        from: `"Li Wei" <${customer}>`,
+        subject: 'Charged twice',
+        body: 'My debit card was charged twice for the same purchase on 1 March. Please refund one charge.',
+      }),
+    );
     const rec = await inbound(id);
     expect(rec).toMatchObject({ outcome: 'registered' });
     reference = rec!.reference;
@@ -196,11 +230,18 @@ describe('replies and auto-replies', () => {
 
   it('threads a customer reply with the reference in the subject into that complaint: no new complaint', async () => {
     const before = await countComplaints(ddb, table);
-    const id = await send(mail({ from: `"Li Wei" <${customer}>`, subject: `Re: Your complaint ${reference}`, body: 'The second charge was on 2 March at 10:15, terminal 4471.' }));
+    const id = await send(
+      mail({ from: `"Li Wei" <${customer}>`, subject: `Re: Your complaint ${reference}`, body: 'The second charge was on 2 March at 10:15, terminal 4471.' }),
+    );
     expect(await inbound(id)).toMatchObject({ outcome: 'threaded', reference });
     expect(await countComplaints(ddb, table)).toBe(before);
     const entry = (await history(reference)).find((h) => h.action === 'customer-email');
-    expect(entry).toMatchObject({ actor: 'customer', visibleToCustomer: true, summary: 'We received your email', after: { messageId: id, from: customer, senderMatchesComplainant: true } });
+    expect(entry).toMatchObject({
+      actor: 'customer',
+      visibleToCustomer: true,
+      summary: 'We received your email',
+      after: { messageId: id, from: customer, senderMatchesComplainant: true },
+    });
     expect(entry!.after.text).toContain('terminal 4471');
   });
 
@@ -209,7 +250,9 @@ describe('replies and auto-replies', () => {
     await eventually(async () => (await getTask(ddb, table, reference))?.stage === 'INVESTIGATION', 10_000, 'workflow at investigation');
     const before = await countComplaints(ddb, table);
     const entries = (await history(reference)).length;
-    const id = await send(mail({ from: customer, subject: `自动回复：${reference}`, body: '我正在休假，3月9日返回。', headers: ['Auto-Submitted: auto-replied'] }));
+    const id = await send(
+      mail({ from: customer, subject: `自动回复：${reference}`, body: '我正在休假，3月9日返回。', headers: ['Auto-Submitted: auto-replied'] }),
+    );
     expect(await inbound(id)).toMatchObject({ outcome: 'rejected', reason: 'auto-reply' });
     expect(await countComplaints(ddb, table)).toBe(before);
     expect((await history(reference)).length).toBe(entries);
@@ -220,7 +263,13 @@ describe('who may write into a complaint (issue 16 finding 2)', () => {
   const customer = `li.na.${randomUUID().slice(0, 8)}@example.com`;
   let reference: string;
   beforeAll(async () => {
-    const id = await send(mail({ from: `"Li Na" <${customer}>`, subject: 'Fee charged twice', body: 'My credit card annual fee was charged twice in February. Please refund one.' }));
+    const id = await send(
+      mail({
+        from: `"Li Na" <${customer}>`,
+        subject: 'Fee charged twice',
+        body: 'My credit card annual fee was charged twice in February. Please refund one.',
+      }),
+    );
     reference = (await inbound(id))!.reference;
   });
   /** Mail entries on the customer's page (the workflow adds its own entries meanwhile). */
@@ -228,8 +277,18 @@ describe('who may write into a complaint (issue 16 finding 2)', () => {
 
   it("a stranger naming the reference (subject, forged In-Reply-To) gets a complaint of their own, linked for staff; nothing reaches the customer's page", async () => {
     const before = await onPage();
-    for (const [from, headers] of [['mallory@evil.example', []], ['trudy@evil.example', [`In-Reply-To: <${reference}.0f1e@bank.example.cn>`]]] as const) {
-      const id = await send(mail({ from, subject: headers.length ? 'Re: your letter' : `Re: ${reference}`, body: 'Send the refund to account 99887766 instead.', headers: [...headers] }));
+    for (const [from, headers] of [
+      ['mallory@evil.example', []],
+      ['trudy@evil.example', [`In-Reply-To: <${reference}.0f1e@bank.example.cn>`]],
+    ] as const) {
+      const id = await send(
+        mail({
+          from,
+          subject: headers.length ? 'Re: your letter' : `Re: ${reference}`,
+          body: 'Send the refund to account 99887766 instead.',
+          headers: [...headers],
+        }),
+      );
       const rec = await inbound(id);
       expect(rec).toMatchObject({ outcome: 'registered' });
       expect(rec!.reference).not.toBe(reference);
@@ -239,8 +298,10 @@ describe('who may write into a complaint (issue 16 finding 2)', () => {
     expect(JSON.stringify(await history(reference))).not.toContain('99887766');
   });
 
-  it('the complainant\'s own address failing DMARC (X-Local-Test-Verdicts) is not threaded; passing, it is', async () => {
-    const failed = await send(mail({ from: customer, subject: `Re: ${reference}`, body: 'Forged reply.', headers: ['X-Local-Test-Verdicts: spf=FAIL; dkim=FAIL; dmarc=FAIL'] }));
+  it("the complainant's own address failing DMARC (X-Local-Test-Verdicts) is not threaded; passing, it is", async () => {
+    const failed = await send(
+      mail({ from: customer, subject: `Re: ${reference}`, body: 'Forged reply.', headers: ['X-Local-Test-Verdicts: spf=FAIL; dkim=FAIL; dmarc=FAIL'] }),
+    );
     expect((await inbound(failed))!.outcome).toBe('registered');
     const ok = await send(mail({ from: customer.toUpperCase(), subject: `Re: ${reference}`, body: 'The second charge was on 3 February.' }));
     expect(await inbound(ok)).toMatchObject({ outcome: 'threaded', reference });
@@ -248,7 +309,14 @@ describe('who may write into a complaint (issue 16 finding 2)', () => {
 
   it("mail forged from the bank's own domain is quarantined: no complaint, no acknowledgement to the staff member", async () => {
     const before = await countComplaints(ddb, table);
-    const id = await send(mail({ from: 'Ada Admin <ada@bank.example>', subject: 'Refund request', body: 'Please refund account 1234.', headers: ['X-Local-Test-Verdicts: dkim=FAIL; dmarc=FAIL'] }));
+    const id = await send(
+      mail({
+        from: 'Ada Admin <ada@bank.example>',
+        subject: 'Refund request',
+        body: 'Please refund account 1234.',
+        headers: ['X-Local-Test-Verdicts: dkim=FAIL; dmarc=FAIL'],
+      }),
+    );
     expect(await inbound(id)).toMatchObject({ outcome: 'quarantined', reason: expect.stringMatching(/own domain/) });
     expect(await countComplaints(ddb, table)).toBe(before);
   });
@@ -263,11 +331,19 @@ describe('the SMTP intake itself', () => {
     intake = await startSmtpIntake({
       port: 0,
       maxBytes: 4096,
-      store: async (key, raw) => { stored.push({ key, raw }); },
-      invoke: async (event) => { if (failing) throw new Error('intake down'); events.push(event); return {}; },
+      store: async (key, raw) => {
+        stored.push({ key, raw });
+      },
+      invoke: async (event) => {
+        if (failing) throw new Error('intake down');
+        events.push(event);
+        return {};
+      },
     });
   });
-  afterAll(async () => { await intake.stop(); });
+  afterAll(async () => {
+    await intake.stop();
+  });
 
   it('stores the raw message, then invokes with an SES-shaped event built from it, then answers 250', async () => {
     const raw = mail({ from: '"王芳" <wang.fang@example.com>', subject: '=?UTF-8?B?5L+h55So5Y2h?=', body: 'Hello' });
@@ -277,17 +353,29 @@ describe('the SMTP intake itself', () => {
     // The shape of our own SES receipt event (test/fixtures/events; the public corpus's: below).
     const sample = sesSample(OWN_FIXTURES);
     expect(Object.keys(event.Records[0].ses.mail).sort()).toEqual(Object.keys(sample.Records[0].ses.mail).sort());
-    expect(Object.keys(event.Records[0].ses.receipt).sort()).toEqual(Object.keys(sample.Records[0].ses.receipt).filter((k) => k !== 'dmarcPolicy').sort());
+    expect(Object.keys(event.Records[0].ses.receipt).sort()).toEqual(
+      Object.keys(sample.Records[0].ses.receipt)
+        .filter((k) => k !== 'dmarcPolicy')
+        .sort(),
+    );
     expect(Object.keys(event.Records[0].ses.mail.commonHeaders).sort()).toEqual(Object.keys(sample.Records[0].ses.mail.commonHeaders).sort());
     expect(Object.keys(event.Records[0]).sort()).toEqual(Object.keys(sample.Records[0]).sort());
     expect(event.Records[0]).toMatchObject({
       eventSource: 'aws:ses',
       ses: {
         mail: {
-          messageId: id, source: 'customer@example.com', destination: ['complaints@bank.example.cn'],
+          messageId: id,
+          source: 'customer@example.com',
+          destination: ['complaints@bank.example.cn'],
           commonHeaders: { from: ['"王芳" <wang.fang@example.com>'], to: ['complaints@bank.example.cn'], subject: '信用卡' },
         },
-        receipt: { spamVerdict: { status: 'PASS' }, virusVerdict: { status: 'PASS' }, spfVerdict: { status: 'PASS' }, dkimVerdict: { status: 'PASS' }, dmarcVerdict: { status: 'PASS' } },
+        receipt: {
+          spamVerdict: { status: 'PASS' },
+          virusVerdict: { status: 'PASS' },
+          spfVerdict: { status: 'PASS' },
+          dkimVerdict: { status: 'PASS' },
+          dmarcVerdict: { status: 'PASS' },
+        },
       },
     });
     expect(event.Records[0].ses.mail.headers).toContainEqual({ name: 'Subject', value: '=?UTF-8?B?5L+h55So5Y2h?=' });
@@ -304,7 +392,9 @@ describe('the SMTP intake itself', () => {
 
   it('refuses a message over the size limit with 552', async () => {
     const before = stored.length;
-    await expect(send(mail({ from: 'a@example.com', subject: 'big', body: 'x'.repeat(8192) }), transport(intake.port))).rejects.toMatchObject({ responseCode: 552 });
+    await expect(send(mail({ from: 'a@example.com', subject: 'big', body: 'x'.repeat(8192) }), transport(intake.port))).rejects.toMatchObject({
+      responseCode: 552,
+    });
     expect(stored.length).toBe(before);
   });
 });
@@ -313,15 +403,29 @@ describeShared('the SMTP intake itself', () => {
   const events: any[] = [];
   let intake: SmtpIntake;
   beforeAll(async () => {
-    intake = await startSmtpIntake({ port: 0, maxBytes: 4096, store: async () => undefined, invoke: async (event) => { events.push(event); return {}; } });
+    intake = await startSmtpIntake({
+      port: 0,
+      maxBytes: 4096,
+      store: async () => undefined,
+      invoke: async (event) => {
+        events.push(event);
+        return {};
+      },
+    });
   });
-  afterAll(async () => { await intake.stop(); });
+  afterAll(async () => {
+    await intake.stop();
+  });
 
-  it('invokes with an event of the shape of the public corpus\'s SES event', async () => {
+  it("invokes with an event of the shape of the public corpus's SES event", async () => {
     await send(mail({ from: '"王芳" <wang.fang@example.com>', subject: '=?UTF-8?B?5L+h55So5Y2h?=', body: 'Hello' }), transport(intake.port));
     const event = events.at(-1);
     const sample = sesSample(SHARED_FIXTURES);
     expect(Object.keys(event.Records[0].ses.mail).sort()).toEqual(Object.keys(sample.Records[0].ses.mail).sort());
-    expect(Object.keys(event.Records[0].ses.receipt).sort()).toEqual(Object.keys(sample.Records[0].ses.receipt).filter((k) => k !== 'dmarcPolicy').sort());
+    expect(Object.keys(event.Records[0].ses.receipt).sort()).toEqual(
+      Object.keys(sample.Records[0].ses.receipt)
+        .filter((k) => k !== 'dmarcPolicy')
+        .sort(),
+    );
   });
 });

@@ -27,37 +27,56 @@ const { ddb, sfn } = clients({ dynamoEndpoint: inject('dynamoEndpoint'), sfnEndp
 const client = new ResilientClient(() => api, 90_000);
 const executionArn = (name: string) => `${SM.replace(':stateMachine:', ':execution:')}:${name}`;
 
-interface Report { injected: Record<string, number>; injectedTotal: number; requests: number; calls?: CallRecord[] }
+interface Report {
+  injected: Record<string, number>;
+  injectedTotal: number;
+  requests: number;
+  calls?: CallRecord[];
+}
 
 async function local(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${api}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json() as Promise<any>;
 }
 const injectFaults = (rules: FaultRule[], seed = 20260302) => local('POST', '/__local/faults', { rules, seed }) as Promise<Report>;
 const faultReport = () => local('GET', '/__local/faults?calls=1') as Promise<Report & { calls: CallRecord[] }>;
-const sweep = () => local('POST', '/__local/sweep') as Promise<{ resumed: { reference: string; stage: string; executionName: string }[]; redelivered: string[] }>;
+const sweep = () =>
+  local('POST', '/__local/sweep') as Promise<{ resumed: { reference: string; stage: string; executionName: string }[]; redelivered: string[] }>;
 
 let seq = 0;
-const complaintOf = (tag: string, over: Record<string, unknown> = {}) => validComplaint({
-  complainant: { name: 'Fault Test', contact: { email: `faults-${tag}-${process.pid}-${++seq}@example.com` } },
-  matter: { description: `A fee (${tag} ${seq}) was taken without my agreement`, demand: 'Refund it' }, ...over,
-});
+const complaintOf = (tag: string, over: Record<string, unknown> = {}) =>
+  validComplaint({
+    complainant: { name: 'Fault Test', contact: { email: `faults-${tag}-${process.pid}-${++seq}@example.com` } },
+    matter: { description: `A fee (${tag} ${seq}) was taken without my agreement`, demand: 'Refund it' },
+    ...over,
+  });
 const submit = (tag: string, over: Record<string, unknown> = {}) => client.submit(complaintOf(tag, over), `faults-${tag}-${process.pid}-${++seq}`);
 
 /** The complaint's executions on both state machines. */
 async function executions(ref: string, statusFilter?: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED') {
-  const list = async (stateMachineArn: string) => (await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter, maxResults: 1000 }))).executions ?? [];
-  return [...await list(SM), ...await list(RESUME_SM)].filter((e) => e.name === ref || e.name!.startsWith(`${ref}--r`));
+  const list = async (stateMachineArn: string) =>
+    (await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter, maxResults: 1000 }))).executions ?? [];
+  return [...(await list(SM)), ...(await list(RESUME_SM))].filter((e) => e.name === ref || e.name!.startsWith(`${ref}--r`));
 }
 /** The complaint's executions, `name STATUS`, once none is running any more (Close commits before its execution ends). */
-const finishedExecutions = (ref: string) => eventually(async () => {
-  const all = await executions(ref);
-  return all.every((e) => e.status !== 'RUNNING') && all.map((e) => `${e.name} ${e.status}`).sort();
-}, 10_000, `the executions of ${ref} finished`);
+const finishedExecutions = (ref: string) =>
+  eventually(
+    async () => {
+      const all = await executions(ref);
+      return all.every((e) => e.status !== 'RUNNING') && all.map((e) => `${e.name} ${e.status}`).sort();
+    },
+    10_000,
+    `the executions of ${ref} finished`,
+  );
 
 /** Every email of the complaint has left (or is left alone on purpose): nothing queued or half-sent. */
-const delivered = (ref: string) => client.waitFor(ref, (d) => d.messages.filter((m) => m.channel === 'email').every((m) => m.status === 'sent'), 'every email sent', 30_000);
+const delivered = (ref: string) =>
+  client.waitFor(ref, (d) => d.messages.filter((m) => m.channel === 'email').every((m) => m.status === 'sent'), 'every email sent', 30_000);
 
 beforeAll(async () => {
   await local('POST', '/__local/clock', { now: '2026-03-02T01:00:00.000Z' }); // a Monday, 09:00 in Shanghai
@@ -74,9 +93,16 @@ describe('the workflow definition', () => {
     expect(tasks.length).toBeGreaterThanOrEqual(5);
     for (const [name, s] of tasks) {
       const retry = s.Retry?.[0];
-      expect(retry, name).toMatchObject({ BackoffRate: expect.any(Number), JitterStrategy: 'FULL', MaxDelaySeconds: expect.any(Number), MaxAttempts: expect.any(Number) });
+      expect(retry, name).toMatchObject({
+        BackoffRate: expect.any(Number),
+        JitterStrategy: 'FULL',
+        MaxDelaySeconds: expect.any(Number),
+        MaxAttempts: expect.any(Number),
+      });
       expect(retry.BackoffRate, name).toBeGreaterThan(1);
-      expect(retry.ErrorEquals, name).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'ProvisionedThroughputExceededException', 'ConflictError']));
+      expect(retry.ErrorEquals, name).toEqual(
+        expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'ProvisionedThroughputExceededException', 'ConflictError']),
+      );
       // Retrying everything would retry bugs and bad input for minutes: only named, transient errors.
       expect(retry.ErrorEquals, name).not.toContain('States.ALL');
     }
@@ -88,7 +114,10 @@ describe('the workflow definition', () => {
       // Callback then the reopening answer (the task failure Complaint.Reopened) and goes back to Investigate.
       const merged = ['Investigate', 'Reply', 'Callback'].includes(name) ? [{ ErrorEquals: ['Complaint.Merged'], ResultPath: '$.last', Next: 'Close' }] : [];
       const branch = [...merged, ...(name === 'Callback' ? [{ ErrorEquals: ['Complaint.Reopened'], ResultPath: '$.last', Next: 'Investigate' }] : [])];
-      expect(s.Catch, name).toEqual([...branch, expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: name === 'RecordFailure' ? 'Failed' : 'RecordFailure' })]);
+      expect(s.Catch, name).toEqual([
+        ...branch,
+        expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: name === 'RecordFailure' ? 'Failed' : 'RecordFailure' }),
+      ]);
     }
     expect(asl.States.RecordFailure.Next).toBe('Failed');
     expect(asl.States.Failed).toMatchObject({ Type: 'Fail', ErrorPath: '$.failure.Error' });
@@ -96,9 +125,17 @@ describe('the workflow definition', () => {
 });
 
 describe('DynamoDB throttling and errors', () => {
-  it('rides through throttling and 5xx on 1 request in 5 with the client\'s retries: backoff with jitter, nothing lost, nothing twice', { timeout: 120_000 }, async () => {
+  it("rides through throttling and 5xx on 1 request in 5 with the client's retries: backoff with jitter, nothing lost, nothing twice", {
+    timeout: 120_000,
+  }, async () => {
     const before = await countComplaints(ddb, TABLE);
-    await injectFaults([{ target: 'dynamodb', rate: 0.2, errors: ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'InternalServerError'] }]);
+    await injectFaults([
+      {
+        target: 'dynamodb',
+        rate: 0.2,
+        errors: ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'InternalServerError'],
+      },
+    ]);
     const paths = ['satisfied', 'satisfied', 'major'] as const;
     const refs = await Promise.all(paths.map((path) => submit('throttle', path === 'major' ? { amount: { value: 800_000, currency: 'CNY' } } : {})));
     const done = await Promise.all(refs.map((r, i) => workToClose(client, r.reference, { path: paths[i], lead: paths[i] === 'major' ? 'mia' : 'hana' })));
@@ -112,7 +149,8 @@ describe('DynamoDB throttling and errors', () => {
 
     // The retries, as DynamoDB saw them: the client's attempts of one call share an invocation id.
     const byCall = new Map<string, CallRecord[]>();
-    for (const c of report.calls.filter((x) => x.target === 'dynamodb' && x.invocationId)) byCall.set(c.invocationId!, [...(byCall.get(c.invocationId!) ?? []), c]);
+    for (const c of report.calls.filter((x) => x.target === 'dynamodb' && x.invocationId))
+      byCall.set(c.invocationId!, [...(byCall.get(c.invocationId!) ?? []), c]);
     const retried = [...byCall.values()].filter((a) => a.length > 1);
     expect(retried.length).toBeGreaterThan(10);
     const waits: { retry: number; ms: number; throttled: boolean }[] = [];
@@ -130,14 +168,18 @@ describe('DynamoDB throttling and errors', () => {
     expect(new Set(waits.map((w) => Math.round(w.ms / 10))).size).toBeGreaterThan(waits.length / 3);
     for (const w of waits) expect(w.ms, JSON.stringify(w)).toBeLessThanOrEqual((w.throttled ? 1000 : 100) * 2 ** (w.retry - 1) + 750);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-    console.log(`DynamoDB faults: ${report.injectedTotal} injected in ${report.requests} requests; ${retried.length} calls retried; `
-      + `mean wait before retry 1: ${mean(waits.filter((w) => w.retry === 1 && w.throttled).map((w) => w.ms)).toFixed(0)} ms (throttled), `
-      + `retry 2: ${mean(waits.filter((w) => w.retry === 2 && w.throttled).map((w) => w.ms)).toFixed(0)} ms (throttled)`);
+    console.log(
+      `DynamoDB faults: ${report.injectedTotal} injected in ${report.requests} requests; ${retried.length} calls retried; ` +
+        `mean wait before retry 1: ${mean(waits.filter((w) => w.retry === 1 && w.throttled).map((w) => w.ms)).toFixed(0)} ms (throttled), ` +
+        `retry 2: ${mean(waits.filter((w) => w.retry === 2 && w.throttled).map((w) => w.ms)).toFixed(0)} ms (throttled)`,
+    );
   });
 
   it('does nothing twice when DynamoDB applied a write but its answer was lost (transactions carry an idempotency token)', { timeout: 90_000 }, async () => {
     const before = await countComplaints(ddb, TABLE);
-    await injectFaults([{ target: 'dynamodb', operations: ['TransactWriteItems', 'UpdateItem', 'PutItem'], rate: 0.3, phase: 'after', errors: ['InternalServerError'] }]);
+    await injectFaults([
+      { target: 'dynamodb', operations: ['TransactWriteItems', 'UpdateItem', 'PutItem'], rate: 0.3, phase: 'after', errors: ['InternalServerError'] },
+    ]);
     const refs = await Promise.all([0, 1].map(() => submit('lost-answer')));
     const done = await Promise.all(refs.map((r) => workToClose(client, r.reference, { path: 'satisfied', lead: 'hana' })));
     const report = await faultReport();
@@ -147,7 +189,12 @@ describe('DynamoDB throttling and errors', () => {
     for (const d of done) expect(withoutResumes(d)).toEqual(EXPECTED_HISTORY.satisfied);
     for (const r of refs) {
       const d = await delivered(r.reference);
-      expect(d.messages.filter((m) => m.audience === 'customer').map((m) => m.kind).sort()).toEqual(['acknowledgement', 'reply']); // the reply asks the satisfaction question
+      expect(
+        d.messages
+          .filter((m) => m.audience === 'customer')
+          .map((m) => m.kind)
+          .sort(),
+      ).toEqual(['acknowledgement', 'reply']); // the reply asks the satisfaction question
     }
   });
 });
@@ -158,9 +205,17 @@ describe('multi-item writes are one transaction', () => {
     await local('POST', '/__local/streams/drain'); // the complaint's own background work done first
     await injectFaults([{ target: 'dynamodb', operations: ['TransactWriteItems'], contains: ref, errors: ['InternalServerError'] }]);
   };
-  const as = async (user: string, method: string, path: string, body?: unknown) => client.once('staff', method, `/api/staff${path}`, body, { authorization: `Bearer ${await client.token(user)}` });
+  const as = async (user: string, method: string, path: string, body?: unknown) =>
+    client.once('staff', method, `/api/staff${path}`, body, { authorization: `Bearer ${await client.token(user)}` });
   const scanFor = async (sk: string, attr: string, value: string) => {
-    const out = await ddb.send(new ScanCommand({ TableName: TABLE, FilterExpression: 'SK = :sk AND #a = :v', ExpressionAttributeNames: { '#a': attr }, ExpressionAttributeValues: { ':sk': sk, ':v': value } }));
+    const out = await ddb.send(
+      new ScanCommand({
+        TableName: TABLE,
+        FilterExpression: 'SK = :sk AND #a = :v',
+        ExpressionAttributeNames: { '#a': attr },
+        ExpressionAttributeValues: { ':sk': sk, ':v': value },
+      }),
+    );
     return out.Items ?? [];
   };
 
@@ -184,7 +239,17 @@ describe('multi-item writes are one transaction', () => {
   });
 
   it('recording a call: the call task done and its history entry, or neither', async () => {
-    const r = await as('sam', 'POST', '/complaints', { channel: 'phone', complaint: { complainant: { name: 'Phone Customer', contact: { phone: `+86 139 ${String(process.pid).padStart(4, '0').slice(-4)} ${String(++seq).padStart(4, '0')}` } }, matter: { description: `Long wait at the branch (${seq})` }, consent: { personalData: true } } });
+    const r = await as('sam', 'POST', '/complaints', {
+      channel: 'phone',
+      complaint: {
+        complainant: {
+          name: 'Phone Customer',
+          contact: { phone: `+86 139 ${String(process.pid).padStart(4, '0').slice(-4)} ${String(++seq).padStart(4, '0')}` },
+        },
+        matter: { description: `Long wait at the branch (${seq})` },
+        consent: { personalData: true },
+      },
+    });
     expect(r.status).toBe(201);
     const ref = r.body.reference as string;
     const call = (await client.detail(ref)).messages.find((m) => m.channel === 'call-task' && m.kind === 'acknowledgement');
@@ -203,11 +268,12 @@ describe('multi-item writes are one transaction', () => {
     expect((await as('sam', 'POST', `/complaints/${ref}/calls`, { messageId: call.messageId, outcome: 'reached' })).status).toBe(409); // done once
   });
 
-  it('merging a repeat (a staff action since issue 16): the repeat\'s own access code and the merge, or neither (no code opens a complaint it was not merged into)', async () => {
+  it("merging a repeat (a staff action since issue 16): the repeat's own access code and the merge, or neither (no code opens a complaint it was not merged into)", async () => {
     const first = complaintOf('repeat');
     const { reference: ref } = await client.submit(first, `faults-repeat-a-${process.pid}-${++seq}`);
-    const secret = async () => (await ddb.send(new GetCommand({ TableName: TABLE, Key: { PK: `COMPLAINT#${ref}`, SK: 'SECRET' }, ConsistentRead: true }))).Item!;
-    const again = { ...first, matter: { description: (first.matter as { description: string }).description + ' - and again' } };
+    const secret = async () =>
+      (await ddb.send(new GetCommand({ TableName: TABLE, Key: { PK: `COMPLAINT#${ref}`, SK: 'SECRET' }, ConsistentRead: true }))).Item!;
+    const again = { ...first, matter: { description: `${(first.matter as { description: string }).description} - and again` } };
     // The look-alike is a complaint of its own, linked for staff: never merged on its own say-so.
     const repeat = await client.submit(again, `faults-repeat-b-${process.pid}-${++seq}`);
     expect(repeat.reference).not.toBe(ref);
@@ -244,20 +310,24 @@ describe('notifications failing', () => {
     // The relay down: nothing goes out; each record is retried by the stream, then parked.
     await injectFaults([{ target: 'smtp', errors: ['ServiceUnavailable'] }]);
     const b = await submit('relay-outage');
-    const parked = await eventually(async () => {
-      const p = await local('GET', '/__local/streams/parked') as { consumer: string; keys: any }[];
-      return p.some((x) => x.consumer === 'DeliverMessages' && x.keys.PK.S === `COMPLAINT#${b.reference}`) && p;
-    }, 30_000, 'the acknowledgement parked');
+    const parked = await eventually(
+      async () => {
+        const p = (await local('GET', '/__local/streams/parked')) as { consumer: string; keys: any }[];
+        return p.some((x) => x.consumer === 'DeliverMessages' && x.keys.PK.S === `COMPLAINT#${b.reference}`) && p;
+      },
+      30_000,
+      'the acknowledgement parked',
+    );
     expect(parked.length).toBeGreaterThan(0);
     const stuck = await client.detail(b.reference);
     expect(stuck.messages.find((m) => m.kind === 'acknowledgement')).toMatchObject({ status: 'queued' }); // safe in the table, not lost
 
     // The operator fixes the cause and replays.
     await injectFaults([]);
-    const replay = await local('POST', '/__local/streams/replay') as { replayed: number; stillFailing: number };
+    const replay = (await local('POST', '/__local/streams/replay')) as { replayed: number; stillFailing: number };
     expect(replay.replayed).toBeGreaterThan(0);
     expect(replay.stillFailing).toBe(0);
-    expect((await local('GET', '/__local/streams/parked') as unknown[])).toEqual([]);
+    expect((await local('GET', '/__local/streams/parked')) as unknown[]).toEqual([]);
     const after = await delivered(b.reference);
     expect(after.messages.filter((m) => m.kind === 'acknowledgement')).toHaveLength(1);
   });
@@ -273,7 +343,9 @@ describe('Step Functions throttled and its tasks failing', () => {
     expect((await executions(ref)).map((e) => e.name)).toEqual([ref]);
   });
 
-  it('sends the acknowledgement while the workflow start is held up by throttling: they are read by different stream readers (ADR 0009)', { timeout: 120_000 }, async () => {
+  it('sends the acknowledgement while the workflow start is held up by throttling: they are read by different stream readers (ADR 0009)', {
+    timeout: 120_000,
+  }, async () => {
     await injectFaults([{ target: 'sfn', operations: ['StartExecution'], errors: ['ThrottlingException'] }]);
     const { reference: ref } = await submit('ack-first');
     const sent = await delivered(ref);
@@ -287,13 +359,17 @@ describe('Step Functions throttled and its tasks failing', () => {
     expect((await executions(ref)).map((e) => e.name)).toEqual([ref]);
   });
 
-  it('parks a start that keeps failing; the sweeper and the operator\'s replay together still make one workflow', { timeout: 90_000 }, async () => {
+  it("parks a start that keeps failing; the sweeper and the operator's replay together still make one workflow", { timeout: 90_000 }, async () => {
     await injectFaults([{ target: 'sfn', operations: ['StartExecution'], errors: ['InternalFailure'] }]);
     const { reference: ref } = await submit('sfn-down');
-    await eventually(async () => {
-      const p = await local('GET', '/__local/streams/parked') as { consumer: string; keys: any }[];
-      return p.some((x) => x.consumer === 'TableChanges' && x.keys.PK.S === `COMPLAINT#${ref}`);
-    }, 60_000, 'the start parked');
+    await eventually(
+      async () => {
+        const p = (await local('GET', '/__local/streams/parked')) as { consumer: string; keys: any }[];
+        return p.some((x) => x.consumer === 'TableChanges' && x.keys.PK.S === `COMPLAINT#${ref}`);
+      },
+      60_000,
+      'the start parked',
+    );
     expect(await executions(ref)).toEqual([]);
     expect((await client.detail(ref)).complaint).toMatchObject({ status: 'OPEN', stage: 'RECEIVED' }); // safe
 
@@ -305,7 +381,7 @@ describe('Step Functions throttled and its tasks failing', () => {
     expect((await executions(ref)).map((e) => e.name)).toEqual([ref]);
   });
 
-  it('retries a failing task (Lambda service errors) with the state machine\'s backoff', async () => {
+  it("retries a failing task (Lambda service errors) with the state machine's backoff", async () => {
     await injectFaults([{ target: 'lambda', operations: ['OpenTask'], errors: ['Lambda.ServiceException', 'Lambda.TooManyRequestsException'], count: 2 }]);
     const { reference: ref } = await submit('task-retry');
     await client.waitForTask(ref, 'INVESTIGATION');
@@ -319,10 +395,14 @@ describe('Step Functions throttled and its tasks failing', () => {
     // Not a retried error: the first failure fails the execution; the resumed one finds the function back.
     await injectFaults([{ target: 'lambda', operations: ['OpenTask'], errors: ['Lambda.ResourceNotFoundException'], count: 1 }]);
     const { reference: ref } = await submit('task-fails');
-    const failed = await eventually(async () => {
-      const d = await sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(ref) }));
-      return d.status === 'FAILED' && d;
-    }, 30_000, 'the execution failed');
+    const failed = await eventually(
+      async () => {
+        const d = await sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(ref) }));
+        return d.status === 'FAILED' && d;
+      },
+      30_000,
+      'the execution failed',
+    );
     expect(failed.error).toBe('Lambda.ResourceNotFoundException');
     const recorded = await client.waitFor(ref, (d) => count(d, 'workflow-failed') === 1, 'the failure recorded');
     expect(recorded.history.find((h) => h.action === 'workflow-failed')).toMatchObject({ actor: 'system', visibleToCustomer: false });
@@ -341,11 +421,15 @@ describe('Step Functions throttled and its tasks failing', () => {
 });
 
 describe('orphans', () => {
-  it('gives each open complaint whose workflow was stopped exactly one new workflow, at its stage, and hands over missed completions', { timeout: 120_000 }, async () => {
+  it('gives each open complaint whose workflow was stopped exactly one new workflow, at its stage, and hands over missed completions', {
+    timeout: 120_000,
+  }, async () => {
     // The sweep is the backstop for what the WorkflowEnded rule misses: with the rule disabled,
     // stopped executions wait for it (and a stop with the rule on is resumed at once: below).
     await local('POST', '/__local/rules', { WorkflowEnded: false });
-    onTestFinished(async () => { await local('POST', '/__local/rules', { WorkflowEnded: true }); });
+    onTestFinished(async () => {
+      await local('POST', '/__local/rules', { WorkflowEnded: true });
+    });
     // Four complaints at different points of their lives ...
     const [a, b, c, d, e] = await Promise.all([0, 1, 2, 3, 4].map(() => submit('orphan')));
     for (const x of [a, b, c, d, e]) {
@@ -360,7 +444,8 @@ describe('orphans', () => {
     await client.waitForTask(c.reference, 'CALLBACK');
 
     // ... lose their executions (stopped - as by an operator, a bug or a lost engine).
-    for (const x of [a, b, c, d]) await sfn.send(new StopExecutionCommand({ executionArn: executionArn(x.reference), error: 'Test.Lost', cause: 'orphan test' }));
+    for (const x of [a, b, c, d])
+      await sfn.send(new StopExecutionCommand({ executionArn: executionArn(x.reference), error: 'Test.Lost', cause: 'orphan test' }));
     // d's investigation is completed while it has no workflow: the completion is stored.
     await client.step('hana', d.reference, 'investigation', investigation, (y) => count(y, 'investigation-completed') >= 1);
     // e's workflow lives, but misses the completion (Step Functions refuses SendTaskSuccess for a while).
@@ -372,12 +457,14 @@ describe('orphans', () => {
     const swept = await sweep();
     const mine = (r: { reference: string }) => [a, b, c, d, e].some((x) => x.reference === r.reference);
     const byRef = (x: { reference: string }, y: { reference: string }) => x.reference.localeCompare(y.reference);
-    expect(swept.resumed.filter(mine).sort(byRef)).toEqual([
-      { reference: a.reference, stage: 'INVESTIGATION', executionName: `${a.reference}--r1` },
-      { reference: b.reference, stage: 'REPLY', executionName: `${b.reference}--r1` },
-      { reference: c.reference, stage: 'CALLBACK', executionName: `${c.reference}--r1` },
-      { reference: d.reference, stage: 'REPLY', executionName: `${d.reference}--r1` }, // completed: the next stage
-    ].sort(byRef));
+    expect(swept.resumed.filter(mine).sort(byRef)).toEqual(
+      [
+        { reference: a.reference, stage: 'INVESTIGATION', executionName: `${a.reference}--r1` },
+        { reference: b.reference, stage: 'REPLY', executionName: `${b.reference}--r1` },
+        { reference: c.reference, stage: 'CALLBACK', executionName: `${c.reference}--r1` },
+        { reference: d.reference, stage: 'REPLY', executionName: `${d.reference}--r1` }, // completed: the next stage
+      ].sort(byRef),
+    );
     expect(swept.redelivered.filter((r) => r === e.reference)).toEqual([e.reference]);
     // A second sweep finds nothing to do: no duplicate workflow.
     const again = await sweep();
@@ -400,7 +487,11 @@ describe('orphans', () => {
     await client.step('hana', ref, 'investigation', investigation, (y) => count(y, 'investigation-completed') >= 1);
     await client.waitForTask(ref, 'REPLY');
     await sfn.send(new StopExecutionCommand({ executionArn: executionArn(ref), error: 'Test.Lost', cause: 'stopped by an operator' }));
-    const resumed = await client.waitFor(ref, (d) => d.task?.stage === 'REPLY' && d.task.executionName === `${ref}--r1`, 'the reply task of the resumed workflow');
+    const resumed = await client.waitFor(
+      ref,
+      (d) => d.task?.stage === 'REPLY' && d.task.executionName === `${ref}--r1`,
+      'the reply task of the resumed workflow',
+    );
     expect(resumed.complaint).toMatchObject({ stage: 'REPLY', resumeCount: 1 });
     expect(count(resumed, 'workflow-resumed')).toBe(1);
     expect((await executions(ref, 'RUNNING')).map((e) => e.name)).toEqual([`${ref}--r1`]);

@@ -46,7 +46,10 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('smtpPort', runtime.smtpPort ?? 0);
   project.provide('mailDir', runtime.mail.dir);
   project.provide('functionEndpoints', runtime.functionEndpoints);
-  project.provide('imap', runtime.imap && { host: runtime.imap.host, port: runtime.imap.port, user: runtime.imap.user, password: runtime.imap.password, dir: runtime.imap.dir });
+  project.provide(
+    'imap',
+    runtime.imap && { host: runtime.imap.host, port: runtime.imap.port, user: runtime.imap.user, password: runtime.imap.password, dir: runtime.imap.dir },
+  );
 }
 
 export async function teardown(): Promise<void> {

@@ -10,12 +10,17 @@ const { ddb, sfn } = clients({ dynamoEndpoint: inject('dynamoEndpoint'), sfnEndp
 
 async function submit(body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${api}/api/complaints`, {
-    method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: res.status, headers: res.headers, body: await res.json() as any };
+  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
 }
 const status = (ref: string, code?: string) =>
-  fetch(`${api}/api/complaints/${ref}`, { headers: code ? { 'x-access-code': code } : {} }).then(async (r) => ({ status: r.status, body: await r.json() as any }));
+  fetch(`${api}/api/complaints/${ref}`, { headers: code ? { 'x-access-code': code } : {} }).then(async (r) => ({
+    status: r.status,
+    body: (await r.json()) as any,
+  }));
 
 describe('submitComplaint', () => {
   it('registers a complaint: 201 with a readable reference, an access code and the acknowledgement with its deadline', async () => {
@@ -54,7 +59,14 @@ describe('submitComplaint', () => {
 
     // The staff action that completes the task will call SendTaskSuccess with the stored token.
     await sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify({ done: true }) }));
-    const next = await eventually(async () => { const t = await getTask(ddb, table, ref); return t?.stage === 'REPLY' && t; }, 10_000, 'reply task');
+    const next = await eventually(
+      async () => {
+        const t = await getTask(ddb, table, ref);
+        return t?.stage === 'REPLY' && t;
+      },
+      10_000,
+      'reply task',
+    );
     expect(next.taskToken).not.toBe(task.taskToken);
     expect((await status(ref, r.body.accessCode)).body.stage).toBe('REPLY');
   });
@@ -159,7 +171,7 @@ describe('getComplaintStatus', () => {
 
 describe('OpenAPI', () => {
   it('serves an OpenAPI 3.1 document generated from the schemas, with an operationId on every operation', async () => {
-    const doc = await (await fetch(`${api}/api/openapi.json`)).json() as any;
+    const doc = (await (await fetch(`${api}/api/openapi.json`)).json()) as any;
     expect(doc.openapi).toBe('3.1.0');
     const ops = Object.values(doc.paths).flatMap((p: any) => Object.values(p)) as any[];
     expect(ops.every((o) => typeof o.operationId === 'string')).toBe(true);

@@ -53,7 +53,11 @@ describe('uploads (finding 7)', () => {
   it('one upload belongs to one complaint: a key accepted by one complaint is refused for another', async () => {
     const file = await uploadFile('statement.pdf', 'application/pdf', minimalPdf());
     const first = await j.submit(validComplaint({ attachments: [file] }));
-    const second = await j.request('POST', '/api/complaints', validComplaint({ businessLine: 'loans', matter: { description: 'My mortgage payment went missing' }, attachments: [file] }));
+    const second = await j.request(
+      'POST',
+      '/api/complaints',
+      validComplaint({ businessLine: 'loans', matter: { description: 'My mortgage payment went missing' }, attachments: [file] }),
+    );
     expect(second.status).toBe(400);
     expect(second.body.fields).toEqual([{ field: 'attachments.0.key', message: 'belongs to another complaint' }]);
     const staffKeyed = await j.as('sam', 'POST', '/complaints', { channel: 'phone', complaint: validComplaint({ attachments: [file] }) });
@@ -73,14 +77,20 @@ describe('a real complaint is never refused for its length; the status page show
       await fetch(u.upload.url, { method: 'PUT', headers: u.upload.headers, body: bytes });
       return { key: u.key, name: u.name, contentType: u.contentType, size: u.size };
     })();
-    const { reference, accessCode } = await j.submit(validComplaint({ language: 'zh-CN', matter: { description, demand: '退还重复扣款' }, attachments: [file] }));
+    const { reference, accessCode } = await j.submit(
+      validComplaint({ language: 'zh-CN', matter: { description, demand: '退还重复扣款' }, attachments: [file] }),
+    );
     const item = (await ddb.send(new GetCommand({ TableName: inject('tableName'), Key: { PK: `COMPLAINT#${reference}`, SK: 'META' } }))).Item!;
     expect(item.matter.description).toBe(description);
     expect(itemSize(marshall(item, { removeUndefinedValues: true }) as never)).toBeLessThan(200 * 1024);
 
     const status = await j.status(reference, accessCode);
     expect(status.status).toBe(200);
-    expect(status.body.submitted).toEqual({ description, demand: '退还重复扣款', attachments: [{ name: '账单 March.pdf', contentType: 'application/pdf', size: file.size }] });
+    expect(status.body.submitted).toEqual({
+      description,
+      demand: '退还重复扣款',
+      attachments: [{ name: '账单 March.pdf', contentType: 'application/pdf', size: file.size }],
+    });
     // Staff read it whole too.
     await j.waitForStage(reference, 'INVESTIGATION');
     expect((await j.complaint('hana', reference)).complaint.matter.description).toBe(description);

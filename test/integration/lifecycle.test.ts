@@ -21,7 +21,9 @@ async function toReply(ref: string, handler = 'hana') {
   return j.waitForStage(ref, 'REPLY');
 }
 
-afterEach(async () => { await j.setClock(MONDAY_9AM_SHANGHAI); });
+afterEach(async () => {
+  await j.setClock(MONDAY_9AM_SHANGHAI);
+});
 
 describe('standard path', () => {
   it('walks register and assess (as the investigation opens) -> investigate -> reply -> callback -> close on the CN clocks, with the history written', async () => {
@@ -80,8 +82,16 @@ describe('standard path', () => {
     // Archival TTL from the region's hot retention (180 days).
     expect(closed.complaint.expiresAt).toBe(Math.floor(new Date(closed.complaint.closedAt).getTime() / 1000) + 180 * 86400);
     expect(actions(closed.history)).toEqual([
-      'received', 'registered', 'assessed', 'claimed', 'investigation-completed',
-      'stage:reply', 'reply-sent', 'stage:callback', 'callback', 'closed',
+      'received',
+      'registered',
+      'assessed',
+      'claimed',
+      'investigation-completed',
+      'stage:reply',
+      'reply-sent',
+      'stage:callback',
+      'callback',
+      'closed',
     ]);
     expect(closed.history.find((h: any) => h.action === 'claimed').actor).toBe('hana');
     // The reply went back through the channel used: email, to the contact given.
@@ -129,7 +139,9 @@ describe('special routes', () => {
     expect(drafted.body.status).toBe('awaiting-approval');
     expect((await j.act('hana', ref, 'reply/approval', { approve: true })).status).toBe(403);
     expect((await j.act('mia', ref, 'reply/approval', { approve: false, comment: 'Name the measures' })).body.status).toBe('rejected');
-    expect((await j.act('hana', ref, 'reply', { subject: 'Our answer', text: 'We refunded you and fixed the processor.' })).body.status).toBe('awaiting-approval');
+    expect((await j.act('hana', ref, 'reply', { subject: 'Our answer', text: 'We refunded you and fixed the processor.' })).body.status).toBe(
+      'awaiting-approval',
+    );
     expect((await j.act('mia', ref, 'reply/approval', { approve: true })).body.status).toBe('sent');
     await j.waitForStage(ref, 'CALLBACK');
     const h = actions((await j.complaint('mia', ref)).history);
@@ -154,7 +166,13 @@ describe('special routes', () => {
 
   it('cross-department: a lead department and its handling plan due within 3 business days', async () => {
     await j.setClock(MONDAY_9AM_SHANGHAI);
-    const { reference: ref } = await j.submit(validComplaint({ businessLine: 'loans', target: { department: 'loans, cards' }, matter: { description: 'My mortgage payment was taken from my credit card' } }));
+    const { reference: ref } = await j.submit(
+      validComplaint({
+        businessLine: 'loans',
+        target: { department: 'loans, cards' },
+        matter: { description: 'My mortgage payment was taken from my credit card' },
+      }),
+    );
     await j.waitForStage(ref, 'INVESTIGATION');
     const c = (await j.complaint('max', ref)).complaint;
     expect(c.routing.crossDepartment).toBe(true);
@@ -165,14 +183,23 @@ describe('special routes', () => {
     expect((await j.as('hana', 'GET', `/complaints/${ref}`)).status).toBe(200);
     expect((await j.act('hana', ref, 'claim')).status).toBe(403);
     expect((await j.act('leo', ref, 'claim')).status).toBe(200);
-    const plan = { departments: [{ department: 'loans', duty: 'Reverse the payment', dueAt: '2026-03-06T09:30:00Z' }, { department: 'cards', duty: 'Refund card fees', dueAt: '2026-03-06T09:30:00Z' }] };
+    const plan = {
+      departments: [
+        { department: 'loans', duty: 'Reverse the payment', dueAt: '2026-03-06T09:30:00Z' },
+        { department: 'cards', duty: 'Refund card fees', dueAt: '2026-03-06T09:30:00Z' },
+      ],
+    };
     expect((await j.act('leo', ref, 'handling-plan', plan)).status).toBe(200);
     expect((await j.complaint('leo', ref)).complaint.deadlines.handlingPlan.metAt).toBe(MONDAY_9AM_SHANGHAI);
   });
 
   it('anonymous: handled like any other, replies on the status page, outcome published internally', async () => {
     await j.setClock(MONDAY_9AM_SHANGHAI);
-    const { reference: ref, accessCode } = await j.submit({ complainant: { anonymous: true }, matter: { description: 'Staff were rude at the counter' }, businessLine: 'deposits' });
+    const { reference: ref, accessCode } = await j.submit({
+      complainant: { anonymous: true },
+      matter: { description: 'Staff were rude at the counter' },
+      businessLine: 'deposits',
+    });
     await j.waitForStage(ref, 'INVESTIGATION');
     expect((await j.complaint('rita', ref)).complaint.routing).toMatchObject({ anonymous: true, departments: ['retail'] });
     await toReply(ref, 'rita');
@@ -198,7 +225,7 @@ describe('extensions', () => {
     await j.advance(10 * 86400_000);
     const ok = await j.act('mia', ref, 'extension/decision', { approve: true });
     expect(ok.body.status).toBe('granted');
-    const c = (await j.complaint('mia', ref));
+    const c = await j.complaint('mia', ref);
     expect(c.complaint.deadlines.finalResponse).toMatchObject({ dueAt: '2026-04-01T15:59:59.999Z', rule: expect.stringMatching(/30 calendar days/) });
     expect(c.messages.find((m: any) => m.kind === 'extension')).toMatchObject({ audience: 'customer', channel: 'email' });
     expect((await j.status(ref, accessCode)).body.history.map((h: any) => h.action)).toContain('extension-granted');
@@ -249,7 +276,12 @@ describe('clocks', () => {
     expect(c.complaint.escalated).toBe(true);
     expect(c.complaint.assignment.manager).toBe('mia');
     expect(actions(c.history)).toEqual(expect.arrayContaining(['reminder:replyTarget', 'breach:replyTarget']));
-    expect(c.messages.filter((m: any) => m.audience === 'staff').map((m: any) => [m.kind, m.to])).toEqual(expect.arrayContaining([['reminder', 'hana'], ['escalation', 'mia']]));
+    expect(c.messages.filter((m: any) => m.audience === 'staff').map((m: any) => [m.kind, m.to])).toEqual(
+      expect.arrayContaining([
+        ['reminder', 'hana'],
+        ['escalation', 'mia'],
+      ]),
+    );
     const st = (await j.as('mia', 'GET', '/tasks/mine')).body.find((t: any) => t.reference === ref);
     expect(st).toBeDefined();
   });
@@ -411,7 +443,14 @@ describe('staff actions and identity', () => {
 
   it('lets a specialist key in a phone complaint as its first responder, and correct a classification', async () => {
     await j.setClock(MONDAY_9AM_SHANGHAI);
-    const r = await j.as('sam', 'POST', '/complaints', { channel: 'phone', complaint: { complainant: { name: 'Zhao Lei', contact: { phone: '+86 139 0000 0000' } }, matter: { description: 'Long wait at the branch' }, consent: { personalData: true } } });
+    const r = await j.as('sam', 'POST', '/complaints', {
+      channel: 'phone',
+      complaint: {
+        complainant: { name: 'Zhao Lei', contact: { phone: '+86 139 0000 0000' } },
+        matter: { description: 'Long wait at the branch' },
+        consent: { personalData: true },
+      },
+    });
     expect(r.status).toBe(201);
     const ref = r.body.reference;
     await j.waitForStage(ref, 'INVESTIGATION');

@@ -9,8 +9,19 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, GetExecutionHistoryCommand, ListExecutionsCommand, SendTaskFailureCommand,
-  SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StateMachineDoesNotExist, StopExecutionCommand, TaskDoesNotExist,
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StateMachineDoesNotExist,
+  StopExecutionCommand,
+  TaskDoesNotExist,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalStepFunctions } from '../../local/emulators/stepfunctions/engine.ts';
@@ -24,7 +35,10 @@ const SM = `arn:aws:states:cn-north-1:000000000000:stateMachine:${STATE_MACHINES
 /** Resumed complaints: the file as it is, from Resume. */
 const RESUME_SM = `arn:aws:states:cn-north-1:000000000000:stateMachine:${STATE_MACHINES.resume.name}`;
 
-interface Call { fn: string; payload: any }
+interface Call {
+  fn: string;
+  payload: any;
+}
 
 function makeEngine(journalFile: string, calls: Call[], failOpenTaskFor = new Set<string>()) {
   return new LocalStepFunctions({
@@ -32,7 +46,10 @@ function makeEngine(journalFile: string, calls: Call[], failOpenTaskFor = new Se
       { stateMachineArn: SM, definition: definitionStartingAt(ASL, STATE_MACHINES.lifecycle.startAt) },
       { stateMachineArn: RESUME_SM, definition: ASL },
     ],
-    substitutions: { OpenTaskFunctionArn: 'arn:aws:lambda:cn-north-1:000000000000:function:OpenTask', WorkflowStepFunctionArn: 'arn:aws:lambda:cn-north-1:000000000000:function:WorkflowStep' },
+    substitutions: {
+      OpenTaskFunctionArn: 'arn:aws:lambda:cn-north-1:000000000000:function:OpenTask',
+      WorkflowStepFunctionArn: 'arn:aws:lambda:cn-north-1:000000000000:function:WorkflowStep',
+    },
     journalFile,
     invoke: async (fn, payload: any) => {
       calls.push({ fn: fn.split(':').pop()!, payload });
@@ -55,10 +72,16 @@ const lastTask = (ref: string, stage: string) => [...calls].reverse().find((c) =
 beforeAll(async () => {
   engine = makeEngine(journal, calls, new Set(['BROKEN']));
   const srv = await startStepFunctionsServer(engine);
-  close = () => { srv.server.closeAllConnections(); srv.server.close(); };
+  close = () => {
+    srv.server.closeAllConnections();
+    srv.server.close();
+  };
   sfn = new SFNClient({ endpoint: srv.url, region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
 });
-afterAll(async () => { await engine.shutdown(); close(); });
+afterAll(async () => {
+  await engine.shutdown();
+  close();
+});
 
 describe('local Step Functions endpoint', () => {
   it('walks the state machine through every staff task with minted task tokens, then closes', async () => {
@@ -89,7 +112,9 @@ describe('local Step Functions endpoint', () => {
   });
 
   it('reopens the investigation after a dissatisfied callback: the task failure Complaint.Reopened is caught, straight back to Investigate', async () => {
-    await sfn.send(new StartExecutionCommand({ stateMachineArn: RESUME_SM, name: 'R-1--r1', input: JSON.stringify({ reference: 'R-1', resumeAt: 'CALLBACK' }) }));
+    await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: RESUME_SM, name: 'R-1--r1', input: JSON.stringify({ reference: 'R-1', resumeAt: 'CALLBACK' }) }),
+    );
     const cb = await eventually(async () => lastTask('R-1', 'CALLBACK'));
     await sfn.send(new SendTaskFailureCommand({ taskToken: cb.payload.taskToken, error: 'Complaint.Reopened', cause: JSON.stringify({ next: 'REOPEN' }) }));
     const inv = await eventually(async () => lastTask('R-1', 'INVESTIGATION'));
@@ -103,7 +128,14 @@ describe('local Step Functions endpoint', () => {
     await sfn.send(new StartExecutionCommand({ stateMachineArn: SM, name: 'L-1', input: JSON.stringify({ reference: 'L-1', resumeAt: 'RECEIVED' }) }));
     let previous: string | undefined;
     const next = async (stage: string) => {
-      const call = await eventually(async () => { const c = lastTask('L-1', stage); return c && c.payload.taskToken !== previous && c; }, 5000, stage);
+      const call = await eventually(
+        async () => {
+          const c = lastTask('L-1', stage);
+          return c && c.payload.taskToken !== previous && c;
+        },
+        5000,
+        stage,
+      );
       previous = call.payload.taskToken;
       return call.payload.taskToken as string;
     };
@@ -111,7 +143,8 @@ describe('local Step Functions endpoint', () => {
       await sfn.send(new SendTaskSuccessCommand({ taskToken: await next('INVESTIGATION'), output: '{}' }));
       await sfn.send(new SendTaskSuccessCommand({ taskToken: await next('REPLY'), output: '{}' }));
       const callback = await next('CALLBACK');
-      if (round < 3) await sfn.send(new SendTaskFailureCommand({ taskToken: callback, error: 'Complaint.Reopened', cause: JSON.stringify({ next: 'REOPEN' }) }));
+      if (round < 3)
+        await sfn.send(new SendTaskFailureCommand({ taskToken: callback, error: 'Complaint.Reopened', cause: JSON.stringify({ next: 'REOPEN' }) }));
       else await sfn.send(new SendTaskSuccessCommand({ taskToken: callback, output: JSON.stringify({ next: 'CLOSE' }) }));
     }
     await eventually(async () => (await sfn.send(new DescribeExecutionCommand({ executionArn: arn('L-1') }))).status === 'SUCCEEDED');
@@ -121,7 +154,9 @@ describe('local Step Functions endpoint', () => {
   });
 
   it('resumes at the stage given in the input, on the resume machine: Resume, then straight to that stage (a restart adds 1 transition)', async () => {
-    await sfn.send(new StartExecutionCommand({ stateMachineArn: RESUME_SM, name: 'B-1--r1', input: JSON.stringify({ reference: 'B-1', resumeAt: 'CALLBACK' }) }));
+    await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: RESUME_SM, name: 'B-1--r1', input: JSON.stringify({ reference: 'B-1', resumeAt: 'CALLBACK' }) }),
+    );
     const call = await eventually(async () => lastTask('B-1', 'CALLBACK'));
     expect(calls.filter((c) => c.payload.reference === 'B-1').map((c) => c.payload.stage)).toEqual(['CALLBACK']);
     await sfn.send(new SendTaskFailureCommand({ taskToken: call.payload.taskToken, error: 'Staff.Rejected', cause: 'test' }));
@@ -131,7 +166,10 @@ describe('local Step Functions endpoint', () => {
     });
     expect(failed.error).toBe('Staff.Rejected');
     expect(failed.stateMachineArn).toBe(RESUME_SM);
-    expect(entered((await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn('B-1--r1', RESUME_SM) }))).events!).slice(0, 2)).toEqual(['Resume', 'Callback']);
+    expect(entered((await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn('B-1--r1', RESUME_SM) }))).events!).slice(0, 2)).toEqual([
+      'Resume',
+      'Callback',
+    ]);
   });
 
   it('a resumed execution at every stage starts there; one still RECEIVED goes to Investigate, which registers it', async () => {
@@ -139,10 +177,14 @@ describe('local Step Functions endpoint', () => {
     for (const [stage, state] of Object.entries(firstTask)) {
       const name = `S-${stage}--r1`;
       await sfn.send(new StartExecutionCommand({ stateMachineArn: RESUME_SM, name, input: JSON.stringify({ reference: `S-${stage}`, resumeAt: stage }) }));
-      const path = await eventually(async () => {
-        const e = entered((await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn(name, RESUME_SM) }))).events!);
-        return e.length >= 2 && e;
-      }, 5000, name);
+      const path = await eventually(
+        async () => {
+          const e = entered((await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn(name, RESUME_SM) }))).events!);
+          return e.length >= 2 && e;
+        },
+        5000,
+        name,
+      );
       expect(path.slice(0, 2), stage).toEqual(['Resume', state]);
       await sfn.send(new StopExecutionCommand({ executionArn: arn(name, RESUME_SM) }));
     }
@@ -178,8 +220,9 @@ describe('local Step Functions endpoint', () => {
     const a = await sfn.send(new StartExecutionCommand({ stateMachineArn: SM, name: 'C-1', input }));
     const b = await sfn.send(new StartExecutionCommand({ stateMachineArn: SM, name: 'C-1', input }));
     expect(b.executionArn).toBe(a.executionArn);
-    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: SM, name: 'C-1', input: '{"reference":"other","resumeAt":"RECEIVED"}' })))
-      .rejects.toBeInstanceOf(ExecutionAlreadyExists);
+    await expect(
+      sfn.send(new StartExecutionCommand({ stateMachineArn: SM, name: 'C-1', input: '{"reference":"other","resumeAt":"RECEIVED"}' })),
+    ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
   });
 
   it('fails the execution when the task function fails, with the function error name', async () => {

@@ -24,7 +24,11 @@ const FIXTURE = readFileSync(join(OWN_FIXTURES, 'imap', 'card-annual-fee.eml'), 
 const BROKEN = readFileSync(join(OWN_FIXTURES, 'imap', 'broken-no-sender.eml'));
 
 async function local(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${apiUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${apiUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json();
 }
@@ -35,28 +39,50 @@ const injectFaults = (rules: FaultRule[]) => local('POST', '/__local/faults', { 
 function message(tag: string): { raw: string; messageId: string; from: string } {
   const messageId = `<${tag}-${randomUUID()}@example.net>`;
   const from = `imap-${tag}-${randomUUID().slice(0, 8)}@example.net`;
-  return { raw: FIXTURE.replace(/^Message-ID: .*$/m, `Message-ID: ${messageId}`).replace(/^From: .*$/m, `From: Hannah Price <${from}>`).replace(/\r?\n/g, '\r\n'), messageId, from };
+  return {
+    raw: FIXTURE.replace(/^Message-ID: .*$/m, `Message-ID: ${messageId}`)
+      .replace(/^From: .*$/m, `From: Hannah Price <${from}>`)
+      .replace(/\r?\n/g, '\r\n'),
+    messageId,
+    from,
+  };
 }
 
 let client: ImapFlow;
 async function folder(path: string): Promise<number[]> {
   const lock = await client.getMailboxLock(path);
   // The poller's moves happen in its own session: NOOP brings this session's view up to date.
-  try { await client.noop(); return client.mailbox && client.mailbox.exists ? (await client.fetchAll('1:*', { uid: true })).map((m) => m.uid) : []; } finally { lock.release(); }
+  try {
+    await client.noop();
+    // biome-ignore lint/complexity/useOptionalChain: client.mailbox is false (not undefined) when none is open
+    return client.mailbox && client.mailbox.exists ? (await client.fetchAll('1:*', { uid: true })).map((m) => m.uid) : [];
+  } finally {
+    lock.release();
+  }
 }
 const append = (raw: string | Buffer) => client.append('INBOX', raw);
-const inbound = async (id: string) => (await ddb.send(new GetCommand({ TableName: table, Key: { PK: `INBOUND#${id}`, SK: 'INBOUND' }, ConsistentRead: true }))).Item;
+const inbound = async (id: string) =>
+  (await ddb.send(new GetCommand({ TableName: table, Key: { PK: `INBOUND#${id}`, SK: 'INBOUND' }, ConsistentRead: true }))).Item;
 const byEmail = (from: string) => countComplaints(ddb, table, (c) => (c.complainant as { contact?: { email?: string } } | undefined)?.contact?.email === from);
 
 describe.skipIf(!imap)('MailboxPoller: the complaints mailbox over IMAP (real Dovecot)', () => {
   beforeAll(async () => {
-    client = new ImapFlow({ host: imap!.host, port: imap!.port, secure: false, doSTARTTLS: false, auth: { user: imap!.user, pass: imap!.password }, logger: false });
+    client = new ImapFlow({
+      host: imap!.host,
+      port: imap!.port,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user: imap!.user, pass: imap!.password },
+      logger: false,
+    });
     await client.connect();
     // Whatever an earlier test left: the poller starts from an empty INBOX here.
     await poll();
   });
   afterEach(() => local('DELETE', '/__local/faults'));
-  afterAll(async () => { await client?.logout(); });
+  afterAll(async () => {
+    await client?.logout();
+  });
 
   it('takes a message in as SES mail is (complaint, acknowledgement), moves it to Processed; a second poll creates nothing', async () => {
     const m = message('new');
@@ -68,13 +94,28 @@ describe.skipIf(!imap)('MailboxPoller: the complaints mailbox over IMAP (real Do
     expect(record).toMatchObject({ outcome: 'registered' });
     // Safe metadata only.
     expect(JSON.stringify(record)).not.toContain(m.from);
-    const complaint = (await ddb.send(new GetCommand({ TableName: table, Key: { PK: `COMPLAINT#${record!.reference}`, SK: 'META' }, ConsistentRead: true }))).Item;
+    const complaint = (await ddb.send(new GetCommand({ TableName: table, Key: { PK: `COMPLAINT#${record!.reference}`, SK: 'META' }, ConsistentRead: true })))
+      .Item;
     expect(complaint).toMatchObject({ channel: 'email', complainant: { contact: { email: m.from } }, consent: { personalData: true } });
     // The acknowledgement goes out as for any email complaint (DeliverMessages, cn: the SMTP relay).
-    await eventually(async () => {
-      const msgs = (await ddb.send(new QueryCommand({ TableName: table, ConsistentRead: true, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :m)', ExpressionAttributeValues: { ':pk': `COMPLAINT#${record!.reference}`, ':m': 'MSG#' } }))).Items ?? [];
-      return msgs.some((x) => x.kind === 'acknowledgement' && x.to === m.from && x.status === 'sent');
-    }, 20_000, 'the acknowledgement sent');
+    await eventually(
+      async () => {
+        const msgs =
+          (
+            await ddb.send(
+              new QueryCommand({
+                TableName: table,
+                ConsistentRead: true,
+                KeyConditionExpression: 'PK = :pk AND begins_with(SK, :m)',
+                ExpressionAttributeValues: { ':pk': `COMPLAINT#${record!.reference}`, ':m': 'MSG#' },
+              }),
+            )
+          ).Items ?? [];
+        return msgs.some((x) => x.kind === 'acknowledgement' && x.to === m.from && x.status === 'sent');
+      },
+      20_000,
+      'the acknowledgement sent',
+    );
     expect(await folder('INBOX')).toEqual([]);
     expect(await folder('Processed')).toHaveLength(processedBefore + 1);
 
@@ -93,7 +134,9 @@ describe.skipIf(!imap)('MailboxPoller: the complaints mailbox over IMAP (real Do
     await injectFaults([{ target: 'dynamodb', operations: ['GetItem'], errors: ['InternalServerError'], contains: intakeIdOf(failing.messageId) }]);
     const first = await poll();
     expect(first).toMatchObject({ seen: 3, failed: 1, movedToFailed: 0, moved: 2, outcomes: { registered: 1, rejected: 1 } });
-    expect(await inbound(intakeIdOf(undefined, Buffer.from(BROKEN.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1')))).toMatchObject({ outcome: 'rejected' });
+    expect(await inbound(intakeIdOf(undefined, Buffer.from(BROKEN.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1')))).toMatchObject({
+      outcome: 'rejected',
+    });
     expect(await byEmail(good.from)).toBe(1);
     expect(await folder('INBOX')).toHaveLength(1);
     // Attempts 2 and 3: then it is moved to the failure folder for a person.
@@ -132,8 +175,16 @@ describe.skipIf(!imap)('MailboxPoller: the complaints mailbox over IMAP (real Do
     // Dovecot's UID list and indexes of the INBOX removed: the next session gets a new UIDVALIDITY and new UIDs.
     const maildir = join(imap!.dir, 'mail', imap!.user);
     await client.logout();
-    for (const f of readdirSync(maildir)) if (f.startsWith('dovecot-uidlist') || f.startsWith('dovecot-uidvalidity') || f.startsWith('dovecot.index')) rmSync(join(maildir, f), { force: true });
-    client = new ImapFlow({ host: imap!.host, port: imap!.port, secure: false, doSTARTTLS: false, auth: { user: imap!.user, pass: imap!.password }, logger: false });
+    for (const f of readdirSync(maildir))
+      if (f.startsWith('dovecot-uidlist') || f.startsWith('dovecot-uidvalidity') || f.startsWith('dovecot.index')) rmSync(join(maildir, f), { force: true });
+    client = new ImapFlow({
+      host: imap!.host,
+      port: imap!.port,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user: imap!.user, pass: imap!.password },
+      logger: false,
+    });
     await client.connect();
     const after = await poll();
     expect(after.uidValidity).not.toBe(before.uidValidity);

@@ -13,8 +13,16 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startRuntime } from '../../local/runtime.ts';
 
-const listen = (): Promise<Server> => new Promise((ok) => { const s = createServer(); s.listen(0, '127.0.0.1', () => ok(s)); });
-const answers = (url: string) => fetch(url, { method: 'POST', body: '{}' }).then(() => true, () => false);
+const listen = (): Promise<Server> =>
+  new Promise((ok) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => ok(s));
+  });
+const answers = (url: string) =>
+  fetch(url, { method: 'POST', body: '{}' }).then(
+    () => true,
+    () => false,
+  );
 
 describe('a start that fails', () => {
   const dir = mkdtempSync(join(tmpdir(), 'complaints-start-'));
@@ -24,14 +32,21 @@ describe('a start that fails', () => {
     process.env = env; // startRuntime configures the handlers through process.env
   });
 
-  it('rejects with the failing step\'s error and stops every part started before it', async () => {
+  it("rejects with the failing step's error and stops every part started before it", async () => {
     const taken = await listen();
     const smtpPort = (taken.address() as { port: number }).port;
     const seen: Record<string, string> = {};
     try {
       const start = startRuntime({
-        port: 0, dataDir: dir, region: 'uk', clockAt: new Date('2026-03-02T01:00:00Z'), smtpPort,
-        iam: false, dynamoInMemory: true, warmFunctions: false, faultInjection: false,
+        port: 0,
+        dataDir: dir,
+        region: 'uk',
+        clockAt: new Date('2026-03-02T01:00:00Z'),
+        smtpPort,
+        iam: false,
+        dynamoInMemory: true,
+        warmFunctions: false,
+        faultInjection: false,
         // Called as DynamoDB Local and S3 come up: both answer then.
         endpointFor: async (service, endpoint) => {
           expect(await answers(endpoint), `${service} answers while starting`).toBe(true);
@@ -45,7 +60,11 @@ describe('a start that fails', () => {
     }
     expect(Object.keys(seen).sort()).toEqual(['dynamodb', 's3']);
     // Started before the intake, on the endpoints the handlers were given: all closed now.
-    const functionsUsed = { sfn: process.env.AWS_ENDPOINT_URL_SFN!, ses: process.env.AWS_ENDPOINT_URL_SESV2!, dynamodbViaIam: process.env.AWS_ENDPOINT_URL_DYNAMODB! };
+    const functionsUsed = {
+      sfn: process.env.AWS_ENDPOINT_URL_SFN!,
+      ses: process.env.AWS_ENDPOINT_URL_SESV2!,
+      dynamodbViaIam: process.env.AWS_ENDPOINT_URL_DYNAMODB!,
+    };
     for (const [what, url] of Object.entries({ ...seen, ...functionsUsed })) expect(await answers(url), `${what} (${url}) still answers`).toBe(false);
   }, 120_000); // a whole start-up (a JVM, a function's worker) on a shared machine
 });

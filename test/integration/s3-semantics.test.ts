@@ -10,15 +10,22 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectComm
 
 const region = inject('awsRegion');
 const operator = new S3Client({
-  endpoint: inject('s3Endpoint'), region, forcePathStyle: true, maxAttempts: 1,
+  endpoint: inject('s3Endpoint'),
+  region,
+  forcePathStyle: true,
+  maxAttempts: 1,
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   // Only the checksums a test asks for (the SDK would otherwise add a CRC32 to every put).
   requestChecksumCalculation: 'WHEN_REQUIRED',
 });
-const asFunction = (fn: string) => new S3Client({
-  endpoint: inject('functionEndpoints').s3, region, forcePathStyle: true, maxAttempts: 1,
-  credentials: { accessKeyId: `probe-${fn}`, secretAccessKey: 'local' },
-});
+const asFunction = (fn: string) =>
+  new S3Client({
+    endpoint: inject('functionEndpoints').s3,
+    region,
+    forcePathStyle: true,
+    maxAttempts: 1,
+    credentials: { accessKeyId: `probe-${fn}`, secretAccessKey: 'local' },
+  });
 const ARCHIVE = 'complaints-archive';
 const failure = (e: unknown) => ({ name: (e as Error).name, status: (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode });
 const md5 = (b: string) => createHash('md5').update(b).digest('base64');
@@ -38,7 +45,10 @@ describe('S3 rules of the local object store', () => {
     expect(await fn.send(new HeadObjectCommand({ Bucket: ARCHIVE, Key: key('complaints') })).catch(failure)).toMatchObject({ status: 404 });
     const submit = asFunction('SubmitComplaint'); // may read uploads/, list nothing
     expect(await submit.send(new HeadObjectCommand({ Bucket: 'complaints-attachments', Key: key('uploads') })).catch(failure)).toMatchObject({ status: 403 });
-    expect(await submit.send(new GetObjectCommand({ Bucket: 'complaints-attachments', Key: key('uploads') })).catch(failure)).toMatchObject({ name: 'AccessDenied', status: 403 });
+    expect(await submit.send(new GetObjectCommand({ Bucket: 'complaints-attachments', Key: key('uploads') })).catch(failure)).toMatchObject({
+      name: 'AccessDenied',
+      status: 403,
+    });
   });
 
   it('refuses a put into the Object Lock bucket without Content-MD5 or a checksum header (400 InvalidRequest)', async () => {
@@ -47,11 +57,18 @@ describe('S3 rules of the local object store', () => {
     // retention period configured using Amazon S3 Object Lock." (The archive bucket has a default
     // retention: every put has one.)
     const k = key();
-    expect(await operator.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: k, Body: '{}' })).catch(failure)).toMatchObject({ name: 'InvalidRequest', status: 400 });
+    expect(await operator.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: k, Body: '{}' })).catch(failure)).toMatchObject({
+      name: 'InvalidRequest',
+      status: 400,
+    });
     expect((await operator.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: k, Body: '{}', ContentMD5: md5('{}') }))).$metadata.httpStatusCode).toBe(200);
-    expect((await operator.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: key(), Body: '{}', ChecksumAlgorithm: 'SHA256' }))).$metadata.httpStatusCode).toBe(200);
+    expect((await operator.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: key(), Body: '{}', ChecksumAlgorithm: 'SHA256' }))).$metadata.httpStatusCode).toBe(
+      200,
+    );
     // Buckets without Object Lock take puts without one.
-    expect((await operator.send(new PutObjectCommand({ Bucket: 'complaints-attachments', Key: key('uploads'), Body: 'x' }))).$metadata.httpStatusCode).toBe(200);
+    expect((await operator.send(new PutObjectCommand({ Bucket: 'complaints-attachments', Key: key('uploads'), Body: 'x' }))).$metadata.httpStatusCode).toBe(
+      200,
+    );
   });
 
   it('keeps a locked version: a put over it makes a new version, a delete only a delete marker, and the version cannot be deleted before its retain-until date', async () => {
@@ -63,7 +80,9 @@ describe('S3 rules of the local object store', () => {
     // markers to be added on top of the object." - and in compliance mode "a protected object
     // version can't be overwritten or deleted by any user, including the root user".
     const k = key();
-    const first = await operator.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: k, Body: 'one', ContentMD5: md5('one'), ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: later() }));
+    const first = await operator.send(
+      new PutObjectCommand({ Bucket: ARCHIVE, Key: k, Body: 'one', ContentMD5: md5('one'), ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: later() }),
+    );
     expect(first.VersionId).toBeTruthy();
     const second = await operator.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: k, Body: 'two', ContentMD5: md5('two') }));
     expect(second.VersionId).not.toBe(first.VersionId);
@@ -75,7 +94,10 @@ describe('S3 rules of the local object store', () => {
     expect(await operator.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: k })).catch(failure)).toMatchObject({ status: 404 });
     expect(await text(await operator.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: k, VersionId: first.VersionId })))).toBe('one');
 
-    expect(await operator.send(new DeleteObjectCommand({ Bucket: ARCHIVE, Key: k, VersionId: first.VersionId })).catch(failure)).toMatchObject({ name: 'AccessDenied', status: 403 });
+    expect(await operator.send(new DeleteObjectCommand({ Bucket: ARCHIVE, Key: k, VersionId: first.VersionId })).catch(failure)).toMatchObject({
+      name: 'AccessDenied',
+      status: 403,
+    });
     expect(await text(await operator.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: k, VersionId: first.VersionId })))).toBe('one');
     // An unlocked version can go.
     expect((await operator.send(new DeleteObjectCommand({ Bucket: ARCHIVE, Key: k, VersionId: second.VersionId }))).$metadata.httpStatusCode).toBe(204);
@@ -86,8 +108,12 @@ describe('S3 rules of the local object store', () => {
     // "Uploads the object only if the object key name does not already exist in the bucket
     // specified. Otherwise, Amazon S3 returns a 412 Precondition Failed error."
     const k = key('uploads');
-    expect((await operator.send(new PutObjectCommand({ Bucket: 'complaints-attachments', Key: k, Body: 'a', IfNoneMatch: '*' }))).$metadata.httpStatusCode).toBe(200);
-    expect(await operator.send(new PutObjectCommand({ Bucket: 'complaints-attachments', Key: k, Body: 'b', IfNoneMatch: '*' })).catch(failure)).toMatchObject({ status: 412 });
+    expect(
+      (await operator.send(new PutObjectCommand({ Bucket: 'complaints-attachments', Key: k, Body: 'a', IfNoneMatch: '*' }))).$metadata.httpStatusCode,
+    ).toBe(200);
+    expect(await operator.send(new PutObjectCommand({ Bucket: 'complaints-attachments', Key: k, Body: 'b', IfNoneMatch: '*' })).catch(failure)).toMatchObject({
+      status: 412,
+    });
     expect(await text(await operator.send(new GetObjectCommand({ Bucket: 'complaints-attachments', Key: k })))).toBe('a');
   });
 });

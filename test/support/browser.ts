@@ -8,11 +8,25 @@ export const AXE_PATH = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
-export interface AxeViolation { id: string; impact: string | null; help: string; nodes: string[] }
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
 
 /**
  * Runs axe-core on the page as it is now; answers the violations of impact serious or
@@ -34,7 +48,9 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
  */
 export async function watchErrors(page: Page): Promise<string[]> {
   const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(e.message));
   // Even a violation the page catches (an eval probe, say) is reported through this event.
   await page.addInitScript(`document.addEventListener('securitypolicyviolation', (e) =>

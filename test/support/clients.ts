@@ -15,7 +15,9 @@ export async function countComplaints(ddb: DynamoDBDocumentClient, table: string
   let n = 0;
   let start: Record<string, unknown> | undefined;
   do {
-    const out = await ddb.send(new ScanCommand({ TableName: table, FilterExpression: 'SK = :m', ExpressionAttributeValues: { ':m': 'META' }, ExclusiveStartKey: start }));
+    const out = await ddb.send(
+      new ScanCommand({ TableName: table, FilterExpression: 'SK = :m', ExpressionAttributeValues: { ':m': 'META' }, ExclusiveStartKey: start }),
+    );
     n += (out.Items ?? []).filter((i) => !filter || filter(i)).length;
     start = out.LastEvaluatedKey;
   } while (start);
@@ -35,7 +37,9 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, ms
     try {
       const v = await fn();
       if (v) return v;
-    } catch (e) { last = e; }
+    } catch (e) {
+      last = e;
+    }
     await new Promise((r) => setImmediate(r));
     await new Promise((r) => setTimeout(r, 25));
   }

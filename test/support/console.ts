@@ -3,7 +3,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { watchErrors } from './browser.ts';
 import { PASSWORDS } from './journey.ts';
 
-export interface ConsolePage { page: Page; context: BrowserContext; errors: string[] }
+export interface ConsolePage {
+  page: Page;
+  context: BrowserContext;
+  errors: string[];
+}
 
 export interface OpenOptions {
   viewport?: { width: number; height: number };
@@ -21,11 +25,16 @@ export interface OpenOptions {
 }
 
 export async function openConsole(browser: Browser, base: string, opts: OpenOptions = {}): Promise<ConsolePage> {
-  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1360, height: 900 }, bypassCSP: opts.bypassCSP ?? false, acceptDownloads: true });
+  const context = await browser.newContext({
+    viewport: opts.viewport ?? { width: 1360, height: 900 },
+    bypassCSP: opts.bypassCSP ?? false,
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   const errors = await watchErrors(page);
   if (opts.clock) await page.clock.setFixedTime(opts.clock);
-  if (opts.language !== 'default') await page.addInitScript(`try { localStorage.setItem('complaints.language', ${JSON.stringify(opts.language ?? 'en')}); } catch {}`);
+  if (opts.language !== 'default')
+    await page.addInitScript(`try { localStorage.setItem('complaints.language', ${JSON.stringify(opts.language ?? 'en')}); } catch {}`);
   if (opts.sessionToken !== undefined) await page.addInitScript(`sessionStorage.setItem('console.idToken', ${JSON.stringify(opts.sessionToken)});`);
   opts.before?.(page);
   await page.goto(`${base}/console.html${opts.hash ?? ''}`);

@@ -12,16 +12,30 @@ import { eventually, getTask } from './clients.ts';
 import { passwordSignIn } from '../../local/emulators/identity.ts';
 
 export const PASSWORDS: Record<string, string> = {
-  sam: 'sam-specialist', hana: 'hana-handler', leo: 'leo-handler', rita: 'rita-handler', wendy: 'wendy-handler',
-  mia: 'mia-manager', max: 'max-manager', rob: 'rob-manager', walt: 'walt-manager', quinn: 'quinn-quality', ada: 'ada-admin',
+  sam: 'sam-specialist',
+  hana: 'hana-handler',
+  leo: 'leo-handler',
+  rita: 'rita-handler',
+  wendy: 'wendy-handler',
+  mia: 'mia-manager',
+  max: 'max-manager',
+  rob: 'rob-manager',
+  walt: 'walt-manager',
+  quinn: 'quinn-quality',
+  ada: 'ada-admin',
 };
 
-export interface Answer { status: number; body: any }
+export interface Answer {
+  status: number;
+  body: any;
+}
 
 /** The mails the local runtime sent to `address` (the mail catcher's .eml files in `mailDir`), once the stream is drained. */
 export async function mailsTo(j: Journey, mailDir: string, address: string): Promise<ParsedMail[]> {
   await j.request('POST', '/__local/streams/drain');
-  const files = readdirSync(mailDir).filter((f) => f.endsWith('.eml')).sort();
+  const files = readdirSync(mailDir)
+    .filter((f) => f.endsWith('.eml'))
+    .sort();
   const parsed = await Promise.all(files.map((f) => simpleParser(readFileSync(join(mailDir, f)))));
   return parsed.filter((m) => (Array.isArray(m.to) ? m.to : [m.to]).some((t) => t?.text.includes(address)));
 }
@@ -32,20 +46,34 @@ export class Journey {
    * `stateMachineArn`: the machine of new complaints; `resumeStateMachineArn`, of resumed ones
    * (workflows/machines.ts), by default its namesake beside it.
    */
-  constructor(readonly api: string, readonly ddb: DynamoDBDocumentClient, readonly sfn: SFNClient, readonly table: string, readonly stateMachineArn: string,
-    readonly resumeStateMachineArn = stateMachineArn.replace(/[^:]+$/, STATE_MACHINES.resume.name)) {}
+  constructor(
+    readonly api: string,
+    readonly ddb: DynamoDBDocumentClient,
+    readonly sfn: SFNClient,
+    readonly table: string,
+    readonly stateMachineArn: string,
+    readonly resumeStateMachineArn = stateMachineArn.replace(/[^:]+$/, STATE_MACHINES.resume.name),
+  ) {}
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
     const res = await fetch(`${this.api}${path}`, {
-      method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }
 
-  async setClock(iso: string) { await this.request('POST', '/__local/clock', { now: iso }); }
-  async advance(ms: number) { return (await this.request('POST', '/__local/clock', { advanceMs: ms })).body.now as string; }
-  async tick() { return (await this.request('POST', '/__local/tick')).body as { reminders: any[]; escalations: any[] }; }
+  async setClock(iso: string) {
+    await this.request('POST', '/__local/clock', { now: iso });
+  }
+  async advance(ms: number) {
+    return (await this.request('POST', '/__local/clock', { advanceMs: ms })).body.now as string;
+  }
+  async tick() {
+    return (await this.request('POST', '/__local/tick')).body as { reminders: any[]; escalations: any[] };
+  }
 
   async submit(body: unknown) {
     const r = await this.request('POST', '/api/complaints', body);
@@ -53,7 +81,9 @@ export class Journey {
     return r.body as { reference: string; accessCode: string; acknowledgement: any };
   }
 
-  status(reference: string, code: string) { return this.request('GET', `/api/complaints/${reference}`, undefined, { 'x-access-code': code }); }
+  status(reference: string, code: string) {
+    return this.request('GET', `/api/complaints/${reference}`, undefined, { 'x-access-code': code });
+  }
 
   async token(user: string): Promise<string> {
     if (!this.tokens.has(user)) {
@@ -75,10 +105,14 @@ export class Journey {
 
   /** Waits until the complaint's workflow has opened the task of `stage`. */
   waitForStage(reference: string, stage: string, notToken?: string) {
-    return eventually(async () => {
-      const t = await getTask(this.ddb, this.table, reference);
-      return t && t.stage === stage && (t as any).status !== 'completed' && t.taskToken !== notToken && t;
-    }, 10_000, `${reference} at ${stage}`);
+    return eventually(
+      async () => {
+        const t = await getTask(this.ddb, this.table, reference);
+        return t && t.stage === stage && (t as any).status !== 'completed' && t.taskToken !== notToken && t;
+      },
+      10_000,
+      `${reference} at ${stage}`,
+    );
   }
 
   async complaint(user: string, reference: string) {
@@ -88,7 +122,14 @@ export class Journey {
   }
 
   async waitClosed(reference: string) {
-    return eventually(async () => { const c = await this.complaint('quinn', reference); return c.complaint.status === 'CLOSED' && c; }, 10_000, `${reference} closed`);
+    return eventually(
+      async () => {
+        const c = await this.complaint('quinn', reference);
+        return c.complaint.status === 'CLOSED' && c;
+      },
+      10_000,
+      `${reference} closed`,
+    );
   }
 
   /** The states the named workflow execution entered, in order, on whichever machine runs it. */

@@ -7,12 +7,22 @@
 import { investigation, PASSWORDS, type Answer } from './journey.ts';
 import { passwordSignIn } from '../../local/emulators/identity.ts';
 
-export interface Detail { complaint: any; task?: any; history: { action: string; actor: string; at: string }[]; messages: any[] }
+export interface Detail {
+  complaint: any;
+  task?: any;
+  history: { action: string; actor: string; at: string }[];
+  messages: any[];
+}
 
 /** What kind of request is on its way to the server (the crash test aims its kills with it). */
 export type RequestKind = 'intake' | 'staff' | 'read';
 
-export interface ClientStats { networkErrors: number; serverErrors: number; resent: number; alreadyDone: number }
+export interface ClientStats {
+  networkErrors: number;
+  serverErrors: number;
+  resent: number;
+  alreadyDone: number;
+}
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -25,19 +35,28 @@ export class ResilientClient {
   private tokens = new Map<string, string>();
 
   /** `api`: the base URL (it may change between restarts); `deadlineMs`: how long one call keeps trying. */
-  constructor(readonly api: () => string, readonly deadlineMs = 120_000) {}
+  constructor(
+    readonly api: () => string,
+    readonly deadlineMs = 120_000,
+  ) {}
 
   /** One attempt; a network error (the server went away) is thrown. */
   async once(kind: RequestKind, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
     this.inFlight[kind]++;
     try {
       const res = await fetch(`${this.api()}${path}`, {
-        method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, body: body === undefined ? undefined : JSON.stringify(body),
+        method,
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(30_000),
       });
       const text = await res.text();
       let parsed: unknown = text;
-      try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON: keep the text */ }
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* not JSON: keep the text */
+      }
       return { status: res.status, body: parsed };
     } finally {
       this.inFlight[kind]--;
@@ -101,9 +120,13 @@ export class ResilientClient {
       try {
         last = await this.detail(reference);
         if (ok(last)) return last;
-      } catch { /* down: try again */ }
+      } catch {
+        /* down: try again */
+      }
       if (Date.now() > end) {
-        throw new Error(`${reference}: timed out waiting for ${what}; stage ${last?.complaint.stage}, task ${JSON.stringify(last?.task && { stage: last.task.stage, status: last.task.status })}, history ${last?.history.map((h) => h.action).join(',')}`);
+        throw new Error(
+          `${reference}: timed out waiting for ${what}; stage ${last?.complaint.stage}, task ${JSON.stringify(last?.task && { stage: last.task.stage, status: last.task.status })}, history ${last?.history.map((h) => h.action).join(',')}`,
+        );
       }
       await pause(150);
     }
@@ -130,9 +153,13 @@ export class ResilientClient {
       }
       if (a && a.status < 300) return;
       if (a && a.status >= 500) this.stats.serverErrors++;
-      if (a && a.status >= 400 && a.status < 500 && a.status !== 409) throw new Error(`${action} on ${reference} by ${user}: ${a.status} ${JSON.stringify(a.body)}`);
+      if (a && a.status >= 400 && a.status < 500 && a.status !== 409)
+        throw new Error(`${action} on ${reference} by ${user}: ${a.status} ${JSON.stringify(a.body)}`);
       // Look again: a 409 or a lost answer may mean it happened after all.
-      if (done(await this.detail(reference))) { this.stats.alreadyDone++; return; }
+      if (done(await this.detail(reference))) {
+        this.stats.alreadyDone++;
+        return;
+      }
       if (Date.now() > end) throw new Error(`${action} on ${reference} by ${user}: still not done (${a?.status} ${JSON.stringify(a?.body)})`);
       this.stats.resent++;
       await pause(200);
@@ -149,7 +176,19 @@ export type Path = 'satisfied' | 'reopened' | 'major';
 const START = ['received', 'registered', 'assessed', 'claimed', 'investigation-completed', 'stage:reply'];
 export const EXPECTED_HISTORY: Record<Path, string[]> = {
   satisfied: [...START, 'reply-sent', 'stage:callback', 'callback', 'closed'],
-  reopened: [...START, 'reply-sent', 'stage:callback', 'callback', 'reopened', 'investigation-completed', 'stage:reply', 'reply-sent', 'stage:callback', 'callback', 'closed'],
+  reopened: [
+    ...START,
+    'reply-sent',
+    'stage:callback',
+    'callback',
+    'reopened',
+    'investigation-completed',
+    'stage:reply',
+    'reply-sent',
+    'stage:callback',
+    'callback',
+    'closed',
+  ],
   major: [...START, 'reassigned', 'reply-drafted', 'reply-approved', 'reply-sent', 'stage:callback', 'callback', 'closed'],
 };
 
@@ -168,7 +207,11 @@ export async function workToClose(client: ResilientClient, ref: string, o: { pat
   await client.step(o.lead, ref, 'claim', {}, (d) => count(d, 'claimed') >= 1);
   for (let round = 1; round <= rounds; round++) {
     const reached = (d: Detail, action: string) => count(d, action) >= round;
-    await client.waitFor(ref, (d) => reached(d, 'investigation-completed') || (d.task?.stage === 'INVESTIGATION' && d.task.status === 'open'), `investigation ${round}`);
+    await client.waitFor(
+      ref,
+      (d) => reached(d, 'investigation-completed') || (d.task?.stage === 'INVESTIGATION' && d.task.status === 'open'),
+      `investigation ${round}`,
+    );
     await client.step(o.lead, ref, 'investigation', investigation, (d) => reached(d, 'investigation-completed'));
     await client.waitFor(ref, (d) => reached(d, 'reply-sent') || (d.task?.stage === 'REPLY' && d.task.status !== 'completed'), `reply task ${round}`);
     const reply = { subject: `Our answer (${round})`, text: `We refunded the fee.${o.tag ? ` (${o.tag})` : ''}` };

@@ -19,18 +19,36 @@ export interface RuntimeProcess {
 /** `crashable`: the runtime gets a process group of its own, so that crash() can kill all of it. */
 export async function startRuntimeProcess(env: Record<string, string>, opts: { crashable?: boolean } = {}): Promise<RuntimeProcess> {
   const child = spawn(join(ROOT, 'node_modules', '.bin', 'node'), ['--import', 'tsx', 'local/start.ts'], {
-    cwd: ROOT, env: { ...process.env, PORT: '0', SMTP_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.crashable ?? false,
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', SMTP_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.crashable ?? false,
   });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
   await new Promise<void>((resolve, reject) => {
     // A start that never finishes is stopped (SIGTERM: local/start.ts stops DynamoDB Local and the
     // rest), so that a slow machine leaves no runtime behind for the next test file.
-    const timer = setTimeout(() => { child.kill('SIGTERM'); reject(new Error(`runtime did not start within 120 s:\n${out}`)); }, 120_000);
-    const check = () => { if (out.includes('Press Ctrl-C')) { clearTimeout(timer); resolve(); } };
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`runtime did not start within 120 s:\n${out}`));
+    }, 120_000);
+    const check = () => {
+      if (out.includes('Press Ctrl-C')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
     child.stdout!.on('data', check);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`runtime exited with ${code}:\n${out}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`runtime exited with ${code}:\n${out}`));
+    });
   });
   const pick = (label: string) => new RegExp(`${label}:\\s+(http://[\\d.:]+)`).exec(out)![1];
   return {
@@ -39,17 +57,19 @@ export async function startRuntimeProcess(env: Record<string, string>, opts: { c
     sfnEndpoint: pick('Step Functions'),
     dynamoEndpoint: pick('DynamoDB Local'),
     output: () => out,
-    crash: () => new Promise((resolve) => {
-      if (!opts.crashable) throw new Error('started without crashable');
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      process.kill(-child.pid!, 'SIGKILL');
-    }),
-    stop: (signal = 'SIGTERM') => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve(child.exitCode);
-      child.once('exit', (code) => resolve(code));
-      child.kill(signal);
-    }),
+    crash: () =>
+      new Promise((resolve) => {
+        if (!opts.crashable) throw new Error('started without crashable');
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        process.kill(-child.pid!, 'SIGKILL');
+      }),
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill(signal);
+      }),
   };
 }
 
@@ -58,10 +78,16 @@ export async function startRuntimeProcess(env: Record<string, string>, opts: { c
  * that it stops DynamoDB Local with it (SIGKILL would leave the Java process behind), SIGKILL
  * after 30 s - and the folders it used.
  */
-export async function tearDown(parts: { contexts?: { close(): Promise<unknown> }[]; browser?: { close(): Promise<unknown> }; runtime?: RuntimeProcess; dirs: string[] }): Promise<void> {
+export async function tearDown(parts: {
+  contexts?: { close(): Promise<unknown> }[];
+  browser?: { close(): Promise<unknown> };
+  runtime?: RuntimeProcess;
+  dirs: string[];
+}): Promise<void> {
   for (const c of parts.contexts ?? []) await c.close().catch(() => undefined);
   await parts.browser?.close();
   const { runtime } = parts;
-  if (runtime && await Promise.race([runtime.stop('SIGTERM'), new Promise((r) => setTimeout(() => r('timeout'), 30_000))]) === 'timeout') await runtime.stop('SIGKILL');
+  if (runtime && (await Promise.race([runtime.stop('SIGTERM'), new Promise((r) => setTimeout(() => r('timeout'), 30_000))])) === 'timeout')
+    await runtime.stop('SIGKILL');
   for (const d of parts.dirs) rmSync(d, { recursive: true, force: true });
 }

@@ -18,7 +18,10 @@ export const HAS_SHARED = existsSync(FIXTURES);
 /** The repository's own fixtures: always there. */
 export const OWN_FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 
-const emlIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.eml')).sort();
+const emlIn = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .sort();
 
 /** The repository's own messages (test/fixtures/email), by file name. */
 export const OWN_EMAIL_FILES = emlIn(join(OWN_FIXTURES, 'email'));
@@ -28,12 +31,38 @@ export const OWN_EMAIL_FILES = emlIn(join(OWN_FIXTURES, 'email'));
  * its cases are still listed - as skipped - under the names they run under in CI.
  */
 const PUBLIC_EMAIL_NAMES = [
-  '1366671050@github.com.eml', 'attachment_encoded_filename.eml', 'attachment_long_filename.eml', 'attachment_no_disposition.eml', 'embedded_email.eml',
-  'embedded_email_without_content_disposition.eml', 'example_attachment.eml', 'example_bounce.eml', 'four_nested_emails.eml', 'gbk_charset.eml', 'html_only.eml',
-  'imap_mime_header_decode_returns_false.eml', 'inline_attachment.eml', 'issue-275.eml', 'issue-410.eml', 'issue-412.eml', 'issue-511.eml', 'issue-544.eml',
-  'ks_c_5601-1987_headers.eml', 'mail_that_is_attachment.eml', 'missing_date.eml', 'missing_from.eml', 'mixed_filename.eml', 'multipart_without_body.eml',
-  'multiple_html_parts_and_attachments.eml', 'nestes_embedded_with_attachment.eml', 'pec.eml', 'plain_text_attachment.eml', 'references.eml',
-  'undefined_charset_header.eml', 'unknown_encoding.eml', 'without_charset_simple_multipart.eml',
+  '1366671050@github.com.eml',
+  'attachment_encoded_filename.eml',
+  'attachment_long_filename.eml',
+  'attachment_no_disposition.eml',
+  'embedded_email.eml',
+  'embedded_email_without_content_disposition.eml',
+  'example_attachment.eml',
+  'example_bounce.eml',
+  'four_nested_emails.eml',
+  'gbk_charset.eml',
+  'html_only.eml',
+  'imap_mime_header_decode_returns_false.eml',
+  'inline_attachment.eml',
+  'issue-275.eml',
+  'issue-410.eml',
+  'issue-412.eml',
+  'issue-511.eml',
+  'issue-544.eml',
+  'ks_c_5601-1987_headers.eml',
+  'mail_that_is_attachment.eml',
+  'missing_date.eml',
+  'missing_from.eml',
+  'mixed_filename.eml',
+  'multipart_without_body.eml',
+  'multiple_html_parts_and_attachments.eml',
+  'nestes_embedded_with_attachment.eml',
+  'pec.eml',
+  'plain_text_attachment.eml',
+  'references.eml',
+  'undefined_charset_header.eml',
+  'unknown_encoding.eml',
+  'without_charset_simple_multipart.eml',
 ];
 
 /** The public corpus's messages, by file name: read from the folder when it is there. */
@@ -65,7 +94,9 @@ export function describeShared(name: string, fn: () => void): void {
     afterAll(({}, file) => {
       const n = skippedPublic(file as RunnerTestSuite);
       const where = 'filepath' in file ? relative(process.cwd(), String(file.filepath)) : file.name;
-      console.warn(`${process.env.SHARED_DIR ? FIXTURES : '../shared/fixtures'} not found: ${n} public-corpus cases skipped in ${where} (the repository's own fixtures, test/fixtures, ran; clone the shared folder beside the repository or set SHARED_DIR to run them)`);
+      console.warn(
+        `${process.env.SHARED_DIR ? FIXTURES : '../shared/fixtures'} not found: ${n} public-corpus cases skipped in ${where} (the repository's own fixtures, test/fixtures, ran; clone the shared folder beside the repository or set SHARED_DIR to run them)`,
+      );
     });
   }
   describe.skipIf(!HAS_SHARED)(`${PUBLIC_CORPUS}: ${name}`, fn);

@@ -20,14 +20,35 @@ function setup() {
   const clock = new ManualClock(T0);
   const audit = new FakeAuditLog();
   const region = REGIONS.cn;
-  const deps = { repo, workflow: new FakeWorkflow(), clock, region, calendar: createBusinessCalendar(region.calendar), audit, accessAttempts: new FakeAccessAttempts() };
+  const deps = {
+    repo,
+    workflow: new FakeWorkflow(),
+    clock,
+    region,
+    calendar: createBusinessCalendar(region.calendar),
+    audit,
+    accessAttempts: new FakeAccessAttempts(),
+  };
   let n = 0;
-  const submit = async () => (await submitComplaint(SubmitComplaintRequest.parse({
-    complainant: { name: 'Wang Fang', contact: { phone: `+86 138 0000 ${1000 + n++}` } }, matter: { description: `Wrong fee on my account ${n}` }, consent: { personalData: true },
-  }), { channel: 'web' }, deps)).body;
+  const submit = async () =>
+    (
+      await submitComplaint(
+        SubmitComplaintRequest.parse({
+          complainant: { name: 'Wang Fang', contact: { phone: `+86 138 0000 ${1000 + n++}` } },
+          matter: { description: `Wrong fee on my account ${n}` },
+          consent: { personalData: true },
+        }),
+        { channel: 'web' },
+        deps,
+      )
+    ).body;
   return { deps, audit, clock, submit };
 }
-const outcome = (p: Promise<unknown>) => p.then(() => 200, (e) => (e instanceof TooManyRequestsError ? 429 : e instanceof NotFoundError ? 404 : e));
+const outcome = (p: Promise<unknown>) =>
+  p.then(
+    () => 200,
+    (e) => (e instanceof TooManyRequestsError ? 429 : e instanceof NotFoundError ? 404 : e),
+  );
 
 describe('issue 16 finding 3: throttle the guesser, never the owner', () => {
   it("a stranger's wrong codes on a reference never refuse the owner's right code", async () => {
@@ -46,21 +67,25 @@ describe('issue 16 finding 3: throttle the guesser, never the owner', () => {
   });
 
   it('property: whatever wrong guesses other sources make, on whatever references, the right code opens the complaint', async () => {
-    await fc.assert(fc.asyncProperty(
-      fc.array(fc.record({ source: fc.ipV4(), code: fc.string({ minLength: 0, maxLength: 12 }), other: fc.boolean() }), { maxLength: 40 }),
-      async (guesses) => {
-        const { deps, submit } = setup();
-        const { reference, accessCode } = await submit();
-        const { reference: other } = await submit();
-        for (const g of guesses) await outcome(getComplaintStatus(g.other ? other : reference, g.code, deps, { source: g.source }));
-        expect(await outcome(getComplaintStatus(reference, accessCode, deps, { source: '2001:db8::1' }))).toBe(200);
-      },
-    ), { numRuns: 40 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ source: fc.ipV4(), code: fc.string({ minLength: 0, maxLength: 12 }), other: fc.boolean() }), { maxLength: 40 }),
+        async (guesses) => {
+          const { deps, submit } = setup();
+          const { reference, accessCode } = await submit();
+          const { reference: other } = await submit();
+          for (const g of guesses) await outcome(getComplaintStatus(g.other ? other : reference, g.code, deps, { source: g.source }));
+          expect(await outcome(getComplaintStatus(reference, accessCode, deps, { source: '2001:db8::1' }))).toBe(200);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
 
 describe('the source of a customer request', () => {
-  const event = (sourceIp: string, viewer?: string) => ({ headers: viewer ? { 'cloudfront-viewer-address': viewer } : {}, requestContext: { http: { sourceIp } } }) as never;
+  const event = (sourceIp: string, viewer?: string) =>
+    ({ headers: viewer ? { 'cloudfront-viewer-address': viewer } : {}, requestContext: { http: { sourceIp } } }) as never;
   it("is CloudFront's viewer address when present (the edge's own address is shared by many customers), else API Gateway's sourceIp", async () => {
     const { customerRequest } = await import('../../functions/http/access-signals.ts');
     expect(customerRequest(event('130.176.1.1', '198.51.100.7:46532'))).toEqual({ source: '198.51.100.7' });

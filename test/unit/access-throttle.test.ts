@@ -38,7 +38,10 @@ describe('the limit per source (pure)', () => {
     expect(admit(s.next, new Date(at.getTime() + 15 * MIN))).toEqual({ admitted: true });
     expect(afterFailure(s.next, new Date(at.getTime() + 15 * MIN))).toMatchObject({ failures: 1, locked: false });
     // Failures spread over more than the window never lock.
-    expect(afterFailure({ failures: MAX - 1, windowStart: T0.getTime(), version: 3, expiresAt: 0 }, new Date(T0.getTime() + 15 * MIN))).toMatchObject({ failures: 1, locked: false });
+    expect(afterFailure({ failures: MAX - 1, windowStart: T0.getTime(), version: 3, expiresAt: 0 }, new Date(T0.getTime() + 15 * MIN))).toMatchObject({
+      failures: 1,
+      locked: false,
+    });
   });
 
   it('keys a source by a hash of its IPv4 address or its IPv6 /64 prefix, never the address itself', () => {
@@ -58,17 +61,43 @@ function setup() {
   const region = REGIONS.cn;
   const signals = { wrong: 0, refused: 0 };
   const deps = {
-    repo, workflow: new FakeWorkflow(), clock, region, calendar: createBusinessCalendar(region.calendar), audit, accessAttempts,
-    accessSignals: { wrongCode: () => { signals.wrong++; }, sourceRefused: () => { signals.refused++; } },
+    repo,
+    workflow: new FakeWorkflow(),
+    clock,
+    region,
+    calendar: createBusinessCalendar(region.calendar),
+    audit,
+    accessAttempts,
+    accessSignals: {
+      wrongCode: () => {
+        signals.wrong++;
+      },
+      sourceRefused: () => {
+        signals.refused++;
+      },
+    },
   };
   let n = 0;
-  const submit = async () => (await submitComplaint(SubmitComplaintRequest.parse({
-    complainant: { name: 'Wang Fang', contact: { phone: `+86 138 0000 ${1234 + n++}` } }, matter: { description: `Wrong fee on my account, case ${n}` }, consent: { personalData: true },
-  }), { channel: 'web' }, deps)).body;
+  const submit = async () =>
+    (
+      await submitComplaint(
+        SubmitComplaintRequest.parse({
+          complainant: { name: 'Wang Fang', contact: { phone: `+86 138 0000 ${1234 + n++}` } },
+          matter: { description: `Wrong fee on my account, case ${n}` },
+          consent: { personalData: true },
+        }),
+        { channel: 'web' },
+        deps,
+      )
+    ).body;
   return { repo, clock, audit, accessAttempts, deps, submit, signals };
 }
 
-const outcome = (p: Promise<unknown>) => p.then(() => 200, (e) => (e instanceof TooManyRequestsError ? 429 : e instanceof NotFoundError ? 404 : e));
+const outcome = (p: Promise<unknown>) =>
+  p.then(
+    () => 200,
+    (e) => (e instanceof TooManyRequestsError ? 429 : e instanceof NotFoundError ? 404 : e),
+  );
 const GUESSER = { source: '198.51.100.7' };
 const OWNER = { source: '203.0.113.9' };
 
@@ -91,8 +120,12 @@ describe('the guarded check of the customer routes', () => {
 
     // Every failure and every refusal is on the record; the codes and the addresses never are.
     const details = audit.entries.map((e) => e.detail);
-    expect(audit.entries.every((e) => e.actor === 'customer' && e.reference === reference && e.outcome === 'denied' && e.operation === 'getComplaintStatus')).toBe(true);
-    expect(details.slice(0, MAX - 1)).toEqual(Array.from({ length: MAX - 1 }, (_, n) => `wrong access code (wrong code ${n + 1} of ${MAX} from this source in the window)`));
+    expect(
+      audit.entries.every((e) => e.actor === 'customer' && e.reference === reference && e.outcome === 'denied' && e.operation === 'getComplaintStatus'),
+    ).toBe(true);
+    expect(details.slice(0, MAX - 1)).toEqual(
+      Array.from({ length: MAX - 1 }, (_, n) => `wrong access code (wrong code ${n + 1} of ${MAX} from this source in the window)`),
+    );
     expect(details[MAX - 1]).toBe(`wrong access code; source refused for 15 minutes after ${MAX} wrong codes`);
     expect(details.slice(MAX, MAX + 2)).toEqual(Array(2).fill('refused: too many wrong access codes from this source'));
     expect(JSON.stringify(audit.entries)).not.toMatch(/WRONG|accessCode|198\.51|203\.0/);
@@ -105,7 +138,8 @@ describe('the guarded check of the customer routes', () => {
     const unknown = reference.replace(/\d+$/, (n) => String(Number(n) + 1).padStart(n.length, '0'));
     const answers = async (ref: string, code: string, source: string) => {
       const out: unknown[] = [];
-      for (let i = 0; i < MAX + 1; i++) out.push(await getComplaintStatus(ref, code, deps, { source }).catch((e) => [e.statusCode, e.message, e.retryAfterSeconds]));
+      for (let i = 0; i < MAX + 1; i++)
+        out.push(await getComplaintStatus(ref, code, deps, { source }).catch((e) => [e.statusCode, e.message, e.retryAfterSeconds]));
       return out;
     };
     const wrong = await answers(reference, 'AAAAA-BBBBB', '198.51.100.1');
@@ -127,7 +161,9 @@ describe('the guarded check of the customer routes', () => {
   it('fifty guesses sent at once from one source: each is counted, and the source ends refused', async () => {
     const { deps, submit, accessAttempts } = setup();
     const { reference, accessCode } = await submit();
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => outcome(openAsCustomer(reference, `GUESS-${String(i).padStart(5, '0')}`, 'customerCallback', deps, GUESSER))));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => outcome(openAsCustomer(reference, `GUESS-${String(i).padStart(5, '0')}`, 'customerCallback', deps, GUESSER))),
+    );
     expect(results.every((r) => r === 404 || r === 429)).toBe(true);
     expect([...accessAttempts.states.values()][0].lockedUntil).toBe(T0.getTime() + 15 * MIN);
     expect(await outcome(openAsCustomer(reference, 'GUESS-99999', 'customerCallback', deps, GUESSER))).toBe(429);

@@ -9,7 +9,15 @@ import fc from 'fast-check';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import {
-  seal, stagedPart, stagingKey, stagingPrefix, TTL_PRINCIPAL, verifyRecord, type ArchiveRecord, type StagedPart, type StoredItem,
+  seal,
+  stagedPart,
+  stagingKey,
+  stagingPrefix,
+  TTL_PRINCIPAL,
+  verifyRecord,
+  type ArchiveRecord,
+  type StagedPart,
+  type StoredItem,
 } from '../../functions/domain/archive.ts';
 import type { Complaint, HistoryEntry } from '../../functions/domain/complaint.ts';
 import type { ArchiveStore, ComplaintRepository } from '../../functions/domain/ports.ts';
@@ -27,17 +35,47 @@ class MemoryArchive implements ArchiveStore {
   records = new Map<string, ArchiveRecord>();
   requests: Record<Request, number> = { PUT: 0, LIST: 0, GET: 0, HEAD: 0, DELETE: 0 };
   before: (r: Request) => Promise<void> = async () => undefined;
-  private async req(r: Request) { await this.before(r); this.requests[r] += 1; }
-  staged(ref?: string) { return [...this.objects.keys()].filter((k) => k.startsWith(ref ? stagingPrefix(ref) : 'staging/')); }
-
-  async stagedParts(ref: string) { await this.req('LIST'); return this.staged(ref).map((k) => stagedPart(k)).filter((p): p is StagedPart => !!p); }
-  async readStaged(keys: string[]) {
-    return Promise.all(keys.map(async (key) => { await this.req('GET'); return { key, items: structuredClone(this.objects.get(key) ?? []) }; }));
+  private async req(r: Request) {
+    await this.before(r);
+    this.requests[r] += 1;
   }
-  async putStaged(key: string, items: StoredItem[]) { await this.req('PUT'); this.objects.set(key, structuredClone(items)); }
-  async deleteStaged(keys: string[]) { await Promise.all(keys.map(async (k) => { await this.req('DELETE'); this.objects.delete(k); })); }
-  async parts(ref: string) { return (await this.readStaged((await this.stagedParts(ref)).map((p) => p.key))).flatMap((o) => o.items); }
-  async stagedReferences() { await this.req('LIST'); return [...new Set(this.staged().map((k) => k.split('/')[1]))]; }
+  staged(ref?: string) {
+    return [...this.objects.keys()].filter((k) => k.startsWith(ref ? stagingPrefix(ref) : 'staging/'));
+  }
+
+  async stagedParts(ref: string) {
+    await this.req('LIST');
+    return this.staged(ref)
+      .map((k) => stagedPart(k))
+      .filter((p): p is StagedPart => !!p);
+  }
+  async readStaged(keys: string[]) {
+    return Promise.all(
+      keys.map(async (key) => {
+        await this.req('GET');
+        return { key, items: structuredClone(this.objects.get(key) ?? []) };
+      }),
+    );
+  }
+  async putStaged(key: string, items: StoredItem[]) {
+    await this.req('PUT');
+    this.objects.set(key, structuredClone(items));
+  }
+  async deleteStaged(keys: string[]) {
+    await Promise.all(
+      keys.map(async (k) => {
+        await this.req('DELETE');
+        this.objects.delete(k);
+      }),
+    );
+  }
+  async parts(ref: string) {
+    return (await this.readStaged((await this.stagedParts(ref)).map((p) => p.key))).flatMap((o) => o.items);
+  }
+  async stagedReferences() {
+    await this.req('LIST');
+    return [...new Set(this.staged().map((k) => k.split('/')[1]))];
+  }
   async putRecord(key: string, record: ArchiveRecord) {
     await this.req('HEAD');
     if (this.records.has(key)) return 'exists' as const;
@@ -45,8 +83,13 @@ class MemoryArchive implements ArchiveStore {
     this.records.set(key, structuredClone(record));
     return 'written' as const;
   }
-  async getRecord(key: string) { await this.req('GET'); return structuredClone(this.records.get(key)); }
-  async copyAttachment() { return 'source-missing' as const; }
+  async getRecord(key: string) {
+    await this.req('GET');
+    return structuredClone(this.records.get(key));
+  }
+  async copyAttachment() {
+    return 'source-missing' as const;
+  }
 }
 
 /** The hot table (the items TTL has not removed yet) and the ledger. */
@@ -55,13 +98,27 @@ class MemoryTable {
   ledger = new Map<string, LedgerEntry>();
   before: () => Promise<void> = async () => undefined;
   readonly repo = {
-    partitionItems: async (ref: string) => { await this.before(); return [...this.items.values()].filter((i) => i.PK === `COMPLAINT#${ref}`).map((i) => structuredClone(i)); },
-    ledgerEntry: async (ref: string) => { await this.before(); return structuredClone(this.ledger.get(ref)); },
+    partitionItems: async (ref: string) => {
+      await this.before();
+      return [...this.items.values()].filter((i) => i.PK === `COMPLAINT#${ref}`).map((i) => structuredClone(i));
+    },
+    ledgerEntry: async (ref: string) => {
+      await this.before();
+      return structuredClone(this.ledger.get(ref));
+    },
     ledgerPage: async (prefixYear: string) => ({ entries: [...this.ledger.values()].filter((e) => e.reference.startsWith(prefixYear)) }),
-    updateLedger: async (ref: string, patch: Partial<LedgerEntry>) => { await this.before(); Object.assign(this.ledger.get(ref)!, patch); },
-    get: async (ref: string) => { const m = this.items.get(`COMPLAINT#${ref}|META`); return m && (structuredClone(m) as unknown as Complaint); },
+    updateLedger: async (ref: string, patch: Partial<LedgerEntry>) => {
+      await this.before();
+      Object.assign(this.ledger.get(ref)!, patch);
+    },
+    get: async (ref: string) => {
+      const m = this.items.get(`COMPLAINT#${ref}|META`);
+      return m && (structuredClone(m) as unknown as Complaint);
+    },
   } as unknown as ComplaintRepository;
-  remove(item: StoredItem) { this.items.delete(`${item.PK}|${item.SK}`); }
+  remove(item: StoredItem) {
+    this.items.delete(`${item.PK}|${item.SK}`);
+  }
 }
 
 const clock = new ManualClock(new Date('2026-09-10T00:00:00.000Z'));
@@ -72,16 +129,50 @@ let n = 0;
 function complaintItems(historyCount: number, messageCount: number): { reference: string; items: StoredItem[] } {
   const reference = `CN-2026-${String(++n).padStart(6, '0')}`;
   const PK = `COMPLAINT#${reference}`;
-  const history: HistoryEntry[] = Array.from({ length: historyCount }, (_, i) => ({ reference, at: `2026-03-0${1 + (i % 9)}T01:00:00.000Z`, actor: 'system', action: `step-${i}`, visibleToCustomer: true, summary: `Step ${i}` }));
-  const messages: OutboundMessage[] = Array.from({ length: messageCount }, (_, i) => ({
-    reference, at: '2026-03-01T01:00:00.000Z', kind: 'acknowledgement', audience: 'customer', channel: 'email', to: 'jane.doe@example.com', language: 'en',
-    subject: 'Received', text: 'Dear Jane Doe, we received it.', status: 'sent', messageId: `MSG#2026-03-01T01:00:00.000Z#${String(i).padStart(6, '0')}`,
+  const history: HistoryEntry[] = Array.from({ length: historyCount }, (_, i) => ({
+    reference,
+    at: `2026-03-0${1 + (i % 9)}T01:00:00.000Z`,
+    actor: 'system',
+    action: `step-${i}`,
+    visibleToCustomer: true,
+    summary: `Step ${i}`,
   }));
-  const complaint = seal({
-    reference, region: 'cn', channel: 'web', language: 'en', status: 'CLOSED', stage: 'CLOSED', receivedAt: '2026-03-01T01:00:00.000Z', deadlines: {}, executionName: reference,
-    resumeCount: 0, updatedAt: '2026-03-09T01:00:00.000Z', version: 9, closedAt: '2026-03-09T01:00:00.000Z', expiresAt: Date.parse('2026-09-05T01:00:00.000Z') / 1000,
-    complainant: { anonymous: false, name: 'Jane Doe', contact: { email: 'jane.doe@example.com' } }, matter: { description: 'Jane Doe was charged twice' }, consent: { personalData: true },
-  }, history, messages.length);
+  const messages: OutboundMessage[] = Array.from({ length: messageCount }, (_, i) => ({
+    reference,
+    at: '2026-03-01T01:00:00.000Z',
+    kind: 'acknowledgement',
+    audience: 'customer',
+    channel: 'email',
+    to: 'jane.doe@example.com',
+    language: 'en',
+    subject: 'Received',
+    text: 'Dear Jane Doe, we received it.',
+    status: 'sent',
+    messageId: `MSG#2026-03-01T01:00:00.000Z#${String(i).padStart(6, '0')}`,
+  }));
+  const complaint = seal(
+    {
+      reference,
+      region: 'cn',
+      channel: 'web',
+      language: 'en',
+      status: 'CLOSED',
+      stage: 'CLOSED',
+      receivedAt: '2026-03-01T01:00:00.000Z',
+      deadlines: {},
+      executionName: reference,
+      resumeCount: 0,
+      updatedAt: '2026-03-09T01:00:00.000Z',
+      version: 9,
+      closedAt: '2026-03-09T01:00:00.000Z',
+      expiresAt: Date.parse('2026-09-05T01:00:00.000Z') / 1000,
+      complainant: { anonymous: false, name: 'Jane Doe', contact: { email: 'jane.doe@example.com' } },
+      matter: { description: 'Jane Doe was charged twice' },
+      consent: { personalData: true },
+    },
+    history,
+    messages.length,
+  );
   return {
     reference,
     items: [
@@ -96,8 +187,14 @@ function complaintItems(historyCount: number, messageCount: number): { reference
 
 let seq = 0;
 const removal = (item: StoredItem, byTtl = true): RemovalRecord => ({
-  eventID: String(++seq), eventName: 'REMOVE', userIdentity: byTtl ? { ...TTL_PRINCIPAL } : undefined,
-  dynamodb: { Keys: marshall({ PK: item.PK, SK: item.SK }), OldImage: marshall(item, { removeUndefinedValues: true }), SequenceNumber: String(seq).padStart(21, '0') },
+  eventID: String(++seq),
+  eventName: 'REMOVE',
+  userIdentity: byTtl ? { ...TTL_PRINCIPAL } : undefined,
+  dynamodb: {
+    Keys: marshall({ PK: item.PK, SK: item.SK }),
+    OldImage: marshall(item, { removeUndefinedValues: true }),
+    SequenceNumber: String(seq).padStart(21, '0'),
+  },
 });
 
 function world() {
@@ -105,7 +202,16 @@ function world() {
   const table = new MemoryTable();
   const audit = new FakeAuditLog();
   const counted: string[] = [];
-  const deps: ArchiveDeps = { repo: table.repo, archive, audit, clock, region, count: (m) => { counted.push(m); } };
+  const deps: ArchiveDeps = {
+    repo: table.repo,
+    archive,
+    audit,
+    clock,
+    region,
+    count: (m) => {
+      counted.push(m);
+    },
+  };
   /** Registers a complaint: its items in the table, its ledger entry. */
   const add = (c: { reference: string; items: StoredItem[] }) => {
     for (const i of c.items) table.items.set(`${i.PK}|${i.SK}`, structuredClone(i));
@@ -113,7 +219,11 @@ function world() {
     return c;
   };
   /** TTL removes items: gone from the table, each a REMOVE record. */
-  const ttl = (items: StoredItem[]) => items.map((i) => { table.remove(i); return removal(i); });
+  const ttl = (items: StoredItem[]) =>
+    items.map((i) => {
+      table.remove(i);
+      return removal(i);
+    });
   /** The event source mapping: hands the batch over until it is done, from the first failed record (or all of it again after a crash). */
   const deliver = async (records: RemovalRecord[], opts: { crashed?: (e: Error) => boolean } = {}) => {
     let rest = records;
@@ -246,7 +356,9 @@ describe('archiving stream batches', () => {
     const cs = [w.add(complaintItems(3, 1)), w.add(complaintItems(3, 1)), w.add(complaintItems(3, 1))];
     const records = w.ttl(cs.flatMap((c) => c.items));
     let puts = 0;
-    w.archive.before = async (r) => { if (r === 'PUT' && ++puts === 2) throw new Error('injected: S3 is unavailable'); };
+    w.archive.before = async (r) => {
+      if (r === 'PUT' && ++puts === 2) throw new Error('injected: S3 is unavailable');
+    };
     const first = await archiveBatch(records, w.deps);
     const from = records.length - first.failed.length;
     expect(from).toBe(cs[0].items.length); // the second complaint's first record
@@ -307,7 +419,10 @@ describe('archiving stream batches', () => {
   async function play(p: Scenario) {
     const w = world();
     const c = w.add(complaintItems(p.history, p.messages));
-    const items = c.items.map((item, i) => ({ item, k: p.order[i % p.order.length] * 100 + i })).sort((a, b) => a.k - b.k).map((x) => x.item);
+    const items = c.items
+      .map((item, i) => ({ item, k: p.order[i % p.order.length] * 100 + i }))
+      .sort((a, b) => a.k - b.k)
+      .map((x) => x.item);
     const cuts = [...new Set(p.cuts.filter((x) => x < items.length))].sort((a, b) => a - b);
     const parts = [0, ...cuts, items.length].slice(1).map((end, i, ends) => items.slice(i ? ends[i - 1] : 0, end));
     // Failures (of S3 or DynamoDB) at the chosen calls; yields let two batches interleave.
@@ -329,7 +444,10 @@ describe('archiving stream batches', () => {
     };
     if (p.concurrent) {
       // Two at once (two shards), the second removed and handed over a while after the first started.
-      const later = async (i: number) => { for (let y = 0; y < p.lag; y++) await Promise.resolve(); await run(i); };
+      const later = async (i: number) => {
+        for (let y = 0; y < p.lag; y++) await Promise.resolve();
+        await run(i);
+      };
       for (let i = 0; i < parts.length; i += 2) await Promise.all([run(i), ...(i + 1 < parts.length ? [later(i + 1)] : [])]);
     } else {
       for (let i = 0; i < parts.length; i++) await run(i);

@@ -34,8 +34,12 @@ describe('archive tiering', () => {
   it('sends objects to Standard-IA only where its 128 KB minimum and its transition are paid back', () => {
     const t = archiveTiering(3);
     expect(t.standardIaAbove).toBeGreaterThan(128 * 1024);
-    expect(storageCost(t.standardIaAbove - 4096, t.keepDays, 'standard-ia-then-deep-archive')).toBeGreaterThan(storageCost(t.standardIaAbove - 4096, t.keepDays, 'deep-archive'));
-    expect(storageCost(t.standardIaAbove + 4096, t.keepDays, 'standard-ia-then-deep-archive')).toBeLessThan(storageCost(t.standardIaAbove + 4096, t.keepDays, 'deep-archive'));
+    expect(storageCost(t.standardIaAbove - 4096, t.keepDays, 'standard-ia-then-deep-archive')).toBeGreaterThan(
+      storageCost(t.standardIaAbove - 4096, t.keepDays, 'deep-archive'),
+    );
+    expect(storageCost(t.standardIaAbove + 4096, t.keepDays, 'standard-ia-then-deep-archive')).toBeLessThan(
+      storageCost(t.standardIaAbove + 4096, t.keepDays, 'deep-archive'),
+    );
   });
 
   it('refuses a retention too short for Deep Archive minimum duration', () => {

@@ -1,37 +1,82 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addToDigest, archiveKey, archiveRecord, assemble, attachmentArchiveKey, canonicalJson, couldBeComplete, digestOf, eraseComplaint, eraseMessage, eraseRecord, ERASED,
-  expectedItems, identifiersOf, isTtlRemoval, pseudonym, retainUntil, seal, stagedPart, stagingKey, summarise, verifyRecord, type StoredItem,
+  addToDigest,
+  archiveKey,
+  archiveRecord,
+  assemble,
+  attachmentArchiveKey,
+  canonicalJson,
+  couldBeComplete,
+  digestOf,
+  eraseComplaint,
+  eraseMessage,
+  eraseRecord,
+  ERASED,
+  expectedItems,
+  identifiersOf,
+  isTtlRemoval,
+  pseudonym,
+  retainUntil,
+  seal,
+  stagedPart,
+  stagingKey,
+  summarise,
+  verifyRecord,
+  type StoredItem,
 } from '../../functions/domain/archive.ts';
 import type { Complaint, HistoryEntry } from '../../functions/domain/complaint.ts';
 import type { OutboundMessage } from '../../functions/domain/model.ts';
 
 const REF = 'CN-2026-000042';
 const h = (n: number, over: Partial<HistoryEntry> = {}): HistoryEntry => ({
-  reference: REF, at: `2026-03-0${n}T01:00:00.000Z`, actor: 'system', action: `step-${n}`, visibleToCustomer: true, summary: `Step ${n}`, ...over,
+  reference: REF,
+  at: `2026-03-0${n}T01:00:00.000Z`,
+  actor: 'system',
+  action: `step-${n}`,
+  visibleToCustomer: true,
+  summary: `Step ${n}`,
+  ...over,
 });
 const complaint = (over: Partial<Complaint> = {}): Complaint => ({
-  reference: REF, region: 'cn', channel: 'web', language: 'en', status: 'CLOSED', stage: 'CLOSED', receivedAt: '2026-03-01T01:00:00.000Z',
-  deadlines: {}, executionName: REF, resumeCount: 0, updatedAt: '2026-03-09T01:00:00.000Z', version: 7, closedAt: '2026-03-09T01:00:00.000Z',
+  reference: REF,
+  region: 'cn',
+  channel: 'web',
+  language: 'en',
+  status: 'CLOSED',
+  stage: 'CLOSED',
+  receivedAt: '2026-03-01T01:00:00.000Z',
+  deadlines: {},
+  executionName: REF,
+  resumeCount: 0,
+  updatedAt: '2026-03-09T01:00:00.000Z',
+  version: 7,
+  closedAt: '2026-03-09T01:00:00.000Z',
   expiresAt: Date.parse('2026-03-09T01:00:05.000Z') / 1000,
   complainant: { anonymous: false, name: 'Jane Doe', contact: { email: 'jane.doe@example.com', phone: '+86 139 0000 1111' } },
-  matter: { description: 'Jane Doe was charged twice; write to jane.doe@example.com' }, consent: { personalData: true },
+  matter: { description: 'Jane Doe was charged twice; write to jane.doe@example.com' },
+  consent: { personalData: true },
   ...over,
 });
 const msg = (over: Partial<OutboundMessage> = {}): OutboundMessage => ({
-  reference: REF, at: '2026-03-01T01:00:00.000Z', kind: 'acknowledgement', audience: 'customer', channel: 'email', to: 'jane.doe@example.com', language: 'en',
-  subject: 'We received your complaint', text: 'Dear Jane Doe, we received it.', status: 'sent', messageId: 'MSG#2026-03-01T01:00:00.000Z#000001', ...over,
+  reference: REF,
+  at: '2026-03-01T01:00:00.000Z',
+  kind: 'acknowledgement',
+  audience: 'customer',
+  channel: 'email',
+  to: 'jane.doe@example.com',
+  language: 'en',
+  subject: 'We received your complaint',
+  text: 'Dear Jane Doe, we received it.',
+  status: 'sent',
+  messageId: 'MSG#2026-03-01T01:00:00.000Z#000001',
+  ...over,
 });
 const item = (sk: string, body: object): StoredItem => ({ PK: `COMPLAINT#${REF}`, SK: sk, type: 'x', ...body });
 
 /** A closed complaint as the repository stores it: sealed with 3 history entries and 1 message. */
 function stored(history = [h(1), h(2), h(3)], messages = [msg()]) {
   const c = seal(complaint(), history, messages.length);
-  return [
-    item('META', c),
-    ...history.map((e, i) => item(`H#${e.at}#00000${i}`, e)),
-    ...messages.map((m) => item(m.messageId!, m)),
-  ];
+  return [item('META', c), ...history.map((e, i) => item(`H#${e.at}#00000${i}`, e)), ...messages.map((m) => item(m.messageId!, m))];
 }
 const afterExpiry = new Date('2026-03-09T01:00:06.000Z');
 
@@ -74,11 +119,26 @@ describe('assemble', () => {
   });
   it('waits for the complaint item, for missing history and messages', () => {
     const items = stored();
-    expect(assemble(items.filter((i) => i.SK !== 'META'), afterExpiry)).toMatchObject({ status: 'waiting', reason: expect.stringContaining('complaint item') });
-    expect(assemble(items.filter((i) => !i.SK.includes('#00000')), afterExpiry).status).toBe('waiting');
+    expect(
+      assemble(
+        items.filter((i) => i.SK !== 'META'),
+        afterExpiry,
+      ),
+    ).toMatchObject({ status: 'waiting', reason: expect.stringContaining('complaint item') });
+    expect(
+      assemble(
+        items.filter((i) => !i.SK.includes('#00000')),
+        afterExpiry,
+      ).status,
+    ).toBe('waiting');
     const noHistory = items.filter((i, n) => !(i.SK.startsWith('H#') && n === 2));
     expect(assemble(noHistory, afterExpiry)).toMatchObject({ status: 'waiting', reason: 'history 2 of 3 entries' });
-    expect(assemble(items.filter((i) => !i.SK.startsWith('MSG#')), afterExpiry)).toMatchObject({ status: 'waiting', reason: 'messages 0 of 1' });
+    expect(
+      assemble(
+        items.filter((i) => !i.SK.startsWith('MSG#')),
+        afterExpiry,
+      ),
+    ).toMatchObject({ status: 'waiting', reason: 'messages 0 of 1' });
   });
   it('refuses a history that does not recompute to the recorded digest (tampered)', () => {
     const items = stored().map((i) => (i.SK.startsWith('H#') && i.action === 'step-2' ? { ...i, summary: 'rewritten' } : i));
@@ -192,7 +252,12 @@ describe('erasure', () => {
   it('the redacted record keeps the history and its integrity, drops attachment pointers, says why', () => {
     const complete = assemble(stored(), afterExpiry);
     if (complete.status !== 'complete') throw new Error('setup');
-    const r = archiveRecord(complete, [{ key: 'uploads/a', name: 'id.pdf', contentType: 'application/pdf', size: 3, archiveKey: 'complaints/x' }], '2026-03-09T01:00:07.000Z', 3);
+    const r = archiveRecord(
+      complete,
+      [{ key: 'uploads/a', name: 'id.pdf', contentType: 'application/pdf', size: 3, archiveKey: 'complaints/x' }],
+      '2026-03-09T01:00:07.000Z',
+      3,
+    );
     const e = eraseRecord(r, 'P-1', { at: '2027-01-01T00:00:00.000Z', by: 'ada', basis: 'pipl-art-47' });
     expect(JSON.stringify(e)).not.toMatch(/Jane|jane\.doe/);
     expect(e.history).toEqual(r.history);
@@ -204,12 +269,21 @@ describe('erasure', () => {
 
 describe('reconciliation summary', () => {
   it('counts where each complaint is and lists the missing and mismatched', () => {
-    expect(summarise([
-      { reference: 'A', where: 'table', ok: true },
-      { reference: 'B', where: 'archive', ok: true },
-      { reference: 'C', where: 'archive', ok: false, reason: 'history digest differs from the record' },
-      { reference: 'D', where: 'staging', ok: false, reason: 'waiting' },
-      { reference: 'E', where: 'missing', ok: false, reason: 'gone' },
-    ])).toEqual({ registered: 5, inTable: 1, archived: 2, staging: 1, missing: ['E'], mismatched: [{ reference: 'C', reason: 'history digest differs from the record' }] });
+    expect(
+      summarise([
+        { reference: 'A', where: 'table', ok: true },
+        { reference: 'B', where: 'archive', ok: true },
+        { reference: 'C', where: 'archive', ok: false, reason: 'history digest differs from the record' },
+        { reference: 'D', where: 'staging', ok: false, reason: 'waiting' },
+        { reference: 'E', where: 'missing', ok: false, reason: 'gone' },
+      ]),
+    ).toEqual({
+      registered: 5,
+      inTable: 1,
+      archived: 2,
+      staging: 1,
+      missing: ['E'],
+      mismatched: [{ reference: 'C', reason: 'history digest differs from the record' }],
+    });
   });
 });

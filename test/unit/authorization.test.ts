@@ -13,14 +13,37 @@ import {
 } from '../../functions/domain/authorization.ts';
 
 const actor = (roles: Role[], over: Partial<Actor> = {}): Actor => ({
-  id: 'u-17', name: 'Wang Wei', roles, department: 'cards', ...over,
+  id: 'u-17',
+  name: 'Wang Wei',
+  roles,
+  department: 'cards',
+  ...over,
 });
 
 const LIST: StaffOperation[] = ['listMyTasks', 'listTeamQueue'];
-const SPECIALIST: StaffOperation[] = [...LIST, 'getComplaint', 'createStaffComplaint', 'claimTask', 'correctClassification', 'recordCallback', 'recordCall', 'mergeComplaint', 'linkComplaint', 'unlinkComplaint'];
+const SPECIALIST: StaffOperation[] = [
+  ...LIST,
+  'getComplaint',
+  'createStaffComplaint',
+  'claimTask',
+  'correctClassification',
+  'recordCallback',
+  'recordCall',
+  'mergeComplaint',
+  'linkComplaint',
+  'unlinkComplaint',
+];
 const HANDLER_TEAM: StaffOperation[] = [...LIST, 'getComplaint', 'claimTask', 'submitHandlingPlan', 'getReplyDraft', 'recordCallback', 'recordCall'];
 const ACTING: StaffOperation[] = ['completeInvestigation', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock'];
-const MANAGER_ONLY: StaffOperation[] = ['approveReply', 'decideExtension', 'reassign', 'restrictCustomer', 'mergeComplaint', 'linkComplaint', 'unlinkComplaint'];
+const MANAGER_ONLY: StaffOperation[] = [
+  'approveReply',
+  'decideExtension',
+  'reassign',
+  'restrictCustomer',
+  'mergeComplaint',
+  'linkComplaint',
+  'unlinkComplaint',
+];
 /** Oversight operations that need no complaint: allowed wherever the role may list queues. */
 const DASHBOARD: StaffOperation[] = ['getDashboard', 'exportDashboardCsv'];
 const QUALITY: StaffOperation[] = ['listTeamQueue', 'getComplaint'];
@@ -54,7 +77,7 @@ const SCENARIOS: { name: string; complaint: ComplaintAccess | undefined; allowed
     },
   },
   {
-    name: 'own department, the actor is the complaint\'s manager (not the assignee)',
+    name: "own department, the actor is the complaint's manager (not the assignee)",
     complaint: { assignment: { team: 'cards', assignee: 'u-99', manager: 'u-17' } },
     allowed: {
       specialist: SPECIALIST,
@@ -65,7 +88,7 @@ const SCENARIOS: { name: string; complaint: ComplaintAccess | undefined; allowed
     },
   },
   {
-    name: 'another department\'s queue, but the actor\'s department is involved',
+    name: "another department's queue, but the actor's department is involved",
     complaint: { assignment: { team: 'loans', assignee: 'u-99', manager: 'm-2' }, routing: { departments: ['loans', 'cards'] } },
     allowed: {
       specialist: SPECIALIST,
@@ -144,9 +167,17 @@ for (const s of SCENARIOS) {
   if (!s.name.startsWith('conflict')) s.allowed.admin = [...s.allowed.admin, 'eraseCustomerData'];
 }
 
-const MATRIX = SCENARIOS.flatMap((s) => ROLES.flatMap((role) => STAFF_OPERATIONS.map((op) => ({
-  scenario: s.name, complaint: s.complaint, role, op, expected: s.allowed[role].includes(op),
-}))));
+const MATRIX = SCENARIOS.flatMap((s) =>
+  ROLES.flatMap((role) =>
+    STAFF_OPERATIONS.map((op) => ({
+      scenario: s.name,
+      complaint: s.complaint,
+      role,
+      op,
+      expected: s.allowed[role].includes(op),
+    })),
+  ),
+);
 
 describe('authorize: every role x every operation', () => {
   it('the matrix covers all 5 roles x 28 operations (merge, link and unlink: issue 16) in each situation', () => {
@@ -216,7 +247,13 @@ describe('authorize: several roles', () => {
   it.each([
     // roles, operation, complaint, allowed, reason when denied
     [['handler', 'quality'], 'getComplaint', { assignment: { team: 'loans' } }, true, undefined], // quality reads anything
-    [['handler', 'quality'], 'completeInvestigation', { assignment: { team: 'loans', assignee: 'u-17' } }, false, "the complaint is in the loans queue, not in your department's (cards)"],
+    [
+      ['handler', 'quality'],
+      'completeInvestigation',
+      { assignment: { team: 'loans', assignee: 'u-17' } },
+      false,
+      "the complaint is in the loans queue, not in your department's (cards)",
+    ],
     [['specialist', 'admin'], 'reassign', { assignment: { team: 'loans' } }, true, undefined],
     [['specialist', 'admin'], 'claimTask', { assignment: { team: 'loans' } }, true, undefined],
     [['specialist', 'admin'], 'approveReply', {}, false, 'your roles (specialist, admin) may not approve a reply'],

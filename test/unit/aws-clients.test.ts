@@ -16,7 +16,15 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FUNCTIONS, ROUTES, type FunctionName } from '../../functions/functions.ts';
 import {
-  clientConfig, clientProfileOf, DEFAULT_FUNCTION_TIMEOUT_SECONDS, PROFILES, processProfile, SDK_RETRY, timeoutMsOf, tracingWanted, worstCaseCallMs,
+  clientConfig,
+  clientProfileOf,
+  DEFAULT_FUNCTION_TIMEOUT_SECONDS,
+  PROFILES,
+  processProfile,
+  SDK_RETRY,
+  timeoutMsOf,
+  tracingWanted,
+  worstCaseCallMs,
 } from '../../functions/adapters/aws-clients.ts';
 import { createDocumentClient } from '../../functions/adapters/dynamo-client.ts';
 import { isAwsError, isTransactionCanceled } from '../../functions/adapters/aws-errors.ts';
@@ -30,13 +38,13 @@ const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 const onRoute = (name: FunctionName) => ROUTES.some((r) => r.fn === name);
 
 describe('the retry budget', () => {
-  it('uses the SDK\'s own constants (standard mode): throttling base and the 20 s cap', () => {
+  it("uses the SDK's own constants (standard mode): throttling base and the 20 s cap", () => {
     expect(SDK_RETRY.throttlingBaseMs).toBe(Retry.throttlingDelay());
     expect(Retry.delay()).toBeLessThanOrEqual(SDK_RETRY.throttlingBaseMs);
     expect(SDK_RETRY.maxDelayMs).toBe(MAXIMUM_RETRY_DELAY);
   });
 
-  it('bounds the SDK\'s wait before a retry, Retry-After hint included, as worstCaseCallMs counts it', async () => {
+  it("bounds the SDK's wait before a retry, Retry-After hint included, as worstCaseCallMs counts it", async () => {
     vi.useFakeTimers();
     try {
       vi.spyOn(Math, 'random').mockReturnValue(0.999999);
@@ -48,7 +56,9 @@ describe('the retry budget', () => {
         token = await next;
         const waited = (token as unknown as { $retryLog: { acquisitionDelay: number } }).$retryLog.acquisitionDelay;
         expect(waited, `retry ${i}`).toBeLessThanOrEqual(Math.min(SDK_RETRY.throttlingBaseMs * 2 ** i, SDK_RETRY.maxDelayMs) + SDK_RETRY.retryAfterAllowanceMs);
-        expect(waited, `retry ${i}`).toBeGreaterThan(Math.min(SDK_RETRY.throttlingBaseMs * 2 ** i, SDK_RETRY.maxDelayMs) + SDK_RETRY.retryAfterAllowanceMs - 10);
+        expect(waited, `retry ${i}`).toBeGreaterThan(
+          Math.min(SDK_RETRY.throttlingBaseMs * 2 ** i, SDK_RETRY.maxDelayMs) + SDK_RETRY.retryAfterAllowanceMs - 10,
+        );
       }
     } finally {
       vi.restoreAllMocks();
@@ -58,7 +68,9 @@ describe('the retry budget', () => {
 
   it('worst case of one call: attempts x request timeout + the longest waits', () => {
     expect(worstCaseCallMs({ connectionTimeoutMs: 1000, requestTimeoutMs: 1500, maxAttempts: 2 })).toBe(2 * 1500 + 1000 + 5000);
-    expect(worstCaseCallMs({ connectionTimeoutMs: 1000, requestTimeoutMs: 5000, maxAttempts: 4 })).toBe(4 * 5000 + (1000 + 5000) + (2000 + 5000) + (4000 + 5000));
+    expect(worstCaseCallMs({ connectionTimeoutMs: 1000, requestTimeoutMs: 5000, maxAttempts: 4 })).toBe(
+      4 * 5000 + (1000 + 5000) + (2000 + 5000) + (4000 + 5000),
+    );
     expect(worstCaseCallMs({ connectionTimeoutMs: 1000, requestTimeoutMs: 1000, maxAttempts: 1 })).toBe(1000);
   });
 
@@ -77,12 +89,16 @@ describe('the retry budget', () => {
         expect(r.budgetMs, r.name).toBeLessThan(29_000);
       }
     }
-    expect(rows.filter((r) => r.profile === 'background').map((r) => r.name).sort()).toEqual(
-      NAMES.filter((n) => !onRoute(n) && timeoutMsOf(FUNCTIONS[n]) >= 60_000).sort());
+    expect(
+      rows
+        .filter((r) => r.profile === 'background')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(NAMES.filter((n) => !onRoute(n) && timeoutMsOf(FUNCTIONS[n]) >= 60_000).sort());
     expect(timeoutMsOf({ entry: 'x', access: {} })).toBe(DEFAULT_FUNCTION_TIMEOUT_SECONDS * 1000);
   });
 
-  it('the process profile comes from AWS_CLIENTS_PROFILE, \'api\' by default; tracing only on Lambda with X-Ray, unless turned off', () => {
+  it("the process profile comes from AWS_CLIENTS_PROFILE, 'api' by default; tracing only on Lambda with X-Ray, unless turned off", () => {
     expect(processProfile({})).toBe(PROFILES.api);
     expect(processProfile({ AWS_CLIENTS_PROFILE: 'background' })).toBe(PROFILES.background);
     expect(processProfile({ AWS_CLIENTS_PROFILE: 'bogus' })).toBe(PROFILES.api);
@@ -114,8 +130,17 @@ describe('on the wire (a loopback server in place of the service)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise((r) => { server.closeAllConnections(); server.close(r); }));
-  afterEach(() => { seen.length = 0; answers = []; });
+  afterAll(
+    () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(r);
+      }),
+  );
+  afterEach(() => {
+    seen.length = 0;
+    answers = [];
+  });
   const options = () => ({ endpoint: url, region: 'cn-north-1', credentials: { accessKeyId: 'k', secretAccessKey: 's' } });
   // The process's profile: 'api', unless the integration runtime's global setup set AWS_CLIENTS_PROFILE for the whole run.
   const profile = processProfile();
@@ -123,13 +148,30 @@ describe('on the wire (a loopback server in place of the service)', () => {
 
   it('DynamoDB: items marshalled as before (undefined dropped, sets), a transaction keeps one ClientRequestToken over its retries, a cancelled one keeps its reasons', async () => {
     const fault = json(500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error' });
-    const cancelled = json(400, { __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException', Message: 'cancelled', CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' }] });
+    const cancelled = json(400, {
+      __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+      Message: 'cancelled',
+      CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' }],
+    });
     answers = [...Array.from({ length: max - 1 }, () => fault), cancelled];
     const db = createDocumentClient(options());
-    const e = await db.transactWrite({ TransactItems: [
-      { Put: { TableName: 't', Item: { PK: 'A', SK: 'B', tags: new Set(['x']), gone: undefined } } },
-      { Update: { TableName: 't', Key: { PK: 'A', SK: 'C' }, UpdateExpression: 'SET #s = :s', ConditionExpression: '#s = :from', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'sent', ':from': 'queued' } } },
-    ] }).catch((x: unknown) => x);
+    const e = await db
+      .transactWrite({
+        TransactItems: [
+          { Put: { TableName: 't', Item: { PK: 'A', SK: 'B', tags: new Set(['x']), gone: undefined } } },
+          {
+            Update: {
+              TableName: 't',
+              Key: { PK: 'A', SK: 'C' },
+              UpdateExpression: 'SET #s = :s',
+              ConditionExpression: '#s = :from',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: { ':s': 'sent', ':from': 'queued' },
+            },
+          },
+        ],
+      })
+      .catch((x: unknown) => x);
     expect(isTransactionCanceled(e)).toBe(true);
     expect(isTransactionCanceled(e) && e.CancellationReasons?.[1]).toMatchObject({ Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' });
     expect(seen.map((s) => s.headers['amz-sdk-request'])).toEqual(Array.from({ length: max }, (_, i) => `attempt=${i + 1}; max=${max}`));
@@ -154,9 +196,13 @@ describe('on the wire (a loopback server in place of the service)', () => {
     expect(isAwsError(new Error('x'))).toBe(false);
   });
 
-  it('DynamoDB: throttling retried up to maxAttempts, then thrown with its attempts; a request that hangs times out and is retried', { timeout: 60_000 }, async () => {
+  it('DynamoDB: throttling retried up to maxAttempts, then thrown with its attempts; a request that hangs times out and is retried', {
+    timeout: 60_000,
+  }, async () => {
     const db = createDocumentClient(options());
-    answers = Array.from({ length: 9 }, () => json(400, { __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'slow down' }));
+    answers = Array.from({ length: 9 }, () =>
+      json(400, { __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'slow down' }),
+    );
     const t0 = Date.now();
     const e = await db.get({ TableName: 't', Key: { PK: 'A' } }).catch((x: unknown) => x);
     expect(e).toMatchObject({ name: 'ProvisionedThroughputExceededException', $metadata: { attempts: max } });
@@ -185,18 +231,31 @@ describe('on the wire (a loopback server in place of the service)', () => {
     expect(put.headers).toMatchObject({
       'x-amz-checksum-sha256': createHash('sha256').update(put.body).digest('base64'),
       'x-amz-sdk-checksum-algorithm': 'SHA256',
-      'x-amz-object-lock-mode': 'COMPLIANCE', 'x-amz-object-lock-retain-until-date': '2033-01-01T00:00:00Z',
-      'content-encoding': 'gzip', 'x-amz-meta-reference': 'CN-2026-000001', 'x-amz-meta-sha256': createHash('sha256').update(put.body).digest('hex'),
+      'x-amz-object-lock-mode': 'COMPLIANCE',
+      'x-amz-object-lock-retain-until-date': '2033-01-01T00:00:00Z',
+      'content-encoding': 'gzip',
+      'x-amz-meta-reference': 'CN-2026-000001',
+      'x-amz-meta-sha256': createHash('sha256').update(put.body).digest('hex'),
     });
 
     // An attachment copied into the archive: the same.
     seen.length = 0;
-    answers = [() => ({ status: 404 }), () => ({ status: 200, headers: { 'content-type': 'application/pdf', 'content-length': '3' }, body: 'pdf' }), () => ({ status: 200 })];
+    answers = [
+      () => ({ status: 404 }),
+      () => ({ status: 200, headers: { 'content-type': 'application/pdf', 'content-length': '3' }, body: 'pdf' }),
+      () => ({ status: 200 }),
+    ];
     expect(await store.copyAttachment('uploads/a.pdf', 'attachments/a.pdf', '2033-01-01T00:00:00Z')).toBe('written');
     expect(seen[2].headers['x-amz-checksum-sha256']).toBe(createHash('sha256').update('pdf').digest('base64'));
     expect(seen[2].headers['x-amz-object-lock-mode']).toBe('COMPLIANCE');
 
-    answers = [() => ({ status: 404, headers: { 'content-type': 'application/xml' }, body: '<?xml version="1.0"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>' })];
+    answers = [
+      () => ({
+        status: 404,
+        headers: { 'content-type': 'application/xml' },
+        body: '<?xml version="1.0"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>',
+      }),
+    ];
     expect(await store.getRecord('complaints/missing.json.gz')).toBeUndefined();
     answers = [() => ({ status: 404 })];
     expect(await new S3AttachmentStore(s3, 'complaints-attachments').head('uploads/missing')).toBeUndefined();
@@ -215,8 +274,12 @@ describe('on the wire (a loopback server in place of the service)', () => {
       expect(u.origin).toBe('https://complaints-attachments-uk.s3.eu-west-2.amazonaws.com');
       expect(u.pathname).toBe('/uploads/a%20b.pdf');
       expect(Object.fromEntries(u.searchParams)).toMatchObject({
-        'X-Amz-Algorithm': 'AWS4-HMAC-SHA256', 'X-Amz-Credential': 'k/20260301/eu-west-2/s3/aws4_request', 'X-Amz-Date': '20260301T091542Z',
-        'X-Amz-Expires': '300', 'X-Amz-Security-Token': 't', 'X-Amz-Signature': expect.stringMatching(/^[0-9a-f]{64}$/),
+        'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+        'X-Amz-Credential': 'k/20260301/eu-west-2/s3/aws4_request',
+        'X-Amz-Date': '20260301T091542Z',
+        'X-Amz-Expires': '300',
+        'X-Amz-Security-Token': 't',
+        'X-Amz-Signature': expect.stringMatching(/^[0-9a-f]{64}$/),
       });
       expect(u.searchParams.get('X-Amz-SignedHeaders')!.split(';')).toEqual(expect.arrayContaining(['content-length', 'content-type', 'host']));
       // No checksum of a body the signer never saw (the SDK's default would sign CRC32 of nothing: S3 would refuse the upload).
@@ -231,7 +294,10 @@ describe('on the wire (a loopback server in place of the service)', () => {
 
   it('Step Functions and SES: ExecutionAlreadyExists is a start already done; SES throttling is retried by the client', async () => {
     const sfn = new SFNClient({ ...clientConfig(), ...options() });
-    const workflow = new StepFunctionsWorkflow(sfn, { lifecycle: 'arn:aws:states:cn-north-1:1:stateMachine:l', resume: 'arn:aws:states:cn-north-1:1:stateMachine:r' });
+    const workflow = new StepFunctionsWorkflow(sfn, {
+      lifecycle: 'arn:aws:states:cn-north-1:1:stateMachine:l',
+      resume: 'arn:aws:states:cn-north-1:1:stateMachine:r',
+    });
     answers = [json(400, { __type: 'ExecutionAlreadyExists', message: 'exists' })];
     await workflow.start('CN-1', { reference: 'CN-1', resumeAt: 'RECEIVED' });
     expect(seen[0].headers['x-amz-target']).toBe('AWSStepFunctions.StartExecution');
@@ -240,8 +306,14 @@ describe('on the wire (a loopback server in place of the service)', () => {
 
     seen.length = 0;
     const ses = new SESv2Client({ ...clientConfig(), ...options() });
-    answers = [() => ({ status: 429, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'TooManyRequestsException:http://internal.amazon.com/' }, body: '{"message":"Maximum sending rate exceeded."}' }),
-      () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"MessageId":"m-1"}' })];
+    answers = [
+      () => ({
+        status: 429,
+        headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'TooManyRequestsException:http://internal.amazon.com/' },
+        body: '{"message":"Maximum sending rate exceeded."}',
+      }),
+      () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"MessageId":"m-1"}' }),
+    ];
     const id = await new SesMailer(ses).send({ from: 'a@example.com', to: 'b@example.com', subject: 's', text: 't', reference: 'CN-1' } as never);
     expect(id).toBe('m-1');
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(['POST /v2/email/outbound-emails', 'POST /v2/email/outbound-emails']);

@@ -1,10 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import {
-  addLocalDays,
-  createBusinessCalendar,
-  localDateIn,
-  wallTimeToUtc,
-} from '../../functions/domain/business-calendar.ts';
+import { addLocalDays, createBusinessCalendar, localDateIn, wallTimeToUtc } from '../../functions/domain/business-calendar.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 
 const cn = createBusinessCalendar(REGIONS.cn.calendar);
@@ -69,7 +64,7 @@ describe('CN calendar (Asia/Shanghai, close of business 17:30)', () => {
     expect(official.businessDaysBetween(fridayEvening, new Date('2026-02-24T09:30:00.000Z'))).toBe(2);
   });
 
-  it('half-day and group-only holidays are working days (Youth Day, Children\'s Day)', () => {
+  it("half-day and group-only holidays are working days (Youth Day, Children's Day)", () => {
     expect(cn.isBusinessDate('2026-05-04')).toBe(true); // Monday, Youth Day from 12:00 (ages 14-28)
     expect(cn.isBusinessDate('2026-06-01')).toBe(true); // Monday, Children's Day (under 14)
     expect(cn.holidays(2026)).not.toContain('2026-06-01');
@@ -122,7 +117,7 @@ describe('UK calendar (Europe/London, England, close of business 17:00)', () => 
     expect(iso(uk.addBusinessDays(new Date('2026-12-24T12:00:00Z'), 1))).toBe('2026-12-29T17:00:00.000Z');
   });
 
-  it('counts across the year end into 2027 holidays (New Year\'s Day, Friday)', () => {
+  it("counts across the year end into 2027 holidays (New Year's Day, Friday)", () => {
     expect(iso(uk.addBusinessDays(new Date('2026-12-31T10:00:00Z'), 1))).toBe('2027-01-04T17:00:00.000Z');
   });
 
@@ -172,8 +167,7 @@ describe('calendar options and helpers', () => {
   it('rejects malformed or conflicting extra days', () => {
     expect(() => createBusinessCalendar(REGIONS.cn.calendar, { extraWorkingDays: ['2026-2-14'] })).toThrow(RangeError);
     expect(() => createBusinessCalendar(REGIONS.cn.calendar, { extraHolidays: ['2026-02-30'] })).toThrow(RangeError);
-    expect(() => createBusinessCalendar(REGIONS.cn.calendar, { extraHolidays: ['2026-10-10'], extraWorkingDays: ['2026-10-10'] }))
-      .toThrow(/2026-10-10/);
+    expect(() => createBusinessCalendar(REGIONS.cn.calendar, { extraHolidays: ['2026-10-10'], extraWorkingDays: ['2026-10-10'] })).toThrow(/2026-10-10/);
   });
 
   it('rejects a non-positive or fractional number of business days', () => {

@@ -44,14 +44,24 @@ describe('callbackOutcome', () => {
   });
 
   it.each([
-    [0, 0], [6, 0], [2.5, 0], [Number.NaN, 0], [3, -1], [3, 1.5],
+    [0, 0],
+    [6, 0],
+    [2.5, 0],
+    [Number.NaN, 0],
+    [3, -1],
+    [3, 1.5],
   ])('rejects satisfaction %s / reopenCount %s from outside the type system', (satisfaction, reopenCount) => {
     expect(() => callbackOutcome({ satisfaction: satisfaction as Satisfaction, reopenCount })).toThrow(RangeError);
   });
 });
 
 describe('what the reply promises a dissatisfied customer', () => {
-  it.each([[0, true], [1, true], [2, false], [5, false]])('after %i reopens: looked at again %s', (reopenCount, reviewed) => {
+  it.each([
+    [0, true],
+    [1, true],
+    [2, false],
+    [5, false],
+  ])('after %i reopens: looked at again %s', (reopenCount, reviewed) => {
     expect(dissatisfactionReviewed(reopenCount)).toBe(reviewed);
   });
 });

@@ -16,7 +16,9 @@ const cn = REGIONS.cn; // 500,000 CNY, group of 5 within 24 h
 const uk = REGIONS.uk; // 50,000 GBP
 
 const input = (description: string, extra: Partial<ClassifyInput> = {}): ClassifyInput => ({
-  channel: 'web', matter: { description }, ...extra,
+  channel: 'web',
+  matter: { description },
+  ...extra,
 });
 
 describe('classify: nature', () => {
@@ -83,7 +85,11 @@ describe('classify: nature', () => {
 
 describe('classify: channel type', () => {
   it.each([
-    ['web', 'online'], ['email', 'online'], ['phone', 'offline'], ['branch', 'offline'], ['letter', 'offline'],
+    ['web', 'online'],
+    ['email', 'online'],
+    ['phone', 'offline'],
+    ['branch', 'offline'],
+    ['letter', 'offline'],
   ] as const)('%s -> %s', (channel: Channel, channelType) => {
     const c = classify({ channel, matter: { description: 'rude staff' } }, cn);
     expect(c.channelType).toBe(channelType);
@@ -143,11 +149,9 @@ describe('classify: risk and priority', () => {
 
   it('lists every risk rule that fired', () => {
     const c = classify(input('fraud, I will call my lawyer', { amount: { value: 700_000, currency: 'CNY' } }), cn);
-    expect(c.reasons).toEqual(expect.arrayContaining([
-      'nature violation -> high risk',
-      'urgent -> high risk',
-      'amount 700,000 CNY >= major amount 500,000 CNY -> high risk',
-    ]));
+    expect(c.reasons).toEqual(
+      expect.arrayContaining(['nature violation -> high risk', 'urgent -> high risk', 'amount 700,000 CNY >= major amount 500,000 CNY -> high risk']),
+    );
   });
 
   it('uses the region thresholds', () => {
@@ -209,13 +213,32 @@ describe('matterKeyOf', () => {
 
 describe('departmentFor', () => {
   it.each([
-    ['cards', 'cards'], ['Credit Cards', 'cards'], ['debit card', 'cards'],
-    ['loans', 'loans'], ['Mortgages', 'loans'], ['credit', 'loans'], ['personal loan', 'loans'],
-    ['deposits', 'retail'], ['current accounts', 'retail'], ['Savings', 'retail'], ['payments', 'retail'],
-    ['wealth', 'wealth'], ['investment account', 'wealth'], ['insurance', 'wealth'], ['mutual funds', 'wealth'],
-    ['信用卡', 'cards'], ['个人贷款', 'loans'], ['存款', 'retail'], ['储蓄', 'retail'], ['支付', 'retail'],
-    ['理财', 'wealth'], ['基金', 'wealth'], ['保险', 'wealth'],
-    ['something else', 'retail'], ['', 'retail'], [undefined, 'retail'],
+    ['cards', 'cards'],
+    ['Credit Cards', 'cards'],
+    ['debit card', 'cards'],
+    ['loans', 'loans'],
+    ['Mortgages', 'loans'],
+    ['credit', 'loans'],
+    ['personal loan', 'loans'],
+    ['deposits', 'retail'],
+    ['current accounts', 'retail'],
+    ['Savings', 'retail'],
+    ['payments', 'retail'],
+    ['wealth', 'wealth'],
+    ['investment account', 'wealth'],
+    ['insurance', 'wealth'],
+    ['mutual funds', 'wealth'],
+    ['信用卡', 'cards'],
+    ['个人贷款', 'loans'],
+    ['存款', 'retail'],
+    ['储蓄', 'retail'],
+    ['支付', 'retail'],
+    ['理财', 'wealth'],
+    ['基金', 'wealth'],
+    ['保险', 'wealth'],
+    ['something else', 'retail'],
+    ['', 'retail'],
+    [undefined, 'retail'],
   ])('%s -> %s', (line, department) => {
     expect(departmentFor(line)).toBe(department);
   });
@@ -223,8 +246,13 @@ describe('departmentFor', () => {
 
 describe('department names', () => {
   it.each([
-    ['Cards Department', 'cards'], ['the Loans team', 'loans'], ['信用卡部', 'cards'], ['贷款部门', 'loans'],
-    ['Customer Service', 'customer-service'], ['  WEALTH  ', 'wealth'], ['理财中心', 'wealth'],
+    ['Cards Department', 'cards'],
+    ['the Loans team', 'loans'],
+    ['信用卡部', 'cards'],
+    ['贷款部门', 'loans'],
+    ['Customer Service', 'customer-service'],
+    ['  WEALTH  ', 'wealth'],
+    ['理财中心', 'wealth'],
   ])('%s -> %s', (name, id) => {
     expect(normaliseDepartment(name)).toBe(id);
   });
@@ -245,15 +273,27 @@ describe('department names', () => {
 
 describe('route', () => {
   const general: Classification = {
-    nature: 'service', channelType: 'online', urgency: 'general', riskLevel: 'low', priority: 'P3', reasons: [],
+    nature: 'service',
+    channelType: 'online',
+    urgency: 'general',
+    riskLevel: 'low',
+    priority: 'P3',
+    reasons: [],
   };
   const base = (over: Partial<RouteInput> = {}): RouteInput => ({
-    classification: general, complainant: { anonymous: false }, recentSameMatterCount: 0, ...over,
+    classification: general,
+    complainant: { anonymous: false },
+    recentSameMatterCount: 0,
+    ...over,
   });
 
   it('an ordinary complaint is not major, one department, not anonymous', () => {
     expect(route(base({ businessLine: 'cards' }), cn)).toEqual({
-      major: false, majorReasons: [], crossDepartment: false, departments: ['cards'], anonymous: false,
+      major: false,
+      majorReasons: [],
+      crossDepartment: false,
+      departments: ['cards'],
+      anonymous: false,
     });
   });
 
@@ -276,9 +316,7 @@ describe('route', () => {
     expect(r.major).toBe(major);
     expect(r.matterKey).toBe('cards:outage');
     if (major) {
-      expect(r.majorReasons).toEqual([
-        `possible group incident: ${recentSameMatterCount + 1} complaints on "cards:outage" within 24 h (threshold 5)`,
-      ]);
+      expect(r.majorReasons).toEqual([`possible group incident: ${recentSameMatterCount + 1} complaints on "cards:outage" within 24 h (threshold 5)`]);
     }
   });
 
@@ -293,10 +331,15 @@ describe('route', () => {
   });
 
   it('gives every major reason that applies', () => {
-    const r = route(base({
-      classification: { ...general, urgency: 'urgent', nature: 'violation' },
-      amount: { value: 800_000, currency: 'CNY' }, matterKey: 'cards:card-fraud', recentSameMatterCount: 6,
-    }), cn);
+    const r = route(
+      base({
+        classification: { ...general, urgency: 'urgent', nature: 'violation' },
+        amount: { value: 800_000, currency: 'CNY' },
+        matterKey: 'cards:card-fraud',
+        recentSameMatterCount: 6,
+      }),
+      cn,
+    );
     expect(r.majorReasons).toHaveLength(3);
   });
 
@@ -324,17 +367,35 @@ describe('route', () => {
 
   it('works end to end from a Chinese complaint', () => {
     const i: ClassifyInput = {
-      channel: 'phone', matter: { description: '信用卡被盗刷五万元，我要起诉' }, businessLine: '信用卡',
-      amount: { value: 50_000, currency: 'CNY' }, target: { department: '信用卡部、风险管理部' },
+      channel: 'phone',
+      matter: { description: '信用卡被盗刷五万元，我要起诉' },
+      businessLine: '信用卡',
+      amount: { value: 50_000, currency: 'CNY' },
+      target: { department: '信用卡部、风险管理部' },
     };
     const c = classify(i, cn);
     expect(c).toMatchObject({ nature: 'violation', channelType: 'offline', urgency: 'urgent', riskLevel: 'high', priority: 'P1' });
     const matterKey = matterKeyOf(i, c);
     expect(matterKey).toBe('信用卡:card-fraud');
-    const r = route({ classification: c, complainant: { anonymous: false }, amount: i.amount, target: i.target, businessLine: i.businessLine, matterKey, recentSameMatterCount: 0 }, cn);
+    const r = route(
+      {
+        classification: c,
+        complainant: { anonymous: false },
+        amount: i.amount,
+        target: i.target,
+        businessLine: i.businessLine,
+        matterKey,
+        recentSameMatterCount: 0,
+      },
+      cn,
+    );
     expect(r).toEqual({
-      major: true, majorReasons: ['urgent complaint about a violation'], crossDepartment: true,
-      departments: ['cards', '风险管理'], anonymous: false, matterKey: '信用卡:card-fraud',
+      major: true,
+      majorReasons: ['urgent complaint about a violation'],
+      crossDepartment: true,
+      departments: ['cards', '风险管理'],
+      anonymous: false,
+      matterKey: '信用卡:card-fraud',
     });
   });
 });

@@ -22,8 +22,17 @@ function setup() {
   const repo = new FakeRepository();
   const clock = new ManualClock(new Date('2026-03-02T01:00:00Z'));
   const region = REGIONS.cn;
-  const deps = { repo, workflow: new FakeWorkflow(), clock, region, calendar: createBusinessCalendar(region.calendar), audit: new FakeAuditLog(), accessAttempts: new FakeAccessAttempts() };
-  const req = (description: string) => SubmitComplaintRequest.parse({ complainant: { contact: { email: 'same@example.com' } }, consent: { personalData: true }, matter: { description } });
+  const deps = {
+    repo,
+    workflow: new FakeWorkflow(),
+    clock,
+    region,
+    calendar: createBusinessCalendar(region.calendar),
+    audit: new FakeAuditLog(),
+    accessAttempts: new FakeAccessAttempts(),
+  };
+  const req = (description: string) =>
+    SubmitComplaintRequest.parse({ complainant: { contact: { email: 'same@example.com' } }, consent: { personalData: true }, matter: { description } });
   return { repo, clock, deps, req };
 }
 const FIRST = 'The annual fee on my card was charged without my consent in January';
@@ -49,7 +58,11 @@ describe('staff merge of a suspected repeat', () => {
     expect(repo.complaints.get(b.body.reference)!.relatedTo).toBeUndefined();
     const page = await getComplaintStatus(a.body.reference, b.body.accessCode, deps);
     expect(page.history.map((h) => h.action)).toEqual(['received', 'repeat-merged']);
-    expect(repo.histories.get(a.body.reference)!.find((h) => h.action === 'repeat-merged-from')).toMatchObject({ actor: 'sam', visibleToCustomer: false, after: { from: b.body.reference } });
+    expect(repo.histories.get(a.body.reference)!.find((h) => h.action === 'repeat-merged-from')).toMatchObject({
+      actor: 'sam',
+      visibleToCustomer: false,
+      after: { from: b.body.reference },
+    });
     // Once only.
     await expect(mergeComplaint(deps, sam, b.body.reference, { into: a.body.reference })).rejects.toBeInstanceOf(ConflictError);
   });
@@ -87,7 +100,7 @@ describe('staff merge of a suspected repeat', () => {
 
 describe('automatic merge after proving the contact on file (a one-time code mailed there)', () => {
   const codeIn = (text: string) => /([0-9A-Z]{5}-[0-9A-Z]{5})/.exec(text)![1];
-  it('mails a code to the earlier complaint\'s email only; with it, the sender of the repeat has the two merged at once', async () => {
+  it("mails a code to the earlier complaint's email only; with it, the sender of the repeat has the two merged at once", async () => {
     const { deps, repo, req } = setup();
     const a = await submitComplaint(req(FIRST), { channel: 'web' }, deps);
     const b = await submitComplaint(req(`${FIRST} and again in February`), { channel: 'web' }, deps);
@@ -112,13 +125,34 @@ describe('automatic merge after proving the contact on file (a one-time code mai
     const b = await submitComplaint(req(FIRST), { channel: 'web' }, deps);
     const right = codeIn(repo.msgs.get(b.body.reference)!.find((m) => m.kind === 'progress')!.text);
     const answers: string[] = [];
-    for (let i = 0; i < 5; i++) answers.push(await confirmRepeat(deps, b.body.reference, b.body.accessCode, `WRONG-${i}0000`).then(() => 'merged', (e) => e.message));
-    answers.push(await confirmRepeat(deps, b.body.reference, b.body.accessCode, right).then(() => 'merged', (e) => e.message));
+    for (let i = 0; i < 5; i++)
+      answers.push(
+        await confirmRepeat(deps, b.body.reference, b.body.accessCode, `WRONG-${i}0000`).then(
+          () => 'merged',
+          (e) => e.message,
+        ),
+      );
+    answers.push(
+      await confirmRepeat(deps, b.body.reference, b.body.accessCode, right).then(
+        () => 'merged',
+        (e) => e.message,
+      ),
+    );
     expect(new Set(answers)).toEqual(new Set(['This confirmation code is not valid for this complaint']));
     expect(repo.complaints.get(a.body.reference)!.repeats).toBeUndefined();
     // A complaint with no code pending (no repeat at all): the same answer.
-    const lone = await submitComplaint(SubmitComplaintRequest.parse({ complainant: { contact: { email: 'other@example.com' } }, consent: { personalData: true }, matter: { description: 'Another matter' } }), { channel: 'web' }, deps);
-    await expect(confirmRepeat(deps, lone.body.reference, lone.body.accessCode, right)).rejects.toThrow('This confirmation code is not valid for this complaint');
+    const lone = await submitComplaint(
+      SubmitComplaintRequest.parse({
+        complainant: { contact: { email: 'other@example.com' } },
+        consent: { personalData: true },
+        matter: { description: 'Another matter' },
+      }),
+      { channel: 'web' },
+      deps,
+    );
+    await expect(confirmRepeat(deps, lone.body.reference, lone.body.accessCode, right)).rejects.toThrow(
+      'This confirmation code is not valid for this complaint',
+    );
     // Without the complaint's own access code: the usual 404 of the customer routes.
     await expect(confirmRepeat(deps, b.body.reference, 'AAAAA-BBBBB', right)).rejects.toThrow(/No complaint matches/);
     // The staff merge remains.

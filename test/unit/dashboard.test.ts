@@ -10,15 +10,39 @@ import type { Actor } from '../../functions/domain/authorization.ts';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import type { Complaint } from '../../functions/domain/complaint.ts';
 import {
-  addCounters, aggregateKeys, buildDashboard, C, complaintCounters, complaintDelta, contributions, dashboardCsv, deadlineOutcome, figuresOf, groupIncidents,
-  monthsBetween, neutraliseFormula, percentileFromHistogram, toCsv, topCategories,
-  type AggregateItem, type AggregateStore, type AggregateUpdate, type ApplyOutcome, type Counters, type MatterCount,
+  addCounters,
+  aggregateKeys,
+  buildDashboard,
+  complaintCounters,
+  complaintDelta,
+  contributions,
+  dashboardCsv,
+  deadlineOutcome,
+  figuresOf,
+  groupIncidents,
+  monthsBetween,
+  neutraliseFormula,
+  percentileFromHistogram,
+  toCsv,
+  topCategories,
+  type AggregateItem,
+  type AggregateStore,
+  type AggregateUpdate,
+  type ApplyOutcome,
+  type Counters,
+  type MatterCount,
 } from '../../functions/domain/dashboard.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import type { Container } from '../../functions/wiring/container.ts';
 import { ValidationError } from '../../functions/shared/errors.ts';
-import { aggregateComplaintChange, getDashboard, MARKER_TTL_SECONDS, MissingOldImageError, resolveQuery } from '../../functions/use-cases/oversight/dashboard.ts';
+import {
+  aggregateComplaintChange,
+  getDashboard,
+  MARKER_TTL_SECONDS,
+  MissingOldImageError,
+  resolveQuery,
+} from '../../functions/use-cases/oversight/dashboard.ts';
 
 const cn = createBusinessCalendar(REGIONS.cn.calendar, REGIONS.cn.calendar.adjustments);
 const calendarOf = () => cn;
@@ -28,7 +52,12 @@ const PK = 'AGG#cn#2026-03';
 /** A CN complaint as submitted (before assessment): deadlines computed, nothing met. */
 function received(over: Partial<Complaint> = {}): Complaint {
   return {
-    reference: 'CN-2026-000001', region: 'cn', channel: 'web', language: 'en', status: 'OPEN', stage: 'RECEIVED',
+    reference: 'CN-2026-000001',
+    region: 'cn',
+    channel: 'web',
+    language: 'en',
+    status: 'OPEN',
+    stage: 'RECEIVED',
     receivedAt: MONDAY_9AM,
     deadlines: {
       register: { dueAt: '2026-03-03T09:30:00.000Z', rule: 'r' },
@@ -36,8 +65,13 @@ function received(over: Partial<Complaint> = {}): Complaint {
       replyTarget: { dueAt: '2026-03-09T09:30:00.000Z', rule: 't' },
       finalResponse: { dueAt: '2026-03-17T15:59:59.999Z', rule: 'f' },
     },
-    complainant: { anonymous: false, name: 'Li Wei' }, matter: { description: 'fee' }, consent: { personalData: true },
-    executionName: 'x', resumeCount: 0, updatedAt: MONDAY_9AM, version: 1,
+    complainant: { anonymous: false, name: 'Li Wei' },
+    matter: { description: 'fee' },
+    consent: { personalData: true },
+    executionName: 'x',
+    resumeCount: 0,
+    updatedAt: MONDAY_9AM,
+    version: 1,
     ...over,
   };
 }
@@ -46,7 +80,9 @@ function received(over: Partial<Complaint> = {}): Complaint {
 function lifecycle() {
   const r = received();
   const assessed: Complaint = {
-    ...structuredClone(r), stage: 'INVESTIGATION', version: 2,
+    ...structuredClone(r),
+    stage: 'INVESTIGATION',
+    version: 2,
     classification: { nature: 'product', channelType: 'online', urgency: 'general', riskLevel: 'low', priority: 'P3', reasons: [] },
     routing: { major: false, majorReasons: [], crossDepartment: false, departments: ['cards'], anonymous: false, matterKey: 'cards:double-charge' },
     assignment: { team: 'cards' },
@@ -58,14 +94,22 @@ function lifecycle() {
   replied.deadlines.replyTarget.metAt = '2026-03-04T02:00:00.000Z';
   replied.deadlines.finalResponse.metAt = '2026-03-04T02:00:00.000Z'; // Wednesday 10:00: 2 business days
   const dissatisfied = structuredClone(replied);
-  Object.assign(dissatisfied, { stage: 'INVESTIGATION', version: 4, reopenCount: 1, callbacks: [{ satisfaction: 2, by: 'sam', at: '2026-03-05T02:00:00.000Z' }] });
+  Object.assign(dissatisfied, {
+    stage: 'INVESTIGATION',
+    version: 4,
+    reopenCount: 1,
+    callbacks: [{ satisfaction: 2, by: 'sam', at: '2026-03-05T02:00:00.000Z' }],
+  });
   dissatisfied.deadlines.investigate = { dueAt: '2026-03-16T09:30:00.000Z', rule: 'i' }; // a fresh clock
   dissatisfied.deadlines.replyTarget = { dueAt: '2026-03-12T09:30:00.000Z', rule: 't' };
   const moved = structuredClone(dissatisfied);
   Object.assign(moved, { version: 5, assignment: { team: 'loans' } }); // reassigned to another department
   const closed = structuredClone(moved);
   Object.assign(closed, {
-    status: 'CLOSED', stage: 'CLOSED', version: 6, closedAt: '2026-03-20T02:00:00.000Z',
+    status: 'CLOSED',
+    stage: 'CLOSED',
+    version: 6,
+    closedAt: '2026-03-20T02:00:00.000Z',
     callbacks: [...moved.callbacks!, { satisfaction: 4, by: 'sam', at: '2026-03-20T02:00:00.000Z' }],
   });
   closed.deadlines.investigate.metAt = '2026-03-13T02:00:00.000Z'; // met; replyTarget never met again: late at close
@@ -101,14 +145,24 @@ describe('the delta of counters between two images', () => {
   it('the reply makes it handled, with its handling time in business days (Mon 09:00 -> Wed 10:00 = 2)', () => {
     const { assessed, replied } = lifecycle();
     expect(find(complaintDelta(assessed, replied, calendarOf), WEB_CARDS_PRODUCT)).toEqual({
-      handled: 1, hdSum: 2, hdN: 1, h02: 1, met_investigate: 1, met_replyTarget: 1, met_finalResponse: 1,
+      handled: 1,
+      hdSum: 2,
+      hdN: 1,
+      h02: 1,
+      met_investigate: 1,
+      met_replyTarget: 1,
+      met_finalResponse: 1,
     });
   });
 
   it('a dissatisfied callback: satisfaction and reopen counted, the replaced clocks undecided again', () => {
     const { replied, dissatisfied } = lifecycle();
     expect(find(complaintDelta(replied, dissatisfied, calendarOf), WEB_CARDS_PRODUCT)).toEqual({
-      satSum: 2, satN: 1, reopened: 1, met_investigate: -1, met_replyTarget: -1,
+      satSum: 2,
+      satN: 1,
+      reopened: 1,
+      met_investigate: -1,
+      met_replyTarget: -1,
     });
   });
 
@@ -134,7 +188,9 @@ describe('the delta of counters between two images', () => {
     const sum = (ds: AggregateUpdate[][]) => {
       const m = new Map<string, Counters>();
       for (const u of ds.flat()) m.set(`${u.pk} ${u.sk}`, addCounters(m.get(`${u.pk} ${u.sk}`) ?? {}, u.add));
-      return Object.fromEntries([...m].map(([k, v]) => [k, Object.fromEntries(Object.entries(v).filter(([, n]) => n !== 0))]).filter(([, v]) => Object.keys(v as object).length));
+      return Object.fromEntries(
+        [...m].map(([k, v]) => [k, Object.fromEntries(Object.entries(v).filter(([, n]) => n !== 0))]).filter(([, v]) => Object.keys(v as object).length),
+      );
     };
     const direct = sum([contributions(s.closed, calendarOf)]);
     expect(sum(deltas)).toEqual(direct);
@@ -142,8 +198,18 @@ describe('the delta of counters between two images', () => {
     // The closed complaint: handled in 2 business days, satisfied at last (4), reopened once,
     // the second reply target never met before the close: late.
     expect(direct[`${PK} ${WEB_LOANS_PRODUCT}`]).toEqual({
-      total: 1, handled: 1, hdSum: 2, hdN: 1, h02: 1, reopened: 1, satSum: 4, satN: 1,
-      met_register: 1, met_investigate: 1, late_replyTarget: 1, met_finalResponse: 1,
+      total: 1,
+      handled: 1,
+      hdSum: 2,
+      hdN: 1,
+      h02: 1,
+      reopened: 1,
+      satSum: 4,
+      satN: 1,
+      met_register: 1,
+      met_investigate: 1,
+      late_replyTarget: 1,
+      met_finalResponse: 1,
     });
     expect(direct[`${PK} ${WEB_CARDS_PRODUCT}`]).toBeUndefined();
   });
@@ -182,12 +248,30 @@ describe('figures from counters', () => {
 
   it('rates, averages and the p90 from summed counters', () => {
     const k: Counters = {
-      total: 10, handled: 4, reopened: 1, hdSum: 26, hdN: 4, h02: 1, h05: 1, h07: 1, h12: 1, satSum: 7, satN: 2,
-      met_register: 9, late_register: 1, met_replyTarget: 3, late_replyTarget: 1, met_investigate: 0, late_investigate: 0, met_finalResponse: 4,
+      total: 10,
+      handled: 4,
+      reopened: 1,
+      hdSum: 26,
+      hdN: 4,
+      h02: 1,
+      h05: 1,
+      h07: 1,
+      h12: 1,
+      satSum: 7,
+      satN: 2,
+      met_register: 9,
+      late_register: 1,
+      met_replyTarget: 3,
+      late_replyTarget: 1,
+      met_investigate: 0,
+      late_investigate: 0,
+      met_finalResponse: 4,
     };
     const f = figuresOf(k);
     expect(f).toEqual({
-      total: 10, handled: 4, handledRate: 0.4,
+      total: 10,
+      handled: 4,
+      handledRate: 0.4,
       onTime: {
         register: { met: 9, late: 1, rate: 0.9 },
         investigate: { met: 0, late: 0, rate: null },
@@ -203,8 +287,13 @@ describe('figures from counters', () => {
 
   it('nothing to count: rates and averages are null, not 0 or NaN', () => {
     expect(figuresOf({})).toEqual({
-      total: 0, handled: 0, handledRate: null, onTime: {}, handlingBusinessDays: { average: null, p90: null },
-      satisfaction: { average: null, responses: 0 }, reopenRate: null,
+      total: 0,
+      handled: 0,
+      handledRate: null,
+      onTime: {},
+      handlingBusinessDays: { average: null, p90: null },
+      satisfaction: { average: null, responses: 0 },
+      reopenRate: null,
     });
   });
 });
@@ -212,8 +301,13 @@ describe('figures from counters', () => {
 describe('top categories (S3 §4)', () => {
   it('the 5 largest, with their share; above 20 % flagged, exactly 20 % not', () => {
     const counts = [
-      { key: 'a', count: 21 }, { key: 'b', count: 20 }, { key: 'c', count: 19 }, { key: 'd', count: 15 },
-      { key: 'e', count: 15 }, { key: 'f', count: 10 }, { key: 'unclassified', count: 30 },
+      { key: 'a', count: 21 },
+      { key: 'b', count: 20 },
+      { key: 'c', count: 19 },
+      { key: 'd', count: 15 },
+      { key: 'e', count: 15 },
+      { key: 'f', count: 10 },
+      { key: 'unclassified', count: 30 },
     ];
     expect(topCategories(counts, 100)).toEqual([
       { key: 'a', count: 21, share: 0.21, flagged: true },
@@ -249,35 +343,54 @@ describe('group-incident watch', () => {
 describe('the dashboard and its CSV', () => {
   const item = (sk: string, counters: Counters): AggregateItem => ({ sk, counters });
   const input = {
-    region: 'cn', from: '2026-02', to: '2026-04', by: 'department' as const, now: new Date('2026-04-15T00:00:00Z'), matters: [],
+    region: 'cn',
+    from: '2026-02',
+    to: '2026-04',
+    by: 'department' as const,
+    now: new Date('2026-04-15T00:00:00Z'),
+    matters: [],
     monthItems: {
       '2026-02': [
         item(combo('web', 'cards', 'operation'), { total: 3, handled: 2, hdSum: 6, hdN: 2, h01: 1, h05: 1, met_register: 3 }),
         item(combo('email', '=HYPERLINK("http://x")#2', 'service'), { total: 1, met_register: 1 }),
         item(combo('web', 'unassigned', 'operation'), { total: 0 }),
       ],
-      '2026-04': [
-        item(combo('web', 'cards', 'product'), { total: 1, satSum: 5, satN: 1 }),
-      ],
+      '2026-04': [item(combo('web', 'cards', 'product'), { total: 1, satSum: 5, satN: 1 })],
     },
   };
 
   it('totals, groups (emptied groups left out) and every month of the period, with its top categories', () => {
     const d = buildDashboard(input);
     expect(d.period).toEqual({ from: '2026-02', to: '2026-04' });
-    expect(d.totals).toMatchObject({ total: 5, handled: 2, handledRate: 0.4, handlingBusinessDays: { average: 3, p90: 5 }, satisfaction: { average: 5, responses: 1 } });
+    expect(d.totals).toMatchObject({
+      total: 5,
+      handled: 2,
+      handledRate: 0.4,
+      handlingBusinessDays: { average: 3, p90: 5 },
+      satisfaction: { average: 5, responses: 1 },
+    });
     // A value with the key's separator in it comes back whole (the key encodes each value).
-    expect(d.groups.map((g) => [g.key, g.figures.total])).toEqual([['cards', 4], ['=HYPERLINK("http://x")#2', 1]]);
-    expect(d.months.map((m) => [m.month, m.figures.total])).toEqual([['2026-02', 4], ['2026-03', 0], ['2026-04', 1]]);
+    expect(d.groups.map((g) => [g.key, g.figures.total])).toEqual([
+      ['cards', 4],
+      ['=HYPERLINK("http://x")#2', 1],
+    ]);
+    expect(d.months.map((m) => [m.month, m.figures.total])).toEqual([
+      ['2026-02', 4],
+      ['2026-03', 0],
+      ['2026-04', 1],
+    ]);
     expect(d.months[0].topCategories).toEqual([
-      { key: 'operation', count: 3, share: 0.75, flagged: true }, { key: 'service', count: 1, share: 0.25, flagged: true },
+      { key: 'operation', count: 3, share: 0.75, flagged: true },
+      { key: 'service', count: 1, share: 0.25, flagged: true },
     ]);
     expect(d.months[1].topCategories).toEqual([]);
   });
 
   it('CSV: one row per period x group, RFC 4180 quoting, formula injection neutralised', () => {
     const lines = dashboardCsv(input).split('\r\n');
-    expect(lines[0]).toBe('region,period,groupBy,group,total,handled,handledRate,handlingBusinessDaysAverage,handlingBusinessDaysP90,satisfactionAverage,satisfactionResponses,reopenRate,onTime.register.met,onTime.register.late,onTime.register.rate');
+    expect(lines[0]).toBe(
+      'region,period,groupBy,group,total,handled,handledRate,handlingBusinessDaysAverage,handlingBusinessDaysP90,satisfactionAverage,satisfactionResponses,reopenRate,onTime.register.met,onTime.register.late,onTime.register.rate',
+    );
     expect(lines[1]).toBe('cn,2026-02,all,all,4,2,0.5,3,5,,0,0,4,0,1');
     expect(lines[2]).toBe('cn,2026-02,department,cards,3,2,0.6667,3,5,,0,0,3,0,1');
     expect(lines[3]).toBe(`cn,2026-02,department,"'=HYPERLINK(""http://x"")#2",1,0,0,,,,0,,1,0,1`);
@@ -293,8 +406,15 @@ describe('the dashboard and its CSV', () => {
   });
 
   it.each([
-    ['=SUM(A1:A2)', "'=SUM(A1:A2)"], ['+1', "'+1"], ['-2+3', "'-2+3"], ['@cmd', "'@cmd"], ['\tx', "'\tx"], ['\rx', "'\rx"],
-    ['cards', 'cards'], ['a=b', 'a=b'], ['', ''],
+    ['=SUM(A1:A2)', "'=SUM(A1:A2)"],
+    ['+1', "'+1"],
+    ['-2+3', "'-2+3"],
+    ['@cmd', "'@cmd"],
+    ['\tx', "'\tx"],
+    ['\rx', "'\rx"],
+    ['cards', 'cards'],
+    ['a=b', 'a=b'],
+    ['', ''],
   ])('neutralises %j -> %j', (cell, expected) => {
     expect(neutraliseFormula(cell)).toBe(expected);
   });
@@ -326,7 +446,10 @@ class MemoryStore implements AggregateStore {
     const pk = `AGG#${region}#${month}|`;
     return [...this.items].filter(([k]) => k.startsWith(pk)).map(([k, counters]) => ({ sk: k.slice(pk.length), counters }));
   }
-  async matterCounts() { this.reads += 1; return []; }
+  async matterCounts() {
+    this.reads += 1;
+    return [];
+  }
 }
 
 describe('applying stream records exactly once', () => {
@@ -352,7 +475,9 @@ describe('applying stream records exactly once', () => {
 
   it('a MODIFY without its old image is refused (the delta would be wrong), and non-complaint items are ignored', async () => {
     const store = new MemoryStore();
-    await expect(aggregateComplaintChange({ eventId: 'e', eventName: 'MODIFY', newImage: received() }, { store, now })).rejects.toBeInstanceOf(MissingOldImageError);
+    await expect(aggregateComplaintChange({ eventId: 'e', eventName: 'MODIFY', newImage: received() }, { store, now })).rejects.toBeInstanceOf(
+      MissingOldImageError,
+    );
     const other = { ...received(), type: 'Something' } as Partial<Complaint>;
     expect(await aggregateComplaintChange({ eventId: 'e2', eventName: 'INSERT', newImage: other }, { store, now })).toEqual({ outcome: 'nothing', items: 0 });
     expect(store.items.size).toBe(0);
@@ -363,10 +488,18 @@ describe('applying stream records exactly once', () => {
     const updates = complaintDelta(r, { ...closed, assignment: { team: 'loans' } }, calendarOf);
     const items = new DynamoAggregates({} as never, 'complaints').transactItems('ev-9', updates, 123);
     expect(items[0].Put).toMatchObject({ Item: { PK: 'AGGSEEN#ev-9', SK: 'AGGSEEN', expiresAt: 123 }, ConditionExpression: 'attribute_not_exists(PK)' });
-    expect(items.slice(1).map((i) => i.Update!.UpdateExpression)).toEqual(updates.map(() => expect.stringMatching(/^SET #type = :type(, #ttl = :ttl)? ADD #c0 :c0/)));
+    expect(items.slice(1).map((i) => i.Update!.UpdateExpression)).toEqual(
+      updates.map(() => expect.stringMatching(/^SET #type = :type(, #ttl = :ttl)? ADD #c0 :c0/)),
+    );
     expect(items.length).toBe(updates.length + 1);
     expect(items.length).toBeLessThanOrEqual(100);
-    expect(() => new DynamoAggregates({} as never, 't').transactItems('e', Array.from({ length: 100 }, (_, i) => ({ pk: 'p', sk: String(i), add: { total: 1 } })), 1)).toThrow(RangeError);
+    expect(() =>
+      new DynamoAggregates({} as never, 't').transactItems(
+        'e',
+        Array.from({ length: 100 }, (_, i) => ({ pk: 'p', sk: String(i), add: { total: 1 } })),
+        1,
+      ),
+    ).toThrow(RangeError);
   });
 });
 
@@ -377,7 +510,11 @@ describe('reading the dashboard', () => {
 
   it('validates the query, naming the fields', () => {
     const fields = (q: Record<string, string>) => {
-      try { resolveQuery(deps, q); } catch (e) { return (e as ValidationError).issues.map((i) => i.field); }
+      try {
+        resolveQuery(deps, q);
+      } catch (e) {
+        return (e as ValidationError).issues.map((i) => i.field);
+      }
       return [];
     };
     expect(fields({ from: '2026-13' })).toEqual(['from']);
@@ -392,7 +529,11 @@ describe('reading the dashboard', () => {
   it('reads one query per month and the incident windows, whatever the volume; handlers are refused', async () => {
     const store = new MemoryStore();
     const base = lifecycle().assessed;
-    for (let i = 0; i < 50; i++) await aggregateComplaintChange({ eventId: `e${i}`, eventName: 'INSERT', newImage: { ...base, reference: `CN-2026-${i}` } }, { store, now: () => new Date() });
+    for (let i = 0; i < 50; i++)
+      await aggregateComplaintChange(
+        { eventId: `e${i}`, eventName: 'INSERT', newImage: { ...base, reference: `CN-2026-${i}` } },
+        { store, now: () => new Date() },
+      );
     const d = await getDashboard(deps, quinn, { from: '2026-01', to: '2026-03', by: 'channel' }, store);
     expect(store.reads).toBe(3 + 1);
     expect(d.totals.total).toBe(50);

@@ -1,13 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
-import {
-  addDuration,
-  computeDeadlines,
-  deadlineState,
-  extendDeadline,
-  nextAlarmAt,
-  shiftForPause,
-} from '../../functions/domain/deadlines.ts';
+import { addDuration, computeDeadlines, deadlineState, extendDeadline, nextAlarmAt, shiftForPause } from '../../functions/domain/deadlines.ts';
 import type { Complaint, DeadlineRecord } from '../../functions/domain/complaint.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 
@@ -35,8 +28,7 @@ describe('addDuration', () => {
     expect(addDuration(cn, at, { unit: 'hours', value: 1.5 }).toISOString()).toBe('2026-03-12T03:30:00.000Z');
     expect(addDuration(cn, at, { unit: 'minutes', value: 30 }).toISOString()).toBe('2026-03-12T02:30:00.000Z');
     // Exact across the London DST change: 24 hours after Saturday noon GMT is Sunday 13:00 BST.
-    expect(addDuration(uk, new Date('2026-03-28T12:00:00Z'), { unit: 'hours', value: 24 }).toISOString())
-      .toBe('2026-03-29T12:00:00.000Z');
+    expect(addDuration(uk, new Date('2026-03-28T12:00:00Z'), { unit: 'hours', value: 24 }).toISOString()).toBe('2026-03-29T12:00:00.000Z');
   });
 });
 
@@ -178,14 +170,19 @@ describe('deadlineState', () => {
 describe('nextAlarmAt (the OPEN index key the deadline watch reads)', () => {
   // Received 00:00; investigate due 10:00 (reminder at 80 % of its length: 08:00); finalResponse
   // due 20:00 (reminder 16:00); the UK's summary resolution never escalates.
-  const complaint = (over: Partial<Complaint> = {}): Complaint => ({
-    reference: 'CN-2026-000001', status: 'OPEN', stage: 'INVESTIGATION', receivedAt: '2026-03-02T00:00:00.000Z', updatedAt: '2026-03-02T01:00:00.000Z',
-    deadlines: {
-      investigate: { dueAt: '2026-03-02T10:00:00.000Z', rule: 'investigate' },
-      finalResponse: { dueAt: '2026-03-02T20:00:00.000Z', rule: 'final' },
-    },
-    ...over,
-  }) as unknown as Complaint;
+  const complaint = (over: Partial<Complaint> = {}): Complaint =>
+    ({
+      reference: 'CN-2026-000001',
+      status: 'OPEN',
+      stage: 'INVESTIGATION',
+      receivedAt: '2026-03-02T00:00:00.000Z',
+      updatedAt: '2026-03-02T01:00:00.000Z',
+      deadlines: {
+        investigate: { dueAt: '2026-03-02T10:00:00.000Z', rule: 'investigate' },
+        finalResponse: { dueAt: '2026-03-02T20:00:00.000Z', rule: 'final' },
+      },
+      ...over,
+    }) as unknown as Complaint;
   const d = (c: Complaint) => c.deadlines as Record<string, DeadlineRecord>;
 
   it('is the earliest reminder not yet sent', () => {

@@ -22,22 +22,32 @@ describe('showControls', () => {
   });
 
   it('property: whatever the text, what is shown has no bidi control left, and shows one marker per control', () => {
-    fc.assert(fc.property(fc.array(fc.oneof(fc.string({ maxLength: 5 }), fc.constantFrom(...CONTROLS)), { maxLength: 12 }), (parts) => {
-      const s = parts.join('');
-      const shown = showControls(s);
-      expect(new RegExp(BIDI_CONTROLS.source).test(shown)).toBe(false);
-      const controls = [...s].filter((ch) => CONTROLS.includes(ch)).length;
-      expect((shown.match(/⟦[A-Z]+⟧/g) ?? []).length - (s.match(/⟦[A-Z]+⟧/g) ?? []).length).toBe(controls);
-      expect(hasBidiControls(s)).toBe(controls > 0);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.string({ maxLength: 5 }), fc.constantFrom(...CONTROLS)), { maxLength: 12 }), (parts) => {
+        const s = parts.join('');
+        const shown = showControls(s);
+        expect(new RegExp(BIDI_CONTROLS.source).test(shown)).toBe(false);
+        const controls = [...s].filter((ch) => CONTROLS.includes(ch)).length;
+        expect((shown.match(/⟦[A-Z]+⟧/g) ?? []).length - (s.match(/⟦[A-Z]+⟧/g) ?? []).length).toBe(controls);
+        expect(hasBidiControls(s)).toBe(controls > 0);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
 describe('flagged for staff', () => {
-  const complaint = (over: Partial<Complaint> = {}) => ({
-    reference: 'CN-2026-000001', complainant: { anonymous: false, name: 'Ana \u202efdp.exe', contact: { email: 'ana@example.com', address: '1 Bank Rd' } },
-    matter: { description: 'Charged twice' }, target: { staffMember: 'Hana\u2067 Handler' }, deadlines: {}, stage: 'INVESTIGATION', channel: 'web', ...over,
-  }) as unknown as Complaint;
+  const complaint = (over: Partial<Complaint> = {}) =>
+    ({
+      reference: 'CN-2026-000001',
+      complainant: { anonymous: false, name: 'Ana \u202efdp.exe', contact: { email: 'ana@example.com', address: '1 Bank Rd' } },
+      matter: { description: 'Charged twice' },
+      target: { staffMember: 'Hana\u2067 Handler' },
+      deadlines: {},
+      stage: 'INVESTIGATION',
+      channel: 'web',
+      ...over,
+    }) as unknown as Complaint;
 
   it('names the fields that carry them', () => {
     expect(bidiFields(complaint())).toEqual(['complainant.name', 'target.staffMember']);

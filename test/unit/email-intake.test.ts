@@ -8,8 +8,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
-import { buildDescription, composeBody, detectAutomatic, DESCRIPTION_MAX, extractReferences, guessLanguage, planAttachments, referenceCandidates, screenEmail, sniffType, truncate, type EmailFacts, type InboundRecord } from '../../functions/domain/email-intake.ts';
-import { type InboundRepository } from '../../functions/domain/ports.ts';
+import {
+  buildDescription,
+  composeBody,
+  detectAutomatic,
+  DESCRIPTION_MAX,
+  extractReferences,
+  guessLanguage,
+  planAttachments,
+  referenceCandidates,
+  screenEmail,
+  sniffType,
+  truncate,
+  type EmailFacts,
+  type InboundRecord,
+} from '../../functions/domain/email-intake.ts';
+import type { InboundRepository } from '../../functions/domain/ports.ts';
 import type { AttachmentStore } from '../../functions/domain/ports.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { ATTACHMENT_TYPES, SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
@@ -30,7 +44,10 @@ const OWN = join(OWN_FIXTURES, 'email');
 const own = (name: string) => facts(readFileSync(join(OWN, name)));
 
 type Decision = 'new' | 'bounce' | 'auto-reply' | 'no sender address' | 'empty message';
-const decision = (f: EmailFacts): Decision => { const s = screenEmail(f); return s.accept ? 'new' : (s.reason as Decision); };
+const decision = (f: EmailFacts): Decision => {
+  const s = screenEmail(f);
+  return s.accept ? 'new' : (s.reason as Decision);
+};
 
 /** What each real message is (read by hand): a complaint candidate, or why not. */
 const EXPECTED: Record<string, Decision> = {
@@ -104,7 +121,10 @@ describe('our own messages (test/fixtures/email)', () => {
     expect(detectAutomatic(f)).toEqual({ kind: 'bounce', signal: 'multipart/report delivery-status' });
     // Each of its other signals would be enough on its own.
     expect(detectAutomatic({ ...f, contentType: 'text/plain', reportType: undefined, partTypes: [] })?.kind).toBe('bounce'); // X-Failed-Recipients
-    expect(detectAutomatic({ ...f, contentType: 'text/plain', reportType: undefined, partTypes: [], headers: {} })).toEqual({ kind: 'bounce', signal: 'sender mailer-daemon/postmaster' });
+    expect(detectAutomatic({ ...f, contentType: 'text/plain', reportType: undefined, partTypes: [], headers: {} })).toEqual({
+      kind: 'bounce',
+      signal: 'sender mailer-daemon/postmaster',
+    });
   });
 
   it('decodes the charsets: GBK, Big5, ISO-2022-JP, ks_c_5601-1987 bodies and encoded words; windows-1251, iso-8859-2 encoded words', async () => {
@@ -135,18 +155,28 @@ describe('our own messages (test/fixtures/email)', () => {
 
   it('turns HTML-only mail into text', async () => {
     const f = await own('html-only-mortgage-statement.eml');
-    expect(f.text.trim()).toBe('Hello,\n\nMy February mortgage statement shows the payment of £950 as missed, but it left my account on 1 February.\n\nPlease correct the statement.');
+    expect(f.text.trim()).toBe(
+      'Hello,\n\nMy February mortgage statement shows the payment of £950 as missed, but it left my account on 1 February.\n\nPlease correct the statement.',
+    );
     expect(buildDescription(f.subject, f.text)).toMatch(/^Mortgage statement shows a payment as missed\n\nHello,\n\nMy February mortgage statement/);
   });
 
   it('keeps forwarded and nested messages as text of the description, every level of them', async () => {
     const fwd = await own('forwarded-bank-notice.eml');
-    expect(fwd.forwarded).toEqual([{ subject: 'Your standing order was not paid', from: 'Bank Notices <notices@bank.example.cn>', date: 'Wed, 11 Mar 2026 07:00:00 +0800', text: expect.stringContaining('could not be paid on 10 March') }]);
+    expect(fwd.forwarded).toEqual([
+      {
+        subject: 'Your standing order was not paid',
+        from: 'Bank Notices <notices@bank.example.cn>',
+        date: 'Wed, 11 Mar 2026 07:00:00 +0800',
+        text: expect.stringContaining('could not be paid on 10 March'),
+      },
+    ]);
     expect(buildDescription(fwd.subject, composeBody(fwd.text, fwd.forwarded))).toContain('Shanghai Rent Co.');
     const f = await own('nested-three-forwards.eml');
     expect(f.forwarded.map((m) => m.subject)).toEqual(['L2 loan approval', 'L1 loan approval', 'L0 loan approval']);
     const d = buildDescription(f.subject, composeBody(f.text, f.forwarded));
-    for (const s of ['L3 the approval you sent', 'L2 forwarding the approval', 'L1 forwarding the approval', 'L0 your loan is approved']) expect(d).toContain(s);
+    for (const s of ['L3 the approval you sent', 'L2 forwarding the approval', 'L1 forwarding the approval', 'L0 your loan is approved'])
+      expect(d).toContain(s);
     // A nested message's own attachments are considered too (an image in a forwarded message).
     const nested = await own('nested-forward-with-image.eml');
     const plan = planAttachments(nested.attachments, { allowedTypes: ATTACHMENT_TYPES, maxBytes: 1e7, maxCount: 5 });
@@ -155,7 +185,10 @@ describe('our own messages (test/fixtures/email)', () => {
 
   it('keeps images and PDF only, recognised by their content', async () => {
     const plan = async (file: string) => planAttachments((await own(file)).attachments, { allowedTypes: ATTACHMENT_TYPES, maxBytes: 1e7, maxCount: 5 });
-    expect((await plan('attachments-two-statements.eml')).keep.map((k) => [k.name, k.contentType])).toEqual([['statement-january.pdf', 'application/pdf'], ['statement-february.pdf', 'application/pdf']]);
+    expect((await plan('attachments-two-statements.eml')).keep.map((k) => [k.name, k.contentType])).toEqual([
+      ['statement-january.pdf', 'application/pdf'],
+      ['statement-february.pdf', 'application/pdf'],
+    ]);
     // "atm-screen.jpg" declared image/jpeg (no Content-Disposition) is a PNG: kept as what it is.
     const mixed = await plan('attachments-mislabelled-and-refused.eml');
     expect(mixed.keep.map((k) => [k.name, k.contentType])).toEqual([['atm-screen.jpg', 'image/png']]);
@@ -183,7 +216,10 @@ describeShared('the 32 real messages', () => {
     expect(detectAutomatic(f)).toEqual({ kind: 'bounce', signal: 'multipart/report delivery-status' });
     // Each of its other signals would be enough on its own.
     expect(detectAutomatic({ ...f, contentType: 'text/plain', reportType: undefined, partTypes: [] })?.kind).toBe('bounce'); // X-Failed-Recipients
-    expect(detectAutomatic({ ...f, contentType: 'text/plain', reportType: undefined, partTypes: [], headers: {} })).toEqual({ kind: 'bounce', signal: 'sender mailer-daemon/postmaster' });
+    expect(detectAutomatic({ ...f, contentType: 'text/plain', reportType: undefined, partTypes: [], headers: {} })).toEqual({
+      kind: 'bounce',
+      signal: 'sender mailer-daemon/postmaster',
+    });
   });
 
   it('decodes the charsets: GBK, ks_c_5601-1987, ISO-2022-JP, windows-1251, iso-8859-2 encoded words', async () => {
@@ -217,14 +253,19 @@ describeShared('the 32 real messages', () => {
 
   it('keeps images and PDF only, recognised by their content', async () => {
     const plan = async (file: string) => planAttachments((await fixture(file)).attachments, { allowedTypes: ATTACHMENT_TYPES, maxBytes: 1e7, maxCount: 5 });
-    expect((await plan('multiple_html_parts_and_attachments.eml')).keep.map((k) => [k.name, k.contentType])).toEqual([['attachment1.pdf', 'application/pdf'], ['attachment2.pdf', 'application/pdf']]);
+    expect((await plan('multiple_html_parts_and_attachments.eml')).keep.map((k) => [k.name, k.contentType])).toEqual([
+      ['attachment1.pdf', 'application/pdf'],
+      ['attachment2.pdf', 'application/pdf'],
+    ]);
     // "file.jpg" declared image/jpeg is a PNG: kept as what it is.
     const mixed = await plan('embedded_email_without_content_disposition.eml');
     expect(mixed.keep.map((k) => [k.name, k.contentType])).toEqual([['file.jpg', 'image/png']]);
-    expect(mixed.skipped).toEqual(expect.arrayContaining([
-      { name: 'file3.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', reason: 'type not allowed' },
-      { name: 'file4.zip', contentType: 'application/x-zip-compressed', reason: 'type not allowed' },
-    ]));
+    expect(mixed.skipped).toEqual(
+      expect.arrayContaining([
+        { name: 'file3.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', reason: 'type not allowed' },
+        { name: 'file4.zip', contentType: 'application/x-zip-compressed', reason: 'type not allowed' },
+      ]),
+    );
     expect((await plan('pec.eml')).skipped.map((s) => s.name)).toEqual(['data.xml', 'smime.p7s']);
   });
 });
@@ -318,15 +359,21 @@ describe('auto-replies and bounces (hand-made)', () => {
 describe('references', () => {
   it('finds a reference in the subject, and ours in In-Reply-To / References (most recent first)', () => {
     expect(extractReferences({ subject: 'Re: 您的投诉 CN-2026-000123 已受理' })).toEqual({ fromHeaders: [], fromSubject: ['CN-2026-000123'] });
-    expect(extractReferences({
-      subject: 'Re: your letter',
-      inReplyTo: '<CN-2026-000123.7f3a@bank.example.cn>',
-      references: '<CN-2026-000100.a1@bank.example.cn> <other-id@mail.example.com> <CN-2026-000123.7f3a@bank.example.cn>',
-    }).fromHeaders).toEqual(['CN-2026-000123', 'CN-2026-000100']);
+    expect(
+      extractReferences({
+        subject: 'Re: your letter',
+        inReplyTo: '<CN-2026-000123.7f3a@bank.example.cn>',
+        references: '<CN-2026-000100.a1@bank.example.cn> <other-id@mail.example.com> <CN-2026-000123.7f3a@bank.example.cn>',
+      }).fromHeaders,
+    ).toEqual(['CN-2026-000123', 'CN-2026-000100']);
   });
 
   it('ignores Message-IDs that are not ours and look-alikes in the subject', () => {
-    const r = extractReferences({ subject: 'Order XCN-2026-0001234 and CN-2026-00012', inReplyTo: '<abc@mail.example.com>', references: '<CN-2026-000123@bank.example.cn>' });
+    const r = extractReferences({
+      subject: 'Order XCN-2026-0001234 and CN-2026-00012',
+      inReplyTo: '<abc@mail.example.com>',
+      references: '<CN-2026-000123@bank.example.cn>',
+    });
     expect(r).toEqual({ fromHeaders: [], fromSubject: [] });
   });
 
@@ -350,7 +397,10 @@ describe('language and description', () => {
     expect(d.length).toBeLessThanOrEqual(DESCRIPTION_MAX);
     expect(d).toMatch(/^Subject\n\n费/);
     expect(d).toMatch(/truncated/);
-    expect(SubmitComplaintRequest.safeParse({ complainant: { contact: { email: 'a@example.com' } }, matter: { description: d }, consent: { personalData: true } }).success).toBe(true);
+    expect(
+      SubmitComplaintRequest.safeParse({ complainant: { contact: { email: 'a@example.com' } }, matter: { description: d }, consent: { personalData: true } })
+        .success,
+    ).toBe(true);
     expect(truncate('ab😀', 3)).toBe('ab');
   });
 
@@ -358,20 +408,39 @@ describe('language and description', () => {
     const pdf = new TextEncoder().encode('%PDF-1.7 ...');
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]);
     expect(sniffType(pdf)).toBe('application/pdf');
-    const plan = planAttachments([
-      { filename: 'statement', contentType: 'application/octet-stream', size: pdf.length, content: pdf },
-      { filename: 'fake.pdf', contentType: 'application/pdf', size: 4, content: new TextEncoder().encode('MZ..') },
-      { filename: 'big.png', contentType: 'image/png', size: png.length, content: png },
-      { filename: 'empty.png', contentType: 'image/png', size: 0, content: new Uint8Array() },
-      ...Array.from({ length: 6 }, (_, i) => ({ filename: `p${i}.pdf`, contentType: 'application/pdf', size: pdf.length, content: pdf })),
-    ], { allowedTypes: ATTACHMENT_TYPES, maxBytes: 8, maxCount: 5 });
+    const plan = planAttachments(
+      [
+        { filename: 'statement', contentType: 'application/octet-stream', size: pdf.length, content: pdf },
+        { filename: 'fake.pdf', contentType: 'application/pdf', size: 4, content: new TextEncoder().encode('MZ..') },
+        { filename: 'big.png', contentType: 'image/png', size: png.length, content: png },
+        { filename: 'empty.png', contentType: 'image/png', size: 0, content: new Uint8Array() },
+        ...Array.from({ length: 6 }, (_, i) => ({ filename: `p${i}.pdf`, contentType: 'application/pdf', size: pdf.length, content: pdf })),
+      ],
+      { allowedTypes: ATTACHMENT_TYPES, maxBytes: 8, maxCount: 5 },
+    );
     expect(plan.keep.map((k) => k.name)).toEqual([]); // maxBytes 8: every real one is too large
-    const plan2 = planAttachments([{ filename: 'statement', contentType: 'application/octet-stream', size: pdf.length, content: pdf }, ...Array.from({ length: 6 }, (_, i) => ({ filename: `p${i}.pdf`, contentType: 'application/pdf', size: pdf.length, content: pdf }))], { allowedTypes: ATTACHMENT_TYPES, maxBytes: 1e6, maxCount: 5 });
-    expect(plan2.keep.map((k) => [k.name, k.contentType])).toEqual([['statement', 'application/pdf'], ['p0.pdf', 'application/pdf'], ['p1.pdf', 'application/pdf'], ['p2.pdf', 'application/pdf'], ['p3.pdf', 'application/pdf']]);
+    const plan2 = planAttachments(
+      [
+        { filename: 'statement', contentType: 'application/octet-stream', size: pdf.length, content: pdf },
+        ...Array.from({ length: 6 }, (_, i) => ({ filename: `p${i}.pdf`, contentType: 'application/pdf', size: pdf.length, content: pdf })),
+      ],
+      { allowedTypes: ATTACHMENT_TYPES, maxBytes: 1e6, maxCount: 5 },
+    );
+    expect(plan2.keep.map((k) => [k.name, k.contentType])).toEqual([
+      ['statement', 'application/pdf'],
+      ['p0.pdf', 'application/pdf'],
+      ['p1.pdf', 'application/pdf'],
+      ['p2.pdf', 'application/pdf'],
+      ['p3.pdf', 'application/pdf'],
+    ]);
     expect(plan2.skipped.map((s) => s.reason)).toEqual(['too many attachments', 'too many attachments']);
-    expect(plan.skipped.map((s) => [s.name, s.reason])).toEqual(expect.arrayContaining([
-      ['fake.pdf', 'content does not match its type'], ['big.png', 'too large'], ['empty.png', 'empty'],
-    ]));
+    expect(plan.skipped.map((s) => [s.name, s.reason])).toEqual(
+      expect.arrayContaining([
+        ['fake.pdf', 'content does not match its type'],
+        ['big.png', 'too large'],
+        ['empty.png', 'empty'],
+      ]),
+    );
   });
 });
 
@@ -381,9 +450,15 @@ describe('language and description', () => {
 class FakeInbound implements InboundRepository {
   records = new Map<string, InboundRecord>();
   failNextRecord?: Error;
-  async get(id: string) { return this.records.get(id); }
+  async get(id: string) {
+    return this.records.get(id);
+  }
   async record(r: InboundRecord) {
-    if (this.failNextRecord) { const e = this.failNextRecord; this.failNextRecord = undefined; throw e; }
+    if (this.failNextRecord) {
+      const e = this.failNextRecord;
+      this.failNextRecord = undefined;
+      throw e;
+    }
     const existing = this.records.get(r.messageId);
     if (existing) return { record: existing, created: false };
     this.records.set(r.messageId, structuredClone(r));
@@ -394,10 +469,20 @@ class FakeInbound implements InboundRepository {
 class FakeAttachments implements AttachmentStore {
   objects = new Map<string, { body: Uint8Array; contentType: string }>();
   puts = 0;
-  async presignUpload(): Promise<never> { throw new Error('not used'); }
-  async head(key: string) { const o = this.objects.get(key); return o && { size: o.body.length, contentType: o.contentType }; }
-  async put(key: string, body: Uint8Array, contentType: string) { this.puts++; this.objects.set(key, { body, contentType }); }
-  async get(key: string) { return this.objects.get(key)?.body; }
+  async presignUpload(): Promise<never> {
+    throw new Error('not used');
+  }
+  async head(key: string) {
+    const o = this.objects.get(key);
+    return o && { size: o.body.length, contentType: o.contentType };
+  }
+  async put(key: string, body: Uint8Array, contentType: string) {
+    this.puts++;
+    this.objects.set(key, { body, contentType });
+  }
+  async get(key: string) {
+    return this.objects.get(key)?.body;
+  }
 }
 
 function setup() {
@@ -407,22 +492,55 @@ function setup() {
   const store = new FakeAttachments();
   const clock = new ManualClock(new Date('2026-03-02T02:00:00Z'));
   const region = REGIONS.cn;
-  const deps = { repo, workflow, clock, region, mail: { domain: 'bank.example.cn', ownDomains: ['bank.example'] }, calendar: createBusinessCalendar(region.calendar), inbound, attachments: () => store, attachmentMaxBytes: 10 * 1024 * 1024, audit: new FakeAuditLog(), accessAttempts: new FakeAccessAttempts() };
+  const deps = {
+    repo,
+    workflow,
+    clock,
+    region,
+    mail: { domain: 'bank.example.cn', ownDomains: ['bank.example'] },
+    calendar: createBusinessCalendar(region.calendar),
+    inbound,
+    attachments: () => store,
+    attachmentMaxBytes: 10 * 1024 * 1024,
+    audit: new FakeAuditLog(),
+    accessAttempts: new FakeAccessAttempts(),
+  };
   // Authenticated by the receiving server (SES verdicts): the sender's replies thread (issue 16 finding 2: test/unit/email-threading.test.ts).
   const mail = (messageId: string, raw: string | Buffer): InboundMail => ({
-    messageId, raw: Buffer.from(raw), receivedAt: '2026-03-02T01:59:00Z', source: 'li.wei@example.com', authentication: { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' },
+    messageId,
+    raw: Buffer.from(raw),
+    receivedAt: '2026-03-02T01:59:00Z',
+    source: 'li.wei@example.com',
+    authentication: { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' },
   });
   return { repo, workflow, inbound, store, clock, deps, mail };
 }
 
 const WITH_PDF = [
-  'From: "Li Wei" <li.wei@example.com>', 'To: complaints@bank.example.cn', 'Subject: Double charge', 'MIME-Version: 1.0',
-  'Content-Type: multipart/mixed; boundary="b"', '', '--b', 'Content-Type: text/plain; charset=utf-8', '',
-  'My card was charged twice on 1 March. Statement attached.', '--b',
-  'Content-Type: application/pdf; name="statement.pdf"', 'Content-Disposition: attachment; filename="statement.pdf"', 'Content-Transfer-Encoding: base64', '',
-  Buffer.from('%PDF-1.4 statement').toString('base64'), '--b',
-  'Content-Type: application/zip; name="photos.zip"', 'Content-Disposition: attachment; filename="photos.zip"', 'Content-Transfer-Encoding: base64', '',
-  Buffer.from('PK\u0003\u0004zip').toString('base64'), '--b--', '',
+  'From: "Li Wei" <li.wei@example.com>',
+  'To: complaints@bank.example.cn',
+  'Subject: Double charge',
+  'MIME-Version: 1.0',
+  'Content-Type: multipart/mixed; boundary="b"',
+  '',
+  '--b',
+  'Content-Type: text/plain; charset=utf-8',
+  '',
+  'My card was charged twice on 1 March. Statement attached.',
+  '--b',
+  'Content-Type: application/pdf; name="statement.pdf"',
+  'Content-Disposition: attachment; filename="statement.pdf"',
+  'Content-Transfer-Encoding: base64',
+  '',
+  Buffer.from('%PDF-1.4 statement').toString('base64'),
+  '--b',
+  'Content-Type: application/zip; name="photos.zip"',
+  'Content-Disposition: attachment; filename="photos.zip"',
+  'Content-Transfer-Encoding: base64',
+  '',
+  Buffer.from('PK\u0003\u0004zip').toString('base64'),
+  '--b--',
+  '',
 ].join('\r\n');
 
 describe('receiveEmail', () => {
@@ -432,7 +550,8 @@ describe('receiveEmail', () => {
     expect(r).toMatchObject({ outcome: 'registered', reference: 'CN-2026-000001', replayed: false, attachments: { kept: 1, skipped: 1 } });
     const c = repo.complaints.get('CN-2026-000001')!;
     expect(c).toMatchObject({
-      channel: 'email', language: 'en',
+      channel: 'email',
+      language: 'en',
       complainant: { anonymous: false, name: 'Li Wei', contact: { email: 'li.wei@example.com' } },
       consent: { personalData: true },
       attachments: [{ key: 'email/m-new-1/1', name: 'statement.pdf', contentType: 'application/pdf', size: 18 }],
@@ -445,7 +564,10 @@ describe('receiveEmail', () => {
     expect(repo.complaints.get('CN-2026-000001')).toMatchObject({ stage: 'RECEIVED', executionName: 'CN-2026-000001' });
     // The attachment not accepted is listed for staff, by name and type, not for the customer.
     const skipped = repo.histories.get('CN-2026-000001')!.find((h) => h.action === 'email-attachments-skipped')!;
-    expect(skipped).toMatchObject({ visibleToCustomer: false, after: { messageId: 'm-new-1', skipped: [{ name: 'photos.zip', contentType: 'application/zip', reason: 'type not allowed' }] } });
+    expect(skipped).toMatchObject({
+      visibleToCustomer: false,
+      after: { messageId: 'm-new-1', skipped: [{ name: 'photos.zip', contentType: 'application/zip', reason: 'type not allowed' }] },
+    });
     expect(skipped.summary).not.toContain('photos');
     // The INBOUND record holds no personal data.
     const rec = inbound.records.get('m-new-1')!;
@@ -455,14 +577,17 @@ describe('receiveEmail', () => {
 
   it('guesses Chinese for a Chinese email', async () => {
     const { deps, mail, repo } = setup();
-    await receiveEmail(mail('m-zh', eml({ subject: `=?GB2312?B?${GB2312_SUBJECT}?=`, contentType: 'text/plain; charset=GBK', cte: 'base64', body: GBK_BODY })), deps);
+    await receiveEmail(
+      mail('m-zh', eml({ subject: `=?GB2312?B?${GB2312_SUBJECT}?=`, contentType: 'text/plain; charset=GBK', cte: 'base64', body: GBK_BODY })),
+      deps,
+    );
     const c = repo.complaints.get('CN-2026-000001')!;
     expect(c.language).toBe('zh-CN');
     expect(c.matter.description).toBe('投诉：自动扣款\n\n我的信用卡被重复扣费，请退款。');
   });
 
   it('answers a redelivery with the recorded outcome and changes nothing', async () => {
-    const { deps, mail, repo, inbound, workflow, store } = setup();
+    const { deps, mail, repo, inbound, store } = setup();
     const first = await receiveEmail(mail('m-dup', WITH_PDF), deps);
     const snapshot = JSON.stringify([[...repo.complaints], [...repo.histories], [...inbound.records]]);
     const puts = store.puts;
@@ -485,19 +610,33 @@ describe('receiveEmail', () => {
 
   it('threads a reply with a known reference in the subject into that complaint, in one versioned commit', async () => {
     const { deps, mail, repo, clock } = setup();
-    const submitted = await submitComplaint(SubmitComplaintRequest.parse({
-      complainant: { name: 'Li Wei', contact: { email: 'li.wei@example.com' } }, matter: { description: 'Double charge' }, consent: { personalData: true },
-    }), { channel: 'web' }, deps);
+    const submitted = await submitComplaint(
+      SubmitComplaintRequest.parse({
+        complainant: { name: 'Li Wei', contact: { email: 'li.wei@example.com' } },
+        matter: { description: 'Double charge' },
+        consent: { personalData: true },
+      }),
+      { channel: 'web' },
+      deps,
+    );
     const ref = submitted.body.reference;
     clock.advance(3_600_000);
-    const r = await receiveEmail(mail('m-reply', eml({ subject: `Re: Your complaint ${ref}`, body: 'Here is more detail: the second charge was on 2 March.' })), deps);
+    const r = await receiveEmail(
+      mail('m-reply', eml({ subject: `Re: Your complaint ${ref}`, body: 'Here is more detail: the second charge was on 2 March.' })),
+      deps,
+    );
     expect(r).toMatchObject({ outcome: 'threaded', reference: ref });
     expect(repo.complaints.size).toBe(1);
     const c = repo.complaints.get(ref)!;
     expect(c.version).toBe(2);
     expect(c.updatedAt).toBe('2026-03-02T03:00:00.000Z');
     const h = repo.histories.get(ref)!.find((x) => x.action === 'customer-email')!;
-    expect(h).toMatchObject({ actor: 'customer', visibleToCustomer: true, summary: 'We received your email', after: { messageId: 'm-reply', from: 'li.wei@example.com', senderMatchesComplainant: true } });
+    expect(h).toMatchObject({
+      actor: 'customer',
+      visibleToCustomer: true,
+      summary: 'We received your email',
+      after: { messageId: 'm-reply', from: 'li.wei@example.com', senderMatchesComplainant: true },
+    });
     expect(h.after!.text).toContain('the second charge was on 2 March');
     // The status page shows the summary only, never the text.
     const status = await getComplaintStatus(ref, submitted.body.accessCode, deps);
@@ -508,18 +647,40 @@ describe('receiveEmail', () => {
 
   it('threads by In-Reply-To to our outbound Message-ID, even without the reference in the subject', async () => {
     const { deps, mail, repo } = setup();
-    const { body } = await submitComplaint(SubmitComplaintRequest.parse({ complainant: { contact: { email: 'li.wei@example.com' } }, matter: { description: 'x' }, consent: { personalData: true } }), { channel: 'email' }, deps);
-    const r = await receiveEmail(mail('m-irt', eml({ subject: 'Re: your letter', headers: [`In-Reply-To: <${body.reference}.0f1e2d@bank.example.cn>`] })), deps);
+    const { body } = await submitComplaint(
+      SubmitComplaintRequest.parse({
+        complainant: { contact: { email: 'li.wei@example.com' } },
+        matter: { description: 'x' },
+        consent: { personalData: true },
+      }),
+      { channel: 'email' },
+      deps,
+    );
+    const r = await receiveEmail(
+      mail('m-irt', eml({ subject: 'Re: your letter', headers: [`In-Reply-To: <${body.reference}.0f1e2d@bank.example.cn>`] })),
+      deps,
+    );
     expect(r).toMatchObject({ outcome: 'threaded', reference: body.reference });
     expect(repo.complaints.size).toBe(1);
   });
 
   it('retries the threading commit when the complaint changed meanwhile, and adds the entry once', async () => {
     const { deps, mail, repo } = setup();
-    const { body } = await submitComplaint(SubmitComplaintRequest.parse({ complainant: { contact: { email: 'li.wei@example.com' } }, matter: { description: 'x' }, consent: { personalData: true } }), { channel: 'web' }, deps);
+    const { body } = await submitComplaint(
+      SubmitComplaintRequest.parse({
+        complainant: { contact: { email: 'li.wei@example.com' } },
+        matter: { description: 'x' },
+        consent: { personalData: true },
+      }),
+      { channel: 'web' },
+      deps,
+    );
     const commit = repo.commit.bind(repo);
     let conflicts = 1;
-    repo.commit = async (ch) => { if (conflicts-- > 0) throw new ConflictError('changed by someone else'); return commit(ch); };
+    repo.commit = async (ch) => {
+      if (conflicts-- > 0) throw new ConflictError('changed by someone else');
+      return commit(ch);
+    };
     await receiveEmail(mail('m-conflict', eml({ subject: `Re: ${body.reference}` })), deps);
     expect(repo.histories.get(body.reference)!.filter((h) => h.action === 'customer-email')).toHaveLength(1);
   });
@@ -533,7 +694,15 @@ describe('receiveEmail', () => {
 
   it('an auto-reply to our message creates and changes nothing', async () => {
     const { deps, mail, repo, inbound } = setup();
-    const { body } = await submitComplaint(SubmitComplaintRequest.parse({ complainant: { contact: { email: 'li.wei@example.com' } }, matter: { description: 'x' }, consent: { personalData: true } }), { channel: 'web' }, deps);
+    const { body } = await submitComplaint(
+      SubmitComplaintRequest.parse({
+        complainant: { contact: { email: 'li.wei@example.com' } },
+        matter: { description: 'x' },
+        consent: { personalData: true },
+      }),
+      { channel: 'web' },
+      deps,
+    );
     const before = JSON.stringify([...repo.histories]);
     const r = await receiveEmail(mail('m-ooo', eml({ subject: `Automatic reply: ${body.reference}`, headers: ['Auto-Submitted: auto-replied'] })), deps);
     expect(r).toMatchObject({ outcome: 'rejected', reason: 'auto-reply' });
@@ -542,7 +711,7 @@ describe('receiveEmail', () => {
     expect(inbound.records.get('m-ooo')).toMatchObject({ outcome: 'rejected', reason: 'auto-reply', signal: 'Auto-Submitted: auto-replied' });
   });
 
-  it('records the schema\'s field messages when the request is not valid, instead of throwing (our own message: an underscore in the sender\'s domain)', async () => {
+  it("records the schema's field messages when the request is not valid, instead of throwing (our own message: an underscore in the sender's domain)", async () => {
     const { deps, repo } = setup();
     const r = await receiveEmail({ messageId: 'm-underscore', raw: readFileSync(join(OWN, 'sender-domain-refused.eml')) }, deps);
     expect(r).toMatchObject({ outcome: 'rejected', reason: expect.stringMatching(/^invalid request: complainant\.contact\.email: /) });
@@ -599,7 +768,7 @@ describe('receiveEmail', () => {
 });
 
 describeShared('receiveEmail', () => {
-  it('records the schema\'s field messages when the request is not valid, instead of throwing', async () => {
+  it("records the schema's field messages when the request is not valid, instead of throwing", async () => {
     const { deps, repo } = setup();
     const r = await receiveEmail({ messageId: 'm-511', raw: readFileSync(join(SHARED_EMAIL, 'issue-511.eml')) }, deps);
     expect(r).toMatchObject({ outcome: 'rejected', reason: expect.stringMatching(/^invalid request: complainant\.contact\.email: /) });

@@ -11,12 +11,20 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail } from 'mailparser';
+import { simpleParser, type AddressObject, type EmailAddress } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import {
-  buildDescription, cleanText, composeBody, planAttachments, referenceCandidates, screenEmail,
-  type EmailAttachment, type EmailFacts, type ForwardedMessage, type Mailbox,
+  buildDescription,
+  cleanText,
+  composeBody,
+  planAttachments,
+  referenceCandidates,
+  screenEmail,
+  type EmailAttachment,
+  type EmailFacts,
+  type ForwardedMessage,
+  type Mailbox,
 } from '../../functions/domain/email-intake.ts';
 import { decodeEntities, htmlToText, NAMED_ENTITIES } from '../../functions/domain/html-text.ts';
 import type { AttachmentStore } from '../../functions/domain/ports.ts';
@@ -53,7 +61,10 @@ async function oracle(raw: Buffer, depth = 0): Promise<EmailFacts> {
     if (type === 'message/rfc822' && depth < 5) {
       const inner = await oracle(a.content, depth + 1);
       const from = inner.from?.address || inner.from?.name ? inner.from : undefined;
-      forwarded.push({ subject: inner.subject, from: from ? (from.name ? `${from.name} <${from.address}>` : from.address) : '', date: inner.headers.date, text: inner.text }, ...inner.forwarded);
+      forwarded.push(
+        { subject: inner.subject, from: from ? (from.name ? `${from.name} <${from.address}>` : from.address) : '', date: inner.headers.date, text: inner.text },
+        ...inner.forwarded,
+      );
       nested.push(...inner.attachments);
     } else {
       attachments.push({ filename: a.filename, contentType: type, size: a.content.length, content: new Uint8Array(a.content) });
@@ -83,7 +94,12 @@ function comparable(f: EmailFacts) {
     partTypes: f.partTypes,
     text: cleanText(f.text),
     forwarded: f.forwarded.map((m) => ({ ...m, text: cleanText(m.text) })),
-    attachments: f.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.content.length, sha1: createHash('sha1').update(a.content).digest('hex') })),
+    attachments: f.attachments.map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      size: a.content.length,
+      sha1: createHash('sha1').update(a.content).digest('hex'),
+    })),
   };
 }
 type Comparable = ReturnType<typeof comparable>;
@@ -95,15 +111,24 @@ type Comparable = ReturnType<typeof comparable>;
 const DIFFERENCES: Record<string, { why: string; apply: (o: Comparable) => void }> = {
   'example_attachment.eml': {
     why: 'a part declared application/octet-stream named .txt: mailparser replaced the type by one guessed from the name; postal-mime keeps the declared type. Whether an attachment is kept is decided by its content, so nothing else changes',
-    apply: (o) => { o.attachments[0].contentType = 'application/octet-stream'; o.partTypes = ['application/octet-stream']; },
+    apply: (o) => {
+      o.attachments[0].contentType = 'application/octet-stream';
+      o.partTypes = ['application/octet-stream'];
+    },
   },
   'mixed_filename.eml': {
     why: 'the same, for an .xlsx (skipped either way: not an accepted type)',
-    apply: (o) => { o.attachments[0].contentType = 'application/octet-stream'; o.partTypes = ['application/octet-stream']; },
+    apply: (o) => {
+      o.attachments[0].contentType = 'application/octet-stream';
+      o.partTypes = ['application/octet-stream'];
+    },
   },
   'issue-410.eml': {
     why: 'an attachment part without Content-Type: text/plain, as RFC 2045 says (postal-mime); mailparser said application/octet-stream',
-    apply: (o) => { o.attachments[0].contentType = 'text/plain'; o.partTypes = ['text/plain']; },
+    apply: (o) => {
+      o.attachments[0].contentType = 'text/plain';
+      o.partTypes = ['text/plain'];
+    },
   },
   'pec.eml': {
     why: 'a message/rfc822 part without Content-Disposition: mailparser wrote it into the body text; we keep it a forwarded message (with its own subject, sender and date), like every other - the description holds its text either way',
@@ -115,7 +140,10 @@ const DIFFERENCES: Record<string, { why: string; apply: (o: Comparable) => void 
   },
   'example_bounce.eml': {
     why: 'the message/delivery-status part keeps its last line break with postal-mime (261 bytes, not 260); the part only marks the bounce',
-    apply: (o) => { o.attachments[0].size = 261; o.attachments[0].sha1 = expect.any(String) as unknown as string; },
+    apply: (o) => {
+      o.attachments[0].size = 261;
+      o.attachments[0].sha1 = expect.any(String) as unknown as string;
+    },
   },
 };
 
@@ -124,13 +152,17 @@ const OWN_DIFFERENCES: Record<string, { why: string; apply: (o: Comparable) => v
   'dsn-bounce-acknowledgement.eml': {
     why: 'the report\'s parts (message/delivery-status, text/rfc822-headers) are not base64: postal-mime gives them LF line ends, mailparser kept CRLF (see "attachments" below); the parts only mark the bounce',
     apply: (o) => {
-      o.attachments[0].size = 216; o.attachments[0].sha1 = expect.any(String) as unknown as string;
-      o.attachments[1].size = 118; o.attachments[1].sha1 = expect.any(String) as unknown as string;
+      o.attachments[0].size = 216;
+      o.attachments[0].sha1 = expect.any(String) as unknown as string;
+      o.attachments[1].size = 118;
+      o.attachments[1].sha1 = expect.any(String) as unknown as string;
     },
   },
   'html-only-mortgage-statement.eml': {
-    why: 'HTML-only: mailparser\'s html-to-text wraps lines at 80 columns and keeps &nbsp; as U+00A0; htmlToText keeps a paragraph on one line, &nbsp; a space; the words are the same',
-    apply: (o) => { o.text = o.text.replace('it left\nmy account on 1\u00a0February', 'it left my account on 1 February'); },
+    why: "HTML-only: mailparser's html-to-text wraps lines at 80 columns and keeps &nbsp; as U+00A0; htmlToText keeps a paragraph on one line, &nbsp; a space; the words are the same",
+    apply: (o) => {
+      o.text = o.text.replace('it left\nmy account on 1\u00a0February', 'it left my account on 1 February');
+    },
   },
 };
 
@@ -146,7 +178,7 @@ describe('postal-mime against mailparser, on our own messages', () => {
     expect(Object.keys(OWN_DIFFERENCES).every((f) => OWN_EMAIL_FILES.includes(f))).toBe(true);
   });
 
-  it('forwarded-inline-signed-receipt.eml: the inline forwarded message\'s content reaches the description either way', async () => {
+  it("forwarded-inline-signed-receipt.eml: the inline forwarded message's content reaches the description either way", async () => {
     const f = await parseEmail(own('forwarded-inline-signed-receipt.eml'));
     expect(buildDescription(f.subject, composeBody(f.text, f.forwarded))).toContain('My card was blocked in Lyon');
     const o = await oracle(own('forwarded-inline-signed-receipt.eml'));
@@ -180,7 +212,7 @@ describeShared('postal-mime against mailparser, on the 32 real messages', () => 
     expect(Object.keys(DIFFERENCES).every((f) => fixtureFiles.includes(f))).toBe(true);
   });
 
-  it('pec.eml: the signed message\'s content reaches the description either way', async () => {
+  it("pec.eml: the signed message's content reaches the description either way", async () => {
     const f = await parseEmail(fixture('pec.eml'));
     expect(buildDescription(f.subject, composeBody(f.text, f.forwarded))).toContain('test-content');
     const o = await oracle(fixture('pec.eml'));
@@ -192,18 +224,41 @@ describeShared('postal-mime against mailparser, on the 32 real messages', () => 
 // Hand-made messages
 
 function eml(o: { from?: string; subject?: string; headers?: string[]; contentType?: string; cte?: string; body?: string }): Buffer {
-  return Buffer.from([
-    `From: ${o.from ?? '"Li Wei" <li.wei@example.com>'}`, 'To: complaints@bank.example.cn', `Subject: ${o.subject ?? 'Complaint'}`,
-    'Date: Mon, 02 Mar 2026 09:00:00 +0800', 'Message-ID: <abc123@example.com>', 'MIME-Version: 1.0', ...(o.headers ?? []),
-    `Content-Type: ${o.contentType ?? 'text/plain; charset=utf-8'}`, `Content-Transfer-Encoding: ${o.cte ?? '8bit'}`, '', o.body ?? 'My card was charged twice.', '',
-  ].join('\r\n'), 'utf8');
+  return Buffer.from(
+    [
+      `From: ${o.from ?? '"Li Wei" <li.wei@example.com>'}`,
+      'To: complaints@bank.example.cn',
+      `Subject: ${o.subject ?? 'Complaint'}`,
+      'Date: Mon, 02 Mar 2026 09:00:00 +0800',
+      'Message-ID: <abc123@example.com>',
+      'MIME-Version: 1.0',
+      ...(o.headers ?? []),
+      `Content-Type: ${o.contentType ?? 'text/plain; charset=utf-8'}`,
+      `Content-Transfer-Encoding: ${o.cte ?? '8bit'}`,
+      '',
+      o.body ?? 'My card was charged twice.',
+      '',
+    ].join('\r\n'),
+    'utf8',
+  );
 }
 
 function multipart(parts: string[], type = 'mixed', headers: string[] = []): Buffer {
-  return Buffer.from([
-    'From: li.wei@example.com', 'To: complaints@bank.example.cn', 'Subject: Complaint', 'MIME-Version: 1.0', ...headers, `Content-Type: multipart/${type}; boundary="b"`, '',
-    ...parts.flatMap((p) => ['--b', p]), '--b--', '',
-  ].join('\r\n'), 'utf8');
+  return Buffer.from(
+    [
+      'From: li.wei@example.com',
+      'To: complaints@bank.example.cn',
+      'Subject: Complaint',
+      'MIME-Version: 1.0',
+      ...headers,
+      `Content-Type: multipart/${type}; boundary="b"`,
+      '',
+      ...parts.flatMap((p) => ['--b', p]),
+      '--b--',
+      '',
+    ].join('\r\n'),
+    'utf8',
+  );
 }
 
 const b64 = (b: Uint8Array | string) => Buffer.from(b).toString('base64');
@@ -248,17 +303,24 @@ describe('charsets', () => {
   it('decodes quoted-printable GBK, a GBK display name, and GBK / UTF-8 file names (RFC 2231 and encoded words)', async () => {
     const qp = [...Buffer.from('ztK1xNDF08O/qLG71ti4tL/bt9GjrMfrzcu/7qGj', 'base64')].map((c) => `=${c.toString(16).toUpperCase().padStart(2, '0')}`).join('');
     const raw = multipart([
-      'Content-Type: text/plain; charset=GBK\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n' + qp,
+      `Content-Type: text/plain; charset=GBK\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${qp}`,
       `Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename*=gbk''%B6%D4%D5%CB%B5%A5.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64(PDF)}`,
       `Content-Type: application/pdf; name="=?UTF-8?B?${b64('对账单二.pdf')}?="\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64(PDF)}`,
-    ]).toString('utf8').replace('From: li.wei@example.com', 'From: =?GBK?B?wO7OsA==?= <li.wei@example.com>');
+    ])
+      .toString('utf8')
+      .replace('From: li.wei@example.com', 'From: =?GBK?B?wO7OsA==?= <li.wei@example.com>');
     const f = await parseEmail(Buffer.from(raw));
     expect(f.from).toEqual({ address: 'li.wei@example.com', name: '李伟' });
     expect(cleanText(f.text)).toBe('我的信用卡被重复扣费，请退款。');
-    expect(f.attachments.map((a) => [a.filename, a.contentType])).toEqual([['对账单.pdf', 'application/octet-stream'], ['对账单二.pdf', 'application/pdf']]);
+    expect(f.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      ['对账单.pdf', 'application/octet-stream'],
+      ['对账单二.pdf', 'application/pdf'],
+    ]);
     // Kept by their content, under their names.
-    expect(planAttachments(f.attachments, { allowedTypes: ATTACHMENT_TYPES, maxBytes: 1e6, maxCount: 5 }).keep.map((k) => [k.name, k.contentType]))
-      .toEqual([['对账单.pdf', 'application/pdf'], ['对账单二.pdf', 'application/pdf']]);
+    expect(planAttachments(f.attachments, { allowedTypes: ATTACHMENT_TYPES, maxBytes: 1e6, maxCount: 5 }).keep.map((k) => [k.name, k.contentType])).toEqual([
+      ['对账单.pdf', 'application/pdf'],
+      ['对账单二.pdf', 'application/pdf'],
+    ]);
   });
 
   it('an unknown charset label decodes as windows-1252 instead of failing: the message is still read', async () => {
@@ -277,7 +339,10 @@ describe('charsets', () => {
  */
 const missingWords = (theirs: string, ours: string) => {
   const letters = ours.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
-  return theirs.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w && !letters.includes(w));
+  return theirs
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w && !letters.includes(w));
 };
 
 const OUTLOOK = `<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><meta http-equiv=Content-Type content="text/html; charset=utf-8">
@@ -296,32 +361,49 @@ const TABLE = `<table><tr><th>Date</th><th>Amount</th></tr><tr><td>1 March</td><
 <h1>Heading</h1><pre>  line 1\n    line 2</pre><script>alert("x")</script><!-- hidden --><p>end &copy; 2026 &unknown; &#x1F600;</p>`;
 
 describe('HTML-only mail: postal-mime gives no text, htmlToText makes it', () => {
-  it('an HTML-only message\'s text is what its HTML shows', async () => {
+  it("an HTML-only message's text is what its HTML shows", async () => {
     const f = await parseEmail(eml({ contentType: 'text/html; charset=utf-8', body: GMAIL }));
-    expect(f.text).toBe([
-      'Hello,', '', 'My card was blocked at the ATM. See your fee page (https://bank.example.com/fees?a=1&b=2) and https://example.com.', '',
-      '- First charge: 10 EUR', '- Second charge: 10 EUR', '', 'Thanks', 'Li',
-    ].join('\n'));
+    expect(f.text).toBe(
+      [
+        'Hello,',
+        '',
+        'My card was blocked at the ATM. See your fee page (https://bank.example.com/fees?a=1&b=2) and https://example.com.',
+        '',
+        '- First charge: 10 EUR',
+        '- Second charge: 10 EUR',
+        '',
+        'Thanks',
+        'Li',
+      ].join('\n'),
+    );
     expect(screenEmail(f)).toEqual({ accept: true });
   });
 
-  it.each([['Outlook', OUTLOOK], ['Gmail', GMAIL], ['QQ Mail', QQ], ['a table, a heading, pre, script and entities', TABLE]])(
-    '%s: every word mailparser (html-to-text) shows is in ours, and nothing hidden is', async (_name, html) => {
-      const raw = eml({ contentType: 'text/html; charset=utf-8', body: html });
-      const ours = (await parseEmail(raw)).text;
-      const theirs = (await simpleParser(raw)).text ?? '';
-      expect(missingWords(theirs, ours)).toEqual([]);
-      expect(ours).not.toMatch(/MsoNormal|behavior|spidmax|alert|hidden|<\/?(?:html|head|body|meta|style|script|div|p|b|a|ul|li|table|tr|td|o:p)\b|<!|\bp\./i);
-    });
+  it.each([
+    ['Outlook', OUTLOOK],
+    ['Gmail', GMAIL],
+    ['QQ Mail', QQ],
+    ['a table, a heading, pre, script and entities', TABLE],
+  ])('%s: every word mailparser (html-to-text) shows is in ours, and nothing hidden is', async (_name, html) => {
+    const raw = eml({ contentType: 'text/html; charset=utf-8', body: html });
+    const ours = (await parseEmail(raw)).text;
+    const theirs = (await simpleParser(raw)).text ?? '';
+    expect(missingWords(theirs, ours)).toEqual([]);
+    expect(ours).not.toMatch(/MsoNormal|behavior|spidmax|alert|hidden|<\/?(?:html|head|body|meta|style|script|div|p|b|a|ul|li|table|tr|td|o:p)\b|<!|\bp\./i);
+  });
 
-  it('sets out paragraphs, line breaks, lists, tables and pre; collapses the source\'s whitespace', () => {
-    expect(htmlToText(OUTLOOK)).toBe('Dear Sir or Madam,\n\nI was charged a £25 fee twice on my current account ending 4471 on 1 March. Please refund one of them.\n\nKind regards,\n\nJane O’Brien');
+  it("sets out paragraphs, line breaks, lists, tables and pre; collapses the source's whitespace", () => {
+    expect(htmlToText(OUTLOOK)).toBe(
+      'Dear Sir or Madam,\n\nI was charged a £25 fee twice on my current account ending 4471 on 1 March. Please refund one of them.\n\nKind regards,\n\nJane O’Brien',
+    );
     expect(htmlToText(TABLE)).toBe('Date Amount\n1 March €10.00\n\nTotal > €20 & rising\n\nHeading\n\n  line 1\n    line 2\n\nend © 2026 &unknown; 😀');
-    expect(htmlToText(QQ)).toBe('您好：\n    我的信用卡被重复扣费，请退款。\n\n------------------ 原始邮件 ------------------\n发件人: "银行"<service@bank.example.cn>;');
+    expect(htmlToText(QQ)).toBe(
+      '您好：\n    我的信用卡被重复扣费，请退款。\n\n------------------ 原始邮件 ------------------\n发件人: "银行"<service@bank.example.cn>;',
+    );
     expect(htmlToText('<p>a</p><p>b</p><div>c</div><div>d</div>x<br>y<br><br>z')).toBe('a\n\nb\n\nc\nd\nx\ny\n\nz');
   });
 
-  it('keeps a link\'s address after its text, unless the text shows it', () => {
+  it("keeps a link's address after its text, unless the text shows it", () => {
     expect(htmlToText('<a href="https://pay.example.net/x">Pay here</a>')).toBe('Pay here (https://pay.example.net/x)');
     expect(htmlToText('<a href="https://example.com/">https://example.com</a>')).toBe('https://example.com');
     expect(htmlToText('<a href="mailto:a@example.com">write to us</a> <a href="#top">top</a>')).toBe('write to us top');
@@ -336,7 +418,7 @@ describe('HTML-only mail: postal-mime gives no text, htmlToText makes it', () =>
     expect(htmlToText('1 < 2 and 3 > 2, a <b')).toBe('1 < 2 and 3 > 2, a');
   });
 
-  it('decodes character references: numeric ones, HTML 4\'s names, capitals of the basic ones; others stay as written', () => {
+  it("decodes character references: numeric ones, HTML 4's names, capitals of the basic ones; others stay as written", () => {
     expect(Object.keys(NAMED_ENTITIES)).toHaveLength(96 + 52);
     expect([NAMED_ENTITIES.nbsp, NAMED_ENTITIES.yuml, NAMED_ENTITIES.Agrave]).toEqual(['\u00A0', 'ÿ', 'À']);
     expect(decodeEntities('&eacute;&Eacute;&mdash;&hellip;&euro;&AMP;&LT;&#65;&#x42;&#67')).toBe('éÉ—…€&<ABC');
@@ -344,7 +426,7 @@ describe('HTML-only mail: postal-mime gives no text, htmlToText makes it', () =>
     expect(decodeEntities('&#0;&#xD800;&#x110000;&#99999999999999999999;')).toBe('');
   });
 
-  it('takes time linear in the input, whatever it holds (a stranger\'s input: 1 MB of unclosed tags, comments, quotes and references)', () => {
+  it("takes time linear in the input, whatever it holds (a stranger's input: 1 MB of unclosed tags, comments, quotes and references)", () => {
     for (const unit of ['<a ', '<!--', '<script', '<p class="', '<a href=', '<', '&#', '&amp', '<br>', '<li>', '<a href="https://x.example">x']) {
       const html = unit.repeat(Math.ceil(1_000_000 / unit.length));
       const t = performance.now();
@@ -354,10 +436,9 @@ describe('HTML-only mail: postal-mime gives no text, htmlToText makes it', () =>
   });
 
   it('a message with a text part and a separate HTML part (not alternatives) has both in its text: postal-mime converts that HTML itself', async () => {
-    const f = await parseEmail(multipart([
-      'Content-Type: text/plain; charset=utf-8\r\n\r\nPlain part',
-      'Content-Type: text/html; charset=utf-8\r\n\r\n<p>Html <b>part</b></p>',
-    ]));
+    const f = await parseEmail(
+      multipart(['Content-Type: text/plain; charset=utf-8\r\n\r\nPlain part', 'Content-Type: text/html; charset=utf-8\r\n\r\n<p>Html <b>part</b></p>']),
+    );
     expect(cleanText(f.text)).toMatch(/^Plain part\n\nHtml part$/);
   });
 
@@ -372,20 +453,33 @@ describe('HTML-only mail: postal-mime gives no text, htmlToText makes it', () =>
 
 describe('attachments', () => {
   it('a part with a name but no Content-Disposition, an inline image of multipart/related, a calendar invitation: attachments, not text', async () => {
-    const f = await parseEmail(multipart([
-      'Content-Type: multipart/related; boundary="r"\r\n\r\n--r\r\nContent-Type: text/html\r\n\r\n<p>Photo of the ATM:</p><img src="cid:atm@x">\r\n'
-        + `--r\r\nContent-Type: image/png\r\nContent-ID: <atm@x>\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64(PNG)}\r\n--r--`,
-      `Content-Type: application/pdf; name="statement.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64(PDF)}`,
-      'Content-Type: text/calendar; method=REQUEST; charset=utf-8\r\n\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR',
-      'Content-Type: text/plain; name="notes.txt"\r\nContent-Disposition: attachment\r\n\r\nNot the body',
-    ]));
+    const f = await parseEmail(
+      multipart([
+        'Content-Type: multipart/related; boundary="r"\r\n\r\n--r\r\nContent-Type: text/html\r\n\r\n<p>Photo of the ATM:</p><img src="cid:atm@x">\r\n' +
+          `--r\r\nContent-Type: image/png\r\nContent-ID: <atm@x>\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64(PNG)}\r\n--r--`,
+        `Content-Type: application/pdf; name="statement.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64(PDF)}`,
+        'Content-Type: text/calendar; method=REQUEST; charset=utf-8\r\n\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR',
+        'Content-Type: text/plain; name="notes.txt"\r\nContent-Disposition: attachment\r\n\r\nNot the body',
+      ]),
+    );
     expect(cleanText(f.text)).toBe('Photo of the ATM:');
-    expect(f.attachments.map((a) => [a.filename, a.contentType])).toEqual([[undefined, 'image/png'], ['statement.pdf', 'application/pdf'], [undefined, 'text/calendar'], ['notes.txt', 'text/plain']]);
+    expect(f.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      [undefined, 'image/png'],
+      ['statement.pdf', 'application/pdf'],
+      [undefined, 'text/calendar'],
+      ['notes.txt', 'text/plain'],
+    ]);
     // Parts not in base64 come with LF line ends, the last line's break kept (postal-mime reads them line by line).
     expect(f.attachments.map((a) => a.size)).toEqual([PNG.length, PDF.length, 30, 13]);
     const plan = planAttachments(f.attachments, { allowedTypes: ATTACHMENT_TYPES, maxBytes: 1e6, maxCount: 5 });
-    expect(plan.keep.map((k) => [k.name, k.contentType])).toEqual([['attachment-1.png', 'image/png'], ['statement.pdf', 'application/pdf']]);
-    expect(plan.skipped.map((s) => [s.name, s.reason])).toEqual([['attachment-3', 'type not allowed'], ['notes.txt', 'type not allowed']]);
+    expect(plan.keep.map((k) => [k.name, k.contentType])).toEqual([
+      ['attachment-1.png', 'image/png'],
+      ['statement.pdf', 'application/pdf'],
+    ]);
+    expect(plan.skipped.map((s) => [s.name, s.reason])).toEqual([
+      ['attachment-3', 'type not allowed'],
+      ['notes.txt', 'type not allowed'],
+    ]);
   });
 
   it('a text part with a name but no Content-Disposition is body text (both parsers agree)', async () => {
@@ -396,9 +490,16 @@ describe('attachments', () => {
   });
 
   it('the declared type is what the part says (no guess from the file name); a PDF sent as application/octet-stream is kept as a PDF by its content', async () => {
-    const f = await parseEmail(multipart(['Content-Type: text/plain\r\n\r\nSee attached', `Content-Type: application/octet-stream; name="statement.pdf"\r\nContent-Disposition: attachment; filename="statement.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64(PDF)}`]));
+    const f = await parseEmail(
+      multipart([
+        'Content-Type: text/plain\r\n\r\nSee attached',
+        `Content-Type: application/octet-stream; name="statement.pdf"\r\nContent-Disposition: attachment; filename="statement.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64(PDF)}`,
+      ]),
+    );
     expect(f.attachments[0]).toMatchObject({ filename: 'statement.pdf', contentType: 'application/octet-stream' });
-    expect(planAttachments(f.attachments, { allowedTypes: ATTACHMENT_TYPES, maxBytes: 1e6, maxCount: 5 }).keep).toEqual([{ index: 0, name: 'statement.pdf', contentType: 'application/pdf', size: PDF.length }]);
+    expect(planAttachments(f.attachments, { allowedTypes: ATTACHMENT_TYPES, maxBytes: 1e6, maxCount: 5 }).keep).toEqual([
+      { index: 0, name: 'statement.pdf', contentType: 'application/pdf', size: PDF.length },
+    ]);
   });
 
   it('an attachment sent unencoded (8bit / binary) gets LF line ends from postal-mime (mailparser kept the bytes); base64, what mail programs send, is exact', async () => {
@@ -420,13 +521,22 @@ describe('attachments', () => {
     const f = await parseEmail(Buffer.from(raw));
     expect(f.forwarded.map((m) => m.subject)).toEqual(['level 2', 'level 3', 'level 4', 'level 5', 'level 6']);
     expect(f.attachments.map((a) => a.contentType)).toEqual(['message/rfc822']);
-    expect(planAttachments(f.attachments, { allowedTypes: ATTACHMENT_TYPES, maxBytes: 1e6, maxCount: 5 }).skipped.map((s) => s.reason)).toEqual(['type not allowed']);
+    expect(planAttachments(f.attachments, { allowedTypes: ATTACHMENT_TYPES, maxBytes: 1e6, maxCount: 5 }).skipped.map((s) => s.reason)).toEqual([
+      'type not allowed',
+    ]);
   });
 
   it('an inline message/rfc822 (no Content-Disposition) is a forwarded message too, not merged into the body (postal-mime would merge it)', async () => {
-    const f = await parseEmail(multipart(['Content-Type: text/plain\r\n\r\nSee below', 'Content-Type: message/rfc822\r\n\r\nFrom: Bank <noreply@bank.example>\r\nSubject: Your fee\r\nDate: Sun, 1 Mar 2026 10:00:00 +0000\r\n\r\nA fee of 25 GBP was charged.']));
+    const f = await parseEmail(
+      multipart([
+        'Content-Type: text/plain\r\n\r\nSee below',
+        'Content-Type: message/rfc822\r\n\r\nFrom: Bank <noreply@bank.example>\r\nSubject: Your fee\r\nDate: Sun, 1 Mar 2026 10:00:00 +0000\r\n\r\nA fee of 25 GBP was charged.',
+      ]),
+    );
     expect(cleanText(f.text)).toBe('See below');
-    expect(f.forwarded).toEqual([{ subject: 'Your fee', from: 'Bank <noreply@bank.example>', date: 'Sun, 1 Mar 2026 10:00:00 +0000', text: expect.stringContaining('A fee of 25 GBP') }]);
+    expect(f.forwarded).toEqual([
+      { subject: 'Your fee', from: 'Bank <noreply@bank.example>', date: 'Sun, 1 Mar 2026 10:00:00 +0000', text: expect.stringContaining('A fee of 25 GBP') },
+    ]);
   });
 });
 
@@ -467,7 +577,7 @@ describe('addresses: the first mailbox of From, as mailparser reads it', () => {
 describe('threading headers', () => {
   it('Message-ID, In-Reply-To and References are read raw and unfolded (first occurrence), as before', async () => {
     const raw = eml({
-      subject: '=?UTF-8?B?' + b64('回复：关于 UK-2026-000009') + '?=',
+      subject: `=?UTF-8?B?${b64('回复：关于 UK-2026-000009')}?=`,
       headers: [
         'In-Reply-To: <CN-2026-000042.7f3a@bank.example.cn> (our reply)',
         'References: <CN-2026-000040.a1@bank.example.cn>\r\n <other-id@mail.example.com>\r\n\t<CN-2026-000041.b2@bank.example.cn>',
@@ -484,13 +594,19 @@ describe('threading headers', () => {
 });
 
 describe('the Date of a forwarded message', () => {
-  it('is shown as written (postal-mime\'s own `date` is ISO, or the raw value when it does not parse)', async () => {
-    const fwd = (date: string | undefined) => multipart(['Content-Type: text/plain\r\n\r\nSee below', `Content-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\nFrom: bank@bank.example\r\nSubject: Fee\r\n${date === undefined ? '' : `Date: ${date}\r\n`}\r\nCharged.`]);
+  it("is shown as written (postal-mime's own `date` is ISO, or the raw value when it does not parse)", async () => {
+    const fwd = (date: string | undefined) =>
+      multipart([
+        'Content-Type: text/plain\r\n\r\nSee below',
+        `Content-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\nFrom: bank@bank.example\r\nSubject: Fee\r\n${date === undefined ? '' : `Date: ${date}\r\n`}\r\nCharged.`,
+      ]);
     expect((await parseEmail(fwd('Sun, 1 Mar 2026 10:00:00 +0800'))).forwarded[0].date).toBe('Sun, 1 Mar 2026 10:00:00 +0800');
     expect((await parseEmail(fwd('yesterday at noon'))).forwarded[0].date).toBe('yesterday at noon');
     const missing = await parseEmail(fwd(undefined));
     expect(missing.forwarded[0].date).toBeUndefined();
-    expect(composeBody(missing.text, missing.forwarded)).toBe('See below\n\n---------- Forwarded message ----------\nFrom: bank@bank.example\nSubject: Fee\n\nCharged.');
+    expect(composeBody(missing.text, missing.forwarded)).toBe(
+      'See below\n\n---------- Forwarded message ----------\nFrom: bank@bank.example\nSubject: Fee\n\nCharged.',
+    );
   });
 });
 
@@ -499,16 +615,22 @@ describe('the top-level Content-Type (bounces)', () => {
     expect(contentTypeOf(undefined)).toEqual({ type: 'text/plain' });
     expect(contentTypeOf('')).toEqual({ type: 'text/plain' });
     expect(contentTypeOf('Multipart/Report; Report-Type="delivery-status"; boundary="x"')).toEqual({ type: 'multipart/report', reportType: 'delivery-status' });
-    expect(contentTypeOf('multipart/report;\r\n\treport-type=disposition-notification;boundary=x')).toEqual({ type: 'multipart/report', reportType: 'disposition-notification' });
+    expect(contentTypeOf('multipart/report;\r\n\treport-type=disposition-notification;boundary=x')).toEqual({
+      type: 'multipart/report',
+      reportType: 'disposition-notification',
+    });
     expect(contentTypeOf('constructor')).toEqual({ type: 'constructor' });
   });
 
   it('a delivery-status report with the returned message: a bounce, its message an attachment of the report', async () => {
-    const raw = multipart([
-      'Content-Type: text/plain\r\n\r\nDelivery failed.',
-      'Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n\r\nFinal-Recipient: rfc822; x@example.com\r\nAction: failed\r\nStatus: 5.1.1',
-      'Content-Type: message/rfc822\r\n\r\nFrom: li.wei@example.com\r\nSubject: Complaint\r\n\r\nOriginal text',
-    ], 'report; report-type=delivery-status');
+    const raw = multipart(
+      [
+        'Content-Type: text/plain\r\n\r\nDelivery failed.',
+        'Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n\r\nFinal-Recipient: rfc822; x@example.com\r\nAction: failed\r\nStatus: 5.1.1',
+        'Content-Type: message/rfc822\r\n\r\nFrom: li.wei@example.com\r\nSubject: Complaint\r\n\r\nOriginal text',
+      ],
+      'report; report-type=delivery-status',
+    );
     const f = await parseEmail(raw);
     expect([f.contentType, f.reportType, f.partTypes]).toEqual(['multipart/report', 'delivery-status', ['message/delivery-status', 'message/rfc822']]);
     expect(screenEmail(f)).toEqual({ accept: false, reason: 'bounce', signal: 'multipart/report delivery-status' });
@@ -520,10 +642,18 @@ describe('the top-level Content-Type (bounces)', () => {
 
 class FakeStore implements AttachmentStore {
   objects = new Map<string, Uint8Array>();
-  async presignUpload(): Promise<never> { throw new Error('not used'); }
-  async head(): Promise<undefined> { return undefined; }
-  async put(key: string, body: Uint8Array) { this.objects.set(key, body); }
-  async get(key: string) { return this.objects.get(key); }
+  async presignUpload(): Promise<never> {
+    throw new Error('not used');
+  }
+  async head(): Promise<undefined> {
+    return undefined;
+  }
+  async put(key: string, body: Uint8Array) {
+    this.objects.set(key, body);
+  }
+  async get(key: string) {
+    return this.objects.get(key);
+  }
 }
 
 function intake(attachmentMaxBytes = 10 * 1024 * 1024) {
@@ -531,11 +661,21 @@ function intake(attachmentMaxBytes = 10 * 1024 * 1024) {
   const repo = new FakeRepository();
   const inbound = new FakeInbound();
   const store = new FakeStore();
-  const deps = { repo, workflow: new FakeWorkflow(), clock: new ManualClock(new Date('2026-03-02T02:00:00Z')), region, mail: { domain: 'bank.example.cn', ownDomains: ['bank.example'] }, calendar: createBusinessCalendar(region.calendar), inbound, attachments: () => store, attachmentMaxBytes };
+  const deps = {
+    repo,
+    workflow: new FakeWorkflow(),
+    clock: new ManualClock(new Date('2026-03-02T02:00:00Z')),
+    region,
+    mail: { domain: 'bank.example.cn', ownDomains: ['bank.example'] },
+    calendar: createBusinessCalendar(region.calendar),
+    inbound,
+    attachments: () => store,
+    attachmentMaxBytes,
+  };
   return { repo, inbound, store, receive: (messageId: string, raw: Buffer) => receiveEmail({ messageId, raw, source: 'li.wei@example.com' }, deps) };
 }
 
-describe('the parser\'s limits, through the intake', () => {
+describe("the parser's limits, through the intake", () => {
   it('header fields over 2 MB: recorded as rejected (unparseable), never thrown', async () => {
     const t = intake();
     const headers = Array.from({ length: 30_000 }, (_, i) => `X-Filler-${i}: ${'v'.repeat(70)}`);
@@ -558,7 +698,13 @@ describe('the parser\'s limits, through the intake', () => {
   it('an attachment over the size limit is not kept (listed for staff); the complaint is registered', async () => {
     const t = intake(1_000);
     const big = Buffer.concat([PDF, Buffer.alloc(2_000, 0x20)]);
-    const r = await t.receive('m-big', multipart(['Content-Type: text/plain\r\n\r\nStatement attached', `Content-Type: application/pdf; name="big.pdf"\r\nContent-Disposition: attachment; filename="big.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64(big)}`]));
+    const r = await t.receive(
+      'm-big',
+      multipart([
+        'Content-Type: text/plain\r\n\r\nStatement attached',
+        `Content-Type: application/pdf; name="big.pdf"\r\nContent-Disposition: attachment; filename="big.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64(big)}`,
+      ]),
+    );
     expect(r).toMatchObject({ outcome: 'registered', attachments: { kept: 0, skipped: 1 } });
     const skipped = t.repo.histories.get(r.reference!)!.find((h) => h.action === 'email-attachments-skipped');
     expect(skipped?.after).toMatchObject({ skipped: [{ name: 'big.pdf', contentType: 'application/pdf', reason: 'too large' }] });

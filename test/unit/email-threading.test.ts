@@ -19,10 +19,19 @@ import { FakeAccessAttempts, FakeAuditLog, FakeInbound, FakeRepository, FakeWork
 
 class Objects implements AttachmentStore {
   objects = new Map<string, Uint8Array>();
-  async presignUpload(): Promise<never> { throw new Error('not used'); }
-  async head(key: string) { const o = this.objects.get(key); return o && { size: o.length, contentType: 'application/pdf' }; }
-  async put(key: string, body: Uint8Array) { this.objects.set(key, body); }
-  async get(key: string) { return this.objects.get(key); }
+  async presignUpload(): Promise<never> {
+    throw new Error('not used');
+  }
+  async head(key: string) {
+    const o = this.objects.get(key);
+    return o && { size: o.length, contentType: 'application/pdf' };
+  }
+  async put(key: string, body: Uint8Array) {
+    this.objects.set(key, body);
+  }
+  async get(key: string) {
+    return this.objects.get(key);
+  }
 }
 
 const PASS = { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' };
@@ -34,24 +43,55 @@ function setup() {
   const clock = new ManualClock(new Date('2026-03-02T02:00:00Z'));
   const region = REGIONS.cn;
   const deps = {
-    repo, workflow: new FakeWorkflow(), clock, region, mail: { domain: 'bank.example.cn', ownDomains: ['bank.example'] }, calendar: createBusinessCalendar(region.calendar), inbound,
-    attachments: () => new Objects(), attachmentMaxBytes: 1024 * 1024, audit: new FakeAuditLog(), accessAttempts: new FakeAccessAttempts(),
+    repo,
+    workflow: new FakeWorkflow(),
+    clock,
+    region,
+    mail: { domain: 'bank.example.cn', ownDomains: ['bank.example'] },
+    calendar: createBusinessCalendar(region.calendar),
+    inbound,
+    attachments: () => new Objects(),
+    attachmentMaxBytes: 1024 * 1024,
+    audit: new FakeAuditLog(),
+    accessAttempts: new FakeAccessAttempts(),
   };
   let n = 0;
   const mail = (raw: string, o: { source?: string; verdicts?: Verdicts } = {}): InboundMail => ({
-    messageId: `m-${++n}`, raw: Buffer.from(raw), receivedAt: '2026-03-02T01:59:00Z', source: o.source ?? 'li.wei@example.com', authentication: o.verdicts ?? PASS,
+    messageId: `m-${++n}`,
+    raw: Buffer.from(raw),
+    receivedAt: '2026-03-02T01:59:00Z',
+    source: o.source ?? 'li.wei@example.com',
+    authentication: o.verdicts ?? PASS,
   });
-  const victim = async () => (await submitComplaint(SubmitComplaintRequest.parse({
-    complainant: { name: 'Li Wei', contact: { email: 'Li.Wei@Example.com' } }, matter: { description: 'Double charge on my card in February' }, consent: { personalData: true },
-  }), { channel: 'web' }, deps)).body;
+  const victim = async () =>
+    (
+      await submitComplaint(
+        SubmitComplaintRequest.parse({
+          complainant: { name: 'Li Wei', contact: { email: 'Li.Wei@Example.com' } },
+          matter: { description: 'Double charge on my card in February' },
+          consent: { personalData: true },
+        }),
+        { channel: 'web' },
+        deps,
+      )
+    ).body;
   return { repo, inbound, deps, mail, victim };
 }
 
-const eml = (o: { from: string; subject: string; headers?: string[]; body?: string }) => [
-  `From: ${o.from}`, 'To: complaints@bank.example.cn', `Subject: ${o.subject}`, 'Date: Mon, 02 Mar 2026 09:00:00 +0800',
-  'Message-ID: <x1@example.net>', 'MIME-Version: 1.0', ...(o.headers ?? []), 'Content-Type: text/plain; charset=utf-8', '',
-  o.body ?? 'Please send the refund to my new account 12345678 instead.', '',
-].join('\r\n');
+const eml = (o: { from: string; subject: string; headers?: string[]; body?: string }) =>
+  [
+    `From: ${o.from}`,
+    'To: complaints@bank.example.cn',
+    `Subject: ${o.subject}`,
+    'Date: Mon, 02 Mar 2026 09:00:00 +0800',
+    'Message-ID: <x1@example.net>',
+    'MIME-Version: 1.0',
+    ...(o.headers ?? []),
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    o.body ?? 'Please send the refund to my new account 12345678 instead.',
+    '',
+  ].join('\r\n');
 
 describe('issue 16 finding 2: who may write into a complaint by email', () => {
   it("a stranger's mail naming the reference (subject or forged In-Reply-To) is not attached: a new complaint, linked for staff, never on the victim's page", async () => {
@@ -80,12 +120,23 @@ describe('issue 16 finding 2: who may write into a complaint by email', () => {
   it("mail from the complainant's address that fails authentication is not attached either", async () => {
     const { deps, repo, mail, victim } = setup();
     const v = await victim();
-    for (const verdicts of [{ spf: 'FAIL', dkim: 'FAIL', dmarc: 'FAIL' }, { spf: 'PASS', dkim: 'PASS', dmarc: 'FAIL' }, { spf: 'GRAY', dkim: 'GRAY', dmarc: 'GRAY' }, {}]) {
+    for (const verdicts of [
+      { spf: 'FAIL', dkim: 'FAIL', dmarc: 'FAIL' },
+      { spf: 'PASS', dkim: 'PASS', dmarc: 'FAIL' },
+      { spf: 'GRAY', dkim: 'GRAY', dmarc: 'GRAY' },
+      {},
+    ]) {
       const r = await receiveEmail(mail(eml({ from: 'li.wei@example.com', subject: `Re: ${v.reference}` }), { verdicts }), deps);
       expect(r.outcome, JSON.stringify(verdicts)).toBe('registered');
     }
     // SPF passing for another envelope domain is no proof for the From address.
-    const spoof = await receiveEmail(mail(eml({ from: 'li.wei@example.com', subject: `Re: ${v.reference}` }), { source: 'bounce@evil.example', verdicts: { spf: 'PASS', dkim: 'GRAY', dmarc: 'GRAY' } }), deps);
+    const spoof = await receiveEmail(
+      mail(eml({ from: 'li.wei@example.com', subject: `Re: ${v.reference}` }), {
+        source: 'bounce@evil.example',
+        verdicts: { spf: 'PASS', dkim: 'GRAY', dmarc: 'GRAY' },
+      }),
+      deps,
+    );
     expect(spoof.outcome).toBe('registered');
     expect(repo.histories.get(v.reference)!.map((h) => h.action)).toEqual(['received']);
   });
@@ -93,24 +144,41 @@ describe('issue 16 finding 2: who may write into a complaint by email', () => {
   it('property: the complainant, authenticated, is threaded whatever the case of the address; anyone else never is', async () => {
     const { deps, repo, mail, victim } = setup();
     const v = await victim();
-    const caseOf = (s: string) => fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }).map((up) => [...s].map((c, i) => (up[i] ? c.toUpperCase() : c.toLowerCase())).join(''));
+    const caseOf = (s: string) =>
+      fc
+        .array(fc.boolean(), { minLength: s.length, maxLength: s.length })
+        .map((up) => [...s].map((c, i) => (up[i] ? c.toUpperCase() : c.toLowerCase())).join(''));
     const sender = fc.oneof(
       caseOf('li.wei@example.com').map((a) => ({ a, owner: true })),
-      fc.constantFrom('li.wei@example.co', 'li.wei+x@example.com', 'li.wei@example.com.evil.example', 'liwei@example.com', 'li.wei@exampl.com').map((a) => ({ a, owner: false })),
-      fc.emailAddress().filter((a) => a.toLowerCase() !== 'li.wei@example.com').map((a) => ({ a, owner: false })),
+      fc
+        .constantFrom('li.wei@example.co', 'li.wei+x@example.com', 'li.wei@example.com.evil.example', 'liwei@example.com', 'li.wei@exampl.com')
+        .map((a) => ({ a, owner: false })),
+      fc
+        .emailAddress()
+        .filter((a) => a.toLowerCase() !== 'li.wei@example.com')
+        .map((a) => ({ a, owner: false })),
     );
     const header = fc.constantFrom('subject', 'in-reply-to', 'references');
-    await fc.assert(fc.asyncProperty(sender, header, async ({ a, owner }, where) => {
-      const raw = eml({
-        from: `"Li Wei" <${a}>`, subject: where === 'subject' ? `Re: ${v.reference}` : 'Re: your letter',
-        headers: where === 'in-reply-to' ? [`In-Reply-To: <${v.reference}.ab@bank.example.cn>`] : where === 'references' ? [`References: <${v.reference}.ab@bank.example.cn>`] : [],
-      });
-      const before = repo.histories.get(v.reference)!.length;
-      const r = await receiveEmail(mail(raw, { source: a }), deps);
-      if (r.outcome === 'rejected') return; // an address the schema refuses: nothing attached either
-      expect(r.outcome === 'threaded' && r.reference === v.reference).toBe(owner);
-      expect(repo.histories.get(v.reference)!.length).toBe(owner ? before + 1 : before);
-    }), { numRuns: 60 });
+    await fc.assert(
+      fc.asyncProperty(sender, header, async ({ a, owner }, where) => {
+        const raw = eml({
+          from: `"Li Wei" <${a}>`,
+          subject: where === 'subject' ? `Re: ${v.reference}` : 'Re: your letter',
+          headers:
+            where === 'in-reply-to'
+              ? [`In-Reply-To: <${v.reference}.ab@bank.example.cn>`]
+              : where === 'references'
+                ? [`References: <${v.reference}.ab@bank.example.cn>`]
+                : [],
+        });
+        const before = repo.histories.get(v.reference)!.length;
+        const r = await receiveEmail(mail(raw, { source: a }), deps);
+        if (r.outcome === 'rejected') return; // an address the schema refuses: nothing attached either
+        expect(r.outcome === 'threaded' && r.reference === v.reference).toBe(owner);
+        expect(repo.histories.get(v.reference)!.length).toBe(owner ? before + 1 : before);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("mail claiming the bank's own domain without DKIM alignment is quarantined: no complaint, no acknowledgement", async () => {
@@ -121,7 +189,11 @@ describe('issue 16 finding 2: who may write into a complaint by email', () => {
       ['ada@bank.example', { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' }, ['DKIM-Signature: v=1; a=rsa-sha256; d=evil.example; s=s1; b=abc']],
       ['Ada <ADA@Mail.Bank.Example>', { spf: 'PASS', dkim: 'FAIL', dmarc: 'FAIL' }, ['DKIM-Signature: v=1; a=rsa-sha256; d=bank.example; s=s1; b=abc']],
       // A forged d=bank.example signature next to a valid one of the sender's own domain: DKIM "passes", DMARC does not.
-      ['ada@bank.example', { spf: 'PASS', dkim: 'PASS', dmarc: 'FAIL' }, ['DKIM-Signature: v=1; a=rsa-sha256; d=bank.example; s=s1; b=forged', 'DKIM-Signature: v=1; a=rsa-sha256; d=evil.example; s=s1; b=valid']],
+      [
+        'ada@bank.example',
+        { spf: 'PASS', dkim: 'PASS', dmarc: 'FAIL' },
+        ['DKIM-Signature: v=1; a=rsa-sha256; d=bank.example; s=s1; b=forged', 'DKIM-Signature: v=1; a=rsa-sha256; d=evil.example; s=s1; b=valid'],
+      ],
     ] as const) {
       const r = await receiveEmail(mail(eml({ from, subject: 'Urgent: refund request', headers: [...headers] }), { source: 'x@evil.example', verdicts }), deps);
       expect(r, from).toMatchObject({ outcome: 'quarantined', reason: expect.stringMatching(/own domain/) });
@@ -130,7 +202,17 @@ describe('issue 16 finding 2: who may write into a complaint by email', () => {
     expect([...repo.msgs.values()].flat()).toEqual([]);
     expect(deps.audit.entries.filter((e) => e.actor === 'email-intake' && /quarantined/.test(e.detail ?? ''))).toHaveLength(5);
     // Genuinely signed by the bank (DKIM pass, d= aligned): handled as any mail.
-    const ok = await receiveEmail(mail(eml({ from: 'ada@bank.example', subject: 'A customer asked me to forward this', headers: ['DKIM-Signature: v=1; a=rsa-sha256; d=amazonses.com; s=s1; b=abc', 'DKIM-Signature: v=1; a=rsa-sha256;\r\n d=bank.example; s=s1; b=abc'] }), { source: 'ada@bank.example' }), deps);
+    const ok = await receiveEmail(
+      mail(
+        eml({
+          from: 'ada@bank.example',
+          subject: 'A customer asked me to forward this',
+          headers: ['DKIM-Signature: v=1; a=rsa-sha256; d=amazonses.com; s=s1; b=abc', 'DKIM-Signature: v=1; a=rsa-sha256;\r\n d=bank.example; s=s1; b=abc'],
+        }),
+        { source: 'ada@bank.example' },
+      ),
+      deps,
+    );
     expect(ok.outcome).toBe('registered');
   });
 });

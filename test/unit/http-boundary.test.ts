@@ -23,15 +23,31 @@ function keysDeep(o: unknown, prefix = ''): string[] {
  * shape, and the query string and cookies read as API Gateway reads them. `request` is the
  * request the fixture's event was made from; `route` its route's path.
  */
-function sameAsApiGateway(readFixture: () => any, request: { url: string; headers: Record<string, string>; body: string; route: string; params: Record<string, string> }) {
+function sameAsApiGateway(
+  readFixture: () => any,
+  request: { url: string; headers: Record<string, string>; body: string; route: string; params: Record<string, string> },
+) {
   let fixture: any;
   let event: ReturnType<typeof toEvent>;
   beforeAll(() => {
     fixture = readFixture();
-    const req = { method: 'POST', url: request.url, httpVersion: '1.1', headers: request.headers, socket: { remoteAddress: '127.0.0.1' } } as unknown as IncomingMessage;
-    event = toEvent(req, Buffer.from(request.body), {
-      spec: { operationId: 'x', method: 'POST', path: request.route, fn: 'SubmitComplaint', auth: 'public' }, regex: /x/, params: [],
-    }, request.params);
+    const req = {
+      method: 'POST',
+      url: request.url,
+      httpVersion: '1.1',
+      headers: request.headers,
+      socket: { remoteAddress: '127.0.0.1' },
+    } as unknown as IncomingMessage;
+    event = toEvent(
+      req,
+      Buffer.from(request.body),
+      {
+        spec: { operationId: 'x', method: 'POST', path: request.route, fn: 'SubmitComplaint', auth: 'public' },
+        regex: /x/,
+        params: [],
+      },
+      request.params,
+    );
   });
 
   it('has the shape of the HTTP API payload v2.0 fixture (apart from mTLS, authorizer and stage variables)', () => {
@@ -54,21 +70,36 @@ function sameAsApiGateway(readFixture: () => any, request: { url: string; header
 
 describe('local API Gateway event, against our own HTTP API v2 event (test/fixtures/events)', () => {
   sameAsApiGateway(() => readEvent(OWN_FIXTURES), {
-    url: '/api/complaints/CN-2026-000123/callback?lang=zh-CN&channel=web&channel=app', route: '/api/complaints/{reference}/callback', params: { reference: 'CN-2026-000123' },
-    headers: { host: 'complaints.bank.example.cn', 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (complaint form)', cookie: 'session=7d1c2e; consent=yes', 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' },
+    url: '/api/complaints/CN-2026-000123/callback?lang=zh-CN&channel=web&channel=app',
+    route: '/api/complaints/{reference}/callback',
+    params: { reference: 'CN-2026-000123' },
+    headers: {
+      host: 'complaints.bank.example.cn',
+      'content-type': 'application/json',
+      'user-agent': 'Mozilla/5.0 (complaint form)',
+      cookie: 'session=7d1c2e; consent=yes',
+      'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8',
+    },
     body: '{"satisfaction": 2, "comment": "退款还没有到账"}',
   });
 
   it('is the event of the route it names', () => {
     const fixture = readEvent(OWN_FIXTURES);
-    expect([fixture.version, fixture.routeKey, fixture.requestContext.routeKey, fixture.requestContext.http.method]).toEqual(['2.0', 'POST /api/complaints/{reference}/callback', 'POST /api/complaints/{reference}/callback', 'POST']);
+    expect([fixture.version, fixture.routeKey, fixture.requestContext.routeKey, fixture.requestContext.http.method]).toEqual([
+      '2.0',
+      'POST /api/complaints/{reference}/callback',
+      'POST /api/complaints/{reference}/callback',
+      'POST',
+    ]);
     expect(fixture.pathParameters).toEqual({ reference: 'CN-2026-000123' });
   });
 });
 
 describeShared('local API Gateway event', () => {
   sameAsApiGateway(() => readEvent(FIXTURES), {
-    url: '/my/path?parameter1=value1&parameter1=value2&parameter2=value', route: '/my/{parameter1}', params: { parameter1: 'path' },
+    url: '/my/path?parameter1=value1&parameter1=value2&parameter2=value',
+    route: '/my/{parameter1}',
+    params: { parameter1: 'path' },
     headers: { host: 'localhost:3000', 'content-type': 'application/json', 'user-agent': 'agent', cookie: 'cookie1; cookie2', header2: 'value1,value2' },
     body: '{"message": "hello world"}',
   });

@@ -28,27 +28,27 @@ export const LAYERS: Record<string, number> = {
 /** The relative specifiers a source imports (type-only imports too: they tie modules as well). */
 export function importsOf(source: string): string[] {
   const specs: string[] = [];
-  const patterns = [
-    /^\s*(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/gms,
-    /^\s*import\s*['"]([^'"]+)['"]/gm,
-    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
-  ];
+  const patterns = [/^\s*(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/gms, /^\s*import\s*['"]([^'"]+)['"]/gm, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g];
   for (const p of patterns) for (const m of source.matchAll(p)) specs.push(m[1]);
   return specs.filter((s) => s.startsWith('.'));
 }
 
 function modules(dir = ROOT): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? modules(join(dir, e.name)) : /\.ts$/.test(e.name) ? [relative(ROOT, join(dir, e.name)).split('\\').join('/')] : []);
+    e.isDirectory() ? modules(join(dir, e.name)) : /\.ts$/.test(e.name) ? [relative(ROOT, join(dir, e.name)).split('\\').join('/')] : [],
+  );
 }
 
 /** Module -> the modules of functions/ it imports (paths relative to functions/). */
 export function importGraph(files: Record<string, string>): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const [file, source] of Object.entries(files)) {
-    graph.set(file, importsOf(source)
-      .map((s) => posix.normalize(posix.join(posix.dirname(file), s)))
-      .filter((t) => !t.startsWith('..')));
+    graph.set(
+      file,
+      importsOf(source)
+        .map((s) => posix.normalize(posix.join(posix.dirname(file), s)))
+        .filter((t) => !t.startsWith('..')),
+    );
   }
   return graph;
 }
@@ -60,7 +60,8 @@ export function upwardImports(graph: Map<string, string[]>): string[] {
   const out: string[] = [];
   for (const [from, targets] of graph) {
     for (const to of targets) {
-      const a = layerOf(from), b = layerOf(to);
+      const a = layerOf(from),
+        b = layerOf(to);
       if (a === b) continue;
       if (LAYERS[a] === undefined || LAYERS[b] === undefined) out.push(`${from} -> ${to} (a folder with no layer)`);
       else if (LAYERS[b] >= LAYERS[a]) out.push(`${from} -> ${to}`);
@@ -72,20 +73,32 @@ export function upwardImports(graph: Map<string, string[]>): string[] {
 /** Strongly connected components of more than one module, or a module importing itself (Tarjan). */
 export function importCycles(graph: Map<string, string[]>): string[][] {
   let index = 0;
-  const idx = new Map<string, number>(), low = new Map<string, number>(), onStack = new Set<string>(), stack: string[] = [];
+  const idx = new Map<string, number>(),
+    low = new Map<string, number>(),
+    onStack = new Set<string>(),
+    stack: string[] = [];
   const cycles: string[][] = [];
   const visit = (v: string) => {
-    idx.set(v, index); low.set(v, index); index++;
-    stack.push(v); onStack.add(v);
+    idx.set(v, index);
+    low.set(v, index);
+    index++;
+    stack.push(v);
+    onStack.add(v);
     for (const w of graph.get(v) ?? []) {
       if (!graph.has(w)) continue;
-      if (!idx.has(w)) { visit(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
     }
     if (low.get(v) === idx.get(v)) {
       const component: string[] = [];
       let w: string;
-      do { w = stack.pop()!; onStack.delete(w); component.push(w); } while (w !== v);
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
       if (component.length > 1 || (graph.get(v) ?? []).includes(v)) cycles.push(component.sort());
     }
   };
@@ -106,7 +119,9 @@ describe('functions/: dependencies point down', () => {
   });
 
   it('the domain imports nothing outside itself but npm packages', () => {
-    const outside = [...graph].flatMap(([from, to]) => layerOf(from) === 'domain' ? to.filter((t) => layerOf(t) !== 'domain').map((t) => `${from} -> ${t}`) : []);
+    const outside = [...graph].flatMap(([from, to]) =>
+      layerOf(from) === 'domain' ? to.filter((t) => layerOf(t) !== 'domain').map((t) => `${from} -> ${t}`) : [],
+    );
     expect(outside).toEqual([]);
   });
 
@@ -135,6 +150,9 @@ describe('the checks themselves', () => {
   });
 
   it('flags a cycle, type-only imports included', () => {
-    expect(importCycles(g).sort()).toEqual([['domain/a.ts', 'domain/b.ts'], ['use-cases/u.ts', 'wiring/container.ts']]);
+    expect(importCycles(g).sort()).toEqual([
+      ['domain/a.ts', 'domain/b.ts'],
+      ['use-cases/u.ts', 'wiring/container.ts'],
+    ]);
   });
 });

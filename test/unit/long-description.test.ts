@@ -34,23 +34,50 @@ describe('long descriptions', () => {
   it('every field at its maximum, in Chinese: the complaint item stays under 400 KB through the investigation, the description whole', async () => {
     const repo = new FakeRepository();
     const region = REGIONS.cn;
-    const deps = { repo, workflow: new FakeWorkflow(), clock: new ManualClock(new Date('2026-03-02T01:00:00Z')), region, calendar: createBusinessCalendar(region.calendar) };
+    const deps = {
+      repo,
+      workflow: new FakeWorkflow(),
+      clock: new ManualClock(new Date('2026-03-02T01:00:00Z')),
+      region,
+      calendar: createBusinessCalendar(region.calendar),
+    };
     await repo.putStaff({ id: 'hana', name: 'Hana Handler', email: 'hana@bank.example', roles: ['handler'], department: 'cards' });
     const description = han(DESCRIPTION_MAX_CHARS);
-    const { body } = await submitComplaint(SubmitComplaintRequest.parse({
-      language: 'zh-CN',
-      complainant: { name: han(200), gender: 'female', age: 40, contact: { email: 'li.wei@example.com', phone: '+86 138 0000 0000', address: han(500) } },
-      target: { department: 'cards', staffMember: han(200) },
-      matter: { description, cause: han(2_000), demand: han(2_000) },
-      occurredAt: '2026-02-27', place: han(500), businessLine: '信用卡', amount: { value: 120.5, currency: 'CNY' }, consent: { personalData: true },
-    }), { channel: 'web' }, deps);
+    const { body } = await submitComplaint(
+      SubmitComplaintRequest.parse({
+        language: 'zh-CN',
+        complainant: { name: han(200), gender: 'female', age: 40, contact: { email: 'li.wei@example.com', phone: '+86 138 0000 0000', address: han(500) } },
+        target: { department: 'cards', staffMember: han(200) },
+        matter: { description, cause: han(2_000), demand: han(2_000) },
+        occurredAt: '2026-02-27',
+        place: han(500),
+        businessLine: '信用卡',
+        amount: { value: 120.5, currency: 'CNY' },
+        consent: { personalData: true },
+      }),
+      { channel: 'web' },
+      deps,
+    );
     const ref = body.reference;
-    const measure = () => size({ PK: `COMPLAINT#${ref}`, SK: 'META', type: 'Complaint', OPENPK: 'OPEN#0', OPENSK: `9999-12-31T00:00:00.000Z#${ref}`, ...repo.complaints.get(ref)! });
+    const measure = () =>
+      size({
+        PK: `COMPLAINT#${ref}`,
+        SK: 'META',
+        type: 'Complaint',
+        OPENPK: 'OPEN#0',
+        OPENSK: `9999-12-31T00:00:00.000Z#${ref}`,
+        ...repo.complaints.get(ref)!,
+      });
     const atIntake = measure();
     await openStaffTask({ reference: ref, stage: 'INVESTIGATION', taskToken: 't1', executionName: ref }, deps);
     const hana: Actor = { id: 'hana', name: 'Hana Handler', roles: ['handler'], department: 'cards' };
     await claimTask(deps, hana, ref);
-    await completeInvestigation(deps, hana, ref, { rootCause: han(4_000), responsiblePeople: han(1_000), correctiveMeasures: han(4_000), correctionResult: han(4_000) });
+    await completeInvestigation(deps, hana, ref, {
+      rootCause: han(4_000),
+      responsiblePeople: han(1_000),
+      correctiveMeasures: han(4_000),
+      correctionResult: han(4_000),
+    });
     const investigated = measure();
     expect(repo.complaints.get(ref)!.matter.description).toBe(description);
     expect(atIntake).toBeGreaterThan(150_000); // the description alone is 150 KB: nothing was cut

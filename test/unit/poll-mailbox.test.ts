@@ -10,10 +10,19 @@ import type { InboundMail, ReceiveResult } from '../../functions/use-cases/intak
 
 class FakeMailbox implements MailboxSession {
   folders: Record<string, { uid: number; messageId?: string; raw: string }[]> = { INBOX: [] };
-  constructor(public uidValidity = '1', private next = 1) {}
-  add(messageId: string | undefined, raw = `Message-ID: ${messageId}\r\n\r\nbody`) { this.folders.INBOX.push({ uid: this.next++, messageId, raw }); }
-  async list(limit: number): Promise<MailboxEntry[]> { return this.folders.INBOX.slice(0, limit).map((m) => ({ uid: m.uid, size: m.raw.length, ...(m.messageId ? { messageId: m.messageId } : {}) })); }
-  async fetchRaw(uid: number) { return new TextEncoder().encode(this.folders.INBOX.find((m) => m.uid === uid)!.raw); }
+  constructor(
+    public uidValidity = '1',
+    private next = 1,
+  ) {}
+  add(messageId: string | undefined, raw = `Message-ID: ${messageId}\r\n\r\nbody`) {
+    this.folders.INBOX.push({ uid: this.next++, messageId, raw });
+  }
+  async list(limit: number): Promise<MailboxEntry[]> {
+    return this.folders.INBOX.slice(0, limit).map((m) => ({ uid: m.uid, size: m.raw.length, ...(m.messageId ? { messageId: m.messageId } : {}) }));
+  }
+  async fetchRaw(uid: number) {
+    return new TextEncoder().encode(this.folders.INBOX.find((m) => m.uid === uid)!.raw);
+  }
   async move(uid: number, folder: string) {
     const i = this.folders.INBOX.findIndex((m) => m.uid === uid);
     if (i < 0) return;
@@ -23,7 +32,13 @@ class FakeMailbox implements MailboxSession {
 
 function markers() {
   const items = new Map<string, MailboxMarker>();
-  return { items, get: async (mb: string, v: string, uid: number) => items.get(`${mb}/${v}/${uid}`), put: async (m: MailboxMarker) => { items.set(`${m.mailbox}/${m.uidValidity}/${m.uid}`, m); } };
+  return {
+    items,
+    get: async (mb: string, v: string, uid: number) => items.get(`${mb}/${v}/${uid}`),
+    put: async (m: MailboxMarker) => {
+      items.set(`${m.mailbox}/${m.uidValidity}/${m.uid}`, m);
+    },
+  };
 }
 
 /** The intake's dedupe in miniature: one record per intake id. */
@@ -33,7 +48,15 @@ function intake(fail: (mail: InboundMail) => boolean = () => false) {
     if (fail(mail)) throw Object.assign(new Error('table down'), { name: 'InternalServerError' });
     const seen = records.get(mail.messageId);
     if (seen) return { ...seen, replayed: true };
-    const r: ReceiveResult = { messageId: mail.messageId, outcome: 'registered', reference: `CN-2026-${records.size + 1}`, receivedAt: '', recordedAt: '', sizeBytes: mail.raw.byteLength, replayed: false };
+    const r: ReceiveResult = {
+      messageId: mail.messageId,
+      outcome: 'registered',
+      reference: `CN-2026-${records.size + 1}`,
+      receivedAt: '',
+      recordedAt: '',
+      sizeBytes: mail.raw.byteLength,
+      replayed: false,
+    };
     records.set(mail.messageId, r);
     return r;
   };
@@ -44,7 +67,7 @@ const folders = { mailbox: 'INBOX', processed: 'Processed', failed: 'Failed' };
 const clock = new ManualClock(new Date('2026-03-02T01:00:00Z'));
 
 describe('intakeIdOf', () => {
-  it('is one id per Message-ID, brackets and spaces aside, in the intake keys\' alphabet; by content without one', () => {
+  it("is one id per Message-ID, brackets and spaces aside, in the intake keys' alphabet; by content without one", () => {
     expect(intakeIdOf('<a@b>')).toBe(intakeIdOf(' a@b '));
     expect(intakeIdOf('<a@b>')).not.toBe(intakeIdOf('<a@c>'));
     expect(intakeIdOf('<a@b>')).toMatch(/^imap-[0-9a-f]{40}$/);
@@ -58,7 +81,8 @@ describe('intakeIdOf', () => {
 describe('pollMailbox', () => {
   it('takes each message in, marks it, moves it to the processed folder', async () => {
     const box = new FakeMailbox();
-    box.add('<1@x>'); box.add('<2@x>');
+    box.add('<1@x>');
+    box.add('<2@x>');
     const m = markers();
     const { records, receive } = intake();
     const r = await pollMailbox({ session: box, markers: m, receive, clock, folders });
@@ -81,9 +105,11 @@ describe('pollMailbox', () => {
 
   it('a copy under a new UIDVALIDITY is a replay: nothing new, moved', async () => {
     const { records, receive } = intake();
-    const first = new FakeMailbox('1'); first.add('<same@x>');
+    const first = new FakeMailbox('1');
+    first.add('<same@x>');
     await pollMailbox({ session: first, markers: markers(), receive, clock, folders });
-    const rebuilt = new FakeMailbox('2'); rebuilt.add('<same@x>');
+    const rebuilt = new FakeMailbox('2');
+    rebuilt.add('<same@x>');
     const r = await pollMailbox({ session: rebuilt, markers: markers(), receive, clock, folders });
     expect(r).toMatchObject({ seen: 1, replayed: 1, moved: 1 });
     expect(records.size).toBe(1);
@@ -91,7 +117,8 @@ describe('pollMailbox', () => {
 
   it('a failing intake leaves the message, counts it, and after maxAttempts moves it to the failure folder; the others go on', async () => {
     const box = new FakeMailbox();
-    box.add('<bad@x>'); box.add('<good@x>');
+    box.add('<bad@x>');
+    box.add('<good@x>');
     const m = markers();
     const { records, receive } = intake((mail) => mail.messageId === intakeIdOf('<bad@x>'));
     const deps = { session: box, markers: m, receive, clock, folders, limits: { maxAttempts: 2 } };
@@ -117,9 +144,19 @@ describe('pollMailbox', () => {
     const box = new FakeMailbox();
     for (let i = 0; i < 5; i++) box.add(`<${i}@x>`);
     const { receive } = intake();
-    expect(await pollMailbox({ session: box, markers: markers(), receive, clock, folders, limits: { maxMessages: 2 } })).toMatchObject({ seen: 2, truncated: true });
-    const slow = async (mail: InboundMail) => { clock.advance(30_000); return receive(mail); };
-    expect(await pollMailbox({ session: box, markers: markers(), receive: slow, clock, folders, limits: { budgetMs: 40_000 } })).toMatchObject({ seen: 2, moved: 2, truncated: true });
+    expect(await pollMailbox({ session: box, markers: markers(), receive, clock, folders, limits: { maxMessages: 2 } })).toMatchObject({
+      seen: 2,
+      truncated: true,
+    });
+    const slow = async (mail: InboundMail) => {
+      clock.advance(30_000);
+      return receive(mail);
+    };
+    expect(await pollMailbox({ session: box, markers: markers(), receive: slow, clock, folders, limits: { budgetMs: 40_000 } })).toMatchObject({
+      seen: 2,
+      moved: 2,
+      truncated: true,
+    });
     expect(box.folders.INBOX).toHaveLength(1);
   });
 });

@@ -24,13 +24,30 @@ import { SubmitComplaintRequest } from '../../functions/contract/submit-complain
 import { STAFF_OPERATION_SPECS } from '../../functions/http/staff-operations.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import {
-  AppError, ConflictError, ForbiddenError, IdempotencyMismatchError, NotFoundError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError,
+  AppError,
+  ConflictError,
+  ForbiddenError,
+  IdempotencyMismatchError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
 } from '../../functions/shared/errors.ts';
 import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { minimalPdf } from '../support/files.ts';
 import {
-  contentTypes, deeplyNested, hostileJson, hostileString, malformedBodies, mutate, mutations, namesMutatedField, oddString, runs,
+  contentTypes,
+  deeplyNested,
+  hostileJson,
+  hostileString,
+  malformedBodies,
+  mutate,
+  mutations,
+  namesMutatedField,
+  oddString,
+  runs,
 } from '../support/hostile-arbitraries.ts';
 import { describeShared, FIXTURES, OWN_FIXTURES } from '../support/shared.ts';
 
@@ -57,7 +74,12 @@ const VALID_STAFF_BODIES: Record<string, unknown> = {
   createStaffComplaint: { channel: 'phone', complaint: validComplaint },
   correctClassification: { nature: 'product', urgency: 'general', riskLevel: 'low', priority: 'P3' },
   completeInvestigation: { rootCause: 'Processor fault', responsiblePeople: 'Card ops', correctiveMeasures: 'Refunded', correctionResult: 'Customer refunded' },
-  submitHandlingPlan: { departments: [{ department: 'cards', duty: 'Refund', dueAt: '2026-03-05T09:00:00Z' }, { department: 'retail', duty: 'Check', dueAt: '2026-03-06T09:00:00+08:00' }] },
+  submitHandlingPlan: {
+    departments: [
+      { department: 'cards', duty: 'Refund', dueAt: '2026-03-05T09:00:00Z' },
+      { department: 'retail', duty: 'Check', dueAt: '2026-03-06T09:00:00+08:00' },
+    ],
+  },
   submitReply: { subject: 'Your complaint', text: 'We refunded the fee.' },
   approveReply: { approve: true, comment: 'Fine' },
   requestExtension: { reason: 'Waiting for the card scheme' },
@@ -77,9 +99,14 @@ const BOUNDARIES: { name: string; schema: ZodType; valid: unknown; rootRule?: bo
   { name: 'submitComplaint', schema: SubmitComplaintRequest, valid: validComplaint },
   { name: 'createAttachmentUpload', schema: AttachmentUploadRequest, valid: { name: 'statement.pdf', contentType: 'application/pdf', size: 1234 } },
   { name: 'submitCustomerCallback', schema: CustomerCallbackRequest, valid: { satisfaction: 2, comment: 'Too slow' } },
-  ...Object.entries(STAFF_OPERATION_SPECS).filter(([, s]) => s.body).map(([name, s]) => ({
-    name, schema: s.body as ZodType, valid: VALID_STAFF_BODIES[name], rootRule: name === 'correctClassification' || name === 'reassign',
-  })),
+  ...Object.entries(STAFF_OPERATION_SPECS)
+    .filter(([, s]) => s.body)
+    .map(([name, s]) => ({
+      name,
+      schema: s.body as ZodType,
+      valid: VALID_STAFF_BODIES[name],
+      rootRule: name === 'correctClassification' || name === 'reassign',
+    })),
 ];
 
 describe('every request schema, against mutations of a valid request', () => {
@@ -87,39 +114,59 @@ describe('every request schema, against mutations of a valid request', () => {
     for (const b of BOUNDARIES) expect(b.schema.safeParse(b.valid).success, b.name).toBe(true);
   });
 
-  it.each(BOUNDARIES.map((b) => [b.name, b] as const))('%s: never throws; a rejection names the field that is wrong', (_name, b) => {
-    fc.assert(fc.property(mutations(b.valid), (m) => {
-      const value = mutate(b.valid, m);
-      const r = b.schema.safeParse(value);
-      if (r.success) return;
-      const issues = fieldIssues(r.error.issues as never);
-      expect(issues.length).toBeGreaterThan(0);
-      for (const i of issues) {
-        expect(typeof i.field).toBe('string');
-        expect(i.message.length).toBeGreaterThan(0);
-      }
-      expect(issues.some((i) => namesMutatedField(i.field, m, b.rootRule)), `${JSON.stringify(issues)} for ${JSON.stringify(m).slice(0, 300)}`).toBe(true);
-    }), { numRuns: runs(RUNS) });
-  }, 30_000);
+  it.each(BOUNDARIES.map((b) => [b.name, b] as const))(
+    '%s: never throws; a rejection names the field that is wrong',
+    (_name, b) => {
+      fc.assert(
+        fc.property(mutations(b.valid), (m) => {
+          const value = mutate(b.valid, m);
+          const r = b.schema.safeParse(value);
+          if (r.success) return;
+          const issues = fieldIssues(r.error.issues as never);
+          expect(issues.length).toBeGreaterThan(0);
+          for (const i of issues) {
+            expect(typeof i.field).toBe('string');
+            expect(i.message.length).toBeGreaterThan(0);
+          }
+          expect(
+            issues.some((i) => namesMutatedField(i.field, m, b.rootRule)),
+            `${JSON.stringify(issues)} for ${JSON.stringify(m).slice(0, 300)}`,
+          ).toBe(true);
+        }),
+        { numRuns: runs(RUNS) },
+      );
+    },
+    30_000,
+  );
 
-  it.each(BOUNDARIES.map((b) => [b.name, b] as const))('%s: any JSON value at all is parsed or refused with field messages', (_name, b) => {
-    fc.assert(fc.property(fc.oneof(hostileJson(), deeplyNested()), (value) => {
-      const r = b.schema.safeParse(value);
-      if (!r.success) expect(fieldIssues(r.error.issues as never).length).toBeGreaterThan(0);
-    }), { numRuns: runs(100) });
-  }, 30_000);
+  it.each(BOUNDARIES.map((b) => [b.name, b] as const))(
+    '%s: any JSON value at all is parsed or refused with field messages',
+    (_name, b) => {
+      fc.assert(
+        fc.property(fc.oneof(hostileJson(), deeplyNested()), (value) => {
+          const r = b.schema.safeParse(value);
+          if (!r.success) expect(fieldIssues(r.error.issues as never).length).toBeGreaterThan(0);
+        }),
+        { numRuns: runs(100) },
+      );
+    },
+    30_000,
+  );
 });
 
 describe('free text', () => {
   it('accepts what people type and refuses what no one types, naming the field', () => {
-    fc.assert(fc.property(oddString(30), (s) => {
-      const r = SubmitComplaintRequest.safeParse({ ...validComplaint, matter: { description: s } });
-      const trimmed = s.trim();
-      const wrong = trimmed.length === 0 || trimmed.length > 50_000 || textProblem(trimmed) !== undefined;
-      expect(r.success).toBe(!wrong);
-      if (!r.success) expect(fieldIssues(r.error.issues as never).map((i) => i.field)).toEqual(['matter.description']);
-      else expect(r.data.matter.description).toBe(trimmed); // accepted text is kept as sent (trimmed), not rewritten
-    }), { numRuns: runs(300) });
+    fc.assert(
+      fc.property(oddString(30), (s) => {
+        const r = SubmitComplaintRequest.safeParse({ ...validComplaint, matter: { description: s } });
+        const trimmed = s.trim();
+        const wrong = trimmed.length === 0 || trimmed.length > 50_000 || textProblem(trimmed) !== undefined;
+        expect(r.success).toBe(!wrong);
+        if (!r.success) expect(fieldIssues(r.error.issues as never).map((i) => i.field)).toEqual(['matter.description']);
+        else expect(r.data.matter.description).toBe(trimmed); // accepted text is kept as sent (trimmed), not rewritten
+      }),
+      { numRuns: runs(300) },
+    );
   });
 
   it('refuses lone surrogates, control characters and invisible-only text with the reason', () => {
@@ -136,14 +183,19 @@ describe('free text', () => {
 
 describe('amounts', () => {
   it('are sums of money DynamoDB can store: at most 4 decimal places (5e-324 reached DynamoDB and was a 500)', () => {
-    fc.assert(fc.property(fc.oneof(fc.double({ min: 0, max: 1e13, noNaN: true }), fc.constantFrom(5e-324, 1e-320, 1e-131, 1e-7, 0.1 + 0.2)), (value) => {
-      const r = SubmitComplaintRequest.safeParse({ ...validComplaint, amount: { value, currency: 'CNY' } });
-      // What is accepted has a plain decimal form with at most 4 decimals, so its magnitude is 0 or at least 0.0001.
-      if (r.success) expect(value === 0 || value >= 1e-4).toBe(true);
-      else expect(fieldIssues(r.error.issues as never).map((i) => i.field)).toEqual(['amount.value']);
-    }), { numRuns: runs(RUNS) });
-    for (const ok of [0, 120.5, 0.29, 1234.5678, 1e13]) expect(SubmitComplaintRequest.safeParse({ ...validComplaint, amount: { value: ok, currency: 'CNY' } }).success, String(ok)).toBe(true);
-    for (const bad of [5e-324, 1e-131, 0.00001, 1.23456]) expect(SubmitComplaintRequest.safeParse({ ...validComplaint, amount: { value: bad, currency: 'CNY' } }).success, String(bad)).toBe(false);
+    fc.assert(
+      fc.property(fc.oneof(fc.double({ min: 0, max: 1e13, noNaN: true }), fc.constantFrom(5e-324, 1e-320, 1e-131, 1e-7, 0.1 + 0.2)), (value) => {
+        const r = SubmitComplaintRequest.safeParse({ ...validComplaint, amount: { value, currency: 'CNY' } });
+        // What is accepted has a plain decimal form with at most 4 decimals, so its magnitude is 0 or at least 0.0001.
+        if (r.success) expect(value === 0 || value >= 1e-4).toBe(true);
+        else expect(fieldIssues(r.error.issues as never).map((i) => i.field)).toEqual(['amount.value']);
+      }),
+      { numRuns: runs(RUNS) },
+    );
+    for (const ok of [0, 120.5, 0.29, 1234.5678, 1e13])
+      expect(SubmitComplaintRequest.safeParse({ ...validComplaint, amount: { value: ok, currency: 'CNY' } }).success, String(ok)).toBe(true);
+    for (const bad of [5e-324, 1e-131, 0.00001, 1.23456])
+      expect(SubmitComplaintRequest.safeParse({ ...validComplaint, amount: { value: bad, currency: 'CNY' } }).success, String(bad)).toBe(false);
   });
 });
 
@@ -154,12 +206,27 @@ const readEvent = (dir: string) => JSON.parse(readFileSync(join(dir, 'events', '
 /** Our own HTTP API payload v2.0 event (test/fixtures/events): what synthesized events start from, unless told otherwise. */
 const OWN_EVENT = readEvent(OWN_FIXTURES);
 const lambdaContext = {
-  functionName: 'SubmitComplaint', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:cn-north-1:000000000000:function:SubmitComplaint',
-  memoryLimitInMB: '256', awsRequestId: 'req-1', logGroupName: 'g', logStreamName: 's', callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 30_000, done: () => undefined, fail: () => undefined, succeed: () => undefined,
+  functionName: 'SubmitComplaint',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:cn-north-1:000000000000:function:SubmitComplaint',
+  memoryLimitInMB: '256',
+  awsRequestId: 'req-1',
+  logGroupName: 'g',
+  logStreamName: 's',
+  callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
 } as Context;
 
-interface RawRequest { body?: string | Uint8Array; contentType?: string; contentTypeHeader: string; base64: boolean; idempotencyKey?: string }
+interface RawRequest {
+  body?: string | Uint8Array;
+  contentType?: string;
+  contentTypeHeader: string;
+  base64: boolean;
+  idempotencyKey?: string;
+}
 
 function toEvent(r: RawRequest, routeKey = 'POST /api/complaints', fixtureEvent = OWN_EVENT): APIGatewayProxyEventV2 {
   const bytes = r.body === undefined ? undefined : typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : Buffer.from(r.body);
@@ -175,23 +242,38 @@ function toEvent(r: RawRequest, routeKey = 'POST /api/complaints', fixtureEvent 
     queryStringParameters: undefined,
     pathParameters: undefined,
     requestContext: { ...structuredClone(fixtureEvent.requestContext), routeKey, authorizer: undefined } as never,
-    ...(bytes === undefined ? { body: undefined, isBase64Encoded: false } : { body: r.base64 ? bytes.toString('base64') : bytes.toString('utf8'), isBase64Encoded: r.base64 }),
+    ...(bytes === undefined
+      ? { body: undefined, isBase64Encoded: false }
+      : { body: r.base64 ? bytes.toString('base64') : bytes.toString('utf8'), isBase64Encoded: r.base64 }),
   };
 }
 
 class FakeUploads implements AttachmentStore {
-  async presignUpload(): Promise<never> { throw new Error('not used'); }
-  async head(key: string) { return key.startsWith('uploads/2026-03-02/') ? { size: STATEMENT.length, contentType: 'application/pdf' } : undefined; }
-  async put() { throw new Error('not used'); }
-  async get(key: string) { return key.startsWith('uploads/2026-03-02/') ? STATEMENT : undefined; }
+  async presignUpload(): Promise<never> {
+    throw new Error('not used');
+  }
+  async head(key: string) {
+    return key.startsWith('uploads/2026-03-02/') ? { size: STATEMENT.length, contentType: 'application/pdf' } : undefined;
+  }
+  async put() {
+    throw new Error('not used');
+  }
+  async get(key: string) {
+    return key.startsWith('uploads/2026-03-02/') ? STATEMENT : undefined;
+  }
 }
 
 function submitSetup() {
   const repo = new FakeRepository();
   const r = REGIONS.cn;
   const deps = {
-    repo, workflow: new FakeWorkflow(), clock: new ManualClock(new Date('2026-03-02T01:00:00Z')), region: r,
-    calendar: createBusinessCalendar(r.calendar, r.calendar.adjustments), attachments: () => new FakeUploads(), attachmentMaxBytes: 10 * 1024 * 1024,
+    repo,
+    workflow: new FakeWorkflow(),
+    clock: new ManualClock(new Date('2026-03-02T01:00:00Z')),
+    region: r,
+    calendar: createBusinessCalendar(r.calendar, r.calendar.adjustments),
+    attachments: () => new FakeUploads(),
+    attachmentMaxBytes: 10 * 1024 * 1024,
   };
   // The chain of the SubmitComplaint handler, with the use case on fakes.
   const handler = httpHandler({ body: SubmitComplaintRequest, maxBodyBytes: () => 64 * 1024 }, async (req) => {
@@ -206,27 +288,33 @@ function submitSetup() {
 const uniqueCustomer = (() => {
   let n = 0;
   return () => ({
-    ...validComplaint, complainant: { ...validComplaint.complainant, contact: { email: `c${++n}@example.com` } },
+    ...validComplaint,
+    complainant: { ...validComplaint.complainant, contact: { email: `c${++n}@example.com` } },
     attachments: [{ ...validComplaint.attachments[0], key: `uploads/2026-03-02/${String(n).padStart(8, '0')}-5f5e-4c5b-9d52-1a3e1f0e2a11` }],
   });
 })();
 
-const requestBodies = (): fc.Arbitrary<string | Uint8Array | undefined> => fc.oneof(
-  { weight: 3, arbitrary: fc.constant(null).map(() => JSON.stringify(uniqueCustomer())) },
-  { weight: 6, arbitrary: mutations(validComplaint).map((m) => JSON.stringify(mutate(uniqueCustomer(), m))) },
-  { weight: 2, arbitrary: malformedBodies() },
-  { weight: 2, arbitrary: fc.oneof(hostileJson(), deeplyNested()).map((v) => JSON.stringify(v) ?? 'undefined') },
-  { weight: 1, arbitrary: fc.integer({ min: 60 * 1024, max: 200 * 1024 }).map((n) => JSON.stringify({ ...uniqueCustomer(), matter: { description: 'x'.repeat(n) } })) },
-  { weight: 1, arbitrary: fc.constant(undefined) },
-);
+const requestBodies = (): fc.Arbitrary<string | Uint8Array | undefined> =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constant(null).map(() => JSON.stringify(uniqueCustomer())) },
+    { weight: 6, arbitrary: mutations(validComplaint).map((m) => JSON.stringify(mutate(uniqueCustomer(), m))) },
+    { weight: 2, arbitrary: malformedBodies() },
+    { weight: 2, arbitrary: fc.oneof(hostileJson(), deeplyNested()).map((v) => JSON.stringify(v) ?? 'undefined') },
+    {
+      weight: 1,
+      arbitrary: fc.integer({ min: 60 * 1024, max: 200 * 1024 }).map((n) => JSON.stringify({ ...uniqueCustomer(), matter: { description: 'x'.repeat(n) } })),
+    },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+  );
 
-const rawRequests = (): fc.Arbitrary<RawRequest> => fc.record({
-  body: requestBodies(),
-  contentType: fc.oneof({ weight: 4, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: contentTypes() }),
-  contentTypeHeader: fc.constantFrom('content-type', 'Content-Type', 'CONTENT-TYPE'),
-  base64: fc.boolean(),
-  idempotencyKey: fc.option(fc.constantFrom('key-0001-aaaa', 'key-0002-bbbb', 'key-0003-cccc'), { nil: undefined }),
-});
+const rawRequests = (): fc.Arbitrary<RawRequest> =>
+  fc.record({
+    body: requestBodies(),
+    contentType: fc.oneof({ weight: 4, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: contentTypes() }),
+    contentTypeHeader: fc.constantFrom('content-type', 'Content-Type', 'CONTENT-TYPE'),
+    base64: fc.boolean(),
+    idempotencyKey: fc.option(fc.constantFrom('key-0001-aaaa', 'key-0002-bbbb', 'key-0003-cccc'), { nil: undefined }),
+  });
 
 const ALLOWED = new Set([201, 400, 413, 415, 422]);
 
@@ -235,48 +323,56 @@ function httpChainProperties(base: () => APIGatewayProxyEventV2) {
   it('answers a success or a clear 4xx, never a 5xx; a rejected request writes nothing', async () => {
     const { repo, invoke } = submitSetup();
     const seen = new Map<number, number>();
-    await fc.assert(fc.asyncProperty(rawRequests(), async (raw) => {
-      const before = { complaints: repo.complaints.size, keys: repo.idempotency.size, histories: [...repo.histories.values()].flat().length };
-      const res = await invoke(toEvent(raw, undefined, base()));
-      seen.set(res.statusCode!, (seen.get(res.statusCode!) ?? 0) + 1);
-      expect(ALLOWED.has(res.statusCode!), `${res.statusCode} ${res.body}`).toBe(true);
-      expect(res.headers?.['content-type']).toMatch(/^application\/json/);
-      const body = JSON.parse(res.body!);
-      if (res.statusCode! >= 400) {
-        expect(body).toMatchObject({ error: expect.any(String), message: expect.any(String) });
-        expect(res.body).not.toMatch(/at .*\.ts:\d+|node_modules/); // never a stack trace
-        if (res.statusCode === 400) {
-          expect(body.fields.length).toBeGreaterThan(0);
-          for (const f of body.fields) expect(f).toEqual({ field: expect.any(String), message: expect.any(String) });
+    await fc.assert(
+      fc.asyncProperty(rawRequests(), async (raw) => {
+        const before = { complaints: repo.complaints.size, keys: repo.idempotency.size, histories: [...repo.histories.values()].flat().length };
+        const res = await invoke(toEvent(raw, undefined, base()));
+        seen.set(res.statusCode!, (seen.get(res.statusCode!) ?? 0) + 1);
+        expect(ALLOWED.has(res.statusCode!), `${res.statusCode} ${res.body}`).toBe(true);
+        expect(res.headers?.['content-type']).toMatch(/^application\/json/);
+        const body = JSON.parse(res.body!);
+        if (res.statusCode! >= 400) {
+          expect(body).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+          expect(res.body).not.toMatch(/at .*\.ts:\d+|node_modules/); // never a stack trace
+          if (res.statusCode === 400) {
+            expect(body.fields.length).toBeGreaterThan(0);
+            for (const f of body.fields) expect(f).toEqual({ field: expect.any(String), message: expect.any(String) });
+          }
+          // Nothing half-written.
+          expect(repo.complaints.size).toBe(before.complaints);
+          expect(repo.idempotency.size).toBe(before.keys);
+          expect([...repo.histories.values()].flat().length).toBe(before.histories);
+        } else {
+          const stored = repo.complaints.get(body.reference);
+          expect(stored, 'a success names a stored complaint').toBeDefined();
         }
-        // Nothing half-written.
-        expect(repo.complaints.size).toBe(before.complaints);
-        expect(repo.idempotency.size).toBe(before.keys);
-        expect([...repo.histories.values()].flat().length).toBe(before.histories);
-      } else {
-        const stored = repo.complaints.get(body.reference);
-        expect(stored, 'a success names a stored complaint').toBeDefined();
-      }
-    }), { numRuns: runs(400) });
+      }),
+      { numRuns: runs(400) },
+    );
     // The run reached every answer (not only the easy ones).
     for (const status of [201, 400, 413, 415]) expect(seen.get(status) ?? 0, `answers ${status}`).toBeGreaterThan(0);
   });
 
   it('keeps what it accepted exactly as the schema read it', async () => {
     const { repo, invoke } = submitSetup();
-    await fc.assert(fc.asyncProperty(oddString(20), oddString(20), async (name, description) => {
-      const body = { ...uniqueCustomer(), complainant: { ...uniqueCustomer().complainant, name }, matter: { description } };
-      const res = await invoke(toEvent({ body: JSON.stringify(body), contentType: 'application/json', contentTypeHeader: 'content-type', base64: false }, undefined, base()));
-      const parsed = SubmitComplaintRequest.safeParse(body);
-      expect(res.statusCode).toBe(parsed.success ? 201 : 400);
-      if (parsed.success) {
-        const stored = repo.complaints.get(JSON.parse(res.body!).reference)!;
-        expect(stored.complainant.name).toBe(parsed.data.complainant.name);
-        expect(stored.matter.description).toBe(parsed.data.matter.description);
-      } else {
-        expect(JSON.parse(res.body!).fields.every((f: { field: string }) => ['complainant.name', 'matter.description'].includes(f.field))).toBe(true);
-      }
-    }), { numRuns: runs(RUNS) });
+    await fc.assert(
+      fc.asyncProperty(oddString(20), oddString(20), async (name, description) => {
+        const body = { ...uniqueCustomer(), complainant: { ...uniqueCustomer().complainant, name }, matter: { description } };
+        const res = await invoke(
+          toEvent({ body: JSON.stringify(body), contentType: 'application/json', contentTypeHeader: 'content-type', base64: false }, undefined, base()),
+        );
+        const parsed = SubmitComplaintRequest.safeParse(body);
+        expect(res.statusCode).toBe(parsed.success ? 201 : 400);
+        if (parsed.success) {
+          const stored = repo.complaints.get(JSON.parse(res.body!).reference)!;
+          expect(stored.complainant.name).toBe(parsed.data.complainant.name);
+          expect(stored.matter.description).toBe(parsed.data.matter.description);
+        } else {
+          expect(JSON.parse(res.body!).fields.every((f: { field: string }) => ['complainant.name', 'matter.description'].includes(f.field))).toBe(true);
+        }
+      }),
+      { numRuns: runs(RUNS) },
+    );
   });
 }
 
@@ -286,26 +382,43 @@ describe('the HTTP chain of submitComplaint, with synthesized API Gateway events
 
 describeShared('the HTTP chain of submitComplaint, with synthesized API Gateway events', () => {
   let event: APIGatewayProxyEventV2;
-  beforeAll(() => { event = readEvent(FIXTURES); });
+  beforeAll(() => {
+    event = readEvent(FIXTURES);
+  });
   httpChainProperties(() => event);
 });
 
 // ---------------------------------------------------------------------------------------
 // Error mapping, body reading and path parameters
 
-const appErrors = (): fc.Arbitrary<AppError> => fc.tuple(fc.integer({ min: 0, max: 9 }), hostileString()).map(([k, msg]) => [
-  () => new ValidationError([{ field: msg, message: msg }]), () => new PayloadTooLargeError(65_536), () => new UnsupportedMediaTypeError(),
-  () => new NotFoundError(msg), () => new ConflictError(msg), () => new IdempotencyMismatchError(), () => new UnauthorizedError(msg),
-  () => new ForbiddenError(msg), () => new ValidationError([], msg), () => new AppError(msg, 418, 'teapot'),
-][k]());
+const appErrors = (): fc.Arbitrary<AppError> =>
+  fc
+    .tuple(fc.integer({ min: 0, max: 9 }), hostileString())
+    .map(([k, msg]) =>
+      [
+        () => new ValidationError([{ field: msg, message: msg }]),
+        () => new PayloadTooLargeError(65_536),
+        () => new UnsupportedMediaTypeError(),
+        () => new NotFoundError(msg),
+        () => new ConflictError(msg),
+        () => new IdempotencyMismatchError(),
+        () => new UnauthorizedError(msg),
+        () => new ForbiddenError(msg),
+        () => new ValidationError([], msg),
+        () => new AppError(msg, 418, 'teapot'),
+      ][k](),
+    );
 
 describe('errorToResponse', () => {
   it('maps every named error to its own 4xx with a JSON body, whatever its message', () => {
-    fc.assert(fc.property(appErrors(), (e) => {
-      const res = errorToResponse(e);
-      expect(res.statusCode).toBe(e.statusCode);
-      expect(JSON.parse(res.body!)).toMatchObject({ error: e.code, message: e.message });
-    }), { numRuns: runs(RUNS) });
+    fc.assert(
+      fc.property(appErrors(), (e) => {
+        const res = errorToResponse(e);
+        expect(res.statusCode).toBe(e.statusCode);
+        expect(JSON.parse(res.body!)).toMatchObject({ error: e.code, message: e.message });
+      }),
+      { numRuns: runs(RUNS) },
+    );
   });
 
   it('answers anything else thrown with a 500 that reveals nothing, and never throws itself', () => {
@@ -315,43 +428,52 @@ describe('errorToResponse', () => {
       hostileString().map((m) => Object.assign(new Error('secret'), { name: m, stack: m })),
       fc.constant(Object.create(null)),
     );
-    fc.assert(fc.property(thrown, (e) => {
-      fc.pre(!(e instanceof AppError));
-      const res = errorToResponse(e);
-      expect(res.statusCode).toBe(500);
-      expect(JSON.parse(res.body!)).toEqual({ error: 'internal_error', message: expect.any(String) });
-      expect(res.body).not.toContain('secret');
-    }), { numRuns: runs(RUNS) });
+    fc.assert(
+      fc.property(thrown, (e) => {
+        fc.pre(!(e instanceof AppError));
+        const res = errorToResponse(e);
+        expect(res.statusCode).toBe(500);
+        expect(JSON.parse(res.body!)).toEqual({ error: 'internal_error', message: expect.any(String) });
+        expect(res.body).not.toContain('secret');
+      }),
+      { numRuns: runs(RUNS) },
+    );
   });
 });
 
 describe('readBody and path parameters', () => {
   it('reads a body or refuses it with 400, 413 or 415 - nothing else', () => {
-    fc.assert(fc.property(rawRequests(), fc.integer({ min: 16, max: 128 * 1024 }), (raw, max) => {
-      const e = toEvent(raw);
-      // The header normaliser has lower-cased the header by the time readBody runs.
-      e.headers = Object.fromEntries(Object.entries(e.headers).map(([k, v]) => [k.toLowerCase(), v]));
-      try {
-        readBody(e, max);
-      } catch (err) {
-        expect(err).toBeInstanceOf(AppError);
-        expect([400, 413, 415]).toContain((err as AppError).statusCode);
-      }
-    }), { numRuns: runs(300) });
+    fc.assert(
+      fc.property(rawRequests(), fc.integer({ min: 16, max: 128 * 1024 }), (raw, max) => {
+        const e = toEvent(raw);
+        // The header normaliser has lower-cased the header by the time readBody runs.
+        e.headers = Object.fromEntries(Object.entries(e.headers).map(([k, v]) => [k.toLowerCase(), v]));
+        try {
+          readBody(e, max);
+        } catch (err) {
+          expect(err).toBeInstanceOf(AppError);
+          expect([400, 413, 415]).toContain((err as AppError).statusCode);
+        }
+      }),
+      { numRuns: runs(300) },
+    );
   });
 
   it('answers any customer path reference it cannot read as an unknown one (404), and staff ones with 400', () => {
     const refs = fc.oneof(hostileString(), fc.stringMatching(/^[A-Z]{2}-\d{4}-\d{6,8}$/), fc.constant(undefined));
-    fc.assert(fc.property(refs, (reference) => {
-      const params = { reference };
-      const ok = typeof reference === 'string' && /^[A-Z]{2}-\d{4}-\d{6,}$/.test(reference);
-      if (ok) {
-        expect(customerReference(params, ComplaintStatusParams)).toBe(reference);
-        expect(parseOrThrow(ReferenceParams, params).reference).toBe(reference);
-      } else {
-        expect(() => customerReference(params, ComplaintStatusParams)).toThrow(NotFoundError);
-        expect(() => parseOrThrow(ReferenceParams, params)).toThrow(ValidationError);
-      }
-    }), { numRuns: runs(300) });
+    fc.assert(
+      fc.property(refs, (reference) => {
+        const params = { reference };
+        const ok = typeof reference === 'string' && /^[A-Z]{2}-\d{4}-\d{6,}$/.test(reference);
+        if (ok) {
+          expect(customerReference(params, ComplaintStatusParams)).toBe(reference);
+          expect(parseOrThrow(ReferenceParams, params).reference).toBe(reference);
+        } else {
+          expect(() => customerReference(params, ComplaintStatusParams)).toThrow(NotFoundError);
+          expect(() => parseOrThrow(ReferenceParams, params)).toThrow(ValidationError);
+        }
+      }),
+      { numRuns: runs(300) },
+    );
   });
 });

@@ -17,7 +17,10 @@ import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 
 class CountingRepository extends FakeRepository {
   changes: Change[] = [];
-  override async commit(ch: Change) { this.changes.push(structuredClone(ch)); return super.commit(ch); }
+  override async commit(ch: Change) {
+    this.changes.push(structuredClone(ch));
+    return super.commit(ch);
+  }
 }
 
 async function submitted(description = 'The annual fee was charged twice on my card', amount?: number) {
@@ -26,10 +29,17 @@ async function submitted(description = 'The annual fee was charged twice on my c
   const region = REGIONS.cn;
   const deps = { repo, workflow: new FakeWorkflow(), clock, region, calendar: createBusinessCalendar(region.calendar) };
   await repo.putStaff({ id: 'mia', name: 'Mia', roles: ['manager'], department: 'cards' } as never);
-  const { body } = await submitComplaint(SubmitComplaintRequest.parse({
-    complainant: { name: 'Li Wei', contact: { email: 'li.wei@example.com' } }, matter: { description }, businessLine: 'cards', consent: { personalData: true },
-    ...(amount ? { amount: { value: amount, currency: 'CNY' } } : {}),
-  }), { channel: 'web' }, deps);
+  const { body } = await submitComplaint(
+    SubmitComplaintRequest.parse({
+      complainant: { name: 'Li Wei', contact: { email: 'li.wei@example.com' } },
+      matter: { description },
+      businessLine: 'cards',
+      consent: { personalData: true },
+      ...(amount ? { amount: { value: amount, currency: 'CNY' } } : {}),
+    }),
+    { channel: 'web' },
+    deps,
+  );
   repo.changes = [];
   return { repo, deps, clock, reference: body.reference };
 }
@@ -43,14 +53,24 @@ describe('opening the investigation task registers a new complaint', () => {
     expect(repo.changes).toHaveLength(1);
     const [change] = repo.changes;
     expect(change.expectedVersion).toBe(before.version);
-    expect(change.complaint).toMatchObject({ stage: 'INVESTIGATION', version: before.version + 1, classification: { nature: expect.any(String) }, routing: { departments: ['cards'] }, assignment: { team: 'cards' } });
+    expect(change.complaint).toMatchObject({
+      stage: 'INVESTIGATION',
+      version: before.version + 1,
+      classification: { nature: expect.any(String) },
+      routing: { departments: ['cards'] },
+      assignment: { team: 'cards' },
+    });
     expect(change.complaint.deadlines.register.metAt).toBe('2026-03-02T01:00:00.000Z');
     expect(change.complaint.deadlines.qualityControl.metAt).toBe('2026-03-02T01:00:00.000Z');
     expect(change.history.map((h) => h.action)).toEqual(['registered', 'assessed']);
     // One entry for the customer (registration and investigation at once), one for staff (the classification and the route).
     expect(change.history.map((h) => h.visibleToCustomer)).toEqual([true, false]);
     expect(change.history[0].summary).toBe('Your complaint is registered and is being investigated');
-    expect(change.history[1].after).toMatchObject({ classification: { nature: expect.any(String) }, routing: { departments: ['cards'] }, assignment: { team: 'cards' } });
+    expect(change.history[1].after).toMatchObject({
+      classification: { nature: expect.any(String) },
+      routing: { departments: ['cards'] },
+      assignment: { team: 'cards' },
+    });
     expect(change.task && 'put' in change.task && change.task.put).toMatchObject({ stage: 'INVESTIGATION', team: 'cards', taskToken: 't1', status: 'open' });
   });
 

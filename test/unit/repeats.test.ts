@@ -23,8 +23,13 @@ describe('repeat detection', () => {
       { reference: 'A', businessLine: 'cards', description: 'Annual fee charged without consent on my card' },
       { reference: 'B', businessLine: 'loans', description: 'Annual fee charged without consent on my card' },
     ];
-    expect(findRepeat({ businessLine: 'cards', description: 'Annual fee charged without consent on my card' }, open)).toMatchObject({ reference: 'A', newFacts: false });
-    expect(findRepeat({ businessLine: 'cards', description: 'Annual fee charged without consent on my card, and the late fee too, twice in March' }, open)).toMatchObject({ reference: 'A', newFacts: true });
+    expect(findRepeat({ businessLine: 'cards', description: 'Annual fee charged without consent on my card' }, open)).toMatchObject({
+      reference: 'A',
+      newFacts: false,
+    });
+    expect(
+      findRepeat({ businessLine: 'cards', description: 'Annual fee charged without consent on my card, and the late fee too, twice in March' }, open),
+    ).toMatchObject({ reference: 'A', newFacts: true });
     expect(findRepeat({ businessLine: 'wealth', description: 'Annual fee charged without consent on my card' }, open)).toBeUndefined();
   });
 });

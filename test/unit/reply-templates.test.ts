@@ -16,7 +16,11 @@ const at = new Date('2026-03-12T02:00:00Z'); // 10:00 in Shanghai
 
 describe('escapeHtml', () => {
   it.each([
-    ['&', '&amp;'], ['<', '&lt;'], ['>', '&gt;'], ['"', '&quot;'], ["'", '&#39;'],
+    ['&', '&amp;'],
+    ['<', '&lt;'],
+    ['>', '&gt;'],
+    ['"', '&quot;'],
+    ["'", '&#39;'],
     ['<b class="x">Tom & Jerry\'s</b>', '&lt;b class=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/b&gt;'],
     ['&amp;', '&amp;amp;'], // escapes what it is given, it does not guess
     ['张三 <先生>', '张三 &lt;先生&gt;'],
@@ -40,8 +44,12 @@ describe('formatLocalTime', () => {
 
 describe('draftReply', () => {
   const base = {
-    reference: 'CN-2026-000123', handlerName: 'Li Na', at, timeZone: 'Asia/Shanghai',
-    outcome: 'The fee was charged in error and has been refunded.', measures: 'We corrected the fee table.',
+    reference: 'CN-2026-000123',
+    handlerName: 'Li Na',
+    at,
+    timeZone: 'Asia/Shanghai',
+    outcome: 'The fee was charged in error and has been refunded.',
+    measures: 'We corrected the fee table.',
   };
 
   it.each([
@@ -77,8 +85,13 @@ describe('draftReply', () => {
 
   it('Chinese: 处理结果、处理过程、采取的措施，经办人和答复时间', () => {
     const r = draftReply({
-      ...base, nature: 'operation', language: 'zh-CN', customerName: '张先生', handlerName: '王芳',
-      outcome: '经核查，系统故障导致重复扣款，已全额退回。', measures: '已修复系统缺陷并加强监控。',
+      ...base,
+      nature: 'operation',
+      language: 'zh-CN',
+      customerName: '张先生',
+      handlerName: '王芳',
+      outcome: '经核查，系统故障导致重复扣款，已全额退回。',
+      measures: '已修复系统缺陷并加强监控。',
     });
     expect(r.subject).toBe('关于您的投诉（编号 CN-2026-000123）的答复');
     const parts = r.text.split('\n\n');
@@ -106,12 +119,19 @@ describe('draftReply', () => {
   });
 });
 
-describe('messageHtml: the HTML part made from a stored message\'s text', () => {
+describe("messageHtml: the HTML part made from a stored message's text", () => {
   it('links each template link (a one-line paragraph ending in an http(s) address) and nothing else', () => {
     const statusUrl = 'https://bank.example/status.html?reference=CN-2026-000123&x=1';
     for (const kind of MESSAGE_KINDS) {
       for (const language of ['en', 'zh-CN'] as Language[]) {
-        const m = renderCustomerMessage(kind, language, { reference: 'CN-2026-000123', dueAt: '2026-03-27 17:30', stage: 's', reason: 'r', body: 'Body', statusUrl });
+        const m = renderCustomerMessage(kind, language, {
+          reference: 'CN-2026-000123',
+          dueAt: '2026-03-27 17:30',
+          stage: 's',
+          reason: 'r',
+          body: 'Body',
+          statusUrl,
+        });
         const html = messageHtml(language, m.subject, m.text);
         expect(html, `${kind}/${language}`).toBe(m.html);
         const linked = m.text.split('\n\n').filter((p) => p.endsWith(statusUrl)).length;
@@ -121,7 +141,7 @@ describe('messageHtml: the HTML part made from a stored message\'s text', () => 
     }
   });
 
-  it('a handler\'s text: blank lines make paragraphs, line breaks stay, an address inside a line stays text, markup is escaped', () => {
+  it("a handler's text: blank lines make paragraphs, line breaks stay, an address inside a line stays text, markup is escaped", () => {
     const html = messageHtml('en', 'Re: <x>', 'First <b>bold</b>\nsecond line\n\nSee https://a.example/x for the terms.\n\nhttp://b.example/y');
     expect(html).toContain('<title>Re: &lt;x&gt;</title>');
     expect(html).toContain('<p>First &lt;b&gt;bold&lt;/b&gt;<br>\nsecond line</p>');
@@ -134,8 +154,12 @@ describe('messageHtml: the HTML part made from a stored message\'s text', () => 
 
 describe('renderCustomerMessage', () => {
   const vars: Record<string, string> = {
-    reference: 'CN-2026-000123', dueAt: '2026-03-27 17:30', stage: 'Under investigation', reason: 'we are waiting for an external appraisal',
-    body: 'Line one\nLine two', customerName: 'Ms Smith',
+    reference: 'CN-2026-000123',
+    dueAt: '2026-03-27 17:30',
+    stage: 'Under investigation',
+    reason: 'we are waiting for an external appraisal',
+    body: 'Line one\nLine two',
+    customerName: 'Ms Smith',
   };
   const CASES: [MessageKind, Language, string, string][] = [
     ['acknowledgement', 'en', 'We have received your complaint CN-2026-000123', 'reply in writing by 2026-03-27 17:30'],
@@ -191,8 +215,14 @@ describe('renderCustomerMessage', () => {
   );
 
   it.each([
-    ['acknowledgement', 'dueAt'], ['progress', 'stage'], ['extension', 'reason'], ['extension', 'newDueAt'],
-    ['pause', 'reason'], ['resume', 'newDueAt'], ['reply', 'body'], ['reply', 'reference'],
+    ['acknowledgement', 'dueAt'],
+    ['progress', 'stage'],
+    ['extension', 'reason'],
+    ['extension', 'newDueAt'],
+    ['pause', 'reason'],
+    ['resume', 'newDueAt'],
+    ['reply', 'body'],
+    ['reply', 'reference'],
   ] as const)('%s refuses to render without "%s"', (kind, missing) => {
     const { [missing]: _gone, dueAt, ...others } = vars;
     // 'dueAt' is accepted for 'newDueAt'; drop both when testing that one.
@@ -251,16 +281,22 @@ describe('renderCustomerMessage', () => {
   describe('the reply ends with the satisfaction question (no survey message of its own)', () => {
     const url = 'https://complaints.bank.example/status.html?reference=CN-2026-000123';
     it.each([
-      ['en', [
-        'How satisfied are you with how we handled your complaint CN-2026-000123? Please tell us, from 1 (very dissatisfied) to 5 (very satisfied).',
-        'If you are not satisfied, we will look at your complaint again.',
-        `Answer on our status page, with your reference and access code: ${url}`,
-      ]],
-      ['zh-CN', [
-        '请您对本次投诉（编号 CN-2026-000123）的处理进行满意度评价：1（非常不满意）至 5（非常满意）。',
-        '如您不满意，我们将重新核查处理。',
-        `请凭投诉编号和查询码在此评价：${url}`,
-      ]],
+      [
+        'en',
+        [
+          'How satisfied are you with how we handled your complaint CN-2026-000123? Please tell us, from 1 (very dissatisfied) to 5 (very satisfied).',
+          'If you are not satisfied, we will look at your complaint again.',
+          `Answer on our status page, with your reference and access code: ${url}`,
+        ],
+      ],
+      [
+        'zh-CN',
+        [
+          '请您对本次投诉（编号 CN-2026-000123）的处理进行满意度评价：1（非常不满意）至 5（非常满意）。',
+          '如您不满意，我们将重新核查处理。',
+          `请凭投诉编号和查询码在此评价：${url}`,
+        ],
+      ],
     ] as const)('%s: after the body, how satisfied (1-5), what a dissatisfied answer does, where to answer', (language, question) => {
       const m = renderCustomerMessage('reply', language, { reference: 'CN-2026-000123', body: 'Our answer.', statusUrl: url });
       expect(m.text).toBe(['Our answer.', ...question].join('\n\n'));
@@ -272,7 +308,7 @@ describe('renderCustomerMessage', () => {
     it.each([
       ['en', 'Answer on our complaint status page, with your reference and access code.'],
       ['zh-CN', '请凭投诉编号和查询码在投诉进度查询页面评价。'],
-    ] as const)('%s: without the pages\' address, still says where to answer', (language, where) => {
+    ] as const)("%s: without the pages' address, still says where to answer", (language, where) => {
       const m = renderCustomerMessage('reply', language, { reference: 'CN-1', body: 'Our answer.' });
       expect(m.text.split('\n\n').at(-1)).toBe(where);
       expect(m.html).not.toContain('<a ');
@@ -288,7 +324,11 @@ describe('renderCustomerMessage', () => {
     });
 
     it.each(['en', 'zh-CN'] as const)('%s: the reference, the body and the link are escaped in the HTML part', (language) => {
-      const m = renderCustomerMessage('reply', language, { reference: 'CN-1 <i>"x"</i>', body: `<script>alert('b')</script>`, statusUrl: 'https://bank.example/status.html?reference=A&b="><script>' });
+      const m = renderCustomerMessage('reply', language, {
+        reference: 'CN-1 <i>"x"</i>',
+        body: `<script>alert('b')</script>`,
+        statusUrl: 'https://bank.example/status.html?reference=A&b="><script>',
+      });
       expect(m.html).not.toContain('<script>');
       expect(m.html).not.toContain('<i>');
       expect(m.html).toContain('CN-1 &lt;i&gt;&quot;x&quot;&lt;/i&gt;');

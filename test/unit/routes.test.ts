@@ -8,7 +8,9 @@ import { join } from 'node:path';
 
 describe('route table', () => {
   it('has one staff route per staff operation, and a spec for each', () => {
-    const staffRoutes = ROUTES.filter((r) => r.auth === 'staff').map((r) => r.operationId).sort();
+    const staffRoutes = ROUTES.filter((r) => r.auth === 'staff')
+      .map((r) => r.operationId)
+      .sort();
     expect(staffRoutes).toEqual([...STAFF_OPERATIONS].sort());
     expect(Object.keys(STAFF_OPERATION_SPECS).sort()).toEqual([...STAFF_OPERATIONS].sort());
   });

@@ -29,14 +29,26 @@ async function toReplySent(language: 'en' | 'zh-CN' = 'en', reopenCount = 0) {
   const clock = new ManualClock(new Date('2026-03-02T01:00:00Z'));
   const region = REGIONS.cn;
   const deps = {
-    repo, workflow, clock, region, calendar: createBusinessCalendar(region.calendar), audit: new FakeAuditLog(), accessAttempts: new FakeAccessAttempts(),
-    publicBaseUrl: BASE, config: { publicBaseUrl: BASE },
+    repo,
+    workflow,
+    clock,
+    region,
+    calendar: createBusinessCalendar(region.calendar),
+    audit: new FakeAuditLog(),
+    accessAttempts: new FakeAccessAttempts(),
+    publicBaseUrl: BASE,
+    config: { publicBaseUrl: BASE },
   };
   const body = SubmitComplaintRequest.parse({
-    language, complainant: { name: 'Li <b>Wei</b>', contact: { email: `li-${++n}@example.com` } },
-    matter: { description: 'A fee was taken twice' }, businessLine: 'deposits', consent: { personalData: true },
+    language,
+    complainant: { name: 'Li <b>Wei</b>', contact: { email: `li-${++n}@example.com` } },
+    matter: { description: 'A fee was taken twice' },
+    businessLine: 'deposits',
+    consent: { personalData: true },
   });
-  const { body: { reference, accessCode } } = await submitComplaint(body, { channel: 'web' }, deps);
+  const {
+    body: { reference, accessCode },
+  } = await submitComplaint(body, { channel: 'web' }, deps);
   let token = 0;
   const open = (stage: 'INVESTIGATION' | 'REPLY' | 'CALLBACK') => openStaffTask({ reference, stage, taskToken: `t${++token}`, executionName: reference }, deps);
   await open('INVESTIGATION');
@@ -51,29 +63,41 @@ async function toReplySent(language: 'en' | 'zh-CN' = 'en', reopenCount = 0) {
 
 describe('the reply asks the satisfaction question', () => {
   it.each([
-    ['en', 'How satisfied are you with how we handled your complaint', 'If you are not satisfied, we will look at your complaint again.', 'Answer on our status page, with your reference and access code: '],
+    [
+      'en',
+      'How satisfied are you with how we handled your complaint',
+      'If you are not satisfied, we will look at your complaint again.',
+      'Answer on our status page, with your reference and access code: ',
+    ],
     ['zh-CN', '请您对本次投诉', '如您不满意，我们将重新核查处理。', '请凭投诉编号和查询码在此评价：'],
-  ] as const)('%s: the handler\'s text, then how satisfied (1-5), what a dissatisfied answer does and the status page link; HTML escaped', async (language, ask, dissatisfied, where) => {
-    const { repo, reference, accessCode, deps, customerMessages } = await toReplySent(language);
-    const reply = customerMessages().find((m) => m.kind === 'reply')!;
-    const url = `${BASE}/status.html?reference=${reference}`;
-    expect(reply).toMatchObject({ channel: 'email', subject: 'Our answer' });
-    expect(reply.text!.startsWith('We refunded <the> fee.\n\n')).toBe(true);
-    expect(reply.text).toContain(ask);
-    expect(reply.text).toContain(language === 'en' ? 'from 1 (very dissatisfied) to 5 (very satisfied)' : '1（非常不满意）至 5（非常满意）');
-    expect(reply.text).toContain(dissatisfied);
-    expect(reply.text!.endsWith(`${where}${url}`)).toBe(true);
-    // Stored as text only; its HTML part is made from the text when it is sent (and shown).
-    expect(reply.html).toBeUndefined();
-    const html = messageHtml(reply.language, reply.subject, reply.text);
-    expect(html).toContain('We refunded &lt;the&gt; fee.');
-    expect(html).not.toContain('<the>');
-    expect(html).toContain(`<a href="${url}">${url}</a>`);
-    // The complaint records who sent what when; the text is kept once, in the message as sent -
-    // what the status page shows next to the answer form.
-    expect(repo.complaints.get(reference)!.reply).toEqual({ subject: 'Our answer', by: 'hana', sentAt: '2026-03-02T01:00:00.000Z', channel: 'email' });
-    expect((await getComplaintStatus(reference, accessCode, deps)).reply).toEqual({ subject: 'Our answer', text: reply.text, sentAt: '2026-03-02T01:00:00.000Z' });
-  });
+  ] as const)(
+    "%s: the handler's text, then how satisfied (1-5), what a dissatisfied answer does and the status page link; HTML escaped",
+    async (language, ask, dissatisfied, where) => {
+      const { repo, reference, accessCode, deps, customerMessages } = await toReplySent(language);
+      const reply = customerMessages().find((m) => m.kind === 'reply')!;
+      const url = `${BASE}/status.html?reference=${reference}`;
+      expect(reply).toMatchObject({ channel: 'email', subject: 'Our answer' });
+      expect(reply.text!.startsWith('We refunded <the> fee.\n\n')).toBe(true);
+      expect(reply.text).toContain(ask);
+      expect(reply.text).toContain(language === 'en' ? 'from 1 (very dissatisfied) to 5 (very satisfied)' : '1（非常不满意）至 5（非常满意）');
+      expect(reply.text).toContain(dissatisfied);
+      expect(reply.text!.endsWith(`${where}${url}`)).toBe(true);
+      // Stored as text only; its HTML part is made from the text when it is sent (and shown).
+      expect(reply.html).toBeUndefined();
+      const html = messageHtml(reply.language, reply.subject, reply.text);
+      expect(html).toContain('We refunded &lt;the&gt; fee.');
+      expect(html).not.toContain('<the>');
+      expect(html).toContain(`<a href="${url}">${url}</a>`);
+      // The complaint records who sent what when; the text is kept once, in the message as sent -
+      // what the status page shows next to the answer form.
+      expect(repo.complaints.get(reference)!.reply).toEqual({ subject: 'Our answer', by: 'hana', sentAt: '2026-03-02T01:00:00.000Z', channel: 'email' });
+      expect((await getComplaintStatus(reference, accessCode, deps)).reply).toEqual({
+        subject: 'Our answer',
+        text: reply.text,
+        sentAt: '2026-03-02T01:00:00.000Z',
+      });
+    },
+  );
 
   it('opening the callback stage sends nothing: acknowledgement and reply are all the customer gets', async () => {
     const { open, customerMessages, workflow } = await toReplySent();
@@ -85,14 +109,17 @@ describe('the reply asks the satisfaction question', () => {
   it.each([
     ['en', 'you may refer it to the financial ombudsman or regulator', 'we will look at your complaint again'],
     ['zh-CN', '可向金融监管部门或金融纠纷调解组织反映', '我们将重新核查处理'],
-  ] as const)('%s: after the last review (reopened, then escalated), a dissatisfied customer is pointed to the ombudsman, not promised another look', async (language, refer, review) => {
-    const { reference, customerMessages, open, deps } = await toReplySent(language, 2);
-    const reply = customerMessages().find((m) => m.kind === 'reply')!;
-    expect(reply.text).toContain(refer);
-    expect(reply.text).not.toContain(review);
-    await open('CALLBACK');
-    expect((await recordCallback(deps, hana, reference, { satisfaction: 1 })).next).toBe('CLOSE'); // what the text said
-  });
+  ] as const)(
+    '%s: after the last review (reopened, then escalated), a dissatisfied customer is pointed to the ombudsman, not promised another look',
+    async (language, refer, review) => {
+      const { reference, customerMessages, open, deps } = await toReplySent(language, 2);
+      const reply = customerMessages().find((m) => m.kind === 'reply')!;
+      expect(reply.text).toContain(refer);
+      expect(reply.text).not.toContain(review);
+      await open('CALLBACK');
+      expect((await recordCallback(deps, hana, reference, { satisfaction: 1 })).next).toBe('CLOSE'); // what the text said
+    },
+  );
 });
 
 describe('an answer before the workflow has opened the callback stage', () => {
@@ -117,7 +144,13 @@ describe('an answer before the workflow has opened the callback stage', () => {
     expect(after.stage).toBe('CALLBACK');
     expect(after.earlyCallback).toBeUndefined();
     expect(after.callbacks).toHaveLength(1);
-    expect(repo.tasks.get(reference)).toMatchObject({ stage: 'CALLBACK', status: 'completed', completedBy: 'customer', taskToken: 't3', output: { stage: 'CALLBACK', next: 'CLOSE', satisfied: true } });
+    expect(repo.tasks.get(reference)).toMatchObject({
+      stage: 'CALLBACK',
+      status: 'completed',
+      completedBy: 'customer',
+      taskToken: 't3',
+      output: { stage: 'CALLBACK', next: 'CLOSE', satisfied: true },
+    });
     // Handed to the waiting workflow at once, with the token of the stage just opened.
     expect(workflow.completed.slice(2)).toEqual([{ token: 't3', output: { stage: 'CALLBACK', next: 'CLOSE', satisfied: true } }]);
     expect((await getComplaintStatus(reference, accessCode, deps)).callbackDue).toBe(false);
@@ -136,16 +169,35 @@ describe('an answer before the workflow has opened the callback stage', () => {
     expect(workflow.completed.at(-1)).toEqual({ token: 't3', output: { stage: 'CALLBACK', next: 'REOPEN', satisfied: false } });
     await open('INVESTIGATION');
     expect(repo.complaints.get(reference)!.stage).toBe('INVESTIGATION');
-    expect(repo.histories.get(reference)!.map((h) => h.action).at(-1)).toBe('reopened');
+    expect(
+      repo.histories
+        .get(reference)!
+        .map((h) => h.action)
+        .at(-1),
+    ).toBe('reopened');
   });
 
   it('is refused while no reply is out (the question has not been asked)', async () => {
     const repo = new FakeRepository();
     const clock = new ManualClock(new Date('2026-03-02T01:00:00Z'));
     const region = REGIONS.cn;
-    const deps = { repo, workflow: new FakeWorkflow(), clock, region, calendar: createBusinessCalendar(region.calendar), audit: new FakeAuditLog(), accessAttempts: new FakeAccessAttempts() };
-    const body = SubmitComplaintRequest.parse({ complainant: { name: 'Li Wei', contact: { email: 'early@example.com' } }, matter: { description: 'A fee' }, consent: { personalData: true } });
-    const { body: { reference, accessCode } } = await submitComplaint(body, { channel: 'web' }, deps);
+    const deps = {
+      repo,
+      workflow: new FakeWorkflow(),
+      clock,
+      region,
+      calendar: createBusinessCalendar(region.calendar),
+      audit: new FakeAuditLog(),
+      accessAttempts: new FakeAccessAttempts(),
+    };
+    const body = SubmitComplaintRequest.parse({
+      complainant: { name: 'Li Wei', contact: { email: 'early@example.com' } },
+      matter: { description: 'A fee' },
+      consent: { personalData: true },
+    });
+    const {
+      body: { reference, accessCode },
+    } = await submitComplaint(body, { channel: 'web' }, deps);
     await openStaffTask({ reference, stage: 'INVESTIGATION', taskToken: 't1', executionName: reference }, deps);
     await expect(customerCallback(deps, reference, accessCode, { satisfaction: 5 })).rejects.toMatchObject({ statusCode: 409 });
     expect((await getComplaintStatus(reference, accessCode, deps)).callbackDue).toBe(false);

@@ -13,7 +13,12 @@ const hana = { 'cognito:username': 'hana', name: 'Hana Handler', email: 'hana@ba
 function setup(staffDirectory: 'strict' | 'provision') {
   const repo = new FakeRepository();
   const entries: AuditEntry[] = [];
-  const audit: AuditLog = { record: async (e) => { entries.push(e); }, search: async () => entries };
+  const audit: AuditLog = {
+    record: async (e) => {
+      entries.push(e);
+    },
+    search: async () => entries,
+  };
   return { repo, entries, deps: { repo, audit, clock: new ManualClock(new Date('2026-03-02T01:00:00Z')), config: { staffDirectory } } };
 }
 
@@ -44,7 +49,7 @@ describe('staff directory', () => {
     expect(entries.at(-1)).toMatchObject({ outcome: 'denied', detail: 'signed-in token of a disabled staff member' });
   });
 
-  it('the actor carries the directory\'s identities (email, name variants): a complaint naming any of them is a conflict (issue 16 #4)', async () => {
+  it("the actor carries the directory's identities (email, name variants): a complaint naming any of them is a conflict (issue 16 #4)", async () => {
     const { deps, repo } = setup('strict');
     await repo.putStaff({ id: 'hana', name: 'Hana Handler', email: 'hana@bank.example', roles: ['handler'], department: 'cards', aliases: ['韩娜'] });
     const actor = await authenticateStaff(event({ ...hana, email: undefined }), 'claimTask', deps);

@@ -1,7 +1,15 @@
 /** Reading the staff member from an ID token's claims, by configuration (functions/domain/staff-claims.ts). */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { actorFromClaims, claimList, claimMappingEnv, claimMappingFromEnv, COGNITO_CLAIMS, rolesFromClaims, type StaffClaimMapping } from '../../functions/domain/staff-claims.ts';
+import {
+  actorFromClaims,
+  claimList,
+  claimMappingEnv,
+  claimMappingFromEnv,
+  COGNITO_CLAIMS,
+  rolesFromClaims,
+  type StaffClaimMapping,
+} from '../../functions/domain/staff-claims.ts';
 import { actorFrom } from '../../functions/http/staff-auth.ts';
 import { loadSettings } from '../../infra/settings/load.ts';
 
@@ -21,7 +29,7 @@ describe('claim lists', () => {
 });
 
 describe('roles from claims', () => {
-  it('maps the IdP\'s group names through groupRoles and ignores groups it does not list', () => {
+  it("maps the IdP's group names through groupRoles and ignores groups it does not list", () => {
     expect(rolesFromClaims({ groups: ['All-Staff', 'CMP-Managers', 'VPN-Users'] }, BANK)).toEqual(['manager']);
     expect(rolesFromClaims({ groups: '[CMP-Handlers CMP-Quality Printers]' }, BANK)).toEqual(['handler', 'quality']);
   });
@@ -44,13 +52,21 @@ describe('roles from claims', () => {
 
 describe('actor from claims', () => {
   it('a bank IdP token: preferred_username, mapped groups, department', () => {
-    expect(actorFromClaims({ sub: 'x1', preferred_username: 'mia', name: 'Mia Manager', groups: ['CMP-Managers'], department: 'cards' }, BANK))
-      .toEqual({ id: 'mia', name: 'Mia Manager', roles: ['manager'], department: 'cards' });
+    expect(actorFromClaims({ sub: 'x1', preferred_username: 'mia', name: 'Mia Manager', groups: ['CMP-Managers'], department: 'cards' }, BANK)).toEqual({
+      id: 'mia',
+      name: 'Mia Manager',
+      roles: ['manager'],
+      department: 'cards',
+    });
   });
 
   it('Cognito is one configuration of the same path', () => {
-    expect(actorFromClaims({ 'cognito:username': 'hana', 'cognito:groups': '[handler]', 'custom:department': 'cards' }, COGNITO_CLAIMS))
-      .toEqual({ id: 'hana', name: 'hana', roles: ['handler'], department: 'cards' });
+    expect(actorFromClaims({ 'cognito:username': 'hana', 'cognito:groups': '[handler]', 'custom:department': 'cards' }, COGNITO_CLAIMS)).toEqual({
+      id: 'hana',
+      name: 'hana',
+      roles: ['handler'],
+      department: 'cards',
+    });
     // Cognito's claim names mean nothing to the bank's configuration.
     expect(actorFromClaims({ 'cognito:username': 'hana', 'cognito:groups': ['admin'] }, BANK)).toBeUndefined();
   });
@@ -69,10 +85,14 @@ describe('actor from claims', () => {
 describe('mapping from the environment', () => {
   it('round-trips through the variables infra sets', () => {
     expect(claimMappingFromEnv(claimMappingEnv(BANK))).toEqual(BANK);
-    expect(claimMappingEnv(BANK)).toMatchObject({ STAFF_CLAIM_USERNAME: 'preferred_username', STAFF_CLAIM_ROLES: 'groups', STAFF_CLAIM_DEPARTMENT: 'department' });
+    expect(claimMappingEnv(BANK)).toMatchObject({
+      STAFF_CLAIM_USERNAME: 'preferred_username',
+      STAFF_CLAIM_ROLES: 'groups',
+      STAFF_CLAIM_DEPARTMENT: 'department',
+    });
   });
 
-  it('unset: Cognito\'s names', () => {
+  it("unset: Cognito's names", () => {
     expect(claimMappingFromEnv({})).toEqual(COGNITO_CLAIMS);
   });
 
@@ -84,13 +104,14 @@ describe('mapping from the environment', () => {
 });
 
 /** The console's module (DOM-typed: web/tsconfig.json), loaded by path so that the node-typed project does not compile it. */
-const consoleAuth = () => import(String(new URL('../../web/src/console/auth.ts', import.meta.url))) as Promise<{
-  parseAuthConfig(raw: unknown): Record<string, unknown>;
-  sessionFromToken(token: string, mapping: StaffClaimMapping): { actor: unknown } | undefined;
-}>;
+const consoleAuth = () =>
+  import(String(new URL('../../web/src/console/auth.ts', import.meta.url))) as Promise<{
+    parseAuthConfig(raw: unknown): Record<string, unknown>;
+    sessionFromToken(token: string, mapping: StaffClaimMapping): { actor: unknown } | undefined;
+  }>;
 
-describe('the console\'s sign-in configuration (web/src/console/auth.ts)', () => {
-  it('reads issuer, client and claim mapping from config.json, and the token with the API\'s mapping', async () => {
+describe("the console's sign-in configuration (web/src/console/auth.ts)", () => {
+  it("reads issuer, client and claim mapping from config.json, and the token with the API's mapping", async () => {
     const { parseAuthConfig, sessionFromToken } = await consoleAuth();
     const cfg = parseAuthConfig({ kind: 'oidc', issuer: 'https://sso.bank.example.cn/oidc', clientId: 'complaints-console', claims: BANK });
     expect(cfg).toMatchObject({ kind: 'oidc', issuer: 'https://sso.bank.example.cn/oidc', clientId: 'complaints-console', claims: BANK });
@@ -98,13 +119,22 @@ describe('the console\'s sign-in configuration (web/src/console/auth.ts)', () =>
     const token = `${b64({ alg: 'RS256' })}.${b64({ preferred_username: 'mia', name: 'Mia Manager', groups: ['CMP-Managers'], department: 'cards', exp: 2_000_000_000 })}.sig`;
     expect(sessionFromToken(token, BANK)?.actor).toEqual({ id: 'mia', name: 'Mia Manager', roles: ['manager'], department: 'cards' });
     // Without claim names, Cognito's (the hosted UI's configuration).
-    expect(parseAuthConfig({ kind: 'oidc', issuer: 'https://cognito-idp.eu-west-2.amazonaws.com/pool', clientId: 'c' })).toMatchObject({ claims: COGNITO_CLAIMS });
+    expect(parseAuthConfig({ kind: 'oidc', issuer: 'https://cognito-idp.eu-west-2.amazonaws.com/pool', clientId: 'c' })).toMatchObject({
+      claims: COGNITO_CLAIMS,
+    });
   });
 
   it('anything unusable is no sign-in at all, never a guess', async () => {
     const { parseAuthConfig } = await consoleAuth();
-    for (const raw of [undefined, 'oidc', { kind: 'local' }, { kind: 'oidc', clientId: 'c' }, { kind: 'oidc', issuer: 'not a url', clientId: 'c' },
-      { kind: 'oidc', issuer: 'https://idp', clientId: 'c', claims: { username: 'u' } }, { kind: 'oidc', issuer: 'https://idp', clientId: 'c', claims: { ...BANK, groupRoles: { G: 'root' } } }]) {
+    for (const raw of [
+      undefined,
+      'oidc',
+      { kind: 'local' },
+      { kind: 'oidc', clientId: 'c' },
+      { kind: 'oidc', issuer: 'not a url', clientId: 'c' },
+      { kind: 'oidc', issuer: 'https://idp', clientId: 'c', claims: { username: 'u' } },
+      { kind: 'oidc', issuer: 'https://idp', clientId: 'c', claims: { ...BANK, groupRoles: { G: 'root' } } },
+    ]) {
       expect(parseAuthConfig(raw), JSON.stringify(raw)).toEqual({ kind: 'none' });
     }
   });

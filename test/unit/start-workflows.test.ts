@@ -8,13 +8,21 @@ import type { WorkflowInput } from '../../functions/domain/model.ts';
 import { startWorkflows } from '../../functions/use-cases/workflow/start-workflows.ts';
 import { SfnThrottle, TokenBucket } from '../../local/emulators/stepfunctions/throttling.ts';
 
-const complaint = (n: number) => ({ reference: `CN-2026-${String(n).padStart(6, '0')}`, status: 'OPEN' as const, stage: 'RECEIVED' as const, executionName: `CN-2026-${String(n).padStart(6, '0')}` });
+const complaint = (n: number) => ({
+  reference: `CN-2026-${String(n).padStart(6, '0')}`,
+  status: 'OPEN' as const,
+  stage: 'RECEIVED' as const,
+  executionName: `CN-2026-${String(n).padStart(6, '0')}`,
+});
 
 /** Time that only moves when the use case sleeps. */
 class FakeTime {
   now = 0;
   sleeps: number[] = [];
-  sleep = async (ms: number) => { this.sleeps.push(ms); this.now += ms; };
+  sleep = async (ms: number) => {
+    this.sleeps.push(ms);
+    this.now += ms;
+  };
 }
 
 /** Starts executions by name like Step Functions (a name starts once), refusing past a token bucket on the fake time. */
@@ -23,7 +31,9 @@ class ThrottledEngine implements WorkflowEngine {
   calls = 0;
   refused = 0;
   readonly bucket: TokenBucket;
-  constructor(time: FakeTime, spec = { bucket: 3, refillPerSecond: 10 }) { this.bucket = new TokenBucket(spec, () => time.now); }
+  constructor(time: FakeTime, spec = { bucket: 3, refillPerSecond: 10 }) {
+    this.bucket = new TokenBucket(spec, () => time.now);
+  }
   async start(name: string, input: WorkflowInput) {
     this.calls += 1;
     if (!this.bucket.tryTake()) {
@@ -32,8 +42,12 @@ class ThrottledEngine implements WorkflowEngine {
     }
     if (!this.executions.has(name)) this.executions.set(name, input);
   }
-  async isRunning(name: string) { return this.executions.has(name); }
-  async completeTask() { return true; }
+  async isRunning(name: string) {
+    return this.executions.has(name);
+  }
+  async completeTask() {
+    return true;
+  }
 }
 
 describe('startWorkflows under throttling', () => {
@@ -61,23 +75,40 @@ describe('startWorkflows under throttling', () => {
     // Started and failed never overlap: the stream retries the failed ones only.
     expect(out.failed.filter((r) => engine.executions.has(r))).toEqual([]);
     // A retry of the failed records by the stream, with time again, finishes the batch.
-    const retry = await startWorkflows(batch.filter((c) => out.failed.includes(c.reference)), engine, { remainingMs: () => 1e9, sleep: time.sleep, random: () => 1 });
+    const retry = await startWorkflows(
+      batch.filter((c) => out.failed.includes(c.reference)),
+      engine,
+      { remainingMs: () => 1e9, sleep: time.sleep, random: () => 1 },
+    );
     expect(retry.failed).toEqual([]);
     expect(engine.executions.size).toBe(30);
   });
 
   it('does not retry other errors here: they go back to the stream at once', async () => {
     const time = new FakeTime();
-    const engine: WorkflowEngine = { start: async () => { throw Object.assign(new Error('boom'), { name: 'InternalFailure' }); }, isRunning: async () => false, completeTask: async () => true };
+    const engine: WorkflowEngine = {
+      start: async () => {
+        throw Object.assign(new Error('boom'), { name: 'InternalFailure' });
+      },
+      isRunning: async () => false,
+      completeTask: async () => true,
+    };
     const out = await startWorkflows([complaint(1), complaint(2)], engine, { remainingMs: () => 60_000, sleep: time.sleep });
     expect(out).toMatchObject({ started: 0, failed: ['CN-2026-000001', 'CN-2026-000002'], throttledRetries: 0 });
     expect(time.sleeps).toEqual([]);
   });
 
-  it('starts nothing for a complaint that is not new (resumed ones are the sweeper\'s)', async () => {
+  it("starts nothing for a complaint that is not new (resumed ones are the sweeper's)", async () => {
     const time = new FakeTime();
     const engine = new ThrottledEngine(time);
-    const out = await startWorkflows([{ ...complaint(1), executionName: 'CN-2026-000001-r1' }, { ...complaint(2), stage: 'INVESTIGATION' as const }], engine, { remainingMs: () => 60_000, sleep: time.sleep });
+    const out = await startWorkflows(
+      [
+        { ...complaint(1), executionName: 'CN-2026-000001-r1' },
+        { ...complaint(2), stage: 'INVESTIGATION' as const },
+      ],
+      engine,
+      { remainingMs: () => 60_000, sleep: time.sleep },
+    );
     expect(out).toMatchObject({ started: 0, failed: [] });
     expect(engine.calls).toBe(0);
   });

@@ -14,11 +14,12 @@ import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '
 
 let phone = 1000;
 /** A complaint from a new customer each time (one customer's repeats are linked for staff). */
-const bodyOf = () => SubmitComplaintRequest.parse({
-  complainant: { name: 'Wang Fang', contact: { phone: `+86 138 0000 ${phone++}` } },
-  matter: { description: 'Wrong fee on my account' },
-  consent: { personalData: true },
-});
+const bodyOf = () =>
+  SubmitComplaintRequest.parse({
+    complainant: { name: 'Wang Fang', contact: { phone: `+86 138 0000 ${phone++}` } },
+    matter: { description: 'Wrong fee on my account' },
+    consent: { personalData: true },
+  });
 const body = bodyOf();
 
 function setup(region: keyof typeof REGIONS = 'uk', at = '2026-04-02T10:00:00Z') {
@@ -26,7 +27,20 @@ function setup(region: keyof typeof REGIONS = 'uk', at = '2026-04-02T10:00:00Z')
   const workflow = new FakeWorkflow();
   const clock = new ManualClock(new Date(at));
   const r = REGIONS[region];
-  return { repo, workflow, clock, deps: { repo, workflow, clock, region: r, calendar: createBusinessCalendar(r.calendar), audit: new FakeAuditLog(), accessAttempts: new FakeAccessAttempts() } };
+  return {
+    repo,
+    workflow,
+    clock,
+    deps: {
+      repo,
+      workflow,
+      clock,
+      region: r,
+      calendar: createBusinessCalendar(r.calendar),
+      audit: new FakeAuditLog(),
+      accessAttempts: new FakeAccessAttempts(),
+    },
+  };
 }
 
 describe('submitComplaint', () => {
@@ -98,7 +112,9 @@ describe('getComplaintStatus', () => {
   it('shows the customer-visible history only, and refuses a wrong code like an unknown reference', async () => {
     const { deps, repo } = setup();
     const r = await submitComplaint(body, { channel: 'web' }, deps);
-    repo.histories.get(r.body.reference)!.push({ reference: r.body.reference, at: 'x', actor: 'staff-1', action: 'note', visibleToCustomer: false, summary: 'internal' });
+    repo.histories
+      .get(r.body.reference)!
+      .push({ reference: r.body.reference, at: 'x', actor: 'staff-1', action: 'note', visibleToCustomer: false, summary: 'internal' });
     const s = await getComplaintStatus(r.body.reference, r.body.accessCode, deps);
     expect(s.history.map((h) => h.action)).toEqual(['received']);
     await expect(getComplaintStatus(r.body.reference, 'WRONG-CODE1', deps)).rejects.toMatchObject({ statusCode: 404 });
@@ -143,17 +159,26 @@ describe('resumeOrphans', () => {
 });
 
 describe('repeats (CN Order 2020): never merged from an unverified submission (issue 16 finding 1)', () => {
-  const victimBody = () => SubmitComplaintRequest.parse({
-    complainant: { name: 'Li Na', contact: { email: 'li.na@example.com' } }, consent: { personalData: true }, businessLine: 'cards',
-    matter: { description: 'The annual fee on my credit card was charged twice in January without my consent' },
-  });
-  const lookAlike = (email: string) => SubmitComplaintRequest.parse({
-    complainant: { name: 'Stranger', contact: { email } }, consent: { personalData: true }, businessLine: 'cards',
-    matter: { description: 'My credit card annual fee was charged twice in January without my consent' },
-  });
+  const victimBody = () =>
+    SubmitComplaintRequest.parse({
+      complainant: { name: 'Li Na', contact: { email: 'li.na@example.com' } },
+      consent: { personalData: true },
+      businessLine: 'cards',
+      matter: { description: 'The annual fee on my credit card was charged twice in January without my consent' },
+    });
+  const lookAlike = (email: string) =>
+    SubmitComplaintRequest.parse({
+      complainant: { name: 'Stranger', contact: { email } },
+      consent: { personalData: true },
+      businessLine: 'cards',
+      matter: { description: 'My credit card annual fee was charged twice in January without my consent' },
+    });
   /** What an answer looks like with its own reference, code and dates taken out. */
   const shape = (b: { reference: string; accessCode: string; acknowledgement: { message: string } }) => ({
-    ...b, reference: '<ref>', accessCode: '<code>', acknowledgement: { ...b.acknowledgement, message: b.acknowledgement.message.replace(b.reference, '<ref>') },
+    ...b,
+    reference: '<ref>',
+    accessCode: '<code>',
+    acknowledgement: { ...b.acknowledgement, message: b.acknowledgement.message.replace(b.reference, '<ref>') },
   });
 
   it('a look-alike submission gets its own reference and code, worded as a fresh complaint; its code does not open the earlier one, which is untouched', async () => {
@@ -170,7 +195,10 @@ describe('repeats (CN Order 2020): never merged from an unverified submission (i
     // Linked for staff, on the new complaint only, never on a page the customer sees.
     const linked = repo.complaints.get(stranger.body.reference)!;
     expect(linked.relatedTo).toMatchObject({ reference: victim.body.reference, reason: 'possible-repeat' });
-    expect(repo.histories.get(stranger.body.reference)!.find((h) => h.action === 'repeat-suspected')).toMatchObject({ visibleToCustomer: false, summary: expect.stringContaining(`possibly a repeat of ${victim.body.reference}`) });
+    expect(repo.histories.get(stranger.body.reference)!.find((h) => h.action === 'repeat-suspected')).toMatchObject({
+      visibleToCustomer: false,
+      summary: expect.stringContaining(`possibly a repeat of ${victim.body.reference}`),
+    });
     const page = await getComplaintStatus(stranger.body.reference, stranger.body.accessCode, deps);
     expect(JSON.stringify(page)).not.toContain(victim.body.reference);
   });
@@ -178,12 +206,17 @@ describe('repeats (CN Order 2020): never merged from an unverified submission (i
   it('property: whatever the case of the email, a repeat never gets the earlier reference, nor an answer that differs from a fresh one', async () => {
     const { deps } = setup('cn', '2026-03-02T01:00:00Z');
     const victim = await submitComplaint(victimBody(), { channel: 'web' }, deps);
-    const variants = fc.array(fc.boolean(), { minLength: 17, maxLength: 17 }).map((up) => [...'li.na@example.com'].map((ch, i) => (up[i] ? ch.toUpperCase() : ch)).join(''));
-    await fc.assert(fc.asyncProperty(variants, async (email) => {
-      const r = await submitComplaint(lookAlike(email), { channel: 'web' }, deps);
-      expect(r.body.reference).not.toBe(victim.body.reference);
-      expect(shape(r.body)).toEqual(shape(victim.body));
-    }), { numRuns: 25 });
+    const variants = fc
+      .array(fc.boolean(), { minLength: 17, maxLength: 17 })
+      .map((up) => [...'li.na@example.com'].map((ch, i) => (up[i] ? ch.toUpperCase() : ch)).join(''));
+    await fc.assert(
+      fc.asyncProperty(variants, async (email) => {
+        const r = await submitComplaint(lookAlike(email), { channel: 'web' }, deps);
+        expect(r.body.reference).not.toBe(victim.body.reference);
+        expect(shape(r.body)).toEqual(shape(victim.body));
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('does not even link another matter, another customer, or an anonymous complaint', async () => {

@@ -21,14 +21,33 @@ const mia: Actor = { id: 'mia', name: 'Mia Manager', roles: ['manager'], departm
 async function investigated(target: { department?: string }, businessLine = 'cards') {
   const repo = new FakeRepository();
   const region = REGIONS.cn;
-  const deps = { repo, workflow: new FakeWorkflow(), clock: new ManualClock(new Date('2026-03-02T01:00:00Z')), region, calendar: createBusinessCalendar(region.calendar) };
-  for (const [id, department, roles] of [['sam', 'complaints', ['specialist']], ['hana', 'cards', ['handler']], ['mia', 'cards', ['manager']], ['leo', 'loans', ['handler']], ['gone', 'treasury', ['handler']]] as const) {
+  const deps = {
+    repo,
+    workflow: new FakeWorkflow(),
+    clock: new ManualClock(new Date('2026-03-02T01:00:00Z')),
+    region,
+    calendar: createBusinessCalendar(region.calendar),
+  };
+  for (const [id, department, roles] of [
+    ['sam', 'complaints', ['specialist']],
+    ['hana', 'cards', ['handler']],
+    ['mia', 'cards', ['manager']],
+    ['leo', 'loans', ['handler']],
+    ['gone', 'treasury', ['handler']],
+  ] as const) {
     await repo.putStaff({ id, name: id, email: `${id}@bank.example`, roles: [...roles], department, ...(id === 'gone' ? { disabled: true } : {}) });
   }
-  const { body } = await submitComplaint(SubmitComplaintRequest.parse({
-    complainant: { name: 'Li Wei', contact: { email: 'li.wei@example.com' } }, matter: { description: 'Nobody answers my letters about the card fee' },
-    businessLine, target, consent: { personalData: true },
-  }), { channel: 'web' }, deps);
+  const { body } = await submitComplaint(
+    SubmitComplaintRequest.parse({
+      complainant: { name: 'Li Wei', contact: { email: 'li.wei@example.com' } },
+      matter: { description: 'Nobody answers my letters about the card fee' },
+      businessLine,
+      target,
+      consent: { personalData: true },
+    }),
+    { channel: 'web' },
+    deps,
+  );
   await openStaffTask({ reference: body.reference, stage: 'INVESTIGATION', taskToken: 't1', executionName: body.reference }, deps);
   return { repo, deps, reference: body.reference, c: repo.complaints.get(body.reference)! };
 }
@@ -43,7 +62,9 @@ describe('a department the customer names that no team staffs', () => {
     expect(c.target?.department).toBe('Customer Experience');
     expect(repo.tasks.get(reference)?.team).toBe('complaints');
     expect((await repo.queue('complaints')).map((t) => t.reference)).toEqual([reference]);
-    expect(repo.histories.get(reference)!.find((h) => h.action === 'assessed')!.summary).toContain('no team staffs customer-experience, wealth: complaints desk');
+    expect(repo.histories.get(reference)!.find((h) => h.action === 'assessed')!.summary).toContain(
+      'no team staffs customer-experience, wealth: complaints desk',
+    );
   });
 
   it('a staffed team named with another: kept, the unstaffed one is dropped and noted', async () => {

@@ -26,7 +26,10 @@ function flatten(value: unknown, path: string[] = [], out = new Map<string, unkn
 
 const placeholders = (text: string) => [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
 
-const surfaces = readdirSync(LOCALES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const surfaces = readdirSync(LOCALES, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 
 describe('UI text catalogs', () => {
   it('has the customer pages and the console, each in every language the pages offer', () => {
@@ -43,8 +46,10 @@ describe('UI text catalogs', () => {
     });
 
     it.each(others)('%s has exactly the English keys', (_lang, catalog) => {
-      expect({ missing: [...english.keys()].filter((k) => !catalog.has(k)), extra: [...catalog.keys()].filter((k) => !english.has(k)) })
-        .toEqual({ missing: [], extra: [] });
+      expect({ missing: [...english.keys()].filter((k) => !catalog.has(k)), extra: [...catalog.keys()].filter((k) => !english.has(k)) }).toEqual({
+        missing: [],
+        extra: [],
+      });
     });
 
     it.each([['en', english] as const, ...others])('%s: every value is a non-empty text', (_lang, catalog) => {
@@ -53,13 +58,14 @@ describe('UI text catalogs', () => {
     });
 
     it.each(others)('%s: each text has the same placeholders as the English one', (_lang, catalog) => {
-      const differ = [...english].filter(([k, v]) => catalog.has(k) && placeholders(String(v)).join() !== placeholders(String(catalog.get(k))).join())
+      const differ = [...english]
+        .filter(([k, v]) => catalog.has(k) && placeholders(String(v)).join() !== placeholders(String(catalog.get(k))).join())
         .map(([k, v]) => `${k}: en {${placeholders(String(v))}} vs {${placeholders(String(catalog.get(k)))}}`);
       expect(differ).toEqual([]);
     });
   });
 
-  it('knows every key the HTML pages name (the console also reuses the customer pages\' texts)', () => {
+  it("knows every key the HTML pages name (the console also reuses the customer pages' texts)", () => {
     const pages = flatten(read(join(LOCALES, 'pages', 'en.json')));
     const consoleTexts = flatten(read(join(LOCALES, 'console', 'en.json')));
     const unknown: string[] = [];

@@ -6,7 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNServiceException, StartExecutionCommand, type SFNClient,
+  type DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  SFNServiceException,
+  StartExecutionCommand,
+  type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { StepFunctionsWorkflow } from '../../functions/adapters/sfn-workflow.ts';
 import { definitionStartingAt, startingAt, STATE_MACHINES } from '../../workflows/machines.ts';
@@ -46,7 +51,9 @@ describe('the lifecycle machine: the file from Investigate', () => {
     expect(Object.keys(startingAt(asl, 'C').States)).toEqual(['C', 'F']);
     expect(Object.keys(startingAt(asl, 'G').States)).toEqual(['A', 'B', 'C', 'D', 'F', 'G']);
     expect(() => startingAt(asl, 'Z')).toThrow(/No state Z/);
-    expect(() => startingAt({ StartAt: 'X', States: { X: { Type: 'Pass', End: true }, A: { Type: 'Pass', Next: 'Q' } } }, 'A')).toThrow(/Q is a transition target/);
+    expect(() => startingAt({ StartAt: 'X', States: { X: { Type: 'Pass', End: true }, A: { Type: 'Pass', Next: 'Q' } } }, 'A')).toThrow(
+      /Q is a transition target/,
+    );
   });
 });
 
@@ -111,15 +118,21 @@ describe('StepFunctionsWorkflow: which machine', () => {
     expect(calls).toEqual([
       'describe complaint-lifecycle:CN-1',
       'describe complaint-resume:CN-2--r1',
-      'describe complaint-resume:CN-4--r1', 'describe complaint-lifecycle:CN-4--r1',
+      'describe complaint-resume:CN-4--r1',
+      'describe complaint-lifecycle:CN-4--r1',
       'describe complaint-lifecycle:CN-5', // found (finished): one call
-      'describe complaint-lifecycle:CN-6', 'describe complaint-resume:CN-6',
+      'describe complaint-lifecycle:CN-6',
+      'describe complaint-resume:CN-6',
     ]);
   });
 
   it('other errors are not swallowed', async () => {
     const denied = new SFNServiceException({ name: 'AccessDeniedException', $fault: 'client', message: 'no', $metadata: { httpStatusCode: 400 } });
-    const sfn = { send: async () => { throw denied; } };
+    const sfn = {
+      send: async () => {
+        throw denied;
+      },
+    };
     const workflow = new StepFunctionsWorkflow(sfn as unknown as SFNClient, { lifecycle: LIFECYCLE, resume: RESUME });
     await expect(workflow.isRunning('CN-1')).rejects.toThrow('no');
   });

@@ -12,7 +12,7 @@ import { REGIONS } from '../../functions/domain/regions.ts';
 import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import { deliverMessage } from '../../functions/use-cases/messages/deliver-messages.ts';
-import { type Mailer } from '../../functions/domain/ports.ts';
+import type { Mailer } from '../../functions/domain/ports.ts';
 import { IMMEDIATE_RESUMES, resumeEnded, resumeOrphans, stageAfter } from '../../functions/use-cases/workflow/resume-orphans.ts';
 import { recordWorkflowFailure } from '../../functions/use-cases/workflow/failure.ts';
 import { openStaffTask } from '../../functions/use-cases/workflow/lifecycle.ts';
@@ -32,22 +32,40 @@ class NamedWorkflow extends FakeWorkflow {
 }
 
 let n = 0;
-const body = () => SubmitComplaintRequest.parse({
-  complainant: { name: 'Chen Jing', contact: { email: `chen${++n}@example.com` } }, matter: { description: `Fee ${n} taken twice` }, consent: { personalData: true },
-});
+const body = () =>
+  SubmitComplaintRequest.parse({
+    complainant: { name: 'Chen Jing', contact: { email: `chen${++n}@example.com` } },
+    matter: { description: `Fee ${n} taken twice` },
+    consent: { personalData: true },
+  });
 
 function setup() {
   const repo = new FakeRepository();
   const workflow = new NamedWorkflow();
   const clock = new ManualClock(new Date('2026-03-02T01:00:00Z'));
   const r = REGIONS.cn;
-  return { repo, workflow, clock, deps: { repo, workflow, clock, region: r, calendar: createBusinessCalendar(r.calendar), audit: new FakeAuditLog(), accessAttempts: new FakeAccessAttempts() } };
+  return {
+    repo,
+    workflow,
+    clock,
+    deps: {
+      repo,
+      workflow,
+      clock,
+      region: r,
+      calendar: createBusinessCalendar(r.calendar),
+      audit: new FakeAuditLog(),
+      accessAttempts: new FakeAccessAttempts(),
+    },
+  };
 }
 
 describe('the sweeper and a complaint whose workflow never started', () => {
   it('starts it under its own name, so the late stream hand-off starts nothing more', async () => {
     const { deps, repo, workflow, clock } = setup();
-    const { body: { reference } } = await submitComplaint(body(), { channel: 'web' }, deps);
+    const {
+      body: { reference },
+    } = await submitComplaint(body(), { channel: 'web' }, deps);
     clock.advance(10 * 60_000);
     const swept = await resumeOrphans({ repo, workflow, clock, graceSeconds: 300 });
     expect(swept.resumed).toEqual([{ reference, stage: 'RECEIVED', executionName: reference }]);
@@ -58,7 +76,9 @@ describe('the sweeper and a complaint whose workflow never started', () => {
 
   it('uses a new name when its own is taken by an execution that ended (failed, stopped)', async () => {
     const { deps, repo, workflow, clock } = setup();
-    const { body: { reference } } = await submitComplaint(body(), { channel: 'web' }, deps);
+    const {
+      body: { reference },
+    } = await submitComplaint(body(), { channel: 'web' }, deps);
     workflow.finished.add(reference);
     clock.advance(10 * 60_000);
     const swept = await resumeOrphans({ repo, workflow, clock, graceSeconds: 300 });
@@ -71,12 +91,18 @@ describe('the sweeper and a complaint whose workflow never started', () => {
 describe('an execution that ended abnormally (its status-change event)', () => {
   async function investigating() {
     const s = setup();
-    const { body: { reference } } = await submitComplaint(body(), { channel: 'web' }, s.deps);
+    const {
+      body: { reference },
+    } = await submitComplaint(body(), { channel: 'web' }, s.deps);
     await s.workflow.start(reference, { reference, resumeAt: 'RECEIVED' });
     await openStaffTask({ reference, stage: 'INVESTIGATION', taskToken: 't1', executionName: reference }, s.deps);
     return { ...s, reference };
   }
-  const failed = (name: string, reference?: string) => ({ name, status: 'FAILED', input: reference ? JSON.stringify({ reference, resumeAt: 'RECEIVED' }) : undefined });
+  const failed = (name: string, reference?: string) => ({
+    name,
+    status: 'FAILED',
+    input: reference ? JSON.stringify({ reference, resumeAt: 'RECEIVED' }) : undefined,
+  });
 
   it('resumes its complaint at once at its stage - no grace period, though the failure was just recorded', async () => {
     const { repo, workflow, clock, reference } = await investigating();
@@ -94,13 +120,19 @@ describe('an execution that ended abnormally (its status-change event)', () => {
   it('goes on at the next stage when the staff task was completed just before the execution ended', async () => {
     const { repo, workflow, clock, reference } = await investigating();
     const task = repo.tasks.get(reference)!;
-    repo.tasks.set(reference, { ...task, status: 'completed', completedAt: clock.now().toISOString(), completedBy: 'hana', output: { stage: 'INVESTIGATION' } });
+    repo.tasks.set(reference, {
+      ...task,
+      status: 'completed',
+      completedAt: clock.now().toISOString(),
+      completedBy: 'hana',
+      output: { stage: 'INVESTIGATION' },
+    });
     workflow.running.delete(reference);
     const result = await resumeEnded({ name: reference, status: 'ABORTED' }, { repo, workflow, clock });
     expect(result).toMatchObject({ resumed: { stage: 'REPLY' } });
   });
 
-  it('does nothing for an event that comes late or twice (a newer execution drives the complaint), a closed complaint, or another machine\'s execution', async () => {
+  it("does nothing for an event that comes late or twice (a newer execution drives the complaint), a closed complaint, or another machine's execution", async () => {
     const { repo, workflow, clock, reference } = await investigating();
     workflow.running.delete(reference);
     expect(await resumeEnded(failed(reference, reference), { repo, workflow, clock })).toHaveProperty('resumed');
@@ -126,18 +158,27 @@ describe('an execution that ended abnormally (its status-change event)', () => {
     expect(repo.complaints.get(reference)!.resumeCount).toBe(IMMEDIATE_RESUMES);
     // The sweep still resumes it, once the grace period has passed.
     clock.advance(3600_000);
-    expect((await resumeOrphans({ repo, workflow, clock, graceSeconds: 300 })).resumed).toEqual([{ reference, stage: 'INVESTIGATION', executionName: `${reference}--r${IMMEDIATE_RESUMES + 1}` }]);
+    expect((await resumeOrphans({ repo, workflow, clock, graceSeconds: 300 })).resumed).toEqual([
+      { reference, stage: 'INVESTIGATION', executionName: `${reference}--r${IMMEDIATE_RESUMES + 1}` },
+    ]);
   });
 });
 
 describe('the record of a failed workflow step', () => {
   it('writes the error name (never the cause) into the history, for staff only', async () => {
     const { deps, repo, clock } = setup();
-    const { body: { reference } } = await submitComplaint(body(), { channel: 'web' }, deps);
+    const {
+      body: { reference },
+    } = await submitComplaint(body(), { channel: 'web' }, deps);
     const version = repo.complaints.get(reference)!.version;
     await recordWorkflowFailure({ reference, executionName: reference, error: 'Lambda.ResourceNotFoundException <script>' }, { repo, clock });
     const h = repo.histories.get(reference)!.at(-1)!;
-    expect(h).toMatchObject({ action: 'workflow-failed', actor: 'system', visibleToCustomer: false, after: { executionName: reference, error: 'Lambda.ResourceNotFoundExceptionscript' } });
+    expect(h).toMatchObject({
+      action: 'workflow-failed',
+      actor: 'system',
+      visibleToCustomer: false,
+      after: { executionName: reference, error: 'Lambda.ResourceNotFoundExceptionscript' },
+    });
     expect(h.summary).toContain('stage RECEIVED');
     expect(repo.complaints.get(reference)!.version).toBe(version + 1);
   });
@@ -146,11 +187,18 @@ describe('the record of a failed workflow step', () => {
 describe('a message whose sender died mid-send', () => {
   const message = async () => {
     const { deps, repo } = setup();
-    const { body: { reference } } = await submitComplaint(body(), { channel: 'web' }, deps);
+    const {
+      body: { reference },
+    } = await submitComplaint(body(), { channel: 'web' }, deps);
     // As the stream hands it over: the image written with the change (queued).
     const m = structuredClone((await repo.messages(reference)).find((x) => x.kind === 'acknowledgement')!) as OutboundMessage;
     const sent: string[] = [];
-    const mailer: Mailer = { send: async (x) => { sent.push(x.to); return `id-${sent.length}`; } };
+    const mailer: Mailer = {
+      send: async (x) => {
+        sent.push(x.to);
+        return `id-${sent.length}`;
+      },
+    };
     return { repo, m, sent, d: { repo, mailer, sender: 'complaints@bank.example', now: () => new Date('2026-03-02T01:00:00Z') } };
   };
 
@@ -181,7 +229,9 @@ describe('a complaint merged into another (issue 16)', () => {
   });
 
   it('the state machine closes it from every waiting state (Complaint.Merged caught before anything else)', () => {
-    const asl = JSON.parse(readFileSync(new URL('../../workflows/complaint.asl.json', import.meta.url), 'utf8')) as { States: Record<string, { Catch?: { ErrorEquals: string[]; Next: string }[] }> };
+    const asl = JSON.parse(readFileSync(new URL('../../workflows/complaint.asl.json', import.meta.url), 'utf8')) as {
+      States: Record<string, { Catch?: { ErrorEquals: string[]; Next: string }[] }>;
+    };
     for (const state of ['Investigate', 'Reply', 'Callback']) {
       expect(asl.States[state].Catch?.[0], state).toMatchObject({ ErrorEquals: ['Complaint.Merged'], Next: 'Close' });
     }

@@ -27,7 +27,12 @@ async function main(): Promise<void> {
   const polite = byId('live-polite');
   const alert = byId('live-assertive');
   const views: Record<ViewName, HTMLElement> = {
-    signin: byId('view-signin'), queue: byId('view-queue'), detail: byId('view-detail'), new: byId('view-new'), dashboard: byId('view-dashboard'), open: byId('view-open'),
+    signin: byId('view-signin'),
+    queue: byId('view-queue'),
+    detail: byId('view-detail'),
+    new: byId('view-new'),
+    dashboard: byId('view-dashboard'),
+    open: byId('view-open'),
   };
   const header = { nav: byId('nav'), who: byId('who'), goto: byId<HTMLFormElement>('goto-form') };
 
@@ -35,7 +40,9 @@ async function main(): Promise<void> {
   const announce = (text: string) => {
     // Cleared first so that the same text is announced again.
     polite.textContent = '';
-    window.setTimeout(() => { polite.textContent = text; }, 30);
+    window.setTimeout(() => {
+      polite.textContent = text;
+    }, 30);
   };
 
   const unauthorized = () => {
@@ -47,12 +54,18 @@ async function main(): Promise<void> {
   };
   const api = new StaffApi(config.page.apiBase, () => session?.token, unauthorized);
   const ctx: Ctx = {
-    page, api, region: config.region, alert,
+    page,
+    api,
+    region: config.region,
+    alert,
     session: () => session!,
     actor: () => session!.actor,
     now: () => new Date(),
     announce,
-    navigate: (hash) => { if (location.hash === hash) void route(); else location.hash = hash; },
+    navigate: (hash) => {
+      if (location.hash === hash) void route();
+      else location.hash = hash;
+    },
   };
   const queue = new QueueView(ctx, views.queue);
   const detail = new DetailView(ctx, views.detail);
@@ -62,7 +75,8 @@ async function main(): Promise<void> {
     session = s;
     renderHeader();
     const back = takeReturn();
-    if (back && back !== location.hash) location.hash = back; else void route();
+    if (back && back !== location.hash) location.hash = back;
+    else void route();
   });
 
   const can = (op: StaffOperation) => !!session && authorize(session.actor, op).allowed;
@@ -115,13 +129,19 @@ async function main(): Promise<void> {
       if (await signOut(config.auth)) return;
       session = undefined;
       queue.hide();
-      history.replaceState(null, '', '#/'); showSignIn('signin.signedOut'); announce(page.t('signin.signedOut'));
+      history.replaceState(null, '', '#/');
+      showSignIn('signin.signedOut');
+      announce(page.t('signin.signedOut'));
     });
     header.who.replaceChildren(
-      el('span', { className: 'who-text' },
+      el(
+        'span',
+        { className: 'who-text' },
         el('span', { className: 'who-name', text: a.name, attrs: { id: 'who-name' } }),
-        el('span', { className: 'who-meta', text: `${roles} · ${page.label('team', a.department) || a.department}`, attrs: { id: 'who-meta' } })),
-      out);
+        el('span', { className: 'who-meta', text: `${roles} · ${page.label('team', a.department) || a.department}`, attrs: { id: 'who-meta' } }),
+      ),
+      out,
+    );
     header.who.hidden = false;
     header.goto.hidden = false;
   }
@@ -131,7 +151,12 @@ async function main(): Promise<void> {
   header.goto.addEventListener('submit', (e) => {
     e.preventDefault();
     const ref = gotoInput.value.normalize('NFKC').trim().toUpperCase();
-    if (!REFERENCE.test(ref)) { gotoInput.setAttribute('aria-invalid', 'true'); announce(page.t('goto.invalid')); gotoInput.focus(); return; }
+    if (!REFERENCE.test(ref)) {
+      gotoInput.setAttribute('aria-invalid', 'true');
+      announce(page.t('goto.invalid'));
+      gotoInput.focus();
+      return;
+    }
     gotoInput.removeAttribute('aria-invalid');
     gotoInput.value = '';
     ctx.navigate(`#/c/${encodeURIComponent(ref)}`);
@@ -143,29 +168,49 @@ async function main(): Promise<void> {
     const input = el('input', { attrs: { id: 'open-ref', type: 'text', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'open-hint' } });
     const error = el('p', { className: 'field-error', attrs: { id: 'open-error' } });
     error.hidden = true;
-    const form = el('form', { className: 'card open-form', attrs: { novalidate: '' } },
-      el('div', { className: 'field', attrs: { 'data-field': 'reference' } },
-        el('label', { text: page.t('open.label'), attrs: { for: 'open-ref' } }), el('p', { className: 'hint', text: page.t('open.hint'), attrs: { id: 'open-hint' } }), error, input),
-      el('div', { className: 'actions' }, el('button', { className: 'button button-primary', text: page.t('open.submit'), attrs: { type: 'submit' } })));
+    const form = el(
+      'form',
+      { className: 'card open-form', attrs: { novalidate: '' } },
+      el(
+        'div',
+        { className: 'field', attrs: { 'data-field': 'reference' } },
+        el('label', { text: page.t('open.label'), attrs: { for: 'open-ref' } }),
+        el('p', { className: 'hint', text: page.t('open.hint'), attrs: { id: 'open-hint' } }),
+        error,
+        input,
+      ),
+      el('div', { className: 'actions' }, el('button', { className: 'button button-primary', text: page.t('open.submit'), attrs: { type: 'submit' } })),
+    );
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const ref = input.value.normalize('NFKC').trim().toUpperCase();
       if (!REFERENCE.test(ref)) {
-        error.textContent = page.t('goto.invalid'); error.hidden = false;
-        input.setAttribute('aria-invalid', 'true'); input.setAttribute('aria-describedby', 'open-hint open-error');
+        error.textContent = page.t('goto.invalid');
+        error.hidden = false;
+        input.setAttribute('aria-invalid', 'true');
+        input.setAttribute('aria-describedby', 'open-hint open-error');
         alert.textContent = page.t('goto.invalid');
         input.focus();
         return;
       }
       ctx.navigate(`#/c/${encodeURIComponent(ref)}`);
     });
-    views.open.replaceChildren(heading, ...(problem ? [el('p', { className: 'notice notice-error', text: problem, attrs: { role: 'alert' } })] : []), el('p', { className: 'lead', text: page.t('open.intro') }), form);
+    views.open.replaceChildren(
+      heading,
+      ...(problem ? [el('p', { className: 'notice notice-error', text: problem, attrs: { role: 'alert' } })] : []),
+      el('p', { className: 'lead', text: page.t('open.intro') }),
+      form,
+    );
     document.title = `${page.t('open.title')} – ${page.t('c.brand')}`;
     heading.focus();
   }
 
   async function route(): Promise<void> {
-    if (!session) { rememberReturn(location.hash); showSignIn(); return; }
+    if (!session) {
+      rememberReturn(location.hash);
+      showSignIn();
+      return;
+    }
     const hash = location.hash.replace(/^#/, '') || '/';
     const [path, query = ''] = hash.split('?');
     const params = new URLSearchParams(query);
@@ -173,28 +218,44 @@ async function main(): Promise<void> {
     const go = (view: string) => renderHeader(view);
     if (parts[0] === 'c' && parts[1]) {
       const ref = decodeURIComponent(parts[1]).toUpperCase();
-      go('detail'); activate('detail');
+      go('detail');
+      activate('detail');
       await detail.show(ref);
       return;
     }
     switch (parts[0]) {
       case 'mine':
         if (!can('listMyTasks')) break;
-        go('mine'); activate('queue'); await queue.show('mine'); return;
+        go('mine');
+        activate('queue');
+        await queue.show('mine');
+        return;
       case 'team':
         if (!can('listTeamQueue')) break;
-        go('team'); activate('queue'); await queue.show('team', params.get('team') ?? undefined); return;
+        go('team');
+        activate('queue');
+        await queue.show('team', params.get('team') ?? undefined);
+        return;
       case 'new':
         if (!can('createStaffComplaint')) break;
-        go('new'); activate('new'); newComplaint.show(); return;
+        go('new');
+        activate('new');
+        newComplaint.show();
+        return;
       case 'dashboard':
         if (!can('getDashboard')) break;
-        go('dashboard'); activate('dashboard'); await dashboard.show(params); return;
+        go('dashboard');
+        activate('dashboard');
+        await dashboard.show(params);
+        return;
       case 'open':
-        go('open'); showOpen(); return;
+        go('open');
+        showOpen();
+        return;
       case 'link': {
         // A notification's signed, one-time link to a task: the API checks it for the signed-in person.
-        go('open'); activate('open');
+        go('open');
+        activate('open');
         views.open.replaceChildren(el('p', { className: 'progress', text: page.t('link.opening'), attrs: { role: 'status' } }));
         const answer = await api.get<{ reference: string }>(`/api/staff/links?${query}`);
         if (answer.status === 401) return;
@@ -222,14 +283,19 @@ async function main(): Promise<void> {
 
   if (config.auth.kind === 'oidc') {
     const back = await completeOidc(config.auth);
-    if (back.kind === 'error') { showSignIn('signin.oidcFailed'); document.documentElement.dataset.consoleReady = 'true'; return; }
+    if (back.kind === 'error') {
+      showSignIn('signin.oidcFailed');
+      document.documentElement.dataset.consoleReady = 'true';
+      return;
+    }
     // Back where the staff member was when sign-in was asked for (the provider returns to the page without its hash).
     const to = back.kind === 'signed-in' ? takeReturn() : undefined;
     if (to) history.replaceState(null, '', `${location.pathname}${location.search}${to}`);
   }
   if (takeSignedOut()) {
     history.replaceState(null, '', '#/');
-    showSignIn('signin.signedOut'); announce(page.t('signin.signedOut'));
+    showSignIn('signin.signedOut');
+    announce(page.t('signin.signedOut'));
     document.documentElement.dataset.consoleReady = 'true';
     return;
   }

@@ -16,14 +16,24 @@ const REGION_CURRENCY: Record<string, string> = { cn: 'CNY', uk: 'GBP', us: 'USD
 /** Stands in for an upload's key while validating before the upload (the key's real format). */
 const PENDING_KEY = 'uploads/2000-01-01/00000000-0000-4000-8000-000000000000';
 
-interface SelectedFile { file: File; key?: string }
-interface UploadAnswer { key: string; upload: { url: string; method: 'PUT'; headers: Record<string, string> } }
+interface SelectedFile {
+  file: File;
+  key?: string;
+}
+interface UploadAnswer {
+  key: string;
+  upload: { url: string; method: 'PUT'; headers: Record<string, string> };
+}
 interface SubmitAnswer {
   reference: string;
   accessCode: string;
   acknowledgement: { message: string; nextSteps: string[]; followUp: string; responseDeadline: { dueAt: string } };
 }
-interface ErrorAnswer { error?: string; message?: string; fields?: { field: string; message: string }[] }
+interface ErrorAnswer {
+  error?: string;
+  message?: string;
+  fields?: { field: string; message: string }[];
+}
 
 function uuid(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
@@ -37,7 +47,6 @@ function uuid(): string {
 /** Full-width digits and letters (Chinese input methods) as their ASCII forms; trimmed. */
 const normalise = (s: string) => s.normalize('NFKC').trim();
 const optional = (s: string) => (s === '' ? undefined : s);
-
 
 async function main(): Promise<void> {
   const config = await loadConfig();
@@ -71,16 +80,28 @@ async function main(): Promise<void> {
   let files: SelectedFile[] = [];
   const sizeText = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
   const renderFiles = () => {
-    fileList.replaceChildren(...files.map((f, i) => {
-      const remove = el('button', { className: 'button button-link', text: page.t('attachments.remove'), attrs: { type: 'button', 'aria-label': page.t('attachments.removeLabel', { name: f.file.name }) } });
-      remove.addEventListener('click', () => {
-        files = files.filter((_, j) => j !== i);
-        renderFiles();
-        progress.textContent = page.t('attachments.removed', { name: f.file.name });
-        (fileList.querySelector('button') as HTMLButtonElement | null ?? fileInput).focus();
-      });
-      return el('li', {}, el('span', { className: 'file-name', text: f.file.name }), el('span', { className: 'file-size', text: sizeText(f.file.size) }), remove);
-    }));
+    fileList.replaceChildren(
+      ...files.map((f, i) => {
+        const remove = el('button', {
+          className: 'button button-link',
+          text: page.t('attachments.remove'),
+          attrs: { type: 'button', 'aria-label': page.t('attachments.removeLabel', { name: f.file.name }) },
+        });
+        remove.addEventListener('click', () => {
+          files = files.filter((_, j) => j !== i);
+          renderFiles();
+          progress.textContent = page.t('attachments.removed', { name: f.file.name });
+          ((fileList.querySelector('button') as HTMLButtonElement | null) ?? fileInput).focus();
+        });
+        return el(
+          'li',
+          {},
+          el('span', { className: 'file-name', text: f.file.name }),
+          el('span', { className: 'file-size', text: sizeText(f.file.size) }),
+          remove,
+        );
+      }),
+    );
   };
   fileInput.addEventListener('change', () => {
     const problems: Problem[] = [];
@@ -111,12 +132,12 @@ async function main(): Promise<void> {
       complainant: isAnonymous
         ? { anonymous: true }
         : {
-          anonymous: false,
-          name: text('name'),
-          gender: text('gender'),
-          age: age && /^\d+$/.test(age) ? Number(age) : undefined,
-          contact: { email: optional(normalise(field('email').value)), phone: optional(normalise(field('phone').value)), address: text('address') },
-        },
+            anonymous: false,
+            name: text('name'),
+            gender: text('gender'),
+            age: age && /^\d+$/.test(age) ? Number(age) : undefined,
+            contact: { email: optional(normalise(field('email').value)), phone: optional(normalise(field('phone').value)), address: text('address') },
+          },
       target: { department: text('department'), staffMember: text('staffMember') },
       // Always a string: an empty description is "required", and the other rules still run.
       matter: { description: field<HTMLTextAreaElement>('description').value, cause: text('cause'), demand: text('demand') },
@@ -142,7 +163,8 @@ async function main(): Promise<void> {
       if (f.key) continue;
       progress.textContent = page.t('form.uploading', { name: f.file.name });
       const answer = await requestJson<UploadAnswer & ErrorAnswer>(page.api('/api/attachments'), {
-        method: 'POST', body: { name: f.file.name, contentType: f.file.type, size: f.file.size },
+        method: 'POST',
+        body: { name: f.file.name, contentType: f.file.type, size: f.file.size },
       });
       if (answer.status !== 201 || !answer.body?.upload) {
         const fields = answer.body?.fields ?? [];
@@ -151,7 +173,12 @@ async function main(): Promise<void> {
         return { field: 'attachments', key: 'v.uploadFailed', vars: { name: f.file.name } };
       }
       try {
-        const put = await fetch(answer.body.upload.url, { method: answer.body.upload.method, headers: answer.body.upload.headers, body: f.file, credentials: 'omit' });
+        const put = await fetch(answer.body.upload.url, {
+          method: answer.body.upload.method,
+          headers: answer.body.upload.headers,
+          body: f.file,
+          credentials: 'omit',
+        });
         if (!put.ok) return { field: 'attachments', key: 'v.uploadFailed', vars: { name: f.file.name } };
       } catch {
         return { field: 'attachments', key: 'v.uploadFailed', vars: { name: f.file.name } };
@@ -196,7 +223,9 @@ async function main(): Promise<void> {
       const json = JSON.stringify(final);
       if (idempotency?.body !== json) idempotency = { key: uuid(), body: json };
       const answer = await requestJson<SubmitAnswer & ErrorAnswer>(page.api('/api/complaints'), {
-        method: 'POST', headers: { 'Idempotency-Key': idempotency.key }, body: final,
+        method: 'POST',
+        headers: { 'Idempotency-Key': idempotency.key },
+        body: final,
       });
       progress.textContent = '';
       if (answer.status === 201 && answer.body?.reference) {
@@ -225,7 +254,9 @@ async function main(): Promise<void> {
     byId('ack-reference').textContent = a.reference;
     byId('ack-code').textContent = a.accessCode;
     const due = byId('ack-deadline');
-    due.replaceChildren(el('time', { text: page.formatDateTime(a.acknowledgement.responseDeadline.dueAt), attrs: { datetime: a.acknowledgement.responseDeadline.dueAt } }));
+    due.replaceChildren(
+      el('time', { text: page.formatDateTime(a.acknowledgement.responseDeadline.dueAt), attrs: { datetime: a.acknowledgement.responseDeadline.dueAt } }),
+    );
     byId('ack-steps').replaceChildren(...a.acknowledgement.nextSteps.map((s) => el('li', { text: s })));
     byId('ack-followup').textContent = a.acknowledgement.followUp;
     byId<HTMLAnchorElement>('ack-link').href = `status.html?reference=${encodeURIComponent(a.reference)}`;

@@ -9,7 +9,11 @@ import { FormErrors, problemFromIssue, type Problem } from './lib/field-errors.t
 import { hasText, type TextKey } from './lib/i18n.ts';
 import { byId, el, failureKey, loadConfig, Page, requestJson } from './lib/page.ts';
 
-interface Deadline { dueAt: string; rule: string; state: 'due' | 'due_soon' | 'breached' | 'met' }
+interface Deadline {
+  dueAt: string;
+  rule: string;
+  state: 'due' | 'due_soon' | 'breached' | 'met';
+}
 interface Status {
   reference: string;
   status: 'OPEN' | 'CLOSED';
@@ -61,12 +65,19 @@ async function main(): Promise<void> {
   const renderRating = () => {
     const rating = byId('rating');
     const checked = (rating.querySelector('input:checked') as HTMLInputElement | null)?.value;
-    rating.replaceChildren(...([1, 2, 3, 4, 5] as const).map((n) => {
-      const input = el('input', { attrs: { type: 'radio', name: 'satisfaction', id: `satisfaction-${n}`, value: String(n) } });
-      if (checked === String(n)) input.checked = true;
-      const label = el('label', { attrs: { for: `satisfaction-${n}` } }, el('span', { className: 'rating-score', text: String(n) }), el('span', { text: page.t(`callback.${n}`) }));
-      return el('div', { className: 'rating-option' }, input, label);
-    }));
+    rating.replaceChildren(
+      ...([1, 2, 3, 4, 5] as const).map((n) => {
+        const input = el('input', { attrs: { type: 'radio', name: 'satisfaction', id: `satisfaction-${n}`, value: String(n) } });
+        if (checked === String(n)) input.checked = true;
+        const label = el(
+          'label',
+          { attrs: { for: `satisfaction-${n}` } },
+          el('span', { className: 'rating-score', text: String(n) }),
+          el('span', { text: page.t(`callback.${n}`) }),
+        );
+        return el('div', { className: 'rating-option' }, input, label);
+      }),
+    );
   };
 
   const render = () => {
@@ -83,13 +94,20 @@ async function main(): Promise<void> {
     byId('result-received').replaceChildren(el('time', { text: page.formatDateTime(s.receivedAt), attrs: { datetime: s.receivedAt } }));
 
     const at = STEPS.indexOf(s.stage);
-    byId('result-steps').replaceChildren(...STEPS.map((step, i) => {
-      const state = i < at || s.stage === 'CLOSED' ? 'done' : i === at ? 'current' : 'todo';
-      const li = el('li', { className: `step step-${state}` }, el('span', { className: 'step-marker', attrs: { 'aria-hidden': 'true' } }), el('span', { className: 'step-label', text: page.t(`step.${step}`) }));
-      if (state !== 'todo') li.append(el('span', { className: 'visually-hidden', text: ` (${page.t(state === 'done' ? 'step.done' : 'step.current')})` }));
-      if (i === at) li.setAttribute('aria-current', 'step');
-      return li;
-    }));
+    byId('result-steps').replaceChildren(
+      ...STEPS.map((step, i) => {
+        const state = i < at || s.stage === 'CLOSED' ? 'done' : i === at ? 'current' : 'todo';
+        const li = el(
+          'li',
+          { className: `step step-${state}` },
+          el('span', { className: 'step-marker', attrs: { 'aria-hidden': 'true' } }),
+          el('span', { className: 'step-label', text: page.t(`step.${step}`) }),
+        );
+        if (state !== 'todo') li.append(el('span', { className: 'visually-hidden', text: ` (${page.t(state === 'done' ? 'step.done' : 'step.current')})` }));
+        if (i === at) li.setAttribute('aria-current', 'step');
+        return li;
+      }),
+    );
 
     const reply = byId('reply');
     reply.hidden = !s.reply;
@@ -118,16 +136,30 @@ async function main(): Promise<void> {
     byId('repeat').hidden = s.status !== 'OPEN';
 
     const history = [...s.history].sort((a, b) => a.at.localeCompare(b.at));
-    byId('result-history').replaceChildren(...history.map((h) => el('li', {},
-      el('time', { className: 'timeline-at', text: page.formatDateTime(h.at), attrs: { datetime: h.at } }),
-      el('p', { className: 'timeline-summary', text: h.summary }))));
+    byId('result-history').replaceChildren(
+      ...history.map((h) =>
+        el(
+          'li',
+          {},
+          el('time', { className: 'timeline-at', text: page.formatDateTime(h.at), attrs: { datetime: h.at } }),
+          el('p', { className: 'timeline-summary', text: h.summary }),
+        ),
+      ),
+    );
 
     const textOr = (key: string, fallback: string) => (hasText(key) ? page.t(key) : fallback);
     const deadlines = Object.entries(s.deadlines).sort(([, a], [, b]) => a.dueAt.localeCompare(b.dueAt));
-    byId('result-deadlines').replaceChildren(...deadlines.map(([name, d]) => el('li', { className: `deadline deadline-${d.state}` },
-      el('span', { className: 'deadline-name', text: textOr(`deadline.${name}`, d.rule) }),
-      el('time', { className: 'deadline-at', text: page.formatDateTime(d.dueAt), attrs: { datetime: d.dueAt } }),
-      el('span', { className: `badge badge-${d.state}`, text: hasText(`state.${d.state}`) ? page.t(`state.${d.state}`) : d.state }))));
+    byId('result-deadlines').replaceChildren(
+      ...deadlines.map(([name, d]) =>
+        el(
+          'li',
+          { className: `deadline deadline-${d.state}` },
+          el('span', { className: 'deadline-name', text: textOr(`deadline.${name}`, d.rule) }),
+          el('time', { className: 'deadline-at', text: page.formatDateTime(d.dueAt), attrs: { datetime: d.dueAt } }),
+          el('span', { className: `badge badge-${d.state}`, text: hasText(`state.${d.state}`) ? page.t(`state.${d.state}`) : d.state }),
+        ),
+      ),
+    );
   };
 
   const fetchStatus = async (reference: string, code: string) =>
@@ -143,7 +175,10 @@ async function main(): Promise<void> {
     if (!reference) problems.push({ field: 'reference', key: 'v.reference' });
     if (!code) problems.push({ field: 'accessCode', key: 'v.accessCode' });
     showNotice(undefined);
-    if (problems.length) { lookupErrors.show(problems); return; }
+    if (problems.length) {
+      lookupErrors.show(problems);
+      return;
+    }
     lookupErrors.clear();
     busy = true;
     lookup.setAttribute('aria-busy', 'true');
@@ -152,7 +187,10 @@ async function main(): Promise<void> {
       const answer = await fetchStatus(reference, code);
       progress.textContent = '';
       if (answer.status === 200 && answer.body) {
-        if (current?.status.reference !== answer.body.reference) { callbackSent = false; repeatDone.hidden = true; }
+        if (current?.status.reference !== answer.body.reference) {
+          callbackSent = false;
+          repeatDone.hidden = true;
+        }
         current = { status: answer.body, code };
         render();
         alert.textContent = page.t('status.loaded', { reference: answer.body.reference, stage: byId('result-stage').textContent ?? '' });
@@ -178,7 +216,9 @@ async function main(): Promise<void> {
     const body = { satisfaction: chosen ? Number(chosen) : undefined, comment: comment || undefined };
     const parsed = CustomerCallbackRequest.safeParse(body);
     if (!parsed.success) {
-      callbackErrors.show(parsed.error.issues.map((i) => (i.path[0] === 'satisfaction' ? { field: 'satisfaction', key: 'v.satisfaction' } : problemFromIssue(i as never))));
+      callbackErrors.show(
+        parsed.error.issues.map((i) => (i.path[0] === 'satisfaction' ? { field: 'satisfaction', key: 'v.satisfaction' } : problemFromIssue(i as never))),
+      );
       return;
     }
     callbackErrors.clear();
@@ -187,7 +227,9 @@ async function main(): Promise<void> {
     try {
       const { reference } = current.status;
       const answer = await requestJson(page.api(`/api/complaints/${encodeURIComponent(reference)}/callback`), {
-        method: 'POST', headers: { 'X-Access-Code': current.code }, body: parsed.data,
+        method: 'POST',
+        headers: { 'X-Access-Code': current.code },
+        body: parsed.data,
       });
       if (answer.status === 200) {
         callbackSent = true;
@@ -210,16 +252,24 @@ async function main(): Promise<void> {
     if (busy || !current) return;
     const code = byId<HTMLInputElement>('repeat-code').value.normalize('NFKC').trim().toUpperCase();
     const parsed = RepeatConfirmationRequest.safeParse({ code });
-    if (!code || !parsed.success) { repeatErrors.show([{ field: 'code', key: 'v.repeatCode' }]); return; }
+    if (!code || !parsed.success) {
+      repeatErrors.show([{ field: 'code', key: 'v.repeatCode' }]);
+      return;
+    }
     repeatErrors.clear();
     busy = true;
     repeatForm.setAttribute('aria-busy', 'true');
     repeatProgress.textContent = page.t('repeat.sending');
     try {
       const { reference } = current.status;
-      const answer = await requestJson<{ merged: boolean; reference: string }>(page.api(`/api/complaints/${encodeURIComponent(reference)}/repeat-confirmation`), {
-        method: 'POST', headers: { 'X-Access-Code': current.code }, body: parsed.data,
-      });
+      const answer = await requestJson<{ merged: boolean; reference: string }>(
+        page.api(`/api/complaints/${encodeURIComponent(reference)}/repeat-confirmation`),
+        {
+          method: 'POST',
+          headers: { 'X-Access-Code': current.code },
+          body: parsed.data,
+        },
+      );
       if (answer.status === 200 && answer.body) {
         repeatDone.textContent = page.t('repeat.done', { reference: answer.body.reference });
         repeatDone.hidden = false;

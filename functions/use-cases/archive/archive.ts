@@ -17,9 +17,29 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
-  archiveKey, archiveRecord, assemble, attachmentArchiveKey, couldBeComplete, digestOf, eraseComplaint, eraseMessage, eraseRecord, identifiersOf, isArchivable,
-  isTtlRemoval, pseudonym, retainUntil, stagingKey, summarise, verifyRecord,
-  type ArchivedAttachment, type ArchiveRecord, type Assembly, type ReconciliationReport, type StoredItem, type Whereabouts,
+  archiveKey,
+  archiveRecord,
+  assemble,
+  attachmentArchiveKey,
+  couldBeComplete,
+  digestOf,
+  eraseComplaint,
+  eraseMessage,
+  eraseRecord,
+  identifiersOf,
+  isArchivable,
+  isTtlRemoval,
+  pseudonym,
+  retainUntil,
+  stagingKey,
+  summarise,
+  verifyRecord,
+  type ArchivedAttachment,
+  type ArchiveRecord,
+  type Assembly,
+  type ReconciliationReport,
+  type StoredItem,
+  type Whereabouts,
 } from '../../domain/archive.ts';
 import { authorize, type Actor } from '../../domain/authorization.ts';
 import type { Complaint, HistoryEntry } from '../../domain/complaint.ts';
@@ -63,7 +83,11 @@ function removalOf(record: RemovalRecord): { reference: string; item: StoredItem
 }
 
 /** One complaint's records in a batch (by index in the batch). */
-interface Group { first: number; ttl: { index: number; item: StoredItem }[]; foreign: { index: number; item: StoredItem }[] }
+interface Group {
+  first: number;
+  ttl: { index: number; item: StoredItem }[];
+  foreign: { index: number; item: StoredItem }[];
+}
 
 /**
  * One stream batch. Its records are grouped by complaint (in the order of each complaint's first
@@ -81,14 +105,26 @@ export async function archiveBatch(records: RemovalRecord[], deps: ArchiveDeps):
     outcomes[index] = removal ? (removal.byTtl ? 'staged' : 'rescued') : 'ignored';
     if (!removal) continue;
     let g = groups.get(removal.reference);
-    if (!g) groups.set(removal.reference, g = { first: index, ttl: [], foreign: [] });
+    if (!g) {
+      g = { first: index, ttl: [], foreign: [] };
+      groups.set(removal.reference, g);
+    }
     g[removal.byTtl ? 'ttl' : 'foreign'].push({ index, item: removal.item });
   }
   for (const [reference, g] of groups) {
     try {
-      if (g.foreign.length) await rescue(reference, g.foreign.map((r) => r.item), deps);
+      if (g.foreign.length)
+        await rescue(
+          reference,
+          g.foreign.map((r) => r.item),
+          deps,
+        );
       if (!g.ttl.length) continue;
-      const outcome = await archiveItems(reference, g.ttl.map((r) => r.item), deps);
+      const outcome = await archiveItems(
+        reference,
+        g.ttl.map((r) => r.item),
+        deps,
+      );
       for (const { index } of g.ttl) outcomes[index] = outcome;
     } catch (e) {
       return { outcomes: outcomes.slice(0, g.first), failed: records.slice(g.first).map((x) => x.dynamodb?.SequenceNumber ?? ''), error: e as Error };
@@ -101,7 +137,12 @@ export async function archiveBatch(records: RemovalRecord[], deps: ArchiveDeps):
 async function rescue(reference: string, items: StoredItem[], deps: ArchiveDeps): Promise<void> {
   for (const item of items) {
     await deps.audit.record({
-      at: deps.clock.now().toISOString(), actor: 'system', roles: [], operation: 'deleteOutsideArchival', reference, outcome: 'error',
+      at: deps.clock.now().toISOString(),
+      actor: 'system',
+      roles: [],
+      operation: 'deleteOutsideArchival',
+      reference,
+      outcome: 'error',
       detail: `an item of kind ${item.SK.split('#')[0]} was deleted outside TTL archival; its last image was kept in archive staging`,
     });
     deps.count?.('DeletesOutsideArchival');
@@ -190,20 +231,39 @@ export async function readArchivedComplaint(deps: ArchiveDeps, actor: Actor, ref
   try {
     allow(actor, 'readArchivedComplaint');
   } catch (e) {
-    await deps.audit.record({ at, actor: actor.id, roles: actor.roles, operation: 'readArchivedComplaint', reference, outcome: 'denied', detail: (e as Error).message });
+    await deps.audit.record({
+      at,
+      actor: actor.id,
+      roles: actor.roles,
+      operation: 'readArchivedComplaint',
+      reference,
+      outcome: 'denied',
+      detail: (e as Error).message,
+    });
     throw e;
   }
   const ledger = await deps.repo.ledgerEntry(reference);
   const key = ledger?.erasedKey ?? ledger?.archiveKey;
   const record = key ? await deps.archive.getRecord(key) : undefined;
   if (!record) throw new NotFoundError(`Complaint ${reference} is not in the archive`);
-  await deps.audit.record({ at, actor: actor.id, roles: actor.roles, operation: 'readArchivedComplaint', reference, outcome: 'ok', detail: record.erasure ? 'read the redacted archive record' : 'read the archive record (personal data)' });
+  await deps.audit.record({
+    at,
+    actor: actor.id,
+    roles: actor.roles,
+    operation: 'readArchivedComplaint',
+    reference,
+    outcome: 'ok',
+    detail: record.erasure ? 'read the redacted archive record' : 'read the archive record (personal data)',
+  });
   return { ...record, verified: verifyRecord(record).ok };
 }
 
 /* ---------- erasure ---------- */
 
-export interface ErasureRequest { basis: string; request?: string }
+export interface ErasureRequest {
+  basis: string;
+  request?: string;
+}
 
 /**
  * Erases the complainant's personal data while the regulatory record stays (pseudonymised):
@@ -216,7 +276,15 @@ export async function eraseCustomerData(deps: ArchiveDeps & { pseudonymKey: stri
   try {
     allow(actor, 'eraseCustomerData');
   } catch (e) {
-    await deps.audit.record({ at: now, actor: actor.id, roles: actor.roles, operation: 'eraseCustomerData', reference, outcome: 'denied', detail: (e as Error).message });
+    await deps.audit.record({
+      at: now,
+      actor: actor.id,
+      roles: actor.roles,
+      operation: 'eraseCustomerData',
+      reference,
+      outcome: 'denied',
+      detail: (e as Error).message,
+    });
     throw e;
   }
   const ledger = await deps.repo.ledgerEntry(reference);
@@ -230,9 +298,19 @@ export async function eraseCustomerData(deps: ArchiveDeps & { pseudonymKey: stri
     const ids = identifiersOf(live);
     const next: Complaint = { ...eraseComplaint(live, alias), erasure, updatedAt: now, version: live.version + 1 };
     const messages = (await deps.repo.messages(reference)).map((m) => eraseMessage(m, ids));
-    const entry: HistoryEntry = { reference, at: now, actor: actor.id, action: 'personal-data-erased', visibleToCustomer: false, summary: `Personal data erased on request (${req.basis}); the record is kept pseudonymised` };
+    const entry: HistoryEntry = {
+      reference,
+      at: now,
+      actor: actor.id,
+      action: 'personal-data-erased',
+      visibleToCustomer: false,
+      summary: `Personal data erased on request (${req.basis}); the record is kept pseudonymised`,
+    };
     await deps.repo.commit({
-      complaint: next, expectedVersion: live.version, history: [entry], replaceMessages: messages,
+      complaint: next,
+      expectedVersion: live.version,
+      history: [entry],
+      replaceMessages: messages,
       removeCustomerKeys: live.complainant.anonymous ? [] : customerKeys(live.complainant.contact),
     });
     done.push('table');
@@ -242,7 +320,12 @@ export async function eraseCustomerData(deps: ArchiveDeps & { pseudonymKey: stri
     const objects = await deps.archive.readStaged(parts.map((p) => p.key));
     const meta = objects.flatMap((o) => o.items).find((p) => p.SK === 'META') as (StoredItem & Complaint) | undefined;
     const ids = meta ? identifiersOf(meta) : live ? identifiersOf(live) : [];
-    const redact = (p: StoredItem): StoredItem => (p.SK === 'META' ? { ...(eraseComplaint(p as unknown as Complaint, alias) as unknown as StoredItem), PK: p.PK, SK: p.SK, erasure } : p.SK.startsWith('MSG#') ? { ...(eraseMessage(p as never, ids) as unknown as StoredItem), PK: p.PK, SK: p.SK } : p);
+    const redact = (p: StoredItem): StoredItem =>
+      p.SK === 'META'
+        ? { ...(eraseComplaint(p as unknown as Complaint, alias) as unknown as StoredItem), PK: p.PK, SK: p.SK, erasure }
+        : p.SK.startsWith('MSG#')
+          ? { ...(eraseMessage(p as never, ids) as unknown as StoredItem), PK: p.PK, SK: p.SK }
+          : p;
     for (const o of objects) await deps.archive.putStaged(o.key, o.items.map(redact));
     done.push('staging');
   }
@@ -255,7 +338,15 @@ export async function eraseCustomerData(deps: ArchiveDeps & { pseudonymKey: stri
     await deps.repo.updateLedger(reference, { erasedKey: key, erasedAt: now });
     done.push('archive');
   }
-  await deps.audit.record({ at: now, actor: actor.id, roles: actor.roles, operation: 'eraseCustomerData', reference, outcome: 'ok', detail: `personal data erased (${req.basis}) in: ${done.join(', ') || 'nothing left to erase'}` });
+  await deps.audit.record({
+    at: now,
+    actor: actor.id,
+    roles: actor.roles,
+    operation: 'eraseCustomerData',
+    reference,
+    outcome: 'ok',
+    detail: `personal data erased (${req.basis}) in: ${done.join(', ') || 'nothing left to erase'}`,
+  });
   return { reference, erasedIn: done, pseudonym: alias, at: now };
 }
 

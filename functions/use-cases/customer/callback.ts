@@ -22,7 +22,13 @@ export async function recordCallback(deps: StaffDeps, actor: Actor, reference: s
  * the callback stage - the reply is out, the stage opens a moment later: it is recorded
  * then, and completes the stage as soon as it opens (workflow/lifecycle.ts openStaffTask).
  */
-export async function customerCallback(deps: StaffDeps & CustomerAccessDeps, reference: string, accessCode: string | undefined, body: { satisfaction: 1 | 2 | 3 | 4 | 5; comment?: string }, request: CustomerRequest = {}) {
+export async function customerCallback(
+  deps: StaffDeps & CustomerAccessDeps,
+  reference: string,
+  accessCode: string | undefined,
+  body: { satisfaction: 1 | 2 | 3 | 4 | 5; comment?: string },
+  request: CustomerRequest = {},
+) {
   // The same guarded check as the status page (wrong codes limited per source, failures audited).
   let c = await openAsCustomer(reference, accessCode, 'customerCallback', deps, request);
   for (let attempt = 1; ; attempt++) {
@@ -49,7 +55,9 @@ async function decideCallback(deps: StaffDeps, ctx: Ctx, actorId: string, body: 
   const out = callbackOutcome({ satisfaction: body.satisfaction, reopenCount: ctx.c.reopenCount ?? 0 });
   next.callbacks = [...(next.callbacks ?? []), { ...body, by: actorId, at: ctx.at }];
   next.reopenCount = out.reopenCount;
-  const history = [entry(reference, ctx.at, actorId, 'callback', `Satisfaction ${body.satisfaction}/5 recorded`, true, undefined, { satisfaction: body.satisfaction })];
+  const history = [
+    entry(reference, ctx.at, actorId, 'callback', `Satisfaction ${body.satisfaction}/5 recorded`, true, undefined, { satisfaction: body.satisfaction }),
+  ];
   if (out.next === 'ESCALATE') {
     const teamManager = await deps.repo.managerOf(next.assignment?.team ?? 'retail');
     // Never escalated to the manager the complaint names (conflict of interest).
@@ -64,7 +72,7 @@ async function decideCallback(deps: StaffDeps, ctx: Ctx, actorId: string, body: 
     next.deadlines.investigate = { ...fresh.investigate };
     next.deadlines.replyTarget = { ...fresh.replyTarget };
   }
-  const output = { stage: 'CALLBACK' as const, next: out.next === 'CLOSE' ? 'CLOSE' as const : 'REOPEN' as const, satisfied: out.satisfied };
+  const output = { stage: 'CALLBACK' as const, next: out.next === 'CLOSE' ? ('CLOSE' as const) : ('REOPEN' as const), satisfied: out.satisfied };
   return { next, history, output, outcome: out };
 }
 

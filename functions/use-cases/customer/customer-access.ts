@@ -37,7 +37,9 @@ export interface CustomerAccessDeps {
 }
 
 /** Where the request came from: API Gateway's requestContext.http.sourceIp. */
-export interface CustomerRequest { source?: string }
+export interface CustomerRequest {
+  source?: string;
+}
 
 export type CustomerOperation = 'getComplaintStatus' | 'customerCallback' | 'confirmRepeat';
 
@@ -50,7 +52,8 @@ const TRIES = ACCESS_POLICY.maxFailures + 4;
 
 /** Read, decide, write if unchanged; again on a concurrent write. Undefined: not written. */
 async function update<T>(
-  store: AccessAttemptStore, key: string,
+  store: AccessAttemptStore,
+  key: string,
   decide: (current: AccessAttempts | undefined) => { next?: AccessAttempts; result: T },
 ): Promise<T | undefined> {
   for (let i = 0; i < TRIES; i++) {
@@ -61,7 +64,13 @@ async function update<T>(
   return undefined;
 }
 
-export async function openAsCustomer(reference: string, accessCode: string | undefined, operation: CustomerOperation, deps: CustomerAccessDeps, request: CustomerRequest = {}): Promise<Complaint> {
+export async function openAsCustomer(
+  reference: string,
+  accessCode: string | undefined,
+  operation: CustomerOperation,
+  deps: CustomerAccessDeps,
+  request: CustomerRequest = {},
+): Promise<Complaint> {
   const policy = deps.accessPolicy ?? ACCESS_POLICY;
   const now = deps.clock.now();
   const key = sourceKey(request.source);
@@ -72,13 +81,18 @@ export async function openAsCustomer(reference: string, accessCode: string | und
   if (!admission.admitted) {
     deps.accessSignals?.sourceRefused();
     await audit('refused: too many wrong access codes from this source');
-    throw new TooManyRequestsError(`Too many wrong access codes from your connection; try again in ${Math.ceil(admission.retryAfterSeconds / 60)} minute(s)`, admission.retryAfterSeconds);
+    throw new TooManyRequestsError(
+      `Too many wrong access codes from your connection; try again in ${Math.ceil(admission.retryAfterSeconds / 60)} minute(s)`,
+      admission.retryAfterSeconds,
+    );
   }
 
   // 2. Check the code.
   const [complaint, secret] = await Promise.all([deps.repo.get(reference), deps.repo.getSecret(reference)]);
   // An unknown reference costs the same hashing as a wrong code.
-  const ok = complaint && secret ? verifySecret(accessCode, secret) : (verifyAccessCode(accessCode, reference, '-'), false);
+  let ok = false;
+  if (complaint && secret) ok = verifySecret(accessCode, secret);
+  else verifyAccessCode(accessCode, reference, '-');
   if (ok && complaint) return complaint;
 
   // 3. A failure of this source.
@@ -88,10 +102,12 @@ export async function openAsCustomer(reference: string, accessCode: string | und
     return { next: f.next, result: f };
   });
   const why = !accessCode ? 'no access code' : complaint && secret ? 'wrong access code' : 'unknown reference';
-  await audit(!counted
-    ? `${why} (not counted: too many attempts from this source at once)`
-    : counted.locked
-      ? `${why}; source refused for ${Math.round(policy.lockoutSeconds / 60)} minutes after ${policy.maxFailures} wrong codes`
-      : `${why} (wrong code ${Math.min(counted.failures, policy.maxFailures)} of ${policy.maxFailures} from this source in the window)`);
+  await audit(
+    !counted
+      ? `${why} (not counted: too many attempts from this source at once)`
+      : counted.locked
+        ? `${why}; source refused for ${Math.round(policy.lockoutSeconds / 60)} minutes after ${policy.maxFailures} wrong codes`
+        : `${why} (wrong code ${Math.min(counted.failures, policy.maxFailures)} of ${policy.maxFailures} from this source in the window)`,
+  );
   throw new NotFoundError(NO_MATCH);
 }

@@ -12,9 +12,17 @@ import type { ComplaintStatusResponse } from '../../contract/complaint-status.sc
 import { openAsCustomer, type CustomerAccessDeps, type CustomerRequest } from './customer-access.ts';
 import { deadlineView } from '../deadline-view.ts';
 
-export interface StatusDeps extends CustomerAccessDeps { repo: Complaints & TaskQueue & Outbox; region: RegionConfig }
+export interface StatusDeps extends CustomerAccessDeps {
+  repo: Complaints & TaskQueue & Outbox;
+  region: RegionConfig;
+}
 
-export async function getComplaintStatus(reference: string, accessCode: string | undefined, deps: StatusDeps, request: CustomerRequest = {}): Promise<ComplaintStatusResponse> {
+export async function getComplaintStatus(
+  reference: string,
+  accessCode: string | undefined,
+  deps: StatusDeps,
+  request: CustomerRequest = {},
+): Promise<ComplaintStatusResponse> {
   const complaint = await openAsCustomer(reference, accessCode, 'getComplaintStatus', deps, request);
   const now = deps.clock.now();
   // Our reply asks the satisfaction question: it can be answered while the callback task is
@@ -33,9 +41,7 @@ export async function getComplaintStatus(reference: string, accessCode: string |
     stage: complaint.stage,
     stageLabel: STAGE_LABEL[complaint.stage][complaint.language],
     receivedAt: complaint.receivedAt,
-    deadlines: Object.fromEntries(
-      Object.entries(complaint.deadlines).map(([k, d]) => [k, deadlineView(d, now, complaint.receivedAt, fraction)]),
-    ),
+    deadlines: Object.fromEntries(Object.entries(complaint.deadlines).map(([k, d]) => [k, deadlineView(d, now, complaint.receivedAt, fraction)])),
     history: history.filter((h) => h.visibleToCustomer).map((h) => ({ at: h.at, action: h.action, summary: h.summary })),
     ...(complaint.reply ? { reply: { subject: complaint.reply.subject, text: replyText ?? '', sentAt: complaint.reply.sentAt } } : {}),
     callbackDue: (complaint.stage === 'CALLBACK' && task?.status !== 'completed') || awaitsCallbackStage(complaint, task),

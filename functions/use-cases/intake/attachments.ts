@@ -32,9 +32,13 @@ export function safeAttachmentName(name: string): string {
   return base === '' || /^\.+$/.test(base) ? 'attachment' : base;
 }
 
-export async function createAttachmentUpload(req: { name: string; contentType: string; size: number }, deps: { attachments: AttachmentStore; maxBytes: number; now: Date }) {
+export async function createAttachmentUpload(
+  req: { name: string; contentType: string; size: number },
+  deps: { attachments: AttachmentStore; maxBytes: number; now: Date },
+) {
   const issues: FieldIssue[] = [];
-  if (!(ATTACHMENT_TYPES as readonly string[]).includes(req.contentType)) issues.push({ field: 'contentType', message: `must be one of ${ATTACHMENT_TYPES.join(', ')}` });
+  if (!(ATTACHMENT_TYPES as readonly string[]).includes(req.contentType))
+    issues.push({ field: 'contentType', message: `must be one of ${ATTACHMENT_TYPES.join(', ')}` });
   if (req.size > deps.maxBytes) issues.push({ field: 'size', message: `must be at most ${deps.maxBytes} bytes` });
   if (issues.length) throw new ValidationError(issues);
   const key = `uploads/${deps.now.toISOString().slice(0, 10)}/${randomUUID()}`;
@@ -65,14 +69,16 @@ async function screenedByIntake(store: AttachmentStore, r: AttachmentRef): Promi
 export async function verifyAttachments(refs: AttachmentRef[] | undefined, store: AttachmentStore, maxBytes: number): Promise<void> {
   if (!refs?.length) return;
   const issues: FieldIssue[] = [];
-  await Promise.all(refs.map(async (r, i) => {
-    const found = await store.head(r.key);
-    if (!found) issues.push({ field: `attachments.${i}.key`, message: 'was not uploaded' });
-    else if (found.size !== r.size || found.size > maxBytes) issues.push({ field: `attachments.${i}.size`, message: 'does not match the uploaded file' });
-    else if (found.contentType !== r.contentType) issues.push({ field: `attachments.${i}.contentType`, message: 'does not match the uploaded file' });
-    else if (!(await (r.key.startsWith('uploads/') ? contentMatches(await store.get(r.key), r.contentType) : screenedByIntake(store, r)))) {
-      issues.push({ field: `attachments.${i}.contentType`, message: "does not match the file's content" });
-    }
-  }));
+  await Promise.all(
+    refs.map(async (r, i) => {
+      const found = await store.head(r.key);
+      if (!found) issues.push({ field: `attachments.${i}.key`, message: 'was not uploaded' });
+      else if (found.size !== r.size || found.size > maxBytes) issues.push({ field: `attachments.${i}.size`, message: 'does not match the uploaded file' });
+      else if (found.contentType !== r.contentType) issues.push({ field: `attachments.${i}.contentType`, message: 'does not match the uploaded file' });
+      else if (!(await (r.key.startsWith('uploads/') ? contentMatches(await store.get(r.key), r.contentType) : screenedByIntake(store, r)))) {
+        issues.push({ field: `attachments.${i}.contentType`, message: "does not match the file's content" });
+      }
+    }),
+  );
   if (issues.length) throw new ValidationError(issues.sort((a, b) => a.field.localeCompare(b.field)));
 }

@@ -24,7 +24,7 @@ import type { InboundOutcome } from '../../domain/email-intake.ts';
 import type { InboundMail, ReceiveResult } from './receive-email.ts';
 
 export type { MailboxEntry, MailboxMarker, MailboxMarkers, MailboxSession } from '../../domain/ports.ts';
-import type { MailboxEntry, MailboxMarker, MailboxMarkers, MailboxSession } from '../../domain/ports.ts';
+import type { MailboxMarker, MailboxMarkers, MailboxSession } from '../../domain/ports.ts';
 
 export interface PollLimits {
   /** Messages handled per run at most. */
@@ -131,8 +131,12 @@ export async function pollMailbox(deps: PollDeps): Promise<PollReport> {
     } catch (e) {
       report.failed++;
       const giveUp = attempts >= limits.maxAttempts;
-      log(giveUp ? 'Mailbox message failed its last intake attempt: moved to the failure folder' : 'Mailbox message intake failed: left for the next run',
-        { uid, ...(intakeId ? { intakeId } : {}), attempts, errorName: errorName(e) });
+      log(giveUp ? 'Mailbox message failed its last intake attempt: moved to the failure folder' : 'Mailbox message intake failed: left for the next run', {
+        uid,
+        ...(intakeId ? { intakeId } : {}),
+        attempts,
+        errorName: errorName(e),
+      });
       try {
         await mark({ uid, ...(intakeId ? { intakeId } : {}), state: giveUp ? 'failed' : 'failing', attempts, reason: errorName(e) });
         if (giveUp) {

@@ -21,14 +21,35 @@
 import PostalMime, { type Address, type Email, type PostalMimeOptions } from 'postal-mime';
 import * as z from 'zod';
 import type { Complaint, HistoryEntry } from '../../domain/complaint.ts';
-import { buildDescription, claimedOwnDomain, cleanText, dkimDomain, composeBody, DESCRIPTION_MAX, guessLanguage, htmlToText, normaliseAddress, ownDomainSigned, planAttachments, referenceCandidates, screenEmail, senderAuthenticated, truncate, type AttachmentPlan, type MailAuthentication, type EmailAttachment, type EmailFacts, type ForwardedMessage, type InboundRecord, type Mailbox } from '../../domain/email-intake.ts';
-import { type InboundRepository } from '../../domain/ports.ts';
+import {
+  buildDescription,
+  claimedOwnDomain,
+  cleanText,
+  dkimDomain,
+  composeBody,
+  DESCRIPTION_MAX,
+  guessLanguage,
+  htmlToText,
+  normaliseAddress,
+  ownDomainSigned,
+  planAttachments,
+  referenceCandidates,
+  screenEmail,
+  senderAuthenticated,
+  truncate,
+  type AttachmentPlan,
+  type MailAuthentication,
+  type EmailAttachment,
+  type EmailFacts,
+  type ForwardedMessage,
+  type InboundRecord,
+  type Mailbox,
+} from '../../domain/email-intake.ts';
+import type { InboundRepository } from '../../domain/ports.ts';
 import type { AuditLog } from '../../domain/ports.ts';
 import type { AttachmentRef } from '../../domain/model.ts';
 import { hasVisibleText } from '../../domain/text.ts';
-import {
-  AttachmentType, MAX_ATTACHMENTS, ATTACHMENT_TYPES, SubmitComplaintRequest,
-} from '../../contract/submit-complaint.schema.ts';
+import { AttachmentType, MAX_ATTACHMENTS, ATTACHMENT_TYPES, SubmitComplaintRequest } from '../../contract/submit-complaint.schema.ts';
 import { onFirstUse } from '../../contract/common.schema.ts';
 import { ConflictError, IdempotencyMismatchError } from '../../shared/errors.ts';
 import { entry } from '../common.ts';
@@ -58,7 +79,9 @@ export interface InboundMail {
   authentication?: MailAuthentication;
 }
 
-export interface ReceiveResult extends InboundRecord { replayed: boolean }
+export interface ReceiveResult extends InboundRecord {
+  replayed: boolean;
+}
 
 /**
  * postal-mime options. Forwarded and nested messages (message/rfc822) stay parts: they are
@@ -83,14 +106,23 @@ const COMMIT_ATTEMPTS = 5;
  * `email/<messageId>/<n>`: the request schema is the API's, with only the key pattern widened.
  */
 export const EMAIL_ATTACHMENT_KEY = /^email\/[A-Za-z0-9._-]{1,200}\/\d{1,3}$/;
-export const EmailComplaintRequest = /* @__PURE__ */ onFirstUse(() => SubmitComplaintRequest.unwrap().safeExtend({
-  attachments: z.array(z.object({
-    key: z.string().regex(EMAIL_ATTACHMENT_KEY),
-    name: z.string().trim().min(1).max(200),
-    contentType: AttachmentType.unwrap(),
-    size: z.number().int().positive(),
-  }).strict()).max(MAX_ATTACHMENTS).optional(),
-}));
+export const EmailComplaintRequest = /* @__PURE__ */ onFirstUse(() =>
+  SubmitComplaintRequest.unwrap().safeExtend({
+    attachments: z
+      .array(
+        z
+          .object({
+            key: z.string().regex(EMAIL_ATTACHMENT_KEY),
+            name: z.string().trim().min(1).max(200),
+            contentType: AttachmentType.unwrap(),
+            size: z.number().int().positive(),
+          })
+          .strict(),
+      )
+      .max(MAX_ATTACHMENTS)
+      .optional(),
+  }),
+);
 
 /** The mailboxes of an address header, groups flattened (From: may be a group). */
 function mailboxes(a: Address | Address[] | undefined): Mailbox[] {
@@ -119,7 +151,8 @@ export function contentTypeOf(value: string | undefined): { type: string; report
   return { type, ...(reportType ? { reportType: reportType[1] ?? reportType[2] } : {}) };
 }
 
-const bytesOf = (c: ArrayBuffer | Uint8Array | string): Uint8Array => (typeof c === 'string' ? new TextEncoder().encode(c) : c instanceof Uint8Array ? c : new Uint8Array(c));
+const bytesOf = (c: ArrayBuffer | Uint8Array | string): Uint8Array =>
+  typeof c === 'string' ? new TextEncoder().encode(c) : c instanceof Uint8Array ? c : new Uint8Array(c);
 
 /** Parses a raw message (MIME, RFC 5322) into plain data for the pure decisions; forwarded messages are parsed too. Throws when the parser gives up (see PARSE_OPTIONS). */
 export async function parseEmail(raw: Uint8Array | string, extra: { envelopeFrom?: string; virusVerdict?: string } = {}, depth = 0): Promise<EmailFacts> {
@@ -137,12 +170,15 @@ async function toEmailFacts(parsed: Email, extra: { envelopeFrom?: string; virus
     if (type === 'message/rfc822' && depth < MAX_NESTING) {
       const inner = await parseEmail(content, {}, depth + 1);
       const innerFrom = inner.from?.address || inner.from?.name ? inner.from : undefined;
-      forwarded.push({
-        subject: inner.subject,
-        from: innerFrom ? (innerFrom.name ? `${innerFrom.name} <${innerFrom.address}>` : innerFrom.address) : '',
-        date: inner.headers.date,
-        text: inner.text,
-      }, ...inner.forwarded);
+      forwarded.push(
+        {
+          subject: inner.subject,
+          from: innerFrom ? (innerFrom.name ? `${innerFrom.name} <${innerFrom.address}>` : innerFrom.address) : '',
+          date: inner.headers.date,
+          text: inner.text,
+        },
+        ...inner.forwarded,
+      );
       nestedAttachments.push(...inner.attachments);
     } else {
       attachments.push({ ...(a.filename ? { filename: a.filename } : {}), contentType: type, size: content.byteLength, content });
@@ -154,8 +190,10 @@ async function toEmailFacts(parsed: Email, extra: { envelopeFrom?: string; virus
     subject: parsed.subject ?? '',
     from: mailboxes(parsed.from)[0],
     headers: headerMap(parsed.headerLines),
-    dkimDomains: (parsed.headerLines ?? []).filter((h) => h.key.toLowerCase() === 'dkim-signature')
-      .map((h) => dkimDomain(h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' '))).filter((d): d is string => !!d),
+    dkimDomains: (parsed.headerLines ?? [])
+      .filter((h) => h.key.toLowerCase() === 'dkim-signature')
+      .map((h) => dkimDomain(h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ')))
+      .filter((d): d is string => !!d),
     contentType: contentType.type,
     reportType: contentType.reportType,
     partTypes: parsed.attachments.map((a) => (a.mimeType ?? '').toLowerCase()),
@@ -202,7 +240,13 @@ export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): P
   if (own && !ownDomainSigned(from.address, facts.dkimDomains ?? [], mail.authentication)) {
     const reason = `claims the bank's own domain (${own}) without DKIM alignment`;
     const r = await record({ outcome: 'quarantined', reason, attachments: counts });
-    if (!r.replayed) await triage(deps, now, undefined, `email ${mail.messageId} quarantined: ${reason}; the raw message is kept at inbound/${mail.messageId} in the mail bucket`);
+    if (!r.replayed)
+      await triage(
+        deps,
+        now,
+        undefined,
+        `email ${mail.messageId} quarantined: ${reason}; the raw message is kept at inbound/${mail.messageId} in the mail bucket`,
+      );
     return r;
   }
 
@@ -220,8 +264,8 @@ export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): P
       continue;
     }
     await store();
-    await appendOnce(deps, reference, 'customer-email', mail.messageId, (_c, at) => entry(
-      reference, at, 'customer', 'customer-email', 'We received your email', true, undefined, {
+    await appendOnce(deps, reference, 'customer-email', mail.messageId, (_c, at) =>
+      entry(reference, at, 'customer', 'customer-email', 'We received your email', true, undefined, {
         messageId: mail.messageId,
         from: from.address,
         ...(from.name ? { fromName: truncate(cleanText(from.name), 200) } : {}),
@@ -230,8 +274,8 @@ export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): P
         text: truncate(body, DESCRIPTION_MAX, '\n[... truncated]'),
         attachments: refs,
         skippedAttachments: plan.skipped,
-      },
-    ));
+      }),
+    );
     return record({ outcome: 'threaded', reference, attachments: counts });
   }
 
@@ -263,7 +307,11 @@ export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): P
   let reference: string | undefined;
   for (let attempt = 1; !reference; attempt++) {
     try {
-      const result = await submitComplaint(valid.data as SubmitComplaintRequest, { channel: 'email', idempotencyKey, ...(relatedTo ? { mentions: relatedTo } : {}) }, deps);
+      const result = await submitComplaint(
+        valid.data as SubmitComplaintRequest,
+        { channel: 'email', idempotencyKey, ...(relatedTo ? { mentions: relatedTo } : {}) },
+        deps,
+      );
       reference = result.body.reference;
     } catch (e) {
       // Registered by an earlier delivery: built differently (e.g. before a deploy), or concurrently
@@ -278,23 +326,32 @@ export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): P
   if (plan.skipped.length) await recordSkipped(deps, reference, mail.messageId, plan);
   const registered = await record({ outcome: 'registered', reference, attachments: counts });
   if (relatedTo && !registered.replayed) {
-    await triage(deps, now, relatedTo, `email ${mail.messageId} names this complaint but its sender is not proven to be its complainant: not attached; registered as ${reference}, linked for staff`);
+    await triage(
+      deps,
+      now,
+      relatedTo,
+      `email ${mail.messageId} names this complaint but its sender is not proven to be its complainant: not attached; registered as ${reference}, linked for staff`,
+    );
   }
   return registered;
 }
 
 /** An entry for staff triage on the audit record (no personal data: ids, references, reasons). */
 function triage(deps: ReceiveEmailDeps, at: string, reference: string | undefined, detail: string): Promise<void> {
-  return deps.audit ? deps.audit.record({ at, actor: 'email-intake', roles: [], operation: 'receiveEmail', ...(reference ? { reference } : {}), outcome: 'denied', detail }) : Promise.resolve();
+  return deps.audit
+    ? deps.audit.record({ at, actor: 'email-intake', roles: [], operation: 'receiveEmail', ...(reference ? { reference } : {}), outcome: 'denied', detail })
+    : Promise.resolve();
 }
 
 /** Attachments not kept, by name and type, for staff (internal history entry). */
 function recordSkipped(deps: ReceiveEmailDeps, reference: string, messageId: string, plan: AttachmentPlan): Promise<void> {
   const reasons = [...new Set(plan.skipped.map((s) => s.reason))].join(', ');
-  return appendOnce(deps, reference, 'email-attachments-skipped', messageId, (_c, at) => entry(
-    reference, at, 'system', 'email-attachments-skipped', `${plan.skipped.length} email attachment(s) not accepted (${reasons})`, false, undefined,
-    { messageId, skipped: plan.skipped },
-  ));
+  return appendOnce(deps, reference, 'email-attachments-skipped', messageId, (_c, at) =>
+    entry(reference, at, 'system', 'email-attachments-skipped', `${plan.skipped.length} email attachment(s) not accepted (${reasons})`, false, undefined, {
+      messageId,
+      skipped: plan.skipped,
+    }),
+  );
 }
 
 /**
@@ -302,7 +359,13 @@ function recordSkipped(deps: ReceiveEmailDeps, reference: string, messageId: str
  * first one) finds it and adds nothing. The complaint's version guards the transaction; a
  * concurrent change (the workflow's registration as the investigation opens, a staff action) is retried on the new version.
  */
-async function appendOnce(deps: ReceiveEmailDeps, reference: string, action: string, messageId: string, make: (c: Complaint, at: string) => HistoryEntry): Promise<void> {
+async function appendOnce(
+  deps: ReceiveEmailDeps,
+  reference: string,
+  action: string,
+  messageId: string,
+  make: (c: Complaint, at: string) => HistoryEntry,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const history = await deps.repo.history(reference);
     if (history.some((h) => h.action === action && h.after?.messageId === messageId)) return;

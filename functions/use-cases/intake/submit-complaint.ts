@@ -17,7 +17,7 @@ import { acknowledgementText } from '../../domain/acknowledgement.ts';
 import type { BusinessCalendar } from '../../domain/business-calendar.ts';
 import type { Channel, Complaint, ComplaintDetails, Language } from '../../domain/complaint.ts';
 import { computeDeadlines } from '../../domain/deadlines.ts';
-import { type AttachmentStore, type Complaints, type Customers } from '../../domain/ports.ts';
+import type { AttachmentStore, Complaints, Customers } from '../../domain/ports.ts';
 import { IdempotencyRace, UploadTaken } from '../../domain/model.ts';
 import { safeAttachmentName, verifyAttachments } from './attachments.ts';
 import { customerKeys, findRepeat } from '../../domain/repeats.ts';
@@ -25,7 +25,7 @@ import { entry } from '../common.ts';
 import { formatReference } from '../../domain/reference.ts';
 import type { RegionConfig } from '../../domain/regions.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { ConflictError, IdempotencyMismatchError, ValidationError } from '../../shared/errors.ts';
+import { IdempotencyMismatchError, ValidationError } from '../../shared/errors.ts';
 import type { SubmitComplaintRequest, SubmitComplaintResponse } from '../../contract/submit-complaint.schema.ts';
 import { deadlineView } from '../deadline-view.ts';
 import { customerChannel } from '../common.ts';
@@ -52,13 +52,18 @@ export interface SubmitContext {
   mentions?: string;
 }
 
-export interface SubmitResult { statusCode: 201; body: SubmitComplaintResponse; replayed: boolean }
+export interface SubmitResult {
+  statusCode: 201;
+  body: SubmitComplaintResponse;
+  replayed: boolean;
+}
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
 function canonicalHash(value: unknown): string {
   const canonical = JSON.stringify(value, (_k, v) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v);
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
   return createHash('sha256').update(canonical).digest('base64url');
 }
 
@@ -80,10 +85,14 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
   // restrictions (one read of the customer's partition), attachments.
   const [previous, { repeat, restrictions }] = await Promise.all([
     replay(),
-    (contactKeys.length ? repo.customerRecord(contactKeys) : Promise.resolve({ references: [], restrictions: [] }))
-      .then(async (customer) => ({ restrictions: customer.restrictions, repeat: await findOpenRepeat(req, customer.references, repo) })),
+    (contactKeys.length ? repo.customerRecord(contactKeys) : Promise.resolve({ references: [], restrictions: [] })).then(async (customer) => ({
+      restrictions: customer.restrictions,
+      repeat: await findOpenRepeat(req, customer.references, repo),
+    })),
     req.attachments?.length
-      ? (deps.attachments ? verifyAttachments(req.attachments, deps.attachments(), deps.attachmentMaxBytes ?? 10 * 1024 * 1024) : Promise.reject(new Error('No attachment store configured')))
+      ? deps.attachments
+        ? verifyAttachments(req.attachments, deps.attachments(), deps.attachmentMaxBytes ?? 10 * 1024 * 1024)
+        : Promise.reject(new Error('No attachment store configured'))
       : Promise.resolve(),
   ]);
   if (previous) return previous;
@@ -120,11 +129,21 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
     ...details,
     ...(restricted ? { restricted } : {}),
     ...(repeat
-      ? { relatedTo: {
-        reference: repeat.reference, reason: 'possible-repeat' as const, score: Number(repeat.score.toFixed(2)), newFacts: repeat.newFacts, at: receivedAt,
-        ...(confirmCode ? { confirmation: { salt: confirmSalt, hash: hashAccessCode(confirmCode, confirmSalt), expiresAt: confirmUntil, attempts: 0 } } : {}),
-      } }
-      : ctx.mentions ? { relatedTo: { reference: ctx.mentions, reason: 'mail-names-reference' as const, at: receivedAt } } : {}),
+      ? {
+          relatedTo: {
+            reference: repeat.reference,
+            reason: 'possible-repeat' as const,
+            score: Number(repeat.score.toFixed(2)),
+            newFacts: repeat.newFacts,
+            at: receivedAt,
+            ...(confirmCode
+              ? { confirmation: { salt: confirmSalt, hash: hashAccessCode(confirmCode, confirmSalt), expiresAt: confirmUntil, attempts: 0 } }
+              : {}),
+          },
+        }
+      : ctx.mentions
+        ? { relatedTo: { reference: ctx.mentions, reason: 'mail-names-reference' as const, at: receivedAt } }
+        : {}),
     reference,
     region: region.name,
     channel: ctx.channel,
@@ -156,7 +175,8 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
 
   // The acknowledgement goes out through the channel used, in the same transaction.
   const ackMessage = renderCustomerMessage('acknowledgement', language, {
-    reference, dueAt: formatLocalTime(new Date(final.dueAt), region.calendar.timeZone, language),
+    reference,
+    dueAt: formatLocalTime(new Date(final.dueAt), region.calendar.timeZone, language),
     ...(deps.publicBaseUrl ? { statusUrl: statusPageUrl(deps.publicBaseUrl, reference)! } : {}),
   });
   try {
@@ -165,23 +185,72 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
       // One upload, one complaint: recorded as this one's in the same transaction.
       uploads: req.attachments?.map((a) => a.key),
       messages: [
-        { reference, at: receivedAt, kind: 'acknowledgement', audience: 'customer', language, ...customerChannel(complaint), subject: ackMessage.subject, text: ackMessage.text },
-        ...(confirmCode && repeat?.contactEmail ? [{
-          reference, at: receivedAt, kind: 'progress' as const, audience: 'customer' as const, language, channel: 'email' as const, to: repeat.contactEmail, status: 'queued' as const,
-          ...repeatConfirmationMessage(language, reference, confirmCode, formatLocalTime(new Date(confirmUntil), region.calendar.timeZone, language)),
-        }] : []),
+        {
+          reference,
+          at: receivedAt,
+          kind: 'acknowledgement',
+          audience: 'customer',
+          language,
+          ...customerChannel(complaint),
+          subject: ackMessage.subject,
+          text: ackMessage.text,
+        },
+        ...(confirmCode && repeat?.contactEmail
+          ? [
+              {
+                reference,
+                at: receivedAt,
+                kind: 'progress' as const,
+                audience: 'customer' as const,
+                language,
+                channel: 'email' as const,
+                to: repeat.contactEmail,
+                status: 'queued' as const,
+                ...repeatConfirmationMessage(language, reference, confirmCode, formatLocalTime(new Date(confirmUntil), region.calendar.timeZone, language)),
+              },
+            ]
+          : []),
       ],
       complaint,
       secret: { salt, hash: hashAccessCode(accessCode, salt) },
-      history: [{
-        reference, at: receivedAt, actor: ctx.receivedBy ?? 'customer', action: 'received', visibleToCustomer: true,
-        summary: `Complaint received through the ${ctx.channel} channel; acknowledgement sent`,
-      }, ...(repeat ? [entry(reference, receivedAt, 'system', 'repeat-suspected',
-        `Same customer contact and business line: possibly a repeat of ${repeat.reference} (similarity ${repeat.score.toFixed(2)}${repeat.newFacts ? ', with new facts' : ''}). Not merged: check, then merge or unlink`, false,
-        undefined, { relatedTo: repeat.reference })] : []),
-      ...(ctx.mentions ? [entry(reference, receivedAt, 'system', 'mail-possibly-related',
-        `The email names ${ctx.mentions}, but its sender is not proven to be that complaint's complainant: possibly related to ${ctx.mentions}. Not attached to it: check, then merge or unlink`, false,
-        undefined, { mentions: ctx.mentions })] : [])],
+      history: [
+        {
+          reference,
+          at: receivedAt,
+          actor: ctx.receivedBy ?? 'customer',
+          action: 'received',
+          visibleToCustomer: true,
+          summary: `Complaint received through the ${ctx.channel} channel; acknowledgement sent`,
+        },
+        ...(repeat
+          ? [
+              entry(
+                reference,
+                receivedAt,
+                'system',
+                'repeat-suspected',
+                `Same customer contact and business line: possibly a repeat of ${repeat.reference} (similarity ${repeat.score.toFixed(2)}${repeat.newFacts ? ', with new facts' : ''}). Not merged: check, then merge or unlink`,
+                false,
+                undefined,
+                { relatedTo: repeat.reference },
+              ),
+            ]
+          : []),
+        ...(ctx.mentions
+          ? [
+              entry(
+                reference,
+                receivedAt,
+                'system',
+                'mail-possibly-related',
+                `The email names ${ctx.mentions}, but its sender is not proven to be that complaint's complainant: possibly related to ${ctx.mentions}. Not attached to it: check, then merge or unlink`,
+                false,
+                undefined,
+                { mentions: ctx.mentions },
+              ),
+            ]
+          : []),
+      ],
       idempotency: ctx.idempotencyKey
         ? { key: ctx.idempotencyKey, answer: { requestHash, statusCode: 201, body }, expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS }
         : undefined,
@@ -192,7 +261,9 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
       if (winner) return winner;
     }
     if (e instanceof UploadTaken) {
-      throw new ValidationError((req.attachments ?? []).flatMap((a, i) => (e.keys.includes(a.key) ? [{ field: `attachments.${i}.key`, message: 'belongs to another complaint' }] : [])));
+      throw new ValidationError(
+        (req.attachments ?? []).flatMap((a, i) => (e.keys.includes(a.key) ? [{ field: `attachments.${i}.key`, message: 'belongs to another complaint' }] : [])),
+      );
     }
     throw e;
   }
@@ -203,7 +274,10 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
 async function findOpenRepeat(req: SubmitComplaintRequest, refs: string[], repo: Complaints) {
   if (!refs.length) return undefined;
   const open = (await Promise.all(refs.map((r) => repo.get(r)))).filter((c): c is Complaint => !!c && c.status === 'OPEN' && !c.mergedInto);
-  const hit = findRepeat({ businessLine: req.businessLine, description: req.matter.description }, open.map((c) => ({ reference: c.reference, businessLine: c.businessLine, description: c.matter.description })));
+  const hit = findRepeat(
+    { businessLine: req.businessLine, description: req.matter.description },
+    open.map((c) => ({ reference: c.reference, businessLine: c.businessLine, description: c.matter.description })),
+  );
   return hit && { ...hit, contactEmail: open.find((c) => c.reference === hit.reference)?.complainant.contact?.email };
 }
 
@@ -218,11 +292,11 @@ export const REPEAT_CONFIRMATION_HOURS = 72;
 function repeatConfirmationMessage(language: Language, reference: string, code: string, dueAt: string): { subject: string; text: string } {
   return language === 'zh-CN'
     ? {
-      subject: `投诉 ${reference}：请确认是否为您本人提交`,
-      text: `我们收到了一份使用您的联系方式提交的新投诉 ${reference}，内容与您此前的一份投诉相似。\n\n如果是您本人提交，并希望两份投诉合并处理，请在投诉 ${reference} 的查询页面输入确认码：${code}（${dueAt} 前有效）。\n\n如果不是您提交的，请忽略本邮件：我们的工作人员会核实，不会将其并入您的投诉。`,
-    }
+        subject: `投诉 ${reference}：请确认是否为您本人提交`,
+        text: `我们收到了一份使用您的联系方式提交的新投诉 ${reference}，内容与您此前的一份投诉相似。\n\n如果是您本人提交，并希望两份投诉合并处理，请在投诉 ${reference} 的查询页面输入确认码：${code}（${dueAt} 前有效）。\n\n如果不是您提交的，请忽略本邮件：我们的工作人员会核实，不会将其并入您的投诉。`,
+      }
     : {
-      subject: `Complaint ${reference}: did you send it?`,
-      text: `We received a new complaint, ${reference}, giving your contact details, about a matter like one you raised with us before.\n\nIf you sent it and want the two handled together, enter this confirmation code on the status page of complaint ${reference}: ${code} (valid until ${dueAt}).\n\nIf you did not send it, please ignore this email: our staff will check it, and it will not be added to your complaint.`,
-    };
+        subject: `Complaint ${reference}: did you send it?`,
+        text: `We received a new complaint, ${reference}, giving your contact details, about a matter like one you raised with us before.\n\nIf you sent it and want the two handled together, enter this confirmation code on the status page of complaint ${reference}: ${code} (valid until ${dueAt}).\n\nIf you did not send it, please ignore this email: our staff will check it, and it will not be added to your complaint.`,
+      };
 }

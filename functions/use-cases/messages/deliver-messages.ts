@@ -10,7 +10,12 @@ import type { Mailer, Outbox, StaffDirectory } from '../../domain/ports.ts';
 import type { OutboundMessage } from '../../domain/model.ts';
 import { messageHtml } from '../../domain/message-html.ts';
 
-export interface DeliverDeps { repo: Outbox & StaffDirectory; mailer: Mailer; sender: string; now: () => Date }
+export interface DeliverDeps {
+  repo: Outbox & StaffDirectory;
+  mailer: Mailer;
+  sender: string;
+  now: () => Date;
+}
 
 async function addressOf(m: OutboundMessage, repo: StaffDirectory): Promise<string | undefined> {
   if (m.audience === 'customer') return m.to;

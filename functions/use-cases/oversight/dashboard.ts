@@ -17,8 +17,17 @@ import { authorize, type Actor, type StaffOperation } from '../../domain/authori
 import { createBusinessCalendar, type BusinessCalendar } from '../../domain/business-calendar.ts';
 import type { Complaint } from '../../domain/complaint.ts';
 import {
-  buildDashboard, complaintDelta, dashboardCsv, GROUP_BY, incidentWindows, monthsBetween,
-  type AggregateItem, type AggregateStore, type ApplyOutcome, type Dashboard, type DashboardInput,
+  buildDashboard,
+  complaintDelta,
+  dashboardCsv,
+  type GROUP_BY,
+  incidentWindows,
+  monthsBetween,
+  type AggregateItem,
+  type AggregateStore,
+  type ApplyOutcome,
+  type Dashboard,
+  type DashboardInput,
 } from '../../domain/dashboard.ts';
 import { regionConfig, type RegionConfig } from '../../domain/regions.ts';
 import { DashboardQuerySchema } from '../../contract/oversight.schema.ts';
@@ -26,7 +35,11 @@ import { parseOrThrow } from '../../contract/validation.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { ForbiddenError, ValidationError } from '../../shared/errors.ts';
 
-export interface DashboardQuery { from?: string; to?: string; by?: string }
+export interface DashboardQuery {
+  from?: string;
+  to?: string;
+  by?: string;
+}
 
 /** Longest period one request may read (36 monthly queries). */
 export const MAX_MONTHS = 36;
@@ -105,11 +118,17 @@ export interface ComplaintChange {
 export const MARKER_TTL_SECONDS = 7 * 86_400;
 
 export class MissingOldImageError extends Error {
-  constructor() { super('A MODIFY record without its old image: the stream must be NEW_AND_OLD_IMAGES'); this.name = 'MissingOldImageError'; }
+  constructor() {
+    super('A MODIFY record without its old image: the stream must be NEW_AND_OLD_IMAGES');
+    this.name = 'MissingOldImageError';
+  }
 }
 
 /** Applies what one change of a complaint adds to the aggregates, exactly once. */
-export async function aggregateComplaintChange(change: ComplaintChange, deps: { store: AggregateStore; now: () => Date }): Promise<{ outcome: ApplyOutcome; items: number }> {
+export async function aggregateComplaintChange(
+  change: ComplaintChange,
+  deps: { store: AggregateStore; now: () => Date },
+): Promise<{ outcome: ApplyOutcome; items: number }> {
   if (change.eventName === 'MODIFY' && !change.oldImage) throw new MissingOldImageError();
   // Only complaint items count (a future META-like item of another type is left alone).
   const image = (i?: Partial<Complaint> & { type?: string }) => (i && (i.type === undefined || i.type === 'Complaint') ? i : undefined);

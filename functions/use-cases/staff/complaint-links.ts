@@ -51,8 +51,9 @@ async function merge(deps: StaffDeps, by: { id: string; how: string }, repeat: C
   const body = { into: earlier.reference };
   // Marked merged into this one, but the earlier complaint was never written (a failure between
   // the two writes): the merge is finished now. Merged and complete: refused.
-  const resuming = repeat.mergedInto?.reference === earlier.reference
-    && !(await deps.repo.history(earlier.reference)).some((h) => h.action === 'repeat-merged-from' && h.after?.from === reference);
+  const resuming =
+    repeat.mergedInto?.reference === earlier.reference &&
+    !(await deps.repo.history(earlier.reference)).some((h) => h.action === 'repeat-merged-from' && h.after?.from === reference);
   if (repeat.mergedInto && !resuming) throw new ConflictError(`${reference} was already merged into ${repeat.mergedInto.reference}`);
   if (earlier.mergedInto) throw new ConflictError(`${body.into} was itself merged into ${earlier.mergedInto.reference}: merge into that one`);
   if (earlier.status !== 'OPEN') throw new ConflictError(`${body.into} is closed: only an open complaint takes a repeat`);
@@ -70,16 +71,29 @@ async function merge(deps: StaffDeps, by: { id: string; how: string }, repeat: C
   // repeat is answered with the earlier complaint. Stored first: the sweeper hands it over if the
   // call to Step Functions fails.
   const open = await deps.repo.getTask(reference);
-  const done = open && open.status !== 'completed'
-    ? { ...refreshTask(open, marked), status: 'completed' as const, completedAt: at, completedBy: by.id, output: { next: 'MERGED', into: earlier.reference } }
-    : undefined;
-  if (!resuming) await deps.repo.commit({
-    complaint: marked, expectedVersion: repeat.version, task: done ? { put: done, ifToken: open!.taskToken } : undefined,
-    history: [
-      entry(reference, at, by.id, 'merged', `Your complaint was added to your earlier complaint ${earlier.reference}; we will answer them together`, true),
-      entry(reference, at, by.id, 'merged-into', `Merged into ${earlier.reference} ${by.how} (similarity ${score.toFixed(2)}${newFacts ? ', new facts' : ''})`, false, repeat.relatedTo ? { relatedTo: repeat.relatedTo } : undefined, { mergedInto: earlier.reference }),
-    ],
-  });
+  const done =
+    open && open.status !== 'completed'
+      ? { ...refreshTask(open, marked), status: 'completed' as const, completedAt: at, completedBy: by.id, output: { next: 'MERGED', into: earlier.reference } }
+      : undefined;
+  if (!resuming)
+    await deps.repo.commit({
+      complaint: marked,
+      expectedVersion: repeat.version,
+      task: done ? { put: done, ifToken: open!.taskToken } : undefined,
+      history: [
+        entry(reference, at, by.id, 'merged', `Your complaint was added to your earlier complaint ${earlier.reference}; we will answer them together`, true),
+        entry(
+          reference,
+          at,
+          by.id,
+          'merged-into',
+          `Merged into ${earlier.reference} ${by.how} (similarity ${score.toFixed(2)}${newFacts ? ', new facts' : ''})`,
+          false,
+          repeat.relatedTo ? { relatedTo: repeat.relatedTo } : undefined,
+          { mergedInto: earlier.reference },
+        ),
+      ],
+    });
 
   if (done) await deps.workflow.completeTask(done.taskToken, done.output).catch(() => false);
 
@@ -89,18 +103,39 @@ async function merge(deps: StaffDeps, by: { id: string; how: string }, repeat: C
     const next = bump(c, at);
     next.repeats = (c.repeats ?? 0) + 1;
     if (newFacts) {
-      const fresh = computeDeadlines(deps.region.profile, deps.calendar, now, { major: c.routing?.major, crossDepartment: c.routing?.crossDepartment }) as Record<string, { dueAt: string; rule: string }>;
+      const fresh = computeDeadlines(deps.region.profile, deps.calendar, now, {
+        major: c.routing?.major,
+        crossDepartment: c.routing?.crossDepartment,
+      }) as Record<string, { dueAt: string; rule: string }>;
       for (const [name, d] of Object.entries(next.deadlines)) {
-        if (!d.metAt && fresh[name] && fresh[name].dueAt > d.dueAt) next.deadlines[name] = { ...fresh[name], rule: `${fresh[name].rule} (restarted: new facts)` };
+        if (!d.metAt && fresh[name] && fresh[name].dueAt > d.dueAt)
+          next.deadlines[name] = { ...fresh[name], rule: `${fresh[name].rule} (restarted: new facts)` };
       }
     }
     try {
       await deps.repo.commit({
-        complaint: next, expectedVersion: c.version, task: await withTask(deps, c, next),
+        complaint: next,
+        expectedVersion: c.version,
+        task: await withTask(deps, c, next),
         history: [
-          entry(c.reference, at, by.id, 'repeat-merged', newFacts ? 'Your new information was added to your complaint; our deadline starts again' : 'Your further message was added to your complaint', true),
-          entry(c.reference, at, by.id, 'repeat-merged-from', `Repeat ${reference} (${repeat.channel} channel) merged ${by.how} (similarity ${score.toFixed(2)})${newFacts ? '; new facts: clock restarted' : ''}`, false, undefined,
-            { from: reference, matter: repeat.matter, ...(repeat.attachments?.length ? { attachments: repeat.attachments } : {}) }),
+          entry(
+            c.reference,
+            at,
+            by.id,
+            'repeat-merged',
+            newFacts ? 'Your new information was added to your complaint; our deadline starts again' : 'Your further message was added to your complaint',
+            true,
+          ),
+          entry(
+            c.reference,
+            at,
+            by.id,
+            'repeat-merged-from',
+            `Repeat ${reference} (${repeat.channel} channel) merged ${by.how} (similarity ${score.toFixed(2)})${newFacts ? '; new facts: clock restarted' : ''}`,
+            false,
+            undefined,
+            { from: reference, matter: repeat.matter, ...(repeat.attachments?.length ? { attachments: repeat.attachments } : {}) },
+          ),
         ],
         // The repeat's own code opens the complaint it joined: it is the same customer (checked by staff, or proven).
         ...(secret ? { accessCode: { hash: secret.hash, salt: secret.salt } } : {}),
@@ -129,8 +164,21 @@ export async function linkComplaint(deps: StaffDeps, actor: Actor, reference: st
   const next = bump(c, at);
   next.relatedTo = { reference: body.to, reason: 'staff-link', at };
   await deps.repo.commit({
-    complaint: next, expectedVersion: c.version, task: await withTask(deps, c, next),
-    history: [entry(reference, at, actor.id, 'linked', `Linked to ${body.to} by ${actor.id}${c.relatedTo ? ` (was linked to ${c.relatedTo.reference})` : ''}`, false, c.relatedTo ? { relatedTo: c.relatedTo } : undefined, { relatedTo: body.to })],
+    complaint: next,
+    expectedVersion: c.version,
+    task: await withTask(deps, c, next),
+    history: [
+      entry(
+        reference,
+        at,
+        actor.id,
+        'linked',
+        `Linked to ${body.to} by ${actor.id}${c.relatedTo ? ` (was linked to ${c.relatedTo.reference})` : ''}`,
+        false,
+        c.relatedTo ? { relatedTo: c.relatedTo } : undefined,
+        { relatedTo: body.to },
+      ),
+    ],
   });
   return { linked: reference, to: body.to };
 }
@@ -143,8 +191,14 @@ export async function unlinkComplaint(deps: StaffDeps, actor: Actor, reference: 
   const next = bump(c, at);
   delete next.relatedTo;
   await deps.repo.commit({
-    complaint: next, expectedVersion: c.version, task: await withTask(deps, c, next),
-    history: [entry(reference, at, actor.id, 'link-removed', `Link to ${c.relatedTo.reference} removed by ${actor.id}: not the same customer or matter`, false, { relatedTo: c.relatedTo })],
+    complaint: next,
+    expectedVersion: c.version,
+    task: await withTask(deps, c, next),
+    history: [
+      entry(reference, at, actor.id, 'link-removed', `Link to ${c.relatedTo.reference} removed by ${actor.id}: not the same customer or matter`, false, {
+        relatedTo: c.relatedTo,
+      }),
+    ],
   });
   return { unlinked: reference, was: c.relatedTo.reference };
 }
@@ -161,11 +215,18 @@ const CONFIRM_ATTEMPTS = 5;
  * or voided code and a wrong code are answered alike (404), so the route never tells whether
  * another complaint exists. Audited: every failure, and the merge.
  */
-export async function confirmRepeat(deps: StaffDeps & CustomerAccessDeps, reference: string, accessCode: string | undefined, code: string, request: CustomerRequest = {}) {
+export async function confirmRepeat(
+  deps: StaffDeps & CustomerAccessDeps,
+  reference: string,
+  accessCode: string | undefined,
+  code: string,
+  request: CustomerRequest = {},
+) {
   const repeat = await openAsCustomer(reference, accessCode, 'confirmRepeat', deps, request);
   const now = deps.clock.now();
   const at = now.toISOString();
-  const audit = (outcome: 'ok' | 'denied', detail: string) => deps.audit.record({ at, actor: 'customer', roles: [], operation: 'confirmRepeat', reference, outcome, detail });
+  const audit = (outcome: 'ok' | 'denied', detail: string) =>
+    deps.audit.record({ at, actor: 'customer', roles: [], operation: 'confirmRepeat', reference, outcome, detail });
   const link = repeat.relatedTo;
   const pending = !repeat.mergedInto && link?.reason === 'possible-repeat' ? link.confirmation : undefined;
   if (!link || !pending || pending.expiresAt <= at || pending.attempts >= CONFIRM_ATTEMPTS) {
@@ -198,7 +259,7 @@ export async function confirmRepeat(deps: StaffDeps & CustomerAccessDeps, refere
     await audit('denied', 'the earlier complaint is no longer open: left to staff');
     throw new NotFoundError(NO_CONFIRMATION);
   }
-  await merge(deps, { id: 'customer', how: 'at the customer\'s request, proven by the one-time code sent to the email on file' }, repeat, earlier);
+  await merge(deps, { id: 'customer', how: "at the customer's request, proven by the one-time code sent to the email on file" }, repeat, earlier);
   await audit('ok', `merged into ${earlier.reference} (contact on file proven)`);
   return { merged: true, reference: earlier.reference };
 }

@@ -33,7 +33,12 @@ export interface StaffDeps {
   config?: { publicBaseUrl?: string };
 }
 
-export interface Ctx { c: Complaint; task?: TaskItem; at: string; now: Date }
+export interface Ctx {
+  c: Complaint;
+  task?: TaskItem;
+  at: string;
+  now: Date;
+}
 
 function allow(actor: Actor, op: StaffOperation, c?: Complaint): void {
   const d = authorize(actor, op, c);
@@ -58,13 +63,23 @@ export function bump(c: Complaint, at: string): Complaint {
 
 function customerMessage(deps: StaffDeps, c: Complaint, at: string, kind: OutboundMessage['kind'], vars: Record<string, string>): OutboundMessage {
   // Instants are shown to customers in the region's local time, in their language.
-  const shown = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, /DueAt$/.test(k) ? formatLocalTime(new Date(v), deps.region.calendar.timeZone, c.language) : v]));
+  const shown = Object.fromEntries(
+    Object.entries(vars).map(([k, v]) => [k, /DueAt$/.test(k) ? formatLocalTime(new Date(v), deps.region.calendar.timeZone, c.language) : v]),
+  );
   const m = renderCustomerMessage(kind as never, c.language, { reference: c.reference, ...shown });
   return { reference: c.reference, at, kind, audience: 'customer', language: c.language, ...customerChannel(c), subject: m.subject, text: m.text };
 }
 
 /** Commits the stage's completion, then hands its output to the workflow. */
-export async function finishStage(deps: StaffDeps, ctx: Ctx, next: Complaint, actorId: string, output: Record<string, unknown>, history: HistoryEntry[], messages: OutboundMessage[] = []) {
+export async function finishStage(
+  deps: StaffDeps,
+  ctx: Ctx,
+  next: Complaint,
+  actorId: string,
+  output: Record<string, unknown>,
+  history: HistoryEntry[],
+  messages: OutboundMessage[] = [],
+) {
   const task = ctx.task!;
   const done: TaskItem = { ...refreshTask(task, next), status: 'completed', completedAt: ctx.at, completedBy: actorId, output };
   await deps.repo.commit({ complaint: next, expectedVersion: ctx.c.version, task: { put: done, ifToken: task.taskToken }, history, messages });
@@ -72,7 +87,14 @@ export async function finishStage(deps: StaffDeps, ctx: Ctx, next: Complaint, ac
   await deps.workflow.completeTask(task.taskToken, output).catch(() => false);
 }
 
-async function saveWithTask(deps: StaffDeps, ctx: Ctx, next: Complaint, history: HistoryEntry[], messages: OutboundMessage[] = [], taskPatch: Partial<TaskItem> = {}) {
+async function saveWithTask(
+  deps: StaffDeps,
+  ctx: Ctx,
+  next: Complaint,
+  history: HistoryEntry[],
+  messages: OutboundMessage[] = [],
+  taskPatch: Partial<TaskItem> = {},
+) {
   const task = ctx.task && ctx.task.status !== 'completed' ? { put: { ...refreshTask(ctx.task, next), ...taskPatch }, ifToken: ctx.task.taskToken } : undefined;
   await deps.repo.commit({ complaint: next, expectedVersion: ctx.c.version, task, history, messages });
 }
@@ -85,22 +107,44 @@ export async function claimTask(deps: StaffDeps, actor: Actor, reference: string
   next.assignment = { team: next.assignment?.team ?? actor.department, ...next.assignment, assignee: actor.id };
   // Major complaints: emergency handling starts when the lead claims it (S2 1.1.22).
   const met = markMet(next, ['emergencyStart'], ctx.at);
-  await saveWithTask(deps, ctx, next, [entry(reference, ctx.at, actor.id, 'claimed', `Claimed by ${actor.id}${met.length ? '; emergency handling started' : ''}`)]);
+  await saveWithTask(deps, ctx, next, [
+    entry(reference, ctx.at, actor.id, 'claimed', `Claimed by ${actor.id}${met.length ? '; emergency handling started' : ''}`),
+  ]);
   return next;
 }
 
-export async function correctClassification(deps: StaffDeps, actor: Actor, reference: string, patch: Partial<Pick<Classification, 'nature' | 'urgency' | 'riskLevel' | 'priority'>>) {
+export async function correctClassification(
+  deps: StaffDeps,
+  actor: Actor,
+  reference: string,
+  patch: Partial<Pick<Classification, 'nature' | 'urgency' | 'riskLevel' | 'priority'>>,
+) {
   const ctx = await begin(deps, actor, 'correctClassification', reference, ['RECEIVED', 'INVESTIGATION']);
   if (!ctx.c.classification) throw new ConflictError('The complaint is not classified yet');
   const next = bump(ctx.c, ctx.at);
   const before = ctx.c.classification;
   next.classification = { ...before, ...patch, correctedBy: actor.id, correctedAt: ctx.at, reasons: [...before.reasons, `corrected by ${actor.id}`] };
-  await saveWithTask(deps, ctx, next, [entry(reference, ctx.at, actor.id, 'classification-corrected', `Classification corrected by ${actor.id}`, false,
-    { nature: before.nature, urgency: before.urgency, riskLevel: before.riskLevel, priority: before.priority }, patch)]);
+  await saveWithTask(deps, ctx, next, [
+    entry(
+      reference,
+      ctx.at,
+      actor.id,
+      'classification-corrected',
+      `Classification corrected by ${actor.id}`,
+      false,
+      { nature: before.nature, urgency: before.urgency, riskLevel: before.riskLevel, priority: before.priority },
+      patch,
+    ),
+  ]);
   return next;
 }
 
-export async function completeInvestigation(deps: StaffDeps, actor: Actor, reference: string, body: { rootCause: string; responsiblePeople: string; correctiveMeasures: string; correctionResult: string }) {
+export async function completeInvestigation(
+  deps: StaffDeps,
+  actor: Actor,
+  reference: string,
+  body: { rootCause: string; responsiblePeople: string; correctiveMeasures: string; correctionResult: string },
+) {
   const ctx = await begin(deps, actor, 'completeInvestigation', reference, 'INVESTIGATION');
   const next = bump(ctx.c, ctx.at);
   next.investigation = { ...body, by: actor.id, at: ctx.at };
@@ -111,13 +155,22 @@ export async function completeInvestigation(deps: StaffDeps, actor: Actor, refer
   return next;
 }
 
-export async function submitHandlingPlan(deps: StaffDeps, actor: Actor, reference: string, body: { departments: { department: string; duty: string; dueAt: string }[] }) {
+export async function submitHandlingPlan(
+  deps: StaffDeps,
+  actor: Actor,
+  reference: string,
+  body: { departments: { department: string; duty: string; dueAt: string }[] },
+) {
   const ctx = await begin(deps, actor, 'submitHandlingPlan', reference, ['INVESTIGATION']);
   if (!ctx.c.routing?.crossDepartment) throw new ConflictError('A handling plan is for cross-department complaints');
   const next = bump(ctx.c, ctx.at);
   next.handlingPlan = { departments: body.departments, by: actor.id, at: ctx.at };
   markMet(next, ['handlingPlan'], ctx.at);
-  await saveWithTask(deps, ctx, next, [entry(reference, ctx.at, actor.id, 'handling-plan', `Handling plan: ${body.departments.map((d) => d.department).join(', ')}`, false, undefined, { handlingPlan: body })]);
+  await saveWithTask(deps, ctx, next, [
+    entry(reference, ctx.at, actor.id, 'handling-plan', `Handling plan: ${body.departments.map((d) => d.department).join(', ')}`, false, undefined, {
+      handlingPlan: body,
+    }),
+  ]);
   return next;
 }
 
@@ -125,8 +178,15 @@ export async function getReplyDraft(deps: StaffDeps, actor: Actor, reference: st
   const ctx = await begin(deps, actor, 'getReplyDraft', reference, 'REPLY');
   const c = ctx.c;
   return draftReply({
-    reference, language: c.language, nature: c.classification?.nature ?? 'service', customerName: c.complainant.anonymous ? undefined : c.complainant.name,
-    outcome: c.investigation?.correctionResult, measures: c.investigation?.correctiveMeasures, handlerName: actor.name, at: ctx.now, timeZone: deps.region.calendar.timeZone,
+    reference,
+    language: c.language,
+    nature: c.classification?.nature ?? 'service',
+    customerName: c.complainant.anonymous ? undefined : c.complainant.name,
+    outcome: c.investigation?.correctionResult,
+    measures: c.investigation?.correctiveMeasures,
+    handlerName: actor.name,
+    at: ctx.now,
+    timeZone: deps.region.calendar.timeZone,
   });
 }
 
@@ -139,10 +199,22 @@ export async function getReplyDraft(deps: StaffDeps, actor: Actor, reference: st
 function sendReply(deps: StaffDeps, ctx: Ctx, next: Complaint, reply: { subject: string; text: string; by: string }, approvedBy?: string) {
   const statusUrl = statusPageUrl(deps.config?.publicBaseUrl, next.reference);
   const rendered = renderCustomerMessage('reply', next.language, {
-    reference: next.reference, subject: reply.subject, body: reply.text, ...(statusUrl ? { statusUrl } : {}),
+    reference: next.reference,
+    subject: reply.subject,
+    body: reply.text,
+    ...(statusUrl ? { statusUrl } : {}),
     ifDissatisfied: dissatisfactionReviewed(next.reopenCount ?? 0) ? 'review' : 'refer',
   });
-  const message: OutboundMessage = { reference: next.reference, at: ctx.at, kind: 'reply', audience: 'customer', language: next.language, ...customerChannel(next), subject: rendered.subject, text: rendered.text };
+  const message: OutboundMessage = {
+    reference: next.reference,
+    at: ctx.at,
+    kind: 'reply',
+    audience: 'customer',
+    language: next.language,
+    ...customerChannel(next),
+    subject: rendered.subject,
+    text: rendered.text,
+  };
   next.reply = { subject: reply.subject, by: reply.by, ...(approvedBy ? { approvedBy } : {}), sentAt: ctx.at, channel: message.channel };
   const summaryOk = next.deadlines.summaryResolution && ctx.at <= next.deadlines.summaryResolution.dueAt;
   markMet(next, ['replyTarget', 'finalResponse', ...(summaryOk ? ['summaryResolution'] : [])], ctx.at);
@@ -156,12 +228,22 @@ export async function submitReply(deps: StaffDeps, actor: Actor, reference: stri
   const reply = { ...body, by: actor.id };
   // Major and escalated complaints: a manager approves the reply before it goes out.
   if (next.routing?.major || next.escalated) {
-    await saveWithTask(deps, ctx, next, [entry(reference, ctx.at, actor.id, 'reply-drafted', 'Reply drafted; waiting for manager approval')], [],
-      { status: 'awaiting-approval', pendingReply: { ...reply, at: ctx.at } });
+    await saveWithTask(deps, ctx, next, [entry(reference, ctx.at, actor.id, 'reply-drafted', 'Reply drafted; waiting for manager approval')], [], {
+      status: 'awaiting-approval',
+      pendingReply: { ...reply, at: ctx.at },
+    });
     return { status: 'awaiting-approval' as const, complaint: next };
   }
   const message = sendReply(deps, ctx, next, reply);
-  await finishStage(deps, ctx, next, actor.id, { stage: 'REPLY' }, [entry(reference, ctx.at, actor.id, 'reply-sent', `Our reply was sent (${message.channel})`, true)], [message]);
+  await finishStage(
+    deps,
+    ctx,
+    next,
+    actor.id,
+    { stage: 'REPLY' },
+    [entry(reference, ctx.at, actor.id, 'reply-sent', `Our reply was sent (${message.channel})`, true)],
+    [message],
+  );
   return { status: 'sent' as const, complaint: next };
 }
 
@@ -172,15 +254,29 @@ export async function approveReply(deps: StaffDeps, actor: Actor, reference: str
   if (pending.by === actor.id) throw new ForbiddenError('A reply is approved by someone other than its author');
   const next = bump(ctx.c, ctx.at);
   if (!body.approve) {
-    await saveWithTask(deps, ctx, next, [entry(reference, ctx.at, actor.id, 'reply-rejected', `Reply sent back by ${actor.id}: ${body.comment ?? ''}`.trim())], [],
-      { status: 'open', pendingReply: undefined });
+    await saveWithTask(
+      deps,
+      ctx,
+      next,
+      [entry(reference, ctx.at, actor.id, 'reply-rejected', `Reply sent back by ${actor.id}: ${body.comment ?? ''}`.trim())],
+      [],
+      { status: 'open', pendingReply: undefined },
+    );
     return { status: 'rejected' as const, complaint: next };
   }
   const message = sendReply(deps, ctx, next, pending, actor.id);
-  await finishStage(deps, ctx, next, actor.id, { stage: 'REPLY' }, [
-    entry(reference, ctx.at, actor.id, 'reply-approved', `Reply approved by ${actor.id}`),
-    entry(reference, ctx.at, actor.id, 'reply-sent', `Our reply was sent (${message.channel})`, true),
-  ], [message]);
+  await finishStage(
+    deps,
+    ctx,
+    next,
+    actor.id,
+    { stage: 'REPLY' },
+    [
+      entry(reference, ctx.at, actor.id, 'reply-approved', `Reply approved by ${actor.id}`),
+      entry(reference, ctx.at, actor.id, 'reply-sent', `Our reply was sent (${message.channel})`, true),
+    ],
+    [message],
+  );
   return { status: 'sent' as const, complaint: next };
 }
 
@@ -198,7 +294,7 @@ export async function requestExtension(deps: StaffDeps, actor: Actor, reference:
   return { status: 'pending' as const, complaint: next };
 }
 
-async function grantExtension(deps: StaffDeps, ctx: Ctx, next: Complaint, actor: Actor, reason: string, approvedBy: string) {
+async function grantExtension(deps: StaffDeps, ctx: Ctx, next: Complaint, _actor: Actor, reason: string, approvedBy: string) {
   const granted = next.extensions?.granted ?? 0;
   const before = next.deadlines.finalResponse;
   // From the deadline in force: time it was moved by (a pause, a restart) is kept.
@@ -206,9 +302,24 @@ async function grantExtension(deps: StaffDeps, ctx: Ctx, next: Complaint, actor:
   next.deadlines.finalResponse = { dueAt: ext.dueAt, rule: ext.rule };
   next.extensions = { granted: granted + 1 };
   const msg = customerMessage(deps, next, ctx.at, 'extension', { oldDueAt: before.dueAt, newDueAt: ext.dueAt, reason });
-  await saveWithTask(deps, ctx, next, [
-    entry(next.reference, ctx.at, approvedBy, 'extension-granted', `We need more time to answer properly; our response is now due by ${ext.dueAt}`, true, { finalResponse: before }, { finalResponse: next.deadlines.finalResponse, reason }),
-  ], [msg]);
+  await saveWithTask(
+    deps,
+    ctx,
+    next,
+    [
+      entry(
+        next.reference,
+        ctx.at,
+        approvedBy,
+        'extension-granted',
+        `We need more time to answer properly; our response is now due by ${ext.dueAt}`,
+        true,
+        { finalResponse: before },
+        { finalResponse: next.deadlines.finalResponse, reason },
+      ),
+    ],
+    [msg],
+  );
   return { status: 'granted' as const, complaint: next };
 }
 
@@ -234,8 +345,13 @@ export async function pauseClock(deps: StaffDeps, actor: Actor, reference: strin
   if (ctx.c.pause) throw new ConflictError('The clock is already paused');
   const next = bump(ctx.c, ctx.at);
   next.pause = { since: ctx.at, reason: body.reason, by: actor.id };
-  await saveWithTask(deps, ctx, next, [entry(reference, ctx.at, actor.id, 'clock-paused', `The clock is paused: ${body.reason}`, true)],
-    [customerMessage(deps, next, ctx.at, 'pause', { reason: body.reason })]);
+  await saveWithTask(
+    deps,
+    ctx,
+    next,
+    [entry(reference, ctx.at, actor.id, 'clock-paused', `The clock is paused: ${body.reason}`, true)],
+    [customerMessage(deps, next, ctx.at, 'pause', { reason: body.reason })],
+  );
   return next;
 }
 
@@ -250,10 +366,18 @@ export async function resumeClock(deps: StaffDeps, actor: Actor, reference: stri
     if (d.metAt) continue;
     const rule = deadlineRule(deps.region.profile, name, next.extensions?.granted ?? 0);
     const to = shiftDeadlineForPause(deps.calendar, rule, new Date(d.dueAt), new Date(pause.since), ctx.now).toISOString();
-    if (to !== d.dueAt) { shifted[name] = { from: d.dueAt, to }; d.dueAt = to; }
+    if (to !== d.dueAt) {
+      shifted[name] = { from: d.dueAt, to };
+      d.dueAt = to;
+    }
   }
-  await saveWithTask(deps, ctx, next, [entry(reference, ctx.at, actor.id, 'clock-resumed', 'The clock runs again; our deadlines moved by the paused time', true, { pause }, { shifted })],
-    [customerMessage(deps, next, ctx.at, 'resume', { newDueAt: next.deadlines.finalResponse.dueAt })]);
+  await saveWithTask(
+    deps,
+    ctx,
+    next,
+    [entry(reference, ctx.at, actor.id, 'clock-resumed', 'The clock runs again; our deadlines moved by the paused time', true, { pause }, { shifted })],
+    [customerMessage(deps, next, ctx.at, 'resume', { newDueAt: next.deadlines.finalResponse.dueAt })],
+  );
   return next;
 }
 
@@ -261,20 +385,41 @@ export async function resumeClock(deps: StaffDeps, actor: Actor, reference: stri
  * Phone and branch customers get their messages by a staff call: the call task is recorded
  * when done (reached) or attempted (no answer, wrong number - it stays to do).
  */
-export async function recordCall(deps: StaffDeps, actor: Actor, reference: string, body: { messageId: string; outcome: 'reached' | 'no-answer' | 'wrong-number'; note?: string }) {
+export async function recordCall(
+  deps: StaffDeps,
+  actor: Actor,
+  reference: string,
+  body: { messageId: string; outcome: 'reached' | 'no-answer' | 'wrong-number'; note?: string },
+) {
   const c = await load(deps.repo, reference);
   allow(actor, 'recordCall', c);
   const message = (await deps.repo.messages(reference)).find((m) => m.messageId === body.messageId);
-  if (!message || message.channel !== 'call-task') throw new NotFoundError('No call task with this id on this complaint');
+  if (message?.channel !== 'call-task') throw new NotFoundError('No call task with this id on this complaint');
   const at = deps.clock.now().toISOString();
   if (message.status !== 'recorded') throw new ConflictError('This call task is already done');
   const next = bump(c, at);
   // The call task done and its history entry: one transaction.
-  await deps.repo.commit({
-    complaint: next, expectedVersion: c.version,
-    history: [entry(reference, at, actor.id, `call:${body.outcome}`, `Call about the ${message.kind}: ${body.outcome}${body.note ? ` (${body.note})` : ''}`, body.outcome === 'reached')],
-    ...(body.outcome === 'reached' ? { messageStatus: { messageId: body.messageId, from: 'recorded' as const, to: 'sent' as const, patch: { sentAt: at, calledBy: actor.id } } } : {}),
-  }).catch((e) => { throw e instanceof ConflictError && /no longer/.test(e.message) ? new ConflictError('This call task is already done') : e; });
+  await deps.repo
+    .commit({
+      complaint: next,
+      expectedVersion: c.version,
+      history: [
+        entry(
+          reference,
+          at,
+          actor.id,
+          `call:${body.outcome}`,
+          `Call about the ${message.kind}: ${body.outcome}${body.note ? ` (${body.note})` : ''}`,
+          body.outcome === 'reached',
+        ),
+      ],
+      ...(body.outcome === 'reached'
+        ? { messageStatus: { messageId: body.messageId, from: 'recorded' as const, to: 'sent' as const, patch: { sentAt: at, calledBy: actor.id } } }
+        : {}),
+    })
+    .catch((e) => {
+      throw e instanceof ConflictError && /no longer/.test(e.message) ? new ConflictError('This call task is already done') : e;
+    });
   return { messageId: body.messageId, outcome: body.outcome };
 }
 
@@ -294,9 +439,22 @@ export async function restrictCustomer(deps: StaffDeps, actor: Actor, reference:
   const task = await deps.repo.getTask(reference);
   // The restriction, the flag on the complaint and the history entry: one transaction.
   await deps.repo.commit({
-    complaint: next, expectedVersion: c.version, restriction: { keys, restriction },
+    complaint: next,
+    expectedVersion: c.version,
+    restriction: { keys, restriction },
     task: openTaskUpdate(task, next),
-    history: [entry(reference, at, actor.id, 'customer-restricted', `Customer restricted by ${actor.id}: ${body.reason}${body.until ? ` (until ${body.until})` : ''}`, false, undefined, { restriction })],
+    history: [
+      entry(
+        reference,
+        at,
+        actor.id,
+        'customer-restricted',
+        `Customer restricted by ${actor.id}: ${body.reason}${body.until ? ` (until ${body.until})` : ''}`,
+        false,
+        undefined,
+        { restriction },
+      ),
+    ],
   });
   return { restricted: true, restriction };
 }
@@ -320,15 +478,44 @@ export async function reassign(deps: StaffDeps, actor: Actor, reference: string,
     next.assignment = { ...next.assignment, team: body.team, assignee: undefined };
   }
   // The new assignee is told, with a link straight to the task.
-  const notice = next.assignment?.assignee && next.assignment.assignee !== actor.id
-    ? [staffMessage(next, ctx.at, { id: next.assignment.assignee }, 'progress', `${reference}: assigned to you`, `${actor.name} assigned complaint ${reference} (stage ${next.stage}) to you.`, deps.links)]
-    : [];
-  await saveWithTask(deps, ctx, next, [entry(reference, ctx.at, actor.id, 'reassigned', `Reassigned to ${next.assignment?.assignee ?? `the ${next.assignment?.team} queue`}`, false, { assignment: ctx.c.assignment }, { assignment: next.assignment })], notice);
+  const notice =
+    next.assignment?.assignee && next.assignment.assignee !== actor.id
+      ? [
+          staffMessage(
+            next,
+            ctx.at,
+            { id: next.assignment.assignee },
+            'progress',
+            `${reference}: assigned to you`,
+            `${actor.name} assigned complaint ${reference} (stage ${next.stage}) to you.`,
+            deps.links,
+          ),
+        ]
+      : [];
+  await saveWithTask(
+    deps,
+    ctx,
+    next,
+    [
+      entry(
+        reference,
+        ctx.at,
+        actor.id,
+        'reassigned',
+        `Reassigned to ${next.assignment?.assignee ?? `the ${next.assignment?.team} queue`}`,
+        false,
+        { assignment: ctx.c.assignment },
+        { assignment: next.assignment },
+      ),
+    ],
+    notice,
+  );
   return next;
 }
 
 /** A customer message as it went out: with its HTML part (made from the text, as at delivery). */
-const withHtml = (m: OutboundMessage): OutboundMessage => (m.audience === 'customer' && m.html === undefined && m.text ? { ...m, html: messageHtml(m.language, m.subject, m.text) } : m);
+const withHtml = (m: OutboundMessage): OutboundMessage =>
+  m.audience === 'customer' && m.html === undefined && m.text ? { ...m, html: messageHtml(m.language, m.subject, m.text) } : m;
 
 export async function getComplaintForStaff(deps: StaffDeps, actor: Actor, reference: string) {
   const c = await load(deps.repo, reference);
@@ -340,15 +527,24 @@ export async function getComplaintForStaff(deps: StaffDeps, actor: Actor, refere
   const archiving = c.status === 'CLOSED' && c.expiresAt !== undefined && c.expiresAt * 1000 <= deps.clock.now().getTime();
   // The repeat confirmation's hash and salt stay server-side: staff see that a code was mailed, until when, and the tries.
   const confirmation = c.relatedTo?.confirmation;
-  const shown = confirmation ? { ...c, relatedTo: { ...c.relatedTo!, confirmation: { expiresAt: confirmation.expiresAt, attempts: confirmation.attempts } } } : c;
-  return { complaint: shown, task: task ? taskView : undefined, history, messages: messages.map(withHtml), ...(archiving ? { archive: { state: 'archiving' as const } } : {}) };
+  const shown = confirmation
+    ? { ...c, relatedTo: { ...c.relatedTo!, confirmation: { expiresAt: confirmation.expiresAt, attempts: confirmation.attempts } } }
+    : c;
+  return {
+    complaint: shown,
+    task: task ? taskView : undefined,
+    history,
+    messages: messages.map(withHtml),
+    ...(archiving ? { archive: { state: 'archiving' as const } } : {}),
+  };
 }
 
 export async function listTasks(deps: StaffDeps, actor: Actor, scope: 'mine' | 'team', team?: string) {
   allow(actor, scope === 'mine' ? 'listMyTasks' : 'listTeamQueue');
   const which = team ?? actor.department;
   // The complaints desk (specialists) and oversight (quality, admin) see every team's queue.
-  if (team && team !== actor.department && !actor.roles.some((r) => r === 'quality' || r === 'admin' || r === 'specialist')) throw new ForbiddenError('You can list your own team\'s queue only');
+  if (team && team !== actor.department && !actor.roles.some((r) => r === 'quality' || r === 'admin' || r === 'specialist'))
+    throw new ForbiddenError("You can list your own team's queue only");
   const tasks = await deps.repo.queue(which);
   const visible = scope === 'mine' ? tasks.filter((t) => t.assignee === actor.id || t.manager === actor.id) : tasks;
   const now = deps.clock.now();
@@ -367,6 +563,7 @@ export async function openTaskLink(deps: StaffDeps, actor: Actor, query: Record<
   if (!deps.links) throw new ForbiddenError('Task links are not configured');
   const check = verifyTaskLink(query, deps.links.key, deps.clock.now(), actor.id);
   if (!check.ok) throw new ForbiddenError(`This link cannot be used: ${check.reason}`);
-  if (!(await deps.repo.useOnce(`link:${check.link.nonce}`, check.link.expiresAt))) throw new ForbiddenError('This link was already used; open the task from your queue');
+  if (!(await deps.repo.useOnce(`link:${check.link.nonce}`, check.link.expiresAt)))
+    throw new ForbiddenError('This link was already used; open the task from your queue');
   return { reference: check.link.reference };
 }

@@ -14,8 +14,16 @@ import type { Clock } from '../../shared/clock.ts';
 import { ConflictError } from '../../shared/errors.ts';
 import { ESCALATING, entry, openDeadlines, openTaskUpdate, staffMessage, type LinkSigner } from '../common.ts';
 
-export interface WatchDeps { repo: Complaints & TaskQueue & StaffDirectory; clock: Clock; region: RegionConfig; links?: LinkSigner }
-export interface WatchResult { reminders: { reference: string; deadline: string }[]; escalations: { reference: string; deadline: string; to?: string }[] }
+export interface WatchDeps {
+  repo: Complaints & TaskQueue & StaffDirectory;
+  clock: Clock;
+  region: RegionConfig;
+  links?: LinkSigner;
+}
+export interface WatchResult {
+  reminders: { reference: string; deadline: string }[];
+  escalations: { reference: string; deadline: string; to?: string }[];
+}
 
 export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
   const now = deps.clock.now();
@@ -25,7 +33,7 @@ export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
   // in full and consistently.
   for (const reference of await deps.repo.listDue(at)) {
     const c = await deps.repo.get(reference);
-    if (!c || c.status !== 'OPEN' || c.pause) continue;
+    if (c?.status !== 'OPEN' || c.pause) continue;
     const next: Complaint = structuredClone(c);
     const history = [];
     const messages: OutboundMessage[] = [];
@@ -42,12 +50,16 @@ export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
       }
       if (state === 'breached' && !d.escalatedAt && ESCALATING.has(name)) {
         d.escalatedAt = at;
-        const found = next.assignment?.manager ? await deps.repo.getStaff(next.assignment.manager) : await deps.repo.managerOf(next.assignment?.team ?? 'retail');
+        const found = next.assignment?.manager
+          ? await deps.repo.getStaff(next.assignment.manager)
+          : await deps.repo.managerOf(next.assignment?.team ?? 'retail');
         // Never escalated to a manager the complaint names (conflict of interest).
         const manager = found && canBeAssigned(found, next) ? found : undefined;
         next.escalated = true;
         if (manager && next.assignment) next.assignment = { ...next.assignment, manager: manager.id };
-        history.push(entry(c.reference, at, 'system', `breach:${name}`, `Deadline breached: ${d.rule} (due ${d.dueAt}); escalated to ${manager?.id ?? 'the manager'}`));
+        history.push(
+          entry(c.reference, at, 'system', `breach:${name}`, `Deadline breached: ${d.rule} (due ${d.dueAt}); escalated to ${manager?.id ?? 'the manager'}`),
+        );
         messages.push(staff(manager?.id, 'escalation', `${c.reference}: ${name} deadline breached`));
         result.escalations.push({ reference: c.reference, deadline: name, to: manager?.id });
       }
@@ -58,7 +70,10 @@ export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
     const task = await deps.repo.getTask(c.reference);
     try {
       await deps.repo.commit({
-        complaint: next, expectedVersion: c.version, history, messages,
+        complaint: next,
+        expectedVersion: c.version,
+        history,
+        messages,
         task: openTaskUpdate(task as TaskItem | undefined, next),
       });
     } catch (e) {

@@ -16,7 +16,18 @@ export async function recordWorkflowFailure(input: { reference: string; executio
   await deps.repo.commit({
     complaint: { ...c, updatedAt: at, version: c.version + 1 },
     expectedVersion: c.version,
-    history: [entry(c.reference, at, 'system', 'workflow-failed', `Workflow ${input.executionName} failed at stage ${c.stage} (${error}); the orphan sweeper resumes it`, false, undefined, { executionName: input.executionName, error })],
+    history: [
+      entry(
+        c.reference,
+        at,
+        'system',
+        'workflow-failed',
+        `Workflow ${input.executionName} failed at stage ${c.stage} (${error}); the orphan sweeper resumes it`,
+        false,
+        undefined,
+        { executionName: input.executionName, error },
+      ),
+    ],
   });
   return { reference: c.reference, recorded: true };
 }

@@ -35,7 +35,8 @@ export async function openStaffTask(input: { reference: string; stage: Stage; ta
   // A new complaint is registered, classified and routed as its investigation task opens - in
   // the same commit (no separate workflow state: one billed transition fewer per complaint).
   // Its customer-visible entry says both, so the stage entry is left out (one item fewer).
-  const assessing = input.stage === 'INVESTIGATION' && !isAssessed(c) ? await assessment(c, deps, now, 'Your complaint is registered and is being investigated') : undefined;
+  const assessing =
+    input.stage === 'INVESTIGATION' && !isAssessed(c) ? await assessment(c, deps, now, 'Your complaint is registered and is being investigated') : undefined;
   // A resumed workflow re-opens the task of the stage the complaint is already in: the
   // customer has been told about that stage once; staff see the re-opening in the history.
   const reopened = c.stage === input.stage;
@@ -43,8 +44,18 @@ export async function openStaffTask(input: { reference: string; stage: Stage; ta
   const next: Complaint = { ...(assessing?.assessed ?? c), stage: input.stage, updatedAt: at, version: c.version + 1 };
   if (reopenInvestigation && next.escalated && next.assignment?.manager) next.assignment = { ...next.assignment, assignee: next.assignment.manager };
   const base: TaskItem = {
-    reference: c.reference, stage: input.stage, taskToken: input.taskToken, executionName: input.executionName, openedAt: at, status: 'open',
-    team: next.assignment?.team ?? 'retail', nextDueAt: '', nextDueName: '', priority: 'P3', major: false, channel: c.channel,
+    reference: c.reference,
+    stage: input.stage,
+    taskToken: input.taskToken,
+    executionName: input.executionName,
+    openedAt: at,
+    status: 'open',
+    team: next.assignment?.team ?? 'retail',
+    nextDueAt: '',
+    nextDueName: '',
+    priority: 'P3',
+    major: false,
+    channel: c.channel,
   };
   // A re-opened task keeps its state: a reply awaiting approval still awaits it, and a task
   // staff completed while no workflow listened (the old one lost, this one not yet open) stays
@@ -60,15 +71,33 @@ export async function openStaffTask(input: { reference: string; stage: Stage; ta
   }
   // Merged into another complaint while no task was open (a resumed workflow, or the merge between
   // two stages): the task completes at once, and the workflow goes to Close.
-  if (c.mergedInto && task.status !== 'completed') task = { ...task, status: 'completed', completedAt: at, completedBy: c.mergedInto.by, output: { next: 'MERGED', into: c.mergedInto.reference } };
+  if (c.mergedInto && task.status !== 'completed')
+    task = { ...task, status: 'completed', completedAt: at, completedBy: c.mergedInto.by, output: { next: 'MERGED', into: c.mergedInto.reference } };
   const history = reopened
     ? entry(c.reference, at, 'system', 'task-reopened', `Task of stage ${input.stage} re-opened by a resumed workflow`)
     : reopenInvestigation
-      ? entry(c.reference, at, 'system', 'reopened', next.escalated ? 'Your complaint is being re-examined by a manager' : 'Your complaint is being investigated again', true)
-      : entry(c.reference, at, 'system', `stage:${input.stage.toLowerCase()}`, early ? 'Our reply has been sent, and your answer on whether you are satisfied is recorded' : STAGE_SUMMARY[input.stage] ?? `Stage ${input.stage}`, true);
+      ? entry(
+          c.reference,
+          at,
+          'system',
+          'reopened',
+          next.escalated ? 'Your complaint is being re-examined by a manager' : 'Your complaint is being investigated again',
+          true,
+        )
+      : entry(
+          c.reference,
+          at,
+          'system',
+          `stage:${input.stage.toLowerCase()}`,
+          early ? 'Our reply has been sent, and your answer on whether you are satisfied is recorded' : (STAGE_SUMMARY[input.stage] ?? `Stage ${input.stage}`),
+          true,
+        );
   await deps.repo.commit({
-    complaint: next, expectedVersion: c.version, task: { put: task },
-    history: assessing ? assessing.history : [history], messages: assessing?.messages.length ? assessing.messages : undefined,
+    complaint: next,
+    expectedVersion: c.version,
+    task: { put: task },
+    history: assessing ? assessing.history : [history],
+    messages: assessing?.messages.length ? assessing.messages : undefined,
   });
   if (task.status === 'completed') await handOver(deps, task);
   return { reference: c.reference, stage: input.stage, result: 'opened' as const };
@@ -100,13 +129,32 @@ export async function closeComplaint(input: { reference: string }, deps: StepDep
   const last = c.callbacks?.at(-1);
   const outcome = c.mergedInto ? 'merged' : last ? (last.satisfaction >= 3 ? 'resolved-satisfied' : 'closed-dissatisfied') : 'closed';
   const next: Complaint = {
-    ...c, status: 'CLOSED', stage: 'CLOSED', outcome, closedAt: at, updatedAt: at, version: c.version + 1,
+    ...c,
+    status: 'CLOSED',
+    stage: 'CLOSED',
+    outcome,
+    closedAt: at,
+    updatedAt: at,
+    version: c.version + 1,
     // Archival TTL: the hot table keeps a closed complaint for the region's retention period.
     expiresAt: Math.floor(now.getTime() / 1000) + deps.region.retention.hotSeconds,
   };
-  const history = [entry(c.reference, at, 'system', 'closed', outcome === 'closed-dissatisfied'
-    ? 'Your complaint is closed. If you remain dissatisfied you may refer it to the ombudsman or regulator.'
-    : outcome === 'merged' ? `Your complaint is closed here: it is answered together with ${c.mergedInto!.reference}` : 'Your complaint is closed', true, undefined, { outcome })];
+  const history = [
+    entry(
+      c.reference,
+      at,
+      'system',
+      'closed',
+      outcome === 'closed-dissatisfied'
+        ? 'Your complaint is closed. If you remain dissatisfied you may refer it to the ombudsman or regulator.'
+        : outcome === 'merged'
+          ? `Your complaint is closed here: it is answered together with ${c.mergedInto!.reference}`
+          : 'Your complaint is closed',
+      true,
+      undefined,
+      { outcome },
+    ),
+  ];
   if (c.routing?.anonymous) history.push(entry(c.reference, at, 'system', 'published-internally', 'Outcome of an anonymous complaint published internally'));
   // Stamped before the commit: a crash in between leaves the complaint open, so the sweeper
   // runs Close again (a lost execution is never retried once the complaint is closed). A

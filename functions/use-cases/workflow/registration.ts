@@ -14,7 +14,11 @@ import type { Clock } from '../../shared/clock.ts';
 import { entry, load, markMet, staffMessage, type LinkSigner } from '../common.ts';
 
 export interface RegistrationDeps {
-  repo: Complaints & StaffDirectory & MatterWindow; clock: Clock; region: RegionConfig; calendar: BusinessCalendar; links?: LinkSigner;
+  repo: Complaints & StaffDirectory & MatterWindow;
+  clock: Clock;
+  region: RegionConfig;
+  calendar: BusinessCalendar;
+  links?: LinkSigner;
 }
 
 /**
@@ -38,15 +42,34 @@ export async function assessment(c: Complaint, deps: RegistrationDeps, now: Date
   if (matterKey) {
     const windowMs = deps.region.thresholds.groupIncidentWindowHours * 3600_000;
     recentSameMatterCount = await deps.repo.recordMatter(
-      matterKey, c.reference, c.receivedAt, new Date(new Date(c.receivedAt).getTime() - windowMs).toISOString(), Math.floor((now.getTime() + windowMs) / 1000) + 86400,
+      matterKey,
+      c.reference,
+      c.receivedAt,
+      new Date(new Date(c.receivedAt).getTime() - windowMs).toISOString(),
+      Math.floor((now.getTime() + windowMs) / 1000) + 86400,
     );
   }
   // Only teams the staff directory staffs; what no team staffs goes to the complaints desk.
-  const routing = await staffedRouting(route({
-    classification, complainant: c.complainant, amount: c.amount, target: c.target, businessLine: c.businessLine, matterKey, recentSameMatterCount,
-  }, deps.region), (team) => deps.repo.isStaffedTeam(team));
+  const routing = await staffedRouting(
+    route(
+      {
+        classification,
+        complainant: c.complainant,
+        amount: c.amount,
+        target: c.target,
+        businessLine: c.businessLine,
+        matterKey,
+        recentSameMatterCount,
+      },
+      deps.region,
+    ),
+    (team) => deps.repo.isStaffedTeam(team),
+  );
 
-  const fresh = computeDeadlines(deps.region.profile, deps.calendar, new Date(c.receivedAt), { major: routing.major, crossDepartment: routing.crossDepartment });
+  const fresh = computeDeadlines(deps.region.profile, deps.calendar, new Date(c.receivedAt), {
+    major: routing.major,
+    crossDepartment: routing.crossDepartment,
+  });
   const deadlines: Complaint['deadlines'] = { ...fresh };
   for (const [k, d] of Object.entries(c.deadlines)) if (deadlines[k]) Object.assign(deadlines[k], { metAt: d.metAt });
   const team = routing.departments[0];
@@ -56,25 +79,54 @@ export async function assessment(c: Complaint, deps: RegistrationDeps, now: Date
   const manager = conflicted ? undefined : teamManager;
 
   const assessed: Complaint = {
-    ...c, classification, routing, deadlines,
+    ...c,
+    classification,
+    routing,
+    deadlines,
     assignment: { team, ...(manager ? { manager: manager.id, assignee: manager.id } : {}) },
     updatedAt: at,
   };
   markMet(assessed, ['register', 'qualityControl'], at);
   const history = [
     entry(c.reference, at, 'system', 'registered', customerSummary, true),
-    entry(c.reference, at, 'system', 'assessed', [
-      `Classified: ${classification.nature}, ${classification.urgency}, risk ${classification.riskLevel}, ${classification.priority}`,
-      `queue: ${team}`,
-      routing.unstaffed ? `no team staffs ${routing.unstaffed.join(', ')}: ${team === COMPLAINTS_DESK ? 'complaints desk' : `left to ${routing.departments.join(', ')}`}${c.target?.department ? ' (the customer named a department: see the complaint)' : ''}` : '',
-      routing.major ? `major (${routing.majorReasons.join('; ')}), led by ${manager?.id ?? 'an unassigned manager'}${conflicted ? ` (conflict of interest: the complaint names ${teamManager!.id})` : ''}` : '',
-      routing.crossDepartment ? `cross-department: ${routing.departments.join(', ')} (lead ${team})` : '',
-      routing.anonymous ? 'anonymous: outcome to be published internally' : '',
-    ].filter(Boolean).join('; '), false, undefined, { classification, routing, assignment: assessed.assignment }),
+    entry(
+      c.reference,
+      at,
+      'system',
+      'assessed',
+      [
+        `Classified: ${classification.nature}, ${classification.urgency}, risk ${classification.riskLevel}, ${classification.priority}`,
+        `queue: ${team}`,
+        routing.unstaffed
+          ? `no team staffs ${routing.unstaffed.join(', ')}: ${team === COMPLAINTS_DESK ? 'complaints desk' : `left to ${routing.departments.join(', ')}`}${c.target?.department ? ' (the customer named a department: see the complaint)' : ''}`
+          : '',
+        routing.major
+          ? `major (${routing.majorReasons.join('; ')}), led by ${manager?.id ?? 'an unassigned manager'}${conflicted ? ` (conflict of interest: the complaint names ${teamManager!.id})` : ''}`
+          : '',
+        routing.crossDepartment ? `cross-department: ${routing.departments.join(', ')} (lead ${team})` : '',
+        routing.anonymous ? 'anonymous: outcome to be published internally' : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+      false,
+      undefined,
+      { classification, routing, assignment: assessed.assignment },
+    ),
   ];
   // The manager who leads a major complaint is told at once, with a link to it.
-  const messages = manager ? [staffMessage(assessed, at, { id: manager.id }, 'escalation', `${c.reference}: major complaint assigned to you`,
-    `Major complaint (${routing.majorReasons.join('; ')}): emergency handling is due by ${assessed.deadlines.emergencyStart?.dueAt}.`, deps.links)] : [];
+  const messages = manager
+    ? [
+        staffMessage(
+          assessed,
+          at,
+          { id: manager.id },
+          'escalation',
+          `${c.reference}: major complaint assigned to you`,
+          `Major complaint (${routing.majorReasons.join('; ')}): emergency handling is due by ${assessed.deadlines.emergencyStart?.dueAt}.`,
+          deps.links,
+        ),
+      ]
+    : [];
   return { assessed, history, messages };
 }
 

@@ -13,20 +13,33 @@ import type { Complaint, Stage } from '../../domain/complaint.ts';
 import type { Complaints, TaskQueue, WorkflowEngine } from '../../domain/ports.ts';
 import type { TaskItem } from '../../domain/model.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { entry, load } from '../common.ts';
+import { entry } from '../common.ts';
 
-export interface SweepDeps { repo: Complaints & TaskQueue; workflow: WorkflowEngine; clock: Clock; graceSeconds: number }
-export interface SweepResult { checked: number; resumed: { reference: string; stage: Stage; executionName: string }[]; redelivered: string[] }
+export interface SweepDeps {
+  repo: Complaints & TaskQueue;
+  workflow: WorkflowEngine;
+  clock: Clock;
+  graceSeconds: number;
+}
+export interface SweepResult {
+  checked: number;
+  resumed: { reference: string; stage: Stage; executionName: string }[];
+  redelivered: string[];
+}
 
 /** Where the workflow goes after a completed staff task (mirrors the state machine). */
 export function stageAfter(task: TaskItem): Stage {
   // Merged into another complaint (issue 16): every waiting state goes to Close.
   if ((task.output as { next?: string } | undefined)?.next === 'MERGED') return 'CLOSED';
   switch (task.stage) {
-    case 'INVESTIGATION': return 'REPLY';
-    case 'REPLY': return 'CALLBACK';
-    case 'CALLBACK': return (task.output as { next?: string } | undefined)?.next === 'REOPEN' ? 'INVESTIGATION' : 'CLOSED';
-    default: return task.stage;
+    case 'INVESTIGATION':
+      return 'REPLY';
+    case 'REPLY':
+      return 'CALLBACK';
+    case 'CALLBACK':
+      return (task.output as { next?: string } | undefined)?.next === 'REOPEN' ? 'INVESTIGATION' : 'CLOSED';
+    default:
+      return task.stage;
   }
 }
 
@@ -44,13 +57,14 @@ export async function resumeOrphans(deps: SweepDeps): Promise<SweepResult> {
     if (await deps.workflow.isRunning(o.executionName)) {
       // Eventually consistent: a completion older than the grace period is long visible.
       const task = TASK_STAGES.has(o.stage) ? await deps.repo.getTask(o.reference, { consistent: false }) : undefined;
-      if (task?.status === 'completed' && task.completedAt! <= cutoff && (await deps.workflow.completeTask(task.taskToken, task.output))) result.redelivered.push(o.reference);
+      if (task?.status === 'completed' && task.completedAt! <= cutoff && (await deps.workflow.completeTask(task.taskToken, task.output)))
+        result.redelivered.push(o.reference);
       continue;
     }
     // The index is eventually consistent: the complaint itself decides. Anything updated inside
     // the grace period may still have a StartExecution in flight.
     const c = await deps.repo.get(o.reference);
-    if (!c || c.status !== 'OPEN' || c.updatedAt > cutoff) continue;
+    if (c?.status !== 'OPEN' || c.updatedAt > cutoff) continue;
     if (c.executionName !== o.executionName && (await deps.workflow.isRunning(c.executionName))) continue;
     const resumed = await resume(c, deps, cutoff);
     if (resumed) result.resumed.push(resumed);
@@ -65,7 +79,11 @@ export async function resumeOrphans(deps: SweepDeps): Promise<SweepResult> {
  */
 export const IMMEDIATE_RESUMES = 3;
 
-export interface EndedExecution { name: string; status: string; input?: string }
+export interface EndedExecution {
+  name: string;
+  status: string;
+  input?: string;
+}
 export type EndedResult =
   | { reference: string; resumed: { reference: string; stage: Stage; executionName: string } }
   | { reference?: string; skipped: 'not-a-complaint' | 'closed-or-gone' | 'superseded' | 'running' | 'resumed-too-often' | 'changed-meanwhile' };
@@ -82,7 +100,7 @@ export async function resumeEnded(ended: EndedExecution, deps: Omit<SweepDeps, '
   const reference = referenceOf(ended);
   if (!reference) return { skipped: 'not-a-complaint' };
   const c = await deps.repo.get(reference);
-  if (!c || c.status !== 'OPEN') return { reference, skipped: 'closed-or-gone' };
+  if (c?.status !== 'OPEN') return { reference, skipped: 'closed-or-gone' };
   if (c.executionName !== ended.name) return { reference, skipped: 'superseded' };
   if (c.resumeCount >= IMMEDIATE_RESUMES) return { reference, skipped: 'resumed-too-often' };
   if (await deps.workflow.isRunning(c.executionName)) return { reference, skipped: 'running' };
@@ -95,7 +113,9 @@ function referenceOf(ended: EndedExecution): string | undefined {
   try {
     const input = JSON.parse(ended.input ?? '') as { reference?: unknown };
     if (typeof input.reference === 'string' && input.reference) return input.reference;
-  } catch { /* no input, or not JSON: the name says */ }
+  } catch {
+    /* no input, or not JSON: the name says */
+  }
   return ended.name.replace(/--r\d+$/, '') || undefined;
 }
 
@@ -122,7 +142,18 @@ async function resume(c: Complaint, deps: Omit<SweepDeps, 'graceSeconds'>, cutof
     await deps.repo.commit({
       complaint: { ...c, executionName: next, resumeCount: c.resumeCount + 1, updatedAt: at, version: c.version + 1 },
       expectedVersion: c.version,
-      history: [entry(c.reference, at, 'system', 'workflow-resumed', `Workflow resumed at stage ${resumeAt}`, false, { executionName: c.executionName }, { executionName: next })],
+      history: [
+        entry(
+          c.reference,
+          at,
+          'system',
+          'workflow-resumed',
+          `Workflow resumed at stage ${resumeAt}`,
+          false,
+          { executionName: c.executionName },
+          { executionName: next },
+        ),
+      ],
     });
   } catch {
     return undefined;

@@ -12,7 +12,11 @@
 import type { Complaint } from '../../domain/complaint.ts';
 import type { WorkflowEngine } from '../../domain/ports.ts';
 
-export interface StartOutcome { reference: string; started: boolean; error?: string }
+export interface StartOutcome {
+  reference: string;
+  started: boolean;
+  error?: string;
+}
 
 type Candidate = Pick<Complaint, 'reference' | 'status' | 'stage' | 'executionName'>;
 

@@ -72,8 +72,11 @@ export class IamAuthorizer {
     const p = opts.policies;
     this.enforcing = !!p;
     this.scope = {
-      partition: p?.partition ?? opts.partition ?? 'aws', region: p?.region ?? opts.region ?? '', account: p?.account ?? opts.account ?? '000000000000',
-      tables: p?.tables ?? {}, stateMachineOfToken: opts.stateMachineOfToken,
+      partition: p?.partition ?? opts.partition ?? 'aws',
+      region: p?.region ?? opts.region ?? '',
+      account: p?.account ?? opts.account ?? '000000000000',
+      tables: p?.tables ?? {},
+      stateMachineOfToken: opts.stateMachineOfToken,
     };
   }
 
@@ -156,7 +159,11 @@ export class IamAuthorizer {
       if (result.resultType === 'error') return { ...base, allowed: false, reason: `error: ${result.errors.message}` };
       overall = result.overallResult;
     }
-    return { ...base, allowed: overall === 'Allowed', reason: overall === 'Allowed' ? 'allowed' : overall === 'ExplicitlyDenied' ? 'explicit-deny' : 'implicit-deny' };
+    return {
+      ...base,
+      allowed: overall === 'Allowed',
+      reason: overall === 'Allowed' ? 'allowed' : overall === 'ExplicitlyDenied' ? 'explicit-deny' : 'implicit-deny',
+    };
   }
 
   /** Evaluates every call of a request; the first denied one decides. */
@@ -176,7 +183,8 @@ export class IamAuthorizer {
       this.opts.log?.(`IAM: denied ${d.fn} ${d.action} on ${d.resource} (${d.reason})`);
     }
     // Appended synchronously: a runtime killed mid-journey (the crash test's SIGKILL) loses no decision.
-    if (this.opts.recordFile) appendFileSync(this.opts.recordFile, `${JSON.stringify({ ...d, region: this.scope.region, ...(probe ? { probe } : {}), at: Date.now() })}\n`);
+    if (this.opts.recordFile)
+      appendFileSync(this.opts.recordFile, `${JSON.stringify({ ...d, region: this.scope.region, ...(probe ? { probe } : {}), at: Date.now() })}\n`);
   }
 
   /** An authorizing proxy in front of `upstream` for one service; close it with `server.close()`. */
@@ -188,7 +196,8 @@ export class IamAuthorizer {
         const headers = { ...req.headers, host: up.host };
         // DynamoDB Local accepts only letters and digits in an access key id (and checks no
         // signature): past the check, the call is signed as the account's, as AWS would see it.
-        if (service === 'dynamodb' && headers.authorization) headers.authorization = headers.authorization.replace(/Credential=[^/,\s]+\//, 'Credential=local/');
+        if (service === 'dynamodb' && headers.authorization)
+          headers.authorization = headers.authorization.replace(/Credential=[^/,\s]+\//, 'Credential=local/');
         const r = httpRequest({ host: up.hostname, port: up.port, method: req.method, path: req.url, agent, headers }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -210,7 +219,11 @@ export class IamAuthorizer {
           const probe = !!accessKey?.startsWith(PROBE_KEY_PREFIX);
           if (fn && this.enforcing && r.method !== 'OPTIONS') {
             let calls: IamCall[];
-            try { calls = callsOf(service, r, this.scope); } catch { calls = [{ action: `${service}:${targetOperation(req.headers) || r.method}`, resource: '*', context: {} }]; }
+            try {
+              calls = callsOf(service, r, this.scope);
+            } catch {
+              calls = [{ action: `${service}:${targetOperation(req.headers) || r.method}`, resource: '*', context: {} }];
+            }
             const denied = (await this.authorize(fn, service, calls, probe)).find((d) => !d.allowed);
             if (denied && !this.opts.auditOnly) return deny(res, service, r.method, this.principalOf(fn), denied);
           }
@@ -220,11 +233,24 @@ export class IamAuthorizer {
           if (service === 's3' && fn && this.enforcing && answer.status === 404 && (r.method === 'GET' || r.method === 'HEAD')) {
             const { bucket, key } = s3Target(r.url, String(req.headers.host ?? ''));
             if (key) {
-              const [list] = await this.authorize(fn, 's3', [{
-                action: 's3:ListBucket', resource: `arn:${this.scope.partition}:s3:::${bucket}`,
-                context: { 's3:prefix': key, 's3:authType': 'REST-HEADER', 's3:signatureversion': 'AWS4-HMAC-SHA256', 's3:TlsVersion': '1.3' },
-              }], probe);
-              if (!list.allowed && !this.opts.auditOnly) return deny(res, 's3', r.method, this.principalOf(fn), { ...list, action: 's3:GetObject', resource: `arn:${this.scope.partition}:s3:::${bucket}/${key}` });
+              const [list] = await this.authorize(
+                fn,
+                's3',
+                [
+                  {
+                    action: 's3:ListBucket',
+                    resource: `arn:${this.scope.partition}:s3:::${bucket}`,
+                    context: { 's3:prefix': key, 's3:authType': 'REST-HEADER', 's3:signatureversion': 'AWS4-HMAC-SHA256', 's3:TlsVersion': '1.3' },
+                  },
+                ],
+                probe,
+              );
+              if (!list.allowed && !this.opts.auditOnly)
+                return deny(res, 's3', r.method, this.principalOf(fn), {
+                  ...list,
+                  action: 's3:GetObject',
+                  resource: `arn:${this.scope.partition}:s3:::${bucket}/${key}`,
+                });
             }
           }
           res.writeHead(answer.status, answer.headers);
@@ -243,7 +269,10 @@ export class IamAuthorizer {
 
 /** AWS's message for an action no policy allows (or one denies). */
 export function deniedMessage(principal: string, d: Pick<Decision, 'action' | 'resource' | 'reason'>): string {
-  const why = d.reason === 'explicit-deny' ? `with an explicit deny in a ${d.action.startsWith('s3:') ? 'resource-based' : 'resource-based or identity-based'} policy` : `because no identity-based policy allows the ${d.action} action`;
+  const why =
+    d.reason === 'explicit-deny'
+      ? `with an explicit deny in a ${d.action.startsWith('s3:') ? 'resource-based' : 'resource-based or identity-based'} policy`
+      : `because no identity-based policy allows the ${d.action} action`;
   return `User: ${principal} is not authorized to perform: ${d.action} on resource: ${d.resource} ${why}`;
 }
 
@@ -255,7 +284,9 @@ function deny(res: import('node:http').ServerResponse, service: Service, method:
     // S3: 403 with an XML error body (none for HEAD).
     res.writeHead(403, { 'content-type': 'application/xml', 'x-amz-request-id': requestId });
     if (method === 'HEAD') return void res.end();
-    return void res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>${message.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`)}</Message><RequestId>${requestId}</RequestId></Error>`);
+    return void res.end(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>${message.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`)}</Message><RequestId>${requestId}</RequestId></Error>`,
+    );
   }
   if (service === 'ses') {
     // SES v2 (REST-JSON): 403 with the error type in x-amzn-ErrorType.

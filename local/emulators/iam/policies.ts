@@ -25,8 +25,12 @@ export const LOCAL_ACCOUNT = '000000000000';
 export function localResourceNames(region: RegionConfig, tableName = `complaints-${region.name}`): Record<string, string> {
   const machine = (name: string) => `arn:${region.aws.partition}:states:${region.aws.region}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
   return {
-    TABLE_NAME: tableName, ATTACHMENTS_BUCKET: 'complaints-attachments', MAIL_BUCKET: 'complaints-mail', ARCHIVE_BUCKET: 'complaints-archive',
-    STATE_MACHINE_ARN: machine(STATE_MACHINES.lifecycle.name), RESUME_STATE_MACHINE_ARN: machine(STATE_MACHINES.resume.name),
+    TABLE_NAME: tableName,
+    ATTACHMENTS_BUCKET: 'complaints-attachments',
+    MAIL_BUCKET: 'complaints-mail',
+    ARCHIVE_BUCKET: 'complaints-archive',
+    STATE_MACHINE_ARN: machine(STATE_MACHINES.lifecycle.name),
+    RESUME_STATE_MACHINE_ARN: machine(STATE_MACHINES.resume.name),
     // The complaints mailbox's credentials (local/emulators/imap-server.ts), in place of the settings' secret.
     IMAP_SECRET_ARN: `arn:${region.aws.partition}:secretsmanager:${region.aws.region}:${LOCAL_ACCOUNT}:secret:complaints/imap-local-AbCdEf`,
   };
@@ -34,7 +38,17 @@ export function localResourceNames(region: RegionConfig, tableName = `complaints
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'complaint-iam');
 
 /** Files whose content decides the templates' policies. */
-const INPUTS = ['infra', 'functions/functions.ts', 'functions/domain/regions.ts', 'functions/domain/region-schema.ts', 'functions/adapters/table-schema.ts', 'workflows', 'cdk.json', 'package-lock.json', 'local/emulators/iam/synth.ts'];
+const INPUTS = [
+  'infra',
+  'functions/functions.ts',
+  'functions/domain/regions.ts',
+  'functions/domain/region-schema.ts',
+  'functions/adapters/table-schema.ts',
+  'workflows',
+  'cdk.json',
+  'package-lock.json',
+  'local/emulators/iam/synth.ts',
+];
 
 function files(p: string): string[] {
   const abs = join(ROOT, p);
@@ -63,14 +77,20 @@ export async function templates(log: (line: string) => void = () => undefined): 
       mkdirSync(CACHE_DIR, { recursive: true });
       const started = Date.now();
       log('IAM: synthesizing the stacks for the local IAM check (cached until infra/ changes) ...');
-      await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'local', 'emulators', 'iam', 'synth.ts'), file, LOCAL_ACCOUNT], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+      await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'local', 'emulators', 'iam', 'synth.ts'), file, LOCAL_ACCOUNT], {
+        cwd: ROOT,
+        maxBuffer: 64 * 1024 * 1024,
+      });
       log(`IAM: synthesized in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       // Older entries are of older sources.
-      for (const f of readdirSync(CACHE_DIR)) if (f.startsWith('templates-') && !f.endsWith(`${hash}.json`) && !f.includes('.tmp-')) rmSync(join(CACHE_DIR, f), { force: true });
+      for (const f of readdirSync(CACHE_DIR))
+        if (f.startsWith('templates-') && !f.endsWith(`${hash}.json`) && !f.includes('.tmp-')) rmSync(join(CACHE_DIR, f), { force: true });
     }
     return JSON.parse(readFileSync(file, 'utf8')) as StackTemplate[];
   })();
-  pending.catch(() => { pending = undefined; });
+  pending.catch(() => {
+    pending = undefined;
+  });
   return pending;
 }
 

@@ -64,23 +64,37 @@ export function queryLeadingKeys(input: Json, hashKey: string): string[] {
   const out: string[] = [];
   for (const m of expr.matchAll(/([#\w.]+)\s*=\s*(:\w+)/g)) {
     const name = m[1].startsWith('#') ? names[m[1]] : m[1];
-    if (name === hashKey) { const v = scalar(values[m[2]]); if (v !== undefined) out.push(v); }
+    if (name === hashKey) {
+      const v = scalar(values[m[2]]);
+      if (v !== undefined) out.push(v);
+    }
   }
   // Legacy KeyConditions.
-  for (const [k, c] of Object.entries<Json>(input.KeyConditions ?? {})) if (k === hashKey) { const v = scalar(c.AttributeValueList?.[0]); if (v !== undefined) out.push(v); }
+  for (const [k, c] of Object.entries<Json>(input.KeyConditions ?? {}))
+    if (k === hashKey) {
+      const v = scalar(c.AttributeValueList?.[0]);
+      if (v !== undefined) out.push(v);
+    }
   return out;
 }
 
 export function dynamoCalls(operation: string, input: Json, scope: RequestScope): IamCall[] {
-  const tableArn = (t: string, index?: string) => `arn:${scope.partition}:dynamodb:${scope.region}:${scope.account}:table/${t}${index ? `/index/${index}` : ''}`;
+  const tableArn = (t: string, index?: string) =>
+    `arn:${scope.partition}:dynamodb:${scope.region}:${scope.account}:table/${t}${index ? `/index/${index}` : ''}`;
   const hashOf = (t: string, index?: string) => (index ? scope.tables[t]?.indexes[index] : scope.tables[t]?.hashKey) ?? 'PK';
   const leading = (t: string, key: Json): Record<string, string[]> => {
     const v = scalar(key?.[hashOf(t)]);
     return v === undefined ? {} : { 'dynamodb:LeadingKeys': [v] };
   };
-  const one = (action: string, t: string, ctx: Record<string, string | string[]> = {}, index?: string): IamCall => ({ action: `dynamodb:${action}`, resource: tableArn(t, index), context: ctx });
+  const one = (action: string, t: string, ctx: Record<string, string | string[]> = {}, index?: string): IamCall => ({
+    action: `dynamodb:${action}`,
+    resource: tableArn(t, index),
+    context: ctx,
+  });
   switch (operation) {
-    case 'GetItem': case 'DeleteItem': case 'UpdateItem':
+    case 'GetItem':
+    case 'DeleteItem':
+    case 'UpdateItem':
       return [one(operation, input.TableName, leading(input.TableName, input.Key))];
     case 'PutItem':
       return [one(operation, input.TableName, leading(input.TableName, input.Item))];
@@ -107,8 +121,15 @@ export function dynamoCalls(operation: string, input: Json, scope: RequestScope)
         return one(action, op.TableName, { ...leading(op.TableName, op.Item ?? op.Key), 'dynamodb:EnclosingOperation': 'TransactWriteItems' });
       });
     case 'TransactGetItems':
-      return (input.TransactItems ?? []).map((item: Json) => one('GetItem', item.Get.TableName, { ...leading(item.Get.TableName, item.Get.Key), 'dynamodb:EnclosingOperation': 'TransactGetItems' }));
-    case 'DescribeTable': case 'UpdateTable': case 'DeleteTable': case 'DescribeTimeToLive': case 'UpdateTimeToLive': case 'CreateTable':
+      return (input.TransactItems ?? []).map((item: Json) =>
+        one('GetItem', item.Get.TableName, { ...leading(item.Get.TableName, item.Get.Key), 'dynamodb:EnclosingOperation': 'TransactGetItems' }),
+      );
+    case 'DescribeTable':
+    case 'UpdateTable':
+    case 'DeleteTable':
+    case 'DescribeTimeToLive':
+    case 'UpdateTimeToLive':
+    case 'CreateTable':
       return [one(operation, input.TableName)];
     default:
       return [{ action: `dynamodb:${operation}`, resource: '*', context: {} }];
@@ -118,11 +139,19 @@ export function dynamoCalls(operation: string, input: Json, scope: RequestScope)
 export function sfnCalls(operation: string, input: Json, scope: RequestScope): IamCall[] {
   const action = `states:${operation}`;
   switch (operation) {
-    case 'StartExecution': case 'StartSyncExecution': case 'ListExecutions': case 'DescribeStateMachine':
+    case 'StartExecution':
+    case 'StartSyncExecution':
+    case 'ListExecutions':
+    case 'DescribeStateMachine':
       return [{ action, resource: String(input.stateMachineArn), context: {} }];
-    case 'DescribeExecution': case 'StopExecution': case 'GetExecutionHistory': case 'RedriveExecution':
+    case 'DescribeExecution':
+    case 'StopExecution':
+    case 'GetExecutionHistory':
+    case 'RedriveExecution':
       return [{ action, resource: String(input.executionArn), context: {} }];
-    case 'SendTaskSuccess': case 'SendTaskFailure': case 'SendTaskHeartbeat':
+    case 'SendTaskSuccess':
+    case 'SendTaskFailure':
+    case 'SendTaskHeartbeat':
       return [{ action, resource: scope.stateMachineOfToken?.(String(input.taskToken)) ?? '*', context: {} }];
     default:
       return [{ action, resource: '*', context: {} }];
@@ -137,9 +166,15 @@ export function sesCalls(method: string, path: string, input: Json, scope: Reque
   const identity = input.FromEmailAddressIdentityArn ?? `arn:${scope.partition}:ses:${scope.region}:${scope.account}:identity/${domain}`;
   const d = input.Destination ?? {};
   const recipients = [...(d.ToAddresses ?? []), ...(d.CcAddresses ?? []), ...(d.BccAddresses ?? [])].map(String);
-  const calls: IamCall[] = [{ action: 'ses:SendEmail', resource: identity, context: { 'ses:FromAddress': address, 'ses:Recipients': recipients, 'ses:ApiVersion': '2' } }];
+  const calls: IamCall[] = [
+    { action: 'ses:SendEmail', resource: identity, context: { 'ses:FromAddress': address, 'ses:Recipients': recipients, 'ses:ApiVersion': '2' } },
+  ];
   if (input.ConfigurationSetName) {
-    calls.push({ action: 'ses:SendEmail', resource: `arn:${scope.partition}:ses:${scope.region}:${scope.account}:configuration-set/${input.ConfigurationSetName}`, context: { 'ses:ApiVersion': '2' } });
+    calls.push({
+      action: 'ses:SendEmail',
+      resource: `arn:${scope.partition}:ses:${scope.region}:${scope.account}:configuration-set/${input.ConfigurationSetName}`,
+      context: { 'ses:ApiVersion': '2' },
+    });
   }
   return calls;
 }
@@ -149,7 +184,7 @@ export function s3Target(url: string, host = ''): { bucket: string; key: string;
   const u = new URL(url, 'http://local');
   const virtual = /^([a-z0-9.-]+)\.s3[.-]/.exec(host);
   const parts = u.pathname.slice(1).split('/');
-  const bucket = virtual ? virtual[1] : parts.shift() ?? '';
+  const bucket = virtual ? virtual[1] : (parts.shift() ?? '');
   const key = decodeURIComponent(parts.join('/'));
   return { bucket, key, query: u.searchParams };
 }
@@ -180,7 +215,8 @@ export function s3Calls(method: string, url: string, headers: IncomingHttpHeader
   }
   const versioned = query.has('versionId');
   switch (method) {
-    case 'GET': case 'HEAD':
+    case 'GET':
+    case 'HEAD':
       return [{ action: versioned ? 's3:GetObjectVersion' : 's3:GetObject', resource: objectArn, context: ctx }];
     case 'PUT': {
       const calls: IamCall[] = [];
@@ -209,17 +245,26 @@ export function s3Calls(method: string, url: string, headers: IncomingHttpHeader
 
 /** The operation name of a JSON-protocol request (`X-Amz-Target: DynamoDB_20120810.GetItem`). */
 export function targetOperation(headers: IncomingHttpHeaders): string {
-  return String(headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+  return (
+    String(headers['x-amz-target'] ?? '')
+      .split('.')
+      .pop() ?? ''
+  );
 }
 
 export function callsOf(service: Service, req: { method: string; url: string; headers: IncomingHttpHeaders; body: Buffer }, scope: RequestScope): IamCall[] {
   const json = () => (req.body.length ? JSON.parse(req.body.toString('utf8')) : {});
   switch (service) {
-    case 'dynamodb': return dynamoCalls(targetOperation(req.headers), json(), scope);
-    case 'sfn': return sfnCalls(targetOperation(req.headers), json(), scope);
-    case 'ses': return sesCalls(req.method, new URL(req.url, 'http://local').pathname, req.method === 'POST' ? json() : {}, scope);
-    case 's3': return s3Calls(req.method, req.url, req.headers, scope);
+    case 'dynamodb':
+      return dynamoCalls(targetOperation(req.headers), json(), scope);
+    case 'sfn':
+      return sfnCalls(targetOperation(req.headers), json(), scope);
+    case 'ses':
+      return sesCalls(req.method, new URL(req.url, 'http://local').pathname, req.method === 'POST' ? json() : {}, scope);
+    case 's3':
+      return s3Calls(req.method, req.url, req.headers, scope);
     // GetSecretValue (the mail credentials): on the secret, by the ARN the request names.
-    case 'secretsmanager': return [{ action: `secretsmanager:${targetOperation(req.headers)}`, resource: String(json().SecretId ?? '*'), context: {} }];
+    case 'secretsmanager':
+      return [{ action: `secretsmanager:${targetOperation(req.headers)}`, resource: String(json().SecretId ?? '*'), context: {} }];
   }
 }

@@ -18,9 +18,16 @@ import { FUNCTIONS, type FunctionName } from '../../../functions/functions.ts';
 import { REGIONS } from '../../../functions/domain/regions.ts';
 
 export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-export interface PolicyDocument { Version?: string; Statement: Json[] | Json }
+export interface PolicyDocument {
+  Version?: string;
+  Statement: Json[] | Json;
+}
 
-export interface StackTemplate { stackName: string; region: string; template: Json }
+export interface StackTemplate {
+  stackName: string;
+  region: string;
+  template: Json;
+}
 
 export interface FunctionPolicies {
   /** The execution role's ARN (the principal's aws:PrincipalArn). */
@@ -78,28 +85,45 @@ function physicalName(ctx: Ctx, logicalId: string): string {
   const p = res.Properties ?? {};
   const named = (prop: string) => (p[prop] !== undefined ? String(resolve(ctx, p[prop])) : `${ctx.stack.stackName}-${logicalId}`);
   switch (res.Type) {
-    case 'AWS::DynamoDB::Table': case 'AWS::DynamoDB::GlobalTable': return named('TableName');
-    case 'AWS::S3::Bucket': return named('BucketName');
-    case 'AWS::IAM::Role': return named('RoleName');
-    case 'AWS::Lambda::Function': return ctx.functionNames.get(`${ctx.stack.stackName}/${logicalId}`) ?? named('FunctionName');
-    case 'AWS::SQS::Queue': return named('QueueName');
-    case 'AWS::SNS::Topic': return named('TopicName');
-    case 'AWS::Logs::LogGroup': return named('LogGroupName');
-    case 'AWS::StepFunctions::StateMachine': return named('StateMachineName');
-    default: return `${ctx.stack.stackName}-${logicalId}`;
+    case 'AWS::DynamoDB::Table':
+    case 'AWS::DynamoDB::GlobalTable':
+      return named('TableName');
+    case 'AWS::S3::Bucket':
+      return named('BucketName');
+    case 'AWS::IAM::Role':
+      return named('RoleName');
+    case 'AWS::Lambda::Function':
+      return ctx.functionNames.get(`${ctx.stack.stackName}/${logicalId}`) ?? named('FunctionName');
+    case 'AWS::SQS::Queue':
+      return named('QueueName');
+    case 'AWS::SNS::Topic':
+      return named('TopicName');
+    case 'AWS::Logs::LogGroup':
+      return named('LogGroupName');
+    case 'AWS::StepFunctions::StateMachine':
+      return named('StateMachineName');
+    default:
+      return `${ctx.stack.stackName}-${logicalId}`;
   }
 }
 
 function ref(ctx: Ctx, name: string): string | typeof NO_VALUE {
   const region = ctx.stack.region;
   switch (name) {
-    case 'AWS::Partition': return ctx.partition;
-    case 'AWS::Region': return region;
-    case 'AWS::AccountId': return ctx.account;
-    case 'AWS::URLSuffix': return urlSuffixOf(ctx.partition);
-    case 'AWS::StackName': return ctx.stack.stackName;
-    case 'AWS::StackId': return `arn:${ctx.partition}:cloudformation:${region}:${ctx.account}:stack/${ctx.stack.stackName}/local`;
-    case 'AWS::NoValue': return NO_VALUE;
+    case 'AWS::Partition':
+      return ctx.partition;
+    case 'AWS::Region':
+      return region;
+    case 'AWS::AccountId':
+      return ctx.account;
+    case 'AWS::URLSuffix':
+      return urlSuffixOf(ctx.partition);
+    case 'AWS::StackName':
+      return ctx.stack.stackName;
+    case 'AWS::StackId':
+      return `arn:${ctx.partition}:cloudformation:${region}:${ctx.account}:stack/${ctx.stack.stackName}/local`;
+    case 'AWS::NoValue':
+      return NO_VALUE;
   }
   const param = ctx.stack.template.Parameters?.[name];
   if (param) return String(param.Default ?? '');
@@ -108,11 +132,16 @@ function ref(ctx: Ctx, name: string): string | typeof NO_VALUE {
   const arnPrefix = (service: string) => `arn:${ctx.partition}:${service}:${region}:${ctx.account}`;
   switch (res.Type) {
     // Resources whose Ref is an ARN or a URL, not a name.
-    case 'AWS::StepFunctions::StateMachine': return `${arnPrefix('states')}:stateMachine:${physicalName(ctx, name)}`;
-    case 'AWS::SNS::Topic': return `${arnPrefix('sns')}:${physicalName(ctx, name)}`;
-    case 'AWS::SQS::Queue': return `https://sqs.${region}.${urlSuffixOf(ctx.partition)}/${ctx.account}/${physicalName(ctx, name)}`;
-    case 'AWS::KMS::Key': return `${ctx.stack.stackName}-${name}`;
-    default: return physicalName(ctx, name);
+    case 'AWS::StepFunctions::StateMachine':
+      return `${arnPrefix('states')}:stateMachine:${physicalName(ctx, name)}`;
+    case 'AWS::SNS::Topic':
+      return `${arnPrefix('sns')}:${physicalName(ctx, name)}`;
+    case 'AWS::SQS::Queue':
+      return `https://sqs.${region}.${urlSuffixOf(ctx.partition)}/${ctx.account}/${physicalName(ctx, name)}`;
+    case 'AWS::KMS::Key':
+      return `${ctx.stack.stackName}-${name}`;
+    default:
+      return physicalName(ctx, name);
   }
 }
 
@@ -124,23 +153,42 @@ function getAtt(ctx: Ctx, logicalId: string, attr: string): string {
   const name = () => physicalName(ctx, logicalId);
   const at = (service: string, rest: string) => `arn:${partition}:${service}:${region}:${account}:${rest}`;
   switch (`${res.Type}.${attr}`) {
-    case 'AWS::DynamoDB::Table.Arn': case 'AWS::DynamoDB::GlobalTable.Arn': return at('dynamodb', `table/${name()}`);
-    case 'AWS::DynamoDB::Table.StreamArn': case 'AWS::DynamoDB::GlobalTable.StreamArn': return at('dynamodb', `table/${name()}/stream/local`);
-    case 'AWS::S3::Bucket.Arn': return `arn:${partition}:s3:::${name()}`;
-    case 'AWS::S3::Bucket.DomainName': return `${name()}.s3.${urlSuffixOf(partition)}`;
-    case 'AWS::S3::Bucket.RegionalDomainName': return `${name()}.s3.${region}.${urlSuffixOf(partition)}`;
-    case 'AWS::IAM::Role.Arn': return `arn:${partition}:iam::${account}:role/${name()}`;
-    case 'AWS::IAM::Role.RoleId': return `AROA${logicalId.toUpperCase()}`;
-    case 'AWS::Lambda::Function.Arn': return at('lambda', `function:${name()}`);
-    case 'AWS::KMS::Key.Arn': return at('kms', `key/${ctx.stack.stackName}-${logicalId}`);
-    case 'AWS::KMS::Key.KeyId': return `${ctx.stack.stackName}-${logicalId}`;
-    case 'AWS::SQS::Queue.Arn': return at('sqs', name());
-    case 'AWS::SQS::Queue.QueueName': return name();
-    case 'AWS::SNS::Topic.TopicArn': return at('sns', name());
-    case 'AWS::Logs::LogGroup.Arn': return at('logs', `log-group:${name()}:*`);
-    case 'AWS::StepFunctions::StateMachine.Arn': return at('states', `stateMachine:${name()}`);
-    case 'AWS::StepFunctions::StateMachine.Name': return name();
-    default: return `${ctx.stack.stackName}-${logicalId}.${attr}`;
+    case 'AWS::DynamoDB::Table.Arn':
+    case 'AWS::DynamoDB::GlobalTable.Arn':
+      return at('dynamodb', `table/${name()}`);
+    case 'AWS::DynamoDB::Table.StreamArn':
+    case 'AWS::DynamoDB::GlobalTable.StreamArn':
+      return at('dynamodb', `table/${name()}/stream/local`);
+    case 'AWS::S3::Bucket.Arn':
+      return `arn:${partition}:s3:::${name()}`;
+    case 'AWS::S3::Bucket.DomainName':
+      return `${name()}.s3.${urlSuffixOf(partition)}`;
+    case 'AWS::S3::Bucket.RegionalDomainName':
+      return `${name()}.s3.${region}.${urlSuffixOf(partition)}`;
+    case 'AWS::IAM::Role.Arn':
+      return `arn:${partition}:iam::${account}:role/${name()}`;
+    case 'AWS::IAM::Role.RoleId':
+      return `AROA${logicalId.toUpperCase()}`;
+    case 'AWS::Lambda::Function.Arn':
+      return at('lambda', `function:${name()}`);
+    case 'AWS::KMS::Key.Arn':
+      return at('kms', `key/${ctx.stack.stackName}-${logicalId}`);
+    case 'AWS::KMS::Key.KeyId':
+      return `${ctx.stack.stackName}-${logicalId}`;
+    case 'AWS::SQS::Queue.Arn':
+      return at('sqs', name());
+    case 'AWS::SQS::Queue.QueueName':
+      return name();
+    case 'AWS::SNS::Topic.TopicArn':
+      return at('sns', name());
+    case 'AWS::Logs::LogGroup.Arn':
+      return at('logs', `log-group:${name()}:*`);
+    case 'AWS::StepFunctions::StateMachine.Arn':
+      return at('states', `stateMachine:${name()}`);
+    case 'AWS::StepFunctions::StateMachine.Name':
+      return name();
+    default:
+      return `${ctx.stack.stackName}-${logicalId}.${attr}`;
   }
 }
 
@@ -159,7 +207,8 @@ function resolve(ctx: Ctx, value: Json): Json {
     const [k] = keys;
     const arg = value[k];
     switch (k) {
-      case 'Ref': return ref(ctx, arg);
+      case 'Ref':
+        return ref(ctx, arg);
       case 'Fn::GetAtt': {
         const [id, attr] = Array.isArray(arg) ? arg : String(arg).split(/\.(.*)/);
         return getAtt(ctx, id, resolve(ctx, attr));
@@ -171,11 +220,13 @@ function resolve(ctx: Ctx, value: Json): Json {
       case 'Fn::Sub': {
         const [text, vars] = Array.isArray(arg) ? arg : [arg, {}];
         const local = resolve(ctx, vars ?? {}) as Record<string, Json>;
-        return String(text).replace(/\$\{([^}!][^}]*)\}/g, (_m, name: string) => {
-          if (name in local) return String(local[name]);
-          const [id, attr] = name.split(/\.(.*)/);
-          return String(attr ? getAtt(ctx, id, attr) : ref(ctx, id));
-        }).replace(/\$\{!/g, '${');
+        return String(text)
+          .replace(/\$\{([^}!][^}]*)\}/g, (_m, name: string) => {
+            if (name in local) return String(local[name]);
+            const [id, attr] = name.split(/\.(.*)/);
+            return String(attr ? getAtt(ctx, id, attr) : ref(ctx, id));
+          })
+          .replace(/\$\{!/g, '${');
       }
       case 'Fn::Select': {
         const [i, list] = arg;
@@ -189,11 +240,18 @@ function resolve(ctx: Ctx, value: Json): Json {
         const [cond, yes, no] = arg;
         return resolve(ctx, condition(ctx, cond) ? yes : no);
       }
-      case 'Fn::Equals': { const [a, b] = resolve(ctx, arg); return a === b; }
-      case 'Fn::Not': return !resolve(ctx, arg)[0];
-      case 'Fn::And': return (resolve(ctx, arg) as boolean[]).every(Boolean);
-      case 'Fn::Or': return (resolve(ctx, arg) as boolean[]).some(Boolean);
-      case 'Condition': return condition(ctx, arg);
+      case 'Fn::Equals': {
+        const [a, b] = resolve(ctx, arg);
+        return a === b;
+      }
+      case 'Fn::Not':
+        return !resolve(ctx, arg)[0];
+      case 'Fn::And':
+        return (resolve(ctx, arg) as boolean[]).every(Boolean);
+      case 'Fn::Or':
+        return (resolve(ctx, arg) as boolean[]).some(Boolean);
+      case 'Condition':
+        return condition(ctx, arg);
       case 'Fn::ImportValue': {
         const name = String(resolve(ctx, arg));
         const found = ctx.exports.get(name);
@@ -207,11 +265,17 @@ function resolve(ctx: Ctx, value: Json): Json {
         if (!stack || !out) throw new Error(`${ctx.stack.stackName}: no output ${OutputName} of ${StackName}`);
         return resolve({ ...ctx, stack }, out.Value);
       }
-      case 'Fn::Base64': return Buffer.from(String(resolve(ctx, arg))).toString('base64');
-      case 'Fn::GetAZs': return ['a', 'b', 'c'].map((z) => `${ctx.stack.region}${z}`);
+      case 'Fn::Base64':
+        return Buffer.from(String(resolve(ctx, arg))).toString('base64');
+      case 'Fn::GetAZs':
+        return ['a', 'b', 'c'].map((z) => `${ctx.stack.region}${z}`);
     }
   }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(ctx, v)]).filter(([, v]) => v !== NO_VALUE));
+  return Object.fromEntries(
+    Object.entries(value)
+      .map(([k, v]) => [k, resolve(ctx, v)])
+      .filter(([, v]) => v !== NO_VALUE),
+  );
 }
 
 /** Replaces each deployed name by its local name inside every string of `value`. */
@@ -307,15 +371,21 @@ export function regionPolicies(stacks: StackTemplate[], region: string, account:
         } else {
           const targets = resolve(ctx, r.Properties[kind.on]) as string[];
           // A queue policy names queues by URL: their ARN is what a request is evaluated on.
-          for (const t of targets) resourcePolicies[t.startsWith('https://sqs.') ? `arn:${partition}:sqs:${s.region}:${account}:${t.split('/').pop()}` : t] = doc;
+          for (const t of targets)
+            resourcePolicies[t.startsWith('https://sqs.') ? `arn:${partition}:sqs:${s.region}:${account}:${t.split('/').pop()}` : t] = doc;
         }
       } else if (r.Type === 'AWS::KMS::Key' && r.Properties?.KeyPolicy) {
         resourcePolicies[getAtt(ctx, id, 'Arn')] = resolve(ctx, r.Properties.KeyPolicy);
-      } else if ((r.Type === 'AWS::DynamoDB::Table' || r.Type === 'AWS::DynamoDB::GlobalTable')) {
+      } else if (r.Type === 'AWS::DynamoDB::Table' || r.Type === 'AWS::DynamoDB::GlobalTable') {
         const name = physicalName(ctx, id);
         const p = r.Properties ?? {};
         const hash = (schema: Json[]) => schema.find((k: Json) => k.KeyType === 'HASH')?.AttributeName as string;
-        tables[name] = { hashKey: hash(p.KeySchema ?? []), indexes: Object.fromEntries([...(p.GlobalSecondaryIndexes ?? []), ...(p.LocalSecondaryIndexes ?? [])].map((i: Json) => [i.IndexName, hash(i.KeySchema)])) };
+        tables[name] = {
+          hashKey: hash(p.KeySchema ?? []),
+          indexes: Object.fromEntries(
+            [...(p.GlobalSecondaryIndexes ?? []), ...(p.LocalSecondaryIndexes ?? [])].map((i: Json) => [i.IndexName, hash(i.KeySchema)]),
+          ),
+        };
         const policy = p.ResourcePolicy?.PolicyDocument ?? p.Replicas?.find((x: Json) => x.Region === s.region)?.ResourcePolicy?.PolicyDocument;
         if (policy) resourcePolicies[getAtt(ctx, id, 'Arn')] = resolve(ctx, policy);
       } else if (r.Type === 'AWS::S3::Bucket' && r.Properties?.ObjectLockEnabled) {

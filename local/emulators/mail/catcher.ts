@@ -7,16 +7,28 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 
-export interface MailCatcher { port: number; dir: string; list(): { id: string; file: string }[]; stop(): Promise<void> }
+export interface MailCatcher {
+  port: number;
+  dir: string;
+  list(): { id: string; file: string }[];
+  stop(): Promise<void>;
+}
 
 /**
  * `refuse`: asked for each message (its recipients); an answer refuses it with that SMTP code
  * (local/host/faults.ts, target 'smtp': the bank's relay failing, in regions that send through one).
  */
-export async function startMailCatcher(dir: string, port = 0, refuse?: (recipients: string) => { code: number; message: string } | undefined): Promise<MailCatcher> {
+export async function startMailCatcher(
+  dir: string,
+  port = 0,
+  refuse?: (recipients: string) => { code: number; message: string } | undefined,
+): Promise<MailCatcher> {
   mkdirSync(dir, { recursive: true });
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false, size: 25 * 1024 * 1024,
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    size: 25 * 1024 * 1024,
     onData(stream, session, done) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -34,7 +46,11 @@ export async function startMailCatcher(dir: string, port = 0, refuse?: (recipien
   return {
     port: actual,
     dir,
-    list: () => readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().map((f) => ({ id: f.replace(/\.eml$/, ''), file: join(dir, f) })),
+    list: () =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.eml'))
+        .sort()
+        .map((f) => ({ id: f.replace(/\.eml$/, ''), file: join(dir, f) })),
     stop: () => new Promise((r) => server.close(() => r())),
   };
 }

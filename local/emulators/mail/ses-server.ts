@@ -29,7 +29,8 @@ export async function startSesServer(smtpPort: number, domain: string, port = 0)
         res.writeHead(status, { 'content-type': 'application/json', ...(type ? { 'x-amzn-errortype': type } : {}) });
         res.end(JSON.stringify(body));
       };
-      if (req.method !== 'POST' || !req.url?.startsWith('/v2/email/outbound-emails')) return reply(404, { message: 'Not supported locally' }, 'NotFoundException');
+      if (req.method !== 'POST' || !req.url?.startsWith('/v2/email/outbound-emails'))
+        return reply(404, { message: 'Not supported locally' }, 'NotFoundException');
       try {
         const input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as SendEmailInput;
         const to = input.Destination?.ToAddresses ?? [];
@@ -40,8 +41,14 @@ export async function startSesServer(smtpPort: number, domain: string, port = 0)
         } else {
           const s = input.Content?.Simple;
           await transport.sendMail({
-            from: input.FromEmailAddress, to, cc: input.Destination?.CcAddresses, bcc: input.Destination?.BccAddresses, replyTo: input.ReplyToAddresses,
-            subject: s?.Subject?.Data, text: s?.Body?.Text?.Data, html: s?.Body?.Html?.Data,
+            from: input.FromEmailAddress,
+            to,
+            cc: input.Destination?.CcAddresses,
+            bcc: input.Destination?.BccAddresses,
+            replyTo: input.ReplyToAddresses,
+            subject: s?.Subject?.Data,
+            text: s?.Body?.Text?.Data,
+            html: s?.Body?.Html?.Data,
             messageId: `<${id}@${domain}>`,
             headers: Object.fromEntries((s?.Headers ?? []).map((h) => [h.Name, h.Value])),
           });

@@ -28,7 +28,11 @@ export interface SmtpIntakeOptions {
   log?: (line: string) => void;
 }
 
-export interface SmtpIntake { server: SMTPServer; port: number; stop(): Promise<void> }
+export interface SmtpIntake {
+  server: SMTPServer;
+  port: number;
+  stop(): Promise<void>;
+}
 
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 
@@ -50,7 +54,17 @@ function rawHeaders(raw: Buffer): { block: Buffer; headers: SESMailHeader[] } {
   for (const line of blockText.split(/\r?\n(?![ \t])/)) {
     const i = line.indexOf(':');
     // Split on the bytes (latin1), give the values as UTF-8 (8-bit headers of SMTPUTF8 mail).
-    if (i > 0) headers.push({ name: line.slice(0, i).trim(), value: Buffer.from(line.slice(i + 1).replace(/\r?\n[ \t]+/g, ' ').trim(), 'latin1').toString('utf8') });
+    if (i > 0)
+      headers.push({
+        name: line.slice(0, i).trim(),
+        value: Buffer.from(
+          line
+            .slice(i + 1)
+            .replace(/\r?\n[ \t]+/g, ' ')
+            .trim(),
+          'latin1',
+        ).toString('utf8'),
+      });
   }
   return { block: Buffer.from(`${blockText}\r\n\r\n`, 'latin1'), headers };
 }
@@ -84,7 +98,10 @@ export function localVerdicts(headers: SESMailHeader[]): { spf: Verdict; dkim: V
 }
 
 /** The event SES gives a Lambda receipt action, built from the message and its SMTP envelope. */
-export async function buildSesEvent(raw: Buffer, o: { messageId: string; mailFrom: string; recipients: string[]; at: Date; region?: string }): Promise<SESEvent> {
+export async function buildSesEvent(
+  raw: Buffer,
+  o: { messageId: string; mailFrom: string; recipients: string[]; at: Date; region?: string },
+): Promise<SESEvent> {
   const { block, headers } = rawHeaders(raw);
   const parsed = await simpleParser(block); // headers only: decoded subject and addresses for commonHeaders
   const timestamp = o.at.toISOString();
@@ -92,41 +109,43 @@ export async function buildSesEvent(raw: Buffer, o: { messageId: string; mailFro
   const verdicts = localVerdicts(headers);
   const region = o.region ?? process.env.AWS_REGION ?? 'us-east-1';
   return {
-    Records: [{
-      eventSource: 'aws:ses',
-      eventVersion: '1.0',
-      ses: {
-        mail: {
-          timestamp,
-          source: o.mailFrom,
-          messageId: o.messageId,
-          destination: o.recipients,
-          headersTruncated: false,
-          headers,
-          commonHeaders: {
-            returnPath: o.mailFrom,
-            from: addressTexts(parsed.from),
-            to: addressTexts(parsed.to),
-            ...(parsed.cc ? { cc: addressTexts(parsed.cc) } : {}),
-            ...(parsed.replyTo ? { replyTo: addressTexts(parsed.replyTo) } : {}),
-            date: headers.find((h) => h.name.toLowerCase() === 'date')?.value ?? '',
-            messageId: parsed.messageId ?? '',
-            ...(parsed.subject !== undefined ? { subject: parsed.subject } : {}),
+    Records: [
+      {
+        eventSource: 'aws:ses',
+        eventVersion: '1.0',
+        ses: {
+          mail: {
+            timestamp,
+            source: o.mailFrom,
+            messageId: o.messageId,
+            destination: o.recipients,
+            headersTruncated: false,
+            headers,
+            commonHeaders: {
+              returnPath: o.mailFrom,
+              from: addressTexts(parsed.from),
+              to: addressTexts(parsed.to),
+              ...(parsed.cc ? { cc: addressTexts(parsed.cc) } : {}),
+              ...(parsed.replyTo ? { replyTo: addressTexts(parsed.replyTo) } : {}),
+              date: headers.find((h) => h.name.toLowerCase() === 'date')?.value ?? '',
+              messageId: parsed.messageId ?? '',
+              ...(parsed.subject !== undefined ? { subject: parsed.subject } : {}),
+            },
+          },
+          receipt: {
+            timestamp,
+            processingTimeMillis: 0,
+            recipients: o.recipients,
+            spamVerdict: pass,
+            virusVerdict: pass,
+            spfVerdict: verdicts.spf,
+            dkimVerdict: verdicts.dkim,
+            dmarcVerdict: verdicts.dmarc,
+            action: { type: 'Lambda', functionArn: `arn:${partitionOf(region)}:lambda:${region}:000000000000:function:EmailIntake`, invocationType: 'Event' },
           },
         },
-        receipt: {
-          timestamp,
-          processingTimeMillis: 0,
-          recipients: o.recipients,
-          spamVerdict: pass,
-          virusVerdict: pass,
-          spfVerdict: verdicts.spf,
-          dkimVerdict: verdicts.dkim,
-          dmarcVerdict: verdicts.dmarc,
-          action: { type: 'Lambda', functionArn: `arn:${partitionOf(region)}:lambda:${region}:000000000000:function:EmailIntake`, invocationType: 'Event' },
-        },
       },
-    }],
+    ],
   };
 }
 
@@ -143,7 +162,12 @@ export async function startSmtpIntake(opts: SmtpIntakeOptions): Promise<SmtpInta
     logger: false,
     onData(stream, session, reply) {
       let answered = false;
-      const callback: typeof reply = (...args) => { if (!answered) { answered = true; reply(...args); } };
+      const callback: typeof reply = (...args) => {
+        if (!answered) {
+          answered = true;
+          reply(...args);
+        }
+      };
       const chunks: Buffer[] = [];
       let length = 0;
       stream.on('data', (c: Buffer) => {
@@ -176,7 +200,10 @@ export async function startSmtpIntake(opts: SmtpIntakeOptions): Promise<SmtpInta
   server.on('error', (e) => log(`SMTP intake error: ${e.name}`));
   await new Promise<void>((ok, fail) => {
     server.server.once('error', fail);
-    server.listen(opts.port, opts.host ?? '127.0.0.1', () => { server.server.off('error', fail); ok(); });
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => {
+      server.server.off('error', fail);
+      ok();
+    });
   });
   const port = (server.server.address() as AddressInfo).port;
   return {

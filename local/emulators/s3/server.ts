@@ -24,7 +24,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
-interface Meta { contentType: string; etag: string; metadata: Record<string, string>; retainUntil?: string; lastModified: string; size: number; versionId?: string; contentEncoding?: string }
+interface Meta {
+  contentType: string;
+  etag: string;
+  metadata: Record<string, string>;
+  retainUntil?: string;
+  lastModified: string;
+  size: number;
+  versionId?: string;
+  contentEncoding?: string;
+}
 
 export interface S3ServerOptions {
   /** Buckets created with Object Lock (versioned, checksums required on put). */
@@ -64,7 +73,13 @@ const error = (res: ServerResponse, status: number, code: string, message: strin
   xml(res, status, `<Error><Code>${code}</Code><Message>${message}</Message></Error>`);
 const esc = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export async function startS3Server(root: string, port = 0, host = '127.0.0.1', now: () => Date = () => new Date(), options: S3ServerOptions = {}): Promise<{ server: Server; url: string }> {
+export async function startS3Server(
+  root: string,
+  port = 0,
+  host = '127.0.0.1',
+  now: () => Date = () => new Date(),
+  options: S3ServerOptions = {},
+): Promise<{ server: Server; url: string }> {
   const base = resolve(root);
   const lockBuckets = new Set(options.objectLockBuckets ?? []);
   /** Where the non-current versions of an object (and its delete markers' predecessors) are kept. */
@@ -92,7 +107,11 @@ export async function startS3Server(root: string, port = 0, host = '127.0.0.1', 
     res.setHeader('access-control-allow-origin', '*');
     res.setHeader('access-control-expose-headers', 'etag');
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, { 'access-control-allow-methods': 'PUT, GET, HEAD', 'access-control-allow-headers': 'content-type, x-amz-*', 'access-control-max-age': '600' });
+      res.writeHead(204, {
+        'access-control-allow-methods': 'PUT, GET, HEAD',
+        'access-control-allow-headers': 'content-type, x-amz-*',
+        'access-control-max-age': '600',
+      });
       return res.end();
     }
     const url = new URL(req.url ?? '/', 'http://local');
@@ -118,14 +137,28 @@ export async function startS3Server(root: string, port = 0, host = '127.0.0.1', 
       const prefix = url.searchParams.get('prefix') ?? '';
       const dir = resolve(base, bucket);
       const files: string[] = [];
-      const walk = (d: string) => { if (!existsSync(d)) return; for (const f of readdirSync(d)) { const p = join(d, f); if (f.endsWith('.__versions')) continue; if (statSync(p).isDirectory()) walk(p); else if (!/\.__meta\.(json|tmp)$/.test(f) && existsSync(`${p}.__meta.json`)) files.push(relative(dir, p).split(sep).join('/')); } };
+      const walk = (d: string) => {
+        if (!existsSync(d)) return;
+        for (const f of readdirSync(d)) {
+          const p = join(d, f);
+          if (f.endsWith('.__versions')) continue;
+          if (statSync(p).isDirectory()) walk(p);
+          else if (!/\.__meta\.(json|tmp)$/.test(f) && existsSync(`${p}.__meta.json`)) files.push(relative(dir, p).split(sep).join('/'));
+        }
+      };
       walk(dir);
       // (Non-current versions live in `<key>.__versions/`: not listed.)
       const keys = files.filter((k) => k.startsWith(prefix)).sort();
-      return xml(res, 200, `<ListBucketResult><Name>${esc(bucket)}</Name><Prefix>${esc(prefix)}</Prefix><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${keys.map((k) => {
-        const m = metaOf(join(dir, k));
-        return `<Contents><Key>${esc(k)}</Key><Size>${m?.size ?? 0}</Size><ETag>"${m?.etag ?? ''}"</ETag><LastModified>${m?.lastModified ?? ''}</LastModified></Contents>`;
-      }).join('')}</ListBucketResult>`);
+      return xml(
+        res,
+        200,
+        `<ListBucketResult><Name>${esc(bucket)}</Name><Prefix>${esc(prefix)}</Prefix><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${keys
+          .map((k) => {
+            const m = metaOf(join(dir, k));
+            return `<Contents><Key>${esc(k)}</Key><Size>${m?.size ?? 0}</Size><ETag>"${m?.etag ?? ''}"</ETag><LastModified>${m?.lastModified ?? ''}</LastModified></Contents>`;
+          })
+          .join('')}</ListBucketResult>`,
+      );
     }
     const p = pathOf(bucket, key);
     if (!p) return error(res, 400, 'InvalidArgument', 'Invalid key');
@@ -136,22 +169,45 @@ export async function startS3Server(root: string, port = 0, host = '127.0.0.1', 
     switch (req.method) {
       case 'PUT': {
         // "Content-MD5 or x-amz-sdk-checksum-algorithm header is required for any request to upload an object with a retention period configured using Amazon S3 Object Lock" (PutObject).
-        const checksum = req.headers['content-md5'] || CHECKSUM_HEADERS.some((h) => req.headers[h] || trailers[h]) || /x-amz-checksum-/.test(String(req.headers['x-amz-trailer'] ?? ''));
-        if (versioned && !checksum) return error(res, 400, 'InvalidRequest', 'Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters');
-        if (req.headers['if-none-match'] === '*' && meta && existsSync(p)) return error(res, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+        const checksum =
+          req.headers['content-md5'] ||
+          CHECKSUM_HEADERS.some((h) => req.headers[h] || trailers[h]) ||
+          /x-amz-checksum-/.test(String(req.headers['x-amz-trailer'] ?? ''));
+        if (versioned && !checksum)
+          return error(
+            res,
+            400,
+            'InvalidRequest',
+            'Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters',
+          );
+        if (req.headers['if-none-match'] === '*' && meta && existsSync(p))
+          return error(res, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
         if (!versioned && locked) return error(res, 403, 'AccessDenied', 'Object is protected by Object Lock retention');
         // A versioned bucket keeps the current version (locked or not) underneath the new one.
         if (versioned && meta && existsSync(p)) keepVersion(p, meta);
         const etag = createHash('md5').update(body).digest('hex');
-        const metadata = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k.startsWith('x-amz-meta-')).map(([k, v]) => [k.slice(11), String(v)]));
+        const metadata = Object.fromEntries(
+          Object.entries(req.headers)
+            .filter(([k]) => k.startsWith('x-amz-meta-'))
+            .map(([k, v]) => [k.slice(11), String(v)]),
+        );
         const retainUntil = req.headers['x-amz-object-lock-retain-until-date'] ? String(req.headers['x-amz-object-lock-retain-until-date']) : undefined;
         mkdirSync(dirname(p), { recursive: true });
         writeFileSync(p, body);
-        const newVersion = versioned ? `${now().getTime().toString(36)}${createHash('md5').update(`${p}${Math.random()}`).digest('hex').slice(0, 10)}` : undefined;
+        const newVersion = versioned
+          ? `${now().getTime().toString(36)}${createHash('md5').update(`${p}${Math.random()}`).digest('hex').slice(0, 10)}`
+          : undefined;
         const m: Meta = {
-          contentType: String(req.headers['content-type'] ?? 'application/octet-stream'), etag, metadata, retainUntil, lastModified: now().toISOString(), size: body.length,
+          contentType: String(req.headers['content-type'] ?? 'application/octet-stream'),
+          etag,
+          metadata,
+          retainUntil,
+          lastModified: now().toISOString(),
+          size: body.length,
           ...(newVersion ? { versionId: newVersion } : {}),
-          ...(req.headers['content-encoding'] && !String(req.headers['content-encoding']).includes('aws-chunked') ? { contentEncoding: String(req.headers['content-encoding']) } : {}),
+          ...(req.headers['content-encoding'] && !String(req.headers['content-encoding']).includes('aws-chunked')
+            ? { contentEncoding: String(req.headers['content-encoding']) }
+            : {}),
         };
         // The object exists once its metadata does (GET needs both): written last, and whole (write-and-rename), so a crash leaves no torn or half-locked object.
         writeFileSync(`${p}.__meta.tmp`, JSON.stringify(m));
@@ -163,14 +219,24 @@ export async function startS3Server(root: string, port = 0, host = '127.0.0.1', 
       case 'HEAD': {
         if (versionId) {
           const vm = meta?.versionId === versionId ? meta : versionMeta(p, versionId);
-          if (!vm) return req.method === 'HEAD' ? (res.writeHead(404), res.end()) : error(res, 404, 'NoSuchVersion', 'The specified version does not exist.');
+          if (!vm) return req.method === 'HEAD' ? res.writeHead(404).end() : error(res, 404, 'NoSuchVersion', 'The specified version does not exist.');
           const file = vm === meta ? p : join(versionsDir(p), versionId);
-          res.writeHead(200, { 'content-type': vm.contentType, 'content-length': String(vm.size), etag: `"${vm.etag}"`, 'x-amz-version-id': versionId, ...(vm.retainUntil ? { 'x-amz-object-lock-mode': 'COMPLIANCE', 'x-amz-object-lock-retain-until-date': vm.retainUntil } : {}) });
+          res.writeHead(200, {
+            'content-type': vm.contentType,
+            'content-length': String(vm.size),
+            etag: `"${vm.etag}"`,
+            'x-amz-version-id': versionId,
+            ...(vm.retainUntil ? { 'x-amz-object-lock-mode': 'COMPLIANCE', 'x-amz-object-lock-retain-until-date': vm.retainUntil } : {}),
+          });
           return res.end(req.method === 'GET' ? readFileSync(file) : undefined);
         }
-        if (!meta || !existsSync(p)) return req.method === 'HEAD' ? (res.writeHead(404), res.end()) : error(res, 404, 'NoSuchKey', 'The specified key does not exist.');
+        if (!meta || !existsSync(p))
+          return req.method === 'HEAD' ? res.writeHead(404).end() : error(res, 404, 'NoSuchKey', 'The specified key does not exist.');
         const headers: Record<string, string> = {
-          'content-type': meta.contentType, 'content-length': String(meta.size), etag: `"${meta.etag}"`, 'last-modified': new Date(meta.lastModified).toUTCString(),
+          'content-type': meta.contentType,
+          'content-length': String(meta.size),
+          etag: `"${meta.etag}"`,
+          'last-modified': new Date(meta.lastModified).toUTCString(),
           ...Object.fromEntries(Object.entries(meta.metadata).map(([k, v]) => [`x-amz-meta-${k}`, v])),
           ...(meta.retainUntil ? { 'x-amz-object-lock-mode': 'COMPLIANCE', 'x-amz-object-lock-retain-until-date': meta.retainUntil } : {}),
           ...(meta.versionId ? { 'x-amz-version-id': meta.versionId } : {}),
@@ -182,9 +248,15 @@ export async function startS3Server(root: string, port = 0, host = '127.0.0.1', 
         if (versioned && versionId) {
           // Deleting a version: refused while it is locked (compliance mode: no one may).
           const vm = meta?.versionId === versionId ? meta : versionMeta(p, versionId);
-          if (vm?.retainUntil && new Date(vm.retainUntil) > now()) return error(res, 403, 'AccessDenied', 'Access Denied because object protected by object lock.');
-          if (vm === meta && meta) { rmSync(p, { force: true }); rmSync(`${p}.__meta.json`, { force: true }); }
-          else if (vm) { rmSync(join(versionsDir(p), versionId), { force: true }); rmSync(join(versionsDir(p), `${versionId}.meta`), { force: true }); }
+          if (vm?.retainUntil && new Date(vm.retainUntil) > now())
+            return error(res, 403, 'AccessDenied', 'Access Denied because object protected by object lock.');
+          if (vm === meta && meta) {
+            rmSync(p, { force: true });
+            rmSync(`${p}.__meta.json`, { force: true });
+          } else if (vm) {
+            rmSync(join(versionsDir(p), versionId), { force: true });
+            rmSync(join(versionsDir(p), `${versionId}.meta`), { force: true });
+          }
           res.writeHead(204, { 'x-amz-version-id': versionId });
           return res.end();
         }
@@ -204,7 +276,9 @@ export async function startS3Server(root: string, port = 0, host = '127.0.0.1', 
         return error(res, 405, 'MethodNotAllowed', 'Not supported locally');
     }
   };
-  const server = createServer((req, res) => { handle(req, res).catch((e) => error(res, 500, 'InternalError', (e as Error).name)); });
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e) => error(res, 500, 'InternalError', (e as Error).name));
+  });
   await new Promise<void>((r) => server.listen(port, host, r));
   return { server, url: `http://${host}:${(server.address() as AddressInfo).port}` };
 }

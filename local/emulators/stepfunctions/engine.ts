@@ -20,7 +20,13 @@ import { SfnThrottle, type SfnThrottling } from './throttling.ts';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
-export interface HistoryEvent { id: number; timestamp: string; type: string; stateName?: string; detail?: unknown }
+export interface HistoryEvent {
+  id: number;
+  timestamp: string;
+  type: string;
+  stateName?: string;
+  detail?: unknown;
+}
 
 export interface ExecutionRecord {
   executionArn: string;
@@ -36,12 +42,22 @@ export interface ExecutionRecord {
 }
 
 export class SfnError extends Error {
-  constructor(readonly type: string, message: string) { super(message); this.name = type; }
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = type;
+  }
 }
 
 export type LambdaInvoker = (functionArn: string, payload: unknown) => Promise<unknown>;
 
-interface PendingTask { executionArn: string; resolve: (v: unknown) => void; reject: (e: Error) => void }
+interface PendingTask {
+  executionArn: string;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
 
 /** The JSON protocol carries timestamps as epoch seconds. */
 const epoch = (iso: string) => new Date(iso).getTime() / 1000;
@@ -59,9 +75,15 @@ type AslState = { Type: string; Resource?: string; [k: string]: unknown };
 type Asl = { States: Record<string, AslState>; StartAt: string; [k: string]: unknown };
 
 /** One hosted state machine: its ARN and its definition (ASL text, `${...}` placeholders allowed). */
-export interface MachineDefinition { stateMachineArn: string; definition: string }
+export interface MachineDefinition {
+  stateMachineArn: string;
+  definition: string;
+}
 
-interface HostedMachine { definition: Asl; machine: StateMachine }
+interface HostedMachine {
+  definition: Asl;
+  machine: StateMachine;
+}
 
 /** `arn:...:execution:<sm>:<name>` -> `arn:...:stateMachine:<sm>`. */
 export const machineArnOf = (executionArn: string) => executionArn.replace(':execution:', ':stateMachine:').replace(/:[^:]*$/, '');
@@ -91,11 +113,27 @@ export interface EngineOptions {
 
 /** Step Functions' EventBridge event for an execution's status change (the fields AWS sends). */
 export interface StatusChangeEvent {
-  version: '0'; id: string; 'detail-type': 'Step Functions Execution Status Change'; source: 'aws.states';
-  account: string; time: string; region: string; resources: string[];
+  version: '0';
+  id: string;
+  'detail-type': 'Step Functions Execution Status Change';
+  source: 'aws.states';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
   detail: {
-    executionArn: string; stateMachineArn: string; name: string; status: ExecutionStatus; startDate: number; stopDate: number | null;
-    input: string; inputDetails: { included: boolean }; output: string | null; outputDetails: { included: boolean } | null; error: string | null; cause: string | null;
+    executionArn: string;
+    stateMachineArn: string;
+    name: string;
+    status: ExecutionStatus;
+    startDate: number;
+    stopDate: number | null;
+    input: string;
+    inputDetails: { included: boolean };
+    output: string | null;
+    outputDetails: { included: boolean } | null;
+    error: string | null;
+    cause: string | null;
   };
 }
 
@@ -126,7 +164,7 @@ export class LocalStepFunctions {
 
   private host(asl: string): HostedMachine {
     let text = asl;
-    for (const [k, v] of Object.entries(this.opts.substitutions)) text = text.split('${' + k + '}').join(v);
+    for (const [k, v] of Object.entries(this.opts.substitutions)) text = text.split(`\${${k}}`).join(v);
     const unresolved = text.match(/\$\{[A-Za-z0-9]+\}/);
     if (unresolved) throw new Error(`State machine definition has no substitution for ${unresolved[0]}`);
     const definition = JSON.parse(text) as Asl;
@@ -154,20 +192,29 @@ export class LocalStepFunctions {
     for (const line of readFileSync(this.opts.journalFile, 'utf8').split('\n')) {
       if (!line.trim()) continue;
       let rec: { op: string; arn: string; data: Partial<ExecutionRecord> & { event?: HistoryEvent } };
-      try { rec = JSON.parse(line); } catch { continue; } // a torn last line from a crash
+      try {
+        rec = JSON.parse(line);
+      } catch {
+        continue;
+      } // a torn last line from a crash
       const existing = this.executions.get(rec.arn);
       if (rec.op === 'put') this.executions.set(rec.arn, { ...(rec.data as ExecutionRecord), events: existing?.events ?? [] });
       else if (rec.op === 'event' && existing && rec.data.event) existing.events.push(rec.data.event);
     }
     for (const e of this.executions.values()) {
       if (e.status === 'RUNNING') {
-        this.update(e, { status: 'ABORTED', stopDate: this.now().toISOString(), error: 'Local.RuntimeRestarted', cause: 'The local runtime stopped while this execution was running' });
+        this.update(e, {
+          status: 'ABORTED',
+          stopDate: this.now().toISOString(),
+          error: 'Local.RuntimeRestarted',
+          cause: 'The local runtime stopped while this execution was running',
+        });
       }
     }
   }
 
   private journal(op: 'put' | 'event', arn: string, data: unknown): void {
-    appendFileSync(this.opts.journalFile, JSON.stringify({ op, arn, data }) + '\n');
+    appendFileSync(this.opts.journalFile, `${JSON.stringify({ op, arn, data })}\n`);
   }
 
   private update(e: ExecutionRecord, patch: Partial<ExecutionRecord>): void {
@@ -181,16 +228,34 @@ export class LocalStepFunctions {
     if (!this.opts.onStatusChange) return;
     const [, , , region, account] = e.executionArn.split(':');
     const event: StatusChangeEvent = {
-      version: '0', id: randomUUID(), 'detail-type': 'Step Functions Execution Status Change', source: 'aws.states',
-      account, time: (e.stopDate ?? this.now().toISOString()).replace(/\.\d{3}Z$/, 'Z'), region, resources: [e.executionArn],
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      account,
+      time: (e.stopDate ?? this.now().toISOString()).replace(/\.\d{3}Z$/, 'Z'),
+      region,
+      resources: [e.executionArn],
       detail: {
-        executionArn: e.executionArn, stateMachineArn: machineArnOf(e.executionArn), name: e.name, status: e.status,
-        startDate: epochMs(e.startDate), stopDate: e.stopDate ? epochMs(e.stopDate) : null,
-        input: e.input, inputDetails: { included: true }, output: e.output ?? null, outputDetails: e.output ? { included: true } : null,
-        error: e.error ?? null, cause: e.cause ?? null,
+        executionArn: e.executionArn,
+        stateMachineArn: machineArnOf(e.executionArn),
+        name: e.name,
+        status: e.status,
+        startDate: epochMs(e.startDate),
+        stopDate: e.stopDate ? epochMs(e.stopDate) : null,
+        input: e.input,
+        inputDetails: { included: true },
+        output: e.output ?? null,
+        outputDetails: e.output ? { included: true } : null,
+        error: e.error ?? null,
+        cause: e.cause ?? null,
       },
     };
-    try { this.opts.onStatusChange(event); } catch { /* the listener's own failure */ }
+    try {
+      this.opts.onStatusChange(event);
+    } catch {
+      /* the listener's own failure */
+    }
   }
 
   private addEvent(e: ExecutionRecord, type: string, stateName?: string, detail?: unknown): void {
@@ -216,7 +281,11 @@ export class LocalStepFunctions {
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new SfnError('InvalidName', `Invalid Name: '${name}'`);
     const input = p.input ?? '{}';
     let parsed: unknown;
-    try { parsed = JSON.parse(input); } catch { throw new SfnError('InvalidExecutionInput', 'Invalid execution input: not JSON'); }
+    try {
+      parsed = JSON.parse(input);
+    } catch {
+      throw new SfnError('InvalidExecutionInput', 'Invalid execution input: not JSON');
+    }
     const arn = this.executionArnFor(name, p.stateMachineArn);
     const existing = this.executions.get(arn);
     if (existing) {
@@ -260,21 +329,26 @@ export class LocalStepFunctions {
         }
       }
     })();
-    const done = execution.result.then(
-      (output) => {
-        if (rec.status !== 'RUNNING' || this.stopping) return;
-        this.update(rec, { status: 'SUCCEEDED', output: JSON.stringify(output ?? null), stopDate: this.now().toISOString() });
-        this.addEvent(rec, 'ExecutionSucceeded');
-        this.ended(rec);
-      },
-      (err: Error & { cause?: Error & { Cause?: string } }) => {
-        if (rec.status !== 'RUNNING' || this.stopping) return;
-        const inner = (err.cause ?? err) as Error;
-        this.update(rec, { status: 'FAILED', error: inner.name, cause: inner.message, stopDate: this.now().toISOString() });
-        this.addEvent(rec, 'ExecutionFailed', undefined, { error: inner.name });
-        this.ended(rec);
-      },
-    ).finally(() => { this.aborters.delete(rec.executionArn); this.dropTasks(rec.executionArn); });
+    const done = execution.result
+      .then(
+        (output) => {
+          if (rec.status !== 'RUNNING' || this.stopping) return;
+          this.update(rec, { status: 'SUCCEEDED', output: JSON.stringify(output ?? null), stopDate: this.now().toISOString() });
+          this.addEvent(rec, 'ExecutionSucceeded');
+          this.ended(rec);
+        },
+        (err: Error & { cause?: Error & { Cause?: string } }) => {
+          if (rec.status !== 'RUNNING' || this.stopping) return;
+          const inner = (err.cause ?? err) as Error;
+          this.update(rec, { status: 'FAILED', error: inner.name, cause: inner.message, stopDate: this.now().toISOString() });
+          this.addEvent(rec, 'ExecutionFailed', undefined, { error: inner.name });
+          this.ended(rec);
+        },
+      )
+      .finally(() => {
+        this.aborters.delete(rec.executionArn);
+        this.dropTasks(rec.executionArn);
+      });
     const all = Promise.all([done, events]);
     this.running.add(all);
     void all.finally(() => this.running.delete(all));
@@ -291,7 +365,11 @@ export class LocalStepFunctions {
       const p = input as { FunctionName: string; Payload?: unknown };
       if (resource.endsWith('.waitForTaskToken')) {
         const token = `${randomUUID()}.${Buffer.from(rec.executionArn).toString('base64url')}`; // executionArnOfToken reads it back
-        const payload = JSON.parse(JSON.stringify(p.Payload ?? {}).split(TOKEN_PLACEHOLDER).join(token));
+        const payload = JSON.parse(
+          JSON.stringify(p.Payload ?? {})
+            .split(TOKEN_PLACEHOLDER)
+            .join(token),
+        );
         const waiting = new Promise((resolve, reject) => this.tasks.set(token, { executionArn: rec.executionArn, resolve, reject }));
         // The function may settle its own token before it returns (SendTaskFailure included):
         // the outcome is awaited below, so an early rejection is not an unhandled one.
@@ -321,7 +399,11 @@ export class LocalStepFunctions {
   sendTaskSuccess(p: { taskToken: string; output: string }): Record<string, never> {
     const t = this.task(p.taskToken);
     let out: unknown;
-    try { out = JSON.parse(p.output); } catch { throw new SfnError('InvalidOutput', 'Invalid output: not JSON'); }
+    try {
+      out = JSON.parse(p.output);
+    } catch {
+      throw new SfnError('InvalidOutput', 'Invalid output: not JSON');
+    }
     this.tasks.delete(p.taskToken);
     t.resolve(out);
     return {};
@@ -359,9 +441,16 @@ export class LocalStepFunctions {
   describeExecution(p: { executionArn: string }) {
     const e = this.get(p.executionArn);
     return {
-      executionArn: e.executionArn, stateMachineArn: machineArnOf(e.executionArn), name: e.name, status: e.status,
-      startDate: epoch(e.startDate), stopDate: e.stopDate ? epoch(e.stopDate) : undefined,
-      input: e.input, output: e.output, error: e.error, cause: e.cause,
+      executionArn: e.executionArn,
+      stateMachineArn: machineArnOf(e.executionArn),
+      name: e.name,
+      status: e.status,
+      startDate: epoch(e.startDate),
+      stopDate: e.stopDate ? epoch(e.stopDate) : undefined,
+      input: e.input,
+      output: e.output,
+      error: e.error,
+      cause: e.cause,
     };
   }
 
@@ -392,7 +481,9 @@ export class LocalStepFunctions {
   getExecutionHistory(p: { executionArn: string; reverseOrder?: boolean }) {
     const e = this.get(p.executionArn);
     const events = e.events.map((ev) => ({
-      id: ev.id, timestamp: epoch(ev.timestamp), type: ev.type,
+      id: ev.id,
+      timestamp: epoch(ev.timestamp),
+      type: ev.type,
       ...(ev.stateName && ev.type.endsWith('StateEntered') ? { stateEnteredEventDetails: { name: ev.stateName } } : {}),
       ...(ev.stateName && ev.type.endsWith('StateExited') ? { stateExitedEventDetails: { name: ev.stateName } } : {}),
     }));

@@ -12,7 +12,10 @@
  * of the `SfnThrottling` shape, e.g. {"api":{"StartExecution":{"bucket":10,"refillPerSecond":5}}}.
  */
 
-export interface BucketSpec { bucket: number; refillPerSecond: number }
+export interface BucketSpec {
+  bucket: number;
+  refillPerSecond: number;
+}
 
 export interface SfnThrottling {
   /** Per API action (StartExecution, SendTaskSuccess, ...). */
@@ -36,7 +39,10 @@ export class TokenBucket {
   private tokens: number;
   private last: number;
 
-  constructor(readonly spec: BucketSpec, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    readonly spec: BucketSpec,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.tokens = spec.bucket;
     this.last = now();
   }

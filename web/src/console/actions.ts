@@ -8,8 +8,17 @@
 import { authorize, type StaffOperation } from '../../../functions/domain/authorization.ts';
 import type { Stage } from '../../../functions/domain/complaint.ts';
 import {
-  CallbackRequest, CallRequest, ClassificationCorrection, DecisionRequest, HandlingPlanRequest, InvestigationRequest, ReasonRequest, ReassignRequest, ReplyRequest,
-  MergeRequest, RestrictionRequest,
+  CallbackRequest,
+  CallRequest,
+  ClassificationCorrection,
+  DecisionRequest,
+  HandlingPlanRequest,
+  InvestigationRequest,
+  ReasonRequest,
+  ReassignRequest,
+  ReplyRequest,
+  MergeRequest,
+  RestrictionRequest,
 } from '../../../functions/contract/staff.schema.ts';
 import { el } from '../lib/page.ts';
 import { complaintPath } from './api.ts';
@@ -17,19 +26,49 @@ import type { ComplaintDetail, Ctx, MessageView } from './context.ts';
 import { buildForm, fieldNode, type BuiltForm, type FieldSpec } from './forms.ts';
 
 export type ActionId =
-  | 'claim' | 'investigate' | 'handlingPlan' | 'reply' | 'approve' | 'extension' | 'decideExtension'
-  | 'pause' | 'resume' | 'callback' | 'reassign' | 'classification' | 'call' | 'restrict' | 'merge' | 'unlink';
+  | 'claim'
+  | 'investigate'
+  | 'handlingPlan'
+  | 'reply'
+  | 'approve'
+  | 'extension'
+  | 'decideExtension'
+  | 'pause'
+  | 'resume'
+  | 'callback'
+  | 'reassign'
+  | 'classification'
+  | 'call'
+  | 'restrict'
+  | 'merge'
+  | 'unlink';
 
 export const TEAMS = ['cards', 'loans', 'retail', 'wealth'] as const;
 
 const OPERATION: Record<ActionId, StaffOperation> = {
-  claim: 'claimTask', investigate: 'completeInvestigation', handlingPlan: 'submitHandlingPlan', reply: 'submitReply', approve: 'approveReply',
-  extension: 'requestExtension', decideExtension: 'decideExtension', pause: 'pauseClock', resume: 'resumeClock', callback: 'recordCallback',
-  reassign: 'reassign', classification: 'correctClassification', call: 'recordCall', restrict: 'restrictCustomer',
-  merge: 'mergeComplaint', unlink: 'unlinkComplaint',
+  claim: 'claimTask',
+  investigate: 'completeInvestigation',
+  handlingPlan: 'submitHandlingPlan',
+  reply: 'submitReply',
+  approve: 'approveReply',
+  extension: 'requestExtension',
+  decideExtension: 'decideExtension',
+  pause: 'pauseClock',
+  resume: 'resumeClock',
+  callback: 'recordCallback',
+  reassign: 'reassign',
+  classification: 'correctClassification',
+  call: 'recordCall',
+  restrict: 'restrictCustomer',
+  merge: 'mergeComplaint',
+  unlink: 'unlinkComplaint',
 };
 
-export interface Offered { id: ActionId; primary: boolean; messageId?: string }
+export interface Offered {
+  id: ActionId;
+  primary: boolean;
+  messageId?: string;
+}
 
 const at = (stage: Stage, ...stages: Stage[]) => stages.includes(stage);
 
@@ -42,7 +81,9 @@ export function availableActions(ctx: Ctx, d: ComplaintDetail): Offered[] {
   const open = c.status === 'OPEN' && !!task && task.status !== 'completed' && task.stage === c.stage;
   const s = c.stage;
   const out: Offered[] = [];
-  const offer = (id: ActionId, when: boolean, primary = false) => { if (when && can(id)) out.push({ id, primary }); };
+  const offer = (id: ActionId, when: boolean, primary = false) => {
+    if (when && can(id)) out.push({ id, primary });
+  };
 
   offer('claim', open && at(s, 'INVESTIGATION', 'REPLY', 'CALLBACK') && !c.assignment?.assignee, true);
   offer('approve', open && s === 'REPLY' && task!.status === 'awaiting-approval' && !!task!.pendingReply && task!.pendingReply.by !== actor.id, true);
@@ -66,7 +107,10 @@ export function availableActions(ctx: Ctx, d: ComplaintDetail): Offered[] {
   if (can('call')) for (const m of pendingCalls(d)) out.push({ id: 'call', primary: false, messageId: m.messageId });
   // One primary action at most: the first offered next step.
   let primarySeen = false;
-  for (const o of out) { if (o.primary && !primarySeen) primarySeen = true; else o.primary = false; }
+  for (const o of out) {
+    if (o.primary && !primarySeen) primarySeen = true;
+    else o.primary = false;
+  }
   return out;
 }
 
@@ -83,10 +127,17 @@ export function completesStage(id: ActionId, answer: unknown): boolean {
   return false;
 }
 
-export interface ActionResult { id: ActionId; answer: unknown }
+export interface ActionResult {
+  id: ActionId;
+  answer: unknown;
+}
 
 /** A POST without a form (claim, resume). */
-export async function runImmediate(ctx: Ctx, reference: string, id: 'claim' | 'resume'): Promise<{ ok: true; answer: unknown } | { ok: false; status: number; message?: string }> {
+export async function runImmediate(
+  ctx: Ctx,
+  reference: string,
+  id: 'claim' | 'resume',
+): Promise<{ ok: true; answer: unknown } | { ok: false; status: number; message?: string }> {
   const answer = await ctx.api.post(complaintPath(reference, id === 'claim' ? 'claim' : 'resume'), {});
   if (answer.status === 200) return { ok: true, answer: answer.body };
   return { ok: false, status: answer.status, message: answer.body?.message };
@@ -99,7 +150,14 @@ const optionsOf = <P extends string, V extends string>(prefix: P, values: readon
  * Builds the form of an action into `panel`; resolves `done` after a successful answer.
  * Answers the form (focus goes to its first control).
  */
-export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Offered, panel: HTMLElement, done: (r: ActionResult) => void, cancel: () => void): Promise<BuiltForm | undefined> {
+export async function buildActionForm(
+  ctx: Ctx,
+  d: ComplaintDetail,
+  offered: Offered,
+  panel: HTMLElement,
+  done: (r: ActionResult) => void,
+  cancel: () => void,
+): Promise<BuiltForm | undefined> {
   const { page } = ctx;
   const c = d.complaint;
   const ref = c.reference;
@@ -121,7 +179,11 @@ export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Off
       event.preventDefault();
       const intent = ((event as SubmitEvent).submitter as HTMLButtonElement | null)?.value ?? 'submit';
       if (!f.busy(true)) return;
-      try { await handler(intent); } finally { f.busy(false); }
+      try {
+        await handler(intent);
+      } finally {
+        f.busy(false);
+      }
     });
   };
   let f: BuiltForm;
@@ -137,7 +199,10 @@ export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Off
       f = buildForm(page, { id: formId, fields, submitLabel: 'action.investigate.submit', ...common });
       onSubmit(f, async () => {
         const body = f.validate(InvestigationRequest, {
-          rootCause: f.text('rootCause'), responsiblePeople: f.text('responsiblePeople'), correctiveMeasures: f.text('correctiveMeasures'), correctionResult: f.text('correctionResult'),
+          rootCause: f.text('rootCause'),
+          responsiblePeople: f.text('responsiblePeople'),
+          correctiveMeasures: f.text('correctiveMeasures'),
+          correctionResult: f.text('correctionResult'),
         });
         if (body) await send(f, 'investigation', body);
       });
@@ -155,7 +220,14 @@ export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Off
       f = buildForm(page, { id: formId, fields, submitLabel: 'action.handlingPlan.submit', ...common });
       f.form.querySelectorAll<HTMLFieldSetElement>('fieldset.plan-row').forEach((group, i) => {
         group.append(
-          fieldNode(page, formId, { name: `departments.${i}.department`, label: 'plan.dept', kind: 'select', required: true, value: departments[i] ?? '', options: [{ value: '', label: 'option.choose' }, ...optionsOf('team', TEAMS)] }),
+          fieldNode(page, formId, {
+            name: `departments.${i}.department`,
+            label: 'plan.dept',
+            kind: 'select',
+            required: true,
+            value: departments[i] ?? '',
+            options: [{ value: '', label: 'option.choose' }, ...optionsOf('team', TEAMS)],
+          }),
           fieldNode(page, formId, { name: `departments.${i}.duty`, label: 'plan.duty', kind: 'textarea', rows: 2, required: true }),
           fieldNode(page, formId, { name: `departments.${i}.dueAt`, label: 'plan.dueAt', kind: 'datetime-local', required: true }),
         );
@@ -164,7 +236,11 @@ export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Off
         const list = [...Array(rows).keys()].map((i) => {
           const local = f.text(`departments.${i}.dueAt`);
           const date = local ? new Date(local) : undefined;
-          return { department: f.text(`departments.${i}.department`), duty: f.text(`departments.${i}.duty`), dueAt: date && !Number.isNaN(date.getTime()) ? date.toISOString() : local };
+          return {
+            department: f.text(`departments.${i}.department`),
+            duty: f.text(`departments.${i}.duty`),
+            dueAt: date && !Number.isNaN(date.getTime()) ? date.toISOString() : local,
+          };
         });
         const body = f.validate(HandlingPlanRequest, { departments: list });
         if (body) await send(f, 'handling-plan', body);
@@ -178,12 +254,14 @@ export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Off
       const intro = [el('p', { className: 'hint', text: page.t(draft.status === 200 ? 'reply.draftHint' : 'reply.noDraft') })];
       if (c.routing?.major || c.escalated) intro.push(el('p', { className: 'notice notice-warning', text: page.t('reply.needsApproval') }));
       f = buildForm(page, {
-        id: formId, intro,
+        id: formId,
+        intro,
         fields: [
           { name: 'subject', label: 'reply.subject', kind: 'text', required: true, value: draft.body?.subject ?? '' },
           { name: 'text', label: 'reply.text', kind: 'textarea', rows: 16, required: true, value: draft.body?.text ?? '' },
         ],
-        submitLabel: c.routing?.major || c.escalated ? 'action.reply.submitForApproval' : 'action.reply.submit', ...common,
+        submitLabel: c.routing?.major || c.escalated ? 'action.reply.submitForApproval' : 'action.reply.submit',
+        ...common,
       });
       onSubmit(f, async () => {
         const body = f.validate(ReplyRequest, { subject: f.text('subject'), text: f.text('text') });
@@ -193,13 +271,25 @@ export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Off
     }
     case 'approve': {
       const p = d.task?.pendingReply;
-      const intro = [el('div', { className: 'pending-reply' },
-        el('p', { className: 'meta', text: page.t('approve.by', { by: p?.by ?? '', date: p ? page.formatCompact(p.at, ctx.now()) : '' }) }),
-        el('p', { className: 'reply-subject', text: p?.subject ?? '' }),
-        el('div', { className: 'reply-text', text: p?.text ?? '' }))];
+      const intro = [
+        el(
+          'div',
+          { className: 'pending-reply' },
+          el('p', { className: 'meta', text: page.t('approve.by', { by: p?.by ?? '', date: p ? page.formatCompact(p.at, ctx.now()) : '' }) }),
+          el('p', { className: 'reply-subject', text: p?.subject ?? '' }),
+          el('div', { className: 'reply-text', text: p?.text ?? '' }),
+        ),
+      ];
       f = buildForm(page, {
-        id: formId, intro, fields: [{ name: 'comment', label: 'decision.comment', hint: 'approve.commentHint', kind: 'textarea', rows: 3 }],
-        submitLabel: 'approve.yes', submitButtons: [{ label: 'approve.yes', value: 'approve' }, { label: 'approve.no', value: 'reject', className: 'button-warning' }], ...common,
+        id: formId,
+        intro,
+        fields: [{ name: 'comment', label: 'decision.comment', hint: 'approve.commentHint', kind: 'textarea', rows: 3 }],
+        submitLabel: 'approve.yes',
+        submitButtons: [
+          { label: 'approve.yes', value: 'approve' },
+          { label: 'approve.no', value: 'reject', className: 'button-warning' },
+        ],
+        ...common,
       });
       onSubmit(f, async (intent) => {
         const body = f.validate(DecisionRequest, { approve: intent === 'approve', comment: f.text('comment') });
@@ -209,8 +299,16 @@ export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Off
     }
     case 'extension': {
       const next = ctx.region.profile.clocks.extensions[c.extensions?.granted ?? 0];
-      const intro = next ? [el('p', { className: 'hint', text: page.t('extension.rule', { days: next.to.value, approval: page.t(`approval.${next.approval}`) }) })] : [];
-      f = buildForm(page, { id: formId, intro, fields: [{ name: 'reason', label: 'extension.reason', hint: 'extension.reasonHint', kind: 'textarea', rows: 3, required: true }], submitLabel: 'action.extension.submit', ...common });
+      const intro = next
+        ? [el('p', { className: 'hint', text: page.t('extension.rule', { days: next.to.value, approval: page.t(`approval.${next.approval}`) }) })]
+        : [];
+      f = buildForm(page, {
+        id: formId,
+        intro,
+        fields: [{ name: 'reason', label: 'extension.reason', hint: 'extension.reasonHint', kind: 'textarea', rows: 3, required: true }],
+        submitLabel: 'action.extension.submit',
+        ...common,
+      });
       onSubmit(f, async () => {
         const body = f.validate(ReasonRequest, { reason: f.text('reason') });
         if (body) await send(f, 'extension', body);
@@ -219,12 +317,27 @@ export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Off
     }
     case 'decideExtension': {
       const p = c.extensions?.pending;
-      const intro = [el('div', { className: 'pending-reply' },
-        el('p', { className: 'meta', text: page.t('extension.requestedBy', { by: p?.requestedBy ?? '', date: p ? page.formatCompact(p.requestedAt, ctx.now()) : '' }) }),
-        el('p', { className: 'reply-text', text: p?.reason ?? '' }))];
+      const intro = [
+        el(
+          'div',
+          { className: 'pending-reply' },
+          el('p', {
+            className: 'meta',
+            text: page.t('extension.requestedBy', { by: p?.requestedBy ?? '', date: p ? page.formatCompact(p.requestedAt, ctx.now()) : '' }),
+          }),
+          el('p', { className: 'reply-text', text: p?.reason ?? '' }),
+        ),
+      ];
       f = buildForm(page, {
-        id: formId, intro, fields: [{ name: 'comment', label: 'decision.comment', kind: 'textarea', rows: 3 }],
-        submitLabel: 'extension.approve', submitButtons: [{ label: 'extension.approve', value: 'approve' }, { label: 'extension.refuse', value: 'reject', className: 'button-warning' }], ...common,
+        id: formId,
+        intro,
+        fields: [{ name: 'comment', label: 'decision.comment', kind: 'textarea', rows: 3 }],
+        submitLabel: 'extension.approve',
+        submitButtons: [
+          { label: 'extension.approve', value: 'approve' },
+          { label: 'extension.refuse', value: 'reject', className: 'button-warning' },
+        ],
+        ...common,
       });
       onSubmit(f, async (intent) => {
         const body = f.validate(DecisionRequest, { approve: intent === 'approve', comment: f.text('comment') });
@@ -234,8 +347,11 @@ export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Off
     }
     case 'pause': {
       f = buildForm(page, {
-        id: formId, intro: [el('p', { className: 'hint', text: page.t('pause.explain') })],
-        fields: [{ name: 'reason', label: 'pause.reason', hint: 'pause.reasonHint', kind: 'textarea', rows: 3, required: true }], submitLabel: 'action.pause.submit', ...common,
+        id: formId,
+        intro: [el('p', { className: 'hint', text: page.t('pause.explain') })],
+        fields: [{ name: 'reason', label: 'pause.reason', hint: 'pause.reasonHint', kind: 'textarea', rows: 3, required: true }],
+        submitLabel: 'action.pause.submit',
+        ...common,
       });
       onSubmit(f, async () => {
         const body = f.validate(ReasonRequest, { reason: f.text('reason') });
@@ -247,10 +363,18 @@ export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Off
       f = buildForm(page, {
         id: formId,
         fields: [
-          { name: 'satisfaction', label: 'callback.satisfaction', kind: 'radio', required: true, inline: true, options: ([1, 2, 3, 4, 5] as const).map((n) => ({ value: String(n), text: `${n} – ${page.t(`callback.${n}`)}` })) },
+          {
+            name: 'satisfaction',
+            label: 'callback.satisfaction',
+            kind: 'radio',
+            required: true,
+            inline: true,
+            options: ([1, 2, 3, 4, 5] as const).map((n) => ({ value: String(n), text: `${n} – ${page.t(`callback.${n}`)}` })),
+          },
           { name: 'comment', label: 'callback.customerComment', kind: 'textarea', rows: 3 },
         ],
-        submitLabel: 'action.callback.submit', ...common,
+        submitLabel: 'action.callback.submit',
+        ...common,
       });
       onSubmit(f, async () => {
         const chosen = f.radio('satisfaction');
@@ -261,14 +385,25 @@ export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Off
     }
     case 'call': {
       const m = d.messages.find((x) => x.messageId === offered.messageId);
-      const intro = m ? [el('p', { className: 'hint', text: page.t('call.about', { kind: page.label('message.kind', m.kind), to: m.to ?? page.t('call.noNumber') }) })] : [];
+      const intro = m
+        ? [el('p', { className: 'hint', text: page.t('call.about', { kind: page.label('message.kind', m.kind), to: m.to ?? page.t('call.noNumber') }) })]
+        : [];
       f = buildForm(page, {
-        id: formId, intro,
+        id: formId,
+        intro,
         fields: [
-          { name: 'outcome', label: 'call.outcome', kind: 'radio', required: true, inline: true, options: optionsOf('call.outcome', ['reached', 'no-answer', 'wrong-number'] as const) },
+          {
+            name: 'outcome',
+            label: 'call.outcome',
+            kind: 'radio',
+            required: true,
+            inline: true,
+            options: optionsOf('call.outcome', ['reached', 'no-answer', 'wrong-number'] as const),
+          },
           { name: 'note', label: 'call.note', kind: 'textarea', rows: 2 },
         ],
-        submitLabel: 'action.call.submit', ...common,
+        submitLabel: 'action.call.submit',
+        ...common,
       });
       onSubmit(f, async () => {
         const body = f.validate(CallRequest, { messageId: offered.messageId, outcome: f.radio('outcome'), note: f.text('note') });
@@ -279,15 +414,29 @@ export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Off
     case 'reassign': {
       const a = c.assignment;
       f = buildForm(page, {
-        id: formId, intro: [el('p', { className: 'hint', text: page.t('reassign.current', { team: a?.team ?? '–', assignee: a?.assignee ?? page.t('queue.unassigned') }) })],
+        id: formId,
+        intro: [
+          el('p', { className: 'hint', text: page.t('reassign.current', { team: a?.team ?? '–', assignee: a?.assignee ?? page.t('queue.unassigned') }) }),
+        ],
         fields: [
           { name: 'assignee', label: 'reassign.assignee', hint: 'reassign.assigneeHint', kind: 'text', autocomplete: 'off' },
-          { name: 'team', label: 'reassign.team', hint: 'reassign.teamHint', kind: 'select', options: [{ value: '', label: 'reassign.keepTeam' }, ...optionsOf('team', TEAMS)] },
+          {
+            name: 'team',
+            label: 'reassign.team',
+            hint: 'reassign.teamHint',
+            kind: 'select',
+            options: [{ value: '', label: 'reassign.keepTeam' }, ...optionsOf('team', TEAMS)],
+          },
         ],
-        submitLabel: 'action.reassign.submit', ...common,
+        submitLabel: 'action.reassign.submit',
+        ...common,
       });
       onSubmit(f, async () => {
-        const body = f.validate(ReassignRequest, { assignee: f.text('assignee'), team: f.text('team') }, { bodyField: 'assignee', bodyKey: 'v.assigneeOrTeam' });
+        const body = f.validate(
+          ReassignRequest,
+          { assignee: f.text('assignee'), team: f.text('team') },
+          { bodyField: 'assignee', bodyKey: 'v.assigneeOrTeam' },
+        );
         if (body) await send(f, 'assignment', body);
       });
       break;
@@ -296,29 +445,57 @@ export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Off
       const cl = c.classification!;
       const keep = (prefix: string, current: string) => ({ value: '', text: page.t('classification.keep', { current: page.label(prefix, current) }) });
       f = buildForm(page, {
-        id: formId, intro: [el('p', { className: 'hint', text: page.t('classification.explain') })],
+        id: formId,
+        intro: [el('p', { className: 'hint', text: page.t('classification.explain') })],
         fields: [
-          { name: 'nature', label: 'classification.nature', kind: 'select', options: [keep('nature', cl.nature), ...optionsOf('nature', ['service', 'product', 'operation', 'violation'])] },
-          { name: 'urgency', label: 'classification.urgency', kind: 'select', options: [keep('urgency', cl.urgency), ...optionsOf('urgency', ['general', 'urgent'])] },
-          { name: 'riskLevel', label: 'classification.riskLevel', kind: 'select', options: [keep('risk', cl.riskLevel), ...optionsOf('risk', ['low', 'medium', 'high'])] },
-          { name: 'priority', label: 'classification.priority', kind: 'select', options: [keep('priority', cl.priority), ...optionsOf('priority', ['P1', 'P2', 'P3'])] },
+          {
+            name: 'nature',
+            label: 'classification.nature',
+            kind: 'select',
+            options: [keep('nature', cl.nature), ...optionsOf('nature', ['service', 'product', 'operation', 'violation'])],
+          },
+          {
+            name: 'urgency',
+            label: 'classification.urgency',
+            kind: 'select',
+            options: [keep('urgency', cl.urgency), ...optionsOf('urgency', ['general', 'urgent'])],
+          },
+          {
+            name: 'riskLevel',
+            label: 'classification.riskLevel',
+            kind: 'select',
+            options: [keep('risk', cl.riskLevel), ...optionsOf('risk', ['low', 'medium', 'high'])],
+          },
+          {
+            name: 'priority',
+            label: 'classification.priority',
+            kind: 'select',
+            options: [keep('priority', cl.priority), ...optionsOf('priority', ['P1', 'P2', 'P3'])],
+          },
         ],
-        submitLabel: 'action.classification.submit', ...common,
+        submitLabel: 'action.classification.submit',
+        ...common,
       });
       onSubmit(f, async () => {
-        const body = f.validate(ClassificationCorrection, { nature: f.text('nature'), urgency: f.text('urgency'), riskLevel: f.text('riskLevel'), priority: f.text('priority') }, { bodyField: 'nature', bodyKey: 'v.oneCorrection' });
+        const body = f.validate(
+          ClassificationCorrection,
+          { nature: f.text('nature'), urgency: f.text('urgency'), riskLevel: f.text('riskLevel'), priority: f.text('priority') },
+          { bodyField: 'nature', bodyKey: 'v.oneCorrection' },
+        );
         if (body) await send(f, 'classification', body);
       });
       break;
     }
     case 'restrict': {
       f = buildForm(page, {
-        id: formId, intro: [el('p', { className: 'hint', text: page.t('restrict.explain') })],
+        id: formId,
+        intro: [el('p', { className: 'hint', text: page.t('restrict.explain') })],
         fields: [
           { name: 'reason', label: 'restrict.reason', hint: 'restrict.reasonHint', kind: 'textarea', rows: 3, required: true },
           { name: 'until', label: 'restrict.until', hint: 'restrict.untilHint', kind: 'date' },
         ],
-        submitLabel: 'action.restrict.submit', ...common,
+        submitLabel: 'action.restrict.submit',
+        ...common,
       });
       onSubmit(f, async () => {
         const body = f.validate(RestrictionRequest, { reason: f.text('reason'), until: f.text('until') });
@@ -330,8 +507,11 @@ export async function buildActionForm(ctx: Ctx, d: ComplaintDetail, offered: Off
     case 'unlink': {
       const into = c.relatedTo?.reference ?? '';
       f = buildForm(page, {
-        id: formId, intro: [el('p', { className: 'hint', text: page.t(`${id}.explain`, { reference: into }) })],
-        fields: [], submitLabel: `action.${id}.submit`, ...common,
+        id: formId,
+        intro: [el('p', { className: 'hint', text: page.t(`${id}.explain`, { reference: into }) })],
+        fields: [],
+        submitLabel: `action.${id}.submit`,
+        ...common,
       });
       onSubmit(f, async () => {
         if (id === 'merge') {

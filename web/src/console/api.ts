@@ -4,7 +4,11 @@
  */
 import { requestJson, type ApiAnswer } from '../lib/page.ts';
 
-export interface ErrorBody { error?: string; message?: string; fields?: { field: string; message: string }[] }
+export interface ErrorBody {
+  error?: string;
+  message?: string;
+  fields?: { field: string; message: string }[];
+}
 
 export class StaffApi {
   constructor(
@@ -28,14 +32,25 @@ export class StaffApi {
     return answer;
   }
 
-  get<T = unknown>(path: string) { return this.call<T>('GET', path); }
-  post<T = unknown>(path: string, body: unknown = {}, headers: Record<string, string> = {}) { return this.call<T>('POST', path, body, headers); }
+  get<T = unknown>(path: string) {
+    return this.call<T>('GET', path);
+  }
+  post<T = unknown>(path: string, body: unknown = {}, headers: Record<string, string> = {}) {
+    return this.call<T>('POST', path, body, headers);
+  }
 
   /** A file (CSV) fetched with the token; the caller saves it through a blob URL. */
   async download(path: string): Promise<{ status: number; blob?: Blob; filename?: string; message?: string }> {
-    if (!this.token()) { this.onUnauthorized(); return { status: 401 }; }
+    if (!this.token()) {
+      this.onUnauthorized();
+      return { status: 401 };
+    }
     try {
-      const res = await fetch(`${this.base}${path}`, { headers: this.headers({ accept: 'text/csv, application/json' }), credentials: 'omit', cache: 'no-store' });
+      const res = await fetch(`${this.base}${path}`, {
+        headers: this.headers({ accept: 'text/csv, application/json' }),
+        credentials: 'omit',
+        cache: 'no-store',
+      });
       if (res.status === 401) this.onUnauthorized();
       if (!res.ok) {
         const body = (await res.json().catch(() => undefined)) as ErrorBody | undefined;

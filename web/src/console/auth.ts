@@ -13,18 +13,21 @@
  */
 import * as oauth from 'oauth4webapi';
 import type { Actor } from '../../../functions/domain/authorization.ts';
-import { actorFromClaims, COGNITO_CLAIMS, StaffClaimMapping } from '../../../functions/domain/staff-claims.ts';
+import { actorFromClaims, COGNITO_CLAIMS, parseClaimMapping, type StaffClaimMapping } from '../../../functions/domain/staff-claims.ts';
 
 export type AuthConfig =
   | { kind: 'none' }
   | {
-    kind: 'oidc'; issuer: string; clientId: string; claims: StaffClaimMapping;
-    /** Default: this page's own URL (without query or hash). */
-    redirectUri?: string;
-    scope?: string;
-    /** Cognito's hosted UI has no end_session_endpoint in discovery: its /logout URL. */
-    logoutUrl?: string;
-  };
+      kind: 'oidc';
+      issuer: string;
+      clientId: string;
+      claims: StaffClaimMapping;
+      /** Default: this page's own URL (without query or hash). */
+      redirectUri?: string;
+      scope?: string;
+      /** Cognito's hosted UI has no end_session_endpoint in discovery: its /logout URL. */
+      logoutUrl?: string;
+    };
 type OidcConfig = Extract<AuthConfig, { kind: 'oidc' }>;
 
 export interface Session {
@@ -42,7 +45,11 @@ const RETURN_KEY = 'console.returnTo';
 const SIGNED_OUT_KEY = 'console.signedOut';
 
 function storage(): Storage | undefined {
-  try { return window.sessionStorage; } catch { return undefined; }
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The `auth` object of /config.json; anything unusable means no sign-in is configured. */
@@ -50,15 +57,19 @@ export function parseAuthConfig(raw: unknown): AuthConfig {
   if (!raw || typeof raw !== 'object') return { kind: 'none' };
   const r = raw as Record<string, unknown>;
   const str = (k: string) => (typeof r[k] === 'string' && (r[k] as string).length > 0 ? (r[k] as string) : undefined);
-  const issuer = str('issuer'); const clientId = str('clientId');
+  const issuer = str('issuer');
+  const clientId = str('clientId');
   if (r.kind !== 'oidc' || !issuer || !clientId || !URL.canParse(issuer)) return { kind: 'none' };
-  const claims = r.claims === undefined ? COGNITO_CLAIMS : StaffClaimMapping.safeParse(r.claims).data;
+  const claims = r.claims === undefined ? COGNITO_CLAIMS : parseClaimMapping(r.claims).data;
   if (!claims) return { kind: 'none' };
   return { kind: 'oidc', issuer, clientId, claims, redirectUri: str('redirectUri'), scope: str('scope'), logoutUrl: str('logoutUrl') };
 }
 
 function base64UrlDecode(part: string): string {
-  const b64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
+  const b64 = part
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(part.length / 4) * 4, '=');
   const binary = atob(b64);
   const bytes = Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
   return new TextDecoder().decode(bytes);
@@ -171,7 +182,11 @@ export async function completeOidc(cfg: OidcConfig): Promise<OidcReturn> {
   const stored = s?.getItem(FLOW_KEY);
   s?.removeItem(FLOW_KEY);
   let flow: { verifier?: unknown; state?: unknown; nonce?: unknown } = {};
-  try { flow = stored ? JSON.parse(stored) as typeof flow : {}; } catch { /* garbage: no flow */ }
+  try {
+    flow = stored ? (JSON.parse(stored) as typeof flow) : {};
+  } catch {
+    /* garbage: no flow */
+  }
   const { verifier, state, nonce } = flow;
   if (current.searchParams.has('error')) return { kind: 'error', reason: current.searchParams.get('error') ?? 'error' };
   if (typeof verifier !== 'string' || typeof state !== 'string' || typeof nonce !== 'string') return { kind: 'error', reason: 'state' };
@@ -186,7 +201,7 @@ export async function completeOidc(cfg: OidcConfig): Promise<OidcReturn> {
     s?.setItem(TOKEN_KEY, result.id_token!);
     return { kind: 'signed-in', session };
   } catch (e) {
-    return { kind: 'error', reason: e instanceof oauth.AuthorizationResponseError ? e.error : (e as { code?: string }).code ?? 'token' };
+    return { kind: 'error', reason: e instanceof oauth.AuthorizationResponseError ? e.error : ((e as { code?: string }).code ?? 'token') };
   }
 }
 
@@ -197,14 +212,20 @@ export async function completeOidc(cfg: OidcConfig): Promise<OidcReturn> {
  */
 export async function signOut(cfg: AuthConfig): Promise<boolean> {
   const token = storage()?.getItem(TOKEN_KEY) ?? undefined;
-  if (cfg.kind !== 'oidc') { clearSession(); return false; }
+  if (cfg.kind !== 'oidc') {
+    clearSession();
+    return false;
+  }
   let url: URL | undefined;
   if (cfg.logoutUrl) {
     url = new URL(cfg.logoutUrl);
     if (!url.searchParams.has('client_id')) url.searchParams.set('client_id', cfg.clientId);
     if (!url.searchParams.has('logout_uri')) url.searchParams.set('logout_uri', redirectUriOf(cfg));
   } else {
-    const endSession = await discover(cfg).then(({ as }) => as.end_session_endpoint, () => undefined);
+    const endSession = await discover(cfg).then(
+      ({ as }) => as.end_session_endpoint,
+      () => undefined,
+    );
     if (endSession) {
       url = new URL(endSession);
       url.searchParams.set('client_id', cfg.clientId);

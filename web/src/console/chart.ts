@@ -8,7 +8,13 @@ import { el } from '../lib/page.ts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale);
 
-export interface Bar { label: string; value: number; valueText?: string; highlight?: boolean; note?: string }
+export interface Bar {
+  label: string;
+  value: number;
+  valueText?: string;
+  highlight?: boolean;
+  note?: string;
+}
 
 const NAVY = '#1d4f91';
 const AMBER = '#b45309';
@@ -16,8 +22,14 @@ const AMBER = '#b45309';
 function chart(bars: Bar[], opts: { title: string; id: string }, horizontal: boolean): HTMLElement {
   const width = horizontal ? 560 : Math.max(320, bars.length * 64 + 40);
   const height = horizontal ? Math.max(60, bars.length * 30 + 30) : 220;
-  const canvas = el('canvas', { attrs: { width: String(width), height: String(height), role: 'img', 'aria-labelledby': `${opts.id}-title` } }) as HTMLCanvasElement;
-  const title = el('span', { className: 'visually-hidden', attrs: { id: `${opts.id}-title` }, text: `${opts.title}: ${bars.map((b) => `${b.label} ${b.valueText ?? b.value}`).join(', ')}` });
+  const canvas = el('canvas', {
+    attrs: { width: String(width), height: String(height), role: 'img', 'aria-labelledby': `${opts.id}-title` },
+  }) as HTMLCanvasElement;
+  const title = el('span', {
+    className: 'visually-hidden',
+    attrs: { id: `${opts.id}-title` },
+    text: `${opts.title}: ${bars.map((b) => `${b.label} ${b.valueText ?? b.value}`).join(', ')}`,
+  });
   new Chart(canvas, {
     type: 'bar',
     data: {
@@ -48,8 +60,11 @@ export function barChart(bars: Bar[], opts: { title: string; id: string }): HTML
 
 /** A figure: the chart, its caption, and the numbers as a table behind a disclosure. */
 export function figure(caption: string, chartNode: HTMLElement, table: HTMLElement, tableLabel: string): HTMLElement {
-  return el('figure', { className: 'chart-figure' },
+  return el(
+    'figure',
+    { className: 'chart-figure' },
     el('figcaption', { text: caption }),
     el('div', { className: 'chart-scroll' }, chartNode),
-    el('details', { className: 'chart-table' }, el('summary', { text: tableLabel }), table));
+    el('details', { className: 'chart-table' }, el('summary', { text: tableLabel }), table),
+  );
 }

@@ -9,7 +9,11 @@ import { LANGUAGES, type Language } from '../lib/i18n.ts';
 import { icpFilingNumberOf, type PageConfig } from '../lib/page.ts';
 import { parseAuthConfig, type AuthConfig } from './auth.ts';
 
-export interface ConsoleConfig { page: PageConfig; auth: AuthConfig; region: RegionConfig }
+export interface ConsoleConfig {
+  page: PageConfig;
+  auth: AuthConfig;
+  region: RegionConfig;
+}
 
 const isLanguage = (v: unknown): v is Language => typeof v === 'string' && (LANGUAGES as readonly string[]).includes(v);
 

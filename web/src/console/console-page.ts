@@ -45,7 +45,14 @@ export class ConsolePage extends Page<ConsoleKey> {
     const tz = this.config.timeZone;
     const year = (x: Date) => new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: tz }).format(x);
     return new Intl.DateTimeFormat(this.locale(), {
-      weekday: 'short', day: 'numeric', month: 'short', ...(year(d) !== year(now) ? { year: 'numeric' } : {}), hour: '2-digit', minute: '2-digit', hour12: false, timeZone: tz,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      ...(year(d) !== year(now) ? { year: 'numeric' } : {}),
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+      timeZone: tz,
     }).format(d);
   }
 
@@ -69,6 +76,8 @@ export class ConsolePage extends Page<ConsoleKey> {
   formatMonth(month: string): string {
     const m = /^(\d{4})-(\d{2})$/.exec(month);
     if (!m) return month;
-    return new Intl.DateTimeFormat(this.locale(), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)));
+    return new Intl.DateTimeFormat(this.locale(), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+      new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)),
+    );
   }
 }

@@ -25,15 +25,21 @@ export interface Ctx {
 export type TaskView = Omit<TaskItem, 'taskToken' | 'pendingReply' | 'output'> & {
   pendingReply?: TaskItem['pendingReply'];
   /** Present when the API adds them: routes and risk for filtering. */
-  riskLevel?: string; crossDepartment?: boolean; anonymous?: boolean;
+  riskLevel?: string;
+  crossDepartment?: boolean;
+  anonymous?: boolean;
   /** Business days to the next deadline on the region's calendar (negative: overdue). */
   businessDaysLeft?: number;
   /** The customer, masked (lists never show full personal data), and flags (repeat, restricted, escalated). */
-  customer?: string; flags?: string[];
+  customer?: string;
+  flags?: string[];
 };
 export type MessageView = OutboundMessage & { messageId?: string; sentAt?: string; calledBy?: string };
 export interface ComplaintDetail {
-  complaint: Complaint; task?: TaskView; history: HistoryEntry[]; messages: MessageView[];
+  complaint: Complaint;
+  task?: TaskView;
+  history: HistoryEntry[];
+  messages: MessageView[];
   /** Archived (read from the locked archive), or past its hot retention and on its way there. */
   archive?: { state: 'archiving' } | { state: 'archived'; archivedAt: string; retainUntil: string; verified: boolean; erasure?: { at: string; basis: string } };
 }

@@ -10,9 +10,15 @@ import type { Ctx } from './context.ts';
 import type { ConsoleKey } from './console-page.ts';
 import { barChart, columnChart, figure } from './chart.ts';
 
-interface Rate { met: number; late: number; rate: number | null }
+interface Rate {
+  met: number;
+  late: number;
+  rate: number | null;
+}
 export interface Figures {
-  total: number; handled: number; handledRate: number | null;
+  total: number;
+  handled: number;
+  handledRate: number | null;
   onTime: Record<string, Rate>;
   handlingBusinessDays: { average: number | null; p90: number | null };
   satisfaction: { average: number | null; responses: number };
@@ -41,14 +47,20 @@ export class DashboardView {
   private message: { text: string; tone: 'error' | 'info' } | undefined;
   private seq = 0;
 
-  constructor(private readonly ctx: Ctx, private readonly root: HTMLElement) {
-    ctx.page.onLanguageChange(() => { if (!root.hidden) this.render(false); });
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly root: HTMLElement,
+  ) {
+    ctx.page.onLanguageChange(() => {
+      if (!root.hidden) this.render(false);
+    });
   }
 
   /** Drops the figures shown (signing out). */
   forget(): void {
     this.seq++;
-    this.data = undefined; this.message = undefined;
+    this.data = undefined;
+    this.message = undefined;
     this.root.replaceChildren();
   }
 
@@ -83,8 +95,7 @@ export class DashboardView {
     } else {
       this.data = undefined;
       const m = answer.body?.message;
-      const text = answer.status === 501 || answer.status === 404 ? page.t('dash.notYet', { message: m ?? '' })
-        : page.failure(answer.status, m);
+      const text = answer.status === 501 || answer.status === 404 ? page.t('dash.notYet', { message: m ?? '' }) : page.failure(answer.status, m);
       this.message = { text, tone: answer.status === 501 || answer.status === 404 ? 'info' : 'error' };
     }
     this.renderBody();
@@ -104,18 +115,31 @@ export class DashboardView {
     by.value = this.query.by;
     const show = el('button', { className: 'button button-primary button-small', text: page.t('dash.show'), attrs: { type: 'submit' } });
     const csv = el('button', { className: 'button button-secondary button-small', text: page.t('dash.csv'), attrs: { type: 'button', id: 'dash-csv' } });
-    form.append(input('from', 'dash.from'), input('to', 'dash.to'), el('div', { className: 'filter' }, el('label', { text: page.t('dash.groupBy'), attrs: { for: 'dash-by' } }), by),
-      el('div', { className: 'filter filter-actions' }, show, csv));
+    form.append(
+      input('from', 'dash.from'),
+      input('to', 'dash.to'),
+      el('div', { className: 'filter' }, el('label', { text: page.t('dash.groupBy'), attrs: { for: 'dash-by' } }), by),
+      el('div', { className: 'filter filter-actions' }, show, csv),
+    );
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const from = (form.querySelector('#dash-from') as HTMLInputElement).value;
       const to = (form.querySelector('#dash-to') as HTMLInputElement).value;
       const q = new URLSearchParams({ from: from || this.query.from, to: to || this.query.to, by: by.value });
-      if (q.get('from')! > q.get('to')!) { const f = q.get('from')!; q.set('from', q.get('to')!); q.set('to', f); }
+      if (q.get('from')! > q.get('to')!) {
+        const f = q.get('from')!;
+        q.set('from', q.get('to')!);
+        q.set('to', f);
+      }
       this.ctx.navigate(`#/dashboard?${q.toString()}`);
     });
     csv.addEventListener('click', () => void this.download(csv));
-    this.root.replaceChildren(el('div', { className: 'view-head' }, heading), form, el('p', { className: 'progress', attrs: { id: 'dash-csv-status', role: 'status' } }), el('div', { attrs: { id: 'dash-body' } }));
+    this.root.replaceChildren(
+      el('div', { className: 'view-head' }, heading),
+      form,
+      el('p', { className: 'progress', attrs: { id: 'dash-csv-status', role: 'status' } }),
+      el('div', { attrs: { id: 'dash-body' } }),
+    );
     document.title = `${page.t('dash.title')} – ${page.t('c.brand')}`;
     this.renderBody();
     if (focus) heading.focus();
@@ -150,76 +174,186 @@ export class DashboardView {
     if (!body) return;
     const { page } = this.ctx;
     if (this.message) {
-      body.replaceChildren(el('p', { className: `notice ${this.message.tone === 'error' ? 'notice-error' : ''}`, text: this.message.text, attrs: { id: 'dash-message' } }));
+      body.replaceChildren(
+        el('p', { className: `notice ${this.message.tone === 'error' ? 'notice-error' : ''}`, text: this.message.text, attrs: { id: 'dash-message' } }),
+      );
       return;
     }
     const d = this.data;
-    if (!d) { body.replaceChildren(); return; }
+    if (!d) {
+      body.replaceChildren();
+      return;
+    }
     const t = d.totals;
     const pct = (r: number | null | undefined) => page.formatPercent(r);
     const num = (n: number | null | undefined, digits = 1) => (n === null || n === undefined ? '–' : page.formatNumber(n, digits));
-    const tile = (label: string, value: string, sub?: string, tone = '') => el('div', { className: `kpi ${tone}` },
-      el('dt', { text: label }), el('dd', {}, el('span', { className: 'kpi-value', text: value }), ...(sub ? [el('span', { className: 'kpi-sub', text: sub })] : [])));
+    const tile = (label: string, value: string, sub?: string, tone = '') =>
+      el(
+        'div',
+        { className: `kpi ${tone}` },
+        el('dt', { text: label }),
+        el('dd', {}, el('span', { className: 'kpi-value', text: value }), ...(sub ? [el('span', { className: 'kpi-sub', text: sub })] : [])),
+      );
     const onTimeTiles = Object.entries(t.onTime ?? {}).map(([name, r]) =>
-      tile(page.t('dash.onTime', { deadline: page.label('deadline', name) }), pct(r.rate), page.t('dash.metLate', { met: r.met, late: r.late }), r.rate !== null && r.rate < 0.9 ? 'kpi-warn' : ''));
-    const kpis = el('dl', { className: 'kpis', attrs: { id: 'dash-kpis' } },
+      tile(
+        page.t('dash.onTime', { deadline: page.label('deadline', name) }),
+        pct(r.rate),
+        page.t('dash.metLate', { met: r.met, late: r.late }),
+        r.rate !== null && r.rate < 0.9 ? 'kpi-warn' : '',
+      ),
+    );
+    const kpis = el(
+      'dl',
+      { className: 'kpis', attrs: { id: 'dash-kpis' } },
       tile(page.t('dash.total'), page.formatNumber(t.total)),
       tile(page.t('dash.handled'), page.formatNumber(t.handled), pct(t.handledRate)),
       tile(page.t('dash.handlingDays'), num(t.handlingBusinessDays?.average), page.t('dash.p90', { n: num(t.handlingBusinessDays?.p90) })),
-      tile(page.t('dash.satisfaction'), t.satisfaction?.average === null || t.satisfaction?.average === undefined ? '–' : `${num(t.satisfaction.average)} / 5`, page.t('dash.responses', { n: t.satisfaction?.responses ?? 0 })),
+      tile(
+        page.t('dash.satisfaction'),
+        t.satisfaction?.average === null || t.satisfaction?.average === undefined ? '–' : `${num(t.satisfaction.average)} / 5`,
+        page.t('dash.responses', { n: t.satisfaction?.responses ?? 0 }),
+      ),
       tile(page.t('dash.reopenRate'), pct(t.reopenRate)),
-      ...onTimeTiles);
+      ...onTimeTiles,
+    );
 
-    const table = (headers: string[], rows: (string | Node)[][], caption: string) => el('div', { className: 'table-wrap' }, el('table', { className: 'data-table' },
-      el('caption', { className: 'visually-hidden', text: caption }),
-      el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { text: h, attrs: { scope: 'col' } })))),
-      el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c, i) => (i === 0 ? el('th', { attrs: { scope: 'row', 'data-label': headers[i] } }, c) : el('td', { attrs: { 'data-label': headers[i] } }, c))))))));
+    const table = (headers: string[], rows: (string | Node)[][], caption: string) =>
+      el(
+        'div',
+        { className: 'table-wrap' },
+        el(
+          'table',
+          { className: 'data-table' },
+          el('caption', { className: 'visually-hidden', text: caption }),
+          el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { text: h, attrs: { scope: 'col' } })))),
+          el(
+            'tbody',
+            {},
+            ...rows.map((r) =>
+              el(
+                'tr',
+                {},
+                ...r.map((c, i) =>
+                  i === 0 ? el('th', { attrs: { scope: 'row', 'data-label': headers[i] } }, c) : el('td', { attrs: { 'data-label': headers[i] } }, c),
+                ),
+              ),
+            ),
+          ),
+        ),
+      );
 
     const months = [...(d.months ?? [])].sort((a, b) => a.month.localeCompare(b.month));
     const monthBars = months.map((m) => ({ label: page.formatMonth(m.month), value: m.figures.total }));
-    const monthFigure = figure(page.t('dash.byMonth'), columnChart(monthBars, { title: page.t('dash.byMonth'), id: 'chart-months' }),
-      table([page.t('dash.month'), page.t('dash.total'), page.t('dash.handledRate'), page.t('dash.satisfaction'), page.t('dash.reopenRate')],
-        months.map((m) => [page.formatMonth(m.month), page.formatNumber(m.figures.total), pct(m.figures.handledRate), num(m.figures.satisfaction?.average), pct(m.figures.reopenRate)]), page.t('dash.byMonth')),
-      page.t('dash.asTable'));
+    const monthFigure = figure(
+      page.t('dash.byMonth'),
+      columnChart(monthBars, { title: page.t('dash.byMonth'), id: 'chart-months' }),
+      table(
+        [page.t('dash.month'), page.t('dash.total'), page.t('dash.handledRate'), page.t('dash.satisfaction'), page.t('dash.reopenRate')],
+        months.map((m) => [
+          page.formatMonth(m.month),
+          page.formatNumber(m.figures.total),
+          pct(m.figures.handledRate),
+          num(m.figures.satisfaction?.average),
+          pct(m.figures.reopenRate),
+        ]),
+        page.t('dash.byMonth'),
+      ),
+      page.t('dash.asTable'),
+    );
 
     const groups = [...(d.groups ?? [])].sort((a, b) => b.figures.total - a.figures.total);
     const groupLabel = (key: string) => page.label(this.query.by === 'department' ? 'team' : this.query.by === 'channel' ? 'channel' : 'nature', key);
-    const groupFigure = figure(page.t('dash.byGroup', { by: page.t(`dash.byLower.${this.query.by}`) }),
-      barChart(groups.map((g) => ({ label: groupLabel(g.key), value: g.figures.total })), { title: page.t('dash.byGroup', { by: page.t(`dash.byLower.${this.query.by}`) }), id: 'chart-groups' }),
-      table([page.t(`dash.by.${this.query.by}`), page.t('dash.total'), page.t('dash.handledRate'), page.t('dash.handlingDays'), page.t('dash.satisfaction'), page.t('dash.reopenRate')],
-        groups.map((g) => [groupLabel(g.key), page.formatNumber(g.figures.total), pct(g.figures.handledRate), num(g.figures.handlingBusinessDays?.average), num(g.figures.satisfaction?.average), pct(g.figures.reopenRate)]),
-        page.t('dash.byGroup', { by: page.t(`dash.byLower.${this.query.by}`) })),
-      page.t('dash.asTable'));
+    const groupFigure = figure(
+      page.t('dash.byGroup', { by: page.t(`dash.byLower.${this.query.by}`) }),
+      barChart(
+        groups.map((g) => ({ label: groupLabel(g.key), value: g.figures.total })),
+        { title: page.t('dash.byGroup', { by: page.t(`dash.byLower.${this.query.by}`) }), id: 'chart-groups' },
+      ),
+      table(
+        [
+          page.t(`dash.by.${this.query.by}`),
+          page.t('dash.total'),
+          page.t('dash.handledRate'),
+          page.t('dash.handlingDays'),
+          page.t('dash.satisfaction'),
+          page.t('dash.reopenRate'),
+        ],
+        groups.map((g) => [
+          groupLabel(g.key),
+          page.formatNumber(g.figures.total),
+          pct(g.figures.handledRate),
+          num(g.figures.handlingBusinessDays?.average),
+          num(g.figures.satisfaction?.average),
+          pct(g.figures.reopenRate),
+        ]),
+        page.t('dash.byGroup', { by: page.t(`dash.byLower.${this.query.by}`) }),
+      ),
+      page.t('dash.asTable'),
+    );
 
-    const categories = el('section', { className: 'panel', attrs: { 'aria-labelledby': 'dash-cat-title', id: 'dash-categories' } }, el('h2', { text: page.t('dash.topCategories'), attrs: { id: 'dash-cat-title' } }),
-      el('p', { className: 'hint', text: page.t('dash.flagRule') }));
+    const categories = el(
+      'section',
+      { className: 'panel', attrs: { 'aria-labelledby': 'dash-cat-title', id: 'dash-categories' } },
+      el('h2', { text: page.t('dash.topCategories'), attrs: { id: 'dash-cat-title' } }),
+      el('p', { className: 'hint', text: page.t('dash.flagRule') }),
+    );
     // The latest three months open; earlier ones behind a disclosure.
     const earlier = el('details', { className: 'chart-table' }, el('summary', { text: page.t('dash.earlier') }));
     let shown = 0;
     for (const m of [...months].reverse()) {
       if (!m.topCategories?.length) continue;
       const holder = shown++ < 3 ? categories : earlier;
-      holder.append(el('h3', { text: page.formatMonth(m.month) }), el('ul', { className: 'category-list' }, ...m.topCategories.map((c) => {
-        const flagged = c.flagged || c.share > FLAG_SHARE;
-        const li = el('li', { className: flagged ? 'category flagged' : 'category' },
-          el('span', { className: 'category-key', text: page.label('nature', c.key) }),
-          el('span', { className: 'category-meter', attrs: { 'aria-hidden': 'true' } }, el('span', { className: 'category-fill', attrs: { 'data-share': String(Math.round(c.share * 100)) } })),
-          el('span', { className: 'category-share', text: `${pct(c.share)} (${page.formatNumber(c.count)})` }));
-        if (flagged) li.append(el('span', { className: 'badge badge-breached', text: page.t('dash.flagged') }));
-        return li;
-      })));
+      holder.append(
+        el('h3', { text: page.formatMonth(m.month) }),
+        el(
+          'ul',
+          { className: 'category-list' },
+          ...m.topCategories.map((c) => {
+            const flagged = c.flagged || c.share > FLAG_SHARE;
+            const li = el(
+              'li',
+              { className: flagged ? 'category flagged' : 'category' },
+              el('span', { className: 'category-key', text: page.label('nature', c.key) }),
+              el(
+                'span',
+                { className: 'category-meter', attrs: { 'aria-hidden': 'true' } },
+                el('span', { className: 'category-fill', attrs: { 'data-share': String(Math.round(c.share * 100)) } }),
+              ),
+              el('span', { className: 'category-share', text: `${pct(c.share)} (${page.formatNumber(c.count)})` }),
+            );
+            if (flagged) li.append(el('span', { className: 'badge badge-breached', text: page.t('dash.flagged') }));
+            return li;
+          }),
+        ),
+      );
     }
     if (earlier.childElementCount > 1) categories.append(earlier);
     if (categories.childElementCount === 2) categories.append(el('p', { className: 'muted', text: page.t('dash.none') }));
 
     const incidents = d.groupIncidents ?? [];
-    const incidentSection = el('section', { className: 'panel', attrs: { 'aria-labelledby': 'dash-inc-title', id: 'dash-incidents' } }, el('h2', { text: page.t('dash.incidents'), attrs: { id: 'dash-inc-title' } }));
+    const incidentSection = el(
+      'section',
+      { className: 'panel', attrs: { 'aria-labelledby': 'dash-inc-title', id: 'dash-incidents' } },
+      el('h2', { text: page.t('dash.incidents'), attrs: { id: 'dash-inc-title' } }),
+    );
     if (!incidents.length) incidentSection.append(el('p', { className: 'muted', text: page.t('dash.noIncidents') }));
-    else incidentSection.append(table([page.t('dash.matter'), page.t('dash.last24h'), page.t('dash.previous24h'), page.t('dash.trend')],
-      [...incidents].sort((a, b) => Number(b.rising) - Number(a.rising) || b.last24h - a.last24h).map((i) => [
-        el('span', { className: 'mono', text: i.matterKey }), page.formatNumber(i.last24h), page.formatNumber(i.previous24h),
-        i.rising ? el('span', { className: 'badge badge-breached', text: page.t('dash.rising') }) : el('span', { className: 'badge badge-neutral', text: page.t('dash.steady') }),
-      ]), page.t('dash.incidents')));
+    else
+      incidentSection.append(
+        table(
+          [page.t('dash.matter'), page.t('dash.last24h'), page.t('dash.previous24h'), page.t('dash.trend')],
+          [...incidents]
+            .sort((a, b) => Number(b.rising) - Number(a.rising) || b.last24h - a.last24h)
+            .map((i) => [
+              el('span', { className: 'mono', text: i.matterKey }),
+              page.formatNumber(i.last24h),
+              page.formatNumber(i.previous24h),
+              i.rising
+                ? el('span', { className: 'badge badge-breached', text: page.t('dash.rising') })
+                : el('span', { className: 'badge badge-neutral', text: page.t('dash.steady') }),
+            ]),
+          page.t('dash.incidents'),
+        ),
+      );
 
     const period = typeof d.period === 'string' ? d.period : `${d.period?.from ?? this.query.from} – ${d.period?.to ?? this.query.to}`;
     body.replaceChildren(

@@ -15,11 +15,33 @@ import { dueState, hasDeadline, relative } from './format.ts';
 
 /** What GET /api/staff/archive/{reference} answers. */
 interface ArchivedRecord {
-  complaint: Complaint; history: ComplaintDetail['history']; messages: ComplaintDetail['messages'];
-  archivedAt: string; retainUntil: string; verified: boolean; erasure?: { at: string; basis: string };
+  complaint: Complaint;
+  history: ComplaintDetail['history'];
+  messages: ComplaintDetail['messages'];
+  archivedAt: string;
+  retainUntil: string;
+  verified: boolean;
+  erasure?: { at: string; basis: string };
 }
 
-const ACTING_OPS = new Set(['restrictCustomer', 'mergeComplaint', 'unlinkComplaint', 'claimTask', 'completeInvestigation', 'submitReply', 'approveReply', 'requestExtension', 'decideExtension', 'pauseClock', 'resumeClock', 'recordCallback', 'recordCall', 'reassign', 'correctClassification', 'submitHandlingPlan']);
+const ACTING_OPS = new Set([
+  'restrictCustomer',
+  'mergeComplaint',
+  'unlinkComplaint',
+  'claimTask',
+  'completeInvestigation',
+  'submitReply',
+  'approveReply',
+  'requestExtension',
+  'decideExtension',
+  'pauseClock',
+  'resumeClock',
+  'recordCallback',
+  'recordCall',
+  'reassign',
+  'correctClassification',
+  'submitHandlingPlan',
+]);
 
 type Row = [string, Node | string | undefined];
 
@@ -53,26 +75,45 @@ export class DetailView {
   private notice: { text: string; tone: 'success' | 'error' | 'info' } | undefined;
   private loadSeq = 0;
 
-  constructor(private readonly ctx: Ctx, private readonly root: HTMLElement) {
-    ctx.page.onLanguageChange(() => { if (this.detail && !this.root.hidden) this.render(false); });
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly root: HTMLElement,
+  ) {
+    ctx.page.onLanguageChange(() => {
+      if (this.detail && !this.root.hidden) this.render(false);
+    });
     // Escape closes the open action form and returns to its button.
     root.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && this.active && (e.target as HTMLElement | null)?.closest('#action-panel')) { e.preventDefault(); this.closeAction(); }
+      if (e.key === 'Escape' && this.active && (e.target as HTMLElement | null)?.closest('#action-panel')) {
+        e.preventDefault();
+        this.closeAction();
+      }
     });
   }
 
-  get current(): ComplaintDetail | undefined { return this.detail; }
+  get current(): ComplaintDetail | undefined {
+    return this.detail;
+  }
 
   /** Drops everything shown (signing out: nothing of the complaint stays in the page). */
   forget(): void {
     this.loadSeq++;
-    this.detail = undefined; this.reference = ''; this.active = undefined; this.notice = undefined;
+    this.detail = undefined;
+    this.reference = '';
+    this.active = undefined;
+    this.notice = undefined;
     this.root.replaceChildren();
-    delete this.root.dataset.reference; delete this.root.dataset.stage; delete this.root.dataset.status;
+    delete this.root.dataset.reference;
+    delete this.root.dataset.stage;
+    delete this.root.dataset.status;
   }
 
   async show(reference: string): Promise<void> {
-    if (reference !== this.reference) { this.active = undefined; this.notice = undefined; this.detail = undefined; }
+    if (reference !== this.reference) {
+      this.active = undefined;
+      this.notice = undefined;
+      this.detail = undefined;
+    }
     this.reference = reference;
     if (!this.detail) this.root.replaceChildren(el('p', { className: 'progress', text: this.ctx.page.t('detail.loading'), attrs: { role: 'status' } }));
     const ok = await this.load();
@@ -84,7 +125,10 @@ export class DetailView {
     const seq = ++this.loadSeq;
     const answer = await this.ctx.api.get<ComplaintDetail>(complaintPath(this.reference));
     if (seq !== this.loadSeq) return false;
-    if (answer.status === 200 && answer.body?.complaint) { this.detail = answer.body; return true; }
+    if (answer.status === 200 && answer.body?.complaint) {
+      this.detail = answer.body;
+      return true;
+    }
     if (answer.status === 401) return false;
     if (answer.status === 404) {
       // Not in the hot table: quality may open it from the archive (the read is audited).
@@ -92,7 +136,12 @@ export class DetailView {
       if (seq !== this.loadSeq) return false;
       if (archived.status === 200 && archived.body?.complaint) {
         const r = archived.body;
-        this.detail = { complaint: r.complaint, history: r.history, messages: r.messages, archive: { state: 'archived', archivedAt: r.archivedAt, retainUntil: r.retainUntil, verified: r.verified, erasure: r.erasure } };
+        this.detail = {
+          complaint: r.complaint,
+          history: r.history,
+          messages: r.messages,
+          archive: { state: 'archived', archivedAt: r.archivedAt, retainUntil: r.retainUntil, verified: r.verified, erasure: r.erasure },
+        };
         return true;
       }
     }
@@ -108,7 +157,11 @@ export class DetailView {
 
   private backLink(): HTMLElement {
     const a = el('a', { className: 'back-link', text: this.ctx.page.t('detail.back'), attrs: { href: '#/back' } });
-    a.addEventListener('click', (e) => { e.preventDefault(); if (history.length > 1) history.back(); else this.ctx.navigate('#/'); });
+    a.addEventListener('click', (e) => {
+      e.preventDefault();
+      if (history.length > 1) history.back();
+      else this.ctx.navigate('#/');
+    });
     return el('p', { className: 'crumbs' }, a);
   }
 
@@ -118,31 +171,53 @@ export class DetailView {
     const { page } = this.ctx;
     const c = d.complaint;
     const now = this.ctx.now();
-    const heading = el('h1', { attrs: { id: 'detail-title', tabindex: '-1' } }, page.t('detail.heading', { reference: '' }).trim(), ' ', el('span', { className: 'nowrap mono', text: c.reference }));
+    const heading = el(
+      'h1',
+      { attrs: { id: 'detail-title', tabindex: '-1' } },
+      page.t('detail.heading', { reference: '' }).trim(),
+      ' ',
+      el('span', { className: 'nowrap mono', text: c.reference }),
+    );
     const head = el('div', { className: 'detail-head' }, heading, this.badges(c));
-    head.append(dl([
-      [page.t('detail.team'), c.assignment?.team ? page.label('team', c.assignment.team) : '–'],
-      [page.t('detail.assignee'), c.assignment?.assignee ?? page.t('queue.unassigned')],
-      [page.t('detail.manager'), c.assignment?.manager],
-      [page.t('detail.channel'), page.label('channel', c.channel)],
-      [page.t('detail.received'), this.time(c.receivedAt)],
-      [page.t('detail.receivedBy'), c.receivedBy],
-      [page.t('detail.language'), page.label('language', c.language)],
-    ], 'facts facts-inline'));
+    head.append(
+      dl(
+        [
+          [page.t('detail.team'), c.assignment?.team ? page.label('team', c.assignment.team) : '–'],
+          [page.t('detail.assignee'), c.assignment?.assignee ?? page.t('queue.unassigned')],
+          [page.t('detail.manager'), c.assignment?.manager],
+          [page.t('detail.channel'), page.label('channel', c.channel)],
+          [page.t('detail.received'), this.time(c.receivedAt)],
+          [page.t('detail.receivedBy'), c.receivedBy],
+          [page.t('detail.language'), page.label('language', c.language)],
+        ],
+        'facts facts-inline',
+      ),
+    );
 
-    const main = el('div', { className: 'detail-main' },
-      this.matterSection(c), this.complainantSection(c));
+    const main = el('div', { className: 'detail-main' }, this.matterSection(c), this.complainantSection(c));
     if (c.investigation) main.append(this.investigationSection(c));
     if (c.handlingPlan) main.append(this.planSection(c));
     if (c.reply) main.append(this.replySection(c, d.messages));
     if (c.callbacks?.length) main.append(this.callbacksSection(c));
     main.append(this.historySection(d), this.messagesSection(d));
-    const side = el('aside', { className: 'detail-side', attrs: { 'aria-label': page.t('detail.side') } },
-      this.deadlinesSection(c, now), this.classificationSection(c), this.routingSection(c));
+    const side = el(
+      'aside',
+      { className: 'detail-side', attrs: { 'aria-label': page.t('detail.side') } },
+      this.deadlinesSection(c, now),
+      this.classificationSection(c),
+      this.routingSection(c),
+    );
 
     const archived = d.archive?.state === 'archived' ? d.archive : undefined;
     const top = archived
-      ? el('p', { className: 'notice notice-info', attrs: { id: 'archive-notice', role: 'status' }, text: page.t('detail.archivedNotice', { until: page.formatDateTime(archived.retainUntil), verified: page.t(archived.verified ? 'detail.archiveIntact' : 'detail.archiveBroken') }) })
+      ? el('p', {
+          className: 'notice notice-info',
+          attrs: { id: 'archive-notice', role: 'status' },
+          text: page.t('detail.archivedNotice', {
+            until: page.formatDateTime(archived.retainUntil),
+            verified: page.t(archived.verified ? 'detail.archiveIntact' : 'detail.archiveBroken'),
+          }),
+        })
       : this.taskCard(d, now);
     this.root.replaceChildren(this.backLink(), head, top, el('div', { className: 'detail-grid' }, main, side));
     this.root.dataset.reference = c.reference;
@@ -194,23 +269,55 @@ export class DetailView {
       const due = hasDeadline(task.nextDueAt)
         ? el('span', {}, `${page.label('deadline', task.nextDueName)}: `, this.time(task.nextDueAt)!, ` (${relative(page, task.nextDueAt, now)})`)
         : undefined;
-      card.append(dl([
-        [page.t('task.status'), page.label('taskStatus', task.status)],
-        [page.t('detail.assignee'), task.assignee ?? page.t('queue.unassigned')],
-        [page.t('task.next'), due],
-        [page.t('task.openedAt'), this.time(task.openedAt)],
-      ], 'facts facts-inline'));
+      card.append(
+        dl(
+          [
+            [page.t('task.status'), page.label('taskStatus', task.status)],
+            [page.t('detail.assignee'), task.assignee ?? page.t('queue.unassigned')],
+            [page.t('task.next'), due],
+            [page.t('task.openedAt'), this.time(task.openedAt)],
+          ],
+          'facts facts-inline',
+        ),
+      );
     }
-    if (c.pause) card.append(el('p', { className: 'notice notice-warning', text: page.t('task.pausedSince', { date: page.formatCompact(c.pause.since, now), by: c.pause.by, reason: c.pause.reason }) }));
-    if (c.extensions?.pending) card.append(el('p', { className: 'notice', text: page.t('task.extensionPending', { by: c.extensions.pending.requestedBy, reason: c.extensions.pending.reason }) }));
+    if (c.pause)
+      card.append(
+        el('p', {
+          className: 'notice notice-warning',
+          text: page.t('task.pausedSince', { date: page.formatCompact(c.pause.since, now), by: c.pause.by, reason: c.pause.reason }),
+        }),
+      );
+    if (c.extensions?.pending)
+      card.append(
+        el('p', { className: 'notice', text: page.t('task.extensionPending', { by: c.extensions.pending.requestedBy, reason: c.extensions.pending.reason }) }),
+      );
     // Issue 16: links decided by staff, never by what an outsider sent.
-    if (c.relatedTo) card.append(el('p', { className: 'notice notice-warning', text: page.t(c.relatedTo.reason === 'possible-repeat' ? 'task.possibleRepeat' : 'task.possiblyRelated', { reference: c.relatedTo.reference }) }));
-    if (c.mergedInto) card.append(el('p', { className: 'notice', text: page.t('task.mergedInto', { reference: c.mergedInto.reference, by: c.mergedInto.by }) }));
-    if (c.restricted) card.append(el('p', { className: 'notice notice-warning', text: page.t('task.restricted', { by: c.restricted.by, reason: c.restricted.reason, until: c.restricted.until ?? page.t('task.restrictedOpen') }) }));
-    if (task?.status === 'awaiting-approval') card.append(el('p', { className: 'notice', text: page.t('task.awaitingApproval', { by: task.pendingReply?.by ?? '' }) }));
+    if (c.relatedTo)
+      card.append(
+        el('p', {
+          className: 'notice notice-warning',
+          text: page.t(c.relatedTo.reason === 'possible-repeat' ? 'task.possibleRepeat' : 'task.possiblyRelated', { reference: c.relatedTo.reference }),
+        }),
+      );
+    if (c.mergedInto)
+      card.append(el('p', { className: 'notice', text: page.t('task.mergedInto', { reference: c.mergedInto.reference, by: c.mergedInto.by }) }));
+    if (c.restricted)
+      card.append(
+        el('p', {
+          className: 'notice notice-warning',
+          text: page.t('task.restricted', { by: c.restricted.by, reason: c.restricted.reason, until: c.restricted.until ?? page.t('task.restrictedOpen') }),
+        }),
+      );
+    if (task?.status === 'awaiting-approval')
+      card.append(el('p', { className: 'notice', text: page.t('task.awaitingApproval', { by: task.pendingReply?.by ?? '' }) }));
 
     if (this.notice) {
-      const n = el('p', { className: `notice notice-${this.notice.tone}`, text: this.notice.text, attrs: { id: 'action-notice', tabindex: '-1', role: this.notice.tone === 'error' ? 'alert' : 'status' } });
+      const n = el('p', {
+        className: `notice notice-${this.notice.tone}`,
+        text: this.notice.text,
+        attrs: { id: 'action-notice', tabindex: '-1', role: this.notice.tone === 'error' ? 'alert' : 'status' },
+      });
       card.append(n);
     }
 
@@ -220,16 +327,26 @@ export class DetailView {
     if (offered.length) {
       const bar = el('div', { className: 'action-bar', attrs: { role: 'group', 'aria-label': page.t('action.group') } });
       for (const o of offered) {
-        const label = o.id === 'call' ? page.t('action.callFor', { kind: page.label('message.kind', d.messages.find((m) => m.messageId === o.messageId)?.kind ?? '') }) : page.t(`action.${o.id}`);
+        const label =
+          o.id === 'call'
+            ? page.t('action.callFor', { kind: page.label('message.kind', d.messages.find((m) => m.messageId === o.messageId)?.kind ?? '') })
+            : page.t(`action.${o.id}`);
         const isActive = this.active?.id === o.id && this.active.messageId === o.messageId;
         const immediate = o.id === 'claim' || o.id === 'resume';
         const button = el('button', {
-          className: `button ${o.primary ? 'button-primary' : 'button-secondary'} button-small`, text: label,
+          className: `button ${o.primary ? 'button-primary' : 'button-secondary'} button-small`,
+          text: label,
           attrs: { type: 'button', 'data-action': o.id, ...(immediate ? {} : { 'aria-expanded': String(isActive), 'aria-controls': 'action-panel' }) },
         });
         button.addEventListener('click', () => {
-          if (immediate) { void this.immediate(o.id as 'claim' | 'resume', button); return; }
-          if (isActive) { this.closeAction(); return; }
+          if (immediate) {
+            void this.immediate(o.id as 'claim' | 'resume', button);
+            return;
+          }
+          if (isActive) {
+            this.closeAction();
+            return;
+          }
           this.active = o;
           this.notice = undefined;
           this.render(false, true);
@@ -257,8 +374,18 @@ export class DetailView {
     const d = this.detail;
     if (!panel || !d) return;
     // Still offered? (after a reload the action may no longer apply)
-    if (!availableActions(this.ctx, d).some((x) => x.id === o.id && x.messageId === o.messageId)) { this.active = undefined; return; }
-    const form = await buildActionForm(this.ctx, d, o, panel, (r) => void this.completed(r), () => this.closeAction());
+    if (!availableActions(this.ctx, d).some((x) => x.id === o.id && x.messageId === o.messageId)) {
+      this.active = undefined;
+      return;
+    }
+    const form = await buildActionForm(
+      this.ctx,
+      d,
+      o,
+      panel,
+      (r) => void this.completed(r),
+      () => this.closeAction(),
+    );
     if (form && focus) (form.form.querySelector<HTMLElement>('input, textarea, select') ?? form.submit).focus();
   }
 
@@ -267,7 +394,10 @@ export class DetailView {
     button.setAttribute('aria-disabled', 'true');
     this.ctx.announce(this.ctx.page.t('action.sending'));
     const r = await runImmediate(this.ctx, this.reference, id);
-    if (r.ok) { await this.completed({ id, answer: r.answer }); return; }
+    if (r.ok) {
+      await this.completed({ id, answer: r.answer });
+      return;
+    }
     button.removeAttribute('aria-disabled');
     if (r.status === 401) return;
     this.showNotice(this.failureText(r.status, r.message), 'error');
@@ -326,9 +456,17 @@ export class DetailView {
     // Text that could be made to look like something else: said once, above it, with where.
     const spoofed = bidiFields(c);
     const warning = spoofed.length
-      ? [el('p', { className: 'notice notice-warning', attrs: { id: 'bidi-warning', role: 'note' }, text: page.t('detail.bidiWarning', { fields: spoofed.join(', ') }) })]
+      ? [
+          el('p', {
+            className: 'notice notice-warning',
+            attrs: { id: 'bidi-warning', role: 'note' },
+            text: page.t('detail.bidiWarning', { fields: spoofed.join(', ') }),
+          }),
+        ]
       : [];
-    return section('sec-matter', page.t('detail.matter'),
+    return section(
+      'sec-matter',
+      page.t('detail.matter'),
       ...warning,
       el('p', { className: 'prose' }, userText(c.matter.description) ?? ''),
       dl([
@@ -341,7 +479,8 @@ export class DetailView {
         [page.t('detail.targetDepartment'), userText(c.target?.department)],
         [page.t('detail.targetStaff'), userText(c.target?.staffMember)],
       ]),
-      this.attachments(c));
+      this.attachments(c),
+    );
   }
 
   private attachments(c: Complaint): HTMLElement {
@@ -350,43 +489,70 @@ export class DetailView {
     const h = el('h3', { text: page.t('detail.attachments', { n: files.length }) });
     if (!files.length) return el('div', {}, h, el('p', { className: 'muted', text: page.t('detail.noAttachments') }));
     const size = (b: number) => (b < 1024 * 1024 ? `${Math.max(1, Math.round(b / 1024))} KB` : `${(b / 1024 / 1024).toFixed(1)} MB`);
-    return el('div', {}, h, el('ul', { className: 'file-list' }, ...files.map((f) => el('li', {},
-      userText(f.name, 'file-name') ?? '', el('span', { className: 'file-size', text: `${f.contentType} · ${size(f.size)}` })))));
+    return el(
+      'div',
+      {},
+      h,
+      el(
+        'ul',
+        { className: 'file-list' },
+        ...files.map((f) =>
+          el('li', {}, userText(f.name, 'file-name') ?? '', el('span', { className: 'file-size', text: `${f.contentType} · ${size(f.size)}` })),
+        ),
+      ),
+    );
   }
 
   private complainantSection(c: Complaint): HTMLElement {
     const { page } = this.ctx;
     const p = c.complainant;
     if (p.anonymous) return section('sec-complainant', page.t('detail.complainant'), el('p', { text: page.t('detail.anonymous') }));
-    return section('sec-complainant', page.t('detail.complainant'), dl([
-      [page.t('detail.name'), userText(p.name)],
-      [page.t('detail.email'), userText(p.contact?.email)],
-      [page.t('detail.phone'), p.contact?.phone],
-      [page.t('detail.address'), userText(p.contact?.address)],
-      [page.t('detail.gender'), p.gender ? page.label('gender', p.gender) : undefined],
-      [page.t('detail.age'), p.age !== undefined ? String(p.age) : undefined],
-    ]));
+    return section(
+      'sec-complainant',
+      page.t('detail.complainant'),
+      dl([
+        [page.t('detail.name'), userText(p.name)],
+        [page.t('detail.email'), userText(p.contact?.email)],
+        [page.t('detail.phone'), p.contact?.phone],
+        [page.t('detail.address'), userText(p.contact?.address)],
+        [page.t('detail.gender'), p.gender ? page.label('gender', p.gender) : undefined],
+        [page.t('detail.age'), p.age !== undefined ? String(p.age) : undefined],
+      ]),
+    );
   }
 
   private investigationSection(c: Complaint): HTMLElement {
     const { page } = this.ctx;
     const i = c.investigation!;
-    return section('sec-investigation', page.t('detail.investigation'), dl([
-      [page.t('inv.rootCause'), i.rootCause],
-      [page.t('inv.responsiblePeople'), i.responsiblePeople],
-      [page.t('inv.correctiveMeasures'), i.correctiveMeasures],
-      [page.t('inv.correctionResult'), i.correctionResult],
-    ], 'facts facts-stacked'), el('p', { className: 'meta', text: page.t('detail.byAt', { by: i.by, date: page.formatCompact(i.at, this.ctx.now()) }) }));
+    return section(
+      'sec-investigation',
+      page.t('detail.investigation'),
+      dl(
+        [
+          [page.t('inv.rootCause'), i.rootCause],
+          [page.t('inv.responsiblePeople'), i.responsiblePeople],
+          [page.t('inv.correctiveMeasures'), i.correctiveMeasures],
+          [page.t('inv.correctionResult'), i.correctionResult],
+        ],
+        'facts facts-stacked',
+      ),
+      el('p', { className: 'meta', text: page.t('detail.byAt', { by: i.by, date: page.formatCompact(i.at, this.ctx.now()) }) }),
+    );
   }
 
   private planSection(c: Complaint): HTMLElement {
     const { page } = this.ctx;
     const p = c.handlingPlan!;
-    return section('sec-plan', page.t('detail.handlingPlan'), this.table(
-      [page.t('plan.dept'), page.t('plan.duty'), page.t('plan.dueAt')],
-      p.departments.map((x) => [page.label('team', x.department), x.duty, this.time(x.dueAt) ?? x.dueAt]),
+    return section(
+      'sec-plan',
       page.t('detail.handlingPlan'),
-    ), el('p', { className: 'meta', text: page.t('detail.byAt', { by: p.by, date: page.formatCompact(p.at, this.ctx.now()) }) }));
+      this.table(
+        [page.t('plan.dept'), page.t('plan.duty'), page.t('plan.dueAt')],
+        p.departments.map((x) => [page.label('team', x.department), x.duty, this.time(x.dueAt) ?? x.dueAt]),
+        page.t('detail.handlingPlan'),
+      ),
+      el('p', { className: 'meta', text: page.t('detail.byAt', { by: p.by, date: page.formatCompact(p.at, this.ctx.now()) }) }),
+    );
   }
 
   /** The reply: who sent it when (the complaint), what was sent (its message, or the complaint's own text if it kept one). */
@@ -394,25 +560,50 @@ export class DetailView {
     const { page } = this.ctx;
     const r = c.reply!;
     const text = r.text ?? messages.filter((m) => m.kind === 'reply').at(-1)?.text ?? '';
-    return section('sec-reply', page.t('detail.reply'),
-      el('p', { className: 'meta', text: page.t('detail.replyMeta', { by: r.by, date: page.formatCompact(r.sentAt, this.ctx.now()), channel: page.label('msgChannel', r.channel) }) + (r.approvedBy ? ` ${page.t('detail.approvedBy', { by: r.approvedBy })}` : '') }),
+    return section(
+      'sec-reply',
+      page.t('detail.reply'),
+      el('p', {
+        className: 'meta',
+        text:
+          page.t('detail.replyMeta', { by: r.by, date: page.formatCompact(r.sentAt, this.ctx.now()), channel: page.label('msgChannel', r.channel) }) +
+          (r.approvedBy ? ` ${page.t('detail.approvedBy', { by: r.approvedBy })}` : ''),
+      }),
       el('p', { className: 'reply-subject', text: r.subject }),
-      el('div', { className: 'reply-text', text }));
+      el('div', { className: 'reply-text', text }),
+    );
   }
 
   private callbacksSection(c: Complaint): HTMLElement {
     const { page } = this.ctx;
-    return section('sec-callbacks', page.t('detail.callbacks'), el('ul', { className: 'plain-list' }, ...(c.callbacks ?? []).map((cb) => el('li', {},
-      el('strong', { text: `${cb.satisfaction}/5 – ${page.label('callback', String(cb.satisfaction))}` }), ' ',
-      el('span', { className: 'meta', text: page.t('detail.byAt', { by: cb.by, date: page.formatCompact(cb.at, this.ctx.now()) }) }),
-      ...(cb.comment ? [el('p', { className: 'prose', text: cb.comment })] : [])))));
+    return section(
+      'sec-callbacks',
+      page.t('detail.callbacks'),
+      el(
+        'ul',
+        { className: 'plain-list' },
+        ...(c.callbacks ?? []).map((cb) =>
+          el(
+            'li',
+            {},
+            el('strong', { text: `${cb.satisfaction}/5 – ${page.label('callback', String(cb.satisfaction))}` }),
+            ' ',
+            el('span', { className: 'meta', text: page.t('detail.byAt', { by: cb.by, date: page.formatCompact(cb.at, this.ctx.now()) }) }),
+            ...(cb.comment ? [el('p', { className: 'prose', text: cb.comment })] : []),
+          ),
+        ),
+      ),
+    );
   }
 
   private table(headers: string[], rows: (Node | string)[][], caption: string, className = 'data-table'): HTMLElement {
-    const table = el('table', { className },
+    const table = el(
+      'table',
+      { className },
       el('caption', { className: 'visually-hidden', text: caption }),
       el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { text: h, attrs: { scope: 'col' } })))),
-      el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((cell, i) => el('td', { attrs: { 'data-label': headers[i] } }, cell))))));
+      el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((cell, i) => el('td', { attrs: { 'data-label': headers[i] } }, cell))))),
+    );
     return el('div', { className: 'table-wrap' }, table);
   }
 
@@ -430,26 +621,53 @@ export class DetailView {
       }
       return [this.time(h.at) ?? h.at, el('span', { className: 'mono', text: h.actor }), el('span', { className: 'mono muted', text: h.action }), what];
     });
-    return section('sec-history', page.t('detail.history', { n: entries.length }),
-      this.table([page.t('history.when'), page.t('history.who'), page.t('history.action'), page.t('history.what')], rows, page.t('detail.history', { n: entries.length }), 'data-table history-table'));
+    return section(
+      'sec-history',
+      page.t('detail.history', { n: entries.length }),
+      this.table(
+        [page.t('history.when'), page.t('history.who'), page.t('history.action'), page.t('history.what')],
+        rows,
+        page.t('detail.history', { n: entries.length }),
+        'data-table history-table',
+      ),
+    );
   }
 
   private messagesSection(d: ComplaintDetail): HTMLElement {
     const { page } = this.ctx;
     const messages = [...d.messages].sort((a, b) => b.at.localeCompare(a.at));
-    if (!messages.length) return section('sec-messages', page.t('detail.messages', { n: 0 }), el('p', { className: 'muted', text: page.t('detail.noMessages') }));
+    if (!messages.length)
+      return section('sec-messages', page.t('detail.messages', { n: 0 }), el('p', { className: 'muted', text: page.t('detail.noMessages') }));
     const rows = messages.map((m) => {
-      const body = el('details', { className: 'changes' }, el('summary', {}, userText(m.subject) ?? ''), el('div', { className: 'reply-text' }, userText(m.text) ?? ''));
+      const body = el(
+        'details',
+        { className: 'changes' },
+        el('summary', {}, userText(m.subject) ?? ''),
+        el('div', { className: 'reply-text' }, userText(m.text) ?? ''),
+      );
       return [
         this.time(m.at) ?? m.at,
         page.label('message.kind', m.kind),
-        el('span', {}, `${page.label('audience', m.audience)} · ${page.label('msgChannel', m.channel)}`, ...(m.to ? [el('br'), el('span', { className: 'muted', text: m.to })] : [])),
+        el(
+          'span',
+          {},
+          `${page.label('audience', m.audience)} · ${page.label('msgChannel', m.channel)}`,
+          ...(m.to ? [el('br'), el('span', { className: 'muted', text: m.to })] : []),
+        ),
         el('span', { className: `badge badge-msg-${m.status}`, text: page.label('msgStatus', m.status) }),
         body,
       ];
     });
-    return section('sec-messages', page.t('detail.messages', { n: messages.length }),
-      this.table([page.t('msg.when'), page.t('msg.kind'), page.t('msg.to'), page.t('msg.status'), page.t('msg.content')], rows, page.t('detail.messages', { n: messages.length }), 'data-table messages-table'));
+    return section(
+      'sec-messages',
+      page.t('detail.messages', { n: messages.length }),
+      this.table(
+        [page.t('msg.when'), page.t('msg.kind'), page.t('msg.to'), page.t('msg.status'), page.t('msg.content')],
+        rows,
+        page.t('detail.messages', { n: messages.length }),
+        'data-table messages-table',
+      ),
+    );
   }
 
   private deadlinesSection(c: Complaint, now: Date): HTMLElement {
@@ -460,21 +678,31 @@ export class DetailView {
       if (c.status === 'CLOSED') return c.closedAt && c.closedAt > d.dueAt ? 'breached' : 'ended';
       return dueState(d.dueAt, now, { paused: !!c.pause });
     };
-    const list = el('ul', { className: 'deadline-list' }, ...entries.map(([name, d]) => {
-      const state = stateOf(d);
-      const li = el('li', { className: `deadline-item deadline-${state}` },
-        el('div', { className: 'deadline-row' },
-          el('span', { className: 'deadline-name', text: page.label('deadline', name) }),
-          el('span', { className: `badge badge-${state}`, text: page.label('state', state) })),
-        el('div', { className: 'deadline-when' }, this.time(d.dueAt)!, state === 'met' || state === 'ended' ? '' : ` · ${relative(page, d.dueAt, now)}`));
-      const marks: string[] = [];
-      if (d.metAt) marks.push(page.t('deadline.metAt', { date: page.formatCompact(d.metAt, now) }));
-      if (d.remindedAt) marks.push(page.t('deadline.reminded'));
-      if (d.escalatedAt) marks.push(page.t('deadline.escalated'));
-      if (marks.length) li.append(el('div', { className: 'meta', text: marks.join(' · ') }));
-      li.append(el('div', { className: 'meta rule', text: d.rule }));
-      return li;
-    }));
+    const list = el(
+      'ul',
+      { className: 'deadline-list' },
+      ...entries.map(([name, d]) => {
+        const state = stateOf(d);
+        const li = el(
+          'li',
+          { className: `deadline-item deadline-${state}` },
+          el(
+            'div',
+            { className: 'deadline-row' },
+            el('span', { className: 'deadline-name', text: page.label('deadline', name) }),
+            el('span', { className: `badge badge-${state}`, text: page.label('state', state) }),
+          ),
+          el('div', { className: 'deadline-when' }, this.time(d.dueAt)!, state === 'met' || state === 'ended' ? '' : ` · ${relative(page, d.dueAt, now)}`),
+        );
+        const marks: string[] = [];
+        if (d.metAt) marks.push(page.t('deadline.metAt', { date: page.formatCompact(d.metAt, now) }));
+        if (d.remindedAt) marks.push(page.t('deadline.reminded'));
+        if (d.escalatedAt) marks.push(page.t('deadline.escalated'));
+        if (marks.length) li.append(el('div', { className: 'meta', text: marks.join(' · ') }));
+        li.append(el('div', { className: 'meta rule', text: d.rule }));
+        return li;
+      }),
+    );
     return section('sec-deadlines', page.t('detail.deadlines'), list);
   }
 
@@ -482,28 +710,48 @@ export class DetailView {
     const { page } = this.ctx;
     const cl = c.classification;
     if (!cl) return section('sec-classification', page.t('detail.classification'), el('p', { className: 'muted', text: page.t('detail.notClassified') }));
-    const reasons = el('details', { className: 'changes' }, el('summary', { text: page.t('classification.reasons', { n: cl.reasons.length }) }), el('ul', {}, ...cl.reasons.map((r) => el('li', { text: r }))));
-    return section('sec-classification', page.t('detail.classification'), dl([
-      [page.t('classification.nature'), page.label('nature', cl.nature)],
-      [page.t('classification.channelType'), page.label('channelType', cl.channelType)],
-      [page.t('classification.urgency'), page.label('urgency', cl.urgency)],
-      [page.t('classification.riskLevel'), page.label('risk', cl.riskLevel)],
-      [page.t('classification.priority'), page.label('priority', cl.priority)],
-      [page.t('classification.corrected'), cl.correctedBy ? page.t('detail.byAt', { by: cl.correctedBy, date: page.formatCompact(cl.correctedAt ?? '', this.ctx.now()) }) : undefined],
-    ]), reasons);
+    const reasons = el(
+      'details',
+      { className: 'changes' },
+      el('summary', { text: page.t('classification.reasons', { n: cl.reasons.length }) }),
+      el('ul', {}, ...cl.reasons.map((r) => el('li', { text: r }))),
+    );
+    return section(
+      'sec-classification',
+      page.t('detail.classification'),
+      dl([
+        [page.t('classification.nature'), page.label('nature', cl.nature)],
+        [page.t('classification.channelType'), page.label('channelType', cl.channelType)],
+        [page.t('classification.urgency'), page.label('urgency', cl.urgency)],
+        [page.t('classification.riskLevel'), page.label('risk', cl.riskLevel)],
+        [page.t('classification.priority'), page.label('priority', cl.priority)],
+        [
+          page.t('classification.corrected'),
+          cl.correctedBy ? page.t('detail.byAt', { by: cl.correctedBy, date: page.formatCompact(cl.correctedAt ?? '', this.ctx.now()) }) : undefined,
+        ],
+      ]),
+      reasons,
+    );
   }
 
   private routingSection(c: Complaint): HTMLElement {
     const { page } = this.ctx;
     const r = c.routing;
     if (!r) return section('sec-routing', page.t('detail.routing'), el('p', { className: 'muted', text: page.t('detail.notClassified') }));
-    return section('sec-routing', page.t('detail.routing'), dl([
-      [page.t('route.major'), r.major ? `${page.t('yes')} – ${r.majorReasons.join('; ')}` : page.t('no')],
-      [page.t('route.crossDepartment'), r.crossDepartment ? `${page.t('yes')} – ${r.departments.map((x) => page.label('team', x)).join(', ')}` : page.t('no')],
-      [page.t('route.anonymous'), r.anonymous ? page.t('yes') : page.t('no')],
-      [page.t('route.departments'), r.departments.map((x) => page.label('team', x)).join(', ')],
-      [page.t('route.matterKey'), r.matterKey],
-      [page.t('detail.extensions'), c.extensions?.granted ? String(c.extensions.granted) : undefined],
-    ]));
+    return section(
+      'sec-routing',
+      page.t('detail.routing'),
+      dl([
+        [page.t('route.major'), r.major ? `${page.t('yes')} – ${r.majorReasons.join('; ')}` : page.t('no')],
+        [
+          page.t('route.crossDepartment'),
+          r.crossDepartment ? `${page.t('yes')} – ${r.departments.map((x) => page.label('team', x)).join(', ')}` : page.t('no'),
+        ],
+        [page.t('route.anonymous'), r.anonymous ? page.t('yes') : page.t('no')],
+        [page.t('route.departments'), r.departments.map((x) => page.label('team', x)).join(', ')],
+        [page.t('route.matterKey'), r.matterKey],
+        [page.t('detail.extensions'), c.extensions?.granted ? String(c.extensions.granted) : undefined],
+      ]),
+    );
   }
 }

@@ -10,7 +10,11 @@ import { el, failureKey, type ApiAnswer } from '../lib/page.ts';
 import type { ErrorBody } from './api.ts';
 import type { ConsoleKey, ConsolePage } from './console-page.ts';
 
-export interface Option { value: string; label?: ConsoleKey; text?: string }
+export interface Option {
+  value: string;
+  label?: ConsoleKey;
+  text?: string;
+}
 export interface FieldSpec {
   /** Path in the request body (`complaint.matter.description`); also the data-field. */
   name: string;
@@ -28,10 +32,18 @@ export interface FieldSpec {
   inline?: boolean;
 }
 
-interface ZodLikeIssue { code: string; path: PropertyKey[]; message: string; [k: string]: unknown }
+interface ZodLikeIssue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  [k: string]: unknown;
+}
 
 /** zod issues of a console schema -> problems for FormErrors. */
-export function problemsFromIssues(issues: readonly ZodLikeIssue[], opts: { prefix?: string; bodyField?: string; bodyKey?: ConsoleKey } = {}): Problem<ConsoleKey>[] {
+export function problemsFromIssues(
+  issues: readonly ZodLikeIssue[],
+  opts: { prefix?: string; bodyField?: string; bodyKey?: ConsoleKey } = {},
+): Problem<ConsoleKey>[] {
   return issues.map((issue) => {
     const path = issue.path.map(String);
     if (issue.code === 'custom' && path.length === 0) return { field: opts.bodyField ?? '(body)', key: opts.bodyKey ?? 'v.invalid' };
@@ -58,7 +70,11 @@ export interface BuiltForm {
   busy(on: boolean): boolean;
   isBusy(): boolean;
   /** Validates `body` with `schema`; shows the problems and answers undefined when invalid. */
-  validate<T>(schema: ZodType<T>, body: unknown, opts?: { prefix?: string; bodyField?: string; bodyKey?: ConsoleKey; extra?: Problem<ConsoleKey>[] }): T | undefined;
+  validate<T>(
+    schema: ZodType<T>,
+    body: unknown,
+    opts?: { prefix?: string; bodyField?: string; bodyKey?: ConsoleKey; extra?: Problem<ConsoleKey>[] },
+  ): T | undefined;
   /** Shows a failed answer: field errors (400) or the server's message (403, 404, 409...). */
   showFailure(answer: ApiAnswer<ErrorBody | undefined>, prefix?: string): void;
 }
@@ -68,14 +84,22 @@ const idOf = (formId: string, name: string) => `${formId}-${name.replace(/[^A-Za
 export function fieldNode(page: ConsolePage, formId: string, f: FieldSpec): HTMLElement {
   const id = idOf(formId, f.name);
   const hintId = f.hint ? `${id}-hint` : undefined;
-  const tag = (required: boolean | undefined) => el('span', { className: `tag${required ? ' tag-required' : ''}`, text: page.t(required ? 'tag.required' : 'tag.optional') });
+  const tag = (required: boolean | undefined) =>
+    el('span', { className: `tag${required ? ' tag-required' : ''}`, text: page.t(required ? 'tag.required' : 'tag.optional') });
   const hint = f.hint ? el('p', { className: 'hint', text: page.t(f.hint), attrs: { id: hintId! } }) : undefined;
-  const describe = (c: HTMLElement) => { if (hintId) c.setAttribute('aria-describedby', hintId); if (f.required) c.setAttribute('aria-required', 'true'); return c; };
+  const describe = (c: HTMLElement) => {
+    if (hintId) c.setAttribute('aria-describedby', hintId);
+    if (f.required) c.setAttribute('aria-required', 'true');
+    return c;
+  };
   const optionText = (o: Option) => o.text ?? (o.label ? page.t(o.label) : o.value);
 
   if (f.kind === 'radio') {
-    const group = el('fieldset', { className: `field group${f.inline ? ' group-inline' : ''}`, attrs: { 'data-field': f.name } },
-      el('legend', {}, el('span', { text: page.t(f.label) }), ' ', tag(f.required)));
+    const group = el(
+      'fieldset',
+      { className: `field group${f.inline ? ' group-inline' : ''}`, attrs: { 'data-field': f.name } },
+      el('legend', {}, el('span', { text: page.t(f.label) }), ' ', tag(f.required)),
+    );
     if (hint) group.append(hint);
     const options = el('div', { className: 'choices' });
     (f.options ?? []).forEach((o, i) => {
@@ -104,7 +128,9 @@ export function fieldNode(page: ConsolePage, formId: string, f: FieldSpec): HTML
     if (f.value !== undefined) select.value = f.value;
     control = select;
   } else {
-    control = el('input', { attrs: { id, name: f.name, type: f.kind, ...(f.autocomplete ? { autocomplete: f.autocomplete } : {}), spellcheck: f.kind === 'text' ? 'true' : 'false' } });
+    control = el('input', {
+      attrs: { id, name: f.name, type: f.kind, ...(f.autocomplete ? { autocomplete: f.autocomplete } : {}), spellcheck: f.kind === 'text' ? 'true' : 'false' },
+    });
     if (f.value) (control as HTMLInputElement).value = f.value;
     if (f.short) control.classList.add('input-short');
   }
@@ -116,28 +142,36 @@ export function fieldNode(page: ConsolePage, formId: string, f: FieldSpec): HTML
   return field;
 }
 
-export function buildForm(page: ConsolePage, opts: {
-  id: string;
-  fields: (FieldSpec | HTMLElement)[];
-  submitLabel: ConsoleKey;
-  alert: HTMLElement;
-  cancel?: { label: ConsoleKey; onCancel: () => void };
-  className?: string;
-  /** Extra content before the fields (e.g. the reply being approved). */
-  intro?: HTMLElement[];
-  /** Buttons instead of one submit (approve / send back): each submits with its value. */
-  submitButtons?: { label: ConsoleKey; value: string; className?: string }[];
-}): BuiltForm {
+export function buildForm(
+  page: ConsolePage,
+  opts: {
+    id: string;
+    fields: (FieldSpec | HTMLElement)[];
+    submitLabel: ConsoleKey;
+    alert: HTMLElement;
+    cancel?: { label: ConsoleKey; onCancel: () => void };
+    className?: string;
+    /** Extra content before the fields (e.g. the reply being approved). */
+    intro?: HTMLElement[];
+    /** Buttons instead of one submit (approve / send back): each submits with its value. */
+    submitButtons?: { label: ConsoleKey; value: string; className?: string }[];
+  },
+): BuiltForm {
   const summaryTitleId = `${opts.id}-summary-title`;
-  const summary = el('div', { className: 'error-summary', attrs: { tabindex: '-1', 'aria-labelledby': summaryTitleId } },
-    el('h3', { text: page.t('form.errorTitle'), attrs: { id: summaryTitleId } }), el('ul'));
+  const summary = el(
+    'div',
+    { className: 'error-summary', attrs: { tabindex: '-1', 'aria-labelledby': summaryTitleId } },
+    el('h3', { text: page.t('form.errorTitle'), attrs: { id: summaryTitleId } }),
+    el('ul'),
+  );
   summary.hidden = true;
   const form = el('form', { className: opts.className ?? 'action-form', attrs: { id: opts.id, method: 'post', novalidate: '' } });
   form.append(summary, ...(opts.intro ?? []));
   for (const f of opts.fields) form.append(f instanceof HTMLElement ? f : fieldNode(page, opts.id, f));
   const progress = el('p', { className: 'progress', attrs: { role: 'status', 'aria-live': 'polite' } });
   const buttons = (opts.submitButtons ?? [{ label: opts.submitLabel, value: 'submit', className: 'button-primary' }]).map((b) =>
-    el('button', { className: `button ${b.className ?? 'button-primary'}`, text: page.t(b.label), attrs: { type: 'submit', name: 'intent', value: b.value } }));
+    el('button', { className: `button ${b.className ?? 'button-primary'}`, text: page.t(b.label), attrs: { type: 'submit', name: 'intent', value: b.value } }),
+  );
   const actions = el('div', { className: 'actions' }, ...buttons);
   if (opts.cancel) {
     const cancel = el('button', { className: 'button button-secondary', text: page.t(opts.cancel.label), attrs: { type: 'button' } });
@@ -158,7 +192,10 @@ export function buildForm(page: ConsolePage, opts: {
     return node;
   };
   return {
-    form, errors, progress, submit: buttons[0],
+    form,
+    errors,
+    progress,
+    submit: buttons[0],
     control,
     text: (name) => {
       const v = control<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(name).value.trim();
@@ -177,7 +214,11 @@ export function buildForm(page: ConsolePage, opts: {
     validate: (schema, body, v = {}) => {
       const result = schema.safeParse(body);
       const problems = [...(v.extra ?? []), ...(result.success ? [] : problemsFromIssues(result.error.issues as never, v))];
-      if (problems.length) { progress.textContent = ''; errors.show(problems); return undefined; }
+      if (problems.length) {
+        progress.textContent = '';
+        errors.show(problems);
+        return undefined;
+      }
       errors.clear();
       return result.success ? result.data : undefined;
     },
@@ -185,11 +226,13 @@ export function buildForm(page: ConsolePage, opts: {
       progress.textContent = '';
       const body = answer.body;
       if (answer.status === 400 && body?.fields?.length) {
-        errors.show(body.fields.map((f) => {
-          const stripped = prefix && f.field.startsWith(`${prefix}.`) ? f.field.slice(prefix.length + 1) : f.field;
-          const p = problemFromServer({ field: stripped, message: f.message });
-          return stripped === f.field ? p : { ...p, field: `${prefix}.${p.field}` };
-        }));
+        errors.show(
+          body.fields.map((f) => {
+            const stripped = prefix && f.field.startsWith(`${prefix}.`) ? f.field.slice(prefix.length + 1) : f.field;
+            const p = problemFromServer({ field: stripped, message: f.message });
+            return stripped === f.field ? p : { ...p, field: `${prefix}.${p.field}` };
+          }),
+        );
         return;
       }
       const serverKey = `server.${answer.status}`;

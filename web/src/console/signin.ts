@@ -11,10 +11,11 @@ export class SignInView {
     private readonly auth: AuthConfig,
     private readonly root: HTMLElement,
     private readonly alert: HTMLElement,
-    // Kept for the console's wiring: the provider's answer comes back through a page load (completeOidc).
-    private readonly signedIn: (s: Session) => void,
+    readonly _signedIn: (s: Session) => void,
   ) {
-    page.onLanguageChange(() => { if (!root.hidden) this.render(false); });
+    page.onLanguageChange(() => {
+      if (!root.hidden) this.render(false);
+    });
   }
 
   /** `reason`: a text key shown above the form (signed out, session ended...). */
@@ -41,7 +42,8 @@ export class SignInView {
       });
       card.append(b);
       // The local runtime's provider (on this machine): who may sign in there.
-      if (/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(cfg.issuer)) card.append(el('p', { className: 'meta', text: page.t('signin.localNote'), attrs: { id: 'signin-local-note' } }));
+      if (/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(cfg.issuer))
+        card.append(el('p', { className: 'meta', text: page.t('signin.localNote'), attrs: { id: 'signin-local-note' } }));
     } else {
       card.append(el('p', { className: 'notice notice-warning', text: page.t('signin.notConfigured'), attrs: { id: 'signin-unconfigured', role: 'status' } }));
     }

@@ -17,7 +17,16 @@ export interface Problem<K extends string = TextKey> {
   vars?: Record<string, string | number>;
 }
 
-interface ZodLikeIssue { code: string; path: PropertyKey[]; message: string; origin?: string; format?: string; expected?: string; minimum?: number | bigint; maximum?: number | bigint }
+interface ZodLikeIssue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  origin?: string;
+  format?: string;
+  expected?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+}
 
 const last = (path: string) => path.split('.').pop() ?? path;
 
@@ -120,7 +129,7 @@ export class FormErrors<K extends string = TextKey> {
       node = el('p', { className: 'field-error', attrs: { id: errorId(path) } });
       node.hidden = true;
       const anchor = field.querySelector(':scope > .field-error-slot') ?? field.querySelector(':scope > legend, :scope > label') ?? null;
-      if (anchor && anchor.classList.contains('field-error-slot')) anchor.replaceWith(node);
+      if (anchor?.classList.contains('field-error-slot')) anchor.replaceWith(node);
       else if (anchor) (anchor.nextElementSibling?.classList.contains('hint') ? anchor.nextElementSibling : anchor).after(node);
       else field.prepend(node);
     }
@@ -139,15 +148,22 @@ export class FormErrors<K extends string = TextKey> {
   clear(): void {
     this.problems = [];
     this.unplaced = [];
-    for (const node of this.form.querySelectorAll<HTMLElement>('.field-error')) { node.hidden = true; node.replaceChildren(); }
+    for (const node of this.form.querySelectorAll<HTMLElement>('.field-error')) {
+      node.hidden = true;
+      node.replaceChildren();
+    }
     for (const f of this.form.querySelectorAll<HTMLElement>('[data-field].has-error')) f.classList.remove('has-error');
     for (const c of this.form.querySelectorAll<HTMLElement>('[aria-invalid]')) c.removeAttribute('aria-invalid');
     for (const c of this.form.querySelectorAll<HTMLElement>('[data-base-describedby]')) {
       const base = c.dataset.baseDescribedby!;
-      if (base) c.setAttribute('aria-describedby', base); else c.removeAttribute('aria-describedby');
+      if (base) c.setAttribute('aria-describedby', base);
+      else c.removeAttribute('aria-describedby');
       delete c.dataset.baseDescribedby;
     }
-    if (this.summary) { this.summary.hidden = true; this.summary.querySelector('ul')?.replaceChildren(); }
+    if (this.summary) {
+      this.summary.hidden = true;
+      this.summary.querySelector('ul')?.replaceChildren();
+    }
     this.alert.textContent = '';
   }
 
@@ -166,7 +182,8 @@ export class FormErrors<K extends string = TextKey> {
     this.unplaced = general;
     // Document order, so that focus goes to the first invalid field on the page.
     this.problems.sort((a, b) => {
-      const fa = this.fieldFor(a.field); const fb = this.fieldFor(b.field);
+      const fa = this.fieldFor(a.field);
+      const fb = this.fieldFor(b.field);
       if (!fa || !fb) return fa ? -1 : fb ? 1 : 0;
       return fa.compareDocumentPosition(fb) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
     });
@@ -188,22 +205,36 @@ export class FormErrors<K extends string = TextKey> {
     for (const p of this.problems) {
       const message = this.page.t(p.key, p.vars);
       const field = this.fieldFor(p.field);
-      if (!field) { labels.push(message); items.push(el('li', { text: message })); continue; }
+      if (!field) {
+        labels.push(message);
+        items.push(el('li', { text: message }));
+        continue;
+      }
       field.classList.add('has-error');
       const node = this.errorElement(field);
-      node.replaceChildren(el('span', { className: 'visually-hidden', text: this.page.t('error.prefix') + ' ' }), message);
+      node.replaceChildren(el('span', { className: 'visually-hidden', text: `${this.page.t('error.prefix')} ` }), message);
       node.hidden = false;
       const controls = this.controlsOf(field);
-      for (const c of controls) { c.setAttribute('aria-invalid', 'true'); this.describe(c, node.id); }
+      for (const c of controls) {
+        c.setAttribute('aria-invalid', 'true');
+        this.describe(c, node.id);
+      }
       for (const c of this.alsoDescribing(p.field)) this.describe(c, node.id);
       first ??= controls[0];
       const target = controls[0];
       const link = el('a', { text: message, attrs: { href: target?.id ? `#${target.id}` : '#' } });
-      link.addEventListener('click', (e) => { e.preventDefault(); target?.focus(); });
+      link.addEventListener('click', (e) => {
+        e.preventDefault();
+        target?.focus();
+      });
       items.push(el('li', {}, link));
       labels.push(message);
     }
-    for (const g of this.unplaced) { const m = this.page.t(g.key, g.vars); labels.push(m); items.push(el('li', { text: m })); }
+    for (const g of this.unplaced) {
+      const m = this.page.t(g.key, g.vars);
+      labels.push(m);
+      items.push(el('li', { text: m }));
+    }
     if (this.summary) {
       this.summary.querySelector('ul')?.replaceChildren(...items);
       this.summary.hidden = false;

@@ -44,17 +44,25 @@ export async function loadConfig(): Promise<PageConfig> {
     region,
     languages: languages.length ? languages : region === 'cn' ? ['zh-CN', 'en'] : ['en', 'zh-CN'],
     apiBase: typeof raw.apiBase === 'string' ? raw.apiBase.replace(/\/+$/, '') : '',
-    timeZone: typeof raw.timeZone === 'string' ? raw.timeZone : TIME_ZONES[region] ?? 'UTC',
+    timeZone: typeof raw.timeZone === 'string' ? raw.timeZone : (TIME_ZONES[region] ?? 'UTC'),
     icpFilingNumber: icpFilingNumberOf(raw.icpFilingNumber),
   };
 }
 
 function storedLanguage(): string | null {
-  try { return localStorage.getItem(STORAGE_KEY); } catch { return null; }
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
 }
 
 function storeLanguage(lang: Language): void {
-  try { localStorage.setItem(STORAGE_KEY, lang); } catch { /* private mode: not remembered */ }
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    /* private mode: not remembered */
+  }
 }
 
 /** A page in the reader's language; `K` are the keys of its texts (the console adds its own). */
@@ -62,7 +70,11 @@ export class Page<K extends string = TextKey> {
   lang: Language;
   private listeners: ((lang: Language) => void)[] = [];
 
-  constructor(readonly config: PageConfig, private readonly titleKey: NoInfer<K>, private readonly vars: Record<string, string | number> = {}) {
+  constructor(
+    readonly config: PageConfig,
+    private readonly titleKey: NoInfer<K>,
+    private readonly vars: Record<string, string | number> = {},
+  ) {
     const stored = storedLanguage();
     this.lang = isLanguage(stored) && config.languages.includes(stored) ? stored : config.languages[0];
     this.renderLanguageSwitch();
@@ -149,7 +161,13 @@ export class Page<K extends string = TextKey> {
     if (Number.isNaN(d.getTime())) return iso;
     const locale = this.lang === 'zh-CN' ? 'zh-CN' : this.config.region === 'us' ? 'en-US' : 'en-GB';
     return new Intl.DateTimeFormat(locale, {
-      year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: this.config.timeZone, timeZoneName: 'short',
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: this.config.timeZone,
+      timeZoneName: 'short',
     }).format(d);
   }
 
@@ -158,10 +176,16 @@ export class Page<K extends string = TextKey> {
   }
 }
 
-export interface ApiAnswer<T = unknown> { status: number; body: T | undefined }
+export interface ApiAnswer<T = unknown> {
+  status: number;
+  body: T | undefined;
+}
 
 /** A JSON request to the API. Network failures answer status 0. */
-export async function requestJson<T = unknown>(url: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<ApiAnswer<T>> {
+export async function requestJson<T = unknown>(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
+): Promise<ApiAnswer<T>> {
   try {
     const res = await fetch(url, {
       method: init.method ?? 'GET',
@@ -172,7 +196,11 @@ export async function requestJson<T = unknown>(url: string, init: { method?: str
     });
     const text = await res.text();
     let body: T | undefined;
-    try { body = text ? (JSON.parse(text) as T) : undefined; } catch { body = undefined; }
+    try {
+      body = text ? (JSON.parse(text) as T) : undefined;
+    } catch {
+      body = undefined;
+    }
     return { status: res.status, body };
   } catch {
     return { status: 0, body: undefined };
@@ -186,7 +214,11 @@ export function failureKey(status: number): TextKey {
   return 'error.server';
 }
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string; attrs?: Record<string, string> } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: { className?: string; text?: string; attrs?: Record<string, string> } = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (props.className) node.className = props.className;
   if (props.text !== undefined) node.textContent = props.text;
