@@ -11,12 +11,13 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { intakeIdOf, type PollReport } from '../../functions/use-cases/intake/poll-mailbox.ts';
 import { clients } from '../support/clients.ts';
 import { investigation, Journey, mailsTo } from '../support/journey.ts';
+import { connectMailbox } from '../support/imap.ts';
 import { OWN_FIXTURES } from '../support/shared.ts';
 
 const imap = inject('imap');
@@ -29,15 +30,7 @@ const MONDAY_9AM_SHANGHAI = '2026-03-02T01:00:00.000Z';
 describe.skipIf(!imap)("China end to end: mail in over IMAP, staff through the bank's OIDC provider, mail out through the relay", () => {
   let client: ImapFlow;
   beforeAll(async () => {
-    client = new ImapFlow({
-      host: imap!.host,
-      port: imap!.port,
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user: imap!.user, pass: imap!.password },
-      logger: false,
-    });
-    await client.connect();
+    client = await connectMailbox(imap!);
   });
   afterAll(async () => {
     await client?.logout();

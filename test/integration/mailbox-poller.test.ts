@@ -9,11 +9,12 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FaultRule } from '../../local/host/faults.ts';
 import { intakeIdOf, type PollReport } from '../../functions/use-cases/intake/poll-mailbox.ts';
 import { clients, countComplaints, eventually } from '../support/clients.ts';
+import { connectMailbox } from '../support/imap.ts';
 import { OWN_FIXTURES } from '../support/shared.ts';
 
 const imap = inject('imap');
@@ -67,15 +68,7 @@ const byEmail = (from: string) => countComplaints(ddb, table, (c) => (c.complain
 
 describe.skipIf(!imap)('MailboxPoller: the complaints mailbox over IMAP (real Dovecot)', () => {
   beforeAll(async () => {
-    client = new ImapFlow({
-      host: imap!.host,
-      port: imap!.port,
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user: imap!.user, pass: imap!.password },
-      logger: false,
-    });
-    await client.connect();
+    client = await connectMailbox(imap!);
     // Whatever an earlier test left: the poller starts from an empty INBOX here.
     await poll();
   });
@@ -177,15 +170,7 @@ describe.skipIf(!imap)('MailboxPoller: the complaints mailbox over IMAP (real Do
     await client.logout();
     for (const f of readdirSync(maildir))
       if (f.startsWith('dovecot-uidlist') || f.startsWith('dovecot-uidvalidity') || f.startsWith('dovecot.index')) rmSync(join(maildir, f), { force: true });
-    client = new ImapFlow({
-      host: imap!.host,
-      port: imap!.port,
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user: imap!.user, pass: imap!.password },
-      logger: false,
-    });
-    await client.connect();
+    client = await connectMailbox(imap!);
     const after = await poll();
     expect(after.uidValidity).not.toBe(before.uidValidity);
     expect(after).toMatchObject({ seen: 2, moved: 2, replayed: 1, failed: 0 });
