@@ -39,9 +39,12 @@ async function open(
   const page = await context.newPage();
   const errors = await watchErrors(page);
   await page.goto(`${base}${path}`);
-  await page.waitForSelector('form[data-ready="true"]');
+  await ready(page, path);
   return { page, errors };
 }
+
+/** The page is drawn: the customer pages' form, or the console's sign-in (a button to the identity provider: no form of its own). */
+const ready = (page: Page, path: string) => page.waitForSelector(path === '/console.html' ? '#signin-oidc' : 'form[data-ready="true"]');
 
 const attr = (page: Page, selector: string, name: string) => page.getAttribute(selector, name);
 const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').trim();
@@ -502,7 +505,7 @@ describe('ICP filing number in the footer (issue 18)', () => {
     expect(icpFilingNumber).toBe(ICP);
     await page.route('**/config.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(withoutNumber) }));
     await page.goto(`${base}${path}`);
-    await page.waitForSelector('form[data-ready="true"]');
+    await ready(page, path);
     expect(await page.locator('a[href="https://beian.miit.gov.cn/"]').count()).toBe(0);
     expect(await page.isHidden('#icp-filing')).toBe(true);
     expect(await page.textContent('#icp-filing')).toBe('');
