@@ -1,9 +1,9 @@
 /**
  * `npm run token -- <user> [password]`: signs a seeded staff member in at the running local
- * runtime's OIDC provider (local/identity.ts) and prints the ID token, for curl and scripts.
+ * runtime's OIDC provider (local/emulators/identity.ts) and prints the ID token, for curl and scripts.
  * The password defaults to the seeded one (README). PORT: the runtime's port (3000).
  */
-import { passwordSignIn, SEED_USERS } from '../local/identity.ts';
+import { passwordSignIn, SEED_USERS } from '../local/emulators/identity.ts';
 
 const [username, password] = process.argv.slice(2);
 const user = SEED_USERS.find((u) => u.username === username);

@@ -7,10 +7,11 @@
  * reassignment, callback until closed), read-only oversight, a staff-keyed complaint, the
  * server's refusals, the dashboard (and its CSV), a phone's width, and axe-core.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, seriousAxeViolations } from '../support/browser.ts';
@@ -18,6 +19,8 @@ import { clients, eventually, validComplaint } from '../support/clients.ts';
 import { fillLogin, openComplaint, openConsole, signIn, text, type ConsolePage, type OpenOptions } from '../support/console.ts';
 import { investigation, Journey } from '../support/journey.ts';
 import { startRuntimeProcess, tearDown, type RuntimeProcess } from '../support/runtime-process.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
 
 /** Monday 2 March 2026, 10:00 in Shanghai: a business day. */
 const CLOCK = '2026-03-02T02:00:00.000Z';
@@ -109,6 +112,14 @@ describe('staff console', () => {
       authorization_endpoint: `${issuer}/authorize`,
       code_challenge_methods_supported: expect.arrayContaining(['S256']),
     });
+    // The scriptable sign-in the README gives (`npm run token -- hana`): a token the staff API accepts.
+    const scriptToken = execFileSync(join(ROOT, 'node_modules', '.bin', 'node'), ['--import', 'tsx', 'scripts/token.ts', 'hana'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: new URL(base).port },
+      encoding: 'utf8',
+    }).trim();
+    const queue = await fetch(`${base}/api/staff/tasks/team`, { headers: { authorization: `Bearer ${scriptToken}` } });
+    expect(queue.status).toBe(200);
 
     const requests: Request[] = [];
     const { page, errors } = await open({ hash: '#/team', before: (p) => p.on('request', (r) => requests.push(r)) });

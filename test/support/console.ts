@@ -44,7 +44,7 @@ export async function openConsole(browser: Browser, base: string, opts: OpenOpti
 
 /**
  * Signs in as the console does: its button leaves for the provider's authorization endpoint
- * (local/identity.ts: the login form of the local bank IdP), the form sends the browser back
+ * (local/emulators/identity.ts: the login form of the local bank IdP), the form sends the browser back
  * with a code, the console exchanges it (PKCE). Resolves once the sign-in view has gone.
  */
 export async function signIn(page: Page, user: string): Promise<void> {
