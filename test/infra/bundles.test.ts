@@ -18,7 +18,7 @@ import { DEFAULT_FUNCTION_TIMEOUT_SECONDS } from '../../functions/adapters/aws-c
 import { EncryptedLogs } from '../../infra/constructs/encrypted-logs.ts';
 import { ProductFunction } from '../../infra/constructs/product-function.ts';
 import { bundleFunctions, type BundleReport } from '../../infra/bundle-function.ts';
-import { describeShared, FIXTURES, OWN_FIXTURES } from '../support/shared.ts';
+import { FIXTURES, OWN_FIXTURES, HAS_SHARED, publicCorpus } from '../support/shared.ts';
 
 const CDK_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
 const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
@@ -195,7 +195,7 @@ function openApiServesTheDocument(fixtures: string, absent: string[]): void {
   });
 }
 
-describeShared('what each function loads at a cold start', () => {
+describe.skipIf(!HAS_SHARED)(publicCorpus('what each function loads at a cold start'), () => {
   it('OpenApi: the document computed at build time - no schema library in the bundle - and the same document as buildOpenApiDocument', () => {
     openApiServesTheDocument(FIXTURES, ['zod', '@asteasolutions/zod-to-openapi', '@aws-sdk/client-dynamodb']);
   });

@@ -16,9 +16,9 @@ import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSmtpIntake, type SmtpIntake } from '../../local/emulators/mail/smtp-intake.ts';
 import { clients, countComplaints, eventually, getTask } from '../support/clients.ts';
-import { describeShared, OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES } from '../support/shared.ts';
+import { OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES, HAS_SHARED, publicCorpus } from '../support/shared.ts';
 
-/** The public corpus's messages (../shared/fixtures/email): sent only by the describeShared suites, skipped when it is absent. */
+/** The public corpus's messages (../shared/fixtures/email): sent only by the public-corpus suites, skipped when it is absent. */
 const SHARED_EMAIL = join(SHARED_FIXTURES, 'email');
 const OWN = join(OWN_FIXTURES, 'email');
 const table = inject('tableName');
@@ -192,7 +192,7 @@ describe('every message of our own through SMTP (test/fixtures/email)', () => {
   });
 });
 
-describeShared('every real message through SMTP', () => {
+describe.skipIf(!HAS_SHARED)(publicCorpus('every real message through SMTP'), () => {
   everyMessageThroughSmtp({
     dir: SHARED_EMAIL,
     files: SHARED_EMAIL_FILES,
@@ -399,7 +399,7 @@ describe('the SMTP intake itself', () => {
   });
 });
 
-describeShared('the SMTP intake itself', () => {
+describe.skipIf(!HAS_SHARED)(publicCorpus('the SMTP intake itself'), () => {
   const events: any[] = [];
   let intake: SmtpIntake;
   beforeAll(async () => {

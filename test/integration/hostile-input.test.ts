@@ -28,7 +28,7 @@ import {
   type Mutation,
 } from '../support/hostile-arbitraries.ts';
 import { Journey } from '../support/journey.ts';
-import { describeShared, FIXTURES, HAS_SHARED, OWN_EMAIL_FILES, OWN_FIXTURES, SHARED_EMAIL_FILES } from '../support/shared.ts';
+import { FIXTURES, HAS_SHARED, OWN_EMAIL_FILES, OWN_FIXTURES, SHARED_EMAIL_FILES, publicCorpus } from '../support/shared.ts';
 
 const api = inject('apiUrl');
 const table = inject('tableName');
@@ -406,7 +406,7 @@ describe('mail through the SMTP intake', () => {
   mutatedThroughSmtp('our own messages mutated', ownMailFixtures);
 });
 
-describeShared('mail through the SMTP intake', () => {
+describe.skipIf(!HAS_SHARED)(publicCorpus('mail through the SMTP intake'), () => {
   mutatedThroughSmtp('mutated real messages', mailFixtures);
 });
 

@@ -4,11 +4,11 @@
  *   project. Every test runs on them, so `npm test` passes on a fresh clone with nothing beside it.
  * - FIXTURES (../shared/fixtures): the public corpus of the shared folder beside the repository
  *   (CI clones the repo next to it), or SHARED_DIR. Its cases run when it is there; when it is
- *   not, they are reported as skipped (describeShared), and one warning per test file says so.
+ *   not, they are reported as skipped (each such suite is `describe.skipIf(!HAS_SHARED)(publicCorpus(...))`), and one warning per test file says so.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, describe, type RunnerTestSuite } from 'vitest';
+import { afterAll, type RunnerTestSuite } from 'vitest';
 
 export const SHARED_DIR = process.env.SHARED_DIR ?? join(import.meta.dirname, '..', '..', '..', 'shared');
 export const FIXTURES = join(SHARED_DIR, 'fixtures');
@@ -88,7 +88,12 @@ function skippedPublic(task: RunnerTestSuite, inPublic = false): number {
  * Call it at the top level of a test file. When the corpus is absent, the file warns once, after
  * its tests, how many public-corpus cases it skipped and why.
  */
-export function describeShared(name: string, fn: () => void): void {
+/**
+ * The title of a public-corpus suite, which its file declares skipped when the corpus is absent:
+ * `describe.skipIf(!HAS_SHARED)(publicCorpus('...'), ...)`. When absent, the file also prints once
+ * how many of its public-corpus cases were skipped and why.
+ */
+export function publicCorpus(name: string): string {
   if (!HAS_SHARED && !warningRegistered) {
     warningRegistered = true;
     afterAll(({}, file) => {
@@ -99,5 +104,5 @@ export function describeShared(name: string, fn: () => void): void {
       );
     });
   }
-  describe.skipIf(!HAS_SHARED)(`${PUBLIC_CORPUS}: ${name}`, fn);
+  return `${PUBLIC_CORPUS}: ${name}`;
 }

@@ -33,9 +33,9 @@ import { getComplaintStatus } from '../../functions/use-cases/customer/get-compl
 import { parseEmail, receiveEmail, type InboundMail } from '../../functions/use-cases/intake/receive-email.ts';
 import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
-import { describeShared, OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES } from '../support/shared.ts';
+import { OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES, HAS_SHARED, publicCorpus } from '../support/shared.ts';
 
-/** The public corpus's messages (../shared/fixtures/email): read only inside describeShared suites, skipped when it is absent. */
+/** The public corpus's messages (../shared/fixtures/email): read only inside public-corpus suites, skipped when it is absent. */
 const SHARED_EMAIL = join(SHARED_FIXTURES, 'email');
 const fixtureFiles = SHARED_EMAIL_FILES;
 const facts = async (raw: string | Buffer, extra: { envelopeFrom?: string } = {}) => parseEmail(raw, extra);
@@ -200,7 +200,7 @@ describe('our own messages (test/fixtures/email)', () => {
   });
 });
 
-describeShared('the 32 real messages', () => {
+describe.skipIf(!HAS_SHARED)(publicCorpus('the 32 real messages'), () => {
   const fixture = (name: string) => facts(readFileSync(join(SHARED_EMAIL, name)));
   it('are all here and all classified', () => {
     expect(fixtureFiles).toHaveLength(32);
@@ -767,7 +767,7 @@ describe('receiveEmail', () => {
   });
 });
 
-describeShared('receiveEmail', () => {
+describe.skipIf(!HAS_SHARED)(publicCorpus('receiveEmail'), () => {
   it("records the schema's field messages when the request is not valid, instead of throwing", async () => {
     const { deps, repo } = setup();
     const r = await receiveEmail({ messageId: 'm-511', raw: readFileSync(join(SHARED_EMAIL, 'issue-511.eml')) }, deps);

@@ -34,7 +34,7 @@ import { ManualClock } from '../../functions/shared/clock.ts';
 // The header map is the product's: it only unfolds raw header lines, which each parser gives alike.
 import { contentTypeOf, headerMap, parseEmail, receiveEmail } from '../../functions/use-cases/intake/receive-email.ts';
 import { FakeInbound, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
-import { describeShared, OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES } from '../support/shared.ts';
+import { OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES, HAS_SHARED, publicCorpus } from '../support/shared.ts';
 
 const FIXTURES = join(SHARED_FIXTURES, 'email');
 const fixtureFiles = SHARED_EMAIL_FILES;
@@ -200,7 +200,7 @@ describe('postal-mime against mailparser, on our own messages', () => {
   });
 });
 
-describeShared('postal-mime against mailparser, on the 32 real messages', () => {
+describe.skipIf(!HAS_SHARED)(publicCorpus('postal-mime against mailparser, on the 32 real messages'), () => {
   it.each(fixtureFiles)('%s: the same facts (or a difference listed and decided)', async (file) => {
     const ours = comparable(await parseEmail(fixture(file)));
     const theirs = comparable(await oracle(fixture(file)));

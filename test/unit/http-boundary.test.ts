@@ -9,7 +9,7 @@ import { errorToResponse } from '../../functions/http/http-handler.ts';
 import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ConflictError, ValidationError } from '../../functions/shared/errors.ts';
 import { toEvent } from '../../local/host/http-adapter.ts';
-import { describeShared, FIXTURES, OWN_FIXTURES } from '../support/shared.ts';
+import { FIXTURES, OWN_FIXTURES, HAS_SHARED, publicCorpus } from '../support/shared.ts';
 
 const readEvent = (dir: string) => JSON.parse(readFileSync(join(dir, 'events', 'apiGatewayProxyV2Event.json'), 'utf8'));
 
@@ -95,7 +95,7 @@ describe('local API Gateway event, against our own HTTP API v2 event (test/fixtu
   });
 });
 
-describeShared('local API Gateway event', () => {
+describe.skipIf(!HAS_SHARED)(publicCorpus('local API Gateway event'), () => {
   sameAsApiGateway(() => readEvent(FIXTURES), {
     url: '/my/path?parameter1=value1&parameter1=value2&parameter2=value',
     route: '/my/{parameter1}',

@@ -24,9 +24,9 @@ import { receiveEmail } from '../../functions/use-cases/intake/receive-email.ts'
 import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeInbound, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { BAD_CHARSETS, mailMutation, mutateMail, oddString, runs } from '../support/hostile-arbitraries.ts';
-import { describeShared, OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES } from '../support/shared.ts';
+import { OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES, HAS_SHARED, publicCorpus } from '../support/shared.ts';
 
-/** The public corpus's messages (../shared/fixtures/email): read only inside the describeShared suite below, skipped when it is absent. */
+/** The public corpus's messages (../shared/fixtures/email): read only inside the public-corpus suite below, skipped when it is absent. */
 const SHARED_EMAIL = join(SHARED_FIXTURES, 'email');
 /** The repository's own messages: always there. */
 const ownFixtures = OWN_EMAIL_FILES.map((f) => ({ file: f, raw: readFileSync(join(OWN_FIXTURES, 'email', f)) }));
@@ -307,7 +307,7 @@ describe('hostile mail through the intake (postal-mime and the use case, with fa
   }, 60_000);
 });
 
-describeShared('hostile mail through the intake (postal-mime and the use case, with fakes)', () => {
+describe.skipIf(!HAS_SHARED)(publicCorpus('hostile mail through the intake (postal-mime and the use case, with fakes)'), () => {
   it('mutated real messages: registered, threaded or rejected with a reason - never thrown, never lost', async () => {
     const fixtures = SHARED_EMAIL_FILES.map((f) => ({ file: f, raw: readFileSync(join(SHARED_EMAIL, f)) }));
     await neverThrownNeverLost(mutatedOf(fixtures));

@@ -49,7 +49,7 @@ import {
   oddString,
   runs,
 } from '../support/hostile-arbitraries.ts';
-import { describeShared, FIXTURES, OWN_FIXTURES } from '../support/shared.ts';
+import { FIXTURES, OWN_FIXTURES, HAS_SHARED, publicCorpus } from '../support/shared.ts';
 
 const RUNS = 150;
 const UPLOADED = 'uploads/2026-03-02/0b7c1c43-5f5e-4c5b-9d52-1a3e1f0e2a11';
@@ -380,7 +380,7 @@ describe('the HTTP chain of submitComplaint, with synthesized API Gateway events
   httpChainProperties(() => OWN_EVENT);
 });
 
-describeShared('the HTTP chain of submitComplaint, with synthesized API Gateway events', () => {
+describe.skipIf(!HAS_SHARED)(publicCorpus('the HTTP chain of submitComplaint, with synthesized API Gateway events'), () => {
   let event: APIGatewayProxyEventV2;
   beforeAll(() => {
     event = readEvent(FIXTURES);
