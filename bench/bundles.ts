@@ -2,9 +2,12 @@
  * Bundle sizes and load times: every Lambda function bundled by infra/bundle-function.ts -
  * the same code and options the CDK stack deploys - then imported in fresh Node processes (the
  * closest local measure of cold-start init), each beside its "bare" function: bundled the same
- * way, with the same AWS SDK clients and nothing else (a handler that constructs those clients
- * and returns). What a function loads beyond its bare function is the product's own code and
- * libraries (middy, Powertools Logger, zod, ...): the goal is at most 1.5x its bare function.
+ * way, with the same clients and nothing else (a handler that constructs those clients and
+ * returns): the AWS SDK clients, and the one protocol client a function cannot work without
+ * (imapflow, for MailboxPoller: docs/adr/0021-bundle-load-residuals.md). What a function loads
+ * beyond its bare function is the product's own code and libraries (middy, Powertools Logger,
+ * zod, ...): the goal is at most 1.5x its bare function. One more reference measures what
+ * Powertools Logger and Metrics alone cost, bundled the same way.
  *
  * - size: what Node reads when it imports the handler (index.mjs and the chunks it imports
  *   statically); chunks loaded by `await import()` only when a path needs them are not counted
@@ -72,6 +75,12 @@ const CLIENTS = {
     make: 'getSignedUrl',
     lazy: "const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');",
   },
+  imap: {
+    pkg: 'imapflow',
+    imports: ["import { ImapFlow } from 'imapflow';"],
+    make: 'ImapFlow',
+    lazy: "const { ImapFlow } = await import('imapflow');",
+  },
   sesv2: {
     pkg: '@aws-sdk/client-sesv2',
     imports: ["import { SESv2Client } from '@aws-sdk/client-sesv2';"],
@@ -128,6 +137,13 @@ const references: [string, BundleReport][] = [
   ['(empty function)', await bundleSource('export const handler = async () => ({ statusCode: 200 });')],
   ['(bare DynamoDB document client, SDK bundled)', await bundleSource(documentClient)],
   ["(bare DynamoDB document client, SDK from node_modules: the runtime's copy)", await bundleSource(documentClient, ['@aws-sdk/*', '@smithy/*'])],
+  // What Powertools Logger and Metrics cost alone, constructed as functions/shared does.
+  [
+    '(Powertools Logger and Metrics alone)',
+    await bundleSource(
+      "import { Logger } from '@aws-lambda-powertools/logger';\nimport { Metrics } from '@aws-lambda-powertools/metrics';\nconst logger = new Logger(); const metrics = new Metrics({ namespace: 'n' });\nexport const handler = async () => [logger, metrics];",
+    ),
+  ],
 ];
 
 /** One fresh process: ms of `await import(index.mjs)`. */
@@ -151,7 +167,7 @@ const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 console.log(
   `Node ${process.version}, median of ${RUNS} fresh processes per bundle (interleaved rounds), ${CPU ? 'CPU' : 'wall'} time; ${new Date().toISOString().slice(0, 10)}\n`,
 );
-console.log('| function | SDK clients (lazy) | size (KB) | bare size (KB) | load (ms) | bare load (ms) | ratio |');
+console.log('| function | clients (lazy) | size (KB) | bare size (KB) | load (ms) | bare load (ms) | ratio |');
 console.log('|---|---|---:|---:|---:|---:|---:|');
 const rows = names.map((name) => {
   const bare = bareOf(name);
