@@ -28,6 +28,7 @@
  */
 import type { BusinessCalendar } from './business-calendar.ts';
 import type { Complaint, DeadlineRecord } from './complaint.ts';
+import type { ItemPut } from './returns.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Aggregate items
@@ -578,8 +579,9 @@ export interface AggregateStore {
   /**
    * Applies the updates of one stream record, once: a second call with the same event id
    * changes nothing and answers 'duplicate'. No updates: 'nothing' (and nothing written).
+   * `puts`: items written whole in the same transaction (the regulatory returns' index and log).
    */
-  applyOnce(eventId: string, updates: AggregateUpdate[], markerExpiresAt: number): Promise<ApplyOutcome>;
+  applyOnce(eventId: string, updates: AggregateUpdate[], markerExpiresAt: number, puts?: ItemPut[]): Promise<ApplyOutcome>;
   /** Every aggregate item of a region's month. */
   monthItems(region: string, month: string): Promise<AggregateItem[]>;
   /** Matter counts of the hours [from, to] (UTC hours, inclusive). */

@@ -23,8 +23,9 @@
  *    is listed as a late change, while the return itself stays as first produced.
  *
  * Definitions (the complaint's current record decides):
- *  - counted: every complaint of the region except drills (`drill` set) and repeats merged into
- *    another complaint (`mergedInto`): the one they joined counts.
+ *  - counted: every registered complaint of the region (as on the dashboard: registration follows
+ *    receipt by seconds, and the complaint is dated by its receipt) except drills (`drill` set) and
+ *    repeats merged into another complaint (`mergedInto`): the one they joined counts.
  *  - resolved (FCA "closed"): the final response or summary resolution was sent
  *    (`finalResponse.sentAt`, not the 8-week letter), else the reply (`deadlines.finalResponse.metAt`),
  *    else the close. Within 3 business days: by close of business on the third business day after
@@ -129,7 +130,9 @@ const counted = (c: Partial<Complaint> | undefined): c is Complaint =>
   typeof c.region === 'string' &&
   isTaxonomyRegion(c.region) &&
   !(c as OtherParts).drill &&
-  !c.mergedInto;
+  !c.mergedInto &&
+  // As on the dashboard: from registration (seconds after receipt; it is dated by its receipt).
+  (Boolean(c.classification) || c.status === 'CLOSED');
 
 // ---------------------------------------------------------------------------------------------
 // Memberships
@@ -701,4 +704,29 @@ export function returnSheets(r: RegulatoryReturn): Sheet[] {
 /** One CSV of every table, each row (its header too) led by its table's name (CSV-injection safe: dashboard.ts toCsv). */
 export function returnCsv(r: RegulatoryReturn): string {
   return toCsv(returnSheets(r).flatMap((s) => s.rows.map((row) => [s.name, ...row])));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The store (port): implemented on DynamoDB by adapters/dynamo-aggregates.ts
+// ---------------------------------------------------------------------------------------------
+
+/** A return as first produced after its period ended: later productions give these figures. */
+export interface ReturnSnapshot {
+  producedAt: string;
+  producedBy: string;
+  report: RegulatoryReturn;
+}
+
+export interface ReturnStore {
+  /** Counter items of the period (earlier: of every period up to and including it). */
+  returnCounters(region: string, period: string, earlier: boolean): Promise<CounterItem[]>;
+  /** The complaints in a figure's cells (index items still in). */
+  returnIndex(region: string, period: string, metric: string): Promise<IndexEntry[]>;
+  /** Complaints not yet resolved (uk: outstanding), with their receipt date. */
+  unresolved(region: string): Promise<IndexEntry[]>;
+  /** Changes applied to the period's figures after `after` (an ISO instant). */
+  lateChanges(region: string, period: string, after: string): Promise<LateChange[]>;
+  snapshot(region: string, period: string): Promise<ReturnSnapshot | undefined>;
+  /** Stores the first production; if another was stored first, returns that one. */
+  saveSnapshot(region: string, period: string, snap: ReturnSnapshot): Promise<ReturnSnapshot>;
 }

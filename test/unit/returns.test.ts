@@ -30,7 +30,7 @@ const calendarOf = (r: string) => cals[r];
 
 let n = 0;
 type Extra = Record<string, unknown>;
-function complaint(region: 'uk' | 'us' | 'cn', receivedAt: string, over: Partial<Complaint> & Extra = {}): Complaint {
+function complaint(region: "uk" | "us" | "cn", receivedAt: string, over: Extra = {}): Complaint {
   n += 1;
   return {
     reference: `${region.toUpperCase()}-2026-${String(n).padStart(6, '0')}`,
@@ -41,6 +41,7 @@ function complaint(region: 'uk' | 'us' | 'cn', receivedAt: string, over: Partial
     stage: 'INVESTIGATION',
     receivedAt,
     deadlines: {},
+    classification: { nature: 'service', channelType: 'online', urgency: 'general', riskLevel: 'low', priority: 'P3', reasons: [] },
     complainant: { anonymous: true },
     matter: { description: 'x' },
     consent: { personalData: true },
