@@ -234,6 +234,11 @@ export const ROUTES: RouteSpec[] = [
   ...staff('GET', '/api/staff/links', 'openTaskLink'),
   ...staff('GET', '/api/staff/archive/{reference}', 'readArchivedComplaint'),
   ...staff('POST', '/api/staff/complaints/{reference}/erasure', 'eraseCustomerData'),
+  ...staff('GET', '/api/staff/complaints/{reference}/regulatory-class', 'getRegulatoryClass'),
+  ...staff('POST', '/api/staff/complaints/{reference}/regulatory-class', 'setRegulatoryClass'),
+  ...staff('GET', '/api/staff/returns', 'getRegulatoryReturn'),
+  ...staff('GET', '/api/staff/returns/export', 'exportRegulatoryReturn'),
+  ...staff('GET', '/api/staff/returns/complaints', 'listReturnComplaints'),
 ];
 
 /** Which records of the table's stream a reader takes: its event names and key prefixes. */

@@ -59,7 +59,9 @@ export class DynamoAggregates implements AggregateStore, ReturnStore {
   /** The ADD of one item, as a transaction item. */
   private update(u: AggregateUpdate): TransactItem {
     const names: Record<string, string> = { '#type': 'type' };
-    const values: Record<string, unknown> = { ':type': u.pk.startsWith('AGGMATTER#') ? 'AggregateMatter' : u.pk.startsWith('AGGRET#') ? 'ReturnAggregate' : 'Aggregate' };
+    const values: Record<string, unknown> = {
+      ':type': u.pk.startsWith('AGGMATTER#') ? 'AggregateMatter' : u.pk.startsWith('AGGRET#') ? 'ReturnAggregate' : 'Aggregate',
+    };
     const adds = Object.entries(u.add).map(([name, n], i) => {
       names[`#c${i}`] = name;
       values[`:c${i}`] = n;
@@ -216,7 +218,14 @@ export class DynamoAggregates implements AggregateStore, ReturnStore {
     try {
       await this.db.put({
         TableName: this.table,
-        Item: { PK: returnKeys.snapshot(region), SK: period, type: 'ReturnSnapshot', producedAt: snap.producedAt, producedBy: snap.producedBy, report: JSON.stringify(snap.report) },
+        Item: {
+          PK: returnKeys.snapshot(region),
+          SK: period,
+          type: 'ReturnSnapshot',
+          producedAt: snap.producedAt,
+          producedBy: snap.producedBy,
+          report: JSON.stringify(snap.report),
+        },
         ConditionExpression: 'attribute_not_exists(PK)',
       });
       return snap;

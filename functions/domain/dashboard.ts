@@ -28,7 +28,6 @@
  */
 import type { BusinessCalendar } from './business-calendar.ts';
 import type { Complaint, DeadlineRecord } from './complaint.ts';
-import type { ItemPut } from './returns.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Aggregate items
@@ -96,6 +95,13 @@ export interface AggregateUpdate {
   add: Counters;
   /** TTL of the item (epoch seconds), for short-lived items. */
   expiresAt?: number;
+}
+
+/** An item written whole with the updates of a record (the regulatory returns' index and log: ./returns.ts). */
+export interface ItemPut {
+  pk: string;
+  sk: string;
+  attributes: Record<string, string | number | string[]>;
 }
 
 /** Calendar of a region (receipt month and business days are judged on it). */

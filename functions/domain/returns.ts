@@ -39,7 +39,7 @@
  */
 import { addLocalDays, type BusinessCalendar } from './business-calendar.ts';
 import type { Complaint } from './complaint.ts';
-import { type AggregateUpdate, type CalendarOf, type Counters, deadlineOutcome, toCsv } from './dashboard.ts';
+import { type AggregateUpdate, type CalendarOf, type Counters, deadlineOutcome, type ItemPut, toCsv } from './dashboard.ts';
 import { CN_CODES, type Coded, UK_CAUSES, UK_PRODUCT_GROUPS, US_TAXONOMY, isTaxonomyRegion, taxonomyVersion } from './taxonomies.ts';
 
 export type ReturnRegion = 'uk' | 'us' | 'cn';
@@ -274,12 +274,7 @@ export const returnKeys = {
   snapshot: (region: string) => `AGGRETSNAP#${region}`,
 };
 
-/** An item written whole (index and log items). */
-export interface ItemPut {
-  pk: string;
-  sk: string;
-  attributes: Record<string, string | number | string[]>;
-}
+export type { ItemPut };
 
 export interface ReturnsDelta {
   counters: AggregateUpdate[];
@@ -422,7 +417,17 @@ export interface CnReturn {
   byC: CnCount[];
   cells: { a: string; b: string; c: string; received: number; closed: number }[];
 }
-export const CFPB_COLUMNS = ['reference', 'received', 'product', 'subProduct', 'issue', 'subIssue', 'companyResponse', 'timelyResponse', 'publicResponse'] as const;
+export const CFPB_COLUMNS = [
+  'reference',
+  'received',
+  'product',
+  'subProduct',
+  'issue',
+  'subIssue',
+  'companyResponse',
+  'timelyResponse',
+  'publicResponse',
+] as const;
 export interface UsReturn {
   region: 'us';
   period: string;
@@ -582,7 +587,9 @@ export function buildUsReturn(period: string, items: CounterItem[], entries: Ind
     to,
     taxonomyVersion: taxonomyVersion('us'),
     total: { received },
-    byProduct: [...byProduct.entries()].map(([product, n]) => ({ product, received: n })).sort((a, b) => b.received - a.received || a.product.localeCompare(b.product)),
+    byProduct: [...byProduct.entries()]
+      .map(([product, n]) => ({ product, received: n }))
+      .sort((a, b) => b.received - a.received || a.product.localeCompare(b.product)),
     rows,
   };
 }

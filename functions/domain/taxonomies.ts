@@ -65,12 +65,14 @@ export function checkRegulatoryClass(region: string, c: Omit<RegulatoryClass, 't
       out.push({ field: 'us.subProduct', message: `is not a sub-product of "${product.label}"` });
     const issue = product.issues.find((i) => i.label === c.us?.issue);
     if (!issue) out.push({ field: 'us.issue', message: `is not an issue of "${product.label}"` });
-    else if (c.us.subIssue !== undefined && !issue.subIssues.includes(c.us.subIssue)) out.push({ field: 'us.subIssue', message: `is not a sub-issue of "${issue.label}"` });
+    else if (c.us.subIssue !== undefined && !issue.subIssues.includes(c.us.subIssue))
+      out.push({ field: 'us.subIssue', message: `is not a sub-issue of "${issue.label}"` });
     if (c.us.publicResponse !== undefined && !US.publicResponses.includes(c.us.publicResponse))
       out.push({ field: 'us.publicResponse', message: 'is not a CFPB public response' });
   } else if (region === 'cn') {
     if (!c.cn) return [{ field: 'cn', message: 'is required for a CN complaint' }];
-    for (const d of ['a', 'b', 'c'] as const) if (!hasCode(CN_CODES[d], c.cn[d])) out.push({ field: `cn.${d}`, message: `is not a JR/T 0169 ${d.toUpperCase()} code` });
+    for (const d of ['a', 'b', 'c'] as const)
+      if (!hasCode(CN_CODES[d], c.cn[d])) out.push({ field: `cn.${d}`, message: `is not a JR/T 0169 ${d.toUpperCase()} code` });
   } else out.push({ field: 'region', message: `has no regulatory taxonomy (${region})` });
   return out;
 }
@@ -85,7 +87,9 @@ export interface Suggestion {
   reasons: string[];
 }
 
-type SuggestInput = Pick<Complaint, 'region' | 'channel' | 'businessLine' | 'assignment' | 'matter'> & { classification?: Pick<Classification, 'nature' | 'channelType'> };
+type SuggestInput = Pick<Complaint, 'region' | 'channel' | 'businessLine' | 'assignment' | 'matter'> & {
+  classification?: Pick<Classification, 'nature' | 'channelType'>;
+};
 
 const words = (c: SuggestInput) => `${c.businessLine ?? ''} ${c.matter?.description ?? ''} ${c.matter?.cause ?? ''}`.toLowerCase();
 const any = (text: string, keys: string[]) => keys.some((k) => text.includes(k));
@@ -134,8 +138,7 @@ function suggestUs(c: SuggestInput, reasons: string[]): RegulatoryClass['us'] {
   else if (any(t, PAYMENT) && !any(t, ['account'])) productLabel = 'Money transfer, virtual currency, or money service';
   const product = US.products.find((p) => p.label === productLabel)!;
   const pick = (keys: string[], match: string[]) => (any(t, keys) ? product.issues.find((i) => any(i.label.toLowerCase(), match)) : undefined);
-  const issue =
-    pick(FRAUD, ['fraud', 'purchase', 'charging your account', 'not owed']) ?? pick(FEES, ['fee', 'interest', 'managing']) ?? product.issues[0];
+  const issue = pick(FRAUD, ['fraud', 'purchase', 'charging your account', 'not owed']) ?? pick(FEES, ['fee', 'interest', 'managing']) ?? product.issues[0];
   reasons.push(`us.product "${product.label}": department "${dept || 'none'}" and the matter's words; us.issue "${issue.label}"`);
   return { product: product.label, subProduct: product.subProducts[0], issue: issue.label, ...(issue.subIssues[0] ? { subIssue: issue.subIssues[0] } : {}) };
 }
@@ -143,7 +146,8 @@ function suggestUs(c: SuggestInput, reasons: string[]): RegulatoryClass['us'] {
 function suggestCn(c: SuggestInput, reasons: string[]): RegulatoryClass['cn'] {
   const t = words(c);
   const dept = line(c);
-  const a = c.channel === 'branch' || c.channel === 'letter' ? 'A01' : c.channel === 'phone' ? 'A05' : c.classification?.channelType === 'offline' ? 'A01' : 'A04';
+  const a =
+    c.channel === 'branch' || c.channel === 'letter' ? 'A01' : c.channel === 'phone' ? 'A05' : c.classification?.channelType === 'offline' ? 'A01' : 'A04';
   let b = 'B10';
   if (dept === 'cards') b = any(t, DEBIT) ? 'B02' : 'B03';
   else if (dept === 'loans') b = 'B04';

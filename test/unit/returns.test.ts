@@ -30,7 +30,7 @@ const calendarOf = (r: string) => cals[r];
 
 let n = 0;
 type Extra = Record<string, unknown>;
-function complaint(region: "uk" | "us" | "cn", receivedAt: string, over: Extra = {}): Complaint {
+function complaint(region: 'uk' | 'us' | 'cn', receivedAt: string, over: Extra = {}): Complaint {
   n += 1;
   return {
     reference: `${region.toUpperCase()}-2026-${String(n).padStart(6, '0')}`,
@@ -52,9 +52,15 @@ function complaint(region: "uk" | "us" | "cn", receivedAt: string, over: Extra =
     ...over,
   } as Complaint;
 }
-const uk = (productGroup: string, cause: string): { regulatoryClass: RegulatoryClass } => ({ regulatoryClass: { taxonomyVersion: 'uk-fca-2027.1', uk: { productGroup, cause } } });
+const uk = (productGroup: string, cause: string): { regulatoryClass: RegulatoryClass } => ({
+  regulatoryClass: { taxonomyVersion: 'uk-fca-2027.1', uk: { productGroup, cause } },
+});
 /** Resolved by the reply (the finalResponse deadline met at `at`) and closed. */
-const replied = (at: string) => ({ status: 'CLOSED' as const, closedAt: at, deadlines: { finalResponse: { dueAt: '2030-01-01T00:00:00Z', rule: 'r', metAt: at } } });
+const replied = (at: string) => ({
+  status: 'CLOSED' as const,
+  closedAt: at,
+  deadlines: { finalResponse: { dueAt: '2030-01-01T00:00:00Z', rule: 'r', metAt: at } },
+});
 const outcome = (result: string) => ({ outcome: { result, by: 'mia', at: '2026-01-01T00:00:00Z' } });
 const paid = (amountMinor: number, kind = 'financial-loss', paidAt: string | null = '2026-06-01T00:00:00Z') => ({
   id: `r${amountMinor}`,
@@ -67,7 +73,10 @@ const paid = (amountMinor: number, kind = 'financial-loss', paidAt: string | nul
 });
 
 /** Sums counter updates into the AGGRET items, as DynamoDB's ADDs would. */
-function apply(changes: [Partial<Complaint> | undefined, Partial<Complaint> | undefined][]): { items: CounterItem[]; index: Map<string, Record<string, unknown>> } {
+function apply(changes: [Partial<Complaint> | undefined, Partial<Complaint> | undefined][]): {
+  items: CounterItem[];
+  index: Map<string, Record<string, unknown>>;
+} {
   const counters = new Map<string, Counters>();
   const index = new Map<string, Record<string, unknown>>();
   changes.forEach(([before, after], i) => {
@@ -116,7 +125,11 @@ describe('UK FCA return of 2026H1, worked out by hand', () => {
   const c = {
     // 1: received 2025H2, replied Mon 5 Jan: 3rd business day after Mon 15 Dec is Thu 18 Dec -> not within 3;
     //    15 Dec + 56 days = 9 Feb -> within 8 weeks. Outstanding at the start, closed in H1.
-    c1: complaint('uk', '2025-12-15T10:00:00Z', { ...uk('banking-credit-cards', 'admin-customer-service'), ...replied('2026-01-05T12:00:00Z'), ...outcome('not-upheld') }),
+    c1: complaint('uk', '2025-12-15T10:00:00Z', {
+      ...uk('banking-credit-cards', 'admin-customer-service'),
+      ...replied('2026-01-05T12:00:00Z'),
+      ...outcome('not-upheld'),
+    }),
     // 2: received 2025H2, still open: outstanding at the start and at the end.
     c2: complaint('uk', '2025-11-03T09:00:00Z', uk('banking-credit-cards', 'admin-customer-service')),
     // 3: received and closed in 2025H2: not in 2026H1 at all.
@@ -137,7 +150,12 @@ describe('UK FCA return of 2026H1, worked out by hand', () => {
     }),
     // 6: received Thu 2 Apr 10:00 BST; Good Friday and Easter Monday are not business days, so the 3rd is Thu 9 Apr:
     //    replied Wed 8 Apr -> within 3 (counting weekdays would say otherwise). Not upheld; a goodwill GBP 50.00 does not uphold it.
-    c6: complaint('uk', '2026-04-02T09:00:00Z', { ...uk('home-finance', 'arrears'), ...replied('2026-04-08T15:00:00Z'), ...outcome('not-upheld'), redress: [paid(5000, 'goodwill')] }),
+    c6: complaint('uk', '2026-04-02T09:00:00Z', {
+      ...uk('home-finance', 'arrears'),
+      ...replied('2026-04-08T15:00:00Z'),
+      ...outcome('not-upheld'),
+      redress: [paid(5000, 'goodwill')],
+    }),
     // 7: received 2 Feb, replied 30 Mar = the 56th day -> within 8 weeks; upheld; GBP 100.00 awarded but not paid: not counted.
     c7: complaint('uk', '2026-02-02T10:00:00Z', {
       ...uk('home-finance', 'advising-selling-arranging'),
@@ -146,7 +164,11 @@ describe('UK FCA return of 2026H1, worked out by hand', () => {
       redress: [paid(10000, 'financial-loss', null)],
     }),
     // 8: received 2 Feb, replied 31 Mar = the 57th day -> after 8 weeks; not upheld.
-    c8: complaint('uk', '2026-02-02T10:00:00Z', { ...uk('investments', 'advising-selling-arranging'), ...replied('2026-03-31T10:00:00Z'), ...outcome('not-upheld') }),
+    c8: complaint('uk', '2026-02-02T10:00:00Z', {
+      ...uk('investments', 'advising-selling-arranging'),
+      ...replied('2026-03-31T10:00:00Z'),
+      ...outcome('not-upheld'),
+    }),
     // 9: open; a vulnerable customer, caused by a failure to respond to the vulnerability.
     c9: complaint('uk', '2026-05-11T09:00:00Z', {
       ...uk('insurance-protection', 'admin-customer-service'),
@@ -155,9 +177,16 @@ describe('UK FCA return of 2026H1, worked out by hand', () => {
     // 10: 30 Jun 23:30 UTC is 1 Jul 00:30 in London: opened in 2026H2.
     c10: complaint('uk', '2026-06-30T23:30:00Z', uk('banking-credit-cards', 'other')),
     // 11: a drill: never counted.
-    c11: complaint('uk', '2026-03-10T10:00:00Z', { ...uk('banking-credit-cards', 'other'), ...replied('2026-03-11T10:00:00Z'), drill: { drillId: 'd1', scenario: 's' } }),
+    c11: complaint('uk', '2026-03-10T10:00:00Z', {
+      ...uk('banking-credit-cards', 'other'),
+      ...replied('2026-03-11T10:00:00Z'),
+      drill: { drillId: 'd1', scenario: 's' },
+    }),
     // 12: a repeat merged into another complaint: that one counts.
-    c12: complaint('uk', '2026-03-12T10:00:00Z', { ...uk('banking-credit-cards', 'other'), mergedInto: { reference: 'UK-2026-000004', by: 'sam', at: '2026-03-12T11:00:00Z' } }),
+    c12: complaint('uk', '2026-03-12T10:00:00Z', {
+      ...uk('banking-credit-cards', 'other'),
+      mergedInto: { reference: 'UK-2026-000004', by: 'sam', at: '2026-03-12T11:00:00Z' },
+    }),
     // 13: not yet classified, a vulnerable customer; replied in H2.
     c13: complaint('uk', '2026-06-01T09:00:00Z', {
       ...replied('2026-07-02T09:00:00Z'),
@@ -196,7 +225,14 @@ describe('UK FCA return of 2026H1, worked out by hand', () => {
   });
 
   it('by product grouping, in the taxonomy order, with the unclassified last', () => {
-    expect(r.byProductGroup.map((g) => g.code)).toEqual(['banking-credit-cards', 'home-finance', 'insurance-protection', 'decumulation-pensions', 'investments', 'unclassified']);
+    expect(r.byProductGroup.map((g) => g.code)).toEqual([
+      'banking-credit-cards',
+      'home-finance',
+      'insurance-protection',
+      'decumulation-pensions',
+      'investments',
+      'unclassified',
+    ]);
     expect(group('banking-credit-cards')).toEqual(
       figures({ outstandingAtStart: 3, opened: 2, closedWithin3BusinessDays: 2, closedWithin8Weeks: 2, upheld: 2, redressPaid: { GBP: 3500 } }),
     );
@@ -263,7 +299,12 @@ describe('UK FCA return of 2026H1, worked out by hand', () => {
         attributes: {
           reference: c.c8.reference,
           at: '2026-08-01T10:00:00Z',
-          changes: ['-opened investments|advising-selling-arranging', '-closedOver8w investments|advising-selling-arranging', '+opened investments|other', '+closedOver8w investments|other'],
+          changes: [
+            '-opened investments|advising-selling-arranging',
+            '-closedOver8w investments|advising-selling-arranging',
+            '+opened investments|other',
+            '+closedOver8w investments|other',
+          ],
         },
       },
     ]);
@@ -347,7 +388,12 @@ describe('CFPB rows of 2026Q2', () => {
       ['Closed with explanation', 'No', 'unclassified'], // 20 days after receipt, no target recorded
       ['In progress', '', 'Credit card'],
     ]);
-    expect(r.rows[0]).toMatchObject({ received: '2026-04-06', subProduct: 'General-purpose credit card or charge card', issue: 'Fees or interest', subIssue: 'Problem with fees' });
+    expect(r.rows[0]).toMatchObject({
+      received: '2026-04-06',
+      subProduct: 'General-purpose credit card or charge card',
+      issue: 'Fees or interest',
+      subIssue: 'Problem with fees',
+    });
     expect(r.byProduct).toEqual([
       { product: 'Credit card', received: 3 },
       { product: 'unclassified', received: 1 },
