@@ -136,7 +136,9 @@ export async function aggregateComplaintChange(
   const image = (i?: Partial<Complaint> & { type?: string }) => (i && (i.type === undefined || i.type === 'Complaint') ? i : undefined);
   const updates = complaintDelta(image(change.oldImage), image(change.newImage), calendarOf);
   // The regulatory returns' counters, index and log ride the same transaction (domain/returns.ts).
-  const returns = returnsDelta(image(change.oldImage), image(change.newImage), calendarOf, { eventId: change.eventId, at: deps.now().toISOString() });
+  // Dated by the change itself (the complaint's updatedAt, on the clock of the use case that made it).
+  const at = typeof change.newImage?.updatedAt === 'string' ? change.newImage.updatedAt : deps.now().toISOString();
+  const returns = returnsDelta(image(change.oldImage), image(change.newImage), calendarOf, { eventId: change.eventId, at });
   const createdAt = change.createdAt ?? Math.floor(deps.now().getTime() / 1000);
   const outcome = await deps.store.applyOnce(change.eventId, [...updates, ...returns.counters], Math.floor(createdAt) + MARKER_TTL_SECONDS, returns.puts);
   return { outcome, items: updates.length };
