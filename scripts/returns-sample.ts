@@ -19,9 +19,13 @@ const md = (rows: (string | number)[][]) => {
 
 function section(title: string, r: RegulatoryReturn): string {
   const sheets = returnSheets(r).slice(1); // the first is the return's header (period, taxonomy version)
-  return [`### ${title}`, '', `Period ${r.period} (${r.from} to ${r.to}), taxonomy ${r.taxonomyVersion}.`, '', ...sheets.flatMap((s) => [`**${s.name}**`, '', md(s.rows), ''])].join(
-    '\n',
-  );
+  return [
+    `### ${title}`,
+    '',
+    `Period ${r.period} (${r.from} to ${r.to}), taxonomy ${r.taxonomyVersion}.`,
+    '',
+    ...sheets.flatMap((s) => [`**${s.name}**`, '', md(s.rows), '']),
+  ].join('\n');
 }
 
 const uk = inserted(Object.values(ukHalfYear()));

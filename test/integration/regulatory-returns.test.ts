@@ -45,7 +45,15 @@ const drain = async () => expect((await j.request('POST', '/__local/streams/drai
 
 beforeAll(async () => {
   // Its own runtime (the suite's is cn), as lean as the journey allows: DynamoDB in memory, no fault proxies; the IAM check on.
-  runtime = await startRuntime({ port: 0, dataDir: dir, region: "uk", clockAt: new Date("2026-01-05T09:00:00Z"), smtpPort: 0, dynamoInMemory: true, faultInjection: false });
+  runtime = await startRuntime({
+    port: 0,
+    dataDir: dir,
+    region: 'uk',
+    clockAt: new Date('2026-01-05T09:00:00Z'),
+    smtpPort: 0,
+    dynamoInMemory: true,
+    faultInjection: false,
+  });
   const { ddb, sfn } = clients({ dynamoEndpoint: runtime.dynamoEndpoint, sfnEndpoint: runtime.sfnEndpoint, awsRegion: 'eu-west-2' });
   j = new Journey(runtime.apiUrl, ddb, sfn, runtime.tableName, runtime.stateMachineArn);
 
