@@ -437,6 +437,8 @@ export interface UsReturn {
   total: { received: number };
   byProduct: { product: string; received: number }[];
   rows: Record<(typeof CFPB_COLUMNS)[number], string>[];
+  /** false: the stored first production kept the figures but not the rows (too many for one item). */
+  rowsKept?: false;
 }
 export type RegulatoryReturn = UkReturn | CnReturn | UsReturn;
 

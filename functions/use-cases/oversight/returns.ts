@@ -82,6 +82,13 @@ async function compute(region: ReturnRegion, period: string, store: ReturnStore)
   return buildUsReturn(period, items, rows);
 }
 
+/** What one DynamoDB item (400 KB) keeps of a first production with room to spare. */
+export const SNAPSHOT_MAX_BYTES = 300_000;
+/** The return as stored: whole, except CFPB rows too many for one item (the figures are kept). */
+function keepable(r: RegulatoryReturn): RegulatoryReturn {
+  return r.region === 'us' && Buffer.byteLength(JSON.stringify(r)) > SNAPSHOT_MAX_BYTES ? { ...r, rows: [], rowsKept: false } : r;
+}
+
 async function produce(deps: ReturnsDeps, actor: Actor, period: string, store: ReturnStore): Promise<ProducedReturn> {
   const region = regionOf(deps);
   periodFor(region, period);
@@ -90,14 +97,16 @@ async function produce(deps: ReturnsDeps, actor: Actor, period: string, store: R
   if (!ended) return { status: 'provisional', return: current, lateChanges: [] };
   const snap =
     (await store.snapshot(region, period)) ??
-    (await store.saveSnapshot(region, period, { producedAt: deps.clock.now().toISOString(), producedBy: actor.id, report: current }));
+    (await store.saveSnapshot(region, period, { producedAt: deps.clock.now().toISOString(), producedBy: actor.id, report: keepable(current) }));
+  // CFPB rows too many to keep in one item: the rows are today's, their changes listed as late changes.
+  const report = snap.report.region === 'us' && snap.report.rowsKept === false && current.region === 'us' ? { ...snap.report, rows: current.rows } : snap.report;
   const lateChanges = await store.lateChanges(region, period, snap.producedAt);
-  const moved = JSON.stringify(snap.report) !== JSON.stringify(current);
+  const moved = JSON.stringify(report) !== JSON.stringify(current);
   return {
     status: 'final',
     firstProducedAt: snap.producedAt,
     firstProducedBy: snap.producedBy,
-    return: snap.report,
+    return: report,
     lateChanges,
     ...(moved ? { current } : {}),
   };
