@@ -109,7 +109,6 @@ async function main(): Promise<void> {
     { view: 'team', href: '#/team', label: 'nav.team', op: 'listTeamQueue' },
     { view: 'new', href: '#/new', label: 'nav.new', op: 'createStaffComplaint' },
     { view: 'dashboard', href: '#/dashboard', label: 'nav.dashboard', op: 'getDashboard' },
-    { view: 'returns', href: '#/returns', label: 'nav.returns', op: 'getRegulatoryReturn' },
   ];
 
   const defaultRoute = () => (can('listMyTasks') ? '#/mine' : can('listTeamQueue') ? '#/team' : '#/open');

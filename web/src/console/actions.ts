@@ -126,7 +126,10 @@ export function availableActions(ctx: Ctx, d: ComplaintDetail): Offered[] {
   offer('merge', c.status === 'OPEN' && !!c.relatedTo && !c.mergedInto);
   offer('unlink', !!c.relatedTo && !c.mergedInto);
   // Classified for the regulatory returns from the investigation on (closed complaints too, before filing).
-  offer('regulatoryClass', !at(s, 'RECEIVED') && !c.mergedInto);
+  // Offered to whoever works on it (assignee or its manager) while it is open; the API also lets the
+  // department and the complaints desk classify a closed complaint before the return is filed.
+  const works = c.assignment?.assignee === actor.id || c.assignment?.manager === actor.id;
+  offer('regulatoryClass', open && !at(s, 'RECEIVED') && works && !c.mergedInto);
   if (can('call')) for (const m of pendingCalls(d)) out.push({ id: 'call', primary: false, messageId: m.messageId });
   // One primary action at most: the first offered next step.
   let primarySeen = false;
