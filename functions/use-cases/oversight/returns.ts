@@ -99,7 +99,8 @@ async function produce(deps: ReturnsDeps, actor: Actor, period: string, store: R
     (await store.snapshot(region, period)) ??
     (await store.saveSnapshot(region, period, { producedAt: deps.clock.now().toISOString(), producedBy: actor.id, report: keepable(current) }));
   // CFPB rows too many to keep in one item: the rows are today's, their changes listed as late changes.
-  const report = snap.report.region === 'us' && snap.report.rowsKept === false && current.region === 'us' ? { ...snap.report, rows: current.rows } : snap.report;
+  const report =
+    snap.report.region === 'us' && snap.report.rowsKept === false && current.region === 'us' ? { ...snap.report, rows: current.rows } : snap.report;
   const lateChanges = await store.lateChanges(region, period, snap.producedAt);
   const moved = JSON.stringify(report) !== JSON.stringify(current);
   return {
