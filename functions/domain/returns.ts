@@ -18,9 +18,10 @@
  *  - counters AGGRET#<region> / <period>#<key> (ADDs, which telescope as the dashboard's do);
  *  - one index item per membership AGGRETIX#<region>#<period>#<metric> / <key>#<reference>
  *    (`in` 1, or 0 once it left): every figure drills down to the complaints behind it;
- *  - one log item per period whose memberships changed AGGRETLOG#<region>#<period> /
- *    <applied at>#<reference>#<event>: a change after the period's return was first produced
- *    is listed as a late change, while the return itself stays as first produced.
+ *  - one log item per period whose memberships changed, for a change dated after the period
+ *    ended, AGGRETLOG#<region>#<period> / <updatedAt>#<reference>#<event>: a change after the
+ *    period's return was first produced is listed as a late change, while the return itself
+ *    stays as first produced.
  *
  * Definitions (the complaint's current record decides):
  *  - counted: every registered complaint of the region (as on the dashboard: registration follows
@@ -287,7 +288,7 @@ const sameRow = (a?: Record<string, string>, b?: Record<string, string>) => JSON
 /**
  * What a change of a complaint (old image -> new image) writes: counter ADDs (new - old),
  * index items of memberships gained, changed or lost (`in` 0), and one log item per period
- * whose memberships changed, stamped `at` (when the change is applied).
+ * whose memberships changed when the change is dated (`at`: the complaint's updatedAt) after the period ended.
  */
 export function returnsDelta(
   oldImage: Partial<Complaint> | undefined,
@@ -315,8 +316,12 @@ export function returnsDelta(
 
   const puts: ItemPut[] = [];
   const changes = new Map<string, string[]>();
+  // Only a change dated after its period ended can be late (a return is kept once its period has
+  // ended): the others write no log item, which keeps the everyday writes to the counters and index.
+  const late = (period: string) =>
+    Number.isNaN(Date.parse(meta.at)) || calendarOf(region).localDate(new Date(meta.at)) > periodBounds(region as ReturnRegion, period).to;
   const note = (m: Membership, sign: '+' | '-' | '~') => {
-    if (m.period === OPEN_PERIOD) return;
+    if (m.period === OPEN_PERIOD || !late(m.period)) return;
     const list = changes.get(m.period) ?? [];
     list.push(`${sign}${m.metric} ${m.key}`);
     changes.set(m.period, list);

@@ -151,6 +151,10 @@ describe('UK FCA return of 2026H1, worked out by hand', () => {
       },
     ]);
     expect(returnsDelta(c.c8, { ...c.c8, stage: 'CLOSED', version: 9 }, calendarOf, { eventId: 'e', at: 'x' })).toEqual({ counters: [], puts: [] });
+    // Dated within the period (30 Jun 23:30 in London): it cannot be late, so no log item.
+    const within = returnsDelta(c.c8, moved, calendarOf, { eventId: 'ev8', at: '2026-06-30T22:30:00Z' });
+    expect(within.puts.filter((p) => p.pk.startsWith('AGGRETLOG#'))).toEqual([]);
+    expect(within.counters).toEqual(d.counters);
   });
 
   it('exports: tables, CSV with every figure', () => {
