@@ -44,8 +44,8 @@ const classify = (user: string, name: string, productGroup: string, cause: strin
 const drain = async () => expect((await j.request('POST', '/__local/streams/drain')).status).toBe(200);
 
 beforeAll(async () => {
-  // Its own runtime (the suite's is cn), as lean as the journey allows: DynamoDB in memory, no fault proxies, functions started
-  // on first use; the IAM check on.
+  // Its own runtime (the suite's is cn), as lean as the journey allows: DynamoDB in memory, no fault proxies; the IAM check on;
+  // functions warmed at start (the journey's waits are short).
   runtime = await startRuntime({
     port: 0,
     dataDir: dir,
@@ -54,7 +54,6 @@ beforeAll(async () => {
     smtpPort: 0,
     dynamoInMemory: true,
     faultInjection: false,
-    warmFunctions: false,
   });
   const { ddb, sfn } = clients({ dynamoEndpoint: runtime.dynamoEndpoint, sfnEndpoint: runtime.sfnEndpoint, awsRegion: 'eu-west-2' });
   j = new Journey(runtime.apiUrl, ddb, sfn, runtime.tableName, runtime.stateMachineArn);
