@@ -161,8 +161,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   },
   // The table stream's second reader (ADR 0009; the first is DeliverMessages): for each record, what
   // three consumers did before - the durable hand-off from intake to workflow (StartExecution of new
-  // complaints' machine), the dashboard's aggregates (one transaction per record: counter updates,
-  // the exactly-once marker's put, under AGG), and archival of TTL removals (one locked archive object
+  // complaints' machine), the dashboard's and the regulatory returns' aggregates (one transaction per
+  // record: counter updates, the returns' index and log puts, the exactly-once marker's put, under AGG), and archival of TTL removals (one locked archive object
   // per closed complaint, issue 6: ledger read and update, the partition's remaining items, audit
   // entries of rescued items). Its access is the union of theirs.
   TableChanges: {
@@ -234,6 +234,11 @@ export const ROUTES: RouteSpec[] = [
   ...staff('GET', '/api/staff/links', 'openTaskLink'),
   ...staff('GET', '/api/staff/archive/{reference}', 'readArchivedComplaint'),
   ...staff('POST', '/api/staff/complaints/{reference}/erasure', 'eraseCustomerData'),
+  ...staff('GET', '/api/staff/complaints/{reference}/regulatory-class', 'getRegulatoryClass'),
+  ...staff('POST', '/api/staff/complaints/{reference}/regulatory-class', 'setRegulatoryClass'),
+  ...staff('GET', '/api/staff/returns', 'getRegulatoryReturn'),
+  ...staff('GET', '/api/staff/returns/export', 'exportRegulatoryReturn'),
+  ...staff('GET', '/api/staff/returns/complaints', 'listReturnComplaints'),
 ];
 
 /** Which records of the table's stream a reader takes: its event names and key prefixes. */

@@ -5,6 +5,10 @@
  *                                                 of one combination (breakdowns summed when read)
  *   AGGMATTER#<region>#<YYYY-MM-DD> / H<HH>#<matterKey>   complaints per matter and UTC hour (TTL 8 days)
  *   AGGSEEN#<stream event id> / AGGSEEN            a stream record already applied (TTL 7 days)
+ *   AGGRET#<region> / <period>#<cell>               the regulatory returns' counters (domain/returns.ts)
+ *   AGGRETIX#<region>#<period>#<metric> / <cell>#<reference>   the complaints behind each figure (`in` 1|0)
+ *   AGGRETLOG#<region>#<period> / <at>#<reference>#<event>     changes applied to a period's figures
+ *   AGGRETSNAP#<region> / <period>                   a return as first produced after its period ended
  *
  * Counters only ever change by ADD. Exactly-once under the stream's at-least-once delivery:
  * the ADDs of one record and the conditional put of its AGGSEEN marker are ONE transaction,
@@ -22,6 +26,16 @@ import {
   type Counters,
   type MatterCount,
 } from '../domain/dashboard.ts';
+import {
+  OPEN_PERIOD,
+  returnKeys,
+  type CounterItem,
+  type IndexEntry,
+  type ItemPut,
+  type LateChange,
+  type ReturnSnapshot,
+  type ReturnStore,
+} from '../domain/returns.ts';
 import { TABLE } from './table-schema.ts';
 
 /** DynamoDB's limit of items in one TransactWriteItems. */
@@ -33,7 +47,7 @@ export interface ReadStats {
   readCapacityUnits: number;
 }
 
-export class DynamoAggregates implements AggregateStore {
+export class DynamoAggregates implements AggregateStore, ReturnStore {
   /** Reads made so far and the capacity they consumed (ReturnConsumedCapacity TOTAL). */
   readonly stats: ReadStats = { requests: 0, readCapacityUnits: 0 };
 
@@ -45,7 +59,9 @@ export class DynamoAggregates implements AggregateStore {
   /** The ADD of one item, as a transaction item. */
   private update(u: AggregateUpdate): TransactItem {
     const names: Record<string, string> = { '#type': 'type' };
-    const values: Record<string, unknown> = { ':type': u.pk.startsWith('AGGMATTER#') ? 'AggregateMatter' : 'Aggregate' };
+    const values: Record<string, unknown> = {
+      ':type': u.pk.startsWith('AGGMATTER#') ? 'AggregateMatter' : u.pk.startsWith('AGGRET#') ? 'ReturnAggregate' : 'Aggregate',
+    };
     const adds = Object.entries(u.add).map(([name, n], i) => {
       names[`#c${i}`] = name;
       values[`:c${i}`] = n;
@@ -69,7 +85,7 @@ export class DynamoAggregates implements AggregateStore {
   }
 
   /** The transaction of one stream record: its marker (conditional) first, then its ADDs. */
-  transactItems(eventId: string, updates: AggregateUpdate[], markerExpiresAt: number): TransactItem[] {
+  transactItems(eventId: string, updates: AggregateUpdate[], markerExpiresAt: number, puts: ItemPut[] = []): TransactItem[] {
     const items: TransactItem[] = [
       {
         Put: {
@@ -79,16 +95,20 @@ export class DynamoAggregates implements AggregateStore {
         },
       },
       ...updates.map((u) => this.update(u)),
+      ...puts.map((p) => ({
+        Put: { TableName: this.table, Item: { ...p.attributes, PK: p.pk, SK: p.sk, type: p.pk.startsWith('AGGRETLOG#') ? 'ReturnLog' : 'ReturnIndex' } },
+      })),
     ];
-    // A complaint touches at most 2 x (1 monthly item + 1 matter item): far below the limit.
+    // A complaint touches at most 2 x (1 monthly item + 1 matter item), plus its returns' cells
+    // (a UK complaint: about 10 memberships, each old and new): far below the limit.
     if (items.length > MAX_TRANSACTION_ITEMS)
       throw new RangeError(`One record touches ${items.length - 1} aggregate items; at most ${MAX_TRANSACTION_ITEMS - 1} fit in a transaction`);
     return items;
   }
 
-  async applyOnce(eventId: string, updates: AggregateUpdate[], markerExpiresAt: number): Promise<ApplyOutcome> {
-    if (!updates.length) return 'nothing';
-    const TransactItems = this.transactItems(eventId, updates, markerExpiresAt);
+  async applyOnce(eventId: string, updates: AggregateUpdate[], markerExpiresAt: number, puts: ItemPut[] = []): Promise<ApplyOutcome> {
+    if (!updates.length && !puts.length) return 'nothing';
+    const TransactItems = this.transactItems(eventId, updates, markerExpiresAt, puts);
     for (let attempt = 1; ; attempt++) {
       try {
         await this.db.transactWrite({ TransactItems });
@@ -144,6 +164,75 @@ export class DynamoAggregates implements AggregateStore {
       }
     }
     return out;
+  }
+
+  // --- Regulatory returns (domain/returns.ts ReturnStore) ---
+
+  /** Counter items of every period up to `period`: one Query of the region's partition (periods x cells, never complaints). */
+  async returnCounters(region: string, period: string, earlier: boolean): Promise<CounterItem[]> {
+    const items = await this.query({
+      TableName: this.table,
+      KeyConditionExpression: earlier ? 'PK = :pk AND SK < :hi' : 'PK = :pk AND begins_with(SK, :p)',
+      ExpressionAttributeValues: { ':pk': returnKeys.counters(region), ...(earlier ? { ':hi': `${period}$` } : { ':p': `${period}#` }) },
+    });
+    return items.map((it) => ({ sk: String(it.SK), counters: countersOf(it) }));
+  }
+
+  async returnIndex(region: string, period: string, metric: string): Promise<IndexEntry[]> {
+    const items = await this.query({
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk',
+      FilterExpression: '#in = :one',
+      ExpressionAttributeNames: { '#in': 'in' },
+      ExpressionAttributeValues: { ':pk': returnKeys.index(region, period, metric), ':one': 1 },
+    });
+    return items.map((it) => {
+      const sk = String(it.SK);
+      const reference = String(it.reference);
+      const row: Record<string, string> = {};
+      for (const [k, v] of Object.entries(it)) if (!KEY_ATTRIBUTES.has(k) && k !== 'in' && typeof v === 'string') row[k] = v;
+      return { key: sk.slice(0, sk.length - reference.length - 1), reference, row };
+    });
+  }
+
+  async unresolved(region: string): Promise<IndexEntry[]> {
+    return this.returnIndex(region, OPEN_PERIOD, 'outstanding');
+  }
+
+  async lateChanges(region: string, period: string, after: string): Promise<LateChange[]> {
+    const items = await this.query({
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk AND SK > :after',
+      ExpressionAttributeValues: { ':pk': returnKeys.log(region, period), ':after': `${after}\uffff` },
+    });
+    return items.map((it) => ({ at: String(it.at), reference: String(it.reference), changes: (it.changes as string[]) ?? [] }));
+  }
+
+  async snapshot(region: string, period: string): Promise<ReturnSnapshot | undefined> {
+    const out = await this.db.get({ TableName: this.table, Key: { PK: returnKeys.snapshot(region), SK: period } });
+    const it = out.Item;
+    return it ? { producedAt: String(it.producedAt), producedBy: String(it.producedBy), report: JSON.parse(String(it.report)) } : undefined;
+  }
+
+  async saveSnapshot(region: string, period: string, snap: ReturnSnapshot): Promise<ReturnSnapshot> {
+    try {
+      await this.db.put({
+        TableName: this.table,
+        Item: {
+          PK: returnKeys.snapshot(region),
+          SK: period,
+          type: 'ReturnSnapshot',
+          producedAt: snap.producedAt,
+          producedBy: snap.producedBy,
+          report: JSON.stringify(snap.report),
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      });
+      return snap;
+    } catch (e) {
+      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+      return (await this.snapshot(region, period)) as ReturnSnapshot; // produced by someone else a moment ago: theirs is the first
+    }
   }
 
   /**

@@ -131,6 +131,7 @@ export function buildOpenApiDocument() {
         security: [{ [bearer.name]: [] }],
         request: {
           ...(route.path.includes('{reference}') ? { params: ReferenceParams.unwrap() } : {}),
+          ...(spec.query ? { query: built(spec.query) as never } : {}),
           ...(spec.body ? { body: { content: { 'application/json': { schema: built(spec.body) } }, required: true } } : {}),
         },
         responses: {

@@ -23,10 +23,13 @@ import {
   ReplyRequest,
   StaffComplaintRequest,
 } from './staff.schema.ts';
+import { RegulatoryClassRequest, ReturnCellQuery, ReturnQuery } from './returns.schema.ts';
 
 export interface StaffOperationContract<B = unknown> {
   summary: string;
   body?: ZodType<B>;
+  /** Its query string's schema, for the OpenAPI document (the use case parses it). */
+  query?: ZodType;
   successStatus?: number;
   /** A larger body than the configured limit (a complaint keyed in, with its long description). */
   maxBodyBytes?: number;
@@ -78,6 +81,22 @@ export const STAFF_OPERATION_CONTRACT = {
   },
   linkComplaint: { summary: 'Link this complaint to a related one (staff see each beside the other; merge or unlink later); audited', body: LinkRequest },
   unlinkComplaint: { summary: 'Remove the link to an earlier complaint (not the same customer or matter); audited' },
+  getRegulatoryClass: { summary: "The complaint's class in its region's regulatory taxonomy, the suggestion from its classification, and the taxonomy" },
+  setRegulatoryClass: {
+    summary:
+      "Classify the complaint into its region's regulatory taxonomy (FCA product grouping and cause, CFPB product and issue, JR/T 0169 A/B/C), from investigation on",
+    body: RegulatoryClassRequest,
+  },
+  getRegulatoryReturn: {
+    summary:
+      "The region's regulatory return for a period (?period=): UK FCA complaints return (half-year), US CFPB portal rows (quarter), CN JR/T 0169 counts (quarter); as first produced after the period ended, with later changes listed",
+    query: ReturnQuery,
+  },
+  exportRegulatoryReturn: { summary: 'The regulatory return as CSV or XLSX (?period=&format=csv|xlsx)', query: ReturnQuery },
+  listReturnComplaints: {
+    summary: 'The complaints behind one figure of a return, optionally of one cell (?period=&figure=&productGroup=&cause=...)',
+    query: ReturnCellQuery,
+  },
 } as const satisfies Record<StaffOperation, StaffOperationContract>;
 
 /** The validated request body of a staff operation (undefined: it takes none). */

@@ -57,6 +57,11 @@ export const STAFF_OPERATIONS = [
   'mergeComplaint',
   'linkComplaint',
   'unlinkComplaint',
+  'getRegulatoryClass',
+  'setRegulatoryClass',
+  'getRegulatoryReturn',
+  'exportRegulatoryReturn',
+  'listReturnComplaints',
 ] as const;
 export type StaffOperation = (typeof STAFF_OPERATIONS)[number];
 
@@ -99,6 +104,11 @@ export const OPERATION_LABEL: Record<StaffOperation, string> = {
   mergeComplaint: 'merge a complaint into an earlier one',
   linkComplaint: 'link to another complaint',
   unlinkComplaint: 'remove the link to an earlier complaint',
+  getRegulatoryClass: 'read the regulatory class',
+  setRegulatoryClass: 'classify a complaint for the regulatory returns',
+  getRegulatoryReturn: 'read the regulatory returns',
+  exportRegulatoryReturn: 'export the regulatory returns',
+  listReturnComplaints: 'list the complaints behind a regulatory return',
 };
 
 /** Operations that need no complaint. */
@@ -112,6 +122,9 @@ const WITHOUT_COMPLAINT: ReadonlySet<StaffOperation> = new Set([
   'openTaskLink',
   'readArchivedComplaint',
   'eraseCustomerData',
+  'getRegulatoryReturn',
+  'exportRegulatoryReturn',
+  'listReturnComplaints',
 ]);
 
 /** Operations that change the handling of a complaint: only its assignee or manager may do them. */
@@ -137,6 +150,9 @@ const SPECIALIST_OPS: ReadonlySet<StaffOperation> = new Set([
   'mergeComplaint',
   'linkComplaint',
   'unlinkComplaint',
+  // The complaints desk classifies for the regulatory returns, as it corrects the classification.
+  'getRegulatoryClass',
+  'setRegulatoryClass',
 ]);
 const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
   'listMyTasks',
@@ -153,6 +169,9 @@ const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
   'recordCallback',
   'recordCall',
   'openTaskLink',
+  // Classified at investigation by whoever investigates (department scope).
+  'getRegulatoryClass',
+  'setRegulatoryClass',
 ]);
 const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([
   ...HANDLER_OPS,
@@ -165,12 +184,20 @@ const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([
   'mergeComplaint',
   'linkComplaint',
   'unlinkComplaint',
+  // The returns: read by managers and the complaints function's quality staff, who file them.
+  'getRegulatoryReturn',
+  'exportRegulatoryReturn',
+  'listReturnComplaints',
 ]);
 const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set([
   'listTeamQueue',
   'getComplaint',
   'getDashboard',
   'exportDashboardCsv',
+  'getRegulatoryClass',
+  'getRegulatoryReturn',
+  'exportRegulatoryReturn',
+  'listReturnComplaints',
   'searchAudit',
   'openTaskLink',
   'readArchivedComplaint',

@@ -147,6 +147,11 @@ export interface Complaint extends ComplaintDetails {
    */
   earlyCallback?: { output: { stage: 'CALLBACK'; next: 'CLOSE' | 'REOPEN'; satisfied: boolean }; by: string; at: string };
   closedAt?: string;
+  /**
+   * Set by staff at investigation: the complaint's class in its region's regulatory taxonomy
+   * (domain/taxonomies.ts), counted in the regulatory returns (domain/returns.ts).
+   */
+  regulatoryClass?: RegulatoryClass;
   /** When DynamoDB's TTL may remove it (epoch seconds): close + the region's hot retention. */
   expiresAt?: number;
   /** Integrity of the history (domain/archive.ts), kept by the repository on every write. */
@@ -161,6 +166,15 @@ export interface Complaint extends ComplaintDetails {
   resumeCount: number;
   updatedAt: string;
   version: number;
+}
+
+/** A complaint's class in the regulators' taxonomies (domain/taxonomies/*.json, the version it was made against). */
+export interface RegulatoryClass {
+  taxonomyVersion: string;
+  uk?: { productGroup: string; cause: string };
+  /** publicResponse: the company's optional public response on the CFPB portal. */
+  us?: { product: string; subProduct?: string; issue: string; subIssue?: string; publicResponse?: string };
+  cn?: { a: string; b: string; c: string };
 }
 
 export interface RelatedComplaint {

@@ -97,6 +97,13 @@ export interface AggregateUpdate {
   expiresAt?: number;
 }
 
+/** An item written whole with the updates of a record (the regulatory returns' index and log: ./returns.ts). */
+export interface ItemPut {
+  pk: string;
+  sk: string;
+  attributes: Record<string, string | number | string[]>;
+}
+
 /** Calendar of a region (receipt month and business days are judged on it). */
 export type CalendarOf = (region: string) => BusinessCalendar;
 
@@ -578,8 +585,9 @@ export interface AggregateStore {
   /**
    * Applies the updates of one stream record, once: a second call with the same event id
    * changes nothing and answers 'duplicate'. No updates: 'nothing' (and nothing written).
+   * `puts`: items written whole in the same transaction (the regulatory returns' index and log).
    */
-  applyOnce(eventId: string, updates: AggregateUpdate[], markerExpiresAt: number): Promise<ApplyOutcome>;
+  applyOnce(eventId: string, updates: AggregateUpdate[], markerExpiresAt: number, puts?: ItemPut[]): Promise<ApplyOutcome>;
   /** Every aggregate item of a region's month. */
   monthItems(region: string, month: string): Promise<AggregateItem[]>;
   /** Matter counts of the hours [from, to] (UTC hours, inclusive). */

@@ -31,8 +31,10 @@ export interface HttpAnswer {
 export class RawBody {
   constructor(
     readonly contentType: string,
+    /** The body; base64 of the bytes when `base64` (a binary file, e.g. an XLSX export). */
     readonly text: string,
     readonly filename?: string,
+    readonly base64?: boolean,
   ) {}
 }
 
@@ -96,6 +98,7 @@ export function httpHandler<B = undefined>(options: { body?: ZodType<B>; maxBody
             ...answer.headers,
           },
           body: raw.text,
+          ...(raw.base64 ? { isBase64Encoded: true } : {}),
         };
       }
       return json(answer.statusCode, answer.body, answer.headers);

@@ -13,8 +13,11 @@ import * as callback from '../use-cases/customer/callback.ts';
 import { submitComplaint } from '../use-cases/intake/submit-complaint.ts';
 import * as dashboard from '../use-cases/oversight/dashboard.ts';
 import * as audit from '../use-cases/oversight/audit.ts';
+import * as returns from '../use-cases/oversight/returns.ts';
+import * as regulatoryClass from '../use-cases/staff/regulatory-class.ts';
+import { toCsv } from '../domain/dashboard.ts';
 import * as archival from '../use-cases/archive/archive.ts';
-import { aggregatesOf } from '../wiring/aggregates.ts';
+import { aggregatesOf, returnsOf } from '../wiring/aggregates.ts';
 import { parseOrThrow } from '../contract/validation.ts';
 import { RawBody } from './http-handler.ts';
 import { STAFF_OPERATION_CONTRACT, type StaffBody, type StaffOperationContract } from '../contract/staff-operations.ts';
@@ -82,6 +85,19 @@ const RUNS: { [K in StaffOperation]: (deps: Container, call: StaffCall<StaffBody
   mergeComplaint: (d, c) => links.mergeComplaint(d, c.actor, c.reference, c.body),
   linkComplaint: (d, c) => links.linkComplaint(d, c.actor, c.reference, c.body),
   unlinkComplaint: (d, c) => links.unlinkComplaint(d, c.actor, c.reference),
+  getRegulatoryClass: (d, c) => regulatoryClass.getRegulatoryClass(d, c.actor, c.reference),
+  setRegulatoryClass: (d, c) => regulatoryClass.setRegulatoryClass(d, c.actor, c.reference, c.body),
+  getRegulatoryReturn: (d, c) => returns.getRegulatoryReturn(d, c.actor, c.query, returnsOf(d)),
+  exportRegulatoryReturn: async (d, c) => {
+    const out = await returns.exportRegulatoryReturn(d, c.actor, c.query, returnsOf(d));
+    // CSV: every table in one file, each row led by its table's name (toCsv: formula-safe, RFC 4180).
+    if (out.format === 'csv') return new RawBody('text/csv; charset=utf-8', toCsv(out.sheets.flatMap((s) => s.rows.map((r) => [s.name, ...r]))), out.filename);
+    const { xlsxOf } = await import('../adapters/xlsx-workbook.ts');
+    const at = new Date(out.produced.firstProducedAt ?? d.clock.now().toISOString());
+    const bytes = await xlsxOf(out.sheets, at);
+    return new RawBody('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bytes.toString('base64'), out.filename, true);
+  },
+  listReturnComplaints: (d, c) => returns.listReturnComplaints(d, c.actor, c.query, returnsOf(d)),
 };
 
 export const STAFF_OPERATION_SPECS = Object.fromEntries(

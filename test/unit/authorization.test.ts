@@ -32,8 +32,20 @@ const SPECIALIST: StaffOperation[] = [
   'mergeComplaint',
   'linkComplaint',
   'unlinkComplaint',
+  'getRegulatoryClass',
+  'setRegulatoryClass',
 ];
-const HANDLER_TEAM: StaffOperation[] = [...LIST, 'getComplaint', 'claimTask', 'submitHandlingPlan', 'getReplyDraft', 'recordCallback', 'recordCall'];
+const HANDLER_TEAM: StaffOperation[] = [
+  ...LIST,
+  'getComplaint',
+  'claimTask',
+  'submitHandlingPlan',
+  'getReplyDraft',
+  'recordCallback',
+  'recordCall',
+  'getRegulatoryClass',
+  'setRegulatoryClass',
+];
 const ACTING: StaffOperation[] = ['completeInvestigation', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock'];
 const MANAGER_ONLY: StaffOperation[] = [
   'approveReply',
@@ -45,8 +57,8 @@ const MANAGER_ONLY: StaffOperation[] = [
   'unlinkComplaint',
 ];
 /** Oversight operations that need no complaint: allowed wherever the role may list queues. */
-const DASHBOARD: StaffOperation[] = ['getDashboard', 'exportDashboardCsv'];
-const QUALITY: StaffOperation[] = ['listTeamQueue', 'getComplaint'];
+const DASHBOARD: StaffOperation[] = ['getDashboard', 'exportDashboardCsv', 'getRegulatoryReturn', 'exportRegulatoryReturn', 'listReturnComplaints'];
+const QUALITY: StaffOperation[] = ['listTeamQueue', 'getComplaint', 'getRegulatoryClass'];
 const ADMIN: StaffOperation[] = ['getComplaint', 'reassign'];
 
 /**
@@ -180,10 +192,10 @@ const MATRIX = SCENARIOS.flatMap((s) =>
 );
 
 describe('authorize: every role x every operation', () => {
-  it('the matrix covers all 5 roles x 28 operations (merge, link and unlink: issue 16) in each situation', () => {
+  it('the matrix covers all 5 roles x 33 operations (merge, link and unlink: issue 16; regulatory returns: issue 19) in each situation', () => {
     expect(ROLES).toHaveLength(5);
-    expect(STAFF_OPERATIONS).toHaveLength(28);
-    expect(MATRIX).toHaveLength(SCENARIOS.length * 5 * 28);
+    expect(STAFF_OPERATIONS).toHaveLength(33);
+    expect(MATRIX).toHaveLength(SCENARIOS.length * 5 * 33);
   });
 
   it.each(MATRIX)('$scenario: $role $op -> $expected', ({ scenario, complaint, role, op, expected }) => {

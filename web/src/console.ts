@@ -13,13 +13,14 @@ import { loadConsoleConfig } from './console/config.ts';
 import { ConsolePage, type ConsoleKey } from './console/console-page.ts';
 import type { Ctx } from './console/context.ts';
 import { DashboardView } from './console/dashboard.ts';
+import { ReturnsView } from './console/returns.ts';
 import { DetailView } from './console/detail.ts';
 import { NewComplaintView } from './console/new-complaint.ts';
 import { QueueView } from './console/queue.ts';
 import { SignInView } from './console/signin.ts';
 
 const REFERENCE = /^[A-Z]{2}-\d{4}-\d{6,}$/;
-type ViewName = 'signin' | 'queue' | 'detail' | 'new' | 'dashboard' | 'open';
+type ViewName = 'signin' | 'queue' | 'detail' | 'new' | 'dashboard' | 'returns' | 'open';
 
 async function main(): Promise<void> {
   const config = await loadConsoleConfig();
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     detail: byId('view-detail'),
     new: byId('view-new'),
     dashboard: byId('view-dashboard'),
+    returns: byId('view-returns'),
     open: byId('view-open'),
   };
   const header = { nav: byId('nav'), who: byId('who'), goto: byId<HTMLFormElement>('goto-form') };
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
   const detail = new DetailView(ctx, views.detail);
   const newComplaint = new NewComplaintView(ctx, views.new);
   const dashboard = new DashboardView(ctx, views.dashboard);
+  const returns = new ReturnsView(ctx, views.returns, () => config.region.name);
   const signIn = new SignInView(page, config.auth, views.signin, alert, (s) => {
     session = s;
     renderHeader();
@@ -92,6 +95,7 @@ async function main(): Promise<void> {
     queue.forget();
     detail.forget();
     dashboard.forget();
+    returns.forget();
     for (const v of [views.new, views.open]) v.replaceChildren();
     activate('signin');
     header.nav.hidden = true;
@@ -247,6 +251,12 @@ async function main(): Promise<void> {
         go('dashboard');
         activate('dashboard');
         await dashboard.show(params);
+        return;
+      case 'returns':
+        if (!can('getRegulatoryReturn')) break;
+        go('returns');
+        activate('returns');
+        await returns.show(params);
         return;
       case 'open':
         go('open');

@@ -10,7 +10,8 @@
  *  3. rates and percentiles computed from the summed counters.
  *
  * Writing (aggregateComplaintChange, for each stream record of a complaint item):
- *  1. the delta of counters between the old and the new image;
+ *  1. the delta of counters between the old and the new image (the dashboard's and the
+ *     regulatory returns', with the returns' index and log items: domain/returns.ts);
  *  2. applied with its AGGSEEN marker in one transaction: exactly once.
  */
 import { authorize, type Actor, type StaffOperation } from '../../domain/authorization.ts';
@@ -30,6 +31,7 @@ import {
   type DashboardInput,
 } from '../../domain/dashboard.ts';
 import { regionConfig, type RegionConfig } from '../../domain/regions.ts';
+import { returnsDelta } from '../../domain/returns.ts';
 import { DashboardQuerySchema } from '../../contract/oversight.schema.ts';
 import { parseOrThrow } from '../../contract/validation.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -133,7 +135,11 @@ export async function aggregateComplaintChange(
   // Only complaint items count (a future META-like item of another type is left alone).
   const image = (i?: Partial<Complaint> & { type?: string }) => (i && (i.type === undefined || i.type === 'Complaint') ? i : undefined);
   const updates = complaintDelta(image(change.oldImage), image(change.newImage), calendarOf);
+  // The regulatory returns' counters, index and log ride the same transaction (domain/returns.ts).
+  // Dated by the change itself (the complaint's updatedAt, on the clock of the use case that made it).
+  const at = typeof change.newImage?.updatedAt === 'string' ? change.newImage.updatedAt : deps.now().toISOString();
+  const returns = returnsDelta(image(change.oldImage), image(change.newImage), calendarOf, { eventId: change.eventId, at });
   const createdAt = change.createdAt ?? Math.floor(deps.now().getTime() / 1000);
-  const outcome = await deps.store.applyOnce(change.eventId, updates, Math.floor(createdAt) + MARKER_TTL_SECONDS);
+  const outcome = await deps.store.applyOnce(change.eventId, [...updates, ...returns.counters], Math.floor(createdAt) + MARKER_TTL_SECONDS, returns.puts);
   return { outcome, items: updates.length };
 }

@@ -20,10 +20,12 @@ import {
   MergeRequest,
   RestrictionRequest,
 } from '../../../functions/contract/staff.schema.ts';
+import { RegulatoryClassRequest } from '../../../functions/contract/returns.schema.ts';
 import { el } from '../lib/page.ts';
 import { complaintPath } from './api.ts';
 import type { ComplaintDetail, Ctx, MessageView } from './context.ts';
 import { buildForm, fieldNode, type BuiltForm, type FieldSpec } from './forms.ts';
+import type { ConsoleKey } from './console-page.ts';
 
 export type ActionId =
   | 'claim'
@@ -41,9 +43,27 @@ export type ActionId =
   | 'call'
   | 'restrict'
   | 'merge'
-  | 'unlink';
+  | 'unlink'
+  | 'regulatoryClass';
 
 export const TEAMS = ['cards', 'loans', 'retail', 'wealth'] as const;
+
+type ConsoleTextKeyOf<P extends string> = Extract<ConsoleKey, `${P}${string}`>;
+/** GET .../regulatory-class: the class, the suggestion and the region's taxonomy (domain/taxonomies/*.json). */
+interface RegulatoryClassInfo {
+  region: 'uk' | 'us' | 'cn';
+  regulatoryClass: Record<string, unknown> | null;
+  suggestion: { regulatoryClass: Record<string, unknown>; reasons: string[] } | null;
+  taxonomy: {
+    productGroups?: { code: string; label: string }[];
+    causes?: { code: string; label: string }[];
+    a?: { code: string; label: string }[];
+    b?: { code: string; label: string }[];
+    c?: { code: string; label: string }[];
+    products?: { label: string; subProducts: string[]; issues: { label: string }[] }[];
+    publicResponses?: string[];
+  };
+}
 
 const OPERATION: Record<ActionId, StaffOperation> = {
   claim: 'claimTask',
@@ -62,6 +82,7 @@ const OPERATION: Record<ActionId, StaffOperation> = {
   restrict: 'restrictCustomer',
   merge: 'mergeComplaint',
   unlink: 'unlinkComplaint',
+  regulatoryClass: 'setRegulatoryClass',
 };
 
 export interface Offered {
@@ -104,6 +125,11 @@ export function availableActions(ctx: Ctx, d: ComplaintDetail): Offered[] {
   // Issue 16: a possible repeat, or mail naming another complaint, is merged or unlinked by staff after checking.
   offer('merge', c.status === 'OPEN' && !!c.relatedTo && !c.mergedInto);
   offer('unlink', !!c.relatedTo && !c.mergedInto);
+  // Classified for the regulatory returns from the investigation on (closed complaints too, before filing).
+  // Offered to whoever works on it (assignee or its manager) while it is open; the API also lets the
+  // department and the complaints desk classify a closed complaint before the return is filed.
+  const works = c.assignment?.assignee === actor.id || c.assignment?.manager === actor.id;
+  offer('regulatoryClass', open && !at(s, 'RECEIVED') && works && !c.mergedInto);
   if (can('call')) for (const m of pendingCalls(d)) out.push({ id: 'call', primary: false, messageId: m.messageId });
   // One primary action at most: the first offered next step.
   let primarySeen = false;
@@ -483,6 +509,60 @@ export async function buildActionForm(
           { bodyField: 'nature', bodyKey: 'v.oneCorrection' },
         );
         if (body) await send(f, 'classification', body);
+      });
+      break;
+    }
+    case 'regulatoryClass': {
+      // The suggestion (from the complaint's classification) and the region's taxonomy, from the API.
+      const info = await ctx.api.get<RegulatoryClassInfo>(complaintPath(ref, 'regulatory-class'));
+      if (info.status !== 200 || !info.body?.taxonomy) {
+        panel.replaceChildren(el('p', { className: 'notice notice-error', text: page.failure(info.status, info.body?.message) }));
+        return undefined;
+      }
+      const { region, taxonomy } = info.body;
+      const chosen = (info.body.regulatoryClass ?? info.body.suggestion?.regulatoryClass ?? {}) as Record<string, Record<string, string> | undefined>;
+      const pick = (name: string, list: { code?: string; label: string }[], label: ConsoleTextKeyOf<'returns.field.'>, value?: string): FieldSpec => ({
+        name,
+        label,
+        kind: 'select',
+        required: true,
+        value,
+        options: [{ value: '', label: 'option.choose' }, ...list.map((x) => ({ value: x.code ?? x.label, text: x.code ? `${x.code} ${x.label}` : x.label }))],
+      });
+      const plain = (xs: string[]) => xs.map((label) => ({ label }));
+      let fields: FieldSpec[] = [];
+      if (region === 'uk') {
+        fields = [
+          pick('uk.productGroup', taxonomy.productGroups ?? [], 'returns.field.productGroup', chosen.uk?.productGroup),
+          pick('uk.cause', taxonomy.causes ?? [], 'returns.field.cause', chosen.uk?.cause),
+        ];
+      } else if (region === 'cn') {
+        fields = (['a', 'b', 'c'] as const).map((d) => pick(`cn.${d}`, taxonomy[d] ?? [], `returns.field.${d}`, chosen.cn?.[d]));
+      } else {
+        const products = taxonomy.products ?? [];
+        const product = products.find((p) => p.label === chosen.us?.product) ?? products[0];
+        fields = [
+          pick('us.product', plain(products.map((p) => p.label)), 'returns.field.product', chosen.us?.product),
+          pick('us.subProduct', plain(product?.subProducts ?? []), 'returns.field.subProduct', chosen.us?.subProduct),
+          pick('us.issue', plain((product?.issues ?? []).map((i) => i.label)), 'returns.field.issue', chosen.us?.issue),
+          { ...pick('us.publicResponse', plain(taxonomy.publicResponses ?? []), 'returns.field.publicResponse', chosen.us?.publicResponse), required: false },
+        ];
+      }
+      const why = info.body.suggestion?.reasons ?? [];
+      f = buildForm(page, {
+        id: formId,
+        intro: [
+          el('p', { className: 'hint', text: page.t(info.body.regulatoryClass ? 'returns.classify.current' : 'returns.classify.suggested') }),
+          ...(why.length ? [el('p', { className: 'hint', text: why.join(' · ') })] : []),
+        ],
+        fields,
+        submitLabel: 'action.regulatoryClass.submit',
+        ...common,
+      });
+      onSubmit(f, async () => {
+        const part = Object.fromEntries(fields.map((x) => [x.name.split('.')[1], f.text(x.name) || undefined]));
+        const body = f.validate(RegulatoryClassRequest, { [region]: part });
+        if (body) await send(f, 'regulatory-class', body);
       });
       break;
     }

@@ -5,6 +5,7 @@
  * categories with those over 20 % flagged, rising group incidents, and the CSV export
  * (fetched with the token, saved through a blob URL). The API may not exist yet (501).
  */
+import { authorize } from '../../../functions/domain/authorization.ts';
 import { el } from '../lib/page.ts';
 import type { Ctx } from './context.ts';
 import type { ConsoleKey } from './console-page.ts';
@@ -134,8 +135,12 @@ export class DashboardView {
       this.ctx.navigate(`#/dashboard?${q.toString()}`);
     });
     csv.addEventListener('click', () => void this.download(csv));
+    // The regulatory returns (a page of their own, #/returns) for those who may read them.
+    const returnsLink = authorize(this.ctx.actor(), 'getRegulatoryReturn').allowed
+      ? [el('p', {}, el('a', { text: page.t('nav.returns'), attrs: { href: '#/returns', id: 'dash-returns' } }))]
+      : [];
     this.root.replaceChildren(
-      el('div', { className: 'view-head' }, heading),
+      el('div', { className: 'view-head' }, heading, ...returnsLink),
       form,
       el('p', { className: 'progress', attrs: { id: 'dash-csv-status', role: 'status' } }),
       el('div', { attrs: { id: 'dash-body' } }),
