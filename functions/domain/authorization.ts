@@ -57,6 +57,14 @@ export const STAFF_OPERATIONS = [
   'mergeComplaint',
   'linkComplaint',
   'unlinkComplaint',
+  'recordOutcome',
+  'addRedress',
+  'recordReferral',
+  'recordReferralOutcome',
+  'setVulnerability',
+  'createCorrectiveAction',
+  'updateCorrectiveAction',
+  'listCorrectiveActions',
 ] as const;
 export type StaffOperation = (typeof STAFF_OPERATIONS)[number];
 
@@ -99,6 +107,14 @@ export const OPERATION_LABEL: Record<StaffOperation, string> = {
   mergeComplaint: 'merge a complaint into an earlier one',
   linkComplaint: 'link to another complaint',
   unlinkComplaint: 'remove the link to an earlier complaint',
+  recordOutcome: 'record the outcome of a complaint',
+  addRedress: 'add to the redress ledger',
+  recordReferral: 'record a referral to an ombudsman or regulator',
+  recordReferralOutcome: "record a referral's outcome",
+  setVulnerability: "record a customer's vulnerability",
+  createCorrectiveAction: 'create a corrective action',
+  updateCorrectiveAction: 'update a corrective action',
+  listCorrectiveActions: 'list corrective actions',
 };
 
 /** Operations that need no complaint. */
@@ -112,6 +128,8 @@ const WITHOUT_COMPLAINT: ReadonlySet<StaffOperation> = new Set([
   'openTaskLink',
   'readArchivedComplaint',
   'eraseCustomerData',
+  'updateCorrectiveAction',
+  'listCorrectiveActions',
 ]);
 
 /** Operations that change the handling of a complaint: only its assignee or manager may do them. */
@@ -121,6 +139,8 @@ export const ACTING_OPERATIONS: ReadonlySet<StaffOperation> = new Set([
   'requestExtension',
   'pauseClock',
   'resumeClock',
+  'recordOutcome',
+  'addRedress',
 ]);
 
 const SPECIALIST_OPS: ReadonlySet<StaffOperation> = new Set([
@@ -137,6 +157,10 @@ const SPECIALIST_OPS: ReadonlySet<StaffOperation> = new Set([
   'mergeComplaint',
   'linkComplaint',
   'unlinkComplaint',
+  // Referrals reach the complaints desk; vulnerability is often declared when a complaint is keyed in.
+  'recordReferral',
+  'recordReferralOutcome',
+  'setVulnerability',
 ]);
 const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
   'listMyTasks',
@@ -153,6 +177,14 @@ const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
   'recordCallback',
   'recordCall',
   'openTaskLink',
+  'recordOutcome',
+  'addRedress',
+  'recordReferral',
+  'recordReferralOutcome',
+  'setVulnerability',
+  'createCorrectiveAction',
+  // Only an action the handler owns (use-cases/staff/redress.ts).
+  'updateCorrectiveAction',
 ]);
 const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([
   ...HANDLER_OPS,
@@ -165,6 +197,7 @@ const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([
   'mergeComplaint',
   'linkComplaint',
   'unlinkComplaint',
+  'listCorrectiveActions',
 ]);
 const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set([
   'listTeamQueue',
@@ -174,6 +207,7 @@ const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set([
   'searchAudit',
   'openTaskLink',
   'readArchivedComplaint',
+  'listCorrectiveActions',
 ]);
 // Erasure requests are the data-protection function's: the admin role.
 const ADMIN_OPS: ReadonlySet<StaffOperation> = new Set(['getComplaint', 'reassign', 'openTaskLink', 'eraseCustomerData']);
