@@ -22,30 +22,36 @@ export const OutcomeFields = /* @__PURE__ */ onFirstUse(() =>
     .meta({ id: 'OutcomeRequest' }),
 );
 
+/** A new entry (amountMinor, currency, kind), or the reversal of one (reverses): one body, each error naming its field. */
 export const RedressRequest = /* @__PURE__ */ onFirstUse(() =>
-  z.union([
-    z
-      .object({
-        amountMinor: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).meta({ description: 'Integer minor units (pence, cents, fen)' }),
-        currency: z
-          .string()
-          .regex(/^[A-Z]{3}$/)
-          .refine(isCurrency, { message: 'must be an ISO 4217 currency code' })
-          .meta({ description: 'ISO 4217, e.g. GBP' }),
-        kind: z.enum(REDRESS_KINDS),
-        paidAt: instant().optional().meta({ description: 'When it was paid, if it was' }),
-        note: text(1000).optional(),
-      })
-      .strict()
-      .meta({ id: 'RedressEntryRequest' }),
-    z
-      .object({
-        reverses: z.string().regex(/^R\d+$/).meta({ description: 'The ledger entry this corrects: appended as its reversal' }),
-        note: text(1000).optional(),
-      })
-      .strict()
-      .meta({ id: 'RedressReversalRequest' }),
-  ]),
+  z
+    .object({
+      amountMinor: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().meta({ description: 'Integer minor units (pence, cents, fen)' }),
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/)
+        .refine(isCurrency, { message: 'must be an ISO 4217 currency code' })
+        .optional()
+        .meta({ description: 'ISO 4217, e.g. GBP' }),
+      kind: z.enum(REDRESS_KINDS).optional(),
+      paidAt: instant().optional().meta({ description: 'When it was paid, if it was' }),
+      reverses: z
+        .string()
+        .regex(/^R\d+$/)
+        .optional()
+        .meta({ description: 'Instead of a new entry: the ledger entry this corrects, appended as its reversal' }),
+      note: text(1000).optional(),
+    })
+    .strict()
+    .superRefine((v, ctx) => {
+      if (v.reverses !== undefined) {
+        for (const f of ['amountMinor', 'currency', 'kind', 'paidAt'] as const)
+          if (v[f] !== undefined) ctx.addIssue({ code: 'custom', path: [f], message: 'a reversal takes the reversed entry as it is: give only reverses and a note' });
+        return;
+      }
+      for (const f of ['amountMinor', 'currency', 'kind'] as const) if (v[f] === undefined) ctx.addIssue({ code: 'custom', path: [f], message: 'required' });
+    })
+    .meta({ id: 'RedressRequest' }),
 );
 
 export const ReferralRequestSchema = /* @__PURE__ */ onFirstUse(() =>

@@ -82,9 +82,15 @@ export function ledgerBalance(entries: readonly RedressEntry[]): Record<string, 
   return out;
 }
 
-export type LedgerRequest =
-  | { amountMinor: number; currency: string; kind: RedressKind; paidAt?: string; note?: string }
-  | { reverses: string; note?: string };
+/** A new entry (amountMinor, currency, kind, optionally paidAt), or the reversal of one (reverses). */
+export interface LedgerRequest {
+  amountMinor?: number;
+  currency?: string;
+  kind?: RedressKind;
+  paidAt?: string;
+  reverses?: string;
+  note?: string;
+}
 
 /**
  * The entry a request appends to the ledger, or why it may not. A new entry has a positive
@@ -98,7 +104,7 @@ export function ledgerEntry(
   at: string,
 ): { ok: true; entry: RedressEntry } | { ok: false; field: string; message: string } {
   const id = `R${ledger.length + 1}`;
-  if ('reverses' in request) {
+  if (request.reverses !== undefined) {
     const target = ledger.find((e) => e.id === request.reverses);
     if (!target) return { ok: false, field: 'reverses', message: `no entry ${request.reverses} in this ledger` };
     if (target.reverses) return { ok: false, field: 'reverses', message: 'a reversing entry cannot be reversed; add a new entry instead' };
@@ -118,16 +124,19 @@ export function ledgerEntry(
       },
     };
   }
-  if (!Number.isSafeInteger(request.amountMinor) || request.amountMinor <= 0)
+  const { amountMinor, currency, kind } = request;
+  if (amountMinor === undefined || !Number.isSafeInteger(amountMinor) || amountMinor <= 0)
     return { ok: false, field: 'amountMinor', message: 'must be a positive whole number of minor units (a correction is a reversal)' };
+  if (!currency || !/^[A-Z]{3}$/.test(currency)) return { ok: false, field: 'currency', message: 'must be an ISO 4217 code' };
+  if (!kind) return { ok: false, field: 'kind', message: 'required' };
   if (request.paidAt && request.paidAt > at) return { ok: false, field: 'paidAt', message: 'must not be in the future' };
   return {
     ok: true,
     entry: {
       id,
-      amountMinor: request.amountMinor,
-      currency: request.currency,
-      kind: request.kind,
+      amountMinor,
+      currency,
+      kind,
       by,
       at,
       ...(request.paidAt ? { paidAt: request.paidAt } : {}),
