@@ -46,7 +46,8 @@ export const RedressRequest = /* @__PURE__ */ onFirstUse(() =>
     .superRefine((v, ctx) => {
       if (v.reverses !== undefined) {
         for (const f of ['amountMinor', 'currency', 'kind', 'paidAt'] as const)
-          if (v[f] !== undefined) ctx.addIssue({ code: 'custom', path: [f], message: 'a reversal takes the reversed entry as it is: give only reverses and a note' });
+          if (v[f] !== undefined)
+            ctx.addIssue({ code: 'custom', path: [f], message: 'a reversal takes the reversed entry as it is: give only reverses and a note' });
         return;
       }
       for (const f of ['amountMinor', 'currency', 'kind'] as const) if (v[f] === undefined) ctx.addIssue({ code: 'custom', path: [f], message: 'required' });
@@ -111,7 +112,10 @@ export const CorrectiveActionRequest = /* @__PURE__ */ onFirstUse(() =>
 export const CorrectiveActionUpdate = /* @__PURE__ */ onFirstUse(() =>
   z
     .object({
-      id: z.string().regex(/^CA-[A-Za-z0-9-]{1,80}$/).meta({ description: 'The corrective action' }),
+      id: z
+        .string()
+        .regex(/^CA-[A-Za-z0-9-]{1,80}$/)
+        .meta({ description: 'The corrective action' }),
       evidence: text(4000).optional().meta({ description: 'What shows the fix is in place' }),
       close: z.boolean().optional().meta({ description: 'Close the action (evidence required, given now or before)' }),
     })

@@ -94,7 +94,8 @@ export const STAFF_OPERATION_CONTRACT = {
     successStatus: 201,
   },
   recordReferral: {
-    summary: 'Record a referral to the FOS, the CFPB, the CN regulator (12378) or a mediation organisation; its deadline is computed (FOS: six months from the final response)',
+    summary:
+      'Record a referral to the FOS, the CFPB, the CN regulator (12378) or a mediation organisation; its deadline is computed (FOS: six months from the final response)',
     body: ReferralRequestSchema,
     successStatus: 201,
   },
@@ -105,7 +106,10 @@ export const STAFF_OPERATION_CONTRACT = {
     body: CorrectiveActionRequest,
     successStatus: 201,
   },
-  updateCorrectiveAction: { summary: 'Add evidence to a corrective action, or close it (evidence required): its owner or a manager', body: CorrectiveActionUpdate },
+  updateCorrectiveAction: {
+    summary: 'Add evidence to a corrective action, or close it (evidence required): its owner or a manager',
+    body: CorrectiveActionUpdate,
+  },
   listCorrectiveActions: { summary: 'Corrective actions (?complaint=&state=open|closed|all), with the time from finding to fixing' },
 } as const satisfies Record<StaffOperation, StaffOperationContract>;
 

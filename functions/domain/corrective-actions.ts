@@ -71,7 +71,12 @@ export function linkFlaggedCategories<T extends { key: string; flagged: boolean 
 }
 
 /** An action's closure: evidence is required to close it. */
-export function closeAction(a: CorrectiveAction, by: string, at: string, evidence?: string): { ok: true; action: CorrectiveAction } | { ok: false; field: string; message: string } {
+export function closeAction(
+  a: CorrectiveAction,
+  by: string,
+  at: string,
+  evidence?: string,
+): { ok: true; action: CorrectiveAction } | { ok: false; field: string; message: string } {
   if (a.closedAt) return { ok: false, field: 'close', message: 'the action is already closed' };
   const proof = evidence ?? a.evidence;
   if (!proof) return { ok: false, field: 'evidence', message: 'give the evidence that the fix is in place before closing the action' };

@@ -91,7 +91,8 @@ const RUNS: { [K in StaffOperation]: (deps: Container, call: StaffCall<StaffBody
   setVulnerability: (d, c) => redress.setVulnerability(d, c.actor, c.reference, c.body),
   createCorrectiveAction: (d, c) => redress.createCorrectiveAction(d, c.actor, c.reference, c.body),
   updateCorrectiveAction: (d, c) => redress.updateCorrectiveAction(d, c.actor, c.body),
-  listCorrectiveActions: (d, c) => redress.listCorrectiveActions(d, c.actor, parseOrThrow(ActionsQuery, { complaint: c.query.complaint, state: c.query.state })),
+  listCorrectiveActions: (d, c) =>
+    redress.listCorrectiveActions(d, c.actor, parseOrThrow(ActionsQuery, { complaint: c.query.complaint, state: c.query.state })),
 };
 
 export const STAFF_OPERATION_SPECS = Object.fromEntries(

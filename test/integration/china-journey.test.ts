@@ -73,7 +73,11 @@ describe.skipIf(!imap)("China end to end: mail in over IMAP, staff through the b
     await j.waitForStage(ref, 'REPLY');
     const draft = await j.as('rita', 'GET', `/complaints/${ref}/reply-draft`);
     expect(draft.status).toBe(200);
-    const sent = await j.act('rita', ref, 'reply', { outcome: { result: 'upheld' }, subject: draft.body.subject, text: `${draft.body.text}\nChina journey reply.` });
+    const sent = await j.act('rita', ref, 'reply', {
+      outcome: { result: 'upheld' },
+      subject: draft.body.subject,
+      text: `${draft.body.text}\nChina journey reply.`,
+    });
     expect(sent.body.status).toBe('sent');
     await j.waitForStage(ref, 'CALLBACK');
 

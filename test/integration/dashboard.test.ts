@@ -49,7 +49,9 @@ async function reply(name: string, at: string, handler: string) {
   expect((await j.act(handler, refs[name], 'claim')).status).toBe(200);
   expect((await j.act(handler, refs[name], 'investigation', investigation)).status).toBe(200);
   await j.waitForStage(refs[name], 'REPLY');
-  expect((await j.act(handler, refs[name], 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We looked into it and put it right.' })).status).toBe(200);
+  expect(
+    (await j.act(handler, refs[name], 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We looked into it and put it right.' })).status,
+  ).toBe(200);
   return j.waitForStage(refs[name], 'CALLBACK');
 }
 

@@ -67,7 +67,11 @@ describe('standard path', () => {
     expect(draft.status).toBe(200);
     expect(draft.body.text).toContain(ref);
     expect(draft.body.text).toContain('Hana Handler');
-    const sent = await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: draft.body.subject, text: `${draft.body.text}\nEdited by the handler.` });
+    const sent = await j.act('hana', ref, 'reply', {
+      outcome: { result: 'upheld' },
+      subject: draft.body.subject,
+      text: `${draft.body.text}\nEdited by the handler.`,
+    });
     expect(sent.status).toBe(200);
     expect(sent.body.status).toBe('sent');
     await j.waitForStage(ref, 'CALLBACK');
@@ -139,9 +143,10 @@ describe('special routes', () => {
     expect(drafted.body.status).toBe('awaiting-approval');
     expect((await j.act('hana', ref, 'reply/approval', { approve: true })).status).toBe(403);
     expect((await j.act('mia', ref, 'reply/approval', { approve: false, comment: 'Name the measures' })).body.status).toBe('rejected');
-    expect((await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We refunded you and fixed the processor.' })).body.status).toBe(
-      'awaiting-approval',
-    );
+    expect(
+      (await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We refunded you and fixed the processor.' })).body
+        .status,
+    ).toBe('awaiting-approval');
     expect((await j.act('mia', ref, 'reply/approval', { approve: true })).body.status).toBe('sent');
     await j.waitForStage(ref, 'CALLBACK');
     const h = actions((await j.complaint('mia', ref)).history);
@@ -203,7 +208,9 @@ describe('special routes', () => {
     await j.waitForStage(ref, 'INVESTIGATION');
     expect((await j.complaint('rita', ref)).complaint.routing).toMatchObject({ anonymous: true, departments: ['retail'] });
     await toReply(ref, 'rita');
-    expect((await j.act('rita', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We spoke to the staff concerned.' })).status).toBe(200);
+    expect((await j.act('rita', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We spoke to the staff concerned.' })).status).toBe(
+      200,
+    );
     await j.waitForStage(ref, 'CALLBACK');
     expect((await j.act('rita', ref, 'callback', { satisfaction: 4 })).status).toBe(200);
     const closed = await j.waitClosed(ref);
@@ -405,7 +412,9 @@ describe('callback', () => {
     // The manager now leads: the reply needs approval.
     await j.act('mia', ref, 'investigation', investigation);
     await j.waitForStage(ref, 'REPLY');
-    expect((await j.act('mia', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Answer 3', text: 'Final answer.' })).body.status).toBe('awaiting-approval');
+    expect((await j.act('mia', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Answer 3', text: 'Final answer.' })).body.status).toBe(
+      'awaiting-approval',
+    );
     const history = actions((await j.complaint('mia', ref)).history);
     expect(history.filter((a) => a === 'reopened')).toHaveLength(2);
     expect(history).toContain('escalated');

@@ -12,12 +12,25 @@ import { addCalendarMonths, newReferral, referralDeadline } from '../../function
 import { effectivePriority, queueOrder, vulnerabilityDataPoints } from '../../functions/domain/vulnerability.ts';
 
 const AT = '2026-06-01T10:00:00.000Z';
-const e = (over: Partial<RedressEntry>): RedressEntry => ({ id: 'R1', amountMinor: 1000, currency: 'GBP', kind: 'financial-loss', by: 'hana', at: AT, ...over });
+const e = (over: Partial<RedressEntry>): RedressEntry => ({
+  id: 'R1',
+  amountMinor: 1000,
+  currency: 'GBP',
+  kind: 'financial-loss',
+  by: 'hana',
+  at: AT,
+  ...over,
+});
 const outcome = (result: 'upheld' | 'partly-upheld' | 'not-upheld') => ({ result, by: 'hana', at: AT });
 
 describe('FCA counting', () => {
   it('partly upheld counts as upheld; not upheld does not; none is undecided', () => {
-    expect([countsAsUpheld('upheld'), countsAsUpheld('partly-upheld'), countsAsUpheld('not-upheld'), countsAsUpheld(undefined)]).toEqual([true, true, false, false]);
+    expect([countsAsUpheld('upheld'), countsAsUpheld('partly-upheld'), countsAsUpheld('not-upheld'), countsAsUpheld(undefined)]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('a worked set: 7 complaints, of which one drill and one merged are left out', () => {
@@ -92,7 +105,10 @@ describe('referral deadlines', () => {
 
   it('FOS: from the final response when recorded, else from the reply; none before either', () => {
     const reply = { subject: 's', by: 'h', sentAt: '2026-03-10T14:00:00.000Z', channel: 'email' };
-    expect(referralDeadline('FOS', { reply }, AT)).toEqual({ dueAt: '2026-09-10T14:00:00.000Z', rule: 'FOS: six months from the final response (DISP 2.8.2R)' });
+    expect(referralDeadline('FOS', { reply }, AT)).toEqual({
+      dueAt: '2026-09-10T14:00:00.000Z',
+      rule: 'FOS: six months from the final response (DISP 2.8.2R)',
+    });
     expect(referralDeadline('FOS', { reply, finalResponse: { sentAt: '2026-04-01T08:00:00.000Z' } }, AT)?.dueAt).toBe('2026-10-01T08:00:00.000Z');
     expect(referralDeadline('FOS', {}, AT)).toBeUndefined();
     expect(referralDeadline('CFPB', {}, '2026-06-01T10:00:00.000Z')?.dueAt).toBe('2026-06-16T10:00:00.000Z');
@@ -106,7 +122,10 @@ describe('referral deadlines', () => {
     expect(r).toMatchObject({ ok: true, referral: { id: 'F1', late: true, deadline: { dueAt: '2026-05-01T10:00:00.000Z' } } });
     const inTime = newReferral({ reply }, { body: 'FOS', externalReference: 'PNX-2', referredAt: '2026-05-01T10:00:00.000Z' }, 'sam', AT);
     expect(inTime.ok && inTime.referral.late).toBeFalsy();
-    expect(newReferral({ reply }, { body: 'mediation', externalReference: 'M', referredAt: AT }, 'sam', AT)).toMatchObject({ ok: false, field: 'organisation' });
+    expect(newReferral({ reply }, { body: 'mediation', externalReference: 'M', referredAt: AT }, 'sam', AT)).toMatchObject({
+      ok: false,
+      field: 'organisation',
+    });
     const referrals = [(r as { referral: never }).referral];
     expect(newReferral({ reply, referrals }, { body: 'FOS', externalReference: 'PNX-1', referredAt: AT }, 'sam', AT)).toMatchObject({
       ok: false,
@@ -121,7 +140,13 @@ describe('referral deadlines', () => {
 
 describe('vulnerable customers', () => {
   it('the two PS25/19 data points, drills and merged complaints left out', () => {
-    const v = (caused?: boolean) => ({ source: 'customer' as const, kinds: ['health'], adjustments: [], at: AT, ...(caused !== undefined ? { causedByFailureToRespond: caused } : {}) });
+    const v = (caused?: boolean) => ({
+      source: 'customer' as const,
+      kinds: ['health'],
+      adjustments: [],
+      at: AT,
+      ...(caused !== undefined ? { causedByFailureToRespond: caused } : {}),
+    });
     expect(
       vulnerabilityDataPoints([
         { vulnerability: v() },
@@ -138,7 +163,12 @@ describe('vulnerable customers', () => {
   it('priority: P3 becomes P2, others stay; the queue puts vulnerable customers first, each group by deadline', () => {
     expect([effectivePriority('P3', true), effectivePriority('P1', true), effectivePriority('P3', false)]).toEqual(['P2', 'P1', 'P3']);
     const t = (ref: string, due: string, flags: string[] = []) => ({ ref, nextDueAt: due, flags });
-    const order = queueOrder([t('a', '2026-06-01'), t('b', '2026-06-09', ['vulnerable']), t('c', '2026-06-02', ['repeat']), t('d', '2026-06-05', ['vulnerable'])]);
+    const order = queueOrder([
+      t('a', '2026-06-01'),
+      t('b', '2026-06-09', ['vulnerable']),
+      t('c', '2026-06-02', ['repeat']),
+      t('d', '2026-06-05', ['vulnerable']),
+    ]);
     expect(order.map((x) => x.ref)).toEqual(['d', 'b', 'a', 'c']);
   });
 });
@@ -170,7 +200,11 @@ describe('corrective actions: time from finding to fixing', () => {
       median: 3.5,
     });
     expect(s.openActions.map((x) => x.id)).toEqual(['CA-4', 'CA-5']);
-    expect(s.byCategory).toEqual({ product: { open: ['CA-4'], closed: ['CA-1', 'CA-2'] }, service: { open: [], closed: ['CA-3'] }, uncategorised: { open: ['CA-5'], closed: [] } });
+    expect(s.byCategory).toEqual({
+      product: { open: ['CA-4'], closed: ['CA-1', 'CA-2'] },
+      service: { open: [], closed: ['CA-3'] },
+      uncategorised: { open: ['CA-5'], closed: [] },
+    });
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(actionSummary([], new Date()).medianDaysToFix).toBeNull();
   });

@@ -130,7 +130,14 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
     ...(restricted ? { restricted } : {}),
     // Self-declared vulnerability (domain/vulnerability.ts): priority in the queue.
     ...(req.vulnerability
-      ? { vulnerability: { source: 'customer' as const, kinds: [...new Set(req.vulnerability.kinds)], adjustments: req.vulnerability.adjustments ?? [], at: receivedAt } }
+      ? {
+          vulnerability: {
+            source: 'customer' as const,
+            kinds: [...new Set(req.vulnerability.kinds)],
+            adjustments: req.vulnerability.adjustments ?? [],
+            at: receivedAt,
+          },
+        }
       : {}),
     ...(repeat
       ? {

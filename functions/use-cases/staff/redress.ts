@@ -105,9 +105,18 @@ export async function recordReferral(deps: RedressDeps, actor: Actor, reference:
     return {
       next: c,
       history: [
-        entry(reference, at, actor.id, 'referral-recorded', `Referred to ${body.body}${r.referral.late ? ' after its time limit' : ''}${due}`, false, undefined, {
-          referral: r.referral,
-        }),
+        entry(
+          reference,
+          at,
+          actor.id,
+          'referral-recorded',
+          `Referred to ${body.body}${r.referral.late ? ' after its time limit' : ''}${due}`,
+          false,
+          undefined,
+          {
+            referral: r.referral,
+          },
+        ),
       ],
     };
   });
@@ -148,9 +157,18 @@ export function setVulnerability(
     return {
       next: c,
       history: [
-        entry(reference, at, actor.id, 'vulnerability-recorded', `Vulnerability recorded by ${actor.id}; ${c.vulnerability.adjustments.length} adjustment(s)`, false, undefined, {
-          vulnerability: c.vulnerability,
-        }),
+        entry(
+          reference,
+          at,
+          actor.id,
+          'vulnerability-recorded',
+          `Vulnerability recorded by ${actor.id}; ${c.vulnerability.adjustments.length} adjustment(s)`,
+          false,
+          undefined,
+          {
+            vulnerability: c.vulnerability,
+          },
+        ),
       ],
     };
   });
@@ -180,7 +198,9 @@ export async function createCorrectiveAction(
     };
     return {
       next: c,
-      history: [entry(reference, at, actor.id, 'corrective-action', `Corrective action ${action.id} for ${owner.id}, due ${body.dueAt}`, false, undefined, { action })],
+      history: [
+        entry(reference, at, actor.id, 'corrective-action', `Corrective action ${action.id} for ${owner.id}, due ${body.dueAt}`, false, undefined, { action }),
+      ],
       extra: { correctiveActions: [action] },
     };
   });
@@ -209,9 +229,7 @@ export async function listCorrectiveActions(deps: RedressDeps, actor: Actor, q: 
   allow(actor, 'listCorrectiveActions');
   const all = await deps.repo.listCorrectiveActions();
   const state = q.state ?? 'all';
-  const actions = all.filter(
-    (a) => (!q.complaint || a.complaintId === q.complaint) && (state === 'all' || (state === 'open' ? !a.closedAt : !!a.closedAt)),
-  );
+  const actions = all.filter((a) => (!q.complaint || a.complaintId === q.complaint) && (state === 'all' || (state === 'open' ? !a.closedAt : !!a.closedAt)));
   const s = actionSummary(all, deps.clock.now());
   return { actions, summary: { open: s.open, overdue: s.overdue, closed: s.closed, meanDaysToFix: s.meanDaysToFix, medianDaysToFix: s.medianDaysToFix } };
 }
@@ -232,4 +250,3 @@ export async function withCorrectiveActions(deps: RedressDeps, board: Dashboard)
     },
   };
 }
-
