@@ -8,7 +8,10 @@ import { onFirstUse, Reference, text } from './common.schema.ts';
 
 /** ISO 4217 codes the runtime knows (Intl): a made-up three letters is refused. */
 let currencies: Set<string> | undefined;
-const isCurrency = (c: string) => (currencies ??= new Set(Intl.supportedValuesOf('currency'))).has(c);
+function isCurrency(c: string): boolean {
+  currencies ??= new Set(Intl.supportedValuesOf('currency'));
+  return currencies.has(c);
+}
 
 const instant = () => z.iso.datetime({ offset: true });
 

@@ -39,7 +39,9 @@ export function actionSummary(actions: readonly CorrectiveAction[], now: Date): 
   const byCategory: ActionSummary['byCategory'] = {};
   const open: CorrectiveAction[] = [];
   for (const a of actions) {
-    const cat = (byCategory[a.category ?? 'uncategorised'] ??= { open: [], closed: [] });
+    const key = a.category ?? 'uncategorised';
+    byCategory[key] ??= { open: [], closed: [] };
+    const cat = byCategory[key];
     if (a.closedAt) {
       days.push(daysToFix(a)!);
       cat.closed.push(a.id);

@@ -58,7 +58,8 @@ export function outcomeCounts(complaints: readonly Countable[]): OutcomeCounts {
     if (result === 'partly-upheld') out.partlyUpheld++;
     for (const e of c.redress ?? []) {
       if (countsAsUpheld(result)) {
-        const r = (out.redress[e.currency] ??= { recorded: 0, paid: 0 });
+        out.redress[e.currency] ??= { recorded: 0, paid: 0 };
+        const r = out.redress[e.currency];
         r.recorded += e.amountMinor;
         if (e.paidAt) r.paid += e.amountMinor;
       } else if (e.kind === 'goodwill') {
@@ -74,7 +75,8 @@ export function outcomeCounts(complaints: readonly Countable[]): OutcomeCounts {
 export function ledgerBalance(entries: readonly RedressEntry[]): Record<string, { total: number; paid: number; byKind: Partial<Record<RedressKind, number>> }> {
   const out: Record<string, { total: number; paid: number; byKind: Partial<Record<RedressKind, number>> }> = {};
   for (const e of entries) {
-    const b = (out[e.currency] ??= { total: 0, paid: 0, byKind: {} });
+    out[e.currency] ??= { total: 0, paid: 0, byKind: {} };
+    const b = out[e.currency];
     b.total += e.amountMinor;
     if (e.paidAt) b.paid += e.amountMinor;
     b.byKind[e.kind] = (b.byKind[e.kind] ?? 0) + e.amountMinor;

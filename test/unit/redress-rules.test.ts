@@ -5,7 +5,7 @@
  * time from finding to fixing.
  */
 import { describe, expect, it } from 'vitest';
-import type { CorrectiveAction, RedressEntry } from '../../functions/domain/complaint.ts';
+import type { CorrectiveAction, RedressEntry, Referral } from '../../functions/domain/complaint.ts';
 import { actionSummary, closeAction, linkFlaggedCategories, median } from '../../functions/domain/corrective-actions.ts';
 import { countsAsUpheld, ledgerBalance, ledgerEntry, outcomeCounts, type Countable } from '../../functions/domain/outcome.ts';
 import { addCalendarMonths, newReferral, referralDeadline } from '../../functions/domain/referrals.ts';
@@ -126,7 +126,7 @@ describe('referral deadlines', () => {
       ok: false,
       field: 'organisation',
     });
-    const referrals = [(r as { referral: never }).referral];
+    const referrals = [(r as { ok: true; referral: Referral }).referral];
     expect(newReferral({ reply, referrals }, { body: 'FOS', externalReference: 'PNX-1', referredAt: AT }, 'sam', AT)).toMatchObject({
       ok: false,
       field: 'externalReference',
