@@ -6,7 +6,7 @@
  * decides: its 403 and 409 messages are shown by the form.
  */
 import { authorize, type StaffOperation } from '../../../functions/domain/authorization.ts';
-import type { Stage } from '../../../functions/domain/complaint.ts';
+import { OUTCOME_RESULTS, type Stage } from '../../../functions/domain/complaint.ts';
 import {
   CallbackRequest,
   CallRequest,
@@ -259,12 +259,28 @@ export async function buildActionForm(
         fields: [
           { name: 'subject', label: 'reply.subject', kind: 'text', required: true, value: draft.body?.subject ?? '' },
           { name: 'text', label: 'reply.text', kind: 'textarea', rows: 16, required: true, value: draft.body?.text ?? '' },
+          // The outcome goes out with the reply (FCA DISP: upheld, partly upheld, not upheld); a reopened complaint's is kept unless changed.
+          {
+            name: 'outcome',
+            label: 'reply.outcome',
+            hint: 'reply.outcome.hint',
+            kind: 'radio',
+            required: !c.outcome,
+            inline: true,
+            value: c.outcome?.result,
+            options: optionsOf('result', OUTCOME_RESULTS),
+          },
         ],
         submitLabel: c.routing?.major || c.escalated ? 'action.reply.submitForApproval' : 'action.reply.submit',
         ...common,
       });
       onSubmit(f, async () => {
-        const body = f.validate(ReplyRequest, { subject: f.text('subject'), text: f.text('text') });
+        const result = f.radio('outcome');
+        const body = f.validate(
+          ReplyRequest,
+          { subject: f.text('subject'), text: f.text('text'), ...(result ? { outcome: { result } } : {}) },
+          { extra: !result && !c.outcome ? [{ field: 'outcome', key: 'v.choose' }] : [] },
+        );
         if (body) await send(f, 'reply', body);
       });
       break;
