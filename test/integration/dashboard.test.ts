@@ -170,7 +170,8 @@ describe('dashboard figures from the aggregates', () => {
           month: MONTH,
           figures: totals,
           topCategories: [
-            { key: 'operation', count: 8, share: 0.8, flagged: true },
+            // A flagged category carries its corrective actions (issue 19 B: test/integration/redress.test.ts).
+            { key: 'operation', count: 8, share: 0.8, flagged: true, actions: { open: expect.any(Array), closed: expect.any(Array) } },
             { key: 'product', count: 1, share: 0.1, flagged: false },
             { key: 'service', count: 1, share: 0.1, flagged: false },
           ],
@@ -180,6 +181,7 @@ describe('dashboard figures from the aggregates', () => {
         { matterKey: 'platinum-cards:outage', last24h: 2, previous24h: 1, rising: true },
         { matterKey: 'platinum-cards:double-charge', last24h: 1, previous24h: 2, rising: false },
       ],
+      correctiveActions: expect.objectContaining({ open: expect.any(Number), openActions: expect.any(Array) }),
     });
   });
 

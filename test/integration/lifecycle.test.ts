@@ -82,7 +82,7 @@ describe('standard path', () => {
 
     expect((await j.act('sam', ref, 'callback', { satisfaction: 5, comment: 'Thank you' })).status).toBe(200);
     const closed = await j.waitClosed(ref);
-    expect(closed.complaint.outcome).toBe('resolved-satisfied');
+    expect(closed.complaint.closure).toBe('resolved-satisfied');
     // Archival TTL from the region's hot retention (180 days).
     expect(closed.complaint.expiresAt).toBe(Math.floor(new Date(closed.complaint.closedAt).getTime() / 1000) + 180 * 86400);
     expect(actions(closed.history)).toEqual([
@@ -342,7 +342,7 @@ describe('callback', () => {
     // completes the stage at once, and the complaint closes - no staff step, no second message.
     await j.request('POST', '/__local/sweep');
     const closed = await j.waitClosed(ref);
-    expect(closed.complaint.outcome).toBe('resolved-satisfied');
+    expect(closed.complaint.closure).toBe('resolved-satisfied');
     expect(closed.complaint.earlyCallback).toBeUndefined();
     expect(actions(closed.history).slice(-4)).toEqual(['reply-sent', 'callback', 'stage:callback', 'closed']);
     expect(closed.history.find((h: any) => h.action === 'callback')).toMatchObject({ actor: 'customer' });

@@ -53,16 +53,23 @@ async function change(
 
 /**
  * The outcome a reply goes out with: given with it, or recorded before. None: refused, naming
- * the field (a complaint is never answered, and so never closed, without an outcome).
+ * the field (a complaint is never answered, and so never closed, without an outcome). Answers
+ * what the reply's own history entry records of it (no entry of its own: one item fewer per
+ * complaint).
  */
-export function replyOutcome(c: Complaint, given: { result: OutcomeResult; note?: string } | undefined, by: string, at: string): HistoryEntry[] {
+export function replyOutcome(
+  c: Complaint,
+  given: { result: OutcomeResult; note?: string } | undefined,
+  by: string,
+  at: string,
+): { outcome: NonNullable<Complaint['outcome']>; outcomeBefore?: Complaint['outcome'] } {
   if (!given) {
     if (!c.outcome) throw invalid('outcome', 'give the outcome with the reply: upheld, partly-upheld or not-upheld');
-    return [];
+    return { outcome: c.outcome };
   }
   const before = c.outcome;
   c.outcome = outcomeOf(given.result, by, at, given.note);
-  return [outcomeEntry(c.reference, at, by, before, c.outcome)];
+  return { outcome: c.outcome, ...(before ? { outcomeBefore: before } : {}) };
 }
 
 function outcomeEntry(reference: string, at: string, by: string, before: Complaint['outcome'], after: NonNullable<Complaint['outcome']>): HistoryEntry {

@@ -237,10 +237,17 @@ export async function submitReply(
   const reply = { ...body, by: actor.id };
   // Major and escalated complaints: a manager approves the reply before it goes out.
   if (next.routing?.major || next.escalated) {
-    await saveWithTask(deps, ctx, next, [...decided, entry(reference, ctx.at, actor.id, 'reply-drafted', 'Reply drafted; waiting for manager approval')], [], {
-      status: 'awaiting-approval',
-      pendingReply: { ...reply, at: ctx.at },
-    });
+    await saveWithTask(
+      deps,
+      ctx,
+      next,
+      [entry(reference, ctx.at, actor.id, 'reply-drafted', 'Reply drafted; waiting for manager approval', false, undefined, decided)],
+      [],
+      {
+        status: 'awaiting-approval',
+        pendingReply: { ...reply, at: ctx.at },
+      },
+    );
     return { status: 'awaiting-approval' as const, complaint: next };
   }
   const message = sendReply(deps, ctx, next, reply);
@@ -250,7 +257,8 @@ export async function submitReply(
     next,
     actor.id,
     { stage: 'REPLY' },
-    [...decided, entry(reference, ctx.at, actor.id, 'reply-sent', `Our reply was sent (${message.channel})`, true)],
+    // The customer sees the summary only; staff see the outcome in `after`.
+    [entry(reference, ctx.at, actor.id, 'reply-sent', `Our reply was sent (${message.channel})`, true, undefined, decided)],
     [message],
   );
   return { status: 'sent' as const, complaint: next };
