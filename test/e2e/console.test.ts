@@ -278,7 +278,11 @@ describe('staff console', () => {
     await page.waitForSelector(`#view-detail[data-reference="${standard}"] #task-card`);
     expect(await text(page, '#detail-title')).toBe(`Complaint ${standard}`);
     expect(await text(page, '#task-title')).toBe('Current task: Investigation');
-    expect(await page.locator('#task-card button[data-action]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-action')))).toEqual(['claim']);
+    // Claim, and (issue 19 B) recording the customer's vulnerability, which any handler of the team may do.
+    expect(await page.locator('#task-card button[data-action]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-action')))).toEqual([
+      'claim',
+      'vulnerability',
+    ]);
     expect(await text(page, '#sec-complainant + dl')).toContain('Test Customer');
     // received, registered (the customer's line), assessed (the classification and route, for staff)
     expect(await page.locator('#sec-history ~ .table-wrap tbody tr').count()).toBeGreaterThanOrEqual(3);
@@ -349,7 +353,11 @@ describe('staff console', () => {
     await sam.page.click('#action-callback button[value="submit"]');
     await sam.page.waitForSelector('#view-detail[data-status="CLOSED"]');
     expect(await text(sam.page, '#task-title')).toBe('Closed – resolved, customer satisfied');
-    expect(await sam.page.locator('#task-card button[data-action]').count()).toBe(0);
+    // Closed: nothing of the lifecycle is left; the complaints desk may still record a referral or the vulnerability (issue 19 B).
+    expect(await sam.page.locator('#task-card button[data-action]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-action')))).toEqual([
+      'referral',
+      'vulnerability',
+    ]);
     const closed = await j.waitClosed(standard);
     expect(closed.complaint.callbacks).toEqual([expect.objectContaining({ satisfaction: 5, comment: 'Quick and clear, thank you', by: 'sam' })]);
     expect(sam.errors).toEqual([]);
