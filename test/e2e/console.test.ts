@@ -333,9 +333,16 @@ describe('staff console', () => {
     const draft = await page.inputValue('#action-reply-text');
     expect(draft).toContain(investigation.correctionResult);
     await page.fill('#action-reply-text', `${draft}\n\nWith our apologies for the trouble.`);
+    // The outcome goes with the reply (issue 19 B): none chosen, the field says so and nothing is sent.
+    await page.click('#action-reply button[value="submit"]');
+    await page.waitForSelector('#err-outcome:not([hidden])');
+    expect(await text(page, '#err-outcome')).toContain('Choose one');
+    expect(posts).toHaveLength(1); // the investigation only
+    await page.check('#action-reply-outcome-1'); // partly upheld
     await page.click('#action-reply button[value="submit"]');
     await page.waitForSelector(`#view-detail[data-stage="CALLBACK"] #sec-reply`);
     expect(await text(page, '#sec-reply ~ .reply-text')).toContain('With our apologies for the trouble.');
+    expect(await text(page, 'section[aria-labelledby="sec-redress"]')).toContain('Outcome: Partly upheld');
     expect(await stageOf(standard)).toBe('CALLBACK');
     await page.screenshot({ path: SHOT_DETAIL, fullPage: true });
     expect(errors).toEqual([]);
@@ -416,6 +423,7 @@ describe('staff console', () => {
     await hana.page.waitForSelector('#action-reply[data-ready="true"]');
     expect(await text(hana.page, '#action-reply .notice-warning')).toContain('approval');
     expect(await text(hana.page, '#action-reply button[value="submit"]')).toBe('Submit for approval');
+    await hana.page.check('#action-reply-outcome-0'); // upheld
     await hana.page.click('#action-reply button[value="submit"]');
     // The previous action's notice may still be on screen: wait for this action's answer,
     // whatever it is, so that a refusal shows here with its text rather than as a time-out.
