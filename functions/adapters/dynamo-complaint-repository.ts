@@ -1,7 +1,7 @@
 /** ComplaintRepository on DynamoDB: one table, multi-item changes in transactions. */
 import type { DocumentClient, QueryInput, TransactWriteItem as TransactItem } from './dynamo-client.ts';
 import { isTransactionCanceled } from './aws-errors.ts';
-import type { Complaint, HistoryEntry } from '../domain/complaint.ts';
+import type { Complaint, CorrectiveAction, HistoryEntry } from '../domain/complaint.ts';
 import type { ComplaintRepository } from '../domain/ports.ts';
 import {
   IdempotencyRace,
@@ -399,6 +399,17 @@ export class DynamoComplaintRepository implements ComplaintRepository {
         },
       });
     }
+    items.push(
+      ...(change.correctiveActions ?? []).map(
+        (a): TransactItem => ({
+          Put: {
+            TableName: this.table,
+            Item: { ...keys.correctiveAction(a.id), type: 'CorrectiveAction', ...a, version: 1 },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        }),
+      ),
+    );
     const messageAt = change.messageStatus ? items.length : -1;
     if (change.messageStatus) {
       const { messageId, from, to, patch = {} } = change.messageStatus;
@@ -430,6 +441,33 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       if (reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) {
         throw new ConflictError('The complaint was changed by someone else; reload it and try again');
       }
+      throw e;
+    }
+  }
+
+  async getCorrectiveAction(id: string): Promise<CorrectiveAction | undefined> {
+    const out = await this.db.get({ TableName: this.table, Key: keys.correctiveAction(id) });
+    return out.Item ? strip<CorrectiveAction>(out.Item) : undefined;
+  }
+
+  listCorrectiveActions(): Promise<CorrectiveAction[]> {
+    return this.queryAll<Record<string, unknown>>({
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :a)',
+      ExpressionAttributeValues: { ':pk': 'ACTIONS', ':a': 'ACTION#' },
+    }).then((items) => items.map((i) => strip<CorrectiveAction>(i)).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)));
+  }
+
+  async updateCorrectiveAction(a: CorrectiveAction, expectedVersion: number): Promise<void> {
+    try {
+      await this.db.put({
+        TableName: this.table,
+        Item: { ...keys.correctiveAction(a.id), type: 'CorrectiveAction', ...a, version: expectedVersion + 1 },
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': expectedVersion },
+      });
+    } catch (e) {
+      if ((e as Error).name === 'ConditionalCheckFailedException') throw new ConflictError('The action was changed by someone else; reload it and try again');
       throw e;
     }
   }

@@ -18,6 +18,7 @@
  *   INBOUND#<messageId> / INBOUND   outcome of each inbound email; ONCE#<token> / ONCE used links
  *   MAILBOX#<folder> / UID#<uidValidity>#<uid>   the mailbox poller's per-message progress (expires)
  *   ACCESS#<ref> / ATTEMPTS         failed access-code attempts of a reference string (expires)
+ *   ACTIONS / ACTION#<id>           corrective actions (root-cause rectification), never expire
  *   LEDGER#<prefix>-<year> / <ref>  every complaint ever registered (never expires): where it is
  *                                   now (table or archive object) - reconciliation reads it
  *
@@ -55,6 +56,7 @@ export const keys = {
   idempotency: (key: string) => ({ PK: `IDEMPOTENCY#${key}`, SK: 'IDEMPOTENCY' }),
   counter: (prefix: string, year: number) => ({ PK: `COUNTER#${prefix}#${year}`, SK: 'COUNTER' }),
   /** Ledger partition of a reference: its prefix and year (CN-2026-000123 -> LEDGER#CN-2026). */
+  correctiveAction: (id: string) => ({ PK: 'ACTIONS', SK: `ACTION#${id}` }),
   ledger: (ref: string) => ({ PK: `LEDGER#${ref.slice(0, ref.lastIndexOf('-'))}`, SK: ref }),
 };
 

@@ -24,6 +24,15 @@ import {
   StaffComplaintRequest,
 } from './staff.schema.ts';
 import { RegulatoryClassRequest, ReturnCellQuery, ReturnQuery } from './returns.schema.ts';
+import {
+  CorrectiveActionRequest,
+  CorrectiveActionUpdate,
+  OutcomeFields,
+  RedressRequest,
+  ReferralOutcomeRequest,
+  ReferralRequestSchema,
+  VulnerabilityRequest,
+} from './redress.schema.ts';
 
 export interface StaffOperationContract<B = unknown> {
   summary: string;
@@ -97,6 +106,30 @@ export const STAFF_OPERATION_CONTRACT = {
     summary: 'The complaints behind one figure of a return, optionally of one cell (?period=&figure=&productGroup=&cause=...)',
     query: ReturnCellQuery,
   },
+  recordOutcome: { summary: 'Record the outcome (upheld, partly-upheld, not-upheld) before the reply; the reply may give it instead', body: OutcomeFields },
+  addRedress: {
+    summary: 'Append to the redress ledger (amount in minor units, ISO 4217 currency, kind, paid date), or reverse an entry; append-only, audited',
+    body: RedressRequest,
+    successStatus: 201,
+  },
+  recordReferral: {
+    summary:
+      'Record a referral to the FOS, the CFPB, the CN regulator (12378) or a mediation organisation; its deadline is computed (FOS: six months from the final response)',
+    body: ReferralRequestSchema,
+    successStatus: 201,
+  },
+  recordReferralOutcome: { summary: "Record a referral's outcome (once)", body: ReferralOutcomeRequest },
+  setVulnerability: { summary: "Record the customer's vulnerability (kinds, adjustments made); it gives priority in the queue", body: VulnerabilityRequest },
+  createCorrectiveAction: {
+    summary: 'A corrective action from the root cause (owner, due date): tracked to closure with evidence',
+    body: CorrectiveActionRequest,
+    successStatus: 201,
+  },
+  updateCorrectiveAction: {
+    summary: 'Add evidence to a corrective action, or close it (evidence required): its owner or a manager',
+    body: CorrectiveActionUpdate,
+  },
+  listCorrectiveActions: { summary: 'Corrective actions (?complaint=&state=open|closed|all), with the time from finding to fixing' },
 } as const satisfies Record<StaffOperation, StaffOperationContract>;
 
 /** The validated request body of a staff operation (undefined: it takes none). */

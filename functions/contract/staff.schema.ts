@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { onFirstUse, Reference, text } from './common.schema.ts';
 import { SubmitComplaintRequest } from './submit-complaint.schema.ts';
+import { OutcomeFields } from './redress.schema.ts';
 
 export const ReferenceParams = /* @__PURE__ */ onFirstUse(() => z.object({ reference: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/) }));
 
@@ -55,7 +56,13 @@ export const HandlingPlanRequest = /* @__PURE__ */ onFirstUse(() =>
 
 export const ReplyRequest = /* @__PURE__ */ onFirstUse(() =>
   z
-    .object({ subject: text(300), text: text(20_000) })
+    .object({
+      subject: text(300),
+      text: text(20_000),
+      outcome: OutcomeFields.unwrap()
+        .optional()
+        .meta({ description: 'The outcome the reply gives (upheld, partly-upheld, not-upheld): required unless recorded before (recordOutcome)' }),
+    })
     .strict()
     .meta({ id: 'ReplyRequest' }),
 );

@@ -1,5 +1,6 @@
 /** The boundary of `submitComplaint`: the body a customer (web form) sends, and the answer. */
 import * as z from 'zod';
+import { VulnerabilityFields } from './redress.schema.ts';
 import { DESCRIPTION_MAX_CHARS } from '../domain/complaint.ts';
 import { DeadlineView, onFirstUse, Reference, text } from './common.schema.ts';
 
@@ -84,6 +85,9 @@ export const SubmitComplaintRequest = /* @__PURE__ */ onFirstUse(() =>
         .max(MAX_ATTACHMENTS)
         .optional()
         .meta({ description: 'Files uploaded first with createAttachmentUpload' }),
+      vulnerability: VulnerabilityFields.unwrap()
+        .optional()
+        .meta({ description: 'Optional: the customer tells us of circumstances that make them vulnerable, and the support they need; it gives priority' }),
     })
     .strict()
     .superRefine((v, ctx) => {

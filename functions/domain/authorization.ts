@@ -62,6 +62,14 @@ export const STAFF_OPERATIONS = [
   'getRegulatoryReturn',
   'exportRegulatoryReturn',
   'listReturnComplaints',
+  'recordOutcome',
+  'addRedress',
+  'recordReferral',
+  'recordReferralOutcome',
+  'setVulnerability',
+  'createCorrectiveAction',
+  'updateCorrectiveAction',
+  'listCorrectiveActions',
 ] as const;
 export type StaffOperation = (typeof STAFF_OPERATIONS)[number];
 
@@ -109,6 +117,14 @@ export const OPERATION_LABEL: Record<StaffOperation, string> = {
   getRegulatoryReturn: 'read the regulatory returns',
   exportRegulatoryReturn: 'export the regulatory returns',
   listReturnComplaints: 'list the complaints behind a regulatory return',
+  recordOutcome: 'record the outcome of a complaint',
+  addRedress: 'add to the redress ledger',
+  recordReferral: 'record a referral to an ombudsman or regulator',
+  recordReferralOutcome: "record a referral's outcome",
+  setVulnerability: "record a customer's vulnerability",
+  createCorrectiveAction: 'create a corrective action',
+  updateCorrectiveAction: 'update a corrective action',
+  listCorrectiveActions: 'list corrective actions',
 };
 
 /** Operations that need no complaint. */
@@ -125,6 +141,8 @@ const WITHOUT_COMPLAINT: ReadonlySet<StaffOperation> = new Set([
   'getRegulatoryReturn',
   'exportRegulatoryReturn',
   'listReturnComplaints',
+  'updateCorrectiveAction',
+  'listCorrectiveActions',
 ]);
 
 /** Operations that change the handling of a complaint: only its assignee or manager may do them. */
@@ -134,6 +152,8 @@ export const ACTING_OPERATIONS: ReadonlySet<StaffOperation> = new Set([
   'requestExtension',
   'pauseClock',
   'resumeClock',
+  'recordOutcome',
+  'addRedress',
 ]);
 
 const SPECIALIST_OPS: ReadonlySet<StaffOperation> = new Set([
@@ -153,6 +173,10 @@ const SPECIALIST_OPS: ReadonlySet<StaffOperation> = new Set([
   // The complaints desk classifies for the regulatory returns, as it corrects the classification.
   'getRegulatoryClass',
   'setRegulatoryClass',
+  // Referrals reach the complaints desk; vulnerability is often declared when a complaint is keyed in.
+  'recordReferral',
+  'recordReferralOutcome',
+  'setVulnerability',
 ]);
 const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
   'listMyTasks',
@@ -172,6 +196,14 @@ const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
   // Classified at investigation by whoever investigates (department scope).
   'getRegulatoryClass',
   'setRegulatoryClass',
+  'recordOutcome',
+  'addRedress',
+  'recordReferral',
+  'recordReferralOutcome',
+  'setVulnerability',
+  'createCorrectiveAction',
+  // Only an action the handler owns (use-cases/staff/redress.ts).
+  'updateCorrectiveAction',
 ]);
 const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([
   ...HANDLER_OPS,
@@ -188,6 +220,7 @@ const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([
   'getRegulatoryReturn',
   'exportRegulatoryReturn',
   'listReturnComplaints',
+  'listCorrectiveActions',
 ]);
 const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set([
   'listTeamQueue',
@@ -201,6 +234,7 @@ const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set([
   'searchAudit',
   'openTaskLink',
   'readArchivedComplaint',
+  'listCorrectiveActions',
 ]);
 // Erasure requests are the data-protection function's: the admin role.
 const ADMIN_OPS: ReadonlySet<StaffOperation> = new Set(['getComplaint', 'reassign', 'openTaskLink', 'eraseCustomerData']);

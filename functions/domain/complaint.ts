@@ -128,7 +128,19 @@ export interface Complaint extends ComplaintDetails {
   mergedInto?: { reference: string; by: string; at: string };
   /** The customer is restricted for abusing the channels (S4 5.2): still handled, flagged for staff. */
   restricted?: { reason: string; by: string; at: string; until?: string };
-  outcome?: string;
+  /**
+   * How the complaint ended, as the closing step records it (resolved-satisfied,
+   * closed-dissatisfied, closed, merged). Not the outcome of the complaint itself: `outcome`.
+   */
+  closure?: string;
+  /** The firm's decision on the complaint (FCA DISP: upheld, partly upheld, not upheld): given with the reply, required before it goes out (domain/outcome.ts). */
+  outcome?: ComplaintOutcome;
+  /** The redress ledger: append-only, a correction is a reversing entry (domain/outcome.ts, docs/adr/0015). */
+  redress?: RedressEntry[];
+  /** Referrals of the complaint to an ombudsman, regulator or mediation organisation (domain/referrals.ts). */
+  referrals?: Referral[];
+  /** The customer is vulnerable: self-declared on the form or recorded by staff (domain/vulnerability.ts). Personal data. */
+  vulnerability?: Vulnerability;
   /** The four "don't-let-go" fields (S0 6.2). */
   investigation?: { rootCause: string; responsiblePeople: string; correctiveMeasures: string; correctionResult: string; by: string; at: string };
   /** Cross-department handling plan (S2 1.1.23). */
@@ -175,6 +187,84 @@ export interface RegulatoryClass {
   /** publicResponse: the company's optional public response on the CFPB portal. */
   us?: { product: string; subProduct?: string; issue: string; subIssue?: string; publicResponse?: string };
   cn?: { a: string; b: string; c: string };
+}
+
+export const OUTCOME_RESULTS = ['upheld', 'partly-upheld', 'not-upheld'] as const;
+export type OutcomeResult = (typeof OUTCOME_RESULTS)[number];
+export interface ComplaintOutcome {
+  result: OutcomeResult;
+  by: string;
+  at: string;
+  note?: string;
+}
+
+export const REDRESS_KINDS = ['financial-loss', 'distress-inconvenience', 'interest', 'fees-refund', 'goodwill'] as const;
+export type RedressKind = (typeof REDRESS_KINDS)[number];
+/** One line of the redress ledger. A reversing entry has the opposite amount and names the entry it reverses. */
+export interface RedressEntry {
+  id: string;
+  /** Integer minor units (pence, cents, fen); negative only in a reversing entry. */
+  amountMinor: number;
+  /** ISO 4217. */
+  currency: string;
+  kind: RedressKind;
+  by: string;
+  at: string;
+  paidAt?: string;
+  /** The entry this one reverses (a correction). */
+  reverses?: string;
+  note?: string;
+}
+
+export const REFERRAL_BODIES = ['FOS', 'CFPB', 'CN-12378', 'mediation'] as const;
+export type ReferralBody = (typeof REFERRAL_BODIES)[number];
+export const REFERRAL_RESULTS = ['in-customer-favour', 'partly-in-customer-favour', 'in-firm-favour', 'settled', 'withdrawn'] as const;
+export interface Referral {
+  id: string;
+  body: ReferralBody;
+  /** The mediation organisation's name (body: mediation). */
+  organisation?: string;
+  /** The body's own reference of the case. */
+  externalReference: string;
+  /** When the body told the firm of the referral. */
+  referredAt: string;
+  /** The deadline that governs it (UK: six months from the final response; CFPB: the company's 15-day response). */
+  deadline?: { dueAt: string; rule: string };
+  /** Referred after the deadline (the body may still accept it). */
+  late?: boolean;
+  by: string;
+  at: string;
+  outcome?: { result: (typeof REFERRAL_RESULTS)[number]; note?: string; by: string; at: string };
+}
+
+export const VULNERABILITY_KINDS = ['health', 'life-event', 'resilience', 'capability'] as const;
+export interface Vulnerability {
+  source: 'customer' | 'staff';
+  /** FCA FG21/1 drivers: health, life events, resilience, capability. */
+  kinds: string[];
+  /** Adjustments made (or asked for) for the customer. */
+  adjustments: string[];
+  /** The complaint is about the firm failing to respond to the vulnerability (FCA PS25/19 data point). */
+  causedByFailureToRespond?: boolean;
+  by?: string;
+  at: string;
+}
+
+/** A corrective action from a complaint's root cause (CN 溯源整改, FCA root cause): its own item, tracked to closure. */
+export interface CorrectiveAction {
+  id: string;
+  complaintId?: string;
+  /** The complaint category (nature) it addresses: the dashboard links a flagged category to its actions. */
+  category?: string;
+  description: string;
+  owner: string;
+  dueAt: string;
+  evidence?: string;
+  closedAt?: string;
+  createdAt: string;
+  createdBy?: string;
+  closedBy?: string;
+  version?: number;
 }
 
 export interface RelatedComplaint {

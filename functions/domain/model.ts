@@ -3,7 +3,7 @@
  * complaint (task, messages, the change a commit writes), the registration ledger, staff
  * profiles, restrictions, audit entries - what the ports (./ports.ts) take and return.
  */
-import type { Complaint, HistoryEntry, Stage } from './complaint.ts';
+import type { Complaint, CorrectiveAction, HistoryEntry, Stage } from './complaint.ts';
 
 export interface StoredAnswer {
   requestHash: string;
@@ -101,6 +101,8 @@ export interface Change {
   messageStatus?: { messageId: string; from: OutboundMessage['status']; to: OutboundMessage['status']; patch?: Record<string, unknown> };
   /** Another access code for the complaint (a merged repeat's own). */
   accessCode?: { hash: string; salt: string };
+  /** New corrective actions found on the complaint, each its own item (only if no action has its id). */
+  correctiveActions?: CorrectiveAction[];
 }
 
 /** The registration ledger: every complaint ever registered, and where it is now. */

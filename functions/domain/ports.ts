@@ -6,7 +6,7 @@
  */
 import type { AccessAttempts } from './access-throttle.ts';
 import type { ArchiveRecord, StagedPart, StoredItem } from './archive.ts';
-import type { Complaint, HistoryEntry } from './complaint.ts';
+import type { Complaint, CorrectiveAction, HistoryEntry } from './complaint.ts';
 import type { InboundOutcome, InboundRecord } from './email-intake.ts';
 import type {
   AuditEntry,
@@ -105,7 +105,25 @@ export interface Retention {
 }
 
 /** Every port of the product's one table: what the DynamoDB adapter implements. */
-export type ComplaintRepository = Complaints & TaskQueue & StaffDirectory & Customers & Outbox & MatterWindow & OneTimeTokens & Ledger & Retention;
+export type ComplaintRepository = Complaints &
+  TaskQueue &
+  StaffDirectory &
+  Customers &
+  Outbox &
+  MatterWindow &
+  OneTimeTokens &
+  Ledger &
+  Retention &
+  CorrectiveActions;
+
+/** Corrective actions (domain/corrective-actions.ts): their own items; created with a complaint's commit (Change.correctiveActions). */
+export interface CorrectiveActions {
+  getCorrectiveAction(id: string): Promise<CorrectiveAction | undefined>;
+  /** Every action (they are few: one or two per upheld root cause), oldest first. */
+  listCorrectiveActions(): Promise<CorrectiveAction[]>;
+  /** Writes the action if its stored version is still `expectedVersion`; ConflictError otherwise. */
+  updateCorrectiveAction(a: CorrectiveAction, expectedVersion: number): Promise<void>;
+}
 
 export interface WorkflowEngine {
   /** Starts (idempotently, by name) the complaint's workflow execution. */

@@ -9,6 +9,7 @@ import type { Container } from '../wiring/container.ts';
 import { archiveOnFirstUse, attachmentsOnFirstUse } from '../wiring/stores-on-first-use.ts';
 import * as staff from '../use-cases/staff/staff-actions.ts';
 import * as links from '../use-cases/staff/complaint-links.ts';
+import * as redress from '../use-cases/staff/redress.ts';
 import * as callback from '../use-cases/customer/callback.ts';
 import { submitComplaint } from '../use-cases/intake/submit-complaint.ts';
 import * as dashboard from '../use-cases/oversight/dashboard.ts';
@@ -22,6 +23,7 @@ import { parseOrThrow } from '../contract/validation.ts';
 import { RawBody } from './http-handler.ts';
 import { STAFF_OPERATION_CONTRACT, type StaffBody, type StaffOperationContract } from '../contract/staff-operations.ts';
 import { TeamQuery } from '../contract/staff.schema.ts';
+import { ActionsQuery } from '../contract/redress.schema.ts';
 
 export interface StaffCall<B> {
   actor: Actor;
@@ -67,9 +69,9 @@ const RUNS: { [K in StaffOperation]: (deps: Container, call: StaffCall<StaffBody
   resumeClock: (d, c) => staff.resumeClock(d, c.actor, c.reference),
   recordCallback: (d, c) => callback.recordCallback(d, c.actor, c.reference, c.body),
   recordCall: (d, c) => staff.recordCall(d, c.actor, c.reference, c.body),
-  getDashboard: (d, c) => {
+  getDashboard: async (d, c) => {
     allowOrThrow(c.actor, 'getDashboard');
-    return dashboard.getDashboard(d, c.actor, c.query, aggregatesOf(d));
+    return redress.withCorrectiveActions(d, await dashboard.getDashboard(d, c.actor, c.query, aggregatesOf(d)));
   },
   exportDashboardCsv: async (d, c) => {
     allowOrThrow(c.actor, 'exportDashboardCsv');
@@ -98,6 +100,15 @@ const RUNS: { [K in StaffOperation]: (deps: Container, call: StaffCall<StaffBody
     return new RawBody('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bytes.toString('base64'), out.filename, true);
   },
   listReturnComplaints: (d, c) => returns.listReturnComplaints(d, c.actor, c.query, returnsOf(d)),
+  recordOutcome: (d, c) => redress.recordOutcome(d, c.actor, c.reference, c.body),
+  addRedress: (d, c) => redress.addRedress(d, c.actor, c.reference, c.body),
+  recordReferral: (d, c) => redress.recordReferral(d, c.actor, c.reference, c.body),
+  recordReferralOutcome: (d, c) => redress.recordReferralOutcome(d, c.actor, c.reference, c.body),
+  setVulnerability: (d, c) => redress.setVulnerability(d, c.actor, c.reference, c.body),
+  createCorrectiveAction: (d, c) => redress.createCorrectiveAction(d, c.actor, c.reference, c.body),
+  updateCorrectiveAction: (d, c) => redress.updateCorrectiveAction(d, c.actor, c.body),
+  listCorrectiveActions: (d, c) =>
+    redress.listCorrectiveActions(d, c.actor, parseOrThrow(ActionsQuery, { complaint: c.query.complaint, state: c.query.state })),
 };
 
 export const STAFF_OPERATION_SPECS = Object.fromEntries(

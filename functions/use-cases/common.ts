@@ -4,6 +4,7 @@ import { maskName, type Complaint, type HistoryEntry } from '../domain/complaint
 import type { OutboundMessage, TaskItem } from '../domain/model.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { signTaskLink } from '../domain/task-links.ts';
+import { effectivePriority, isVulnerable } from '../domain/vulnerability.ts';
 import type { Complaints } from '../domain/ports.ts';
 
 export function entry(
@@ -55,7 +56,7 @@ export function refreshTask(task: TaskItem, c: Complaint): TaskItem {
     manager: c.assignment?.manager,
     nextDueAt: due.dueAt,
     nextDueName: due.name,
-    priority: c.classification?.priority ?? 'P3',
+    priority: effectivePriority(c.classification?.priority ?? 'P3', isVulnerable(c)),
     major: c.routing?.major ?? false,
     channel: c.channel,
     customer: maskName(c.complainant),
@@ -66,6 +67,7 @@ export function refreshTask(task: TaskItem, c: Complaint): TaskItem {
       ...(c.repeats ? ['repeat'] : []),
       ...(c.restricted ? ['restricted'] : []),
       ...(c.escalated ? ['escalated'] : []),
+      ...(isVulnerable(c) ? ['vulnerable'] : []),
       // Text that could be made to look like something else (an RTL override in a name): staff are warned.
       ...(bidiFields(c).length ? ['bidi-controls'] : []),
     ],

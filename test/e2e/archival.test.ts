@@ -45,7 +45,9 @@ describe('archival, end to end', () => {
     expect((await j.act('hana', sub.reference, 'claim')).status).toBe(200);
     expect((await j.act('hana', sub.reference, 'investigation', investigation)).status).toBe(200);
     await j.waitForStage(sub.reference, 'REPLY');
-    expect((await j.act('hana', sub.reference, 'reply', { subject: 'Our answer', text: 'We refunded the fee.' })).status).toBe(200);
+    expect((await j.act('hana', sub.reference, 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We refunded the fee.' })).status).toBe(
+      200,
+    );
     await j.waitForStage(sub.reference, 'CALLBACK');
     expect((await j.request('POST', `/api/complaints/${sub.reference}/callback`, { satisfaction: 5 }, { 'x-access-code': sub.accessCode })).status).toBe(200);
     await j.waitClosed(sub.reference);

@@ -278,7 +278,11 @@ describe('staff console', () => {
     await page.waitForSelector(`#view-detail[data-reference="${standard}"] #task-card`);
     expect(await text(page, '#detail-title')).toBe(`Complaint ${standard}`);
     expect(await text(page, '#task-title')).toBe('Current task: Investigation');
-    expect(await page.locator('#task-card button[data-action]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-action')))).toEqual(['claim']);
+    // Claim, and (issue 19 B) recording the customer's vulnerability, which any handler of the team may do.
+    expect(await page.locator('#task-card button[data-action]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-action')))).toEqual([
+      'claim',
+      'vulnerability',
+    ]);
     expect(await text(page, '#sec-complainant + dl')).toContain('Test Customer');
     // received, registered (the customer's line), assessed (the classification and route, for staff)
     expect(await page.locator('#sec-history ~ .table-wrap tbody tr').count()).toBeGreaterThanOrEqual(3);
@@ -329,9 +333,16 @@ describe('staff console', () => {
     const draft = await page.inputValue('#action-reply-text');
     expect(draft).toContain(investigation.correctionResult);
     await page.fill('#action-reply-text', `${draft}\n\nWith our apologies for the trouble.`);
+    // The outcome goes with the reply (issue 19 B): none chosen, the field says so and nothing is sent.
+    await page.click('#action-reply button[value="submit"]');
+    await page.waitForSelector('#err-outcome:not([hidden])');
+    expect(await text(page, '#err-outcome')).toContain('Choose one');
+    expect(posts).toHaveLength(1); // the investigation only
+    await page.check('#action-reply-outcome-1'); // partly upheld
     await page.click('#action-reply button[value="submit"]');
     await page.waitForSelector(`#view-detail[data-stage="CALLBACK"] #sec-reply`);
     expect(await text(page, '#sec-reply ~ .reply-text')).toContain('With our apologies for the trouble.');
+    expect(await text(page, 'section[aria-labelledby="sec-redress"]')).toContain('Outcome: Partly upheld');
     expect(await stageOf(standard)).toBe('CALLBACK');
     await page.screenshot({ path: SHOT_DETAIL, fullPage: true });
     expect(errors).toEqual([]);
@@ -349,7 +360,11 @@ describe('staff console', () => {
     await sam.page.click('#action-callback button[value="submit"]');
     await sam.page.waitForSelector('#view-detail[data-status="CLOSED"]');
     expect(await text(sam.page, '#task-title')).toBe('Closed – resolved, customer satisfied');
-    expect(await sam.page.locator('#task-card button[data-action]').count()).toBe(0);
+    // Closed: nothing of the lifecycle is left; the complaints desk may still record a referral or the vulnerability (issue 19 B).
+    expect(await sam.page.locator('#task-card button[data-action]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-action')))).toEqual([
+      'referral',
+      'vulnerability',
+    ]);
     const closed = await j.waitClosed(standard);
     expect(closed.complaint.callbacks).toEqual([expect.objectContaining({ satisfaction: 5, comment: 'Quick and clear, thank you', by: 'sam' })]);
     expect(sam.errors).toEqual([]);
@@ -408,6 +423,7 @@ describe('staff console', () => {
     await hana.page.waitForSelector('#action-reply[data-ready="true"]');
     expect(await text(hana.page, '#action-reply .notice-warning')).toContain('approval');
     expect(await text(hana.page, '#action-reply button[value="submit"]')).toBe('Submit for approval');
+    await hana.page.check('#action-reply-outcome-0'); // upheld
     await hana.page.click('#action-reply button[value="submit"]');
     // The previous action's notice may still be on screen: wait for this action's answer,
     // whatever it is, so that a refusal shows here with its text rather than as a time-out.

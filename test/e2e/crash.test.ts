@@ -220,7 +220,7 @@ describe('crash anywhere', () => {
       // Every email went out (the delivery consumer may still be catching up after the last restart).
       const d = await client.waitFor(ref, (x) => x.messages.every((m) => m.status !== 'queued' && m.status !== 'sending'), 'every message delivered', 60_000);
       details.set(ref, d);
-      expect(d.complaint).toMatchObject({ status: 'CLOSED', outcome: 'resolved-satisfied' });
+      expect(d.complaint).toMatchObject({ status: 'CLOSED', closure: 'resolved-satisfied' });
       expect(withoutResumes(d), `history of ${ref} (${p.path})`).toEqual(EXPECTED_HISTORY[p.path]);
       expect(d.messages.filter((m) => m.status === 'failed')).toEqual([]);
       const kinds = d.messages

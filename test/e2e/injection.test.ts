@@ -90,7 +90,9 @@ beforeAll(async () => {
   const written = Object.fromEntries(Object.keys(investigation).map((k) => [k, payload(k)]));
   expect((await j.act('hana', web.reference, 'investigation', written)).status).toBe(200);
   await j.waitForStage(web.reference, 'REPLY');
-  expect((await j.act('hana', web.reference, 'reply', { subject: payload('replysubject'), text: payload('replytext') })).status).toBe(200);
+  expect(
+    (await j.act('hana', web.reference, 'reply', { outcome: { result: 'upheld' }, subject: payload('replysubject'), text: payload('replytext') })).status,
+  ).toBe(200);
   await j.waitForStage(web.reference, 'CALLBACK');
 
   // The email complaint's reference, from its acknowledgement.

@@ -61,7 +61,7 @@ describe('no personal data in logs', () => {
     await j.complaint('hana', ref);
     await j.act('hana', ref, 'investigation', investigation);
     await j.waitForStage(ref, 'REPLY');
-    await j.act('hana', ref, 'reply', { subject: `Our answer, ${PII.name}`, text: `Dear ${PII.name}, we refunded the fee.` });
+    await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: `Our answer, ${PII.name}`, text: `Dear ${PII.name}, we refunded the fee.` });
     await j.waitForStage(ref, 'CALLBACK');
     expect(
       (await j.request('POST', `/api/complaints/${ref}/callback`, { satisfaction: 5, comment: `Thanks from ${PII.name}` }, { 'x-access-code': accessCode }))

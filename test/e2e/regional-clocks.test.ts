@@ -51,7 +51,7 @@ describe('UK (FCA DISP, England and Wales calendar)', () => {
     await j.setClock('2026-04-08T10:00:00.000Z');
     await j.act('hana', ref, 'investigation', investigation);
     await j.waitForStage(ref, 'REPLY');
-    await j.act('hana', ref, 'reply', { subject: 'Our final response', text: 'We have refunded you.' });
+    await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Our final response', text: 'We have refunded you.' });
     await j.waitForStage(ref, 'CALLBACK');
     const after = (await j.complaint('hana', ref)).complaint;
     expect(after.deadlines.summaryResolution.metAt).toBe('2026-04-08T10:00:00.000Z');

@@ -423,7 +423,7 @@ describe('customer pages', () => {
     expect((await j.act('hana', reference, 'investigation', investigation)).status).toBe(200);
     await j.waitForStage(reference, 'REPLY', inv.taskToken);
     const draft = await j.as('hana', 'GET', `/complaints/${reference}/reply-draft`);
-    expect((await j.act('hana', reference, 'reply', { subject: draft.body.subject, text: draft.body.text })).status).toBe(200);
+    expect((await j.act('hana', reference, 'reply', { outcome: { result: 'upheld' }, subject: draft.body.subject, text: draft.body.text })).status).toBe(200);
     await j.waitForStage(reference, 'CALLBACK');
 
     const { page, errors } = await open(`/status.html?reference=${reference}`);

@@ -73,7 +73,11 @@ describe.skipIf(!imap)("China end to end: mail in over IMAP, staff through the b
     await j.waitForStage(ref, 'REPLY');
     const draft = await j.as('rita', 'GET', `/complaints/${ref}/reply-draft`);
     expect(draft.status).toBe(200);
-    const sent = await j.act('rita', ref, 'reply', { subject: draft.body.subject, text: `${draft.body.text}\nChina journey reply.` });
+    const sent = await j.act('rita', ref, 'reply', {
+      outcome: { result: 'upheld' },
+      subject: draft.body.subject,
+      text: `${draft.body.text}\nChina journey reply.`,
+    });
     expect(sent.body.status).toBe('sent');
     await j.waitForStage(ref, 'CALLBACK');
 
@@ -84,7 +88,7 @@ describe.skipIf(!imap)("China end to end: mail in over IMAP, staff through the b
 
     expect((await j.act('sam', ref, 'callback', { satisfaction: 4, comment: 'Resolved' })).status).toBe(200);
     const closed = await j.waitClosed(ref);
-    expect(closed.complaint).toMatchObject({ channel: 'email', status: 'CLOSED', outcome: 'resolved-satisfied' });
+    expect(closed.complaint).toMatchObject({ channel: 'email', status: 'CLOSED', closure: 'resolved-satisfied' });
     expect(closed.history.find((h: { action: string }) => h.action === 'claimed')).toMatchObject({ actor: 'rita' });
     expect(
       closed.messages.filter((m: { audience: string }) => m.audience === 'customer').map((m: { kind: string; status: string }) => [m.kind, m.status]),

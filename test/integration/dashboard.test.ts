@@ -49,7 +49,9 @@ async function reply(name: string, at: string, handler: string) {
   expect((await j.act(handler, refs[name], 'claim')).status).toBe(200);
   expect((await j.act(handler, refs[name], 'investigation', investigation)).status).toBe(200);
   await j.waitForStage(refs[name], 'REPLY');
-  expect((await j.act(handler, refs[name], 'reply', { subject: 'Our answer', text: 'We looked into it and put it right.' })).status).toBe(200);
+  expect(
+    (await j.act(handler, refs[name], 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We looked into it and put it right.' })).status,
+  ).toBe(200);
   return j.waitForStage(refs[name], 'CALLBACK');
 }
 
@@ -168,7 +170,8 @@ describe('dashboard figures from the aggregates', () => {
           month: MONTH,
           figures: totals,
           topCategories: [
-            { key: 'operation', count: 8, share: 0.8, flagged: true },
+            // A flagged category carries its corrective actions (issue 19 B: test/integration/redress.test.ts).
+            { key: 'operation', count: 8, share: 0.8, flagged: true, actions: { open: expect.any(Array), closed: expect.any(Array) } },
             { key: 'product', count: 1, share: 0.1, flagged: false },
             { key: 'service', count: 1, share: 0.1, flagged: false },
           ],
@@ -178,6 +181,7 @@ describe('dashboard figures from the aggregates', () => {
         { matterKey: 'platinum-cards:outage', last24h: 2, previous24h: 1, rising: true },
         { matterKey: 'platinum-cards:double-charge', last24h: 1, previous24h: 2, rising: false },
       ],
+      correctiveActions: expect.objectContaining({ open: expect.any(Number), openActions: expect.any(Array) }),
     });
   });
 

@@ -440,7 +440,13 @@ describe('orphans', () => {
       await client.step('hana', x.reference, 'investigation', investigation, (y) => count(y, 'investigation-completed') >= 1);
       await client.waitForTask(x.reference, 'REPLY');
     }
-    await client.step('hana', c.reference, 'reply', { subject: 'Answer', text: 'Refunded.' }, (y) => count(y, 'reply-sent') >= 1);
+    await client.step(
+      'hana',
+      c.reference,
+      'reply',
+      { outcome: { result: 'upheld' }, subject: 'Answer', text: 'Refunded.' },
+      (y) => count(y, 'reply-sent') >= 1,
+    );
     await client.waitForTask(c.reference, 'CALLBACK');
 
     // ... lose their executions (stopped - as by an operator, a bug or a lost engine).

@@ -229,7 +229,7 @@ const STAFF_BODIES: Record<string, { user: string; body: unknown }> = {
       ],
     },
   },
-  submitReply: { user: 'mia', body: { subject: 'Your complaint', text: 'We refunded the fee.' } },
+  submitReply: { user: 'mia', body: { outcome: { result: 'upheld' }, subject: 'Your complaint', text: 'We refunded the fee.' } },
   approveReply: { user: 'mia', body: { approve: true } },
   requestExtension: { user: 'mia', body: { reason: 'Waiting for the card scheme' } },
   decideExtension: { user: 'mia', body: { approve: false, comment: 'No' } },

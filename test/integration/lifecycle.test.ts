@@ -67,7 +67,11 @@ describe('standard path', () => {
     expect(draft.status).toBe(200);
     expect(draft.body.text).toContain(ref);
     expect(draft.body.text).toContain('Hana Handler');
-    const sent = await j.act('hana', ref, 'reply', { subject: draft.body.subject, text: `${draft.body.text}\nEdited by the handler.` });
+    const sent = await j.act('hana', ref, 'reply', {
+      outcome: { result: 'upheld' },
+      subject: draft.body.subject,
+      text: `${draft.body.text}\nEdited by the handler.`,
+    });
     expect(sent.status).toBe(200);
     expect(sent.body.status).toBe('sent');
     await j.waitForStage(ref, 'CALLBACK');
@@ -78,7 +82,7 @@ describe('standard path', () => {
 
     expect((await j.act('sam', ref, 'callback', { satisfaction: 5, comment: 'Thank you' })).status).toBe(200);
     const closed = await j.waitClosed(ref);
-    expect(closed.complaint.outcome).toBe('resolved-satisfied');
+    expect(closed.complaint.closure).toBe('resolved-satisfied');
     // Archival TTL from the region's hot retention (180 days).
     expect(closed.complaint.expiresAt).toBe(Math.floor(new Date(closed.complaint.closedAt).getTime() / 1000) + 180 * 86400);
     expect(actions(closed.history)).toEqual([
@@ -135,13 +139,14 @@ describe('special routes', () => {
     expect((await j.act('mia', ref, 'investigation', investigation)).status).toBe(200);
     await j.waitForStage(ref, 'REPLY');
     expect((await j.act('mia', ref, 'assignment', { assignee: 'hana' })).status).toBe(200);
-    const drafted = await j.act('hana', ref, 'reply', { subject: 'Our answer', text: 'We refunded you.' });
+    const drafted = await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We refunded you.' });
     expect(drafted.body.status).toBe('awaiting-approval');
     expect((await j.act('hana', ref, 'reply/approval', { approve: true })).status).toBe(403);
     expect((await j.act('mia', ref, 'reply/approval', { approve: false, comment: 'Name the measures' })).body.status).toBe('rejected');
-    expect((await j.act('hana', ref, 'reply', { subject: 'Our answer', text: 'We refunded you and fixed the processor.' })).body.status).toBe(
-      'awaiting-approval',
-    );
+    expect(
+      (await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We refunded you and fixed the processor.' })).body
+        .status,
+    ).toBe('awaiting-approval');
     expect((await j.act('mia', ref, 'reply/approval', { approve: true })).body.status).toBe('sent');
     await j.waitForStage(ref, 'CALLBACK');
     const h = actions((await j.complaint('mia', ref)).history);
@@ -203,7 +208,9 @@ describe('special routes', () => {
     await j.waitForStage(ref, 'INVESTIGATION');
     expect((await j.complaint('rita', ref)).complaint.routing).toMatchObject({ anonymous: true, departments: ['retail'] });
     await toReply(ref, 'rita');
-    expect((await j.act('rita', ref, 'reply', { subject: 'Our answer', text: 'We spoke to the staff concerned.' })).status).toBe(200);
+    expect((await j.act('rita', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We spoke to the staff concerned.' })).status).toBe(
+      200,
+    );
     await j.waitForStage(ref, 'CALLBACK');
     expect((await j.act('rita', ref, 'callback', { satisfaction: 4 })).status).toBe(200);
     const closed = await j.waitClosed(ref);
@@ -316,7 +323,7 @@ describe('callback', () => {
     // the Reply state, the complaint at REPLY with its task completed - the window, held open.
     await faults([{ target: 'sfn', operations: ['SendTaskSuccess'], errors: ['InternalFailure'] }]);
     try {
-      expect((await j.act('hana', ref, 'reply', { subject: 'Answer', text: 'Refunded.' })).body.status).toBe('sent');
+      expect((await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Answer', text: 'Refunded.' })).body.status).toBe('sent');
       expect(await task(ref)).toMatchObject({ stage: 'REPLY', status: 'completed' });
       expect((await j.status(ref, accessCode)).body).toMatchObject({ stage: 'REPLY', callbackDue: true });
 
@@ -335,7 +342,7 @@ describe('callback', () => {
     // completes the stage at once, and the complaint closes - no staff step, no second message.
     await j.request('POST', '/__local/sweep');
     const closed = await j.waitClosed(ref);
-    expect(closed.complaint.outcome).toBe('resolved-satisfied');
+    expect(closed.complaint.closure).toBe('resolved-satisfied');
     expect(closed.complaint.earlyCallback).toBeUndefined();
     expect(actions(closed.history).slice(-4)).toEqual(['reply-sent', 'callback', 'stage:callback', 'closed']);
     expect(closed.history.find((h: any) => h.action === 'callback')).toMatchObject({ actor: 'customer' });
@@ -349,7 +356,7 @@ describe('callback', () => {
     await toReply(ref);
     await faults([{ target: 'sfn', operations: ['SendTaskSuccess'], errors: ['InternalFailure'] }]);
     try {
-      await j.act('hana', ref, 'reply', { subject: 'Answer', text: 'Refunded.' });
+      await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Answer', text: 'Refunded.' });
       expect((await answer(ref, accessCode, { satisfaction: 2, comment: 'Not refunded yet' })).body).toEqual({ recorded: true, next: 'REOPEN' });
     } finally {
       await faults([]);
@@ -361,7 +368,7 @@ describe('callback', () => {
     expect(actions(reopened.history).slice(-4)).toEqual(['reply-sent', 'callback', 'stage:callback', 'reopened']);
     await j.act('hana', ref, 'investigation', investigation);
     await j.waitForStage(ref, 'REPLY');
-    await j.act('hana', ref, 'reply', { subject: 'Answer 2', text: 'Refunded now.' });
+    await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Answer 2', text: 'Refunded now.' });
     await j.waitForStage(ref, 'CALLBACK');
     expect((await answer(ref, accessCode, { satisfaction: 4 })).body).toEqual({ recorded: true, next: 'CLOSE' });
     const closed = await j.waitClosed(ref);
@@ -375,7 +382,7 @@ describe('callback', () => {
     await j.setClock(MONDAY_9AM_SHANGHAI);
     const { reference: ref, accessCode } = await j.submit(cards());
     await toReply(ref);
-    expect((await j.act('hana', ref, 'reply', { subject: 'Answer', text: 'Refunded.' })).body.status).toBe('sent');
+    expect((await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Answer', text: 'Refunded.' })).body.status).toBe('sent');
     expect((await answer(ref, accessCode, { satisfaction: 5 })).body).toEqual({ recorded: true, next: 'CLOSE' });
     const closed = await j.waitClosed(ref);
     expect(closed.complaint.callbacks).toHaveLength(1);
@@ -387,7 +394,7 @@ describe('callback', () => {
     await j.setClock(MONDAY_9AM_SHANGHAI);
     const { reference: ref } = await j.submit(cards());
     await toReply(ref);
-    await j.act('hana', ref, 'reply', { subject: 'Answer', text: 'Refunded.' });
+    await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Answer', text: 'Refunded.' });
     let cb = await j.waitForStage(ref, 'CALLBACK');
     expect((await j.act('hana', ref, 'callback', { satisfaction: 2, comment: 'Not refunded yet' })).body.next).toBe('REOPEN');
     await j.waitForStage(ref, 'INVESTIGATION', cb.taskToken);
@@ -396,7 +403,7 @@ describe('callback', () => {
     expect(c.assignment.assignee).toBe('hana');
     await j.act('hana', ref, 'investigation', investigation);
     await j.waitForStage(ref, 'REPLY');
-    await j.act('hana', ref, 'reply', { subject: 'Answer 2', text: 'Refunded now.' });
+    await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Answer 2', text: 'Refunded now.' });
     cb = await j.waitForStage(ref, 'CALLBACK');
     expect((await j.act('hana', ref, 'callback', { satisfaction: 1 })).body.next).toBe('ESCALATE');
     await j.waitForStage(ref, 'INVESTIGATION', cb.taskToken);
@@ -405,7 +412,9 @@ describe('callback', () => {
     // The manager now leads: the reply needs approval.
     await j.act('mia', ref, 'investigation', investigation);
     await j.waitForStage(ref, 'REPLY');
-    expect((await j.act('mia', ref, 'reply', { subject: 'Answer 3', text: 'Final answer.' })).body.status).toBe('awaiting-approval');
+    expect((await j.act('mia', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Answer 3', text: 'Final answer.' })).body.status).toBe(
+      'awaiting-approval',
+    );
     const history = actions((await j.complaint('mia', ref)).history);
     expect(history.filter((a) => a === 'reopened')).toHaveLength(2);
     expect(history).toContain('escalated');
@@ -467,7 +476,7 @@ describe('staff actions and identity', () => {
     expect((await j.act('hana', ref, 'classification', { nature: 'service' })).status).toBe(403);
     // A phone customer's messages become staff call tasks.
     await toReply(ref, 'rita');
-    await j.act('rita', ref, 'reply', { subject: 'Answer', text: 'We are sorry.' });
+    await j.act('rita', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Answer', text: 'We are sorry.' });
     await j.waitForStage(ref, 'CALLBACK');
     expect((await j.complaint('rita', ref)).messages.find((m: any) => m.kind === 'reply')).toMatchObject({ channel: 'call-task', to: '+86 139 0000 0000' });
   });

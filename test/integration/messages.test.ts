@@ -37,7 +37,7 @@ describe('messages to customers and staff', () => {
     await j.act('hana', ref, 'claim');
     await j.act('hana', ref, 'investigation', investigation);
     await j.waitForStage(ref, 'REPLY');
-    await j.act('hana', ref, 'reply', { subject: `关于您的投诉 ${ref} 的答复`, text: '我们已退还费用。<b>谢谢</b>' });
+    await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: `关于您的投诉 ${ref} 的答复`, text: '我们已退还费用。<b>谢谢</b>' });
     const all = await eventually(
       async () => {
         const m = await mailsTo(email);

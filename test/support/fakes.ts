@@ -1,5 +1,5 @@
 /** Hand-written fakes of the ports, for unit tests of the use cases (pure logic only). */
-import type { Complaint, HistoryEntry } from '../../functions/domain/complaint.ts';
+import type { Complaint, CorrectiveAction, HistoryEntry } from '../../functions/domain/complaint.ts';
 import type { ComplaintRepository, WorkflowEngine } from '../../functions/domain/ports.ts';
 import {
   IdempotencyRace,
@@ -102,6 +102,19 @@ export class FakeRepository implements ComplaintRepository {
     if (ms && target) Object.assign(target, { status: ms.to, ...ms.patch });
     for (const k of ch.restriction?.keys ?? []) this.restrictions.set(k, ch.restriction!.restriction);
     if (ch.accessCode) await this.addAccessCode(ref, ch.accessCode.hash, ch.accessCode.salt);
+    for (const a of ch.correctiveActions ?? []) this.actions.set(a.id, { ...structuredClone(a), version: 1 });
+  }
+  actions = new Map<string, CorrectiveAction>();
+  async getCorrectiveAction(id: string) {
+    const a = this.actions.get(id);
+    return a && structuredClone(a);
+  }
+  async listCorrectiveActions() {
+    return [...this.actions.values()].map((a) => structuredClone(a)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+  async updateCorrectiveAction(a: CorrectiveAction, expectedVersion: number) {
+    if (this.actions.get(a.id)?.version !== expectedVersion) throw new ConflictError('version');
+    this.actions.set(a.id, { ...structuredClone(a), version: expectedVersion + 1 });
   }
   async queue(team: string) {
     return [...this.tasks.values()].filter((t) => t.team === team).sort((a, b) => a.nextDueAt.localeCompare(b.nextDueAt));

@@ -214,7 +214,7 @@ export async function workToClose(client: ResilientClient, ref: string, o: { pat
     );
     await client.step(o.lead, ref, 'investigation', investigation, (d) => reached(d, 'investigation-completed'));
     await client.waitFor(ref, (d) => reached(d, 'reply-sent') || (d.task?.stage === 'REPLY' && d.task.status !== 'completed'), `reply task ${round}`);
-    const reply = { subject: `Our answer (${round})`, text: `We refunded the fee.${o.tag ? ` (${o.tag})` : ''}` };
+    const reply = { outcome: { result: 'upheld' as const }, subject: `Our answer (${round})`, text: `We refunded the fee.${o.tag ? ` (${o.tag})` : ''}` };
     if (o.path === 'major') {
       await client.step('mia', ref, 'assignment', { assignee: 'hana' }, (d) => d.complaint.assignment?.assignee === 'hana' || reached(d, 'reply-sent'));
       await client.step('hana', ref, 'reply', reply, (d) => d.task?.status === 'awaiting-approval' || reached(d, 'reply-sent'));

@@ -21,6 +21,8 @@ const actor = (roles: Role[], over: Partial<Actor> = {}): Actor => ({
 });
 
 const LIST: StaffOperation[] = ['listMyTasks', 'listTeamQueue'];
+/** Issue 19 B: the complaints desk, handlers and managers record referrals and vulnerability (department-scoped for handlers and managers). */
+const REFERRAL_AND_VULNERABILITY: StaffOperation[] = ['recordReferral', 'recordReferralOutcome', 'setVulnerability'];
 const SPECIALIST: StaffOperation[] = [
   ...LIST,
   'getComplaint',
@@ -34,6 +36,7 @@ const SPECIALIST: StaffOperation[] = [
   'unlinkComplaint',
   'getRegulatoryClass',
   'setRegulatoryClass',
+  ...REFERRAL_AND_VULNERABILITY,
 ];
 const HANDLER_TEAM: StaffOperation[] = [
   ...LIST,
@@ -45,8 +48,10 @@ const HANDLER_TEAM: StaffOperation[] = [
   'recordCall',
   'getRegulatoryClass',
   'setRegulatoryClass',
+  ...REFERRAL_AND_VULNERABILITY,
+  'createCorrectiveAction',
 ];
-const ACTING: StaffOperation[] = ['completeInvestigation', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock'];
+const ACTING: StaffOperation[] = ['completeInvestigation', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock', 'recordOutcome', 'addRedress'];
 const MANAGER_ONLY: StaffOperation[] = [
   'approveReply',
   'decideExtension',
@@ -171,8 +176,10 @@ const SCENARIOS: { name: string; complaint: ComplaintAccess | undefined; allowed
 // the complaint in hand names them.
 for (const s of SCENARIOS) {
   if (!s.name.startsWith('conflict')) for (const role of ROLES) s.allowed[role] = [...s.allowed[role], 'openTaskLink'];
-  if (s.allowed.manager.includes('listMyTasks')) s.allowed.manager = [...s.allowed.manager, ...DASHBOARD];
-  if (s.allowed.quality.includes('listTeamQueue')) s.allowed.quality = [...s.allowed.quality, ...DASHBOARD, 'searchAudit'];
+  if (s.allowed.manager.includes('listMyTasks')) s.allowed.manager = [...s.allowed.manager, ...DASHBOARD, 'listCorrectiveActions', 'updateCorrectiveAction'];
+  if (s.allowed.quality.includes('listTeamQueue')) s.allowed.quality = [...s.allowed.quality, ...DASHBOARD, 'searchAudit', 'listCorrectiveActions'];
+  // Corrective actions need no complaint: a handler updates one they own (checked by the use case).
+  if (s.allowed.handler.includes('listMyTasks')) s.allowed.handler = [...s.allowed.handler, 'updateCorrectiveAction'];
   // Archived complaints: quality reads them (a read, even when named); admin erases personal
   // data on request (the data-protection function) - unless the complaint names them.
   s.allowed.quality = [...s.allowed.quality, 'readArchivedComplaint'];
@@ -192,10 +199,10 @@ const MATRIX = SCENARIOS.flatMap((s) =>
 );
 
 describe('authorize: every role x every operation', () => {
-  it('the matrix covers all 5 roles x 33 operations (merge, link and unlink: issue 16; regulatory returns: issue 19) in each situation', () => {
+  it('the matrix covers all 5 roles x 41 operations (merge, link and unlink: issue 16; regulatory returns, outcome to corrective actions: issue 19) in each situation', () => {
     expect(ROLES).toHaveLength(5);
-    expect(STAFF_OPERATIONS).toHaveLength(33);
-    expect(MATRIX).toHaveLength(SCENARIOS.length * 5 * 33);
+    expect(STAFF_OPERATIONS).toHaveLength(41);
+    expect(MATRIX).toHaveLength(SCENARIOS.length * 5 * 41);
   });
 
   it.each(MATRIX)('$scenario: $role $op -> $expected', ({ scenario, complaint, role, op, expected }) => {

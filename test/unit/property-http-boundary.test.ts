@@ -80,7 +80,7 @@ const VALID_STAFF_BODIES: Record<string, unknown> = {
       { department: 'retail', duty: 'Check', dueAt: '2026-03-06T09:00:00+08:00' },
     ],
   },
-  submitReply: { subject: 'Your complaint', text: 'We refunded the fee.' },
+  submitReply: { outcome: { result: 'upheld' }, subject: 'Your complaint', text: 'We refunded the fee.' },
   approveReply: { approve: true, comment: 'Fine' },
   requestExtension: { reason: 'Waiting for the card scheme' },
   decideExtension: { approve: false, comment: 'No' },
@@ -92,6 +92,19 @@ const VALID_STAFF_BODIES: Record<string, unknown> = {
   eraseCustomerData: { basis: 'gdpr-art-17', request: 'DP-2026-001' },
   mergeComplaint: { into: 'CN-2026-000001' },
   linkComplaint: { to: 'CN-2026-000001' },
+  recordOutcome: { result: 'partly-upheld', note: 'Fee refunded, no compensation' },
+  addRedress: { amountMinor: 2500, currency: 'GBP', kind: 'fees-refund', paidAt: '2026-03-05T09:00:00Z', note: 'Annual fee' },
+  recordReferral: {
+    body: 'mediation',
+    organisation: 'Shanghai Financial Mediation Centre',
+    externalReference: 'M-1',
+    referredAt: '2026-03-05T09:00:00Z',
+    dueAt: '2026-04-05T09:00:00Z',
+  },
+  recordReferralOutcome: { referralId: 'F1', result: 'settled', note: 'Agreed' },
+  setVulnerability: { kinds: ['health'], adjustments: ['Large print letters'], causedByFailureToRespond: false },
+  createCorrectiveAction: { description: 'Fix the fee rule', owner: 'hana', dueAt: '2026-04-30T09:00:00Z', category: 'product' },
+  updateCorrectiveAction: { id: 'CA-1', evidence: 'Release 42', close: true },
 };
 
 /** Every request schema of the API with a valid example; `rootRule`: it has a rule over the whole body. */

@@ -56,7 +56,9 @@ async function toReplySent(language: 'en' | 'zh-CN' = 'en', reopenCount = 0) {
   await completeInvestigation(deps, hana, reference, investigation);
   await open('REPLY');
   if (reopenCount) repo.complaints.set(reference, { ...repo.complaints.get(reference)!, reopenCount });
-  expect((await submitReply(deps, hana, reference, { subject: 'Our answer', text: 'We refunded <the> fee.' })).status).toBe('sent');
+  expect((await submitReply(deps, hana, reference, { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We refunded <the> fee.' })).status).toBe(
+    'sent',
+  );
   const customerMessages = () => repo.msgs.get(reference)!.filter((m) => m.audience === 'customer');
   return { repo, workflow, clock, deps, reference, accessCode, open, customerMessages };
 }

@@ -127,6 +127,15 @@ async function main(): Promise<void> {
     const amount = normalise(field('amountValue').value).replace(/[,\s]/g, '');
     if (amount && !/^\d+(\.\d{1,2})?$/.test(amount)) problems.push({ field: 'amount.value', key: 'v.number' });
     const isAnonymous = anonymous.checked;
+    // Optional (issue 19 B): circumstances that make the customer vulnerable, and the support they need, one per line.
+    const support = () => {
+      const kinds = ['health', 'life-event', 'resilience', 'capability'].filter((k) => field(`vuln-${k}`).checked);
+      const adjustments = field<HTMLTextAreaElement>('adjustments')
+        .value.split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
+      return kinds.length || adjustments.length ? { kinds, ...(adjustments.length ? { adjustments } : {}) } : undefined;
+    };
     const body = {
       language: page.lang,
       complainant: isAnonymous
@@ -146,6 +155,7 @@ async function main(): Promise<void> {
       businessLine: text('businessLine'),
       amount: amount && /^\d+(\.\d{1,2})?$/.test(amount) ? { value: Number(amount), currency: field<HTMLSelectElement>('currency').value } : undefined,
       consent: isAnonymous ? undefined : { personalData: field('consent').checked },
+      vulnerability: support(),
       attachments: files.length ? files.map((f) => ({ key: f.key ?? PENDING_KEY, name: f.file.name, contentType: f.file.type, size: f.file.size })) : undefined,
     };
     return { body: prune(body), problems };

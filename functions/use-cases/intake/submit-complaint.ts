@@ -128,6 +128,17 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
   const complaint: Complaint = {
     ...details,
     ...(restricted ? { restricted } : {}),
+    // Self-declared vulnerability (domain/vulnerability.ts): priority in the queue.
+    ...(req.vulnerability
+      ? {
+          vulnerability: {
+            source: 'customer' as const,
+            kinds: [...new Set(req.vulnerability.kinds)],
+            adjustments: req.vulnerability.adjustments ?? [],
+            at: receivedAt,
+          },
+        }
+      : {}),
     ...(repeat
       ? {
           relatedTo: {

@@ -8,7 +8,7 @@
 import { authorize, canBeAssigned, type Actor, type StaffOperation } from '../../domain/authorization.ts';
 import type { BusinessCalendar } from '../../domain/business-calendar.ts';
 import { dissatisfactionReviewed } from '../../domain/callback.ts';
-import type { Classification, Complaint, HistoryEntry, Stage } from '../../domain/complaint.ts';
+import type { Classification, Complaint, HistoryEntry, OutcomeResult, Stage } from '../../domain/complaint.ts';
 import { deadlineRule, extendDeadline, shiftDeadlineForPause } from '../../domain/deadlines.ts';
 import type { Complaints, OneTimeTokens, Outbox, StaffDirectory, TaskQueue, WorkflowEngine } from '../../domain/ports.ts';
 import type { OutboundMessage, TaskItem } from '../../domain/model.ts';
@@ -21,6 +21,8 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { normaliseDepartment } from '../../domain/classification.ts';
 import { customerChannel, entry, load, markMet, openTaskUpdate, refreshTask, staffMessage, type LinkSigner } from '../common.ts';
 import { verifyTaskLink } from '../../domain/task-links.ts';
+import { queueOrder } from '../../domain/vulnerability.ts';
+import { replyOutcome } from './redress.ts';
 
 export interface StaffDeps {
   repo: Complaints & TaskQueue & StaffDirectory & Outbox & OneTimeTokens;
@@ -221,17 +223,31 @@ function sendReply(deps: StaffDeps, ctx: Ctx, next: Complaint, reply: { subject:
   return message;
 }
 
-export async function submitReply(deps: StaffDeps, actor: Actor, reference: string, body: { subject: string; text: string }) {
+export async function submitReply(
+  deps: StaffDeps,
+  actor: Actor,
+  reference: string,
+  { outcome, ...body }: { subject: string; text: string; outcome?: { result: OutcomeResult; note?: string } },
+) {
   const ctx = await begin(deps, actor, 'submitReply', reference, 'REPLY');
   if (ctx.task!.status === 'awaiting-approval') throw new ConflictError('A reply is already waiting for approval');
   const next = bump(ctx.c, ctx.at);
+  // The reply states the outcome: given with it or recorded before (use-cases/staff/redress.ts).
+  const decided = replyOutcome(next, outcome, actor.id, ctx.at);
   const reply = { ...body, by: actor.id };
   // Major and escalated complaints: a manager approves the reply before it goes out.
   if (next.routing?.major || next.escalated) {
-    await saveWithTask(deps, ctx, next, [entry(reference, ctx.at, actor.id, 'reply-drafted', 'Reply drafted; waiting for manager approval')], [], {
-      status: 'awaiting-approval',
-      pendingReply: { ...reply, at: ctx.at },
-    });
+    await saveWithTask(
+      deps,
+      ctx,
+      next,
+      [entry(reference, ctx.at, actor.id, 'reply-drafted', 'Reply drafted; waiting for manager approval', false, undefined, decided)],
+      [],
+      {
+        status: 'awaiting-approval',
+        pendingReply: { ...reply, at: ctx.at },
+      },
+    );
     return { status: 'awaiting-approval' as const, complaint: next };
   }
   const message = sendReply(deps, ctx, next, reply);
@@ -241,7 +257,8 @@ export async function submitReply(deps: StaffDeps, actor: Actor, reference: stri
     next,
     actor.id,
     { stage: 'REPLY' },
-    [entry(reference, ctx.at, actor.id, 'reply-sent', `Our reply was sent (${message.channel})`, true)],
+    // The customer sees the summary only; staff see the outcome in `after`.
+    [entry(reference, ctx.at, actor.id, 'reply-sent', `Our reply was sent (${message.channel})`, true, undefined, decided)],
     [message],
   );
   return { status: 'sent' as const, complaint: next };
@@ -554,7 +571,8 @@ export async function listTasks(deps: StaffDeps, actor: Actor, scope: 'mine' | '
     const due = new Date(dueAt);
     return due >= now ? deps.calendar.businessDaysBetween(now, due) : -deps.calendar.businessDaysBetween(due, now);
   };
-  return visible.map(({ taskToken, pendingReply, output, ...t }) => ({ ...t, businessDaysLeft: businessDaysLeft(t.nextDueAt) }));
+  // Vulnerable customers first (domain/vulnerability.ts), each group by its earliest deadline.
+  return queueOrder(visible).map(({ taskToken, pendingReply, output, ...t }) => ({ ...t, businessDaysLeft: businessDaysLeft(t.nextDueAt) }));
 }
 
 /** Opens a task from a notification link: signed, unexpired, for this staff member, used once. */

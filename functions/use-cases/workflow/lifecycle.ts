@@ -132,7 +132,7 @@ export async function closeComplaint(input: { reference: string }, deps: StepDep
     ...c,
     status: 'CLOSED',
     stage: 'CLOSED',
-    outcome,
+    closure: outcome,
     closedAt: at,
     updatedAt: at,
     version: c.version + 1,
@@ -152,7 +152,7 @@ export async function closeComplaint(input: { reference: string }, deps: StepDep
           : 'Your complaint is closed',
       true,
       undefined,
-      { outcome },
+      { closure: outcome },
     ),
   ];
   if (c.routing?.anonymous) history.push(entry(c.reference, at, 'system', 'published-internally', 'Outcome of an anonymous complaint published internally'));

@@ -6,7 +6,8 @@
  * decides: its 403 and 409 messages are shown by the form.
  */
 import { authorize, type StaffOperation } from '../../../functions/domain/authorization.ts';
-import type { Stage } from '../../../functions/domain/complaint.ts';
+import { OUTCOME_RESULTS, REDRESS_KINDS, REFERRAL_BODIES, VULNERABILITY_KINDS, type Stage } from '../../../functions/domain/complaint.ts';
+import { CorrectiveActionRequest, RedressRequest, ReferralRequestSchema, VulnerabilityRequest } from '../../../functions/contract/redress.schema.ts';
 import {
   CallbackRequest,
   CallRequest,
@@ -44,7 +45,11 @@ export type ActionId =
   | 'restrict'
   | 'merge'
   | 'unlink'
-  | 'regulatoryClass';
+  | 'regulatoryClass'
+  | 'redress'
+  | 'referral'
+  | 'vulnerability'
+  | 'correctiveAction';
 
 export const TEAMS = ['cards', 'loans', 'retail', 'wealth'] as const;
 
@@ -83,7 +88,15 @@ const OPERATION: Record<ActionId, StaffOperation> = {
   merge: 'mergeComplaint',
   unlink: 'unlinkComplaint',
   regulatoryClass: 'setRegulatoryClass',
+  redress: 'addRedress',
+  referral: 'recordReferral',
+  vulnerability: 'setVulnerability',
+  correctiveAction: 'createCorrectiveAction',
 };
+
+/** The currency the region's redress is usually paid in (the form lets staff choose another). */
+const REGION_CURRENCY: Record<string, string> = { cn: 'CNY', uk: 'GBP', us: 'USD' };
+const REFERRAL_BODY: Record<string, 'FOS' | 'CFPB' | 'CN-12378'> = { uk: 'FOS', us: 'CFPB', cn: 'CN-12378' };
 
 export interface Offered {
   id: ActionId;
@@ -131,6 +144,11 @@ export function availableActions(ctx: Ctx, d: ComplaintDetail): Offered[] {
   const works = c.assignment?.assignee === actor.id || c.assignment?.manager === actor.id;
   offer('regulatoryClass', open && !at(s, 'RECEIVED') && works && !c.mergedInto);
   if (can('call')) for (const m of pendingCalls(d)) out.push({ id: 'call', primary: false, messageId: m.messageId });
+  // Issue 19 B: redress and referrals also after the close; vulnerability and corrective actions at any time.
+  offer('redress', !!c.outcome);
+  offer('referral', !!c.reply);
+  offer('vulnerability', true);
+  offer('correctiveAction', at(s, 'INVESTIGATION', 'REPLY', 'CALLBACK', 'CLOSED') && !!c.investigation);
   // One primary action at most: the first offered next step.
   let primarySeen = false;
   for (const o of out) {
@@ -285,12 +303,28 @@ export async function buildActionForm(
         fields: [
           { name: 'subject', label: 'reply.subject', kind: 'text', required: true, value: draft.body?.subject ?? '' },
           { name: 'text', label: 'reply.text', kind: 'textarea', rows: 16, required: true, value: draft.body?.text ?? '' },
+          // The outcome goes out with the reply (FCA DISP: upheld, partly upheld, not upheld); a reopened complaint's is kept unless changed.
+          {
+            name: 'outcome',
+            label: 'reply.outcome',
+            hint: 'reply.outcome.hint',
+            kind: 'radio',
+            required: !c.outcome,
+            inline: true,
+            value: c.outcome?.result,
+            options: optionsOf('result', OUTCOME_RESULTS),
+          },
         ],
         submitLabel: c.routing?.major || c.escalated ? 'action.reply.submitForApproval' : 'action.reply.submit',
         ...common,
       });
       onSubmit(f, async () => {
-        const body = f.validate(ReplyRequest, { subject: f.text('subject'), text: f.text('text') });
+        const result = f.radio('outcome');
+        const body = f.validate(
+          ReplyRequest,
+          { subject: f.text('subject'), text: f.text('text'), ...(result ? { outcome: { result } } : {}) },
+          { extra: !result && !c.outcome ? [{ field: 'outcome', key: 'v.choose' }] : [] },
+        );
         if (body) await send(f, 'reply', body);
       });
       break;
@@ -598,6 +632,153 @@ export async function buildActionForm(
           const body = f.validate(MergeRequest, { into });
           if (body) await send(f, 'merge', body);
         } else await send(f, 'unlink', {});
+      });
+      break;
+    }
+    case 'redress': {
+      const currency = REGION_CURRENCY[ctx.region.name] ?? 'CNY';
+      f = buildForm(page, {
+        id: formId,
+        intro: [el('p', { className: 'hint', text: page.t('redress.explain') })],
+        fields: [
+          {
+            name: 'kind',
+            label: 'redress.kind',
+            kind: 'select',
+            required: true,
+            options: [{ value: '', label: 'option.choose' }, ...optionsOf('redressKind', REDRESS_KINDS)],
+          },
+          { name: 'amount', label: 'redress.amount', hint: 'redress.amountHint', kind: 'text', required: true, short: true },
+          { name: 'currency', label: 'redress.currency', kind: 'text', required: true, short: true, value: currency },
+          { name: 'paidAt', label: 'redress.paid', kind: 'datetime-local' },
+          { name: 'note', label: 'redress.note', kind: 'textarea', rows: 2 },
+        ],
+        submitLabel: 'action.redress.submit',
+        ...common,
+      });
+      onSubmit(f, async () => {
+        const cur = (f.text('currency') ?? '').toUpperCase();
+        const raw = f.text('amount') ?? '';
+        let amountMinor: number | undefined;
+        try {
+          const digits = new Intl.NumberFormat('en', { style: 'currency', currency: cur }).resolvedOptions().maximumFractionDigits ?? 2;
+          amountMinor = /^\d+(\.\d+)?$/.test(raw) ? Math.round(Number(raw) * 10 ** digits) : undefined;
+        } catch {
+          amountMinor = undefined; // an unknown currency: the schema names it
+        }
+        const local = f.text('paidAt');
+        const body = f.validate(RedressRequest, {
+          amountMinor,
+          currency: cur,
+          kind: f.text('kind'),
+          paidAt: local ? new Date(local).toISOString() : undefined,
+          note: f.text('note'),
+        });
+        if (body) await send(f, 'redress', body);
+      });
+      break;
+    }
+    case 'referral': {
+      f = buildForm(page, {
+        id: formId,
+        intro: [el('p', { className: 'hint', text: page.t('referral.explain') })],
+        fields: [
+          {
+            name: 'body',
+            label: 'referral.body',
+            kind: 'select',
+            required: true,
+            value: REFERRAL_BODY[ctx.region.name],
+            options: optionsOf('referralBody', REFERRAL_BODIES),
+          },
+          { name: 'organisation', label: 'referral.organisation', kind: 'text' },
+          { name: 'externalReference', label: 'referral.reference', kind: 'text', required: true },
+          { name: 'referredAt', label: 'referral.referredAt', kind: 'datetime-local', required: true },
+          { name: 'dueAt', label: 'referral.dueAt', hint: 'referral.dueAtHint', kind: 'datetime-local' },
+        ],
+        submitLabel: 'action.referral.submit',
+        ...common,
+      });
+      onSubmit(f, async () => {
+        const iso = (name: string) => {
+          const v = f.text(name);
+          const date = v ? new Date(v) : undefined;
+          return date && !Number.isNaN(date.getTime()) ? date.toISOString() : v;
+        };
+        const body = f.validate(ReferralRequestSchema, {
+          body: f.text('body'),
+          organisation: f.text('organisation'),
+          externalReference: f.text('externalReference'),
+          referredAt: iso('referredAt'),
+          dueAt: iso('dueAt'),
+        });
+        if (body) await send(f, 'referrals', body);
+      });
+      break;
+    }
+    case 'vulnerability': {
+      const v = c.vulnerability;
+      f = buildForm(page, {
+        id: formId,
+        intro: [el('p', { className: 'hint', text: page.t('vulnerability.explain') })],
+        fields: [
+          ...VULNERABILITY_KINDS.map(
+            (k): FieldSpec => ({ name: `kind-${k}`, label: `vulnerabilityKind.${k}`, kind: 'checkbox', checked: v?.kinds.includes(k) }),
+          ),
+          {
+            name: 'adjustments',
+            label: 'vulnerability.adjustments',
+            hint: 'vulnerability.adjustmentsHint',
+            kind: 'textarea',
+            rows: 3,
+            value: v?.adjustments.join('\n') ?? '',
+          },
+          { name: 'caused', label: 'vulnerability.caused', kind: 'checkbox', checked: v?.causedByFailureToRespond },
+        ],
+        submitLabel: 'action.vulnerability.submit',
+        ...common,
+      });
+      onSubmit(f, async () => {
+        const body = f.validate(VulnerabilityRequest, {
+          kinds: VULNERABILITY_KINDS.filter((k) => f.checked(`kind-${k}`)),
+          adjustments: (f.text('adjustments') ?? '')
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean),
+          causedByFailureToRespond: f.checked('caused'),
+        });
+        if (body) await send(f, 'vulnerability', body);
+      });
+      break;
+    }
+    case 'correctiveAction': {
+      f = buildForm(page, {
+        id: formId,
+        intro: [el('p', { className: 'hint', text: page.t('correctiveAction.explain', { measures: c.investigation?.correctiveMeasures ?? '' }) })],
+        fields: [
+          {
+            name: 'description',
+            label: 'correctiveAction.description',
+            kind: 'textarea',
+            rows: 3,
+            required: true,
+            value: c.investigation?.correctiveMeasures ?? '',
+          },
+          { name: 'owner', label: 'correctiveAction.owner', hint: 'correctiveAction.ownerHint', kind: 'text', required: true },
+          { name: 'dueAt', label: 'correctiveAction.dueAt', kind: 'datetime-local', required: true },
+        ],
+        submitLabel: 'action.correctiveAction.submit',
+        ...common,
+      });
+      onSubmit(f, async () => {
+        const local = f.text('dueAt');
+        const date = local ? new Date(local) : undefined;
+        const body = f.validate(CorrectiveActionRequest, {
+          description: f.text('description'),
+          owner: f.text('owner'),
+          dueAt: date && !Number.isNaN(date.getTime()) ? date.toISOString() : local,
+        });
+        if (body) await send(f, 'corrective-actions', body);
       });
       break;
     }

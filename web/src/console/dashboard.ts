@@ -30,8 +30,21 @@ export interface Dashboard {
   region: string;
   totals: Figures;
   groups: { key: string; figures: Figures }[];
-  months: { month: string; figures: Figures; topCategories: { key: string; count: number; share: number; flagged: boolean }[] }[];
+  months: {
+    month: string;
+    figures: Figures;
+    /** A flagged category carries the corrective actions that address it (issue 19 B). */
+    topCategories: { key: string; count: number; share: number; flagged: boolean; actions?: { open: string[]; closed: string[] } }[];
+  }[];
   groupIncidents: { matterKey: string; last24h: number; previous24h: number; rising: boolean }[];
+  correctiveActions?: {
+    open: number;
+    overdue: number;
+    closed: number;
+    meanDaysToFix: number | null;
+    medianDaysToFix: number | null;
+    openActions: { id: string; complaintId?: string; category?: string; description: string; owner: string; dueAt: string }[];
+  };
 }
 
 const BY = ['department', 'channel', 'nature'] as const;
@@ -327,6 +340,15 @@ export class DashboardView {
               el('span', { className: 'category-share', text: `${pct(c.share)} (${page.formatNumber(c.count)})` }),
             );
             if (flagged) li.append(el('span', { className: 'badge badge-breached', text: page.t('dash.flagged') }));
+            // A flagged category links to its open corrective actions (the list below).
+            if (flagged && c.actions?.open.length)
+              li.append(
+                el('a', {
+                  className: 'category-actions',
+                  text: page.t('dash.categoryActions', { n: c.actions.open.length }),
+                  attrs: { href: '#dash-actions' },
+                }),
+              );
             return li;
           }),
         ),
@@ -360,12 +382,48 @@ export class DashboardView {
         ),
       );
 
+    const ca = d.correctiveActions;
+    const actionSection = el(
+      'section',
+      { className: 'panel', attrs: { 'aria-labelledby': 'dash-actions-title', id: 'dash-actions' } },
+      el('h2', { text: page.t('dash.actions'), attrs: { id: 'dash-actions-title' } }),
+    );
+    if (ca) {
+      actionSection.append(
+        el('p', {
+          className: 'meta',
+          text: page.t('dash.actionsLine', {
+            open: ca.open,
+            overdue: ca.overdue,
+            closed: ca.closed,
+            median: num(ca.medianDaysToFix),
+            mean: num(ca.meanDaysToFix),
+          }),
+        }),
+      );
+      if (ca.openActions.length)
+        actionSection.append(
+          table(
+            [page.t('dash.actionRef'), page.t('dash.by.nature'), page.t('dash.actionWhat'), page.t('dash.actionOwner'), page.t('dash.actionDue')],
+            ca.openActions.map((a) => [
+              el('span', { className: 'mono', text: a.complaintId ?? a.id }),
+              page.label('nature', a.category),
+              a.description,
+              a.owner,
+              page.formatCompact(a.dueAt),
+            ]),
+            page.t('dash.actions'),
+          ),
+        );
+    }
+
     const period = typeof d.period === 'string' ? d.period : `${d.period?.from ?? this.query.from} – ${d.period?.to ?? this.query.to}`;
     body.replaceChildren(
       el('p', { className: 'meta', text: page.t('dash.periodLine', { period, region: d.region?.toUpperCase?.() ?? '' }) }),
       kpis,
       el('div', { className: 'dash-grid' }, el('section', { className: 'panel' }, monthFigure), el('section', { className: 'panel' }, groupFigure)),
       el('div', { className: 'dash-grid' }, categories, incidentSection),
+      actionSection,
     );
     // Meter widths through the CSSOM (allowed by the CSP, unlike style attributes).
     for (const fill of body.querySelectorAll<HTMLElement>('.category-fill')) fill.style.width = `${Math.min(100, Number(fill.dataset.share ?? 0))}%`;

@@ -199,6 +199,7 @@ export class DetailView {
     if (c.handlingPlan) main.append(this.planSection(c));
     if (c.reply) main.append(this.replySection(c, d.messages));
     if (c.callbacks?.length) main.append(this.callbacksSection(c));
+    if (c.outcome || c.redress?.length || c.referrals?.length || c.vulnerability) main.append(this.redressSection(c));
     main.append(this.historySection(d), this.messagesSection(d));
     const side = el(
       'aside',
@@ -248,6 +249,7 @@ export class DetailView {
     if (c.pause) out.append(b(page.t('detail.paused'), 'due_soon'));
     if (c.repeats) out.append(b(page.t('detail.repeats', { n: c.repeats }), 'due_soon'));
     if (c.restricted) out.append(b(page.t('detail.restricted'), 'breached'));
+    if (c.vulnerability?.kinds.length) out.append(b(page.t('detail.vulnerable'), 'due_soon'));
     if (bidiFields(c).length) out.append(b(page.t('detail.bidiControls'), 'breached'));
     if (c.reopenCount) out.append(b(page.t('detail.reopened', { n: c.reopenCount }), 'due_soon'));
     if (c.classification) out.append(b(c.classification.priority, `priority-${c.classification.priority}`));
@@ -260,7 +262,7 @@ export class DetailView {
     const task = d.task;
     const card = el('section', { className: 'card task-card', attrs: { 'aria-labelledby': 'task-title', id: 'task-card' } });
     let title: string;
-    if (c.status === 'CLOSED') title = page.t('task.closed', { outcome: page.label('outcome', c.outcome ?? 'closed') });
+    if (c.status === 'CLOSED') title = page.t('task.closed', { outcome: page.label('outcome', c.closure ?? 'closed') });
     else if (!task) title = page.t('task.none');
     else if (task.status === 'completed' || task.stage !== c.stage) title = page.t('task.waiting');
     else title = page.t('task.title', { stage: page.label('stage', task.stage) });
@@ -572,6 +574,63 @@ export class DetailView {
       el('p', { className: 'reply-subject', text: r.subject }),
       el('div', { className: 'reply-text', text }),
     );
+  }
+
+  /** Issue 19 B: the outcome, the redress ledger (as appended: reversals shown as such), referrals and the vulnerability flag. */
+  private redressSection(c: Complaint): HTMLElement {
+    const { page } = this.ctx;
+    const now = this.ctx.now();
+    const by = (who: string | undefined, at: string) => page.t('detail.byAt', { by: who ?? '', date: page.formatCompact(at, now) });
+    const money = (minor: number, currency: string) => {
+      const fmt = new Intl.NumberFormat(page.lang, { style: 'currency', currency });
+      return fmt.format(minor / 10 ** (fmt.resolvedOptions().maximumFractionDigits ?? 2));
+    };
+    const parts: Node[] = [];
+    if (c.outcome)
+      parts.push(
+        el(
+          'p',
+          {},
+          el('strong', { text: page.t('detail.outcome', { result: page.label('result', c.outcome.result) }) }),
+          ' ',
+          el('span', { className: 'meta', text: by(c.outcome.by, c.outcome.at) }),
+        ),
+      );
+    if (c.redress?.length)
+      parts.push(
+        this.table(
+          [page.t('redress.entry'), page.t('redress.kind'), page.t('redress.amount'), page.t('redress.paid'), page.t('redress.by')],
+          c.redress.map((e) => [
+            e.reverses ? page.t('redress.reverses', { id: e.id, reverses: e.reverses }) : e.id,
+            page.label('redressKind', e.kind),
+            money(e.amountMinor, e.currency),
+            e.paidAt ? page.formatCompact(e.paidAt, now) : '–',
+            by(e.by, e.at),
+          ]),
+          page.t('detail.redress'),
+        ),
+      );
+    for (const r of c.referrals ?? [])
+      parts.push(
+        el('p', {
+          text: page.t('detail.referral', {
+            body: r.organisation ?? r.body,
+            reference: r.externalReference,
+            due: r.deadline ? page.formatCompact(r.deadline.dueAt, now) : '–',
+            outcome: r.outcome ? page.label('referralResult', r.outcome.result) : page.t('detail.referralOpen'),
+          }),
+        }),
+      );
+    if (c.vulnerability)
+      parts.push(
+        el('p', {
+          text: page.t('detail.vulnerability', {
+            kinds: c.vulnerability.kinds.map((k) => page.label('vulnerabilityKind', k)).join(', '),
+            adjustments: c.vulnerability.adjustments.join('; ') || '–',
+          }),
+        }),
+      );
+    return section('sec-redress', page.t('detail.outcomeRedress'), ...parts);
   }
 
   private callbacksSection(c: Complaint): HTMLElement {
