@@ -286,8 +286,20 @@ describe('authorize: several roles', () => {
     [['handler', 'specialist'], 'getComplaint', { assignment: { team: 'cards' }, target: { staffMember: 'wang wei' } }, false, CONFLICT_REASON],
     // Named, and the read is excused for a manager, but the department is not involved: the scope is
     // the reason, not the conflict; a handler beside it is not excused, so the conflict is.
-    [['manager'], 'getComplaint', { assignment: { team: 'loans' }, routing: { departments: ['loans'] }, target: { staffMember: 'Wang Wei' } }, false, NOT_INVOLVED],
-    [['manager', 'handler'], 'getComplaint', { assignment: { team: 'loans' }, routing: { departments: ['loans'] }, target: { staffMember: 'Wang Wei' } }, false, CONFLICT_REASON],
+    [
+      ['manager'],
+      'getComplaint',
+      { assignment: { team: 'loans' }, routing: { departments: ['loans'] }, target: { staffMember: 'Wang Wei' } },
+      false,
+      NOT_INVOLVED,
+    ],
+    [
+      ['manager', 'handler'],
+      'getComplaint',
+      { assignment: { team: 'loans' }, routing: { departments: ['loans'] }, target: { staffMember: 'Wang Wei' } },
+      false,
+      CONFLICT_REASON,
+    ],
     // The conflict reason wins over a scope reason of another role.
     [['manager', 'specialist'], 'reassign', { assignment: { team: 'loans' }, target: { staffMember: 'u-17' } }, false, CONFLICT_REASON],
   ] as const)('%o %s -> %s', (roles, op, complaint, allowed, reason) => {
