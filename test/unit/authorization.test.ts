@@ -303,7 +303,7 @@ describe('authorize: several roles', () => {
     // The conflict reason wins over a scope reason of another role.
     [['manager', 'specialist'], 'reassign', { assignment: { team: 'loans' }, target: { staffMember: 'u-17' } }, false, CONFLICT_REASON],
   ] as const)('%o %s -> %s', (roles, op, complaint, allowed, reason) => {
-    const d = authorize(actor([...roles]), op, complaint);
+    const d = authorize(actor([...roles]), op, complaint as ComplaintAccess);
     expect(d).toEqual(allowed ? { allowed: true } : { allowed: false, reason });
   });
 });
