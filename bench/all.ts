@@ -9,6 +9,7 @@
  *   lifecycle cost   bench/lifecycle-cost.ts
  *   dashboard        bench/dashboard.ts     reading cost at 1,000 and 100,000 complaints
  *   bundles          bench/bundles.ts       bundle sizes and load times
+ *   html-text        bench/html-text.ts     htmlToText on 1 MB of hostile HTML (linear time)
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ const RUNS: { title: string; script: string; args?: string[]; env?: Record<strin
   { title: 'Lifecycle cost', script: 'lifecycle-cost.ts', env: { BENCH_COMPLAINTS: quick ? '5' : '20' } },
   { title: 'Dashboard', script: 'dashboard.ts', env: quick ? { BENCH_SIZES: '1000,10000' } : {} },
   { title: 'Bundles', script: 'bundles.ts', env: quick ? { BENCH_RUNS: '5' } : {} },
+  { title: 'HTML to text on hostile input', script: 'html-text.ts' },
 ];
 
 function run(script: string, env: Record<string, string>): Promise<{ code: number | null; out: string; seconds: number }> {

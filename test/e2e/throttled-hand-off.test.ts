@@ -79,7 +79,9 @@ describe('Step Functions throttled during a surge', () => {
       transitionsDelayed: number;
     };
     expect(throttling.enabled).toBe(true);
-    expect(throttling.refused.StartExecution).toBeGreaterThanOrEqual(10);
+    // How many starts were refused depends on how fast the machine submits; that some were is the
+    // point (a count of refusals would be a timing assertion, issue 23).
+    expect(throttling.refused.StartExecution).toBeGreaterThan(0);
 
     // One execution per complaint, named after it; none for anything else.
     expect(all.map((e) => e.name).sort()).toEqual([...given].sort());

@@ -163,10 +163,10 @@ describe('DynamoDB throttling and errors', () => {
         waits.push({ retry: i, ms: attempts[i].at - attempts[i - 1].answeredAt!, throttled: attempts[i - 1].fault !== 'InternalServerError' });
       }
     }
-    // Full jitter: the waits are spread, not one fixed interval; exponential: each retry's
-    // ceiling doubles (the SDK's base x 2^n: 1 s after throttling, 50 ms otherwise), never above 20 s.
+    // Full jitter: the waits are spread, not one fixed interval. Each retry's ceiling (the SDK's
+    // base x 2^n, never above 20 s) is proven on the SDK's strategy with fake timers
+    // (test/unit/aws-clients.test.ts): a measured wait has no upper bound on a busy machine (issue 23).
     expect(new Set(waits.map((w) => Math.round(w.ms / 10))).size).toBeGreaterThan(waits.length / 3);
-    for (const w of waits) expect(w.ms, JSON.stringify(w)).toBeLessThanOrEqual((w.throttled ? 1000 : 100) * 2 ** (w.retry - 1) + 750);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
     console.log(
       `DynamoDB faults: ${report.injectedTotal} injected in ${report.requests} requests; ${retried.length} calls retried; ` +

@@ -32,9 +32,9 @@ describe('submitComplaint', () => {
     expect(r.body.acknowledgement.message).toContain(r.body.reference);
     expect(r.body.acknowledgement.nextSteps.length).toBeGreaterThan(2);
     const due = new Date(r.body.acknowledgement.responseDeadline.dueAt).getTime();
-    // CN: 15 calendar days, to the end of the local day.
-    expect(due - before).toBeGreaterThan(15 * 86400_000 - 86400_000);
-    expect(due - before).toBeLessThanOrEqual(16 * 86400_000);
+    // CN: 15 calendar days, to the end of the local day (Shanghai, UTC+8 all year): exactly.
+    const local = new Date(before + 8 * 3_600_000);
+    expect(due).toBe(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + 15, 23, 59, 59, 999) - 8 * 3_600_000);
     expect(r.body.acknowledgement.responseDeadline.rule).toMatch(/15 calendar days/);
     expect(r.headers.get('content-type')).toMatch(/application\/json/);
   });

@@ -5,7 +5,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
@@ -13,6 +12,7 @@ import { NotFoundError, TooManyRequestsError } from '../../functions/shared/erro
 import { getComplaintStatus } from '../../functions/use-cases/customer/get-complaint-status.ts';
 import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
 const T0 = new Date('2026-03-02T02:00:00Z');
 function setup() {
@@ -25,7 +25,7 @@ function setup() {
     workflow: new FakeWorkflow(),
     clock,
     region,
-    calendar: createBusinessCalendar(region.calendar),
+    calendar: productionCalendar(region.name),
     audit,
     accessAttempts: new FakeAccessAttempts(),
   };

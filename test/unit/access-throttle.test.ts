@@ -5,7 +5,6 @@
  * Issue 16 finding 3: the guesser is throttled (per source), never the owner.
  */
 import { describe, expect, it } from 'vitest';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import { ACCESS_POLICY, admit, afterFailure, sourceKey } from '../../functions/domain/access-throttle.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
@@ -15,6 +14,7 @@ import { openAsCustomer } from '../../functions/use-cases/customer/customer-acce
 import { getComplaintStatus } from '../../functions/use-cases/customer/get-complaint-status.ts';
 import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
 const T0 = new Date('2026-03-02T02:00:00Z');
 const MIN = 60_000;
@@ -65,7 +65,7 @@ function setup() {
     workflow: new FakeWorkflow(),
     clock,
     region,
-    calendar: createBusinessCalendar(region.calendar),
+    calendar: productionCalendar(region.name),
     audit,
     accessAttempts,
     accessSignals: {

@@ -203,19 +203,20 @@ describe('on the wire (a loopback server in place of the service)', () => {
     answers = Array.from({ length: 9 }, () =>
       json(400, { __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'slow down' }),
     );
-    const t0 = Date.now();
+    // How long the retries may take is proven on the SDK's strategy with fake timers (above), not
+    // timed here: a wall-clock upper bound fails on a busy machine (issue 23).
     const e = await db.get({ TableName: 't', Key: { PK: 'A' } }).catch((x: unknown) => x);
     expect(e).toMatchObject({ name: 'ProvisionedThroughputExceededException', $metadata: { attempts: max } });
     expect(seen).toHaveLength(max);
-    expect(Date.now() - t0).toBeLessThan(worstCaseCallMs(profile));
 
     seen.length = 0;
     answers = ['hang' as const, json(200, { Item: { PK: { S: 'A' }, n: { N: '2' } } })].map((a) => (typeof a === 'string' ? () => a : a));
     const t1 = Date.now();
     expect(await db.get({ TableName: 't', Key: { PK: 'A' } })).toMatchObject({ Item: { PK: 'A', n: 2 } });
     expect(seen).toHaveLength(2);
+    // The first attempt was abandoned by the request timeout, not answered: a lower bound only
+    // (a busy machine can only make it later).
     expect(Date.now() - t1).toBeGreaterThanOrEqual(profile.requestTimeoutMs - 50);
-    expect(Date.now() - t1).toBeLessThan(worstCaseCallMs(profile));
   });
 
   it('S3: every Object Lock put carries a checksum the SDK computed (x-amz-checksum-sha256), with the lock headers; a missing object is named', async () => {

@@ -53,6 +53,11 @@ describe('callbackOutcome', () => {
   ])('rejects satisfaction %s / reopenCount %s from outside the type system', (satisfaction, reopenCount) => {
     expect(() => callbackOutcome({ satisfaction: satisfaction as Satisfaction, reopenCount })).toThrow(RangeError);
   });
+
+  it('names the field that is wrong and the value given', () => {
+    expect(() => callbackOutcome({ satisfaction: 6 as Satisfaction, reopenCount: 0 })).toThrow('satisfaction must be an integer from 1 to 5, got 6');
+    expect(() => callbackOutcome({ satisfaction: 3, reopenCount: -1 })).toThrow('reopenCount must be a non-negative integer, got -1');
+  });
 });
 
 describe('what the reply promises a dissatisfied customer', () => {
@@ -76,6 +81,8 @@ describe('awaitsCallbackStage: the reply is out, the callback stage not open yet
     expect(awaitsCallbackStage(c, undefined)).toBe(false);
     expect(awaitsCallbackStage({ ...c, reply: undefined }, { stage: 'REPLY', status: 'completed' })).toBe(false);
     expect(awaitsCallbackStage({ ...c, stage: 'CALLBACK' }, { stage: 'CALLBACK', status: 'open' })).toBe(false);
+    // The callback stage is open though the reply's task is the last one read: not waiting any more.
+    expect(awaitsCallbackStage({ ...c, stage: 'CALLBACK' }, { stage: 'REPLY', status: 'completed' })).toBe(false);
     expect(awaitsCallbackStage({ ...c, status: 'CLOSED' }, { stage: 'REPLY', status: 'completed' })).toBe(false);
   });
   it('takes one early answer only', () => {

@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../functions/domain/authorization.ts';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
@@ -14,6 +13,7 @@ import { confirmRepeat, mergeComplaint, unlinkComplaint } from '../../functions/
 import { getComplaintStatus } from '../../functions/use-cases/customer/get-complaint-status.ts';
 import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
 const sam: Actor = { id: 'sam', name: 'Sam Specialist', roles: ['specialist'], department: 'complaints' };
 const leo: Actor = { id: 'leo', name: 'Leo Handler', roles: ['handler'], department: 'loans' };
@@ -27,7 +27,7 @@ function setup() {
     workflow: new FakeWorkflow(),
     clock,
     region,
-    calendar: createBusinessCalendar(region.calendar),
+    calendar: productionCalendar(region.name),
     audit: new FakeAuditLog(),
     accessAttempts: new FakeAccessAttempts(),
   };

@@ -7,7 +7,6 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoAggregates } from '../../functions/adapters/dynamo-aggregates.ts';
 import type { Actor } from '../../functions/domain/authorization.ts';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import type { Complaint } from '../../functions/domain/complaint.ts';
 import {
   addCounters,
@@ -43,8 +42,9 @@ import {
   MissingOldImageError,
   resolveQuery,
 } from '../../functions/use-cases/oversight/dashboard.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
-const cn = createBusinessCalendar(REGIONS.cn.calendar, REGIONS.cn.calendar.adjustments);
+const cn = productionCalendar('cn');
 const calendarOf = () => cn;
 const MONDAY_9AM = '2026-03-02T01:00:00.000Z'; // 09:00 in Shanghai; close of business 17:30 = 09:30Z
 const PK = 'AGG#cn#2026-03';

@@ -1,12 +1,20 @@
 import { describe, it, expect } from 'vitest';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
-import { addDuration, computeDeadlines, deadlineState, extendDeadline, nextAlarmAt, shiftForPause } from '../../functions/domain/deadlines.ts';
+import {
+  addDuration,
+  computeDeadlines,
+  deadlineState,
+  extendDeadline,
+  nextAlarmAt,
+  shiftDeadlineForPause,
+  shiftForPause,
+} from '../../functions/domain/deadlines.ts';
 import type { Complaint, DeadlineRecord } from '../../functions/domain/complaint.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
-const cn = createBusinessCalendar(REGIONS.cn.calendar);
-const uk = createBusinessCalendar(REGIONS.uk.calendar);
-const us = createBusinessCalendar(REGIONS.us.calendar);
+const cn = productionCalendar('cn');
+const uk = productionCalendar('uk');
+const us = productionCalendar('us');
 
 const HOUR = 3_600_000;
 
@@ -36,14 +44,16 @@ describe('computeDeadlines', () => {
   it('CN: received the day before National Day 2026, major and cross-department', () => {
     const received = new Date('2026-09-30T02:00:00Z'); // Wed 10:00 CST
     const d = computeDeadlines(REGIONS.cn.profile, cn, received, { major: true, crossDepartment: true });
+    // The official 2026 arrangement (as production applies it): Oct 1-7 off, Saturday Oct 10 a
+    // make-up working day. Business days after receipt: Oct 8, 9, 10 (Sat), 12, 13, 14, 15.
     expect(d).toEqual({
-      register: { dueAt: '2026-10-05T09:30:00.000Z', rule: 'CN: registration within 1 business day' },
+      register: { dueAt: '2026-10-08T09:30:00.000Z', rule: 'CN: registration within 1 business day' },
       qualityControl: { dueAt: '2026-09-30T02:30:00.000Z', rule: 'CN: hand-off to quality control within 30 minutes' },
-      investigate: { dueAt: '2026-10-13T09:30:00.000Z', rule: 'CN: investigation within 7 business days' },
-      replyTarget: { dueAt: '2026-10-09T09:30:00.000Z', rule: 'CN: reply target within 5 business days' },
+      investigate: { dueAt: '2026-10-15T09:30:00.000Z', rule: 'CN: investigation within 7 business days' },
+      replyTarget: { dueAt: '2026-10-13T09:30:00.000Z', rule: 'CN: reply target within 5 business days' },
       finalResponse: { dueAt: '2026-10-15T15:59:59.999Z', rule: 'CN: final response within 15 calendar days' },
       emergencyStart: { dueAt: '2026-09-30T04:00:00.000Z', rule: 'CN: emergency handling of a major complaint starts within 2 hours' },
-      handlingPlan: { dueAt: '2026-10-07T09:30:00.000Z', rule: 'CN: cross-department handling plan within 3 business days' },
+      handlingPlan: { dueAt: '2026-10-10T09:30:00.000Z', rule: 'CN: cross-department handling plan within 3 business days' },
     });
   });
 
@@ -221,5 +231,117 @@ describe('nextAlarmAt (the OPEN index key the deadline watch reads)', () => {
 
   it('only the deadlines of the current stage count (investigate is not a reply-stage deadline)', () => {
     expect(nextAlarmAt(complaint({ stage: 'REPLY' }), 0.2)).toBe('2026-03-02T16:00:00.000Z');
+  });
+});
+
+describe('exact boundaries of pause and resume (CN production calendar, March 2026: no holidays)', () => {
+  // Close of business in Shanghai is 17:30 = 09:30Z. Mon 9, Tue 10, Wed 11, Thu 12, Fri 13 March; Sat 14, Sun 15.
+  const close = (day: string) => new Date(`2026-03-${day}T09:30:00.000Z`);
+  const bd = { unit: 'businessDays', value: 7 } as const;
+  const cd = { unit: 'calendarDays', value: 15 } as const;
+  const plus = (d: Date, ms: number) => new Date(d.getTime() + ms);
+  const DAY = 24 * HOUR;
+
+  it('a pause starting exactly at the deadline moves nothing; one starting 1 ms before moves it by the whole pause', () => {
+    const due = close('11');
+    expect(shiftForPause(due, due, plus(due, 2 * HOUR)).toISOString()).toBe(due.toISOString());
+    expect(shiftDeadlineForPause(cn, bd, due, due, plus(due, 2 * HOUR)).toISOString()).toBe(due.toISOString());
+    expect(shiftForPause(due, plus(due, -1), plus(due, 2 * HOUR)).toISOString()).toBe('2026-03-11T11:30:00.001Z');
+    // Moved by 2 h 1 ms past Wednesday's close: the next close of business is Thursday's.
+    expect(shiftDeadlineForPause(cn, bd, due, plus(due, -1), plus(due, 2 * HOUR)).toISOString()).toBe('2026-03-12T09:30:00.000Z');
+  });
+
+  it('a pause of exactly one business day (close to close) moves a business-day deadline exactly one business day', () => {
+    // Wednesday's close + 24 h is exactly Thursday's close: that is the deadline, not Friday's.
+    expect(shiftDeadlineForPause(cn, bd, close('11'), close('09'), close('10')).toISOString()).toBe('2026-03-12T09:30:00.000Z');
+    // One millisecond longer and Thursday's close is passed.
+    expect(shiftDeadlineForPause(cn, bd, close('11'), close('09'), plus(close('10'), 1)).toISOString()).toBe('2026-03-13T09:30:00.000Z');
+  });
+
+  it('a pause ending exactly at close of business', () => {
+    // 10:00 to 17:30 local on Monday (7 h 30 min): Wednesday's close + 7.5 h is Thursday 01:00 local -> Thursday's close.
+    expect(shiftDeadlineForPause(cn, bd, close('11'), new Date('2026-03-09T02:00:00Z'), close('09')).toISOString()).toBe('2026-03-12T09:30:00.000Z');
+    // Friday's close to Monday's close (72 h): Tuesday 17 March's close lands exactly on Friday 20 March's close.
+    expect(shiftDeadlineForPause(cn, bd, new Date('2026-03-17T09:30:00Z'), close('13'), new Date('2026-03-16T09:30:00Z')).toISOString()).toBe(
+      '2026-03-20T09:30:00.000Z',
+    );
+    // Two whole days from Thursday's close land on Saturday's 17:30: the next business day's close is Monday's.
+    expect(shiftDeadlineForPause(cn, bd, close('12'), close('09'), close('11')).toISOString()).toBe('2026-03-16T09:30:00.000Z');
+  });
+
+  it('a calendar-day deadline moved exactly to the end of a local day stays there; 1 ms more is the end of the next', () => {
+    const due = new Date('2026-03-15T15:59:59.999Z'); // end of Sunday 15 March, Shanghai
+    expect(shiftDeadlineForPause(cn, cd, due, close('09'), close('10')).toISOString()).toBe('2026-03-16T15:59:59.999Z');
+    expect(shiftDeadlineForPause(cn, cd, due, close('09'), plus(close('10'), 1)).toISOString()).toBe('2026-03-17T15:59:59.999Z');
+    // A pause of 1 ms moves it to the end of the next local day.
+    expect(shiftDeadlineForPause(cn, cd, due, close('09'), plus(close('09'), 1)).toISOString()).toBe('2026-03-16T15:59:59.999Z');
+  });
+
+  it('an hour deadline and one without a rule move by exactly the paused time; an empty pause moves nothing', () => {
+    const due = close('11');
+    expect(shiftDeadlineForPause(cn, { unit: 'hours', value: 2 }, due, close('09'), plus(close('09'), DAY + 1)).toISOString()).toBe('2026-03-12T09:30:00.001Z');
+    expect(shiftDeadlineForPause(cn, undefined, due, close('09'), plus(close('09'), 1)).toISOString()).toBe('2026-03-11T09:30:00.001Z');
+    expect(shiftDeadlineForPause(cn, bd, due, close('09'), close('09')).toISOString()).toBe(due.toISOString());
+  });
+});
+
+describe('exact boundaries of the extension and reminder thresholds', () => {
+  const received = new Date('2026-03-02T01:00:00Z'); // Monday 09:00 Shanghai
+  const rule15 = addDuration(cn, received, { unit: 'calendarDays', value: 15 }); // 2026-03-17T15:59:59.999Z
+  const rule30 = '2026-04-01T15:59:59.999Z';
+
+  it('an extension from a deadline in force exactly at its rule is the extended rule exactly', () => {
+    expect(rule15.toISOString()).toBe('2026-03-17T15:59:59.999Z');
+    expect(extendDeadline(REGIONS.cn.profile, cn, received, 0, rule15)?.dueAt).toBe(rule30);
+  });
+
+  it('a deadline in force 1 ms past its rule carries that 1 ms into the extension', () => {
+    expect(extendDeadline(REGIONS.cn.profile, cn, received, 0, new Date(rule15.getTime() + 1))?.dueAt).toBe('2026-04-01T16:00:00.000Z');
+  });
+
+  it('a deadline in force earlier than its rule does not shorten the extension; an invalid one is ignored', () => {
+    expect(extendDeadline(REGIONS.cn.profile, cn, received, 0, new Date(rule15.getTime() - 3 * HOUR))?.dueAt).toBe(rule30);
+    expect(extendDeadline(REGIONS.cn.profile, cn, received, 0, new Date('not a date'))?.dueAt).toBe(rule30);
+  });
+
+  it('the second extension measures the time moved against the first extension, not the original limit', () => {
+    // In force: 30 days + 2 h (a pause after the first extension). Second: 60 days + 2 h.
+    const inForce = new Date(new Date(rule30).getTime() + 2 * HOUR);
+    expect(extendDeadline(REGIONS.cn.profile, cn, received, 1, inForce)?.dueAt).toBe('2026-05-01T17:59:59.999Z');
+  });
+
+  it('an extension never ends before the deadline in force (a deadline moved past the extended limit keeps its time)', () => {
+    const farther = new Date('2026-06-01T00:00:00.000Z');
+    // Moved 75 days past the 15-day rule: the extension is 30 days + that time, later than the deadline in force.
+    const ext = extendDeadline(REGIONS.cn.profile, cn, received, 0, farther);
+    expect(ext?.dueAt).toBe(new Date(new Date(rule30).getTime() + (farther.getTime() - rule15.getTime())).toISOString());
+  });
+
+  it('the reminder alarm is dropped when the complaint was written exactly at the deadline, kept 1 ms before', () => {
+    const c = (updatedAt: string) =>
+      ({
+        reference: 'CN-2026-000001',
+        status: 'OPEN',
+        stage: 'REPLY',
+        receivedAt: '2026-03-02T00:00:00.000Z',
+        updatedAt,
+        deadlines: {
+          summaryResolution: { dueAt: '2026-03-02T10:00:00.000Z', rule: 's' },
+          replyTarget: { dueAt: '2026-03-02T10:00:00.000Z', rule: 'r', escalatedAt: '2026-03-02T10:00:00.000Z' },
+        },
+      }) as unknown as Complaint;
+    // Reply target: received 00:00, due 10:00, reminder at 20 % left = 08:00.
+    expect(nextAlarmAt(c('2026-03-02T09:59:59.999Z'), 0.2)).toBe('2026-03-02T08:00:00.000Z');
+    expect(nextAlarmAt(c('2026-03-02T10:00:00.000Z'), 0.2)).toBeUndefined();
+  });
+
+  it('the reminder is due exactly when the remaining time equals the fraction of the length, not 1 ms earlier', () => {
+    const due = new Date('2026-03-02T10:00:00.000Z');
+    const len = 10 * HOUR;
+    expect(deadlineState(due, new Date('2026-03-02T08:00:00.000Z'), len, 0.2)).toBe('due_soon');
+    expect(deadlineState(due, new Date('2026-03-02T07:59:59.999Z'), len, 0.2)).toBe('due');
+    // A negative length counts as none: due_soon only at the deadline itself.
+    expect(deadlineState(due, new Date('2026-03-02T09:59:59.999Z'), -len, 0.2)).toBe('due');
+    expect(deadlineState(due, due, -len, 0.2)).toBe('due_soon');
   });
 });

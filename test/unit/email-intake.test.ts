@@ -7,7 +7,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import {
   buildDescription,
   composeBody,
@@ -34,6 +33,7 @@ import { parseEmail, receiveEmail, type InboundMail } from '../../functions/use-
 import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES, HAS_SHARED, publicCorpus } from '../support/shared.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
 /** The public corpus's messages (../shared/fixtures/email): read only inside public-corpus suites, skipped when it is absent. */
 const SHARED_EMAIL = join(SHARED_FIXTURES, 'email');
@@ -498,7 +498,7 @@ function setup() {
     clock,
     region,
     mail: { domain: 'bank.example.cn', ownDomains: ['bank.example'] },
-    calendar: createBusinessCalendar(region.calendar),
+    calendar: productionCalendar(region.name),
     inbound,
     attachments: () => store,
     attachmentMaxBytes: 10 * 1024 * 1024,

@@ -13,7 +13,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser, type AddressObject, type EmailAddress } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import {
   buildDescription,
   cleanText,
@@ -35,6 +34,7 @@ import { ManualClock } from '../../functions/shared/clock.ts';
 import { contentTypeOf, headerMap, parseEmail, receiveEmail } from '../../functions/use-cases/intake/receive-email.ts';
 import { FakeInbound, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES, HAS_SHARED, publicCorpus } from '../support/shared.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
 const FIXTURES = join(SHARED_FIXTURES, 'email');
 const fixtureFiles = SHARED_EMAIL_FILES;
@@ -426,12 +426,25 @@ describe('HTML-only mail: postal-mime gives no text, htmlToText makes it', () =>
     expect(decodeEntities('&#0;&#xD800;&#x110000;&#99999999999999999999;')).toBe('');
   });
 
-  it("takes time linear in the input, whatever it holds (a stranger's input: 1 MB of unclosed tags, comments, quotes and references)", () => {
-    for (const unit of ['<a ', '<!--', '<script', '<p class="', '<a href=', '<', '&#', '&amp', '<br>', '<li>', '<a href="https://x.example">x']) {
-      const html = unit.repeat(Math.ceil(1_000_000 / unit.length));
-      const t = performance.now();
-      htmlToText(html);
-      expect(performance.now() - t, unit).toBeLessThan(2_000);
+  it("reads a stranger's 1 MB of unclosed tags, comments, quotes and references to the exact text (its speed: npm run bench:html-text)", () => {
+    // What each 1 MB input gives, unit by unit (n repetitions). How long it takes is measured in
+    // bench/html-text.ts: a time limit here would fail on a busy machine (issue 23).
+    const cases: [string, (n: number) => string][] = [
+      ['<a ', () => ''],
+      ['<!--', () => ''],
+      ['<script', () => ''],
+      ['<p class="', () => ''],
+      ['<a href=', () => ''],
+      ['<', (n) => '<'.repeat(n)],
+      ['&#', (n) => '&#'.repeat(n)],
+      ['&amp', (n) => '&amp'.repeat(n)],
+      ['<br>', () => ''],
+      ['<li>', (n) => Array.from({ length: n }, () => '-').join('\n')],
+      ['<a href="https://x.example">x', (n) => 'x'.repeat(n)],
+    ];
+    for (const [unit, expected] of cases) {
+      const n = Math.ceil(1_000_000 / unit.length);
+      expect(htmlToText(unit.repeat(n)) === expected(n), unit).toBe(true);
     }
   });
 
@@ -667,7 +680,7 @@ function intake(attachmentMaxBytes = 10 * 1024 * 1024) {
     clock: new ManualClock(new Date('2026-03-02T02:00:00Z')),
     region,
     mail: { domain: 'bank.example.cn', ownDomains: ['bank.example'] },
-    calendar: createBusinessCalendar(region.calendar),
+    calendar: productionCalendar(region.name),
     inbound,
     attachments: () => store,
     attachmentMaxBytes,

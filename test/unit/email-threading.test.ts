@@ -7,7 +7,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import type { AttachmentStore } from '../../functions/domain/ports.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
@@ -16,6 +15,7 @@ import { getComplaintStatus } from '../../functions/use-cases/customer/get-compl
 import { receiveEmail, type InboundMail } from '../../functions/use-cases/intake/receive-email.ts';
 import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeInbound, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
 class Objects implements AttachmentStore {
   objects = new Map<string, Uint8Array>();
@@ -48,7 +48,7 @@ function setup() {
     clock,
     region,
     mail: { domain: 'bank.example.cn', ownDomains: ['bank.example'] },
-    calendar: createBusinessCalendar(region.calendar),
+    calendar: productionCalendar(region.name),
     inbound,
     attachments: () => new Objects(),
     attachmentMaxBytes: 1024 * 1024,

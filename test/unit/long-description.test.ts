@@ -7,7 +7,6 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { itemSize } from '../../bench/dynamo-units.ts';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import type { Actor } from '../../functions/domain/authorization.ts';
 import { DESCRIPTION_MAX_CHARS } from '../../functions/domain/complaint.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
@@ -17,6 +16,7 @@ import { openStaffTask } from '../../functions/use-cases/workflow/lifecycle.ts';
 import { claimTask, completeInvestigation } from '../../functions/use-cases/staff/staff-actions.ts';
 import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
 const han = (n: number) => '投诉银行信用卡重复扣费问题'.repeat(Math.ceil(n / 13)).slice(0, n);
 const size = (item: object) => itemSize(marshall(item, { removeUndefinedValues: true }) as never);
@@ -39,7 +39,7 @@ describe('long descriptions', () => {
       workflow: new FakeWorkflow(),
       clock: new ManualClock(new Date('2026-03-02T01:00:00Z')),
       region,
-      calendar: createBusinessCalendar(region.calendar),
+      calendar: productionCalendar(region.name),
     };
     await repo.putStaff({ id: 'hana', name: 'Hana Handler', email: 'hana@bank.example', roles: ['handler'], department: 'cards' });
     const description = han(DESCRIPTION_MAX_CHARS);

@@ -12,7 +12,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import { buildDescription, cleanText, hasText, htmlToText, planAttachments } from '../../functions/domain/email-intake.ts';
 import type { AttachmentStore } from '../../functions/domain/ports.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
@@ -25,6 +24,7 @@ import { submitComplaint } from '../../functions/use-cases/intake/submit-complai
 import { FakeInbound, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { BAD_CHARSETS, mailMutation, mutateMail, oddString, runs } from '../support/hostile-arbitraries.ts';
 import { OWN_EMAIL_FILES, OWN_FIXTURES, FIXTURES as SHARED_FIXTURES, SHARED_EMAIL_FILES, HAS_SHARED, publicCorpus } from '../support/shared.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
 /** The public corpus's messages (../shared/fixtures/email): read only inside the public-corpus suite below, skipped when it is absent. */
 const SHARED_EMAIL = join(SHARED_FIXTURES, 'email');
@@ -60,7 +60,7 @@ async function intake() {
     clock: new ManualClock(new Date('2026-03-02T02:00:00Z')),
     region,
     mail: { domain: 'bank.example.cn', ownDomains: ['bank.example'] },
-    calendar: createBusinessCalendar(region.calendar, region.calendar.adjustments),
+    calendar: productionCalendar(region.name),
     inbound,
     attachments: () => store,
     attachmentMaxBytes: 10 * 1024 * 1024,

@@ -5,7 +5,6 @@
  * runtime and state machine: test/integration/lifecycle.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import type { Change } from '../../functions/domain/model.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
@@ -14,6 +13,7 @@ import { openStaffTask } from '../../functions/use-cases/workflow/lifecycle.ts';
 import { assessComplaint } from '../../functions/use-cases/workflow/registration.ts';
 import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
 class CountingRepository extends FakeRepository {
   changes: Change[] = [];
@@ -27,7 +27,7 @@ async function submitted(description = 'The annual fee was charged twice on my c
   const repo = new CountingRepository();
   const clock = new ManualClock(new Date('2026-03-02T01:00:00Z'));
   const region = REGIONS.cn;
-  const deps = { repo, workflow: new FakeWorkflow(), clock, region, calendar: createBusinessCalendar(region.calendar) };
+  const deps = { repo, workflow: new FakeWorkflow(), clock, region, calendar: productionCalendar(region.name) };
   await repo.putStaff({ id: 'mia', name: 'Mia', roles: ['manager'], department: 'cards' } as never);
   const { body } = await submitComplaint(
     SubmitComplaintRequest.parse({

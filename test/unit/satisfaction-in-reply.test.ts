@@ -6,7 +6,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../functions/domain/authorization.ts';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
@@ -17,6 +16,7 @@ import { claimTask, completeInvestigation, submitReply } from '../../functions/u
 import { customerCallback, recordCallback } from '../../functions/use-cases/customer/callback.ts';
 import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
 const hana: Actor = { id: 'hana', name: 'Hana Handler', roles: ['handler'], department: 'retail' };
 const BASE = 'https://complaints.bank.example';
@@ -33,7 +33,7 @@ async function toReplySent(language: 'en' | 'zh-CN' = 'en', reopenCount = 0) {
     workflow,
     clock,
     region,
-    calendar: createBusinessCalendar(region.calendar),
+    calendar: productionCalendar(region.name),
     audit: new FakeAuditLog(),
     accessAttempts: new FakeAccessAttempts(),
     publicBaseUrl: BASE,
@@ -188,7 +188,7 @@ describe('an answer before the workflow has opened the callback stage', () => {
       workflow: new FakeWorkflow(),
       clock,
       region,
-      calendar: createBusinessCalendar(region.calendar),
+      calendar: productionCalendar(region.name),
       audit: new FakeAuditLog(),
       accessAttempts: new FakeAccessAttempts(),
     };

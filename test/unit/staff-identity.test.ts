@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { authorize, canBeAssigned, CONFLICT_REASON, namesActor, type Actor } from '../../functions/domain/authorization.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
 const hana: Actor = { id: 'hana', name: 'Hana Handler', roles: ['handler'], department: 'cards', email: 'hana@bank.example', aliases: ['汉娜'] } as Actor;
 const inCards = (staffMember: string) => ({ assignment: { team: 'cards' }, routing: { departments: ['cards'] }, target: { staffMember } });
@@ -154,7 +155,6 @@ describe('property: staff matching by identity (fast-check)', () => {
 describe('automatic assignment never goes to the staff member the complaint names', () => {
   it("a major complaint naming the team's manager (by a variant of her name) is not led by her", async () => {
     const { FakeRepository, FakeWorkflow } = await import('../support/fakes.ts');
-    const { createBusinessCalendar } = await import('../../functions/domain/business-calendar.ts');
     const { REGIONS } = await import('../../functions/domain/regions.ts');
     const { ManualClock } = await import('../../functions/shared/clock.ts');
     const { SubmitComplaintRequest } = await import('../../functions/contract/submit-complaint.schema.ts');
@@ -167,7 +167,7 @@ describe('automatic assignment never goes to the staff member the complaint name
       workflow: new FakeWorkflow(),
       clock: new ManualClock(new Date('2026-03-02T01:00:00Z')),
       region,
-      calendar: createBusinessCalendar(region.calendar),
+      calendar: productionCalendar(region.name),
     };
     await repo.putStaff({ id: 'mia', name: 'Mia Manager', email: 'mia@bank.example', roles: ['manager'], department: 'cards' });
     const { body } = await submitComplaint(

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
@@ -11,6 +10,7 @@ import { submitComplaint } from '../../functions/use-cases/intake/submit-complai
 import { startWorkflowFor } from '../../functions/use-cases/workflow/start-workflows.ts';
 import { openStaffTask } from '../../functions/use-cases/workflow/lifecycle.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
 let phone = 1000;
 /** A complaint from a new customer each time (one customer's repeats are linked for staff). */
@@ -36,7 +36,7 @@ function setup(region: keyof typeof REGIONS = 'uk', at = '2026-04-02T10:00:00Z')
       workflow,
       clock,
       region: r,
-      calendar: createBusinessCalendar(r.calendar),
+      calendar: productionCalendar(r.name),
       audit: new FakeAuditLog(),
       accessAttempts: new FakeAccessAttempts(),
     },

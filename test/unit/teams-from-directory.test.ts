@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../functions/domain/authorization.ts';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import { COMPLAINTS_DESK } from '../../functions/domain/classification.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
@@ -15,6 +14,7 @@ import { openStaffTask } from '../../functions/use-cases/workflow/lifecycle.ts';
 import { reassign } from '../../functions/use-cases/staff/staff-actions.ts';
 import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
 const mia: Actor = { id: 'mia', name: 'Mia Manager', roles: ['manager'], department: 'cards' };
 
@@ -26,7 +26,7 @@ async function investigated(target: { department?: string }, businessLine = 'car
     workflow: new FakeWorkflow(),
     clock: new ManualClock(new Date('2026-03-02T01:00:00Z')),
     region,
-    calendar: createBusinessCalendar(region.calendar),
+    calendar: productionCalendar(region.name),
   };
   for (const [id, department, roles] of [
     ['sam', 'complaints', ['specialist']],

@@ -4,7 +4,6 @@
  * complaint.
  */
 import { describe, expect, it } from 'vitest';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import { checkContent } from '../../functions/domain/file-content.ts';
 import type { AttachmentStore } from '../../functions/domain/ports.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
@@ -15,6 +14,7 @@ import { planAttachments } from '../../functions/domain/email-intake.ts';
 import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeRepository, FakeWorkflow } from '../support/fakes.ts';
 import { concat, GIF, HTML, JPEG, minimalPdf, PNG, WEBP } from '../support/files.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
 class Uploads implements AttachmentStore {
   files = new Map<string, { bytes: Uint8Array; contentType: string }>();
@@ -139,7 +139,7 @@ describe('one upload belongs to one complaint', () => {
       workflow: new FakeWorkflow(),
       clock: new ManualClock(new Date('2026-03-02T01:00:00Z')),
       region,
-      calendar: createBusinessCalendar(region.calendar),
+      calendar: productionCalendar(region.name),
       attachments: () => store,
       attachmentMaxBytes: 10 * 1024 * 1024,
     };

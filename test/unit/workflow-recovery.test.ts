@@ -6,7 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import type { OutboundMessage, WorkflowInput } from '../../functions/domain/model.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { SubmitComplaintRequest } from '../../functions/contract/submit-complaint.schema.ts';
@@ -19,6 +18,7 @@ import { openStaffTask } from '../../functions/use-cases/workflow/lifecycle.ts';
 import { startWorkflowFor } from '../../functions/use-cases/workflow/start-workflows.ts';
 import { submitComplaint } from '../../functions/use-cases/intake/submit-complaint.ts';
 import { FakeAccessAttempts, FakeAuditLog, FakeRepository, FakeWorkflow } from '../support/fakes.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
 /** Step Functions' naming rule: an execution name, once used, starts nothing new. */
 class NamedWorkflow extends FakeWorkflow {
@@ -53,7 +53,7 @@ function setup() {
       workflow,
       clock,
       region: r,
-      calendar: createBusinessCalendar(r.calendar),
+      calendar: productionCalendar(r.name),
       audit: new FakeAuditLog(),
       accessAttempts: new FakeAccessAttempts(),
     },
