@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { onFirstUse, Reference, text } from './common.schema.ts';
 import { SubmitComplaintRequest } from './submit-complaint.schema.ts';
+import { CFPB_RESPONSES } from '../domain/final-response.ts';
 
 export const ReferenceParams = /* @__PURE__ */ onFirstUse(() => z.object({ reference: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/) }));
 
@@ -55,9 +56,22 @@ export const HandlingPlanRequest = /* @__PURE__ */ onFirstUse(() =>
 
 export const ReplyRequest = /* @__PURE__ */ onFirstUse(() =>
   z
-    .object({ subject: text(300), text: text(20_000) })
+    .object({
+      subject: text(300),
+      text: text(20_000),
+      cfpbResponse: z
+        .enum(CFPB_RESPONSES)
+        .optional()
+        .meta({ description: 'US (required there): the CFPB company response category of this reply' }),
+    })
     .strict()
     .meta({ id: 'ReplyRequest' }),
+);
+export const WithdrawRequest = /* @__PURE__ */ onFirstUse(() =>
+  z
+    .object({ reason: text(2000).optional() })
+    .strict()
+    .meta({ id: 'WithdrawRequest', description: 'Its author takes back a reply waiting for approval; it goes back to draft' }),
 );
 export const DecisionRequest = /* @__PURE__ */ onFirstUse(() =>
   z

@@ -21,6 +21,7 @@ export const PASSWORDS: Record<string, string> = {
   max: 'max-manager',
   rob: 'rob-manager',
   walt: 'walt-manager',
+  sara: 'sara-senior',
   quinn: 'quinn-quality',
   ada: 'ada-admin',
 };

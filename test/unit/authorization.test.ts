@@ -33,7 +33,7 @@ const SPECIALIST: StaffOperation[] = [
   'linkComplaint',
   'unlinkComplaint',
 ];
-const HANDLER_TEAM: StaffOperation[] = [...LIST, 'getComplaint', 'claimTask', 'submitHandlingPlan', 'getReplyDraft', 'recordCallback', 'recordCall'];
+const HANDLER_TEAM: StaffOperation[] = [...LIST, 'getComplaint', 'claimTask', 'submitHandlingPlan', 'getReplyDraft', 'withdrawReply', 'recordCallback', 'recordCall'];
 const ACTING: StaffOperation[] = ['completeInvestigation', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock'];
 const MANAGER_ONLY: StaffOperation[] = [
   'approveReply',
@@ -47,6 +47,8 @@ const MANAGER_ONLY: StaffOperation[] = [
 /** Oversight operations that need no complaint: allowed wherever the role may list queues. */
 const DASHBOARD: StaffOperation[] = ['getDashboard', 'exportDashboardCsv'];
 const QUALITY: StaffOperation[] = ['listTeamQueue', 'getComplaint'];
+/** The senior approval tier: approves in any department (domain/approval.ts says at which tier), reads. */
+const SENIOR: StaffOperation[] = [...LIST, 'getComplaint', 'approveReply', 'decideExtension'];
 const ADMIN: StaffOperation[] = ['getComplaint', 'reassign'];
 
 /**
@@ -61,6 +63,7 @@ const SCENARIOS: { name: string; complaint: ComplaintAccess | undefined; allowed
       specialist: SPECIALIST,
       handler: [...HANDLER_TEAM, ...ACTING],
       manager: [...HANDLER_TEAM, ...ACTING, ...MANAGER_ONLY],
+      senior: SENIOR,
       quality: QUALITY,
       admin: ADMIN,
     },
@@ -72,6 +75,7 @@ const SCENARIOS: { name: string; complaint: ComplaintAccess | undefined; allowed
       specialist: SPECIALIST,
       handler: HANDLER_TEAM,
       manager: [...HANDLER_TEAM, ...MANAGER_ONLY],
+      senior: SENIOR,
       quality: QUALITY,
       admin: ADMIN,
     },
@@ -83,6 +87,7 @@ const SCENARIOS: { name: string; complaint: ComplaintAccess | undefined; allowed
       specialist: SPECIALIST,
       handler: [...HANDLER_TEAM, ...ACTING],
       manager: [...HANDLER_TEAM, ...ACTING, ...MANAGER_ONLY],
+      senior: SENIOR,
       quality: QUALITY,
       admin: ADMIN,
     },
@@ -94,6 +99,7 @@ const SCENARIOS: { name: string; complaint: ComplaintAccess | undefined; allowed
       specialist: SPECIALIST,
       handler: [...LIST, 'getComplaint'],
       manager: [...LIST, 'getComplaint'],
+      senior: SENIOR,
       quality: QUALITY,
       admin: ADMIN,
     },
@@ -105,6 +111,7 @@ const SCENARIOS: { name: string; complaint: ComplaintAccess | undefined; allowed
       specialist: SPECIALIST,
       handler: LIST,
       manager: LIST,
+      senior: SENIOR,
       quality: QUALITY,
       admin: ADMIN,
     },
@@ -116,6 +123,7 @@ const SCENARIOS: { name: string; complaint: ComplaintAccess | undefined; allowed
       specialist: SPECIALIST,
       handler: LIST, // only the manager role leads across departments
       manager: [...HANDLER_TEAM, ...ACTING, ...MANAGER_ONLY],
+      senior: SENIOR,
       quality: QUALITY,
       admin: ADMIN,
     },
@@ -127,6 +135,7 @@ const SCENARIOS: { name: string; complaint: ComplaintAccess | undefined; allowed
       specialist: SPECIALIST,
       handler: [...LIST, 'getComplaint'],
       manager: [...LIST, 'getComplaint'],
+      senior: SENIOR,
       quality: QUALITY,
       admin: ADMIN,
     },
@@ -134,12 +143,12 @@ const SCENARIOS: { name: string; complaint: ComplaintAccess | undefined; allowed
   {
     name: 'conflict of interest: the complaint names the actor (by name, other case and spaces)',
     complaint: { assignment: { team: 'cards', assignee: 'u-17', manager: 'u-17' }, target: { staffMember: '  wang WEI ' } },
-    allowed: { specialist: [], handler: [], manager: ['getComplaint'], quality: ['getComplaint'], admin: ['getComplaint'] },
+    allowed: { specialist: [], handler: [], manager: ['getComplaint'], senior: ['getComplaint'], quality: ['getComplaint'], admin: ['getComplaint'] },
   },
   {
     name: 'conflict of interest: the complaint names the actor by id',
     complaint: { assignment: { team: 'cards', assignee: 'u-17' }, target: { staffMember: 'U-17' }, routing: { departments: ['cards'] } },
-    allowed: { specialist: [], handler: [], manager: ['getComplaint'], quality: ['getComplaint'], admin: ['getComplaint'] },
+    allowed: { specialist: [], handler: [], manager: ['getComplaint'], senior: ['getComplaint'], quality: ['getComplaint'], admin: ['getComplaint'] },
   },
   {
     name: 'no complaint given: only operations that need none',
@@ -148,6 +157,7 @@ const SCENARIOS: { name: string; complaint: ComplaintAccess | undefined; allowed
       specialist: [...LIST, 'createStaffComplaint'],
       handler: LIST,
       manager: LIST,
+      senior: LIST,
       quality: ['listTeamQueue'],
       admin: [],
     },
@@ -160,6 +170,7 @@ const SCENARIOS: { name: string; complaint: ComplaintAccess | undefined; allowed
 for (const s of SCENARIOS) {
   if (!s.name.startsWith('conflict')) for (const role of ROLES) s.allowed[role] = [...s.allowed[role], 'openTaskLink'];
   if (s.allowed.manager.includes('listMyTasks')) s.allowed.manager = [...s.allowed.manager, ...DASHBOARD];
+  if (s.allowed.senior.includes('listMyTasks')) s.allowed.senior = [...s.allowed.senior, ...DASHBOARD];
   if (s.allowed.quality.includes('listTeamQueue')) s.allowed.quality = [...s.allowed.quality, ...DASHBOARD, 'searchAudit'];
   // Archived complaints: quality reads them (a read, even when named); admin erases personal
   // data on request (the data-protection function) - unless the complaint names them.
@@ -180,10 +191,10 @@ const MATRIX = SCENARIOS.flatMap((s) =>
 );
 
 describe('authorize: every role x every operation', () => {
-  it('the matrix covers all 5 roles x 28 operations (merge, link and unlink: issue 16) in each situation', () => {
-    expect(ROLES).toHaveLength(5);
-    expect(STAFF_OPERATIONS).toHaveLength(28);
-    expect(MATRIX).toHaveLength(SCENARIOS.length * 5 * 28);
+  it('the matrix covers all 6 roles x 29 operations (senior and withdrawReply: issue 19) in each situation', () => {
+    expect(ROLES).toHaveLength(6);
+    expect(STAFF_OPERATIONS).toHaveLength(29);
+    expect(MATRIX).toHaveLength(SCENARIOS.length * 6 * 29);
   });
 
   it.each(MATRIX)('$scenario: $role $op -> $expected', ({ scenario, complaint, role, op, expected }) => {
@@ -287,6 +298,7 @@ describe('teamQueueScope', () => {
   it.each([
     [['quality'], { all: true }],
     [['specialist'], { all: true }],
+    [['senior'], { all: true }],
     [['handler'], { all: false, teams: ['cards'] }],
     [['manager'], { all: false, teams: ['cards'] }],
     [['handler', 'quality'], { all: true }],
