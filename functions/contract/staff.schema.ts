@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { onFirstUse, Reference, text } from './common.schema.ts';
 import { SubmitComplaintRequest } from './submit-complaint.schema.ts';
-import { CFPB_RESPONSES } from '../domain/final-response.ts';
+import { CFPB_RESPONSES } from '../domain/cfpb.ts';
 
 export const ReferenceParams = /* @__PURE__ */ onFirstUse(() => z.object({ reference: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/) }));
 

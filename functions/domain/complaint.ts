@@ -3,7 +3,7 @@
  * no AWS, no clock of its own.
  */
 import type { ApprovalTier } from './approval.ts';
-import type { CfpbResponse } from './final-response.ts';
+import type { CfpbResponse } from './cfpb.ts';
 import type { RegionName } from './regions.ts';
 
 export const STAGES = ['RECEIVED', 'INVESTIGATION', 'REPLY', 'CALLBACK', 'CLOSED'] as const;

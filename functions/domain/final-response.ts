@@ -13,6 +13,7 @@
  *    hotline 12378 and of the banking and insurance dispute mediation organisations.
  *  - US (CFPB): staff choose the company response category; the reply names it and the CFPB.
  */
+import type { CfpbResponse } from './cfpb.ts';
 import type { Complaint, Language } from './complaint.ts';
 import type { RegulatoryProfileName } from './region-schema.ts';
 import { REGIONS } from './regions.ts';
@@ -26,9 +27,7 @@ export interface FinalResponseRecord {
   fosDeadline?: string;
 }
 
-/** The CFPB company response categories staff choose on a US reply. */
-export const CFPB_RESPONSES = ['closed-with-monetary-relief', 'closed-with-non-monetary-relief', 'closed-with-explanation', 'in-progress'] as const;
-export type CfpbResponse = (typeof CFPB_RESPONSES)[number];
+export { CFPB_RESPONSES, type CfpbResponse } from './cfpb.ts';
 
 export const CFPB_RESPONSE_LABEL: Record<CfpbResponse, Record<Language, string>> = {
   'closed-with-monetary-relief': { en: 'Closed with monetary relief', 'zh-CN': '已办结（给予金钱补偿）' },

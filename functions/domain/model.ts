@@ -4,7 +4,7 @@
  * profiles, restrictions, audit entries - what the ports (./ports.ts) take and return.
  */
 import type { ApprovalTier } from './approval.ts';
-import type { CfpbResponse } from './final-response.ts';
+import type { CfpbResponse } from './cfpb.ts';
 import type { Complaint, HistoryEntry, Stage } from './complaint.ts';
 
 export interface StoredAnswer {
