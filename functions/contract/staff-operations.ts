@@ -49,7 +49,8 @@ export const STAFF_OPERATION_CONTRACT = {
   submitHandlingPlan: { summary: 'Cross-department handling plan', body: HandlingPlanRequest },
   getReplyDraft: { summary: 'The reply drafted from the template for the complaint type and language' },
   submitReply: {
-    summary: 'Send the reply (or submit it for approval where the route requires it: to the manager tier, or the senior tier when its author is the only manager)',
+    summary:
+      'Send the reply (or submit it for approval where the route requires it: to the manager tier, or the senior tier when its author is the only manager)',
     body: ReplyRequest,
   },
   approveReply: { summary: 'Approve or send back a reply, at its approval tier (manager, or senior)', body: DecisionRequest },

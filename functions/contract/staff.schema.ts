@@ -59,10 +59,7 @@ export const ReplyRequest = /* @__PURE__ */ onFirstUse(() =>
     .object({
       subject: text(300),
       text: text(20_000),
-      cfpbResponse: z
-        .enum(CFPB_RESPONSES)
-        .optional()
-        .meta({ description: 'US (required there): the CFPB company response category of this reply' }),
+      cfpbResponse: z.enum(CFPB_RESPONSES).optional().meta({ description: 'US (required there): the CFPB company response category of this reply' }),
     })
     .strict()
     .meta({ id: 'ReplyRequest' }),

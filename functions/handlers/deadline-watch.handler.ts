@@ -10,7 +10,11 @@ export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async () => {
     const result = await watchDeadlines(deps());
-    logger.info('Deadline watch', { reminders: result.reminders.length, escalations: result.escalations.length, eightWeekLetters: result.eightWeekLetters?.length ?? 0 });
+    logger.info('Deadline watch', {
+      reminders: result.reminders.length,
+      escalations: result.escalations.length,
+      eightWeekLetters: result.eightWeekLetters.length,
+    });
     // The SLA-breach alarm watches this metric (CloudWatch embedded metric format).
     metrics.addMetric('DeadlineBreached', MetricUnit.Count, result.escalations.length);
     metrics.addMetric('DeadlineReminders', MetricUnit.Count, result.reminders.length);

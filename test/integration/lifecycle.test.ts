@@ -230,7 +230,11 @@ describe('extensions', () => {
     expect(c.messages.find((m: any) => m.kind === 'extension')).toMatchObject({ audience: 'customer', channel: 'email' });
     expect((await j.status(ref, accessCode)).body.history.map((h: any) => h.action)).toContain('extension-granted');
     // The second CN extension goes to 60 days, at the senior tier (issue 19): the manager is refused, the senior grants it; there is no third.
-    expect((await j.act('hana', ref, 'extension', { reason: 'External appraisal of the card terminal' })).body).toMatchObject({ status: 'pending', tier: 'senior', approvers: ['sara'] });
+    expect((await j.act('hana', ref, 'extension', { reason: 'External appraisal of the card terminal' })).body).toMatchObject({
+      status: 'pending',
+      tier: 'senior',
+      approvers: ['sara'],
+    });
     const byManager = await j.act('mia', ref, 'extension/decision', { approve: true });
     expect(byManager.status).toBe(403);
     expect(byManager.body.message).toMatch(/senior tier/);

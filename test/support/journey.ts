@@ -73,7 +73,7 @@ export class Journey {
     return (await this.request('POST', '/__local/clock', { advanceMs: ms })).body.now as string;
   }
   async tick() {
-    return (await this.request('POST', '/__local/tick')).body as { reminders: any[]; escalations: any[] };
+    return (await this.request('POST', '/__local/tick')).body as { reminders: any[]; escalations: any[]; eightWeekLetters: string[] };
   }
 
   async submit(body: unknown) {

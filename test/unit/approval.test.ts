@@ -78,7 +78,10 @@ describe('routeApproval and mayApprove, by example', () => {
     const seeded = SEED_USERS.map((u) => person(u.username, u.roles, u.department));
     expect(seniorTierProblems(seeded)).toEqual([]);
     for (const d of new Set(seeded.filter((p) => p.roles.includes('handler')).map((p) => p.department)))
-      expect(seeded.some((p) => p.department === d && p.roles.includes('manager')), d).toBe(true);
+      expect(
+        seeded.some((p) => p.department === d && p.roles.includes('manager')),
+        d,
+      ).toBe(true);
   });
 });
 
@@ -90,7 +93,11 @@ const ROLE_SETS: string[][] = [['handler'], ['manager'], ['handler', 'manager'],
 /** A directory: staff with generated roles and departments (some disabled), whose senior tier is sound. */
 const directory = fc
   .array(
-    fc.record({ roles: fc.constantFrom(...ROLE_SETS), department: fc.constantFrom(...DEPARTMENTS, 'complaints'), disabled: fc.integer({ min: 0, max: 5 }).map((n) => n === 0) }),
+    fc.record({
+      roles: fc.constantFrom(...ROLE_SETS),
+      department: fc.constantFrom(...DEPARTMENTS, 'complaints'),
+      disabled: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
+    }),
     { minLength: 1, maxLength: 14 },
   )
   .map((rows) => rows.map((r, i) => person(`u${i}`, r.roles, r.department, r.disabled ? { disabled: true } : {})))
@@ -136,8 +143,7 @@ describe('properties: no approval deadlocks', () => {
         expect(route.tier).toBe(required === 'senior' || !otherManager ? 'senior' : 'manager');
         expect(route.escalated).toBe(required === 'manager' && !otherManager);
         // Never lower than required: at the senior tier, a manager who is not a senior may not approve.
-        if (route.tier === 'senior')
-          for (const p of d.filter((x) => !x.roles.includes('senior'))) expect(mayApprove(p, 'senior', subject).allowed).toBe(false);
+        if (route.tier === 'senior') for (const p of d.filter((x) => !x.roles.includes('senior'))) expect(mayApprove(p, 'senior', subject).allowed).toBe(false);
       }),
       { numRuns: 400 },
     );

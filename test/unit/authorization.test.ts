@@ -33,7 +33,16 @@ const SPECIALIST: StaffOperation[] = [
   'linkComplaint',
   'unlinkComplaint',
 ];
-const HANDLER_TEAM: StaffOperation[] = [...LIST, 'getComplaint', 'claimTask', 'submitHandlingPlan', 'getReplyDraft', 'withdrawReply', 'recordCallback', 'recordCall'];
+const HANDLER_TEAM: StaffOperation[] = [
+  ...LIST,
+  'getComplaint',
+  'claimTask',
+  'submitHandlingPlan',
+  'getReplyDraft',
+  'withdrawReply',
+  'recordCallback',
+  'recordCall',
+];
 const ACTING: StaffOperation[] = ['completeInvestigation', 'submitReply', 'requestExtension', 'pauseClock', 'resumeClock'];
 const MANAGER_ONLY: StaffOperation[] = [
   'approveReply',

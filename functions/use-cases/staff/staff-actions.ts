@@ -264,7 +264,9 @@ async function routeFor(deps: StaffDeps, c: Complaint, required: ApprovalTier, a
   }
   const route = routeApproval(required, approvalSubject(c, author), candidates);
   if (!route.approvers.length)
-    throw new ConflictError(`Nobody but you may approve this; ${seniorTierProblems(candidates).join('; ') || 'the senior approval tier is not staffed for this complaint'}`);
+    throw new ConflictError(
+      `Nobody but you may approve this; ${seniorTierProblems(candidates).join('; ') || 'the senior approval tier is not staffed for this complaint'}`,
+    );
   return route;
 }
 
@@ -295,8 +297,10 @@ export async function submitReply(deps: StaffDeps, actor: Actor, reference: stri
   const ctx = await begin(deps, actor, 'submitReply', reference, 'REPLY');
   if (ctx.task!.status === 'awaiting-approval') throw new ConflictError('A reply is already waiting for approval');
   const us = deps.region.profile.name === 'US';
-  if (us && !body.cfpbResponse) throw new ValidationError([{ field: 'cfpbResponse', message: 'is required in the US: choose the CFPB company response category' }]);
-  if (!us && body.cfpbResponse) throw new ValidationError([{ field: 'cfpbResponse', message: 'is for US complaints only (the CFPB company response category)' }]);
+  if (us && !body.cfpbResponse)
+    throw new ValidationError([{ field: 'cfpbResponse', message: 'is required in the US: choose the CFPB company response category' }]);
+  if (!us && body.cfpbResponse)
+    throw new ValidationError([{ field: 'cfpbResponse', message: 'is for US complaints only (the CFPB company response category)' }]);
   const next = bump(ctx.c, ctx.at);
   const reply = { ...body, by: actor.id };
   // Major and escalated complaints: the reply is approved before it goes out - by a manager, or
@@ -669,8 +673,9 @@ export async function getComplaintForStaff(deps: StaffDeps, actor: Actor, refere
 export async function listTasks(deps: StaffDeps, actor: Actor, scope: 'mine' | 'team', team?: string) {
   allow(actor, scope === 'mine' ? 'listMyTasks' : 'listTeamQueue');
   const which = team ?? actor.department;
-  // The complaints desk (specialists) and oversight (quality, admin) see every team's queue.
-  if (team && team !== actor.department && !actor.roles.some((r) => r === 'quality' || r === 'admin' || r === 'specialist'))
+  // The complaints desk (specialists), oversight (quality, admin) and the senior tier see every team's queue.
+  // The senior approval tier too: it approves in every department.
+  if (team && team !== actor.department && !actor.roles.some((r) => r === 'quality' || r === 'admin' || r === 'specialist' || r === 'senior'))
     throw new ForbiddenError("You can list your own team's queue only");
   const tasks = await deps.repo.queue(which);
   const visible = scope === 'mine' ? tasks.filter((t) => t.assignee === actor.id || t.manager === actor.id) : tasks;

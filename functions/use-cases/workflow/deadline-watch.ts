@@ -26,13 +26,13 @@ export interface WatchResult {
   reminders: { reference: string; deadline: string }[];
   escalations: { reference: string; deadline: string; to?: string }[];
   /** UK complaints sent their eight-week letter (DISP 1.6.2R) on this run. */
-  eightWeekLetters?: string[];
+  eightWeekLetters: string[];
 }
 
 export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
   const now = deps.clock.now();
   const at = now.toISOString();
-  const result: WatchResult = { reminders: [], escalations: [] };
+  const result: WatchResult = { reminders: [], escalations: [], eightWeekLetters: [] };
   // Only the complaints whose next alarm is due (the OPEN index is keyed by it), each read again
   // in full and consistently.
   for (const reference of await deps.repo.listDue(at)) {
@@ -77,12 +77,28 @@ export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
         expectedBy,
         ...(c.complainant.anonymous || !c.complainant.name ? {} : { customerName: c.complainant.name }),
       });
-      messages.push({ reference: c.reference, at, kind: 'eight-week', audience: 'customer', language: c.language, ...customerChannel(c), subject: m.subject, text: m.text });
+      messages.push({
+        reference: c.reference,
+        at,
+        kind: 'eight-week',
+        audience: 'customer',
+        language: c.language,
+        ...customerChannel(c),
+        subject: m.subject,
+        text: m.text,
+      });
       next.finalResponse = { kind: 'eight-week', sentAt: at };
       history.push(
-        entry(c.reference, at, 'system', 'eight-week-letter', `We wrote to you: no final response yet after eight weeks; expected by ${expectedBy}; you may now refer your complaint to the Financial Ombudsman Service`, true),
+        entry(
+          c.reference,
+          at,
+          'system',
+          'eight-week-letter',
+          `We wrote to you: no final response yet after eight weeks; expected by ${expectedBy}; you may now refer your complaint to the Financial Ombudsman Service`,
+          true,
+        ),
       );
-      (result.eightWeekLetters ??= []).push(c.reference);
+      result.eightWeekLetters.push(c.reference);
     }
     if (!history.length) continue;
     next.updatedAt = at;
@@ -100,7 +116,7 @@ export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
       if (!(e instanceof ConflictError)) throw e; // changed meanwhile: the next run sees it again
       result.reminders = result.reminders.filter((r) => r.reference !== c.reference);
       result.escalations = result.escalations.filter((r) => r.reference !== c.reference);
-      if (result.eightWeekLetters) result.eightWeekLetters = result.eightWeekLetters.filter((r) => r !== c.reference);
+      result.eightWeekLetters = result.eightWeekLetters.filter((r) => r !== c.reference);
     }
   }
   return result;
