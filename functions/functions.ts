@@ -217,6 +217,7 @@ export const ROUTES: RouteSpec[] = [
   ...staff('GET', '/api/staff/complaints/{reference}/reply-draft', 'getReplyDraft'),
   ...staff('POST', '/api/staff/complaints/{reference}/reply', 'submitReply'),
   ...staff('POST', '/api/staff/complaints/{reference}/reply/approval', 'approveReply'),
+  ...staff('POST', '/api/staff/complaints/{reference}/reply/withdrawal', 'withdrawReply'),
   ...staff('POST', '/api/staff/complaints/{reference}/extension', 'requestExtension'),
   ...staff('POST', '/api/staff/complaints/{reference}/extension/decision', 'decideExtension'),
   ...staff('POST', '/api/staff/complaints/{reference}/pause', 'pauseClock'),

@@ -628,6 +628,24 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     );
     if (p.roles.includes('manager'))
       items.push({ Put: { TableName: this.table, Item: { PK: `TEAM#${p.department}`, SK: 'MANAGER', type: 'TeamManager', staffId: p.id } } });
+    // The senior approval tier is bank-wide: TIER#senior lists its active members.
+    const senior = { PK: 'TIER#senior', SK: `MEMBER#${p.id}` };
+    if (p.roles.includes('senior') && !p.disabled) items.push({ Put: { TableName: this.table, Item: { ...senior, type: 'TierMember', staffId: p.id } } });
+    else if (before?.roles.includes('senior')) items.push({ Delete: { TableName: this.table, Key: senior } });
     await this.db.transactWrite({ TransactItems: items });
+  }
+
+  async approvalCandidates(team: string): Promise<StaffProfile[]> {
+    const members = async (pk: string) =>
+      (
+        await this.queryAll<{ staffId: string }>({
+          TableName: this.table,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :m)',
+          ExpressionAttributeValues: { ':pk': pk, ':m': 'MEMBER#' },
+        })
+      ).map((i) => String(i.staffId));
+    const ids = [...new Set([...(await members(`TEAM#${team}`)), ...(await members('TIER#senior'))])];
+    const profiles = await Promise.all(ids.map((id) => this.getStaff(id)));
+    return profiles.filter((p): p is StaffProfile => !!p && !p.disabled);
   }
 }

@@ -22,6 +22,7 @@ import {
   ReassignRequest,
   ReplyRequest,
   StaffComplaintRequest,
+  WithdrawRequest,
 } from './staff.schema.ts';
 import { RegulatoryClassRequest, ReturnCellQuery, ReturnQuery } from './returns.schema.ts';
 import {
@@ -59,10 +60,15 @@ export const STAFF_OPERATION_CONTRACT = {
   completeInvestigation: { summary: 'Complete the investigation with the four required fields', body: InvestigationRequest },
   submitHandlingPlan: { summary: 'Cross-department handling plan', body: HandlingPlanRequest },
   getReplyDraft: { summary: 'The reply drafted from the template for the complaint type and language' },
-  submitReply: { summary: 'Send the reply (or submit it for approval where the route requires it)', body: ReplyRequest },
-  approveReply: { summary: 'Approve or send back a reply', body: DecisionRequest },
-  requestExtension: { summary: 'Ask for more time, with a reason', body: ReasonRequest },
-  decideExtension: { summary: 'Approve or refuse a requested extension', body: DecisionRequest },
+  submitReply: {
+    summary:
+      'Send the reply (or submit it for approval where the route requires it: to the manager tier, or the senior tier when its author is the only manager)',
+    body: ReplyRequest,
+  },
+  approveReply: { summary: 'Approve or send back a reply, at its approval tier (manager, or senior)', body: DecisionRequest },
+  withdrawReply: { summary: 'Its author withdraws a reply waiting for approval; it goes back to draft', body: WithdrawRequest },
+  requestExtension: { summary: 'Ask for more time, with a reason (approved at the tier the region profile requires)', body: ReasonRequest },
+  decideExtension: { summary: 'Approve or refuse a requested extension, at its approval tier (CN 60 days: senior)', body: DecisionRequest },
   pauseClock: { summary: 'Stop the clock (time excluded by the rules, e.g. external appraisal)', body: ReasonRequest },
   resumeClock: { summary: 'Restart the clock; deadlines move by the paused time' },
   recordCallback: { summary: 'Record the satisfaction callback', body: CallbackRequest },

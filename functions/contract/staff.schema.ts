@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { onFirstUse, Reference, text } from './common.schema.ts';
 import { SubmitComplaintRequest } from './submit-complaint.schema.ts';
 import { OutcomeFields } from './redress.schema.ts';
+import { CFPB_RESPONSES } from '../domain/cfpb.ts';
 
 export const ReferenceParams = /* @__PURE__ */ onFirstUse(() => z.object({ reference: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/) }));
 
@@ -62,9 +63,16 @@ export const ReplyRequest = /* @__PURE__ */ onFirstUse(() =>
       outcome: OutcomeFields.unwrap()
         .optional()
         .meta({ description: 'The outcome the reply gives (upheld, partly-upheld, not-upheld): required unless recorded before (recordOutcome)' }),
+      cfpbResponse: z.enum(CFPB_RESPONSES).optional().meta({ description: 'US (required there): the CFPB company response category of this reply' }),
     })
     .strict()
     .meta({ id: 'ReplyRequest' }),
+);
+export const WithdrawRequest = /* @__PURE__ */ onFirstUse(() =>
+  z
+    .object({ reason: text(2000).optional() })
+    .strict()
+    .meta({ id: 'WithdrawRequest', description: 'Its author takes back a reply waiting for approval; it goes back to draft' }),
 );
 export const DecisionRequest = /* @__PURE__ */ onFirstUse(() =>
   z

@@ -12,7 +12,7 @@
 
 import { namesPerson, type StaffIdentity } from './staff-identity.ts';
 
-export const ROLES = ['specialist', 'handler', 'manager', 'quality', 'admin'] as const;
+export const ROLES = ['specialist', 'handler', 'manager', 'senior', 'quality', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
@@ -40,6 +40,7 @@ export const STAFF_OPERATIONS = [
   'getReplyDraft',
   'submitReply',
   'approveReply',
+  'withdrawReply',
   'requestExtension',
   'decideExtension',
   'pauseClock',
@@ -95,6 +96,7 @@ export const OPERATION_LABEL: Record<StaffOperation, string> = {
   getReplyDraft: 'get a reply draft',
   submitReply: 'submit a reply',
   approveReply: 'approve a reply',
+  withdrawReply: 'withdraw a reply waiting for approval',
   requestExtension: 'request an extension',
   decideExtension: 'decide on an extension',
   pauseClock: 'pause the clock',
@@ -187,6 +189,8 @@ const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
   'submitHandlingPlan',
   'getReplyDraft',
   'submitReply',
+  // Its author only (checked by the use case): a reply waiting for approval goes back to draft.
+  'withdrawReply',
   'requestExtension',
   'pauseClock',
   'resumeClock',
@@ -222,6 +226,23 @@ const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([
   'listReturnComplaints',
   'listCorrectiveActions',
 ]);
+// The senior approval tier (a senior manager, the head of the complaints function): approves
+// across departments what a manager may not (domain/approval.ts decides the tier), reads and
+// watches; handles nothing itself.
+const SENIOR_OPS: ReadonlySet<StaffOperation> = new Set([
+  'listMyTasks',
+  'listTeamQueue',
+  'getComplaint',
+  'approveReply',
+  'decideExtension',
+  'getDashboard',
+  'exportDashboardCsv',
+  'getRegulatoryReturn',
+  'exportRegulatoryReturn',
+  'listReturnComplaints',
+  'listCorrectiveActions',
+  'openTaskLink',
+]);
 const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set([
   'listTeamQueue',
   'getComplaint',
@@ -244,12 +265,13 @@ export const ROLE_OPERATIONS: Record<Role, ReadonlySet<StaffOperation>> = {
   specialist: SPECIALIST_OPS,
   handler: HANDLER_OPS,
   manager: MANAGER_OPS,
+  senior: SENIOR_OPS,
   quality: QUALITY_OPS,
   admin: ADMIN_OPS,
 };
 
 /** Roles whose read of a complaint survives a conflict of interest (oversight, not handling). */
-const READ_DESPITE_CONFLICT: ReadonlySet<Role> = new Set(['quality', 'admin', 'manager']);
+const READ_DESPITE_CONFLICT: ReadonlySet<Role> = new Set(['quality', 'admin', 'manager', 'senior']);
 
 export const CONFLICT_REASON = 'conflict of interest: the complaint names you';
 
@@ -275,7 +297,7 @@ export function canBeAssigned(actorLike: StaffIdentity, complaint: ComplaintAcce
 
 /** Teams whose queue the actor may list: all of them for specialists (intake desk) and quality. */
 export function teamQueueScope(actor: Actor): { all: true } | { all: false; teams: string[] } {
-  if (actor.roles.some((r) => r === 'quality' || r === 'specialist')) return { all: true };
+  if (actor.roles.some((r) => r === 'quality' || r === 'specialist' || r === 'senior')) return { all: true };
   if (actor.roles.some((r) => r === 'handler' || r === 'manager')) return { all: false, teams: [actor.department] };
   return { all: false, teams: [] };
 }
@@ -308,7 +330,7 @@ function roleDecision(role: Role, actor: Actor, op: StaffOperation, c: Complaint
   if (WITHOUT_COMPLAINT.has(op)) return ALLOW;
   if (!c) return deny(`to ${OPERATION_LABEL[op]} the complaint is needed to check your access`);
   if (role === 'handler' || role === 'manager') return departmentScoped(role, actor, op, c);
-  return ALLOW; // specialist, quality and admin are not scoped to a department
+  return ALLOW; // specialist, senior, quality and admin are not scoped to a department
 }
 
 export function authorize(actor: Actor, operation: StaffOperation, complaint?: ComplaintAccess): Decision {

@@ -2,6 +2,8 @@
  * The complaint as the product stores and reasons about it. Pure types and functions:
  * no AWS, no clock of its own.
  */
+import type { ApprovalTier } from './approval.ts';
+import type { CfpbResponse } from './cfpb.ts';
 import type { RegionName } from './regions.ts';
 
 export const STAGES = ['RECEIVED', 'INVESTIGATION', 'REPLY', 'CALLBACK', 'CLOSED'] as const;
@@ -110,7 +112,11 @@ export interface Complaint extends ComplaintDetails {
   routing?: Routing;
   assignment?: Assignment;
   /** Extensions granted so far, and the one awaiting approval. */
-  extensions?: { granted: number; pending?: { requestedBy: string; requestedAt: string; reason: string } };
+  extensions?: {
+    granted: number;
+    /** `tier`: who approves it (domain/approval.ts); absent on one requested before tiers: the manager tier. */
+    pending?: { requestedBy: string; requestedAt: string; reason: string; tier?: ApprovalTier };
+  };
   /** Clock stopped (e.g. external appraisal under the CN rule). */
   pause?: { since: string; reason: string; by: string };
   /** Dissatisfied callbacks so far. */
@@ -150,7 +156,21 @@ export interface Complaint extends ComplaintDetails {
    * satisfaction question) - stored once, where the complaint item is rewritten at every step.
    * A complaint replied to before that keeps `text`.
    */
-  reply?: { subject: string; text?: string; by: string; approvedBy?: string; sentAt: string; channel: string };
+  reply?: {
+    subject: string;
+    text?: string;
+    by: string;
+    approvedBy?: string;
+    sentAt: string;
+    channel: string;
+    /** US: the CFPB company response category staff chose (final-response.ts). */
+    cfpbResponse?: CfpbResponse;
+  };
+  /**
+   * The regulatory final response (issue 19, final-response.ts): the last reply sent, or the UK
+   * eight-week letter while no reply went out; `fosDeadline` (UK) six months after a final response.
+   */
+  finalResponse?: { kind: 'final' | 'eight-week' | 'summary-resolution'; sentAt: string; fosDeadline?: string };
   callbacks?: { satisfaction: number; comment?: string; by: string; at: string }[];
   /**
    * The customer answered the satisfaction question of the reply before the workflow opened

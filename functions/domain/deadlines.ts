@@ -6,6 +6,7 @@ import type { BusinessCalendar } from './business-calendar.ts';
 import { addLocalDays } from './business-calendar.ts';
 import type { Complaint, DeadlineRecord, Stage } from './complaint.ts';
 import type { Duration, RegulatoryProfile } from './regions.ts';
+import { eightWeekLetterAt } from './final-response.ts';
 
 export interface Deadline {
   /** ISO 8601 UTC instant. */
@@ -269,5 +270,8 @@ export function nextAlarmAt(c: Complaint, reminderFraction: number): string | un
     }
     if (!d.escalatedAt && ESCALATING.has(name)) next = Math.min(next, due);
   }
+  // UK: the eight-week letter (final-response.ts) is an alarm of its own.
+  const letter = eightWeekLetterAt(c);
+  if (letter) next = Math.min(next, Date.parse(letter));
   return Number.isFinite(next) ? new Date(next).toISOString() : undefined;
 }

@@ -3,6 +3,8 @@
  * complaint (task, messages, the change a commit writes), the registration ledger, staff
  * profiles, restrictions, audit entries - what the ports (./ports.ts) take and return.
  */
+import type { ApprovalTier } from './approval.ts';
+import type { CfpbResponse } from './cfpb.ts';
 import type { Complaint, CorrectiveAction, HistoryEntry, Stage } from './complaint.ts';
 
 export interface StoredAnswer {
@@ -53,7 +55,16 @@ export interface TaskItem {
   crossDepartment?: boolean;
   anonymous?: boolean;
   /** The draft waiting for approval (reply) - kept on the task until it is sent. */
-  pendingReply?: { subject: string; text: string; by: string; at: string };
+  pendingReply?: {
+    subject: string;
+    text: string;
+    by: string;
+    at: string;
+    /** The tier that approves it (domain/approval.ts); absent on a reply drafted before tiers: the manager tier. */
+    tier?: ApprovalTier;
+    /** US: the CFPB company response category chosen with the reply. */
+    cfpbResponse?: CfpbResponse;
+  };
   completedAt?: string;
   completedBy?: string;
   output?: unknown;
@@ -62,7 +73,7 @@ export interface TaskItem {
 export interface OutboundMessage {
   reference: string;
   at: string;
-  kind: 'acknowledgement' | 'progress' | 'extension' | 'pause' | 'resume' | 'reply' | 'callbackSurvey' | 'reminder' | 'escalation';
+  kind: 'acknowledgement' | 'progress' | 'extension' | 'pause' | 'resume' | 'reply' | 'eight-week' | 'callbackSurvey' | 'reminder' | 'escalation';
   audience: 'customer' | 'staff';
   /** Channel used: email, web (status page), or a staff call task for phone/branch/letter. */
   channel: 'email' | 'status-page' | 'call-task' | 'letter';

@@ -57,6 +57,8 @@ export interface StaffDirectory {
   /** Whether the staff directory has an active member (or the manager) of this team: a team exists only if someone staffs it. */
   isStaffedTeam(team: string): Promise<boolean>;
   putStaff(p: StaffProfile): Promise<void>;
+  /** Who might approve for this team (domain/approval.ts): its active members and every active member of the senior tier. */
+  approvalCandidates(team: string): Promise<StaffProfile[]>;
 }
 
 /** The customers, by hashed contact keys: their complaints and restrictions. */

@@ -46,6 +46,12 @@ export const RegulatoryProfile = z.object({
     /** Cross-department: handling plan due within this time (S2 1.1.23). */
     crossDepartmentPlan: Duration,
   }),
+  /**
+   * Who holds each approval tier in this region (domain/approval.ts, ADR 0014): the manager tier
+   * and the senior tier above it, which an approval reaches when the profile requires it or when
+   * its author is the only eligible approver below.
+   */
+  approvalTiers: z.object({ manager: z.string().min(1), senior: z.string().min(1) }),
   /** Reminder before each deadline, as a fraction of its length still left. */
   reminderAtRemainingFraction: z.number().min(0).max(1),
 });

@@ -32,6 +32,10 @@ const regions = {
         majorEmergencyStart: { unit: 'hours', value: 2 },
         crossDepartmentPlan: { unit: 'businessDays', value: 3 },
       },
+      approvalTiers: {
+        manager: 'Department manager (部门负责人)',
+        senior: 'Senior manager in charge of consumer protection and complaints (分管消费者权益保护工作的高级管理人员)',
+      },
       reminderAtRemainingFraction: 0.2,
     },
     calendar: {
@@ -65,6 +69,7 @@ const regions = {
         majorEmergencyStart: { unit: 'hours', value: 2 },
         crossDepartmentPlan: { unit: 'businessDays', value: 3 },
       },
+      approvalTiers: { manager: 'Department manager', senior: 'Head of complaints (the senior manager responsible for complaints handling, SM&CR)' },
       reminderAtRemainingFraction: 0.2,
     },
     calendar: { country: 'GB', state: 'ENG', timeZone: 'Europe/London', closeOfBusiness: '17:00' },
@@ -88,6 +93,7 @@ const regions = {
         majorEmergencyStart: { unit: 'hours', value: 2 },
         crossDepartmentPlan: { unit: 'businessDays', value: 3 },
       },
+      approvalTiers: { manager: 'Department manager', senior: 'Senior manager responsible for complaint management' },
       reminderAtRemainingFraction: 0.2,
     },
     calendar: { country: 'US', timeZone: 'America/New_York', closeOfBusiness: '17:00' },

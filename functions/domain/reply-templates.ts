@@ -12,10 +12,13 @@
  *  - extension: reference, reason, newDueAt (or dueAt), [oldDueAt]
  *  - pause: reference, reason
  *  - resume: reference, newDueAt (or dueAt)
- *  - reply: reference, body, [subject], [statusUrl], [ifDissatisfied: 'review' (default) | 'refer']
+ *  - reply: reference, body, [subject], [statusUrl], [ifDissatisfied: 'review' (default) | 'refer'],
+ *    [regulatory: the region's final-response paragraphs (final-response.ts), in place of the generic dissatisfaction line]
+ *  - eight-week: reference, expectedBy (UK, DISP 1.6.2R: final-response.ts)
  * Dates are passed already formatted for the customer (see `formatLocalTime`).
  */
 import type { Language, Nature } from './complaint.ts';
+import { eightWeekParagraphs } from './final-response.ts';
 import { messageHtml, paragraphText, type Paragraph } from './message-html.ts';
 
 export { escapeHtml } from './message-html.ts';
@@ -34,9 +37,9 @@ export interface DraftReplyInput {
   timeZone: string;
 }
 
-export type MessageKind = 'acknowledgement' | 'progress' | 'extension' | 'pause' | 'resume' | 'reply';
+export type MessageKind = 'acknowledgement' | 'progress' | 'extension' | 'pause' | 'resume' | 'reply' | 'eight-week';
 
-export const MESSAGE_KINDS: readonly MessageKind[] = ['acknowledgement', 'progress', 'extension', 'pause', 'resume', 'reply'];
+export const MESSAGE_KINDS: readonly MessageKind[] = ['acknowledgement', 'progress', 'extension', 'pause', 'resume', 'reply', 'eight-week'];
 
 /** Where a customer follows a complaint and answers the satisfaction question: the status page, reference filled in. */
 export function statusPageUrl(publicBaseUrl: string | undefined, reference: string): string | undefined {
@@ -310,9 +313,13 @@ const TEMPLATES: Record<MessageKind, Record<Language, (v: Vars) => Template>> = 
       paragraphs: [
         v.need('body'),
         `How satisfied are you with how we handled your complaint ${v.need('reference')}? Please tell us, from 1 (very dissatisfied) to 5 (very satisfied).`,
-        v.opt('ifDissatisfied') === 'refer'
-          ? 'We have already looked at your complaint again. If you are still not satisfied, you may refer it to the financial ombudsman or regulator.'
-          : 'If you are not satisfied, we will look at your complaint again.',
+        ...(v.opt('regulatory')
+          ? v.need('regulatory').split('\n\n')
+          : [
+              v.opt('ifDissatisfied') === 'refer'
+                ? 'We have already looked at your complaint again. If you are still not satisfied, you may refer it to the financial ombudsman or regulator.'
+                : 'If you are not satisfied, we will look at your complaint again.',
+            ]),
         ...answerWhere('en', v),
       ],
     }),
@@ -321,12 +328,26 @@ const TEMPLATES: Record<MessageKind, Record<Language, (v: Vars) => Template>> = 
       paragraphs: [
         v.need('body'),
         `请您对本次投诉（编号 ${v.need('reference')}）的处理进行满意度评价：1（非常不满意）至 5（非常满意）。`,
-        v.opt('ifDissatisfied') === 'refer'
-          ? '我们已对您的投诉进行了复查。如您仍不满意，可向金融监管部门或金融纠纷调解组织反映。'
-          : '如您不满意，我们将重新核查处理。',
+        ...(v.opt('regulatory')
+          ? v.need('regulatory').split('\n\n')
+          : [
+              v.opt('ifDissatisfied') === 'refer'
+                ? '我们已对您的投诉进行了复查。如您仍不满意，可向金融监管部门或金融纠纷调解组织反映。'
+                : '如您不满意，我们将重新核查处理。',
+            ]),
         ...answerWhere('zh-CN', v),
       ],
     }),
+  },
+  'eight-week': {
+    en: (v) => {
+      const t = eightWeekParagraphs('en', { reference: v.need('reference'), expectedBy: v.need('expectedBy') });
+      return { subject: t.subject, paragraphs: [greeting('en', v), ...t.paragraphs] };
+    },
+    'zh-CN': (v) => {
+      const t = eightWeekParagraphs('zh-CN', { reference: v.need('reference'), expectedBy: v.need('expectedBy') });
+      return { subject: t.subject, paragraphs: [greeting('zh-CN', v), ...t.paragraphs] };
+    },
   },
 };
 

@@ -63,6 +63,7 @@ const RUNS: { [K in StaffOperation]: (deps: Container, call: StaffCall<StaffBody
   getReplyDraft: (d, c) => staff.getReplyDraft(d, c.actor, c.reference),
   submitReply: (d, c) => staff.submitReply(d, c.actor, c.reference, c.body),
   approveReply: (d, c) => staff.approveReply(d, c.actor, c.reference, c.body),
+  withdrawReply: (d, c) => staff.withdrawReply(d, c.actor, c.reference, c.body),
   requestExtension: (d, c) => staff.requestExtension(d, c.actor, c.reference, c.body),
   decideExtension: (d, c) => staff.decideExtension(d, c.actor, c.reference, c.body),
   pauseClock: (d, c) => staff.pauseClock(d, c.actor, c.reference, c.body),

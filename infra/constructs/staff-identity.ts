@@ -28,6 +28,7 @@ export const STAFF_ROLES = {
   specialist: 'Complaints desk: keys in complaints, claims, corrects classifications, records callbacks',
   handler: "Works the complaints of the department's queue",
   manager: "A handler's rights in the department, plus approvals, extensions and reassignment",
+  senior: 'Senior approval tier (senior manager, head of the complaints function): approves in every department what a manager may not',
   quality: 'Reads every complaint and queue, changes nothing',
   admin: 'Reads and reassigns',
 } as const;

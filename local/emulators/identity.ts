@@ -47,6 +47,8 @@ export const SEED_USERS: SeedUser[] = [
   { username: 'max', password: 'max-manager', name: 'Max Manager', email: 'max@bank.example', roles: ['manager'], department: 'loans' },
   { username: 'rob', password: 'rob-manager', name: 'Rob Manager', email: 'rob@bank.example', roles: ['manager'], department: 'retail' },
   { username: 'walt', password: 'walt-manager', name: 'Walt Manager', email: 'walt@bank.example', roles: ['manager'], department: 'wealth' },
+  // The senior approval tier (head of the complaints function): approves what no other manager may (ADR 0014).
+  { username: 'sara', password: 'sara-senior', name: 'Sara Senior', email: 'sara@bank.example', roles: ['senior'], department: 'complaints' },
   { username: 'quinn', password: 'quinn-quality', name: 'Quinn Quality', email: 'quinn@bank.example', roles: ['quality'], department: 'quality' },
   { username: 'ada', password: 'ada-admin', name: 'Ada Admin', email: 'ada@bank.example', roles: ['admin'], department: 'it' },
 ];

@@ -437,7 +437,7 @@ describe('staff console', () => {
       undefined,
       { timeout: 60_000 },
     );
-    expect(await text(hana.page, '#action-notice')).toBe('Reply submitted for the manager’s approval.');
+    expect(await text(hana.page, '#action-notice')).toBe('Reply submitted for approval.');
     // The author may not approve her own reply: no such button for her.
     expect(await hana.page.locator('button[data-action="approve"]').count()).toBe(0);
 

@@ -441,7 +441,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         .map((g) => g.Properties.GroupName)
         .sort();
       expect(groups).toEqual(Object.keys(STAFF_ROLES).sort());
-      expect(groups).toEqual(['admin', 'handler', 'manager', 'quality', 'specialist']);
+      expect(groups).toEqual(['admin', 'handler', 'manager', 'quality', 'senior', 'specialist']);
       stateful().hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: `complaints-${name}-${ACCOUNT}` });
     });
 

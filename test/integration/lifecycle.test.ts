@@ -227,7 +227,7 @@ describe('extensions', () => {
     await j.waitForStage(ref, 'INVESTIGATION');
     await j.act('hana', ref, 'claim');
     const asked = await j.act('hana', ref, 'extension', { reason: 'We need the card processor records' });
-    expect(asked.body.status).toBe('pending');
+    expect(asked.body).toMatchObject({ status: 'pending', tier: 'manager', approvers: ['mia'] });
     expect((await j.act('hana', ref, 'extension/decision', { approve: true })).status).toBe(403);
     await j.advance(10 * 86400_000);
     const ok = await j.act('mia', ref, 'extension/decision', { approve: true });
@@ -236,9 +236,17 @@ describe('extensions', () => {
     expect(c.complaint.deadlines.finalResponse).toMatchObject({ dueAt: '2026-04-01T15:59:59.999Z', rule: expect.stringMatching(/30 calendar days/) });
     expect(c.messages.find((m: any) => m.kind === 'extension')).toMatchObject({ audience: 'customer', channel: 'email' });
     expect((await j.status(ref, accessCode)).body.history.map((h: any) => h.action)).toContain('extension-granted');
-    // The second CN extension goes to 60 days; there is no third.
-    await j.act('hana', ref, 'extension', { reason: 'External appraisal of the card terminal' });
-    expect((await j.act('mia', ref, 'extension/decision', { approve: true })).body.status).toBe('granted');
+    // The second CN extension goes to 60 days, at the senior tier (issue 19): the manager is refused, the senior grants it; there is no third.
+    expect((await j.act('hana', ref, 'extension', { reason: 'External appraisal of the card terminal' })).body).toMatchObject({
+      status: 'pending',
+      tier: 'senior',
+      approvers: ['sara'],
+    });
+    const byManager = await j.act('mia', ref, 'extension/decision', { approve: true });
+    expect(byManager.status).toBe(403);
+    expect(byManager.body.message).toMatch(/senior tier/);
+    expect((await j.complaint('mia', ref)).complaint.deadlines.finalResponse.dueAt).toBe('2026-04-01T15:59:59.999Z');
+    expect((await j.act('sara', ref, 'extension/decision', { approve: true })).body.status).toBe('granted');
     expect((await j.complaint('mia', ref)).complaint.deadlines.finalResponse.dueAt).toBe('2026-05-01T15:59:59.999Z');
     const third = await j.act('hana', ref, 'extension', { reason: 'More' });
     expect(third.status).toBe(409);

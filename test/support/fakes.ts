@@ -134,6 +134,9 @@ export class FakeRepository implements ComplaintRepository {
   async putStaff(p: StaffProfile) {
     this.staff.set(p.id, p);
   }
+  async approvalCandidates(team: string) {
+    return [...this.staff.values()].filter((s) => !s.disabled && (s.department === team || s.roles.includes('senior')));
+  }
   /** A team someone active staffs; a fake with no directory at all (most unit tests) staffs every team. */
   async isStaffedTeam(team: string) {
     return this.staff.size === 0 || [...this.staff.values()].some((s) => s.department === team && !s.disabled);

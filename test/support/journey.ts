@@ -21,6 +21,7 @@ export const PASSWORDS: Record<string, string> = {
   max: 'max-manager',
   rob: 'rob-manager',
   walt: 'walt-manager',
+  sara: 'sara-senior',
   quinn: 'quinn-quality',
   ada: 'ada-admin',
 };
@@ -72,7 +73,7 @@ export class Journey {
     return (await this.request('POST', '/__local/clock', { advanceMs: ms })).body.now as string;
   }
   async tick() {
-    return (await this.request('POST', '/__local/tick')).body as { reminders: any[]; escalations: any[] };
+    return (await this.request('POST', '/__local/tick')).body as { reminders: any[]; escalations: any[]; eightWeekLetters: string[] };
   }
 
   async submit(body: unknown) {

@@ -45,6 +45,7 @@ const HANDLER_TEAM: StaffOperation[] = [
   'claimTask',
   'submitHandlingPlan',
   'getReplyDraft',
+  'withdrawReply',
   'recordCallback',
   'recordCall',
   'getRegulatoryClass',
@@ -65,6 +66,8 @@ const MANAGER_ONLY: StaffOperation[] = [
 /** Oversight operations that need no complaint: allowed wherever the role may list queues. */
 const DASHBOARD: StaffOperation[] = ['getDashboard', 'exportDashboardCsv', 'getRegulatoryReturn', 'exportRegulatoryReturn', 'listReturnComplaints'];
 const QUALITY: StaffOperation[] = ['listTeamQueue', 'getComplaint', 'getRegulatoryClass'];
+/** The senior approval tier: approves in any department (domain/approval.ts says at which tier), reads. */
+const SENIOR: StaffOperation[] = [...LIST, 'getComplaint', 'approveReply', 'decideExtension'];
 const ADMIN: StaffOperation[] = ['getComplaint', 'reassign'];
 
 /**
@@ -90,6 +93,7 @@ const SCENARIOS: {
       specialist: SPECIALIST,
       handler: [...HANDLER_TEAM, ...ACTING],
       manager: [...HANDLER_TEAM, ...ACTING, ...MANAGER_ONLY],
+      senior: SENIOR,
       quality: QUALITY,
       admin: ADMIN,
     },
@@ -102,6 +106,7 @@ const SCENARIOS: {
       specialist: SPECIALIST,
       handler: HANDLER_TEAM,
       manager: [...HANDLER_TEAM, ...MANAGER_ONLY],
+      senior: SENIOR,
       quality: QUALITY,
       admin: ADMIN,
     },
@@ -113,6 +118,7 @@ const SCENARIOS: {
       specialist: SPECIALIST,
       handler: [...HANDLER_TEAM, ...ACTING],
       manager: [...HANDLER_TEAM, ...ACTING, ...MANAGER_ONLY],
+      senior: SENIOR,
       quality: QUALITY,
       admin: ADMIN,
     },
@@ -125,6 +131,7 @@ const SCENARIOS: {
       specialist: SPECIALIST,
       handler: [...LIST, 'getComplaint'],
       manager: [...LIST, 'getComplaint'],
+      senior: SENIOR,
       quality: QUALITY,
       admin: ADMIN,
     },
@@ -137,6 +144,7 @@ const SCENARIOS: {
       specialist: SPECIALIST,
       handler: LIST,
       manager: LIST,
+      senior: SENIOR,
       quality: QUALITY,
       admin: ADMIN,
     },
@@ -149,6 +157,7 @@ const SCENARIOS: {
       specialist: SPECIALIST,
       handler: LIST, // only the manager role leads across departments
       manager: [...HANDLER_TEAM, ...ACTING, ...MANAGER_ONLY],
+      senior: SENIOR,
       quality: QUALITY,
       admin: ADMIN,
     },
@@ -161,6 +170,7 @@ const SCENARIOS: {
       specialist: SPECIALIST,
       handler: [...LIST, 'getComplaint'],
       manager: [...LIST, 'getComplaint'],
+      senior: SENIOR,
       quality: QUALITY,
       admin: ADMIN,
     },
@@ -169,13 +179,13 @@ const SCENARIOS: {
     name: 'conflict of interest: the complaint names the actor (by name, other case and spaces)',
     complaint: { assignment: { team: 'cards', assignee: 'u-17', manager: 'u-17' }, target: { staffMember: '  wang WEI ' } },
     scope: () => CONFLICT_REASON,
-    allowed: { specialist: [], handler: [], manager: ['getComplaint'], quality: ['getComplaint'], admin: ['getComplaint'] },
+    allowed: { specialist: [], handler: [], manager: ['getComplaint'], senior: ['getComplaint'], quality: ['getComplaint'], admin: ['getComplaint'] },
   },
   {
     name: 'conflict of interest: the complaint names the actor by id',
     complaint: { assignment: { team: 'cards', assignee: 'u-17' }, target: { staffMember: 'U-17' }, routing: { departments: ['cards'] } },
     scope: () => CONFLICT_REASON,
-    allowed: { specialist: [], handler: [], manager: ['getComplaint'], quality: ['getComplaint'], admin: ['getComplaint'] },
+    allowed: { specialist: [], handler: [], manager: ['getComplaint'], senior: ['getComplaint'], quality: ['getComplaint'], admin: ['getComplaint'] },
   },
   {
     name: 'no complaint given: only operations that need none',
@@ -185,6 +195,7 @@ const SCENARIOS: {
       specialist: [...LIST, 'createStaffComplaint'],
       handler: LIST,
       manager: LIST,
+      senior: LIST,
       quality: ['listTeamQueue'],
       admin: [],
     },
@@ -200,6 +211,7 @@ for (const s of SCENARIOS) {
   if (s.allowed.quality.includes('listTeamQueue')) s.allowed.quality = [...s.allowed.quality, ...DASHBOARD, 'searchAudit', 'listCorrectiveActions'];
   // Corrective actions need no complaint: a handler updates one they own (checked by the use case).
   if (s.allowed.handler.includes('listMyTasks')) s.allowed.handler = [...s.allowed.handler, 'updateCorrectiveAction'];
+  if (s.allowed.senior.includes('listMyTasks')) s.allowed.senior = [...s.allowed.senior, ...DASHBOARD, 'listCorrectiveActions'];
   // Archived complaints: quality reads them (a read, even when named); admin erases personal
   // data on request (the data-protection function) - unless the complaint names them.
   s.allowed.quality = [...s.allowed.quality, 'readArchivedComplaint'];
@@ -220,10 +232,10 @@ const MATRIX = SCENARIOS.flatMap((s) =>
 );
 
 describe('authorize: every role x every operation', () => {
-  it('the matrix covers all 5 roles x 41 operations (merge, link and unlink: issue 16; regulatory returns, outcome to corrective actions: issue 19) in each situation', () => {
-    expect(ROLES).toHaveLength(5);
-    expect(STAFF_OPERATIONS).toHaveLength(41);
-    expect(MATRIX).toHaveLength(SCENARIOS.length * 5 * 41);
+  it('the matrix covers all 6 roles x 42 operations (merge, link and unlink: issue 16; senior tier, withdrawal, regulatory returns, outcome to corrective actions: issue 19) in each situation', () => {
+    expect(ROLES).toHaveLength(6);
+    expect(STAFF_OPERATIONS).toHaveLength(42);
+    expect(MATRIX).toHaveLength(SCENARIOS.length * 6 * 42);
   });
 
   it.each(MATRIX)('$scenario: $role $op -> $expected', ({ complaint, scope, role, op, expected }) => {
@@ -345,6 +357,7 @@ describe('teamQueueScope', () => {
   it.each([
     [['quality'], { all: true }],
     [['specialist'], { all: true }],
+    [['senior'], { all: true }],
     [['handler'], { all: false, teams: ['cards'] }],
     [['manager'], { all: false, teams: ['cards'] }],
     [['handler', 'quality'], { all: true }],

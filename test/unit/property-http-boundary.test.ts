@@ -80,8 +80,9 @@ const VALID_STAFF_BODIES: Record<string, unknown> = {
       { department: 'retail', duty: 'Check', dueAt: '2026-03-06T09:00:00+08:00' },
     ],
   },
-  submitReply: { outcome: { result: 'upheld' }, subject: 'Your complaint', text: 'We refunded the fee.' },
+  submitReply: { outcome: { result: 'upheld' }, subject: 'Your complaint', text: 'We refunded the fee.', cfpbResponse: 'closed-with-monetary-relief' },
   approveReply: { approve: true, comment: 'Fine' },
+  withdrawReply: { reason: 'I will add the refund' },
   requestExtension: { reason: 'Waiting for the card scheme' },
   decideExtension: { approve: false, comment: 'No' },
   pauseClock: { reason: 'External appraisal' },
@@ -105,6 +106,7 @@ const VALID_STAFF_BODIES: Record<string, unknown> = {
   setVulnerability: { kinds: ['health'], adjustments: ['Large print letters'], causedByFailureToRespond: false },
   createCorrectiveAction: { description: 'Fix the fee rule', owner: 'hana', dueAt: '2026-04-30T09:00:00Z', category: 'product' },
   updateCorrectiveAction: { id: 'CA-1', evidence: 'Release 42', close: true },
+  setRegulatoryClass: { uk: { productGroup: 'banking-credit-cards', cause: 'charges-fees' } },
 };
 
 /** Every request schema of the API with a valid example; `rootRule`: it has a rule over the whole body. */
@@ -118,7 +120,7 @@ const BOUNDARIES: { name: string; schema: ZodType; valid: unknown; rootRule?: bo
       name,
       schema: s.body as ZodType,
       valid: VALID_STAFF_BODIES[name],
-      rootRule: name === 'correctClassification' || name === 'reassign',
+      rootRule: name === 'correctClassification' || name === 'reassign' || name === 'setRegulatoryClass',
     })),
 ];
 

@@ -130,6 +130,7 @@ describe("messageHtml: the HTML part made from a stored message's text", () => {
           stage: 's',
           reason: 'r',
           body: 'Body',
+          expectedBy: '2026-05-11',
           statusUrl,
         });
         const html = messageHtml(language, m.subject, m.text);
@@ -159,6 +160,7 @@ describe('renderCustomerMessage', () => {
     stage: 'Under investigation',
     reason: 'we are waiting for an external appraisal',
     body: 'Line one\nLine two',
+    expectedBy: '2026-05-11',
     customerName: 'Ms Smith',
   };
   const CASES: [MessageKind, Language, string, string][] = [
@@ -174,6 +176,8 @@ describe('renderCustomerMessage', () => {
     ['resume', 'zh-CN', '您的投诉（编号 CN-2026-000123）处理期限恢复计算', '我们将于 2026-03-27 17:30 前答复您'],
     ['reply', 'en', 'Our response to your complaint CN-2026-000123', 'Line one\nLine two'],
     ['reply', 'zh-CN', '关于您的投诉（编号 CN-2026-000123）的答复', 'Line one\nLine two'],
+    ['eight-week', 'en', 'Your complaint CN-2026-000123: we have not yet sent our final response', 'we expect to send our final response by 2026-05-11'],
+    ['eight-week', 'zh-CN', '您的投诉（编号 CN-2026-000123）：我们尚未作出最终答复', '预计于 2026-05-11 前作出最终答复'],
   ];
 
   it('has a case for every kind in every language', () => {

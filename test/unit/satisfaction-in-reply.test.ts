@@ -109,14 +109,15 @@ describe('the reply asks the satisfaction question', () => {
   });
 
   it.each([
-    ['en', 'you may refer it to the financial ombudsman or regulator', 'we will look at your complaint again'],
-    ['zh-CN', '可向金融监管部门或金融纠纷调解组织反映', '我们将重新核查处理'],
+    ['en', 'this is our final answer', 'we will look at your complaint again'],
+    ['zh-CN', '本答复为最终答复', '我们将重新核查处理'],
   ] as const)(
-    '%s: after the last review (reopened, then escalated), a dissatisfied customer is pointed to the ombudsman, not promised another look',
+    '%s: after the last review (reopened, then escalated), a dissatisfied customer is pointed to the regulator (CN: 12378) and mediation, not promised another look',
     async (language, refer, review) => {
       const { reference, customerMessages, open, deps } = await toReplySent(language, 2);
       const reply = customerMessages().find((m) => m.kind === 'reply')!;
       expect(reply.text).toContain(refer);
+      expect(reply.text).toContain('12378');
       expect(reply.text).not.toContain(review);
       await open('CALLBACK');
       expect((await recordCallback(deps, hana, reference, { satisfaction: 1 })).next).toBe('CLOSE'); // what the text said

@@ -5,6 +5,7 @@
  * staff completing the same task: one wins, the other gets 409. A completed stage is handed
  * to the waiting workflow with the stored task token (SendTaskSuccess).
  */
+import { mayApprove, replyApprovalTier, routeApproval, seniorTierProblems, type ApprovalRoute, type ApprovalTier } from '../../domain/approval.ts';
 import { authorize, canBeAssigned, type Actor, type StaffOperation } from '../../domain/authorization.ts';
 import type { BusinessCalendar } from '../../domain/business-calendar.ts';
 import { dissatisfactionReviewed } from '../../domain/callback.ts';
@@ -16,6 +17,7 @@ import { customerKeys } from '../../domain/repeats.ts';
 import type { RegionConfig } from '../../domain/regions.ts';
 import { messageHtml } from '../../domain/message-html.ts';
 import { draftReply, formatLocalTime, renderCustomerMessage, statusPageUrl } from '../../domain/reply-templates.ts';
+import { finalResponseRecord, formatLocalDate, regulatoryParagraphs, type CfpbResponse } from '../../domain/final-response.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { normaliseDepartment } from '../../domain/classification.ts';
@@ -195,17 +197,34 @@ export async function getReplyDraft(deps: StaffDeps, actor: Actor, reference: st
 /**
  * The reply as the customer gets it: the handler's text, then the satisfaction question (1-5,
  * what a dissatisfied answer leads to, where to answer) - one message where there were two.
+ * What a dissatisfied customer may do is the region's final-response wording
+ * (domain/final-response.ts: UK DISP and the FOS, CN 12378 and mediation, US the CFPB and the
+ * response category), recorded as `finalResponse` (UK: with the FOS referral deadline).
  * The message keeps the text, as sent (the complaint records who sent what when); the status
  * page shows it next to the answer form.
  */
-function sendReply(deps: StaffDeps, ctx: Ctx, next: Complaint, reply: { subject: string; text: string; by: string }, approvedBy?: string) {
+function sendReply(
+  deps: StaffDeps,
+  ctx: Ctx,
+  next: Complaint,
+  reply: { subject: string; text: string; by: string; cfpbResponse?: CfpbResponse },
+  approvedBy?: string,
+) {
   const statusUrl = statusPageUrl(deps.config?.publicBaseUrl, next.reference);
+  const profile = deps.region.profile.name;
+  const finalResponse = finalResponseRecord(profile, ctx.at, next.deadlines.summaryResolution?.dueAt);
+  const regulatory = regulatoryParagraphs(profile, next.language, {
+    kind: finalResponse.kind === 'summary-resolution' ? 'summary-resolution' : 'final',
+    reviewed: !dissatisfactionReviewed(next.reopenCount ?? 0),
+    ...(finalResponse.fosDeadline ? { fosDeadline: formatLocalDate(new Date(finalResponse.fosDeadline), deps.region.calendar.timeZone) } : {}),
+    ...(reply.cfpbResponse ? { cfpbResponse: reply.cfpbResponse } : {}),
+  });
   const rendered = renderCustomerMessage('reply', next.language, {
     reference: next.reference,
     subject: reply.subject,
     body: reply.text,
     ...(statusUrl ? { statusUrl } : {}),
-    ifDissatisfied: dissatisfactionReviewed(next.reopenCount ?? 0) ? 'review' : 'refer',
+    regulatory: regulatory.join('\n\n'),
   });
   const message: OutboundMessage = {
     reference: next.reference,
@@ -217,38 +236,108 @@ function sendReply(deps: StaffDeps, ctx: Ctx, next: Complaint, reply: { subject:
     subject: rendered.subject,
     text: rendered.text,
   };
-  next.reply = { subject: reply.subject, by: reply.by, ...(approvedBy ? { approvedBy } : {}), sentAt: ctx.at, channel: message.channel };
+  next.reply = {
+    subject: reply.subject,
+    by: reply.by,
+    ...(approvedBy ? { approvedBy } : {}),
+    sentAt: ctx.at,
+    channel: message.channel,
+    ...(reply.cfpbResponse ? { cfpbResponse: reply.cfpbResponse } : {}),
+  };
+  next.finalResponse = finalResponse;
   const summaryOk = next.deadlines.summaryResolution && ctx.at <= next.deadlines.summaryResolution.dueAt;
   markMet(next, ['replyTarget', 'finalResponse', ...(summaryOk ? ['summaryResolution'] : [])], ctx.at);
   return message;
+}
+
+/** The parts of the complaint the approval rule looks at, for an approval by `author`. */
+const approvalSubject = (c: Complaint, author: string) => ({ author, team: c.assignment?.team ?? '', manager: c.assignment?.manager, target: c.target });
+
+/**
+ * Where an approval by `author` goes (domain/approval.ts): the required tier, or the senior tier when
+ * nobody but the author holds it. A directory with nobody at all to approve is refused, naming why.
+ */
+async function routeFor(deps: StaffDeps, c: Complaint, required: ApprovalTier, author: string): Promise<ApprovalRoute> {
+  const candidates = await deps.repo.approvalCandidates(c.assignment?.team ?? '');
+  const manager = c.assignment?.manager;
+  if (manager && !candidates.some((p) => p.id === manager)) {
+    const m = await deps.repo.getStaff(manager);
+    if (m && !m.disabled) candidates.push(m);
+  }
+  const route = routeApproval(required, approvalSubject(c, author), candidates);
+  if (!route.approvers.length)
+    throw new ConflictError(
+      `Nobody but you may approve this; ${seniorTierProblems(candidates).join('; ') || 'the senior approval tier is not staffed for this complaint'}`,
+    );
+  return route;
+}
+
+/** The approval notice: to those who may approve at the senior tier (the manager tier works from its team queue). */
+function approvalNotices(deps: StaffDeps, next: Complaint, at: string, route: ApprovalRoute, what: string, author: string): OutboundMessage[] {
+  if (route.tier !== 'senior') return [];
+  return route.approvers.map((id) =>
+    staffMessage(
+      next,
+      at,
+      { id },
+      'progress',
+      `${next.reference}: ${what} waits for your approval`,
+      `${author} asks for approval of ${what} on complaint ${next.reference} (senior tier: ${deps.region.profile.approvalTiers.senior}).${route.escalated ? ' It came to the senior tier because nobody but its author could approve it below.' : ''}`,
+      deps.links,
+    ),
+  );
+}
+
+function checkApprover(deps: StaffDeps, actor: Actor, tier: ApprovalTier, c: Complaint, author: string, what: string) {
+  const d = mayApprove(actor, tier, approvalSubject(c, author));
+  if (d.allowed) return;
+  if (d.reason.startsWith('approved by')) throw new ForbiddenError(`${what} is ${d.reason}`);
+  throw new ForbiddenError(`${what} waits for the ${tier} tier (${deps.region.profile.approvalTiers[tier]}): ${d.reason}`);
 }
 
 export async function submitReply(
   deps: StaffDeps,
   actor: Actor,
   reference: string,
-  { outcome, ...body }: { subject: string; text: string; outcome?: { result: OutcomeResult; note?: string } },
+  { outcome, ...body }: { subject: string; text: string; cfpbResponse?: CfpbResponse; outcome?: { result: OutcomeResult; note?: string } },
 ) {
   const ctx = await begin(deps, actor, 'submitReply', reference, 'REPLY');
   if (ctx.task!.status === 'awaiting-approval') throw new ConflictError('A reply is already waiting for approval');
+  const us = deps.region.profile.name === 'US';
+  if (us && !body.cfpbResponse)
+    throw new ValidationError([{ field: 'cfpbResponse', message: 'is required in the US: choose the CFPB company response category' }]);
+  if (!us && body.cfpbResponse)
+    throw new ValidationError([{ field: 'cfpbResponse', message: 'is for US complaints only (the CFPB company response category)' }]);
   const next = bump(ctx.c, ctx.at);
   // The reply states the outcome: given with it or recorded before (use-cases/staff/redress.ts).
   const decided = replyOutcome(next, outcome, actor.id, ctx.at);
   const reply = { ...body, by: actor.id };
-  // Major and escalated complaints: a manager approves the reply before it goes out.
-  if (next.routing?.major || next.escalated) {
+  // Major and escalated complaints: the reply is approved before it goes out - by a manager, or
+  // by the senior tier when its author is the only manager who could (domain/approval.ts).
+  const required = replyApprovalTier(next);
+  if (required) {
+    const route = await routeFor(deps, ctx.c, required, actor.id);
+    const tierName = deps.region.profile.approvalTiers[route.tier];
     await saveWithTask(
       deps,
       ctx,
       next,
-      [entry(reference, ctx.at, actor.id, 'reply-drafted', 'Reply drafted; waiting for manager approval', false, undefined, decided)],
-      [],
-      {
-        status: 'awaiting-approval',
-        pendingReply: { ...reply, at: ctx.at },
-      },
+      [
+        entry(
+          reference,
+          ctx.at,
+          actor.id,
+          'reply-drafted',
+          `Reply drafted; waiting for approval by the ${route.tier} tier (${tierName})${route.escalated ? ': nobody but its author could approve it at the manager tier' : ''}`,
+          false,
+          undefined,
+          decided,
+        ),
+      ],
+      approvalNotices(deps, next, ctx.at, route, 'a reply', actor.id),
+      { status: 'awaiting-approval', pendingReply: { ...reply, at: ctx.at, tier: route.tier } },
     );
-    return { status: 'awaiting-approval' as const, complaint: next };
+    return { status: 'awaiting-approval' as const, tier: route.tier, approvers: route.approvers, complaint: next };
   }
   const message = sendReply(deps, ctx, next, reply);
   await finishStage(
@@ -268,7 +357,7 @@ export async function approveReply(deps: StaffDeps, actor: Actor, reference: str
   const ctx = await begin(deps, actor, 'approveReply', reference, 'REPLY');
   const pending = ctx.task!.pendingReply;
   if (ctx.task!.status !== 'awaiting-approval' || !pending) throw new ConflictError('No reply is waiting for approval');
-  if (pending.by === actor.id) throw new ForbiddenError('A reply is approved by someone other than its author');
+  checkApprover(deps, actor, pending.tier ?? 'manager', ctx.c, pending.by, 'A reply');
   const next = bump(ctx.c, ctx.at);
   if (!body.approve) {
     await saveWithTask(
@@ -289,12 +378,30 @@ export async function approveReply(deps: StaffDeps, actor: Actor, reference: str
     actor.id,
     { stage: 'REPLY' },
     [
-      entry(reference, ctx.at, actor.id, 'reply-approved', `Reply approved by ${actor.id}`),
+      entry(reference, ctx.at, actor.id, 'reply-approved', `Reply approved by ${actor.id} (${pending.tier ?? 'manager'} tier)`),
       entry(reference, ctx.at, actor.id, 'reply-sent', `Our reply was sent (${message.channel})`, true),
     ],
     [message],
   );
   return { status: 'sent' as const, complaint: next };
+}
+
+/** Its author takes back a reply waiting for approval: the task is open again, to redraft and submit. */
+export async function withdrawReply(deps: StaffDeps, actor: Actor, reference: string, body: { reason?: string }) {
+  const ctx = await begin(deps, actor, 'withdrawReply', reference, 'REPLY');
+  const pending = ctx.task!.pendingReply;
+  if (ctx.task!.status !== 'awaiting-approval' || !pending) throw new ConflictError('No reply is waiting for approval');
+  if (pending.by !== actor.id) throw new ForbiddenError('Only its author may withdraw a reply waiting for approval');
+  const next = bump(ctx.c, ctx.at);
+  await saveWithTask(
+    deps,
+    ctx,
+    next,
+    [entry(reference, ctx.at, actor.id, 'reply-withdrawn', `Reply withdrawn by its author${body.reason ? `: ${body.reason}` : ''}`)],
+    [],
+    { status: 'open', pendingReply: undefined },
+  );
+  return { status: 'withdrawn' as const, complaint: next };
 }
 
 export async function requestExtension(deps: StaffDeps, actor: Actor, reference: string, body: { reason: string }) {
@@ -306,9 +413,26 @@ export async function requestExtension(deps: StaffDeps, actor: Actor, reference:
   if (ctx.at > c.deadlines.finalResponse.dueAt) throw new ConflictError('Too late: an extension must be told to the customer before the deadline passes');
   const next = bump(c, ctx.at);
   if (ext.approval === 'none') return grantExtension(deps, ctx, next, actor, body.reason, actor.id);
-  next.extensions = { granted: c.extensions?.granted ?? 0, pending: { requestedBy: actor.id, requestedAt: ctx.at, reason: body.reason } };
-  await saveWithTask(deps, ctx, next, [entry(reference, ctx.at, actor.id, 'extension-requested', `Extension requested (${ext.rule}): ${body.reason}`)]);
-  return { status: 'pending' as const, complaint: next };
+  // Approved at the tier the region profile requires (CN: 30 days manager, 60 days senior), or
+  // above it when nobody but the requester holds that tier.
+  const route = await routeFor(deps, c, ext.approval, actor.id);
+  next.extensions = { granted: c.extensions?.granted ?? 0, pending: { requestedBy: actor.id, requestedAt: ctx.at, reason: body.reason, tier: route.tier } };
+  await saveWithTask(
+    deps,
+    ctx,
+    next,
+    [
+      entry(
+        reference,
+        ctx.at,
+        actor.id,
+        'extension-requested',
+        `Extension requested (${ext.rule}): ${body.reason}; approval by the ${route.tier} tier (${deps.region.profile.approvalTiers[route.tier]})`,
+      ),
+    ],
+    approvalNotices(deps, next, ctx.at, route, 'an extension', actor.id),
+  );
+  return { status: 'pending' as const, tier: route.tier, approvers: route.approvers, complaint: next };
 }
 
 async function grantExtension(deps: StaffDeps, ctx: Ctx, next: Complaint, _actor: Actor, reason: string, approvedBy: string) {
@@ -345,6 +469,9 @@ export async function decideExtension(deps: StaffDeps, actor: Actor, reference: 
   const pending = ctx.c.extensions?.pending;
   if (!pending) throw new ConflictError('No extension is waiting for approval');
   if (pending.requestedBy === actor.id) throw new ForbiddenError('An extension is approved by someone other than the person who asked for it');
+  // Requested before tiers: the tier the profile requires of it.
+  const required = deps.region.profile.clocks.extensions[ctx.c.extensions?.granted ?? 0]?.approval;
+  checkApprover(deps, actor, pending.tier ?? (required === 'senior' ? 'senior' : 'manager'), ctx.c, pending.requestedBy, 'An extension');
   const next = bump(ctx.c, ctx.at);
   // The customer must be told before the old deadline: after it, approval is refused.
   const late = ctx.at > ctx.c.deadlines.finalResponse.dueAt;
@@ -559,8 +686,9 @@ export async function getComplaintForStaff(deps: StaffDeps, actor: Actor, refere
 export async function listTasks(deps: StaffDeps, actor: Actor, scope: 'mine' | 'team', team?: string) {
   allow(actor, scope === 'mine' ? 'listMyTasks' : 'listTeamQueue');
   const which = team ?? actor.department;
-  // The complaints desk (specialists) and oversight (quality, admin) see every team's queue.
-  if (team && team !== actor.department && !actor.roles.some((r) => r === 'quality' || r === 'admin' || r === 'specialist'))
+  // The complaints desk (specialists), oversight (quality, admin) and the senior tier see every team's queue.
+  // The senior approval tier too: it approves in every department.
+  if (team && team !== actor.department && !actor.roles.some((r) => r === 'quality' || r === 'admin' || r === 'specialist' || r === 'senior'))
     throw new ForbiddenError("You can list your own team's queue only");
   const tasks = await deps.repo.queue(which);
   const visible = scope === 'mine' ? tasks.filter((t) => t.assignee === actor.id || t.manager === actor.id) : tasks;

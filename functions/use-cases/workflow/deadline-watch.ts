@@ -5,6 +5,8 @@
  * clock neither reminds nor escalates. Scheduled every few minutes; idempotent.
  */
 import { canBeAssigned } from '../../domain/authorization.ts';
+import { EIGHT_WEEK_EXPECTED_DAYS, eightWeekLetterAt, formatLocalDate } from '../../domain/final-response.ts';
+import { renderCustomerMessage } from '../../domain/reply-templates.ts';
 import { deadlineState } from '../../domain/deadlines.ts';
 import type { Complaint } from '../../domain/complaint.ts';
 import type { Complaints, StaffDirectory, TaskQueue } from '../../domain/ports.ts';
@@ -12,7 +14,7 @@ import type { OutboundMessage, TaskItem } from '../../domain/model.ts';
 import type { RegionConfig } from '../../domain/regions.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { ConflictError } from '../../shared/errors.ts';
-import { ESCALATING, entry, openDeadlines, openTaskUpdate, staffMessage, type LinkSigner } from '../common.ts';
+import { ESCALATING, customerChannel, entry, openDeadlines, openTaskUpdate, staffMessage, type LinkSigner } from '../common.ts';
 
 export interface WatchDeps {
   repo: Complaints & TaskQueue & StaffDirectory;
@@ -23,12 +25,14 @@ export interface WatchDeps {
 export interface WatchResult {
   reminders: { reference: string; deadline: string }[];
   escalations: { reference: string; deadline: string; to?: string }[];
+  /** UK complaints sent their eight-week letter (DISP 1.6.2R) on this run. */
+  eightWeekLetters: string[];
 }
 
 export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
   const now = deps.clock.now();
   const at = now.toISOString();
-  const result: WatchResult = { reminders: [], escalations: [] };
+  const result: WatchResult = { reminders: [], escalations: [], eightWeekLetters: [] };
   // Only the complaints whose next alarm is due (the OPEN index is keyed by it), each read again
   // in full and consistently.
   for (const reference of await deps.repo.listDue(at)) {
@@ -64,6 +68,38 @@ export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
         result.escalations.push({ reference: c.reference, deadline: name, to: manager?.id });
       }
     }
+    // UK: no final response by the start of the eight weeks' last day - the eight-week letter, once.
+    const letterAt = eightWeekLetterAt(next);
+    if (letterAt && letterAt <= at) {
+      const expectedBy = formatLocalDate(new Date(now.getTime() + EIGHT_WEEK_EXPECTED_DAYS * 86400_000), deps.region.calendar.timeZone);
+      const m = renderCustomerMessage('eight-week', c.language, {
+        reference: c.reference,
+        expectedBy,
+        ...(c.complainant.anonymous || !c.complainant.name ? {} : { customerName: c.complainant.name }),
+      });
+      messages.push({
+        reference: c.reference,
+        at,
+        kind: 'eight-week',
+        audience: 'customer',
+        language: c.language,
+        ...customerChannel(c),
+        subject: m.subject,
+        text: m.text,
+      });
+      next.finalResponse = { kind: 'eight-week', sentAt: at };
+      history.push(
+        entry(
+          c.reference,
+          at,
+          'system',
+          'eight-week-letter',
+          `We wrote to you: no final response yet after eight weeks; expected by ${expectedBy}; you may now refer your complaint to the Financial Ombudsman Service`,
+          true,
+        ),
+      );
+      result.eightWeekLetters.push(c.reference);
+    }
     if (!history.length) continue;
     next.updatedAt = at;
     next.version = c.version + 1;
@@ -80,6 +116,7 @@ export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
       if (!(e instanceof ConflictError)) throw e; // changed meanwhile: the next run sees it again
       result.reminders = result.reminders.filter((r) => r.reference !== c.reference);
       result.escalations = result.escalations.filter((r) => r.reference !== c.reference);
+      result.eightWeekLetters = result.eightWeekLetters.filter((r) => r !== c.reference);
     }
   }
   return result;

@@ -5,9 +5,11 @@
  * check); each form validated with the API's zod schema for its body. The server still
  * decides: its 403 and 409 messages are shown by the form.
  */
+import { mayApprove, type ApprovalTier } from '../../../functions/domain/approval.ts';
 import { authorize, type StaffOperation } from '../../../functions/domain/authorization.ts';
 import { OUTCOME_RESULTS, REDRESS_KINDS, REFERRAL_BODIES, VULNERABILITY_KINDS, type Stage } from '../../../functions/domain/complaint.ts';
 import { CorrectiveActionRequest, RedressRequest, ReferralRequestSchema, VulnerabilityRequest } from '../../../functions/contract/redress.schema.ts';
+import { CFPB_RESPONSES } from '../../../functions/domain/cfpb.ts';
 import {
   CallbackRequest,
   CallRequest,
@@ -20,6 +22,7 @@ import {
   ReplyRequest,
   MergeRequest,
   RestrictionRequest,
+  WithdrawRequest,
 } from '../../../functions/contract/staff.schema.ts';
 import { RegulatoryClassRequest } from '../../../functions/contract/returns.schema.ts';
 import { el } from '../lib/page.ts';
@@ -34,6 +37,7 @@ export type ActionId =
   | 'handlingPlan'
   | 'reply'
   | 'approve'
+  | 'withdraw'
   | 'extension'
   | 'decideExtension'
   | 'pause'
@@ -76,6 +80,7 @@ const OPERATION: Record<ActionId, StaffOperation> = {
   handlingPlan: 'submitHandlingPlan',
   reply: 'submitReply',
   approve: 'approveReply',
+  withdraw: 'withdrawReply',
   extension: 'requestExtension',
   decideExtension: 'decideExtension',
   pause: 'pauseClock',
@@ -120,8 +125,14 @@ export function availableActions(ctx: Ctx, d: ComplaintDetail): Offered[] {
   };
 
   offer('claim', open && at(s, 'INVESTIGATION', 'REPLY', 'CALLBACK') && !c.assignment?.assignee, true);
-  offer('approve', open && s === 'REPLY' && task!.status === 'awaiting-approval' && !!task!.pendingReply && task!.pendingReply.by !== actor.id, true);
-  offer('decideExtension', open && at(s, 'INVESTIGATION', 'REPLY') && !!c.extensions?.pending && c.extensions.pending.requestedBy !== actor.id, true);
+  // Approvals: offered to whoever may approve at the tier the approval waits at (domain/approval.ts, as the API decides).
+  const approver = (tier: ApprovalTier | undefined, author: string) =>
+    mayApprove(actor, tier ?? 'manager', { author, team: c.assignment?.team ?? '', manager: c.assignment?.manager, target: c.target }).allowed;
+  const pendingReply = open && s === 'REPLY' && task!.status === 'awaiting-approval' ? task!.pendingReply : undefined;
+  offer('approve', !!pendingReply && approver(pendingReply.tier, pendingReply.by), true);
+  offer('withdraw', !!pendingReply && pendingReply.by === actor.id);
+  const pendingExtension = open && at(s, 'INVESTIGATION', 'REPLY') ? c.extensions?.pending : undefined;
+  offer('decideExtension', !!pendingExtension && approver(pendingExtension.tier, pendingExtension.requestedBy), true);
   offer('investigate', open && s === 'INVESTIGATION', true);
   offer('handlingPlan', open && s === 'INVESTIGATION' && !!c.routing?.crossDepartment && !c.handlingPlan, true);
   offer('reply', open && s === 'REPLY' && task!.status === 'open', true);
@@ -292,6 +303,7 @@ export async function buildActionForm(
       break;
     }
     case 'reply': {
+      const us = ctx.region.profile.name === 'US';
       const loading = el('p', { className: 'progress', text: page.t('reply.loadingDraft') });
       panel.replaceChildren(loading);
       const draft = await ctx.api.get<{ subject: string; text: string }>(complaintPath(ref, 'reply-draft'));
@@ -314,6 +326,19 @@ export async function buildActionForm(
             value: c.outcome?.result,
             options: optionsOf('result', OUTCOME_RESULTS),
           },
+          // US: the CFPB company response category, chosen with the reply (required there).
+          ...(us
+            ? [
+                {
+                  name: 'cfpbResponse',
+                  label: 'reply.cfpbResponse',
+                  hint: 'reply.cfpbResponseHint',
+                  kind: 'select',
+                  required: true,
+                  options: [{ value: '', label: 'option.choose' }, ...optionsOf('cfpb', CFPB_RESPONSES)],
+                } satisfies FieldSpec,
+              ]
+            : []),
         ],
         submitLabel: c.routing?.major || c.escalated ? 'action.reply.submitForApproval' : 'action.reply.submit',
         ...common,
@@ -322,7 +347,12 @@ export async function buildActionForm(
         const result = f.radio('outcome');
         const body = f.validate(
           ReplyRequest,
-          { subject: f.text('subject'), text: f.text('text'), ...(result ? { outcome: { result } } : {}) },
+          {
+            subject: f.text('subject'),
+            text: f.text('text'),
+            ...(result ? { outcome: { result } } : {}),
+            ...(us ? { cfpbResponse: f.text('cfpbResponse') || undefined } : {}),
+          },
           { extra: !result && !c.outcome ? [{ field: 'outcome', key: 'v.choose' }] : [] },
         );
         if (body) await send(f, 'reply', body);
@@ -336,6 +366,7 @@ export async function buildActionForm(
           'div',
           { className: 'pending-reply' },
           el('p', { className: 'meta', text: page.t('approve.by', { by: p?.by ?? '', date: p ? page.formatCompact(p.at, ctx.now()) : '' }) }),
+          el('p', { className: 'meta', text: page.t('approve.tier', { tier: ctx.region.profile.approvalTiers[p?.tier ?? 'manager'] }) }),
           el('p', { className: 'reply-subject', text: p?.subject ?? '' }),
           el('div', { className: 'reply-text', text: p?.text ?? '' }),
         ),
@@ -385,6 +416,7 @@ export async function buildActionForm(
             className: 'meta',
             text: page.t('extension.requestedBy', { by: p?.requestedBy ?? '', date: p ? page.formatCompact(p.requestedAt, ctx.now()) : '' }),
           }),
+          el('p', { className: 'meta', text: page.t('approve.tier', { tier: ctx.region.profile.approvalTiers[p?.tier ?? 'manager'] }) }),
           el('p', { className: 'reply-text', text: p?.reason ?? '' }),
         ),
       ];
@@ -614,6 +646,20 @@ export async function buildActionForm(
       onSubmit(f, async () => {
         const body = f.validate(RestrictionRequest, { reason: f.text('reason'), until: f.text('until') });
         if (body) await send(f, 'restriction', body);
+      });
+      break;
+    }
+    case 'withdraw': {
+      f = buildForm(page, {
+        id: formId,
+        intro: [el('p', { className: 'hint', text: page.t('withdraw.explain') })],
+        fields: [{ name: 'reason', label: 'withdraw.reason', kind: 'textarea', rows: 3 }],
+        submitLabel: 'action.withdraw.submit',
+        ...common,
+      });
+      onSubmit(f, async () => {
+        const body = f.validate(WithdrawRequest, { reason: f.text('reason') || undefined });
+        if (body) await send(f, 'reply/withdrawal', body);
       });
       break;
     }

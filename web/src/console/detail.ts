@@ -32,6 +32,7 @@ const ACTING_OPS = new Set([
   'completeInvestigation',
   'submitReply',
   'approveReply',
+  'withdrawReply',
   'requestExtension',
   'decideExtension',
   'pauseClock',
@@ -312,7 +313,15 @@ export class DetailView {
         }),
       );
     if (task?.status === 'awaiting-approval')
-      card.append(el('p', { className: 'notice', text: page.t('task.awaitingApproval', { by: task.pendingReply?.by ?? '' }) }));
+      card.append(
+        el('p', {
+          className: 'notice',
+          text: page.t('task.awaitingApproval', {
+            by: task.pendingReply?.by ?? '',
+            tier: this.ctx.region.profile.approvalTiers[task.pendingReply?.tier ?? 'manager'],
+          }),
+        }),
+      );
 
     if (this.notice) {
       const n = el('p', {
