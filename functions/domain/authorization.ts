@@ -57,6 +57,13 @@ export const STAFF_OPERATIONS = [
   'mergeComplaint',
   'linkComplaint',
   'unlinkComplaint',
+  'startDrill',
+  'listDrills',
+  'getDrillReport',
+  'closeDrill',
+  'generatePeriodicReview',
+  'getPeriodicReview',
+  'getTrainingRecords',
 ] as const;
 export type StaffOperation = (typeof STAFF_OPERATIONS)[number];
 
@@ -99,6 +106,13 @@ export const OPERATION_LABEL: Record<StaffOperation, string> = {
   mergeComplaint: 'merge a complaint into an earlier one',
   linkComplaint: 'link to another complaint',
   unlinkComplaint: 'remove the link to an earlier complaint',
+  startDrill: 'start a drill',
+  listDrills: 'list the drills',
+  getDrillReport: "read a drill's report",
+  closeDrill: 'close a drill with its review',
+  generatePeriodicReview: 'generate a periodic review',
+  getPeriodicReview: 'read a periodic review',
+  getTrainingRecords: 'read training records',
 };
 
 /** Operations that need no complaint. */
@@ -112,6 +126,13 @@ const WITHOUT_COMPLAINT: ReadonlySet<StaffOperation> = new Set([
   'openTaskLink',
   'readArchivedComplaint',
   'eraseCustomerData',
+  'startDrill',
+  'listDrills',
+  'getDrillReport',
+  'closeDrill',
+  'generatePeriodicReview',
+  'getPeriodicReview',
+  'getTrainingRecords',
 ]);
 
 /** Operations that change the handling of a complaint: only its assignee or manager may do them. */
@@ -137,6 +158,12 @@ const SPECIALIST_OPS: ReadonlySet<StaffOperation> = new Set([
   'mergeComplaint',
   'linkComplaint',
   'unlinkComplaint',
+  // The complaints function runs drills (issue 20) and sees their reports.
+  'startDrill',
+  'listDrills',
+  'getDrillReport',
+  'closeDrill',
+  'getTrainingRecords',
 ]);
 const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
   'listMyTasks',
@@ -153,6 +180,8 @@ const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
   'recordCallback',
   'recordCall',
   'openTaskLink',
+  // Their own training records only (authorizeTrainingRecords).
+  'getTrainingRecords',
 ]);
 const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([
   ...HANDLER_OPS,
@@ -165,6 +194,12 @@ const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([
   'mergeComplaint',
   'linkComplaint',
   'unlinkComplaint',
+  'startDrill',
+  'listDrills',
+  'getDrillReport',
+  'closeDrill',
+  'generatePeriodicReview',
+  'getPeriodicReview',
 ]);
 const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set([
   'listTeamQueue',
@@ -174,6 +209,10 @@ const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set([
   'searchAudit',
   'openTaskLink',
   'readArchivedComplaint',
+  'listDrills',
+  'getDrillReport',
+  'generatePeriodicReview',
+  'getPeriodicReview',
 ]);
 // Erasure requests are the data-protection function's: the admin role.
 const ADMIN_OPS: ReadonlySet<StaffOperation> = new Set(['getComplaint', 'reassign', 'openTaskLink', 'eraseCustomerData']);
@@ -271,4 +310,17 @@ export function authorize(actor: Actor, operation: StaffOperation, complaint?: C
   if (capable) return capable.decision;
   if (roles.length === 1) return decisions[0].decision;
   return deny(`your roles (${roles.join(', ')}) may not ${OPERATION_LABEL[operation]}`);
+}
+
+/**
+ * Training records (S2 chapter 9) are personal: only the participant and their manager (the
+ * manager of the participant's team in the staff directory) may read them - not quality, not the
+ * complaints desk, not another manager. `subject.managerId`: the id of that manager, if any.
+ */
+export function authorizeTrainingRecords(actor: Actor, subject: { id: string; managerId?: string }): Decision {
+  const capability = authorize(actor, 'getTrainingRecords');
+  if (!capability.allowed) return capability;
+  if (same(actor.id, subject.id)) return ALLOW;
+  if (actor.roles.includes('manager') && same(actor.id, subject.managerId)) return ALLOW;
+  return deny('training records are visible to the participant and their manager only');
 }

@@ -27,11 +27,11 @@ export interface HttpAnswer {
   headers?: Record<string, string>;
 }
 
-/** A non-JSON answer (e.g. a CSV export): sent as it is, with its content type. */
+/** A non-JSON answer (e.g. a CSV export, a PDF): sent as it is, with its content type (bytes base64-encoded). */
 export class RawBody {
   constructor(
     readonly contentType: string,
-    readonly text: string,
+    readonly text: string | Uint8Array,
     readonly filename?: string,
   ) {}
 }
@@ -95,7 +95,7 @@ export function httpHandler<B = undefined>(options: { body?: ZodType<B>; maxBody
             ...(raw.filename ? { 'content-disposition': `attachment; filename="${raw.filename}"` } : {}),
             ...answer.headers,
           },
-          body: raw.text,
+          ...(typeof raw.text === 'string' ? { body: raw.text } : { body: Buffer.from(raw.text).toString('base64'), isBase64Encoded: true }),
         };
       }
       return json(answer.statusCode, answer.body, answer.headers);

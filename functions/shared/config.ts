@@ -59,6 +59,8 @@ export interface MailConfig {
   domain: string;
   /** Every other domain the bank sends from (mail claiming one without DKIM alignment is quarantined). */
   ownDomains: string[];
+  /** Where a drill's customer mail goes (MAIL_DRILL_MAILBOX; unset: drills@ the complaints domain). */
+  drillMailbox?: string;
 }
 
 function mailOf(env: NodeJS.ProcessEnv): MailConfig {
@@ -68,7 +70,7 @@ function mailOf(env: NodeJS.ProcessEnv): MailConfig {
     .split(',')
     .map((d) => d.trim())
     .filter(Boolean);
-  return { transport, sender: env.MAIL_SENDER ?? '', domain: env.MAIL_DOMAIN ?? '', ownDomains };
+  return { transport, sender: env.MAIL_SENDER ?? '', domain: env.MAIL_DOMAIN ?? '', ownDomains, ...(env.MAIL_DRILL_MAILBOX ? { drillMailbox: env.MAIL_DRILL_MAILBOX } : {}) };
 }
 
 function smtpRelayOf(env: NodeJS.ProcessEnv): RuntimeConfig['smtpRelay'] {
