@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   authorize,
+  authorizeTrainingRecords,
   canBeAssigned,
   CONFLICT_REASON,
   ROLES,
@@ -47,6 +48,9 @@ const MANAGER_ONLY: StaffOperation[] = [
 /** Oversight operations that need no complaint: allowed wherever the role may list queues. */
 const DASHBOARD: StaffOperation[] = ['getDashboard', 'exportDashboardCsv'];
 const QUALITY: StaffOperation[] = ['listTeamQueue', 'getComplaint'];
+/** Drills (issue 20): the complaints function and managers run them; quality reads their reports; reviews are oversight's. */
+const DRILLS_RUN: StaffOperation[] = ['startDrill', 'listDrills', 'getDrillReport', 'closeDrill'];
+const REVIEWS: StaffOperation[] = ['generatePeriodicReview', 'getPeriodicReview'];
 const ADMIN: StaffOperation[] = ['getComplaint', 'reassign'];
 
 /**
@@ -161,6 +165,11 @@ for (const s of SCENARIOS) {
   if (!s.name.startsWith('conflict')) for (const role of ROLES) s.allowed[role] = [...s.allowed[role], 'openTaskLink'];
   if (s.allowed.manager.includes('listMyTasks')) s.allowed.manager = [...s.allowed.manager, ...DASHBOARD];
   if (s.allowed.quality.includes('listTeamQueue')) s.allowed.quality = [...s.allowed.quality, ...DASHBOARD, 'searchAudit'];
+  // Drills, reviews and training records need no complaint (the records' own rule: authorizeTrainingRecords).
+  if (s.allowed.specialist.includes('listMyTasks')) s.allowed.specialist = [...s.allowed.specialist, ...DRILLS_RUN, 'getTrainingRecords'];
+  if (s.allowed.handler.includes('listMyTasks')) s.allowed.handler = [...s.allowed.handler, 'getTrainingRecords'];
+  if (s.allowed.manager.includes('listMyTasks')) s.allowed.manager = [...s.allowed.manager, ...DRILLS_RUN, ...REVIEWS, 'getTrainingRecords'];
+  if (s.allowed.quality.includes('listTeamQueue')) s.allowed.quality = [...s.allowed.quality, 'listDrills', 'getDrillReport', ...REVIEWS];
   // Archived complaints: quality reads them (a read, even when named); admin erases personal
   // data on request (the data-protection function) - unless the complaint names them.
   s.allowed.quality = [...s.allowed.quality, 'readArchivedComplaint'];
@@ -180,10 +189,10 @@ const MATRIX = SCENARIOS.flatMap((s) =>
 );
 
 describe('authorize: every role x every operation', () => {
-  it('the matrix covers all 5 roles x 28 operations (merge, link and unlink: issue 16) in each situation', () => {
+  it('the matrix covers all 5 roles x 35 operations (merge, link and unlink: issue 16; drills, reviews, training: issue 20) in each situation', () => {
     expect(ROLES).toHaveLength(5);
-    expect(STAFF_OPERATIONS).toHaveLength(28);
-    expect(MATRIX).toHaveLength(SCENARIOS.length * 5 * 28);
+    expect(STAFF_OPERATIONS).toHaveLength(35);
+    expect(MATRIX).toHaveLength(SCENARIOS.length * 5 * 35);
   });
 
   it.each(MATRIX)('$scenario: $role $op -> $expected', ({ scenario, complaint, role, op, expected }) => {
@@ -293,5 +302,26 @@ describe('teamQueueScope', () => {
     [['admin'], { all: false, teams: [] }],
   ] as const)('%o -> %o', (roles, scope) => {
     expect(teamQueueScope(actor([...roles]))).toEqual(scope);
+  });
+});
+
+describe('training records: the participant and their manager only (issue 20)', () => {
+  const subject = { id: 'hana', managerId: 'mia' };
+  it('the participant reads their own', () => {
+    expect(authorizeTrainingRecords(actor(['handler'], { id: 'hana' }), subject).allowed).toBe(true);
+  });
+  it("the participant's manager reads them", () => {
+    expect(authorizeTrainingRecords(actor(['manager'], { id: 'mia' }), subject).allowed).toBe(true);
+  });
+  it('another manager, another handler, quality, the complaints desk and admin may not', () => {
+    for (const [roles, id] of [[['manager'], 'max'], [['handler'], 'leo'], [['quality'], 'quinn'], [['specialist'], 'sam'], [['admin'], 'ada']] as const) {
+      const d = authorizeTrainingRecords(actor([...roles], { id }), subject);
+      expect(d.allowed, `${roles} ${id}`).toBe(false);
+    }
+    const d = authorizeTrainingRecords(actor(['manager'], { id: 'max' }), subject);
+    expect(!d.allowed && d.reason).toBe('training records are visible to the participant and their manager only');
+  });
+  it('a manager id given to someone without the manager role grants nothing', () => {
+    expect(authorizeTrainingRecords(actor(['handler'], { id: 'mia' }), subject).allowed).toBe(false);
   });
 });

@@ -92,6 +92,13 @@ const VALID_STAFF_BODIES: Record<string, unknown> = {
   eraseCustomerData: { basis: 'gdpr-art-17', request: 'DP-2026-001' },
   mergeComplaint: { into: 'CN-2026-000001' },
   linkComplaint: { to: 'CN-2026-000001' },
+  startDrill: { scenario: 'major-emergency-start', participants: ['sam', 'mia'], disposal: 'archive' },
+  closeDrill: {
+    notes: [{ by: 'sam', text: 'The emergency start was late' }],
+    actions: [{ description: 'Brief the cards desk on major complaints', owner: 'mia', dueAt: '2026-04-01T09:00:00Z', category: 'drill' }],
+    outcomes: [{ staffId: 'sam', outcome: 'passed' }],
+  },
+  generatePeriodicReview: { period: '2026-Q1' },
 };
 
 /** Every request schema of the API with a valid example; `rootRule`: it has a rule over the whole body. */
