@@ -1,6 +1,6 @@
 /**
  * Drills on the one table (issue 20, docs/data-model.md):
- *  - DRILL#<id> / META: the drill (scenario, participants, token hash, notes, actions, outcomes);
+ *  - DRILL#<id> / DRILL: the drill (scenario, participants, token hash, notes, actions, outcomes);
  *  - DRILL#<id> / COMPLAINT#<reference>: one per drill complaint, written with the complaint
  *    (dynamo-complaint-repository.ts create);
  *  - DRILLS#<region> / <startedAt>#<id>: the region's list of drills, with each closed drill's
@@ -13,7 +13,8 @@ import type { DrillRecord, TrainingRecord } from '../domain/drill.ts';
 import type { DrillSummary } from '../domain/drill-report.ts';
 
 export const drillKeys = {
-  drill: (id: string) => ({ PK: `DRILL#${id}`, SK: 'META' }),
+  // Not 'META': the table stream's readers take META items as complaints' (TABLE_CHANGE_ROUTES).
+  drill: (id: string) => ({ PK: `DRILL#${id}`, SK: 'DRILL' }),
   complaint: (id: string, reference: string) => ({ PK: `DRILL#${id}`, SK: `COMPLAINT#${reference}` }),
   listing: (region: string, startedAt: string, id: string) => ({ PK: `DRILLS#${region}`, SK: `${startedAt}#${id}` }),
   training: (staffId: string, at: string, drillId: string) => ({ PK: `TRAINING#${staffId}`, SK: `${at}#${drillId}` }),

@@ -69,7 +69,7 @@ export interface ParticipantOutcome {
   note?: string;
 }
 
-/** The drill as stored (DRILL#<id> / META). */
+/** The drill as stored (DRILL#<id> / DRILL). */
 export interface DrillRecord {
   drillId: string;
   region: string;
