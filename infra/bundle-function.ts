@@ -94,8 +94,13 @@ export const pdfkitDataInline: Plugin = {
     b.onLoad({ filter: /[\\/]pdfkit[\\/]js[\\/]pdfkit\.es\.js$/ }, (args) => {
       const dataDir = join(args.path, '..', 'data');
       const contents = readFileSync(args.path, 'utf8')
-        .replace(/fs\.readFileSync\(__dirname \+ '\/data\/([\w-]+\.afm)', 'utf8'\)/g, (_m, file: string) => JSON.stringify(readFileSync(join(dataDir, file), 'utf8')))
-        .replace(/fs\.readFileSync\(`\$\{__dirname\}\/data\/([\w.-]+\.icc)`\)/g, (_m, file: string) => `Buffer.from(${JSON.stringify(readFileSync(join(dataDir, file)).toString('base64'))}, 'base64')`);
+        .replace(/fs\.readFileSync\(__dirname \+ '\/data\/([\w-]+\.afm)', 'utf8'\)/g, (_m, file: string) =>
+          JSON.stringify(readFileSync(join(dataDir, file), 'utf8')),
+        )
+        .replace(
+          /fs\.readFileSync\(`\$\{__dirname\}\/data\/([\w.-]+\.icc)`\)/g,
+          (_m, file: string) => `Buffer.from(${JSON.stringify(readFileSync(join(dataDir, file)).toString('base64'))}, 'base64')`,
+        );
       return { contents, loader: 'js' };
     });
   },

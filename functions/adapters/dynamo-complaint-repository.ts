@@ -62,7 +62,15 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     return {
       Put: {
         TableName: this.table,
-        Item: { PK: keys.complaint(m.reference).PK, SK: sk, type: 'Message', ...m, messageId: sk, ...(expiresAt ? { expiresAt } : {}), ...(drill ? { drill } : {}) },
+        Item: {
+          PK: keys.complaint(m.reference).PK,
+          SK: sk,
+          type: 'Message',
+          ...m,
+          messageId: sk,
+          ...(expiresAt ? { expiresAt } : {}),
+          ...(drill ? { drill } : {}),
+        },
       },
     };
   }
@@ -147,7 +155,12 @@ export class DynamoComplaintRepository implements ComplaintRepository {
             {
               Put: {
                 TableName: this.table,
-                Item: { PK: `DRILL#${complaint.drill.drillId}`, SK: `COMPLAINT#${complaint.reference}`, type: 'DrillComplaint', reference: complaint.reference },
+                Item: {
+                  PK: `DRILL#${complaint.drill.drillId}`,
+                  SK: `COMPLAINT#${complaint.reference}`,
+                  type: 'DrillComplaint',
+                  reference: complaint.reference,
+                },
               },
             },
           ]

@@ -45,11 +45,7 @@ export class PdfKitRenderer implements PdfRenderer {
     return new Uint8Array(Buffer.concat(chunks));
   }
 
-  private block(
-    pdf: PDFKit.PDFDocument,
-    b: Block,
-    o: { regular: string; bold: string; width: number; ensure: (h: number) => void },
-  ): void {
+  private block(pdf: PDFKit.PDFDocument, b: Block, o: { regular: string; bold: string; width: number; ensure: (h: number) => void }): void {
     switch (b.kind) {
       case 'heading':
         o.ensure(40);
@@ -65,9 +61,20 @@ export class PdfKitRenderer implements PdfRenderer {
           const y = pdf.y;
           b.items.slice(i, i + 4).forEach((f, j) => {
             const x = MARGIN + j * w;
-            pdf.rect(x, y, w - 6, 32).strokeColor('#d0d7de').stroke();
-            pdf.font(o.regular).fontSize(7).fillColor('#57606a').text(f.label, x + 4, y + 3, { width: w - 14, height: 10, ellipsis: true });
-            pdf.font(o.bold).fontSize(12).fillColor('black').text(f.value, x + 4, y + 15, { width: w - 14 });
+            pdf
+              .rect(x, y, w - 6, 32)
+              .strokeColor('#d0d7de')
+              .stroke();
+            pdf
+              .font(o.regular)
+              .fontSize(7)
+              .fillColor('#57606a')
+              .text(f.label, x + 4, y + 3, { width: w - 14, height: 10, ellipsis: true });
+            pdf
+              .font(o.bold)
+              .fontSize(12)
+              .fillColor('black')
+              .text(f.value, x + 4, y + 15, { width: w - 14 });
           });
           pdf.x = MARGIN;
           pdf.y = y + 38;
@@ -82,7 +89,10 @@ export class PdfKitRenderer implements PdfRenderer {
           o.ensure(h);
           const y = pdf.y;
           cells.forEach((c, i) => {
-            pdf.rect(MARGIN + i * colW, y, colW, h).strokeColor('#d0d7de').stroke();
+            pdf
+              .rect(MARGIN + i * colW, y, colW, h)
+              .strokeColor('#d0d7de')
+              .stroke();
             pdf.fillColor('black').text(c, MARGIN + i * colW + 3, y + 2, { width: colW - 6 });
           });
           pdf.x = MARGIN;
@@ -102,7 +112,11 @@ export class PdfKitRenderer implements PdfRenderer {
         pdf.font(o.bold).fontSize(9).fillColor('black').text(b.title, MARGIN);
         let y = pdf.y + 4;
         for (const g of b.groups) {
-          pdf.font(o.regular).fontSize(7).fillColor('black').text(g.label, MARGIN, y + 2, { width: labelW - 6, align: 'right', height: rowH, ellipsis: true });
+          pdf
+            .font(o.regular)
+            .fontSize(7)
+            .fillColor('black')
+            .text(g.label, MARGIN, y + 2, { width: labelW - 6, align: 'right', height: rowH, ellipsis: true });
           let x = MARGIN + labelW;
           g.values.forEach((v, s) => {
             const w = (v / max) * barW;
@@ -115,7 +129,11 @@ export class PdfKitRenderer implements PdfRenderer {
         let lx = MARGIN + labelW;
         for (const s of b.series) {
           pdf.rect(lx, y + 4, 8, 8).fill(s.color);
-          pdf.fillColor('black').font(o.regular).fontSize(7).text(s.label, lx + 11, y + 5);
+          pdf
+            .fillColor('black')
+            .font(o.regular)
+            .fontSize(7)
+            .text(s.label, lx + 11, y + 5);
           lx += 90;
         }
         pdf.x = MARGIN;

@@ -21,7 +21,11 @@ export const ScenarioSchema = /* @__PURE__ */ onFirstUse(() =>
           z
             .object({
               key: z.string().regex(/^[a-z0-9-]{1,40}$/),
-              offsetMinutes: z.number().int().min(0).max(7 * 24 * 60),
+              offsetMinutes: z
+                .number()
+                .int()
+                .min(0)
+                .max(7 * 24 * 60),
               channel: z.enum(DRILL_CHANNELS),
               charset: z.enum(['gbk', 'gb18030', 'utf-8']).optional(),
               language: z.enum(['zh-CN', 'en']),
@@ -30,7 +34,10 @@ export const ScenarioSchema = /* @__PURE__ */ onFirstUse(() =>
               targetDepartment: z.string().max(100).optional(),
               description: z.string().min(10).max(2000),
               demand: z.string().max(500).optional(),
-              amount: z.object({ value: z.number().positive(), currency: z.string().length(3) }).strict().optional(),
+              amount: z
+                .object({ value: z.number().positive(), currency: z.string().length(3) })
+                .strict()
+                .optional(),
               expect: z
                 .object({
                   department: z.string().optional(),
@@ -57,9 +64,15 @@ const staffId = () => z.string().regex(/^[\w.@-]{1,100}$/, 'must be a staff id')
 export const StartDrillRequest = /* @__PURE__ */ onFirstUse(() =>
   z
     .object({
-      scenario: z.string().regex(/^[a-z0-9-]{3,60}$/, 'must be a scenario id of the library').meta({ description: 'A scenario of drills/scenarios/' }),
+      scenario: z
+        .string()
+        .regex(/^[a-z0-9-]{3,60}$/, 'must be a scenario id of the library')
+        .meta({ description: 'A scenario of drills/scenarios/' }),
       participants: z.array(staffId()).min(1).max(50).meta({ description: 'Staff ids of who takes part: their training records' }),
-      disposal: z.enum(['archive', 'discard']).default('archive').meta({ description: 'After the report: keep the complaints apart in the archive, or discard them' }),
+      disposal: z
+        .enum(['archive', 'discard'])
+        .default('archive')
+        .meta({ description: 'After the report: keep the complaints apart in the archive, or discard them' }),
     })
     .strict()
     .meta({ id: 'StartDrillRequest' }),
@@ -74,7 +87,7 @@ export const CloseDrillRequest = /* @__PURE__ */ onFirstUse(() =>
         .array(z.object({ by: staffId(), text: text(2000) }).strict())
         .max(100)
         .default([])
-        .meta({ description: "Problems the participants found, in their words" }),
+        .meta({ description: 'Problems the participants found, in their words' }),
       actions: z
         .array(
           z

@@ -89,7 +89,10 @@ export const STAFF_OPERATION_CONTRACT = {
   getDrillReport: {
     summary: "A drill's report: timelines against deadlines, routing against the scenario, problems, actions (?format=json|html|pdf&language=en|zh-CN)",
   },
-  closeDrill: { summary: "Close a drill: participants' notes, improvement actions with owners, each participant's outcome (training records)", body: CloseDrillRequest },
+  closeDrill: {
+    summary: "Close a drill: participants' notes, improvement actions with owners, each participant's outcome (training records)",
+    body: CloseDrillRequest,
+  },
   generatePeriodicReview: {
     summary: 'Generate the quarterly (2026-Q3) or half-year (2026-H2) review into the locked archive: JSON, HTML and PDF, en and zh-CN',
     body: ReviewRequest,

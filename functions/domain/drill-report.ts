@@ -360,7 +360,12 @@ export function drillReportDocument(r: DrillReport, language: 'en' | 'zh-CN'): R
   blocks.push({
     kind: 'table',
     columns: [t.complaint, t.expected, t.observed, t.matches],
-    rows: r.complaints.map((c) => [`${c.reference} ${c.step ?? ''}`.trim(), expectationText(c.expected), observedText(c.observed, c.expected), c.differences.length ? `${t.no}: ${c.differences.join('; ')}` : t.yes]),
+    rows: r.complaints.map((c) => [
+      `${c.reference} ${c.step ?? ''}`.trim(),
+      expectationText(c.expected),
+      observedText(c.observed, c.expected),
+      c.differences.length ? `${t.no}: ${c.differences.join('; ')}` : t.yes,
+    ]),
   });
   blocks.push({ kind: 'heading', text: t.problems });
   if (r.problems.length)

@@ -250,7 +250,11 @@ export function periodicReviewDocument(r: PeriodicReview, language: 'en' | 'zh-C
       ],
       groups: r.volumes.map((v) => ({ label: v.month, values: [v.handled, v.total - v.handled] })),
     },
-    { kind: 'table', columns: [t.month, t.total, t.handled, t.major], rows: r.volumes.map((v) => [v.month, String(v.total), String(v.handled), String(v.major)]) },
+    {
+      kind: 'table',
+      columns: [t.month, t.total, t.handled, t.major],
+      rows: r.volumes.map((v) => [v.month, String(v.total), String(v.handled), String(v.major)]),
+    },
     { kind: 'heading', text: t.indicators },
     {
       kind: 'figures',
@@ -270,7 +274,13 @@ export function periodicReviewDocument(r: PeriodicReview, language: 'en' | 'zh-C
       ? {
           kind: 'table',
           columns: [t.category, t.count, t.share, t.flagged, t.actions],
-          rows: r.topCategories.map((c) => [c.key, String(c.count), percent(c.share), c.flagged ? t.yes : t.no, c.actions.map((a) => `${a.description} (${a.owner})`).join('; ') || '-']),
+          rows: r.topCategories.map((c) => [
+            c.key,
+            String(c.count),
+            percent(c.share),
+            c.flagged ? t.yes : t.no,
+            c.actions.map((a) => `${a.description} (${a.owner})`).join('; ') || '-',
+          ]),
         }
       : { kind: 'paragraph', text: t.none },
     { kind: 'heading', text: t.corrective },
@@ -287,7 +297,12 @@ export function periodicReviewDocument(r: PeriodicReview, language: 'en' | 'zh-C
       ? {
           kind: 'table',
           columns: [t.description, t.owner, t.due, t.state],
-          rows: r.correctiveActions.items.map((a) => [a.description, a.owner, a.dueAt.slice(0, 10), a.closedAt ? `${t.closed} ${a.closedAt.slice(0, 10)}` : t.open]),
+          rows: r.correctiveActions.items.map((a) => [
+            a.description,
+            a.owner,
+            a.dueAt.slice(0, 10),
+            a.closedAt ? `${t.closed} ${a.closedAt.slice(0, 10)}` : t.open,
+          ]),
         }
       : { kind: 'paragraph', text: t.none },
     { kind: 'heading', text: t.drills },

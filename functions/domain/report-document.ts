@@ -41,7 +41,10 @@ export function barsSvg(b: Extract<Block, { kind: 'bars' }>): string {
     let x = labelW;
     const parts = g.values.map((v, s) => {
       const w = (v / max) * barW;
-      const rect = v > 0 ? `<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${rowH - 8}" fill="${b.series[s].color}"><title>${escapeHtml(b.series[s].label)}: ${v}</title></rect>` : '';
+      const rect =
+        v > 0
+          ? `<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${rowH - 8}" fill="${b.series[s].color}"><title>${escapeHtml(b.series[s].label)}: ${v}</title></rect>`
+          : '';
       x += w;
       return rect;
     });
@@ -50,7 +53,8 @@ export function barsSvg(b: Extract<Block, { kind: 'bars' }>): string {
   });
   const legendY = top + b.groups.length * rowH + 6;
   const legend = b.series.map(
-    (s, i) => `<rect x="${labelW + i * 130}" y="${legendY}" width="12" height="12" fill="${s.color}"/><text x="${labelW + i * 130 + 16}" y="${legendY + 11}">${escapeHtml(s.label)}</text>`,
+    (s, i) =>
+      `<rect x="${labelW + i * 130}" y="${legendY}" width="12" height="12" fill="${s.color}"/><text x="${labelW + i * 130 + 16}" y="${legendY + 11}">${escapeHtml(s.label)}</text>`,
   );
   return `<svg role="img" aria-label="${escapeHtml(b.title)}" xmlns="http://www.w3.org/2000/svg" width="${labelW + barW + 60}" height="${height}" font-size="12" font-family="sans-serif">${rows.join('')}${legend.join('')}</svg>`;
 }
@@ -61,26 +65,21 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:22px 0 8px;border-bott
 .figure b{display:block;font-size:18px}table{border-collapse:collapse;width:100%;font-size:13px}th,td{border:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top}
 th{background:#f6f8fa}.chart{margin:8px 0}`;
 
+function blockHtml(b: Block): string {
+  if (b.kind === 'heading') return `<h2>${escapeHtml(b.text)}</h2>`;
+  if (b.kind === 'paragraph') return `<p>${escapeHtml(b.text)}</p>`;
+  if (b.kind === 'figures')
+    return `<div class="figures">${b.items.map((f) => `<div class="figure">${escapeHtml(f.label)}<b>${escapeHtml(f.value)}</b></div>`).join('')}</div>`;
+  if (b.kind === 'table')
+    return `<table><thead><tr>${b.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${b.rows
+      .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
+      .join('')}</tbody></table>`;
+  return `<figure class="chart"><figcaption>${escapeHtml(b.title)}</figcaption>${barsSvg(b)}</figure>`;
+}
+
 /** The document as one static HTML page (inline style and SVG; nothing loaded from elsewhere). */
 export function renderHtml(doc: ReportDocument): string {
-  const body = doc.blocks
-    .map((b) => {
-      switch (b.kind) {
-        case 'heading':
-          return `<h2>${escapeHtml(b.text)}</h2>`;
-        case 'paragraph':
-          return `<p>${escapeHtml(b.text)}</p>`;
-        case 'figures':
-          return `<div class="figures">${b.items.map((f) => `<div class="figure">${escapeHtml(f.label)}<b>${escapeHtml(f.value)}</b></div>`).join('')}</div>`;
-        case 'table':
-          return `<table><thead><tr>${b.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${b.rows
-            .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
-            .join('')}</tbody></table>`;
-        case 'bars':
-          return `<figure class="chart"><figcaption>${escapeHtml(b.title)}</figcaption>${barsSvg(b)}</figure>`;
-      }
-    })
-    .join('\n');
+  const body = doc.blocks.map(blockHtml).join('\n');
   return `<!doctype html>
 <html lang="${doc.language}"><head><meta charset="utf-8"><title>${escapeHtml(doc.title)}</title><style>${STYLE}</style></head>
 <body><h1>${escapeHtml(doc.title)}</h1>${doc.subtitle ? `<p class="sub">${escapeHtml(doc.subtitle)}</p>` : ''}

@@ -95,7 +95,12 @@ const RUNS: { [K in StaffOperation]: (deps: Container, call: StaffCall<StaffBody
   listDrills: (d, c) => drills.listDrills(d, c.actor),
   getDrillReport: async (d, c) =>
     answer(
-      await drills.getDrillReport({ ...drillDeps(d), pdf: pdfOnFirstUse() }, c.actor, parseOrThrow(DrillParams, c.params ?? {}).drillId, parseOrThrow(ReportQuery, c.query)),
+      await drills.getDrillReport(
+        { ...drillDeps(d), pdf: pdfOnFirstUse() },
+        c.actor,
+        parseOrThrow(DrillParams, c.params ?? {}).drillId,
+        parseOrThrow(ReportQuery, c.query),
+      ),
     ),
   closeDrill: (d, c) => drills.closeDrill(drillDeps(d), c.actor, parseOrThrow(DrillParams, c.params ?? {}).drillId, c.body),
   generatePeriodicReview: async (d, c) => {

@@ -70,7 +70,13 @@ function mailOf(env: NodeJS.ProcessEnv): MailConfig {
     .split(',')
     .map((d) => d.trim())
     .filter(Boolean);
-  return { transport, sender: env.MAIL_SENDER ?? '', domain: env.MAIL_DOMAIN ?? '', ownDomains, ...(env.MAIL_DRILL_MAILBOX ? { drillMailbox: env.MAIL_DRILL_MAILBOX } : {}) };
+  return {
+    transport,
+    sender: env.MAIL_SENDER ?? '',
+    domain: env.MAIL_DOMAIN ?? '',
+    ownDomains,
+    ...(env.MAIL_DRILL_MAILBOX ? { drillMailbox: env.MAIL_DRILL_MAILBOX } : {}),
+  };
 }
 
 function smtpRelayOf(env: NodeJS.ProcessEnv): RuntimeConfig['smtpRelay'] {

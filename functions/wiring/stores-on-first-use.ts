@@ -30,6 +30,9 @@ export function reportsOnFirstUse(): ReportArchive {
 let pdf: PdfRenderer | undefined;
 /** The PDF renderer (pdfkit), loaded when a PDF is asked for. REPORT_CJK_FONT: a CJK font file for zh-CN. */
 export function pdfOnFirstUse(): PdfRenderer {
-  pdf ??= onFirstUse<PdfRenderer>(() => import('../adapters/pdf-document.ts').then((m) => new m.PdfKitRenderer(process.env.REPORT_CJK_FONT || undefined)), ['render']);
+  pdf ??= onFirstUse<PdfRenderer>(
+    () => import('../adapters/pdf-document.ts').then((m) => new m.PdfKitRenderer(process.env.REPORT_CJK_FONT || undefined)),
+    ['render'],
+  );
   return pdf;
 }

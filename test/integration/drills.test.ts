@@ -38,7 +38,9 @@ async function drain() {
 beforeAll(async () => {
   // R1: a real complaint, replied and closed.
   await j.setClock('2028-01-10T01:00:00.000Z');
-  real.R1 = (await j.submit(validComplaint({ businessLine: 'drill review cards', matter: { description: 'I was charged an annual fee I never agreed to' } }))).reference;
+  real.R1 = (
+    await j.submit(validComplaint({ businessLine: 'drill review cards', matter: { description: 'I was charged an annual fee I never agreed to' } }))
+  ).reference;
   await j.waitForStage(real.R1, 'INVESTIGATION');
   await j.setClock('2028-01-11T02:00:00.000Z');
   expect((await j.act('hana', real.R1, 'claim')).status).toBe(200);
@@ -140,9 +142,15 @@ describe('a drill on the real pipeline', () => {
     });
     expect(html.headers.get('content-type')).toMatch(/text\/html/);
     expect(await html.text()).toContain('演练报告');
-    const pdf = await fetch(`${inject('apiUrl')}/api/staff/drills/${drill.drillId}/report?format=pdf`, { headers: { authorization: `Bearer ${await j.token('mia')}` } });
+    const pdf = await fetch(`${inject('apiUrl')}/api/staff/drills/${drill.drillId}/report?format=pdf`, {
+      headers: { authorization: `Bearer ${await j.token('mia')}` },
+    });
     expect(pdf.status).toBe(200);
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
   });
 
   it('training records: the participant and their manager only', async () => {
@@ -178,9 +186,9 @@ describe('the periodic review of a generated quarter', () => {
     expect(review.indicators.handledRate).toBe(0.5);
     expect(review.indicators.satisfaction).toEqual({ average: 5, responses: 1 });
     expect(review.indicators.reopenRate).toBe(0);
-    const expected = Object.entries(natures.reduce((m: Record<string, number>, n: string) => ({ ...m, [n]: (m[n] ?? 0) + 1 }), {}))
-      .sort(([a, x], [b, y]) => (y as number) - (x as number) || a.localeCompare(b))
-      .map(([key, count]) => ({ key, count, share: (count as number) / 2 }));
+    const counts = new Map<string, number>();
+    for (const n of natures as string[]) counts.set(n, (counts.get(n) ?? 0) + 1);
+    const expected = [...counts.entries()].sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([key, count]) => ({ key, count, share: count / 2 }));
     expect(review.topCategories.map((c: any) => ({ key: c.key, count: c.count, share: c.share }))).toEqual(expected);
     // The drill's improvement action: open, past its due date at the quarter's end.
     expect(review.correctiveActions).toMatchObject({ open: 1, closed: 0, overdue: 1, averageDaysToFix: null });
@@ -188,7 +196,9 @@ describe('the periodic review of a generated quarter', () => {
 
     // Stored once in the locked archive: a second request finds it.
     expect((await j.as('quinn', 'POST', '/reviews', { period: '2028-Q1' })).body.stored).toBe('exists');
-    const html = await fetch(`${inject('apiUrl')}/api/staff/reviews/2028-Q1?format=html&language=zh-CN`, { headers: { authorization: `Bearer ${await j.token('mia')}` } });
+    const html = await fetch(`${inject('apiUrl')}/api/staff/reviews/2028-Q1?format=html&language=zh-CN`, {
+      headers: { authorization: `Bearer ${await j.token('mia')}` },
+    });
     expect(await html.text()).toContain('投诉处理季度评估报告 2028-Q1');
     // A period not yet ended is refused, naming the field.
     const early = await j.as('quinn', 'POST', '/reviews', { period: '2028-Q3' });

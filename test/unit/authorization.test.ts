@@ -314,7 +314,13 @@ describe('training records: the participant and their manager only (issue 20)', 
     expect(authorizeTrainingRecords(actor(['manager'], { id: 'mia' }), subject).allowed).toBe(true);
   });
   it('another manager, another handler, quality, the complaints desk and admin may not', () => {
-    for (const [roles, id] of [[['manager'], 'max'], [['handler'], 'leo'], [['quality'], 'quinn'], [['specialist'], 'sam'], [['admin'], 'ada']] as const) {
+    for (const [roles, id] of [
+      [['manager'], 'max'],
+      [['handler'], 'leo'],
+      [['quality'], 'quinn'],
+      [['specialist'], 'sam'],
+      [['admin'], 'ada'],
+    ] as const) {
       const d = authorizeTrainingRecords(actor([...roles], { id }), subject);
       expect(d.allowed, `${roles} ${id}`).toBe(false);
     }

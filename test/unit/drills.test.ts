@@ -114,7 +114,7 @@ describe("a drill's mail goes only to the drill mailbox or a participant", () =>
   it("a customer message of a drill goes to the drill mailbox, never the customer's address", () => {
     expect(drillSafeRecipient({ audience: 'customer', drill: 'DR-1' }, 'li.wei@example.com', d)).toBe('drills@bank.example');
   });
-  it("a staff message goes to a participant, else to the drill mailbox", () => {
+  it('a staff message goes to a participant, else to the drill mailbox', () => {
     expect(drillSafeRecipient({ audience: 'staff', drill: 'DR-1' }, 'hana@bank.example', d)).toBe('hana@bank.example');
     expect(drillSafeRecipient({ audience: 'staff', drill: 'DR-1' }, 'boss@bank.example', d)).toBe('drills@bank.example');
   });
@@ -180,12 +180,26 @@ describe('the drill report (known answer)', () => {
     title: { en: 'Two complaints', 'zh-CN': '两起投诉' },
     purpose: { en: 'p', 'zh-CN': 'p' },
     complaints: [
-      { key: 'major', offsetMinutes: 0, channel: 'web', language: 'zh-CN', description: 'a major one', expect: { department: 'cards', major: true, deadlines: ['emergencyStart'] } },
+      {
+        key: 'major',
+        offsetMinutes: 0,
+        channel: 'web',
+        language: 'zh-CN',
+        description: 'a major one',
+        expect: { department: 'cards', major: true, deadlines: ['emergencyStart'] },
+      },
       { key: 'cross', offsetMinutes: 30, channel: 'phone', language: 'en', description: 'a cross one', expect: { department: 'loans', crossDepartment: true } },
       { key: 'never', offsetMinutes: 60, channel: 'email', language: 'en', description: 'never fed', expect: {} },
     ],
   };
-  const h = (reference: string, at: string, actor: string, action: string): HistoryEntry => ({ reference, at, actor, action, visibleToCustomer: false, summary: action });
+  const h = (reference: string, at: string, actor: string, action: string): HistoryEntry => ({
+    reference,
+    at,
+    actor,
+    action,
+    visibleToCustomer: false,
+    summary: action,
+  });
   const A = complaint({
     reference: 'CN-2026-000101',
     drill: { drillId: 'DR-20260504-abcd1234', scenario: 'two-complaints', step: 'major' },
@@ -204,10 +218,17 @@ describe('the drill report (known answer)', () => {
     deadlines: { register: { dueAt: '2026-05-04T03:00:00.000Z', rule: 'x' } },
   });
   const history = {
-    A: [h(A.reference, '2026-05-04T02:00:00.000Z', 'customer', 'received'), h(A.reference, '2026-05-04T03:10:00.000Z', 'hana', 'claimed'), h(A.reference, '2026-05-05T10:00:00.000Z', 'hana', 'investigated')],
+    A: [
+      h(A.reference, '2026-05-04T02:00:00.000Z', 'customer', 'received'),
+      h(A.reference, '2026-05-04T03:10:00.000Z', 'hana', 'claimed'),
+      h(A.reference, '2026-05-05T10:00:00.000Z', 'hana', 'investigated'),
+    ],
     B: [h(B.reference, '2026-05-04T02:30:00.000Z', 'sam', 'keyed in')],
   };
-  const d = drill({ scenario: 'two-complaints', notes: [{ by: 'sam', at: '2026-05-06T01:00:00.000Z', text: 'The phone script lacks a cross-department prompt' }] });
+  const d = drill({
+    scenario: 'two-complaints',
+    notes: [{ by: 'sam', at: '2026-05-06T01:00:00.000Z', text: 'The phone script lacks a cross-department prompt' }],
+  });
   const report = buildDrillReport({
     drill: d,
     scenario,
@@ -240,7 +261,9 @@ describe('the drill report (known answer)', () => {
       problems: 6, // never fed; investigate late; register missed; two routing differences; sam's note
       actions: 0,
     });
-    expect(report.problems.filter((p) => p.source === 'participant')).toEqual([{ source: 'participant', by: 'sam', text: 'The phone script lacks a cross-department prompt' }]);
+    expect(report.problems.filter((p) => p.source === 'participant')).toEqual([
+      { source: 'participant', by: 'sam', text: 'The phone script lacks a cross-department prompt' },
+    ]);
     expect(drillSummary(report)).toMatchObject({ drillId: d.drillId, scenario: 'two-complaints', figures: report.figures });
   });
 
@@ -261,7 +284,11 @@ describe('the drill report (known answer)', () => {
 describe('the periodic review (known answer)', () => {
   it('periods: quarters, half-years, the one before, the last ended', () => {
     expect(parsePeriod('2026-Q1')).toEqual({ kind: 'quarter', months: ['2026-01', '2026-02', '2026-03'], previous: '2025-Q4' });
-    expect(parsePeriod('2026-H2')).toEqual({ kind: 'half-year', months: ['2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12'], previous: '2026-H1' });
+    expect(parsePeriod('2026-H2')).toEqual({
+      kind: 'half-year',
+      months: ['2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12'],
+      previous: '2026-H1',
+    });
     expect(parsePeriod('2026-Q5')).toBeUndefined();
     expect(lastEndedPeriod('2026-04-01', 'quarter')).toBe('2026-Q1');
     expect(lastEndedPeriod('2026-03-31', 'quarter')).toBe('2025-Q4');
@@ -286,7 +313,15 @@ describe('the periodic review (known answer)', () => {
       '2026-06': [item('web', 'cards', 'violation', { total: 1 })],
     },
     actions: [
-      { id: 'A1', category: 'product', description: 'Fee disclosure', owner: 'mia', dueAt: '2026-05-01T00:00:00.000Z', createdAt: '2026-04-01T00:00:00.000Z', closedAt: '2026-04-11T00:00:00.000Z' },
+      {
+        id: 'A1',
+        category: 'product',
+        description: 'Fee disclosure',
+        owner: 'mia',
+        dueAt: '2026-05-01T00:00:00.000Z',
+        createdAt: '2026-04-01T00:00:00.000Z',
+        closedAt: '2026-04-11T00:00:00.000Z',
+      },
       { id: 'A2', description: 'Script update', owner: 'sam', dueAt: '2026-06-01T00:00:00.000Z', createdAt: '2026-05-10T00:00:00.000Z' },
       { id: 'A3', description: 'Later', owner: 'sam', dueAt: '2026-09-01T00:00:00.000Z', createdAt: '2026-07-10T00:00:00.000Z' },
     ],
@@ -295,13 +330,31 @@ describe('the periodic review (known answer)', () => {
         drillId: 'DR-1',
         scenario: 'major-emergency-start',
         startedAt: '2026-05-04T02:00:00.000Z',
-        figures: { scripted: 1, entered: 1, deadlines: { met: 3, late: 0, missed: 0, pending: 2 }, routingMatched: 1, routingChecked: 1, staffSteps: 4, problems: 0, actions: 1 },
+        figures: {
+          scripted: 1,
+          entered: 1,
+          deadlines: { met: 3, late: 0, missed: 0, pending: 2 },
+          routingMatched: 1,
+          routingChecked: 1,
+          staffSteps: 4,
+          problems: 0,
+          actions: 1,
+        },
       },
       {
         drillId: 'DR-0',
         scenario: 'anonymous',
         startedAt: '2026-03-04T02:00:00.000Z',
-        figures: { scripted: 1, entered: 1, deadlines: { met: 1, late: 0, missed: 0, pending: 0 }, routingMatched: 1, routingChecked: 1, staffSteps: 2, problems: 0, actions: 0 },
+        figures: {
+          scripted: 1,
+          entered: 1,
+          deadlines: { met: 1, late: 0, missed: 0, pending: 0 },
+          routingMatched: 1,
+          routingChecked: 1,
+          staffSteps: 2,
+          problems: 0,
+          actions: 0,
+        },
       },
     ],
     now: new Date('2026-07-02T00:00:00.000Z'),

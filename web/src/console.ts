@@ -14,12 +14,13 @@ import { ConsolePage, type ConsoleKey } from './console/console-page.ts';
 import type { Ctx } from './console/context.ts';
 import { DashboardView } from './console/dashboard.ts';
 import { DetailView } from './console/detail.ts';
+import { DrillsView } from './console/drills.ts';
 import { NewComplaintView } from './console/new-complaint.ts';
 import { QueueView } from './console/queue.ts';
 import { SignInView } from './console/signin.ts';
 
 const REFERENCE = /^[A-Z]{2}-\d{4}-\d{6,}$/;
-type ViewName = 'signin' | 'queue' | 'detail' | 'new' | 'dashboard' | 'open';
+type ViewName = 'signin' | 'queue' | 'detail' | 'new' | 'dashboard' | 'drills' | 'open';
 
 async function main(): Promise<void> {
   const config = await loadConsoleConfig();
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     detail: byId('view-detail'),
     new: byId('view-new'),
     dashboard: byId('view-dashboard'),
+    drills: byId('view-drills'),
     open: byId('view-open'),
   };
   const header = { nav: byId('nav'), who: byId('who'), goto: byId<HTMLFormElement>('goto-form') };
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
   const detail = new DetailView(ctx, views.detail);
   const newComplaint = new NewComplaintView(ctx, views.new);
   const dashboard = new DashboardView(ctx, views.dashboard);
+  const drills = new DrillsView(ctx, views.drills, (op) => can(op));
   const signIn = new SignInView(page, config.auth, views.signin, alert, (s) => {
     session = s;
     renderHeader();
@@ -92,6 +95,7 @@ async function main(): Promise<void> {
     queue.forget();
     detail.forget();
     dashboard.forget();
+    drills.forget();
     for (const v of [views.new, views.open]) v.replaceChildren();
     activate('signin');
     header.nav.hidden = true;
@@ -105,6 +109,7 @@ async function main(): Promise<void> {
     { view: 'team', href: '#/team', label: 'nav.team', op: 'listTeamQueue' },
     { view: 'new', href: '#/new', label: 'nav.new', op: 'createStaffComplaint' },
     { view: 'dashboard', href: '#/dashboard', label: 'nav.dashboard', op: 'getDashboard' },
+    { view: 'drills', href: '#/drills', label: 'nav.drills', op: 'listDrills' },
   ];
 
   const defaultRoute = () => (can('listMyTasks') ? '#/mine' : can('listTeamQueue') ? '#/team' : '#/open');
@@ -247,6 +252,12 @@ async function main(): Promise<void> {
         go('dashboard');
         activate('dashboard');
         await dashboard.show(params);
+        return;
+      case 'drills':
+        if (!can('listDrills')) break;
+        go('drills');
+        activate('drills');
+        await drills.show();
         return;
       case 'open':
         go('open');

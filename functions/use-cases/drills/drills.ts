@@ -273,5 +273,10 @@ export async function getPeriodicReview(
   const stored = await deps.reports.getReport(reviewKey(deps.region.name, period, file));
   if (!stored) throw new NotFoundError(`No ${file} of the ${period} review in the archive: generate it first`);
   if (q.format === 'json') return { kind: 'json', value: JSON.parse(new TextDecoder().decode(stored.body)) };
-  return { kind: 'raw', contentType: stored.contentType, body: q.format === 'html' ? new TextDecoder().decode(stored.body) : stored.body, filename: `review-${period}.${q.language}.${q.format}` };
+  return {
+    kind: 'raw',
+    contentType: stored.contentType,
+    body: q.format === 'html' ? new TextDecoder().decode(stored.body) : stored.body,
+    filename: `review-${period}.${q.language}.${q.format}`,
+  };
 }

@@ -310,7 +310,8 @@ export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): P
     try {
       await drillMark(drillClaim, deps.drills);
     } catch (e) {
-      if (e instanceof ValidationError) return record({ outcome: 'rejected', reason: `drill: ${e.issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, attachments: counts });
+      if (e instanceof ValidationError)
+        return record({ outcome: 'rejected', reason: `drill: ${e.issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, attachments: counts });
       throw e;
     }
   }
