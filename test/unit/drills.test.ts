@@ -391,3 +391,63 @@ describe('the periodic review (known answer)', () => {
     expect(renderHtml(periodicReviewDocument(review, 'en'))).toContain('+150.0 %');
   });
 });
+
+describe('delivery: the outbox sends a drill message only to the drill mailbox or a participant', async () => {
+  const { deliverMessage } = await import('../../functions/use-cases/messages/deliver-messages.ts');
+  const setup = (m: Record<string, unknown>) => {
+    const sent: string[] = [];
+    const deps = {
+      repo: {
+        transitionMessage: async () => true,
+        messages: async () => [],
+        getStaff: async (id: string) => ({ id, name: id, email: `${id}@bank.example`, roles: ['handler'], department: 'cards' }),
+        managerOf: async () => undefined,
+        isStaffedTeam: async () => true,
+        putStaff: async () => {},
+      },
+      mailer: {
+        send: async (x: { to: string }) => {
+          sent.push(x.to);
+          return 'id';
+        },
+      },
+      sender: 'complaints@bank.example',
+      now: () => new Date('2026-05-04T02:00:00.000Z'),
+      drills: { getDrill: async (id: string) => (id === 'DR-20260504-abcd1234' ? drill() : undefined) },
+    };
+    const message = {
+      reference: 'CN-2026-000101',
+      at: '2026-05-04T02:00:00.000Z',
+      kind: 'acknowledgement',
+      channel: 'email',
+      language: 'en',
+      subject: 's',
+      text: 't',
+      status: 'queued',
+      messageId: 'MSG#1',
+      ...m,
+    };
+    return { sent, run: () => deliverMessage(message as never, deps as never) };
+  };
+  it("a drill's customer acknowledgement goes to the drill mailbox", async () => {
+    const { sent, run } = setup({ audience: 'customer', to: 'li.wei@example.com', drill: 'DR-20260504-abcd1234' });
+    expect(await run()).toBe('sent');
+    expect(sent).toEqual(['drills@bank.example']);
+  });
+  it("a drill's staff message to a participant goes to them; to another, to the drill mailbox", async () => {
+    const a = setup({ audience: 'staff', to: 'hana', drill: 'DR-20260504-abcd1234' });
+    await a.run();
+    expect(a.sent).toEqual(['hana@bank.example']);
+    const b = setup({ audience: 'staff', to: 'max', drill: 'DR-20260504-abcd1234' });
+    await b.run();
+    expect(b.sent).toEqual(['drills@bank.example']);
+  });
+  it('a message of an unknown drill is not sent (failed: no address); a real one goes to the customer', async () => {
+    const a = setup({ audience: 'customer', to: 'li.wei@example.com', drill: 'DR-20990101-00000000' });
+    expect(await a.run()).toBe('failed');
+    expect(a.sent).toEqual([]);
+    const b = setup({ audience: 'customer', to: 'li.wei@example.com' });
+    await b.run();
+    expect(b.sent).toEqual(['li.wei@example.com']);
+  });
+});
