@@ -10,7 +10,6 @@ import type { CorrectiveAction } from './corrective-action.ts';
 import { sortDeadlines } from './dashboard.ts';
 import type { DrillRecord, Scenario, ScenarioExpectation } from './drill.ts';
 import type { Block, ReportDocument } from './report-document.ts';
-import { percent } from './report-document.ts';
 
 export type DeadlineResult = 'met' | 'late' | 'missed' | 'pending';
 
@@ -390,7 +389,7 @@ export function drillReportDocument(r: DrillReport, language: 'en' | 'zh-CN'): R
   return {
     language,
     title: `${t.title}: ${r.scenario.title[language]}`,
-    subtitle: `${r.drillId} · ${r.scenario.id} v${r.scenario.version} · ${t.started(r.startedBy, r.startedAt)} · ${percent(f.routingChecked ? f.routingMatched / f.routingChecked : null)}`,
+    subtitle: `${r.drillId} · ${r.scenario.id} v${r.scenario.version} · ${t.started(r.startedBy, r.startedAt)}`,
     blocks,
   };
 }

@@ -54,9 +54,9 @@ export function barsSvg(b: Extract<Block, { kind: 'bars' }>): string {
   const legendY = top + b.groups.length * rowH + 6;
   const legend = b.series.map(
     (s, i) =>
-      `<rect x="${labelW + i * 130}" y="${legendY}" width="12" height="12" fill="${s.color}"/><text x="${labelW + i * 130 + 16}" y="${legendY + 11}">${escapeHtml(s.label)}</text>`,
+      `<rect x="${labelW + i * 110}" y="${legendY}" width="12" height="12" fill="${s.color}"/><text x="${labelW + i * 110 + 16}" y="${legendY + 11}">${escapeHtml(s.label)}</text>`,
   );
-  return `<svg role="img" aria-label="${escapeHtml(b.title)}" xmlns="http://www.w3.org/2000/svg" width="${labelW + barW + 60}" height="${height}" font-size="12" font-family="sans-serif">${rows.join('')}${legend.join('')}</svg>`;
+  return `<svg role="img" aria-label="${escapeHtml(b.title)}" xmlns="http://www.w3.org/2000/svg" width="${labelW + barW + 80}" height="${height}" font-size="12" font-family="sans-serif">${rows.join('')}${legend.join('')}</svg>`;
 }
 
 const STYLE = `body{font-family:system-ui,"Noto Sans SC","Microsoft YaHei",sans-serif;margin:24px;color:#1b1f24;max-width:900px}
