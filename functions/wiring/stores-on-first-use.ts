@@ -3,6 +3,7 @@
  * complaint submitted with files; the staff API's retrieval and erasure): S3 loaded on first use.
  */
 import type { ArchiveStore, AttachmentStore, PdfRenderer, ReportArchive } from '../domain/ports.ts';
+import { config } from '../shared/config.ts';
 import { onFirstUse } from './on-first-use.ts';
 
 let attachments: AttachmentStore | undefined;
@@ -30,9 +31,6 @@ export function reportsOnFirstUse(): ReportArchive {
 let pdf: PdfRenderer | undefined;
 /** The PDF renderer (pdfkit), loaded when a PDF is asked for. REPORT_CJK_FONT: a CJK font file for zh-CN. */
 export function pdfOnFirstUse(): PdfRenderer {
-  pdf ??= onFirstUse<PdfRenderer>(
-    () => import('../adapters/pdf-document.ts').then((m) => new m.PdfKitRenderer(process.env.REPORT_CJK_FONT || undefined)),
-    ['render'],
-  );
+  pdf ??= onFirstUse<PdfRenderer>(() => import('../adapters/pdf-document.ts').then((m) => new m.PdfKitRenderer(config().reportCjkFont)), ['render']);
   return pdf;
 }
