@@ -451,3 +451,41 @@ describe('delivery: the outbox sends a drill message only to the drill mailbox o
     expect(b.sent).toEqual(['li.wei@example.com']);
   });
 });
+
+describe('the runner: every scenario complaint is a valid request of its channel', async () => {
+  const { complaintBody, drillEmail } = await import('../../scripts/drill-runner.ts');
+  const { SubmitComplaintRequest } = await import('../../functions/contract/submit-complaint.schema.ts');
+  const { StaffComplaintRequest } = await import('../../functions/contract/staff.schema.ts');
+  const { parseEmail } = await import('../../functions/use-cases/intake/receive-email.ts');
+  const steps = [...scenarios().values()].flatMap((s) => drillSchedule(s, '2026-05-04T02:00:00.000Z').map((step) => ({ scenario: s.id, step })));
+
+  it.each(steps.filter((x) => x.step.complaint.channel !== 'email').map((x) => [`${x.scenario}/${x.step.key}`, x.step] as const))(
+    '%s: accepted by the schema of its channel, contact at a reserved domain',
+    (_name, step) => {
+      const body = complaintBody(step);
+      const r =
+        step.complaint.channel === 'web'
+          ? SubmitComplaintRequest.safeParse(body)
+          : StaffComplaintRequest.safeParse({ channel: step.complaint.channel, complaint: body });
+      expect(r.error?.issues ?? []).toEqual([]);
+      const email = (body.complainant as { contact?: { email: string } }).contact?.email;
+      if (email) expect(email).toMatch(/@customer\.example$/);
+    },
+  );
+
+  it('the GBK email is written in GBK, with the drill headers, and reads back as the scenario wrote it', async () => {
+    const step = drillSchedule(scenarios().get('gbk-email')!, '2026-05-04T02:00:00.000Z')[0];
+    const raw = drillEmail(
+      { drillId: 'DR-20260504-abcd1234', token: 'DR-20260504-abcd1234.s3cr3t-s3cr3t-s3cr3t-xx', mailbox: 'drills@bank.example', schedule: [] },
+      step,
+      'complaints@bank.example',
+      new Date('2026-05-04T02:00:00.000Z'),
+    );
+    expect(raw.toString('latin1')).toContain('Content-Type: text/plain; charset=gbk');
+    const facts = await parseEmail(raw);
+    expect(facts.headers['x-drill-token']).toBe('DR-20260504-abcd1234.s3cr3t-s3cr3t-s3cr3t-xx');
+    expect(facts.headers['x-drill-step']).toBe('gbk');
+    expect(facts.text).toContain(step.complaint.description);
+    expect(facts.subject).toBe(step.complaint.description.slice(0, 40));
+  });
+});
