@@ -86,13 +86,14 @@ export interface FunctionSpec {
 export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   // Writes only: the workflow is started from the table's stream (TableChanges). Idempotency
   // answer, reference counter, customer index (a suspected repeat is linked, never merged: issue 16),
-  // ledger, the complaint's partition and its uploads' ownership (one upload, one complaint).
+  // ledger, the complaint's partition and its uploads' ownership (one upload, one complaint); a drill's
+  // complaint reads its drill (the token) and is listed under it (DRILL#: issue 20).
   SubmitComplaint: {
     entry: 'submit-complaint.handler.ts',
     access: {
       table: {
         actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
-        leadingKeys: ['COMPLAINT#', 'CUSTOMER#', 'IDEMPOTENCY#', 'COUNTER#', 'LEDGER#', 'UPLOAD#'],
+        leadingKeys: ['COMPLAINT#', 'CUSTOMER#', 'IDEMPOTENCY#', 'COUNTER#', 'LEDGER#', 'UPLOAD#', 'DRILL#'],
       },
       // Checks the customer's uploads before the complaint refers to them.
       attachments: 'verify',
@@ -248,6 +249,14 @@ export const ROUTES: RouteSpec[] = [
   ...staff('GET', '/api/staff/returns', 'getRegulatoryReturn'),
   ...staff('GET', '/api/staff/returns/export', 'exportRegulatoryReturn'),
   ...staff('GET', '/api/staff/returns/complaints', 'listReturnComplaints'),
+  // Drills, their reports, the periodic review, training records (issue 20).
+  ...staff('POST', '/api/staff/drills', 'startDrill'),
+  ...staff('GET', '/api/staff/drills', 'listDrills'),
+  ...staff('GET', '/api/staff/drills/{drillId}/report', 'getDrillReport'),
+  ...staff('POST', '/api/staff/drills/{drillId}/close', 'closeDrill'),
+  ...staff('POST', '/api/staff/reviews', 'generatePeriodicReview'),
+  ...staff('GET', '/api/staff/reviews/{period}', 'getPeriodicReview'),
+  ...staff('GET', '/api/staff/training/{staffId}', 'getTrainingRecords'),
 ];
 
 /** Which records of the table's stream a reader takes: its event names and key prefixes. */

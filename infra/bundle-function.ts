@@ -26,7 +26,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { FUNCTIONS, type FunctionName } from '../functions/functions.ts';
@@ -83,6 +83,31 @@ export const precomputedOpenApiDocument: Plugin = {
   },
 };
 
+/**
+ * pdfkit reads its standard fonts' metrics (and its sRGB profile) from files beside its module
+ * (`fs.readFileSync(__dirname + '/data/...')`), which a bundle does not have: they are inlined as
+ * strings (Helvetica and Helvetica-Bold only). Only in the lazily loaded chunk of the PDF renderer (the staff API's reports).
+ */
+const PDF_FONTS = ['Helvetica.afm', 'Helvetica-Bold.afm'];
+export const pdfkitDataInline: Plugin = {
+  name: 'pdfkit-data-inline',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]pdfkit[\\/]js[\\/]pdfkit\.es\.js$/ }, (args) => {
+      const dataDir = join(args.path, '..', 'data');
+      const contents = readFileSync(args.path, 'utf8')
+        // The two fonts the reports use (adapters/pdf-document.ts); the others fail if ever asked for.
+        .replace(/fs\.readFileSync\(__dirname \+ '\/data\/([\w-]+\.afm)', 'utf8'\)/g, (_m, file: string) =>
+          PDF_FONTS.includes(file) ? JSON.stringify(readFileSync(join(dataDir, file), 'utf8')) : `(() => { throw new Error('${file} is not bundled'); })()`,
+        )
+        .replace(
+          /fs\.readFileSync\(`\$\{__dirname\}\/data\/([\w.-]+\.icc)`\)/g,
+          (_m, file: string) => `Buffer.from(${JSON.stringify(readFileSync(join(dataDir, file)).toString('base64'))}, 'base64')`,
+        );
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 /** The esbuild options of every Lambda bundle (entry and output directory aside). */
 export const FUNCTION_BUILD_OPTIONS = {
   bundle: true,
@@ -99,7 +124,7 @@ export const FUNCTION_BUILD_OPTIONS = {
   chunkNames: 'chunks/[name]-[hash]',
   // CommonJS dependencies (and builtinsByRequire) call require(); an ESM bundle has none unless we make one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  plugins: [zodEnglishOnly, builtinsByRequire, precomputedOpenApiDocument],
+  plugins: [zodEnglishOnly, builtinsByRequire, precomputedOpenApiDocument, pdfkitDataInline],
   metafile: true,
   logLevel: 'warning',
 } as const satisfies BuildOptions;

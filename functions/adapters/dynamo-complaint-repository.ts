@@ -56,12 +56,21 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     };
   }
 
-  private messagePut(m: OutboundMessage, version: number, i: number, expiresAt?: number): TransactItem {
+  /** `drill`: the drill whose complaint the message is about - delivery sends it only to the drill's mailbox or participants. */
+  private messagePut(m: OutboundMessage, version: number, i: number, expiresAt?: number, drill?: string): TransactItem {
     const sk = `MSG#${m.at}#${order(version, i)}`;
     return {
       Put: {
         TableName: this.table,
-        Item: { PK: keys.complaint(m.reference).PK, SK: sk, type: 'Message', ...m, messageId: sk, ...(expiresAt ? { expiresAt } : {}) },
+        Item: {
+          PK: keys.complaint(m.reference).PK,
+          SK: sk,
+          type: 'Message',
+          ...m,
+          messageId: sk,
+          ...(expiresAt ? { expiresAt } : {}),
+          ...(drill ? { drill } : {}),
+        },
       },
     };
   }
@@ -139,7 +148,23 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       { Put: { TableName: this.table, Item: this.complaintItem(complaint), ConditionExpression: 'attribute_not_exists(PK)' } },
       { Put: { TableName: this.table, Item: { ...keys.secret(complaint.reference), type: 'Secret', ...secret } } },
       ...history.map((h, i) => this.historyPut(h, complaint.version, i)),
-      ...(messages ?? []).map((m, i) => this.messagePut(m, complaint.version, i)),
+      ...(messages ?? []).map((m, i) => this.messagePut(m, complaint.version, i, undefined, complaint.drill?.drillId)),
+      // A drill's complaint is listed under its drill (the drill report reads them: issue 20).
+      ...(complaint.drill
+        ? [
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  PK: `DRILL#${complaint.drill.drillId}`,
+                  SK: `COMPLAINT#${complaint.reference}`,
+                  type: 'DrillComplaint',
+                  reference: complaint.reference,
+                },
+              },
+            },
+          ]
+        : []),
     ];
     // One upload, one complaint: its owner, written only if it has none (kept: no personal data).
     const firstUpload = items.length;
@@ -352,7 +377,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     }
     items.push(
       ...change.history.map((h, i) => this.historyPut(h, expectedVersion + 1, i, ttl)),
-      ...(change.messages ?? []).map((m, i) => this.messagePut(m, expectedVersion + 1, i, ttl)),
+      ...(change.messages ?? []).map((m, i) => this.messagePut(m, expectedVersion + 1, i, ttl, complaint.drill?.drillId)),
     );
     // Rewritten messages (erasure): the stored message, replaced whole, only if it still exists.
     items.push(

@@ -34,6 +34,7 @@ import {
   ReferralRequestSchema,
   VulnerabilityRequest,
 } from './redress.schema.ts';
+import { CloseDrillRequest, ReviewRequest, StartDrillRequest } from './drill.schema.ts';
 
 export interface StaffOperationContract<B = unknown> {
   summary: string;
@@ -136,6 +137,27 @@ export const STAFF_OPERATION_CONTRACT = {
     body: CorrectiveActionUpdate,
   },
   listCorrectiveActions: { summary: 'Corrective actions (?complaint=&state=open|closed|all), with the time from finding to fixing' },
+  startDrill: {
+    summary:
+      'Start a drill of a library scenario (drills/scenarios/) on the real pipeline: answers the drill token (once) and the schedule; its complaints enter with X-Drill-Token',
+    body: StartDrillRequest,
+    successStatus: 201,
+  },
+  listDrills: { summary: "The region's drills, with each closed drill's figures and improvement actions" },
+  getDrillReport: {
+    summary: "A drill's report: timelines against deadlines, routing against the scenario, problems, actions (?format=json|html|pdf&language=en|zh-CN)",
+  },
+  closeDrill: {
+    summary: "Close a drill: participants' notes, improvement actions with owners, each participant's outcome (training records)",
+    body: CloseDrillRequest,
+  },
+  generatePeriodicReview: {
+    summary: 'Generate the quarterly (2026-Q3) or half-year (2026-H2) review into the locked archive: JSON, HTML and PDF, en and zh-CN',
+    body: ReviewRequest,
+    successStatus: 201,
+  },
+  getPeriodicReview: { summary: 'A periodic review from the archive (?format=json|html|pdf&language=en|zh-CN)' },
+  getTrainingRecords: { summary: "A staff member's training records (drills taken part in, outcome): the participant and their manager only" },
 } as const satisfies Record<StaffOperation, StaffOperationContract>;
 
 /** The validated request body of a staff operation (undefined: it takes none). */

@@ -71,6 +71,13 @@ export const STAFF_OPERATIONS = [
   'createCorrectiveAction',
   'updateCorrectiveAction',
   'listCorrectiveActions',
+  'startDrill',
+  'listDrills',
+  'getDrillReport',
+  'closeDrill',
+  'generatePeriodicReview',
+  'getPeriodicReview',
+  'getTrainingRecords',
 ] as const;
 export type StaffOperation = (typeof STAFF_OPERATIONS)[number];
 
@@ -127,6 +134,13 @@ export const OPERATION_LABEL: Record<StaffOperation, string> = {
   createCorrectiveAction: 'create a corrective action',
   updateCorrectiveAction: 'update a corrective action',
   listCorrectiveActions: 'list corrective actions',
+  startDrill: 'start a drill',
+  listDrills: 'list the drills',
+  getDrillReport: "read a drill's report",
+  closeDrill: 'close a drill with its review',
+  generatePeriodicReview: 'generate a periodic review',
+  getPeriodicReview: 'read a periodic review',
+  getTrainingRecords: 'read training records',
 };
 
 /** Operations that need no complaint. */
@@ -145,6 +159,13 @@ const WITHOUT_COMPLAINT: ReadonlySet<StaffOperation> = new Set([
   'listReturnComplaints',
   'updateCorrectiveAction',
   'listCorrectiveActions',
+  'startDrill',
+  'listDrills',
+  'getDrillReport',
+  'closeDrill',
+  'generatePeriodicReview',
+  'getPeriodicReview',
+  'getTrainingRecords',
 ]);
 
 /** Operations that change the handling of a complaint: only its assignee or manager may do them. */
@@ -179,6 +200,12 @@ const SPECIALIST_OPS: ReadonlySet<StaffOperation> = new Set([
   'recordReferral',
   'recordReferralOutcome',
   'setVulnerability',
+  // The complaints function runs drills (issue 20) and sees their reports.
+  'startDrill',
+  'listDrills',
+  'getDrillReport',
+  'closeDrill',
+  'getTrainingRecords',
 ]);
 const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
   'listMyTasks',
@@ -208,6 +235,8 @@ const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
   'createCorrectiveAction',
   // Only an action the handler owns (use-cases/staff/redress.ts).
   'updateCorrectiveAction',
+  // Their own training records only (authorizeTrainingRecords).
+  'getTrainingRecords',
 ]);
 const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([
   ...HANDLER_OPS,
@@ -225,6 +254,13 @@ const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([
   'exportRegulatoryReturn',
   'listReturnComplaints',
   'listCorrectiveActions',
+  // Managers run drills (issue 20) and the periodic review.
+  'startDrill',
+  'listDrills',
+  'getDrillReport',
+  'closeDrill',
+  'generatePeriodicReview',
+  'getPeriodicReview',
 ]);
 // The senior approval tier (a senior manager, the head of the complaints function): approves
 // across departments what a manager may not (domain/approval.ts decides the tier), reads and
@@ -242,6 +278,14 @@ const SENIOR_OPS: ReadonlySet<StaffOperation> = new Set([
   'listReturnComplaints',
   'listCorrectiveActions',
   'openTaskLink',
+  // The head of the complaints function runs drills and the periodic review, and reads training records of their staff.
+  'startDrill',
+  'listDrills',
+  'getDrillReport',
+  'closeDrill',
+  'generatePeriodicReview',
+  'getPeriodicReview',
+  'getTrainingRecords',
 ]);
 const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set([
   'listTeamQueue',
@@ -256,6 +300,10 @@ const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set([
   'openTaskLink',
   'readArchivedComplaint',
   'listCorrectiveActions',
+  'listDrills',
+  'getDrillReport',
+  'generatePeriodicReview',
+  'getPeriodicReview',
 ]);
 // Erasure requests are the data-protection function's: the admin role.
 const ADMIN_OPS: ReadonlySet<StaffOperation> = new Set(['getComplaint', 'reassign', 'openTaskLink', 'eraseCustomerData']);
@@ -354,4 +402,17 @@ export function authorize(actor: Actor, operation: StaffOperation, complaint?: C
   if (capable) return capable.decision;
   if (roles.length === 1) return decisions[0].decision;
   return deny(`your roles (${roles.join(', ')}) may not ${OPERATION_LABEL[operation]}`);
+}
+
+/**
+ * Training records (S2 chapter 9) are personal: only the participant and their manager (the
+ * manager of the participant's team in the staff directory) may read them - not quality, not the
+ * complaints desk, not another manager. `subject.managerId`: the id of that manager, if any.
+ */
+export function authorizeTrainingRecords(actor: Actor, subject: { id: string; managerId?: string }): Decision {
+  const capability = authorize(actor, 'getTrainingRecords');
+  if (!capability.allowed) return capability;
+  if (same(actor.id, subject.id)) return ALLOW;
+  if (actor.roles.includes('manager') && same(actor.id, subject.managerId)) return ALLOW;
+  return deny('training records are visible to the participant and their manager only');
 }

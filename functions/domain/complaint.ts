@@ -192,6 +192,12 @@ export interface Complaint extends ComplaintDetails {
   messageCount?: number;
   /** The complainant's personal data was erased on request (GDPR / PIPL); the record stays. */
   erasure?: { at: string; by: string; basis: string; request?: string };
+  /**
+   * A drill's complaint (issue 20, ADR 0017): left out of the dashboard, the KPIs and the returns,
+   * its customer mail goes to the drill mailbox, and staff see it marked. `step`: the scenario's
+   * complaint it plays (its key).
+   */
+  drill?: { drillId: string; scenario: string; step?: string };
   /** Name of the workflow execution that currently drives the complaint. */
   executionName: string;
   /** How many times the orphan sweeper had to restart the workflow. */

@@ -25,6 +25,8 @@
  *  - satisfaction: the last callback's 1-5 of each complaint that has one.
  *  - reopened: handled complaints with reopenCount > 0 (reopen rate = reopened / handled).
  *  - group incidents: complaints per recognised matter (routing.matterKey) per hour of receipt.
+ *  - major: complaints routed as major (the periodic review's count).
+ *  - a drill's complaint (`drill` set) counts nowhere.
  */
 import type { BusinessCalendar } from './business-calendar.ts';
 import type { Complaint, DeadlineRecord } from './complaint.ts';
@@ -58,6 +60,8 @@ export const C = {
   total: 'total',
   handled: 'handled',
   reopened: 'reopened',
+  /** Major complaints (routing.major): the periodic review lists them. */
+  major: 'major',
   handlingDaysSum: 'hdSum',
   handlingDaysCount: 'hdN',
   satisfactionSum: 'satSum',
@@ -134,6 +138,7 @@ export function handledAt(c: Complaint): string | undefined {
 /** The counters one complaint image contributes to each aggregate item it belongs to. */
 export function complaintCounters(c: Complaint, cal: BusinessCalendar): Counters {
   const k: Counters = { [C.total]: 1 };
+  if (c.routing?.major) k[C.major] = 1;
   const end = handledAt(c);
   if (end) {
     k[C.handled] = 1;
@@ -173,8 +178,12 @@ export function utcHour(iso: string | Date): string {
   return new Date(iso).toISOString().slice(0, 13);
 }
 
-/** Registered (classified), or closed without it: from then on a complaint counts. */
-const counts = (c: Complaint) => Boolean(c.classification) || c.status === 'CLOSED';
+/**
+ * Registered (classified), or closed without it: from then on a complaint counts. A drill's
+ * complaint never counts (issue 20): not in the figures, the KPIs, the returns nor the group
+ * incidents.
+ */
+const counts = (c: Complaint) => !c.drill && (Boolean(c.classification) || c.status === 'CLOSED');
 
 /** Everything one complaint image adds to the aggregates; [] for no image, not a complaint, or not counted yet. */
 export function contributions(c: Partial<Complaint> | undefined, calendarOf: CalendarOf): AggregateUpdate[] {

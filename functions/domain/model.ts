@@ -90,6 +90,8 @@ export interface OutboundMessage {
   status: 'queued' | 'recorded' | 'sending' | 'sent' | 'failed';
   /** Sort key of the stored message (set by the repository). */
   messageId?: string;
+  /** The drill whose complaint it is about (set by the repository): delivered only to the drill's mailbox or participants. */
+  drill?: string;
 }
 
 export interface Change {

@@ -8,6 +8,9 @@ import type { AccessAttempts } from './access-throttle.ts';
 import type { ArchiveRecord, StagedPart, StoredItem } from './archive.ts';
 import type { Complaint, CorrectiveAction, HistoryEntry } from './complaint.ts';
 import type { InboundOutcome, InboundRecord } from './email-intake.ts';
+import type { DrillRecord, TrainingRecord } from './drill.ts';
+import type { DrillSummary } from './drill-report.ts';
+import type { ReportDocument } from './report-document.ts';
 import type {
   AuditEntry,
   Change,
@@ -240,4 +243,39 @@ export interface MailboxMarker {
 export interface MailboxMarkers {
   get(mailbox: string, uidValidity: string, uid: number): Promise<MailboxMarker | undefined>;
   put(marker: MailboxMarker): Promise<void>;
+}
+
+// Drills, their training records and reviews (issue 20, ADR 0017).
+/** A drill as the region's list of drills shows it (DRILLS#<region>): with its figures and actions once closed. */
+export interface DrillListing {
+  drillId: string;
+  scenario: string;
+  startedAt: string;
+  status: DrillRecord['status'];
+  summary?: DrillSummary;
+  actions?: CorrectiveAction[];
+}
+
+export interface DrillStore {
+  /** Writes a new drill and its listing (fails if the id exists). */
+  createDrill(d: DrillRecord): Promise<void>;
+  getDrill(drillId: string): Promise<DrillRecord | undefined>;
+  /** Rewrites the drill and its listing (closing it), with the participants' training records, in one transaction. */
+  closeDrill(d: DrillRecord, summary: DrillSummary, training: TrainingRecord[]): Promise<void>;
+  /** References of the drill's complaints (written with each complaint: DRILL#<id> / COMPLAINT#<reference>). */
+  drillComplaints(drillId: string): Promise<string[]>;
+  /** Every drill of the region, oldest first. */
+  listDrills(region: string): Promise<DrillListing[]>;
+  trainingOf(staffId: string): Promise<TrainingRecord[]>;
+}
+
+/** Reports kept in the locked archive (reviews/): written once, read back as stored. */
+export interface ReportArchive {
+  putReport(key: string, body: Uint8Array, contentType: string, retainUntil: string): Promise<'written' | 'exists'>;
+  getReport(key: string): Promise<{ body: Uint8Array; contentType: string } | undefined>;
+}
+
+/** Renders a report document as PDF (adapters/pdf-document.ts: pdfkit). */
+export interface PdfRenderer {
+  render(doc: ReportDocument): Promise<Uint8Array>;
 }

@@ -42,7 +42,7 @@ export const handler = middy<DynamoDBStreamEvent>()
           for (let list = queue.shift(); list; list = queue.shift()) {
             for (const { seq, m } of list) {
               try {
-                const outcome = await deliverMessage(m, { repo: d.repo, mailer, sender: d.mail.sender, now: () => d.clock.now() });
+                const outcome = await deliverMessage(m, { repo: d.repo, mailer, sender: d.mail.sender, now: () => d.clock.now(), drills: d.drills });
                 logger.info('Message delivery', { reference: m.reference, kind: m.kind, outcome });
               } catch (e) {
                 logger.warn('Message delivery failed', { reference: m.reference, kind: m.kind, errorName: (e as Error).name });

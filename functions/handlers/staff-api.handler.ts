@@ -44,7 +44,15 @@ export const handler = httpHandler({}, async (req) => {
     // without what the path held (it may be anything) - the detail names the field only.
     reference = req.pathParameters.reference !== undefined ? parseOrThrow(ReferenceParams, req.pathParameters).reference : '';
     const body = spec.body ? parseOrThrow(spec.body, readBody(req.event, Math.max(d.config.maxBodyBytes, spec.maxBodyBytes ?? 0)) ?? {}) : undefined;
-    result = await spec.run(d, { actor, reference, body, query: req.query, idempotencyKey: req.headers['idempotency-key'] });
+    result = await spec.run(d, {
+      actor,
+      reference,
+      body,
+      query: req.query,
+      params: req.pathParameters,
+      headers: req.headers,
+      idempotencyKey: req.headers['idempotency-key'],
+    });
   } catch (e) {
     const detail =
       e instanceof ValidationError

@@ -6,6 +6,7 @@ import { logger, metrics } from '../shared/logger.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { submitComplaint } from '../use-cases/intake/submit-complaint.ts';
 import { ValidationError } from '../shared/errors.ts';
+import { drillClaimOf } from '../use-cases/drills/drill-intake.ts';
 
 export const handler = httpHandler(
   { body: SubmitComplaintRequest, maxBodyBytes: () => Math.max(deps().config.maxBodyBytes, SUBMIT_MAX_BODY_BYTES) },
@@ -17,12 +18,13 @@ export const handler = httpHandler(
     const d = deps();
     const result = await submitComplaint(
       req.body,
-      { channel: 'web', idempotencyKey: key },
+      { channel: 'web', idempotencyKey: key, drill: drillClaimOf(req.headers) },
       {
         ...d,
         attachments: attachmentsOnFirstUse,
         attachmentMaxBytes: d.config.attachmentMaxBytes,
         publicBaseUrl: d.config.publicBaseUrl,
+        drills: d.drills,
       },
     );
     logger.info('Complaint submitted', { reference: result.body.reference, replayed: result.replayed });

@@ -27,12 +27,12 @@ export interface HttpAnswer {
   headers?: Record<string, string>;
 }
 
-/** A non-JSON answer (e.g. a CSV export): sent as it is, with its content type. */
+/** A non-JSON answer (e.g. a CSV export, a PDF): sent as it is, with its content type (bytes base64-encoded). */
 export class RawBody {
   constructor(
     readonly contentType: string,
-    /** The body; base64 of the bytes when `base64` (a binary file, e.g. an XLSX export). */
-    readonly text: string,
+    /** The body: text (base64 of the bytes when `base64`, e.g. an XLSX export), or bytes, sent base64-encoded (a PDF). */
+    readonly text: string | Uint8Array,
     readonly filename?: string,
     readonly base64?: boolean,
   ) {}
@@ -97,8 +97,9 @@ export function httpHandler<B = undefined>(options: { body?: ZodType<B>; maxBody
             ...(raw.filename ? { 'content-disposition': `attachment; filename="${raw.filename}"` } : {}),
             ...answer.headers,
           },
-          body: raw.text,
-          ...(raw.base64 ? { isBase64Encoded: true } : {}),
+          ...(typeof raw.text === 'string'
+            ? { body: raw.text, ...(raw.base64 ? { isBase64Encoded: true } : {}) }
+            : { body: Buffer.from(raw.text).toString('base64'), isBase64Encoded: true }),
         };
       }
       return json(answer.statusCode, answer.body, answer.headers);

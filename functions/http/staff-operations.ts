@@ -24,13 +24,22 @@ import { RawBody } from './http-handler.ts';
 import { STAFF_OPERATION_CONTRACT, type StaffBody, type StaffOperationContract } from '../contract/staff-operations.ts';
 import { TeamQuery } from '../contract/staff.schema.ts';
 import { ActionsQuery } from '../contract/redress.schema.ts';
+import * as drills from '../use-cases/drills/drills.ts';
+import { drillClaimOf } from '../use-cases/drills/drill-intake.ts';
+import { scenarioById } from '../contract/drill-scenarios.ts';
+import { DrillParams, ReportQuery, ReviewParams, StaffParams } from '../contract/drill.schema.ts';
+import { pdfOnFirstUse, reportsOnFirstUse } from '../wiring/stores-on-first-use.ts';
 
 export interface StaffCall<B> {
   actor: Actor;
   reference: string;
   body: B;
   query: Record<string, string | undefined>;
+  /** The path's other parameters (a drill's id, a review's period, a staff id). */
+  params?: Record<string, string | undefined>;
   idempotencyKey?: string;
+  /** The request's headers (lower-case names): a drill's token on a keyed-in complaint. */
+  headers?: Record<string, string | undefined>;
 }
 export interface StaffOperationSpec<B = any> extends StaffOperationContract<B> {
   run(deps: Container, call: StaffCall<B>): Promise<unknown>;
@@ -50,7 +59,7 @@ const RUNS: { [K in StaffOperation]: (deps: Container, call: StaffCall<StaffBody
     return (
       await submitComplaint(
         c.body.complaint,
-        { channel: c.body.channel, receivedBy: c.actor.id, idempotencyKey: c.idempotencyKey },
+        { channel: c.body.channel, receivedBy: c.actor.id, idempotencyKey: c.idempotencyKey, drill: drillClaimOf(c.headers ?? {}) },
         { ...d, attachments: attachmentsOnFirstUse, attachmentMaxBytes: d.config.attachmentMaxBytes },
       )
     ).body;
@@ -110,7 +119,30 @@ const RUNS: { [K in StaffOperation]: (deps: Container, call: StaffCall<StaffBody
   updateCorrectiveAction: (d, c) => redress.updateCorrectiveAction(d, c.actor, c.body),
   listCorrectiveActions: (d, c) =>
     redress.listCorrectiveActions(d, c.actor, parseOrThrow(ActionsQuery, { complaint: c.query.complaint, state: c.query.state })),
+  startDrill: (d, c) => drills.startDrill(drillDeps(d), c.actor, c.body),
+  listDrills: (d, c) => drills.listDrills(d, c.actor),
+  getDrillReport: async (d, c) =>
+    answer(
+      await drills.getDrillReport(
+        { ...drillDeps(d), pdf: pdfOnFirstUse() },
+        c.actor,
+        parseOrThrow(DrillParams, c.params ?? {}).drillId,
+        parseOrThrow(ReportQuery, c.query),
+      ),
+    ),
+  closeDrill: (d, c) => drills.closeDrill(drillDeps(d), c.actor, parseOrThrow(DrillParams, c.params ?? {}).drillId, c.body),
+  generatePeriodicReview: async (d, c) => {
+    const out = await drills.generatePeriodicReview(reviewDeps(d), c.actor, c.body);
+    return { period: out.period, stored: out.stored, files: out.files };
+  },
+  getPeriodicReview: async (d, c) =>
+    answer(await drills.getPeriodicReview(reviewDeps(d), c.actor, parseOrThrow(ReviewParams, c.params ?? {}).period, parseOrThrow(ReportQuery, c.query))),
+  getTrainingRecords: (d, c) => drills.getTrainingRecords(d, c.actor, parseOrThrow(StaffParams, c.params ?? {}).staffId),
 };
+
+const drillDeps = (d: Container): drills.DrillDeps => ({ ...d, mail: d.mail, scenario: scenarioById });
+const reviewDeps = (d: Container): drills.ReviewDeps => ({ ...d, aggregates: aggregatesOf(d), reports: reportsOnFirstUse(), pdf: pdfOnFirstUse() });
+const answer = (r: drills.Rendered) => (r.kind === 'json' ? r.value : new RawBody(r.contentType, r.body, r.filename));
 
 export const STAFF_OPERATION_SPECS = Object.fromEntries(
   (Object.keys(RUNS) as StaffOperation[]).map((operation) => [operation, { ...STAFF_OPERATION_CONTRACT[operation], run: RUNS[operation] }]),

@@ -34,6 +34,8 @@ export interface RuntimeConfig {
   linkTtlSeconds: number;
   /** Bucket of the archive (Object Lock, compliance mode). */
   archiveBucket: string;
+  /** A CJK font file (TTF/OTF) for zh-CN PDF reports (REPORT_CJK_FONT; issue 20); unset: zh-CN reports as HTML only. */
+  reportCjkFont?: string;
   /** Key for the pseudonyms that replace an erased complainant (a secret from the stack on AWS). */
   pseudonymKey: string;
   /** strict: only staff in the directory; provision: sign-ins feed the directory (functions/http/staff-auth.ts). */
@@ -59,6 +61,8 @@ export interface MailConfig {
   domain: string;
   /** Every other domain the bank sends from (mail claiming one without DKIM alignment is quarantined). */
   ownDomains: string[];
+  /** Where a drill's customer mail goes (MAIL_DRILL_MAILBOX; unset: drills@ the complaints domain). */
+  drillMailbox?: string;
 }
 
 function mailOf(env: NodeJS.ProcessEnv): MailConfig {
@@ -68,7 +72,13 @@ function mailOf(env: NodeJS.ProcessEnv): MailConfig {
     .split(',')
     .map((d) => d.trim())
     .filter(Boolean);
-  return { transport, sender: env.MAIL_SENDER ?? '', domain: env.MAIL_DOMAIN ?? '', ownDomains };
+  return {
+    transport,
+    sender: env.MAIL_SENDER ?? '',
+    domain: env.MAIL_DOMAIN ?? '',
+    ownDomains,
+    ...(env.MAIL_DRILL_MAILBOX ? { drillMailbox: env.MAIL_DRILL_MAILBOX } : {}),
+  };
 }
 
 function smtpRelayOf(env: NodeJS.ProcessEnv): RuntimeConfig['smtpRelay'] {
@@ -107,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     resumeStateMachineArn: required(env, 'RESUME_STATE_MACHINE_ARN'),
     region: regionWithOverrides(env),
     archiveBucket: env.ARCHIVE_BUCKET ?? '',
+    ...(env.REPORT_CJK_FONT ? { reportCjkFont: env.REPORT_CJK_FONT } : {}),
     pseudonymKey: env.PSEUDONYM_KEY ?? env.LINK_SIGNING_KEY ?? '',
     staffDirectory: env.STAFF_DIRECTORY === 'provision' ? 'provision' : 'strict',
     staffClaims: claimMappingFromEnv(env),

@@ -64,6 +64,8 @@ export function refreshTask(task: TaskItem, c: Complaint): TaskItem {
     crossDepartment: c.routing?.crossDepartment ?? false,
     anonymous: c.complainant.anonymous,
     flags: [
+      // A drill's complaint (issue 20): marked in every staff view.
+      ...(c.drill ? ['drill'] : []),
       ...(c.repeats ? ['repeat'] : []),
       ...(c.restricted ? ['restricted'] : []),
       ...(c.escalated ? ['escalated'] : []),

@@ -9,9 +9,10 @@
 import { documentClient } from '../adapters/dynamo-client.ts';
 import { DynamoComplaintRepository } from '../adapters/dynamo-complaint-repository.ts';
 import { createBusinessCalendar, type BusinessCalendar } from '../domain/business-calendar.ts';
-import type { AccessAttemptStore, AuditLog, ComplaintRepository, WorkflowEngine } from '../domain/ports.ts';
+import type { AccessAttemptStore, AuditLog, ComplaintRepository, DrillStore, WorkflowEngine } from '../domain/ports.ts';
 import { DynamoAuditLog } from '../adapters/dynamo-audit-log.ts';
 import { DynamoAccessAttempts } from '../adapters/dynamo-access-attempts.ts';
+import { DynamoDrills } from '../adapters/dynamo-drills.ts';
 import { randomBytes } from 'node:crypto';
 import type { LinkSigner } from '../use-cases/common.ts';
 import type { RegionConfig } from '../domain/regions.ts';
@@ -31,6 +32,8 @@ export interface Container {
   audit: AuditLog;
   /** Failed access-code attempts per reference (customer routes). */
   accessAttempts: AccessAttemptStore;
+  /** Drills and training records (issue 20). */
+  drills: DrillStore;
   /** Signs the task links of staff notifications; absent when no key is configured. */
   links?: LinkSigner;
 }
@@ -46,6 +49,7 @@ export function deps(): Container {
       repo: new DynamoComplaintRepository(db, cfg.tableName, { reminderFraction: cfg.region.profile.reminderAtRemainingFraction }),
       audit: new DynamoAuditLog(db, cfg.tableName),
       accessAttempts: new DynamoAccessAttempts(db, cfg.tableName),
+      drills: new DynamoDrills(db, cfg.tableName),
       links: cfg.linkSigningKey
         ? {
             base: cfg.publicBaseUrl,

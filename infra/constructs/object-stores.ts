@@ -41,6 +41,8 @@ export const PREFIXES = {
   erased: 'erased/',
   /** Items TTL removed, kept until the whole complaint is there. */
   staging: 'staging/',
+  /** The periodic reviews (issue 20): written once, locked, read back by the staff API. */
+  reviews: 'reviews/',
 } as const;
 
 /** Archive prefixes whose keys the archive functions list, HEAD or GET (functions/adapters/s3-archive-store.ts). */
@@ -55,11 +57,12 @@ export const ARCHIVE_GRANTS: Record<ArchiveAccess, { read: string[]; write: stri
     list: [PREFIXES.archived, PREFIXES.staging],
   },
   // Reads the record (or its redacted version); erasure writes the redacted version and redacts staged parts.
+  // The staff API's: also the periodic reviews, generated into reviews/ and read back (issue 20).
   erase: {
-    read: [PREFIXES.archived, PREFIXES.erased],
-    write: [PREFIXES.erased],
+    read: [PREFIXES.archived, PREFIXES.erased, PREFIXES.reviews],
+    write: [PREFIXES.erased, PREFIXES.reviews],
     staging: ['s3:GetObject', 's3:PutObject'],
-    list: [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging],
+    list: [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging, PREFIXES.reviews],
   },
   // Reads each ledger entry's record; lists staging and clears a racing batch's leftovers.
   reconcile: { read: [PREFIXES.archived], write: [], staging: ['s3:DeleteObject'], list: [PREFIXES.archived, PREFIXES.staging] },

@@ -382,7 +382,7 @@ describe('staff console', () => {
     await mia.page.waitForSelector('#view-queue[data-scope="team"] #queue-table');
     expect(await mia.page.locator('#queue-table tbody tr').first().getAttribute('data-reference')).toBe(major);
     // Staff-keyed complaints are the specialists' (authorization.ts); managers get the dashboard.
-    expect(await mia.page.locator('#nav a').allTextContents()).toEqual(['My tasks', 'Team queue', 'Dashboard', 'Find']);
+    expect(await mia.page.locator('#nav a').allTextContents()).toEqual(['My tasks', 'Team queue', 'Dashboard', 'Drills', 'Find']);
 
     await mia.page.click(`a.ref-link:text("${major}")`);
     await mia.page.waitForSelector(`#view-detail[data-reference="${major}"] #task-card`);
@@ -482,7 +482,7 @@ describe('staff console', () => {
     const { page, errors } = await asStaff('quinn', { bypassCSP: true });
     // Quality has no tasks of its own: it lands on the team queues, choosing the team.
     await page.waitForSelector('#view-queue[data-scope="team"] #queue-count');
-    expect(await page.locator('#nav a').allTextContents()).toEqual(['Team queue', 'Dashboard', 'Find']);
+    expect(await page.locator('#nav a').allTextContents()).toEqual(['Team queue', 'Dashboard', 'Drills', 'Find']);
     await page.selectOption('#queue-team', 'cards');
     await page.waitForSelector(`#queue-table tr[data-reference="${major}"]`);
     for (const reference of [major, standard]) {

@@ -723,6 +723,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
                 { actions: ['s3:GetObject'], resource: objects(s.stores.archive.name, 'complaints/') },
                 { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'erased/') },
                 { actions: ['s3:GetObject', 's3:PutObject'], resource: objects(s.stores.archive.name, 'staging/') },
+                // The periodic reviews (issue 20): written once, locked, read back.
+                { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'reviews/') },
               ]
             : []),
           ...(spec.access.archive === 'reconcile'

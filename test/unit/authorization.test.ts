@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   authorize,
+  authorizeTrainingRecords,
   canBeAssigned,
   CONFLICT_REASON,
   OPERATION_LABEL,
@@ -68,6 +69,9 @@ const DASHBOARD: StaffOperation[] = ['getDashboard', 'exportDashboardCsv', 'getR
 const QUALITY: StaffOperation[] = ['listTeamQueue', 'getComplaint', 'getRegulatoryClass'];
 /** The senior approval tier: approves in any department (domain/approval.ts says at which tier), reads. */
 const SENIOR: StaffOperation[] = [...LIST, 'getComplaint', 'approveReply', 'decideExtension'];
+/** Drills (issue 20): the complaints function and managers run them; quality reads their reports; reviews are oversight's. */
+const DRILLS_RUN: StaffOperation[] = ['startDrill', 'listDrills', 'getDrillReport', 'closeDrill'];
+const REVIEWS: StaffOperation[] = ['generatePeriodicReview', 'getPeriodicReview'];
 const ADMIN: StaffOperation[] = ['getComplaint', 'reassign'];
 
 /**
@@ -212,6 +216,12 @@ for (const s of SCENARIOS) {
   // Corrective actions need no complaint: a handler updates one they own (checked by the use case).
   if (s.allowed.handler.includes('listMyTasks')) s.allowed.handler = [...s.allowed.handler, 'updateCorrectiveAction'];
   if (s.allowed.senior.includes('listMyTasks')) s.allowed.senior = [...s.allowed.senior, ...DASHBOARD, 'listCorrectiveActions'];
+  // Drills, reviews and training records need no complaint (the records' own rule: authorizeTrainingRecords).
+  if (s.allowed.specialist.includes('listMyTasks')) s.allowed.specialist = [...s.allowed.specialist, ...DRILLS_RUN, 'getTrainingRecords'];
+  if (s.allowed.handler.includes('listMyTasks')) s.allowed.handler = [...s.allowed.handler, 'getTrainingRecords'];
+  if (s.allowed.manager.includes('listMyTasks')) s.allowed.manager = [...s.allowed.manager, ...DRILLS_RUN, ...REVIEWS, 'getTrainingRecords'];
+  if (s.allowed.senior.includes('listMyTasks')) s.allowed.senior = [...s.allowed.senior, ...DRILLS_RUN, ...REVIEWS, 'getTrainingRecords'];
+  if (s.allowed.quality.includes('listTeamQueue')) s.allowed.quality = [...s.allowed.quality, 'listDrills', 'getDrillReport', ...REVIEWS];
   // Archived complaints: quality reads them (a read, even when named); admin erases personal
   // data on request (the data-protection function) - unless the complaint names them.
   s.allowed.quality = [...s.allowed.quality, 'readArchivedComplaint'];
@@ -232,10 +242,10 @@ const MATRIX = SCENARIOS.flatMap((s) =>
 );
 
 describe('authorize: every role x every operation', () => {
-  it('the matrix covers all 6 roles x 42 operations (merge, link and unlink: issue 16; senior tier, withdrawal, regulatory returns, outcome to corrective actions: issue 19) in each situation', () => {
+  it('the matrix covers all 6 roles x 49 operations (merge, link and unlink: issue 16; senior tier, withdrawal, regulatory returns, outcome to corrective actions: issue 19; drills, reviews, training: issue 20) in each situation', () => {
     expect(ROLES).toHaveLength(6);
-    expect(STAFF_OPERATIONS).toHaveLength(42);
-    expect(MATRIX).toHaveLength(SCENARIOS.length * 6 * 42);
+    expect(STAFF_OPERATIONS).toHaveLength(49);
+    expect(MATRIX).toHaveLength(SCENARIOS.length * 6 * 49);
   });
 
   it.each(MATRIX)('$scenario: $role $op -> $expected', ({ complaint, scope, role, op, expected }) => {
@@ -364,5 +374,32 @@ describe('teamQueueScope', () => {
     [['admin'], { all: false, teams: [] }],
   ] as const)('%o -> %o', (roles, scope) => {
     expect(teamQueueScope(actor([...roles]))).toEqual(scope);
+  });
+});
+
+describe('training records: the participant and their manager only (issue 20)', () => {
+  const subject = { id: 'hana', managerId: 'mia' };
+  it('the participant reads their own', () => {
+    expect(authorizeTrainingRecords(actor(['handler'], { id: 'hana' }), subject).allowed).toBe(true);
+  });
+  it("the participant's manager reads them", () => {
+    expect(authorizeTrainingRecords(actor(['manager'], { id: 'mia' }), subject).allowed).toBe(true);
+  });
+  it('another manager, another handler, quality, the complaints desk and admin may not', () => {
+    for (const [roles, id] of [
+      [['manager'], 'max'],
+      [['handler'], 'leo'],
+      [['quality'], 'quinn'],
+      [['specialist'], 'sam'],
+      [['admin'], 'ada'],
+    ] as const) {
+      const d = authorizeTrainingRecords(actor([...roles], { id }), subject);
+      expect(d.allowed, `${roles} ${id}`).toBe(false);
+    }
+    const d = authorizeTrainingRecords(actor(['manager'], { id: 'max' }), subject);
+    expect(!d.allowed && d.reason).toBe('training records are visible to the participant and their manager only');
+  });
+  it('a manager id given to someone without the manager role grants nothing', () => {
+    expect(authorizeTrainingRecords(actor(['handler'], { id: 'mia' }), subject).allowed).toBe(false);
   });
 });

@@ -107,6 +107,13 @@ const VALID_STAFF_BODIES: Record<string, unknown> = {
   createCorrectiveAction: { description: 'Fix the fee rule', owner: 'hana', dueAt: '2026-04-30T09:00:00Z', category: 'product' },
   updateCorrectiveAction: { id: 'CA-1', evidence: 'Release 42', close: true },
   setRegulatoryClass: { uk: { productGroup: 'banking-credit-cards', cause: 'charges-fees' } },
+  startDrill: { scenario: 'major-emergency-start', participants: ['sam', 'mia'], disposal: 'archive' },
+  closeDrill: {
+    notes: [{ by: 'sam', text: 'The emergency start was late' }],
+    actions: [{ description: 'Brief the cards desk on major complaints', owner: 'mia', dueAt: '2026-04-01T09:00:00Z', category: 'drill' }],
+    outcomes: [{ staffId: 'sam', outcome: 'passed' }],
+  },
+  generatePeriodicReview: { period: '2026-Q1' },
 };
 
 /** Every request schema of the API with a valid example; `rootRule`: it has a rule over the whole body. */

@@ -15,12 +15,13 @@ import type { Ctx } from './console/context.ts';
 import { DashboardView } from './console/dashboard.ts';
 import { ReturnsView } from './console/returns.ts';
 import { DetailView } from './console/detail.ts';
+import { DrillsView } from './console/drills.ts';
 import { NewComplaintView } from './console/new-complaint.ts';
 import { QueueView } from './console/queue.ts';
 import { SignInView } from './console/signin.ts';
 
 const REFERENCE = /^[A-Z]{2}-\d{4}-\d{6,}$/;
-type ViewName = 'signin' | 'queue' | 'detail' | 'new' | 'dashboard' | 'returns' | 'open';
+type ViewName = 'signin' | 'queue' | 'detail' | 'new' | 'dashboard' | 'returns' | 'drills' | 'open';
 
 async function main(): Promise<void> {
   const config = await loadConsoleConfig();
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     new: byId('view-new'),
     dashboard: byId('view-dashboard'),
     returns: byId('view-returns'),
+    drills: byId('view-drills'),
     open: byId('view-open'),
   };
   const header = { nav: byId('nav'), who: byId('who'), goto: byId<HTMLFormElement>('goto-form') };
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
   const newComplaint = new NewComplaintView(ctx, views.new);
   const dashboard = new DashboardView(ctx, views.dashboard);
   const returns = new ReturnsView(ctx, views.returns, () => config.region.name);
+  const drills = new DrillsView(ctx, views.drills, (op) => can(op));
   const signIn = new SignInView(page, config.auth, views.signin, alert, (s) => {
     session = s;
     renderHeader();
@@ -96,6 +99,7 @@ async function main(): Promise<void> {
     detail.forget();
     dashboard.forget();
     returns.forget();
+    drills.forget();
     for (const v of [views.new, views.open]) v.replaceChildren();
     activate('signin');
     header.nav.hidden = true;
@@ -109,6 +113,7 @@ async function main(): Promise<void> {
     { view: 'team', href: '#/team', label: 'nav.team', op: 'listTeamQueue' },
     { view: 'new', href: '#/new', label: 'nav.new', op: 'createStaffComplaint' },
     { view: 'dashboard', href: '#/dashboard', label: 'nav.dashboard', op: 'getDashboard' },
+    { view: 'drills', href: '#/drills', label: 'nav.drills', op: 'listDrills' },
   ];
 
   const defaultRoute = () => (can('listMyTasks') ? '#/mine' : can('listTeamQueue') ? '#/team' : '#/open');
@@ -257,6 +262,12 @@ async function main(): Promise<void> {
         go('returns');
         activate('returns');
         await returns.show(params);
+        return;
+      case 'drills':
+        if (!can('listDrills')) break;
+        go('drills');
+        activate('drills');
+        await drills.show();
         return;
       case 'open':
         go('open');

@@ -51,9 +51,10 @@ import type { AttachmentRef } from '../../domain/model.ts';
 import { hasVisibleText } from '../../domain/text.ts';
 import { AttachmentType, MAX_ATTACHMENTS, ATTACHMENT_TYPES, SubmitComplaintRequest } from '../../contract/submit-complaint.schema.ts';
 import { onFirstUse } from '../../contract/common.schema.ts';
-import { ConflictError, IdempotencyMismatchError } from '../../shared/errors.ts';
+import { ConflictError, IdempotencyMismatchError, ValidationError } from '../../shared/errors.ts';
 import { entry } from '../common.ts';
 import { submitComplaint, type SubmitDeps } from './submit-complaint.ts';
+import { drillClaimOf, drillMark } from '../drills/drill-intake.ts';
 
 export interface ReceiveEmailDeps extends Omit<SubmitDeps, 'attachments' | 'attachmentMaxBytes'> {
   inbound: InboundRepository;
@@ -302,6 +303,18 @@ export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): P
     return record({ outcome: 'rejected', reason: `invalid request: ${fields.join('; ')}`, attachments: counts });
   }
 
+  // A drill's mail (issue 20) carries the drill's token: checked as the web form's is; a token that
+  // is not the running drill's is refused (a real customer's mail never carries one).
+  const drillClaim = drillClaimOf(facts.headers);
+  if (drillClaim) {
+    try {
+      await drillMark(drillClaim, deps.drills);
+    } catch (e) {
+      if (e instanceof ValidationError)
+        return record({ outcome: 'rejected', reason: `drill: ${e.issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, attachments: counts });
+      throw e;
+    }
+  }
   await store();
   const idempotencyKey = `email:${mail.messageId}`;
   let reference: string | undefined;
@@ -309,7 +322,7 @@ export async function receiveEmail(mail: InboundMail, deps: ReceiveEmailDeps): P
     try {
       const result = await submitComplaint(
         valid.data as SubmitComplaintRequest,
-        { channel: 'email', idempotencyKey, ...(relatedTo ? { mentions: relatedTo } : {}) },
+        { channel: 'email', idempotencyKey, ...(relatedTo ? { mentions: relatedTo } : {}), ...(drillClaim ? { drill: drillClaim } : {}) },
         deps,
       );
       reference = result.body.reference;

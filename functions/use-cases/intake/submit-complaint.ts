@@ -17,7 +17,8 @@ import { acknowledgementText } from '../../domain/acknowledgement.ts';
 import type { BusinessCalendar } from '../../domain/business-calendar.ts';
 import type { Channel, Complaint, ComplaintDetails, Language } from '../../domain/complaint.ts';
 import { computeDeadlines } from '../../domain/deadlines.ts';
-import type { AttachmentStore, Complaints, Customers } from '../../domain/ports.ts';
+import type { AttachmentStore, Complaints, Customers, DrillStore } from '../../domain/ports.ts';
+import { type DrillClaim, drillMark } from '../drills/drill-intake.ts';
 import { IdempotencyRace, UploadTaken } from '../../domain/model.ts';
 import { safeAttachmentName, verifyAttachments } from './attachments.ts';
 import { customerKeys, findRepeat } from '../../domain/repeats.ts';
@@ -41,6 +42,8 @@ export interface SubmitDeps {
   attachmentMaxBytes?: number;
   /** Where the pages are, for the status link in the acknowledgement. */
   publicBaseUrl?: string;
+  /** The drills, to check a drill's token (issue 20). */
+  drills?: Pick<DrillStore, 'getDrill'>;
 }
 
 export interface SubmitContext {
@@ -50,6 +53,8 @@ export interface SubmitContext {
   receivedBy?: string;
   /** Email intake: an existing complaint the message names, from a sender not proven to be its complainant (linked for staff). */
   mentions?: string;
+  /** A drill's complaint (its token and scenario step): checked, then marked `drill`. */
+  drill?: DrillClaim;
 }
 
 export interface SubmitResult {
@@ -96,6 +101,7 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
       : Promise.resolve(),
   ]);
   if (previous) return previous;
+  const drill = ctx.drill ? await drillMark(ctx.drill, deps.drills) : undefined;
   // A suspected repeat of the same customer's open complaint is NOT merged here: nothing in
   // this request proves it comes from that customer (the contact is never verified). It
   // becomes a complaint of its own, answered exactly like any other, and is linked to the
@@ -163,6 +169,7 @@ export async function submitComplaint(req: SubmitComplaintRequest, ctx: SubmitCo
     stage: 'RECEIVED',
     receivedAt,
     receivedBy: ctx.receivedBy,
+    ...(drill ? { drill } : {}),
     deadlines,
     executionName: reference,
     resumeCount: 0,

@@ -6,15 +6,30 @@
  * Staff messages (reminders, escalations) go to the staff member's address, or to the
  * team manager's for a team.
  */
-import type { Mailer, Outbox, StaffDirectory } from '../../domain/ports.ts';
+import type { DrillStore, Mailer, Outbox, StaffDirectory } from '../../domain/ports.ts';
 import type { OutboundMessage } from '../../domain/model.ts';
 import { messageHtml } from '../../domain/message-html.ts';
+import { drillSafeRecipient } from '../../domain/drill.ts';
 
 export interface DeliverDeps {
   repo: Outbox & StaffDirectory;
   mailer: Mailer;
   sender: string;
   now: () => Date;
+  /** A drill's messages (issue 20): the drill (its mailbox, its participants), read when a message is a drill's. */
+  drills?: Pick<DrillStore, 'getDrill'>;
+}
+
+/** A drill's message goes to the drill's mailbox or a participant only (domain/drill.ts drillSafeRecipient). */
+async function drillRecipient(m: OutboundMessage, resolved: string | undefined, deps: DeliverDeps): Promise<string | undefined> {
+  if (!m.drill) return resolved;
+  const drill = await deps.drills?.getDrill(m.drill);
+  const participants = drill ? await Promise.all(drill.participants.map((id) => deps.repo.getStaff(id))) : [];
+  return drillSafeRecipient(
+    { audience: m.audience, drill: m.drill },
+    resolved,
+    drill && { mailbox: drill.mailbox, participantAddresses: participants.flatMap((p) => (p?.email ? [p.email] : [])) },
+  );
 }
 
 async function addressOf(m: OutboundMessage, repo: StaffDirectory): Promise<string | undefined> {
@@ -39,7 +54,7 @@ async function reclaimAbandoned(m: OutboundMessage, deps: DeliverDeps): Promise<
 
 export async function deliverMessage(m: OutboundMessage, deps: DeliverDeps): Promise<'sent' | 'skipped' | 'failed'> {
   if (m.status !== 'queued' || m.channel !== 'email' || !m.messageId) return 'skipped';
-  const to = await addressOf(m, deps.repo);
+  const to = await drillRecipient(m, await addressOf(m, deps.repo), deps);
   if (!to) {
     await deps.repo.transitionMessage(m.reference, m.messageId, 'queued', 'failed', { failure: 'no address' });
     return 'failed';

@@ -240,6 +240,8 @@ export class DetailView {
     const b = (text: string, tone: string) => el('span', { className: `badge badge-${tone}`, text });
     const out = el('p', { className: 'badges' });
     out.append(b(page.t(`status.${c.status}`), c.status === 'CLOSED' ? 'neutral' : 'info'), b(page.label('stage', c.stage), 'neutral'));
+    // A drill's complaint (issue 20): marked first, in every view of it.
+    if (c.drill) out.append(b(page.t('detail.drill', { scenario: c.drill.scenario }), 'drill'));
     if (c.routing?.major) out.append(b(page.t('route.major'), 'major'));
     if (c.routing?.crossDepartment) out.append(b(page.t('route.crossDepartment'), 'info'));
     if (c.routing?.anonymous) out.append(b(page.t('route.anonymous'), 'neutral'));

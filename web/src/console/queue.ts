@@ -349,7 +349,12 @@ export class QueueView {
       if (t.anonymous) route.append(el('span', { className: 'badge badge-neutral', text: page.t('route.anonymous') }));
       if (t.status === 'awaiting-approval') route.append(el('span', { className: 'badge badge-info', text: page.t('route.awaitingApproval') }));
       for (const flag of t.flags ?? [])
-        route.append(el('span', { className: `badge ${flag === 'repeat' ? 'badge-due_soon' : 'badge-breached'}`, text: page.label('flag', flag) }));
+        route.append(
+          el('span', {
+            className: `badge ${flag === 'drill' ? 'badge-drill' : flag === 'repeat' ? 'badge-due_soon' : 'badge-breached'}`,
+            text: page.label('flag', flag),
+          }),
+        );
       const cells: (Node | string)[] = [
         link,
         t.customer ? t.customer : el('span', { className: 'muted', text: '–' }),

@@ -1,0 +1,282 @@
+/**
+ * Drills, their reports, the periodic review and training records (issue 20, ADR 0017).
+ *
+ *  - startDrill: a manager or the complaints desk starts a drill of a library scenario; the drill
+ *    token (given once) is what the runner sends with each complaint (use-cases/drills/drill-intake.ts).
+ *  - getDrillReport: built from the drill's complaints as they stand (domain/drill-report.ts), as
+ *    JSON, HTML or PDF.
+ *  - closeDrill: the participants' notes, the improvement actions (corrective actions) and each
+ *    participant's outcome; the report's figures kept on the region's list of drills; training
+ *    records written; one transaction.
+ *  - generatePeriodicReview: the quarter's or half-year's review from the dashboard's aggregates,
+ *    the drills and their actions, written once to the locked archive (reviews/) as JSON, HTML
+ *    (en, zh-CN) and PDF; getPeriodicReview reads it back.
+ *  - getTrainingRecords: the participant and their manager only.
+ */
+import { randomBytes } from 'node:crypto';
+import { type Actor, authorize, authorizeTrainingRecords, type StaffOperation } from '../../domain/authorization.ts';
+import type { Complaint, HistoryEntry } from '../../domain/complaint.ts';
+import type { CorrectiveAction } from '../../domain/corrective-action.ts';
+import type { AggregateStore } from '../../domain/dashboard.ts';
+import { type DrillRecord, drillMailbox, drillSchedule, hashDrillSecret, type Scenario, type TrainingRecord } from '../../domain/drill.ts';
+import { buildDrillReport, type DrillReport, drillReportDocument, drillSummary } from '../../domain/drill-report.ts';
+import { buildPeriodicReview, parsePeriod, type PeriodicReview, periodicReviewDocument } from '../../domain/periodic-review.ts';
+import type { Complaints, DrillStore, PdfRenderer, ReportArchive, StaffDirectory } from '../../domain/ports.ts';
+import type { RegionConfig } from '../../domain/regions.ts';
+import { renderHtml } from '../../domain/report-document.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+
+export interface DrillDeps {
+  repo: Complaints & StaffDirectory;
+  drills: DrillStore;
+  clock: Clock;
+  region: RegionConfig;
+  /** The drill mailbox (MAIL_DRILL_MAILBOX) and the complaints mailbox's domain. */
+  mail: { domain: string; drillMailbox?: string };
+  scenario: (id: string) => Scenario | undefined;
+}
+
+function allowOrThrow(actor: Actor, operation: StaffOperation): void {
+  const decision = authorize(actor, operation);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+}
+
+async function drillOrThrow(deps: Pick<DrillDeps, 'drills'>, drillId: string): Promise<DrillRecord> {
+  const drill = await deps.drills.getDrill(drillId);
+  if (!drill) throw new NotFoundError(`No drill ${drillId}`);
+  return drill;
+}
+
+export async function startDrill(
+  deps: DrillDeps,
+  actor: Actor,
+  body: { scenario: string; participants: string[]; disposal: 'archive' | 'discard' },
+): Promise<{ drillId: string; token: string; mailbox: string; scenario: Scenario; schedule: ReturnType<typeof drillSchedule> }> {
+  allowOrThrow(actor, 'startDrill');
+  const scenario = deps.scenario(body.scenario);
+  if (!scenario) throw new ValidationError([{ field: 'scenario', message: `no scenario "${body.scenario}" in the library` }]);
+  const unknown: string[] = [];
+  for (const id of body.participants) if (!(await deps.repo.getStaff(id))) unknown.push(id);
+  if (unknown.length) throw new ValidationError([{ field: 'participants', message: `not in the staff directory: ${unknown.join(', ')}` }]);
+  const now = deps.clock.now();
+  const startedAt = now.toISOString();
+  const drillId = `DR-${startedAt.slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`;
+  const secret = randomBytes(24).toString('base64url');
+  const mailbox = drillMailbox(deps.mail.drillMailbox, deps.mail.domain);
+  const drill: DrillRecord = {
+    drillId,
+    region: deps.region.name,
+    scenario: scenario.id,
+    scenarioVersion: scenario.version,
+    startedAt,
+    startedBy: actor.id,
+    participants: [...new Set(body.participants)],
+    mailbox,
+    tokenHash: hashDrillSecret(secret),
+    status: 'running',
+    disposal: body.disposal,
+  };
+  await deps.drills.createDrill(drill);
+  return { drillId, token: `${drillId}.${secret}`, mailbox, scenario, schedule: drillSchedule(scenario, startedAt) };
+}
+
+export async function listDrills(deps: Pick<DrillDeps, 'drills' | 'region'>, actor: Actor) {
+  allowOrThrow(actor, 'listDrills');
+  return { drills: await deps.drills.listDrills(deps.region.name) };
+}
+
+async function reportOf(deps: DrillDeps, drill: DrillRecord): Promise<DrillReport> {
+  const scenario = deps.scenario(drill.scenario);
+  if (!scenario) throw new NotFoundError(`The drill's scenario ${drill.scenario} is no longer in the library`);
+  const references = await deps.drills.drillComplaints(drill.drillId);
+  const complaints = (
+    await Promise.all(
+      references.map(async (r) => {
+        const [complaint, history] = await Promise.all([deps.repo.get(r), deps.repo.history(r)]);
+        return complaint ? { complaint, history } : undefined;
+      }),
+    )
+  ).filter((c): c is { complaint: Complaint; history: HistoryEntry[] } => c !== undefined);
+  return buildDrillReport({ drill, scenario, complaints, now: deps.clock.now() });
+}
+
+export type Rendered = { kind: 'json'; value: unknown } | { kind: 'raw'; contentType: string; body: string | Uint8Array; filename: string };
+
+export async function getDrillReport(
+  deps: DrillDeps & { pdf: PdfRenderer },
+  actor: Actor,
+  drillId: string,
+  q: { format: 'json' | 'html' | 'pdf'; language: 'en' | 'zh-CN' },
+): Promise<Rendered> {
+  allowOrThrow(actor, 'getDrillReport');
+  const report = await reportOf(deps, await drillOrThrow(deps, drillId));
+  if (q.format === 'json') return { kind: 'json', value: report };
+  const doc = drillReportDocument(report, q.language);
+  if (q.format === 'html') return { kind: 'raw', contentType: 'text/html; charset=utf-8', body: renderHtml(doc), filename: `${drillId}.${q.language}.html` };
+  return { kind: 'raw', contentType: 'application/pdf', body: await pdfOrRefuse(deps.pdf, doc), filename: `${drillId}.${q.language}.pdf` };
+}
+
+async function pdfOrRefuse(pdf: PdfRenderer, doc: Parameters<PdfRenderer['render']>[0]): Promise<Uint8Array> {
+  try {
+    return await pdf.render(doc);
+  } catch (e) {
+    if ((e as Error).name === 'MissingCjkFont') throw new ValidationError([{ field: 'language', message: (e as Error).message }]);
+    throw e;
+  }
+}
+
+export async function closeDrill(
+  deps: DrillDeps,
+  actor: Actor,
+  drillId: string,
+  body: {
+    notes: { by: string; text: string }[];
+    actions: { description: string; owner: string; dueAt: string; category?: string; complaintId?: string }[];
+    outcomes: { staffId: string; outcome: 'passed' | 'needs-training' | 'failed'; note?: string }[];
+  },
+): Promise<DrillReport> {
+  allowOrThrow(actor, 'closeDrill');
+  const drill = await drillOrThrow(deps, drillId);
+  if (drill.status !== 'running') throw new ConflictError(`The drill ${drillId} is closed already`);
+  const strangers = body.outcomes.map((o) => o.staffId).filter((id) => !drill.participants.includes(id));
+  if (strangers.length) throw new ValidationError([{ field: 'outcomes', message: `not participants of this drill: ${strangers.join(', ')}` }]);
+  const now = deps.clock.now().toISOString();
+  const actions: CorrectiveAction[] = body.actions.map((a, i) => ({
+    id: `${drillId}-A${i + 1}`,
+    ...(a.complaintId ? { complaintId: a.complaintId } : {}),
+    category: a.category ?? 'drill',
+    description: a.description,
+    owner: a.owner,
+    dueAt: new Date(a.dueAt).toISOString(),
+    createdAt: now,
+  }));
+  const closed: DrillRecord = {
+    ...drill,
+    status: 'closed',
+    closedAt: now,
+    closedBy: actor.id,
+    notes: [...(drill.notes ?? []), ...body.notes.map((n) => ({ ...n, at: now }))],
+    actions: [...(drill.actions ?? []), ...actions],
+    outcomes: body.outcomes,
+  };
+  const report = await reportOf(deps, closed);
+  const training: TrainingRecord[] = body.outcomes.map((o) => ({
+    staffId: o.staffId,
+    drillId,
+    scenario: drill.scenario,
+    at: now,
+    outcome: o.outcome,
+    ...(o.note ? { note: o.note } : {}),
+    by: actor.id,
+  }));
+  try {
+    await deps.drills.closeDrill(closed, drillSummary(report), training);
+  } catch (e) {
+    if ((e as Error).name === 'TransactionCanceledException') throw new ConflictError(`The drill ${drillId} was closed meanwhile`);
+    throw e;
+  }
+  return report;
+}
+
+export async function getTrainingRecords(deps: Pick<DrillDeps, 'drills' | 'repo'>, actor: Actor, staffId: string) {
+  const subject = await deps.repo.getStaff(staffId);
+  const manager = subject ? await deps.repo.managerOf(subject.department) : undefined;
+  const decision = authorizeTrainingRecords(actor, { id: staffId, managerId: manager?.id });
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+  return { staffId, records: (await deps.drills.trainingOf(staffId)).sort((a, b) => a.at.localeCompare(b.at)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The periodic review
+// ---------------------------------------------------------------------------------------------
+
+export interface ReviewDeps extends Pick<DrillDeps, 'drills' | 'clock' | 'region'> {
+  aggregates: Pick<AggregateStore, 'monthItems'>;
+  reports: ReportArchive;
+  pdf: PdfRenderer;
+}
+
+export const REVIEW_LANGUAGES = ['en', 'zh-CN'] as const;
+
+/** Keys of a review's objects in the archive bucket. */
+export function reviewKey(region: string, period: string, file: string): string {
+  return `reviews/${region}/${period}/${file}`;
+}
+
+/** Builds the review from what is stored (no authorisation: the schedule and the staff operation both call it). */
+export async function buildReview(deps: ReviewDeps, period: string): Promise<PeriodicReview> {
+  const p = parsePeriod(period);
+  if (!p) throw new ValidationError([{ field: 'period', message: 'must be a quarter (2026-Q3) or a half-year (2026-H2)' }]);
+  const months = [...parsePeriod(p.previous)!.months, ...p.months];
+  const region = deps.region.name;
+  const [items, drills] = await Promise.all([Promise.all(months.map((m) => deps.aggregates.monthItems(region, m))), deps.drills.listDrills(region)]);
+  return buildPeriodicReview({
+    region,
+    period,
+    monthItems: Object.fromEntries(months.map((m, i) => [m, items[i]])),
+    actions: drills.flatMap((d) => d.actions ?? []),
+    drills: drills.flatMap((d) => (d.summary ? [d.summary] : [])),
+    now: deps.clock.now(),
+  });
+}
+
+/**
+ * Generates the review and writes it once to the locked archive: review.json, review.<lang>.html
+ * and review.<lang>.pdf (a zh-CN PDF only where a CJK font is configured). A period that has not
+ * ended yet is refused: a review is of a closed period. Written already: the stored one stands.
+ */
+export async function generatePeriodicReview(deps: ReviewDeps, actor: Actor | undefined, body: { period: string }) {
+  if (actor) allowOrThrow(actor, 'generatePeriodicReview');
+  const p = parsePeriod(body.period);
+  if (!p) throw new ValidationError([{ field: 'period', message: 'must be a quarter (2026-Q3) or a half-year (2026-H2)' }]);
+  const today = deps.clock.now().toISOString().slice(0, 7);
+  if (p.months.at(-1)! >= today) throw new ValidationError([{ field: 'period', message: 'has not ended yet' }]);
+  const region = deps.region.name;
+  const existing = await deps.reports.getReport(reviewKey(region, body.period, 'review.json'));
+  if (existing) return { period: body.period, stored: 'exists' as const, files: await storedFiles(deps, region, body.period) };
+  const review = await buildReview(deps, body.period);
+  const retainUntil = new Date(deps.clock.now().getTime() + deps.region.retention.archiveYears * 365.25 * 86_400_000).toISOString();
+  const files: string[] = [];
+  const put = async (file: string, bytes: Uint8Array, type: string) => {
+    await deps.reports.putReport(reviewKey(region, body.period, file), bytes, type, retainUntil);
+    files.push(file);
+  };
+  for (const language of REVIEW_LANGUAGES) {
+    const doc = periodicReviewDocument(review, language);
+    await put(`review.${language}.html`, new TextEncoder().encode(renderHtml(doc)), 'text/html; charset=utf-8');
+    try {
+      await put(`review.${language}.pdf`, await deps.pdf.render(doc), 'application/pdf');
+    } catch (e) {
+      if ((e as Error).name !== 'MissingCjkFont') throw e;
+    }
+  }
+  // The JSON last: its presence says the review is complete.
+  await put('review.json', new TextEncoder().encode(JSON.stringify(review)), 'application/json');
+  return { period: body.period, stored: 'written' as const, files, review };
+}
+
+async function storedFiles(deps: Pick<ReviewDeps, 'reports'>, region: string, period: string): Promise<string[]> {
+  const candidates = ['review.json', ...REVIEW_LANGUAGES.flatMap((l) => [`review.${l}.html`, `review.${l}.pdf`])];
+  const present = await Promise.all(candidates.map(async (f) => ((await deps.reports.getReport(reviewKey(region, period, f))) ? f : undefined)));
+  return present.filter((f): f is string => f !== undefined);
+}
+
+export async function getPeriodicReview(
+  deps: ReviewDeps,
+  actor: Actor,
+  period: string,
+  q: { format: 'json' | 'html' | 'pdf'; language: 'en' | 'zh-CN' },
+): Promise<Rendered> {
+  allowOrThrow(actor, 'getPeriodicReview');
+  const file = q.format === 'json' ? 'review.json' : `review.${q.language}.${q.format}`;
+  const stored = await deps.reports.getReport(reviewKey(deps.region.name, period, file));
+  if (!stored) throw new NotFoundError(`No ${file} of the ${period} review in the archive: generate it first`);
+  if (q.format === 'json') return { kind: 'json', value: JSON.parse(new TextDecoder().decode(stored.body)) };
+  return {
+    kind: 'raw',
+    contentType: stored.contentType,
+    body: q.format === 'html' ? new TextDecoder().decode(stored.body) : stored.body,
+    filename: `review-${period}.${q.language}.${q.format}`,
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * A drill end to end on the real local runtime (issue 20), on the manual clock, in the first
+ * quarter of 2028 (no other test uses it):
+ *   Mon 2028-01-10 01:00Z  real complaint R1 (web), replied 01-11 02:00Z by hana, satisfied (5): closed
+ *   Mon 2028-02-07 01:00Z  mia starts the drill "major-emergency-start" (sam, hana, mia); the runner feeds
+ *                          its one complaint through the web form's API, marked by the drill token
+ *                          (a major complaint: its team's manager, mia, leads it)
+ *          + 50 min        mia claims it: emergency handling started (due + 2 h: met)
+ *          + 3 h           mia completes the investigation
+ *          + 4 h           mia closes the drill: sam's note, one improvement action, outcomes
+ *   Mon 2028-03-06 01:00Z  real complaint R2 (phone, keyed in by sam), open
+ *   Sun 2028-07-02         quinn generates the 2028-Q1 review into the locked archive
+ * The report's figures are checked against these scripted actions; the drill complaint is absent
+ * from the dashboard; the review's figures are worked out here from R1 and R2 and the drill.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { httpChannels, feedDue, type StartedDrill } from '../../scripts/drill-runner.ts';
+import { clients, validComplaint } from '../support/clients.ts';
+import { investigation, Journey, mailsTo } from '../support/journey.ts';
+
+const { ddb, sfn } = clients({ dynamoEndpoint: inject('dynamoEndpoint'), sfnEndpoint: inject('sfnEndpoint'), awsRegion: inject('awsRegion') });
+const j = new Journey(inject('apiUrl'), ddb, sfn, inject('tableName'), inject('stateMachineArn'));
+const mailDir = inject('mailDir');
+
+const START = '2028-02-07T01:00:00.000Z';
+const at = (minutes: number) => new Date(Date.parse(START) + minutes * 60_000).toISOString();
+const channels = httpChannels({ api: inject('apiUrl'), staffToken: () => j.token('sam'), smtp: { host: '127.0.0.1', port: inject('smtpPort') } });
+
+let drill: StartedDrill & { scenario: { id: string } };
+let drillRef: string;
+const real: Record<string, string> = {};
+let report: any;
+
+async function drain() {
+  expect((await j.request('POST', '/__local/streams/drain')).status).toBe(200);
+}
+
+beforeAll(async () => {
+  // R1: a real complaint, replied and closed.
+  await j.setClock('2028-01-10T01:00:00.000Z');
+  real.R1 = (
+    await j.submit(validComplaint({ businessLine: 'drill review cards', matter: { description: 'I was charged an annual fee I never agreed to' } }))
+  ).reference;
+  await j.waitForStage(real.R1, 'INVESTIGATION');
+  await j.setClock('2028-01-11T02:00:00.000Z');
+  expect((await j.act('hana', real.R1, 'claim')).status).toBe(200);
+  expect((await j.act('hana', real.R1, 'investigation', investigation)).status).toBe(200);
+  await j.waitForStage(real.R1, 'REPLY');
+  expect((await j.act('hana', real.R1, 'reply', { subject: 'Our answer', text: 'We refunded the fee.' })).status).toBe(200);
+  await j.waitForStage(real.R1, 'CALLBACK');
+  expect((await j.act('sam', real.R1, 'callback', { satisfaction: 5 })).status).toBe(200);
+  await j.waitClosed(real.R1);
+
+  // The drill.
+  await j.setClock(START);
+  const started = await j.as('mia', 'POST', '/drills', { scenario: 'major-emergency-start', participants: ['sam', 'hana', 'mia'] });
+  expect(started.status, JSON.stringify(started.body)).toBe(201);
+  drill = started.body;
+  const fed = new Set<string>();
+  const refs = await feedDue(drill, fed, new Date(START), channels, 'complaints@bank.example.cn');
+  drillRef = refs.major!;
+  await j.waitForStage(drillRef, 'INVESTIGATION');
+  await j.setClock(at(50));
+  expect((await j.act('mia', drillRef, 'claim')).status).toBe(200);
+  await j.setClock(at(180));
+  expect((await j.act('mia', drillRef, 'investigation', investigation)).status).toBe(200);
+  await j.waitForStage(drillRef, 'REPLY');
+  await j.setClock(at(240));
+  const closed = await j.as('mia', 'POST', `/drills/${drill.drillId}/close`, {
+    notes: [{ by: 'sam', text: 'The major-complaint checklist was not at hand' }],
+    actions: [{ description: 'Put the major-complaint checklist in the console', owner: 'mia', dueAt: '2028-03-15T09:00:00Z', category: 'product' }],
+    outcomes: [
+      { staffId: 'hana', outcome: 'passed' },
+      { staffId: 'sam', outcome: 'needs-training', note: 'Recognise major complaints at intake' },
+    ],
+  });
+  expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+  report = closed.body;
+
+  // R2: a real complaint keyed in by the complaints desk, left open.
+  await j.setClock('2028-03-06T01:00:00.000Z');
+  const keyed = await j.as('sam', 'POST', '/complaints', {
+    channel: 'phone',
+    complaint: validComplaint({ businessLine: 'drill review loans', matter: { description: 'My loan statement shows interest I already paid' } }),
+  });
+  expect(keyed.status).toBe(201);
+  real.R2 = keyed.body.reference;
+  await j.waitForStage(real.R2, 'INVESTIGATION');
+  await drain();
+});
+
+afterAll(async () => {
+  // Back to the clock the other files start from.
+  await j.setClock('2026-03-02T01:00:00.000Z');
+});
+
+describe('a drill on the real pipeline', () => {
+  it('its complaint entered through the web form, marked as the drill, and is marked in the staff views', async () => {
+    const c = await j.complaint('mia', drillRef);
+    expect(c.complaint.drill).toEqual({ drillId: drill.drillId, scenario: 'major-emergency-start', step: 'major' });
+    expect(c.complaint.channel).toBe('web');
+    expect(c.complaint.routing.major).toBe(true);
+    const queue = await j.as('mia', 'GET', '/tasks/team');
+    expect(queue.body.find((t: any) => t.reference === drillRef)?.flags).toContain('drill');
+  });
+
+  it('once the drill is closed its token is refused, naming the header (no silent real complaint)', async () => {
+    const r = await j.request('POST', '/api/complaints', validComplaint(), { 'x-drill-token': drill.token, 'x-drill-step': 'major' });
+    expect(r.status).toBe(400);
+    expect(r.body.fields).toEqual([{ field: 'X-Drill-Token', message: 'names a drill that has ended' }]);
+  });
+
+  it('its mail went to the drill mailbox, never to the customer address it gave', async () => {
+    expect((await mailsTo(j, mailDir, drill.mailbox)).length).toBeGreaterThan(0);
+    expect(await mailsTo(j, mailDir, 'major@customer.example')).toEqual([]);
+  });
+
+  it("the report's figures match the scripted actions", async () => {
+    expect(report.status).toBe('closed');
+    expect(report.figures).toMatchObject({ scripted: 1, entered: 1, routingMatched: 1, routingChecked: 1, actions: 1 });
+    const [c] = report.complaints;
+    expect(c.reference).toBe(drillRef);
+    // The emergency start: claimed 50 minutes after receipt, due within 2 hours.
+    const emergency = c.deadlines.find((d: any) => d.name === 'emergencyStart');
+    expect(emergency).toMatchObject({ metAt: at(50), result: 'met' });
+    expect(Date.parse(emergency.dueAt) - Date.parse(START)).toBe(2 * 3600_000);
+    // The staff steps are mia's two actions, at their times.
+    expect(c.steps.filter((s: any) => s.actor === 'mia').map((s: any) => [s.action, s.at])).toEqual([
+      ['claimed', at(50)],
+      ['investigation-completed', at(180)],
+    ]);
+    expect(report.figures.staffSteps).toBe(2);
+    // Nothing late or missed four hours in; the problems are sam's note alone.
+    expect(report.figures.deadlines.late + report.figures.deadlines.missed).toBe(0);
+    expect(report.problems).toEqual([{ source: 'participant', by: 'sam', text: 'The major-complaint checklist was not at hand' }]);
+    expect(report.actions[0]).toMatchObject({ owner: 'mia', description: 'Put the major-complaint checklist in the console', createdAt: at(240) });
+  });
+
+  it('the report downloads as HTML and PDF', async () => {
+    const html = await fetch(`${inject('apiUrl')}/api/staff/drills/${drill.drillId}/report?format=html&language=zh-CN`, {
+      headers: { authorization: `Bearer ${await j.token('quinn')}` },
+    });
+    expect(html.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await html.text()).toContain('演练报告');
+    const pdf = await fetch(`${inject('apiUrl')}/api/staff/drills/${drill.drillId}/report?format=pdf`, {
+      headers: { authorization: `Bearer ${await j.token('mia')}` },
+    });
+    expect(pdf.status).toBe(200);
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+  });
+
+  it('training records: the participant and their manager only', async () => {
+    const own = await j.as('sam', 'GET', '/training/sam');
+    expect(own.status).toBe(200);
+    expect(own.body.records).toMatchObject([{ drillId: drill.drillId, outcome: 'needs-training', by: 'mia' }]);
+    expect((await j.as('mia', 'GET', '/training/hana')).body.records).toMatchObject([{ outcome: 'passed' }]);
+    expect((await j.as('max', 'GET', '/training/hana')).status).toBe(403);
+    expect((await j.as('quinn', 'GET', '/training/hana')).status).toBe(403);
+  });
+
+  it('the drill complaint is absent from the dashboard', async () => {
+    const d = await j.as('mia', 'GET', '/dashboard?from=2028-02&to=2028-02');
+    expect(d.status).toBe(200);
+    expect(d.body.totals.total).toBe(0);
+  });
+});
+
+describe('the periodic review of a generated quarter', () => {
+  it('matches the figures worked out from R1, R2 and the drill', async () => {
+    await j.setClock('2028-07-02T01:00:00.000Z');
+    const natures = await Promise.all([real.R1, real.R2].map(async (r) => (await j.complaint('quinn', r)).complaint.classification.nature));
+    const gen = await j.as('quinn', 'POST', '/reviews', { period: '2028-Q1' });
+    expect(gen.status, JSON.stringify(gen.body)).toBe(201);
+    expect(gen.body.files).toEqual(['review.en.html', 'review.en.pdf', 'review.zh-CN.html', 'review.json']);
+    const review = (await j.as('mia', 'GET', '/reviews/2028-Q1')).body;
+    expect(review.volumes).toEqual([
+      { month: '2028-01', total: 1, handled: 1, major: 0 },
+      { month: '2028-02', total: 0, handled: 0, major: 0 }, // the drill's major complaint is not counted
+      { month: '2028-03', total: 1, handled: 0, major: 0 },
+    ]);
+    expect(review.total).toBe(2);
+    expect(review.indicators.handledRate).toBe(0.5);
+    expect(review.indicators.satisfaction).toEqual({ average: 5, responses: 1 });
+    expect(review.indicators.reopenRate).toBe(0);
+    const counts = new Map<string, number>();
+    for (const n of natures as string[]) counts.set(n, (counts.get(n) ?? 0) + 1);
+    const expected = [...counts.entries()].sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([key, count]) => ({ key, count, share: count / 2 }));
+    expect(review.topCategories.map((c: any) => ({ key: c.key, count: c.count, share: c.share }))).toEqual(expected);
+    // The drill's improvement action: open, past its due date at the quarter's end.
+    expect(review.correctiveActions).toMatchObject({ open: 1, closed: 0, overdue: 1, averageDaysToFix: null });
+    expect(review.drills).toMatchObject([{ drillId: drill.drillId, scenario: 'major-emergency-start', figures: report.figures }]);
+
+    // Stored once in the locked archive: a second request finds it.
+    expect((await j.as('quinn', 'POST', '/reviews', { period: '2028-Q1' })).body.stored).toBe('exists');
+    const html = await fetch(`${inject('apiUrl')}/api/staff/reviews/2028-Q1?format=html&language=zh-CN`, {
+      headers: { authorization: `Bearer ${await j.token('mia')}` },
+    });
+    expect(await html.text()).toContain('投诉处理季度评估报告 2028-Q1');
+    // A period not yet ended is refused, naming the field.
+    const early = await j.as('quinn', 'POST', '/reviews', { period: '2028-Q3' });
+    expect(early.status).toBe(400);
+    expect(early.body.fields).toEqual([{ field: 'period', message: 'has not ended yet' }]);
+  });
+});
