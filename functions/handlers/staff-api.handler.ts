@@ -11,6 +11,7 @@ import { authenticateStaff } from '../http/staff-auth.ts';
 import { STAFF_OPERATION_SPECS } from '../http/staff-operations.ts';
 import { ReferenceParams } from '../contract/staff.schema.ts';
 import { deps } from '../wiring/container.ts';
+import { auditEachChange } from '../http/audited-changes.ts';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
 
@@ -38,13 +39,15 @@ export const handler = httpHandler({}, async (req) => {
           outcome,
           ...(detail ? { detail } : {}),
         });
+  // Every change the use case commits carries this request's audit entry, in its own transaction.
+  const changes = auditEachChange(d.repo, () => ({ at: d.clock.now().toISOString(), actor: actor.id, roles: actor.roles, operation }));
   let result: unknown;
   try {
     // A malformed path (a reference that is not one) is a refusal like any other: on the record,
     // without what the path held (it may be anything) - the detail names the field only.
     reference = req.pathParameters.reference !== undefined ? parseOrThrow(ReferenceParams, req.pathParameters).reference : '';
     const body = spec.body ? parseOrThrow(spec.body, readBody(req.event, Math.max(d.config.maxBodyBytes, spec.maxBodyBytes ?? 0)) ?? {}) : undefined;
-    result = await spec.run(d, { actor, reference, body, query: req.query, idempotencyKey: req.headers['idempotency-key'] });
+    result = await spec.run({ ...d, repo: changes.repo }, { actor, reference, body, query: req.query, idempotencyKey: req.headers['idempotency-key'] });
   } catch (e) {
     const detail =
       e instanceof ValidationError
@@ -55,8 +58,9 @@ export const handler = httpHandler({}, async (req) => {
     await audit(e instanceof ForbiddenError ? 'denied' : e instanceof AppError ? 'rejected' : 'error', detail);
     throw e;
   }
-  // A read of personal data is only answered once it is on the record.
-  await audit('ok', operation === 'getComplaint' ? 'read personal data' : undefined);
+  // A read of personal data is only answered once it is on the record; a change is on it already
+  // (its entry committed with it).
+  if (!changes.committed.length) await audit('ok', operation === 'getComplaint' ? 'read personal data' : undefined);
   logger.info('Staff action', { operation, reference, actor: actor.id });
   return { statusCode: spec.successStatus ?? 200, body: result };
 });
