@@ -530,6 +530,17 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     return stamped;
   }
 
+  async replaceItems(items: StoredItem[]): Promise<void> {
+    for (const Item of items) {
+      try {
+        await this.db.put({ TableName: this.table, Item, ConditionExpression: 'attribute_exists(PK)' });
+      } catch (e) {
+        // Removed by TTL meanwhile: its image reaches archival, which redacts it (the tombstone).
+        if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+      }
+    }
+  }
+
   async ledgerEntry(reference: string): Promise<LedgerEntry | undefined> {
     const out = await this.db.get({ TableName: this.table, Key: keys.ledger(reference), ConsistentRead: true });
     return out.Item ? strip<LedgerEntry>(out.Item) : undefined;

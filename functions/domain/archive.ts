@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Complaint, HistoryEntry } from './complaint.ts';
-import type { OutboundMessage } from './model.ts';
+import type { LedgerEntry, OutboundMessage } from './model.ts';
 
 /** Who DynamoDB names as the deleter of an item its TTL expired (stream record `userIdentity`). */
 export const TTL_PRINCIPAL = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;
@@ -291,9 +291,46 @@ export function eraseComplaint(c: Complaint, alias: string): Complaint {
 }
 
 export function eraseMessage(m: OutboundMessage, ids: string[]): OutboundMessage {
-  const out = scrub(m, ids) as OutboundMessage;
+  const out = scrub(m, ids) as OutboundMessage & { erased?: true };
   if (out.audience === 'customer' && out.to) out.to = ERASED;
+  // Marked, so that a later redaction without the identifiers at hand leaves its text alone.
+  out.erased = true;
   return out;
+}
+
+/** The erasure tombstone the ledger keeps (LedgerEntry.erasure): written first, never removed. */
+export type ErasureTombstone = NonNullable<LedgerEntry['erasure']>;
+export const erasureOf = (t: ErasureTombstone): NonNullable<ArchiveRecord['erasure']> => ({
+  at: t.at,
+  by: t.by,
+  basis: t.basis,
+  ...(t.request ? { request: t.request } : {}),
+});
+
+/**
+ * A complaint's stored items as every writer may store them once its erasure tombstone is there
+ * - in the table, in staging, in an archive object (ADR 0018). The complaint item is erased (the
+ * pseudonym, the erasure noted); messages and history lose every identifier of the complainant
+ * known from an unredacted complaint item among them or `ids`. A message that no identifier is
+ * known for (its complaint item erased or elsewhere) keeps its kind, dates and status but not its
+ * text, which could name the customer. Idempotent: redacting redacted items changes nothing, so
+ * any writer may apply it to anything, in any order.
+ */
+export function redactItems(items: StoredItem[], tomb: ErasureTombstone, ids: string[] = []): StoredItem[] {
+  const known = [...ids, ...items.filter((i) => i.SK === 'META' && !i.erasure).flatMap((i) => identifiersOf(i as unknown as Complaint))];
+  const all = [...new Set(known)].sort((a, b) => b.length - a.length);
+  return items.map((i): StoredItem => {
+    if (i.SK === 'META')
+      return i.erasure
+        ? i
+        : { ...(eraseComplaint(i as unknown as Complaint, tomb.pseudonym) as unknown as StoredItem), PK: i.PK, SK: i.SK, erasure: erasureOf(tomb) };
+    if (i.SK.startsWith('MSG#')) {
+      if (i.erased) return all.length ? (scrub(i, all) as StoredItem) : i;
+      const m = eraseMessage(i as unknown as OutboundMessage, all) as unknown as StoredItem;
+      return all.length ? m : { ...m, text: ERASED, ...(m.html !== undefined ? { html: ERASED } : {}) };
+    }
+    return all.length ? (scrub(i, all) as StoredItem) : i;
+  });
 }
 
 export function eraseRecord(r: ArchiveRecord, alias: string, erasure: NonNullable<ArchiveRecord['erasure']>): ArchiveRecord {

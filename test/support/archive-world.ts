@@ -18,7 +18,8 @@ import {
 } from '../../functions/domain/archive.ts';
 import type { Complaint, HistoryEntry } from '../../functions/domain/complaint.ts';
 import type { ArchiveStore, ComplaintRepository } from '../../functions/domain/ports.ts';
-import type { LedgerEntry, OutboundMessage } from '../../functions/domain/model.ts';
+import type { Change, LedgerEntry, OutboundMessage } from '../../functions/domain/model.ts';
+import { ConflictError } from '../../functions/shared/errors.ts';
 import { regionConfig } from '../../functions/domain/regions.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
 import { archiveBatch, type ArchiveDeps, type RemovalRecord } from '../../functions/use-cases/archive/archive.ts';
@@ -111,6 +112,29 @@ export class MemoryTable {
     get: async (ref: string) => {
       const m = this.items.get(`COMPLAINT#${ref}|META`);
       return m && (structuredClone(m) as unknown as Complaint);
+    },
+    messages: async (ref: string) => {
+      await this.before();
+      return [...this.items.values()].filter((i) => i.PK === `COMPLAINT#${ref}` && i.SK.startsWith('MSG#')).map((i) => structuredClone(i));
+    },
+    /** The repository's commit as erasure uses it: the version condition, the complaint, its history, messages replaced if still there. */
+    commit: async (change: Change) => {
+      await this.before();
+      const PK = `COMPLAINT#${change.complaint.reference}`;
+      if (this.items.get(`${PK}|META`)?.version !== change.expectedVersion) throw new ConflictError('The complaint was changed by someone else');
+      const sealed = seal(change.complaint, change.history, change.messages?.length ?? 0);
+      this.items.set(`${PK}|META`, { PK, SK: 'META', type: 'Complaint', ...structuredClone(sealed) });
+      change.history.forEach((h, i) => {
+        const SK = `H#${h.at}#${String(change.expectedVersion + 1).padStart(6, '0')}.${i}`;
+        this.items.set(`${PK}|${SK}`, { PK, SK, type: 'History', ...structuredClone(h) });
+      });
+      for (const m of change.replaceMessages ?? [])
+        if (this.items.has(`${PK}|${m.messageId}`)) this.items.set(`${PK}|${m.messageId}`, { PK, SK: m.messageId!, type: 'Message', ...structuredClone(m) });
+    },
+    /** Items replaced whole, each only if it is still there. */
+    replaceItems: async (items: StoredItem[]) => {
+      await this.before();
+      for (const i of items) if (this.items.has(`${i.PK}|${i.SK}`)) this.items.set(`${i.PK}|${i.SK}`, structuredClone(i));
     },
   } as unknown as ComplaintRepository;
   remove(item: StoredItem) {

@@ -166,6 +166,15 @@ export class FakeRepository implements ComplaintRepository {
     this.expiries.set(ref, expiresAt);
     return had ? 0 : 1;
   }
+  /** Messages replaced whole (the only items of this fake an erasure redacts in place). */
+  async replaceItems(items: { PK: string; SK: string }[]) {
+    for (const i of items) {
+      const ref = i.PK.slice('COMPLAINT#'.length);
+      const list = this.msgs.get(ref) ?? [];
+      const at = list.findIndex((m) => m.messageId === i.SK);
+      if (at >= 0) list[at] = { ...(i as unknown as OutboundMessage) };
+    }
+  }
   async ledgerEntry(ref: string) {
     return this.ledger.get(ref);
   }

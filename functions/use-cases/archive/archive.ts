@@ -26,10 +26,12 @@ import {
   eraseComplaint,
   eraseMessage,
   eraseRecord,
+  erasureOf,
   identifiersOf,
   isArchivable,
   isTtlRemoval,
   pseudonym,
+  redactItems,
   retainUntil,
   stagingKey,
   summarise,
@@ -37,6 +39,7 @@ import {
   type ArchivedAttachment,
   type ArchiveRecord,
   type Assembly,
+  type ErasureTombstone,
   type ReconciliationReport,
   type StoredItem,
   type Whereabouts,
@@ -148,8 +151,33 @@ async function rescue(reference: string, items: StoredItem[], deps: ArchiveDeps)
     deps.count?.('DeletesOutsideArchival');
   }
   const kept = items.filter((i) => i.SK !== 'SECRET');
-  if (kept.length) await deps.archive.putStaged(stagingKey(reference, kept), kept);
+  if (kept.length) await stage(reference, stagingKey(reference, kept), kept, (await deps.repo.ledgerEntry(reference))?.erasure, [], deps);
 }
+
+/**
+ * Stages a complaint's items - redacted when its erasure tombstone is there. Written, then the
+ * tombstone checked again: an erasure that began meanwhile either finds this part when it lists
+ * staging (it wrote its tombstone before listing) or is found here, and the part is redacted
+ * again - in every order, nothing unredacted stays in staging. Returns the tombstone if any.
+ */
+async function stage(
+  reference: string,
+  key: string,
+  items: StoredItem[],
+  tomb: ErasureTombstone | undefined,
+  ids: string[],
+  deps: ArchiveDeps,
+): Promise<ErasureTombstone | undefined> {
+  await deps.archive.putStaged(key, tomb ? redactItems(items, tomb, ids) : items);
+  if (tomb) return tomb;
+  const now = (await deps.repo.ledgerEntry(reference))?.erasure;
+  if (now) await deps.archive.putStaged(key, redactItems(items, now, ids));
+  return now;
+}
+
+/** The complainant's identifiers, from an unredacted complaint item among the items. */
+const identifiersIn = (items: StoredItem[]): string[] =>
+  items.filter((i) => i.SK === 'META' && !i.erasure).flatMap((i) => identifiersOf(i as unknown as Complaint));
 
 /**
  * A complaint's items TTL removed, from one batch. Usually the batch carries all of them (TTL
@@ -160,24 +188,30 @@ async function rescue(reference: string, items: StoredItem[], deps: ArchiveDeps)
  * say it could complete the complaint.
  */
 async function archiveItems(reference: string, items: StoredItem[], deps: ArchiveDeps): Promise<'archived' | 'already-archived' | 'staged'> {
-  if ((await deps.repo.ledgerEntry(reference))?.archiveKey) {
+  const ledger = await deps.repo.ledgerEntry(reference);
+  if (ledger?.archiveKey) {
     await clearStaging(reference, deps);
     return 'already-archived';
   }
+  // Erased: every image is redacted before it is staged or archived, whatever the stream re-delivers.
+  let tomb = ledger?.erasure;
   // Items still in the table are expired too (same TTL) but not yet removed: DynamoDB may take days.
-  const known = [...(await deps.repo.partitionItems(reference)).filter((i) => isArchivable(i.SK)), ...items];
+  const inTable = (await deps.repo.partitionItems(reference)).filter((i) => isArchivable(i.SK));
+  const ids = identifiersIn([...inTable, ...items]);
+  const known = () => (tomb ? redactItems([...inTable, ...items], tomb, ids) : [...inTable, ...items]);
   // Complete from the batch and the table: nothing of it was staged here. A part another batch
   // staged meanwhile (it could not complete it) is cleared by that batch, which finds the ledger
   // entry after staging, or else by the daily reconciliation - not by a listing on every write.
-  if (await writeArchive(reference, assemble(known, deps.clock.now()), deps, { staged: false })) return 'archived';
+  if (await writeArchive(reference, assemble(known(), deps.clock.now()), deps, { staged: false, tomb })) return 'archived';
 
   const own = stagingKey(reference, items);
-  await deps.archive.putStaged(own, items);
+  tomb = await stage(reference, own, items, tomb, ids, deps);
   const others = (await deps.archive.stagedParts(reference)).filter((p) => p.key !== own);
-  if (couldBeComplete(known, others)) {
+  if (couldBeComplete(known(), others)) {
     // Staged images last: they win over the batch's (an erasure may have redacted them).
     const staged = (await deps.archive.readStaged(others.map((p) => p.key))).flatMap((o) => o.items);
-    if (await writeArchive(reference, assemble([...known, ...staged], deps.clock.now()), deps, { staged: true })) return 'archived';
+    const all = tomb ? redactItems([...known(), ...staged], tomb, ids) : [...known(), ...staged];
+    if (await writeArchive(reference, assemble(all, deps.clock.now()), deps, { staged: true, tomb })) return 'archived';
   }
   // Archived meanwhile from another batch, whose clean-up listed staging before this part was there.
   if ((await deps.repo.ledgerEntry(reference))?.archiveKey) {
@@ -192,11 +226,28 @@ async function archiveItems(reference: string, items: StoredItem[], deps: Archiv
  * Writes the archive object of a complete assembly (false while it waits) and records it in the
  * ledger; clears staging when the complaint was completed from staged parts.
  */
-async function writeArchive(reference: string, assembly: Assembly, deps: ArchiveDeps, o: { staged: boolean }): Promise<boolean> {
+async function writeArchive(reference: string, assembly: Assembly, deps: ArchiveDeps, o: { staged: boolean; tomb?: ErasureTombstone }): Promise<boolean> {
   if (assembly.status === 'waiting') return false;
   const c = assembly.complaint;
   const closedAt = c.closedAt ?? c.updatedAt;
   const until = retainUntil(closedAt, deps.region.retention.archiveYears);
+  if (o.tomb) {
+    // Erased before it was archived: only the redacted record is ever written (its items were
+    // redacted before assembly), without the customer's files; the ledger names it twice.
+    const record = { ...archiveRecord(assembly, [], deps.clock.now().toISOString(), deps.region.retention.archiveYears), erasure: erasureOf(o.tomb) };
+    const key = archiveKey(c.region, closedAt, c.reference, true);
+    await deps.archive.putRecord(key, record, until);
+    await deps.repo.updateLedger(reference, {
+      archiveKey: key,
+      archivedAt: record.archivedAt,
+      historyDigest: record.integrity.historyDigest,
+      erasedKey: key,
+      erasedAt: o.tomb.at,
+    });
+    if (o.staged) await clearStaging(reference, deps);
+    deps.count?.('ComplaintsArchived');
+    return true;
+  }
   const attachments: ArchivedAttachment[] = [];
   for (const [i, a] of (c.attachments ?? []).entries()) {
     const dest = attachmentArchiveKey(c.region, closedAt, c.reference, i, a.name);
@@ -207,6 +258,10 @@ async function writeArchive(reference: string, assembly: Assembly, deps: Archive
   const key = archiveKey(c.region, closedAt, c.reference);
   await deps.archive.putRecord(key, record, until);
   await deps.repo.updateLedger(reference, { archiveKey: key, archivedAt: record.archivedAt, historyDigest: record.integrity.historyDigest });
+  // An erasure that began while this was written: it wrote its tombstone before reading the ledger,
+  // so either it finds the archive key or this finds the tombstone - and the redacted version is written.
+  const after = await deps.repo.ledgerEntry(reference);
+  if (after?.erasure && !after.erasedKey) await eraseArchived(reference, key, after.erasure, deps);
   // Listed after the ledger names the object: a part staged later finds the ledger and clears itself.
   if (o.staged) await clearStaging(reference, deps);
   deps.count?.('ComplaintsArchived');
@@ -291,12 +346,22 @@ export async function eraseCustomerData(deps: ArchiveDeps & { pseudonymKey: stri
   const live = await deps.repo.get(reference);
   if (!ledger && !live) throw new NotFoundError(`Complaint ${reference} not found`);
   const alias = pseudonym(reference, deps.pseudonymKey);
-  const erasure = { at: now, by: actor.id, basis: req.basis, request: req.request };
+  // The tombstone first (ADR 0018): from here on every writer of the complaint's data - archival
+  // of any batch, however late or often re-delivered - writes only redacted images.
+  const tomb: ErasureTombstone = ledger?.erasure ?? {
+    at: now,
+    by: actor.id,
+    basis: req.basis,
+    ...(req.request ? { request: req.request } : {}),
+    pseudonym: alias,
+  };
+  if (ledger && !ledger.erasure) await deps.repo.updateLedger(reference, { erasure: tomb });
+  const erasure = erasureOf(tomb);
   const done: string[] = [];
 
   if (live && !live.erasure) {
     const ids = identifiersOf(live);
-    const next: Complaint = { ...eraseComplaint(live, alias), erasure, updatedAt: now, version: live.version + 1 };
+    const next: Complaint = { ...eraseComplaint(live, tomb.pseudonym), erasure, updatedAt: now, version: live.version + 1 };
     const messages = (await deps.repo.messages(reference)).map((m) => eraseMessage(m, ids));
     const entry: HistoryEntry = {
       reference,
@@ -314,28 +379,28 @@ export async function eraseCustomerData(deps: ArchiveDeps & { pseudonymKey: stri
       removeCustomerKeys: live.complainant.anonymous ? [] : customerKeys(live.complainant.contact),
     });
     done.push('table');
+  } else {
+    // Partly removed by TTL (its complaint item gone, or erased before): what is left in the table
+    // is redacted in place, each item only if it is still there.
+    const left = (await deps.repo.partitionItems(reference)).filter((i) => isArchivable(i.SK));
+    const redacted = redactItems(left, tomb, live ? identifiersOf(live) : []);
+    const changed = redacted.filter((r, i) => JSON.stringify(r) !== JSON.stringify(left[i]));
+    if (changed.length) {
+      await deps.repo.replaceItems(changed);
+      done.push('table');
+    }
   }
   const parts = await deps.archive.stagedParts(reference);
   if (parts.length) {
     const objects = await deps.archive.readStaged(parts.map((p) => p.key));
-    const meta = objects.flatMap((o) => o.items).find((p) => p.SK === 'META') as (StoredItem & Complaint) | undefined;
-    const ids = meta ? identifiersOf(meta) : live ? identifiersOf(live) : [];
-    const redact = (p: StoredItem): StoredItem =>
-      p.SK === 'META'
-        ? { ...(eraseComplaint(p as unknown as Complaint, alias) as unknown as StoredItem), PK: p.PK, SK: p.SK, erasure }
-        : p.SK.startsWith('MSG#')
-          ? { ...(eraseMessage(p as never, ids) as unknown as StoredItem), PK: p.PK, SK: p.SK }
-          : p;
-    for (const o of objects) await deps.archive.putStaged(o.key, o.items.map(redact));
+    const ids = [...identifiersIn(objects.flatMap((o) => o.items)), ...(live ? identifiersOf(live) : [])];
+    for (const o of objects) await deps.archive.putStaged(o.key, redactItems(o.items, tomb, ids));
     done.push('staging');
   }
-  if (ledger?.archiveKey && !ledger.erasedKey) {
-    const original = await deps.archive.getRecord(ledger.archiveKey);
-    if (!original) throw new NotFoundError(`The archive object of ${reference} is missing`);
-    const redacted = eraseRecord(original, alias, erasure);
-    const key = archiveKey(original.region, original.closedAt, reference, true);
-    await deps.archive.putRecord(key, redacted, original.retainUntil);
-    await deps.repo.updateLedger(reference, { erasedKey: key, erasedAt: now });
+  // Read again after the tombstone: an archive written meanwhile is found here (or found the tombstone).
+  const archived = await deps.repo.ledgerEntry(reference);
+  if (archived?.archiveKey && !archived.erasedKey) {
+    await eraseArchived(reference, archived.archiveKey, tomb, deps);
     done.push('archive');
   }
   await deps.audit.record({
@@ -347,7 +412,17 @@ export async function eraseCustomerData(deps: ArchiveDeps & { pseudonymKey: stri
     outcome: 'ok',
     detail: `personal data erased (${req.basis}) in: ${done.join(', ') || 'nothing left to erase'}`,
   });
-  return { reference, erasedIn: done, pseudonym: alias, at: now };
+  return { reference, erasedIn: done, pseudonym: tomb.pseudonym, at: now };
+}
+
+/** The redacted version of an archived complaint, beside its locked original, which is never served again. */
+async function eraseArchived(reference: string, key: string, tomb: ErasureTombstone, deps: ArchiveDeps): Promise<void> {
+  const original = await deps.archive.getRecord(key);
+  if (!original) throw new NotFoundError(`The archive object of ${reference} is missing`);
+  const redacted = eraseRecord(original, tomb.pseudonym, erasureOf(tomb));
+  const erasedKey = archiveKey(original.region, original.closedAt, reference, true);
+  await deps.archive.putRecord(erasedKey, redacted, original.retainUntil);
+  await deps.repo.updateLedger(reference, { erasedKey, erasedAt: tomb.at });
 }
 
 /* ---------- reconciliation ---------- */
