@@ -37,6 +37,17 @@ export class DynamoAuditLog implements AuditLog {
     }
   }
 
+  async has(auditKey: string): Promise<boolean> {
+    const [pk, sk] = auditKey.split('|');
+    const out = await this.db.query({
+      TableName: this.table,
+      ConsistentRead: true,
+      KeyConditionExpression: 'PK = :pk AND SK = :sk',
+      ExpressionAttributeValues: { ':pk': pk, ':sk': sk },
+    });
+    return (out.Items ?? []).length > 0;
+  }
+
   async search(q: { day: string; reference?: string; actor?: string; limit?: number }): Promise<AuditEntry[]> {
     const filters: string[] = [];
     const values: Record<string, unknown> = { ':pk': `AUDIT#${q.day}` };

@@ -349,6 +349,40 @@ export function eraseRecord(r: ArchiveRecord, alias: string, erasure: NonNullabl
 
 /* ---------- reconciliation ---------- */
 
+/** Actors of history entries that are not staff (no staff request, so no audit entry of a staff change). */
+export const NON_STAFF_ACTORS = new Set(['system', 'customer', 'email-intake']);
+
+/**
+ * Staff changes in a complaint's partition and the audit entries they must have (ADR 0018): each
+ * history entry by staff names the audit entry written in its transaction (`auditKey`); one that
+ * names none is a change without its entry.
+ */
+export function staffChanges(items: StoredItem[]): { linked: { sk: string; auditKey: string }[]; unlinked: string[] } {
+  const staff = items.filter((i) => i.SK.startsWith('H#') && typeof i.actor === 'string' && !NON_STAFF_ACTORS.has(i.actor));
+  return {
+    linked: staff.filter((i) => typeof i.auditKey === 'string').map((i) => ({ sk: i.SK, auditKey: String(i.auditKey) })),
+    unlinked: staff.filter((i) => typeof i.auditKey !== 'string').map((i) => i.SK),
+  };
+}
+
+/**
+ * Why an erased complaint's stored items are not erased (empty: they are): the complaint item
+ * pseudonymised with the erasure noted and no contact left, no customer message addressed.
+ * Checked on what the table, staging and the served archive record hold.
+ */
+export function erasureBroken(items: StoredItem[], pseudonymOf: string): string[] {
+  const reasons: string[] = [];
+  for (const i of items) {
+    if (i.SK === 'META') {
+      const c = i as unknown as Complaint;
+      if (!c.erasure) reasons.push('the complaint item has no erasure');
+      if (c.complainant?.contact || (!c.complainant?.anonymous && c.complainant?.name !== pseudonymOf)) reasons.push('the complainant is not pseudonymised');
+    } else if (i.SK.startsWith('MSG#') && i.audience === 'customer' && i.to !== undefined && i.to !== ERASED)
+      reasons.push(`message ${i.SK} is still addressed`);
+  }
+  return reasons;
+}
+
 export type Whereabouts =
   | { reference: string; where: 'table'; ok: boolean; reason?: string }
   | { reference: string; where: 'archive'; ok: boolean; reason?: string }

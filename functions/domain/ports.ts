@@ -129,6 +129,8 @@ export interface AttachmentStore {
 
 export interface AuditLog {
   record(e: AuditEntry): Promise<void>;
+  /** Whether the entry a change names (`AUDIT#<day>|<sort key>`, its history items' auditKey) is on the record. */
+  has(auditKey: string): Promise<boolean>;
   search(q: { day: string; reference?: string; actor?: string; limit?: number }): Promise<AuditEntry[]>;
 }
 

@@ -189,6 +189,9 @@ describe('a staff change and its audit entry (issue 21)', () => {
     expect(entries[0]).toMatchObject({ actor: 'hana', operation: 'claimTask', reference, outcome: 'ok', version: 3 });
     const history = (await new DynamoComplaintRepository(db, T, { reminderFraction: 0.2 }).partitionItems(reference)).find((i) => i.actor === 'hana');
     expect(String(history?.auditKey)).toMatch(/^AUDIT#2026-03-03\|2026-03-03T02:00:00\.000Z#[0-9a-f]{12}$/);
+    // What the daily reconciliation asks of it (AuditLog.has), answered by DynamoDB Local.
+    expect(await new DynamoAuditLog(db, T).has(String(history?.auditKey))).toBe(true);
+    expect(await new DynamoAuditLog(db, T).has('AUDIT#2026-03-03|2026-03-03T02:00:00.000Z#000000000000')).toBe(false);
   });
 
   it('DynamoDB Local: when the change is refused (stale version) its entry is not written, and when the entry is refused the change is not', async () => {

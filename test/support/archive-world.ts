@@ -94,6 +94,8 @@ export class MemoryArchive implements ArchiveStore {
 export class MemoryTable {
   items = new Map<string, StoredItem>();
   ledger = new Map<string, LedgerEntry>();
+  /** The audit entries its commits wrote (the world shares it with the audit log's `has`). */
+  auditKeys = new Set<string>();
   before: () => Promise<void> = async () => undefined;
   readonly repo = {
     partitionItems: async (ref: string) => {
@@ -124,9 +126,12 @@ export class MemoryTable {
       if (this.items.get(`${PK}|META`)?.version !== change.expectedVersion) throw new ConflictError('The complaint was changed by someone else');
       const sealed = seal(change.complaint, change.history, change.messages?.length ?? 0);
       this.items.set(`${PK}|META`, { PK, SK: 'META', type: 'Complaint', ...structuredClone(sealed) });
+      // A staff request's audit entry, in the same write; its history items name it (as the DynamoDB repository does).
+      const auditKey = change.audit ? `AUDIT#${change.audit.at.slice(0, 10)}|${change.audit.at}#${this.auditKeys.size}` : undefined;
+      if (auditKey) this.auditKeys.add(auditKey);
       change.history.forEach((h, i) => {
         const SK = `H#${h.at}#${String(change.expectedVersion + 1).padStart(6, '0')}.${i}`;
-        this.items.set(`${PK}|${SK}`, { PK, SK, type: 'History', ...structuredClone(h) });
+        this.items.set(`${PK}|${SK}`, { PK, SK, type: 'History', ...structuredClone(h), ...(auditKey ? { auditKey } : {}) });
       });
       for (const m of change.replaceMessages ?? [])
         if (this.items.has(`${PK}|${m.messageId}`)) this.items.set(`${PK}|${m.messageId}`, { PK, SK: m.messageId!, type: 'Message', ...structuredClone(m) });
@@ -222,6 +227,7 @@ export function world() {
   const archive = new MemoryArchive();
   const table = new MemoryTable();
   const audit = new FakeAuditLog();
+  table.auditKeys = audit.keys;
   const counted: string[] = [];
   const deps: ArchiveDeps = {
     repo: table.repo,

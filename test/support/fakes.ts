@@ -218,6 +218,11 @@ export class FakeAuditLog implements AuditLog {
   async record(e: AuditEntry) {
     this.entries.push(structuredClone(e));
   }
+  /** Audit keys this fake knows of (what the repository's transactions wrote). */
+  keys = new Set<string>();
+  async has(auditKey: string) {
+    return this.keys.has(auditKey);
+  }
   async search(q: { day: string; reference?: string; actor?: string }) {
     return this.entries.filter((e) => e.at.startsWith(q.day) && (!q.reference || e.reference === q.reference) && (!q.actor || e.actor === q.actor));
   }

@@ -12,8 +12,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { verifyRecord, type StoredItem } from '../../functions/domain/archive.ts';
-import { eraseCustomerData, type RemovalRecord } from '../../functions/use-cases/archive/archive.ts';
-import { complaintItems, world } from '../support/archive-world.ts';
+import type { ComplaintRepository } from '../../functions/domain/ports.ts';
+import { auditEachChange } from '../../functions/http/audited-changes.ts';
+import { eraseCustomerData, reconcile, type RemovalRecord } from '../../functions/use-cases/archive/archive.ts';
+import { clock, complaintItems, world } from '../support/archive-world.ts';
 import { runs } from '../support/hostile-arbitraries.ts';
 
 const IDENTIFIERS = /Jane|jane\.doe/;
@@ -64,7 +66,14 @@ async function play(p: Scenario) {
   const erase = async () => {
     for (const k of w.archive.records.keys()) writtenBefore.add(k);
     erased = true;
-    await eraseCustomerData({ ...w.deps, pseudonymKey: 'k' }, admin, c.reference, { basis: 'gdpr-art-17' });
+    // As the staff route runs it: its change carries the request's audit entry.
+    const changes = auditEachChange(w.deps.repo as ComplaintRepository, () => ({
+      at: clock.now().toISOString(),
+      actor: admin.id,
+      roles: admin.roles,
+      operation: 'eraseCustomerData',
+    }));
+    await eraseCustomerData({ ...w.deps, repo: changes.repo, pseudonymKey: 'k' }, admin, c.reference, { basis: 'gdpr-art-17' });
   };
   const deliverPending = async (i: number) => {
     const [batch] = pending.splice(i % pending.length, 1);
@@ -114,9 +123,54 @@ async function play(p: Scenario) {
   // Its history: every entry, and the erasure's own when it found the complaint in the table.
   expect(served!.history.filter((h) => h.action !== 'personal-data-erased')).toHaveLength(p.history);
   expect(served!.messages).toHaveLength(p.messages);
+  // And the daily reconciliation proves it: archived, erased everywhere, every staff change audited.
+  w.archive.before = async () => undefined;
+  w.table.before = async () => undefined;
+  const report = await reconcile(w.deps, [2026]);
+  expect(report).toMatchObject({ archived: 1, mismatched: [], missing: [] });
 }
 
 describe('erasure and the stream, in any order (issue 21)', () => {
+  it('reconciliation finds a staff change without its audit entry, an entry that is gone, and an erasure undone in staging or the archive', async () => {
+    const w = world();
+    const c = w.add(complaintItems(2, 1));
+    const PK = `COMPLAINT#${c.reference}`;
+    const change = (SK: string, extra: Record<string, unknown> = {}) =>
+      w.table.items.set(`${PK}|${SK}`, {
+        PK,
+        SK,
+        type: 'History',
+        reference: c.reference,
+        at: '2026-03-05T01:00:00.000Z',
+        actor: 'hana',
+        action: 'claimed',
+        visibleToCustomer: false,
+        summary: 'x',
+        ...extra,
+      });
+    change('H#2026-03-05T01:00:00.000Z#000010.000');
+    change('H#2026-03-05T01:00:00.000Z#000011.000', { auditKey: 'AUDIT#2026-03-05|gone' });
+    w.audit.keys.add('AUDIT#2026-03-05|kept');
+    change('H#2026-03-05T01:00:00.000Z#000012.000', { auditKey: 'AUDIT#2026-03-05|kept' });
+    const [found] = (await reconcile(w.deps, [2026])).mismatched;
+    expect(found.reference).toBe(c.reference);
+    expect(found.reason).toContain('1 staff change(s) name no audit entry');
+    expect(found.reason).toContain('the audit entry of H#2026-03-05T01:00:00.000Z#000011.000 is missing');
+    expect(found.reason).not.toContain('000012');
+
+    // Erased and archived; then an unredacted copy turns up in staging, and the ledger loses its redacted record.
+    const e = world();
+    const d = e.add(complaintItems(1, 1));
+    await e.deliver(e.ttl(d.items));
+    await eraseCustomerData({ ...e.deps, pseudonymKey: 'k' }, admin, d.reference, { basis: 'gdpr-art-17' });
+    expect((await reconcile(e.deps, [2026])).mismatched).toEqual([]);
+    await e.archive.putStaged(`staging/${d.reference}/000000000000000000000000-1-of-3.json`, [d.items.find((i) => i.SK === 'META')!]);
+    e.table.ledger.get(d.reference)!.erasedKey = undefined;
+    const [broken] = (await reconcile(e.deps, [2026])).mismatched;
+    expect(broken.reason).toContain('erased, but in staging: the complaint item has no erasure');
+    expect(broken.reason).toContain('erased, but the archive serves no redacted record');
+  });
+
   it(
     'no interleaving of TTL removal, archival batches, re-deliveries and the erasure request brings an erased field back',
     async () => {

@@ -33,6 +33,8 @@ import {
   pseudonym,
   redactItems,
   retainUntil,
+  staffChanges,
+  erasureBroken,
   stagingKey,
   summarise,
   verifyRecord,
@@ -47,6 +49,7 @@ import {
 import { authorize, type Actor } from '../../domain/authorization.ts';
 import type { Complaint, HistoryEntry } from '../../domain/complaint.ts';
 import type { ArchiveStore, AuditLog, Complaints, Ledger, Outbox, Retention } from '../../domain/ports.ts';
+import type { LedgerEntry } from '../../domain/model.ts';
 import type { RegionConfig } from '../../domain/regions.ts';
 import { customerKeys } from '../../domain/repeats.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -427,29 +430,85 @@ async function eraseArchived(reference: string, key: string, tomb: ErasureTombst
 
 /* ---------- reconciliation ---------- */
 
+/**
+ * What the daily reconciliation also proves (ADR 0018) of a complaint still in the table: every
+ * staff change has its audit entry; and of an erased complaint, wherever it is: it stays erased
+ * in the table, in staging and in the archive record that is served. Reasons, empty when it holds.
+ */
+async function integrityOf(entry: LedgerEntry, items: StoredItem[], staged: Set<string>, deps: ArchiveDeps): Promise<string[]> {
+  const reasons: string[] = [];
+  const { linked, unlinked } = staffChanges(items);
+  if (unlinked.length) reasons.push(`${unlinked.length} staff change(s) name no audit entry`);
+  for (const l of linked) if (!(await deps.audit.has(l.auditKey))) reasons.push(`the audit entry of ${l.sk} is missing`);
+  const tomb = entry.erasure;
+  if (!tomb) return reasons;
+  const where = (place: string, found: string[]) => reasons.push(...found.map((r) => `erased, but in ${place}: ${r}`));
+  where('the table', erasureBroken(items, tomb.pseudonym));
+  if (staged.has(entry.reference)) {
+    const parts = await deps.archive.stagedParts(entry.reference);
+    where(
+      'staging',
+      erasureBroken(
+        (await deps.archive.readStaged(parts.map((p) => p.key))).flatMap((o) => o.items),
+        tomb.pseudonym,
+      ),
+    );
+  }
+  if (entry.archiveKey) {
+    const served = entry.erasedKey ? await deps.archive.getRecord(entry.erasedKey) : undefined;
+    if (!served) reasons.push('erased, but the archive serves no redacted record');
+    else if (!served.erasure) reasons.push('erased, but the served archive record carries no erasure');
+    else
+      where(
+        'the archive',
+        erasureBroken(
+          [{ PK: '', SK: 'META', ...served.complaint, erasure: served.erasure }, ...served.messages.map((m, i) => ({ PK: '', SK: `MSG#${i}`, ...m }))],
+          tomb.pseudonym,
+        ),
+      );
+  }
+  return reasons;
+}
+
 /** Where one registered complaint is now, with its history checked against its digest. */
-async function locate(reference: string, archiveKeyOf: string | undefined, staged: Set<string>, deps: ArchiveDeps): Promise<Whereabouts> {
+async function locate(entry: LedgerEntry, staged: Set<string>, deps: ArchiveDeps): Promise<Whereabouts> {
+  const found = await whereabouts(entry.reference, entry.archiveKey, staged, deps);
+  const integrity = await integrityOf(entry, found.items, staged, deps);
+  const w = found.where;
+  if (!integrity.length || w.where === 'missing' || w.where === 'staging') return w;
+  return { ...w, ok: false, reason: [...(w.ok ? [] : [w.reason ?? 'mismatch']), ...integrity].join('; ') };
+}
+
+async function whereabouts(
+  reference: string,
+  archiveKeyOf: string | undefined,
+  staged: Set<string>,
+  deps: ArchiveDeps,
+): Promise<{ where: Whereabouts; items: StoredItem[] }> {
   const items = await deps.repo.partitionItems(reference);
+  const at = (where: Whereabouts) => ({ where, items });
   const meta = items.find((i) => i.SK === 'META') as (StoredItem & Complaint) | undefined;
   if (meta) {
     const history = items.filter((i) => i.SK.startsWith('H#')) as unknown as HistoryEntry[];
-    if (meta.historyDigest === undefined) return { reference, where: 'table', ok: true };
+    if (meta.historyDigest === undefined) return at({ reference, where: 'table', ok: true });
     const ok = history.length === meta.historyCount && digestOf(history) === meta.historyDigest;
-    return { reference, where: 'table', ok, reason: ok ? undefined : 'history in the table does not match its digest' };
+    return at({ reference, where: 'table', ok, reason: ok ? undefined : 'history in the table does not match its digest' });
   }
   if (archiveKeyOf) {
     const record = await deps.archive.getRecord(archiveKeyOf);
-    if (!record) return { reference, where: 'missing', ok: false, reason: 'the ledger names an archive object that is not there' };
+    if (!record) return at({ reference, where: 'missing', ok: false, reason: 'the ledger names an archive object that is not there' });
     const v = verifyRecord(record);
-    return v.ok ? { reference, where: 'archive', ok: true } : { reference, where: 'archive', ok: false, reason: v.reason };
+    return at(v.ok ? { reference, where: 'archive', ok: true } : { reference, where: 'archive', ok: false, reason: v.reason });
   }
-  if (staged.has(reference)) return { reference, where: 'staging', ok: false, reason: 'removed by TTL; waiting for the rest of its items' };
-  return { reference, where: 'missing', ok: false, reason: 'neither in the table nor in the archive' };
+  if (staged.has(reference)) return at({ reference, where: 'staging', ok: false, reason: 'removed by TTL; waiting for the rest of its items' });
+  return at({ reference, where: 'missing', ok: false, reason: 'neither in the table nor in the archive' });
 }
 
 /**
  * Proves every complaint ever registered (the ledger) is in the table or in the archive, with
- * its history matching its digest. Years: from the region's first year to the clock's.
+ * its history matching its digest; that every staff change in the table has its audit entry;
+ * and that every erased complaint stays erased in the table, staging and the archive (a
+ * failure of either is a mismatch with its reason, and alarms). Years: from the region's first year to the clock's.
  */
 export async function reconcile(deps: ArchiveDeps, years?: number[]): Promise<ReconciliationReport & { staged: number; clearedStaging: number }> {
   const thisYear = deps.clock.now().getUTCFullYear();
@@ -460,7 +519,7 @@ export async function reconcile(deps: ArchiveDeps, years?: number[]): Promise<Re
     let after: string | undefined;
     do {
       const page = await deps.repo.ledgerPage(`${deps.region.referencePrefix}-${year}`, after);
-      for (const e of page.entries) found.push(await locate(e.reference, e.archiveKey, staged, deps));
+      for (const e of page.entries) found.push(await locate(e, staged, deps));
       after = page.next;
     } while (after);
   }
