@@ -22,7 +22,7 @@
  */
 import { DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { matchesFilter, STREAM_CONSUMERS } from '../functions/functions.ts';
 import { toLambdaRecord } from '../local/emulators/streams.ts';
 
@@ -50,7 +50,8 @@ if (!queue) {
 }
 const dryRun = flag('--dry-run');
 
-const sqs = new SQSClient({});
+// The endpoint the SDK resolves (AWS's, or AWS_ENDPOINT_URL_SQS), not the queue URL's host: a local SQS may name queues by a host of its own.
+const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 const streams = new DynamoDBStreamsClient({});
 const lambda = new LambdaClient({});
 
@@ -148,10 +149,10 @@ async function replayMessage(m: Message): Promise<Line[]> {
 const QueueUrl = /^https?:\/\//.test(queue) ? queue : (await sqs.send(new GetQueueUrlCommand({ QueueName: queue }))).QueueUrl!;
 const lines: Line[] = [];
 const seen = new Set<string>();
-const listed: string[] = [];
 for (;;) {
   // Each message is hidden while this run works on it (5 minutes); one that failed comes back then.
-  const page = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 300, WaitTimeSeconds: 0 }));
+  // A dry run leaves every message visible (visibility 0) and stops when the queue brings no new one.
+  const page = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: dryRun ? 0 : 300, WaitTimeSeconds: 0 }));
   const fresh = (page.Messages ?? []).filter((m) => !seen.has(m.MessageId!));
   if (!fresh.length) break;
   for (const m of fresh) {
@@ -159,12 +160,9 @@ for (;;) {
     const done = await replayMessage(m);
     lines.push(...done);
     // Deleted only once every record of it went through (or was not the consumer's).
-    if (dryRun) listed.push(m.ReceiptHandle!);
-    else if (done.every((l) => l.outcome !== 'failed')) await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));
+    if (!dryRun && done.every((l) => l.outcome !== 'failed')) await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));
   }
 }
-// A dry run gives every message it read back to the queue at once.
-for (const ReceiptHandle of listed) await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle, VisibilityTimeout: 0 }));
 const count = (o: Outcome) => lines.filter((l) => l.outcome === o).length;
 const summary = {
   queue,
