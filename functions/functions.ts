@@ -181,7 +181,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   // clears staging parts left by a batch that raced the one that archived their complaint.
   ReconcileArchive: {
     entry: 'reconcile-archive.handler.ts',
-    access: { table: { actions: ['Query'], leadingKeys: ['LEDGER#', 'COMPLAINT#'] }, archive: 'reconcile' },
+    access: { table: { actions: ['Query'], leadingKeys: ['LEDGER#', 'COMPLAINT#', 'AUDIT#'] }, archive: 'reconcile' },
     timeoutSeconds: 900,
     memoryMb: 512,
   },

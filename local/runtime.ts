@@ -37,6 +37,7 @@ import { executionArnOfToken, LocalStepFunctions, machineArnOf, type StatusChang
 import { startStepFunctionsServer } from './emulators/stepfunctions/server.ts';
 import { throttlingFromEnv, type SfnThrottling } from './emulators/stepfunctions/throttling.ts';
 import { StreamPoller } from './emulators/streams.ts';
+import { startFailureQueues, type FailureQueues } from './emulators/failure-queues.ts';
 import { LocalTtl } from './emulators/ttl.ts';
 import { matchesWorkflowEnded } from './host/events.ts';
 import { FaultInjector, faultsFromEnv, type FaultConfig } from './host/faults.ts';
@@ -95,6 +96,8 @@ export interface LocalRuntime {
   dynamoEndpoint: string;
   sfnEndpoint: string;
   s3Endpoint: string;
+  /** The stream consumers' failure queues (SQS, `<Function>-failures`): what `npm run replay` reads. */
+  sqsEndpoint: string;
   /** The endpoints the functions use (AWS_ENDPOINT_URL_*): through the IAM check when it is on. */
   functionEndpoints: { dynamodb: string; s3: string; sfn: string; ses: string };
   /** The local IAM check, when on. */
@@ -165,7 +168,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
     const workflows = await startWorkflows(setup, started, lambdas); // the engine on the ASL file, its endpoint, the WorkflowEnded rule
     const iam = await guardEndpoints(setup, started, storage.policies, mail.sesOffered, Boolean(mailbox)); // the IAM check before every endpoint the functions use
     await readyFunctions(setup, lambdas); // warm every function, resume orphaned workflows
-    const streams = startStreams(setup, started, storage, lambdas); // TTL and the table's stream consumers
+    const queues = await startQueues(setup, started); // the stream consumers' failure queues (SQS)
+    const streams = startStreams(setup, started, storage, lambdas, queues); // TTL and the table's stream consumers
     const smtpPort = await startEmailIntake(setup, started, storage, lambdas); // inbound mail as the SES receipt rule
     const api = await startGateway(setup, started, { storage, mail, idp, lambdas, workflows, streams, functionEndpoints: iam.functionEndpoints });
     scheduleJobs(setup, started, lambdas, mailbox); // the deadline watch, orphan sweep and mailbox poll (system clock only)
@@ -174,6 +178,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRunt
       dynamoEndpoint: storage.dynamo.endpoint,
       sfnEndpoint: workflows.url,
       s3Endpoint: storage.s3Url,
+      sqsEndpoint: queues.endpoint,
       functionEndpoints: iam.functionEndpoints,
       iam: iam.authorizer.enforcing ? iam.authorizer : undefined,
       smtpPort,
@@ -478,8 +483,21 @@ interface Streams {
   poller: StreamPoller;
 }
 
+/** The on-failure destinations of the stream consumers: SQS queues, as on AWS (local/emulators/failure-queues.ts). */
+async function startQueues(setup: Setup, started: Started): Promise<FailureQueues> {
+  const clock = setup.clock ?? systemClock;
+  const queues = await startFailureQueues({
+    dataDir: join(setup.dataDir, 'sqs'),
+    region: setup.awsRegion,
+    consumers: STREAM_CONSUMERS.map((c) => c.fn),
+    now: () => clock.now(),
+  });
+  started.add(() => queues.stop());
+  return queues;
+}
+
 /** The table's stream, handed to the same consumers as on AWS (message delivery, ...), and DynamoDB's TTL. */
-function startStreams(setup: Setup, started: Started, storage: Storage, lambdas: LambdaHost): Streams {
+function startStreams(setup: Setup, started: Started, storage: Storage, lambdas: LambdaHost, queues: FailureQueues): Streams {
   const { clock, dataDir, awsRegion, tableName, log } = setup;
   // DynamoDB's TTL (local/emulators/ttl.ts: DynamoDB Local's own job cannot delete this table's items).
   const ttl = new LocalTtl({
@@ -501,6 +519,17 @@ function startStreams(setup: Setup, started: Started, storage: Storage, lambdas:
     log,
     deletedByTtl: (keys, oldImage) => ttl.deletedByTtl(keys, oldImage),
     ttlSweeping: () => ttl.sweeping,
+    onFailure: (fn, f) =>
+      queues.send(fn, {
+        functionArn: lambdas.arn(fn as (typeof STREAM_CONSUMERS)[number]['fn']),
+        streamArn: f.streamArn,
+        shardId: f.shardId,
+        startSequenceNumber: f.sequenceNumber,
+        endSequenceNumber: f.sequenceNumber,
+        batchSize: 1,
+        attempts: f.attempts,
+        arrivedAt: (clock ?? systemClock).now().toISOString(),
+      }),
   });
   poller.start();
   started.add(() => poller.stop());
@@ -559,7 +588,9 @@ async function startGateway(setup: Setup, started: Started, parts: GatewayParts)
       verify: (t) => verifyStaffToken(t, (reason) => log(`Staff token refused at the gateway: ${reason}`)) as Promise<Record<string, unknown> | undefined>,
       claims: (p) => gatewayClaims(p),
     },
-    extra: async (req, res, body) => (new URL(req.url ?? '/', 'http://localhost').pathname.startsWith('/__local/') ? local(req, res, body) : pages(req, res)),
+    // /__local/ and Lambda's Invoke API (`npm run replay` hands records to a consumer through it, as on AWS).
+    extra: async (req, res, body) =>
+      /^\/(__local|2015-03-31\/functions)\//.test(new URL(req.url ?? '/', 'http://localhost').pathname) ? local(req, res, body) : pages(req, res),
   });
   started.server(api.server);
   return api;

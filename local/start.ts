@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   DynamoDB Local:  ${runtime.dynamoEndpoint}  (table ${runtime.tableName})
   Email intake:    smtp://127.0.0.1:${runtime.smtpPort ?? '-'}  (send complaints by email)
   Archive:         ${process.env.DATA_DIR ?? '.data'}/s3/complaints-archive  (S3 API ${runtime.s3Endpoint}; reconcile: npm run reconcile)
+  Failure queues:  ${runtime.sqsEndpoint}  (SQS; AWS_REGION=${process.env.AWS_REGION} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_ENDPOINT_URL_SQS=${runtime.sqsEndpoint} AWS_ENDPOINT_URL_DYNAMODB_STREAMS=${runtime.dynamoEndpoint} AWS_ENDPOINT_URL_LAMBDA=${runtime.apiUrl} npm run replay -- --queue TableChanges-failures)
   Sent mail:       ${runtime.apiUrl}/__local/mail  (.eml files in ${process.env.DATA_DIR ?? '.data'}/mail/sent)
   Pages:           ${runtime.apiUrl}/index.html (complaint form), ${runtime.apiUrl}/status.html
   OIDC issuer: ${runtime.oidcIssuer}  (staff sign in at ${runtime.apiUrl}/console.html; a token for scripts: npm run token -- hana; seeded users: README)

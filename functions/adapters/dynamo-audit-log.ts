@@ -8,6 +8,15 @@ import type { DocumentClient } from './dynamo-client.ts';
 import type { AuditLog } from '../domain/ports.ts';
 import type { AuditEntry } from '../domain/model.ts';
 
+/**
+ * The stored audit item of an entry: its day's partition, a key of its instant and a random
+ * part. Written alone (record) or as one Put of a change's transaction (the complaint
+ * repository's commit), always only if the key is new.
+ */
+export function auditItem(e: AuditEntry): { PK: string; SK: string; type: 'Audit' } & AuditEntry {
+  return { PK: `AUDIT#${e.at.slice(0, 10)}`, SK: `${e.at}#${randomBytes(6).toString('hex')}`, type: 'Audit', ...e };
+}
+
 export class DynamoAuditLog implements AuditLog {
   constructor(
     private readonly db: DocumentClient,
@@ -18,7 +27,7 @@ export class DynamoAuditLog implements AuditLog {
     try {
       await this.db.put({
         TableName: this.table,
-        Item: { PK: `AUDIT#${e.at.slice(0, 10)}`, SK: `${e.at}#${randomBytes(6).toString('hex')}`, type: 'Audit', ...e },
+        Item: auditItem(e),
         ConditionExpression: 'attribute_not_exists(PK)',
       });
     } catch (err) {
@@ -26,6 +35,17 @@ export class DynamoAuditLog implements AuditLog {
       // written (its answer lost on the way). The entry is on the record.
       if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
     }
+  }
+
+  async has(auditKey: string): Promise<boolean> {
+    const [pk, sk] = auditKey.split('|');
+    const out = await this.db.query({
+      TableName: this.table,
+      ConsistentRead: true,
+      KeyConditionExpression: 'PK = :pk AND SK = :sk',
+      ExpressionAttributeValues: { ':pk': pk, ':sk': sk },
+    });
+    return (out.Items ?? []).length > 0;
   }
 
   async search(q: { day: string; reference?: string; actor?: string; limit?: number }): Promise<AuditEntry[]> {

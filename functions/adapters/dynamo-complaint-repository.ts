@@ -15,13 +15,15 @@ import {
   type StaffProfile,
   type StoredAnswer,
   type TaskItem,
+  type AuditEntry,
 } from '../domain/model.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { seal, type StoredItem } from '../domain/archive.ts';
 import { nextAlarmAt } from '../domain/deadlines.ts';
 import { keys, openShard, TABLE } from './table-schema.ts';
+import { auditItem } from './dynamo-audit-log.ts';
 
-const INTERNAL = new Set(['PK', 'SK', 'OPENPK', 'OPENSK', 'GSI1PK', 'GSI1SK', 'type']);
+const INTERNAL = new Set(['PK', 'SK', 'OPENPK', 'OPENSK', 'GSI1PK', 'GSI1SK', 'type', 'auditKey']);
 function strip<T>(item: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k))) as T;
 }
@@ -46,11 +48,18 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   ) {}
 
   /** An entry appended to a closed complaint (erasure, late notes) expires with the rest of it. */
-  private historyPut(h: HistoryEntry, version: number, i: number, expiresAt?: number): TransactItem {
+  private historyPut(h: HistoryEntry, version: number, i: number, expiresAt?: number, auditKey?: string): TransactItem {
     return {
       Put: {
         TableName: this.table,
-        Item: { PK: keys.complaint(h.reference).PK, SK: `H#${h.at}#${order(version, i)}`, type: 'History', ...h, ...(expiresAt ? { expiresAt } : {}) },
+        Item: {
+          PK: keys.complaint(h.reference).PK,
+          SK: `H#${h.at}#${order(version, i)}`,
+          type: 'History',
+          ...h,
+          ...(expiresAt ? { expiresAt } : {}),
+          ...(auditKey ? { auditKey } : {}),
+        },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     };
@@ -101,6 +110,17 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     }
   }
 
+  /**
+   * The audit entry of a staff change as one more Put of the change's transaction (only if its
+   * key is new), and the key the change's history items name it by: `AUDIT#<day>|<at>#<n>`.
+   * Reconciliation follows that key from each staff history entry to its audit entry.
+   */
+  private auditPut(e: AuditEntry | undefined): { item?: TransactItem; key?: string } {
+    if (!e) return {};
+    const Item = auditItem(e);
+    return { item: { Put: { TableName: this.table, Item, ConditionExpression: 'attribute_not_exists(PK)' } }, key: `${Item.PK}|${Item.SK}` };
+  }
+
   /** The complaint item with its index attributes: in the OPEN index while open. */
   private complaintItem(c: Complaint): Record<string, unknown> {
     const item: Record<string, unknown> = { ...keys.complaint(c.reference), type: 'Complaint', ...c };
@@ -124,9 +144,10 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     return Number(out.Attributes?.value);
   }
 
-  async create({ complaint: unsealed, secret, history, idempotency, messages, customerKeys, uploads = [] }: NewComplaint): Promise<void> {
+  async create({ complaint: unsealed, secret, history, idempotency, messages, customerKeys, uploads = [], audit }: NewComplaint): Promise<void> {
     // The history's count and digest travel with the complaint (domain/archive.ts).
     const complaint = seal(unsealed, history, messages?.length ?? 0);
+    const audited = this.auditPut(audit);
     const items: TransactItem[] = [
       // The registration ledger: one small item per complaint ever registered, never expired,
       // so that reconciliation can prove each one is in the table or in the archive.
@@ -147,7 +168,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       ),
       { Put: { TableName: this.table, Item: this.complaintItem(complaint), ConditionExpression: 'attribute_not_exists(PK)' } },
       { Put: { TableName: this.table, Item: { ...keys.secret(complaint.reference), type: 'Secret', ...secret } } },
-      ...history.map((h, i) => this.historyPut(h, complaint.version, i)),
+      ...history.map((h, i) => this.historyPut(h, complaint.version, i, undefined, audited.key)),
       ...(messages ?? []).map((m, i) => this.messagePut(m, complaint.version, i, undefined, complaint.drill?.drillId)),
       // A drill's complaint is listed under its drill (the drill report reads them: issue 20).
       ...(complaint.drill
@@ -165,6 +186,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
             },
           ]
         : []),
+      ...(audited.item ? [audited.item] : []),
     ];
     // One upload, one complaint: its owner, written only if it has none (kept: no personal data).
     const firstUpload = items.length;
@@ -353,6 +375,8 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     const { expectedVersion } = change;
     const complaint = seal(change.complaint, change.history, change.messages?.length ?? 0);
     const ttl = complaint.expiresAt;
+    // The staff request's audit entry commits with its change, or neither does (ADR 0018).
+    const audited = this.auditPut(change.audit);
     const items: TransactItem[] = [
       {
         Put: {
@@ -376,7 +400,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       items.push({ Delete: { TableName: this.table, Key: keys.task(complaint.reference) } });
     }
     items.push(
-      ...change.history.map((h, i) => this.historyPut(h, expectedVersion + 1, i, ttl)),
+      ...change.history.map((h, i) => this.historyPut(h, expectedVersion + 1, i, ttl, audited.key)),
       ...(change.messages ?? []).map((m, i) => this.messagePut(m, expectedVersion + 1, i, ttl, complaint.drill?.drillId)),
     );
     // Rewritten messages (erasure): the stored message, replaced whole, only if it still exists.
@@ -435,6 +459,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
         }),
       ),
     );
+    if (audited.item) items.push(audited.item);
     const messageAt = change.messageStatus ? items.length : -1;
     if (change.messageStatus) {
       const { messageId, from, to, patch = {} } = change.messageStatus;
@@ -566,6 +591,17 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       stamped += results.reduce((a: number, b: number) => a + b, 0);
     }
     return stamped;
+  }
+
+  async replaceItems(items: StoredItem[]): Promise<void> {
+    for (const Item of items) {
+      try {
+        await this.db.put({ TableName: this.table, Item, ConditionExpression: 'attribute_exists(PK)' });
+      } catch (e) {
+        // Removed by TTL meanwhile: its image reaches archival, which redacts it (the tombstone).
+        if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+      }
+    }
   }
 
   async ledgerEntry(reference: string): Promise<LedgerEntry | undefined> {

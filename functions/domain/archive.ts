@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Complaint, HistoryEntry } from './complaint.ts';
-import type { OutboundMessage } from './model.ts';
+import type { LedgerEntry, OutboundMessage } from './model.ts';
 
 /** Who DynamoDB names as the deleter of an item its TTL expired (stream record `userIdentity`). */
 export const TTL_PRINCIPAL = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;
@@ -291,9 +291,46 @@ export function eraseComplaint(c: Complaint, alias: string): Complaint {
 }
 
 export function eraseMessage(m: OutboundMessage, ids: string[]): OutboundMessage {
-  const out = scrub(m, ids) as OutboundMessage;
+  const out = scrub(m, ids) as OutboundMessage & { erased?: true };
   if (out.audience === 'customer' && out.to) out.to = ERASED;
+  // Marked, so that a later redaction without the identifiers at hand leaves its text alone.
+  out.erased = true;
   return out;
+}
+
+/** The erasure tombstone the ledger keeps (LedgerEntry.erasure): written first, never removed. */
+export type ErasureTombstone = NonNullable<LedgerEntry['erasure']>;
+export const erasureOf = (t: ErasureTombstone): NonNullable<ArchiveRecord['erasure']> => ({
+  at: t.at,
+  by: t.by,
+  basis: t.basis,
+  ...(t.request ? { request: t.request } : {}),
+});
+
+/**
+ * A complaint's stored items as every writer may store them once its erasure tombstone is there
+ * - in the table, in staging, in an archive object (ADR 0018). The complaint item is erased (the
+ * pseudonym, the erasure noted); messages and history lose every identifier of the complainant
+ * known from an unredacted complaint item among them or `ids`. A message that no identifier is
+ * known for (its complaint item erased or elsewhere) keeps its kind, dates and status but not its
+ * text, which could name the customer. Idempotent: redacting redacted items changes nothing, so
+ * any writer may apply it to anything, in any order.
+ */
+export function redactItems(items: StoredItem[], tomb: ErasureTombstone, ids: string[] = []): StoredItem[] {
+  const known = [...ids, ...items.filter((i) => i.SK === 'META' && !i.erasure).flatMap((i) => identifiersOf(i as unknown as Complaint))];
+  const all = [...new Set(known)].sort((a, b) => b.length - a.length);
+  return items.map((i): StoredItem => {
+    if (i.SK === 'META')
+      return i.erasure
+        ? i
+        : { ...(eraseComplaint(i as unknown as Complaint, tomb.pseudonym) as unknown as StoredItem), PK: i.PK, SK: i.SK, erasure: erasureOf(tomb) };
+    if (i.SK.startsWith('MSG#')) {
+      if (i.erased) return all.length ? (scrub(i, all) as StoredItem) : i;
+      const m = eraseMessage(i as unknown as OutboundMessage, all) as unknown as StoredItem;
+      return all.length ? m : { ...m, text: ERASED, ...(m.html !== undefined ? { html: ERASED } : {}) };
+    }
+    return all.length ? (scrub(i, all) as StoredItem) : i;
+  });
 }
 
 export function eraseRecord(r: ArchiveRecord, alias: string, erasure: NonNullable<ArchiveRecord['erasure']>): ArchiveRecord {
@@ -311,6 +348,40 @@ export function eraseRecord(r: ArchiveRecord, alias: string, erasure: NonNullabl
 }
 
 /* ---------- reconciliation ---------- */
+
+/** Actors of history entries that are not staff (no staff request, so no audit entry of a staff change). */
+export const NON_STAFF_ACTORS = new Set(['system', 'customer', 'email-intake']);
+
+/**
+ * Staff changes in a complaint's partition and the audit entries they must have (ADR 0018): each
+ * history entry by staff names the audit entry written in its transaction (`auditKey`); one that
+ * names none is a change without its entry.
+ */
+export function staffChanges(items: StoredItem[]): { linked: { sk: string; auditKey: string }[]; unlinked: string[] } {
+  const staff = items.filter((i) => i.SK.startsWith('H#') && typeof i.actor === 'string' && !NON_STAFF_ACTORS.has(i.actor));
+  return {
+    linked: staff.filter((i) => typeof i.auditKey === 'string').map((i) => ({ sk: i.SK, auditKey: String(i.auditKey) })),
+    unlinked: staff.filter((i) => typeof i.auditKey !== 'string').map((i) => i.SK),
+  };
+}
+
+/**
+ * Why an erased complaint's stored items are not erased (empty: they are): the complaint item
+ * pseudonymised with the erasure noted and no contact left, no customer message addressed.
+ * Checked on what the table, staging and the served archive record hold.
+ */
+export function erasureBroken(items: StoredItem[], pseudonymOf: string): string[] {
+  const reasons: string[] = [];
+  for (const i of items) {
+    if (i.SK === 'META') {
+      const c = i as unknown as Complaint;
+      if (!c.erasure) reasons.push('the complaint item has no erasure');
+      if (c.complainant?.contact || (!c.complainant?.anonymous && c.complainant?.name !== pseudonymOf)) reasons.push('the complainant is not pseudonymised');
+    } else if (i.SK.startsWith('MSG#') && i.audience === 'customer' && i.to !== undefined && i.to !== ERASED)
+      reasons.push(`message ${i.SK} is still addressed`);
+  }
+  return reasons;
+}
 
 export type Whereabouts =
   | { reference: string; where: 'table'; ok: boolean; reason?: string }

@@ -27,6 +27,8 @@ export interface NewComplaint {
    * same transaction, only if no other complaint has it (otherwise UploadTaken).
    */
   uploads?: string[];
+  /** The audit entry of the staff request that registers it (a complaint staff record): in the same transaction. */
+  audit?: AuditEntry;
 }
 
 /** The open staff task of a complaint, with the workflow's task token and a queue summary. */
@@ -116,6 +118,8 @@ export interface Change {
   accessCode?: { hash: string; salt: string };
   /** New corrective actions found on the complaint, each its own item (only if no action has its id). */
   correctiveActions?: CorrectiveAction[];
+  /** The audit entry of the staff request that makes this change: written in the same transaction (ADR 0018). */
+  audit?: AuditEntry;
 }
 
 /** The registration ledger: every complaint ever registered, and where it is now. */
@@ -129,6 +133,12 @@ export interface LedgerEntry {
   /** Key of the redacted version written for an erasure request. */
   erasedKey?: string;
   erasedAt?: string;
+  /**
+   * The erasure tombstone, written before anything is redacted and never removed: every writer
+   * of the complaint's data (archival, staging, the erasure itself) checks it and writes only
+   * redacted images once it is there (ADR 0018).
+   */
+  erasure?: { at: string; by: string; basis: string; request?: string; pseudonym: string };
 }
 
 export interface StaffProfile {
@@ -175,6 +185,8 @@ export interface AuditEntry {
   outcome: 'ok' | 'denied' | 'rejected' | 'error';
   /** Short, never personal data: e.g. 'read personal data', a reason for a denial. */
   detail?: string;
+  /** The complaint version a change committed, when the entry was written in the change's transaction. */
+  version?: number;
 }
 
 /** An upload the new complaint refers to belongs to another complaint already (one upload, one complaint). */

@@ -107,6 +107,8 @@ export interface Retention {
   partitionItems(reference: string): Promise<StoredItem[]>;
   /** Gives every other item of a closed complaint its expiry - the complaint item gets it with the closing commit, which deletes the task (idempotent); returns how many changed. */
   expireWith(reference: string, expiresAt: number, customerKeys: string[]): Promise<number>;
+  /** Stored items replaced whole (an erasure redacting what TTL has not removed yet), each only if it is still there. */
+  replaceItems(items: StoredItem[]): Promise<void>;
 }
 
 /** Every port of the product's one table: what the DynamoDB adapter implements. */
@@ -150,6 +152,8 @@ export interface AttachmentStore {
 
 export interface AuditLog {
   record(e: AuditEntry): Promise<void>;
+  /** Whether the entry a change names (`AUDIT#<day>|<sort key>`, its history items' auditKey) is on the record. */
+  has(auditKey: string): Promise<boolean>;
   search(q: { day: string; reference?: string; actor?: string; limit?: number }): Promise<AuditEntry[]>;
 }
 

@@ -3,8 +3,8 @@
  * each, with the reader's filters applied by Lambda (only matching records are read into a batch), partial
  * batch responses, bisection of failing batches, bounded retries and age, and an on-failure
  * destination: an encrypted SQS queue that keeps the metadata of records given up on (shard and
- * sequence numbers, to re-read them from the stream within its 24 h) and alarms as soon as it
- * holds one.
+ * sequence numbers, to re-read them from the stream within its 24 h: `npm run replay`) and alarms
+ * as soon as it holds one, and again when its oldest has waited half of those 24 h.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -19,6 +19,9 @@ import { TABLE } from '../../functions/adapters/table-schema.ts';
 import { MAX_STREAM_READERS, type StreamConsumer, type StreamFilter } from '../../functions/functions.ts';
 import { acknowledge } from '../nag.ts';
 import type { OpsAlarms } from './ops-alarms.ts';
+
+/** A failure queue's oldest message this old (hours) alarms: half of the 24 h the stream keeps its records. */
+export const FAILURE_AGE_ALARM_HOURS = 12;
 
 /** The settings every consumer gets. */
 export const STREAM_SETTINGS = {
@@ -87,7 +90,7 @@ export class StreamConsumers extends Construct {
       // ListStreams) on the table's stream ARN only.
 
       const alarm = new cloudwatch.Alarm(this, `${consumer.fn}FailuresAlarm`, {
-        alarmDescription: `${consumer.fn} gave up on table-stream records (${consumer.filters.map(describeFilter).join(', ')}): see the queue for their shard and sequence numbers`,
+        alarmDescription: `${consumer.fn} gave up on table-stream records (${consumer.filters.map(describeFilter).join(', ')}): fix the cause, then npm run replay -- --queue <this queue> (infra/README.md, failure queues)`,
         metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -95,6 +98,16 @@ export class StreamConsumers extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
       props.alarms.notify(alarm);
+      // The queue holds pointers: the records themselves stay on the stream for 24 hours only.
+      const age = new cloudwatch.Alarm(this, `${consumer.fn}FailuresAgeAlarm`, {
+        alarmDescription: `Records ${consumer.fn} gave up on have waited ${FAILURE_AGE_ALARM_HOURS} h of the stream's 24 h: replay them now (npm run replay -- --queue <this queue>); after 24 h the stream no longer has them - restore from PITR (infra/README.md)`,
+        metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+        threshold: FAILURE_AGE_ALARM_HOURS * 3600,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      props.alarms.notify(age);
       this.failureQueues[consumer.fn] = queue;
     }
   }

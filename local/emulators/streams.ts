@@ -36,6 +36,8 @@ export interface StreamPollerOptions {
    * gathers them on AWS, instead of a few at each poll.
    */
   ttlSweeping?: () => boolean;
+  /** The on-failure destination: told of each record given up on (its shard and sequence number), as Lambda tells the failure queue on AWS. */
+  onFailure?: (fn: string, failure: { streamArn: string; shardId: string; sequenceNumber: string; attempts: number }) => Promise<void>;
 }
 
 /** Whether a record reaches a reader: it passes one of the reader's filters (Lambda's filter criteria are OR-ed). */
@@ -367,7 +369,7 @@ export class StreamPoller {
       throw e;
     }
     const records = (out.Records ?? []).map((r) => asService(r, this.o.deletedByTtl));
-    const done = await this.dispatch(c, records, streamArn);
+    const done = await this.dispatch(c, records, streamArn, shardId);
     const last = done > 0 ? records[done - 1].dynamodb!.SequenceNumber! : undefined;
     if (last) this.checkpoint(c.fn, streamArn, shardId, last);
     if (done < records.length) {
@@ -392,7 +394,7 @@ export class StreamPoller {
    * the batch) are done. A record that keeps failing is parked after MAX_ATTEMPTS in the
    * consumer's failure file (the on-failure destination on AWS) so the shard moves on.
    */
-  private async dispatch(c: StreamConsumer, records: StreamRecord[], streamArn: string): Promise<number> {
+  private async dispatch(c: StreamConsumer, records: StreamRecord[], streamArn: string, shardId: string): Promise<number> {
     const mine = records.map((r, i) => ({ r, i })).filter(({ r }) => matches(c, r));
     if (!mine.length) return records.length;
     let failedAt: number | undefined;
@@ -419,6 +421,9 @@ export class StreamPoller {
       `${JSON.stringify({ at: new Date().toISOString(), attempts: n, record: toLambdaRecord(records[failedAt], this.o.region, streamArn) })}\n`,
     );
     this.o.log?.(`Stream consumer ${c.fn}: record ${seq} failed ${n} times; parked in ${parked}`);
+    await this.o.onFailure?.(c.fn, { streamArn, shardId, sequenceNumber: seq, attempts: n }).catch((e: Error) => {
+      this.o.log?.(`Stream consumer ${c.fn}: the failure queue refused record ${seq} (${e.name}); it stays parked`);
+    });
     return failedAt + 1;
   }
 

@@ -35,6 +35,22 @@ export function localEndpoints({ clock, faults, lambdas, rules, ttl, poller, mai
   return async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const input = body.length ? JSON.parse(body.toString('utf8')) : {};
+    // Lambda's Invoke API, for the operator's tools (`npm run replay` re-drives stream records
+    // through it): the function's answer, or its error as Lambda reports one (X-Amz-Function-Error).
+    const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(path);
+    if (invoke && req.method === 'POST') {
+      // The local TTL's deletions carry the service's identity, as the local event source mapping gives them.
+      for (const r of (input as { Records?: { eventName?: string; userIdentity?: unknown; dynamodb?: { Keys?: never; OldImage?: never } }[] }).Records ?? [])
+        if (r.eventName === 'REMOVE' && !r.userIdentity && ttl.deletedByTtl(r.dynamodb?.Keys, r.dynamodb?.OldImage))
+          r.userIdentity = { type: 'Service', principalId: 'dynamodb.amazonaws.com' };
+      try {
+        json(res, 200, (await lambdas.invoke(decodeURIComponent(invoke[1]), input)) ?? null);
+      } catch (e) {
+        res.writeHead(200, { 'content-type': 'application/json', 'x-amz-function-error': 'Unhandled' });
+        res.end(JSON.stringify({ errorType: (e as Error).name, errorMessage: (e as Error).message }));
+      }
+      return true;
+    }
     if (clock && path === '/__local/clock' && req.method === 'POST') {
       if (input.now) clock.set(new Date(input.now));
       if (input.advanceMs) clock.advance(Number(input.advanceMs));

@@ -194,6 +194,26 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     }
   });
 
+  it("each stream consumer failure queue alarms on its depth (> 0) and on its oldest message at 12 of the stream's 24 hours (issue 21)", () => {
+    for (const consumer of STREAM_CONSUMERS) {
+      const queueName = { 'Fn::GetAtt': [logicalId(apiStack(), apiStack().streams.failureQueues[consumer.fn]), 'QueueName'] };
+      const on = (metric: string) =>
+        alarms().filter((a) => a.MetricName === metric && JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: queueName }]));
+      expect(on('ApproximateNumberOfMessagesVisible')).toEqual([
+        expect.objectContaining({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Maximum', AlarmActions: [topic()] }),
+      ]);
+      const [age] = on('ApproximateAgeOfOldestMessage');
+      expect(age).toMatchObject({
+        Threshold: 12 * 3600,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Statistic: 'Maximum',
+        Period: 300,
+        AlarmActions: [topic()],
+      });
+      expect(age.AlarmDescription).toMatch(/npm run replay -- --queue .*PITR/);
+    }
+  });
+
   it('every alarm of the region (failure queues included) notifies the ops topic, and alarm names are unique', () => {
     const all = alarms();
     // (+1 where SES invokes EmailIntake and +1 for ResumeOrphans, which EventBridge invokes on a
@@ -205,7 +225,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         2 +
         2 * FUNCTION_NAMES.length +
         1 +
-        2 * STREAM_CONSUMERS.length +
+        // failure queue depth and age (issue 21), iterator age
+        3 * STREAM_CONSUMERS.length +
         (stacks[name].api.inboundMail ? 1 : 0) +
         1 +
         4 +

@@ -34,7 +34,7 @@ import type { Complaint, HistoryEntry } from '../../functions/domain/complaint.t
 import type { ArchiveStore } from '../../functions/domain/ports.ts';
 import { regionConfig } from '../../functions/domain/regions.ts';
 import { ManualClock } from '../../functions/shared/clock.ts';
-import { archiveBatch, reconcile, type ArchiveDeps, type RemovalRecord } from '../../functions/use-cases/archive/archive.ts';
+import { archiveBatch, eraseCustomerData, reconcile, type ArchiveDeps, type RemovalRecord } from '../../functions/use-cases/archive/archive.ts';
 import { closeComplaint } from '../../functions/use-cases/workflow/lifecycle.ts';
 import { STREAM_CONSUMERS, TABLE_CHANGE_ROUTES } from '../../functions/functions.ts';
 import { ensureTable, startDynamoDbLocal, type LocalDynamo } from '../../local/emulators/dynamodb.ts';
@@ -289,6 +289,39 @@ describe('archival through DynamoDB Local TTL', () => {
     expect(report).toMatchObject({ registered: 4, archived: 3, inTable: 1, missing: [] });
     // The live complaint lost a history entry: its digest no longer matches.
     expect(report.mismatched).toEqual([{ reference: live, reason: 'history in the table does not match its digest' }]);
+  });
+
+  it('issue 21: an erasure between two deliveries of a removed complaint stays done - the re-delivered original images are archived redacted only', async () => {
+    const ref = await registered();
+    const name = `Customer ${n}`;
+    await closeComplaint({ reference: ref }, stepDeps());
+    clock.advance((HOT_SECONDS + 1) * 1000);
+    await ttl.sweep();
+    const records = (await streamRecords()).filter((r) => r.eventName === 'REMOVE' && JSON.stringify(r.dynamodb!.Keys).includes(ref));
+    expect(records).toHaveLength(7);
+    // The batch with the complaint item comes first: staged (its messages are not there yet), unredacted.
+    const meta = records.filter((r) => JSON.stringify(r.dynamodb!.Keys).includes('META'));
+    expect((await archiveBatch(meta, deps)).outcomes).toEqual(['staged']);
+    expect(JSON.stringify(await deps.archive.parts(ref))).toContain(name);
+
+    const admin = { id: 'ada', name: 'Ada', roles: ['admin' as const], department: 'it' };
+    const erased = await eraseCustomerData({ ...deps, pseudonymKey: 'k' }, admin, ref, { basis: 'gdpr-art-17' });
+    expect(erased.erasedIn).toEqual(['staging']);
+    expect((await repo.ledgerEntry(ref))?.erasure).toMatchObject({ by: 'ada', basis: 'gdpr-art-17', pseudonym: erased.pseudonym });
+
+    // Every record again, twice (the original images, with the customer's name and address in them).
+    for (let i = 0; i < 2; i++) expect((await archiveBatch(records, deps)).failed).toEqual([]);
+    const ledger = (await repo.ledgerEntry(ref))!;
+    expect(ledger.archiveKey).toMatch(/^erased\//);
+    expect(ledger.erasedKey).toBe(ledger.archiveKey);
+    const record = (await deps.archive.getRecord(ledger.archiveKey!))!;
+    expect(verifyRecord(record)).toEqual({ ok: true });
+    expect(record.erasure?.basis).toBe('gdpr-art-17');
+    expect(record.complaint.complainant).toEqual({ anonymous: false, name: erased.pseudonym });
+    expect(JSON.stringify(record)).not.toMatch(new RegExp(`${name}|c${n}@example\\.com`));
+    // No original was ever written for it, and nothing waits in staging.
+    expect((await archiveObjects()).filter((k) => k.includes(ref))).toEqual([]);
+    expect(await deps.archive.stagedParts(ref)).toEqual([]);
   });
 
   it("why the local TTL: DynamoDB Local's own TTL job deletes expired items of a table without indexes, never those of this table", async () => {

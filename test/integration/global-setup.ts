@@ -19,6 +19,8 @@ declare module 'vitest' {
     tableName: string;
     awsRegion: string;
     s3Endpoint: string;
+    /** The stream consumers' failure queues (SQS). */
+    sqsEndpoint: string;
     smtpPort: number;
     mailDir: string;
     /** The endpoints the functions use: through the local IAM check. */
@@ -38,6 +40,7 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('apiUrl', runtime.apiUrl);
   project.provide('dynamoEndpoint', runtime.dynamoEndpoint);
   project.provide('sfnEndpoint', runtime.sfnEndpoint);
+  project.provide('sqsEndpoint', runtime.sqsEndpoint);
   project.provide('stateMachineArn', runtime.stateMachineArn);
   project.provide('resumeStateMachineArn', runtime.resumeStateMachineArn);
   project.provide('tableName', runtime.tableName);

@@ -182,6 +182,15 @@ export class FakeRepository implements ComplaintRepository {
     this.expiries.set(ref, expiresAt);
     return had ? 0 : 1;
   }
+  /** Messages replaced whole (the only items of this fake an erasure redacts in place). */
+  async replaceItems(items: { PK: string; SK: string }[]) {
+    for (const i of items) {
+      const ref = i.PK.slice('COMPLAINT#'.length);
+      const list = this.msgs.get(ref) ?? [];
+      const at = list.findIndex((m) => m.messageId === i.SK);
+      if (at >= 0) list[at] = { ...(i as unknown as OutboundMessage) };
+    }
+  }
   async ledgerEntry(ref: string) {
     return this.ledger.get(ref);
   }
@@ -224,6 +233,11 @@ export class FakeAuditLog implements AuditLog {
   entries: AuditEntry[] = [];
   async record(e: AuditEntry) {
     this.entries.push(structuredClone(e));
+  }
+  /** Audit keys this fake knows of (what the repository's transactions wrote). */
+  keys = new Set<string>();
+  async has(auditKey: string) {
+    return this.keys.has(auditKey);
   }
   async search(q: { day: string; reference?: string; actor?: string }) {
     return this.entries.filter((e) => e.at.startsWith(q.day) && (!q.reference || e.reference === q.reference) && (!q.actor || e.actor === q.actor));

@@ -18,6 +18,7 @@ function setup(staffDirectory: 'strict' | 'provision') {
       entries.push(e);
     },
     search: async () => entries,
+    has: async () => false,
   };
   return { repo, entries, deps: { repo, audit, clock: new ManualClock(new Date('2026-03-02T01:00:00Z')), config: { staffDirectory } } };
 }

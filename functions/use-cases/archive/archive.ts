@@ -26,17 +26,22 @@ import {
   eraseComplaint,
   eraseMessage,
   eraseRecord,
+  erasureOf,
   identifiersOf,
   isArchivable,
   isTtlRemoval,
   pseudonym,
+  redactItems,
   retainUntil,
+  staffChanges,
+  erasureBroken,
   stagingKey,
   summarise,
   verifyRecord,
   type ArchivedAttachment,
   type ArchiveRecord,
   type Assembly,
+  type ErasureTombstone,
   type ReconciliationReport,
   type StoredItem,
   type Whereabouts,
@@ -44,6 +49,7 @@ import {
 import { authorize, type Actor } from '../../domain/authorization.ts';
 import type { Complaint, HistoryEntry } from '../../domain/complaint.ts';
 import type { ArchiveStore, AuditLog, Complaints, Ledger, Outbox, Retention } from '../../domain/ports.ts';
+import type { LedgerEntry } from '../../domain/model.ts';
 import type { RegionConfig } from '../../domain/regions.ts';
 import { customerKeys } from '../../domain/repeats.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -148,8 +154,33 @@ async function rescue(reference: string, items: StoredItem[], deps: ArchiveDeps)
     deps.count?.('DeletesOutsideArchival');
   }
   const kept = items.filter((i) => i.SK !== 'SECRET');
-  if (kept.length) await deps.archive.putStaged(stagingKey(reference, kept), kept);
+  if (kept.length) await stage(reference, stagingKey(reference, kept), kept, (await deps.repo.ledgerEntry(reference))?.erasure, [], deps);
 }
+
+/**
+ * Stages a complaint's items - redacted when its erasure tombstone is there. Written, then the
+ * tombstone checked again: an erasure that began meanwhile either finds this part when it lists
+ * staging (it wrote its tombstone before listing) or is found here, and the part is redacted
+ * again - in every order, nothing unredacted stays in staging. Returns the tombstone if any.
+ */
+async function stage(
+  reference: string,
+  key: string,
+  items: StoredItem[],
+  tomb: ErasureTombstone | undefined,
+  ids: string[],
+  deps: ArchiveDeps,
+): Promise<ErasureTombstone | undefined> {
+  await deps.archive.putStaged(key, tomb ? redactItems(items, tomb, ids) : items);
+  if (tomb) return tomb;
+  const now = (await deps.repo.ledgerEntry(reference))?.erasure;
+  if (now) await deps.archive.putStaged(key, redactItems(items, now, ids));
+  return now;
+}
+
+/** The complainant's identifiers, from an unredacted complaint item among the items. */
+const identifiersIn = (items: StoredItem[]): string[] =>
+  items.filter((i) => i.SK === 'META' && !i.erasure).flatMap((i) => identifiersOf(i as unknown as Complaint));
 
 /**
  * A complaint's items TTL removed, from one batch. Usually the batch carries all of them (TTL
@@ -160,24 +191,30 @@ async function rescue(reference: string, items: StoredItem[], deps: ArchiveDeps)
  * say it could complete the complaint.
  */
 async function archiveItems(reference: string, items: StoredItem[], deps: ArchiveDeps): Promise<'archived' | 'already-archived' | 'staged'> {
-  if ((await deps.repo.ledgerEntry(reference))?.archiveKey) {
+  const ledger = await deps.repo.ledgerEntry(reference);
+  if (ledger?.archiveKey) {
     await clearStaging(reference, deps);
     return 'already-archived';
   }
+  // Erased: every image is redacted before it is staged or archived, whatever the stream re-delivers.
+  let tomb = ledger?.erasure;
   // Items still in the table are expired too (same TTL) but not yet removed: DynamoDB may take days.
-  const known = [...(await deps.repo.partitionItems(reference)).filter((i) => isArchivable(i.SK)), ...items];
+  const inTable = (await deps.repo.partitionItems(reference)).filter((i) => isArchivable(i.SK));
+  const ids = identifiersIn([...inTable, ...items]);
+  const known = () => (tomb ? redactItems([...inTable, ...items], tomb, ids) : [...inTable, ...items]);
   // Complete from the batch and the table: nothing of it was staged here. A part another batch
   // staged meanwhile (it could not complete it) is cleared by that batch, which finds the ledger
   // entry after staging, or else by the daily reconciliation - not by a listing on every write.
-  if (await writeArchive(reference, assemble(known, deps.clock.now()), deps, { staged: false })) return 'archived';
+  if (await writeArchive(reference, assemble(known(), deps.clock.now()), deps, { staged: false, tomb })) return 'archived';
 
   const own = stagingKey(reference, items);
-  await deps.archive.putStaged(own, items);
+  tomb = await stage(reference, own, items, tomb, ids, deps);
   const others = (await deps.archive.stagedParts(reference)).filter((p) => p.key !== own);
-  if (couldBeComplete(known, others)) {
+  if (couldBeComplete(known(), others)) {
     // Staged images last: they win over the batch's (an erasure may have redacted them).
     const staged = (await deps.archive.readStaged(others.map((p) => p.key))).flatMap((o) => o.items);
-    if (await writeArchive(reference, assemble([...known, ...staged], deps.clock.now()), deps, { staged: true })) return 'archived';
+    const all = tomb ? redactItems([...known(), ...staged], tomb, ids) : [...known(), ...staged];
+    if (await writeArchive(reference, assemble(all, deps.clock.now()), deps, { staged: true, tomb })) return 'archived';
   }
   // Archived meanwhile from another batch, whose clean-up listed staging before this part was there.
   if ((await deps.repo.ledgerEntry(reference))?.archiveKey) {
@@ -192,11 +229,28 @@ async function archiveItems(reference: string, items: StoredItem[], deps: Archiv
  * Writes the archive object of a complete assembly (false while it waits) and records it in the
  * ledger; clears staging when the complaint was completed from staged parts.
  */
-async function writeArchive(reference: string, assembly: Assembly, deps: ArchiveDeps, o: { staged: boolean }): Promise<boolean> {
+async function writeArchive(reference: string, assembly: Assembly, deps: ArchiveDeps, o: { staged: boolean; tomb?: ErasureTombstone }): Promise<boolean> {
   if (assembly.status === 'waiting') return false;
   const c = assembly.complaint;
   const closedAt = c.closedAt ?? c.updatedAt;
   const until = retainUntil(closedAt, deps.region.retention.archiveYears);
+  if (o.tomb) {
+    // Erased before it was archived: only the redacted record is ever written (its items were
+    // redacted before assembly), without the customer's files; the ledger names it twice.
+    const record = { ...archiveRecord(assembly, [], deps.clock.now().toISOString(), deps.region.retention.archiveYears), erasure: erasureOf(o.tomb) };
+    const key = archiveKey(c.region, closedAt, c.reference, true);
+    await deps.archive.putRecord(key, record, until);
+    await deps.repo.updateLedger(reference, {
+      archiveKey: key,
+      archivedAt: record.archivedAt,
+      historyDigest: record.integrity.historyDigest,
+      erasedKey: key,
+      erasedAt: o.tomb.at,
+    });
+    if (o.staged) await clearStaging(reference, deps);
+    deps.count?.('ComplaintsArchived');
+    return true;
+  }
   const attachments: ArchivedAttachment[] = [];
   for (const [i, a] of (c.attachments ?? []).entries()) {
     const dest = attachmentArchiveKey(c.region, closedAt, c.reference, i, a.name);
@@ -207,6 +261,10 @@ async function writeArchive(reference: string, assembly: Assembly, deps: Archive
   const key = archiveKey(c.region, closedAt, c.reference);
   await deps.archive.putRecord(key, record, until);
   await deps.repo.updateLedger(reference, { archiveKey: key, archivedAt: record.archivedAt, historyDigest: record.integrity.historyDigest });
+  // An erasure that began while this was written: it wrote its tombstone before reading the ledger,
+  // so either it finds the archive key or this finds the tombstone - and the redacted version is written.
+  const after = await deps.repo.ledgerEntry(reference);
+  if (after?.erasure && !after.erasedKey) await eraseArchived(reference, key, after.erasure, deps);
   // Listed after the ledger names the object: a part staged later finds the ledger and clears itself.
   if (o.staged) await clearStaging(reference, deps);
   deps.count?.('ComplaintsArchived');
@@ -291,12 +349,22 @@ export async function eraseCustomerData(deps: ArchiveDeps & { pseudonymKey: stri
   const live = await deps.repo.get(reference);
   if (!ledger && !live) throw new NotFoundError(`Complaint ${reference} not found`);
   const alias = pseudonym(reference, deps.pseudonymKey);
-  const erasure = { at: now, by: actor.id, basis: req.basis, request: req.request };
+  // The tombstone first (ADR 0018): from here on every writer of the complaint's data - archival
+  // of any batch, however late or often re-delivered - writes only redacted images.
+  const tomb: ErasureTombstone = ledger?.erasure ?? {
+    at: now,
+    by: actor.id,
+    basis: req.basis,
+    ...(req.request ? { request: req.request } : {}),
+    pseudonym: alias,
+  };
+  if (ledger && !ledger.erasure) await deps.repo.updateLedger(reference, { erasure: tomb });
+  const erasure = erasureOf(tomb);
   const done: string[] = [];
 
   if (live && !live.erasure) {
     const ids = identifiersOf(live);
-    const next: Complaint = { ...eraseComplaint(live, alias), erasure, updatedAt: now, version: live.version + 1 };
+    const next: Complaint = { ...eraseComplaint(live, tomb.pseudonym), erasure, updatedAt: now, version: live.version + 1 };
     const messages = (await deps.repo.messages(reference)).map((m) => eraseMessage(m, ids));
     const entry: HistoryEntry = {
       reference,
@@ -314,28 +382,28 @@ export async function eraseCustomerData(deps: ArchiveDeps & { pseudonymKey: stri
       removeCustomerKeys: live.complainant.anonymous ? [] : customerKeys(live.complainant.contact),
     });
     done.push('table');
+  } else {
+    // Partly removed by TTL (its complaint item gone, or erased before): what is left in the table
+    // is redacted in place, each item only if it is still there.
+    const left = (await deps.repo.partitionItems(reference)).filter((i) => isArchivable(i.SK));
+    const redacted = redactItems(left, tomb, live ? identifiersOf(live) : []);
+    const changed = redacted.filter((r, i) => JSON.stringify(r) !== JSON.stringify(left[i]));
+    if (changed.length) {
+      await deps.repo.replaceItems(changed);
+      done.push('table');
+    }
   }
   const parts = await deps.archive.stagedParts(reference);
   if (parts.length) {
     const objects = await deps.archive.readStaged(parts.map((p) => p.key));
-    const meta = objects.flatMap((o) => o.items).find((p) => p.SK === 'META') as (StoredItem & Complaint) | undefined;
-    const ids = meta ? identifiersOf(meta) : live ? identifiersOf(live) : [];
-    const redact = (p: StoredItem): StoredItem =>
-      p.SK === 'META'
-        ? { ...(eraseComplaint(p as unknown as Complaint, alias) as unknown as StoredItem), PK: p.PK, SK: p.SK, erasure }
-        : p.SK.startsWith('MSG#')
-          ? { ...(eraseMessage(p as never, ids) as unknown as StoredItem), PK: p.PK, SK: p.SK }
-          : p;
-    for (const o of objects) await deps.archive.putStaged(o.key, o.items.map(redact));
+    const ids = [...identifiersIn(objects.flatMap((o) => o.items)), ...(live ? identifiersOf(live) : [])];
+    for (const o of objects) await deps.archive.putStaged(o.key, redactItems(o.items, tomb, ids));
     done.push('staging');
   }
-  if (ledger?.archiveKey && !ledger.erasedKey) {
-    const original = await deps.archive.getRecord(ledger.archiveKey);
-    if (!original) throw new NotFoundError(`The archive object of ${reference} is missing`);
-    const redacted = eraseRecord(original, alias, erasure);
-    const key = archiveKey(original.region, original.closedAt, reference, true);
-    await deps.archive.putRecord(key, redacted, original.retainUntil);
-    await deps.repo.updateLedger(reference, { erasedKey: key, erasedAt: now });
+  // Read again after the tombstone: an archive written meanwhile is found here (or found the tombstone).
+  const archived = await deps.repo.ledgerEntry(reference);
+  if (archived?.archiveKey && !archived.erasedKey) {
+    await eraseArchived(reference, archived.archiveKey, tomb, deps);
     done.push('archive');
   }
   await deps.audit.record({
@@ -347,34 +415,100 @@ export async function eraseCustomerData(deps: ArchiveDeps & { pseudonymKey: stri
     outcome: 'ok',
     detail: `personal data erased (${req.basis}) in: ${done.join(', ') || 'nothing left to erase'}`,
   });
-  return { reference, erasedIn: done, pseudonym: alias, at: now };
+  return { reference, erasedIn: done, pseudonym: tomb.pseudonym, at: now };
+}
+
+/** The redacted version of an archived complaint, beside its locked original, which is never served again. */
+async function eraseArchived(reference: string, key: string, tomb: ErasureTombstone, deps: ArchiveDeps): Promise<void> {
+  const original = await deps.archive.getRecord(key);
+  if (!original) throw new NotFoundError(`The archive object of ${reference} is missing`);
+  const redacted = eraseRecord(original, tomb.pseudonym, erasureOf(tomb));
+  const erasedKey = archiveKey(original.region, original.closedAt, reference, true);
+  await deps.archive.putRecord(erasedKey, redacted, original.retainUntil);
+  await deps.repo.updateLedger(reference, { erasedKey, erasedAt: tomb.at });
 }
 
 /* ---------- reconciliation ---------- */
 
+/**
+ * What the daily reconciliation also proves (ADR 0018) of a complaint still in the table: every
+ * staff change has its audit entry; and of an erased complaint, wherever it is: it stays erased
+ * in the table, in staging and in the archive record that is served. Reasons, empty when it holds.
+ */
+async function integrityOf(entry: LedgerEntry, items: StoredItem[], staged: Set<string>, deps: ArchiveDeps): Promise<string[]> {
+  const reasons: string[] = [];
+  const { linked, unlinked } = staffChanges(items);
+  if (unlinked.length) reasons.push(`${unlinked.length} staff change(s) name no audit entry`);
+  for (const l of linked) if (!(await deps.audit.has(l.auditKey))) reasons.push(`the audit entry of ${l.sk} is missing`);
+  const tomb = entry.erasure;
+  if (!tomb) return reasons;
+  const where = (place: string, found: string[]) => reasons.push(...found.map((r) => `erased, but in ${place}: ${r}`));
+  where('the table', erasureBroken(items, tomb.pseudonym));
+  if (staged.has(entry.reference)) {
+    const parts = await deps.archive.stagedParts(entry.reference);
+    where(
+      'staging',
+      erasureBroken(
+        (await deps.archive.readStaged(parts.map((p) => p.key))).flatMap((o) => o.items),
+        tomb.pseudonym,
+      ),
+    );
+  }
+  if (entry.archiveKey) {
+    const served = entry.erasedKey ? await deps.archive.getRecord(entry.erasedKey) : undefined;
+    if (!served) reasons.push('erased, but the archive serves no redacted record');
+    else if (!served.erasure) reasons.push('erased, but the served archive record carries no erasure');
+    else
+      where(
+        'the archive',
+        erasureBroken(
+          [{ PK: '', SK: 'META', ...served.complaint, erasure: served.erasure }, ...served.messages.map((m, i) => ({ PK: '', SK: `MSG#${i}`, ...m }))],
+          tomb.pseudonym,
+        ),
+      );
+  }
+  return reasons;
+}
+
 /** Where one registered complaint is now, with its history checked against its digest. */
-async function locate(reference: string, archiveKeyOf: string | undefined, staged: Set<string>, deps: ArchiveDeps): Promise<Whereabouts> {
+async function locate(entry: LedgerEntry, staged: Set<string>, deps: ArchiveDeps): Promise<Whereabouts> {
+  const found = await whereabouts(entry.reference, entry.archiveKey, staged, deps);
+  const integrity = await integrityOf(entry, found.items, staged, deps);
+  const w = found.where;
+  if (!integrity.length || w.where === 'missing' || w.where === 'staging') return w;
+  return { ...w, ok: false, reason: [...(w.ok ? [] : [w.reason ?? 'mismatch']), ...integrity].join('; ') };
+}
+
+async function whereabouts(
+  reference: string,
+  archiveKeyOf: string | undefined,
+  staged: Set<string>,
+  deps: ArchiveDeps,
+): Promise<{ where: Whereabouts; items: StoredItem[] }> {
   const items = await deps.repo.partitionItems(reference);
+  const at = (where: Whereabouts) => ({ where, items });
   const meta = items.find((i) => i.SK === 'META') as (StoredItem & Complaint) | undefined;
   if (meta) {
     const history = items.filter((i) => i.SK.startsWith('H#')) as unknown as HistoryEntry[];
-    if (meta.historyDigest === undefined) return { reference, where: 'table', ok: true };
+    if (meta.historyDigest === undefined) return at({ reference, where: 'table', ok: true });
     const ok = history.length === meta.historyCount && digestOf(history) === meta.historyDigest;
-    return { reference, where: 'table', ok, reason: ok ? undefined : 'history in the table does not match its digest' };
+    return at({ reference, where: 'table', ok, reason: ok ? undefined : 'history in the table does not match its digest' });
   }
   if (archiveKeyOf) {
     const record = await deps.archive.getRecord(archiveKeyOf);
-    if (!record) return { reference, where: 'missing', ok: false, reason: 'the ledger names an archive object that is not there' };
+    if (!record) return at({ reference, where: 'missing', ok: false, reason: 'the ledger names an archive object that is not there' });
     const v = verifyRecord(record);
-    return v.ok ? { reference, where: 'archive', ok: true } : { reference, where: 'archive', ok: false, reason: v.reason };
+    return at(v.ok ? { reference, where: 'archive', ok: true } : { reference, where: 'archive', ok: false, reason: v.reason });
   }
-  if (staged.has(reference)) return { reference, where: 'staging', ok: false, reason: 'removed by TTL; waiting for the rest of its items' };
-  return { reference, where: 'missing', ok: false, reason: 'neither in the table nor in the archive' };
+  if (staged.has(reference)) return at({ reference, where: 'staging', ok: false, reason: 'removed by TTL; waiting for the rest of its items' });
+  return at({ reference, where: 'missing', ok: false, reason: 'neither in the table nor in the archive' });
 }
 
 /**
  * Proves every complaint ever registered (the ledger) is in the table or in the archive, with
- * its history matching its digest. Years: from the region's first year to the clock's.
+ * its history matching its digest; that every staff change in the table has its audit entry;
+ * and that every erased complaint stays erased in the table, staging and the archive (a
+ * failure of either is a mismatch with its reason, and alarms). Years: from the region's first year to the clock's.
  */
 export async function reconcile(deps: ArchiveDeps, years?: number[]): Promise<ReconciliationReport & { staged: number; clearedStaging: number }> {
   const thisYear = deps.clock.now().getUTCFullYear();
@@ -385,7 +519,7 @@ export async function reconcile(deps: ArchiveDeps, years?: number[]): Promise<Re
     let after: string | undefined;
     do {
       const page = await deps.repo.ledgerPage(`${deps.region.referencePrefix}-${year}`, after);
-      for (const e of page.entries) found.push(await locate(e.reference, e.archiveKey, staged, deps));
+      for (const e of page.entries) found.push(await locate(e, staged, deps));
       after = page.next;
     } while (after);
   }
