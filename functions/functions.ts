@@ -92,7 +92,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     access: {
       table: {
         actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
-        leadingKeys: ['COMPLAINT#', 'CUSTOMER#', 'IDEMPOTENCY#', 'COUNTER#', 'LEDGER#', 'UPLOAD#'],
+        // CALENDAR#: the business calendar's runtime overrides (issue 22), read for the deadlines.
+        leadingKeys: ['COMPLAINT#', 'CUSTOMER#', 'IDEMPOTENCY#', 'COUNTER#', 'LEDGER#', 'UPLOAD#', 'CALENDAR#'],
       },
       // Checks the customer's uploads before the complaint refers to them.
       attachments: 'verify',
@@ -127,14 +128,21 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     access: { table: { actions: ['GetItem', 'PutItem'], queries: ['open'] }, workflow: ['start', 'describe', 'callback'] },
     timeoutSeconds: 300,
   },
-  DeadlineWatch: { entry: 'deadline-watch.handler.ts', access: { table: { actions: ['GetItem', 'PutItem'], queries: ['open'] } }, timeoutSeconds: 300 },
+  // Query: the business calendar's overrides (CALENDAR#); after a calendar change it measures the open
+  // complaints' deadlines again (the OPEN index, each complaint read and committed) - issue 22.
+  DeadlineWatch: {
+    entry: 'deadline-watch.handler.ts',
+    access: { table: { actions: ['GetItem', 'Query', 'PutItem'], queries: ['open'] } },
+    timeoutSeconds: 300,
+  },
   CreateAttachmentUpload: { entry: 'create-attachment-upload.handler.ts', access: { attachments: 'presign' } },
   // The status page's access check (attempts, audit), the complaint and its task, the team's manager on
   // escalation; a repeat confirmed by its one-time code merges into the earlier complaint (the secret's update).
   CustomerCallback: {
     entry: 'customer-callback.handler.ts',
     access: {
-      table: { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: ['COMPLAINT#', 'ACCESS#', 'AUDIT#', 'TEAM#', 'STAFF#'] },
+      // Query on CALENDAR#: the business calendar, for the deadlines of a complaint reopened by a dissatisfied answer.
+      table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], leadingKeys: ['COMPLAINT#', 'ACCESS#', 'AUDIT#', 'TEAM#', 'STAFF#', 'CALENDAR#'] },
       workflow: ['callback'],
     },
   },
@@ -234,6 +242,8 @@ export const ROUTES: RouteSpec[] = [
   ...staff('GET', '/api/staff/links', 'openTaskLink'),
   ...staff('GET', '/api/staff/archive/{reference}', 'readArchivedComplaint'),
   ...staff('POST', '/api/staff/complaints/{reference}/erasure', 'eraseCustomerData'),
+  ...staff('GET', '/api/staff/calendars', 'getCalendars'),
+  ...staff('POST', '/api/staff/calendars', 'putCalendarYear'),
 ];
 
 /** Which records of the table's stream a reader takes: its event names and key prefixes. */

@@ -57,6 +57,8 @@ export const STAFF_OPERATIONS = [
   'mergeComplaint',
   'linkComplaint',
   'unlinkComplaint',
+  'getCalendars',
+  'putCalendarYear',
 ] as const;
 export type StaffOperation = (typeof STAFF_OPERATIONS)[number];
 
@@ -99,6 +101,8 @@ export const OPERATION_LABEL: Record<StaffOperation, string> = {
   mergeComplaint: 'merge a complaint into an earlier one',
   linkComplaint: 'link to another complaint',
   unlinkComplaint: 'remove the link to an earlier complaint',
+  getCalendars: 'read the business calendars',
+  putCalendarYear: "add or correct a year's business calendar",
 };
 
 /** Operations that need no complaint. */
@@ -112,6 +116,8 @@ const WITHOUT_COMPLAINT: ReadonlySet<StaffOperation> = new Set([
   'openTaskLink',
   'readArchivedComplaint',
   'eraseCustomerData',
+  'getCalendars',
+  'putCalendarYear',
 ]);
 
 /** Operations that change the handling of a complaint: only its assignee or manager may do them. */
@@ -124,6 +130,7 @@ export const ACTING_OPERATIONS: ReadonlySet<StaffOperation> = new Set([
 ]);
 
 const SPECIALIST_OPS: ReadonlySet<StaffOperation> = new Set([
+  'getCalendars',
   'listMyTasks',
   'listTeamQueue',
   'getComplaint',
@@ -139,6 +146,7 @@ const SPECIALIST_OPS: ReadonlySet<StaffOperation> = new Set([
   'unlinkComplaint',
 ]);
 const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
+  'getCalendars',
   'listMyTasks',
   'listTeamQueue',
   'getComplaint',
@@ -167,6 +175,7 @@ const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([
   'unlinkComplaint',
 ]);
 const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set([
+  'getCalendars',
   'listTeamQueue',
   'getComplaint',
   'getDashboard',
@@ -175,8 +184,9 @@ const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set([
   'openTaskLink',
   'readArchivedComplaint',
 ]);
-// Erasure requests are the data-protection function's: the admin role.
-const ADMIN_OPS: ReadonlySet<StaffOperation> = new Set(['getComplaint', 'reassign', 'openTaskLink', 'eraseCustomerData']);
+// Erasure requests are the data-protection function's: the admin role. So are the business
+// calendars' corrections (issue 22): every staff member reads them (the console's banner).
+const ADMIN_OPS: ReadonlySet<StaffOperation> = new Set(['getComplaint', 'reassign', 'openTaskLink', 'eraseCustomerData', 'getCalendars', 'putCalendarYear']);
 
 /** What each role may do at all, before department scope and conflict of interest. */
 export const ROLE_OPERATIONS: Record<Role, ReadonlySet<StaffOperation>> = {

@@ -10,7 +10,7 @@ import { httpHandler, readBody } from '../http/http-handler.ts';
 import { authenticateStaff } from '../http/staff-auth.ts';
 import { STAFF_OPERATION_SPECS } from '../http/staff-operations.ts';
 import { ReferenceParams } from '../contract/staff.schema.ts';
-import { deps } from '../wiring/container.ts';
+import { freshDeps } from '../wiring/container.ts';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
 
@@ -21,7 +21,7 @@ export const handler = httpHandler({}, async (req) => {
   const operation = BY_ROUTE.get(req.event.routeKey);
   if (!operation) throw new NotFoundError('Not Found');
   const spec = STAFF_OPERATION_SPECS[operation];
-  const d = deps();
+  const d = await freshDeps();
   // Verified token (the JWT authorizer) of someone the staff directory still knows as active.
   const actor = await authenticateStaff(req.event, operation, d);
   let reference = '';
@@ -39,11 +39,12 @@ export const handler = httpHandler({}, async (req) => {
           ...(detail ? { detail } : {}),
         });
   let result: unknown;
+  let body: unknown;
   try {
     // A malformed path (a reference that is not one) is a refusal like any other: on the record,
     // without what the path held (it may be anything) - the detail names the field only.
     reference = req.pathParameters.reference !== undefined ? parseOrThrow(ReferenceParams, req.pathParameters).reference : '';
-    const body = spec.body ? parseOrThrow(spec.body, readBody(req.event, Math.max(d.config.maxBodyBytes, spec.maxBodyBytes ?? 0)) ?? {}) : undefined;
+    body = spec.body ? parseOrThrow(spec.body, readBody(req.event, Math.max(d.config.maxBodyBytes, spec.maxBodyBytes ?? 0)) ?? {}) : undefined;
     result = await spec.run(d, { actor, reference, body, query: req.query, idempotencyKey: req.headers['idempotency-key'] });
   } catch (e) {
     const detail =
@@ -56,7 +57,7 @@ export const handler = httpHandler({}, async (req) => {
     throw e;
   }
   // A read of personal data is only answered once it is on the record.
-  await audit('ok', operation === 'getComplaint' ? 'read personal data' : undefined);
+  await audit('ok', operation === 'getComplaint' ? 'read personal data' : spec.auditDetail?.(body));
   logger.info('Staff action', { operation, reference, actor: actor.id });
   return { statusCode: spec.successStatus ?? 200, body: result };
 });

@@ -14,6 +14,7 @@ import { submitComplaint } from '../use-cases/intake/submit-complaint.ts';
 import * as dashboard from '../use-cases/oversight/dashboard.ts';
 import * as audit from '../use-cases/oversight/audit.ts';
 import * as archival from '../use-cases/archive/archive.ts';
+import * as calendars from '../use-cases/calendar/calendars.ts';
 import { aggregatesOf } from '../wiring/aggregates.ts';
 import { parseOrThrow } from '../contract/validation.ts';
 import { RawBody } from './http-handler.ts';
@@ -82,6 +83,8 @@ const RUNS: { [K in StaffOperation]: (deps: Container, call: StaffCall<StaffBody
   mergeComplaint: (d, c) => links.mergeComplaint(d, c.actor, c.reference, c.body),
   linkComplaint: (d, c) => links.linkComplaint(d, c.actor, c.reference, c.body),
   unlinkComplaint: (d, c) => links.unlinkComplaint(d, c.actor, c.reference),
+  getCalendars: (d, c) => calendars.getCalendars(d, c.actor),
+  putCalendarYear: (d, c) => calendars.putCalendarYear(d, c.actor, c.body),
 };
 
 export const STAFF_OPERATION_SPECS = Object.fromEntries(

@@ -30,7 +30,7 @@ import { createDocumentClient } from '../../functions/adapters/dynamo-client.ts'
 import { DynamoAuditLog } from '../../functions/adapters/dynamo-audit-log.ts';
 import { S3ArchiveStore } from '../../functions/adapters/s3-archive-store.ts';
 import { verifyRecord, archiveKey } from '../../functions/domain/archive.ts';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
+import { shippedCalendar } from '../../functions/domain/calendar-data.ts';
 import type { Complaint, HistoryEntry } from '../../functions/domain/complaint.ts';
 import type { ArchiveStore } from '../../functions/domain/ports.ts';
 import { regionConfig } from '../../functions/domain/regions.ts';
@@ -144,7 +144,7 @@ async function registered(): Promise<string> {
   return reference;
 }
 
-const stepDeps = () => ({ repo, clock, region, calendar: createBusinessCalendar(region.calendar, region.calendar.adjustments) });
+const stepDeps = () => ({ repo, clock, region, calendar: shippedCalendar(region.name) });
 
 async function partition(reference: string) {
   return repo.partitionItems(reference);

@@ -165,6 +165,11 @@ for (const s of SCENARIOS) {
   // data on request (the data-protection function) - unless the complaint names them.
   s.allowed.quality = [...s.allowed.quality, 'readArchivedComplaint'];
   if (!s.name.startsWith('conflict')) s.allowed.admin = [...s.allowed.admin, 'eraseCustomerData'];
+  // Business calendars (issue 22): every role reads them (the console's banner); only admin corrects a year.
+  if (!s.name.startsWith('conflict')) {
+    for (const role of ROLES) s.allowed[role] = [...s.allowed[role], 'getCalendars'];
+    s.allowed.admin = [...s.allowed.admin, 'putCalendarYear'];
+  }
 }
 
 const MATRIX = SCENARIOS.flatMap((s) =>
@@ -180,10 +185,10 @@ const MATRIX = SCENARIOS.flatMap((s) =>
 );
 
 describe('authorize: every role x every operation', () => {
-  it('the matrix covers all 5 roles x 28 operations (merge, link and unlink: issue 16) in each situation', () => {
+  it('the matrix covers all 5 roles x 30 operations (merge, link and unlink: issue 16) in each situation', () => {
     expect(ROLES).toHaveLength(5);
-    expect(STAFF_OPERATIONS).toHaveLength(28);
-    expect(MATRIX).toHaveLength(SCENARIOS.length * 5 * 28);
+    expect(STAFF_OPERATIONS).toHaveLength(30);
+    expect(MATRIX).toHaveLength(SCENARIOS.length * 5 * 30);
   });
 
   it.each(MATRIX)('$scenario: $role $op -> $expected', ({ scenario, complaint, role, op, expected }) => {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoAggregates } from '../../functions/adapters/dynamo-aggregates.ts';
 import type { Actor } from '../../functions/domain/authorization.ts';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
+import { shippedCalendar } from '../../functions/domain/calendar-data.ts';
 import type { Complaint } from '../../functions/domain/complaint.ts';
 import {
   addCounters,
@@ -44,7 +44,7 @@ import {
   resolveQuery,
 } from '../../functions/use-cases/oversight/dashboard.ts';
 
-const cn = createBusinessCalendar(REGIONS.cn.calendar, REGIONS.cn.calendar.adjustments);
+const cn = shippedCalendar('cn');
 const calendarOf = () => cn;
 const MONDAY_9AM = '2026-03-02T01:00:00.000Z'; // 09:00 in Shanghai; close of business 17:30 = 09:30Z
 const PK = 'AGG#cn#2026-03';

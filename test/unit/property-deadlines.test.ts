@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../functions/domain/authorization.ts';
 import { addLocalDays, createBusinessCalendar, type BusinessCalendar } from '../../functions/domain/business-calendar.ts';
+import { shippedCalendar } from '../../functions/domain/calendar-data.ts';
 import {
   addDuration,
   computeDeadlines,
@@ -30,7 +31,7 @@ import { runs } from '../support/hostile-arbitraries.ts';
 const RUNS = 200;
 const DAY = 86_400_000;
 const calendars: Record<RegionName, BusinessCalendar> = {
-  cn: createBusinessCalendar(REGIONS.cn.calendar, REGIONS.cn.calendar.adjustments),
+  cn: shippedCalendar('cn'),
   uk: createBusinessCalendar(REGIONS.uk.calendar),
   us: createBusinessCalendar(REGIONS.us.calendar),
 };

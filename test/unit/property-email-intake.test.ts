@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
+import { shippedCalendar } from '../../functions/domain/calendar-data.ts';
 import { buildDescription, cleanText, hasText, htmlToText, planAttachments } from '../../functions/domain/email-intake.ts';
 import type { AttachmentStore } from '../../functions/domain/ports.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
@@ -60,7 +60,7 @@ async function intake() {
     clock: new ManualClock(new Date('2026-03-02T02:00:00Z')),
     region,
     mail: { domain: 'bank.example.cn', ownDomains: ['bank.example'] },
-    calendar: createBusinessCalendar(region.calendar, region.calendar.adjustments),
+    calendar: shippedCalendar(region.name),
     inbound,
     attachments: () => store,
     attachmentMaxBytes: 10 * 1024 * 1024,

@@ -11,7 +11,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ZodType } from 'zod';
-import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
+import { shippedCalendar } from '../../functions/domain/calendar-data.ts';
 import type { AttachmentStore } from '../../functions/domain/ports.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { fieldIssues, parseOrThrow } from '../../functions/contract/validation.ts';
@@ -92,6 +92,14 @@ const VALID_STAFF_BODIES: Record<string, unknown> = {
   eraseCustomerData: { basis: 'gdpr-art-17', request: 'DP-2026-001' },
   mergeComplaint: { into: 'CN-2026-000001' },
   linkComplaint: { to: 'CN-2026-000001' },
+  putCalendarYear: {
+    year: 2027,
+    status: 'confirmed',
+    source: { title: 'A notice on the 2027 holiday arrangements (test example)', date: '2026-11-20', url: 'https://www.example.gov/notice-2027' },
+    extraHolidays: ['2027-02-08', '2027-02-09'],
+    extraWorkingDays: ['2027-02-06'],
+    expectedVersion: 0,
+  },
 };
 
 /** Every request schema of the API with a valid example; `rootRule`: it has a rule over the whole body. */
@@ -271,7 +279,7 @@ function submitSetup() {
     workflow: new FakeWorkflow(),
     clock: new ManualClock(new Date('2026-03-02T01:00:00Z')),
     region: r,
-    calendar: createBusinessCalendar(r.calendar, r.calendar.adjustments),
+    calendar: shippedCalendar(r.name),
     attachments: () => new FakeUploads(),
     attachmentMaxBytes: 10 * 1024 * 1024,
   };
