@@ -81,7 +81,18 @@ describe('shipped calendars: per region and year, with their official source', (
     // Working weekend days (调休): 1-4 (Sun), 2-14 and 2-28 (Sat), 5-9 (Sat), 9-20 (Sun), 10-10 (Sat).
     for (const d of ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10']) expect(cn.isBusinessDate(d), d).toBe(true);
     // Days off beyond the statutory festival days: 1-2, 2-19/20/23, 4-6, 5-4/5, 10-5/6/7.
-    for (const d of ['2026-01-02', '2026-02-19', '2026-02-20', '2026-02-23', '2026-04-06', '2026-05-04', '2026-05-05', '2026-10-05', '2026-10-06', '2026-10-07']) {
+    for (const d of [
+      '2026-01-02',
+      '2026-02-19',
+      '2026-02-20',
+      '2026-02-23',
+      '2026-04-06',
+      '2026-05-04',
+      '2026-05-05',
+      '2026-10-05',
+      '2026-10-06',
+      '2026-10-07',
+    ]) {
       expect(cn.isBusinessDate(d), d).toBe(false);
     }
   });
@@ -184,7 +195,9 @@ describe('a December complaint: its January deadlines when the 2027 adjustments 
     // 2027-01-04 is now a day off: the 7th business day is Tuesday 2027-01-06... Jan 5 is the 6th.
     expect(r.complaint.deadlines.investigate).toMatchObject({ dueAt: '2027-01-06T09:30:00.000Z', calendar: '2027.v1' });
     expect(r.complaint.deadlines.investigate.calendarUnconfirmed).toBeUndefined();
-    expect(r.moves).toContainEqual(expect.objectContaining({ name: 'investigate', from: '2027-01-05T09:30:00.000Z', to: '2027-01-06T09:30:00.000Z', alertStaff: false }));
+    expect(r.moves).toContainEqual(
+      expect.objectContaining({ name: 'investigate', from: '2027-01-05T09:30:00.000Z', to: '2027-01-06T09:30:00.000Z', alertStaff: false }),
+    );
     // The final response (calendar days) and a deadline already past (register, 2026-12-25) do not move.
     expect(r.complaint.deadlines.finalResponse.dueAt).toBe(c.deadlines.finalResponse.dueAt);
     expect(r.complaint.deadlines.register).toEqual(c.deadlines.register);
@@ -205,7 +218,12 @@ describe('a December complaint: its January deadlines when the 2027 adjustments 
     const c = complaintReceived('2027-05-24T09:00:00.000Z', uk, 'uk');
     // Investigation: 10 business days: 2027-05-31 is the spring bank holiday, so due Tuesday 2027-06-08 17:00 BST.
     expect(c.deadlines.investigate.dueAt).toBe('2027-06-08T16:00:00.000Z');
-    const oneOff: StoredCalendarYear = { ...TEST_2027, extraHolidays: ['2027-06-04'], extraWorkingDays: [], source: { ...TEST_2027.source!, title: 'Test proclamation' } };
+    const oneOff: StoredCalendarYear = {
+      ...TEST_2027,
+      extraHolidays: ['2027-06-04'],
+      extraWorkingDays: [],
+      source: { ...TEST_2027.source!, title: 'Test proclamation' },
+    };
     const r = recomputeForCalendar(c, REGIONS.uk.profile, () => uk, runtimeCalendar('uk', { 2027: oneOff }), new Date('2027-05-25T09:00:00.000Z'));
     expect(r.complaint.deadlines.investigate.dueAt).toBe('2027-06-09T16:00:00.000Z');
   });
@@ -214,7 +232,11 @@ describe('a December complaint: its January deadlines when the 2027 adjustments 
 describe('the customer-date rule (docs/lifecycle.md)', () => {
   const told = '2027-01-10T15:59:59.999Z';
   it('a deadline moved earlier than the date the customer holds: the customer is told the new date at once, and staff too', () => {
-    expect(customerDateAfterChange(told, told, '2027-01-08T15:59:59.999Z')).toEqual({ customerDueAt: '2027-01-08T15:59:59.999Z', tellCustomer: true, alertStaff: true });
+    expect(customerDateAfterChange(told, told, '2027-01-08T15:59:59.999Z')).toEqual({
+      customerDueAt: '2027-01-08T15:59:59.999Z',
+      tellCustomer: true,
+      alertStaff: true,
+    });
   });
   it('moved later: the customer keeps the date they were told; staff are not alerted (the history shows it)', () => {
     expect(customerDateAfterChange(told, told, '2027-01-12T15:59:59.999Z')).toEqual({ customerDueAt: told, tellCustomer: false, alertStaff: false });
