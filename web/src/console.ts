@@ -12,6 +12,7 @@ import { clearSession, completeOidc, loadSession, rememberReturn, signOut, takeR
 import { loadConsoleConfig } from './console/config.ts';
 import { ConsolePage, type ConsoleKey } from './console/console-page.ts';
 import type { Ctx } from './console/context.ts';
+import { CalendarBanner, CalendarsView } from './console/calendars.ts';
 import { DashboardView } from './console/dashboard.ts';
 import { DetailView } from './console/detail.ts';
 import { NewComplaintView } from './console/new-complaint.ts';
@@ -19,7 +20,7 @@ import { QueueView } from './console/queue.ts';
 import { SignInView } from './console/signin.ts';
 
 const REFERENCE = /^[A-Z]{2}-\d{4}-\d{6,}$/;
-type ViewName = 'signin' | 'queue' | 'detail' | 'new' | 'dashboard' | 'open';
+type ViewName = 'signin' | 'queue' | 'detail' | 'new' | 'dashboard' | 'open' | 'calendars';
 
 async function main(): Promise<void> {
   const config = await loadConsoleConfig();
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     new: byId('view-new'),
     dashboard: byId('view-dashboard'),
     open: byId('view-open'),
+    calendars: byId('view-calendars'),
   };
   const header = { nav: byId('nav'), who: byId('who'), goto: byId<HTMLFormElement>('goto-form') };
 
@@ -71,6 +73,9 @@ async function main(): Promise<void> {
   const detail = new DetailView(ctx, views.detail);
   const newComplaint = new NewComplaintView(ctx, views.new);
   const dashboard = new DashboardView(ctx, views.dashboard);
+  const calendarBanner = new CalendarBanner(ctx, byId('calendar-banner'));
+  const calendars = new CalendarsView(ctx, views.calendars, () => void calendarBanner.refresh());
+  let bannerFor: Session | undefined;
   const signIn = new SignInView(page, config.auth, views.signin, alert, (s) => {
     session = s;
     renderHeader();
@@ -92,6 +97,9 @@ async function main(): Promise<void> {
     queue.forget();
     detail.forget();
     dashboard.forget();
+    calendars.forget();
+    calendarBanner.forget();
+    bannerFor = undefined;
     for (const v of [views.new, views.open]) v.replaceChildren();
     activate('signin');
     header.nav.hidden = true;
@@ -105,6 +113,7 @@ async function main(): Promise<void> {
     { view: 'team', href: '#/team', label: 'nav.team', op: 'listTeamQueue' },
     { view: 'new', href: '#/new', label: 'nav.new', op: 'createStaffComplaint' },
     { view: 'dashboard', href: '#/dashboard', label: 'nav.dashboard', op: 'getDashboard' },
+    { view: 'calendars', href: '#/calendars', label: 'nav.calendars', op: 'putCalendarYear' },
   ];
 
   const defaultRoute = () => (can('listMyTasks') ? '#/mine' : can('listTeamQueue') ? '#/team' : '#/open');
@@ -216,6 +225,11 @@ async function main(): Promise<void> {
     const params = new URLSearchParams(query);
     const parts = path.split('/').filter(Boolean);
     const go = (view: string) => renderHeader(view);
+    // The missing-year banner (issue 22): asked once per session, again after a calendar change.
+    if (bannerFor !== session) {
+      bannerFor = session;
+      void calendarBanner.refresh();
+    }
     if (parts[0] === 'c' && parts[1]) {
       const ref = decodeURIComponent(parts[1]).toUpperCase();
       go('detail');
@@ -251,6 +265,12 @@ async function main(): Promise<void> {
       case 'open':
         go('open');
         showOpen();
+        return;
+      case 'calendars':
+        if (!can('getCalendars')) break;
+        go('calendars');
+        activate('calendars');
+        await calendars.show();
         return;
       case 'link': {
         // A notification's signed, one-time link to a task: the API checks it for the signed-in person.
