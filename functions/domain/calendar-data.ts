@@ -142,6 +142,8 @@ export function shippedCalendar(region: RegionName): BusinessCalendar {
 
 export interface CalendarIssue {
   field: string;
+  /** What is wrong, for a translated message (the console's catalogs: cal.v.<code>). */
+  code: 'not-a-date' | 'outside-year' | 'duplicate' | 'off-and-working' | 'source-missing' | 'source-after-year';
   message: string;
 }
 
@@ -162,19 +164,20 @@ export function calendarYearIssues(year: number, e: Pick<CalendarYear, 'status' 
     const seen = new Set<string>();
     e[list].forEach((d, i) => {
       const field = `${list}.${i}`;
-      if (!isCalendarDate(d)) issues.push({ field, message: `"${d}" is not a date (YYYY-MM-DD)` });
-      else if (!d.startsWith(`${year}-`)) issues.push({ field, message: `${d} is not in ${year}` });
-      else if (seen.has(d)) issues.push({ field, message: `${d} is listed twice` });
+      if (!isCalendarDate(d)) issues.push({ field, code: 'not-a-date', message: `"${d}" is not a date (YYYY-MM-DD)` });
+      else if (!d.startsWith(`${year}-`)) issues.push({ field, code: 'outside-year', message: `${d} is not in ${year}` });
+      else if (seen.has(d)) issues.push({ field, code: 'duplicate', message: `${d} is listed twice` });
       seen.add(d);
     });
   }
   const off = new Set(e.extraHolidays);
   e.extraWorkingDays.forEach((d, i) => {
-    if (off.has(d)) issues.push({ field: `extraWorkingDays.${i}`, message: `${d} is both a day off and a working day` });
+    if (off.has(d)) issues.push({ field: `extraWorkingDays.${i}`, code: 'off-and-working', message: `${d} is both a day off and a working day` });
   });
-  if (e.status === 'confirmed' && !e.source) issues.push({ field: 'source', message: 'a confirmed year needs its official source (title, date, url)' });
+  if (e.status === 'confirmed' && !e.source)
+    issues.push({ field: 'source', code: 'source-missing', message: 'a confirmed year needs its official source (title, date, url)' });
   if (e.source?.date && isCalendarDate(e.source.date) && e.source.date > `${year}-12-31`) {
-    issues.push({ field: 'source.date', message: `the source of ${year} cannot be published after the year` });
+    issues.push({ field: 'source.date', code: 'source-after-year', message: `the source of ${year} cannot be published after the year` });
   }
   return issues;
 }

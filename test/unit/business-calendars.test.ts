@@ -122,11 +122,11 @@ describe('an administrator entry is validated: each problem names its field', ()
       extraWorkingDays: ['2027-01-04'],
     });
     expect(issues).toEqual([
-      { field: 'extraHolidays.0', message: '2026-12-31 is not in 2027' },
-      { field: 'extraHolidays.1', message: '"2027-02-30" is not a date (YYYY-MM-DD)' },
-      { field: 'extraHolidays.3', message: '2027-01-04 is listed twice' },
-      { field: 'extraWorkingDays.0', message: '2027-01-04 is both a day off and a working day' },
-      { field: 'source', message: 'a confirmed year needs its official source (title, date, url)' },
+      { field: 'extraHolidays.0', code: 'outside-year', message: '2026-12-31 is not in 2027' },
+      { field: 'extraHolidays.1', code: 'not-a-date', message: '"2027-02-30" is not a date (YYYY-MM-DD)' },
+      { field: 'extraHolidays.3', code: 'duplicate', message: '2027-01-04 is listed twice' },
+      { field: 'extraWorkingDays.0', code: 'off-and-working', message: '2027-01-04 is both a day off and a working day' },
+      { field: 'source', code: 'source-missing', message: 'a confirmed year needs its official source (title, date, url)' },
     ]);
   });
 

@@ -7,6 +7,7 @@
  */
 import { CalendarYearRequest } from '../../../functions/contract/staff.schema.ts';
 import { authorize } from '../../../functions/domain/authorization.ts';
+import { calendarYearIssues } from '../../../functions/domain/calendar-data.ts';
 import { el } from '../lib/page.ts';
 import type { Ctx } from './context.ts';
 import { buildForm, type BuiltForm } from './forms.ts';
@@ -186,15 +187,29 @@ export class CalendarsView {
           ? { title: f.text('source.title'), date: f.text('source.date'), url: f.text('source.url') }
           : undefined;
       const current = data.years.find((y) => y.year === year);
-      const body = f.validate(CalendarYearRequest, {
+      const entry = {
         year,
-        status: f.text('status'),
+        status: f.text('status') as 'confirmed' | 'unconfirmed',
         ...(source ? { source } : {}),
         extraHolidays: dates(f.text('extraHolidays')),
         extraWorkingDays: dates(f.text('extraWorkingDays')),
         ...(f.text('note') ? { note: f.text('note') } : {}),
         expectedVersion: current?.version ?? 0,
-      });
+      };
+      // The calendar's own rules first, each with its translated message (the field of a date list, not its item).
+      const own = Number.isInteger(year) ? calendarYearIssues(year, entry as never) : [];
+      if (own.length) {
+        f.progress.textContent = '';
+        f.errors.show(
+          own.map((i) => ({
+            field: i.field.replace(/\.\d+$/, ''),
+            key: `cal.v.${i.code}` as const,
+            vars: { year, date: /\d{4}-\d{2}-\d{2}/.exec(i.message)?.[0] ?? '' },
+          })),
+        );
+        return;
+      }
+      const body = f.validate(CalendarYearRequest, entry);
       if (!body || !f.busy(true)) return;
       const answer = await this.ctx.api.post<{ year: number; version: number }>('/api/staff/calendars', body);
       f.busy(false);
