@@ -214,7 +214,20 @@ async function main(): Promise<void> {
     heading.focus();
   }
 
+  /**
+   * The view of the location, then the missing-year banner (issue 22): asked once per session
+   * (again after a calendar change), after the view's own call - a stale session is found out by
+   * that one 401, not by two.
+   */
   async function route(): Promise<void> {
+    await showRoute();
+    if (session && bannerFor !== session) {
+      bannerFor = session;
+      void calendarBanner.refresh();
+    }
+  }
+
+  async function showRoute(): Promise<void> {
     if (!session) {
       rememberReturn(location.hash);
       showSignIn();
@@ -225,11 +238,6 @@ async function main(): Promise<void> {
     const params = new URLSearchParams(query);
     const parts = path.split('/').filter(Boolean);
     const go = (view: string) => renderHeader(view);
-    // The missing-year banner (issue 22): asked once per session, again after a calendar change.
-    if (bannerFor !== session) {
-      bannerFor = session;
-      void calendarBanner.refresh();
-    }
     if (parts[0] === 'c' && parts[1]) {
       const ref = decodeURIComponent(parts[1]).toUpperCase();
       go('detail');
