@@ -93,7 +93,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     access: {
       table: {
         actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
-        leadingKeys: ['COMPLAINT#', 'CUSTOMER#', 'IDEMPOTENCY#', 'COUNTER#', 'LEDGER#', 'UPLOAD#', 'DRILL#'],
+        // CALENDAR#: the business calendar's runtime overrides (issue 22), read for the deadlines.
+        leadingKeys: ['COMPLAINT#', 'CUSTOMER#', 'IDEMPOTENCY#', 'COUNTER#', 'LEDGER#', 'UPLOAD#', 'DRILL#', 'CALENDAR#'],
       },
       // Checks the customer's uploads before the complaint refers to them.
       attachments: 'verify',
@@ -128,14 +129,21 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     access: { table: { actions: ['GetItem', 'PutItem'], queries: ['open'] }, workflow: ['start', 'describe', 'callback'] },
     timeoutSeconds: 300,
   },
-  DeadlineWatch: { entry: 'deadline-watch.handler.ts', access: { table: { actions: ['GetItem', 'PutItem'], queries: ['open'] } }, timeoutSeconds: 300 },
+  // Query: the business calendar's overrides (CALENDAR#); after a calendar change it measures the open
+  // complaints' deadlines again (the OPEN index, each complaint read and committed) - issue 22.
+  DeadlineWatch: {
+    entry: 'deadline-watch.handler.ts',
+    access: { table: { actions: ['GetItem', 'Query', 'PutItem'], queries: ['open'] } },
+    timeoutSeconds: 300,
+  },
   CreateAttachmentUpload: { entry: 'create-attachment-upload.handler.ts', access: { attachments: 'presign' } },
   // The status page's access check (attempts, audit), the complaint and its task, the team's manager on
   // escalation; a repeat confirmed by its one-time code merges into the earlier complaint (the secret's update).
   CustomerCallback: {
     entry: 'customer-callback.handler.ts',
     access: {
-      table: { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: ['COMPLAINT#', 'ACCESS#', 'AUDIT#', 'TEAM#', 'STAFF#'] },
+      // Query on CALENDAR#: the business calendar, for the deadlines of a complaint reopened by a dissatisfied answer.
+      table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], leadingKeys: ['COMPLAINT#', 'ACCESS#', 'AUDIT#', 'TEAM#', 'STAFF#', 'CALENDAR#'] },
       workflow: ['callback'],
     },
   },
@@ -257,6 +265,8 @@ export const ROUTES: RouteSpec[] = [
   ...staff('POST', '/api/staff/reviews', 'generatePeriodicReview'),
   ...staff('GET', '/api/staff/reviews/{period}', 'getPeriodicReview'),
   ...staff('GET', '/api/staff/training/{staffId}', 'getTrainingRecords'),
+  ...staff('GET', '/api/staff/calendars', 'getCalendars'),
+  ...staff('POST', '/api/staff/calendars', 'putCalendarYear'),
 ];
 
 /** Which records of the table's stream a reader takes: its event names and key prefixes. */

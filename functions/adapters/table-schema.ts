@@ -13,6 +13,7 @@
  *   COUNTER#<prefix>#<year> / COUNTER  reference sequence
  *   MATTER#<key> / <at>#<ref>       group-incident window (expires)
  *   STAFF#<id> / PROFILE, TEAM#<team> / MANAGER   the staff directory
+ *   CALENDAR#<region> / YEAR#<yyyy>, LOG#<yyyy>#<v>, APPLIED   business-calendar overrides (ADR 0019)
  *   AUDIT#<day> / <at>#<n>          the audit record, append-only
  *   AGG#..., AGGMATTER#..., AGGSEEN#<event>       dashboard aggregates (domain/dashboard.ts)
  *   INBOUND#<messageId> / INBOUND   outcome of each inbound email; ONCE#<token> / ONCE used links

@@ -23,6 +23,7 @@ import {
   ReplyRequest,
   StaffComplaintRequest,
   WithdrawRequest,
+  CalendarYearRequest,
 } from './staff.schema.ts';
 import { RegulatoryClassRequest, ReturnCellQuery, ReturnQuery } from './returns.schema.ts';
 import {
@@ -44,6 +45,8 @@ export interface StaffOperationContract<B = unknown> {
   successStatus?: number;
   /** A larger body than the configured limit (a complaint keyed in, with its long description). */
   maxBodyBytes?: number;
+  /** What the audit record's entry of a successful call says (never personal data); none by default. */
+  auditDetail?(body: B): string;
 }
 
 export const STAFF_OPERATION_CONTRACT = {
@@ -158,6 +161,16 @@ export const STAFF_OPERATION_CONTRACT = {
   },
   getPeriodicReview: { summary: 'A periodic review from the archive (?format=json|html|pdf&language=en|zh-CN)' },
   getTrainingRecords: { summary: "A staff member's training records (drills taken part in, outcome): the participant and their manager only" },
+  getCalendars: {
+    summary:
+      "The region's business calendar by year: official adjustments with their source, confirmed or not, shipped or corrected at runtime; and the missing-year warning (the console's banner)",
+  },
+  putCalendarYear: {
+    summary:
+      "Add or correct a year of the region's business calendar (admin): dates inside the year, no day both off and working, a confirmed year with its official source; a new version, audited, no redeploy; open complaints' deadlines follow at the next deadline watch",
+    body: CalendarYearRequest,
+    auditDetail: (b: CalendarYearRequest) => `calendar ${b.year} v${b.expectedVersion + 1} (${b.status})`,
+  },
 } as const satisfies Record<StaffOperation, StaffOperationContract>;
 
 /** The validated request body of a staff operation (undefined: it takes none). */

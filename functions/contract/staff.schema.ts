@@ -7,6 +7,7 @@ import { onFirstUse, Reference, text } from './common.schema.ts';
 import { SubmitComplaintRequest } from './submit-complaint.schema.ts';
 import { OutcomeFields } from './redress.schema.ts';
 import { CFPB_RESPONSES } from '../domain/cfpb.ts';
+import { CALENDAR_YEARS, calendarYearIssues } from '../domain/calendar-data.ts';
 
 export const ReferenceParams = /* @__PURE__ */ onFirstUse(() => z.object({ reference: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6,}$/) }));
 
@@ -140,3 +141,42 @@ export const ErasureRequest = /* @__PURE__ */ onFirstUse(() =>
     .strict()
     .meta({ id: 'ErasureRequest' }),
 );
+
+/**
+ * A year of the region's business calendar, added or corrected by an administrator (issue 22):
+ * dates inside the year, no day both off and working, a confirmed year with its official source
+ * (domain/calendar-data.ts calendarYearIssues names the field of each problem).
+ */
+export const CalendarYearRequest = /* @__PURE__ */ onFirstUse(() =>
+  z
+    .object({
+      year: z.number().int().min(CALENDAR_YEARS.from).max(CALENDAR_YEARS.to).meta({ description: 'The calendar year' }),
+      status: z
+        .enum(['confirmed', 'unconfirmed'])
+        .default('confirmed')
+        .meta({ description: 'confirmed: the official adjustments are known (with their source); unconfirmed: not yet published' }),
+      source: z
+        .object({
+          title: text(300).meta({ description: 'Title of the official document' }),
+          date: z.iso.date().meta({ description: 'Its publication date' }),
+          url: z
+            .url({ protocol: /^https?$/ })
+            .max(500)
+            .meta({ description: 'Where it is published' }),
+        })
+        .strict()
+        .optional(),
+      extraHolidays: z.array(z.string().max(10)).max(60).default([]).meta({ description: 'Days off on top of the base holidays (YYYY-MM-DD)' }),
+      extraWorkingDays: z.array(z.string().max(10)).max(60).default([]).meta({ description: 'Weekend or holiday dates that are working days (YYYY-MM-DD)' }),
+      note: text(1000).optional(),
+      expectedVersion: z.number().int().min(0).meta({ description: 'The version being corrected (0: the year has no runtime entry yet)' }),
+    })
+    .strict()
+    .superRefine((v, ctx) => {
+      for (const issue of calendarYearIssues(v.year, v)) {
+        ctx.addIssue({ code: 'custom', message: issue.message, path: issue.field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)) });
+      }
+    })
+    .meta({ id: 'CalendarYearRequest' }),
+);
+export type CalendarYearRequest = z.infer<typeof CalendarYearRequest>;

@@ -78,6 +78,8 @@ export const STAFF_OPERATIONS = [
   'generatePeriodicReview',
   'getPeriodicReview',
   'getTrainingRecords',
+  'getCalendars',
+  'putCalendarYear',
 ] as const;
 export type StaffOperation = (typeof STAFF_OPERATIONS)[number];
 
@@ -141,6 +143,8 @@ export const OPERATION_LABEL: Record<StaffOperation, string> = {
   generatePeriodicReview: 'generate a periodic review',
   getPeriodicReview: 'read a periodic review',
   getTrainingRecords: 'read training records',
+  getCalendars: 'read the business calendars',
+  putCalendarYear: "add or correct a year's business calendar",
 };
 
 /** Operations that need no complaint. */
@@ -166,6 +170,8 @@ const WITHOUT_COMPLAINT: ReadonlySet<StaffOperation> = new Set([
   'generatePeriodicReview',
   'getPeriodicReview',
   'getTrainingRecords',
+  'getCalendars',
+  'putCalendarYear',
 ]);
 
 /** Operations that change the handling of a complaint: only its assignee or manager may do them. */
@@ -180,6 +186,7 @@ export const ACTING_OPERATIONS: ReadonlySet<StaffOperation> = new Set([
 ]);
 
 const SPECIALIST_OPS: ReadonlySet<StaffOperation> = new Set([
+  'getCalendars',
   'listMyTasks',
   'listTeamQueue',
   'getComplaint',
@@ -208,6 +215,7 @@ const SPECIALIST_OPS: ReadonlySet<StaffOperation> = new Set([
   'getTrainingRecords',
 ]);
 const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
+  'getCalendars',
   'listMyTasks',
   'listTeamQueue',
   'getComplaint',
@@ -286,8 +294,10 @@ const SENIOR_OPS: ReadonlySet<StaffOperation> = new Set([
   'generatePeriodicReview',
   'getPeriodicReview',
   'getTrainingRecords',
+  'getCalendars',
 ]);
 const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set([
+  'getCalendars',
   'listTeamQueue',
   'getComplaint',
   'getDashboard',
@@ -305,8 +315,9 @@ const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set([
   'generatePeriodicReview',
   'getPeriodicReview',
 ]);
-// Erasure requests are the data-protection function's: the admin role.
-const ADMIN_OPS: ReadonlySet<StaffOperation> = new Set(['getComplaint', 'reassign', 'openTaskLink', 'eraseCustomerData']);
+// Erasure requests are the data-protection function's: the admin role. So are the business
+// calendars' corrections (issue 22): every staff member reads them (the console's banner).
+const ADMIN_OPS: ReadonlySet<StaffOperation> = new Set(['getComplaint', 'reassign', 'openTaskLink', 'eraseCustomerData', 'getCalendars', 'putCalendarYear']);
 
 /** What each role may do at all, before department scope and conflict of interest. */
 export const ROLE_OPERATIONS: Record<Role, ReadonlySet<StaffOperation>> = {

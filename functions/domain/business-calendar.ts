@@ -26,6 +26,13 @@ export interface BusinessCalendarOptions {
   ignoreHolidayRules?: readonly string[];
   /** Where full-day public holidays come from (default: the generated table). */
   holidays?: HolidayTable;
+  /**
+   * Years whose official adjustments are not confirmed (calendar-data.ts): the calendar still
+   * answers for them (base holidays only), and says so through isConfirmedDate.
+   */
+  unconfirmedYears?: readonly number[];
+  /** Which runtime state of the region's calendar data this is (calendar-data.ts calendarVersion); absent: as shipped. */
+  version?: string;
 }
 
 /**
@@ -40,6 +47,8 @@ export const DEFAULT_IGNORED_HOLIDAY_RULES: Readonly<Record<string, readonly str
 
 export interface BusinessCalendar {
   readonly timeZone: string;
+  /** The runtime state of the calendar data it was made from (absent: as shipped). Deadlines record it. */
+  readonly version?: string;
   /** Local close of business, HH:MM. */
   readonly closeOfBusiness: string;
   /** Whether the local date (in the region's zone) of `date` is a business day. */
@@ -62,6 +71,8 @@ export interface BusinessCalendar {
   endOfLocalDay(localDate: string): Date;
   /** Non-working full-day public holidays (local dates, sorted) of a year, after options. */
   holidays(year: number): readonly string[];
+  /** Whether the year of a local date (YYYY-MM-DD) has confirmed official adjustments. */
+  isConfirmedDate(localDate: string): boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -252,6 +263,7 @@ export function createBusinessCalendar(cfg: CalendarConfig, opts: BusinessCalend
   const clash = [...extraWorking].filter((d) => extraHolidays.has(d));
   if (clash.length > 0) throw new RangeError(`Dates both extra working day and extra holiday: ${clash.join(', ')}`);
   const ignored = new Set(opts.ignoreHolidayRules ?? DEFAULT_IGNORED_HOLIDAY_RULES[cfg.country] ?? []);
+  const unconfirmed = new Set(opts.unconfirmedYears ?? []);
 
   const years = new Map<number, Set<string>>();
   const holidaySet = (year: number): Set<string> => {
@@ -282,6 +294,7 @@ export function createBusinessCalendar(cfg: CalendarConfig, opts: BusinessCalend
 
   return {
     timeZone,
+    ...(opts.version ? { version: opts.version } : {}),
     closeOfBusiness,
     isBusinessDay: (date) => isBusinessDayNumber(localDay(date)),
     isBusinessDate: (localDate) => isBusinessDayNumber(parseLocalDate(localDate)),
@@ -312,5 +325,6 @@ export function createBusinessCalendar(cfg: CalendarConfig, opts: BusinessCalend
     closeOfBusinessOn: (localDate) => wallTimeToUtc(localDate, closeOfBusiness, timeZone),
     endOfLocalDay: (localDate) => wallTimeToUtc(localDate, '23:59', timeZone, 59, 999),
     holidays: (year) => [...holidaySet(year)].sort(),
+    isConfirmedDate: (localDate) => !unconfirmed.has(Number(formatDayNumber(parseLocalDate(localDate)).slice(0, 4))),
   };
 }

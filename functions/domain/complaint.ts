@@ -25,10 +25,16 @@ export const DESCRIPTION_MAX_CHARS = 50_000;
 export interface Deadline {
   dueAt: string;
   rule: string;
+  /** Counted over a year without confirmed calendar adjustments (deadlines.ts): "calendar unconfirmed" for staff. */
+  calendarUnconfirmed?: true;
+  /** The runtime calendar state it was measured on (absent: the shipped calendar). */
+  calendar?: string;
 }
 
 /** A deadline as stored on the complaint, with what happened to it. */
 export interface DeadlineRecord extends Deadline {
+  /** The date the customer holds when a calendar change moved this deadline later (calendar-change.ts): kept as they were told. */
+  customerDueAt?: string;
   metAt?: string;
   remindedAt?: string;
   escalatedAt?: string;

@@ -13,6 +13,14 @@ export interface Deadline {
   dueAt: string;
   /** The clock it comes from, e.g. 'CN: final response within 15 calendar days'. */
   rule: string;
+  /**
+   * Set when the deadline counts business days over a day of a year whose official adjustments
+   * are not confirmed (calendar-data.ts): staff see "calendar unconfirmed"; the recomputation
+   * clears it once the year is confirmed.
+   */
+  calendarUnconfirmed?: true;
+  /** The runtime calendar state it was measured on (BusinessCalendar.version); absent: the shipped calendar. */
+  calendar?: string;
 }
 
 export type Deadlines = {
@@ -89,8 +97,24 @@ const CLOCK_LABEL: Record<DeadlineName, string> = {
   handlingPlan: 'cross-department handling plan',
 };
 
+/**
+ * Whether a deadline measured by `d` from `from` to `due` counts days of a year without
+ * confirmed adjustments: only business days depend on them (calendar days, hours and minutes
+ * come out the same whatever the holidays).
+ */
+export function overUnconfirmedCalendar(cal: BusinessCalendar, d: Duration | undefined, from: Date, due: Date): boolean {
+  if (d?.unit !== 'businessDays') return false;
+  const [first, last] = [Number(cal.localDate(from).slice(0, 4)), Number(cal.localDate(due).slice(0, 4))];
+  for (let y = first; y <= last; y++) if (!cal.isConfirmedDate(`${y}-01-01`)) return true;
+  return false;
+}
+
 function deadline(profile: RegulatoryProfile, cal: BusinessCalendar, from: Date, name: DeadlineName, d: Duration): Deadline {
-  return { dueAt: addDuration(cal, from, d).toISOString(), rule: `${profile.name}: ${CLOCK_LABEL[name]} within ${describeDuration(d)}` };
+  const due = addDuration(cal, from, d);
+  const out: Deadline = { dueAt: due.toISOString(), rule: `${profile.name}: ${CLOCK_LABEL[name]} within ${describeDuration(d)}` };
+  if (overUnconfirmedCalendar(cal, d, from, due)) out.calendarUnconfirmed = true;
+  if (cal.version) out.calendar = cal.version;
+  return out;
 }
 
 /** All deadlines of a complaint received at `receivedAt` under a region's profile. */

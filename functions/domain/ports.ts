@@ -5,6 +5,7 @@
  * are in ./model.ts.
  */
 import type { AccessAttempts } from './access-throttle.ts';
+import type { StoredCalendarYear } from './calendar-data.ts';
 import type { ArchiveRecord, StagedPart, StoredItem } from './archive.ts';
 import type { Complaint, CorrectiveAction, HistoryEntry } from './complaint.ts';
 import type { InboundOutcome, InboundRecord } from './email-intake.ts';
@@ -162,6 +163,22 @@ export interface AccessAttemptStore {
   get(reference: string): Promise<AccessAttempts | undefined>;
   /** Writes `next` only if the stored version is still `expectedVersion` (undefined: no state yet); false otherwise. */
   put(reference: string, next: AccessAttempts, expectedVersion: number | undefined): Promise<boolean>;
+}
+
+/**
+ * The business calendars' runtime overrides (calendar-data.ts): one versioned item per region and
+ * year, every version kept, and the calendar state the open complaints were last measured on.
+ */
+export interface CalendarStore {
+  /** The current override of each year of a region. */
+  years(region: string): Promise<Record<string, StoredCalendarYear>>;
+  /** A year's override at a version (for the calendar a deadline was measured on). */
+  yearAt(region: string, year: string, version: number): Promise<StoredCalendarYear | undefined>;
+  /** Writes a year's next version only if the stored one is still `expectedVersion` (0: none yet); false otherwise. */
+  putYear(region: string, year: string, entry: StoredCalendarYear, expectedVersion: number): Promise<boolean>;
+  /** The calendar state (calendarVersion) the open complaints' deadlines were last recomputed on ('' never). */
+  applied(region: string): Promise<string>;
+  setApplied(region: string, version: string, at: string): Promise<void>;
 }
 
 /** Sends an email (SES, or the bank's SMTP relay); returns the provider's message id. */

@@ -77,16 +77,13 @@ export const RegionConfig = z.object({
     /** Close of business, local time, HH:MM. */
     closeOfBusiness: z.string().regex(/^\d{2}:\d{2}$/),
     /**
-     * Official adjustments the holiday library does not know (China's make-up working
-     * weekends, extra days off of the State Council's yearly notice). Kept up to date by the
-     * ops team each year; YYYY-MM-DD local dates.
+     * Local day (MM-DD) from which next year's official adjustments must be confirmed: a region
+     * still without them raises the missing-year alarm and the console's banner (default 12-01).
+     * The adjustments themselves are data: ./calendars/<region>.json and runtime overrides.
      */
-    adjustments: z
-      .object({
-        extraWorkingDays: z.array(z.iso.date()).default([]),
-        extraHolidays: z.array(z.iso.date()).default([]),
-        source: z.string(),
-      })
+    nextYearDueFrom: z
+      .string()
+      .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/)
       .optional(),
   }),
   thresholds: z.object({

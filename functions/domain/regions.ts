@@ -38,16 +38,8 @@ const regions = {
       },
       reminderAtRemainingFraction: 0.2,
     },
-    calendar: {
-      country: 'CN',
-      timeZone: 'Asia/Shanghai',
-      closeOfBusiness: '17:30',
-      adjustments: {
-        source: 'State Council General Office notice on the 2026 holiday arrangements (2025-11-04): Spring Festival and National Day',
-        extraHolidays: ['2026-02-19', '2026-02-20', '2026-02-23', '2026-10-05', '2026-10-06', '2026-10-07'],
-        extraWorkingDays: ['2026-02-14', '2026-02-28', '2026-09-20', '2026-10-10'],
-      },
-    },
+    // Official adjustments per year, with their sources: ./calendars/cn.json (calendar-data.ts).
+    calendar: { country: 'CN', timeZone: 'Asia/Shanghai', closeOfBusiness: '17:30' },
     thresholds: { majorAmount: 500_000, currency: 'CNY', groupIncidentCount: 5, groupIncidentWindowHours: 24 },
     retention: { hotSeconds: 180 * day, archiveYears: 3 },
     languages: ['zh-CN', 'en'],

@@ -2,7 +2,7 @@ import { accessSignals, customerRequest } from '../http/access-signals.ts';
 import { parseOrThrow } from '../contract/validation.ts';
 import { customerReference, httpHandler, readBody } from '../http/http-handler.ts';
 import { ComplaintStatusParams, CustomerCallbackRequest, RepeatConfirmationRequest } from '../contract/complaint-status.schema.ts';
-import { deps } from '../wiring/container.ts';
+import { freshDeps } from '../wiring/container.ts';
 // Completes the callback task on every call: Step Functions loaded at start-up.
 import { stepFunctions } from '../wiring/workflow-client.ts';
 import { confirmRepeat } from '../use-cases/staff/complaint-links.ts';
@@ -14,7 +14,7 @@ import { customerCallback } from '../use-cases/customer/callback.ts';
  */
 export const handler = httpHandler({}, async (req) => {
   const reference = customerReference(req.pathParameters, ComplaintStatusParams);
-  const d = { ...deps(), workflow: stepFunctions(), accessSignals };
+  const d = { ...(await freshDeps()), workflow: stepFunctions(), accessSignals };
   const body = readBody(req.event, 64 * 1024) ?? {};
   if (req.event.routeKey?.endsWith('/repeat-confirmation')) {
     const { code } = parseOrThrow(RepeatConfirmationRequest, body);

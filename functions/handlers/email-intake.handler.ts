@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import * as z from 'zod';
-import { deps } from '../wiring/container.ts';
+import { freshDeps } from '../wiring/container.ts';
 import { inboundMailbox, inboundRecords } from '../wiring/inbound-mail.ts';
 import { attachments } from '../wiring/object-storage.ts';
 import { logger } from '../shared/logger.ts';
@@ -41,7 +41,7 @@ const SesEvent = z.object({
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event: unknown) => {
-    const d = deps();
+    const d = await freshDeps();
     const { Records } = SesEvent.parse(event);
     const results: Pick<ReceiveResult, 'messageId' | 'outcome' | 'reference' | 'reason' | 'replayed'>[] = [];
     for (const { ses } of Records) {

@@ -5,7 +5,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { DynamoMailboxMarkers } from '../adapters/dynamo-mailbox-markers.ts';
 import { openImapMailbox } from '../adapters/imap-mailbox.ts';
-import { deps } from '../wiring/container.ts';
+import { freshDeps } from '../wiring/container.ts';
 import { logger, metrics } from '../shared/logger.ts';
 import { attachments } from '../wiring/object-storage.ts';
 import { mailCredentials } from '../adapters/smtp-credentials.ts';
@@ -53,7 +53,7 @@ export const handler = middy()
       logger.info('No mailbox to poll in this region (IMAP_HOST is not set)');
       return { configured: false };
     }
-    const d = deps();
+    const d = await freshDeps();
     inbound ??= inboundRecords();
     markers ??= DynamoMailboxMarkers.create(d.config.tableName);
     let report: PollReport | undefined;

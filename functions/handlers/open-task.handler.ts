@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { STAGES } from '../domain/complaint.ts';
-import { deps } from '../wiring/container.ts';
+import { freshDeps } from '../wiring/container.ts';
 import { openStaffTask } from '../use-cases/workflow/lifecycle.ts';
 import { workflowTask } from './workflow-task.ts';
 
@@ -11,4 +11,4 @@ const OpenTaskInput = z.object({
   executionName: z.string(),
 });
 
-export const handler = workflowTask(OpenTaskInput, (input) => openStaffTask(input, deps()));
+export const handler = workflowTask(OpenTaskInput, async (input) => openStaffTask(input, await freshDeps()));

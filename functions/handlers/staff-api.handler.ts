@@ -10,7 +10,7 @@ import { httpHandler, readBody } from '../http/http-handler.ts';
 import { authenticateStaff } from '../http/staff-auth.ts';
 import { STAFF_OPERATION_SPECS } from '../http/staff-operations.ts';
 import { ReferenceParams } from '../contract/staff.schema.ts';
-import { deps } from '../wiring/container.ts';
+import { freshDeps } from '../wiring/container.ts';
 import { auditedCall } from '../http/audited-changes.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
@@ -22,20 +22,26 @@ export const handler = httpHandler({}, async (req) => {
   const operation = BY_ROUTE.get(req.event.routeKey);
   if (!operation) throw new NotFoundError('Not Found');
   const spec = STAFF_OPERATION_SPECS[operation];
-  const d = deps();
+  const d = await freshDeps();
   // Verified token (the JWT authorizer) of someone the staff directory still knows as active.
   const actor = await authenticateStaff(req.event, operation, d);
   let reference = '';
+  let body: unknown;
   const result = await auditedCall(
     d,
     // Masked lists are not audited when answered; refused, they are (a denial is always on the record).
-    { actor, operation, notAuditedWhenOk: NOT_AUDITED.has(operation), okDetail: operation === 'getComplaint' ? 'read personal data' : undefined },
+    {
+      actor,
+      operation,
+      notAuditedWhenOk: NOT_AUDITED.has(operation),
+      okDetail: () => (operation === 'getComplaint' ? 'read personal data' : spec.auditDetail?.(body)),
+    },
     async (repo, onReference) => {
       // A malformed path (a reference that is not one) is a refusal like any other: on the record,
       // without what the path held (it may be anything) - the detail names the field only.
       reference = req.pathParameters.reference !== undefined ? parseOrThrow(ReferenceParams, req.pathParameters).reference : '';
       onReference(reference);
-      const body = spec.body ? parseOrThrow(spec.body, readBody(req.event, Math.max(d.config.maxBodyBytes, spec.maxBodyBytes ?? 0)) ?? {}) : undefined;
+      body = spec.body ? parseOrThrow(spec.body, readBody(req.event, Math.max(d.config.maxBodyBytes, spec.maxBodyBytes ?? 0)) ?? {}) : undefined;
       // Every change the use case commits carries this request's audit entry, in its own transaction.
       return spec.run(
         { ...d, repo },

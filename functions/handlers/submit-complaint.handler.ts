@@ -1,6 +1,6 @@
 import { httpHandler } from '../http/http-handler.ts';
 import { SUBMIT_MAX_BODY_BYTES, SubmitComplaintRequest } from '../contract/submit-complaint.schema.ts';
-import { deps } from '../wiring/container.ts';
+import { deps, freshDeps } from '../wiring/container.ts';
 import { attachmentsOnFirstUse } from '../wiring/stores-on-first-use.ts';
 import { logger, metrics } from '../shared/logger.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -15,7 +15,7 @@ export const handler = httpHandler(
     if (key !== undefined && !/^[\w.:-]{8,128}$/.test(key)) {
       throw new ValidationError([{ field: 'Idempotency-Key', message: 'must be 8-128 letters, digits, or . _ : -' }]);
     }
-    const d = deps();
+    const d = await freshDeps();
     const result = await submitComplaint(
       req.body,
       { channel: 'web', idempotencyKey: key, drill: drillClaimOf(req.headers) },

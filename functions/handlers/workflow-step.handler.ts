@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { deps } from '../wiring/container.ts';
+import { deps, freshDeps } from '../wiring/container.ts';
 import { closeComplaint } from '../use-cases/workflow/lifecycle.ts';
 import { assessComplaint } from '../use-cases/workflow/registration.ts';
 import { recordWorkflowFailure } from '../use-cases/workflow/failure.ts';
@@ -14,7 +14,7 @@ const StepInput = z.discriminatedUnion('step', [
 export const handler = workflowTask(StepInput, async (input) => {
   switch (input.step) {
     case 'assess':
-      return assessComplaint(input, deps());
+      return assessComplaint(input, await freshDeps());
     case 'close':
       return closeComplaint(input, deps());
     case 'record-failure':

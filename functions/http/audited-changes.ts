@@ -57,7 +57,7 @@ export interface AuditedCallDeps<R> {
  */
 export async function auditedCall<R extends ComplaintRepository, T>(
   d: AuditedCallDeps<R>,
-  who: { actor: Actor; operation: StaffOperation; notAuditedWhenOk?: boolean; okDetail?: string },
+  who: { actor: Actor; operation: StaffOperation; notAuditedWhenOk?: boolean; okDetail?: string | (() => string | undefined) },
   run: (repo: R, onReference: (reference: string) => void) => Promise<T>,
 ): Promise<T> {
   const { actor, operation } = who;
@@ -83,6 +83,6 @@ export async function auditedCall<R extends ComplaintRepository, T>(
   }
   // A change is on the record already (its entry committed with it); a read of personal data is
   // only answered once it is.
-  if (!changes.committed.length && !who.notAuditedWhenOk) await audit('ok', who.okDetail);
+  if (!changes.committed.length && !who.notAuditedWhenOk) await audit('ok', typeof who.okDetail === 'function' ? who.okDetail() : who.okDetail);
   return result;
 }

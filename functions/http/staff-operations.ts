@@ -18,6 +18,7 @@ import * as returns from '../use-cases/oversight/returns.ts';
 import * as regulatoryClass from '../use-cases/staff/regulatory-class.ts';
 import { toCsv } from '../domain/dashboard.ts';
 import * as archival from '../use-cases/archive/archive.ts';
+import * as calendars from '../use-cases/calendar/calendars.ts';
 import { aggregatesOf, returnsOf } from '../wiring/aggregates.ts';
 import { parseOrThrow } from '../contract/validation.ts';
 import { RawBody } from './http-handler.ts';
@@ -138,6 +139,8 @@ const RUNS: { [K in StaffOperation]: (deps: Container, call: StaffCall<StaffBody
   getPeriodicReview: async (d, c) =>
     answer(await drills.getPeriodicReview(reviewDeps(d), c.actor, parseOrThrow(ReviewParams, c.params ?? {}).period, parseOrThrow(ReportQuery, c.query))),
   getTrainingRecords: (d, c) => drills.getTrainingRecords(d, c.actor, parseOrThrow(StaffParams, c.params ?? {}).staffId),
+  getCalendars: (d, c) => calendars.getCalendars(d, c.actor),
+  putCalendarYear: (d, c) => calendars.putCalendarYear(d, c.actor, c.body),
 };
 
 const drillDeps = (d: Container): drills.DrillDeps => ({ ...d, mail: d.mail, scenario: scenarioById });

@@ -8,8 +8,10 @@
  */
 import { documentClient } from '../adapters/dynamo-client.ts';
 import { DynamoComplaintRepository } from '../adapters/dynamo-complaint-repository.ts';
-import { createBusinessCalendar, type BusinessCalendar } from '../domain/business-calendar.ts';
-import type { AccessAttemptStore, AuditLog, ComplaintRepository, DrillStore, WorkflowEngine } from '../domain/ports.ts';
+import type { BusinessCalendar } from '../domain/business-calendar.ts';
+import type { AccessAttemptStore, AuditLog, CalendarStore, ComplaintRepository, DrillStore, WorkflowEngine } from '../domain/ports.ts';
+import { DynamoCalendarStore } from '../adapters/dynamo-calendar-store.ts';
+import { CalendarProvider } from '../use-cases/calendar/calendars.ts';
 import { DynamoAuditLog } from '../adapters/dynamo-audit-log.ts';
 import { DynamoAccessAttempts } from '../adapters/dynamo-access-attempts.ts';
 import { DynamoDrills } from '../adapters/dynamo-drills.ts';
@@ -28,7 +30,14 @@ export interface Container {
   region: RegionConfig;
   /** The installation's mail settings (MAIL_* variables). */
   mail: MailConfig;
-  calendar: BusinessCalendar;
+  /**
+   * The region's business calendar: shipped data with the runtime overrides, as last loaded by
+   * `calendars.load()` (handlers that measure deadlines await `freshDeps()`, which loads it).
+   */
+  readonly calendar: BusinessCalendar;
+  /** The runtime overrides' store and the per-process cache over it (use-cases/calendar). */
+  calendarStore: CalendarStore;
+  calendars: CalendarProvider;
   audit: AuditLog;
   /** Failed access-code attempts per reference (customer routes). */
   accessAttempts: AccessAttemptStore;
@@ -44,6 +53,8 @@ export function deps(): Container {
   if (!container) {
     const cfg = config();
     const db = documentClient();
+    const calendarStore = new DynamoCalendarStore(db, cfg.tableName);
+    const calendars = new CalendarProvider(calendarStore, cfg.region, () => currentClock().now());
     container = {
       config: cfg,
       repo: new DynamoComplaintRepository(db, cfg.tableName, { reminderFraction: cfg.region.profile.reminderAtRemainingFraction }),
@@ -64,10 +75,21 @@ export function deps(): Container {
       },
       region: cfg.region,
       mail: cfg.mail,
-      calendar: createBusinessCalendar(cfg.region.calendar, cfg.region.calendar.adjustments),
+      calendarStore,
+      calendars,
+      get calendar() {
+        return calendars.calendar;
+      },
     };
   }
   return container;
+}
+
+/** The container, its business calendar loaded (read again once the cache's short lifetime is over). */
+export async function freshDeps(): Promise<Container> {
+  const d = deps();
+  await d.calendars.load();
+  return d;
 }
 
 /** Step Functions, loaded on the workflow's first use. */

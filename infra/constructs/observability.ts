@@ -154,6 +154,17 @@ export class Observability extends Construct {
         "First action: open the staff console's escalated queue, make sure a named owner has each breached complaint, and tell the complaints manager (a breach may have to be reported to the regulator).",
     });
 
+    // Business calendars (issue 22): DeadlineWatch reports 1 on each run while next year's official
+    // adjustments are due (from the region's calendar.nextYearDueFrom, default 1 December) and not
+    // confirmed - functions/domain/calendar-data.ts missingCalendarYear.
+    this.alarm('calendar-year-missing', {
+      metric: appMetric('CalendarYearMissing', Duration.hours(1)).with({ statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 1,
+      description:
+        "Next year's business calendar of this region is not confirmed and its warning date has passed: deadlines over next year are marked 'calendar unconfirmed' for staff and may be wrong (China: the State Council's yearly holiday notice). " +
+        "First action: find the official notice (infra/README.md runbook 'Next year's business calendar') and add the year in the staff console (Calendars) or POST /api/staff/calendars as an administrator; the open complaints' deadlines are recomputed at the next deadline watch.",
+    });
+
     // Access-code guessing (issue 16): wrong codes are slowed per source (functions/domain/access-throttle.ts);
     // this alarm sees guessing spread over many sources, which no per-source limit does.
     this.alarm('access-code-guessing', {

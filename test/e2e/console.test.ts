@@ -494,7 +494,7 @@ describe('staff console', () => {
     expect(errors).toEqual([]);
   });
 
-  it('ada (admin) finds a complaint by reference and reassigns it, and can do nothing else', async () => {
+  it('ada (admin) finds a complaint by reference and reassigns it, and can do nothing else (but the business calendars)', async () => {
     const res = await fetch(`${base}/api/complaints`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': 'console-admin-0001' },
@@ -503,7 +503,7 @@ describe('staff console', () => {
     const submitted = ((await res.json()) as { reference: string }).reference;
     await j.waitForStage(submitted, 'INVESTIGATION');
     const { page, errors } = await asStaff('ada');
-    expect(await page.locator('#nav a').allTextContents()).toEqual(['Find']);
+    expect(await page.locator('#nav a').allTextContents()).toEqual(['Calendars', 'Find']);
     await openComplaint(page, submitted);
     await page.waitForSelector(`#view-detail[data-reference="${submitted}"] #task-card`);
     const actions = await page.locator('#task-card button[data-action]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-action')));
@@ -693,6 +693,34 @@ describe('staff console', () => {
     await page.waitForSelector('#action-reassign[data-ready="true"]');
     expect(await width()).toBeLessThanOrEqual(375);
     expect(errors).toEqual([]);
+  });
+
+  it('business calendars (issue 22): from 1 December the banner says 2027 is unconfirmed; ada adds the year in the Calendars view (a clash refused by field), and the banner goes', async () => {
+    await j.setClock('2026-12-01T02:00:00.000Z');
+    try {
+      const { page, errors } = await asStaff('ada', { hash: '#/calendars', clock: new Date('2026-12-01T02:00:00.000Z') });
+      await page.waitForSelector('#calendar-banner:not([hidden])');
+      expect(await text(page, '#calendar-banner')).toContain('(2027) is not confirmed');
+      await page.waitForSelector('.calendars-table tr[data-year="2027"]');
+      expect(await text(page, '.calendars-table tr[data-year="2027"] .cal-status')).toBe('Not confirmed');
+      // TEST DATA, not the official 2027 arrangements.
+      await page.fill('#calendar-form-year', '2027');
+      await page.fill('#calendar-form-source-title', 'Test notice (e2e)');
+      await page.fill('#calendar-form-source-date', '2026-11-20');
+      await page.fill('#calendar-form-source-url', 'https://www.example.gov/2027');
+      await page.fill('#calendar-form-extraHolidays', '2027-01-04');
+      await page.fill('#calendar-form-extraWorkingDays', '2027-01-04');
+      await page.click('#calendar-form button[value="submit"]');
+      await page.waitForSelector('#calendar-form [data-field="extraWorkingDays"] .field-error');
+      expect(await text(page, '#calendar-form [data-field="extraWorkingDays"] .field-error')).toContain('both a day off and a working day');
+      await page.fill('#calendar-form-extraWorkingDays', '2027-01-09');
+      await page.click('#calendar-form button[value="submit"]');
+      await page.waitForSelector('.calendars-table tr[data-year="2027"] .cal-confirmed');
+      await page.waitForSelector('#calendar-banner[hidden]', { state: 'attached' });
+      expect(errors).toEqual([]);
+    } finally {
+      await j.setClock(CLOCK);
+    }
   });
 
   it('speaks Chinese in the cn region by default', async () => {

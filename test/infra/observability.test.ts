@@ -179,6 +179,18 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
     });
   });
 
+  it('business calendars (issue 22): CalendarYearMissing maximum >= 1 in an hour raises calendar-year-missing; 0 (before the date, or the year confirmed) does not', () => {
+    expectAlarm('calendar-year-missing', {
+      namespace: 'Complaints',
+      metric: 'CalendarYearMissing',
+      dimensions: { service: 'complaints' },
+      threshold: 1,
+      periodMinutes: 60,
+      statistic: 'Maximum',
+    });
+    expect(alarm('calendar-year-missing').AlarmDescription).toContain('POST /api/staff/calendars');
+  });
+
   it('stream lag: iterator age of every stream consumer, maximum > 5 minutes', () => {
     expect(STREAM_CONSUMERS.length).toBeGreaterThan(0);
     for (const consumer of STREAM_CONSUMERS) {
@@ -232,6 +244,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         4 +
         (stacks[name].api.originVerify ? 1 : 0) +
         // +1: access-code guessing spread over many sources (issue 16).
+        1 +
+        // +1: next year's business calendar missing (issue 22).
         1 +
         // +1 where the complaints mailbox is polled over IMAP (issue 18): mailbox-poll-failures.
         (stacks[name].api.node.tryFindChild('MailboxPolling') ? 1 : 0),

@@ -9,6 +9,7 @@
  * through the same kills and shows the gap the test closes. And DynamoDB Local itself shows the
  * combined write is atomic: when either part is refused, neither is written.
  */
+import { productionCalendar } from '../support/calendars.ts';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient, type DocumentClient } from '../../functions/adapters/dynamo-client.ts';
@@ -32,7 +33,7 @@ let raw: DynamoDBClient;
 let db: DocumentClient;
 const region = regionConfig('cn');
 const clock = new ManualClock(new Date('2026-03-03T02:00:00.000Z'));
-const calendar = createBusinessCalendar(region.calendar, region.calendar.adjustments);
+const calendar = productionCalendar('cn');
 const hana: Actor = { id: 'hana', name: 'Hana', roles: ['handler'], department: 'cards' };
 
 beforeAll(async () => {

@@ -3,15 +3,14 @@
  * test/unit/returns.test.ts): a UK half-year, a CN quarter, CFPB rows. Also the data of the
  * sample returns in docs/regulatory-returns.md (npm run returns:sample).
  */
+import { productionCalendar } from './calendars.ts';
 import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
 import type { Complaint, RegulatoryClass } from '../../functions/domain/complaint.ts';
 import type { Counters } from '../../functions/domain/dashboard.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { type CounterItem, type IndexEntry, returnKeys, returnsDelta } from '../../functions/domain/returns.ts';
 
-export const cals = Object.fromEntries(
-  (['uk', 'us', 'cn'] as const).map((r) => [r, createBusinessCalendar(REGIONS[r].calendar, REGIONS[r].calendar.adjustments)]),
-);
+export const cals = Object.fromEntries((['uk', 'us', 'cn'] as const).map((r) => [r, productionCalendar(r)]));
 export const calendarOf = (r: string) => cals[r];
 
 let n = 0;

@@ -226,6 +226,11 @@ for (const s of SCENARIOS) {
   // data on request (the data-protection function) - unless the complaint names them.
   s.allowed.quality = [...s.allowed.quality, 'readArchivedComplaint'];
   if (!s.name.startsWith('conflict')) s.allowed.admin = [...s.allowed.admin, 'eraseCustomerData'];
+  // Business calendars (issue 22): every role reads them (the console's banner); only admin corrects a year.
+  if (!s.name.startsWith('conflict')) {
+    for (const role of ROLES) s.allowed[role] = [...s.allowed[role], 'getCalendars'];
+    s.allowed.admin = [...s.allowed.admin, 'putCalendarYear'];
+  }
 }
 
 const MATRIX = SCENARIOS.flatMap((s) =>
@@ -242,10 +247,10 @@ const MATRIX = SCENARIOS.flatMap((s) =>
 );
 
 describe('authorize: every role x every operation', () => {
-  it('the matrix covers all 6 roles x 49 operations (merge, link and unlink: issue 16; senior tier, withdrawal, regulatory returns, outcome to corrective actions: issue 19; drills, reviews, training: issue 20) in each situation', () => {
+  it('the matrix covers all 6 roles x 51 operations (merge, link and unlink: issue 16; senior tier, withdrawal, regulatory returns, outcome to corrective actions: issue 19; drills, reviews, training: issue 20; calendars: issue 22) in each situation', () => {
     expect(ROLES).toHaveLength(6);
-    expect(STAFF_OPERATIONS).toHaveLength(49);
-    expect(MATRIX).toHaveLength(SCENARIOS.length * 6 * 49);
+    expect(STAFF_OPERATIONS).toHaveLength(51);
+    expect(MATRIX).toHaveLength(SCENARIOS.length * 6 * 51);
   });
 
   it.each(MATRIX)('$scenario: $role $op -> $expected', ({ complaint, scope, role, op, expected }) => {

@@ -3,6 +3,7 @@
  * go, drill complaints left out of the aggregates, and the drill report and the periodic review
  * with known answers worked out by hand.
  */
+import { productionCalendar } from '../support/calendars.ts';
 import { describe, expect, it } from 'vitest';
 import { scenarios } from '../../functions/contract/drill-scenarios.ts';
 import { ScenarioSchema } from '../../functions/contract/drill.schema.ts';
@@ -128,7 +129,7 @@ describe("a drill's mail goes only to the drill mailbox or a participant", () =>
   });
 });
 
-const cal = createBusinessCalendar(regionConfig('cn').calendar, regionConfig('cn').calendar.adjustments);
+const cal = productionCalendar('cn');
 const calendarOf = () => cal;
 
 function complaint(over: Partial<Complaint>): Complaint {

@@ -3,6 +3,8 @@ import { calendarKey, compactHolidays, expandHolidays, type CompactHolidayTable 
 import COMPACT from '../../functions/domain/holidays.generated.json' with { type: 'json' };
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { holidaysFromLibrary } from '../../scripts/holidays-from-library.ts';
+import PACKAGE from '../../package.json' with { type: 'json' };
+import LIBRARY from '../../node_modules/date-holidays/package.json' with { type: 'json' };
 
 const TABLE = expandHolidays(COMPACT as CompactHolidayTable);
 
@@ -19,6 +21,15 @@ describe('generated holiday table', () => {
       expect(years, r.name).toBeDefined();
       for (const [year, entries] of Object.entries(years)) expect(entries, `${r.name} ${year}`).toEqual(holidaysFromLibrary(r.calendar, Number(year)));
     }
+  });
+
+  it('is made by the pinned date-holidays: an exact version in package.json, the one installed (docs/libraries.md)', () => {
+    const deps = {
+      ...(PACKAGE as { dependencies?: Record<string, string> }).dependencies,
+      ...(PACKAGE as { devDependencies?: Record<string, string> }).devDependencies,
+    };
+    expect(deps['date-holidays']).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(LIBRARY.version).toBe(deps['date-holidays']);
   });
 
   it('covers the years complaints are handled in, and knows the big holidays', () => {

@@ -114,6 +114,14 @@ const VALID_STAFF_BODIES: Record<string, unknown> = {
     outcomes: [{ staffId: 'sam', outcome: 'passed' }],
   },
   generatePeriodicReview: { period: '2026-Q1' },
+  putCalendarYear: {
+    year: 2027,
+    status: 'confirmed',
+    source: { title: 'A notice on the 2027 holiday arrangements (test example)', date: '2026-11-20', url: 'https://www.example.gov/notice-2027' },
+    extraHolidays: ['2027-02-08', '2027-02-09'],
+    extraWorkingDays: ['2027-02-06'],
+    expectedVersion: 0,
+  },
 };
 
 /** Every request schema of the API with a valid example; `rootRule`: it has a rule over the whole body. */

@@ -12,6 +12,7 @@ import { clearSession, completeOidc, loadSession, rememberReturn, signOut, takeR
 import { loadConsoleConfig } from './console/config.ts';
 import { ConsolePage, type ConsoleKey } from './console/console-page.ts';
 import type { Ctx } from './console/context.ts';
+import { CalendarBanner, CalendarsView } from './console/calendars.ts';
 import { DashboardView } from './console/dashboard.ts';
 import { ReturnsView } from './console/returns.ts';
 import { DetailView } from './console/detail.ts';
@@ -21,7 +22,7 @@ import { QueueView } from './console/queue.ts';
 import { SignInView } from './console/signin.ts';
 
 const REFERENCE = /^[A-Z]{2}-\d{4}-\d{6,}$/;
-type ViewName = 'signin' | 'queue' | 'detail' | 'new' | 'dashboard' | 'returns' | 'drills' | 'open';
+type ViewName = 'signin' | 'queue' | 'detail' | 'new' | 'dashboard' | 'returns' | 'drills' | 'open' | 'calendars';
 
 async function main(): Promise<void> {
   const config = await loadConsoleConfig();
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     returns: byId('view-returns'),
     drills: byId('view-drills'),
     open: byId('view-open'),
+    calendars: byId('view-calendars'),
   };
   const header = { nav: byId('nav'), who: byId('who'), goto: byId<HTMLFormElement>('goto-form') };
 
@@ -77,6 +79,9 @@ async function main(): Promise<void> {
   const dashboard = new DashboardView(ctx, views.dashboard);
   const returns = new ReturnsView(ctx, views.returns, () => config.region.name);
   const drills = new DrillsView(ctx, views.drills, (op) => can(op));
+  const calendarBanner = new CalendarBanner(ctx, byId('calendar-banner'));
+  const calendars = new CalendarsView(ctx, views.calendars, () => void calendarBanner.refresh());
+  let bannerFor: Session | undefined;
   const signIn = new SignInView(page, config.auth, views.signin, alert, (s) => {
     session = s;
     renderHeader();
@@ -100,6 +105,9 @@ async function main(): Promise<void> {
     dashboard.forget();
     returns.forget();
     drills.forget();
+    calendars.forget();
+    calendarBanner.forget();
+    bannerFor = undefined;
     for (const v of [views.new, views.open]) v.replaceChildren();
     activate('signin');
     header.nav.hidden = true;
@@ -114,6 +122,7 @@ async function main(): Promise<void> {
     { view: 'new', href: '#/new', label: 'nav.new', op: 'createStaffComplaint' },
     { view: 'dashboard', href: '#/dashboard', label: 'nav.dashboard', op: 'getDashboard' },
     { view: 'drills', href: '#/drills', label: 'nav.drills', op: 'listDrills' },
+    { view: 'calendars', href: '#/calendars', label: 'nav.calendars', op: 'putCalendarYear' },
   ];
 
   const defaultRoute = () => (can('listMyTasks') ? '#/mine' : can('listTeamQueue') ? '#/team' : '#/open');
@@ -214,7 +223,20 @@ async function main(): Promise<void> {
     heading.focus();
   }
 
+  /**
+   * The view of the location, then the missing-year banner (issue 22): asked once per session
+   * (again after a calendar change), after the view's own call - a stale session is found out by
+   * that one 401, not by two.
+   */
   async function route(): Promise<void> {
+    await showRoute();
+    if (session && bannerFor !== session) {
+      bannerFor = session;
+      void calendarBanner.refresh();
+    }
+  }
+
+  async function showRoute(): Promise<void> {
     if (!session) {
       rememberReturn(location.hash);
       showSignIn();
@@ -272,6 +294,12 @@ async function main(): Promise<void> {
       case 'open':
         go('open');
         showOpen();
+        return;
+      case 'calendars':
+        if (!can('getCalendars')) break;
+        go('calendars');
+        activate('calendars');
+        await calendars.show();
         return;
       case 'link': {
         // A notification's signed, one-time link to a task: the API checks it for the signed-in person.

@@ -15,7 +15,8 @@
  *  2. applied with its AGGSEEN marker in one transaction: exactly once.
  */
 import { authorize, type Actor, type StaffOperation } from '../../domain/authorization.ts';
-import { createBusinessCalendar, type BusinessCalendar } from '../../domain/business-calendar.ts';
+import type { BusinessCalendar } from '../../domain/business-calendar.ts';
+import { shippedCalendar } from '../../domain/calendar-data.ts';
 import type { Complaint } from '../../domain/complaint.ts';
 import {
   buildDashboard,
@@ -46,16 +47,14 @@ export interface DashboardQuery {
 /** Longest period one request may read (36 monthly queries). */
 export const MAX_MONTHS = 36;
 
-const calendars = new Map<string, BusinessCalendar>();
-/** The business calendar of a region (each complaint is counted on its own region's). */
+/**
+ * The business calendar of a region (each complaint is counted on its own region's): as shipped
+ * (calendar-data.ts). A runtime correction of a year reaches the complaints' deadlines (the
+ * recomputation), which the on-time counts compare with; the business days counted for the
+ * handling time follow the shipped calendar until the next release ships the year.
+ */
 export function calendarOf(region: string): BusinessCalendar {
-  let cal = calendars.get(region);
-  if (!cal) {
-    const cfg = regionConfig(region);
-    cal = createBusinessCalendar(cfg.calendar, cfg.calendar.adjustments);
-    calendars.set(region, cal);
-  }
-  return cal;
+  return shippedCalendar(regionConfig(region).name);
 }
 
 type ReadDeps = { region: RegionConfig; clock: Clock; calendar: BusinessCalendar };

@@ -768,6 +768,11 @@ export class DetailView {
         if (d.metAt) marks.push(page.t('deadline.metAt', { date: page.formatCompact(d.metAt, now) }));
         if (d.remindedAt) marks.push(page.t('deadline.reminded'));
         if (d.escalatedAt) marks.push(page.t('deadline.escalated'));
+        // Counted over a year whose official calendar is not confirmed (issue 22): the date may move.
+        if (d.calendarUnconfirmed && !d.metAt) {
+          li.classList.add('deadline-calendar-unconfirmed');
+          marks.push(page.t('deadline.calendarUnconfirmed'));
+        }
         if (marks.length) li.append(el('div', { className: 'meta', text: marks.join(' · ') }));
         li.append(el('div', { className: 'meta rule', text: d.rule }));
         return li;
