@@ -64,8 +64,8 @@ export const ARCHIVE_GRANTS: Record<ArchiveAccess, { read: string[]; write: stri
     staging: ['s3:GetObject', 's3:PutObject'],
     list: [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging, PREFIXES.reviews],
   },
-  // Reads each ledger entry's record; lists staging and clears a racing batch's leftovers.
-  reconcile: { read: [PREFIXES.archived], write: [], staging: ['s3:DeleteObject'], list: [PREFIXES.archived, PREFIXES.staging] },
+  // Reads each ledger entry's record (an erased complaint's served record too: issue 21); lists staging and clears a racing batch's leftovers.
+  reconcile: { read: [PREFIXES.archived, PREFIXES.erased], write: [], staging: ['s3:DeleteObject'], list: [PREFIXES.archived, PREFIXES.staging] },
 };
 
 export interface EncryptedBucket {

@@ -98,7 +98,9 @@ describe('UK (FCA DISP, England and Wales calendar)', () => {
     await j.setClock('2026-05-28T09:00:00.000Z');
     await j.act('hana', ref, 'investigation', investigation);
     await j.waitForStage(ref, 'REPLY');
-    expect((await j.act('hana', ref, 'reply', { subject: 'Our final response', text: 'We refunded the fee.' })).body).toMatchObject({
+    expect(
+      (await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Our final response', text: 'We refunded the fee.' })).body,
+    ).toMatchObject({
       status: 'awaiting-approval',
       tier: 'manager',
     });

@@ -34,7 +34,11 @@ async function majorAtReply() {
 describe('approval tiers', () => {
   it("the only manager's own reply on a major complaint goes to the senior tier, is approved there and goes out", async () => {
     const ref = await majorAtReply();
-    const drafted = await j.act('mia', ref, 'reply', { subject: 'Our answer', text: 'We refunded you and fixed the processor.' });
+    const drafted = await j.act('mia', ref, 'reply', {
+      outcome: { result: 'upheld' },
+      subject: 'Our answer',
+      text: 'We refunded you and fixed the processor.',
+    });
     expect(drafted.body).toMatchObject({ status: 'awaiting-approval', tier: 'senior', approvers: ['sara'] });
     // Her own approval, another department's manager, a handler: refused, each with the reason.
     const own = await j.act('mia', ref, 'reply/approval', { approve: true });
@@ -67,10 +71,10 @@ describe('approval tiers', () => {
   it('the author withdraws a pending reply (it was 409 before); nobody else may; it is redrafted and approved', async () => {
     const ref = await majorAtReply();
     expect((await j.act('mia', ref, 'assignment', { assignee: 'hana' })).status).toBe(200);
-    const drafted = await j.act('hana', ref, 'reply', { subject: 'Our answer', text: 'We refunded you.' });
+    const drafted = await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We refunded you.' });
     expect(drafted.body).toMatchObject({ status: 'awaiting-approval', tier: 'manager', approvers: ['mia'] });
     // A second submit while one waits is still a conflict; withdrawing is the way back.
-    expect((await j.act('hana', ref, 'reply', { subject: 'Our answer', text: 'Better' })).status).toBe(409);
+    expect((await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'Better' })).status).toBe(409);
     const notAuthor = await j.act('mia', ref, 'reply/withdrawal', {});
     expect(notAuthor.status).toBe(403);
     expect(notAuthor.body.message).toMatch(/Only its author/);
@@ -84,9 +88,10 @@ describe('approval tiers', () => {
     expect((await j.act('hana', ref, 'reply/withdrawal', {})).status).toBe(409); // nothing left to withdraw
     expect((await j.act('mia', ref, 'reply/approval', { approve: true })).status).toBe(409);
 
-    expect((await j.act('hana', ref, 'reply', { subject: 'Our answer', text: 'We refunded you and fixed the processor.' })).body.status).toBe(
-      'awaiting-approval',
-    );
+    expect(
+      (await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We refunded you and fixed the processor.' })).body
+        .status,
+    ).toBe('awaiting-approval');
     expect((await j.act('mia', ref, 'reply/approval', { approve: true })).body.status).toBe('sent');
     detail = await j.complaint('mia', ref);
     expect(detail.complaint.reply).toMatchObject({ by: 'hana', approvedBy: 'mia' });

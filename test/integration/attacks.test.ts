@@ -231,7 +231,7 @@ describe('automatic merge of a repeat only with proof of the contact on file (is
       20_000,
       'the merged repeat closed',
     );
-    expect(closed).toMatchObject({ outcome: 'merged', mergedInto: { reference: first.reference } });
+    expect(closed).toMatchObject({ closure: 'merged', mergedInto: { reference: first.reference } });
     expect((await j.complaint('quinn', first.reference)).complaint.status).toBe('OPEN');
   });
 });

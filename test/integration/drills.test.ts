@@ -46,7 +46,7 @@ beforeAll(async () => {
   expect((await j.act('hana', real.R1, 'claim')).status).toBe(200);
   expect((await j.act('hana', real.R1, 'investigation', investigation)).status).toBe(200);
   await j.waitForStage(real.R1, 'REPLY');
-  expect((await j.act('hana', real.R1, 'reply', { subject: 'Our answer', text: 'We refunded the fee.' })).status).toBe(200);
+  expect((await j.act('hana', real.R1, 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We refunded the fee.' })).status).toBe(200);
   await j.waitForStage(real.R1, 'CALLBACK');
   expect((await j.act('sam', real.R1, 'callback', { satisfaction: 5 })).status).toBe(200);
   await j.waitClosed(real.R1);

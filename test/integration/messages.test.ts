@@ -53,8 +53,11 @@ describe('messages to customers and staff', () => {
     expect(reply.html).toContain('&lt;b&gt;');
     // The reply ends with the satisfaction question and where to answer: the status page, reference filled in.
     const statusUrl = `${j.api}/status.html?reference=${ref}`;
-    expect(reply.text).toContain(
-      `请您对本次投诉（编号 ${ref}）的处理进行满意度评价：1（非常不满意）至 5（非常满意）。\n\n如您不满意，我们将重新核查处理。\n\n请凭投诉编号和查询码在此评价：${statusUrl}`,
+    // Between them, the regulator's channel (NFRA 12378) and mediation, as the CN final response names them (issue 19).
+    expect(reply.text).toMatch(
+      new RegExp(
+        `请您对本次投诉（编号 ${ref}）的处理进行满意度评价：1（非常不满意）至 5（非常满意）。\\n\\n如您不满意，我们将重新核查处理。\\n\\n[^\\n]*12378[^]*\\n\\n请凭投诉编号和查询码在此评价：${statusUrl.replace(/[.?*+^$()[\]{}|\\]/g, '\\$&')}`,
+      ),
     );
     expect(reply.html).toContain(`<a href="${statusUrl}">`);
     // The callback stage sends nothing more: two emails for the whole complaint.

@@ -11,9 +11,11 @@ export const RULE_MODULES: readonly string[] = [
   'functions/domain/callback.ts',
   'functions/domain/repeats.ts',
   'functions/domain/access-throttle.ts',
-  // Added by other work this session (approval tiers, regulatory returns):
+  // Issues 19 and 22: approval tiers, regulatory returns, outcome counting, calendar data.
   'functions/domain/approval.ts',
   'functions/domain/returns.ts',
+  'functions/domain/outcome.ts',
+  'functions/domain/calendar-data.ts',
 ];
 
 /**
@@ -35,6 +37,8 @@ export const RULE_TESTS: readonly string[] = [
   'test/unit/access-throttle.test.ts',
   'test/unit/approval.test.ts',
   'test/unit/returns.test.ts',
+  'test/unit/redress-rules.test.ts',
+  'test/unit/business-calendars.test.ts',
 ];
 
 /** The lowest mutation score (killed / (killed + survived + not covered), in %) the run accepts. */

@@ -36,7 +36,15 @@ export async function customerCallback(
     const now = deps.clock.now();
     const ctx: Ctx = { c, task, at: now.toISOString(), now };
     const open = c.stage === 'CALLBACK' && task && task.status !== 'completed';
-    if (!open && !awaitsCallbackStage(c, task)) throw new ConflictError('No satisfaction callback is due for this complaint');
+    if (!open && !awaitsCallbackStage(c, task)) {
+      // The complaint was read before the workflow opened the callback stage and the task after it
+      // (two reads, one commit between them): read the complaint again rather than refuse.
+      if (task?.stage === 'CALLBACK' && c.stage === 'REPLY' && attempt < 3) {
+        c = await load(deps.repo, reference);
+        continue;
+      }
+      throw new ConflictError('No satisfaction callback is due for this complaint');
+    }
     try {
       const out = open ? await applyCallback(deps, ctx, 'customer', body) : await recordEarlyCallback(deps, ctx, body);
       return { recorded: true, next: out.next };
