@@ -65,7 +65,12 @@ export const ARCHIVE_GRANTS: Record<ArchiveAccess, { read: string[]; write: stri
     list: [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging, PREFIXES.reviews],
   },
   // Reads each ledger entry's record (an erased complaint's served record too: issue 21); lists staging and clears a racing batch's leftovers.
-  reconcile: { read: [PREFIXES.archived, PREFIXES.erased], write: [], staging: ['s3:DeleteObject'], list: [PREFIXES.archived, PREFIXES.staging] },
+  reconcile: {
+    read: [PREFIXES.archived, PREFIXES.erased],
+    write: [],
+    staging: ['s3:DeleteObject'],
+    list: [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging],
+  },
 };
 
 export interface EncryptedBucket {

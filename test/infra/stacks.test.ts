@@ -730,6 +730,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
           ...(spec.access.archive === 'reconcile'
             ? [
                 { actions: ['s3:GetObject'], resource: objects(s.stores.archive.name, 'complaints/') },
+                // The served record of an erased complaint: the reconciliation checks it stays erased (issue 21).
+                { actions: ['s3:GetObject'], resource: objects(s.stores.archive.name, 'erased/') },
                 { actions: ['s3:DeleteObject'], resource: objects(s.stores.archive.name, 'staging/') },
               ]
             : []),
