@@ -177,7 +177,8 @@ try {
         await j.waitForStage(ref, 'REPLY');
         await j.complaint('hana', ref);
         const draft = await j.as('hana', 'GET', `/complaints/${ref}/reply-draft`);
-        if ((await j.act('hana', ref, 'reply', { subject: draft.body.subject, text: draft.body.text })).status !== 200) throw new Error(`reply ${ref}`);
+        if ((await j.act('hana', ref, 'reply', { outcome: { result: 'upheld' }, subject: draft.body.subject, text: draft.body.text })).status !== 200)
+          throw new Error(`reply ${ref}`);
         await j.waitForStage(ref, 'CALLBACK');
         await j.as('sam', 'GET', '/tasks/team');
         if ((await j.act('sam', ref, 'callback', { satisfaction: 5, comment: 'Thank you' })).status !== 200) throw new Error(`callback ${ref}`);
