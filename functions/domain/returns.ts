@@ -39,7 +39,8 @@
  *    operation, never with the number of complaints).
  */
 import { addLocalDays, type BusinessCalendar } from './business-calendar.ts';
-import type { Complaint } from './complaint.ts';
+import type { Complaint, OutcomeResult } from './complaint.ts';
+import { isVulnerable } from './vulnerability.ts';
 import { type AggregateUpdate, type CalendarOf, type Counters, deadlineOutcome, type ItemPut, toCsv } from './dashboard.ts';
 import { CN_CODES, type Coded, UK_CAUSES, UK_PRODUCT_GROUPS, US_TAXONOMY, isTaxonomyRegion, taxonomyVersion } from './taxonomies.ts';
 
@@ -82,44 +83,28 @@ export function nextPeriod(region: ReturnRegion, period: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// What the complaint says (fields of other parts read defensively: they may be absent)
+// What the complaint says
 // ---------------------------------------------------------------------------------------------
 
-type Outcome = 'upheld' | 'partly-upheld' | 'not-upheld';
-/** The fields of other parts of issue 19 and 20 a return reads; each optional, each checked. */
-interface OtherParts {
-  outcome?: unknown;
-  redress?: unknown;
-  vulnerability?: unknown;
-  finalResponse?: unknown;
-  drill?: unknown;
-}
-const obj = (x: unknown): Record<string, unknown> | undefined => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined);
-
-export function outcomeOf(c: Complaint): Outcome | undefined {
-  const r = obj((c as OtherParts).outcome)?.result;
-  return r === 'upheld' || r === 'partly-upheld' || r === 'not-upheld' ? r : undefined;
+export function outcomeOf(c: Complaint): OutcomeResult | undefined {
+  return c.outcome?.result;
 }
 
+/** The redress entries paid (a reversing entry, negative, paid back, counts against its original). */
 export function paidRedress(c: Complaint): { amountMinor: number; currency: string; kind: string }[] {
-  const list = (c as OtherParts).redress;
-  if (!Array.isArray(list)) return [];
-  return list.flatMap((e) => {
-    const r = obj(e);
-    if (!r || typeof r.paidAt !== 'string' || !Number.isFinite(r.amountMinor) || typeof r.currency !== 'string') return [];
-    return [{ amountMinor: Number(r.amountMinor), currency: r.currency, kind: String(r.kind ?? '') }];
-  });
+  return (c.redress ?? [])
+    .filter((e) => typeof e.paidAt === 'string' && Number.isFinite(e.amountMinor))
+    .map((e) => ({ amountMinor: e.amountMinor, currency: e.currency, kind: e.kind }));
 }
 
 function vulnerabilityOf(c: Complaint): { vulnerable: boolean; failure: boolean } {
-  const v = obj((c as OtherParts).vulnerability);
-  return { vulnerable: !!v, failure: v?.causedByFailureToRespond === true };
+  return { vulnerable: isVulnerable(c), failure: c.vulnerability?.causedByFailureToRespond === true };
 }
 
 /** When the complaint was resolved (the FCA's "closed"); undefined while it is not. */
 export function resolvedAt(c: Complaint): string | undefined {
-  const fr = obj((c as OtherParts).finalResponse);
-  if (fr && fr.kind !== 'eight-week' && typeof fr.sentAt === 'string') return fr.sentAt;
+  const fr = c.finalResponse;
+  if (fr && fr.kind !== 'eight-week') return fr.sentAt;
   return c.deadlines?.finalResponse?.metAt ?? c.deadlines?.summaryResolution?.metAt ?? (c.status === 'CLOSED' ? c.closedAt : undefined);
 }
 
@@ -130,7 +115,7 @@ const counted = (c: Partial<Complaint> | undefined): c is Complaint =>
   !Number.isNaN(Date.parse(c.receivedAt)) &&
   typeof c.region === 'string' &&
   isTaxonomyRegion(c.region) &&
-  !(c as OtherParts).drill &&
+  !c.drill &&
   !c.mergedInto &&
   // As on the dashboard: from registration (seconds after receipt; it is dated by its receipt).
   (Boolean(c.classification) || c.status === 'CLOSED');
