@@ -75,13 +75,15 @@ export class DetailView {
   private active: Offered | undefined;
   private notice: { text: string; tone: 'success' | 'error' | 'info' } | undefined;
   private loadSeq = 0;
+  /** Moves on whenever the person turns to something else (another complaint, another action): a pending refresh then leaves the page alone. */
+  private epoch = 0;
 
   constructor(
     private readonly ctx: Ctx,
     private readonly root: HTMLElement,
   ) {
     ctx.page.onLanguageChange(() => {
-      if (this.detail && !this.root.hidden) this.render(false);
+      if (this.detail && !this.root.hidden) this.render(false, false, true);
     });
     // Escape closes the open action form and returns to its button.
     root.addEventListener('keydown', (e) => {
@@ -99,6 +101,7 @@ export class DetailView {
   /** Drops everything shown (signing out: nothing of the complaint stays in the page). */
   forget(): void {
     this.loadSeq++;
+    this.epoch++;
     this.detail = undefined;
     this.reference = '';
     this.active = undefined;
@@ -110,6 +113,7 @@ export class DetailView {
   }
 
   async show(reference: string): Promise<void> {
+    this.epoch++;
     if (reference !== this.reference) {
       this.active = undefined;
       this.notice = undefined;
@@ -166,9 +170,15 @@ export class DetailView {
     return el('p', { className: 'crumbs' }, a);
   }
 
-  private render(focusHeading: boolean, focusAction = false): void {
+  /**
+   * Draws the complaint. An action form already open stays as it is (what was typed, chosen or
+   * checked is kept) unless `rebuildAction` (the language changed) or the action is no longer offered.
+   */
+  private render(focusHeading: boolean, focusAction = false, rebuildAction = false): void {
     const d = this.detail;
     if (!d) return;
+    const open = this.root.querySelector<HTMLElement>('#action-panel');
+    const kept = !rebuildAction && this.active && open?.dataset.action === actionKey(this.active) ? open : undefined;
     const { page } = this.ctx;
     const c = d.complaint;
     const now = this.ctx.now();
@@ -226,7 +236,12 @@ export class DetailView {
     this.root.dataset.stage = c.stage;
     this.root.dataset.status = c.status;
     document.title = `${c.reference} – ${page.t('c.brand')}`;
-    if (this.active) void this.openAction(this.active, focusAction);
+    if (this.active) {
+      const fresh = this.root.querySelector<HTMLElement>('#action-panel');
+      const offered = availableActions(this.ctx, d).some((x) => x.id === this.active?.id && x.messageId === this.active.messageId);
+      if (kept && fresh && offered) fresh.replaceWith(kept);
+      else void this.openAction(this.active, focusAction);
+    }
     if (focusHeading) heading.focus();
   }
 
@@ -361,6 +376,7 @@ export class DetailView {
             return;
           }
           this.active = o;
+          this.epoch++;
           this.notice = undefined;
           this.render(false, true);
         });
@@ -399,6 +415,7 @@ export class DetailView {
       (r) => void this.completed(r),
       () => this.closeAction(),
     );
+    if (form) panel.dataset.action = actionKey(o);
     if (form && focus) (form.form.querySelector<HTMLElement>('input, textarea, select') ?? form.submit).focus();
   }
 
@@ -447,11 +464,13 @@ export class DetailView {
     this.ctx.announce(this.notice.text);
     if (!waitForWorkflow || !before) return;
     const stage = before.complaint.stage;
-    // Polled a bounded number of times (not by the clock, which tests may fix).
+    const epoch = this.epoch;
+    // Polled a bounded number of times (not by the clock, which tests may fix); given up as soon as
+    // the person opens something else, so that a form being filled in is never redrawn under them.
     let moved = false;
     for (let i = 0; i < 40 && !moved; i++) {
       await new Promise((ok) => setTimeout(ok, 400));
-      if (this.reference !== before.complaint.reference || !(await this.load())) return;
+      if (epoch !== this.epoch || this.reference !== before.complaint.reference || !(await this.load()) || epoch !== this.epoch) return;
       const d = this.detail!;
       moved = d.complaint.status === 'CLOSED' || (d.complaint.stage !== stage && d.task?.stage === d.complaint.stage && d.task.status !== 'completed');
     }
@@ -829,4 +848,9 @@ export class DetailView {
       ]),
     );
   }
+}
+
+/** Which action a panel holds (one per message for the per-message actions). */
+function actionKey(o: Offered): string {
+  return o.messageId ? `${o.id}:${o.messageId}` : o.id;
 }
