@@ -11,7 +11,8 @@
  *   npm run test:mutation -- deadlines.ts ...   only these modules (a path ending)
  *   npm run test:mutation -- --changed          only the modules whose content differs from the
  *                                               last full run (test/mutation/baseline.json): CI
- *   npm run test:mutation -- --record           a full run that rewrites the baseline
+ *   npm run test:mutation -- --record [mod...]  records the run's modules in the baseline (their figures
+ *                                               and content hashes; other modules' entries are kept)
  *   npm run test:mutation -- --incremental      Stryker's incremental mode (.tmp/mutation/incremental.json):
  *                                               re-tests only mutants whose code or covering tests changed
  * MUTATION_CONCURRENCY sets Stryker's test-runner processes (default 2).
@@ -53,7 +54,7 @@ interface ModuleFigures {
 interface Baseline {
   recordedAt: string;
   seconds: number;
-  modules: Record<string, ModuleFigures & { sha256: string }>;
+  modules: Record<string, ModuleFigures & { sha256: string; recordedAt?: string; seconds?: number }>;
 }
 
 const args = process.argv.slice(2);
@@ -72,20 +73,26 @@ const sha = (f: string) =>
     .digest('hex');
 const baseline: Baseline | undefined = existsSync(BASELINE_FILE) ? JSON.parse(readFileSync(BASELINE_FILE, 'utf8')) : undefined;
 
+/** With --changed: the recorded figures of the modules that did not change (they count in the score). */
+let recorded: ModuleFigures[] = [];
 let selected = only.length ? present.filter((f) => only.some((o) => f.endsWith(o))) : present;
 if (only.length && selected.length !== only.length)
   fail(`mutation: not a listed rule module: ${only.filter((o) => !present.some((f) => f.endsWith(o))).join(', ')}`);
 if (changedOnly) {
   selected = selected.filter((f) => baseline?.modules[f]?.sha256 !== sha(f));
   const unchanged = present.filter((f) => !selected.includes(f));
-  if (unchanged.length) console.log(`mutation: unchanged since the recorded full run (${baseline?.recordedAt}): ${unchanged.join(', ')}`);
+  if (unchanged.length) console.log(`mutation: unchanged since their recorded run (${BASELINE_FILE}): ${unchanged.join(', ')}`);
+  recorded = unchanged.map((f) => (baseline as Baseline).modules[f]);
   if (!selected.length) {
-    const figures = unchanged.map((f) => (baseline as Baseline).modules[f]);
-    console.log(`mutation score ${score(figures).toFixed(2)} % (recorded full run, no rule module changed; threshold ${THRESHOLD_PERCENT} %)`);
-    process.exit(0);
+    const unlistedRecorded = recorded.reduce((n, m) => n + m.survived + m.noCoverage - m.equivalent, 0);
+    const ok = score(recorded) >= THRESHOLD_PERCENT && unlistedRecorded === 0;
+    console.log(
+      `mutation score ${score(recorded).toFixed(2)} % over ${recorded.length} module(s), as recorded (no rule module changed; threshold ${THRESHOLD_PERCENT} %${unlistedRecorded ? `, ${unlistedRecorded} unlisted survivor(s)` : ''}): ${ok ? 'passed' : 'FAILED'}`,
+    );
+    process.exit(ok ? 0 : 1);
   }
 }
-if (record && (only.length || changedOnly)) fail('mutation: --record needs a full run (no module filter, no --changed)');
+if (record && changedOnly) fail('mutation: --record records the modules it runs: give modules, or none for all, not --changed');
 
 // Stryker's checker processes load TypeScript 5 for its compiler API (the project's is TypeScript 7).
 const hook = pathToFileURL(join(ROOT, 'scripts', 'mutation', 'typescript-5.mjs')).href;
@@ -183,14 +190,24 @@ for (const m of unlisted) {
 console.log(`mutation: ${seconds} s, report ${join(REPORT_DIR, 'index.html')}`);
 
 if (record) {
-  const modules = Object.fromEntries(Object.entries(figures).map(([f, x]) => [f, { ...x, sha256: sha(f) }]));
-  writeFileSync(BASELINE_FILE, `${JSON.stringify({ recordedAt: new Date().toISOString(), seconds, modules } satisfies Baseline, null, 2)}\n`);
+  // A module's entry stands for that module's content (its hash): a run of some modules replaces only theirs.
+  const kept = Object.fromEntries(Object.entries(baseline?.modules ?? {}).filter(([f]) => present.includes(f) && !selected.includes(f)));
+  const modules = {
+    ...kept,
+    ...Object.fromEntries(Object.entries(figures).map(([f, x]) => [f, { ...x, sha256: sha(f), recordedAt: new Date().toISOString(), seconds }])),
+  };
+  const ordered = Object.fromEntries(present.filter((f) => f in modules).map((f) => [f, modules[f]]));
+  writeFileSync(
+    BASELINE_FILE,
+    `${JSON.stringify({ recordedAt: new Date().toISOString(), seconds: Object.values(ordered).reduce((n, m) => n + (m.seconds ?? 0), 0), modules: ordered } satisfies Baseline, null, 2)}\n`,
+  );
   console.log(`mutation: recorded ${BASELINE_FILE}`);
 }
-const total = score(Object.values(figures));
-const verdict = total >= THRESHOLD_PERCENT && unlisted.length === 0 ? 'passed' : 'FAILED';
-const why = unlisted.length ? `, ${unlisted.length} unlisted survivor(s)` : '';
-console.log(`mutation score ${total.toFixed(2)} % over ${selected.length} module(s) (threshold ${THRESHOLD_PERCENT} %${why}): ${verdict}`);
+const total = score([...Object.values(figures), ...recorded]);
+const unlistedCount = unlisted.length + recorded.reduce((n, m) => n + m.survived + m.noCoverage - m.equivalent, 0);
+const verdict = total >= THRESHOLD_PERCENT && unlistedCount === 0 ? 'passed' : 'FAILED';
+const why = unlistedCount ? `, ${unlistedCount} unlisted survivor(s)` : '';
+console.log(`mutation score ${total.toFixed(2)} % over ${selected.length + recorded.length} module(s) (threshold ${THRESHOLD_PERCENT} %${why}): ${verdict}`);
 process.exit(verdict === 'passed' ? 0 : 1);
 
 /** Stryker's mutation score: killed (and timed out) over every mutant that compiled. */
