@@ -18,6 +18,7 @@ import { launchChromium, seriousAxeViolations } from '../support/browser.ts';
 import { clients, eventually, validComplaint } from '../support/clients.ts';
 import { fillLogin, openComplaint, openConsole, signIn, text, type ConsolePage, type OpenOptions } from '../support/console.ts';
 import { investigation, Journey } from '../support/journey.ts';
+import { feedDue, httpChannels } from '../../scripts/drill-runner.ts';
 import { startRuntimeProcess, tearDown, type RuntimeProcess } from '../support/runtime-process.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -575,109 +576,280 @@ describe('staff console', () => {
     expect(errors).toEqual([]);
   });
 
-  it('the dashboard: figures, bars, flagged categories, rising incidents, CSV with the token; a 501 is a message', async () => {
-    const { page, errors } = await asStaff('mia', { bypassCSP: true });
-    // The real API (being built next door): figures or a clear message, never a broken page.
-    await page.click('#nav a[data-view="dashboard"]');
-    await page.waitForSelector('#dash-kpis, #dash-message:not(:has-text("Loading"))');
-
-    // Not built yet: 501 is explained.
-    await page.route('**/api/staff/dashboard?*', (route) =>
-      route.fulfill({
-        status: 501,
-        contentType: 'application/json',
-        body: JSON.stringify({ error: 'not_implemented', message: 'The dashboard is not available yet' }),
-      }),
-    );
-    await page.click('#dash-form button[type="submit"]');
-    await page.waitForSelector('#dash-message:has-text("not available yet")');
-    await page.unroute('**/api/staff/dashboard?*');
-
-    // The answer's shape, with what it should highlight.
-    const figures = (total: number, rate: number | null) => ({
-      total,
-      handled: Math.round(total * 0.8),
-      handledRate: rate,
-      onTime: {
-        investigate: { met: 40, late: 3, rate: 0.93 },
-        finalResponse: { met: 41, late: 1, rate: 0.976 },
-        replyTarget: { met: 35, late: 8, rate: 0.81 },
+  it('the dashboard on the real API: a generated month whose figures the test works out (a drill left out), shown exactly, and the CSV with the token', async () => {
+    // The set, in June 2026 (no other test here uses it; CN, close of business 17:30 = 09:30Z,
+    // no holiday from 1 to 10 June), by the dashboard's stated definitions (functions/domain/dashboard.ts):
+    //   A  Mon 06-01 01:00Z platinum cards, annual fee (product)  replied Wed 06-03 02:00Z (2 business days), satisfied (5): closed
+    //   B  Mon 06-01 02:00Z deposits, rude staff (service)         replied Tue 06-09 03:00Z (6): its reply target (Mon 06-08 17:30) late
+    //   C  Mon 06-08 10:00Z platinum cards, outage (operation)     open
+    //   D  Tue 06-09 12:00Z the same by phone, keyed in by sam      open
+    //   E  Wed 06-10 01:00Z the same                                open
+    //   a drill's complaint (major-emergency-start) at Wed 06-10 02:00Z: counts nowhere
+    // read at Wed 06-10 06:00Z: outage 2 in the last 24 h (D, E) against 1 before (C): rising.
+    type Deadline = 'register' | 'qualityControl' | 'investigate' | 'replyTarget' | 'finalResponse';
+    interface Known {
+      department: string;
+      channel: string;
+      nature: string;
+      reply?: { businessDays: number; satisfaction?: number };
+      /** Each deadline decided so far. */
+      deadlines: Partial<Record<Deadline, 'met' | 'late'>>;
+    }
+    const registered = { register: 'met', qualityControl: 'met' } as const;
+    const SET: Known[] = [
+      {
+        department: 'cards',
+        channel: 'web',
+        nature: 'product',
+        reply: { businessDays: 2, satisfaction: 5 },
+        deadlines: { ...registered, investigate: 'met', replyTarget: 'met', finalResponse: 'met' },
       },
-      handlingBusinessDays: { average: 4.2, p90: 8.5 },
-      satisfaction: { average: 4.1, responses: 37 },
-      reopenRate: 0.06,
-    });
-    const sample = {
-      period: { from: '2025-10', to: '2026-03' },
-      region: 'cn',
-      totals: figures(243, 0.82),
-      groups: [
-        { key: 'cards', figures: figures(112, 0.85) },
-        { key: 'loans', figures: figures(61, 0.8) },
-        { key: 'retail', figures: figures(48, 0.79) },
-        { key: 'wealth', figures: figures(22, 0.9) },
-      ],
-      months: ['2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03'].map((month, i) => ({
-        month,
-        figures: figures([31, 36, 44, 39, 52, 41][i], 0.8),
-        topCategories: [
-          { key: 'service', count: 14, share: 0.34, flagged: true },
-          { key: 'product', count: 8, share: 0.19, flagged: false },
-          { key: 'operation', count: 6, share: 0.15, flagged: false },
-        ],
-      })),
-      groupIncidents: [
-        { matterKey: 'cards:annual-fee', last24h: 7, previous24h: 2, rising: true },
-        { matterKey: 'payments:transfer-delay', last24h: 5, previous24h: 6, rising: false },
-      ],
-    };
-    const asked: string[] = [];
-    await page.route('**/api/staff/dashboard?*', (route) => {
-      asked.push(route.request().url());
-      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(sample) });
-    });
-    let csvAuth: string | undefined;
-    await page.route('**/api/staff/dashboard.csv?*', (route) => {
-      csvAuth = route.request().headers().authorization;
-      return route.fulfill({
-        status: 200,
-        headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="complaints-dashboard.csv"' },
-        body: 'month,total\n2026-03,41\n',
-      });
-    });
-    await page.fill('#dash-from', '2025-10');
-    await page.fill('#dash-to', '2026-03');
-    await page.selectOption('#dash-by', 'department');
-    await page.click('#dash-form button[type="submit"]');
-    await page.waitForSelector('#dash-kpis');
-    expect(new URL(asked.at(-1)!).search).toBe('?from=2025-10&to=2026-03&by=department');
-    expect(await text(page, '#dash-kpis')).toContain('243');
-    expect(await page.locator('#chart-months-title').count()).toBe(1);
-    // Chart.js draws the bars on a canvas; the text alternative reads out every value.
-    expect(await page.locator('.chart-columns canvas[role="img"]').count()).toBe(1);
-    expect(await page.locator('.chart-bars canvas[role="img"]').count()).toBe(1);
-    expect(await text(page, '#chart-months-title')).toMatch(/31\D.*36\D.*44\D.*39\D.*52\D.*41/);
-    const painted = await page.evaluate<number>(`(() => {
-      const c = document.querySelector('.chart-columns canvas');
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-      return n;
-    })()`);
-    expect(painted).toBeGreaterThan(1000);
-    expect(await page.locator('#dash-categories .category.flagged').count()).toBe(6);
-    expect(await text(page, '#dash-incidents')).toContain('Rising');
-    expect(await seriousAxeViolations(page)).toEqual([]);
-    await page.screenshot({ path: SHOT_DASHBOARD, fullPage: true });
+      {
+        department: 'retail',
+        channel: 'web',
+        nature: 'service',
+        reply: { businessDays: 6 },
+        deadlines: { ...registered, investigate: 'met', replyTarget: 'late', finalResponse: 'met' },
+      },
+      { department: 'cards', channel: 'web', nature: 'operation', deadlines: registered },
+      { department: 'cards', channel: 'phone', nature: 'operation', deadlines: registered },
+      { department: 'cards', channel: 'web', nature: 'operation', deadlines: registered },
+    ];
+    const DEADLINES: Deadline[] = ['register', 'qualityControl', 'investigate', 'replyTarget', 'finalResponse'];
+    const READ_AT = '2026-06-10T06:00:00.000Z';
+    const LINE = 'platinum cards';
+    const OUTAGE = 'The app is down, I cannot log in';
 
-    const download = page.waitForEvent('download');
-    await page.click('#dash-csv');
-    const file = await download;
-    expect(file.suggestedFilename()).toBe('complaints-dashboard.csv');
-    expect(readFileSync((await file.path())!, 'utf8')).toContain('2026-03,41');
-    expect(csvAuth).toMatch(/^Bearer ey/);
-    // The browser logs the 501 it was given; nothing else went wrong.
-    expect(errors.filter((e) => !/status of 501/.test(e))).toEqual([]);
+    // What the figures must be, worked out from the set.
+    const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
+    const figuresOf = (cs: Known[]) => {
+      const handled = cs.filter((c) => c.reply);
+      const days = handled.map((c) => c.reply!.businessDays).sort((a, b) => a - b);
+      const scores = handled.flatMap((c) => (c.reply!.satisfaction === undefined ? [] : [c.reply!.satisfaction]));
+      const onTime = Object.fromEntries(
+        DEADLINES.map((d) => {
+          const met = cs.filter((c) => c.deadlines[d] === 'met').length;
+          const late = cs.filter((c) => c.deadlines[d] === 'late').length;
+          return [d, { met, late, rate: ratio(met, met + late) }];
+        }),
+      );
+      return {
+        total: cs.length,
+        handled: handled.length,
+        handledRate: ratio(handled.length, cs.length),
+        daysAverage: days.length ? days.reduce((a, b) => a + b, 0) / days.length : null,
+        daysP90: days.length ? days[Math.ceil(0.9 * days.length) - 1] : null, // nearest rank
+        satisfaction: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null,
+        responses: scores.length,
+        reopenRate: ratio(0, handled.length), // nothing reopened in the set
+        onTime,
+      };
+    };
+    const groupsBy = (key: 'department' | 'channel') =>
+      [...new Set(SET.map((c) => c[key]))]
+        .map((k) => ({ key: k, figures: figuresOf(SET.filter((c) => c[key] === k)) }))
+        .sort((a, b) => b.figures.total - a.figures.total || a.key.localeCompare(b.key));
+    const june = figuresOf(SET);
+    const percent = (r: number | null) => (r === null ? '–' : `${Math.round(r * 1000) / 10}%`);
+    const one = (n: number | null) => (n === null ? '–' : n.toFixed(1));
+
+    // The set, made through the real API and staff actions on the runtime's manual clock.
+    const submitAt = async (at: string, businessLine: string, description: string) => {
+      await j.setClock(at);
+      const reference = (await j.submit(validComplaint({ businessLine, matter: { description } }))).reference;
+      await j.waitForStage(reference, 'INVESTIGATION');
+      return reference;
+    };
+    const replyAt = async (at: string, handler: string, reference: string) => {
+      await j.setClock(at);
+      expect((await j.act(handler, reference, 'claim')).status).toBe(200);
+      expect((await j.act(handler, reference, 'investigation', investigation)).status).toBe(200);
+      await j.waitForStage(reference, 'REPLY');
+      const sent = await j.act(handler, reference, 'reply', {
+        outcome: { result: 'upheld' },
+        subject: 'Our answer',
+        text: 'We looked into it and put it right.',
+      });
+      expect(sent.status).toBe(200);
+      await j.waitForStage(reference, 'CALLBACK');
+    };
+    try {
+      const a = await submitAt('2026-06-01T01:00:00.000Z', LINE, 'I was charged an annual fee I never agreed to');
+      const b = await submitAt('2026-06-01T02:00:00.000Z', 'deposits', 'The staff at the counter were rude and kept me waiting');
+      await replyAt('2026-06-03T02:00:00.000Z', 'hana', a);
+      expect((await j.act('sam', a, 'callback', { satisfaction: 5 })).status).toBe(200);
+      await j.waitClosed(a);
+      await submitAt('2026-06-08T10:00:00.000Z', LINE, OUTAGE);
+      await replyAt('2026-06-09T03:00:00.000Z', 'rita', b);
+      await j.setClock('2026-06-09T12:00:00.000Z');
+      const phoned = await j.as('sam', 'POST', '/complaints', {
+        channel: 'phone',
+        complaint: validComplaint({ businessLine: LINE, matter: { description: OUTAGE } }),
+      });
+      expect(phoned.status).toBe(201);
+      await j.waitForStage(phoned.body.reference, 'INVESTIGATION');
+      await submitAt('2026-06-10T01:00:00.000Z', LINE, OUTAGE);
+      // The drill's complaint, through the web form's API with the drill token.
+      const drillAt = '2026-06-10T02:00:00.000Z';
+      await j.setClock(drillAt);
+      const started = await j.as('mia', 'POST', '/drills', { scenario: 'major-emergency-start', participants: ['sam', 'hana', 'mia'] });
+      expect(started.status, JSON.stringify(started.body)).toBe(201);
+      const channels = httpChannels({ api: base, staffToken: () => j.token('sam') });
+      const drillRef = (await feedDue(started.body, new Set(), new Date(drillAt), channels, 'complaints@bank.example.cn')).major!;
+      await j.waitForStage(drillRef, 'INVESTIGATION');
+      expect((await j.complaint('quinn', drillRef)).complaint.drill).toMatchObject({ drillId: started.body.drillId });
+      await j.setClock(READ_AT);
+      expect((await j.request('POST', '/__local/streams/drain')).status).toBe(200);
+
+      const { page, errors } = await asStaff('mia', { bypassCSP: true, clock: new Date(READ_AT) });
+      await page.click('#nav a[data-view="dashboard"]');
+      await page.waitForSelector('#dash-kpis, #dash-message:not(:has-text("Loading"))');
+      // A real refusal is a message, not a broken page: a period longer than 36 months (400).
+      await page.fill('#dash-from', '2020-01');
+      await page.fill('#dash-to', '2026-06');
+      await page.click('#dash-form button[type="submit"]');
+      await page.waitForSelector('#dash-message.notice-error');
+      expect(await text(page, '#dash-message')).toBe('The request was refused: The request is not valid');
+
+      const answered = page.waitForResponse((r) => r.url().includes('/api/staff/dashboard?from=2026-05&to=2026-06&by=department'));
+      await page.fill('#dash-from', '2026-05');
+      await page.fill('#dash-to', '2026-06');
+      await page.selectOption('#dash-by', 'department');
+      await page.click('#dash-form button[type="submit"]');
+      expect((await answered).status()).toBe(200);
+      await page.waitForSelector('#dash-kpis');
+
+      // The figures: one tile each, exactly.
+      const tiles = await page.$$eval('#dash-kpis .kpi', (els) =>
+        els.map((e) => [
+          e.querySelector('dt')?.textContent,
+          e.querySelector('.kpi-value')?.textContent,
+          e.querySelector('.kpi-sub')?.textContent ?? '',
+          e.classList.contains('kpi-warn'),
+        ]),
+      );
+      const DEADLINE_LABEL: Record<Deadline, string> = {
+        register: 'Registration',
+        qualityControl: 'Quality control',
+        investigate: 'Investigation',
+        replyTarget: 'Reply target',
+        finalResponse: 'Final response',
+      };
+      expect(tiles).toEqual([
+        ['Complaints', String(june.total), '', false],
+        ['Handled', String(june.handled), percent(june.handledRate), false],
+        ['Handling (business days)', one(june.daysAverage), `p90: ${one(june.daysP90)}`, false],
+        ['Satisfaction', `${one(june.satisfaction)} / 5`, `${june.responses} responses`, false],
+        ['Reopen rate', percent(june.reopenRate), '', false],
+        ...DEADLINES.map((d) => {
+          const o = june.onTime[d];
+          return [`On time: ${DEADLINE_LABEL[d]}`, percent(o.rate), `${o.met} met · ${o.late} late`, o.rate !== null && o.rate < 0.9];
+        }),
+      ]);
+      expect(tiles.find((t) => t[0] === 'On time: Reply target')).toEqual(['On time: Reply target', '50%', '1 met · 1 late', true]); // the set's one late deadline
+      // Every row of a figure's table, exactly (the months, then the groups).
+      const rows = (figureIndex: number) =>
+        page.$$eval(`#dash-body > div.dash-grid:nth-of-type(1) > .panel:nth-child(${figureIndex}) table tbody tr`, (trs) =>
+          trs.map((tr) => [...tr.children].map((c) => c.textContent?.trim())),
+        );
+      const monthRows = await rows(1);
+      expect(monthRows.map((r) => r.slice(1))).toEqual([
+        ['0', '–', '–', '–'], // May: nothing
+        [String(june.total), percent(june.handledRate), one(june.satisfaction), percent(june.reopenRate)],
+      ]);
+      expect(await text(page, '#chart-months-title')).toMatch(new RegExp(`\\b0\\b.*\\b${june.total}\\b`));
+      const LABEL: Record<string, string> = { cards: 'Cards', retail: 'Retail', web: 'Web form', phone: 'Phone' };
+      expect(await rows(2)).toEqual(
+        groupsBy('department').map((g) => [
+          LABEL[g.key],
+          String(g.figures.total),
+          percent(g.figures.handledRate),
+          one(g.figures.daysAverage),
+          one(g.figures.satisfaction),
+          percent(g.figures.reopenRate),
+        ]),
+      );
+      expect(await page.locator('.chart-columns canvas[role="img"]').count()).toBe(1);
+      expect(await page.locator('.chart-bars canvas[role="img"]').count()).toBe(1);
+      // Top categories of June: share of the month, flagged over 20 % (one fifth is not over).
+      const natures = [...new Set(SET.map((c) => c.nature))]
+        .map((n) => ({ n, count: SET.filter((c) => c.nature === n).length }))
+        .sort((x, y) => y.count - x.count || x.n.localeCompare(y.n));
+      const categories = await page.$$eval('#dash-categories .category', (lis) =>
+        lis.map((li) => [li.querySelector('.category-key')?.textContent, li.querySelector('.category-share')?.textContent, li.classList.contains('flagged')]),
+      );
+      const NATURE: Record<string, string> = { operation: 'Operation', product: 'Product', service: 'Service' };
+      expect(categories).toEqual(natures.map(({ n, count }) => [NATURE[n], `${percent(count / SET.length)} (${count})`, count / SET.length > 0.2]));
+      expect(categories.filter((c) => c[2])).toHaveLength(1);
+      // Group incidents: outage rising, 2 against 1; the drill's complaint is in none of these.
+      const incidents = await page.$$eval('#dash-incidents tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent?.trim())));
+      expect(incidents).toEqual([['platinum-cards:outage', '2', '1', 'Rising']]);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await page.screenshot({ path: SHOT_DASHBOARD, fullPage: true });
+
+      // The CSV through the page (fetched with the token): one row per period x group, the same figures.
+      const csvRequest = page.waitForRequest((r) => r.url().includes('/api/staff/dashboard.csv?'));
+      const download = page.waitForEvent('download');
+      await page.click('#dash-csv');
+      expect((await csvRequest).headers().authorization).toMatch(/^Bearer ey/);
+      const file = await download;
+      expect(file.suggestedFilename()).toMatch(/^[\w.-]+\.csv$/);
+      const [header, ...lines] = readFileSync((await file.path())!, 'utf8')
+        .trimEnd()
+        .split('\r\n')
+        .map((l) => l.split(','));
+      const csvNumber = (x: number | null, digits: number) => (x === null ? '' : String(Math.round(x * 10 ** digits) / 10 ** digits));
+      const csvRow = (period: string, groupBy: string, group: string, f: ReturnType<typeof figuresOf>) => [
+        'cn',
+        period,
+        groupBy,
+        group,
+        String(f.total),
+        String(f.handled),
+        csvNumber(f.handledRate, 4),
+        csvNumber(f.daysAverage, 2),
+        f.daysP90 === null ? '' : String(f.daysP90),
+        csvNumber(f.satisfaction, 2),
+        String(f.responses),
+        csvNumber(f.reopenRate, 4),
+        ...DEADLINES.flatMap((d) => [String(f.onTime[d].met), String(f.onTime[d].late), csvNumber(f.onTime[d].rate, 4)]),
+      ];
+      expect(header).toEqual([
+        'region',
+        'period',
+        'groupBy',
+        'group',
+        'total',
+        'handled',
+        'handledRate',
+        'handlingBusinessDaysAverage',
+        'handlingBusinessDaysP90',
+        'satisfactionAverage',
+        'satisfactionResponses',
+        'reopenRate',
+        ...DEADLINES.flatMap((d) => [`onTime.${d}.met`, `onTime.${d}.late`, `onTime.${d}.rate`]),
+      ]);
+      const byDepartment = groupsBy('department');
+      expect(lines).toEqual([
+        csvRow('2026-05', 'all', 'all', figuresOf([])),
+        csvRow('2026-06', 'all', 'all', june),
+        ...byDepartment.map((g) => csvRow('2026-06', 'department', g.key, g.figures)),
+        csvRow('2026-05/2026-06', 'all', 'all', june),
+        ...byDepartment.map((g) => csvRow('2026-05/2026-06', 'department', g.key, g.figures)),
+      ]);
+
+      // Grouped by channel: the same complaints, other groups.
+      const byChannel = page.waitForResponse((r) => r.url().includes('/api/staff/dashboard?from=2026-05&to=2026-06&by=channel'));
+      await page.selectOption('#dash-by', 'channel');
+      await page.click('#dash-form button[type="submit"]');
+      expect((await byChannel).status()).toBe(200);
+      await page.waitForSelector('#dash-body th:has-text("Channel")', { state: 'attached' });
+      expect((await rows(2)).map((r) => r.slice(0, 2))).toEqual(groupsBy('channel').map((g) => [LABEL[g.key], String(g.figures.total)]));
+      // The browser logs the 400 it was given; nothing else went wrong.
+      expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
+    } finally {
+      await j.setClock(CLOCK);
+    }
   });
 
   it('fits a phone: no horizontal scroll on the queue and the detail', async () => {

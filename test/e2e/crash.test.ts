@@ -1,7 +1,7 @@
 /**
  * Crash anywhere: a batch of complaints walks its lifecycle (customers over the API, staff
  * through the staff API, the workflow on its own) while the whole runtime - the product's
- * process and DynamoDB Local's JVM - is killed with SIGKILL at random moments and started
+ * process and DynamoDB Local's JVM - is killed with SIGKILL at planned moments and started
  * again on the same data directory. The kills are aimed: while a complaint is being
  * submitted, while a staff action is on its way, just after one (its workflow moving on),
  * and, once every complaint is closed and past its retention, while archival is under way.
@@ -15,11 +15,17 @@
  * in the archive, once, its history matching its digest (the reconciliation), and none is
  * left in the hot table.
  *
- * Seeded: the seed is printed; SEED=<n> replays the same plan and kill schedule (the
- * moments still depend on timing). CRASH_COMPLAINTS, CRASH_KILLS and CRASH_ARCHIVAL_KILLS
- * size it; `npm run soak` runs a long variant (150 complaints, 35 kills).
+ * Seeded: the seed and the plan's digest are printed; SEED=<n> replays the same plan - the
+ * complaints, the arrivals' pauses, the kill points - drawn from the seed before anything runs
+ * (test/support/crash-plan.ts). Kills are aimed at observable progress (the n-th submission or
+ * staff action sent, the n-th staff action answered, the n-th answer; for archival, archived
+ * objects appearing), never at a wall-clock delay, and each planned kill point is asserted to
+ * have been hit. Which request is the n-th still depends on the scheduling of concurrent
+ * clients. CRASH_COMPLAINTS, CRASH_KILLS and CRASH_ARCHIVAL_KILLS size it; `npm run soak`
+ * runs a long variant (150 complaints, 35 kills).
  */
 import { randomInt } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -27,9 +33,9 @@ import { join } from 'node:path';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../local/host/faults.ts';
 import { clients, countComplaints, eventually } from '../support/clients.ts';
-import { count, EXPECTED_HISTORY, ResilientClient, withoutResumes, workToClose, type Detail, type Path } from '../support/resilient.ts';
+import { crashPlan, planDigest, type CrashComplaint, type KillPoint } from '../support/crash-plan.ts';
+import { count, EXPECTED_HISTORY, ResilientClient, withoutResumes, workToClose, type Detail } from '../support/resilient.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process.ts';
 
 const SOAK = process.env.CRASH_SOAK === '1';
@@ -39,39 +45,9 @@ const KILLS = Number(process.env.CRASH_KILLS ?? (SOAK ? 30 : 3));
 const ARCHIVAL_KILLS = Number(process.env.CRASH_ARCHIVAL_KILLS ?? (SOAK ? 5 : 1));
 const CONCURRENCY = 6;
 const TABLE = 'complaints-cn';
-const random = seededRandom(SEED);
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
-
-interface Plan {
-  i: number;
-  path: Path;
-  key: string;
-  body: Record<string, unknown>;
-  handler: string;
-  satisfaction: number;
-}
-
-function plans(): Plan[] {
-  return Array.from({ length: COMPLAINTS }, (_, i) => {
-    const path: Path = pick(['satisfied', 'satisfied', 'satisfied', 'reopened', 'major'] as const);
-    const line = path === 'major' ? 'cards' : pick(['cards', 'loans'] as const);
-    return {
-      i,
-      path,
-      key: `crash-${SEED}-${i}`,
-      handler: line === 'cards' ? 'hana' : 'leo',
-      satisfaction: 4 + (i % 2),
-      body: {
-        language: 'en',
-        businessLine: line,
-        complainant: { name: `Customer ${i}`, contact: { email: `crash-${SEED}-${i}@example.com` } },
-        matter: { description: `Fee number ${i} was taken from my ${line} account without my agreement`, demand: 'Refund it' },
-        amount: { value: path === 'major' ? 800_000 : 100 + i, currency: 'CNY' },
-        consent: { personalData: true },
-      },
-    };
-  });
-}
+/** The whole plan, from the seed, before anything runs. */
+const PLAN = crashPlan(SEED, { complaints: COMPLAINTS, kills: KILLS, soak: SOAK });
+type Plan = CrashComplaint;
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -123,44 +99,75 @@ describe('crash anywhere', () => {
       }
     };
     const client = new ResilientClient(() => `http://127.0.0.1:${port}`, SOAK ? 600_000 : 300_000);
-    console.log(`crash test: SEED=${SEED} complaints=${COMPLAINTS} kills=${KILLS}+${ARCHIVAL_KILLS} during archival (replay with SEED=${SEED})`);
+    const planned = PLAN.kills.map((k) => `${k.kind}@${k.at}`).join(', ');
+    console.log(
+      `crash test: SEED=${SEED} plan ${planDigest(PLAN)}: complaints=${COMPLAINTS} kills=${KILLS} (${planned}) +${ARCHIVAL_KILLS} during archival (replay with SEED=${SEED})`,
+    );
     const restarts: number[] = [await start()];
-    const all = plans();
+    const all = PLAN.complaints;
 
     // ---- the kills ----------------------------------------------------------------------
-    const kinds = ['intake', 'staff', 'workflow', 'anywhere'] as const;
-    const kills: { kind: (typeof kinds)[number] | 'archival'; during: string; inFlight: string; archivedAtKill?: number }[] = [];
+    // Progress, as the test's HTTP client reports it (undici's diagnostics channels): a request
+    // sent in full, an answer received. A kill point fires on the event that reaches it.
+    type Kind = KillPoint['kind'] | 'archival';
+    const kills: { kind: Kind; at?: number; progressAtKill?: number; during: string; inFlight: string; archivedAtKill?: number }[] = [];
+    const progress = { intake: 0, staff: 0, workflow: 0, anywhere: 0 };
+    const waiting = [...PLAN.kills];
     let finished = false;
-    const chaos = (async () => {
-      for (let k = 0; k < KILLS && !finished; k++) {
-        const kind = kinds[k % kinds.length];
-        await new Promise((r) => setTimeout(r, 500 + random() * 2500));
-        // Aim: wait (a while) for the moment asked for, then a few more random milliseconds.
-        const aimUntil = Date.now() + 8000;
-        while (!finished && Date.now() < aimUntil) {
-          if (kind === 'intake' && client.inFlight.intake > 0) break;
-          if (kind === 'staff' && client.inFlight.staff > 0) break;
-          if (kind === 'workflow' && Date.now() - client.lastAnswered.staff < 20) break;
-          if (kind === 'anywhere') break;
-          await new Promise((r) => setImmediate(r));
-        }
-        if (finished) break;
-        // An intake or staff action in flight is killed at once, while the client still waits for
-        // its answer (a random delay let a quick staff action finish first: the kill then landed
-        // after it, and the test missed what it aims at); the others a few random milliseconds on.
-        if (kind === 'workflow' || kind === 'anywhere') await new Promise((r) => setTimeout(r, random() * 15));
-        // What was really under way when it died (the aim can miss: then it is a kill anywhere).
-        const under = [
-          client.inFlight.intake > 0 && 'intake',
-          client.inFlight.staff > 0 && 'staff action',
-          Date.now() - client.lastAnswered.staff < 50 && 'workflow',
-        ].filter(Boolean);
-        const during = under.length ? under.join(' + ') : 'anywhere';
-        kills.push({ kind, during, inFlight: `intake ${client.inFlight.intake}, staff ${client.inFlight.staff}` });
-        await runtime!.crash();
+    let restarting: Promise<void> = Promise.resolve();
+    let down = false;
+    const kindOf = (method: string, path: string) =>
+      method === 'POST' && path.startsWith('/api/complaints') ? 'intake' : method !== 'GET' && path.startsWith('/api/staff/') ? 'staff' : 'read';
+    const fire = (kind: KillPoint['kind']) => {
+      if (finished || down) return;
+      const i = waiting.findIndex((k) => k.kind === kind && progress[kind] >= k.at);
+      if (i < 0) return;
+      const [point] = waiting.splice(i, 1);
+      // What was under way on the server when it died.
+      const under = [client.inFlight.intake > 0 && 'intake', client.inFlight.staff > 0 && 'staff action', kind === 'workflow' && 'workflow'].filter(Boolean);
+      kills.push({
+        kind,
+        at: point.at,
+        progressAtKill: progress[kind],
+        during: under.length ? under.join(' + ') : 'anywhere',
+        inFlight: `intake ${client.inFlight.intake}, staff ${client.inFlight.staff}`,
+      });
+      down = true;
+      const rt = runtime!;
+      restarting = (async () => {
+        await rt.crash(); // SIGKILL is sent synchronously, at this very event
         restarts.push(await start());
+        down = false;
+      })();
+    };
+    /** undici's message on its request channels (what this test reads of it). */
+    type Message = { request: { method: string; path: string }; response?: { statusCode: number } };
+    const sent = (m: unknown) => {
+      const { request } = m as Message;
+      const kind = kindOf(request.method, request.path);
+      if (kind === 'read') return;
+      progress[kind]++;
+      fire(kind);
+    };
+    const answered = (m: unknown) => {
+      const { request, response } = m as Message;
+      const kind = kindOf(request.method, request.path);
+      progress.anywhere++;
+      if (kind === 'staff' && response && response.statusCode < 300) {
+        progress.workflow++;
+        fire('workflow');
       }
-    })();
+      fire('anywhere');
+    };
+    subscribe('undici:request:bodySent', sent);
+    subscribe('undici:request:headers', answered);
+    const chaos = {
+      stop: async () => {
+        unsubscribe('undici:request:bodySent', sent);
+        unsubscribe('undici:request:headers', answered);
+        await restarting;
+      },
+    };
 
     // ---- the journeys -------------------------------------------------------------------
     // Customers arrive over time (each submit retried through crashes with its key); staff
@@ -170,7 +177,7 @@ describe('crash anywhere', () => {
     const arrivals = (async () => {
       const pending: Promise<void>[] = [];
       for (const p of all) {
-        await new Promise((r) => setTimeout(r, 300 + random() * (SOAK ? 4000 : 1200)));
+        await new Promise((r) => setTimeout(r, PLAN.arrivalPausesMs[p.i]));
         pending.push(
           client.submit(p.body, p.key).then(({ reference }) => {
             const earlier = refs.get(p.key);
@@ -203,7 +210,7 @@ describe('crash anywhere', () => {
       await Promise.all([arrivals, ...staff]);
     } finally {
       finished = true;
-      await chaos;
+      await chaos.stop();
     }
 
     // ---- what is left -------------------------------------------------------------------
@@ -302,24 +309,26 @@ describe('crash anywhere', () => {
     console.log(
       [
         `crash test: SEED=${SEED}: ${COMPLAINTS} complaints, ${kills.length} kills`,
-        `  kills (aimed at -> landed during [requests in flight]): ${kills.map((k) => `${k.kind} -> ${k.during} [${k.inFlight}]`).join('; ')}`,
+        `  plan ${planDigest(PLAN)}; kills (aimed at -> landed during [requests in flight]): ${kills.map((k) => `${k.kind}${k.at ? `@${k.at} (at ${k.progressAtKill})` : ''} -> ${k.during} [${k.inFlight}]`).join('; ')}`,
         `  restart times (ms): ${restarts.join(', ')}`,
         `  workflows resumed: ${resumes}; client: ${JSON.stringify(client.stats)}`,
         `  lost 0, duplicated 0`,
       ].join('\n'),
     );
+    // Every planned kill point was hit, at or after its progress count (and none other).
+    const hit = kills.filter((k) => k.kind !== 'archival');
+    expect(waiting, 'planned kill points never reached').toEqual([]);
+    expect(hit.map((k) => `${k.kind}@${k.at}`).sort()).toEqual(PLAN.kills.map((k) => `${k.kind}@${k.at}`).sort());
+    for (const k of hit) expect(k.progressAtKill, `${k.kind}@${k.at}`).toBeGreaterThanOrEqual(k.at!);
     expect(kills.length).toBe(KILLS + ARCHIVAL_KILLS);
     // Each archival kill landed while archival was under way: after some progress, before the end.
     for (const k of kills.filter((x) => x.kind === 'archival')) {
       expect(k.archivedAtKill, k.during).toBeGreaterThan(0);
       expect(k.archivedAtKill, k.during).toBeLessThan(COMPLAINTS);
     }
-    // The kills landed where they were aimed: during an intake, a staff action, a workflow moving on.
-    if (KILLS >= 3)
-      for (const where of ['intake', 'staff action'])
-        expect(
-          kills.some((k) => k.during.includes(where)),
-          `a kill during ${where}`,
-        ).toBe(true);
+    // The kills landed where they were aimed: a submission or a staff action sent and not yet
+    // answered (killed at the moment it was sent in full).
+    for (const k of hit.filter((x) => x.kind === 'intake')) expect(k.during, `${k.kind}@${k.at}`).toContain('intake');
+    for (const k of hit.filter((x) => x.kind === 'staff')) expect(k.during, `${k.kind}@${k.at}`).toContain('staff action');
   });
 });

@@ -101,13 +101,15 @@ function expectClearAnswer(a: Answer, allowed: number[], what: string) {
   expect(a.status, `${what}: ${a.status} ${a.text.slice(0, 300)}`).toBeLessThan(500);
   if (TRANSPORT_LIMITS.includes(a.status)) return;
   expect(allowed, `${what}: ${a.status} ${a.text.slice(0, 300)}`).toContain(a.status);
-  expect(a.json, `${what}: the answer is JSON`).toBeDefined();
+  expect(a.headers.get('content-type'), `${what}: the answer is JSON`).toMatch(/^application\/json\b/);
+  expect(typeof a.json, `${what}: the answer is JSON`).toBe('object');
   if (a.status >= 400) {
     expect(typeof a.json.message).toBe('string');
     expect(a.text).not.toMatch(/\.ts:\d+|node_modules|at \w+ \(/); // never a stack trace
     if (a.status === 400 && a.json.error === 'validation_failed') {
       expect(a.json.fields.length).toBeGreaterThan(0);
-      for (const f of a.json.fields) expect(f).toEqual({ field: expect.any(String), message: expect.any(String) });
+      // Each names a field (its path, or a key the request sent) and says what is wrong with it.
+      for (const f of a.json.fields) expect(f).toEqual({ field: expect.stringMatching(/\S/), message: expect.stringMatching(/\S/) });
     }
   }
 }
@@ -388,16 +390,16 @@ function mutatedThroughSmtp(title: string, messages: Buffer[]) {
       fc.asyncProperty(message, async (raw) => {
         // Lines over 998 bytes are folded by nothing: SMTP carries them as sent (the intake has no line limit).
         const info = await smtp.sendMail({ envelope: { from: 'customer@example.com', to: 'complaints@bank.example.cn' }, raw });
-        const id = /accepted as ([0-9a-f]+)/.exec(info.response)?.[1];
-        expect(id, info.response).toBeDefined();
+        expect(info.response).toMatch(/accepted as [0-9a-f]+/);
+        const id = /accepted as ([0-9a-f]+)/.exec(info.response)![1];
         const rec = (await ddb.send(new GetCommand({ TableName: table, Key: { PK: `INBOUND#${id}`, SK: 'INBOUND' }, ConsistentRead: true }))).Item;
-        expect(rec, 'recorded').toBeDefined();
+        expect(rec, 'recorded').toMatchObject({ PK: `INBOUND#${id}`, SK: 'INBOUND' });
         expect(['registered', 'threaded', 'rejected']).toContain(rec!.outcome);
         if (rec!.outcome === 'rejected') expect(rec!.reason).toMatch(/\S/);
         else
           expect(
             (await ddb.send(new GetCommand({ TableName: table, Key: { PK: `COMPLAINT#${rec!.reference}`, SK: 'META' }, ConsistentRead: true }))).Item,
-          ).toBeDefined();
+          ).toMatchObject({ reference: rec!.reference, channel: 'email' });
       }),
       { numRuns: runs(Math.ceil(RUNS / 4)) },
     );

@@ -155,7 +155,9 @@ describe('outcome, ledger, referral, corrective action', () => {
     await j.setClock('2027-06-11T02:00:00.000Z');
     const progress = (user: string, body: unknown) => j.as(user, 'POST', '/corrective-actions/progress', body);
     expect((await progress('leo', { id: actionId, evidence: 'not mine' })).status).toBe(403);
-    expect((await progress('hana', { id: actionId, close: true })).body.fields).toEqual([{ field: 'evidence', message: expect.any(String) }]);
+    expect((await progress('hana', { id: actionId, close: true })).body.fields).toEqual([
+      { field: 'evidence', message: 'give the evidence that the fix is in place before closing the action' },
+    ]);
     const closed = await progress('hana', { id: actionId, evidence: 'Fee rule change CR-1182 released', close: true });
     expect(closed.body).toMatchObject({ closedAt: '2027-06-11T02:00:00.000Z', closedBy: 'hana' });
     const listed = await j.as('mia', 'GET', '/corrective-actions?state=closed');

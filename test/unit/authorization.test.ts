@@ -408,3 +408,58 @@ describe('training records: the participant and their manager only (issue 20)', 
     expect(authorizeTrainingRecords(actor(['handler'], { id: 'mia' }), subject).allowed).toBe(false);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Issue 23, the authorization mutants: where dropping a check (an excused(role), a scope) would
+// only change WHY a request is refused, the reason is asserted, not only the refusal.
+// (One block: tests for later mutation survivors go in a block of their own.)
+// ---------------------------------------------------------------------------------------------
+describe('refusal reasons (issue 23)', () => {
+  /** A cards complaint that names the actor (actor(): u-17, Wang Wei), assigned to someone else. */
+  const named: ComplaintAccess = { assignment: { team: 'cards', assignee: 'u-99' }, routing: { departments: ['cards'] }, target: { staffMember: 'Wang Wei' } };
+  const notInvolved: ComplaintAccess = { assignment: { team: 'loans' }, routing: { departments: ['loans'] }, target: { staffMember: 'Wang Wei' } };
+
+  it.each([
+    // Excused: reading a complaint that names you is allowed to these roles (oversight, the department's manager).
+    [['quality'], 'getComplaint', named, undefined],
+    [['admin'], 'getComplaint', named, undefined],
+    [['manager'], 'getComplaint', named, undefined],
+    [['senior'], 'getComplaint', named, undefined],
+    [['quality'], 'readArchivedComplaint', named, undefined],
+    // Not excused: the same read by a handler or the complaints desk is the conflict.
+    [['handler'], 'getComplaint', named, CONFLICT_REASON],
+    [['specialist'], 'getComplaint', named, CONFLICT_REASON],
+    // The excuse is for reading only: anything else on a complaint that names you is the conflict.
+    [['manager'], 'reassign', named, CONFLICT_REASON],
+    [['admin'], 'reassign', named, CONFLICT_REASON],
+    [['senior'], 'approveReply', named, CONFLICT_REASON],
+    // An excused role refused for its scope keeps the scope as the reason (not the conflict) ...
+    [['manager'], 'getComplaint', notInvolved, NOT_INVOLVED],
+    // ... and a role that may not do it at all says so, named or not.
+    [['handler'], 'readArchivedComplaint', named, 'a handler may not open an archived complaint'],
+    // Named, but no role could do it anyway: the roles are the reason, not the conflict.
+    [['quality', 'handler'], 'reassign', named, 'your roles (quality, handler) may not reassign a complaint'],
+  ] as const)('%o %s on a complaint that names the actor', (roles, op, complaint, reason) => {
+    expect(authorize(actor([...roles]), op, complaint)).toEqual(reason === undefined ? { allowed: true } : { allowed: false, reason });
+  });
+
+  it('unknown roles are dropped: no staff role is the reason', () => {
+    expect(authorize(actor(['superuser' as Role]), 'getComplaint', {})).toEqual({ allowed: false, reason: 'you have no staff role' });
+  });
+
+  it('training records: each refusal with its reason', () => {
+    const subject = { id: 'hana', managerId: 'mia' };
+    const ONLY = 'training records are visible to the participant and their manager only';
+    expect(authorizeTrainingRecords(actor(['manager'], { id: 'max' }), subject)).toEqual({ allowed: false, reason: ONLY });
+    expect(authorizeTrainingRecords(actor(['handler'], { id: 'leo' }), subject)).toEqual({ allowed: false, reason: ONLY });
+    expect(authorizeTrainingRecords(actor(['specialist'], { id: 'sam' }), subject)).toEqual({ allowed: false, reason: ONLY });
+    // The manager's id without the manager role: the participant's manager is a manager.
+    expect(authorizeTrainingRecords(actor(['handler'], { id: 'mia' }), subject)).toEqual({ allowed: false, reason: ONLY });
+    // Roles that may not read training records at all: the role is the reason.
+    expect(authorizeTrainingRecords(actor(['quality'], { id: 'quinn' }), subject)).toEqual({
+      allowed: false,
+      reason: 'a quality may not read training records',
+    });
+    expect(authorizeTrainingRecords(actor(['admin'], { id: 'ada' }), subject)).toEqual({ allowed: false, reason: 'an admin may not read training records' });
+  });
+});
