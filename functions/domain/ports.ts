@@ -274,6 +274,7 @@ export interface DrillListing {
   startedAt: string;
   status: DrillRecord['status'];
   summary?: DrillSummary;
+  /** Written by earlier versions only: a closed drill's improvement actions are in the CorrectiveActions store. */
   actions?: CorrectiveAction[];
 }
 
@@ -281,8 +282,11 @@ export interface DrillStore {
   /** Writes a new drill and its listing (fails if the id exists). */
   createDrill(d: DrillRecord): Promise<void>;
   getDrill(drillId: string): Promise<DrillRecord | undefined>;
-  /** Rewrites the drill and its listing (closing it), with the participants' training records, in one transaction. */
-  closeDrill(d: DrillRecord, summary: DrillSummary, training: TrainingRecord[]): Promise<void>;
+  /**
+   * Rewrites the drill and its listing (closing it), with the participants' training records and
+   * its improvement actions as corrective actions (ACTIONS, the CorrectiveActions store), in one transaction.
+   */
+  closeDrill(d: DrillRecord, summary: DrillSummary, training: TrainingRecord[], actions?: CorrectiveAction[]): Promise<void>;
   /** References of the drill's complaints (written with each complaint: DRILL#<id> / COMPLAINT#<reference>). */
   drillComplaints(drillId: string): Promise<string[]>;
   /** Every drill of the region, oldest first. */

@@ -25,7 +25,7 @@ export type MailAccess = 'read';
  * archive: archival (TableChanges); erase: retrieval and erasure (StaffApi); reconcile: the
  * daily reconciliation (ReconcileArchive). Each is what that code path calls (check:iam).
  */
-export type ArchiveAccess = 'archive' | 'erase' | 'reconcile';
+export type ArchiveAccess = 'archive' | 'erase' | 'reconcile' | 'reviews';
 
 /** Key prefixes the functions write and read (functions/use-cases/intake/attachments.ts, receive-email.ts). */
 export const PREFIXES = {
@@ -70,6 +70,13 @@ export const ARCHIVE_GRANTS: Record<ArchiveAccess, { read: string[]; write: stri
     write: [],
     staging: ['s3:DeleteObject'],
     list: [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging],
+  },
+  // The scheduled periodic reviews (issue 20): reviews/ only, each object checked (HEAD) and written once.
+  reviews: {
+    read: [PREFIXES.reviews],
+    write: [PREFIXES.reviews],
+    staging: [],
+    list: [PREFIXES.reviews],
   },
 };
 
@@ -320,7 +327,7 @@ export class ObjectStores extends Construct {
     for (const prefix of g.read) grantObjects(fn.executionRole, ['s3:GetObject'], name, prefix, why);
     // PutObjectRetention: a put that sets its own retain-until date (close + retention years).
     for (const prefix of g.write) grantObjects(fn.executionRole, ['s3:PutObject', 's3:PutObjectRetention'], name, prefix, why);
-    grantObjects(fn.executionRole, g.staging, name, PREFIXES.staging, staging);
+    if (g.staging.length) grantObjects(fn.executionRole, g.staging, name, PREFIXES.staging, staging);
     // Listing: every prefix whose keys the function HEADs or GETs (S3 answers a HEAD of a missing
     // key with 404 only to a caller that may list it - otherwise 403, and the existence check
     // before each locked put, S3ArchiveStore.exists, would fail), and staging's parts.

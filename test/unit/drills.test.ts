@@ -22,9 +22,20 @@ import {
   type Scenario,
 } from '../../functions/domain/drill.ts';
 import { buildDrillReport, deadlineResult, drillReportDocument, drillSummary } from '../../functions/domain/drill-report.ts';
-import { buildPeriodicReview, lastEndedPeriod, parsePeriod, periodicReviewDocument } from '../../functions/domain/periodic-review.ts';
+import {
+  buildPeriodicReview,
+  lastEndedPeriod,
+  nextReviewRun,
+  parsePeriod,
+  periodicReviewDocument,
+  scheduledPeriods,
+} from '../../functions/domain/periodic-review.ts';
+import { REGIONS } from '../../functions/domain/regions.ts';
 import { renderHtml } from '../../functions/domain/report-document.ts';
 import { PdfKitRenderer } from '../../functions/adapters/pdf-document.ts';
+import { parseReportFontSetting, REPORT_FONT, reportFontSetting } from '../../functions/shared/report-font.ts';
+import { existsSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
 
 describe('the scenario library (drills/scenarios/)', () => {
   it('holds the seven scenarios the issue names, each valid', () => {
@@ -279,6 +290,63 @@ describe('the drill report (known answer)', () => {
     const pdf = await new PdfKitRenderer().render(drillReportDocument(report, 'en'));
     expect(Buffer.from(pdf.subarray(0, 5)).toString()).toBe('%PDF-');
     await expect(new PdfKitRenderer().render(drillReportDocument(report, 'zh-CN'))).rejects.toThrow(/REPORT_CJK_FONT/);
+  });
+
+  // The project's CJK font (Debian's fonts-wqy-microhei, installed by the bootstrap as root) or REPORT_CJK_FONT.
+  const cjkFont = process.env.REPORT_CJK_FONT ?? (existsSync(REPORT_FONT.debianPath) ? reportFontSetting(REPORT_FONT.debianPath) : undefined);
+  it.skipIf(!cjkFont)(
+    'in zh-CN as PDF with the CJK font: every Chinese character of the report is a glyph of the embedded font (skipped without a CJK font: apt-get install fonts-wqy-microhei or set REPORT_CJK_FONT)',
+    async () => {
+      const doc = drillReportDocument(report, 'zh-CN');
+      const pdf = Buffer.from(await new PdfKitRenderer(cjkFont).render(doc));
+      const text = pdf.toString('latin1');
+      expect(text.match(/\/BaseFont \/[A-Z]{6}\+(\S+)/)?.[1]).toEqual(parseReportFontSetting(cjkFont!).family ?? expect.any(String));
+      // The embedded subset's ToUnicode map (in the PDF's compressed streams): the characters its glyphs stand for.
+      const mapped = new Set<string>();
+      for (const m of text.matchAll(/stream\r?\n/g)) {
+        const start = m.index + m[0].length;
+        let body: string;
+        try {
+          body = inflateSync(pdf.subarray(start, text.indexOf('endstream', start))).toString('latin1');
+        } catch {
+          continue;
+        }
+        if (!body.includes('begincmap')) continue;
+        for (const [, list] of body.matchAll(/<[0-9a-f]+> <[0-9a-f]+> \[([^\]]*)\]/g))
+          for (const [, hex] of list.matchAll(/<([0-9a-f]{4})>/g)) mapped.add(String.fromCodePoint(Number.parseInt(hex, 16)));
+      }
+      const han = new Set(JSON.stringify(doc).match(/\p{Script=Han}/gu));
+      expect(han.size).toBeGreaterThan(20);
+      expect([...han].filter((c) => !mapped.has(c))).toEqual([]);
+      expect([...'演练报告']).toEqual([...'演练报告'].filter((c) => mapped.has(c)));
+    },
+  );
+});
+
+describe('the periodic review on a schedule', () => {
+  it('runs at the start of each quarter: the next run after any instant', () => {
+    expect(nextReviewRun(new Date('2028-05-17T08:00:00Z')).toISOString()).toBe('2028-07-01T12:00:00.000Z');
+    expect(nextReviewRun(new Date('2028-07-01T11:59:59Z')).toISOString()).toBe('2028-07-01T12:00:00.000Z');
+    expect(nextReviewRun(new Date('2028-07-01T12:00:00Z')).toISOString()).toBe('2028-10-01T12:00:00.000Z');
+    expect(nextReviewRun(new Date('2028-12-31T23:00:00Z')).toISOString()).toBe('2029-01-01T12:00:00.000Z');
+  });
+
+  it("each run is after the quarter has ended in every region's time zone", () => {
+    for (const region of Object.values(REGIONS)) {
+      const local = new Intl.DateTimeFormat('en-CA', { timeZone: region.calendar.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+      for (let t = new Date('2027-12-01T00:00:00Z'), i = 0; i < 5; i++) {
+        t = nextReviewRun(t);
+        // The local date of the run is the first day of the new quarter: the old one is over there.
+        expect(local.format(t), `${region.name} ${t.toISOString()}`).toMatch(/^\d{4}-(01|04|07|10)-01$/);
+      }
+    }
+  });
+
+  it('generates the quarter that ended, and the half-year after Q2 and Q4', () => {
+    expect(scheduledPeriods('2028-04-01')).toEqual(['2028-Q1']);
+    expect(scheduledPeriods('2028-07-01')).toEqual(['2028-Q2', '2028-H1']);
+    expect(scheduledPeriods('2028-10-01')).toEqual(['2028-Q3']);
+    expect(scheduledPeriods('2029-01-01')).toEqual(['2028-Q4', '2028-H2']);
   });
 });
 

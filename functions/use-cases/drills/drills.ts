@@ -5,12 +5,14 @@
  *    token (given once) is what the runner sends with each complaint (use-cases/drills/drill-intake.ts).
  *  - getDrillReport: built from the drill's complaints as they stand (domain/drill-report.ts), as
  *    JSON, HTML or PDF.
- *  - closeDrill: the participants' notes, the improvement actions (corrective actions) and each
- *    participant's outcome; the report's figures kept on the region's list of drills; training
- *    records written; one transaction.
+ *  - closeDrill: the participants' notes, the improvement actions and each participant's outcome;
+ *    the report's figures kept on the region's list of drills; training records written; the
+ *    improvement actions written as corrective actions (ACTIONS, with `drillId`: listed, closed and
+ *    counted by the review like any other); one transaction.
  *  - generatePeriodicReview: the quarter's or half-year's review from the dashboard's aggregates,
  *    the drills and their actions, written once to the locked archive (reviews/) as JSON, HTML
- *    (en, zh-CN) and PDF; getPeriodicReview reads it back.
+ *    (en, zh-CN) and PDF; getPeriodicReview reads it back. runScheduledReviews: the same, for the
+ *    periods the schedule generates (the PeriodicReviews function, at the start of each quarter).
  *  - getTrainingRecords: the participant and their manager only.
  */
 import { randomBytes } from 'node:crypto';
@@ -20,15 +22,15 @@ import type { CorrectiveAction } from '../../domain/corrective-action.ts';
 import type { AggregateStore } from '../../domain/dashboard.ts';
 import { type DrillRecord, drillMailbox, drillSchedule, hashDrillSecret, type Scenario, type TrainingRecord } from '../../domain/drill.ts';
 import { buildDrillReport, type DrillReport, drillReportDocument, drillSummary } from '../../domain/drill-report.ts';
-import { buildPeriodicReview, parsePeriod, type PeriodicReview, periodicReviewDocument } from '../../domain/periodic-review.ts';
-import type { Complaints, DrillStore, PdfRenderer, ReportArchive, StaffDirectory } from '../../domain/ports.ts';
+import { buildPeriodicReview, parsePeriod, type PeriodicReview, periodicReviewDocument, scheduledPeriods } from '../../domain/periodic-review.ts';
+import type { Complaints, CorrectiveActions, DrillStore, PdfRenderer, ReportArchive, StaffDirectory } from '../../domain/ports.ts';
 import type { RegionConfig } from '../../domain/regions.ts';
 import { renderHtml } from '../../domain/report-document.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 
 export interface DrillDeps {
-  repo: Complaints & StaffDirectory;
+  repo: Complaints & StaffDirectory & Pick<CorrectiveActions, 'listCorrectiveActions'>;
   drills: DrillStore;
   clock: Clock;
   region: RegionConfig;
@@ -89,7 +91,10 @@ export async function listDrills(deps: Pick<DrillDeps, 'drills' | 'region'>, act
 async function reportOf(deps: DrillDeps, drill: DrillRecord): Promise<DrillReport> {
   const scenario = deps.scenario(drill.scenario);
   if (!scenario) throw new NotFoundError(`The drill's scenario ${drill.scenario} is no longer in the library`);
-  const references = await deps.drills.drillComplaints(drill.drillId);
+  const [references, stored] = await Promise.all([deps.drills.drillComplaints(drill.drillId), deps.repo.listCorrectiveActions()]);
+  // The improvement actions as they stand in the corrective-action store (closed there, evidence given).
+  const current = stored.filter((a) => a.drillId === drill.drillId);
+  const actions = current.length ? current : (drill.actions ?? []);
   const complaints = (
     await Promise.all(
       references.map(async (r) => {
@@ -98,7 +103,7 @@ async function reportOf(deps: DrillDeps, drill: DrillRecord): Promise<DrillRepor
       }),
     )
   ).filter((c): c is { complaint: Complaint; history: HistoryEntry[] } => c !== undefined);
-  return buildDrillReport({ drill, scenario, complaints, now: deps.clock.now() });
+  return buildDrillReport({ drill: { ...drill, actions }, scenario, complaints, now: deps.clock.now() });
 }
 
 export type Rendered = { kind: 'json'; value: unknown } | { kind: 'raw'; contentType: string; body: string | Uint8Array; filename: string };
@@ -141,15 +146,20 @@ export async function closeDrill(
   if (drill.status !== 'running') throw new ConflictError(`The drill ${drillId} is closed already`);
   const strangers = body.outcomes.map((o) => o.staffId).filter((id) => !drill.participants.includes(id));
   if (strangers.length) throw new ValidationError([{ field: 'outcomes', message: `not participants of this drill: ${strangers.join(', ')}` }]);
+  const owners = await Promise.all([...new Set(body.actions.map((a) => a.owner))].map(async (id) => ({ id, staff: await deps.repo.getStaff(id) })));
+  const inactive = owners.filter((o) => !o.staff || o.staff.disabled).map((o) => o.id);
+  if (inactive.length) throw new ValidationError([{ field: 'actions.owner', message: `not active staff: ${inactive.join(', ')}` }]);
   const now = deps.clock.now().toISOString();
   const actions: CorrectiveAction[] = body.actions.map((a, i) => ({
-    id: `${drillId}-A${i + 1}`,
+    id: `CA-${drillId}-${i + 1}`,
     ...(a.complaintId ? { complaintId: a.complaintId } : {}),
     category: a.category ?? 'drill',
+    drillId,
     description: a.description,
     owner: a.owner,
     dueAt: new Date(a.dueAt).toISOString(),
     createdAt: now,
+    createdBy: actor.id,
   }));
   const closed: DrillRecord = {
     ...drill,
@@ -171,7 +181,7 @@ export async function closeDrill(
     by: actor.id,
   }));
   try {
-    await deps.drills.closeDrill(closed, drillSummary(report), training);
+    await deps.drills.closeDrill(closed, drillSummary(report), training, actions);
   } catch (e) {
     if ((e as Error).name === 'TransactionCanceledException') throw new ConflictError(`The drill ${drillId} was closed meanwhile`);
     throw e;
@@ -192,6 +202,8 @@ export async function getTrainingRecords(deps: Pick<DrillDeps, 'drills' | 'repo'
 // ---------------------------------------------------------------------------------------------
 
 export interface ReviewDeps extends Pick<DrillDeps, 'drills' | 'clock' | 'region'> {
+  /** The corrective actions (the regulatory issue's and the drills' improvement actions: one store). */
+  repo: Pick<CorrectiveActions, 'listCorrectiveActions'>;
   aggregates: Pick<AggregateStore, 'monthItems'>;
   reports: ReportArchive;
   pdf: PdfRenderer;
@@ -210,12 +222,17 @@ export async function buildReview(deps: ReviewDeps, period: string): Promise<Per
   if (!p) throw new ValidationError([{ field: 'period', message: 'must be a quarter (2026-Q3) or a half-year (2026-H2)' }]);
   const months = [...parsePeriod(p.previous)!.months, ...p.months];
   const region = deps.region.name;
-  const [items, drills] = await Promise.all([Promise.all(months.map((m) => deps.aggregates.monthItems(region, m))), deps.drills.listDrills(region)]);
+  const [items, drills, actions] = await Promise.all([
+    Promise.all(months.map((m) => deps.aggregates.monthItems(region, m))),
+    deps.drills.listDrills(region),
+    deps.repo.listCorrectiveActions(),
+  ]);
   return buildPeriodicReview({
     region,
     period,
     monthItems: Object.fromEntries(months.map((m, i) => [m, items[i]])),
-    actions: drills.flatMap((d) => d.actions ?? []),
+    // The store's actions; a drill closed by an earlier version kept its actions on its listing only.
+    actions: [...actions, ...drills.flatMap((d) => (d.actions ?? []).filter((a) => !actions.some((s) => s.id === a.id)))],
     drills: drills.flatMap((d) => (d.summary ? [d.summary] : [])),
     now: deps.clock.now(),
   });
@@ -254,6 +271,20 @@ export async function generatePeriodicReview(deps: ReviewDeps, actor: Actor | un
   // The JSON last: its presence says the review is complete.
   await put('review.json', new TextEncoder().encode(JSON.stringify(review)), 'application/json');
   return { period: body.period, stored: 'written' as const, files, review };
+}
+
+/**
+ * What the schedule runs (the PeriodicReviews function: EventBridge at the start of each quarter,
+ * the local runtime's timer or POST /__local/reviews): the last ended quarter, and the half-year
+ * after Q2 and Q4, each generated once - a period already in the archive is left as it is.
+ */
+export async function runScheduledReviews(deps: ReviewDeps): Promise<{ period: string; stored: 'written' | 'exists' }[]> {
+  const out: { period: string; stored: 'written' | 'exists' }[] = [];
+  for (const period of scheduledPeriods(deps.clock.now().toISOString().slice(0, 10))) {
+    const r = await generatePeriodicReview(deps, undefined, { period });
+    out.push({ period, stored: r.stored });
+  }
+  return out;
 }
 
 async function storedFiles(deps: Pick<ReviewDeps, 'reports'>, region: string, period: string): Promise<string[]> {
