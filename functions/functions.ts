@@ -276,6 +276,7 @@ export const ROUTES: RouteSpec[] = [
   ...staff('GET', '/api/staff/drills', 'listDrills'),
   ...staff('GET', '/api/staff/drills/{drillId}/report', 'getDrillReport'),
   ...staff('POST', '/api/staff/drills/{drillId}/close', 'closeDrill'),
+  ...staff('POST', '/api/staff/drills/{drillId}/disposal', 'disposeDrill'),
   ...staff('POST', '/api/staff/reviews', 'generatePeriodicReview'),
   ...staff('GET', '/api/staff/reviews/{period}', 'getPeriodicReview'),
   ...staff('GET', '/api/staff/training/{staffId}', 'getTrainingRecords'),

@@ -104,6 +104,16 @@ export class DynamoDrills implements DrillStore {
     return out;
   }
 
+  async updateClosedDrill(d: DrillRecord): Promise<void> {
+    await this.db.put({
+      TableName: this.table,
+      Item: { ...drillKeys.drill(d.drillId), type: 'Drill', ...d },
+      ConditionExpression: '#s = :closed',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':closed': 'closed' },
+    });
+  }
+
   async drillComplaints(drillId: string): Promise<string[]> {
     return (await this.queryAll(`DRILL#${drillId}`, 'COMPLAINT#')).map((i) => String(i.reference));
   }

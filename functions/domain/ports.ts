@@ -110,6 +110,8 @@ export interface Retention {
   expireWith(reference: string, expiresAt: number, customerKeys: string[]): Promise<number>;
   /** Stored items replaced whole (an erasure redacting what TTL has not removed yet), each only if it is still there. */
   replaceItems(items: StoredItem[]): Promise<void>;
+  /** Items deleted (a disposed drill complaint's: its partition and customer-index entries); a missing one is no error. */
+  deleteItems(keys: { PK: string; SK: string }[]): Promise<void>;
 }
 
 /** Every port of the product's one table: what the DynamoDB adapter implements. */
@@ -292,6 +294,8 @@ export interface DrillStore {
   /** Every drill of the region, oldest first. */
   listDrills(region: string): Promise<DrillListing[]>;
   trainingOf(staffId: string): Promise<TrainingRecord[]>;
+  /** Rewrites a closed drill (its report's key, its disposal done): only while it is closed. */
+  updateClosedDrill(d: DrillRecord): Promise<void>;
 }
 
 /** Reports kept in the locked archive (reviews/): written once, read back as stored. */

@@ -43,6 +43,8 @@ export const PREFIXES = {
   staging: 'staging/',
   /** The periodic reviews (issue 20): written once, locked, read back by the staff API. */
   reviews: 'reviews/',
+  /** Drills' kept reports and their complaints archived apart after the drill (issue 20): never among complaints/. */
+  drills: 'drills/',
 } as const;
 
 /** Archive prefixes whose keys the archive functions list, HEAD or GET (functions/adapters/s3-archive-store.ts). */
@@ -57,12 +59,13 @@ export const ARCHIVE_GRANTS: Record<ArchiveAccess, { read: string[]; write: stri
     list: [PREFIXES.archived, PREFIXES.staging],
   },
   // Reads the record (or its redacted version); erasure writes the redacted version and redacts staged parts.
-  // The staff API's: also the periodic reviews, generated into reviews/ and read back (issue 20).
+  // The staff API's: also the periodic reviews, generated into reviews/ and read back, and the
+  // drills' kept reports and disposed complaints, written to drills/ and read back (issue 20).
   erase: {
-    read: [PREFIXES.archived, PREFIXES.erased, PREFIXES.reviews],
-    write: [PREFIXES.erased, PREFIXES.reviews],
+    read: [PREFIXES.archived, PREFIXES.erased, PREFIXES.reviews, PREFIXES.drills],
+    write: [PREFIXES.erased, PREFIXES.reviews, PREFIXES.drills],
     staging: ['s3:GetObject', 's3:PutObject'],
-    list: [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging, PREFIXES.reviews],
+    list: [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging, PREFIXES.reviews, PREFIXES.drills],
   },
   // Reads each ledger entry's record (an erased complaint's served record too: issue 21); lists staging and clears a racing batch's leftovers.
   reconcile: {

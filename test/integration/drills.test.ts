@@ -13,11 +13,13 @@
  *   Mon 2028-04-10 01:00Z  (the clock moved back) mia closes the drill's improvement action in the
  *                          corrective-action list, with evidence
  *   Sat 2028-07-01 12:00Z  the quarterly schedule runs (POST /__local/reviews): 2028-Q2 and 2028-H1, once
+ *          + 1 h           the drill complaint answered (mia, approved by sara) and closed; the drill's
+ *                          disposal (archive, the default) acted on: report kept, complaint archived apart
  * The report's figures are checked against these scripted actions; the drill complaint is absent
  * from the dashboard; the review's figures are worked out here from R1 and R2 and the drill.
  */
 import { existsSync } from 'node:fs';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { REPORT_FONT } from '../../functions/shared/report-font.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { httpChannels, feedDue, type StartedDrill } from '../../scripts/drill-runner.ts';
@@ -310,5 +312,67 @@ describe('the periodic review on its schedule', () => {
     expect(after.VersionId).toBe(written.VersionId);
     expect(after.ETag).toBe(written.ETag);
     expect(after.ObjectLockMode).toBe('COMPLIANCE');
+  });
+});
+
+describe("the drill's disposal after its report", () => {
+  const dispose = () => j.as('mia', 'POST', `/drills/${drill.drillId}/disposal`);
+
+  it('is refused while a drill complaint is open, naming it', async () => {
+    const r = await dispose();
+    expect(r.status).toBe(409);
+    expect(r.body.message).toContain(drillRef);
+  });
+
+  it('archive: the report kept first, the complaint archived apart under drills/ and removed from the table, audited; once', async () => {
+    await j.setClock('2028-07-01T13:00:00.000Z');
+    const drafted = await j.act('mia', drillRef, 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We refunded the fee.' });
+    expect(drafted.status, JSON.stringify(drafted.body)).toBe(200);
+    if (drafted.body.status === 'awaiting-approval') expect((await j.act('sara', drillRef, 'reply/approval', { approve: true })).status).toBe(200);
+    await j.waitForStage(drillRef, 'CALLBACK');
+    expect((await j.act('sam', drillRef, 'callback', { satisfaction: 5 })).status).toBe(200);
+    await j.waitClosed(drillRef);
+    const before = (await j.as('quinn', 'GET', `/drills/${drill.drillId}/report`)).body;
+
+    const r = await dispose();
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const key = `drills/cn/${drill.drillId}/complaints/${drillRef}.json`;
+    expect(r.body).toEqual({
+      drillId: drill.drillId,
+      disposal: 'archive',
+      reportKey: `drills/cn/${drill.drillId}/report.json`,
+      complaints: [{ reference: drillRef, key }],
+    });
+    await drain();
+
+    // Gone from the table; locked in the archive apart from the real complaints' records.
+    expect((await j.as('mia', 'GET', `/complaints/${drillRef}`)).status).toBe(404);
+    expect(await s3.send(new HeadObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: key }))).toMatchObject({ ObjectLockMode: 'COMPLIANCE' });
+    const real = await s3.send(new ListObjectsV2Command({ Bucket: ARCHIVE_BUCKET, Prefix: 'complaints/' }));
+    expect((real.Contents ?? []).filter((o) => o.Key?.includes(drillRef))).toEqual([]);
+
+    // The report still reads, as kept (the complaint's timeline, the figures), with its action as it stands.
+    const after = await j.as('quinn', 'GET', `/drills/${drill.drillId}/report`);
+    expect(after.status).toBe(200);
+    expect(after.body.complaints.map((c: any) => c.reference)).toEqual([drillRef]);
+    expect(after.body.figures).toEqual(before.figures);
+    expect(after.body.actions[0]).toMatchObject({ id: `CA-${drill.drillId}-1`, closedAt: '2028-04-10T01:00:00.000Z' });
+
+    // Audited as the disposal, not as a delete outside archival (nothing staged for it).
+    const audit = await j.as('quinn', 'GET', `/audit?day=2028-07-01&reference=${drillRef}`);
+    const ops = audit.body.entries.map((e: any) => e.operation);
+    expect(ops).toContain('disposeDrill');
+    expect(ops).not.toContain('deleteOutsideArchival');
+
+    // Reconciliation counts it apart: neither missing nor a real complaint.
+    const rec = await j.request('POST', '/__local/reconcile');
+    expect(rec.body.missing).not.toContain(drillRef);
+    expect(rec.body.mismatched.map((m: any) => m.reference)).not.toContain(drillRef);
+    expect(rec.body.drillDisposed).toBeGreaterThanOrEqual(1);
+
+    // Again (a retry): the same answer, nothing rewritten.
+    const again = await dispose();
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(r.body);
   });
 });

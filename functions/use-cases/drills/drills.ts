@@ -13,6 +13,10 @@
  *    the drills and their actions, written once to the locked archive (reviews/) as JSON, HTML
  *    (en, zh-CN) and PDF; getPeriodicReview reads it back. runScheduledReviews: the same, for the
  *    periods the schedule generates (the PeriodicReviews function, at the start of each quarter).
+ *  - disposeDrill: a closed drill's disposal acted on once its complaints are closed - the report
+ *    kept first in the archive (drills/<region>/<id>/report.json, read from then on), then each
+ *    complaint archived apart (drills/<region>/<id>/complaints/) and/or removed from the table,
+ *    its ledger entry saying so first (archival and reconciliation then leave it out), audited.
  *  - getTrainingRecords: the participant and their manager only.
  */
 import { randomBytes } from 'node:crypto';
@@ -20,10 +24,11 @@ import { type Actor, authorize, authorizeTrainingRecords, type StaffOperation } 
 import type { Complaint, HistoryEntry } from '../../domain/complaint.ts';
 import type { CorrectiveAction } from '../../domain/corrective-action.ts';
 import type { AggregateStore } from '../../domain/dashboard.ts';
-import { type DrillRecord, drillMailbox, drillSchedule, hashDrillSecret, type Scenario, type TrainingRecord } from '../../domain/drill.ts';
+import { type DrillRecord, drillArchiveKey, drillMailbox, drillSchedule, hashDrillSecret, type Scenario, type TrainingRecord } from '../../domain/drill.ts';
+import { customerKeys } from '../../domain/repeats.ts';
 import { buildDrillReport, type DrillReport, drillReportDocument, drillSummary } from '../../domain/drill-report.ts';
 import { buildPeriodicReview, parsePeriod, type PeriodicReview, periodicReviewDocument, scheduledPeriods } from '../../domain/periodic-review.ts';
-import type { Complaints, CorrectiveActions, DrillStore, PdfRenderer, ReportArchive, StaffDirectory } from '../../domain/ports.ts';
+import type { AuditLog, Complaints, CorrectiveActions, DrillStore, Ledger, PdfRenderer, ReportArchive, Retention, StaffDirectory } from '../../domain/ports.ts';
 import type { RegionConfig } from '../../domain/regions.ts';
 import { renderHtml } from '../../domain/report-document.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -108,14 +113,27 @@ async function reportOf(deps: DrillDeps, drill: DrillRecord): Promise<DrillRepor
 
 export type Rendered = { kind: 'json'; value: unknown } | { kind: 'raw'; contentType: string; body: string | Uint8Array; filename: string };
 
+/**
+ * The report: built from the complaints as they stand; once the drill's complaints are disposed
+ * of, the report kept in the archive at that moment, with its improvement actions as they stand now.
+ */
+async function currentReport(deps: DrillDeps & { reports?: Pick<ReportArchive, 'getReport'> }, drill: DrillRecord): Promise<DrillReport> {
+  if (!drill.reportKey || !deps.reports) return reportOf(deps, drill);
+  const stored = await deps.reports.getReport(drill.reportKey);
+  if (!stored) throw new NotFoundError(`The kept report of drill ${drill.drillId} is not in the archive`);
+  const kept = JSON.parse(new TextDecoder().decode(stored.body)) as DrillReport;
+  const current = (await deps.repo.listCorrectiveActions()).filter((a) => a.drillId === drill.drillId);
+  return current.length ? { ...kept, actions: current } : kept;
+}
+
 export async function getDrillReport(
-  deps: DrillDeps & { pdf: PdfRenderer },
+  deps: DrillDeps & { pdf: PdfRenderer; reports?: Pick<ReportArchive, 'getReport'> },
   actor: Actor,
   drillId: string,
   q: { format: 'json' | 'html' | 'pdf'; language: 'en' | 'zh-CN' },
 ): Promise<Rendered> {
   allowOrThrow(actor, 'getDrillReport');
-  const report = await reportOf(deps, await drillOrThrow(deps, drillId));
+  const report = await currentReport(deps, await drillOrThrow(deps, drillId));
   if (q.format === 'json') return { kind: 'json', value: report };
   const doc = drillReportDocument(report, q.language);
   if (q.format === 'html') return { kind: 'raw', contentType: 'text/html; charset=utf-8', body: renderHtml(doc), filename: `${drillId}.${q.language}.html` };
@@ -187,6 +205,78 @@ export async function closeDrill(
     throw e;
   }
   return report;
+}
+
+export interface DisposalDeps extends DrillDeps {
+  repo: DrillDeps['repo'] & Retention & Pick<Ledger, 'ledgerEntry' | 'updateLedger'>;
+  reports: ReportArchive;
+  audit: AuditLog;
+}
+
+/**
+ * Acts on a closed drill's disposal (`archive` or `discard`, chosen when it started) once every
+ * complaint of the drill is closed (their workflows have ended): a complaint still open is named
+ * and nothing is done. In this order, each step idempotent (a retry after a failure goes on
+ * where it stopped):
+ *  1. the report, built from the complaints before they go, kept in the archive (drills/<region>/<id>/report.json,
+ *     locked) and named on the drill: the report reads it from then on;
+ *  2. per complaint: `archive` writes its items (complaint, history, messages) to
+ *     drills/<region>/<id>/complaints/<reference>.json (locked, apart from the real complaints'
+ *     records); the ledger entry records the disposal (so archival does not take the deletes for
+ *     a loss, nor reconciliation count it as a real complaint); an audit entry; then its items
+ *     and customer-index entries are deleted from the table;
+ *  3. the drill marked disposed.
+ */
+export async function disposeDrill(deps: DisposalDeps, actor: Actor, drillId: string) {
+  allowOrThrow(actor, 'disposeDrill');
+  let drill = await drillOrThrow(deps, drillId);
+  if (drill.status !== 'closed') throw new ConflictError(`The drill ${drillId} is still running: close it first`);
+  const region = deps.region.name;
+  const references = (await deps.drills.drillComplaints(drillId)).sort();
+  const complaints = (await Promise.all(references.map((r) => deps.repo.get(r)))).filter((c): c is Complaint => c !== undefined);
+  const open = complaints.filter((c) => c.status !== 'CLOSED').map((c) => c.reference);
+  if (open.length) throw new ConflictError(`The drill's complaints ${open.join(', ')} are still open: close them first`);
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const retainUntil = new Date(now.getTime() + deps.region.retention.archiveYears * 365.25 * 86_400_000).toISOString();
+  if (!drill.reportKey) {
+    const reportKey = drillArchiveKey(region, drillId, 'report.json');
+    const report = await reportOf(deps, drill);
+    await deps.reports.putReport(reportKey, new TextEncoder().encode(JSON.stringify(report)), 'application/json', retainUntil);
+    drill = { ...drill, reportKey };
+    await deps.drills.updateClosedDrill(drill);
+  }
+  const disposed: { reference: string; key?: string }[] = [];
+  for (const reference of references) {
+    const entry = await deps.repo.ledgerEntry(reference);
+    const complaint = complaints.find((c) => c.reference === reference);
+    const items = await deps.repo.partitionItems(reference);
+    let key = entry?.drillDisposal?.key;
+    if (drill.disposal === 'archive' && !key && items.length) {
+      key = drillArchiveKey(region, drillId, `complaints/${reference}.json`);
+      await deps.reports.putReport(key, new TextEncoder().encode(JSON.stringify({ drillId, reference, items })), 'application/json', retainUntil);
+    }
+    if (!entry?.drillDisposal) {
+      await deps.repo.updateLedger(reference, { drillDisposal: { drillId, disposal: drill.disposal, at, by: actor.id, ...(key ? { key } : {}) } });
+      await deps.audit.record({
+        at,
+        actor: actor.id,
+        roles: actor.roles,
+        operation: 'disposeDrill',
+        reference,
+        outcome: 'ok',
+        detail:
+          drill.disposal === 'archive'
+            ? `drill ${drillId} complaint archived apart (${key}) and removed from the table`
+            : `drill ${drillId} complaint discarded from the table`,
+      });
+    }
+    const index = complaint && !complaint.complainant.anonymous ? customerKeys(complaint.complainant.contact) : [];
+    await deps.repo.deleteItems([...items.map(({ PK, SK }) => ({ PK, SK })), ...index.map((k) => ({ PK: `CUSTOMER#${k}`, SK: `REF#${reference}` }))]);
+    disposed.push({ reference, ...(key ? { key } : {}) });
+  }
+  if (!drill.disposedAt) await deps.drills.updateClosedDrill({ ...drill, disposedAt: at, disposedBy: actor.id });
+  return { drillId, disposal: drill.disposal, reportKey: drill.reportKey, complaints: disposed };
 }
 
 export async function getTrainingRecords(deps: Pick<DrillDeps, 'drills' | 'repo'>, actor: Actor, staffId: string) {
