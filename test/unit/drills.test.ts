@@ -36,6 +36,9 @@ import { PdfKitRenderer } from '../../functions/adapters/pdf-document.ts';
 import { parseReportFontSetting, REPORT_FONT, reportFontSetting } from '../../functions/shared/report-font.ts';
 import { existsSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
+import type { Actor } from '../../functions/domain/authorization.ts';
+import { customerKeys } from '../../functions/domain/repeats.ts';
+import { type DisposalDeps, disposeDrill } from '../../functions/use-cases/drills/drills.ts';
 
 describe('the scenario library (drills/scenarios/)', () => {
   it('holds the seven scenarios the issue names, each valid', () => {
@@ -556,5 +559,107 @@ describe('the runner: every scenario complaint is a valid request of its channel
     expect(facts.headers['x-drill-step']).toBe('gbk');
     expect(facts.text).toContain(step.complaint.description);
     expect(facts.subject).toBe(step.complaint.description.slice(0, 40));
+  });
+});
+
+describe('disposal: discard (archive runs on the local runtime: test/integration/drills.test.ts)', () => {
+  // Hand-written fakes of the ports disposeDrill uses: what it stores, marks, audits and deletes.
+  const ref = 'CN-2026-000101';
+  const world = () => {
+    const closed = complaint({
+      reference: ref,
+      status: 'CLOSED',
+      stage: 'CLOSED' as never,
+      complainant: { anonymous: false, name: 'Li Wei', contact: { email: 'Li@Example.com' } } as never,
+      drill: { drillId: 'DR-20260504-abcd1234', scenario: 'major-emergency-start', step: 'major' },
+    });
+    const w = {
+      drill: drill({ status: 'closed', disposal: 'discard', closedAt: '2026-05-05T02:00:00.000Z' }),
+      complaints: new Map<string, Complaint>([[ref, closed]]),
+      objects: new Map<string, string>(),
+      ledger: new Map<string, Record<string, unknown>>([[ref, { reference: ref, registeredAt: closed.receivedAt }]]),
+      audit: [] as { operation: string; reference?: string; detail?: string }[],
+      deleted: [] as { PK: string; SK: string }[],
+    };
+    const deps = {
+      drills: {
+        getDrill: async () => w.drill,
+        drillComplaints: async () => [ref],
+        updateClosedDrill: async (d: DrillRecord) => {
+          w.drill = d;
+        },
+      },
+      repo: {
+        get: async (r: string) => w.complaints.get(r),
+        history: async () => [],
+        listCorrectiveActions: async () => [],
+        partitionItems: async (r: string) =>
+          w.complaints.has(r)
+            ? [
+                { PK: `COMPLAINT#${r}`, SK: 'META' },
+                { PK: `COMPLAINT#${r}`, SK: 'H#1' },
+              ]
+            : [],
+        ledgerEntry: async (r: string) => w.ledger.get(r),
+        updateLedger: async (r: string, patch: Record<string, unknown>) => void w.ledger.set(r, { ...w.ledger.get(r), ...patch }),
+        deleteItems: async (keys: { PK: string; SK: string }[]) => {
+          w.deleted.push(...keys);
+          w.complaints.delete(ref);
+        },
+      },
+      reports: {
+        putReport: async (key: string, body: Uint8Array) => (w.objects.has(key) ? 'exists' : (w.objects.set(key, new TextDecoder().decode(body)), 'written')),
+        getReport: async (key: string) =>
+          w.objects.has(key) ? { body: new TextEncoder().encode(w.objects.get(key)), contentType: 'application/json' } : undefined,
+      },
+      audit: { record: async (e: { operation: string; reference?: string; detail?: string }) => void w.audit.push(e) },
+      clock: { now: () => new Date('2026-05-06T01:00:00.000Z') },
+      region: regionConfig('cn'),
+      mail: { domain: 'bank.example' },
+      scenario: (id: string) => scenarios().get(id),
+    } as unknown as DisposalDeps;
+    return { w, deps };
+  };
+  const mia = { id: 'mia', roles: ['manager'], department: 'cards' } as Actor;
+
+  it('keeps the report, then removes the complaint and its customer-index entry, the ledger and the audit saying so; no complaint object', async () => {
+    const { w, deps } = world();
+    const out = await disposeDrill(deps, mia, 'DR-20260504-abcd1234');
+    expect(out).toEqual({
+      drillId: 'DR-20260504-abcd1234',
+      disposal: 'discard',
+      reportKey: 'drills/cn/DR-20260504-abcd1234/report.json',
+      complaints: [{ reference: ref }],
+    });
+    expect([...w.objects.keys()]).toEqual(['drills/cn/DR-20260504-abcd1234/report.json']);
+    expect(JSON.parse(w.objects.get('drills/cn/DR-20260504-abcd1234/report.json')!).complaints.map((c: { reference: string }) => c.reference)).toEqual([ref]);
+    expect(w.deleted).toEqual([
+      { PK: `COMPLAINT#${ref}`, SK: 'META' },
+      { PK: `COMPLAINT#${ref}`, SK: 'H#1' },
+      // The customer index entry (its key as the index stores it: domain/repeats.ts customerKeys).
+      ...customerKeys({ email: 'Li@Example.com' }).map((k) => ({ PK: `CUSTOMER#${k}`, SK: `REF#${ref}` })),
+    ]);
+    expect(w.ledger.get(ref)?.drillDisposal).toEqual({ drillId: 'DR-20260504-abcd1234', disposal: 'discard', at: '2026-05-06T01:00:00.000Z', by: 'mia' });
+    expect(w.audit).toMatchObject([{ operation: 'disposeDrill', reference: ref, detail: 'drill DR-20260504-abcd1234 complaint discarded from the table' }]);
+    expect(w.drill).toMatchObject({ disposedAt: '2026-05-06T01:00:00.000Z', disposedBy: 'mia', reportKey: 'drills/cn/DR-20260504-abcd1234/report.json' });
+    // Again: nothing more audited, the kept report stands.
+    await disposeDrill(deps, mia, 'DR-20260504-abcd1234');
+    expect(w.audit).toHaveLength(1);
+    expect(w.objects.size).toBe(1);
+  });
+
+  it('is refused while the drill runs or a complaint of it is open', async () => {
+    const { w, deps } = world();
+    w.drill = { ...w.drill, status: 'running' };
+    await expect(disposeDrill(deps, mia, w.drill.drillId)).rejects.toThrow(/still running/);
+    w.drill = { ...w.drill, status: 'closed' };
+    w.complaints.set(ref, { ...w.complaints.get(ref)!, status: 'OPEN' });
+    await expect(disposeDrill(deps, mia, w.drill.drillId)).rejects.toThrow(new RegExp(`${ref} are still open`));
+    expect(w.deleted).toEqual([]);
+  });
+
+  it('a quality reviewer may not dispose of a drill', async () => {
+    const { deps } = world();
+    await expect(disposeDrill(deps, { id: 'quinn', roles: ['quality'], department: 'quality' } as Actor, 'DR-20260504-abcd1234')).rejects.toThrow();
   });
 });
