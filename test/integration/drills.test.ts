@@ -19,7 +19,7 @@
  * from the dashboard; the review's figures are worked out here from R1 and R2 and the drill.
  */
 import { existsSync } from 'node:fs';
-import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { REPORT_FONT } from '../../functions/shared/report-font.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { httpChannels, feedDue, type StartedDrill } from '../../scripts/drill-runner.ts';
@@ -348,6 +348,10 @@ describe("the drill's disposal after its report", () => {
     // Gone from the table; locked in the archive apart from the real complaints' records.
     expect((await j.as('mia', 'GET', `/complaints/${drillRef}`)).status).toBe(404);
     expect(await s3.send(new HeadObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: key }))).toMatchObject({ ObjectLockMode: 'COMPLIANCE' });
+    const kept = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: key }))).Body!.transformToString());
+    expect(kept.items.find((i: any) => i.SK === 'META')).toMatchObject({ reference: drillRef, status: 'CLOSED', drill: { drillId: drill.drillId } });
+    expect(kept.items.filter((i: any) => i.SK.startsWith('H#')).length).toBeGreaterThan(3);
+    expect(kept.items.map((i: any) => i.SK)).not.toContain('SECRET');
     const real = await s3.send(new ListObjectsV2Command({ Bucket: ARCHIVE_BUCKET, Prefix: 'complaints/' }));
     expect((real.Contents ?? []).filter((o) => o.Key?.includes(drillRef))).toEqual([]);
 

@@ -26,6 +26,7 @@ import type { CorrectiveAction } from '../../domain/corrective-action.ts';
 import type { AggregateStore } from '../../domain/dashboard.ts';
 import { type DrillRecord, drillArchiveKey, drillMailbox, drillSchedule, hashDrillSecret, type Scenario, type TrainingRecord } from '../../domain/drill.ts';
 import { customerKeys } from '../../domain/repeats.ts';
+import { isArchivable } from '../../domain/archive.ts';
 import { buildDrillReport, type DrillReport, drillReportDocument, drillSummary } from '../../domain/drill-report.ts';
 import { buildPeriodicReview, parsePeriod, type PeriodicReview, periodicReviewDocument, scheduledPeriods } from '../../domain/periodic-review.ts';
 import type { AuditLog, Complaints, CorrectiveActions, DrillStore, Ledger, PdfRenderer, ReportArchive, Retention, StaffDirectory } from '../../domain/ports.ts';
@@ -254,7 +255,9 @@ export async function disposeDrill(deps: DisposalDeps, actor: Actor, drillId: st
     let key = entry?.drillDisposal?.key;
     if (drill.disposal === 'archive' && !key && items.length) {
       key = drillArchiveKey(region, drillId, `complaints/${reference}.json`);
-      await deps.reports.putReport(key, new TextEncoder().encode(JSON.stringify({ drillId, reference, items })), 'application/json', retainUntil);
+      // As archival keeps a complaint: without its access-code secret and task (domain/archive.ts isArchivable).
+      const kept = items.filter((i) => isArchivable(i.SK));
+      await deps.reports.putReport(key, new TextEncoder().encode(JSON.stringify({ drillId, reference, items: kept })), 'application/json', retainUntil);
     }
     if (!entry?.drillDisposal) {
       await deps.repo.updateLedger(reference, { drillDisposal: { drillId, disposal: drill.disposal, at, by: actor.id, ...(key ? { key } : {}) } });
