@@ -19,7 +19,8 @@ export type FunctionName =
   | 'DeliverMessages'
   | 'TableChanges'
   | 'ReconcileArchive'
-  | 'MailboxPoller';
+  | 'MailboxPoller'
+  | 'PeriodicReviews';
 
 /**
  * DynamoDB item actions a function's code path calls. TransactWriteItems has no IAM action of
@@ -76,11 +77,13 @@ export interface FunctionSpec {
     mailbox?: 'poll';
     /** Send email through SES. */
     sendEmail?: boolean;
-    /** The archive bucket: archive (archival), erase (retrieval and erasure), reconcile (infra/constructs/object-stores.ts ARCHIVE_GRANTS). */
-    archive?: 'archive' | 'erase' | 'reconcile';
+    /** The archive bucket: archive (archival), erase (retrieval and erasure), reconcile, reviews (infra/constructs/object-stores.ts ARCHIVE_GRANTS). */
+    archive?: 'archive' | 'erase' | 'reconcile' | 'reviews';
   };
   timeoutSeconds?: number;
   memoryMb?: number;
+  /** Renders PDF reports: gets the CJK font for zh-CN (a layer on AWS: infra/constructs/report-font.ts). */
+  reportFont?: boolean;
 }
 
 export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
@@ -117,6 +120,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
       archive: 'erase',
     },
     memoryMb: 512,
+    reportFont: true,
   },
   // Assess (matter window: put + query), close (task deleted, items stamped with the expiry: query + update), record failures.
   WorkflowStep: { entry: 'workflow-step.handler.ts', access: { table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] } } },
@@ -193,6 +197,16 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 900,
     memoryMb: 512,
   },
+  // At the start of each quarter (issue 20): the ended quarter's (and half-year's) review from the
+  // dashboard's aggregates (AGG), the drills (DRILLS#) and the corrective actions (ACTIONS), written
+  // once to reviews/ of the locked archive.
+  PeriodicReviews: {
+    entry: 'periodic-reviews.handler.ts',
+    access: { table: { actions: ['Query'], leadingKeys: ['AGG', 'DRILLS#', 'ACTIONS'] }, archive: 'reviews' },
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    reportFont: true,
+  },
 };
 
 /** Functions the state machine invokes, by the substitution name used in the ASL file. */
@@ -262,6 +276,7 @@ export const ROUTES: RouteSpec[] = [
   ...staff('GET', '/api/staff/drills', 'listDrills'),
   ...staff('GET', '/api/staff/drills/{drillId}/report', 'getDrillReport'),
   ...staff('POST', '/api/staff/drills/{drillId}/close', 'closeDrill'),
+  ...staff('POST', '/api/staff/drills/{drillId}/disposal', 'disposeDrill'),
   ...staff('POST', '/api/staff/reviews', 'generatePeriodicReview'),
   ...staff('GET', '/api/staff/reviews/{period}', 'getPeriodicReview'),
   ...staff('GET', '/api/staff/training/{staffId}', 'getTrainingRecords'),

@@ -19,6 +19,8 @@ import { STREAM_CONSUMERS, WORKFLOW_ENDED, WORKFLOW_FUNCTIONS } from '../functio
 import { regionConfig, type RegionConfig, type RegionName } from '../functions/domain/regions.ts';
 import { loadSettings } from '../infra/settings/load.ts';
 import { ManualClock, systemClock } from '../functions/shared/clock.ts';
+import { nextReviewRun } from '../functions/domain/periodic-review.ts';
+import { REPORT_FONT, reportFontSetting } from '../functions/shared/report-font.ts';
 import { DynamoComplaintRepository } from '../functions/adapters/dynamo-complaint-repository.ts';
 import { createDocumentClient } from '../functions/adapters/dynamo-client.ts';
 import { definitionStartingAt, STATE_MACHINES } from '../workflows/machines.ts';
@@ -301,6 +303,8 @@ async function startStorage(setup: Setup, started: Started): Promise<Storage> {
     // Locally no CloudWatch reads the embedded metric lines: off unless asked for.
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
+  // zh-CN PDF reports: Debian's CJK font where it is installed (the bootstrap installs it), as the layer gives it on AWS.
+  if (!process.env.REPORT_CJK_FONT && existsSync(REPORT_FONT.debianPath)) process.env.REPORT_CJK_FONT = reportFontSetting(REPORT_FONT.debianPath);
   const ddbClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: awsRegion });
   await ensureTable(ddbClient, tableName);
   // The policies of the region (and which buckets have Object Lock), from the synthesized templates.
@@ -596,9 +600,12 @@ async function startGateway(setup: Setup, started: Started, parts: GatewayParts)
   return api;
 }
 
-/** With the system clock, the schedules of AWS: the deadline watch, and the orphan sweep (there every 6 hours, a backstop to the WorkflowEnded rule). */
+/**
+ * With the system clock, the schedules of AWS: the deadline watch, the orphan sweep (there every 6
+ * hours, a backstop to the WorkflowEnded rule) and the quarterly periodic reviews.
+ */
 function scheduleJobs(setup: Setup, started: Started, lambdas: LambdaHost, mailbox?: { everyMinutes: number }): void {
-  if (setup.clock) return; // a manual clock: POST /__local/tick and /__local/sweep instead
+  if (setup.clock) return; // a manual clock: POST /__local/tick, /__local/sweep and /__local/reviews instead
   const { log } = setup;
   const timer = setInterval(() => {
     lambdas.invoke('DeadlineWatch', {}).catch((e) => log(`Deadline watch failed: ${(e as Error).name}`));
@@ -607,6 +614,22 @@ function scheduleJobs(setup: Setup, started: Started, lambdas: LambdaHost, mailb
   }, setup.opts.watchIntervalMs ?? 60_000);
   timer.unref();
   started.add(async () => clearInterval(timer));
+  // The periodic reviews at the start of each quarter (REVIEW_RUN, as the EventBridge rule): a
+  // timeout to the next run, set again after each (and at most ~24 days ahead: setTimeout's limit).
+  let review: NodeJS.Timeout | undefined;
+  const armReview = () => {
+    const due = nextReviewRun(new Date()).getTime() - Date.now();
+    review = setTimeout(
+      () => {
+        if (due <= 0x7fffffff) lambdas.invoke('PeriodicReviews', {}).catch((e) => log(`Periodic reviews failed: ${(e as Error).name}`));
+        armReview();
+      },
+      Math.min(due, 0x7fffffff),
+    );
+    review.unref();
+  };
+  armReview();
+  started.add(async () => clearTimeout(review));
   if (!mailbox) return;
   const polls = setInterval(
     () => lambdas.invoke('MailboxPoller', {}).catch((e) => log(`Mailbox poll failed: ${(e as Error).name}`)),

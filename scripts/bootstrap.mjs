@@ -59,6 +59,24 @@ export function ensureChromium() {
 }
 
 /**
+ * zh-CN PDF reports need a CJK font: Debian's fonts-wqy-microhei (functions/shared/report-font.ts).
+ * Installs it when missing and this user can (root with apt-get); otherwise says how (zh-CN
+ * reports are then HTML only, and the zh-CN PDF test is skipped saying why).
+ */
+export function ensureCjkFont() {
+  if (existsSync('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc') || process.env.REPORT_CJK_FONT) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && spawnSync('which', ['apt-get']).status === 0) {
+    console.log('Installing a CJK font for zh-CN PDF reports (apt-get install fonts-wqy-microhei) ...');
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    if (run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'fonts-wqy-microhei'], env) === 0) return;
+    if (run('apt-get', ['update', '-qq'], env) === 0 && run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'fonts-wqy-microhei'], env) === 0)
+      return;
+  }
+  console.error('zh-CN PDF reports need a CJK font: install it (Debian/Ubuntu: sudo apt-get install -y fonts-wqy-microhei) or set REPORT_CJK_FONT.');
+}
+
+/**
  * The local complaints mailbox (inbound mail over IMAP, local/emulators/imap-server.ts) is Debian's
  * Dovecot. Installs it when missing and this user can (root with apt-get); otherwise says how
  * (the runtime then runs without the mailbox).
@@ -92,6 +110,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [entry, ...rest] = process.argv.slice(2);
   if (entry === 'vitest' || entry === 'scripts/test.ts' || entry === 'scripts/check-iam.ts') ensureChromium();
   if (entry === 'vitest' || entry === 'scripts/test.ts' || entry === 'scripts/check-iam.ts' || entry === 'local/start.ts') ensureDovecot();
+  if (entry === 'vitest' || entry === 'scripts/test.ts' || entry === 'scripts/check-iam.ts' || entry === 'local/start.ts') ensureCjkFont();
   const args = entry.endsWith('.ts') ? ['--import', 'tsx', entry, ...rest] : [bin(entry), ...rest];
   runWithProjectNode(args).then((code) => process.exit(code));
 }

@@ -12,7 +12,7 @@ import { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { clientConfig, traced } from './aws-clients.ts';
 
 /** The document client the adapters take (a port: tests pass a fake with the same methods). */
-export type DocumentClient = Pick<DynamoDBDocument, 'get' | 'put' | 'update' | 'query' | 'transactWrite' | 'batchWrite'>;
+export type DocumentClient = Pick<DynamoDBDocument, 'get' | 'put' | 'update' | 'delete' | 'query' | 'transactWrite' | 'batchWrite'>;
 export type QueryInput = Parameters<DynamoDBDocument['query']>[0];
 export type TransactWriteItem = NonNullable<Parameters<DynamoDBDocument['transactWrite']>[0]['TransactItems']>[number];
 export type WriteRequest = NonNullable<Parameters<DynamoDBDocument['batchWrite']>[0]['RequestItems']>[string][number];

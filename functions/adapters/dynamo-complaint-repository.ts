@@ -604,6 +604,12 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     }
   }
 
+  async deleteItems(items: { PK: string; SK: string }[]): Promise<void> {
+    for (let i = 0; i < items.length; i += 10) {
+      await Promise.all(items.slice(i, i + 10).map(({ PK, SK }) => this.db.delete({ TableName: this.table, Key: { PK, SK } })));
+    }
+  }
+
   async ledgerEntry(reference: string): Promise<LedgerEntry | undefined> {
     const out = await this.db.get({ TableName: this.table, Key: keys.ledger(reference), ConsistentRead: true });
     return out.Item ? strip<LedgerEntry>(out.Item) : undefined;

@@ -5,9 +5,13 @@
  *    (dynamo-complaint-repository.ts create);
  *  - DRILLS#<region> / <startedAt>#<id>: the region's list of drills, with each closed drill's
  *    figures and improvement actions (the periodic review reads one partition);
- *  - TRAINING#<staffId> / <at>#<drillId>: a participant's training record.
+ *  - TRAINING#<staffId> / <at>#<drillId>: a participant's training record;
+ *  - the drill's improvement actions are corrective actions (ACTIONS / ACTION#<id>, with `drillId`),
+ *    written with the closing, where the corrective-action list, its closing and the review find them.
  */
 import type { DocumentClient } from './dynamo-client.ts';
+import { keys } from './table-schema.ts';
+import type { CorrectiveAction } from '../domain/corrective-action.ts';
 import type { DrillListing, DrillStore } from '../domain/ports.ts';
 import type { DrillRecord, TrainingRecord } from '../domain/drill.ts';
 import type { DrillSummary } from '../domain/drill-report.ts';
@@ -41,7 +45,6 @@ export class DynamoDrills implements DrillStore {
       startedAt: d.startedAt,
       status: d.status,
       ...(summary ? { summary } : {}),
-      ...(d.actions?.length ? { actions: d.actions } : {}),
     };
   }
 
@@ -59,7 +62,7 @@ export class DynamoDrills implements DrillStore {
     return strip<DrillRecord>(out.Item);
   }
 
-  async closeDrill(d: DrillRecord, summary: DrillSummary, training: TrainingRecord[]): Promise<void> {
+  async closeDrill(d: DrillRecord, summary: DrillSummary, training: TrainingRecord[], actions: CorrectiveAction[] = []): Promise<void> {
     await this.db.transactWrite({
       TransactItems: [
         {
@@ -74,6 +77,13 @@ export class DynamoDrills implements DrillStore {
         },
         { Put: { TableName: this.table, Item: this.listingOf(d, summary) } },
         ...training.map((t) => ({ Put: { TableName: this.table, Item: { ...drillKeys.training(t.staffId, t.at, t.drillId), type: 'Training', ...t } } })),
+        ...actions.map((a) => ({
+          Put: {
+            TableName: this.table,
+            Item: { ...keys.correctiveAction(a.id), type: 'CorrectiveAction', ...a, version: 1 },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        })),
       ],
     });
   }
@@ -92,6 +102,16 @@ export class DynamoDrills implements DrillStore {
       start = page.LastEvaluatedKey;
     } while (start);
     return out;
+  }
+
+  async updateClosedDrill(d: DrillRecord): Promise<void> {
+    await this.db.put({
+      TableName: this.table,
+      Item: { ...drillKeys.drill(d.drillId), type: 'Drill', ...d },
+      ConditionExpression: '#s = :closed',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':closed': 'closed' },
+    });
   }
 
   async drillComplaints(drillId: string): Promise<string[]> {

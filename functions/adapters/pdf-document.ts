@@ -1,12 +1,14 @@
 /**
  * A report document (domain/report-document.ts) as PDF with pdfkit: headings, figure boxes,
  * tables and the bar charts drawn as vector shapes. Chinese text needs a CJK font that the
- * standard PDF fonts lack: `cjkFont` (a TTF/OTF file, REPORT_CJK_FONT) is embedded when given;
- * without it a zh-CN document is refused (the HTML has it in any language).
+ * standard PDF fonts lack: `cjkFont` (a TTF/OTF file, or a collection and its face as
+ * `file.ttc#Face`: REPORT_CJK_FONT, functions/shared/report-font.ts) is embedded, as a subset of
+ * the glyphs used, when given; without it a zh-CN document is refused (the HTML has it in any language).
  */
 import PDFDocument from 'pdfkit';
 import type { PdfRenderer } from '../domain/ports.ts';
 import type { Block, ReportDocument } from '../domain/report-document.ts';
+import { parseReportFontSetting } from '../shared/report-font.ts';
 
 export class MissingCjkFont extends Error {
   constructor() {
@@ -30,8 +32,12 @@ export class PdfKitRenderer implements PdfRenderer {
       pdf.on('end', () => resolve());
       pdf.on('error', reject);
     });
-    const regular = this.cjkFont ?? 'Helvetica';
-    const bold = this.cjkFont ?? 'Helvetica-Bold';
+    if (this.cjkFont) {
+      const font = parseReportFontSetting(this.cjkFont);
+      pdf.registerFont('cjk', font.path, font.family);
+    }
+    const regular = this.cjkFont ? 'cjk' : 'Helvetica';
+    const bold = this.cjkFont ? 'cjk' : 'Helvetica-Bold';
     const width = pdf.page.width - 2 * MARGIN;
     const ensure = (h: number) => {
       if (pdf.y + h > pdf.page.height - MARGIN) pdf.addPage();

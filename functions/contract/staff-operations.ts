@@ -154,6 +154,10 @@ export const STAFF_OPERATION_CONTRACT = {
     summary: "Close a drill: participants' notes, improvement actions with owners, each participant's outcome (training records)",
     body: CloseDrillRequest,
   },
+  disposeDrill: {
+    summary:
+      "Act on a closed drill's disposal once its complaints are closed: the report kept in the archive (drills/), then the complaints archived apart (archive) or removed (discard), each audited; idempotent",
+  },
   generatePeriodicReview: {
     summary: 'Generate the quarterly (2026-Q3) or half-year (2026-H2) review into the locked archive: JSON, HTML and PDF, en and zh-CN',
     body: ReviewRequest,

@@ -387,7 +387,9 @@ export type Whereabouts =
   | { reference: string; where: 'table'; ok: boolean; reason?: string }
   | { reference: string; where: 'archive'; ok: boolean; reason?: string }
   | { reference: string; where: 'staging'; ok: false; reason: string }
-  | { reference: string; where: 'missing'; ok: false; reason: string };
+  | { reference: string; where: 'missing'; ok: false; reason: string }
+  /** A drill complaint disposed of after its drill (LedgerEntry.drillDisposal): not a real complaint. */
+  | { reference: string; where: 'drill-disposed'; ok: true; reason?: undefined };
 
 export interface ReconciliationReport {
   registered: number;
@@ -397,11 +399,14 @@ export interface ReconciliationReport {
   staging: number;
   missing: string[];
   mismatched: { reference: string; reason: string }[];
+  /** Drill complaints disposed of after their drill: registered, but not counted as real complaints. */
+  drillDisposed?: number;
 }
 
 export function summarise(found: Whereabouts[]): ReconciliationReport {
+  const disposed = found.filter((f) => f.where === 'drill-disposed').length;
   return {
-    registered: found.length,
+    registered: found.length - disposed,
     inTable: found.filter((f) => f.where === 'table').length,
     archived: found.filter((f) => f.where === 'archive').length,
     staging: found.filter((f) => f.where === 'staging').length,
@@ -409,5 +414,6 @@ export function summarise(found: Whereabouts[]): ReconciliationReport {
     mismatched: found
       .filter((f) => (f.where === 'table' || f.where === 'archive') && !f.ok)
       .map((f) => ({ reference: f.reference, reason: f.reason ?? 'mismatch' })),
+    ...(disposed ? { drillDisposed: disposed } : {}),
   };
 }

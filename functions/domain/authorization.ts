@@ -75,6 +75,7 @@ export const STAFF_OPERATIONS = [
   'listDrills',
   'getDrillReport',
   'closeDrill',
+  'disposeDrill',
   'generatePeriodicReview',
   'getPeriodicReview',
   'getTrainingRecords',
@@ -140,6 +141,7 @@ export const OPERATION_LABEL: Record<StaffOperation, string> = {
   listDrills: 'list the drills',
   getDrillReport: "read a drill's report",
   closeDrill: 'close a drill with its review',
+  disposeDrill: "dispose of a closed drill's complaints",
   generatePeriodicReview: 'generate a periodic review',
   getPeriodicReview: 'read a periodic review',
   getTrainingRecords: 'read training records',
@@ -167,6 +169,7 @@ const WITHOUT_COMPLAINT: ReadonlySet<StaffOperation> = new Set([
   'listDrills',
   'getDrillReport',
   'closeDrill',
+  'disposeDrill',
   'generatePeriodicReview',
   'getPeriodicReview',
   'getTrainingRecords',
@@ -212,6 +215,7 @@ const SPECIALIST_OPS: ReadonlySet<StaffOperation> = new Set([
   'listDrills',
   'getDrillReport',
   'closeDrill',
+  'disposeDrill',
   'getTrainingRecords',
 ]);
 const HANDLER_OPS: ReadonlySet<StaffOperation> = new Set([
@@ -267,6 +271,7 @@ const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([
   'listDrills',
   'getDrillReport',
   'closeDrill',
+  'disposeDrill',
   'generatePeriodicReview',
   'getPeriodicReview',
 ]);
@@ -291,6 +296,7 @@ const SENIOR_OPS: ReadonlySet<StaffOperation> = new Set([
   'listDrills',
   'getDrillReport',
   'closeDrill',
+  'disposeDrill',
   'generatePeriodicReview',
   'getPeriodicReview',
   'getTrainingRecords',

@@ -288,6 +288,8 @@ export interface CorrectiveAction {
   complaintId?: string;
   /** The complaint category (nature) it addresses: the dashboard links a flagged category to its actions. */
   category?: string;
+  /** The drill whose improvement action it is (issue 20): given when the drill is closed. */
+  drillId?: string;
   description: string;
   owner: string;
   dueAt: string;

@@ -91,6 +91,16 @@ export interface DrillRecord {
   outcomes?: ParticipantOutcome[];
   closedAt?: string;
   closedBy?: string;
+  /** The closing report kept in the archive before the complaints were disposed of (drills/<region>/<id>/report.json). */
+  reportKey?: string;
+  /** When the disposal was acted on (disposeDrill), and by whom. */
+  disposedAt?: string;
+  disposedBy?: string;
+}
+
+/** Keys of a drill's objects in the archive bucket: apart from the real complaints' (complaints/, erased/). */
+export function drillArchiveKey(region: string, drillId: string, file: string): string {
+  return `drills/${region}/${drillId}/${file}`;
 }
 
 /** One line of a participant's training record (TRAINING#<staffId>). */

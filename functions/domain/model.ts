@@ -139,6 +139,12 @@ export interface LedgerEntry {
    * redacted images once it is there (ADR 0018).
    */
   erasure?: { at: string; by: string; basis: string; request?: string; pseudonym: string };
+  /**
+   * A drill complaint disposed of after its drill's report (issue 20, ADR 0022): archived apart
+   * (`key`, under drills/) or discarded. Written before its items are deleted: archival does not
+   * take those deletes for a loss, and reconciliation does not count it as a real complaint.
+   */
+  drillDisposal?: { drillId: string; disposal: 'archive' | 'discard'; at: string; by: string; key?: string };
 }
 
 export interface StaffProfile {

@@ -49,6 +49,34 @@ export function lastEndedPeriod(today: string, kind: ReviewKind): string {
   return current === 1 ? `${year - 1}-${letter}${12 / size}` : `${year}-${letter}${current - 1}`;
 }
 
+/**
+ * When the schedule generates reviews (issue 20): 12:00 UTC on the first day of each quarter.
+ * That is after the quarter's end in every region's time zone (Asia/Shanghai ends it at 16:00
+ * UTC the day before, America/New_York at 05:00 UTC that day); the months of the dashboard's
+ * aggregates are the region's local months, so the whole quarter is in. One definition for the
+ * EventBridge rule (infra) and the local runtime's timer.
+ */
+export const REVIEW_RUN = { hourUtc: 12, dayOfMonth: 1, months: [1, 4, 7, 10] } as const;
+
+/** The next scheduled run strictly after `now`. */
+export function nextReviewRun(now: Date): Date {
+  for (let year = now.getUTCFullYear(); ; year++) {
+    for (const month of REVIEW_RUN.months) {
+      const run = new Date(Date.UTC(year, month - 1, REVIEW_RUN.dayOfMonth, REVIEW_RUN.hourUtc));
+      if (run.getTime() > now.getTime()) return run;
+    }
+  }
+}
+
+/**
+ * The periods a scheduled run generates at `today` (YYYY-MM-DD): the last ended quarter, and the
+ * last ended half-year when that quarter closes it (Q2, Q4).
+ */
+export function scheduledPeriods(today: string): string[] {
+  const quarter = lastEndedPeriod(today, 'quarter');
+  return quarter.endsWith('Q2') || quarter.endsWith('Q4') ? [quarter, lastEndedPeriod(today, 'half-year')] : [quarter];
+}
+
 export interface PeriodicReviewInput {
   region: string;
   period: string;

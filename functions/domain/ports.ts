@@ -110,6 +110,8 @@ export interface Retention {
   expireWith(reference: string, expiresAt: number, customerKeys: string[]): Promise<number>;
   /** Stored items replaced whole (an erasure redacting what TTL has not removed yet), each only if it is still there. */
   replaceItems(items: StoredItem[]): Promise<void>;
+  /** Items deleted (a disposed drill complaint's: its partition and customer-index entries); a missing one is no error. */
+  deleteItems(keys: { PK: string; SK: string }[]): Promise<void>;
 }
 
 /** Every port of the product's one table: what the DynamoDB adapter implements. */
@@ -274,6 +276,7 @@ export interface DrillListing {
   startedAt: string;
   status: DrillRecord['status'];
   summary?: DrillSummary;
+  /** Written by earlier versions only: a closed drill's improvement actions are in the CorrectiveActions store. */
   actions?: CorrectiveAction[];
 }
 
@@ -281,13 +284,18 @@ export interface DrillStore {
   /** Writes a new drill and its listing (fails if the id exists). */
   createDrill(d: DrillRecord): Promise<void>;
   getDrill(drillId: string): Promise<DrillRecord | undefined>;
-  /** Rewrites the drill and its listing (closing it), with the participants' training records, in one transaction. */
-  closeDrill(d: DrillRecord, summary: DrillSummary, training: TrainingRecord[]): Promise<void>;
+  /**
+   * Rewrites the drill and its listing (closing it), with the participants' training records and
+   * its improvement actions as corrective actions (ACTIONS, the CorrectiveActions store), in one transaction.
+   */
+  closeDrill(d: DrillRecord, summary: DrillSummary, training: TrainingRecord[], actions?: CorrectiveAction[]): Promise<void>;
   /** References of the drill's complaints (written with each complaint: DRILL#<id> / COMPLAINT#<reference>). */
   drillComplaints(drillId: string): Promise<string[]>;
   /** Every drill of the region, oldest first. */
   listDrills(region: string): Promise<DrillListing[]>;
   trainingOf(staffId: string): Promise<TrainingRecord[]>;
+  /** Rewrites a closed drill (its report's key, its disposal done): only while it is closed. */
+  updateClosedDrill(d: DrillRecord): Promise<void>;
 }
 
 /** Reports kept in the locked archive (reviews/): written once, read back as stored. */

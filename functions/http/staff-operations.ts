@@ -125,13 +125,14 @@ const RUNS: { [K in StaffOperation]: (deps: Container, call: StaffCall<StaffBody
   getDrillReport: async (d, c) =>
     answer(
       await drills.getDrillReport(
-        { ...drillDeps(d), pdf: pdfOnFirstUse() },
+        { ...drillDeps(d), pdf: pdfOnFirstUse(), reports: reportsOnFirstUse() },
         c.actor,
         parseOrThrow(DrillParams, c.params ?? {}).drillId,
         parseOrThrow(ReportQuery, c.query),
       ),
     ),
   closeDrill: (d, c) => drills.closeDrill(drillDeps(d), c.actor, parseOrThrow(DrillParams, c.params ?? {}).drillId, c.body),
+  disposeDrill: (d, c) => drills.disposeDrill(disposalDeps(d), c.actor, parseOrThrow(DrillParams, c.params ?? {}).drillId),
   generatePeriodicReview: async (d, c) => {
     const out = await drills.generatePeriodicReview(reviewDeps(d), c.actor, c.body);
     return { period: out.period, stored: out.stored, files: out.files };
@@ -144,6 +145,7 @@ const RUNS: { [K in StaffOperation]: (deps: Container, call: StaffCall<StaffBody
 };
 
 const drillDeps = (d: Container): drills.DrillDeps => ({ ...d, mail: d.mail, scenario: scenarioById });
+const disposalDeps = (d: Container): drills.DisposalDeps => ({ ...drillDeps(d), repo: d.repo, audit: d.audit, reports: reportsOnFirstUse() });
 const reviewDeps = (d: Container): drills.ReviewDeps => ({ ...d, aggregates: aggregatesOf(d), reports: reportsOnFirstUse(), pdf: pdfOnFirstUse() });
 const answer = (r: drills.Rendered) => (r.kind === 'json' ? r.value : new RawBody(r.contentType, r.body, r.filename));
 

@@ -34,7 +34,7 @@ export interface RuntimeConfig {
   linkTtlSeconds: number;
   /** Bucket of the archive (Object Lock, compliance mode). */
   archiveBucket: string;
-  /** A CJK font file (TTF/OTF) for zh-CN PDF reports (REPORT_CJK_FONT; issue 20); unset: zh-CN reports as HTML only. */
+  /** A CJK font file (TTF/OTF, or `file.ttc#Face`) for zh-CN PDF reports (REPORT_CJK_FONT; issue 20, shared/report-font.ts); unset: zh-CN reports as HTML only. */
   reportCjkFont?: string;
   /** Key for the pseudonyms that replace an erased complainant (a secret from the stack on AWS). */
   pseudonymKey: string;

@@ -25,7 +25,7 @@ export type MailAccess = 'read';
  * archive: archival (TableChanges); erase: retrieval and erasure (StaffApi); reconcile: the
  * daily reconciliation (ReconcileArchive). Each is what that code path calls (check:iam).
  */
-export type ArchiveAccess = 'archive' | 'erase' | 'reconcile';
+export type ArchiveAccess = 'archive' | 'erase' | 'reconcile' | 'reviews';
 
 /** Key prefixes the functions write and read (functions/use-cases/intake/attachments.ts, receive-email.ts). */
 export const PREFIXES = {
@@ -43,6 +43,8 @@ export const PREFIXES = {
   staging: 'staging/',
   /** The periodic reviews (issue 20): written once, locked, read back by the staff API. */
   reviews: 'reviews/',
+  /** Drills' kept reports and their complaints archived apart after the drill (issue 20): never among complaints/. */
+  drills: 'drills/',
 } as const;
 
 /** Archive prefixes whose keys the archive functions list, HEAD or GET (functions/adapters/s3-archive-store.ts). */
@@ -57,12 +59,13 @@ export const ARCHIVE_GRANTS: Record<ArchiveAccess, { read: string[]; write: stri
     list: [PREFIXES.archived, PREFIXES.staging],
   },
   // Reads the record (or its redacted version); erasure writes the redacted version and redacts staged parts.
-  // The staff API's: also the periodic reviews, generated into reviews/ and read back (issue 20).
+  // The staff API's: also the periodic reviews, generated into reviews/ and read back, and the
+  // drills' kept reports and disposed complaints, written to drills/ and read back (issue 20).
   erase: {
-    read: [PREFIXES.archived, PREFIXES.erased, PREFIXES.reviews],
-    write: [PREFIXES.erased, PREFIXES.reviews],
+    read: [PREFIXES.archived, PREFIXES.erased, PREFIXES.reviews, PREFIXES.drills],
+    write: [PREFIXES.erased, PREFIXES.reviews, PREFIXES.drills],
     staging: ['s3:GetObject', 's3:PutObject'],
-    list: [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging, PREFIXES.reviews],
+    list: [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging, PREFIXES.reviews, PREFIXES.drills],
   },
   // Reads each ledger entry's record (an erased complaint's served record too: issue 21); lists staging and clears a racing batch's leftovers.
   reconcile: {
@@ -70,6 +73,13 @@ export const ARCHIVE_GRANTS: Record<ArchiveAccess, { read: string[]; write: stri
     write: [],
     staging: ['s3:DeleteObject'],
     list: [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging],
+  },
+  // The scheduled periodic reviews (issue 20): reviews/ only, each object checked (HEAD) and written once.
+  reviews: {
+    read: [PREFIXES.reviews],
+    write: [PREFIXES.reviews],
+    staging: [],
+    list: [PREFIXES.reviews],
   },
 };
 
@@ -320,7 +330,7 @@ export class ObjectStores extends Construct {
     for (const prefix of g.read) grantObjects(fn.executionRole, ['s3:GetObject'], name, prefix, why);
     // PutObjectRetention: a put that sets its own retain-until date (close + retention years).
     for (const prefix of g.write) grantObjects(fn.executionRole, ['s3:PutObject', 's3:PutObjectRetention'], name, prefix, why);
-    grantObjects(fn.executionRole, g.staging, name, PREFIXES.staging, staging);
+    if (g.staging.length) grantObjects(fn.executionRole, g.staging, name, PREFIXES.staging, staging);
     // Listing: every prefix whose keys the function HEADs or GETs (S3 answers a HEAD of a missing
     // key with 404 only to a caller that may list it - otherwise 403, and the existence check
     // before each locked put, S3ArchiveStore.exists, would fail), and staging's parts.

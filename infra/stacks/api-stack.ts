@@ -38,6 +38,8 @@ import { Workflow } from '../constructs/workflow.ts';
 import type { RegionPlatform, SmtpRelay } from '../platform.ts';
 import { STAFF_CONSOLE_PATH } from './stateful-stack.ts';
 import { STATE_MACHINES } from '../../workflows/machines.ts';
+import { REVIEW_RUN } from '../../functions/domain/periodic-review.ts';
+import { ReportFont } from '../constructs/report-font.ts';
 
 const ASL_FILE = fileURLToPath(new URL('../../workflows/complaint.asl.json', import.meta.url));
 
@@ -142,6 +144,7 @@ export class ApiStack extends Stack {
     const staffFunctions = new Set(ROUTES.filter((r) => r.auth === 'staff').map((r) => r.fn));
     const staffEnvironment = { ...environment, ...claimMappingEnv(stateful.staffSignIn.claims) };
     const functions = {} as Record<FunctionName, ProductFunction>;
+    const reportFont = new ReportFont(this, 'ReportFont');
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
       const fn = new ProductFunction(this, name, {
         entry: spec.entry,
@@ -160,6 +163,7 @@ export class ApiStack extends Stack {
         smtpRelay: props.platform.email.smtpRelay,
         imap,
       });
+      if (spec.reportFont) reportFont.bind(fn);
       functions[name] = fn;
     }
     this.functions = functions;
@@ -244,6 +248,16 @@ export class ApiStack extends Stack {
         }),
       );
     }
+
+    // The periodic reviews (issue 20): at the start of each quarter, after its end in the region's time zone (REVIEW_RUN).
+    new events.Rule(this, 'PeriodicReviewsSchedule', {
+      description: 'Generate the periodic review of the quarter (and half-year) that ended, once, into the locked archive',
+      schedule: events.Schedule.cron({ minute: '0', hour: String(REVIEW_RUN.hourUtc), day: String(REVIEW_RUN.dayOfMonth), month: REVIEW_RUN.months.join(',') }),
+      // Once a quarter, so no next run makes up a failed one: Lambda's own retries, then the
+      // dead-letter queue's alarm (rerun it by hand: idempotent, a review in the archive stands).
+      targets: [new targets.LambdaFunction(functions.PeriodicReviews, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+    });
+    functions.PeriodicReviews.addDeadLetterQueue(this.alarms);
 
     for (const [name, schedule] of Object.entries(SCHEDULES) as [FunctionName, (typeof SCHEDULES)[keyof typeof SCHEDULES]][]) {
       new events.Rule(this, `${name}Schedule`, {

@@ -59,6 +59,8 @@ export function localEndpoints({ clock, faults, lambdas, rules, ttl, poller, mai
       const expired = await ttl.sweep();
       json(res, 200, { now: clock.now().toISOString(), expired });
     } else if (clock && path === '/__local/tick' && req.method === 'POST') json(res, 200, await lambdas.invoke('DeadlineWatch', {}));
+    // The quarterly schedule's run (the periodic reviews), at the manual clock's time.
+    else if (clock && path === '/__local/reviews' && req.method === 'POST') json(res, 200, await lambdas.invoke('PeriodicReviews', {}));
     else if (path === '/__local/poll-mailbox' && req.method === 'POST') json(res, 200, await lambdas.invoke('MailboxPoller', {}));
     else if (path === '/__local/sweep' && req.method === 'POST') json(res, 200, await lambdas.invoke('ResumeOrphans', {}));
     else if (path === '/__local/rules' && req.method === 'POST') {

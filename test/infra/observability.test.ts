@@ -228,8 +228,9 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
 
   it('every alarm of the region (failure queues included) notifies the ops topic, and alarm names are unique', () => {
     const all = alarms();
-    // (+1 where SES invokes EmailIntake and +1 for ResumeOrphans, which EventBridge invokes on a
-    // workflow's end: the alarms of their dead-letter queues, ProductFunction.addDeadLetterQueue;
+    // (+1 where SES invokes EmailIntake, +1 for ResumeOrphans, which EventBridge invokes on a
+    // workflow's end, and +1 for PeriodicReviews, on its quarterly schedule: the alarms of their
+    // dead-letter queues, ProductFunction.addDeadLetterQueue;
     // +4 for archival: deletes outside archival, missing, mismatched, archive lag; +1 where CloudFront
     // fronts the API: the errors of the public routes' origin check, infra/constructs/origin-verify.ts.)
     expect(all.length).toBe(
@@ -240,6 +241,7 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         // failure queue depth and age (issue 21), iterator age
         3 * STREAM_CONSUMERS.length +
         (stacks[name].api.inboundMail ? 1 : 0) +
+        1 +
         1 +
         4 +
         (stacks[name].api.originVerify ? 1 : 0) +

@@ -222,10 +222,14 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
   describe('asynchronous invocations and edge logging', () => {
     const receives = () => Boolean(stacks[name].api.inboundMail);
 
-    it('EmailIntake (SES) and ResumeOrphans (EventBridge), invoked asynchronously, keep failed events in an encrypted dead-letter queue that alarms; no other function has one', () => {
+    it('EmailIntake (SES), ResumeOrphans and PeriodicReviews (EventBridge), invoked asynchronously, keep failed events in an encrypted dead-letter queue that alarms; no other function has one', () => {
       const withDlq = resourcesOf(api(), 'AWS::Lambda::Function').filter(([, f]) => f.Properties.DeadLetterConfig);
-      const idOf = (fn: 'EmailIntake' | 'ResumeOrphans') => stacks[name].api.getLogicalId(stacks[name].api.functions[fn].node.defaultChild as never);
-      expect(withDlq.map(([id]) => id).sort()).toEqual([...(receives() ? [idOf('EmailIntake')] : []), idOf('ResumeOrphans')].sort());
+      const idOf = (fn: 'EmailIntake' | 'ResumeOrphans' | 'PeriodicReviews') =>
+        stacks[name].api.getLogicalId(stacks[name].api.functions[fn].node.defaultChild as never);
+      expect(withDlq.map(([id]) => id).sort()).toEqual([...(receives() ? [idOf('EmailIntake')] : []), idOf('ResumeOrphans'), idOf('PeriodicReviews')].sort());
+      expect(
+        resourcesOf(api(), 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.AlarmName === `complaints-${name}-dead-letters-PeriodicReviews`),
+      ).toHaveLength(1);
       const resume = withDlq.find(([id]) => id === idOf('ResumeOrphans'))!;
       const resumeQueue = resume[1].Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0];
       customerKey(api(), api().Resources[resumeQueue].Properties.KmsMasterKeyId, resumeQueue);

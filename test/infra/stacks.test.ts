@@ -17,6 +17,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { existsSync, readFileSync } from 'node:fs';
+import { REPORT_FONT } from '../../functions/shared/report-font.ts';
 import { join } from 'node:path';
 import { TABLE } from '../../functions/adapters/table-schema.ts';
 import { REGIONS, type RegionConfig, type RegionName } from '../../functions/domain/regions.ts';
@@ -666,6 +667,10 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
         expect(exported(env.TABLE_NAME).value).toEqual({ Ref: logicalId(s, s.table) });
         expect(env.ATTACHMENTS_BUCKET, fnName).toBe(spec.access.attachments ? s.stores.attachments.name : undefined);
         expect(env.MAIL_BUCKET, fnName).toBe(spec.access.mail ? s.stores.mail.name : undefined);
+        // zh-CN PDF reports: the CJK font's layer where the font was there at synth (infra/constructs/report-font.ts).
+        const font = spec.reportFont && existsSync(process.env.REPORT_FONT_FILE ?? REPORT_FONT.debianPath);
+        expect(env.REPORT_CJK_FONT, fnName).toBe(font ? `${REPORT_FONT.lambdaPath}#${REPORT_FONT.family}` : undefined);
+        expect(fnResource(fnName).Properties.Layers?.length ?? 0, fnName).toBe(font ? 1 : 0);
         expect('S3_FORCE_PATH_STYLE' in env).toBe(false);
 
         const statements = roleStatements(fnName);
@@ -725,7 +730,13 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
                 { actions: ['s3:GetObject', 's3:PutObject'], resource: objects(s.stores.archive.name, 'staging/') },
                 // The periodic reviews (issue 20): written once, locked, read back.
                 { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'reviews/') },
+                // A drill's kept report and its complaints archived apart (issue 20): written once, locked, read back.
+                { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'drills/') },
               ]
+            : []),
+          // The scheduled periodic reviews (issue 20): reviews/ only.
+          ...(spec.access.archive === 'reviews'
+            ? [{ actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'reviews/') }]
             : []),
           ...(spec.access.archive === 'reconcile'
             ? [

@@ -10,9 +10,17 @@
  *          + 4 h           mia closes the drill: sam's note, one improvement action, outcomes
  *   Mon 2028-03-06 01:00Z  real complaint R2 (phone, keyed in by sam), open
  *   Sun 2028-07-02         quinn generates the 2028-Q1 review into the locked archive
+ *   Mon 2028-04-10 01:00Z  (the clock moved back) mia closes the drill's improvement action in the
+ *                          corrective-action list, with evidence
+ *   Sat 2028-07-01 12:00Z  the quarterly schedule runs (POST /__local/reviews): 2028-Q2 and 2028-H1, once
+ *          + 1 h           the drill complaint answered (mia, approved by sara) and closed; the drill's
+ *                          disposal (archive, the default) acted on: report kept, complaint archived apart
  * The report's figures are checked against these scripted actions; the drill complaint is absent
  * from the dashboard; the review's figures are worked out here from R1 and R2 and the drill.
  */
+import { existsSync } from 'node:fs';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { REPORT_FONT } from '../../functions/shared/report-font.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { httpChannels, feedDue, type StartedDrill } from '../../scripts/drill-runner.ts';
 import { clients, validComplaint } from '../support/clients.ts';
@@ -30,6 +38,23 @@ let drill: StartedDrill & { scenario: { id: string } };
 let drillRef: string;
 const real: Record<string, string> = {};
 let report: any;
+const s3 = new S3Client({
+  endpoint: inject('s3Endpoint'),
+  forcePathStyle: true,
+  region: inject('awsRegion'),
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
+const ARCHIVE_BUCKET = process.env.ARCHIVE_BUCKET || 'complaints-archive';
+
+/** The review's corrective-action figures worked out from the corrective-action list (every action in the region's store). */
+async function expectedActions(lastMonth: string) {
+  const list = await j.as('mia', 'GET', '/corrective-actions?state=all');
+  expect(list.status).toBe(200);
+  const end = `${lastMonth}-31T23:59:59.999Z`;
+  const existing = list.body.actions.filter((a: any) => a.createdAt <= end);
+  const closed = existing.filter((a: any) => a.closedAt && a.closedAt <= end);
+  return { open: existing.length - closed.length, closed: closed.length, ids: existing.map((a: any) => a.id).sort() };
+}
 
 async function drain() {
   expect((await j.request('POST', '/__local/streams/drain')).status).toBe(200);
@@ -175,7 +200,9 @@ describe('the periodic review of a generated quarter', () => {
     const natures = await Promise.all([real.R1, real.R2].map(async (r) => (await j.complaint('quinn', r)).complaint.classification.nature));
     const gen = await j.as('quinn', 'POST', '/reviews', { period: '2028-Q1' });
     expect(gen.status, JSON.stringify(gen.body)).toBe(201);
-    expect(gen.body.files).toEqual(['review.en.html', 'review.en.pdf', 'review.zh-CN.html', 'review.json']);
+    // The zh-CN PDF where the runtime has the CJK font (the bootstrap installs Debian's; REPORT_CJK_FONT otherwise).
+    const cjk = !!process.env.REPORT_CJK_FONT || existsSync(REPORT_FONT.debianPath);
+    expect(gen.body.files).toEqual(['review.en.html', 'review.en.pdf', 'review.zh-CN.html', ...(cjk ? ['review.zh-CN.pdf'] : []), 'review.json']);
     const review = (await j.as('mia', 'GET', '/reviews/2028-Q1')).body;
     expect(review.volumes).toEqual([
       { month: '2028-01', total: 1, handled: 1, major: 0 },
@@ -190,8 +217,12 @@ describe('the periodic review of a generated quarter', () => {
     for (const n of natures as string[]) counts.set(n, (counts.get(n) ?? 0) + 1);
     const expected = [...counts.entries()].sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([key, count]) => ({ key, count, share: count / 2 }));
     expect(review.topCategories.map((c: any) => ({ key: c.key, count: c.count, share: c.share }))).toEqual(expected);
-    // The drill's improvement action: open, past its due date at the quarter's end.
-    expect(review.correctiveActions).toMatchObject({ open: 1, closed: 0, overdue: 1, averageDaysToFix: null });
+    // The corrective actions: the store's (the drill's improvement action among them: open, past its due date at the quarter's end).
+    const actions = await expectedActions('2028-03');
+    expect(review.correctiveActions).toMatchObject({ open: actions.open, closed: actions.closed });
+    expect(review.correctiveActions.items.map((a: any) => a.id).sort()).toEqual(actions.ids);
+    expect(review.correctiveActions.items.find((a: any) => a.drillId === drill.drillId)).toMatchObject({ id: `CA-${drill.drillId}-1`, owner: 'mia' });
+    expect(review.correctiveActions.overdue).toBeGreaterThanOrEqual(1);
     expect(review.drills).toMatchObject([{ drillId: drill.drillId, scenario: 'major-emergency-start', figures: report.figures }]);
 
     // Stored once in the locked archive: a second request finds it.
@@ -204,5 +235,148 @@ describe('the periodic review of a generated quarter', () => {
     const early = await j.as('quinn', 'POST', '/reviews', { period: '2028-Q3' });
     expect(early.status).toBe(400);
     expect(early.body.fields).toEqual([{ field: 'period', message: 'has not ended yet' }]);
+  });
+});
+
+describe("the drill's improvement actions are corrective actions", () => {
+  const actionId = () => `CA-${drill.drillId}-1`;
+
+  it('listed with the corrective actions, linked to the drill', async () => {
+    const list = await j.as('quinn', 'GET', '/corrective-actions?state=open');
+    expect(list.status).toBe(200);
+    expect(list.body.actions.find((a: any) => a.id === actionId())).toEqual({
+      id: actionId(),
+      drillId: drill.drillId,
+      category: 'product',
+      description: 'Put the major-complaint checklist in the console',
+      owner: 'mia',
+      dueAt: '2028-03-15T09:00:00.000Z',
+      createdAt: at(240),
+      createdBy: 'mia',
+      version: 1,
+    });
+  });
+
+  it('closed there by its owner; the drill report shows it closed', async () => {
+    await j.setClock('2028-04-10T01:00:00.000Z');
+    const closed = await j.as('mia', 'POST', '/corrective-actions/progress', {
+      id: actionId(),
+      evidence: 'Checklist in the console since release 4.2',
+      close: true,
+    });
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    const r = await j.as('quinn', 'GET', `/drills/${drill.drillId}/report`);
+    expect(r.body.actions).toMatchObject([
+      { id: actionId(), closedAt: '2028-04-10T01:00:00.000Z', closedBy: 'mia', evidence: 'Checklist in the console since release 4.2' },
+    ]);
+    const html = await fetch(`${inject('apiUrl')}/api/staff/drills/${drill.drillId}/report?format=html&language=en`, {
+      headers: { authorization: `Bearer ${await j.token('quinn')}` },
+    });
+    expect(await html.text()).toMatch(/Put the major-complaint checklist in the console<\/td><td>mia<\/td><td>2028-03-15T09:00:00.000Z<\/td><td>closed/);
+  });
+});
+
+describe('the periodic review on its schedule', () => {
+  const head = (period: string) => s3.send(new HeadObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: `reviews/cn/${period}/review.json` }));
+
+  it('past the end of Q2, the scheduled run writes the Q2 and H1 reviews into the archive, once', async () => {
+    await j.setClock('2028-07-01T12:00:00.000Z');
+    const first = await j.request('POST', '/__local/reviews');
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body.reviews).toEqual([
+      { period: '2028-Q2', stored: 'written' },
+      { period: '2028-H1', stored: 'written' },
+    ]);
+    const written = await head('2028-Q2');
+
+    // The drill's action, closed in Q2, is counted closed.
+    const q2 = (await j.as('quinn', 'GET', '/reviews/2028-Q2')).body;
+    expect(q2.period).toBe('2028-Q2');
+    const actions = await expectedActions('2028-06');
+    expect(q2.correctiveActions).toMatchObject({ open: actions.open, closed: actions.closed });
+    expect(q2.correctiveActions.items.find((a: any) => a.drillId === drill.drillId)).toMatchObject({ closedAt: '2028-04-10T01:00:00.000Z' });
+    expect((await j.as('quinn', 'GET', '/reviews/2028-H1')).body).toMatchObject({
+      period: '2028-H1',
+      kind: 'half-year',
+      months: ['2028-01', '2028-02', '2028-03', '2028-04', '2028-05', '2028-06'],
+    });
+
+    // A second run (a retry, a redelivered event) rewrites nothing and does not fail.
+    const again = await j.request('POST', '/__local/reviews');
+    expect(again.status).toBe(200);
+    expect(again.body.reviews).toEqual([
+      { period: '2028-Q2', stored: 'exists' },
+      { period: '2028-H1', stored: 'exists' },
+    ]);
+    const after = await head('2028-Q2');
+    expect(after.VersionId).toBe(written.VersionId);
+    expect(after.ETag).toBe(written.ETag);
+    expect(after.ObjectLockMode).toBe('COMPLIANCE');
+  });
+});
+
+describe("the drill's disposal after its report", () => {
+  const dispose = () => j.as('mia', 'POST', `/drills/${drill.drillId}/disposal`);
+
+  it('is refused while a drill complaint is open, naming it', async () => {
+    const r = await dispose();
+    expect(r.status).toBe(409);
+    expect(r.body.message).toContain(drillRef);
+  });
+
+  it('archive: the report kept first, the complaint archived apart under drills/ and removed from the table, audited; once', async () => {
+    await j.setClock('2028-07-01T13:00:00.000Z');
+    const drafted = await j.act('mia', drillRef, 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We refunded the fee.' });
+    expect(drafted.status, JSON.stringify(drafted.body)).toBe(200);
+    if (drafted.body.status === 'awaiting-approval') expect((await j.act('sara', drillRef, 'reply/approval', { approve: true })).status).toBe(200);
+    await j.waitForStage(drillRef, 'CALLBACK');
+    expect((await j.act('sam', drillRef, 'callback', { satisfaction: 5 })).status).toBe(200);
+    await j.waitClosed(drillRef);
+    const before = (await j.as('quinn', 'GET', `/drills/${drill.drillId}/report`)).body;
+
+    const r = await dispose();
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const key = `drills/cn/${drill.drillId}/complaints/${drillRef}.json`;
+    expect(r.body).toEqual({
+      drillId: drill.drillId,
+      disposal: 'archive',
+      reportKey: `drills/cn/${drill.drillId}/report.json`,
+      complaints: [{ reference: drillRef, key }],
+    });
+    await drain();
+
+    // Gone from the table; locked in the archive apart from the real complaints' records.
+    expect((await j.as('mia', 'GET', `/complaints/${drillRef}`)).status).toBe(404);
+    expect(await s3.send(new HeadObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: key }))).toMatchObject({ ObjectLockMode: 'COMPLIANCE' });
+    const kept = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: key }))).Body!.transformToString());
+    expect(kept.items.find((i: any) => i.SK === 'META')).toMatchObject({ reference: drillRef, status: 'CLOSED', drill: { drillId: drill.drillId } });
+    expect(kept.items.filter((i: any) => i.SK.startsWith('H#')).length).toBeGreaterThan(3);
+    expect(kept.items.map((i: any) => i.SK)).not.toContain('SECRET');
+    const real = await s3.send(new ListObjectsV2Command({ Bucket: ARCHIVE_BUCKET, Prefix: 'complaints/' }));
+    expect((real.Contents ?? []).filter((o) => o.Key?.includes(drillRef))).toEqual([]);
+
+    // The report still reads, as kept (the complaint's timeline, the figures), with its action as it stands.
+    const after = await j.as('quinn', 'GET', `/drills/${drill.drillId}/report`);
+    expect(after.status).toBe(200);
+    expect(after.body.complaints.map((c: any) => c.reference)).toEqual([drillRef]);
+    expect(after.body.figures).toEqual(before.figures);
+    expect(after.body.actions[0]).toMatchObject({ id: `CA-${drill.drillId}-1`, closedAt: '2028-04-10T01:00:00.000Z' });
+
+    // Audited as the disposal, not as a delete outside archival (nothing staged for it).
+    const audit = await j.as('quinn', 'GET', `/audit?day=2028-07-01&reference=${drillRef}`);
+    const ops = audit.body.entries.map((e: any) => e.operation);
+    expect(ops).toContain('disposeDrill');
+    expect(ops).not.toContain('deleteOutsideArchival');
+
+    // Reconciliation counts it apart: neither missing nor a real complaint.
+    const rec = await j.request('POST', '/__local/reconcile');
+    expect(rec.body.missing).not.toContain(drillRef);
+    expect(rec.body.mismatched.map((m: any) => m.reference)).not.toContain(drillRef);
+    expect(rec.body.drillDisposed).toBeGreaterThanOrEqual(1);
+
+    // Again (a retry): the same answer, nothing rewritten.
+    const again = await dispose();
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(r.body);
   });
 });

@@ -182,6 +182,10 @@ export class FakeRepository implements ComplaintRepository {
     this.expiries.set(ref, expiresAt);
     return had ? 0 : 1;
   }
+  /** Not used by the unit tests' flows (disposeDrill's deletes run on DynamoDB Local: test/integration/drills.test.ts). */
+  async deleteItems(_keys: { PK: string; SK: string }[]) {
+    throw new Error('FakeRepository.deleteItems: not faked');
+  }
   /** Messages replaced whole (the only items of this fake an erasure redacts in place). */
   async replaceItems(items: { PK: string; SK: string }[]) {
     for (const i of items) {

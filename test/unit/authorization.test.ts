@@ -70,7 +70,7 @@ const QUALITY: StaffOperation[] = ['listTeamQueue', 'getComplaint', 'getRegulato
 /** The senior approval tier: approves in any department (domain/approval.ts says at which tier), reads. */
 const SENIOR: StaffOperation[] = [...LIST, 'getComplaint', 'approveReply', 'decideExtension'];
 /** Drills (issue 20): the complaints function and managers run them; quality reads their reports; reviews are oversight's. */
-const DRILLS_RUN: StaffOperation[] = ['startDrill', 'listDrills', 'getDrillReport', 'closeDrill'];
+const DRILLS_RUN: StaffOperation[] = ['startDrill', 'listDrills', 'getDrillReport', 'closeDrill', 'disposeDrill'];
 const REVIEWS: StaffOperation[] = ['generatePeriodicReview', 'getPeriodicReview'];
 const ADMIN: StaffOperation[] = ['getComplaint', 'reassign'];
 
@@ -247,10 +247,10 @@ const MATRIX = SCENARIOS.flatMap((s) =>
 );
 
 describe('authorize: every role x every operation', () => {
-  it('the matrix covers all 6 roles x 51 operations (merge, link and unlink: issue 16; senior tier, withdrawal, regulatory returns, outcome to corrective actions: issue 19; drills, reviews, training: issue 20; calendars: issue 22) in each situation', () => {
+  it('the matrix covers all 6 roles x 52 operations (merge, link and unlink: issue 16; senior tier, withdrawal, regulatory returns, outcome to corrective actions: issue 19; drills, their disposal, reviews, training: issue 20; calendars: issue 22) in each situation', () => {
     expect(ROLES).toHaveLength(6);
-    expect(STAFF_OPERATIONS).toHaveLength(51);
-    expect(MATRIX).toHaveLength(SCENARIOS.length * 6 * 51);
+    expect(STAFF_OPERATIONS).toHaveLength(52);
+    expect(MATRIX).toHaveLength(SCENARIOS.length * 6 * 52);
   });
 
   it.each(MATRIX)('$scenario: $role $op -> $expected', ({ complaint, scope, role, op, expected }) => {

@@ -22,9 +22,23 @@ import {
   type Scenario,
 } from '../../functions/domain/drill.ts';
 import { buildDrillReport, deadlineResult, drillReportDocument, drillSummary } from '../../functions/domain/drill-report.ts';
-import { buildPeriodicReview, lastEndedPeriod, parsePeriod, periodicReviewDocument } from '../../functions/domain/periodic-review.ts';
+import {
+  buildPeriodicReview,
+  lastEndedPeriod,
+  nextReviewRun,
+  parsePeriod,
+  periodicReviewDocument,
+  scheduledPeriods,
+} from '../../functions/domain/periodic-review.ts';
+import { REGIONS } from '../../functions/domain/regions.ts';
 import { renderHtml } from '../../functions/domain/report-document.ts';
 import { PdfKitRenderer } from '../../functions/adapters/pdf-document.ts';
+import { parseReportFontSetting, REPORT_FONT, reportFontSetting } from '../../functions/shared/report-font.ts';
+import { existsSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
+import type { Actor } from '../../functions/domain/authorization.ts';
+import { customerKeys } from '../../functions/domain/repeats.ts';
+import { type DisposalDeps, disposeDrill } from '../../functions/use-cases/drills/drills.ts';
 
 describe('the scenario library (drills/scenarios/)', () => {
   it('holds the seven scenarios the issue names, each valid', () => {
@@ -280,6 +294,63 @@ describe('the drill report (known answer)', () => {
     expect(Buffer.from(pdf.subarray(0, 5)).toString()).toBe('%PDF-');
     await expect(new PdfKitRenderer().render(drillReportDocument(report, 'zh-CN'))).rejects.toThrow(/REPORT_CJK_FONT/);
   });
+
+  // The project's CJK font (Debian's fonts-wqy-microhei, installed by the bootstrap as root) or REPORT_CJK_FONT.
+  const cjkFont = process.env.REPORT_CJK_FONT ?? (existsSync(REPORT_FONT.debianPath) ? reportFontSetting(REPORT_FONT.debianPath) : undefined);
+  it.skipIf(!cjkFont)(
+    'in zh-CN as PDF with the CJK font: every Chinese character of the report is a glyph of the embedded font (skipped without a CJK font: apt-get install fonts-wqy-microhei or set REPORT_CJK_FONT)',
+    async () => {
+      const doc = drillReportDocument(report, 'zh-CN');
+      const pdf = Buffer.from(await new PdfKitRenderer(cjkFont).render(doc));
+      const text = pdf.toString('latin1');
+      expect(text.match(/\/BaseFont \/[A-Z]{6}\+(\S+)/)?.[1]).toEqual(parseReportFontSetting(cjkFont!).family ?? expect.any(String));
+      // The embedded subset's ToUnicode map (in the PDF's compressed streams): the characters its glyphs stand for.
+      const mapped = new Set<string>();
+      for (const m of text.matchAll(/stream\r?\n/g)) {
+        const start = m.index + m[0].length;
+        let body: string;
+        try {
+          body = inflateSync(pdf.subarray(start, text.indexOf('endstream', start))).toString('latin1');
+        } catch {
+          continue;
+        }
+        if (!body.includes('begincmap')) continue;
+        for (const [, list] of body.matchAll(/<[0-9a-f]+> <[0-9a-f]+> \[([^\]]*)\]/g))
+          for (const [, hex] of list.matchAll(/<([0-9a-f]{4})>/g)) mapped.add(String.fromCodePoint(Number.parseInt(hex, 16)));
+      }
+      const han = new Set(JSON.stringify(doc).match(/\p{Script=Han}/gu));
+      expect(han.size).toBeGreaterThan(20);
+      expect([...han].filter((c) => !mapped.has(c))).toEqual([]);
+      expect([...'演练报告']).toEqual([...'演练报告'].filter((c) => mapped.has(c)));
+    },
+  );
+});
+
+describe('the periodic review on a schedule', () => {
+  it('runs at the start of each quarter: the next run after any instant', () => {
+    expect(nextReviewRun(new Date('2028-05-17T08:00:00Z')).toISOString()).toBe('2028-07-01T12:00:00.000Z');
+    expect(nextReviewRun(new Date('2028-07-01T11:59:59Z')).toISOString()).toBe('2028-07-01T12:00:00.000Z');
+    expect(nextReviewRun(new Date('2028-07-01T12:00:00Z')).toISOString()).toBe('2028-10-01T12:00:00.000Z');
+    expect(nextReviewRun(new Date('2028-12-31T23:00:00Z')).toISOString()).toBe('2029-01-01T12:00:00.000Z');
+  });
+
+  it("each run is after the quarter has ended in every region's time zone", () => {
+    for (const region of Object.values(REGIONS)) {
+      const local = new Intl.DateTimeFormat('en-CA', { timeZone: region.calendar.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+      for (let t = new Date('2027-12-01T00:00:00Z'), i = 0; i < 5; i++) {
+        t = nextReviewRun(t);
+        // The local date of the run is the first day of the new quarter: the old one is over there.
+        expect(local.format(t), `${region.name} ${t.toISOString()}`).toMatch(/^\d{4}-(01|04|07|10)-01$/);
+      }
+    }
+  });
+
+  it('generates the quarter that ended, and the half-year after Q2 and Q4', () => {
+    expect(scheduledPeriods('2028-04-01')).toEqual(['2028-Q1']);
+    expect(scheduledPeriods('2028-07-01')).toEqual(['2028-Q2', '2028-H1']);
+    expect(scheduledPeriods('2028-10-01')).toEqual(['2028-Q3']);
+    expect(scheduledPeriods('2029-01-01')).toEqual(['2028-Q4', '2028-H2']);
+  });
 });
 
 describe('the periodic review (known answer)', () => {
@@ -488,5 +559,107 @@ describe('the runner: every scenario complaint is a valid request of its channel
     expect(facts.headers['x-drill-step']).toBe('gbk');
     expect(facts.text).toContain(step.complaint.description);
     expect(facts.subject).toBe(step.complaint.description.slice(0, 40));
+  });
+});
+
+describe('disposal: discard (archive runs on the local runtime: test/integration/drills.test.ts)', () => {
+  // Hand-written fakes of the ports disposeDrill uses: what it stores, marks, audits and deletes.
+  const ref = 'CN-2026-000101';
+  const world = () => {
+    const closed = complaint({
+      reference: ref,
+      status: 'CLOSED',
+      stage: 'CLOSED' as never,
+      complainant: { anonymous: false, name: 'Li Wei', contact: { email: 'Li@Example.com' } } as never,
+      drill: { drillId: 'DR-20260504-abcd1234', scenario: 'major-emergency-start', step: 'major' },
+    });
+    const w = {
+      drill: drill({ status: 'closed', disposal: 'discard', closedAt: '2026-05-05T02:00:00.000Z' }),
+      complaints: new Map<string, Complaint>([[ref, closed]]),
+      objects: new Map<string, string>(),
+      ledger: new Map<string, Record<string, unknown>>([[ref, { reference: ref, registeredAt: closed.receivedAt }]]),
+      audit: [] as { operation: string; reference?: string; detail?: string }[],
+      deleted: [] as { PK: string; SK: string }[],
+    };
+    const deps = {
+      drills: {
+        getDrill: async () => w.drill,
+        drillComplaints: async () => [ref],
+        updateClosedDrill: async (d: DrillRecord) => {
+          w.drill = d;
+        },
+      },
+      repo: {
+        get: async (r: string) => w.complaints.get(r),
+        history: async () => [],
+        listCorrectiveActions: async () => [],
+        partitionItems: async (r: string) =>
+          w.complaints.has(r)
+            ? [
+                { PK: `COMPLAINT#${r}`, SK: 'META' },
+                { PK: `COMPLAINT#${r}`, SK: 'H#1' },
+              ]
+            : [],
+        ledgerEntry: async (r: string) => w.ledger.get(r),
+        updateLedger: async (r: string, patch: Record<string, unknown>) => void w.ledger.set(r, { ...w.ledger.get(r), ...patch }),
+        deleteItems: async (keys: { PK: string; SK: string }[]) => {
+          w.deleted.push(...keys);
+          w.complaints.delete(ref);
+        },
+      },
+      reports: {
+        putReport: async (key: string, body: Uint8Array) => (w.objects.has(key) ? 'exists' : (w.objects.set(key, new TextDecoder().decode(body)), 'written')),
+        getReport: async (key: string) =>
+          w.objects.has(key) ? { body: new TextEncoder().encode(w.objects.get(key)), contentType: 'application/json' } : undefined,
+      },
+      audit: { record: async (e: { operation: string; reference?: string; detail?: string }) => void w.audit.push(e) },
+      clock: { now: () => new Date('2026-05-06T01:00:00.000Z') },
+      region: regionConfig('cn'),
+      mail: { domain: 'bank.example' },
+      scenario: (id: string) => scenarios().get(id),
+    } as unknown as DisposalDeps;
+    return { w, deps };
+  };
+  const mia = { id: 'mia', roles: ['manager'], department: 'cards' } as Actor;
+
+  it('keeps the report, then removes the complaint and its customer-index entry, the ledger and the audit saying so; no complaint object', async () => {
+    const { w, deps } = world();
+    const out = await disposeDrill(deps, mia, 'DR-20260504-abcd1234');
+    expect(out).toEqual({
+      drillId: 'DR-20260504-abcd1234',
+      disposal: 'discard',
+      reportKey: 'drills/cn/DR-20260504-abcd1234/report.json',
+      complaints: [{ reference: ref }],
+    });
+    expect([...w.objects.keys()]).toEqual(['drills/cn/DR-20260504-abcd1234/report.json']);
+    expect(JSON.parse(w.objects.get('drills/cn/DR-20260504-abcd1234/report.json')!).complaints.map((c: { reference: string }) => c.reference)).toEqual([ref]);
+    expect(w.deleted).toEqual([
+      { PK: `COMPLAINT#${ref}`, SK: 'META' },
+      { PK: `COMPLAINT#${ref}`, SK: 'H#1' },
+      // The customer index entry (its key as the index stores it: domain/repeats.ts customerKeys).
+      ...customerKeys({ email: 'Li@Example.com' }).map((k) => ({ PK: `CUSTOMER#${k}`, SK: `REF#${ref}` })),
+    ]);
+    expect(w.ledger.get(ref)?.drillDisposal).toEqual({ drillId: 'DR-20260504-abcd1234', disposal: 'discard', at: '2026-05-06T01:00:00.000Z', by: 'mia' });
+    expect(w.audit).toMatchObject([{ operation: 'disposeDrill', reference: ref, detail: 'drill DR-20260504-abcd1234 complaint discarded from the table' }]);
+    expect(w.drill).toMatchObject({ disposedAt: '2026-05-06T01:00:00.000Z', disposedBy: 'mia', reportKey: 'drills/cn/DR-20260504-abcd1234/report.json' });
+    // Again: nothing more audited, the kept report stands.
+    await disposeDrill(deps, mia, 'DR-20260504-abcd1234');
+    expect(w.audit).toHaveLength(1);
+    expect(w.objects.size).toBe(1);
+  });
+
+  it('is refused while the drill runs or a complaint of it is open', async () => {
+    const { w, deps } = world();
+    w.drill = { ...w.drill, status: 'running' };
+    await expect(disposeDrill(deps, mia, w.drill.drillId)).rejects.toThrow(/still running/);
+    w.drill = { ...w.drill, status: 'closed' };
+    w.complaints.set(ref, { ...w.complaints.get(ref)!, status: 'OPEN' });
+    await expect(disposeDrill(deps, mia, w.drill.drillId)).rejects.toThrow(new RegExp(`${ref} are still open`));
+    expect(w.deleted).toEqual([]);
+  });
+
+  it('a quality reviewer may not dispose of a drill', async () => {
+    const { deps } = world();
+    await expect(disposeDrill(deps, { id: 'quinn', roles: ['quality'], department: 'quality' } as Actor, 'DR-20260504-abcd1234')).rejects.toThrow();
   });
 });

@@ -139,8 +139,13 @@ export async function archiveBatch(records: RemovalRecord[], deps: ArchiveDeps):
   return { outcomes, failed: [] };
 }
 
-/** Items deleted by someone other than TTL: audited, counted, their last images kept in staging. */
+/**
+ * Items deleted by someone other than TTL: audited, counted, their last images kept in staging -
+ * unless they are a drill complaint's whose disposal its ledger entry records (disposeDrill
+ * writes it before deleting): that delete is the disposal, audited by it.
+ */
 async function rescue(reference: string, items: StoredItem[], deps: ArchiveDeps): Promise<void> {
+  if ((await deps.repo.ledgerEntry(reference))?.drillDisposal) return;
   for (const item of items) {
     await deps.audit.record({
       at: deps.clock.now().toISOString(),
@@ -472,10 +477,10 @@ async function integrityOf(entry: LedgerEntry, items: StoredItem[], staged: Set<
 
 /** Where one registered complaint is now, with its history checked against its digest. */
 async function locate(entry: LedgerEntry, staged: Set<string>, deps: ArchiveDeps): Promise<Whereabouts> {
-  const found = await whereabouts(entry.reference, entry.archiveKey, staged, deps);
+  const found = await whereabouts(entry.reference, entry.archiveKey, staged, deps, entry.drillDisposal !== undefined);
   const integrity = await integrityOf(entry, found.items, staged, deps);
   const w = found.where;
-  if (!integrity.length || w.where === 'missing' || w.where === 'staging') return w;
+  if (!integrity.length || w.where === 'missing' || w.where === 'staging' || w.where === 'drill-disposed') return w;
   return { ...w, ok: false, reason: [...(w.ok ? [] : [w.reason ?? 'mismatch']), ...integrity].join('; ') };
 }
 
@@ -484,9 +489,12 @@ async function whereabouts(
   archiveKeyOf: string | undefined,
   staged: Set<string>,
   deps: ArchiveDeps,
+  drillDisposed = false,
 ): Promise<{ where: Whereabouts; items: StoredItem[] }> {
   const items = await deps.repo.partitionItems(reference);
   const at = (where: Whereabouts) => ({ where, items });
+  // A drill's complaint disposed of after its drill (use-cases/drills disposeDrill): not a real complaint.
+  if (drillDisposed && !items.length) return at({ reference, where: 'drill-disposed', ok: true });
   const meta = items.find((i) => i.SK === 'META') as (StoredItem & Complaint) | undefined;
   if (meta) {
     const history = items.filter((i) => i.SK.startsWith('H#')) as unknown as HistoryEntry[];

@@ -5,12 +5,18 @@
  *    token (given once) is what the runner sends with each complaint (use-cases/drills/drill-intake.ts).
  *  - getDrillReport: built from the drill's complaints as they stand (domain/drill-report.ts), as
  *    JSON, HTML or PDF.
- *  - closeDrill: the participants' notes, the improvement actions (corrective actions) and each
- *    participant's outcome; the report's figures kept on the region's list of drills; training
- *    records written; one transaction.
+ *  - closeDrill: the participants' notes, the improvement actions and each participant's outcome;
+ *    the report's figures kept on the region's list of drills; training records written; the
+ *    improvement actions written as corrective actions (ACTIONS, with `drillId`: listed, closed and
+ *    counted by the review like any other); one transaction.
  *  - generatePeriodicReview: the quarter's or half-year's review from the dashboard's aggregates,
  *    the drills and their actions, written once to the locked archive (reviews/) as JSON, HTML
- *    (en, zh-CN) and PDF; getPeriodicReview reads it back.
+ *    (en, zh-CN) and PDF; getPeriodicReview reads it back. runScheduledReviews: the same, for the
+ *    periods the schedule generates (the PeriodicReviews function, at the start of each quarter).
+ *  - disposeDrill: a closed drill's disposal acted on once its complaints are closed - the report
+ *    kept first in the archive (drills/<region>/<id>/report.json, read from then on), then each
+ *    complaint archived apart (drills/<region>/<id>/complaints/) and/or removed from the table,
+ *    its ledger entry saying so first (archival and reconciliation then leave it out), audited.
  *  - getTrainingRecords: the participant and their manager only.
  */
 import { randomBytes } from 'node:crypto';
@@ -18,17 +24,19 @@ import { type Actor, authorize, authorizeTrainingRecords, type StaffOperation } 
 import type { Complaint, HistoryEntry } from '../../domain/complaint.ts';
 import type { CorrectiveAction } from '../../domain/corrective-action.ts';
 import type { AggregateStore } from '../../domain/dashboard.ts';
-import { type DrillRecord, drillMailbox, drillSchedule, hashDrillSecret, type Scenario, type TrainingRecord } from '../../domain/drill.ts';
+import { type DrillRecord, drillArchiveKey, drillMailbox, drillSchedule, hashDrillSecret, type Scenario, type TrainingRecord } from '../../domain/drill.ts';
+import { customerKeys } from '../../domain/repeats.ts';
+import { isArchivable } from '../../domain/archive.ts';
 import { buildDrillReport, type DrillReport, drillReportDocument, drillSummary } from '../../domain/drill-report.ts';
-import { buildPeriodicReview, parsePeriod, type PeriodicReview, periodicReviewDocument } from '../../domain/periodic-review.ts';
-import type { Complaints, DrillStore, PdfRenderer, ReportArchive, StaffDirectory } from '../../domain/ports.ts';
+import { buildPeriodicReview, parsePeriod, type PeriodicReview, periodicReviewDocument, scheduledPeriods } from '../../domain/periodic-review.ts';
+import type { AuditLog, Complaints, CorrectiveActions, DrillStore, Ledger, PdfRenderer, ReportArchive, Retention, StaffDirectory } from '../../domain/ports.ts';
 import type { RegionConfig } from '../../domain/regions.ts';
 import { renderHtml } from '../../domain/report-document.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.ts';
 
 export interface DrillDeps {
-  repo: Complaints & StaffDirectory;
+  repo: Complaints & StaffDirectory & Pick<CorrectiveActions, 'listCorrectiveActions'>;
   drills: DrillStore;
   clock: Clock;
   region: RegionConfig;
@@ -89,7 +97,10 @@ export async function listDrills(deps: Pick<DrillDeps, 'drills' | 'region'>, act
 async function reportOf(deps: DrillDeps, drill: DrillRecord): Promise<DrillReport> {
   const scenario = deps.scenario(drill.scenario);
   if (!scenario) throw new NotFoundError(`The drill's scenario ${drill.scenario} is no longer in the library`);
-  const references = await deps.drills.drillComplaints(drill.drillId);
+  const [references, stored] = await Promise.all([deps.drills.drillComplaints(drill.drillId), deps.repo.listCorrectiveActions()]);
+  // The improvement actions as they stand in the corrective-action store (closed there, evidence given).
+  const current = stored.filter((a) => a.drillId === drill.drillId);
+  const actions = current.length ? current : (drill.actions ?? []);
   const complaints = (
     await Promise.all(
       references.map(async (r) => {
@@ -98,19 +109,32 @@ async function reportOf(deps: DrillDeps, drill: DrillRecord): Promise<DrillRepor
       }),
     )
   ).filter((c): c is { complaint: Complaint; history: HistoryEntry[] } => c !== undefined);
-  return buildDrillReport({ drill, scenario, complaints, now: deps.clock.now() });
+  return buildDrillReport({ drill: { ...drill, actions }, scenario, complaints, now: deps.clock.now() });
 }
 
 export type Rendered = { kind: 'json'; value: unknown } | { kind: 'raw'; contentType: string; body: string | Uint8Array; filename: string };
 
+/**
+ * The report: built from the complaints as they stand; once the drill's complaints are disposed
+ * of, the report kept in the archive at that moment, with its improvement actions as they stand now.
+ */
+async function currentReport(deps: DrillDeps & { reports?: Pick<ReportArchive, 'getReport'> }, drill: DrillRecord): Promise<DrillReport> {
+  if (!drill.reportKey || !deps.reports) return reportOf(deps, drill);
+  const stored = await deps.reports.getReport(drill.reportKey);
+  if (!stored) throw new NotFoundError(`The kept report of drill ${drill.drillId} is not in the archive`);
+  const kept = JSON.parse(new TextDecoder().decode(stored.body)) as DrillReport;
+  const current = (await deps.repo.listCorrectiveActions()).filter((a) => a.drillId === drill.drillId);
+  return current.length ? { ...kept, actions: current } : kept;
+}
+
 export async function getDrillReport(
-  deps: DrillDeps & { pdf: PdfRenderer },
+  deps: DrillDeps & { pdf: PdfRenderer; reports?: Pick<ReportArchive, 'getReport'> },
   actor: Actor,
   drillId: string,
   q: { format: 'json' | 'html' | 'pdf'; language: 'en' | 'zh-CN' },
 ): Promise<Rendered> {
   allowOrThrow(actor, 'getDrillReport');
-  const report = await reportOf(deps, await drillOrThrow(deps, drillId));
+  const report = await currentReport(deps, await drillOrThrow(deps, drillId));
   if (q.format === 'json') return { kind: 'json', value: report };
   const doc = drillReportDocument(report, q.language);
   if (q.format === 'html') return { kind: 'raw', contentType: 'text/html; charset=utf-8', body: renderHtml(doc), filename: `${drillId}.${q.language}.html` };
@@ -141,15 +165,20 @@ export async function closeDrill(
   if (drill.status !== 'running') throw new ConflictError(`The drill ${drillId} is closed already`);
   const strangers = body.outcomes.map((o) => o.staffId).filter((id) => !drill.participants.includes(id));
   if (strangers.length) throw new ValidationError([{ field: 'outcomes', message: `not participants of this drill: ${strangers.join(', ')}` }]);
+  const owners = await Promise.all([...new Set(body.actions.map((a) => a.owner))].map(async (id) => ({ id, staff: await deps.repo.getStaff(id) })));
+  const inactive = owners.filter((o) => !o.staff || o.staff.disabled).map((o) => o.id);
+  if (inactive.length) throw new ValidationError([{ field: 'actions.owner', message: `not active staff: ${inactive.join(', ')}` }]);
   const now = deps.clock.now().toISOString();
   const actions: CorrectiveAction[] = body.actions.map((a, i) => ({
-    id: `${drillId}-A${i + 1}`,
+    id: `CA-${drillId}-${i + 1}`,
     ...(a.complaintId ? { complaintId: a.complaintId } : {}),
     category: a.category ?? 'drill',
+    drillId,
     description: a.description,
     owner: a.owner,
     dueAt: new Date(a.dueAt).toISOString(),
     createdAt: now,
+    createdBy: actor.id,
   }));
   const closed: DrillRecord = {
     ...drill,
@@ -171,12 +200,86 @@ export async function closeDrill(
     by: actor.id,
   }));
   try {
-    await deps.drills.closeDrill(closed, drillSummary(report), training);
+    await deps.drills.closeDrill(closed, drillSummary(report), training, actions);
   } catch (e) {
     if ((e as Error).name === 'TransactionCanceledException') throw new ConflictError(`The drill ${drillId} was closed meanwhile`);
     throw e;
   }
   return report;
+}
+
+export interface DisposalDeps extends DrillDeps {
+  repo: DrillDeps['repo'] & Retention & Pick<Ledger, 'ledgerEntry' | 'updateLedger'>;
+  reports: ReportArchive;
+  audit: AuditLog;
+}
+
+/**
+ * Acts on a closed drill's disposal (`archive` or `discard`, chosen when it started) once every
+ * complaint of the drill is closed (their workflows have ended): a complaint still open is named
+ * and nothing is done. In this order, each step idempotent (a retry after a failure goes on
+ * where it stopped):
+ *  1. the report, built from the complaints before they go, kept in the archive (drills/<region>/<id>/report.json,
+ *     locked) and named on the drill: the report reads it from then on;
+ *  2. per complaint: `archive` writes its items (complaint, history, messages) to
+ *     drills/<region>/<id>/complaints/<reference>.json (locked, apart from the real complaints'
+ *     records); the ledger entry records the disposal (so archival does not take the deletes for
+ *     a loss, nor reconciliation count it as a real complaint); an audit entry; then its items
+ *     and customer-index entries are deleted from the table;
+ *  3. the drill marked disposed.
+ */
+export async function disposeDrill(deps: DisposalDeps, actor: Actor, drillId: string) {
+  allowOrThrow(actor, 'disposeDrill');
+  let drill = await drillOrThrow(deps, drillId);
+  if (drill.status !== 'closed') throw new ConflictError(`The drill ${drillId} is still running: close it first`);
+  const region = deps.region.name;
+  const references = (await deps.drills.drillComplaints(drillId)).sort();
+  const complaints = (await Promise.all(references.map((r) => deps.repo.get(r)))).filter((c): c is Complaint => c !== undefined);
+  const open = complaints.filter((c) => c.status !== 'CLOSED').map((c) => c.reference);
+  if (open.length) throw new ConflictError(`The drill's complaints ${open.join(', ')} are still open: close them first`);
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const retainUntil = new Date(now.getTime() + deps.region.retention.archiveYears * 365.25 * 86_400_000).toISOString();
+  if (!drill.reportKey) {
+    const reportKey = drillArchiveKey(region, drillId, 'report.json');
+    const report = await reportOf(deps, drill);
+    await deps.reports.putReport(reportKey, new TextEncoder().encode(JSON.stringify(report)), 'application/json', retainUntil);
+    drill = { ...drill, reportKey };
+    await deps.drills.updateClosedDrill(drill);
+  }
+  const disposed: { reference: string; key?: string }[] = [];
+  for (const reference of references) {
+    const entry = await deps.repo.ledgerEntry(reference);
+    const complaint = complaints.find((c) => c.reference === reference);
+    const items = await deps.repo.partitionItems(reference);
+    let key = entry?.drillDisposal?.key;
+    if (drill.disposal === 'archive' && !key && items.length) {
+      key = drillArchiveKey(region, drillId, `complaints/${reference}.json`);
+      // As archival keeps a complaint: without its access-code secret and task (domain/archive.ts isArchivable).
+      const kept = items.filter((i) => isArchivable(i.SK));
+      await deps.reports.putReport(key, new TextEncoder().encode(JSON.stringify({ drillId, reference, items: kept })), 'application/json', retainUntil);
+    }
+    if (!entry?.drillDisposal) {
+      await deps.repo.updateLedger(reference, { drillDisposal: { drillId, disposal: drill.disposal, at, by: actor.id, ...(key ? { key } : {}) } });
+      await deps.audit.record({
+        at,
+        actor: actor.id,
+        roles: actor.roles,
+        operation: 'disposeDrill',
+        reference,
+        outcome: 'ok',
+        detail:
+          drill.disposal === 'archive'
+            ? `drill ${drillId} complaint archived apart (${key}) and removed from the table`
+            : `drill ${drillId} complaint discarded from the table`,
+      });
+    }
+    const index = complaint && !complaint.complainant.anonymous ? customerKeys(complaint.complainant.contact) : [];
+    await deps.repo.deleteItems([...items.map(({ PK, SK }) => ({ PK, SK })), ...index.map((k) => ({ PK: `CUSTOMER#${k}`, SK: `REF#${reference}` }))]);
+    disposed.push({ reference, ...(key ? { key } : {}) });
+  }
+  if (!drill.disposedAt) await deps.drills.updateClosedDrill({ ...drill, disposedAt: at, disposedBy: actor.id });
+  return { drillId, disposal: drill.disposal, reportKey: drill.reportKey, complaints: disposed };
 }
 
 export async function getTrainingRecords(deps: Pick<DrillDeps, 'drills' | 'repo'>, actor: Actor, staffId: string) {
@@ -192,6 +295,8 @@ export async function getTrainingRecords(deps: Pick<DrillDeps, 'drills' | 'repo'
 // ---------------------------------------------------------------------------------------------
 
 export interface ReviewDeps extends Pick<DrillDeps, 'drills' | 'clock' | 'region'> {
+  /** The corrective actions (the regulatory issue's and the drills' improvement actions: one store). */
+  repo: Pick<CorrectiveActions, 'listCorrectiveActions'>;
   aggregates: Pick<AggregateStore, 'monthItems'>;
   reports: ReportArchive;
   pdf: PdfRenderer;
@@ -210,12 +315,17 @@ export async function buildReview(deps: ReviewDeps, period: string): Promise<Per
   if (!p) throw new ValidationError([{ field: 'period', message: 'must be a quarter (2026-Q3) or a half-year (2026-H2)' }]);
   const months = [...parsePeriod(p.previous)!.months, ...p.months];
   const region = deps.region.name;
-  const [items, drills] = await Promise.all([Promise.all(months.map((m) => deps.aggregates.monthItems(region, m))), deps.drills.listDrills(region)]);
+  const [items, drills, actions] = await Promise.all([
+    Promise.all(months.map((m) => deps.aggregates.monthItems(region, m))),
+    deps.drills.listDrills(region),
+    deps.repo.listCorrectiveActions(),
+  ]);
   return buildPeriodicReview({
     region,
     period,
     monthItems: Object.fromEntries(months.map((m, i) => [m, items[i]])),
-    actions: drills.flatMap((d) => d.actions ?? []),
+    // The store's actions; a drill closed by an earlier version kept its actions on its listing only.
+    actions: [...actions, ...drills.flatMap((d) => (d.actions ?? []).filter((a) => !actions.some((s) => s.id === a.id)))],
     drills: drills.flatMap((d) => (d.summary ? [d.summary] : [])),
     now: deps.clock.now(),
   });
@@ -254,6 +364,20 @@ export async function generatePeriodicReview(deps: ReviewDeps, actor: Actor | un
   // The JSON last: its presence says the review is complete.
   await put('review.json', new TextEncoder().encode(JSON.stringify(review)), 'application/json');
   return { period: body.period, stored: 'written' as const, files, review };
+}
+
+/**
+ * What the schedule runs (the PeriodicReviews function: EventBridge at the start of each quarter,
+ * the local runtime's timer or POST /__local/reviews): the last ended quarter, and the half-year
+ * after Q2 and Q4, each generated once - a period already in the archive is left as it is.
+ */
+export async function runScheduledReviews(deps: ReviewDeps): Promise<{ period: string; stored: 'written' | 'exists' }[]> {
+  const out: { period: string; stored: 'written' | 'exists' }[] = [];
+  for (const period of scheduledPeriods(deps.clock.now().toISOString().slice(0, 10))) {
+    const r = await generatePeriodicReview(deps, undefined, { period });
+    out.push({ period, stored: r.stored });
+  }
+  return out;
 }
 
 async function storedFiles(deps: Pick<ReviewDeps, 'reports'>, region: string, period: string): Promise<string[]> {
