@@ -41,6 +41,7 @@ export const RULE_TESTS: readonly string[] = [
   'test/unit/business-calendars.test.ts',
   // Issue 23, the survivors of access-throttle.ts, approval.ts and authorization.ts: exact edges and reasons.
   'test/unit/access-throttle-mutants.test.ts',
+  'test/unit/approval-mutants.test.ts',
 ];
 
 /** The lowest mutation score (killed / (killed + survived + not covered), in %) the run accepts. */
