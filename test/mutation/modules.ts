@@ -42,6 +42,7 @@ export const RULE_TESTS: readonly string[] = [
   // Issue 23, the survivors of access-throttle.ts, approval.ts and authorization.ts: exact edges and reasons.
   'test/unit/access-throttle-mutants.test.ts',
   'test/unit/approval-mutants.test.ts',
+  'test/unit/authorization-mutants.test.ts',
 ];
 
 /** The lowest mutation score (killed / (killed + survived + not covered), in %) the run accepts. */
