@@ -56,10 +56,12 @@ export function sourceKey(sourceIp: string | undefined): string {
   const ip = (sourceIp ?? '').trim().toLowerCase();
   let basis = ip || 'unknown';
   if (isIPv6(ip)) {
-    const [head, tail = ''] = ip.split('::');
+    // Without "::" there is no tail and the head has every group (the zero an IPv4-ending
+    // address gets appended lies beyond the /64); a trailing "::" leaves an empty last group.
+    const [head, tail] = ip.split('::');
     const h = head ? head.split(':') : [];
-    const t = tail ? tail.split(':') : [];
-    const groups = ip.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+    const t = tail?.split(':') ?? [];
+    const groups = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
     basis = `${groups
       .slice(0, 4)
       .map((g) => g.replace(/^0+(?=.)/, ''))

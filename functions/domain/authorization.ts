@@ -378,7 +378,7 @@ function departmentScoped(role: 'handler' | 'manager', actor: Actor, op: StaffOp
   if (isComplaintManager) return ALLOW; // a manager leads the complaints they manage, whatever the team
   const team = c.assignment?.team;
   const inTeam = same(team, actor.department);
-  const involved = (c.routing?.departments ?? []).some((d) => same(d, actor.department));
+  const involved = !!c.routing?.departments.some((d) => same(d, actor.department));
   if (op === 'getComplaint') {
     return inTeam || involved ? ALLOW : deny(`the complaint does not involve your department (${actor.department})`);
   }
