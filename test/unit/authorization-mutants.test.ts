@@ -75,6 +75,7 @@ const LABELS: [StaffOperation, string][] = [
   ['listDrills', 'list the drills'],
   ['getDrillReport', "read a drill's report"],
   ['closeDrill', 'close a drill with its review'],
+  ['disposeDrill', "dispose of a closed drill's complaints"],
   ['generatePeriodicReview', 'generate a periodic review'],
   ['getPeriodicReview', 'read a periodic review'],
   ['getTrainingRecords', 'read training records'],
