@@ -10,7 +10,10 @@ import {
   type HolidayTable,
 } from '../../functions/domain/business-calendar.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
+// The calendar engine on date-holidays alone: what the official adjustments are applied on top of
+// (calendar-data.ts). Tests of what a complaint gets use productionCalendar (ADR 0020).
 const cn = createBusinessCalendar(REGIONS.cn.calendar);
 const uk = createBusinessCalendar(REGIONS.uk.calendar);
 const us = createBusinessCalendar(REGIONS.us.calendar);
@@ -39,10 +42,13 @@ describe('CN calendar (Asia/Shanghai, close of business 17:30)', () => {
     expect(cn.isBusinessDay(shanghai('2026-10-05T12:00:00'))).toBe(true); // Monday: works by default
   });
 
-  it('a complaint received the day before National Day is due at close of business on Monday Oct 5', () => {
+  it('on date-holidays alone, a day before National Day counts from Monday Oct 5; production, with the official adjustments, from Thursday Oct 8', () => {
     const received = shanghai('2026-09-30T10:00:00');
     expect(iso(cn.addBusinessDays(received, 1))).toBe('2026-10-05T09:30:00.000Z');
     expect(iso(cn.addBusinessDays(received, 3))).toBe('2026-10-07T09:30:00.000Z');
+    // What a complaint gets (issue 23): the calendar as the container builds it.
+    expect(iso(productionCalendar('cn').addBusinessDays(received, 1))).toBe('2026-10-08T09:30:00.000Z');
+    expect(iso(productionCalendar('cn').addBusinessDays(received, 3))).toBe('2026-10-10T09:30:00.000Z');
   });
 
   it('with the official 2026 arrangement configured: Oct 1-7 off, Sat Oct 10 a make-up working day', () => {
