@@ -273,6 +273,13 @@ describe('exact values the mutation run found unasserted (issue 23: business-cal
     expect(cal.holidays(2026)).toHaveLength(12);
   });
 
+  it('no business days between an instant and itself or an invalid instant (the dashboard counts on stored records)', () => {
+    const close = new Date('2026-03-12T09:30:00.000Z'); // Thursday's close in Shanghai
+    expect(cn.businessDaysBetween(close, close)).toBe(0);
+    expect(cn.businessDaysBetween(new Date('not a date'), close)).toBe(0);
+    expect(cn.businessDaysBetween(close, new Date('not a date'))).toBe(0);
+  });
+
   it('weekends are not business days, a plain weekday is', () => {
     const plain = createBusinessCalendar(REGIONS.uk.calendar);
     expect(['2026-03-13', '2026-03-14', '2026-03-15', '2026-03-16'].map((d) => plain.isBusinessDate(d))).toEqual([true, false, false, true]);
