@@ -1,7 +1,19 @@
 import { describe, it, expect } from 'vitest';
-import { addLocalDays, createBusinessCalendar, localDateIn, wallTimeToUtc } from '../../functions/domain/business-calendar.ts';
+import {
+  addLocalDays,
+  calendarKey,
+  compactHolidays,
+  createBusinessCalendar,
+  expandHolidays,
+  localDateIn,
+  wallTimeToUtc,
+  type HolidayTable,
+} from '../../functions/domain/business-calendar.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
+// The calendar engine on date-holidays alone: what the official adjustments are applied on top of
+// (calendar-data.ts). Tests of what a complaint gets use productionCalendar (ADR 0020).
 const cn = createBusinessCalendar(REGIONS.cn.calendar);
 const uk = createBusinessCalendar(REGIONS.uk.calendar);
 const us = createBusinessCalendar(REGIONS.us.calendar);
@@ -30,10 +42,13 @@ describe('CN calendar (Asia/Shanghai, close of business 17:30)', () => {
     expect(cn.isBusinessDay(shanghai('2026-10-05T12:00:00'))).toBe(true); // Monday: works by default
   });
 
-  it('a complaint received the day before National Day is due at close of business on Monday Oct 5', () => {
+  it('on date-holidays alone, a day before National Day counts from Monday Oct 5; production, with the official adjustments, from Thursday Oct 8', () => {
     const received = shanghai('2026-09-30T10:00:00');
     expect(iso(cn.addBusinessDays(received, 1))).toBe('2026-10-05T09:30:00.000Z');
     expect(iso(cn.addBusinessDays(received, 3))).toBe('2026-10-07T09:30:00.000Z');
+    // What a complaint gets (issue 23): the calendar as the container builds it.
+    expect(iso(productionCalendar('cn').addBusinessDays(received, 1))).toBe('2026-10-08T09:30:00.000Z');
+    expect(iso(productionCalendar('cn').addBusinessDays(received, 3))).toBe('2026-10-10T09:30:00.000Z');
   });
 
   it('with the official 2026 arrangement configured: Oct 1-7 off, Sat Oct 10 a make-up working day', () => {
@@ -196,5 +211,154 @@ describe('calendar options and helpers', () => {
     // 02:30 on 2026-03-08 does not exist in New York: 03:30 EDT.
     expect(iso(wallTimeToUtc('2026-03-08', '02:30', 'America/New_York'))).toBe('2026-03-08T07:30:00.000Z');
     expect(localDateIn(new Date('2026-11-01T05:30:00Z'), 'America/New_York')).toBe('2026-11-01');
+  });
+});
+
+describe('exact values the mutation run found unasserted (issue 23: business-calendar.ts survivors)', () => {
+  it('a local date is exactly YYYY-MM-DD of a real day, and the errors say which', () => {
+    for (const bad of ['x2026-01-01', '2026-01-011', '2026-1-01', '20260-01-01']) {
+      expect(() => addLocalDays(bad, 1), bad).toThrowError(new RangeError(`Invalid local date "${bad}": expected YYYY-MM-DD`));
+    }
+    // Date.UTC reads years 0-99 as 1900-1999: the round trip refuses them rather than shifting the day.
+    for (const bad of ['2026-02-29', '2026-13-01', '2026-00-10', '2026-04-31', '0050-01-01']) {
+      expect(() => addLocalDays(bad, 1), bad).toThrowError(new RangeError(`Invalid local date "${bad}": no such calendar day`));
+    }
+    expect(addLocalDays('2028-02-29', 0)).toBe('2028-02-29');
+    expect(() => addLocalDays('2026-01-01', 1.5)).toThrowError(new RangeError('Calendar days must be an integer, got 1.5'));
+  });
+
+  it('a close of business is exactly HH:MM of a real time, and the error says which', () => {
+    for (const bad of ['x17:30', '17:300', '7:30', '24:00', '23:60']) {
+      expect(() => createBusinessCalendar({ ...REGIONS.cn.calendar, closeOfBusiness: bad }), bad).toThrowError(
+        new RangeError(`Invalid local time "${bad}": expected HH:MM`),
+      );
+    }
+    const late = createBusinessCalendar({ ...REGIONS.cn.calendar, closeOfBusiness: '23:59' });
+    expect(iso(late.closeOfBusinessOn('2026-03-12'))).toBe('2026-03-12T15:59:00.000Z');
+    expect(iso(wallTimeToUtc('2026-03-12', '00:00', 'Asia/Shanghai'))).toBe('2026-03-11T16:00:00.000Z');
+  });
+
+  it('the local date of an instant: four-digit years, and an invalid instant refused', () => {
+    expect(localDateIn(new Date('0050-06-01T12:00:00Z'), 'UTC')).toBe('0050-06-01');
+    expect(() => localDateIn(new Date('not a date'), 'UTC')).toThrowError(/^Invalid Date$/);
+  });
+
+  it('wall time to UTC with seconds and milliseconds', () => {
+    expect(iso(wallTimeToUtc('2026-03-12', '17:30', 'Asia/Shanghai', 15, 250))).toBe('2026-03-12T09:30:15.250Z');
+    // The first instant after a DST change within the day: the offset after the change.
+    expect(iso(wallTimeToUtc('2026-03-29', '17:00', 'Europe/London'))).toBe('2026-03-29T16:00:00.000Z');
+    expect(iso(wallTimeToUtc('2026-10-25', '17:00', 'Europe/London'))).toBe('2026-10-25T17:00:00.000Z');
+  });
+
+  it('the holidays of a year: sorted, with the extra days off of that year only, without the extra working days', () => {
+    const cal = createBusinessCalendar(REGIONS.us.calendar, { extraHolidays: ['2026-01-02', '2027-01-04'], extraWorkingDays: ['2026-07-03'] });
+    expect(cal.holidays(2026)).toEqual([
+      '2026-01-01',
+      '2026-01-02',
+      '2026-01-19',
+      '2026-02-16',
+      '2026-05-25',
+      '2026-06-19',
+      '2026-07-04',
+      '2026-09-07',
+      '2026-10-12',
+      '2026-11-11',
+      '2026-11-26',
+      '2026-12-25',
+    ]);
+    expect(cal.holidays(2027)).toContain('2027-01-04');
+    expect(cal.isBusinessDate('2026-07-03')).toBe(true);
+    expect(cal.isBusinessDate('2026-01-02')).toBe(false);
+    // Asked again: the same answer (the year's set is kept, not changed by reading it).
+    expect(cal.holidays(2026)).toHaveLength(12);
+  });
+
+  it('no business days between an instant and itself or an invalid instant (the dashboard counts on stored records)', () => {
+    const close = new Date('2026-03-12T09:30:00.000Z'); // Thursday's close in Shanghai
+    expect(cn.businessDaysBetween(close, close)).toBe(0);
+    expect(cn.businessDaysBetween(new Date('not a date'), close)).toBe(0);
+    expect(cn.businessDaysBetween(close, new Date('not a date'))).toBe(0);
+  });
+
+  it('weekends are not business days, a plain weekday is', () => {
+    const plain = createBusinessCalendar(REGIONS.uk.calendar);
+    expect(['2026-03-13', '2026-03-14', '2026-03-15', '2026-03-16'].map((d) => plain.isBusinessDate(d))).toEqual([true, false, false, true]);
+  });
+
+  it('extra days that clash are all named in the error', () => {
+    expect(() =>
+      createBusinessCalendar(REGIONS.cn.calendar, {
+        extraHolidays: ['2026-10-10', '2026-10-11'],
+        extraWorkingDays: ['2026-10-11', '2026-10-10', '2026-10-12'],
+      }),
+    ).toThrowError(new RangeError('Dates both extra working day and extra holiday: 2026-10-11, 2026-10-10'));
+  });
+
+  it('the errors of business days, a missing holiday table and a year the table does not cover name what is wrong', () => {
+    const at = new Date('2026-03-12T02:00:00Z');
+    expect(() => cn.addBusinessDays(at, 0)).toThrowError(new RangeError('Business days must be a positive integer, got 0'));
+    expect(() => cn.addBusinessDays(at, 2.5)).toThrowError(new RangeError('Business days must be a positive integer, got 2.5'));
+    const chile = createBusinessCalendar({ country: 'CL', timeZone: 'America/Santiago', closeOfBusiness: '17:00' });
+    expect(() => chile.isBusinessDate('2026-03-12')).toThrowError(
+      new RangeError('No holiday table for CL||America/Santiago: run scripts/generate-holidays.ts'),
+    );
+    expect(() => cn.isBusinessDate('2041-03-04')).toThrowError(
+      new RangeError('The holiday table of CN||Asia/Shanghai does not cover 2041: run scripts/generate-holidays.ts'),
+    );
+    expect(calendarKey(REGIONS.uk.calendar)).toBe('GB|ENG|Europe/London');
+    expect(calendarKey(REGIONS.cn.calendar)).toBe('CN||Asia/Shanghai');
+  });
+
+  describe('the search for the next business day gives up after 3660 days without one', () => {
+    // A holiday table in which every day of 2026-2046 is a holiday: only the extra working days work.
+    const everyDay: HolidayTable = {
+      [calendarKey(REGIONS.cn.calendar)]: Object.fromEntries(
+        Array.from({ length: 21 }, (_, i) => 2026 + i).map((y) => {
+          const days: { date: string; rule: string }[] = [];
+          for (let d = `${y}-01-01`; d.startsWith(`${y}-`); d = addLocalDays(d, 1)) days.push({ date: d, rule: 'all' });
+          return [String(y), days];
+        }),
+      ),
+    };
+    const from = new Date('2026-03-02T01:00:00Z'); // Monday 2026-03-02, 09:00 Shanghai
+    const after = (n: number) => addLocalDays('2026-03-02', n);
+    const working = (...days: number[]) => createBusinessCalendar(REGIONS.cn.calendar, { holidays: everyDay, extraWorkingDays: days.map(after) });
+
+    it('3660 days off in a row, then a business day: found', () => {
+      expect(after(3661)).toBe('2036-03-10');
+      expect(iso(working(3661).addBusinessDays(from, 1))).toBe('2036-03-10T09:30:00.000Z');
+    });
+
+    it('3661 days off in a row: the error names the limit and the zone', () => {
+      expect(() => working(3662).addBusinessDays(from, 1)).toThrowError(new Error('No business day within 3660 days in Asia/Shanghai'));
+    });
+
+    it('the limit counts each stretch between business days afresh', () => {
+      expect(iso(working(3000, 6000).addBusinessDays(from, 2))).toBe(`${after(6000)}T09:30:00.000Z`);
+    });
+  });
+
+  describe('the compact holiday table', () => {
+    it('round-trips a year without holidays and rules shared by several years', () => {
+      const table: HolidayTable = {
+        'XX||UTC': {
+          2030: [
+            { date: '2030-01-01', rule: '01-01' },
+            { date: '2030-12-25', rule: '12-25' },
+          ],
+          2031: [],
+          2032: [{ date: '2032-12-25', rule: '12-25' }],
+        },
+      };
+      const compact = compactHolidays(table);
+      expect(compact).toEqual({ 'XX||UTC': { rules: ['01-01', '12-25'], years: { 2030: '0101.0 1225.1', 2031: '', 2032: '1225.1' } } });
+      expect(expandHolidays(compact)).toEqual(table);
+    });
+
+    it('refuses a holiday filed under another year', () => {
+      expect(() => compactHolidays({ 'XX||UTC': { 2030: [{ date: '2029-12-31', rule: '12-31' }] } })).toThrowError(
+        new RangeError('Holiday 2029-12-31 is not in 2030'),
+      );
+    });
   });
 });

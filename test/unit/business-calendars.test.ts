@@ -11,13 +11,17 @@
 import { describe, expect, it } from 'vitest';
 import { customerDateAfterChange, recomputeForCalendar } from '../../functions/domain/calendar-change.ts';
 import {
+  CALENDAR_YEARS,
   calendarFromData,
   calendarVersion,
   calendarYearIssues,
   mergeCalendarData,
   missingCalendarYear,
+  parseCalendarVersion,
   shippedCalendar,
   shippedCalendarData,
+  unconfirmedYears,
+  yearStatus,
   type CalendarYear,
   type StoredCalendarYear,
 } from '../../functions/domain/calendar-data.ts';
@@ -320,5 +324,120 @@ describe('calendar states', () => {
     const merged = mergeCalendarData(shippedCalendarData('cn'), { 2026: entry });
     const cal = calendarFromData(REGIONS.cn.calendar, merged);
     expect(cal.isBusinessDate('2026-01-04')).toBe(false); // no longer a make-up working Sunday
+  });
+});
+
+describe('exact values the mutation run found unasserted (issue 23: calendar-data.ts survivors)', () => {
+  const cnData = shippedCalendarData('cn');
+
+  it('an unknown region has no shipped calendar, and the error names it', () => {
+    expect(() => shippedCalendarData('xx' as RegionName)).toThrowError(/^No shipped calendar for region "xx"$/);
+  });
+
+  it('the shipped calendar of a region is built once and shared', () => {
+    expect(shippedCalendar('uk')).toBe(shippedCalendar('uk'));
+    expect(shippedCalendar('uk').timeZone).toBe('Europe/London');
+  });
+
+  it('merging keeps the rest of the shipped data and the years not overridden', () => {
+    const entry: CalendarYear = { status: 'unconfirmed', extraHolidays: [], extraWorkingDays: [] };
+    const merged = mergeCalendarData(cnData, { 2028: entry });
+    expect(merged).toEqual({ ...cnData, years: { 2026: cnData.years['2026'], 2027: cnData.years['2027'], 2028: entry } });
+    expect(cnData.years['2028']).toBeUndefined(); // the shipped data is not changed
+  });
+
+  it("the standing of a year: its entry, else the region's default for years without one", () => {
+    expect(yearStatus(cnData, 2026)).toBe('confirmed');
+    expect(yearStatus(cnData, 2027)).toBe('unconfirmed');
+    expect(yearStatus(cnData, 2030)).toBe('unconfirmed');
+    expect(yearStatus(shippedCalendarData('uk'), 2030)).toBe('confirmed');
+    expect(unconfirmedYears(cnData, 2025, 2028)).toEqual([2025, 2027, 2028]);
+    expect(unconfirmedYears(cnData, 2027, 2027)).toEqual([2027]);
+    expect(unconfirmedYears(cnData, 2026, 2026)).toEqual([]);
+  });
+
+  it('the calendar is unconfirmed over the years it is asked about (2024-2040) where the data says so, and only those', () => {
+    expect(CALENDAR_YEARS).toEqual({ from: 2024, to: 2040 });
+    const isConfirmed = (y: number) => cn.isConfirmedDate(`${y}-06-01`);
+    expect([2023, 2024, 2026, 2027, 2040, 2041].map(isConfirmed)).toEqual([true, false, true, false, false, true]);
+  });
+
+  it('a calendar state names its years and versions, and reads back', () => {
+    expect(parseCalendarVersion(undefined)).toEqual([]);
+    expect(parseCalendarVersion('')).toEqual([]);
+    expect(parseCalendarVersion('2027.v3,2028.v12')).toEqual([
+      { year: '2027', version: 3 },
+      { year: '2028', version: 12 },
+    ]);
+    for (const bad of ['2027', 'x2027.v1', '2027.v1x', '2027.v', '027.v1', '2027.v1,,2028.v1']) {
+      expect(() => parseCalendarVersion(bad), bad).toThrowError(new RangeError(`Not a calendar state: "${bad}"`));
+    }
+  });
+
+  it('the calendar made from data carries the version it is given, and none when given none', () => {
+    expect(calendarFromData(REGIONS.cn.calendar, cnData, '2027.v1').version).toBe('2027.v1');
+    expect('version' in calendarFromData(REGIONS.cn.calendar, cnData)).toBe(false);
+    expect('version' in calendarFromData(REGIONS.cn.calendar, cnData, '')).toBe(false);
+  });
+
+  it('each entry problem in the working days names its field too; a date that does not parse is not a date', () => {
+    const issues = calendarYearIssues(2027, {
+      status: 'unconfirmed',
+      extraHolidays: ['2027-13-01', '2027-1-04'],
+      extraWorkingDays: ['2027-01-09', '2027-01-09', '2028-01-01', 'soon'],
+    });
+    expect(issues).toEqual([
+      { field: 'extraHolidays.0', code: 'not-a-date', message: '"2027-13-01" is not a date (YYYY-MM-DD)' },
+      { field: 'extraHolidays.1', code: 'not-a-date', message: '"2027-1-04" is not a date (YYYY-MM-DD)' },
+      { field: 'extraWorkingDays.1', code: 'duplicate', message: '2027-01-09 is listed twice' },
+      { field: 'extraWorkingDays.2', code: 'outside-year', message: '2028-01-01 is not in 2027' },
+      { field: 'extraWorkingDays.3', code: 'not-a-date', message: '"soon" is not a date (YYYY-MM-DD)' },
+    ]);
+  });
+
+  it('only YYYY-MM-DD is a date: an extended-year form that Date reads back unchanged is not', () => {
+    // new Date('+010000-01T00:00:00Z') is a valid instant whose ISO date starts '+010000-01': only the pattern refuses it.
+    expect(calendarYearIssues(2027, { status: 'unconfirmed', extraHolidays: ['+010000-01'], extraWorkingDays: [] })).toEqual([
+      { field: 'extraHolidays.0', code: 'not-a-date', message: '"+010000-01" is not a date (YYYY-MM-DD)' },
+    ]);
+  });
+
+  it('a date is a duplicate only within its own list, and the same day in the other list is the off-and-working clash', () => {
+    expect(calendarYearIssues(2027, { status: 'unconfirmed', extraHolidays: ['2027-01-04'], extraWorkingDays: ['2027-01-09'] })).toEqual([]);
+    expect(calendarYearIssues(2027, { status: 'unconfirmed', extraHolidays: ['2027-01-09'], extraWorkingDays: ['2027-01-09'] })).toEqual([
+      { field: 'extraWorkingDays.0', code: 'off-and-working', message: '2027-01-09 is both a day off and a working day' },
+    ]);
+  });
+
+  it('the source: needed only by a confirmed year; published by the last day of its year at the latest', () => {
+    const source = (date: string) => ({ title: 'Notice', date, url: 'https://www.example.gov/n' });
+    const entry = (status: 'confirmed' | 'unconfirmed', date?: string) => ({
+      status,
+      source: date ? source(date) : undefined,
+      extraHolidays: [],
+      extraWorkingDays: [],
+    });
+    expect(calendarYearIssues(2027, entry('unconfirmed'))).toEqual([]);
+    expect(calendarYearIssues(2027, entry('confirmed', '2027-12-31'))).toEqual([]);
+    expect(calendarYearIssues(2027, entry('confirmed', '2028-01-01'))).toEqual([
+      { field: 'source.date', code: 'source-after-year', message: 'the source of 2027 cannot be published after the year' },
+    ]);
+    expect(calendarYearIssues(2027, entry('unconfirmed', '2028-01-01'))).toEqual([
+      { field: 'source.date', code: 'source-after-year', message: 'the source of 2027 cannot be published after the year' },
+    ]);
+    // A source date that is no date is the schema's to refuse, not "after the year".
+    expect(calendarYearIssues(2027, entry('confirmed', '2028-13-45'))).toEqual([]);
+    expect(calendarYearIssues(2027, entry('confirmed', 'later'))).toEqual([]);
+  });
+
+  it('the warning date must be MM-DD, and the error says what it got', () => {
+    for (const bad of ['1201', '12-1', '012-01', '12-011', 'x12-01', '12-01x']) {
+      expect(() => missingCalendarYear(cnData, '2026-11-15', bad), bad).toThrowError(new RangeError(`The calendar warning date must be MM-DD, got "${bad}"`));
+    }
+  });
+
+  it('the warning names the year that has begun unconfirmed, from the warning date of the year before', () => {
+    expect(missingCalendarYear(cnData, '2028-03-01', '11-15')).toEqual({ year: 2028, since: '2027-11-15' });
+    expect(missingCalendarYear(cnData, '2026-12-01', '12-01')).toEqual({ year: 2027, since: '2026-12-01' });
   });
 });

@@ -1,10 +1,14 @@
 import { describe, it, expect } from 'vitest';
+import { createBusinessCalendar } from '../../functions/domain/business-calendar.ts';
+import { calendarFromData, shippedCalendarData } from '../../functions/domain/calendar-data.ts';
 import {
   addDuration,
   computeDeadlines,
   deadlineState,
+  describeDuration,
   extendDeadline,
   nextAlarmAt,
+  openDeadlines,
   shiftDeadlineForPause,
   shiftForPause,
 } from '../../functions/domain/deadlines.ts';
@@ -343,5 +347,172 @@ describe('exact boundaries of the extension and reminder thresholds', () => {
     // A negative length counts as none: due_soon only at the deadline itself.
     expect(deadlineState(due, new Date('2026-03-02T09:59:59.999Z'), -len, 0.2)).toBe('due');
     expect(deadlineState(due, due, -len, 0.2)).toBe('due_soon');
+  });
+});
+
+describe('exact values the mutation run found unasserted (issue 23: deadlines.ts survivors)', () => {
+  const received = new Date('2026-03-02T01:00:00Z'); // Monday 09:00 Shanghai
+
+  it('describeDuration names every unit, singular for 1 and plural otherwise', () => {
+    const units = ['businessDays', 'calendarDays', 'hours', 'minutes'] as const;
+    expect(units.flatMap((unit) => [1, 2].map((value) => describeDuration({ unit, value })))).toEqual([
+      '1 business day',
+      '2 business days',
+      '1 calendar day',
+      '2 calendar days',
+      '1 hour',
+      '2 hours',
+      '1 minute',
+      '2 minutes',
+    ]);
+  });
+
+  it('a deadline records the runtime calendar state it was measured on; on the shipped calendar it has no calendar field', () => {
+    const versioned = calendarFromData(REGIONS.cn.calendar, shippedCalendarData('cn'), '2026.v2');
+    expect(computeDeadlines(REGIONS.cn.profile, versioned, received).register).toStrictEqual({
+      dueAt: '2026-03-03T09:30:00.000Z',
+      rule: 'CN: registration within 1 business day',
+      calendar: '2026.v2',
+    });
+    expect(computeDeadlines(REGIONS.cn.profile, cn, received).register).toStrictEqual({
+      dueAt: '2026-03-03T09:30:00.000Z',
+      rule: 'CN: registration within 1 business day',
+    });
+  });
+
+  it('the errors name the bad value', () => {
+    expect(() => deadlineState('not a date', received, HOUR, 0.2)).toThrowError(/^Invalid dueAt: not a date$/);
+    expect(() => extendDeadline(REGIONS.cn.profile, cn, received, -1)).toThrowError(/^Extension index must be a non-negative integer, got -1$/);
+    expect(() => extendDeadline(REGIONS.cn.profile, cn, received, 0.5)).toThrowError(/^Extension index must be a non-negative integer, got 0.5$/);
+  });
+
+  it('an extension that needs no approval says none in its rule', () => {
+    const profile = {
+      ...REGIONS.cn.profile,
+      clocks: { ...REGIONS.cn.profile.clocks, extensions: [{ to: { unit: 'calendarDays', value: 30 } as const, approval: 'none' as const }] },
+    };
+    expect(extendDeadline(profile, cn, received, 0)).toEqual({
+      index: 0,
+      dueAt: '2026-04-01T15:59:59.999Z',
+      rule: 'CN: final response extended to 30 calendar days',
+      approval: 'none',
+      to: { unit: 'calendarDays', value: 30 },
+    });
+  });
+
+  it('an empty pause leaves a deadline exactly where it is, even one that is not at a close of business', () => {
+    const midday = new Date('2026-03-11T05:00:00.000Z'); // Wednesday 13:00 Shanghai
+    const bd = { unit: 'businessDays', value: 7 } as const;
+    const cd = { unit: 'calendarDays', value: 15 } as const;
+    const at = new Date('2026-03-09T02:00:00.000Z');
+    expect(shiftDeadlineForPause(cn, bd, midday, at, at).toISOString()).toBe('2026-03-11T05:00:00.000Z');
+    expect(shiftDeadlineForPause(cn, cd, midday, at, at).toISOString()).toBe('2026-03-11T05:00:00.000Z');
+  });
+
+  it('a calendar-day deadline moved into the repeated hour of a fall-back at midnight goes to the end of the next local day', () => {
+    // Santiago falls back at 00:00 on Sunday 5 April 2026 to Saturday 23:00: Saturday 23:00-23:59
+    // happens twice, and the end of Saturday (the earlier 23:59:59.999, 02:59:59.999Z) comes before
+    // the second 23:29:59.999 (03:29:59.999Z). The deadline must not end before the moved instant.
+    const santiago = createBusinessCalendar({ country: 'CL', timeZone: 'America/Santiago', closeOfBusiness: '17:00' });
+    const due = new Date('2026-04-04T02:59:59.999Z'); // end of Friday 3 April, -03
+    const pausedFrom = new Date('2026-04-01T12:00:00.000Z');
+    const resumedAt = new Date(pausedFrom.getTime() + 24 * HOUR + 30 * 60_000);
+    const out = shiftDeadlineForPause(santiago, { unit: 'calendarDays', value: 10 }, due, pausedFrom, resumedAt);
+    expect(out.toISOString()).toBe('2026-04-06T03:59:59.999Z'); // end of Sunday 5 April, -04
+  });
+
+  describe('the search for a business day after a moved business-day deadline', () => {
+    const due = new Date('2026-03-11T09:30:00.000Z'); // Wednesday's close in Shanghai
+    const bd = { unit: 'businessDays', value: 7 } as const;
+    const pause = [new Date('2026-03-09T02:00:00.000Z'), new Date('2026-03-09T03:00:00.000Z')] as const; // 1 h: moved to Wednesday 18:30
+    // The production CN calendar with only one business day (a pure stand-in for a misconfigured calendar).
+    const onlyBusinessDay = (day: string | undefined) => ({ ...cn, isBusinessDate: (d: string) => d === day });
+
+    it('finds a business day 3660 days after the moved day, the last it searches', () => {
+      const last = '2036-03-18'; // 2026-03-11 + 3660 days (10 years of 3653 days, then 7)
+      const out = shiftDeadlineForPause(onlyBusinessDay(last), bd, due, ...pause);
+      expect(out.toISOString()).toBe('2036-03-18T09:30:00.000Z');
+    });
+
+    it('gives up with a clear error when there is none within 3660 days', () => {
+      expect(() => shiftDeadlineForPause(onlyBusinessDay('2036-03-19'), bd, due, ...pause)).toThrowError(
+        /^No business day within 3660 days in Asia\/Shanghai$/,
+      );
+      expect(() => shiftDeadlineForPause(onlyBusinessDay(undefined), bd, due, ...pause)).toThrowError(/^No business day within 3660 days in Asia\/Shanghai$/);
+    });
+  });
+
+  describe('openDeadlines and the alarms', () => {
+    const names = ['register', 'qualityControl', 'investigate', 'replyTarget', 'finalResponse', 'summaryResolution', 'emergencyStart', 'handlingPlan'];
+    const complaint = (over: Partial<Complaint> = {}): Complaint =>
+      ({
+        reference: 'CN-2026-000001',
+        region: 'cn',
+        status: 'OPEN',
+        stage: 'RECEIVED',
+        receivedAt: '2026-03-02T00:00:00.000Z',
+        updatedAt: '2026-03-02T01:00:00.000Z',
+        deadlines: Object.fromEntries(names.map((n) => [n, { dueAt: '2026-03-02T10:00:00.000Z', rule: n }])),
+        ...over,
+      }) as unknown as Complaint;
+
+    it('lists the deadlines of each stage, in order', () => {
+      const open = (stage: Complaint['stage']) => openDeadlines(complaint({ stage })).map(([n]) => n);
+      expect(open('RECEIVED')).toEqual(['register', 'qualityControl', 'emergencyStart', 'handlingPlan', 'investigate', 'replyTarget', 'finalResponse']);
+      expect(open('INVESTIGATION')).toEqual(['emergencyStart', 'handlingPlan', 'investigate', 'replyTarget', 'finalResponse']);
+      expect(open('REPLY')).toEqual(['emergencyStart', 'handlingPlan', 'replyTarget', 'finalResponse']);
+      expect(open('CALLBACK')).toEqual([]);
+      expect(open('CLOSED')).toEqual([]);
+    });
+
+    it('every deadline but the summary resolution escalates: reminded, its alarm is its due time', () => {
+      const alarmOf = (name: string) =>
+        nextAlarmAt(
+          complaint({ deadlines: { [name]: { dueAt: '2026-03-02T10:00:00.000Z', rule: name, remindedAt: '2026-03-02T08:00:00.000Z' } } as never }),
+          0.2,
+        );
+      expect(Object.fromEntries(names.map((n) => [n, alarmOf(n)]))).toEqual({
+        register: '2026-03-02T10:00:00.000Z',
+        qualityControl: '2026-03-02T10:00:00.000Z',
+        investigate: '2026-03-02T10:00:00.000Z',
+        replyTarget: '2026-03-02T10:00:00.000Z',
+        finalResponse: '2026-03-02T10:00:00.000Z',
+        summaryResolution: undefined,
+        emergencyStart: '2026-03-02T10:00:00.000Z',
+        handlingPlan: '2026-03-02T10:00:00.000Z',
+      });
+    });
+
+    it('a closed complaint has no alarm whatever stage it was left in', () => {
+      expect(nextAlarmAt(complaint(), 0.2)).toBe('2026-03-02T08:00:00.000Z');
+      expect(nextAlarmAt(complaint({ status: 'CLOSED' }), 0.2)).toBeUndefined();
+    });
+
+    it('a deadline with an unreadable due time is skipped, not the whole alarm', () => {
+      const c = complaint({
+        deadlines: {
+          register: { dueAt: 'garbled', rule: 'r' },
+          investigate: { dueAt: '2026-03-02T10:00:00.000Z', rule: 'i' },
+        } as never,
+      });
+      expect(nextAlarmAt(c, 0.2)).toBe('2026-03-02T08:00:00.000Z');
+    });
+
+    it('UK: the eight-week letter is the alarm only when it is the earliest', () => {
+      const uk = (investigateDue: string) =>
+        complaint({
+          region: 'uk',
+          stage: 'INVESTIGATION',
+          deadlines: {
+            investigate: { dueAt: investigateDue, rule: 'i', remindedAt: '2026-03-02T01:00:00.000Z', escalatedAt: '2026-03-02T01:00:00.000Z' },
+            finalResponse: { dueAt: '2026-04-26T22:59:59.999Z', rule: 'f', remindedAt: '2026-03-02T01:00:00.000Z' },
+          } as never,
+        });
+      // The letter: 24 h before the final response; the final response escalates at its due time.
+      expect(nextAlarmAt(uk('2026-03-02T10:00:00.000Z'), 0.2)).toBe('2026-04-25T22:59:59.999Z');
+      const c = uk('2026-03-02T10:00:00.000Z');
+      (c.deadlines as Record<string, DeadlineRecord>).investigate = { dueAt: '2026-03-02T10:00:00.000Z', rule: 'i' };
+      expect(nextAlarmAt(c, 0.2)).toBe('2026-03-02T08:00:00.000Z');
+    });
   });
 });
