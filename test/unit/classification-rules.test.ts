@@ -29,7 +29,13 @@ describe('classify, whole', () => {
       urgency: 'general',
       riskLevel: 'low',
       priority: 'P3',
-      reasons: ['keyword "rude" -> service', 'keyword "staff" -> service', 'channel phone -> offline', 'no risk rule fired -> low risk', 'low risk -> priority P3'],
+      reasons: [
+        'keyword "rude" -> service',
+        'keyword "staff" -> service',
+        'channel phone -> offline',
+        'no risk rule fired -> low risk',
+        'low risk -> priority P3',
+      ],
     });
   });
 
@@ -49,13 +55,22 @@ describe('classify, whole', () => {
       urgency: 'general',
       riskLevel: 'medium',
       priority: 'P2',
-      reasons: ['keyword "fee" -> product', 'keyword "penalty" -> product', 'channel web -> online', 'nature product -> medium risk', 'medium risk -> priority P2'],
+      reasons: [
+        'keyword "fee" -> product',
+        'keyword "penalty" -> product',
+        'channel web -> online',
+        'nature product -> medium risk',
+        'medium risk -> priority P2',
+      ],
     });
   });
 
   it('several natures, urgent, an amount: high risk rules first, then medium ones', () => {
     expect(
-      classify({ channel: 'branch', matter: { description: 'App error', cause: 'fraud', demand: 'call my lawyer' }, amount: { value: 50_000.125, currency: ' cny ' } }, cn),
+      classify(
+        { channel: 'branch', matter: { description: 'App error', cause: 'fraud', demand: 'call my lawyer' }, amount: { value: 50_000.125, currency: ' cny ' } },
+        cn,
+      ),
     ).toStrictEqual({
       nature: 'violation',
       channelType: 'offline',
@@ -152,6 +167,17 @@ describe('matterKeyOf, exactly', () => {
     expect(key('The card was cloned, then charged twice', 'product')).toBe('general:card-fraud');
   });
 
+  it.each([
+    ['My card was skimmed after the outage', 'operation', 'outage'],
+    ['My card was skimmed and I was charged twice', 'operation', 'double-charge'],
+    ['My card was skimmed, then the ATM swallowed my card', 'operation', 'atm'],
+    ['My card was skimmed, then the transfer failed', 'operation', 'transfer-failed'],
+    ['Charged twice for a policy I was mis-sold', 'violation', 'mis-selling'],
+    ['Charged twice, then card fraud', 'violation', 'card-fraud'],
+  ] as const)('each incident has its nature: %s (%s) -> %s', (description, nature, id) => {
+    expect(key(description, nature)).toBe(`general:${id}`);
+  });
+
   it('the business line as a slug; blank is general', () => {
     expect(key('outage', 'operation', '  Retail   Banking  ')).toBe('retail-banking:outage');
     expect(key('outage', 'operation', '   ')).toBe('general:outage');
@@ -223,7 +249,13 @@ describe('departments, exactly', () => {
 });
 
 describe('staffedRouting', () => {
-  const routing = (departments: string[]): Routing => ({ major: false, majorReasons: [], crossDepartment: departments.length > 1, departments, anonymous: false });
+  const routing = (departments: string[]): Routing => ({
+    major: false,
+    majorReasons: [],
+    crossDepartment: departments.length > 1,
+    departments,
+    anonymous: false,
+  });
   const staffed = (teams: string[]) => async (t: string) => teams.includes(t);
 
   it('all staffed: the routing unchanged', async () => {
@@ -256,7 +288,12 @@ describe('staffedRouting', () => {
 
 describe('route, exactly', () => {
   const general: Classification = { nature: 'service', channelType: 'online', urgency: 'general', riskLevel: 'low', priority: 'P3', reasons: [] };
-  const base = (over: Partial<RouteInput> = {}): RouteInput => ({ classification: general, complainant: { anonymous: false }, recentSameMatterCount: 0, ...over });
+  const base = (over: Partial<RouteInput> = {}): RouteInput => ({
+    classification: general,
+    complainant: { anonymous: false },
+    recentSameMatterCount: 0,
+    ...over,
+  });
 
   it('no matter key: none in the routing, and a group incident says no key', () => {
     expect(route(base(), cn)).toStrictEqual({ major: false, majorReasons: [], crossDepartment: false, departments: ['retail'], anonymous: false });
