@@ -211,6 +211,8 @@ describe('what a complaint says', () => {
       expect(t({ deadlines: {} })).toBe('');
       expect(t({ deadlines: {}, status: 'CLOSED', closedAt: '2026-04-22T03:59:00Z' })).toBe('Yes'); // 21 Apr 23:59 EDT
       expect(t({ deadlines: {}, status: 'CLOSED', closedAt: '2026-04-22T04:00:00Z' })).toBe('No'); // 22 Apr 00:00 EDT
+      // An image without deadlines at all (as a stream may carry) is read the same way.
+      expect(t({ deadlines: undefined, status: 'CLOSED', closedAt: '2026-04-22T03:59:00Z' })).toBe('Yes');
     });
   });
 
@@ -469,6 +471,16 @@ describe('returnsDelta, whole', () => {
     ]);
   });
 
+  it('the log lists periods in order also when a later period changed first', () => {
+    const inH2 = { ...base, ...replied('2026-07-02T10:00:00Z') } as Complaint;
+    const inH1 = { ...base, ...replied('2026-02-03T10:00:00Z') } as Complaint; // the reply date corrected
+    const d = returnsDelta(inH2, inH1, calendarOf, { eventId: 'e7', at: '2027-03-01T00:00:00Z' });
+    expect(d.puts.filter((p) => p.pk.startsWith('AGGRETLOG#')).map((p) => [p.pk, p.attributes.changes])).toEqual([
+      ['AGGRETLOG#uk#2026H1', [`+closed3bd ${key}`]],
+      ['AGGRETLOG#uk#2026H2', [`-closedOver8w ${key}`, `-outstanding ${key}`]],
+    ]);
+  });
+
   it('a change dated in the period logs nothing; an undated one is taken as late', () => {
     const upheld = { ...resolved, ...outcome('upheld') } as Complaint;
     expect(returnsDelta(resolved, upheld, calendarOf, { eventId: 'e6', at: '2026-06-30T22:59:59Z' }).puts.map((p) => p.pk)).toEqual([
@@ -551,6 +563,12 @@ describe('buildUkReturn from crafted counters', () => {
     expect(r.byProductGroup.at(-1)).toMatchObject({ code: 'unclassified', label: 'Not yet classified' });
     expect(r.byCause.at(-1)).toMatchObject({ code: 'unclassified', label: 'Not yet classified' });
     expect(r.byProductGroup).toHaveLength(6);
+  });
+
+  it('redress that nets to zero leaves the unclassified row out', () => {
+    const r = buildUkReturn('2026H2', [item('2026H2#unclassified|unclassified', { redress_GBP: 5 }), item('2026H2#unclassified|other', { redress_GBP: -5 })]);
+    expect(r.byProductGroup.map((g) => g.code)).not.toContain('unclassified');
+    expect(r.total.redressPaid).toStrictEqual({ GBP: 0 });
   });
 
   it('the unclassified row is left out when all its figures are zero or there is none', () => {
