@@ -326,7 +326,8 @@ function matchedKeywords(text: string, keywords: readonly string[]): string[] {
 }
 
 function matterText(matter: ClassifyInput['matter']): string {
-  return normaliseText([matter.description, matter.cause ?? '', matter.demand ?? ''].join('\n'));
+  // join() writes an absent cause or demand as an empty line.
+  return normaliseText([matter.description, matter.cause, matter.demand].join('\n'));
 }
 
 function formatAmount(value: number, currency: string): string {
@@ -415,12 +416,15 @@ export function matterKeyOf(input: ClassifyInput, classification: Pick<Classific
   return `${line}:${chosen.id}`;
 }
 
-/** Business line -> department. Checked in this order, so 'credit card' is cards and 'investment account' is wealth. */
+/**
+ * Business line -> department. Checked in this order, so 'credit card' is cards and 'investment
+ * account' is wealth. Anything else is retail (deposits, accounts, savings, payments; 存款, 储蓄,
+ * 支付, 账户): retail is the default, so it needs no keywords of its own.
+ */
 const LINE_DEPARTMENTS: readonly { department: string; keywords: readonly string[] }[] = [
   { department: 'cards', keywords: ['card', 'cards', '信用卡', '借记卡', '银行卡'] },
   { department: 'wealth', keywords: ['wealth', 'investment', 'insurance', 'fund', 'pension', '理财', '基金', '保险'] },
   { department: 'loans', keywords: ['loan', 'mortgage', 'credit', 'lending', '贷款', '房贷', '按揭'] },
-  { department: 'retail', keywords: ['deposit', 'account', 'saving', 'savings', 'payment', 'current account', '存款', '储蓄', '支付', '账户'] },
 ];
 
 /** The department responsible for a business line; 'retail' when unknown. */

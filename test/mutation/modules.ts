@@ -43,6 +43,10 @@ export const RULE_TESTS: readonly string[] = [
   'test/unit/access-throttle-mutants.test.ts',
   'test/unit/approval-mutants.test.ts',
   'test/unit/authorization-mutants.test.ts',
+  // Issue 23, the survivors of classification.ts, callback.ts, repeats.ts, outcome.ts, returns.ts.
+  'test/unit/outcome.test.ts',
+  'test/unit/returns-rules.test.ts',
+  'test/unit/classification-rules.test.ts',
 ];
 
 /** The lowest mutation score (killed / (killed + survived + not covered), in %) the run accepts. */

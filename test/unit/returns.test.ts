@@ -43,15 +43,21 @@ describe('periods', () => {
   });
 });
 
-describe('UK FCA return of 2026H1, worked out by hand', () => {
+// Each test builds its fixtures and returns itself: code run while the tests are collected would
+// make every mutant of returns.ts "static" for Stryker (run against every test: ADR 0020).
+const ukH1 = () => {
   const c = ukHalfYear();
   const all = Object.values(c);
   const { items, index } = inserted(all);
   const r = buildUkReturn('2026H1', items);
   const group = (code: string) => r.byProductGroup.find((g) => g.code === code)?.figures;
   const cause = (code: string) => r.byCause.find((g) => g.code === code)?.figures;
+  return { c, all, items, index, r, group, cause };
+};
 
+describe('UK FCA return of 2026H1, worked out by hand', () => {
   it('totals', () => {
+    const { r } = ukH1();
     expect(r.total).toEqual(
       figures({
         outstandingAtStart: 3, // 1, 2, 15
@@ -67,6 +73,7 @@ describe('UK FCA return of 2026H1, worked out by hand', () => {
   });
 
   it('by product grouping, in the taxonomy order, with the unclassified last', () => {
+    const { r, group } = ukH1();
     expect(r.byProductGroup.map((g) => g.code)).toEqual([
       'banking-credit-cards',
       'home-finance',
@@ -86,6 +93,7 @@ describe('UK FCA return of 2026H1, worked out by hand', () => {
   });
 
   it('by cause', () => {
+    const { cause } = ukH1();
     expect(cause('admin-customer-service')).toEqual(figures({ outstandingAtStart: 3, opened: 1, closedWithin3BusinessDays: 1, closedWithin8Weeks: 1 }));
     expect(cause('terms-disputed-charges')).toEqual(
       figures({ opened: 2, closedWithin3BusinessDays: 1, closedWithin8Weeks: 1, upheld: 2, redressPaid: { GBP: 3500 } }),
@@ -96,6 +104,7 @@ describe('UK FCA return of 2026H1, worked out by hand', () => {
   });
 
   it('the next half-year starts with what was left outstanding (3 + 8 - 7 = 4)', () => {
+    const { items } = ukH1();
     const h2 = buildUkReturn('2026H2', items);
     expect(h2.total.outstandingAtStart).toBe(4); // 2, 9, 13, 14
     expect(h2.total.opened).toBe(1); // 10
@@ -103,6 +112,7 @@ describe('UK FCA return of 2026H1, worked out by hand', () => {
   });
 
   it('every figure drills down to its complaints', () => {
+    const { c, index } = ukH1();
     const ix = (metric: string) => refsIn(index, returnKeys.index('uk', '2026H1', metric));
     expect(ix('opened')).toEqual([c.c4, c.c5, c.c6, c.c7, c.c8, c.c9, c.c13, c.c14].map((x) => x.reference).sort());
     expect(ix('closed3bd')).toEqual([c.c4, c.c6, c.c15].map((x) => x.reference).sort());
@@ -118,6 +128,7 @@ describe('UK FCA return of 2026H1, worked out by hand', () => {
   });
 
   it('the same figures whatever the path: reclassified, reopened and resolved again step by step', () => {
+    const { c, all, index, r } = ukH1();
     const start = { ...c.c4, regulatoryClass: undefined, deadlines: {}, status: 'OPEN' as const, closedAt: undefined, outcome: undefined, redress: undefined };
     const mid = { ...c.c4, regulatoryClass: uk('investments', 'other').regulatoryClass, redress: [] };
     const stepwise = apply([
@@ -131,6 +142,7 @@ describe('UK FCA return of 2026H1, worked out by hand', () => {
   });
 
   it('a change writes a log item per period it touches; a change outside the returns writes nothing', () => {
+    const { c } = ukH1();
     const moved = { ...c.c8, regulatoryClass: uk('investments', 'other').regulatoryClass };
     const d = returnsDelta(c.c8, moved, calendarOf, { eventId: 'ev9', at: '2026-08-01T10:00:00Z' });
     const logs = d.puts.filter((p) => p.pk.startsWith('AGGRETLOG#'));
@@ -158,6 +170,7 @@ describe('UK FCA return of 2026H1, worked out by hand', () => {
   });
 
   it('exports: tables, CSV with every figure', () => {
+    const { r } = ukH1();
     const sheets = returnSheets(r);
     expect(sheets.map((s) => s.name)).toEqual(['Return', 'By product grouping', 'By cause', 'Vulnerability']);
     expect(sheets[1].rows.at(-1)).toEqual(['total', 'Total', 3, 8, 3, 3, 1, 3, 42.9, 'GBP 85.00']);
@@ -168,10 +181,8 @@ describe('UK FCA return of 2026H1, worked out by hand', () => {
 });
 
 describe('CN JR/T 0169 return of 2026Q1', () => {
-  const list = cnQuarter();
-  const r = buildCnReturn('2026Q1', inserted(list).items);
-
   it('counts received and closed by A, B, C', () => {
+    const r = buildCnReturn('2026Q1', inserted(cnQuarter()).items);
     expect(r.total).toEqual({ received: 4, closed: 3 });
     expect(r.byA.map((x) => [x.code, x.received, x.closed])).toEqual([
       ['A01', 1, 1],
@@ -196,13 +207,15 @@ describe('CN JR/T 0169 return of 2026Q1', () => {
 });
 
 describe('CFPB rows of 2026Q2', () => {
-  const rows = usQuarter();
+  const q2 = () => {
+    const rows = usQuarter();
+    const { items, index } = inserted(rows);
+    return { rows, r: buildUsReturn('2026Q2', items, usEntries(index, '2026Q2')) };
+  };
   const due = US_DUE;
-  const { items, index } = inserted(rows);
-  const entries = usEntries(index, '2026Q2');
-  const r = buildUsReturn('2026Q2', items, entries);
 
   it('has the portal fields of each complaint', () => {
+    const { r } = q2();
     expect(r.rows.map((x) => [x.companyResponse, x.timelyResponse, x.product])).toEqual([
       ['Closed with monetary relief', 'Yes', 'Credit card'],
       ['Closed with non-monetary relief', 'No', 'Credit card'], // replied after the 15-day target
@@ -222,6 +235,7 @@ describe('CFPB rows of 2026Q2', () => {
   });
 
   it('a row changes when the complaint does', () => {
+    const { rows } = q2();
     const open = rows[3];
     const closed = { ...open, ...replied('2026-04-12T15:00:00Z'), deadlines: { replyTarget: { dueAt: due, rule: 'r', metAt: '2026-04-12T15:00:00Z' } } };
     const d = returnsDelta(open, closed, calendarOf, { eventId: 'e', at: 't' });
