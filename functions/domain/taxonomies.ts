@@ -33,7 +33,8 @@ export function taxonomyVersion(region: string): string {
 }
 
 export function isTaxonomyRegion(region: string): region is TaxonomyRegion {
-  return region in TAXONOMIES;
+  // Own keys only: 'constructor' or 'toString' are no region.
+  return Object.hasOwn(TAXONOMIES, region);
 }
 
 /** UK product grouping code -> label. */

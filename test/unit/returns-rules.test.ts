@@ -39,7 +39,7 @@ import {
   type UsReturn,
   usKey,
 } from '../../functions/domain/returns.ts';
-import { CN_CODES, taxonomyVersion } from '../../functions/domain/taxonomies.ts';
+import { CN_CODES, isTaxonomyRegion, taxonomyVersion } from '../../functions/domain/taxonomies.ts';
 
 const figures = (f: Partial<UkFigures> = {}): UkFigures => ({
   outstandingAtStart: 0,
@@ -62,6 +62,13 @@ const US_CLASS = {
   },
 };
 const CN_CLASS = { taxonomyVersion: 'cn-jrt0169-2018.1', cn: { a: 'A01', b: 'B02', c: 'C03' } };
+
+describe('taxonomy regions', () => {
+  it("are the configured ones only: an object's inherited names are no region", () => {
+    expect(['uk', 'us', 'cn'].map(isTaxonomyRegion)).toEqual([true, true, true]);
+    expect(['eu', 'constructor', 'toString', '__proto__', 'hasOwnProperty'].map(isTaxonomyRegion)).toEqual([false, false, false, false, false]);
+  });
+});
 
 describe('periods, exactly', () => {
   it.each([
