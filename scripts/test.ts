@@ -4,7 +4,8 @@
  * integration and e2e journeys (LOCAL_IAM_RECORD), and `check:iam` reports on that record
  * (denied calls, grants no call used that infra/iam-unused-grants.json does not explain).
  * With file filters (`npm test -- test/unit/x.test.ts`) only vitest runs: a partial run proves
- * nothing about unused grants.
+ * nothing about unused grants. Last, the rule modules' mutation score (`npm run test:mutation --
+ * --changed`: as recorded, unless a rule module changed since).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -37,9 +38,14 @@ const check = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'script
   stdio: 'inherit',
   env: { ...process.env, CHECK_IAM_FROM: record, CHECK_IAM_JOURNEYS: testsPassed ? 'passed' : 'failed' },
 });
+// Mutation testing of the rule modules (ADR 0020): the recorded score when no rule module changed
+// since test/mutation/baseline.json; otherwise Stryker mutates the changed modules only.
+console.log('\nMutation testing of the rule modules (npm run test:mutation -- --changed):');
+const mutation = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'mutation.ts'), '--changed'], { cwd: ROOT, stdio: 'inherit' });
 console.log(`\n${summary()}`);
 if (!lintPassed) console.log('lint: FAILED (npm run lint; `npx biome check --write .` applies the formatting)');
-process.exit(testsPassed && lintPassed && check.status === 0 ? 0 : 1);
+if (mutation.status !== 0) console.log('mutation: FAILED (npm run test:mutation -- --changed)');
+process.exit(testsPassed && lintPassed && check.status === 0 && mutation.status === 0 ? 0 : 1);
 
 /**
  * The tests' outcome, printed last so that the end of a CI log names every failed test (the
