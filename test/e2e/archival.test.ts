@@ -96,7 +96,7 @@ describe('archival, end to end', () => {
           await j.request('POST', '/__local/streams/drain');
           return (await partition(c.reference)).length === 0;
         },
-        30_000,
+        120_000,
         `${c.reference} gone from the table`,
       );
     }
@@ -109,7 +109,7 @@ describe('archival, end to end', () => {
           await j.request('POST', '/__local/streams/drain');
           return existsSync(join(archiveDir(), key));
         },
-        30_000,
+        120_000,
         `${c.reference} archived`,
       );
       const record = readRecord(key);
@@ -129,7 +129,7 @@ describe('archival, end to end', () => {
 
     const report = (await j.request('POST', '/__local/reconcile')).body;
     expect(report).toMatchObject({ registered: 3, inTable: 0, archived: 3, missing: [], mismatched: [] });
-  }, 240_000);
+  }, 300_000);
 
   it('quality opens an archived complaint by reference, through the API and in the console, and the read is audited; a handler may not', async () => {
     const ref = closed[1].reference;
@@ -167,7 +167,7 @@ describe('archival, end to end', () => {
       (e: { operation: string; actor: string }) => e.operation === 'readArchivedComplaint' && e.actor === 'quinn',
     );
     expect(reads.length).toBeGreaterThanOrEqual(2); // the API read above, and the console's
-  }, 120_000);
+  }, 300_000);
 
   it('an erasure request redacts the archived record (a new locked version) and a live complaint, keeping the record', async () => {
     const archived = closed[2].reference;
@@ -203,5 +203,5 @@ describe('archival, end to end', () => {
     expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ operation: 'eraseCustomerData', outcome: 'ok' })]));
     // Reconciliation: every complaint registered is somewhere, history intact (the erasure re-sealed it).
     expect((await j.request('POST', '/__local/reconcile')).body).toMatchObject({ registered: 4, archived: 3, inTable: 1, missing: [], mismatched: [] });
-  }, 120_000);
+  }, 300_000);
 });

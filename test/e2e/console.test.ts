@@ -436,7 +436,7 @@ describe('staff console', () => {
         return t !== '' && !t.startsWith('Investigation completed');
       },
       undefined,
-      { timeout: 60_000 },
+      { timeout: 300_000 },
     );
     expect(await text(hana.page, '#action-notice')).toBe('Reply submitted for approval.');
     // The author may not approve her own reply: no such button for her.
@@ -902,6 +902,6 @@ describe('staff console', () => {
     expect(await text(c.page, '#signin-title')).toBe('登录');
     await signIn(c.page, 'hana');
     expect(await text(c.page, '#nav a[data-view="mine"]')).toBe('我的任务');
-    await eventually(async () => (await text(c.page, '#queue-title')) === '我的任务', 5_000, 'the Chinese queue title');
+    await eventually(async () => (await text(c.page, '#queue-title')) === '我的任务', 120_000, 'the Chinese queue title');
   });
 });

@@ -132,6 +132,7 @@ describe('crash anywhere', () => {
         during: under.length ? under.join(' + ') : 'anywhere',
         inFlight: `intake ${client.inFlight.intake}, staff ${client.inFlight.staff}`,
       });
+      client.note('*', `KILL ${kind}@${point.at}`);
       down = true;
       const rt = runtime!;
       restarting = (async () => {
@@ -228,7 +229,7 @@ describe('crash anywhere', () => {
       const d = await client.waitFor(ref, (x) => x.messages.every((m) => m.status !== 'queued' && m.status !== 'sending'), 'every message delivered', 60_000);
       details.set(ref, d);
       expect(d.complaint).toMatchObject({ status: 'CLOSED', closure: 'resolved-satisfied' });
-      expect(withoutResumes(d), `history of ${ref} (${p.path})`).toEqual(EXPECTED_HISTORY[p.path]);
+      expect(withoutResumes(d), `history of ${ref} (${p.path}); actions sent: ${client.trail(ref)}`).toEqual(EXPECTED_HISTORY[p.path]);
       expect(d.messages.filter((m) => m.status === 'failed')).toEqual([]);
       const kinds = d.messages
         .filter((m) => m.audience === 'customer')

@@ -40,7 +40,7 @@ beforeAll(async () => {
     matter: { description: 'The annual fee was charged twice' },
   }));
   await j.waitForStage(reference, 'INVESTIGATION');
-}, 120_000);
+}, 300_000);
 
 afterAll(() => tearDown({ contexts, browser, runtime, dirs: [dir] }));
 

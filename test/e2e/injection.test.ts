@@ -101,10 +101,10 @@ beforeAll(async () => {
       const ack = (await mails()).find((m) => to(m, SENDER));
       return ack && /CN-\d{4}-\d{6}/.exec(ack.subject ?? '')?.[0];
     },
-    20_000,
+    120_000,
     'the acknowledgement of the emailed complaint',
   );
-}, 120_000);
+}, 300_000);
 
 afterAll(() => tearDown({ contexts, browser, runtime, dirs: [dir] }));
 
@@ -112,6 +112,7 @@ describe('injection', () => {
   it('the staff console shows every field as text: nothing runs, no element is created', async () => {
     const { page, context, errors } = await openConsole(browser, runtime.apiUrl, { clock: new Date(CLOCK) });
     contexts.push(context);
+    context.setDefaultTimeout(120_000);
     await signIn(page, 'quinn');
     await openComplaint(page, web.reference);
     const shown = await page.locator('#view-detail').innerText();
@@ -147,6 +148,7 @@ describe('injection', () => {
   it('the status page shows our reply as text', async () => {
     const context = await browser.newContext();
     contexts.push(context);
+    context.setDefaultTimeout(120_000);
     const page = await context.newPage();
     const errors = await watchErrors(page);
     await page.addInitScript("try { localStorage.setItem('complaints.language', 'en'); } catch {}");
@@ -168,7 +170,7 @@ describe('injection', () => {
         const all = (await mails()).filter((m) => to(m, CUSTOMER));
         return all.some((m) => m.subject === payload('replysubject')) && all;
       },
-      20_000,
+      120_000,
       'the reply email',
     );
     const reply = received.find((m) => m.subject === payload('replysubject'))!;
@@ -183,6 +185,7 @@ describe('injection', () => {
     // What a mail client without a CSP would do: render each HTML part with scripts enabled.
     const context = await browser.newContext({ javaScriptEnabled: true });
     contexts.push(context);
+    context.setDefaultTimeout(120_000);
     const page = await context.newPage();
     const errors = await watchErrors(page);
     for (const m of received) {
@@ -210,7 +213,7 @@ describe('injection', () => {
           .filter((l) => l.includes('Staff token refused at the gateway'));
         return lines.length >= 2 && lines;
       },
-      5_000,
+      120_000,
       'the refusals in the log',
     );
     expect(logged.join('\n')).toMatch(/ERR_JWS_SIGNATURE_VERIFICATION_FAILED/);

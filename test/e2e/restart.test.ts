@@ -39,7 +39,7 @@ describe('stop and restart', () => {
     });
     expect(res.status).toBe(201);
     const { reference, accessCode } = (await res.json()) as { reference: string; accessCode: string };
-    const firstTask = await eventually(() => getTask(c.ddb, TABLE, reference), 10_000, 'first task');
+    const firstTask = await eventually(() => getTask(c.ddb, TABLE, reference), 120_000, 'first task');
     expect(firstTask.stage).toBe('INVESTIGATION');
 
     // Stop while the workflow waits: a clean exit, and no Java process left behind.
@@ -60,7 +60,7 @@ describe('stop and restart', () => {
         const t = await getTask(c.ddb, TABLE, reference);
         return t && t.taskToken !== firstTask.taskToken && t;
       },
-      10_000,
+      120_000,
       'resumed task',
     );
     expect(resumedTask.executionName).toBe(`${reference}--r1`);
@@ -72,7 +72,7 @@ describe('stop and restart', () => {
         const t = await getTask(c.ddb, TABLE, reference);
         return t?.stage === 'REPLY' && t;
       },
-      10_000,
+      120_000,
       'reply task',
     );
     expect(reply.executionName).toBe(`${reference}--r1`);

@@ -36,6 +36,7 @@ async function open(
 ): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 }, bypassCSP: options.bypassCSP ?? false });
   contexts.push(context);
+  context.setDefaultTimeout(120_000);
   const page = await context.newPage();
   const errors = await watchErrors(page);
   await page.goto(`${base}${path}`);
@@ -213,6 +214,7 @@ describe('customer pages', () => {
   it('(2b) in a region whose first language is English, the page starts in English', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     contexts.push(context);
+    context.setDefaultTimeout(120_000);
     const page = await context.newPage();
     await page.route('**/config.json', (route) =>
       route.fulfill({ contentType: 'application/json', body: JSON.stringify({ region: 'uk', languages: ['en', 'zh-CN'], apiBase: '' }) }),
@@ -498,6 +500,7 @@ describe('ICP filing number in the footer (issue 18)', () => {
   it.each(['/index.html', '/status.html', '/console.html'])('%s shows nothing of it when the configuration has none', async (path) => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     contexts.push(context);
+    context.setDefaultTimeout(120_000);
     const page = await context.newPage();
     // The configuration a region without a filing number gets: the runtime's, without the number.
     const served = (await (await fetch(`${base}/config.json`)).json()) as Record<string, unknown>;

@@ -82,7 +82,7 @@ beforeAll(async () => {
     region,
   };
   ttl = new LocalTtl({ client: ddb, tableName: TABLE, now: () => clock.now(), file: join(dir, 'ttl-deleted.json') });
-}, 60_000);
+}, 240_000);
 
 afterAll(async () => {
   await dynamo?.stop();
@@ -347,7 +347,7 @@ describe('archival through DynamoDB Local TTL', () => {
     await ddb.send(new PutItemCommand({ TableName: TABLE, Item: item }));
     await eventually(
       async () => !(await ddb.send(new GetItemCommand({ TableName: plain, Key: { PK: item.PK, SK: item.SK } }))).Item,
-      30_000,
+      120_000,
       "DynamoDB Local's TTL job on a plain table",
     );
     // Two more expired items, put in both tables one after the other, each once the job has removed
@@ -362,7 +362,7 @@ describe('archival through DynamoDB Local TTL', () => {
       await ddb.send(new PutItemCommand({ TableName: plain, Item: next }));
       await eventually(
         async () => !(await ddb.send(new GetItemCommand({ TableName: plain, Key: { PK: next.PK, SK: next.SK } }))).Item,
-        30_000,
+        120_000,
         `DynamoDB Local's TTL job removing ${sk} from the plain table`,
       );
     }
@@ -370,5 +370,5 @@ describe('archival through DynamoDB Local TTL', () => {
       const kept = (await ddb.send(new GetItemCommand({ TableName: TABLE, Key: { PK: probe.PK, SK: probe.SK } }))).Item;
       expect(kept, probe.SK.S).toEqual(probe);
     }
-  }, 60_000);
+  }, 240_000);
 });

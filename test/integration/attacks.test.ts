@@ -209,7 +209,7 @@ describe('automatic merge of a repeat only with proof of the contact on file (is
     expect(again.reference).not.toBe(first.reference);
     const mail = await eventually(
       async () => (await mailsTo(email)).find((m) => (m.subject ?? '').includes(`${again.reference}: did you send it`)),
-      10_000,
+      120_000,
       'confirmation email',
     );
     expect(mail.text).not.toContain(first.reference);
@@ -228,7 +228,7 @@ describe('automatic merge of a repeat only with proof of the contact on file (is
         const d = (await j.complaint('quinn', again.reference)).complaint;
         return d.status === 'CLOSED' && d;
       },
-      20_000,
+      120_000,
       'the merged repeat closed',
     );
     expect(closed).toMatchObject({ closure: 'merged', mergedInto: { reference: first.reference } });

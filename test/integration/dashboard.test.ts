@@ -96,7 +96,7 @@ beforeAll(async () => {
   await submitAt('G3', '2027-03-10T05:00:00.000Z', OUTAGE);
   await j.setClock(READ_AT);
   await drain();
-}, 180_000);
+}, 240_000);
 
 afterAll(async () => {
   await j.setClock('2026-03-02T01:00:00.000Z');

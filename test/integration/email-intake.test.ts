@@ -99,7 +99,7 @@ function everyMessageThroughSmtp(c: Corpus) {
       const from = (await simpleParser(raw)).from?.value[0]?.address;
       sent.push({ file, messageId: await send(raw), from });
     }
-  }, 120_000);
+  }, 240_000);
 
   it('stores each raw message at inbound/<messageId> in the mail bucket, as the SES receipt rule does', async () => {
     expect(sent).toHaveLength(c.files.length);
@@ -247,7 +247,7 @@ describe('replies and auto-replies', () => {
 
   it('an auto-reply creates nothing, even with our reference in it', async () => {
     // Let the complaint's own workflow settle first (it starts from the table's stream).
-    await eventually(async () => (await getTask(ddb, table, reference))?.stage === 'INVESTIGATION', 10_000, 'workflow at investigation');
+    await eventually(async () => (await getTask(ddb, table, reference))?.stage === 'INVESTIGATION', 120_000, 'workflow at investigation');
     const before = await countComplaints(ddb, table);
     const entries = (await history(reference)).length;
     const id = await send(

@@ -70,13 +70,13 @@ const finishedExecutions = (ref: string) =>
       const all = await executions(ref);
       return all.every((e) => e.status !== 'RUNNING') && all.map((e) => `${e.name} ${e.status}`).sort();
     },
-    10_000,
+    120_000,
     `the executions of ${ref} finished`,
   );
 
 /** Every email of the complaint has left (or is left alone on purpose): nothing queued or half-sent. */
 const delivered = (ref: string) =>
-  client.waitFor(ref, (d) => d.messages.filter((m) => m.channel === 'email').every((m) => m.status === 'sent'), 'every email sent', 30_000);
+  client.waitFor(ref, (d) => d.messages.filter((m) => m.channel === 'email').every((m) => m.status === 'sent'), 'every email sent', 120_000);
 
 beforeAll(async () => {
   await local('POST', '/__local/clock', { now: '2026-03-02T01:00:00.000Z' }); // a Monday, 09:00 in Shanghai
@@ -126,7 +126,7 @@ describe('the workflow definition', () => {
 
 describe('DynamoDB throttling and errors', () => {
   it("rides through throttling and 5xx on 1 request in 5 with the client's retries: backoff with jitter, nothing lost, nothing twice", {
-    timeout: 120_000,
+    timeout: 240_000,
   }, async () => {
     const before = await countComplaints(ddb, TABLE);
     await injectFaults([
@@ -175,7 +175,7 @@ describe('DynamoDB throttling and errors', () => {
     );
   });
 
-  it('does nothing twice when DynamoDB applied a write but its answer was lost (transactions carry an idempotency token)', { timeout: 90_000 }, async () => {
+  it('does nothing twice when DynamoDB applied a write but its answer was lost (transactions carry an idempotency token)', { timeout: 240_000 }, async () => {
     const before = await countComplaints(ddb, TABLE);
     await injectFaults([
       { target: 'dynamodb', operations: ['TransactWriteItems', 'UpdateItem', 'PutItem'], rate: 0.3, phase: 'after', errors: ['InternalServerError'] },
@@ -315,7 +315,7 @@ describe('notifications failing', () => {
         const p = (await local('GET', '/__local/streams/parked')) as { consumer: string; keys: any }[];
         return p.some((x) => x.consumer === 'DeliverMessages' && x.keys.PK.S === `COMPLAINT#${b.reference}`) && p;
       },
-      30_000,
+      120_000,
       'the acknowledgement parked',
     );
     expect(parked.length).toBeGreaterThan(0);
@@ -344,7 +344,7 @@ describe('Step Functions throttled and its tasks failing', () => {
   });
 
   it('sends the acknowledgement while the workflow start is held up by throttling: they are read by different stream readers (ADR 0009)', {
-    timeout: 120_000,
+    timeout: 240_000,
   }, async () => {
     await injectFaults([{ target: 'sfn', operations: ['StartExecution'], errors: ['ThrottlingException'] }]);
     const { reference: ref } = await submit('ack-first');
@@ -352,7 +352,7 @@ describe('Step Functions throttled and its tasks failing', () => {
     expect(sent.messages.filter((m) => m.kind === 'acknowledgement')).toMatchObject([{ status: 'sent' }]);
     // ... while no start has got through: the acknowledgement did not wait for it (the start reader
     // may make its first, refused, attempt just after the acknowledgement went out: polled, not timed).
-    await eventually(async () => ((await faultReport()).injected['sfn:StartExecution:ThrottlingException'] ?? 0) > 0, 30_000, 'a refused start');
+    await eventually(async () => ((await faultReport()).injected['sfn:StartExecution:ThrottlingException'] ?? 0) > 0, 120_000, 'a refused start');
     expect(await executions(ref)).toEqual([]);
     // Step Functions recovers: the start, retried, goes through once.
     await injectFaults([]);
@@ -360,7 +360,7 @@ describe('Step Functions throttled and its tasks failing', () => {
     expect((await executions(ref)).map((e) => e.name)).toEqual([ref]);
   });
 
-  it("parks a start that keeps failing; the sweeper and the operator's replay together still make one workflow", { timeout: 90_000 }, async () => {
+  it("parks a start that keeps failing; the sweeper and the operator's replay together still make one workflow", { timeout: 240_000 }, async () => {
     await injectFaults([{ target: 'sfn', operations: ['StartExecution'], errors: ['InternalFailure'] }]);
     const { reference: ref } = await submit('sfn-down');
     await eventually(
@@ -401,7 +401,7 @@ describe('Step Functions throttled and its tasks failing', () => {
         const d = await sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(ref) }));
         return d.status === 'FAILED' && d;
       },
-      30_000,
+      120_000,
       'the execution failed',
     );
     expect(failed.error).toBe('Lambda.ResourceNotFoundException');
@@ -423,7 +423,7 @@ describe('Step Functions throttled and its tasks failing', () => {
 
 describe('orphans', () => {
   it('gives each open complaint whose workflow was stopped exactly one new workflow, at its stage, and hands over missed completions', {
-    timeout: 120_000,
+    timeout: 240_000,
   }, async () => {
     // The sweep is the backstop for what the WorkflowEnded rule misses: with the rule disabled,
     // stopped executions wait for it (and a stop with the rule on is resumed at once: below).
@@ -487,7 +487,7 @@ describe('orphans', () => {
     expect(await finishedExecutions(e.reference)).toEqual([`${e.reference} SUCCEEDED`]);
   });
 
-  it('resumes a complaint whose execution is stopped at once, at its stage, with no sweep (the WorkflowEnded rule)', { timeout: 90_000 }, async () => {
+  it('resumes a complaint whose execution is stopped at once, at its stage, with no sweep (the WorkflowEnded rule)', { timeout: 240_000 }, async () => {
     const { reference: ref } = await submit('stopped');
     await client.waitForTask(ref, 'INVESTIGATION');
     await client.step('hana', ref, 'claim', {}, (y) => count(y, 'claimed') >= 1);

@@ -170,7 +170,7 @@ describe('customers over HTTP', () => {
     expect(await countComplaints(ddb, table)).toBe(before + accepted.size);
     for (const [reference, code] of accepted) expect((await j.status(reference, code)).status, reference).toBe(200);
     expect(statuses.get(400) ?? 0).toBeGreaterThan(0);
-  }, 60_000);
+  }, 240_000);
 
   it('GET /api/complaints/{reference}: hostile references and access codes are answered like an unknown one', async () => {
     await fc.assert(
@@ -183,7 +183,7 @@ describe('customers over HTTP', () => {
       }),
       { numRuns: runs(Math.ceil(RUNS / 2)) },
     );
-  }, 60_000);
+  }, 240_000);
 
   it('POST /api/complaints/{reference}/callback and POST /api/attachments: hostile bodies and paths', async () => {
     const valid = { satisfaction: 4, comment: 'Fine' };
@@ -211,7 +211,7 @@ describe('customers over HTTP', () => {
       }),
       { numRuns: runs(Math.ceil(RUNS / 3)) },
     );
-  }, 60_000);
+  }, 240_000);
 });
 
 // ---------------------------------------------------------------------------------------
@@ -305,7 +305,7 @@ describe('staff over HTTP (signed in)', () => {
       }),
       { numRuns: runs(RUNS) },
     );
-  }, 60_000);
+  }, 240_000);
 
   it('hostile path segments and query strings on the staff reads', async () => {
     const query = fc.dictionary(
@@ -338,7 +338,7 @@ describe('staff over HTTP (signed in)', () => {
       }),
       { numRuns: runs(RUNS) },
     );
-  }, 60_000);
+  }, 240_000);
 });
 
 // ---------------------------------------------------------------------------------------
@@ -403,7 +403,7 @@ function mutatedThroughSmtp(title: string, messages: Buffer[]) {
       }),
       { numRuns: runs(Math.ceil(RUNS / 4)) },
     );
-  }, 60_000);
+  }, 240_000);
 }
 
 describe('mail through the SMTP intake', () => {

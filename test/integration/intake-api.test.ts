@@ -47,7 +47,7 @@ describe('submitComplaint', () => {
   it('starts the workflow, which waits on the investigation task with its token stored', async () => {
     const r = await submit(validComplaint());
     const ref = r.body.reference;
-    const task = await eventually(() => getTask(ddb, table, ref), 10_000, 'investigation task');
+    const task = await eventually(() => getTask(ddb, table, ref), 120_000, 'investigation task');
     expect(task.stage).toBe('INVESTIGATION');
     expect(task.executionName).toBe(ref);
     const exec = await sfn.send(new DescribeExecutionCommand({ executionArn: `${inject('stateMachineArn').replace(':stateMachine:', ':execution:')}:${ref}` }));
@@ -64,7 +64,7 @@ describe('submitComplaint', () => {
         const t = await getTask(ddb, table, ref);
         return t?.stage === 'REPLY' && t;
       },
-      10_000,
+      120_000,
       'reply task',
     );
     expect(next.taskToken).not.toBe(task.taskToken);

@@ -106,7 +106,7 @@ describe.skipIf(!imap)('MailboxPoller: the complaints mailbox over IMAP (real Do
           ).Items ?? [];
         return msgs.some((x) => x.kind === 'acknowledgement' && x.to === m.from && x.status === 'sent');
       },
-      20_000,
+      120_000,
       'the acknowledgement sent',
     );
     expect(await folder('INBOX')).toEqual([]);
@@ -138,7 +138,7 @@ describe.skipIf(!imap)('MailboxPoller: the complaints mailbox over IMAP (real Do
     expect(await folder('INBOX')).toEqual([]);
     expect(await folder('Failed')).toHaveLength(1);
     expect(await byEmail(failing.from)).toBe(0);
-  }, 120_000);
+  }, 240_000);
 
   it('a crash after the intake and before the move does not duplicate the complaint', async () => {
     const m = message('crash');
@@ -154,7 +154,7 @@ describe.skipIf(!imap)('MailboxPoller: the complaints mailbox over IMAP (real Do
     expect(next).toMatchObject({ seen: 1, moved: 1, replayed: 1, failed: 0 });
     expect(await byEmail(m.from)).toBe(1);
     expect(await folder('INBOX')).toEqual([]);
-  }, 60_000);
+  }, 240_000);
 
   it('a UIDVALIDITY change (the server rebuilt the mailbox) neither duplicates nor loses messages', async () => {
     const taken = message('uidv-taken');
@@ -177,5 +177,5 @@ describe.skipIf(!imap)('MailboxPoller: the complaints mailbox over IMAP (real Do
     expect(await byEmail(taken.from)).toBe(1);
     expect(await byEmail(waiting.from)).toBe(1);
     expect(await folder('INBOX')).toEqual([]);
-  }, 60_000);
+  }, 240_000);
 });

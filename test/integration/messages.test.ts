@@ -25,7 +25,7 @@ describe('messages to customers and staff', () => {
         const m = await mailsTo(email);
         return m.length >= 1 && m;
       },
-      10_000,
+      120_000,
       'acknowledgement email',
     );
     expect(acks[0].subject).toContain(ref);
@@ -43,7 +43,7 @@ describe('messages to customers and staff', () => {
         const m = await mailsTo(email);
         return m.length >= 2 && m;
       },
-      10_000,
+      120_000,
       'reply email',
     );
     const reply = all.find((m) => m.subject?.includes('答复'))!;
@@ -80,7 +80,7 @@ describe('messages to customers and staff', () => {
         const m = await mailsTo('mia@bank.example');
         return m.find((x) => x.subject?.includes(ref));
       },
-      10_000,
+      120_000,
       'escalation email',
     );
     expect(toMia.subject).toMatch(/breached/);

@@ -79,7 +79,9 @@ const messagesOf = async (reference: string) =>
   ).Items ?? [];
 
 describe('npm run replay (issue 21)', () => {
-  it('reads the failure queue, re-drives the records through the same consumer once, and reports; a dry run changes nothing', { timeout: 90_000 }, async () => {
+  it('reads the failure queue, re-drives the records through the same consumer once, and reports; a dry run changes nothing', {
+    timeout: 240_000,
+  }, async () => {
     // Messages earlier files left on the queue are replayed too (consumers are idempotent); only this complaint's records are checked.
     await local('POST', '/__local/faults', { rules: [{ target: 'smtp', errors: ['ServiceUnavailable'] }], seed: 21 });
     const complaint = validComplaint();

@@ -66,5 +66,5 @@ describe('a start that fails', () => {
       dynamodbViaIam: process.env.AWS_ENDPOINT_URL_DYNAMODB!,
     };
     for (const [what, url] of Object.entries({ ...seen, ...functionsUsed })) expect(await answers(url), `${what} (${url}) still answers`).toBe(false);
-  }, 120_000); // a whole start-up (a JVM, a function's worker) on a shared machine
+  }, 240_000); // a whole start-up (a JVM, a function's worker) on a shared machine
 });

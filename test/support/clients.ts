@@ -30,7 +30,7 @@ export async function getTask(ddb: DynamoDBDocumentClient, table: string, refere
 }
 
 /** Polls a condition (no fixed sleeps): resolves as soon as it holds, fails after `ms`. */
-export async function eventually<T>(fn: () => Promise<T | undefined | false>, ms = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, ms = 120_000, what = 'condition'): Promise<T> {
   const end = Date.now() + ms;
   let last: unknown;
   while (Date.now() < end) {

@@ -30,6 +30,8 @@ export async function openConsole(browser: Browser, base: string, opts: OpenOpti
     bypassCSP: opts.bypassCSP ?? false,
     acceptDownloads: true,
   });
+  // Waits end when their condition holds; a generous limit keeps a busy machine from failing them (issue 23).
+  context.setDefaultTimeout(120_000);
   const page = await context.newPage();
   const errors = await watchErrors(page);
   if (opts.clock) await page.clock.setFixedTime(opts.clock);

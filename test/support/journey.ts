@@ -111,7 +111,7 @@ export class Journey {
         const t = await getTask(this.ddb, this.table, reference);
         return t && t.stage === stage && (t as any).status !== 'completed' && t.taskToken !== notToken && t;
       },
-      10_000,
+      120_000,
       `${reference} at ${stage}`,
     );
   }
@@ -128,7 +128,7 @@ export class Journey {
         const c = await this.complaint('quinn', reference);
         return c.complaint.status === 'CLOSED' && c;
       },
-      10_000,
+      120_000,
       `${reference} closed`,
     );
   }

@@ -40,6 +40,20 @@ export class ResilientClient {
     readonly deadlineMs = 120_000,
   ) {}
 
+  /** Per complaint, each staff action sent and what came back, in order: what a failed check prints. */
+  private readonly trails = new Map<string, { n: number; line: string }[]>();
+  private noted = 0;
+  /** `reference` '*': an event of the whole run (a kill), shown in every complaint's trail. */
+  note(reference: string, line: string): void {
+    this.trails.set(reference, [...(this.trails.get(reference) ?? []), { n: ++this.noted, line }]);
+  }
+  trail(reference: string): string {
+    return [...(this.trails.get(reference) ?? []), ...(this.trails.get('*') ?? [])]
+      .sort((a, b) => a.n - b.n)
+      .map((e) => e.line)
+      .join('; ');
+  }
+
   /** One attempt; a network error (the server went away) is thrown. */
   async once(kind: RequestKind, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
     this.inFlight[kind]++;
@@ -151,6 +165,7 @@ export class ResilientClient {
       } catch {
         this.stats.networkErrors++;
       }
+      this.note(reference, `${user} ${action}: ${a?.status ?? 'no answer'}`);
       if (a && a.status < 300) return;
       if (a && a.status >= 500) this.stats.serverErrors++;
       if (a && a.status >= 400 && a.status < 500 && a.status !== 409)
@@ -160,7 +175,12 @@ export class ResilientClient {
         this.stats.alreadyDone++;
         return;
       }
-      if (Date.now() > end) throw new Error(`${action} on ${reference} by ${user}: still not done (${a?.status} ${JSON.stringify(a?.body)})`);
+      if (Date.now() > end) {
+        const d = await this.detail(reference).catch(() => undefined);
+        throw new Error(
+          `${action} on ${reference} by ${user}: still not done (${a?.status} ${JSON.stringify(a?.body)}); stage ${d?.complaint.stage}, task ${JSON.stringify(d?.task && { stage: d.task.stage, status: d.task.status })}, history ${d?.history.map((h) => h.action).join(',')}; actions sent: ${this.trail(reference)}`,
+        );
+      }
       this.stats.resent++;
       await pause(200);
     }
