@@ -184,7 +184,7 @@ describe('archive record', () => {
 describe('drill complaints in the archive (ADR 0024)', () => {
   const drill = { drillId: 'DR-20280207-ab12cd34', scenario: 'major-emergency-start' };
   it("go under their drill's prefix, never under complaints/ or erased/; real ones stay where they were", () => {
-    const c = { region: 'cn', reference: REF, drill };
+    const c = { region: 'cn' as const, reference: REF, drill };
     expect(recordKey(c, '2026-03-09T01:00:00.000Z')).toBe(`drills/cn/${drill.drillId}/complaints/${REF}.json.gz`);
     expect(recordKey(c, '2026-03-09T01:00:00.000Z', true)).toBe(`drills/cn/${drill.drillId}/erased/${REF}.json.gz`);
     expect(recordKey({ region: 'cn', reference: REF }, '2026-03-09T01:00:00.000Z')).toBe(archiveKey('cn', '2026-03-09T01:00:00.000Z', REF));
