@@ -449,5 +449,14 @@ describe('a drill not disposed of, when its complaints expire (ADR 0024)', () =>
       complaints: [{ reference: ref, key }],
     });
     expect((await j.as('quinn', 'GET', `/drills/${second.drillId}/report`)).body.figures).toEqual(before.figures);
+    // The list of drills (the console's drills view) shows the disposal done: how, when, by whom, where the report is.
+    const listing = (await j.as('quinn', 'GET', '/drills')).body.drills.find((d: any) => d.drillId === second.drillId);
+    expect(listing).toMatchObject({
+      status: 'closed',
+      disposal: 'discard',
+      reportKey: `drills/cn/${second.drillId}/report.json`,
+      disposedAt: '2029-01-05T01:00:00.000Z',
+      disposedBy: 'mia',
+    });
   });
 });
