@@ -44,6 +44,7 @@ export class DynamoDrills implements DrillStore {
       scenario: d.scenario,
       startedAt: d.startedAt,
       status: d.status,
+      disposal: d.disposal,
       ...(summary ? { summary } : {}),
     };
   }
@@ -111,6 +112,21 @@ export class DynamoDrills implements DrillStore {
       ConditionExpression: '#s = :closed',
       ExpressionAttributeNames: { '#s': 'status' },
       ExpressionAttributeValues: { ':closed': 'closed' },
+    });
+    // The listing shows the disposal done (the console's drills view): when, by whom, where the report is kept.
+    const done = {
+      disposal: d.disposal,
+      ...(d.reportKey ? { reportKey: d.reportKey } : {}),
+      ...(d.disposedAt ? { disposedAt: d.disposedAt, disposedBy: d.disposedBy } : {}),
+    };
+    const fields = Object.keys(done);
+    await this.db.update({
+      TableName: this.table,
+      Key: drillKeys.listing(d.region, d.startedAt, d.drillId),
+      UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])),
+      ExpressionAttributeValues: Object.fromEntries(fields.map((f, i) => [`:v${i}`, done[f as keyof typeof done]])),
     });
   }
 

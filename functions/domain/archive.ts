@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Complaint, HistoryEntry } from './complaint.ts';
+import { drillArchiveKey } from './drill.ts';
 import type { LedgerEntry, OutboundMessage } from './model.ts';
 
 /** Who DynamoDB names as the deleter of an item its TTL expired (stream record `userIdentity`). */
@@ -100,6 +101,23 @@ const strip = <T>(item: Record<string, unknown>): T => Object.fromEntries(Object
 /** Month of the close, for the key: complaints/region=cn/closed=2026-03/CN-2026-000001.json.gz */
 export function archiveKey(region: string, closedAt: string, reference: string, erased = false): string {
   return `${erased ? 'erased' : 'complaints'}/region=${region}/closed=${closedAt.slice(0, 7)}/${reference}.json.gz`;
+}
+
+/**
+ * Where a complaint's record goes: a drill's complaint (`drill` set) under its drill's prefix of
+ * the same bucket, drills/<region>/<drillId>/complaints/<ref>.json.gz (erased: .../erased/), never
+ * among the real complaints' records under complaints/ and erased/ (issue 20, ADR 0024).
+ */
+export function recordKey(c: Pick<Complaint, 'region' | 'reference' | 'drill'>, closedAt: string, erased = false): string {
+  if (!c.drill) return archiveKey(c.region, closedAt, c.reference, erased);
+  return drillArchiveKey(c.region, c.drill.drillId, `${erased ? 'erased' : 'complaints'}/${c.reference}.json.gz`);
+}
+
+/** A complaint's attachment in the archive: beside its record (a drill's under the drill's prefix). */
+export function attachmentKey(c: Pick<Complaint, 'region' | 'reference' | 'drill'>, closedAt: string, index: number, name: string): string {
+  const key = attachmentArchiveKey(c.region, closedAt, c.reference, index, name);
+  if (!c.drill) return key;
+  return drillArchiveKey(c.region, c.drill.drillId, `complaints/${key.slice(key.indexOf(`/${c.reference}/attachments/`) + 1)}`);
 }
 
 export function attachmentArchiveKey(region: string, closedAt: string, reference: string, index: number, name: string): string {
@@ -388,8 +406,12 @@ export type Whereabouts =
   | { reference: string; where: 'archive'; ok: boolean; reason?: string }
   | { reference: string; where: 'staging'; ok: false; reason: string }
   | { reference: string; where: 'missing'; ok: false; reason: string }
-  /** A drill complaint disposed of after its drill (LedgerEntry.drillDisposal): not a real complaint. */
-  | { reference: string; where: 'drill-disposed'; ok: true; reason?: undefined };
+  /**
+   * A drill complaint disposed of after its drill, or archived apart by TTL archival
+   * (LedgerEntry.drillDisposal): not a real complaint. Not ok when the record archival wrote
+   * apart does not verify.
+   */
+  | { reference: string; where: 'drill-disposed'; ok: boolean; reason?: string };
 
 export interface ReconciliationReport {
   registered: number;
@@ -412,7 +434,7 @@ export function summarise(found: Whereabouts[]): ReconciliationReport {
     staging: found.filter((f) => f.where === 'staging').length,
     missing: found.filter((f) => f.where === 'missing').map((f) => f.reference),
     mismatched: found
-      .filter((f) => (f.where === 'table' || f.where === 'archive') && !f.ok)
+      .filter((f) => (f.where === 'table' || f.where === 'archive' || f.where === 'drill-disposed') && !f.ok)
       .map((f) => ({ reference: f.reference, reason: f.reason ?? 'mismatch' })),
     ...(disposed ? { drillDisposed: disposed } : {}),
   };

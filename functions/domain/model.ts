@@ -141,10 +141,18 @@ export interface LedgerEntry {
   erasure?: { at: string; by: string; basis: string; request?: string; pseudonym: string };
   /**
    * A drill complaint disposed of after its drill's report (issue 20, ADR 0022): archived apart
-   * (`key`, under drills/) or discarded. Written before its items are deleted: archival does not
+   * (`key`, under drills/) or discarded; or archived apart by TTL archival (`via: 'ttl'`, ADR 0024). Written before its items are deleted: archival does not
    * take those deletes for a loss, and reconciliation does not count it as a real complaint.
    */
-  drillDisposal?: { drillId: string; disposal: 'archive' | 'discard'; at: string; by: string; key?: string };
+  drillDisposal?: {
+    drillId: string;
+    disposal: 'archive' | 'discard';
+    at: string;
+    by: string;
+    key?: string;
+    /** 'ttl': archived apart by TTL archival, the drill's disposal not acted on before its expiry (ADR 0024). */
+    via?: 'ttl';
+  };
 }
 
 export interface StaffProfile {

@@ -275,6 +275,12 @@ export interface DrillListing {
   scenario: string;
   startedAt: string;
   status: DrillRecord['status'];
+  /** As configured at the start (listings of earlier versions lack it). */
+  disposal?: DrillRecord['disposal'];
+  /** The disposal done (disposeDrill): the report kept at reportKey, when and by whom. */
+  reportKey?: string;
+  disposedAt?: string;
+  disposedBy?: string;
   summary?: DrillSummary;
   /** Written by earlier versions only: a closed drill's improvement actions are in the CorrectiveActions store. */
   actions?: CorrectiveAction[];

@@ -144,7 +144,12 @@ const RUNS: { [K in StaffOperation]: (deps: Container, call: StaffCall<StaffBody
   putCalendarYear: (d, c) => calendars.putCalendarYear(d, c.actor, c.body),
 };
 
-const drillDeps = (d: Container): drills.DrillDeps => ({ ...d, mail: d.mail, scenario: scenarioById });
+const drillDeps = (d: Container): drills.DrillDeps => ({
+  ...d,
+  mail: d.mail,
+  scenario: scenarioById,
+  archived: { ledger: d.repo, store: archiveOnFirstUse() },
+});
 const disposalDeps = (d: Container): drills.DisposalDeps => ({ ...drillDeps(d), repo: d.repo, audit: d.audit, reports: reportsOnFirstUse() });
 const reviewDeps = (d: Container): drills.ReviewDeps => ({ ...d, aggregates: aggregatesOf(d), reports: reportsOnFirstUse(), pdf: pdfOnFirstUse() });
 const answer = (r: drills.Rendered) => (r.kind === 'json' ? r.value : new RawBody(r.contentType, r.body, r.filename));

@@ -52,11 +52,12 @@ export const PREFIXES = {
 /** Per archive access: objects read, objects written (locked), staging actions, prefixes listed. */
 export const ARCHIVE_GRANTS: Record<ArchiveAccess, { read: string[]; write: string[]; staging: string[]; list: string[] }> = {
   // Existence checks (HEAD) and locked puts of records and attachments; staging parts put, read, cleared.
+  // drills/: a drill's complaint not disposed of before its expiry is archived apart there (ADR 0024).
   archive: {
-    read: [PREFIXES.archived],
-    write: [PREFIXES.archived],
+    read: [PREFIXES.archived, PREFIXES.drills],
+    write: [PREFIXES.archived, PREFIXES.drills],
     staging: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-    list: [PREFIXES.archived, PREFIXES.staging],
+    list: [PREFIXES.archived, PREFIXES.staging, PREFIXES.drills],
   },
   // Reads the record (or its redacted version); erasure writes the redacted version and redacts staged parts.
   // The staff API's: also the periodic reviews, generated into reviews/ and read back, and the
@@ -68,11 +69,12 @@ export const ARCHIVE_GRANTS: Record<ArchiveAccess, { read: string[]; write: stri
     list: [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging, PREFIXES.reviews, PREFIXES.drills],
   },
   // Reads each ledger entry's record (an erased complaint's served record too: issue 21); lists staging and clears a racing batch's leftovers.
+  // drills/: the records of drill complaints archived apart by TTL, verified as any other (ADR 0024).
   reconcile: {
-    read: [PREFIXES.archived, PREFIXES.erased],
+    read: [PREFIXES.archived, PREFIXES.erased, PREFIXES.drills],
     write: [],
     staging: ['s3:DeleteObject'],
-    list: [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging],
+    list: [PREFIXES.archived, PREFIXES.erased, PREFIXES.staging, PREFIXES.drills],
   },
   // The scheduled periodic reviews (issue 20): reviews/ only, each object checked (HEAD) and written once.
   reviews: {

@@ -845,8 +845,39 @@ describe('staff console', () => {
       expect((await byChannel).status()).toBe(200);
       await page.waitForSelector('#dash-body th:has-text("Channel")', { state: 'attached' });
       expect((await rows(2)).map((r) => r.slice(0, 2))).toEqual(groupsBy('channel').map((g) => [LABEL[g.key], String(g.figures.total)]));
-      // The browser logs the 400 it was given; nothing else went wrong.
-      expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
+
+      // The drill, closed: its disposal from the drills view (ADR 0024) - refused while its complaint is
+      // open (the message names it), done once it is closed, the result shown in the row.
+      const drillId = started.body.drillId;
+      expect((await j.as('mia', 'POST', `/drills/${drillId}/close`, { outcomes: [{ staffId: 'hana', outcome: 'passed' }] })).status).toBe(200);
+      const dispose = async () => {
+        await page.click('#nav a[data-view="drills"]');
+        await page.click(`#drills-table button[data-drill="${drillId}"]`);
+        expect(await text(page, '.drill-dispose-confirm p')).toBe(
+          `Archive the 1 complaint(s) of drill ${drillId} apart (locked, under drills/, never among the real complaints) and remove them from the table? The report is kept in the archive first. This cannot be undone.`,
+        );
+        await page.click('.drill-dispose-confirm button.button');
+      };
+      await dispose();
+      await page.waitForSelector('#drills-status:has-text("Could not do that")');
+      expect(await text(page, '#drills-status')).toBe(`Could not do that: The drill's complaints ${drillRef} are still open: close them first`);
+      expect((await j.act('mia', drillRef, 'claim')).status).toBe(200);
+      expect((await j.act('mia', drillRef, 'investigation', investigation)).status).toBe(200);
+      await j.waitForStage(drillRef, 'REPLY');
+      const drafted = await j.act('mia', drillRef, 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We refunded the fee.' });
+      if (drafted.body.status === 'awaiting-approval') expect((await j.act('sara', drillRef, 'reply/approval', { approve: true })).status).toBe(200);
+      await j.waitForStage(drillRef, 'CALLBACK');
+      expect((await j.act('sam', drillRef, 'callback', { satisfaction: 5 })).status).toBe(200);
+      await j.waitClosed(drillRef);
+      await dispose();
+      await page.waitForSelector('#drills-status:has-text("disposed of")');
+      const reportKey = `drills/cn/${drillId}/report.json`;
+      expect(await text(page, '#drills-status')).toBe(`Drill ${drillId}: 1 complaint(s) disposed of; the report is kept at ${reportKey}.`);
+      expect(await text(page, `#drills-table tr:has(td:has-text("${drillId}")) td.drill-disposal`)).toMatch(
+        new RegExp(`^Archived apart .+ by mia; report kept at ${reportKey}$`),
+      );
+      // The browser logs the 400 and the 409 it was given; nothing else went wrong.
+      expect(errors.filter((e) => !/status of (400|409)/.test(e))).toEqual([]);
     } finally {
       await j.setClock(CLOCK);
     }

@@ -721,6 +721,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
             ? [
                 { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'complaints/') },
                 { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resource: objects(s.stores.archive.name, 'staging/') },
+                // A drill's complaint not disposed of before its expiry: archived apart under its drill (ADR 0024).
+                { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'], resource: objects(s.stores.archive.name, 'drills/') },
               ]
             : []),
           ...(spec.access.archive === 'erase'
@@ -743,6 +745,8 @@ describe.each(Object.values(REGIONS).map((r) => [r.name, r] as [string, RegionCo
                 { actions: ['s3:GetObject'], resource: objects(s.stores.archive.name, 'complaints/') },
                 // The served record of an erased complaint: the reconciliation checks it stays erased (issue 21).
                 { actions: ['s3:GetObject'], resource: objects(s.stores.archive.name, 'erased/') },
+                // Drill complaints archived apart by TTL: verified as any archived record (ADR 0024).
+                { actions: ['s3:GetObject'], resource: objects(s.stores.archive.name, 'drills/') },
                 { actions: ['s3:DeleteObject'], resource: objects(s.stores.archive.name, 'staging/') },
               ]
             : []),

@@ -15,6 +15,10 @@
  *   Sat 2028-07-01 12:00Z  the quarterly schedule runs (POST /__local/reviews): 2028-Q2 and 2028-H1, once
  *          + 1 h           the drill complaint answered (mia, approved by sara) and closed; the drill's
  *                          disposal (archive, the default) acted on: report kept, complaint archived apart
+ *   Mon 2028-07-03 01:00Z  a second drill (disposal: discard) run, its complaint closed, the drill closed -
+ *                          and not disposed of
+ *   Fri 2029-01-05 01:00Z  past the complaint's hot retention (180 days): TTL removes it and archival
+ *                          writes it apart under the drill (ADR 0024); the report unchanged
  * The report's figures are checked against these scripted actions; the drill complaint is absent
  * from the dashboard; the review's figures are worked out here from R1 and R2 and the drill.
  */
@@ -378,5 +382,81 @@ describe("the drill's disposal after its report", () => {
     const again = await dispose();
     expect(again.status).toBe(200);
     expect(again.body).toEqual(r.body);
+  });
+});
+
+describe('a drill not disposed of, when its complaints expire (ADR 0024)', () => {
+  it("TTL archives them apart under the drill, never under complaints/; reconciliation counts them apart; quality reads them; the report's figures do not change", async () => {
+    const t0 = '2028-07-03T01:00:00.000Z';
+    const after = (minutes: number) => new Date(Date.parse(t0) + minutes * 60_000).toISOString();
+    await j.setClock(t0);
+    const started = await j.as('mia', 'POST', '/drills', { scenario: 'major-emergency-start', participants: ['sam', 'mia'], disposal: 'discard' });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const second: StartedDrill = started.body;
+    const ref = (await feedDue(second, new Set(), new Date(t0), channels, 'complaints@bank.example.cn')).major!;
+    await j.waitForStage(ref, 'INVESTIGATION');
+    await j.setClock(after(30));
+    expect((await j.act('mia', ref, 'claim')).status).toBe(200);
+    expect((await j.act('mia', ref, 'investigation', investigation)).status).toBe(200);
+    await j.waitForStage(ref, 'REPLY');
+    await j.setClock(after(90));
+    const drafted = await j.act('mia', ref, 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We refunded the fee.' });
+    if (drafted.body.status === 'awaiting-approval') expect((await j.act('sara', ref, 'reply/approval', { approve: true })).status).toBe(200);
+    await j.waitForStage(ref, 'CALLBACK');
+    expect((await j.act('sam', ref, 'callback', { satisfaction: 4 })).status).toBe(200);
+    await j.waitClosed(ref);
+    const closed = await j.as('mia', 'POST', `/drills/${second.drillId}/close`, { outcomes: [{ staffId: 'sam', outcome: 'passed' }] });
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    const before = (await j.as('quinn', 'GET', `/drills/${second.drillId}/report`)).body;
+    expect(before.figures).toMatchObject({ entered: 1 });
+
+    // 180 days and more later: TTL removes the complaint's items; archival takes them from the stream.
+    await j.setClock('2029-01-05T01:00:00.000Z');
+    await drain();
+    expect((await j.as('mia', 'GET', `/complaints/${ref}`)).status).toBe(404);
+    const key = `drills/cn/${second.drillId}/complaints/${ref}.json.gz`;
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: ARCHIVE_BUCKET, Prefix: `drills/cn/${second.drillId}/` }));
+    expect((listed.Contents ?? []).map((o) => o.Key)).toEqual([key]);
+    expect(await s3.send(new HeadObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: key }))).toMatchObject({ ObjectLockMode: 'COMPLIANCE' });
+    for (const prefix of ['complaints/', 'erased/', 'staging/']) {
+      const real = await s3.send(new ListObjectsV2Command({ Bucket: ARCHIVE_BUCKET, Prefix: prefix }));
+      expect((real.Contents ?? []).filter((o) => o.Key?.includes(ref))).toEqual([]);
+    }
+    // Quality opens it as any archived complaint, its history verified.
+    const read = await j.as('quinn', 'GET', `/archive/${ref}`);
+    expect(read.status, JSON.stringify(read.body)).toBe(200);
+    expect(read.body).toMatchObject({ reference: ref, verified: true, complaint: { drill: { drillId: second.drillId } } });
+    // Audited as what it is.
+    const audit = await j.as('quinn', 'GET', `/audit?day=2029-01-05&reference=${ref}`);
+    expect(audit.body.entries.map((e: any) => e.operation)).toContain('archiveDrillComplaint');
+    // Reconciliation: apart from the real complaints, neither missing nor mismatched (the first drill's disposed one too).
+    const rec = await j.request('POST', '/__local/reconcile');
+    expect(rec.body.missing).not.toContain(ref);
+    expect(rec.body.mismatched.map((m: any) => m.reference)).not.toContain(ref);
+    expect(rec.body.drillDisposed).toBeGreaterThanOrEqual(2);
+    // The report reads the complaint where archival put it: the same figures and timeline.
+    const report = (await j.as('quinn', 'GET', `/drills/${second.drillId}/report`)).body;
+    expect(report.figures).toEqual(before.figures);
+    expect(report.complaints).toEqual(before.complaints);
+
+    // Disposal afterwards keeps the report and finds the complaint archived apart already.
+    const disposed = await j.as('mia', 'POST', `/drills/${second.drillId}/disposal`);
+    expect(disposed.status, JSON.stringify(disposed.body)).toBe(200);
+    expect(disposed.body).toEqual({
+      drillId: second.drillId,
+      disposal: 'discard',
+      reportKey: `drills/cn/${second.drillId}/report.json`,
+      complaints: [{ reference: ref, key }],
+    });
+    expect((await j.as('quinn', 'GET', `/drills/${second.drillId}/report`)).body.figures).toEqual(before.figures);
+    // The list of drills (the console's drills view) shows the disposal done: how, when, by whom, where the report is.
+    const listing = (await j.as('quinn', 'GET', '/drills')).body.drills.find((d: any) => d.drillId === second.drillId);
+    expect(listing).toMatchObject({
+      status: 'closed',
+      disposal: 'discard',
+      reportKey: `drills/cn/${second.drillId}/report.json`,
+      disposedAt: '2029-01-05T01:00:00.000Z',
+      disposedBy: 'mia',
+    });
   });
 });

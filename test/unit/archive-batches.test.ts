@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { stagingKey } from '../../functions/domain/archive.ts';
-import { archiveBatch, eraseCustomerData, reconcile } from '../../functions/use-cases/archive/archive.ts';
+import { stagingKey, verifyRecord } from '../../functions/domain/archive.ts';
+import { archiveBatch, eraseCustomerData, readArchivedComplaint, reconcile } from '../../functions/use-cases/archive/archive.ts';
 import { archivedOnce, complaintItems, removal, world } from '../support/archive-world.ts';
 
 describe('archiving stream batches', () => {
@@ -229,5 +229,70 @@ describe('archiving stream batches', () => {
   it('two batches of one complaint at once while TTL removes the second during the first: one object, staging empty', async () => {
     const race = scenario.map((p) => ({ ...p, cuts: p.cuts.slice(0, 1).length ? p.cuts.slice(0, 1) : [1], removedFirst: false, concurrent: true, failAt: [] }));
     await fc.assert(fc.asyncProperty(race, play), { numRuns: 400 });
+  });
+});
+
+describe('a drill complaint whose drill was not disposed of, at its expiry (ADR 0024)', () => {
+  const drill = { drillId: 'DR-20260301-0badcafe', scenario: 'anonymous', step: 'letter' };
+  const drillComplaint = (w: ReturnType<typeof world>) => {
+    const c = complaintItems(5, 1);
+    c.items = c.items.map((i) => (i.SK === 'META' ? { ...i, drill } : i));
+    return w.add(c);
+  };
+  const admin = { id: 'ada', name: 'Ada', roles: ['admin' as const], department: 'dpo' };
+  const quinn = { id: 'quinn', name: 'Quinn', roles: ['quality' as const], department: 'quality' };
+
+  it("is archived apart under its drill's prefix, with the same integrity; the ledger and the audit say so; reconciliation counts it apart", async () => {
+    const w = world();
+    const real = w.add(complaintItems(3, 0));
+    const c = drillComplaint(w);
+    await w.deliver(w.ttl([...real.items, ...c.items]));
+    const key = `drills/cn/${drill.drillId}/complaints/${c.reference}.json.gz`;
+    expect([...w.archive.records.keys()].filter((k) => k.includes(c.reference))).toEqual([key]);
+    expect(verifyRecord(w.archive.records.get(key)!)).toEqual({ ok: true });
+    expect(w.archive.records.get(key)!.complaint.drill).toEqual(drill);
+    const entry = w.table.ledger.get(c.reference)!;
+    expect(entry).toMatchObject({ archiveKey: key, drillDisposal: { drillId: drill.drillId, disposal: 'archive', by: 'system', key, via: 'ttl' } });
+    expect(w.audit.entries.filter((e) => e.reference === c.reference).map((e) => [e.operation, e.actor])).toEqual([['archiveDrillComplaint', 'system']]);
+    // The real one where it always went, without a drill mark.
+    expect(w.table.ledger.get(real.reference)!.archiveKey).toMatch(/^complaints\/region=cn\//);
+    expect(w.table.ledger.get(real.reference)!.drillDisposal).toBeUndefined();
+    expect(await reconcile(w.deps, [2026])).toMatchObject({ registered: 1, archived: 1, drillDisposed: 1, missing: [], mismatched: [] });
+
+    // Quality reads it as any archived complaint.
+    const read = await readArchivedComplaint(w.deps, quinn, c.reference);
+    expect(read).toMatchObject({ reference: c.reference, verified: true });
+  });
+
+  it('a record under drills/ that does not verify is a mismatch of reconciliation, not a silent drill', async () => {
+    const w = world();
+    const c = drillComplaint(w);
+    await w.deliver(w.ttl(c.items));
+    const key = w.table.ledger.get(c.reference)!.archiveKey!;
+    const r = w.archive.records.get(key)!;
+    w.archive.records.set(key, { ...r, history: r.history.slice(1) });
+    const rec = await reconcile(w.deps, [2026]);
+    expect(rec.mismatched).toEqual([{ reference: c.reference, reason: 'history count differs from the record' }]);
+    expect(rec.drillDisposed).toBe(1);
+  });
+
+  it('its erasure writes the redacted version beside it under the drill, served from then on; erased before its expiry, only that is written', async () => {
+    const w = world();
+    const c = drillComplaint(w);
+    await w.deliver(w.ttl(c.items));
+    const erased = await eraseCustomerData({ ...w.deps, pseudonymKey: 'k' }, admin, c.reference, { basis: 'pipl-art-47' });
+    expect(erased.erasedIn).toEqual(['archive']);
+    const erasedKey = `drills/cn/${drill.drillId}/erased/${c.reference}.json.gz`;
+    expect(w.table.ledger.get(c.reference)!.erasedKey).toBe(erasedKey);
+    const served = await readArchivedComplaint(w.deps, quinn, c.reference);
+    expect(JSON.stringify(served)).not.toMatch(/Jane|jane\.doe/);
+    expect(await reconcile(w.deps, [2026])).toMatchObject({ mismatched: [], drillDisposed: 1 });
+
+    const d = drillComplaint(w);
+    // Erased while still in the table, before TTL removes it.
+    await eraseCustomerData({ ...w.deps, pseudonymKey: 'k' }, admin, d.reference, { basis: 'pipl-art-47' });
+    await w.deliver(w.ttl([...w.table.items.values()].filter((i) => i.PK === `COMPLAINT#${d.reference}`)));
+    const only = [...w.archive.records.keys()].filter((k) => k.includes(d.reference));
+    expect(only).toEqual([`drills/cn/${drill.drillId}/erased/${d.reference}.json.gz`]);
   });
 });

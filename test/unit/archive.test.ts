@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  attachmentKey,
+  recordKey,
   addToDigest,
   archiveKey,
   archiveRecord,
@@ -176,6 +178,25 @@ describe('archive record', () => {
     expect(key.startsWith(`complaints/region=cn/closed=2026-03/${REF}/attachments/0-`)).toBe(true);
     expect(key).not.toContain('..');
     expect(stagingKey(REF, [item('H#2026-03-01T01:00:00.000Z#000001/../x', {})])).toMatch(new RegExp(`^staging/${REF}/[0-9a-f]+-1\\.json$`));
+  });
+});
+
+describe('drill complaints in the archive (ADR 0024)', () => {
+  const drill = { drillId: 'DR-20280207-ab12cd34', scenario: 'major-emergency-start' };
+  it("go under their drill's prefix, never under complaints/ or erased/; real ones stay where they were", () => {
+    const c = { region: 'cn' as const, reference: REF, drill };
+    expect(recordKey(c, '2026-03-09T01:00:00.000Z')).toBe(`drills/cn/${drill.drillId}/complaints/${REF}.json.gz`);
+    expect(recordKey(c, '2026-03-09T01:00:00.000Z', true)).toBe(`drills/cn/${drill.drillId}/erased/${REF}.json.gz`);
+    expect(recordKey({ region: 'cn', reference: REF }, '2026-03-09T01:00:00.000Z')).toBe(archiveKey('cn', '2026-03-09T01:00:00.000Z', REF));
+    expect(recordKey({ region: 'cn', reference: REF }, '2026-03-09T01:00:00.000Z', true)).toBe(archiveKey('cn', '2026-03-09T01:00:00.000Z', REF, true));
+  });
+  it('keep their attachments beside their record, the name made safe', () => {
+    const key = attachmentKey({ region: 'uk', reference: REF, drill }, '2026-03-09T01:00:00.000Z', 2, '../../etc/passwd');
+    expect(key.startsWith(`drills/uk/${drill.drillId}/complaints/${REF}/attachments/2-`)).toBe(true);
+    expect(key).not.toContain('..');
+    expect(attachmentKey({ region: 'uk', reference: REF }, '2026-03-09T01:00:00.000Z', 2, 'a.pdf')).toBe(
+      attachmentArchiveKey('uk', '2026-03-09T01:00:00.000Z', REF, 2, 'a.pdf'),
+    );
   });
 });
 

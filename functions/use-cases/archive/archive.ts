@@ -17,10 +17,9 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
-  archiveKey,
   archiveRecord,
   assemble,
-  attachmentArchiveKey,
+  attachmentKey,
   couldBeComplete,
   digestOf,
   eraseComplaint,
@@ -31,6 +30,7 @@ import {
   isArchivable,
   isTtlRemoval,
   pseudonym,
+  recordKey,
   redactItems,
   retainUntil,
   staffChanges,
@@ -243,7 +243,7 @@ async function writeArchive(reference: string, assembly: Assembly, deps: Archive
     // Erased before it was archived: only the redacted record is ever written (its items were
     // redacted before assembly), without the customer's files; the ledger names it twice.
     const record = { ...archiveRecord(assembly, [], deps.clock.now().toISOString(), deps.region.retention.archiveYears), erasure: erasureOf(o.tomb) };
-    const key = archiveKey(c.region, closedAt, c.reference, true);
+    const key = recordKey(c, closedAt, true);
     await deps.archive.putRecord(key, record, until);
     await deps.repo.updateLedger(reference, {
       archiveKey: key,
@@ -251,21 +251,29 @@ async function writeArchive(reference: string, assembly: Assembly, deps: Archive
       historyDigest: record.integrity.historyDigest,
       erasedKey: key,
       erasedAt: o.tomb.at,
+      ...drillApart(c, key, record.archivedAt),
     });
+    await auditDrillApart(c, key, deps);
     if (o.staged) await clearStaging(reference, deps);
     deps.count?.('ComplaintsArchived');
     return true;
   }
   const attachments: ArchivedAttachment[] = [];
   for (const [i, a] of (c.attachments ?? []).entries()) {
-    const dest = attachmentArchiveKey(c.region, closedAt, c.reference, i, a.name);
+    const dest = attachmentKey(c, closedAt, i, a.name);
     const copied = await deps.archive.copyAttachment(a.key, dest, until);
     if (copied !== 'source-missing') attachments.push({ ...a, archiveKey: dest });
   }
   const record = archiveRecord(assembly, attachments, deps.clock.now().toISOString(), deps.region.retention.archiveYears);
-  const key = archiveKey(c.region, closedAt, c.reference);
+  const key = recordKey(c, closedAt);
   await deps.archive.putRecord(key, record, until);
-  await deps.repo.updateLedger(reference, { archiveKey: key, archivedAt: record.archivedAt, historyDigest: record.integrity.historyDigest });
+  await deps.repo.updateLedger(reference, {
+    archiveKey: key,
+    archivedAt: record.archivedAt,
+    historyDigest: record.integrity.historyDigest,
+    ...drillApart(c, key, record.archivedAt),
+  });
+  await auditDrillApart(c, key, deps);
   // An erasure that began while this was written: it wrote its tombstone before reading the ledger,
   // so either it finds the archive key or this finds the tombstone - and the redacted version is written.
   const after = await deps.repo.ledgerEntry(reference);
@@ -274,6 +282,31 @@ async function writeArchive(reference: string, assembly: Assembly, deps: Archive
   if (o.staged) await clearStaging(reference, deps);
   deps.count?.('ComplaintsArchived');
   return true;
+}
+
+/**
+ * A drill's complaint whose drill was not disposed of before its TTL (ADR 0024): archived like a
+ * real one (integrity, lock, attachments) but under its drill's prefix (recordKey), and its ledger
+ * entry says so in the same update that names the object - reconciliation counts it apart
+ * (`drillDisposed`), never as a real complaint. Whatever the drill's configured disposal: TTL
+ * archival never discards (the drill's report is built from these records until a manager
+ * disposes of the drill and keeps it), so nothing is lost.
+ */
+function drillApart(c: Complaint, key: string, at: string): Pick<LedgerEntry, 'drillDisposal'> {
+  return c.drill ? { drillDisposal: { drillId: c.drill.drillId, disposal: 'archive', at, by: 'system', key, via: 'ttl' } } : {};
+}
+
+async function auditDrillApart(c: Complaint, key: string, deps: ArchiveDeps): Promise<void> {
+  if (!c.drill) return;
+  await deps.audit.record({
+    at: deps.clock.now().toISOString(),
+    actor: 'system',
+    roles: [],
+    operation: 'archiveDrillComplaint',
+    reference: c.reference,
+    outcome: 'ok',
+    detail: `drill ${c.drill.drillId} complaint archived apart at its expiry (${key}), its drill not disposed of`,
+  });
 }
 
 async function clearStaging(reference: string, deps: ArchiveDeps): Promise<void> {
@@ -428,7 +461,8 @@ async function eraseArchived(reference: string, key: string, tomb: ErasureTombst
   const original = await deps.archive.getRecord(key);
   if (!original) throw new NotFoundError(`The archive object of ${reference} is missing`);
   const redacted = eraseRecord(original, tomb.pseudonym, erasureOf(tomb));
-  const erasedKey = archiveKey(original.region, original.closedAt, reference, true);
+  // A drill's complaint: its redacted version beside its record, under the drill's prefix.
+  const erasedKey = recordKey(original.complaint, original.closedAt, true);
   await deps.archive.putRecord(erasedKey, redacted, original.retainUntil);
   await deps.repo.updateLedger(reference, { erasedKey, erasedAt: tomb.at });
 }
@@ -480,7 +514,8 @@ async function locate(entry: LedgerEntry, staged: Set<string>, deps: ArchiveDeps
   const found = await whereabouts(entry.reference, entry.archiveKey, staged, deps, entry.drillDisposal !== undefined);
   const integrity = await integrityOf(entry, found.items, staged, deps);
   const w = found.where;
-  if (!integrity.length || w.where === 'missing' || w.where === 'staging' || w.where === 'drill-disposed') return w;
+  // A drill complaint disposed of has nothing left to check; one TTL archived apart is checked as any archived one.
+  if (!integrity.length || w.where === 'missing' || w.where === 'staging' || (w.where === 'drill-disposed' && !entry.archiveKey)) return w;
   return { ...w, ok: false, reason: [...(w.ok ? [] : [w.reason ?? 'mismatch']), ...integrity].join('; ') };
 }
 
@@ -493,8 +528,14 @@ async function whereabouts(
 ): Promise<{ where: Whereabouts; items: StoredItem[] }> {
   const items = await deps.repo.partitionItems(reference);
   const at = (where: Whereabouts) => ({ where, items });
-  // A drill's complaint disposed of after its drill (use-cases/drills disposeDrill): not a real complaint.
-  if (drillDisposed && !items.length) return at({ reference, where: 'drill-disposed', ok: true });
+  // A drill's complaint disposed of after its drill (use-cases/drills disposeDrill), or archived
+  // apart by TTL (its record, under drills/, verified as any archived one): not a real complaint.
+  if (drillDisposed && !items.length) {
+    if (!archiveKeyOf) return at({ reference, where: 'drill-disposed', ok: true });
+    const record = await deps.archive.getRecord(archiveKeyOf);
+    const v = record ? verifyRecord(record) : { ok: false as const, reason: 'the ledger names an archive object that is not there' };
+    return at(v.ok ? { reference, where: 'drill-disposed', ok: true } : { reference, where: 'drill-disposed', ok: false, reason: v.reason });
+  }
   const meta = items.find((i) => i.SK === 'META') as (StoredItem & Complaint) | undefined;
   if (meta) {
     const history = items.filter((i) => i.SK.startsWith('H#')) as unknown as HistoryEntry[];

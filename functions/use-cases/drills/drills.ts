@@ -4,7 +4,8 @@
  *  - startDrill: a manager or the complaints desk starts a drill of a library scenario; the drill
  *    token (given once) is what the runner sends with each complaint (use-cases/drills/drill-intake.ts).
  *  - getDrillReport: built from the drill's complaints as they stand (domain/drill-report.ts), as
- *    JSON, HTML or PDF.
+ *    JSON, HTML or PDF; a complaint TTL archived apart (its drill not disposed of) read from its
+ *    record under drills/ (ADR 0024).
  *  - closeDrill: the participants' notes, the improvement actions and each participant's outcome;
  *    the report's figures kept on the region's list of drills; training records written; the
  *    improvement actions written as corrective actions (ACTIONS, with `drillId`: listed, closed and
@@ -29,7 +30,18 @@ import { customerKeys } from '../../domain/repeats.ts';
 import { isArchivable } from '../../domain/archive.ts';
 import { buildDrillReport, type DrillReport, drillReportDocument, drillSummary } from '../../domain/drill-report.ts';
 import { buildPeriodicReview, parsePeriod, type PeriodicReview, periodicReviewDocument, scheduledPeriods } from '../../domain/periodic-review.ts';
-import type { AuditLog, Complaints, CorrectiveActions, DrillStore, Ledger, PdfRenderer, ReportArchive, Retention, StaffDirectory } from '../../domain/ports.ts';
+import type {
+  ArchiveStore,
+  AuditLog,
+  Complaints,
+  CorrectiveActions,
+  DrillStore,
+  Ledger,
+  PdfRenderer,
+  ReportArchive,
+  Retention,
+  StaffDirectory,
+} from '../../domain/ports.ts';
 import type { RegionConfig } from '../../domain/regions.ts';
 import { renderHtml } from '../../domain/report-document.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -43,6 +55,11 @@ export interface DrillDeps {
   /** The drill mailbox (MAIL_DRILL_MAILBOX) and the complaints mailbox's domain. */
   mail: { domain: string; drillMailbox?: string };
   scenario: (id: string) => Scenario | undefined;
+  /**
+   * Where the drill's complaints TTL archived apart are read back (ADR 0024): the ledger names the
+   * record under drills/, so the report stays whole once they leave the table.
+   */
+  archived?: { ledger: Pick<Ledger, 'ledgerEntry'>; store: Pick<ArchiveStore, 'getRecord'> };
 }
 
 function allowOrThrow(actor: Actor, operation: StaffOperation): void {
@@ -105,11 +122,20 @@ async function reportOf(deps: DrillDeps, drill: DrillRecord): Promise<DrillRepor
     await Promise.all(
       references.map(async (r) => {
         const [complaint, history] = await Promise.all([deps.repo.get(r), deps.repo.history(r)]);
-        return complaint ? { complaint, history } : undefined;
+        return complaint ? { complaint, history } : archivedComplaint(deps, r);
       }),
     )
   ).filter((c): c is { complaint: Complaint; history: HistoryEntry[] } => c !== undefined);
   return buildDrillReport({ drill: { ...drill, actions }, scenario, complaints, now: deps.clock.now() });
+}
+
+/** A drill complaint no longer in the table, from the record TTL archival wrote apart (the redacted one if erased). */
+async function archivedComplaint(deps: DrillDeps, reference: string): Promise<{ complaint: Complaint; history: HistoryEntry[] } | undefined> {
+  if (!deps.archived) return undefined;
+  const entry = await deps.archived.ledger.ledgerEntry(reference);
+  const key = entry?.erasedKey ?? entry?.archiveKey;
+  const record = key ? await deps.archived.store.getRecord(key) : undefined;
+  return record ? { complaint: record.complaint, history: record.history } : undefined;
 }
 
 export type Rendered = { kind: 'json'; value: unknown } | { kind: 'raw'; contentType: string; body: string | Uint8Array; filename: string };

@@ -1,6 +1,8 @@
 /**
  * Drills and periodic reviews (issue 20): the region's drills with their figures and links to
- * each drill's report (HTML, PDF), and the periodic reviews in the locked archive - generated on
+ * each drill's report (HTML, PDF); for a closed drill not yet disposed of, the disposal of its
+ * complaints (POST .../disposal, after a confirmation naming what happens to how many), and for a
+ * disposed one when, by whom and where its report is kept; the periodic reviews in the locked archive - generated on
  * demand for a quarter or half-year, opened as HTML or PDF in the page's language. Reports are
  * fetched with the token and opened through a blob URL (a plain link would carry no token).
  */
@@ -12,6 +14,10 @@ interface DrillListing {
   scenario: string;
   startedAt: string;
   status: 'running' | 'closed';
+  disposal?: 'archive' | 'discard';
+  reportKey?: string;
+  disposedAt?: string;
+  disposedBy?: string;
   summary?: {
     figures: { entered: number; deadlines: { met: number; late: number; missed: number }; routingMatched: number; routingChecked: number; problems: number };
   };
@@ -23,7 +29,7 @@ export class DrillsView {
   constructor(
     private readonly ctx: Ctx,
     private readonly root: HTMLElement,
-    private readonly can: (op: 'generatePeriodicReview' | 'getPeriodicReview' | 'getDrillReport') => boolean,
+    private readonly can: (op: 'generatePeriodicReview' | 'getPeriodicReview' | 'getDrillReport' | 'disposeDrill') => boolean,
   ) {
     ctx.page.onLanguageChange(() => {
       if (!root.hidden) void this.show();
@@ -49,6 +55,56 @@ export class DrillsView {
     a.click();
     a.remove();
     window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
+  /**
+   * The disposal cell: done (when, by whom, where the report is kept), or for a closed drill the
+   * button - which asks first, naming what will happen to how many complaints.
+   */
+  private disposalCell(d: DrillListing, status: HTMLElement): HTMLElement {
+    const { page, api } = this.ctx;
+    const cell = el('td', { className: 'drill-disposal' });
+    if (d.disposedAt) {
+      const done = d.disposal === 'discard' ? 'drills.disposedDiscard' : 'drills.disposedArchive';
+      cell.textContent = page.t(done, { at: page.formatDateTime(d.disposedAt), by: d.disposedBy ?? '', key: d.reportKey ?? '' });
+      return cell;
+    }
+    if (d.status !== 'closed') {
+      cell.textContent = '–';
+      return cell;
+    }
+    const how = d.disposal === 'discard' ? 'drills.disposalDiscard' : 'drills.disposalArchive';
+    if (!this.can('disposeDrill')) {
+      cell.textContent = page.t('drills.notDisposed', { how: page.t(how) });
+      return cell;
+    }
+    const button = el('button', { className: 'button-secondary', text: page.t('drills.dispose'), attrs: { type: 'button', 'data-drill': d.drillId } });
+    button.addEventListener('click', () => {
+      const count = d.summary?.figures.entered ?? 0;
+      const question = page.t(d.disposal === 'discard' ? 'drills.disposeConfirmDiscard' : 'drills.disposeConfirmArchive', { count, drill: d.drillId });
+      const yes = el('button', { className: 'button', text: page.t('drills.disposeYes'), attrs: { type: 'button' } });
+      const no = el('button', { className: 'button-secondary', text: page.t('drills.disposeNo'), attrs: { type: 'button' } });
+      const confirm = el('div', { className: 'drill-dispose-confirm', attrs: { role: 'group' } }, el('p', { text: question }), yes, ' ', no);
+      no.addEventListener('click', () => cell.replaceChildren(button));
+      yes.addEventListener('click', async () => {
+        yes.disabled = true;
+        no.disabled = true;
+        status.textContent = page.t('drills.disposing');
+        const r = await api.post<{ disposal: string; complaints: unknown[]; reportKey: string }>(`/api/staff/drills/${encodeURIComponent(d.drillId)}/disposal`);
+        if (r.status !== 200 || !r.body) {
+          status.textContent = page.t('drills.failed', { message: r.body?.message ?? page.t(r.status === 0 ? 'error.network' : 'error.server') });
+          cell.replaceChildren(button);
+          return;
+        }
+        await this.show();
+        const after = document.getElementById('drills-status');
+        if (after) after.textContent = page.t('drills.disposedNow', { count: r.body.complaints.length, drill: d.drillId, key: r.body.reportKey });
+      });
+      cell.replaceChildren(confirm);
+      yes.focus();
+    });
+    cell.append(button);
+    return cell;
   }
 
   async show(): Promise<void> {
@@ -91,6 +147,7 @@ export class DrillsView {
               : '–',
           }),
           el('td', {}, ...(this.can('getDrillReport') ? [link(page.t('drills.html'), `${report}html`), ' ', link(page.t('drills.pdf'), `${report}pdf`)] : [])),
+          this.disposalCell(d, status),
         );
       });
     const table = drills.length
@@ -103,7 +160,7 @@ export class DrillsView {
             el(
               'tr',
               {},
-              ...['drills.drill', 'drills.scenario', 'drills.started', 'drills.status', 'drills.results', 'drills.report'].map((k) =>
+              ...['drills.drill', 'drills.scenario', 'drills.started', 'drills.status', 'drills.results', 'drills.report', 'drills.disposal'].map((k) =>
                 el('th', { text: page.t(k as never) }),
               ),
             ),
