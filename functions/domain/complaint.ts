@@ -4,6 +4,7 @@
  */
 import type { ApprovalTier } from './approval.ts';
 import type { CfpbResponse } from './cfpb.ts';
+import type { LiveEvaluation, LiveEvaluationAlerts } from './live-evaluation.ts';
 import type { RegionName } from './regions.ts';
 
 export const STAGES = ['RECEIVED', 'INVESTIGATION', 'REPLY', 'CALLBACK', 'CLOSED'] as const;
@@ -204,6 +205,13 @@ export interface Complaint extends ComplaintDetails {
    * complaint it plays (its key).
    */
   drill?: { drillId: string; scenario: string; step?: string };
+  /**
+   * Live evaluations of a major complaint (issue 20, S2 ch.8 §2 3.2: domain/live-evaluation.ts,
+   * ADR 0023), oldest first; and the deadline watch's marks on its evaluation clock. Not
+   * deadlines: no on-time KPI or return counts them.
+   */
+  liveEvaluations?: LiveEvaluation[];
+  liveEvaluationAlerts?: LiveEvaluationAlerts;
   /** Name of the workflow execution that currently drives the complaint. */
   executionName: string;
   /** How many times the orphan sweeper had to restart the workflow. */
