@@ -12,7 +12,9 @@ export const LiveEvaluationRequest = /* @__PURE__ */ onFirstUse(() =>
       riskLevel: z.enum(LIVE_RISK_LEVELS).meta({ description: 'The risk as the evaluator judges it now' }),
       progress: z.enum(LIVE_PROGRESS).meta({ description: 'Progress against the handling plan' }),
       findings: text(4000).meta({ description: 'What the evaluation found (no customer data beyond what the complaint holds)' }),
-      decision: z.enum(LIVE_DECISIONS).meta({ description: 'The strategy: continue, adjust (say what changes) or escalate to the senior tier (say what is asked)' }),
+      decision: z
+        .enum(LIVE_DECISIONS)
+        .meta({ description: 'The strategy: continue, adjust (say what changes) or escalate to the senior tier (say what is asked)' }),
       changes: text(2000).optional().meta({ description: 'What changes in the handling strategy: required to adjust or escalate' }),
       nextStepOwner: z
         .string()

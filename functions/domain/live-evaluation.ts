@@ -20,68 +20,12 @@
  * Evaluations are no regulatory deadline: they live apart from `deadlines`, so the on-time
  * KPIs, the dashboard's per-deadline figures and the returns never see them.
  */
-import type { Complaint, Stage } from './complaint.ts';
-import { deadlineState, openDeadlines, type DeadlineState } from './deadlines.ts';
+import type { Complaint, LiveDecision, LiveEvaluation, LiveEvaluationAlerts, LiveEvaluationSnapshot, LiveProgress, LiveRiskLevel } from './complaint.ts';
+import { deadlineState, openDeadlines } from './deadlines.ts';
 import type { ElapsedDuration } from './region-schema.ts';
 
-export const LIVE_RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
-export type LiveRiskLevel = (typeof LIVE_RISK_LEVELS)[number];
-/** Progress against the handling plan. */
-export const LIVE_PROGRESS = ['on-track', 'at-risk', 'off-track'] as const;
-export type LiveProgress = (typeof LIVE_PROGRESS)[number];
-/** The strategy decision: keep it, change it, or take it to the senior tier. */
-export const LIVE_DECISIONS = ['continue', 'adjust', 'escalate'] as const;
-export type LiveDecision = (typeof LIVE_DECISIONS)[number];
-
-/** The facts of the complaint when it was evaluated, taken by the system (not typed by staff). */
-export interface LiveEvaluationSnapshot {
-  stage: Stage;
-  assignee?: string;
-  manager?: string;
-  /** Each deadline of the stage not met yet: its state and the time left (negative: overdue by). */
-  deadlines: { name: string; dueAt: string; state: DeadlineState; msLeft: number }[];
-  /** met: started in time; late: started after its deadline; overdue: not started and past it; pending: not started, still in time. */
-  emergencyStart?: { state: 'met' | 'late' | 'overdue' | 'pending'; dueAt: string; metAt?: string };
-  paused?: { since: string };
-  /** The route's major reasons name a (possible) group incident. */
-  groupIncident: boolean;
-  /** Complaints it is linked with: the earlier one it may belong to, and repeats merged into it. */
-  linked: { relatedTo?: string; repeats: number };
-  callbacks: { count: number; lastSatisfaction?: number };
-  extensionsGranted: number;
-  escalated: boolean;
-  /** Evaluations before this one, and the intervals missed up to it. */
-  evaluationsBefore: number;
-  missedIntervals: number;
-}
-
-/** One live evaluation, as stored on the complaint (`liveEvaluations`). */
-export interface LiveEvaluation {
-  /** E1, E2, ... in order. */
-  id: string;
-  by: string;
-  at: string;
-  riskLevel: LiveRiskLevel;
-  progress: LiveProgress;
-  findings: string;
-  decision: LiveDecision;
-  /** What changes (adjust, escalate: required). */
-  changes?: string;
-  /** Who owns the next step (a staff id). */
-  nextStepOwner?: string;
-  /** The due instant it answered, and whether it came after it (intervals were missed before it). */
-  dueAt: string;
-  late: boolean;
-  snapshot: LiveEvaluationSnapshot;
-}
-
-/** The deadline watch's marks: the due instant last reminded of and the missed due instant last escalated, each once. */
-export interface LiveEvaluationAlerts {
-  remindedFor?: string;
-  remindedAt?: string;
-  escalatedFor?: string;
-  escalatedAt?: string;
-}
+export { LIVE_DECISIONS, LIVE_PROGRESS, LIVE_RISK_LEVELS } from './complaint.ts';
+export type { LiveDecision, LiveEvaluation, LiveEvaluationAlerts, LiveEvaluationSnapshot, LiveProgress, LiveRiskLevel } from './complaint.ts';
 
 export interface EvaluationRequest {
   riskLevel: LiveRiskLevel;
@@ -229,7 +173,12 @@ type Alerted = Evaluated & { liveEvaluationAlerts?: LiveEvaluationAlerts };
  * What the deadline watch does about the evaluation at `now`: escalate a missed one (once per
  * missed due instant: the latest), remind the lead of the one coming due (once per due instant).
  */
-export function evaluationAlerts(c: Alerted, every: ElapsedDuration, reminderFraction: number, now: Date): { action: 'remind' | 'escalate'; dueAt: string; missed: number }[] {
+export function evaluationAlerts(
+  c: Alerted,
+  every: ElapsedDuration,
+  reminderFraction: number,
+  now: Date,
+): { action: 'remind' | 'escalate'; dueAt: string; missed: number }[] {
   const st = evaluationStatus(c, every, reminderFraction, now);
   if (!st) return [];
   const marks = c.liveEvaluationAlerts;
@@ -256,14 +205,23 @@ export function evaluationAlarmAt(c: Alerted, every: ElapsedDuration, reminderFr
 }
 
 /** The watch's marks after an alert. */
-export function markAlert(current: LiveEvaluationAlerts | undefined, alert: { action: 'remind' | 'escalate'; dueAt: string }, at: string): LiveEvaluationAlerts {
+export function markAlert(
+  current: LiveEvaluationAlerts | undefined,
+  alert: { action: 'remind' | 'escalate'; dueAt: string },
+  at: string,
+): LiveEvaluationAlerts {
   return alert.action === 'remind' ? { ...current, remindedFor: alert.dueAt, remindedAt: at } : { ...current, escalatedFor: alert.dueAt, escalatedAt: at };
 }
 
 const GROUP_INCIDENT = /group incident/i;
 
 /** The facts of the complaint at `now`, for the evaluation's record. */
-export function evaluationSnapshot(c: Complaint & { liveEvaluations?: LiveEvaluation[] }, every: ElapsedDuration, reminderFraction: number, now: Date): LiveEvaluationSnapshot {
+export function evaluationSnapshot(
+  c: Complaint & { liveEvaluations?: LiveEvaluation[] },
+  every: ElapsedDuration,
+  reminderFraction: number,
+  now: Date,
+): LiveEvaluationSnapshot {
   const t = now.getTime();
   const received = Date.parse(c.receivedAt);
   const deadlines = openDeadlines(c).map(([name, d]) => {
@@ -340,4 +298,22 @@ export function evaluationCounts(c: { liveEvaluations?: Pick<LiveEvaluation, 'de
     adjusted: list.filter((e) => e.decision === 'adjust').length,
     escalated: list.filter((e) => e.decision === 'escalate').length,
   };
+}
+
+/**
+ * The deadline watch's next alarm for a complaint, as the OPEN index is keyed by it: the earlier
+ * of the regulatory deadlines' alarm (`deadlineAlarm`: deadlines.ts nextAlarmAt) and the live
+ * evaluation's, measured when the complaint was written (`updatedAt`). Without `every` (a
+ * caller that does not watch evaluations): the deadlines' alarm alone.
+ */
+export function watchAlarmAt(
+  c: Complaint,
+  deadlineAlarm: string | undefined,
+  reminderFraction: number,
+  every: ElapsedDuration | undefined,
+): string | undefined {
+  const evaluation = every ? evaluationAlarmAt(c, every, reminderFraction, new Date(c.updatedAt)) : undefined;
+  if (!evaluation) return deadlineAlarm;
+  if (!deadlineAlarm) return evaluation;
+  return Date.parse(evaluation) < Date.parse(deadlineAlarm) ? evaluation : deadlineAlarm;
 }

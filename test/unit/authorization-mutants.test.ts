@@ -204,7 +204,9 @@ describe('live evaluation: never by the investigator, unless they lead the compl
   it('someone else holding the task, or nobody: the lead, senior and quality evaluate; a handler or the desk may not', () => {
     for (const assignment of [{ team: 'cards', assignee: 'u-99', manager: 'm-1' }, { team: 'cards' }]) {
       for (const role of ['manager', 'senior', 'quality']) expect(authorize(actor([role]), 'recordLiveEvaluation', { assignment })).toEqual(ALLOWED);
-      expect(authorize(actor(['handler']), 'recordLiveEvaluation', { assignment })).toEqual(refused('a handler may not record a live evaluation of a major complaint'));
+      expect(authorize(actor(['handler']), 'recordLiveEvaluation', { assignment })).toEqual(
+        refused('a handler may not record a live evaluation of a major complaint'),
+      );
       expect(authorize(actor(['specialist']), 'recordLiveEvaluation', { assignment })).toEqual(
         refused('a specialist may not record a live evaluation of a major complaint'),
       );

@@ -24,6 +24,9 @@ import {
   type LiveEvaluation,
 } from '../../functions/domain/live-evaluation.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
+import { C, complaintCounters, contributions } from '../../functions/domain/dashboard.ts';
+import { buildPeriodicReview, periodicReviewDocument } from '../../functions/domain/periodic-review.ts';
+import { productionCalendar } from '../support/calendars.ts';
 
 const H = 3_600_000;
 const EVERY = { unit: 'hours', value: 24 } as const;
@@ -66,7 +69,7 @@ function claimed(over: Partial<Complaint> = {}): Complaint {
   c.deadlines.emergencyStart.metAt = iso(claimedAt);
   return c;
 }
-const evals = (...times: number[]) => times.map((t, i) => ({ at: iso(t), decision: 'continue' }) as LiveEvaluation);
+const evals = (...times: number[]) => times.map((t) => ({ at: iso(t), decision: 'continue' }) as LiveEvaluation);
 
 describe('the evaluation setting', () => {
   it('is a daily, elapsed-time cadence in every region', () => {
@@ -223,8 +226,15 @@ describe('status, alerts and the alarm of the deadline watch', () => {
   it('escalates a missed evaluation once, then reminds of the next', () => {
     const reminded = claimed({ liveEvaluationAlerts: { remindedFor: iso(firstDue), remindedAt: iso(remindAt) } });
     expect(evaluationAlerts(reminded, EVERY, 0.2, at(firstDue + 1))).toEqual([{ action: 'escalate', dueAt: iso(firstDue), missed: 1 }]);
-    const escalated = claimed({ liveEvaluationAlerts: markAlert(reminded.liveEvaluationAlerts, { action: 'escalate', dueAt: iso(firstDue) }, iso(firstDue + 1)) });
-    expect(escalated.liveEvaluationAlerts).toEqual({ remindedFor: iso(firstDue), remindedAt: iso(remindAt), escalatedFor: iso(firstDue), escalatedAt: iso(firstDue + 1) });
+    const escalated = claimed({
+      liveEvaluationAlerts: markAlert(reminded.liveEvaluationAlerts, { action: 'escalate', dueAt: iso(firstDue) }, iso(firstDue + 1)),
+    });
+    expect(escalated.liveEvaluationAlerts).toEqual({
+      remindedFor: iso(firstDue),
+      remindedAt: iso(remindAt),
+      escalatedFor: iso(firstDue),
+      escalatedAt: iso(firstDue + 1),
+    });
     expect(evaluationAlerts(escalated, EVERY, 0.2, at(firstDue + 2))).toEqual([]);
     expect(evaluationAlerts(escalated, EVERY, 0.2, at(remindAt + 24 * H))).toEqual([{ action: 'remind', dueAt: iso(firstDue + 24 * H), missed: 1 }]);
     // Never reminded, long overdue: the latest missed due instant is escalated, and the one coming due reminded.
@@ -251,9 +261,7 @@ describe('status, alerts and the alarm of the deadline watch', () => {
   });
   it('a paused regulatory clock does not stop the evaluation clock', () => {
     const c = claimed({ pause: { since: iso(claimedAt + H), reason: 'appraisal', by: 'mia' } });
-    expect(evaluationAlerts(c, EVERY, 0.2, at(firstDue + 1))).toEqual([
-      { action: 'escalate', dueAt: iso(firstDue), missed: 1 },
-    ]);
+    expect(evaluationAlerts(c, EVERY, 0.2, at(firstDue + 1))).toEqual([{ action: 'escalate', dueAt: iso(firstDue), missed: 1 }]);
   });
 });
 
@@ -308,11 +316,25 @@ describe('the snapshot of facts and the evaluation record', () => {
   });
   it('numbers the evaluation, records the due instant it answers and whether it came late', () => {
     const firstDue = claimedAt + 24 * H;
-    const req = { riskLevel: 'high', progress: 'at-risk', findings: 'Media enquiry', decision: 'adjust', changes: 'Daily call', nextStepOwner: 'hana' } as const;
+    const req = {
+      riskLevel: 'high',
+      progress: 'at-risk',
+      findings: 'Media enquiry',
+      decision: 'adjust',
+      changes: 'Daily call',
+      nextStepOwner: 'hana',
+    } as const;
     const e1 = newEvaluation(claimed(), req, 'mia', EVERY, 0.2, at(firstDue));
     expect(e1).toMatchObject({ id: 'E1', by: 'mia', at: iso(firstDue), dueAt: iso(firstDue), late: false, ...req });
     expect(e1.snapshot.evaluationsBefore).toBe(0);
-    const e2 = newEvaluation(claimed({ liveEvaluations: [e1] }), { ...req, decision: 'continue', changes: undefined, nextStepOwner: undefined }, 'quinn', EVERY, 0.2, at(firstDue + 24 * H + 1));
+    const e2 = newEvaluation(
+      claimed({ liveEvaluations: [e1] }),
+      { ...req, decision: 'continue', changes: undefined, nextStepOwner: undefined },
+      'quinn',
+      EVERY,
+      0.2,
+      at(firstDue + 24 * H + 1),
+    );
     expect(e2).toMatchObject({ id: 'E2', late: true, dueAt: iso(firstDue + 48 * H), decision: 'continue' });
     expect(e2).not.toHaveProperty('changes');
     expect(e2).not.toHaveProperty('nextStepOwner');
@@ -327,5 +349,75 @@ describe('the snapshot of facts and the evaluation record', () => {
     const list = ['continue', 'adjust', 'escalate', 'adjust'].map((decision) => ({ decision }) as LiveEvaluation);
     expect(evaluationCounts({ liveEvaluations: list })).toEqual({ made: 4, adjusted: 2, escalated: 1 });
     expect(evaluationCounts({})).toEqual({ made: 0, adjusted: 0, escalated: 0 });
+  });
+});
+
+describe('counted for the periodic review (dashboard aggregates)', () => {
+  const cal = productionCalendar('cn');
+  const firstDue = claimedAt + 24 * H;
+  const list = (...d: [number, string][]) => d.map(([t, decision]) => ({ at: iso(t), decision }) as LiveEvaluation);
+  it('a closed major complaint: evaluations, adjustments, escalations and the intervals missed to its close', () => {
+    // Evaluated at +2 h (adjust) and 2 ms after the second due instant (escalate: one missed), closed a day and a half later (one more missed).
+    const c = claimed({
+      status: 'CLOSED',
+      stage: 'CLOSED',
+      closedAt: iso(claimedAt + 2 * H + 24 * H + 1 + 36 * H),
+      liveEvaluations: list([claimedAt + 2 * H, 'adjust'], [claimedAt + 2 * H + 24 * H + 1, 'escalate']),
+    });
+    expect(complaintCounters(c, cal)).toMatchObject({ [C.major]: 1, [C.liveEvaluations]: 2, [C.liveAdjusted]: 1, [C.liveEscalated]: 1, [C.liveMissed]: 2 });
+  });
+  it('an open one: missed intervals only up to its last evaluation; none evaluated: no live counters', () => {
+    const open = claimed({ liveEvaluations: list([firstDue + 1, 'continue']) });
+    const k = complaintCounters(open, cal);
+    expect(k).toMatchObject({ [C.liveEvaluations]: 1, [C.liveMissed]: 1 });
+    expect(k).not.toHaveProperty(C.liveAdjusted);
+    expect(k).not.toHaveProperty(C.liveEscalated);
+    const none = complaintCounters(claimed(), cal);
+    for (const key of [C.liveEvaluations, C.liveMissed, C.liveAdjusted, C.liveEscalated]) expect(none).not.toHaveProperty(key);
+    const notMajor = complaintCounters(claimed({ routing: { ...major().routing!, major: false }, liveEvaluations: list([firstDue + 1, 'adjust']) }), cal);
+    expect(notMajor).not.toHaveProperty(C.liveEvaluations);
+  });
+  it("a drill's complaint counts nowhere", () => {
+    const drill = claimed({
+      classification: { nature: 'service' } as never,
+      drill: { drillId: 'DR-1', scenario: 's' },
+      liveEvaluations: list([firstDue + 1, 'adjust']),
+    });
+    expect(contributions(drill, () => cal)).toEqual([]);
+    expect(contributions({ ...drill, drill: undefined }, () => cal)[0].add).toMatchObject({ [C.liveEvaluations]: 1, [C.liveMissed]: 1 });
+  });
+  it("the review sums the period's counters and shows them in both languages", () => {
+    const review = buildPeriodicReview({
+      region: 'cn',
+      period: '2026-Q1',
+      monthItems: {
+        '2026-03': [
+          {
+            sk: 'c#web#cards#service',
+            counters: { [C.total]: 3, [C.major]: 2, [C.liveEvaluations]: 5, [C.liveAdjusted]: 2, [C.liveEscalated]: 1, [C.liveMissed]: 3 },
+          },
+        ],
+      } as never,
+      actions: [],
+      drills: [],
+      now: new Date('2026-04-02T00:00:00Z'),
+    });
+    expect(review.liveEvaluation).toEqual({ majorComplaints: 2, evaluations: 5, adjusted: 2, escalated: 1, missedIntervals: 3 });
+    const en = JSON.stringify(periodicReviewDocument(review, 'en'));
+    expect(en).toContain('Major complaints: live evaluation');
+    expect(JSON.stringify(periodicReviewDocument(review, 'zh-CN'))).toContain('重大投诉动态评估');
+    const figures = periodicReviewDocument(review, 'en').blocks.find(
+      (_b, i, all) => i > 0 && all[i - 1].kind === 'heading' && (all[i - 1] as { text: string }).text === 'Major complaints: live evaluation',
+    );
+    expect(figures).toEqual({
+      kind: 'figures',
+      items: [
+        { label: 'Major', value: '2' },
+        { label: 'Evaluations', value: '5' },
+        { label: 'Strategy adjusted', value: '2' },
+        { label: 'Escalated', value: '1' },
+        { label: 'Intervals missed', value: '3' },
+      ],
+    });
   });
 });

@@ -81,5 +81,10 @@ export async function recordLiveEvaluation(deps: StaffDeps, actor: Actor, refere
     history: [entry(reference, ctx.at, actor.id, 'live-evaluation', summary, false, undefined, { liveEvaluation: evaluation })],
     messages,
   });
-  return { evaluation, nextDueAt: nextDue, told: [...told, ...(owner && owner.id !== actor.id && !told.includes(owner.id) ? [owner.id] : [])], complaint: next };
+  return {
+    evaluation,
+    nextDueAt: nextDue,
+    told: [...told, ...(owner && owner.id !== actor.id && !told.includes(owner.id) ? [owner.id] : [])],
+    complaint: next,
+  };
 }
