@@ -94,7 +94,9 @@ describe('live evaluation of a major complaint', () => {
     const d = await j.complaint('quinn', ref);
     expect(d.complaint.liveEvaluations.map((e: { id: string }) => e.id)).toEqual(['E1']);
     expect(d.history.filter((h: { action: string }) => h.action === 'live-evaluation')).toHaveLength(1);
-    expect(d.messages.filter((m: any) => m.audience === 'staff' && m.to === 'hana' && /next step of a major complaint is yours/.test(m.subject))).toHaveLength(1);
+    expect(d.messages.filter((m: any) => m.audience === 'staff' && m.to === 'hana' && /next step of a major complaint is yours/.test(m.subject))).toHaveLength(
+      1,
+    );
   });
 
   it('the watch reminds the lead when the next one comes due, and escalates it once when missed', async () => {
