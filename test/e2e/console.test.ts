@@ -389,7 +389,21 @@ describe('staff console', () => {
     await mia.page.waitForSelector(`#view-detail[data-reference="${major}"] #task-card`);
     expect(await text(mia.page, '.detail-head .badges')).toContain('Major');
     const actions = await mia.page.locator('#task-card button[data-action]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-action')));
-    expect(actions).toEqual(expect.arrayContaining(['investigate', 'extension', 'pause', 'reassign']));
+    expect(actions).toEqual(expect.arrayContaining(['investigate', 'extension', 'pause', 'reassign', 'liveEvaluation']));
+    // Issue 20 (ADR 0023): the lead evaluates the major complaint live; the detail lists it and the next due time.
+    expect(await text(mia.page, '#sec-live-evaluation')).toContain('No evaluation yet.');
+    await mia.page.click('button[data-action="liveEvaluation"]');
+    await mia.page.waitForSelector('#action-liveEvaluation[data-ready="true"]');
+    await mia.page.check('#action-liveEvaluation-riskLevel-2'); // high
+    await mia.page.check('#action-liveEvaluation-progress-1'); // at risk
+    await mia.page.fill('#action-liveEvaluation-findings', 'The merchant is known for card-not-present fraud');
+    await mia.page.check('#action-liveEvaluation-decision-1'); // adjust: what changes is required
+    await mia.page.click('#action-liveEvaluation button[value="submit"]');
+    await mia.page.waitForSelector('#err-changes:not([hidden])');
+    await mia.page.fill('#action-liveEvaluation-changes', 'Refund before the investigation ends');
+    await mia.page.click('#action-liveEvaluation button[value="submit"]');
+    await mia.page.locator('#action-notice', { hasText: 'Evaluation recorded.' }).waitFor();
+    expect(await text(mia.page, '#sec-live-evaluation')).toMatch(/Next evaluation due .*adjust.*Refund before the investigation ends/s);
     await mia.page.click('button[data-action="reassign"]');
     await mia.page.waitForSelector('#action-reassign[data-ready="true"]');
     // Neither a person nor a team: the schema's rule, next to the first field.
