@@ -403,7 +403,9 @@ describe('staff console', () => {
     await mia.page.fill('#action-liveEvaluation-changes', 'Refund before the investigation ends');
     await mia.page.click('#action-liveEvaluation button[value="submit"]');
     await mia.page.locator('#action-notice', { hasText: 'Evaluation recorded.' }).waitFor();
-    expect(await text(mia.page, 'section[aria-labelledby="sec-live-evaluation"]')).toMatch(/Next evaluation due .*adjust.*Refund before the investigation ends/s);
+    expect(await text(mia.page, 'section[aria-labelledby="sec-live-evaluation"]')).toMatch(
+      /Next evaluation due .*adjust.*Refund before the investigation ends/s,
+    );
     await mia.page.click('button[data-action="reassign"]');
     await mia.page.waitForSelector('#action-reassign[data-ready="true"]');
     // Neither a person nor a team: the schema's rule, next to the first field.

@@ -610,7 +610,15 @@ export class DetailView {
       state,
       list.length
         ? this.table(
-            [page.t('live.at'), page.t('live.by'), page.t('live.riskLevel'), page.t('live.progress'), page.t('live.decision'), page.t('live.findings'), page.t('live.changes')],
+            [
+              page.t('live.at'),
+              page.t('live.by'),
+              page.t('live.riskLevel'),
+              page.t('live.progress'),
+              page.t('live.decision'),
+              page.t('live.findings'),
+              page.t('live.changes'),
+            ],
             list.map((e) => [
               el('span', {}, this.time(e.at) ?? e.at, e.late ? ` (${page.t('live.late')})` : ''),
               e.by,
