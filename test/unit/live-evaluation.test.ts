@@ -22,6 +22,7 @@ import {
   newEvaluation,
   settledMissedIntervals,
   type LiveEvaluation,
+  watchAlarmAt,
 } from '../../functions/domain/live-evaluation.ts';
 import { REGIONS } from '../../functions/domain/regions.ts';
 import { C, complaintCounters, contributions } from '../../functions/domain/dashboard.ts';
@@ -258,6 +259,19 @@ describe('status, alerts and the alarm of the deadline watch', () => {
     expect(evaluationAlarmAt(reminded, EVERY, 0.2, at(firstDue + 5 * H))).toBe(iso(firstDue + 1));
     expect(evaluationAlarmAt(claimed({ status: 'CLOSED' }), EVERY, 0.2, at(claimedAt))).toBeUndefined();
     expect(evaluationAlarmAt(major({ routing: undefined }), EVERY, 0.2, at(claimedAt))).toBeUndefined();
+  });
+  it("the OPEN index's alarm: the earlier of the deadlines' and the evaluation's, measured when the complaint was written", () => {
+    const written = claimed({ updatedAt: iso(claimedAt) });
+    expect(watchAlarmAt(written, iso(remindAt + 1), 0.2, EVERY)).toBe(iso(remindAt));
+    expect(watchAlarmAt(written, iso(remindAt - 1), 0.2, EVERY)).toBe(iso(remindAt - 1));
+    expect(watchAlarmAt(written, iso(remindAt), 0.2, EVERY)).toBe(iso(remindAt));
+    expect(watchAlarmAt(written, undefined, 0.2, EVERY)).toBe(iso(remindAt));
+    // No cadence given, or nothing to evaluate: the deadlines' alarm alone.
+    expect(watchAlarmAt(written, iso(remindAt + 1), 0.2, undefined)).toBe(iso(remindAt + 1));
+    expect(watchAlarmAt(claimed({ status: 'CLOSED' }), undefined, 0.2, EVERY)).toBeUndefined();
+    // Written after the reminder went out: the escalation's alarm.
+    const reminded = claimed({ updatedAt: iso(remindAt), liveEvaluationAlerts: { remindedFor: iso(firstDue) } });
+    expect(watchAlarmAt(reminded, undefined, 0.2, EVERY)).toBe(iso(firstDue + 1));
   });
   it('a paused regulatory clock does not stop the evaluation clock', () => {
     const c = claimed({ pause: { since: iso(claimedAt + H), reason: 'appraisal', by: 'mia' } });
