@@ -257,6 +257,7 @@ export const ROUTES: RouteSpec[] = [
   ...staff('POST', '/api/staff/complaints/{reference}/referrals', 'recordReferral'),
   ...staff('POST', '/api/staff/complaints/{reference}/referrals/outcome', 'recordReferralOutcome'),
   ...staff('POST', '/api/staff/complaints/{reference}/vulnerability', 'setVulnerability'),
+  ...staff('POST', '/api/staff/complaints/{reference}/live-evaluations', 'recordLiveEvaluation'),
   ...staff('POST', '/api/staff/complaints/{reference}/corrective-actions', 'createCorrectiveAction'),
   ...staff('POST', '/api/staff/corrective-actions/progress', 'updateCorrectiveAction'),
   ...staff('GET', '/api/staff/corrective-actions', 'listCorrectiveActions'),

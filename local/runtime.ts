@@ -365,6 +365,7 @@ async function startIdentity(setup: Setup, started: Started, storage: Storage): 
   const { awsRegion, tableName, region } = setup;
   const repo = new DynamoComplaintRepository(createDocumentClient({ endpoint: storage.dynamo.endpoint, region: awsRegion }), tableName, {
     reminderFraction: region.profile.reminderAtRemainingFraction,
+    liveEvaluationEvery: region.profile.liveEvaluationEvery,
   });
   for (const u of SEED_USERS) await repo.putStaff({ id: u.username, name: u.name, email: u.email, roles: u.roles, department: u.department });
   const idp = await startOidcProvider({ keyFile: join(setup.dataDir, 'identity', 'oidc-signing-key.json'), port: setup.opts.oidcPort });

@@ -20,6 +20,8 @@ import {
 import { ConflictError } from '../shared/errors.ts';
 import { seal, type StoredItem } from '../domain/archive.ts';
 import { nextAlarmAt } from '../domain/deadlines.ts';
+import { watchAlarmAt } from '../domain/live-evaluation.ts';
+import type { ElapsedDuration } from '../domain/regions.ts';
 import { keys, openShard, TABLE } from './table-schema.ts';
 import { auditItem } from './dynamo-audit-log.ts';
 
@@ -39,12 +41,14 @@ const order = (version: number, i: number) => `${String(version).padStart(6, '0'
 export class DynamoComplaintRepository implements ComplaintRepository {
   /**
    * `alarms.reminderFraction`: the region's reminder point (RegulatoryProfile), from which the
-   * OPEN index key of each open complaint - its next alarm for the deadline watch - is computed.
+   * OPEN index key of each open complaint - its next alarm for the deadline watch - is computed;
+   * `alarms.liveEvaluationEvery`: the region's live evaluation cadence, whose reminders and
+   * escalations are alarms too (domain/live-evaluation.ts; absent: none).
    */
   constructor(
     private readonly db: DocumentClient,
     private readonly table: string,
-    private readonly alarms: { reminderFraction: number },
+    private readonly alarms: { reminderFraction: number; liveEvaluationEvery?: ElapsedDuration },
   ) {}
 
   /** An entry appended to a closed complaint (erasure, late notes) expires with the rest of it. */
@@ -127,9 +131,13 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     // Keyed by the next alarm ('~' - after every instant - when there is none): the key, and the
     // few attributes the index projects, change only a few times in a complaint's life, so most
     // writes of the complaint item write nothing to the index.
-    if (c.status === 'OPEN')
-      Object.assign(item, { OPENPK: openShard(c.reference), OPENSK: `${nextAlarmAt(c, this.alarms.reminderFraction) ?? '~'}#${c.reference}` });
+    if (c.status === 'OPEN') Object.assign(item, { OPENPK: openShard(c.reference), OPENSK: `${this.alarmAt(c) ?? '~'}#${c.reference}` });
     return item;
+  }
+
+  private alarmAt(c: Complaint): string | undefined {
+    const { reminderFraction, liveEvaluationEvery } = this.alarms;
+    return watchAlarmAt(c, nextAlarmAt(c, reminderFraction), reminderFraction, liveEvaluationEvery);
   }
 
   async nextSequence(prefix: string, year: number): Promise<number> {

@@ -36,6 +36,7 @@ import {
   VulnerabilityRequest,
 } from './redress.schema.ts';
 import { CloseDrillRequest, ReviewRequest, StartDrillRequest } from './drill.schema.ts';
+import { LiveEvaluationRequest } from './live-evaluation.schema.ts';
 
 export interface StaffOperationContract<B = unknown> {
   summary: string;
@@ -174,6 +175,12 @@ export const STAFF_OPERATION_CONTRACT = {
       "Add or correct a year of the region's business calendar (admin): dates inside the year, no day both off and working, a confirmed year with its official source; a new version, audited, no redeploy; open complaints' deadlines follow at the next deadline watch",
     body: CalendarYearRequest,
     auditDetail: (b: CalendarYearRequest) => `calendar ${b.year} v${b.expectedVersion + 1} (${b.status})`,
+  },
+  recordLiveEvaluation: {
+    summary:
+      "Record a live evaluation of an open major complaint (its lead or the complaints function, not its investigator): risk, progress, findings, the strategy decision (continue, adjust, escalate to the senior tier) with a snapshot of the facts; answers the next evaluation's due time",
+    body: LiveEvaluationRequest,
+    successStatus: 201,
   },
 } as const satisfies Record<StaffOperation, StaffOperationContract>;
 

@@ -81,6 +81,7 @@ export const STAFF_OPERATIONS = [
   'getTrainingRecords',
   'getCalendars',
   'putCalendarYear',
+  'recordLiveEvaluation',
 ] as const;
 export type StaffOperation = (typeof STAFF_OPERATIONS)[number];
 
@@ -147,6 +148,7 @@ export const OPERATION_LABEL: Record<StaffOperation, string> = {
   getTrainingRecords: 'read training records',
   getCalendars: 'read the business calendars',
   putCalendarYear: "add or correct a year's business calendar",
+  recordLiveEvaluation: 'record a live evaluation of a major complaint',
 };
 
 /** Operations that need no complaint. */
@@ -176,6 +178,14 @@ const WITHOUT_COMPLAINT: ReadonlySet<StaffOperation> = new Set([
   'getCalendars',
   'putCalendarYear',
 ]);
+
+/**
+ * Operations the staff member investigating the complaint (its assignee) may not do on it,
+ * unless they also lead it (its manager): a live evaluation of a major complaint is the lead's
+ * or the complaints function's, not the investigator's own (issue 20, ADR 0023).
+ */
+const NOT_BY_INVESTIGATOR: ReadonlySet<StaffOperation> = new Set(['recordLiveEvaluation']);
+export const INVESTIGATOR_REASON = 'the staff member investigating the complaint does not evaluate it: its lead or the complaints function does';
 
 /** Operations that change the handling of a complaint: only its assignee or manager may do them. */
 export const ACTING_OPERATIONS: ReadonlySet<StaffOperation> = new Set([
@@ -274,6 +284,8 @@ const MANAGER_OPS: ReadonlySet<StaffOperation> = new Set([
   'disposeDrill',
   'generatePeriodicReview',
   'getPeriodicReview',
+  // The lead of a major complaint evaluates it live (department scope, or the complaint it manages).
+  'recordLiveEvaluation',
 ]);
 // The senior approval tier (a senior manager, the head of the complaints function): approves
 // across departments what a manager may not (domain/approval.ts decides the tier), reads and
@@ -301,6 +313,8 @@ const SENIOR_OPS: ReadonlySet<StaffOperation> = new Set([
   'getPeriodicReview',
   'getTrainingRecords',
   'getCalendars',
+  // The head of the complaints function evaluates major complaints live.
+  'recordLiveEvaluation',
 ]);
 const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set([
   'getCalendars',
@@ -320,6 +334,8 @@ const QUALITY_OPS: ReadonlySet<StaffOperation> = new Set([
   'getDrillReport',
   'generatePeriodicReview',
   'getPeriodicReview',
+  // The complaints function's quality staff evaluate major complaints live (S2 ch.8 §2 3.2).
+  'recordLiveEvaluation',
 ]);
 // Erasure requests are the data-protection function's: the admin role. So are the business
 // calendars' corrections (issue 22): every staff member reads them (the console's banner).
@@ -394,6 +410,7 @@ function roleDecision(role: Role, actor: Actor, op: StaffOperation, c: Complaint
   if (!ROLE_OPERATIONS[role].has(op)) return deny(`${role === 'admin' ? 'an' : 'a'} ${role} may not ${OPERATION_LABEL[op]}`);
   if (WITHOUT_COMPLAINT.has(op)) return ALLOW;
   if (!c) return deny(`to ${OPERATION_LABEL[op]} the complaint is needed to check your access`);
+  if (NOT_BY_INVESTIGATOR.has(op) && same(c.assignment?.assignee, actor.id) && !same(c.assignment?.manager, actor.id)) return deny(INVESTIGATOR_REASON);
   if (role === 'handler' || role === 'manager') return departmentScoped(role, actor, op, c);
   return ALLOW; // specialist, senior, quality and admin are not scoped to a department
 }

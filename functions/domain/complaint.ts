@@ -204,6 +204,13 @@ export interface Complaint extends ComplaintDetails {
    * complaint it plays (its key).
    */
   drill?: { drillId: string; scenario: string; step?: string };
+  /**
+   * Live evaluations of a major complaint (issue 20, S2 ch.8 §2 3.2: domain/live-evaluation.ts,
+   * ADR 0023), oldest first; and the deadline watch's marks on its evaluation clock. Not
+   * deadlines: no on-time KPI or return counts them.
+   */
+  liveEvaluations?: LiveEvaluation[];
+  liveEvaluationAlerts?: LiveEvaluationAlerts;
   /** Name of the workflow execution that currently drives the complaint. */
   executionName: string;
   /** How many times the orphan sweeper had to restart the workflow. */
@@ -228,6 +235,66 @@ export interface ComplaintOutcome {
   by: string;
   at: string;
   note?: string;
+}
+
+// Live evaluation of major complaints (issue 20, ADR 0023): the record; its rules in ./live-evaluation.ts.
+export const LIVE_RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
+export type LiveRiskLevel = (typeof LIVE_RISK_LEVELS)[number];
+/** Progress against the handling plan. */
+export const LIVE_PROGRESS = ['on-track', 'at-risk', 'off-track'] as const;
+export type LiveProgress = (typeof LIVE_PROGRESS)[number];
+/** The strategy decision: keep it, change it, or take it to the senior tier. */
+export const LIVE_DECISIONS = ['continue', 'adjust', 'escalate'] as const;
+export type LiveDecision = (typeof LIVE_DECISIONS)[number];
+
+/** The facts of the complaint when it was evaluated, taken by the system (not typed by staff). */
+export interface LiveEvaluationSnapshot {
+  stage: Stage;
+  assignee?: string;
+  manager?: string;
+  /** Each deadline of the stage not met yet: its state and the time left (negative: overdue by). */
+  deadlines: { name: string; dueAt: string; state: 'due' | 'due_soon' | 'breached'; msLeft: number }[];
+  /** met: started in time; late: started after its deadline; overdue: not started and past it; pending: not started, still in time. */
+  emergencyStart?: { state: 'met' | 'late' | 'overdue' | 'pending'; dueAt: string; metAt?: string };
+  paused?: { since: string };
+  /** The route's major reasons name a (possible) group incident. */
+  groupIncident: boolean;
+  /** Complaints it is linked with: the earlier one it may belong to, and repeats merged into it. */
+  linked: { relatedTo?: string; repeats: number };
+  callbacks: { count: number; lastSatisfaction?: number };
+  extensionsGranted: number;
+  escalated: boolean;
+  /** Evaluations before this one, and the intervals missed up to it. */
+  evaluationsBefore: number;
+  missedIntervals: number;
+}
+
+/** One live evaluation, as stored on the complaint (`liveEvaluations`). */
+export interface LiveEvaluation {
+  /** E1, E2, ... in order. */
+  id: string;
+  by: string;
+  at: string;
+  riskLevel: LiveRiskLevel;
+  progress: LiveProgress;
+  findings: string;
+  decision: LiveDecision;
+  /** What changes (adjust, escalate: required). */
+  changes?: string;
+  /** Who owns the next step (a staff id). */
+  nextStepOwner?: string;
+  /** The due instant it answered, and whether it came after it (intervals were missed before it). */
+  dueAt: string;
+  late: boolean;
+  snapshot: LiveEvaluationSnapshot;
+}
+
+/** The deadline watch's marks: the due instant last reminded of and the missed due instant last escalated, each once. */
+export interface LiveEvaluationAlerts {
+  remindedFor?: string;
+  remindedAt?: string;
+  escalatedFor?: string;
+  escalatedAt?: string;
 }
 
 export const REDRESS_KINDS = ['financial-loss', 'distress-inconvenience', 'interest', 'fees-refund', 'goodwill'] as const;

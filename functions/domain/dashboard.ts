@@ -26,10 +26,16 @@
  *  - reopened: handled complaints with reopenCount > 0 (reopen rate = reopened / handled).
  *  - group incidents: complaints per recognised matter (routing.matterKey) per hour of receipt.
  *  - major: complaints routed as major (the periodic review's count).
+ *  - live evaluation of major complaints (./live-evaluation.ts, ADR 0023): evaluations made,
+ *    those that adjusted or escalated the strategy, and the evaluation intervals missed - up to
+ *    the close of a closed complaint, up to the last evaluation of an open one (what one image
+ *    can tell without a clock), on the region's cadence.
  *  - a drill's complaint (`drill` set) counts nowhere.
  */
 import type { BusinessCalendar } from './business-calendar.ts';
 import type { Complaint, DeadlineRecord } from './complaint.ts';
+import { evaluationCounts, settledMissedIntervals } from './live-evaluation.ts';
+import { REGIONS, type RegionName } from './regions.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Aggregate items
@@ -62,6 +68,11 @@ export const C = {
   reopened: 'reopened',
   /** Major complaints (routing.major): the periodic review lists them. */
   major: 'major',
+  /** Their live evaluations (the periodic review's major-complaints part): made, adjusting, escalating, intervals missed. */
+  liveEvaluations: 'leN',
+  liveAdjusted: 'leAdj',
+  liveEscalated: 'leEsc',
+  liveMissed: 'leMiss',
   handlingDaysSum: 'hdSum',
   handlingDaysCount: 'hdN',
   satisfactionSum: 'satSum',
@@ -138,7 +149,16 @@ export function handledAt(c: Complaint): string | undefined {
 /** The counters one complaint image contributes to each aggregate item it belongs to. */
 export function complaintCounters(c: Complaint, cal: BusinessCalendar): Counters {
   const k: Counters = { [C.total]: 1 };
-  if (c.routing?.major) k[C.major] = 1;
+  if (c.routing?.major) {
+    k[C.major] = 1;
+    const every = Object.hasOwn(REGIONS, c.region) ? REGIONS[c.region as RegionName].profile.liveEvaluationEvery : undefined;
+    const made = evaluationCounts(c);
+    const missed = every ? settledMissedIntervals(c, every) : 0;
+    if (made.made) k[C.liveEvaluations] = made.made;
+    if (made.adjusted) k[C.liveAdjusted] = made.adjusted;
+    if (made.escalated) k[C.liveEscalated] = made.escalated;
+    if (missed) k[C.liveMissed] = missed;
+  }
   const end = handledAt(c);
   if (end) {
     k[C.handled] = 1;

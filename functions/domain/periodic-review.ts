@@ -101,6 +101,12 @@ export interface PeriodicReview {
   indicators: Pick<Figures, 'handledRate' | 'onTime' | 'satisfaction' | 'reopenRate'>;
   topCategories: (TopCategory & { actions: CorrectiveAction[] })[];
   major: number;
+  /**
+   * The live evaluation of the period's major complaints (S2 ch.8 §2 3.2, ADR 0023): evaluations
+   * made, those that adjusted or escalated the strategy, and the evaluation intervals missed (to
+   * the close; an open complaint's, to its last evaluation). Drill complaints are not in them.
+   */
+  liveEvaluation: { majorComplaints: number; evaluations: number; adjusted: number; escalated: number; missedIntervals: number };
   correctiveActions: { open: number; closed: number; overdue: number; averageDaysToFix: number | null; items: CorrectiveAction[] };
   drills: DrillSummary[];
 }
@@ -152,6 +158,13 @@ export function buildPeriodicReview(input: PeriodicReviewInput): PeriodicReview 
     indicators: { handledRate: figures.handledRate, onTime: figures.onTime, satisfaction: figures.satisfaction, reopenRate: figures.reopenRate },
     topCategories: topCategories(natures, total).map((c) => ({ ...c, actions: categoryActions(c.key) })),
     major: periodCounters[C.major] ?? 0,
+    liveEvaluation: {
+      majorComplaints: periodCounters[C.major] ?? 0,
+      evaluations: periodCounters[C.liveEvaluations] ?? 0,
+      adjusted: periodCounters[C.liveAdjusted] ?? 0,
+      escalated: periodCounters[C.liveEscalated] ?? 0,
+      missedIntervals: periodCounters[C.liveMissed] ?? 0,
+    },
     correctiveActions: {
       open: actions.length - closed.length,
       closed: closed.length,
@@ -190,6 +203,11 @@ const T = {
     share: 'Share',
     flagged: 'Over 20 %',
     actions: 'Actions',
+    live: 'Major complaints: live evaluation',
+    liveEvaluations: 'Evaluations',
+    liveAdjusted: 'Strategy adjusted',
+    liveEscalated: 'Escalated',
+    liveMissed: 'Intervals missed',
     corrective: 'Corrective actions',
     closed: 'Closed',
     overdue: 'Overdue',
@@ -235,6 +253,11 @@ const T = {
     share: '占比',
     flagged: '超过20%',
     actions: '整改措施',
+    live: '重大投诉动态评估',
+    liveEvaluations: '评估次数',
+    liveAdjusted: '调整策略',
+    liveEscalated: '升级处理',
+    liveMissed: '漏评周期',
     corrective: '整改措施',
     closed: '已完成',
     overdue: '已逾期',
@@ -311,6 +334,17 @@ export function periodicReviewDocument(r: PeriodicReview, language: 'en' | 'zh-C
           ]),
         }
       : { kind: 'paragraph', text: t.none },
+    { kind: 'heading', text: t.live },
+    {
+      kind: 'figures',
+      items: [
+        { label: t.major, value: String(r.liveEvaluation?.majorComplaints ?? r.major) },
+        { label: t.liveEvaluations, value: String(r.liveEvaluation?.evaluations ?? 0) },
+        { label: t.liveAdjusted, value: String(r.liveEvaluation?.adjusted ?? 0) },
+        { label: t.liveEscalated, value: String(r.liveEvaluation?.escalated ?? 0) },
+        { label: t.liveMissed, value: String(r.liveEvaluation?.missedIntervals ?? 0) },
+      ],
+    },
     { kind: 'heading', text: t.corrective },
     {
       kind: 'figures',

@@ -22,6 +22,13 @@ export const Duration = z.discriminatedUnion('unit', [
 ]);
 export type Duration = z.infer<typeof Duration>;
 
+/** Elapsed time only (hours or minutes): a clock that runs through nights, weekends and holidays. */
+export const ElapsedDuration = z.discriminatedUnion('unit', [
+  z.object({ unit: z.literal('hours'), value: z.number().positive() }),
+  z.object({ unit: z.literal('minutes'), value: z.number().positive() }),
+]);
+export type ElapsedDuration = z.infer<typeof ElapsedDuration>;
+
 export const RegulatoryProfile = z.object({
   name: RegulatoryProfileName,
   /** Human description with the rule it comes from, shown to staff and auditors. */
@@ -51,6 +58,13 @@ export const RegulatoryProfile = z.object({
    * and the senior tier above it, which an approval reaches when the profile requires it or when
    * its author is the only eligible approver below.
    */
+  /**
+   * Live evaluation of major complaints (S2 chapter 8 §2 3.2, domain/live-evaluation.ts, ADR 0023):
+   * while a major complaint is open, one evaluation is due in every interval of this length,
+   * counted from the start of its emergency handling. Elapsed time: a major complaint's risk
+   * runs through nights, weekends and holidays, as its 2-hour emergency start does.
+   */
+  liveEvaluationEvery: ElapsedDuration,
   approvalTiers: z.object({ manager: z.string().min(1), senior: z.string().min(1) }),
   /** Reminder before each deadline, as a fraction of its length still left. */
   reminderAtRemainingFraction: z.number().min(0).max(1),

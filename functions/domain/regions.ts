@@ -7,7 +7,7 @@
  */
 import type { RegionConfig, RegionName } from './region-schema.ts';
 
-export type { Duration, RegionConfig, RegionName, RegulatoryProfile, RegulatoryProfileName } from './region-schema.ts';
+export type { Duration, ElapsedDuration, RegionConfig, RegionName, RegulatoryProfile, RegulatoryProfileName } from './region-schema.ts';
 
 const day = 24 * 3600;
 
@@ -32,6 +32,8 @@ const regions = {
         majorEmergencyStart: { unit: 'hours', value: 2 },
         crossDepartmentPlan: { unit: 'businessDays', value: 3 },
       },
+      // A daily evaluation of each open major complaint (ADR 0023).
+      liveEvaluationEvery: { unit: 'hours', value: 24 },
       approvalTiers: {
         manager: 'Department manager (部门负责人)',
         senior: 'Senior manager in charge of consumer protection and complaints (分管消费者权益保护工作的高级管理人员)',
@@ -61,6 +63,8 @@ const regions = {
         majorEmergencyStart: { unit: 'hours', value: 2 },
         crossDepartmentPlan: { unit: 'businessDays', value: 3 },
       },
+      // A daily evaluation of each open major complaint (ADR 0023).
+      liveEvaluationEvery: { unit: 'hours', value: 24 },
       approvalTiers: { manager: 'Department manager', senior: 'Head of complaints (the senior manager responsible for complaints handling, SM&CR)' },
       reminderAtRemainingFraction: 0.2,
     },
@@ -85,6 +89,8 @@ const regions = {
         majorEmergencyStart: { unit: 'hours', value: 2 },
         crossDepartmentPlan: { unit: 'businessDays', value: 3 },
       },
+      // A daily evaluation of each open major complaint (ADR 0023).
+      liveEvaluationEvery: { unit: 'hours', value: 24 },
       approvalTiers: { manager: 'Department manager', senior: 'Senior manager responsible for complaint management' },
       reminderAtRemainingFraction: 0.2,
     },

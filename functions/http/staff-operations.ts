@@ -10,6 +10,7 @@ import { archiveOnFirstUse, attachmentsOnFirstUse } from '../wiring/stores-on-fi
 import * as staff from '../use-cases/staff/staff-actions.ts';
 import * as links from '../use-cases/staff/complaint-links.ts';
 import * as redress from '../use-cases/staff/redress.ts';
+import * as liveEvaluation from '../use-cases/staff/live-evaluation.ts';
 import * as callback from '../use-cases/customer/callback.ts';
 import { submitComplaint } from '../use-cases/intake/submit-complaint.ts';
 import * as dashboard from '../use-cases/oversight/dashboard.ts';
@@ -142,6 +143,10 @@ const RUNS: { [K in StaffOperation]: (deps: Container, call: StaffCall<StaffBody
   getTrainingRecords: (d, c) => drills.getTrainingRecords(d, c.actor, parseOrThrow(StaffParams, c.params ?? {}).staffId),
   getCalendars: (d, c) => calendars.getCalendars(d, c.actor),
   putCalendarYear: (d, c) => calendars.putCalendarYear(d, c.actor, c.body),
+  recordLiveEvaluation: async (d, c) => {
+    const { complaint, ...out } = await liveEvaluation.recordLiveEvaluation(d, c.actor, c.reference, c.body);
+    return out;
+  },
 };
 
 const drillDeps = (d: Container): drills.DrillDeps => ({

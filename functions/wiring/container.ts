@@ -57,7 +57,10 @@ export function deps(): Container {
     const calendars = new CalendarProvider(calendarStore, cfg.region, () => currentClock().now());
     container = {
       config: cfg,
-      repo: new DynamoComplaintRepository(db, cfg.tableName, { reminderFraction: cfg.region.profile.reminderAtRemainingFraction }),
+      repo: new DynamoComplaintRepository(db, cfg.tableName, {
+        reminderFraction: cfg.region.profile.reminderAtRemainingFraction,
+        liveEvaluationEvery: cfg.region.profile.liveEvaluationEvery,
+      }),
       audit: new DynamoAuditLog(db, cfg.tableName),
       accessAttempts: new DynamoAccessAttempts(db, cfg.tableName),
       drills: new DynamoDrills(db, cfg.tableName),

@@ -389,7 +389,23 @@ describe('staff console', () => {
     await mia.page.waitForSelector(`#view-detail[data-reference="${major}"] #task-card`);
     expect(await text(mia.page, '.detail-head .badges')).toContain('Major');
     const actions = await mia.page.locator('#task-card button[data-action]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-action')));
-    expect(actions).toEqual(expect.arrayContaining(['investigate', 'extension', 'pause', 'reassign']));
+    expect(actions).toEqual(expect.arrayContaining(['investigate', 'extension', 'pause', 'reassign', 'liveEvaluation']));
+    // Issue 20 (ADR 0023): the lead evaluates the major complaint live; the detail lists it and the next due time.
+    expect(await text(mia.page, 'section[aria-labelledby="sec-live-evaluation"]')).toContain('No evaluation yet.');
+    await mia.page.click('button[data-action="liveEvaluation"]');
+    await mia.page.waitForSelector('#action-liveEvaluation[data-ready="true"]');
+    await mia.page.check('#action-liveEvaluation-riskLevel-2'); // high
+    await mia.page.check('#action-liveEvaluation-progress-1'); // at risk
+    await mia.page.fill('#action-liveEvaluation-findings', 'The merchant is known for card-not-present fraud');
+    await mia.page.check('#action-liveEvaluation-decision-1'); // adjust: what changes is required
+    await mia.page.click('#action-liveEvaluation button[value="submit"]');
+    await mia.page.waitForSelector('#err-changes:not([hidden])');
+    await mia.page.fill('#action-liveEvaluation-changes', 'Refund before the investigation ends');
+    await mia.page.click('#action-liveEvaluation button[value="submit"]');
+    await mia.page.locator('#action-notice', { hasText: 'Evaluation recorded.' }).waitFor();
+    expect(await text(mia.page, 'section[aria-labelledby="sec-live-evaluation"]')).toMatch(
+      /Next evaluation due .*adjust.*Refund before the investigation ends/s,
+    );
     await mia.page.click('button[data-action="reassign"]');
     await mia.page.waitForSelector('#action-reassign[data-ready="true"]');
     // Neither a person nor a team: the schema's rule, next to the first field.
@@ -479,18 +495,19 @@ describe('staff console', () => {
     expect(errors).toEqual([]);
   });
 
-  it('quinn (quality) can open any complaint and queue but sees no action buttons', async () => {
+  it('quinn (quality) can open any complaint and queue but sees no action buttons (but the live evaluation of a major complaint)', async () => {
     const { page, errors } = await asStaff('quinn', { bypassCSP: true });
     // Quality has no tasks of its own: it lands on the team queues, choosing the team.
     await page.waitForSelector('#view-queue[data-scope="team"] #queue-count');
     expect(await page.locator('#nav a').allTextContents()).toEqual(['Team queue', 'Dashboard', 'Drills', 'Find']);
     await page.selectOption('#queue-team', 'cards');
     await page.waitForSelector(`#queue-table tr[data-reference="${major}"]`);
-    for (const reference of [major, standard]) {
-      await openComplaint(page, reference);
-      expect(await page.locator('#task-card button').count()).toBe(0);
-      expect(await text(page, '.readonly-note')).toContain('Read only');
-    }
+    // Quality changes nothing - but evaluates a major complaint live (issue 20, ADR 0023), as the complaints function.
+    await openComplaint(page, major);
+    expect(await page.locator('#task-card button[data-action]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-action')))).toEqual(['liveEvaluation']);
+    await openComplaint(page, standard);
+    expect(await page.locator('#task-card button').count()).toBe(0);
+    expect(await text(page, '.readonly-note')).toContain('Read only');
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   });

@@ -81,6 +81,7 @@ const LABELS: [StaffOperation, string][] = [
   ['getTrainingRecords', 'read training records'],
   ['getCalendars', 'read the business calendars'],
   ['putCalendarYear', "add or correct a year's business calendar"],
+  ['recordLiveEvaluation', 'record a live evaluation of a major complaint'],
 ];
 
 describe('the words of the reasons', () => {
@@ -188,5 +189,30 @@ describe('training records: each refusal with its reason', () => {
   it('the participant and their manager, ids trimmed and case-blind', () => {
     expect(authorizeTrainingRecords(actor(['senior'], { id: ' HANA ' }), subject)).toEqual(ALLOWED);
     expect(authorizeTrainingRecords(actor(['manager'], { id: 'Mia ' }), subject)).toEqual(ALLOWED);
+  });
+});
+
+describe('live evaluation: never by the investigator, unless they lead the complaint (issue 20, ADR 0023)', () => {
+  const REASON = 'the staff member investigating the complaint does not evaluate it: its lead or the complaints function does';
+  it('the assignee is refused with the reason, word for word, in every role that may evaluate', () => {
+    for (const role of ['manager', 'senior', 'quality'])
+      expect(authorize(actor([role]), 'recordLiveEvaluation', { assignment: { team: 'cards', assignee: ' U-17 ', manager: 'm-1' } })).toEqual(refused(REASON));
+  });
+  it('the lead who also holds the task evaluates (registration assigns a major complaint to its manager)', () => {
+    expect(authorize(actor(['manager']), 'recordLiveEvaluation', { assignment: { team: 'cards', assignee: 'u-17', manager: ' u-17 ' } })).toEqual(ALLOWED);
+  });
+  it('someone else holding the task, or nobody: the lead, senior and quality evaluate; a handler or the desk may not', () => {
+    for (const assignment of [{ team: 'cards', assignee: 'u-99', manager: 'm-1' }, { team: 'cards' }]) {
+      for (const role of ['manager', 'senior', 'quality']) expect(authorize(actor([role]), 'recordLiveEvaluation', { assignment })).toEqual(ALLOWED);
+      expect(authorize(actor(['handler']), 'recordLiveEvaluation', { assignment })).toEqual(
+        refused('a handler may not record a live evaluation of a major complaint'),
+      );
+      expect(authorize(actor(['specialist']), 'recordLiveEvaluation', { assignment })).toEqual(
+        refused('a specialist may not record a live evaluation of a major complaint'),
+      );
+    }
+  });
+  it('the rule is for live evaluation only: the assignee still does the rest', () => {
+    expect(authorize(actor(['manager']), 'reassign', { assignment: { team: 'cards', assignee: 'u-17', manager: 'm-1' } })).toEqual(ALLOWED);
   });
 });

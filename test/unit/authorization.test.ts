@@ -4,6 +4,7 @@ import {
   authorizeTrainingRecords,
   canBeAssigned,
   CONFLICT_REASON,
+  INVESTIGATOR_REASON,
   OPERATION_LABEL,
   ROLES,
   STAFF_OPERATIONS,
@@ -73,6 +74,9 @@ const SENIOR: StaffOperation[] = [...LIST, 'getComplaint', 'approveReply', 'deci
 const DRILLS_RUN: StaffOperation[] = ['startDrill', 'listDrills', 'getDrillReport', 'closeDrill', 'disposeDrill'];
 const REVIEWS: StaffOperation[] = ['generatePeriodicReview', 'getPeriodicReview'];
 const ADMIN: StaffOperation[] = ['getComplaint', 'reassign'];
+/** Live evaluation of a major complaint (issue 20, ADR 0023): its lead (a manager) and the complaints function (senior, quality), never its investigator. */
+const LIVE: StaffOperation[] = ['recordLiveEvaluation'];
+const LIVE_ROLES: Role[] = ['manager', 'senior', 'quality'];
 
 /**
  * The whole matrix: for each situation, the operations each role may do. Every other
@@ -88,11 +92,12 @@ const SCENARIOS: {
   name: string;
   complaint: ComplaintAccess | undefined;
   allowed: Record<Role, StaffOperation[]>;
-  scope?: (op: StaffOperation) => string;
+  scope?: (op: StaffOperation) => string | undefined;
 }[] = [
   {
     name: 'own department, the actor is the assignee',
     complaint: { assignment: { team: 'cards', assignee: 'u-17', manager: 'm-1' }, routing: { departments: ['cards'] } },
+    scope: (op) => (op === 'recordLiveEvaluation' ? INVESTIGATOR_REASON : undefined),
     allowed: {
       specialist: SPECIALIST,
       handler: [...HANDLER_TEAM, ...ACTING],
@@ -109,9 +114,9 @@ const SCENARIOS: {
     allowed: {
       specialist: SPECIALIST,
       handler: HANDLER_TEAM,
-      manager: [...HANDLER_TEAM, ...MANAGER_ONLY],
-      senior: SENIOR,
-      quality: QUALITY,
+      manager: [...HANDLER_TEAM, ...MANAGER_ONLY, ...LIVE],
+      senior: [...SENIOR, ...LIVE],
+      quality: [...QUALITY, ...LIVE],
       admin: ADMIN,
     },
   },
@@ -121,9 +126,9 @@ const SCENARIOS: {
     allowed: {
       specialist: SPECIALIST,
       handler: [...HANDLER_TEAM, ...ACTING],
-      manager: [...HANDLER_TEAM, ...ACTING, ...MANAGER_ONLY],
-      senior: SENIOR,
-      quality: QUALITY,
+      manager: [...HANDLER_TEAM, ...ACTING, ...MANAGER_ONLY, ...LIVE],
+      senior: [...SENIOR, ...LIVE],
+      quality: [...QUALITY, ...LIVE],
       admin: ADMIN,
     },
   },
@@ -135,8 +140,8 @@ const SCENARIOS: {
       specialist: SPECIALIST,
       handler: [...LIST, 'getComplaint'],
       manager: [...LIST, 'getComplaint'],
-      senior: SENIOR,
-      quality: QUALITY,
+      senior: [...SENIOR, ...LIVE],
+      quality: [...QUALITY, ...LIVE],
       admin: ADMIN,
     },
   },
@@ -148,8 +153,8 @@ const SCENARIOS: {
       specialist: SPECIALIST,
       handler: LIST,
       manager: LIST,
-      senior: SENIOR,
-      quality: QUALITY,
+      senior: [...SENIOR, ...LIVE],
+      quality: [...QUALITY, ...LIVE],
       admin: ADMIN,
     },
   },
@@ -160,9 +165,9 @@ const SCENARIOS: {
     allowed: {
       specialist: SPECIALIST,
       handler: LIST, // only the manager role leads across departments
-      manager: [...HANDLER_TEAM, ...ACTING, ...MANAGER_ONLY],
-      senior: SENIOR,
-      quality: QUALITY,
+      manager: [...HANDLER_TEAM, ...ACTING, ...MANAGER_ONLY, ...LIVE],
+      senior: [...SENIOR, ...LIVE],
+      quality: [...QUALITY, ...LIVE],
       admin: ADMIN,
     },
   },
@@ -174,8 +179,8 @@ const SCENARIOS: {
       specialist: SPECIALIST,
       handler: [...LIST, 'getComplaint'],
       manager: [...LIST, 'getComplaint'],
-      senior: SENIOR,
-      quality: QUALITY,
+      senior: [...SENIOR, ...LIVE],
+      quality: [...QUALITY, ...LIVE],
       admin: ADMIN,
     },
   },
@@ -247,10 +252,10 @@ const MATRIX = SCENARIOS.flatMap((s) =>
 );
 
 describe('authorize: every role x every operation', () => {
-  it('the matrix covers all 6 roles x 52 operations (merge, link and unlink: issue 16; senior tier, withdrawal, regulatory returns, outcome to corrective actions: issue 19; drills, their disposal, reviews, training: issue 20; calendars: issue 22) in each situation', () => {
+  it('the matrix covers all 6 roles x 53 operations (merge, link and unlink: issue 16; senior tier, withdrawal, regulatory returns, outcome to corrective actions: issue 19; drills, their disposal, reviews, training: issue 20; calendars: issue 22; live evaluation: issue 20) in each situation', () => {
     expect(ROLES).toHaveLength(6);
-    expect(STAFF_OPERATIONS).toHaveLength(52);
-    expect(MATRIX).toHaveLength(SCENARIOS.length * 6 * 52);
+    expect(STAFF_OPERATIONS).toHaveLength(53);
+    expect(MATRIX).toHaveLength(SCENARIOS.length * 6 * 53);
   });
 
   it.each(MATRIX)('$scenario: $role $op -> $expected', ({ complaint, scope, role, op, expected }) => {
@@ -261,7 +266,7 @@ describe('authorize: every role x every operation', () => {
     }
     // What the role could do at best (first scenario): beyond that, the role is the reason;
     // within it, the situation is (the conflict, the queue, the department, no complaint).
-    const capable = SCENARIOS[0].allowed[role].includes(op);
+    const capable = SCENARIOS[0].allowed[role].includes(op) || (LIVE.includes(op) && LIVE_ROLES.includes(role));
     const reason = capable ? scope?.(op) : `${role === 'admin' ? 'an' : 'a'} ${role} may not ${OPERATION_LABEL[op]}`;
     expect(reason, 'the matrix names a reason for this refusal').toBeDefined();
     expect(d).toEqual({ allowed: false, reason });

@@ -114,6 +114,14 @@ const VALID_STAFF_BODIES: Record<string, unknown> = {
     outcomes: [{ staffId: 'sam', outcome: 'passed' }],
   },
   generatePeriodicReview: { period: '2026-Q1' },
+  recordLiveEvaluation: {
+    riskLevel: 'high',
+    progress: 'at-risk',
+    findings: 'A press enquiry came in',
+    decision: 'adjust',
+    changes: 'Refund first, investigate after',
+    nextStepOwner: 'hana',
+  },
   putCalendarYear: {
     year: 2027,
     status: 'confirmed',

@@ -3,11 +3,15 @@
  * task, at a breach an escalation to the department's manager. Both recorded in the
  * history and as staff messages (the notification channel of the staff console). A paused
  * clock neither reminds nor escalates. Scheduled every few minutes; idempotent.
+ * A major complaint's live evaluation clock (domain/live-evaluation.ts, ADR 0023) is watched
+ * too, paused or not: the lead is reminded when an evaluation comes due, the senior tier (and
+ * the lead) told when one is missed. It is no deadline: it never touches `deadlines`.
  */
 import { canBeAssigned } from '../../domain/authorization.ts';
 import { EIGHT_WEEK_EXPECTED_DAYS, eightWeekLetterAt, formatLocalDate } from '../../domain/final-response.ts';
 import { renderCustomerMessage } from '../../domain/reply-templates.ts';
 import { deadlineState } from '../../domain/deadlines.ts';
+import { evaluationAlerts, markAlert } from '../../domain/live-evaluation.ts';
 import type { Complaint } from '../../domain/complaint.ts';
 import type { Complaints, StaffDirectory, TaskQueue } from '../../domain/ports.ts';
 import type { OutboundMessage, TaskItem } from '../../domain/model.ts';
@@ -37,11 +41,12 @@ export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
   // in full and consistently.
   for (const reference of await deps.repo.listDue(at)) {
     const c = await deps.repo.get(reference);
-    if (c?.status !== 'OPEN' || c.pause) continue;
+    if (c?.status !== 'OPEN') continue;
     const next: Complaint = structuredClone(c);
     const history = [];
     const messages: OutboundMessage[] = [];
-    for (const [name, d] of openDeadlines(next)) {
+    // A paused clock: no reminder, escalation or letter of the regulatory deadlines.
+    for (const [name, d] of c.pause ? [] : openDeadlines(next)) {
       const length = new Date(d.dueAt).getTime() - new Date(c.receivedAt).getTime();
       const state = deadlineState(d.dueAt, now, length, deps.region.profile.reminderAtRemainingFraction);
       const staff = (to: string | undefined, kind: 'reminder' | 'escalation', subject: string): OutboundMessage =>
@@ -69,7 +74,7 @@ export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
       }
     }
     // UK: no final response by the start of the eight weeks' last day - the eight-week letter, once.
-    const letterAt = eightWeekLetterAt(next);
+    const letterAt = c.pause ? undefined : eightWeekLetterAt(next);
     if (letterAt && letterAt <= at) {
       const expectedBy = formatLocalDate(new Date(now.getTime() + EIGHT_WEEK_EXPECTED_DAYS * 86400_000), deps.region.calendar.timeZone);
       const m = renderCustomerMessage('eight-week', c.language, {
@@ -100,6 +105,7 @@ export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
       );
       result.eightWeekLetters.push(c.reference);
     }
+    await watchLiveEvaluation(deps, next, now, history, messages, result);
     if (!history.length) continue;
     next.updatedAt = at;
     next.version = c.version + 1;
@@ -120,4 +126,55 @@ export async function watchDeadlines(deps: WatchDeps): Promise<WatchResult> {
     }
   }
   return result;
+}
+
+/**
+ * The live evaluation of a major complaint (ADR 0023): the evaluation coming due reminds its lead
+ * (the complaint's manager, else the team's); a missed one is escalated to the senior tier and
+ * the lead. Each once per due instant (`liveEvaluationAlerts`), recorded in the history; reported
+ * as the `liveEvaluation` "deadline" of the run's reminders and escalations.
+ */
+async function watchLiveEvaluation(
+  deps: WatchDeps,
+  next: Complaint,
+  now: Date,
+  history: ReturnType<typeof entry>[],
+  messages: OutboundMessage[],
+  result: WatchResult,
+): Promise<void> {
+  const alerts = evaluationAlerts(next, deps.region.profile.liveEvaluationEvery, deps.region.profile.reminderAtRemainingFraction, now);
+  if (!alerts.length) return;
+  const at = now.toISOString();
+  const found = next.assignment?.manager ? await deps.repo.getStaff(next.assignment.manager) : await deps.repo.managerOf(next.assignment?.team ?? 'retail');
+  const lead = found && !found.disabled && canBeAssigned(found, next) ? found.id : undefined;
+  const every = deps.region.profile.liveEvaluationEvery;
+  const cadence = `one live evaluation every ${every.value} ${every.unit} while the major complaint is open`;
+  const notice = (to: string | undefined, kind: 'reminder' | 'escalation', subject: string, body: string) =>
+    staffMessage(next, at, to ? { id: to } : { team: next.assignment?.team ?? 'retail' }, kind, subject, body, deps.links);
+  for (const alert of alerts) {
+    next.liveEvaluationAlerts = markAlert(next.liveEvaluationAlerts, alert, at);
+    if (alert.action === 'remind') {
+      history.push(
+        entry(next.reference, at, 'system', 'reminder:liveEvaluation', `Reminder: a live evaluation of this major complaint is due by ${alert.dueAt}`),
+      );
+      messages.push(notice(lead, 'reminder', `${next.reference}: live evaluation due`, `${cadence}\nDue: ${alert.dueAt}`));
+      result.reminders.push({ reference: next.reference, deadline: 'liveEvaluation' });
+      continue;
+    }
+    const seniors = (await deps.repo.approvalCandidates(next.assignment?.team ?? '')).filter((p) => p.roles.includes('senior') && canBeAssigned(p, next));
+    const to = [...new Set([...seniors.map((p) => p.id), ...(lead ? [lead] : [])])];
+    history.push(
+      entry(
+        next.reference,
+        at,
+        'system',
+        'missed:liveEvaluation',
+        `Live evaluation missed (due ${alert.dueAt}; ${alert.missed} interval${alert.missed === 1 ? '' : 's'} without one); escalated to ${to.join(', ') || 'the team'}`,
+      ),
+    );
+    const body = `${cadence}\nMissed: due ${alert.dueAt} (${alert.missed} interval${alert.missed === 1 ? '' : 's'} without an evaluation)`;
+    if (!to.length) messages.push(notice(undefined, 'escalation', `${next.reference}: live evaluation missed`, body));
+    for (const id of to) messages.push(notice(id, 'escalation', `${next.reference}: live evaluation missed`, body));
+    result.escalations.push({ reference: next.reference, deadline: 'liveEvaluation', to: seniors[0]?.id ?? lead });
+  }
 }

@@ -25,6 +25,8 @@ import {
   WithdrawRequest,
 } from '../../../functions/contract/staff.schema.ts';
 import { RegulatoryClassRequest } from '../../../functions/contract/returns.schema.ts';
+import { LiveEvaluationRequest } from '../../../functions/contract/live-evaluation.schema.ts';
+import { LIVE_DECISIONS, LIVE_PROGRESS, LIVE_RISK_LEVELS } from '../../../functions/domain/complaint.ts';
 import { el } from '../lib/page.ts';
 import { complaintPath } from './api.ts';
 import type { ComplaintDetail, Ctx, MessageView } from './context.ts';
@@ -53,7 +55,8 @@ export type ActionId =
   | 'redress'
   | 'referral'
   | 'vulnerability'
-  | 'correctiveAction';
+  | 'correctiveAction'
+  | 'liveEvaluation';
 
 export const TEAMS = ['cards', 'loans', 'retail', 'wealth'] as const;
 
@@ -97,6 +100,7 @@ const OPERATION: Record<ActionId, StaffOperation> = {
   referral: 'recordReferral',
   vulnerability: 'setVulnerability',
   correctiveAction: 'createCorrectiveAction',
+  liveEvaluation: 'recordLiveEvaluation',
 };
 
 /** The currency the region's redress is usually paid in (the form lets staff choose another). */
@@ -160,6 +164,8 @@ export function availableActions(ctx: Ctx, d: ComplaintDetail): Offered[] {
   offer('referral', !!c.reply);
   offer('vulnerability', true);
   offer('correctiveAction', at(s, 'INVESTIGATION', 'REPLY', 'CALLBACK', 'CLOSED') && !!c.investigation);
+  // Issue 20: an open major complaint is evaluated live by its lead or the complaints function (ADR 0023).
+  offer('liveEvaluation', c.status === 'OPEN' && !!c.routing?.major);
   // One primary action at most: the first offered next step.
   let primarySeen = false;
   for (const o of out) {
@@ -794,6 +800,34 @@ export async function buildActionForm(
           causedByFailureToRespond: f.checked('caused'),
         });
         if (body) await send(f, 'vulnerability', body);
+      });
+      break;
+    }
+    case 'liveEvaluation': {
+      f = buildForm(page, {
+        id: formId,
+        intro: [el('p', { className: 'hint', text: page.t('live.explain') })],
+        fields: [
+          { name: 'riskLevel', label: 'live.riskLevel', kind: 'radio', required: true, inline: true, options: optionsOf('liveRisk', LIVE_RISK_LEVELS) },
+          { name: 'progress', label: 'live.progress', kind: 'radio', required: true, inline: true, options: optionsOf('liveProgress', LIVE_PROGRESS) },
+          { name: 'findings', label: 'live.findings', kind: 'textarea', rows: 3, required: true },
+          { name: 'decision', label: 'live.decision', kind: 'radio', required: true, inline: true, options: optionsOf('liveDecision', LIVE_DECISIONS) },
+          { name: 'changes', label: 'live.changes', hint: 'live.changesHint', kind: 'textarea', rows: 2 },
+          { name: 'nextStepOwner', label: 'live.nextStepOwner', hint: 'live.nextStepOwnerHint', kind: 'text', autocomplete: 'off' },
+        ],
+        submitLabel: 'action.liveEvaluation.submit',
+        ...common,
+      });
+      onSubmit(f, async () => {
+        const body = f.validate(LiveEvaluationRequest, {
+          riskLevel: f.radio('riskLevel'),
+          progress: f.radio('progress'),
+          findings: f.text('findings'),
+          decision: f.radio('decision'),
+          changes: f.text('changes') || undefined,
+          nextStepOwner: f.text('nextStepOwner') || undefined,
+        });
+        if (body) await send(f, 'live-evaluations', body);
       });
       break;
     }

@@ -7,6 +7,7 @@
 import { ROLE_OPERATIONS } from '../../../functions/domain/authorization.ts';
 import type { Complaint, DeadlineRecord } from '../../../functions/domain/complaint.ts';
 import { bidiFields, hasBidiControls, showControls } from '../../../functions/domain/display-text.ts';
+import { evaluationStatus, missedIntervals } from '../../../functions/domain/live-evaluation.ts';
 import { el } from '../lib/page.ts';
 import { availableActions, buildActionForm, completesStage, runImmediate, type ActionId, type ActionResult, type Offered } from './actions.ts';
 import { complaintPath } from './api.ts';
@@ -208,6 +209,7 @@ export class DetailView {
     const main = el('div', { className: 'detail-main' }, this.matterSection(c), this.complainantSection(c));
     if (c.investigation) main.append(this.investigationSection(c));
     if (c.handlingPlan) main.append(this.planSection(c));
+    if (c.routing?.major) main.append(this.liveEvaluationSection(c, now));
     if (c.reply) main.append(this.replySection(c, d.messages));
     if (c.callbacks?.length) main.append(this.callbacksSection(c));
     if (c.outcome || c.redress?.length || c.referrals?.length || c.vulnerability) main.append(this.redressSection(c));
@@ -584,6 +586,51 @@ export class DetailView {
         page.t('detail.handlingPlan'),
       ),
       el('p', { className: 'meta', text: page.t('detail.byAt', { by: p.by, date: page.formatCompact(p.at, this.ctx.now()) }) }),
+    );
+  }
+
+  /** Live evaluation of a major complaint (issue 20, ADR 0023): when the next one is due, and each one made. */
+  private liveEvaluationSection(c: Complaint, now: Date): HTMLElement {
+    const { page } = this.ctx;
+    const profile = this.ctx.region.profile;
+    const every = profile.liveEvaluationEvery;
+    const st = evaluationStatus(c, every, profile.reminderAtRemainingFraction, now);
+    const state = st
+      ? st.overdueSince
+        ? el('p', { className: 'notice notice-warning', text: page.t('live.overdue', { n: st.missedSinceLast, date: page.formatDateTime(st.overdueSince) }) })
+        : el('p', {
+            className: `meta${st.dueSoon ? ' due_soon' : ''}`,
+            text: page.t('live.next', { date: page.formatDateTime(st.dueAt), every: `${every.value} ${every.unit === 'hours' ? 'h' : 'min'}` }),
+          })
+      : el('p', { className: 'meta', text: page.t('live.closedMissed', { n: missedIntervals(c, every, now) }) });
+    const list = c.liveEvaluations ?? [];
+    return section(
+      'sec-live-evaluation',
+      page.t('detail.liveEvaluation'),
+      state,
+      list.length
+        ? this.table(
+            [
+              page.t('live.at'),
+              page.t('live.by'),
+              page.t('live.riskLevel'),
+              page.t('live.progress'),
+              page.t('live.decision'),
+              page.t('live.findings'),
+              page.t('live.changes'),
+            ],
+            list.map((e) => [
+              el('span', {}, this.time(e.at) ?? e.at, e.late ? ` (${page.t('live.late')})` : ''),
+              e.by,
+              page.label('liveRisk', e.riskLevel),
+              page.label('liveProgress', e.progress),
+              page.label('liveDecision', e.decision),
+              userText(e.findings) ?? '',
+              userText(e.changes) ?? '–',
+            ]),
+            page.t('detail.liveEvaluation'),
+          )
+        : el('p', { className: 'muted', text: page.t('live.none') }),
     );
   }
 
