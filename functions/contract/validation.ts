@@ -8,11 +8,14 @@ import type { ZodType } from 'zod';
 import { ValidationError, type FieldIssue } from '../shared/errors.ts';
 
 /** zod issues -> one message per field, named by its path. */
+/** A key as the message names it: quoted when it has nothing visible (`{"": 1}` names `""`). */
+const keyName = (k: PropertyKey): string => (/\S/.test(String(k)) ? String(k) : JSON.stringify(String(k)));
+
 export function fieldIssues(issues: readonly { path: PropertyKey[]; message: string; code: string; keys?: string[] }[]): FieldIssue[] {
   return issues.flatMap((i) => {
-    const field = i.path.map(String).join('.') || '(body)';
+    const field = i.path.map(keyName).join('.') || '(body)';
     if (i.code === 'unrecognized_keys' && i.keys) {
-      return i.keys.map((k) => ({ field: field === '(body)' ? k : `${field}.${k}`, message: 'is not a known field' }));
+      return i.keys.map((k) => ({ field: field === '(body)' ? keyName(k) : `${field}.${keyName(k)}`, message: 'is not a known field' }));
     }
     const message = /received undefined/.test(i.message) ? 'is required' : i.message;
     return [{ field, message }];

@@ -120,6 +120,17 @@ describe('errors to HTTP, in one place', () => {
     const issues = fieldIssues(r.error!.issues as never);
     expect(issues.map((i) => i.field)).toEqual(expect.arrayContaining(['complainant.age', 'complainant.contact.email', 'matter.description', 'extra']));
   });
+
+  it('names a key with nothing visible in quotes (found by the HTTP property test: {"": ""} named the field "")', () => {
+    const unknown = (body: unknown) => fieldIssues(SubmitComplaintRequest.safeParse(body).error!.issues as never).filter((i) => i.message === 'is not a known field');
+    expect(unknown({ '': '' })).toEqual([{ field: '""', message: 'is not a known field' }]);
+    expect(unknown({ ' ': 1, matter: { '\t': 1 } })).toEqual(
+      expect.arrayContaining([
+        { field: '" "', message: 'is not a known field' },
+        { field: 'matter."\\t"', message: 'is not a known field' },
+      ]),
+    );
+  });
 });
 
 describe('references and access codes', () => {
