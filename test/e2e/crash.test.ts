@@ -1,10 +1,13 @@
 /**
  * Crash anywhere: a batch of complaints walks its lifecycle (customers over the API, staff
- * through the staff API, the workflow on its own) while the whole runtime - the product's
- * process and DynamoDB Local's JVM - is killed with SIGKILL at planned moments and started
- * again on the same data directory. The kills are aimed: while a complaint is being
- * submitted, while a staff action is on its way, just after one (its workflow moving on),
- * and, once every complaint is closed and past its retention, while archival is under way.
+ * through the staff API, the workflow on its own) while the product - its API, functions and
+ * workflow engine, all in one process group - is killed with SIGKILL at planned moments and
+ * started again on the same data directory. DynamoDB Local, the store, is stopped after it
+ * (SIGTERM): DynamoDB does not go down with the functions and keeps what it acknowledged,
+ * which DynamoDB Local's JVM does not when SIGKILLed (measured: `npm run bench:ddb-kill`,
+ * docs/testing.md). The kills are aimed: while a complaint is being submitted, while a staff
+ * action is on its way, just after one (its workflow moving on), and, once every complaint is
+ * closed and past its retention, while archival is under way.
  * Clients do what real ones do: a customer sends the complaint again with the same
  * Idempotency-Key; staff reload and act again only if their action did not happen.
  *
@@ -69,7 +72,7 @@ afterAll(async () => {
 });
 
 describe('crash anywhere', () => {
-  it(`keeps every complaint, once, through ${KILLS} kills (SIGKILL) of the whole runtime, and ${ARCHIVAL_KILLS} during archival`, {
+  it(`keeps every complaint, once, through ${KILLS} kills (SIGKILL) of the product, and ${ARCHIVAL_KILLS} during archival`, {
     timeout: SOAK ? 3_600_000 : 600_000,
   }, async () => {
     const port = await freePort();
@@ -136,7 +139,7 @@ describe('crash anywhere', () => {
       down = true;
       const rt = runtime!;
       restarting = (async () => {
-        await rt.crash(); // SIGKILL is sent synchronously, at this very event
+        await rt.crash(); // SIGKILL is sent synchronously, at this very event (then the store is stopped)
         restarts.push(await start());
         down = false;
       })();

@@ -122,7 +122,8 @@ describe('errors to HTTP, in one place', () => {
   });
 
   it('names a key with nothing visible in quotes (found by the HTTP property test: {"": ""} named the field "")', () => {
-    const unknown = (body: unknown) => fieldIssues(SubmitComplaintRequest.safeParse(body).error!.issues as never).filter((i) => i.message === 'is not a known field');
+    const unknown = (body: unknown) =>
+      fieldIssues(SubmitComplaintRequest.safeParse(body).error!.issues as never).filter((i) => i.message === 'is not a known field');
     expect(unknown({ '': '' })).toEqual([{ field: '""', message: 'is not a known field' }]);
     expect(unknown({ ' ': 1, matter: { '\t': 1 } })).toEqual(
       expect.arrayContaining([
