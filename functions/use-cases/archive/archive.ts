@@ -300,7 +300,9 @@ async function writeArchive(
  */
 function drillApart(c: Complaint, key: string, at: string, disposedBy?: string): Pick<LedgerEntry, 'drillDisposal'> {
   if (!c.drill) return {};
-  return { drillDisposal: { drillId: c.drill.drillId, disposal: 'archive', at, key, ...(disposedBy ? { by: disposedBy } : { by: 'system', via: 'ttl' as const }) } };
+  return {
+    drillDisposal: { drillId: c.drill.drillId, disposal: 'archive', at, key, ...(disposedBy ? { by: disposedBy } : { by: 'system', via: 'ttl' as const }) },
+  };
 }
 
 /**
