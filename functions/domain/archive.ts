@@ -217,15 +217,19 @@ export type Assembly =
  * Puts a complaint together from the items known so far (removed ones kept in staging, and
  * those still in the table). Complete only when the complaint item is closed and its history
  * and messages are all there, and the history recomputes to the digest the table recorded.
+ * Expired too (its hot retention over) - unless `drillDisposal` and the complaint is a drill's:
+ * its drill's disposal archives it closed, before its TTL (use-cases/drills disposeDrill).
  */
-export function assemble(items: StoredItem[], now: Date): Assembly {
+export function assemble(items: StoredItem[], now: Date, o: { drillDisposal?: boolean } = {}): Assembly {
   const bySk = new Map<string, StoredItem>();
   for (const i of items) bySk.set(i.SK, i);
   const meta = bySk.get('META');
   if (!meta) return { status: 'waiting', reason: 'the complaint item is not there yet' };
   const complaint = strip<Complaint>(meta);
   if (complaint.status !== 'CLOSED') return { status: 'waiting', reason: 'the complaint is not closed' };
-  if (complaint.expiresAt === undefined || complaint.expiresAt * 1000 > now.getTime())
+  // A drill's disposal archives a drill's closed complaint before its TTL (ADR 0024); a real one waits for its expiry.
+  const early = o.drillDisposal === true && complaint.drill !== undefined;
+  if (!early && (complaint.expiresAt === undefined || complaint.expiresAt * 1000 > now.getTime()))
     return { status: 'waiting', reason: 'the complaint is still in its hot-retention period' };
   const sorted = [...bySk.values()].sort((a, b) => (a.SK < b.SK ? -1 : a.SK > b.SK ? 1 : 0));
   const history = sorted.filter((i) => i.SK.startsWith('H#')).map((i) => historyFields(i));

@@ -141,7 +141,8 @@ export interface LedgerEntry {
   erasure?: { at: string; by: string; basis: string; request?: string; pseudonym: string };
   /**
    * A drill complaint disposed of after its drill's report (issue 20, ADR 0022): archived apart
-   * (`key`, under drills/) or discarded; or archived apart by TTL archival (`via: 'ttl'`, ADR 0024). Written before its items are deleted: archival does not
+   * (`key`, under drills/: the archive record, also named by `archiveKey`, ADR 0024's amendment)
+   * or discarded; or archived apart by TTL archival (`via: 'ttl'`, ADR 0024). Written before its items are deleted: archival does not
    * take those deletes for a loss, and reconciliation does not count it as a real complaint.
    */
   drillDisposal?: {

@@ -155,7 +155,13 @@ const drillDeps = (d: Container): drills.DrillDeps => ({
   scenario: scenarioById,
   archived: { ledger: d.repo, store: archiveOnFirstUse() },
 });
-const disposalDeps = (d: Container): drills.DisposalDeps => ({ ...drillDeps(d), repo: d.repo, audit: d.audit, reports: reportsOnFirstUse() });
+const disposalDeps = (d: Container): drills.DisposalDeps => ({
+  ...drillDeps(d),
+  repo: d.repo,
+  audit: d.audit,
+  reports: reportsOnFirstUse(),
+  archival: { ...d, archive: archiveOnFirstUse() },
+});
 const reviewDeps = (d: Container): drills.ReviewDeps => ({ ...d, aggregates: aggregatesOf(d), reports: reportsOnFirstUse(), pdf: pdfOnFirstUse() });
 const answer = (r: drills.Rendered) => (r.kind === 'json' ? r.value : new RawBody(r.contentType, r.body, r.filename));
 

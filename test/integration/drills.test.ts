@@ -23,7 +23,7 @@
  * from the dashboard; the review's figures are worked out here from R1 and R2 and the drill.
  */
 import { existsSync } from 'node:fs';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { REPORT_FONT } from '../../functions/shared/report-font.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { httpChannels, feedDue, type StartedDrill } from '../../scripts/drill-runner.ts';
@@ -328,7 +328,7 @@ describe("the drill's disposal after its report", () => {
     expect(r.body.message).toContain(drillRef);
   });
 
-  it('archive: the report kept first, the complaint archived apart under drills/ and removed from the table, audited; once', async () => {
+  it('archive: the report kept first, the complaint archived apart under drills/ as TTL archival would and removed from the table, audited; quality reads it, erasure redacts it, reconciliation verifies it apart; once', async () => {
     await j.setClock('2028-07-01T13:00:00.000Z');
     const drafted = await j.act('mia', drillRef, 'reply', { outcome: { result: 'upheld' }, subject: 'Our answer', text: 'We refunded the fee.' });
     expect(drafted.status, JSON.stringify(drafted.body)).toBe(200);
@@ -340,7 +340,7 @@ describe("the drill's disposal after its report", () => {
 
     const r = await dispose();
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    const key = `drills/cn/${drill.drillId}/complaints/${drillRef}.json`;
+    const key = `drills/cn/${drill.drillId}/complaints/${drillRef}.json.gz`;
     expect(r.body).toEqual({
       drillId: drill.drillId,
       disposal: 'archive',
@@ -352,12 +352,21 @@ describe("the drill's disposal after its report", () => {
     // Gone from the table; locked in the archive apart from the real complaints' records.
     expect((await j.as('mia', 'GET', `/complaints/${drillRef}`)).status).toBe(404);
     expect(await s3.send(new HeadObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: key }))).toMatchObject({ ObjectLockMode: 'COMPLIANCE' });
-    const kept = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: key }))).Body!.transformToString());
-    expect(kept.items.find((i: any) => i.SK === 'META')).toMatchObject({ reference: drillRef, status: 'CLOSED', drill: { drillId: drill.drillId } });
-    expect(kept.items.filter((i: any) => i.SK.startsWith('H#')).length).toBeGreaterThan(3);
-    expect(kept.items.map((i: any) => i.SK)).not.toContain('SECRET');
-    const real = await s3.send(new ListObjectsV2Command({ Bucket: ARCHIVE_BUCKET, Prefix: 'complaints/' }));
-    expect((real.Contents ?? []).filter((o) => o.Key?.includes(drillRef))).toEqual([]);
+    for (const prefix of ['complaints/', 'erased/', 'staging/']) {
+      const real = await s3.send(new ListObjectsV2Command({ Bucket: ARCHIVE_BUCKET, Prefix: prefix }));
+      expect((real.Contents ?? []).filter((o) => o.Key?.includes(drillRef))).toEqual([]);
+    }
+    // The archive record TTL archival writes: quality opens it, its history verified against the table's digest.
+    const read = await j.as('quinn', 'GET', `/archive/${drillRef}`);
+    expect(read.status, JSON.stringify(read.body)).toBe(200);
+    expect(read.body).toMatchObject({
+      format: 'complaint-archive/1',
+      reference: drillRef,
+      verified: true,
+      complaint: { status: 'CLOSED', drill: { drillId: drill.drillId } },
+    });
+    expect(read.body.history.length).toBeGreaterThan(3);
+    expect(read.body.integrity.historyCount).toBe(read.body.history.length);
 
     // The report still reads, as kept (the complaint's timeline, the figures), with its action as it stands.
     const after = await j.as('quinn', 'GET', `/drills/${drill.drillId}/report`);
@@ -372,7 +381,17 @@ describe("the drill's disposal after its report", () => {
     expect(ops).toContain('disposeDrill');
     expect(ops).not.toContain('deleteOutsideArchival');
 
-    // Reconciliation counts it apart: neither missing nor a real complaint.
+    // An erasure redacts it: the redacted version beside the record, under the drill's prefix; quality is served that.
+    const erased = await j.as('ada', 'POST', `/complaints/${drillRef}/erasure`, { basis: 'gdpr-art-17' });
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    expect(erased.body.erasedIn).toEqual(['archive']);
+    const erasedKey = `drills/cn/${drill.drillId}/erased/${drillRef}.json.gz`;
+    expect(await s3.send(new HeadObjectCommand({ Bucket: ARCHIVE_BUCKET, Key: erasedKey }))).toMatchObject({ ObjectLockMode: 'COMPLIANCE' });
+    const redacted = await j.as('quinn', 'GET', `/archive/${drillRef}`);
+    expect(redacted.body).toMatchObject({ erasure: { basis: 'gdpr-art-17' }, complaint: { complainant: { name: erased.body.pseudonym } } });
+    expect(redacted.body.complaint.complainant.contact).toBeUndefined();
+
+    // Reconciliation counts it apart, its record verified (and its erasure checked): neither missing, mismatched nor a real complaint.
     const rec = await j.request('POST', '/__local/reconcile');
     expect(rec.body.missing).not.toContain(drillRef);
     expect(rec.body.mismatched.map((m: any) => m.reference)).not.toContain(drillRef);

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stagingKey, verifyRecord } from '../../functions/domain/archive.ts';
-import { archiveBatch, eraseCustomerData, readArchivedComplaint, reconcile } from '../../functions/use-cases/archive/archive.ts';
+import { archiveBatch, archiveDisposedDrillComplaint, eraseCustomerData, readArchivedComplaint, reconcile } from '../../functions/use-cases/archive/archive.ts';
 import { archivedOnce, complaintItems, removal, world } from '../support/archive-world.ts';
 
 describe('archiving stream batches', () => {
@@ -294,5 +294,57 @@ describe('a drill complaint whose drill was not disposed of, at its expiry (ADR 
     await w.deliver(w.ttl([...w.table.items.values()].filter((i) => i.PK === `COMPLAINT#${d.reference}`)));
     const only = [...w.archive.records.keys()].filter((k) => k.includes(d.reference));
     expect(only).toEqual([`drills/cn/${drill.drillId}/erased/${d.reference}.json.gz`]);
+  });
+});
+
+describe("a drill complaint archived by its drill's disposal, before its expiry (ADR 0024 amended)", () => {
+  const drill = { drillId: 'DR-20260301-0badcafe', scenario: 'anonymous' };
+  const quinn = { id: 'quinn', name: 'Quinn', roles: ['quality' as const], department: 'quality' };
+  /** Closed, its hot retention not over (the world's clock is 2026-09-10). */
+  const closedDrillComplaint = (w: ReturnType<typeof world>, mark = true) => {
+    const c = complaintItems(5, 1);
+    const expiresAt = Date.parse('2027-03-01T00:00:00.000Z') / 1000;
+    c.items = c.items.map((i) => (i.SK === 'META' ? { ...i, expiresAt, ...(mark ? { drill } : {}) } : i));
+    return w.add(c);
+  };
+
+  it('writes the record TTL archival would, at the same key, the ledger naming it and the disposal by the manager; once', async () => {
+    const w = world();
+    const c = closedDrillComplaint(w);
+    const key = `drills/cn/${drill.drillId}/complaints/${c.reference}.json.gz`;
+    expect(await archiveDisposedDrillComplaint(c.reference, 'mia', w.deps)).toEqual({ key, written: true });
+    const record = w.archive.records.get(key)!;
+    expect(verifyRecord(record)).toEqual({ ok: true });
+    expect(record).toMatchObject({ format: 'complaint-archive/1', reference: c.reference, integrity: { historyCount: 5, messageCount: 1 } });
+    expect(w.table.ledger.get(c.reference)).toMatchObject({
+      archiveKey: key,
+      drillDisposal: { drillId: drill.drillId, disposal: 'archive', by: 'mia', key, at: '2026-09-10T00:00:00.000Z' },
+    });
+    expect(w.table.ledger.get(c.reference)!.drillDisposal!.via).toBeUndefined();
+    // Audited by disposeDrill, not as TTL's archiving apart.
+    expect(w.audit.entries.filter((e) => e.reference === c.reference)).toEqual([]);
+    // Its items are still in the table: the disposal deletes them after this.
+    expect([...w.table.items.keys()].filter((k) => k.startsWith(`COMPLAINT#${c.reference}|`))).toHaveLength(9);
+    // Again: found archived, nothing written.
+    const puts = w.archive.requests.PUT;
+    expect(await archiveDisposedDrillComplaint(c.reference, 'mia', w.deps)).toEqual({ key, written: false });
+    expect(w.archive.requests.PUT).toBe(puts);
+    // Deleted from the table: quality reads it, reconciliation verifies it apart.
+    for (const i of c.items) w.table.remove(i);
+    expect(await readArchivedComplaint(w.deps, quinn, c.reference)).toMatchObject({ reference: c.reference, verified: true });
+    expect(await reconcile(w.deps, [2026])).toMatchObject({ registered: 0, drillDisposed: 1, missing: [], mismatched: [] });
+  });
+
+  it('refuses a real complaint, and a drill complaint TTL has begun to remove, naming it; nothing written', async () => {
+    const w = world();
+    const real = closedDrillComplaint(w, false);
+    await expect(archiveDisposedDrillComplaint(real.reference, 'mia', w.deps)).rejects.toThrow(
+      new RegExp(`${real.reference} cannot be archived.*hot-retention`),
+    );
+    const c = closedDrillComplaint(w);
+    w.table.remove(c.items[0]);
+    await expect(archiveDisposedDrillComplaint(c.reference, 'mia', w.deps)).rejects.toThrow(new RegExp(`${c.reference} cannot be archived.*complaint item`));
+    expect(w.archive.records.size).toBe(0);
+    expect(w.table.ledger.get(c.reference)!.archiveKey).toBeUndefined();
   });
 });

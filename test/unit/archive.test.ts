@@ -198,6 +198,18 @@ describe('drill complaints in the archive (ADR 0024)', () => {
       attachmentArchiveKey('uk', '2026-03-09T01:00:00.000Z', REF, 2, 'a.pdf'),
     );
   });
+  it("are archived by their drill's disposal once closed, before their hot retention ends; a real complaint never is", () => {
+    const beforeExpiry = new Date('2026-03-09T01:00:04.000Z');
+    const drillItems = stored().map((i) => (i.SK === 'META' ? { ...i, drill } : i));
+    expect(assemble(drillItems, beforeExpiry, { drillDisposal: true })).toMatchObject({ status: 'complete', complaint: { drill } });
+    // Without the disposal (TTL archival), and for a real complaint, the hot retention holds.
+    expect(assemble(drillItems, beforeExpiry)).toMatchObject({ status: 'waiting', reason: expect.stringContaining('hot-retention') });
+    expect(assemble(stored(), beforeExpiry, { drillDisposal: true })).toMatchObject({ status: 'waiting', reason: expect.stringContaining('hot-retention') });
+    // Still closed, whole and matching its digest.
+    const open = drillItems.map((i) => (i.SK === 'META' ? { ...i, status: 'OPEN' } : i));
+    expect(assemble(open, beforeExpiry, { drillDisposal: true })).toMatchObject({ status: 'waiting', reason: 'the complaint is not closed' });
+    expect(assemble(drillItems.slice(0, -2), beforeExpiry, { drillDisposal: true })).toMatchObject({ status: 'waiting' });
+  });
 });
 
 describe('staging keys', () => {

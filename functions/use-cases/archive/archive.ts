@@ -53,7 +53,7 @@ import type { LedgerEntry } from '../../domain/model.ts';
 import type { RegionConfig } from '../../domain/regions.ts';
 import { customerKeys } from '../../domain/repeats.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { ForbiddenError, NotFoundError } from '../../shared/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.ts';
 
 export interface ArchiveDeps {
   repo: Complaints & Outbox & Ledger & Retention;
@@ -234,7 +234,13 @@ async function archiveItems(reference: string, items: StoredItem[], deps: Archiv
  * Writes the archive object of a complete assembly (false while it waits) and records it in the
  * ledger; clears staging when the complaint was completed from staged parts.
  */
-async function writeArchive(reference: string, assembly: Assembly, deps: ArchiveDeps, o: { staged: boolean; tomb?: ErasureTombstone }): Promise<boolean> {
+async function writeArchive(
+  reference: string,
+  assembly: Assembly,
+  deps: ArchiveDeps,
+  /** disposedBy: archived by a drill's disposal (archiveDisposedDrillComplaint), by whom. */
+  o: { staged: boolean; tomb?: ErasureTombstone; disposedBy?: string },
+): Promise<boolean> {
   if (assembly.status === 'waiting') return false;
   const c = assembly.complaint;
   const closedAt = c.closedAt ?? c.updatedAt;
@@ -251,9 +257,9 @@ async function writeArchive(reference: string, assembly: Assembly, deps: Archive
       historyDigest: record.integrity.historyDigest,
       erasedKey: key,
       erasedAt: o.tomb.at,
-      ...drillApart(c, key, record.archivedAt),
+      ...drillApart(c, key, record.archivedAt, o.disposedBy),
     });
-    await auditDrillApart(c, key, deps);
+    if (!o.disposedBy) await auditDrillApart(c, key, deps);
     if (o.staged) await clearStaging(reference, deps);
     deps.count?.('ComplaintsArchived');
     return true;
@@ -271,9 +277,9 @@ async function writeArchive(reference: string, assembly: Assembly, deps: Archive
     archiveKey: key,
     archivedAt: record.archivedAt,
     historyDigest: record.integrity.historyDigest,
-    ...drillApart(c, key, record.archivedAt),
+    ...drillApart(c, key, record.archivedAt, o.disposedBy),
   });
-  await auditDrillApart(c, key, deps);
+  if (!o.disposedBy) await auditDrillApart(c, key, deps);
   // An erasure that began while this was written: it wrote its tombstone before reading the ledger,
   // so either it finds the archive key or this finds the tombstone - and the redacted version is written.
   const after = await deps.repo.ledgerEntry(reference);
@@ -292,8 +298,36 @@ async function writeArchive(reference: string, assembly: Assembly, deps: Archive
  * archival never discards (the drill's report is built from these records until a manager
  * disposes of the drill and keeps it), so nothing is lost.
  */
-function drillApart(c: Complaint, key: string, at: string): Pick<LedgerEntry, 'drillDisposal'> {
-  return c.drill ? { drillDisposal: { drillId: c.drill.drillId, disposal: 'archive', at, by: 'system', key, via: 'ttl' } } : {};
+function drillApart(c: Complaint, key: string, at: string, disposedBy?: string): Pick<LedgerEntry, 'drillDisposal'> {
+  if (!c.drill) return {};
+  return {
+    drillDisposal: { drillId: c.drill.drillId, disposal: 'archive', at, key, ...(disposedBy ? { by: disposedBy } : { by: 'system', via: 'ttl' as const }) },
+  };
+}
+
+/**
+ * A drill's complaint archived by its drill's disposal (use-cases/drills disposeDrill, ADR 0024),
+ * closed but before its TTL: the same record TTL archival writes (history digest checked, Object
+ * Lock until close + the archive years, attachments copied; only the redacted version if erased)
+ * at the same key under the drill's prefix (recordKey), the ledger naming it (`archiveKey`) and
+ * the disposal (`drillDisposal`, by the manager) in one update - so quality reads it, erasure
+ * redacts it, reconciliation verifies it and counts it apart. Idempotent: a complaint the ledger
+ * names an archive object of (an earlier call, or TTL archival) is left as it is. Its items stay
+ * in the table (the caller deletes them after this) and the caller audits the disposal.
+ */
+export async function archiveDisposedDrillComplaint(reference: string, by: string, deps: ArchiveDeps): Promise<{ key: string; written: boolean }> {
+  const ledger = await deps.repo.ledgerEntry(reference);
+  if (ledger?.archiveKey) return { key: ledger.archiveKey, written: false };
+  const tomb = ledger?.erasure;
+  const items = (await deps.repo.partitionItems(reference)).filter((i) => isArchivable(i.SK));
+  const assembly = assemble(tomb ? redactItems(items, tomb) : items, deps.clock.now(), { drillDisposal: true });
+  if (assembly.status === 'waiting' || !assembly.complaint.drill)
+    throw new ConflictError(
+      `Complaint ${reference} cannot be archived by its drill's disposal: ${assembly.status === 'waiting' ? assembly.reason : 'it is not a drill complaint'}`,
+    );
+  await writeArchive(reference, assembly, deps, { staged: false, tomb, disposedBy: by });
+  const c = assembly.complaint;
+  return { key: recordKey(c, c.closedAt ?? c.updatedAt, tomb !== undefined), written: true };
 }
 
 async function auditDrillApart(c: Complaint, key: string, deps: ArchiveDeps): Promise<void> {

@@ -16,8 +16,9 @@
  *    periods the schedule generates (the PeriodicReviews function, at the start of each quarter).
  *  - disposeDrill: a closed drill's disposal acted on once its complaints are closed - the report
  *    kept first in the archive (drills/<region>/<id>/report.json, read from then on), then each
- *    complaint archived apart (drills/<region>/<id>/complaints/) and/or removed from the table,
- *    its ledger entry saying so first (archival and reconciliation then leave it out), audited.
+ *    complaint archived apart as TTL archival would (use-cases/archive: the same locked record at
+ *    drills/<region>/<id>/complaints/<ref>.json.gz) and/or removed from the table, its ledger
+ *    entry saying so first (archival and reconciliation then leave it out), audited.
  *  - getTrainingRecords: the participant and their manager only.
  */
 import { randomBytes } from 'node:crypto';
@@ -27,7 +28,6 @@ import type { CorrectiveAction } from '../../domain/corrective-action.ts';
 import type { AggregateStore } from '../../domain/dashboard.ts';
 import { type DrillRecord, drillArchiveKey, drillMailbox, drillSchedule, hashDrillSecret, type Scenario, type TrainingRecord } from '../../domain/drill.ts';
 import { customerKeys } from '../../domain/repeats.ts';
-import { isArchivable } from '../../domain/archive.ts';
 import { buildDrillReport, type DrillReport, drillReportDocument, drillSummary } from '../../domain/drill-report.ts';
 import { buildPeriodicReview, parsePeriod, type PeriodicReview, periodicReviewDocument, scheduledPeriods } from '../../domain/periodic-review.ts';
 import type {
@@ -46,6 +46,7 @@ import type { RegionConfig } from '../../domain/regions.ts';
 import { renderHtml } from '../../domain/report-document.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { type ArchiveDeps, archiveDisposedDrillComplaint } from '../archive/archive.ts';
 
 export interface DrillDeps {
   repo: Complaints & StaffDirectory & Pick<CorrectiveActions, 'listCorrectiveActions'>;
@@ -238,6 +239,8 @@ export interface DisposalDeps extends DrillDeps {
   repo: DrillDeps['repo'] & Retention & Pick<Ledger, 'ledgerEntry' | 'updateLedger'>;
   reports: ReportArchive;
   audit: AuditLog;
+  /** Archival's (use-cases/archive): `archive` disposal writes the record TTL archival would (ADR 0024). */
+  archival: ArchiveDeps;
 }
 
 /**
@@ -247,11 +250,13 @@ export interface DisposalDeps extends DrillDeps {
  * where it stopped):
  *  1. the report, built from the complaints before they go, kept in the archive (drills/<region>/<id>/report.json,
  *     locked) and named on the drill: the report reads it from then on;
- *  2. per complaint: `archive` writes its items (complaint, history, messages) to
- *     drills/<region>/<id>/complaints/<reference>.json (locked, apart from the real complaints'
- *     records); the ledger entry records the disposal (so archival does not take the deletes for
- *     a loss, nor reconciliation count it as a real complaint); an audit entry; then its items
- *     and customer-index entries are deleted from the table;
+ *  2. per complaint: `archive` writes the archive record TTL archival would write
+ *     (archiveDisposedDrillComplaint: history digest checked, locked, attachments copied) at
+ *     drills/<region>/<id>/complaints/<reference>.json.gz, the ledger naming it (`archiveKey`, so
+ *     quality reads it and erasure redacts it) and the disposal; `discard` records the disposal
+ *     in the ledger (either way archival does not take the deletes for a loss, nor reconciliation
+ *     count it as a real complaint); an audit entry; then its items and customer-index entries
+ *     are deleted from the table;
  *  3. the drill marked disposed.
  */
 export async function disposeDrill(deps: DisposalDeps, actor: Actor, drillId: string) {
@@ -278,15 +283,14 @@ export async function disposeDrill(deps: DisposalDeps, actor: Actor, drillId: st
     const entry = await deps.repo.ledgerEntry(reference);
     const complaint = complaints.find((c) => c.reference === reference);
     const items = await deps.repo.partitionItems(reference);
-    let key = entry?.drillDisposal?.key;
-    if (drill.disposal === 'archive' && !key && items.length) {
-      key = drillArchiveKey(region, drillId, `complaints/${reference}.json`);
-      // As archival keeps a complaint: without its access-code secret and task (domain/archive.ts isArchivable).
-      const kept = items.filter((i) => isArchivable(i.SK));
-      await deps.reports.putReport(key, new TextEncoder().encode(JSON.stringify({ drillId, reference, items: kept })), 'application/json', retainUntil);
-    }
-    if (!entry?.drillDisposal) {
+    // Archived already (an earlier call, or TTL archival): the key the ledger names.
+    let key = entry?.archiveKey ?? entry?.drillDisposal?.key;
+    // Before anything is deleted: the record and the ledger's archiveKey and drillDisposal, in archival's
+    // code (a complaint TTL has begun to remove is refused there: its archival completes it).
+    if (drill.disposal === 'archive' && !key && items.length) key = (await archiveDisposedDrillComplaint(reference, actor.id, deps.archival)).key;
+    else if (!entry?.drillDisposal)
       await deps.repo.updateLedger(reference, { drillDisposal: { drillId, disposal: drill.disposal, at, by: actor.id, ...(key ? { key } : {}) } });
+    if (!entry?.drillDisposal) {
       await deps.audit.record({
         at,
         actor: actor.id,
