@@ -164,7 +164,9 @@ export function mutations(valid: unknown): fc.Arbitrary<Mutation> {
  * the object that holds it; '(body)' only where the schema has a rule over the whole body.
  */
 export function namesMutatedField(field: string, m: Mutation, rootRule?: boolean): boolean {
-  const hit = (m.kind === 'unknown-key' ? [...m.path, m.key] : m.path).join('.');
+  // A key with nothing visible is named in quotes (`{"": 1}` names `""`).
+  const named = (k: string | number) => (/\S/.test(String(k)) ? String(k) : JSON.stringify(String(k)));
+  const hit = (m.kind === 'unknown-key' ? [...m.path, m.key] : m.path).map(named).join('.');
   if (field === '(body)') return !!rootRule || hit === '';
   return field === hit || field.startsWith(`${hit}.`) || hit.startsWith(`${field}.`);
 }
