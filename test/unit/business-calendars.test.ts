@@ -311,6 +311,19 @@ describe('the calendar each function loads: cached per process for a short time 
     expect(provider.calendar.isBusinessDate('2027-01-04')).toBe(false);
     expect(provider.calendar.isBusinessDate('2027-01-09')).toBe(true);
   });
+
+  it('reads again when the clock is set back before its last read (a manual clock moved to 2029 and back)', async () => {
+    const store = new CountingStore();
+    const clock = new ManualClock(new Date('2029-01-05T02:00:00Z'));
+    const provider = new CalendarProvider(store, REGIONS.cn, () => clock.now());
+    await provider.load();
+    clock.set(new Date('2026-12-07T02:00:00Z'));
+    store.overrides = { 2027: TEST_2027 };
+    expect((await provider.load()).version).toBe('2027.v1');
+    expect(store.reads).toBe(2);
+    await provider.load(); // fresh again from the new read
+    expect(store.reads).toBe(2);
+  });
 });
 
 describe('calendar states', () => {

@@ -47,7 +47,7 @@ export interface LoadedCalendar {
  * with what was loaded last (the shipped calendar before the first load).
  */
 export class CalendarProvider {
-  private loaded?: { until: number; value: LoadedCalendar };
+  private loaded?: { from: number; until: number; value: LoadedCalendar };
   private shipped?: LoadedCalendar;
 
   constructor(
@@ -65,7 +65,8 @@ export class CalendarProvider {
   /** The current calendar: from the cache while it is fresh, else read again. */
   async load(): Promise<LoadedCalendar> {
     const t = this.now().getTime();
-    if (this.loaded && t < this.loaded.until) return this.loaded.value;
+    // Fresh only within [loaded, loaded + ttl): a clock set back (a test's manual clock) reads again.
+    if (this.loaded && t >= this.loaded.from && t < this.loaded.until) return this.loaded.value;
     const overrides = await this.store.years(this.region.name);
     const version = calendarVersion(overrides);
     const value =
@@ -77,7 +78,7 @@ export class CalendarProvider {
               const data = mergeCalendarData(shippedCalendarData(this.region.name), overrides);
               return { data, overrides, version, calendar: calendarFromData(this.region.calendar, data, version) };
             })();
-    this.loaded = { until: t + this.ttlMs, value };
+    this.loaded = { from: t, until: t + this.ttlMs, value };
     return value;
   }
 
