@@ -20,21 +20,15 @@
  * Evaluations are no regulatory deadline: they live apart from `deadlines`, so the on-time
  * KPIs, the dashboard's per-deadline figures and the returns never see them.
  */
-import type { Complaint, LiveDecision, LiveEvaluation, LiveEvaluationAlerts, LiveEvaluationSnapshot, LiveProgress, LiveRiskLevel } from './complaint.ts';
+import type { Complaint, LiveEvaluation, LiveEvaluationAlerts, LiveEvaluationSnapshot, LiveRiskLevel } from './complaint.ts';
 import { deadlineState, openDeadlines } from './deadlines.ts';
 import type { ElapsedDuration } from './region-schema.ts';
 
 export { LIVE_DECISIONS, LIVE_PROGRESS, LIVE_RISK_LEVELS } from './complaint.ts';
 export type { LiveDecision, LiveEvaluation, LiveEvaluationAlerts, LiveEvaluationSnapshot, LiveProgress, LiveRiskLevel } from './complaint.ts';
 
-export interface EvaluationRequest {
-  riskLevel: LiveRiskLevel;
-  progress: LiveProgress;
-  findings: string;
-  decision: LiveDecision;
-  changes?: string;
-  nextStepOwner?: string;
-}
+/** What the evaluator gives; the rest of a LiveEvaluation is the system's. */
+export type EvaluationRequest = Pick<LiveEvaluation, 'riskLevel' | 'progress' | 'findings' | 'decision' | 'changes' | 'nextStepOwner'>;
 
 type Evaluated = Pick<Complaint, 'status' | 'routing' | 'deadlines' | 'receivedAt' | 'closedAt'> & {
   liveEvaluations?: Pick<LiveEvaluation, 'at'>[];
