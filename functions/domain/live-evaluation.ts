@@ -20,7 +20,7 @@
  * Evaluations are no regulatory deadline: they live apart from `deadlines`, so the on-time
  * KPIs, the dashboard's per-deadline figures and the returns never see them.
  */
-import type { Complaint, LiveEvaluation, LiveEvaluationAlerts, LiveEvaluationSnapshot, LiveRiskLevel } from './complaint.ts';
+import type { Complaint, LiveEvaluation, LiveEvaluationAlerts, LiveEvaluationSnapshot } from './complaint.ts';
 import { deadlineState, openDeadlines } from './deadlines.ts';
 import type { ElapsedDuration } from './region-schema.ts';
 
