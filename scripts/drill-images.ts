@@ -143,7 +143,18 @@ const review = buildPeriodicReview({
     ],
     '2026-05': [
       item('web', 'cards', 'product', { total: 52, handled: 49, met_finalResponse: 47, late_finalResponse: 2, satSum: 170, satN: 40, major: 1, leN: 3 }),
-      item('web', 'retail', 'operation', { total: 39, handled: 36, reopened: 2, met_finalResponse: 36, satSum: 120, satN: 30, major: 3, leN: 9, leAdj: 2, leEsc: 1 }),
+      item('web', 'retail', 'operation', {
+        total: 39,
+        handled: 36,
+        reopened: 2,
+        met_finalResponse: 36,
+        satSum: 120,
+        satN: 30,
+        major: 3,
+        leN: 9,
+        leAdj: 2,
+        leEsc: 1,
+      }),
       item('branch', 'wealth', 'violation', { total: 6, handled: 5, met_finalResponse: 4, late_finalResponse: 1, major: 1, leN: 2, leMiss: 1 }),
     ],
     '2026-06': [
