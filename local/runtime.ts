@@ -147,6 +147,38 @@ export function localMailSettings(region: RegionName): { env: Record<string, str
   };
 }
 
+/**
+ * Starts a process that binds a port of its own choosing after a while (DynamoDB Local's JVM):
+ * if another process took the probed port meanwhile, it fails, and it is tried on another port
+ * (three attempts).
+ */
+export async function startOnFreePort<T>(start: (port: number) => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (e) {
+      if (attempt >= attempts) throw e;
+    }
+  }
+}
+
+/**
+ * A port held open until `release()`: the API's port is named in the configuration long before
+ * the gateway listens on it, and on a busy machine another process could take a port that was
+ * only probed (EADDRINUSE at start, found by the busy-machine runs of issue 23). Released right
+ * before the gateway listens.
+ */
+export function reservePort(): Promise<{ port: number; release(): Promise<void> }> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      ok({ port, release: () => new Promise<void>((done) => srv.close(() => done())) });
+    });
+  });
+}
+
 export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const srv = createServer();
@@ -239,6 +271,8 @@ interface Setup {
   names: Record<string, string>;
   clock?: ManualClock;
   apiPort: number;
+  /** Frees the reserved API port just before the gateway listens (none when the port was given). */
+  releaseApiPort?: () => Promise<void>;
   faults: FaultInjector;
   /** The handlers reach DynamoDB, Step Functions and SES through a fault-injecting proxy (pass-through unless told otherwise). */
   viaFaults(started: Started, target: 'dynamodb' | 'ses' | 'sfn', upstream: string): Promise<{ url: string }>;
@@ -261,7 +295,7 @@ async function configure(opts: RuntimeOptions): Promise<Setup> {
     iamOn: opts.iam ?? process.env.LOCAL_IAM !== 'off',
     dataDir: resolve(opts.dataDir ?? '.data'),
     names: localResourceNames(region, tableName),
-    apiPort: opts.port || (await freePort()),
+    ...(opts.port ? { apiPort: opts.port } : await reservePort().then((r) => ({ apiPort: r.port, releaseApiPort: r.release }))),
     // Benchmarks leave the fault-injecting proxies out (an extra hop on every call, absent on AWS).
     viaFaults: async (started, target, upstream) => {
       if (opts.faultInjection === false) return { url: upstream };
@@ -282,7 +316,7 @@ interface Storage {
 /** DynamoDB Local with the table, the region's IAM policies (which also say which buckets have Object Lock), and S3. */
 async function startStorage(setup: Setup, started: Started): Promise<Storage> {
   const { opts, awsRegion, tableName, names, clock, dataDir } = setup;
-  const dynamo = await startDynamoDbLocal(await freePort(), opts.dynamoInMemory ? undefined : join(dataDir, 'dynamodb'));
+  const dynamo = await startOnFreePort((port) => startDynamoDbLocal(port, opts.dynamoInMemory ? undefined : join(dataDir, 'dynamodb')));
   started.add(() => dynamo.stop());
   const ddbProxy = await setup.viaFaults(started, 'dynamodb', dynamo.endpoint);
   // Configuration the handlers read, exactly as the CDK stack sets it on AWS.
@@ -586,6 +620,7 @@ async function startGateway(setup: Setup, started: Started, parts: GatewayParts)
     mail: parts.mail.catcher,
   });
   const verifyStaffToken = gatewayAuthorizer(parts.idp.issuer, parts.idp.audience);
+  await setup.releaseApiPort?.();
   const api = await startHttpAdapter(parts.lambdas, {
     port: setup.apiPort,
     // A refused token is logged by reason only (as API Gateway's access log does on AWS).

@@ -217,7 +217,15 @@ export async function startLocalMailbox(o: {
     return undefined;
   }
   const folders = inbound.kind === 'imap' ? inbound : { mailbox: 'INBOX', processedFolder: 'Processed', failedFolder: 'Failed', everyMinutes: 2 };
-  const imap = await startImapServer();
+  // Dovecot binds its probed port a moment later: if another process took it meanwhile, again on another (3 attempts).
+  let imap: ImapServer | undefined;
+  for (let attempt = 1; !imap; attempt++) {
+    try {
+      imap = await startImapServer();
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
   const secrets = await startSecretsManager({ [o.secretArn]: JSON.stringify({ username: imap.user, password: imap.password }) });
   Object.assign(process.env, {
     IMAP_HOST: imap.host,
