@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ScanCommand, TransactWriteItemsCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal } from '../local/emulators/dynamodb.ts';
-import { freePort } from '../local/runtime.ts';
+import { freePort } from '../local/ports.ts';
 import { machine } from './support.ts';
 
 const CYCLES = Number(process.env.CYCLES ?? 30);

@@ -11,7 +11,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -25,6 +24,7 @@ import { DynamoComplaintRepository } from '../functions/adapters/dynamo-complain
 import { createDocumentClient } from '../functions/adapters/dynamo-client.ts';
 import { definitionStartingAt, STATE_MACHINES } from '../workflows/machines.ts';
 import { buildWeb } from '../web/build.ts';
+import { freePort, reservePort, startOnFreePort } from './ports.ts';
 import { ensureTable, startDynamoDbLocal, type LocalDynamo } from './emulators/dynamodb.ts';
 import { IamAuthorizer } from './emulators/iam/authorizer.ts';
 import { loadRegionPolicies, localResourceNames } from './emulators/iam/policies.ts';
@@ -145,49 +145,6 @@ export function localMailSettings(region: RegionName): { env: Record<string, str
     domain: mail.domain,
     env: { MAIL_TRANSPORT: mail.outbound.transport, MAIL_SENDER: mail.sender, MAIL_DOMAIN: mail.domain, MAIL_OWN_DOMAINS: mail.ownDomains.join(',') },
   };
-}
-
-/**
- * Starts a process that binds a port of its own choosing after a while (DynamoDB Local's JVM):
- * if another process took the probed port meanwhile, it fails, and it is tried on another port
- * (three attempts).
- */
-export async function startOnFreePort<T>(start: (port: number) => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await start(await freePort());
-    } catch (e) {
-      if (attempt >= attempts) throw e;
-    }
-  }
-}
-
-/**
- * A port held open until `release()`: the API's port is named in the configuration long before
- * the gateway listens on it, and on a busy machine another process could take a port that was
- * only probed (EADDRINUSE at start, found by the busy-machine runs of issue 23). Released right
- * before the gateway listens.
- */
-export function reservePort(): Promise<{ port: number; release(): Promise<void> }> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      ok({ port, release: () => new Promise<void>((done) => srv.close(() => done())) });
-    });
-  });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
 }
 
 export async function startRuntime(opts: RuntimeOptions = {}): Promise<LocalRuntime> {

@@ -15,6 +15,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort, startOnFreePort } from '../ports.ts';
 
 export const DOVECOT = process.env.DOVECOT_PATH ?? '/usr/sbin/dovecot';
 export const DOVECOT_MISSING = `Inbound mail over IMAP needs Dovecot (${DOVECOT}): Debian/Ubuntu: sudo apt-get install -y dovecot-imapd (npm test and npm start install it when run as root), or set DOVECOT_PATH.`;
@@ -27,17 +28,6 @@ export interface ImapServer {
   /** Maildir of the user (tests may look, never needed by the product). */
   dir: string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => ok(port));
-    });
-  });
 }
 
 /** Resolves once something accepts connections on the port (Dovecot's listener), or fails after `ms`. */
@@ -218,14 +208,7 @@ export async function startLocalMailbox(o: {
   }
   const folders = inbound.kind === 'imap' ? inbound : { mailbox: 'INBOX', processedFolder: 'Processed', failedFolder: 'Failed', everyMinutes: 2 };
   // Dovecot binds its probed port a moment later: if another process took it meanwhile, again on another (3 attempts).
-  let imap: ImapServer | undefined;
-  for (let attempt = 1; !imap; attempt++) {
-    try {
-      imap = await startImapServer();
-    } catch (e) {
-      if (attempt >= 3) throw e;
-    }
-  }
+  const imap = await startOnFreePort((port) => startImapServer({ port }));
   const secrets = await startSecretsManager({ [o.secretArn]: JSON.stringify({ username: imap.user, password: imap.password }) });
   Object.assign(process.env, {
     IMAP_HOST: imap.host,

@@ -30,12 +30,12 @@
 import { randomInt } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../local/ports.ts';
 import { clients, countComplaints, eventually } from '../support/clients.ts';
 import { crashPlan, planDigest, type CrashComplaint, type KillPoint } from '../support/crash-plan.ts';
 import { count, EXPECTED_HISTORY, ResilientClient, withoutResumes, workToClose, type Detail } from '../support/resilient.ts';
@@ -51,17 +51,6 @@ const TABLE = 'complaints-cn';
 /** The whole plan, from the seed, before anything runs. */
 const PLAN = crashPlan(SEED, { complaints: COMPLAINTS, kills: KILLS, soak: SOAK });
 type Plan = CrashComplaint;
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
-}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'complaints-crash-'));
 let runtime: RuntimeProcess | undefined;

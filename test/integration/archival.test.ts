@@ -38,7 +38,7 @@ import { archiveBatch, eraseCustomerData, reconcile, type ArchiveDeps, type Remo
 import { closeComplaint } from '../../functions/use-cases/workflow/lifecycle.ts';
 import { STREAM_CONSUMERS, TABLE_CHANGE_ROUTES } from '../../functions/functions.ts';
 import { ensureTable, startDynamoDbLocal, type LocalDynamo } from '../../local/emulators/dynamodb.ts';
-import { freePort } from '../../local/runtime.ts';
+import { freePort } from '../../local/ports.ts';
 import { startS3Server } from '../../local/emulators/s3/server.ts';
 import { asService, getRecordsRaw, matches, toLambdaRecord } from '../../local/emulators/streams.ts';
 import { LocalTtl } from '../../local/emulators/ttl.ts';

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { reservePort, startOnFreePort } from '../../local/runtime.ts';
+import { reservePort, startOnFreePort } from '../../local/ports.ts';
 
 const listen = (port: number): Promise<Server> =>
   new Promise((ok, fail) => {
