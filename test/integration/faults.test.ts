@@ -506,4 +506,29 @@ describe('orphans', () => {
     expect(withoutResumes(closed)).toEqual(EXPECTED_HISTORY.satisfied);
     expect(await finishedExecutions(ref)).toEqual([`${ref} ABORTED`, `${ref}--r1 SUCCEEDED`]);
   });
+
+  it('merges a repeat whose workflow was resumed: the merge ends the resumed execution (Complaint.Merged sent on the resume machine)', async () => {
+    // Staff complete a resumed execution's task on the machine it runs on: success (the journeys)
+    // and failure (this merge; a reopening goes the same way) - StaffApi's grant of
+    // SendTaskFailure on complaint-resume, used by every run, not only when a crash lands there.
+    const first = complaintOf('resumed-merge');
+    const { reference: into } = await client.submit(first, `faults-resumed-merge-a-${process.pid}-${++seq}`);
+    const again = { ...first, matter: { description: `${(first.matter as { description: string }).description} - once more` } };
+    const { reference: ref } = await client.submit(again, `faults-resumed-merge-b-${process.pid}-${++seq}`);
+    await client.waitForTask(ref, 'INVESTIGATION');
+    await sfn.send(new StopExecutionCommand({ executionArn: executionArn(ref), error: 'Test.Lost', cause: 'stopped by an operator' }));
+    const resumed = await client.waitFor(
+      ref,
+      (d) => d.task?.stage === 'INVESTIGATION' && d.task.executionName === `${ref}--r1`,
+      'the investigation task of the resumed workflow',
+    );
+    expect(resumed.complaint).toMatchObject({ stage: 'INVESTIGATION', resumeCount: 1 });
+
+    const merge = await client.once('staff', 'POST', `/api/staff/complaints/${ref}/merge`, { into }, { authorization: `Bearer ${await client.token('sam')}` });
+    expect(merge.status).toBe(200);
+    expect(await finishedExecutions(ref)).toEqual([`${ref} ABORTED`, `${ref}--r1 SUCCEEDED`]);
+    const merged = await client.waitFor(ref, (d) => d.complaint.status === 'CLOSED', 'the merged repeat closed');
+    expect(count(merged, 'workflow-resumed')).toBe(1);
+    expect(count(await client.detail(into), 'repeat-merged')).toBe(1);
+  });
 });
