@@ -98,20 +98,30 @@ const operationOf = (req: IncomingMessage) =>
 
 /**
  * DYNAMO_TRACE=<file>: one JSON line per read or write - the operation, the units and, for
- * writes, each item's sort key kind and size (bytes, DynamoDB's rules; '-' for a key only) -
- * to see which writes the units go to.
+ * writes, each item written: its verb, key kind (`PK prefix:SK prefix`), size (bytes, DynamoDB's
+ * rules; '-' for a key only) and, in a transaction, the units it is priced at (table twice plus
+ * index entries) - to see which writes the units go to (bench/write-breakdown.ts sums them).
  */
+export function keyKind(key: { PK?: unknown; SK?: unknown } | undefined): string {
+  const part = (k: unknown) => {
+    const s = String((k as { S?: string })?.S ?? k ?? '');
+    const prefix = /^[A-Za-z~]+/.exec(s)?.[0] ?? '';
+    return prefix || (/^\d{4}-/.test(s) ? '<at>' : s.slice(0, 8));
+  };
+  return `${part(key?.PK)}:${part(key?.SK)}`;
+}
+
 function tracer(file: string | undefined) {
   if (!file) return undefined;
-  return (op: string, body: Buffer, units: number) => {
+  return (op: string, body: Buffer, units: number, perItem?: number[]) => {
     const req = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-    const kind = (sk: unknown) => String((sk as { S?: string })?.S ?? '').replace(/[#-].*$/, '');
     const size = (item: unknown) => (item ? itemSize(item as Item) : '-');
-    const items = ((req.TransactItems as Record<string, { Item?: Record<string, { S?: string }>; Key?: Record<string, unknown> }>[] | undefined) ?? [])
+    const items = ((req.TransactItems as Record<string, { Item?: Record<string, unknown>; Key?: Record<string, unknown> }>[] | undefined) ?? [])
       .map((t) => Object.entries(t)[0]!)
-      .map(([verb, x]) => `${verb}:${kind((x.Item ?? x.Key)?.SK)}:${size(x.Item)}`);
+      .filter(([verb]) => verb !== 'ConditionCheck')
+      .map(([verb, x], i) => ({ verb, kind: keyKind(x.Item ?? x.Key), size: size(x.Item), ...(perItem ? { units: perItem[i] } : {}) }));
     const single = (req.Item ?? req.Key) as Record<string, unknown> | undefined;
-    if (single) items.push(`${op}:${kind(single.SK)}:${size(req.Item)}`);
+    if (single) items.push({ verb: op, kind: keyKind(single), size: size(req.Item), units });
     appendFileSync(file, `${JSON.stringify({ op, units, items, index: req.IndexName, ...(process.env.DYNAMO_TRACE_BODY ? { req } : {}) })}\n`);
   };
 }
@@ -181,6 +191,7 @@ export async function meterDynamo(target: string): Promise<Proxy & { totals: Map
       }
       // A transaction that went through is priced by DynamoDB's rules from the items before and
       // after it (a cancelled one is billed too, but is rare here: counted as reported).
+      let perItem: number[] | undefined;
       if (op === 'TransactWriteItems' && status === 200 && before) {
         const after = await readAll(writtenItems(requestBody));
         const writes = before.map((b, i) => ({ before: b, after: after[i] }));
@@ -190,10 +201,11 @@ export async function meterDynamo(target: string): Promise<Proxy & { totals: Map
         transactions.reportedUnits += used;
         transactions.pricedUnits += priced;
         used = priced;
+        if (trace) perItem = writes.map((w) => transactionUnits([w], TABLE));
       }
       if (READS.has(op)) t.readUnits += used;
       else t.writeUnits += used;
-      if (trace) trace(op, requestBody, used);
+      if (trace) trace(op, requestBody, used, perItem);
     },
   });
   return {
