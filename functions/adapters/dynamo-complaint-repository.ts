@@ -20,6 +20,7 @@ import {
 import { ConflictError } from '../shared/errors.ts';
 import { seal, type StoredItem } from '../domain/archive.ts';
 import { nextAlarmAt } from '../domain/deadlines.ts';
+import { withoutStandardRules, withStandardRules } from '../domain/deadline-rules.ts';
 import { watchAlarmAt } from '../domain/live-evaluation.ts';
 import type { ElapsedDuration } from '../domain/regions.ts';
 import { keys, openShard, TABLE } from './table-schema.ts';
@@ -28,6 +29,12 @@ import { auditItem } from './dynamo-audit-log.ts';
 const INTERNAL = new Set(['PK', 'SK', 'OPENPK', 'OPENSK', 'GSI1PK', 'GSI1SK', 'type', 'auditKey']);
 function strip<T>(item: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k))) as T;
+}
+
+/** A stored complaint item as the complaint: its deadlines' standard rule texts put back (ADR 0025). */
+function complaintOf(item: Record<string, unknown>): Complaint {
+  const c = strip<Complaint>(item);
+  return c.deadlines ? { ...c, deadlines: withStandardRules(c.deadlines, c.region) } : c;
 }
 
 /**
@@ -125,9 +132,13 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     return { item: { Put: { TableName: this.table, Item, ConditionExpression: 'attribute_not_exists(PK)' } }, key: `${Item.PK}|${Item.SK}` };
   }
 
-  /** The complaint item with its index attributes: in the OPEN index while open. */
+  /**
+   * The complaint item with its index attributes: in the OPEN index while open. Its deadlines
+   * without their standard rule texts, which reads put back (ADR 0025).
+   */
   private complaintItem(c: Complaint): Record<string, unknown> {
     const item: Record<string, unknown> = { ...keys.complaint(c.reference), type: 'Complaint', ...c };
+    if (c.deadlines) item.deadlines = withoutStandardRules(c.deadlines, c.region);
     // Keyed by the next alarm ('~' - after every instant - when there is none): the key, and the
     // few attributes the index projects, change only a few times in a complaint's life, so most
     // writes of the complaint item write nothing to the index.
@@ -233,7 +244,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
 
   async get(reference: string): Promise<Complaint | undefined> {
     const out = await this.db.get({ TableName: this.table, Key: keys.complaint(reference), ConsistentRead: true });
-    return out.Item ? strip<Complaint>(out.Item) : undefined;
+    return out.Item ? complaintOf(out.Item) : undefined;
   }
 
   async getSecret(reference: string) {

@@ -4,6 +4,7 @@
  * is moved with the runtime's manual clock.
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { clients, validComplaint } from '../support/clients.ts';
 import { investigation, Journey } from '../support/journey.ts';
 
@@ -43,6 +44,12 @@ describe('standard path', () => {
     expect(c.deadlines.investigate.dueAt).toBe('2026-03-11T09:30:00.000Z');
     expect(c.deadlines.replyTarget.dueAt).toBe('2026-03-09T09:30:00.000Z');
     expect(c.deadlines.finalResponse.dueAt).toBe('2026-03-17T15:59:59.999Z');
+    // Each deadline names its rule; the stored item leaves the standard texts out (ADR 0025).
+    expect(c.deadlines.investigate.rule).toBe('CN: investigation within 7 business days');
+    expect(c.deadlines.qualityControl.rule).toBe('CN: hand-off to quality control within 30 minutes');
+    const stored = (await ddb.send(new GetCommand({ TableName: j.table, Key: { PK: `COMPLAINT#${ref}`, SK: 'META' }, ConsistentRead: true }))).Item!;
+    expect(Object.values(stored.deadlines).filter((d: any) => 'rule' in d)).toEqual([]);
+    expect(stored.deadlines.investigate.dueAt).toBe('2026-03-11T09:30:00.000Z');
 
     // The team's queue shows it, earliest deadline first; a loans handler does not see it.
     const queue = await j.as('hana', 'GET', '/tasks/team');
