@@ -119,6 +119,19 @@ describe('assemble', () => {
     expect(a.messages).toHaveLength(1);
     expect(a.complaint).not.toHaveProperty('PK');
   });
+  it("puts back the deadlines' standard rule texts the complaint item leaves out, and keeps a text of its own (ADR 0025)", () => {
+    const items = stored();
+    const meta = items[0] as StoredItem & { deadlines: Record<string, object> };
+    meta.deadlines = {
+      investigate: { dueAt: '2026-03-11T09:30:00.000Z', metAt: '2026-03-03T01:00:00.000Z' },
+      finalResponse: { dueAt: '2026-04-01T15:59:59.999Z', rule: 'CN: final response extended to 30 calendar days (manager approval)' },
+    };
+    const a = assemble(items, afterExpiry);
+    expect(a.status === 'complete' && a.complaint.deadlines).toEqual({
+      investigate: { dueAt: '2026-03-11T09:30:00.000Z', metAt: '2026-03-03T01:00:00.000Z', rule: 'CN: investigation within 7 business days' },
+      finalResponse: { dueAt: '2026-04-01T15:59:59.999Z', rule: 'CN: final response extended to 30 calendar days (manager approval)' },
+    });
+  });
   it('waits for the complaint item, for missing history and messages', () => {
     const items = stored();
     expect(
