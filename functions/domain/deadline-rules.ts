@@ -6,13 +6,16 @@
  * out of the stored item and put back when the item is read; a text of its own (an extension, a
  * restart for new facts, an item written before this) is kept as it is. Pure.
  */
-import { shippedCalendar } from './calendar-data.ts';
+import { calendarKey, createBusinessCalendar } from './business-calendar.ts';
 import { computeDeadlines } from './deadlines.ts';
 import { REGIONS, type RegionName } from './regions.ts';
 
 type Deadlines = Record<string, { rule?: string }>;
 
-/** Any instant: the texts do not depend on the date. */
+/**
+ * Any instant, on a calendar without holidays: the texts depend on neither (and the region's
+ * holiday tables are not expanded for them).
+ */
 const ANY_RECEIPT = new Date('2026-01-05T02:00:00.000Z');
 const texts = new Map<string, Readonly<Record<string, string>>>();
 
@@ -21,10 +24,9 @@ export function standardRuleTexts(region: string): Readonly<Record<string, strin
   let t = texts.get(region);
   if (!t) {
     if (!Object.hasOwn(REGIONS, region)) return {};
-    const all = computeDeadlines(REGIONS[region as RegionName].profile, shippedCalendar(region as RegionName), ANY_RECEIPT, {
-      major: true,
-      crossDepartment: true,
-    });
+    const { profile, calendar } = REGIONS[region as RegionName];
+    const noHolidays = createBusinessCalendar(calendar, { holidays: { [calendarKey(calendar)]: { 2026: [], 2027: [] } } });
+    const all = computeDeadlines(profile, noHolidays, ANY_RECEIPT, { major: true, crossDepartment: true });
     t = Object.fromEntries(Object.entries(all).map(([name, d]) => [name, d.rule]));
     texts.set(region, t);
   }
