@@ -20,7 +20,7 @@ import {
 import { ConflictError } from '../shared/errors.ts';
 import { seal, type StoredItem } from '../domain/archive.ts';
 import { nextAlarmAt } from '../domain/deadlines.ts';
-import { withoutStandardRules, withStandardRules } from '../domain/deadline-rules.ts';
+import { withoutStandardRules, withRuleTexts } from '../domain/deadline-rules.ts';
 import { watchAlarmAt } from '../domain/live-evaluation.ts';
 import type { ElapsedDuration } from '../domain/regions.ts';
 import { keys, openShard, TABLE } from './table-schema.ts';
@@ -33,8 +33,7 @@ function strip<T>(item: Record<string, unknown>): T {
 
 /** A stored complaint item as the complaint: its deadlines' standard rule texts put back (ADR 0025). */
 function complaintOf(item: Record<string, unknown>): Complaint {
-  const c = strip<Complaint>(item);
-  return c.deadlines ? { ...c, deadlines: withStandardRules(c.deadlines, c.region) } : c;
+  return withRuleTexts(strip<Complaint>(item));
 }
 
 /**
@@ -138,7 +137,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
    */
   private complaintItem(c: Complaint): Record<string, unknown> {
     const item: Record<string, unknown> = { ...keys.complaint(c.reference), type: 'Complaint', ...c };
-    if (c.deadlines) item.deadlines = withoutStandardRules(c.deadlines, c.region);
+    if (c.deadlines) Object.assign(item, withoutStandardRules(c.deadlines, c.region));
     // Keyed by the next alarm ('~' - after every instant - when there is none): the key, and the
     // few attributes the index projects, change only a few times in a complaint's life, so most
     // writes of the complaint item write nothing to the index.

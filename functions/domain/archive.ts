@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Complaint, HistoryEntry } from './complaint.ts';
-import { withStandardRules } from './deadline-rules.ts';
+import { withRuleTexts } from './deadline-rules.ts';
 import { drillArchiveKey } from './drill.ts';
 import type { LedgerEntry, OutboundMessage } from './model.ts';
 
@@ -228,7 +228,7 @@ export function assemble(items: StoredItem[], now: Date, o: { drillDisposal?: bo
   if (!meta) return { status: 'waiting', reason: 'the complaint item is not there yet' };
   const stored = strip<Complaint>(meta);
   // The record keeps the deadlines' rule texts the table item leaves out when standard (ADR 0025).
-  const complaint = stored.deadlines ? { ...stored, deadlines: withStandardRules(stored.deadlines, stored.region) } : stored;
+  const complaint = withRuleTexts(stored);
   if (complaint.status !== 'CLOSED') return { status: 'waiting', reason: 'the complaint is not closed' };
   // A drill's disposal archives a drill's closed complaint before its TTL (ADR 0024); a real one waits for its expiry.
   const early = o.drillDisposal === true && complaint.drill !== undefined;

@@ -50,6 +50,8 @@ describe('standard path', () => {
     const stored = (await ddb.send(new GetCommand({ TableName: j.table, Key: { PK: `COMPLAINT#${ref}`, SK: 'META' }, ConsistentRead: true }))).Item!;
     expect(Object.values(stored.deadlines).filter((d: any) => 'rule' in d)).toEqual([]);
     expect(stored.deadlines.investigate.dueAt).toBe('2026-03-11T09:30:00.000Z');
+    expect(stored.ruleTexts).toBe(1); // the version of CN's standard texts it was stored under
+    expect(c).not.toHaveProperty('ruleTexts');
 
     // The team's queue shows it, earliest deadline first; a loans handler does not see it.
     const queue = await j.as('hana', 'GET', '/tasks/team');
