@@ -7,18 +7,6 @@
  */
 import { createServer } from 'node:net';
 
-/** A loopback port free now (the probe listens on it and closes). */
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
-}
-
 /**
  * A port held open until `release()`: the API's port is named in the configuration long before
  * the gateway listens on it. Released right before the gateway listens.
@@ -32,6 +20,13 @@ export function reservePort(): Promise<{ port: number; release(): Promise<void> 
       ok({ port, release: () => new Promise<void>((done) => srv.close(() => done())) });
     });
   });
+}
+
+/** A loopback port free now (held, then released at once). */
+export async function freePort(): Promise<number> {
+  const { port, release } = await reservePort();
+  await release();
+  return port;
 }
 
 /**

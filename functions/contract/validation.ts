@@ -7,10 +7,10 @@
 import type { ZodType } from 'zod';
 import { ValidationError, type FieldIssue } from '../shared/errors.ts';
 
-/** zod issues -> one message per field, named by its path. */
 /** A key as the message names it: quoted when it has nothing visible (`{"": 1}` names `""`). */
 const keyName = (k: PropertyKey): string => (/\S/.test(String(k)) ? String(k) : JSON.stringify(String(k)));
 
+/** zod issues -> one message per field, named by its path. */
 export function fieldIssues(issues: readonly { path: PropertyKey[]; message: string; code: string; keys?: string[] }[]): FieldIssue[] {
   return issues.flatMap((i) => {
     const field = i.path.map(keyName).join('.') || '(body)';

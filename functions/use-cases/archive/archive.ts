@@ -231,8 +231,9 @@ async function archiveItems(reference: string, items: StoredItem[], deps: Archiv
 }
 
 /**
- * Writes the archive object of a complete assembly (false while it waits) and records it in the
- * ledger; clears staging when the complaint was completed from staged parts.
+ * Writes the archive object of a complete assembly and records it in the ledger; clears staging
+ * when the complaint was completed from staged parts. The key written (the redacted record's, when
+ * erased first); undefined while the assembly waits.
  */
 async function writeArchive(
   reference: string,
@@ -240,8 +241,8 @@ async function writeArchive(
   deps: ArchiveDeps,
   /** disposedBy: archived by a drill's disposal (archiveDisposedDrillComplaint), by whom. */
   o: { staged: boolean; tomb?: ErasureTombstone; disposedBy?: string },
-): Promise<boolean> {
-  if (assembly.status === 'waiting') return false;
+): Promise<string | undefined> {
+  if (assembly.status === 'waiting') return undefined;
   const c = assembly.complaint;
   const closedAt = c.closedAt ?? c.updatedAt;
   const until = retainUntil(closedAt, deps.region.retention.archiveYears);
@@ -262,7 +263,7 @@ async function writeArchive(
     if (!o.disposedBy) await auditDrillApart(c, key, deps);
     if (o.staged) await clearStaging(reference, deps);
     deps.count?.('ComplaintsArchived');
-    return true;
+    return key;
   }
   const attachments: ArchivedAttachment[] = [];
   for (const [i, a] of (c.attachments ?? []).entries()) {
@@ -287,7 +288,7 @@ async function writeArchive(
   // Listed after the ledger names the object: a part staged later finds the ledger and clears itself.
   if (o.staged) await clearStaging(reference, deps);
   deps.count?.('ComplaintsArchived');
-  return true;
+  return key;
 }
 
 /**
@@ -325,9 +326,7 @@ export async function archiveDisposedDrillComplaint(reference: string, by: strin
     throw new ConflictError(
       `Complaint ${reference} cannot be archived by its drill's disposal: ${assembly.status === 'waiting' ? assembly.reason : 'it is not a drill complaint'}`,
     );
-  await writeArchive(reference, assembly, deps, { staged: false, tomb, disposedBy: by });
-  const c = assembly.complaint;
-  return { key: recordKey(c, c.closedAt ?? c.updatedAt, tomb !== undefined), written: true };
+  return { key: (await writeArchive(reference, assembly, deps, { staged: false, tomb, disposedBy: by }))!, written: true };
 }
 
 async function auditDrillApart(c: Complaint, key: string, deps: ArchiveDeps): Promise<void> {
