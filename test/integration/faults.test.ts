@@ -252,6 +252,8 @@ describe('multi-item writes are one transaction', () => {
     });
     expect(r.status).toBe(201);
     const ref = r.body.reference as string;
+    // The workflow's registration done first: a complaint changed meanwhile answers the call 409 (found on a busy run).
+    await client.waitForTask(ref, 'INVESTIGATION');
     const call = (await client.detail(ref)).messages.find((m) => m.channel === 'call-task' && m.kind === 'acknowledgement');
     expect(call).toMatchObject({ status: 'recorded' });
     await transactionsDown(ref);
